@@ -1,0 +1,1 @@
+"""The `cityctl` command line and its helpers: offline plan, policy check, migration, delivery."""

@@ -1,0 +1,1 @@
+"""One module per `cityctl` subcommand; each defines `register(subparsers)` and is found by `scripts.cli`."""

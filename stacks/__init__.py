@@ -1,0 +1,1 @@
+"""The platform's one Pulumi program (`__main__.py`) and its typed stack configuration (`config.py`)."""

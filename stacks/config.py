@@ -1,0 +1,392 @@
+"""The typed stack configuration: read once, validated once, with errors that name the file, the key and the fix.
+
+Every environment differs only through these values (`features`, `logRetentionDays`, the address plan), never
+through `if environment == "prod"` in a component.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+import yaml
+
+from amsterdam_cloud.policies.regions import KNOWN_REGIONS, normalize_location
+from amsterdam_cloud.scripts.errors import UserError
+
+PROJECT = "amsterdam-platform"
+"""The Pulumi project name; every config key of ours is `amsterdam-platform:<key>`."""
+
+STACKS_DIR = Path(__file__).resolve().parent
+ENVIRONMENTS = ("dev", "test", "acc", "prod")
+DATA_CLASSIFICATIONS = ("BBN1", "BBN2", "BBN3")
+"""BIO protection levels (Basisbeveiligingsniveau): BBN1 is the lowest, BBN3 state-secret adjacent."""
+
+# Provider settings we accept beside our own keys; anything else under `azure-native:` is a typo.
+PROVIDER_KEYS = frozenset({"azure-native:location", "azure-native:subscriptionId", "azure-native:tenantId",
+                           "azure-native:useOidc", "azure-native:clientId"})
+
+_GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
+_COST_CENTER = re.compile(r"^CC-\d{4,6}$")
+_NAME = re.compile(r"^[a-z][a-z0-9-]{1,22}[a-z0-9]$")
+
+
+class ConfigError(UserError):
+    """A stack config value is missing, malformed or unknown."""
+
+    def __init__(self, source: str, key: str, problem: str) -> None:
+        super().__init__(f"{source}: {key}: {problem}")
+        self.source, self.key, self.problem = source, key, problem
+
+
+@dataclass(frozen=True, kw_only=True)
+class SecretValue:
+    """A `secure:` config value: the program only ever sees it as a Pulumi secret."""
+
+    value: str
+
+    def __repr__(self) -> str:  # never print the value, not even by accident
+        return "SecretValue(***)"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Tags:
+    """The city's mandatory tags; every resource carries them (policy `tags-required`)."""
+
+    owner: str
+    """Mailbox of the team that answers for the resources."""
+    cost_center: str
+    """Cost centre in the city's ledger, `CC-` and 4 to 6 digits."""
+    data_classification: str
+    """Highest BIO level of the data the stack holds: BBN1, BBN2 or BBN3."""
+    application: str
+    """Short name of the application or platform part."""
+
+    def as_azure_tags(self, environment: str) -> dict[str, str]:
+        """The tags as Azure resources carry them, with the environment added."""
+        return {"owner": self.owner, "cost-center": self.cost_center, "environment": environment,
+                "data-classification": self.data_classification, "application": self.application}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Network:
+    """The environment's address plan, declared once: the block and the hub and spoke ranges carved from it."""
+
+    address_space: str
+    """The environment's whole block; every range below lies inside it."""
+    hub: str
+    """The hub network range (firewall, bastion, gateway subnets)."""
+    spokes: Mapping[str, str]
+    """Spoke name to range; ranges never overlap the hub or each other."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Features:
+    """Switches that make environments differ; each default is the cheaper, dev-like behaviour."""
+
+    zone_redundancy: bool = False
+    """Off: resources are placed in one zone; on: zone-redundant where Azure supports it."""
+    resource_locks: bool = False
+    """Off: no CanNotDelete locks; on: shared and stateful resources get a CanNotDelete lock."""
+    protect_stateful: bool = False
+    """Off: stateful resources may be deleted by `pulumi destroy`; on: they are `protect`ed."""
+    defender_plans: bool = True
+    """On: Defender for Cloud plans are enabled for the subscription."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class StackConfig:
+    """Everything one environment's stack program needs, validated."""
+
+    source: str
+    """The stack file this came from, for messages."""
+    environment: str
+    subscription_id: str
+    tenant_id: str
+    location: str
+    tags: Tags
+    network: Network
+    features: Features
+    log_retention_days: int
+    budget_monthly_eur: int
+    alert_emails: tuple[str, ...]
+    alert_webhook_url: SecretValue | None = None
+
+    @property
+    def azure_tags(self) -> dict[str, str]:
+        return self.tags.as_azure_tags(self.environment)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Field readers: each takes (source, key, value) and returns the typed value or raises ConfigError.
+
+def _string(source: str, key: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(source, key, f"expected a non-empty string, got {_show(value)}")
+    return value
+
+
+def _matching(pattern: re.Pattern[str], form: str) -> Callable[[str, str, Any], str]:
+    def read(source: str, key: str, value: Any) -> str:
+        text = _string(source, key, value)
+        if not pattern.match(text):
+            raise ConfigError(source, key, f"expected {form}, got {_show(value)}")
+        return text
+    return read
+
+
+def _one_of(choices: tuple[str, ...]) -> Callable[[str, str, Any], str]:
+    def read(source: str, key: str, value: Any) -> str:
+        if value not in choices:
+            raise ConfigError(source, key, f"expected one of {', '.join(choices)}, got {_show(value)}")
+        return value
+    return read
+
+
+def _boolean(source: str, key: str, value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value in ("true", "false"):  # the Pulumi CLI hands every scalar over as a string
+        return value == "true"
+    raise ConfigError(source, key, f"expected true or false, got {_show(value)}")
+
+
+def _integer(low: int, high: int) -> Callable[[str, str, Any], int]:
+    def read(source: str, key: str, value: Any) -> int:
+        number = value
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            number = int(value)
+        if isinstance(number, bool) or not isinstance(number, int):
+            raise ConfigError(source, key, f"expected a whole number from {low} to {high}, got {_show(value)}")
+        if not low <= number <= high:
+            raise ConfigError(source, key, f"expected a whole number from {low} to {high}, got {number}")
+        return number
+    return read
+
+
+def _region(source: str, key: str, value: Any) -> str:
+    text = _string(source, key, value)
+    region = normalize_location(text)
+    if region not in KNOWN_REGIONS:
+        raise ConfigError(source, key, f"unknown Azure region {text!r}; expected a region name such as westeurope")
+    return region
+
+
+def _cidr(source: str, key: str, value: Any) -> ipaddress.IPv4Network:
+    text = _string(source, key, value)
+    try:
+        network = ipaddress.IPv4Network(text, strict=True)
+    except ValueError as error:
+        raise ConfigError(source, key, f"malformed CIDR {text!r} ({error}); expected a network such as 10.10.0.0/16")
+    if not network.is_private:
+        raise ConfigError(source, key, f"{text} is not a private range; expected a range inside 10.0.0.0/8, "
+                                       "172.16.0.0/12 or 192.168.0.0/16")
+    return network
+
+
+def _show(value: Any) -> str:
+    return f"{type(value).__name__} {value!r}" if not isinstance(value, SecretValue) else "a secret"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Sections
+
+def _section(source: str, key: str, value: Any, fields: Mapping[str, Callable[[str, str, Any], Any]],
+             required: frozenset[str]) -> dict[str, Any]:
+    """Read a structured value: every field known, every required field present."""
+    if isinstance(value, str):  # the CLI passes structured config as JSON text
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError:
+            pass
+    if not isinstance(value, Mapping):
+        raise ConfigError(source, key, f"expected a mapping with keys {', '.join(sorted(fields))}, got {_show(value)}")
+    unknown = sorted(set(value) - set(fields))
+    if unknown:
+        raise ConfigError(source, f"{key}.{unknown[0]}",
+                          f"unknown key; expected one of {', '.join(sorted(fields))}")
+    missing = sorted(required - set(value))
+    if missing:
+        raise ConfigError(source, f"{key}.{missing[0]}", "required key is missing")
+    return {name: fields[name](source, f"{key}.{name}", item) for name, item in value.items()}
+
+
+def _tags(source: str, key: str, value: Any) -> Tags:
+    fields = {"owner": _matching(_EMAIL, "an e-mail address such as cloud@amsterdam.nl"),
+              "cost-center": _matching(_COST_CENTER, "a cost centre such as CC-1234"),
+              "data-classification": _one_of(DATA_CLASSIFICATIONS),
+              "application": _matching(_NAME, "a short lower-case name such as landing-zone")}
+    read = _section(source, key, value, fields, frozenset(fields))
+    return Tags(owner=read["owner"], cost_center=read["cost-center"],
+                data_classification=read["data-classification"], application=read["application"])
+
+
+def _spokes(source: str, key: str, value: Any) -> dict[str, ipaddress.IPv4Network]:
+    if not isinstance(value, Mapping) or not value:
+        raise ConfigError(source, key, f"expected a mapping of spoke name to CIDR, got {_show(value)}")
+    spokes = {}
+    for name, cidr in value.items():
+        if not isinstance(name, str) or not _NAME.match(name):
+            raise ConfigError(source, f"{key}.{name}", "spoke names are short lower-case names such as apps")
+        spokes[name] = _cidr(source, f"{key}.{name}", cidr)
+    return spokes
+
+
+def _network(source: str, key: str, value: Any) -> Network:
+    fields = {"addressSpace": _cidr, "hub": _cidr, "spokes": _spokes}
+    read = _section(source, key, value, fields, frozenset(fields))
+    block: ipaddress.IPv4Network = read["addressSpace"]
+    ranges = {f"{key}.hub": read["hub"], **{f"{key}.spokes.{n}": c for n, c in read["spokes"].items()}}
+    for where, cidr in ranges.items():
+        if not cidr.subnet_of(block):
+            raise ConfigError(source, where, f"{cidr} lies outside the environment's block {block}; "
+                                             f"expected a range inside {block}")
+    placed = list(ranges.items())
+    for index, (where, cidr) in enumerate(placed):
+        for other_where, other in placed[index + 1:]:
+            if cidr.overlaps(other):
+                raise ConfigError(source, other_where, f"{other} overlaps {where} ({cidr}); expected a free range")
+    return Network(address_space=str(block), hub=str(read["hub"]),
+                   spokes={name: str(cidr) for name, cidr in read["spokes"].items()})
+
+
+def _features(source: str, key: str, value: Any) -> Features:
+    fields = {"zoneRedundancy": _boolean, "resourceLocks": _boolean, "protectStateful": _boolean,
+              "defenderPlans": _boolean}
+    read = _section(source, key, value, fields, frozenset())
+    return Features(**{_snake(name): flag for name, flag in read.items()})
+
+
+def _emails(source: str, key: str, value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError:
+            pass
+    if not isinstance(value, list) or not value:
+        raise ConfigError(source, key, f"expected a non-empty list of e-mail addresses, got {_show(value)}")
+    read = _matching(_EMAIL, "an e-mail address such as cloud@amsterdam.nl")
+    return tuple(read(source, f"{key}[{index}]", item) for index, item in enumerate(value))
+
+
+def _secret(source: str, key: str, value: Any) -> SecretValue:
+    if not isinstance(value, SecretValue):
+        raise ConfigError(source, key, "must be a secret; set it with `pulumi config set --secret "
+                                       f"{key} <value>` so it is stored encrypted")
+    return value
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower()
+
+
+_FIELDS: dict[str, Callable[[str, str, Any], Any]] = {
+    "environment": _one_of(ENVIRONMENTS),
+    "subscriptionId": _matching(_GUID, "a subscription GUID such as 00000000-0000-0000-0000-000000000000"),
+    "tenantId": _matching(_GUID, "a tenant GUID such as 00000000-0000-0000-0000-000000000000"),
+    "location": _region,
+    "tags": _tags,
+    "network": _network,
+    "features": _features,
+    "logRetentionDays": _integer(30, 730),
+    "budgetMonthlyEur": _integer(1, 10_000_000),
+    "alertEmails": _emails,
+    "alertWebhookUrl": _secret,
+}
+_REQUIRED = frozenset({"environment", "subscriptionId", "tenantId", "location", "tags", "network",
+                       "logRetentionDays", "budgetMonthlyEur", "alertEmails"})
+
+
+def parse(raw: Mapping[str, Any], source: str, stack: str | None = None) -> StackConfig:
+    """Validate a stack's config (keys as `project:key`, values as in the stack file or as the CLI passes them)."""
+    ours: dict[str, Any] = {}
+    for full_key, value in raw.items():
+        namespace, _, key = full_key.partition(":")
+        if namespace == PROJECT and key in _FIELDS:
+            ours[key] = value
+        elif namespace == PROJECT:
+            raise ConfigError(source, full_key, f"unknown key; expected one of "
+                                                f"{', '.join(f'{PROJECT}:{k}' for k in sorted(_FIELDS))}")
+        elif full_key not in PROVIDER_KEYS:
+            raise ConfigError(source, full_key, f"unknown key; keys are {PROJECT}:<key> or one of "
+                                                f"{', '.join(sorted(PROVIDER_KEYS))}")
+    missing = sorted(_REQUIRED - set(ours))
+    if missing:
+        raise ConfigError(source, f"{PROJECT}:{missing[0]}", "required key is missing")
+    read = {key: _FIELDS[key](source, f"{PROJECT}:{key}", value) for key, value in ours.items()}
+    if stack is not None and read["environment"] != stack:
+        raise ConfigError(source, f"{PROJECT}:environment",
+                          f"says {read['environment']!r} but the stack is {stack!r}; expected {stack!r}")
+    provider_location = raw.get("azure-native:location")
+    if provider_location is not None and normalize_location(str(provider_location)) != read["location"]:
+        raise ConfigError(source, "azure-native:location",
+                          f"{provider_location!r} differs from {PROJECT}:location; expected {read['location']!r}")
+    return StackConfig(
+        source=source, environment=read["environment"], subscription_id=read["subscriptionId"],
+        tenant_id=read["tenantId"], location=read["location"], tags=read["tags"], network=read["network"],
+        features=read.get("features", Features()), log_retention_days=read["logRetentionDays"],
+        budget_monthly_eur=read["budgetMonthlyEur"], alert_emails=read["alertEmails"],
+        alert_webhook_url=read.get("alertWebhookUrl"))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Where config comes from
+
+def stack_file(stack: str, stacks_dir: Path = STACKS_DIR) -> Path:
+    return stacks_dir / f"Pulumi.{stack}.yaml"
+
+
+def read_stack_file(path: Path) -> dict[str, Any]:
+    """The `config:` mapping of a stack file, with `secure:` values wrapped as SecretValue."""
+    source = _display(path)
+    if not path.is_file():
+        raise UserError(f"{source}: no such stack file; expected one of "
+                        f"{', '.join(p.name for p in sorted(path.parent.glob('Pulumi.*.yaml'))) or 'none found'}")
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise ConfigError(source, "(file)", f"is not valid YAML: {error}".replace("\n", " "))
+    if not isinstance(document, dict) or not isinstance(document.get("config"), dict):
+        raise ConfigError(source, "config", "expected a top-level `config:` mapping as `pulumi config` writes it")
+    unknown = sorted(set(document) - {"config", "secretsprovider", "encryptionsalt", "encryptedkey",
+                                      "environment"})
+    if unknown:
+        raise ConfigError(source, unknown[0], "unknown top-level key; expected config, secretsprovider, "
+                                              "encryptionsalt or encryptedkey")
+    return {key: _unwrap_secure(value) for key, value in document["config"].items()}
+
+
+def _unwrap_secure(value: Any) -> Any:
+    if isinstance(value, dict) and set(value) == {"secure"}:
+        return SecretValue(value=str(value["secure"]))
+    return value
+
+
+def load(stack: str, stacks_dir: Path = STACKS_DIR) -> StackConfig:
+    """Read and validate `stacks/Pulumi.<stack>.yaml` (used by the offline tools)."""
+    path = stack_file(stack, stacks_dir)
+    return parse(read_stack_file(path), _display(path), stack)
+
+
+def from_pulumi() -> StackConfig:
+    """Validate the config the running Pulumi program was given (real CLI or offline plan alike)."""
+    import pulumi
+    from pulumi.runtime import config as runtime_config
+
+    stack = pulumi.get_stack()
+    given = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+    secret_keys = set(runtime_config.get_config_secret_keys_env()) | runtime_config._SECRET_KEYS.get()
+    raw = {key: SecretValue(value=value) if key in secret_keys else value for key, value in given.items()}
+    return parse(raw, f"stacks/Pulumi.{stack}.yaml", stack)
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
