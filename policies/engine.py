@@ -1,0 +1,271 @@
+"""The rule model every policy shares: a resource as a rule sees it, a rule's metadata, and value helpers.
+
+A rule is a pure function over a resource's type and its camelCase inputs (the names the Pulumi engine and
+`pulumi stack export` use). The same rule objects run in the offline checker (`checker.py`) and inside
+CrossGuard (`crossguard.py`), so both report the same findings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+# The Pulumi engine's sentinels for values not known during preview. An offline plan and `pulumi stack export`
+# only ever carry the string one; pulumi-policy knows the others too.
+UNKNOWN_SENTINELS: frozenset[str] = frozenset({
+    "04da6b54-80e4-46f7-96ec-b56ff0331ba9",  # string (the one the engine writes into plans)
+    "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",  # boolean
+    "3eeb2bf0-c639-47a8-9e75-3b44932eb421",  # number
+    "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",  # array
+    "030794c1-ac77-496b-92df-f27374a8bd58",  # asset
+    "e48ece36-62e2-4504-bad9-02848725956a",  # archive
+    "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",  # object
+})
+SECRET_SIGNATURE_KEY = "4dabf18193072939515e22adb298388d"
+SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270"
+
+
+class Severity(str, Enum):
+    """How bad a violation is; the order is the order reports use."""
+
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+SEVERITY_ORDER = {Severity.CRITICAL: 0, Severity.HIGH: 1, Severity.MEDIUM: 2, Severity.LOW: 3}
+
+
+class Unknown:
+    """A value that is not known until the resource exists (the engine's unknown sentinel)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<unknown>"
+
+    def __bool__(self) -> bool:  # never let an unknown pass a truthiness test by accident
+        raise TypeError("an unknown value has no truth value; compare it with `is UNKNOWN`")
+
+
+UNKNOWN = Unknown()
+
+
+class Secret:
+    """A secret value without its plaintext (an offline plan only carries ciphertext)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<secret>"
+
+
+SECRET = Secret()
+
+
+def unwrap(value: Any) -> Any:
+    """One value as a rule should see it: unknown sentinels become UNKNOWN, secrets their plaintext or SECRET."""
+    if isinstance(value, str):
+        return UNKNOWN if value in UNKNOWN_SENTINELS else value
+    if isinstance(value, dict) and value.get(SECRET_SIGNATURE_KEY) == SECRET_SIGNATURE:
+        if "plaintext" in value:
+            plaintext = value["plaintext"]
+            if isinstance(plaintext, str):
+                try:  # `pulumi stack export --show-secrets` stores the JSON encoding of the value
+                    import json
+                    return unwrap(json.loads(plaintext))
+                except ValueError:
+                    return plaintext
+            return unwrap(plaintext)
+        if "value" in value:  # the SDK's own in-memory form
+            return unwrap(value["value"])
+        return SECRET
+    return value
+
+
+_MISSING = object()
+
+
+def get(props: Mapping[str, Any] | Any, path: str, default: Any = None) -> Any:
+    """The value at a dotted camelCase path (`"siteConfig.minTlsVersion"`), unwrapped; `default` when unset.
+
+    A path through an unknown value is UNKNOWN (we cannot tell); through a non-object it is `default`
+    (junk is the caller's to judge at the leaf).
+    """
+    current: Any = props
+    for part in path.split("."):
+        current = unwrap(current)
+        if current is UNKNOWN:
+            return UNKNOWN
+        if not isinstance(current, Mapping):
+            return default
+        current = current.get(part, _MISSING)
+        if current is _MISSING or current is None:
+            return default
+    return unwrap(current)
+
+
+def as_bool(value: Any) -> bool | None | Unknown:
+    """A boolean input: True/False, UNKNOWN, or None for junk (a string where a boolean belongs)."""
+    if value is UNKNOWN or isinstance(value, bool):
+        return value
+    return None
+
+
+def as_list(value: Any) -> list[Any] | Unknown:
+    """A list input; a missing list is empty, junk is treated as empty so per-item rules see nothing to trust."""
+    value = unwrap(value)
+    if value is UNKNOWN:
+        return UNKNOWN
+    if isinstance(value, (list, tuple)):
+        return [unwrap(item) for item in value]
+    return []
+
+
+def equals_ci(value: Any, *expected: str) -> bool:
+    """True when `value` is a string equal, ignoring case, to one of `expected`."""
+    return isinstance(value, str) and value.lower() in {e.lower() for e in expected}
+
+
+def describe(value: Any) -> str:
+    """A value as a message shows it."""
+    if value is UNKNOWN:
+        return "unknown until deployment"
+    if value is SECRET:
+        return "a secret"
+    return repr(value)
+
+
+def base_type(token: str) -> str:
+    """The unversioned type token: `azure-native:storage/v20230101:StorageAccount` is `azure-native:storage:StorageAccount`."""
+    parts = token.split(":")
+    if len(parts) == 3 and "/" in parts[1]:
+        parts[1] = parts[1].split("/", 1)[0]
+        return ":".join(parts)
+    return token
+
+
+def stack_of(urn: str) -> str:
+    """The stack name inside a URN (`urn:pulumi:<stack>::<project>::...`)."""
+    if urn.startswith("urn:pulumi:"):
+        return urn[len("urn:pulumi:"):].split("::", 1)[0]
+    return ""
+
+
+def type_chain(urn: str) -> tuple[str, ...]:
+    """The parent type chain of a URN, outermost first, the resource's own type last."""
+    parts = urn.split("::")
+    if len(parts) < 4:
+        return ()
+    return tuple(parts[2].split("$"))
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    """One resource as a rule sees it: its unversioned type, its camelCase inputs, and its place in the stack."""
+
+    urn: str
+    type: str
+    props: Mapping[str, Any]
+    name: str = ""
+    protect: bool = False
+    parent: str | None = None
+    dependencies: tuple[str, ...] = ()
+    property_dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    id: str | None = None
+    """The cloud id when the resource exists (a real export); None in a plan of a new resource."""
+
+    def get(self, path: str, default: Any = None) -> Any:
+        return get(self.props, path, default)
+
+    @property
+    def tags(self) -> Mapping[str, Any] | Unknown:
+        tags = self.get("tags")
+        if tags is UNKNOWN:
+            return UNKNOWN
+        return tags if isinstance(tags, Mapping) else {}
+
+
+Report = Callable[[str], None]
+"""A resource rule calls it once per violation with a message that says what, where and what to do."""
+
+StackReport = Callable[[str, str], None]
+"""A stack rule calls it with the message and the URN of the resource at fault."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Rule:
+    """One resource rule: metadata beside a pure check over one resource."""
+
+    id: str
+    """Stable id; also the CrossGuard policy name and the SARIF rule id. Never reuse one."""
+    title: str
+    severity: Severity
+    controls: tuple[str, ...]
+    """BIO controls (`BIO 13.1.1`) and CIS Microsoft Azure Foundations recommendations (`CIS 3.1`) it serves."""
+    remediation: str
+    check: Callable[[Resource, Report, Any], None]
+    """check(resource, report, settings); settings is the rule's `Settings` from the pack config."""
+    applies_to: tuple[str, ...] | None = None
+    """Unversioned type tokens; None for every resource."""
+    settings: tuple[str, ...] = ()
+    """The pack config properties the rule reads (see `settings.py`); CrossGuard offers exactly these."""
+    defaults_source: str = ""
+    """Where the Azure default assumed for an unset property was looked up, with its API version."""
+
+    kind = "resource"
+
+    @property
+    def bio_controls(self) -> tuple[str, ...]:
+        return tuple(c for c in self.controls if c.startswith("BIO "))
+
+    @property
+    def cis_controls(self) -> tuple[str, ...]:
+        return tuple(c for c in self.controls if c.startswith("CIS "))
+
+
+@dataclass(frozen=True, kw_only=True)
+class StackRule:
+    """One rule over the whole stack (diagnostics, locks): sees every resource at once."""
+
+    id: str
+    title: str
+    severity: Severity
+    controls: tuple[str, ...]
+    remediation: str
+    check: Callable[[Sequence[Resource], StackReport, Any], None]
+    applies_to: tuple[str, ...] | None = None
+    """The types whose resources the rule judges (for evidence: how many were checked)."""
+    settings: tuple[str, ...] = ()
+    defaults_source: str = ""
+
+    kind = "stack"
+
+    @property
+    def bio_controls(self) -> tuple[str, ...]:
+        return tuple(c for c in self.controls if c.startswith("BIO "))
+
+    @property
+    def cis_controls(self) -> tuple[str, ...]:
+        return tuple(c for c in self.controls if c.startswith("CIS "))
+
+
+AnyRule = Rule | StackRule
+
+
+def run_rule(rule: Rule, resource: Resource, settings: Any) -> list[str]:
+    """The violation messages of one resource rule on one resource; a crash in a rule is itself reported."""
+    messages: list[str] = []
+    try:
+        rule.check(resource, messages.append, settings)
+    except Exception as error:  # a rule must never take the checker down; a junk value is a violation
+        messages.append(f"could not be checked ({type(error).__name__}: {error}); fix the input or report a bug")
+    return messages
+
+
+def resources_of(resources: Iterable[Resource], types: Iterable[str]) -> list[Resource]:
+    """The resources whose unversioned type is one of `types`."""
+    wanted = set(types)
+    return [r for r in resources if r.type in wanted]

@@ -1,0 +1,1 @@
+"""Migration tooling: discover an AWS or on-prem estate, map it to Azure, plan waves, generate app config."""

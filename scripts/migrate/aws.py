@@ -1,0 +1,450 @@
+"""What discovery reads from each AWS service: one collector per service, each a pure reader of one region.
+
+A collector gets a `Scope` (the account, the region, a client factory and a bounded fan-out) and returns
+resource records in the inventory's normalized shape (`inventory.resource`). Collectors use paginators for
+every list call, read tags where the service returns them, and refer to other resources by ARN so that the
+inventory can infer edges without another call. They never store secret values: of environment variables
+only the host names in them are kept (to find database endpoints), never the values themselves.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
+from urllib.parse import urlsplit
+
+from amsterdam_cloud.scripts.migrate.inventory import resource
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+GLOBAL_REGION = "global"
+"""The pseudo-region of account-wide services (S3's bucket list, Route 53, IAM)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Scope:
+    """One account and region as a collector sees it."""
+
+    account: str
+    """The 12-digit account id."""
+    partition: str
+    """`aws` (or `aws-cn`, `aws-us-gov`): the first part of every ARN built here."""
+    region: str
+    """The region collected, or `global` for account-wide services."""
+    home_region: str
+    """The region global services are called in."""
+    client: Callable[[str], Any]
+    """A boto3 client for a service name in this scope's region (thread-safe; built once per scope)."""
+    fanout: Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]
+    """Map a function over items with the bounded per-service concurrency; results keep the items' order."""
+
+    def arn(self, service: str, path: str, region: str | None = None) -> str:
+        return f"arn:{self.partition}:{service}:{self.region if region is None else region}:{self.account}:{path}"
+
+    def record(self, kind: str, arn: str, name: str, tags: dict[str, str] | None,
+               properties: dict[str, Any], region: str | None = None) -> dict[str, Any]:
+        return resource(id=arn, type=kind, name=name, source="aws", account=self.account,
+                        region=self.region if region is None else region, tags=tags or {}, properties=properties)
+
+
+def paginate(client: Any, operation: str, key: str, **kwargs: Any) -> Iterator[Any]:
+    """Every item under `key` across all pages of a list call."""
+    for page in client.get_paginator(operation).paginate(**kwargs):
+        yield from page.get(key, [])
+
+
+def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def tag_map(tags: Iterable[dict[str, Any]] | dict[str, str] | None, key: str = "Key", value: str = "Value") -> dict[str, str]:
+    """AWS's tag lists (`[{"Key": k, "Value": v}]`, or `key`/`value` in ECS) as one plain mapping."""
+    if not tags:
+        return {}
+    if isinstance(tags, dict):
+        return {str(k): str(v) for k, v in tags.items()}
+    return {str(t[key]): str(t.get(value, "")) for t in tags if key in t}
+
+
+_HOST = re.compile(r"(?<![\w.@-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63})(?::\d{2,5})?(?![\w@-])", re.I)
+
+
+def hosts_in(values: Iterable[str]) -> list[str]:
+    """Host names mentioned in configuration values (URLs, `host:port`, bare names), lower-cased and sorted.
+
+    Only host names leave this function, never the values around them, so a connection string with a
+    password in it contributes its host and nothing else.
+    """
+    found: set[str] = set()
+    for value in values:
+        if not isinstance(value, str):
+            continue
+        if "://" in value:
+            try:
+                host = urlsplit(value).hostname
+            except ValueError:
+                host = None
+            if host and "." in host:
+                found.add(host.lower())
+        for match in _HOST.finditer(value):
+            found.add(match.group(1).lower())
+    return sorted(found)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# EC2 and its networking
+
+def collect_ec2(scope: Scope) -> list[dict[str, Any]]:
+    """Instances (with vCPU and memory from their instance type) and EBS volumes."""
+    ec2 = scope.client("ec2")
+    instances = [i for reservation in paginate(ec2, "describe_instances", "Reservations", PaginationConfig={"PageSize": 1000})
+                 for i in reservation.get("Instances", [])]
+    types = sorted({i["InstanceType"] for i in instances})
+    shapes: dict[str, tuple[int, float]] = {}
+    for batch in chunks(types, 100):
+        for info in paginate(ec2, "describe_instance_types", "InstanceTypes", InstanceTypes=list(batch)):
+            shapes[info["InstanceType"]] = (int(info["VCpuInfo"]["DefaultVCpus"]),
+                                            round(info["MemoryInfo"]["SizeInMiB"] / 1024, 2))
+    records = []
+    for instance in instances:
+        tags = tag_map(instance.get("Tags"))
+        vcpu, memory = shapes.get(instance["InstanceType"], (None, None))
+        properties = {
+            "instanceType": instance["InstanceType"], "vcpu": vcpu, "memoryGiB": memory,
+            "state": instance.get("State", {}).get("Name"), "platform": instance.get("PlatformDetails") or "Linux/UNIX",
+            "architecture": instance.get("Architecture"), "imageId": instance.get("ImageId"),
+            "privateIp": instance.get("PrivateIpAddress"), "publicIp": instance.get("PublicIpAddress"),
+            "vpc": scope.arn("ec2", f"vpc/{instance['VpcId']}") if instance.get("VpcId") else None,
+            "subnet": scope.arn("ec2", f"subnet/{instance['SubnetId']}") if instance.get("SubnetId") else None,
+            "securityGroups": sorted(scope.arn("ec2", f"security-group/{g['GroupId']}")
+                                     for g in instance.get("SecurityGroups", [])),
+            "iamInstanceProfile": (instance.get("IamInstanceProfile") or {}).get("Arn"),
+        }
+        records.append(scope.record("aws:ec2:instance", scope.arn("ec2", f"instance/{instance['InstanceId']}"),
+                                    tags.get("Name", instance["InstanceId"]), tags, properties))
+    for volume in paginate(ec2, "describe_volumes", "Volumes", PaginationConfig={"PageSize": 500}):
+        tags = tag_map(volume.get("Tags"))
+        properties = {
+            "sizeGiB": volume.get("Size"), "volumeType": volume.get("VolumeType"), "iops": volume.get("Iops"),
+            "throughput": volume.get("Throughput"), "encrypted": bool(volume.get("Encrypted")),
+            "state": volume.get("State"), "availabilityZone": volume.get("AvailabilityZone"),
+            "attachedTo": sorted(scope.arn("ec2", f"instance/{a['InstanceId']}") for a in volume.get("Attachments", [])),
+        }
+        records.append(scope.record("aws:ec2:volume", scope.arn("ec2", f"volume/{volume['VolumeId']}"),
+                                    tags.get("Name", volume["VolumeId"]), tags, properties))
+    return records
+
+
+def collect_network(scope: Scope) -> list[dict[str, Any]]:
+    """VPCs, subnets and security groups, with the group-to-group references in their rules."""
+    ec2 = scope.client("ec2")
+    records = []
+    for vpc in paginate(ec2, "describe_vpcs", "Vpcs"):
+        tags = tag_map(vpc.get("Tags"))
+        properties = {"cidrBlocks": sorted(a["CidrBlock"] for a in vpc.get("CidrBlockAssociationSet", []))
+                      or [vpc.get("CidrBlock")], "isDefault": bool(vpc.get("IsDefault"))}
+        records.append(scope.record("aws:ec2:vpc", scope.arn("ec2", f"vpc/{vpc['VpcId']}"),
+                                    tags.get("Name", vpc["VpcId"]), tags, properties))
+    for subnet in paginate(ec2, "describe_subnets", "Subnets"):
+        tags = tag_map(subnet.get("Tags"))
+        properties = {"cidrBlock": subnet.get("CidrBlock"), "availabilityZone": subnet.get("AvailabilityZone"),
+                      "vpc": scope.arn("ec2", f"vpc/{subnet['VpcId']}"),
+                      "mapPublicIpOnLaunch": bool(subnet.get("MapPublicIpOnLaunch"))}
+        records.append(scope.record("aws:ec2:subnet", scope.arn("ec2", f"subnet/{subnet['SubnetId']}"),
+                                    tags.get("Name", subnet["SubnetId"]), tags, properties))
+    for group in paginate(ec2, "describe_security_groups", "SecurityGroups"):
+        tags = tag_map(group.get("Tags"))
+        ingress = []
+        for permission in group.get("IpPermissions", []):
+            ingress.append({
+                "protocol": permission.get("IpProtocol"), "fromPort": permission.get("FromPort"),
+                "toPort": permission.get("ToPort"),
+                "cidrs": sorted(r["CidrIp"] for r in permission.get("IpRanges", [])),
+                "groups": sorted(scope.arn("ec2", f"security-group/{p['GroupId']}")
+                                 for p in permission.get("UserIdGroupPairs", []) if p.get("GroupId")),
+            })
+        properties = {"groupName": group.get("GroupName"), "vpc": scope.arn("ec2", f"vpc/{group['VpcId']}")
+                      if group.get("VpcId") else None, "ingress": ingress,
+                      "openToInternet": any("0.0.0.0/0" in rule["cidrs"] for rule in ingress)}
+        records.append(scope.record("aws:ec2:security-group", scope.arn("ec2", f"security-group/{group['GroupId']}"),
+                                    group.get("GroupName", group["GroupId"]), tags, properties))
+    return records
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Databases
+
+def collect_rds(scope: Scope) -> list[dict[str, Any]]:
+    """RDS instances and Aurora clusters: engine, version, class, storage, endpoint."""
+    rds = scope.client("rds")
+    records = []
+    for db in paginate(rds, "describe_db_instances", "DBInstances"):
+        tags = tag_map(db.get("TagList"))
+        endpoint = db.get("Endpoint") or {}
+        properties = {
+            "engine": db.get("Engine"), "engineVersion": db.get("EngineVersion"), "instanceClass": db.get("DBInstanceClass"),
+            "allocatedStorageGiB": db.get("AllocatedStorage"), "storageType": db.get("StorageType"),
+            "multiAz": bool(db.get("MultiAZ")), "storageEncrypted": bool(db.get("StorageEncrypted")),
+            "publiclyAccessible": bool(db.get("PubliclyAccessible")), "status": db.get("DBInstanceStatus"),
+            "endpoint": (endpoint.get("Address") or "").lower() or None, "port": endpoint.get("Port"),
+            "cluster": scope.arn("rds", f"cluster:{db['DBClusterIdentifier']}") if db.get("DBClusterIdentifier") else None,
+            "securityGroups": sorted(scope.arn("ec2", f"security-group/{g['VpcSecurityGroupId']}")
+                                     for g in db.get("VpcSecurityGroups", [])),
+        }
+        arn = db.get("DBInstanceArn") or scope.arn("rds", f"db:{db['DBInstanceIdentifier']}")
+        records.append(scope.record("aws:rds:instance", arn, db["DBInstanceIdentifier"], tags, properties))
+    for cluster in paginate(rds, "describe_db_clusters", "DBClusters"):
+        tags = tag_map(cluster.get("TagList"))
+        properties = {
+            "engine": cluster.get("Engine"), "engineVersion": cluster.get("EngineVersion"),
+            "engineMode": cluster.get("EngineMode"), "allocatedStorageGiB": cluster.get("AllocatedStorage"),
+            "storageEncrypted": bool(cluster.get("StorageEncrypted")), "status": cluster.get("Status"),
+            "endpoint": (cluster.get("Endpoint") or "").lower() or None,
+            "readerEndpoint": (cluster.get("ReaderEndpoint") or "").lower() or None, "port": cluster.get("Port"),
+            "members": sorted(scope.arn("rds", f"db:{m['DBInstanceIdentifier']}") for m in cluster.get("DBClusterMembers", [])),
+            "securityGroups": sorted(scope.arn("ec2", f"security-group/{g['VpcSecurityGroupId']}")
+                                     for g in cluster.get("VpcSecurityGroups", [])),
+        }
+        arn = cluster.get("DBClusterArn") or scope.arn("rds", f"cluster:{cluster['DBClusterIdentifier']}")
+        records.append(scope.record("aws:rds:cluster", arn, cluster["DBClusterIdentifier"], tags, properties))
+    return records
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Object storage (account-wide in AWS; one endpoint for S3-compatible on-prem storage)
+
+def collect_s3(scope: Scope, *, onprem_endpoint: str | None = None) -> list[dict[str, Any]]:
+    """Buckets with their region, default encryption, public access block and tags.
+
+    With `onprem_endpoint` the same calls read an S3-compatible on-prem store (MinIO, ECS, StorageGRID); its
+    buckets get ids `s3-onprem://<host>/<bucket>` so they never collide with an AWS bucket of the same name.
+    """
+    from botocore.exceptions import ClientError
+
+    s3 = scope.client("s3")
+    buckets = list(paginate(s3, "list_buckets", "Buckets"))
+
+    def optional(call: Callable[[], dict[str, Any]], missing: tuple[str, ...]) -> dict[str, Any] | None:
+        try:
+            return call()
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in missing:
+                return None
+            raise
+
+    def read(bucket: dict[str, Any]) -> dict[str, Any]:
+        name = bucket["Name"]
+        location = optional(lambda: s3.get_bucket_location(Bucket=name), ("NotImplemented",)) or {}
+        region = location.get("LocationConstraint") or "us-east-1"
+        region = "eu-west-1" if region == "EU" else region
+        encryption = optional(lambda: s3.get_bucket_encryption(Bucket=name),
+                              ("ServerSideEncryptionConfigurationNotFoundError", "NotImplemented"))
+        rules = (encryption or {}).get("ServerSideEncryptionConfiguration", {}).get("Rules", [])
+        algorithms = sorted({r.get("ApplyServerSideEncryptionByDefault", {}).get("SSEAlgorithm", "") for r in rules} - {""})
+        block = optional(lambda: s3.get_public_access_block(Bucket=name),
+                         ("NoSuchPublicAccessBlockConfiguration", "NotImplemented"))
+        settings = (block or {}).get("PublicAccessBlockConfiguration", {})
+        fully_blocked = bool(settings) and all(settings.get(k) for k in (
+            "BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"))
+        tagging = optional(lambda: s3.get_bucket_tagging(Bucket=name), ("NoSuchTagSet", "NotImplemented"))
+        properties = {"encryption": algorithms[0] if algorithms else None,
+                      "publicAccessBlock": {k[0].lower() + k[1:]: bool(v) for k, v in settings.items()} or None,
+                      "publicAccessFullyBlocked": fully_blocked,
+                      "created": bucket["CreationDate"].isoformat() if bucket.get("CreationDate") else None}
+        tags = tag_map((tagging or {}).get("TagSet"))
+        if onprem_endpoint:
+            host = urlsplit(onprem_endpoint).netloc or onprem_endpoint
+            properties["endpoint"] = onprem_endpoint
+            return resource(id=f"s3-onprem://{host}/{name}", type="onprem:s3:bucket", name=name, source="onprem-s3",
+                            account=host, region="onprem", tags=tags, properties=properties)
+        return scope.record("aws:s3:bucket", f"arn:{scope.partition}:s3:::{name}", name, tags, properties, region=region)
+
+    return scope.fanout(read, buckets)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Serverless and containers
+
+def collect_lambda(scope: Scope) -> list[dict[str, Any]]:
+    """Functions with runtime, package type, VPC settings and the hosts their environment points at."""
+    client = scope.client("lambda")
+    functions = list(paginate(client, "list_functions", "Functions"))
+
+    def read(function: dict[str, Any]) -> dict[str, Any]:
+        arn = function["FunctionArn"]
+        tags = tag_map(client.list_tags(Resource=arn).get("Tags"))
+        vpc = function.get("VpcConfig") or {}
+        variables = (function.get("Environment") or {}).get("Variables") or {}
+        properties = {
+            "runtime": function.get("Runtime"), "packageType": function.get("PackageType", "Zip"),
+            "memoryMiB": function.get("MemorySize"), "timeoutSeconds": function.get("Timeout"),
+            "handler": function.get("Handler"), "architectures": function.get("Architectures", ["x86_64"]),
+            "role": function.get("Role"),
+            "subnets": sorted(scope.arn("ec2", f"subnet/{s}") for s in vpc.get("SubnetIds", []) or []),
+            "securityGroups": sorted(scope.arn("ec2", f"security-group/{g}") for g in vpc.get("SecurityGroupIds", []) or []),
+            "vpc": scope.arn("ec2", f"vpc/{vpc['VpcId']}") if vpc.get("VpcId") else None,
+            "environmentKeys": sorted(variables), "connectsToHosts": hosts_in(variables.values()),
+        }
+        if properties["packageType"] == "Image":
+            code = client.get_function(FunctionName=arn).get("Code", {})
+            properties["image"] = code.get("ImageUri")
+        return scope.record("aws:lambda:function", arn.split(":$")[0], function["FunctionName"], tags, properties)
+
+    return scope.fanout(read, functions)
+
+
+def collect_ecs(scope: Scope) -> list[dict[str, Any]]:
+    """Clusters and services, with the image, size and environment hosts of each service's task definition."""
+    ecs = scope.client("ecs")
+    cluster_arns = list(paginate(ecs, "list_clusters", "clusterArns"))
+    records: list[dict[str, Any]] = []
+    clusters = []
+    for batch in chunks(cluster_arns, 100):
+        clusters += ecs.describe_clusters(clusters=list(batch), include=["TAGS"]).get("clusters", [])
+    for cluster in clusters:
+        tags = tag_map(cluster.get("tags"), "key", "value")
+        records.append(scope.record("aws:ecs:cluster", cluster["clusterArn"], cluster["clusterName"], tags,
+                                    {"status": cluster.get("status"),
+                                     "capacityProviders": sorted(cluster.get("capacityProviders", []))}))
+
+    def services_of(cluster_arn: str) -> list[dict[str, Any]]:
+        arns = list(paginate(ecs, "list_services", "serviceArns", cluster=cluster_arn))
+        found = []
+        for batch in chunks(arns, 10):
+            found += ecs.describe_services(cluster=cluster_arn, services=list(batch), include=["TAGS"]).get("services", [])
+        return found
+
+    services = [s for group in scope.fanout(services_of, [c["clusterArn"] for c in clusters]) for s in group]
+    task_definitions = sorted({s["taskDefinition"] for s in services if s.get("taskDefinition")})
+    described = scope.fanout(lambda arn: ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"],
+                             task_definitions)
+    by_arn = dict(zip(task_definitions, described))
+    for service in services:
+        tags = tag_map(service.get("tags"), "key", "value")
+        task = by_arn.get(service.get("taskDefinition"), {})
+        containers = task.get("containerDefinitions", [])
+        main = next((c for c in containers if c.get("essential", True)), containers[0] if containers else {})
+        network = (service.get("networkConfiguration") or {}).get("awsvpcConfiguration") or {}
+        values = [e.get("value", "") for c in containers for e in c.get("environment", [])]
+        properties = {
+            "cluster": service.get("clusterArn"), "launchType": service.get("launchType")
+            or ("FARGATE" if "FARGATE" in task.get("requiresCompatibilities", []) else "EC2"),
+            "desiredCount": service.get("desiredCount", 0), "runningCount": service.get("runningCount", 0),
+            "taskDefinition": service.get("taskDefinition"), "image": main.get("image"),
+            "cpuUnits": int(task["cpu"]) if str(task.get("cpu", "")).isdigit() else None,
+            "memoryMiB": int(task["memory"]) if str(task.get("memory", "")).isdigit() else None,
+            "containerPorts": sorted({p["containerPort"] for c in containers for p in c.get("portMappings", [])
+                                      if "containerPort" in p}),
+            "usesSecrets": any(c.get("secrets") for c in containers),
+            "environmentKeys": sorted({e["name"] for c in containers for e in c.get("environment", []) if "name" in e}),
+            "connectsToHosts": hosts_in(values),
+            "targetGroups": sorted({lb["targetGroupArn"] for lb in service.get("loadBalancers", []) if lb.get("targetGroupArn")}),
+            "subnets": sorted(scope.arn("ec2", f"subnet/{s}") for s in network.get("subnets", [])),
+            "securityGroups": sorted(scope.arn("ec2", f"security-group/{g}") for g in network.get("securityGroups", [])),
+        }
+        records.append(scope.record("aws:ecs:service", service["serviceArn"], service["serviceName"], tags, properties))
+    return records
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Load balancing and DNS
+
+def collect_elbv2(scope: Scope) -> list[dict[str, Any]]:
+    """Load balancers, target groups (with their registered targets) and listeners."""
+    elb = scope.client("elbv2")
+    balancers = list(paginate(elb, "describe_load_balancers", "LoadBalancers", PaginationConfig={"PageSize": 400}))
+    groups = list(paginate(elb, "describe_target_groups", "TargetGroups", PaginationConfig={"PageSize": 400}))
+    arns = [b["LoadBalancerArn"] for b in balancers] + [g["TargetGroupArn"] for g in groups]
+    tag_pages = scope.fanout(lambda batch: elb.describe_tags(ResourceArns=list(batch)).get("TagDescriptions", []),
+                             list(chunks(arns, 20)))
+    tags = {d["ResourceArn"]: tag_map(d.get("Tags")) for page in tag_pages for d in page}
+    listener_lists = scope.fanout(
+        lambda arn: list(paginate(elb, "describe_listeners", "Listeners", LoadBalancerArn=arn)),
+        [b["LoadBalancerArn"] for b in balancers])
+    health = scope.fanout(lambda arn: elb.describe_target_health(TargetGroupArn=arn).get("TargetHealthDescriptions", []),
+                          [g["TargetGroupArn"] for g in groups])
+    records = []
+    for balancer in balancers:
+        arn = balancer["LoadBalancerArn"]
+        properties = {"type": balancer.get("Type"), "scheme": balancer.get("Scheme"), "dnsName": balancer.get("DNSName"),
+                      "vpc": scope.arn("ec2", f"vpc/{balancer['VpcId']}") if balancer.get("VpcId") else None,
+                      "securityGroups": sorted(scope.arn("ec2", f"security-group/{g}") for g in balancer.get("SecurityGroups", []))}
+        records.append(scope.record("aws:elbv2:load-balancer", arn, balancer["LoadBalancerName"], tags.get(arn), properties))
+    for balancer, listeners in zip(balancers, listener_lists):
+        for listener in listeners:
+            forwards = set()
+            for action in listener.get("DefaultActions", []):
+                if action.get("TargetGroupArn"):
+                    forwards.add(action["TargetGroupArn"])
+                for target in (action.get("ForwardConfig") or {}).get("TargetGroups", []):
+                    forwards.add(target["TargetGroupArn"])
+            properties = {"loadBalancer": balancer["LoadBalancerArn"], "protocol": listener.get("Protocol"),
+                          "port": listener.get("Port"), "forwardsTo": sorted(forwards),
+                          "certificates": len(listener.get("Certificates", []) or [])}
+            name = f"{balancer['LoadBalancerName']}:{listener.get('Port')}"
+            records.append(scope.record("aws:elbv2:listener", listener["ListenerArn"], name,
+                                        tags.get(balancer["LoadBalancerArn"]), properties))
+    for group, targets in zip(groups, health):
+        arn = group["TargetGroupArn"]
+        target_type = group.get("TargetType", "instance")
+        ids = [t["Target"]["Id"] for t in targets]
+        if target_type == "instance":
+            refs = sorted(scope.arn("ec2", f"instance/{i}") for i in ids)
+        else:
+            refs = sorted(ids)  # IP addresses or Lambda ARNs; the inventory resolves IPs to instances
+        properties = {"targetType": target_type, "protocol": group.get("Protocol"), "port": group.get("Port"),
+                      "loadBalancers": sorted(group.get("LoadBalancerArns", [])), "targets": refs,
+                      "vpc": scope.arn("ec2", f"vpc/{group['VpcId']}") if group.get("VpcId") else None}
+        records.append(scope.record("aws:elbv2:target-group", arn, group["TargetGroupName"], tags.get(arn), properties))
+    return records
+
+
+def collect_route53(scope: Scope) -> list[dict[str, Any]]:
+    """Hosted zones (public and private), with their record counts and tags."""
+    route53 = scope.client("route53")
+    zones = list(paginate(route53, "list_hosted_zones", "HostedZones"))
+    ids = [z["Id"].split("/")[-1] for z in zones]
+    pages = scope.fanout(lambda batch: route53.list_tags_for_resources(ResourceType="hostedzone", ResourceIds=list(batch))
+                         .get("ResourceTagSets", []), list(chunks(ids, 10)))
+    tags = {t["ResourceId"]: tag_map(t.get("Tags")) for page in pages for t in page}
+    records = []
+    for zone, zone_id in zip(zones, ids):
+        properties = {"private": bool(zone.get("Config", {}).get("PrivateZone")),
+                      "recordCount": zone.get("ResourceRecordSetCount")}
+        records.append(scope.record("aws:route53:zone", f"arn:{scope.partition}:route53:::hostedzone/{zone_id}",
+                                    zone["Name"].rstrip("."), tags.get(zone_id), properties, region=GLOBAL_REGION))
+    return records
+
+
+def collect_iam(scope: Scope) -> list[dict[str, Any]]:
+    """IAM role names (and paths): each becomes a managed identity with role assignments."""
+    iam = scope.client("iam")
+    records = []
+    for role in paginate(iam, "list_roles", "Roles"):
+        path = role.get("Path", "/")
+        properties = {"path": path, "serviceRole": path.startswith("/aws-service-role/")}
+        records.append(scope.record("aws:iam:role", role["Arn"], role["RoleName"], {}, properties, region=GLOBAL_REGION))
+    return records
+
+
+REGIONAL_COLLECTORS: dict[str, tuple[str, Callable[[Scope], list[dict[str, Any]]]]] = {
+    "ec2": ("ec2", collect_ec2),
+    "network": ("ec2", collect_network),
+    "rds": ("rds", collect_rds),
+    "lambda": ("lambda", collect_lambda),
+    "ecs": ("ecs", collect_ecs),
+    "elbv2": ("elbv2", collect_elbv2),
+}
+"""Collector name to (the boto3 service it calls, the collector); each runs once per account and region."""
+
+GLOBAL_COLLECTORS: dict[str, tuple[str, Callable[[Scope], list[dict[str, Any]]]]] = {
+    "s3": ("s3", collect_s3),
+    "route53": ("route53", collect_route53),
+    "iam": ("iam", collect_iam),
+}
+"""Account-wide collectors; each runs once per account (S3 reads each bucket's own region)."""
+
+SERVICES: tuple[str, ...] = tuple(REGIONAL_COLLECTORS) + tuple(GLOBAL_COLLECTORS)

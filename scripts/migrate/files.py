@@ -1,0 +1,110 @@
+"""Reading and writing the migration's YAML documents: versioned, validated, and never half-written."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import yaml
+
+from amsterdam_cloud.scripts.errors import UserError
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+def display(path: Path | str) -> str:
+    """A path as people read it in messages: relative to the working folder when it lies inside it."""
+    path = Path(path)
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def write_text_atomic(path: Path | str, text: str) -> None:
+    """Write a file so that readers see the old content or the new one, never a torn one.
+
+    The text goes to a temporary file in the same folder (same file system), is flushed to disk, and then
+    replaces the target in one `os.replace`. On any failure the temporary file is removed.
+    """
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as error:
+        raise UserError(f"{display(path)}: cannot write ({error.strerror}); choose a writable --output path")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temp_name, 0o644)
+        os.replace(temp_name, path)
+    except BaseException:
+        try:
+            os.unlink(temp_name)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def dump_yaml(document: Any, header: str | None = None) -> str:
+    """YAML text with keys in the order the document gives them, optionally after a comment header."""
+    body = yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False,
+                     width=120)
+    if header:
+        comment = "".join(f"# {line}\n".replace("# \n", "#\n") for line in header.splitlines())
+        return comment + body
+    return body
+
+
+def write_yaml(path: Path | str, document: Any, header: str | None = None) -> None:
+    write_text_atomic(path, dump_yaml(document, header))
+
+
+def read_yaml(path: Path | str, schema_id: str, what: str) -> dict[str, Any]:
+    """Read one of our documents and check its `schema:` line before anything else looks at it.
+
+    `schema_id` is the document kind with its version (`amsterdam.migrate.inventory/v1`); a document of
+    another kind or version is refused with a message naming the file and the command that writes it.
+    """
+    path = Path(path)
+    source = display(path)
+    if not path.is_file():
+        raise UserError(f"{source}: no such file; expected the {what}")
+    try:
+        document = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise UserError(f"{source}: is not valid YAML ({str(error).splitlines()[0]}); expected the {what}")
+    if not isinstance(document, dict):
+        raise UserError(f"{source}: expected a mapping with `schema: {schema_id}`, the {what}")
+    found = document.get("schema")
+    if found != schema_id:
+        kind = schema_id.rsplit("/", 1)[0]
+        if isinstance(found, str) and found.startswith(kind + "/"):
+            raise UserError(f"{source}: schema: {found} is not supported by this cityctl (it reads {schema_id}); "
+                            "regenerate the file with this version")
+        raise UserError(f"{source}: schema: expected {schema_id!r}, got {found!r}; is this the {what}?")
+    return document
+
+
+def check_schema(document: Mapping[str, Any], schema: Mapping[str, Any], source: str) -> None:
+    """Validate against a JSON schema; the first error becomes a UserError naming the file and the key path."""
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(document), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
+    if errors:
+        error = errors[0]
+        raise UserError(f"{source}: {key_path(error.absolute_path) or '(document)'}: {error.message}")
+
+
+def key_path(parts: Iterable[Any]) -> str:
+    """`["rules", 2, "when"]` becomes `rules[2].when`, the way the messages name a key."""
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text

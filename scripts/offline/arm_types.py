@@ -1,0 +1,120 @@
+"""Which azure-native resource types the offline plan understands, and the ARM id each one gets.
+
+Each template is the resource's ARM id with `{inputName}` placeholders (the engine's camelCase input names);
+`{rg}` stands for `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}`. The last placeholder is the
+resource's own name: when the program leaves it unset, the resource is auto-named like azure-native does
+(logical name plus eight hex characters). A type missing here is reported by the mocks, never guessed: add it here.
+"""
+
+RG = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}"
+
+ARM_ID_TEMPLATES: dict[str, str] = {
+    # resources, identity, governance
+    "azure-native:resources:ResourceGroup": RG,
+    "azure-native:managedidentity:UserAssignedIdentity":
+        "{rg}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{resourceName}",
+    "azure-native:authorization:ManagementLockByScope": "{scope}/providers/Microsoft.Authorization/locks/{lockName}",
+    "azure-native:authorization:RoleAssignment":
+        "{scope}/providers/Microsoft.Authorization/roleAssignments/{roleAssignmentName}",
+    "azure-native:authorization:PolicyAssignment":
+        "{scope}/providers/Microsoft.Authorization/policyAssignments/{policyAssignmentName}",
+    "azure-native:authorization:PolicyDefinition":
+        "/subscriptions/{subscriptionId}/providers/Microsoft.Authorization/policyDefinitions/{policyDefinitionName}",
+    "azure-native:security:Pricing": "/subscriptions/{subscriptionId}/providers/Microsoft.Security/pricings/{pricingName}",
+    "azure-native:consumption:Budget": "{scope}/providers/Microsoft.Consumption/budgets/{budgetName}",
+    # monitoring
+    "azure-native:operationalinsights:Workspace":
+        "{rg}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}",
+    "azure-native:monitor:ActionGroup": "{rg}/providers/Microsoft.Insights/actionGroups/{actionGroupName}",
+    "azure-native:monitor:DiagnosticSetting": "{resourceUri}/providers/Microsoft.Insights/diagnosticSettings/{name}",
+    # network
+    "azure-native:network:VirtualNetwork": "{rg}/providers/Microsoft.Network/virtualNetworks/{virtualNetworkName}",
+    "azure-native:network:Subnet":
+        "{rg}/providers/Microsoft.Network/virtualNetworks/{virtualNetworkName}/subnets/{subnetName}",
+    "azure-native:network:VirtualNetworkPeering":
+        "{rg}/providers/Microsoft.Network/virtualNetworks/{virtualNetworkName}"
+        "/virtualNetworkPeerings/{virtualNetworkPeeringName}",
+    "azure-native:network:NetworkSecurityGroup":
+        "{rg}/providers/Microsoft.Network/networkSecurityGroups/{networkSecurityGroupName}",
+    "azure-native:network:SecurityRule":
+        "{rg}/providers/Microsoft.Network/networkSecurityGroups/{networkSecurityGroupName}"
+        "/securityRules/{securityRuleName}",
+    "azure-native:network:RouteTable": "{rg}/providers/Microsoft.Network/routeTables/{routeTableName}",
+    "azure-native:network:Route": "{rg}/providers/Microsoft.Network/routeTables/{routeTableName}/routes/{routeName}",
+    "azure-native:network:AzureFirewall": "{rg}/providers/Microsoft.Network/azureFirewalls/{azureFirewallName}",
+    "azure-native:network:FirewallPolicy": "{rg}/providers/Microsoft.Network/firewallPolicies/{firewallPolicyName}",
+    "azure-native:network:FirewallPolicyRuleCollectionGroup":
+        "{rg}/providers/Microsoft.Network/firewallPolicies/{firewallPolicyName}"
+        "/ruleCollectionGroups/{ruleCollectionGroupName}",
+    "azure-native:network:BastionHost": "{rg}/providers/Microsoft.Network/bastionHosts/{bastionHostName}",
+    "azure-native:network:PublicIPAddress": "{rg}/providers/Microsoft.Network/publicIPAddresses/{publicIpAddressName}",
+    "azure-native:network:PrivateEndpoint": "{rg}/providers/Microsoft.Network/privateEndpoints/{privateEndpointName}",
+    "azure-native:network:PrivateDnsZoneGroup":
+        "{rg}/providers/Microsoft.Network/privateEndpoints/{privateEndpointName}"
+        "/privateDnsZoneGroups/{privateDnsZoneGroupName}",
+    "azure-native:network:NetworkInterface":
+        "{rg}/providers/Microsoft.Network/networkInterfaces/{networkInterfaceName}",
+    "azure-native:network:ApplicationGateway":
+        "{rg}/providers/Microsoft.Network/applicationGateways/{applicationGatewayName}",
+    "azure-native:network:WebApplicationFirewallPolicy":
+        "{rg}/providers/Microsoft.Network/ApplicationGatewayWebApplicationFirewallPolicies/{policyName}",
+    "azure-native:network:VirtualNetworkGateway":
+        "{rg}/providers/Microsoft.Network/virtualNetworkGateways/{virtualNetworkGatewayName}",
+    "azure-native:network:DdosProtectionPlan":
+        "{rg}/providers/Microsoft.Network/ddosProtectionPlans/{ddosProtectionPlanName}",
+    "azure-native:network:NatGateway": "{rg}/providers/Microsoft.Network/natGateways/{natGatewayName}",
+    "azure-native:privatedns:PrivateZone": "{rg}/providers/Microsoft.Network/privateDnsZones/{privateZoneName}",
+    "azure-native:privatedns:VirtualNetworkLink":
+        "{rg}/providers/Microsoft.Network/privateDnsZones/{privateZoneName}"
+        "/virtualNetworkLinks/{virtualNetworkLinkName}",
+    "azure-native:dns:Zone": "{rg}/providers/Microsoft.Network/dnszones/{zoneName}",
+    "azure-native:frontdoor:Policy":
+        "{rg}/providers/Microsoft.Network/frontDoorWebApplicationFirewallPolicies/{policyName}",
+    "azure-native:cdn:Profile": "{rg}/providers/Microsoft.Cdn/profiles/{profileName}",
+    # secrets and data
+    "azure-native:keyvault:Vault": "{rg}/providers/Microsoft.KeyVault/vaults/{vaultName}",
+    "azure-native:keyvault:Secret": "{rg}/providers/Microsoft.KeyVault/vaults/{vaultName}/secrets/{secretName}",
+    "azure-native:keyvault:Key": "{rg}/providers/Microsoft.KeyVault/vaults/{vaultName}/keys/{keyName}",
+    "azure-native:storage:StorageAccount": "{rg}/providers/Microsoft.Storage/storageAccounts/{accountName}",
+    "azure-native:storage:BlobServiceProperties":
+        "{rg}/providers/Microsoft.Storage/storageAccounts/{accountName}/blobServices/{blobServicesName}",
+    "azure-native:storage:BlobContainer":
+        "{rg}/providers/Microsoft.Storage/storageAccounts/{accountName}/blobServices/default/containers/{containerName}",
+    "azure-native:storage:FileShare":
+        "{rg}/providers/Microsoft.Storage/storageAccounts/{accountName}/fileServices/default/shares/{shareName}",
+    "azure-native:dbforpostgresql:Server": "{rg}/providers/Microsoft.DBforPostgreSQL/flexibleServers/{serverName}",
+    "azure-native:dbformysql:Server": "{rg}/providers/Microsoft.DBforMySQL/flexibleServers/{serverName}",
+    "azure-native:sql:Server": "{rg}/providers/Microsoft.Sql/servers/{serverName}",
+    "azure-native:cosmosdb:DatabaseAccount": "{rg}/providers/Microsoft.DocumentDB/databaseAccounts/{accountName}",
+    "azure-native:redis:Redis": "{rg}/providers/Microsoft.Cache/redis/{name}",
+    # compute and hosting
+    "azure-native:containerregistry:Registry":
+        "{rg}/providers/Microsoft.ContainerRegistry/registries/{registryName}",
+    "azure-native:web:AppServicePlan": "{rg}/providers/Microsoft.Web/serverfarms/{name}",
+    "azure-native:web:WebApp": "{rg}/providers/Microsoft.Web/sites/{name}",
+    "azure-native:app:ManagedEnvironment": "{rg}/providers/Microsoft.App/managedEnvironments/{environmentName}",
+    "azure-native:app:ContainerApp": "{rg}/providers/Microsoft.App/containerApps/{containerAppName}",
+    "azure-native:containerservice:ManagedCluster":
+        "{rg}/providers/Microsoft.ContainerService/managedClusters/{resourceName}",
+    "azure-native:compute:VirtualMachine": "{rg}/providers/Microsoft.Compute/virtualMachines/{vmName}",
+    "azure-native:compute:Disk": "{rg}/providers/Microsoft.Compute/disks/{diskName}",
+    # digital workplace
+    "azure-native:desktopvirtualization:HostPool":
+        "{rg}/providers/Microsoft.DesktopVirtualization/hostPools/{hostPoolName}",
+    "azure-native:desktopvirtualization:ApplicationGroup":
+        "{rg}/providers/Microsoft.DesktopVirtualization/applicationGroups/{applicationGroupName}",
+    "azure-native:desktopvirtualization:Workspace":
+        "{rg}/providers/Microsoft.DesktopVirtualization/workspaces/{workspaceName}",
+    "azure-native:desktopvirtualization:ScalingPlan":
+        "{rg}/providers/Microsoft.DesktopVirtualization/scalingPlans/{scalingPlanName}",
+    # analytics and AI
+    "azure-native:machinelearningservices:Workspace":
+        "{rg}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}",
+    "azure-native:machinelearningservices:Compute":
+        "{rg}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/computes/{computeName}",
+    "azure-native:cognitiveservices:Account": "{rg}/providers/Microsoft.CognitiveServices/accounts/{accountName}",
+    "azure-native:cognitiveservices:Deployment":
+        "{rg}/providers/Microsoft.CognitiveServices/accounts/{accountName}/deployments/{deploymentName}",
+    "azure-native:communication:CommunicationService":
+        "{rg}/providers/Microsoft.Communication/communicationServices/{communicationServiceName}",
+}

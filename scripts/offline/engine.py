@@ -1,0 +1,170 @@
+"""Run a real Pulumi program in-process under the SDK's mocks and return what it registered as a `Plan`.
+
+No CLI, no credentials, no network: `pulumi.runtime.set_mocks` with the city's Azure mocks and a recording monitor.
+"""
+
+from __future__ import annotations
+
+import copy
+import gc
+import json
+import logging
+import runpy
+import sys
+import traceback
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator, Mapping
+
+import pulumi
+from pulumi.runtime import settings as runtime_settings
+from pulumi.runtime.stack import run_in_stack
+from pulumi.runtime.sync_await import _sync_await
+
+from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.scripts.offline.azure_mocks import AzureContext, AzureMocks, MockGap, StackOutputs
+from amsterdam_cloud.scripts.offline.plan import Plan
+from amsterdam_cloud.scripts.offline.recorder import RecordingMonitor
+from amsterdam_cloud.stacks.config import SecretValue
+
+
+class ProgramError(UserError):
+    """The Pulumi program raised, or used something the offline mocks do not understand."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProgramRun:
+    """One offline run of a program for one stack."""
+
+    program_dir: Path
+    """The folder holding `__main__.py` (Pulumi.yaml's `main:`); also where failures are located."""
+    project: str
+    stack: str
+    config: Mapping[str, Any]
+    """The stack file's `config:` values; `SecretValue` marks a `secure:` value."""
+    context: AzureContext
+    stack_outputs: StackOutputs | None = None
+    """Resolves StackReferences from saved plans; None: a stack reference is an error."""
+    offline_speedups: bool = True
+    """On: drop type aliases and pause the garbage collector (offline only; the real CLI never runs this code)."""
+    inline_program: Callable[[], None] | None = None
+    """Run this function instead of the folder's `__main__.py` (component tests)."""
+
+
+def run_program(run: ProgramRun) -> Plan:
+    """Plan the program: every registration recorded, URNs as the engine builds them, secrets kept secret."""
+    mocks = AzureMocks(run.context, run.stack_outputs)
+    monitor = RecordingMonitor(mocks)
+    log = _CollectingHandler()
+    logger = logging.getLogger(f"cityctl.offline.{run.stack}")
+    logger.handlers[:] = [log]
+    logger.propagate = False
+    runtime_settings.ROOT.set(None)
+    pulumi.runtime.set_mocks(mocks, project=run.project, stack=run.stack, preview=True, logger=logger,
+                             monitor=monitor)
+    values, secret_keys = _cli_config(run.config)
+    pulumi.runtime.set_all_config(values, secret_keys)
+    runtime_settings.ROOT.set(None)  # run_in_stack registers the root stack as the real language host does
+
+    def program() -> None:
+        if run.offline_speedups:
+            pulumi.runtime.register_stack_transformation(_drop_aliases)
+        if run.inline_program is not None:
+            run.inline_program()
+        else:
+            runpy.run_path(str(run.program_dir), run_name="__main__")
+
+    with _sys_path_restored(run.program_dir), _garbage_collector_paused(run.offline_speedups):
+        try:
+            _sync_await(run_in_stack(program))
+        except UserError:
+            raise
+        except MockGap as gap:
+            raise ProgramError(str(gap)) from None
+        except Exception as error:  # the program's own failure: say where, not a bare traceback
+            raise ProgramError(_describe_failure(run.program_dir, error, log.errors)) from None
+        finally:
+            runtime_settings.ROOT.set(None)
+    resources = list(monitor.recorded.values())
+    resources.sort(key=lambda r: r.urn != monitor.stack_urn)  # the root stack first, then registration order
+    return Plan(project=run.project, stack=run.stack, resources=tuple(resources), warnings=tuple(log.warnings))
+
+
+def _drop_aliases(args: pulumi.ResourceTransformationArgs) -> pulumi.ResourceTransformationResult:
+    """Aliases only match renamed resources against a real state; an offline plan has none, so skip their cost."""
+    opts = copy.copy(args.opts)
+    opts.aliases = None
+    return pulumi.ResourceTransformationResult(props=args.props, opts=opts)
+
+
+@contextmanager
+def _garbage_collector_paused(enabled: bool) -> Iterator[None]:
+    """The object graph of a plan only grows until it is written; collecting it midway is wasted work."""
+    if not enabled or not gc.isenabled():
+        yield
+        return
+    gc.freeze()  # everything imported so far is never garbage
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.unfreeze()
+
+
+@contextmanager
+def _sys_path_restored(program_dir: Path) -> Iterator[None]:
+    saved = list(sys.path)
+    try:
+        yield
+    finally:
+        sys.path[:] = saved
+
+
+def _cli_config(config: Mapping[str, Any]) -> tuple[dict[str, str], list[str]]:
+    """Config as the Pulumi CLI hands it to a program: every value a string, structured values as JSON."""
+    values: dict[str, str] = {}
+    secret_keys: list[str] = []
+    for key, value in config.items():
+        if isinstance(value, SecretValue):
+            secret_keys.append(key)
+            value = value.value
+        if isinstance(value, bool):
+            values[key] = "true" if value else "false"
+        elif isinstance(value, (dict, list)):
+            values[key] = json.dumps(value)
+        else:
+            values[key] = str(value)
+    return values, secret_keys
+
+
+def _describe_failure(program_dir: Path, error: BaseException, logged: list[str]) -> str:
+    root = program_dir.resolve().parent
+    where = ""
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        path = Path(frame.filename)
+        if path.is_relative_to(root) and "site-packages" not in path.parts:
+            where = f" at {path.relative_to(root)}:{frame.lineno}"
+            break
+    detail = str(error) or type(error).__name__
+    extra = f" (engine log: {logged[0]})" if logged and logged[0] not in detail else ""
+    return f"the program in {program_dir.name}/ raised {type(error).__name__}{where}: {detail}{extra}"
+
+
+class _CollectingHandler(logging.Handler):
+    """Keeps the engine's log lines so they are reported once, clearly, instead of scattered on stderr."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.errors: list[str] = []
+        self.warnings: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if record.levelno >= logging.ERROR:
+            self.errors.append(message)
+        elif record.levelno >= logging.WARNING:
+            self.warnings.append(message)

@@ -1,0 +1,127 @@
+"""A mock resource monitor that records every registration the way the real engine stores it in state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pulumi.runtime import mocks as sdk_mocks
+from pulumi.runtime import rpc
+from pulumi.runtime.proto import resource_pb2
+from pulumi.runtime.sync_await import _sync_await
+
+from amsterdam_cloud.scripts.offline.values import Secret, from_struct, reveal, wire_secret
+
+ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
+
+
+@dataclass
+class RecordedResource:
+    """One resource as `pulumi stack export` would hold it after this plan."""
+
+    urn: str
+    type: str
+    name: str
+    custom: bool
+    parent: str
+    id: str = ""
+    inputs: dict[str, Any] = field(default_factory=dict)
+    outputs: dict[str, Any] = field(default_factory=dict)
+    dependencies: list[str] = field(default_factory=list)
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
+    protect: bool = False
+    external: bool = False
+    provider: str = ""
+    options: dict[str, Any] = field(default_factory=dict)
+    """The other resource options the engine keeps: ignoreChanges, retainOnDelete, deleteBeforeReplace, ..."""
+
+
+def qualified_type(urn: str) -> str:
+    """The `$`-joined type chain of a URN (`amsterdam:lz:Hub$azure-native:network:VirtualNetwork`)."""
+    return urn.split("::")[2]
+
+
+class RecordingMonitor(sdk_mocks.MockMonitor):
+    """The SDK's MockMonitor, plus: real-engine URNs and a full record of each registration, in order."""
+
+    def __init__(self, mocks: sdk_mocks.Mocks) -> None:
+        super().__init__(mocks)
+        self.recorded: dict[str, RecordedResource] = {}
+        self.stack_urn = ""
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        """As the engine does: the parent's whole type chain, except the root stack, prefixes the type."""
+        if parent and qualified_type(parent) != ROOT_STACK_TYPE:
+            type_ = f"{qualified_type(parent)}${type_}"
+        return "urn:pulumi:" + "::".join([sdk_mocks.get_stack(), sdk_mocks.get_project(), type_, name])
+
+    def RegisterResource(self, request: Any) -> Any:
+        urn = self.make_urn(request.parent, request.type, request.name)
+        inputs = from_struct(request.object)
+        record = RecordedResource(
+            urn=urn, type=request.type, name=request.name, custom=bool(request.custom), parent=request.parent,
+            inputs=inputs, dependencies=list(request.dependencies),
+            property_dependencies={key: list(deps.urns) for key, deps in request.propertyDependencies.items()},
+            protect=bool(request.protect), provider=request.provider, options=_options(request))
+        if request.type == ROOT_STACK_TYPE:
+            self.stack_urn = urn
+            self.recorded[urn] = record
+            return resource_pb2.RegisterResourceResponse(urn=urn)
+        if record.custom:
+            args = sdk_mocks.MockResourceArgs(typ=request.type, name=request.name, inputs=reveal(inputs),
+                                              provider=request.provider, resource_id=request.importId, custom=True)
+            args.urn = urn  # lets the mocks derive stable physical names from the URN
+            resource_id, state = self.mocks.new_resource(args)
+            record.id = resource_id or ""
+            record.outputs = _keep_secrets(inputs, state)
+        self.recorded[urn] = record
+        wire_state = {key: wire_secret(reveal(value)) if isinstance(value, Secret) else value
+                      for key, value in record.outputs.items()}
+        obj_proto = _sync_await(rpc.serialize_properties(wire_state, {}))
+        return resource_pb2.RegisterResourceResponse(urn=urn, id=record.id, object=obj_proto)
+
+    def RegisterResourceOutputs(self, request: Any) -> Any:
+        record = self.recorded.get(request.urn)
+        if record is not None:
+            record.outputs = from_struct(request.outputs)
+        return super().RegisterResourceOutputs(request)
+
+    def ReadResource(self, request: Any) -> Any:
+        """A read (`StackReference`, `Resource.get`) is recorded as an external resource, like the engine does."""
+        response = super().ReadResource(request)
+        registration = self.resources[response.urn]
+        urn = self.make_urn(request.parent, request.type, request.name)
+        self.recorded[urn] = RecordedResource(
+            urn=urn, type=request.type, name=request.name, custom=True, parent=request.parent,
+            id=registration.id or request.id, inputs=from_struct(request.properties),
+            outputs=from_struct(response.properties), dependencies=list(request.dependencies), external=True,
+            provider=request.provider)
+        return resource_pb2.ReadResourceResponse(urn=urn, properties=response.properties)
+
+
+def _keep_secrets(inputs: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
+    """An output that echoes a secret input stays secret, as the engine keeps it."""
+    return {key: Secret(value) if isinstance(inputs.get(key), Secret) else value for key, value in state.items()}
+
+
+def _options(request: Any) -> dict[str, Any]:
+    options: dict[str, Any] = {}
+    if request.ignoreChanges:
+        options["ignoreChanges"] = list(request.ignoreChanges)
+    if request.replaceOnChanges:
+        options["replaceOnChanges"] = list(request.replaceOnChanges)
+    if request.additionalSecretOutputs:
+        options["additionalSecretOutputs"] = list(request.additionalSecretOutputs)
+    if request.HasField("retainOnDelete") and request.retainOnDelete:
+        options["retainOnDelete"] = True
+    if request.deleteBeforeReplaceDefined and request.deleteBeforeReplace:
+        options["deleteBeforeReplace"] = True
+    if request.deletedWith:
+        options["deletedWith"] = request.deletedWith
+    if request.importId:
+        options["importID"] = request.importId
+    if request.customTimeouts.create or request.customTimeouts.update or request.customTimeouts.delete:
+        options["customTimeouts"] = {k: v for k, v in (("create", request.customTimeouts.create),
+                                                       ("update", request.customTimeouts.update),
+                                                       ("delete", request.customTimeouts.delete)) if v}
+    return options
