@@ -52,12 +52,14 @@ class ProgramRun:
     """On: drop type aliases and pause the garbage collector (offline only; the real CLI never runs this code)."""
     inline_program: Callable[[], None] | None = None
     """Run this function instead of the folder's `__main__.py` (component tests)."""
+    progress: Callable[[int], None] | None = None
+    """Called with the count of resources registered so far, after each registration."""
 
 
 def run_program(run: ProgramRun) -> Plan:
     """Plan the program: every registration recorded, URNs as the engine builds them, secrets kept secret."""
     mocks = AzureMocks(run.context, run.stack_outputs)
-    monitor = RecordingMonitor(mocks)
+    monitor = RecordingMonitor(mocks, on_record=run.progress)
     log = _CollectingHandler()
     logger = logging.getLogger(f"cityctl.offline.{run.stack}")
     logger.handlers[:] = [log]

@@ -36,6 +36,16 @@ class Plan:
     def stack_outputs(self) -> dict[str, Any]:
         return self.stack_resource.outputs
 
+    def of_type(self, type_: str) -> list[RecordedResource]:
+        return [r for r in self.resources if r.type == type_]
+
+    def named(self, name: str) -> RecordedResource:
+        """The one resource with this logical name (tests and tools address resources this way)."""
+        matches = [r for r in self.resources if r.name == name]
+        if len(matches) != 1:
+            raise KeyError(f"{len(matches)} resources named {name!r}")
+        return matches[0]
+
     def counts_by_type(self) -> Counter[str]:
         return Counter(r.type for r in self.resources if r.type != ROOT_STACK_TYPE and not r.external)
 

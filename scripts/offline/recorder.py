@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from pulumi.runtime import mocks as sdk_mocks
 from pulumi.runtime import rpc
@@ -15,7 +15,7 @@ from amsterdam_cloud.scripts.offline.values import Secret, from_struct, reveal, 
 ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
 
 
-@dataclass
+@dataclass(eq=False)
 class RecordedResource:
     """One resource as `pulumi stack export` would hold it after this plan."""
 
@@ -44,10 +44,11 @@ def qualified_type(urn: str) -> str:
 class RecordingMonitor(sdk_mocks.MockMonitor):
     """The SDK's MockMonitor, plus: real-engine URNs and a full record of each registration, in order."""
 
-    def __init__(self, mocks: sdk_mocks.Mocks) -> None:
+    def __init__(self, mocks: sdk_mocks.Mocks, on_record: Callable[[int], None] | None = None) -> None:
         super().__init__(mocks)
         self.recorded: dict[str, RecordedResource] = {}
         self.stack_urn = ""
+        self.on_record = on_record
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
         """As the engine does: the parent's whole type chain, except the root stack, prefixes the type."""
@@ -75,6 +76,8 @@ class RecordingMonitor(sdk_mocks.MockMonitor):
             record.id = resource_id or ""
             record.outputs = _keep_secrets(inputs, state)
         self.recorded[urn] = record
+        if self.on_record is not None:
+            self.on_record(len(self.recorded))
         wire_state = {key: wire_secret(reveal(value)) if isinstance(value, Secret) else value
                       for key, value in record.outputs.items()}
         obj_proto = _sync_await(rpc.serialize_properties(wire_state, {}))

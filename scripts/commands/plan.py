@@ -1,0 +1,191 @@
+"""`cityctl plan`: run the real Pulumi program of a stack offline under mocks, save the plan, check it against policy."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from amsterdam_cloud.scripts.errors import UserError
+
+ENVIRONMENTS = ("dev", "test", "acc", "prod")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "plan", help="plan a stack offline (no Pulumi CLI, no Azure) and check it against the policy pack",
+        description="Run the project's real Pulumi program for a stack in-process under the Pulumi SDK's mocks, "
+                    "print a preview-like tree, save the plan in the shape of `pulumi stack export` and run the "
+                    "policy check on it. Exits 1 when the program fails or a mandatory policy is violated.")
+    parser.add_argument("stacks", nargs="*", metavar="STACK", help="stack name(s), e.g. dev; see --all")
+    parser.add_argument("--all", action="store_true", help="plan every stack that has a stack file")
+    parser.add_argument("--out", type=Path, metavar="FILE",
+                        help="where to write the plan JSON (default: <plans-dir>/<project>.<stack>.json); "
+                             "`-` writes it to stdout")
+    parser.add_argument("--plans-dir", type=Path, default=Path("out/plans"), metavar="DIR",
+                        help="where plans are saved and StackReferences are resolved from (default: out/plans)")
+    parser.add_argument("--project-dir", type=Path, metavar="DIR",
+                        help="the Pulumi project folder (default: this repository's platform project)")
+    parser.add_argument("--no-policy", action="store_true", help="skip the policy check")
+    parser.add_argument("--environment", choices=ENVIRONMENTS,
+                        help="policy levels of this environment (default: the stack name when it is one)")
+    parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1), metavar="N",
+                        help="processes for --all (default: 2, or 1 on a one-core machine)")
+    parser.add_argument("--no-tree", action="store_true", help="print only the summary, not the resource tree")
+    parser.add_argument("--naive", action="store_true",
+                        help="plan without the offline speedups (alias dropping, paused GC): for comparisons")
+    parser.set_defaults(handler=run)
+
+
+@dataclass
+class StackOutcome:
+    """What one planned stack reports back, small enough to cross a process boundary."""
+
+    stack: str
+    plan_path: str = ""
+    resources: int = 0
+    seconds: float = 0.0
+    error: str = ""
+    policy_text: str = ""
+    policy_failed: bool = False
+    summary: str = ""
+    tree: str = ""
+    warnings: list[str] = field(default_factory=list)
+
+
+def run(args: argparse.Namespace) -> int:
+    from amsterdam_cloud.scripts.offline.project import PulumiProject
+
+    project = PulumiProject.load(args.project_dir) if args.project_dir else PulumiProject.load()
+    stacks = project.stacks() if args.all else list(args.stacks)
+    if not stacks:
+        raise UserError("plan: name a stack (e.g. `cityctl plan dev`) or pass --all; stacks with a stack file: "
+                        + (", ".join(project.stacks()) or "none"))
+    for stack in stacks:
+        if not project.stack_file(stack).is_file():
+            raise UserError(f"{project.stack_file(stack)}: no such stack file; stacks here: "
+                            f"{', '.join(project.stacks()) or 'none'}")
+    if args.out is not None and len(stacks) > 1:
+        raise UserError("plan: --out names one file; with several stacks each plan goes to --plans-dir")
+    if args.workers < 1:
+        raise UserError("plan: --workers must be 1 or more")
+
+    started = time.perf_counter()
+    print(f"Offline plan of {project.name}: {', '.join(stacks)} (Pulumi SDK mocks; no CLI, no Azure, no network)",
+          file=sys.stderr)
+    if len(stacks) == 1:
+        outcomes = [plan_one(project, stacks[0], args, show_progress=True)]
+    else:
+        outcomes = plan_many(project, stacks, args)
+    failed = False
+    for outcome in outcomes:
+        failed |= _report(outcome, args, single=len(stacks) == 1)
+    if len(stacks) > 1:
+        total = sum(o.resources for o in outcomes)
+        print(f"\n{len(stacks)} stacks, {total} resources planned in {time.perf_counter() - started:.1f}s",
+              file=sys.stderr)
+    return 1 if failed else 0
+
+
+def plan_one(project, stack: str, args: argparse.Namespace, show_progress: bool = False) -> StackOutcome:
+    """Plan, save and check one stack; every failure becomes part of the outcome, not an exception."""
+    from amsterdam_cloud.scripts.offline.plan import write_atomically
+    from amsterdam_cloud.scripts.offline.preview import render_summary, render_tree
+    from amsterdam_cloud.scripts.offline.project import plan_stack, saved_plan_path
+
+    outcome = StackOutcome(stack=stack)
+    started = time.perf_counter()
+    try:
+        plan = plan_stack(project, stack, plans_dir=args.plans_dir, offline_speedups=not args.naive,
+                          progress=_progress_printer() if show_progress else None)
+        if show_progress and sys.stderr.isatty():
+            print("\r\033[K", end="", file=sys.stderr)
+        text = plan.export_text()
+        if args.out is not None and str(args.out) == "-":
+            sys.stdout.write(text)
+            outcome.plan_path = "<stdout>"
+        else:
+            path = args.out or saved_plan_path(args.plans_dir, project.name, stack)
+            write_atomically(path, text)
+            outcome.plan_path = str(path)
+        outcome.resources = sum(plan.counts_by_type().values())
+        outcome.summary = render_summary(plan)
+        outcome.tree = "" if args.no_tree else render_tree(plan)
+        outcome.warnings = list(plan.warnings)
+        if not args.no_policy:
+            _check_policy(plan, stack, args, outcome)
+    except UserError as error:
+        outcome.error = str(error)
+    outcome.seconds = time.perf_counter() - started
+    return outcome
+
+
+def plan_many(project, stacks: list[str], args: argparse.Namespace) -> list[StackOutcome]:
+    """Several stacks in worker processes forked after the heavy imports, so each starts warm."""
+    if args.workers == 1 or not hasattr(os, "fork"):
+        return [plan_one(project, stack, args) for stack in stacks]
+    import multiprocessing
+
+    _warm_imports()
+    with multiprocessing.get_context("fork").Pool(min(args.workers, len(stacks))) as pool:
+        results = pool.starmap(plan_one, [(project, stack, args) for stack in stacks], chunksize=1)
+    return results
+
+
+def _warm_imports() -> None:
+    """Import the SDK and every component module once, before forking, so no worker pays for it again."""
+    import importlib
+    import pkgutil
+
+    import amsterdam_cloud.components as components
+    import amsterdam_cloud.scripts.offline.project  # noqa: F401  (the engine and the SDK)
+
+    for module in pkgutil.walk_packages(components.__path__, components.__name__ + "."):
+        importlib.import_module(module.name)
+
+
+def _check_policy(plan, stack: str, args: argparse.Namespace, outcome: StackOutcome) -> None:
+    from amsterdam_cloud.policies.checker import check_export, render
+
+    environment = args.environment or (stack if stack in ENVIRONMENTS else None)
+    if environment is None:
+        raise UserError(f"plan: stack {stack!r} is not an environment name; pass --environment dev|test|acc|prod "
+                        "to choose the policy levels, or --no-policy")
+    result = check_export(plan.to_export(), environment=environment, stack=stack, source=outcome.plan_path)
+    outcome.policy_text = render(result, "text")
+    outcome.policy_failed = result.failed
+
+
+def _report(outcome: StackOutcome, args: argparse.Namespace, single: bool) -> bool:
+    """Print one stack's result for people (stderr); True when it failed."""
+    out = sys.stderr
+    if not single:
+        print(f"\n== {outcome.stack}", file=out)
+    if outcome.error:
+        print(f"cityctl: error: {outcome.error}", file=out)
+        return True
+    if outcome.tree and single:
+        print(outcome.tree, file=out)
+    print(outcome.summary if single else outcome.summary.splitlines()[1].strip(), file=out)
+    for warning in outcome.warnings:
+        print(f"warning: {warning}", file=out)
+    print(f"Plan written to {outcome.plan_path} ({outcome.resources} resources, {outcome.seconds:.1f}s)", file=out)
+    if outcome.policy_text:
+        print(outcome.policy_text.rstrip(), file=out)
+    return outcome.policy_failed
+
+
+def _progress_printer():
+    """Progress on long plans: a line every 500 resources (a live counter on a terminal)."""
+    interactive = sys.stderr.isatty()
+
+    def progress(count: int) -> None:
+        if interactive and count % 50 == 0:
+            print(f"\r  planning… {count} resources", end="", file=sys.stderr, flush=True)
+        elif not interactive and count % 500 == 0:
+            print(f"  planning… {count} resources", file=sys.stderr, flush=True)
+
+    return progress
