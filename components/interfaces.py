@@ -1,0 +1,374 @@
+"""What every component shares, built once: tags, lock, role assignments, diagnostic settings, private endpoints,
+managed identities (the Azure Verified Modules interfaces), and the one helper that applies them.
+
+A component takes these through its args (every args class derives from `CommonArgs`), creates its own Azure
+resource, then calls `self.add_interfaces(name, scope_id=resource.id, args=args, ...)`: the lock, role
+assignments, diagnostic settings and private endpoints (with their private DNS zone group) become children of the
+component. An interface only *points at* things (a workspace, a subnet, a DNS zone, a principal): the helper never
+creates what it points at.
+
+```python
+@dataclass(frozen=True, kw_only=True)
+class VaultArgs(CommonArgs):
+    resource_group_name: pulumi.Input[str]
+    ...
+
+class Vault(WithInterfaces, pulumi.ComponentResource):
+    def __init__(self, name, args, opts=None):
+        super().__init__("amsterdam:security:Vault", name, None, opts)
+        vault = keyvault.Vault(f"{name}-vault", ..., tags=args.tags, opts=self.child_options(args, stateful=True))
+        self.add_interfaces(name, scope_id=vault.id, args=args, resource_group_name=..., location=...,
+                            diagnostics=DiagnosticSupport(logs=True, metrics=True))
+        self.resource_id, self.name = vault.id, vault.name
+        self.register_outputs({"resource_id": self.resource_id, "name": self.name})
+```
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+import pulumi
+from pulumi_azure_native import authorization, monitor, network
+
+from amsterdam_cloud.scripts.errors import UserError
+
+LOCK_LEVELS = ("CanNotDelete", "ReadOnly")
+PRINCIPAL_TYPES = ("ServicePrincipal", "Group", "User", "ForeignGroup", "Device")
+
+BUILTIN_ROLES: Mapping[str, str] = {
+    "Owner": "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+    "Contributor": "b24988ac-6180-42a0-ab88-20f7382dd24c",
+    "Reader": "acdd72a7-3385-48ef-bd42-f606fba81ae7",
+    "Network Contributor": "4d97b98b-1d4f-4787-a291-c67834d212e7",
+    "Key Vault Administrator": "00482a5a-887f-4fb3-b363-3b7fe8e74483",
+    "Key Vault Secrets Officer": "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
+    "Key Vault Secrets User": "4633458b-17de-408a-b874-0445c86b69e6",
+    "Key Vault Crypto Service Encryption User": "e147488a-f6f5-4113-8e2d-b22465e65bf6",
+    "Log Analytics Contributor": "92aaf0da-9dab-42b6-94a3-d43ce8d16293",
+    "Log Analytics Reader": "73c42c96-874c-492b-b04d-ab87d138a893",
+    "Monitoring Metrics Publisher": "3913510d-42f4-4e42-8a64-420c390055eb",
+    "Storage Blob Data Contributor": "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
+    "Storage Blob Data Reader": "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
+    "AcrPull": "7f951dda-4ed3-4680-a7ca-43fe172d538d",
+    "Desktop Virtualization User": "1d18fff3-a72a-46b5-b4a9-0b38a3cd7e63",
+    "Virtual Machine User Login": "fb879df8-f326-4884-b1cf-06f3ad86be52",
+}
+"""Azure built-in role names to their role definition GUIDs (the same in every tenant)."""
+
+_GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
+_ROLE_ID = re.compile(r"^/(subscriptions/[^/]+/)?providers/Microsoft\.Authorization/roleDefinitions/[0-9a-f-]{36}$",
+                      re.IGNORECASE)
+
+
+class InterfaceError(UserError):
+    """An interface value a component was given cannot work in Azure (names the interface, the field, the fix)."""
+
+
+def _fail(interface: str, key: str, problem: str) -> None:
+    raise InterfaceError(f"{interface}.{key}: {problem}")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The interfaces
+
+
+@dataclass(frozen=True, kw_only=True)
+class Lock:
+    """A management lock on the component's main resource."""
+
+    level: str = "CanNotDelete"
+    """CanNotDelete: the resource can be changed but not deleted; ReadOnly: it can be neither changed nor deleted."""
+    notes: str = "Shared platform resource; remove the lock through the platform stack, never by hand."
+    """Why the lock is there, shown in the portal to whoever tries to delete the resource."""
+    name: str | None = None
+    """The lock's name in Azure; unset: `<component name>-lock`."""
+
+    def __post_init__(self) -> None:
+        if self.level not in LOCK_LEVELS:
+            _fail("Lock", "level", f"{self.level!r} is not a lock level; expected one of {', '.join(LOCK_LEVELS)}")
+        if len(self.notes) > 512:
+            _fail("Lock", "notes", "Azure allows at most 512 characters; shorten the notes")
+
+
+@dataclass(frozen=True, kw_only=True)
+class RoleAssignment:
+    """Grant a principal a role on the component's main resource (least privilege: the narrowest scope there is)."""
+
+    role: str
+    """A built-in role name from BUILTIN_ROLES, a role definition GUID, or a full role definition id."""
+    principal_id: pulumi.Input[str]
+    """Object id of the user, group or managed identity that gets the role."""
+    principal_type: str = "ServicePrincipal"
+    """The kind of principal; a managed identity is a ServicePrincipal. Azure uses it to avoid replication delays."""
+    description: str | None = None
+    """Why the principal has the role; unset: no description."""
+    condition: str | None = None
+    """An ABAC condition (version 2.0) that narrows the assignment; unset: the role applies unconditionally."""
+
+    def __post_init__(self) -> None:
+        if self.role not in BUILTIN_ROLES and not _GUID.match(self.role) and not _ROLE_ID.match(self.role):
+            _fail("RoleAssignment", "role", f"{self.role!r} is not a known built-in role, a role GUID or a role "
+                                            f"definition id; expected e.g. 'Reader' or "
+                                            f"'/providers/Microsoft.Authorization/roleDefinitions/<guid>'")
+        if self.principal_type not in PRINCIPAL_TYPES:
+            _fail("RoleAssignment", "principal_type",
+                  f"{self.principal_type!r}; expected one of {', '.join(PRINCIPAL_TYPES)}")
+        if isinstance(self.principal_id, str) and not _GUID.match(self.principal_id):
+            _fail("RoleAssignment", "principal_id", f"{self.principal_id!r} is not an object id (a GUID)")
+
+    def role_definition_id(self, scope_id: pulumi.Input[str]) -> pulumi.Output[str]:
+        """The full role definition id, in the subscription of the scope (as ARM expects it for built-in roles)."""
+        if self.role.startswith("/"):
+            return pulumi.Output.from_input(self.role)
+        guid = BUILTIN_ROLES.get(self.role, self.role)
+
+        def in_subscription(scope: str) -> str:
+            parts = scope.split("/")
+            prefix = f"/subscriptions/{parts[2]}" if len(parts) > 2 and parts[1].lower() == "subscriptions" else ""
+            return f"{prefix}/providers/Microsoft.Authorization/roleDefinitions/{guid}"
+
+        return pulumi.Output.from_input(scope_id).apply(in_subscription)
+
+
+@dataclass(frozen=True, kw_only=True)
+class DiagnosticSettings:
+    """Send the resource's logs and metrics to a Log Analytics workspace (the central one, by default)."""
+
+    workspace_id: pulumi.Input[str]
+    """Resource id of the Log Analytics workspace; the component never creates it."""
+    name: str = "to-central-workspace"
+    """The diagnostic setting's name on the resource."""
+    log_category_groups: tuple[str, ...] = ("allLogs",)
+    """Log category groups to send; the default sends every log (allLogs, which includes audit)."""
+    metrics: bool = True
+    """On: AllMetrics is sent too, where the resource has metrics."""
+    dedicated_tables: bool = True
+    """On: resource-specific tables (Dedicated) instead of the legacy AzureDiagnostics table."""
+
+    def __post_init__(self) -> None:
+        if not self.log_category_groups:
+            _fail("DiagnosticSettings", "log_category_groups",
+                  "is empty; a diagnostic setting that sends no logs hides audit events; keep ('allLogs',)")
+        if isinstance(self.workspace_id, str) and "/providers/microsoft.operationalinsights/workspaces/" \
+                not in self.workspace_id.lower():
+            _fail("DiagnosticSettings", "workspace_id", f"{self.workspace_id!r} is not a Log Analytics workspace "
+                                                        "resource id")
+
+
+@dataclass(frozen=True, kw_only=True)
+class PrivateEndpoint:
+    """Reach the component's resource over a private IP in a subnet, registered in private DNS."""
+
+    subnet_id: pulumi.Input[str]
+    """The subnet the endpoint's network interface is placed in (a spoke or the hub's shared-services subnet)."""
+    private_dns_zone_ids: tuple[pulumi.Input[str], ...]
+    """The private DNS zones the endpoint registers its records in (from the hub's `private_dns_zone_ids`)."""
+    group_id: str | None = None
+    """The sub-resource to reach (vault, blob, sqlServer, ...); unset: the component's own default."""
+    name: str | None = None
+    """Suffix of the endpoint's logical name; unset: `pe` and its index when there are several."""
+    location: pulumi.Input[str] | None = None
+    """Region of the endpoint (that of its subnet's network); unset: the component's location."""
+    resource_group_name: pulumi.Input[str] | None = None
+    """Resource group of the endpoint; unset: the component's resource group."""
+
+    def __post_init__(self) -> None:
+        if not self.private_dns_zone_ids:
+            _fail("PrivateEndpoint", "private_dns_zone_ids",
+                  "is empty; without a DNS zone group the endpoint's name does not resolve to its private IP; "
+                  "pass the hub's zone id for this service")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ManagedIdentities:
+    """The identities a resource runs as: system-assigned, user-assigned, or both."""
+
+    system_assigned: bool = False
+    """Off: no system-assigned identity; on: Azure creates one with the resource's lifetime."""
+    user_assigned_resource_ids: tuple[pulumi.Input[str], ...] = ()
+    """Resource ids of user-assigned identities to attach; the component never creates them."""
+
+    @property
+    def type(self) -> str:
+        kinds = (["SystemAssigned"] if self.system_assigned else []) + \
+                (["UserAssigned"] if self.user_assigned_resource_ids else [])
+        return ", ".join(kinds) or "None"
+
+    def as_identity(self) -> dict | None:
+        """The `identity` input most azure-native resources take (snake_case keys), or None for no identity."""
+        if self.type == "None":
+            return None
+        identity: dict = {"type": self.type}
+        if self.user_assigned_resource_ids:
+            identity["user_assigned_identities"] = list(self.user_assigned_resource_ids)
+        return identity
+
+
+@dataclass(frozen=True, kw_only=True)
+class CommonArgs:
+    """The interfaces every component takes, the same way; subclass it for a component's own args."""
+
+    tags: Mapping[str, str]
+    """Tags on every taggable resource the component creates (the city's five mandatory tags at least)."""
+    lock: Lock | None = None
+    """No lock: the resource can be deleted by anyone with the rights."""
+    role_assignments: tuple[RoleAssignment, ...] = ()
+    """No role assignments: access comes only from assignments inherited from above."""
+    diagnostic_settings: tuple[DiagnosticSettings, ...] = ()
+    """No diagnostic settings: the resource's logs go nowhere (the policy pack flags this)."""
+    private_endpoints: tuple[PrivateEndpoint, ...] = ()
+    """No private endpoints: the resource is reachable only where its own network settings allow."""
+    managed_identities: ManagedIdentities | None = None
+    """No managed identity: the resource cannot authenticate to other Azure services as itself."""
+    protect: bool = False
+    """Off: `pulumi destroy` may delete the component's stateful resource; on: it is `protect`ed."""
+
+    def __post_init__(self) -> None:
+        for key in ("role_assignments", "diagnostic_settings", "private_endpoints"):
+            if not isinstance(getattr(self, key), tuple):
+                _fail(type(self).__name__, key, f"expected a tuple, got {type(getattr(self, key)).__name__}")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Applying them
+
+
+@dataclass(frozen=True, kw_only=True)
+class DiagnosticSupport:
+    """What a resource type can send to a workspace; the component states it, its caller need not know it."""
+
+    logs: bool = True
+    metrics: bool = True
+
+
+NO_DIAGNOSTICS = DiagnosticSupport(logs=False, metrics=False)
+
+
+@dataclass(frozen=True)
+class Interfaces:
+    """The extension resources one `add_interfaces` call created, for composition and tests."""
+
+    lock: authorization.ManagementLockByScope | None = None
+    role_assignments: tuple[authorization.RoleAssignment, ...] = ()
+    diagnostic_settings: tuple[monitor.DiagnosticSetting, ...] = ()
+    private_endpoints: tuple[network.PrivateEndpoint, ...] = ()
+    private_dns_zone_groups: tuple[network.PrivateDnsZoneGroup, ...] = ()
+
+
+def create_lock(name: str, *, scope_id: pulumi.Input[str], lock: Lock, parent: pulumi.Resource) -> \
+        authorization.ManagementLockByScope:
+    return authorization.ManagementLockByScope(
+        f"{name}-lock", scope=scope_id, level=lock.level, notes=lock.notes, lock_name=lock.name or f"{name}-lock",
+        opts=pulumi.ResourceOptions(parent=parent))
+
+
+def create_role_assignments(name: str, *, scope_id: pulumi.Input[str], assignments: Sequence[RoleAssignment],
+                            parent: pulumi.Resource) -> tuple[authorization.RoleAssignment, ...]:
+    created = []
+    for index, assignment in enumerate(assignments):
+        created.append(authorization.RoleAssignment(
+            f"{name}-role-{index}", scope=scope_id, principal_id=assignment.principal_id,
+            principal_type=assignment.principal_type, role_definition_id=assignment.role_definition_id(scope_id),
+            description=assignment.description, condition=assignment.condition,
+            condition_version="2.0" if assignment.condition else None,
+            opts=pulumi.ResourceOptions(parent=parent)))
+    return tuple(created)
+
+
+def create_diagnostic_settings(name: str, *, resource_uri: pulumi.Input[str],
+                               settings: Sequence[DiagnosticSettings], support: DiagnosticSupport,
+                               parent: pulumi.Resource) -> tuple[monitor.DiagnosticSetting, ...]:
+    """One diagnostic setting per entry, sending what the resource supports; nothing when it supports nothing."""
+    if not support.logs and not support.metrics:
+        return ()
+    created = []
+    for index, setting in enumerate(settings):
+        suffix = "diag" if len(settings) == 1 else f"diag-{index}"
+        logs = [monitor.DiagnosticsLogSettingsArgs(category_group=group, enabled=True)
+                for group in setting.log_category_groups] if support.logs else None
+        metrics = [monitor.DiagnosticsMetricSettingsArgs(category="AllMetrics", enabled=True)] \
+            if support.metrics and setting.metrics else None
+        created.append(monitor.DiagnosticSetting(
+            f"{name}-{suffix}", name=setting.name, resource_uri=resource_uri, workspace_id=setting.workspace_id,
+            logs=logs, metrics=metrics,
+            log_analytics_destination_type="Dedicated" if setting.dedicated_tables else None,
+            opts=pulumi.ResourceOptions(parent=parent)))
+    return tuple(created)
+
+
+def create_private_endpoints(name: str, *, resource_id: pulumi.Input[str], endpoints: Sequence[PrivateEndpoint],
+                             default_group_id: str | None, resource_group_name: pulumi.Input[str] | None,
+                             location: pulumi.Input[str] | None, tags: Mapping[str, str],
+                             parent: pulumi.Resource) -> tuple[tuple[network.PrivateEndpoint, ...],
+                                                               tuple[network.PrivateDnsZoneGroup, ...]]:
+    endpoints_made, groups_made = [], []
+    for index, endpoint in enumerate(endpoints):
+        role = endpoint.name or ("pe" if len(endpoints) == 1 else f"pe-{index}")
+        group_id = endpoint.group_id or default_group_id
+        group_name = endpoint.resource_group_name or resource_group_name
+        if group_id is None:
+            _fail("PrivateEndpoint", "group_id", f"{name}: this resource has no default sub-resource; "
+                                                 "set group_id (e.g. 'blob')")
+        if group_name is None:
+            _fail("PrivateEndpoint", "resource_group_name", f"{name}: the component has no resource group to "
+                                                            "place the endpoint in; set resource_group_name")
+        pe = network.PrivateEndpoint(
+            f"{name}-{role}", resource_group_name=group_name, location=endpoint.location or location,
+            subnet=network.SubnetArgs(id=endpoint.subnet_id),
+            custom_network_interface_name=f"{name}-{role}-nic",
+            private_link_service_connections=[network.PrivateLinkServiceConnectionArgs(
+                name=f"{name}-{role}", private_link_service_id=resource_id, group_ids=[group_id])],
+            tags=dict(tags), opts=pulumi.ResourceOptions(parent=parent))
+        group = network.PrivateDnsZoneGroup(
+            f"{name}-{role}-dns", private_dns_zone_group_name="default", private_endpoint_name=pe.name,
+            resource_group_name=group_name,
+            private_dns_zone_configs=[network.PrivateDnsZoneConfigArgs(name=f"zone-{zone_index}",
+                                                                       private_dns_zone_id=zone_id)
+                                      for zone_index, zone_id in enumerate(endpoint.private_dns_zone_ids)],
+            opts=pulumi.ResourceOptions(parent=pe))
+        endpoints_made.append(pe)
+        groups_made.append(group)
+    return tuple(endpoints_made), tuple(groups_made)
+
+
+class WithInterfaces:
+    """Mixin for a ComponentResource: `name` and `resource_id` attributes and the one way to apply the interfaces."""
+
+    name: pulumi.Output[str]
+    """The Azure name of the component's main resource."""
+    resource_id: pulumi.Output[str]
+    """The ARM id of the component's main resource."""
+
+    def child_options(self, args: CommonArgs, *, stateful: bool = False, **options) -> pulumi.ResourceOptions:
+        """Options for a child resource: `parent=self`; `protect` from args when the resource holds state."""
+        return pulumi.ResourceOptions(parent=self, protect=args.protect if stateful else None, **options)
+
+    def add_interfaces(self, name: str, *, scope_id: pulumi.Input[str], args: CommonArgs,
+                       diagnostics: DiagnosticSupport = DiagnosticSupport(),
+                       private_endpoint_group_id: str | None = None,
+                       resource_group_name: pulumi.Input[str] | None = None,
+                       location: pulumi.Input[str] | None = None) -> Interfaces:
+        """Create the lock, role assignments, diagnostic settings and private endpoints of `scope_id` as children
+        of this component. `diagnostics` says what the resource can send; `private_endpoint_group_id` is its
+        default private-link sub-resource (None: it has no private link, and private endpoints are an error)."""
+        if args.diagnostic_settings and not (diagnostics.logs or diagnostics.metrics):
+            _fail(type(args).__name__, "diagnostic_settings",
+                  f"{name}: this resource type has no diagnostic logs or metrics; leave diagnostic_settings empty")
+        if args.private_endpoints and private_endpoint_group_id is None and \
+                not all(endpoint.group_id for endpoint in args.private_endpoints):
+            _fail(type(args).__name__, "private_endpoints",
+                  f"{name}: this resource type has no private link; leave private_endpoints empty")
+        parent: pulumi.Resource = self  # type: ignore[assignment]
+        lock = create_lock(name, scope_id=scope_id, lock=args.lock, parent=parent) if args.lock else None
+        roles = create_role_assignments(name, scope_id=scope_id, assignments=args.role_assignments, parent=parent)
+        diagnostic = create_diagnostic_settings(name, resource_uri=scope_id, settings=args.diagnostic_settings,
+                                                support=diagnostics, parent=parent)
+        endpoints, groups = create_private_endpoints(
+            name, resource_id=scope_id, endpoints=args.private_endpoints,
+            default_group_id=private_endpoint_group_id, resource_group_name=resource_group_name,
+            location=location, tags=args.tags, parent=parent)
+        return Interfaces(lock=lock, role_assignments=roles, diagnostic_settings=diagnostic,
+                          private_endpoints=endpoints, private_dns_zone_groups=groups)

@@ -1,0 +1,160 @@
+"""The shared interfaces: validation of each interface, and the helper that creates them as children of a component."""
+
+from __future__ import annotations
+
+import pulumi
+import pytest
+from pulumi_azure_native import network
+
+from amsterdam_cloud.components.interfaces import (
+    NO_DIAGNOSTICS, CommonArgs, DiagnosticSettings, DiagnosticSupport, InterfaceError, Lock, ManagedIdentities,
+    PrivateEndpoint, RoleAssignment, WithInterfaces)
+from amsterdam_cloud.scripts.errors import UserError
+
+TAGS = {"owner": "cloud-platform@amsterdam.nl", "cost-center": "CC-4120", "environment": "dev",
+        "data-classification": "BBN2", "application": "landing-zone"}
+WORKSPACE = ("/subscriptions/00000001-0000-4000-8000-000000000001/resourceGroups/mgmt/providers/"
+             "Microsoft.OperationalInsights/workspaces/logs")
+ZONE = ("/subscriptions/00000001-0000-4000-8000-000000000001/resourceGroups/dns/providers/Microsoft.Network/"
+        "privateDnsZones/privatelink.vaultcore.azure.net")
+SUBNET = ("/subscriptions/00000001-0000-4000-8000-000000000001/resourceGroups/net/providers/Microsoft.Network/"
+          "virtualNetworks/spoke/subnets/endpoints")
+PRINCIPAL = "0f0e0d0c-0000-4000-8000-000000000042"
+
+
+class _Probe(WithInterfaces, pulumi.ComponentResource):
+    """A minimal component: one route table as its main resource, with every interface applied."""
+
+    def __init__(self, name: str, args: CommonArgs, support: DiagnosticSupport = DiagnosticSupport(),
+                 group_id: str | None = "vault") -> None:
+        super().__init__("amsterdam:test:Probe", name, None, None)
+        table = network.RouteTable(f"{name}-main", resource_group_name="rg", tags=dict(args.tags),
+                                   opts=self.child_options(args, stateful=True))
+        self.interfaces = self.add_interfaces(name, scope_id=table.id, args=args, diagnostics=support,
+                                              private_endpoint_group_id=group_id, resource_group_name="rg",
+                                              location="westeurope")
+        self.resource_id, self.name = table.id, table.name
+        self.register_outputs({"resource_id": self.resource_id, "name": self.name})
+
+
+def _all_interfaces(**overrides) -> CommonArgs:
+    values = dict(
+        tags=TAGS, lock=Lock(), role_assignments=(RoleAssignment(role="Reader", principal_id=PRINCIPAL),),
+        diagnostic_settings=(DiagnosticSettings(workspace_id=WORKSPACE),),
+        private_endpoints=(PrivateEndpoint(subnet_id=SUBNET, private_dns_zone_ids=(ZONE,)),), protect=True)
+    values.update(overrides)
+    return CommonArgs(**values)
+
+
+def test_every_interface_becomes_a_child_of_the_component(plan_inline):
+    plan = plan_inline(lambda: _Probe("probe", _all_interfaces()))
+    component = plan.named("probe")
+    for child in ("probe-lock", "probe-role-0", "probe-diag", "probe-pe"):
+        assert plan.named(child).parent == component.urn
+    assert plan.named("probe-pe-dns").parent == plan.named("probe-pe").urn
+
+
+def test_extension_resources_point_at_the_main_resource(plan_inline):
+    plan = plan_inline(lambda: _Probe("probe", _all_interfaces()))
+    main_id = plan.named("probe-main").id
+    assert plan.named("probe-lock").inputs["scope"] == main_id
+    assert plan.named("probe-role-0").inputs["scope"] == main_id
+    assert plan.named("probe-diag").inputs["resourceUri"] == main_id
+    connection = plan.named("probe-pe").inputs["privateLinkServiceConnections"][0]
+    assert connection["privateLinkServiceId"] == main_id and connection["groupIds"] == ["vault"]
+
+
+def test_lock_defaults_to_can_not_delete(plan_inline):
+    plan = plan_inline(lambda: _Probe("probe", _all_interfaces()))
+    assert plan.named("probe-lock").inputs["level"] == "CanNotDelete"
+
+
+def test_builtin_role_name_becomes_a_role_definition_id_in_the_scope_subscription(plan_inline):
+    plan = plan_inline(lambda: _Probe("probe", _all_interfaces()))
+    role = plan.named("probe-role-0").inputs
+    assert role["roleDefinitionId"] == ("/subscriptions/00000001-0000-4000-8000-000000000001/providers/"
+                                        "Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7")
+    assert role["principalId"] == PRINCIPAL and role["principalType"] == "ServicePrincipal"
+
+
+def test_diagnostic_setting_sends_all_logs_and_metrics_to_the_workspace(plan_inline):
+    plan = plan_inline(lambda: _Probe("probe", _all_interfaces()))
+    setting = plan.named("probe-diag").inputs
+    assert setting["workspaceId"] == WORKSPACE
+    assert setting["logs"] == [{"categoryGroup": "allLogs", "enabled": True}]
+    assert setting["metrics"] == [{"category": "AllMetrics", "enabled": True}]
+    assert setting["logAnalyticsDestinationType"] == "Dedicated"
+
+
+def test_diagnostic_setting_leaves_out_metrics_the_resource_does_not_have(plan_inline):
+    plan = plan_inline(lambda: _Probe("probe", _all_interfaces(), support=DiagnosticSupport(metrics=False)))
+    assert "metrics" not in plan.named("probe-diag").inputs
+
+
+def test_diagnostic_settings_on_a_resource_without_diagnostics_are_an_error(plan_inline):
+    with pytest.raises(UserError, match="diagnostic_settings"):
+        plan_inline(lambda: _Probe("probe", _all_interfaces(), support=NO_DIAGNOSTICS))
+
+
+def test_private_endpoint_on_a_resource_without_private_link_is_an_error(plan_inline):
+    with pytest.raises(UserError, match="private_endpoints"):
+        plan_inline(lambda: _Probe("probe", _all_interfaces(), group_id=None))
+
+
+def test_private_endpoint_registers_in_the_given_dns_zone(plan_inline):
+    plan = plan_inline(lambda: _Probe("probe", _all_interfaces()))
+    group = plan.named("probe-pe-dns").inputs
+    assert [config["privateDnsZoneId"] for config in group["privateDnsZoneConfigs"]] == [ZONE]
+    assert plan.named("probe-pe").inputs["subnet"]["id"] == SUBNET
+    assert plan.named("probe-pe").inputs["tags"] == TAGS
+
+
+def test_protect_applies_to_the_stateful_resource_only(plan_inline):
+    plan = plan_inline(lambda: _Probe("probe", _all_interfaces()))
+    assert plan.named("probe-main").protect is True
+    assert plan.named("probe-diag").protect is False
+
+
+def test_no_interfaces_create_no_extension_resources(plan_inline):
+    plan = plan_inline(lambda: _Probe("probe", CommonArgs(tags=TAGS)))
+    assert {r.type for r in plan.resources} == {"pulumi:pulumi:Stack", "amsterdam:test:Probe",
+                                                "azure-native:network:RouteTable"}
+
+
+def test_unknown_lock_level_is_rejected():
+    with pytest.raises(InterfaceError, match="Lock.level"):
+        Lock(level="DoNotTouch")
+
+
+def test_unknown_role_name_is_rejected():
+    with pytest.raises(InterfaceError, match="RoleAssignment.role"):
+        RoleAssignment(role="Superuser", principal_id=PRINCIPAL)
+
+
+def test_principal_id_that_is_not_a_guid_is_rejected():
+    with pytest.raises(InterfaceError, match="principal_id"):
+        RoleAssignment(role="Reader", principal_id="alice@amsterdam.nl")
+
+
+def test_workspace_id_of_another_resource_type_is_rejected():
+    with pytest.raises(InterfaceError, match="workspace_id"):
+        DiagnosticSettings(workspace_id=SUBNET)
+
+
+def test_private_endpoint_without_dns_zone_is_rejected():
+    with pytest.raises(InterfaceError, match="private_dns_zone_ids"):
+        PrivateEndpoint(subnet_id=SUBNET, private_dns_zone_ids=())
+
+
+def test_interfaces_given_as_a_list_are_rejected():
+    with pytest.raises(InterfaceError, match="role_assignments"):
+        CommonArgs(tags=TAGS, role_assignments=[RoleAssignment(role="Reader", principal_id=PRINCIPAL)])
+
+
+def test_managed_identities_combine_system_and_user_assigned():
+    identity = ManagedIdentities(system_assigned=True, user_assigned_resource_ids=("/id/1",)).as_identity()
+    assert identity == {"type": "SystemAssigned, UserAssigned", "user_assigned_identities": ["/id/1"]}
+
+
+def test_no_managed_identity_means_no_identity_input():
+    assert ManagedIdentities().as_identity() is None
