@@ -1,0 +1,1 @@
+"""Virtual machines, disks and Azure Virtual Desktop host pools."""

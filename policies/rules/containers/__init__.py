@@ -1,0 +1,1 @@
+"""Containers: registry, Container Apps and AKS."""

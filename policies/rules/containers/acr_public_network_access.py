@@ -1,0 +1,25 @@
+"""Container registries are reachable only privately."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from amsterdam_cloud.policies.engine import Report, Resource, Rule, Severity
+from amsterdam_cloud.policies.rules.common import check_choice
+
+
+def check(resource: Resource, report: Report, settings: Any) -> None:
+    check_choice(resource, report, settings, path="publicNetworkAccess", allowed=("Disabled",), default="Enabled", fix="set publicNetworkAccess='Disabled' and use a private endpoint")
+
+
+RULE = Rule(
+    id="acr-public-network-access-disabled",
+    title="Container registries are reachable only privately",
+    severity=Severity.HIGH,
+    controls=("BIO 13.1.1", "BIO 13.1.3"),
+    remediation="Set publicNetworkAccess='Disabled' (Premium SKU) and use a private endpoint.",
+    check=check,
+    applies_to=("azure-native:containerregistry:Registry",),
+    settings=("environment",),
+    defaults_source='containerregistry Registry, API 2023-01-01-preview: publicNetworkAccess unset is Enabled',
+)

@@ -1,0 +1,25 @@
+"""Container Apps run with a managed identity."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from amsterdam_cloud.policies.engine import Report, Resource, Rule, Severity
+from amsterdam_cloud.policies.rules.common import has_managed_identity
+
+
+def check(resource: Resource, report: Report, settings: Any) -> None:
+    has_managed_identity(resource, report, settings, fix="set identity.type to 'SystemAssigned' or 'UserAssigned'")
+
+
+RULE = Rule(
+    id="containerapp-managed-identity",
+    title="Container Apps run with a managed identity",
+    severity=Severity.MEDIUM,
+    controls=("BIO 9.2.4", "BIO 9.4.3"),
+    remediation="Give the app identity.type 'SystemAssigned' or 'UserAssigned' and use it for registries and secrets.",
+    check=check,
+    applies_to=("azure-native:app:ContainerApp",),
+    settings=("environment",),
+    defaults_source='',
+)

@@ -1,0 +1,1 @@
+"""Databases: Azure SQL, PostgreSQL and MySQL flexible servers, Cosmos DB and Redis."""

@@ -1,0 +1,25 @@
+"""Cosmos DB accounts are reachable only privately."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from amsterdam_cloud.policies.engine import Report, Resource, Rule, Severity
+from amsterdam_cloud.policies.rules.common import check_choice
+
+
+def check(resource: Resource, report: Report, settings: Any) -> None:
+    check_choice(resource, report, settings, path="publicNetworkAccess", allowed=("Disabled",), default="Enabled", fix="set publicNetworkAccess='Disabled' and use a private endpoint")
+
+
+RULE = Rule(
+    id="cosmosdb-public-network-access-disabled",
+    title="Cosmos DB accounts are reachable only privately",
+    severity=Severity.HIGH,
+    controls=("BIO 13.1.1", "BIO 13.1.3", "CIS 4.5.1"),
+    remediation="Set publicNetworkAccess='Disabled' and use a private endpoint.",
+    check=check,
+    applies_to=("azure-native:cosmosdb:DatabaseAccount",),
+    settings=("environment",),
+    defaults_source='cosmosdb DatabaseAccount, API 2025-10-15: publicNetworkAccess unset is Enabled',
+)

@@ -1,0 +1,25 @@
+"""Redis caches are reachable only privately."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from amsterdam_cloud.policies.engine import Report, Resource, Rule, Severity
+from amsterdam_cloud.policies.rules.common import check_choice
+
+
+def check(resource: Resource, report: Report, settings: Any) -> None:
+    check_choice(resource, report, settings, path="publicNetworkAccess", allowed=("Disabled",), default="Enabled", fix="set publicNetworkAccess='Disabled' and use a private endpoint")
+
+
+RULE = Rule(
+    id="redis-public-network-access-disabled",
+    title="Redis caches are reachable only privately",
+    severity=Severity.HIGH,
+    controls=("BIO 13.1.1", "BIO 13.1.3"),
+    remediation="Set publicNetworkAccess='Disabled' and use a private endpoint.",
+    check=check,
+    applies_to=("azure-native:redis:Redis",),
+    settings=("environment",),
+    defaults_source='redis Redis, API 2024-11-01: publicNetworkAccess unset is Enabled',
+)

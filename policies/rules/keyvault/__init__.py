@@ -1,0 +1,1 @@
+"""Key Vault: recoverable, RBAC-authorised, private."""

@@ -1,0 +1,32 @@
+"""Network interfaces outside the connectivity part carry no public IP."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, Rule, Severity, as_list, get
+from amsterdam_cloud.policies.rules.network.connectivity import in_connectivity
+
+
+def check(resource: Resource, report: Report, settings: Any) -> None:
+    if in_connectivity(resource, settings):
+        return
+    configs = as_list(resource.get("ipConfigurations"))
+    if configs is UNKNOWN:
+        return
+    for index, config in enumerate(configs):
+        if isinstance(config, Mapping) and get(config, "publicIPAddress") is not None:
+            report(f"ipConfigurations[{index}] has a public IP; remove publicIPAddress and reach the machine "
+                   "through Azure Bastion")
+
+
+RULE = Rule(
+    id="network-nic-no-public-ip",
+    title="Network interfaces carry no public IP",
+    severity=Severity.HIGH,
+    controls=("BIO 13.1.1", "BIO 13.1.3"),
+    remediation="Drop ipConfigurations[].publicIPAddress; use Azure Bastion for administration.",
+    check=check,
+    applies_to=("azure-native:network:NetworkInterface",),
+    settings=("publicIpAllowedUnder",),
+)

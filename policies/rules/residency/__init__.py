@@ -1,0 +1,1 @@
+"""EU data residency: where resources, their replicas and their processing live."""

@@ -1,0 +1,89 @@
+"""Every resource that supports diagnostic settings sends its logs to the city's Log Analytics workspace."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from amsterdam_cloud.policies.engine import UNKNOWN, Resource, Severity, StackReport, StackRule, as_list, get
+from amsterdam_cloud.policies.rules.stack.links import index, targets
+
+DIAGNOSTIC_SETTING = "azure-native:monitor:DiagnosticSetting"
+WORKSPACE = "azure-native:operationalinsights:Workspace"
+
+# Resource types that emit resource logs through diagnostic settings (Azure Monitor "supported categories").
+SUPPORTS_DIAGNOSTICS = tuple(sorted({
+    "azure-native:storage:StorageAccount", "azure-native:keyvault:Vault", "azure-native:sql:Database",
+    "azure-native:dbforpostgresql:Server", "azure-native:dbformysql:Server", "azure-native:cosmosdb:DatabaseAccount",
+    "azure-native:redis:Redis", "azure-native:containerregistry:Registry", "azure-native:web:WebApp",
+    "azure-native:app:ManagedEnvironment", "azure-native:containerservice:ManagedCluster",
+    "azure-native:network:NetworkSecurityGroup", "azure-native:network:PublicIPAddress",
+    "azure-native:network:AzureFirewall", "azure-native:network:ApplicationGateway",
+    "azure-native:network:BastionHost", "azure-native:network:VirtualNetworkGateway",
+    "azure-native:network:LoadBalancer", "azure-native:network:VirtualNetwork", "azure-native:cdn:Profile",
+    "azure-native:frontdoor:FrontDoor", "azure-native:cognitiveservices:Account",
+    "azure-native:machinelearningservices:Workspace", "azure-native:desktopvirtualization:HostPool",
+    "azure-native:desktopvirtualization:ApplicationGroup", "azure-native:desktopvirtualization:Workspace",
+    "azure-native:eventhub:Namespace", "azure-native:servicebus:Namespace", "azure-native:datafactory:Factory",
+    "azure-native:synapse:Workspace", "azure-native:databricks:Workspace",
+    "azure-native:apimanagement:ApiManagementService", "azure-native:logic:Workflow",
+    "azure-native:recoveryservices:Vault", "azure-native:automation:AutomationAccount",
+    "azure-native:search:Service", "azure-native:communication:CommunicationService",
+}))
+
+
+def _sends_logs(setting: Resource) -> bool:
+    logs = as_list(setting.get("logs"))
+    if logs is UNKNOWN:
+        return True
+    return any(isinstance(entry, dict) and get(entry, "enabled") is not False for entry in logs)
+
+
+def check(resources: Sequence[Resource], report: StackReport, settings: Any) -> None:
+    by_urn, by_id = index(resources)
+    covered: dict[str, list[str]] = {}   # target URN -> problems with its settings ("" for a good one)
+    for setting in resources:
+        if setting.type != DIAGNOSTIC_SETTING:
+            continue
+        found = targets(setting, "resourceUri", by_urn, by_id)
+        if not found:
+            continue
+        problem = ""
+        workspace = targets(setting, "workspaceId", by_urn, by_id)
+        workspace_id = setting.get("workspaceId")
+        if workspace and all(w.type == WORKSPACE for w in workspace):
+            pass
+        elif isinstance(workspace_id, str) and workspace_id is not UNKNOWN \
+                and workspace_id.lower() in settings.log_analytics_workspace_ids:
+            pass
+        elif workspace_id is None:
+            problem = f"diagnostic setting {setting.name} sends to no Log Analytics workspace"
+        else:
+            problem = (f"diagnostic setting {setting.name} sends to a workspace that is not the city's "
+                       "(not in this stack and not in logAnalyticsWorkspaceIds)")
+        if not problem and not _sends_logs(setting):
+            problem = f"diagnostic setting {setting.name} enables no logs"
+        for target in found:
+            covered.setdefault(target.urn, []).append(problem)
+    for resource in resources:
+        if resource.type not in SUPPORTS_DIAGNOSTICS:
+            continue
+        problems = covered.get(resource.urn)
+        if problems is None:
+            report("has no diagnostic setting; send its logs (categoryGroup allLogs) to the city's Log Analytics "
+                   "workspace", resource.urn)
+        elif all(problems):
+            report("; ".join(sorted(set(problems))) + "; point workspaceId at the city's Log Analytics workspace",
+                   resource.urn)
+
+
+RULE = StackRule(
+    id="monitoring-diagnostic-settings",
+    title="Resources send diagnostics to the city's Log Analytics workspace",
+    severity=Severity.MEDIUM,
+    controls=("BIO 12.4.1", "BIO 12.4.3", "CIS 5.1.1", "CIS 5.1.5"),
+    remediation="Add a DiagnosticSetting (allLogs) with workspaceId of the central workspace; components do this "
+                "through the diagnostic_settings interface.",
+    check=check,
+    applies_to=SUPPORTS_DIAGNOSTICS,
+    settings=("logAnalyticsWorkspaceIds",),
+)

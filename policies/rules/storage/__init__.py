@@ -1,0 +1,1 @@
+"""Storage accounts: encryption in transit, no public or key-based access."""

@@ -1,0 +1,54 @@
+"""A resource that runs an algorithm carries the id of its entry in the city's public algorithm register."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from amsterdam_cloud.policies.algorithm_register import RUNS_ALGORITHM_TAG, TAG
+from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, Rule, Severity, describe, get
+
+# Types that run an algorithm by their nature.
+ALGORITHM_TYPES = frozenset({
+    "azure-native:cognitiveservices:Account",
+    "azure-native:machinelearningservices:Workspace",
+})
+
+
+def runs_algorithm(resource: Resource) -> bool:
+    if resource.type in ALGORITHM_TYPES:
+        return True
+    flag = get(resource.props, f"tags.{RUNS_ALGORITHM_TAG}") if isinstance(resource.get("tags"), dict) else None
+    return isinstance(flag, str) and flag.strip().lower() in ("true", "yes", "1")
+
+
+def register_id(resource: Resource) -> Any:
+    tags = resource.get("tags")
+    if tags is UNKNOWN:
+        return UNKNOWN
+    return get(tags, TAG) if isinstance(tags, dict) else None
+
+
+def check(resource: Resource, report: Report, settings: Any) -> None:
+    if not runs_algorithm(resource):
+        return
+    value = register_id(resource)
+    if value is UNKNOWN:
+        if settings.strict:
+            report(f"tag {TAG} is unknown until deployment; set the register id from config")
+    elif value is None:
+        report(f"runs an algorithm but has no {TAG} tag; publish it in the algorithm register and tag the "
+               "resource with its id")
+    elif not isinstance(value, str) or not value.strip():
+        report(f"tag {TAG} is {describe(value)}, not a register id")
+
+
+RULE = Rule(
+    id="algorithm-register-id",
+    title="Resources that run algorithms carry their algorithm register id",
+    severity=Severity.HIGH,
+    controls=("BIO 18.1.1", "BIO 8.1.1"),
+    remediation=f"Register the algorithm in the public algorithm register and tag the resource {TAG}=<id>.",
+    check=check,
+    applies_to=None,
+    settings=("environment",),
+)

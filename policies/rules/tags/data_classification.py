@@ -1,0 +1,29 @@
+"""The data-classification tag names a BIO protection level: BBN1, BBN2 or BBN3."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from amsterdam_cloud.policies.azure_types import taggable_types
+from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, Rule, Severity, describe, get
+
+LEVELS = ("BBN1", "BBN2", "BBN3")
+
+
+def check(resource: Resource, report: Report, settings: Any) -> None:
+    value = get(resource.props, "tags.data-classification") if isinstance(resource.get("tags"), dict) else None
+    if value is None or value is UNKNOWN:
+        return  # missing: reported by tags-required
+    if not isinstance(value, str) or value.strip().upper() not in LEVELS:
+        report(f"tag data-classification is {describe(value)}; use a BIO level: {', '.join(LEVELS)}")
+
+
+RULE = Rule(
+    id="tags-data-classification-valid",
+    title="data-classification is a BIO level (BBN1-BBN3)",
+    severity=Severity.MEDIUM,
+    controls=("BIO 8.2.1", "BIO 8.2.2"),
+    remediation="Set the data-classification tag to BBN1, BBN2 or BBN3 (the highest level of data the resource holds).",
+    check=check,
+    applies_to=tuple(sorted(taggable_types())),
+)

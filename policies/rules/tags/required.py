@@ -1,0 +1,39 @@
+"""Every taggable resource carries the city's mandatory tags."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from amsterdam_cloud.policies.azure_types import taggable_types
+from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, Rule, Severity, unwrap
+
+REQUIRED_TAGS = ("owner", "cost-center", "environment", "data-classification", "application")
+
+
+def check(resource: Resource, report: Report, settings: Any) -> None:
+    tags = resource.get("tags")
+    if tags is UNKNOWN:
+        if settings.strict:
+            report("tags are unknown until deployment; merge the stack's tags in the program, not from an output")
+        return
+    if tags is not None and not isinstance(tags, dict):
+        report(f"tags is {type(tags).__name__}, not a mapping of tag names to values")
+        return
+    tags = tags or {}
+    missing = [name for name in REQUIRED_TAGS
+               if name not in tags or (unwrap(tags[name]) is not UNKNOWN
+                                       and not (isinstance(unwrap(tags[name]), str) and unwrap(tags[name]).strip()))]
+    if missing:
+        report(f"is missing tag(s) {', '.join(missing)}; pass the stack's tags (StackConfig.tags) to every resource")
+
+
+RULE = Rule(
+    id="tags-required",
+    title="Resources carry owner, cost-center, environment, data-classification and application tags",
+    severity=Severity.MEDIUM,
+    controls=("BIO 8.1.1", "BIO 8.1.2", "BIO 8.2.1"),
+    remediation="Pass the stack's merged tags to every resource (components do this through CommonArgs.tags).",
+    check=check,
+    applies_to=tuple(sorted(taggable_types())),
+    settings=("environment",),
+)

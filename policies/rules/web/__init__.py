@@ -1,0 +1,1 @@
+"""App Service web and function apps."""

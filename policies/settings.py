@@ -1,0 +1,176 @@
+"""The pack's configuration: per-environment enforcement levels and the values rules read (regions, retention).
+
+One source for both worlds: the JSON files under `policies/packs/amsterdam-baseline/config/<env>.json` are what
+CI passes to `pulumi preview --policy-pack-config`, and what the offline checker reads. Their shape is Pulumi's:
+`{"all": "advisory" | "mandatory", "<rule id>": {"enforcementLevel": ..., "<property>": value}}`; Pulumi passes
+a policy only its own properties, so a rule that reads a setting gets it in its own block.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping
+
+from amsterdam_cloud.policies.regions import EU_REGIONS, KNOWN_REGIONS, normalize_location
+from amsterdam_cloud.scripts.errors import UserError
+
+PACK_NAME = "amsterdam-baseline"
+PACK_DIR = Path(__file__).resolve().parent / "packs" / PACK_NAME
+CONFIG_DIR = PACK_DIR / "config"
+ENVIRONMENTS = ("dev", "test", "acc", "prod")
+LEVELS = ("advisory", "mandatory", "disabled")
+
+# The JSON schema of every property a rule may read; CrossGuard offers each rule the subset it declares.
+PROPERTY_SCHEMAS: dict[str, dict[str, Any]] = {
+    "environment": {"type": "string", "enum": list(ENVIRONMENTS), "default": "prod",
+                    "description": "The environment the stack belongs to; prod is the strictest and the default."},
+    "allowedRegions": {"type": "array", "items": {"type": "string"}, "default": sorted(EU_REGIONS),
+                       "description": "Azure regions resources may live in (any spelling, normalised)."},
+    "minLogRetentionDays": {"type": "integer", "minimum": 0, "default": 365,
+                            "description": "Least retention of a Log Analytics workspace in this environment."},
+    "logAnalyticsWorkspaceIds": {"type": "array", "items": {"type": "string"}, "default": [],
+                                 "description": "Resource ids of the city's central Log Analytics workspaces."},
+    "publicIpAllowedUnder": {"type": "array", "items": {"type": "string"},
+                             "default": ["amsterdam:landingzone:Hub", "amsterdam:landingzone:Connectivity"],
+                             "description": "Component types (the connectivity part of the landing zone) "
+                                            "under which public IPs and IP forwarding are allowed."},
+}
+
+
+class PackConfigError(UserError):
+    """The pack config file is malformed: names the file, the key and the fix."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """The values rules read, validated; built from a rule's config properties (defaults where unset)."""
+
+    environment: str = "prod"
+    allowed_regions: frozenset[str] = EU_REGIONS
+    min_log_retention_days: int = 365
+    log_analytics_workspace_ids: frozenset[str] = frozenset()
+    public_ip_allowed_under: tuple[str, ...] = ("amsterdam:landingzone:Hub", "amsterdam:landingzone:Connectivity")
+
+    @property
+    def strict(self) -> bool:
+        """acc and prod: a value unknown at plan time counts against the resource."""
+        return self.environment in ("acc", "prod")
+
+    @classmethod
+    def from_properties(cls, props: Mapping[str, Any], source: str = "<pack config>", key: str = "") -> "Settings":
+        """Validate a rule's config properties (camelCase, as in the config file and `args.get_config()`)."""
+        where = f"{source}: {key}" if key else source
+        values: dict[str, Any] = {}
+        if "environment" in props:
+            env = props["environment"]
+            if env not in ENVIRONMENTS:
+                raise PackConfigError(f"{where}.environment: {env!r} is not one of {', '.join(ENVIRONMENTS)}")
+            values["environment"] = env
+        if "allowedRegions" in props:
+            regions = props["allowedRegions"]
+            if not isinstance(regions, list) or not all(isinstance(r, str) for r in regions) or not regions:
+                raise PackConfigError(f"{where}.allowedRegions: must be a non-empty list of region names")
+            normalised = frozenset(normalize_location(r) for r in regions)
+            unknown = sorted(normalised - KNOWN_REGIONS)
+            if unknown:
+                raise PackConfigError(f"{where}.allowedRegions: unknown Azure region(s) {', '.join(unknown)}; "
+                                      "use names from amsterdam_cloud.policies.regions.KNOWN_REGIONS")
+            values["allowed_regions"] = normalised
+        if "minLogRetentionDays" in props:
+            days = props["minLogRetentionDays"]
+            if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+                raise PackConfigError(f"{where}.minLogRetentionDays: must be a whole number of days, got {days!r}")
+            values["min_log_retention_days"] = days
+        if "logAnalyticsWorkspaceIds" in props:
+            ids = props["logAnalyticsWorkspaceIds"]
+            if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+                raise PackConfigError(f"{where}.logAnalyticsWorkspaceIds: must be a list of resource ids")
+            values["log_analytics_workspace_ids"] = frozenset(i.lower() for i in ids)
+        if "publicIpAllowedUnder" in props:
+            types = props["publicIpAllowedUnder"]
+            if not isinstance(types, list) or not all(isinstance(t, str) for t in types):
+                raise PackConfigError(f"{where}.publicIpAllowedUnder: must be a list of component type tokens")
+            values["public_ip_allowed_under"] = tuple(types)
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class PackConfig:
+    """One environment's pack config: the level for every rule and every rule's properties."""
+
+    source: str
+    default_level: str
+    levels: Mapping[str, str]
+    properties: Mapping[str, Mapping[str, Any]]
+
+    def level(self, rule_id: str) -> str:
+        return self.levels.get(rule_id, self.default_level)
+
+    def settings(self, rule_id: str) -> Settings:
+        return _settings(self.source, rule_id, json.dumps(self.properties.get(rule_id, {}), sort_keys=True))
+
+
+@lru_cache(maxsize=512)
+def _settings(source: str, rule_id: str, props_json: str) -> Settings:
+    return Settings.from_properties(json.loads(props_json), source, rule_id)
+
+
+def config_path(environment: str) -> Path:
+    return CONFIG_DIR / f"{environment}.json"
+
+
+def parse_pack_config(data: Any, source: str, rule_ids: frozenset[str] | None = None) -> PackConfig:
+    """Validate a pack config document (the `--policy-pack-config` JSON)."""
+    if not isinstance(data, dict):
+        raise PackConfigError(f"{source}: the pack config must be a JSON object of policy name to level or settings")
+    default_level = "advisory"
+    levels: dict[str, str] = {}
+    properties: dict[str, dict[str, Any]] = {}
+    for key, value in data.items():
+        if rule_ids is not None and key != "all" and key not in rule_ids:
+            raise PackConfigError(f"{source}: {key}: no such policy in the pack; check the rule id in policies/rules/")
+        if isinstance(value, str):
+            level, props = value, {}
+        elif isinstance(value, dict):
+            props = dict(value)
+            level = props.pop("enforcementLevel", None)
+        else:
+            raise PackConfigError(f"{source}: {key}: must be an enforcement level or an object")
+        if level is not None and level not in LEVELS:
+            raise PackConfigError(f"{source}: {key}: enforcement level {level!r} is not one of {', '.join(LEVELS)}")
+        if key == "all":
+            if props:
+                raise PackConfigError(f"{source}: all: Pulumi applies only the enforcement level of 'all'; "
+                                      "move the properties into each policy's block")
+            if level is not None:
+                default_level = level
+            continue
+        if level is not None:
+            levels[key] = level
+        unknown = sorted(set(props) - set(PROPERTY_SCHEMAS))
+        if unknown:
+            raise PackConfigError(f"{source}: {key}: unknown setting(s) {', '.join(unknown)}; "
+                                  f"known: {', '.join(PROPERTY_SCHEMAS)}")
+        Settings.from_properties(props, source, key)  # fail early, naming the key
+        properties[key] = props
+    return PackConfig(source=source, default_level=default_level, levels=levels, properties=properties)
+
+
+@lru_cache(maxsize=16)
+def load_pack_config(environment: str) -> PackConfig:
+    """The committed pack config of an environment (dev, test, acc, prod)."""
+    if environment not in ENVIRONMENTS:
+        raise PackConfigError(f"environment {environment!r} is not one of {', '.join(ENVIRONMENTS)}; "
+                              "pass --environment or name the stack after its environment")
+    path = config_path(environment)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PackConfigError(f"{path}: missing; every environment needs a pack config file") from None
+    except json.JSONDecodeError as error:
+        raise PackConfigError(f"{path}: not valid JSON ({error.msg} at line {error.lineno})") from None
+    from amsterdam_cloud.policies.rules import RULE_IDS
+    return parse_pack_config(data, str(path), RULE_IDS)
