@@ -128,11 +128,11 @@ class AzureMocks(pulumi.runtime.Mocks):
         return name, {"name": name, "outputs": wired, "secretOutputNames": sorted(secret_names)}
 
     # -- invokes --------------------------------------------------------------------------------------------
-    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict, list | None]:
+    def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
         if args.token == "azure-native:authorization:getClientConfig":
             return {"clientId": derived_guid("client", self.context.client_object_id),
                     "objectId": self.context.client_object_id, "subscriptionId": self.context.subscription_id,
-                    "tenantId": self.context.tenant_id}, None
+                    "tenantId": self.context.tenant_id}
         raise MockGap(f"offline plan: no mock for invoke {args.token}; add an answer derived from the stack config "
                       "to scripts/offline/azure_mocks.py")
 

@@ -5,6 +5,7 @@ No CLI, no credentials, no network: `pulumi.runtime.set_mocks` with the city's A
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import gc
 import json
@@ -25,8 +26,11 @@ from pulumi.runtime.sync_await import _sync_await
 from amsterdam_cloud.scripts.errors import UserError
 from amsterdam_cloud.scripts.offline.azure_mocks import AzureContext, AzureMocks, MockGap, StackOutputs
 from amsterdam_cloud.scripts.offline.plan import Plan
-from amsterdam_cloud.scripts.offline.recorder import RecordingMonitor
+from amsterdam_cloud.scripts.offline.recorder import RecordingMonitor, canonical_order
 from amsterdam_cloud.stacks.config import SecretValue
+
+
+_ENGINE_DIR = Path(__file__).resolve().parent
 
 
 class ProgramError(UserError):
@@ -64,9 +68,13 @@ def run_program(run: ProgramRun) -> Plan:
     logger = logging.getLogger(f"cityctl.offline.{run.stack}")
     logger.handlers[:] = [log]
     logger.propagate = False
+    loop = asyncio.new_event_loop()  # a run's tasks never leak into the next run, even when it fails
+    asyncio.set_event_loop(loop)
+    loop.set_exception_handler(lambda _loop, _context: None)  # failures surface once, as the run's error
     runtime_settings.ROOT.set(None)
     pulumi.runtime.set_mocks(mocks, project=run.project, stack=run.stack, preview=True, logger=logger,
                              monitor=monitor)
+    runtime_settings.SETTINGS.outputs.clear()  # MockSettings keeps the previous run's pending outputs otherwise
     values, secret_keys = _cli_config(run.config)
     pulumi.runtime.set_all_config(values, secret_keys)
     runtime_settings.ROOT.set(None)  # run_in_stack registers the root stack as the real language host does
@@ -90,8 +98,8 @@ def run_program(run: ProgramRun) -> Plan:
             raise ProgramError(_describe_failure(run.program_dir, error, log.errors)) from None
         finally:
             runtime_settings.ROOT.set(None)
-    resources = list(monitor.recorded.values())
-    resources.sort(key=lambda r: r.urn != monitor.stack_urn)  # the root stack first, then registration order
+            _close_loop(loop)
+    resources = canonical_order(list(monitor.recorded.values()), monitor.stack_urn)
     return Plan(project=run.project, stack=run.stack, resources=tuple(resources), warnings=tuple(log.warnings))
 
 
@@ -100,6 +108,18 @@ def _drop_aliases(args: pulumi.ResourceTransformationArgs) -> pulumi.ResourceTra
     opts = copy.copy(args.opts)
     opts.aliases = None
     return pulumi.ResourceTransformationResult(props=args.props, opts=opts)
+
+
+def _close_loop(loop: asyncio.AbstractEventLoop) -> None:
+    """Cancel whatever a failed program left pending, then close the loop."""
+    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    loop.run_until_complete(loop.shutdown_default_executor())
+    loop.close()
+    asyncio.set_event_loop(None)
 
 
 @contextmanager
@@ -148,7 +168,7 @@ def _describe_failure(program_dir: Path, error: BaseException, logged: list[str]
     where = ""
     for frame in reversed(traceback.extract_tb(error.__traceback__)):
         path = Path(frame.filename)
-        if path.is_relative_to(root) and "site-packages" not in path.parts:
+        if path.is_relative_to(root) and not path.is_relative_to(_ENGINE_DIR) and "site-packages" not in path.parts:
             where = f" at {path.relative_to(root)}:{frame.lineno}"
             break
     detail = str(error) or type(error).__name__

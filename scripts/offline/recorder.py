@@ -10,7 +10,7 @@ from pulumi.runtime import rpc
 from pulumi.runtime.proto import resource_pb2
 from pulumi.runtime.sync_await import _sync_await
 
-from amsterdam_cloud.scripts.offline.values import Secret, from_struct, reveal, wire_secret
+from amsterdam_cloud.scripts.offline.values import Secret, from_struct, reveal, to_wire
 
 ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
 
@@ -78,9 +78,7 @@ class RecordingMonitor(sdk_mocks.MockMonitor):
         self.recorded[urn] = record
         if self.on_record is not None:
             self.on_record(len(self.recorded))
-        wire_state = {key: wire_secret(reveal(value)) if isinstance(value, Secret) else value
-                      for key, value in record.outputs.items()}
-        obj_proto = _sync_await(rpc.serialize_properties(wire_state, {}))
+        obj_proto = _sync_await(rpc.serialize_properties(to_wire(record.outputs), {}))
         return resource_pb2.RegisterResourceResponse(urn=urn, id=record.id, object=obj_proto)
 
     def RegisterResourceOutputs(self, request: Any) -> Any:
@@ -102,9 +100,48 @@ class RecordingMonitor(sdk_mocks.MockMonitor):
         return resource_pb2.ReadResourceResponse(urn=urn, properties=response.properties)
 
 
-def _keep_secrets(inputs: dict[str, Any], state: dict[str, Any]) -> dict[str, Any]:
-    """An output that echoes a secret input stays secret, as the engine keeps it."""
-    return {key: Secret(value) if isinstance(inputs.get(key), Secret) else value for key, value in state.items()}
+def _keep_secrets(inputs: Any, state: Any) -> Any:
+    """An output that echoes a secret input (at any depth) stays secret, as the engine keeps it."""
+    if isinstance(inputs, Secret):
+        return state if isinstance(state, Secret) else Secret(state)
+    if isinstance(inputs, dict) and isinstance(state, dict):
+        return {key: _keep_secrets(inputs.get(key), value) for key, value in state.items()}
+    if isinstance(inputs, list) and isinstance(state, list) and len(inputs) == len(state):
+        return [_keep_secrets(i, o) for i, o in zip(inputs, state)]
+    return state
+
+
+def canonical_order(resources: list[RecordedResource], root_urn: str) -> list[RecordedResource]:
+    """The root stack, then parents before children and dependencies before dependents, ties by URN.
+
+    Registration order depends on how the SDK's tasks interleave; this order depends only on the resources, so the
+    same program always gives the same file, whichever way it was planned.
+    """
+    import heapq
+
+    by_urn = {r.urn: r for r in resources}
+    waiting_on: dict[str, int] = {}
+    dependents: dict[str, list[str]] = {}
+    for resource in resources:
+        before = {resource.parent, *resource.dependencies} & by_urn.keys()
+        before.discard(resource.urn)
+        waiting_on[resource.urn] = len(before)
+        for urn in before:
+            dependents.setdefault(urn, []).append(resource.urn)
+    ready = [(urn != root_urn, urn) for urn, count in waiting_on.items() if count == 0]
+    heapq.heapify(ready)
+    ordered: list[RecordedResource] = []
+    while ready:
+        _, urn = heapq.heappop(ready)
+        ordered.append(by_urn[urn])
+        for dependent in dependents.get(urn, ()):
+            waiting_on[dependent] -= 1
+            if waiting_on[dependent] == 0:
+                heapq.heappush(ready, (True, dependent))
+    if len(ordered) != len(resources):  # a cycle cannot be registered, but never drop a resource silently
+        placed = {r.urn for r in ordered}
+        ordered.extend(sorted((r for r in resources if r.urn not in placed), key=lambda r: r.urn))
+    return ordered
 
 
 def _options(request: Any) -> dict[str, Any]:

@@ -83,6 +83,17 @@ def to_export(value: Any) -> Any:
     return value
 
 
+def to_wire(value: Any) -> Any:
+    """The value as the SDK expects it back from a monitor: each `Secret` (at any depth) as a wire secret."""
+    if isinstance(value, Secret):
+        return wire_secret(reveal(value.value))
+    if isinstance(value, dict):
+        return {key: to_wire(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [to_wire(item) for item in value]
+    return value
+
+
 def wire_secret(value: Any) -> dict[str, Any]:
     """A plain value wrapped so the SDK deserializes it as a secret output."""
     return {SIG_KEY: SECRET_SIG, "value": value}

@@ -1,0 +1,208 @@
+"""The offline engine on small programs: ids, names, URNs, parents, dependencies, secrets, gaps, determinism."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pulumi
+import pytest
+from pulumi_azure_native import authorization, network, operationalinsights, resources, storage
+
+from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.scripts.offline.engine import ProgramError
+from amsterdam_cloud.scripts.offline.plan import write_atomically
+from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack, saved_plan_path
+from amsterdam_cloud.scripts.offline.values import SECRET_SIG, SIG_KEY, UNKNOWN
+from amsterdam_cloud.stacks.config import PROJECT, SecretValue, load
+
+DEV = load("dev")
+ARM_ID = re.compile(r"^/subscriptions/[0-9a-f-]{36}/resourceGroups/[^/]+/providers/[A-Za-z.]+/[A-Za-z]+/[^/]+$")
+
+
+class Outer(pulumi.ComponentResource):
+    def __init__(self, name: str, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("amsterdam:test:Outer", name, None, opts)
+        Inner(f"{name}-inner", pulumi.ResourceOptions(parent=self))
+        self.register_outputs({})
+
+
+class Inner(pulumi.ComponentResource):
+    def __init__(self, name: str, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("amsterdam:test:Inner", name, None, opts)
+        resources.ResourceGroup(f"{name}-rg", location="westeurope", opts=pulumi.ResourceOptions(parent=self))
+        self.register_outputs({})
+
+
+def small_program() -> None:
+    group = resources.ResourceGroup("platform", location="northeurope", resource_group_name="rg-platform-dev")
+    vnet = network.VirtualNetwork("hub", resource_group_name=group.name,
+                                  address_space={"address_prefixes": ["10.10.0.0/22"]})
+    network.Subnet("hub-firewall", resource_group_name=group.name, virtual_network_name=vnet.name,
+                   subnet_name="AzureFirewallSubnet", address_prefix="10.10.0.0/26")
+    operationalinsights.Workspace("logs", resource_group_name=group.name, retention_in_days=30,
+                                  opts=pulumi.ResourceOptions(protect=True, depends_on=[vnet],
+                                                              ignore_changes=["tags"]))
+    pulumi.export("hubId", vnet.id)
+
+
+def test_ids_are_arm_shaped_and_built_from_the_physical_names(plan_inline):
+    plan = plan_inline(small_program)
+    hub = plan.named("hub")
+    assert ARM_ID.match(hub.id)
+    assert hub.id == (f"/subscriptions/{DEV.subscription_id}/resourceGroups/rg-platform-dev/providers/"
+                      f"Microsoft.Network/virtualNetworks/{hub.outputs['name']}")
+    assert plan.named("hub-firewall").id == hub.id + "/subnets/AzureFirewallSubnet"
+
+
+def test_unset_names_are_auto_named_and_set_names_are_kept(plan_inline):
+    plan = plan_inline(small_program)
+    assert plan.named("platform").outputs["name"] == "rg-platform-dev"
+    assert re.fullmatch(r"hub[0-9a-f]{8}", plan.named("hub").outputs["name"])
+
+
+def test_a_resource_without_location_gets_its_resource_groups_location(plan_inline):
+    plan = plan_inline(small_program)
+    assert "location" not in plan.named("hub").inputs
+    assert plan.named("hub").outputs["location"] == "northeurope"
+
+
+def test_resource_without_a_location_property_gets_none(plan_inline):
+    plan = plan_inline(small_program)
+    assert "location" not in plan.named("hub-firewall").outputs
+
+
+def test_urns_carry_the_whole_parent_type_chain_like_the_engine(plan_inline):
+    plan = plan_inline(lambda: Outer("lz"))
+    rg = plan.named("lz-inner-rg")
+    assert rg.urn == ("urn:pulumi:dev::amsterdam-platform::amsterdam:test:Outer$amsterdam:test:Inner"
+                      "$azure-native:resources:ResourceGroup::lz-inner-rg")
+    assert rg.parent == plan.named("lz-inner").urn
+    assert plan.named("lz").parent == plan.stack_resource.urn
+    assert plan.named("lz").urn == "urn:pulumi:dev::amsterdam-platform::amsterdam:test:Outer::lz"
+
+
+def test_dependencies_and_options_are_recorded(plan_inline):
+    plan = plan_inline(small_program)
+    logs = plan.named("logs")
+    assert plan.named("hub").urn in logs.dependencies
+    assert plan.named("platform").urn in logs.property_dependencies["resourceGroupName"]
+    assert logs.protect is True
+    assert logs.options == {"ignoreChanges": ["tags"]}
+    assert plan.named("hub").protect is False
+
+
+def test_inputs_use_the_engines_camel_case_names(plan_inline):
+    plan = plan_inline(small_program)
+    assert plan.named("logs").inputs["retentionInDays"] == 30
+    assert plan.named("hub").inputs["addressSpace"] == {"addressPrefixes": ["10.10.0.0/22"]}
+
+
+def test_stack_exports_are_the_root_stacks_outputs(plan_inline):
+    plan = plan_inline(small_program)
+    assert plan.stack_resource.type == "pulumi:pulumi:Stack"
+    assert plan.stack_outputs == {"hubId": plan.named("hub").id}
+
+
+def test_client_config_invoke_answers_from_the_stack_config(plan_inline):
+    seen = {}
+
+    def program() -> None:
+        authorization.get_client_config_output().apply(lambda c: seen.update(sub=c.subscription_id,
+                                                                              tenant=c.tenant_id))
+
+    plan_inline(program)
+    assert seen == {"sub": DEV.subscription_id, "tenant": DEV.tenant_id}
+
+
+def test_unknown_invoke_is_reported_not_answered_empty(plan_inline):
+    def program() -> None:
+        resources.get_resource_group_output(resource_group_name="rg")
+
+    with pytest.raises(ProgramError, match="no mock for invoke azure-native:resources:getResourceGroup"):
+        plan_inline(program)
+
+
+def test_unknown_resource_type_is_reported(plan_inline):
+    from pulumi_azure_native import botservice
+
+    def program() -> None:
+        botservice.Bot("bot", resource_group_name="rg", sku={"name": "S1"})
+
+    with pytest.raises(ProgramError, match="no mock for resource type azure-native:botservice:Bot"):
+        plan_inline(program)
+
+
+def test_a_raising_program_is_one_clear_error(plan_inline):
+    def program() -> None:
+        raise ValueError("hub range missing")
+
+    with pytest.raises(ProgramError) as error:
+        plan_inline(program)
+    assert "raised ValueError" in str(error.value) and "hub range missing" in str(error.value)
+    assert "test_engine.py" in str(error.value)
+
+
+def test_secret_config_stays_secret_in_the_plan_file(plan_inline):
+    def program() -> None:
+        hook = pulumi.Config(PROJECT).require_secret("alertWebhookUrl")
+        resources.ResourceGroup("rg", location="westeurope", tags={"hook": hook})
+
+    plan = plan_inline(program, config_overrides={f"{PROJECT}:alertWebhookUrl":
+                                                  SecretValue(value="https://hooks.example/s3cr3t")})
+    text = plan.export_text()
+    assert "s3cr3t" not in text
+    exported = next(r for r in json.loads(text)["deployment"]["resources"] if r.get("urn", "").endswith("::rg"))
+    assert exported["inputs"]["tags"]["hook"][SIG_KEY] == SECRET_SIG
+    assert exported["outputs"]["tags"]["hook"][SIG_KEY] == SECRET_SIG
+
+
+def test_the_same_input_gives_a_byte_identical_plan(plan_inline):
+    assert plan_inline(small_program).export_text() == plan_inline(small_program).export_text()
+
+
+def test_offline_speedups_record_exactly_what_the_naive_path_records(plan_inline):
+    def program() -> None:
+        small_program()
+        Outer("lz")
+        storage.StorageAccount("data", resource_group_name="rg-platform-dev", kind="StorageV2",
+                               sku={"name": "Standard_ZRS"}, minimum_tls_version="TLS1_2")
+
+    fast = plan_inline(program, offline_speedups=True)
+    naive = plan_inline(program, offline_speedups=False)
+    assert fast.export_text() == naive.export_text()
+    assert len(fast.resources) == 9
+
+
+def test_stack_reference_resolves_from_the_saved_plan(tmp_path: Path, plan_inline):
+    project = PulumiProject.load()
+    platform = plan_stack(project, "dev", inline_program=small_program, plans_dir=tmp_path)
+    write_atomically(saved_plan_path(tmp_path, project.name, "dev"), platform.export_text())
+    seen = {}
+
+    def app() -> None:
+        ref = pulumi.StackReference("amsterdam/amsterdam-platform/dev")
+        ref.get_output("hubId").apply(lambda v: seen.update(hub=v))
+
+    plan = plan_stack(project, "dev", inline_program=app, plans_dir=tmp_path)
+    assert seen["hub"] == platform.named("hub").id
+    reference = plan.of_type("pulumi:pulumi:StackReference")[0]
+    assert reference.external is True and reference.id == "amsterdam/amsterdam-platform/dev"
+
+
+def test_stack_reference_without_a_saved_plan_says_what_to_run(tmp_path: Path):
+    def app() -> None:
+        pulumi.StackReference("amsterdam/amsterdam-platform/acc")
+
+    with pytest.raises(UserError, match=r"no saved plan at .*amsterdam-platform.acc.json; plan that stack first"):
+        plan_stack(PulumiProject.load(), "dev", inline_program=app, plans_dir=tmp_path)
+
+
+def test_an_output_azure_computes_later_is_unknown_in_the_plan(plan_inline):
+    def program() -> None:
+        vnet = network.VirtualNetwork("vnet", resource_group_name="rg", address_space={"address_prefixes": ["10.0.0.0/24"]})
+        resources.ResourceGroup("rg2", location="westeurope", tags={"vnet-guid": vnet.resource_guid})
+
+    plan = plan_inline(program)
+    assert plan.named("rg2").inputs["tags"]["vnet-guid"] == UNKNOWN
