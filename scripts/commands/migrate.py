@@ -1,0 +1,237 @@
+"""`cityctl migrate`: discover an AWS or on-prem estate, map it to Azure, plan waves, generate app stack config.
+
+The steps hand YAML files (each with a versioned `schema:`) to one another:
+
+    discover / import-cmdb -> inventory.yaml -> map -> mapping.yaml -> waves -> waves.yaml -> generate -> app config
+
+See docs/migration.md for the whole path and docs/app-config.md for the generated config.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+EPILOG = "Progress and findings go to stderr; the YAML result to --output FILE (or stdout). See docs/migration.md."
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "migrate", help="discover an AWS or on-prem estate and plan its move to Azure",
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EPILOG)
+    steps = parser.add_subparsers(dest="migrate_command", metavar="STEP", required=True)
+
+    discover = steps.add_parser(
+        "discover", help="read an AWS estate (and S3-compatible on-prem storage) into an inventory",
+        description="Read EC2 (with vCPU and memory), EBS, VPCs, subnets, security groups, RDS, S3, Lambda, ECS, "
+                    "ELBv2, Route 53 and IAM roles from each account and region, concurrently, into an inventory. "
+                    "Access denied in one region or service is recorded and reported; the rest goes on.",
+        epilog=EPILOG)
+    discover.add_argument("--profile", action="append", default=[], metavar="NAME",
+                          help="an AWS profile (one account); repeat for more accounts; none: the default credentials")
+    discover.add_argument("--role-arn", action="append", default=[], metavar="ARN",
+                          help="a role to assume in another account (from the first profile); repeatable")
+    discover.add_argument("--region", action="append", default=[], metavar="REGION",
+                          help="a region to read (repeatable or comma-separated); none: every enabled region")
+    discover.add_argument("--services", metavar="LIST",
+                          help="comma-separated collectors: ec2,network,rds,lambda,ecs,elbv2,s3,route53,iam (default all)")
+    discover.add_argument("--endpoint-url", metavar="URL",
+                          help="send every AWS call to this endpoint (a moto server, a proxy); default AWS_ENDPOINT_URL or AWS")
+    discover.add_argument("--s3-endpoint-url", metavar="URL",
+                          help="also read buckets from this S3-compatible on-prem store (MinIO, ECS, StorageGRID)")
+    discover.add_argument("--s3-profile", metavar="NAME", help="AWS profile with the on-prem store's access keys")
+    discover.add_argument("--max-workers", type=_positive, default=16, metavar="N",
+                          help="tasks (account x region x service) running at once (default 16)")
+    discover.add_argument("--per-region", type=_positive, default=6, metavar="N",
+                          help="tasks at once against one region (default 6)")
+    discover.add_argument("--per-service", type=_positive, default=4, metavar="N",
+                          help="per-item calls at once inside one service task (default 4)")
+    discover.add_argument("--strict", action="store_true",
+                          help="exit 1 when any region or service could not be read (default: report and exit 0)")
+    discover.add_argument("--output", "-o", metavar="FILE", help="write the inventory here (default stdout)")
+    discover.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
+    discover.set_defaults(handler=_discover)
+
+    cmdb = steps.add_parser(
+        "import-cmdb", help="add an on-prem CMDB export (CSV) to the inventory",
+        description="Read servers, databases and storage from a CMDB export (CSV, `,` `;` or tab separated, UTF-8) "
+                    "into the inventory. Columns: id, name, type (required); application, environment, owner, "
+                    "cost_center, data_classification, personal_data, cpu, memory_gb, engine, engine_version, "
+                    "storage_gb, hostname, ip, country, platform, state, exposure, depends_on (optional). "
+                    "Re-importing the same --source-name replaces the earlier rows.",
+        epilog=EPILOG)
+    cmdb.add_argument("csv", metavar="CSV", help="the CMDB export")
+    cmdb.add_argument("--inventory", "-i", metavar="FILE",
+                      help="an existing inventory to add to (from `discover`); none: a new inventory")
+    cmdb.add_argument("--source-name", default="cmdb", metavar="NAME",
+                      help="names this CMDB in resource ids (cmdb://NAME/<id>); default cmdb")
+    cmdb.add_argument("--skip-invalid", action="store_true",
+                      help="import the valid rows and report the invalid ones (default: any invalid row fails)")
+    cmdb.add_argument("--output", "-o", metavar="FILE",
+                      help="write the inventory here (default: the --inventory file, else stdout)")
+    cmdb.set_defaults(handler=_import_cmdb)
+
+    mapping = steps.add_parser(
+        "map", help="give each workload a 7R strategy and each resource an Azure target and size",
+        description="Decide each workload's strategy (retire, retain, rehost, relocate, replatform, refactor, "
+                    "repurchase) by the rules file, map each resource to an Azure component and size, and list the "
+                    "blockers (data outside the EU, unclassified personal data, unsupported engine, no owner, ...).",
+        epilog=EPILOG)
+    mapping.add_argument("--inventory", "-i", required=True, metavar="FILE", help="the inventory")
+    mapping.add_argument("--rules", metavar="FILE",
+                         help="7R strategy rules (default: scripts/migrate/strategy_rules.yaml)")
+    mapping.add_argument("--output", "-o", metavar="FILE", help="write the mapping here (default stdout)")
+    mapping.set_defaults(handler=_map)
+
+    waves = steps.add_parser(
+        "waves", help="plan migration waves that respect dependencies",
+        description="Place ready workloads in waves after their dependencies, hold back blocked workloads (and "
+                    "what depends on them), cap each wave, and report dependency cycles with their members. "
+                    "Exits 1 when a cycle holds workloads back.",
+        epilog=EPILOG)
+    waves.add_argument("--mapping", "-m", required=True, metavar="FILE", help="the mapping")
+    waves.add_argument("--max-wave-size", type=_positive, default=10, metavar="N",
+                       help="workloads per wave at most (default 10)")
+    waves.add_argument("--max-wave-resources", type=_positive, metavar="N", help="resources per wave at most (default no cap)")
+    waves.add_argument("--merge-cycles", action="store_true",
+                       help="move the workloads of a dependency cycle together (default: hold them back)")
+    waves.add_argument("--output", "-o", metavar="FILE", help="write the plan here (default stdout)")
+    waves.set_defaults(handler=_waves)
+
+    generate = steps.add_parser(
+        "generate", help="write app stack config and data-copy plans for workloads ready to move",
+        description="For each ready workload (of one wave, with --wave): <app>/Pulumi.<env>.yaml for the app "
+                    "template (docs/app-config.md) and <app>/data-copy.<env>.yaml for its buckets and images.",
+        epilog=EPILOG)
+    generate.add_argument("--mapping", "-m", required=True, metavar="FILE", help="the mapping")
+    generate.add_argument("--waves", "-w", metavar="FILE", help="the wave plan (held-back workloads are skipped)")
+    generate.add_argument("--wave", type=_positive, metavar="N", help="only this wave (needs --waves)")
+    generate.add_argument("--output-dir", "-o", required=True, metavar="DIR", help="folder to write into")
+    generate.add_argument("--location", default="westeurope", metavar="REGION",
+                          help="Azure region of the apps; an EU region (default westeurope)")
+    generate.add_argument("--org", default="amsterdam", metavar="ORG",
+                          help="Pulumi organization of the platform stacks (default amsterdam)")
+    generate.add_argument("--registry", metavar="LOGIN_SERVER",
+                          help="ACR to move ECR images to, e.g. cityplatform.azurecr.io (default: keep image references)")
+    generate.set_defaults(handler=_generate)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number")
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is below 1; expected a whole number of at least 1")
+    return value
+
+
+def _emit(args: argparse.Namespace, document: dict[str, Any], save: Any) -> None:
+    if args.output and args.output != "-":
+        save(args.output, document)
+    else:
+        from amsterdam_cloud.scripts.migrate.files import dump_yaml
+        sys.stdout.write(dump_yaml(document))
+
+
+def _discover(args: argparse.Namespace) -> int:
+    import os
+
+    from amsterdam_cloud.scripts.migrate import aws, discover, inventory
+    from amsterdam_cloud.scripts.migrate.progress import Progress
+
+    regions = tuple(r.strip() for given in args.region for r in given.split(",") if r.strip())
+    services = tuple(s.strip() for s in args.services.split(",") if s.strip()) if args.services else aws.SERVICES
+    endpoint = args.endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
+    onprem_session = None
+    if args.s3_profile:
+        onprem_session = discover.sessions_for([args.s3_profile], [])[0].session_factory
+    options = discover.Options(regions=regions, services=services, endpoint_url=endpoint,
+                               onprem_s3_endpoint=args.s3_endpoint_url, onprem_s3_session_factory=onprem_session,
+                               max_workers=args.max_workers, per_region=args.per_region, per_service=args.per_service)
+    progress = Progress("discover", quiet=args.quiet)
+    document = discover.discover(discover.sessions_for(args.profile, args.role_arn, endpoint_url=endpoint),
+                                 options, progress)
+    summary = document["summary"]
+    progress.finish(f"{summary['resources']} resources in {summary['workloads']} workloads, "
+                    f"{summary['errors']} gap(s)")
+    _emit(args, document, inventory.save)
+    return 1 if args.strict and document["errors"] else 0
+
+
+def _import_cmdb(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from amsterdam_cloud.scripts.migrate import cmdb, inventory
+
+    existing = inventory.load(args.inventory) if args.inventory else None
+    document, errors = cmdb.import_cmdb(Path(args.csv), existing, source_name=args.source_name,
+                                        skip_invalid=args.skip_invalid)
+    for error in errors:
+        print(f"warning: {args.csv}: {error}; row skipped", file=sys.stderr)
+    source = document["sources"][-1]
+    print(f"import-cmdb: {source['imported']} of {source['rows']} rows imported, {len(errors)} invalid; "
+          f"inventory has {document['summary']['resources']} resources in {document['summary']['workloads']} workloads",
+          file=sys.stderr)
+    if not args.output and args.inventory:
+        args.output = args.inventory
+    _emit(args, document, inventory.save)
+    return 0
+
+
+def _map(args: argparse.Namespace) -> int:
+    from amsterdam_cloud.scripts.migrate import inventory, mapping, strategy
+    from amsterdam_cloud.scripts.migrate.files import display
+
+    rules = strategy.load(args.rules)
+    document = inventory.load(args.inventory)
+    result = mapping.map_inventory(document, rules, inventory_source=display(args.inventory),
+                                   inventory_digest=mapping.digest(args.inventory))
+    for workload in result["workloads"]:
+        for blocker in workload["blockers"]:
+            print(f"blocked: {workload['id']}: {blocker['code']}: {blocker['message']}", file=sys.stderr)
+    summary = result["summary"]
+    strategies = ", ".join(f"{k} {v}" for k, v in summary["byStrategy"].items()) or "none"
+    print(f"map: {summary['workloads']} workloads: {summary['ready']} ready, {summary['blocked']} blocked, "
+          f"{summary['not-moving']} not moving ({strategies})", file=sys.stderr)
+    _emit(args, result, mapping.save)
+    return 0
+
+
+def _waves(args: argparse.Namespace) -> int:
+    from amsterdam_cloud.scripts.migrate import mapping, waves
+    from amsterdam_cloud.scripts.migrate.files import display
+
+    document = mapping.load(args.mapping)
+    result = waves.plan(document, max_workloads=args.max_wave_size, max_resources=args.max_wave_resources,
+                        merge_cycles=args.merge_cycles, mapping_source=display(args.mapping),
+                        mapping_digest=mapping.digest(args.mapping))
+    sys.stderr.write(waves.table(result))
+    for cycle in result["cycles"]:
+        print(f"cycle: {', '.join(cycle['workloads'])} ({cycle['path']})"
+              + ("; they move together" if args.merge_cycles else "; held back (break the cycle or --merge-cycles)"),
+              file=sys.stderr)
+    summary = result["summary"]
+    print(f"waves: {summary['planned']} workloads in {summary['waves']} waves, {summary['heldBack']} held back, "
+          f"{summary['cycles']} cycle(s)", file=sys.stderr)
+    _emit(args, result, waves.save)
+    return 1 if result["cycles"] and not args.merge_cycles else 0
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from amsterdam_cloud.scripts.migrate import generate, mapping, waves
+    from amsterdam_cloud.scripts.migrate.files import display
+
+    document = mapping.load(args.mapping)
+    plan = waves.load(args.waves) if args.waves else None
+    options = generate.Options(location=args.location, organization=args.org, registry=args.registry, wave=args.wave)
+    files, summary = generate.plan_files(document, options, waves=plan, mapping_source=display(args.mapping))
+    generate.write(Path(args.output_dir), files)
+    for entry in summary["skipped"]:
+        print(f"skipped: {entry['workload']}: {entry['reason']}", file=sys.stderr)
+    print(f"generate: {len(summary['written'])} workloads, {len(files)} files in {display(args.output_dir)}",
+          file=sys.stderr)
+    return 0

@@ -1,0 +1,104 @@
+"""The app stack config contract: what `cityctl migrate generate` writes and the app template (`templates/app/`) reads.
+
+Documented in docs/app-config.md. One `Pulumi.<env>.yaml` per app and environment, whose `config:` holds:
+
+- `azure-native:location`: the Azure region (an EU region; westeurope unless chosen otherwise);
+- `app:platformStack`: the platform stack to read outputs from, `<org>/amsterdam-platform/<env>`;
+- `app:app`: the structured app value described by `APP_SCHEMA`.
+
+`validate(config, source)` is the one check both sides use: the generator before it writes, the app template
+when it reads (`from amsterdam_cloud.scripts.migrate.app_config import validate`).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from amsterdam_cloud.policies.regions import EU_REGIONS
+from amsterdam_cloud.scripts.errors import UserError
+
+SCHEMA_VERSION = 1
+"""Bumped when a field changes meaning or a required field is added; the template refuses newer versions."""
+
+ENVIRONMENTS = ("dev", "test", "acc", "prod")
+DEFAULT_LOCATION = "westeurope"
+
+_DATABASE = {
+    "type": ["object", "null"],
+    "required": ["sku", "storageGb", "version"],
+    "additionalProperties": False,
+    "properties": {
+        "sku": {"type": "string", "pattern": "^Standard_[A-Za-z0-9_]+$"},
+        "storageGb": {"type": "integer", "minimum": 20, "maximum": 32767},
+        "version": {"type": "string", "pattern": "^[0-9]+(\\.[0-9]+)*$"},
+    },
+}
+
+APP_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["schemaVersion", "name", "team", "costCenter", "runtime", "exposure", "dataClassification",
+                 "location", "data", "scale", "source"],
+    "additionalProperties": False,
+    "properties": {
+        "schemaVersion": {"const": SCHEMA_VERSION},
+        "name": {"type": "string", "pattern": "^[a-z][a-z0-9-]{1,22}[a-z0-9]$"},
+        "team": {"type": "string", "pattern": "^[^@\\s]+@[^@\\s]+\\.[a-z]{2,}$"},
+        "costCenter": {"type": "string", "pattern": "^CC-[0-9]{4,6}$"},
+        "runtime": {"enum": ["container", "web"]},
+        "image": {"type": "string", "minLength": 1},
+        "stack": {"type": "string", "pattern": "^[A-Z]+\\|[0-9A-Za-z.\\-]+$"},
+        "exposure": {"enum": ["internal", "public"]},
+        "dataClassification": {"enum": ["BBN1", "BBN2", "BBN3"]},
+        "algorithmRegisterId": {"type": "string", "minLength": 1},
+        "location": {"enum": sorted(EU_REGIONS)},
+        "data": {
+            "type": "object",
+            "required": ["postgres", "mysql", "storage", "keyVault"],
+            "additionalProperties": False,
+            "properties": {"postgres": _DATABASE, "mysql": _DATABASE, "storage": {"type": "boolean"},
+                           "keyVault": {"type": "boolean"}},
+        },
+        "scale": {
+            "type": "object",
+            "required": ["minReplicas", "maxReplicas"],
+            "additionalProperties": False,
+            "properties": {"minReplicas": {"type": "integer", "minimum": 0, "maximum": 30},
+                           "maxReplicas": {"type": "integer", "minimum": 1, "maximum": 30}},
+        },
+        "source": {
+            "type": "object",
+            "required": ["workload"],
+            "properties": {"workload": {"type": "string"}, "strategy": {"type": "string"},
+                           "wave": {"type": ["integer", "null"]}, "mapping": {"type": "string"}},
+        },
+    },
+    "allOf": [
+        {"if": {"properties": {"runtime": {"const": "container"}}}, "then": {"required": ["image"], "not": {"required": ["stack"]}}},
+        {"if": {"properties": {"runtime": {"const": "web"}}}, "then": {"required": ["stack"], "not": {"required": ["image"]}}},
+    ],
+}
+
+CONFIG_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["azure-native:location", "app:platformStack", "app:app"],
+    "additionalProperties": False,
+    "properties": {
+        "azure-native:location": {"enum": sorted(EU_REGIONS)},
+        "app:platformStack": {"type": "string", "pattern": "^[A-Za-z0-9_.-]+/amsterdam-platform/(dev|test|acc|prod)$"},
+        "app:app": APP_SCHEMA,
+    },
+}
+
+
+def validate(config: Mapping[str, Any], source: str) -> None:
+    """Check a stack file's `config:` mapping; a mistake is a UserError naming the file and the key."""
+    from amsterdam_cloud.scripts.migrate.files import check_schema
+
+    check_schema(config, CONFIG_SCHEMA, source)
+    app = config["app:app"]
+    if app["scale"]["minReplicas"] > app["scale"]["maxReplicas"]:
+        raise UserError(f"{source}: app:app.scale.minReplicas: {app['scale']['minReplicas']} is above maxReplicas "
+                        f"{app['scale']['maxReplicas']}; expected minReplicas <= maxReplicas")
+    if app["location"] != config["azure-native:location"]:
+        raise UserError(f"{source}: app:app.location: {app['location']!r} differs from azure-native:location "
+                        f"{config['azure-native:location']!r}; expected the same region")

@@ -1,0 +1,282 @@
+"""Discovery of an AWS estate (and S3-compatible on-prem storage): many accounts and regions, concurrently.
+
+How the work is bounded:
+
+- one task per (account, region, collector) plus one per (account, global collector), run on a thread pool of
+  `max_workers`;
+- at most `per_region` tasks talk to one account's region at a time, so a big estate never floods one endpoint;
+- inside a task, per-item calls (a bucket's encryption, a target group's health) fan out over at most
+  `per_service` threads;
+- every client uses botocore's `adaptive` retry mode (client-side rate limiting plus retries on throttling).
+
+A task that fails (access denied in a region, a service not enabled, an endpoint that does not answer) is
+recorded in the inventory's `errors` and reported on stderr; the other tasks go on. Credentials and region names
+are checked before any task starts, so a missing profile or an unknown region fails at once with one clear line.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any, Callable, Sequence
+
+from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.scripts.migrate import aws
+from amsterdam_cloud.scripts.migrate.inventory import build
+from amsterdam_cloud.scripts.migrate.progress import Progress
+
+ACCESS_DENIED_CODES = frozenset({
+    "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthFailure", "UnauthorizedException",
+    "OptInRequired", "InvalidClientTokenId", "UnrecognizedClientException", "AuthorizationError",
+})
+"""Error codes that mean "this principal may not read here": reported as a gap, never fatal."""
+
+DEFAULT_HOME_REGION = {"aws": "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class AccountSource:
+    """Where one account's credentials come from."""
+
+    label: str
+    """How messages name the account: the profile, the role ARN, or `default`."""
+    session_factory: Callable[[], Any]
+    """Returns a boto3 Session with this account's credentials (called once, in the main thread)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Options:
+    """What to discover and how hard to push; each default is what a normal estate needs."""
+
+    regions: tuple[str, ...] = ()
+    """Regions to read; empty: every region enabled in each account (ec2:DescribeRegions)."""
+    services: tuple[str, ...] = aws.SERVICES
+    """Collectors to run (see `aws.SERVICES`); all of them unless narrowed."""
+    endpoint_url: str | None = None
+    """One endpoint for every AWS API (a moto server, a VPC endpoint proxy); none: AWS's public endpoints."""
+    onprem_s3_endpoint: str | None = None
+    """An S3-compatible on-prem store to read buckets from as well; none: no on-prem object storage."""
+    onprem_s3_session_factory: Callable[[], Any] | None = None
+    """Credentials for the on-prem store; none: the first account's credentials."""
+    max_workers: int = 16
+    """Tasks running at once across all accounts and regions."""
+    per_region: int = 6
+    """Tasks running at once against one account's region."""
+    per_service: int = 4
+    """Per-item calls running at once inside one task."""
+    max_attempts: int = 8
+    """Attempts per call in botocore's adaptive retry mode."""
+
+
+def sessions_for(profiles: Sequence[str], role_arns: Sequence[str], *,
+                 endpoint_url: str | None = None) -> list[AccountSource]:
+    """Account sources for `--profile` and `--role-arn` options; none given: the default credential chain.
+
+    Roles are assumed from the first profile's credentials (or the default chain) when the task list is built.
+    """
+    import boto3
+
+    def profile_session(name: str | None) -> Callable[[], Any]:
+        def make() -> Any:
+            from botocore.exceptions import ProfileNotFound
+            try:
+                return boto3.Session(profile_name=name)
+            except ProfileNotFound:
+                raise UserError(f"--profile {name}: no such AWS profile in ~/.aws/config or ~/.aws/credentials; "
+                                "run `aws configure list-profiles` to see the names")
+        return make
+
+    def role_session(arn: str, base: Callable[[], Any]) -> Callable[[], Any]:
+        def make() -> Any:
+            from botocore.exceptions import BotoCoreError, ClientError
+            sts = base().client("sts", endpoint_url=endpoint_url)
+            try:
+                credentials = sts.assume_role(RoleArn=arn, RoleSessionName="cityctl-migrate-discover")["Credentials"]
+            except ClientError as error:
+                raise UserError(f"--role-arn {arn}: cannot assume the role ({_code(error)}: {_message(error)}); "
+                                "check the role's trust policy names your principal")
+            except BotoCoreError as error:
+                raise UserError(f"--role-arn {arn}: cannot assume the role ({error}); check your base credentials")
+            return boto3.Session(aws_access_key_id=credentials["AccessKeyId"],
+                                 aws_secret_access_key=credentials["SecretAccessKey"],
+                                 aws_session_token=credentials["SessionToken"])
+        return make
+
+    sources = [AccountSource(label=f"profile {p}", session_factory=profile_session(p)) for p in profiles]
+    base = profile_session(profiles[0]) if profiles else profile_session(None)
+    sources += [AccountSource(label=f"role {arn}", session_factory=role_session(arn, base)) for arn in role_arns]
+    return sources or [AccountSource(label="default credentials", session_factory=profile_session(None))]
+
+
+@dataclass
+class _Account:
+    label: str
+    session: Any
+    account: str
+    partition: str
+    home_region: str
+    regions: list[str]
+    client_lock: threading.Lock = field(default_factory=threading.Lock)
+    clients: dict[tuple[str, str], Any] = field(default_factory=dict)
+
+
+def discover(accounts: Sequence[AccountSource], options: Options, progress: Progress) -> dict[str, Any]:
+    """Read every account, region and service asked for, and return the inventory document."""
+    unknown = sorted(set(options.services) - set(aws.SERVICES))
+    if unknown:
+        raise UserError(f"--services: unknown service {unknown[0]!r}; expected some of {', '.join(aws.SERVICES)}")
+    config = _client_config(options)
+    prepared = [_prepare(source, options, config) for source in accounts]
+    tasks = _tasks(prepared, options)
+    progress.add_total(len(tasks))
+    region_limits: dict[tuple[str, str], threading.Semaphore] = defaultdict(lambda: threading.Semaphore(options.per_region))
+    for account, region, _name in tasks:
+        region_limits[(account.account, region)]  # create every semaphore up front, in one thread
+    records: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = []
+
+    def run(account: _Account, region: str, name: str) -> list[dict[str, Any]]:
+        with region_limits[(account.account, region)]:
+            return _run_collector(account, region, name, options, config)
+
+    with ThreadPoolExecutor(max_workers=max(1, options.max_workers), thread_name_prefix="discover") as pool:
+        futures = {pool.submit(run, *task): task for task in tasks}
+        for future in as_completed(futures):
+            account, region, name = futures[future]
+            try:
+                found = future.result()
+            except Exception as error:  # one scope's failure is a recorded gap, never the end of the run
+                entry = _error_entry(account, region, name, error)
+                errors.append(entry)
+                progress.note(f"warning: {entry['service']} in {entry['region']} ({account.label}): "
+                              f"{entry['code']}: {entry['message']}; skipped, the rest goes on")
+                progress.advance(f"{name} {region}: failed")
+                continue
+            records.extend(found)
+            progress.advance(f"{name} {region}: {len(found)}")
+    errors.sort(key=lambda e: (e["account"], e["region"], e["service"]))
+    sources = [{"kind": "aws", "account": a.account, "credentials": a.label, "regions": a.regions,
+                "services": [s for s in options.services]} for a in prepared]
+    if options.onprem_s3_endpoint:
+        sources.append({"kind": "onprem-s3", "endpoint": options.onprem_s3_endpoint})
+    now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return build(records, sources=sources, errors=errors, generated_at=now)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+
+def _client_config(options: Options) -> Any:
+    from botocore.config import Config
+
+    return Config(retries={"mode": "adaptive", "max_attempts": options.max_attempts},
+                  max_pool_connections=max(10, options.per_service * 2 + 2),
+                  connect_timeout=10, read_timeout=60, user_agent_extra="cityctl-migrate")
+
+
+def _prepare(source: AccountSource, options: Options, config: Any) -> _Account:
+    """Check the credentials (sts:GetCallerIdentity) and settle the account's regions, before any task runs."""
+    from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, NoRegionError
+
+    session = source.session_factory()
+    try:
+        if session.get_credentials() is None:
+            raise NoCredentialsError()
+        home = session.region_name or "us-east-1"
+        identity = session.client("sts", region_name=home, endpoint_url=options.endpoint_url,
+                                  config=config).get_caller_identity()
+    except NoCredentialsError:
+        raise UserError(f"{source.label}: no AWS credentials found; set AWS_PROFILE or pass --profile, or run "
+                        "`aws sso login` (or `aws configure`) first")
+    except ClientError as error:
+        raise UserError(f"{source.label}: the credentials were refused ({_code(error)}: {_message(error)}); "
+                        "refresh them (`aws sso login`) or pass another --profile")
+    except (BotoCoreError, NoRegionError) as error:
+        raise UserError(f"{source.label}: cannot reach AWS STS ({error}); check --endpoint-url and the network")
+    partition = identity["Arn"].split(":")[1]
+    home_region = DEFAULT_HOME_REGION.get(partition, home)
+    known = set(session.get_available_regions("ec2", partition_name=partition))
+    if options.regions:
+        for region in options.regions:
+            if region not in known:
+                raise UserError(f"--region {region}: unknown region in partition {partition}; expected one of "
+                                f"{', '.join(sorted(known))}")
+        regions = list(dict.fromkeys(options.regions))
+    elif any(name in aws.REGIONAL_COLLECTORS for name in options.services):
+        try:
+            ec2 = session.client("ec2", region_name=home_region, endpoint_url=options.endpoint_url, config=config)
+            regions = sorted(r["RegionName"] for r in ec2.describe_regions()["Regions"])
+        except ClientError as error:
+            raise UserError(f"{source.label}: cannot list the enabled regions ({_code(error)}: {_message(error)}); "
+                            "pass them with --region")
+    else:
+        regions = []
+    return _Account(label=source.label, session=session, account=identity["Account"], partition=partition,
+                    home_region=home_region, regions=regions)
+
+
+def _tasks(accounts: list[_Account], options: Options) -> list[tuple[_Account, str, str]]:
+    """Tasks in round-robin order over regions, so the pool spreads over endpoints from the start."""
+    tasks = []
+    regional = [name for name in aws.REGIONAL_COLLECTORS if name in options.services]
+    for name in regional:
+        for account in accounts:
+            for region in account.regions:
+                tasks.append((account, region, name))
+    for account in accounts:
+        tasks += [(account, aws.GLOBAL_REGION, name) for name in aws.GLOBAL_COLLECTORS if name in options.services]
+    if options.onprem_s3_endpoint and accounts:
+        tasks.append((accounts[0], "onprem", "onprem-s3"))
+    return tasks
+
+
+def _run_collector(account: _Account, region: str, name: str, options: Options, config: Any) -> list[dict[str, Any]]:
+    onprem = name == "onprem-s3"
+    call_region = account.home_region if region in (aws.GLOBAL_REGION, "onprem") else region
+    endpoint = options.onprem_s3_endpoint if onprem else options.endpoint_url
+    session = account.session
+    if onprem and options.onprem_s3_session_factory is not None:
+        session = options.onprem_s3_session_factory()
+
+    def client(service: str) -> Any:
+        key = (service if not onprem else "onprem-s3", call_region)
+        with account.client_lock:  # sessions are not thread-safe; clients are
+            if key not in account.clients:
+                account.clients[key] = session.client(service, region_name=call_region, endpoint_url=endpoint,
+                                                      config=config)
+            return account.clients[key]
+
+    with ThreadPoolExecutor(max_workers=max(1, options.per_service), thread_name_prefix=f"{name}-{region}") as pool:
+        def fanout(function: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+            return list(pool.map(function, items))
+
+        scope = aws.Scope(account=account.account, partition=account.partition, region=region,
+                          home_region=account.home_region, client=client, fanout=fanout)
+        if onprem:
+            return aws.collect_s3(scope, onprem_endpoint=options.onprem_s3_endpoint)
+        collectors = {**aws.REGIONAL_COLLECTORS, **aws.GLOBAL_COLLECTORS}
+        return collectors[name][1](scope)
+
+
+def _error_entry(account: _Account, region: str, name: str, error: Exception) -> dict[str, Any]:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    if isinstance(error, ClientError):
+        code, message = _code(error), _message(error)
+        kind = "access-denied" if code in ACCESS_DENIED_CODES else "api-error"
+    elif isinstance(error, BotoCoreError):
+        code, message, kind = type(error).__name__, str(error), "unreachable"
+    else:
+        code, message, kind = type(error).__name__, str(error) or repr(error), "internal"
+    return {"account": account.account, "region": region, "service": name, "kind": kind, "code": code,
+            "message": message[:300]}
+
+
+def _code(error: Any) -> str:
+    return str(error.response.get("Error", {}).get("Code", "Unknown"))
+
+
+def _message(error: Any) -> str:
+    return str(error.response.get("Error", {}).get("Message", "")) or str(error)

@@ -1,0 +1,195 @@
+"""Generation: for each workload ready to move, the app stack config and the object-storage copy plan.
+
+Everything is computed and validated first and written afterwards (each file atomically), so a mistake found
+in the tenth workload leaves no files from the first nine behind. Layout under the output folder:
+
+    <app>/Pulumi.<env>.yaml       the app template's stack config (docs/app-config.md)
+    <app>/data-copy.<env>.yaml    buckets to copy into the app's Blob storage, and images to import into ACR
+    generate-summary.yaml         what was written, what was skipped and why
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+from amsterdam_cloud.policies.regions import EU_REGIONS, normalize_location
+from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.scripts.migrate import app_config
+from amsterdam_cloud.scripts.migrate.files import dump_yaml, write_text_atomic
+
+DATA_COPY_SCHEMA = "amsterdam.migrate.data-copy/v1"
+SUMMARY_SCHEMA = "amsterdam.migrate.generate-summary/v1"
+_ECR = re.compile(r"^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?/(?P<path>.+)$")
+_NAME = re.compile(r"^[a-z][a-z0-9-]{1,22}[a-z0-9]$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Options:
+    location: str = app_config.DEFAULT_LOCATION
+    """The Azure region of every generated app; must be an EU region."""
+    organization: str = "amsterdam"
+    """The Pulumi organization of the platform stacks (`<org>/amsterdam-platform/<env>`)."""
+    registry: str | None = None
+    """ACR login server to move ECR images to (`<name>.azurecr.io`); none: images keep their source reference."""
+    wave: int | None = None
+    """Only this wave of the wave plan; none: every ready workload."""
+
+
+def app_name(application: str) -> str:
+    """The app's name as the app template wants it: 3-24 lower-case letters, digits and hyphens."""
+    name = application if application[:1].isalpha() else f"app-{application}"
+    name = name[:24].rstrip("-")
+    return name if _NAME.match(name) else (name + "-app")[:24]
+
+
+def plan_files(mapping: Mapping[str, Any], options: Options, *, waves: Mapping[str, Any] | None = None,
+               mapping_source: str = "mapping") -> tuple[dict[str, str], dict[str, Any]]:
+    """Relative path to file text for everything to write, and the summary document (also among the files)."""
+    location = normalize_location(options.location)
+    if location not in EU_REGIONS:
+        raise UserError(f"--location {options.location}: not an EU region; expected one of {', '.join(sorted(EU_REGIONS))}")
+    if options.registry and not re.match(r"^[a-z0-9]{5,50}\.azurecr\.io$", options.registry):
+        raise UserError(f"--registry {options.registry}: expected an ACR login server such as cityplatform.azurecr.io")
+    wave_of = {e["id"]: wave["wave"] for wave in (waves or {}).get("waves", []) for e in wave["workloads"]}
+    if options.wave is not None:
+        if waves is None:
+            raise UserError("--wave needs --waves FILE (the plan written by `cityctl migrate waves`)")
+        if options.wave not in {wave["wave"] for wave in waves["waves"]}:
+            raise UserError(f"--wave {options.wave}: the plan has waves 1 to {len(waves['waves'])}; choose one of them")
+    files: dict[str, str] = {}
+    written: list[dict[str, Any]] = []
+    skipped: list[dict[str, str]] = []
+    owners: dict[str, str] = {}
+    for workload in mapping["workloads"]:
+        wid = workload["id"]
+        if workload["status"] != "ready":
+            skipped.append({"workload": wid, "reason": workload["status"]})
+            continue
+        if waves is not None and wid not in wave_of:
+            skipped.append({"workload": wid, "reason": "held back in the wave plan"})
+            continue
+        if options.wave is not None and wave_of.get(wid) != options.wave:
+            skipped.append({"workload": wid, "reason": f"in wave {wave_of.get(wid)}, not {options.wave}"})
+            continue
+        name, env = app_name(workload["application"]), workload["platformEnvironment"]
+        key = f"{name}/{env}"
+        if key in owners:
+            skipped.append({"workload": wid, "reason": f"{name} {env} is already generated from {owners[key]}; "
+                                                       "give one of them another application or environment tag"})
+            continue
+        owners[key] = wid
+        outputs = []
+        facts = workload.get("app")
+        if facts and facts["runtime"] == "container" and not facts.get("image"):
+            skipped.append({"workload": wid, "reason": "no container image known for the service; set it by hand"})
+            continue
+        if facts:
+            config = stack_config(workload, options, location, wave_of.get(wid), mapping_source)
+            path = f"{name}/Pulumi.{env}.yaml"
+            app_config.validate(config, path)
+            files[path] = dump_yaml({"config": config}, header=(
+                f"App stack config for {wid}, generated by `cityctl migrate generate` from {mapping_source}.\n"
+                "Contract: docs/app-config.md. Review it, then `pulumi new templates/app` and `pulumi preview`."))
+            outputs.append(path)
+        else:
+            skipped.append({"workload": wid, "reason": "no app config: " + "; ".join(
+                n for n in workload.get("notes", []) if "app" in n or "compute" in n or "virtual machines" in n)})
+        copy_plan = data_copy_plan(workload, options)
+        if copy_plan["buckets"] or copy_plan["images"]:
+            path = f"{name}/data-copy.{env}.yaml"
+            files[path] = dump_yaml(copy_plan, header=f"Data-copy plan for {wid}: run it after `pulumi up` creates the storage account.")
+            outputs.append(path)
+        if outputs:
+            written.append({"workload": wid, "wave": wave_of.get(wid), "files": outputs})
+    summary = {"schema": SUMMARY_SCHEMA, "mapping": mapping_source, "location": location,
+               "written": written, "skipped": skipped}
+    files["generate-summary.yaml"] = dump_yaml(summary)
+    return files, summary
+
+
+def stack_config(workload: Mapping[str, Any], options: Options, location: str, wave: int | None,
+                 mapping_source: str) -> dict[str, Any]:
+    facts = workload["app"]
+    app: dict[str, Any] = {
+        "schemaVersion": app_config.SCHEMA_VERSION,
+        "name": app_name(workload["application"]),
+        "team": workload["owner"],
+        "costCenter": workload["costCenter"],
+        "runtime": facts["runtime"],
+    }
+    if facts["runtime"] == "container":
+        app["image"] = target_image(facts["image"], options.registry)
+    else:
+        app["stack"] = facts["stack"]
+    app["exposure"] = facts["exposure"]
+    app["dataClassification"] = workload["dataClassification"]
+    if workload.get("algorithmRegisterId"):
+        app["algorithmRegisterId"] = str(workload["algorithmRegisterId"])
+    app["location"] = location
+    app["data"] = facts["data"]
+    app["scale"] = facts["scale"]
+    app["source"] = {"workload": workload["id"], "strategy": workload["strategy"], "wave": wave, "mapping": mapping_source}
+    return {"azure-native:location": location,
+            "app:platformStack": f"{options.organization}/amsterdam-platform/{workload['platformEnvironment']}",
+            "app:app": app}
+
+
+def target_image(image: str | None, registry: str | None) -> str | None:
+    """An ECR image moves to the platform's ACR when a registry is given; other images stay as they are."""
+    if not image:
+        return None
+    match = _ECR.match(image)
+    if match and registry:
+        return f"{registry}/{match.group('path')}"
+    return image
+
+
+def data_copy_plan(workload: Mapping[str, Any], options: Options) -> dict[str, Any]:
+    """Buckets to copy into Blob containers (azcopy for AWS S3, rclone for S3-compatible on-prem stores)."""
+    buckets = []
+    for r in workload["resources"]:
+        target = r["target"]
+        if target.get("component") != "blob-storage":
+            continue
+        container = target["container"]
+        destination = f"https://${{STORAGE_ACCOUNT}}.blob.core.windows.net/{container}"
+        if r["type"] == "aws:s3:bucket":
+            source = f"https://s3.{r['region']}.amazonaws.com/{r['name']}"
+            buckets.append({"resource": r["id"], "source": {"kind": "aws-s3", "bucket": r["name"], "region": r["region"]},
+                            "target": {"container": container, "publicAccess": False}, "tool": "azcopy",
+                            "command": f'azcopy copy "{source}" "{destination}" --recursive=true',
+                            "verify": f'azcopy list "{destination}" --machine-readable --running-tally'})
+        else:
+            buckets.append({"resource": r["id"], "source": {"kind": "s3-compatible", "bucket": r["name"],
+                                                            "endpoint": r["id"].split("/")[2]},
+                            "target": {"container": container, "publicAccess": False}, "tool": "rclone",
+                            "command": f"rclone copy onprem:{r['name']} azure:{container} --checksum --transfers 16",
+                            "verify": f"rclone check onprem:{r['name']} azure:{container} --one-way"})
+    images = []
+    if options.registry:
+        for r in workload["resources"]:
+            image = r["target"].get("image")
+            match = _ECR.match(image or "")
+            if match:
+                registry_name = options.registry.split(".")[0]
+                images.append({"resource": r["id"], "source": image, "target": f"{options.registry}/{match.group('path')}",
+                               "command": f"az acr import --name {registry_name} --source {image} "
+                                          f"--image {match.group('path')} --username AWS --password \"$ECR_PASSWORD\""})
+    return {
+        "schema": DATA_COPY_SCHEMA,
+        "workload": workload["id"],
+        "environment": {"STORAGE_ACCOUNT": "pulumi stack output storageAccountName (the app stack, after `pulumi up`)",
+                        "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY": "read-only credentials for the source buckets",
+                        "ECR_PASSWORD": "aws ecr get-login-password (only for the images)"},
+        "buckets": buckets,
+        "images": images,
+    }
+
+
+def write(out_dir: Path, files: Mapping[str, str]) -> None:
+    """Write every file atomically; nothing is written until everything has been computed and validated."""
+    for relative, text in files.items():
+        write_text_atomic(out_dir / relative, text)

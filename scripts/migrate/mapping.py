@@ -1,0 +1,365 @@
+"""Mapping: each workload gets a 7R strategy, each resource an Azure target and size, and blockers are named.
+
+Resource targets follow Microsoft's AWS-to-Azure service comparison: EC2 -> Virtual Machines (sized by
+`sizing.vm_size`), EBS -> managed disks, RDS PostgreSQL / MySQL / MariaDB / Aurora -> PostgreSQL or MySQL flexible
+server (sized by `sizing.flexible_server_sku`), ECS/Fargate -> Container Apps, Lambda -> Functions, S3 ->
+Blob storage, ALB -> Application Gateway WAF_v2, NLB -> Azure Load Balancer, Route 53 -> Azure DNS, IAM roles ->
+managed identities with RBAC, VPCs and subnets -> the platform's spoke networks.
+
+A moving workload is `blocked` while any of these holds (each blocker has a code, a message and the fix):
+`no-owner`, `no-cost-center`, `personal-data-unclassified`, `invalid-classification`, `data-outside-eu`,
+`unsupported-engine`, `unsupported-runtime`, `unknown-environment`, `no-size`. Retired and retained workloads are
+`not-moving` and get no blockers.
+
+The mapping also derives `app`, the facts the app template needs (runtime, image or stack, exposure, data,
+scale), for workloads the app template can host; `cityctl migrate generate` turns it into stack config.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from amsterdam_cloud.scripts.migrate import sizing
+from amsterdam_cloud.scripts.migrate.files import check_schema, display, read_yaml, write_yaml
+from amsterdam_cloud.scripts.migrate.inventory import DATABASE_TYPES, STATEFUL_TYPES, slug
+from amsterdam_cloud.scripts.migrate.strategy import MOVING, STRATEGIES, Rules
+
+SCHEMA = "amsterdam.migrate.mapping/v1"
+
+AWS_EU_REGIONS = frozenset({"eu-west-1", "eu-west-3", "eu-central-1", "eu-north-1", "eu-south-1", "eu-south-2"})
+"""AWS regions inside the EU. London (eu-west-2) and Zurich (eu-central-2) are in Europe but not in the EU."""
+EU_COUNTRIES = frozenset({"AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT",
+                          "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"})
+"""ISO 3166 codes of the EU member states, for on-prem data centres (CMDB `country`)."""
+
+PLATFORM_ENVIRONMENTS: dict[str, str] = {
+    **dict.fromkeys(("dev", "development", "develop", "ontwikkel", "ontwikkeling", "o"), "dev"),
+    **dict.fromkeys(("test", "tst", "testing", "qa", "t"), "test"),
+    **dict.fromkeys(("acc", "acceptance", "acceptatie", "staging", "stage", "uat", "preprod", "a"), "acc"),
+    **dict.fromkeys(("prod", "production", "productie", "prd", "live", "p"), "prod"),
+}
+"""Source environment names to the platform's four environments (DTAP)."""
+
+CLASSIFICATIONS = ("BBN1", "BBN2", "BBN3")
+ASSUMED_CLASSIFICATION = "BBN2"
+"""The BIO level assumed for a workload with no classification and no personal data (stated in a note)."""
+
+ENGINE_FAMILIES: dict[str, str] = {
+    "postgres": "postgres", "aurora-postgresql": "postgres", "postgresql": "postgres",
+    "mysql": "mysql", "aurora-mysql": "mysql", "aurora": "mysql", "mariadb": "mysql",
+}
+"""Database engines with a flexible-server target; every other engine is an `unsupported-engine` blocker."""
+
+LAMBDA_STACKS: tuple[tuple[str, str], ...] = (
+    (r"^python(3\.\d+)$", "PYTHON|{0}"), (r"^nodejs(\d+)\.x$", "NODE|{0}-lts"), (r"^java(\d+)$", "JAVA|{0}"),
+    (r"^dotnet(\d+)$", "DOTNETCORE|{0}.0"), (r"^dotnetcore(\d+\.\d+)$", "DOTNETCORE|{0}"),
+)
+"""Lambda runtimes to App Service / Functions stacks; `provided`, `go1.x` and `ruby` need a container instead."""
+
+_COST_CENTER = re.compile(r"^(?:CC-?)?(\d{4,6})$", re.I)
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.I)
+_SECRETISH = re.compile(r"(SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|CREDENTIAL|CONNECTION_?STRING|DSN)", re.I)
+
+
+def map_inventory(inventory: Mapping[str, Any], rules: Rules, *, inventory_source: str = "inventory",
+                  inventory_digest: str | None = None, generated_at: str | None = None) -> dict[str, Any]:
+    """The mapping document for a whole inventory."""
+    by_id = {r["id"]: r for r in inventory["resources"]}
+    members = {r["id"]: r for r in inventory["resources"] if r["type"] == "aws:rds:instance"}
+    workloads = [map_workload(w, [by_id[i] for i in w["resources"]], rules, by_id=by_id, members=members)
+                 for w in inventory["workloads"]]
+    summary = {"workloads": len(workloads),
+               **{status: sum(1 for w in workloads if w["status"] == status) for status in ("ready", "blocked", "not-moving")},
+               "byStrategy": {s: n for s in STRATEGIES if (n := sum(1 for w in workloads if w["strategy"] == s))}}
+    return {
+        "schema": SCHEMA,
+        "generatedAt": generated_at or datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "inventory": {"file": inventory_source, "sha256": inventory_digest},
+        "rules": rules.source,
+        "summary": summary,
+        "workloads": workloads,
+    }
+
+
+def map_workload(workload: Mapping[str, Any], resources: Sequence[Mapping[str, Any]], rules: Rules, *,
+                 by_id: Mapping[str, Mapping[str, Any]] | None = None,
+                 members: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
+    decision = rules.decide(workload, resources)
+    moving = decision.strategy in MOVING
+    blockers: list[dict[str, str]] = []
+    notes: list[str] = []
+
+    def block(code: str, message: str, resource: str | None = None) -> None:
+        entry = {"code": code, "message": message}
+        if resource:
+            entry["resource"] = resource
+        if entry not in blockers:
+            blockers.append(entry)
+
+    member_classes = _member_classes(resources, members or {})
+    targets = []
+    for r in resources:
+        target, problems = resource_target(r, member_classes.get(r["id"]))
+        for code, message in problems:
+            block(code, message, r["id"])
+        targets.append({"id": r["id"], "type": r["type"], "name": r["name"], "region": r["region"], "target": target})
+
+    owner = workload.get("owner")
+    if not owner:
+        block("no-owner", "no `owner` tag on any resource; tag them with the team's mailbox (owner=team@amsterdam.nl)")
+    elif not _EMAIL.match(owner):
+        block("no-owner", f"owner {owner!r} is not an e-mail address; tag owner=<team mailbox>@amsterdam.nl")
+    cost_center = normalize_cost_center(workload.get("costCenter"))
+    if cost_center is None:
+        found = workload.get("costCenter")
+        block("no-cost-center", (f"cost centre {found!r} is malformed" if found else "no `cost-center` tag on any "
+                                 "resource") + "; tag cost-center=CC-<4 to 6 digits>")
+    classification = (workload.get("dataClassification") or "").upper() or None
+    if classification and classification not in CLASSIFICATIONS:
+        block("invalid-classification", f"data-classification {classification!r} is not a BIO level; use BBN1, BBN2 "
+                                        "or BBN3")
+        classification = None
+    elif classification is None and workload.get("personalData"):
+        block("personal-data-unclassified", "holds personal data but has no data-classification; the owner sets "
+                                            "data-classification=BBN2 or BBN3 after a DPIA")
+    elif classification is None:
+        notes.append(f"no data-classification tag and no personal data recorded: {ASSUMED_CLASSIFICATION} assumed")
+    outside = sorted({f"{r['region']}" for r in resources if r["type"] in STATEFUL_TYPES and _outside_eu(r)})
+    if outside and not workload.get("dataTransferApproved"):
+        block("data-outside-eu", f"holds data outside the EU ({', '.join(outside)}); the privacy officer assesses the "
+                                 "transfer first, then tag data-transfer-approved=true")
+    platform_environment = PLATFORM_ENVIRONMENTS.get(workload["environment"].lower())
+    if platform_environment is None:
+        block("unknown-environment", f"environment {workload['environment']!r} does not map to dev, test, acc or "
+                                     "prod; tag environment=<one of them>")
+    if workload.get("tagConflicts"):
+        for key, values in sorted(workload["tagConflicts"].items()):
+            notes.append(f"resources disagree on {key}: {', '.join(values)}; the most common value is used")
+
+    app, app_notes = app_facts(resources, targets, decision.strategy, platform_environment, by_id or {})
+    notes += app_notes
+    status = "not-moving" if not moving else ("blocked" if blockers else "ready")
+    return {
+        "id": workload["id"], "application": workload["application"], "environment": workload["environment"],
+        "platformEnvironment": platform_environment, "owner": owner, "costCenter": cost_center,
+        "dataClassification": classification or (None if workload.get("personalData") else ASSUMED_CLASSIFICATION),
+        "personalData": workload.get("personalData"), "algorithmRegisterId": workload.get("algorithmRegisterId"),
+        "strategy": decision.strategy, "strategyRule": decision.rule, "status": status,
+        "blockers": blockers if moving else [], "notes": notes,
+        "dependsOn": [d["workload"] for d in workload.get("dependsOn", [])],
+        "app": app if moving else None,
+        "resources": targets,
+    }
+
+
+def normalize_cost_center(value: str | None) -> str | None:
+    match = _COST_CENTER.match((value or "").strip())
+    return f"CC-{match.group(1)}" if match else None
+
+
+def _outside_eu(r: Mapping[str, Any]) -> bool:
+    if r["source"] == "aws":
+        return r["region"] not in AWS_EU_REGIONS and r["region"] != "global"
+    country = str(r["properties"].get("country") or "").upper()
+    return bool(country) and country not in EU_COUNTRIES
+
+
+def _member_classes(resources: Sequence[Mapping[str, Any]], members: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
+    """For each Aurora cluster, the largest instance class among its members (clusters have no class of their own)."""
+    classes = {}
+    for r in resources:
+        if r["type"] == "aws:rds:cluster":
+            found = [members[m]["properties"].get("instanceClass") for m in r["properties"].get("members", []) if m in members]
+            found = [c for c in found if c]
+            if found:
+                classes[r["id"]] = max(found, key=lambda c: (sizing.rds_shape(c) or (0, 0)))
+    return classes
+
+
+def resource_target(r: Mapping[str, Any], cluster_class: str | None = None) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """The Azure target of one resource, and the blockers (code, message) it raises."""
+    kind, p = r["type"], r["properties"]
+    problems: list[tuple[str, str]] = []
+    if kind in ("aws:ec2:instance", "onprem:server"):
+        size = sizing.vm_size(p.get("instanceType"), p.get("vcpu"), p.get("memoryGiB"))
+        if size.name is None:
+            problems.append(("no-size", f"{r['name']}: {size.note}"))
+        return _clean({"component": "virtual-machine", "size": size.name, "vcpu": size.vcpu, "memoryGiB": size.memory_gib,
+                       "os": p.get("platform") or p.get("os"), "note": size.note}), problems
+    if kind == "aws:ec2:volume":
+        disk = {"gp3": "PremiumV2_LRS", "io1": "PremiumV2_LRS", "io2": "PremiumV2_LRS", "gp2": "Premium_LRS",
+                "st1": "StandardSSD_LRS", "sc1": "Standard_LRS", "standard": "Standard_LRS"}.get(p.get("volumeType"), "Premium_LRS")
+        return {"component": "managed-disk", "sku": disk, "sizeGiB": p.get("sizeGiB")}, problems
+    if kind in DATABASE_TYPES:
+        engine = str(p.get("engine") or "").lower()
+        family = ENGINE_FAMILIES.get(engine)
+        if kind == "aws:rds:instance" and p.get("cluster"):
+            return {"component": "part-of-cluster", "cluster": p["cluster"]}, problems
+        if family is None:
+            problems.append(("unsupported-engine", f"{r['name']}: engine {engine or '(unknown)'} has no flexible-server "
+                                                   "target; choose retain or plan it by hand"))
+            return {"component": "unsupported-database", "engine": engine}, problems
+        size = sizing.flexible_server_sku(family, cluster_class or p.get("instanceClass"), p.get("vcpu"), p.get("memoryGiB"))
+        if size.name is None:
+            problems.append(("no-size", f"{r['name']}: {size.note}"))
+        version, version_note = sizing.engine_version(family, p.get("engineVersion"))
+        note = "; ".join(n for n in (size.note, version_note) if n) or None
+        return _clean({"component": f"{family}-flexible-server", "engine": family, "sku": size.name, "tier": size.tier,
+                       "vcpu": size.vcpu, "memoryGiB": size.memory_gib,
+                       "storageGb": sizing.storage_gib(family, p.get("allocatedStorageGiB") or p.get("storageGiB")),
+                       "version": version, "note": note}), problems
+    if kind in ("aws:s3:bucket", "onprem:s3:bucket"):
+        return {"component": "blob-storage", "container": container_name(r["name"]),
+                "publicAccess": False}, problems
+    if kind == "onprem:storage":
+        return {"component": "azure-files", "sizeGiB": p.get("storageGiB")}, problems
+    if kind == "aws:lambda:function":
+        if p.get("packageType") == "Image":
+            return _clean({"component": "function-app", "runtime": "container", "image": p.get("image")}), problems
+        stack = lambda_stack(p.get("runtime"))
+        if stack is None:
+            problems.append(("unsupported-runtime", f"{r['name']}: Lambda runtime {p.get('runtime')} has no Functions "
+                                                    "stack; package the function as a container image"))
+        return _clean({"component": "function-app", "runtime": "web", "stack": stack}), problems
+    if kind == "aws:ecs:cluster":
+        return {"component": "container-apps-environment"}, problems
+    if kind == "aws:ecs:service":
+        return _clean({"component": "container-app", "image": p.get("image"),
+                       "cpu": round(p["cpuUnits"] / 1024, 2) if p.get("cpuUnits") else None,
+                       "memoryGiB": round(p["memoryMiB"] / 1024, 2) if p.get("memoryMiB") else None,
+                       "replicas": p.get("desiredCount")}), problems
+    if kind == "aws:elbv2:load-balancer":
+        exposure = "public" if p.get("scheme") == "internet-facing" else "internal"
+        if p.get("type") == "network":
+            return {"component": "load-balancer", "sku": "Standard", "exposure": exposure}, problems
+        return {"component": "application-gateway", "sku": "WAF_v2", "exposure": exposure}, problems
+    if kind == "aws:elbv2:target-group":
+        return {"component": "application-gateway-backend-pool"}, problems
+    if kind == "aws:elbv2:listener":
+        return _clean({"component": "application-gateway-listener", "protocol": p.get("protocol"), "port": p.get("port")}), problems
+    if kind == "aws:route53:zone":
+        return {"component": "private-dns-zone" if p.get("private") else "dns-zone"}, problems
+    if kind == "aws:iam:role":
+        return {"component": "managed-identity"}, problems
+    if kind in ("aws:ec2:vpc", "aws:ec2:subnet"):
+        return {"component": "landing-zone-spoke", "note": "networks come from the platform's spokes"}, problems
+    if kind == "aws:ec2:security-group":
+        return {"component": "network-security-group", "rules": len(p.get("ingress", []))}, problems
+    return {"component": "manual"}, problems
+
+
+def lambda_stack(runtime: str | None) -> str | None:
+    for pattern, stack in LAMBDA_STACKS:
+        match = re.match(pattern, runtime or "")
+        if match:
+            return stack.format(*match.groups())
+    return None
+
+
+def container_name(bucket: str) -> str:
+    """A Blob container name for a bucket name: 3-63 lower-case letters, digits and single hyphens."""
+    name = slug(bucket)[:63].strip("-")
+    return name if len(name) >= 3 else (name + "-data")[:63]
+
+
+def app_facts(resources: Sequence[Mapping[str, Any]], targets: Sequence[Mapping[str, Any]], strategy: str,
+              platform_environment: str | None, by_id: Mapping[str, Mapping[str, Any]]) -> tuple[dict[str, Any] | None, list[str]]:
+    """What the app template needs to host the workload, or None (with the reason in the notes)."""
+    notes: list[str] = []
+    target_of = {t["id"]: t["target"] for t in targets}
+    services = [r for r in resources if r["type"] == "aws:ecs:service"]
+    functions = [r for r in resources if r["type"] == "aws:lambda:function"]
+    servers = [r for r in resources if r["type"] in ("aws:ec2:instance", "onprem:server")]
+    prod = platform_environment == "prod"
+    if services:
+        main = max(services, key=lambda s: (bool(s["properties"].get("targetGroups")), s["properties"].get("desiredCount", 0), s["name"]))
+        if len(services) > 1:
+            notes.append(f"{len(services)} ECS services; the app config hosts {main['name']}, the others need apps of their own")
+        desired = int(main["properties"].get("desiredCount") or 1)
+        minimum = max(2 if prod else 1, desired)
+        runtime: dict[str, Any] = {"runtime": "container", "image": main["properties"].get("image")}
+        scale = {"minReplicas": minimum, "maxReplicas": min(30, max(3, 2 * minimum))}
+    elif functions:
+        main = functions[0]
+        if len(functions) > 1:
+            notes.append(f"{len(functions)} Lambda functions; they share one Functions app ({main['name']} decides the stack)")
+        target = target_of[main["id"]]
+        runtime = ({"runtime": "container", "image": target.get("image")} if target.get("runtime") == "container"
+                   else {"runtime": "web", "stack": target.get("stack")})
+        scale = {"minReplicas": 2 if prod else 1, "maxReplicas": 10 if prod else 3}
+    else:
+        if servers and strategy in ("rehost", "relocate"):
+            notes.append("virtual machines: built with the platform's VM component, not the app template")
+        elif servers:
+            notes.append(f"{strategy} of virtual machines: containerize first, then set the image in the app config")
+        else:
+            notes.append("no compute to host: the data moves (see the data-copy plan), no app config")
+        return None, notes
+
+    data: dict[str, Any] = {"postgres": None, "mysql": None, "storage": False, "keyVault": False}
+    for engine in ("postgres", "mysql"):
+        servers_of = [t["target"] for t in targets if t["target"].get("engine") == engine and t["target"].get("sku")]
+        if servers_of:
+            biggest = max(servers_of, key=lambda t: (t.get("vcpu") or 0, t.get("memoryGiB") or 0))
+            storage = sum(int(t["storageGb"]) for t in servers_of)
+            if len(servers_of) > 1:
+                notes.append(f"{len(servers_of)} {engine} servers become one flexible server with their databases")
+            data[engine] = {"sku": biggest["sku"], "storageGb": sizing.storage_gib(engine, storage),
+                            "version": max((t["version"] for t in servers_of), key=_version_key)}
+    data["storage"] = any(r["type"] in ("aws:s3:bucket", "onprem:s3:bucket", "onprem:storage") for r in resources)
+    data["keyVault"] = bool(data["postgres"] or data["mysql"]) or any(
+        r["properties"].get("usesSecrets") or any(_SECRETISH.search(k) for k in r["properties"].get("environmentKeys", []))
+        for r in services + functions)
+    exposure = "internal"
+    for r in resources:
+        scheme_public = r["type"] == "aws:elbv2:load-balancer" and r["properties"].get("scheme") == "internet-facing"
+        if scheme_public or str(r["properties"].get("exposure", "")).lower() in ("public", "internet"):
+            exposure = "public"
+    return {**runtime, "exposure": exposure, "data": data, "scale": scale}, notes
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", version))
+
+
+def _clean(target: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in target.items() if v is not None}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+
+JSON_SCHEMA = {
+    "type": "object",
+    "required": ["schema", "inventory", "summary", "workloads"],
+    "properties": {
+        "schema": {"const": SCHEMA},
+        "workloads": {"type": "array", "items": {
+            "type": "object",
+            "required": ["id", "application", "environment", "strategy", "status", "blockers", "dependsOn", "resources"],
+            "properties": {
+                "strategy": {"enum": list(STRATEGIES)},
+                "status": {"enum": ["ready", "blocked", "not-moving"]},
+                "dependsOn": {"type": "array", "items": {"type": "string"}},
+                "blockers": {"type": "array", "items": {"type": "object", "required": ["code", "message"]}},
+            },
+        }},
+    },
+}
+
+
+def digest(path: str | Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def load(path: str | Path) -> dict[str, Any]:
+    document = read_yaml(path, SCHEMA, "mapping written by `cityctl migrate map`")
+    check_schema(document, JSON_SCHEMA, display(path))
+    return document
+
+
+def save(path: str | Path, document: Mapping[str, Any]) -> None:
+    write_yaml(path, dict(document), header="Migration mapping: written by `cityctl migrate map`; see docs/migration.md.")
