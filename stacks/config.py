@@ -15,6 +15,9 @@ from typing import Any, Callable, Mapping
 
 import yaml
 
+from amsterdam_cloud.components.landing_zone.address_plan import (DELEGATIONS, AddressPlan, AddressPlanError,
+                                                                  SubnetRequest, default_spoke_subnets)
+from amsterdam_cloud.components.landing_zone.address_plan import plan as plan_addresses
 from amsterdam_cloud.policies.regions import KNOWN_REGIONS, normalize_location
 from amsterdam_cloud.scripts.errors import UserError
 
@@ -83,6 +86,8 @@ class Network:
     """The hub network range (firewall, bastion, gateway subnets)."""
     spokes: Mapping[str, str]
     """Spoke name to range; ranges never overlap the hub or each other."""
+    plan: AddressPlan
+    """The checked plan: every hub and spoke subnet placed inside its range (components take their CIDRs from it)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -97,6 +102,8 @@ class Features:
     """Off: stateful resources may be deleted by `pulumi destroy`; on: they are `protect`ed."""
     defender_plans: bool = True
     """On: Defender for Cloud plans are enabled for the subscription."""
+    firewall_premium: bool = False
+    """Off: Azure Firewall Standard (threat intelligence, DNS proxy); on: Premium, adding IDPS in deny mode."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -116,6 +123,8 @@ class StackConfig:
     budget_monthly_eur: int
     alert_emails: tuple[str, ...]
     alert_webhook_url: SecretValue | None = None
+    budget_alert_thresholds: tuple[int, ...] = (80, 100)
+    """Percentages of the monthly budget at which the alert e-mails and action group are told."""
 
     @property
     def azure_tags(self) -> dict[str, str]:
@@ -226,38 +235,87 @@ def _tags(source: str, key: str, value: Any) -> Tags:
                 data_classification=read["data-classification"], application=read["application"])
 
 
-def _spokes(source: str, key: str, value: Any) -> dict[str, ipaddress.IPv4Network]:
+def _subnets(source: str, key: str, value: Any) -> tuple[SubnetRequest, ...]:
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError:
+            pass
+    if not isinstance(value, Mapping) or not value:
+        raise ConfigError(source, key, f"expected a mapping of subnet name to prefix length such as "
+                                       f"{{workload: 22, endpoints: 26}}, got {_show(value)}")
+    requests = []
+    for name, size in value.items():
+        where = f"{key}.{name}"
+        if not isinstance(name, str) or not _NAME.match(name):
+            raise ConfigError(source, where, "subnet names are short lower-case names such as workload")
+        delegation = None
+        if isinstance(size, Mapping):
+            read = _section(source, where, size, {"size": _prefix_length, "delegation": _delegation},
+                            frozenset({"size"}))
+            size, delegation = read["size"], read.get("delegation")
+        else:
+            size = _prefix_length(source, where, size)
+        requests.append(SubnetRequest(name=name, prefix_length=size, delegation=delegation))
+    return tuple(requests)
+
+
+def _prefix_length(source: str, key: str, value: Any) -> int:
+    return _integer(8, 29)(source, key, value)
+
+
+def _delegation(source: str, key: str, value: Any) -> str:
+    return _one_of(tuple(sorted(DELEGATIONS)))(source, key, value)
+
+
+def _spoke(source: str, key: str, value: Any) -> tuple[ipaddress.IPv4Network, tuple[SubnetRequest, ...] | None]:
+    """A spoke is its range (`10.10.16.0/20`, default subnets) or `{addressSpace: ..., subnets: {name: size}}`."""
+    if isinstance(value, str) and value.lstrip().startswith("{"):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError:
+            pass
+    if isinstance(value, Mapping):
+        read = _section(source, key, value, {"addressSpace": _cidr, "subnets": _subnets},
+                        frozenset({"addressSpace"}))
+        return read["addressSpace"], read.get("subnets")
+    return _cidr(source, key, value), None
+
+
+def _spokes(source: str, key: str, value: Any) -> dict[str, tuple[ipaddress.IPv4Network, Any]]:
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError:
+            pass
     if not isinstance(value, Mapping) or not value:
         raise ConfigError(source, key, f"expected a mapping of spoke name to CIDR, got {_show(value)}")
     spokes = {}
-    for name, cidr in value.items():
+    for name, spoke in value.items():
         if not isinstance(name, str) or not _NAME.match(name):
             raise ConfigError(source, f"{key}.{name}", "spoke names are short lower-case names such as apps")
-        spokes[name] = _cidr(source, f"{key}.{name}", cidr)
+        spokes[name] = _spoke(source, f"{key}.{name}", spoke)
     return spokes
 
 
 def _network(source: str, key: str, value: Any) -> Network:
+    """The address plan; overlap, outside the block and exhausted ranges are checked by the pure address plan."""
     fields = {"addressSpace": _cidr, "hub": _cidr, "spokes": _spokes}
     read = _section(source, key, value, fields, frozenset(fields))
     block: ipaddress.IPv4Network = read["addressSpace"]
-    ranges = {f"{key}.hub": read["hub"], **{f"{key}.spokes.{n}": c for n, c in read["spokes"].items()}}
-    for where, cidr in ranges.items():
-        if not cidr.subnet_of(block):
-            raise ConfigError(source, where, f"{cidr} lies outside the environment's block {block}; "
-                                             f"expected a range inside {block}")
-    placed = list(ranges.items())
-    for index, (where, cidr) in enumerate(placed):
-        for other_where, other in placed[index + 1:]:
-            if cidr.overlaps(other):
-                raise ConfigError(source, other_where, f"{other} overlaps {where} ({cidr}); expected a free range")
+    spokes = {name: (str(cidr), requests or default_spoke_subnets(str(cidr)))
+              for name, (cidr, requests) in read["spokes"].items()}
+    try:
+        plan = plan_addresses(str(block), str(read["hub"]), spokes)
+    except AddressPlanError as error:
+        raise ConfigError(source, f"{key}.{error.where}", error.problem) from None
     return Network(address_space=str(block), hub=str(read["hub"]),
-                   spokes={name: str(cidr) for name, cidr in read["spokes"].items()})
+                   spokes={name: cidr for name, (cidr, _) in spokes.items()}, plan=plan)
 
 
 def _features(source: str, key: str, value: Any) -> Features:
     fields = {"zoneRedundancy": _boolean, "resourceLocks": _boolean, "protectStateful": _boolean,
-              "defenderPlans": _boolean}
+              "defenderPlans": _boolean, "firewallPremium": _boolean}
     read = _section(source, key, value, fields, frozenset())
     return Features(**{_snake(name): flag for name, flag in read.items()})
 
@@ -272,6 +330,24 @@ def _emails(source: str, key: str, value: Any) -> tuple[str, ...]:
         raise ConfigError(source, key, f"expected a non-empty list of e-mail addresses, got {_show(value)}")
     read = _matching(_EMAIL, "an e-mail address such as cloud@amsterdam.nl")
     return tuple(read(source, f"{key}[{index}]", item) for index, item in enumerate(value))
+
+
+def _thresholds(source: str, key: str, value: Any) -> tuple[int, ...]:
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError:
+            pass
+    if not isinstance(value, list) or not value:
+        raise ConfigError(source, key, f"expected a non-empty list of percentages such as [80, 100], got "
+                                       f"{_show(value)}")
+    read = _integer(1, 1000)
+    thresholds = tuple(read(source, f"{key}[{index}]", item) for index, item in enumerate(value))
+    if list(thresholds) != sorted(set(thresholds)):
+        raise ConfigError(source, key, f"{list(thresholds)} is not strictly ascending; expected e.g. [50, 80, 100]")
+    if len(thresholds) > 5:
+        raise ConfigError(source, key, f"{len(thresholds)} thresholds; Azure budgets allow at most 5")
+    return thresholds
 
 
 def _secret(source: str, key: str, value: Any) -> SecretValue:
@@ -297,6 +373,7 @@ _FIELDS: dict[str, Callable[[str, str, Any], Any]] = {
     "budgetMonthlyEur": _integer(1, 10_000_000),
     "alertEmails": _emails,
     "alertWebhookUrl": _secret,
+    "budgetAlertThresholds": _thresholds,
 }
 _REQUIRED = frozenset({"environment", "subscriptionId", "tenantId", "location", "tags", "network",
                        "logRetentionDays", "budgetMonthlyEur", "alertEmails"})
@@ -331,7 +408,8 @@ def parse(raw: Mapping[str, Any], source: str, stack: str | None = None) -> Stac
         tenant_id=read["tenantId"], location=read["location"], tags=read["tags"], network=read["network"],
         features=read.get("features", Features()), log_retention_days=read["logRetentionDays"],
         budget_monthly_eur=read["budgetMonthlyEur"], alert_emails=read["alertEmails"],
-        alert_webhook_url=read.get("alertWebhookUrl"))
+        alert_webhook_url=read.get("alertWebhookUrl"),
+        budget_alert_thresholds=read.get("budgetAlertThresholds", (80, 100)))
 
 
 # ---------------------------------------------------------------------------------------------------------------
