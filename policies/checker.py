@@ -1,0 +1,264 @@
+"""The offline policy checker: every rule of the pack over an offline plan or a `pulumi stack export` file.
+
+    result = check_export(export, environment="prod")
+    if result.failed: ...
+    text = render(result, "sarif")
+
+Importable without pulumi or pulumi_policy. The levels and settings come from the same pack config files CI
+passes to `pulumi preview --policy-pack-config`, the waivers from the same `policies/waivers.yaml`, so the
+offline checker and the CrossGuard pack report the same findings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from amsterdam_cloud.policies.engine import (SEVERITY_ORDER, AnyRule, Resource, Rule, Severity, StackRule,
+                                             base_type, run_rule, stack_of)
+from amsterdam_cloud.policies.settings import ENVIRONMENTS, PACK_NAME, PackConfig, load_pack_config
+from amsterdam_cloud.policies.waivers import Waiver, WaiverBook, load_waivers
+from amsterdam_cloud.scripts.errors import UserError
+
+FORMATS = ("text", "json", "sarif", "junit", "evidence-md", "evidence-html")
+
+
+class ExportError(UserError):
+    """The plan or export file is not in `pulumi stack export` shape."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Finding:
+    """One violation of one rule by one resource."""
+
+    urn: str
+    policy: str
+    severity: Severity
+    enforcement: str
+    message: str
+    controls: tuple[str, ...]
+    title: str = ""
+    remediation: str = ""
+    resource_type: str = ""
+    waiver: Waiver | None = None
+    """The waiver that covers it (waived findings), or the expired one that no longer does."""
+
+    def as_dict(self, status: str) -> dict[str, Any]:
+        data: dict[str, Any] = {"urn": self.urn, "policy": self.policy, "severity": self.severity.value,
+                                "enforcement": self.enforcement, "message": self.message,
+                                "controls": list(self.controls), "status": status, "title": self.title,
+                                "type": self.resource_type, "remediation": self.remediation}
+        if self.waiver is not None:
+            data["waiver"] = self.waiver.as_dict()
+        return data
+
+
+@dataclass(kw_only=True)
+class CheckResult:
+    """What one check found: violations, waived findings and expired waivers, plus what was checked."""
+
+    stack: str
+    environment: str
+    source: str
+    today: dt.date
+    findings: list[Finding] = field(default_factory=list)
+    """Violations, including those whose waiver expired (their `waiver` is set)."""
+    waived: list[Finding] = field(default_factory=list)
+    expired_waivers: list[Waiver] = field(default_factory=list)
+    rules: tuple[AnyRule, ...] = ()
+    levels: Mapping[str, str] = field(default_factory=dict)
+    checked: dict[str, list[str]] = field(default_factory=dict)
+    """Rule id to the URNs it judged (for the evidence report)."""
+    resource_count: int = 0
+    pack_name: str = PACK_NAME
+    pack_version: str = ""
+
+    @property
+    def failed(self) -> bool:
+        """A mandatory violation or an expired waiver fails the check."""
+        return bool(self.expired_waivers) or any(f.enforcement == "mandatory" for f in self.findings)
+
+    @property
+    def mandatory(self) -> list[Finding]:
+        return [f for f in self.findings if f.enforcement == "mandatory"]
+
+    @property
+    def advisory(self) -> list[Finding]:
+        return [f for f in self.findings if f.enforcement != "mandatory"]
+
+    def summary(self) -> str:
+        verdict = "FAILED" if self.failed else "passed"
+        return (f"policy check {verdict}: {len(self.findings)} violation(s) ({len(self.mandatory)} mandatory, "
+                f"{len(self.advisory)} advisory), {len(self.waived)} waived, "
+                f"{len(self.expired_waivers)} expired waiver(s); {self.resource_count} resources, "
+                f"{len(self.rules)} rules, stack {self.stack or '?'} ({self.environment})")
+
+
+def environment_of_stack(stack: str) -> str | None:
+    """The environment a stack name names: `prod`, `app-prod`, `org/project/acc` (the last such word wins)."""
+    words = [w for w in re.split(r"[^a-z0-9]+", stack.lower()) if w]
+    aliases = {"development": "dev", "tst": "test", "acceptance": "acc", "acceptatie": "acc",
+               "production": "prod", "productie": "prod", "prd": "prod"}
+    for word in reversed(words):
+        word = aliases.get(word, word)
+        if word in ENVIRONMENTS:
+            return word
+    return None
+
+
+def _deployment(export: Any, source: str) -> Mapping[str, Any]:
+    if not isinstance(export, Mapping):
+        raise ExportError(f"{source}: not a stack export: expected a JSON object with 'deployment'")
+    deployment = export.get("deployment", export if "resources" in export else None)
+    if not isinstance(deployment, Mapping):
+        raise ExportError(f"{source}: deployment: missing or not an object; pass the output of "
+                          "`pulumi stack export` or `cityctl plan`")
+    version = export.get("version")
+    if version is not None and version != 3:
+        raise ExportError(f"{source}: version: {version!r} is not supported; export with a current Pulumi CLI "
+                          "(deployment version 3)")
+    return deployment
+
+
+def parse_resources(export: Any, source: str = "<plan>") -> tuple[list[Resource], str]:
+    """The custom resources of an export as rules see them, and the stack name (from the root stack URN)."""
+    deployment = _deployment(export, source)
+    raw = deployment.get("resources") or []
+    if not isinstance(raw, list):
+        raise ExportError(f"{source}: deployment.resources: must be a list of resources")
+    resources: list[Resource] = []
+    stack = ""
+    for index, item in enumerate(raw):
+        if not isinstance(item, Mapping):
+            raise ExportError(f"{source}: deployment.resources[{index}]: must be an object")
+        urn, token = item.get("urn"), item.get("type")
+        if not isinstance(urn, str) or not urn.startswith("urn:pulumi:") or not isinstance(token, str):
+            raise ExportError(f"{source}: deployment.resources[{index}]: needs a 'urn' (urn:pulumi:...) and a 'type'")
+        if token == "pulumi:pulumi:Stack":
+            stack = stack or stack_of(urn)
+            continue
+        if token.startswith("pulumi:") or item.get("delete") is True or item.get("custom") is False:
+            continue
+        inputs = item.get("inputs")
+        if inputs is None:
+            inputs = {}
+        if not isinstance(inputs, Mapping):
+            raise ExportError(f"{source}: deployment.resources[{index}].inputs: must be an object ({urn})")
+        prop_deps = item.get("propertyDependencies") or {}
+        resources.append(Resource(
+            urn=urn, type=base_type(token), props=inputs, name=urn.rsplit("::", 1)[-1],
+            protect=item.get("protect") is True, parent=item.get("parent"),
+            dependencies=tuple(item.get("dependencies") or ()),
+            property_dependencies={k: tuple(v) for k, v in prop_deps.items() if isinstance(v, list)}
+            if isinstance(prop_deps, Mapping) else {},
+            id=item.get("id") if isinstance(item.get("id"), str) and item.get("id") else None))
+    if not stack and resources:
+        stack = stack_of(resources[0].urn)
+    return resources, stack
+
+
+def pack_version() -> str:
+    try:
+        import importlib.metadata
+        return importlib.metadata.version("amsterdam-cloud")
+    except Exception:  # an uninstalled checkout
+        return "0+unknown"
+
+
+def check_resources(resources: Sequence[Resource], *, environment: str, stack: str,
+                    waivers: Sequence[Waiver] = (), today: dt.date | None = None, source: str = "<plan>",
+                    config: PackConfig | None = None, rules: Sequence[AnyRule] | None = None) -> CheckResult:
+    """Run the pack over resources already parsed (the CrossGuard equivalence tests use this too)."""
+    from amsterdam_cloud.policies.rules import ALL_RULES
+
+    today = today or dt.date.today()
+    config = config or load_pack_config(environment)
+    rules = tuple(rules if rules is not None else ALL_RULES)
+    active = [r for r in rules if config.level(r.id) != "disabled"]
+    result = CheckResult(stack=stack, environment=environment, source=source, today=today, rules=tuple(active),
+                         levels={r.id: config.level(r.id) for r in active}, resource_count=len(resources),
+                         pack_version=pack_version())
+    book = WaiverBook(waivers, stack, today)
+    settings = {r.id: config.settings(r.id) for r in active}
+    by_type: dict[str, list[Rule]] = {}
+    generic: list[Rule] = []
+    for rule in active:
+        result.checked[rule.id] = []
+        if isinstance(rule, StackRule):
+            continue
+        if rule.applies_to is None:
+            generic.append(rule)
+        else:
+            for token in rule.applies_to:
+                by_type.setdefault(token, []).append(rule)
+
+    def record(rule: AnyRule, urn: str, resource_type: str, message: str) -> None:
+        finding = Finding(urn=urn, policy=rule.id, severity=rule.severity, enforcement=result.levels[rule.id],
+                          message=message, controls=rule.controls, title=rule.title, remediation=rule.remediation,
+                          resource_type=resource_type)
+        waiver = book.lookup(rule.id, urn) if book else None
+        if waiver is None:
+            result.findings.append(finding)
+        elif waiver.expired(today):
+            result.findings.append(Finding(**{**finding.__dict__, "waiver": waiver, "message":
+                                              f"{message} (waiver expired on {waiver.expires.isoformat()}; "
+                                              f"owner {waiver.owner})"}))
+        else:
+            result.waived.append(Finding(**{**finding.__dict__, "waiver": waiver}))
+
+    for resource in resources:
+        for rule in (*by_type.get(resource.type, ()), *generic):
+            result.checked[rule.id].append(resource.urn)
+            for message in run_rule(rule, resource, settings[rule.id]):
+                record(rule, resource.urn, resource.type, message)
+    types = {r.urn: r.type for r in resources}
+    for rule in active:
+        if not isinstance(rule, StackRule):
+            continue
+        wanted = set(rule.applies_to or ())
+        result.checked[rule.id] = [r.urn for r in resources if not wanted or r.type in wanted]
+        messages: list[tuple[str, str]] = []
+        try:
+            rule.check(resources, lambda message, urn: messages.append((message, urn)), settings[rule.id])
+        except Exception as error:
+            messages.append((f"could not be checked ({type(error).__name__}: {error})", ""))
+        for message, urn in messages:
+            record(rule, urn, types.get(urn, ""), message)
+    result.expired_waivers = book.expired()
+    order = SEVERITY_ORDER
+    result.findings.sort(key=lambda f: (order[f.severity], f.policy, f.urn))
+    result.waived.sort(key=lambda f: (order[f.severity], f.policy, f.urn))
+    return result
+
+
+def check_export(export: dict, *, environment: str, stack: str | None = None, waivers_path: Path | None = None,
+                 today: dt.date | None = None, source: str = "<plan>") -> CheckResult:
+    """Check an offline plan or a `pulumi stack export` document against the pack for one environment."""
+    if environment not in ENVIRONMENTS:
+        raise UserError(f"environment {environment!r} is not one of {', '.join(ENVIRONMENTS)}")
+    resources, found_stack = parse_resources(export, source)
+    return check_resources(resources, environment=environment, stack=stack or found_stack,
+                           waivers=load_waivers(waivers_path), today=today, source=source)
+
+
+def render(result: CheckResult, fmt: str) -> str:
+    """The result as text, json, sarif, junit, or an evidence report (evidence-md, evidence-html)."""
+    if fmt == "text":
+        from amsterdam_cloud.policies.reports.text import render_text
+        return render_text(result)
+    if fmt == "json":
+        from amsterdam_cloud.policies.reports.json_report import render_json
+        return render_json(result)
+    if fmt == "sarif":
+        from amsterdam_cloud.policies.reports.sarif import render_sarif
+        return render_sarif(result)
+    if fmt == "junit":
+        from amsterdam_cloud.policies.reports.junit import render_junit
+        return render_junit(result)
+    if fmt in ("evidence-md", "evidence-html"):
+        from amsterdam_cloud.policies.reports.evidence import render_evidence
+        return render_evidence(result, html=fmt == "evidence-html")
+    raise UserError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")

@@ -1,0 +1,57 @@
+"""Builders of small, explicit `pulumi stack export` documents, for tests and benchmarks of the policy pack.
+
+    export_of(resource("azure-native:storage:StorageAccount", "logs", {...}), stack="prod")
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping
+
+PROJECT = "amsterdam-platform"
+UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+"""The engine's unknown sentinel, as a plan carries a value not known until deployment."""
+
+
+def secret(ciphertext: str = "v1:abc") -> dict[str, str]:
+    """A secret as `pulumi stack export` writes it (without --show-secrets)."""
+    return {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "ciphertext": ciphertext}
+
+
+def urn_of(stack: str, token: str, name: str, parents: Iterable[str] = (), project: str = PROJECT) -> str:
+    chain = "$".join([*parents, token])
+    return f"urn:pulumi:{stack}::{project}::{chain}::{name}"
+
+
+def resource(token: str, name: str, inputs: Mapping[str, Any] | None = None, *, stack: str = "prod",
+             parents: Iterable[str] = (), protect: bool = False, custom: bool = True, id: str = "",
+             property_dependencies: Mapping[str, list[str]] | None = None,
+             dependencies: Iterable[str] = ()) -> dict[str, Any]:
+    """One resource entry of an export."""
+    parents = tuple(parents)
+    entry: dict[str, Any] = {
+        "urn": urn_of(stack, token, name, parents), "custom": custom, "type": token,
+        "inputs": dict(inputs or {}), "outputs": {}, "protect": protect,
+        "dependencies": list(dependencies), "propertyDependencies": dict(property_dependencies or {}),
+    }
+    if id:
+        entry["id"] = id
+    if parents:
+        entry["parent"] = urn_of(stack, parents[-1], name.rsplit("-", 1)[0], parents[:-1])
+    else:
+        entry["parent"] = urn_of(stack, "pulumi:pulumi:Stack", f"{PROJECT}-{stack}")
+    return entry
+
+
+def export_of(*resources: Mapping[str, Any], stack: str = "prod", outputs: Mapping[str, Any] | None = None) -> dict:
+    """A version-3 export whose first resource is the root stack."""
+    root = {"urn": urn_of(stack, "pulumi:pulumi:Stack", f"{PROJECT}-{stack}"), "custom": False,
+            "type": "pulumi:pulumi:Stack", "outputs": dict(outputs or {})}
+    return {"version": 3, "deployment": {"manifest": {"time": "2026-11-28T00:00:00Z", "magic": "",
+                                                      "version": "v3.200.0"},
+                                         "resources": [root, *resources]}}
+
+
+def city_tags(environment: str = "prod", **extra: str) -> dict[str, str]:
+    """The mandatory tags, as the stack program merges them."""
+    return {"owner": "cloud-platform@amsterdam.nl", "cost-center": "CC-4120", "environment": environment,
+            "data-classification": "BBN2", "application": "landing-zone", **extra}

@@ -1,0 +1,15 @@
+"""The machine report: a JSON list of findings (violations first, then waived ones, each with its status)."""
+
+from __future__ import annotations
+
+import json
+
+
+def findings_as_dicts(result) -> list[dict]:
+    items = [f.as_dict("expired-waiver" if f.waiver is not None else "violation") for f in result.findings]
+    items += [f.as_dict("waived") for f in result.waived]
+    return items
+
+
+def render_json(result) -> str:
+    return json.dumps(findings_as_dicts(result), indent=2) + "\n"

@@ -1,0 +1,86 @@
+"""SARIF 2.1.0 for code-scanning views: one run, the pack's rules as the driver's rules, waived findings suppressed."""
+
+from __future__ import annotations
+
+import json
+
+from amsterdam_cloud.policies.engine import Severity
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SECURITY_SEVERITY = {Severity.CRITICAL: "9.5", Severity.HIGH: "8.0", Severity.MEDIUM: "5.5", Severity.LOW: "3.0"}
+INFORMATION_URI = "https://github.com/Amsterdam"
+
+
+def _artifact_uri(source: str) -> str | None:
+    """The checked file as a relative URI reference; None for an in-memory plan (`<plan>`)."""
+    if not source or source.startswith("<"):
+        return None
+    from pathlib import Path
+    from urllib.parse import quote
+
+    path = Path(source)
+    try:
+        path = path.resolve().relative_to(Path.cwd())
+    except ValueError:
+        return path.resolve().as_uri()
+    return quote(path.as_posix())
+
+
+def _level(enforcement: str) -> str:
+    return "error" if enforcement == "mandatory" else "warning"
+
+
+def render_sarif(result) -> str:
+    rules = list(result.rules)
+    index = {rule.id: i for i, rule in enumerate(rules)}
+    driver_rules = [{
+        "id": rule.id,
+        "name": "".join(part.title() for part in rule.id.split("-")),
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": f"{rule.title}. Controls: {', '.join(rule.controls)}."},
+        "help": {"text": rule.remediation, "markdown": f"**Remediation:** {rule.remediation}"},
+        "defaultConfiguration": {"level": _level(result.levels.get(rule.id, "advisory"))},
+        "properties": {"tags": ["security", *rule.controls], "security-severity": SECURITY_SEVERITY[rule.severity],
+                       "severity": rule.severity.value},
+    } for rule in rules]
+
+    artifact = _artifact_uri(result.source)
+
+    def sarif_result(finding, suppressed: bool) -> dict:
+        item = {
+            "ruleId": finding.policy,
+            "level": _level(finding.enforcement),
+            "message": {"text": finding.message},
+            "locations": [{
+                **({"physicalLocation": {"artifactLocation": {"uri": artifact}}} if artifact else {}),
+                "logicalLocations": [{"fullyQualifiedName": finding.urn, "kind": "resource",
+                                      "name": finding.urn.rsplit("::", 1)[-1]}],
+            }],
+            "partialFingerprints": {"urnAndPolicy/v1": f"{finding.urn}|{finding.policy}"},
+            "properties": {"urn": finding.urn, "controls": list(finding.controls), "severity": finding.severity.value,
+                           "enforcement": finding.enforcement},
+        }
+        if finding.policy in index:
+            item["ruleIndex"] = index[finding.policy]
+        if suppressed:
+            w = finding.waiver
+            item["suppressions"] = [{"kind": "external", "status": "accepted",
+                                     "justification": f"{w.reason} (owner {w.owner}, until {w.expires.isoformat()}"
+                                                      f"{', ticket ' + w.ticket if w.ticket else ''})"}]
+        return item
+
+    document = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": result.pack_name, "version": result.pack_version,
+                                "informationUri": INFORMATION_URI, "rules": driver_rules}},
+            "automationDetails": {"id": f"{result.pack_name}/{result.stack}/{result.environment}"},
+            "invocations": [{"executionSuccessful": True,
+                             "properties": {"stack": result.stack, "environment": result.environment,
+                                            "expiredWaivers": [w.as_dict() for w in result.expired_waivers]}}],
+            "results": [sarif_result(f, False) for f in result.findings]
+                       + [sarif_result(f, True) for f in result.waived],
+        }],
+    }
+    return json.dumps(document, indent=2) + "\n"

@@ -1,0 +1,125 @@
+"""`cityctl policy`: check a plan or a `pulumi stack export` file against the city's policy pack, list its rules."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from amsterdam_cloud.scripts.errors import UserError
+
+ENVIRONMENTS = ("dev", "test", "acc", "prod")
+FORMATS = ("text", "json", "sarif", "junit")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "policy", help="check a plan or stack export against the policy pack (residency, BIO baseline, tags)",
+        description=__doc__)
+    commands = parser.add_subparsers(dest="policy_command", metavar="ACTION", required=True)
+
+    check = commands.add_parser(
+        "check", help="check an offline plan or a `pulumi stack export` file",
+        description="Run every rule of the amsterdam-baseline pack over the resources of FILE (an offline plan "
+                    "from `cityctl plan` or the output of `pulumi stack export`), with the enforcement levels and "
+                    "settings of the environment's pack config and the waivers file. Exits 1 when a mandatory "
+                    "rule is violated or a waiver has expired, 2 on malformed input.",
+        epilog="Human output goes to stderr; --format json|sarif|junit to --output FILE or stdout.")
+    check.add_argument("file", type=Path, metavar="FILE", help="plan or stack export JSON (`-` for stdin)")
+    check.add_argument("--environment", choices=ENVIRONMENTS,
+                       help="levels and settings of this environment (default: from the stack name)")
+    check.add_argument("--stack", metavar="NAME", help="stack name for waivers (default: from the root stack URN)")
+    check.add_argument("--waivers", type=Path, metavar="FILE", help="waivers file (default: policies/waivers.yaml)")
+    check.add_argument("--format", choices=FORMATS, default="text", help="report format (default text)")
+    check.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the report here (default stdout; "
+                       "text goes to stderr)")
+    check.add_argument("--evidence", type=Path, metavar="FILE",
+                       help="also write the auditor's evidence report (.md for Markdown, .html for HTML)")
+    check.add_argument("--today", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
+                       help="judge waiver expiry as of this date (default today)")
+    check.set_defaults(handler=run_check)
+
+    rules = commands.add_parser("rules", help="list the pack's rules with severity, controls and remediation",
+                                description="List every rule id, its severity, BIO and CIS controls and remediation.")
+    rules.add_argument("--environment", choices=ENVIRONMENTS, help="also show the level in this environment")
+    rules.set_defaults(handler=run_rules)
+
+
+def _read_export(path: Path) -> dict:
+    import json
+
+    name = "<stdin>" if str(path) == "-" else str(path)
+    try:
+        text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(f"{name}: no such file; pass a plan from `cityctl plan` or a `pulumi stack export` file") \
+            from None
+    except (IsADirectoryError, UnicodeDecodeError) as error:
+        raise UserError(f"{name}: cannot read it as a JSON file ({error})") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise UserError(f"{name}: not valid JSON ({error.msg} at line {error.lineno} column {error.colno})") from None
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write via a temporary file in the same folder, so a crash never leaves half a report."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from amsterdam_cloud.policies.checker import (check_resources, environment_of_stack, parse_resources, render)
+    from amsterdam_cloud.policies.waivers import load_waivers
+
+    source = "<stdin>" if str(args.file) == "-" else str(args.file)
+    export = _read_export(args.file)
+    resources, found_stack = parse_resources(export, source)
+    stack = args.stack or found_stack
+    environment = args.environment or environment_of_stack(stack)
+    if environment is None:
+        raise UserError(f"{source}: stack {stack!r} does not name an environment; pass --environment "
+                        "dev|test|acc|prod")
+    print(f"checking {len(resources)} resources of stack {stack} against the {environment} policy levels…",
+          file=sys.stderr)
+    result = check_resources(resources, environment=environment, stack=stack, waivers=load_waivers(args.waivers),
+                             today=args.today, source=source)
+    if args.evidence:
+        fmt = "evidence-html" if args.evidence.suffix.lower() in (".html", ".htm") else "evidence-md"
+        write_atomically(args.evidence, render(result, fmt))
+        print(f"evidence report written to {args.evidence}", file=sys.stderr)
+    report = render(result, args.format)
+    if args.output:
+        write_atomically(args.output, report)
+        print(f"{args.format} report written to {args.output}", file=sys.stderr)
+        if args.format != "text":
+            print(render(result, "text").rstrip(), file=sys.stderr)
+    elif args.format == "text":
+        print(report.rstrip(), file=sys.stderr)
+    else:
+        sys.stdout.write(report)
+        print(result.summary(), file=sys.stderr)
+    return 1 if result.failed else 0
+
+
+def run_rules(args: argparse.Namespace) -> int:
+    from amsterdam_cloud.policies.rules import ALL_RULES
+    from amsterdam_cloud.policies.settings import load_pack_config
+
+    config = load_pack_config(args.environment) if args.environment else None
+    for rule in ALL_RULES:
+        level = f" [{config.level(rule.id)}]" if config else ""
+        print(f"{rule.id}{level}  {rule.severity.value}  {', '.join(rule.controls)}\n    {rule.title}. "
+              f"Fix: {rule.remediation}")
+    print(f"{len(ALL_RULES)} rules", file=sys.stderr)
+    return 0
