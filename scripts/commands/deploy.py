@@ -1,0 +1,127 @@
+"""`cityctl deploy`: gate a stack's plan (policy, data loss), then preview and update it with the real Pulumi CLI."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from amsterdam_cloud.scripts.errors import UserError
+
+ENVIRONMENTS = ("dev", "test", "acc", "prod")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "deploy", help="gate, preview and deploy a stack with the Pulumi CLI (policy pack, data-loss guard)",
+        description="Plan the stack offline, check the plan against the policy pack and diff it against the "
+                    "stack's current state (`pulumi stack export`). In acc and prod, refuse when a mandatory "
+                    "policy is violated, a waiver has expired, or a stateful resource would be deleted or "
+                    "replaced without a `plan-data-loss` waiver. Then run `pulumi preview` and `pulumi up` with "
+                    "the policy pack and the environment's pack config through the Automation API. Needs the "
+                    "Pulumi CLI; exits 1 when refused or when the CLI fails, 2 on bad input.",
+        epilog="Human output goes to stderr; --output FILE writes the decision and the plan diff as JSON.")
+    parser.add_argument("stack", metavar="STACK", help="stack name, e.g. dev or prod")
+    parser.add_argument("--environment", choices=ENVIRONMENTS,
+                        help="the policy levels and gate of this environment (default: from the stack name)")
+    parser.add_argument("--project-dir", type=Path, metavar="DIR",
+                        help="the Pulumi project folder (default: this repository's platform project)")
+    parser.add_argument("--stack-name", metavar="NAME",
+                        help="the stack's name in the backend, e.g. amsterdam/amsterdam-platform/prod "
+                             "(default: STACK)")
+    parser.add_argument("--plan", type=Path, metavar="FILE",
+                        help="use this offline plan (from `cityctl plan`) instead of planning again")
+    parser.add_argument("--plans-dir", type=Path, default=Path("out/plans"), metavar="DIR",
+                        help="where plans are saved and StackReferences resolved from (default: out/plans)")
+    parser.add_argument("--against", type=Path, metavar="FILE",
+                        help="diff against this `pulumi stack export` file instead of the stack's current state")
+    parser.add_argument("--waivers", type=Path, metavar="FILE", help="waivers file (default: policies/waivers.yaml)")
+    parser.add_argument("--preview-only", action="store_true", help="gate and preview; do not update the stack")
+    parser.add_argument("--message", metavar="TEXT", help="update message (default: names the commit, if any)")
+    parser.add_argument("--output", "-o", type=Path, metavar="FILE",
+                        help="write the gate's decision and the plan diff as JSON here")
+    parser.add_argument("--today", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
+                        help="judge waiver expiry as of this date (default: today)")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from amsterdam_cloud.scripts.delivery import pulumi_cli
+
+    environment = args.environment or _environment_of(args.stack)
+    pulumi_cli.require_cli()  # before any work: without the CLI nothing can be deployed
+
+    from amsterdam_cloud.policies.settings import PACK_DIR, config_path
+    from amsterdam_cloud.scripts.delivery.gate import evaluate, load_gate_waivers
+    from amsterdam_cloud.scripts.delivery.plan_diff import render_text
+    from amsterdam_cloud.scripts.offline.plan import read_export, write_atomically
+    from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack, saved_plan_path
+
+    pack_config = config_path(environment)
+    if not (PACK_DIR / "PulumiPolicy.yaml").is_file():
+        raise UserError(f"{PACK_DIR}: no PulumiPolicy.yaml; the CrossGuard policy pack must be present to deploy")
+    if not pack_config.is_file():
+        raise UserError(f"{pack_config}: no pack config for {environment}; expected one per environment")
+    project = PulumiProject.load(args.project_dir) if args.project_dir else PulumiProject.load()
+    today = args.today or dt.date.today()
+    waivers = load_gate_waivers(args.waivers)
+
+    if args.plan is not None:
+        planned, planned_source = read_export(args.plan), str(args.plan)
+    else:
+        print(f"Planning {project.name} {args.stack} offline…", file=sys.stderr)
+        plan = plan_stack(project, args.stack, plans_dir=args.plans_dir)
+        planned_source = str(saved_plan_path(args.plans_dir, project.name, args.stack))
+        write_atomically(Path(planned_source), plan.export_text())
+        planned = plan.to_export()
+
+    target = pulumi_cli.Target(project_dir=project.root, stack=args.stack_name or args.stack,
+                               policy_pack=PACK_DIR, policy_pack_config=pack_config)
+    stack = pulumi_cli.select_stack(target)
+    if args.against is not None:
+        current, current_source = read_export(args.against), str(args.against)
+    else:
+        current, current_source = pulumi_cli.export_state(stack), f"stack {target.stack}"
+
+    decision, policy, diff = evaluate(planned, current, environment=environment, stack=args.stack,
+                                      waivers=waivers, today=today, planned_source=planned_source,
+                                      current_source=current_source)
+    print(render_text(diff).rstrip(), file=sys.stderr)
+    print(policy.summary(), file=sys.stderr)
+    print(decision.render().rstrip(), file=sys.stderr)
+    if args.output is not None:
+        write_atomically(args.output, json.dumps({"decision": decision.as_dict(), "diff": diff.as_dict()},
+                                                 indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+    if not decision.allowed:
+        return 1
+
+    counts = pulumi_cli.preview(stack, target)
+    print(f"preview of {target.stack}: {_counts(counts)}", file=sys.stderr)
+    if args.preview_only:
+        return 0
+    counts = pulumi_cli.up(stack, target, message=args.message or _default_message(args.stack, decision.verdict))
+    print(f"update of {target.stack} done: {_counts(counts)}", file=sys.stderr)
+    return 0
+
+
+def _environment_of(stack: str) -> str:
+    from amsterdam_cloud.policies.checker import environment_of_stack
+
+    environment = environment_of_stack(stack)
+    if environment is None:
+        raise UserError(f"deploy: stack {stack!r} does not name an environment; pass --environment "
+                        "dev|test|acc|prod")
+    return environment
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{count} {op}" for op, count in sorted(counts.items())) or "no changes"
+
+
+def _default_message(stack: str, verdict: str) -> str:
+    import os
+
+    commit = os.environ.get("BUILD_SOURCEVERSION") or os.environ.get("GITHUB_SHA") or ""
+    return f"cityctl deploy {stack} ({verdict})" + (f" at {commit[:12]}" if commit else "")

@@ -1,0 +1,159 @@
+"""The deploy gate: may this plan go to this environment? A pure decision, separate from driving the CLI.
+
+    decision = evaluate(planned, current, environment="prod", stack="prod", waivers=waivers, today=today)
+
+acc and prod are guarded. The gate refuses them when
+- the offline plan violates a mandatory policy, or a waiver in `policies/waivers.yaml` has expired (the policy
+  checker's own verdict, `CheckResult.failed`), or
+- the plan diff deletes or replaces a stateful resource that no waiver of the pseudo-rule `plan-data-loss`
+  covers (an expired one does not).
+Otherwise it allows, "with waiver" when any waiver was needed. In dev and test the same findings are warnings.
+
+A data-loss waiver is an ordinary entry in the policy waivers file, for the rule id `plan-data-loss`:
+
+    - rule: plan-data-loss
+      resource: "urn:pulumi:prod::amsterdam-platform::azure-native:storage:StorageAccount::archive"
+      stack: prod
+      reason: The archive moves to the new Data Lake account (CLOUD-1510); its data is copied and verified.
+      owner: data-platform@amsterdam.nl
+      ticket: CLOUD-1510
+      expires: 2027-01-31
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
+
+from amsterdam_cloud.scripts.delivery.plan_diff import PlanDiff, diff_exports
+from amsterdam_cloud.scripts.errors import UserError
+
+if TYPE_CHECKING:
+    from amsterdam_cloud.policies.checker import CheckResult
+    from amsterdam_cloud.policies.waivers import Waiver
+
+DATA_LOSS_RULE = "plan-data-loss"
+"""The pseudo-rule id a waiver names to accept the loss of one stateful resource's data."""
+ENVIRONMENTS = ("dev", "test", "acc", "prod")
+GUARDED_ENVIRONMENTS = frozenset({"acc", "prod"})
+
+REFUSE, ALLOW, ALLOW_WITH_WAIVER = "refuse", "allow", "allow-with-waiver"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The verdict and everything that led to it, one line each."""
+
+    verdict: str
+    """`refuse`, `allow` or `allow-with-waiver`."""
+    environment: str
+    stack: str
+    reasons: tuple[str, ...] = ()
+    """Why it is refused (acc, prod) or what would refuse it there (dev, test: see `warnings`)."""
+    waivers: tuple[str, ...] = ()
+    """The waivers that were needed, each with its owner, ticket and expiry."""
+    warnings: tuple[str, ...] = ()
+    """In dev and test: what would refuse this plan in acc or prod."""
+
+    @property
+    def allowed(self) -> bool:
+        return self.verdict != REFUSE
+
+    def render(self) -> str:
+        head = {REFUSE: f"REFUSED: not deploying stack {self.stack} to {self.environment}",
+                ALLOW: f"allowed: stack {self.stack} may be deployed to {self.environment}",
+                ALLOW_WITH_WAIVER: f"allowed with waiver: stack {self.stack} may be deployed to "
+                                   f"{self.environment}"}[self.verdict]
+        lines = [f"deploy gate {head}"]
+        lines += [f"  ✗ {reason}" for reason in self.reasons]
+        lines += [f"  ! {warning}" for warning in self.warnings]
+        lines += [f"  waived: {waiver}" for waiver in self.waivers]
+        return "\n".join(lines) + "\n"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"verdict": self.verdict, "environment": self.environment, "stack": self.stack,
+                "reasons": list(self.reasons), "waivers": list(self.waivers), "warnings": list(self.warnings)}
+
+
+def decide(*, environment: str, stack: str, policy: "CheckResult", diff: PlanDiff, waivers: Iterable["Waiver"],
+           today: dt.date) -> Decision:
+    """The gate's verdict from the policy check of the plan and the plan diff against the current state."""
+    from amsterdam_cloud.policies.waivers import WaiverBook
+
+    if environment not in ENVIRONMENTS:
+        raise UserError(f"deploy: environment {environment!r} is not one of {', '.join(ENVIRONMENTS)}")
+    blocking: list[str] = []
+    used: list[str] = []
+    for finding in policy.mandatory:
+        expired = f" (its waiver expired on {finding.waiver.expires})" if finding.waiver is not None else ""
+        blocking.append(f"policy {finding.policy} (mandatory) violated by {finding.urn}: {finding.message}{expired}")
+    book = WaiverBook(waivers, stack, today)
+    expired_waivers = {_waiver_key(w): w for w in [*policy.expired_waivers, *book.expired()]}
+    for waiver in expired_waivers.values():
+        blocking.append(f"waiver of {waiver.rule} for {waiver.resource} (stack {waiver.stack}) expired on "
+                        f"{waiver.expires}; owner {waiver.owner} renews or removes it in policies/waivers.yaml")
+    if policy.failed and not blocking:  # the checker's verdict stands even if a new kind of failure appears
+        blocking.append(f"policy check failed: {policy.summary()}")
+    for finding in policy.waived:
+        used.append(_describe_waiver(finding.waiver, f"policy {finding.policy} on {finding.urn}"))
+    for resource in diff.data_loss:
+        what = f"{resource.action} of {resource.type} {resource.name} loses {resource.stateful}"
+        why = f" ({'; '.join(resource.replace_reasons)})" if resource.replace_reasons else ""
+        waiver = book.lookup(DATA_LOSS_RULE, resource.urn)
+        if waiver is None:
+            blocking.append(f"data loss: {what}{why}; if intended, add a `{DATA_LOSS_RULE}` waiver for "
+                            f"{resource.urn} to policies/waivers.yaml")
+        elif waiver.expired(today):
+            blocking.append(f"data loss: {what}{why}; its {DATA_LOSS_RULE} waiver expired on {waiver.expires}")
+        else:
+            used.append(_describe_waiver(waiver, f"data loss: {what}"))
+    guarded = environment in GUARDED_ENVIRONMENTS
+    if guarded and blocking:
+        return Decision(REFUSE, environment, stack, reasons=tuple(blocking), waivers=tuple(used))
+    return Decision(ALLOW_WITH_WAIVER if used else ALLOW, environment, stack, waivers=tuple(used),
+                    warnings=() if guarded else tuple(blocking))
+
+
+def evaluate(planned: Mapping[str, Any], current: Mapping[str, Any], *, environment: str, stack: str,
+             waivers: Sequence["Waiver"], today: dt.date, planned_source: str = "offline plan",
+             current_source: str = "current state") -> tuple[Decision, "CheckResult", PlanDiff]:
+    """Check the plan against policy, diff it against the current state, decide: no CLI, no Azure, no files."""
+    from amsterdam_cloud.policies.checker import check_resources, parse_resources
+
+    resources, _ = parse_resources(planned, planned_source)
+    policy = check_resources(resources, environment=environment, stack=stack, waivers=waivers, today=today,
+                             source=planned_source)
+    diff = diff_exports(current, planned, before_source=current_source, after_source=planned_source)
+    return decide(environment=environment, stack=stack, policy=policy, diff=diff, waivers=waivers,
+                  today=today), policy, diff
+
+
+def load_gate_waivers(path: Path | None = None) -> tuple["Waiver", ...]:
+    """The policy waivers file, where `plan-data-loss` is a rule id like the pack's own."""
+    import yaml
+
+    from amsterdam_cloud.policies.rules import RULE_IDS
+    from amsterdam_cloud.policies.waivers import DEFAULT_WAIVERS_FILE, WaiverError, parse_waivers
+
+    path = path or DEFAULT_WAIVERS_FILE
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise WaiverError(f"{path}: waivers file not found; pass an existing file with --waivers or leave it out") \
+            from None
+    except yaml.YAMLError as error:
+        raise WaiverError(f"{path}: not valid YAML ({error})".replace("\n", " ")) from None
+    return parse_waivers(document, str(path), RULE_IDS | {DATA_LOSS_RULE})
+
+
+def _waiver_key(waiver: "Waiver") -> tuple[str, str, str, str]:
+    return waiver.rule, waiver.resource, waiver.stack, waiver.expires.isoformat()
+
+
+def _describe_waiver(waiver: "Waiver | None", what: str) -> str:
+    if waiver is None:
+        return what
+    ticket = f", {waiver.ticket}" if waiver.ticket else ""
+    return f"{what}: {waiver.reason} (owner {waiver.owner}{ticket}, until {waiver.expires})"

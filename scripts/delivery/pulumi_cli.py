@@ -1,0 +1,117 @@
+"""Driving the real Pulumi CLI through the Automation API: select a stack, export its state, preview, up.
+
+Nothing here decides anything: `gate.py` decides, this module only carries the decision out. The backend and
+the secrets provider come from the environment the CLI already honours (`PULUMI_BACKEND_URL=azblob://...`,
+`AZURE_STORAGE_ACCOUNT`, the `secretsprovider:` of the stack file) and Azure credentials from workload identity
+federation (`ARM_USE_OIDC`, `ARM_CLIENT_ID`, `ARM_TENANT_ID`, `ARM_OIDC_TOKEN` or the CI's token request).
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from amsterdam_cloud.scripts.errors import UserError
+
+INSTALL_HINT = "https://www.pulumi.com/docs/iac/download-install/"
+
+
+class CliMissing(UserError):
+    """No `pulumi` executable: deploying needs the real CLI."""
+
+
+class DeployFailed(UserError):
+    """The Pulumi CLI ran and failed (preview, update, or reaching the backend)."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True, kw_only=True)
+class Target:
+    """Where and how to run the CLI for one stack."""
+
+    project_dir: Path
+    """The folder with Pulumi.yaml (the CLI's work dir)."""
+    stack: str
+    """The stack name as the backend knows it (`dev`, or `organization/amsterdam-platform/dev`)."""
+    policy_pack: Path
+    """The CrossGuard pack folder (`PulumiPolicy.yaml`), passed as `--policy-pack`."""
+    policy_pack_config: Path
+    """The environment's pack config, passed as `--policy-pack-config`."""
+
+
+def require_cli() -> str:
+    """The path of the `pulumi` executable; a clear stop when there is none."""
+    found = shutil.which("pulumi")
+    if found is None:
+        raise CliMissing("deploy: the Pulumi CLI (`pulumi`) is not installed or not on PATH, and deploying needs "
+                         f"it; nothing was deployed. Install it ({INSTALL_HINT}) or, to see what would change "
+                         "without it, run `cityctl plan <stack>`")
+    return found
+
+
+def select_stack(target: Target) -> Any:
+    """The stack through the Automation API (created when new: its stack file already holds its config)."""
+    from pulumi import automation as auto
+
+    try:
+        return auto.create_or_select_stack(stack_name=target.stack, work_dir=str(target.project_dir))
+    except auto.CommandError as error:
+        raise DeployFailed(f"deploy: could not select stack {target.stack} in {target.project_dir}: "
+                           f"{_last_lines(error)}; check `pulumi login` (PULUMI_BACKEND_URL) and the secrets "
+                           "provider") from None
+
+
+def export_state(stack: Any) -> dict[str, Any]:
+    """The stack's current state in the shape of `pulumi stack export` (an empty deployment for a new stack)."""
+    from pulumi import automation as auto
+
+    try:
+        deployment = stack.export_stack()
+    except auto.CommandError as error:
+        raise DeployFailed(f"deploy: could not export stack {stack.name}: {_last_lines(error)}") from None
+    state = deployment.deployment or {}
+    return {"version": deployment.version or 3, "deployment": {**state, "resources": state.get("resources") or []}}
+
+
+def preview(stack: Any, target: Target, on_output: Callable[[str], Any] | None = None) -> dict[str, int]:
+    """`pulumi preview --diff` with the pack; returns the counts by operation."""
+    from pulumi import automation as auto
+
+    try:
+        result = stack.preview(policy_packs=[str(target.policy_pack)],
+                               policy_pack_configs=[str(target.policy_pack_config)], diff=True,
+                               on_output=on_output or _to_stderr, color="never")
+    except auto.CommandError as error:
+        raise DeployFailed(f"deploy: `pulumi preview` of {target.stack} failed: {_last_lines(error)}") from None
+    return _counts(result.change_summary)
+
+
+def up(stack: Any, target: Target, message: str, on_output: Callable[[str], Any] | None = None) -> dict[str, int]:
+    """`pulumi up` with the pack; returns the counts by operation."""
+    from pulumi import automation as auto
+
+    try:
+        result = stack.up(policy_packs=[str(target.policy_pack)],
+                          policy_pack_configs=[str(target.policy_pack_config)], diff=True, message=message,
+                          on_output=on_output or _to_stderr, color="never", show_secrets=False)
+    except auto.CommandError as error:
+        raise DeployFailed(f"deploy: `pulumi up` of {target.stack} failed: {_last_lines(error)}") from None
+    return _counts(result.summary.resource_changes)
+
+
+def _counts(summary: Any) -> dict[str, int]:
+    return {str(getattr(op, "value", op)): int(count) for op, count in (summary or {}).items()}
+
+
+def _to_stderr(line: str) -> None:
+    print(line, file=sys.stderr, end="" if line.endswith("\n") else "\n", flush=True)
+
+
+def _last_lines(error: Exception, count: int = 3) -> str:
+    text = getattr(error, "stderr", None) or str(error)
+    lines = [line.strip() for line in str(text).splitlines() if line.strip()]
+    return " | ".join(lines[-count:]) or type(error).__name__
