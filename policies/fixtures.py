@@ -55,3 +55,18 @@ def city_tags(environment: str = "prod", **extra: str) -> dict[str, str]:
     """The mandatory tags, as the stack program merges them."""
     return {"owner": "cloud-platform@amsterdam.nl", "cost-center": "CC-4120", "environment": environment,
             "data-classification": "BBN2", "application": "landing-zone", **extra}
+
+
+def violations(rule: Any, props: Mapping[str, Any], *, token: str | None = None, environment: str = "prod",
+               name: str = "r1", parents: Iterable[str] = (), protect: bool = False, **settings: Any) -> list[str]:
+    """The messages one resource rule reports for one resource (type: the rule's first type unless given).
+
+    Extra keyword arguments are pack settings in camelCase (`allowedRegions=[...]`).
+    """
+    from amsterdam_cloud.policies.engine import Resource, run_rule
+    from amsterdam_cloud.policies.settings import Settings
+
+    token = token or (rule.applies_to[0] if rule.applies_to else "azure-native:resources:ResourceGroup")
+    resource = Resource(urn=urn_of(environment, token, name, parents), type=token, props=dict(props), name=name,
+                        protect=protect)
+    return run_rule(rule, resource, Settings.from_properties({"environment": environment, **settings}))

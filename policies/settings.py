@@ -22,6 +22,8 @@ PACK_DIR = Path(__file__).resolve().parent / "packs" / PACK_NAME
 CONFIG_DIR = PACK_DIR / "config"
 ENVIRONMENTS = ("dev", "test", "acc", "prod")
 LEVELS = ("advisory", "mandatory", "disabled")
+WAIVER_POLICIES = ("waivers-in-force", "waivers-expired")
+"""The pack's two policies beside the rules: waived findings listed apart (advisory), expired waivers."""
 
 # The JSON schema of every property a rule may read; CrossGuard offers each rule the subset it declares.
 PROPERTY_SCHEMAS: dict[str, dict[str, Any]] = {
@@ -130,7 +132,7 @@ def parse_pack_config(data: Any, source: str, rule_ids: frozenset[str] | None = 
     levels: dict[str, str] = {}
     properties: dict[str, dict[str, Any]] = {}
     for key, value in data.items():
-        if rule_ids is not None and key != "all" and key not in rule_ids:
+        if rule_ids is not None and key != "all" and key not in rule_ids and key not in WAIVER_POLICIES:
             raise PackConfigError(f"{source}: {key}: no such policy in the pack; check the rule id in policies/rules/")
         if isinstance(value, str):
             level, props = value, {}

@@ -1,0 +1,23 @@
+"""Per rule: a compliant fixture and one mutation per way to break it (compliance-policies' "one mutation per violation")."""
+
+from amsterdam_cloud.policies.fixtures import UNKNOWN_VALUE
+
+U = UNKNOWN_VALUE
+DROP = object()
+"""A mutation value that removes the property (the Azure default then applies)."""
+
+
+def mutate(props: dict, path: str, value) -> dict:
+    """A deep copy of props with `path` (dotted) set to value, or removed for DROP."""
+    import copy
+
+    out = copy.deepcopy(props)
+    node = out
+    parts = path.split(".")
+    for part in parts[:-1]:
+        node = node.setdefault(part, {})
+    if value is DROP:
+        node.pop(parts[-1], None)
+    else:
+        node[parts[-1]] = value
+    return out
