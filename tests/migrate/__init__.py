@@ -1,0 +1,1 @@
+"""Tests of the migration tooling (scripts/migrate and `cityctl migrate`)."""

@@ -1,0 +1,218 @@
+"""Seeded AWS estates for the moto server: small, explicit, and shaped like the city's real workloads."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+
+REGIONS = ("eu-west-1", "eu-central-1", "us-east-1")
+
+
+def tags(application: str, environment: str = "prod", *, owner: str | None = None, cost_center: str | None = "CC-4120",
+         classification: str | None = "BBN2", **extra: str) -> list[dict[str, str]]:
+    values = {"application": application, "environment": environment,
+              "owner": owner if owner is not None else f"{application}@amsterdam.nl",
+              "cost-center": cost_center, "data-classification": classification, **extra}
+    return [{"Key": k, "Value": v} for k, v in values.items() if v]
+
+
+def _zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("handler.py", "def handler(event, context):\n    return {}\n")
+    return buffer.getvalue()
+
+
+@dataclass
+class Region:
+    """One region's shared network, created once per region."""
+
+    name: str
+    endpoint: str
+    vpc: str = ""
+    subnets: list[str] = field(default_factory=list)
+    ami: str = ""
+
+    def client(self, service: str) -> Any:
+        return boto3.client(service, region_name=self.name, endpoint_url=self.endpoint)
+
+    def setup(self) -> "Region":
+        ec2 = self.client("ec2")
+        self.vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16", TagSpecifications=[
+            {"ResourceType": "vpc", "Tags": [{"Key": "Name", "Value": f"shared-{self.name}"}]}])["Vpc"]["VpcId"]
+        for index, zone in enumerate(("a", "b")):
+            subnet = ec2.create_subnet(VpcId=self.vpc, CidrBlock=f"10.20.{index}.0/24",
+                                       AvailabilityZone=f"{self.name}{zone}")["Subnet"]["SubnetId"]
+            self.subnets.append(subnet)
+        self.ami = ec2.describe_images()["Images"][0]["ImageId"]
+        return self
+
+    def security_group(self, name: str, allows_from: str | None = None, port: int = 5432) -> str:
+        ec2 = self.client("ec2")
+        group = ec2.create_security_group(GroupName=name, Description=name, VpcId=self.vpc)["GroupId"]
+        if allows_from:
+            ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=[{
+                "IpProtocol": "tcp", "FromPort": port, "ToPort": port, "UserIdGroupPairs": [{"GroupId": allows_from}]}])
+        return group
+
+    def instances(self, count: int, instance_type: str, tag_list: list[dict[str, str]], groups: list[str] | None = None,
+                  stopped: bool = False) -> list[str]:
+        ec2 = self.client("ec2")
+        reservation = ec2.run_instances(ImageId=self.ami, MinCount=count, MaxCount=count, InstanceType=instance_type,
+                                        SubnetId=self.subnets[0], SecurityGroupIds=groups or [],
+                                        TagSpecifications=[{"ResourceType": "instance", "Tags": tag_list}])
+        ids = [i["InstanceId"] for i in reservation["Instances"]]
+        if stopped:
+            ec2.stop_instances(InstanceIds=ids)
+        return ids
+
+    def database(self, name: str, engine: str, version: str, instance_class: str, tag_list: list[dict[str, str]],
+                 groups: list[str] | None = None, storage: int = 100) -> str:
+        rds = self.client("rds")
+        db = rds.create_db_instance(DBInstanceIdentifier=name, Engine=engine, EngineVersion=version,
+                                    DBInstanceClass=instance_class, AllocatedStorage=storage, MasterUsername="admin",
+                                    MasterUserPassword="not-a-real-password", VpcSecurityGroupIds=groups or [],
+                                    Tags=tag_list)["DBInstance"]
+        return db["Endpoint"]["Address"]
+
+    def bucket(self, name: str, tag_list: list[dict[str, str]] | None, *, encrypted: bool = True,
+               blocked: bool = True) -> None:
+        s3 = self.client("s3")
+        kwargs = {} if self.name == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": self.name}}
+        s3.create_bucket(Bucket=name, **kwargs)
+        if encrypted:
+            s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": [
+                {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms"}}]})
+        if blocked:
+            s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration={
+                "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
+        if tag_list:
+            s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": tag_list})
+
+    def role(self, name: str) -> str:
+        iam = self.client("iam")
+        try:
+            return iam.get_role(RoleName=name)["Role"]["Arn"]
+        except iam.exceptions.NoSuchEntityException:
+            return iam.create_role(RoleName=name, AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+
+    def function(self, name: str, tag_map: dict[str, str], environment: dict[str, str],
+                 groups: list[str] | None = None, runtime: str = "python3.12") -> str:
+        function = self.client("lambda").create_function(
+            FunctionName=name, Runtime=runtime, Role=self.role("lambda-runner"), Handler="handler.handler",
+            Code={"ZipFile": _zip()}, Environment={"Variables": environment}, Tags=tag_map,
+            VpcConfig={"SubnetIds": self.subnets[:1], "SecurityGroupIds": groups or []})
+        return function["FunctionArn"]
+
+    def load_balancer(self, name: str, tag_list: list[dict[str, str]], groups: list[str], *, public: bool,
+                      target_type: str = "ip") -> tuple[str, str]:
+        """An ALB with one HTTP listener forwarding to one target group; returns (DNS name, target group ARN)."""
+        elb = self.client("elbv2")
+        balancer = elb.create_load_balancer(Name=name, Subnets=self.subnets, SecurityGroups=groups,
+                                            Scheme="internet-facing" if public else "internal", Type="application",
+                                            Tags=tag_list)["LoadBalancers"][0]
+        group = elb.create_target_group(Name=f"{name}-tg", Protocol="HTTP", Port=8080, VpcId=self.vpc,
+                                        TargetType=target_type, Tags=tag_list)["TargetGroups"][0]
+        elb.create_listener(LoadBalancerArn=balancer["LoadBalancerArn"], Protocol="HTTP", Port=80,
+                            DefaultActions=[{"Type": "forward", "TargetGroupArn": group["TargetGroupArn"]}])
+        return balancer["DNSName"], group["TargetGroupArn"]
+
+    def container_service(self, name: str, tag_map: dict[str, str], image: str, environment: dict[str, str],
+                          target_group: str | None, groups: list[str], desired: int = 2) -> None:
+        ecs = self.client("ecs")
+        ecs_tags = [{"key": k, "value": v} for k, v in tag_map.items()]
+        cluster = ecs.create_cluster(clusterName=f"{name}-cluster", tags=ecs_tags)["cluster"]["clusterArn"]
+        task = ecs.register_task_definition(
+            family=name, requiresCompatibilities=["FARGATE"], networkMode="awsvpc", cpu="512", memory="1024",
+            containerDefinitions=[{"name": "app", "image": image, "essential": True,
+                                   "portMappings": [{"containerPort": 8080}],
+                                   "environment": [{"name": k, "value": v} for k, v in environment.items()]}],
+        )["taskDefinition"]["taskDefinitionArn"]
+        kwargs: dict[str, Any] = {}
+        if target_group:
+            kwargs["loadBalancers"] = [{"targetGroupArn": target_group, "containerName": "app", "containerPort": 8080}]
+        ecs.create_service(cluster=cluster, serviceName=name, taskDefinition=task, desiredCount=desired,
+                           launchType="FARGATE", tags=ecs_tags,
+                           networkConfiguration={"awsvpcConfiguration": {"subnets": self.subnets, "securityGroups": groups}},
+                           **kwargs)
+
+
+def seed_city_estate(endpoint: str) -> dict[str, Any]:
+    """The city's estate in three regions: ready, blocked, retired and retained workloads with real dependencies.
+
+    - permits/prod (eu-west-1): public ALB -> Fargate service (ECR image) -> PostgreSQL 14 (via DATABASE_URL), and
+      an encrypted documents bucket. Replatform, ready.
+    - notifications/prod (eu-central-1): a Lambda in the VPC whose environment names a MariaDB endpoint and the
+      permits load balancer. Refactor, ready, after permits.
+    - reports/prod (eu-west-1): EC2 instances whose security group the permits database admits. Rehost, ready
+      (a VM workload: no app config).
+    - archive/prod (us-east-1): EC2 and a bucket outside the EU. Blocked (data-outside-eu).
+    - gis/acc (eu-west-1): EC2 with EBS and no owner. Blocked (no-owner).
+    - payments/prod (eu-central-1): Fargate service with personal data and no classification. Blocked.
+    - legacy-hr/prod (eu-central-1): Oracle. Retained.
+    - sandbox-x/sandbox (eu-west-1): stopped EC2. Retired.
+    """
+    west, central, east = (Region(name, endpoint).setup() for name in REGIONS)
+    facts: dict[str, Any] = {}
+
+    # permits/prod
+    reports_sg = west.security_group("reports-app")
+    db_sg = west.security_group("permits-db", allows_from=reports_sg)
+    web_sg = west.security_group("permits-web")
+    permits = {t["Key"]: t["Value"] for t in tags("permits", personal_data="true")}
+    db_host = west.database("permits-db", "postgres", "14.7", "db.m5.large", tags("permits", personal_data="true"),
+                            [db_sg], storage=100)
+    dns, target_group = west.load_balancer("permits-alb", tags("permits"), [web_sg], public=True)
+    west.container_service("permits-api", permits, "123456789012.dkr.ecr.eu-west-1.amazonaws.com/permits-api:1.4.2",
+                           {"DATABASE_URL": f"postgresql://permits:s3cr3t-value@{db_host}:5432/permits",
+                            "LOG_LEVEL": "info"}, target_group, [web_sg], desired=2)
+    west.bucket("permits-documents-prod", tags("permits"))
+    facts["permits"] = {"db_host": db_host, "alb_dns": dns}
+
+    # reports/prod: calls the permits database (admitted by its security group)
+    west.instances(2, "m5.xlarge", tags("reports"), [reports_sg])
+
+    # notifications/prod
+    mariadb = central.database("notify-db", "mariadb", "10.6.14", "db.t3.medium", tags("notifications"), storage=30)
+    central.function("notify-sender", {t["Key"]: t["Value"] for t in tags("notifications")},
+                     {"DB_HOST": mariadb, "PERMITS_API": f"https://{dns}/api", "SMTP_PASSWORD": "do-not-store"},
+                     [central.security_group("notify-fn")])
+    facts["notifications"] = {"db_host": mariadb}
+
+    # archive/prod: outside the EU
+    east.instances(1, "t3.large", tags("archive"))
+    east.bucket("archive-scans-us", tags("archive"), blocked=False)
+
+    # gis/acc: no owner
+    west.instances(1, "r5.2xlarge", tags("gis", "acc", owner=""))
+
+    # payments/prod: personal data, no classification
+    central.container_service("payments-api", {t["Key"]: t["Value"] for t in
+                                               tags("payments", classification=None, personal_data="yes")},
+                              "nginx:1.27", {}, None, [], desired=1)
+
+    # legacy-hr/prod: an engine without a flexible-server target
+    central.database("hr-oracle", "oracle-ee", "19.0.0.0.ru-2023-01.rur-2023-01.r1", "db.r5.large", tags("legacy-hr"))
+
+    # sandbox-x/sandbox: stopped
+    west.instances(1, "t3.micro", tags("sandbox-x", "sandbox"), stopped=True)
+
+    # Shared, untagged: a DNS zone and a role
+    west.client("route53").create_hosted_zone(Name="amsterdam-apps.internal.", CallerReference="seed",
+                                              HostedZoneConfig={"Comment": "apps", "PrivateZone": False})
+    west.role("platform-deployer")
+    return facts
+
+
+def seed_cycle_estate(endpoint: str) -> None:
+    """Three workloads: alpha and beta call each other's databases (a cycle); gamma calls alpha."""
+    region = Region("eu-west-1", endpoint).setup()
+    hosts = {name: region.database(f"{name}-db", "postgres", "15.4", "db.t3.small", tags(name), storage=20)
+             for name in ("alpha", "beta", "gamma")}
+    calls = {"alpha": "beta", "beta": "alpha", "gamma": "alpha"}
+    for name, callee in calls.items():
+        region.function(f"{name}-fn", {t["Key"]: t["Value"] for t in tags(name)}, {"DB_HOST": hosts[callee]})

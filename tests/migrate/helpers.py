@@ -1,0 +1,44 @@
+"""Helpers for the migration tests: account sources whose sessions carry botocore event hooks."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import boto3
+from botocore.exceptions import ClientError
+
+from amsterdam_cloud.scripts.migrate.discover import AccountSource
+
+
+def accounts(*hooks: tuple[str, Callable[..., Any]], label: str = "test account") -> list[AccountSource]:
+    """One account source (the moto server's default account) whose session has the given event hooks."""
+    def make() -> Any:
+        session = boto3.Session(region_name="eu-west-1")
+        for event, hook in hooks:
+            session.events.register(event, hook)
+        return session
+    return [AccountSource(label=label, session_factory=make)]
+
+
+def deny(*, region: str | None = None, service: str | None = None) -> tuple[str, Callable[..., Any]]:
+    """A `before-call` hook that answers AccessDenied, as IAM would, for one region and/or one service.
+
+    The call never reaches the server: botocore raises the same ClientError it raises for a real 403.
+    """
+    def hook(model: Any, request_signer: Any, **_: Any) -> None:
+        if region is not None and request_signer.region_name != region:
+            return
+        if service is not None and model.service_model.service_name != service:
+            return
+        raise ClientError({"Error": {"Code": "AccessDenied", "Message": "User is not authorized to perform "
+                                     f"{model.service_model.service_name}:{model.name}"},
+                           "ResponseMetadata": {"HTTPStatusCode": 403}}, model.name)
+    return "before-call", hook
+
+
+def by_type(inventory: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+    return [r for r in inventory["resources"] if r["type"] == kind]
+
+
+def workload(document: dict[str, Any], wid: str) -> dict[str, Any]:
+    return next(w for w in document["workloads"] if w["id"] == wid)
