@@ -1,20 +1,93 @@
-"""The city's platform program: read the typed stack config once, compose the landing zone, export what others need."""
+"""The city's platform program: read the typed stack config once, compose the landing zone, export what others need.
+
+Environments differ only through their stack config (features, retention, address plan, budget): there is no
+`if environment == ...` here or in any component.
+"""
 
 import pulumi
-from pulumi_azure_native import network, operationalinsights, resources
+from pulumi_azure_native import authorization, resources
 
+from amsterdam_cloud.components.interfaces import DiagnosticSettings, Lock, PrivateEndpoint, RoleAssignment
+from amsterdam_cloud.components.landing_zone.guardrails import CITY_DEFENDER_PLANS, Guardrails, GuardrailsArgs
+from amsterdam_cloud.components.landing_zone.hub import Hub, HubArgs
+from amsterdam_cloud.components.landing_zone.management import Management, ManagementArgs
+from amsterdam_cloud.components.landing_zone.private_dns import city_private_link_zones
+from amsterdam_cloud.components.landing_zone.spoke import Spoke, SpokeArgs
+from amsterdam_cloud.components.security.key_vault import KeyVault, KeyVaultArgs
+from amsterdam_cloud.policies.regions import EU_REGIONS
 from amsterdam_cloud.stacks.config import from_pulumi
+
+VAULT_ZONE = "privatelink.vaultcore.azure.net"
 
 config = from_pulumi()
 tags = config.azure_tags
+features = config.features
+plan = config.network.plan
+lock = Lock() if features.resource_locks else None
 
-group = resources.ResourceGroup("platform", location=config.location, tags=tags)
-workspace = operationalinsights.Workspace(
-    "logs", resource_group_name=group.name, retention_in_days=config.log_retention_days,
-    sku={"name": "PerGB2018"}, tags=tags)
-hub = network.VirtualNetwork(
-    "hub", resource_group_name=group.name, address_space={"address_prefixes": [config.network.hub]}, tags=tags)
 
-pulumi.export("resourceGroupName", group.name)
-pulumi.export("workspaceId", workspace.id)
-pulumi.export("hubId", hub.id)
+def resource_group(role: str) -> resources.ResourceGroup:
+    return resources.ResourceGroup(
+        f"rg-{role}", resource_group_name=f"rg-amsterdam-{role}-{config.environment}", location=config.location,
+        tags=tags)
+
+
+management_group = resource_group("management")
+connectivity_group = resource_group("connectivity")
+security_group = resource_group("security")
+spoke_groups = {name: resource_group(f"spoke-{name}") for name in plan.spokes}
+
+management = Management("management", ManagementArgs(
+    tags=tags, lock=lock, protect=features.protect_stateful, resource_group_name=management_group.name,
+    location=config.location, subscription_id=config.subscription_id, retention_days=config.log_retention_days,
+    alert_emails=config.alert_emails, budget_monthly_eur=config.budget_monthly_eur,
+    budget_alert_thresholds=config.budget_alert_thresholds,
+    alert_webhook_url=pulumi.Output.secret(config.alert_webhook_url.value) if config.alert_webhook_url else None,
+    # Operators query the central logs from the portal with their Entra ID rights; ingestion stays private.
+    public_query=True))
+diagnostics = (DiagnosticSettings(workspace_id=management.workspace_id),)
+
+hub = Hub("hub", HubArgs(
+    tags=tags, lock=lock, diagnostic_settings=diagnostics, resource_group_name=connectivity_group.name,
+    location=config.location, network=plan.hub, egress_ranges=(plan.address_space,),
+    spoke_ranges=plan.spoke_ranges(), private_dns_zones=city_private_link_zones(config.location),
+    zone_redundant=features.zone_redundancy, firewall_premium=features.firewall_premium))
+
+spokes = {name: Spoke(f"spoke-{name}", SpokeArgs(
+    tags=tags, lock=lock, diagnostic_settings=diagnostics, resource_group_name=spoke_groups[name].name,
+    location=config.location, network=spoke_plan, hub=hub.ref))
+    for name, spoke_plan in plan.spokes.items()}
+
+deployer = authorization.get_client_config_output()
+vault = KeyVault("platform-kv", KeyVaultArgs(
+    tags=tags, lock=lock, protect=features.protect_stateful, diagnostic_settings=diagnostics,
+    resource_group_name=security_group.name, location=config.location, tenant_id=config.tenant_id,
+    private_endpoints=(PrivateEndpoint(subnet_id=hub.subnet_ids["shared"],
+                                       private_dns_zone_ids=(hub.private_dns_zone_ids[VAULT_ZONE],)),),
+    role_assignments=(RoleAssignment(role="Key Vault Secrets Officer", principal_id=deployer.object_id,
+                                     description="The platform pipeline writes the platform's secrets"),)))
+
+guardrails = Guardrails("guardrails", GuardrailsArgs(
+    tags=tags, subscription_id=config.subscription_id, allowed_locations=tuple(sorted(EU_REGIONS)),
+    required_tags=tuple(tags), no_public_ip_scopes=tuple(group.id for group in spoke_groups.values()),
+    defender_plans=CITY_DEFENDER_PLANS if features.defender_plans else ()))
+
+pulumi.export("environment", config.environment)
+pulumi.export("location", config.location)
+pulumi.export("tags", tags)
+pulumi.export("workspaceId", management.workspace_id)
+pulumi.export("workspaceCustomerId", management.workspace_customer_id)
+pulumi.export("actionGroupId", management.action_group_id)
+pulumi.export("hubResourceGroupName", connectivity_group.name)
+pulumi.export("hubVirtualNetworkId", hub.resource_id)
+pulumi.export("hubVirtualNetworkName", hub.name)
+pulumi.export("firewallPrivateIp", hub.firewall_private_ip)
+pulumi.export("privateDnsZoneIds", hub.private_dns_zone_ids)
+pulumi.export("spokes", {name: {"resourceGroupName": spoke_groups[name].name, "virtualNetworkId": spoke.resource_id,
+                                "virtualNetworkName": spoke.name, "addressSpace": plan.spokes[name].cidr,
+                                "subnetIds": spoke.subnet_ids}
+                         for name, spoke in spokes.items()})
+pulumi.export("spokeSubnetIds", {name: spoke.subnet_ids for name, spoke in spokes.items()})
+pulumi.export("platformKeyVaultId", vault.resource_id)
+pulumi.export("platformKeyVaultUri", vault.vault_uri)
+pulumi.export("policyAssignmentIds", guardrails.assignment_ids)

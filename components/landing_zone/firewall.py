@@ -1,0 +1,132 @@
+"""The hub's Azure Firewall: its policy (threat intelligence in deny mode, DNS proxy, IDPS on Premium), a baseline
+rule collection group, its public IP, and the firewall itself. Everything not allowed here is denied."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+from pulumi_azure_native import network
+
+from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces,
+                                                   create_diagnostic_settings, create_lock)
+
+ZONES = ("1", "2", "3")
+
+
+@dataclass(frozen=True, kw_only=True)
+class FirewallArgs(CommonArgs):
+    resource_group_name: pulumi.Input[str]
+    """The resource group of the firewall, its policy and public IP."""
+    location: str
+    """The firewall's region."""
+    subnet_id: pulumi.Input[str]
+    """The hub's AzureFirewallSubnet; the component never creates it."""
+    source_ranges: tuple[str, ...]
+    """The private ranges whose egress the baseline rules allow (the environment's block)."""
+    premium: bool = False
+    """Off: Standard tier; on: Premium, with intrusion detection (IDPS) in deny mode."""
+    zone_redundant: bool = False
+    """Off: the firewall and its IP live in one zone; on: spread over zones 1-3."""
+    allowed_fqdn_tags: tuple[str, ...] = ("WindowsUpdate", "WindowsDiagnostics", "MicrosoftActiveProtectionService",
+                                          "WindowsVirtualDesktop")
+    """Microsoft FQDN tags reachable over HTTP(S) from the source ranges; empty: no application rules."""
+    allowed_service_tags: tuple[str, ...] = ("AzureMonitor", "AzureActiveDirectory")
+    """Azure service tags reachable on 443 from the source ranges; empty: none."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not self.source_ranges:
+            raise InterfaceError("FirewallArgs.source_ranges: empty; expected the environment's address block")
+
+
+class Firewall(WithInterfaces, pulumi.ComponentResource):
+    """Azure Firewall with its policy; exposes `private_ip` (the next hop of every spoke's default route)."""
+
+    def __init__(self, name: str, args: FirewallArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("amsterdam:landingzone:Firewall", name, None, opts)
+        tags = dict(args.tags)
+        tier = "Premium" if args.premium else "Standard"
+        zones = list(ZONES) if args.zone_redundant else None
+        workspace_id = args.diagnostic_settings[0].workspace_id if args.diagnostic_settings else None
+
+        policy = network.FirewallPolicy(
+            f"{name}-policy", resource_group_name=args.resource_group_name, location=args.location,
+            sku=network.FirewallPolicySkuArgs(tier=tier), threat_intel_mode="Deny",
+            dns_settings=network.DnsSettingsArgs(enable_proxy=True),
+            intrusion_detection=network.FirewallPolicyIntrusionDetectionArgs(mode="Deny") if args.premium else None,
+            insights=network.FirewallPolicyInsightsArgs(
+                is_enabled=True, retention_days=30,
+                log_analytics_resources=network.FirewallPolicyLogAnalyticsResourcesArgs(
+                    default_workspace_id=network.SubResourceArgs(id=workspace_id))) if workspace_id else None,
+            tags=tags, opts=pulumi.ResourceOptions(parent=self))
+        rules = network.FirewallPolicyRuleCollectionGroup(
+            f"{name}-baseline", resource_group_name=args.resource_group_name, firewall_policy_name=policy.name,
+            rule_collection_group_name="platform-baseline", priority=200,
+            rule_collections=_baseline_rules(args), opts=pulumi.ResourceOptions(parent=self))
+        public_ip = network.PublicIPAddress(
+            f"{name}-pip", resource_group_name=args.resource_group_name, location=args.location,
+            sku=network.PublicIPAddressSkuArgs(name="Standard", tier="Regional"),
+            public_ip_allocation_method="Static", public_ip_address_version="IPv4", zones=zones,
+            ddos_settings=network.DdosSettingsArgs(protection_mode="VirtualNetworkInherited"),
+            tags=tags, opts=pulumi.ResourceOptions(parent=self))
+        firewall = network.AzureFirewall(
+            f"{name}-firewall", resource_group_name=args.resource_group_name, location=args.location,
+            sku=network.AzureFirewallSkuArgs(name="AZFW_VNet", tier=tier),
+            firewall_policy=network.SubResourceArgs(id=policy.id),
+            ip_configurations=[network.AzureFirewallIPConfigurationArgs(
+                name="ipconfig", subnet=network.SubResourceArgs(id=args.subnet_id),
+                public_ip_address=network.SubResourceArgs(id=public_ip.id))],
+            zones=zones, tags=tags, opts=pulumi.ResourceOptions(parent=self, depends_on=[rules]))
+
+        self.add_interfaces(name, scope_id=firewall.id, args=args, diagnostics=DiagnosticSupport())
+        if args.lock:
+            create_lock(f"{name}-policy", scope_id=policy.id, lock=args.lock, parent=self)
+        create_diagnostic_settings(f"{name}-pip", resource_uri=public_ip.id, settings=args.diagnostic_settings,
+                                   support=DiagnosticSupport(), parent=self)
+
+        self.resource_id, self.name = firewall.id, firewall.name
+        self.policy_id = policy.id
+        self.public_ip_id = public_ip.id
+        self.private_ip: pulumi.Output[str] = firewall.ip_configurations.apply(_private_ip)
+        """The firewall's private IP in AzureFirewallSubnet: next hop for spoke egress and the spokes' DNS server."""
+        self.register_outputs({"resource_id": self.resource_id, "name": self.name, "private_ip": self.private_ip,
+                               "policy_id": self.policy_id})
+
+
+def _private_ip(configurations) -> str:
+    for configuration in configurations or []:
+        if configuration.private_ip_address:
+            return configuration.private_ip_address
+    raise ValueError("the firewall has no private IP in its ip configurations")
+
+
+def _baseline_rules(args: FirewallArgs) -> list:
+    """What every environment may reach: Azure's control plane and monitoring, OS updates, time and activation."""
+    sources = list(args.source_ranges)
+    network_rules = [network.NetworkRuleArgs(
+        rule_type="NetworkRule", name="ntp", description="Windows time service",
+        source_addresses=sources, destination_fqdns=["time.windows.com"], destination_ports=["123"],
+        ip_protocols=["UDP"]),
+        network.NetworkRuleArgs(
+        rule_type="NetworkRule", name="windows-activation", description="Azure KMS for Windows activation",
+        source_addresses=sources, destination_fqdns=["azkms.core.windows.net", "kms.core.windows.net"],
+        destination_ports=["1688"], ip_protocols=["TCP"])]
+    if args.allowed_service_tags:
+        network_rules.append(network.NetworkRuleArgs(
+            rule_type="NetworkRule", name="azure-services", description="Entra ID and Azure Monitor",
+            source_addresses=sources, destination_addresses=list(args.allowed_service_tags),
+            destination_ports=["443"], ip_protocols=["TCP"]))
+    collections = [network.FirewallPolicyFilterRuleCollectionArgs(
+        rule_collection_type="FirewallPolicyFilterRuleCollection", name="platform-network", priority=100,
+        action=network.FirewallPolicyFilterRuleCollectionActionArgs(type="Allow"), rules=network_rules)]
+    if args.allowed_fqdn_tags:
+        collections.append(network.FirewallPolicyFilterRuleCollectionArgs(
+            rule_collection_type="FirewallPolicyFilterRuleCollection", name="platform-application", priority=200,
+            action=network.FirewallPolicyFilterRuleCollectionActionArgs(type="Allow"),
+            rules=[network.ApplicationRuleArgs(
+                rule_type="ApplicationRule", name="microsoft-updates", description="Updates and Defender",
+                source_addresses=sources, fqdn_tags=list(args.allowed_fqdn_tags),
+                protocols=[network.FirewallPolicyRuleApplicationProtocolArgs(protocol_type="Https", port=443),
+                           network.FirewallPolicyRuleApplicationProtocolArgs(protocol_type="Http", port=80)])]))
+    return collections

@@ -1,0 +1,101 @@
+"""Private DNS zones for the private-link services the city uses, linked to the hub network.
+
+Spokes resolve through the hub firewall's DNS proxy, which asks Azure DNS in the hub, where these zones are
+linked: one set of zones per environment serves every spoke.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pulumi
+from pulumi_azure_native import privatedns
+
+from amsterdam_cloud.components.interfaces import NO_DIAGNOSTICS, CommonArgs, InterfaceError, WithInterfaces, \
+    create_lock
+
+_ZONE = re.compile(r"^privatelink\.[a-z0-9.-]+\.[a-z]{2,}$")
+
+
+def city_private_link_zones(location: str) -> tuple[str, ...]:
+    """The private-link zones of the services the city's components use (Azure's documented zone names)."""
+    return (
+        "privatelink.vaultcore.azure.net",                     # Key Vault
+        "privatelink.blob.core.windows.net", "privatelink.dfs.core.windows.net",
+        "privatelink.file.core.windows.net", "privatelink.queue.core.windows.net",
+        "privatelink.table.core.windows.net", "privatelink.web.core.windows.net",
+        "privatelink.database.windows.net",                    # Azure SQL
+        "privatelink.postgres.database.azure.com", "privatelink.mysql.database.azure.com",
+        "privatelink.documents.azure.com",                     # Cosmos DB (NoSQL)
+        "privatelink.redis.cache.windows.net",
+        "privatelink.azurecr.io",
+        "privatelink.azurewebsites.net",                       # App Service and Functions
+        f"privatelink.{location}.azurecontainerapps.io",       # Container Apps environments
+        "privatelink.cognitiveservices.azure.com", "privatelink.openai.azure.com",
+        "privatelink.api.azureml.ms", "privatelink.notebooks.azure.net",
+        "privatelink.servicebus.windows.net",                  # Service Bus and Event Hubs
+        "privatelink.datafactory.azure.net", "privatelink.azuredatabricks.net",
+        "privatelink.search.windows.net",
+        "privatelink.monitor.azure.com", "privatelink.oms.opinsights.azure.com",
+        "privatelink.ods.opinsights.azure.com", "privatelink.agentsvc.azure-automation.net",
+        "privatelink.wvd.microsoft.com",                       # Azure Virtual Desktop
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class PrivateDnsZonesArgs(CommonArgs):
+    resource_group_name: pulumi.Input[str]
+    """The resource group of the zones."""
+    zones: tuple[str, ...]
+    """The zone names (`privatelink.*`)."""
+    virtual_network_ids: tuple[pulumi.Input[str], ...]
+    """Networks every zone is linked to (the hub); resolution only, no auto-registration."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        for zone in self.zones:
+            if not _ZONE.match(zone):
+                raise InterfaceError(f"PrivateDnsZonesArgs.zones: {zone!r} is not a private-link zone name; "
+                                     "expected e.g. privatelink.vaultcore.azure.net")
+        if len(set(self.zones)) != len(self.zones):
+            raise InterfaceError("PrivateDnsZonesArgs.zones: a zone is listed twice")
+        if self.diagnostic_settings or self.private_endpoints:
+            raise InterfaceError("PrivateDnsZonesArgs: private DNS zones take no diagnostic settings or private "
+                                 "endpoints; leave them empty")
+
+
+class PrivateDnsZones(WithInterfaces, pulumi.ComponentResource):
+    """The zones and their links; `zone_ids` maps each zone name to its id (what private endpoints point at)."""
+
+    def __init__(self, name: str, args: PrivateDnsZonesArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("amsterdam:landingzone:PrivateDnsZones", name, None, opts)
+        tags = dict(args.tags)
+        self.zone_ids: dict[str, pulumi.Output[str]] = {}
+        for zone_name in args.zones:
+            role = _role(zone_name)
+            zone = privatedns.PrivateZone(
+                f"{name}-{role}", resource_group_name=args.resource_group_name, private_zone_name=zone_name,
+                location="global", tags=tags, opts=pulumi.ResourceOptions(parent=self))
+            for index, network_id in enumerate(args.virtual_network_ids):
+                privatedns.VirtualNetworkLink(
+                    f"{name}-{role}-link-{index}", resource_group_name=args.resource_group_name,
+                    private_zone_name=zone.name, location="global", registration_enabled=False,
+                    virtual_network=privatedns.SubResourceArgs(id=network_id), tags=tags,
+                    opts=pulumi.ResourceOptions(parent=zone))
+            if args.lock:
+                create_lock(f"{name}-{role}", scope_id=zone.id, lock=args.lock, parent=self)
+            self.add_interfaces(f"{name}-{role}", scope_id=zone.id,
+                                args=CommonArgs(tags=args.tags, role_assignments=args.role_assignments),
+                                diagnostics=NO_DIAGNOSTICS)
+            self.zone_ids[zone_name] = zone.id
+        first = next(iter(self.zone_ids.values()), None)
+        self.resource_id = first if first is not None else pulumi.Output.from_input("")
+        """The first zone's id (a set of zones has no one id; use `zone_ids`)."""
+        self.name = pulumi.Output.from_input(name)
+        self.register_outputs({"zone_ids": self.zone_ids})
+
+
+def _role(zone_name: str) -> str:
+    """`privatelink.blob.core.windows.net` is named `blob-core-windows-net` in logical names."""
+    return zone_name.removeprefix("privatelink.").replace(".", "-")

@@ -1,0 +1,1 @@
+"""Security components: key vaults and the like, secure by default."""
