@@ -126,7 +126,8 @@ def _deployment(export: Any, source: str) -> Mapping[str, Any]:
 def parse_resources(export: Any, source: str = "<plan>") -> tuple[list[Resource], str]:
     """The custom resources of an export as rules see them, and the stack name (from the root stack URN)."""
     deployment = _deployment(export, source)
-    raw = deployment.get("resources") or []
+    raw = deployment.get("resources")
+    raw = [] if raw is None else raw
     if not isinstance(raw, list):
         raise ExportError(f"{source}: deployment.resources: must be a list of resources")
     resources: list[Resource] = []

@@ -75,7 +75,7 @@ class _Waivers:
 def resource_from_args(args: ResourceValidationArgs) -> Resource:
     return Resource(urn=args.urn, type=base_type(args.resource_type), props=plain(args.props), name=args.name,
                     protect=bool(getattr(args.opts, "protect", False)),
-                    parent=getattr(getattr(args.opts, "parent", None), "urn", None))
+                    parent=getattr(args.opts, "parent", None) or None)
 
 
 def resources_from_stack(args: StackValidationArgs) -> list[Resource]:

@@ -10,6 +10,12 @@ from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, Rule, Sev
 REQUIRED_TAGS = ("owner", "cost-center", "environment", "data-classification", "application")
 
 
+def _missing(value: Any) -> bool:
+    """Absent, null, or blank text; a secret or unknown value is present (it has a value we cannot read)."""
+    value = unwrap(value)
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def check(resource: Resource, report: Report, settings: Any) -> None:
     tags = resource.get("tags")
     if tags is UNKNOWN:
@@ -20,9 +26,7 @@ def check(resource: Resource, report: Report, settings: Any) -> None:
         report(f"tags is {type(tags).__name__}, not a mapping of tag names to values")
         return
     tags = tags or {}
-    missing = [name for name in REQUIRED_TAGS
-               if name not in tags or (unwrap(tags[name]) is not UNKNOWN
-                                       and not (isinstance(unwrap(tags[name]), str) and unwrap(tags[name]).strip()))]
+    missing = [name for name in REQUIRED_TAGS if _missing(tags.get(name))]
     if missing:
         report(f"is missing tag(s) {', '.join(missing)}; pass the stack's tags (StackConfig.tags) to every resource")
 

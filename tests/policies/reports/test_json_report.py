@@ -1,0 +1,25 @@
+"""JSON report: a list of findings with the fields `cityctl plan` consumers rely on."""
+
+import json
+
+from amsterdam_cloud.policies.checker import render
+
+
+def test_every_finding_carries_urn_policy_severity_enforcement_message_controls(result):
+    items = json.loads(render(result, "json"))
+    assert isinstance(items, list) and items
+    for item in items:
+        assert {"urn", "policy", "severity", "enforcement", "message", "controls"} <= set(item)
+        assert isinstance(item["controls"], list)
+
+
+def test_waived_findings_are_listed_after_violations_with_their_waiver(result):
+    items = json.loads(render(result, "json"))
+    waived = [i for i in items if i["status"] == "waived"]
+    assert items[len(items) - len(waived):] == waived
+    assert [w["waiver"]["ticket"] for w in waived] == ["SEC-9"]
+
+
+def test_finding_behind_an_expired_waiver_has_status_expired_waiver(result):
+    expired = [i for i in json.loads(render(result, "json")) if i["status"] == "expired-waiver"]
+    assert expired and all(i["policy"] == "tags-required" for i in expired)

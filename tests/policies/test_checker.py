@@ -1,0 +1,142 @@
+"""The offline checker: export parsing, levels per environment, unknowns, secrets, junk, malformed input."""
+
+import datetime as dt
+import json
+import subprocess
+import sys
+
+import pytest
+
+from amsterdam_cloud.policies.checker import (ExportError, check_export, check_resources, environment_of_stack,
+                                              parse_resources)
+from amsterdam_cloud.policies.engine import Rule, Severity
+from amsterdam_cloud.policies.fixtures import UNKNOWN_VALUE, city_tags, export_of, resource, secret
+from amsterdam_cloud.policies.settings import PackConfig
+from amsterdam_cloud.scripts.errors import UserError
+
+STORAGE = "azure-native:storage:StorageAccount"
+TODAY = dt.date(2026, 11, 28)
+
+
+def weak_storage(stack="prod", **inputs):
+    return resource(STORAGE, "logs", {"location": "westeurope", "tags": city_tags(stack), "minimumTlsVersion": "TLS1_0",
+                                      **inputs}, stack=stack)
+
+
+def policies_of(result):
+    return {f.policy for f in result.findings}
+
+
+def test_root_stack_names_the_stack_and_is_not_checked():
+    resources, stack = parse_resources(export_of(weak_storage("acc"), stack="acc"))
+    assert stack == "acc" and [r.type for r in resources] == [STORAGE]
+
+
+def test_providers_and_components_are_not_checked():
+    provider = resource("pulumi:providers:azure-native", "default", {"location": "eastus"})
+    component = resource("amsterdam:landingzone:Hub", "hub", {"location": "eastus"}, custom=False)
+    resources, _ = parse_resources(export_of(provider, component))
+    assert resources == []
+
+
+def test_versioned_type_token_is_checked_as_its_unversioned_type():
+    versioned = resource("azure-native:storage/v20230101:StorageAccount", "old", {"minimumTlsVersion": "TLS1_0"})
+    result = check_export(export_of(versioned), environment="prod", today=TODAY)
+    assert "storage-min-tls12" in policies_of(result)
+
+
+def test_mandatory_violation_fails_in_prod():
+    result = check_export(export_of(weak_storage()), environment="prod", today=TODAY)
+    assert result.failed and all(f.enforcement == "mandatory" for f in result.findings)
+
+
+def test_same_violation_is_advisory_and_does_not_fail_in_dev():
+    result = check_export(export_of(weak_storage("dev"), stack="dev"), environment="dev", today=TODAY)
+    assert "storage-min-tls12" in policies_of(result)
+    assert not result.failed and {f.enforcement for f in result.findings} == {"advisory"}
+
+
+def test_compliant_resource_group_passes_every_rule():
+    group = resource("azure-native:resources:ResourceGroup", "rg", {"location": "westeurope", "tags": city_tags()})
+    result = check_export(export_of(group), environment="prod", today=TODAY)
+    assert result.findings == [] and not result.failed
+
+
+def test_disabled_rule_is_not_run():
+    config = PackConfig(source="t", default_level="mandatory", levels={"storage-min-tls12": "disabled"}, properties={})
+    resources, stack = parse_resources(export_of(weak_storage()))
+    result = check_resources(resources, environment="prod", stack=stack, config=config, today=TODAY)
+    assert "storage-min-tls12" not in policies_of(result) and "storage-min-tls12" not in result.checked
+
+
+def test_unknown_location_is_a_violation_in_prod_but_not_in_dev():
+    unknown = {"location": UNKNOWN_VALUE}
+    prod = check_export(export_of(weak_storage(**unknown)), environment="prod", today=TODAY)
+    dev = check_export(export_of(weak_storage("dev", **unknown), stack="dev"), environment="dev", today=TODAY)
+    assert "residency-allowed-location" in policies_of(prod)
+    assert "residency-allowed-location" not in policies_of(dev)
+
+
+def test_plaintext_secret_is_judged_by_its_value():
+    hidden = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "plaintext": '"TLS1_0"'}
+    result = check_export(export_of(weak_storage(minimumTlsVersion=hidden)), environment="prod", today=TODAY)
+    assert "storage-min-tls12" in policies_of(result)
+
+
+def test_secret_tag_value_counts_as_present():
+    tags = {**city_tags(), "owner": secret()}
+    result = check_export(export_of(weak_storage(tags=tags)), environment="prod", today=TODAY)
+    assert "tags-required" not in policies_of(result)
+
+
+def test_junk_value_is_a_violation_not_a_crash():
+    result = check_export(export_of(weak_storage(minimumTlsVersion={"version": 1.2})), environment="prod", today=TODAY)
+    assert any("not a TLS version" in f.message for f in result.findings)
+
+
+def test_rule_that_raises_is_reported_as_a_finding():
+    def broken(resource, report, settings):
+        raise KeyError("boom")
+
+    rule = Rule(id="broken", title="t", severity=Severity.LOW, controls=("BIO 8.1.1",), remediation="r", check=broken)
+    config = PackConfig(source="t", default_level="mandatory", levels={}, properties={})
+    resources, stack = parse_resources(export_of(weak_storage()))
+    result = check_resources(resources, environment="prod", stack=stack, config=config, rules=[rule], today=TODAY)
+    assert len(result.findings) == 1 and "could not be checked" in result.findings[0].message
+
+
+@pytest.mark.parametrize("document,problem", [
+    ([], "not a stack export"),
+    ({"version": 3}, "deployment"),
+    ({"version": 3, "deployment": {"resources": {}}}, "must be a list"),
+    ({"version": 3, "deployment": {"resources": [{"type": "x"}]}}, "needs a 'urn'"),
+    ({"version": 3, "deployment": {"resources": [{"urn": "urn:pulumi:s::p::t::n", "type": "t", "inputs": []}]}},
+     "inputs"),
+    ({"version": 4, "deployment": {"resources": []}}, "version"),
+])
+def test_malformed_export_is_a_clear_user_error_naming_the_file(document, problem):
+    with pytest.raises(UserError) as error:
+        check_export(document, environment="prod", source="plan.json")
+    assert isinstance(error.value, ExportError) and "plan.json" in str(error.value) and problem in str(error.value)
+
+
+def test_unknown_environment_is_a_user_error():
+    with pytest.raises(UserError):
+        check_export(export_of(), environment="staging")
+
+
+@pytest.mark.parametrize("stack,environment", [("prod", "prod"), ("app-acc", "acc"), ("amsterdam/platform/dev", "dev"),
+                                               ("parkeren-test", "test"), ("sandbox", None)])
+def test_environment_is_derived_from_the_stack_name(stack, environment):
+    assert environment_of_stack(stack) == environment
+
+
+def test_checker_imports_and_runs_without_pulumi_or_pulumi_policy():
+    code = ("import sys, json\n"
+            "from amsterdam_cloud.policies.checker import check_export, render\n"
+            "from amsterdam_cloud.policies.fixtures import export_of, resource\n"
+            "r = check_export(export_of(resource('azure-native:storage:StorageAccount', 's', {})), environment='prod')\n"
+            "[render(r, f) for f in ('text', 'json', 'sarif', 'junit', 'evidence-md', 'evidence-html')]\n"
+            "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('pulumi', 'pulumi_policy'))))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert json.loads(out) == []

@@ -1,0 +1,79 @@
+"""`cityctl policy check` and `cityctl policy rules`: exit codes, formats, output files, errors."""
+
+import json
+
+import pytest
+
+from amsterdam_cloud.policies.fixtures import city_tags, export_of, resource
+from amsterdam_cloud.scripts.cli import main
+
+STORAGE = "azure-native:storage:StorageAccount"
+
+
+def write_export(tmp_path, stack, **inputs):
+    path = tmp_path / f"{stack}.json"
+    props = {"location": "westeurope", "tags": city_tags(stack if stack in ("dev", "prod") else "dev"), **inputs}
+    path.write_text(json.dumps(export_of(resource(STORAGE, "data", props, stack=stack), stack=stack)))
+    return path
+
+
+def test_mandatory_violation_exits_1(tmp_path):
+    assert main(["policy", "check", str(write_export(tmp_path, "prod", minimumTlsVersion="TLS1_0"))]) == 1
+
+
+def test_advisory_violation_exits_0(tmp_path):
+    assert main(["policy", "check", str(write_export(tmp_path, "dev", minimumTlsVersion="TLS1_0"))]) == 0
+
+
+def test_environment_option_overrides_the_stack_name(tmp_path):
+    path = write_export(tmp_path, "dev", minimumTlsVersion="TLS1_0")
+    assert main(["policy", "check", str(path), "--environment", "prod"]) == 1
+
+
+def test_stack_name_without_environment_needs_the_option(tmp_path, capsys):
+    assert main(["policy", "check", str(write_export(tmp_path, "sandbox"))]) == 2
+    assert "--environment" in capsys.readouterr().err
+
+
+def test_malformed_file_exits_2_with_one_line_naming_the_file(tmp_path, capsys):
+    path = tmp_path / "plan.json"
+    path.write_text("{not json")
+    assert main(["policy", "check", str(path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(path) in err[0] and "not valid JSON" in err[0]
+
+
+def test_missing_file_exits_2(tmp_path, capsys):
+    assert main(["policy", "check", str(tmp_path / "nope.json")]) == 2
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_json_format_goes_to_stdout_and_people_output_to_stderr(tmp_path, capsys):
+    main(["policy", "check", str(write_export(tmp_path, "prod", minimumTlsVersion="TLS1_0")), "--format", "json"])
+    captured = capsys.readouterr()
+    assert any(item["policy"] == "storage-min-tls12" for item in json.loads(captured.out))
+    assert "policy check FAILED" in captured.err
+
+
+@pytest.mark.parametrize("fmt,check", [("sarif", lambda t: json.loads(t)["version"] == "2.1.0"),
+                                       ("junit", lambda t: t.startswith("<?xml")),
+                                       ("json", lambda t: isinstance(json.loads(t), list))])
+def test_output_file_holds_the_report(tmp_path, fmt, check):
+    out = tmp_path / "reports" / f"policy.{fmt}"
+    main(["policy", "check", str(write_export(tmp_path, "prod")), "--format", fmt, "--output", str(out)])
+    assert check(out.read_text()) and [p.name for p in out.parent.iterdir()] == [out.name]
+
+
+@pytest.mark.parametrize("suffix,marker", [(".md", "# Policy evidence"), (".html", "<!DOCTYPE html>")])
+def test_evidence_option_writes_the_report_in_the_format_of_its_suffix(tmp_path, suffix, marker):
+    out = tmp_path / f"evidence{suffix}"
+    main(["policy", "check", str(write_export(tmp_path, "prod")), "--evidence", str(out)])
+    assert out.read_text().startswith(marker)
+
+
+def test_rules_lists_every_rule_with_its_level(capsys):
+    from amsterdam_cloud.policies.rules import ALL_RULES
+
+    assert main(["policy", "rules", "--environment", "acc"]) == 0
+    out = capsys.readouterr().out
+    assert all(f"{rule.id} [mandatory]" in out for rule in ALL_RULES)

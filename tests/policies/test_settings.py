@@ -1,0 +1,65 @@
+"""The pack config files: levels per environment, and every setting a rule reads, consistent across files."""
+
+import json
+
+import pytest
+
+from amsterdam_cloud.policies.regions import EU_REGIONS
+from amsterdam_cloud.policies.rules import ALL_RULES, RULE_IDS
+from amsterdam_cloud.policies.settings import (ENVIRONMENTS, PROPERTY_SCHEMAS, PackConfigError, config_path,
+                                               load_pack_config, parse_pack_config)
+
+EXPECTED_LEVEL = {"dev": "advisory", "test": "advisory", "acc": "mandatory", "prod": "mandatory"}
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_environment_level_is_advisory_in_dev_and_test_and_mandatory_in_acc_and_prod(environment):
+    config = load_pack_config(environment)
+    assert {config.level(rule.id) for rule in ALL_RULES} == {EXPECTED_LEVEL[environment]}
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_every_setting_a_rule_reads_is_configured_for_its_environment(environment):
+    config = load_pack_config(environment)
+    for rule in ALL_RULES:
+        props = config.properties.get(rule.id, {})
+        assert set(rule.settings) <= set(props), rule.id
+        if "environment" in rule.settings:
+            assert props["environment"] == environment, rule.id
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_allowed_regions_default_to_the_eu_regions_in_every_file(environment):
+    config = load_pack_config(environment)
+    regions = {frozenset(p["allowedRegions"]) for p in config.properties.values() if "allowedRegions" in p}
+    assert regions == {frozenset(EU_REGIONS)}
+
+
+def test_waived_findings_are_listed_at_advisory_level_even_in_prod():
+    assert load_pack_config("prod").level("waivers-in-force") == "advisory"
+
+
+def test_every_rule_setting_has_a_json_schema_with_a_default():
+    for rule in ALL_RULES:
+        for setting in rule.settings:
+            assert "default" in PROPERTY_SCHEMAS[setting]
+
+
+@pytest.mark.parametrize("document,problem", [
+    ({"all": "strict"}, "enforcement level"),
+    ({"no-such-rule": "advisory"}, "no such policy"),
+    ({"all": {"enforcementLevel": "mandatory", "environment": "prod"}}, "only the enforcement level"),
+    ({"storage-min-tls12": {"colour": "red"}}, "unknown setting"),
+    ({"residency-allowed-location": {"allowedRegions": ["atlantis"]}}, "unknown Azure region"),
+    ({"residency-allowed-location": {"environment": "staging"}}, "environment"),
+    ({"monitoring-log-retention": {"minLogRetentionDays": "a year"}}, "whole number"),
+    ([], "JSON object"),
+])
+def test_malformed_pack_config_is_an_error_naming_the_key(document, problem):
+    with pytest.raises(PackConfigError, match=problem):
+        parse_pack_config(document, "config/prod.json", RULE_IDS)
+
+
+def test_config_files_are_valid_json_objects():
+    for environment in ENVIRONMENTS:
+        assert isinstance(json.loads(config_path(environment).read_text()), dict)

@@ -1,0 +1,115 @@
+"""Waivers: valid ones move findings apart, expired ones turn back into violations, malformed ones are errors."""
+
+import datetime as dt
+
+import pytest
+import yaml
+
+from amsterdam_cloud.policies.checker import check_export
+from amsterdam_cloud.policies.fixtures import city_tags, export_of, resource, urn_of
+from amsterdam_cloud.policies.waivers import DEFAULT_WAIVERS_FILE, WaiverError, load_waivers, parse_waivers
+
+NSG = "azure-native:network:NetworkSecurityGroup"
+TODAY = dt.date(2026, 11, 28)
+OPEN_SSH = {"location": "westeurope", "tags": city_tags(), "securityRules": [
+    {"name": "ssh", "direction": "Inbound", "access": "Allow", "protocol": "Tcp", "sourceAddressPrefix": "*",
+     "destinationPortRange": "22"}]}
+
+
+def waiver(**changes):
+    return {"rule": "network-nsg-no-admin-ports-from-internet", "resource": urn_of("prod", NSG, "bastion-nsg"),
+            "stack": "prod", "reason": "Break-glass access during the migration weekend.",
+            "owner": "cloud-platform@amsterdam.nl", "ticket": "CLOUD-1200", "expires": "2026-12-31", **changes}
+
+
+def run(tmp_path, *waivers, stack="prod", today=TODAY, environment="prod"):
+    path = tmp_path / "waivers.yaml"
+    path.write_text(yaml.safe_dump({"waivers": list(waivers)}))
+    nsg = resource(NSG, "bastion-nsg", {**OPEN_SSH, "tags": city_tags(environment)}, stack=stack)
+    return check_export(export_of(nsg, stack=stack), environment=environment, waivers_path=path, today=today)
+
+
+def admin_port(findings):
+    return [f for f in findings if f.policy == "network-nsg-no-admin-ports-from-internet"]
+
+
+def test_without_waiver_the_finding_is_a_violation(tmp_path):
+    assert len(admin_port(run(tmp_path).findings)) == 1
+
+
+def test_valid_waiver_moves_the_finding_to_waived(tmp_path):
+    result = run(tmp_path, waiver())
+    assert admin_port(result.findings) == [] and len(admin_port(result.waived)) == 1
+    assert admin_port(result.waived)[0].waiver.ticket == "CLOUD-1200"
+
+
+def test_waiver_by_urn_pattern_applies(tmp_path):
+    result = run(tmp_path, waiver(resource="urn:pulumi:prod::*::*NetworkSecurityGroup::bastion-*"))
+    assert len(admin_port(result.waived)) == 1
+
+
+def test_waiver_for_another_stack_does_not_apply(tmp_path):
+    assert len(admin_port(run(tmp_path, waiver(stack="acc")).findings)) == 1
+
+
+def test_waiver_is_valid_through_its_expiry_date(tmp_path):
+    assert admin_port(run(tmp_path, waiver(expires="2026-11-28")).findings) == []
+
+
+def test_expired_waiver_turns_back_into_a_violation_reported_as_expired(tmp_path):
+    result = run(tmp_path, waiver(expires="2026-11-27"))
+    found = admin_port(result.findings)
+    assert len(found) == 1 and "waiver expired on 2026-11-27" in found[0].message
+    assert [w.expires for w in result.expired_waivers] == [dt.date(2026, 11, 27)]
+
+
+def test_expired_waiver_fails_the_check_even_where_rules_are_advisory(tmp_path):
+    result = run(tmp_path, waiver(expires="2026-01-01", stack="dev"), stack="dev", environment="dev")
+    assert result.failed and not result.mandatory
+
+
+def test_waiver_of_one_rule_leaves_other_rules_on_the_resource(tmp_path):
+    result = run(tmp_path, waiver())
+    assert any(f.policy == "monitoring-diagnostic-settings" for f in result.findings)
+
+
+@pytest.mark.parametrize("field", ["reason", "owner", "expires", "rule", "resource", "stack"])
+def test_waiver_without_a_required_field_is_a_config_error_naming_it(field):
+    entry = waiver()
+    del entry[field]
+    with pytest.raises(WaiverError, match=rf"waivers\[0\]\.{field}: required"):
+        parse_waivers({"waivers": [entry]}, "waivers.yaml")
+
+
+def test_blank_reason_is_a_config_error():
+    with pytest.raises(WaiverError, match="reason"):
+        parse_waivers({"waivers": [waiver(reason="  ")]}, "waivers.yaml")
+
+
+def test_expiry_that_is_not_a_date_is_a_config_error():
+    with pytest.raises(WaiverError, match="not a date"):
+        parse_waivers({"waivers": [waiver(expires="end of Q1")]}, "waivers.yaml")
+
+
+def test_waiver_of_an_unknown_rule_is_a_config_error(tmp_path):
+    with pytest.raises(WaiverError, match="not a rule of the pack"):
+        run(tmp_path, waiver(rule="no-such-rule"))
+
+
+def test_unknown_waiver_field_is_a_config_error():
+    with pytest.raises(WaiverError, match="unknown field"):
+        parse_waivers({"waivers": [waiver(approved_by="ciso")]}, "waivers.yaml")
+
+
+def test_waivers_that_are_not_a_list_are_a_config_error():
+    with pytest.raises(WaiverError, match="must be a list"):
+        parse_waivers({"waivers": {"rule": "x"}}, "waivers.yaml")
+
+
+def test_missing_waivers_file_is_a_user_error(tmp_path):
+    with pytest.raises(WaiverError, match="not found"):
+        load_waivers(tmp_path / "nope.yaml")
+
+
+def test_committed_waivers_file_is_valid():
+    assert isinstance(load_waivers(DEFAULT_WAIVERS_FILE), tuple)
