@@ -1,0 +1,110 @@
+"""The CMDB import: good rows become resources; malformed files and rows are named by line and column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from amsterdam_cloud.scripts.cli import main
+from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.scripts.migrate.cmdb import import_cmdb
+
+HEADER = "id,name,type,application,environment,owner,cpu,memory_gb,engine,ip,depends_on\n"
+GOOD = ("web-1,web-01,server,parking,prod,parking@amsterdam.nl,2,8,,10.1.0.4,db-1\n"
+        "db-1,db-01,database,parking,prod,parking@amsterdam.nl,4,32,postgres,10.1.0.5,\n")
+
+
+def write(tmp_path: Path, text: str, name: str = "cmdb.csv", encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding=encoding)
+    return path
+
+
+def test_good_rows_become_onprem_resources_in_one_workload(tmp_path):
+    document, errors = import_cmdb(write(tmp_path, HEADER + GOOD), None)
+    assert errors == []
+    assert {r["id"]: r["type"] for r in document["resources"]} == {"cmdb://cmdb/db-1": "onprem:database",
+                                                                   "cmdb://cmdb/web-1": "onprem:server"}
+    assert [w["id"] for w in document["workloads"]] == ["parking/prod"]
+
+
+def test_depends_on_becomes_an_edge(tmp_path):
+    document, _ = import_cmdb(write(tmp_path, HEADER + GOOD), None)
+    assert {"from": "cmdb://cmdb/web-1", "to": "cmdb://cmdb/db-1", "kind": "depends-on"} in document["edges"]
+
+
+def test_semicolon_separated_excel_export_with_a_bom_is_read(tmp_path):
+    text = "\ufeff" + (HEADER + GOOD).replace(",", ";")
+    document, _ = import_cmdb(write(tmp_path, text), None)
+    assert len(document["resources"]) == 2
+
+
+def test_header_names_match_without_case_spaces_or_underscores(tmp_path):
+    text = "ID,Name,Type,Memory GB,CPU\nweb-1,web,server,8,2\n"
+    document, _ = import_cmdb(write(tmp_path, text), None)
+    assert document["resources"][0]["properties"] == {"vcpu": 2, "memoryGiB": 8.0}
+
+
+def test_a_missing_required_column_names_the_column(tmp_path):
+    with pytest.raises(UserError, match="header: required column 'type' is missing"):
+        import_cmdb(write(tmp_path, "id,name\nweb-1,web\n"), None)
+
+
+def test_an_empty_file_is_refused(tmp_path):
+    with pytest.raises(UserError, match="the file is empty"):
+        import_cmdb(write(tmp_path, ""), None)
+
+
+def test_a_file_that_is_not_utf8_is_refused(tmp_path):
+    path = tmp_path / "cmdb.csv"
+    path.write_bytes("id,name,type\nweb-1,caf\u00e9,server\n".encode("latin-1"))
+    with pytest.raises(UserError, match="is not UTF-8"):
+        import_cmdb(path, None)
+
+
+@pytest.mark.parametrize(("row", "expected"), [
+    ("web-2,web-02,server,parking,prod,p@amsterdam.nl,two,8,,,\n", "line 4: cpu: 'two' is not a whole number"),
+    ("web-2,web-02,server,parking,prod,p@amsterdam.nl,2,8,,10.1.0.999,\n", "line 4: ip: '10.1.0.999' is not an IP"),
+    ("web-2,web-02,mainframe,parking,prod,p@amsterdam.nl,2,8,,,\n", "line 4: type: 'mainframe' is not one of"),
+    ("web-1,web-02,server,parking,prod,p@amsterdam.nl,2,8,,,\n", "line 4: id: 'web-1' is already used on line 2"),
+    (",web-02,server,parking,prod,p@amsterdam.nl,2,8,,,\n", "line 4: id: is empty"),
+    ("db-2,db-02,database,parking,prod,p@amsterdam.nl,2,8,,,\n", "line 4: engine: is empty"),
+    ("web-2,web-02,server,parking,prod\n", "line 4: (row): has 5 fields but the header has 11"),
+    ("web-2,web-02,server,parking,prod,p@amsterdam.nl,2,8,,,nope\n", "line 4: depends_on: names 'nope'"),
+])
+def test_a_malformed_row_fails_the_import_naming_line_and_column(tmp_path, row, expected):
+    with pytest.raises(UserError) as error:
+        import_cmdb(write(tmp_path, HEADER + GOOD + row), None)
+    assert expected in str(error.value)
+
+
+def test_skip_invalid_imports_the_good_rows_and_records_the_bad(tmp_path):
+    bad = "web-2,web-02,server,parking,prod,p@amsterdam.nl,-1,8,,,\n"
+    document, errors = import_cmdb(write(tmp_path, HEADER + GOOD + bad), None, skip_invalid=True)
+    assert [str(e) for e in errors] == ["line 4: cpu: '-1' is below 1; expected a whole number of vCPUs"]
+    assert len(document["resources"]) == 2
+    assert document["sources"][-1]["invalidRows"] == [str(errors[0])]
+
+
+def test_a_row_with_an_unclosed_quote_is_reported_by_line(tmp_path):
+    text = HEADER + GOOD + 'web-3,"web-03,server,parking,prod,p@amsterdam.nl,2,8,,,\n'
+    with pytest.raises(UserError, match="line 4"):
+        import_cmdb(write(tmp_path, text), None)
+
+
+def test_reimporting_the_same_source_replaces_its_rows(tmp_path):
+    first, _ = import_cmdb(write(tmp_path, HEADER + GOOD), None)
+    second, _ = import_cmdb(write(tmp_path, HEADER + GOOD.splitlines(keepends=True)[1]), first)
+    assert [r["id"] for r in second["resources"]] == ["cmdb://cmdb/db-1"]
+
+
+def test_a_failed_import_leaves_the_inventory_file_untouched(tmp_path, capsys):
+    csv_path = write(tmp_path, HEADER + GOOD)
+    inventory = tmp_path / "inventory.yaml"
+    assert main(["migrate", "import-cmdb", str(csv_path), "--output", str(inventory)]) == 0
+    before = inventory.read_bytes()
+    broken = write(tmp_path, HEADER + "x,y,server,a,prod,o@amsterdam.nl,zero,1,,,\n", name="broken.csv")
+    assert main(["migrate", "import-cmdb", str(broken), "--inventory", str(inventory)]) == 2
+    assert inventory.read_bytes() == before
+    assert "cityctl: error:" in capsys.readouterr().err

@@ -1,0 +1,107 @@
+"""Generation of app stack config and data-copy plans from a mapping, and the app config contract."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import yaml
+
+from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.scripts.migrate import app_config, generate, mapping, strategy
+from amsterdam_cloud.scripts.migrate.inventory import build, resource
+
+TAGS = {"application": "permits", "environment": "production", "owner": "permits@amsterdam.nl",
+        "cost-center": "CC-4120", "data-classification": "BBN3", "algorithm-register-id": "lars-1234"}
+
+
+def the_mapping(**tags):
+    records = [resource(id="arn:svc", type="aws:ecs:service", name="api", source="aws", account="1", region="eu-west-1",
+                        tags={**TAGS, **tags}, properties={"image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:2",
+                                                           "desiredCount": 3}),
+               resource(id="arn:aws:s3:::permits-docs", type="aws:s3:bucket", name="Permits_Docs", source="aws",
+                        account="1", region="eu-west-1", tags={**TAGS, **tags}, properties={})]
+    return mapping.map_inventory(build(records), strategy.load())
+
+
+def files(document=None, **options):
+    written, _ = generate.plan_files(document or the_mapping(), generate.Options(**options))
+    return written
+
+
+def config(written):
+    return yaml.safe_load(written["permits/Pulumi.prod.yaml"])["config"]
+
+
+def test_the_config_names_the_platform_stack_of_the_mapped_environment():
+    assert config(files(organization="city"))["app:platformStack"] == "city/amsterdam-platform/prod"
+
+
+def test_the_config_carries_owner_cost_center_classification_and_algorithm_id():
+    app = config(files())["app:app"]
+    assert (app["team"], app["costCenter"], app["dataClassification"], app["algorithmRegisterId"]) == (
+        "permits@amsterdam.nl", "CC-4120", "BBN3", "lars-1234")
+
+
+def test_ecr_images_stay_unless_a_registry_is_given():
+    assert config(files())["app:app"]["image"].startswith("123456789012.dkr.ecr.")
+    assert config(files(registry="cityplatform.azurecr.io"))["app:app"]["image"] == "cityplatform.azurecr.io/api:2"
+
+
+def test_the_region_defaults_to_westeurope_and_must_be_in_the_eu():
+    assert config(files())["azure-native:location"] == "westeurope"
+    with pytest.raises(UserError, match="--location uksouth: not an EU region"):
+        files(location="uksouth")
+
+
+def test_bucket_names_become_valid_private_container_names():
+    plan = yaml.safe_load(files()["permits/data-copy.prod.yaml"])
+    assert plan["buckets"][0]["target"] == {"container": "permits-docs", "publicAccess": False}
+
+
+def test_a_blocked_workload_gets_no_files():
+    written, summary = generate.plan_files(the_mapping(owner=""), generate.Options())
+    assert list(written) == ["generate-summary.yaml"]
+    assert summary["skipped"] == [{"workload": "permits/production", "reason": "blocked"}]
+
+
+def test_two_workloads_for_the_same_app_and_environment_are_not_both_written():
+    document = the_mapping()
+    twin = copy.deepcopy(document["workloads"][0])
+    twin["id"] = "permits/prd"
+    document["workloads"].append(twin)
+    _, summary = generate.plan_files(document, generate.Options())
+    assert summary["skipped"][0]["workload"] == "permits/prd"
+
+
+def test_a_wave_needs_the_wave_plan():
+    with pytest.raises(UserError, match="--wave needs --waves"):
+        files(wave=1)
+
+
+def test_an_invalid_app_value_is_refused_before_anything_is_written(tmp_path):
+    document = the_mapping()
+    document["workloads"][0]["app"]["scale"] = {"minReplicas": 5, "maxReplicas": 2}
+    with pytest.raises(UserError, match="app:app.scale.minReplicas: 5 is above maxReplicas"):
+        written, _ = generate.plan_files(document, generate.Options())
+        generate.write(tmp_path, written)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("change", "key"), [
+    (lambda a: a.update(costCenter="4120"), "app:app.costCenter"),
+    (lambda a: a.update(runtime="vm"), "app:app.runtime"),
+    (lambda a: a.update(dataClassification="BBN4"), "app:app.dataClassification"),
+    (lambda a: a.pop("image"), "app:app"),
+    (lambda a: a.update(stack="PYTHON|3.12"), "app:app"),
+])
+def test_the_contract_check_names_the_bad_key(change, key):
+    value = config(files())
+    change(value["app:app"])
+    with pytest.raises(UserError, match=rf"Pulumi.prod.yaml: {key}"):
+        app_config.validate(value, "Pulumi.prod.yaml")
+
+
+def test_app_names_fit_the_template(tmp_path):
+    assert [generate.app_name(n) for n in ("permits", "2fa", "a-very-long-application-name-indeed")] == [
+        "permits", "app-2fa", "a-very-long-application"]

@@ -1,0 +1,65 @@
+"""Azure sizes for AWS and on-prem shapes, from the tables in scripts/migrate/sizing.py."""
+
+from __future__ import annotations
+
+import pytest
+
+from amsterdam_cloud.scripts.migrate import sizing
+
+
+@pytest.mark.parametrize(("instance_type", "vcpu", "gib", "expected"), [
+    ("t3.micro", 2, 1, "Standard_B2s"),
+    ("m5.large", 2, 8, "Standard_D2s_v5"),
+    ("c5.xlarge", 4, 8, "Standard_F4s_v2"),
+    ("r5.2xlarge", 8, 64, "Standard_E8s_v5"),
+    ("x1e.xlarge", 4, 122, "Standard_M32ts"),
+    ("i3.large", 2, 15.25, "Standard_L8s_v3"),
+])
+def test_the_ec2_family_picks_the_azure_family_and_the_smallest_fitting_size(instance_type, vcpu, gib, expected):
+    assert sizing.vm_size(instance_type, vcpu, gib).name == expected
+
+
+def test_a_shape_larger_than_its_family_falls_back_with_a_note():
+    size = sizing.vm_size("t3.2xlarge", 32, 128)
+    assert (size.name, size.note) == ("Standard_D32s_v5", "larger than any B size; Dsv5 family chosen")
+
+
+def test_a_gpu_family_gets_general_purpose_and_a_review_note():
+    size = sizing.vm_size("p3.2xlarge", 8, 61)
+    assert size.name == "Standard_D16s_v5" and "review" in size.note
+
+
+def test_an_unknown_shape_gets_no_size():
+    assert sizing.vm_size("m5.large", None, None).name is None
+
+
+@pytest.mark.parametrize(("engine", "instance_class", "expected"), [
+    ("postgres", "db.t3.medium", ("Standard_B2s", "Burstable")),
+    ("postgres", "db.m5.large", ("Standard_D2ds_v5", "GeneralPurpose")),
+    ("postgres", "db.r6g.xlarge", ("Standard_E4ds_v5", "MemoryOptimized")),
+    ("mysql", "db.m6i.2xlarge", ("Standard_D8ds_v4", "GeneralPurpose")),
+])
+def test_an_rds_class_maps_to_a_flexible_server_sku_and_tier(engine, instance_class, expected):
+    size = sizing.flexible_server_sku(engine, instance_class)
+    assert (size.name, size.tier) == expected
+
+
+def test_an_unknown_rds_class_gets_no_sku():
+    assert sizing.flexible_server_sku("postgres", "db.weird").name is None
+
+
+@pytest.mark.parametrize(("engine", "allocated", "expected"), [
+    ("postgres", 100, 128), ("postgres", 32, 32), ("postgres", 5000, 8192), ("mysql", 5, 20), ("mysql", 333, 333),
+])
+def test_storage_rounds_up_to_what_the_engine_offers(engine, allocated, expected):
+    assert sizing.storage_gib(engine, allocated) == expected
+
+
+def test_an_old_postgres_is_raised_to_the_oldest_supported_with_a_note():
+    version, note = sizing.engine_version("postgres", "11.9")
+    assert version == sizing.POSTGRES_VERSIONS[0] and "upgrade" in note
+
+
+def test_mariadb_versions_move_to_mysql_8_with_a_note():
+    version, note = sizing.engine_version("mysql", "10.6.14")
+    assert version == "8.0.21" and note is not None
