@@ -1,0 +1,1 @@
+"""Tests of the delivery tooling: plan diff, deploy gate, deploy command, pipeline definitions."""

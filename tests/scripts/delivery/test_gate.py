@@ -1,0 +1,148 @@
+"""The deploy gate's decisions on crafted plans: refuse, allow, allow with waiver."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from amsterdam_cloud.policies.waivers import Waiver, WaiverError
+from amsterdam_cloud.scripts.delivery.gate import (ALLOW, ALLOW_WITH_WAIVER, DATA_LOSS_RULE, REFUSE, evaluate,
+                                                   load_gate_waivers)
+
+from .exports import export, postgres_database, resource_group, storage_account, urn
+
+TODAY = dt.date(2026, 11, 28)
+DATABASE_URN = urn("azure-native:dbforpostgresql:Database", "permits-db")
+
+
+def _waiver(rule: str = DATA_LOSS_RULE, resource: str = DATABASE_URN, stack: str = "prod",
+            expires: dt.date = dt.date(2027, 1, 31)) -> Waiver:
+    return Waiver(rule=rule, resource=resource, stack=stack, reason="permits move to the new server (CLOUD-1510)",
+                  owner="data-platform@amsterdam.nl", ticket="CLOUD-1510", expires=expires)
+
+
+def _decide(current: dict, planned: dict, environment: str = "prod", waivers=()):
+    decision, _, _ = evaluate(planned, current, environment=environment, stack=environment, waivers=waivers,
+                              today=TODAY)
+    return decision
+
+
+def test_a_compliant_plan_without_data_loss_is_allowed_in_prod():
+    decision = _decide(export(resource_group()), export(resource_group()))
+
+    assert decision.verdict == ALLOW
+    assert decision.reasons == ()
+
+
+def test_a_mandatory_policy_violation_is_refused_in_prod():
+    public = storage_account(allowBlobPublicAccess=True)
+
+    decision = _decide(export(resource_group()), export(resource_group(), public))
+
+    assert decision.verdict == REFUSE
+    assert any("storage-no-public-blob-access" in reason for reason in decision.reasons)
+
+
+def test_an_expired_waiver_is_refused_in_prod():
+    stale = _waiver(rule="storage-no-public-blob-access", resource="urn:pulumi:prod::*",
+                    expires=dt.date(2026, 10, 31))
+
+    decision = _decide(export(resource_group()), export(resource_group()), waivers=[stale])
+
+    assert decision.verdict == REFUSE
+    assert any("expired on 2026-10-31" in reason for reason in decision.reasons)
+
+
+def test_deleting_a_database_without_a_waiver_is_refused_in_prod():
+    decision = _decide(export(resource_group(), postgres_database()), export(resource_group()))
+
+    assert decision.verdict == REFUSE
+    assert decision.reasons[0].startswith("data loss: delete of azure-native:dbforpostgresql:Database permits-db")
+    assert f"`{DATA_LOSS_RULE}` waiver for {DATABASE_URN}" in decision.reasons[0]
+
+
+def test_deleting_a_database_is_refused_in_acc_too():
+    current = export(resource_group(), postgres_database(stack="acc"), stack="acc")
+
+    decision = _decide(current, export(resource_group(), stack="acc"), environment="acc")
+
+    assert decision.verdict == REFUSE
+
+
+def test_deleting_a_waived_database_is_allowed_with_waiver():
+    decision = _decide(export(resource_group(), postgres_database()), export(resource_group()),
+                       waivers=[_waiver()])
+
+    assert decision.verdict == ALLOW_WITH_WAIVER
+    assert decision.reasons == ()
+    assert "owner data-platform@amsterdam.nl, CLOUD-1510, until 2027-01-31" in decision.waivers[0]
+
+
+def test_a_data_loss_waiver_by_urn_pattern_applies():
+    pattern = _waiver(resource="urn:pulumi:prod::amsterdam-platform::azure-native:dbforpostgresql:Database::*")
+
+    decision = _decide(export(resource_group(), postgres_database()), export(resource_group()), waivers=[pattern])
+
+    assert decision.verdict == ALLOW_WITH_WAIVER
+
+
+def test_an_expired_data_loss_waiver_is_refused():
+    expired = _waiver(expires=dt.date(2026, 11, 27))
+
+    decision = _decide(export(resource_group(), postgres_database()), export(resource_group()), waivers=[expired])
+
+    assert decision.verdict == REFUSE
+    assert any("waiver expired on 2026-11-27" in reason for reason in decision.reasons)
+
+
+def test_a_data_loss_waiver_for_another_stack_does_not_apply():
+    decision = _decide(export(resource_group(), postgres_database()), export(resource_group()),
+                       waivers=[_waiver(stack="acc")])
+
+    assert decision.verdict == REFUSE
+
+
+def test_data_loss_in_dev_is_allowed_with_a_warning():
+    current = export(resource_group(), postgres_database(stack="dev"), stack="dev")
+
+    decision = _decide(current, export(resource_group(), stack="dev"), environment="dev")
+
+    assert decision.verdict == ALLOW
+    assert decision.warnings[0].startswith("data loss: delete of")
+
+
+def test_the_rendered_refusal_names_the_stack_and_each_reason():
+    decision = _decide(export(resource_group(), postgres_database()), export(resource_group()))
+
+    text = decision.render()
+
+    assert text.startswith("deploy gate REFUSED: not deploying stack prod to prod")
+    assert "  ✗ data loss: delete of" in text
+
+
+def test_the_waivers_file_accepts_the_data_loss_pseudo_rule(tmp_path):
+    path = tmp_path / "waivers.yaml"
+    path.write_text(f"""waivers:
+  - rule: {DATA_LOSS_RULE}
+    resource: "{DATABASE_URN}"
+    stack: prod
+    reason: permits move to the new server
+    owner: data-platform@amsterdam.nl
+    ticket: CLOUD-1510
+    expires: 2027-01-31
+""", encoding="utf-8")
+
+    (waiver,) = load_gate_waivers(path)
+
+    assert (waiver.rule, waiver.expires) == (DATA_LOSS_RULE, dt.date(2027, 1, 31))
+
+
+def test_the_waivers_file_still_rejects_an_unknown_rule(tmp_path):
+    path = tmp_path / "waivers.yaml"
+    path.write_text("""waivers:
+  - {rule: no-such-rule, resource: "*", stack: prod, reason: r, owner: o, expires: 2027-01-31}
+""", encoding="utf-8")
+
+    with pytest.raises(WaiverError, match="no-such-rule"):
+        load_gate_waivers(path)
