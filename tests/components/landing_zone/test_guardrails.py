@@ -1,0 +1,78 @@
+"""Guardrails under mocks: Azure Policy assignments beside CrossGuard, and the Defender plans."""
+
+from __future__ import annotations
+
+import pytest
+
+from amsterdam_cloud.components.interfaces import InterfaceError, Lock
+from amsterdam_cloud.components.landing_zone.guardrails import (ALLOWED_LOCATIONS, CITY_DEFENDER_PLANS,
+                                                                NOT_ALLOWED_RESOURCE_TYPES,
+                                                                REQUIRE_TAG_ON_RESOURCES, Guardrails,
+                                                                GuardrailsArgs)
+from amsterdam_cloud.policies.regions import EU_REGIONS
+
+ASSIGNMENT = "azure-native:authorization:PolicyAssignment"
+SPOKE_GROUP = "/subscriptions/00000001-0000-4000-8000-000000000001/resourceGroups/rg-spoke-apps"
+
+
+@pytest.fixture
+def args(tags, subscription_id):
+    def make(**overrides) -> GuardrailsArgs:
+        values = dict(tags=tags, subscription_id=subscription_id, allowed_locations=tuple(sorted(EU_REGIONS)),
+                      required_tags=tuple(tags), no_public_ip_scopes=(SPOKE_GROUP,))
+        values.update(overrides)
+        return GuardrailsArgs(**values)
+    return make
+
+
+def _by_definition(plan, definition: str):
+    return [a for a in plan.of_type(ASSIGNMENT) if a.inputs["policyDefinitionId"] == definition]
+
+
+def test_allowed_locations_are_the_packs_eu_list_on_the_subscription(plan_inline, args, subscription_id):
+    plan = plan_inline(lambda: Guardrails("guard", args()))
+    [assignment] = _by_definition(plan, ALLOWED_LOCATIONS)
+    assert assignment.inputs["scope"] == f"/subscriptions/{subscription_id}"
+    assert assignment.inputs["parameters"]["listOfAllowedLocations"]["value"] == sorted(EU_REGIONS)
+    assert assignment.inputs["enforcementMode"] == "Default"
+
+
+def test_each_required_tag_has_its_own_deny_assignment(plan_inline, args, tags):
+    plan = plan_inline(lambda: Guardrails("guard", args()))
+    names = {a.inputs["parameters"]["tagName"]["value"] for a in _by_definition(plan, REQUIRE_TAG_ON_RESOURCES)}
+    assert names == set(tags)
+
+
+def test_public_ips_are_denied_in_the_spoke_scopes_only(plan_inline, args):
+    plan = plan_inline(lambda: Guardrails("guard", args()))
+    [assignment] = _by_definition(plan, NOT_ALLOWED_RESOURCE_TYPES)
+    assert assignment.inputs["scope"] == SPOKE_GROUP
+    assert assignment.inputs["parameters"]["listOfResourceTypesNotAllowed"]["value"] == [
+        "Microsoft.Network/publicIPAddresses"]
+
+
+def test_assignment_names_fit_azures_limit(plan_inline, args):
+    plan = plan_inline(lambda: Guardrails("guard", args()))
+    assert all(len(a.inputs["policyAssignmentName"]) <= 64 for a in plan.of_type(ASSIGNMENT))
+
+
+def test_defender_plans_are_switched_to_standard(plan_inline, args):
+    plan = plan_inline(lambda: Guardrails("guard", args()))
+    pricings = plan.of_type("azure-native:security:Pricing")
+    assert {p.inputs["pricingName"] for p in pricings} == {p.name for p in CITY_DEFENDER_PLANS}
+    assert {p.inputs["pricingTier"] for p in pricings} == {"Standard"}
+
+
+def test_without_defender_plans_no_pricing_is_touched(plan_inline, args):
+    plan = plan_inline(lambda: Guardrails("guard", args(defender_plans=())))
+    assert not plan.of_type("azure-native:security:Pricing")
+
+
+def test_report_only_mode_does_not_enforce(plan_inline, args):
+    plan = plan_inline(lambda: Guardrails("guard", args(enforce=False)))
+    assert {a.inputs["enforcementMode"] for a in plan.of_type(ASSIGNMENT)} == {"DoNotEnforce"}
+
+
+def test_interfaces_that_make_no_sense_on_assignments_are_rejected(args):
+    with pytest.raises(InterfaceError, match="no lock"):
+        args(lock=Lock())

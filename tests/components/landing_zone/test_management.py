@@ -1,0 +1,87 @@
+"""Management under mocks: the workspace, the action group and the budget, with the interfaces applied."""
+
+from __future__ import annotations
+
+import pytest
+
+from amsterdam_cloud.components.interfaces import InterfaceError, Lock
+from amsterdam_cloud.components.landing_zone.management import Management, ManagementArgs
+
+WORKSPACE = "azure-native:operationalinsights:Workspace"
+
+
+@pytest.fixture
+def args(tags, subscription_id):
+    def make(**overrides) -> ManagementArgs:
+        values = dict(tags=tags, resource_group_name="rg-management", location="westeurope",
+                      subscription_id=subscription_id, retention_days=90, alert_emails=("ops@amsterdam.nl",),
+                      budget_monthly_eur=2500)
+        values.update(overrides)
+        return ManagementArgs(**values)
+    return make
+
+
+def test_workspace_keeps_logs_as_long_as_configured(plan_inline, args):
+    plan = plan_inline(lambda: Management("mgmt", args(retention_days=365)))
+    workspace = plan.named("mgmt-workspace")
+    assert workspace.inputs["retentionInDays"] == 365
+    assert workspace.inputs["location"] == "westeurope"
+    assert workspace.parent == plan.named("mgmt").urn
+
+
+def test_workspace_allows_no_local_auth_and_no_public_ingestion(plan_inline, args):
+    inputs = plan_inline(lambda: Management("mgmt", args())).named("mgmt-workspace").inputs
+    assert inputs["features"]["disableLocalAuth"] is True
+    assert inputs["publicNetworkAccessForIngestion"] == "Disabled"
+    assert inputs["publicNetworkAccessForQuery"] == "Disabled"
+
+
+def test_public_query_is_an_explicit_opt_in(plan_inline, args):
+    inputs = plan_inline(lambda: Management("mgmt", args(public_query=True))).named("mgmt-workspace").inputs
+    assert inputs["publicNetworkAccessForQuery"] == "Enabled"
+
+
+def test_workspace_sends_its_own_audit_log_to_itself(plan_inline, args):
+    plan = plan_inline(lambda: Management("mgmt", args()))
+    setting = plan.named("mgmt-diag").inputs
+    assert setting["resourceUri"] == plan.named("mgmt-workspace").id == setting["workspaceId"]
+
+
+def test_action_group_mails_every_alert_address(plan_inline, args):
+    plan = plan_inline(lambda: Management("mgmt", args(alert_emails=("a@amsterdam.nl", "b@amsterdam.nl"))))
+    group = plan.named("mgmt-alerts").inputs
+    assert [r["emailAddress"] for r in group["emailReceivers"]] == ["a@amsterdam.nl", "b@amsterdam.nl"]
+    assert group["location"] == "global" and len(group["groupShortName"]) <= 12
+
+
+def test_budget_notifies_at_each_threshold_and_on_forecast(plan_inline, args, subscription_id):
+    plan = plan_inline(lambda: Management("mgmt", args(budget_alert_thresholds=(50, 90))))
+    budget = plan.named("mgmt-budget").inputs
+    assert budget["scope"] == f"/subscriptions/{subscription_id}" and budget["amount"] == 2500
+    notes = budget["notifications"]
+    assert sorted(notes) == ["actual-50", "actual-90", "forecast-100"]
+    assert notes["forecast-100"]["thresholdType"] == "Forecasted"
+    assert notes["actual-90"]["contactGroups"] == [plan.named("mgmt-alerts").id]
+
+
+def test_webhook_url_stays_secret(plan_inline, args):
+    import pulumi
+    plan = plan_inline(lambda: Management("mgmt", args(alert_webhook_url=pulumi.Output.secret("https://hook/x"))))
+    assert "https://hook/x" not in plan.export_text()
+
+
+def test_protect_and_lock_apply_to_the_workspace(plan_inline, args):
+    plan = plan_inline(lambda: Management("mgmt", args(protect=True, lock=Lock())))
+    assert plan.named("mgmt-workspace").protect is True
+    assert plan.named("mgmt-lock").inputs["scope"] == plan.named("mgmt-workspace").id
+    assert plan.named("mgmt-alerts").protect is False
+
+
+def test_retention_outside_what_azure_allows_is_rejected(args):
+    with pytest.raises(InterfaceError, match="retention_days"):
+        args(retention_days=10)
+
+
+def test_no_alert_address_is_rejected(args):
+    with pytest.raises(InterfaceError, match="alert_emails"):
+        args(alert_emails=())
