@@ -126,7 +126,7 @@ def main() -> None:
     cfg = read_config()
     stateful = pulumi.ResourceOptions(protect=True)
 
-    group = resources.ResourceGroup("state", resource_group_name=cfg.resource_group_name, location=cfg.location,
+    group = resources.ResourceGroup("state-group", resource_group_name=cfg.resource_group_name, location=cfg.location,
                                     tags=cfg.tags)
     authorization.ManagementLockByScope(
         "state-lock", scope=group.id, lock_name="pulumi-state-cannot-delete", level="CanNotDelete",
