@@ -1,0 +1,52 @@
+"""The offline plan of each of the four stacks: it plans, exports what app and workplace stacks need, and passes
+the policy pack with zero violations and no waivers (the platform is the example every app team copies)."""
+
+from __future__ import annotations
+
+import ipaddress
+
+import pytest
+
+from amsterdam_cloud.policies.checker import check_export
+from amsterdam_cloud.stacks.config import ENVIRONMENTS, load
+
+pytestmark = pytest.mark.slow
+
+EXPORTS = ("workspaceId", "workspaceCustomerId", "actionGroupId", "hubVirtualNetworkId", "hubVirtualNetworkName",
+           "hubResourceGroupName", "firewallPrivateIp", "privateDnsZoneIds", "spokes", "spokeSubnetIds",
+           "platformKeyVaultId", "platformKeyVaultUri", "policyAssignmentIds")
+
+
+@pytest.mark.parametrize("stack", ENVIRONMENTS)
+def test_stack_passes_the_policy_pack_with_no_violations_and_no_waivers(stack_plan, stack):
+    result = check_export(stack_plan(stack).to_export(), environment=stack, stack=stack)
+    assert [f"{f.policy}: {f.urn}: {f.message}" for f in result.findings] == []
+    assert result.waived == []
+
+
+@pytest.mark.parametrize("stack", ENVIRONMENTS)
+def test_stack_exports_what_app_and_workplace_stacks_need(stack_plan, stack):
+    outputs = stack_plan(stack).stack_outputs
+    assert sorted(set(EXPORTS) - set(outputs)) == []
+    assert set(outputs["spokeSubnetIds"]) == set(load(stack).network.plan.spokes)
+
+
+@pytest.mark.parametrize("stack", ENVIRONMENTS)
+def test_firewall_private_ip_is_the_fourth_host_of_the_planned_firewall_subnet(stack_plan, stack):
+    subnet = load(stack).network.plan.hub.subnet("AzureFirewallSubnet").cidr
+    assert stack_plan(stack).stack_outputs["firewallPrivateIp"] == str(ipaddress.IPv4Network(subnet)[4])
+
+
+@pytest.mark.parametrize("stack", ENVIRONMENTS)
+def test_every_spoke_subnet_id_points_at_a_planned_subnet(stack_plan, stack):
+    plan = stack_plan(stack)
+    subnet_ids = {r.id for r in plan.of_type("azure-native:network:Subnet")}
+    exported = {i for subnets in plan.stack_outputs["spokeSubnetIds"].values() for i in subnets.values()}
+    assert exported and exported <= subnet_ids
+
+
+@pytest.mark.parametrize("stack", ENVIRONMENTS)
+def test_every_resource_is_in_the_configured_region_or_global(stack_plan, stack):
+    location = load(stack).location
+    places = {r.inputs.get("location") for r in stack_plan(stack).resources if "location" in r.inputs}
+    assert places <= {location, "global"}
