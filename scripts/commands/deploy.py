@@ -79,9 +79,11 @@ def run(args: argparse.Namespace) -> int:
 
     target = pulumi_cli.Target(project_dir=project.root, stack=args.stack_name or args.stack,
                                policy_pack=PACK_DIR, policy_pack_config=pack_config)
-    stack = pulumi_cli.select_stack(target)
+    stack = pulumi_cli.find_stack(target)
     if args.against is not None:
         current, current_source = read_export(args.against), str(args.against)
+    elif stack is None:
+        current, current_source = pulumi_cli.EMPTY_STATE, f"stack {target.stack} (new)"
     else:
         current, current_source = pulumi_cli.export_state(stack), f"stack {target.stack}"
 
@@ -97,6 +99,9 @@ def run(args: argparse.Namespace) -> int:
     if not decision.allowed:
         return 1
 
+    if stack is None:
+        print(f"Creating stack {target.stack} (its stack file holds its config and secrets provider)", file=sys.stderr)
+        stack = pulumi_cli.create_stack(target)
     counts = pulumi_cli.preview(stack, target)
     print(f"preview of {target.stack}: {_counts(counts)}", file=sys.stderr)
     if args.preview_only:

@@ -53,16 +53,32 @@ def require_cli() -> str:
     return found
 
 
-def select_stack(target: Target) -> Any:
-    """The stack through the Automation API (created when new: its stack file already holds its config)."""
+def find_stack(target: Target) -> Any | None:
+    """The existing stack through the Automation API; None when the backend has no such stack yet."""
     from pulumi import automation as auto
 
     try:
-        return auto.create_or_select_stack(stack_name=target.stack, work_dir=str(target.project_dir))
+        return auto.select_stack(stack_name=target.stack, work_dir=str(target.project_dir))
+    except auto.StackNotFoundError:
+        return None
     except auto.CommandError as error:
         raise DeployFailed(f"deploy: could not select stack {target.stack} in {target.project_dir}: "
                            f"{_last_lines(error)}; check `pulumi login` (PULUMI_BACKEND_URL) and the secrets "
                            "provider") from None
+
+
+def create_stack(target: Target) -> Any:
+    """A new stack (only once the gate allowed it): its stack file already holds config and secrets provider."""
+    from pulumi import automation as auto
+
+    try:
+        return auto.create_stack(stack_name=target.stack, work_dir=str(target.project_dir))
+    except auto.CommandError as error:
+        raise DeployFailed(f"deploy: could not create stack {target.stack}: {_last_lines(error)}") from None
+
+
+EMPTY_STATE: dict[str, Any] = {"version": 3, "deployment": {"resources": []}}
+"""The state of a stack that does not exist yet: everything in the plan is a create."""
 
 
 def export_state(stack: Any) -> dict[str, Any]:

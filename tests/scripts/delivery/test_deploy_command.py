@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +15,7 @@ from amsterdam_cloud.policies import settings
 from amsterdam_cloud.scripts.cli import main
 from amsterdam_cloud.scripts.delivery import pulumi_cli
 
-from .exports import export, postgres_database, resource_group
+from .exports import export, postgres_database, resource_group, storage_account
 
 
 def test_without_the_pulumi_cli_deploy_says_so_and_stops(tmp_path):
@@ -40,18 +41,24 @@ def test_a_stack_that_names_no_environment_needs_one(capsys):
 class _FakeCli:
     """Stands in for the Automation API calls; records what the command asked of the CLI."""
 
-    def __init__(self) -> None:
+    def __init__(self, existing: bool = True) -> None:
         self.calls: list[tuple[str, str]] = []
+        self.existing = existing
 
     def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(pulumi_cli, "require_cli", lambda: "/opt/pulumi/bin/pulumi")
-        monkeypatch.setattr(pulumi_cli, "select_stack", lambda target: target)
+        monkeypatch.setattr(pulumi_cli, "find_stack", lambda target: target if self.existing else None)
+        monkeypatch.setattr(pulumi_cli, "create_stack", self._create)
         monkeypatch.setattr(pulumi_cli, "export_state", self._unexpected_export)
         monkeypatch.setattr(pulumi_cli, "preview", self._preview)
         monkeypatch.setattr(pulumi_cli, "up", self._up)
 
     def _unexpected_export(self, stack):
         raise AssertionError("--against was given; the real state must not be exported")
+
+    def _create(self, target):
+        self.calls.append(("create", target.stack))
+        return target
 
     def _preview(self, stack, target, on_output=None):
         self.calls.append(("preview", str(target.policy_pack_config)))
@@ -66,9 +73,8 @@ class _FakeCli:
 def deploy_files(tmp_path, monkeypatch):
     """A policy pack folder, an empty waivers file, and the current state with one database."""
     pack = tmp_path / "pack"
-    (pack / "config").mkdir(parents=True)
+    shutil.copytree(settings.CONFIG_DIR, pack / "config")  # the real levels: prod is mandatory
     (pack / "PulumiPolicy.yaml").write_text("runtime: python\n", encoding="utf-8")
-    (pack / "config" / "prod.json").write_text("{}", encoding="utf-8")
     monkeypatch.setattr(settings, "PACK_DIR", pack)
     monkeypatch.setattr(settings, "CONFIG_DIR", pack / "config")
     waivers = tmp_path / "waivers.yaml"
@@ -120,6 +126,31 @@ def test_preview_only_stops_before_the_update(deploy_files, monkeypatch):
     assert _deploy(deploy_files, plan, "--preview-only") == 0
 
     assert [name for name, _ in cli.calls] == ["preview"]
+
+
+def _deploy_new_stack(files, plan: Path) -> int:
+    return main(["deploy", "prod", "--plan", str(plan), "--waivers", str(files["waivers"]), "--today", "2026-11-28"])
+
+
+def test_a_new_stack_is_created_once_the_gate_allows_it(deploy_files, monkeypatch):
+    cli = _FakeCli(existing=False)
+    cli.install(monkeypatch)
+    plan = _write_plan(deploy_files["dir"] / "plan.json", export(resource_group()))
+
+    assert _deploy_new_stack(deploy_files, plan) == 0
+
+    assert [name for name, _ in cli.calls] == ["create", "preview", "up"]
+
+
+def test_a_refused_new_stack_is_not_created(deploy_files, monkeypatch):
+    cli = _FakeCli(existing=False)
+    cli.install(monkeypatch)
+    plan = _write_plan(deploy_files["dir"] / "plan.json",
+                       export(resource_group(), storage_account(allowBlobPublicAccess=True)))
+
+    assert _deploy_new_stack(deploy_files, plan) == 1
+
+    assert cli.calls == []
 
 
 def test_a_missing_policy_pack_is_a_user_error(deploy_files, monkeypatch, capsys):
