@@ -26,7 +26,11 @@ ARM_ID_TEMPLATES: dict[str, str] = {
     "azure-native:operationalinsights:Workspace":
         "{rg}/providers/Microsoft.OperationalInsights/workspaces/{workspaceName}",
     "azure-native:monitor:ActionGroup": "{rg}/providers/Microsoft.Insights/actionGroups/{actionGroupName}",
+    "azure-native:monitor:ActivityLogAlert":
+        "{rg}/providers/Microsoft.Insights/activityLogAlerts/{activityLogAlertName}",
     "azure-native:monitor:DiagnosticSetting": "{resourceUri}/providers/Microsoft.Insights/diagnosticSettings/{name}",
+    "azure-native:monitor:SubscriptionDiagnosticSetting":
+        "/subscriptions/{subscriptionId}/providers/Microsoft.Insights/diagnosticSettings/{name}",
     # network
     "azure-native:network:VirtualNetwork": "{rg}/providers/Microsoft.Network/virtualNetworks/{virtualNetworkName}",
     "azure-native:network:Subnet":

@@ -6,14 +6,12 @@ No CLI, no credentials, no network: `pulumi.runtime.set_mocks` with the city's A
 from __future__ import annotations
 
 import asyncio
-import copy
-import gc
 import json
 import logging
 import runpy
 import sys
 import traceback
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
@@ -24,6 +22,7 @@ from pulumi.runtime.stack import run_in_stack
 from pulumi.runtime.sync_await import _sync_await
 
 from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.scripts.offline import speedups
 from amsterdam_cloud.scripts.offline.azure_mocks import AzureContext, AzureMocks, MockGap, StackOutputs
 from amsterdam_cloud.scripts.offline.plan import Plan
 from amsterdam_cloud.scripts.offline.recorder import RecordingMonitor, canonical_order
@@ -53,7 +52,7 @@ class ProgramRun:
     stack_outputs: StackOutputs | None = None
     """Resolves StackReferences from saved plans; None: a stack reference is an error."""
     offline_speedups: bool = True
-    """On: drop type aliases and pause the garbage collector (offline only; the real CLI never runs this code)."""
+    """On: the shortcuts in `speedups.py` (offline only; the real CLI never runs this code)."""
     inline_program: Callable[[], None] | None = None
     """Run this function instead of the folder's `__main__.py` (component tests)."""
     progress: Callable[[int], None] | None = None
@@ -81,15 +80,18 @@ def run_program(run: ProgramRun) -> Plan:
 
     def program() -> None:
         if run.offline_speedups:
-            pulumi.runtime.register_stack_transformation(_drop_aliases)
+            speedups.register_transformations()
         if run.inline_program is not None:
             run.inline_program()
         else:
             runpy.run_path(str(run.program_dir), run_name="__main__")
 
-    with _sys_path_restored(run.program_dir), _garbage_collector_paused(run.offline_speedups):
+    with _sys_path_restored(), speedups.installed(loop) if run.offline_speedups else nullcontext():
         try:
-            _sync_await(run_in_stack(program))
+            if run.offline_speedups:
+                speedups.run_stepwise(program)
+            else:
+                _sync_await(run_in_stack(program))  # exactly as the real language host runs a program
         except UserError:
             raise
         except MockGap as gap:
@@ -101,13 +103,6 @@ def run_program(run: ProgramRun) -> Plan:
             _close_loop(loop)
     resources = canonical_order(list(monitor.recorded.values()), monitor.stack_urn)
     return Plan(project=run.project, stack=run.stack, resources=tuple(resources), warnings=tuple(log.warnings))
-
-
-def _drop_aliases(args: pulumi.ResourceTransformationArgs) -> pulumi.ResourceTransformationResult:
-    """Aliases only match renamed resources against a real state; an offline plan has none, so skip their cost."""
-    opts = copy.copy(args.opts)
-    opts.aliases = None
-    return pulumi.ResourceTransformationResult(props=args.props, opts=opts)
 
 
 def _close_loop(loop: asyncio.AbstractEventLoop) -> None:
@@ -123,22 +118,8 @@ def _close_loop(loop: asyncio.AbstractEventLoop) -> None:
 
 
 @contextmanager
-def _garbage_collector_paused(enabled: bool) -> Iterator[None]:
-    """The object graph of a plan only grows until it is written; collecting it midway is wasted work."""
-    if not enabled or not gc.isenabled():
-        yield
-        return
-    gc.freeze()  # everything imported so far is never garbage
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-        gc.unfreeze()
-
-
-@contextmanager
-def _sys_path_restored(program_dir: Path) -> Iterator[None]:
+def _sys_path_restored() -> Iterator[None]:
+    """`runpy.run_path` puts the program folder first on sys.path; take it off again after the run."""
     saved = list(sys.path)
     try:
         yield

@@ -6,9 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from pulumi.runtime import mocks as sdk_mocks
-from pulumi.runtime import rpc
+from google.protobuf import struct_pb2
 from pulumi.runtime.proto import resource_pb2
-from pulumi.runtime.sync_await import _sync_await
 
 from amsterdam_cloud.scripts.offline.values import Secret, from_struct, reveal, to_wire
 
@@ -78,7 +77,8 @@ class RecordingMonitor(sdk_mocks.MockMonitor):
         self.recorded[urn] = record
         if self.on_record is not None:
             self.on_record(len(self.recorded))
-        obj_proto = _sync_await(rpc.serialize_properties(to_wire(record.outputs), {}))
+        obj_proto = struct_pb2.Struct()
+        obj_proto.update(to_wire(record.outputs))  # plain values only: what serialize_properties would build
         return resource_pb2.RegisterResourceResponse(urn=urn, id=record.id, object=obj_proto)
 
     def RegisterResourceOutputs(self, request: Any) -> Any:

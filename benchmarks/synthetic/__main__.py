@@ -1,0 +1,32 @@
+"""A synthetic Pulumi program of N azure-native resources (config `synthetic:resources`), shaped like a platform.
+
+Groups of five: a virtual network, a network security group with a rule, a subnet that uses both, a storage
+account and a Log Analytics workspace, all in one resource group; references between them give dependencies.
+"""
+
+import pulumi
+from pulumi_azure_native import network, operationalinsights, resources, storage
+
+count = int(pulumi.Config("synthetic").require("resources"))
+group = resources.ResourceGroup("bench", location="westeurope", tags={"owner": "bench@amsterdam.nl"})
+for index in range((count - 1) // 5):
+    second, third = divmod(index, 250)
+    vnet = network.VirtualNetwork(
+        f"vnet-{index}", resource_group_name=group.name,
+        address_space={"address_prefixes": [f"10.{second}.{third}.0/24"]}, tags={"index": str(index)})
+    nsg = network.NetworkSecurityGroup(
+        f"nsg-{index}", resource_group_name=group.name,
+        security_rules=[{"name": "deny-internet", "priority": 4096, "direction": "Inbound", "access": "Deny",
+                         "protocol": "*", "source_address_prefix": "Internet", "source_port_range": "*",
+                         "destination_address_prefix": "*", "destination_port_range": "*"}])
+    network.Subnet(
+        f"snet-{index}", resource_group_name=group.name, virtual_network_name=vnet.name,
+        address_prefix=f"10.{second}.{third}.0/26", network_security_group={"id": nsg.id},
+        default_outbound_access=False)
+    storage.StorageAccount(
+        f"st{index}", resource_group_name=group.name, kind="StorageV2", sku={"name": "Standard_ZRS"},
+        minimum_tls_version="TLS1_2", allow_blob_public_access=False, allow_shared_key_access=False,
+        enable_https_traffic_only=True, public_network_access="Disabled")
+    operationalinsights.Workspace(
+        f"log-{index}", resource_group_name=group.name, retention_in_days=30, sku={"name": "PerGB2018"})
+pulumi.export("resourceGroup", group.name)
