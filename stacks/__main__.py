@@ -53,10 +53,13 @@ hub = Hub("hub", HubArgs(
     spoke_ranges=plan.spoke_ranges(), private_dns_zones=city_private_link_zones(config.location),
     zone_redundant=features.zone_redundancy, firewall_premium=features.firewall_premium))
 
-spokes = {name: Spoke(f"spoke-{name}", SpokeArgs(
-    tags=tags, lock=lock, diagnostic_settings=diagnostics, resource_group_name=spoke_groups[name].name,
-    location=config.location, network=spoke_plan, hub=hub.ref))
-    for name, spoke_plan in plan.spokes.items()}
+# Each spoke peers into the hub network after the previous one: Azure rejects concurrent changes to one network.
+spokes: dict[str, Spoke] = {}
+for name, spoke_plan in plan.spokes.items():
+    spokes[name] = Spoke(f"spoke-{name}", SpokeArgs(
+        tags=tags, lock=lock, diagnostic_settings=diagnostics, resource_group_name=spoke_groups[name].name,
+        location=config.location, network=spoke_plan, hub=hub.ref,
+        peer_after=tuple(spoke.hub_peering for spoke in list(spokes.values())[-1:])))
 
 deployer = authorization.get_client_config_output()
 vault = KeyVault("platform-kv", KeyVaultArgs(

@@ -145,7 +145,10 @@ class Hub(WithInterfaces, pulumi.ComponentResource):
         self.subnet_ids: dict[str, pulumi.Output[str]] = {subnet_name: subnet.id
                                                            for subnet_name, subnet in subnets.items()}
         self.private_dns_zone_ids: dict[str, pulumi.Output[str]] = dict(dns.zone_ids) if dns else {}
-        self.ref = HubRef(virtual_network_id=vnet.id, virtual_network_name=vnet.name,
+        # A spoke peers into the hub network only once every hub subnet is in place (one change at a time).
+        settled = pulumi.Output.all(*(subnet.id for subnet in subnets.values()))
+        self.ref = HubRef(virtual_network_id=pulumi.Output.all(vnet.id, settled).apply(lambda values: values[0]),
+                          virtual_network_name=pulumi.Output.all(vnet.name, settled).apply(lambda values: values[0]),
                           resource_group_name=args.resource_group_name, firewall_private_ip=firewall.private_ip)
         self.register_outputs({"resource_id": self.resource_id, "name": self.name,
                                "firewall_private_ip": self.firewall_private_ip, "subnet_ids": self.subnet_ids,

@@ -13,6 +13,22 @@ from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSetting
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
 
+ACTIVITY_LOG_CATEGORIES = ("Administrative", "Security", "ServiceHealth", "Alert", "Recommendation", "Policy",
+                           "Autoscale", "ResourceHealth")
+"""Every category of the subscription's activity log: all of it goes to the central workspace."""
+
+SECURITY_OPERATIONS: dict[str, tuple[str, str]] = {
+    "policy-assignment-deleted": ("Microsoft.Authorization/policyAssignments/delete",
+                                  "A policy assignment (guardrail) was deleted"),
+    "lock-deleted": ("Microsoft.Authorization/locks/delete", "A management lock was deleted"),
+    "nsg-deleted": ("Microsoft.Network/networkSecurityGroups/delete", "A network security group was deleted"),
+    "nsg-rule-changed": ("Microsoft.Network/networkSecurityGroups/securityRules/write",
+                         "A network security rule was created or changed"),
+    "firewall-policy-changed": ("Microsoft.Network/firewallPolicies/ruleCollectionGroups/write",
+                                "A firewall rule collection group was created or changed"),
+}
+"""Activity-log operations that weaken the guardrails (CIS Azure 5.2): each one alerts the action group."""
+
 
 @dataclass(frozen=True, kw_only=True)
 class ManagementArgs(CommonArgs):
@@ -39,6 +55,11 @@ class ManagementArgs(CommonArgs):
     network (the portal), an explicit opt-out that the stack states."""
     daily_quota_gb: float | None = None
     """No cap: ingestion is never cut off (audit logs keep flowing); a number caps daily ingestion in GB."""
+    export_activity_log: bool = True
+    """On: the subscription's activity log (every category) goes to the workspace; off: it stays in Azure for
+    90 days only (turn off only where another stack already exports it)."""
+    security_alerts: bool = True
+    """On: service health in the region and operations that weaken guardrails alert the action group."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -103,6 +124,34 @@ class Management(WithInterfaces, pulumi.ComponentResource):
             time_period=consumption.BudgetTimePeriodArgs(start_date=args.budget_start_date),
             notifications=notifications, opts=pulumi.ResourceOptions(parent=self))
 
+        subscription = f"/subscriptions/{args.subscription_id}"
+        if args.export_activity_log:
+            monitor.SubscriptionDiagnosticSetting(
+                f"{name}-activity-log", name="activity-log-to-central-workspace", workspace_id=workspace.id,
+                logs=[monitor.SubscriptionLogSettingsArgs(category=category, enabled=True)
+                      for category in ACTIVITY_LOG_CATEGORIES], opts=pulumi.ResourceOptions(parent=self))
+        self.alert_ids: dict[str, pulumi.Output[str]] = {}
+        if args.security_alerts:
+            alerts = {"service-health": (
+                [monitor.AlertRuleAnyOfOrLeafConditionArgs(field="category", equals="ServiceHealth"),
+                 monitor.AlertRuleAnyOfOrLeafConditionArgs(
+                     field="properties.impactedServices[*].ImpactedRegions[*].RegionName",
+                     contains_any=[_region_display(args.location), "Global"])],
+                "Azure service health incidents and maintenance in the platform's region")}
+            for role, (operation, description) in SECURITY_OPERATIONS.items():
+                alerts[role] = ([monitor.AlertRuleAnyOfOrLeafConditionArgs(field="category", equals="Administrative"),
+                                 monitor.AlertRuleAnyOfOrLeafConditionArgs(field="operationName", equals=operation)],
+                                description)
+            for role, (conditions, description) in alerts.items():
+                alert = monitor.ActivityLogAlert(
+                    f"{name}-{role}", resource_group_name=args.resource_group_name, location="global",
+                    scopes=[subscription], enabled=True, description=description,
+                    condition=monitor.AlertRuleAllOfConditionArgs(all_of=conditions),
+                    actions=monitor.ActionListArgs(action_groups=[
+                        monitor.ActionGroupArgs(action_group_id=action_group.id)]),
+                    tags=tags, opts=pulumi.ResourceOptions(parent=self))
+                self.alert_ids[role] = alert.id
+
         self.resource_id, self.name = workspace.id, workspace.name
         self.workspace_id = workspace.id
         """The workspace's ARM id: what every DiagnosticSettings interface points at."""
@@ -112,6 +161,14 @@ class Management(WithInterfaces, pulumi.ComponentResource):
         self.budget_id = budget.id
         self.register_outputs({"resource_id": self.resource_id, "name": self.name,
                                "action_group_id": self.action_group_id, "budget_id": self.budget_id})
+
+
+def _region_display(location: str) -> str:
+    """Service health names regions by display name (`West Europe`); the config holds `westeurope`."""
+    known = {"westeurope": "West Europe", "northeurope": "North Europe", "swedencentral": "Sweden Central",
+             "germanywestcentral": "Germany West Central", "francecentral": "France Central",
+             "italynorth": "Italy North", "polandcentral": "Poland Central", "spaincentral": "Spain Central"}
+    return known.get(location, location)
 
 
 def _short_name(name: str) -> str:

@@ -27,6 +27,9 @@ class SpokeArgs(CommonArgs):
     """The hub to peer with and route through."""
     use_hub_gateway: bool = False
     """Off: the hub has no VPN/ExpressRoute gateway yet; on: the spoke uses it (the hub must have one)."""
+    peer_after: tuple[pulumi.Resource, ...] = ()
+    """Peerings into the hub (other spokes' `hub_peering`) to finish first: Azure rejects concurrent changes to one
+    network; empty: no ordering."""
 
 
 class Spoke(WithInterfaces, pulumi.ComponentResource):
@@ -83,13 +86,14 @@ class Spoke(WithInterfaces, pulumi.ComponentResource):
             allow_virtual_network_access=True, allow_forwarded_traffic=True, allow_gateway_transit=False,
             use_remote_gateways=args.use_hub_gateway,
             opts=pulumi.ResourceOptions(parent=self, depends_on=previous[-1:]))
-        network.VirtualNetworkPeering(
+        self.hub_peering = network.VirtualNetworkPeering(
             f"{name}-from-hub", resource_group_name=args.hub.resource_group_name,
             virtual_network_name=args.hub.virtual_network_name, virtual_network_peering_name=f"to-{name}",
             remote_virtual_network=network.SubResourceArgs(id=vnet.id),
             allow_virtual_network_access=True, allow_forwarded_traffic=True,
             allow_gateway_transit=args.use_hub_gateway, use_remote_gateways=False,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=previous[-1:]))
+            opts=pulumi.ResourceOptions(parent=self, depends_on=previous[-1:] + list(args.peer_after)))
+        """The hub side of the peering (a change to the hub network): the next spoke's `peer_after`."""
 
         self.resource_id, self.name = vnet.id, vnet.name
         self.route_table_id = routes.id

@@ -132,3 +132,16 @@ def test_hub_plan_without_the_azure_subnets_is_rejected(args, address_plan):
     partial = NetworkPlan(name="hub", cidr=address_plan.hub.cidr, subnets=address_plan.hub.subnets[:1])
     with pytest.raises(InterfaceError, match="AzureBastionSubnet"):
         args(network=partial)
+
+
+def test_spokes_peer_into_the_hub_only_after_every_hub_subnet_exists(plan_inline, args, address_plan, tags):
+    from amsterdam_cloud.components.landing_zone.spoke import Spoke, SpokeArgs
+
+    def program() -> None:
+        hub = Hub("hub", args())
+        Spoke("apps", SpokeArgs(tags=tags, resource_group_name="rg-apps", location="westeurope",
+                                network=address_plan.spokes["apps"], hub=hub.ref))
+
+    plan = plan_inline(program)
+    peering = plan.named("apps-from-hub")
+    assert {s.urn for s in plan.of_type(SUBNET) if s.parent == plan.named("hub").urn} <= set(peering.dependencies)

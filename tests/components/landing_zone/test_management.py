@@ -85,3 +85,31 @@ def test_retention_outside_what_azure_allows_is_rejected(args):
 def test_no_alert_address_is_rejected(args):
     with pytest.raises(InterfaceError, match="alert_emails"):
         args(alert_emails=())
+
+
+def test_every_activity_log_category_goes_to_the_workspace(plan_inline, args):
+    from amsterdam_cloud.components.landing_zone.management import ACTIVITY_LOG_CATEGORIES
+    plan = plan_inline(lambda: Management("mgmt", args()))
+    setting = plan.named("mgmt-activity-log").inputs
+    assert setting["workspaceId"] == plan.named("mgmt-workspace").id
+    assert [log["category"] for log in setting["logs"]] == list(ACTIVITY_LOG_CATEGORIES)
+
+
+def test_operations_that_weaken_guardrails_alert_the_action_group(plan_inline, args, subscription_id):
+    plan = plan_inline(lambda: Management("mgmt", args()))
+    alert = plan.named("mgmt-lock-deleted").inputs
+    assert alert["scopes"] == [f"/subscriptions/{subscription_id}"]
+    assert {"field": "operationName", "equals": "Microsoft.Authorization/locks/delete"} in alert["condition"]["allOf"]
+    assert alert["actions"]["actionGroups"][0]["actionGroupId"] == plan.named("mgmt-alerts").id
+
+
+def test_service_health_alert_watches_the_platform_region(plan_inline, args):
+    alert = plan_inline(lambda: Management("mgmt", args())).named("mgmt-service-health").inputs
+    regions = [c for c in alert["condition"]["allOf"] if "containsAny" in c][0]["containsAny"]
+    assert regions == ["West Europe", "Global"]
+
+
+def test_activity_log_export_and_alerts_can_be_left_to_another_stack(plan_inline, args):
+    plan = plan_inline(lambda: Management("mgmt", args(export_activity_log=False, security_alerts=False)))
+    assert not plan.of_type("azure-native:monitor:SubscriptionDiagnosticSetting")
+    assert not plan.of_type("azure-native:monitor:ActivityLogAlert")

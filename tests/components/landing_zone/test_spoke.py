@@ -84,3 +84,12 @@ def test_network_and_nsgs_send_diagnostics_and_the_network_is_locked(plan_inline
     targets = plan.of_type("azure-native:network:NetworkSecurityGroup") + [plan.named("apps-vnet")]
     assert {t.id for t in targets} <= covered
     assert plan.named("apps-lock").inputs["scope"] == plan.named("apps-vnet").id
+
+
+def test_hub_side_peering_waits_for_the_peerings_it_is_given(plan_inline, args, address_plan):
+    def program() -> None:
+        first = Spoke("apps", args())
+        Spoke("workplace", args(network=address_plan.spokes["workplace"], peer_after=(first.hub_peering,)))
+
+    plan = plan_inline(program)
+    assert plan.named("apps-from-hub").urn in plan.named("workplace-from-hub").dependencies
