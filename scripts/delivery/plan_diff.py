@@ -222,10 +222,9 @@ def _compared(urn: str, previous: Mapping[str, Any], entry: Mapping[str, Any],
     old_inputs = _inputs(previous)
     new_inputs = translation.apply(_inputs(entry))
     notes: list[str] = []
-    keeps = {"location", *(filter(None, [own_name_input(type_)]))}
-    if own_name_input(type_) is None:
-        keeps.update(FALLBACK_NAME_INPUTS[1:])
-    for key in sorted(keeps):
+    own_name = own_name_input(type_)
+    keeps = ("location", own_name) if own_name else ("location", *FALLBACK_NAME_INPUTS[1:])
+    for key in keeps:
         if key in old_inputs and key not in new_inputs:
             new_inputs[key] = old_inputs[key]  # auto-named / defaulted: Pulumi keeps the current value
             if key != "location":
@@ -364,7 +363,7 @@ def _segments(path: str) -> tuple[str, ...]:
 
 def _overlaps(changed: tuple[str, ...], rule: tuple[str, ...]) -> bool:
     """True when one path lies inside the other (a change to `sku` touches `sku.name`, and the other way round)."""
-    for left, right in zip(changed, rule):
+    for left, right in zip(changed, rule, strict=False):
         if left != right and "[*]" not in (left, right):
             return False
     return True

@@ -121,7 +121,7 @@ TYPE_RULES: dict[str, tuple[ReplaceRule, ...]] = {
         ReplaceRule("sku.name", "the SKU tier (Standard or Premium) is fixed when the account is created",
                     _storage_tier_changed),
         ReplaceRule("isHnsEnabled", "the hierarchical namespace (Data Lake Gen2) is set at creation"),
-        ReplaceRule("isNfsV3Enabled", "NFS v3 is set at creation"),
+        ReplaceRule("enableNfsV3", "NFS v3 is set at creation"),
         ReplaceRule("encryption.requireInfrastructureEncryption", "infrastructure encryption is set at creation"),
     ),
     "azure-native:storage:FileShare": (

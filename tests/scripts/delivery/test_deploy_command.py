@@ -1,4 +1,4 @@
-"""`cityctl deploy`: stops plainly without the Pulumi CLI; refuses before the CLI changes anything; else previews, ups."""
+"""`cityctl deploy`: stops plainly without the Pulumi CLI, refuses before the CLI changes anything, else deploys."""
 
 from __future__ import annotations
 
