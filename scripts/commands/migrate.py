@@ -45,8 +45,8 @@ def register(subparsers: Any) -> None:
                           help="tasks (account x region x service) running at once (default 16)")
     discover.add_argument("--per-region", type=_positive, default=6, metavar="N",
                           help="tasks at once against one region (default 6)")
-    discover.add_argument("--per-service", type=_positive, default=4, metavar="N",
-                          help="per-item calls at once inside one service task (default 4)")
+    discover.add_argument("--per-service", type=_positive, default=8, metavar="N",
+                          help="per-item calls at once inside one service task (default 8)")
     discover.add_argument("--strict", action="store_true",
                           help="exit 1 when any region or service could not be read (default: report and exit 0)")
     discover.add_argument("--output", "-o", metavar="FILE", help="write the inventory here (default stdout)")

@@ -65,7 +65,7 @@ class Options:
     """Tasks running at once across all accounts and regions."""
     per_region: int = 6
     """Tasks running at once against one account's region."""
-    per_service: int = 4
+    per_service: int = 8
     """Per-item calls running at once inside one task."""
     max_attempts: int = 8
     """Attempts per call in botocore's adaptive retry mode."""
