@@ -29,6 +29,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="where plans are saved and StackReferences are resolved from (default: out/plans)")
     parser.add_argument("--project-dir", type=Path, metavar="DIR",
                         help="the Pulumi project folder (default: this repository's platform project)")
+    parser.add_argument("--against", type=Path, metavar="FILE",
+                        help="diff the plan against an earlier plan or a `pulumi stack export` file: create, update, "
+                             "delete, replace per resource, possible data loss first; in acc and prod an unwaived "
+                             "data loss fails the plan")
+    parser.add_argument("--diagram", type=Path, metavar="FILE.svg",
+                        help="draw the network (hub, spokes, subnets, peerings, firewall, bastion) from the plan")
     parser.add_argument("--no-policy", action="store_true", help="skip the policy check")
     parser.add_argument("--environment", choices=ENVIRONMENTS,
                         help="policy levels of this environment (default: the stack name when it is one)")
@@ -51,6 +57,9 @@ class StackOutcome:
     error: str = ""
     policy_text: str = ""
     policy_failed: bool = False
+    diff_text: str = ""
+    gate_text: str = ""
+    diagram_path: str = ""
     summary: str = ""
     tree: str = ""
     warnings: list[str] = field(default_factory=list)
@@ -66,10 +75,13 @@ def run(args: argparse.Namespace) -> int:
                         + (", ".join(project.stacks()) or "none"))
     for stack in stacks:
         if not project.stack_file(stack).is_file():
-            raise UserError(f"{project.stack_file(stack)}: no such stack file; stacks here: "
+            raise UserError(f"{_shown(project.stack_file(stack))}: no such stack file; stacks here: "
                             f"{', '.join(project.stacks()) or 'none'}")
-    if args.out is not None and len(stacks) > 1:
-        raise UserError("plan: --out names one file; with several stacks each plan goes to --plans-dir")
+    for option in ("out", "against", "diagram"):
+        if getattr(args, option) is not None and len(stacks) > 1:
+            raise UserError(f"plan: --{option} is for one stack; with several stacks each plan goes to --plans-dir")
+    if args.against is not None and args.no_policy:
+        raise UserError("plan: --against runs the deploy gate, which needs the policy check; drop --no-policy")
     if args.workers < 1:
         raise UserError("plan: --workers must be 1 or more")
 
@@ -115,7 +127,14 @@ def plan_one(project, stack: str, args: argparse.Namespace, show_progress: bool 
         outcome.summary = render_summary(plan)
         outcome.tree = "" if args.no_tree else render_tree(plan)
         outcome.warnings = list(plan.warnings)
-        if not args.no_policy:
+        if args.diagram is not None:
+            from amsterdam_cloud.scripts.diagram import network_svg
+
+            write_atomically(args.diagram, network_svg(plan.to_export()))
+            outcome.diagram_path = str(args.diagram)
+        if args.against is not None:
+            _gate(plan, stack, args, outcome)
+        elif not args.no_policy:
             _check_policy(plan, stack, args, outcome)
     except UserError as error:
         outcome.error = str(error)
@@ -147,16 +166,40 @@ def _warm_imports() -> None:
         importlib.import_module(module.name)
 
 
-def _check_policy(plan, stack: str, args: argparse.Namespace, outcome: StackOutcome) -> None:
-    from amsterdam_cloud.policies.checker import check_export, render
-
+def _environment(stack: str, args: argparse.Namespace) -> str:
     environment = args.environment or (stack if stack in ENVIRONMENTS else None)
     if environment is None:
         raise UserError(f"plan: stack {stack!r} is not an environment name; pass --environment dev|test|acc|prod "
                         "to choose the policy levels, or --no-policy")
+    return environment
+
+
+def _check_policy(plan, stack: str, args: argparse.Namespace, outcome: StackOutcome) -> None:
+    from amsterdam_cloud.policies.checker import check_export, render
+
+    environment = _environment(stack, args)
     result = check_export(plan.to_export(), environment=environment, stack=stack, source=outcome.plan_path)
     outcome.policy_text = render(result, "text")
     outcome.policy_failed = result.failed
+
+
+def _gate(plan, stack: str, args: argparse.Namespace, outcome: StackOutcome) -> None:
+    """The plan diff against --against and the deploy gate's verdict on it (policy check included)."""
+    import datetime
+
+    from amsterdam_cloud.policies.checker import render
+    from amsterdam_cloud.scripts.delivery.gate import evaluate, load_gate_waivers
+    from amsterdam_cloud.scripts.delivery.plan_diff import render_text
+    from amsterdam_cloud.scripts.offline.plan import read_export
+
+    decision, policy, diff = evaluate(
+        plan.to_export(), read_export(args.against), environment=_environment(stack, args), stack=stack,
+        waivers=load_gate_waivers(), today=datetime.date.today(), planned_source=outcome.plan_path,
+        current_source=str(args.against))
+    outcome.diff_text = render_text(diff)
+    outcome.gate_text = decision.render()
+    outcome.policy_text = render(policy, "text")
+    outcome.policy_failed = policy.failed or not decision.allowed
 
 
 def _report(outcome: StackOutcome, args: argparse.Namespace, single: bool) -> bool:
@@ -173,9 +216,20 @@ def _report(outcome: StackOutcome, args: argparse.Namespace, single: bool) -> bo
     for warning in outcome.warnings:
         print(f"warning: {warning}", file=out)
     print(f"Plan written to {outcome.plan_path} ({outcome.resources} resources, {outcome.seconds:.1f}s)", file=out)
-    if outcome.policy_text:
-        print(outcome.policy_text.rstrip(), file=out)
+    if outcome.diagram_path:
+        print(f"Network diagram written to {outcome.diagram_path}", file=out)
+    for text in (outcome.diff_text, outcome.policy_text, outcome.gate_text):
+        if text:
+            print(text.rstrip(), file=out)
     return outcome.policy_failed
+
+
+def _shown(path: Path) -> str:
+    """A path as the person typed it: relative to the working directory when it is below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _progress_printer():
