@@ -111,11 +111,11 @@ class Management(WithInterfaces, pulumi.ComponentResource):
             tags=tags, opts=pulumi.ResourceOptions(parent=self))
 
         notifications = {
-            f"actual-{threshold}": consumption.NotificationArgs(
+            f"actual_{threshold}_percent": consumption.NotificationArgs(
                 enabled=True, operator="GreaterThanOrEqualTo", threshold=threshold, threshold_type="Actual",
                 contact_emails=list(args.alert_emails), contact_groups=[action_group.id], locale="nl-nl")
             for threshold in args.budget_alert_thresholds}
-        notifications["forecast-100"] = consumption.NotificationArgs(
+        notifications["forecasted_100_percent"] = consumption.NotificationArgs(
             enabled=True, operator="GreaterThanOrEqualTo", threshold=100, threshold_type="Forecasted",
             contact_emails=list(args.alert_emails), contact_groups=[action_group.id], locale="nl-nl")
         budget = consumption.Budget(

@@ -59,9 +59,9 @@ def test_budget_notifies_at_each_threshold_and_on_forecast(plan_inline, args, su
     budget = plan.named("mgmt-budget").inputs
     assert budget["scope"] == f"/subscriptions/{subscription_id}" and budget["amount"] == 2500
     notes = budget["notifications"]
-    assert sorted(notes) == ["actual-50", "actual-90", "forecast-100"]
-    assert notes["forecast-100"]["thresholdType"] == "Forecasted"
-    assert notes["actual-90"]["contactGroups"] == [plan.named("mgmt-alerts").id]
+    assert sorted(notes) == ["actual_50_percent", "actual_90_percent", "forecasted_100_percent"]
+    assert notes["forecasted_100_percent"]["thresholdType"] == "Forecasted"
+    assert notes["actual_90_percent"]["contactGroups"] == [plan.named("mgmt-alerts").id]
 
 
 def test_webhook_url_stays_secret(plan_inline, args):
