@@ -12,10 +12,13 @@ offline checker and the CrossGuard pack report the same findings.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping
+from typing import Any, Iterator, Sequence
 
 from amsterdam_cloud.policies.engine import (SEVERITY_ORDER, AnyRule, Resource, Rule, Severity, StackRule,
                                              base_type, run_rule, stack_of)
@@ -148,14 +151,15 @@ def parse_resources(export: Any, source: str = "<plan>") -> tuple[list[Resource]
             inputs = {}
         if not isinstance(inputs, Mapping):
             raise ExportError(f"{source}: deployment.resources[{index}].inputs: must be an object ({urn})")
-        prop_deps = item.get("propertyDependencies") or {}
+        prop_deps = item.get("propertyDependencies")
+        if prop_deps:
+            prop_deps = {k: tuple(v) for k, v in prop_deps.items() if isinstance(v, list)} \
+                if isinstance(prop_deps, Mapping) else {}
+        cloud_id = item.get("id")
         resources.append(Resource(
-            urn=urn, type=base_type(token), props=inputs, name=urn.rsplit("::", 1)[-1],
-            protect=item.get("protect") is True, parent=item.get("parent"),
-            dependencies=tuple(item.get("dependencies") or ()),
-            property_dependencies={k: tuple(v) for k, v in prop_deps.items() if isinstance(v, list)}
-            if isinstance(prop_deps, Mapping) else {},
-            id=item.get("id") if isinstance(item.get("id"), str) and item.get("id") else None))
+            urn, base_type(token) if "/" in token else token, inputs, urn[urn.rfind("::") + 2:],
+            item.get("protect") is True, item.get("parent"), item.get("dependencies") or (),
+            prop_deps or {}, cloud_id if isinstance(cloud_id, str) and cloud_id else None))
     if not stack and resources:
         stack = stack_of(resources[0].urn)
     return resources, stack
@@ -169,10 +173,30 @@ def pack_version() -> str:
         return "0+unknown"
 
 
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """No garbage collection while checking: a big export is millions of objects, and the check makes no cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def check_resources(resources: Sequence[Resource], *, environment: str, stack: str,
                     waivers: Sequence[Waiver] = (), today: dt.date | None = None, source: str = "<plan>",
                     config: PackConfig | None = None, rules: Sequence[AnyRule] | None = None) -> CheckResult:
     """Run the pack over resources already parsed (the CrossGuard equivalence tests use this too)."""
+    with paused_gc():
+        return _check(resources, environment=environment, stack=stack, waivers=waivers, today=today,
+                      source=source, config=config, rules=rules)
+
+
+def _check(resources: Sequence[Resource], *, environment: str, stack: str, waivers: Sequence[Waiver],
+           today: dt.date | None, source: str, config: PackConfig | None,
+           rules: Sequence[AnyRule] | None) -> CheckResult:
     from amsterdam_cloud.policies.rules import ALL_RULES
 
     today = today or dt.date.today()
@@ -210,11 +234,27 @@ def check_resources(resources: Sequence[Resource], *, environment: str, stack: s
         else:
             result.waived.append(Finding(**{**finding.__dict__, "waiver": waiver}))
 
+    rules_for: dict[str, list[tuple]] = {}
+    checked = result.checked
+    messages: list[str] = []
+    report = messages.append
     for resource in resources:
-        for rule in (*by_type.get(resource.type, ()), *generic):
-            result.checked[rule.id].append(resource.urn)
-            for message in run_rule(rule, resource, settings[rule.id]):
-                record(rule, resource.urn, resource.type, message)
+        token = resource.type
+        applicable = rules_for.get(token)
+        if applicable is None:
+            applicable = rules_for[token] = [(rule.check, settings[rule.id], checked[rule.id].append, rule)
+                                             for rule in (*by_type.get(token, ()), *generic)]
+        urn = resource.urn
+        for check, rule_settings, mark_checked, rule in applicable:
+            mark_checked(urn)
+            try:
+                check(resource, report, rule_settings)
+            except Exception:  # the same message run_rule gives, so CrossGuard and the checker agree
+                messages[:] = run_rule(rule, resource, rule_settings)
+            if messages:
+                for message in messages:
+                    record(rule, urn, token, message)
+                messages.clear()
     types = {r.urn: r.type for r in resources}
     for rule in active:
         if not isinstance(rule, StackRule):
@@ -240,7 +280,8 @@ def check_export(export: dict, *, environment: str, stack: str | None = None, wa
     """Check an offline plan or a `pulumi stack export` document against the pack for one environment."""
     if environment not in ENVIRONMENTS:
         raise UserError(f"environment {environment!r} is not one of {', '.join(ENVIRONMENTS)}")
-    resources, found_stack = parse_resources(export, source)
+    with paused_gc():
+        resources, found_stack = parse_resources(export, source)
     return check_resources(resources, environment=environment, stack=stack or found_stack,
                            waivers=load_waivers(waivers_path), today=today, source=source)
 

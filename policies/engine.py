@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping
+from typing import Any, Callable, Iterable, Sequence
 
 # The Pulumi engine's sentinels for values not known during preview. An offline plan and `pulumi stack export`
 # only ever carry the string one; pulumi-policy knows the others too.
@@ -86,6 +87,7 @@ def unwrap(value: Any) -> Any:
 
 
 _MISSING = object()
+_PATHS: dict[str, tuple[str, ...]] = {}
 
 
 def get(props: Mapping[str, Any] | Any, path: str, default: Any = None) -> Any:
@@ -95,12 +97,20 @@ def get(props: Mapping[str, Any] | Any, path: str, default: Any = None) -> Any:
     (junk is the caller's to judge at the leaf).
     """
     current: Any = props
-    for part in path.split("."):
-        current = unwrap(current)
-        if current is UNKNOWN:
-            return UNKNOWN
-        if not isinstance(current, Mapping):
-            return default
+    parts = _PATHS.get(path)
+    if parts is None:
+        parts = _PATHS[path] = tuple(path.split("."))
+    for part in parts:
+        if type(current) is not dict:
+            current = unwrap(current)
+            if current is UNKNOWN:
+                return UNKNOWN
+            if not isinstance(current, Mapping):
+                return default
+        elif current.get(SECRET_SIGNATURE_KEY) == SECRET_SIGNATURE:
+            current = unwrap(current)
+            if not isinstance(current, Mapping):
+                return default
         current = current.get(part, _MISSING)
         if current is _MISSING or current is None:
             return default
@@ -162,7 +172,7 @@ def type_chain(urn: str) -> tuple[str, ...]:
     return tuple(parts[2].split("$"))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class Resource:
     """One resource as a rule sees it: its unversioned type, its camelCase inputs, and its place in the stack."""
 
@@ -172,7 +182,7 @@ class Resource:
     name: str = ""
     protect: bool = False
     parent: str | None = None
-    dependencies: tuple[str, ...] = ()
+    dependencies: Sequence[str] = ()
     property_dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     id: str | None = None
     """The cloud id when the resource exists (a real export); None in a plan of a new resource."""
@@ -180,12 +190,14 @@ class Resource:
     def get(self, path: str, default: Any = None) -> Any:
         return get(self.props, path, default)
 
-    @property
-    def tags(self) -> Mapping[str, Any] | Unknown:
-        tags = self.get("tags")
-        if tags is UNKNOWN:
-            return UNKNOWN
-        return tags if isinstance(tags, Mapping) else {}
+    def tag(self, name: str) -> Any:
+        """One tag's value, unwrapped; None when the resource has no such tag or its tags are not a mapping."""
+        tags = self.props.get("tags")
+        if type(tags) is not dict:
+            tags = unwrap(tags)
+            if not isinstance(tags, Mapping):
+                return None
+        return unwrap(tags.get(name))
 
 
 Report = Callable[[str], None]

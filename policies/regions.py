@@ -1,5 +1,7 @@
 """The Azure region names the city knows, and which of them are inside the EU: one list for config, rules and guardrails."""
 
+from functools import lru_cache
+
 # Azure regions whose data centres are in an EU member state (Azure/Bio-Compliancy B.01.3 plus the newer EU regions).
 EU_REGIONS: frozenset[str] = frozenset({
     "westeurope", "northeurope",
@@ -31,6 +33,7 @@ KNOWN_REGIONS: frozenset[str] = EU_REGIONS | NON_EU_EUROPE | OTHER_REGIONS
 GLOBAL_LOCATIONS: frozenset[str] = frozenset({"global", "europe"})
 
 
+@lru_cache(maxsize=1024)
 def normalize_location(value: str) -> str:
     """Azure's canonical form of a location: `"West Europe"` and `"west-europe"` are both `westeurope`."""
     return "".join(ch for ch in value.lower() if ch.isalnum())

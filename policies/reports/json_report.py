@@ -12,4 +12,9 @@ def findings_as_dicts(result) -> list[dict]:
 
 
 def render_json(result) -> str:
-    return json.dumps(findings_as_dicts(result), indent=2) + "\n"
+    """One finding per line: readable in a diff and fast (the C encoder runs only without indent)."""
+    items = findings_as_dicts(result)
+    if not items:
+        return "[]\n"
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    return "[\n" + ",\n".join(encode(item) for item in items) + "\n]\n"

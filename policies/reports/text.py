@@ -50,3 +50,26 @@ def render_text(result) -> str:
         lines.append("")
     lines.append(result.summary())
     return "\n".join(lines) + "\n"
+
+
+def render_text_summary(result, *, limit: int = 20) -> str:
+    """The people's view beside a machine report: counts by severity and BIO control, the first findings, the verdict."""
+    counts: dict = defaultdict(lambda: defaultdict(int))
+    for finding in result.findings:
+        counts[finding.severity][primary_control(finding.controls)] += 1
+    lines = []
+    for severity in sorted(counts, key=SEVERITY_ORDER.get):
+        per_control = ", ".join(f"{control} {n}" for control, n in sorted(counts[severity].items(),
+                                                                          key=lambda item: _control_key(item[0])))
+        lines.append(f"{severity.value.upper()} {sum(counts[severity].values())}: {per_control}")
+    for f in result.findings[:limit]:
+        lines.append(f"  [{f.enforcement}] {f.policy}: {f.urn}: {f.message}")
+    if len(result.findings) > limit:
+        lines.append(f"  ... and {len(result.findings) - limit} more in the report")
+    if result.waived:
+        lines.append(f"WAIVED {len(result.waived)}")
+    for w in result.expired_waivers:
+        lines.append(f"EXPIRED WAIVER waivers[{w.index}] {w.rule} on {w.resource}: expired {w.expires.isoformat()}, "
+                     f"owner {w.owner}")
+    lines.append(result.summary())
+    return "\n".join(lines) + "\n"

@@ -49,7 +49,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _read_export(path: Path) -> dict:
+    import gc
     import json
+
+    gc.disable()  # a short-lived process: parsing a large export is 2-3x faster without collections
 
     name = "<stdin>" if str(path) == "-" else str(path)
     try:
@@ -98,17 +101,19 @@ def run_check(args: argparse.Namespace) -> int:
         fmt = "evidence-html" if args.evidence.suffix.lower() in (".html", ".htm") else "evidence-md"
         write_atomically(args.evidence, render(result, fmt))
         print(f"evidence report written to {args.evidence}", file=sys.stderr)
+    from amsterdam_cloud.policies.reports.text import render_text_summary
+
     report = render(result, args.format)
     if args.output:
         write_atomically(args.output, report)
-        print(f"{args.format} report written to {args.output}", file=sys.stderr)
         if args.format != "text":
-            print(render(result, "text").rstrip(), file=sys.stderr)
+            print(render_text_summary(result).rstrip(), file=sys.stderr)
+        print(f"{args.format} report written to {args.output}", file=sys.stderr)
     elif args.format == "text":
         print(report.rstrip(), file=sys.stderr)
     else:
         sys.stdout.write(report)
-        print(result.summary(), file=sys.stderr)
+        print(render_text_summary(result).rstrip(), file=sys.stderr)
     return 1 if result.failed else 0
 
 

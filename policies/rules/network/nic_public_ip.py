@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, Rule, Severity, as_list, get
 from amsterdam_cloud.policies.rules.network.connectivity import in_connectivity

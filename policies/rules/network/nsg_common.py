@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Mapping
+from collections.abc import Mapping
+from typing import Any, Iterator
 
 from amsterdam_cloud.policies.engine import UNKNOWN, Resource, as_list, get, unwrap
 

@@ -25,46 +25,64 @@ def _deletion_blocked(lock: Resource) -> bool:
     return level is UNKNOWN or (isinstance(level, str) and level.lower() in ("cannotdelete", "readonly"))
 
 
-def _same(a: Resource, b: Resource, prop: str) -> bool:
-    deps_a, deps_b = set(a.property_dependencies.get(prop, ())), set(b.property_dependencies.get(prop, ()))
-    if deps_a & deps_b:
-        return True
-    va, vb = a.get(prop), b.get(prop)
-    return isinstance(va, str) and isinstance(vb, str) and va is not UNKNOWN and va.lower() == vb.lower()
+def _text(resource: Resource, prop: str) -> str | None:
+    value = resource.get(prop)
+    return value.lower() if isinstance(value, str) and value is not UNKNOWN else None
+
+
+class _LockIndex:
+    """What the stack's deletion-blocking locks cover, indexed once (a stack has thousands of resources)."""
+
+    def __init__(self, resources: Sequence[Resource]) -> None:
+        by_urn, by_id = index(resources)
+        self.urns: set[str] = set()          # resources locked directly
+        self.group_urns: set[str] = set()    # resource groups locked (by URN)
+        self.group_names: set[str] = set()   # resource groups locked (by name)
+        self.named: set[tuple[str | None, str]] = set()  # (resource group, resource name) locked at resource level
+        self.everything = False
+        for lock in resources:
+            if not lock.type.startswith(LOCK) or not _deletion_blocked(lock):
+                continue
+            if lock.type.endswith("AtSubscriptionLevel"):
+                self.everything = True
+            elif lock.type.endswith("ByScope"):
+                for target in targets(lock, "scope", by_urn, by_id) or ():
+                    if target.type.endswith(":ResourceGroup"):
+                        self.group_urns.add(target.urn)
+                        name = _text(target, "resourceGroupName")
+                        if name:
+                            self.group_names.add(name)
+                    else:
+                        self.urns.add(target.urn)
+            elif lock.type.endswith("AtResourceGroupLevel"):
+                self.group_urns.update(lock.property_dependencies.get("resourceGroupName", ()))
+                name = _text(lock, "resourceGroupName")
+                if name:
+                    self.group_names.add(name)
+            elif lock.type.endswith("AtResourceLevel"):
+                self.urns.update(lock.property_dependencies.get("resourceName", ()))
+                name = _text(lock, "resourceName")
+                if name:
+                    self.named.add((_text(lock, "resourceGroupName"), name))
+
+    def covers(self, resource: Resource) -> bool:
+        if self.everything or resource.urn in self.urns:
+            return True
+        if self.group_urns.intersection(resource.property_dependencies.get("resourceGroupName", ())):
+            return True
+        group = _text(resource, "resourceGroupName")
+        if group is not None and group in self.group_names:
+            return True
+        name = _name(resource)
+        return name is not None and (group, name) in self.named
 
 
 def check(resources: Sequence[Resource], report: StackReport, settings: Any) -> None:
     if settings.environment != "prod":
         return
-    by_urn, by_id = index(resources)
-    locks = [r for r in resources if r.type.startswith(LOCK) and _deletion_blocked(r)]
-    if any(lock.type.endswith("AtSubscriptionLevel") for lock in locks):
-        return
+    locks = _LockIndex(resources)
     for resource in resources:
-        if resource.type not in STATEFUL_TYPES:
-            continue
-        locked = False
-        for lock in locks:
-            if lock.type.endswith("ByScope"):
-                found = targets(lock, "scope", by_urn, by_id)
-                locked = bool(found and any(t.urn == resource.urn or t.type.endswith(":ResourceGroup")
-                                            and _same(t, resource, "resourceGroupName") for t in found))
-                if not locked and found:
-                    locked = any(t.type.endswith(":ResourceGroup") and resource.property_dependencies.get(
-                        "resourceGroupName") and t.urn in resource.property_dependencies["resourceGroupName"]
-                        for t in found)
-            elif lock.type.endswith("AtResourceGroupLevel"):
-                locked = _same(lock, resource, "resourceGroupName")
-            elif lock.type.endswith("AtResourceLevel"):
-                if resource.urn in lock.property_dependencies.get("resourceName", ()):
-                    locked = True
-                else:
-                    name = lock.get("resourceName")
-                    locked = isinstance(name, str) and name is not UNKNOWN and name.lower() == _name(resource) \
-                        and _same(lock, resource, "resourceGroupName")
-            if locked:
-                break
-        if not locked:
+        if resource.type in STATEFUL_TYPES and not locks.covers(resource):
             report("is stateful but has no CanNotDelete lock; set features.resourceLocks in the prod stack config",
                    resource.urn)
 

@@ -17,7 +17,7 @@ ALGORITHM_TYPES = frozenset({
 def runs_algorithm(resource: Resource) -> bool:
     if resource.type in ALGORITHM_TYPES:
         return True
-    flag = get(resource.props, f"tags.{RUNS_ALGORITHM_TAG}") if isinstance(resource.get("tags"), dict) else None
+    flag = resource.tag(RUNS_ALGORITHM_TAG)
     return isinstance(flag, str) and flag.strip().lower() in ("true", "yes", "1")
 
 

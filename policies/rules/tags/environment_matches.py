@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from amsterdam_cloud.policies.azure_types import taggable_types
-from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, Rule, Severity, describe, get
+from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, Rule, Severity, describe
 
 
 def check(resource: Resource, report: Report, settings: Any) -> None:
-    value = get(resource.props, "tags.environment") if isinstance(resource.get("tags"), dict) else None
+    value = resource.tag("environment")
     if value is None or value is UNKNOWN:
         return  # missing: reported by tags-required
     if not isinstance(value, str) or value.strip().lower() != settings.environment:
