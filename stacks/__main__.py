@@ -72,7 +72,7 @@ vault = KeyVault("platform-kv", KeyVaultArgs(
 
 guardrails = Guardrails("guardrails", GuardrailsArgs(
     tags=tags, subscription_id=config.subscription_id, allowed_locations=tuple(sorted(EU_REGIONS)),
-    required_tags=tuple(tags), no_public_ip_scopes=tuple(group.id for group in spoke_groups.values()),
+    required_tags=tuple(tags), no_public_ip_scopes={name: group.id for name, group in spoke_groups.items()},
     defender_plans=CITY_DEFENDER_PLANS if features.defender_plans else ()))
 
 pulumi.export("environment", config.environment)

@@ -8,7 +8,8 @@ CrossGuard stops a bad resource in a Pulumi preview; these assignments stop it i
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Mapping
 
 import pulumi
 from pulumi_azure_native import authorization, security
@@ -45,6 +46,7 @@ CITY_DEFENDER_PLANS: tuple[DefenderPlan, ...] = (
 )
 """The plans that cover what the city runs: servers, storage, key vaults, ARM, hosting, containers, databases."""
 
+_NAME = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
 _GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
@@ -56,8 +58,8 @@ class GuardrailsArgs(CommonArgs):
     """Regions resources and resource groups may live in (the pack's EU list)."""
     required_tags: tuple[str, ...]
     """Tag names every resource must carry (denied without them)."""
-    no_public_ip_scopes: tuple[pulumi.Input[str], ...] = ()
-    """Resource group ids (the spokes') where public IP addresses are denied; empty: no such assignment."""
+    no_public_ip_scopes: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
+    """Short name to resource group id (the spokes') where public IP addresses are denied; empty: nowhere."""
     defender_plans: tuple[DefenderPlan, ...] = CITY_DEFENDER_PLANS
     """Plans switched to Standard; empty: Defender stays on the free tier (foundational CSPM only)."""
     enforce: bool = True
@@ -67,6 +69,10 @@ class GuardrailsArgs(CommonArgs):
         super().__post_init__()
         if not _GUID.match(self.subscription_id):
             raise InterfaceError(f"GuardrailsArgs.subscription_id: {self.subscription_id!r} is not a GUID")
+        for short in self.no_public_ip_scopes:
+            if not _NAME.match(short):
+                raise InterfaceError(f"GuardrailsArgs.no_public_ip_scopes: {short!r}; expected a short lower-case "
+                                     "name such as apps")
         if not self.allowed_locations:
             raise InterfaceError("GuardrailsArgs.allowed_locations: empty; expected the EU regions of the pack")
         if self.lock or self.role_assignments or self.diagnostic_settings or self.private_endpoints:
@@ -111,8 +117,8 @@ class Guardrails(WithInterfaces, pulumi.ComponentResource):
                 role, at=scope, definition=REQUIRE_TAG_ON_RESOURCES, display=f"Require tag {tag}",
                 parameters={"tagName": tag},
                 message=f"Every resource carries the {tag} tag; pass the stack's tags to the component.")
-        for index, group_id in enumerate(args.no_public_ip_scopes):
-            role = f"no-public-ip-{index}"
+        for short, group_id in args.no_public_ip_scopes.items():
+            role = f"no-public-ip-{short}"
             assignments[role] = assign(
                 role, at=group_id, definition=NOT_ALLOWED_RESOURCE_TYPES, display="No public IPs in spokes",
                 parameters={"listOfResourceTypesNotAllowed": ["Microsoft.Network/publicIPAddresses"]},

@@ -19,7 +19,7 @@ SPOKE_GROUP = "/subscriptions/00000001-0000-4000-8000-000000000001/resourceGroup
 def args(tags, subscription_id):
     def make(**overrides) -> GuardrailsArgs:
         values = dict(tags=tags, subscription_id=subscription_id, allowed_locations=tuple(sorted(EU_REGIONS)),
-                      required_tags=tuple(tags), no_public_ip_scopes=(SPOKE_GROUP,))
+                      required_tags=tuple(tags), no_public_ip_scopes={"apps": SPOKE_GROUP})
         values.update(overrides)
         return GuardrailsArgs(**values)
     return make
@@ -47,6 +47,7 @@ def test_public_ips_are_denied_in_the_spoke_scopes_only(plan_inline, args):
     plan = plan_inline(lambda: Guardrails("guard", args()))
     [assignment] = _by_definition(plan, NOT_ALLOWED_RESOURCE_TYPES)
     assert assignment.inputs["scope"] == SPOKE_GROUP
+    assert assignment.name == "guard-no-public-ip-apps"
     assert assignment.inputs["parameters"]["listOfResourceTypesNotAllowed"]["value"] == [
         "Microsoft.Network/publicIPAddresses"]
 
@@ -71,6 +72,11 @@ def test_without_defender_plans_no_pricing_is_touched(plan_inline, args):
 def test_report_only_mode_does_not_enforce(plan_inline, args):
     plan = plan_inline(lambda: Guardrails("guard", args(enforce=False)))
     assert {a.inputs["enforcementMode"] for a in plan.of_type(ASSIGNMENT)} == {"DoNotEnforce"}
+
+
+def test_scope_name_that_cannot_name_an_assignment_is_rejected(args):
+    with pytest.raises(InterfaceError, match="no_public_ip_scopes"):
+        args(no_public_ip_scopes={"Apps Spoke": SPOKE_GROUP})
 
 
 def test_interfaces_that_make_no_sense_on_assignments_are_rejected(args):
