@@ -111,6 +111,16 @@ ARM_ID_TEMPLATES: dict[str, str] = {
         "{rg}/providers/Microsoft.DesktopVirtualization/workspaces/{workspaceName}",
     "azure-native:desktopvirtualization:ScalingPlan":
         "{rg}/providers/Microsoft.DesktopVirtualization/scalingPlans/{scalingPlanName}",
+    "azure-native:desktopvirtualization:ScalingPlanPersonalSchedule":
+        "{rg}/providers/Microsoft.DesktopVirtualization/scalingPlans/{scalingPlanName}"
+        "/personalSchedules/{scalingPlanScheduleName}",
+    "azure-native:desktopvirtualization:Application":
+        "{rg}/providers/Microsoft.DesktopVirtualization/applicationGroups/{applicationGroupName}"
+        "/applications/{applicationName}",
+    "azure-native:compute:VirtualMachineExtension":
+        "{rg}/providers/Microsoft.Compute/virtualMachines/{vmName}/extensions/{vmExtensionName}",
+    "azure-native:storage:FileServiceProperties":
+        "{rg}/providers/Microsoft.Storage/storageAccounts/{accountName}/fileServices/{fileServicesName}",
     # analytics and AI
     "azure-native:machinelearningservices:Workspace":
         "{rg}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}",
