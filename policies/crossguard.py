@@ -102,8 +102,8 @@ def _resource_validator(rule: AnyRule, waivers: _Waivers) -> Callable[[ResourceV
 
     def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
         token = base_type(args.resource_type)
-        if applies is not None and token not in applies:
-            return
+        if token.startswith("pulumi:") or (applies is not None and token not in applies):
+            return  # providers and the stack are not Azure resources (the offline checker skips them too)
         resource = resource_from_args(args)
         book = waivers.book(stack_of(resource.urn))
         for message in run_rule(rule, resource, settings_of(args.get_config(), rule.id)):

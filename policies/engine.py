@@ -96,24 +96,31 @@ def get(props: Mapping[str, Any] | Any, path: str, default: Any = None) -> Any:
     A path through an unknown value is UNKNOWN (we cannot tell); through a non-object it is `default`
     (junk is the caller's to judge at the leaf).
     """
-    current: Any = props
     parts = _PATHS.get(path)
     if parts is None:
         parts = _PATHS[path] = tuple(path.split("."))
+    current: Any = props
     for part in parts:
-        if type(current) is not dict:
+        if type(current) is dict:
+            value = current.get(part, _MISSING)
+            if value is _MISSING and SECRET_SIGNATURE_KEY in current:  # a whole object kept as a secret
+                current = unwrap(current)
+                if not isinstance(current, Mapping):
+                    return default
+                value = current.get(part, _MISSING)
+        else:
             current = unwrap(current)
             if current is UNKNOWN:
                 return UNKNOWN
             if not isinstance(current, Mapping):
                 return default
-        elif current.get(SECRET_SIGNATURE_KEY) == SECRET_SIGNATURE:
-            current = unwrap(current)
-            if not isinstance(current, Mapping):
-                return default
-        current = current.get(part, _MISSING)
-        if current is _MISSING or current is None:
+            value = current.get(part, _MISSING)
+        if value is _MISSING or value is None:
             return default
+        current = value
+    kind = type(current)
+    if kind is bool or kind is int or kind is float:
+        return current
     return unwrap(current)
 
 

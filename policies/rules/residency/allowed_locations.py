@@ -35,9 +35,9 @@ def judge_location(value: Any, what: str, settings: Any, *, global_ok: bool) -> 
 
 
 def check(resource: Resource, report: Report, settings: Any) -> None:
-    if "location" not in resource.props:
+    if resource.props.get("location") is None:
         return  # unset: the resource inherits its resource group's location, which is checked where it is declared
-    problem = judge_location(resource.get("location", UNKNOWN), "location", settings,
+    problem = judge_location(resource.get("location"), "location", settings,
                              global_ok=resource.type in GLOBAL_ONLY_TYPES)
     if problem:
         report(problem)

@@ -134,3 +134,7 @@ def test_cross_tenant_replication_on_is_a_violation():
 
 def test_cross_tenant_replication_unset_passes_because_azure_defaults_to_off():
     assert violations(storage_cross_tenant_replication.RULE, {}) == []
+
+
+def test_null_location_counts_as_unset_not_unknown():
+    assert violations(LOCATION, {"location": None}, token=STORAGE) == []
