@@ -227,6 +227,9 @@ class CommonArgs:
     """Off: `pulumi destroy` may delete the component's stateful resource; on: it is `protect`ed."""
 
     def __post_init__(self) -> None:
+        if not isinstance(self.tags, Mapping) or not all(
+                isinstance(key, str) and isinstance(value, str) for key, value in self.tags.items()):
+            _fail(type(self).__name__, "tags", "expected a mapping of tag name to text, e.g. the stack's azure_tags")
         for key in ("role_assignments", "diagnostic_settings", "private_endpoints"):
             if not isinstance(getattr(self, key), tuple):
                 _fail(type(self).__name__, key, f"expected a tuple, got {type(getattr(self, key)).__name__}")

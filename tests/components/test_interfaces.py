@@ -146,6 +146,11 @@ def test_private_endpoint_without_dns_zone_is_rejected():
         PrivateEndpoint(subnet_id=SUBNET, private_dns_zone_ids=())
 
 
+def test_tags_that_are_not_text_are_rejected():
+    with pytest.raises(InterfaceError, match="tags"):
+        CommonArgs(tags={"environment": 3})
+
+
 def test_interfaces_given_as_a_list_are_rejected():
     with pytest.raises(InterfaceError, match="role_assignments"):
         CommonArgs(tags=TAGS, role_assignments=[RoleAssignment(role="Reader", principal_id=PRINCIPAL)])
