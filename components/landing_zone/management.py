@@ -10,6 +10,7 @@ from pulumi_azure_native import consumption, monitor, operationalinsights
 
 from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSettings, DiagnosticSupport,
                                                    InterfaceError, WithInterfaces, create_diagnostic_settings)
+from amsterdam_cloud.policies.regions import EU_REGIONS
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
 
@@ -63,6 +64,9 @@ class ManagementArgs(CommonArgs):
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        if self.location not in EU_REGIONS:
+            raise InterfaceError(f"ManagementArgs.location: {self.location!r}; the city's logs stay in the EU: "
+                                 f"expected one of {', '.join(sorted(EU_REGIONS))}")
         if not 30 <= self.retention_days <= 730:
             raise InterfaceError(f"ManagementArgs.retention_days: {self.retention_days}; expected 30 to 730")
         if not self.alert_emails or not all(_EMAIL.match(email) for email in self.alert_emails):

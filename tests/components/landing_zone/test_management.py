@@ -113,3 +113,8 @@ def test_activity_log_export_and_alerts_can_be_left_to_another_stack(plan_inline
     plan = plan_inline(lambda: Management("mgmt", args(export_activity_log=False, security_alerts=False)))
     assert not plan.of_type("azure-native:monitor:SubscriptionDiagnosticSetting")
     assert not plan.of_type("azure-native:monitor:ActivityLogAlert")
+
+
+def test_workspace_outside_the_eu_is_rejected(args):
+    with pytest.raises(InterfaceError, match="stay in the EU"):
+        args(location="uksouth")
