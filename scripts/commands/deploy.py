@@ -54,8 +54,8 @@ def run(args: argparse.Namespace) -> int:
     pulumi_cli.require_cli()  # before any work: without the CLI nothing can be deployed
 
     from amsterdam_cloud.policies.settings import PACK_DIR, config_path
-    from amsterdam_cloud.scripts.delivery.gate import evaluate, load_gate_waivers
-    from amsterdam_cloud.scripts.delivery.plan_diff import render_text
+    from amsterdam_cloud.scripts.delivery.gate import decide_preview, evaluate, load_gate_waivers
+    from amsterdam_cloud.scripts.delivery.plan_diff import diff_from_preview, render_text
     from amsterdam_cloud.scripts.offline.plan import read_export, write_atomically
     from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack, saved_plan_path
 
@@ -102,8 +102,15 @@ def run(args: argparse.Namespace) -> int:
     if stack is None:
         print(f"Creating stack {target.stack} (its stack file holds its config and secrets provider)", file=sys.stderr)
         stack = pulumi_cli.create_stack(target)
-    counts = pulumi_cli.preview(stack, target)
+    counts, steps = pulumi_cli.preview(stack, target)
     print(f"preview of {target.stack}: {_counts(counts)}", file=sys.stderr)
+    second_look = decide_preview(environment=environment, stack=args.stack, diff=diff_from_preview(steps),
+                                 waivers=waivers, today=today)
+    if not second_look.allowed or second_look.waivers:
+        print("pulumi preview, judged by the same gate:", file=sys.stderr)
+        print(second_look.render().rstrip(), file=sys.stderr)
+    if not second_look.allowed:
+        return 1
     if args.preview_only:
         return 0
     counts = pulumi_cli.up(stack, target, message=args.message or _default_message(args.stack, decision.verdict))

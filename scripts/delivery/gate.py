@@ -98,6 +98,28 @@ def decide(*, environment: str, stack: str, policy: "CheckResult", diff: PlanDif
         blocking.append(f"policy check failed: {policy.summary()}")
     for finding in policy.waived:
         used.append(_describe_waiver(finding.waiver, f"policy {finding.policy} on {finding.urn}"))
+    _judge_data_loss(diff, book, today, blocking, used)
+    return _verdict(environment, stack, blocking, used)
+
+
+def decide_preview(*, environment: str, stack: str, diff: PlanDiff, waivers: Iterable["Waiver"],
+                   today: dt.date) -> Decision:
+    """The gate's second look, at the real `pulumi preview` (`plan_diff.diff_from_preview`), before `pulumi up`.
+
+    The provider knows best what it must replace; a data loss the offline plan could not see is refused here, on
+    the same terms. Policy needs no second look: CrossGuard already enforced the pack during the preview.
+    """
+    from amsterdam_cloud.policies.waivers import WaiverBook
+
+    if environment not in ENVIRONMENTS:
+        raise UserError(f"deploy: environment {environment!r} is not one of {', '.join(ENVIRONMENTS)}")
+    blocking: list[str] = []
+    used: list[str] = []
+    _judge_data_loss(diff, WaiverBook(waivers, stack, today), today, blocking, used)
+    return _verdict(environment, stack, blocking, used)
+
+
+def _judge_data_loss(diff: PlanDiff, book: Any, today: dt.date, blocking: list[str], used: list[str]) -> None:
     for resource in diff.data_loss:
         what = f"{resource.action} of {resource.type} {resource.name} loses {resource.stateful}"
         why = f" ({'; '.join(resource.replace_reasons)})" if resource.replace_reasons else ""
@@ -109,6 +131,9 @@ def decide(*, environment: str, stack: str, policy: "CheckResult", diff: PlanDif
             blocking.append(f"data loss: {what}{why}; its {DATA_LOSS_RULE} waiver expired on {waiver.expires}")
         else:
             used.append(_describe_waiver(waiver, f"data loss: {what}"))
+
+
+def _verdict(environment: str, stack: str, blocking: list[str], used: list[str]) -> Decision:
     guarded = environment in GUARDED_ENVIRONMENTS
     if guarded and blocking:
         return Decision(REFUSE, environment, stack, reasons=tuple(blocking), waivers=tuple(used))

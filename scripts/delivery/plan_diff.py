@@ -436,6 +436,55 @@ def _with_rename_hints(changes: list[ResourceChange], old: Mapping[str, Any],
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# The real preview's steps
+
+_REPLACE_OPS = frozenset({"replace", "create-replacement", "delete-replaced"})
+_ACTION_OF_OP = {"create": "create", "update": "update", "delete": "delete"}
+
+
+@dataclass(frozen=True)
+class PreviewStep:
+    """One step of a real `pulumi preview` (an engine event's step metadata), as the gate needs it."""
+
+    op: str
+    """The engine's operation: create, update, delete, replace, create-replacement, delete-replaced, same, ..."""
+    urn: str
+    type: str
+    diffs: tuple[str, ...] = ()
+    """The changed top-level inputs."""
+    replace_keys: tuple[str, ...] = ()
+    """The inputs the provider says force the replacement."""
+    retain_on_delete: bool = False
+
+
+def diff_from_preview(steps: Iterable[PreviewStep], *, source: str = "pulumi preview") -> PlanDiff:
+    """The changes a real preview reports, in the diff's terms: the provider's own verdict on what is replaced."""
+    by_urn: dict[str, list[PreviewStep]] = {}
+    for step in steps:
+        by_urn.setdefault(step.urn, []).append(step)
+    changes: list[ResourceChange] = []
+    unchanged = 0
+    for urn, group in by_urn.items():
+        ops = {step.op for step in group}
+        action = "replace" if ops & _REPLACE_OPS else next((_ACTION_OF_OP[op] for op in ops if op in _ACTION_OF_OP),
+                                                           None)
+        if action is None:
+            unchanged += 1
+            continue
+        first = group[0]
+        keys = sorted({key for step in group for key in step.replace_keys})
+        reasons = (f"the provider replaces it for {', '.join(keys) or 'a change it cannot make in place'}",) \
+            if action == "replace" else ()
+        changes.append(ResourceChange(
+            urn=urn, type=first.type, name=_logical_name(urn), action=action,
+            changes=tuple(InputChange(path, "changed") for path in sorted({d for step in group for d in step.diffs})),
+            replace_reasons=reasons, stateful=stateful_reason(first.type),
+            retained=action == "delete" and any(step.retain_on_delete for step in group)))
+    return PlanDiff(resources=tuple(changes), unchanged=unchanged, before_source="current state",
+                    after_source=source)
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # Rendering
 
 def render_text(diff: PlanDiff) -> str:

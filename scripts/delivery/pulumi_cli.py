@@ -12,9 +12,12 @@ import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from amsterdam_cloud.scripts.errors import UserError
+
+if TYPE_CHECKING:
+    from amsterdam_cloud.scripts.delivery.plan_diff import PreviewStep
 
 INSTALL_HINT = "https://www.pulumi.com/docs/iac/download-install/"
 
@@ -93,17 +96,32 @@ def export_state(stack: Any) -> dict[str, Any]:
     return {"version": deployment.version or 3, "deployment": {**state, "resources": state.get("resources") or []}}
 
 
-def preview(stack: Any, target: Target, on_output: Callable[[str], Any] | None = None) -> dict[str, int]:
-    """`pulumi preview --diff` with the pack; returns the counts by operation."""
+def preview(stack: Any, target: Target,
+            on_output: Callable[[str], Any] | None = None) -> tuple[dict[str, int], list["PreviewStep"]]:
+    """`pulumi preview --diff` with the pack; the counts by operation and every step, for the gate's second look."""
     from pulumi import automation as auto
+
+    from amsterdam_cloud.scripts.delivery.plan_diff import PreviewStep
+
+    steps: list[PreviewStep] = []
+
+    def record(event: Any) -> None:
+        pre = getattr(event, "resource_pre_event", None)
+        if pre is None:
+            return
+        meta = pre.metadata
+        op = str(getattr(meta.op, "value", meta.op))
+        steps.append(PreviewStep(op=op, urn=meta.urn, type=meta.type, diffs=tuple(meta.diffs or ()),
+                                 replace_keys=tuple(meta.keys or ()),
+                                 retain_on_delete=bool(meta.old is not None and meta.old.retain_on_delete)))
 
     try:
         result = stack.preview(policy_packs=[str(target.policy_pack)],
                                policy_pack_configs=[str(target.policy_pack_config)], diff=True,
-                               on_output=on_output or _to_stderr, color="never")
+                               on_output=on_output or _to_stderr, on_event=record, color="never")
     except auto.CommandError as error:
         raise DeployFailed(f"deploy: `pulumi preview` of {target.stack} failed: {_last_lines(error)}") from None
-    return _counts(result.change_summary)
+    return _counts(result.change_summary), steps
 
 
 def up(stack: Any, target: Target, message: str, on_output: Callable[[str], Any] | None = None) -> dict[str, int]:

@@ -14,6 +14,7 @@ import pytest
 from amsterdam_cloud.policies import settings
 from amsterdam_cloud.scripts.cli import main
 from amsterdam_cloud.scripts.delivery import pulumi_cli
+from amsterdam_cloud.scripts.delivery.plan_diff import PreviewStep
 
 from .exports import export, postgres_database, resource_group, storage_account
 
@@ -41,9 +42,10 @@ def test_a_stack_that_names_no_environment_needs_one(capsys):
 class _FakeCli:
     """Stands in for the Automation API calls; records what the command asked of the CLI."""
 
-    def __init__(self, existing: bool = True) -> None:
+    def __init__(self, existing: bool = True, steps: tuple[PreviewStep, ...] = ()) -> None:
         self.calls: list[tuple[str, str]] = []
         self.existing = existing
+        self.steps = list(steps)
 
     def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(pulumi_cli, "require_cli", lambda: "/opt/pulumi/bin/pulumi")
@@ -62,7 +64,7 @@ class _FakeCli:
 
     def _preview(self, stack, target, on_output=None):
         self.calls.append(("preview", str(target.policy_pack_config)))
-        return {"create": 1}
+        return {"create": 1}, self.steps
 
     def _up(self, stack, target, message, on_output=None):
         self.calls.append(("up", str(target.policy_pack_config)))
@@ -116,6 +118,20 @@ def test_an_allowed_plan_is_previewed_then_deployed_with_the_environments_pack_c
 
     config = str(deploy_files["pack"] / "config" / "prod.json")
     assert cli.calls == [("preview", config), ("up", config)]
+
+
+def test_a_replacement_only_the_real_preview_shows_is_refused_before_the_update(deploy_files, monkeypatch, capsys):
+    database = postgres_database()
+    replaced = [PreviewStep(op, database["urn"], database["type"], diffs=("charset",), replace_keys=("charset",))
+                for op in ("create-replacement", "replace", "delete-replaced")]
+    cli = _FakeCli(steps=tuple(replaced))
+    cli.install(monkeypatch)
+    plan = _write_plan(deploy_files["dir"] / "plan.json", export(resource_group(), database))
+
+    assert _deploy(deploy_files, plan) == 1
+
+    assert [name for name, _ in cli.calls] == ["preview"]
+    assert "the provider replaces it for charset" in capsys.readouterr().err
 
 
 def test_preview_only_stops_before_the_update(deploy_files, monkeypatch):

@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 
 from amsterdam_cloud.policies.waivers import Waiver, WaiverError
-from amsterdam_cloud.scripts.delivery.gate import (ALLOW, ALLOW_WITH_WAIVER, DATA_LOSS_RULE, REFUSE, evaluate,
-                                                   load_gate_waivers)
+from amsterdam_cloud.scripts.delivery.gate import (ALLOW, ALLOW_WITH_WAIVER, DATA_LOSS_RULE, REFUSE,
+                                                   decide_preview, evaluate, load_gate_waivers)
+from amsterdam_cloud.scripts.delivery.plan_diff import PreviewStep, diff_from_preview
 
 from .exports import export, postgres_database, resource_group, storage_account, urn
 
@@ -146,3 +147,24 @@ def test_the_waivers_file_still_rejects_an_unknown_rule(tmp_path):
 
     with pytest.raises(WaiverError, match="no-such-rule"):
         load_gate_waivers(path)
+
+
+def _previewed_replacement_of_the_database():
+    return diff_from_preview([PreviewStep(op, DATABASE_URN, "azure-native:dbforpostgresql:Database",
+                                          replace_keys=("charset",))
+                              for op in ("create-replacement", "replace", "delete-replaced")])
+
+
+def test_a_data_loss_the_real_preview_shows_is_refused_in_prod():
+    decision = decide_preview(environment="prod", stack="prod", diff=_previewed_replacement_of_the_database(),
+                              waivers=(), today=TODAY)
+
+    assert decision.verdict == REFUSE
+    assert decision.reasons[0].startswith("data loss: replace of azure-native:dbforpostgresql:Database permits-db")
+
+
+def test_a_waived_data_loss_in_the_real_preview_is_allowed_with_waiver():
+    decision = decide_preview(environment="prod", stack="prod", diff=_previewed_replacement_of_the_database(),
+                              waivers=[_waiver()], today=TODAY)
+
+    assert decision.verdict == ALLOW_WITH_WAIVER

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from amsterdam_cloud.scripts.delivery.plan_diff import diff_exports, render_markdown, render_text, to_json
+from amsterdam_cloud.scripts.delivery.plan_diff import (PreviewStep, diff_exports, diff_from_preview, render_markdown,
+                                                        render_text, to_json)
 from amsterdam_cloud.scripts.errors import UserError
 
 from .exports import (RG_ID, SUBSCRIPTION, TAGS, UNKNOWN, export, postgres_database, resource, resource_group,
@@ -294,3 +295,35 @@ def test_markdown_summary_opens_with_the_data_loss_warning():
 def test_a_document_without_resources_is_a_user_error_naming_the_source():
     with pytest.raises(UserError, match=r"main\.json: deployment\.resources"):
         diff_exports({"version": 3, "deployment": {"resources": "none"}}, export(), before_source="main.json")
+
+
+def _steps(urn_: str, type_: str, *ops: str, **fields) -> list[PreviewStep]:
+    return [PreviewStep(op, urn_, type_, **fields) for op in ops]
+
+
+def test_a_replacement_in_the_real_preview_is_data_loss_for_a_database():
+    steps = _steps(DATABASE_URN, "azure-native:dbforpostgresql:Database", "create-replacement", "replace",
+                   "delete-replaced", replace_keys=("charset",))
+
+    diff = diff_from_preview(steps)
+
+    (change,) = diff.data_loss
+    assert (change.urn, change.action) == (DATABASE_URN, "replace")
+    assert change.replace_reasons == ("the provider replaces it for charset",)
+
+
+def test_updates_and_unchanged_steps_of_the_real_preview_lose_nothing():
+    steps = [*_steps(ACCOUNT_URN, "azure-native:storage:StorageAccount", "update", diffs=("tags",)),
+             *_steps(DATABASE_URN, "azure-native:dbforpostgresql:Database", "same")]
+
+    diff = diff_from_preview(steps)
+
+    assert [(c.urn, c.action, c.changed_paths) for c in diff.resources] == [(ACCOUNT_URN, "update", ("tags",))]
+    assert diff.unchanged == 1
+    assert diff.data_loss == ()
+
+
+def test_a_retained_delete_in_the_real_preview_loses_nothing():
+    steps = _steps(DATABASE_URN, "azure-native:dbforpostgresql:Database", "delete", retain_on_delete=True)
+
+    assert diff_from_preview(steps).data_loss == ()
