@@ -19,9 +19,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Plan the stack offline, check the plan against the policy pack and diff it against the "
                     "stack's current state (`pulumi stack export`). In acc and prod, refuse when a mandatory "
                     "policy is violated, a waiver has expired, or a stateful resource would be deleted or "
-                    "replaced without a `plan-data-loss` waiver. Then run `pulumi preview` and `pulumi up` with "
-                    "the policy pack and the environment's pack config through the Automation API. Needs the "
-                    "Pulumi CLI; exits 1 when refused or when the CLI fails, 2 on bad input.",
+                    "replaced without a `plan-data-loss` waiver. Then run `pulumi preview` with the policy pack and "
+                    "the environment's pack config through the Automation API, judge the preview's own steps by "
+                    "the same data-loss rule, and run `pulumi up`. Needs the Pulumi CLI; exits 1 when refused or "
+                    "when the CLI fails, 2 on bad input.",
         epilog="Human output goes to stderr; --output FILE writes the decision and the plan diff as JSON.")
     parser.add_argument("stack", metavar="STACK", help="stack name, e.g. dev or prod")
     parser.add_argument("--environment", choices=ENVIRONMENTS,
