@@ -31,6 +31,7 @@ FONT = "Segoe UI, Helvetica, Arial, sans-serif"
 COLOURS = {"hub": "#dbeafe", "spoke": "#ecfdf5", "border": "#1f2937", "subnet": "#ffffff",
            "special": "#f3f4f6", "firewall": "#fee2e2", "bastion": "#fef3c7", "peering": "#2563eb",
            "muted": "#6b7280"}
+_APPLIANCE_SUBNETS = {FIREWALL: "AzureFirewallSubnet", BASTION: "AzureBastionSubnet"}
 SPECIAL_SUBNETS = frozenset({"AzureFirewallSubnet", "AzureBastionSubnet", "GatewaySubnet",
                              "AzureFirewallManagementSubnet", "RouteServerSubnet"})
 
@@ -182,9 +183,12 @@ def _place_appliances(resources: list[dict[str, Any]], networks: dict[str, _Netw
             subnet_ref = configuration.get("subnet") or {}
             subnet = subnets_by_id.get(str(subnet_ref.get("id", "")).lower()) if isinstance(subnet_ref, dict) \
                 else None
-            if subnet is None:  # ids unknown in a real preview: fall back on the dependency
-                for urn in (resource.get("propertyDependencies") or {}).get("ipConfigurations", []):
-                    subnet = subnets_by_urn.get(urn) or subnet
+            if subnet is None:  # ids unknown in a real preview: fall back on the dependencies
+                candidates = [subnets_by_urn[urn] for urn in
+                              (resource.get("propertyDependencies") or {}).get("ipConfigurations", [])
+                              if urn in subnets_by_urn]
+                named = [c for c in candidates if c.name == _APPLIANCE_SUBNETS[resource["type"]]]
+                subnet = named[0] if named else (candidates[0] if len(candidates) == 1 else None)
             if subnet is None:
                 continue
             address = configuration.get("privateIPAddress")

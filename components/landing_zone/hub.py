@@ -106,15 +106,20 @@ class Hub(WithInterfaces, pulumi.ComponentResource):
             subnets[plan.name] = subnet
             previous.append(subnet)
 
+        def once_all_exist(subnet: network.Subnet) -> pulumi.Output[str]:
+            """The subnet's id, known only when every subnet so far exists: appliances join their subnet after the
+            network has stopped changing."""
+            return pulumi.Output.all(subnet.id, *(other.id for other in previous)).apply(lambda ids: ids[0])
+
         shared_args = dict(tags=args.tags, lock=args.lock, diagnostic_settings=args.diagnostic_settings)
         firewall = Firewall(f"{name}-fw", FirewallArgs(
             **shared_args, resource_group_name=args.resource_group_name, location=args.location,
-            subnet_id=subnets["AzureFirewallSubnet"].id, source_ranges=args.egress_ranges,
+            subnet_id=once_all_exist(subnets["AzureFirewallSubnet"]), source_ranges=args.egress_ranges,
             premium=args.firewall_premium, zone_redundant=args.zone_redundant), opts=child)
         bastion = Bastion(f"{name}-bastion", BastionArgs(
             tags=args.tags, diagnostic_settings=args.diagnostic_settings,
             resource_group_name=args.resource_group_name, location=args.location,
-            subnet_id=subnets["AzureBastionSubnet"].id, zone_redundant=args.zone_redundant,
+            subnet_id=once_all_exist(subnets["AzureBastionSubnet"]), zone_redundant=args.zone_redundant,
             native_client=args.bastion_native_client), opts=child)
 
         gateway_routes = None

@@ -81,3 +81,13 @@ def test_document_that_is_not_an_export_is_a_clear_error():
 def stack_plan_prod(tmp_path):
     from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack
     return plan_stack(PulumiProject.load(), "prod", plans_dir=tmp_path)
+
+
+def test_appliance_is_placed_by_dependency_when_ids_are_unknown(plan_inline):
+    export = plan_inline(_two_networks).to_export()
+    for resource in export["deployment"]["resources"]:
+        if resource["type"] == "azure-native:network:AzureFirewall":  # as in a real preview: the id is unknown
+            resource["outputs"] = {}
+            resource["inputs"]["ipConfigurations"][0]["subnet"]["id"] = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+    texts = _texts(network_svg(export))
+    assert texts.index("AzureFirewallSubnet") < texts.index("Azure Firewall") < texts.index("edge")

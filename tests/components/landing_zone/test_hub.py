@@ -145,3 +145,10 @@ def test_spokes_peer_into_the_hub_only_after_every_hub_subnet_exists(plan_inline
     plan = plan_inline(program)
     peering = plan.named("apps-from-hub")
     assert {s.urn for s in plan.of_type(SUBNET) if s.parent == plan.named("hub").urn} <= set(peering.dependencies)
+
+
+def test_firewall_and_bastion_join_the_network_after_all_its_subnets_exist(plan_inline, args):
+    plan = plan_inline(lambda: Hub("hub", args()))
+    early = {s.urn for s in plan.of_type(SUBNET) if s.inputs["subnetName"] != "GatewaySubnet"}
+    assert early <= set(plan.named("hub-fw-firewall").dependencies)
+    assert early <= set(plan.named("hub-bastion-host").dependencies)

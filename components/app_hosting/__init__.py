@@ -1,0 +1,1 @@
+"""Application hosting: container apps, web apps, their data services, the public WAF entrance and `App`."""

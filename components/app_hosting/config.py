@@ -1,0 +1,217 @@
+"""The app stack config, read and validated once: `app:platformStack` and the structured `app:app`.
+
+The contract is the migration engineer's (docs/app-config.md, `scripts/migrate/app_config.py`): `validate` there
+checks every key it defines. The template accepts a few optional keys on top, for what a hand-written app needs
+and a generated one leaves at its default:
+
+- `app:app.port` (8080), `app:app.healthPath` (/health), `app:app.spoke` (apps),
+  `app:app.registry` (cityplatform.azurecr.io), `app:app.data.storageSubResources` ([blob]);
+- `app:app.secrets`: environment variable name -> Key Vault secret name;
+- `app:app.operations`: overrides of the environment's defaults (`ENVIRONMENT_OPERATIONS`):
+  highAvailability, geoRedundantBackup, backupRetentionDays, zoneRedundant, lock, protect, minReplicas.
+
+Every mistake is a `ConfigError` naming the stack file, the key and the expected form.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+from typing import Any, Callable, Mapping
+
+from amsterdam_cloud.components.app_hosting.spec import STORAGE_SUB_RESOURCES, AppSpec, DataNeeds, Operations, \
+    Postgres
+from amsterdam_cloud.scripts.errors import UserError
+
+CONTRACT_KEYS = ("azure-native:location", "app:platformStack", "app:app")
+"""The stack config keys the contract defines; other keys (provider settings) are left to Pulumi."""
+
+ENVIRONMENT_OPERATIONS: Mapping[str, Operations] = {
+    "dev": Operations(),
+    "test": Operations(),
+    "acc": Operations(backup_retention_days=14, zone_redundant=True),
+    "prod": Operations(high_availability=True, geo_redundant_backup=True, backup_retention_days=35,
+                       zone_redundant=True, lock=True, protect=True, min_replicas=2),
+}
+"""Each environment's operational defaults: prod gets HA, geo-redundant backups, locks and protection."""
+
+_ENV_VAR = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_SECRET_NAME = re.compile(r"^[0-9A-Za-z-]{1,127}$")
+_REGISTRY = re.compile(r"^[a-z0-9]{5,50}\.azurecr\.io$")
+_PATH = re.compile(r"^/[A-Za-z0-9._~/-]*$")
+_SPOKE = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
+
+
+class ConfigError(UserError):
+    """An app stack config value is missing, malformed or unknown (names the file, the key, the fix)."""
+
+    def __init__(self, source: str, key: str, problem: str) -> None:
+        super().__init__(f"{source}: {key}: {problem}")
+        self.source, self.key, self.problem = source, key, problem
+
+
+def _decoded(value: Any) -> Any:
+    if isinstance(value, str):  # the CLI passes structured config as JSON text
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value
+    return value
+
+
+def _integer(low: int, high: int) -> Callable[[str, str, Any], int]:
+    def read(source: str, key: str, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ConfigError(source, key, f"{value!r}; expected a whole number from {low} to {high}")
+        return value
+    return read
+
+
+def _boolean(source: str, key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(source, key, f"{value!r}; expected true or false")
+    return value
+
+
+def _matching(pattern: re.Pattern[str], form: str) -> Callable[[str, str, Any], str]:
+    def read(source: str, key: str, value: Any) -> str:
+        if not isinstance(value, str) or not pattern.match(value):
+            raise ConfigError(source, key, f"{value!r}; expected {form}")
+        return value
+    return read
+
+
+_OPERATIONS: Mapping[str, tuple[str, Callable[[str, str, Any], Any]]] = {
+    "highAvailability": ("high_availability", _boolean),
+    "geoRedundantBackup": ("geo_redundant_backup", _boolean),
+    "backupRetentionDays": ("backup_retention_days", _integer(7, 35)),
+    "zoneRedundant": ("zone_redundant", _boolean),
+    "lock": ("lock", _boolean),
+    "protect": ("protect", _boolean),
+    "minReplicas": ("min_replicas", _integer(0, 30)),
+}
+
+
+def _operations(source: str, environment: str, value: Any) -> Operations:
+    defaults = ENVIRONMENT_OPERATIONS[environment]
+    if value is None:
+        return defaults
+    if not isinstance(value, Mapping):
+        raise ConfigError(source, "app:app.operations", f"{value!r}; expected a mapping with keys "
+                                                        f"{', '.join(_OPERATIONS)}")
+    changes = {}
+    for key, item in value.items():
+        if key not in _OPERATIONS:
+            raise ConfigError(source, f"app:app.operations.{key}", f"unknown key; expected one of "
+                                                                   f"{', '.join(_OPERATIONS)}")
+        field_name, read = _OPERATIONS[key]
+        changes[field_name] = read(source, f"app:app.operations.{key}", item)
+    return replace(defaults, **changes)
+
+
+def _secrets(source: str, value: Any) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ConfigError(source, "app:app.secrets", f"{value!r}; expected a mapping of environment variable "
+                                                     "name to Key Vault secret name, e.g. {DATABASE_URL: db-url}")
+    for name, secret in value.items():
+        if not isinstance(name, str) or not _ENV_VAR.match(name):
+            raise ConfigError(source, f"app:app.secrets.{name}", "not an environment variable name; expected "
+                                                                 "letters, digits and _ (e.g. API_KEY)")
+        if not isinstance(secret, str) or not _SECRET_NAME.match(secret):
+            raise ConfigError(source, f"app:app.secrets.{name}", f"{secret!r}; expected a Key Vault secret name "
+                                                                 "(letters, digits and -, up to 127)")
+    return dict(value)
+
+
+def _sub_resources(source: str, value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ("blob",)
+    if not isinstance(value, list) or not value or any(v not in STORAGE_SUB_RESOURCES for v in value) \
+            or len(set(value)) != len(value):
+        raise ConfigError(source, "app:app.data.storageSubResources",
+                          f"{value!r}; expected a non-empty list of distinct {', '.join(STORAGE_SUB_RESOURCES)}")
+    return tuple(value)
+
+
+_SKU_TIER = re.compile(r"^Standard_([BDE])")
+
+
+def postgres_tier(sku: str) -> str | None:
+    """Burstable, GeneralPurpose or MemoryOptimized from the SKU's family letter; None when it is none of those."""
+    match = _SKU_TIER.match(sku)
+    return {"B": "Burstable", "D": "GeneralPurpose", "E": "MemoryOptimized"}[match.group(1)] if match else None
+
+
+def parse(config: Mapping[str, Any], source: str) -> AppSpec:
+    """Validate a stack file's `config:` mapping and return the app's description."""
+    from amsterdam_cloud.scripts.migrate.app_config import validate
+
+    given = {key: _decoded(config[key]) for key in CONTRACT_KEYS if key in config}
+    app = given.get("app:app")
+    if not isinstance(app, Mapping):
+        raise ConfigError(source, "app:app", f"{'missing' if app is None else repr(app)}; expected the structured "
+                                             "app value (docs/app-config.md), e.g. from `cityctl migrate generate`")
+    app = dict(app)
+    extensions = {key: app.pop(key) for key in ("port", "healthPath", "spoke", "registry", "secrets", "operations")
+                  if key in app}
+    data = dict(app.get("data") or {}) if isinstance(app.get("data"), Mapping) else app.get("data")
+    sub_resources = data.pop("storageSubResources", None) if isinstance(data, dict) else None
+    if isinstance(data, dict):
+        app["data"] = data
+    validate({**given, "app:app": app}, source)
+
+    environment = given["app:platformStack"].rsplit("/", 1)[1]
+    if app["data"].get("mysql"):
+        raise ConfigError(source, "app:app.data.mysql", "the app template builds PostgreSQL only; set mysql: null "
+                                                        "and use postgres (MySQL flexible server is not offered yet)")
+    registry = _matching(_REGISTRY, "an ACR login server such as cityplatform.azurecr.io")(
+        source, "app:app.registry", extensions.get("registry", "cityplatform.azurecr.io"))
+    image = app.get("image")
+    if image is not None and not image.startswith(registry + "/"):
+        raise ConfigError(source, "app:app.image", f"{image!r} is not in the city registry {registry}; import it "
+                                                   f"(`az acr import --name {registry.split('.')[0]} --source "
+                                                   f"{image}`) and use {registry}/<repository>:<tag>")
+    postgres = app["data"].get("postgres")
+    operations = _operations(source, environment, extensions.get("operations"))
+    spec_postgres = None
+    if postgres:
+        spec_postgres = Postgres(sku=postgres["sku"], storage_gb=postgres["storageGb"], version=postgres["version"])
+        tier = postgres_tier(postgres["sku"])
+        if tier is None:
+            raise ConfigError(source, "app:app.data.postgres.sku", f"{postgres['sku']!r}; expected a flexible "
+                                                                   "server SKU: Standard_B*, Standard_D* or Standard_E*")
+        if operations.high_availability and tier == "Burstable":
+            raise ConfigError(source, "app:app.data.postgres.sku",
+                              f"{postgres['sku']!r} is Burstable, which has no high availability ({environment} "
+                              "needs it); use a Standard_D* or Standard_E* SKU, or set "
+                              "app:app.operations.highAvailability: false")
+    secrets = _secrets(source, extensions.get("secrets"))
+    if secrets and not app["data"]["keyVault"]:
+        raise ConfigError(source, "app:app.secrets", "secrets are Key Vault references, but data.keyVault is false; "
+                                                     "set app:app.data.keyVault: true")
+    return AppSpec(
+        name=app["name"], team=app["team"], cost_center=app["costCenter"], environment=environment,
+        platform_stack=given["app:platformStack"], location=given["azure-native:location"],
+        runtime=app["runtime"], exposure=app["exposure"], data_classification=app["dataClassification"],
+        image=image, stack=app.get("stack"), algorithm_register_id=app.get("algorithmRegisterId"),
+        data=DataNeeds(postgres=spec_postgres, storage=app["data"]["storage"], key_vault=app["data"]["keyVault"],
+                       storage_sub_resources=_sub_resources(source, sub_resources)),
+        min_replicas=app["scale"]["minReplicas"], max_replicas=app["scale"]["maxReplicas"],
+        port=_integer(1, 65535)(source, "app:app.port", extensions.get("port", 8080)),
+        health_path=_matching(_PATH, "an absolute URL path such as /health")(
+            source, "app:app.healthPath", extensions.get("healthPath", "/health")),
+        spoke=_matching(_SPOKE, "a platform spoke name such as apps")(
+            source, "app:app.spoke", extensions.get("spoke", "apps")),
+        secrets=secrets, registry=registry, operations=operations)
+
+
+def from_pulumi() -> AppSpec:
+    """Validate the config the running Pulumi program was given (real CLI or offline plan alike)."""
+    import pulumi
+    from pulumi.runtime import config as runtime_config
+
+    given = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+    return parse(given, f"Pulumi.{pulumi.get_stack()}.yaml")

@@ -1,0 +1,120 @@
+"""The short description of an app that `App` builds from (what the app stack config says, typed).
+
+Pure data: `config.py` reads it from a stack file, tests build it directly. Environment differences (high
+availability, geo-redundant backups, locks) live in `Operations`, filled per environment by the loader.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from amsterdam_cloud.policies.algorithm_register import RUNS_ALGORITHM_TAG, TAG as ALGORITHM_TAG
+
+RUNTIMES = ("container", "web")
+EXPOSURES = ("internal", "public")
+DATA_CLASSIFICATIONS = ("BBN1", "BBN2", "BBN3")
+STORAGE_SUB_RESOURCES = ("blob", "dfs", "file", "queue", "table")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Postgres:
+    """A PostgreSQL flexible server for the app."""
+
+    sku: str
+    """Compute size, e.g. Standard_D2ds_v5 (B: Burstable, D: GeneralPurpose, E: MemoryOptimized)."""
+    storage_gb: int
+    """Storage size in GiB; it grows automatically."""
+    version: str
+    """PostgreSQL major version, e.g. 16."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class DataNeeds:
+    """The data services the app gets, each private, Entra-only and in the app's region."""
+
+    postgres: Postgres | None = None
+    """No server: the app has no relational database."""
+    storage: bool = False
+    """Off: no storage account."""
+    storage_sub_resources: tuple[str, ...] = ("blob",)
+    """The storage services reachable through a private endpoint each (blob only, unless the app needs more)."""
+    key_vault: bool = True
+    """On: the app gets its own Key Vault for its secrets (Key Vault references in the app settings)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Operations:
+    """What differs between environments; the loader fills it from the environment's defaults and overrides."""
+
+    high_availability: bool = False
+    """Off: one database instance; on: a zone-redundant standby (needs a GeneralPurpose/MemoryOptimized SKU)."""
+    geo_redundant_backup: bool = False
+    """Off: backups stay in the region; on: they are copied to the paired region too."""
+    backup_retention_days: int = 7
+    """Days of point-in-time restore for the database (7 to 35)."""
+    zone_redundant: bool = False
+    """Off: hosting in one zone; on: the Container Apps environment / App Service plan spreads over zones."""
+    lock: bool = False
+    """Off: stateful resources can be deleted; on: they carry a CanNotDelete lock."""
+    protect: bool = False
+    """Off: `pulumi destroy` may delete stateful resources; on: they are protected."""
+    min_replicas: int | None = None
+    """Unset: the app's own scale.minReplicas; set: at least this many replicas in the environment."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AppSpec:
+    """What an app team says about its app; `App` builds the rest from the platform stack's outputs."""
+
+    name: str
+    """Short lower-case name (3-24 characters); resource names derive from it."""
+    team: str
+    """The owning team's e-mail address (the owner tag)."""
+    cost_center: str
+    """Cost centre (CC-1234), the cost-center tag."""
+    environment: str
+    """dev, test, acc or prod: the platform environment the app runs in (the environment tag)."""
+    platform_stack: str
+    """The platform stack to read outputs from: `<org>/amsterdam-platform/<environment>`."""
+    location: str
+    """The app's EU region (the platform's)."""
+    runtime: str
+    """container: Azure Container Apps; web: App Service on Linux."""
+    data_classification: str
+    """BIO level of the most sensitive data the app holds (BBN1-BBN3)."""
+    exposure: str = "internal"
+    """internal: reachable only from the city's networks; public: only through the city's WAF (Front Door)."""
+    image: str | None = None
+    """The container image (runtime container), from the city registry."""
+    stack: str | None = None
+    """The App Service runtime stack (runtime web), e.g. PYTHON|3.12."""
+    algorithm_register_id: str | None = None
+    """No id: the app runs no algorithm; an id: its entry in the algorithm register, tagged on every resource."""
+    data: DataNeeds = field(default_factory=DataNeeds)
+    """The data services the app needs."""
+    min_replicas: int = 1
+    """Fewest running replicas (0 lets a container app scale to zero)."""
+    max_replicas: int = 3
+    """Most replicas under load."""
+    port: int = 8080
+    """The port the app listens on."""
+    health_path: str = "/health"
+    """The HTTP path health probes call."""
+    secrets: Mapping[str, str] = field(default_factory=dict)
+    """Environment variable name to Key Vault secret name; the app reads them as Key Vault references."""
+    spoke: str = "apps"
+    """The platform spoke the app's network parts go into."""
+    registry: str = "cityplatform.azurecr.io"
+    """The city registry images come from (the only one the app may pull from)."""
+    operations: Operations = field(default_factory=Operations)
+    """The environment's operational settings."""
+
+    def tags(self) -> dict[str, str]:
+        """The city's mandatory tags, plus the algorithm register id when the app runs an algorithm."""
+        tags = {"owner": self.team, "cost-center": self.cost_center, "environment": self.environment,
+                "data-classification": self.data_classification, "application": self.name}
+        if self.algorithm_register_id:
+            tags[ALGORITHM_TAG] = self.algorithm_register_id
+            tags[RUNS_ALGORITHM_TAG] = "true"
+        return tags
