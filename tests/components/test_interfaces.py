@@ -163,3 +163,11 @@ def test_managed_identities_combine_system_and_user_assigned():
 
 def test_no_managed_identity_means_no_identity_input():
     assert ManagedIdentities().as_identity() is None
+
+
+def test_interfaces_never_create_what_they_point_at(plan_inline):
+    plan = plan_inline(lambda: _Probe("probe", _all_interfaces()))
+    created = {r.type for r in plan.resources}
+    for pointed_at in ("azure-native:operationalinsights:Workspace", "azure-native:network:Subnet",
+                       "azure-native:privatedns:PrivateZone", "azure-native:managedidentity:UserAssignedIdentity"):
+        assert pointed_at not in created
