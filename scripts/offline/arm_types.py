@@ -75,6 +75,17 @@ ARM_ID_TEMPLATES: dict[str, str] = {
     "azure-native:frontdoor:Policy":
         "{rg}/providers/Microsoft.Network/frontDoorWebApplicationFirewallPolicies/{policyName}",
     "azure-native:cdn:Profile": "{rg}/providers/Microsoft.Cdn/profiles/{profileName}",
+    "azure-native:cdn:AFDEndpoint": "{rg}/providers/Microsoft.Cdn/profiles/{profileName}/afdEndpoints/{endpointName}",
+    "azure-native:cdn:AFDOriginGroup":
+        "{rg}/providers/Microsoft.Cdn/profiles/{profileName}/originGroups/{originGroupName}",
+    "azure-native:cdn:AFDOrigin":
+        "{rg}/providers/Microsoft.Cdn/profiles/{profileName}/originGroups/{originGroupName}/origins/{originName}",
+    "azure-native:cdn:Route":
+        "{rg}/providers/Microsoft.Cdn/profiles/{profileName}/afdEndpoints/{endpointName}/routes/{routeName}",
+    "azure-native:cdn:SecurityPolicy":
+        "{rg}/providers/Microsoft.Cdn/profiles/{profileName}/securityPolicies/{securityPolicyName}",
+    "azure-native:privatedns:PrivateRecordSet":
+        "{rg}/providers/Microsoft.Network/privateDnsZones/{privateZoneName}/{recordType}/{relativeRecordSetName}",
     # secrets and data
     "azure-native:keyvault:Vault": "{rg}/providers/Microsoft.KeyVault/vaults/{vaultName}",
     "azure-native:keyvault:Secret": "{rg}/providers/Microsoft.KeyVault/vaults/{vaultName}/secrets/{secretName}",
@@ -87,6 +98,10 @@ ARM_ID_TEMPLATES: dict[str, str] = {
     "azure-native:storage:FileShare":
         "{rg}/providers/Microsoft.Storage/storageAccounts/{accountName}/fileServices/default/shares/{shareName}",
     "azure-native:dbforpostgresql:Server": "{rg}/providers/Microsoft.DBforPostgreSQL/flexibleServers/{serverName}",
+    "azure-native:dbforpostgresql:Administrator":
+        "{rg}/providers/Microsoft.DBforPostgreSQL/flexibleServers/{serverName}/administrators/{objectId}",
+    "azure-native:dbforpostgresql:Database":
+        "{rg}/providers/Microsoft.DBforPostgreSQL/flexibleServers/{serverName}/databases/{databaseName}",
     "azure-native:dbformysql:Server": "{rg}/providers/Microsoft.DBforMySQL/flexibleServers/{serverName}",
     "azure-native:sql:Server": "{rg}/providers/Microsoft.Sql/servers/{serverName}",
     "azure-native:cosmosdb:DatabaseAccount": "{rg}/providers/Microsoft.DocumentDB/databaseAccounts/{accountName}",
@@ -96,6 +111,8 @@ ARM_ID_TEMPLATES: dict[str, str] = {
         "{rg}/providers/Microsoft.ContainerRegistry/registries/{registryName}",
     "azure-native:web:AppServicePlan": "{rg}/providers/Microsoft.Web/serverfarms/{name}",
     "azure-native:web:WebApp": "{rg}/providers/Microsoft.Web/sites/{name}",
+    "azure-native:web:WebAppFtpAllowed": "{rg}/providers/Microsoft.Web/sites/{name}/basicPublishingCredentialsPolicies/ftp",
+    "azure-native:web:WebAppScmAllowed": "{rg}/providers/Microsoft.Web/sites/{name}/basicPublishingCredentialsPolicies/scm",
     "azure-native:app:ManagedEnvironment": "{rg}/providers/Microsoft.App/managedEnvironments/{environmentName}",
     "azure-native:app:ContainerApp": "{rg}/providers/Microsoft.App/containerApps/{containerAppName}",
     "azure-native:containerservice:ManagedCluster":
