@@ -143,6 +143,8 @@ ARM_ID_TEMPLATES: dict[str, str] = {
         "{rg}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}",
     "azure-native:machinelearningservices:Compute":
         "{rg}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/computes/{computeName}",
+    "azure-native:machinelearningservices:Datastore":
+        "{rg}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}/datastores/{name}",
     "azure-native:cognitiveservices:Account": "{rg}/providers/Microsoft.CognitiveServices/accounts/{accountName}",
     "azure-native:cognitiveservices:Deployment":
         "{rg}/providers/Microsoft.CognitiveServices/accounts/{accountName}/deployments/{deploymentName}",
