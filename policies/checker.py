@@ -15,6 +15,7 @@ import datetime as dt
 import gc
 import re
 from contextlib import contextmanager
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Mapping
@@ -77,7 +78,11 @@ class CheckResult:
     """Rule id to the URNs it judged (for the evidence report)."""
     resource_count: int = 0
     pack_name: str = PACK_NAME
-    pack_version: str = ""
+
+    @property
+    def pack_version(self) -> str:
+        """The toolkit's version (the pack ships with it); looked up only by the reports that show it."""
+        return pack_version()
 
     @property
     def failed(self) -> bool:
@@ -165,6 +170,7 @@ def parse_resources(export: Any, source: str = "<plan>") -> tuple[list[Resource]
     return resources, stack
 
 
+@lru_cache(maxsize=1)
 def pack_version() -> str:
     try:
         import importlib.metadata
@@ -204,8 +210,7 @@ def _check(resources: Sequence[Resource], *, environment: str, stack: str, waive
     rules = tuple(rules if rules is not None else ALL_RULES)
     active = [r for r in rules if config.level(r.id) != "disabled"]
     result = CheckResult(stack=stack, environment=environment, source=source, today=today, rules=tuple(active),
-                         levels={r.id: config.level(r.id) for r in active}, resource_count=len(resources),
-                         pack_version=pack_version())
+                         levels={r.id: config.level(r.id) for r in active}, resource_count=len(resources))
     book = WaiverBook(waivers, stack, today)
     settings = {r.id: config.settings(r.id) for r in active}
     by_type: dict[str, list[Rule]] = {}
