@@ -1,0 +1,81 @@
+"""The analytics program: read the typed config once, take the platform's network and workspace from its stack,
+compose one analytics workspace per data team, export what the teams and the register review need.
+
+Its own project (not part of the platform program): data teams onboard on their own cadence, and the algorithm
+register review gates their deploys, not the platform's. Environments differ only through the stack config.
+"""
+
+import pulumi
+from pulumi_azure_native import resources
+
+from amsterdam_cloud.components.analytics.workspace import AnalyticsWorkspace, AnalyticsWorkspaceArgs
+from amsterdam_cloud.components.interfaces import DiagnosticSettings, Lock
+from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.stacks.analytics.config import from_pulumi
+
+config = from_pulumi()
+features = config.features
+lock = Lock(notes="A data team's lake, storage or vault; remove the lock through the analytics stack, never by "
+                  "hand.") if features.resource_locks else None
+
+platform = pulumi.StackReference(config.platform_stack)
+
+
+def _same_region(location: str) -> str:
+    if location != config.location:
+        raise UserError(f"{config.source}: amsterdam-analytics:location: {config.location!r}, but the platform "
+                        f"stack {config.platform_stack} is in {location!r}; private endpoints must be in the "
+                        "region of the spoke, set the same location")
+    return location
+
+
+def _subnet(subnets: dict) -> str:
+    try:
+        return subnets[config.spoke][config.endpoint_subnet]
+    except KeyError:
+        raise UserError(f"{config.source}: amsterdam-analytics:spoke/endpointSubnet: the platform stack "
+                        f"{config.platform_stack} has no subnet {config.endpoint_subnet!r} in spoke "
+                        f"{config.spoke!r}; its spokes: {', '.join(sorted(subnets))}") from None
+
+
+platform.get_output("location").apply(_same_region)
+workspace_id = platform.require_output("workspaceId")
+endpoint_subnet_id = platform.require_output("spokeSubnetIds").apply(_subnet)
+zone_ids = platform.require_output("privateDnsZoneIds")
+diagnostics = (DiagnosticSettings(workspace_id=workspace_id),)
+
+# The zone names are known here (the component picks the ones it needs); their ids come from the platform.
+ZONES = ("privatelink.blob.core.windows.net", "privatelink.dfs.core.windows.net", "privatelink.file.core.windows.net",
+         "privatelink.vaultcore.azure.net", "privatelink.api.azureml.ms", "privatelink.notebooks.azure.net",
+         "privatelink.cognitiveservices.azure.com", "privatelink.openai.azure.com")
+private_dns_zone_ids = {zone: zone_ids.apply(lambda ids, zone=zone: ids[zone]) for zone in ZONES}
+
+teams: dict[str, AnalyticsWorkspace] = {}
+groups: dict[str, resources.ResourceGroup] = {}
+for team in config.teams:
+    tags = team.tags.as_azure_tags(config.environment)
+    groups[team.name] = resources.ResourceGroup(
+        f"rg-analytics-{team.name}", resource_group_name=f"rg-amsterdam-analytics-{team.name}-{config.environment}",
+        location=config.location, tags=tags)
+    teams[team.name] = AnalyticsWorkspace(team.name, AnalyticsWorkspaceArgs(
+        tags=tags, lock=lock, protect=features.protect_stateful, diagnostic_settings=diagnostics,
+        resource_group_name=groups[team.name].name, location=config.location, team=team.name,
+        environment=config.environment, tenant_id=config.tenant_id, endpoint_subnet_id=endpoint_subnet_id,
+        private_dns_zone_ids=private_dns_zone_ids, container_registry_id=config.container_registry_id,
+        algorithms=team.algorithms, register_policy=config.register_policy, filesystems=team.filesystems,
+        data_scientist_principal_ids=team.data_scientist_group_ids, outbound_fqdns=config.outbound_fqdns,
+        zone_redundant=features.zone_redundancy))
+
+pulumi.export("environment", config.environment)
+pulumi.export("platformStack", config.platform_stack)
+pulumi.export("teams", {
+    name: {"resourceGroupName": groups[name].name, "lakeId": team.lake.resource_id, "lakeName": team.lake.name,
+           "lakeDfsEndpoint": team.lake.dfs_endpoint, "lakeFilesystemIds": team.lake.filesystem_ids,
+           "keyVaultId": team.key_vault_id,
+           "workspaces": {algorithm: {"id": workspace.resource_id, "name": workspace.name,
+                                      "registerId": workspace.register_id or ""}
+                          for algorithm, workspace in team.algorithms.items()}}
+    for name, team in teams.items()})
+pulumi.export("algorithmRegister", {
+    (workspace.register_id or f"unregistered:{name}/{algorithm}"): workspace.resource_id
+    for name, team in teams.items() for algorithm, workspace in team.algorithms.items()})

@@ -1,0 +1,272 @@
+"""The analytics stack's typed config: read once, validated once, with errors that name the file, the key and the fix.
+
+Environments differ only through these values: `requireRegisterEntry` and `allowedRegisterStatuses` (acc and prod
+build registered algorithms only), `features` (locks, protection, zone redundancy), the teams and their algorithms.
+Every algorithm is checked against the register snapshot here, so a refusal names the stack file and the key.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from amsterdam_cloud.components.analytics.ai_services import AiDeployment
+from amsterdam_cloud.components.analytics.algorithm import Algorithm
+from amsterdam_cloud.components.analytics.ml_workspace import ComputeCluster
+from amsterdam_cloud.components.analytics.register import STATUSES, RegisterError, RegisterPolicy, \
+    check_register_entry
+from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.stacks.config import (DATA_CLASSIFICATIONS, ENVIRONMENTS, PROVIDER_KEYS, ConfigError, Tags,
+                                           _boolean, _integer, _matching, _one_of, _region, _section, _show,
+                                           _string, read_stack_file)
+
+PROJECT = "amsterdam-analytics"
+"""The Pulumi project name; every config key of ours is `amsterdam-analytics:<key>`."""
+PLATFORM_PROJECT = "amsterdam-platform"
+STACKS_DIR = Path(__file__).resolve().parent
+
+_GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
+_COST_CENTER = re.compile(r"^CC-\d{4,6}$")
+_TEAM = re.compile(r"^[a-z][a-z0-9]{1,9}$")
+_REGISTRY_ID = re.compile(r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.ContainerRegistry/"
+                          r"registries/[A-Za-z0-9]{5,50}$", re.IGNORECASE)
+_STACK_NAME = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+_NAME = re.compile(r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Features:
+    """Switches that make environments differ; each default is the cheaper, dev-like behaviour."""
+
+    resource_locks: bool = False
+    """Off: no locks; on: the lakes, storage and vaults get a CanNotDelete lock."""
+    protect_stateful: bool = False
+    """Off: `pulumi destroy` may delete lakes, storage and vaults; on: they are `protect`ed."""
+    zone_redundancy: bool = False
+    """Off: lakes are locally redundant; on: zone-redundant."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Team:
+    """One data team: who answers for it, who works in it, and its algorithms."""
+
+    name: str
+    tags: Tags
+    data_scientist_group_ids: tuple[str, ...] = ()
+    filesystems: tuple[str, ...] = ("raw", "curated")
+    algorithms: tuple[Algorithm, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnalyticsConfig:
+    """Everything one environment's analytics program needs, validated."""
+
+    source: str
+    environment: str
+    subscription_id: str
+    tenant_id: str
+    location: str
+    platform_stack: str
+    """The platform stack this one builds on (`org/amsterdam-platform/<env>`)."""
+    spoke: str
+    """The platform spoke the teams' private endpoints go into."""
+    endpoint_subnet: str
+    """The subnet of that spoke for private endpoints."""
+    container_registry_id: str
+    register_policy: RegisterPolicy
+    features: Features = field(default_factory=Features)
+    outbound_fqdns: tuple[str, ...] = ()
+    teams: tuple[Team, ...] = ()
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Readers
+
+def _json(value: Any) -> Any:
+    if isinstance(value, str) and value.lstrip()[:1] in ("{", "["):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value
+    return value
+
+
+def _list(item: Callable[[str, str, Any], Any], *, empty: bool = True) -> Callable[[str, str, Any], tuple]:
+    def read(source: str, key: str, value: Any) -> tuple:
+        value = _json(value)
+        if not isinstance(value, list) or (not empty and not value):
+            raise ConfigError(source, key, f"expected a {'non-empty ' if not empty else ''}list, got {_show(value)}")
+        items = tuple(item(source, f"{key}[{index}]", entry) for index, entry in enumerate(value))
+        if len(set(items)) != len(items):
+            raise ConfigError(source, key, f"{list(items)} names an entry twice")
+        return items
+    return read
+
+
+def _mapping(source: str, key: str, value: Any, what: str) -> Mapping[str, Any]:
+    value = _json(value)
+    if not isinstance(value, Mapping):
+        raise ConfigError(source, key, f"expected a mapping of {what}, got {_show(value)}")
+    return value
+
+
+def _register_id(source: str, key: str, value: Any) -> str:
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)  # YAML reads an unquoted 90127502 as a number
+    return _matching(re.compile(r"^[0-9A-Za-z][0-9A-Za-z-]{2,63}$"),
+                     "the algorithm's register id (lars), e.g. \"90127502\"")(source, key, value)
+
+
+def _compute(source: str, key: str, value: Any) -> ComputeCluster | None:
+    if value is False or value == "false":
+        return None
+    fields = {"name": _string, "vmSize": _string, "maxNodes": _integer(1, 100), "idleMinutes": _integer(2, 240)}
+    read = _section(source, key, value, fields, frozenset())
+    names = {"vmSize": "vm_size", "maxNodes": "max_nodes", "idleMinutes": "idle_minutes", "name": "name"}
+    return _build(source, key, ComputeCluster, {names[k]: v for k, v in read.items()})
+
+
+def _deployments(source: str, key: str, value: Any) -> tuple[AiDeployment, ...]:
+    deployments = []
+    for name, spec in _mapping(source, key, value, "deployment name to {model, version, type, capacity}").items():
+        where = f"{key}.{name}"
+        fields = {"model": _string, "version": _string, "type": _string, "capacity": _integer(1, 10_000),
+                  "format": _string}
+        read = _section(source, where, spec, fields, frozenset({"model", "version"}))
+        values = {"name": name, "model": read["model"], "version": str(read["version"]),
+                  "deployment_type": read.get("type", "DataZoneStandard"), "capacity": read.get("capacity", 10),
+                  "model_format": read.get("format", "OpenAI")}
+        deployments.append(_build(source, where, AiDeployment, values))
+    return tuple(deployments)
+
+
+def _algorithms(source: str, key: str, value: Any) -> tuple[Algorithm, ...]:
+    algorithms = []
+    for name, spec in _mapping(source, key, value, "algorithm name to its settings").items():
+        where = f"{key}.{name}"
+        fields = {"registerId": _register_id, "kind": _one_of(("model", "pipeline")), "compute": _compute,
+                  "filesystems": _list(_string), "readOnly": _boolean, "aiDeployments": _deployments}
+        read = _section(source, where, spec or {}, fields, frozenset())
+        values: dict[str, Any] = {"name": name, "register_id": read.get("registerId"),
+                                  "kind": read.get("kind", "model"), "read_only": read.get("readOnly", False),
+                                  "filesystems": read.get("filesystems"),
+                                  "ai_deployments": read.get("aiDeployments", ())}
+        if "compute" in read:
+            values["compute"] = read["compute"]
+        algorithms.append(_build(source, where, Algorithm, values))
+    return tuple(algorithms)
+
+
+def _team(source: str, key: str, name: str, value: Any) -> Team:
+    if not isinstance(name, str) or not _TEAM.match(name):
+        raise ConfigError(source, key, "team names are 2 to 10 lower-case letters and digits, such as wonen")
+    fields = {"owner": _matching(_EMAIL, "an e-mail address such as data-wonen@amsterdam.nl"),
+              "costCenter": _matching(_COST_CENTER, "a cost centre such as CC-4120"),
+              "dataClassification": _one_of(DATA_CLASSIFICATIONS),
+              "dataScientistGroupIds": _list(_matching(_GUID, "an Entra group object id (a GUID)")),
+              "filesystems": _list(_string, empty=False), "algorithms": _algorithms}
+    read = _section(source, key, value, fields, frozenset({"owner", "costCenter", "dataClassification"}))
+    tags = Tags(owner=read["owner"], cost_center=read["costCenter"],
+                data_classification=read["dataClassification"], application=f"analytics-{name}")
+    return Team(name=name, tags=tags, data_scientist_group_ids=read.get("dataScientistGroupIds", ()),
+                filesystems=read.get("filesystems", ("raw", "curated")), algorithms=read.get("algorithms", ()))
+
+
+def _teams(source: str, key: str, value: Any) -> tuple[Team, ...]:
+    teams = _mapping(source, key, value, "team name to its settings")
+    return tuple(_team(source, f"{key}.{name}", name, spec) for name, spec in teams.items())
+
+
+def _features(source: str, key: str, value: Any) -> Features:
+    read = _section(source, key, value, {"resourceLocks": _boolean, "protectStateful": _boolean,
+                                         "zoneRedundancy": _boolean}, frozenset())
+    return Features(resource_locks=read.get("resourceLocks", False),
+                    protect_stateful=read.get("protectStateful", False),
+                    zone_redundancy=read.get("zoneRedundancy", False))
+
+
+def _build(source: str, key: str, kind: type, values: Mapping[str, Any]) -> Any:
+    """A component declaration from config; its own checks become config errors at `key`."""
+    try:
+        return kind(**values)
+    except UserError as error:
+        raise ConfigError(source, key, str(error)) from None
+
+
+_FIELDS: dict[str, Callable[[str, str, Any], Any]] = {
+    "environment": _one_of(ENVIRONMENTS),
+    "subscriptionId": _matching(_GUID, "a subscription GUID such as 00000000-0000-0000-0000-000000000000"),
+    "tenantId": _matching(_GUID, "a tenant GUID such as 00000000-0000-0000-0000-000000000000"),
+    "location": _region,
+    "platformStack": _matching(_STACK_NAME, "a stack name such as amsterdam/amsterdam-platform/dev"),
+    "spoke": _matching(_NAME, "the platform spoke's name, such as analytics"),
+    "endpointSubnet": _matching(_NAME, "the spoke subnet's name, such as endpoints"),
+    "containerRegistryId": _matching(_REGISTRY_ID, "the resource id of the city's container registry"),
+    "requireRegisterEntry": _boolean,
+    "allowedRegisterStatuses": _list(_one_of(STATUSES), empty=False),
+    "features": _features,
+    "outboundFqdns": _list(_string),
+    "teams": _teams,
+}
+_REQUIRED = frozenset({"environment", "subscriptionId", "tenantId", "location", "containerRegistryId", "teams"})
+
+
+def parse(raw: Mapping[str, Any], source: str, stack: str | None = None) -> AnalyticsConfig:
+    """Validate a stack's config (keys as `project:key`) and check every algorithm against the register."""
+    ours: dict[str, Any] = {}
+    for full_key, value in raw.items():
+        namespace, _, key = full_key.partition(":")
+        if namespace == PROJECT and key in _FIELDS:
+            ours[key] = value
+        elif namespace == PROJECT:
+            raise ConfigError(source, full_key, f"unknown key; expected one of "
+                                                f"{', '.join(f'{PROJECT}:{k}' for k in sorted(_FIELDS))}")
+        elif full_key not in PROVIDER_KEYS:
+            raise ConfigError(source, full_key, f"unknown key; keys are {PROJECT}:<key> or one of "
+                                                f"{', '.join(sorted(PROVIDER_KEYS))}")
+    missing = sorted(_REQUIRED - set(ours))
+    if missing:
+        raise ConfigError(source, f"{PROJECT}:{missing[0]}", "required key is missing")
+    read = {key: _FIELDS[key](source, f"{PROJECT}:{key}", value) for key, value in ours.items()}
+    environment = read["environment"]
+    if stack is not None and environment != stack:
+        raise ConfigError(source, f"{PROJECT}:environment",
+                          f"says {environment!r} but the stack is {stack!r}; expected {stack!r}")
+    policy = RegisterPolicy(require_entry=read.get("requireRegisterEntry", True),
+                            allowed_statuses=read.get("allowedRegisterStatuses", ("In gebruik",)))
+    for team in read["teams"]:
+        for algorithm in team.algorithms:
+            key = f"{PROJECT}:teams.{team.name}.algorithms.{algorithm.name}.registerId"
+            try:
+                check_register_entry(algorithm.name, algorithm.register_id, policy)
+            except RegisterError as error:
+                raise ConfigError(source, key, f"{error} ({PROJECT}:requireRegisterEntry is "
+                                               f"{str(policy.require_entry).lower()} in this stack)") from None
+    return AnalyticsConfig(
+        source=source, environment=environment, subscription_id=read["subscriptionId"],
+        tenant_id=read["tenantId"], location=read["location"],
+        platform_stack=read.get("platformStack", f"amsterdam/{PLATFORM_PROJECT}/{environment}"),
+        spoke=read.get("spoke", "analytics"), endpoint_subnet=read.get("endpointSubnet", "endpoints"),
+        container_registry_id=read["containerRegistryId"], register_policy=policy,
+        features=read.get("features", Features()), outbound_fqdns=read.get("outboundFqdns", ()),
+        teams=read["teams"])
+
+
+def load(stack: str, stacks_dir: Path = STACKS_DIR) -> AnalyticsConfig:
+    """Read and validate `stacks/analytics/Pulumi.<stack>.yaml` (used by tests and offline tools)."""
+    path = stacks_dir / f"Pulumi.{stack}.yaml"
+    return parse(read_stack_file(path), f"stacks/analytics/{path.name}", stack)
+
+
+def from_pulumi() -> AnalyticsConfig:
+    """Validate the config the running Pulumi program was given (real CLI or offline plan alike)."""
+    import pulumi
+    from pulumi.runtime import config as runtime_config
+
+    stack = pulumi.get_stack()
+    given = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+    return parse(given, f"stacks/analytics/Pulumi.{stack}.yaml", stack)
