@@ -1,0 +1,218 @@
+"""`App`: a compliant app from a short description. It reads the platform stack's outputs through a
+StackReference (workspace, spoke subnets, private DNS zones, hub network) and builds the rest: a resource group,
+the identity the app runs as, its Key Vault, database and storage (private, Entra-only), the container app or web
+app, and, only when the app is public, the city's WAF (Front Door Premium over Private Link) in front of it.
+
+Environment differences arrive in `spec.operations` (HA, geo-redundant backups, zone redundancy, locks,
+protection); there is no branch on the environment's name here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import pulumi
+from pulumi_azure_native import authorization, managedidentity, resources
+
+from amsterdam_cloud.components.app_hosting.container_app import ContainerApp, ContainerAppArgs
+from amsterdam_cloud.components.app_hosting.container_apps_environment import ContainerAppsEnvironment, \
+    ContainerAppsEnvironmentArgs
+from amsterdam_cloud.components.app_hosting.front_door import PublicEntrance, PublicEntranceArgs
+from amsterdam_cloud.components.app_hosting.postgres import EntraAdministrator, PostgresServer, PostgresServerArgs
+from amsterdam_cloud.components.app_hosting.spec import AppSpec
+from amsterdam_cloud.components.app_hosting.storage import StorageAccount, StorageAccountArgs
+from amsterdam_cloud.components.app_hosting.web_app import WebApp, WebAppArgs
+from amsterdam_cloud.components.interfaces import CommonArgs, DiagnosticSettings, Lock, PrivateEndpoint, \
+    RoleAssignment, WithInterfaces
+from amsterdam_cloud.components.security.key_vault import KeyVault, KeyVaultArgs
+from amsterdam_cloud.scripts.errors import UserError
+
+ZONES = {
+    "vault": "privatelink.vaultcore.azure.net",
+    "postgres": "privatelink.postgres.database.azure.com",
+    "sites": "privatelink.azurewebsites.net",
+    "blob": "privatelink.blob.core.windows.net", "dfs": "privatelink.dfs.core.windows.net",
+    "file": "privatelink.file.core.windows.net", "queue": "privatelink.queue.core.windows.net",
+    "table": "privatelink.table.core.windows.net",
+}
+"""The platform's private DNS zone for each private-link sub-resource an app uses."""
+
+SUBNETS = {"container": "containers", "web": "appservice", "endpoints": "endpoints"}
+"""The spoke subnets an app uses: its runtime's (delegated) subnet and the private endpoints' subnet."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AppArgs(CommonArgs):
+    spec: AppSpec
+    """What the app team says about the app (from the app stack config)."""
+    tenant_id: str | None = None
+    """Unset: the deploying identity's tenant; set: that Entra ID tenant for the vault and the database."""
+
+    @classmethod
+    def of(cls, spec: AppSpec, **options: Any) -> "AppArgs":
+        """Args for `spec`, with its tags (the city's mandatory five, plus the algorithm register id)."""
+        return cls(tags=spec.tags(), spec=spec, **options)
+
+
+class _Platform:
+    """The platform stack's outputs an app needs, each failing with a clear message when it is missing."""
+
+    def __init__(self, reference: pulumi.StackReference, spec: AppSpec) -> None:
+        self.reference, self.spec = reference, spec
+
+    def _pick(self, output: str, *path: str) -> pulumi.Output[str]:
+        stack = self.spec.platform_stack
+
+        def walk(value: Any) -> str:
+            for key in path:
+                if not isinstance(value, Mapping) or key not in value:
+                    known = ", ".join(sorted(value)) if isinstance(value, Mapping) else "nothing"
+                    raise UserError(f"platform stack {stack}: output {output} has no {'.'.join(path)} "
+                                    f"(it has {known}); check app:app.spoke or the platform's config")
+                value = value[key]
+            return value
+
+        return self.reference.require_output(output).apply(walk)
+
+    def subnet(self, role: str) -> pulumi.Output[str]:
+        return self._pick("spokeSubnetIds", self.spec.spoke, SUBNETS[role])
+
+    def zone(self, sub_resource: str) -> pulumi.Output[str]:
+        return self._pick("privateDnsZoneIds", ZONES[sub_resource])
+
+    @property
+    def workspace_id(self) -> pulumi.Output[str]:
+        return self.reference.require_output("workspaceId")
+
+    @property
+    def hub_network_id(self) -> pulumi.Output[str]:
+        return self.reference.require_output("hubVirtualNetworkId")
+
+
+class App(WithInterfaces, pulumi.ComponentResource):
+    """The app and everything it needs; `url` is where its users reach it (the WAF's host name when public)."""
+
+    def __init__(self, name: str, args: AppArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("amsterdam:apphosting:App", name, None, opts)
+        spec, ops = args.spec, args.spec.operations
+        tags = dict(args.tags)
+        child = pulumi.ResourceOptions(parent=self)
+        platform = _Platform(pulumi.StackReference(spec.platform_stack, opts=child), spec)
+        tenant_id = args.tenant_id or authorization.get_client_config().tenant_id
+        common = dict(tags=tags, diagnostic_settings=(DiagnosticSettings(workspace_id=platform.workspace_id),),
+                      lock=Lock(notes=f"Data of {spec.name}; remove through the app stack's config, never by hand.")
+                      if ops.lock else None, protect=ops.protect)
+        endpoints_subnet = platform.subnet("endpoints")
+
+        def private_endpoint(sub_resource: str, group_id: str | None = None) -> PrivateEndpoint:
+            return PrivateEndpoint(subnet_id=endpoints_subnet, private_dns_zone_ids=(platform.zone(sub_resource),),
+                                   group_id=group_id)
+
+        group = resources.ResourceGroup(
+            f"{name}-rg", resource_group_name=f"rg-{spec.name}-{spec.environment}", location=spec.location,
+            tags=tags, opts=child)
+        identity = managedidentity.UserAssignedIdentity(
+            f"{name}-identity", resource_group_name=group.name, location=spec.location,
+            resource_name_=f"id-{spec.name}-{spec.environment}", tags=tags, opts=child)
+        runs_as = RoleAssignment  # the app's identity gets data roles on what it uses, and nothing else
+
+        self.vault: KeyVault | None = None
+        if spec.data.key_vault:
+            self.vault = KeyVault(f"{name}-kv", KeyVaultArgs(
+                **common, resource_group_name=group.name, location=spec.location, tenant_id=tenant_id,
+                private_endpoints=(private_endpoint("vault"),),
+                role_assignments=(runs_as(role="Key Vault Secrets User", principal_id=identity.principal_id,
+                                          description=f"{spec.name} reads its secrets"),)), opts=child)
+        self.database: PostgresServer | None = None
+        if spec.data.postgres:
+            database = spec.data.postgres
+            self.database = PostgresServer(f"{name}-pg", PostgresServerArgs(
+                **common, resource_group_name=group.name, location=spec.location, tenant_id=tenant_id,
+                server_name=f"psql-{spec.name}-{spec.environment}", sku=database.sku,
+                storage_gb=database.storage_gb, version=database.version,
+                high_availability=ops.high_availability, geo_redundant_backup=ops.geo_redundant_backup,
+                backup_retention_days=ops.backup_retention_days, databases=(spec.name.replace("-", "_"),),
+                administrators=(EntraAdministrator(object_id=identity.principal_id, principal_name=identity.name,
+                                                   principal_type="ServicePrincipal"),),
+                private_endpoints=(private_endpoint("postgres"),)), opts=child)
+        self.storage: StorageAccount | None = None
+        if spec.data.storage:
+            self.storage = StorageAccount(f"{name}-st", StorageAccountArgs(
+                **common, resource_group_name=group.name, location=spec.location,
+                sku="Standard_GZRS" if ops.geo_redundant_backup else "Standard_ZRS",
+                hierarchical_namespace="dfs" in spec.data.storage_sub_resources,
+                private_endpoints=tuple(private_endpoint(sub, group_id=sub)
+                                        for sub in spec.data.storage_sub_resources),
+                role_assignments=(runs_as(role="Storage Blob Data Contributor", principal_id=identity.principal_id,
+                                          description=f"{spec.name} reads and writes its blobs"),)), opts=child)
+
+        settings: dict[str, pulumi.Input[str]] = {}
+        if self.vault:
+            settings["KEY_VAULT_URI"] = self.vault.vault_uri
+        if self.database:
+            settings["DATABASE_HOST"] = self.database.fqdn
+            settings["DATABASE_NAME"] = spec.name.replace("-", "_")
+            settings["DATABASE_USER"] = identity.name
+        if self.storage:
+            settings["STORAGE_BLOB_ENDPOINT"] = self.storage.blob_endpoint
+        hosting = dict(tags=tags, diagnostic_settings=common["diagnostic_settings"])
+        min_replicas = max(spec.min_replicas, ops.min_replicas or 0)
+        if spec.runtime == "container":
+            environment = ContainerAppsEnvironment(f"{name}-cae", ContainerAppsEnvironmentArgs(
+                **hosting, resource_group_name=group.name, location=spec.location,
+                infrastructure_subnet_id=platform.subnet("container"), zone_redundant=ops.zone_redundant,
+                dns_virtual_network_ids=(platform.hub_network_id,)), opts=child)
+            runtime: ContainerApp | WebApp = ContainerApp(f"{name}-ca", ContainerAppArgs(
+                **hosting, resource_group_name=group.name, location=spec.location,
+                environment_id=environment.resource_id, image=spec.image or "", registry_server=spec.registry,
+                identity_id=identity.id, identity_client_id=identity.client_id, port=spec.port,
+                ingress_scope="network", min_replicas=min_replicas,
+                max_replicas=max(spec.max_replicas, min_replicas), health_path=spec.health_path,
+                key_vault_uri=self.vault.vault_uri if self.vault else None, secrets=spec.secrets,
+                environment_variables={**settings, "PORT": str(spec.port)}), opts=child)
+            private_host, link_target, link_group = runtime.fqdn, environment.resource_id, "managedEnvironments"
+        else:
+            runtime = WebApp(f"{name}-web", WebAppArgs(
+                **hosting, resource_group_name=group.name, location=spec.location, runtime_stack=spec.stack or "",
+                integration_subnet_id=platform.subnet("web"), identity_id=identity.id,
+                zone_redundant=ops.zone_redundant, instances=max(min_replicas, 3 if ops.zone_redundant else 1),
+                health_path=spec.health_path, key_vault_uri=self.vault.vault_uri if self.vault else None,
+                secrets=spec.secrets, private_endpoints=(private_endpoint("sites"),),
+                app_settings={**settings, "AZURE_CLIENT_ID": identity.client_id,
+                              "WEBSITES_PORT": str(spec.port)}), opts=child)
+            private_host, link_target, link_group = runtime.default_host_name, runtime.resource_id, "sites"
+
+        self.entrance: PublicEntrance | None = None
+        if spec.exposure == "public":
+            self.entrance = PublicEntrance(f"{name}-waf", PublicEntranceArgs(
+                **hosting, resource_group_name=group.name, origin_host_name=private_host,
+                private_link_resource_id=link_target, private_link_group_id=link_group,
+                private_link_location=spec.location, health_probe_path=spec.health_path), opts=child)
+
+        self.runtime = runtime
+        self.resource_id, self.name = runtime.resource_id, runtime.name
+        self.resource_group_name = group.name
+        self.identity_client_id = identity.client_id
+        self.identity_principal_id = identity.principal_id
+        self.private_host_name = private_host
+        self.url = (self.entrance.host_name if self.entrance else private_host).apply(
+            lambda host: f"https://{host}" if host else None)
+        self.register_outputs({"resource_id": self.resource_id, "name": self.name, "url": self.url,
+                               "resource_group_name": self.resource_group_name})
+
+    def exports(self) -> dict[str, pulumi.Input[Any]]:
+        """What an app stack exports (what the team and its pipeline need)."""
+        outputs: dict[str, pulumi.Input[Any]] = {
+            "resourceGroupName": self.resource_group_name, "appName": self.name, "appId": self.resource_id,
+            "url": self.url, "privateHostName": self.private_host_name,
+            "identityClientId": self.identity_client_id, "identityPrincipalId": self.identity_principal_id}
+        if self.vault:
+            outputs["keyVaultUri"] = self.vault.vault_uri
+        if self.database:
+            outputs["databaseHost"] = self.database.fqdn
+        if self.storage:
+            outputs["storageBlobEndpoint"] = self.storage.blob_endpoint
+        if self.entrance:
+            outputs["wafPolicyId"] = self.entrance.waf_policy_id
+        return outputs
