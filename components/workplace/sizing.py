@@ -90,6 +90,7 @@ class Sizing:
     hosts: int
     spare_hosts: int
     profile_share_gib: int
+    profile_gib_per_user: int
 
 
 def size_workplace(*, users: int, profile: str, pool_type: str = "Pooled", peak_concurrency: float = 1.0,
@@ -129,4 +130,4 @@ def size_workplace(*, users: int, profile: str, pool_type: str = "Pooled", peak_
                           "the users")
     return Sizing(pool_type=pool_type, vm_size=size.name, vcpus_per_host=size.vcpus,
                   sessions_per_host=sessions_per_host, concurrent_users=concurrent, hosts=hosts, spare_hosts=spares,
-                  profile_share_gib=share)
+                  profile_share_gib=share, profile_gib_per_user=profile_gib_per_user)

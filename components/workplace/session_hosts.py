@@ -1,0 +1,275 @@
+"""Session hosts: Windows VMs that join Entra ID, mount FSLogix profiles and register with a host pool.
+
+Secure by default: Trusted Launch (secure boot, vTPM, guest attestation), encryption at host, no public IP (one
+private NIC in the workplace subnet, egress through the hub firewall), Entra ID join (no domain, no line of sight to
+domain controllers), Intune enrolment. The local administrator exists only because Windows demands one: its
+password is generated here, never in config or in a pipeline variable, and kept as a Key Vault secret per host
+(break-glass; Windows LAPS through Intune rotates it after enrolment). The password is fixed at a host's creation:
+later deployments neither change it on the VM nor in the vault.
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+from dataclasses import dataclass
+
+import pulumi
+from pulumi_azure_native import compute, keyvault, network
+
+from amsterdam_cloud.components.interfaces import CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces
+
+AVD_AGENT_CONFIGURATION_URL = ("https://wvdportalstorageblob.blob.core.windows.net/galleryartifacts/"
+                               "Configuration_1.0.02990.697.zip")
+"""Microsoft's DSC package that installs the AVD agent and boot loader and registers the host (as the portal and
+the AVD landing zone accelerator use it); bump it when Microsoft publishes a new one."""
+INTUNE_MDM_ID = "0000000a-0000-0000-c000-000000000000"
+"""The Entra ID application id of Microsoft Intune: Entra join enrols the host in Intune with it."""
+MAX_NAME_PREFIX = 11
+"""Windows computer names have at most 15 characters: the prefix, a hyphen and three digits."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SessionHostImage:
+    """The image session hosts are built from: a marketplace image or an Azure Compute Gallery image version."""
+
+    publisher: str | None = None
+    """Marketplace publisher, e.g. MicrosoftWindowsDesktop; unset with `gallery_image_id`."""
+    offer: str | None = None
+    """Marketplace offer, e.g. office-365 (Windows 11 multi-session with Microsoft 365 Apps)."""
+    sku: str | None = None
+    """Marketplace SKU, e.g. win11-24h2-avd-m365; must be a generation 2 image (Trusted Launch)."""
+    version: str = "latest"
+    """Marketplace image version; latest: what Azure has when a host is created (existing hosts keep theirs)."""
+    gallery_image_id: str | None = None
+    """Resource id of a gallery image (version), the city's own golden image; unset: the marketplace image."""
+
+    def __post_init__(self) -> None:
+        marketplace = (self.publisher, self.offer, self.sku)
+        if self.gallery_image_id:
+            if any(marketplace):
+                raise InterfaceError("SessionHostImage: set gallery_image_id or publisher/offer/sku, not both")
+            if "/providers/microsoft.compute/galleries/" not in self.gallery_image_id.lower():
+                raise InterfaceError(f"SessionHostImage.gallery_image_id: {self.gallery_image_id!r} is not an Azure "
+                                     "Compute Gallery image id")
+        elif not all(marketplace):
+            raise InterfaceError("SessionHostImage: publisher, offer and sku are all needed for a marketplace image "
+                                 "(or set gallery_image_id)")
+
+    def as_reference(self) -> compute.ImageReferenceArgs:
+        if self.gallery_image_id:
+            return compute.ImageReferenceArgs(id=self.gallery_image_id)
+        return compute.ImageReferenceArgs(publisher=self.publisher, offer=self.offer, sku=self.sku,
+                                          version=self.version)
+
+
+@dataclass(frozen=True, kw_only=True)
+class VaultRef:
+    """The Key Vault the hosts' local administrator passwords go to."""
+
+    name: pulumi.Input[str]
+    resource_group_name: pulumi.Input[str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SessionHostsArgs(CommonArgs):
+    resource_group_name: pulumi.Input[str]
+    """The hosts' resource group; the component never creates it."""
+    location: str
+    """The hosts' region (the workplace spoke's)."""
+    count: int
+    """How many hosts (from the sizing formula); 0: the pool has no hosts yet."""
+    vm_size: str
+    """The VM size (from the sizing formula), e.g. Standard_D8s_v5."""
+    subnet_id: pulumi.Input[str]
+    """The workplace spoke's host subnet; its NSG and route table (egress via the firewall) are the platform's."""
+    image: SessionHostImage
+    """The image the hosts are built from."""
+    name_prefix: str
+    """Computer name prefix, at most 11 characters: hosts are `<prefix>-001`, `<prefix>-002`, ..."""
+    host_pool_name: pulumi.Input[str]
+    """The host pool the hosts register with."""
+    registration_token: pulumi.Input[str] | None
+    """The pool's registration token (secret); None: hosts are built but do not register."""
+    password_vault: VaultRef
+    """Where each host's generated local administrator password is kept as a secret."""
+    profile_unc_path: pulumi.Input[str] | None = None
+    """FSLogix VHDLocations (\\\\account.file.core.windows.net\\profiles); None: FSLogix stays unconfigured."""
+    zones: tuple[str, ...] = ()
+    """Availability zones to spread the hosts over, round robin; empty: no zone pinning."""
+    admin_username: str = "avd-breakglass"
+    """The local administrator's name (break-glass only; users sign in with Entra ID)."""
+    os_disk_type: str = "Premium_LRS"
+    """Premium SSD: profile attach and sign-in are disk bound."""
+    intune_enrollment: bool = True
+    """On: Entra join enrols the hosts in Intune (the city manages Windows through Intune); off: Entra join only."""
+    license_type: str = "Windows_Client"
+    """Windows_Client: the city's Microsoft 365 E3/E5 licences cover Windows on AVD (no Windows licence charge)."""
+    agent_configuration_url: str = AVD_AGENT_CONFIGURATION_URL
+    """Microsoft's DSC package that installs the AVD agent and registers the host."""
+    profile_size_gib: int = 30
+    """The largest an FSLogix profile container may grow, per user."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        prefix = self.name_prefix
+        if not (1 <= len(prefix) <= MAX_NAME_PREFIX and prefix[0].isalpha()
+                and all(c.isalnum() or c == "-" for c in prefix)):
+            raise InterfaceError(f"SessionHostsArgs.name_prefix: {prefix!r}; expected 1-{MAX_NAME_PREFIX} letters, "
+                                 "digits and hyphens starting with a letter (computer names hold 15 characters)")
+        if not 0 <= self.count <= 999:
+            raise InterfaceError(f"SessionHostsArgs.count: {self.count}; expected 0 to 999")
+        if not self.vm_size.startswith("Standard_"):
+            raise InterfaceError(f"SessionHostsArgs.vm_size: {self.vm_size!r}; expected an Azure size such as "
+                                 "Standard_D8s_v5")
+        for zone in self.zones:
+            if zone not in ("1", "2", "3"):
+                raise InterfaceError(f"SessionHostsArgs.zones: {zone!r}; expected 1, 2 or 3")
+        if self.admin_username.lower() in ("administrator", "admin", "user", "root", "guest"):
+            raise InterfaceError(f"SessionHostsArgs.admin_username: {self.admin_username!r} is a name Azure rejects "
+                                 "or attackers try first; choose another")
+        if self.os_disk_type not in ("Premium_LRS", "Premium_ZRS", "StandardSSD_LRS", "StandardSSD_ZRS"):
+            raise InterfaceError(f"SessionHostsArgs.os_disk_type: {self.os_disk_type!r}; expected a Premium or "
+                                 "StandardSSD type")
+
+
+def generate_password(length: int = 24) -> str:
+    """A random password Windows and Azure accept: letters of both cases, digits and symbols, no ambiguity."""
+    symbols = "!@#%^*-_=+?"
+    alphabet = string.ascii_letters + string.digits + symbols
+    while True:
+        candidate = "".join(secrets.choice(alphabet) for _ in range(length))
+        if (any(c.islower() for c in candidate) and any(c.isupper() for c in candidate)
+                and any(c.isdigit() for c in candidate) and any(c in symbols for c in candidate)):
+            return candidate
+
+
+def fslogix_command(unc_path: str, profile_size_gib: int) -> str:
+    """The PowerShell that points FSLogix at the share and lets Entra-joined hosts fetch Kerberos tickets for it."""
+    settings = [
+        ("HKLM:\\SOFTWARE\\FSLogix\\Profiles", "Enabled", "DWord", "1"),
+        ("HKLM:\\SOFTWARE\\FSLogix\\Profiles", "VHDLocations", "MultiString", f"'{unc_path}'"),
+        ("HKLM:\\SOFTWARE\\FSLogix\\Profiles", "VolumeType", "String", "'VHDX'"),
+        ("HKLM:\\SOFTWARE\\FSLogix\\Profiles", "SizeInMBs", "DWord", str(profile_size_gib * 1024)),
+        ("HKLM:\\SOFTWARE\\FSLogix\\Profiles", "IsDynamic", "DWord", "1"),
+        ("HKLM:\\SOFTWARE\\FSLogix\\Profiles", "FlipFlopProfileDirectoryName", "DWord", "1"),
+        ("HKLM:\\SOFTWARE\\FSLogix\\Profiles", "DeleteLocalProfileWhenVHDShouldApply", "DWord", "1"),
+        ("HKLM:\\SOFTWARE\\FSLogix\\Profiles", "PreventLoginWithFailure", "DWord", "1"),
+        ("HKLM:\\SOFTWARE\\FSLogix\\Profiles", "PreventLoginWithTempProfile", "DWord", "1"),
+        ("HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Lsa\\Kerberos\\Parameters",
+         "CloudKerberosTicketRetrievalEnabled", "DWord", "1"),
+        ("HKLM:\\SOFTWARE\\Policies\\Microsoft\\AzureADAccount", "LoadCredKeyFromProfile", "DWord", "1"),
+    ]
+    lines = [f"New-Item -Path '{path}' -Force | Out-Null; "
+             f"New-ItemProperty -Path '{path}' -Name {name} -PropertyType {kind} -Value {value} -Force | Out-Null"
+             for path, name, kind, value in settings]
+    return "powershell -ExecutionPolicy Bypass -NoProfile -Command \"" + "; ".join(lines) + "\""
+
+
+class SessionHosts(WithInterfaces, pulumi.ComponentResource):
+    """The hosts; `vm_ids` and `computer_names` in creation order, `principal_ids` their system identities. A set of
+    hosts has no one main resource: the interfaces (lock, role assignments, metrics) apply to every host."""
+
+    def __init__(self, name: str, args: SessionHostsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("amsterdam:workplace:SessionHosts", name, None, opts)
+        tags = dict(args.tags)
+        self.vm_ids: list[pulumi.Output[str]] = []
+        self.computer_names: list[str] = []
+        self.principal_ids: list[pulumi.Output[str]] = []
+        for index in range(1, args.count + 1):
+            computer = f"{args.name_prefix}-{index:03d}"
+            vm = self._host(name, computer, index, args, tags)
+            self.vm_ids.append(vm.id)
+            self.computer_names.append(computer)
+            self.principal_ids.append(vm.identity.apply(lambda identity: identity.principal_id if identity else None))
+        self.register_outputs({"vm_ids": self.vm_ids, "computer_names": self.computer_names})
+
+    def _host(self, name: str, computer: str, index: int, args: SessionHostsArgs,
+              tags: dict[str, str]) -> compute.VirtualMachine:
+        role = f"{name}-{index:03d}"
+        nic = network.NetworkInterface(
+            f"{role}-nic", resource_group_name=args.resource_group_name, location=args.location,
+            network_interface_name=f"{computer}-nic", enable_accelerated_networking=True,
+            enable_ip_forwarding=False,
+            ip_configurations=[network.NetworkInterfaceIPConfigurationArgs(
+                name="ipconfig1", primary=True, private_ip_allocation_method="Dynamic",
+                subnet=network.SubnetArgs(id=args.subnet_id))],
+            tags=tags, opts=pulumi.ResourceOptions(parent=self))
+        password = pulumi.Output.secret(generate_password())
+        vm = compute.VirtualMachine(
+            f"{role}-vm", resource_group_name=args.resource_group_name, location=args.location, vm_name=computer,
+            hardware_profile=compute.HardwareProfileArgs(vm_size=args.vm_size),
+            identity=compute.VirtualMachineIdentityArgs(type="SystemAssigned"),
+            license_type=args.license_type,
+            zones=[args.zones[(index - 1) % len(args.zones)]] if args.zones else None,
+            network_profile=compute.NetworkProfileArgs(network_interfaces=[compute.NetworkInterfaceReferenceArgs(
+                id=nic.id, primary=True, delete_option="Delete")]),
+            os_profile=compute.OSProfileArgs(
+                computer_name=computer, admin_username=args.admin_username, admin_password=password,
+                windows_configuration=compute.WindowsConfigurationArgs(
+                    enable_automatic_updates=True, provision_vm_agent=True, time_zone="W. Europe Standard Time",
+                    patch_settings=compute.PatchSettingsArgs(patch_mode="AutomaticByOS"))),
+            security_profile=compute.SecurityProfileArgs(
+                security_type="TrustedLaunch", encryption_at_host=True,
+                uefi_settings=compute.UefiSettingsArgs(secure_boot_enabled=True, v_tpm_enabled=True)),
+            storage_profile=compute.StorageProfileArgs(
+                image_reference=args.image.as_reference(),
+                os_disk=compute.OSDiskArgs(
+                    name=f"{computer}-osdisk", create_option="FromImage", caching="ReadWrite",
+                    delete_option="Delete",
+                    managed_disk=compute.ManagedDiskParametersArgs(storage_account_type=args.os_disk_type))),
+            diagnostics_profile=compute.DiagnosticsProfileArgs(
+                boot_diagnostics=compute.BootDiagnosticsArgs(enabled=True)),  # managed storage, no account
+            tags=tags,
+            # The password is fixed at creation; a later run's new one is ignored (it is in the vault already).
+            opts=pulumi.ResourceOptions(parent=self, ignore_changes=["osProfile.adminPassword"]))
+        self.add_interfaces(role, scope_id=vm.id, args=args, diagnostics=DiagnosticSupport(logs=False))
+        keyvault.Secret(
+            f"{role}-admin-password", resource_group_name=args.password_vault.resource_group_name,
+            vault_name=args.password_vault.name, secret_name=f"{computer}-local-admin",
+            properties=keyvault.SecretPropertiesArgs(
+                value=password, content_type=f"Local administrator {args.admin_username} of {computer}",
+                attributes=keyvault.SecretAttributesArgs(enabled=True)),
+            tags=tags, opts=pulumi.ResourceOptions(parent=self, ignore_changes=["properties.value"]))
+
+        vm_child = pulumi.ResourceOptions(parent=vm)
+        extension = self._extension
+        attestation = extension(role, "attestation", vm, args, tags, vm_child,
+                                publisher="Microsoft.Azure.Security.WindowsAttestation", type="GuestAttestation",
+                                type_handler_version="1.0", enable_automatic_upgrade=True)
+        entra = extension(role, "entra-join", vm, args, tags, vm_child.merge(pulumi.ResourceOptions(
+            depends_on=[attestation])), publisher="Microsoft.Azure.ActiveDirectory", type="AADLoginForWindows",
+            type_handler_version="2.0", settings={"mdmId": INTUNE_MDM_ID} if args.intune_enrollment else None)
+        previous: pulumi.Resource = entra
+        if args.profile_unc_path is not None:
+            command = pulumi.Output.from_input(args.profile_unc_path).apply(
+                lambda unc: fslogix_command(unc, args.profile_size_gib))
+            previous = extension(role, "fslogix", vm, args, tags, vm_child.merge(pulumi.ResourceOptions(
+                depends_on=[entra])), publisher="Microsoft.Compute", type="CustomScriptExtension",
+                type_handler_version="1.10", settings={"commandToExecute": command})
+        if args.registration_token is not None:
+            extension(role, "avd-agent", vm, args, tags, vm_child.merge(pulumi.ResourceOptions(
+                depends_on=[previous])), publisher="Microsoft.Powershell", type="DSC", type_handler_version="2.83",
+                settings={
+                    "modulesUrl": args.agent_configuration_url,
+                    "configurationFunction": "Configuration.ps1\\AddSessionHost",
+                    "properties": {
+                        "hostPoolName": args.host_pool_name,
+                        "registrationInfoTokenCredential": {
+                            "UserName": "PLACEHOLDER_DO_NOT_USE",
+                            "Password": "PrivateSettingsRef:RegistrationInfoToken"},
+                        "aadJoin": True,
+                        "UseAgentDownloadEndpoint": True,
+                        "mdmId": INTUNE_MDM_ID if args.intune_enrollment else "",
+                    }},
+                protected_settings=pulumi.Output.secret({"Items": {"RegistrationInfoToken":
+                                                                   args.registration_token}}))
+        return vm
+
+    @staticmethod
+    def _extension(role: str, kind: str, vm: compute.VirtualMachine, args: SessionHostsArgs, tags: dict[str, str],
+                   opts: pulumi.ResourceOptions, **properties) -> compute.VirtualMachineExtension:
+        return compute.VirtualMachineExtension(
+            f"{role}-{kind}", resource_group_name=args.resource_group_name, location=args.location,
+            vm_name=vm.name, vm_extension_name=kind, auto_upgrade_minor_version=True, tags=tags, opts=opts,
+            **properties)

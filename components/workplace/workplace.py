@@ -1,0 +1,167 @@
+"""The digital workplace: a host pool with its application group, workspace and scaling plan, the session hosts the
+sizing formula asks for, FSLogix profile storage, and a Key Vault for the hosts' break-glass passwords.
+
+It composes `HostPool`, `ProfileStorage`, `SessionHosts` and the platform's `KeyVault`; every part gets the same
+tags, lock, diagnostic settings and protection. The host pool is the main resource: `resource_id`/`name` are its,
+and the caller's `role_assignments` land on it. What the workplace points at (networks, DNS zones, the workspace,
+its resource groups) it never creates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import pulumi
+
+from amsterdam_cloud.components.interfaces import (CommonArgs, InterfaceError, PrivateEndpoint, RoleAssignment,
+                                                   WithInterfaces, create_role_assignments)
+from amsterdam_cloud.components.security.key_vault import KeyVault, KeyVaultArgs
+from amsterdam_cloud.components.workplace.host_pool import HostPool, HostPoolArgs, RemoteApp
+from amsterdam_cloud.components.workplace.profile_storage import ProfileStorage, ProfileStorageArgs
+from amsterdam_cloud.components.workplace.schedule import OfficeHours
+from amsterdam_cloud.components.workplace.session_hosts import SessionHostImage, SessionHosts, SessionHostsArgs, \
+    VaultRef
+from amsterdam_cloud.components.workplace.sizing import Sizing
+
+WVD_ZONE = "privatelink.wvd.microsoft.com"
+FILE_ZONE = "privatelink.file.core.windows.net"
+VAULT_ZONE = "privatelink.vaultcore.azure.net"
+REQUIRED_ZONES = (WVD_ZONE, FILE_ZONE, VAULT_ZONE)
+
+VM_USER_LOGIN = "Virtual Machine User Login"
+VM_ADMIN_LOGIN = "1c0163c0-47e6-4577-8991-ea5c82e286e4"
+"""Virtual Machine Administrator Login: sign in to the hosts as a local administrator with Entra ID."""
+POWER_ON_OFF_CONTRIBUTOR = "40c5ff49-9181-41f8-ae61-143b0e78555e"
+"""Desktop Virtualization Power On Off Contributor: what AVD needs for start-VM-on-connect and scaling plans."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class WorkplaceArgs(CommonArgs):
+    service_resource_group_name: pulumi.Input[str]
+    """Resource group of the AVD objects (in `metadata_location`); the component never creates it."""
+    hosts_resource_group_name: pulumi.Input[str]
+    """Resource group of the hosts, profile storage and vault (in `location`); the component never creates it."""
+    hosts_resource_group_id: pulumi.Input[str]
+    """Its resource id: the scope of the sign-in and power-management roles."""
+    metadata_location: str
+    """Where AVD keeps its metadata: westeurope or northeurope."""
+    location: str
+    """The hosts' region (the workplace spoke's); profiles and vault live beside them."""
+    tenant_id: str
+    """The Entra ID tenant the hosts join and the vault trusts."""
+    friendly_name: str
+    """What users see in their Windows App feed."""
+    host_name_prefix: str
+    """Computer name prefix of the hosts (at most 11 characters)."""
+    sizing: Sizing
+    """Pool type, host count, VM size, session limit and profile share size, from `size_workplace`."""
+    image: SessionHostImage
+    """The hosts' image."""
+    host_subnet_id: pulumi.Input[str]
+    """The workplace spoke's host subnet."""
+    endpoint_subnet_id: pulumi.Input[str]
+    """The workplace spoke's private endpoint subnet (host pool, feed, profiles, vault)."""
+    private_dns_zone_ids: Mapping[str, pulumi.Input[str]]
+    """The platform's private DNS zones by name; needs the AVD, Azure Files and Key Vault zones."""
+    profile_account_name: str
+    """The profile storage account's name (globally unique)."""
+    office_hours: OfficeHours = field(default_factory=OfficeHours)
+    """Monday to Friday, 07:00-19:00 Amsterdam time."""
+    user_group_ids: tuple[str, ...] = ()
+    """Entra ID groups of the workplace's users (desktop, sign-in and profile rights); empty: nobody yet."""
+    admin_group_ids: tuple[str, ...] = ()
+    """Entra ID groups of its administrators (admin sign-in, profile administration, break-glass passwords)."""
+    avd_service_principal_id: str | None = None
+    """Object id of the tenant's Azure Virtual Desktop service principal (app 9cdead84-a844-4324-93f2-b2e6bb768d07);
+    unset: start-VM-on-connect and the scaling plan cannot start or stop hosts until it is granted by hand."""
+    application_group_type: str = "Desktop"
+    """Desktop: a full desktop; RemoteApp: only `remote_apps`."""
+    remote_apps: tuple[RemoteApp, ...] = ()
+    """The applications of a RemoteApp group."""
+    clients_from_internet: bool = False
+    """Off: clients reach the workplace only over private endpoints; on: from the internet (EnabledForClientsOnly)."""
+    zone_redundant: bool = False
+    """Off: locally redundant profiles, hosts not pinned to zones; on: Premium_ZRS profiles, hosts across zones."""
+    registration_expires: str | None = None
+    """When the host registration token expires (ISO 8601 UTC); unset: hosts are built but not registered."""
+    intune_enrollment: bool = True
+    """On: hosts enrol in Intune when they join Entra ID."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        missing = [zone for zone in REQUIRED_ZONES if zone not in self.private_dns_zone_ids]
+        if missing:
+            raise InterfaceError(f"WorkplaceArgs.private_dns_zone_ids: no {missing[0]}; the platform's hub must "
+                                 "host it (components/landing_zone/private_dns.py)")
+        if self.private_endpoints:
+            raise InterfaceError("WorkplaceArgs.private_endpoints: the workplace places its own endpoints in "
+                                 "endpoint_subnet_id; leave private_endpoints empty")
+
+
+class Workplace(WithInterfaces, pulumi.ComponentResource):
+    """The workplace; `resource_id`/`name` are the host pool's, and its parts are attributes."""
+
+    def __init__(self, name: str, args: WorkplaceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("amsterdam:workplace:Workplace", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        shared = {"tags": args.tags, "lock": args.lock, "diagnostic_settings": args.diagnostic_settings,
+                  "protect": args.protect}
+        sizing = args.sizing
+
+        def endpoint(zone: str) -> tuple[PrivateEndpoint, ...]:
+            return (PrivateEndpoint(subnet_id=args.endpoint_subnet_id,
+                                    private_dns_zone_ids=(args.private_dns_zone_ids[zone],),
+                                    location=args.location, resource_group_name=args.hosts_resource_group_name),)
+
+        self.host_pool = HostPool(f"{name}", HostPoolArgs(
+            **shared, role_assignments=args.role_assignments, private_endpoints=endpoint(WVD_ZONE),
+            resource_group_name=args.service_resource_group_name, metadata_location=args.metadata_location,
+            friendly_name=args.friendly_name, pool_type=sizing.pool_type, max_session_limit=sizing.sessions_per_host,
+            application_group_type=args.application_group_type, remote_apps=args.remote_apps,
+            user_group_ids=args.user_group_ids, office_hours=args.office_hours,
+            clients_from_internet=args.clients_from_internet, registration_expires=args.registration_expires),
+            opts=child)
+
+        self.profiles = ProfileStorage(f"{name}-profiles", ProfileStorageArgs(
+            **shared, private_endpoints=endpoint(FILE_ZONE), resource_group_name=args.hosts_resource_group_name,
+            location=args.location, account_name=args.profile_account_name, share_gib=sizing.profile_share_gib,
+            zone_redundant=args.zone_redundant, user_group_ids=args.user_group_ids,
+            admin_group_ids=args.admin_group_ids), opts=child)
+
+        self.vault = KeyVault(f"{name}-kv", KeyVaultArgs(
+            **shared, private_endpoints=endpoint(VAULT_ZONE), resource_group_name=args.hosts_resource_group_name,
+            location=args.location, tenant_id=args.tenant_id,
+            role_assignments=tuple(RoleAssignment(role="Key Vault Secrets User", principal_id=group,
+                                                  principal_type="Group",
+                                                  description="Break-glass passwords of the session hosts")
+                                   for group in args.admin_group_ids)), opts=child)
+
+        self.session_hosts = SessionHosts(f"{name}-host", SessionHostsArgs(
+            **{**shared, "lock": None},  # hosts are cattle: replaced by an image update, never locked
+            resource_group_name=args.hosts_resource_group_name, location=args.location, count=sizing.hosts,
+            vm_size=sizing.vm_size, subnet_id=args.host_subnet_id, image=args.image,
+            name_prefix=args.host_name_prefix, host_pool_name=self.host_pool.name,
+            registration_token=self.host_pool.registration_token,
+            password_vault=VaultRef(name=self.vault.name, resource_group_name=args.hosts_resource_group_name),
+            profile_unc_path=self.profiles.unc_path, zones=("1", "2", "3") if args.zone_redundant else (),
+            profile_size_gib=sizing.profile_gib_per_user, intune_enrollment=args.intune_enrollment),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.profiles]))
+
+        create_role_assignments(f"{name}-hosts", scope_id=args.hosts_resource_group_id, parent=self, assignments=[
+            *(RoleAssignment(role=VM_USER_LOGIN, principal_id=group, principal_type="Group",
+                             description="Sign in to the Entra-joined session hosts") for group in args.user_group_ids),
+            *(RoleAssignment(role=VM_ADMIN_LOGIN, principal_id=group, principal_type="Group",
+                             description="Administer the session hosts") for group in args.admin_group_ids),
+            *((RoleAssignment(role=POWER_ON_OFF_CONTRIBUTOR, principal_id=args.avd_service_principal_id,
+                              description="AVD starts hosts on connect and scales them by the office hours"),)
+              if args.avd_service_principal_id else ()),
+        ])
+
+        self.resource_id, self.name = self.host_pool.resource_id, self.host_pool.name
+        self.workspace_id = self.host_pool.workspace_id
+        self.application_group_id = self.host_pool.application_group_id
+        self.register_outputs({"resource_id": self.resource_id, "name": self.name, "workspace_id": self.workspace_id,
+                               "profile_share_id": self.profiles.share_id, "vault_id": self.vault.resource_id,
+                               "session_host_ids": self.session_hosts.vm_ids})
+

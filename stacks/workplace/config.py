@@ -1,0 +1,336 @@
+"""The workplace stack's typed configuration: read once, validated once, errors naming the file, the key and the fix.
+
+Environments differ only through these values (users and profile, office hours, client access, zone redundancy,
+locks); the program has no `if environment == ...`. The field readers are the platform config's
+(`amsterdam_cloud.stacks.config`), so both projects accept and reject values the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from amsterdam_cloud.components.workplace.host_pool import APPLICATION_GROUP_TYPES, RemoteApp
+from amsterdam_cloud.components.workplace.schedule import DAYS, OfficeHours, ScheduleError
+from amsterdam_cloud.components.workplace.session_hosts import MAX_NAME_PREFIX, SessionHostImage
+from amsterdam_cloud.components.workplace.sizing import POOL_TYPES, USAGE_PROFILES, Sizing, SizingError, \
+    size_workplace
+from amsterdam_cloud.policies.regions import AVD_EU_METADATA_REGIONS
+from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.stacks.config import (ENVIRONMENTS, ConfigError, Tags, _boolean, _integer, _matching,
+                                           _one_of, _region, _section, _show, _string, _tags, read_stack_file)
+
+PROJECT = "amsterdam-workplace"
+"""The Pulumi project name; every config key of ours is `amsterdam-workplace:<key>`."""
+PLATFORM_PROJECT = "amsterdam-platform"
+STACKS_DIR = Path(__file__).resolve().parent
+PROVIDER_KEYS = frozenset({"azure-native:location", "azure-native:subscriptionId", "azure-native:tenantId",
+                           "azure-native:useOidc", "azure-native:clientId"})
+MAX_REGISTRATION_HOURS = 27 * 24
+"""AVD accepts a registration token that expires between one hour and 27 days ahead."""
+
+_GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_STACK_REF = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+_STORAGE_NAME = re.compile(r"^[a-z0-9]{3,24}$")
+_PREFIX = re.compile(rf"^[a-z][a-z0-9-]{{0,{MAX_NAME_PREFIX - 1}}}$")
+_APP_NAME = re.compile(r"^[A-Za-z0-9-]{1,64}$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Pool:
+    """Who uses the workplace and how: the inputs of the sizing formula, and what the pool publishes."""
+
+    type: str
+    users: int
+    profile: str
+    peak_concurrency: float = 1.0
+    spare_hosts: int = 1
+    profile_gib_per_user: int = 30
+    application_group_type: str = "Desktop"
+    remote_apps: tuple[RemoteApp, ...] = ()
+
+    @property
+    def sizing(self) -> Sizing:
+        return size_workplace(users=self.users, profile=self.profile, pool_type=self.type,
+                              peak_concurrency=self.peak_concurrency, spare_hosts=self.spare_hosts,
+                              profile_gib_per_user=self.profile_gib_per_user)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Features:
+    """Switches that make environments differ; each default is the cheaper, dev-like behaviour."""
+
+    zone_redundancy: bool = False
+    """Off: Premium_LRS profiles, hosts unpinned; on: Premium_ZRS profiles, hosts spread over three zones."""
+    resource_locks: bool = False
+    """Off: no locks; on: CanNotDelete on profile storage, vault and the AVD objects."""
+    protect_stateful: bool = False
+    """Off: `pulumi destroy` may delete profiles and vault; on: they are `protect`ed."""
+    clients_from_internet: bool = False
+    """Off: clients connect only over the city network (private endpoints); on: from the internet as well."""
+    intune_enrollment: bool = True
+    """On: hosts enrol in Intune."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class WorkplaceConfig:
+    """Everything one environment's workplace program needs, validated."""
+
+    source: str
+    environment: str
+    subscription_id: str
+    tenant_id: str
+    location: str
+    metadata_location: str
+    platform_stack: str
+    tags: Tags
+    friendly_name: str
+    host_name_prefix: str
+    profile_storage_account: str
+    pool: Pool
+    image: SessionHostImage
+    office_hours: OfficeHours
+    features: Features
+    user_group_ids: tuple[str, ...] = ()
+    admin_group_ids: tuple[str, ...] = ()
+    avd_service_principal_id: str | None = None
+    registration_token_hours: int = 24
+
+    @property
+    def azure_tags(self) -> dict[str, str]:
+        return self.tags.as_azure_tags(self.environment)
+
+    def registration_expires(self, now: dt.datetime) -> str | None:
+        """The token's expiry, `registration_token_hours` after `now` on the whole hour (UTC); None: no token."""
+        if self.registration_token_hours == 0:
+            return None
+        hour = now.astimezone(dt.timezone.utc).replace(minute=0, second=0, microsecond=0)
+        return (hour + dt.timedelta(hours=self.registration_token_hours)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Field readers (source, key, value) -> typed value or ConfigError
+
+def _json(value: Any) -> Any:
+    """The CLI hands structured config over as JSON text; the stack file as YAML: accept both."""
+    if isinstance(value, str) and value.lstrip().startswith(("[", "{")):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value
+    return value
+
+
+def _guid(source: str, key: str, value: Any) -> str:
+    return _matching(_GUID, "an object id (GUID) such as 00000000-0000-4000-8000-000000000000")(source, key, value)
+
+
+def _guids(source: str, key: str, value: Any) -> tuple[str, ...]:
+    value = _json(value)
+    if not isinstance(value, list):
+        raise ConfigError(source, key, f"expected a list of Entra ID group object ids, got {_show(value)}")
+    ids = tuple(_guid(source, f"{key}[{index}]", item) for index, item in enumerate(value))
+    if len(set(ids)) != len(ids):
+        raise ConfigError(source, key, "names a group twice")
+    return ids
+
+
+def _fraction(source: str, key: str, value: Any) -> float:
+    number = value
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            pass
+    if isinstance(number, bool) or not isinstance(number, (int, float)) or not 0 < number <= 1:
+        raise ConfigError(source, key, f"expected a fraction above 0 and at most 1 such as 0.8, got {_show(value)}")
+    return float(number)
+
+
+def _metadata_location(source: str, key: str, value: Any) -> str:
+    region = _region(source, key, value)
+    if region not in AVD_EU_METADATA_REGIONS:
+        raise ConfigError(source, key, f"{region} is not an EU metadata location of Azure Virtual Desktop; expected "
+                                       f"{' or '.join(sorted(AVD_EU_METADATA_REGIONS))}")
+    return region
+
+
+def _remote_apps(source: str, key: str, value: Any) -> tuple[RemoteApp, ...]:
+    value = _json(value)
+    if not isinstance(value, list) or not value:
+        raise ConfigError(source, key, f"expected a list of applications such as [{{name: word, filePath: "
+                                       f"'C:\\\\...\\\\WINWORD.EXE'}}], got {_show(value)}")
+    apps = []
+    for index, item in enumerate(value):
+        where = f"{key}[{index}]"
+        read = _section(source, where, item, {"name": _matching(_APP_NAME, "letters, digits and hyphens"),
+                                              "filePath": _string, "friendlyName": _string,
+                                              "commandLineArguments": _string}, frozenset({"name", "filePath"}))
+        apps.append(RemoteApp(name=read["name"], file_path=read["filePath"], friendly_name=read.get("friendlyName"),
+                              command_line_arguments=read.get("commandLineArguments")))
+    return tuple(apps)
+
+
+def _pool(source: str, key: str, value: Any) -> Pool:
+    fields = {"type": _one_of(POOL_TYPES), "users": _integer(1, 100_000),
+              "profile": _one_of(tuple(USAGE_PROFILES)), "peakConcurrency": _fraction,
+              "spareHosts": _integer(0, 50), "profileGibPerUser": _integer(1, 1024),
+              "applicationGroupType": _one_of(APPLICATION_GROUP_TYPES), "remoteApps": _remote_apps}
+    read = _section(source, key, value, fields, frozenset({"type", "users", "profile"}))
+    names = {"peakConcurrency": "peak_concurrency", "spareHosts": "spare_hosts",
+             "profileGibPerUser": "profile_gib_per_user", "applicationGroupType": "application_group_type",
+             "remoteApps": "remote_apps"}
+    pool = Pool(**{names.get(name, name): item for name, item in read.items()})
+    if pool.application_group_type == "RemoteApp" and not pool.remote_apps:
+        raise ConfigError(source, f"{key}.remoteApps", "required when applicationGroupType is RemoteApp")
+    if pool.application_group_type == "Desktop" and pool.remote_apps:
+        raise ConfigError(source, f"{key}.remoteApps", "a Desktop pool publishes no RemoteApps (never mixed in one "
+                                                       "pool); set applicationGroupType: RemoteApp or drop them")
+    if pool.application_group_type == "RemoteApp" and pool.type == "Personal":
+        raise ConfigError(source, f"{key}.applicationGroupType", "RemoteApps are published from a Pooled pool")
+    try:
+        pool.sizing
+    except SizingError as error:
+        raise ConfigError(source, key, str(error)) from None
+    return pool
+
+
+def _image(source: str, key: str, value: Any) -> SessionHostImage:
+    fields = {"publisher": _string, "offer": _string, "sku": _string, "version": _string, "galleryImageId": _string}
+    read = _section(source, key, value, fields, frozenset())
+    try:
+        return SessionHostImage(publisher=read.get("publisher"), offer=read.get("offer"), sku=read.get("sku"),
+                                version=read.get("version", "latest"), gallery_image_id=read.get("galleryImageId"))
+    except UserError as error:
+        raise ConfigError(source, key, f"{error}; e.g. {{publisher: MicrosoftWindowsDesktop, offer: office-365, "
+                                       "sku: win11-24h2-avd-m365}") from None
+
+
+def _days(source: str, key: str, value: Any) -> tuple[str, ...]:
+    value = _json(value)
+    if not isinstance(value, list) or not value:
+        raise ConfigError(source, key, f"expected a list of day names such as [Monday, Tuesday], got {_show(value)}")
+    return tuple(_one_of(DAYS)(source, f"{key}[{index}]", day) for index, day in enumerate(value))
+
+
+def _office_hours(source: str, key: str, value: Any) -> OfficeHours:
+    names = {"days": "days", "timeZone": "time_zone", "rampUpStart": "ramp_up_start", "peakStart": "peak_start",
+             "rampDownStart": "ramp_down_start", "offPeakStart": "off_peak_start",
+             "rampUpMinimumHostsPct": "ramp_up_minimum_hosts_pct",
+             "rampUpCapacityThresholdPct": "ramp_up_capacity_threshold_pct",
+             "rampDownMinimumHostsPct": "ramp_down_minimum_hosts_pct",
+             "rampDownCapacityThresholdPct": "ramp_down_capacity_threshold_pct",
+             "rampDownWaitMinutes": "ramp_down_wait_minutes", "disconnectedMinutes": "disconnected_minutes"}
+    readers: dict[str, Callable[[str, str, Any], Any]] = {name: _integer(0, 1440) for name in names}
+    readers.update({"days": _days, "timeZone": _string, "rampUpStart": _string, "peakStart": _string,
+                    "rampDownStart": _string, "offPeakStart": _string})
+    read = _section(source, key, value, readers, frozenset())
+    try:
+        return OfficeHours(**{names[name]: item for name, item in read.items()})
+    except ScheduleError as error:
+        field_name = str(error).split(":", 1)[0].removeprefix("OfficeHours.")
+        camel = next((name for name, snake in names.items() if snake == field_name), field_name)
+        raise ConfigError(source, f"{key}.{camel}", str(error).split(": ", 1)[-1]) from None
+
+
+def _features(source: str, key: str, value: Any) -> Features:
+    names = {"zoneRedundancy": "zone_redundancy", "resourceLocks": "resource_locks",
+             "protectStateful": "protect_stateful", "clientsFromInternet": "clients_from_internet",
+             "intuneEnrollment": "intune_enrollment"}
+    read = _section(source, key, value, {name: _boolean for name in names}, frozenset())
+    return Features(**{names[name]: flag for name, flag in read.items()})
+
+
+def _stack_ref(source: str, key: str, value: Any) -> str:
+    return _matching(_STACK_REF, "a stack reference such as amsterdam/amsterdam-platform/dev")(source, key, value)
+
+
+_FIELDS: dict[str, Callable[[str, str, Any], Any]] = {
+    "environment": _one_of(ENVIRONMENTS),
+    "subscriptionId": _matching(_GUID, "a subscription GUID such as 00000000-0000-0000-0000-000000000000"),
+    "tenantId": _matching(_GUID, "a tenant GUID such as 00000000-0000-0000-0000-000000000000"),
+    "location": _region,
+    "metadataLocation": _metadata_location,
+    "platformStack": _stack_ref,
+    "tags": _tags,
+    "friendlyName": _string,
+    "hostNamePrefix": _matching(_PREFIX, f"1-{MAX_NAME_PREFIX} lower-case letters, digits and hyphens such as "
+                                         "avd-dev"),
+    "profileStorageAccount": _matching(_STORAGE_NAME, "3-24 lower-case letters and digits such as "
+                                                      "amsavdprofilesdev"),
+    "pool": _pool,
+    "image": _image,
+    "officeHours": _office_hours,
+    "features": _features,
+    "userGroupIds": _guids,
+    "adminGroupIds": _guids,
+    "avdServicePrincipalId": _guid,
+    "registrationTokenHours": _integer(0, MAX_REGISTRATION_HOURS),
+}
+_REQUIRED = frozenset({"environment", "subscriptionId", "tenantId", "location", "metadataLocation", "tags",
+                       "friendlyName", "hostNamePrefix", "profileStorageAccount", "pool", "image"})
+
+
+def parse(raw: Mapping[str, Any], source: str, stack: str | None = None) -> WorkplaceConfig:
+    """Validate a workplace stack's config (keys as `project:key`, values as in the file or as the CLI passes them)."""
+    ours: dict[str, Any] = {}
+    for full_key, value in raw.items():
+        namespace, _, key = full_key.partition(":")
+        if namespace == PROJECT and key in _FIELDS:
+            ours[key] = value
+        elif namespace == PROJECT:
+            raise ConfigError(source, full_key, f"unknown key; expected one of "
+                                                f"{', '.join(f'{PROJECT}:{k}' for k in sorted(_FIELDS))}")
+        elif full_key not in PROVIDER_KEYS:
+            raise ConfigError(source, full_key, f"unknown key; keys are {PROJECT}:<key> or one of "
+                                                f"{', '.join(sorted(PROVIDER_KEYS))}")
+    missing = sorted(_REQUIRED - set(ours))
+    if missing:
+        raise ConfigError(source, f"{PROJECT}:{missing[0]}", "required key is missing")
+    read = {key: _FIELDS[key](source, f"{PROJECT}:{key}", value) for key, value in ours.items()}
+    environment = read["environment"]
+    if stack is not None and environment != stack:
+        raise ConfigError(source, f"{PROJECT}:environment",
+                          f"says {environment!r} but the stack is {stack!r}; expected {stack!r}")
+    provider_location = raw.get("azure-native:location")
+    if provider_location is not None and _region(source, "azure-native:location", provider_location) \
+            != read["location"]:
+        raise ConfigError(source, "azure-native:location",
+                          f"{provider_location!r} differs from {PROJECT}:location; expected {read['location']!r}")
+    platform_stack = read.get("platformStack", f"amsterdam/{PLATFORM_PROJECT}/{environment}")
+    if platform_stack.rsplit("/", 1)[-1] != environment:
+        raise ConfigError(source, f"{PROJECT}:platformStack", f"{platform_stack} is another environment's platform; "
+                                                              f"expected amsterdam/{PLATFORM_PROJECT}/{environment}")
+    return WorkplaceConfig(
+        source=source, environment=environment, subscription_id=read["subscriptionId"], tenant_id=read["tenantId"],
+        location=read["location"], metadata_location=read["metadataLocation"], platform_stack=platform_stack,
+        tags=read["tags"], friendly_name=read["friendlyName"], host_name_prefix=read["hostNamePrefix"],
+        profile_storage_account=read["profileStorageAccount"], pool=read["pool"], image=read["image"],
+        office_hours=read.get("officeHours", OfficeHours()), features=read.get("features", Features()),
+        user_group_ids=read.get("userGroupIds", ()), admin_group_ids=read.get("adminGroupIds", ()),
+        avd_service_principal_id=read.get("avdServicePrincipalId"),
+        registration_token_hours=read.get("registrationTokenHours", 24))
+
+
+def stack_file(stack: str, stacks_dir: Path = STACKS_DIR) -> Path:
+    return stacks_dir / f"Pulumi.{stack}.yaml"
+
+
+def load(stack: str, stacks_dir: Path = STACKS_DIR) -> WorkplaceConfig:
+    """Read and validate `stacks/workplace/Pulumi.<stack>.yaml` (used by tests and offline tools)."""
+    path = stack_file(stack, stacks_dir)
+    return parse(read_stack_file(path), f"stacks/workplace/{path.name}", stack)
+
+
+def from_pulumi() -> WorkplaceConfig:
+    """Validate the config the running Pulumi program was given (real CLI or offline plan alike)."""
+    import pulumi
+    from pulumi.runtime import config as runtime_config
+
+    stack = pulumi.get_stack()
+    given = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+    return parse(given, f"stacks/workplace/Pulumi.{stack}.yaml", stack)
