@@ -1,0 +1,88 @@
+"""The app config loader: the migration contract plus the template's optional keys, with clear errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from amsterdam_cloud.components.app_hosting.config import ENVIRONMENT_OPERATIONS, ConfigError, parse
+from amsterdam_cloud.scripts.errors import UserError
+
+TEMPLATE = Path(__file__).resolve().parents[3] / "templates" / "app"
+
+
+def stack_config(environment: str = "dev", **app_changes) -> dict:
+    text = (TEMPLATE / f"Pulumi.{environment}.yaml").read_text().replace("${PROJECT}", "parkeer-app")
+    config = yaml.safe_load(text)["config"]
+    config["app:app"].update(app_changes)
+    return config
+
+
+def test_template_stack_file_reads_as_an_app_description():
+    spec = parse(stack_config(), "Pulumi.dev.yaml")
+    assert (spec.name, spec.environment, spec.runtime, spec.exposure) == ("parkeer-app", "dev", "container", "internal")
+    assert spec.data.postgres.sku == "Standard_B1ms" and spec.secrets == {"API_KEY": "api-key"}
+
+
+def test_environment_comes_from_the_platform_stack_and_picks_its_defaults():
+    spec = parse(stack_config("prod"), "Pulumi.prod.yaml")
+    assert spec.environment == "prod" and spec.operations == ENVIRONMENT_OPERATIONS["prod"]
+    assert spec.operations.high_availability and spec.operations.lock and spec.operations.protect
+
+
+def test_operations_override_the_environment_defaults():
+    spec = parse(stack_config("prod", operations={"geoRedundantBackup": False}), "Pulumi.prod.yaml")
+    assert spec.operations.geo_redundant_backup is False and spec.operations.high_availability is True
+
+
+def test_unknown_operations_key_names_the_key():
+    with pytest.raises(ConfigError, match=r"Pulumi.dev.yaml: app:app.operations.ha: unknown key"):
+        parse(stack_config(operations={"ha": True}), "Pulumi.dev.yaml")
+
+
+def test_contract_violation_names_file_and_key():
+    with pytest.raises(UserError, match=r"Pulumi.dev.yaml: app:app.exposure"):
+        parse(stack_config(exposure="internet"), "Pulumi.dev.yaml")
+
+
+def test_image_outside_the_city_registry_is_rejected_with_the_import_command():
+    with pytest.raises(ConfigError, match=r"app:app.image: .*az acr import --name cityplatform"):
+        parse(stack_config(image="docker.io/library/nginx:1.27"), "Pulumi.dev.yaml")
+
+
+def test_burstable_database_in_prod_asks_for_a_sku_with_high_availability():
+    config = stack_config("prod")
+    config["app:app"]["data"]["postgres"]["sku"] = "Standard_B1ms"
+    with pytest.raises(ConfigError, match=r"app:app.data.postgres.sku: .*Burstable"):
+        parse(config, "Pulumi.prod.yaml")
+
+
+def test_mysql_is_refused_with_the_alternative():
+    config = stack_config()
+    config["app:app"]["data"]["mysql"] = {"sku": "Standard_B1ms", "storageGb": 32, "version": "8.0"}
+    with pytest.raises(ConfigError, match=r"app:app.data.mysql: .*PostgreSQL only"):
+        parse(config, "Pulumi.dev.yaml")
+
+
+def test_secrets_need_a_key_vault():
+    config = stack_config()
+    config["app:app"]["data"]["keyVault"] = False
+    with pytest.raises(ConfigError, match=r"app:app.secrets: .*keyVault"):
+        parse(config, "Pulumi.dev.yaml")
+
+
+def test_storage_sub_resources_are_checked():
+    config = stack_config()
+    config["app:app"]["data"]["storageSubResources"] = ["blob", "ftp"]
+    with pytest.raises(ConfigError, match=r"app:app.data.storageSubResources"):
+        parse(config, "Pulumi.dev.yaml")
+
+
+def test_structured_config_passed_as_json_text_is_read():
+    import json
+
+    config = stack_config()
+    config["app:app"] = json.dumps(config["app:app"])
+    assert parse(config, "Pulumi.dev.yaml").name == "parkeer-app"
