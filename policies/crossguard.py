@@ -122,13 +122,16 @@ def _stack_validator(rule: StackRule, waivers: _Waivers) -> Callable[[StackValid
             return
         book = waivers.book(stack_of(resources[0].urn))
         found: list[tuple[str, str]] = []
-        rule.check(resources, lambda message, urn: found.append((message, urn)),
-                   settings_of(args.get_config(), rule.id))
+        try:
+            rule.check(resources, lambda message, urn: found.append((message, urn)),
+                       settings_of(args.get_config(), rule.id))
+        except Exception as error:  # as the offline checker does: reported, never a crashed analyzer
+            found.append((f"could not be checked ({type(error).__name__}: {error})", ""))
         for message, urn in found:
             waiver = book.lookup(rule.id, urn)
             if waiver is not None and not waiver.expired(book.today):
                 continue
-            report_violation(_message(message, waiver), urn)
+            report_violation(_message(message, waiver), urn or None)
 
     return validate
 
@@ -148,7 +151,10 @@ def _waived_findings(rules: Sequence[AnyRule], waivers: _Waivers
                                    rule.id)
             found: list[tuple[str, str]] = []
             if isinstance(rule, StackRule):
-                rule.check(resources, lambda message, urn: found.append((message, urn)), settings)
+                try:
+                    rule.check(resources, lambda message, urn: found.append((message, urn)), settings)
+                except Exception:  # reported by the rule's own policy
+                    continue
             else:
                 for resource in resources:
                     if rule.applies_to is None or resource.type in rule.applies_to:
