@@ -104,10 +104,24 @@ def collect_ec2(scope: Scope) -> list[dict[str, Any]]:
                  for i in reservation.get("Instances", [])]
     types = sorted({i["InstanceType"] for i in instances})
     shapes: dict[str, tuple[int, float]] = {}
-    for batch in chunks(types, 100):
+
+    def read_shapes(batch: Sequence[str]) -> None:
         for info in paginate(ec2, "describe_instance_types", "InstanceTypes", InstanceTypes=list(batch)):
             shapes[info["InstanceType"]] = (int(info["VCpuInfo"]["DefaultVCpus"]),
                                             round(info["MemoryInfo"]["SizeInMiB"] / 1024, 2))
+
+    from botocore.exceptions import ClientError
+    for batch in chunks(types, 100):
+        try:
+            read_shapes(batch)
+        except ClientError as error:  # one retired type fails the batch: ask one by one, skip the unknown
+            if error.response.get("Error", {}).get("Code") != "InvalidInstanceType":
+                raise
+            for one in batch:
+                try:
+                    read_shapes([one])
+                except ClientError:
+                    pass  # the shape stays unknown; mapping reports `no-size` for it
     records = []
     for instance in instances:
         tags = tag_map(instance.get("Tags"))

@@ -182,7 +182,12 @@ def _prepare(source: AccountSource, options: Options, config: Any) -> _Account:
 
     session = source.session_factory()
     try:
-        if session.get_credentials() is None:
+        credentials = session.get_credentials()
+    except BotoCoreError as error:
+        raise UserError(f"{source.label}: cannot load the AWS credentials ({error}); run `aws sso login` or fix "
+                        "the profile in ~/.aws/config")
+    try:
+        if credentials is None:
             raise NoCredentialsError()
         home = session.region_name or "us-east-1"
         identity = session.client("sts", region_name=home, endpoint_url=options.endpoint_url,
@@ -239,6 +244,10 @@ def _run_collector(account: _Account, region: str, name: str, options: Options, 
     session = account.session
     if onprem and options.onprem_s3_session_factory is not None:
         session = options.onprem_s3_session_factory()
+
+    if onprem:  # S3-compatible stores want path-style addressing (no bucket name in the host)
+        from botocore.config import Config
+        config = config.merge(Config(s3={"addressing_style": "path"}))
 
     def client(service: str) -> Any:
         key = (service if not onprem else "onprem-s3", call_region)

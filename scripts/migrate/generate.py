@@ -95,8 +95,7 @@ def plan_files(mapping: Mapping[str, Any], options: Options, *, waves: Mapping[s
                 "Contract: docs/app-config.md. Review it, then `pulumi new templates/app` and `pulumi preview`."))
             outputs.append(path)
         else:
-            skipped.append({"workload": wid, "reason": "no app config: " + "; ".join(
-                n for n in workload.get("notes", []) if "app" in n or "compute" in n or "virtual machines" in n)})
+            skipped.append({"workload": wid, "reason": f"no app config: {workload.get('appReason') or 'no app facts'}"})
         copy_plan = data_copy_plan(workload, options)
         if copy_plan["buckets"] or copy_plan["images"]:
             path = f"{name}/data-copy.{env}.yaml"

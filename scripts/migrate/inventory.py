@@ -134,8 +134,8 @@ def infer_edges(resources: list[dict[str, Any]]) -> list[dict[str, str]]:
                 by_host[p[key].lower()] = r["id"]
     found: set[tuple[str, str, str]] = set()
 
-    def add(source: str, target: str | None, kind: str) -> None:
-        if target and target in ids and target != source:
+    def add(source: str | None, target: str | None, kind: str) -> None:
+        if source in ids and target in ids and target != source:
             found.add((source, target, kind))
 
     for r in resources:

@@ -152,6 +152,7 @@ def map_workload(workload: Mapping[str, Any], resources: Sequence[Mapping[str, A
         "blockers": blockers if moving else [], "notes": notes,
         "dependsOn": [d["workload"] for d in workload.get("dependsOn", [])],
         "app": app if moving else None,
+        "appReason": None if app or not moving else app_notes[-1],
         "resources": targets,
     }
 
