@@ -1,0 +1,144 @@
+"""`App` under mocks against the platform stack's saved plan: every shape it can produce passes the policy pack
+in dev and prod, public exposure happens only through the WAF, and environments differ only through operations."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+
+import pytest
+
+from amsterdam_cloud.components.app_hosting.app import App, AppArgs
+from amsterdam_cloud.components.app_hosting.config import ENVIRONMENT_OPERATIONS
+from amsterdam_cloud.components.app_hosting.spec import AppSpec, DataNeeds, Postgres
+
+TENANT = "9a1b2c3d-0000-4000-8000-000000000001"
+DATA = {
+    "none": DataNeeds(key_vault=False),
+    "all": DataNeeds(postgres=Postgres(sku="Standard_D2ds_v5", storage_gb=32, version="16"), storage=True,
+                     storage_sub_resources=("blob", "queue"), key_vault=True),
+}
+
+
+def spec(environment: str = "dev", runtime: str = "container", exposure: str = "internal", data: str = "all",
+         **changes) -> AppSpec:
+    runtime_fields = {"image": "cityplatform.azurecr.io/parkeer:1.0"} if runtime == "container" else \
+        {"stack": "PYTHON|3.12"}
+    values = dict(name="parkeer", team="parkeren@amsterdam.nl", cost_center="CC-4200", environment=environment,
+                  platform_stack=f"amsterdam/amsterdam-platform/{environment}", location="westeurope",
+                  runtime=runtime, exposure=exposure, data_classification="BBN2", data=DATA[data],
+                  secrets={"API_KEY": "api-key"} if DATA[data].key_vault else {},
+                  operations=ENVIRONMENT_OPERATIONS[environment], **runtime_fields)
+    values.update(changes)
+    return AppSpec(**values)
+
+
+def program(app_spec: AppSpec):
+    return lambda: App("app", AppArgs.of(app_spec, tenant_id=TENANT))
+
+
+SHAPES = list(itertools.product(("container", "web"), ("internal", "public"), DATA))
+"""Every combination of App's options: runtime, exposure, data (none, or database + storage + vault)."""
+
+
+@pytest.mark.parametrize("environment", ["dev", "prod"])
+@pytest.mark.parametrize("runtime,exposure,data", SHAPES, ids=["-".join(shape) for shape in SHAPES])
+def test_every_shape_passes_the_policy_pack(plan_app, violations, environment, runtime, exposure, data):
+    # public apps run an algorithm here, so the register rules (prod: the id must be registered) are exercised
+    algorithm = "90127461" if exposure == "public" else None
+    app_spec = spec(environment, runtime, exposure, data, algorithm_register_id=algorithm)
+    assert violations(plan_app(program(app_spec), environment), environment) == []
+
+
+@pytest.mark.parametrize("environment", ["test", "acc"])
+def test_full_shape_passes_the_policy_pack_in_test_and_acc(plan_app, violations, environment):
+    app_spec = spec(environment, "container", "public", "all")
+    assert violations(plan_app(program(app_spec), environment), environment) == []
+
+
+def test_unregistered_algorithm_in_prod_is_a_violation(plan_app, violations):
+    """The parametrised passes above can fail: an id missing from the register is caught in prod."""
+    found = violations(plan_app(program(spec("prod", algorithm_register_id="00000000")), "prod"), "prod")
+    assert found and all(f.startswith("algorithm-register-id-registered") for f in found)
+
+
+def test_internal_app_has_no_public_entrance(plan_app):
+    plan = plan_app(program(spec(exposure="internal")))
+    assert not plan.of_type("azure-native:cdn:Profile") and not plan.of_type("azure-native:frontdoor:Policy")
+    assert plan.named("app-ca-app").inputs["configuration"]["ingress"]["external"] is True  # the city's networks
+    assert plan.named("app-cae-env").inputs["vnetConfiguration"]["internal"] is True
+
+
+@pytest.mark.parametrize("runtime,target,group", [("container", "app-cae-env", "managedEnvironments"),
+                                                  ("web", "app-web-app", "sites")])
+def test_public_app_is_reached_only_through_the_waf_over_private_link(plan_app, runtime, target, group):
+    plan = plan_app(program(spec(runtime=runtime, exposure="public")))
+    link = plan.named("app-waf-origin").inputs["sharedPrivateLinkResource"]
+    assert link["privateLink"] == {"id": plan.named(target).id} and link["groupId"] == group
+    assert plan.named("app-waf-waf").inputs["policySettings"]["mode"] == "Prevention"
+    assert not plan.of_type("azure-native:network:PublicIPAddress")
+    target_inputs = plan.named(target).inputs
+    assert target_inputs["publicNetworkAccess"] == "Disabled"
+
+
+def test_app_stack_reads_its_network_from_the_platform_stack(plan_app, platform_plans):
+    import json
+
+    from amsterdam_cloud.scripts.offline.plan import stack_outputs_of
+
+    outputs, _ = stack_outputs_of(json.loads(platform_plans("dev").read_text()))
+    plan = plan_app(program(spec()))
+    assert plan.named("app-cae-env").inputs["vnetConfiguration"]["infrastructureSubnetId"] == \
+        outputs["spokeSubnetIds"]["apps"]["containers"]
+    assert plan.named("app-kv-pe").inputs["subnet"]["id"] == outputs["spokeSubnetIds"]["apps"]["endpoints"]
+    assert plan.named("app-pg-pe-dns").inputs["privateDnsZoneConfigs"][0]["privateDnsZoneId"] == \
+        outputs["privateDnsZoneIds"]["privatelink.postgres.database.azure.com"]
+
+
+def test_every_resource_carries_the_apps_tags_and_algorithm_id(plan_app):
+    plan = plan_app(program(spec(algorithm_register_id="90127461")))
+    tagged = [r for r in plan.resources if isinstance(r.inputs.get("tags"), dict)]
+    assert tagged and all(r.inputs["tags"]["algorithm-register-id"] == "90127461" and
+                          r.inputs["tags"]["owner"] == "parkeren@amsterdam.nl" for r in tagged)
+
+
+def test_identity_gets_data_roles_on_its_own_vault_and_storage_only(plan_app):
+    plan = plan_app(program(spec()))
+    roles = {r.name: r.inputs for r in plan.of_type("azure-native:authorization:RoleAssignment")}
+    assert roles["app-kv-role-0"]["scope"] == plan.named("app-kv-vault").id
+    assert roles["app-st-role-0"]["scope"] == plan.named("app-st-account").id
+    assert len(roles) == 2
+
+
+def test_prod_gets_ha_geo_backups_zone_redundancy_locks_and_protection(plan_app):
+    dev, prod = plan_app(program(spec("dev"))), plan_app(program(spec("prod")), "prod")
+    assert dev.named("app-pg-server").inputs["highAvailability"]["mode"] == "Disabled"
+    assert prod.named("app-pg-server").inputs["highAvailability"]["mode"] == "ZoneRedundant"
+    assert prod.named("app-pg-server").inputs["backup"]["geoRedundantBackup"] == "Enabled"
+    assert (dev.named("app-cae-env").inputs["zoneRedundant"], prod.named("app-cae-env").inputs["zoneRedundant"]) \
+        == (False, True)
+    assert not dev.of_type("azure-native:authorization:ManagementLockByScope")
+    assert {r.name for r in prod.of_type("azure-native:authorization:ManagementLockByScope")} == \
+        {"app-kv-lock", "app-pg-lock", "app-st-lock"}
+    assert prod.named("app-pg-server").protect and not dev.named("app-pg-server").protect
+
+
+def test_prod_keeps_at_least_two_replicas(plan_app):
+    plan = plan_app(program(spec("prod", min_replicas=1)), "prod")
+    assert plan.named("app-ca-app").inputs["template"]["scale"]["minReplicas"] == 2
+
+
+def test_environments_differ_only_through_operations(plan_app):
+    """The same description with acc's operations plans the same in dev as acc does (tags aside)."""
+    acc_in_dev = plan_app(program(spec("dev", operations=ENVIRONMENT_OPERATIONS["acc"])))
+    dev = plan_app(program(spec("dev")))
+    assert acc_in_dev.named("app-cae-env").inputs["zoneRedundant"] is True
+    assert dev.named("app-cae-env").inputs["zoneRedundant"] is False
+    assert acc_in_dev.named("app-pg-server").inputs["backup"]["backupRetentionDays"] == 14
+
+
+def test_missing_spoke_is_reported_with_the_spokes_the_platform_has(plan_app):
+    from amsterdam_cloud.scripts.errors import UserError
+
+    with pytest.raises(UserError, match="has no nowhere.containers.*analytics, apps, workplace"):
+        plan_app(program(replace(spec(), spoke="nowhere")))
