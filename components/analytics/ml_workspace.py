@@ -132,12 +132,12 @@ class MachineLearningWorkspace(WithInterfaces, pulumi.ComponentResource):
 
         # What the workspace's identity needs, by identity (its storage has no keys): blobs and file share of its
         # own storage, its secrets, and pushing environment images to the city's registry.
-        grants = [(args.storage_account_id, "Storage Blob Data Contributor"),
-                  (args.storage_account_id, ROLE_STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR),
-                  (args.key_vault_id, "Key Vault Administrator"),
-                  (args.container_registry_id, ROLE_ACR_PUSH)]
-        for index, (scope, role) in enumerate(grants):
-            create_role_assignments(f"{name}-identity-{index}", scope_id=scope, parent=self, assignments=[
+        grants = [("blob", args.storage_account_id, "Storage Blob Data Contributor"),
+                  ("file", args.storage_account_id, ROLE_STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR),
+                  ("vault", args.key_vault_id, "Key Vault Administrator"),
+                  ("acr", args.container_registry_id, ROLE_ACR_PUSH)]
+        for purpose, scope, role in grants:
+            create_role_assignments(f"{name}-identity-{purpose}", scope_id=scope, parent=self, assignments=[
                 RoleAssignment(role=role, principal_id=self.principal_id,
                                description=f"Machine Learning workspace {args.workspace_name} works by identity")])
 

@@ -91,3 +91,13 @@ def test_no_cluster_when_compute_is_none(plan_inline, args):
 def test_cluster_name_azure_rejects_is_refused():
     with pytest.raises(InterfaceError, match="ComputeCluster.name"):
         ComputeCluster(name="a-cluster-name-that-is-too-long")
+
+
+def test_workspace_identity_works_on_its_storage_vault_and_registry_by_role(plan_inline, args, registry_id):
+    plan = plan_inline(lambda: MachineLearningWorkspace("ml", args()))
+    principal = plan.named("ml-workspace").outputs["identity"]["principalId"]
+    scopes = {plan.named(f"ml-identity-{purpose}-role-0").inputs["scope"]
+              for purpose in ("blob", "file", "vault", "acr")
+              if plan.named(f"ml-identity-{purpose}-role-0").inputs["principalId"] == principal}
+    assert scopes == {f"{SUB}/Microsoft.Storage/storageAccounts/stamswonenmlwdev",
+                      f"{SUB}/Microsoft.KeyVault/vaults/kv-wonen", registry_id}
