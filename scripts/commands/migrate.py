@@ -112,8 +112,9 @@ def register(subparsers: Any) -> None:
                           help="Azure region of the apps; an EU region (default westeurope)")
     generate.add_argument("--org", default="amsterdam", metavar="ORG",
                           help="Pulumi organization of the platform stacks (default amsterdam)")
-    generate.add_argument("--registry", metavar="LOGIN_SERVER",
-                          help="ACR to move ECR images to, e.g. cityplatform.azurecr.io (default: keep image references)")
+    generate.add_argument("--registry", default="cityplatform.azurecr.io", metavar="LOGIN_SERVER",
+                          help="the platform's ACR; images from ECR or Docker Hub are rewritten to it and the "
+                               "data-copy plan imports them (default cityplatform.azurecr.io)")
     generate.set_defaults(handler=_generate)
 
 

@@ -51,6 +51,7 @@ APP_SCHEMA: dict[str, Any] = {
         "dataClassification": {"enum": ["BBN1", "BBN2", "BBN3"]},
         "algorithmRegisterId": {"type": "string", "minLength": 1},
         "location": {"enum": sorted(EU_REGIONS)},
+        "registry": {"type": "string", "pattern": "^[a-z0-9]{5,50}\\.azurecr\\.io$"},
         "data": {
             "type": "object",
             "required": ["postgres", "mysql", "storage", "keyVault"],

@@ -22,6 +22,8 @@ from amsterdam_cloud.scripts.migrate.files import dump_yaml, write_text_atomic
 
 DATA_COPY_SCHEMA = "amsterdam.migrate.data-copy/v1"
 SUMMARY_SCHEMA = "amsterdam.migrate.generate-summary/v1"
+DEFAULT_REGISTRY = "cityplatform.azurecr.io"
+"""The platform's container registry, the app template's default (`app:app.registry`)."""
 _ECR = re.compile(r"^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?/(?P<path>.+)$")
 _NAME = re.compile(r"^[a-z][a-z0-9-]{1,22}[a-z0-9]$")
 
@@ -32,8 +34,8 @@ class Options:
     """The Azure region of every generated app; must be an EU region."""
     organization: str = "amsterdam"
     """The Pulumi organization of the platform stacks (`<org>/amsterdam-platform/<env>`)."""
-    registry: str | None = None
-    """ACR login server to move ECR images to (`<name>.azurecr.io`); none: images keep their source reference."""
+    registry: str = DEFAULT_REGISTRY
+    """ACR login server the apps pull from; every image elsewhere (ECR, Docker Hub) is imported into it."""
     wave: int | None = None
     """Only this wave of the wave plan; none: every ready workload."""
 
@@ -51,7 +53,7 @@ def plan_files(mapping: Mapping[str, Any], options: Options, *, waves: Mapping[s
     location = normalize_location(options.location)
     if location not in EU_REGIONS:
         raise UserError(f"--location {options.location}: not an EU region; expected one of {', '.join(sorted(EU_REGIONS))}")
-    if options.registry and not re.match(r"^[a-z0-9]{5,50}\.azurecr\.io$", options.registry):
+    if not re.match(r"^[a-z0-9]{5,50}\.azurecr\.io$", options.registry):
         raise UserError(f"--registry {options.registry}: expected an ACR login server such as cityplatform.azurecr.io")
     wave_of = {e["id"]: wave["wave"] for wave in (waves or {}).get("waves", []) for e in wave["workloads"]}
     if options.wave is not None:
@@ -128,6 +130,8 @@ def stack_config(workload: Mapping[str, Any], options: Options, location: str, w
     if workload.get("algorithmRegisterId"):
         app["algorithmRegisterId"] = str(workload["algorithmRegisterId"])
     app["location"] = location
+    if options.registry != DEFAULT_REGISTRY:
+        app["registry"] = options.registry
     app["data"] = facts["data"]
     app["scale"] = facts["scale"]
     app["source"] = {"workload": workload["id"], "strategy": workload["strategy"], "wave": wave, "mapping": mapping_source}
@@ -136,14 +140,21 @@ def stack_config(workload: Mapping[str, Any], options: Options, location: str, w
             "app:app": app}
 
 
-def target_image(image: str | None, registry: str | None) -> str | None:
-    """An ECR image moves to the platform's ACR when a registry is given; other images stay as they are."""
+def image_parts(image: str) -> tuple[str, str, str]:
+    """(registry host, repository:tag, full source reference) of an image; Docker Hub is `docker.io/library/...`."""
+    first, _, rest = image.partition("/")
+    if rest and ("." in first or ":" in first or first == "localhost"):
+        return first, rest, image
+    path = image if rest else f"library/{image}"
+    return "docker.io", path, f"docker.io/{path}"
+
+
+def target_image(image: str | None, registry: str) -> str | None:
+    """The image as the app pulls it: from the platform's registry (imported there by the data-copy plan)."""
     if not image:
         return None
-    match = _ECR.match(image)
-    if match and registry:
-        return f"{registry}/{match.group('path')}"
-    return image
+    host, path, _ = image_parts(image)
+    return image if host == registry else f"{registry}/{path}"
 
 
 def data_copy_plan(workload: Mapping[str, Any], options: Options) -> dict[str, Any]:
@@ -168,15 +179,17 @@ def data_copy_plan(workload: Mapping[str, Any], options: Options) -> dict[str, A
                             "command": f"rclone copy onprem:{r['name']} azure:{container} --checksum --transfers 16",
                             "verify": f"rclone check onprem:{r['name']} azure:{container} --one-way"})
     images = []
-    if options.registry:
-        for r in workload["resources"]:
-            image = r["target"].get("image")
-            match = _ECR.match(image or "")
-            if match:
-                registry_name = options.registry.split(".")[0]
-                images.append({"resource": r["id"], "source": image, "target": f"{options.registry}/{match.group('path')}",
-                               "command": f"az acr import --name {registry_name} --source {image} "
-                                          f"--image {match.group('path')} --username AWS --password \"$ECR_PASSWORD\""})
+    registry_name = options.registry.split(".")[0]
+    for r in workload["resources"]:
+        image = r["target"].get("image")
+        if not image:
+            continue
+        host, path, source = image_parts(image)
+        if host == options.registry:
+            continue
+        login = ' --username AWS --password "$ECR_PASSWORD"' if _ECR.match(image) else ""
+        images.append({"resource": r["id"], "source": image, "target": f"{options.registry}/{path}",
+                       "command": f"az acr import --name {registry_name} --source {source} --image {path}{login}"})
     return {
         "schema": DATA_COPY_SCHEMA,
         "workload": workload["id"],

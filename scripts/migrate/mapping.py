@@ -309,7 +309,13 @@ def app_facts(resources: Sequence[Mapping[str, Any]], targets: Sequence[Mapping[
             storage = sum(int(t["storageGb"]) for t in servers_of)
             if len(servers_of) > 1:
                 notes.append(f"{len(servers_of)} {engine} servers become one flexible server with their databases")
-            data[engine] = {"sku": biggest["sku"], "storageGb": sizing.storage_gib(engine, storage),
+            sku = biggest["sku"]
+            if prod:
+                raised = sizing.highly_available(engine, sku)
+                if raised.note:
+                    notes.append(raised.note)
+                sku = raised.name
+            data[engine] = {"sku": sku, "storageGb": sizing.storage_gib(engine, storage),
                             "version": max((t["version"] for t in servers_of), key=_version_key)}
     data["storage"] = any(r["type"] in ("aws:s3:bucket", "onprem:s3:bucket", "onprem:storage") for r in resources)
     data["keyVault"] = bool(data["postgres"] or data["mysql"]) or any(

@@ -168,6 +168,20 @@ def flexible_server_sku(engine: str, instance_class: str | None, vcpu: float | N
     return Size(name=fit[0], vcpu=fit[1], memory_gib=fit[2], tier=tier, note=note)
 
 
+def highly_available(engine: str, sku: str) -> Size:
+    """A SKU that supports zone-redundant high availability: Burstable SKUs move up to the smallest GeneralPurpose
+    SKU with at least their vCPU and GiB (prod runs its databases highly available); other SKUs stay."""
+    table = POSTGRES_SKUS if engine == "postgres" else MYSQL_SKUS
+    burstable = {name: (vcpu, gib) for name, vcpu, gib in table["Burstable"]}
+    if sku not in burstable:
+        return Size(name=sku)
+    vcpu, gib = burstable[sku]
+    fit = _smallest(table["GeneralPurpose"], vcpu, gib)
+    assert fit is not None, "every Burstable SKU has a GeneralPurpose SKU at least as large"
+    return Size(name=fit[0], vcpu=fit[1], memory_gib=fit[2], tier="GeneralPurpose",
+                note=f"{sku} is Burstable, which has no high availability; {fit[0]} for prod")
+
+
 def storage_gib(engine: str, allocated: float | None) -> int:
     """The flexible server storage for an allocated size: rounded up to what the engine offers."""
     wanted = max(1, int(-(-(allocated or 0) // 1)))

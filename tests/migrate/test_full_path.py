@@ -34,7 +34,7 @@ def run(aws_env: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any
         "map": main(["migrate", "map", "--inventory", str(paths["inventory"]), "--output", str(paths["mapping"])]),
         "waves": main(["migrate", "waves", "--mapping", str(paths["mapping"]), "--output", str(paths["waves"])]),
         "generate": main(["migrate", "generate", "--mapping", str(paths["mapping"]), "--waves", str(paths["waves"]),
-                          "--output-dir", str(folder / "apps"), "--registry", "cityplatform.azurecr.io"]),
+                          "--output-dir", str(folder / "apps")]),
     }
     documents = {name: yaml.safe_load(path.read_text()) for name, path in paths.items()}
     return {"codes": codes, "folder": folder, **documents}
@@ -148,3 +148,10 @@ def test_the_data_copy_plan_copies_each_bucket_into_a_private_container(run):
 
 def test_no_temporary_files_are_left_behind(run):
     assert [p.name for p in Path(run["folder"]).rglob("*.tmp")] == []
+
+
+def test_the_app_templates_loader_accepts_the_generated_container_config(run):
+    loader = pytest.importorskip("amsterdam_cloud.components.app_hosting.config")
+    path = run["folder"] / "apps" / "permits" / "Pulumi.prod.yaml"
+    spec = loader.parse(yaml.safe_load(path.read_text())["config"], str(path))
+    assert (spec.name, spec.environment, spec.image) == ("permits", "prod", "cityplatform.azurecr.io/permits-api:1.4.2")

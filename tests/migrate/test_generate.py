@@ -43,9 +43,29 @@ def test_the_config_carries_owner_cost_center_classification_and_algorithm_id():
         "permits@amsterdam.nl", "CC-4120", "BBN3", "lars-1234")
 
 
-def test_ecr_images_stay_unless_a_registry_is_given():
-    assert config(files())["app:app"]["image"].startswith("123456789012.dkr.ecr.")
-    assert config(files(registry="cityplatform.azurecr.io"))["app:app"]["image"] == "cityplatform.azurecr.io/api:2"
+def test_images_are_pulled_from_the_platform_registry():
+    assert config(files())["app:app"]["image"] == "cityplatform.azurecr.io/api:2"
+
+
+def test_another_registry_is_named_in_the_config():
+    app = config(files(registry="cityacr.azurecr.io"))["app:app"]
+    assert (app["image"], app["registry"]) == ("cityacr.azurecr.io/api:2", "cityacr.azurecr.io")
+
+
+def test_the_data_copy_plan_imports_each_image_into_the_registry():
+    images = yaml.safe_load(files()["permits/data-copy.prod.yaml"])["images"]
+    assert [i["command"] for i in images] == [
+        "az acr import --name cityplatform --source 123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:2 --image api:2 "
+        '--username AWS --password "$ECR_PASSWORD"']
+
+
+@pytest.mark.parametrize(("image", "expected"), [
+    ("nginx:1.27", ("docker.io", "library/nginx:1.27", "docker.io/library/nginx:1.27")),
+    ("grafana/grafana:11", ("docker.io", "grafana/grafana:11", "docker.io/grafana/grafana:11")),
+    ("ghcr.io/org/app:1", ("ghcr.io", "org/app:1", "ghcr.io/org/app:1")),
+])
+def test_image_references_split_into_registry_and_repository(image, expected):
+    assert generate.image_parts(image) == expected
 
 
 def test_the_region_defaults_to_westeurope_and_must_be_in_the_eu():

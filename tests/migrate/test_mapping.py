@@ -105,3 +105,14 @@ def test_an_unsupported_lambda_runtime_blocks_with_the_fix():
                         region="eu-west-1", tags=OWNER, properties={"runtime": "go1.x", "packageType": "Zip"})
     blockers = mapped(function)["blockers"]
     assert [b["code"] for b in blockers] == ["unsupported-runtime"] and "container image" in blockers[0]["message"]
+
+
+def test_a_burstable_database_in_prod_is_raised_to_general_purpose():
+    app = mapped(service(), database(instanceClass="db.t3.medium"))["app"]
+    assert app["data"]["postgres"]["sku"] == "Standard_D2ds_v5"
+
+
+def test_a_burstable_database_outside_prod_stays_burstable():
+    tags = {**OWNER, "environment": "dev"}
+    app = mapped(service(tags=tags), database(tags=tags, instanceClass="db.t3.medium"))["app"]
+    assert app["data"]["postgres"]["sku"] == "Standard_B2s"
