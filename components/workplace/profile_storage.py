@@ -97,7 +97,10 @@ class ProfileStorage(WithInterfaces, pulumi.ComponentResource):
             share_delete_retention_policy=storage.DeleteRetentionPolicyArgs(
                 enabled=True, days=args.deleted_share_retention_days),
             opts=pulumi.ResourceOptions(parent=self))
-        create_diagnostic_settings(f"{name}-files", resource_uri=files.id, settings=args.diagnostic_settings,
+        # The file service's id, built from the account's, so the logs count as the account's (they are).
+        file_service_id = pulumi.Output.all(account.id, files.name).apply(
+            lambda parts: f"{parts[0]}/fileServices/{parts[1]}")
+        create_diagnostic_settings(f"{name}-files", resource_uri=file_service_id, settings=args.diagnostic_settings,
                                    support=DiagnosticSupport(), parent=self)
 
         share = storage.FileShare(
