@@ -111,15 +111,22 @@ def plan(mapping: Mapping[str, Any], *, max_workloads: int = 10, max_resources: 
         if not merge_cycles:
             for member in members:
                 held[member].append(f"dependency cycle: {' -> '.join(path)}")
-    # Anything that depends on a held-back workload waits too (until nothing changes).
+    # Anything that depends on a held-back workload, or moves together with one, waits too (until nothing changes).
     changed = True
     while changed:
         changed = False
         for wid in sorted(moving):
-            for dependency in depends[wid]:
-                if dependency in held and wid not in held and unit_of[dependency] != unit_of[wid]:
-                    held[wid].append(f"depends on held-back {dependency}")
-                    changed = True
+            if wid in held:
+                continue
+            partner = next((m for m in unit_of[wid] if m in held), None)
+            if partner:
+                held[wid].append(f"moves with held-back {partner}")
+                changed = True
+                continue
+            dependency = next((d for d in depends[wid] if d in held), None)
+            if dependency:
+                held[wid].append(f"depends on held-back {dependency}")
+                changed = True
     units = sorted({unit_of[w] for w in moving if w not in held})
     unit_deps = {u: {unit_of[d] for m in u for d in depends[m]} - {u} for u in units}
     dependents: dict[tuple[str, ...], set[tuple[str, ...]]] = defaultdict(set)

@@ -66,3 +66,10 @@ def test_strongly_connected_components_separate_two_cycles():
 def test_the_table_lists_waves_held_back_and_not_moving():
     text = waves.table(waves.plan(mapping(("a", "ready", []), ("b", "blocked", []), ("c", "not-moving", []))))
     assert [line.split()[0] for line in text.splitlines()] == ["WAVE", "1", "held", "-"]
+
+
+def test_a_merged_cycle_with_a_blocked_member_is_held_back_whole():
+    plan = waves.plan(mapping(("a", "ready", ["b"]), ("b", "blocked", ["a"])), merge_cycles=True)
+    held = {h["id"]: h["reasons"] for h in plan["heldBack"]}
+    assert held == {"a": ["moves with held-back b"], "b": ["blocked: no-owner"]}
+    assert plan["waves"] == []
