@@ -205,7 +205,8 @@ def parse(config: Mapping[str, Any], source: str) -> AppSpec:
             source, "app:app.healthPath", extensions.get("healthPath", "/health")),
         spoke=_matching(_SPOKE, "a platform spoke name such as apps")(
             source, "app:app.spoke", extensions.get("spoke", "apps")),
-        secrets=secrets, registry=registry, operations=operations)
+        secrets=secrets, registry=registry, operations=operations,
+        migrated_from=app["source"]["workload"] if app["source"].get("mapping") else None)
 
 
 def from_pulumi() -> AppSpec:

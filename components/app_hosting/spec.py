@@ -109,6 +109,9 @@ class AppSpec:
     """The city registry images come from (the only one the app may pull from)."""
     operations: Operations = field(default_factory=Operations)
     """The environment's operational settings."""
+    migrated_from: str | None = None
+    """Not migrated; else the migration workload id (`source.workload` of a generated config), tagged
+    `migrated-from`."""
 
     def tags(self) -> dict[str, str]:
         """The city's mandatory tags, plus the algorithm register id when the app runs an algorithm."""
@@ -117,4 +120,6 @@ class AppSpec:
         if self.algorithm_register_id:
             tags[ALGORITHM_TAG] = self.algorithm_register_id
             tags[RUNS_ALGORITHM_TAG] = "true"
+        if self.migrated_from:
+            tags["migrated-from"] = self.migrated_from
         return tags

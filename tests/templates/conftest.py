@@ -1,0 +1,71 @@
+"""Fixtures for the template tests: saved platform plans, the policy check an app stack gets, and a stand-in for one
+missing mock behaviour (see `arm_identity_outputs`); the same as tests/components/app_hosting/conftest.py."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+from amsterdam_cloud.scripts.offline import azure_mocks
+from amsterdam_cloud.scripts.offline.plan import Plan, write_atomically
+from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack, saved_plan_path
+
+
+@pytest.fixture(autouse=True)
+def arm_identity_outputs(monkeypatch):
+    """ARM returns `identity.userAssignedIdentities` as a map of id -> {principalId, clientId}; the shared mocks
+    echo the input list, which the SDK cannot read back for ContainerApp/WebApp. Until the mocks do this
+    themselves (reported to the offline engine's owner), shape the output the way ARM does."""
+    original = azure_mocks.AzureMocks.new_resource
+
+    def new_resource(self, args):
+        resource_id, state = original(self, args)
+        identity = state.get("identity")
+        if isinstance(identity, dict) and isinstance(identity.get("userAssignedIdentities"), list):
+            state["identity"] = {**identity, "userAssignedIdentities": {
+                ref: {"principalId": azure_mocks.derived_guid("principal", ref),
+                      "clientId": azure_mocks.derived_guid("client", ref)}
+                for ref in identity["userAssignedIdentities"] if isinstance(ref, str)}}
+        return resource_id, state
+
+    monkeypatch.setattr(azure_mocks.AzureMocks, "new_resource", new_resource)
+
+
+@pytest.fixture(scope="session")
+def platform_plans(tmp_path_factory) -> Callable[[str], Path]:
+    """The platform stack's plan for an environment, planned once per test session (a few seconds each)."""
+    directory = tmp_path_factory.mktemp("platform-plans")
+
+    def plan_of(environment: str) -> Path:
+        path = saved_plan_path(directory, "amsterdam-platform", environment)
+        if not path.exists():
+            write_atomically(path, plan_stack(PulumiProject.load(), environment, plans_dir=directory).export_text())
+        return path
+
+    return plan_of
+
+
+@pytest.fixture
+def violations(platform_plans):
+    """The policy findings of a plan in its environment, with the platform's workspace configured as the city's
+    (the pack's `logAnalyticsWorkspaceIds`, which is how app stacks point at the central workspace)."""
+    import json
+
+    from amsterdam_cloud.policies.checker import check_resources, parse_resources
+    from amsterdam_cloud.policies.settings import PackConfig, load_pack_config
+    from amsterdam_cloud.scripts.offline.plan import stack_outputs_of
+
+    def check(plan: Plan, environment: str = "dev") -> list[str]:
+        outputs, _ = stack_outputs_of(json.loads(platform_plans(environment).read_text()))
+        config = load_pack_config(environment)
+        config = PackConfig(source=config.source, default_level=config.default_level, levels=config.levels,
+                            properties={**config.properties, "monitoring-diagnostic-settings": {
+                                "logAnalyticsWorkspaceIds": [outputs["workspaceId"]]}})
+        resources, _ = parse_resources(plan.to_export(), "<plan>")
+        result = check_resources(resources, environment=environment, stack=environment, config=config)
+        return [f"{f.policy}: {f.urn.rsplit('::', 1)[-1]}: {f.message}" for f in result.findings]
+
+    return check

@@ -1,0 +1,139 @@
+"""The app template: `pulumi new` accepts it, and what it renders plans offline against the platform stack's plan
+with zero policy violations, for the example stacks of every environment and for a config the migration wrote."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack, saved_plan_path
+
+TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "app"
+ENVIRONMENTS = ("dev", "test", "acc", "prod")
+
+
+def template_document() -> dict:
+    return yaml.safe_load((TEMPLATE / "Pulumi.yaml").read_text())
+
+
+def render(destination: Path, *, project: str, description: str, stack: str = "dev",
+           prompts: dict[str, str] | None = None) -> Path:
+    """What `pulumi new <template> --name <project> --description <description> --stack <stack>` does: copy the
+    files with ${PROJECT} and ${DESCRIPTION} substituted, drop the `template:` section, and write each prompted
+    config value (the prompt's default unless given) into the new stack's config file."""
+    destination.mkdir(parents=True)
+    for source in TEMPLATE.iterdir():
+        if source.is_file() and source.name != ".gitignore":
+            text = source.read_text().replace("${PROJECT}", project).replace("${DESCRIPTION}", description)
+            (destination / source.name).write_text(text)
+    project_file = yaml.safe_load((destination / "Pulumi.yaml").read_text())
+    questions = project_file.pop("template")["config"]
+    (destination / "Pulumi.yaml").write_text(yaml.safe_dump(project_file, sort_keys=False))
+    answers = {key: (prompts or {}).get(key, question.get("default")) for key, question in questions.items()}
+    stack_file = destination / f"Pulumi.{stack}.yaml"
+    document = yaml.safe_load(stack_file.read_text()) if stack_file.exists() else {"config": {}}
+    document["config"].update(answers)
+    stack_file.write_text(yaml.safe_dump(document, sort_keys=False))
+    return destination
+
+
+@pytest.fixture
+def plans_dir(tmp_path, platform_plans):
+    directory = tmp_path / "plans"
+    directory.mkdir()
+    for environment in ENVIRONMENTS:
+        shutil.copy(platform_plans(environment), saved_plan_path(directory, "amsterdam-platform", environment))
+    return directory
+
+
+def test_template_section_has_a_description_and_described_prompts():
+    section = template_document()["template"]
+    assert section["description"]
+    assert set(section["config"]) == {"azure-native:location", "app:platformStack"}
+    assert all(prompt.get("description") and prompt.get("default") for prompt in section["config"].values())
+
+
+def test_project_is_a_python_program_named_by_pulumi_new():
+    document = template_document()
+    assert (document["name"], document["description"], document["runtime"]["name"]) == (
+        "${PROJECT}", "${DESCRIPTION}", "python")
+    assert (TEMPLATE / "__main__.py").is_file() and (TEMPLATE / "requirements.txt").is_file()
+
+
+def test_program_is_a_few_lines_using_app():
+    code = [line for line in (TEMPLATE / "__main__.py").read_text().splitlines()
+            if line.strip() and not line.startswith(("#", '"""', "contract", "import", "from"))]
+    assert len(code) <= 8 and any("App(" in line for line in code)
+
+
+def test_rendering_leaves_no_placeholder(tmp_path):
+    rendered = render(tmp_path / "parkeer", project="parkeer", description="Parkeervergunningen")
+    assert not any("${" in f.read_text() for f in rendered.iterdir())
+    assert "template" not in yaml.safe_load((rendered / "Pulumi.yaml").read_text())
+
+
+def test_rendered_template_plans_with_zero_violations(tmp_path, plans_dir, violations):
+    rendered = render(tmp_path / "parkeer", project="parkeer", description="Parkeervergunningen")
+    plan = plan_stack(PulumiProject.load(rendered), "dev", plans_dir=plans_dir)
+    assert plan.of_type("azure-native:app:ContainerApp") and violations(plan, "dev") == []
+    assert plan.stack_outputs["resourceGroupName"] == "rg-parkeer-dev"
+    assert plan.stack_outputs["keyVaultUri"].startswith("https://")
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_example_stack_of_each_environment_plans_with_zero_violations(tmp_path, plans_dir, violations,
+                                                                      environment):
+    rendered = render(tmp_path / "parkeer", project="parkeer", description="Parkeervergunningen", stack=environment,
+                      prompts={"app:platformStack": f"amsterdam/amsterdam-platform/{environment}"})
+    plan = plan_stack(PulumiProject.load(rendered), environment, plans_dir=plans_dir)
+    assert violations(plan, environment) == []
+
+
+def test_prompted_platform_stack_decides_the_environment(tmp_path, plans_dir):
+    rendered = render(tmp_path / "parkeer", project="parkeer", description="Parkeervergunningen", stack="dev",
+                      prompts={"app:platformStack": "amsterdam/amsterdam-platform/test"})
+    plan = plan_stack(PulumiProject.load(rendered), "dev", plans_dir=plans_dir)
+    assert plan.named("app-rg").inputs["tags"]["environment"] == "test"
+
+
+def test_bad_config_fails_the_plan_naming_the_stack_file_and_key(tmp_path, plans_dir):
+    from amsterdam_cloud.scripts.errors import UserError
+
+    rendered = render(tmp_path / "parkeer", project="parkeer", description="Parkeervergunningen")
+    stack_file = rendered / "Pulumi.dev.yaml"
+    stack_file.write_text(stack_file.read_text().replace("costCenter: CC-0000", "costCenter: '4120'"))
+    with pytest.raises(UserError, match=r"Pulumi.dev.yaml: app:app.costCenter"):
+        plan_stack(PulumiProject.load(rendered), "dev", plans_dir=plans_dir)
+
+
+def generated_stack_file() -> tuple[str, dict]:
+    """A stack file written by the migration code path (`cityctl migrate generate`) for one ECS workload."""
+    from amsterdam_cloud.scripts.migrate import generate, mapping, strategy
+    from amsterdam_cloud.scripts.migrate.inventory import build, resource
+
+    tags = {"application": "permits", "environment": "production", "owner": "permits@amsterdam.nl",
+            "cost-center": "CC-4120", "data-classification": "BBN2", "algorithm-register-id": "90127488"}
+    records = [
+        resource(id="arn:svc", type="aws:ecs:service", name="api", source="aws", account="1", region="eu-west-1",
+                 tags=tags, properties={"image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:2",
+                                        "desiredCount": 3}),
+        resource(id="arn:aws:s3:::permits-docs", type="aws:s3:bucket", name="Permits_Docs", source="aws",
+                 account="1", region="eu-west-1", tags=tags, properties={})]
+    written, _ = generate.plan_files(mapping.map_inventory(build(records), strategy.load()), generate.Options())
+    name = next(path for path in written if path.endswith("/Pulumi.prod.yaml"))
+    return name, yaml.safe_load(written[name])
+
+
+def test_config_written_by_the_migration_plans_with_zero_violations(tmp_path, plans_dir, violations):
+    name, document = generated_stack_file()
+    rendered = render(tmp_path / "permits", project="permits", description="Vergunningen", stack="prod",
+                      prompts={"app:platformStack": document["config"]["app:platformStack"]})
+    (rendered / "Pulumi.prod.yaml").write_text(yaml.safe_dump(document))
+    plan = plan_stack(PulumiProject.load(rendered), "prod", plans_dir=plans_dir)
+    app = plan.named("app-ca-app").inputs
+    assert app["template"]["containers"][0]["image"] == document["config"]["app:app"]["image"]
+    assert plan.named("app-rg").inputs["tags"]["migrated-from"] == document["config"]["app:app"]["source"]["workload"]
+    assert violations(plan, "prod") == []
