@@ -1,0 +1,147 @@
+"""The workplace stack config: every stack file validates, and each kind of bad input names file, key and fix."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+
+import pytest
+
+from amsterdam_cloud.stacks.config import ConfigError, read_stack_file
+from amsterdam_cloud.stacks.workplace import config
+
+P = config.PROJECT
+SOURCE = "stacks/workplace/Pulumi.dev.yaml"
+
+
+def dev_raw() -> dict:
+    return copy.deepcopy(read_stack_file(config.stack_file("dev")))
+
+
+def parse(raw: dict):
+    return config.parse(raw, SOURCE, "dev")
+
+
+def error_of(raw: dict) -> ConfigError:
+    with pytest.raises(ConfigError) as error:
+        parse(raw)
+    return error.value
+
+
+@pytest.mark.parametrize("stack", ("dev", "test", "acc", "prod"))
+def test_every_workplace_stack_file_validates_against_its_own_platform(stack):
+    loaded = config.load(stack)
+    assert loaded.environment == stack and loaded.platform_stack == f"amsterdam/amsterdam-platform/{stack}"
+    assert loaded.azure_tags["environment"] == stack
+
+
+def test_json_text_as_the_cli_passes_it_is_read_like_yaml():
+    raw = dev_raw()
+    raw[f"{P}:userGroupIds"] = '["7d1e0c52-0000-4000-8000-000000001001"]'
+    raw[f"{P}:pool"] = '{"type": "Pooled", "users": 20, "profile": "medium"}'
+    loaded = parse(raw)
+    assert loaded.user_group_ids == ("7d1e0c52-0000-4000-8000-000000001001",) and loaded.pool.users == 20
+
+
+def test_metadata_outside_the_eu_metadata_regions_is_refused():
+    raw = dev_raw()
+    raw[f"{P}:metadataLocation"] = "swedencentral"
+    error = error_of(raw)
+    assert error.key == f"{P}:metadataLocation"
+    assert "not an EU metadata location" in error.problem and "westeurope" in error.problem
+
+
+def test_another_environments_platform_is_refused():
+    raw = dev_raw()
+    raw[f"{P}:platformStack"] = "amsterdam/amsterdam-platform/prod"
+    assert error_of(raw).key == f"{P}:platformStack"
+
+
+def test_unknown_usage_profile_names_the_choices():
+    raw = dev_raw()
+    raw[f"{P}:pool"]["profile"] = "extreme"
+    error = error_of(raw)
+    assert error.key == f"{P}:pool.profile" and "light, medium, heavy, power" in error.problem
+
+
+def test_a_pool_the_sizing_cannot_serve_is_refused_with_the_sizing_reason():
+    raw = dev_raw()
+    raw[f"{P}:pool"].update(users=60_000, profile="power", peakConcurrency=1)
+    error = error_of(raw)
+    assert error.key == f"{P}:pool" and "split" in error.problem
+
+
+def test_remote_apps_in_a_desktop_pool_are_refused():
+    raw = dev_raw()
+    raw[f"{P}:pool"]["remoteApps"] = [{"name": "word", "filePath": "C:\\word.exe"}]
+    assert error_of(raw).key == f"{P}:pool.remoteApps"
+
+
+def test_remoteapp_pool_reads_its_applications():
+    raw = dev_raw()
+    raw[f"{P}:pool"].update(applicationGroupType="RemoteApp",
+                            remoteApps=[{"name": "word", "filePath": "C:\\word.exe", "friendlyName": "Word"}])
+    app, = parse(raw).pool.remote_apps
+    assert (app.name, app.friendly_name) == ("word", "Word")
+
+
+def test_office_hours_out_of_order_name_the_phase():
+    raw = dev_raw()
+    raw[f"{P}:officeHours"]["peakStart"] = "06:00"
+    error = error_of(raw)
+    assert error.key == f"{P}:officeHours.peakStart" and "not after ramp_up_start" in error.problem
+
+
+def test_incomplete_image_names_the_key_and_an_example():
+    raw = dev_raw()
+    raw[f"{P}:image"] = {"publisher": "MicrosoftWindowsDesktop"}
+    error = error_of(raw)
+    assert error.key == f"{P}:image" and "win11-24h2-avd-m365" in error.problem
+
+
+def test_group_ids_must_be_object_ids():
+    raw = dev_raw()
+    raw[f"{P}:userGroupIds"] = ["GG-AVD-Users"]
+    assert error_of(raw).key == f"{P}:userGroupIds[0]"
+
+
+def test_unknown_key_is_refused_with_the_known_ones():
+    raw = dev_raw()
+    raw[f"{P}:adminPassword"] = "hunter2"
+    error = error_of(raw)
+    assert error.key == f"{P}:adminPassword" and f"{P}:pool" in error.problem
+
+
+def test_missing_required_key_is_named():
+    raw = dev_raw()
+    del raw[f"{P}:image"]
+    assert error_of(raw).key == f"{P}:image"
+
+
+def test_registration_token_expires_on_the_hour_the_configured_hours_ahead():
+    loaded = parse(dev_raw())
+    now = dt.datetime(2026, 11, 28, 18, 42, 7, tzinfo=dt.timezone.utc)
+    hours = loaded.registration_token_hours
+    expected = (dt.datetime(2026, 11, 28, 18, tzinfo=dt.timezone.utc) + dt.timedelta(hours=hours))
+    assert loaded.registration_expires(now) == expected.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_zero_registration_hours_issue_no_token():
+    raw = dev_raw()
+    raw[f"{P}:registrationTokenHours"] = 0
+    assert parse(raw).registration_expires(dt.datetime.now(dt.timezone.utc)) is None
+
+
+def test_registration_beyond_what_avd_accepts_is_refused():
+    raw = dev_raw()
+    raw[f"{P}:registrationTokenHours"] = config.MAX_REGISTRATION_HOURS + 1
+    assert error_of(raw).key == f"{P}:registrationTokenHours"
+
+
+def test_environments_differ_only_through_config():
+    dev, prod = config.load("dev"), config.load("prod")
+    assert (dev.features.zone_redundancy, dev.features.resource_locks, dev.features.clients_from_internet) == (
+        False, False, False)
+    assert (prod.features.zone_redundancy, prod.features.resource_locks, prod.features.clients_from_internet) == (
+        True, True, True)
+    assert prod.pool.sizing.hosts > dev.pool.sizing.hosts

@@ -1,0 +1,120 @@
+"""The workplace stacks planned offline on their platform stacks: zero policy findings in every environment, the
+platform's outputs consumed, and environments that differ only where their config says so."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from amsterdam_cloud.policies.checker import check_resources, parse_resources
+from amsterdam_cloud.policies.settings import load_pack_config
+from amsterdam_cloud.stacks.workplace.config import load
+
+pytestmark = pytest.mark.slow
+
+ENVIRONMENTS = ("dev", "test", "acc", "prod")
+DIAGNOSTICS_RULE = "monitoring-diagnostic-settings"
+VM = "azure-native:compute:VirtualMachine"
+
+
+def pack_config_with_the_platform_workspace(environment: str, workspace_id: str):
+    """The environment's pack config, listing the platform's central workspace as the city's (as CI's pack config
+    does for stacks that send diagnostics across stacks)."""
+    config = load_pack_config(environment)
+    rule = {**config.properties.get(DIAGNOSTICS_RULE, {}), "logAnalyticsWorkspaceIds": [workspace_id]}
+    return dataclasses.replace(config, properties={**config.properties, DIAGNOSTICS_RULE: rule})
+
+
+@pytest.mark.parametrize("stack", ENVIRONMENTS)
+def test_workplace_passes_the_policy_pack_with_no_findings_and_no_waivers(workplace_plan, stack_plan, stack):
+    workspace_id = stack_plan(stack).stack_outputs["workspaceId"]
+    resources, _ = parse_resources(workplace_plan(stack).to_export())
+    result = check_resources(resources, environment=stack, stack=stack,
+                             config=pack_config_with_the_platform_workspace(stack, workspace_id))
+    assert [f"{f.policy}: {f.urn}: {f.message}" for f in result.findings] == []
+    assert result.waived == []
+
+
+@pytest.mark.parametrize("stack", ENVIRONMENTS)
+def test_every_diagnostic_setting_goes_to_the_platforms_central_workspace(workplace_plan, stack_plan, stack):
+    workspace_id = stack_plan(stack).stack_outputs["workspaceId"]
+    settings = workplace_plan(stack).of_type("azure-native:monitor:DiagnosticSetting")
+    assert settings and {s.inputs["workspaceId"] for s in settings} == {workspace_id}
+
+
+@pytest.mark.parametrize("stack", ENVIRONMENTS)
+def test_hosts_and_endpoints_sit_in_the_platforms_workplace_spoke(workplace_plan, stack_plan, stack):
+    subnets = stack_plan(stack).stack_outputs["spokeSubnetIds"]["workplace"]
+    plan = workplace_plan(stack)
+    assert {nic.inputs["ipConfigurations"][0]["subnet"]["id"]
+            for nic in plan.of_type("azure-native:network:NetworkInterface")} == {subnets["hosts"]}
+    assert {pe.inputs["subnet"]["id"] for pe in plan.of_type("azure-native:network:PrivateEndpoint")} == {
+        subnets["endpoints"]}
+
+
+@pytest.mark.parametrize("stack", ENVIRONMENTS)
+def test_private_endpoints_register_in_the_platforms_dns_zones(workplace_plan, stack_plan, stack):
+    zones = set(stack_plan(stack).stack_outputs["privateDnsZoneIds"].values())
+    used = {config["privateDnsZoneId"] for group in workplace_plan(stack).of_type(
+        "azure-native:network:PrivateDnsZoneGroup") for config in group.inputs["privateDnsZoneConfigs"]}
+    assert used and used <= zones
+
+
+@pytest.mark.parametrize("stack", ENVIRONMENTS)
+def test_host_count_and_size_are_the_sizing_formulas(workplace_plan, stack):
+    sizing = load(stack).pool.sizing
+    plan = workplace_plan(stack)
+    vms = plan.of_type(VM)
+    assert len(vms) == sizing.hosts
+    assert {vm.inputs["hardwareProfile"]["vmSize"] for vm in vms} == {sizing.vm_size}
+    assert plan.stack_outputs["sizing"]["hosts"] == sizing.hosts
+
+
+@pytest.mark.parametrize("stack", ENVIRONMENTS)
+def test_avd_metadata_is_in_the_eu_and_hosts_and_profiles_beside_the_spoke(workplace_plan, stack):
+    config = load(stack)
+    plan = workplace_plan(stack)
+    avd = {r.inputs["location"] for r in plan.resources
+           if r.type.startswith("azure-native:desktopvirtualization:") and "location" in r.inputs}
+    assert avd == {config.metadata_location}
+    assert {r.inputs["location"] for r in plan.of_type(VM)} | {
+        plan.named("avd-profiles-account").inputs["location"]} == {config.location}
+
+
+def test_prod_is_zone_redundant_locked_and_protected_where_dev_is_not(workplace_plan):
+    dev, prod = workplace_plan("dev"), workplace_plan("prod")
+    assert dev.named("avd-profiles-account").inputs["sku"]["name"] == "Premium_LRS"
+    assert prod.named("avd-profiles-account").inputs["sku"]["name"] == "Premium_ZRS"
+    assert all("zones" not in vm.inputs for vm in dev.of_type(VM))
+    assert {vm.inputs["zones"][0] for vm in prod.of_type(VM)} == {"1", "2", "3"}
+    locks = lambda plan: plan.of_type("azure-native:authorization:ManagementLockByScope")  # noqa: E731
+    assert locks(dev) == [] and len(locks(prod)) >= 3
+    assert prod.named("avd-profiles-account").protect is True and dev.named("avd-profiles-account").protect is False
+
+
+def test_dev_keeps_clients_on_the_city_network_and_prod_admits_them_from_the_internet(workplace_plan):
+    assert workplace_plan("dev").named("avd-pool").inputs["publicNetworkAccess"] == "Disabled"
+    assert workplace_plan("prod").named("avd-pool").inputs["publicNetworkAccess"] == "EnabledForClientsOnly"
+
+
+def test_prod_is_sized_for_more_users_than_dev(workplace_plan):
+    dev, prod = workplace_plan("dev"), workplace_plan("prod")
+    assert len(prod.of_type(VM)) > len(dev.of_type(VM))
+    assert prod.named("avd-profiles-share").inputs["shareQuota"] > dev.named("avd-profiles-share").inputs["shareQuota"]
+
+
+def test_environments_differ_only_in_config_driven_resource_counts(workplace_plan):
+    """Same program, same kinds of resources in every environment; only counts (hosts, locks) differ."""
+    kinds = {stack: {r.type for r in workplace_plan(stack).resources
+                     if r.type != "azure-native:authorization:ManagementLockByScope"} for stack in ENVIRONMENTS}
+    assert kinds["dev"] == kinds["test"] == kinds["acc"] == kinds["prod"]
+
+
+@pytest.mark.parametrize("stack", ENVIRONMENTS)
+def test_stack_exports_what_the_desktop_team_needs(workplace_plan, stack):
+    outputs = workplace_plan(stack).stack_outputs
+    for key in ("hostPoolId", "hostPoolName", "applicationGroupId", "avdWorkspaceId", "scalingPlanId",
+                "profileStorageAccountId", "profileShareUncPath", "keyVaultId", "sessionHostNames", "sizing"):
+        assert outputs.get(key), key
+    assert outputs["environment"] == stack
