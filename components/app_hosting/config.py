@@ -181,8 +181,9 @@ def parse(config: Mapping[str, Any], source: str) -> AppSpec:
         spec_postgres = Postgres(sku=postgres["sku"], storage_gb=postgres["storageGb"], version=postgres["version"])
         tier = postgres_tier(postgres["sku"])
         if tier is None:
-            raise ConfigError(source, "app:app.data.postgres.sku", f"{postgres['sku']!r}; expected a flexible "
-                                                                   "server SKU: Standard_B*, Standard_D* or Standard_E*")
+            raise ConfigError(source, "app:app.data.postgres.sku",
+                              f"{postgres['sku']!r}; expected a flexible server SKU: Standard_B*, Standard_D* or "
+                              "Standard_E*")
         if operations.high_availability and tier == "Burstable":
             raise ConfigError(source, "app:app.data.postgres.sku",
                               f"{postgres['sku']!r} is Burstable, which has no high availability ({environment} "

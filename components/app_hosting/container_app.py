@@ -92,7 +92,8 @@ class ContainerApp(WithInterfaces, pulumi.ComponentResource):
         secrets = [app.SecretArgs(name=_secret_name(variable), identity=args.identity_id,
                                   key_vault_url=vault_uri.apply(lambda uri, s=secret: f"{uri.rstrip('/')}/secrets/{s}"))
                    for variable, secret in sorted(args.secrets.items())]
-        env = [app.EnvironmentVarArgs(name=key, value=value) for key, value in sorted(args.environment_variables.items())]
+        env = [app.EnvironmentVarArgs(name=key, value=value)
+               for key, value in sorted(args.environment_variables.items())]
         if args.identity_client_id is not None:
             env.append(app.EnvironmentVarArgs(name="AZURE_CLIENT_ID", value=args.identity_client_id))
         env += [app.EnvironmentVarArgs(name=variable, secret_ref=_secret_name(variable))

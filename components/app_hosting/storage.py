@@ -58,10 +58,11 @@ class StorageAccount(WithInterfaces, pulumi.ComponentResource):
             allow_cross_tenant_replication=False, allowed_copy_scope="PrivateLink", public_network_access="Disabled",
             is_local_user_enabled=False, is_sftp_enabled=False, is_hns_enabled=args.hierarchical_namespace,
             network_rule_set=storage.NetworkRuleSetArgs(default_action="Deny", bypass="AzureServices"),
-            encryption=storage.EncryptionArgs(key_source="Microsoft.Storage", require_infrastructure_encryption=True,
-                                              services=storage.EncryptionServicesArgs(
-                                                  blob=storage.EncryptionServiceArgs(enabled=True, key_type="Account"),
-                                                  file=storage.EncryptionServiceArgs(enabled=True, key_type="Account"))),
+            encryption=storage.EncryptionArgs(
+                key_source="Microsoft.Storage", require_infrastructure_encryption=True,
+                services=storage.EncryptionServicesArgs(
+                    blob=storage.EncryptionServiceArgs(enabled=True, key_type="Account"),
+                    file=storage.EncryptionServiceArgs(enabled=True, key_type="Account"))),
             tags=dict(args.tags), opts=self.child_options(args, stateful=True))
         storage.BlobServiceProperties(
             f"{name}-blob-service", resource_group_name=args.resource_group_name, account_name=account.name,
