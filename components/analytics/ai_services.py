@@ -67,6 +67,9 @@ class AiServicesArgs(CommonArgs):
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        if self.managed_identities is not None:
+            raise InterfaceError("AiServicesArgs.managed_identities: the account runs as its system-assigned "
+                                 "identity only; leave managed_identities unset")
         if not _ACCOUNT_NAME.match(self.account_name):
             raise InterfaceError(f"AiServicesArgs.account_name: {self.account_name!r}; expected 3 to 64 lower-case "
                                  "letters, digits and hyphens")
@@ -79,7 +82,7 @@ class AiServicesArgs(CommonArgs):
 
 class AiServices(WithInterfaces, pulumi.ComponentResource):
     """The account; `endpoint` is where clients send requests (through the private endpoint), `principal_id` its
-    identity."""
+    system identity (always on)."""
 
     def __init__(self, name: str, args: AiServicesArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("amsterdam:analytics:AiServices", name, None, opts)

@@ -95,6 +95,10 @@ class AlgorithmWorkspaceArgs(CommonArgs):
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        if self.private_endpoints or self.managed_identities:
+            raise InterfaceError("AlgorithmWorkspaceArgs: private_endpoints and managed_identities are built by the "
+                                 "component (endpoints in shared.endpoint_subnet_id, system identities); leave them "
+                                 "unset")
         check_register_entry(self.algorithm.name, self.algorithm.register_id, self.register_policy)
         unknown = sorted(set(self.algorithm.filesystems or ()) - set(self.shared.filesystem_ids))
         if unknown:
@@ -108,7 +112,9 @@ class AlgorithmWorkspaceArgs(CommonArgs):
 
 
 class AlgorithmWorkspace(pulumi.ComponentResource):
-    """The algorithm's workspace (`workspace`) and AI services (`ai_services`, or None)."""
+    """The algorithm's workspace (`workspace`) and AI services (`ai_services`, or None). The interfaces in its args
+    (lock, protect, role assignments) apply to the Machine Learning workspace; diagnostics to everything that has
+    logs."""
 
     def __init__(self, name: str, args: AlgorithmWorkspaceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("amsterdam:analytics:AlgorithmWorkspace", name, None, opts)
@@ -145,7 +151,8 @@ class AlgorithmWorkspace(pulumi.ComponentResource):
             compute=algorithm.compute,
             ai_services_ids=(self.ai_services.resource_id,) if self.ai_services else (),
             outbound_fqdns=shared.outbound_fqdns, data_scientist_principal_ids=scientists,
-            high_business_impact=args.high_business_impact, private_endpoints=endpoint(ML_ZONES)),
+            high_business_impact=args.high_business_impact, private_endpoints=endpoint(ML_ZONES),
+            lock=args.lock, protect=args.protect, role_assignments=args.role_assignments),
             opts=pulumi.ResourceOptions(parent=self))
 
         if self.ai_services and self.workspace.compute_principal_id is not None:

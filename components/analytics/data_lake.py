@@ -37,6 +37,9 @@ class DataLakeArgs(CommonArgs):
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        if self.managed_identities is not None:
+            raise InterfaceError("DataLakeArgs.managed_identities: the account needs no identity of its own "
+                                 "(Microsoft-managed keys); leave managed_identities unset")
         if not _ACCOUNT_NAME.match(self.account_name):
             raise InterfaceError(f"DataLakeArgs.account_name: {self.account_name!r}; expected 3 to 24 lower-case "
                                  "letters and digits")

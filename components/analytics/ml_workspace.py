@@ -98,6 +98,7 @@ class MachineLearningWorkspaceArgs(CommonArgs):
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        _system_identity_only(self)
         if not _WORKSPACE_NAME.match(self.workspace_name):
             raise InterfaceError(f"MachineLearningWorkspaceArgs.workspace_name: {self.workspace_name!r}; expected 3 "
                                  "to 33 letters, digits, '-' and '_'")
@@ -106,8 +107,16 @@ class MachineLearningWorkspaceArgs(CommonArgs):
                 raise InterfaceError(f"MachineLearningWorkspaceArgs.outbound_fqdns: {fqdn!r} is not a host name")
 
 
+def _system_identity_only(args: CommonArgs) -> None:
+    if args.managed_identities is not None:
+        raise InterfaceError(f"{type(args).__name__}.managed_identities: the resource runs as its system-assigned "
+                             "identity only (roles are granted to it); leave managed_identities unset")
+
+
 class MachineLearningWorkspace(WithInterfaces, pulumi.ComponentResource):
-    """The workspace; `principal_id` is its identity, `compute_principal_id` that of its cluster (None: no cluster)."""
+    """The workspace; `principal_id` is its system identity (always on: it reaches storage, vault and registry by
+    identity), `compute_principal_id` that of its cluster (None: no cluster). `protect` covers the workspace (its
+    experiments, models and lineage)."""
 
     def __init__(self, name: str, args: MachineLearningWorkspaceArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:
@@ -127,7 +136,7 @@ class MachineLearningWorkspace(WithInterfaces, pulumi.ComponentResource):
             serverless_compute_settings=ml.ServerlessComputeSettingsArgs(serverless_compute_no_public_ip=True),
             managed_network=ml.ManagedNetworkSettingsArgs(
                 isolation_mode="AllowOnlyApprovedOutbound", outbound_rules=self._outbound_rules(args) or None),
-            provision_network_now=True, tags=dict(args.tags), opts=child)
+            provision_network_now=True, tags=dict(args.tags), opts=self.child_options(args, stateful=True))
         self.principal_id = workspace.identity.apply(lambda identity: identity.principal_id if identity else None)
 
         # What the workspace's identity needs, by identity (its storage has no keys): blobs and file share of its

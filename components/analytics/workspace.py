@@ -64,6 +64,10 @@ class AnalyticsWorkspaceArgs(CommonArgs):
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        if self.private_endpoints or self.managed_identities:
+            raise InterfaceError("AnalyticsWorkspaceArgs: private_endpoints and managed_identities are built by the "
+                                 "component (endpoints in endpoint_subnet_id, system identities per workspace); "
+                                 "leave them unset")
         if not _TEAM.match(self.team):
             raise InterfaceError(f"AnalyticsWorkspaceArgs.team: {self.team!r}; expected 2 to 10 lower-case letters "
                                  "and digits, starting with a letter")
@@ -86,7 +90,9 @@ class AnalyticsWorkspaceArgs(CommonArgs):
 
 
 class AnalyticsWorkspace(pulumi.ComponentResource):
-    """The team's lake (`lake`), shared storage and vault, and `algorithms` by name; `resource_id` is the lake's."""
+    """The team's lake (`lake`), shared storage and vault, and `algorithms` by name; `resource_id` is the lake's.
+    `lock` applies to the lake, storage and vault, `protect` to those and the workspaces, `role_assignments` to the
+    lake."""
 
     def __init__(self, name: str, args: AnalyticsWorkspaceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("amsterdam:analytics:AnalyticsWorkspace", name, None, opts)
@@ -129,7 +135,9 @@ class AnalyticsWorkspace(pulumi.ComponentResource):
         self.algorithms: dict[str, AlgorithmWorkspace] = {}
         for algorithm in args.algorithms:
             self.algorithms[algorithm.name] = AlgorithmWorkspace(f"{name}-{algorithm.name}", AlgorithmWorkspaceArgs(
-                tags=args.tags, diagnostic_settings=args.diagnostic_settings,
+                # No lock on the workspaces: a lock is inherited by their child resources (computes, datastores,
+                # endpoints), which data scientists must be able to delete; `protect` guards them in Pulumi.
+                tags=args.tags, protect=args.protect, diagnostic_settings=args.diagnostic_settings,
                 resource_group_name=args.resource_group_name, location=args.location, algorithm=algorithm,
                 team=args.team, environment=args.environment, shared=shared, register_policy=args.register_policy,
                 high_business_impact=args.high_business_impact), opts=child)

@@ -74,3 +74,10 @@ def test_protect_and_lock_apply_to_the_account(plan_inline, args):
 def test_account_name_that_azure_rejects_is_refused(args):
     with pytest.raises(InterfaceError, match="account_name"):
         args(account_name="st-wonen-lake")
+
+
+def test_managed_identities_are_refused_because_the_account_needs_none(args):
+    from amsterdam_cloud.components.interfaces import ManagedIdentities
+
+    with pytest.raises(InterfaceError, match="managed_identities"):
+        args(managed_identities=ManagedIdentities(system_assigned=True))

@@ -101,3 +101,14 @@ def test_workspace_identity_works_on_its_storage_vault_and_registry_by_role(plan
               if plan.named(f"ml-identity-{purpose}-role-0").inputs["principalId"] == principal}
     assert scopes == {f"{SUB}/Microsoft.Storage/storageAccounts/stamswonenmlwdev",
                       f"{SUB}/Microsoft.KeyVault/vaults/kv-wonen", registry_id}
+
+
+def test_protect_covers_the_workspace(plan_inline, args):
+    assert plan_inline(lambda: MachineLearningWorkspace("ml", args(protect=True))).named("ml-workspace").protect
+
+
+def test_managed_identities_are_refused_because_the_workspace_runs_as_its_system_identity(args):
+    from amsterdam_cloud.components.interfaces import ManagedIdentities
+
+    with pytest.raises(InterfaceError, match="system-assigned identity only"):
+        args(managed_identities=ManagedIdentities(system_assigned=True))

@@ -122,3 +122,21 @@ def test_missing_private_dns_zone_is_refused(args, zone_ids):
     zones = {zone: zone_id for zone, zone_id in zone_ids.items() if zone != "privatelink.dfs.core.windows.net"}
     with pytest.raises(InterfaceError, match="privatelink.dfs.core.windows.net"):
         args(private_dns_zone_ids=zones)
+
+
+def test_private_endpoints_in_args_are_refused_because_the_component_places_them(args, subnet_id, zone_ids):
+    from amsterdam_cloud.components.interfaces import PrivateEndpoint
+
+    with pytest.raises(InterfaceError, match="built by the component"):
+        args(private_endpoints=(PrivateEndpoint(subnet_id=subnet_id, private_dns_zone_ids=(
+            zone_ids["privatelink.blob.core.windows.net"],)),))
+
+
+def test_lock_and_protect_cover_the_data_but_only_protect_the_workspaces(plan_inline, args):
+    from amsterdam_cloud.components.interfaces import Lock
+
+    plan = plan_inline(lambda: AnalyticsWorkspace("wonen", args(algorithms=(VAKANTIE,), lock=Lock(), protect=True)))
+    locked = {lock.inputs["scope"] for lock in plan.of_type("azure-native:authorization:ManagementLockByScope")}
+    data = [plan.named(n) for n in ("wonen-lake-account", "wonen-mlstorage-account", "wonen-kv-vault")]
+    assert locked == {r.id for r in data} and all(r.protect for r in data)
+    assert plan.named("wonen-vakantie-ml-workspace").protect is True
