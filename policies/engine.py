@@ -68,9 +68,14 @@ SECRET = Secret()
 
 def unwrap(value: Any) -> Any:
     """One value as a rule should see it: unknown sentinels become UNKNOWN, secrets their plaintext or SECRET."""
-    if isinstance(value, str):
+    kind = type(value)
+    if kind is str:
         return UNKNOWN if value in UNKNOWN_SENTINELS else value
-    if isinstance(value, dict) and value.get(SECRET_SIGNATURE_KEY) == SECRET_SIGNATURE:
+    if kind is not dict:
+        if isinstance(value, str):  # a str subclass (enum values of the SDK)
+            return UNKNOWN if value in UNKNOWN_SENTINELS else value
+        return value
+    if value.get(SECRET_SIGNATURE_KEY) == SECRET_SIGNATURE:
         if "plaintext" in value:
             plaintext = value["plaintext"]
             if isinstance(plaintext, str):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from amsterdam_cloud.policies.algorithm_register import RUNS_ALGORITHM_TAG, TAG
+from amsterdam_cloud.policies.azure_types import taggable_types
 from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, Rule, Severity, describe, get
 
 # Types that run an algorithm by their nature.
@@ -49,6 +50,6 @@ RULE = Rule(
     controls=("BIO 18.1.1", "BIO 8.1.1"),
     remediation=f"Register the algorithm in the public algorithm register and tag the resource {TAG}=<id>.",
     check=check,
-    applies_to=None,
+    applies_to=tuple(sorted(taggable_types())),  # the tag, and so the duty, exists only where tags do
     settings=("environment",),
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from amsterdam_cloud.policies.algorithm_register import TAG, load_register
+from amsterdam_cloud.policies.azure_types import taggable_types
 from amsterdam_cloud.policies.engine import Report, Resource, Rule, Severity
 from amsterdam_cloud.policies.rules.tags.algorithm_register_id import register_id, runs_algorithm
 
@@ -25,6 +26,6 @@ RULE = Rule(
     controls=("BIO 18.1.1",),
     remediation="Publish the algorithm in the register and refresh policies/algorithm_register.yaml.",
     check=check,
-    applies_to=None,
+    applies_to=tuple(sorted(taggable_types())),  # the tag, and so the duty, exists only where tags do
     settings=("environment",),
 )
