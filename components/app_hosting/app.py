@@ -23,8 +23,8 @@ from amsterdam_cloud.components.app_hosting.postgres import EntraAdministrator, 
 from amsterdam_cloud.components.app_hosting.spec import AppSpec
 from amsterdam_cloud.components.app_hosting.storage import StorageAccount, StorageAccountArgs
 from amsterdam_cloud.components.app_hosting.web_app import WebApp, WebAppArgs
-from amsterdam_cloud.components.interfaces import CommonArgs, DiagnosticSettings, Lock, PrivateEndpoint, \
-    RoleAssignment, WithInterfaces
+from amsterdam_cloud.components.interfaces import NO_DIAGNOSTICS, CommonArgs, DiagnosticSettings, Lock, \
+    PrivateEndpoint, RoleAssignment, WithInterfaces
 from amsterdam_cloud.components.security.key_vault import KeyVault, KeyVaultArgs
 from amsterdam_cloud.scripts.errors import UserError
 
@@ -44,6 +44,9 @@ SUBNETS = {"container": "containers", "web": "appservice", "endpoints": "endpoin
 
 @dataclass(frozen=True, kw_only=True)
 class AppArgs(CommonArgs):
+    """The interfaces apply to the app's resource group (e.g. the team's group as Reader); the data services get
+    their locks, protection and diagnostics from `spec.operations` and the platform's workspace."""
+
     spec: AppSpec
     """What the app team says about the app (from the app stack config)."""
     tenant_id: str | None = None
@@ -112,6 +115,7 @@ class App(WithInterfaces, pulumi.ComponentResource):
         group = resources.ResourceGroup(
             f"{name}-rg", resource_group_name=f"rg-{spec.name}-{spec.environment}", location=spec.location,
             tags=tags, opts=child)
+        self.add_interfaces(name, scope_id=group.id, args=args, diagnostics=NO_DIAGNOSTICS)
         identity = managedidentity.UserAssignedIdentity(
             f"{name}-identity", resource_group_name=group.name, location=spec.location,
             resource_name_=f"id-{spec.name}-{spec.environment}", tags=tags, opts=child)

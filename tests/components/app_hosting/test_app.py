@@ -142,3 +142,24 @@ def test_missing_spoke_is_reported_with_the_spokes_the_platform_has(plan_app):
 
     with pytest.raises(UserError, match="has no nowhere.containers.*analytics, apps, workplace"):
         plan_app(program(replace(spec(), spoke="nowhere")))
+
+
+def test_app_interfaces_apply_to_its_resource_group(plan_app):
+    from amsterdam_cloud.components.interfaces import RoleAssignment
+
+    team = "0f0e0d0c-0000-4000-8000-000000000077"
+    plan = plan_app(lambda: App("app", AppArgs.of(spec(), tenant_id=TENANT, role_assignments=(
+        RoleAssignment(role="Reader", principal_id=team, principal_type="Group"),))))
+    role = plan.named("app-role-0").inputs
+    assert role["scope"] == plan.named("app-rg").id and role["principalId"] == team
+
+
+def test_tenant_defaults_to_the_deploying_identitys(plan_app):
+    """Unset tenant: the client config's, which offline is the planned stack's tenantId."""
+    from amsterdam_cloud.scripts.offline.project import PulumiProject
+    from amsterdam_cloud.stacks.config import read_stack_file
+
+    deployer_tenant = read_stack_file(PulumiProject.load().stack_file("dev"))["amsterdam-platform:tenantId"]
+    plan = plan_app(lambda: App("app", AppArgs.of(spec())))
+    assert plan.named("app-pg-server").inputs["authConfig"]["tenantId"] == deployer_tenant
+    assert plan.named("app-kv-vault").inputs["properties"]["tenantId"] == deployer_tenant
