@@ -1,1 +1,1 @@
-"""The analytics workspace of a data team: a private data lake, Azure Machine Learning per registered algorithm, AI services."""
+"""A data team's analytics workspace: private data lake, Machine Learning per registered algorithm, EU-only AI."""

@@ -147,7 +147,7 @@ class AlgorithmWorkspace(pulumi.ComponentResource):
             container_registry_id=shared.container_registry_id,
             lake=LakeAccess(account_id=shared.lake_account_id, account_name=shared.lake_account_name,
                             filesystem_ids={fs: shared.filesystem_ids[fs] for fs in filesystems},
-                            role="Storage Blob Data Reader" if algorithm.read_only else "Storage Blob Data Contributor"),
+                            role=f"Storage Blob Data {'Reader' if algorithm.read_only else 'Contributor'}"),
             compute=algorithm.compute,
             ai_services_ids=(self.ai_services.resource_id,) if self.ai_services else (),
             outbound_fqdns=shared.outbound_fqdns, data_scientist_principal_ids=scientists,

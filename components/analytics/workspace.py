@@ -83,6 +83,10 @@ class AnalyticsWorkspaceArgs(CommonArgs):
                                  "register entry: put the models of one entry in one algorithm")
         for algorithm in self.algorithms:  # every algorithm before anything is declared
             check_register_entry(algorithm.name, algorithm.register_id, self.register_policy)
+            unknown = sorted(set(algorithm.filesystems or ()) - set(self.filesystems))
+            if unknown:
+                raise InterfaceError(f"Algorithm {algorithm.name!r}: filesystems {unknown} are not in the team's lake "
+                                     f"({', '.join(self.filesystems)}); add them to filesystems")
         for zone in (BLOB_ZONE, DFS_ZONE, VAULT_ZONE, FILE_ZONE):
             if zone not in self.private_dns_zone_ids:
                 raise InterfaceError(f"AnalyticsWorkspaceArgs.private_dns_zone_ids: no zone {zone}; pass the "

@@ -38,9 +38,10 @@ def _subnet(subnets: dict) -> str:
                         f"{config.spoke!r}; its spokes: {', '.join(sorted(subnets))}") from None
 
 
-platform.get_output("location").apply(_same_region)
 workspace_id = platform.require_output("workspaceId")
-endpoint_subnet_id = platform.require_output("spokeSubnetIds").apply(_subnet)
+# Every private endpoint hangs on this id, so the region check runs before any of them is declared.
+endpoint_subnet_id = pulumi.Output.all(platform.require_output("location"), platform.require_output(
+    "spokeSubnetIds")).apply(lambda values: _same_region(values[0]) and _subnet(values[1]))
 zone_ids = platform.require_output("privateDnsZoneIds")
 diagnostics = (DiagnosticSettings(workspace_id=workspace_id),)
 

@@ -170,10 +170,17 @@ def _team(source: str, key: str, name: str, value: Any) -> Team:
               "dataScientistGroupIds": _list(_matching(_GUID, "an Entra group object id (a GUID)")),
               "filesystems": _list(_string, empty=False), "algorithms": _algorithms}
     read = _section(source, key, value, fields, frozenset({"owner", "costCenter", "dataClassification"}))
+    filesystems = read.get("filesystems", ("raw", "curated"))
+    for algorithm in read.get("algorithms", ()):
+        unknown = sorted(set(algorithm.filesystems or ()) - set(filesystems))
+        if unknown:
+            raise ConfigError(source, f"{key}.algorithms.{algorithm.name}.filesystems",
+                              f"{unknown} are not filesystems of the team's lake ({', '.join(filesystems)}); add "
+                              f"them to {key}.filesystems or correct the names")
     tags = Tags(owner=read["owner"], cost_center=read["costCenter"],
                 data_classification=read["dataClassification"], application=f"analytics-{name}")
     return Team(name=name, tags=tags, data_scientist_group_ids=read.get("dataScientistGroupIds", ()),
-                filesystems=read.get("filesystems", ("raw", "curated")), algorithms=read.get("algorithms", ()))
+                filesystems=filesystems, algorithms=read.get("algorithms", ()))
 
 
 def _teams(source: str, key: str, value: Any) -> tuple[Team, ...]:

@@ -140,3 +140,8 @@ def test_lock_and_protect_cover_the_data_but_only_protect_the_workspaces(plan_in
     data = [plan.named(n) for n in ("wonen-lake-account", "wonen-mlstorage-account", "wonen-kv-vault")]
     assert locked == {r.id for r in data} and all(r.protect for r in data)
     assert plan.named("wonen-vakantie-ml-workspace").protect is True
+
+
+def test_algorithm_filesystem_missing_from_the_lake_is_refused(args):
+    with pytest.raises(InterfaceError, match=r"filesystems \['kentekens'\] are not in the team's lake"):
+        args(algorithms=(Algorithm(name="scan", register_id="90127488", filesystems=("kentekens",)),))

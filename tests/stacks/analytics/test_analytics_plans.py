@@ -101,7 +101,8 @@ def test_register_export_maps_each_register_id_to_its_workspace(plans, stack):
 
 def test_prod_locks_and_protects_every_lake_storage_and_vault(plans):
     _, analytics = plans("prod")
-    stateful = analytics.of_type("azure-native:storage:StorageAccount") + analytics.of_type("azure-native:keyvault:Vault")
+    stateful = [r for r in analytics.resources
+                if r.type in ("azure-native:storage:StorageAccount", "azure-native:keyvault:Vault")]
     locked = {lock.inputs["scope"] for lock in analytics.of_type("azure-native:authorization:ManagementLockByScope")}
     assert stateful and all(r.protect for r in stateful) and {r.id for r in stateful} <= locked
 

@@ -79,3 +79,9 @@ def test_stack_file_for_another_environment_is_refused():
 def test_acc_and_prod_require_register_entries_and_dev_and_test_do_not():
     assert {stack: load(stack).register_policy.require_entry for stack in ENVIRONMENTS} == \
         {"dev": False, "test": False, "acc": True, "prod": True}
+
+
+def test_algorithm_filesystem_missing_from_the_team_lake_is_a_config_error_at_its_key():
+    raw = _with_algorithm(_raw("dev"), "scan", {"registerId": "90127488", "filesystems": ["kentekens"]})
+    with pytest.raises(ConfigError, match=r"teams\.wonen\.algorithms\.scan\.filesystems: \['kentekens'\] are not"):
+        parse(raw, "stacks/analytics/Pulumi.dev.yaml", "dev")
