@@ -114,7 +114,7 @@ class Workplace(WithInterfaces, pulumi.ComponentResource):
                                     private_dns_zone_ids=(args.private_dns_zone_ids[zone],),
                                     location=args.location, resource_group_name=args.hosts_resource_group_name),)
 
-        self.host_pool = HostPool(f"{name}", HostPoolArgs(
+        self.host_pool = HostPool(name, HostPoolArgs(
             **shared, role_assignments=args.role_assignments, private_endpoints=endpoint(WVD_ZONE),
             resource_group_name=args.service_resource_group_name, metadata_location=args.metadata_location,
             friendly_name=args.friendly_name, pool_type=sizing.pool_type, max_session_limit=sizing.sessions_per_host,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import pulumi
 import pytest
 
 from amsterdam_cloud.components.interfaces import InterfaceError
@@ -146,3 +149,35 @@ def test_without_an_expiry_no_token_is_issued(plan_inline, args):
 
     assert "registrationInfo" not in plan_inline(program).named("avd-pool").inputs
     assert seen["token"] is None
+
+
+class _DeploymentMocks(pulumi.runtime.Mocks):
+    """A deployment (not a preview) where Azure answers retrieveRegistrationToken."""
+
+    def __init__(self) -> None:
+        self.invoked: list[tuple[str, dict]] = []
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs):
+        return f"/ids/{args.name}", {**args.inputs, "name": args.inputs.get("hostPoolName", args.name)}
+
+    def call(self, args: pulumi.runtime.MockCallArgs):
+        self.invoked.append((args.token, dict(args.args)))
+        return {"token": "eyJ-registration-token", "expirationTime": "2026-12-01T00:00:00Z"}
+
+
+def test_in_a_deployment_the_token_is_retrieved_from_azure_as_a_secret(args):
+    mocks = _DeploymentMocks()
+    asyncio.set_event_loop(asyncio.new_event_loop())  # the offline engine of earlier tests closes its own
+    pulumi.runtime.set_mocks(mocks, project="amsterdam-workplace", stack="dev", preview=False)
+    token = HostPool("avd", args()).registration_token
+
+    @pulumi.runtime.test
+    def check():
+        def seen(values):
+            value, secret = values
+            assert value == "eyJ-registration-token" and secret is True
+            assert mocks.invoked == [("azure-native:desktopvirtualization:getHostPoolRegistrationToken",
+                                      {"hostPoolName": "avd-pool", "resourceGroupName": "rg-workplace"})]
+        return pulumi.Output.all(token, pulumi.Output.from_input(token.is_secret())).apply(seen)
+
+    check()
