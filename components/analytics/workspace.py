@@ -14,8 +14,8 @@ from typing import Mapping
 
 import pulumi
 
-from amsterdam_cloud.components.analytics.algorithm import Algorithm, AlgorithmWorkspace, AlgorithmWorkspaceArgs, \
-    TeamShared
+from amsterdam_cloud.components.analytics.algorithm import (AI_ZONES, ML_ZONES, Algorithm, AlgorithmWorkspace,
+                                                             AlgorithmWorkspaceArgs, TeamShared)
 from amsterdam_cloud.components.analytics.data_lake import DataLake, DataLakeArgs
 from amsterdam_cloud.components.analytics.register import RegisterPolicy, check_register_entry
 from amsterdam_cloud.components.interfaces import CommonArgs, InterfaceError, PrivateEndpoint, RoleAssignment
@@ -23,6 +23,8 @@ from amsterdam_cloud.components.security.key_vault import KeyVault, KeyVaultArgs
 
 BLOB_ZONE, DFS_ZONE, VAULT_ZONE, FILE_ZONE = ("privatelink.blob.core.windows.net", "privatelink.dfs.core.windows.net",
                                               "privatelink.vaultcore.azure.net", "privatelink.file.core.windows.net")
+PRIVATE_DNS_ZONES = (BLOB_ZONE, DFS_ZONE, FILE_ZONE, VAULT_ZONE) + ML_ZONES + AI_ZONES
+"""Every private DNS zone a team's workspace may register endpoints in (AI zones only with model deployments)."""
 
 _TEAM = re.compile(r"^[a-z][a-z0-9]{1,9}$")
 _ENVIRONMENT = re.compile(r"^[a-z]{2,4}$")

@@ -8,7 +8,8 @@ register review gates their deploys, not the platform's. Environments differ onl
 import pulumi
 from pulumi_azure_native import resources
 
-from amsterdam_cloud.components.analytics.workspace import AnalyticsWorkspace, AnalyticsWorkspaceArgs
+from amsterdam_cloud.components.analytics.workspace import (PRIVATE_DNS_ZONES, AnalyticsWorkspace,
+                                                             AnalyticsWorkspaceArgs)
 from amsterdam_cloud.components.interfaces import DiagnosticSettings, Lock
 from amsterdam_cloud.scripts.errors import UserError
 from amsterdam_cloud.stacks.analytics.config import from_pulumi
@@ -45,11 +46,17 @@ endpoint_subnet_id = pulumi.Output.all(platform.require_output("location"), plat
 zone_ids = platform.require_output("privateDnsZoneIds")
 diagnostics = (DiagnosticSettings(workspace_id=workspace_id),)
 
-# The zone names are known here (the component picks the ones it needs); their ids come from the platform.
-ZONES = ("privatelink.blob.core.windows.net", "privatelink.dfs.core.windows.net", "privatelink.file.core.windows.net",
-         "privatelink.vaultcore.azure.net", "privatelink.api.azureml.ms", "privatelink.notebooks.azure.net",
-         "privatelink.cognitiveservices.azure.com", "privatelink.openai.azure.com")
-private_dns_zone_ids = {zone: zone_ids.apply(lambda ids, zone=zone: ids[zone]) for zone in ZONES}
+
+
+def _zone(ids: dict, zone: str) -> str:
+    if zone not in ids:
+        raise UserError(f"the platform stack {config.platform_stack} exports no private DNS zone {zone}; add it to "
+                        "the platform's private link zones (components/landing_zone/private_dns.py)")
+    return ids[zone]
+
+
+# The zone names are known here (the components pick the ones they need); their ids come from the platform.
+private_dns_zone_ids = {zone: zone_ids.apply(lambda ids, zone=zone: _zone(ids, zone)) for zone in PRIVATE_DNS_ZONES}
 
 teams: dict[str, AnalyticsWorkspace] = {}
 groups: dict[str, resources.ResourceGroup] = {}
