@@ -31,6 +31,10 @@ ARM_ID_TEMPLATES: dict[str, str] = {
     "azure-native:monitor:DiagnosticSetting": "{resourceUri}/providers/Microsoft.Insights/diagnosticSettings/{name}",
     "azure-native:monitor:SubscriptionDiagnosticSetting":
         "/subscriptions/{subscriptionId}/providers/Microsoft.Insights/diagnosticSettings/{name}",
+    "azure-native:monitor:DataCollectionRule":
+        "{rg}/providers/Microsoft.Insights/dataCollectionRules/{dataCollectionRuleName}",
+    "azure-native:monitor:DataCollectionRuleAssociation":
+        "{resourceUri}/providers/Microsoft.Insights/dataCollectionRuleAssociations/{associationName}",
     # network
     "azure-native:network:VirtualNetwork": "{rg}/providers/Microsoft.Network/virtualNetworks/{virtualNetworkName}",
     "azure-native:network:Subnet":
