@@ -87,10 +87,21 @@ class AzureMocks(pulumi.runtime.Mocks):
             self._resource_group_locations[name] = state["location"]
         for derive in _DERIVED_OUTPUTS.get(unversioned(token), ()):
             derive(self, state)
-        if isinstance(inputs.get("identity"), dict) and "SystemAssigned" in str(inputs["identity"].get("type", "")):
-            state["identity"] = {**inputs["identity"], "principalId": derived_guid("principal", resource_id),
-                                 "tenantId": self.context.tenant_id}
+        if isinstance(inputs.get("identity"), dict):
+            state["identity"] = self._identity_outputs(inputs["identity"], resource_id)
         return ("" if resource_id == UNKNOWN else resource_id), state
+
+    def _identity_outputs(self, identity: dict[str, Any], resource_id: str) -> dict[str, Any]:
+        """Azure's answer for a managed identity: principal ids, and user-assigned ids as a map (inputs are a list)."""
+        outputs = dict(identity)
+        if "SystemAssigned" in str(identity.get("type", "")):
+            outputs.update(principalId=derived_guid("principal", resource_id), tenantId=self.context.tenant_id)
+        assigned = identity.get("userAssignedIdentities")
+        if isinstance(assigned, list):
+            outputs["userAssignedIdentities"] = {
+                item: {"principalId": derived_guid("principal", item), "clientId": derived_guid("client", item)}
+                for item in assigned if isinstance(item, str)}
+        return outputs
 
     def _arm_id(self, template: str, values: Mapping[str, Any]) -> str:
         filled = {"subscriptionId": self.context.subscription_id, **values}

@@ -206,3 +206,19 @@ def test_an_output_azure_computes_later_is_unknown_in_the_plan(plan_inline):
 
     plan = plan_inline(program)
     assert plan.named("rg2").inputs["tags"]["vnet-guid"] == UNKNOWN
+
+
+def test_user_assigned_identities_come_back_as_a_map_like_azure_answers(plan_inline):
+    from pulumi_azure_native import managedidentity, web
+
+    def program() -> None:
+        identity = managedidentity.UserAssignedIdentity("id", resource_group_name="rg")
+        web.WebApp("app", resource_group_name="rg", server_farm_id="/subscriptions/x/serverfarms/plan",
+                   identity={"type": "SystemAssigned, UserAssigned", "user_assigned_identities": [identity.id]})
+
+    plan = plan_inline(program)
+    identity_id = plan.named("id").id
+    outputs = plan.named("app").outputs["identity"]
+    assert plan.named("app").inputs["identity"]["userAssignedIdentities"] == [identity_id]
+    assert set(outputs["userAssignedIdentities"]) == {identity_id}
+    assert outputs["principalId"] != plan.named("id").outputs["principalId"]
