@@ -222,3 +222,31 @@ def test_user_assigned_identities_come_back_as_a_map_like_azure_answers(plan_inl
     assert plan.named("app").inputs["identity"]["userAssignedIdentities"] == [identity_id]
     assert set(outputs["userAssignedIdentities"]) == {identity_id}
     assert outputs["principalId"] != plan.named("id").outputs["principalId"]
+
+
+def test_the_dev_platform_plans_byte_identically_with_and_without_the_speedups(tmp_path: Path):
+    project = PulumiProject.load()
+    fast = plan_stack(project, "dev", plans_dir=tmp_path, offline_speedups=True)
+    naive = plan_stack(project, "dev", plans_dir=tmp_path, offline_speedups=False)
+    assert len(fast.resources) > 100
+    assert fast.export_text() == naive.export_text()
+
+
+def test_speedups_are_undone_after_a_plan_so_nothing_else_runs_with_them(plan_inline):
+    import gc
+
+    import pulumi.runtime.resource as sdk_resource
+
+    original = sdk_resource._get_stack_trace
+    plan_inline(small_program)
+    assert sdk_resource._get_stack_trace is original
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == 0
+
+
+def test_programs_and_components_never_import_the_offline_engine():
+    root = Path(__file__).resolve().parents[3]
+    for folder in ("components", "stacks", "templates"):
+        for source in (root / folder).rglob("*.py"):
+            text = source.read_text(encoding="utf-8")
+            assert "scripts.offline" not in text and "speedups" not in text, source
