@@ -15,7 +15,7 @@ import string
 from dataclasses import dataclass
 
 import pulumi
-from pulumi_azure_native import compute, keyvault, network
+from pulumi_azure_native import compute, keyvault, monitor, network
 
 from amsterdam_cloud.components.interfaces import CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces
 
@@ -109,6 +109,9 @@ class SessionHostsArgs(CommonArgs):
     """Microsoft's DSC package that installs the AVD agent and registers the host."""
     profile_size_gib: int = 30
     """The largest an FSLogix profile container may grow, per user."""
+    data_collection_rule_id: pulumi.Input[str] | None = None
+    """The AVD Insights data collection rule (`HostInsights`): each host runs the Azure Monitor Agent and reports
+    to it; None: the hosts report nothing beyond platform metrics."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -241,11 +244,22 @@ class SessionHosts(WithInterfaces, pulumi.ComponentResource):
             depends_on=[attestation])), publisher="Microsoft.Azure.ActiveDirectory", type="AADLoginForWindows",
             type_handler_version="2.0", settings={"mdmId": INTUNE_MDM_ID} if args.intune_enrollment else None)
         previous: pulumi.Resource = entra
+        if args.data_collection_rule_id is not None:
+            # Extensions one after the other: Azure refuses a change to a VM while another is in progress.
+            agent = extension(role, "monitor-agent", vm, args, tags, vm_child.merge(pulumi.ResourceOptions(
+                depends_on=[previous])), publisher="Microsoft.Azure.Monitor", type="AzureMonitorWindowsAgent",
+                type_handler_version="1.0", enable_automatic_upgrade=True)
+            monitor.DataCollectionRuleAssociation(
+                f"{role}-insights", resource_uri=vm.id, association_name=f"{computer}-avd-insights",
+                data_collection_rule_id=args.data_collection_rule_id,
+                description="AVD Insights: counters and events to the central workspace",
+                opts=pulumi.ResourceOptions(parent=vm, depends_on=[agent]))
+            previous = agent
         if args.profile_unc_path is not None:
             command = pulumi.Output.from_input(args.profile_unc_path).apply(
                 lambda unc: fslogix_command(unc, args.profile_size_gib))
             previous = extension(role, "fslogix", vm, args, tags, vm_child.merge(pulumi.ResourceOptions(
-                depends_on=[entra])), publisher="Microsoft.Compute", type="CustomScriptExtension",
+                depends_on=[previous])), publisher="Microsoft.Compute", type="CustomScriptExtension",
                 type_handler_version="1.10", settings={"commandToExecute": command})
         if args.registration_token is not None:
             extension(role, "avd-agent", vm, args, tags, vm_child.merge(pulumi.ResourceOptions(

@@ -17,6 +17,7 @@ import pulumi
 from amsterdam_cloud.components.interfaces import (CommonArgs, InterfaceError, PrivateEndpoint, RoleAssignment,
                                                    WithInterfaces, create_role_assignments)
 from amsterdam_cloud.components.security.key_vault import KeyVault, KeyVaultArgs
+from amsterdam_cloud.components.workplace.host_insights import HostInsights, HostInsightsArgs
 from amsterdam_cloud.components.workplace.host_pool import HostPool, HostPoolArgs, RemoteApp
 from amsterdam_cloud.components.workplace.profile_storage import ProfileStorage, ProfileStorageArgs
 from amsterdam_cloud.components.workplace.schedule import OfficeHours
@@ -87,6 +88,9 @@ class WorkplaceArgs(CommonArgs):
     """When the host registration token expires (ISO 8601 UTC); unset: hosts are built but not registered."""
     intune_enrollment: bool = True
     """On: hosts enrol in Intune when they join Entra ID."""
+    insights_workspace_id: pulumi.Input[str] | None = None
+    """The workspace the hosts' AVD Insights counters and events go to (the central one); None: the first diagnostic
+    setting's workspace, or no host-level monitoring without one."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -137,6 +141,13 @@ class Workplace(WithInterfaces, pulumi.ComponentResource):
                                                   description="Break-glass passwords of the session hosts")
                                    for group in args.admin_group_ids)), opts=child)
 
+        insights_workspace = args.insights_workspace_id or next(
+            (setting.workspace_id for setting in args.diagnostic_settings), None)
+        self.insights = HostInsights(f"{name}-insights", HostInsightsArgs(
+            tags=args.tags, lock=args.lock, resource_group_name=args.hosts_resource_group_name,
+            location=args.location, workspace_id=insights_workspace,
+            rule_name=f"microsoft-avdi-{args.host_name_prefix}"), opts=child) if insights_workspace else None
+
         self.session_hosts = SessionHosts(f"{name}-host", SessionHostsArgs(
             **{**shared, "lock": None},  # hosts are cattle: replaced by an image update, never locked
             resource_group_name=args.hosts_resource_group_name, location=args.location, count=sizing.hosts,
@@ -145,7 +156,8 @@ class Workplace(WithInterfaces, pulumi.ComponentResource):
             registration_token=self.host_pool.registration_token,
             password_vault=VaultRef(name=self.vault.name, resource_group_name=args.hosts_resource_group_name),
             profile_unc_path=self.profiles.unc_path, zones=("1", "2", "3") if args.zone_redundant else (),
-            profile_size_gib=sizing.profile_gib_per_user, intune_enrollment=args.intune_enrollment),
+            profile_size_gib=sizing.profile_gib_per_user, intune_enrollment=args.intune_enrollment,
+            data_collection_rule_id=self.insights.resource_id if self.insights else None),
             opts=pulumi.ResourceOptions(parent=self, depends_on=[self.profiles]))
 
         create_role_assignments(f"{name}-hosts", scope_id=args.hosts_resource_group_id, parent=self, assignments=[

@@ -40,6 +40,7 @@ def same_place(platform_location: str) -> str:
 
 workplace_subnets = platform_output("spokeSubnetIds").apply(lambda spokes: spokes.get("workplace") or {})
 zone_ids = platform_output("privateDnsZoneIds")
+central_workspace = platform_output("workspaceId")
 
 
 def subnet(name: str) -> pulumi.Output[str]:
@@ -62,7 +63,7 @@ hosts_group = group("workplace-hosts", platform_output("location").apply(same_pl
 workplace = Workplace("avd", WorkplaceArgs(
     tags=tags, lock=Lock(notes="City workplace resource; remove the lock through the workplace stack only.")
     if features.resource_locks else None, protect=features.protect_stateful,
-    diagnostic_settings=(DiagnosticSettings(workspace_id=platform_output("workspaceId")),),
+    diagnostic_settings=(DiagnosticSettings(workspace_id=central_workspace),), insights_workspace_id=central_workspace,
     service_resource_group_name=service_group.name, hosts_resource_group_name=hosts_group.name,
     hosts_resource_group_id=hosts_group.id, metadata_location=config.metadata_location, location=config.location,
     tenant_id=config.tenant_id, friendly_name=config.friendly_name, host_name_prefix=config.host_name_prefix,

@@ -128,3 +128,23 @@ def test_fslogix_command_enables_profiles_and_cloud_kerberos():
     assert f"VHDLocations -PropertyType MultiString -Value '{UNC}'" in command
     assert "SizeInMBs -PropertyType DWord -Value 30720" in command
     assert "CloudKerberosTicketRetrievalEnabled -PropertyType DWord -Value 1" in command
+
+
+def test_with_a_collection_rule_every_host_runs_the_monitor_agent_and_reports_to_it(plan_inline, args):
+    rule = ("/subscriptions/00000001-0000-4000-8000-000000000001/resourceGroups/rg-hosts/providers/"
+            "Microsoft.Insights/dataCollectionRules/microsoft-avdi-avd-dev")
+    plan = plan_inline(lambda: SessionHosts("host", args(data_collection_rule_id=rule)))
+    associations = plan.of_type("azure-native:monitor:DataCollectionRuleAssociation")
+    assert {a.inputs["resourceUri"] for a in associations} == {vm.id for vm in plan.of_type(
+        "azure-native:compute:VirtualMachine")}
+    assert {a.inputs["dataCollectionRuleId"] for a in associations} == {rule}
+    assert plan.named("host-001-monitor-agent").inputs["type"] == "AzureMonitorWindowsAgent"
+
+
+def test_extensions_run_one_after_the_other(plan_inline, args):
+    rule = ("/subscriptions/00000001-0000-4000-8000-000000000001/resourceGroups/rg-hosts/providers/"
+            "Microsoft.Insights/dataCollectionRules/microsoft-avdi-avd-dev")
+    plan = plan_inline(lambda: SessionHosts("host", args(data_collection_rule_id=rule)))
+    chain = ["attestation", "entra-join", "monitor-agent", "fslogix", "avd-agent"]
+    for before, after in zip(chain, chain[1:]):
+        assert plan.named(f"host-001-{before}").urn in plan.named(f"host-001-{after}").dependencies

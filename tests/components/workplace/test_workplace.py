@@ -84,6 +84,17 @@ def test_users_sign_in_admins_administer_and_avd_powers_hosts_on_the_hosts_group
                         AVD_SERVICE_PRINCIPAL: POWER_ON_OFF_CONTRIBUTOR}
 
 
+def test_hosts_report_to_avd_insights_in_the_central_workspace(plan):
+    rule = plan.named("avd-insights-rule")
+    assert rule.inputs["destinations"]["logAnalytics"][0]["workspaceResourceId"] == \
+        plan.named("avd-diag").inputs["workspaceId"]
+    assert rule.inputs["dataCollectionRuleName"] == "microsoft-avdi-avd-dev"
+    hosts = {vm.id for vm in plan.of_type("azure-native:compute:VirtualMachine")}
+    associations = plan.of_type("azure-native:monitor:DataCollectionRuleAssociation")
+    assert {a.inputs["resourceUri"] for a in associations} == hosts
+    assert {a.inputs["dataCollectionRuleId"] for a in associations} == {rule.id}
+
+
 def test_zone_redundancy_spreads_hosts_and_makes_profiles_zrs(plan_inline, args):
     plan = plan_inline(lambda: Workplace("avd", args(zone_redundant=True)))
     assert plan.named("avd-profiles-account").inputs["sku"]["name"] == "Premium_ZRS"
