@@ -40,6 +40,8 @@ spoke_groups = {name: resource_group(f"spoke-{name}") for name in plan.spokes}
 management = Management("management", ManagementArgs(
     tags=tags, lock=lock, protect=features.protect_stateful, resource_group_name=management_group.name,
     location=config.location, subscription_id=config.subscription_id, retention_days=config.log_retention_days,
+    # A fixed name: the policy pack config names this workspace as the city's (logAnalyticsWorkspaceIds).
+    workspace_name=f"log-amsterdam-{config.environment}",
     alert_emails=config.alert_emails, budget_monthly_eur=config.budget_monthly_eur,
     budget_alert_thresholds=config.budget_alert_thresholds,
     alert_webhook_url=pulumi.Output.secret(config.alert_webhook_url.value) if config.alert_webhook_url else None,

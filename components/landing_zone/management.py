@@ -45,6 +45,9 @@ class ManagementArgs(CommonArgs):
     """Mailboxes the action group and the budget notify."""
     budget_monthly_eur: int
     """The subscription's monthly budget in euros."""
+    workspace_name: str | None = None
+    """Auto-named: the workspace gets a random suffix; a fixed name gives it an id that the policy pack config and
+    other stacks can name before it exists (the platform names its central workspace)."""
     budget_alert_thresholds: tuple[int, ...] = (80, 100)
     """Percentages of the budget at which actual spend is reported; a forecast of 100% is always reported."""
     budget_start_date: str = "2026-01-01T00:00:00Z"
@@ -87,7 +90,7 @@ class Management(WithInterfaces, pulumi.ComponentResource):
         tags = dict(args.tags)
         workspace = operationalinsights.Workspace(
             f"{name}-workspace", resource_group_name=args.resource_group_name, location=args.location,
-            sku=operationalinsights.WorkspaceSkuArgs(name="PerGB2018"), retention_in_days=args.retention_days,
+            workspace_name=args.workspace_name, sku=operationalinsights.WorkspaceSkuArgs(name="PerGB2018"), retention_in_days=args.retention_days,
             features=operationalinsights.WorkspaceFeaturesArgs(disable_local_auth=True,
                                                                enable_log_access_using_only_resource_permissions=True),
             public_network_access_for_ingestion="Disabled",

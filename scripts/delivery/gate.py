@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
+from amsterdam_cloud.policies.waivers import DATA_LOSS_RULE
 from amsterdam_cloud.scripts.delivery.plan_diff import PlanDiff, diff_exports
 from amsterdam_cloud.scripts.errors import UserError
 
@@ -34,8 +35,6 @@ if TYPE_CHECKING:
     from amsterdam_cloud.policies.checker import CheckResult
     from amsterdam_cloud.policies.waivers import Waiver
 
-DATA_LOSS_RULE = "plan-data-loss"
-"""The pseudo-rule id a waiver names to accept the loss of one stateful resource's data."""
 ENVIRONMENTS = ("dev", "test", "acc", "prod")
 GUARDED_ENVIRONMENTS = frozenset({"acc", "prod"})
 
