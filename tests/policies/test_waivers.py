@@ -113,3 +113,13 @@ def test_missing_waivers_file_is_a_user_error(tmp_path):
 
 def test_committed_waivers_file_is_valid():
     assert isinstance(load_waivers(DEFAULT_WAIVERS_FILE), tuple)
+
+
+def test_a_deploy_gate_data_loss_waiver_in_the_same_file_does_not_break_the_check(tmp_path):
+    result = run(tmp_path, waiver(), waiver(rule="plan-data-loss", resource=urn_of("prod", NSG, "old-vault")))
+    assert admin_port(result.waived) and not admin_port(result.findings)
+
+
+def test_a_waiver_for_a_rule_that_does_not_exist_is_still_a_config_error(tmp_path):
+    with pytest.raises(WaiverError, match="no-such-rule"):
+        run(tmp_path, waiver(rule="no-such-rule"))
