@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
@@ -379,26 +379,34 @@ _REQUIRED = frozenset({"environment", "subscriptionId", "tenantId", "location", 
                        "logRetentionDays", "budgetMonthlyEur", "alertEmails"})
 
 
-def parse(raw: Mapping[str, Any], source: str, stack: str | None = None) -> StackConfig:
-    """Validate a stack's config (keys as `project:key`, values as in the stack file or as the CLI passes them)."""
+def read_project_keys(raw: Mapping[str, Any], *, project: str, fields: Mapping[str, Callable[[str, str, Any], Any]],
+                      required: frozenset[str], source: str, stack: str | None) -> dict[str, Any]:
+    """A project's own keys, each read by its field reader: an unknown key (a typo), a key of another namespace
+    than ours or the provider's, and a missing required key are errors; `environment` must name the stack."""
     ours: dict[str, Any] = {}
     for full_key, value in raw.items():
         namespace, _, key = full_key.partition(":")
-        if namespace == PROJECT and key in _FIELDS:
+        if namespace == project and key in fields:
             ours[key] = value
-        elif namespace == PROJECT:
+        elif namespace == project:
             raise ConfigError(source, full_key, f"unknown key; expected one of "
-                                                f"{', '.join(f'{PROJECT}:{k}' for k in sorted(_FIELDS))}")
+                                                f"{', '.join(f'{project}:{k}' for k in sorted(fields))}")
         elif full_key not in PROVIDER_KEYS:
-            raise ConfigError(source, full_key, f"unknown key; keys are {PROJECT}:<key> or one of "
+            raise ConfigError(source, full_key, f"unknown key; keys are {project}:<key> or one of "
                                                 f"{', '.join(sorted(PROVIDER_KEYS))}")
-    missing = sorted(_REQUIRED - set(ours))
+    missing = sorted(required - set(ours))
     if missing:
-        raise ConfigError(source, f"{PROJECT}:{missing[0]}", "required key is missing")
-    read = {key: _FIELDS[key](source, f"{PROJECT}:{key}", value) for key, value in ours.items()}
-    if stack is not None and read["environment"] != stack:
-        raise ConfigError(source, f"{PROJECT}:environment",
+        raise ConfigError(source, f"{project}:{missing[0]}", "required key is missing")
+    read = {key: fields[key](source, f"{project}:{key}", value) for key, value in ours.items()}
+    if stack is not None and "environment" in read and read["environment"] != stack:
+        raise ConfigError(source, f"{project}:environment",
                           f"says {read['environment']!r} but the stack is {stack!r}; expected {stack!r}")
+    return read
+
+
+def parse(raw: Mapping[str, Any], source: str, stack: str | None = None) -> StackConfig:
+    """Validate a stack's config (keys as `project:key`, values as in the stack file or as the CLI passes them)."""
+    read = read_project_keys(raw, project=PROJECT, fields=_FIELDS, required=_REQUIRED, source=source, stack=stack)
     provider_location = raw.get("azure-native:location")
     if provider_location is not None and normalize_location(str(provider_location)) != read["location"]:
         raise ConfigError(source, "azure-native:location",
@@ -451,15 +459,20 @@ def load(stack: str, stacks_dir: Path = STACKS_DIR) -> StackConfig:
     return parse(read_stack_file(path), _display(path), stack)
 
 
-def from_pulumi() -> StackConfig:
-    """Validate the config the running Pulumi program was given (real CLI or offline plan alike)."""
+def given_config() -> tuple[str, dict[str, Any]]:
+    """The running program's stack name and config, `secure:` values as SecretValue (real CLI and offline plan)."""
     import pulumi
     from pulumi.runtime import config as runtime_config
 
-    stack = pulumi.get_stack()
     given = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
     secret_keys = set(runtime_config.get_config_secret_keys_env()) | runtime_config._SECRET_KEYS.get()
-    raw = {key: SecretValue(value=value) if key in secret_keys else value for key, value in given.items()}
+    return pulumi.get_stack(), {key: SecretValue(value=value) if key in secret_keys else value
+                                for key, value in given.items()}
+
+
+def from_pulumi() -> StackConfig:
+    """Validate the config the running Pulumi program was given (real CLI or offline plan alike)."""
+    stack, raw = given_config()
     return parse(raw, f"stacks/Pulumi.{stack}.yaml", stack)
 
 

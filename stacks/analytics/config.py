@@ -19,9 +19,10 @@ from amsterdam_cloud.components.analytics.ml_workspace import ComputeCluster
 from amsterdam_cloud.components.analytics.register import STATUSES, RegisterError, RegisterPolicy, \
     check_register_entry
 from amsterdam_cloud.scripts.errors import UserError
-from amsterdam_cloud.stacks.config import (DATA_CLASSIFICATIONS, ENVIRONMENTS, PROVIDER_KEYS, ConfigError, Tags,
+from amsterdam_cloud.stacks.config import (DATA_CLASSIFICATIONS, ENVIRONMENTS, ConfigError, Tags,
                                            _boolean, _integer, _matching, _one_of, _region, _section, _show,
-                                           _string, read_stack_file)
+                                           _string, given_config, read_project_keys,
+                                           read_stack_file)
 
 PROJECT = "amsterdam-analytics"
 """The Pulumi project name; every config key of ours is `amsterdam-analytics:<key>`."""
@@ -224,25 +225,8 @@ _REQUIRED = frozenset({"environment", "subscriptionId", "tenantId", "location", 
 
 def parse(raw: Mapping[str, Any], source: str, stack: str | None = None) -> AnalyticsConfig:
     """Validate a stack's config (keys as `project:key`) and check every algorithm against the register."""
-    ours: dict[str, Any] = {}
-    for full_key, value in raw.items():
-        namespace, _, key = full_key.partition(":")
-        if namespace == PROJECT and key in _FIELDS:
-            ours[key] = value
-        elif namespace == PROJECT:
-            raise ConfigError(source, full_key, f"unknown key; expected one of "
-                                                f"{', '.join(f'{PROJECT}:{k}' for k in sorted(_FIELDS))}")
-        elif full_key not in PROVIDER_KEYS:
-            raise ConfigError(source, full_key, f"unknown key; keys are {PROJECT}:<key> or one of "
-                                                f"{', '.join(sorted(PROVIDER_KEYS))}")
-    missing = sorted(_REQUIRED - set(ours))
-    if missing:
-        raise ConfigError(source, f"{PROJECT}:{missing[0]}", "required key is missing")
-    read = {key: _FIELDS[key](source, f"{PROJECT}:{key}", value) for key, value in ours.items()}
+    read = read_project_keys(raw, project=PROJECT, fields=_FIELDS, required=_REQUIRED, source=source, stack=stack)
     environment = read["environment"]
-    if stack is not None and environment != stack:
-        raise ConfigError(source, f"{PROJECT}:environment",
-                          f"says {environment!r} but the stack is {stack!r}; expected {stack!r}")
     policy = RegisterPolicy(require_entry=read.get("requireRegisterEntry", True),
                             allowed_statuses=read.get("allowedRegisterStatuses", ("In gebruik",)))
     for team in read["teams"]:
@@ -271,9 +255,5 @@ def load(stack: str, stacks_dir: Path = STACKS_DIR) -> AnalyticsConfig:
 
 def from_pulumi() -> AnalyticsConfig:
     """Validate the config the running Pulumi program was given (real CLI or offline plan alike)."""
-    import pulumi
-    from pulumi.runtime import config as runtime_config
-
-    stack = pulumi.get_stack()
-    given = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
-    return parse(given, f"stacks/analytics/Pulumi.{stack}.yaml", stack)
+    stack, raw = given_config()
+    return parse(raw, f"stacks/analytics/Pulumi.{stack}.yaml", stack)
