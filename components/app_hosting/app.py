@@ -9,6 +9,7 @@ protection); there is no branch on the environment's name here.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -23,8 +24,8 @@ from amsterdam_cloud.components.app_hosting.postgres import EntraAdministrator, 
 from amsterdam_cloud.components.app_hosting.spec import AppSpec
 from amsterdam_cloud.components.app_hosting.storage import StorageAccount, StorageAccountArgs
 from amsterdam_cloud.components.app_hosting.web_app import WebApp, WebAppArgs
-from amsterdam_cloud.components.interfaces import NO_DIAGNOSTICS, CommonArgs, DiagnosticSettings, Lock, \
-    PrivateEndpoint, RoleAssignment, WithInterfaces
+from amsterdam_cloud.components.interfaces import NO_DIAGNOSTICS, CommonArgs, DiagnosticSettings, InterfaceError, \
+    Lock, PrivateEndpoint, RoleAssignment, WithInterfaces
 from amsterdam_cloud.components.security.key_vault import KeyVault, KeyVaultArgs
 from amsterdam_cloud.scripts.errors import UserError
 
@@ -40,6 +41,14 @@ ZONES = {
 
 SUBNETS = {"container": "containers", "web": "appservice", "endpoints": "endpoints"}
 """The spoke subnets an app uses: its runtime's (delegated) subnet and the private endpoints' subnet."""
+
+MAX_NAME_WITH_VAULT = 7
+"""The Key Vault is auto-named `<name>-kv-vault` plus 8 characters, and Azure allows 24: App's name is short."""
+
+
+def global_suffix(spec: AppSpec) -> str:
+    """Six hex characters that make the app's globally unique names (storage, web app) its own, stably."""
+    return hashlib.sha256(f"{spec.platform_stack}/{spec.name}".encode()).hexdigest()[:6]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -97,8 +106,12 @@ class App(WithInterfaces, pulumi.ComponentResource):
     """The app and everything it needs; `url` is where its users reach it (the WAF's host name when public)."""
 
     def __init__(self, name: str, args: AppArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("amsterdam:apphosting:App", name, None, opts)
         spec, ops = args.spec, args.spec.operations
+        if spec.data.key_vault and len(name) > MAX_NAME_WITH_VAULT:
+            raise InterfaceError(f"App name {name!r}: its Key Vault's generated name would exceed Azure's 24 "
+                                 f"characters; use at most {MAX_NAME_WITH_VAULT} characters, e.g. 'app'")
+        super().__init__("amsterdam:apphosting:App", name, None, opts)
+        suffix = global_suffix(spec)
         tags = dict(args.tags)
         child = pulumi.ResourceOptions(parent=self)
         platform = _Platform(pulumi.StackReference(spec.platform_stack, opts=child), spec)
@@ -144,6 +157,7 @@ class App(WithInterfaces, pulumi.ComponentResource):
         if spec.data.storage:
             self.storage = StorageAccount(f"{name}-st", StorageAccountArgs(
                 **common, resource_group_name=group.name, location=spec.location,
+                account_name=f"st{spec.name.replace('-', '')[:12]}{spec.environment}{suffix}",
                 sku="Standard_GZRS" if ops.geo_redundant_backup else "Standard_ZRS",
                 hierarchical_namespace="dfs" in spec.data.storage_sub_resources,
                 private_endpoints=tuple(private_endpoint(sub, group_id=sub)
@@ -165,11 +179,13 @@ class App(WithInterfaces, pulumi.ComponentResource):
         if spec.runtime == "container":
             environment = ContainerAppsEnvironment(f"{name}-cae", ContainerAppsEnvironmentArgs(
                 **hosting, resource_group_name=group.name, location=spec.location,
-                infrastructure_subnet_id=platform.subnet("container"), zone_redundant=ops.zone_redundant,
+                environment_name=f"cae-{spec.name}", infrastructure_subnet_id=platform.subnet("container"),
+                zone_redundant=ops.zone_redundant,
                 dns_virtual_network_ids=(platform.hub_network_id,)), opts=child)
             runtime: ContainerApp | WebApp = ContainerApp(f"{name}-ca", ContainerAppArgs(
                 **hosting, resource_group_name=group.name, location=spec.location,
-                environment_id=environment.resource_id, image=spec.image or "", registry_server=spec.registry,
+                app_name=f"ca-{spec.name}", environment_id=environment.resource_id, image=spec.image or "",
+                registry_server=spec.registry,
                 identity_id=identity.id, identity_client_id=identity.client_id, port=spec.port,
                 ingress_scope="network", min_replicas=min_replicas,
                 max_replicas=max(spec.max_replicas, min_replicas), health_path=spec.health_path,
@@ -179,6 +195,7 @@ class App(WithInterfaces, pulumi.ComponentResource):
         else:
             runtime = WebApp(f"{name}-web", WebAppArgs(
                 **hosting, resource_group_name=group.name, location=spec.location, runtime_stack=spec.stack or "",
+                site_name=f"app-{spec.name}-{spec.environment}-{suffix}",
                 integration_subnet_id=platform.subnet("web"), identity_id=identity.id,
                 zone_redundant=ops.zone_redundant, instances=max(min_replicas, 3 if ops.zone_redundant else 1),
                 health_path=spec.health_path, key_vault_uri=self.vault.vault_uri if self.vault else None,

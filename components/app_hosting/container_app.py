@@ -59,6 +59,8 @@ class ContainerAppArgs(CommonArgs):
     """Plain (non-secret) settings for the container."""
     allow_external_registry: bool = False
     """Off: the image must come from `registry_server`; on (explicit opt-out): any registry."""
+    app_name: pulumi.Input[str] | None = None
+    """Unset: the logical name plus a random suffix; set: that name (2-32 lower-case letters, digits, -)."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -104,7 +106,8 @@ class ContainerApp(WithInterfaces, pulumi.ComponentResource):
         system = bool(args.managed_identities and args.managed_identities.system_assigned)
         container_app = app.ContainerApp(
             f"{name}-app", resource_group_name=args.resource_group_name, location=args.location,
-            managed_environment_id=args.environment_id, workload_profile_name=args.workload_profile_name,
+            container_app_name=args.app_name, managed_environment_id=args.environment_id,
+            workload_profile_name=args.workload_profile_name,
             identity=app.ManagedServiceIdentityArgs(
                 type="SystemAssigned,UserAssigned" if system else "UserAssigned",
                 user_assigned_identities=identities),

@@ -50,6 +50,8 @@ class ContainerAppsEnvironmentArgs(CommonArgs):
     """Only the serverless Consumption profile; add dedicated profiles for apps that need fixed machines."""
     zone_redundant: bool = False
     """Off: the environment runs in one zone; on: it spreads over the region's zones (needs a /23 subnet)."""
+    environment_name: pulumi.Input[str] | None = None
+    """Unset: the logical name plus a random suffix; set: that name."""
     dns_virtual_network_ids: tuple[pulumi.Input[str], ...] = ()
     """No DNS: nothing outside the environment resolves its apps; networks listed here (the hub, whose DNS proxy
     the spokes use) get the environment's private zone linked."""
@@ -68,6 +70,7 @@ class ContainerAppsEnvironment(WithInterfaces, pulumi.ComponentResource):
             for p in args.workload_profiles]
         environment = app.ManagedEnvironment(
             f"{name}-env", resource_group_name=args.resource_group_name, location=args.location,
+            environment_name=args.environment_name,
             vnet_configuration=app.VnetConfigurationArgs(infrastructure_subnet_id=args.infrastructure_subnet_id,
                                                          internal=True),
             public_network_access="Disabled",

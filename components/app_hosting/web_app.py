@@ -43,6 +43,8 @@ class WebAppArgs(CommonArgs):
     """No secrets; each entry maps an app setting to a Key Vault secret name, read as a Key Vault reference."""
     app_settings: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     """Plain (non-secret) app settings."""
+    site_name: pulumi.Input[str] | None = None
+    """Unset: the logical name plus a random suffix; set: that globally unique name (its azurewebsites.net name)."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -78,8 +80,9 @@ class WebApp(WithInterfaces, pulumi.ComponentResource):
         system = bool(args.managed_identities and args.managed_identities.system_assigned)
         site = web.WebApp(
             f"{name}-app", resource_group_name=args.resource_group_name, location=args.location,
-            kind="app,linux", server_farm_id=plan.id, https_only=True, public_network_access="Disabled",
-            client_affinity_enabled=False, virtual_network_subnet_id=args.integration_subnet_id,
+            name=args.site_name, kind="app,linux", server_farm_id=plan.id, https_only=True,
+            public_network_access="Disabled", client_affinity_enabled=False,
+            virtual_network_subnet_id=args.integration_subnet_id,
             outbound_vnet_routing=web.OutboundVnetRoutingArgs(all_traffic=True),
             identity=web.ManagedServiceIdentityArgs(
                 type="SystemAssigned, UserAssigned" if system else "UserAssigned",

@@ -21,13 +21,13 @@ DATA = {
 
 
 def spec(environment: str = "dev", runtime: str = "container", exposure: str = "internal", data: str = "all",
-         **changes) -> AppSpec:
+         data_needs: DataNeeds | None = None, **changes) -> AppSpec:
     runtime_fields = {"image": "cityplatform.azurecr.io/parkeer:1.0"} if runtime == "container" else \
         {"stack": "PYTHON|3.12"}
     values = dict(name="parkeer", team="parkeren@amsterdam.nl", cost_center="CC-4200", environment=environment,
                   platform_stack=f"amsterdam/amsterdam-platform/{environment}", location="westeurope",
-                  runtime=runtime, exposure=exposure, data_classification="BBN2", data=DATA[data],
-                  secrets={"API_KEY": "api-key"} if DATA[data].key_vault else {},
+                  runtime=runtime, exposure=exposure, data_classification="BBN2", data=data_needs or DATA[data],
+                  secrets={"API_KEY": "api-key"} if (data_needs or DATA[data]).key_vault else {},
                   operations=ENVIRONMENT_OPERATIONS[environment], **runtime_fields)
     values.update(changes)
     return AppSpec(**values)
@@ -37,23 +37,45 @@ def program(app_spec: AppSpec):
     return lambda: App("app", AppArgs.of(app_spec, tenant_id=TENANT))
 
 
-SHAPES = list(itertools.product(("container", "web"), ("internal", "public"), DATA))
-"""Every combination of App's options: runtime, exposure, data (none, or database + storage + vault)."""
+DATA_SHAPES = {
+    "-".join(name for name, on in zip(("pg", "st", "kv"), flags) if on) or "nodata": DataNeeds(
+        postgres=Postgres(sku="Standard_D2ds_v5", storage_gb=32, version="16") if flags[0] else None,
+        storage=flags[1], storage_sub_resources=("blob", "queue"), key_vault=flags[2])
+    for flags in itertools.product((False, True), repeat=3)}
+"""Every combination of the data services: database, storage, vault."""
+SHAPES = list(itertools.product(("container", "web"), ("internal", "public")))
+"""runtime x exposure; each test plans one app per data shape, so every combination of App's options is covered."""
 
 
-@pytest.mark.parametrize("environment", ["dev", "prod"])
-@pytest.mark.parametrize("runtime,exposure,data", SHAPES, ids=["-".join(shape) for shape in SHAPES])
-def test_every_shape_passes_the_policy_pack(plan_app, violations, environment, runtime, exposure, data):
-    # public apps run an algorithm here, so the register rules (prod: the id must be registered) are exercised
-    algorithm = "90127461" if exposure == "public" else None
-    app_spec = spec(environment, runtime, exposure, data, algorithm_register_id=algorithm)
-    assert violations(plan_app(program(app_spec), environment), environment) == []
+def every_data_shape(environment: str, runtime: str, exposure: str):
+    """One app per data shape in one program (one plan and one policy run instead of eight)."""
+    algorithm = "90127461" if exposure == "public" else None  # exercises the register rules on half the shapes
+
+    def program() -> None:
+        for index, data in enumerate(DATA_SHAPES):
+            App(f"app{index}", AppArgs.of(spec(environment, runtime, exposure, name=f"parkeer-{data}",
+                                               data_needs=DATA_SHAPES[data], algorithm_register_id=algorithm),
+                                          tenant_id=TENANT))
+    return program
 
 
-@pytest.mark.parametrize("environment", ["test", "acc"])
-def test_full_shape_passes_the_policy_pack_in_test_and_acc(plan_app, violations, environment):
-    app_spec = spec(environment, "container", "public", "all")
-    assert violations(plan_app(program(app_spec), environment), environment) == []
+@pytest.mark.parametrize("runtime,exposure", SHAPES, ids=["-".join(shape) for shape in SHAPES])
+def test_every_shape_passes_the_policy_pack_in_prod(plan_app, violations, runtime, exposure):
+    """prod runs every rule the other environments run, strictly, plus locks, protection and the register."""
+    plan = plan_app(every_data_shape("prod", runtime, exposure), "prod")
+    assert len(plan.of_type("amsterdam:apphosting:App")) == len(DATA_SHAPES)
+    assert violations(plan, "prod") == []
+
+
+@pytest.mark.parametrize("environment", ["dev", "test", "acc"])
+def test_every_runtime_and_exposure_passes_the_policy_pack_in_the_other_environments(plan_app, violations,
+                                                                                      environment):
+    def program() -> None:
+        for index, (runtime, exposure) in enumerate(SHAPES):
+            App(f"app{index}", AppArgs.of(spec(environment, runtime, exposure, name=f"parkeer-{runtime}-{exposure}",
+                                               algorithm_register_id="90127461"), tenant_id=TENANT))
+
+    assert violations(plan_app(program, environment), environment) == []
 
 
 def test_unregistered_algorithm_in_prod_is_a_violation(plan_app, violations):
@@ -163,3 +185,21 @@ def test_tenant_defaults_to_the_deploying_identitys(plan_app):
     plan = plan_app(lambda: App("app", AppArgs.of(spec())))
     assert plan.named("app-pg-server").inputs["authConfig"]["tenantId"] == deployer_tenant
     assert plan.named("app-kv-vault").inputs["properties"]["tenantId"] == deployer_tenant
+
+
+def test_globally_unique_names_derive_from_the_app_and_its_environment(plan_app):
+    from amsterdam_cloud.components.app_hosting.app import global_suffix
+
+    app_spec = spec(runtime="web")
+    plan = plan_app(program(app_spec))
+    suffix = global_suffix(app_spec)
+    assert plan.named("app-st-account").inputs["accountName"] == f"stparkeerdev{suffix}"
+    assert plan.named("app-web-app").inputs["name"] == f"app-parkeer-dev-{suffix}"
+    assert plan.named("app-pg-server").inputs["serverName"] == "psql-parkeer-dev"
+
+
+def test_a_long_app_name_that_would_overflow_the_vault_name_is_refused():
+    from amsterdam_cloud.components.interfaces import InterfaceError
+
+    with pytest.raises(InterfaceError, match="24 characters"):
+        App("parkeer-app", AppArgs.of(spec(), tenant_id=TENANT))
