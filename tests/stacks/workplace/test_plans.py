@@ -9,7 +9,12 @@ import pytest
 
 from amsterdam_cloud.policies.checker import check_resources, parse_resources
 from amsterdam_cloud.policies.settings import load_pack_config
+from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.scripts.offline.plan import write_atomically
+from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack, saved_plan_path
 from amsterdam_cloud.stacks.workplace.config import load
+
+from .conftest import WORKPLACE_DIR
 
 pytestmark = pytest.mark.slow
 
@@ -118,3 +123,15 @@ def test_stack_exports_what_the_desktop_team_needs(workplace_plan, stack):
                 "profileStorageAccountId", "profileShareUncPath", "keyVaultId", "sessionHostNames", "sizing"):
         assert outputs.get(key), key
     assert outputs["environment"] == stack
+
+
+def test_hosts_in_another_region_than_the_platforms_spoke_stop_the_plan(tmp_path, stack_plan):
+    write_atomically(saved_plan_path(tmp_path, "amsterdam-platform", "dev"), stack_plan("dev").export_text())
+    with pytest.raises(UserError, match="location: northeurope but the platform's workplace spoke is in westeurope"):
+        plan_stack(PulumiProject.load(WORKPLACE_DIR), "dev", plans_dir=tmp_path, config_overrides={
+            "amsterdam-workplace:location": "northeurope", "azure-native:location": "northeurope"})
+
+
+def test_without_the_platforms_plan_the_workplace_names_the_command_to_run(tmp_path):
+    with pytest.raises(UserError, match="plan that stack first"):
+        plan_stack(PulumiProject.load(WORKPLACE_DIR), "dev", plans_dir=tmp_path)
