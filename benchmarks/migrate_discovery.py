@@ -56,7 +56,7 @@ def start_moto() -> tuple[subprocess.Popen, str]:
 def seed(url: str, scale: int) -> None:
     """An estate shaped like the city's: per region, `scale` apps of 10 instances (each with its root volume), extra
     volumes, networks, databases, functions, load balancers with target groups and listeners, ECS services; per
-    account, buckets and DNS zones. scale=8 gives ~2,000 resources."""
+    account, buckets and DNS zones. scale=9 gives ~2,000 resources."""
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as handle:
         handle.writestr("handler.py", "def handler(e, c):\n    return e\n")
@@ -136,12 +136,13 @@ def run(url: str, latency: Latency, options: Options) -> tuple[float, dict[str, 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--scale", type=int, default=8, help="apps per region (8: ~2,000 resources)")
+    parser.add_argument("--scale", type=int, default=9, help="apps per region (9: ~2,000 resources)")
     parser.add_argument("--rounds", type=int, default=2, help="alternating sequential/concurrent rounds")
     parser.add_argument("--latency-ms", type=float, default=50.0)
     parser.add_argument("--write", metavar="FILE", help="write the results as Markdown here")
     args = parser.parse_args()
     os.environ.update(CREDENTIALS)
+    load_before = os.getloadavg()[0]
     server, url = start_moto()
     try:
         started = time.perf_counter()
@@ -192,7 +193,8 @@ def main() -> int:
         f"**Concurrent is {ratio:.1f}x faster** than sequential (same process, same server, alternating rounds; both "
         "modes found the same resources).",
         "",
-        f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}. "
+        f"Machine: {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}; 1-minute load "
+        f"average {load_before:.1f} before and {os.getloadavg()[0]:.1f} after (other work shares the machine). "
         "The moto server spends CPU per call on the same cores, which caps the gain: most of the remaining time is "
         "the server's, not the wire's.",
         "",

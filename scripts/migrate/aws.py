@@ -251,8 +251,10 @@ def collect_s3(scope: Scope, *, onprem_endpoint: str | None = None) -> list[dict
 
     def read(bucket: dict[str, Any]) -> dict[str, Any]:
         name = bucket["Name"]
-        location = optional(lambda: s3.get_bucket_location(Bucket=name), ("NotImplemented",)) or {}
-        region = location.get("LocationConstraint") or "us-east-1"
+        region = bucket.get("BucketRegion")  # ListBuckets has returned it since 2024; older stores do not
+        if not region:
+            location = optional(lambda: s3.get_bucket_location(Bucket=name), ("NotImplemented",)) or {}
+            region = location.get("LocationConstraint") or "us-east-1"
         region = "eu-west-1" if region == "EU" else region
         encryption = optional(lambda: s3.get_bucket_encryption(Bucket=name),
                               ("ServerSideEncryptionConfigurationNotFoundError", "NotImplemented"))

@@ -223,17 +223,21 @@ def _prepare(source: AccountSource, options: Options, config: Any) -> _Account:
 
 
 def _tasks(accounts: list[_Account], options: Options) -> list[tuple[_Account, str, str]]:
-    """Tasks in round-robin order over regions, so the pool spreads over endpoints from the start."""
+    """Tasks longest first, then round-robin over regions, so the pool spreads over endpoints from the start.
+
+    The account-wide tasks go first: S3 reads every bucket of the account in one task, so it is the longest one,
+    and a long task that starts last makes the whole run wait for it.
+    """
     tasks = []
+    for account in accounts:
+        tasks += [(account, aws.GLOBAL_REGION, name) for name in aws.GLOBAL_COLLECTORS if name in options.services]
+    if options.onprem_s3_endpoint and accounts:
+        tasks.append((accounts[0], "onprem", "onprem-s3"))
     regional = [name for name in aws.REGIONAL_COLLECTORS if name in options.services]
     for name in regional:
         for account in accounts:
             for region in account.regions:
                 tasks.append((account, region, name))
-    for account in accounts:
-        tasks += [(account, aws.GLOBAL_REGION, name) for name in aws.GLOBAL_COLLECTORS if name in options.services]
-    if options.onprem_s3_endpoint and accounts:
-        tasks.append((accounts[0], "onprem", "onprem-s3"))
     return tasks
 
 
