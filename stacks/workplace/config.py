@@ -22,14 +22,13 @@ from amsterdam_cloud.components.workplace.sizing import POOL_TYPES, USAGE_PROFIL
 from amsterdam_cloud.policies.regions import AVD_EU_METADATA_REGIONS
 from amsterdam_cloud.scripts.errors import UserError
 from amsterdam_cloud.stacks.config import (ENVIRONMENTS, ConfigError, Tags, _boolean, _integer, _matching,
-                                           _one_of, _region, _section, _show, _string, _tags, read_stack_file)
+                                           _one_of, _region, _section, _show, _string, _tags, given_config,
+                                           read_project_keys, read_stack_file)
 
 PROJECT = "amsterdam-workplace"
 """The Pulumi project name; every config key of ours is `amsterdam-workplace:<key>`."""
 PLATFORM_PROJECT = "amsterdam-platform"
 STACKS_DIR = Path(__file__).resolve().parent
-PROVIDER_KEYS = frozenset({"azure-native:location", "azure-native:subscriptionId", "azure-native:tenantId",
-                           "azure-native:useOidc", "azure-native:clientId"})
 MAX_REGISTRATION_HOURS = 27 * 24
 """AVD accepts a registration token that expires between one hour and 27 days ahead."""
 
@@ -277,25 +276,8 @@ _REQUIRED = frozenset({"environment", "subscriptionId", "tenantId", "location", 
 
 def parse(raw: Mapping[str, Any], source: str, stack: str | None = None) -> WorkplaceConfig:
     """Validate a workplace stack's config (keys as `project:key`, values as in the file or as the CLI passes them)."""
-    ours: dict[str, Any] = {}
-    for full_key, value in raw.items():
-        namespace, _, key = full_key.partition(":")
-        if namespace == PROJECT and key in _FIELDS:
-            ours[key] = value
-        elif namespace == PROJECT:
-            raise ConfigError(source, full_key, f"unknown key; expected one of "
-                                                f"{', '.join(f'{PROJECT}:{k}' for k in sorted(_FIELDS))}")
-        elif full_key not in PROVIDER_KEYS:
-            raise ConfigError(source, full_key, f"unknown key; keys are {PROJECT}:<key> or one of "
-                                                f"{', '.join(sorted(PROVIDER_KEYS))}")
-    missing = sorted(_REQUIRED - set(ours))
-    if missing:
-        raise ConfigError(source, f"{PROJECT}:{missing[0]}", "required key is missing")
-    read = {key: _FIELDS[key](source, f"{PROJECT}:{key}", value) for key, value in ours.items()}
+    read = read_project_keys(raw, project=PROJECT, fields=_FIELDS, required=_REQUIRED, source=source, stack=stack)
     environment = read["environment"]
-    if stack is not None and environment != stack:
-        raise ConfigError(source, f"{PROJECT}:environment",
-                          f"says {environment!r} but the stack is {stack!r}; expected {stack!r}")
     provider_location = raw.get("azure-native:location")
     if provider_location is not None and _region(source, "azure-native:location", provider_location) \
             != read["location"]:
@@ -328,9 +310,5 @@ def load(stack: str, stacks_dir: Path = STACKS_DIR) -> WorkplaceConfig:
 
 def from_pulumi() -> WorkplaceConfig:
     """Validate the config the running Pulumi program was given (real CLI or offline plan alike)."""
-    import pulumi
-    from pulumi.runtime import config as runtime_config
-
-    stack = pulumi.get_stack()
-    given = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
-    return parse(given, f"stacks/workplace/Pulumi.{stack}.yaml", stack)
+    stack, raw = given_config()
+    return parse(raw, f"stacks/workplace/Pulumi.{stack}.yaml", stack)
