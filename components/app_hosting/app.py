@@ -132,15 +132,14 @@ class App(WithInterfaces, pulumi.ComponentResource):
         identity = managedidentity.UserAssignedIdentity(
             f"{name}-identity", resource_group_name=group.name, location=spec.location,
             resource_name_=f"id-{spec.name}-{spec.environment}", tags=tags, opts=child)
-        runs_as = RoleAssignment  # the app's identity gets data roles on what it uses, and nothing else
 
         self.vault: KeyVault | None = None
         if spec.data.key_vault:
             self.vault = KeyVault(f"{name}-kv", KeyVaultArgs(
                 **common, resource_group_name=group.name, location=spec.location, tenant_id=tenant_id,
                 private_endpoints=(private_endpoint("vault"),),
-                role_assignments=(runs_as(role="Key Vault Secrets User", principal_id=identity.principal_id,
-                                          description=f"{spec.name} reads its secrets"),)), opts=child)
+                role_assignments=(RoleAssignment(role="Key Vault Secrets User", principal_id=identity.principal_id,
+                                                 description=f"{spec.name} reads its secrets"),)), opts=child)
         self.database: PostgresServer | None = None
         if spec.data.postgres:
             database = spec.data.postgres
@@ -162,8 +161,10 @@ class App(WithInterfaces, pulumi.ComponentResource):
                 hierarchical_namespace="dfs" in spec.data.storage_sub_resources,
                 private_endpoints=tuple(private_endpoint(sub, group_id=sub)
                                         for sub in spec.data.storage_sub_resources),
-                role_assignments=(runs_as(role="Storage Blob Data Contributor", principal_id=identity.principal_id,
-                                          description=f"{spec.name} reads and writes its blobs"),)), opts=child)
+                role_assignments=(RoleAssignment(role="Storage Blob Data Contributor",
+                                                 principal_id=identity.principal_id,
+                                                 description=f"{spec.name} reads and writes its blobs"),)),
+                opts=child)
 
         settings: dict[str, pulumi.Input[str]] = {}
         if self.vault:
@@ -175,6 +176,8 @@ class App(WithInterfaces, pulumi.ComponentResource):
         if self.storage:
             settings["STORAGE_BLOB_ENDPOINT"] = self.storage.blob_endpoint
         hosting = dict(tags=tags, diagnostic_settings=common["diagnostic_settings"])
+        # the app starts only once its identity can read its secrets and data (role assignments included)
+        data_ready = tuple(part for part in (self.vault, self.database, self.storage) if part is not None)
         min_replicas = max(spec.min_replicas, ops.min_replicas or 0)
         if spec.runtime == "container":
             environment = ContainerAppsEnvironment(f"{name}-cae", ContainerAppsEnvironmentArgs(
@@ -190,7 +193,7 @@ class App(WithInterfaces, pulumi.ComponentResource):
                 ingress_scope="network", min_replicas=min_replicas,
                 max_replicas=max(spec.max_replicas, min_replicas), health_path=spec.health_path,
                 key_vault_uri=self.vault.vault_uri if self.vault else None, secrets=spec.secrets,
-                environment_variables={**settings, "PORT": str(spec.port)}), opts=child)
+                environment_variables={**settings, "PORT": str(spec.port)}, start_after=data_ready), opts=child)
             private_host, link_target, link_group = runtime.fqdn, environment.resource_id, "managedEnvironments"
         else:
             runtime = WebApp(f"{name}-web", WebAppArgs(
@@ -201,7 +204,7 @@ class App(WithInterfaces, pulumi.ComponentResource):
                 health_path=spec.health_path, key_vault_uri=self.vault.vault_uri if self.vault else None,
                 secrets=spec.secrets, private_endpoints=(private_endpoint("sites"),),
                 app_settings={**settings, "AZURE_CLIENT_ID": identity.client_id,
-                              "WEBSITES_PORT": str(spec.port)}), opts=child)
+                              "WEBSITES_PORT": str(spec.port)}, start_after=data_ready), opts=child)
             private_host, link_target, link_group = runtime.default_host_name, runtime.resource_id, "sites"
 
         self.entrance: PublicEntrance | None = None

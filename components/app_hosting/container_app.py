@@ -61,6 +61,9 @@ class ContainerAppArgs(CommonArgs):
     """Off: the image must come from `registry_server`; on (explicit opt-out): any registry."""
     app_name: pulumi.Input[str] | None = None
     """Unset: the logical name plus a random suffix; set: that name (2-32 lower-case letters, digits, -)."""
+    start_after: tuple[pulumi.Resource, ...] = ()
+    """No ordering; resources listed (the vault and its role assignments) finish before the app starts, so its
+    first revision can read its secrets."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -127,7 +130,7 @@ class ContainerApp(WithInterfaces, pulumi.ComponentResource):
                 scale=app.ScaleArgs(min_replicas=args.min_replicas, max_replicas=args.max_replicas, rules=[
                     app.ScaleRuleArgs(name="http-load", http=app.HttpScaleRuleArgs(
                         metadata={"concurrentRequests": str(args.concurrent_requests)}))])),
-            tags=dict(args.tags), opts=self.child_options(args))
+            tags=dict(args.tags), opts=self.child_options(args, depends_on=list(args.start_after)))
         self.add_interfaces(name, scope_id=container_app.id, args=args,
                             diagnostics=DiagnosticSupport(logs=False, metrics=True))
         self.resource_id, self.name = container_app.id, container_app.name

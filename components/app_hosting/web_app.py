@@ -45,6 +45,9 @@ class WebAppArgs(CommonArgs):
     """Plain (non-secret) app settings."""
     site_name: pulumi.Input[str] | None = None
     """Unset: the logical name plus a random suffix; set: that globally unique name (its azurewebsites.net name)."""
+    start_after: tuple[pulumi.Resource, ...] = ()
+    """No ordering; resources listed (the vault and its role assignments) finish before the site starts, so its
+    Key Vault references resolve."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -94,7 +97,7 @@ class WebApp(WithInterfaces, pulumi.ComponentResource):
                 vnet_route_all_enabled=True, health_check_path=args.health_path,
                 ip_security_restrictions_default_action="Deny", scm_ip_security_restrictions_use_main=True,
                 app_settings=settings or None),
-            tags=tags, opts=self.child_options(args))
+            tags=tags, opts=self.child_options(args, depends_on=list(args.start_after)))
         # basic-auth publishing (FTP and the SCM site's user/password) off: deploy with Entra ID only
         web.WebAppFtpAllowed(f"{name}-ftp-basic-auth", resource_group_name=args.resource_group_name,
                              name=site.name, allow=False, opts=child)

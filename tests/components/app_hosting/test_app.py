@@ -203,3 +203,9 @@ def test_a_long_app_name_that_would_overflow_the_vault_name_is_refused():
 
     with pytest.raises(InterfaceError, match="24 characters"):
         App("parkeer-app", AppArgs.of(spec(), tenant_id=TENANT))
+
+
+@pytest.mark.parametrize("runtime,resource", [("container", "app-ca-app"), ("web", "app-web-app")])
+def test_app_starts_after_its_identity_may_read_its_secrets(plan_app, runtime, resource):
+    plan = plan_app(program(spec(runtime=runtime)))
+    assert plan.named("app-kv-role-0").urn in plan.named(resource).dependencies
