@@ -60,23 +60,14 @@ def plan_app(tmp_path, platform_plans) -> Callable[..., Plan]:
 
 
 @pytest.fixture
-def violations(platform_plans):
-    """The policy findings of a plan in its environment, with the platform's workspace configured as the city's
-    (the pack's `logAnalyticsWorkspaceIds`, which is how app stacks point at the central workspace)."""
-    import json
-
-    from amsterdam_cloud.policies.checker import check_resources, parse_resources
-    from amsterdam_cloud.policies.settings import PackConfig, load_pack_config
-    from amsterdam_cloud.scripts.offline.plan import stack_outputs_of
+def violations():
+    """The policy findings of a plan with the environment's committed pack config (which names the central
+    workspace, so app stacks' diagnostic settings are recognised) and the committed waivers file (no app waivers)."""
+    from amsterdam_cloud.policies.checker import check_export
 
     def check(plan: Plan, environment: str = "dev") -> list[str]:
-        outputs, _ = stack_outputs_of(json.loads(platform_plans(environment).read_text()))
-        config = load_pack_config(environment)
-        config = PackConfig(source=config.source, default_level=config.default_level, levels=config.levels,
-                            properties={**config.properties, "monitoring-diagnostic-settings": {
-                                "logAnalyticsWorkspaceIds": [outputs["workspaceId"]]}})
-        resources, _ = parse_resources(plan.to_export(), "<plan>")
-        result = check_resources(resources, environment=environment, stack=environment, config=config)
-        return [f"{f.policy}: {f.urn.rsplit('::', 1)[-1]}: {f.message}" for f in result.findings]
+        result = check_export(plan.to_export(), environment=environment, stack=environment)
+        return [f"{'waived ' if f in result.waived else ''}{f.policy}: {f.urn.rsplit('::', 1)[-1]}: {f.message}"
+                for f in result.findings + result.waived]
 
     return check
