@@ -20,6 +20,7 @@ from amsterdam_cloud.components.landing_zone.address_plan import (DELEGATIONS, A
 from amsterdam_cloud.components.landing_zone.address_plan import plan as plan_addresses
 from amsterdam_cloud.policies.regions import KNOWN_REGIONS, normalize_location
 from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.scripts.files import display
 
 PROJECT = "amsterdam-platform"
 """The Pulumi project name; every config key of ours is `amsterdam-platform:<key>`."""
@@ -429,7 +430,7 @@ def stack_file(stack: str, stacks_dir: Path = STACKS_DIR) -> Path:
 
 def read_stack_file(path: Path) -> dict[str, Any]:
     """The `config:` mapping of a stack file, with `secure:` values wrapped as SecretValue."""
-    source = _display(path)
+    source = display(path)
     if not path.is_file():
         raise UserError(f"{source}: no such stack file; expected one of "
                         f"{', '.join(p.name for p in sorted(path.parent.glob('Pulumi.*.yaml'))) or 'none found'}")
@@ -456,7 +457,7 @@ def _unwrap_secure(value: Any) -> Any:
 def load(stack: str, stacks_dir: Path = STACKS_DIR) -> StackConfig:
     """Read and validate `stacks/Pulumi.<stack>.yaml` (used by the offline tools)."""
     path = stack_file(stack, stacks_dir)
-    return parse(read_stack_file(path), _display(path), stack)
+    return parse(read_stack_file(path), display(path), stack)
 
 
 def given_config() -> tuple[str, dict[str, Any]]:
@@ -474,10 +475,3 @@ def from_pulumi() -> StackConfig:
     """Validate the config the running Pulumi program was given (real CLI or offline plan alike)."""
     stack, raw = given_config()
     return parse(raw, f"stacks/Pulumi.{stack}.yaml", stack)
-
-
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)

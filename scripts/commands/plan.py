@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.scripts.files import display
 
 ENVIRONMENTS = ("dev", "test", "acc", "prod")
 
@@ -75,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
                         + (", ".join(project.stacks()) or "none"))
     for stack in stacks:
         if not project.stack_file(stack).is_file():
-            raise UserError(f"{_shown(project.stack_file(stack))}: no such stack file; stacks here: "
+            raise UserError(f"{display(project.stack_file(stack))}: no such stack file; stacks here: "
                             f"{', '.join(project.stacks()) or 'none'}")
     for option in ("out", "against", "diagram"):
         if getattr(args, option) is not None and len(stacks) > 1:
@@ -241,14 +242,6 @@ def _report(outcome: StackOutcome, args: argparse.Namespace, single: bool) -> bo
         if text:
             print(text.rstrip(), file=out)
     return outcome.policy_failed
-
-
-def _shown(path: Path) -> str:
-    """A path as the person typed it: relative to the working directory when it is below it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
 
 
 def _progress_printer():

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.scripts.files import write_atomically
 
 ENVIRONMENTS = ("dev", "test", "acc", "prod")
 FORMATS = ("text", "json", "sarif", "junit")
@@ -49,10 +48,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _read_export(path: Path) -> dict:
-    import gc
     import json
-
-    gc.disable()  # a short-lived process: parsing a large export is 2-3x faster without collections
 
     name = "<stdin>" if str(path) == "-" else str(path)
     try:
@@ -62,23 +58,13 @@ def _read_export(path: Path) -> dict:
             from None
     except (IsADirectoryError, UnicodeDecodeError) as error:
         raise UserError(f"{name}: cannot read it as a JSON file ({error})") from None
+    from amsterdam_cloud.policies.checker import paused_gc
+
     try:
-        return json.loads(text)
+        with paused_gc():  # parsing a large export is 2-3x faster without collections
+            return json.loads(text)
     except json.JSONDecodeError as error:
         raise UserError(f"{name}: not valid JSON ({error.msg} at line {error.lineno} column {error.colno})") from None
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder, so a crash never leaves half a report."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def run_check(args: argparse.Namespace) -> int:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.scripts.files import write_atomically  # noqa: F401  (where plan writers import it from)
 from amsterdam_cloud.scripts.offline.recorder import ROOT_STACK_TYPE, RecordedResource
 from amsterdam_cloud.scripts.offline.values import SECRET_SIG, SIG_KEY, UNKNOWN, to_export
 
@@ -82,19 +81,6 @@ def _export_resource(resource: RecordedResource) -> dict[str, Any]:
         entry["provider"] = resource.provider
     entry.update(resource.options)
     return entry
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write the whole file or nothing: a half-written plan must never be read by CI."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def read_export(path: Path) -> dict[str, Any]:
