@@ -1,5 +1,5 @@
-"""Fixtures for the template tests: saved platform plans, the policy check an app stack gets, and a stand-in for one
-missing mock behaviour (see `arm_identity_outputs`); the same as tests/components/app_hosting/conftest.py."""
+"""Fixtures for the template tests (the same as tests/components/app_hosting/conftest.py): saved platform plans
+to resolve StackReferences against, and the policy check an app stack gets."""
 
 from __future__ import annotations
 
@@ -9,29 +9,8 @@ from typing import Callable
 
 import pytest
 
-from amsterdam_cloud.scripts.offline import azure_mocks
 from amsterdam_cloud.scripts.offline.plan import Plan, write_atomically
 from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack, saved_plan_path
-
-
-@pytest.fixture(autouse=True)
-def arm_identity_outputs(monkeypatch):
-    """ARM returns `identity.userAssignedIdentities` as a map of id -> {principalId, clientId}; the shared mocks
-    echo the input list, which the SDK cannot read back for ContainerApp/WebApp. Until the mocks do this
-    themselves (reported to the offline engine's owner), shape the output the way ARM does."""
-    original = azure_mocks.AzureMocks.new_resource
-
-    def new_resource(self, args):
-        resource_id, state = original(self, args)
-        identity = state.get("identity")
-        if isinstance(identity, dict) and isinstance(identity.get("userAssignedIdentities"), list):
-            state["identity"] = {**identity, "userAssignedIdentities": {
-                ref: {"principalId": azure_mocks.derived_guid("principal", ref),
-                      "clientId": azure_mocks.derived_guid("client", ref)}
-                for ref in identity["userAssignedIdentities"] if isinstance(ref, str)}}
-        return resource_id, state
-
-    monkeypatch.setattr(azure_mocks.AzureMocks, "new_resource", new_resource)
 
 
 @pytest.fixture(scope="session")
