@@ -88,7 +88,8 @@ class _Platform:
         return self.reference.require_output(output).apply(walk)
 
     def subnet(self, role: str) -> pulumi.Output[str]:
-        return self._pick("spokeSubnetIds", self.spec.spoke, SUBNETS[role])
+        name = self.spec.runtime_subnet if role != "endpoints" and self.spec.runtime_subnet else SUBNETS[role]
+        return self._pick("spokeSubnetIds", self.spec.spoke, name)
 
     def zone(self, sub_resource: str) -> pulumi.Output[str]:
         return self._pick("privateDnsZoneIds", ZONES[sub_resource])

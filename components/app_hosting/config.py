@@ -4,7 +4,8 @@ The contract is the migration engineer's (docs/app-config.md, `scripts/migrate/a
 checks every key it defines. The template accepts a few optional keys on top, for what a hand-written app needs
 and a generated one leaves at its default:
 
-- `app:app.port` (8080), `app:app.healthPath` (/health), `app:app.spoke` (apps),
+- `app:app.port` (8080), `app:app.healthPath` (/health), `app:app.spoke` (apps), `app:app.runtimeSubnet`
+  (the spoke's containers or appservice subnet),
   `app:app.registry` (cityplatform.azurecr.io), `app:app.data.storageSubResources` ([blob]);
 - `app:app.secrets`: environment variable name -> Key Vault secret name;
 - `app:app.operations`: overrides of the environment's defaults (`ENVIRONMENT_OPERATIONS`):
@@ -26,6 +27,8 @@ from amsterdam_cloud.scripts.errors import UserError
 
 CONTRACT_KEYS = ("azure-native:location", "app:platformStack", "app:app")
 """The stack config keys the contract defines; other keys (provider settings) are left to Pulumi."""
+EXTENSION_KEYS = ("port", "healthPath", "spoke", "runtimeSubnet", "registry", "secrets", "operations")
+"""The template's optional keys in `app:app`, on top of the contract."""
 
 ENVIRONMENT_OPERATIONS: Mapping[str, Operations] = {
     "dev": Operations(),
@@ -155,8 +158,7 @@ def parse(config: Mapping[str, Any], source: str) -> AppSpec:
         raise ConfigError(source, "app:app", f"{'missing' if app is None else repr(app)}; expected the structured "
                                              "app value (docs/app-config.md), e.g. from `cityctl migrate generate`")
     app = dict(app)
-    extensions = {key: app.pop(key) for key in ("port", "healthPath", "spoke", "registry", "secrets", "operations")
-                  if key in app}
+    extensions = {key: app.pop(key) for key in EXTENSION_KEYS if key in app}
     data = dict(app.get("data") or {}) if isinstance(app.get("data"), Mapping) else app.get("data")
     sub_resources = data.pop("storageSubResources", None) if isinstance(data, dict) else None
     if isinstance(data, dict):
@@ -206,6 +208,8 @@ def parse(config: Mapping[str, Any], source: str) -> AppSpec:
             source, "app:app.healthPath", extensions.get("healthPath", "/health")),
         spoke=_matching(_SPOKE, "a platform spoke name such as apps")(
             source, "app:app.spoke", extensions.get("spoke", "apps")),
+        runtime_subnet=_matching(_SPOKE, "a subnet name of the spoke such as containers2")(
+            source, "app:app.runtimeSubnet", extensions["runtimeSubnet"]) if "runtimeSubnet" in extensions else None,
         secrets=secrets, registry=registry, operations=operations,
         migrated_from=app["source"]["workload"] if app["source"].get("mapping") else None)
 

@@ -105,6 +105,9 @@ class AppSpec:
     """Environment variable name to Key Vault secret name; the app reads them as Key Vault references."""
     spoke: str = "apps"
     """The platform spoke the app's network parts go into."""
+    runtime_subnet: str | None = None
+    """Unset: the spoke's subnet for the runtime (containers, appservice); set: that subnet of the spoke (one
+    Container Apps environment per subnet, so a second container app in a spoke needs its own)."""
     registry: str = "cityplatform.azurecr.io"
     """The city registry images come from (the only one the app may pull from)."""
     operations: Operations = field(default_factory=Operations)

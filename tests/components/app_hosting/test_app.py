@@ -209,3 +209,14 @@ def test_a_long_app_name_that_would_overflow_the_vault_name_is_refused():
 def test_app_starts_after_its_identity_may_read_its_secrets(plan_app, runtime, resource):
     plan = plan_app(program(spec(runtime=runtime)))
     assert plan.named("app-kv-role-0").urn in plan.named(resource).dependencies
+
+
+def test_runtime_subnet_picks_another_subnet_of_the_spoke(plan_app, platform_plans):
+    import json
+
+    from amsterdam_cloud.scripts.offline.plan import stack_outputs_of
+
+    subnets = stack_outputs_of(json.loads(platform_plans("dev").read_text()))[0]["spokeSubnetIds"]["apps"]
+    plan = plan_app(program(spec(runtime="web", runtime_subnet="containers")))
+    assert plan.named("app-web-app").inputs["virtualNetworkSubnetId"] == subnets["containers"]
+    assert plan.named("app-web-pe").inputs["subnet"]["id"] == subnets["endpoints"]

@@ -86,3 +86,10 @@ def test_structured_config_passed_as_json_text_is_read():
     config = stack_config()
     config["app:app"] = json.dumps(config["app:app"])
     assert parse(config, "Pulumi.dev.yaml").name == "parkeer-app"
+
+
+def test_runtime_subnet_is_optional_and_checked():
+    assert parse(stack_config(), "Pulumi.dev.yaml").runtime_subnet is None
+    assert parse(stack_config(runtimeSubnet="containers-2"), "Pulumi.dev.yaml").runtime_subnet == "containers-2"
+    with pytest.raises(ConfigError, match=r"app:app.runtimeSubnet"):
+        parse(stack_config(runtimeSubnet="Containers 2"), "Pulumi.dev.yaml")
