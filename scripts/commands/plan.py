@@ -156,34 +156,45 @@ def plan_many(project, stacks: list[str], args: argparse.Namespace) -> list[Stac
 
 
 def _warm_imports(program_dir: Path) -> None:
-    """Load the SDK, the components and every azure-native module the program uses once, before forking.
+    """Load the engine and every azure-native module the program uses once, before forking.
 
-    azure-native modules load lazily on first use (the network module alone takes about a second); loading them
-    in the parent means no worker pays for them again.
+    azure-native modules load lazily on first use (the network module alone takes over a second). Following the
+    program's imports through this toolkit's own modules finds the ones it uses; loading them in the parent means
+    no worker pays for them again, and nothing the program does not use is loaded at all.
     """
     import ast
     import importlib
-    import pkgutil
+    import importlib.util
 
-    import amsterdam_cloud.components as components
     import amsterdam_cloud.scripts.offline.project  # noqa: F401  (the engine and the SDK)
 
-    for module in pkgutil.walk_packages(components.__path__, components.__name__ + "."):
-        importlib.import_module(module.name)
-    for source in program_dir.glob("*.py"):
+    pending, seen, azure_modules = list(program_dir.glob("*.py")), set(), set()
+    while pending:
+        source = Path(pending.pop())
+        if source in seen:
+            continue
+        seen.add(source)
         try:
             tree = ast.parse(source.read_text(encoding="utf-8"))
         except (OSError, SyntaxError):
             continue  # the plan itself reports a broken program
         for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.module == "pulumi_azure_native":
-                for alias in node.names:
-                    importlib.import_module(f"pulumi_azure_native.{alias.name}")
-            elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("pulumi_azure_native."):
-                importlib.import_module(node.module)
-    for name, module in list(sys.modules.items()):
-        if name.startswith("pulumi_azure_native.") and name.count(".") == 1:
-            getattr(module, "__doc__", None)  # a lazy module loads on its first attribute access
+            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+            for name in names:
+                if name.startswith("pulumi_azure_native."):
+                    azure_modules.add(".".join(name.split(".")[:2]))
+                elif name.startswith("amsterdam_cloud."):
+                    try:
+                        spec = importlib.util.find_spec(name)
+                    except (ImportError, ValueError):
+                        spec = None
+                    if spec is not None and spec.origin and spec.origin.endswith(".py"):
+                        pending.append(spec.origin)
+    for name in sorted(azure_modules):
+        # A lazy module loads on first access to an attribute that is not module metadata (`__doc__` is).
+        getattr(importlib.import_module(name), "_warm_up_load", None)
 
 
 def _environment(stack: str, args: argparse.Namespace) -> str:
