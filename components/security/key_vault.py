@@ -11,6 +11,7 @@ from pulumi_azure_native import keyvault
 
 from amsterdam_cloud.components.interfaces import CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces
 
+_VAULT_NAME = re.compile(r"^[A-Za-z](?!.*--)[A-Za-z0-9-]{1,22}[A-Za-z0-9]$")
 _GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 SKUS = ("standard", "premium")
 
@@ -23,6 +24,9 @@ class KeyVaultArgs(CommonArgs):
     """The vault's region."""
     tenant_id: str
     """The Entra ID tenant that authenticates requests to the vault."""
+    vault_name: str | None = None
+    """Auto-named from the component name (which must then stay short: Azure allows 24 characters); a name of
+    3-24 letters, digits and hyphens is used as given."""
     sku: str = "standard"
     """standard: software-protected keys; premium: HSM-protected keys."""
     soft_delete_retention_days: int = 90
@@ -36,6 +40,9 @@ class KeyVaultArgs(CommonArgs):
         super().__post_init__()
         if not _GUID.match(self.tenant_id):
             raise InterfaceError(f"KeyVaultArgs.tenant_id: {self.tenant_id!r} is not a tenant GUID")
+        if self.vault_name is not None and not _VAULT_NAME.match(self.vault_name):
+            raise InterfaceError(f"KeyVaultArgs.vault_name: {self.vault_name!r}; expected 3-24 letters, digits and "
+                                 "hyphens, starting with a letter")
         if self.sku not in SKUS:
             raise InterfaceError(f"KeyVaultArgs.sku: {self.sku!r}; expected one of {', '.join(SKUS)}")
         if not 7 <= self.soft_delete_retention_days <= 90:
@@ -50,7 +57,7 @@ class KeyVault(WithInterfaces, pulumi.ComponentResource):
         super().__init__("amsterdam:security:KeyVault", name, None, opts)
         vault = keyvault.Vault(
             f"{name}-vault", resource_group_name=args.resource_group_name, location=args.location,
-            properties=keyvault.VaultPropertiesArgs(
+            vault_name=args.vault_name, properties=keyvault.VaultPropertiesArgs(
                 tenant_id=args.tenant_id, sku=keyvault.SkuArgs(family="A", name=args.sku),
                 enable_rbac_authorization=True, enable_soft_delete=True, enable_purge_protection=True,
                 soft_delete_retention_in_days=args.soft_delete_retention_days,

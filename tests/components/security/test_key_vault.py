@@ -70,3 +70,14 @@ def test_public_access_is_an_explicit_opt_in(plan_inline, args):
 def test_retention_outside_azures_range_is_rejected(args):
     with pytest.raises(InterfaceError, match="soft_delete_retention_days"):
         args(soft_delete_retention_days=120)
+
+
+def test_a_given_vault_name_is_used_as_the_azure_name(plan_inline, args):
+    plan = plan_inline(lambda: KeyVault("kv", args(vault_name="kv-ams-parking-dev")))
+    assert plan.named("kv-vault").outputs["name"] == "kv-ams-parking-dev"
+
+
+@pytest.mark.parametrize("bad", ["kv_underscore", "kv", "k" * 25, "1kv-starts-with-digit", "kv--double"])
+def test_a_vault_name_azure_would_refuse_is_an_error_naming_the_field(args, bad):
+    with pytest.raises(InterfaceError, match="vault_name"):
+        args(vault_name=bad)
