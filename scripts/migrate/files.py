@@ -2,53 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 import yaml
 
 from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.scripts.files import display, write_atomically
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
-
-def display(path: Path | str) -> str:
-    """A path as people read it in messages: relative to the working folder when it lies inside it."""
-    path = Path(path)
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
-
-
-def write_text_atomic(path: Path | str, text: str) -> None:
-    """Write a file so that readers see the old content or the new one, never a torn one.
-
-    The text goes to a temporary file in the same folder (same file system), is flushed to disk, and then
-    replaces the target in one `os.replace`. On any failure the temporary file is removed.
-    """
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as error:
-        raise UserError(f"{display(path)}: cannot write ({error.strerror}); choose a writable --output path")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temp_name, 0o644)
-        os.replace(temp_name, path)
-    except BaseException:
-        try:
-            os.unlink(temp_name)
-        except FileNotFoundError:
-            pass
-        raise
 
 
 def dump_yaml(document: Any, header: str | None = None) -> str:
@@ -62,7 +25,7 @@ def dump_yaml(document: Any, header: str | None = None) -> str:
 
 
 def write_yaml(path: Path | str, document: Any, header: str | None = None) -> None:
-    write_text_atomic(path, dump_yaml(document, header))
+    write_atomically(path, dump_yaml(document, header))
 
 
 def read_yaml(path: Path | str, schema_id: str, what: str) -> dict[str, Any]:

@@ -18,7 +18,8 @@ from typing import Any, Mapping
 from amsterdam_cloud.policies.regions import EU_REGIONS, normalize_location
 from amsterdam_cloud.scripts.errors import UserError
 from amsterdam_cloud.scripts.migrate import app_config
-from amsterdam_cloud.scripts.migrate.files import dump_yaml, write_text_atomic
+from amsterdam_cloud.scripts.files import write_atomically
+from amsterdam_cloud.scripts.migrate.files import dump_yaml
 
 DATA_COPY_SCHEMA = "amsterdam.migrate.data-copy/v1"
 SUMMARY_SCHEMA = "amsterdam.migrate.generate-summary/v1"
@@ -204,4 +205,4 @@ def data_copy_plan(workload: Mapping[str, Any], options: Options) -> dict[str, A
 def write(out_dir: Path, files: Mapping[str, str]) -> None:
     """Write every file atomically; nothing is written until everything has been computed and validated."""
     for relative, text in files.items():
-        write_text_atomic(out_dir / relative, text)
+        write_atomically(out_dir / relative, text)

@@ -12,20 +12,6 @@ class Unserializable:
     pass
 
 
-def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path, monkeypatch):
-    target = tmp_path / "inventory.yaml"
-    target.write_text("old\n")
-
-    def broken_replace(source, destination):
-        raise OSError("disk full")
-
-    monkeypatch.setattr(files.os, "replace", broken_replace)
-    with pytest.raises(OSError):
-        files.write_text_atomic(target, "new\n")
-    assert target.read_text() == "old\n"
-    assert [p.name for p in tmp_path.iterdir()] == ["inventory.yaml"]
-
-
 def test_a_document_that_cannot_be_dumped_never_reaches_the_disk(tmp_path):
     target = tmp_path / "out.yaml"
     with pytest.raises(Exception):
