@@ -13,11 +13,14 @@ from amsterdam_cloud.components.landing_zone.hub import Hub, HubArgs
 from amsterdam_cloud.components.landing_zone.management import Management, ManagementArgs
 from amsterdam_cloud.components.landing_zone.private_dns import city_private_link_zones
 from amsterdam_cloud.components.landing_zone.spoke import Spoke, SpokeArgs
+from amsterdam_cloud.components.security.container_registry import ContainerRegistry, ContainerRegistryArgs, \
+    city_registry_name
 from amsterdam_cloud.components.security.key_vault import KeyVault, KeyVaultArgs
 from amsterdam_cloud.policies.regions import EU_REGIONS
 from amsterdam_cloud.stacks.config import from_pulumi
 
 VAULT_ZONE = "privatelink.vaultcore.azure.net"
+REGISTRY_ZONE = "privatelink.azurecr.io"
 
 config = from_pulumi()
 tags = config.azure_tags
@@ -35,6 +38,7 @@ def resource_group(role: str) -> resources.ResourceGroup:
 management_group = resource_group("management")
 connectivity_group = resource_group("connectivity")
 security_group = resource_group("security")
+shared_group = resource_group("shared")
 spoke_groups = {name: resource_group(f"spoke-{name}") for name in plan.spokes}
 
 management = Management("management", ManagementArgs(
@@ -72,6 +76,15 @@ vault = KeyVault("platform-kv", KeyVaultArgs(
     role_assignments=(RoleAssignment(role="Key Vault Secrets Officer", principal_id=deployer.object_id,
                                      description="The platform pipeline writes the platform's secrets"),)))
 
+# The city's one registry per environment: app stacks and analytics pull from it with their identities (AcrPull).
+# A fixed name: app stacks and `cityctl migrate generate` derive its login server from the environment alone.
+registry = ContainerRegistry("registry", ContainerRegistryArgs(
+    tags=tags, lock=lock, protect=features.protect_stateful, diagnostic_settings=diagnostics,
+    resource_group_name=shared_group.name, location=config.location,
+    registry_name=city_registry_name(config.environment), zone_redundant=features.zone_redundancy,
+    private_endpoints=(PrivateEndpoint(subnet_id=hub.subnet_ids["shared"],
+                                       private_dns_zone_ids=(hub.private_dns_zone_ids[REGISTRY_ZONE],)),)))
+
 guardrails = Guardrails("guardrails", GuardrailsArgs(
     tags=tags, subscription_id=config.subscription_id, allowed_locations=tuple(sorted(EU_REGIONS)),
     required_tags=tuple(tags), no_public_ip_scopes={name: group.id for name, group in spoke_groups.items()},
@@ -95,4 +108,6 @@ pulumi.export("spokes", {name: {"resourceGroupName": spoke_groups[name].name, "v
 pulumi.export("spokeSubnetIds", {name: spoke.subnet_ids for name, spoke in spokes.items()})
 pulumi.export("platformKeyVaultId", vault.resource_id)
 pulumi.export("platformKeyVaultUri", vault.vault_uri)
+pulumi.export("containerRegistryId", registry.resource_id)
+pulumi.export("containerRegistryLoginServer", registry.login_server)
 pulumi.export("policyAssignmentIds", guardrails.assignment_ids)

@@ -33,8 +33,6 @@ _GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
 _COST_CENTER = re.compile(r"^CC-\d{4,6}$")
 _TEAM = re.compile(r"^[a-z][a-z0-9]{1,9}$")
-_REGISTRY_ID = re.compile(r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.ContainerRegistry/"
-                          r"registries/[A-Za-z0-9]{5,50}$", re.IGNORECASE)
 _STACK_NAME = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 _NAME = re.compile(r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$")
 
@@ -77,7 +75,6 @@ class AnalyticsConfig:
     """The platform spoke the teams' private endpoints go into."""
     endpoint_subnet: str
     """The subnet of that spoke for private endpoints."""
-    container_registry_id: str
     register_policy: RegisterPolicy
     features: Features = field(default_factory=Features)
     outbound_fqdns: tuple[str, ...] = ()
@@ -213,14 +210,13 @@ _FIELDS: dict[str, Callable[[str, str, Any], Any]] = {
     "platformStack": _matching(_STACK_NAME, "a stack name such as amsterdam/amsterdam-platform/dev"),
     "spoke": _matching(_NAME, "the platform spoke's name, such as analytics"),
     "endpointSubnet": _matching(_NAME, "the spoke subnet's name, such as endpoints"),
-    "containerRegistryId": _matching(_REGISTRY_ID, "the resource id of the city's container registry"),
     "requireRegisterEntry": _boolean,
     "allowedRegisterStatuses": _list(_one_of(STATUSES), empty=False),
     "features": _features,
     "outboundFqdns": _list(_string),
     "teams": _teams,
 }
-_REQUIRED = frozenset({"environment", "subscriptionId", "tenantId", "location", "containerRegistryId", "teams"})
+_REQUIRED = frozenset({"environment", "subscriptionId", "tenantId", "location", "teams"})
 
 
 def parse(raw: Mapping[str, Any], source: str, stack: str | None = None) -> AnalyticsConfig:
@@ -242,7 +238,7 @@ def parse(raw: Mapping[str, Any], source: str, stack: str | None = None) -> Anal
         tenant_id=read["tenantId"], location=read["location"],
         platform_stack=read.get("platformStack", f"amsterdam/{PLATFORM_PROJECT}/{environment}"),
         spoke=read.get("spoke", "analytics"), endpoint_subnet=read.get("endpointSubnet", "endpoints"),
-        container_registry_id=read["containerRegistryId"], register_policy=policy,
+        register_policy=policy,
         features=read.get("features", Features()), outbound_fqdns=read.get("outboundFqdns", ()),
         teams=read["teams"])
 

@@ -14,7 +14,8 @@ pytestmark = pytest.mark.slow
 
 EXPORTS = ("workspaceId", "workspaceCustomerId", "actionGroupId", "hubVirtualNetworkId", "hubVirtualNetworkName",
            "hubResourceGroupName", "firewallPrivateIp", "privateDnsZoneIds", "spokes", "spokeSubnetIds",
-           "platformKeyVaultId", "platformKeyVaultUri", "policyAssignmentIds")
+           "platformKeyVaultId", "platformKeyVaultUri", "containerRegistryId", "containerRegistryLoginServer",
+           "policyAssignmentIds")
 
 
 @pytest.mark.parametrize("stack", ENVIRONMENTS)
@@ -50,3 +51,21 @@ def test_every_resource_is_in_the_configured_region_or_global(stack_plan, stack)
     location = load(stack).location
     places = {r.inputs.get("location") for r in stack_plan(stack).resources if "location" in r.inputs}
     assert places <= {location, "global"}
+
+
+@pytest.mark.parametrize("stack", ENVIRONMENTS)
+def test_the_registry_is_named_for_the_environment_and_reached_from_the_hub_shared_subnet(stack_plan, stack):
+    plan = stack_plan(stack)
+    outputs = plan.stack_outputs
+    assert outputs["containerRegistryLoginServer"] == f"cramsterdam{stack}.azurecr.io"
+    assert outputs["containerRegistryId"] == plan.named("registry-registry").id
+    assert plan.named("registry-pe").inputs["subnet"]["id"] == plan.named("hub-shared").id
+
+
+@pytest.mark.parametrize("stack", ENVIRONMENTS)
+def test_registry_zone_redundancy_lock_and_protection_follow_the_feature_switches(stack_plan, stack):
+    plan, features = stack_plan(stack), load(stack).features
+    registry = plan.named("registry-registry")
+    assert registry.inputs["zoneRedundancy"] == ("Enabled" if features.zone_redundancy else "Disabled")
+    assert registry.protect is features.protect_stateful
+    assert any(r.name == "registry-lock" for r in plan.resources) is features.resource_locks

@@ -112,3 +112,10 @@ def test_a_location_other_than_the_platform_is_refused(plans):
     with pytest.raises(UserError, match=r"location: 'northeurope', but the platform stack .* is in 'westeurope'"):
         plan_stack(PulumiProject.load(PROJECT_DIR), "dev", plans_dir=plans.plans_dir, config_overrides={
             "amsterdam-analytics:location": "northeurope", "azure-native:location": "northeurope"})
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_ml_workspaces_use_the_platforms_container_registry(plans, stack):
+    platform, analytics = plans(stack)
+    registries = {w.inputs["containerRegistry"] for w in analytics.of_type(ML_WORKSPACE)}
+    assert registries == {platform.stack_outputs["containerRegistryId"]}
