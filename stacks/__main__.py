@@ -8,6 +8,7 @@ import pulumi
 from pulumi_azure_native import authorization, resources
 
 from amsterdam_cloud.components.interfaces import DiagnosticSettings, Lock, PrivateEndpoint, RoleAssignment
+from amsterdam_cloud.components.landing_zone.firewall import FirewallEgress, FirewallEgressArgs
 from amsterdam_cloud.components.landing_zone.guardrails import CITY_DEFENDER_PLANS, Guardrails, GuardrailsArgs
 from amsterdam_cloud.components.landing_zone.hub import Hub, HubArgs
 from amsterdam_cloud.components.landing_zone.management import Management, ManagementArgs
@@ -66,6 +67,10 @@ for name, spoke_plan in plan.spokes.items():
         tags=tags, lock=lock, diagnostic_settings=diagnostics, resource_group_name=spoke_groups[name].name,
         location=config.location, network=spoke_plan, hub=hub.ref,
         peer_after=tuple(spoke.hub_peering for spoke in list(spokes.values())[-1:])))
+
+# Beyond the firewall's baseline, spoke subnets reach only what their egress profiles allow (`egressProfiles`).
+if config.network.egress:
+    FirewallEgress("hub-fw-egress", FirewallEgressArgs(tags=tags, firewall=hub.firewall, grants=config.network.egress))
 
 deployer = authorization.get_client_config_output()
 vault = KeyVault("platform-kv", KeyVaultArgs(

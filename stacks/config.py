@@ -18,6 +18,7 @@ import yaml
 from amsterdam_cloud.components.landing_zone.address_plan import (DELEGATIONS, AddressPlan, AddressPlanError,
                                                                   SubnetRequest, default_spoke_subnets)
 from amsterdam_cloud.components.landing_zone.address_plan import plan as plan_addresses
+from amsterdam_cloud.components.landing_zone.egress_profiles import EGRESS_PROFILES, EgressGrant
 from amsterdam_cloud.policies.regions import KNOWN_REGIONS, normalize_location
 from amsterdam_cloud.scripts.errors import UserError
 from amsterdam_cloud.scripts.files import display
@@ -89,6 +90,9 @@ class Network:
     """Spoke name to range; ranges never overlap the hub or each other."""
     plan: AddressPlan
     """The checked plan: every hub and spoke subnet placed inside its range (components take their CIDRs from it)."""
+    egress: tuple[EgressGrant, ...] = ()
+    """The egress profiles spoke subnets enable (`egressProfiles`), each once with the CIDRs of those subnets;
+    empty: spokes reach only the firewall's baseline."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -236,7 +240,8 @@ def _tags(source: str, key: str, value: Any) -> Tags:
                 data_classification=read["data-classification"], application=read["application"])
 
 
-def _subnets(source: str, key: str, value: Any) -> tuple[SubnetRequest, ...]:
+def _subnets(source: str, key: str, value: Any) -> tuple[tuple[SubnetRequest, ...], dict[str, tuple[str, ...]]]:
+    """The subnets as requests for the address plan, and the egress profiles each subnet enables."""
     if isinstance(value, str):
         try:
             value = json.loads(value)
@@ -245,20 +250,42 @@ def _subnets(source: str, key: str, value: Any) -> tuple[SubnetRequest, ...]:
     if not isinstance(value, Mapping) or not value:
         raise ConfigError(source, key, f"expected a mapping of subnet name to prefix length such as "
                                        f"{{workload: 22, endpoints: 26}}, got {_show(value)}")
-    requests = []
+    requests, profiles = [], {}
     for name, size in value.items():
         where = f"{key}.{name}"
         if not isinstance(name, str) or not _NAME.match(name):
             raise ConfigError(source, where, "subnet names are short lower-case names such as workload")
         delegation = None
         if isinstance(size, Mapping):
-            read = _section(source, where, size, {"size": _prefix_length, "delegation": _delegation},
-                            frozenset({"size"}))
+            read = _section(source, where, size, {"size": _prefix_length, "delegation": _delegation,
+                                                  "egressProfiles": _egress_profiles}, frozenset({"size"}))
             size, delegation = read["size"], read.get("delegation")
+            if read.get("egressProfiles"):
+                profiles[name] = read["egressProfiles"]
         else:
             size = _prefix_length(source, where, size)
         requests.append(SubnetRequest(name=name, prefix_length=size, delegation=delegation))
-    return tuple(requests)
+    return tuple(requests), profiles
+
+
+def _egress_profiles(source: str, key: str, value: Any) -> tuple[str, ...]:
+    """Names of egress profiles (`components/landing_zone/egress_profiles.py`) the subnet's egress may use."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError:
+            pass
+    known = ", ".join(sorted(EGRESS_PROFILES))
+    if not isinstance(value, list):
+        raise ConfigError(source, key, f"expected a list of egress profile names such as [{known}], got "
+                                       f"{_show(value)}")
+    for index, name in enumerate(value):
+        if not isinstance(name, str) or name not in EGRESS_PROFILES:
+            raise ConfigError(source, f"{key}[{index}]", f"unknown egress profile {name!r}; expected one of "
+                                                         f"{known} (components/landing_zone/egress_profiles.py)")
+        if name in value[:index]:
+            raise ConfigError(source, f"{key}[{index}]", f"{name!r} is listed twice; expected each profile once")
+    return tuple(value)
 
 
 def _prefix_length(source: str, key: str, value: Any) -> int:
@@ -269,8 +296,9 @@ def _delegation(source: str, key: str, value: Any) -> str:
     return _one_of(tuple(sorted(DELEGATIONS)))(source, key, value)
 
 
-def _spoke(source: str, key: str, value: Any) -> tuple[ipaddress.IPv4Network, tuple[SubnetRequest, ...] | None]:
-    """A spoke is its range (`10.10.16.0/20`, default subnets) or `{addressSpace: ..., subnets: {name: size}}`."""
+def _spoke(source: str, key: str, value: Any) -> tuple[ipaddress.IPv4Network, Any]:
+    """A spoke is its range (`10.10.16.0/20`, default subnets) or `{addressSpace: ..., subnets: {name: size}}`;
+    returns the range and the subnets as `_subnets` reads them (None: the default subnets, no egress profiles)."""
     if isinstance(value, str) and value.lstrip().startswith("{"):
         try:
             value = json.loads(value)
@@ -304,14 +332,21 @@ def _network(source: str, key: str, value: Any) -> Network:
     fields = {"addressSpace": _cidr, "hub": _cidr, "spokes": _spokes}
     read = _section(source, key, value, fields, frozenset(fields))
     block: ipaddress.IPv4Network = read["addressSpace"]
-    spokes = {name: (str(cidr), requests or default_spoke_subnets(str(cidr)))
-              for name, (cidr, requests) in read["spokes"].items()}
+    spokes = {name: (str(cidr), subnets[0] if subnets else default_spoke_subnets(str(cidr)))
+              for name, (cidr, subnets) in read["spokes"].items()}
     try:
         plan = plan_addresses(str(block), str(read["hub"]), spokes)
     except AddressPlanError as error:
         raise ConfigError(source, f"{key}.{error.where}", error.problem) from None
+    granted: dict[str, list[str]] = {}  # profile -> CIDRs of the subnets that enable it, in declaration order
+    for name, (_, subnets) in read["spokes"].items():
+        for subnet, profiles in (subnets[1] if subnets else {}).items():
+            for profile in profiles:
+                granted.setdefault(profile, []).append(plan.spokes[name].subnet(subnet).cidr)
     return Network(address_space=str(block), hub=str(read["hub"]),
-                   spokes={name: cidr for name, (cidr, _) in spokes.items()}, plan=plan)
+                   spokes={name: cidr for name, (cidr, _) in spokes.items()}, plan=plan,
+                   egress=tuple(EgressGrant(profile=profile, source_ranges=tuple(ranges))
+                                for profile, ranges in granted.items()))
 
 
 def _features(source: str, key: str, value: Any) -> Features:

@@ -1,5 +1,6 @@
 """The hub's Azure Firewall: its policy (threat intelligence in deny mode, DNS proxy, IDPS on Premium), a baseline
-rule collection group, its public IP, and the firewall itself. Everything not allowed here is denied."""
+rule collection group, its public IP, and the firewall itself; and `FirewallEgress`, the rule collection group that
+grants spoke subnets their egress profiles (`egress_profiles.py`). Everything not allowed here is denied."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from pulumi_azure_native import network
 
 from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces,
                                                    create_diagnostic_settings, create_lock)
+from amsterdam_cloud.components.landing_zone.egress_profiles import (EGRESS_PROFILES, EgressGrant, FqdnPortRule,
+                                                                     ServiceTagRule, WebRule)
 
 ZONES = ("1", "2", "3")
 
@@ -28,9 +31,9 @@ class FirewallArgs(CommonArgs):
     """Off: Standard tier; on: Premium, with intrusion detection (IDPS) in deny mode."""
     zone_redundant: bool = False
     """Off: the firewall and its IP live in one zone; on: spread over zones 1-3."""
-    allowed_fqdn_tags: tuple[str, ...] = ("WindowsUpdate", "WindowsDiagnostics", "MicrosoftActiveProtectionService",
-                                          "WindowsVirtualDesktop")
-    """Microsoft FQDN tags reachable over HTTP(S) from the source ranges; empty: no application rules."""
+    allowed_fqdn_tags: tuple[str, ...] = ("WindowsUpdate", "WindowsDiagnostics", "MicrosoftActiveProtectionService")
+    """Microsoft FQDN tags reachable over HTTP(S) from the source ranges; empty: no application rules. Workload
+    specific endpoints (AVD's) are egress profiles, granted to their subnets only (`FirewallEgress`)."""
     allowed_service_tags: tuple[str, ...] = ("AzureMonitor", "AzureActiveDirectory")
     """Azure service tags reachable on 443 from the source ranges; empty: none."""
 
@@ -87,6 +90,10 @@ class Firewall(WithInterfaces, pulumi.ComponentResource):
 
         self.resource_id, self.name = firewall.id, firewall.name
         self.policy_id = policy.id
+        self.policy_name: pulumi.Output[str] = policy.name
+        self.resource_group_name = args.resource_group_name
+        self.settled: tuple[pulumi.Resource, ...] = (rules, firewall)
+        """The last changes to the policy (baseline group, firewall): further rule groups wait for them."""
         self.public_ip_id = public_ip.id
         self.private_ip: pulumi.Output[str] = firewall.ip_configurations.apply(_private_ip)
         """The firewall's private IP in AzureFirewallSubnet: next hop for spoke egress and the spokes' DNS server."""
@@ -130,3 +137,85 @@ def _baseline_rules(args: FirewallArgs) -> list:
                 protocols=[network.FirewallPolicyRuleApplicationProtocolArgs(protocol_type="Https", port=443),
                            network.FirewallPolicyRuleApplicationProtocolArgs(protocol_type="Http", port=80)])]))
     return collections
+
+
+EGRESS_GROUP_PRIORITY = 300
+"""After the baseline group (200): the baseline is read first, the profiles add to it."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class FirewallEgressArgs(CommonArgs):
+    firewall: Firewall
+    """The firewall whose policy gets the rules; they are written after its baseline group and the firewall itself
+    (Azure rejects concurrent changes to one firewall policy)."""
+    grants: tuple[EgressGrant, ...]
+    """Each profile once, with the ranges of the subnets that enable it: the only sources of the profile's rules."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not self.grants:
+            raise InterfaceError("FirewallEgressArgs.grants: empty; expected at least one EgressGrant")
+        seen: set[str] = set()
+        for grant in self.grants:
+            if grant.profile not in EGRESS_PROFILES:
+                raise InterfaceError(f"FirewallEgressArgs.grants: unknown egress profile {grant.profile!r}; "
+                                     f"expected one of {', '.join(sorted(EGRESS_PROFILES))}")
+            if grant.profile in seen:
+                raise InterfaceError(f"FirewallEgressArgs.grants: {grant.profile!r} granted twice; expected one "
+                                     "grant per profile with all its source ranges")
+            if not grant.source_ranges:
+                raise InterfaceError(f"FirewallEgressArgs.grants: {grant.profile!r} has no source ranges; expected "
+                                     "the CIDRs of the subnets that enable it")
+            seen.add(grant.profile)
+
+
+class FirewallEgress(pulumi.ComponentResource):
+    """A rule collection group in the firewall's policy: per granted egress profile, one network and one application
+    rule collection (Allow), each rule sourced only from the ranges the profile is granted to. A rule collection group
+    has no tags and no diagnostics of its own; the policy's lock covers it."""
+
+    def __init__(self, name: str, args: FirewallEgressArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("amsterdam:landingzone:FirewallEgress", name, None, opts)
+        group = network.FirewallPolicyRuleCollectionGroup(
+            f"{name}-rules", resource_group_name=args.firewall.resource_group_name,
+            firewall_policy_name=args.firewall.policy_name, rule_collection_group_name="egress-profiles",
+            priority=EGRESS_GROUP_PRIORITY, rule_collections=_egress_rules(args.grants),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.firewall.settled)))
+        self.resource_id, self.name = group.id, group.name
+        self.register_outputs({"resource_id": self.resource_id, "name": self.name})
+
+
+def _egress_rules(grants: tuple[EgressGrant, ...]) -> list:
+    """Per grant, its profile's network rules then its application rules, as two Allow collections."""
+    collections = []
+    for grant in grants:
+        profile = EGRESS_PROFILES[grant.profile]
+        sources = list(grant.source_ranges)
+        network_rules = [_network_rule(rule, sources) for rule in profile.network_rules]
+        application_rules = [_application_rule(rule, sources) for rule in profile.application_rules]
+        for kind, rules in (("network", network_rules), ("application", application_rules)):
+            if rules:
+                collections.append(network.FirewallPolicyFilterRuleCollectionArgs(
+                    rule_collection_type="FirewallPolicyFilterRuleCollection", name=f"{profile.name}-{kind}",
+                    priority=100 + 10 * len(collections),
+                    action=network.FirewallPolicyFilterRuleCollectionActionArgs(type="Allow"), rules=rules))
+    return collections
+
+
+def _network_rule(rule: ServiceTagRule | FqdnPortRule, sources: list[str]) -> network.NetworkRuleArgs:
+    ports = [str(port) for port in rule.ports]
+    if isinstance(rule, ServiceTagRule):
+        return network.NetworkRuleArgs(
+            rule_type="NetworkRule", name=rule.name, description=rule.description, source_addresses=sources,
+            destination_addresses=list(rule.service_tags), destination_ports=ports, ip_protocols=["TCP"])
+    return network.NetworkRuleArgs(
+        rule_type="NetworkRule", name=rule.name, description=rule.description, source_addresses=sources,
+        destination_fqdns=list(rule.fqdns), destination_ports=ports, ip_protocols=["TCP"])
+
+
+def _application_rule(rule: WebRule, sources: list[str]) -> network.ApplicationRuleArgs:
+    return network.ApplicationRuleArgs(
+        rule_type="ApplicationRule", name=rule.name, description=rule.description, source_addresses=sources,
+        target_fqdns=list(rule.fqdns) or None, fqdn_tags=list(rule.fqdn_tags) or None,
+        protocols=[network.FirewallPolicyRuleApplicationProtocolArgs(protocol_type=protocol, port=port)
+                   for protocol, port in rule.protocols])

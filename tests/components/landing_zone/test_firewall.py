@@ -1,4 +1,5 @@
-"""The firewall under mocks: its policy (threat intelligence deny, DNS proxy, IDPS on Premium), rules and IP."""
+"""The firewall under mocks: its policy (threat intelligence deny, DNS proxy, IDPS on Premium), rules and IP; and
+the egress profiles' rule collection group, sourced only from the subnets granted a profile."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import pytest
 from pulumi_azure_native import network
 
 from amsterdam_cloud.components.interfaces import InterfaceError
-from amsterdam_cloud.components.landing_zone.firewall import Firewall, FirewallArgs
+from amsterdam_cloud.components.landing_zone.egress_profiles import EgressGrant
+from amsterdam_cloud.components.landing_zone.firewall import Firewall, FirewallArgs, FirewallEgress, FirewallEgressArgs
 
 SUBNET_ID = ("/subscriptions/00000001-0000-4000-8000-000000000001/resourceGroups/rg/providers/Microsoft.Network/"
              "virtualNetworks/hub/subnets/AzureFirewallSubnet")
@@ -90,3 +92,108 @@ def test_private_ip_is_the_fourth_host_of_the_firewall_subnet(plan_inline, args)
 def test_no_source_ranges_is_rejected(args):
     with pytest.raises(InterfaceError, match="source_ranges"):
         args(source_ranges=())
+
+
+def test_baseline_leaves_the_avd_fqdn_tag_to_the_egress_profile(plan_inline, args):
+    group = plan_inline(_with_subnet(args)).named("fw-baseline").inputs
+    tags = {tag for collection in group["ruleCollections"] for rule in collection["rules"]
+            for tag in rule.get("fqdnTags", [])}
+    assert "WindowsUpdate" in tags and "WindowsVirtualDesktop" not in tags
+
+
+# --- egress profiles ----------------------------------------------------------------------------------------------
+
+HOSTS = "10.10.32.0/21"
+AVD = (EgressGrant(profile="avd-session-hosts", source_ranges=(HOSTS,)),)
+
+
+def _with_egress(make_args, tags, grants=AVD):
+    def program() -> None:
+        network.Subnet("subnet", resource_group_name="rg", virtual_network_name="hub",
+                       subnet_name="AzureFirewallSubnet", address_prefix="10.10.0.0/26")
+        firewall = Firewall("fw", make_args())
+        FirewallEgress("egress", FirewallEgressArgs(tags=tags, firewall=firewall, grants=grants))
+    return program
+
+
+def _collection(group: dict, name: str) -> dict:
+    [collection] = [c for c in group["ruleCollections"] if c["name"] == name]
+    return collection
+
+
+def _rule(group: dict, collection: str, rule: str) -> dict:
+    [found] = [r for r in _collection(group, collection)["rules"] if r["name"] == rule]
+    return found
+
+
+@pytest.fixture
+def egress_plan(plan_inline, args, tags):
+    return plan_inline(_with_egress(args, tags))
+
+
+def test_egress_group_is_written_into_the_firewalls_policy(egress_plan):
+    group = egress_plan.named("egress-rules").inputs
+    assert group["firewallPolicyName"] == egress_plan.named("fw-policy").outputs["name"]
+    assert group["resourceGroupName"] == "rg-connectivity"
+    assert group["priority"] > egress_plan.named("fw-baseline").inputs["priority"]
+
+
+def test_egress_group_waits_for_the_baseline_group_and_the_firewall(egress_plan):
+    dependencies = set(egress_plan.named("egress-rules").dependencies)
+    assert {egress_plan.named("fw-baseline").urn, egress_plan.named("fw-firewall").urn} <= dependencies
+
+
+def test_every_egress_rule_comes_only_from_the_granted_subnet(egress_plan):
+    group = egress_plan.named("egress-rules").inputs
+    rules = [rule for collection in group["ruleCollections"] for rule in collection["rules"]]
+    assert rules and all(rule["sourceAddresses"] == [HOSTS] for rule in rules)
+    assert {collection["action"]["type"] for collection in group["ruleCollections"]} == {"Allow"}
+
+
+def test_avd_network_collection_allows_its_service_tags_on_tcp_443(egress_plan):
+    rule = _rule(egress_plan.named("egress-rules").inputs, "avd-session-hosts-network", "avd-service-tags")
+    assert sorted(rule["destinationAddresses"]) == ["AzureFrontDoor.Frontend", "AzureMonitor",
+                                                    "WindowsVirtualDesktop"]
+    assert rule["destinationPorts"] == ["443"] and rule["ipProtocols"] == ["TCP"]
+
+
+def test_avd_windows_activation_is_a_network_rule_to_kms_on_tcp_1688(egress_plan):
+    rule = _rule(egress_plan.named("egress-rules").inputs, "avd-session-hosts-network", "avd-windows-activation")
+    assert sorted(rule["destinationFqdns"]) == ["azkms.core.windows.net", "kms.core.windows.net"]
+    assert rule["destinationPorts"] == ["1688"] and rule["ipProtocols"] == ["TCP"]
+
+
+def test_avd_application_collection_allows_the_documented_fqdns_on_https_443(egress_plan):
+    collection = _collection(egress_plan.named("egress-rules").inputs, "avd-session-hosts-application")
+    https = {fqdn for rule in collection["rules"] if rule["protocols"] == [{"protocolType": "Https", "port": 443}]
+             for fqdn in rule.get("targetFqdns", [])}
+    assert https == {"*.wvd.microsoft.com", "gcs.prod.monitoring.core.windows.net",
+                     "*.prod.warm.ingest.monitor.core.windows.net", "catalogartifact.azureedge.net",
+                     "mrsglobalsteus2prod.blob.core.windows.net", "wvdportalstorageblob.blob.core.windows.net",
+                     "login.microsoftonline.com"}
+
+
+def test_avd_certificate_checks_are_allowed_on_http_80_only(egress_plan):
+    rule = _rule(egress_plan.named("egress-rules").inputs, "avd-session-hosts-application", "avd-certificates")
+    assert sorted(rule["targetFqdns"]) == ["oneocsp.microsoft.com", "www.microsoft.com"]
+    assert rule["protocols"] == [{"protocolType": "Http", "port": 80}]
+
+
+def test_avd_windows_update_is_the_fqdn_tag(egress_plan):
+    rule = _rule(egress_plan.named("egress-rules").inputs, "avd-session-hosts-application", "avd-windows-update")
+    assert rule["fqdnTags"] == ["WindowsUpdate"] and "targetFqdns" not in rule
+
+
+def test_egress_collections_have_distinct_priorities(egress_plan):
+    priorities = [c["priority"] for c in egress_plan.named("egress-rules").inputs["ruleCollections"]]
+    assert len(priorities) == 2 and len(set(priorities)) == len(priorities)
+
+
+def test_unknown_egress_profile_is_rejected(tags):
+    with pytest.raises(InterfaceError, match="unknown egress profile 'avd'.*avd-session-hosts"):
+        FirewallEgressArgs(tags=tags, firewall=None, grants=(EgressGrant(profile="avd", source_ranges=(HOSTS,)),))
+
+
+def test_profile_granted_twice_is_rejected(tags):
+    with pytest.raises(InterfaceError, match="granted twice"):
+        FirewallEgressArgs(tags=tags, firewall=None, grants=AVD + AVD)

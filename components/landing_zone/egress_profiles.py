@@ -1,0 +1,118 @@
+"""Egress profiles: what one kind of workload must reach beyond the firewall's baseline, declared as data (pure).
+
+The hub firewall denies every egress its baseline (`firewall.py`) does not allow. A spoke subnet whose workload has
+documented outbound needs enables a profile in the stack config, and gets exactly that profile's rules, sourced
+from that subnet's range only (`FirewallEgress` in `firewall.py` writes them into the firewall's policy):
+
+```yaml
+workplace:
+  addressSpace: 10.10.32.0/20
+  subnets:
+    hosts: {size: 21, egressProfiles: [avd-session-hosts]}
+```
+
+A new kind of workload is a new entry in `EGRESS_PROFILES` (with the page its list follows), never an
+`if spoke == ...` in a component. Three kinds of rule, each what Azure Firewall can enforce for it:
+
+- `ServiceTagRule`: network rule, Azure service tags on TCP ports (Microsoft keeps the address ranges current);
+- `FqdnPortRule`: network rule to names on TCP ports that are not HTTP(S) (KMS); the firewall's DNS proxy resolves
+  the names;
+- `WebRule`: application rule, names (wildcards allowed) or Microsoft FQDN tags over HTTP or HTTPS on given ports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+WEB_PROTOCOLS = ("Http", "Https")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServiceTagRule:
+    """Network rule: Azure service tags on TCP ports."""
+
+    name: str
+    description: str
+    service_tags: tuple[str, ...]
+    ports: tuple[int, ...] = (443,)
+
+
+@dataclass(frozen=True, kw_only=True)
+class FqdnPortRule:
+    """Network rule: names on TCP ports for protocols an application rule cannot carry (not HTTP or HTTPS)."""
+
+    name: str
+    description: str
+    fqdns: tuple[str, ...]
+    ports: tuple[int, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class WebRule:
+    """Application rule: names or FQDN tags over HTTP(S); `protocols` are (`Https`|`Http`, port) pairs."""
+
+    name: str
+    description: str
+    fqdns: tuple[str, ...] = ()
+    fqdn_tags: tuple[str, ...] = ()
+    protocols: tuple[tuple[str, int], ...] = (("Https", 443),)
+
+    def __post_init__(self) -> None:
+        if bool(self.fqdns) == bool(self.fqdn_tags):
+            raise ValueError(f"WebRule {self.name}: give fqdns or fqdn_tags, not both or neither")
+        if not self.protocols or any(protocol not in WEB_PROTOCOLS for protocol, _ in self.protocols):
+            raise ValueError(f"WebRule {self.name}: protocols are (Http|Https, port) pairs")
+
+
+@dataclass(frozen=True, kw_only=True)
+class EgressProfile:
+    """One workload kind's outbound needs, as the vendor documents them."""
+
+    name: str
+    description: str
+    reference: str
+    """The page the list follows; re-check it when the vendor updates it."""
+    network_rules: tuple[ServiceTagRule | FqdnPortRule, ...]
+    application_rules: tuple[WebRule, ...]
+
+
+AVD_SESSION_HOSTS = EgressProfile(
+    name="avd-session-hosts",
+    description="Azure Virtual Desktop session hosts: register with and talk to the AVD service, send agent "
+                "telemetry, fetch agent updates, activate Windows, check certificates, sign in, update Windows",
+    reference="https://learn.microsoft.com/azure/virtual-desktop/required-fqdn-endpoint (session hosts, Azure cloud)",
+    network_rules=(
+        ServiceTagRule(name="avd-service-tags", description="AVD service, Azure Monitor, AVD artifacts on Front Door",
+                       service_tags=("WindowsVirtualDesktop", "AzureMonitor", "AzureFrontDoor.Frontend")),
+        FqdnPortRule(name="avd-windows-activation", description="Azure KMS: Windows activation (TCP, not HTTP)",
+                     fqdns=("azkms.core.windows.net", "kms.core.windows.net"), ports=(1688,)),
+    ),
+    application_rules=(
+        WebRule(name="avd-service", description="AVD service traffic and agent registration",
+                fqdns=("*.wvd.microsoft.com",)),
+        WebRule(name="avd-agent-telemetry", description="AVD agent monitoring and diagnostics",
+                fqdns=("gcs.prod.monitoring.core.windows.net", "*.prod.warm.ingest.monitor.core.windows.net")),
+        WebRule(name="avd-agent-updates", description="Marketplace artifacts, agent and stack updates, portal blob",
+                fqdns=("catalogartifact.azureedge.net", "mrsglobalsteus2prod.blob.core.windows.net",
+                       "wvdportalstorageblob.blob.core.windows.net")),
+        WebRule(name="avd-certificates", description="Certificate revocation (plain HTTP, as documented)",
+                fqdns=("oneocsp.microsoft.com", "www.microsoft.com"), protocols=(("Http", 80),)),
+        WebRule(name="avd-sign-in", description="Entra ID sign-in", fqdns=("login.microsoftonline.com",)),
+        WebRule(name="avd-windows-update", description="Windows Update (FQDN tag)", fqdn_tags=("WindowsUpdate",),
+                protocols=(("Https", 443), ("Http", 80))),
+    ),
+)
+
+EGRESS_PROFILES: Mapping[str, EgressProfile] = {profile.name: profile for profile in (AVD_SESSION_HOSTS,)}
+"""Every profile a spoke subnet may enable (`egressProfiles` in the stack config), by name."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class EgressGrant:
+    """One profile granted to the ranges of the subnets that enable it (the only sources of its rules)."""
+
+    profile: str
+    """A key of `EGRESS_PROFILES`."""
+    source_ranges: tuple[str, ...]
+    """The subnets' CIDRs, in declaration order."""
