@@ -20,18 +20,20 @@ from amsterdam_cloud.components.app_hosting.container_app import ContainerApp, C
 from amsterdam_cloud.components.app_hosting.container_apps_environment import ContainerAppsEnvironment, \
     ContainerAppsEnvironmentArgs
 from amsterdam_cloud.components.app_hosting.front_door import PublicEntrance, PublicEntranceArgs
+from amsterdam_cloud.components.app_hosting.mysql import MySqlServer, MySqlServerArgs
 from amsterdam_cloud.components.app_hosting.postgres import EntraAdministrator, PostgresServer, PostgresServerArgs
 from amsterdam_cloud.components.app_hosting.spec import AppSpec
 from amsterdam_cloud.components.app_hosting.storage import StorageAccount, StorageAccountArgs
 from amsterdam_cloud.components.app_hosting.web_app import WebApp, WebAppArgs
 from amsterdam_cloud.components.interfaces import NO_DIAGNOSTICS, CommonArgs, DiagnosticSettings, InterfaceError, \
-    Lock, PrivateEndpoint, RoleAssignment, WithInterfaces
+    Lock, PrivateEndpoint, RoleAssignment, WithInterfaces, create_role_assignments
 from amsterdam_cloud.components.security.key_vault import KeyVault, KeyVaultArgs
 from amsterdam_cloud.scripts.errors import UserError
 
 ZONES = {
     "vault": "privatelink.vaultcore.azure.net",
     "postgres": "privatelink.postgres.database.azure.com",
+    "mysql": "privatelink.mysql.database.azure.com",
     "sites": "privatelink.azurewebsites.net",
     "blob": "privatelink.blob.core.windows.net", "dfs": "privatelink.dfs.core.windows.net",
     "file": "privatelink.file.core.windows.net", "queue": "privatelink.queue.core.windows.net",
@@ -102,6 +104,24 @@ class _Platform:
     def hub_network_id(self) -> pulumi.Output[str]:
         return self.reference.require_output("hubVirtualNetworkId")
 
+    @property
+    def registry_id(self) -> pulumi.Output[str]:
+        return self.reference.require_output("containerRegistryId")
+
+    def registry_server(self) -> pulumi.Output[str]:
+        """The platform's login server, checked against the one the app's image names (derived from the
+        environment by the loader and the migration)."""
+        expected = self.spec.registry_server
+
+        def same(server: str) -> str:
+            if server != expected:
+                raise UserError(f"platform stack {self.spec.platform_stack}: its registry is {server}, but the "
+                                f"app's image comes from {expected}; use {server}/<repository>:<tag>, or set "
+                                "app:app.registry to a registry the platform team grants AcrPull on")
+            return server
+
+        return self.reference.require_output("containerRegistryLoginServer").apply(same)
+
 
 class App(WithInterfaces, pulumi.ComponentResource):
     """The app and everything it needs; `url` is where its users reach it (the WAF's host name when public)."""
@@ -134,6 +154,15 @@ class App(WithInterfaces, pulumi.ComponentResource):
             f"{name}-identity", resource_group_name=group.name, location=spec.location,
             resource_name_=f"id-{spec.name}-{spec.environment}", tags=tags, opts=child)
 
+        # The app pulls its image from the platform's registry with its identity.
+        self.registry_pull: tuple[authorization.RoleAssignment, ...] = ()
+        if spec.runtime == "container" and spec.registry is None:
+            self.registry_pull = create_role_assignments(
+                f"{name}-acr", scope_id=pulumi.Output.all(platform.registry_id, platform.registry_server()).apply(
+                    lambda values: values[0]),
+                assignments=(RoleAssignment(role="AcrPull", principal_id=identity.principal_id,
+                                            description=f"{spec.name} pulls its image"),), parent=self)
+
         self.vault: KeyVault | None = None
         if spec.data.key_vault:
             self.vault = KeyVault(f"{name}-kv", KeyVaultArgs(
@@ -153,6 +182,24 @@ class App(WithInterfaces, pulumi.ComponentResource):
                 administrators=(EntraAdministrator(object_id=identity.principal_id, principal_name=identity.name,
                                                    principal_type="ServicePrincipal"),),
                 private_endpoints=(private_endpoint("postgres"),)), opts=child)
+        self.mysql: MySqlServer | None = None
+        self.mysql_graph_identity: managedidentity.UserAssignedIdentity | None = None
+        if spec.data.mysql:
+            database = spec.data.mysql
+            # the server looks Entra principals up with its own identity (Graph read, granted by an Entra admin)
+            self.mysql_graph_identity = managedidentity.UserAssignedIdentity(
+                f"{name}-mysql-identity", resource_group_name=group.name, location=spec.location,
+                resource_name_=f"id-{spec.name}-mysql-{spec.environment}", tags=tags, opts=child)
+            self.mysql = MySqlServer(f"{name}-mysql", MySqlServerArgs(
+                **common, resource_group_name=group.name, location=spec.location, tenant_id=tenant_id,
+                server_name=f"mysql-{spec.name}-{spec.environment}", sku=database.sku,
+                storage_gb=database.storage_gb, version=database.version,
+                high_availability=ops.high_availability, geo_redundant_backup=ops.geo_redundant_backup,
+                backup_retention_days=ops.backup_retention_days, databases=(spec.name.replace("-", "_"),),
+                administrator=EntraAdministrator(object_id=identity.principal_id, principal_name=identity.name,
+                                                 principal_type="ServicePrincipal"),
+                graph_identity_id=self.mysql_graph_identity.id,
+                private_endpoints=(private_endpoint("mysql"),)), opts=child)
         self.storage: StorageAccount | None = None
         if spec.data.storage:
             self.storage = StorageAccount(f"{name}-st", StorageAccountArgs(
@@ -170,15 +217,20 @@ class App(WithInterfaces, pulumi.ComponentResource):
         settings: dict[str, pulumi.Input[str]] = {}
         if self.vault:
             settings["KEY_VAULT_URI"] = self.vault.vault_uri
-        if self.database:
-            settings["DATABASE_HOST"] = self.database.fqdn
-            settings["DATABASE_NAME"] = spec.name.replace("-", "_")
-            settings["DATABASE_USER"] = identity.name
+        # DATABASE_* name the app's database (PostgreSQL when it has both; then MySQL's are MYSQL_*)
+        for prefix, server in (("DATABASE", self.database or self.mysql),
+                               ("MYSQL", self.mysql if self.database else None)):
+            if server:
+                settings[f"{prefix}_HOST"] = server.fqdn
+                settings[f"{prefix}_NAME"] = spec.name.replace("-", "_")
+                settings[f"{prefix}_USER"] = identity.name
         if self.storage:
             settings["STORAGE_BLOB_ENDPOINT"] = self.storage.blob_endpoint
         hosting = dict(tags=tags, diagnostic_settings=common["diagnostic_settings"])
         # the app starts only once its identity can read its secrets and data (role assignments included)
-        data_ready = tuple(part for part in (self.vault, self.database, self.storage) if part is not None)
+        data_ready = tuple(part for part in (self.vault, self.database, self.mysql, self.storage)
+                           if part is not None) + \
+            self.registry_pull
         min_replicas = max(spec.min_replicas, ops.min_replicas or 0)
         if spec.runtime == "container":
             environment = ContainerAppsEnvironment(f"{name}-cae", ContainerAppsEnvironmentArgs(
@@ -189,7 +241,7 @@ class App(WithInterfaces, pulumi.ComponentResource):
             runtime: ContainerApp | WebApp = ContainerApp(f"{name}-ca", ContainerAppArgs(
                 **hosting, resource_group_name=group.name, location=spec.location,
                 app_name=f"ca-{spec.name}", environment_id=environment.resource_id, image=spec.image or "",
-                registry_server=spec.registry,
+                registry_server=spec.registry_server,
                 identity_id=identity.id, identity_client_id=identity.client_id, port=spec.port,
                 ingress_scope="network", min_replicas=min_replicas,
                 max_replicas=max(spec.max_replicas, min_replicas), health_path=spec.health_path,
@@ -234,8 +286,11 @@ class App(WithInterfaces, pulumi.ComponentResource):
             "identityClientId": self.identity_client_id, "identityPrincipalId": self.identity_principal_id}
         if self.vault:
             outputs["keyVaultUri"] = self.vault.vault_uri
-        if self.database:
-            outputs["databaseHost"] = self.database.fqdn
+        if self.database or self.mysql:
+            outputs["databaseHost"] = (self.database or self.mysql).fqdn
+        if self.mysql and self.mysql_graph_identity:
+            outputs["mysqlHost"] = self.mysql.fqdn
+            outputs["mysqlGraphIdentityPrincipalId"] = self.mysql_graph_identity.principal_id
         if self.storage:
             outputs["storageBlobEndpoint"] = self.storage.blob_endpoint
         if self.entrance:

@@ -6,7 +6,8 @@ and a generated one leaves at its default:
 
 - `app:app.port` (8080), `app:app.healthPath` (/health), `app:app.spoke` (apps), `app:app.runtimeSubnet`
   (the spoke's containers or appservice subnet),
-  `app:app.registry` (cityplatform.azurecr.io), `app:app.data.storageSubResources` ([blob]);
+  `app:app.registry` (the platform's registry, `cramsterdam<env>.azurecr.io`), `app:app.data.storageSubResources`
+  ([blob]);
 - `app:app.secrets`: environment variable name -> Key Vault secret name;
 - `app:app.operations`: overrides of the environment's defaults (`ENVIRONMENT_OPERATIONS`):
   highAvailability, geoRedundantBackup, backupRetentionDays, zoneRedundant, lock, protect, minReplicas.
@@ -21,8 +22,10 @@ import re
 from dataclasses import replace
 from typing import Any, Callable, Mapping
 
-from amsterdam_cloud.components.app_hosting.spec import STORAGE_SUB_RESOURCES, AppSpec, DataNeeds, Operations, \
-    Postgres
+from amsterdam_cloud.components.app_hosting.mysql import VERSIONS as MYSQL_VERSIONS
+from amsterdam_cloud.components.app_hosting.spec import STORAGE_SUB_RESOURCES, AppSpec, DataNeeds, MySql, \
+    Operations, Postgres
+from amsterdam_cloud.components.security.container_registry import city_registry_name, login_server
 from amsterdam_cloud.scripts.errors import UserError
 
 CONTRACT_KEYS = ("azure-native:location", "app:platformStack", "app:app")
@@ -39,6 +42,8 @@ ENVIRONMENT_OPERATIONS: Mapping[str, Operations] = {
 }
 """Each environment's operational defaults: prod gets HA, geo-redundant backups, locks and protection."""
 
+MYSQL_MAX_STORAGE_GB = 16384
+"""The largest storage MySQL flexible server offers (the contract allows PostgreSQL's 32767)."""
 _ENV_VAR = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _SECRET_NAME = re.compile(r"^[0-9A-Za-z-]{1,127}$")
 _REGISTRY = re.compile(r"^[a-z0-9]{5,50}\.azurecr\.io$")
@@ -166,31 +171,44 @@ def parse(config: Mapping[str, Any], source: str) -> AppSpec:
     validate({**given, "app:app": app}, source)
 
     environment = given["app:platformStack"].rsplit("/", 1)[1]
-    if app["data"].get("mysql"):
-        raise ConfigError(source, "app:app.data.mysql", "the app template builds PostgreSQL only; set mysql: null "
-                                                        "and use postgres (MySQL flexible server is not offered yet)")
-    registry = _matching(_REGISTRY, "an ACR login server such as cityplatform.azurecr.io")(
-        source, "app:app.registry", extensions.get("registry", "cityplatform.azurecr.io"))
+    registry_override = _matching(_REGISTRY, "an ACR login server such as cramsterdamdev.azurecr.io")(
+        source, "app:app.registry", extensions["registry"]) if "registry" in extensions else None
+    registry = registry_override or login_server(city_registry_name(environment))
     image = app.get("image")
     if image is not None and not image.startswith(registry + "/"):
         raise ConfigError(source, "app:app.image", f"{image!r} is not in the city registry {registry}; import it "
                                                    f"(`az acr import --name {registry.split('.')[0]} --source "
                                                    f"{image}`) and use {registry}/<repository>:<tag>")
-    postgres = app["data"].get("postgres")
     operations = _operations(source, environment, extensions.get("operations"))
-    spec_postgres = None
-    if postgres:
-        spec_postgres = Postgres(sku=postgres["sku"], storage_gb=postgres["storageGb"], version=postgres["version"])
-        tier = postgres_tier(postgres["sku"])
+    databases = {}
+    for engine in ("postgres", "mysql"):
+        database = app["data"].get(engine)
+        if not database:
+            continue
+        tier = postgres_tier(database["sku"])
         if tier is None:
-            raise ConfigError(source, "app:app.data.postgres.sku",
-                              f"{postgres['sku']!r}; expected a flexible server SKU: Standard_B*, Standard_D* or "
+            raise ConfigError(source, f"app:app.data.{engine}.sku",
+                              f"{database['sku']!r}; expected a flexible server SKU: Standard_B*, Standard_D* or "
                               "Standard_E*")
         if operations.high_availability and tier == "Burstable":
-            raise ConfigError(source, "app:app.data.postgres.sku",
-                              f"{postgres['sku']!r} is Burstable, which has no high availability ({environment} "
+            raise ConfigError(source, f"app:app.data.{engine}.sku",
+                              f"{database['sku']!r} is Burstable, which has no high availability ({environment} "
                               "needs it); use a Standard_D* or Standard_E* SKU, or set "
                               "app:app.operations.highAvailability: false")
+        databases[engine] = database
+    spec_postgres = Postgres(sku=databases["postgres"]["sku"], storage_gb=databases["postgres"]["storageGb"],
+                             version=databases["postgres"]["version"]) if "postgres" in databases else None
+    spec_mysql = None
+    if "mysql" in databases:
+        mysql = databases["mysql"]
+        if mysql["version"] not in MYSQL_VERSIONS:
+            raise ConfigError(source, "app:app.data.mysql.version",
+                              f"{mysql['version']!r}; MySQL flexible server is built at {', '.join(MYSQL_VERSIONS)} "
+                              "(the migration raises 5.7 and MariaDB to it)")
+        if mysql["storageGb"] > MYSQL_MAX_STORAGE_GB:
+            raise ConfigError(source, "app:app.data.mysql.storageGb",
+                              f"{mysql['storageGb']}; MySQL flexible server offers at most {MYSQL_MAX_STORAGE_GB} GiB")
+        spec_mysql = MySql(sku=mysql["sku"], storage_gb=mysql["storageGb"], version=mysql["version"])
     secrets = _secrets(source, extensions.get("secrets"))
     if secrets and not app["data"]["keyVault"]:
         raise ConfigError(source, "app:app.secrets", "secrets are Key Vault references, but data.keyVault is false; "
@@ -200,7 +218,7 @@ def parse(config: Mapping[str, Any], source: str) -> AppSpec:
         platform_stack=given["app:platformStack"], location=given["azure-native:location"],
         runtime=app["runtime"], exposure=app["exposure"], data_classification=app["dataClassification"],
         image=image, stack=app.get("stack"), algorithm_register_id=app.get("algorithmRegisterId"),
-        data=DataNeeds(postgres=spec_postgres, storage=app["data"]["storage"], key_vault=app["data"]["keyVault"],
+        data=DataNeeds(postgres=spec_postgres, mysql=spec_mysql, storage=app["data"]["storage"], key_vault=app["data"]["keyVault"],
                        storage_sub_resources=_sub_resources(source, sub_resources)),
         min_replicas=app["scale"]["minReplicas"], max_replicas=app["scale"]["maxReplicas"],
         port=_integer(1, 65535)(source, "app:app.port", extensions.get("port", 8080)),
@@ -210,7 +228,7 @@ def parse(config: Mapping[str, Any], source: str) -> AppSpec:
             source, "app:app.spoke", extensions.get("spoke", "apps")),
         runtime_subnet=_matching(_SPOKE, "a subnet name of the spoke such as containers2")(
             source, "app:app.runtimeSubnet", extensions["runtimeSubnet"]) if "runtimeSubnet" in extensions else None,
-        secrets=secrets, registry=registry, operations=operations,
+        secrets=secrets, registry=registry_override, operations=operations,
         migrated_from=app["source"]["workload"] if app["source"].get("mapping") else None)
 
 

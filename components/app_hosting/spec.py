@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from amsterdam_cloud.components.security.container_registry import city_registry_name, login_server
 from amsterdam_cloud.policies.algorithm_register import RUNS_ALGORITHM_TAG, TAG as ALGORITHM_TAG
 
 RUNTIMES = ("container", "web")
@@ -30,11 +31,25 @@ class Postgres:
 
 
 @dataclass(frozen=True, kw_only=True)
+class MySql:
+    """A MySQL flexible server for the app (RDS MySQL, MariaDB and Aurora MySQL move here)."""
+
+    sku: str
+    """Compute size, e.g. Standard_D2ds_v4 (B: Burstable, D: GeneralPurpose, E: MemoryOptimized)."""
+    storage_gb: int
+    """Storage size in GiB; it grows automatically."""
+    version: str
+    """MySQL version, e.g. 8.0.21."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class DataNeeds:
     """The data services the app gets, each private, Entra-only and in the app's region."""
 
     postgres: Postgres | None = None
-    """No server: the app has no relational database."""
+    """No server: the app has no PostgreSQL database."""
+    mysql: MySql | None = None
+    """No server: the app has no MySQL database."""
     storage: bool = False
     """Off: no storage account."""
     storage_sub_resources: tuple[str, ...] = ("blob",)
@@ -108,13 +123,19 @@ class AppSpec:
     runtime_subnet: str | None = None
     """Unset: the spoke's subnet for the runtime (containers, appservice); set: that subnet of the spoke (one
     Container Apps environment per subnet, so a second container app in a spoke needs its own)."""
-    registry: str = "cityplatform.azurecr.io"
-    """The city registry images come from (the only one the app may pull from)."""
+    registry: str | None = None
+    """Unset: the platform's registry of the environment (`cramsterdam<env>.azurecr.io`), on which the app's
+    identity gets AcrPull; set: that login server (a registry the platform team grants AcrPull on by hand)."""
     operations: Operations = field(default_factory=Operations)
     """The environment's operational settings."""
     migrated_from: str | None = None
     """Not migrated; else the migration workload id (`source.workload` of a generated config), tagged
     `migrated-from`."""
+
+    @property
+    def registry_server(self) -> str:
+        """The login server the app's image comes from and the app pulls from."""
+        return self.registry or login_server(city_registry_name(self.environment))
 
     def tags(self) -> dict[str, str]:
         """The city's mandatory tags, plus the algorithm register id when the app runs an algorithm."""

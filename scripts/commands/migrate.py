@@ -112,9 +112,10 @@ def register(subparsers: Any) -> None:
                           help="Azure region of the apps; an EU region (default westeurope)")
     generate.add_argument("--org", default="amsterdam", metavar="ORG",
                           help="Pulumi organization of the platform stacks (default amsterdam)")
-    generate.add_argument("--registry", default="cityplatform.azurecr.io", metavar="LOGIN_SERVER",
-                          help="the platform's ACR; images from ECR or Docker Hub are rewritten to it and the "
-                               "data-copy plan imports them (default cityplatform.azurecr.io)")
+    generate.add_argument("--registry", metavar="LOGIN_SERVER",
+                          help="an ACR other than the platform's; images from ECR or Docker Hub are rewritten to "
+                               "it and the data-copy plan imports them (default: each environment's platform "
+                               "registry, cramsterdam<env>.azurecr.io)")
     generate.set_defaults(handler=_generate)
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
+from amsterdam_cloud.components.security.container_registry import city_registry_name, login_server
 from amsterdam_cloud.policies.regions import EU_REGIONS, normalize_location
 from amsterdam_cloud.scripts.errors import UserError
 from amsterdam_cloud.scripts.migrate import app_config
@@ -23,8 +24,6 @@ from amsterdam_cloud.scripts.migrate.files import dump_yaml
 
 DATA_COPY_SCHEMA = "amsterdam.migrate.data-copy/v1"
 SUMMARY_SCHEMA = "amsterdam.migrate.generate-summary/v1"
-DEFAULT_REGISTRY = "cityplatform.azurecr.io"
-"""The platform's container registry, the app template's default (`app:app.registry`)."""
 _ECR = re.compile(r"^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?/(?P<path>.+)$")
 _NAME = re.compile(r"^[a-z][a-z0-9-]{1,22}[a-z0-9]$")
 
@@ -35,8 +34,10 @@ class Options:
     """The Azure region of every generated app; must be an EU region."""
     organization: str = "amsterdam"
     """The Pulumi organization of the platform stacks (`<org>/amsterdam-platform/<env>`)."""
-    registry: str = DEFAULT_REGISTRY
-    """ACR login server the apps pull from; every image elsewhere (ECR, Docker Hub) is imported into it."""
+    registry: str | None = None
+    """Unset: each app pulls from its environment's platform registry (`cramsterdam<env>.azurecr.io`, the app
+    template's default); set: that ACR login server for every app (written as `app:app.registry`). Every image
+    elsewhere (ECR, Docker Hub) is imported into the registry the app pulls from."""
     wave: int | None = None
     """Only this wave of the wave plan; none: every ready workload."""
 
@@ -54,8 +55,9 @@ def plan_files(mapping: Mapping[str, Any], options: Options, *, waves: Mapping[s
     location = normalize_location(options.location)
     if location not in EU_REGIONS:
         raise UserError(f"--location {options.location}: not an EU region; expected one of {', '.join(sorted(EU_REGIONS))}")
-    if not re.match(r"^[a-z0-9]{5,50}\.azurecr\.io$", options.registry):
-        raise UserError(f"--registry {options.registry}: expected an ACR login server such as cityplatform.azurecr.io")
+    if options.registry is not None and not re.match(r"^[a-z0-9]{5,50}\.azurecr\.io$", options.registry):
+        raise UserError(f"--registry {options.registry}: expected an ACR login server such as "
+                        "cramsterdamprod.azurecr.io")
     wave_of = {e["id"]: wave["wave"] for wave in (waves or {}).get("waves", []) for e in wave["workloads"]}
     if options.wave is not None:
         if waves is None:
@@ -123,7 +125,7 @@ def stack_config(workload: Mapping[str, Any], options: Options, location: str, w
         "runtime": facts["runtime"],
     }
     if facts["runtime"] == "container":
-        app["image"] = target_image(facts["image"], options.registry)
+        app["image"] = target_image(facts["image"], registry_for(workload, options))
     else:
         app["stack"] = facts["stack"]
     app["exposure"] = facts["exposure"]
@@ -131,7 +133,7 @@ def stack_config(workload: Mapping[str, Any], options: Options, location: str, w
     if workload.get("algorithmRegisterId"):
         app["algorithmRegisterId"] = str(workload["algorithmRegisterId"])
     app["location"] = location
-    if options.registry != DEFAULT_REGISTRY:
+    if options.registry is not None:
         app["registry"] = options.registry
     app["data"] = facts["data"]
     app["scale"] = facts["scale"]
@@ -139,6 +141,11 @@ def stack_config(workload: Mapping[str, Any], options: Options, location: str, w
     return {"azure-native:location": location,
             "app:platformStack": f"{options.organization}/amsterdam-platform/{workload['platformEnvironment']}",
             "app:app": app}
+
+
+def registry_for(workload: Mapping[str, Any], options: Options) -> str:
+    """The login server the workload's app pulls from: `--registry`, else its environment's platform registry."""
+    return options.registry or login_server(city_registry_name(workload["platformEnvironment"]))
 
 
 def image_parts(image: str) -> tuple[str, str, str]:
@@ -180,16 +187,17 @@ def data_copy_plan(workload: Mapping[str, Any], options: Options) -> dict[str, A
                             "command": f"rclone copy onprem:{r['name']} azure:{container} --checksum --transfers 16",
                             "verify": f"rclone check onprem:{r['name']} azure:{container} --one-way"})
     images = []
-    registry_name = options.registry.split(".")[0]
+    registry = registry_for(workload, options)
+    registry_name = registry.split(".")[0]
     for r in workload["resources"]:
         image = r["target"].get("image")
         if not image:
             continue
         host, path, source = image_parts(image)
-        if host == options.registry:
+        if host == registry:
             continue
         login = ' --username AWS --password "$ECR_PASSWORD"' if _ECR.match(image) else ""
-        images.append({"resource": r["id"], "source": image, "target": f"{options.registry}/{path}",
+        images.append({"resource": r["id"], "source": image, "target": f"{registry}/{path}",
                        "command": f"az acr import --name {registry_name} --source {source} --image {path}{login}"})
     return {
         "schema": DATA_COPY_SCHEMA,

@@ -107,6 +107,12 @@ ARM_ID_TEMPLATES: dict[str, str] = {
     "azure-native:dbforpostgresql:Database":
         "{rg}/providers/Microsoft.DBforPostgreSQL/flexibleServers/{serverName}/databases/{databaseName}",
     "azure-native:dbformysql:Server": "{rg}/providers/Microsoft.DBforMySQL/flexibleServers/{serverName}",
+    "azure-native:dbformysql:AzureADAdministrator":
+        "{rg}/providers/Microsoft.DBforMySQL/flexibleServers/{serverName}/administrators/{administratorName}",
+    "azure-native:dbformysql:Configuration":
+        "{rg}/providers/Microsoft.DBforMySQL/flexibleServers/{serverName}/configurations/{configurationName}",
+    "azure-native:dbformysql:Database":
+        "{rg}/providers/Microsoft.DBforMySQL/flexibleServers/{serverName}/databases/{databaseName}",
     "azure-native:sql:Server": "{rg}/providers/Microsoft.Sql/servers/{serverName}",
     "azure-native:cosmosdb:DatabaseAccount": "{rg}/providers/Microsoft.DocumentDB/databaseAccounts/{accountName}",
     "azure-native:redis:Redis": "{rg}/providers/Microsoft.Cache/redis/{name}",

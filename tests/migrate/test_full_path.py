@@ -120,7 +120,7 @@ def test_generated_config_for_a_container_app_is_complete_and_valid(run):
     app_config.validate(config, str(path))
     app = config["app:app"]
     assert config["app:platformStack"] == "amsterdam/amsterdam-platform/prod"
-    assert (app["runtime"], app["image"]) == ("container", "cityplatform.azurecr.io/permits-api:1.4.2")
+    assert (app["runtime"], app["image"]) == ("container", "cramsterdamprod.azurecr.io/permits-api:1.4.2")
     assert (app["exposure"], app["dataClassification"], app["costCenter"]) == ("public", "BBN2", "CC-4120")
     assert app["data"]["postgres"] == {"sku": "Standard_D2ds_v5", "storageGb": 128, "version": "14"}
     assert (app["data"]["storage"], app["data"]["keyVault"]) == (True, True)
@@ -143,7 +143,7 @@ def test_the_data_copy_plan_copies_each_bucket_into_a_private_container(run):
     plan = yaml.safe_load((run["folder"] / "apps" / "permits" / "data-copy.prod.yaml").read_text())
     assert [b["source"]["bucket"] for b in plan["buckets"]] == ["permits-documents-prod"]
     assert plan["buckets"][0]["target"] == {"container": "permits-documents-prod", "publicAccess": False}
-    assert plan["images"][0]["target"] == "cityplatform.azurecr.io/permits-api:1.4.2"
+    assert plan["images"][0]["target"] == "cramsterdamprod.azurecr.io/permits-api:1.4.2"
 
 
 def test_no_temporary_files_are_left_behind(run):
@@ -154,4 +154,4 @@ def test_the_app_templates_loader_accepts_the_generated_container_config(run):
     loader = pytest.importorskip("amsterdam_cloud.components.app_hosting.config")
     path = run["folder"] / "apps" / "permits" / "Pulumi.prod.yaml"
     spec = loader.parse(yaml.safe_load(path.read_text())["config"], str(path))
-    assert (spec.name, spec.environment, spec.image) == ("permits", "prod", "cityplatform.azurecr.io/permits-api:1.4.2")
+    assert (spec.name, spec.environment, spec.image) == ("permits", "prod", "cramsterdamprod.azurecr.io/permits-api:1.4.2")

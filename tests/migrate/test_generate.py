@@ -43,8 +43,18 @@ def test_the_config_carries_owner_cost_center_classification_and_algorithm_id():
         "permits@amsterdam.nl", "CC-4120", "BBN3", "lars-1234")
 
 
-def test_images_are_pulled_from_the_platform_registry():
-    assert config(files())["app:app"]["image"] == "cityplatform.azurecr.io/api:2"
+def test_images_are_pulled_from_the_platform_registry_of_the_environment():
+    assert config(files())["app:app"]["image"] == "cramsterdamprod.azurecr.io/api:2"
+
+
+def test_an_acceptance_workload_pulls_from_the_acceptance_registry():
+    written = files(the_mapping(environment="acceptance"))
+    app = yaml.safe_load(written["permits/Pulumi.acc.yaml"])["config"]["app:app"]
+    assert app["image"] == "cramsterdamacc.azurecr.io/api:2"
+
+
+def test_the_platform_registry_is_not_written_as_an_override():
+    assert "registry" not in config(files())["app:app"]
 
 
 def test_another_registry_is_named_in_the_config():
@@ -52,11 +62,16 @@ def test_another_registry_is_named_in_the_config():
     assert (app["image"], app["registry"]) == ("cityacr.azurecr.io/api:2", "cityacr.azurecr.io")
 
 
-def test_the_data_copy_plan_imports_each_image_into_the_registry():
+def test_the_data_copy_plan_imports_each_image_into_the_environments_registry():
     images = yaml.safe_load(files()["permits/data-copy.prod.yaml"])["images"]
     assert [i["command"] for i in images] == [
-        "az acr import --name cityplatform --source 123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:2 --image api:2 "
-        '--username AWS --password "$ECR_PASSWORD"']
+        "az acr import --name cramsterdamprod --source 123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:2 "
+        '--image api:2 --username AWS --password "$ECR_PASSWORD"']
+
+
+def test_a_registry_override_that_is_not_an_acr_login_server_is_refused():
+    with pytest.raises(UserError, match=r"--registry docker\.io: expected an ACR login server"):
+        files(registry="docker.io")
 
 
 @pytest.mark.parametrize(("image", "expected"), [

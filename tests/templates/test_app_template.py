@@ -95,8 +95,19 @@ def test_example_stack_of_each_environment_plans_with_zero_violations(tmp_path, 
 def test_prompted_platform_stack_decides_the_environment(tmp_path, plans_dir):
     rendered = render(tmp_path / "parkeer", project="parkeer", description="Parkeervergunningen", stack="dev",
                       prompts={"app:platformStack": "amsterdam/amsterdam-platform/test"})
+    stack_file = rendered / "Pulumi.dev.yaml"  # the image comes from the environment's registry too
+    stack_file.write_text(stack_file.read_text().replace("cramsterdamdev.azurecr.io", "cramsterdamtest.azurecr.io"))
     plan = plan_stack(PulumiProject.load(rendered), "dev", plans_dir=plans_dir)
     assert plan.named("app-rg").inputs["tags"]["environment"] == "test"
+
+
+def test_an_image_from_another_environments_registry_fails_the_plan_naming_the_key(tmp_path, plans_dir):
+    from amsterdam_cloud.scripts.errors import UserError
+
+    rendered = render(tmp_path / "parkeer", project="parkeer", description="Parkeervergunningen", stack="dev",
+                      prompts={"app:platformStack": "amsterdam/amsterdam-platform/test"})
+    with pytest.raises(UserError, match=r"Pulumi.dev.yaml: app:app.image: .* cramsterdamtest.azurecr.io"):
+        plan_stack(PulumiProject.load(rendered), "dev", plans_dir=plans_dir)
 
 
 def test_bad_config_fails_the_plan_naming_the_stack_file_and_key(tmp_path, plans_dir):
@@ -109,8 +120,9 @@ def test_bad_config_fails_the_plan_naming_the_stack_file_and_key(tmp_path, plans
         plan_stack(PulumiProject.load(rendered), "dev", plans_dir=plans_dir)
 
 
-def generated_stack_file() -> tuple[str, dict]:
-    """A stack file written by the migration code path (`cityctl migrate generate`) for one ECS workload."""
+def generated_stack_file(*, mysql: bool = False) -> tuple[str, dict]:
+    """A stack file written by the migration code path (`cityctl migrate generate`) for one ECS workload (with
+    an RDS MySQL database when `mysql`)."""
     from amsterdam_cloud.scripts.migrate import generate, mapping, strategy
     from amsterdam_cloud.scripts.migrate.inventory import build, resource
 
@@ -122,6 +134,11 @@ def generated_stack_file() -> tuple[str, dict]:
                                         "desiredCount": 3}),
         resource(id="arn:aws:s3:::permits-docs", type="aws:s3:bucket", name="Permits_Docs", source="aws",
                  account="1", region="eu-west-1", tags=tags, properties={})]
+    if mysql:
+        records.append(resource(id="arn:db:mysql", type="aws:rds:instance", name="db", source="aws", account="1",
+                                region="eu-west-1", tags=tags, properties={
+                                    "engine": "mysql", "engineVersion": "5.7.44", "instanceClass": "db.t3.medium",
+                                    "allocatedStorageGiB": 50}))
     written, _ = generate.plan_files(mapping.map_inventory(build(records), strategy.load()), generate.Options())
     name = next(path for path in written if path.endswith("/Pulumi.prod.yaml"))
     return name, yaml.safe_load(written[name])
@@ -137,3 +154,34 @@ def test_config_written_by_the_migration_plans_with_zero_violations(tmp_path, pl
     assert app["template"]["containers"][0]["image"] == document["config"]["app:app"]["image"]
     assert plan.named("app-rg").inputs["tags"]["migrated-from"] == document["config"]["app:app"]["source"]["workload"]
     assert violations(plan, "prod") == []
+
+
+def test_config_written_by_the_migration_for_rds_mysql_plans_with_zero_violations(tmp_path, plans_dir, violations):
+    name, document = generated_stack_file(mysql=True)
+    mysql = document["config"]["app:app"]["data"]["mysql"]
+    assert mysql and mysql["version"] == "8.0.21"
+    rendered = render(tmp_path / "permits", project="permits", description="Vergunningen", stack="prod",
+                      prompts={"app:platformStack": document["config"]["app:platformStack"]})
+    (rendered / "Pulumi.prod.yaml").write_text(yaml.safe_dump(document))
+    plan = plan_stack(PulumiProject.load(rendered), "prod", plans_dir=plans_dir)
+    server = plan.named("app-mysql-server").inputs
+    assert (server["sku"]["name"], server["version"]) == (mysql["sku"], "8.0.21")
+    assert server["highAvailability"]["mode"] == "ZoneRedundant"
+    assert violations(plan, "prod") == []
+
+
+def test_config_written_by_the_migration_pulls_from_the_platform_registry(tmp_path, plans_dir):
+    name, document = generated_stack_file()
+    rendered = render(tmp_path / "permits", project="permits", description="Vergunningen", stack="prod",
+                      prompts={"app:platformStack": document["config"]["app:platformStack"]})
+    (rendered / "Pulumi.prod.yaml").write_text(yaml.safe_dump(document))
+    plan = plan_stack(PulumiProject.load(rendered), "prod", plans_dir=plans_dir)
+    import json
+
+    from amsterdam_cloud.scripts.offline.plan import stack_outputs_of
+
+    platform, _ = stack_outputs_of(json.loads(saved_plan_path(plans_dir, "amsterdam-platform", "prod").read_text()))
+    assert document["config"]["app:app"]["image"].startswith(platform["containerRegistryLoginServer"] + "/")
+    assert plan.named("app-ca-app").inputs["configuration"]["registries"][0]["server"] == \
+        platform["containerRegistryLoginServer"]
+    assert plan.named("app-acr-role-0").inputs["scope"] == platform["containerRegistryId"]

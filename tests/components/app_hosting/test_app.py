@@ -10,7 +10,7 @@ import pytest
 
 from amsterdam_cloud.components.app_hosting.app import App, AppArgs
 from amsterdam_cloud.components.app_hosting.config import ENVIRONMENT_OPERATIONS
-from amsterdam_cloud.components.app_hosting.spec import AppSpec, DataNeeds, Postgres
+from amsterdam_cloud.components.app_hosting.spec import AppSpec, DataNeeds, MySql, Postgres
 
 TENANT = "9a1b2c3d-0000-4000-8000-000000000001"
 DATA = {
@@ -22,7 +22,7 @@ DATA = {
 
 def spec(environment: str = "dev", runtime: str = "container", exposure: str = "internal", data: str = "all",
          data_needs: DataNeeds | None = None, **changes) -> AppSpec:
-    runtime_fields = {"image": "cityplatform.azurecr.io/parkeer:1.0"} if runtime == "container" else \
+    runtime_fields = {"image": f"cramsterdam{environment}.azurecr.io/parkeer:1.0"} if runtime == "container" else \
         {"stack": "PYTHON|3.12"}
     values = dict(name="parkeer", team="parkeren@amsterdam.nl", cost_center="CC-4200", environment=environment,
                   platform_stack=f"amsterdam/amsterdam-platform/{environment}", location="westeurope",
@@ -124,12 +124,54 @@ def test_every_resource_carries_the_apps_tags_and_algorithm_id(plan_app):
                           r.inputs["tags"]["owner"] == "parkeren@amsterdam.nl" for r in tagged)
 
 
-def test_identity_gets_data_roles_on_its_own_vault_and_storage_only(plan_app):
+def test_identity_gets_data_roles_on_its_own_vault_and_storage_and_pull_on_the_registry_only(plan_app):
     plan = plan_app(program(spec()))
     roles = {r.name: r.inputs for r in plan.of_type("azure-native:authorization:RoleAssignment")}
     assert roles["app-kv-role-0"]["scope"] == plan.named("app-kv-vault").id
     assert roles["app-st-role-0"]["scope"] == plan.named("app-st-account").id
-    assert len(roles) == 2
+    assert set(roles) == {"app-kv-role-0", "app-st-role-0", "app-acr-role-0"}
+
+
+def test_container_app_identity_gets_acr_pull_on_the_platform_registry(plan_app, platform_plans):
+    import json
+
+    from amsterdam_cloud.components.interfaces import BUILTIN_ROLES
+    from amsterdam_cloud.scripts.offline.plan import stack_outputs_of
+
+    outputs, _ = stack_outputs_of(json.loads(platform_plans("dev").read_text()))
+    plan = plan_app(program(spec()))
+    role = plan.named("app-acr-role-0").inputs
+    assert role["scope"] == outputs["containerRegistryId"]
+    assert role["roleDefinitionId"].endswith(BUILTIN_ROLES["AcrPull"])
+    assert role["principalId"] == plan.named("app-identity").outputs["principalId"]
+
+
+def test_container_app_pulls_from_the_platform_registrys_login_server(plan_app, platform_plans):
+    import json
+
+    from amsterdam_cloud.scripts.offline.plan import stack_outputs_of
+
+    outputs, _ = stack_outputs_of(json.loads(platform_plans("dev").read_text()))
+    registries = plan_app(program(spec())).named("app-ca-app").inputs["configuration"]["registries"]
+    assert [r["server"] for r in registries] == [outputs["containerRegistryLoginServer"]]
+
+
+def test_app_starts_after_its_identity_may_pull_its_image(plan_app):
+    plan = plan_app(program(spec()))
+    assert plan.named("app-acr-role-0").urn in plan.named("app-ca-app").dependencies
+
+
+def test_web_app_gets_no_registry_role(plan_app):
+    plan = plan_app(program(spec(runtime="web")))
+    assert "app-acr-role-0" not in {r.name for r in plan.of_type("azure-native:authorization:RoleAssignment")}
+
+
+def test_image_from_a_registry_other_than_the_platforms_is_refused(plan_app):
+    from amsterdam_cloud.scripts.errors import UserError
+
+    with pytest.raises(UserError, match=r"its registry is cramsterdamdev\.azurecr\.io, but the app's image comes "
+                                        r"from cramsterdamtest\.azurecr\.io"):
+        plan_app(program(replace(spec("dev", image="cramsterdamtest.azurecr.io/parkeer:1.0"), environment="test")))
 
 
 def test_prod_gets_ha_geo_backups_zone_redundancy_locks_and_protection(plan_app):
@@ -220,3 +262,61 @@ def test_runtime_subnet_picks_another_subnet_of_the_spoke(plan_app, platform_pla
     plan = plan_app(program(spec(runtime="web", runtime_subnet="containers")))
     assert plan.named("app-web-app").inputs["virtualNetworkSubnetId"] == subnets["containers"]
     assert plan.named("app-web-pe").inputs["subnet"]["id"] == subnets["endpoints"]
+
+
+MYSQL = DataNeeds(mysql=MySql(sku="Standard_D2ds_v4", storage_gb=64, version="8.0.21"), key_vault=True)
+
+
+@pytest.mark.parametrize("environment", ["dev", "test", "acc", "prod"])
+@pytest.mark.parametrize("runtime", ["container", "web"])
+def test_an_app_on_mysql_passes_the_policy_pack(plan_app, violations, environment, runtime):
+    plan = plan_app(program(spec(environment, runtime, data_needs=MYSQL)), environment)
+    assert plan.of_type("azure-native:dbformysql:Server") and violations(plan, environment) == []
+
+
+def test_mysql_is_private_in_the_spokes_endpoints_subnet_and_registered_in_the_platforms_zone(plan_app,
+                                                                                               platform_plans):
+    import json
+
+    from amsterdam_cloud.scripts.offline.plan import stack_outputs_of
+
+    outputs, _ = stack_outputs_of(json.loads(platform_plans("dev").read_text()))
+    plan = plan_app(program(spec(data_needs=MYSQL)))
+    assert plan.named("app-mysql-pe").inputs["subnet"]["id"] == outputs["spokeSubnetIds"]["apps"]["endpoints"]
+    assert plan.named("app-mysql-pe-dns").inputs["privateDnsZoneConfigs"][0]["privateDnsZoneId"] == \
+        outputs["privateDnsZoneIds"]["privatelink.mysql.database.azure.com"]
+
+
+def test_the_apps_identity_administers_mysql_through_its_own_graph_identity(plan_app):
+    plan = plan_app(program(spec(data_needs=MYSQL)))
+    admin = plan.named("app-mysql-admin").inputs
+    assert admin["sid"] == plan.named("app-identity").outputs["principalId"]
+    assert admin["identityResourceId"] == plan.named("app-mysql-identity").id
+    assert plan.named("app-mysql-identity").inputs["resourceName"] == "id-parkeer-mysql-dev"
+
+
+def test_prod_mysql_gets_ha_geo_backups_retention_lock_and_protection(plan_app):
+    dev, prod = plan_app(program(spec("dev", data_needs=MYSQL))), plan_app(program(spec("prod", data_needs=MYSQL)),
+                                                                          "prod")
+    assert (dev.named("app-mysql-server").inputs["highAvailability"]["mode"],
+            prod.named("app-mysql-server").inputs["highAvailability"]["mode"]) == ("Disabled", "ZoneRedundant")
+    assert prod.named("app-mysql-server").inputs["backup"] == {"backupRetentionDays": 35,
+                                                               "geoRedundantBackup": "Enabled"}
+    assert prod.named("app-mysql-server").protect and not dev.named("app-mysql-server").protect
+    assert "app-mysql-lock" in {r.name for r in prod.of_type("azure-native:authorization:ManagementLockByScope")}
+
+
+def test_a_mysql_app_is_told_its_database(plan_app):
+    plan = plan_app(program(spec(data_needs=MYSQL)))
+    env = {e["name"]: e.get("value") for e in plan.named("app-ca-app").inputs["template"]["containers"][0]["env"]}
+    assert env["DATABASE_HOST"] == "mysql-parkeer-dev.mysql.database.azure.com"
+    assert env["DATABASE_NAME"] == "parkeer" and "MYSQL_HOST" not in env
+
+
+def test_an_app_with_both_databases_is_told_both(plan_app):
+    both = DataNeeds(postgres=Postgres(sku="Standard_D2ds_v5", storage_gb=32, version="16"),
+                     mysql=MySql(sku="Standard_D2ds_v4", storage_gb=64, version="8.0.21"), key_vault=True)
+    plan = plan_app(program(spec(data_needs=both)))
+    env = {e["name"]: e.get("value") for e in plan.named("app-ca-app").inputs["template"]["containers"][0]["env"]}
+    assert (env["DATABASE_HOST"], env["MYSQL_HOST"]) == ("psql-parkeer-dev.postgres.database.azure.com",
+                                                         "mysql-parkeer-dev.mysql.database.azure.com")

@@ -48,8 +48,24 @@ def test_contract_violation_names_file_and_key():
 
 
 def test_image_outside_the_city_registry_is_rejected_with_the_import_command():
-    with pytest.raises(ConfigError, match=r"app:app.image: .*az acr import --name cityplatform"):
+    with pytest.raises(ConfigError, match=r"app:app.image: .*az acr import --name cramsterdamdev"):
         parse(stack_config(image="docker.io/library/nginx:1.27"), "Pulumi.dev.yaml")
+
+
+def test_image_from_another_environments_registry_is_rejected():
+    with pytest.raises(ConfigError, match=r"app:app.image: .* is not in the city registry cramsterdamdev.azurecr.io"):
+        parse(stack_config(image="cramsterdamprod.azurecr.io/parkeer-app:1.0.0"), "Pulumi.dev.yaml")
+
+
+def test_without_a_registry_key_the_app_pulls_from_the_platform_registry_of_its_environment():
+    spec = parse(stack_config("acc"), "Pulumi.acc.yaml")
+    assert (spec.registry, spec.registry_server) == (None, "cramsterdamacc.azurecr.io")
+
+
+def test_a_registry_key_overrides_the_platform_registry():
+    spec = parse(stack_config(registry="teamacr.azurecr.io", image="teamacr.azurecr.io/parkeer-app:1"),
+                 "Pulumi.dev.yaml")
+    assert spec.registry_server == "teamacr.azurecr.io"
 
 
 def test_burstable_database_in_prod_asks_for_a_sku_with_high_availability():
@@ -59,10 +75,33 @@ def test_burstable_database_in_prod_asks_for_a_sku_with_high_availability():
         parse(config, "Pulumi.prod.yaml")
 
 
-def test_mysql_is_refused_with_the_alternative():
+def test_mysql_reads_in_the_same_shape_as_postgres():
     config = stack_config()
-    config["app:app"]["data"]["mysql"] = {"sku": "Standard_B1ms", "storageGb": 32, "version": "8.0"}
-    with pytest.raises(ConfigError, match=r"app:app.data.mysql: .*PostgreSQL only"):
+    config["app:app"]["data"].update(postgres=None, mysql={"sku": "Standard_B1ms", "storageGb": 32,
+                                                           "version": "8.0.21"})
+    spec = parse(config, "Pulumi.dev.yaml")
+    assert (spec.data.postgres, spec.data.mysql.sku, spec.data.mysql.storage_gb, spec.data.mysql.version) == (
+        None, "Standard_B1ms", 32, "8.0.21")
+
+
+def test_burstable_mysql_in_prod_asks_for_a_sku_with_high_availability():
+    config = stack_config("prod")
+    config["app:app"]["data"]["mysql"] = {"sku": "Standard_B2s", "storageGb": 32, "version": "8.0.21"}
+    with pytest.raises(ConfigError, match=r"app:app.data.mysql.sku: .*Burstable"):
+        parse(config, "Pulumi.prod.yaml")
+
+
+def test_mysql_version_flexible_server_does_not_build_is_refused_with_the_one_it_does():
+    config = stack_config()
+    config["app:app"]["data"]["mysql"] = {"sku": "Standard_B1ms", "storageGb": 32, "version": "5.7"}
+    with pytest.raises(ConfigError, match=r"app:app.data.mysql.version: '5.7'; .*8\.0\.21"):
+        parse(config, "Pulumi.dev.yaml")
+
+
+def test_mysql_storage_beyond_what_mysql_offers_is_refused_at_its_key():
+    config = stack_config()
+    config["app:app"]["data"]["mysql"] = {"sku": "Standard_B1ms", "storageGb": 32767, "version": "8.0.21"}
+    with pytest.raises(ConfigError, match=r"app:app.data.mysql.storageGb: 32767"):
         parse(config, "Pulumi.dev.yaml")
 
 

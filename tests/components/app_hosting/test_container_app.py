@@ -28,7 +28,7 @@ def app_args(tags, diagnostics):
     def make(**overrides) -> ContainerAppArgs:
         values = dict(tags=tags, diagnostic_settings=diagnostics, resource_group_name="rg-app",
                       location="westeurope", environment_id=ENVIRONMENT,
-                      image="cityplatform.azurecr.io/parkeer:1.0", registry_server="cityplatform.azurecr.io",
+                      image="cramsterdamdev.azurecr.io/parkeer:1.0", registry_server="cramsterdamdev.azurecr.io",
                       identity_id=IDENTITY)
         values.update(overrides)
         return ContainerAppArgs(**values)
@@ -63,7 +63,7 @@ def test_dedicated_workload_profiles_join_the_consumption_profile(plan_inline, t
 def test_app_runs_as_its_identity_and_pulls_with_it(plan_inline, app_args):
     app = plan_inline(lambda: ContainerApp("ca", app_args())).named("ca-app").inputs
     assert app["identity"] == {"type": "UserAssigned", "userAssignedIdentities": [IDENTITY]}
-    assert app["configuration"]["registries"] == [{"server": "cityplatform.azurecr.io", "identity": IDENTITY}]
+    assert app["configuration"]["registries"] == [{"server": "cramsterdamdev.azurecr.io", "identity": IDENTITY}]
 
 
 def test_ingress_stays_in_the_environment_and_refuses_plain_http_by_default(plan_inline, app_args):

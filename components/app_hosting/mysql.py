@@ -1,0 +1,153 @@
+"""A MySQL flexible server: Entra ID authentication only (`aad_auth_only` ON), no public network access (a
+private endpoint instead), TLS enforced (`require_secure_transport` ON, TLS 1.2 and 1.3 only), optional
+zone-redundant high availability and geo-redundant backups, logs to the central workspace.
+
+MySQL flexible server still needs an administrator login and password at creation. The password is generated
+here, never in config, fixed at creation (later runs' new ones are ignored) and never stored: with
+`aad_auth_only` ON the server refuses password logins, so it opens nothing.
+
+Entra ID logins need the server to look principals up in Microsoft Graph: the server runs as a user-assigned
+identity (`graph_identity_id`) that holds the Graph application permissions User.Read.All, GroupMember.Read.All
+and Application.Read.All (or the Directory Readers role), granted once by an Entra administrator.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import string
+from dataclasses import dataclass
+
+import pulumi
+from pulumi_azure_native import dbformysql
+
+from amsterdam_cloud.components.app_hosting.postgres import EntraAdministrator
+from amsterdam_cloud.components.interfaces import CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces
+
+_SKU = re.compile(r"^Standard_([BDE])[0-9A-Za-z_]+$")
+TIERS = {"B": "Burstable", "D": "GeneralPurpose", "E": "MemoryOptimized"}
+VERSIONS = ("8.0.21",)
+"""MySQL versions the component builds (5.7 reached end of support; the migration raises it to 8.0.21)."""
+_DATABASE = re.compile(r"^[A-Za-z0-9_]{1,64}$")
+
+SERVER_PARAMETERS = (
+    ("require_secure_transport", "ON"),
+    ("tls_version", "TLSv1.2,TLSv1.3"),
+    ("aad_auth_only", "ON"),
+)
+"""Server parameters set on every server, in this order (the server accepts one parameter change at a time)."""
+
+
+def generate_password(length: int = 32) -> str:
+    """A random administrator password MySQL flexible server accepts (upper, lower, digits, symbols)."""
+    symbols = "!#%^*-_=+?"
+    alphabet = string.ascii_letters + string.digits + symbols
+    while True:
+        candidate = "".join(secrets.choice(alphabet) for _ in range(length))
+        if (any(c.islower() for c in candidate) and any(c.isupper() for c in candidate)
+                and any(c.isdigit() for c in candidate) and any(c in symbols for c in candidate)):
+            return candidate
+
+
+@dataclass(frozen=True, kw_only=True)
+class MySqlServerArgs(CommonArgs):
+    resource_group_name: pulumi.Input[str]
+    """The server's resource group; the component never creates it."""
+    location: str
+    """The server's EU region."""
+    tenant_id: pulumi.Input[str]
+    """The Entra ID tenant that authenticates logins."""
+    administrator: EntraAdministrator
+    """The Entra ID administrator (MySQL flexible server has exactly one; a group lets several people in)."""
+    graph_identity_id: pulumi.Input[str]
+    """Resource id of the user-assigned identity the server looks Entra principals up with (it needs Graph read
+    permissions); the component never creates it."""
+    sku: str = "Standard_D2ds_v4"
+    """Compute size; the family letter picks the tier (B Burstable, D GeneralPurpose, E MemoryOptimized)."""
+    storage_gb: int = 32
+    """Storage in GiB; it grows automatically when nearly full."""
+    version: str = "8.0.21"
+    """MySQL version."""
+    server_name: pulumi.Input[str] | None = None
+    """Unset: the logical name plus a random suffix; set: that name (globally unique, lower case)."""
+    high_availability: bool = False
+    """Off: one instance; on: a standby in another zone with automatic failover (not for Burstable)."""
+    geo_redundant_backup: bool = False
+    """Off: backups stay in the region; on: they are copied to the paired region (set at creation only)."""
+    backup_retention_days: int = 7
+    """Days of point-in-time restore (7 to 35)."""
+    databases: tuple[str, ...] = ()
+    """No databases beyond the server's defaults; names listed here are created (utf8mb4)."""
+    administrator_login: str = "breakglass"
+    """The creation-time administrator's name; its generated password is refused while aad_auth_only is ON."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        match = _SKU.match(self.sku)
+        if not match:
+            raise InterfaceError(f"MySqlServerArgs.sku: {self.sku!r}; expected Standard_B*, Standard_D* or "
+                                 "Standard_E*, e.g. Standard_D2ds_v4")
+        if self.high_availability and match.group(1) == "B":
+            raise InterfaceError(f"MySqlServerArgs.high_availability: {self.sku} is Burstable, which has no "
+                                 "high availability; use a Standard_D* or Standard_E* SKU")
+        if self.version not in VERSIONS:
+            raise InterfaceError(f"MySqlServerArgs.version: {self.version!r}; expected one of {', '.join(VERSIONS)}")
+        if not 7 <= self.backup_retention_days <= 35:
+            raise InterfaceError(f"MySqlServerArgs.backup_retention_days: {self.backup_retention_days}; "
+                                 "expected 7 to 35")
+        if not 20 <= self.storage_gb <= 16384:
+            raise InterfaceError(f"MySqlServerArgs.storage_gb: {self.storage_gb}; expected 20 to 16384")
+        for database in self.databases:
+            if not _DATABASE.match(database):
+                raise InterfaceError(f"MySqlServerArgs.databases: {database!r}; expected 1-64 letters, digits "
+                                     "and _")
+
+
+class MySqlServer(WithInterfaces, pulumi.ComponentResource):
+    """The server; `fqdn` is the host name clients connect to (it resolves to the private endpoint)."""
+
+    def __init__(self, name: str, args: MySqlServerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("amsterdam:apphosting:MySqlServer", name, None, opts)
+        server = dbformysql.Server(
+            f"{name}-server", resource_group_name=args.resource_group_name, location=args.location,
+            server_name=args.server_name, version=args.version, create_mode="Default",
+            administrator_login=args.administrator_login,
+            administrator_login_password=pulumi.Output.secret(generate_password()),
+            sku=dbformysql.MySQLServerSkuArgs(name=args.sku, tier=TIERS[args.sku[len("Standard_")]]),
+            storage=dbformysql.StorageArgs(storage_size_gb=args.storage_gb, auto_grow="Enabled",
+                                           auto_io_scaling="Enabled"),
+            identity=dbformysql.MySQLServerIdentityArgs(type="UserAssigned",
+                                                        user_assigned_identities=[args.graph_identity_id]),
+            network=dbformysql.NetworkArgs(public_network_access="Disabled"),
+            high_availability=dbformysql.HighAvailabilityArgs(
+                mode="ZoneRedundant" if args.high_availability else "Disabled"),
+            backup=dbformysql.BackupArgs(
+                backup_retention_days=args.backup_retention_days,
+                geo_redundant_backup="Enabled" if args.geo_redundant_backup else "Disabled"),
+            tags=dict(args.tags),
+            # The password is fixed at creation; a later run's new one is ignored (and refused anyway).
+            opts=self.child_options(args, stateful=True, ignore_changes=["administratorLoginPassword"]))
+        administrator = dbformysql.AzureADAdministrator(
+            f"{name}-admin", resource_group_name=args.resource_group_name, server_name=server.name,
+            administrator_name="ActiveDirectory", administrator_type="ActiveDirectory",
+            identity_resource_id=args.graph_identity_id, login=args.administrator.principal_name,
+            sid=args.administrator.object_id, tenant_id=args.tenant_id,
+            opts=pulumi.ResourceOptions(parent=self))
+        # one parameter change at a time, and Entra-only only once there is an Entra administrator
+        previous: list[pulumi.Resource] = [administrator]
+        for parameter, value in SERVER_PARAMETERS:
+            previous.append(dbformysql.Configuration(
+                f"{name}-{parameter.replace('_', '-')}", resource_group_name=args.resource_group_name,
+                server_name=server.name, configuration_name=parameter, value=value, source="user-override",
+                opts=pulumi.ResourceOptions(parent=self, depends_on=previous[-1:])))
+        for database in args.databases:
+            dbformysql.Database(
+                f"{name}-db-{database}", resource_group_name=args.resource_group_name, server_name=server.name,
+                database_name=database, charset="utf8mb4", collation="utf8mb4_0900_ai_ci",
+                opts=self.child_options(args, stateful=True, depends_on=previous[-1:]))
+        self.add_interfaces(name, scope_id=server.id, args=args, diagnostics=DiagnosticSupport(),
+                            private_endpoint_group_id="mysqlServer",
+                            resource_group_name=args.resource_group_name, location=args.location)
+        self.resource_id, self.name = server.id, server.name
+        self.fqdn = server.name.apply(lambda n: f"{n}.mysql.database.azure.com")
+        self.register_outputs({"resource_id": self.resource_id, "name": self.name, "fqdn": self.fqdn})
