@@ -38,11 +38,13 @@ def make_project(root: Path, stacks: dict[str, int]) -> Path:
 
 def measure(command: list[str]) -> dict:
     """Run a command; its wall time, the peak RSS of its process tree and its exit code."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    stderr = process.stderr.read().decode(errors="replace") if process.stderr else ""
+    with tempfile.TemporaryFile() as log:  # a file, not a pipe: a long report must never block the command
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        log.seek(0)
+        stderr = log.read().decode(errors="replace")
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1):  # 1 is a policy verdict on synthetic resources; anything else is a broken run
         raise SystemExit(f"benchmark command failed ({code}): {' '.join(command)}\n{stderr[-2000:]}")
