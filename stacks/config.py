@@ -207,17 +207,23 @@ def _show(value: Any) -> str:
     return f"{type(value).__name__} {value!r}" if not isinstance(value, SecretValue) else "a secret"
 
 
+def structured(value: Any) -> Any:
+    """A structured value as given: the stack file holds YAML, the Pulumi CLI hands it over as JSON text."""
+    if isinstance(value, str) and value.lstrip()[:1] in ("{", "["):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError:
+            return value
+    return value
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Sections
 
 def _section(source: str, key: str, value: Any, fields: Mapping[str, Callable[[str, str, Any], Any]],
              required: frozenset[str]) -> dict[str, Any]:
     """Read a structured value: every field known, every required field present."""
-    if isinstance(value, str):  # the CLI passes structured config as JSON text
-        try:
-            value = json.loads(value)
-        except json.JSONDecodeError:
-            pass
+    value = structured(value)
     if not isinstance(value, Mapping):
         raise ConfigError(source, key, f"expected a mapping with keys {', '.join(sorted(fields))}, got {_show(value)}")
     unknown = sorted(set(value) - set(fields))
@@ -242,11 +248,7 @@ def _tags(source: str, key: str, value: Any) -> Tags:
 
 def _subnets(source: str, key: str, value: Any) -> tuple[tuple[SubnetRequest, ...], dict[str, tuple[str, ...]]]:
     """The subnets as requests for the address plan, and the egress profiles each subnet enables."""
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except json.JSONDecodeError:
-            pass
+    value = structured(value)
     if not isinstance(value, Mapping) or not value:
         raise ConfigError(source, key, f"expected a mapping of subnet name to prefix length such as "
                                        f"{{workload: 22, endpoints: 26}}, got {_show(value)}")
@@ -270,11 +272,7 @@ def _subnets(source: str, key: str, value: Any) -> tuple[tuple[SubnetRequest, ..
 
 def _egress_profiles(source: str, key: str, value: Any) -> tuple[str, ...]:
     """Names of egress profiles (`components/landing_zone/egress_profiles.py`) the subnet's egress may use."""
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except json.JSONDecodeError:
-            pass
+    value = structured(value)
     known = ", ".join(sorted(EGRESS_PROFILES))
     if not isinstance(value, list):
         raise ConfigError(source, key, f"expected a list of egress profile names such as [{known}], got "
@@ -299,11 +297,7 @@ def _delegation(source: str, key: str, value: Any) -> str:
 def _spoke(source: str, key: str, value: Any) -> tuple[ipaddress.IPv4Network, Any]:
     """A spoke is its range (`10.10.16.0/20`, default subnets) or `{addressSpace: ..., subnets: {name: size}}`;
     returns the range and the subnets as `_subnets` reads them (None: the default subnets, no egress profiles)."""
-    if isinstance(value, str) and value.lstrip().startswith("{"):
-        try:
-            value = json.loads(value)
-        except json.JSONDecodeError:
-            pass
+    value = structured(value)
     if isinstance(value, Mapping):
         read = _section(source, key, value, {"addressSpace": _cidr, "subnets": _subnets},
                         frozenset({"addressSpace"}))
@@ -312,11 +306,7 @@ def _spoke(source: str, key: str, value: Any) -> tuple[ipaddress.IPv4Network, An
 
 
 def _spokes(source: str, key: str, value: Any) -> dict[str, tuple[ipaddress.IPv4Network, Any]]:
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except json.JSONDecodeError:
-            pass
+    value = structured(value)
     if not isinstance(value, Mapping) or not value:
         raise ConfigError(source, key, f"expected a mapping of spoke name to CIDR, got {_show(value)}")
     spokes = {}
@@ -357,11 +347,7 @@ def _features(source: str, key: str, value: Any) -> Features:
 
 
 def _emails(source: str, key: str, value: Any) -> tuple[str, ...]:
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except json.JSONDecodeError:
-            pass
+    value = structured(value)
     if not isinstance(value, list) or not value:
         raise ConfigError(source, key, f"expected a non-empty list of e-mail addresses, got {_show(value)}")
     read = _matching(_EMAIL, "an e-mail address such as cloud@amsterdam.nl")
@@ -369,11 +355,7 @@ def _emails(source: str, key: str, value: Any) -> tuple[str, ...]:
 
 
 def _thresholds(source: str, key: str, value: Any) -> tuple[int, ...]:
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except json.JSONDecodeError:
-            pass
+    value = structured(value)
     if not isinstance(value, list) or not value:
         raise ConfigError(source, key, f"expected a non-empty list of percentages such as [80, 100], got "
                                        f"{_show(value)}")

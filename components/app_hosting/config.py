@@ -17,7 +17,6 @@ Every mistake is a `ConfigError` naming the stack file, the key and the expected
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import replace
 from typing import Any, Callable, Mapping
@@ -27,6 +26,7 @@ from amsterdam_cloud.components.app_hosting.spec import STORAGE_SUB_RESOURCES, A
     Operations, Postgres
 from amsterdam_cloud.components.security.container_registry import city_registry_name, login_server
 from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.stacks.config import structured
 
 CONTRACT_KEYS = ("azure-native:location", "app:platformStack", "app:app")
 """The stack config keys the contract defines; other keys (provider settings) are left to Pulumi."""
@@ -57,15 +57,6 @@ class ConfigError(UserError):
     def __init__(self, source: str, key: str, problem: str) -> None:
         super().__init__(f"{source}: {key}: {problem}")
         self.source, self.key, self.problem = source, key, problem
-
-
-def _decoded(value: Any) -> Any:
-    if isinstance(value, str):  # the CLI passes structured config as JSON text
-        try:
-            return json.loads(value)
-        except json.JSONDecodeError:
-            return value
-    return value
 
 
 def _integer(low: int, high: int) -> Callable[[str, str, Any], int]:
@@ -157,7 +148,7 @@ def parse(config: Mapping[str, Any], source: str) -> AppSpec:
     """Validate a stack file's `config:` mapping and return the app's description."""
     from amsterdam_cloud.scripts.migrate.app_config import validate
 
-    given = {key: _decoded(config[key]) for key in CONTRACT_KEYS if key in config}
+    given = {key: structured(config[key]) for key in CONTRACT_KEYS if key in config}
     app = given.get("app:app")
     if not isinstance(app, Mapping):
         raise ConfigError(source, "app:app", f"{'missing' if app is None else repr(app)}; expected the structured "

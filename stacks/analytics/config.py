@@ -7,7 +7,6 @@ Every algorithm is checked against the register snapshot here, so a refusal name
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +21,7 @@ from amsterdam_cloud.scripts.errors import UserError
 from amsterdam_cloud.stacks.config import (DATA_CLASSIFICATIONS, ENVIRONMENTS, ConfigError, Tags,
                                            _boolean, _integer, _matching, _one_of, _region, _section, _show,
                                            _string, given_config, read_project_keys,
-                                           read_stack_file)
+                                           read_stack_file, structured)
 
 PROJECT = "amsterdam-analytics"
 """The Pulumi project name; every config key of ours is `amsterdam-analytics:<key>`."""
@@ -84,18 +83,9 @@ class AnalyticsConfig:
 # ---------------------------------------------------------------------------------------------------------------
 # Readers
 
-def _json(value: Any) -> Any:
-    if isinstance(value, str) and value.lstrip()[:1] in ("{", "["):
-        try:
-            return json.loads(value)
-        except json.JSONDecodeError:
-            return value
-    return value
-
-
 def _list(item: Callable[[str, str, Any], Any], *, empty: bool = True) -> Callable[[str, str, Any], tuple]:
     def read(source: str, key: str, value: Any) -> tuple:
-        value = _json(value)
+        value = structured(value)
         if not isinstance(value, list) or (not empty and not value):
             raise ConfigError(source, key, f"expected a {'non-empty ' if not empty else ''}list, got {_show(value)}")
         items = tuple(item(source, f"{key}[{index}]", entry) for index, entry in enumerate(value))
@@ -106,7 +96,7 @@ def _list(item: Callable[[str, str, Any], Any], *, empty: bool = True) -> Callab
 
 
 def _mapping(source: str, key: str, value: Any, what: str) -> Mapping[str, Any]:
-    value = _json(value)
+    value = structured(value)
     if not isinstance(value, Mapping):
         raise ConfigError(source, key, f"expected a mapping of {what}, got {_show(value)}")
     return value

@@ -8,7 +8,6 @@ locks); the program has no `if environment == ...`. The field readers are the pl
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +22,7 @@ from amsterdam_cloud.policies.regions import AVD_EU_METADATA_REGIONS
 from amsterdam_cloud.scripts.errors import UserError
 from amsterdam_cloud.stacks.config import (ENVIRONMENTS, ConfigError, Tags, _boolean, _integer, _matching,
                                            _one_of, _region, _section, _show, _string, _tags, given_config,
-                                           read_project_keys, read_stack_file)
+                                           read_project_keys, read_stack_file, structured)
 
 PROJECT = "amsterdam-workplace"
 """The Pulumi project name; every config key of ours is `amsterdam-workplace:<key>`."""
@@ -114,22 +113,12 @@ class WorkplaceConfig:
 # ---------------------------------------------------------------------------------------------------------------
 # Field readers (source, key, value) -> typed value or ConfigError
 
-def _json(value: Any) -> Any:
-    """The CLI hands structured config over as JSON text; the stack file as YAML: accept both."""
-    if isinstance(value, str) and value.lstrip().startswith(("[", "{")):
-        try:
-            return json.loads(value)
-        except json.JSONDecodeError:
-            return value
-    return value
-
-
 def _guid(source: str, key: str, value: Any) -> str:
     return _matching(_GUID, "an object id (GUID) such as 00000000-0000-4000-8000-000000000000")(source, key, value)
 
 
 def _guids(source: str, key: str, value: Any) -> tuple[str, ...]:
-    value = _json(value)
+    value = structured(value)
     if not isinstance(value, list):
         raise ConfigError(source, key, f"expected a list of Entra ID group object ids, got {_show(value)}")
     ids = tuple(_guid(source, f"{key}[{index}]", item) for index, item in enumerate(value))
@@ -159,7 +148,7 @@ def _metadata_location(source: str, key: str, value: Any) -> str:
 
 
 def _remote_apps(source: str, key: str, value: Any) -> tuple[RemoteApp, ...]:
-    value = _json(value)
+    value = structured(value)
     if not isinstance(value, list) or not value:
         raise ConfigError(source, key, f"expected a list of applications such as [{{name: word, filePath: "
                                        f"'C:\\\\...\\\\WINWORD.EXE'}}], got {_show(value)}")
@@ -210,7 +199,7 @@ def _image(source: str, key: str, value: Any) -> SessionHostImage:
 
 
 def _days(source: str, key: str, value: Any) -> tuple[str, ...]:
-    value = _json(value)
+    value = structured(value)
     if not isinstance(value, list) or not value:
         raise ConfigError(source, key, f"expected a list of day names such as [Monday, Tuesday], got {_show(value)}")
     return tuple(_one_of(DAYS)(source, f"{key}[{index}]", day) for index, day in enumerate(value))
