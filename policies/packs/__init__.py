@@ -1,0 +1,1 @@
+"""CrossGuard policy packs: each folder is one pack for `pulumi preview --policy-pack policies/packs/<pack>`."""
