@@ -158,15 +158,16 @@ def plan_many(project, stacks: list[str], args: argparse.Namespace) -> list[Stac
 def _warm_imports(program_dir: Path) -> None:
     """Load the engine and every azure-native module the program uses once, before forking.
 
-    azure-native modules load lazily on first use (the network module alone takes over a second). Following the
-    program's imports through this toolkit's own modules finds the ones it uses; loading them in the parent means
-    no worker pays for them again, and nothing the program does not use is loaded at all.
+    Following the program's imports through this toolkit's own modules finds the azure-native packages it uses;
+    their shared type modules (`_inputs`, `outputs`, `_enums`, most of a package's import time) are loaded in the
+    parent, each class module on demand in the worker that uses it (`speedups.ClassOnDemandPackage`).
     """
     import ast
     import importlib
     import importlib.util
 
     import amsterdam_cloud.scripts.offline.project  # noqa: F401  (the engine and the SDK)
+    from amsterdam_cloud.scripts.offline import speedups
 
     pending, seen, azure_modules = list(program_dir.glob("*.py")), set(), set()
     while pending:
@@ -192,9 +193,13 @@ def _warm_imports(program_dir: Path) -> None:
                         spec = None
                     if spec is not None and spec.origin and spec.origin.endswith(".py"):
                         pending.append(spec.origin)
+    speedups.install_class_on_demand_packages()
     for name in sorted(azure_modules):
-        # A lazy module loads on first access to an attribute that is not module metadata (`__doc__` is).
-        getattr(importlib.import_module(name), "_warm_up_load", None)
+        for shared in ("_enums", "_inputs", "outputs"):  # what every class module of the package imports
+            try:
+                importlib.import_module(f"{name}.{shared}")
+            except ModuleNotFoundError:
+                pass
 
 
 def _environment(stack: str, args: argparse.Namespace) -> str:

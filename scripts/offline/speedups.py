@@ -11,6 +11,11 @@ import asyncio
 import concurrent.futures
 import copy
 import gc
+import importlib
+import importlib.machinery
+import re
+import sys
+import types
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
@@ -35,6 +40,68 @@ class InlineExecutor(concurrent.futures.ThreadPoolExecutor):
         except BaseException as error:  # handed to the awaiting task, exactly as a worker thread would
             future.set_exception(error)
         return future
+
+
+class ClassOnDemandPackage(types.ModuleType):
+    """An azure-native package (`pulumi_azure_native.network`) that imports a class's own module on first use.
+
+    The real package `__init__` imports every one of its modules (about 300 for network, over a second) before the
+    program can use one class. This module has the same name, path and submodules; an attribute it cannot find in
+    the module named after it, `_inputs`, `_enums` or `outputs` makes it run the real `__init__` after all. The
+    classes are the very same objects either way; azure-native registers its resource modules in the top-level
+    package, which stays as it is.
+    """
+
+    def __init__(self, name: str, spec: importlib.machinery.ModuleSpec) -> None:
+        super().__init__(name)
+        self.__spec__, self.__file__ = spec, spec.origin
+        self.__path__ = list(spec.submodule_search_locations or [])
+        self.__package__ = name
+        self.__loader__ = spec.loader
+        self._complete = False
+
+    def __getattr__(self, attr: str) -> Any:
+        if attr.startswith("__") or self.__dict__.get("_complete", True):
+            raise AttributeError(f"module {self.__name__!r} has no attribute {attr!r}")
+        snake = _CAMEL_BOUNDARY.sub("_", attr).lower()
+        for candidate in (attr, snake, snake.removesuffix("_output"), "_inputs", "_enums", "outputs"):
+            try:
+                module = importlib.import_module(f"{self.__name__}.{candidate}")
+            except ModuleNotFoundError:
+                continue
+            if candidate == attr:
+                return module
+            if attr in vars(module):
+                value = vars(module)[attr]
+                setattr(self, attr, value)
+                return value
+        self._complete = True
+        self.__spec__.loader.exec_module(self)  # the real `__init__`, into this module
+        return getattr(self, attr)
+
+
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def install_class_on_demand_packages() -> None:
+    """Swap every azure-native package the program has not loaded yet for a `ClassOnDemandPackage`.
+
+    Unlike the other shortcuts it stays for the rest of the process: what it loaded is the real code, and a package
+    completes itself on the first name it cannot place.
+    """
+    import pulumi_azure_native
+
+    for name, module in list(sys.modules.items()):
+        if not name.startswith("pulumi_azure_native.") or name.count(".") != 1:
+            continue
+        if type(module).__name__ != "_LazyModule":  # already loaded (or already swapped)
+            continue
+        spec = importlib.machinery.PathFinder.find_spec(name, pulumi_azure_native.__path__)
+        if spec is None or spec.loader is None:
+            continue
+        package = ClassOnDemandPackage(name, spec)
+        sys.modules[name] = package
+        setattr(pulumi_azure_native, name.rsplit(".", 1)[1], package)
 
 
 def drop_aliases(args: pulumi.ResourceTransformationArgs) -> pulumi.ResourceTransformationResult:
@@ -88,6 +155,7 @@ def run_stepwise(program: Callable[[], None]) -> None:
 @contextmanager
 def installed(loop: asyncio.AbstractEventLoop) -> Iterator[None]:
     """Install the shortcuts for one run: inline executor, no source-position capture, a paused collector."""
+    install_class_on_demand_packages()
     loop.set_default_executor(InlineExecutor(max_workers=1))
     original_stack_trace = sdk_resource._get_stack_trace
     # The SDK captures a stack trace per resource for the engine's source positions; a plan does not record them.
