@@ -52,13 +52,9 @@ class ClassOnDemandPackage(types.ModuleType):
     package, which stays as it is.
     """
 
-    def __init__(self, name: str, spec: importlib.machinery.ModuleSpec) -> None:
-        super().__init__(name)
-        self.__spec__, self.__file__ = spec, spec.origin
-        self.__path__ = list(spec.submodule_search_locations or [])
-        self.__package__ = name
-        self.__loader__ = spec.loader
-        self._complete = False
+    _real_spec: importlib.machinery.ModuleSpec
+    """The package's own spec (its loader runs the real `__init__`)."""
+    _complete: bool
 
     def __getattr__(self, attr: str) -> Any:
         if attr.startswith("__") or self.__dict__.get("_complete", True):
@@ -76,7 +72,7 @@ class ClassOnDemandPackage(types.ModuleType):
                 setattr(self, attr, value)
                 return value
         self._complete = True
-        self.__spec__.loader.exec_module(self)  # the real `__init__`, into this module
+        self._real_spec.loader.exec_module(self)  # the real `__init__`, into this module
         return getattr(self, attr)
 
 
@@ -84,7 +80,7 @@ _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
 def install_class_on_demand_packages() -> None:
-    """Swap every azure-native package the program has not loaded yet for a `ClassOnDemandPackage`.
+    """Turn every azure-native package the program has not loaded yet into a `ClassOnDemandPackage`.
 
     Unlike the other shortcuts it stays for the rest of the process: what it loaded is the real code, and a package
     completes itself on the first name it cannot place.
@@ -99,9 +95,9 @@ def install_class_on_demand_packages() -> None:
         spec = importlib.machinery.PathFinder.find_spec(name, pulumi_azure_native.__path__)
         if spec is None or spec.loader is None:
             continue
-        package = ClassOnDemandPackage(name, spec)
-        sys.modules[name] = package
-        setattr(pulumi_azure_native, name.rsplit(".", 1)[1], package)
+        # Changed in place: modules that already did `from pulumi_azure_native import network` hold this object.
+        module.__class__ = ClassOnDemandPackage
+        module._real_spec, module._complete = spec, False
 
 
 def drop_aliases(args: pulumi.ResourceTransformationArgs) -> pulumi.ResourceTransformationResult:
