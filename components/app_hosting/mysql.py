@@ -14,14 +14,13 @@ and Application.Read.All (or the Directory Readers role), granted once by an Ent
 from __future__ import annotations
 
 import re
-import secrets
-import string
 from dataclasses import dataclass
 
 import pulumi
 from pulumi_azure_native import dbformysql
 
 from amsterdam_cloud.components.app_hosting.postgres import EntraAdministrator
+from amsterdam_cloud.components.credentials import generate_password
 from amsterdam_cloud.components.interfaces import CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces
 
 _SKU = re.compile(r"^Standard_([BDE])[0-9A-Za-z_]+$")
@@ -36,17 +35,6 @@ SERVER_PARAMETERS = (
     ("aad_auth_only", "ON"),
 )
 """Server parameters set on every server, in this order (the server accepts one parameter change at a time)."""
-
-
-def generate_password(length: int = 32) -> str:
-    """A random administrator password MySQL flexible server accepts (upper, lower, digits, symbols)."""
-    symbols = "!#%^*-_=+?"
-    alphabet = string.ascii_letters + string.digits + symbols
-    while True:
-        candidate = "".join(secrets.choice(alphabet) for _ in range(length))
-        if (any(c.islower() for c in candidate) and any(c.isupper() for c in candidate)
-                and any(c.isdigit() for c in candidate) and any(c in symbols for c in candidate)):
-            return candidate
 
 
 @dataclass(frozen=True, kw_only=True)

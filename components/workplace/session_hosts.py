@@ -10,13 +10,12 @@ later deployments neither change it on the VM nor in the vault.
 
 from __future__ import annotations
 
-import secrets
-import string
 from dataclasses import dataclass
 
 import pulumi
 from pulumi_azure_native import compute, keyvault, monitor, network
 
+from amsterdam_cloud.components.credentials import generate_password
 from amsterdam_cloud.components.interfaces import CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces
 
 AVD_AGENT_CONFIGURATION_URL = ("https://wvdportalstorageblob.blob.core.windows.net/galleryartifacts/"
@@ -136,17 +135,6 @@ class SessionHostsArgs(CommonArgs):
                                  "StandardSSD type")
 
 
-def generate_password(length: int = 24) -> str:
-    """A random password Windows and Azure accept: letters of both cases, digits and symbols, no ambiguity."""
-    symbols = "!@#%^*-_=+?"
-    alphabet = string.ascii_letters + string.digits + symbols
-    while True:
-        candidate = "".join(secrets.choice(alphabet) for _ in range(length))
-        if (any(c.islower() for c in candidate) and any(c.isupper() for c in candidate)
-                and any(c.isdigit() for c in candidate) and any(c in symbols for c in candidate)):
-            return candidate
-
-
 def fslogix_command(unc_path: str, profile_size_gib: int) -> str:
     """The PowerShell that points FSLogix at the share and lets Entra-joined hosts fetch Kerberos tickets for it."""
     settings = [
@@ -198,7 +186,7 @@ class SessionHosts(WithInterfaces, pulumi.ComponentResource):
                 name="ipconfig1", primary=True, private_ip_allocation_method="Dynamic",
                 subnet=network.SubnetArgs(id=args.subnet_id))],
             tags=tags, opts=pulumi.ResourceOptions(parent=self))
-        password = pulumi.Output.secret(generate_password())
+        password = pulumi.Output.secret(generate_password(24))
         vm = compute.VirtualMachine(
             f"{role}-vm", resource_group_name=args.resource_group_name, location=args.location, vm_name=computer,
             hardware_profile=compute.HardwareProfileArgs(vm_size=args.vm_size),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from amsterdam_cloud.components.app_hosting.mysql import MySqlServer, MySqlServerArgs, generate_password
+from amsterdam_cloud.components.app_hosting.mysql import MySqlServer, MySqlServerArgs
 from amsterdam_cloud.components.app_hosting.postgres import EntraAdministrator
 from amsterdam_cloud.components.interfaces import InterfaceError, Lock, PrivateEndpoint
 
@@ -75,12 +75,6 @@ def test_generated_password_is_a_secret_that_later_runs_leave_alone(plan_inline,
     server = plan_inline(lambda: MySqlServer("my", args())).named("my-server")
     assert isinstance(server.inputs["administratorLoginPassword"], Secret)
     assert "administratorLoginPassword" in server.options.get("ignoreChanges", [])
-
-
-def test_generated_passwords_differ_and_mix_character_classes():
-    first, second = generate_password(), generate_password()
-    assert first != second and len(first) == 32
-    assert any(c.isupper() for c in first) and any(c.islower() for c in first) and any(c.isdigit() for c in first)
 
 
 def test_defaults_are_one_instance_with_local_backups(plan_inline, args):

@@ -6,7 +6,7 @@ import pytest
 
 from amsterdam_cloud.components.interfaces import InterfaceError
 from amsterdam_cloud.components.workplace.session_hosts import (SessionHostImage, SessionHosts, SessionHostsArgs,
-                                                                fslogix_command, generate_password)
+                                                                fslogix_command)
 from amsterdam_cloud.scripts.offline.values import is_secret_somewhere
 
 from .conftest import HOST_SUBNET, IMAGE
@@ -115,12 +115,6 @@ def test_incomplete_or_ambiguous_images_are_refused(image):
 def test_bad_host_args_name_the_field(args, changes, field):
     with pytest.raises(InterfaceError, match=f"SessionHostsArgs.{field}"):
         args(**changes)
-
-
-def test_generated_passwords_are_long_mixed_and_different():
-    first, second = generate_password(), generate_password()
-    assert first != second and len(first) == 24
-    assert any(c.isupper() for c in first) and any(c.islower() for c in first) and any(c.isdigit() for c in first)
 
 
 def test_fslogix_command_enables_profiles_and_cloud_kerberos():
