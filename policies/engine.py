@@ -220,8 +220,8 @@ StackReport = Callable[[str, str], None]
 
 
 @dataclass(frozen=True, kw_only=True)
-class Rule:
-    """One resource rule: metadata beside a pure check over one resource."""
+class RuleMetadata:
+    """What every rule carries beside its check: what auditors, reports and CrossGuard read."""
 
     id: str
     """Stable id; also the CrossGuard policy name and the SARIF rule id. Never reuse one."""
@@ -230,16 +230,12 @@ class Rule:
     controls: tuple[str, ...]
     """BIO controls (`BIO 13.1.1`) and CIS Microsoft Azure Foundations recommendations (`CIS 3.1`) it serves."""
     remediation: str
-    check: Callable[[Resource, Report, Any], None]
-    """check(resource, report, settings); settings is the rule's `Settings` from the pack config."""
     applies_to: tuple[str, ...] | None = None
-    """Unversioned type tokens; None for every resource."""
+    """Unversioned type tokens the rule judges; None for every resource."""
     settings: tuple[str, ...] = ()
     """The pack config properties the rule reads (see `settings.py`); CrossGuard offers exactly these."""
     defaults_source: str = ""
     """Where the Azure default assumed for an unset property was looked up, with its API version."""
-
-    kind = "resource"
 
     @property
     def bio_controls(self) -> tuple[str, ...]:
@@ -251,29 +247,23 @@ class Rule:
 
 
 @dataclass(frozen=True, kw_only=True)
-class StackRule:
+class Rule(RuleMetadata):
+    """One resource rule: metadata beside a pure check over one resource."""
+
+    check: Callable[[Resource, Report, Any], None]
+    """check(resource, report, settings); settings is the rule's `Settings` from the pack config."""
+
+    kind = "resource"
+
+
+@dataclass(frozen=True, kw_only=True)
+class StackRule(RuleMetadata):
     """One rule over the whole stack (diagnostics, locks): sees every resource at once."""
 
-    id: str
-    title: str
-    severity: Severity
-    controls: tuple[str, ...]
-    remediation: str
     check: Callable[[Sequence[Resource], StackReport, Any], None]
-    applies_to: tuple[str, ...] | None = None
-    """The types whose resources the rule judges (for evidence: how many were checked)."""
-    settings: tuple[str, ...] = ()
-    defaults_source: str = ""
+    """check(resources, report, settings); reports each violation with the URN at fault."""
 
     kind = "stack"
-
-    @property
-    def bio_controls(self) -> tuple[str, ...]:
-        return tuple(c for c in self.controls if c.startswith("BIO "))
-
-    @property
-    def cis_controls(self) -> tuple[str, ...]:
-        return tuple(c for c in self.controls if c.startswith("CIS "))
 
 
 AnyRule = Rule | StackRule
