@@ -21,7 +21,8 @@ from amsterdam_cloud.components.app_hosting.container_apps_environment import Co
     ContainerAppsEnvironmentArgs
 from amsterdam_cloud.components.app_hosting.front_door import PublicEntrance, PublicEntranceArgs
 from amsterdam_cloud.components.app_hosting.mysql import MySqlServer, MySqlServerArgs
-from amsterdam_cloud.components.app_hosting.postgres import EntraAdministrator, PostgresServer, PostgresServerArgs
+from amsterdam_cloud.components.app_hosting.flexible_server import EntraAdministrator
+from amsterdam_cloud.components.app_hosting.postgres import PostgresServer, PostgresServerArgs
 from amsterdam_cloud.components.app_hosting.spec import AppSpec
 from amsterdam_cloud.components.app_hosting.storage import StorageAccount, StorageAccountArgs
 from amsterdam_cloud.components.app_hosting.web_app import WebApp, WebAppArgs

@@ -19,12 +19,10 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import dbformysql
 
-from amsterdam_cloud.components.app_hosting.postgres import EntraAdministrator
+from amsterdam_cloud.components.app_hosting.flexible_server import EntraAdministrator, FlexibleServerArgs
 from amsterdam_cloud.components.credentials import generate_password
-from amsterdam_cloud.components.interfaces import CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces
+from amsterdam_cloud.components.interfaces import DiagnosticSupport, InterfaceError, WithInterfaces
 
-_SKU = re.compile(r"^Standard_([BDE])[0-9A-Za-z_]+$")
-TIERS = {"B": "Burstable", "D": "GeneralPurpose", "E": "MemoryOptimized"}
 VERSIONS = ("8.0.21",)
 """MySQL versions the component builds (5.7 reached end of support; the migration raises it to 8.0.21)."""
 _DATABASE = re.compile(r"^[A-Za-z0-9_]{1,64}$")
@@ -38,13 +36,7 @@ SERVER_PARAMETERS = (
 
 
 @dataclass(frozen=True, kw_only=True)
-class MySqlServerArgs(CommonArgs):
-    resource_group_name: pulumi.Input[str]
-    """The server's resource group; the component never creates it."""
-    location: str
-    """The server's EU region."""
-    tenant_id: pulumi.Input[str]
-    """The Entra ID tenant that authenticates logins."""
+class MySqlServerArgs(FlexibleServerArgs):
     administrator: EntraAdministrator
     """The Entra ID administrator (MySQL flexible server has exactly one; a group lets several people in)."""
     graph_identity_id: pulumi.Input[str]
@@ -52,39 +44,15 @@ class MySqlServerArgs(CommonArgs):
     permissions); the component never creates it."""
     sku: str = "Standard_D2ds_v4"
     """Compute size; the family letter picks the tier (B Burstable, D GeneralPurpose, E MemoryOptimized)."""
-    storage_gb: int = 32
-    """Storage in GiB; it grows automatically when nearly full."""
     version: str = "8.0.21"
     """MySQL version."""
-    server_name: pulumi.Input[str] | None = None
-    """Unset: the logical name plus a random suffix; set: that name (globally unique, lower case)."""
-    high_availability: bool = False
-    """Off: one instance; on: a standby in another zone with automatic failover (not for Burstable)."""
-    geo_redundant_backup: bool = False
-    """Off: backups stay in the region; on: they are copied to the paired region (set at creation only)."""
-    backup_retention_days: int = 7
-    """Days of point-in-time restore (7 to 35)."""
-    databases: tuple[str, ...] = ()
-    """No databases beyond the server's defaults; names listed here are created (utf8mb4)."""
     administrator_login: str = "breakglass"
     """The creation-time administrator's name; its generated password is refused while aad_auth_only is ON."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        match = _SKU.match(self.sku)
-        if not match:
-            raise InterfaceError(f"MySqlServerArgs.sku: {self.sku!r}; expected Standard_B*, Standard_D* or "
-                                 "Standard_E*, e.g. Standard_D2ds_v4")
-        if self.high_availability and match.group(1) == "B":
-            raise InterfaceError(f"MySqlServerArgs.high_availability: {self.sku} is Burstable, which has no "
-                                 "high availability; use a Standard_D* or Standard_E* SKU")
         if self.version not in VERSIONS:
             raise InterfaceError(f"MySqlServerArgs.version: {self.version!r}; expected one of {', '.join(VERSIONS)}")
-        if not 7 <= self.backup_retention_days <= 35:
-            raise InterfaceError(f"MySqlServerArgs.backup_retention_days: {self.backup_retention_days}; "
-                                 "expected 7 to 35")
-        if not 20 <= self.storage_gb <= 16384:
-            raise InterfaceError(f"MySqlServerArgs.storage_gb: {self.storage_gb}; expected 20 to 16384")
         for database in self.databases:
             if not _DATABASE.match(database):
                 raise InterfaceError(f"MySqlServerArgs.databases: {database!r}; expected 1-64 letters, digits "
@@ -101,7 +69,7 @@ class MySqlServer(WithInterfaces, pulumi.ComponentResource):
             server_name=args.server_name, version=args.version, create_mode="Default",
             administrator_login=args.administrator_login,
             administrator_login_password=pulumi.Output.secret(generate_password()),
-            sku=dbformysql.MySQLServerSkuArgs(name=args.sku, tier=TIERS[args.sku[len("Standard_")]]),
+            sku=dbformysql.MySQLServerSkuArgs(name=args.sku, tier=args.tier),
             storage=dbformysql.StorageArgs(storage_size_gb=args.storage_gb, auto_grow="Enabled",
                                            auto_io_scaling="Enabled"),
             identity=dbformysql.MySQLServerIdentityArgs(type="UserAssigned",

@@ -65,9 +65,9 @@ class ClassOnDemandPackage(types.ModuleType):
                 module = importlib.import_module(f"{self.__name__}.{candidate}")
             except ModuleNotFoundError:
                 continue
-            if candidate == attr:
-                return module
-            if attr in vars(module):
+            if candidate == attr and attr not in vars(module):
+                return module  # a submodule such as `outputs` or `v20240301`
+            if attr in vars(module):  # like the real `from .get_x import *`, a function beats its module
                 value = vars(module)[attr]
                 setattr(self, attr, value)
                 return value

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from amsterdam_cloud.components.app_hosting.postgres import EntraAdministrator, PostgresServer, PostgresServerArgs
+from amsterdam_cloud.components.app_hosting.flexible_server import EntraAdministrator
+from amsterdam_cloud.components.app_hosting.postgres import PostgresServer, PostgresServerArgs
 from amsterdam_cloud.components.interfaces import InterfaceError, Lock, PrivateEndpoint
 
 RG = "/subscriptions/00000001-0000-4000-8000-000000000001/resourceGroups/rg-app"

@@ -250,3 +250,24 @@ def test_programs_and_components_never_import_the_offline_engine():
         for source in (root / folder).rglob("*.py"):
             text = source.read_text(encoding="utf-8")
             assert "scripts.offline" not in text and "speedups" not in text, source
+
+
+def test_class_on_demand_packages_give_what_the_real_package_gives(tmp_path: Path):
+    """In a fresh process (packages not loaded yet): functions, classes, types and submodules resolve as usual."""
+    import subprocess
+    import sys
+
+    script = (
+        "from amsterdam_cloud.scripts.offline import speedups\n"
+        "speedups.install_class_on_demand_packages()\n"
+        "from pulumi_azure_native import authorization, network\n"
+        "import inspect\n"
+        "assert inspect.isfunction(authorization.get_client_config), authorization.get_client_config\n"
+        "assert inspect.isfunction(authorization.get_client_config_output)\n"
+        "assert inspect.isclass(network.VirtualNetwork) and inspect.isclass(network.PublicIPAddress)\n"
+        "assert inspect.isclass(network.SubnetArgs)\n"
+        "assert inspect.ismodule(network.outputs)\n"
+        "assert network.SecurityRuleAccess.ALLOW == 'Allow'\n"
+        "print('ok')\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert result.stdout.strip() == "ok", result.stderr

@@ -1,0 +1,80 @@
+"""What the PostgreSQL and MySQL flexible servers share: their Entra administrators and their sizing arguments."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import ClassVar
+
+import pulumi
+
+from amsterdam_cloud.components.interfaces import CommonArgs, InterfaceError
+
+SKU = re.compile(r"^Standard_([BDE])[0-9A-Za-z_]+$")
+TIERS = {"B": "Burstable", "D": "GeneralPurpose", "E": "MemoryOptimized"}
+"""The SKU's family letter names its tier."""
+PRINCIPAL_TYPES = ("User", "Group", "ServicePrincipal")
+
+
+@dataclass(frozen=True, kw_only=True)
+class EntraAdministrator:
+    """An Entra ID principal that administers the server (creates roles for the app and people)."""
+
+    object_id: pulumi.Input[str]
+    """The principal's object id (for a managed identity: its principal id)."""
+    principal_name: pulumi.Input[str]
+    """Its display name, the role name it logs in as."""
+    principal_type: str = "Group"
+    """Group (the team's admin group), User, or ServicePrincipal (a managed identity)."""
+
+    def __post_init__(self) -> None:
+        if self.principal_type not in PRINCIPAL_TYPES:
+            raise InterfaceError(f"EntraAdministrator.principal_type: {self.principal_type!r}; expected one of "
+                                 f"{', '.join(PRINCIPAL_TYPES)}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class FlexibleServerArgs(CommonArgs):
+    """Where a flexible server runs, how big it is, and how it survives failures."""
+
+    MAX_STORAGE_GB: ClassVar[int] = 16384
+
+    resource_group_name: pulumi.Input[str]
+    """The server's resource group; the component never creates it."""
+    location: str
+    """The server's EU region."""
+    tenant_id: pulumi.Input[str]
+    """The Entra ID tenant that authenticates logins."""
+    sku: str = "Standard_D2ds_v5"
+    """Compute size; the family letter picks the tier (B Burstable, D GeneralPurpose, E MemoryOptimized)."""
+    storage_gb: int = 32
+    """Storage in GiB; it grows automatically when nearly full."""
+    server_name: pulumi.Input[str] | None = None
+    """Unset: the logical name plus a random suffix; set: that name (globally unique, lower case)."""
+    high_availability: bool = False
+    """Off: one instance; on: a standby in another zone with automatic failover (not for Burstable)."""
+    geo_redundant_backup: bool = False
+    """Off: backups stay in the region; on: they are copied to the paired region (set at creation only)."""
+    backup_retention_days: int = 7
+    """Days of point-in-time restore (7 to 35)."""
+    databases: tuple[str, ...] = ()
+    """No databases beyond the server's defaults; names listed here are created."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        kind = type(self).__name__
+        match = SKU.match(self.sku)
+        if not match:
+            raise InterfaceError(f"{kind}.sku: {self.sku!r}; expected Standard_B*, Standard_D* or Standard_E*, "
+                                 f"e.g. {type(self).sku}")
+        if self.high_availability and match.group(1) == "B":
+            raise InterfaceError(f"{kind}.high_availability: {self.sku} is Burstable, which has no high "
+                                 "availability; use a Standard_D* or Standard_E* SKU")
+        if not 7 <= self.backup_retention_days <= 35:
+            raise InterfaceError(f"{kind}.backup_retention_days: {self.backup_retention_days}; expected 7 to 35")
+        if not 20 <= self.storage_gb <= self.MAX_STORAGE_GB:
+            raise InterfaceError(f"{kind}.storage_gb: {self.storage_gb}; expected 20 to {self.MAX_STORAGE_GB}")
+
+    @property
+    def tier(self) -> str:
+        return TIERS[self.sku[len("Standard_")]]
