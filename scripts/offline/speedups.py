@@ -1,7 +1,8 @@
 """Offline-only shortcuts that make a plan several times faster and smaller without changing what it records.
 
 Each was measured (benchmarks/README.md) before it was kept. They are installed by `engine.run_program` for one
-run and removed after it; the real Pulumi CLI never imports this module, so none of them can touch a deployment.
+run and removed after it, except the class-on-demand packages, which load only real azure-native code and stay for
+the process; the real Pulumi CLI never imports this module, so none of them can touch a deployment.
 `tests/scripts/offline/test_engine.py` proves that a plan with them is byte-identical to one without.
 """
 
