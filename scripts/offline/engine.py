@@ -17,12 +17,10 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
 import pulumi
-from pulumi.runtime import settings as runtime_settings
-from pulumi.runtime.stack import run_in_stack
-from pulumi.runtime.sync_await import _sync_await
+from pulumi.runtime.mocks import MockEngine
 
 from amsterdam_cloud.scripts.errors import UserError
-from amsterdam_cloud.scripts.offline import speedups
+from amsterdam_cloud.scripts.offline import sdk_seam, speedups
 from amsterdam_cloud.scripts.offline.azure_mocks import AzureContext, AzureMocks, MockGap, StackOutputs
 from amsterdam_cloud.scripts.offline.plan import Plan
 from amsterdam_cloud.scripts.offline.recorder import RecordingMonitor, canonical_order
@@ -70,13 +68,13 @@ def run_program(run: ProgramRun) -> Plan:
     loop = asyncio.new_event_loop()  # a run's tasks never leak into the next run, even when it fails
     asyncio.set_event_loop(loop)
     loop.set_exception_handler(lambda _loop, _context: None)  # failures surface once, as the run's error
-    runtime_settings.ROOT.set(None)
-    pulumi.runtime.set_mocks(mocks, project=run.project, stack=run.stack, preview=True, logger=logger,
-                             monitor=monitor)
-    runtime_settings.SETTINGS.outputs.clear()  # MockSettings keeps the previous run's pending outputs otherwise
+    # What `set_mocks` does, minus the root stack it registers: `run_in_stack` registers it as the language host
+    # does. Fresh settings: no root, no pending outputs left by a previous run. Public names only.
+    pulumi.runtime.reset_options(project=run.project, stack=run.stack, preview=True)
+    pulumi.runtime.configure(pulumi.runtime.Settings(project=run.project, stack=run.stack, monitor=monitor,
+                                                     engine=MockEngine(logger), dry_run=True))
     values, secret_keys = _cli_config(run.config)
     pulumi.runtime.set_all_config(values, secret_keys)
-    runtime_settings.ROOT.set(None)  # run_in_stack registers the root stack as the real language host does
 
     def program() -> None:
         if run.offline_speedups:
@@ -88,10 +86,8 @@ def run_program(run: ProgramRun) -> Plan:
 
     with _sys_path_restored(), speedups.installed(loop) if run.offline_speedups else nullcontext():
         try:
-            if run.offline_speedups:
-                speedups.run_stepwise(program)
-            else:
-                _sync_await(run_in_stack(program))  # exactly as the real language host runs a program
+            if not (run.offline_speedups and sdk_seam.run_stepwise(program)):
+                sdk_seam.run_plain(program)  # exactly as the real language host runs a program
         except UserError:
             raise
         except MockGap as gap:
@@ -99,7 +95,7 @@ def run_program(run: ProgramRun) -> Plan:
         except Exception as error:  # the program's own failure: say where, not a bare traceback
             raise ProgramError(_describe_failure(run.program_dir, error, log.errors)) from None
         finally:
-            runtime_settings.ROOT.set(None)
+            pulumi.runtime.reset_options()  # nothing after the run sees its root stack or its mocks
             _close_loop(loop)
     resources = canonical_order(list(monitor.recorded.values()), monitor.stack_urn)
     return Plan(project=run.project, stack=run.stack, resources=tuple(resources), warnings=tuple(log.warnings))

@@ -2,7 +2,8 @@
 
 Each was measured (benchmarks/README.md) before it was kept. They are installed by `engine.run_program` for one
 run and removed after it, except the class-on-demand packages, which load only real azure-native code and stay for
-the process; the real Pulumi CLI never imports this module, so none of them can touch a deployment.
+the process; the real Pulumi CLI never imports this module, so none of them can touch a deployment. The SDK's
+private names they need are reached only through `sdk_seam.py`, which leaves out a shortcut whose names are gone.
 `tests/scripts/offline/test_engine.py` proves that a plan with them is byte-identical to one without.
 """
 
@@ -21,11 +22,8 @@ from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
 import pulumi
-import pulumi.runtime.resource as sdk_resource
-from pulumi.runtime import settings as sdk_settings
-from pulumi.runtime.proto import source_pb2
-from pulumi.runtime.stack import Stack, run_pulumi_func
-from pulumi.runtime.sync_await import _sync_await
+
+from amsterdam_cloud.scripts.offline import sdk_seam
 
 PUMP_EVERY = 64
 """Registrations the program may queue before the plan lets the event loop catch up (bounds peak memory)."""
@@ -91,7 +89,7 @@ def install_class_on_demand_packages() -> None:
     for name, module in list(sys.modules.items()):
         if not name.startswith("pulumi_azure_native.") or name.count(".") != 1:
             continue
-        if type(module).__name__ != "_LazyModule":  # already loaded (or already swapped)
+        if not sdk_seam.is_lazy_package(module):  # already loaded (or already swapped)
             continue
         spec = importlib.machinery.PathFinder.find_spec(name, pulumi_azure_native.__path__)
         if spec is None or spec.loader is None:
@@ -112,7 +110,7 @@ def catch_up_every(count: int) -> Callable[[pulumi.ResourceTransformationArgs], 
     """A transformation that, every `count` resources, runs the registrations queued so far.
 
     Under `run_in_stack` a program body runs to its end before the SDK registers anything, so every resource's
-    pending registration would be alive at once; `run_stepwise` lets this catch up between resources instead.
+    pending registration would be alive at once; `sdk_seam.run_stepwise` lets this catch up between resources instead.
     """
     seen = 0
 
@@ -122,7 +120,7 @@ def catch_up_every(count: int) -> Callable[[pulumi.ResourceTransformationArgs], 
         loop = asyncio.get_event_loop()
         if seen % count == 0 and not loop.is_running():
             for _ in range(64):  # each turn advances every queued registration by one await
-                if not loop._ready:  # type: ignore[attr-defined]  # nothing left that can move now
+                if not sdk_seam.has_ready_callbacks(loop):  # nothing left that can move now
                     break
                 loop.call_soon(loop.stop)
                 loop.run_forever()
@@ -131,39 +129,19 @@ def catch_up_every(count: int) -> Callable[[pulumi.ResourceTransformationArgs], 
     return catch_up
 
 
-def run_stepwise(program: Callable[[], None]) -> None:
-    """What `pulumi.runtime.stack.run_in_stack` does, with the program body run outside the event loop.
-
-    The real language host runs the body inside the loop; outside it, `catch_up_every` can advance registrations
-    between resources without the re-entrant pumping of `_sync_await`. The recorded plan is the same.
-    """
-    _sync_await(sdk_settings._load_monitor_feature_support())
-    stack = Stack()
-    try:
-        program()
-        async_program = stack._take_async_program()
-        if async_program is not None:
-            stack._add_program_outputs(_sync_await(async_program()))
-    finally:
-        stack._finish()
-    _sync_await(run_pulumi_func(lambda: None))
-
-
 @contextmanager
 def installed(loop: asyncio.AbstractEventLoop) -> Iterator[None]:
     """Install the shortcuts for one run: inline executor, no source-position capture, a paused collector."""
     install_class_on_demand_packages()
     loop.set_default_executor(InlineExecutor(max_workers=1))
-    original_stack_trace = sdk_resource._get_stack_trace
-    # The SDK captures a stack trace per resource for the engine's source positions; a plan does not record them.
-    sdk_resource._get_stack_trace = source_pb2.StackTrace
     collecting = gc.isenabled()
     gc.freeze()  # everything imported so far is never garbage
     gc.disable()  # the plan's object graph only grows until it is written: collecting it midway is wasted work
     try:
-        yield
+        # The SDK captures a stack trace per resource for the engine's source positions; a plan does not record them.
+        with sdk_seam.stack_traces_skipped():
+            yield
     finally:
-        sdk_resource._get_stack_trace = original_stack_trace
         gc.freeze()  # hand the run's objects to the oldest generation without one huge young collection first
         if collecting:
             gc.enable()

@@ -1,0 +1,173 @@
+"""The one place the offline engine touches private names of the Pulumi SDK (and of asyncio's event loop).
+
+The shortcuts in `speedups.py` lean on names no release promises to keep. Each shortcut's names are probed once per
+process; a shortcut whose names are gone is left out and the plan runs the plain way (`run_in_stack` under the SDK's
+public mocks), slower and byte-identical, after one warning line on stderr. The plain path itself needs no private
+name, so no SDK change can stop a plan that path could make. The tested SDK versions are in `.ci/constraints.txt`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from types import ModuleType, SimpleNamespace
+from typing import Any, Callable, Iterator
+
+import pulumi
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What the installed SDK offers the shortcuts; None where a shortcut's names are missing."""
+
+    stepwise: SimpleNamespace | None
+    """The pieces of `run_in_stack` that `speedups.run_stepwise` runs itself, outside the event loop."""
+    stack_trace_module: ModuleType | None
+    """`pulumi.runtime.resource`, when it captures stack traces through `_get_stack_trace` (the shortcut skips it)."""
+    lazy_module_types: tuple[type, ...]
+    """The classes of azure-native packages not loaded yet (`pulumi._utils._LazyModule`)."""
+    loop_has_ready_queue: bool
+    """asyncio's loop keeps `_ready` (callbacks that can run now): lets the stepwise runner catch up in bounded steps."""
+    missing: tuple[str, ...]
+    """Each missing name with the shortcut that is off because of it."""
+
+
+@cache
+def probe() -> Probe:
+    """Probe every shortcut's names once per process; warn once, on stderr, when something is missing."""
+    missing: list[str] = []
+    stepwise = _probe_stepwise(missing)
+    stack_trace_module = _probe_attribute("pulumi.runtime.resource", "_get_stack_trace", "source-position skipping",
+                                          missing)
+    lazy = _probe_attribute("pulumi._utils", "_LazyModule", "class-on-demand azure-native packages", missing)
+    loop = asyncio.new_event_loop()
+    try:
+        ready = hasattr(loop, "_ready")
+    finally:
+        loop.close()
+    if not ready and stepwise is not None:
+        missing.append("asyncio event loop `_ready` (bounded catch-up of queued registrations)")
+    found = Probe(stepwise=stepwise, stack_trace_module=stack_trace_module,
+                  lazy_module_types=(getattr(lazy, "_LazyModule"),) if lazy is not None else (),
+                  loop_has_ready_queue=ready, missing=tuple(missing))
+    if found.missing:
+        sys.stderr.write(
+            f"cityctl: warning: pulumi {_version('pulumi')} lacks {'; '.join(found.missing)}: planning without "
+            "those shortcuts, so the plan is slower (the same plan; tested SDK versions: .ci/constraints.txt)\n")
+    return found
+
+
+def _probe_stepwise(missing: list[str]) -> SimpleNamespace | None:
+    """The SDK internals `run_in_stack` is built from; None (plain `run_in_stack`) when any of them is gone."""
+    wanted = (("pulumi.runtime.sync_await", "_sync_await"),
+              ("pulumi.runtime.settings", "_load_monitor_feature_support"),
+              ("pulumi.runtime.stack", "run_pulumi_func"),
+              ("pulumi.runtime.stack", "Stack"))
+    found: dict[str, Any] = {}
+    gone: list[str] = []
+    for module_name, attr in wanted:
+        value = getattr(_module(module_name), attr, None)
+        if value is None:
+            gone.append(f"{module_name}.{attr}")
+        found[attr] = value
+    for method in ("_take_async_program", "_add_program_outputs", "_finish"):
+        if found["Stack"] is not None and not callable(getattr(found["Stack"], method, None)):
+            gone.append(f"pulumi.runtime.stack.Stack.{method}")
+    if gone:
+        missing.append(f"{', '.join(gone)} (the stepwise runner)")
+        return None
+    return SimpleNamespace(sync_await=found["_sync_await"], load_features=found["_load_monitor_feature_support"],
+                           run_pulumi_func=found["run_pulumi_func"], Stack=found["Stack"])
+
+
+def _probe_attribute(module_name: str, attr: str, shortcut: str, missing: list[str]) -> ModuleType | None:
+    module = _module(module_name)
+    if module is None or not hasattr(module, attr):
+        missing.append(f"{module_name}.{attr} ({shortcut})")
+        return None
+    return module
+
+
+def _module(name: str) -> ModuleType | None:
+    import importlib
+
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        return None
+
+
+def _version(package: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "(version unknown)"
+
+
+def run_plain(program: Callable[[], None]) -> None:
+    """The plain path, public names only: the program under `run_in_stack`, exactly as the language host runs it."""
+    asyncio.get_event_loop().run_until_complete(pulumi.runtime.run_in_stack(program))
+
+
+def run_stepwise(program: Callable[[], None]) -> bool:
+    """`run_in_stack` with the program body run outside the event loop; False (nothing run) if the SDK lacks a piece.
+
+    Outside the loop, `catch_up` can advance registrations between resources without `_sync_await`'s re-entrant
+    pumping; the recorded plan is the same.
+    """
+    sdk = probe().stepwise
+    if sdk is None:
+        return False
+    _await_here(sdk.load_features())  # the monitor's features, in this context: the program runs here, not in a task
+    stack = sdk.Stack()
+    try:
+        program()
+        async_program = stack._take_async_program()
+        if async_program is not None:
+            stack._add_program_outputs(sdk.sync_await(async_program()))
+    finally:
+        stack._finish()
+    sdk.sync_await(sdk.run_pulumi_func(lambda: None))
+    return True
+
+
+def _await_here(awaitable: Any) -> None:
+    """Run an awaitable to its end and keep the context variables it set, as if awaited in the calling task."""
+    context = contextvars.copy_context()
+    loop = asyncio.get_event_loop()
+    loop.run_until_complete(loop.create_task(awaitable, context=context))
+    for variable, value in context.items():
+        variable.set(value)
+
+
+def has_ready_callbacks(loop: asyncio.AbstractEventLoop) -> bool:
+    """Whether the (stopped) loop holds callbacks that can run now; False when asyncio does not say."""
+    return probe().loop_has_ready_queue and bool(getattr(loop, "_ready", ()))
+
+
+def is_lazy_package(module: ModuleType) -> bool:
+    """Whether an azure-native package is still the SDK's not-yet-loaded stand-in."""
+    return issubclass(type(module), probe().lazy_module_types)  # never `isinstance`: `__class__` would load it
+
+
+@contextmanager
+def stack_traces_skipped() -> Iterator[None]:
+    """For one run: the SDK captures an empty stack trace per resource (a plan records no source positions)."""
+    module = probe().stack_trace_module
+    if module is None:
+        yield
+        return
+    from pulumi.runtime.proto import source_pb2
+
+    original = module._get_stack_trace
+    module._get_stack_trace = source_pb2.StackTrace
+    try:
+        yield
+    finally:
+        module._get_stack_trace = original
