@@ -483,8 +483,9 @@ def given_config() -> tuple[str, dict[str, Any]]:
     from pulumi.runtime import config as runtime_config
 
     given = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
-    secret_keys = set(runtime_config.get_config_secret_keys_env()) | runtime_config._SECRET_KEYS.get()
-    return pulumi.get_stack(), {key: SecretValue(value=value) if key in secret_keys else value
+    secret_keys = set(pulumi.runtime.get_config_secret_keys_env())  # the CLI's; `set_all_config`'s below
+    return pulumi.get_stack(), {key: SecretValue(value=value)
+                                if key in secret_keys or pulumi.runtime.is_config_secret(key) else value
                                 for key, value in given.items()}
 
 

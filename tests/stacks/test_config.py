@@ -188,3 +188,20 @@ def test_missing_stack_file_lists_the_stacks_there(tmp_path: Path):
     (tmp_path / "Pulumi.dev.yaml").write_text("config: {}\n")
     with pytest.raises(config.UserError, match="no such stack file; expected one of Pulumi.dev.yaml"):
         config.read_stack_file(tmp_path / "Pulumi.prd.yaml")
+
+
+def test_given_config_marks_secrets_the_cli_names_in_its_environment_and_those_set_in_process(monkeypatch):
+    """The real CLI hands config and secret keys through the environment; the offline plan through `set_all_config`."""
+    import json
+
+    import pulumi
+
+    monkeypatch.setenv("PULUMI_CONFIG", json.dumps({"p:fromCli": "a", "p:plainCli": "b"}))
+    monkeypatch.setenv("PULUMI_CONFIG_SECRET_KEYS", json.dumps(["p:fromCli"]))
+    pulumi.runtime.set_all_config({"p:inProcess": "c", "p:plain": "d"}, ["p:inProcess"])
+    try:
+        _, given = config.given_config()
+    finally:
+        pulumi.runtime.set_all_config({}, [])
+    assert given["p:fromCli"] == SecretValue(value="a") and given["p:inProcess"] == SecretValue(value="c")
+    assert given["p:plainCli"] == "b" and given["p:plain"] == "d"
