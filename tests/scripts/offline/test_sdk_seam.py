@@ -1,0 +1,99 @@
+"""The SDK seam: a Pulumi SDK without one of the private names the shortcuts use still plans, the same, warning once.
+
+Each case runs `cityctl plan` in a fresh process whose SDK has one private name renamed away in every module that
+uses it, in pulumi and in the packages built on it (as a later release of each might), by a `sitecustomize` import
+hook that rewrites their source before any of it is imported: the SDK keeps working, only the name is gone.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from amsterdam_cloud.scripts.offline import sdk_seam
+
+ROOT = Path(__file__).resolve().parents[3]
+
+RENAMING_SDK = '''
+"""Test shim: the Pulumi SDKs with the identifiers in STUB_SDK_WITHOUT renamed, in every module that uses them."""
+import importlib.abc, importlib.machinery, importlib.util, os, re, sys
+
+GONE = re.compile(r"\\b(" + "|".join(map(re.escape, os.environ["STUB_SDK_WITHOUT"].split(","))) + r")\\b")
+
+
+class RenamingLoader(importlib.abc.Loader):
+    def __init__(self, source):
+        self.source = source
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        exec(compile(self.source, module.__spec__.origin, "exec"), module.__dict__)
+
+
+class RenamingFinder(importlib.abc.MetaPathFinder):
+    def find_spec(self, fullname, path, target=None):
+        if fullname.split(".")[0] not in ("pulumi", "pulumi_azure_native", "pulumi_policy"):
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if spec is None or not (spec.origin or "").endswith(".py"):
+            return spec
+        with open(spec.origin, encoding="utf-8") as handle:
+            source = handle.read()
+        if not GONE.search(source):
+            return spec
+        renamed = importlib.util.spec_from_file_location(
+            fullname, spec.origin, loader=RenamingLoader(GONE.sub(r"\\1_renamed_in_a_later_sdk", source)),
+            submodule_search_locations=spec.submodule_search_locations)
+        return renamed
+
+
+sys.meta_path.insert(0, RenamingFinder())
+'''
+
+
+def plan_dev(plans_dir: Path, shim_dir: Path | None = None, without: str = "") -> subprocess.CompletedProcess:
+    """`cityctl plan dev` of the platform in a fresh process, with the SDK missing `without` when a shim is given."""
+    env = {key: value for key, value in os.environ.items() if key not in ("PYTHONPATH", "STUB_SDK_WITHOUT")}
+    if shim_dir is not None:
+        env |= {"PYTHONPATH": str(shim_dir), "STUB_SDK_WITHOUT": without}
+    command = [sys.executable, "-c", "import sys; from amsterdam_cloud.scripts.cli import main; sys.exit(main())",
+               "plan", "dev", "--plans-dir", str(plans_dir), "--no-tree", "--no-policy"]
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+
+
+@pytest.fixture(scope="module")
+def normal_plan(tmp_path_factory) -> bytes:
+    """The dev platform's plan file from an untouched SDK, in a fresh process."""
+    plans_dir = tmp_path_factory.mktemp("normal")
+    result = plan_dev(plans_dir)
+    assert result.returncode == 0, result.stderr
+    assert "warning" not in result.stderr.lower(), result.stderr
+    return (plans_dir / "amsterdam-platform.dev.json").read_bytes()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("missing", "shortcut"), [
+    ("_sync_await", "the stepwise runner"),
+    ("_get_stack_trace", "source-position skipping"),
+    ("_LazyModule", "class-on-demand azure-native packages"),
+])
+def test_a_plan_without_a_private_sdk_name_is_byte_identical_and_warns_once(
+        tmp_path: Path, normal_plan: bytes, missing: str, shortcut: str):
+    (tmp_path / "sitecustomize.py").write_text(RENAMING_SDK)
+    plans_dir = tmp_path / "plans"
+    result = plan_dev(plans_dir, shim_dir=tmp_path, without=missing)
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "warning" in line.lower()]
+    assert len(warnings) == 1, result.stderr
+    assert f".{missing} ({shortcut})" in warnings[0] and "slower" in warnings[0]
+    assert (plans_dir / "amsterdam-platform.dev.json").read_bytes() == normal_plan
+
+
+def test_the_installed_sdk_offers_every_shortcut_so_a_normal_plan_warns_of_nothing():
+    assert sdk_seam.probe().missing == ()
