@@ -14,9 +14,8 @@ from pathlib import Path
 
 import pulumi
 import yaml
-from pulumi.runtime import settings
-from pulumi.runtime.stack import run_in_stack
-from pulumi.runtime.sync_await import _sync_await
+
+from amsterdam_cloud.scripts.offline import sdk_seam
 
 
 class NaiveMocks(pulumi.runtime.Mocks):
@@ -31,14 +30,10 @@ def plan(project_dir: Path, stack: str) -> int:
     project = yaml.safe_load((project_dir / "Pulumi.yaml").read_text())
     config = yaml.safe_load((project_dir / f"Pulumi.{stack}.yaml").read_text())["config"]
     asyncio.set_event_loop(asyncio.new_event_loop())
-    settings.ROOT.set(None)
     monitor = pulumi.runtime.mocks.MockMonitor(NaiveMocks())
-    pulumi.runtime.set_mocks(NaiveMocks(), project=project["name"], stack=stack, preview=True, monitor=monitor)
-    settings.SETTINGS.outputs.clear()
+    sdk_seam.use_mocks(monitor, project["name"], stack)  # `set_mocks`, minus the root stack run_in_stack registers
     pulumi.runtime.set_all_config({k: str(v) for k, v in config.items()})
-    settings.ROOT.set(None)
-    _sync_await(run_in_stack(lambda: runpy.run_path(str(project_dir / project.get("main", ".")),
-                                                    run_name="__main__")))
+    sdk_seam.run_plain(lambda: runpy.run_path(str(project_dir / project.get("main", ".")), run_name="__main__"))
     return len(monitor.resources)
 
 

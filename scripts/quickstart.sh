@@ -59,8 +59,8 @@ for line in open(sys.argv[1]):
         print(line, end="")
 EOF
     .venv-latest/bin/python -m pip install --quiet -c .venv-latest/constraints.txt -e '.[test]'
-    # shellcheck disable=SC2086
-    echo "quickstart: testing against $(.venv-latest/bin/python -m pip freeze | grep -iE "^($(echo $sdks | tr ' ' '|'))==" | tr '\n' ' ')" >&2
+    tested=$(.venv-latest/bin/python -m pip freeze | grep -iE '^pulumi(_azure_native|_policy|-azure-native|-policy)?==')
+    echo "quickstart: testing against" $tested >&2
     exec .venv-latest/bin/python -m pytest "$@"
     ;;
 esac

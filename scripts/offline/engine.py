@@ -1,6 +1,7 @@
 """Run a real Pulumi program in-process under the SDK's mocks and return what it registered as a `Plan`.
 
-No CLI, no credentials, no network: `pulumi.runtime.set_mocks` with the city's Azure mocks and a recording monitor.
+No CLI, no credentials, no network: the SDK's mocks (`sdk_seam.use_mocks`) with the city's Azure mocks and a
+recording monitor.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
 import pulumi
-from pulumi.runtime.mocks import MockEngine
 
 from amsterdam_cloud.scripts.errors import UserError
 from amsterdam_cloud.scripts.offline import sdk_seam, speedups
@@ -68,11 +68,7 @@ def run_program(run: ProgramRun) -> Plan:
     loop = asyncio.new_event_loop()  # a run's tasks never leak into the next run, even when it fails
     asyncio.set_event_loop(loop)
     loop.set_exception_handler(lambda _loop, _context: None)  # failures surface once, as the run's error
-    # What `set_mocks` does, minus the root stack it registers: `run_in_stack` registers it as the language host
-    # does. Fresh settings: no root, no pending outputs left by a previous run. Public names only.
-    pulumi.runtime.reset_options(project=run.project, stack=run.stack, preview=True)
-    pulumi.runtime.configure(pulumi.runtime.Settings(project=run.project, stack=run.stack, monitor=monitor,
-                                                     engine=MockEngine(logger), dry_run=True))
+    sdk_seam.use_mocks(monitor, run.project, run.stack, logger)
     values, secret_keys = _cli_config(run.config)
     pulumi.runtime.set_all_config(values, secret_keys)
 
@@ -95,7 +91,7 @@ def run_program(run: ProgramRun) -> Plan:
         except Exception as error:  # the program's own failure: say where, not a bare traceback
             raise ProgramError(_describe_failure(run.program_dir, error, log.errors)) from None
         finally:
-            pulumi.runtime.reset_options()  # nothing after the run sees its root stack or its mocks
+            sdk_seam.forget_run()
             _close_loop(loop)
     resources = canonical_order(list(monitor.recorded.values()), monitor.stack_urn)
     return Plan(project=run.project, stack=run.stack, resources=tuple(resources), warnings=tuple(log.warnings))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import logging
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from types import ModuleType, SimpleNamespace
 from typing import Any, Callable, Iterator
 
 import pulumi
+from pulumi.runtime.mocks import MockEngine
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,7 @@ class Probe:
     lazy_module_types: tuple[type, ...]
     """The classes of azure-native packages not loaded yet (`pulumi._utils._LazyModule`)."""
     loop_has_ready_queue: bool
-    """asyncio's loop keeps `_ready` (callbacks that can run now): lets the stepwise runner catch up in bounded steps."""
+    """asyncio's loop keeps `_ready` (callbacks that can run now): the stepwise runner catches up in bounded steps."""
     missing: tuple[str, ...]
     """Each missing name with the shortcut that is off because of it."""
 
@@ -108,6 +110,19 @@ def _version(package: str) -> str:
         return version(package)
     except PackageNotFoundError:
         return "(version unknown)"
+
+
+def use_mocks(monitor: Any, project: str, stack: str, logger: logging.Logger | None = None) -> None:
+    """What `pulumi.runtime.set_mocks` does, minus the root stack it registers (`run_in_stack` registers that, as the
+    language host does), in fresh settings: no root and no pending outputs left by a previous run. Public names."""
+    pulumi.runtime.reset_options(project=project, stack=stack, preview=True)
+    pulumi.runtime.configure(pulumi.runtime.Settings(project=project, stack=stack, monitor=monitor,
+                                                     engine=MockEngine(logger), dry_run=True))
+
+
+def forget_run() -> None:
+    """After a run: nothing that follows sees its root stack or its mocks."""
+    pulumi.runtime.reset_options()
 
 
 def run_plain(program: Callable[[], None]) -> None:
