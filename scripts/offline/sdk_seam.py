@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import logging
+import re
 import sys
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,7 +20,14 @@ from types import ModuleType, SimpleNamespace
 from typing import Any, Callable, Iterator
 
 import pulumi
-from pulumi.runtime.mocks import MockEngine
+
+from amsterdam_cloud.scripts.errors import UserError
+
+
+REQUIRED = (("pulumi.runtime", "reset_options"), ("pulumi.runtime", "configure"), ("pulumi.runtime", "Settings"),
+            ("pulumi.runtime", "run_in_stack"), ("pulumi.runtime.mocks", "MockEngine"),
+            ("pulumi.runtime.mocks", "MockMonitor"))
+"""What the plain path, so every offline plan, needs: all public in the SDKs this project supports."""
 
 
 @dataclass(frozen=True)
@@ -115,9 +123,31 @@ def _version(package: str) -> str:
 def use_mocks(monitor: Any, project: str, stack: str, logger: logging.Logger | None = None) -> None:
     """What `pulumi.runtime.set_mocks` does, minus the root stack it registers (`run_in_stack` registers that, as the
     language host does), in fresh settings: no root and no pending outputs left by a previous run. Public names."""
+    for module_name, attr in REQUIRED:
+        if getattr(_module(module_name), attr, None) is None:
+            raise UserError(f"pulumi {_version('pulumi')} has no {module_name}.{attr}, which every offline plan needs; "
+                            f"install a supported one ({_supported_range()}): pip install -c .ci/constraints.txt -e .")
+    from pulumi.runtime.mocks import MockEngine
+
     pulumi.runtime.reset_options(project=project, stack=stack, preview=True)
     pulumi.runtime.configure(pulumi.runtime.Settings(project=project, stack=stack, monitor=monitor,
                                                      engine=MockEngine(logger), dry_run=True))
+
+
+def _supported_range() -> str:
+    """The pulumi requirement this project declares (pyproject.toml, as installed)."""
+    from importlib.metadata import PackageNotFoundError, requires
+
+    try:
+        declared = requires("amsterdam-cloud") or []
+    except PackageNotFoundError:
+        declared = []
+    for requirement in declared:
+        name = re.split(r"[<>=!~; ]", requirement, maxsplit=1)[0]
+        if name == "pulumi":
+            bounds = requirement.split(";")[0][len(name):].replace(" ", "").split(",")
+            return "pulumi" + ",".join(sorted(bounds, reverse=True))  # the lower bound first
+    return "pulumi: see pyproject.toml"
 
 
 def forget_run() -> None:

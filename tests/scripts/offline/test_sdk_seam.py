@@ -8,6 +8,7 @@ hook that rewrites their source before any of it is imported: the SDK keeps work
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -73,7 +74,6 @@ def normal_plan(tmp_path_factory) -> bytes:
     plans_dir = tmp_path_factory.mktemp("normal")
     result = plan_dev(plans_dir)
     assert result.returncode == 0, result.stderr
-    assert "warning" not in result.stderr.lower(), result.stderr
     return (plans_dir / "amsterdam-platform.dev.json").read_bytes()
 
 
@@ -91,8 +91,18 @@ def test_a_plan_without_a_private_sdk_name_is_byte_identical_and_warns_once(
     assert result.returncode == 0, result.stderr
     warnings = [line for line in result.stderr.splitlines() if "warning" in line.lower()]
     assert len(warnings) == 1, result.stderr
-    assert f".{missing} ({shortcut})" in warnings[0] and "slower" in warnings[0]
+    assert f".{missing}" in warnings[0] and f"({shortcut})" in warnings[0] and "slower" in warnings[0]
     assert (plans_dir / "amsterdam-platform.dev.json").read_bytes() == normal_plan
+
+
+def test_an_sdk_without_a_name_every_plan_needs_stops_with_one_line_naming_the_supported_range(tmp_path: Path):
+    (tmp_path / "sitecustomize.py").write_text(RENAMING_SDK)
+    result = plan_dev(tmp_path / "plans", shim_dir=tmp_path, without="MockEngine")
+    assert result.returncode == 1, result.stderr  # the stack failed to plan, as `cityctl plan` reports it
+    assert "Traceback" not in result.stderr
+    line = result.stderr.strip().splitlines()[-1]
+    assert "pulumi.runtime.mocks.MockEngine" in line and sdk_seam._supported_range() in line
+    assert re.search(r"pulumi>=3\.\d+,<4", line), line
 
 
 def test_the_installed_sdk_offers_every_shortcut_so_a_normal_plan_warns_of_nothing():
