@@ -35,7 +35,7 @@ class Probe:
     """What the installed SDK offers the shortcuts; None where a shortcut's names are missing."""
 
     stepwise: SimpleNamespace | None
-    """The pieces of `run_in_stack` that `speedups.run_stepwise` runs itself, outside the event loop."""
+    """The pieces of `run_in_stack` that `run_stepwise` runs itself, outside the event loop."""
     stack_trace_module: ModuleType | None
     """`pulumi.runtime.resource`, when it captures stack traces through `_get_stack_trace` (the shortcut skips it)."""
     lazy_module_types: tuple[type, ...]
