@@ -55,6 +55,13 @@ class ClassOnDemandPackage(types.ModuleType):
     """The package's own spec (its loader runs the real `__init__`)."""
     _complete: bool
 
+    def __setattr__(self, attr: str, value: Any) -> None:
+        """The import system binds each submodule it loads onto its package (`get_x` loaded for `get_x_output`); the
+        real package's `from .get_x import *` then rebinds the function of the same name, which wins here too."""
+        if isinstance(value, types.ModuleType) and value.__name__ == f"{self.__name__}.{attr}":
+            value = vars(value).get(attr, value)
+        super().__setattr__(attr, value)
+
     def __getattr__(self, attr: str) -> Any:
         if attr.startswith("__") or self.__dict__.get("_complete", True):
             raise AttributeError(f"module {self.__name__!r} has no attribute {attr!r}")

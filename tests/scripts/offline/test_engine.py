@@ -252,22 +252,32 @@ def test_programs_and_components_never_import_the_offline_engine():
             assert "scripts.offline" not in text and "speedups" not in text, source
 
 
-def test_class_on_demand_packages_give_what_the_real_package_gives(tmp_path: Path):
-    """In a fresh process (packages not loaded yet): functions, classes, types and submodules resolve as usual."""
+def assert_in_fresh_process_with_class_on_demand_packages(*lines: str) -> None:
+    """Run the assertions in a new process whose azure-native packages are not loaded yet, once turned on demand."""
     import subprocess
     import sys
 
-    script = (
-        "from amsterdam_cloud.scripts.offline import speedups\n"
-        "speedups.install_class_on_demand_packages()\n"
-        "from pulumi_azure_native import authorization, network\n"
-        "import inspect\n"
-        "assert inspect.isfunction(authorization.get_client_config), authorization.get_client_config\n"
-        "assert inspect.isfunction(authorization.get_client_config_output)\n"
-        "assert inspect.isclass(network.VirtualNetwork) and inspect.isclass(network.PublicIPAddress)\n"
-        "assert inspect.isclass(network.SubnetArgs)\n"
-        "assert inspect.ismodule(network.outputs)\n"
-        "assert network.SecurityRuleAccess.ALLOW == 'Allow'\n"
-        "print('ok')\n")
+    script = "\n".join(("from amsterdam_cloud.scripts.offline import speedups",
+                        "speedups.install_class_on_demand_packages()", "import inspect", *lines, "print('ok')"))
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert result.stdout.strip() == "ok", result.stderr
+
+
+def test_class_on_demand_packages_give_what_the_real_package_gives():
+    """Functions, classes, types and submodules resolve as usual."""
+    assert_in_fresh_process_with_class_on_demand_packages(
+        "from pulumi_azure_native import authorization, network",
+        "assert inspect.isfunction(authorization.get_client_config), authorization.get_client_config",
+        "assert inspect.isfunction(authorization.get_client_config_output)",
+        "assert inspect.isclass(network.VirtualNetwork) and inspect.isclass(network.PublicIPAddress)",
+        "assert inspect.isclass(network.SubnetArgs)",
+        "assert inspect.ismodule(network.outputs)",
+        "assert network.SecurityRuleAccess.ALLOW == 'Allow'")
+
+
+def test_a_function_stays_a_function_after_its_module_was_loaded_for_another_name():
+    """`get_client_config_output` loads the module `get_client_config`; the function of that name must still win."""
+    assert_in_fresh_process_with_class_on_demand_packages(
+        "from pulumi_azure_native import authorization",
+        "assert inspect.isfunction(authorization.get_client_config_output)",
+        "assert inspect.isfunction(authorization.get_client_config), authorization.get_client_config")
