@@ -51,12 +51,14 @@ def register(subparsers: Any) -> None:
                           help="exit 1 when any region or service could not be read (default: report and exit 0)")
     discover.add_argument("--output", "-o", metavar="FILE", help="write the inventory here (default stdout)")
     discover.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
+    _overrides_option(discover)
     discover.set_defaults(handler=_discover)
 
     cmdb = steps.add_parser(
         "import-cmdb", help="add an on-prem CMDB export (CSV) to the inventory",
-        description="Read servers, databases and storage from a CMDB export (CSV, `,` `;` or tab separated, UTF-8) "
-                    "into the inventory. Columns: id, name, type (required); application, environment, owner, "
+        description="Read servers, databases and storage from a CMDB export (CSV, `,` `;` or tab separated, UTF-8 "
+                    "or Windows-1252, English or Dutch column names, decimal commas) into the inventory. A bad "
+                    "optional cell is a warning and left out. Columns: id, name, type (required); application, environment, owner, "
                     "cost_center, data_classification, personal_data, cpu, memory_gb, engine, engine_version, "
                     "storage_gb, hostname, ip, country, platform, state, exposure, depends_on (optional). "
                     "Re-importing the same --source-name replaces the earlier rows.",
@@ -70,6 +72,7 @@ def register(subparsers: Any) -> None:
                       help="import the valid rows and report the invalid ones (default: any invalid row fails)")
     cmdb.add_argument("--output", "-o", metavar="FILE",
                       help="write the inventory here (default: the --inventory file, else stdout)")
+    _overrides_option(cmdb)
     cmdb.set_defaults(handler=_import_cmdb)
 
     mapping = steps.add_parser(
@@ -82,6 +85,7 @@ def register(subparsers: Any) -> None:
     mapping.add_argument("--rules", metavar="FILE",
                          help="7R strategy rules (default: scripts/migrate/strategy_rules.yaml)")
     mapping.add_argument("--output", "-o", metavar="FILE", help="write the mapping here (default stdout)")
+    _overrides_option(mapping)
     mapping.set_defaults(handler=_map)
 
     waves = steps.add_parser(
@@ -97,6 +101,7 @@ def register(subparsers: Any) -> None:
     waves.add_argument("--merge-cycles", action="store_true",
                        help="move the workloads of a dependency cycle together (default: hold them back)")
     waves.add_argument("--output", "-o", metavar="FILE", help="write the plan here (default stdout)")
+    _overrides_option(waves)
     waves.set_defaults(handler=_waves)
 
     generate = steps.add_parser(
@@ -116,7 +121,14 @@ def register(subparsers: Any) -> None:
                           help="an ACR other than the platform's; images from ECR or Docker Hub are rewritten to "
                                "it and the data-copy plan imports them (default: each environment's platform "
                                "registry, cramsterdam<env>.azurecr.io)")
+    _overrides_option(generate)
     generate.set_defaults(handler=_generate)
+
+
+def _overrides_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--overrides", metavar="FILE",
+                        help="workload metadata and mapping tables people supply (default migration/overrides.yaml "
+                             "when it exists); see docs/migration.md")
 
 
 def _positive(text: str) -> int:
@@ -153,8 +165,11 @@ def _discover(args: argparse.Namespace) -> int:
                                onprem_s3_endpoint=args.s3_endpoint_url, onprem_s3_session_factory=onprem_session,
                                max_workers=args.max_workers, per_region=args.per_region, per_service=args.per_service)
     progress = Progress("discover", quiet=args.quiet)
+    from amsterdam_cloud.scripts.migrate import overrides
+
+    given = overrides.load(args.overrides)
     document = discover.discover(discover.sessions_for(args.profile, args.role_arn, endpoint_url=endpoint),
-                                 options, progress)
+                                 options, progress, overrides=given)
     summary = document["summary"]
     progress.finish(f"{summary['resources']} resources in {summary['workloads']} workloads, "
                     f"{summary['errors']} gap(s)")
@@ -165,15 +180,19 @@ def _discover(args: argparse.Namespace) -> int:
 def _import_cmdb(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from amsterdam_cloud.scripts.migrate import cmdb, inventory
+    from amsterdam_cloud.scripts.migrate import cmdb, inventory, overrides
 
+    given = overrides.load(args.overrides)
     existing = inventory.load(args.inventory) if args.inventory else None
-    document, errors = cmdb.import_cmdb(Path(args.csv), existing, source_name=args.source_name,
-                                        skip_invalid=args.skip_invalid)
+    document, errors, warnings = cmdb.import_cmdb(Path(args.csv), existing, source_name=args.source_name,
+                                                  skip_invalid=args.skip_invalid, overrides=given)
+    for warning in warnings:
+        print(f"warning: {args.csv}: {warning}", file=sys.stderr)
     for error in errors:
         print(f"warning: {args.csv}: {error}; row skipped", file=sys.stderr)
     source = document["sources"][-1]
-    print(f"import-cmdb: {source['imported']} of {source['rows']} rows imported, {len(errors)} invalid; "
+    print(f"import-cmdb: {source['imported']} of {source['rows']} rows imported ({source['encoding']}), "
+          f"{len(errors)} invalid, {len(warnings)} cell(s) left out; "
           f"inventory has {document['summary']['resources']} resources in {document['summary']['workloads']} workloads",
           file=sys.stderr)
     if not args.output and args.inventory:
@@ -183,40 +202,49 @@ def _import_cmdb(args: argparse.Namespace) -> int:
 
 
 def _map(args: argparse.Namespace) -> int:
-    from amsterdam_cloud.scripts.migrate import inventory, mapping, strategy
+    from amsterdam_cloud.scripts.migrate import inventory, mapping, overrides, strategy
     from amsterdam_cloud.scripts.migrate.files import display
 
     rules = strategy.load(args.rules)
+    given = overrides.load(args.overrides)
     document = inventory.load(args.inventory)
     result = mapping.map_inventory(document, rules, inventory_source=display(args.inventory),
-                                   inventory_digest=mapping.digest(args.inventory))
+                                   inventory_digest=mapping.digest(args.inventory), overrides=given)
     for workload in result["workloads"]:
         for blocker in workload["blockers"]:
-            print(f"blocked: {workload['id']}: {blocker['code']}: {blocker['message']}", file=sys.stderr)
+            label = "blocked" if blocker["tier"] == mapping.PLANNING else "needs"
+            print(f"{label}: {workload['id']}: {blocker['code']}: {blocker['message']}", file=sys.stderr)
+            if blocker.get("needs"):
+                wanted = blocker["needs"]
+                print(f"  add to {wanted['file']} under `{wanted['under']}`:  {wanted['line']}", file=sys.stderr)
     summary = result["summary"]
     strategies = ", ".join(f"{k} {v}" for k, v in summary["byStrategy"].items()) or "none"
-    print(f"map: {summary['workloads']} workloads: {summary['ready']} ready, {summary['blocked']} blocked, "
-          f"{summary['not-moving']} not moving ({strategies})", file=sys.stderr)
+    print(f"map: {summary['workloads']} workloads: {summary['ready']} ready, {summary['needs']} need input, "
+          f"{summary['blocked']} blocked, {summary['not-moving']} not moving ({strategies})", file=sys.stderr)
     _emit(args, result, mapping.save)
     return 0
 
 
 def _waves(args: argparse.Namespace) -> int:
-    from amsterdam_cloud.scripts.migrate import mapping, waves
+    from amsterdam_cloud.scripts.migrate import mapping, overrides, waves
     from amsterdam_cloud.scripts.migrate.files import display
 
+    given = overrides.load(args.overrides)
     document = mapping.load(args.mapping)
     result = waves.plan(document, max_workloads=args.max_wave_size, max_resources=args.max_wave_resources,
                         merge_cycles=args.merge_cycles, mapping_source=display(args.mapping),
-                        mapping_digest=mapping.digest(args.mapping))
+                        mapping_digest=mapping.digest(args.mapping), overrides=given)
     sys.stderr.write(waves.table(result))
     for cycle in result["cycles"]:
         print(f"cycle: {', '.join(cycle['workloads'])} ({cycle['path']})"
               + ("; they move together" if args.merge_cycles else "; held back (break the cycle or --merge-cycles)"),
               file=sys.stderr)
     summary = result["summary"]
-    print(f"waves: {summary['planned']} workloads in {summary['waves']} waves, {summary['heldBack']} held back, "
-          f"{summary['cycles']} cycle(s)", file=sys.stderr)
+    for late in result["pinsMissed"]:
+        print(f"pin: {late}", file=sys.stderr)
+    print(f"waves: {summary['planned']} workloads in {summary['waves']} waves ({summary['provisional']} provisional), "
+          f"{summary['heldBack']} held back, {summary['excluded']} excluded, {summary['cycles']} cycle(s)",
+          file=sys.stderr)
     _emit(args, result, waves.save)
     return 1 if result["cycles"] and not args.merge_cycles else 0
 
@@ -224,13 +252,15 @@ def _waves(args: argparse.Namespace) -> int:
 def _generate(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from amsterdam_cloud.scripts.migrate import generate, mapping, waves
+    from amsterdam_cloud.scripts.migrate import generate, mapping, overrides, waves
     from amsterdam_cloud.scripts.migrate.files import display
 
+    given = overrides.load(args.overrides)
     document = mapping.load(args.mapping)
     plan = waves.load(args.waves) if args.waves else None
     options = generate.Options(location=args.location, organization=args.org, registry=args.registry, wave=args.wave)
-    files, summary = generate.plan_files(document, options, waves=plan, mapping_source=display(args.mapping))
+    files, summary = generate.plan_files(document, options, waves=plan, mapping_source=display(args.mapping),
+                                         overrides=given)
     generate.write(Path(args.output_dir), files)
     for entry in summary["skipped"]:
         print(f"skipped: {entry['workload']}: {entry['reason']}", file=sys.stderr)

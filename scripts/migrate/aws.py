@@ -4,17 +4,17 @@ A collector gets a `Scope` (the account, the region, a client factory and a boun
 resource records in the inventory's normalized shape (`inventory.resource`). Collectors use paginators for
 every list call, read tags where the service returns them, and refer to other resources by ARN so that the
 inventory can infer edges without another call. They never store secret values: of environment variables
-only the host names in them are kept (to find database endpoints), never the values themselves.
+only the names and the host names in non-secret values are kept (`secrets.hosts_from_environment`).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 from urllib.parse import urlsplit
 
 from amsterdam_cloud.scripts.migrate.inventory import resource
+from amsterdam_cloud.scripts.migrate.secrets import hosts_from_environment
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -67,31 +67,6 @@ def tag_map(tags: Iterable[dict[str, Any]] | dict[str, str] | None, key: str = "
     if isinstance(tags, dict):
         return {str(k): str(v) for k, v in tags.items()}
     return {str(t[key]): str(t.get(value, "")) for t in tags if key in t}
-
-
-_HOST = re.compile(r"(?<![\w.@-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63})(?::\d{2,5})?(?![\w@-])", re.I)
-
-
-def hosts_in(values: Iterable[str]) -> list[str]:
-    """Host names mentioned in configuration values (URLs, `host:port`, bare names), lower-cased and sorted.
-
-    Only host names leave this function, never the values around them, so a connection string with a
-    password in it contributes its host and nothing else.
-    """
-    found: set[str] = set()
-    for value in values:
-        if not isinstance(value, str):
-            continue
-        if "://" in value:
-            try:
-                host = urlsplit(value).hostname
-            except ValueError:
-                host = None
-            if host and "." in host:
-                found.add(host.lower())
-        for match in _HOST.finditer(value):
-            found.add(match.group(1).lower())
-    return sorted(found)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -302,7 +277,7 @@ def collect_lambda(scope: Scope) -> list[dict[str, Any]]:
             "subnets": sorted(scope.arn("ec2", f"subnet/{s}") for s in vpc.get("SubnetIds", []) or []),
             "securityGroups": sorted(scope.arn("ec2", f"security-group/{g}") for g in vpc.get("SecurityGroupIds", []) or []),
             "vpc": scope.arn("ec2", f"vpc/{vpc['VpcId']}") if vpc.get("VpcId") else None,
-            "environmentKeys": sorted(variables), "connectsToHosts": hosts_in(variables.values()),
+            "environmentKeys": sorted(variables), "connectsToHosts": hosts_from_environment(variables),
         }
         if properties["packageType"] == "Image":
             code = client.get_function(FunctionName=arn).get("Code", {})
@@ -344,7 +319,7 @@ def collect_ecs(scope: Scope) -> list[dict[str, Any]]:
         containers = task.get("containerDefinitions", [])
         main = next((c for c in containers if c.get("essential", True)), containers[0] if containers else {})
         network = (service.get("networkConfiguration") or {}).get("awsvpcConfiguration") or {}
-        values = [e.get("value", "") for c in containers for e in c.get("environment", [])]
+        variables = [(e.get("name", ""), e.get("value", "")) for c in containers for e in c.get("environment", [])]
         properties = {
             "cluster": service.get("clusterArn"), "launchType": service.get("launchType")
             or ("FARGATE" if "FARGATE" in task.get("requiresCompatibilities", []) else "EC2"),
@@ -356,7 +331,7 @@ def collect_ecs(scope: Scope) -> list[dict[str, Any]]:
                                       if "containerPort" in p}),
             "usesSecrets": any(c.get("secrets") for c in containers),
             "environmentKeys": sorted({e["name"] for c in containers for e in c.get("environment", []) if "name" in e}),
-            "connectsToHosts": hosts_in(values),
+            "connectsToHosts": hosts_from_environment(variables),
             "targetGroups": sorted({lb["targetGroupArn"] for lb in service.get("loadBalancers", []) if lb.get("targetGroupArn")}),
             "subnets": sorted(scope.arn("ec2", f"subnet/{s}") for s in network.get("subnets", [])),
             "securityGroups": sorted(scope.arn("ec2", f"security-group/{g}") for g in network.get("securityGroups", [])),

@@ -26,6 +26,7 @@ from typing import Any, Callable, Sequence
 from amsterdam_cloud.scripts.errors import UserError
 from amsterdam_cloud.scripts.migrate import aws
 from amsterdam_cloud.scripts.migrate.inventory import build
+from amsterdam_cloud.scripts.migrate.overrides import NONE, Overrides
 from amsterdam_cloud.scripts.migrate.progress import Progress
 
 ACCESS_DENIED_CODES = frozenset({
@@ -123,7 +124,8 @@ class _Account:
     clients: dict[tuple[str, str], Any] = field(default_factory=dict)
 
 
-def discover(accounts: Sequence[AccountSource], options: Options, progress: Progress) -> dict[str, Any]:
+def discover(accounts: Sequence[AccountSource], options: Options, progress: Progress, *,
+             overrides: Overrides = NONE) -> dict[str, Any]:
     """Read every account, region and service asked for, and return the inventory document."""
     unknown = sorted(set(options.services) - set(aws.SERVICES))
     if unknown:
@@ -163,7 +165,7 @@ def discover(accounts: Sequence[AccountSource], options: Options, progress: Prog
     if options.onprem_s3_endpoint:
         sources.append({"kind": "onprem-s3", "endpoint": options.onprem_s3_endpoint})
     now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
-    return build(records, sources=sources, errors=errors, generated_at=now)
+    return build(records, sources=sources, errors=errors, generated_at=now, overrides=overrides)
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from amsterdam_cloud.scripts.errors import UserError
 from amsterdam_cloud.scripts.migrate import app_config
 from amsterdam_cloud.scripts.files import write_atomically
 from amsterdam_cloud.scripts.migrate.files import dump_yaml
+from amsterdam_cloud.scripts.migrate.overrides import NONE, Overrides
 
 DATA_COPY_SCHEMA = "amsterdam.migrate.data-copy/v1"
 SUMMARY_SCHEMA = "amsterdam.migrate.generate-summary/v1"
@@ -50,8 +51,11 @@ def app_name(application: str) -> str:
 
 
 def plan_files(mapping: Mapping[str, Any], options: Options, *, waves: Mapping[str, Any] | None = None,
-               mapping_source: str = "mapping") -> tuple[dict[str, str], dict[str, Any]]:
-    """Relative path to file text for everything to write, and the summary document (also among the files)."""
+               mapping_source: str = "mapping", overrides: Overrides = NONE) -> tuple[dict[str, str], dict[str, Any]]:
+    """Relative path to file text for everything to write, and the summary document (also among the files).
+
+    A workload excluded in the overrides is skipped even when an older wave plan still lists it.
+    """
     location = normalize_location(options.location)
     if location not in EU_REGIONS:
         raise UserError(f"--location {options.location}: not an EU region; expected one of {', '.join(sorted(EU_REGIONS))}")
@@ -59,9 +63,13 @@ def plan_files(mapping: Mapping[str, Any], options: Options, *, waves: Mapping[s
         raise UserError(f"--registry {options.registry}: expected an ACR login server such as "
                         "cramsterdamprod.azurecr.io")
     wave_of = {e["id"]: wave["wave"] for wave in (waves or {}).get("waves", []) for e in wave["workloads"]}
+    provisional = {e["id"] for wave in (waves or {}).get("waves", []) for e in wave["workloads"] if e.get("provisional")}
     if options.wave is not None:
         if waves is None:
             raise UserError("--wave needs --waves FILE (the plan written by `cityctl migrate waves`)")
+        if not waves["waves"]:
+            raise UserError(f"--wave {options.wave}: the plan has no waves (every workload is held back or not "
+                            "moving); see its heldBack and the mapping's blockers")
         if options.wave not in {wave["wave"] for wave in waves["waves"]}:
             raise UserError(f"--wave {options.wave}: the plan has waves 1 to {len(waves['waves'])}; choose one of them")
     files: dict[str, str] = {}
@@ -70,8 +78,15 @@ def plan_files(mapping: Mapping[str, Any], options: Options, *, waves: Mapping[s
     owners: dict[str, str] = {}
     for workload in mapping["workloads"]:
         wid = workload["id"]
+        if overrides.workload(wid).get("exclude"):
+            skipped.append({"workload": wid, "reason": f"exclude: true in {overrides.file}"})
+            continue
         if workload["status"] != "ready":
-            skipped.append({"workload": wid, "reason": workload["status"]})
+            needs = [b["needs"]["line"] for b in workload["blockers"] if b.get("needs")]
+            skipped.append({"workload": wid, "reason": workload["status"] + (f" ({'; '.join(needs)})" if needs else "")})
+            continue
+        if wid in provisional:
+            skipped.append({"workload": wid, "reason": "provisional in the wave plan (after a blocked workload)"})
             continue
         if waves is not None and wid not in wave_of:
             skipped.append({"workload": wid, "reason": "held back in the wave plan"})

@@ -21,6 +21,7 @@ from collections import Counter, defaultdict
 from typing import Any, Iterable, Mapping
 
 from amsterdam_cloud.scripts.migrate.files import check_schema, display, read_yaml, write_yaml
+from amsterdam_cloud.scripts.migrate.overrides import NONE, Overrides
 
 SCHEMA = "amsterdam.migrate.inventory/v1"
 
@@ -88,14 +89,19 @@ def is_true(value: str | None) -> bool:
 # Building the inventory
 
 def build(resources: Iterable[Mapping[str, Any]], *, sources: list[dict[str, Any]] | None = None,
-          errors: list[dict[str, Any]] | None = None, generated_at: str | None = None) -> dict[str, Any]:
-    """The whole inventory document from a list of resources (de-duplicated by id; the last one wins)."""
+          errors: list[dict[str, Any]] | None = None, generated_at: str | None = None,
+          overrides: Overrides = NONE) -> dict[str, Any]:
+    """The whole inventory document from a list of resources (de-duplicated by id; the last one wins).
+
+    Workloads are grouped by application and *platform* environment (the overrides' aliases, then the built-in
+    ones), so AWS `prod` and CMDB `Productie` of one application are one workload.
+    """
     by_id: dict[str, dict[str, Any]] = {}
     for record in resources:
         by_id[record["id"]] = dict(record)
     ordered = [by_id[key] for key in sorted(by_id)]
     edges = infer_edges(ordered)
-    membership = assign_workloads(ordered, edges)
+    membership = assign_workloads(ordered, edges, overrides)
     workloads = summarize_workloads(ordered, membership, edges)
     unassigned = sorted(r["id"] for r in ordered if r["id"] not in membership)
     return {
@@ -178,13 +184,14 @@ _INHERIT = (("attached-to", "to"), ("has-listener", "from"), ("forwards-to", "fr
             ("runs-on", "to"), ("targets", "to"))
 
 
-def assign_workloads(resources: list[dict[str, Any]], edges: list[dict[str, str]]) -> dict[str, str]:
+def assign_workloads(resources: list[dict[str, Any]], edges: list[dict[str, str]],
+                     overrides: Overrides = NONE) -> dict[str, str]:
     """Resource id to workload id: from its own tags, else inherited along ownership edges."""
     membership: dict[str, str] = {}
     for r in resources:
         tags = canonical_tags(r["tags"])
         if "application" in tags:
-            membership[r["id"]] = workload_id(tags["application"], tags.get("environment"))
+            membership[r["id"]] = workload_id(tags["application"], tags.get("environment"), overrides)
     changed = True
     while changed:
         changed = False
@@ -199,8 +206,15 @@ def assign_workloads(resources: list[dict[str, Any]], edges: list[dict[str, str]
     return membership
 
 
-def workload_id(application: str, environment: str | None) -> str:
-    return f"{slug(application) or 'unnamed'}/{slug(environment or '') or 'unspecified'}"
+def workload_id(application: str, environment: str | None, overrides: Overrides = NONE) -> str:
+    """`<application>/<environment>`: the platform environment when the tag maps to one, else the tag's slug.
+
+    A workload-level `environment:` override (keyed by the id the tags give) moves it to that environment.
+    """
+    app = slug(application) or "unnamed"
+    found = f"{app}/{overrides.environment(environment) or slug(environment or '') or 'unspecified'}"
+    moved = overrides.workload(found).get("environment")
+    return f"{app}/{overrides.environment(moved) or slug(moved)}" if moved else found
 
 
 def summarize_workloads(resources: list[dict[str, Any]], membership: Mapping[str, str],

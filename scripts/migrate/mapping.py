@@ -6,10 +6,11 @@ server (sized by `sizing.flexible_server_sku`), ECS/Fargate -> Container Apps, L
 Blob storage, ALB -> Application Gateway WAF_v2, NLB -> Azure Load Balancer, Route 53 -> Azure DNS, IAM roles ->
 managed identities with RBAC, VPCs and subnets -> the platform's spoke networks.
 
-A moving workload is `blocked` while any of these holds (each blocker has a code, a message and the fix):
-`no-owner`, `no-cost-center`, `personal-data-unclassified`, `invalid-classification`, `data-outside-eu`,
-`unsupported-engine`, `unsupported-runtime`, `unknown-environment`, `no-size`. Retired and retained workloads are
-`not-moving` and get no blockers.
+Blockers come in two tiers (`TIERS`): a planning blocker (data outside the EU without approval, personal data
+without a known classification, a state-secret classification, an unknown environment, a retire that drops live
+data) makes the workload `blocked`; a generate blocker (owner, cost centre, an unknown classification word, an
+engine, runtime or size without a target) makes it `needs`: planned, but not generated. Each blocker says what to
+add to the overrides file (`needs`: file, section, line). Metadata comes from the overrides first, then the tags.
 
 The mapping also derives `app`, the facts the app template needs (runtime, image or stack, exposure, data,
 scale), for workloads the app template can host; `cityctl migrate generate` turns it into stack config.
@@ -25,8 +26,11 @@ from typing import Any, Mapping, Sequence
 
 from amsterdam_cloud.scripts.migrate import sizing
 from amsterdam_cloud.scripts.migrate.files import check_schema, display, read_yaml, write_yaml
+from amsterdam_cloud.scripts.migrate import inventory as inventory_module
 from amsterdam_cloud.scripts.migrate.inventory import DATABASE_TYPES, STATEFUL_TYPES, slug
-from amsterdam_cloud.scripts.migrate.strategy import MOVING, STRATEGIES, Rules
+from amsterdam_cloud.scripts.migrate.overrides import LEVELS, NONE, NOT_BIO, Overrides, need, workload_need
+from amsterdam_cloud.scripts.migrate.secrets import is_secret_name
+from amsterdam_cloud.scripts.migrate.strategy import MOVING, STRATEGIES, Decision, Rules
 
 SCHEMA = "amsterdam.migrate.mapping/v1"
 
@@ -36,17 +40,22 @@ EU_COUNTRIES = frozenset({"AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", 
                           "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"})
 """ISO 3166 codes of the EU member states, for on-prem data centres (CMDB `country`)."""
 
-PLATFORM_ENVIRONMENTS: dict[str, str] = {
-    **dict.fromkeys(("dev", "development", "develop", "ontwikkel", "ontwikkeling", "o"), "dev"),
-    **dict.fromkeys(("test", "tst", "testing", "qa", "t"), "test"),
-    **dict.fromkeys(("acc", "acceptance", "acceptatie", "staging", "stage", "uat", "preprod", "a"), "acc"),
-    **dict.fromkeys(("prod", "production", "productie", "prd", "live", "p"), "prod"),
-}
-"""Source environment names to the platform's four environments (DTAP)."""
-
-CLASSIFICATIONS = ("BBN1", "BBN2", "BBN3")
+CLASSIFICATIONS = LEVELS
 ASSUMED_CLASSIFICATION = "BBN2"
 """The BIO level assumed for a workload with no classification and no personal data (stated in a note)."""
+
+PLANNING, GENERATE = "planning", "generate"
+TIERS: dict[str, str] = {
+    "data-outside-eu": PLANNING, "personal-data-unclassified": PLANNING, "classification-beyond-bio": PLANNING,
+    "unknown-environment": PLANNING, "retire-live-data": PLANNING,
+    "no-owner": GENERATE, "no-cost-center": GENERATE, "invalid-classification": GENERATE,
+    "unsupported-engine": GENERATE, "unsupported-runtime": GENERATE, "no-size": GENERATE,
+}
+"""Blockers in two tiers: a `planning` blocker stops the workload's plan (its wave is provisional); a `generate`
+blocker only stops `generate` (the wave holds, the stack config waits for the missing fact)."""
+STATUSES = ("ready", "needs", "blocked", "not-moving")
+"""ready: nothing missing; needs: only generate-tier blockers; blocked: a planning-tier blocker; not-moving: retire
+or retain without a blocker."""
 
 ENGINE_FAMILIES: dict[str, str] = {
     "postgres": "postgres", "aurora-postgresql": "postgres", "postgresql": "postgres",
@@ -62,24 +71,33 @@ LAMBDA_STACKS: tuple[tuple[str, str], ...] = (
 
 _COST_CENTER = re.compile(r"^(?:CC-?)?(\d{4,6})$", re.I)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.I)
-_SECRETISH = re.compile(r"(SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|CREDENTIAL|CONNECTION_?STRING|DSN)", re.I)
 
 
 def map_inventory(inventory: Mapping[str, Any], rules: Rules, *, inventory_source: str = "inventory",
-                  inventory_digest: str | None = None, generated_at: str | None = None) -> dict[str, Any]:
-    """The mapping document for a whole inventory."""
+                  inventory_digest: str | None = None, generated_at: str | None = None,
+                  overrides: Overrides = NONE) -> dict[str, Any]:
+    """The mapping document for a whole inventory, with the overrides in force.
+
+    The workloads are put together again from the inventory's resources with these overrides (their environment
+    aliases may join or move workloads), so an edited overrides file takes effect without discovering again.
+    """
+    inventory = inventory_module.build(inventory["resources"], sources=inventory.get("sources"),
+                                       errors=inventory.get("errors"), generated_at=inventory.get("generatedAt"),
+                                       overrides=overrides)
     by_id = {r["id"]: r for r in inventory["resources"]}
     members = {r["id"]: r for r in inventory["resources"] if r["type"] == "aws:rds:instance"}
-    workloads = [map_workload(w, [by_id[i] for i in w["resources"]], rules, by_id=by_id, members=members)
+    workloads = [map_workload(w, [by_id[i] for i in w["resources"]], rules, by_id=by_id, members=members,
+                              overrides=overrides)
                  for w in inventory["workloads"]]
     summary = {"workloads": len(workloads),
-               **{status: sum(1 for w in workloads if w["status"] == status) for status in ("ready", "blocked", "not-moving")},
+               **{status: sum(1 for w in workloads if w["status"] == status) for status in STATUSES},
                "byStrategy": {s: n for s in STRATEGIES if (n := sum(1 for w in workloads if w["strategy"] == s))}}
     return {
         "schema": SCHEMA,
         "generatedAt": generated_at or datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         "inventory": {"file": inventory_source, "sha256": inventory_digest},
         "rules": rules.source,
+        "overrides": overrides.source,
         "summary": summary,
         "workloads": workloads,
     }
@@ -87,16 +105,25 @@ def map_inventory(inventory: Mapping[str, Any], rules: Rules, *, inventory_sourc
 
 def map_workload(workload: Mapping[str, Any], resources: Sequence[Mapping[str, Any]], rules: Rules, *,
                  by_id: Mapping[str, Mapping[str, Any]] | None = None,
-                 members: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Any]:
-    decision = rules.decide(workload, resources)
+                 members: Mapping[str, Mapping[str, Any]] | None = None,
+                 overrides: Overrides = NONE) -> dict[str, Any]:
+    """One workload's strategy, targets, blockers (each with its tier and what to add to the overrides) and status."""
+    wid = workload["id"]
+    given = overrides.workload(wid)
+    if given.get("strategy"):
+        decision = Decision(strategy=given["strategy"], rule="overrides")
+    else:
+        decision = rules.decide(workload, resources)
     moving = decision.strategy in MOVING
-    blockers: list[dict[str, str]] = []
+    blockers: list[dict[str, Any]] = []
     notes: list[str] = []
 
-    def block(code: str, message: str, resource: str | None = None) -> None:
-        entry = {"code": code, "message": message}
+    def block(code: str, message: str, resource: str | None = None, needs: dict[str, str] | None = None) -> None:
+        entry: dict[str, Any] = {"code": code, "tier": TIERS[code], "message": message}
         if resource:
             entry["resource"] = resource
+        if needs:
+            entry["needs"] = needs
         if entry not in blockers:
             blockers.append(entry)
 
@@ -108,53 +135,91 @@ def map_workload(workload: Mapping[str, Any], resources: Sequence[Mapping[str, A
             block(code, message, r["id"])
         targets.append({"id": r["id"], "type": r["type"], "name": r["name"], "region": r["region"], "target": target})
 
-    owner = workload.get("owner")
-    if not owner:
-        block("no-owner", "no `owner` tag on any resource; tag them with the team's mailbox (owner=team@amsterdam.nl)")
-    elif not _EMAIL.match(owner):
-        block("no-owner", f"owner {owner!r} is not an e-mail address; tag owner=<team mailbox>@amsterdam.nl")
-    cost_center = normalize_cost_center(workload.get("costCenter"))
+    tagged_owner = workload.get("owner")
+    owner = given.get("owner") or overrides.owner(tagged_owner)
+    if owner is None and tagged_owner:
+        block("no-owner", f"owner {tagged_owner!r} is a team name, not a mailbox; map the team to its mailbox",
+              needs=need(overrides, "owners", f"{tagged_owner}: <team mailbox>@amsterdam.nl"))
+    elif owner is None:
+        block("no-owner", "no `owner` tag on any resource and no owner in the overrides",
+              needs=workload_need(overrides, wid, "owner", "<team mailbox>@amsterdam.nl"))
+    found_cost_center = given.get("costCenter") or workload.get("costCenter")
+    cost_center = normalize_cost_center(found_cost_center)
     if cost_center is None:
-        found = workload.get("costCenter")
-        block("no-cost-center", (f"cost centre {found!r} is malformed" if found else "no `cost-center` tag on any "
-                                 "resource") + "; tag cost-center=CC-<4 to 6 digits>")
-    classification = (workload.get("dataClassification") or "").upper() or None
-    if classification and classification not in CLASSIFICATIONS:
-        block("invalid-classification", f"data-classification {classification!r} is not a BIO level; use BBN1, BBN2 "
-                                        "or BBN3")
+        block("no-cost-center", (f"cost centre {found_cost_center!r} is malformed" if found_cost_center
+                                 else "no `cost-center` tag on any resource and none in the overrides"),
+              needs=workload_need(overrides, wid, "costCenter", "CC-<4 to 6 digits>"))
+    personal = given["personalData"] if "personalData" in given else workload.get("personalData")
+    word = given.get("dataClassification") or workload.get("dataClassification")
+    classification = overrides.classification(word) if word else None
+    if classification == NOT_BIO:
+        block("classification-beyond-bio", f"classification {word!r} is beyond the BIO (state secret, VIR-BI): it does "
+              "not move to a public cloud without a decision by the CISO; reclassify or retain",
+              needs=workload_need(overrides, wid, "strategy", "retain"))
         classification = None
-    elif classification is None and workload.get("personalData"):
+    elif word and classification is None:
+        code = "personal-data-unclassified" if personal else "invalid-classification"
+        block(code, f"classification {word!r} is no BIO level or known word (openbaar, intern, vertrouwelijk, geheim "
+              "and their English forms); map the word", needs=need(overrides, "classifications", f"{word}: <BBN1|BBN2|BBN3>"))
+    elif classification is None and personal:
         block("personal-data-unclassified", "holds personal data but has no data-classification; the owner sets "
-                                            "data-classification=BBN2 or BBN3 after a DPIA")
+              "BBN2 or BBN3 after a DPIA", needs=workload_need(overrides, wid, "dataClassification", "<BBN2|BBN3>"))
     elif classification is None:
         notes.append(f"no data-classification tag and no personal data recorded: {ASSUMED_CLASSIFICATION} assumed")
+    approved = given.get("dataTransferApproved", workload.get("dataTransferApproved"))
     outside = sorted({f"{r['region']}" for r in resources if r["type"] in STATEFUL_TYPES and _outside_eu(r)})
-    if outside and not workload.get("dataTransferApproved"):
+    if outside and not approved:
         block("data-outside-eu", f"holds data outside the EU ({', '.join(outside)}); the privacy officer assesses the "
-                                 "transfer first, then tag data-transfer-approved=true")
-    platform_environment = PLATFORM_ENVIRONMENTS.get(workload["environment"].lower())
+              "transfer first", needs=workload_need(overrides, wid, "dataTransferApproved", "true"))
+    platform_environment = overrides.environment(workload["environment"])
     if platform_environment is None:
-        block("unknown-environment", f"environment {workload['environment']!r} does not map to dev, test, acc or "
-                                     "prod; tag environment=<one of them>")
+        block("unknown-environment", f"environment {workload['environment']!r} does not map to dev, test, acc or prod",
+              needs=need(overrides, "environments", f"{workload['environment']}: <dev|test|acc|prod>"))
+    live = live_data(resources)
+    if decision.strategy == "retire" and live and not given.get("retireApproved"):
+        block("retire-live-data", f"retiring drops live data ({', '.join(live[:3])}{' ...' if len(live) > 3 else ''}); "
+              "the owner archives or moves it first", needs=workload_need(overrides, wid, "retireApproved", "true"))
     if workload.get("tagConflicts"):
         for key, values in sorted(workload["tagConflicts"].items()):
             notes.append(f"resources disagree on {key}: {', '.join(values)}; the most common value is used")
+    if given:
+        notes.append(f"overrides from {overrides.file}: {', '.join(sorted(given))}")
 
     app, app_notes = app_facts(resources, targets, decision.strategy, platform_environment, by_id or {})
     notes += app_notes
-    status = "not-moving" if not moving else ("blocked" if blockers else "ready")
+    if not moving:
+        blockers = [b for b in blockers if b["code"] == "retire-live-data"]
+    status = status_of(moving, blockers)
     return {
-        "id": workload["id"], "application": workload["application"], "environment": workload["environment"],
+        "id": wid, "application": workload["application"], "environment": workload["environment"],
         "platformEnvironment": platform_environment, "owner": owner, "costCenter": cost_center,
-        "dataClassification": classification or (None if workload.get("personalData") else ASSUMED_CLASSIFICATION),
-        "personalData": workload.get("personalData"), "algorithmRegisterId": workload.get("algorithmRegisterId"),
+        "dataClassification": classification or (None if personal or word else ASSUMED_CLASSIFICATION),
+        "personalData": personal, "algorithmRegisterId": workload.get("algorithmRegisterId"),
         "strategy": decision.strategy, "strategyRule": decision.rule, "status": status,
-        "blockers": blockers if moving else [], "notes": notes,
+        "blockers": blockers, "notes": notes,
         "dependsOn": [d["workload"] for d in workload.get("dependsOn", [])],
         "app": app if moving else None,
         "appReason": None if app or not moving else app_notes[-1],
         "resources": targets,
     }
+
+
+def status_of(moving: bool, blockers: Sequence[Mapping[str, Any]]) -> str:
+    if any(b["tier"] == PLANNING for b in blockers):
+        return "blocked"
+    if not moving:
+        return "not-moving"
+    return "needs" if blockers else "ready"
+
+
+_LIVE_DATA_TYPES = DATABASE_TYPES | {"aws:s3:bucket", "onprem:storage", "onprem:s3:bucket"}
+_GONE = frozenset({"deleted", "deleting", "stopped", "retired", "decommissioned"})
+
+
+def live_data(resources: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Names of the databases (not stopped or deleted) and buckets or shares a workload holds: data a retire drops."""
+    return sorted(r["name"] for r in resources if r["type"] in _LIVE_DATA_TYPES
+                  and str(r["properties"].get("status") or r["properties"].get("state") or "").lower() not in _GONE)
 
 
 def normalize_cost_center(value: str | None) -> str | None:
@@ -319,7 +384,7 @@ def app_facts(resources: Sequence[Mapping[str, Any]], targets: Sequence[Mapping[
                             "version": max((t["version"] for t in servers_of), key=_version_key)}
     data["storage"] = any(r["type"] in ("aws:s3:bucket", "onprem:s3:bucket", "onprem:storage") for r in resources)
     data["keyVault"] = bool(data["postgres"] or data["mysql"]) or any(
-        r["properties"].get("usesSecrets") or any(_SECRETISH.search(k) for k in r["properties"].get("environmentKeys", []))
+        r["properties"].get("usesSecrets") or any(is_secret_name(k) for k in r["properties"].get("environmentKeys", []))
         for r in services + functions)
     exposure = "internal"
     for r in resources:
@@ -349,9 +414,9 @@ JSON_SCHEMA = {
             "required": ["id", "application", "environment", "strategy", "status", "blockers", "dependsOn", "resources"],
             "properties": {
                 "strategy": {"enum": list(STRATEGIES)},
-                "status": {"enum": ["ready", "blocked", "not-moving"]},
+                "status": {"enum": list(STATUSES)},
                 "dependsOn": {"type": "array", "items": {"type": "string"}},
-                "blockers": {"type": "array", "items": {"type": "object", "required": ["code", "message"]}},
+                "blockers": {"type": "array", "items": {"type": "object", "required": ["code", "tier", "message"]}},
             },
         }},
     },

@@ -216,3 +216,43 @@ def seed_cycle_estate(endpoint: str) -> None:
     calls = {"alpha": "beta", "beta": "alpha", "gamma": "alpha"}
     for name, callee in calls.items():
         region.function(f"{name}-fn", {t["Key"]: t["Value"] for t in tags(name)}, {"DB_HOST": hosts[callee]})
+
+
+PLANTED_SECRETS = {
+    "ecs DB_PASSWORD": "Zomer2026.Grachten.Fietsen",
+    "ecs DATABASE_URL password": "Hx7pQ2rT9vLk3word",
+    "ecs AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+    "ecs token in a plain-named variable": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJwZXJtaXRzIn0.signature",
+    "lambda SECRET_KEY": "django.insecure.kwpzqrtv",
+    "lambda STRIPE_API_KEY": "sk_live_51H8xYzAbCdEfGhIjKlMnOp",
+    "lambda SMTP_URL password": "Pa55.w0rd.Secret",
+    "user data password": "UserData.Pa55word.2026",
+}
+"""Secrets as teams really leave them in configuration; none may appear in any migration document."""
+
+
+def seed_secret_estate(endpoint: str) -> dict[str, str]:
+    """One workload whose ECS task definition, Lambda environment and EC2 user data hold realistic secrets.
+
+    Returns the host names that must still be found (the database and the mail server), so a filter that
+    drops everything fails the test as surely as a leak does.
+    """
+    region = Region("eu-west-1", endpoint).setup()
+    db_host = region.database("vault-db", "postgres", "15.4", "db.t3.small", tags("vault"), storage=20)
+    secret = PLANTED_SECRETS
+    region.container_service("vault-api", {t["Key"]: t["Value"] for t in tags("vault")}, "nginx:1.27", {
+        "DB_PASSWORD": secret["ecs DB_PASSWORD"],
+        "DATABASE_URL": f"postgresql://vault:{secret['ecs DATABASE_URL password']}@{db_host}:5432/vault",
+        "AWS_SECRET_ACCESS_KEY": secret["ecs AWS_SECRET_ACCESS_KEY"],
+        "UPSTREAM_HEADER": f"Bearer {secret['ecs token in a plain-named variable']}",
+    }, None, [], desired=1)
+    region.function("vault-rotate", {t["Key"]: t["Value"] for t in tags("vault")}, {
+        "SECRET_KEY": secret["lambda SECRET_KEY"],
+        "STRIPE_API_KEY": secret["lambda STRIPE_API_KEY"],
+        "SMTP_URL": f"smtp://mailer:{secret['lambda SMTP_URL password']}@smtp.amsterdam.nl:587",
+    })
+    region.client("ec2").run_instances(
+        ImageId=region.ami, MinCount=1, MaxCount=1, InstanceType="t3.small", SubnetId=region.subnets[0],
+        UserData=f"#!/bin/bash\nexport DB_PASSWORD='{secret['user data password']}'\n/opt/app/start --db {db_host}\n",
+        TagSpecifications=[{"ResourceType": "instance", "Tags": tags("vault")}])
+    return {"db_host": db_host, "smtp_host": "smtp.amsterdam.nl"}

@@ -148,9 +148,3 @@ def test_onprem_buckets_are_read_through_their_endpoint_and_named_after_it(aws_e
     assert sorted(r["id"] for r in onprem) == [f"s3-onprem://{host}/archive-scans-us",
                                                f"s3-onprem://{host}/permits-documents-prod"]
     assert by_type(result, "aws:s3:bucket") == []
-
-
-def test_hosts_in_configuration_values_are_extracted_without_the_rest():
-    found = aws.hosts_in(["postgresql://u:secret@db.example.internal:5432/x", "redis:6379", "plain text",
-                          "https://API.example.nl/v1", "ops@amsterdam.nl"])
-    assert found == ["api.example.nl", "db.example.internal"]

@@ -56,7 +56,7 @@ def test_the_inventory_holds_aws_and_cmdb_resources(run):
 def test_workloads_are_grouped_by_application_and_environment_tags(run):
     ids = {w["id"] for w in run["inventory"]["workloads"]}
     assert ids == {"permits/prod", "notifications/prod", "reports/prod", "archive/prod", "gis/acc", "payments/prod",
-                   "legacy-hr/prod", "sandbox-x/sandbox", "parking/production"}
+                   "legacy-hr/prod", "sandbox-x/sandbox", "parking/prod"}
 
 
 def test_untagged_listener_and_target_group_join_their_load_balancers_workload(run):
@@ -84,13 +84,14 @@ def test_strategies_follow_the_rules_file(run):
     strategies = {w["id"]: w["strategy"] for w in run["mapping"]["workloads"]}
     assert strategies == {"permits/prod": "replatform", "notifications/prod": "refactor", "reports/prod": "rehost",
                           "archive/prod": "rehost", "gis/acc": "rehost", "payments/prod": "replatform",
-                          "legacy-hr/prod": "retain", "sandbox-x/sandbox": "retire", "parking/production": "rehost"}
+                          "legacy-hr/prod": "retain", "sandbox-x/sandbox": "retire", "parking/prod": "rehost"}
 
 
-def test_blocked_workloads_name_their_blocker(run):
-    blockers = {w["id"]: sorted(b["code"] for b in w["blockers"]) for w in run["mapping"]["workloads"] if w["blockers"]}
-    assert blockers == {"archive/prod": ["data-outside-eu"], "gis/acc": ["no-owner"],
-                        "payments/prod": ["personal-data-unclassified"]}
+def test_blocked_workloads_name_their_blocker_and_its_tier(run):
+    blockers = {w["id"]: (w["status"], sorted(b["code"] for b in w["blockers"]))
+                for w in run["mapping"]["workloads"] if w["blockers"]}
+    assert blockers == {"archive/prod": ("blocked", ["data-outside-eu"]), "gis/acc": ("needs", ["no-owner"]),
+                        "payments/prod": ("blocked", ["personal-data-unclassified"])}
 
 
 def test_resources_get_azure_targets_and_sizes(run):
@@ -108,9 +109,11 @@ def test_waves_put_a_dependency_before_its_dependents(run):
     assert wave_of(plan, "permits/prod") < wave_of(plan, "reports/prod")
 
 
-def test_waves_hold_back_blocked_and_leave_out_workloads_that_do_not_move(run):
+def test_blocked_workloads_get_provisional_waves_and_those_not_moving_are_left_out(run):
     plan = run["waves"]
-    assert {h["id"] for h in plan["heldBack"]} == {"archive/prod", "gis/acc", "payments/prod"}
+    provisional = {e["id"] for w in plan["waves"] for e in w["workloads"] if e.get("provisional")}
+    assert provisional == {"archive/prod", "payments/prod"}
+    assert wave_of(plan, "gis/acc") is not None and plan["heldBack"] == []
     assert {n["id"] for n in plan["notMoving"]} == {"legacy-hr/prod", "sandbox-x/sandbox"}
 
 

@@ -10,6 +10,7 @@ import yaml
 from amsterdam_cloud.scripts.errors import UserError
 from amsterdam_cloud.scripts.migrate import app_config, generate, mapping, strategy
 from amsterdam_cloud.scripts.migrate.inventory import build, resource
+from amsterdam_cloud.scripts.migrate.overrides import Overrides
 
 TAGS = {"application": "permits", "environment": "production", "owner": "permits@amsterdam.nl",
         "cost-center": "CC-4120", "data-classification": "BBN3", "algorithm-register-id": "lars-1234"}
@@ -94,10 +95,21 @@ def test_bucket_names_become_valid_private_container_names():
     assert plan["buckets"][0]["target"] == {"container": "permits-docs", "publicAccess": False}
 
 
-def test_a_blocked_workload_gets_no_files():
+def test_a_workload_that_needs_input_gets_no_files_and_the_summary_names_the_line():
     written, summary = generate.plan_files(the_mapping(owner=""), generate.Options())
     assert list(written) == ["generate-summary.yaml"]
-    assert summary["skipped"] == [{"workload": "permits/production", "reason": "blocked"}]
+    assert summary["skipped"] == [{"workload": "permits/prod", "reason": "needs (owner: <team mailbox>@amsterdam.nl)"}]
+
+
+def test_a_workload_excluded_in_the_overrides_gets_no_files():
+    given = Overrides(source="o.yaml", workloads={"permits/prod": {"exclude": True}})
+    written, summary = generate.plan_files(the_mapping(), generate.Options(), overrides=given)
+    assert summary["skipped"] == [{"workload": "permits/prod", "reason": "exclude: true in o.yaml"}]
+
+
+def test_a_wave_that_does_not_exist_in_an_empty_plan_says_why():
+    with pytest.raises(UserError, match="the plan has no waves"):
+        generate.plan_files(the_mapping(), generate.Options(wave=1), waves={"waves": []})
 
 
 def test_two_workloads_for_the_same_app_and_environment_are_not_both_written():

@@ -6,14 +6,15 @@ import pytest
 
 from amsterdam_cloud.scripts.migrate import mapping, strategy
 from amsterdam_cloud.scripts.migrate.inventory import build, resource
+from amsterdam_cloud.scripts.migrate.overrides import NONE, Overrides
 
 OWNER = {"application": "permits", "environment": "prod", "owner": "permits@amsterdam.nl", "cost-center": "CC-4120",
          "data-classification": "BBN2"}
 
 
-def mapped(*records, tags=None):
+def mapped(*records, tags=None, overrides=NONE):
     inventory = build(records)
-    return mapping.map_inventory(inventory, strategy.load())["workloads"][0]
+    return mapping.map_inventory(inventory, strategy.load(), overrides=overrides)["workloads"][0]
 
 
 def service(tags=OWNER, **properties):
@@ -32,17 +33,20 @@ def test_a_complete_workload_is_ready():
     assert mapped(service(), database())["status"] == "ready"
 
 
-@pytest.mark.parametrize(("tags", "code"), [
-    ({**OWNER, "owner": ""}, "no-owner"),
-    ({**OWNER, "owner": "Team Permits"}, "no-owner"),
-    ({**OWNER, "cost-center": "finance"}, "no-cost-center"),
-    ({**OWNER, "data-classification": "", "personal-data": "yes"}, "personal-data-unclassified"),
-    ({**OWNER, "data-classification": "secret"}, "invalid-classification"),
-    ({**OWNER, "environment": "qa-2"}, "unknown-environment"),
+@pytest.mark.parametrize(("tags", "code", "status"), [
+    ({**OWNER, "owner": ""}, "no-owner", "needs"),
+    ({**OWNER, "owner": "Team Permits"}, "no-owner", "needs"),
+    ({**OWNER, "cost-center": "finance"}, "no-cost-center", "needs"),
+    ({**OWNER, "data-classification": "streng"}, "invalid-classification", "needs"),
+    ({**OWNER, "data-classification": "", "personal-data": "yes"}, "personal-data-unclassified", "blocked"),
+    ({**OWNER, "data-classification": "streng", "personal-data": "yes"}, "personal-data-unclassified", "blocked"),
+    ({**OWNER, "data-classification": "geheim"}, "classification-beyond-bio", "blocked"),
+    ({**OWNER, "environment": "qa-2"}, "unknown-environment", "blocked"),
 ])
-def test_a_tag_problem_blocks_the_workload(tags, code):
+def test_a_metadata_problem_blocks_planning_or_only_generation(tags, code, status):
     workload = mapped(service(tags=tags))
-    assert (workload["status"], [b["code"] for b in workload["blockers"]]) == ("blocked", [code])
+    assert (workload["status"], [b["code"] for b in workload["blockers"]]) == (status, [code])
+    assert workload["blockers"][0]["needs"]["file"] == "migration/overrides.yaml"
 
 
 def test_data_outside_the_eu_blocks_until_the_transfer_is_approved():
@@ -116,3 +120,83 @@ def test_a_burstable_database_outside_prod_stays_burstable():
     tags = {**OWNER, "environment": "dev"}
     app = mapped(service(tags=tags), database(tags=tags, instanceClass="db.t3.medium"))["app"]
     assert app["data"]["postgres"]["sku"] == "Standard_B2s"
+
+
+TEAM_TAGS = {"application": "permits", "environment": "Productie", "owner": "Team Vergunningen",
+             "data-classification": "vertrouwelijk"}
+
+
+def test_a_team_name_owner_and_a_missing_cost_center_say_which_override_lines_to_add():
+    workload = mapped(service(tags=TEAM_TAGS))
+    assert workload["status"] == "needs"
+    assert [(b["code"], b["tier"], b["needs"]["under"], b["needs"]["line"]) for b in workload["blockers"]] == [
+        ("no-owner", "generate", "owners", "Team Vergunningen: <team mailbox>@amsterdam.nl"),
+        ("no-cost-center", "generate", "workloads: permits/prod", "costCenter: CC-<4 to 6 digits>")]
+
+
+def test_the_override_lines_make_the_workload_ready():
+    given = Overrides(source="o.yaml", owners={"team vergunningen": "vergunningen@amsterdam.nl"},
+                      workloads={"permits/prod": {"costCenter": "CC-5120"}})
+    workload = mapped(service(tags=TEAM_TAGS), overrides=given)
+    assert (workload["status"], workload["owner"], workload["costCenter"]) == ("ready", "vergunningen@amsterdam.nl", "CC-5120")
+    assert workload["dataClassification"] == "BBN3"
+
+
+@pytest.mark.parametrize(("word", "level"), [("openbaar", "BBN1"), ("Public", "BBN1"), ("intern", "BBN2"),
+                                             ("internal", "BBN2"), ("Vertrouwelijk", "BBN3"), ("confidential", "BBN3")])
+def test_dutch_and_english_classification_words_map_to_bio_levels(word, level):
+    assert mapped(service(tags={**OWNER, "data-classification": word}))["dataClassification"] == level
+
+
+def test_geheim_is_never_shown_as_a_bio_level():
+    workload = mapped(service(tags={**OWNER, "data-classification": "geheim"}))
+    assert workload["dataClassification"] != "BBN2" and workload["status"] == "blocked"
+
+
+def test_a_classification_table_in_the_overrides_adds_words():
+    given = Overrides(source="o.yaml", classifications={"streng": "BBN3"})
+    assert mapped(service(tags={**OWNER, "data-classification": "streng"}), overrides=given)["dataClassification"] == "BBN3"
+
+
+def test_an_environment_alias_in_the_overrides_maps_an_unknown_environment():
+    given = Overrides(source="o.yaml", environments={"qa-2": "test"})
+    workload = mapped(service(tags={**OWNER, "environment": "qa-2"}), overrides=given)
+    assert (workload["id"], workload["status"]) == ("permits/test", "ready")
+
+
+def test_aws_prod_and_cmdb_productie_of_one_application_are_one_workload():
+    server = resource(id="cmdb://cmdb/srv-1", type="onprem:server", name="srv", source="cmdb", account="cmdb",
+                      region="onprem", tags={**OWNER, "environment": "Productie"}, properties={"vcpu": 2, "memoryGiB": 8})
+    document = mapping.map_inventory(build([service(), server]), strategy.load())
+    assert [(w["id"], len(w["resources"])) for w in document["workloads"]] == [("permits/prod", 2)]
+
+
+def test_a_strategy_override_beats_the_rules():
+    workload = mapped(service(), overrides=Overrides(source="o.yaml", workloads={"permits/prod": {"strategy": "retain"}}))
+    assert (workload["strategy"], workload["strategyRule"], workload["status"]) == ("retain", "overrides", "not-moving")
+
+
+def stopped_server(tags=OWNER):
+    return resource(id="arn:i-1", type="aws:ec2:instance", name="old", source="aws", account="1", region="eu-west-1",
+                    tags=tags, properties={"instanceType": "m5.large", "vcpu": 2, "memoryGiB": 8, "state": "stopped"})
+
+
+def test_retiring_a_stopped_server_with_a_live_database_is_blocked():
+    workload = mapped(stopped_server(), database(status="available"))
+    assert (workload["strategy"], workload["status"]) == ("retire", "blocked")
+    assert [(b["code"], b["needs"]["line"]) for b in workload["blockers"]] == [("retire-live-data", "retireApproved: true")]
+
+
+def test_retiring_a_stopped_server_with_an_archive_bucket_is_blocked():
+    bucket = resource(id="arn:aws:s3:::archive", type="aws:s3:bucket", name="archive", source="aws", account="1",
+                      region="eu-west-1", tags=OWNER, properties={})
+    assert mapped(stopped_server(), bucket)["status"] == "blocked"
+
+
+def test_retiring_only_stopped_servers_needs_no_approval():
+    assert mapped(stopped_server())["status"] == "not-moving"
+
+
+def test_an_approved_retire_of_live_data_is_not_moving():
+    given = Overrides(source="o.yaml", workloads={"permits/prod": {"retireApproved": True}})
+    assert mapped(stopped_server(), database(), overrides=given)["status"] == "not-moving"
