@@ -35,7 +35,8 @@ def register(subparsers: Any) -> None:
     discover.add_argument("--region", action="append", default=[], metavar="REGION",
                           help="a region to read (repeatable or comma-separated); none: every enabled region")
     discover.add_argument("--services", metavar="LIST",
-                          help="comma-separated collectors: ec2,network,rds,lambda,ecs,elbv2,s3,route53,iam (default all)")
+                          help="comma-separated collectors: ec2,network,rds,lambda,ecs,elbv2,sweep,s3,route53,iam "
+                               "(default all; `sweep` lists what the others do not read)")
     discover.add_argument("--endpoint-url", metavar="URL",
                           help="send every AWS call to this endpoint (a moto server, a proxy); default AWS_ENDPOINT_URL or AWS")
     discover.add_argument("--s3-endpoint-url", metavar="URL",
@@ -172,7 +173,7 @@ def _discover(args: argparse.Namespace) -> int:
                                  options, progress, overrides=given)
     summary = document["summary"]
     progress.finish(f"{summary['resources']} resources in {summary['workloads']} workloads, "
-                    f"{summary['errors']} gap(s)")
+                    f"{summary['orphans']} orphan(s) no collector reads, {summary['errors']} gap(s)")
     _emit(args, document, inventory.save)
     return 1 if args.strict and document["errors"] else 0
 
@@ -220,7 +221,9 @@ def _map(args: argparse.Namespace) -> int:
     summary = result["summary"]
     strategies = ", ".join(f"{k} {v}" for k, v in summary["byStrategy"].items()) or "none"
     print(f"map: {summary['workloads']} workloads: {summary['ready']} ready, {summary['needs']} need input, "
-          f"{summary['blocked']} blocked, {summary['not-moving']} not moving ({strategies})", file=sys.stderr)
+          f"{summary['incomplete']} incomplete, {summary['blocked']} blocked, {summary['not-moving']} not moving "
+          f"({strategies}); {len(result['unassigned'])} resources in no workload, {len(result['orphans'])} orphans "
+          "(listed in the mapping)", file=sys.stderr)
     _emit(args, result, mapping.save)
     return 0
 

@@ -9,7 +9,7 @@ only the names and the host names in non-secret values are kept (`secrets.hosts_
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 from urllib.parse import urlsplit
 
@@ -18,6 +18,12 @@ from amsterdam_cloud.scripts.migrate.secrets import hosts_from_environment
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+ACCESS_DENIED_CODES = frozenset({
+    "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthFailure", "UnauthorizedException",
+    "OptInRequired", "InvalidClientTokenId", "UnrecognizedClientException", "AuthorizationError",
+})
+"""Error codes that mean "this principal may not read here": reported as a gap, never fatal."""
 
 GLOBAL_REGION = "global"
 """The pseudo-region of account-wide services (S3's bucket list, Route 53, IAM)."""
@@ -39,6 +45,36 @@ class Scope:
     """A boto3 client for a service name in this scope's region (thread-safe; built once per scope)."""
     fanout: Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]
     """Map a function over items with the bounded per-service concurrency; results keep the items' order."""
+    service: str = ""
+    """The collector's name, as a gap names it."""
+    gaps: list[dict[str, Any]] = field(default_factory=list)
+    """What one item or one part of the service could not be read (filled by `attempt`; the rest goes on)."""
+
+    def attempt(self, operation: str, call: Callable[[], T], *, resource: str | None = None,
+                default: T | None = None, absent: tuple[str, ...] = ()) -> T | None:
+        """Run one call; an AWS error is a gap on that item (or that part of the service) and `default` comes back.
+
+        `absent` lists the error codes that mean "this item has none" (no tags, no encryption): `default`, no gap.
+        """
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            return call()
+        except ClientError as error:
+            if error_code(error) in absent:
+                return default
+            self.gap(operation, error, resource=resource)
+        except BotoCoreError as error:
+            self.gap(operation, error, resource=resource)
+        return default
+
+    def gap(self, operation: str, error: Exception, *, resource: str | None = None) -> None:
+        """Record what could not be read: this item (`resource`) or, without one, this part of the service."""
+        entry = {"account": self.account, "region": self.region, "service": self.service, **describe_error(error),
+                 "operation": operation}
+        if resource:
+            entry["resource"] = resource
+        self.gaps.append(entry)
 
     def arn(self, service: str, path: str, region: str | None = None) -> str:
         return f"arn:{self.partition}:{service}:{self.region if region is None else region}:{self.account}:{path}"
@@ -47,6 +83,25 @@ class Scope:
                properties: dict[str, Any], region: str | None = None) -> dict[str, Any]:
         return resource(id=arn, type=kind, name=name, source="aws", account=self.account,
                         region=self.region if region is None else region, tags=tags or {}, properties=properties)
+
+
+def error_code(error: Any) -> str:
+    return str(error.response.get("Error", {}).get("Code", "Unknown"))
+
+
+def describe_error(error: Exception) -> dict[str, str]:
+    """`kind` (access-denied, api-error, unreachable, internal), `code` and `message` of a failed call."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    if isinstance(error, ClientError):
+        code = error_code(error)
+        message = str(error.response.get("Error", {}).get("Message", "")) or str(error)
+        kind = "access-denied" if code in ACCESS_DENIED_CODES else "api-error"
+    elif isinstance(error, BotoCoreError):
+        code, message, kind = type(error).__name__, str(error), "unreachable"
+    else:
+        code, message, kind = type(error).__name__, str(error) or repr(error), "internal"
+    return {"kind": kind, "code": code, "message": message[:300]}
 
 
 def paginate(client: Any, operation: str, key: str, **kwargs: Any) -> Iterator[Any]:
@@ -89,14 +144,12 @@ def collect_ec2(scope: Scope) -> list[dict[str, Any]]:
     for batch in chunks(types, 100):
         try:
             read_shapes(batch)
-        except ClientError as error:  # one retired type fails the batch: ask one by one, skip the unknown
-            if error.response.get("Error", {}).get("Code") != "InvalidInstanceType":
-                raise
-            for one in batch:
-                try:
-                    read_shapes([one])
-                except ClientError:
-                    pass  # the shape stays unknown; mapping reports `no-size` for it
+        except ClientError as error:
+            if error_code(error) != "InvalidInstanceType":
+                scope.gap("DescribeInstanceTypes", error)  # shapes unknown: mapping reports `no-size` for them
+                continue
+            for one in batch:  # one retired type fails the batch: ask one by one, skip the unknown
+                scope.attempt("DescribeInstanceTypes", lambda: read_shapes([one]), absent=("InvalidInstanceType",))
     records = []
     for instance in instances:
         tags = tag_map(instance.get("Tags"))
@@ -114,7 +167,9 @@ def collect_ec2(scope: Scope) -> list[dict[str, Any]]:
         }
         records.append(scope.record("aws:ec2:instance", scope.arn("ec2", f"instance/{instance['InstanceId']}"),
                                     tags.get("Name", instance["InstanceId"]), tags, properties))
-    for volume in paginate(ec2, "describe_volumes", "Volumes", PaginationConfig={"PageSize": 500}):
+    volumes = scope.attempt("DescribeVolumes", lambda: list(paginate(ec2, "describe_volumes", "Volumes",
+                                                                     PaginationConfig={"PageSize": 500})), default=[])
+    for volume in volumes:
         tags = tag_map(volume.get("Tags"))
         properties = {
             "sizeGiB": volume.get("Size"), "volumeType": volume.get("VolumeType"), "iops": volume.get("Iops"),
@@ -185,7 +240,8 @@ def collect_rds(scope: Scope) -> list[dict[str, Any]]:
         }
         arn = db.get("DBInstanceArn") or scope.arn("rds", f"db:{db['DBInstanceIdentifier']}")
         records.append(scope.record("aws:rds:instance", arn, db["DBInstanceIdentifier"], tags, properties))
-    for cluster in paginate(rds, "describe_db_clusters", "DBClusters"):
+    for cluster in scope.attempt("DescribeDBClusters", lambda: list(paginate(rds, "describe_db_clusters", "DBClusters")),
+                                 default=[]):
         tags = tag_map(cluster.get("TagList"))
         properties = {
             "engine": cluster.get("Engine"), "engineVersion": cluster.get("EngineVersion"),
@@ -211,36 +267,33 @@ def collect_s3(scope: Scope, *, onprem_endpoint: str | None = None) -> list[dict
     With `onprem_endpoint` the same calls read an S3-compatible on-prem store (MinIO, ECS, StorageGRID); its
     buckets get ids `s3-onprem://<host>/<bucket>` so they never collide with an AWS bucket of the same name.
     """
-    from botocore.exceptions import ClientError
-
     s3 = scope.client("s3")
     buckets = list(paginate(s3, "list_buckets", "Buckets"))
 
-    def optional(call: Callable[[], dict[str, Any]], missing: tuple[str, ...]) -> dict[str, Any] | None:
-        try:
-            return call()
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in missing:
-                return None
-            raise
-
     def read(bucket: dict[str, Any]) -> dict[str, Any]:
         name = bucket["Name"]
+        arn = f"arn:{scope.partition}:s3:::{name}"
+
+        def optional(operation: str, call: Callable[[], dict[str, Any]], missing: tuple[str, ...]) -> dict[str, Any] | None:
+            return scope.attempt(operation, call, resource=arn, absent=missing)
+
         region = bucket.get("BucketRegion")  # ListBuckets has returned it since 2024; older stores do not
         if not region:
-            location = optional(lambda: s3.get_bucket_location(Bucket=name), ("NotImplemented",)) or {}
+            location = optional("GetBucketLocation", lambda: s3.get_bucket_location(Bucket=name),
+                                ("NotImplemented",)) or {}
             region = location.get("LocationConstraint") or "us-east-1"
         region = "eu-west-1" if region == "EU" else region
-        encryption = optional(lambda: s3.get_bucket_encryption(Bucket=name),
+        encryption = optional("GetBucketEncryption", lambda: s3.get_bucket_encryption(Bucket=name),
                               ("ServerSideEncryptionConfigurationNotFoundError", "NotImplemented"))
         rules = (encryption or {}).get("ServerSideEncryptionConfiguration", {}).get("Rules", [])
         algorithms = sorted({r.get("ApplyServerSideEncryptionByDefault", {}).get("SSEAlgorithm", "") for r in rules} - {""})
-        block = optional(lambda: s3.get_public_access_block(Bucket=name),
+        block = optional("GetPublicAccessBlock", lambda: s3.get_public_access_block(Bucket=name),
                          ("NoSuchPublicAccessBlockConfiguration", "NotImplemented"))
         settings = (block or {}).get("PublicAccessBlockConfiguration", {})
         fully_blocked = bool(settings) and all(settings.get(k) for k in (
             "BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"))
-        tagging = optional(lambda: s3.get_bucket_tagging(Bucket=name), ("NoSuchTagSet", "NotImplemented"))
+        tagging = optional("GetBucketTagging", lambda: s3.get_bucket_tagging(Bucket=name),
+                           ("NoSuchTagSet", "NotImplemented"))
         properties = {"encryption": algorithms[0] if algorithms else None,
                       "publicAccessBlock": {k[0].lower() + k[1:]: bool(v) for k, v in settings.items()} or None,
                       "publicAccessFullyBlocked": fully_blocked,
@@ -251,7 +304,7 @@ def collect_s3(scope: Scope, *, onprem_endpoint: str | None = None) -> list[dict
             properties["endpoint"] = onprem_endpoint
             return resource(id=f"s3-onprem://{host}/{name}", type="onprem:s3:bucket", name=name, source="onprem-s3",
                             account=host, region="onprem", tags=tags, properties=properties)
-        return scope.record("aws:s3:bucket", f"arn:{scope.partition}:s3:::{name}", name, tags, properties, region=region)
+        return scope.record("aws:s3:bucket", arn, name, tags, properties, region=region)
 
     return scope.fanout(read, buckets)
 
@@ -266,7 +319,8 @@ def collect_lambda(scope: Scope) -> list[dict[str, Any]]:
 
     def read(function: dict[str, Any]) -> dict[str, Any]:
         arn = function["FunctionArn"]
-        tags = tag_map(client.list_tags(Resource=arn).get("Tags"))
+        listed = scope.attempt("ListTags", lambda: client.list_tags(Resource=arn), resource=arn.split(":$")[0], default={})
+        tags = tag_map(listed.get("Tags"))
         vpc = function.get("VpcConfig") or {}
         variables = (function.get("Environment") or {}).get("Variables") or {}
         properties = {
@@ -280,8 +334,9 @@ def collect_lambda(scope: Scope) -> list[dict[str, Any]]:
             "environmentKeys": sorted(variables), "connectsToHosts": hosts_from_environment(variables),
         }
         if properties["packageType"] == "Image":
-            code = client.get_function(FunctionName=arn).get("Code", {})
-            properties["image"] = code.get("ImageUri")
+            got = scope.attempt("GetFunction", lambda: client.get_function(FunctionName=arn), resource=arn.split(":$")[0],
+                                default={})
+            properties["image"] = got.get("Code", {}).get("ImageUri")
         return scope.record("aws:lambda:function", arn.split(":$")[0], function["FunctionName"], tags, properties)
 
     return scope.fanout(read, functions)
@@ -310,8 +365,10 @@ def collect_ecs(scope: Scope) -> list[dict[str, Any]]:
 
     services = [s for group in scope.fanout(services_of, [c["clusterArn"] for c in clusters]) for s in group]
     task_definitions = sorted({s["taskDefinition"] for s in services if s.get("taskDefinition")})
-    described = scope.fanout(lambda arn: ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"],
-                             task_definitions)
+    owner_of = {s["taskDefinition"]: s["serviceArn"] for s in services if s.get("taskDefinition")}
+    described = scope.fanout(lambda arn: scope.attempt(
+        "DescribeTaskDefinition", lambda: ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"],
+        resource=owner_of[arn], default={}), task_definitions)
     by_arn = dict(zip(task_definitions, described))
     for service in services:
         tags = tag_map(service.get("tags"), "key", "value")
@@ -349,14 +406,16 @@ def collect_elbv2(scope: Scope) -> list[dict[str, Any]]:
     balancers = list(paginate(elb, "describe_load_balancers", "LoadBalancers", PaginationConfig={"PageSize": 400}))
     groups = list(paginate(elb, "describe_target_groups", "TargetGroups", PaginationConfig={"PageSize": 400}))
     arns = [b["LoadBalancerArn"] for b in balancers] + [g["TargetGroupArn"] for g in groups]
-    tag_pages = scope.fanout(lambda batch: elb.describe_tags(ResourceArns=list(batch)).get("TagDescriptions", []),
-                             list(chunks(arns, 20)))
+    tag_pages = scope.fanout(lambda batch: scope.attempt(
+        "DescribeTags", lambda: elb.describe_tags(ResourceArns=list(batch)).get("TagDescriptions", []),
+        resource=batch[0] if len(batch) == 1 else None, default=[]), list(chunks(arns, 20)))
     tags = {d["ResourceArn"]: tag_map(d.get("Tags")) for page in tag_pages for d in page}
-    listener_lists = scope.fanout(
-        lambda arn: list(paginate(elb, "describe_listeners", "Listeners", LoadBalancerArn=arn)),
-        [b["LoadBalancerArn"] for b in balancers])
-    health = scope.fanout(lambda arn: elb.describe_target_health(TargetGroupArn=arn).get("TargetHealthDescriptions", []),
-                          [g["TargetGroupArn"] for g in groups])
+    listener_lists = scope.fanout(lambda arn: scope.attempt(
+        "DescribeListeners", lambda: list(paginate(elb, "describe_listeners", "Listeners", LoadBalancerArn=arn)),
+        resource=arn, default=[]), [b["LoadBalancerArn"] for b in balancers])
+    health = scope.fanout(lambda arn: scope.attempt(
+        "DescribeTargetHealth", lambda: elb.describe_target_health(TargetGroupArn=arn).get("TargetHealthDescriptions", []),
+        resource=arn, default=[]), [g["TargetGroupArn"] for g in groups])
     records = []
     for balancer in balancers:
         arn = balancer["LoadBalancerArn"]
@@ -398,8 +457,9 @@ def collect_route53(scope: Scope) -> list[dict[str, Any]]:
     route53 = scope.client("route53")
     zones = list(paginate(route53, "list_hosted_zones", "HostedZones"))
     ids = [z["Id"].split("/")[-1] for z in zones]
-    pages = scope.fanout(lambda batch: route53.list_tags_for_resources(ResourceType="hostedzone", ResourceIds=list(batch))
-                         .get("ResourceTagSets", []), list(chunks(ids, 10)))
+    pages = scope.fanout(lambda batch: scope.attempt(
+        "ListTagsForResources", lambda: route53.list_tags_for_resources(ResourceType="hostedzone", ResourceIds=list(batch))
+        .get("ResourceTagSets", []), default=[]), list(chunks(ids, 10)))
     tags = {t["ResourceId"]: tag_map(t.get("Tags")) for page in pages for t in page}
     records = []
     for zone, zone_id in zip(zones, ids):
@@ -421,6 +481,38 @@ def collect_iam(scope: Scope) -> list[dict[str, Any]]:
     return records
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# The catch-all sweep
+
+SWEEP = "sweep"
+"""The collector that lists every tagged resource of a region (Resource Groups Tagging API), so that what no
+other collector reads is listed as an orphan instead of disappearing."""
+
+READ_AS_PART_OF = (":ecs:", "task-definition/"), (":ecs:", "task/"), (":ec2:", "network-interface/")
+"""ARN fragments of resources the collectors read as part of another (a task definition with its service)."""
+
+
+def collect_sweep(scope: Scope) -> list[dict[str, Any]]:
+    """`{id, tags}` of every resource the Resource Groups Tagging API lists in this region (tagged ones, and those
+    that once had tags: the API's own limit)."""
+    tagging = scope.client("resourcegroupstaggingapi")
+    return [{"id": m["ResourceARN"], "tags": tag_map(m.get("Tags"))}
+            for m in paginate(tagging, "get_resources", "ResourceTagMappingList", ResourcesPerPage=100)]
+
+
+def orphan(entry: dict[str, Any], account: str) -> dict[str, Any]:
+    """An unread resource as the inventory lists it: its ARN, service, resource type, region and tags."""
+    parts = entry["id"].split(":", 5)
+    service, region, path = parts[2], parts[3] or GLOBAL_REGION, parts[5] if len(parts) > 5 else ""
+    kind = path.split("/", 1)[0].split(":", 1)[0] if ("/" in path or ":" in path) else service
+    return {"id": entry["id"], "service": service, "resourceType": kind, "account": parts[4] or account,
+            "region": region, "tags": dict(sorted(entry["tags"].items()))}
+
+
+def read_as_part(arn: str) -> bool:
+    return any(service in arn and fragment in arn for service, fragment in READ_AS_PART_OF)
+
+
 REGIONAL_COLLECTORS: dict[str, tuple[str, Callable[[Scope], list[dict[str, Any]]]]] = {
     "ec2": ("ec2", collect_ec2),
     "network": ("ec2", collect_network),
@@ -428,6 +520,7 @@ REGIONAL_COLLECTORS: dict[str, tuple[str, Callable[[Scope], list[dict[str, Any]]
     "lambda": ("lambda", collect_lambda),
     "ecs": ("ecs", collect_ecs),
     "elbv2": ("elbv2", collect_elbv2),
+    SWEEP: ("resourcegroupstaggingapi", collect_sweep),
 }
 """Collector name to (the boto3 service it calls, the collector); each runs once per account and region."""
 

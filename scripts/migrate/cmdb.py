@@ -341,5 +341,6 @@ def import_cmdb(path: Path, inventory: Mapping[str, Any] | None, *, source_name:
                     "cellWarnings": [str(w) for w in warnings],
                     "importedAt": datetime.now(timezone.utc).replace(microsecond=0).isoformat()})
     document = build(kept + records, sources=sources, errors=list((inventory or {}).get("errors", [])),
-                     generated_at=datetime.now(timezone.utc).replace(microsecond=0).isoformat(), overrides=overrides)
+                     generated_at=datetime.now(timezone.utc).replace(microsecond=0).isoformat(), overrides=overrides,
+                     orphans=(inventory or {}).get("orphans", []))
     return document, errors, warnings

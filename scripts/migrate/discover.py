@@ -10,7 +10,11 @@ How the work is bounded:
 - every client uses botocore's `adaptive` retry mode (client-side rate limiting plus retries on throttling).
 
 A task that fails (access denied in a region, a service not enabled, an endpoint that does not answer) is
-recorded in the inventory's `errors` and reported on stderr; the other tasks go on. Credentials and region names
+recorded in the inventory's `errors` and reported on stderr; the other tasks go on. Inside a task, a call about
+one item (a bucket's tags, a function's tags, a task definition) or one part of a service (EC2's volumes, RDS's
+clusters) that fails is a gap on that item or part (`errors[].resource`, `errors[].operation`); the rest is read.
+The `sweep` collector lists every tagged resource of the region (Resource Groups Tagging API); those no other
+collector read are the inventory's `orphans`, so nothing disappears silently. Credentials and region names
 are checked before any task starts, so a missing profile or an unknown region fails at once with one clear line.
 """
 
@@ -28,12 +32,6 @@ from amsterdam_cloud.scripts.migrate import aws
 from amsterdam_cloud.scripts.migrate.inventory import build
 from amsterdam_cloud.scripts.migrate.overrides import NONE, Overrides
 from amsterdam_cloud.scripts.migrate.progress import Progress
-
-ACCESS_DENIED_CODES = frozenset({
-    "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthFailure", "UnauthorizedException",
-    "OptInRequired", "InvalidClientTokenId", "UnrecognizedClientException", "AuthorizationError",
-})
-"""Error codes that mean "this principal may not read here": reported as a gap, never fatal."""
 
 DEFAULT_HOME_REGION = {"aws": "us-east-1", "aws-cn": "cn-north-1", "aws-us-gov": "us-gov-west-1"}
 
@@ -139,8 +137,9 @@ def discover(accounts: Sequence[AccountSource], options: Options, progress: Prog
         region_limits[(account.account, region)]  # create every semaphore up front, in one thread
     records: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
+    swept: dict[str, dict[str, Any]] = {}
 
-    def run(account: _Account, region: str, name: str) -> list[dict[str, Any]]:
+    def run(account: _Account, region: str, name: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         with region_limits[(account.account, region)]:
             return _run_collector(account, region, name, options, config)
 
@@ -149,7 +148,7 @@ def discover(accounts: Sequence[AccountSource], options: Options, progress: Prog
         for future in as_completed(futures):
             account, region, name = futures[future]
             try:
-                found = future.result()
+                found, gaps = future.result()
             except Exception as error:  # one scope's failure is a recorded gap, never the end of the run
                 entry = _error_entry(account, region, name, error)
                 errors.append(entry)
@@ -157,15 +156,24 @@ def discover(accounts: Sequence[AccountSource], options: Options, progress: Prog
                               f"{entry['code']}: {entry['message']}; skipped, the rest goes on")
                 progress.advance(f"{name} {region}: failed")
                 continue
-            records.extend(found)
+            for gap in gaps:  # one item (or one part of a service) could not be read; the rest of it was
+                errors.append(gap)
+                progress.note(f"warning: {gap['service']} in {gap['region']} ({account.label}): {gap['operation']} "
+                              f"{gap.get('resource', '(part of the service)')}: {gap['code']}; that item is a gap")
+            if name == aws.SWEEP:
+                swept.update({entry["id"]: aws.orphan(entry, account.account) for entry in found})
+            else:
+                records.extend(found)
             progress.advance(f"{name} {region}: {len(found)}")
-    errors.sort(key=lambda e: (e["account"], e["region"], e["service"]))
+    errors.sort(key=lambda e: (e["account"], e["region"], e["service"], e.get("resource", "")))
+    read = {r["id"] for r in records}
+    orphans = [o for arn, o in sorted(swept.items()) if arn not in read and not aws.read_as_part(arn)]
     sources = [{"kind": "aws", "account": a.account, "credentials": a.label, "regions": a.regions,
                 "services": [s for s in options.services]} for a in prepared]
     if options.onprem_s3_endpoint:
         sources.append({"kind": "onprem-s3", "endpoint": options.onprem_s3_endpoint})
     now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
-    return build(records, sources=sources, errors=errors, generated_at=now, overrides=overrides)
+    return build(records, sources=sources, errors=errors, generated_at=now, overrides=overrides, orphans=orphans)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -243,7 +251,9 @@ def _tasks(accounts: list[_Account], options: Options) -> list[tuple[_Account, s
     return tasks
 
 
-def _run_collector(account: _Account, region: str, name: str, options: Options, config: Any) -> list[dict[str, Any]]:
+def _run_collector(account: _Account, region: str, name: str, options: Options,
+                   config: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The records one collector read in one account and region, and the gaps on items it could not read."""
     onprem = name == "onprem-s3"
     call_region = account.home_region if region in (aws.GLOBAL_REGION, "onprem") else region
     endpoint = options.onprem_s3_endpoint if onprem else options.endpoint_url
@@ -268,25 +278,15 @@ def _run_collector(account: _Account, region: str, name: str, options: Options, 
             return list(pool.map(function, items))
 
         scope = aws.Scope(account=account.account, partition=account.partition, region=region,
-                          home_region=account.home_region, client=client, fanout=fanout)
+                          home_region=account.home_region, client=client, fanout=fanout, service=name)
         if onprem:
-            return aws.collect_s3(scope, onprem_endpoint=options.onprem_s3_endpoint)
+            return aws.collect_s3(scope, onprem_endpoint=options.onprem_s3_endpoint), scope.gaps
         collectors = {**aws.REGIONAL_COLLECTORS, **aws.GLOBAL_COLLECTORS}
-        return collectors[name][1](scope)
+        return collectors[name][1](scope), scope.gaps
 
 
 def _error_entry(account: _Account, region: str, name: str, error: Exception) -> dict[str, Any]:
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    if isinstance(error, ClientError):
-        code, message = _code(error), _message(error)
-        kind = "access-denied" if code in ACCESS_DENIED_CODES else "api-error"
-    elif isinstance(error, BotoCoreError):
-        code, message, kind = type(error).__name__, str(error), "unreachable"
-    else:
-        code, message, kind = type(error).__name__, str(error) or repr(error), "internal"
-    return {"account": account.account, "region": region, "service": name, "kind": kind, "code": code,
-            "message": message[:300]}
+    return {"account": account.account, "region": region, "service": name, **aws.describe_error(error)}
 
 
 def _code(error: Any) -> str:

@@ -9,7 +9,10 @@ One YAML document (`schema: amsterdam.migrate.inventory/v1`, described in docs/m
 - `workloads`: resources grouped by their `application` and `environment` tags, with the owner, cost centre and
   classification read from tags, and `dependsOn`: the other workloads this one calls;
 - `unassigned`: resources no tag or edge ties to a workload (shared networking, identities, orphans);
-- `errors`: what discovery could not read (access denied in a region or a service) so a gap is never silent.
+- `errors`: what discovery could not read (access denied in a region, a service, or on one item) so a gap is
+  never silent;
+- `orphans`: what the catch-all sweep (Resource Groups Tagging API) listed and no collector read, each with the
+  workload its tags name.
 
 `build` is a pure function of the resources: discovery and the CMDB import both call it after changing them.
 """
@@ -90,11 +93,12 @@ def is_true(value: str | None) -> bool:
 
 def build(resources: Iterable[Mapping[str, Any]], *, sources: list[dict[str, Any]] | None = None,
           errors: list[dict[str, Any]] | None = None, generated_at: str | None = None,
-          overrides: Overrides = NONE) -> dict[str, Any]:
+          overrides: Overrides = NONE, orphans: Iterable[Mapping[str, Any]] = ()) -> dict[str, Any]:
     """The whole inventory document from a list of resources (de-duplicated by id; the last one wins).
 
     Workloads are grouped by application and *platform* environment (the overrides' aliases, then the built-in
-    ones), so AWS `prod` and CMDB `Productie` of one application are one workload.
+    ones), so AWS `prod` and CMDB `Productie` of one application are one workload. `orphans` (what the sweep
+    listed and no collector read) are kept beside the resources, each with the workload its tags name.
     """
     by_id: dict[str, dict[str, Any]] = {}
     for record in resources:
@@ -104,16 +108,23 @@ def build(resources: Iterable[Mapping[str, Any]], *, sources: list[dict[str, Any
     membership = assign_workloads(ordered, edges, overrides)
     workloads = summarize_workloads(ordered, membership, edges)
     unassigned = sorted(r["id"] for r in ordered if r["id"] not in membership)
+    unread = []
+    for entry in sorted(orphans, key=lambda o: o["id"]):
+        tags = canonical_tags(entry["tags"])
+        unread.append({**{k: v for k, v in entry.items() if k != "workload"},
+                       "workload": workload_id(tags["application"], tags.get("environment"), overrides)
+                       if "application" in tags else None})
     return {
         "schema": SCHEMA,
         "generatedAt": generated_at,
         "sources": sources or [],
         "errors": errors or [],
         "summary": {"resources": len(ordered), "workloads": len(workloads), "edges": len(edges),
-                    "unassigned": len(unassigned), "errors": len(errors or []),
+                    "unassigned": len(unassigned), "orphans": len(unread), "errors": len(errors or []),
                     "byType": dict(sorted(Counter(r["type"] for r in ordered).items()))},
         "workloads": workloads,
         "unassigned": unassigned,
+        "orphans": unread,
         "edges": edges,
         "resources": ordered,
     }
@@ -313,6 +324,7 @@ JSON_SCHEMA = {
         "errors": {"type": "array", "items": {"type": "object", "required": ["service", "code", "message"]}},
         "workloads": {"type": "array", "items": {"type": "object", "required": ["id", "resources", "dependsOn"]}},
         "unassigned": {"type": "array", "items": {"type": "string"}},
+        "orphans": {"type": "array", "items": {"type": "object", "required": ["id", "service", "region", "tags"]}},
         "edges": {"type": "array", "items": {"type": "object", "required": ["from", "to", "kind"]}},
         "resources": {"type": "array", "items": _RESOURCE_SCHEMA},
     },

@@ -44,18 +44,20 @@ CLASSIFICATIONS = LEVELS
 ASSUMED_CLASSIFICATION = "BBN2"
 """The BIO level assumed for a workload with no classification and no personal data (stated in a note)."""
 
-PLANNING, GENERATE = "planning", "generate"
+PLANNING, GENERATE, DISCOVERY = "planning", "generate", "discovery"
 TIERS: dict[str, str] = {
     "data-outside-eu": PLANNING, "personal-data-unclassified": PLANNING, "classification-beyond-bio": PLANNING,
     "unknown-environment": PLANNING, "retire-live-data": PLANNING,
     "no-owner": GENERATE, "no-cost-center": GENERATE, "invalid-classification": GENERATE,
     "unsupported-engine": GENERATE, "unsupported-runtime": GENERATE, "no-size": GENERATE,
+    "incomplete-discovery": DISCOVERY,
 }
 """Blockers in two tiers: a `planning` blocker stops the workload's plan (its wave is provisional); a `generate`
-blocker only stops `generate` (the wave holds, the stack config waits for the missing fact)."""
-STATUSES = ("ready", "needs", "blocked", "not-moving")
-"""ready: nothing missing; needs: only generate-tier blockers; blocked: a planning-tier blocker; not-moving: retire
-or retain without a blocker."""
+blocker only stops `generate` (the wave holds, the stack config waits for the missing fact); a discovery gap
+makes the workload `incomplete`: never ready, its wave provisional, until discovery reads what it missed."""
+STATUSES = ("ready", "needs", "incomplete", "blocked", "not-moving")
+"""ready: nothing missing; needs: only generate-tier blockers; incomplete: discovery missed something that may
+belong to it; blocked: a planning-tier blocker; not-moving: retire or retain without a blocker."""
 
 ENGINE_FAMILIES: dict[str, str] = {
     "postgres": "postgres", "aurora-postgresql": "postgres", "postgresql": "postgres",
@@ -83,12 +85,13 @@ def map_inventory(inventory: Mapping[str, Any], rules: Rules, *, inventory_sourc
     """
     inventory = inventory_module.build(inventory["resources"], sources=inventory.get("sources"),
                                        errors=inventory.get("errors"), generated_at=inventory.get("generatedAt"),
-                                       overrides=overrides)
+                                       overrides=overrides, orphans=inventory.get("orphans", []))
     by_id = {r["id"]: r for r in inventory["resources"]}
     members = {r["id"]: r for r in inventory["resources"] if r["type"] == "aws:rds:instance"}
     workloads = [map_workload(w, [by_id[i] for i in w["resources"]], rules, by_id=by_id, members=members,
-                              overrides=overrides)
+                              overrides=overrides, gaps=gaps_of(w, by_id, inventory))
                  for w in inventory["workloads"]]
+    gap_of = {e["resource"]: e for e in inventory["errors"] if e.get("resource")}
     summary = {"workloads": len(workloads),
                **{status: sum(1 for w in workloads if w["status"] == status) for status in STATUSES},
                "byStrategy": {s: n for s in STRATEGIES if (n := sum(1 for w in workloads if w["strategy"] == s))}}
@@ -100,13 +103,44 @@ def map_inventory(inventory: Mapping[str, Any], rules: Rules, *, inventory_sourc
         "overrides": overrides.source,
         "summary": summary,
         "workloads": workloads,
+        "unassigned": [{"id": rid, "type": by_id[rid]["type"], "name": by_id[rid]["name"],
+                        "region": by_id[rid]["region"],
+                        **({"gap": f"{gap_of[rid]['operation']}: {gap_of[rid]['code']}"} if rid in gap_of else {})}
+                       for rid in inventory["unassigned"]],
+        "orphans": [{"id": o["id"], "service": o["service"], "resourceType": o["resourceType"], "region": o["region"],
+                     "workload": o["workload"]} for o in inventory["orphans"]],
     }
+
+
+def gaps_of(workload: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]],
+            inventory: Mapping[str, Any]) -> list[str]:
+    """What discovery could not read that may belong to this workload, one line each.
+
+    A gap on one of its resources; a service or part of a service that could not be read in an account and
+    region where the workload has resources (its database may be what was not read); an orphan its tags name.
+    """
+    ids = set(workload["resources"])
+    places = {(by_id[i]["account"], by_id[i]["region"]) for i in ids}
+    accounts = {account for account, _ in places}
+    found = []
+    for error in inventory.get("errors", []):
+        where = (error.get("account"), error.get("region"))
+        operation = f" {error['operation']}" if error.get("operation") else ""
+        if error.get("resource"):
+            if error["resource"] in ids:
+                found.append(f"{by_id[error['resource']]['name']}:{operation} {error['code']}")
+        elif where in places or (error.get("region") == "global" and error.get("account") in accounts):
+            found.append(f"{error['service']}{operation} in {error['region']}: {error['code']}")
+    for entry in inventory.get("orphans", []):
+        if entry.get("workload") == workload["id"]:
+            found.append(f"{entry['service']} {entry['resourceType']} {entry['id']}: no collector reads it")
+    return sorted(set(found))
 
 
 def map_workload(workload: Mapping[str, Any], resources: Sequence[Mapping[str, Any]], rules: Rules, *,
                  by_id: Mapping[str, Mapping[str, Any]] | None = None,
                  members: Mapping[str, Mapping[str, Any]] | None = None,
-                 overrides: Overrides = NONE) -> dict[str, Any]:
+                 overrides: Overrides = NONE, gaps: Sequence[str] = ()) -> dict[str, Any]:
     """One workload's strategy, targets, blockers (each with its tier and what to add to the overrides) and status."""
     wid = workload["id"]
     given = overrides.workload(wid)
@@ -179,6 +213,9 @@ def map_workload(workload: Mapping[str, Any], resources: Sequence[Mapping[str, A
     if decision.strategy == "retire" and live and not given.get("retireApproved"):
         block("retire-live-data", f"retiring drops live data ({', '.join(live[:3])}{' ...' if len(live) > 3 else ''}); "
               "the owner archives or moves it first", needs=workload_need(overrides, wid, "retireApproved", "true"))
+    if gaps and moving:
+        block("incomplete-discovery", f"discovery could not read everything that may belong here: {'; '.join(gaps[:5])}"
+              f"{' ...' if len(gaps) > 5 else ''}; re-run discover with read access (or plan what is missing by hand)")
     if workload.get("tagConflicts"):
         for key, values in sorted(workload["tagConflicts"].items()):
             notes.append(f"resources disagree on {key}: {', '.join(values)}; the most common value is used")
@@ -209,6 +246,8 @@ def status_of(moving: bool, blockers: Sequence[Mapping[str, Any]]) -> str:
         return "blocked"
     if not moving:
         return "not-moving"
+    if any(b["tier"] == DISCOVERY for b in blockers):
+        return "incomplete"
     return "needs" if blockers else "ready"
 
 

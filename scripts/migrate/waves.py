@@ -138,9 +138,9 @@ def plan(mapping: Mapping[str, Any], *, max_workloads: int = 10, max_resources: 
                 held[member].append(f"dependency cycle: {' -> '.join(path)}")
     provisional: dict[str, list[str]] = defaultdict(list)
     for wid in sorted(moving):
-        if workloads[wid]["status"] == "blocked":
-            provisional[wid].append("blocked: " + "; ".join(b["code"] for b in workloads[wid]["blockers"]
-                                                           if b.get("tier", "planning") == "planning"))
+        if workloads[wid]["status"] in ("blocked", "incomplete"):
+            provisional[wid].append(f"{workloads[wid]['status']}: " + "; ".join(
+                b["code"] for b in workloads[wid]["blockers"] if b.get("tier", "planning") in ("planning", "discovery")))
         for dependency in workloads[wid]["dependsOn"]:
             if dependency in excluded:
                 provisional[wid].append(f"depends on excluded {dependency}")

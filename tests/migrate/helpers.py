@@ -20,15 +20,21 @@ def accounts(*hooks: tuple[str, Callable[..., Any]], label: str = "test account"
     return [AccountSource(label=label, session_factory=make)]
 
 
-def deny(*, region: str | None = None, service: str | None = None) -> tuple[str, Callable[..., Any]]:
-    """A `before-call` hook that answers AccessDenied, as IAM would, for one region and/or one service.
+def deny(*, region: str | None = None, service: str | None = None, operation: str | None = None,
+         when: Callable[[dict[str, Any]], bool] | None = None) -> tuple[str, Callable[..., Any]]:
+    """A `before-call` hook that answers AccessDenied, as IAM would, for one region, service, operation and/or
+    item (`when` sees the serialized request botocore is about to send: `lambda r: "/my-bucket" in r["url"]`).
 
     The call never reaches the server: botocore raises the same ClientError it raises for a real 403.
     """
-    def hook(model: Any, request_signer: Any, **_: Any) -> None:
+    def hook(model: Any, params: dict[str, Any], request_signer: Any, **_: Any) -> None:
         if region is not None and request_signer.region_name != region:
             return
         if service is not None and model.service_model.service_name != service:
+            return
+        if operation is not None and model.name != operation:
+            return
+        if when is not None and not when(params):
             return
         raise ClientError({"Error": {"Code": "AccessDenied", "Message": "User is not authorized to perform "
                                      f"{model.service_model.service_name}:{model.name}"},
