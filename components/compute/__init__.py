@@ -1,0 +1,1 @@
+"""Compute: virtual machines for workloads that move as they are (rehost)."""

@@ -1,0 +1,83 @@
+"""The VM component under mocks: Trusted Launch, encryption at host, no public IP, the Azure Monitor Agent, a
+vaulted password, OS-disk-capable disks, and args that refuse what Azure or the city would refuse."""
+
+from __future__ import annotations
+
+import pytest
+
+from amsterdam_cloud.components.compute.virtual_machine import VaultRef, VirtualMachine, VirtualMachineArgs
+from amsterdam_cloud.components.interfaces import InterfaceError
+from amsterdam_cloud.scripts.offline.values import is_secret_somewhere
+
+SUBNET = ("/subscriptions/00000001-0000-4000-8000-000000000001/resourceGroups/rg-spoke/providers/"
+          "Microsoft.Network/virtualNetworks/apps/subnets/vms")
+DCR = ("/subscriptions/00000001-0000-4000-8000-000000000001/resourceGroups/rg-management/providers/"
+       "Microsoft.Insights/dataCollectionRules/vm-insights")
+
+
+@pytest.fixture
+def args(tags):
+    def make(**overrides) -> VirtualMachineArgs:
+        values = dict(tags=tags, resource_group_name="rg-reports", location="westeurope", name_prefix="reports",
+                      size="Standard_E16s_v5", subnet_id=SUBNET,
+                      password_vault=VaultRef(name="reports-kv", resource_group_name="rg-reports"))
+        values.update(overrides)
+        return VirtualMachineArgs(**values)
+    return make
+
+
+def test_a_vm_uses_trusted_launch_with_secure_boot_vtpm_and_encryption_at_host(plan_inline, args):
+    vm = plan_inline(lambda: VirtualMachine("vm", args())).named("vm-01-vm").inputs
+    assert vm["securityProfile"] == {"securityType": "TrustedLaunch", "encryptionAtHost": True,
+                                     "uefiSettings": {"secureBootEnabled": True, "vTpmEnabled": True}}
+    assert vm["hardwareProfile"] == {"vmSize": "Standard_E16s_v5"}
+
+
+def test_the_nic_is_private_in_the_spoke_subnet_without_a_public_ip(plan_inline, args):
+    nic = plan_inline(lambda: VirtualMachine("vm", args())).named("vm-01-nic").inputs
+    (config,) = nic["ipConfigurations"]
+    assert config["subnet"]["id"] == SUBNET and "publicIPAddress" not in config
+
+
+def test_every_vm_runs_guest_attestation_then_the_azure_monitor_agent(plan_inline, args):
+    plan = plan_inline(lambda: VirtualMachine("vm", args(data_collection_rule_id=DCR)))
+    agent = plan.named("vm-01-monitor-agent")
+    assert (agent.inputs["publisher"], agent.inputs["type"]) == ("Microsoft.Azure.Monitor", "AzureMonitorLinuxAgent")
+    assert plan.named("vm-01-attestation").urn in agent.dependencies
+    assert plan.named("vm-01-dcr").inputs["dataCollectionRuleId"] == DCR
+
+
+def test_a_windows_vm_gets_the_windows_agent_and_image(plan_inline, args):
+    plan = plan_inline(lambda: VirtualMachine("vm", args(os="windows")))
+    assert plan.named("vm-01-monitor-agent").inputs["type"] == "AzureMonitorWindowsAgent"
+    assert plan.named("vm-01-vm").inputs["storageProfile"]["imageReference"]["offer"] == "WindowsServer"
+
+
+def test_count_gives_like_vms_with_their_own_vaulted_passwords(plan_inline, args):
+    plan = plan_inline(lambda: VirtualMachine("vm", args(count=2)))
+    assert [vm.inputs["osProfile"]["computerName"] for vm in plan.of_type("azure-native:compute:VirtualMachine")] == [
+        "reports-01", "reports-02"]
+    secrets = plan.of_type("azure-native:keyvault:Secret")
+    assert [s.inputs["secretName"] for s in secrets] == ["reports-01-local-admin", "reports-02-local-admin"]
+    assert all(is_secret_somewhere(s.inputs["properties"]["value"]) for s in secrets)
+
+
+def test_data_disks_follow_the_source_volumes(plan_inline, args):
+    vm = plan_inline(lambda: VirtualMachine("vm", args(data_disks_gb=(500, 100), data_disk_type="PremiumV2_LRS")))
+    disks = vm.named("vm-01-vm").inputs["storageProfile"]["dataDisks"]
+    assert [(d["lun"], d["diskSizeGB"], d["managedDisk"]["storageAccountType"]) for d in disks] == [
+        (0, 500, "PremiumV2_LRS"), (1, 100, "PremiumV2_LRS")]
+
+
+@pytest.mark.parametrize(("overrides", "key"), [
+    ({"os_disk_type": "PremiumV2_LRS"}, "os_disk_type"),
+    ({"size": "m5.large"}, "size"),
+    ({"name_prefix": "Reports_Server"}, "name_prefix"),
+    ({"os": "solaris"}, "os"),
+    ({"count": 0}, "count"),
+    ({"admin_username": "admin"}, "admin_username"),
+    ({"data_disks_gb": (2,)}, "data_disks_gb"),
+])
+def test_args_azure_would_refuse_fail_naming_the_field(args, overrides, key):
+    with pytest.raises(InterfaceError, match=f"VirtualMachineArgs.{key}"):
+        args(**overrides)
