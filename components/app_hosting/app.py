@@ -26,6 +26,7 @@ from amsterdam_cloud.components.app_hosting.postgres import PostgresServer, Post
 from amsterdam_cloud.components.app_hosting.spec import AppSpec
 from amsterdam_cloud.components.app_hosting.storage import StorageAccount, StorageAccountArgs
 from amsterdam_cloud.components.app_hosting.web_app import WebApp, WebAppArgs
+from amsterdam_cloud.components.compute.virtual_machine import VaultRef, VirtualMachine, VirtualMachineArgs
 from amsterdam_cloud.components.interfaces import NO_DIAGNOSTICS, CommonArgs, DiagnosticSettings, InterfaceError, \
     Lock, PrivateEndpoint, RoleAssignment, WithInterfaces, create_role_assignments
 from amsterdam_cloud.components.security.key_vault import KeyVault, KeyVaultArgs
@@ -42,7 +43,7 @@ ZONES = {
 }
 """The platform's private DNS zone for each private-link sub-resource an app uses."""
 
-SUBNETS = {"container": "containers", "web": "appservice", "endpoints": "endpoints"}
+SUBNETS = {"container": "containers", "web": "appservice", "vm": "vms", "endpoints": "endpoints"}
 """The spoke subnets an app uses: its runtime's (delegated) subnet and the private endpoints' subnet."""
 
 MAX_NAME_WITH_VAULT = 7
@@ -239,7 +240,7 @@ class App(WithInterfaces, pulumi.ComponentResource):
                 environment_name=f"cae-{spec.name}", infrastructure_subnet_id=platform.subnet("container"),
                 zone_redundant=ops.zone_redundant,
                 dns_virtual_network_ids=(platform.hub_network_id,)), opts=child)
-            runtime: ContainerApp | WebApp = ContainerApp(f"{name}-ca", ContainerAppArgs(
+            runtime: ContainerApp | WebApp | VirtualMachine = ContainerApp(f"{name}-ca", ContainerAppArgs(
                 **hosting, resource_group_name=group.name, location=spec.location,
                 app_name=f"ca-{spec.name}", environment_id=environment.resource_id, image=spec.image or "",
                 registry_server=spec.registry_server,
@@ -249,6 +250,17 @@ class App(WithInterfaces, pulumi.ComponentResource):
                 key_vault_uri=self.vault.vault_uri if self.vault else None, secrets=spec.secrets,
                 environment_variables={**settings, "PORT": str(spec.port)}, start_after=data_ready), opts=child)
             private_host, link_target, link_group = runtime.fqdn, environment.resource_id, "managedEnvironments"
+        elif spec.runtime == "vm" and spec.vm is not None and self.vault is not None:
+            shape = spec.vm
+            runtime = VirtualMachine(f"{name}-vm", VirtualMachineArgs(
+                tags=tags, resource_group_name=group.name, location=spec.location,
+                name_prefix=spec.name[:12].rstrip("-"), size=shape.size, os=shape.os, count=shape.count,
+                os_disk_gb=shape.os_disk_gb, data_disks_gb=shape.data_disks_gb, subnet_id=platform.subnet("vm"),
+                password_vault=VaultRef(name=self.vault.name, resource_group_name=group.name),
+                identity_ids=(identity.id,), zones=("1", "2", "3") if ops.zone_redundant else ()),
+                opts=child.merge(pulumi.ResourceOptions(depends_on=list(data_ready))))
+            private_host = pulumi.Output.from_input(runtime.computer_names[0])
+            link_target, link_group = runtime.resource_id, ""
         else:
             runtime = WebApp(f"{name}-web", WebAppArgs(
                 **hosting, resource_group_name=group.name, location=spec.location, runtime_stack=spec.stack or "",
@@ -269,13 +281,15 @@ class App(WithInterfaces, pulumi.ComponentResource):
                 private_link_location=spec.location, health_probe_path=spec.health_path), opts=child)
 
         self.runtime = runtime
-        self.resource_id, self.name = runtime.resource_id, runtime.name
+        self.resource_id = runtime.resource_id
+        self.name = pulumi.Output.from_input(runtime.computer_names[0]) if isinstance(runtime, VirtualMachine) \
+            else runtime.name
         self.resource_group_name = group.name
         self.identity_client_id = identity.client_id
         self.identity_principal_id = identity.principal_id
         self.private_host_name = private_host
         self.url = (self.entrance.host_name if self.entrance else private_host).apply(
-            lambda host: f"https://{host}" if host else None)
+            lambda host: f"https://{host}" if host and spec.runtime != "vm" else None)
         self.register_outputs({"resource_id": self.resource_id, "name": self.name, "url": self.url,
                                "resource_group_name": self.resource_group_name})
 

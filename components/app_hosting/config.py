@@ -23,7 +23,7 @@ from typing import Any, Callable, Mapping
 
 from amsterdam_cloud.components.app_hosting.mysql import VERSIONS as MYSQL_VERSIONS
 from amsterdam_cloud.components.app_hosting.spec import STORAGE_SUB_RESOURCES, AppSpec, DataNeeds, MySql, \
-    Operations, Postgres
+    Operations, Postgres, VmShape
 from amsterdam_cloud.components.security.container_registry import city_registry_name, login_server
 from amsterdam_cloud.scripts.errors import UserError
 from amsterdam_cloud.stacks.config import structured
@@ -208,7 +208,7 @@ def parse(config: Mapping[str, Any], source: str) -> AppSpec:
         name=app["name"], team=app["team"], cost_center=app["costCenter"], environment=environment,
         platform_stack=given["app:platformStack"], location=given["azure-native:location"],
         runtime=app["runtime"], exposure=app["exposure"], data_classification=app["dataClassification"],
-        image=image, stack=app.get("stack"), algorithm_register_id=app.get("algorithmRegisterId"),
+        image=image, stack=app.get("stack"), vm=_vm(app.get("vm")), algorithm_register_id=app.get("algorithmRegisterId"),
         data=DataNeeds(postgres=spec_postgres, mysql=spec_mysql, storage=app["data"]["storage"], key_vault=app["data"]["keyVault"],
                        storage_sub_resources=_sub_resources(source, sub_resources)),
         min_replicas=app["scale"]["minReplicas"], max_replicas=app["scale"]["maxReplicas"],
@@ -221,6 +221,14 @@ def parse(config: Mapping[str, Any], source: str) -> AppSpec:
             source, "app:app.runtimeSubnet", extensions["runtimeSubnet"]) if "runtimeSubnet" in extensions else None,
         secrets=secrets, registry=registry_override, operations=operations,
         migrated_from=app["source"]["workload"] if app["source"].get("mapping") else None)
+
+
+def _vm(value: Mapping[str, Any] | None) -> VmShape | None:
+    """The VM shape of runtime vm (already checked against the contract's schema)."""
+    if value is None:
+        return None
+    return VmShape(size=value["size"], os=value["os"], count=value["count"], os_disk_gb=value.get("osDiskGb", 128),
+                   data_disks_gb=tuple(value.get("dataDisksGb", ())))
 
 
 def from_pulumi() -> AppSpec:

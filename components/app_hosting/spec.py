@@ -59,6 +59,22 @@ class DataNeeds:
 
 
 @dataclass(frozen=True, kw_only=True)
+class VmShape:
+    """Runtime vm: a group of like VMs (a rehosted server group), built by components/compute/virtual_machine.py."""
+
+    size: str
+    """The VM size, e.g. Standard_E16s_v5."""
+    os: str = "linux"
+    """linux or windows."""
+    count: int = 1
+    """How many like VMs."""
+    os_disk_gb: int = 128
+    """OS disk size in GiB."""
+    data_disks_gb: tuple[int, ...] = ()
+    """Data disks by size in GiB; none: only the OS disk."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class Operations:
     """What differs between environments; the loader fills it from the environment's defaults and overrides."""
 
@@ -95,7 +111,7 @@ class AppSpec:
     location: str
     """The app's EU region (the platform's)."""
     runtime: str
-    """container: Azure Container Apps; web: App Service on Linux."""
+    """container: Azure Container Apps; web: App Service on Linux; vm: virtual machines (rehost)."""
     data_classification: str
     """BIO level of the most sensitive data the app holds (BBN1-BBN3)."""
     exposure: str = "internal"
@@ -104,6 +120,8 @@ class AppSpec:
     """The container image (runtime container), from the city registry."""
     stack: str | None = None
     """The App Service runtime stack (runtime web), e.g. PYTHON|3.12."""
+    vm: VmShape | None = None
+    """The VMs (runtime vm)."""
     algorithm_register_id: str | None = None
     """No id: the app runs no algorithm; an id: its entry in the algorithm register, tagged on every resource."""
     data: DataNeeds = field(default_factory=DataNeeds)

@@ -148,13 +148,14 @@ class VirtualMachine(WithInterfaces, pulumi.ComponentResource):
                 linux_configuration=compute.LinuxConfigurationArgs(
                     disable_password_authentication=False, provision_vm_agent=True,
                     patch_settings=compute.LinuxPatchSettingsArgs(patch_mode="ImageDefault")))
-        identities = {identity: {} for identity in args.identity_ids}
+        identities = pulumi.Output.all(*args.identity_ids).apply(lambda ids: {i: {} for i in ids}) \
+            if args.identity_ids else None  # keyed by the identities' ids, known only as outputs
         vm = compute.VirtualMachine(
             f"{role}-vm", resource_group_name=args.resource_group_name, location=args.location, vm_name=computer,
             hardware_profile=compute.HardwareProfileArgs(vm_size=args.size),
             identity=compute.VirtualMachineIdentityArgs(
                 type="SystemAssigned, UserAssigned" if identities else "SystemAssigned",
-                user_assigned_identities=identities or None),
+                user_assigned_identities=identities),
             zones=[args.zones[(index - 1) % len(args.zones)]] if args.zones else None,
             network_profile=compute.NetworkProfileArgs(network_interfaces=[compute.NetworkInterfaceReferenceArgs(
                 id=nic.id, primary=True, delete_option="Delete")]),

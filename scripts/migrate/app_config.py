@@ -34,6 +34,20 @@ _DATABASE = {
     },
 }
 
+_VM = {
+    "type": "object",
+    "required": ["size", "os", "count"],
+    "additionalProperties": False,
+    "properties": {
+        "size": {"type": "string", "pattern": "^Standard_[A-Za-z0-9_]+$"},
+        "os": {"enum": ["linux", "windows"]},
+        "count": {"type": "integer", "minimum": 1, "maximum": 99},
+        "osDiskGb": {"type": "integer", "minimum": 30, "maximum": 4095},
+        "dataDisksGb": {"type": "array", "maxItems": 16, "items": {"type": "integer", "minimum": 4, "maximum": 32767}},
+    },
+}
+"""A rehosted server group (runtime vm): like VMs built by components/compute/virtual_machine.py in the spoke."""
+
 APP_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["schemaVersion", "name", "team", "costCenter", "runtime", "exposure", "dataClassification",
@@ -44,9 +58,10 @@ APP_SCHEMA: dict[str, Any] = {
         "name": {"type": "string", "pattern": "^[a-z][a-z0-9-]{1,22}[a-z0-9]$"},
         "team": {"type": "string", "pattern": "^[^@\\s]+@[^@\\s]+\\.[a-z]{2,}$"},
         "costCenter": {"type": "string", "pattern": "^CC-[0-9]{4,6}$"},
-        "runtime": {"enum": ["container", "web"]},
+        "runtime": {"enum": ["container", "web", "vm"]},
         "image": {"type": "string", "minLength": 1},
         "stack": {"type": "string", "pattern": "^[A-Z]+\\|[0-9A-Za-z.\\-]+$"},
+        "vm": _VM,
         "exposure": {"enum": ["internal", "public"]},
         "dataClassification": {"enum": ["BBN1", "BBN2", "BBN3"]},
         "algorithmRegisterId": {"type": "string", "minLength": 1},
@@ -76,6 +91,9 @@ APP_SCHEMA: dict[str, Any] = {
     "allOf": [
         {"if": {"properties": {"runtime": {"const": "container"}}}, "then": {"required": ["image"], "not": {"required": ["stack"]}}},
         {"if": {"properties": {"runtime": {"const": "web"}}}, "then": {"required": ["stack"], "not": {"required": ["image"]}}},
+        {"if": {"properties": {"runtime": {"const": "vm"}}},
+         "then": {"required": ["vm"], "not": {"anyOf": [{"required": ["image"]}, {"required": ["stack"]}]}},
+         "else": {"not": {"required": ["vm"]}}},
     ],
 }
 
@@ -100,6 +118,12 @@ def validate(config: Mapping[str, Any], source: str) -> None:
     if app["scale"]["minReplicas"] > app["scale"]["maxReplicas"]:
         raise UserError(f"{source}: app:app.scale.minReplicas: {app['scale']['minReplicas']} is above maxReplicas "
                         f"{app['scale']['maxReplicas']}; expected minReplicas <= maxReplicas")
+    if app["runtime"] == "vm" and app["exposure"] == "public":
+        raise UserError(f"{source}: app:app.exposure: a VM is never reachable from the internet; use internal (a "
+                        "public entrance for VMs is planned by hand: load balancer and WAF)")
+    if app["runtime"] == "vm" and not app["data"]["keyVault"]:
+        raise UserError(f"{source}: app:app.data.keyVault: false, but the VMs' break-glass passwords are kept in the "
+                        "app's Key Vault; set app:app.data.keyVault: true")
     if app["location"] != config["azure-native:location"]:
         raise UserError(f"{source}: app:app.location: {app['location']!r} differs from azure-native:location "
                         f"{config['azure-native:location']!r}; expected the same region")

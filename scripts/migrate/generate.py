@@ -141,6 +141,8 @@ def stack_config(workload: Mapping[str, Any], options: Options, location: str, w
     }
     if facts["runtime"] == "container":
         app["image"] = target_image(facts["image"], registry_for(workload, options))
+    elif facts["runtime"] == "vm":
+        app["vm"] = facts["vm"]
     else:
         app["stack"] = facts["stack"]
     app["exposure"] = facts["exposure"]

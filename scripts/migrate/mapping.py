@@ -294,7 +294,7 @@ def resource_target(r: Mapping[str, Any], cluster_class: str | None = None) -> t
         if size.name is None:
             problems.append(("no-size", f"{r['name']}: {size.note}"))
         return _clean({"component": "virtual-machine", "size": size.name, "vcpu": size.vcpu, "memoryGiB": size.memory_gib,
-                       "os": p.get("platform") or p.get("os"), "note": size.note}), problems
+                       "os": p.get("os") or p.get("platform"), "note": size.note}), problems
     if kind == "aws:ec2:volume":
         disk = {"gp3": "PremiumV2_LRS", "io1": "PremiumV2_LRS", "io2": "PremiumV2_LRS", "gp2": "Premium_LRS",
                 "st1": "StandardSSD_LRS", "sc1": "Standard_LRS", "standard": "Standard_LRS"}.get(p.get("volumeType"), "Premium_LRS")
@@ -396,9 +396,16 @@ def app_facts(resources: Sequence[Mapping[str, Any]], targets: Sequence[Mapping[
         runtime = ({"runtime": "container", "image": target.get("image")} if target.get("runtime") == "container"
                    else {"runtime": "web", "stack": target.get("stack")})
         scale = {"minReplicas": 2 if prod else 1, "maxReplicas": 10 if prod else 3}
+    elif servers and strategy == "rehost":
+        shape, problem = vm_shape(servers, resources, target_of)
+        if shape is None:
+            notes.append(problem)
+            return None, notes
+        runtime = {"runtime": "vm", "vm": shape}
+        scale = {"minReplicas": shape["count"], "maxReplicas": shape["count"]}
     else:
-        if servers and strategy in ("rehost", "relocate"):
-            notes.append("virtual machines: built with the platform's VM component, not the app template")
+        if servers and strategy == "relocate":
+            notes.append("relocate: the servers move to Azure VMware Solution as they are, not through the app template")
         elif servers:
             notes.append(f"{strategy} of virtual machines: containerize first, then set the image in the app config")
         else:
@@ -422,7 +429,7 @@ def app_facts(resources: Sequence[Mapping[str, Any]], targets: Sequence[Mapping[
             data[engine] = {"sku": sku, "storageGb": sizing.storage_gib(engine, storage),
                             "version": max((t["version"] for t in servers_of), key=_version_key)}
     data["storage"] = any(r["type"] in ("aws:s3:bucket", "onprem:s3:bucket", "onprem:storage") for r in resources)
-    data["keyVault"] = bool(data["postgres"] or data["mysql"]) or any(
+    data["keyVault"] = runtime["runtime"] == "vm" or bool(data["postgres"] or data["mysql"]) or any(
         r["properties"].get("usesSecrets") or any(is_secret_name(k) for k in r["properties"].get("environmentKeys", []))
         for r in services + functions)
     exposure = "internal"
@@ -430,7 +437,37 @@ def app_facts(resources: Sequence[Mapping[str, Any]], targets: Sequence[Mapping[
         scheme_public = r["type"] == "aws:elbv2:load-balancer" and r["properties"].get("scheme") == "internet-facing"
         if scheme_public or str(r["properties"].get("exposure", "")).lower() in ("public", "internet"):
             exposure = "public"
+    if runtime["runtime"] == "vm" and exposure == "public":
+        notes.append("public virtual machines need a load balancer behind the city's WAF: plan the entrance by hand, "
+                     "then generate the VMs as internal")
+        return None, notes
     return {**runtime, "exposure": exposure, "data": data, "scale": scale}, notes
+
+
+_STOPPED_STATES = frozenset({"stopped", "stopping", "off"})
+
+
+def vm_shape(servers: Sequence[Mapping[str, Any]], resources: Sequence[Mapping[str, Any]],
+             target_of: Mapping[str, Mapping[str, Any]]) -> tuple[dict[str, Any] | None, str]:
+    """The VM group that rehosts these servers: the largest mapped size, one VM per running server, the OS, and
+    the disks of the largest server (its smallest volume is the OS disk, the others data disks)."""
+    sized = [s for s in servers if target_of[s["id"]].get("size")]
+    if not sized:
+        return None, "no VM size fits the servers (see the no-size blocker)"
+    systems = {"windows" if "windows" in str(s["properties"].get("os") or s["properties"].get("platform") or "").lower()
+               else "linux" for s in servers}
+    if len(systems) > 1:
+        return None, "the servers run both Linux and Windows: split them into two workloads (overrides) first"
+    largest = max(sized, key=lambda s: (target_of[s["id"]].get("vcpu") or 0, target_of[s["id"]].get("memoryGiB") or 0))
+    volumes = sorted(int(r["properties"].get("sizeGiB") or 0) for r in resources
+                     if r["type"] == "aws:ec2:volume" and largest["id"] in r["properties"].get("attachedTo", []))
+    disk = largest["properties"].get("diskGiB")
+    os_disk = volumes[0] if volumes else 128
+    data_disks = volumes[1:] + ([int(round(disk))] if disk else [])
+    running = [s for s in servers if str(s["properties"].get("state") or "").lower() not in _STOPPED_STATES]
+    shape = {"size": target_of[largest["id"]]["size"], "os": systems.pop(), "count": max(1, len(running)),
+             "osDiskGb": min(4095, max(30, os_disk)), "dataDisksGb": [min(32767, max(4, d)) for d in data_disks][:16]}
+    return shape, ""
 
 
 def _version_key(version: str) -> tuple[int, ...]:

@@ -1,8 +1,9 @@
 """Azure sizes for AWS (and on-prem) shapes: explicit tables, one rule each, so a reviewer can check every answer.
 
 Virtual machines: the EC2 family letter picks an Azure family (t -> B, m -> Dsv5, c -> Fsv2, r -> Esv5,
-x/u -> M, i/d -> Lsv3; anything else -> Dsv5 with a note); inside the family the smallest size with at least the
-source's vCPUs and GiB wins. When nothing in the family is big enough, the general-purpose and then the
+x/u -> M, i/d -> Lsv3); a server without one (on-prem, or an unknown EC2 family) gets the family of its memory
+per vCPU (F up to 2 GiB, D up to 4, E above, M when E is too small); GPU, Arm and Mac instances are `no-size` with the named
+Azure alternative. Inside the family the smallest size with at least the source's vCPUs and GiB wins. When nothing in the family is big enough, the general-purpose and then the
 memory-optimized families are tried, with a note.
 
 Databases: the RDS class (`db.<family>.<size>`) gives vCPU and GiB (`RDS_SIZES`, AWS's published shapes); the
@@ -105,16 +106,39 @@ def _smallest(sizes: tuple[tuple[str, int, float], ...], vcpu: float, gib: float
     return next((s for s in sizes if s[1] >= vcpu and s[2] >= gib), None)
 
 
+RATIO_FAMILIES: tuple[tuple[float, str], ...] = ((2.0, "Fsv2"), (4.0, "Dsv5"), (float("inf"), "Esv5"))
+"""GiB per vCPU up to which each family fits a shape with no EC2 family to go by (an on-prem server): compute
+optimized (up to 2), general purpose (up to 4), memory optimized above (M when no E size is large enough)."""
+
+SPECIAL_EC2_FAMILIES: tuple[tuple[str, str], ...] = (
+    (r"^(g|p|dl|inf|trn|vt|f)\d", "a GPU/accelerator instance: Azure NC or ND (e.g. Standard_NC4as_T4_v3, "
+                                   "Standard_ND96asr_v4); size it by hand"),
+    (r"^[a-z]+\d+g[a-z]*$", "an Arm (Graviton) instance: Azure Dpsv5/Epsv5 (Ampere Altra, e.g. "
+                             "Standard_D4ps_v5) for arm64 images, or rebuild for x86; size it by hand"),
+    (r"^mac", "a Mac instance: Azure has none; keep it on AWS or move the builds to hosted macOS agents"),
+)
+"""EC2 families with no x86 Azure equivalent: kept as `no-size` blockers that name the Azure alternative."""
+
+
+def ratio_family(vcpu: float, memory_gib: float) -> str:
+    """The Azure family whose memory per vCPU suits the shape (D/E/F by GiB per vCPU)."""
+    ratio = memory_gib / vcpu
+    return next(family for limit, family in RATIO_FAMILIES if ratio <= limit)
+
+
 def vm_size(instance_type: str | None, vcpu: float | None, memory_gib: float | None) -> Size:
     """The Azure VM size for an EC2 instance type (or an on-prem server: `instance_type` None) and its shape."""
     if not vcpu or not memory_gib:
         return Size(name=None, note=f"no vCPU/memory known for {instance_type or 'the server'}; size it by hand")
-    family_letter = (instance_type or "m").split(".")[0][:1].lower()
-    family = EC2_FAMILY_TO_AZURE.get(family_letter)
+    ec2_family = (instance_type or "").split(".")[0].lower()
+    for pattern, alternative in SPECIAL_EC2_FAMILIES:
+        if ec2_family and re.match(pattern, ec2_family):
+            return Size(name=None, note=f"{instance_type} is {alternative}")
+    family = EC2_FAMILY_TO_AZURE.get(ec2_family[:1]) if ec2_family else ratio_family(vcpu, memory_gib)
     note = None
     if family is None:
-        family, note = "Dsv5", (f"EC2 family {instance_type.split('.')[0]} has no direct Azure equivalent "
-                                "(GPU, FPGA or Mac); general purpose chosen, review it")
+        family = ratio_family(vcpu, memory_gib)
+        note = f"EC2 family {ec2_family} has no direct Azure equivalent; {family} chosen by memory per vCPU, review it"
     fit = _smallest(VM_FAMILIES[family], vcpu, memory_gib)
     if fit is None:
         for fallback in ("Dsv5", "Esv5", "M"):

@@ -137,9 +137,12 @@ def test_generated_config_for_a_function_is_a_web_app_on_mysql(run):
     assert app["data"]["mysql"]["version"] == "8.0.21"
 
 
-def test_vm_and_blocked_workloads_get_no_app_config(run):
+def test_ready_workloads_get_app_config_including_rehosted_vms_from_aws_and_the_cmdb(run):
     written = sorted(str(p.relative_to(run["folder"] / "apps")) for p in (run["folder"] / "apps").rglob("Pulumi.*.yaml"))
-    assert written == ["notifications/Pulumi.prod.yaml", "permits/Pulumi.prod.yaml"]
+    assert written == ["notifications/Pulumi.prod.yaml", "parking/Pulumi.prod.yaml", "permits/Pulumi.prod.yaml",
+                       "reports/Pulumi.prod.yaml"]
+    reports = yaml.safe_load((run["folder"] / "apps" / "reports" / "Pulumi.prod.yaml").read_text())["config"]["app:app"]
+    assert (reports["runtime"], reports["vm"]["size"], reports["vm"]["count"]) == ("vm", "Standard_D4s_v5", 2)
 
 
 def test_the_data_copy_plan_copies_each_bucket_into_a_private_container(run):

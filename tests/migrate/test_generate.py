@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 
 import pytest
 import yaml
@@ -137,7 +138,9 @@ def test_an_invalid_app_value_is_refused_before_anything_is_written(tmp_path):
 
 @pytest.mark.parametrize(("change", "key"), [
     (lambda a: a.update(costCenter="4120"), "app:app.costCenter"),
-    (lambda a: a.update(runtime="vm"), "app:app.runtime"),
+    (lambda a: a.update(runtime="lambda"), "app:app.runtime"),
+    (lambda a: a.update(runtime="vm"), "app:app"),
+    (lambda a: a.update(vm={"size": "Standard_D2s_v5", "os": "linux", "count": 1}), "app:app"),
     (lambda a: a.update(dataClassification="BBN4"), "app:app.dataClassification"),
     (lambda a: a.pop("image"), "app:app"),
     (lambda a: a.update(stack="PYTHON|3.12"), "app:app"),
@@ -152,3 +155,32 @@ def test_the_contract_check_names_the_bad_key(change, key):
 def test_app_names_fit_the_template(tmp_path):
     assert [generate.app_name(n) for n in ("permits", "2fa", "a-very-long-application-name-indeed")] == [
         "permits", "app-2fa", "a-very-long-application"]
+
+
+VM = {"size": "Standard_D4s_v5", "os": "linux", "count": 2}
+
+
+def vm_config(**changes):
+    value = config(files())
+    app = value["app:app"]
+    app.pop("image")
+    app.update(runtime="vm", vm=dict(VM), exposure="internal")
+    app["data"]["keyVault"] = True
+    app.update(changes)
+    return value
+
+
+def test_a_vm_config_passes_the_contract():
+    app_config.validate(vm_config(), "Pulumi.prod.yaml")
+
+
+@pytest.mark.parametrize(("changes", "expected"), [
+    ({"exposure": "public"}, "app:app.exposure: a VM is never reachable from the internet"),
+    ({"data": {"postgres": None, "mysql": None, "storage": False, "keyVault": False}},
+     "app:app.data.keyVault: false, but the VMs' break-glass passwords"),
+    ({"vm": {**VM, "size": "m5.large"}}, "app:app.vm.size"),
+    ({"vm": {**VM, "dataDisksGb": [2]}}, "app:app.vm.dataDisksGb[0]"),
+])
+def test_a_vm_config_the_template_cannot_build_is_refused_naming_the_key(changes, expected):
+    with pytest.raises(UserError, match=re.escape(f"Pulumi.prod.yaml: {expected}")):
+        app_config.validate(vm_config(**changes), "Pulumi.prod.yaml")

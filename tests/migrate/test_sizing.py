@@ -24,9 +24,26 @@ def test_a_shape_larger_than_its_family_falls_back_with_a_note():
     assert (size.name, size.note) == ("Standard_D32s_v5", "larger than any B size; Dsv5 family chosen")
 
 
-def test_a_gpu_family_gets_general_purpose_and_a_review_note():
-    size = sizing.vm_size("p3.2xlarge", 8, 61)
-    assert size.name == "Standard_D16s_v5" and "review" in size.note
+@pytest.mark.parametrize(("instance_type", "alternative"), [
+    ("p3.2xlarge", "Standard_NC4as_T4_v3"), ("g5.xlarge", "Azure NC or ND"), ("m6g.large", "Standard_D4ps_v5"),
+    ("c7gn.xlarge", "Dpsv5"), ("mac2.metal", "Azure has none"),
+])
+def test_gpu_arm_and_mac_instances_get_no_size_and_the_named_azure_alternative(instance_type, alternative):
+    size = sizing.vm_size(instance_type, 8, 32)
+    assert size.name is None and alternative in size.note
+
+
+@pytest.mark.parametrize(("vcpu", "gib", "expected"), [
+    (16, 128, "Standard_E16s_v5"), (16, 64, "Standard_D16s_v5"), (16, 32, "Standard_F16s_v2"),
+    (4, 16, "Standard_D4s_v5"), (8, 128, "Standard_E16s_v5"),
+])
+def test_a_server_without_an_ec2_family_is_sized_by_its_memory_per_vcpu(vcpu, gib, expected):
+    assert sizing.vm_size(None, vcpu, gib).name == expected
+
+
+def test_an_unknown_ec2_family_is_sized_by_its_memory_per_vcpu_with_a_review_note():
+    size = sizing.vm_size("q9.large", 16, 128)
+    assert size.name == "Standard_E16s_v5" and "review" in size.note
 
 
 def test_an_unknown_shape_gets_no_size():

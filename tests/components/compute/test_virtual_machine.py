@@ -81,3 +81,12 @@ def test_data_disks_follow_the_source_volumes(plan_inline, args):
 def test_args_azure_would_refuse_fail_naming_the_field(args, overrides, key):
     with pytest.raises(InterfaceError, match=f"VirtualMachineArgs.{key}"):
         args(**overrides)
+
+
+IDENTITY = ("/subscriptions/00000001-0000-4000-8000-000000000001/resourceGroups/rg-reports/providers/"
+            "Microsoft.ManagedIdentity/userAssignedIdentities/id-reports")
+
+
+def test_the_vms_run_as_the_apps_identity_besides_their_own(plan_inline, args):
+    vm = plan_inline(lambda: VirtualMachine("vm", args(identity_ids=(IDENTITY,)))).named("vm-01-vm").inputs
+    assert vm["identity"] == {"type": "SystemAssigned, UserAssigned", "userAssignedIdentities": {IDENTITY: {}}}

@@ -1,0 +1,65 @@
+"""Rehost through the app template: a VM workload the migration wrote (from EC2 and from the CMDB) plans offline
+against the platform stack's plan with zero policy violations, its VMs in the app's spoke."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack
+
+from .test_app_template import plans_dir, render  # noqa: F401 (the fixture is used by name)
+
+TAGS = {"application": "reports", "environment": "productie", "owner": "reports@amsterdam.nl",
+        "cost-center": "CC-4120", "data-classification": "BBN2"}
+
+
+def rehost_stack_file(*, cmdb: bool) -> dict:
+    """The stack file `cityctl migrate generate` writes for a rehosted server group (EC2 or CMDB rows)."""
+    from amsterdam_cloud.scripts.migrate import generate, mapping, strategy
+    from amsterdam_cloud.scripts.migrate.inventory import build, resource
+
+    if cmdb:
+        records = [resource(id="cmdb://cmdb/srv-1", type="onprem:server", name="reports-01", source="cmdb",
+                            account="cmdb", region="onprem", tags=TAGS, properties={
+                                "vcpu": 16, "memoryGiB": 128.0, "diskGiB": 500.0, "os": "Windows Server 2019",
+                                "state": "running", "country": "NL"}),
+                   resource(id="cmdb://cmdb/db-1", type="onprem:database", name="reports-db", source="cmdb",
+                            account="cmdb", region="onprem", tags=TAGS, properties={
+                                "engine": "postgres", "engineVersion": "13", "vcpu": 4, "memoryGiB": 32.0,
+                                "allocatedStorageGiB": 250.0, "country": "NL"})]
+    else:
+        records = [resource(id=f"arn:aws:ec2:eu-west-1:1:instance/i-{n}", type="aws:ec2:instance", name=f"rep-{n}",
+                            source="aws", account="1", region="eu-west-1", tags=TAGS, properties={
+                                "instanceType": "m5.xlarge", "vcpu": 4, "memoryGiB": 16.0, "state": "running",
+                                "platform": "Linux/UNIX"}) for n in (1, 2)]
+        records += [resource(id=f"arn:aws:ec2:eu-west-1:1:volume/vol-{n}", type="aws:ec2:volume", name=f"v{n}",
+                             source="aws", account="1", region="eu-west-1", tags={}, properties={
+                                 "sizeGiB": size, "volumeType": "gp3", "attachedTo": ["arn:aws:ec2:eu-west-1:1:instance/i-1"]})
+                    for n, size in ((1, 40), (2, 300))]
+    document = mapping.map_inventory(build(records), strategy.load())
+    assert document["workloads"][0]["status"] == "ready"
+    written, summary = generate.plan_files(document, generate.Options())
+    return yaml.safe_load(written["reports/Pulumi.prod.yaml"])
+
+
+def test_the_generated_config_describes_the_vm_group():
+    assert rehost_stack_file(cmdb=False)["config"]["app:app"]["vm"] == {
+        "size": "Standard_D4s_v5", "os": "linux", "count": 2, "osDiskGb": 40, "dataDisksGb": [300]}
+    assert rehost_stack_file(cmdb=True)["config"]["app:app"]["vm"] == {
+        "size": "Standard_E16s_v5", "os": "windows", "count": 1, "osDiskGb": 128, "dataDisksGb": [500]}
+
+
+@pytest.mark.parametrize("cmdb", [False, True], ids=["ec2", "cmdb"])
+def test_a_rehosted_workload_plans_with_zero_violations(tmp_path, plans_dir, violations, cmdb):  # noqa: F811
+    document = rehost_stack_file(cmdb=cmdb)
+    rendered = render(tmp_path / "reports", project="reports", description="Rapportages", stack="prod",
+                      prompts={"app:platformStack": document["config"]["app:platformStack"]})
+    (rendered / "Pulumi.prod.yaml").write_text(yaml.safe_dump(document))
+    plan = plan_stack(PulumiProject.load(rendered), "prod", plans_dir=plans_dir)
+    vms = plan.of_type("azure-native:compute:VirtualMachine")
+    assert len(vms) == document["config"]["app:app"]["vm"]["count"]
+    assert all(vm.inputs["securityProfile"]["securityType"] == "TrustedLaunch" for vm in vms)
+    nic = plan.of_type("azure-native:network:NetworkInterface")[0].inputs
+    assert nic["ipConfigurations"][0]["subnet"]["id"].endswith("/subnets/vms")
+    assert violations(plan, "prod") == []
