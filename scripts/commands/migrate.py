@@ -125,6 +125,31 @@ def register(subparsers: Any) -> None:
     _overrides_option(generate)
     generate.set_defaults(handler=_generate)
 
+    report = steps.add_parser(
+        "report", help="write the migration lead's report: report.html and workloads.csv",
+        description="One HTML page (summary, workloads with strategy, status, wave, owner, sizes, blockers and the "
+                    "override line each needs, the waves, what is in no workload, and the dependency graph coloured "
+                    "by wave) and one CSV of the workloads for Excel.",
+        epilog=EPILOG)
+    report.add_argument("--mapping", "-m", required=True, metavar="FILE", help="the mapping")
+    report.add_argument("--waves", "-w", metavar="FILE", help="the wave plan (default: no waves in the report)")
+    report.add_argument("--status", metavar="FILE", help="the status file (default migration/status.yaml when present)")
+    report.add_argument("--output-dir", "-o", required=True, metavar="DIR", help="folder for report.html and workloads.csv")
+    report.set_defaults(handler=_report)
+
+    status = steps.add_parser(
+        "status", help="record and show where each workload stands: planned, copying, cut-over, rolled-back",
+        description="Reads the wave plan and the status file (migration/status.yaml), adds the plan's new workloads "
+                    "as planned, applies --set changes (only moves that make sense: planned -> copying -> cut-over, "
+                    "copying or cut-over -> rolled-back), writes the file and prints the state per wave.",
+        epilog=EPILOG)
+    status.add_argument("--waves", "-w", required=True, metavar="FILE", help="the wave plan")
+    status.add_argument("--file", default=None, metavar="FILE", help="the status file (default migration/status.yaml)")
+    status.add_argument("--set", action="append", default=[], metavar="WORKLOAD=STATE",
+                        help="move a workload to a state (planned, copying, cut-over, rolled-back); repeatable")
+    status.add_argument("--note", metavar="TEXT", help="a note recorded with each --set (who, ticket, why)")
+    status.set_defaults(handler=_status)
+
 
 def _overrides_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--overrides", metavar="FILE",
@@ -269,4 +294,40 @@ def _generate(args: argparse.Namespace) -> int:
         print(f"skipped: {entry['workload']}: {entry['reason']}", file=sys.stderr)
     print(f"generate: {len(summary['written'])} workloads, {len(files)} files in {display(args.output_dir)}",
           file=sys.stderr)
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from amsterdam_cloud.scripts.files import write_atomically
+    from amsterdam_cloud.scripts.migrate import mapping, report, status, waves
+    from amsterdam_cloud.scripts.migrate.files import display
+
+    document = mapping.load(args.mapping)
+    plan = waves.load(args.waves) if args.waves else None
+    progress = status.load(args.status or status.DEFAULT_PATH)
+    table = report.rows(document, plan, progress)
+    page = report.to_html(document, plan, table)
+    out = Path(args.output_dir)
+    write_atomically(out / "workloads.csv", report.to_csv(table))
+    write_atomically(out / "report.html", page)
+    print(f"report: {len(table)} workloads in {display(out / 'report.html')} and {display(out / 'workloads.csv')}",
+          file=sys.stderr)
+    return 0
+
+
+def _status(args: argparse.Namespace) -> int:
+    from amsterdam_cloud.scripts.errors import UserError
+    from amsterdam_cloud.scripts.migrate import status, waves
+
+    path = args.file or status.DEFAULT_PATH
+    document = status.with_plan(status.load(path), waves.load(args.waves))
+    for change in args.set:
+        workload, _, state = change.partition("=")
+        if not state:
+            raise UserError(f"--set {change}: expected WORKLOAD=STATE, e.g. permits/prod=copying")
+        document = status.change(document, workload.strip(), state.strip(), note=args.note)
+    status.save(path, document)
+    sys.stderr.write(status.table(document))
     return 0

@@ -1,0 +1,158 @@
+"""The migration lead's report: one HTML page and one CSV from the mapping, the wave plan and the status file.
+
+`report.html`: the summary counts, the workloads (strategy, status, wave, owner, classification, target sizes,
+blockers with the override line each needs), the waves, what is in no workload (unassigned resources and
+orphans), and the dependency graph drawn with drawsvg the way `cityctl plan --diagram` draws the network: one
+column per wave, boxes coloured by wave, provisional and held-back workloads marked. `workloads.csv`: one row per
+workload with the same columns, for Excel. Every text from the estate is escaped; nothing is fetched.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+from collections import defaultdict
+from typing import Any, Mapping
+
+import drawsvg
+
+FONT = "Segoe UI, Helvetica, Arial, sans-serif"
+WAVE_COLOURS = ("#dbeafe", "#dcfce7", "#fef9c3", "#fae8ff", "#ffedd5", "#e0f2fe", "#f1f5f9")
+"""Box colours per wave (repeating); provisional boxes get a dashed border, held-back ones a red one."""
+BOX_WIDTH, BOX_HEIGHT, GAP_X, GAP_Y, MARGIN = 220, 36, 70, 14, 24
+CSV_COLUMNS = ("workload", "application", "environment", "strategy", "status", "wave", "provisional", "owner",
+               "costCenter", "dataClassification", "resources", "targets", "blockers", "needs")
+
+
+def rows(mapping: Mapping[str, Any], waves: Mapping[str, Any] | None,
+         status: Mapping[str, Any] | None = None) -> list[dict[str, str]]:
+    """One row per workload with the report's columns (all text, ready for CSV and HTML)."""
+    placed = {e["id"]: (wave["wave"], bool(e.get("provisional")))
+              for wave in (waves or {}).get("waves", []) for e in wave["workloads"]}
+    held = {h["id"] for h in (waves or {}).get("heldBack", [])}
+    states = {wid: entry["state"] for wid, entry in (status or {}).get("workloads", {}).items()}
+    result = []
+    for w in mapping["workloads"]:
+        wave, provisional = placed.get(w["id"], (None, False))
+        sizes = sorted({str(r["target"].get("size") or r["target"].get("sku")) for r in w["resources"]
+                        if r["target"].get("size") or r["target"].get("sku")})
+        result.append({
+            "workload": w["id"], "application": w["application"], "environment": w.get("platformEnvironment") or
+            w["environment"], "strategy": w["strategy"], "status": states.get(w["id"], w["status"]),
+            "wave": "held back" if w["id"] in held else ("" if wave is None else str(wave)),
+            "provisional": "yes" if provisional else "", "owner": w.get("owner") or "",
+            "costCenter": w.get("costCenter") or "", "dataClassification": w.get("dataClassification") or "",
+            "resources": str(len(w["resources"])), "targets": ", ".join(sizes),
+            "blockers": "; ".join(f"{b['code']} ({b.get('tier', 'planning')})" for b in w["blockers"]),
+            "needs": "; ".join(f"under {b['needs']['under']}: {b['needs']['line']}" for b in w["blockers"]
+                               if b.get("needs")),
+        })
+    return result
+
+
+def to_csv(table: list[dict[str, str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(table)
+    return buffer.getvalue()
+
+
+def dependency_svg(mapping: Mapping[str, Any], waves: Mapping[str, Any] | None) -> str:
+    """The workloads as boxes in one column per wave (then held back, then not moving), arrows from a workload
+    to what it depends on."""
+    columns: dict[str, list[str]] = defaultdict(list)
+    style: dict[str, tuple[str, str]] = {}
+    for wave in (waves or {}).get("waves", []):
+        for entry in wave["workloads"]:
+            columns[f"wave {wave['wave']}"].append(entry["id"])
+            colour = WAVE_COLOURS[(wave["wave"] - 1) % len(WAVE_COLOURS)]
+            style[entry["id"]] = (colour, "dashed" if entry.get("provisional") else "solid")
+    for entry in (waves or {}).get("heldBack", []):
+        columns["held back"].append(entry["id"])
+        style[entry["id"]] = ("#fee2e2", "held")
+    for w in mapping["workloads"]:
+        if w["id"] not in style:
+            columns["not in a wave"].append(w["id"])
+            style[w["id"]] = ("#f3f4f6", "solid")
+    position: dict[str, tuple[float, float]] = {}
+    for index, (title, members) in enumerate(columns.items()):
+        for row, wid in enumerate(sorted(members)):
+            position[wid] = (MARGIN + index * (BOX_WIDTH + GAP_X), MARGIN + 30 + row * (BOX_HEIGHT + GAP_Y))
+    width = MARGIN * 2 + max(1, len(columns)) * (BOX_WIDTH + GAP_X)
+    height = MARGIN * 2 + 30 + max([len(m) for m in columns.values()] or [1]) * (BOX_HEIGHT + GAP_Y)
+    drawing = drawsvg.Drawing(width, height, font_family=FONT)
+    drawing.append(drawsvg.Rectangle(0, 0, width, height, fill="#ffffff"))
+    arrow = drawsvg.Marker(-0.1, -0.5, 0.9, 0.5, scale=6, orient="auto")
+    arrow.append(drawsvg.Lines(-0.1, -0.5, -0.1, 0.5, 0.9, 0, close=True, fill="#6b7280"))
+    drawing.append(arrow)
+    for index, title in enumerate(columns):
+        drawing.append(drawsvg.Text(title, 14, MARGIN + index * (BOX_WIDTH + GAP_X), MARGIN + 14, font_weight="bold",
+                                    class_="column"))
+    for w in mapping["workloads"]:
+        for dependency in w.get("dependsOn", []):
+            if w["id"] in position and dependency in position:
+                (x1, y1), (x2, y2) = position[w["id"]], position[dependency]
+                drawing.append(drawsvg.Line(x1, y1 + BOX_HEIGHT / 2, x2 + BOX_WIDTH, y2 + BOX_HEIGHT / 2,
+                                            stroke="#6b7280", stroke_width=1.2, marker_end=arrow))
+    for wid, (x, y) in position.items():
+        fill, kind = style[wid]
+        drawing.append(drawsvg.Rectangle(x, y, BOX_WIDTH, BOX_HEIGHT, rx=5, fill=fill,
+                                         stroke="#dc2626" if kind == "held" else "#1f2937",
+                                         stroke_dasharray="5,3" if kind == "dashed" else None, class_="workload",
+                                         data_workload=wid))
+        drawing.append(drawsvg.Text(wid, 12, x + 8, y + BOX_HEIGHT / 2 + 4))
+    return drawing.as_svg()
+
+
+def _table(caption: str, header: tuple[str, ...], body: list[tuple[str, ...]], table_id: str) -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+    lines = "".join("<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>\n" for row in body)
+    return (f'<table id="{table_id}"><caption>{html.escape(caption)}</caption>\n<thead><tr>{head}</tr></thead>\n'
+            f"<tbody>\n{lines}</tbody></table>\n")
+
+
+def to_html(mapping: Mapping[str, Any], waves: Mapping[str, Any] | None, table: list[dict[str, str]]) -> str:
+    """The whole page: summary, workloads, waves, unplaced resources and the dependency graph."""
+    summary = mapping["summary"]
+    counts = [(label, str(summary.get(key, 0))) for label, key in (
+        ("workloads", "workloads"), ("ready", "ready"), ("need input", "needs"), ("incomplete", "incomplete"),
+        ("blocked", "blocked"), ("not moving", "not-moving"))]
+    counts.append(("waves", str((waves or {}).get("summary", {}).get("waves", 0))))
+    header = tuple(CSV_COLUMNS)
+    workloads = _table("Workloads", header, [tuple(row[c] for c in header) for row in table], "workloads")
+    wave_rows = [(str(wave["wave"]), e["id"], e["strategy"], "provisional: " + "; ".join(e["reasons"])
+                  if e.get("provisional") else "", ", ".join(e["dependsOn"]))
+                 for wave in (waves or {}).get("waves", []) for e in wave["workloads"]]
+    wave_rows += [("held back", h["id"], "", "; ".join(h["reasons"]), "") for h in (waves or {}).get("heldBack", [])]
+    wave_table = _table("Waves", ("wave", "workload", "strategy", "note", "depends on"), wave_rows, "waves")
+    unplaced = [(u["id"], u["type"], u["name"], u["region"], u.get("gap", "")) for u in mapping.get("unassigned", [])]
+    unplaced += [(o["id"], f"{o['service']}:{o['resourceType']}", "", o["region"],
+                  f"orphan (no collector reads it){'; tags name ' + o['workload'] if o.get('workload') else ''}")
+                 for o in mapping.get("orphans", [])]
+    unplaced_table = _table("In no workload: unassigned resources and orphans", ("id", "type", "name", "region", "note"),
+                            unplaced, "unplaced")
+    tiles = "".join(f'<div class="tile"><b>{html.escape(value)}</b><br>{html.escape(label)}</div>'
+                    for label, value in counts)
+    source = html.escape(str(mapping.get("inventory", {}).get("file", "")))
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Migration report</title>
+<style>
+body {{ font-family: {FONT}; margin: 24px; color: #111827; }}
+table {{ border-collapse: collapse; margin: 16px 0 32px; font-size: 13px; }}
+caption {{ text-align: left; font-weight: bold; font-size: 16px; padding: 4px 0; }}
+th, td {{ border: 1px solid #d1d5db; padding: 4px 8px; vertical-align: top; text-align: left; }}
+th {{ background: #f3f4f6; }}
+.tile {{ display: inline-block; border: 1px solid #d1d5db; border-radius: 6px; padding: 8px 16px; margin: 0 8px 8px 0;
+         text-align: center; }}
+</style></head>
+<body>
+<h1>Migration report</h1>
+<p>From the mapping of {source}, generated {html.escape(str(mapping.get("generatedAt", "")))}.</p>
+<section id="summary">{tiles}</section>
+{workloads}{wave_table}{unplaced_table}
+<h2>Dependencies by wave</h2>
+<figure id="graph">{dependency_svg(mapping, waves)}</figure>
+</body></html>
+"""
