@@ -32,6 +32,9 @@ def register(subparsers: Any) -> None:
                           help="an AWS profile (one account); repeat for more accounts; none: the default credentials")
     discover.add_argument("--role-arn", action="append", default=[], metavar="ARN",
                           help="a role to assume in another account (from the first profile); repeatable")
+    discover.add_argument("--organization-role", metavar="NAME",
+                          help="also read every active account of the AWS Organization, through this role in each "
+                               "(e.g. OrganizationAccountAccessRole), from the first profile's credentials")
     discover.add_argument("--region", action="append", default=[], metavar="REGION",
                           help="a region to read (repeatable or comma-separated); none: every enabled region")
     discover.add_argument("--services", metavar="LIST",
@@ -194,8 +197,12 @@ def _discover(args: argparse.Namespace) -> int:
     from amsterdam_cloud.scripts.migrate import overrides
 
     given = overrides.load(args.overrides)
-    document = discover.discover(discover.sessions_for(args.profile, args.role_arn, endpoint_url=endpoint),
-                                 options, progress, overrides=given)
+    sources = discover.sessions_for(args.profile, args.role_arn, endpoint_url=endpoint)
+    if args.organization_role:
+        base = discover.sessions_for(args.profile[:1], [], endpoint_url=endpoint)[0]
+        sources = discover.organization_accounts(base, args.organization_role, endpoint_url=endpoint,
+                                                 also=[s for s in sources if s.label != base.label])
+    document = discover.discover(sources, options, progress, overrides=given)
     summary = document["summary"]
     progress.finish(f"{summary['resources']} resources in {summary['workloads']} workloads, "
                     f"{summary['orphans']} orphan(s) no collector reads, {summary['errors']} gap(s)")

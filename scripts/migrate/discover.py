@@ -20,6 +20,7 @@ are checked before any task starts, so a missing profile or an unknown region fa
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -88,26 +89,61 @@ def sessions_for(profiles: Sequence[str], role_arns: Sequence[str], *,
                                 "run `aws configure list-profiles` to see the names")
         return make
 
-    def role_session(arn: str, base: Callable[[], Any]) -> Callable[[], Any]:
-        def make() -> Any:
-            from botocore.exceptions import BotoCoreError, ClientError
-            sts = base().client("sts", endpoint_url=endpoint_url)
-            try:
-                credentials = sts.assume_role(RoleArn=arn, RoleSessionName="cityctl-migrate-discover")["Credentials"]
-            except ClientError as error:
-                raise UserError(f"--role-arn {arn}: cannot assume the role ({_code(error)}: {_message(error)}); "
-                                "check the role's trust policy names your principal")
-            except BotoCoreError as error:
-                raise UserError(f"--role-arn {arn}: cannot assume the role ({error}); check your base credentials")
-            return boto3.Session(aws_access_key_id=credentials["AccessKeyId"],
-                                 aws_secret_access_key=credentials["SecretAccessKey"],
-                                 aws_session_token=credentials["SessionToken"])
-        return make
-
     sources = [AccountSource(label=f"profile {p}", session_factory=profile_session(p)) for p in profiles]
     base = profile_session(profiles[0]) if profiles else profile_session(None)
-    sources += [AccountSource(label=f"role {arn}", session_factory=role_session(arn, base)) for arn in role_arns]
+    sources += [AccountSource(label=f"role {arn}", session_factory=_role_session(arn, base, endpoint_url))
+                for arn in role_arns]
     return sources or [AccountSource(label="default credentials", session_factory=profile_session(None))]
+
+
+def _role_session(arn: str, base: Callable[[], Any], endpoint_url: str | None) -> Callable[[], Any]:
+    """A factory of sessions with the role's temporary credentials, assumed from `base`'s."""
+    import boto3
+
+    def make() -> Any:
+        from botocore.exceptions import BotoCoreError, ClientError
+        sts = base().client("sts", endpoint_url=endpoint_url)
+        try:
+            credentials = sts.assume_role(RoleArn=arn, RoleSessionName="cityctl-migrate-discover")["Credentials"]
+        except ClientError as error:
+            raise UserError(f"--role-arn {arn}: cannot assume the role ({_code(error)}: {_message(error)}); "
+                            "check the role's trust policy names your principal")
+        except BotoCoreError as error:
+            raise UserError(f"--role-arn {arn}: cannot assume the role ({error}); check your base credentials")
+        return boto3.Session(aws_access_key_id=credentials["AccessKeyId"],
+                             aws_secret_access_key=credentials["SecretAccessKey"],
+                             aws_session_token=credentials["SessionToken"])
+    return make
+
+
+def organization_accounts(base: AccountSource, role_name: str, *, endpoint_url: str | None = None,
+                          also: Sequence[AccountSource] = ()) -> list[AccountSource]:
+    """The base account and every other active account of its AWS Organization, each through `role_name`.
+
+    The base credentials must be allowed `organizations:ListAccounts` (the management account or a delegated
+    administrator); each member account's role (`OrganizationAccountAccessRole` or a read-only one) must trust them.
+    """
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    if not re.match(r"^[\w+=,.@-]{1,64}$", role_name):
+        raise UserError(f"--organization-role {role_name!r}: not an IAM role name; expected e.g. "
+                        "OrganizationAccountAccessRole")
+    session = base.session_factory()
+    try:
+        caller = session.client("sts", endpoint_url=endpoint_url).get_caller_identity()
+        organizations = session.client("organizations", endpoint_url=endpoint_url)
+        accounts = [a for page in organizations.get_paginator("list_accounts").paginate() for a in page["Accounts"]]
+    except ClientError as error:
+        raise UserError(f"--organization-role: cannot list the organization's accounts ({_code(error)}: "
+                        f"{_message(error)}); run it with the management account's (or a delegated "
+                        "administrator's) credentials, which need organizations:ListAccounts")
+    except BotoCoreError as error:
+        raise UserError(f"--organization-role: cannot reach AWS Organizations ({error}); check --endpoint-url")
+    partition = caller["Arn"].split(":")[1]
+    members = sorted(a["Id"] for a in accounts if a.get("Status", "ACTIVE") == "ACTIVE" and a["Id"] != caller["Account"])
+    roles = [AccountSource(label=f"organization account {account}", session_factory=_role_session(
+        f"arn:{partition}:iam::{account}:role/{role_name}", base.session_factory, endpoint_url)) for account in members]
+    return [base, *also, *roles]
 
 
 @dataclass

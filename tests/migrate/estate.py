@@ -36,9 +36,11 @@ class Region:
     vpc: str = ""
     subnets: list[str] = field(default_factory=list)
     ami: str = ""
+    session: Any = None
+    """A boto3 session of another account (from an assumed role); none: the environment's credentials."""
 
     def client(self, service: str) -> Any:
-        return boto3.client(service, region_name=self.name, endpoint_url=self.endpoint)
+        return (self.session or boto3).client(service, region_name=self.name, endpoint_url=self.endpoint)
 
     def setup(self) -> "Region":
         ec2 = self.client("ec2")
@@ -256,3 +258,60 @@ def seed_secret_estate(endpoint: str) -> dict[str, str]:
         UserData=f"#!/bin/bash\nexport DB_PASSWORD='{secret['user data password']}'\n/opt/app/start --db {db_host}\n",
         TagSpecifications=[{"ResourceType": "instance", "Tags": tags("vault")}])
     return {"db_host": db_host, "smtp_host": "smtp.amsterdam.nl"}
+
+
+MESSY_OWNERS = {"vergunningen": "Team Vergunningen", "data": "Team Data", "parkeren": "Team Parkeren"}
+
+
+def seed_messy_estate(endpoint: str) -> dict[str, Any]:
+    """The city's estate as tags really are: team names as owners, Dutch classification words and environments,
+    no cost centres; a us-east-1 app; a stopped server with a live database; a second account in the AWS
+    Organization; secrets in configuration; and an SQS queue no collector reads.
+
+    - permits (eu-west-1, `Productie`, `vertrouwelijk`, personal data): public ALB -> Fargate (ECR) -> PostgreSQL,
+      a documents bucket; DB_PASSWORD and a password in DATABASE_URL.
+    - reports (eu-west-1, `prd`, `intern`): two m5.xlarge servers (rehost).
+    - notify (eu-central-1, `prod`, `openbaar`): a Lambda calling the permits ALB, with a SECRET_KEY.
+    - archive (us-east-1, owner and cost centre tagged): a server and a bucket outside the EU.
+    - legacy (eu-west-1): a stopped server with a live MySQL database.
+    - parking (the second account, eu-west-1, `acceptatie`): one server.
+    """
+    west, central, east = (Region(name, endpoint).setup() for name in REGIONS)
+
+    def messy(app: str, env: str, team: str, word: str, **extra: str) -> list[dict[str, str]]:
+        return tags(app, env, owner=MESSY_OWNERS[team], cost_center=None, classification=word, **extra)
+
+    def plain(tag_list: list[dict[str, str]]) -> dict[str, str]:
+        return {t["Key"]: t["Value"] for t in tag_list}
+
+    permits = messy("permits", "Productie", "vergunningen", "vertrouwelijk", persoonsgegevens="ja")
+    db_host = west.database("permits-db", "postgres", "15.4", "db.m5.large", permits, storage=100)
+    web_sg = west.security_group("permits-web")
+    dns, target_group = west.load_balancer("permits-alb", permits, [web_sg], public=True)
+    west.container_service("permits-api", plain(permits), "123456789012.dkr.ecr.eu-west-1.amazonaws.com/permits-api:2.0",
+                           {"DATABASE_URL": f"postgresql://permits:{PLANTED_SECRETS['ecs DATABASE_URL password']}@"
+                                            f"{db_host}:5432/permits",
+                            "DB_PASSWORD": PLANTED_SECRETS["ecs DB_PASSWORD"]}, target_group, [web_sg], desired=2)
+    west.bucket("permits-docs-prod", permits)
+    west.instances(2, "m5.xlarge", messy("reports", "prd", "data", "intern"))
+    central.function("notify-sender", plain(messy("notify", "prod", "vergunningen", "openbaar")),
+                     {"PERMITS_API": f"https://{dns}/api", "SECRET_KEY": PLANTED_SECRETS["lambda SECRET_KEY"]})
+    east.instances(1, "t3.large", tags("archive", owner="archief@amsterdam.nl", classification="intern"))
+    east.bucket("archive-scans-us", tags("archive", owner="archief@amsterdam.nl", classification="intern"))
+    legacy = messy("legacy", "prod", "data", "intern")
+    west.instances(1, "t3.large", legacy, stopped=True)
+    west.database("legacy-db", "mysql", "8.0.35", "db.t3.medium", legacy, storage=20)
+    west.client("sqs").create_queue(QueueName="ops-jobs", tags={"team": "ops"})
+
+    organizations = west.client("organizations")
+    organizations.create_organization(FeatureSet="ALL")
+    member = organizations.create_account(AccountName="parkeren", Email="parkeren-aws@amsterdam.nl")
+    account = member["CreateAccountStatus"]["AccountId"]
+    credentials = west.client("sts").assume_role(RoleArn=f"arn:aws:iam::{account}:role/OrganizationAccountAccessRole",
+                                                 RoleSessionName="seed")["Credentials"]
+    session = boto3.Session(aws_access_key_id=credentials["AccessKeyId"],
+                            aws_secret_access_key=credentials["SecretAccessKey"],
+                            aws_session_token=credentials["SessionToken"])
+    parking = Region("eu-west-1", endpoint, session=session).setup()
+    parking.instances(1, "t3.large", messy("parking", "acceptatie", "parkeren", "openbaar"))
+    return {"member_account": account, "db_host": db_host}

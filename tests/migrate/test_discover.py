@@ -148,3 +148,11 @@ def test_onprem_buckets_are_read_through_their_endpoint_and_named_after_it(aws_e
     assert sorted(r["id"] for r in onprem) == [f"s3-onprem://{host}/archive-scans-us",
                                                f"s3-onprem://{host}/permits-documents-prod"]
     assert by_type(result, "aws:s3:bucket") == []
+
+
+def test_an_organization_role_that_cannot_list_accounts_fails_naming_the_permission(aws_env, estate):
+    from amsterdam_cloud.scripts.migrate.discover import organization_accounts
+
+    base = accounts(deny(service="organizations"))[0]
+    with pytest.raises(UserError, match="credentials, which need organizations:ListAccounts"):
+        organization_accounts(base, "OrganizationAccountAccessRole", endpoint_url=aws_env)

@@ -1,0 +1,112 @@
+"""Done when: an estate as the city's tags really are, seeded into the moto server in two accounts, with an
+overrides file of under 20 lines: every EU workload is ready and generated (container, function, VM shapes), the
+non-EU one is blocked for residency, no secret appears in any document, and every discovered resource is in a
+workload or listed (unassigned or orphan)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from amsterdam_cloud.scripts.cli import main
+
+from .estate import PLANTED_SECRETS, REGIONS, seed_messy_estate
+
+OVERRIDES = """\
+schema: amsterdam.migrate.overrides/v1
+owners:
+  Team Vergunningen: vergunningen@amsterdam.nl
+  Team Data: data@amsterdam.nl
+  Team Parkeren: parkeren@amsterdam.nl
+workloads:
+  permits/prod: {costCenter: CC-4120}
+  reports/prod: {costCenter: CC-4121}
+  notify/prod: {costCenter: CC-4120}
+  parking/acc: {costCenter: CC-5120}
+  legacy/prod: {retireApproved: true}
+"""
+
+
+@pytest.fixture(scope="module")
+def run(aws_env: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    facts = seed_messy_estate(aws_env)
+    folder = tmp_path_factory.mktemp("messy")
+    overrides = folder / "overrides.yaml"
+    overrides.write_text(OVERRIDES)
+    paths = {name: folder / f"{name}.yaml" for name in ("inventory", "mapping", "bare-mapping", "waves")}
+    with_overrides = ["--overrides", str(overrides)]
+    codes = {
+        "discover": main(["migrate", "discover", "--region", ",".join(REGIONS), "--organization-role",
+                          "OrganizationAccountAccessRole", "-o", str(paths["inventory"]), "--quiet", *with_overrides]),
+        "bare-map": main(["migrate", "map", "-i", str(paths["inventory"]), "-o", str(paths["bare-mapping"])]),
+        "map": main(["migrate", "map", "-i", str(paths["inventory"]), "-o", str(paths["mapping"]), *with_overrides]),
+        "waves": main(["migrate", "waves", "-m", str(paths["mapping"]), "-o", str(paths["waves"]), *with_overrides]),
+        "generate": main(["migrate", "generate", "-m", str(paths["mapping"]), "-w", str(paths["waves"]),
+                          "-o", str(folder / "apps"), *with_overrides]),
+        "report": main(["migrate", "report", "-m", str(paths["mapping"]), "-w", str(paths["waves"]),
+                        "-o", str(folder / "report"), "--status", str(folder / "status.yaml")]),
+    }
+    documents = {name: yaml.safe_load(path.read_text()) for name, path in paths.items()}
+    return {"codes": codes, "folder": folder, "facts": facts, **documents}
+
+
+def statuses(document: dict[str, Any]) -> dict[str, str]:
+    return {w["id"]: w["status"] for w in document["workloads"]}
+
+
+def test_every_step_exits_zero_and_the_overrides_stay_under_20_lines(run):
+    assert set(run["codes"].values()) == {0}
+    assert len(OVERRIDES.splitlines()) < 20
+
+
+def test_both_accounts_of_the_organization_are_read(run):
+    accounts = {s["account"] for s in run["inventory"]["sources"] if s["kind"] == "aws"}
+    assert accounts == {"123456789012", run["facts"]["member_account"]}
+
+
+def test_without_overrides_the_tags_as_found_leave_every_workload_needing_input(run):
+    assert statuses(run["bare-mapping"]) == {"permits/prod": "needs", "reports/prod": "needs", "notify/prod": "needs",
+                                            "parking/acc": "needs", "archive/prod": "blocked", "legacy/prod": "blocked"}
+
+
+def test_with_the_overrides_every_eu_workload_is_ready_and_the_us_one_blocked_for_residency(run):
+    assert statuses(run["mapping"]) == {"permits/prod": "ready", "reports/prod": "ready", "notify/prod": "ready",
+                                       "parking/acc": "ready", "archive/prod": "blocked", "legacy/prod": "not-moving"}
+    archive = next(w for w in run["mapping"]["workloads"] if w["id"] == "archive/prod")
+    assert [b["code"] for b in archive["blockers"]] == ["data-outside-eu"]
+    permits = next(w for w in run["mapping"]["workloads"] if w["id"] == "permits/prod")
+    assert (permits["owner"], permits["dataClassification"], permits["personalData"]) == (
+        "vergunningen@amsterdam.nl", "BBN3", True)
+
+
+def test_every_ready_workload_is_generated_in_its_shape_and_accepted_by_the_templates_loader(run):
+    from amsterdam_cloud.components.app_hosting.config import parse
+
+    apps = run["folder"] / "apps"
+    shapes = {}
+    for path in sorted(apps.rglob("Pulumi.*.yaml")):
+        spec = parse(yaml.safe_load(path.read_text())["config"], str(path))
+        shapes[str(path.relative_to(apps))] = spec.runtime
+    assert shapes == {"notify/Pulumi.prod.yaml": "web", "parking/Pulumi.acc.yaml": "vm",
+                      "permits/Pulumi.prod.yaml": "container", "reports/Pulumi.prod.yaml": "vm"}
+
+
+def test_the_blocked_workload_has_a_provisional_wave(run):
+    entry = next(e for w in run["waves"]["waves"] for e in w["workloads"] if e["id"] == "archive/prod")
+    assert entry["provisional"] is True
+
+
+def test_no_secret_appears_in_any_document(run):
+    texts = {p: p.read_text(encoding="utf-8").lower() for p in Path(run["folder"]).rglob("*") if p.is_file()}
+    assert [(where, p.name) for where, secret in PLANTED_SECRETS.items() for p, text in texts.items()
+            if secret.lower() in text] == []
+
+
+def test_every_discovered_resource_is_in_a_workload_or_listed(run):
+    inventory, mapped = run["inventory"], run["mapping"]
+    placed = {r["id"] for w in mapped["workloads"] for r in w["resources"]} | {u["id"] for u in mapped["unassigned"]}
+    assert placed == {r["id"] for r in inventory["resources"]}
+    assert [o["id"].rsplit(":", 1)[-1] for o in mapped["orphans"]] == ["ops-jobs"]
