@@ -32,7 +32,7 @@ def error_of(raw: dict) -> ConfigError:
 def test_declared_subnets_are_placed_in_the_plan():
     loaded = parse(dev_raw())
     apps = loaded.network.plan.spokes["apps"]
-    assert [s.name for s in apps.subnets] == ["containers", "appservice", "endpoints"]
+    assert [s.name for s in apps.subnets] == ["containers", "appservice", "vms", "endpoints"]
     assert apps.subnet("containers").delegation == "Microsoft.App/environments"
     assert loaded.network.spokes["apps"] == apps.cidr
 
