@@ -387,6 +387,7 @@ def collect_ecs(scope: Scope) -> list[dict[str, Any]]:
             "containerPorts": sorted({p["containerPort"] for c in containers for p in c.get("portMappings", [])
                                       if "containerPort" in p}),
             "usesSecrets": any(c.get("secrets") for c in containers),
+            "secretNames": sorted({e["name"] for c in containers for e in c.get("secrets", []) if "name" in e}),
             "environmentKeys": sorted({e["name"] for c in containers for e in c.get("environment", []) if "name" in e}),
             "connectsToHosts": hosts_from_environment(variables),
             "targetGroups": sorted({lb["targetGroupArn"] for lb in service.get("loadBalancers", []) if lb.get("targetGroupArn")}),

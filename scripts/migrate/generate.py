@@ -122,7 +122,11 @@ def plan_files(mapping: Mapping[str, Any], options: Options, *, waves: Mapping[s
             files[path] = dump_yaml(copy_plan, header=f"Data-copy plan for {wid}: run it after `pulumi up` creates the storage account.")
             outputs.append(path)
         if outputs:
-            written.append({"workload": wid, "wave": wave_of.get(wid), "files": outputs})
+            entry = {"workload": wid, "wave": wave_of.get(wid), "files": outputs}
+            left = [n for n in workload.get("notes", []) if "need apps of their own" in n or "share one" in n]
+            if left:
+                entry["attention"] = left  # a second ECS service (or function) is said, never silently dropped
+            written.append(entry)
     summary = {"schema": SUMMARY_SCHEMA, "mapping": mapping_source, "location": location,
                "written": written, "skipped": skipped}
     files["generate-summary.yaml"] = dump_yaml(summary)
@@ -145,6 +149,9 @@ def stack_config(workload: Mapping[str, Any], options: Options, location: str, w
         app["vm"] = facts["vm"]
     else:
         app["stack"] = facts["stack"]
+    for key in ("port", "secrets"):
+        if facts.get(key):
+            app[key] = facts[key]
     app["exposure"] = facts["exposure"]
     app["dataClassification"] = workload["dataClassification"]
     if workload.get("algorithmRegisterId"):
@@ -195,14 +202,21 @@ def data_copy_plan(workload: Mapping[str, Any], options: Options) -> dict[str, A
             source = f"https://s3.{r['region']}.amazonaws.com/{r['name']}"
             buckets.append({"resource": r["id"], "source": {"kind": "aws-s3", "bucket": r["name"], "region": r["region"]},
                             "target": {"container": container, "publicAccess": False}, "tool": "azcopy",
-                            "command": f'azcopy copy "{source}" "{destination}" --recursive=true',
-                            "verify": f'azcopy list "{destination}" --machine-readable --running-tally'})
+                            "login": "azcopy login --identity",
+                            "command": f'azcopy copy "{source}" "{destination}" --recursive=true --put-md5',
+                            "verify": {"source": f"aws s3 ls s3://{r['name']} --recursive --summarize",
+                                       "target": f'azcopy list "{destination}" --machine-readable --running-tally',
+                                       "compare": "object count and total size equal on both sides; every blob "
+                                                  "carries the Content-MD5 azcopy computed while copying"}})
         else:
             buckets.append({"resource": r["id"], "source": {"kind": "s3-compatible", "bucket": r["name"],
                                                             "endpoint": r["id"].split("/")[2]},
                             "target": {"container": container, "publicAccess": False}, "tool": "rclone",
+                            "login": "rclone config: the azure remote uses env_auth (managed identity), no key",
                             "command": f"rclone copy onprem:{r['name']} azure:{container} --checksum --transfers 16",
-                            "verify": f"rclone check onprem:{r['name']} azure:{container} --one-way"})
+                            "verify": {"source": f"rclone size onprem:{r['name']}", "target": f"rclone size azure:{container}",
+                                       "compare": f"rclone check onprem:{r['name']} azure:{container} --one-way "
+                                                  "(counts and checksums on both sides)"}})
     images = []
     registry = registry_for(workload, options)
     registry_name = registry.split(".")[0]
@@ -219,6 +233,9 @@ def data_copy_plan(workload: Mapping[str, Any], options: Options) -> dict[str, A
     return {
         "schema": DATA_COPY_SCHEMA,
         "workload": workload["id"],
+        "runsOn": "the platform's CI agents inside the landing zone: the app's storage account has no public access "
+                  "and no shared keys, so the copy authenticates with the agent's managed identity (Storage Blob "
+                  "Data Contributor on the account) and reaches it through its private endpoint",
         "environment": {"STORAGE_ACCOUNT": "pulumi stack output storageAccountName (the app stack, after `pulumi up`)",
                         "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY": "read-only credentials for the source buckets",
                         "ECR_PASSWORD": "aws ecr get-login-password (only for the images)"},

@@ -387,6 +387,12 @@ def app_facts(resources: Sequence[Mapping[str, Any]], targets: Sequence[Mapping[
         desired = int(main["properties"].get("desiredCount") or 1)
         minimum = max(2 if prod else 1, desired)
         runtime: dict[str, Any] = {"runtime": "container", "image": main["properties"].get("image")}
+        ports = main["properties"].get("containerPorts") or []
+        if ports:
+            runtime["port"] = ports[0]
+            if len(ports) > 1:
+                notes.append(f"{main['name']} listens on {', '.join(map(str, ports))}; the app config exposes {ports[0]}")
+        runtime.update(secret_references(main))
         scale = {"minReplicas": minimum, "maxReplicas": min(30, max(3, 2 * minimum))}
     elif functions:
         main = functions[0]
@@ -395,6 +401,7 @@ def app_facts(resources: Sequence[Mapping[str, Any]], targets: Sequence[Mapping[
         target = target_of[main["id"]]
         runtime = ({"runtime": "container", "image": target.get("image")} if target.get("runtime") == "container"
                    else {"runtime": "web", "stack": target.get("stack")})
+        runtime.update(secret_references(main))
         scale = {"minReplicas": 2 if prod else 1, "maxReplicas": 10 if prod else 3}
     elif servers and strategy == "rehost":
         shape, problem = vm_shape(servers, resources, target_of)
@@ -442,6 +449,16 @@ def app_facts(resources: Sequence[Mapping[str, Any]], targets: Sequence[Mapping[
                      "then generate the VMs as internal")
         return None, notes
     return {**runtime, "exposure": exposure, "data": data, "scale": scale}, notes
+
+
+def secret_references(source: Mapping[str, Any]) -> dict[str, Any]:
+    """`secrets`: each secret-named environment variable (and each ECS secret) of the source as a reference to a
+    Key Vault secret of the same name in kebab case; names only, the values are copied by hand into the vault."""
+    names = [k for k in source["properties"].get("environmentKeys", []) if is_secret_name(k)]
+    names += source["properties"].get("secretNames", [])
+    references = {name: re.sub(r"[^0-9A-Za-z-]+", "-", name).strip("-").lower()[:127] for name in sorted(set(names))
+                  if re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", name)}
+    return {"secrets": references} if references else {}
 
 
 _STOPPED_STATES = frozenset({"stopped", "stopping", "off"})

@@ -184,3 +184,34 @@ def test_a_vm_config_passes_the_contract():
 def test_a_vm_config_the_template_cannot_build_is_refused_naming_the_key(changes, expected):
     with pytest.raises(UserError, match=re.escape(f"Pulumi.prod.yaml: {expected}")):
         app_config.validate(vm_config(**changes), "Pulumi.prod.yaml")
+
+
+def test_the_bucket_copy_logs_in_with_the_agents_identity_and_verifies_both_sides():
+    plan = yaml.safe_load(files()["permits/data-copy.prod.yaml"])
+    bucket = plan["buckets"][0]
+    assert bucket["login"] == "azcopy login --identity" and "--put-md5" in bucket["command"]
+    assert bucket["verify"]["source"] == "aws s3 ls s3://Permits_Docs --recursive --summarize"
+    assert "--running-tally" in bucket["verify"]["target"]
+    assert "private endpoint" in plan["runsOn"]
+
+
+def test_the_port_and_secret_references_reach_the_config_and_the_templates_loader_accepts_them():
+    from amsterdam_cloud.components.app_hosting.config import parse
+
+    records = [resource(id="arn:svc", type="aws:ecs:service", name="api", source="aws", account="1", region="eu-west-1",
+                        tags=TAGS, properties={"image": "nginx:1.27", "desiredCount": 2, "containerPorts": [80],
+                                               "environmentKeys": ["SECRET_KEY"]})]
+    written, _ = generate.plan_files(mapping.map_inventory(build(records), strategy.load()), generate.Options())
+    value = yaml.safe_load(written["permits/Pulumi.prod.yaml"])["config"]
+    assert (value["app:app"]["port"], value["app:app"]["secrets"]) == (80, {"SECRET_KEY": "secret-key"})
+    spec = parse(value, "Pulumi.prod.yaml")
+    assert (spec.port, dict(spec.secrets)) == (80, {"SECRET_KEY": "secret-key"})
+
+
+def test_a_second_service_is_named_in_the_summary_not_silently_dropped():
+    records = [resource(id=f"arn:svc{n}", type="aws:ecs:service", name=f"api{n}", source="aws", account="1",
+                        region="eu-west-1", tags=TAGS, properties={"image": "nginx:1.27", "desiredCount": n})
+               for n in (1, 2)]
+    _, summary = generate.plan_files(mapping.map_inventory(build(records), strategy.load()), generate.Options())
+    assert summary["written"][0]["attention"] == ["2 ECS services; the app config hosts api2, the others need apps "
+                                                  "of their own"]

@@ -200,3 +200,11 @@ def test_retiring_only_stopped_servers_needs_no_approval():
 def test_an_approved_retire_of_live_data_is_not_moving():
     given = Overrides(source="o.yaml", workloads={"permits/prod": {"retireApproved": True}})
     assert mapped(stopped_server(), database(), overrides=given)["status"] == "not-moving"
+
+
+def test_a_container_keeps_its_port_and_its_secrets_become_key_vault_references():
+    app = mapped(service(containerPorts=[80, 9090], environmentKeys=["DB_PASSWORD", "LOG_LEVEL"],
+                         secretNames=["STRIPE_API_KEY"], usesSecrets=True))["app"]
+    assert app["port"] == 80
+    assert app["secrets"] == {"DB_PASSWORD": "db-password", "STRIPE_API_KEY": "stripe-api-key"}
+    assert app["data"]["keyVault"] is True
