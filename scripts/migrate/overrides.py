@@ -115,7 +115,17 @@ class Overrides:
         return _table(self.owners).get(_word(value))
 
     def workload(self, workload_id: str) -> Mapping[str, Any]:
-        return self.workloads.get(workload_id, {})
+        """The overrides of a workload: its own entry, merged over any entry whose `environment:` moved it here
+        (`legacy/uat2: {environment: acc, costCenter: ...}` applies to legacy/acc)."""
+        application, _, environment = workload_id.partition("/")
+        merged: dict[str, Any] = {}
+        for key, entry in self.workloads.items():
+            moved = entry.get("environment")
+            if moved and key != workload_id and key.split("/", 1)[0] == application and \
+                    (self.environment(moved) or re.sub(r"[^a-z0-9]+", "-", moved.lower()).strip("-")) == environment:
+                merged.update(entry)
+        merged.update(self.workloads.get(workload_id, {}))
+        return merged
 
     @property
     def file(self) -> str:

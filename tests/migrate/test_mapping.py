@@ -208,3 +208,9 @@ def test_a_container_keeps_its_port_and_its_secrets_become_key_vault_references(
     assert app["port"] == 80
     assert app["secrets"] == {"DB_PASSWORD": "db-password", "STRIPE_API_KEY": "stripe-api-key"}
     assert app["data"]["keyVault"] is True
+
+
+def test_a_workload_moved_by_an_environment_override_keeps_its_other_overrides():
+    given = Overrides(source="o.yaml", workloads={"permits/qa-2": {"environment": "test", "costCenter": "CC-7777"}})
+    workload = mapped(service(tags={**OWNER, "environment": "qa-2", "cost-center": ""}), overrides=given)
+    assert (workload["id"], workload["costCenter"], workload["status"]) == ("permits/test", "CC-7777", "ready")
