@@ -4,7 +4,8 @@ Everything is computed and validated first and written afterwards (each file ato
 in the tenth workload leaves no files from the first nine behind. Layout under the output folder:
 
     <app>/Pulumi.<env>.yaml       the app template's stack config (docs/app-config.md)
-    <app>/data-copy.<env>.yaml    buckets to copy into the app's Blob storage, and images to import into ACR
+    <app>/data-copy.<env>.yaml    buckets to copy into the app's Blob storage, images to import into ACR, and
+                                  each database's move (method, size, downtime estimate, steps, checks, rollback)
     generate-summary.yaml         what was written, what was skipped and why
 """
 
@@ -117,7 +118,7 @@ def plan_files(mapping: Mapping[str, Any], options: Options, *, waves: Mapping[s
         else:
             skipped.append({"workload": wid, "reason": f"no app config: {workload.get('appReason') or 'no app facts'}"})
         copy_plan = data_copy_plan(workload, options)
-        if copy_plan["buckets"] or copy_plan["images"]:
+        if copy_plan["buckets"] or copy_plan["images"] or copy_plan["databases"]:
             path = f"{name}/data-copy.{env}.yaml"
             files[path] = dump_yaml(copy_plan, header=f"Data-copy plan for {wid}: run it after `pulumi up` creates the storage account.")
             outputs.append(path)
@@ -241,7 +242,59 @@ def data_copy_plan(workload: Mapping[str, Any], options: Options) -> dict[str, A
                         "ECR_PASSWORD": "aws ecr get-login-password (only for the images)"},
         "buckets": buckets,
         "images": images,
+        "databases": database_moves(workload),
     }
+
+
+DUMP_GIB_PER_HOUR = 50.0
+"""Assumed dump-plus-restore throughput of native tools from the platform's CI agents: a planning figure for the
+downtime estimate, to be replaced by a rehearsal's measurement."""
+ONLINE_ABOVE_GIB = 50
+"""Databases larger than this move online (continuous replication, a short cutover) instead of dump and restore."""
+CUTOVER_MINUTES = 15
+"""Downtime of an online move's cutover: stop writes, let replication catch up, repoint the app."""
+
+
+def database_moves(workload: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """How each source database moves into its flexible server: native dump and restore (offline, small) or the
+    online migration (Azure Database Migration Service; PostgreSQL's own migration service), with size, downtime
+    estimate, the steps and the checks on both sides."""
+    moves = []
+    name = app_name(workload["application"])
+    env = workload.get("platformEnvironment") or workload["environment"]
+    for r in workload["resources"]:
+        target = r["target"]
+        engine = target.get("engine")
+        if engine not in ("postgres", "mysql") or not target.get("sku"):
+            continue
+        size = int(target.get("storageGb") or 0)
+        server = f"{'psql' if engine == 'postgres' else 'mysql'}-{name}-{env}"
+        online = size > ONLINE_ABOVE_GIB
+        hours = size / DUMP_GIB_PER_HOUR
+        if online:
+            method = ("Azure Database for PostgreSQL migration service (online)" if engine == "postgres"
+                      else "Azure Database Migration Service, MySQL online migration")
+            downtime = f"about {CUTOVER_MINUTES} minutes at cutover (initial copy about {hours:.1f} h while live)"
+        else:
+            method = "pg_dump / pg_restore (offline)" if engine == "postgres" else "mysqldump / mysql (offline)"
+            downtime = f"about {max(CUTOVER_MINUTES, round(hours * 60) + CUTOVER_MINUTES)} minutes (writes stopped)"
+        dump, restore = (("pg_dump --format=directory --jobs=4", "pg_restore --jobs=4 --no-owner")
+                         if engine == "postgres" else ("mysqldump --single-transaction --routines", "mysql"))
+        moves.append({
+            "resource": r["id"], "name": r["name"], "engine": engine, "sizeGiB": size,
+            "target": {"server": server, "sku": target["sku"], "version": target.get("version")},
+            "method": method, "downtimeEstimate": downtime,
+            "steps": ([f"create the migration in the portal or CLI from {r['name']} to {server} (online)",
+                       "let it replicate; compare counts (below) while live", "stop writes on the source, wait "
+                       "for replication to catch up, cut over, point the app at the new server"] if online else
+                      ["stop writes on the source", f"{dump} (on a CI agent with network access to both)",
+                       f"{restore} into {server}, signing in with Entra ID (az account get-access-token)",
+                       "point the app at the new server"]),
+            "verify": {"compare": "per table: row count and a checksum (PostgreSQL: md5 of the ordered rows; MySQL: "
+                                  "CHECKSUM TABLE) on source and target; the counts must be equal"},
+            "rollback": f"keep {r['name']} read-only until the owner signs off; roll back by pointing the app at it",
+        })
+    return moves
 
 
 def write(out_dir: Path, files: Mapping[str, str]) -> None:

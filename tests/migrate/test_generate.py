@@ -215,3 +215,21 @@ def test_a_second_service_is_named_in_the_summary_not_silently_dropped():
     _, summary = generate.plan_files(mapping.map_inventory(build(records), strategy.load()), generate.Options())
     assert summary["written"][0]["attention"] == ["2 ECS services; the app config hosts api2, the others need apps "
                                                   "of their own"]
+
+
+@pytest.mark.parametrize(("storage", "method", "downtime"), [
+    (20, "pg_dump / pg_restore (offline)", "about 53 minutes"),  # 32 GiB (the storage it gets) at 50 GiB/h + 15
+    (500, "migration service (online)", "about 15 minutes at cutover"),
+])
+def test_each_database_gets_a_move_with_method_size_and_downtime_estimate(storage, method, downtime):
+    records = [resource(id="arn:svc", type="aws:ecs:service", name="api", source="aws", account="1", region="eu-west-1",
+                        tags=TAGS, properties={"image": "nginx:1.27", "desiredCount": 2}),
+               resource(id="arn:db", type="aws:rds:instance", name="permits-db", source="aws", account="1",
+                        region="eu-west-1", tags=TAGS, properties={"engine": "postgres", "engineVersion": "15.4",
+                                                                   "instanceClass": "db.m5.large",
+                                                                   "allocatedStorageGiB": storage})]
+    written, _ = generate.plan_files(mapping.map_inventory(build(records), strategy.load()), generate.Options())
+    (move,) = yaml.safe_load(written["permits/data-copy.prod.yaml"])["databases"]
+    assert move["target"]["server"] == "psql-permits-prod" and method in move["method"]
+    assert move["downtimeEstimate"].startswith(downtime)
+    assert "row count" in move["verify"]["compare"] and move["rollback"]
