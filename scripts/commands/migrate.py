@@ -132,7 +132,8 @@ def register(subparsers: Any) -> None:
         "report", help="write the migration lead's report: report.html and workloads.csv",
         description="One HTML page (summary, workloads with strategy, status, wave, owner, sizes, blockers and the "
                     "override line each needs, the waves, what is in no workload, and the dependency graph coloured "
-                    "by wave) and one CSV of the workloads for Excel.",
+                    "by wave), one CSV of the workloads for Excel, and with --waves a Markdown runbook per wave "
+                    "(before, steps per workload with its owner, checks, rollback).",
         epilog=EPILOG)
     report.add_argument("--mapping", "-m", required=True, metavar="FILE", help="the mapping")
     report.add_argument("--waves", "-w", metavar="FILE", help="the wave plan (default: no waves in the report)")
@@ -319,6 +320,8 @@ def _report(args: argparse.Namespace) -> int:
     out = Path(args.output_dir)
     write_atomically(out / "workloads.csv", report.to_csv(table))
     write_atomically(out / "report.html", page)
+    for name, text in (report.runbooks(document, plan) if plan else {}).items():
+        write_atomically(out / name, text)
     print(f"report: {len(table)} workloads in {display(out / 'report.html')} and {display(out / 'workloads.csv')}",
           file=sys.stderr)
     return 0

@@ -156,3 +156,38 @@ th {{ background: #f3f4f6; }}
 <figure id="graph">{dependency_svg(mapping, waves)}</figure>
 </body></html>
 """
+
+
+def runbooks(mapping: Mapping[str, Any], waves: Mapping[str, Any]) -> dict[str, str]:
+    """One Markdown runbook per wave (`runbook-wave-<n>.md`): before, per workload (owner, steps, checks) and the
+    rollback, in the order the plan moves them; provisional workloads are listed as not to start."""
+    by_id = {w["id"]: w for w in mapping["workloads"]}
+    books = {}
+    for wave in waves["waves"]:
+        number = wave["wave"]
+        lines = [f"# Wave {number} runbook", "",
+                 f"Generated from the wave plan ({waves.get('mapping', {}).get('file', 'mapping')}); record each step "
+                 "with `cityctl migrate status --set <workload>=<state> --note <ticket>`.", "",
+                 "## Before", "",
+                 "- [ ] Every workload of earlier waves is `cut-over` (`cityctl migrate status`).",
+                 "- [ ] The owners below have agreed the window; the change is registered.",
+                 "- [ ] The platform's CI agents can reach both sides (data-copy plans: `runsOn`).", ""]
+        for entry in wave["workloads"]:
+            workload = by_id.get(entry["id"], {})
+            owner = workload.get("owner") or "no owner yet"
+            lines += [f"## {entry['id']} ({entry['strategy']}), owner {owner}", ""]
+            if entry.get("provisional"):
+                lines += [f"Provisional, do not start: {'; '.join(entry['reasons'])}.", ""]
+                continue
+            app = (workload.get("app") or {}).get("runtime", "no app config")
+            lines += [f"- [ ] `pulumi up` the app stack (runtime {app}) from the generated `Pulumi.<env>.yaml`.",
+                      "- [ ] `cityctl migrate status --set {0}=copying`; run the data-copy plan (buckets, databases, "
+                      "images) and its `verify` on both sides.".format(entry["id"]),
+                      "- [ ] Stop writes on the source; final sync; point DNS and clients at Azure.",
+                      "- [ ] Smoke test with the owner; `cityctl migrate status --set {0}=cut-over`.".format(entry["id"]),
+                      "", "Rollback: point DNS and clients back at the source (kept read-only until sign-off), then "
+                      "`cityctl migrate status --set {0}=rolled-back`.".format(entry["id"]), ""]
+            if entry["dependsOn"]:
+                lines += [f"Depends on: {', '.join(entry['dependsOn'])} (earlier waves).", ""]
+        books[f"runbook-wave-{number}.md"] = "\n".join(lines)
+    return books

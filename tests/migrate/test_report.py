@@ -129,3 +129,12 @@ def test_the_report_renders_to_a_screenshot_in_headless_chromium(written, tmp_pa
                     "--window-size=1400,1200", (written / "report.html").as_uri()], check=True, timeout=120,
                    capture_output=True)
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
+
+
+def test_each_wave_gets_a_runbook_with_owners_steps_and_rollback_and_provisional_ones_are_not_started(written):
+    books = sorted(p.name for p in written.glob("runbook-wave-*.md"))
+    assert books == ["runbook-wave-1.md", "runbook-wave-2.md"]
+    first = (written / "runbook-wave-1.md").read_text()
+    assert "## permits/dev (replatform), owner permits@amsterdam.nl" in first
+    assert "Rollback: point DNS and clients back at the source" in first
+    assert "## payments/prod" in first and "Provisional, do not start: blocked: data-outside-eu" in first
