@@ -51,6 +51,9 @@ def register(subparsers: Any) -> None:
                           help="tasks at once against one region (default 6)")
     discover.add_argument("--per-service", type=_positive, default=8, metavar="N",
                           help="per-item calls at once inside one service task (default 8)")
+    discover.add_argument("--utilization-days", type=_positive, metavar="DAYS",
+                          help="size servers by the p95 of their CloudWatch CPU (and agent memory) over DAYS, e.g. 14 "
+                               "(default: by allocation, no CloudWatch calls)")
     discover.add_argument("--strict", action="store_true",
                           help="exit 1 when any region or service could not be read (default: report and exit 0)")
     discover.add_argument("--output", "-o", metavar="FILE", help="write the inventory here (default stdout)")
@@ -193,7 +196,8 @@ def _discover(args: argparse.Namespace) -> int:
         onprem_session = discover.sessions_for([args.s3_profile], [])[0].session_factory
     options = discover.Options(regions=regions, services=services, endpoint_url=endpoint,
                                onprem_s3_endpoint=args.s3_endpoint_url, onprem_s3_session_factory=onprem_session,
-                               max_workers=args.max_workers, per_region=args.per_region, per_service=args.per_service)
+                               max_workers=args.max_workers, per_region=args.per_region, per_service=args.per_service,
+                               utilization_days=args.utilization_days)
     progress = Progress("discover", quiet=args.quiet)
     from amsterdam_cloud.scripts.migrate import overrides
 

@@ -47,6 +47,9 @@ class Scope:
     """Map a function over items with the bounded per-service concurrency; results keep the items' order."""
     service: str = ""
     """The collector's name, as a gap names it."""
+    utilization_days: int | None = None
+    """Read each running instance's CloudWatch CPU (and CloudWatch agent memory) over this many days; None:
+    allocation only."""
     gaps: list[dict[str, Any]] = field(default_factory=list)
     """What one item or one part of the service could not be read (filled by `attempt`; the rest goes on)."""
 
@@ -150,6 +153,10 @@ def collect_ec2(scope: Scope) -> list[dict[str, Any]]:
                 continue
             for one in batch:  # one retired type fails the batch: ask one by one, skip the unknown
                 scope.attempt("DescribeInstanceTypes", lambda: read_shapes([one]), absent=("InvalidInstanceType",))
+    usage: dict[str, dict[str, Any]] = {}
+    if scope.utilization_days:
+        running = [i["InstanceId"] for i in instances if i.get("State", {}).get("Name") == "running"]
+        usage = dict(zip(running, scope.fanout(lambda iid: utilization(scope, iid), running)))
     records = []
     for instance in instances:
         tags = tag_map(instance.get("Tags"))
@@ -164,6 +171,7 @@ def collect_ec2(scope: Scope) -> list[dict[str, Any]]:
             "securityGroups": sorted(scope.arn("ec2", f"security-group/{g['GroupId']}")
                                      for g in instance.get("SecurityGroups", [])),
             "iamInstanceProfile": (instance.get("IamInstanceProfile") or {}).get("Arn"),
+            **usage.get(instance["InstanceId"], {}),
         }
         records.append(scope.record("aws:ec2:instance", scope.arn("ec2", f"instance/{instance['InstanceId']}"),
                                     tags.get("Name", instance["InstanceId"]), tags, properties))
@@ -180,6 +188,39 @@ def collect_ec2(scope: Scope) -> list[dict[str, Any]]:
         records.append(scope.record("aws:ec2:volume", scope.arn("ec2", f"volume/{volume['VolumeId']}"),
                                     tags.get("Name", volume["VolumeId"]), tags, properties))
     return records
+
+
+MIN_HOURS = 24
+"""Fewer hourly datapoints than this say too little about a server's load: allocation decides instead."""
+
+
+def percentile(values: Sequence[float], share: float) -> float:
+    """The nearest-rank percentile (`share` 0.95 for p95) of the values."""
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, -(-int(share * 100) * len(ordered) // 100) - 1))]
+
+
+def utilization(scope: Scope, instance_id: str) -> dict[str, Any]:
+    """p95 of the hourly average CPU (AWS/EC2) and memory (CWAgent `mem_used_percent`, when the agent reports it)
+    over `utilization_days`; an empty result when CloudWatch has too little."""
+    from datetime import datetime, timedelta, timezone
+
+    cloudwatch = scope.client("cloudwatch")
+    end = datetime.now(timezone.utc)
+    start = end - timedelta(days=scope.utilization_days or 14)
+    found: dict[str, Any] = {}
+    for namespace, metric, key in (("AWS/EC2", "CPUUtilization", "cpuP95Percent"),
+                                   ("CWAgent", "mem_used_percent", "memoryP95Percent")):
+        answer = scope.attempt("GetMetricStatistics", lambda: cloudwatch.get_metric_statistics(
+            Namespace=namespace, MetricName=metric, Dimensions=[{"Name": "InstanceId", "Value": instance_id}],
+            StartTime=start, EndTime=end, Period=3600, Statistics=["Average"]),
+            resource=scope.arn("ec2", f"instance/{instance_id}"), default={})
+        values = [point["Average"] for point in answer.get("Datapoints", [])]
+        if len(values) >= MIN_HOURS:
+            found[key] = round(percentile(values, 0.95), 1)
+    if found:
+        found["utilizationDays"] = scope.utilization_days
+    return found
 
 
 def collect_network(scope: Scope) -> list[dict[str, Any]]:

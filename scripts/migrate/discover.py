@@ -69,6 +69,9 @@ class Options:
     """Per-item calls running at once inside one task."""
     max_attempts: int = 8
     """Attempts per call in botocore's adaptive retry mode."""
+    utilization_days: int | None = None
+    """Read CloudWatch CPU and memory of each running instance over this many days (sizing by p95); None:
+    allocation only (no CloudWatch calls)."""
 
 
 def sessions_for(profiles: Sequence[str], role_arns: Sequence[str], *,
@@ -314,7 +317,8 @@ def _run_collector(account: _Account, region: str, name: str, options: Options,
             return list(pool.map(function, items))
 
         scope = aws.Scope(account=account.account, partition=account.partition, region=region,
-                          home_region=account.home_region, client=client, fanout=fanout, service=name)
+                          home_region=account.home_region, client=client, fanout=fanout, service=name,
+                          utilization_days=options.utilization_days)
         if onprem:
             return aws.collect_s3(scope, onprem_endpoint=options.onprem_s3_endpoint), scope.gaps
         collectors = {**aws.REGIONAL_COLLECTORS, **aws.GLOBAL_COLLECTORS}

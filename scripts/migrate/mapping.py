@@ -290,7 +290,8 @@ def resource_target(r: Mapping[str, Any], cluster_class: str | None = None) -> t
     kind, p = r["type"], r["properties"]
     problems: list[tuple[str, str]] = []
     if kind in ("aws:ec2:instance", "onprem:server"):
-        size = sizing.vm_size(p.get("instanceType"), p.get("vcpu"), p.get("memoryGiB"))
+        size = sizing.vm_size(p.get("instanceType"), p.get("vcpu"), p.get("memoryGiB"), cpu_p95=p.get("cpuP95Percent"),
+                              memory_p95=p.get("memoryP95Percent"))
         if size.name is None:
             problems.append(("no-size", f"{r['name']}: {size.note}"))
         return _clean({"component": "virtual-machine", "size": size.name, "vcpu": size.vcpu, "memoryGiB": size.memory_gib,

@@ -126,10 +126,30 @@ def ratio_family(vcpu: float, memory_gib: float) -> str:
     return next(family for limit, family in RATIO_FAMILIES if ratio <= limit)
 
 
-def vm_size(instance_type: str | None, vcpu: float | None, memory_gib: float | None) -> Size:
-    """The Azure VM size for an EC2 instance type (or an on-prem server: `instance_type` None) and its shape."""
+TARGET_CPU_PERCENT = 70.0
+TARGET_MEMORY_PERCENT = 80.0
+"""Measured p95 load is sized to run at most this busy on Azure (headroom for peaks and growth)."""
+
+
+def needed_shape(vcpu: float, memory_gib: float, cpu_p95: float | None,
+                 memory_p95: float | None) -> tuple[float, float, str | None]:
+    """vCPU and GiB the server needs: its allocation, or what its measured p95 needs at the target utilisation."""
+    if cpu_p95 is None and memory_p95 is None:
+        return vcpu, memory_gib, None
+    need_vcpu = max(1.0, vcpu * cpu_p95 / TARGET_CPU_PERCENT) if cpu_p95 is not None else vcpu
+    need_gib = max(0.5, memory_gib * memory_p95 / TARGET_MEMORY_PERCENT) if memory_p95 is not None else memory_gib
+    measured = ", ".join(part for part in (f"CPU p95 {cpu_p95}%" if cpu_p95 is not None else "",
+                                           f"memory p95 {memory_p95}%" if memory_p95 is not None else "") if part)
+    return need_vcpu, need_gib, f"sized by {measured} (allocation {vcpu:g} vCPU / {memory_gib:g} GiB)"
+
+
+def vm_size(instance_type: str | None, vcpu: float | None, memory_gib: float | None, *,
+            cpu_p95: float | None = None, memory_p95: float | None = None) -> Size:
+    """The Azure VM size for an EC2 instance type (or an on-prem server: `instance_type` None) and its shape, by
+    its measured p95 utilisation when there is one, else by its allocation."""
     if not vcpu or not memory_gib:
         return Size(name=None, note=f"no vCPU/memory known for {instance_type or 'the server'}; size it by hand")
+    vcpu, memory_gib, measured = needed_shape(vcpu, memory_gib, cpu_p95, memory_p95)
     ec2_family = (instance_type or "").split(".")[0].lower()
     for pattern, alternative in SPECIAL_EC2_FAMILIES:
         if ec2_family and re.match(pattern, ec2_family):
@@ -148,7 +168,7 @@ def vm_size(instance_type: str | None, vcpu: float | None, memory_gib: float | N
                 break
     if fit is None:
         return Size(name=None, note=f"{vcpu} vCPU / {memory_gib} GiB is larger than any VM size in the table")
-    return Size(name=fit[0], vcpu=fit[1], memory_gib=fit[2], note=note)
+    return Size(name=fit[0], vcpu=fit[1], memory_gib=fit[2], note="; ".join(n for n in (measured, note) if n) or None)
 
 
 def rds_shape(instance_class: str | None) -> tuple[int, float] | None:

@@ -156,3 +156,23 @@ def test_an_organization_role_that_cannot_list_accounts_fails_naming_the_permiss
     base = accounts(deny(service="organizations"))[0]
     with pytest.raises(UserError, match="credentials, which need organizations:ListAccounts"):
         organization_accounts(base, "OrganizationAccountAccessRole", endpoint_url=aws_env)
+
+
+def test_utilisation_is_read_from_cloudwatch_as_the_p95_of_hourly_averages(aws_env, estate):
+    from datetime import datetime, timedelta, timezone
+
+    ec2 = boto3.client("ec2", region_name="eu-west-1", endpoint_url=aws_env)
+    reports = sorted(i["InstanceId"] for r in ec2.describe_instances(Filters=[
+        {"Name": "tag:application", "Values": ["reports"]}])["Reservations"] for i in r["Instances"])
+    cloudwatch = boto3.client("cloudwatch", region_name="eu-west-1", endpoint_url=aws_env)
+    now = datetime.now(timezone.utc)
+    for namespace, metric, values in (("AWS/EC2", "CPUUtilization", range(1, 101)),
+                                      ("CWAgent", "mem_used_percent", [40.0] * 100)):
+        cloudwatch.put_metric_data(Namespace=namespace, MetricData=[
+            {"MetricName": metric, "Dimensions": [{"Name": "InstanceId", "Value": reports[0]}],
+             "Timestamp": now - timedelta(hours=hour + 1), "Value": float(value)} for hour, value in enumerate(values)])
+    result = discover(accounts(), Options(regions=("eu-west-1",), services=("ec2",), endpoint_url=aws_env,
+                                          utilization_days=14), quiet())
+    measured = {r["id"].rsplit("/", 1)[1]: r["properties"] for r in by_type(result, "aws:ec2:instance")}
+    assert (measured[reports[0]]["cpuP95Percent"], measured[reports[0]]["memoryP95Percent"]) == (95.0, 40.0)
+    assert "cpuP95Percent" not in measured[reports[1]]  # no data: sized by allocation

@@ -80,3 +80,13 @@ def test_an_old_postgres_is_raised_to_the_oldest_supported_with_a_note():
 def test_mariadb_versions_move_to_mysql_8_with_a_note():
     version, note = sizing.engine_version("mysql", "10.6.14")
     assert version == "8.0.21" and note is not None
+
+
+def test_measured_p95_utilisation_right_sizes_a_server_with_the_reason_in_the_note():
+    size = sizing.vm_size("m5.2xlarge", 8, 32, cpu_p95=14.0, memory_p95=30.0)
+    assert (size.name, size.note) == ("Standard_D4s_v5", "sized by CPU p95 14.0%, memory p95 30.0% (allocation 8 vCPU / "
+                                                          "32 GiB)")
+
+
+def test_without_a_memory_measurement_the_memory_allocation_still_decides():
+    assert sizing.vm_size("m5.2xlarge", 8, 32, cpu_p95=14.0).name == "Standard_D8s_v5"
