@@ -175,6 +175,7 @@ def collect_ec2(scope: Scope) -> list[dict[str, Any]]:
         }
         records.append(scope.record("aws:ec2:instance", scope.arn("ec2", f"instance/{instance['InstanceId']}"),
                                     tags.get("Name", instance["InstanceId"]), tags, properties))
+    root_devices = {i["InstanceId"]: i.get("RootDeviceName") for i in instances}
     volumes = scope.attempt("DescribeVolumes", lambda: list(paginate(ec2, "describe_volumes", "Volumes",
                                                                      PaginationConfig={"PageSize": 500})), default=[])
     for volume in volumes:
@@ -184,6 +185,8 @@ def collect_ec2(scope: Scope) -> list[dict[str, Any]]:
             "throughput": volume.get("Throughput"), "encrypted": bool(volume.get("Encrypted")),
             "state": volume.get("State"), "availabilityZone": volume.get("AvailabilityZone"),
             "attachedTo": sorted(scope.arn("ec2", f"instance/{a['InstanceId']}") for a in volume.get("Attachments", [])),
+            "root": any(a.get("Device") and a.get("Device") == root_devices.get(a.get("InstanceId"))
+                        for a in volume.get("Attachments", [])),
         }
         records.append(scope.record("aws:ec2:volume", scope.arn("ec2", f"volume/{volume['VolumeId']}"),
                                     tags.get("Name", volume["VolumeId"]), tags, properties))

@@ -297,9 +297,10 @@ def resource_target(r: Mapping[str, Any], cluster_class: str | None = None) -> t
         return _clean({"component": "virtual-machine", "size": size.name, "vcpu": size.vcpu, "memoryGiB": size.memory_gib,
                        "os": p.get("os") or p.get("platform"), "note": size.note}), problems
     if kind == "aws:ec2:volume":
-        disk = {"gp3": "PremiumV2_LRS", "io1": "PremiumV2_LRS", "io2": "PremiumV2_LRS", "gp2": "Premium_LRS",
-                "st1": "StandardSSD_LRS", "sc1": "Standard_LRS", "standard": "Standard_LRS"}.get(p.get("volumeType"), "Premium_LRS")
-        return {"component": "managed-disk", "sku": disk, "sizeGiB": p.get("sizeGiB")}, problems
+        table = OS_DISK_SKUS if p.get("root") else DATA_DISK_SKUS
+        disk = table.get(p.get("volumeType"), "Premium_LRS")
+        return {"component": "os-disk" if p.get("root") else "managed-disk", "sku": disk,
+                "sizeGiB": p.get("sizeGiB")}, problems
     if kind in DATABASE_TYPES:
         engine = str(p.get("engine") or "").lower()
         family = ENGINE_FAMILIES.get(engine)
@@ -356,6 +357,14 @@ def resource_target(r: Mapping[str, Any], cluster_class: str | None = None) -> t
     if kind == "aws:ec2:security-group":
         return {"component": "network-security-group", "rules": len(p.get("ingress", []))}, problems
     return {"component": "manual"}, problems
+
+
+DATA_DISK_SKUS = {"gp3": "PremiumV2_LRS", "io1": "PremiumV2_LRS", "io2": "PremiumV2_LRS", "gp2": "Premium_LRS",
+                  "st1": "StandardSSD_LRS", "sc1": "Standard_LRS", "standard": "Standard_LRS"}
+"""EBS volume types to managed disk types for data disks."""
+OS_DISK_SKUS = {**DATA_DISK_SKUS, "gp3": "Premium_LRS", "io1": "Premium_LRS", "io2": "Premium_LRS",
+                "st1": "StandardSSD_LRS", "sc1": "StandardSSD_LRS", "standard": "StandardSSD_LRS"}
+"""For a root volume: Premium SSD v2 and Standard HDD cannot be an OS disk, so the nearest OS-disk type."""
 
 
 def lambda_stack(runtime: str | None) -> str | None:
@@ -468,7 +477,7 @@ _STOPPED_STATES = frozenset({"stopped", "stopping", "off"})
 def vm_shape(servers: Sequence[Mapping[str, Any]], resources: Sequence[Mapping[str, Any]],
              target_of: Mapping[str, Mapping[str, Any]]) -> tuple[dict[str, Any] | None, str]:
     """The VM group that rehosts these servers: the largest mapped size, one VM per running server, the OS, and
-    the disks of the largest server (its smallest volume is the OS disk, the others data disks)."""
+    the disks of the largest server (its root volume is the OS disk, the others data disks)."""
     sized = [s for s in servers if target_of[s["id"]].get("size")]
     if not sized:
         return None, "no VM size fits the servers (see the no-size blocker)"
@@ -477,11 +486,15 @@ def vm_shape(servers: Sequence[Mapping[str, Any]], resources: Sequence[Mapping[s
     if len(systems) > 1:
         return None, "the servers run both Linux and Windows: split them into two workloads (overrides) first"
     largest = max(sized, key=lambda s: (target_of[s["id"]].get("vcpu") or 0, target_of[s["id"]].get("memoryGiB") or 0))
-    volumes = sorted(int(r["properties"].get("sizeGiB") or 0) for r in resources
-                     if r["type"] == "aws:ec2:volume" and largest["id"] in r["properties"].get("attachedTo", []))
+    attached = [r for r in resources if r["type"] == "aws:ec2:volume"
+                and largest["id"] in r["properties"].get("attachedTo", [])]
+    roots = [int(r["properties"].get("sizeGiB") or 0) for r in attached if r["properties"].get("root")]
+    volumes = sorted(int(r["properties"].get("sizeGiB") or 0) for r in attached if not r["properties"].get("root"))
+    if not roots and volumes:  # the root device is unknown: the smallest volume is taken for it
+        roots, volumes = volumes[:1], volumes[1:]
     disk = largest["properties"].get("diskGiB")
-    os_disk = volumes[0] if volumes else 128
-    data_disks = volumes[1:] + ([int(round(disk))] if disk else [])
+    os_disk = roots[0] if roots else 128
+    data_disks = volumes + ([int(round(disk))] if disk else [])
     running = [s for s in servers if str(s["properties"].get("state") or "").lower() not in _STOPPED_STATES]
     shape = {"size": target_of[largest["id"]]["size"], "os": systems.pop(), "count": max(1, len(running)),
              "osDiskGb": min(4095, max(30, os_disk)), "dataDisksGb": [min(32767, max(4, d)) for d in data_disks][:16]}

@@ -176,3 +176,9 @@ def test_utilisation_is_read_from_cloudwatch_as_the_p95_of_hourly_averages(aws_e
     measured = {r["id"].rsplit("/", 1)[1]: r["properties"] for r in by_type(result, "aws:ec2:instance")}
     assert (measured[reports[0]]["cpuP95Percent"], measured[reports[0]]["memoryP95Percent"]) == (95.0, 40.0)
     assert "cpuP95Percent" not in measured[reports[1]]  # no data: sized by allocation
+
+
+def test_each_instances_root_volume_is_marked_as_such(inventory):
+    instances = {r["id"] for r in by_type(inventory, "aws:ec2:instance")}
+    roots = [v for v in by_type(inventory, "aws:ec2:volume") if v["properties"]["root"]]
+    assert {i for v in roots for i in v["properties"]["attachedTo"]} == instances

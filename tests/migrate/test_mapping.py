@@ -214,3 +214,14 @@ def test_a_workload_moved_by_an_environment_override_keeps_its_other_overrides()
     given = Overrides(source="o.yaml", workloads={"permits/qa-2": {"environment": "test", "costCenter": "CC-7777"}})
     workload = mapped(service(tags={**OWNER, "environment": "qa-2", "cost-center": ""}), overrides=given)
     assert (workload["id"], workload["costCenter"], workload["status"]) == ("permits/test", "CC-7777", "ready")
+
+
+def volume(volume_type: str, *, root: bool) -> dict:
+    return resource(id=f"arn:vol:{root}", type="aws:ec2:volume", name="v", source="aws", account="1",
+                    region="eu-west-1", tags=OWNER, properties={"volumeType": volume_type, "sizeGiB": 50, "root": root})
+
+
+def test_a_gp3_root_volume_maps_to_an_os_disk_type_and_a_gp3_data_volume_to_premium_ssd_v2():
+    targets = {r["id"]: r["target"] for r in mapped(service(), volume("gp3", root=True), volume("gp3", root=False))["resources"]}
+    assert (targets["arn:vol:True"]["component"], targets["arn:vol:True"]["sku"]) == ("os-disk", "Premium_LRS")
+    assert (targets["arn:vol:False"]["component"], targets["arn:vol:False"]["sku"]) == ("managed-disk", "PremiumV2_LRS")
