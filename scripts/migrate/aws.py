@@ -193,6 +193,22 @@ def collect_ec2(scope: Scope) -> list[dict[str, Any]]:
     return records
 
 
+def aurora_used_gib(scope: Scope, cluster_id: str) -> float | None:
+    """An Aurora cluster's size: the largest `VolumeBytesUsed` of the last day (CloudWatch), in GiB; None without
+    `utilization_days` or data."""
+    if not scope.utilization_days:
+        return None
+    from datetime import datetime, timedelta, timezone
+
+    end = datetime.now(timezone.utc)
+    answer = scope.attempt("GetMetricStatistics", lambda: scope.client("cloudwatch").get_metric_statistics(
+        Namespace="AWS/RDS", MetricName="VolumeBytesUsed",
+        Dimensions=[{"Name": "DBClusterIdentifier", "Value": cluster_id}], StartTime=end - timedelta(days=1),
+        EndTime=end, Period=3600, Statistics=["Maximum"]), resource=scope.arn("rds", f"cluster:{cluster_id}"), default={})
+    values = [point["Maximum"] for point in answer.get("Datapoints", [])]
+    return round(max(values) / 2**30, 1) if values else None
+
+
 MIN_HOURS = 24
 """Fewer hourly datapoints than this say too little about a server's load: allocation decides instead."""
 
@@ -287,9 +303,13 @@ def collect_rds(scope: Scope) -> list[dict[str, Any]]:
     for cluster in scope.attempt("DescribeDBClusters", lambda: list(paginate(rds, "describe_db_clusters", "DBClusters")),
                                  default=[]):
         tags = tag_map(cluster.get("TagList"))
+        aurora = str(cluster.get("Engine", "")).startswith("aurora")
         properties = {
             "engine": cluster.get("Engine"), "engineVersion": cluster.get("EngineVersion"),
-            "engineMode": cluster.get("EngineMode"), "allocatedStorageGiB": cluster.get("AllocatedStorage"),
+            "engineMode": cluster.get("EngineMode"),
+            # Aurora reports AllocatedStorage as 1 whatever it holds: its size is CloudWatch's VolumeBytesUsed
+            "allocatedStorageGiB": aurora_used_gib(scope, cluster["DBClusterIdentifier"]) if aurora
+            else cluster.get("AllocatedStorage"),
             "storageEncrypted": bool(cluster.get("StorageEncrypted")), "status": cluster.get("Status"),
             "endpoint": (cluster.get("Endpoint") or "").lower() or None,
             "readerEndpoint": (cluster.get("ReaderEndpoint") or "").lower() or None, "port": cluster.get("Port"),

@@ -314,7 +314,11 @@ def resource_target(r: Mapping[str, Any], cluster_class: str | None = None) -> t
         if size.name is None:
             problems.append(("no-size", f"{r['name']}: {size.note}"))
         version, version_note = sizing.engine_version(family, p.get("engineVersion"))
-        note = "; ".join(n for n in (size.note, version_note) if n) or None
+        storage_note = None
+        if kind == "aws:rds:cluster" and not p.get("allocatedStorageGiB"):
+            storage_note = ("Aurora reports no allocated size and none was measured (discover --utilization-days "
+                            "reads VolumeBytesUsed): storage starts at the smallest size and grows; check it")
+        note = "; ".join(n for n in (size.note, version_note, storage_note) if n) or None
         return _clean({"component": f"{family}-flexible-server", "engine": family, "sku": size.name, "tier": size.tier,
                        "vcpu": size.vcpu, "memoryGiB": size.memory_gib,
                        "storageGb": sizing.storage_gib(family, p.get("allocatedStorageGiB") or p.get("storageGiB")),

@@ -182,3 +182,23 @@ def test_each_instances_root_volume_is_marked_as_such(inventory):
     instances = {r["id"] for r in by_type(inventory, "aws:ec2:instance")}
     roots = [v for v in by_type(inventory, "aws:ec2:volume") if v["properties"]["root"]]
     assert {i for v in roots for i in v["properties"]["attachedTo"]} == instances
+
+
+def test_an_aurora_clusters_size_comes_from_volume_bytes_used_never_from_allocated_storage(aws_env, estate):
+    from datetime import datetime, timedelta, timezone
+
+    rds = boto3.client("rds", region_name="eu-west-1", endpoint_url=aws_env)
+    rds.create_db_cluster(DBClusterIdentifier="zones-aurora", Engine="aurora-postgresql", EngineVersion="15.4",
+                          MasterUsername="admin", MasterUserPassword="not-a-real-password")
+    boto3.client("cloudwatch", region_name="eu-west-1", endpoint_url=aws_env).put_metric_data(
+        Namespace="AWS/RDS", MetricData=[{"MetricName": "VolumeBytesUsed", "Value": 20.0 * 2**30,
+                                          "Timestamp": datetime.now(timezone.utc) - timedelta(hours=1),
+                                          "Dimensions": [{"Name": "DBClusterIdentifier", "Value": "zones-aurora"}]}])
+
+    def size(**options) -> Any:
+        found = discover(accounts(), Options(regions=("eu-west-1",), services=("rds",), endpoint_url=aws_env,
+                                             **options), quiet())
+        return next(r for r in by_type(found, "aws:rds:cluster") if r["name"] == "zones-aurora")["properties"].get(
+            "allocatedStorageGiB")
+
+    assert (size(), size(utilization_days=14)) == (None, 20.0)
