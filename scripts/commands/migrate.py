@@ -25,7 +25,8 @@ def register(subparsers: Any) -> None:
     discover = steps.add_parser(
         "discover", help="read an AWS estate (and S3-compatible on-prem storage) into an inventory",
         description="Read EC2 (with vCPU and memory), EBS, VPCs, subnets, security groups, RDS, S3, Lambda, ECS, "
-                    "ELBv2, Route 53 and IAM roles from each account and region, concurrently, into an inventory. "
+                    "ELBv2, DynamoDB, SQS, Route 53 and IAM roles from each account and region, concurrently, into "
+                    "an inventory; list every other tagged resource as an orphan (Resource Groups Tagging API). "
                     "Access denied in one region or service is recorded and reported; the rest goes on.",
         epilog=EPILOG)
     discover.add_argument("--profile", action="append", default=[], metavar="NAME",
@@ -38,7 +39,7 @@ def register(subparsers: Any) -> None:
     discover.add_argument("--region", action="append", default=[], metavar="REGION",
                           help="a region to read (repeatable or comma-separated); none: every enabled region")
     discover.add_argument("--services", metavar="LIST",
-                          help="comma-separated collectors: ec2,network,rds,lambda,ecs,elbv2,sweep,s3,route53,iam "
+                          help="comma-separated collectors: ec2,network,rds,lambda,ecs,elbv2,dynamodb,sqs,sweep,s3,route53,iam "
                                "(default all; `sweep` lists what the others do not read)")
     discover.add_argument("--endpoint-url", metavar="URL",
                           help="send every AWS call to this endpoint (a moto server, a proxy); default AWS_ENDPOINT_URL or AWS")

@@ -547,6 +547,50 @@ def collect_iam(scope: Scope) -> list[dict[str, Any]]:
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# NoSQL and messaging
+
+def collect_dynamodb(scope: Scope) -> list[dict[str, Any]]:
+    """DynamoDB tables: size, item count, billing mode, streams and tags (a data store: residency applies)."""
+    dynamodb = scope.client("dynamodb")
+    names = list(paginate(dynamodb, "list_tables", "TableNames"))
+
+    def read(name: str) -> dict[str, Any]:
+        arn = scope.arn("dynamodb", f"table/{name}")
+        table = scope.attempt("DescribeTable", lambda: dynamodb.describe_table(TableName=name)["Table"],
+                              resource=arn, default={})
+        tags = scope.attempt("ListTagsOfResource", lambda: dynamodb.list_tags_of_resource(
+            ResourceArn=table.get("TableArn", arn)).get("Tags", []), resource=arn, default=[])
+        properties = {"sizeGiB": round((table.get("TableSizeBytes") or 0) / 2**30, 2),
+                      "itemCount": table.get("ItemCount"),
+                      "billingMode": (table.get("BillingModeSummary") or {}).get("BillingMode", "PROVISIONED"),
+                      "streams": bool((table.get("StreamSpecification") or {}).get("StreamEnabled")),
+                      "status": str(table.get("TableStatus", "")).lower() or None}
+        return scope.record("aws:dynamodb:table", table.get("TableArn", arn), name, tag_map(tags), properties)
+
+    return scope.fanout(read, names)
+
+
+def collect_sqs(scope: Scope) -> list[dict[str, Any]]:
+    """SQS queues: FIFO or standard, retention, and tags."""
+    sqs = scope.client("sqs")
+    urls = list(paginate(sqs, "list_queues", "QueueUrls"))
+
+    def read(url: str) -> dict[str, Any]:
+        name = url.rstrip("/").rsplit("/", 1)[-1]
+        arn = scope.arn("sqs", name)
+        attributes = scope.attempt("GetQueueAttributes", lambda: sqs.get_queue_attributes(
+            QueueUrl=url, AttributeNames=["All"]).get("Attributes", {}), resource=arn, default={})
+        tags = scope.attempt("ListQueueTags", lambda: sqs.list_queue_tags(QueueUrl=url).get("Tags", {}),
+                             resource=arn, default={})
+        properties = {"fifo": name.endswith(".fifo"),
+                      "retentionSeconds": int(attributes["MessageRetentionPeriod"])
+                      if attributes.get("MessageRetentionPeriod") else None}
+        return scope.record("aws:sqs:queue", attributes.get("QueueArn", arn), name, tag_map(tags), properties)
+
+    return scope.fanout(read, urls)
+
+
+# ---------------------------------------------------------------------------------------------------------------
 # The catch-all sweep
 
 SWEEP = "sweep"
@@ -585,6 +629,8 @@ REGIONAL_COLLECTORS: dict[str, tuple[str, Callable[[Scope], list[dict[str, Any]]
     "lambda": ("lambda", collect_lambda),
     "ecs": ("ecs", collect_ecs),
     "elbv2": ("elbv2", collect_elbv2),
+    "dynamodb": ("dynamodb", collect_dynamodb),
+    "sqs": ("sqs", collect_sqs),
     SWEEP: ("resourcegroupstaggingapi", collect_sweep),
 }
 """Collector name to (the boto3 service it calls, the collector); each runs once per account and region."""

@@ -32,12 +32,13 @@ RESOURCE_TYPES: tuple[str, ...] = (
     "aws:ec2:instance", "aws:ec2:volume", "aws:ec2:vpc", "aws:ec2:subnet", "aws:ec2:security-group",
     "aws:rds:instance", "aws:rds:cluster", "aws:s3:bucket", "aws:lambda:function", "aws:ecs:cluster",
     "aws:ecs:service", "aws:elbv2:load-balancer", "aws:elbv2:target-group", "aws:elbv2:listener",
-    "aws:route53:zone", "aws:iam:role",
+    "aws:route53:zone", "aws:iam:role", "aws:dynamodb:table", "aws:sqs:queue",
     "onprem:server", "onprem:database", "onprem:storage", "onprem:s3:bucket",
 )
 
 DATABASE_TYPES = frozenset({"aws:rds:instance", "aws:rds:cluster", "onprem:database"})
-STATEFUL_TYPES = DATABASE_TYPES | {"aws:s3:bucket", "aws:ec2:volume", "onprem:storage", "onprem:s3:bucket"}
+STATEFUL_TYPES = DATABASE_TYPES | {"aws:s3:bucket", "aws:ec2:volume", "onprem:storage", "onprem:s3:bucket",
+                                   "aws:dynamodb:table", "aws:sqs:queue"}
 """Resource types that hold data; their location decides the data-outside-the-EU blocker."""
 
 # Tag names as teams spell them, folded to lower case without separators. The first name is the canonical one.

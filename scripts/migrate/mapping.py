@@ -50,6 +50,7 @@ TIERS: dict[str, str] = {
     "unknown-environment": PLANNING, "retire-live-data": PLANNING,
     "no-owner": GENERATE, "no-cost-center": GENERATE, "invalid-classification": GENERATE,
     "unsupported-engine": GENERATE, "unsupported-runtime": GENERATE, "no-size": GENERATE,
+    "no-template-target": GENERATE,
     "incomplete-discovery": DISCOVERY,
 }
 """Blockers in two tiers: a `planning` blocker stops the workload's plan (its wave is provisional); a `generate`
@@ -251,8 +252,8 @@ def status_of(moving: bool, blockers: Sequence[Mapping[str, Any]]) -> str:
     return "needs" if blockers else "ready"
 
 
-_LIVE_DATA_TYPES = DATABASE_TYPES | {"aws:s3:bucket", "onprem:storage", "onprem:s3:bucket"}
-_GONE = frozenset({"deleted", "deleting", "stopped", "retired", "decommissioned"})
+_LIVE_DATA_TYPES = DATABASE_TYPES | {"aws:s3:bucket", "onprem:storage", "onprem:s3:bucket", "aws:dynamodb:table"}
+_GONE = frozenset({"deleted", "deleting", "stopped", "retired", "decommissioned", "archived"})
 
 
 def live_data(resources: Sequence[Mapping[str, Any]]) -> list[str]:
@@ -336,6 +337,14 @@ def resource_target(r: Mapping[str, Any], cluster_class: str | None = None) -> t
             problems.append(("unsupported-runtime", f"{r['name']}: Lambda runtime {p.get('runtime')} has no Functions "
                                                     "stack; package the function as a container image"))
         return _clean({"component": "function-app", "runtime": "web", "stack": stack}), problems
+    if kind == "aws:dynamodb:table":
+        problems.append(("no-template-target", f"{r['name']}: DynamoDB moves to Azure Cosmos DB for NoSQL, which the "
+                                               "app template does not build yet; plan it by hand"))
+        return {"component": "cosmos-db-nosql", "sizeGiB": p.get("sizeGiB")}, problems
+    if kind == "aws:sqs:queue":
+        problems.append(("no-template-target", f"{r['name']}: SQS moves to an Azure Service Bus queue, which the "
+                                               "app template does not build yet; plan it by hand"))
+        return _clean({"component": "service-bus-queue", "sessions": p.get("fifo") or None}), problems
     if kind == "aws:ecs:cluster":
         return {"component": "container-apps-environment"}, problems
     if kind == "aws:ecs:service":

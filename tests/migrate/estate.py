@@ -266,7 +266,7 @@ MESSY_OWNERS = {"vergunningen": "Team Vergunningen", "data": "Team Data", "parke
 def seed_messy_estate(endpoint: str) -> dict[str, Any]:
     """The city's estate as tags really are: team names as owners, Dutch classification words and environments,
     no cost centres; a us-east-1 app; a stopped server with a live database; a second account in the AWS
-    Organization; secrets in configuration; and an SQS queue no collector reads.
+    Organization; secrets in configuration; an SQS queue of no workload, and an SNS topic no collector reads.
 
     - permits (eu-west-1, `Productie`, `vertrouwelijk`, personal data): public ALB -> Fargate (ECR) -> PostgreSQL,
       a documents bucket; DB_PASSWORD and a password in DATABASE_URL.
@@ -302,6 +302,7 @@ def seed_messy_estate(endpoint: str) -> dict[str, Any]:
     west.instances(1, "t3.large", legacy, stopped=True)
     west.database("legacy-db", "mysql", "8.0.35", "db.t3.medium", legacy, storage=20)
     west.client("sqs").create_queue(QueueName="ops-jobs", tags={"team": "ops"})
+    west.client("sns").create_topic(Name="ops-alerts", Tags=[{"Key": "team", "Value": "ops"}])
 
     organizations = west.client("organizations")
     organizations.create_organization(FeatureSet="ALL")

@@ -24,6 +24,8 @@ def estate(aws_env: str) -> dict[str, Any]:
                           AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}],
                           BillingMode="PAY_PER_REQUEST", Tags=[{"Key": "application", "Value": "permits"},
                                                                {"Key": "environment", "Value": "prod"}])
+    boto3.client("sns", region_name="eu-west-1", endpoint_url=aws_env).create_topic(
+        Name="permits-events", Tags=[{"Key": "application", "Value": "permits"}, {"Key": "environment", "Value": "prod"}])
     boto3.client("sqs", region_name="eu-west-1", endpoint_url=aws_env).create_queue(
         QueueName="legacy-jobs", tags={"team": "ops"})
     return facts
@@ -59,9 +61,16 @@ def test_denied_volumes_leave_the_instances_in_place(aws_env, estate):
 
 def test_what_no_collector_reads_is_listed_as_an_orphan_with_the_workload_its_tags_name(aws_env, estate):
     result = run(aws_env)
-    orphans = {o["id"].split(":")[-1]: o for o in result["orphans"]}
-    assert orphans["table/permits-sessions"]["workload"] == "permits/prod"
-    assert (orphans["legacy-jobs"]["service"], orphans["legacy-jobs"]["workload"]) == ("sqs", None)
+    assert [(o["id"].split(":")[-1], o["service"], o["workload"]) for o in result["orphans"]] == [
+        ("permits-events", "sns", "permits/prod")]
+
+
+def test_dynamodb_tables_and_sqs_queues_are_read_with_their_tags(aws_env, estate):
+    result = run(aws_env)
+    (table,) = by_type(result, "aws:dynamodb:table")
+    assert (table["name"], table["properties"]["billingMode"], table["tags"]["application"]) == (
+        "permits-sessions", "PAY_PER_REQUEST", "permits")
+    assert [(q["name"], q["tags"]) for q in by_type(result, "aws:sqs:queue")] == [("legacy-jobs", {"team": "ops"})]
 
 
 def test_every_discovered_resource_is_in_a_workload_unassigned_or_an_orphan(aws_env, estate):
@@ -79,7 +88,8 @@ def test_an_orphan_makes_its_workload_incomplete_never_ready(aws_env, estate):
     mapped = mapping.map_inventory(run(aws_env), strategy.load())
     permits = workload(mapped, "permits/prod")
     assert permits["status"] == "incomplete"
-    assert "table/permits-sessions: no collector reads it" in permits["blockers"][-1]["message"]
+    assert "permits-events: no collector reads it" in permits["blockers"][-1]["message"]
+    assert "no-template-target" in [b["code"] for b in permits["blockers"]]  # the DynamoDB table: Cosmos DB
     assert {o["workload"] for o in mapped["orphans"]} >= {"permits/prod"}
 
 
