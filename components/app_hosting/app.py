@@ -250,7 +250,10 @@ class App(WithInterfaces, pulumi.ComponentResource):
                 key_vault_uri=self.vault.vault_uri if self.vault else None, secrets=spec.secrets,
                 environment_variables={**settings, "PORT": str(spec.port)}, start_after=data_ready), opts=child)
             private_host, link_target, link_group = runtime.fqdn, environment.resource_id, "managedEnvironments"
-        elif spec.runtime == "vm" and spec.vm is not None and self.vault is not None:
+        elif spec.runtime == "vm":
+            if spec.vm is None or self.vault is None or spec.exposure == "public":
+                raise InterfaceError("App: runtime vm needs spec.vm, data.key_vault (the VMs' break-glass passwords) "
+                                     "and exposure internal (a VM is never behind the app's WAF entrance)")
             shape = spec.vm
             runtime = VirtualMachine(f"{name}-vm", VirtualMachineArgs(
                 tags=tags, resource_group_name=group.name, location=spec.location,
