@@ -207,8 +207,8 @@ def main() -> int:
     text = "\n".join(lines) + "\n"
     print(text)
     if args.write:
-        from amsterdam_cloud.scripts.migrate.files import write_text_atomic
-        write_text_atomic(args.write, text)
+        from amsterdam_cloud.scripts.files import write_atomically
+        write_atomically(args.write, text)
     return 0
 
 
