@@ -1,4 +1,4 @@
-"""The app stack config, read and validated once: `app:platformStack` and the structured `app:app`.
+"""The app stack config, read and validated once: the structured `app:app`, the platform stack and the prompted keys.
 
 The contract is the migration engineer's (docs/app-config.md, `scripts/migrate/app_config.py`): `validate` there
 checks every key it defines. The template accepts a few optional keys on top, for what a hand-written app needs
@@ -12,6 +12,12 @@ and a generated one leaves at its default:
 - `app:app.operations`: overrides of the environment's defaults (`ENVIRONMENT_OPERATIONS`):
   highAvailability, geoRedundantBackup, backupRetentionDays, zoneRedundant, lock, protect, minReplicas.
 
+The template's prompts (`pulumi new` asks for top-level keys only) fill `app:app`: `app:owner` its `team`,
+`app:costCenter` its `costCenter`. `app:platformStack` is optional for a stack named after an environment: it
+follows the stack (`--stack prod` reads the prod platform), named the way the project's backend accepts
+(`organization/amsterdam-platform/<stack>` in the city's self-managed backend); set it only to override, and a prod
+app never reads another environment's platform (nor another environment's app the prod platform).
+
 Every mistake is a `ConfigError` naming the stack file, the key and the expected form.
 """
 
@@ -19,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from amsterdam_cloud.components.app_hosting.mysql import VERSIONS as MYSQL_VERSIONS
@@ -26,10 +33,17 @@ from amsterdam_cloud.components.app_hosting.spec import STORAGE_SUB_RESOURCES, A
     Operations, Postgres, VmShape
 from amsterdam_cloud.components.security.container_registry import city_registry_name, login_server
 from amsterdam_cloud.scripts.errors import UserError
-from amsterdam_cloud.stacks.config import structured
+from amsterdam_cloud.scripts.migrate.app_config import APP_SCHEMA, ENVIRONMENTS
+from amsterdam_cloud.scripts.backend import Backend, BackendError, declared_backend, parse_reference
+from amsterdam_cloud.stacks.config import PROJECT as PLATFORM_PROJECT, structured
 
 CONTRACT_KEYS = ("azure-native:location", "app:platformStack", "app:app")
 """The stack config keys the contract defines; other keys (provider settings) are left to Pulumi."""
+PROMPTED_KEYS: Mapping[str, tuple[str, str]] = {
+    "app:owner": ("team", "the owning team's mailbox, e.g. parkeren@amsterdam.nl"),
+    "app:costCenter": ("costCenter", "the cost centre, CC- and 4-6 digits, e.g. CC-4120"),
+}
+"""The template's prompted keys: the `app:app` field each fills and the form it takes."""
 EXTENSION_KEYS = ("port", "healthPath", "spoke", "runtimeSubnet", "registry", "secrets", "operations")
 """The template's optional keys in `app:app`, on top of the contract."""
 
@@ -144,8 +158,50 @@ def postgres_tier(sku: str) -> str | None:
     return {"B": "Burstable", "D": "GeneralPurpose", "E": "MemoryOptimized"}[match.group(1)] if match else None
 
 
-def parse(config: Mapping[str, Any], source: str) -> AppSpec:
-    """Validate a stack file's `config:` mapping and return the app's description."""
+def _prompted(config: Mapping[str, Any], app: dict[str, Any], source: str) -> None:
+    """Fill `app:app` from the prompted keys; each fact is set in one place, in the form the contract takes."""
+    for key, (field_name, form) in PROMPTED_KEYS.items():
+        if key not in config:
+            if field_name not in app:
+                raise ConfigError(source, key, f"missing; expected {form} (`pulumi config set {key} <value>`)")
+            continue
+        value = structured(config[key])
+        if not isinstance(value, str) or not re.match(APP_SCHEMA["properties"][field_name]["pattern"], value):
+            raise ConfigError(source, key, f"{value!r}; expected {form}")
+        if field_name in app and app[field_name] != value:
+            raise ConfigError(source, key, f"{value!r} differs from app:app.{field_name} {app[field_name]!r}; "
+                                           "set it in one place")
+        app[field_name] = value
+
+
+def _platform_stack(given: str | None, stack: str | None, backend: Backend | None, source: str) -> str:
+    """The platform stack the app reads: the override when set (in a form the backend accepts), else the one of
+    the environment the stack is named after; a prod app and the prod platform only go together."""
+    key = "app:platformStack"
+    try:
+        if given is not None:
+            if backend is not None and isinstance(given, str):
+                parse_reference(given, backend, PLATFORM_PROJECT)
+            reference = given
+        elif stack in ENVIRONMENTS and backend is not None:
+            reference = backend.reference(PLATFORM_PROJECT, stack)
+        else:
+            raise ConfigError(source, key, f"missing; the stack {stack!r} is not named after an environment "
+                                           f"({', '.join(ENVIRONMENTS)}), so set organization/{PLATFORM_PROJECT}/<env>")
+    except BackendError as error:
+        raise ConfigError(source, key, str(error)) from None
+    environment = reference.rsplit("/", 1)[-1] if isinstance(reference, str) else None
+    if stack in ENVIRONMENTS and environment != stack and "prod" in (stack, environment):
+        raise ConfigError(source, key, f"{reference} is the {environment} platform, but this is the {stack} stack; "
+                                       "a prod app reads the prod platform only, and the prod platform serves prod "
+                                       "apps only: remove the key (the platform follows the stack)")
+    return reference
+
+
+def parse(config: Mapping[str, Any], source: str, *, stack: str | None = None,
+          backend: Backend | None = None) -> AppSpec:
+    """Validate a stack file's `config:` mapping and return the app's description; `stack` and the project's
+    `backend` decide the platform stack when `app:platformStack` is unset."""
     from amsterdam_cloud.scripts.migrate.app_config import validate
 
     given = {key: structured(config[key]) for key in CONTRACT_KEYS if key in config}
@@ -154,6 +210,8 @@ def parse(config: Mapping[str, Any], source: str) -> AppSpec:
         raise ConfigError(source, "app:app", f"{'missing' if app is None else repr(app)}; expected the structured "
                                              "app value (docs/app-config.md), e.g. from `cityctl migrate generate`")
     app = dict(app)
+    _prompted(config, app, source)
+    given["app:platformStack"] = _platform_stack(given.get("app:platformStack"), stack, backend, source)
     extensions = {key: app.pop(key) for key in EXTENSION_KEYS if key in app}
     data = dict(app.get("data") or {}) if isinstance(app.get("data"), Mapping) else app.get("data")
     sub_resources = data.pop("storageSubResources", None) if isinstance(data, dict) else None
@@ -231,10 +289,13 @@ def _vm(value: Mapping[str, Any] | None) -> VmShape | None:
                    data_disks_gb=tuple(value.get("dataDisksGb", ())))
 
 
-def from_pulumi() -> AppSpec:
-    """Validate the config the running Pulumi program was given (real CLI or offline plan alike)."""
+def from_pulumi(project_dir: Path | None = None) -> AppSpec:
+    """Validate the config the running Pulumi program was given (real CLI or offline plan alike); the backend is
+    the one `project_dir/Pulumi.yaml` declares (default: the project root the CLI gives the program)."""
     import pulumi
     from pulumi.runtime import config as runtime_config
 
     given = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
-    return parse(given, f"Pulumi.{pulumi.get_stack()}.yaml")
+    root = project_dir or pulumi.get_root_directory()
+    stack = pulumi.get_stack()
+    return parse(given, f"Pulumi.{stack}.yaml", stack=stack, backend=declared_backend(Path(root)) if root else None)

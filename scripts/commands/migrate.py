@@ -123,8 +123,10 @@ def register(subparsers: Any) -> None:
     generate.add_argument("--output-dir", "-o", required=True, metavar="DIR", help="folder to write into")
     generate.add_argument("--location", default="westeurope", metavar="REGION",
                           help="Azure region of the apps; an EU region (default westeurope)")
-    generate.add_argument("--org", default="amsterdam", metavar="ORG",
-                          help="Pulumi organization of the platform stacks (default amsterdam)")
+    generate.add_argument("--org", metavar="ORG",
+                          help="the organization in the platform StackReference: `organization`, the only one of "
+                               "the city's self-managed backend (the default); checked against the backend "
+                               "templates/app/Pulumi.yaml declares")
     generate.add_argument("--registry", metavar="LOGIN_SERVER",
                           help="an ACR other than the platform's; images from ECR or Docker Hub are rewritten to "
                                "it and the data-copy plan imports them (default: each environment's platform "
@@ -299,7 +301,8 @@ def _generate(args: argparse.Namespace) -> int:
     given = overrides.load(args.overrides)
     document = mapping.load(args.mapping)
     plan = waves.load(args.waves) if args.waves else None
-    options = generate.Options(location=args.location, organization=args.org, registry=args.registry, wave=args.wave)
+    options = generate.Options(location=args.location, registry=args.registry, wave=args.wave,
+                               **({"organization": args.org} if args.org is not None else {}))
     files, summary = generate.plan_files(document, options, waves=plan, mapping_source=display(args.mapping),
                                          overrides=given)
     generate.write(Path(args.output_dir), files)

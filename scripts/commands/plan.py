@@ -56,6 +56,8 @@ class StackOutcome:
     resources: int = 0
     seconds: float = 0.0
     error: str = ""
+    exit_code: int = 0
+    """The error's own exit code (2 bad input, 1 a failed program); 0 without an error."""
     policy_text: str = ""
     policy_failed: bool = False
     diff_text: str = ""
@@ -96,10 +98,13 @@ def run(args: argparse.Namespace) -> int:
     failed = False
     for outcome in outcomes:
         failed |= _report(outcome, args, single=len(stacks) == 1)
+    errors = [outcome.exit_code for outcome in outcomes if outcome.error]
     if len(stacks) > 1:
         total = sum(o.resources for o in outcomes)
         print(f"\n{len(stacks)} stacks, {total} resources planned in {time.perf_counter() - started:.1f}s",
               file=sys.stderr)
+    if errors:
+        return max(errors)  # bad input (2) outranks a failed program (1)
     return 1 if failed else 0
 
 
@@ -138,7 +143,7 @@ def plan_one(project, stack: str, args: argparse.Namespace, show_progress: bool 
         elif not args.no_policy:
             _check_policy(plan, stack, args, outcome)
     except UserError as error:
-        outcome.error = str(error)
+        outcome.error, outcome.exit_code = str(error), error.exit_code
     outcome.seconds = time.perf_counter() - started
     return outcome
 

@@ -23,19 +23,27 @@ from amsterdam_cloud.scripts.migrate import app_config
 from amsterdam_cloud.scripts.files import write_atomically
 from amsterdam_cloud.scripts.migrate.files import dump_yaml
 from amsterdam_cloud.scripts.migrate.overrides import NONE, Overrides
+from amsterdam_cloud.scripts.backend import DIY_ORGANIZATION, Backend, BackendError, declared_backend, \
+    parse_reference
+from amsterdam_cloud.stacks.config import PROJECT as PLATFORM_PROJECT
 
 DATA_COPY_SCHEMA = "amsterdam.migrate.data-copy/v1"
 SUMMARY_SCHEMA = "amsterdam.migrate.generate-summary/v1"
 _ECR = re.compile(r"^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?/(?P<path>.+)$")
 _NAME = re.compile(r"^[a-z][a-z0-9-]{1,22}[a-z0-9]$")
+APP_TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates" / "app"
+"""The app template whose stack config this writes; its Pulumi.yaml declares the backend the apps live in."""
 
 
 @dataclass(frozen=True, kw_only=True)
 class Options:
     location: str = app_config.DEFAULT_LOCATION
     """The Azure region of every generated app; must be an EU region."""
-    organization: str = "amsterdam"
-    """The Pulumi organization of the platform stacks (`<org>/amsterdam-platform/<env>`)."""
+    organization: str = DIY_ORGANIZATION
+    """The organization part of the platform StackReference (`<org>/amsterdam-platform/<env>`): `organization`,
+    the only one of the city's self-managed backend; a Pulumi Cloud organization only where the backend is that."""
+    backend: Backend | None = None
+    """The backend the apps' project declares, which must accept the reference; unset: the app template's."""
     registry: str | None = None
     """Unset: each app pulls from its environment's platform registry (`cramsterdam<env>.azurecr.io`, the app
     template's default); set: that ACR login server for every app (written as `app:app.registry`). Every image
@@ -63,6 +71,7 @@ def plan_files(mapping: Mapping[str, Any], options: Options, *, waves: Mapping[s
     if options.registry is not None and not re.match(r"^[a-z0-9]{5,50}\.azurecr\.io$", options.registry):
         raise UserError(f"--registry {options.registry}: expected an ACR login server such as "
                         "cramsterdamprod.azurecr.io")
+    _check_organization(options)
     wave_of = {e["id"]: wave["wave"] for wave in (waves or {}).get("waves", []) for e in wave["workloads"]}
     provisional = {e["id"] for wave in (waves or {}).get("waves", []) for e in wave["workloads"] if e.get("provisional")}
     if options.wave is not None:
@@ -164,8 +173,25 @@ def stack_config(workload: Mapping[str, Any], options: Options, location: str, w
     app["scale"] = facts["scale"]
     app["source"] = {"workload": workload["id"], "strategy": workload["strategy"], "wave": wave, "mapping": mapping_source}
     return {"azure-native:location": location,
-            "app:platformStack": f"{options.organization}/amsterdam-platform/{workload['platformEnvironment']}",
+            "app:platformStack": platform_reference(options, workload["platformEnvironment"]),
             "app:app": app}
+
+
+def platform_reference(options: Options, environment: str) -> str:
+    """The StackReference name of the platform stack of `environment`."""
+    return f"{options.organization}/{PLATFORM_PROJECT}/{environment}"
+
+
+def _check_organization(options: Options) -> None:
+    """`--org` as the apps' backend accepts it (where the toolkit has the template to say which backend)."""
+    backend = options.backend
+    if backend is None and (APP_TEMPLATE_DIR / "Pulumi.yaml").is_file():
+        backend = declared_backend(APP_TEMPLATE_DIR)
+    if backend is not None:
+        try:
+            parse_reference(platform_reference(options, "dev"), backend, PLATFORM_PROJECT)
+        except BackendError as error:
+            raise UserError(f"--org {options.organization}: {error}") from None
 
 
 def registry_for(workload: Mapping[str, Any], options: Options) -> str:

@@ -11,6 +11,7 @@ import yaml
 from amsterdam_cloud.policies.regions import normalize_location
 from amsterdam_cloud.scripts.errors import UserError
 from amsterdam_cloud.scripts.offline.azure_mocks import AzureContext, derived_guid
+from amsterdam_cloud.scripts.backend import Backend, declared_backend, parse_reference
 from amsterdam_cloud.scripts.offline.engine import ProgramRun, run_program
 from amsterdam_cloud.scripts.offline.plan import Plan, read_export, stack_outputs_of
 from amsterdam_cloud.stacks.config import read_stack_file
@@ -57,16 +58,17 @@ def saved_plan_path(plans_dir: Path, project: str, stack: str) -> Path:
     return plans_dir / f"{project}.{stack}.json"
 
 
-def stack_reference_resolver(plans_dir: Path, current_project: str) -> Callable[[str], tuple[dict, list[str]]]:
-    """StackReference names (`org/project/stack`, `project/stack` or `stack`) resolve from saved plans."""
+def stack_reference_resolver(plans_dir: Path, current_project: str,
+                             backend: Backend) -> Callable[[str], tuple[dict, list[str]]]:
+    """StackReference names resolve from saved plans, after `backend` accepts the name as the real one would."""
 
     def resolve(name: str) -> tuple[dict[str, Any], list[str]]:
-        parts = name.split("/")
-        project, stack = (parts[-2], parts[-1]) if len(parts) >= 2 else (current_project, parts[-1])
-        path = saved_plan_path(plans_dir, project, stack)
+        reference = parse_reference(name, backend, current_project)
+        path = saved_plan_path(plans_dir, reference.project, reference.stack)
         if not path.is_file():
             raise UserError(f"stack reference {name!r}: no saved plan at {path}; plan that stack first "
-                            f"(`cityctl plan {stack}` in the {project} project) or pass --plans-dir")
+                            f"(`cityctl plan {reference.stack}` in the {reference.project} project) or pass "
+                            "--plans-dir")
         return stack_outputs_of(read_export(path))
 
     return resolve
@@ -97,5 +99,5 @@ def plan_stack(project: PulumiProject, stack: str, *, plans_dir: Path = DEFAULT_
     return run_program(ProgramRun(
         program_dir=project.program_dir, project=project.name, stack=stack, config=config,
         context=azure_context(project.name, stack, config),
-        stack_outputs=stack_reference_resolver(plans_dir, project.name),
+        stack_outputs=stack_reference_resolver(plans_dir, project.name, declared_backend(project.root)),
         offline_speedups=offline_speedups, inline_program=inline_program, progress=progress))

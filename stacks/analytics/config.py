@@ -18,6 +18,7 @@ from amsterdam_cloud.components.analytics.ml_workspace import ComputeCluster
 from amsterdam_cloud.components.analytics.register import STATUSES, RegisterError, RegisterPolicy, \
     check_register_entry
 from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.scripts.backend import BackendError, declared_backend, reference_to
 from amsterdam_cloud.stacks.config import (DATA_CLASSIFICATIONS, ENVIRONMENTS, ConfigError, Tags,
                                            _boolean, _integer, _matching, _one_of, _region, _section, _show,
                                            _string, given_config, read_project_keys,
@@ -32,7 +33,6 @@ _GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
 _COST_CENTER = re.compile(r"^CC-\d{4,6}$")
 _TEAM = re.compile(r"^[a-z][a-z0-9]{1,9}$")
-_STACK_NAME = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 _NAME = re.compile(r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$")
 
 
@@ -69,7 +69,7 @@ class AnalyticsConfig:
     tenant_id: str
     location: str
     platform_stack: str
-    """The platform stack this one builds on (`org/amsterdam-platform/<env>`)."""
+    """The platform stack of the same environment, as the backend names it (`organization/amsterdam-platform/<env>`)."""
     spoke: str
     """The platform spoke the teams' private endpoints go into."""
     endpoint_subnet: str
@@ -197,7 +197,7 @@ _FIELDS: dict[str, Callable[[str, str, Any], Any]] = {
     "subscriptionId": _matching(_GUID, "a subscription GUID such as 00000000-0000-0000-0000-000000000000"),
     "tenantId": _matching(_GUID, "a tenant GUID such as 00000000-0000-0000-0000-000000000000"),
     "location": _region,
-    "platformStack": _matching(_STACK_NAME, "a stack name such as amsterdam/amsterdam-platform/dev"),
+    "platformStack": _string,
     "spoke": _matching(_NAME, "the platform spoke's name, such as analytics"),
     "endpointSubnet": _matching(_NAME, "the spoke subnet's name, such as endpoints"),
     "requireRegisterEntry": _boolean,
@@ -223,10 +223,14 @@ def parse(raw: Mapping[str, Any], source: str, stack: str | None = None) -> Anal
             except RegisterError as error:
                 raise ConfigError(source, key, f"{error} ({PROJECT}:requireRegisterEntry is "
                                                f"{str(policy.require_entry).lower()} in this stack)") from None
+    try:  # the platform of the same environment, named the way the project's backend (Pulumi.yaml) accepts
+        platform_stack = reference_to(PLATFORM_PROJECT, environment, read.get("platformStack"),
+                                      declared_backend(STACKS_DIR), PROJECT)
+    except BackendError as error:
+        raise ConfigError(source, f"{PROJECT}:platformStack", str(error)) from None
     return AnalyticsConfig(
         source=source, environment=environment, subscription_id=read["subscriptionId"],
-        tenant_id=read["tenantId"], location=read["location"],
-        platform_stack=read.get("platformStack", f"amsterdam/{PLATFORM_PROJECT}/{environment}"),
+        tenant_id=read["tenantId"], location=read["location"], platform_stack=platform_stack,
         spoke=read.get("spoke", "analytics"), endpoint_subnet=read.get("endpointSubnet", "endpoints"),
         register_policy=policy,
         features=read.get("features", Features()), outbound_fqdns=read.get("outboundFqdns", ()),

@@ -20,6 +20,7 @@ from amsterdam_cloud.components.workplace.sizing import POOL_TYPES, USAGE_PROFIL
     size_workplace
 from amsterdam_cloud.policies.regions import AVD_EU_METADATA_REGIONS
 from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.scripts.backend import BackendError, declared_backend, reference_to
 from amsterdam_cloud.stacks.config import (ENVIRONMENTS, ConfigError, Tags, _boolean, _integer, _matching,
                                            _one_of, _region, _section, _show, _string, _tags, given_config,
                                            read_project_keys, read_stack_file, structured)
@@ -32,7 +33,6 @@ MAX_REGISTRATION_HOURS = 27 * 24
 """AVD accepts a registration token that expires between one hour and 27 days ahead."""
 
 _GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-_STACK_REF = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 _STORAGE_NAME = re.compile(r"^[a-z0-9]{3,24}$")
 _PREFIX = re.compile(rf"^[a-z][a-z0-9-]{{0,{MAX_NAME_PREFIX - 1}}}$")
 _APP_NAME = re.compile(r"^[A-Za-z0-9-]{1,64}$")
@@ -233,17 +233,13 @@ def _features(source: str, key: str, value: Any) -> Features:
     return Features(**{names[name]: flag for name, flag in read.items()})
 
 
-def _stack_ref(source: str, key: str, value: Any) -> str:
-    return _matching(_STACK_REF, "a stack reference such as amsterdam/amsterdam-platform/dev")(source, key, value)
-
-
 _FIELDS: dict[str, Callable[[str, str, Any], Any]] = {
     "environment": _one_of(ENVIRONMENTS),
     "subscriptionId": _matching(_GUID, "a subscription GUID such as 00000000-0000-0000-0000-000000000000"),
     "tenantId": _matching(_GUID, "a tenant GUID such as 00000000-0000-0000-0000-000000000000"),
     "location": _region,
     "metadataLocation": _metadata_location,
-    "platformStack": _stack_ref,
+    "platformStack": _string,
     "tags": _tags,
     "friendlyName": _string,
     "hostNamePrefix": _matching(_PREFIX, f"1-{MAX_NAME_PREFIX} lower-case letters, digits and hyphens such as "
@@ -272,10 +268,11 @@ def parse(raw: Mapping[str, Any], source: str, stack: str | None = None) -> Work
             != read["location"]:
         raise ConfigError(source, "azure-native:location",
                           f"{provider_location!r} differs from {PROJECT}:location; expected {read['location']!r}")
-    platform_stack = read.get("platformStack", f"amsterdam/{PLATFORM_PROJECT}/{environment}")
-    if platform_stack.rsplit("/", 1)[-1] != environment:
-        raise ConfigError(source, f"{PROJECT}:platformStack", f"{platform_stack} is another environment's platform; "
-                                                              f"expected amsterdam/{PLATFORM_PROJECT}/{environment}")
+    try:  # the platform of the same environment, named the way the project's backend (Pulumi.yaml) accepts
+        platform_stack = reference_to(PLATFORM_PROJECT, environment, read.get("platformStack"),
+                                      declared_backend(STACKS_DIR), PROJECT)
+    except BackendError as error:
+        raise ConfigError(source, f"{PROJECT}:platformStack", str(error)) from None
     return WorkplaceConfig(
         source=source, environment=environment, subscription_id=read["subscriptionId"], tenant_id=read["tenantId"],
         location=read["location"], metadata_location=read["metadataLocation"], platform_stack=platform_stack,

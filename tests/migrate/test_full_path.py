@@ -122,7 +122,7 @@ def test_generated_config_for_a_container_app_is_complete_and_valid(run):
     config = yaml.safe_load(path.read_text())["config"]
     app_config.validate(config, str(path))
     app = config["app:app"]
-    assert config["app:platformStack"] == "amsterdam/amsterdam-platform/prod"
+    assert config["app:platformStack"] == "organization/amsterdam-platform/prod"
     assert (app["runtime"], app["image"]) == ("container", "cramsterdamprod.azurecr.io/permits-api:1.4.2")
     assert (app["exposure"], app["dataClassification"], app["costCenter"]) == ("public", "BBN2", "CC-4120")
     assert app["data"]["postgres"] == {"sku": "Standard_D2ds_v5", "storageGb": 128, "version": "14"}

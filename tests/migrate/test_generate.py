@@ -35,8 +35,21 @@ def config(written):
     return yaml.safe_load(written["permits/Pulumi.prod.yaml"])["config"]
 
 
-def test_the_config_names_the_platform_stack_of_the_mapped_environment():
-    assert config(files(organization="city"))["app:platformStack"] == "city/amsterdam-platform/prod"
+def test_the_config_names_the_platform_stack_of_the_mapped_environment_as_the_backend_does():
+    assert config(files())["app:platformStack"] == "organization/amsterdam-platform/prod"
+
+
+def test_an_organization_the_apps_backend_refuses_is_refused_before_anything_is_written():
+    with pytest.raises(UserError, match=r"^--org city: stack reference 'city/amsterdam-platform/dev': the "
+                                        r"self-managed backend .*organization name must be 'organization'"):
+        files(organization="city")
+
+
+def test_an_organization_is_taken_where_the_apps_backend_is_pulumi_cloud():
+    from amsterdam_cloud.scripts.backend import PULUMI_CLOUD_URL, Backend
+
+    cloud = Backend(url=PULUMI_CLOUD_URL, declared_in="Pulumi.yaml")
+    assert config(files(organization="city", backend=cloud))["app:platformStack"] == "city/amsterdam-platform/prod"
 
 
 def test_the_config_carries_owner_cost_center_classification_and_algorithm_id():

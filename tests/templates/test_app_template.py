@@ -19,20 +19,27 @@ def template_document() -> dict:
     return yaml.safe_load((TEMPLATE / "Pulumi.yaml").read_text())
 
 
+ANSWERS = {"app:owner": "parkeren@amsterdam.nl", "app:costCenter": "CC-4120"}
+"""What an app team types at the prompts that have no default."""
+
+
 def render(destination: Path, *, project: str, description: str, stack: str = "dev",
-           prompts: dict[str, str] | None = None) -> Path:
+           prompts: dict[str, str] | None = None, config: dict[str, str] | None = None) -> Path:
     """What `pulumi new <template> --name <project> --description <description> --stack <stack>` does: copy the
-    files with ${PROJECT} and ${DESCRIPTION} substituted, drop the `template:` section, and write each prompted
-    config value (the prompt's default unless given) into the new stack's config file."""
+    files with ${PROJECT} and ${DESCRIPTION} substituted (the CLI substitutes nothing else), drop the `template:`
+    section, and write each prompted config value (the answer given, else the prompt's default; a prompt without
+    a default must be answered) into the new stack's config file; then `pulumi config set` each of `config`."""
     destination.mkdir(parents=True)
     for source in TEMPLATE.iterdir():
-        if source.is_file() and source.name != ".gitignore":
+        if source.is_file():
             text = source.read_text().replace("${PROJECT}", project).replace("${DESCRIPTION}", description)
             (destination / source.name).write_text(text)
     project_file = yaml.safe_load((destination / "Pulumi.yaml").read_text())
     questions = project_file.pop("template")["config"]
     (destination / "Pulumi.yaml").write_text(yaml.safe_dump(project_file, sort_keys=False))
-    answers = {key: (prompts or {}).get(key, question.get("default")) for key, question in questions.items()}
+    given = {**ANSWERS, **(prompts or {})}
+    answers = {key: given[key] if key in given else question["default"] for key, question in questions.items()}
+    answers.update(config or {})
     stack_file = destination / f"Pulumi.{stack}.yaml"
     document = yaml.safe_load(stack_file.read_text()) if stack_file.exists() else {"config": {}}
     document["config"].update(answers)
@@ -49,11 +56,12 @@ def plans_dir(tmp_path, platform_plans):
     return directory
 
 
-def test_template_section_has_a_description_and_described_prompts():
+def test_template_asks_for_the_owner_and_cost_centre_without_a_placeholder_default():
     section = template_document()["template"]
     assert section["description"]
-    assert set(section["config"]) == {"azure-native:location", "app:platformStack"}
-    assert all(prompt.get("description") and prompt.get("default") for prompt in section["config"].values())
+    assert set(section["config"]) == {"azure-native:location", "app:owner", "app:costCenter"}
+    assert all(prompt.get("description") for prompt in section["config"].values())
+    assert "default" not in section["config"]["app:owner"] and "default" not in section["config"]["app:costCenter"]
 
 
 def test_project_is_a_python_program_named_by_pulumi_new():
@@ -71,8 +79,46 @@ def test_program_is_a_few_lines_using_app():
 
 def test_rendering_leaves_no_placeholder(tmp_path):
     rendered = render(tmp_path / "parkeer", project="parkeer", description="Parkeervergunningen")
-    assert not any("${" in f.read_text() for f in rendered.iterdir())
-    assert "template" not in yaml.safe_load((rendered / "Pulumi.yaml").read_text())
+    texts = {f.name: f.read_text() for f in rendered.iterdir()}
+    assert not [name for name, text in texts.items() if "${" in text or "CC-0000" in text or "team@" in text]
+    assert "template" not in yaml.safe_load(texts["Pulumi.yaml"])
+
+
+def test_rendered_repository_has_a_readme_with_five_commands_and_a_gitignore(tmp_path):
+    rendered = render(tmp_path / "parkeer", project="parkeer", description="Parkeervergunningen")
+    readme = (rendered / "README.md").read_text()
+    assert readme.startswith("# parkeer\n")
+    block = readme.split("## The first five commands", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    commands = block.strip().splitlines()
+    assert len(commands) == 5 and "cityctl plan dev" in commands[1] and "app:owner" in commands[3]
+    ignored = (rendered / ".gitignore").read_text().splitlines()
+    assert {"venv/", "__pycache__/", "out/"} <= set(ignored)
+    assert yaml.safe_load((rendered / "Pulumi.yaml").read_text())["runtime"]["options"]["virtualenv"] + "/" in ignored
+
+
+def test_the_prompted_owner_and_cost_centre_reach_the_tags(tmp_path, plans_dir):
+    rendered = render(tmp_path / "parkeer", project="parkeer", description="Parkeervergunningen", stack="acc",
+                      prompts={"app:owner": "vergunningen@amsterdam.nl", "app:costCenter": "CC-7781"})
+    tags = plan_stack(PulumiProject.load(rendered), "acc", plans_dir=plans_dir).named("app-rg").inputs["tags"]
+    assert (tags["owner"], tags["cost-center"]) == ("vergunningen@amsterdam.nl", "CC-7781")
+
+
+@pytest.mark.parametrize(("key", "value"), [("app:owner", "parkeren"), ("app:costCenter", "4120")])
+def test_a_malformed_prompt_answer_fails_the_plan_naming_the_key(tmp_path, plans_dir, key, value):
+    from amsterdam_cloud.scripts.errors import UserError
+
+    rendered = render(tmp_path / "parkeer", project="parkeer", description="Parkeervergunningen",
+                      prompts={key: value})
+    with pytest.raises(UserError, match=rf"Pulumi.dev.yaml: {key}: '{value}'; expected"):
+        plan_stack(PulumiProject.load(rendered), "dev", plans_dir=plans_dir)
+
+
+def test_a_stack_pulumi_new_did_not_create_asks_for_the_owner(tmp_path, plans_dir):
+    from amsterdam_cloud.scripts.errors import UserError
+
+    rendered = render(tmp_path / "parkeer", project="parkeer", description="Parkeervergunningen", stack="dev")
+    with pytest.raises(UserError, match=r"Pulumi.prod.yaml: app:owner: missing; .*pulumi config set app:owner"):
+        plan_stack(PulumiProject.load(rendered), "prod", plans_dir=plans_dir)
 
 
 def test_rendered_template_plans_with_zero_violations(tmp_path, plans_dir, violations):
@@ -84,28 +130,51 @@ def test_rendered_template_plans_with_zero_violations(tmp_path, plans_dir, viola
 
 
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
-def test_example_stack_of_each_environment_plans_with_zero_violations(tmp_path, plans_dir, violations,
-                                                                      environment):
-    rendered = render(tmp_path / "parkeer", project="parkeer", description="Parkeervergunningen", stack=environment,
-                      prompts={"app:platformStack": f"amsterdam/amsterdam-platform/{environment}"})
+def test_each_stack_pulumi_new_creates_reads_its_own_environments_platform_with_zero_violations(
+        tmp_path, plans_dir, violations, environment):
+    rendered = render(tmp_path / "parkeer", project="parkeer", description="Parkeervergunningen", stack=environment)
     plan = plan_stack(PulumiProject.load(rendered), environment, plans_dir=plans_dir)
+    reference = plan.of_type("pulumi:pulumi:StackReference")[0]
+    assert reference.id == f"organization/amsterdam-platform/{environment}"
+    assert plan.named("app-rg").inputs["tags"]["environment"] == environment
     assert violations(plan, environment) == []
 
 
-def test_prompted_platform_stack_decides_the_environment(tmp_path, plans_dir):
+def test_an_override_picks_another_non_prod_platform(tmp_path, plans_dir):
     rendered = render(tmp_path / "parkeer", project="parkeer", description="Parkeervergunningen", stack="dev",
-                      prompts={"app:platformStack": "amsterdam/amsterdam-platform/test"})
+                      config={"app:platformStack": "organization/amsterdam-platform/test"})
     stack_file = rendered / "Pulumi.dev.yaml"  # the image comes from the environment's registry too
     stack_file.write_text(stack_file.read_text().replace("cramsterdamdev.azurecr.io", "cramsterdamtest.azurecr.io"))
     plan = plan_stack(PulumiProject.load(rendered), "dev", plans_dir=plans_dir)
     assert plan.named("app-rg").inputs["tags"]["environment"] == "test"
 
 
+@pytest.mark.parametrize(("stack", "platform"), [("prod", "acc"), ("prod", "dev"), ("test", "prod")])
+def test_a_prod_app_and_a_non_prod_platform_never_meet(tmp_path, plans_dir, stack, platform):
+    from amsterdam_cloud.scripts.errors import UserError
+
+    rendered = render(tmp_path / "parkeer", project="parkeer", description="Parkeervergunningen", stack=stack,
+                      config={"app:platformStack": f"organization/amsterdam-platform/{platform}"})
+    with pytest.raises(UserError, match=rf"Pulumi.{stack}.yaml: app:platformStack: .* is the {platform} platform, "
+                                        rf"but this is the {stack} stack"):
+        plan_stack(PulumiProject.load(rendered), stack, plans_dir=plans_dir)
+
+
+def test_a_stack_not_named_after_an_environment_needs_the_platform_stack(tmp_path, plans_dir):
+    from amsterdam_cloud.scripts.errors import UserError
+
+    rendered = render(tmp_path / "parkeer", project="parkeer", description="Parkeervergunningen", stack="feature")
+    (rendered / "Pulumi.feature.yaml").write_text(
+        (rendered / "Pulumi.dev.yaml").read_text() + "\n".join(f"  {k}: {v}" for k, v in ANSWERS.items()) + "\n")
+    with pytest.raises(UserError, match=r"Pulumi.feature.yaml: app:platformStack: missing; the stack 'feature'"):
+        plan_stack(PulumiProject.load(rendered), "feature", plans_dir=plans_dir)
+
+
 def test_an_image_from_another_environments_registry_fails_the_plan_naming_the_key(tmp_path, plans_dir):
     from amsterdam_cloud.scripts.errors import UserError
 
     rendered = render(tmp_path / "parkeer", project="parkeer", description="Parkeervergunningen", stack="dev",
-                      prompts={"app:platformStack": "amsterdam/amsterdam-platform/test"})
+                      config={"app:platformStack": "organization/amsterdam-platform/test"})
     with pytest.raises(UserError, match=r"Pulumi.dev.yaml: app:app.image: .* cramsterdamtest.azurecr.io"):
         plan_stack(PulumiProject.load(rendered), "dev", plans_dir=plans_dir)
 
@@ -115,8 +184,8 @@ def test_bad_config_fails_the_plan_naming_the_stack_file_and_key(tmp_path, plans
 
     rendered = render(tmp_path / "parkeer", project="parkeer", description="Parkeervergunningen")
     stack_file = rendered / "Pulumi.dev.yaml"
-    stack_file.write_text(stack_file.read_text().replace("costCenter: CC-0000", "costCenter: '4120'"))
-    with pytest.raises(UserError, match=r"Pulumi.dev.yaml: app:app.costCenter"):
+    stack_file.write_text(stack_file.read_text().replace("exposure: internal", "exposure: internet"))
+    with pytest.raises(UserError, match=r"Pulumi.dev.yaml: app:app.exposure"):
         plan_stack(PulumiProject.load(rendered), "dev", plans_dir=plans_dir)
 
 
@@ -147,7 +216,7 @@ def generated_stack_file(*, mysql: bool = False) -> tuple[str, dict]:
 def test_config_written_by_the_migration_plans_with_zero_violations(tmp_path, plans_dir, violations):
     name, document = generated_stack_file()
     rendered = render(tmp_path / "permits", project="permits", description="Vergunningen", stack="prod",
-                      prompts={"app:platformStack": document["config"]["app:platformStack"]})
+                      config={"app:platformStack": document["config"]["app:platformStack"]})
     (rendered / "Pulumi.prod.yaml").write_text(yaml.safe_dump(document))
     plan = plan_stack(PulumiProject.load(rendered), "prod", plans_dir=plans_dir)
     app = plan.named("app-ca-app").inputs
@@ -161,7 +230,7 @@ def test_config_written_by_the_migration_for_rds_mysql_plans_with_zero_violation
     mysql = document["config"]["app:app"]["data"]["mysql"]
     assert mysql and mysql["version"] == "8.0.21"
     rendered = render(tmp_path / "permits", project="permits", description="Vergunningen", stack="prod",
-                      prompts={"app:platformStack": document["config"]["app:platformStack"]})
+                      config={"app:platformStack": document["config"]["app:platformStack"]})
     (rendered / "Pulumi.prod.yaml").write_text(yaml.safe_dump(document))
     plan = plan_stack(PulumiProject.load(rendered), "prod", plans_dir=plans_dir)
     server = plan.named("app-mysql-server").inputs
@@ -173,7 +242,7 @@ def test_config_written_by_the_migration_for_rds_mysql_plans_with_zero_violation
 def test_config_written_by_the_migration_pulls_from_the_platform_registry(tmp_path, plans_dir):
     name, document = generated_stack_file()
     rendered = render(tmp_path / "permits", project="permits", description="Vergunningen", stack="prod",
-                      prompts={"app:platformStack": document["config"]["app:platformStack"]})
+                      config={"app:platformStack": document["config"]["app:platformStack"]})
     (rendered / "Pulumi.prod.yaml").write_text(yaml.safe_dump(document))
     plan = plan_stack(PulumiProject.load(rendered), "prod", plans_dir=plans_dir)
     import json
@@ -185,3 +254,4 @@ def test_config_written_by_the_migration_pulls_from_the_platform_registry(tmp_pa
     assert plan.named("app-ca-app").inputs["configuration"]["registries"][0]["server"] == \
         platform["containerRegistryLoginServer"]
     assert plan.named("app-acr-role-0").inputs["scope"] == platform["containerRegistryId"]
+

@@ -25,7 +25,7 @@ def spec(environment: str = "dev", runtime: str = "container", exposure: str = "
     runtime_fields = {"image": f"cramsterdam{environment}.azurecr.io/parkeer:1.0"} if runtime == "container" else \
         {"stack": "PYTHON|3.12"}
     values = dict(name="parkeer", team="parkeren@amsterdam.nl", cost_center="CC-4200", environment=environment,
-                  platform_stack=f"amsterdam/amsterdam-platform/{environment}", location="westeurope",
+                  platform_stack=f"organization/amsterdam-platform/{environment}", location="westeurope",
                   runtime=runtime, exposure=exposure, data_classification="BBN2", data=data_needs or DATA[data],
                   secrets={"API_KEY": "api-key"} if (data_needs or DATA[data]).key_vault else {},
                   operations=ENVIRONMENT_OPERATIONS[environment], **runtime_fields)

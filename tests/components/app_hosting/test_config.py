@@ -7,17 +7,27 @@ from pathlib import Path
 import pytest
 import yaml
 
-from amsterdam_cloud.components.app_hosting.config import ENVIRONMENT_OPERATIONS, ConfigError, parse
+from amsterdam_cloud.components.app_hosting import config as app_config_module
+from amsterdam_cloud.components.app_hosting.config import ENVIRONMENT_OPERATIONS, ConfigError
 from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.scripts.backend import PULUMI_CLOUD_URL, Backend, declared_backend
 
 TEMPLATE = Path(__file__).resolve().parents[3] / "templates" / "app"
+BACKEND = declared_backend(TEMPLATE)
+PROMPTED = {"app:owner": "parkeren@amsterdam.nl", "app:costCenter": "CC-4120"}
 
 
 def stack_config(environment: str = "dev", **app_changes) -> dict:
+    """The template's stack file with the answers `pulumi new` writes into it."""
     text = (TEMPLATE / f"Pulumi.{environment}.yaml").read_text().replace("${PROJECT}", "parkeer-app")
-    config = yaml.safe_load(text)["config"]
+    config = {**yaml.safe_load(text)["config"], **PROMPTED}
     config["app:app"].update(app_changes)
     return config
+
+
+def parse(config: dict, source: str, *, stack: str | None = None, backend: Backend | None = BACKEND):
+    """Parse as the stack named in `source` (Pulumi.<stack>.yaml) of a project in the template's backend."""
+    return app_config_module.parse(config, source, stack=stack or source.split(".")[1], backend=backend)
 
 
 def test_template_stack_file_reads_as_an_app_description():
@@ -132,3 +142,37 @@ def test_runtime_subnet_is_optional_and_checked():
     assert parse(stack_config(runtimeSubnet="containers-2"), "Pulumi.dev.yaml").runtime_subnet == "containers-2"
     with pytest.raises(ConfigError, match=r"app:app.runtimeSubnet"):
         parse(stack_config(runtimeSubnet="Containers 2"), "Pulumi.dev.yaml")
+
+
+def test_the_platform_stack_follows_the_stack_in_the_backends_form():
+    assert parse(stack_config("acc"), "Pulumi.acc.yaml").platform_stack == "organization/amsterdam-platform/acc"
+
+
+def test_a_platform_stack_the_backend_refuses_names_the_key_and_the_fix():
+    with pytest.raises(ConfigError, match=r"Pulumi.prod.yaml: app:platformStack: stack reference "
+                                          r"'amsterdam/amsterdam-platform/prod': .* use organization/amsterdam-"
+                                          r"platform/prod$"):
+        parse({**stack_config("prod"), "app:platformStack": "amsterdam/amsterdam-platform/prod"}, "Pulumi.prod.yaml")
+
+
+def test_pulumi_cloud_needs_the_platform_stack_with_its_organization():
+    cloud = Backend(url=PULUMI_CLOUD_URL, declared_in="Pulumi.yaml")
+    with pytest.raises(ConfigError, match=r"app:platformStack: the Pulumi Cloud backend .* needs the organization"):
+        parse(stack_config("dev"), "Pulumi.dev.yaml", backend=cloud)
+    spec = parse({**stack_config("dev"), "app:platformStack": "amsterdam/amsterdam-platform/dev"}, "Pulumi.dev.yaml",
+                 backend=cloud)
+    assert spec.platform_stack == "amsterdam/amsterdam-platform/dev"
+
+
+def test_a_prompted_key_that_contradicts_the_app_value_names_both():
+    config = stack_config("dev", team="other@amsterdam.nl")
+    with pytest.raises(ConfigError, match=r"app:owner: 'parkeren@amsterdam.nl' differs from app:app.team "
+                                          r"'other@amsterdam.nl'; set it in one place"):
+        parse(config, "Pulumi.dev.yaml")
+
+
+def test_the_owner_may_come_from_the_app_value_alone_as_the_migration_writes_it():
+    config = {key: value for key, value in stack_config("dev", team="permits@amsterdam.nl",
+                                                        costCenter="CC-7781").items() if key not in PROMPTED}
+    spec = parse(config, "Pulumi.dev.yaml")
+    assert (spec.team, spec.cost_center) == ("permits@amsterdam.nl", "CC-7781")

@@ -182,18 +182,18 @@ def test_stack_reference_resolves_from_the_saved_plan(tmp_path: Path, plan_inlin
     seen = {}
 
     def app() -> None:
-        ref = pulumi.StackReference("amsterdam/amsterdam-platform/dev")
+        ref = pulumi.StackReference("organization/amsterdam-platform/dev")
         ref.get_output("hubId").apply(lambda v: seen.update(hub=v))
 
     plan = plan_stack(project, "dev", inline_program=app, plans_dir=tmp_path)
     assert seen["hub"] == platform.named("hub").id
     reference = plan.of_type("pulumi:pulumi:StackReference")[0]
-    assert reference.external is True and reference.id == "amsterdam/amsterdam-platform/dev"
+    assert reference.external is True and reference.id == "organization/amsterdam-platform/dev"
 
 
 def test_stack_reference_without_a_saved_plan_says_what_to_run(tmp_path: Path):
     def app() -> None:
-        pulumi.StackReference("amsterdam/amsterdam-platform/acc")
+        pulumi.StackReference("organization/amsterdam-platform/acc")
 
     with pytest.raises(UserError, match=r"no saved plan at .*amsterdam-platform.acc.json; plan that stack first"):
         plan_stack(PulumiProject.load(), "dev", inline_program=app, plans_dir=tmp_path)

@@ -31,7 +31,7 @@ def error_of(raw: dict) -> ConfigError:
 @pytest.mark.parametrize("stack", ("dev", "test", "acc", "prod"))
 def test_every_workplace_stack_file_validates_against_its_own_platform(stack):
     loaded = config.load(stack)
-    assert loaded.environment == stack and loaded.platform_stack == f"amsterdam/amsterdam-platform/{stack}"
+    assert loaded.environment == stack and loaded.platform_stack == f"organization/amsterdam-platform/{stack}"
     assert loaded.azure_tags["environment"] == stack
 
 
@@ -53,8 +53,23 @@ def test_metadata_outside_the_eu_metadata_regions_is_refused():
 
 def test_another_environments_platform_is_refused():
     raw = dev_raw()
-    raw[f"{P}:platformStack"] = "amsterdam/amsterdam-platform/prod"
-    assert error_of(raw).key == f"{P}:platformStack"
+    raw[f"{P}:platformStack"] = "organization/amsterdam-platform/prod"
+    error = error_of(raw)
+    assert error.key == f"{P}:platformStack" and "expected amsterdam-platform/dev" in error.problem
+
+
+def test_a_platform_reference_the_declared_backend_refuses_names_the_rule_and_the_fix():
+    raw = dev_raw()
+    raw[f"{P}:platformStack"] = "amsterdam/amsterdam-platform/dev"
+    error = error_of(raw)
+    assert error.key == f"{P}:platformStack" and "organization name must be 'organization'" in error.problem
+    assert error.problem.endswith("use organization/amsterdam-platform/dev")
+
+
+def test_without_a_platform_stack_the_backend_names_the_platform_of_the_same_environment():
+    raw = dev_raw()
+    del raw[f"{P}:platformStack"]
+    assert parse(raw).platform_stack == "organization/amsterdam-platform/dev"
 
 
 def test_unknown_usage_profile_names_the_choices():

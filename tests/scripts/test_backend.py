@@ -1,0 +1,141 @@
+"""StackReference names as each backend kind parses them (pulumi/pulumi `pkg/backend/diy` ParseReference and
+`httpstate` parseStackName), the backend declaration in Pulumi.yaml, and a consumer planned with a wrong reference."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from amsterdam_cloud.scripts.backend import (PULUMI_CLOUD_URL, Backend, BackendError, StackName, backend_of,
+                                                    declared_backend, parse_reference, reference_to)
+
+REPO = Path(__file__).resolve().parents[2]
+AZBLOB = Backend(url="azblob://pulumi-state?storage_account=stamsterdampulumistate", declared_in="Pulumi.yaml")
+CLOUD = Backend(url=PULUMI_CLOUD_URL, declared_in="Pulumi.yaml")
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("dev", StackName(None, "amsterdam-workplace", "dev")),
+    ("organization/dev", StackName("organization", "amsterdam-workplace", "dev")),
+    ("organization/amsterdam-platform/prod", StackName("organization", "amsterdam-platform", "prod")),
+])
+def test_a_self_managed_backend_takes_its_one_organization_or_none(name, expected):
+    assert parse_reference(name, AZBLOB, "amsterdam-workplace") == expected
+
+
+@pytest.mark.parametrize(("name", "fix"), [
+    ("amsterdam/amsterdam-platform/dev", "use organization/amsterdam-platform/dev"),
+    ("amsterdam-platform/dev", "use organization/amsterdam-platform/dev"),
+])
+def test_a_self_managed_backend_refuses_another_organization_naming_the_rule_and_the_fix(name, fix):
+    with pytest.raises(BackendError) as refused:
+        parse_reference(name, AZBLOB, "amsterdam-workplace")
+    message = str(refused.value)
+    assert message.startswith(f"stack reference {name!r}: the self-managed backend azblob://pulumi-state")
+    assert "organization name must be 'organization'" in message and message.endswith(fix)
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("prod", StackName(None, "amsterdam-analytics", "prod")),
+    ("amsterdam/prod", StackName("amsterdam", "amsterdam-analytics", "prod")),
+    ("amsterdam/amsterdam-platform/prod", StackName("amsterdam", "amsterdam-platform", "prod")),
+])
+def test_pulumi_cloud_takes_any_organization(name, expected):
+    assert parse_reference(name, CLOUD, "amsterdam-analytics") == expected
+
+
+@pytest.mark.parametrize("name", ["", "a/b/c/d", "organization//dev", "organization/amsterdam platform/dev",
+                                  "x" * 101])
+@pytest.mark.parametrize("backend", [AZBLOB, CLOUD])
+def test_a_malformed_name_is_refused_by_either_backend(name, backend):
+    with pytest.raises(BackendError, match=r"is not 1-3 names of letters, digits"):
+        parse_reference(name, backend, "amsterdam-workplace")
+
+
+def test_a_consumer_names_the_platform_of_its_own_environment():
+    assert reference_to("amsterdam-platform", "acc", None, AZBLOB, "amsterdam-workplace") == \
+        "organization/amsterdam-platform/acc"
+    with pytest.raises(BackendError, match=r"is amsterdam-platform/dev; expected amsterdam-platform/acc "
+                                           r"\(organization/amsterdam-platform/acc\)"):
+        reference_to("amsterdam-platform", "acc", "organization/amsterdam-platform/dev", AZBLOB, "x")
+    with pytest.raises(BackendError, match=r"Pulumi Cloud backend .* needs the organization"):
+        reference_to("amsterdam-platform", "acc", None, CLOUD, "x")
+
+
+def test_a_project_without_a_backend_uses_pulumi_cloud_like_the_cli():
+    backend = backend_of({"name": "x", "runtime": "python"}, "x/Pulumi.yaml")
+    assert backend.url == PULUMI_CLOUD_URL and not backend.self_managed
+
+
+@pytest.mark.parametrize("section", [{"url": "ftp://state"}, {"url": 42}, "azblob://x", {"uri": "azblob://x"}])
+def test_a_malformed_backend_declaration_names_the_file_and_key(section):
+    with pytest.raises(BackendError, match=r"^x/Pulumi.yaml: backend.url: .*; expected"):
+        backend_of({"name": "x", "backend": section}, "x/Pulumi.yaml")
+
+
+def test_every_project_declares_the_state_backend_the_state_backend_stack_creates():
+    """One backend for every project (the platform's StackReferences only resolve inside it): the URL the state
+    backend stack exports as `loginUrl`."""
+    from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack
+
+    state_backend = plan_stack(PulumiProject.load(REPO / "stacks" / "state_backend"), "prod")
+    login_url = state_backend.stack_outputs["loginUrl"]
+    projects = [REPO, REPO / "stacks" / "workplace", REPO / "stacks" / "analytics", REPO / "stacks" / "state_backend",
+                REPO / "templates" / "app"]
+    assert {str(p.relative_to(REPO)): declared_backend(p).url for p in projects} == \
+        {str(p.relative_to(REPO)): login_url for p in projects}
+
+
+def write_consumer(folder: Path, *, backend_url: str | None, reference: str) -> Path:
+    """A small project whose program reads one output of the platform's dev stack through `reference`."""
+    folder.mkdir()
+    document = {"name": "consumer", "runtime": "python"}
+    if backend_url is not None:
+        document["backend"] = {"url": backend_url}
+    (folder / "Pulumi.yaml").write_text(yaml.safe_dump(document))
+    (folder / "Pulumi.dev.yaml").write_text(yaml.safe_dump({"config": {"azure-native:location": "westeurope"}}))
+    (folder / "__main__.py").write_text(
+        "import pulumi\n\n"
+        f"platform = pulumi.StackReference({reference!r})\n"
+        "pulumi.export('hub', platform.get_output('hubVirtualNetworkId'))\n")
+    return folder
+
+
+def cityctl_plan(folder: Path, plans_dir: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "amsterdam_cloud.scripts.cli", "plan", "dev", "--project-dir",
+                           str(folder), "--plans-dir", str(plans_dir), "--no-policy", "--no-tree"],
+                          capture_output=True, text=True, timeout=300, cwd=folder)
+
+
+@pytest.fixture
+def plans_dir(tmp_path, platform_plans) -> Path:
+    directory = tmp_path / "plans"
+    directory.mkdir()
+    (directory / "amsterdam-platform.dev.json").write_bytes(platform_plans("dev").read_bytes())
+    return directory
+
+
+def test_cityctl_plan_refuses_a_reference_the_self_managed_backend_would_refuse_with_exit_2(tmp_path, plans_dir):
+    consumer = write_consumer(tmp_path / "consumer", backend_url=AZBLOB.url,
+                              reference="amsterdam/amsterdam-platform/dev")
+    result = cityctl_plan(consumer, plans_dir)
+    assert result.returncode == 2, result.stderr
+    error = [line for line in result.stderr.splitlines() if "stack reference" in line]
+    assert len(error) == 1 and "Traceback" not in result.stderr
+    assert "'amsterdam/amsterdam-platform/dev'" in error[0] and "self-managed backend azblob://" in error[0]
+    assert "organization name must be 'organization'" in error[0]
+    assert error[0].endswith("use organization/amsterdam-platform/dev")
+
+
+def test_cityctl_plan_accepts_the_pulumi_cloud_form_where_the_project_declares_pulumi_cloud(tmp_path, plans_dir):
+    consumer = write_consumer(tmp_path / "consumer", backend_url=PULUMI_CLOUD_URL,
+                              reference="amsterdam/amsterdam-platform/dev")
+    result = cityctl_plan(consumer, plans_dir)
+    assert result.returncode == 0, result.stderr
+    saved = (plans_dir / "consumer.dev.json").read_text()
+    assert "/virtualNetworks/" in saved  # the platform's hub id, read through the reference
