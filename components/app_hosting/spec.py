@@ -107,7 +107,7 @@ class AppSpec:
     environment: str
     """dev, test, acc or prod: the platform environment the app runs in (the environment tag)."""
     platform_stack: str
-    """The platform stack to read outputs from: `<org>/amsterdam-platform/<environment>`."""
+    """The platform stack to read outputs from: `organization/amsterdam-platform/<environment>`."""
     location: str
     """The app's EU region (the platform's)."""
     runtime: str

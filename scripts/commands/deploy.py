@@ -30,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--project-dir", type=Path, metavar="DIR",
                         help="the Pulumi project folder (default: this repository's platform project)")
     parser.add_argument("--stack-name", metavar="NAME",
-                        help="the stack's name in the backend, e.g. amsterdam/amsterdam-platform/prod "
+                        help="the stack's name in the backend, e.g. organization/amsterdam-platform/prod "
                              "(default: STACK)")
     parser.add_argument("--plan", type=Path, metavar="FILE",
                         help="use this offline plan (from `cityctl plan`) instead of planning again")

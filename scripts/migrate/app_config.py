@@ -3,7 +3,7 @@
 Documented in docs/app-config.md. One `Pulumi.<env>.yaml` per app and environment, whose `config:` holds:
 
 - `azure-native:location`: the Azure region (an EU region; westeurope unless chosen otherwise);
-- `app:platformStack`: the platform stack to read outputs from, `<org>/amsterdam-platform/<env>`;
+- `app:platformStack`: the platform stack to read outputs from, `organization/amsterdam-platform/<env>` (the city's self-managed backend);
 - `app:app`: the structured app value described by `APP_SCHEMA`.
 
 `validate(config, source)` is the one check both sides use: the generator before it writes, the app template

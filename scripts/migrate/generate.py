@@ -40,8 +40,8 @@ class Options:
     location: str = app_config.DEFAULT_LOCATION
     """The Azure region of every generated app; must be an EU region."""
     organization: str = DIY_ORGANIZATION
-    """The organization part of the platform StackReference (`<org>/amsterdam-platform/<env>`): `organization`,
-    the only one of the city's self-managed backend; a Pulumi Cloud organization only where the backend is that."""
+    """The organization in the platform StackReference: `organization`, the one organization of the city's
+    self-managed backend; a Pulumi Cloud organization only where the apps' backend is Pulumi Cloud."""
     backend: Backend | None = None
     """The backend the apps' project declares, which must accept the reference; unset: the app template's."""
     registry: str | None = None

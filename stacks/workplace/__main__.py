@@ -1,6 +1,6 @@
 """The workplace program: read the typed config once, take the platform's outputs, compose the workplace, export.
 
-It consumes the platform stack of the same environment (`amsterdam/amsterdam-platform/<env>`): the workplace spoke's
+It consumes the platform stack of the same environment (`organization/amsterdam-platform/<env>`): the workplace spoke's
 subnets, the central Log Analytics workspace and the hub's private DNS zones. Environments differ only through
 `stacks/workplace/Pulumi.<env>.yaml`.
 """

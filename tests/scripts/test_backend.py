@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -139,3 +140,68 @@ def test_cityctl_plan_accepts_the_pulumi_cloud_form_where_the_project_declares_p
     assert result.returncode == 0, result.stderr
     saved = (plans_dir / "consumer.dev.json").read_text()
     assert "/virtualNetworks/" in saved  # the platform's hub id, read through the reference
+
+
+_REFERENCE = re.compile(r"[A-Za-z0-9_.<>{}$-]+/amsterdam-platform/[A-Za-z0-9_.<>{}$-]+")
+_PLACEHOLDERS = ("<env>", "<environment>", "<stack>", "{environment}", "{stack}")
+_SKIPPED = {".git", ".venv", "venv", "out", "tests", "__pycache__", "build", "dist"}
+
+
+def _committed_texts():
+    for path in sorted(REPO.rglob("*")):
+        parts = set(path.relative_to(REPO).parts)
+        if path.is_file() and path.suffix in {".yaml", ".yml", ".md", ".py", ".json", ".toml"} \
+                and not parts & _SKIPPED and not any(part.endswith(".egg-info") for part in parts):
+            yield path, path.read_text(encoding="utf-8")
+
+
+def _backend_of_file(path: Path):
+    """The backend of the project the file belongs to: the nearest Pulumi.yaml above it."""
+    folder = path.parent
+    while not (folder / "Pulumi.yaml").is_file():
+        folder = folder.parent
+    return declared_backend(folder), folder
+
+
+def _generated_stack_files() -> dict[str, str]:
+    """What `cityctl migrate generate` writes, with its defaults, for one ECS workload of each environment."""
+    from amsterdam_cloud.scripts.migrate import generate, mapping, strategy
+    from amsterdam_cloud.scripts.migrate.inventory import build, resource
+
+    records = [resource(id=f"arn:svc:{env}", type="aws:ecs:service", name="api", source="aws", account="1",
+                        region="eu-west-1", properties={"image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:2"},
+                        tags={"application": "permits", "environment": env, "owner": "permits@amsterdam.nl",
+                              "cost-center": "CC-4120", "data-classification": "BBN2"})
+               for env in ("development", "test", "acceptance", "production")]
+    written, _ = generate.plan_files(mapping.map_inventory(build(records), strategy.load()), generate.Options())
+    return {name: text for name, text in written.items() if "/Pulumi." in name}
+
+
+def test_no_committed_config_default_prompt_doc_or_generator_output_names_a_reference_its_backend_refuses():
+    from amsterdam_cloud.stacks.analytics import config as analytics
+    from amsterdam_cloud.stacks.workplace import config as workplace
+
+    found: list[tuple[str, str, Backend]] = []
+    for path, text in _committed_texts():
+        backend, _ = _backend_of_file(path)
+        found += [(str(path.relative_to(REPO)), match, backend) for match in _REFERENCE.findall(text)]
+    template_backend = declared_backend(REPO / "templates" / "app")
+    generated = _generated_stack_files()
+    found += [(name, yaml.safe_load(text)["config"]["app:platformStack"], template_backend)
+              for name, text in generated.items()]
+    for module, project in ((workplace, "amsterdam-workplace"), (analytics, "amsterdam-analytics")):
+        for environment in ("dev", "test", "acc", "prod"):
+            raw = {k: v for k, v in module.read_stack_file(module.STACKS_DIR / f"Pulumi.{environment}.yaml").items()
+                   if not k.endswith(":platformStack")}
+            found.append((f"{project} default ({environment})",
+                          module.parse(raw, "x", environment).platform_stack, declared_backend(module.STACKS_DIR)))
+    refused = []
+    for where, reference, backend in found:
+        for placeholder in _PLACEHOLDERS:
+            reference = reference.replace(placeholder, "dev")
+        try:
+            parse_reference(reference, backend, "amsterdam-platform")
+        except BackendError as error:
+            refused.append(f"{where}: {error}")
+    assert len(generated) == 4 and len(found) > 30
+    assert refused == []
