@@ -25,6 +25,7 @@ from typing import Any, Mapping
 import yaml
 
 from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.scripts.files import display
 
 DIY_SCHEMES = ("azblob", "file", "s3", "gs")
 """URL schemes of the self-managed backends the CLI knows."""
@@ -102,15 +103,16 @@ def backend_of(document: Mapping[str, Any], declared_in: str) -> Backend:
 def declared_backend(project_root: Path) -> Backend:
     """The backend declared in `<project_root>/Pulumi.yaml`."""
     path = project_root / "Pulumi.yaml"
+    shown = display(path)
     try:
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise BackendError(f"{path}: no Pulumi.yaml; expected a Pulumi project folder") from None
+        raise BackendError(f"{shown}: no Pulumi.yaml; expected a Pulumi project folder") from None
     except yaml.YAMLError as error:
-        raise BackendError(f"{path}: not valid YAML: {error}".replace("\n", " ")) from None
+        raise BackendError(f"{shown}: not valid YAML: {error}".replace("\n", " ")) from None
     if not isinstance(document, Mapping):
-        raise BackendError(f"{path}: expected a mapping with name:, runtime: and backend:")
-    return backend_of(document, str(path))
+        raise BackendError(f"{shown}: expected a mapping with name:, runtime: and backend:")
+    return backend_of(document, shown)
 
 
 def parse_reference(name: str, backend: Backend, current_project: str) -> StackName:

@@ -79,6 +79,14 @@ def test_a_malformed_backend_declaration_names_the_file_and_key(section):
         backend_of({"name": "x", "backend": section}, "x/Pulumi.yaml")
 
 
+def test_an_unreadable_project_file_is_named_with_the_fix(tmp_path):
+    with pytest.raises(BackendError, match=r"Pulumi.yaml: no Pulumi.yaml; expected a Pulumi project folder"):
+        declared_backend(tmp_path)
+    (tmp_path / "Pulumi.yaml").write_text("name: [unclosed\n")
+    with pytest.raises(BackendError, match=r"Pulumi.yaml: not valid YAML: "):
+        declared_backend(tmp_path)
+
+
 def test_every_project_declares_the_state_backend_the_state_backend_stack_creates():
     """One backend for every project (the platform's StackReferences only resolve inside it): the URL the state
     backend stack exports as `loginUrl`."""
