@@ -39,12 +39,17 @@ def render(destination: Path, *, project: str, description: str, stack: str = "d
     (destination / "Pulumi.yaml").write_text(yaml.safe_dump(project_file, sort_keys=False))
     given = {**ANSWERS, **(prompts or {})}
     answers = {key: given[key] if key in given else question["default"] for key, question in questions.items()}
-    answers.update(config or {})
-    stack_file = destination / f"Pulumi.{stack}.yaml"
+    return config_set(destination, stack, {**answers, **(config or {})})
+
+
+def config_set(project_dir: Path, stack: str, values: dict[str, str]) -> Path:
+    """What `pulumi config set KEY VALUE --stack <stack>` does for each value: it lands in that stack's file (how an
+    app team answers the template's questions for a stack `pulumi new` did not create)."""
+    stack_file = project_dir / f"Pulumi.{stack}.yaml"
     document = yaml.safe_load(stack_file.read_text()) if stack_file.exists() else {"config": {}}
-    document["config"].update(answers)
+    document["config"].update(values)
     stack_file.write_text(yaml.safe_dump(document, sort_keys=False))
-    return destination
+    return project_dir
 
 
 @pytest.fixture
@@ -113,12 +118,15 @@ def test_a_malformed_prompt_answer_fails_the_plan_naming_the_key(tmp_path, plans
         plan_stack(PulumiProject.load(rendered), "dev", plans_dir=plans_dir)
 
 
-def test_a_stack_pulumi_new_did_not_create_asks_for_the_owner(tmp_path, plans_dir):
+def test_a_stack_pulumi_new_did_not_create_asks_for_the_owner_until_it_is_set(tmp_path, plans_dir):
     from amsterdam_cloud.scripts.errors import UserError
 
     rendered = render(tmp_path / "parkeer", project="parkeer", description="Parkeervergunningen", stack="dev")
     with pytest.raises(UserError, match=r"Pulumi.prod.yaml: app:owner: missing; .*pulumi config set app:owner"):
         plan_stack(PulumiProject.load(rendered), "prod", plans_dir=plans_dir)
+    config_set(rendered, "prod", ANSWERS)  # the README's fourth command
+    plan = plan_stack(PulumiProject.load(rendered), "prod", plans_dir=plans_dir)
+    assert plan.of_type("pulumi:pulumi:StackReference")[0].id == "organization/amsterdam-platform/prod"
 
 
 def test_rendered_template_plans_with_zero_violations(tmp_path, plans_dir, violations):
