@@ -98,7 +98,7 @@ def test_a_plan_without_a_private_sdk_name_is_byte_identical_and_warns_once(
 def test_an_sdk_without_a_name_every_plan_needs_stops_with_one_line_naming_the_supported_range(tmp_path: Path):
     (tmp_path / "sitecustomize.py").write_text(RENAMING_SDK)
     result = plan_dev(tmp_path / "plans", shim_dir=tmp_path, without="MockEngine")
-    assert result.returncode == 1, result.stderr  # the stack failed to plan, as `cityctl plan` reports it
+    assert result.returncode == 2, result.stderr  # the error's own code: an SDK to replace is input to fix
     assert "Traceback" not in result.stderr
     line = result.stderr.strip().splitlines()[-1]
     assert "pulumi.runtime.mocks.MockEngine" in line and sdk_seam._supported_range() in line
