@@ -19,10 +19,10 @@ from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Mapping
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from amsterdam_cloud.policies.engine import (SEVERITY_ORDER, AnyRule, Resource, Rule, Severity, StackRule,
-                                             base_type, run_rule, stack_of)
+                                             base_type, run_rule, secrets_redacted, stack_of)
 from amsterdam_cloud.policies.settings import ENVIRONMENTS, PACK_NAME, PackConfig, load_pack_config
 from amsterdam_cloud.policies.waivers import Waiver, WaiverBook, load_waivers
 from amsterdam_cloud.scripts.errors import UserError
@@ -195,14 +195,14 @@ def check_resources(resources: Sequence[Resource], *, environment: str, stack: s
                     waivers: Sequence[Waiver] = (), today: dt.date | None = None, source: str = "<plan>",
                     config: PackConfig | None = None, rules: Sequence[AnyRule] | None = None) -> CheckResult:
     """Run the pack over resources already parsed (the CrossGuard equivalence tests use this too)."""
-    with paused_gc():
+    with paused_gc(), secrets_redacted() as redact:
         return _check(resources, environment=environment, stack=stack, waivers=waivers, today=today,
-                      source=source, config=config, rules=rules)
+                      source=source, config=config, rules=rules, redact=redact)
 
 
 def _check(resources: Sequence[Resource], *, environment: str, stack: str, waivers: Sequence[Waiver],
            today: dt.date | None, source: str, config: PackConfig | None,
-           rules: Sequence[AnyRule] | None) -> CheckResult:
+           rules: Sequence[AnyRule] | None, redact: Callable[[str], str]) -> CheckResult:
     from amsterdam_cloud.policies.rules import ALL_RULES
 
     today = today or dt.date.today()
@@ -226,6 +226,7 @@ def _check(resources: Sequence[Resource], *, environment: str, stack: str, waive
                 by_type.setdefault(token, []).append(rule)
 
     def record(rule: AnyRule, urn: str, resource_type: str, message: str) -> None:
+        message = redact(message)
         finding = Finding(urn=urn, policy=rule.id, severity=rule.severity, enforcement=result.levels[rule.id],
                           message=message, controls=rule.controls, title=rule.title, remediation=rule.remediation,
                           resource_type=resource_type)
@@ -274,10 +275,18 @@ def _check(resources: Sequence[Resource], *, environment: str, stack: str, waive
         for message, urn in messages:
             record(rule, urn, types.get(urn, ""), message)
     result.expired_waivers = book.expired()
+    # a message recorded before another rule unwrapped the same secret: redact once more with every secret seen
+    result.findings = [_redacted(f, redact) for f in result.findings]
+    result.waived = [_redacted(f, redact) for f in result.waived]
     order = SEVERITY_ORDER
     result.findings.sort(key=lambda f: (order[f.severity], f.policy, f.urn))
     result.waived.sort(key=lambda f: (order[f.severity], f.policy, f.urn))
     return result
+
+
+def _redacted(finding: Finding, redact: Callable[[str], str]) -> Finding:
+    message = redact(finding.message)
+    return finding if message == finding.message else Finding(**{**finding.__dict__, "message": message})
 
 
 def check_export(export: dict, *, environment: str, stack: str | None = None, waivers_path: Path | None = None,

@@ -7,10 +7,12 @@ CrossGuard (`crossguard.py`), so both report the same findings.
 
 from __future__ import annotations
 
+import contextvars
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import Enum
 from collections.abc import Mapping
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 # The Pulumi engine's sentinels for values not known during preview. An offline plan and `pulumi stack export`
 # only ever carry the string one; pulumi-policy knows the others too.
@@ -66,6 +68,50 @@ class Secret:
 SECRET = Secret()
 
 
+SECRET_SHOWN = "[secret]"
+"""What a message shows where a secret's plaintext would have been."""
+
+_SEEN_SECRETS: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("seen_secrets", default=None)
+
+
+@contextmanager
+def secrets_redacted() -> Iterator[Callable[[str], str]]:
+    """Collect every secret plaintext the rules see in this block; yields `redact(message)`, which replaces
+    each of them (as text) with SECRET_SHOWN, so a rule that formats a value can never print a secret."""
+    seen: set[str] = set()
+    token = _SEEN_SECRETS.set(seen)
+
+    def redact(message: str) -> str:
+        for text in sorted(seen, key=len, reverse=True):
+            message = message.replace(text, SECRET_SHOWN)
+        return message
+
+    try:
+        yield redact
+    finally:
+        _SEEN_SECRETS.reset(token)
+
+
+def _remember_secret(value: Any, plaintext: Any = None) -> None:
+    """Note the texts a secret's plaintext may be printed as (its JSON form and every scalar inside it)."""
+    seen = _SEEN_SECRETS.get()
+    if seen is None:
+        return
+    pending = [value, plaintext]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, Mapping):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            pending.extend(item)
+        elif isinstance(item, str):
+            if item:
+                seen.update((item, repr(item)))
+        elif isinstance(item, (int, float)) and not isinstance(item, bool):
+            seen.update((str(item), repr(item)))
+
+
 def unwrap(value: Any) -> Any:
     """One value as a rule should see it: unknown sentinels become UNKNOWN, secrets their plaintext or SECRET."""
     kind = type(value)
@@ -81,12 +127,17 @@ def unwrap(value: Any) -> Any:
             if isinstance(plaintext, str):
                 try:  # `pulumi stack export --show-secrets` stores the JSON encoding of the value
                     import json
-                    return unwrap(json.loads(plaintext))
-                except ValueError:
-                    return plaintext
-            return unwrap(plaintext)
+                    result = unwrap(json.loads(plaintext))
+                except (ValueError, RecursionError):
+                    result = plaintext
+            else:
+                result = unwrap(plaintext)
+            _remember_secret(result, plaintext)
+            return result
         if "value" in value:  # the SDK's own in-memory form
-            return unwrap(value["value"])
+            result = unwrap(value["value"])
+            _remember_secret(result, value["value"])
+            return result
         return SECRET
     return value
 

@@ -80,6 +80,10 @@ class Settings:
             if unknown:
                 raise PackConfigError(f"{where}.allowedRegions: unknown Azure region(s) {', '.join(unknown)}; "
                                       "use names from amsterdam_cloud.policies.regions.KNOWN_REGIONS")
+            outside = sorted(normalised - EU_REGIONS)
+            if outside:  # fail closed: no pack config can widen residency beyond the EU
+                raise PackConfigError(f"{where}.allowedRegions: {', '.join(outside)} outside the EU; the residency "
+                                      f"allowlist may only hold EU regions ({', '.join(sorted(EU_REGIONS))})")
             values["allowed_regions"] = normalised
         if "minLogRetentionDays" in props:
             days = props["minLogRetentionDays"]
@@ -168,11 +172,9 @@ def load_pack_config(environment: str) -> PackConfig:
         raise PackConfigError(f"environment {environment!r} is not one of {', '.join(ENVIRONMENTS)}; "
                               "pass --environment or name the stack after its environment")
     path = config_path(environment)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PackConfigError(f"{path}: missing; every environment needs a pack config file") from None
-    except json.JSONDecodeError as error:
-        raise PackConfigError(f"{path}: not valid JSON ({error.msg} at line {error.lineno})") from None
+    if not path.exists():
+        raise PackConfigError(f"{path}: missing; every environment needs a pack config file")
+    from amsterdam_cloud.scripts.documents import read_json
+    data = read_json(path, "pack config (JSON)")
     from amsterdam_cloud.policies.rules import RULE_IDS
     return parse_pack_config(data, str(path), RULE_IDS)

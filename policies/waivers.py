@@ -60,16 +60,21 @@ class Waiver:
 
 
 def parse_waivers(document: Any, source: str, rule_ids: Iterable[str] | None = None) -> tuple[Waiver, ...]:
-    """Validate a waivers document (`{"waivers": [...]}`; an empty file has none)."""
+    """Validate a waivers document (`{"waivers": [...]}`; an empty file has none). Anything else fails closed:
+    a list, a scalar or a misspelt top-level key would otherwise read as "no waivers" and hide the mistake."""
+    shape = "the file holds one key, `waivers:`, with a list of waivers (see policies/waivers.yaml)"
     if document is None:
         return ()
-    entries = document.get("waivers") if isinstance(document, dict) else None
-    if entries is None and isinstance(document, dict) and not document:
-        return ()
+    if not isinstance(document, dict):
+        raise WaiverError(f"{source}: is a {_kind(document)}, not a mapping; {shape}")
+    unknown = sorted(str(key) for key in document if key != "waivers")
+    if unknown:
+        raise WaiverError(f"{source}: {unknown[0]}: unknown key; {shape}")
+    entries = document.get("waivers")
     if entries is None:
         return ()
     if not isinstance(entries, list):
-        raise WaiverError(f"{source}: waivers: must be a list of waivers")
+        raise WaiverError(f"{source}: waivers: must be a list of waivers, got a {_kind(entries)}")
     known = set(rule_ids) if rule_ids is not None else None
     waivers: list[Waiver] = []
     for index, entry in enumerate(entries):
@@ -112,22 +117,31 @@ def load_waivers(path: Path | None = None) -> tuple[Waiver, ...]:
     return _load(str(path or DEFAULT_WAIVERS_FILE))
 
 
-@lru_cache(maxsize=8)
 def _load(path_text: str) -> tuple[Waiver, ...]:
-    import yaml
-
-    from amsterdam_cloud.policies.rules import RULE_IDS
+    from amsterdam_cloud.scripts.documents import read_text
 
     path = Path(path_text)
+    if not path.exists():
+        raise WaiverError(f"{path}: waivers file not found; pass an existing file or leave the option out")
+    text = read_text(path, "waivers file")
+    return _parse_text(text, path_text)
+
+
+@lru_cache(maxsize=8)
+def _parse_text(text: str, path_text: str) -> tuple[Waiver, ...]:
+    """Parsed once per content: the CrossGuard pack asks for the waivers once per policy."""
+    from amsterdam_cloud.policies.rules import RULE_IDS
+    from amsterdam_cloud.scripts.documents import load_yaml
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise WaiverError(f"{path}: waivers file not found; pass an existing file or leave the option out") from None
-    try:
-        document = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise WaiverError(f"{path}: not valid YAML ({error})") from None
-    return parse_waivers(document, str(path), RULE_IDS | {DATA_LOSS_RULE})
+        document = load_yaml(text, path_text, "waivers file")
+    except UserError as error:
+        raise WaiverError(str(error)) from None
+    return parse_waivers(document, path_text, RULE_IDS | {DATA_LOSS_RULE})
+
+
+def _kind(value: Any) -> str:
+    return {list: "list", dict: "mapping", str: "text", bool: "boolean"}.get(type(value), type(value).__name__)
 
 
 class WaiverBook:

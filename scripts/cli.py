@@ -3,19 +3,32 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
+import os
 import pkgutil
 import sys
 
 from amsterdam_cloud.scripts import commands
 from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.scripts.signals import EXIT_INTERRUPTED, interrupt_handlers, was_interrupted
+
+EXIT_BROKEN_PIPE = 141
+"""128 + SIGPIPE: the reader of our output went away (`cityctl policy rules | head -1`); nothing is printed."""
+EXIT_FAILED = 1
+"""The program failed, a mandatory policy was violated, the gate refused, or the environment (disk, CLI) failed."""
+EXIT_BAD_INPUT = 2
+"""Bad input: a file, a key or a value the person can fix."""
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cityctl",
         description="Plan, check, migrate and deliver the City of Amsterdam's Azure platform.",
-        epilog="Human output goes to stderr; machine output (JSON, SARIF, JUnit) to --out/--output or stdout.")
+        epilog="Human output goes to stderr; machine output (JSON, SARIF, JUnit) to --out/--output or stdout. "
+               "Exit codes: 0 ok, 1 failed or refused, 2 bad input, 130 interrupted (docs/errors.md).")
+    parser.add_argument("--debug", action="store_true",
+                        help="on an internal error, print the traceback (also: CITYCTL_DEBUG=1)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module_info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{commands.__name__}.{module_info.name}")
@@ -24,16 +37,85 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one subcommand; a UserError becomes one clear line on stderr and a non-zero exit."""
+    """Run one subcommand behind the one error boundary: every failure is one line on stderr and an exit code."""
     args = build_parser().parse_args(argv)
-    try:
-        return int(args.handler(args) or 0)
-    except UserError as error:
-        print(f"cityctl: error: {error}", file=sys.stderr)
+    debug = args.debug or os.environ.get("CITYCTL_DEBUG", "") not in ("", "0")
+    with interrupt_handlers():
+        try:
+            code = int(args.handler(args) or 0)
+        except BaseException as error:  # noqa: BLE001  (the boundary: everything becomes one line)
+            code = _report(error, debug)
+        if was_interrupted() and code != EXIT_INTERRUPTED:
+            code = _report(KeyboardInterrupt(), debug)
+    return code
+
+
+def _report(error: BaseException, debug: bool) -> int:
+    """Print one line for `error` and return its exit code (see docs/errors.md)."""
+    if isinstance(error, SystemExit):
+        raise error
+    if isinstance(error, BrokenPipeError):
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    if isinstance(error, KeyboardInterrupt) or was_interrupted():
+        _say("interrupted; nothing was half-written")
+        return EXIT_INTERRUPTED
+    if isinstance(error, UserError):
+        _say(f"error: {error}")
         return error.exit_code
-    except KeyboardInterrupt:
-        print("cityctl: interrupted", file=sys.stderr)
-        return 130
+    line, code = _expected(error)
+    if line is not None:
+        _say(f"error: {line}")
+        return code
+    _say(f"internal error, please report: {type(error).__name__} "
+         f"({'traceback follows' if debug else 'run with --debug for the traceback'})")
+    if debug:
+        import traceback
+
+        traceback.print_exception(error, file=sys.stderr)
+    return EXIT_FAILED
+
+
+def _expected(error: BaseException) -> tuple[str | None, int]:
+    """The one line and exit code of an expected failure that no reader turned into a UserError."""
+    from amsterdam_cloud.scripts.documents import MAX_DEPTH, os_problem
+
+    if isinstance(error, UnicodeDecodeError):
+        return f"a file is not UTF-8 (byte {error.start}); save it as UTF-8", EXIT_BAD_INPUT
+    if isinstance(error, RecursionError):
+        return f"a document nests too deeply; keep it under {MAX_DEPTH} levels", EXIT_BAD_INPUT
+    if isinstance(error, ValueError) and "integer string conversion" in str(error):
+        return "a number has too many digits; use a number of at most 4300 digits", EXIT_BAD_INPUT
+    if isinstance(error, OSError):
+        where = error.filename if error.filename is not None else "a file"
+        from amsterdam_cloud.scripts.files import display
+
+        shown = display(where) if error.filename is not None else where
+        bad_input = not isinstance(error, (ConnectionError, TimeoutError)) and error.errno not in (errno.ENOSPC, errno.EIO)
+        return f"{shown}: {os_problem(error)}", EXIT_BAD_INPUT if bad_input else EXIT_FAILED
+    module = type(error).__module__ or ""
+    if module.startswith("pulumi.automation") or (module == "subprocess" and "pulumi" in str(error)):
+        lines = [line.strip() for line in str(getattr(error, "stderr", "") or error).splitlines() if line.strip()]
+        return (f"the Pulumi CLI failed ({type(error).__name__}: {' | '.join(lines[-2:]) or 'no message'}); "
+                "check `pulumi version` and `pulumi login`"), EXIT_FAILED
+    return None, EXIT_FAILED
+
+
+def _say(text: str) -> None:
+    try:
+        print(f"cityctl: {text}", file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass  # stderr itself is gone: the exit code still tells
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe, point stdout at /dev/null so the interpreter's final flush raises nothing."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 if __name__ == "__main__":

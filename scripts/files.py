@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 import os
+import stat
+import sys
 import tempfile
 from pathlib import Path
 
 from amsterdam_cloud.scripts.errors import UserError
+
+STDOUT = "-"
+"""The output path that means standard output."""
+DEFAULT_MODE = 0o644
+"""The mode of a new output file (an existing file keeps its own)."""
 
 
 def display(path: Path | str) -> str:
@@ -14,29 +21,63 @@ def display(path: Path | str) -> str:
     path = Path(path)
     try:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):
         return str(path)
+
+
+def write_output(path: Path | str, text: str) -> str:
+    """Write a command's output to `path`, or to stdout when it is `-`; returns where it went, for messages."""
+    if os.fspath(path) == STDOUT:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return "<stdout>"
+    write_atomically(path, text)
+    return str(path)
 
 
 def write_atomically(path: Path | str, text: str) -> None:
     """Write a file so that readers see the old content or the new one, never a torn one.
 
     The text goes to a temporary file in the same folder (same file system), is flushed to disk, and then
-    replaces the target in one `os.replace`; on any failure the temporary file is removed.
+    replaces the target in one `os.replace`; on any failure the temporary file is removed. Only a regular file
+    (or a new path) is a target: replacing a device, a FIFO, a socket, a folder or a symlink would break what
+    the path stands for. An existing file keeps its mode.
     """
     path = Path(path)
+    mode = _existing_mode(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as error:
-        raise UserError(f"{display(path)}: cannot write ({error.strerror}); choose a writable output path") from None
+        from amsterdam_cloud.scripts.documents import os_problem
+
+        raise UserError(f"{display(path)}: cannot write: {os_problem(error)}") from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temporary, 0o644)
+        os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _existing_mode(path: Path) -> int:
+    """The permission bits to give the new file: the target's own, or DEFAULT_MODE for a new one."""
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        return DEFAULT_MODE
+    except OSError as error:
+        from amsterdam_cloud.scripts.documents import os_problem
+
+        raise UserError(f"{display(path)}: cannot write: {os_problem(error)}") from None
+    if stat.S_ISREG(info.st_mode):
+        return stat.S_IMODE(info.st_mode)
+    kind = ("a folder" if stat.S_ISDIR(info.st_mode) else "a symbolic link" if stat.S_ISLNK(info.st_mode)
+            else "a FIFO" if stat.S_ISFIFO(info.st_mode) else "a socket" if stat.S_ISSOCK(info.st_mode)
+            else "a device")
+    raise UserError(f"{display(path)}: is {kind}, not a regular file; name a file to write "
+                    f"(or `-` for standard output)")

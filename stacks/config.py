@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-import yaml
 
 from amsterdam_cloud.components.landing_zone.address_plan import (DELEGATIONS, AddressPlan, AddressPlanError,
                                                                   SubnetRequest, default_spoke_subnets)
@@ -451,10 +450,9 @@ def read_stack_file(path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise UserError(f"{source}: no such stack file; expected one of "
                         f"{', '.join(p.name for p in sorted(path.parent.glob('Pulumi.*.yaml'))) or 'none found'}")
-    try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise ConfigError(source, "(file)", f"is not valid YAML: {error}".replace("\n", " "))
+    from amsterdam_cloud.scripts.documents import read_yaml
+
+    document = read_yaml(path, "stack file (`config:` as `pulumi config` writes it)")
     if not isinstance(document, dict) or not isinstance(document.get("config"), dict):
         raise ConfigError(source, "config", "expected a top-level `config:` mapping as `pulumi config` writes it")
     unknown = sorted(set(document) - {"config", "secretsprovider", "encryptionsalt", "encryptedkey",
@@ -462,13 +460,36 @@ def read_stack_file(path: Path) -> dict[str, Any]:
     if unknown:
         raise ConfigError(source, unknown[0], "unknown top-level key; expected config, secretsprovider, "
                                               "encryptionsalt or encryptedkey")
-    return {key: _unwrap_secure(value) for key, value in document["config"].items()}
+    return {key: _unwrap_secure(source, str(key), value) for key, value in document["config"].items()}
 
 
-def _unwrap_secure(value: Any) -> Any:
+def _unwrap_secure(source: str, key: str, value: Any) -> Any:
+    """A `secure:` value as SecretValue; a key with a `secure:` value nested inside is secret as a whole (as in
+    Pulumi). Each `secure:` must hold ciphertext: empty, null or structured values are a mistake, not a secret."""
+    if not _holds_secure(source, key, value):
+        return value
     if isinstance(value, dict) and set(value) == {"secure"}:
-        return SecretValue(value=str(value["secure"]))
-    return value
+        return SecretValue(value=value["secure"])
+    return SecretValue(value=json.dumps(value, sort_keys=True))
+
+
+def _holds_secure(source: str, key: str, value: Any) -> bool:
+    """True when `value` is or contains a `secure:` value; each must be ciphertext-shaped (non-empty text)."""
+    found, pending = False, [(key, value)]
+    while pending:
+        where, item = pending.pop()
+        if isinstance(item, dict):
+            if set(item) == {"secure"}:
+                ciphertext = item["secure"]
+                if not isinstance(ciphertext, str) or not ciphertext.strip() or any(c.isspace() for c in ciphertext):
+                    raise ConfigError(source, where, "secure: expected the ciphertext that `pulumi config set "
+                                                     f"--secret {key} <value>` writes (non-empty text)")
+                found = True
+                continue
+            pending.extend((f"{where}.{name}", child) for name, child in item.items())
+        elif isinstance(item, list):
+            pending.extend((f"{where}[{index}]", child) for index, child in enumerate(item))
+    return found
 
 
 def load(stack: str, stacks_dir: Path = STACKS_DIR) -> StackConfig:

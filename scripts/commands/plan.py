@@ -11,6 +11,7 @@ from pathlib import Path
 
 from amsterdam_cloud.scripts.errors import UserError
 from amsterdam_cloud.scripts.files import display
+from amsterdam_cloud.scripts.signals import Interrupted, was_interrupted
 
 ENVIRONMENTS = ("dev", "test", "acc", "prod")
 
@@ -143,6 +144,8 @@ def plan_one(project, stack: str, args: argparse.Namespace, show_progress: bool 
         elif not args.no_policy:
             _check_policy(plan, stack, args, outcome)
     except UserError as error:
+        if was_interrupted():
+            raise Interrupted() from None
         outcome.error, outcome.exit_code = str(error), error.exit_code
     outcome.seconds = time.perf_counter() - started
     return outcome

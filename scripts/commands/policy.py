@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from amsterdam_cloud.scripts.errors import UserError
-from amsterdam_cloud.scripts.files import write_atomically
+from amsterdam_cloud.scripts.files import write_output
 
 ENVIRONMENTS = ("dev", "test", "acc", "prod")
 FORMATS = ("text", "json", "sarif", "junit")
@@ -48,23 +48,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _read_export(path: Path) -> dict:
-    import json
-
-    name = "<stdin>" if str(path) == "-" else str(path)
-    try:
-        text = sys.stdin.read() if str(path) == "-" else path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UserError(f"{name}: no such file; pass a plan from `cityctl plan` or a `pulumi stack export` file") \
-            from None
-    except (IsADirectoryError, UnicodeDecodeError) as error:
-        raise UserError(f"{name}: cannot read it as a JSON file ({error})") from None
     from amsterdam_cloud.policies.checker import paused_gc
+    from amsterdam_cloud.scripts.documents import decode, load_json, read_text
 
-    try:
-        with paused_gc():  # parsing a large export is 2-3x faster without collections
-            return json.loads(text)
-    except json.JSONDecodeError as error:
-        raise UserError(f"{name}: not valid JSON ({error.msg} at line {error.lineno} column {error.colno})") from None
+    what = "plan from `cityctl plan` or `pulumi stack export` file"
+    if str(path) == "-":
+        stream = getattr(sys.stdin, "buffer", None)
+        name, text = "<stdin>", decode(stream.read(), "<stdin>") if stream is not None else sys.stdin.read()
+    else:
+        name, text = str(path), read_text(path, what)
+    with paused_gc():  # parsing a large export is 2-3x faster without collections
+        return load_json(text, name, what)
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -85,16 +79,16 @@ def run_check(args: argparse.Namespace) -> int:
                              today=args.today, source=source)
     if args.evidence:
         fmt = "evidence-html" if args.evidence.suffix.lower() in (".html", ".htm") else "evidence-md"
-        write_atomically(args.evidence, render(result, fmt))
-        print(f"evidence report written to {args.evidence}", file=sys.stderr)
+        where = write_output(args.evidence, render(result, fmt))
+        print(f"evidence report written to {where}", file=sys.stderr)
     from amsterdam_cloud.policies.reports.text import render_text_summary
 
     report = render(result, args.format)
     if args.output:
-        write_atomically(args.output, report)
+        where = write_output(args.output, report)
         if args.format != "text":
             print(render_text_summary(result).rstrip(), file=sys.stderr)
-        print(f"{args.format} report written to {args.output}", file=sys.stderr)
+        print(f"{args.format} report written to {where}", file=sys.stderr)
     elif args.format == "text":
         print(report.rstrip(), file=sys.stderr)
     else:

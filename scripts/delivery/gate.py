@@ -156,20 +156,9 @@ def evaluate(planned: Mapping[str, Any], current: Mapping[str, Any], *, environm
 
 def load_gate_waivers(path: Path | None = None) -> tuple["Waiver", ...]:
     """The policy waivers file, where `plan-data-loss` is a rule id like the pack's own."""
-    import yaml
+    from amsterdam_cloud.policies.waivers import load_waivers
 
-    from amsterdam_cloud.policies.rules import RULE_IDS
-    from amsterdam_cloud.policies.waivers import DEFAULT_WAIVERS_FILE, WaiverError, parse_waivers
-
-    path = path or DEFAULT_WAIVERS_FILE
-    try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise WaiverError(f"{path}: waivers file not found; pass an existing file with --waivers or leave it out") \
-            from None
-    except yaml.YAMLError as error:
-        raise WaiverError(f"{path}: not valid YAML ({error})".replace("\n", " ")) from None
-    return parse_waivers(document, str(path), RULE_IDS | {DATA_LOSS_RULE})
+    return load_waivers(path)
 
 
 def _waiver_key(waiver: "Waiver") -> tuple[str, str, str, str]:

@@ -228,7 +228,7 @@ def _compared(urn: str, previous: Mapping[str, Any], entry: Mapping[str, Any],
         if key in old_inputs and key not in new_inputs:
             new_inputs[key] = old_inputs[key]  # auto-named / defaulted: Pulumi keeps the current value
             if key != "location":
-                notes.append(f"auto-named: keeps its current name {_show(old_inputs[key])}")
+                notes.append(f"auto-named: keeps its current name {_show(_shown(old_inputs[key]))}")
     found: list[InputChange] = []
     _walk(old_inputs, new_inputs, "", found)
     ignored = [_segments(path) for path in entry.get("ignoreChanges") or ()]

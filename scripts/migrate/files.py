@@ -10,7 +10,6 @@ import yaml
 from amsterdam_cloud.scripts.errors import UserError
 from amsterdam_cloud.scripts.files import display, write_atomically
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
@@ -38,10 +37,9 @@ def read_yaml(path: Path | str, schema_id: str, what: str) -> dict[str, Any]:
     source = display(path)
     if not path.is_file():
         raise UserError(f"{source}: no such file; expected the {what}")
-    try:
-        document = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        raise UserError(f"{source}: is not valid YAML ({str(error).splitlines()[0]}); expected the {what}")
+    from amsterdam_cloud.scripts.documents import read_yaml as read_strictly
+
+    document = read_strictly(path, what)
     if not isinstance(document, dict):
         raise UserError(f"{source}: expected a mapping with `schema: {schema_id}`, the {what}")
     found = document.get("schema")

@@ -85,20 +85,50 @@ def _export_resource(resource: RecordedResource) -> dict[str, Any]:
 
 def read_export(path: Path) -> dict[str, Any]:
     """A plan or `pulumi stack export` file, checked for the shape every tool here relies on."""
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UserError(f"{path}: no such file; expected a plan written by `cityctl plan --out` or "
-                        "`pulumi stack export --file`")
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise UserError(f"{path}: not valid JSON ({error}); expected `pulumi stack export` output")
+    from amsterdam_cloud.scripts.documents import read_json
+    from amsterdam_cloud.scripts.files import display
+
+    return check_export(read_json(path, "plan or `pulumi stack export` file"), display(path))
+
+
+_RESOURCE_FIELDS: dict[str, tuple[type, ...]] = {
+    "urn": (str,), "type": (str,), "id": (str,), "parent": (str,), "provider": (str,), "custom": (bool,),
+    "protect": (bool,), "external": (bool,), "delete": (bool,), "retainOnDelete": (bool,),
+    "inputs": (dict,), "outputs": (dict,), "dependencies": (list,), "propertyDependencies": (dict,),
+    "ignoreChanges": (list,), "replaceOnChanges": (list,), "aliases": (list,)}
+"""The export fields the tools here read, and the JSON type each must have when present."""
+
+
+def check_export(document: Any, source: str) -> dict[str, Any]:
+    """The shape of `pulumi stack export` (version 3) as far as the plan diff, gate and checker read it."""
+    expected = "expected `pulumi stack export` output (version 3, with a deployment.resources list)"
     deployment = document.get("deployment") if isinstance(document, dict) else None
     if not isinstance(deployment, dict) or not isinstance(deployment.get("resources", []), list):
-        raise UserError(f"{path}: deployment.resources: missing; expected `pulumi stack export` output "
-                        "(version 3, with a deployment.resources list)")
+        raise UserError(f"{source}: deployment.resources: missing; {expected}")
     if document.get("version") != 3:
-        raise UserError(f"{path}: version: {document.get('version')!r}; expected 3 (pulumi stack export)")
+        raise UserError(f"{source}: version: {document.get('version')!r}; expected 3 (pulumi stack export)")
+    for index, resource in enumerate(deployment.get("resources") or []):
+        where = f"{source}: deployment.resources[{index}]"
+        if not isinstance(resource, dict):
+            raise UserError(f"{where}: must be an object with a urn and a type; {expected}")
+        for key in ("urn", "type"):
+            if not isinstance(resource.get(key), str) or not resource[key]:
+                raise UserError(f"{where}.{key}: missing or not text; {expected}")
+        for key, kinds in _RESOURCE_FIELDS.items():
+            value = resource.get(key)
+            if value is not None and not isinstance(value, kinds):
+                raise UserError(f"{where}.{key}: must be {_KIND_NAMES[kinds[0]]}, got {type(value).__name__}; "
+                                f"{expected}")
+        for key in ("dependencies", "ignoreChanges", "replaceOnChanges"):
+            if not all(isinstance(item, str) for item in resource.get(key) or ()):
+                raise UserError(f"{where}.{key}: must be a list of text; {expected}")
+        for key, urns in (resource.get("propertyDependencies") or {}).items():
+            if not isinstance(urns, list) or not all(isinstance(urn, str) for urn in urns):
+                raise UserError(f"{where}.propertyDependencies.{key}: must be a list of URNs; {expected}")
     return document
+
+
+_KIND_NAMES = {str: "text", bool: "true or false", dict: "an object", list: "a list"}
 
 
 def stack_outputs_of(document: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
@@ -109,7 +139,15 @@ def stack_outputs_of(document: dict[str, Any]) -> tuple[dict[str, Any], list[str
             for key, value in (resource.get("outputs") or {}).items():
                 if isinstance(value, dict) and value.get(SIG_KEY) == SECRET_SIG:
                     secret.append(key)  # a real export may carry plaintext; an offline plan never does
-                    value = json.loads(value["plaintext"]) if "plaintext" in value else UNKNOWN
+                    value = _plaintext(value) if "plaintext" in value else UNKNOWN
                 outputs[key] = value
             return outputs, secret
     return {}, []
+
+
+def _plaintext(secret: dict[str, Any]) -> Any:
+    """A `--show-secrets` value: the JSON encoding of the value, or the text itself when it is not JSON."""
+    try:
+        return json.loads(secret["plaintext"])
+    except (TypeError, ValueError):
+        return secret["plaintext"]

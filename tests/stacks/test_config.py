@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from amsterdam_cloud.scripts.errors import UserError
 from amsterdam_cloud.stacks import config
 from amsterdam_cloud.stacks.config import ConfigError, SecretValue
 
@@ -174,7 +175,7 @@ def test_values_as_the_cli_passes_them_are_accepted():
 def test_invalid_yaml_names_the_file(tmp_path: Path):
     path = tmp_path / "Pulumi.dev.yaml"
     path.write_text("config:\n  a: [unclosed\n")
-    with pytest.raises(ConfigError, match="is not valid YAML"):
+    with pytest.raises(UserError, match=r"Pulumi.dev.yaml: is not valid YAML \(line 3: "):
         config.read_stack_file(path)
 
 

@@ -1,0 +1,96 @@
+"""Interrupts and deadlines: Ctrl-C or SIGTERM end any command with "interrupted"; a deadline stops a hung CLI.
+
+`cityctl` installs `interrupt_handlers` around every command, so a signal raises `Interrupted` wherever the
+command is (also inside an event loop that would otherwise turn it into "Event loop stopped before Future
+completed") and the error boundary can tell an interrupted run from a failed one afterwards.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import threading
+from typing import Iterator
+
+EXIT_INTERRUPTED = 130
+"""128 + SIGINT, what shells report for a command stopped with Ctrl-C."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """The run was stopped by SIGINT or SIGTERM (a KeyboardInterrupt, so every cleanup path already honours it)."""
+
+
+class _State:
+    interrupted = False
+
+
+def was_interrupted() -> bool:
+    """True once a signal arrived during the current command, even when the code caught what it raised."""
+    return _State.interrupted
+
+
+@contextlib.contextmanager
+def interrupt_handlers() -> Iterator[None]:
+    """SIGINT and SIGTERM raise Interrupted for the duration; the previous handlers come back afterwards."""
+    _State.interrupted = False
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        _State.interrupted = True
+        raise Interrupted(signal.Signals(signum).name)
+
+    saved = {signum: signal.signal(signum, handler) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, previous in saved.items():
+            signal.signal(signum, previous)
+
+
+class Deadline:
+    """Stops every child process of this one once `seconds` have passed; `fired` says whether it did."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds, self.fired = seconds, False
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> "Deadline":
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._timer.cancel()
+
+    def _fire(self) -> None:
+        self.fired = True
+        for pid in descendants(os.getpid()):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def descendants(root: int) -> list[int]:
+    """Every process below `root` (children first), from /proc; empty where there is no /proc."""
+    children: dict[int, list[int]] = {}
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return []
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as stream:
+                fields = stream.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        children.setdefault(int(fields[1]), []).append(int(entry))
+    found, pending = [], list(children.get(root, ()))
+    while pending:
+        pid = pending.pop(0)
+        found.append(pid)
+        pending.extend(children.get(pid, ()))
+    return found
