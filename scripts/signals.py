@@ -51,25 +51,30 @@ def interrupt_handlers() -> Iterator[None]:
 
 
 class Deadline:
-    """Stops every child process of this one once `seconds` have passed; `fired` says whether it did."""
+    """From `seconds` on, stops every child process of this one (also ones started later) until the block ends;
+    `fired` says whether it did. Children only: the command's own work in this process is never cut short."""
 
     def __init__(self, seconds: float) -> None:
         self.seconds, self.fired = seconds, False
-        self._timer = threading.Timer(seconds, self._fire)
-        self._timer.daemon = True
+        self._done = threading.Event()
+        self._watch = threading.Thread(target=self._run, name="cityctl-deadline", daemon=True)
 
     def __enter__(self) -> "Deadline":
-        self._timer.start()
+        self._watch.start()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self._timer.cancel()
+        self._done.set()
 
-    def _fire(self) -> None:
+    def _run(self) -> None:
+        if self._done.wait(self.seconds):
+            return
         self.fired = True
-        for pid in descendants(os.getpid()):
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
+        while not self._done.is_set():
+            for pid in descendants(os.getpid()):
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+            self._done.wait(0.2)
 
 
 def descendants(root: int) -> list[int]:

@@ -45,7 +45,45 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="write the gate's decision and the plan diff as JSON here")
     parser.add_argument("--today", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
                         help="judge waiver expiry as of this date (default: today)")
-    parser.set_defaults(handler=run)
+    parser.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                        help=f"stop the Pulumi CLI after this long, e.g. when it hangs on the backend "
+                             f"(default: {DEFAULT_TIMEOUT}, two hours)")
+    parser.set_defaults(handler=run_with_timeout)
+
+
+class DeployTimedOut(UserError):
+    """The Pulumi CLI ran past --timeout and was stopped."""
+
+    exit_code = 1
+
+
+DEFAULT_TIMEOUT = 7200
+"""Seconds `deploy` lets the Pulumi CLI run: generous, as an update of the landing zone can take an hour."""
+
+
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds < float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds")
+    return seconds
+
+
+def run_with_timeout(args: argparse.Namespace) -> int:
+    """`run`, with every Pulumi CLI process stopped once --timeout has passed, and one clear line when it was."""
+    from amsterdam_cloud.scripts.signals import Deadline
+
+    with Deadline(args.timeout) as deadline:
+        try:
+            return run(args)
+        except Exception:
+            if deadline.fired:
+                raise DeployTimedOut(f"deploy: the Pulumi CLI did not finish within --timeout {args.timeout:g} "
+                                     "seconds and was stopped; check the backend and `pulumi stack` for a pending "
+                                     "operation (`pulumi cancel`), or raise --timeout") from None
+            raise
 
 
 def run(args: argparse.Namespace) -> int:
@@ -57,6 +95,7 @@ def run(args: argparse.Namespace) -> int:
     from amsterdam_cloud.policies.settings import PACK_DIR, config_path
     from amsterdam_cloud.scripts.delivery.gate import decide_preview, evaluate, load_gate_waivers
     from amsterdam_cloud.scripts.delivery.plan_diff import diff_from_preview, render_text
+    from amsterdam_cloud.scripts.files import write_output
     from amsterdam_cloud.scripts.offline.plan import read_export, write_atomically
     from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack, saved_plan_path
 
@@ -95,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
     print(policy.summary(), file=sys.stderr)
     print(decision.render().rstrip(), file=sys.stderr)
     if args.output is not None:
-        write_atomically(args.output, json.dumps({"decision": decision.as_dict(), "diff": diff.as_dict()},
+        write_output(args.output, json.dumps({"decision": decision.as_dict(), "diff": diff.as_dict()},
                                                  indent=2, sort_keys=True, ensure_ascii=False) + "\n")
     if not decision.allowed:
         return 1

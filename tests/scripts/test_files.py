@@ -42,3 +42,42 @@ def test_paths_below_the_working_folder_are_shown_relative(tmp_path: Path, monke
     monkeypatch.chdir(tmp_path)
     assert files.display(tmp_path / "stacks" / "Pulumi.dev.yaml") == "stacks/Pulumi.dev.yaml"
     assert files.display("/elsewhere/x.yaml") == "/elsewhere/x.yaml"
+
+
+def test_a_dash_writes_to_standard_output(tmp_path: Path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert files.write_output("-", "report\n") == "<stdout>"
+    assert capsys.readouterr().out == "report\n"
+    assert not (tmp_path / "-").exists()
+
+
+@pytest.mark.parametrize("kind", ["folder", "fifo", "symlink", "device"])
+def test_a_target_that_is_not_a_regular_file_is_refused_and_left_alone(tmp_path: Path, kind: str):
+    import os
+
+    target = tmp_path / "target"
+    if kind == "folder":
+        target.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "symlink":
+        (tmp_path / "real").write_text("kept\n")
+        target.symlink_to(tmp_path / "real")
+    else:
+        target = Path("/dev/null")
+    before = target.lstat()
+    with pytest.raises(UserError, match="not a regular file; name a file to write"):
+        files.write_atomically(target, "x")
+    after = target.lstat()
+    assert (after.st_mode, after.st_ino) == (before.st_mode, before.st_ino)
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_an_existing_file_keeps_its_mode(tmp_path: Path):
+    target = tmp_path / "evidence.md"
+    target.write_text("old\n")
+    target.chmod(0o600)
+    files.write_atomically(target, "new\n")
+    assert (target.stat().st_mode & 0o777, target.read_text()) == (0o600, "new\n")
+    files.write_atomically(tmp_path / "fresh.md", "x")
+    assert (tmp_path / "fresh.md").stat().st_mode & 0o777 == files.DEFAULT_MODE
