@@ -51,6 +51,8 @@ def test_every_rule_setting_has_a_json_schema_with_a_default():
     ({"all": {"enforcementLevel": "mandatory", "environment": "prod"}}, "only the enforcement level"),
     ({"storage-min-tls12": {"colour": "red"}}, "unknown setting"),
     ({"residency-allowed-location": {"allowedRegions": ["atlantis"]}}, "unknown Azure region"),
+    ({"residency-allowed-location": {"allowedRegions": ["westeurope", "eastus"]}}, "eastus outside the EU"),
+    ({"residency-allowed-location": {"allowedRegions": ["UK South"]}}, "uksouth outside the EU"),
     ({"residency-allowed-location": {"environment": "staging"}}, "environment"),
     ({"monitoring-log-retention": {"minLogRetentionDays": "a year"}}, "whole number"),
     ([], "JSON object"),

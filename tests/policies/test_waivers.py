@@ -106,6 +106,25 @@ def test_waivers_that_are_not_a_list_are_a_config_error():
         parse_waivers({"waivers": {"rule": "x"}}, "waivers.yaml")
 
 
+@pytest.mark.parametrize("text, problem", [
+    ("- rule: storage-min-tls12\n", "is a list, not a mapping"),
+    ("just some text\n", "is a text, not a mapping"),
+    ("waiver:\n  - rule: storage-min-tls12\n", "waiver: unknown key"),
+    ("waivers: yes\n", "must be a list of waivers"),
+])
+def test_a_malformed_waivers_file_fails_closed_instead_of_reading_as_no_waivers(tmp_path, text, problem):
+    path = tmp_path / "waivers.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(WaiverError, match=problem):
+        load_waivers(path)
+
+
+def test_an_empty_waivers_file_has_no_waivers(tmp_path):
+    path = tmp_path / "waivers.yaml"
+    path.write_text("# none yet\n", encoding="utf-8")
+    assert load_waivers(path) == ()
+
+
 def test_missing_waivers_file_is_a_user_error(tmp_path):
     with pytest.raises(WaiverError, match="not found"):
         load_waivers(tmp_path / "nope.yaml")
