@@ -74,7 +74,8 @@ def decode(data: bytes, source: str) -> str:
 
 
 class _StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """PyYAML's safe loader, refusing duplicate keys in a mapping (PyYAML keeps the last one silently)."""
+    """PyYAML's safe loader, refusing duplicate keys in a mapping (PyYAML keeps the last one silently), NaN and
+    infinity, and the tags none of our documents use."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         mapping: dict[Any, Any] = {}
@@ -98,6 +99,15 @@ def _refuse_tag(loader: yaml.BaseLoader, node: yaml.Node) -> Any:
                                             node.start_mark)
 
 
+def _finite_float(loader: yaml.BaseLoader, node: yaml.Node) -> float:
+    value = yaml.constructor.SafeConstructor.construct_yaml_float(loader, node)
+    if value != value or value in (float("inf"), float("-inf")):
+        raise yaml.constructor.ConstructorError(None, None, f"{node.value} is not a number our documents hold",
+                                                node.start_mark)
+    return value
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:float", _finite_float)
 for _tag in ("binary", "set", "omap", "pairs"):  # values none of our documents hold, and JSON cannot carry
     _StrictLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse_tag)
 

@@ -137,8 +137,9 @@ def plan_one(project, stack: str, args: argparse.Namespace, show_progress: bool 
         if args.diagram is not None:
             from amsterdam_cloud.scripts.diagram import network_svg
 
-            write_atomically(args.diagram, network_svg(plan.to_export()))
-            outcome.diagram_path = str(args.diagram)
+            from amsterdam_cloud.scripts.files import write_output
+
+            outcome.diagram_path = write_output(args.diagram, network_svg(plan.to_export()))
         if args.against is not None:
             _gate(plan, stack, args, outcome)
         elif not args.no_policy:

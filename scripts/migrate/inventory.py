@@ -23,6 +23,7 @@ import re
 from collections import Counter, defaultdict
 from typing import Any, Iterable, Mapping
 
+from amsterdam_cloud.scripts.errors import UserError
 from amsterdam_cloud.scripts.migrate.files import check_schema, display, read_yaml, write_yaml
 from amsterdam_cloud.scripts.migrate.overrides import NONE, Overrides
 
@@ -313,7 +314,12 @@ _RESOURCE_SCHEMA = {
         "id": {"type": "string", "minLength": 1}, "type": {"enum": list(RESOURCE_TYPES)},
         "name": {"type": "string"}, "source": {"type": "string"}, "account": {"type": "string"},
         "region": {"type": "string"}, "tags": {"type": "object", "additionalProperties": {"type": "string"}},
-        "properties": {"type": "object"},
+        "properties": {"type": "object", "properties": {
+            **{key: {"type": "number", "minimum": 0} for key in ("vcpu", "memoryGiB", "memoryMiB", "diskGiB",
+                                                                 "storageGiB", "allocatedStorage")},
+            **{key: {"type": ["string", "null"]} for key in ("instanceType", "instanceClass", "engine",
+                                                             "engineVersion")},
+            "dependsOn": {"type": "array", "items": {"type": "string"}}}},
     },
 }
 JSON_SCHEMA = {
@@ -323,7 +329,22 @@ JSON_SCHEMA = {
         "schema": {"const": SCHEMA},
         "sources": {"type": "array", "items": {"type": "object", "required": ["kind"]}},
         "errors": {"type": "array", "items": {"type": "object", "required": ["service", "code", "message"]}},
-        "workloads": {"type": "array", "items": {"type": "object", "required": ["id", "resources", "dependsOn"]}},
+        "workloads": {"type": "array", "items": {
+            "type": "object", "required": ["id", "application", "environment", "resources", "dependsOn"],
+            "properties": {
+                **{key: {"type": "string", "minLength": 1} for key in ("id", "application", "environment")},
+                **{key: {"type": ["string", "null"]} for key in ("owner", "costCenter", "dataClassification",
+                                                                 "algorithmRegisterId", "strategyTag")},
+                "personalData": {"type": ["boolean", "null"]}, "dataTransferApproved": {"type": "boolean"},
+                "tagConflicts": {"type": "object", "additionalProperties": {"type": "array",
+                                                                            "items": {"type": "string"}}},
+                **{key: {"type": "array", "items": {"type": "string"}} for key in ("sources", "accounts", "regions",
+                                                                                  "resources")},
+                "dependsOn": {"type": "array", "items": {
+                    "type": "object", "required": ["workload"],
+                    "properties": {"workload": {"type": "string"},
+                                   "reasons": {"type": "array", "items": {"type": "string"}}}}},
+            }}},
         "unassigned": {"type": "array", "items": {"type": "string"}},
         "orphans": {"type": "array", "items": {"type": "object", "required": ["id", "service", "region", "tags"]}},
         "edges": {"type": "array", "items": {"type": "object", "required": ["from", "to", "kind"]}},
@@ -336,6 +357,12 @@ def load(path: str) -> dict[str, Any]:
     """Read and validate an inventory file (the output of `cityctl migrate discover` or `import-cmdb`)."""
     document = read_yaml(path, SCHEMA, "inventory written by `cityctl migrate discover` or `import-cmdb`")
     check_schema(document, JSON_SCHEMA, display(path))
+    known = {resource["id"] for resource in document["resources"]}
+    for index, workload in enumerate(document["workloads"]):
+        for position, resource_id in enumerate(workload["resources"]):
+            if resource_id not in known:
+                raise UserError(f"{display(path)}: workloads[{index}].resources[{position}]: {resource_id!r} is "
+                                "not among the inventory's resources; regenerate the inventory")
     return document
 
 

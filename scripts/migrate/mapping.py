@@ -533,10 +533,22 @@ JSON_SCHEMA = {
             "type": "object",
             "required": ["id", "application", "environment", "strategy", "status", "blockers", "dependsOn", "resources"],
             "properties": {
+                **{key: {"type": "string", "minLength": 1} for key in ("id", "application", "environment")},
+                **{key: {"type": ["string", "null"]} for key in ("platformEnvironment", "owner", "costCenter",
+                                                                 "dataClassification", "algorithmRegisterId",
+                                                                 "appReason")},
                 "strategy": {"enum": list(STRATEGIES)},
                 "status": {"enum": list(STATUSES)},
                 "dependsOn": {"type": "array", "items": {"type": "string"}},
-                "blockers": {"type": "array", "items": {"type": "object", "required": ["code", "tier", "message"]}},
+                "notes": {"type": "array", "items": {"type": "string"}},
+                "blockers": {"type": "array", "items": {
+                    "type": "object", "required": ["code", "tier", "message"],
+                    "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}},
+                "app": {"type": ["object", "null"]},
+                "resources": {"type": "array", "items": {
+                    "type": "object", "required": ["id", "type"],
+                    "properties": {**{key: {"type": "string"} for key in ("id", "type", "name", "region")},
+                                   "target": {"type": ["object", "null"]}}}},
             },
         }},
     },

@@ -271,7 +271,21 @@ JSON_SCHEMA = {
     "required": ["schema", "waves", "heldBack", "cycles"],
     "properties": {
         "schema": {"const": SCHEMA},
-        "waves": {"type": "array", "items": {"type": "object", "required": ["wave", "workloads"]}},
+        "waves": {"type": "array", "items": {
+            "type": "object", "required": ["wave", "workloads"],
+            "properties": {"wave": {"type": "integer"}, "resources": {"type": "integer"}, "workloads": {
+                "type": "array", "items": {
+                    "type": "object", "required": ["id", "strategy", "resources", "dependsOn"],
+                    "properties": {"id": {"type": "string"}, "strategy": {"type": "string"},
+                                   "owner": {"type": ["string", "null"]}, "resources": {"type": "integer"},
+                                   "dependsOn": {"type": "array", "items": {"type": "string"}}}}}}}},
+        "heldBack": {"type": "array", "items": {
+            "type": "object", "required": ["id", "reasons"],
+            "properties": {"id": {"type": "string"}, "reasons": {"type": "array", "items": {"type": "string"}}}}},
+        "cycles": {"type": "array"},
+        "notMoving": {"type": "array", "items": {
+            "type": "object", "required": ["id", "strategy"],
+            "properties": {"id": {"type": "string"}, "strategy": {"type": "string"}}}},
     },
 }
 
