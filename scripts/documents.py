@@ -74,19 +74,17 @@ def decode(data: bytes, source: str) -> str:
 
 
 class _StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """PyYAML's safe loader, refusing duplicate keys in a mapping (PyYAML keeps the last one silently), NaN and
-    infinity, and the tags none of our documents use."""
+    """PyYAML's safe loader, refusing keys that are not text, duplicate keys (PyYAML keeps the last one
+    silently), NaN and infinity, and the tags none of our documents use."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         mapping: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             key = self.construct_object(key_node, deep=deep)
-            try:
-                duplicate = key in mapping
-            except TypeError:
+            if not isinstance(key, str):  # `null:`, `1:`, `yes:` or `[a]:` as a key is a typo, not a name
                 raise yaml.constructor.ConstructorError(
-                    None, None, "a mapping key must be a plain value", key_node.start_mark) from None
-            if duplicate:
+                    None, None, f"the key {key_node.value!r} is not text; quote it or name it", key_node.start_mark)
+            if key in mapping:
                 raise yaml.constructor.ConstructorError(
                     None, None, f"duplicate key {key!r}; keep one (YAML would silently use the last)",
                     key_node.start_mark)

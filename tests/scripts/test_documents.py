@@ -78,3 +78,9 @@ def test_an_unreadable_file_says_permission_denied(tmp_path: Path, monkeypatch):
     monkeypatch.setattr(Path, "read_bytes", denied)
     with pytest.raises(UserError, match="cannot read the test document: permission denied"):
         documents.read_yaml(path, "test document")
+
+
+@pytest.mark.parametrize("key", ["null", "1", "yes", "[a]"])
+def test_a_key_that_is_not_text_is_refused(tmp_path: Path, key: str):
+    with pytest.raises(UserError, match="is not text; quote it or name it"):
+        read(tmp_path, f"spokes:\n  {key}:\n    addressSpace: 10.10.16.0/20\n")
