@@ -27,22 +27,22 @@ def display(path: Path | str) -> str:
 
 def write_output(path: Path | str, text: str) -> str:
     """Write a command's output to `path`, or to stdout when it is `-`; returns where it went, for messages."""
-    if os.fspath(path) == STDOUT:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return "<stdout>"
     write_atomically(path, text)
-    return str(path)
+    return "<stdout>" if os.fspath(path) == STDOUT else str(path)
 
 
 def write_atomically(path: Path | str, text: str) -> None:
     """Write a file so that readers see the old content or the new one, never a torn one.
 
-    The text goes to a temporary file in the same folder (same file system), is flushed to disk, and then
+    `-` writes to standard output instead. The text goes to a temporary file in the same folder (same file system), is flushed to disk, and then
     replaces the target in one `os.replace`; on any failure the temporary file is removed. Only a regular file
     (or a new path) is a target: replacing a device, a FIFO, a socket, a folder or a symlink would break what
     the path stands for. An existing file keeps its mode.
     """
+    if os.fspath(path) == STDOUT:  # every --out/--output: `-` is standard output, never a file named `-`
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
     path = Path(path)
     mode = _existing_mode(path)
     try:

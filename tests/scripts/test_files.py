@@ -81,3 +81,10 @@ def test_an_existing_file_keeps_its_mode(tmp_path: Path):
     assert (target.stat().st_mode & 0o777, target.read_text()) == (0o600, "new\n")
     files.write_atomically(tmp_path / "fresh.md", "x")
     assert (tmp_path / "fresh.md").stat().st_mode & 0o777 == files.DEFAULT_MODE
+
+
+def test_every_writer_treats_a_dash_as_standard_output(tmp_path: Path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    files.write_atomically("-", "inventory\n")
+    assert capsys.readouterr().out == "inventory\n"
+    assert list(tmp_path.iterdir()) == []
