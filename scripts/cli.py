@@ -98,6 +98,10 @@ def _expected(error: BaseException) -> tuple[str | None, int]:
         lines = [line.strip() for line in str(getattr(error, "stderr", "") or error).splitlines() if line.strip()]
         return (f"the Pulumi CLI failed ({type(error).__name__}: {' | '.join(lines[-2:]) or 'no message'}); "
                 "check `pulumi version` and `pulumi login`"), EXIT_FAILED
+    if module.startswith(("botocore", "boto3")):
+        first = (str(error).splitlines() or [""])[0][:200]
+        return (f"an AWS call failed ({type(error).__name__}: {first}); check --endpoint-url, the network and the "
+                "credentials"), EXIT_FAILED
     return None, EXIT_FAILED
 
 

@@ -185,6 +185,24 @@ def _emit(args: argparse.Namespace, document: dict[str, Any], save: Any) -> None
         sys.stdout.write(dump_yaml(document))
 
 
+def _endpoint(where: str, url: str | None) -> str | None:
+    """An endpoint URL botocore can use (http or https with a host), else a UserError naming where it came from."""
+    from urllib.parse import urlsplit
+
+    from amsterdam_cloud.scripts.errors import UserError
+
+    if url is None:
+        return None
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises ValueError on a malformed port)
+    except ValueError as error:
+        raise UserError(f"{where}: {url!r} is not a URL ({error}); expected e.g. http://127.0.0.1:5000") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UserError(f"{where}: {url!r} is not an http(s) URL with a host; expected e.g. http://127.0.0.1:5000")
+    return url
+
+
 def _discover(args: argparse.Namespace) -> int:
     import os
 
@@ -193,7 +211,9 @@ def _discover(args: argparse.Namespace) -> int:
 
     regions = tuple(r.strip() for given in args.region for r in given.split(",") if r.strip())
     services = tuple(s.strip() for s in args.services.split(",") if s.strip()) if args.services else aws.SERVICES
-    endpoint = args.endpoint_url or os.environ.get("AWS_ENDPOINT_URL") or None
+    endpoint = _endpoint("--endpoint-url", args.endpoint_url) if args.endpoint_url else \
+        _endpoint("AWS_ENDPOINT_URL", os.environ.get("AWS_ENDPOINT_URL") or None)
+    _endpoint("--s3-endpoint-url", args.s3_endpoint_url)
     onprem_session = None
     if args.s3_profile:
         onprem_session = discover.sessions_for([args.s3_profile], [])[0].session_factory

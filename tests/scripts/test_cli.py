@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from botocore.parsers import ResponseParserError
 
 from amsterdam_cloud.scripts import cli
 from amsterdam_cloud.scripts.commands import policy
@@ -21,6 +22,7 @@ CASES = [
     (IsADirectoryError(errno.EISDIR, "Is a directory", "out"), 2, "out: is a folder"),
     (OSError(errno.ENOSPC, "No space left on device", "plan.json"), 1, "plan.json: no space left"),
     (KeyboardInterrupt(), 130, "interrupted"),
+    (ResponseParserError("Unable to parse response, invalid XML received"), 1, "an AWS call failed"),
 ]
 
 
