@@ -321,6 +321,13 @@ def _generate(args: argparse.Namespace) -> int:
     given = overrides.load(args.overrides)
     document = mapping.load(args.mapping)
     plan = waves.load(args.waves) if args.waves else None
+    recorded = (plan or {}).get("mapping") or {}
+    if plan is not None and recorded.get("sha256") not in (None, mapping.digest(args.mapping)):
+        from amsterdam_cloud.scripts.errors import UserError
+
+        raise UserError(f"{display(args.waves)}: mapping.sha256: the wave plan was made from another mapping "
+                        f"({recorded.get('file') or 'unknown file'}); run `cityctl migrate waves --mapping "
+                        f"{display(args.mapping)}` again")
     options = generate.Options(location=args.location, registry=args.registry, wave=args.wave,
                                **({"organization": args.org} if args.org is not None else {}))
     files, summary = generate.plan_files(document, options, waves=plan, mapping_source=display(args.mapping),

@@ -283,6 +283,7 @@ JSON_SCHEMA = {
             "type": "object", "required": ["id", "reasons"],
             "properties": {"id": {"type": "string"}, "reasons": {"type": "array", "items": {"type": "string"}}}}},
         "cycles": {"type": "array"},
+        "mapping": {"type": "object", "properties": {"file": {"type": "string"}, "sha256": {"type": "string"}}},
         "notMoving": {"type": "array", "items": {
             "type": "object", "required": ["id", "strategy"],
             "properties": {"id": {"type": "string"}, "strategy": {"type": "string"}}}},
