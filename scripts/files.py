@@ -40,8 +40,13 @@ def write_atomically(path: Path | str, text: str) -> None:
     the path stands for. An existing file keeps its mode.
     """
     if os.fspath(path) == STDOUT:  # every --out/--output: `-` is standard output, never a file named `-`
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise  # the reader went away: cityctl ends quietly
+        except OSError as error:
+            raise WriteFailed(f"standard output: cannot write: {_problem(error)}") from None
         return
     path = Path(path)
     mode = _existing_mode(path)
@@ -49,9 +54,7 @@ def write_atomically(path: Path | str, text: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as error:
-        from amsterdam_cloud.scripts.documents import os_problem
-
-        raise UserError(f"{display(path)}: cannot write: {os_problem(error)}") from None
+        raise UserError(f"{display(path)}: cannot write: {_problem(error)}") from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
@@ -59,9 +62,25 @@ def write_atomically(path: Path | str, text: str) -> None:
             os.fsync(stream.fileno())
         os.chmod(temporary, mode)
         os.replace(temporary, path)
+    except OSError as error:  # a full disk, an I/O error: the old file stays as it was
+        Path(temporary).unlink(missing_ok=True)
+        raise WriteFailed(f"{display(path)}: cannot write: {_problem(error)}; the file was left as it was") \
+            from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+class WriteFailed(UserError):
+    """Writing failed for a reason outside the input (a full disk, an I/O error): the run failed, exit 1."""
+
+    exit_code = 1
+
+
+def _problem(error: OSError) -> str:
+    from amsterdam_cloud.scripts.documents import os_problem
+
+    return os_problem(error)
 
 
 def _existing_mode(path: Path) -> int:
@@ -71,9 +90,7 @@ def _existing_mode(path: Path) -> int:
     except FileNotFoundError:
         return DEFAULT_MODE
     except OSError as error:
-        from amsterdam_cloud.scripts.documents import os_problem
-
-        raise UserError(f"{display(path)}: cannot write: {os_problem(error)}") from None
+        raise UserError(f"{display(path)}: cannot write: {_problem(error)}") from None
     if stat.S_ISREG(info.st_mode):
         return stat.S_IMODE(info.st_mode)
     kind = ("a folder" if stat.S_ISDIR(info.st_mode) else "a symbolic link" if stat.S_ISLNK(info.st_mode)

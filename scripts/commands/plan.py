@@ -111,7 +111,7 @@ def run(args: argparse.Namespace) -> int:
 
 def plan_one(project, stack: str, args: argparse.Namespace, show_progress: bool = False) -> StackOutcome:
     """Plan, save and check one stack; every failure becomes part of the outcome, not an exception."""
-    from amsterdam_cloud.scripts.offline.plan import write_atomically
+    from amsterdam_cloud.scripts.files import write_output
     from amsterdam_cloud.scripts.offline.preview import render_summary, render_tree
     from amsterdam_cloud.scripts.offline.project import plan_stack, saved_plan_path
 
@@ -123,21 +123,13 @@ def plan_one(project, stack: str, args: argparse.Namespace, show_progress: bool 
         if show_progress and sys.stderr.isatty():
             print("\r\033[K", end="", file=sys.stderr)
         text = plan.export_text()
-        if args.out is not None and str(args.out) == "-":
-            sys.stdout.write(text)
-            outcome.plan_path = "<stdout>"
-        else:
-            path = args.out or saved_plan_path(args.plans_dir, project.name, stack)
-            write_atomically(path, text)
-            outcome.plan_path = str(path)
+        outcome.plan_path = write_output(args.out or saved_plan_path(args.plans_dir, project.name, stack), text)
         outcome.resources = sum(plan.counts_by_type().values())
         outcome.summary = render_summary(plan)
         outcome.tree = "" if args.no_tree else render_tree(plan)
         outcome.warnings = list(plan.warnings)
         if args.diagram is not None:
             from amsterdam_cloud.scripts.diagram import network_svg
-
-            from amsterdam_cloud.scripts.files import write_output
 
             outcome.diagram_path = write_output(args.diagram, network_svg(plan.to_export()))
         if args.against is not None:
