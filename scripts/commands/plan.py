@@ -112,12 +112,14 @@ def run(args: argparse.Namespace) -> int:
 def plan_one(project, stack: str, args: argparse.Namespace, show_progress: bool = False) -> StackOutcome:
     """Plan, save and check one stack; every failure becomes part of the outcome, not an exception."""
     from amsterdam_cloud.scripts.files import write_output
+    from amsterdam_cloud.scripts.offline.plan import read_export
     from amsterdam_cloud.scripts.offline.preview import render_summary, render_tree
     from amsterdam_cloud.scripts.offline.project import plan_stack, saved_plan_path
 
     outcome = StackOutcome(stack=stack)
     started = time.perf_counter()
     try:
+        current = read_export(args.against) if args.against is not None else None  # bad input before any work
         plan = plan_stack(project, stack, plans_dir=args.plans_dir, offline_speedups=not args.naive,
                           progress=_progress_printer() if show_progress else None)
         if show_progress and sys.stderr.isatty():
@@ -132,8 +134,8 @@ def plan_one(project, stack: str, args: argparse.Namespace, show_progress: bool 
             from amsterdam_cloud.scripts.diagram import network_svg
 
             outcome.diagram_path = write_output(args.diagram, network_svg(plan.to_export()))
-        if args.against is not None:
-            _gate(plan, stack, args, outcome)
+        if current is not None:
+            _gate(plan, current, stack, args, outcome)
         elif not args.no_policy:
             _check_policy(plan, stack, args, outcome)
     except UserError as error:
@@ -220,17 +222,16 @@ def _check_policy(plan, stack: str, args: argparse.Namespace, outcome: StackOutc
     outcome.policy_failed = result.failed
 
 
-def _gate(plan, stack: str, args: argparse.Namespace, outcome: StackOutcome) -> None:
+def _gate(plan, current: dict, stack: str, args: argparse.Namespace, outcome: StackOutcome) -> None:
     """The plan diff against --against and the deploy gate's verdict on it (policy check included)."""
     import datetime
 
     from amsterdam_cloud.policies.checker import render
     from amsterdam_cloud.scripts.delivery.gate import evaluate, load_gate_waivers
     from amsterdam_cloud.scripts.delivery.plan_diff import render_text
-    from amsterdam_cloud.scripts.offline.plan import read_export
 
     decision, policy, diff = evaluate(
-        plan.to_export(), read_export(args.against), environment=_environment(stack, args), stack=stack,
+        plan.to_export(), current, environment=_environment(stack, args), stack=stack,
         waivers=load_gate_waivers(), today=datetime.date.today(), planned_source=outcome.plan_path,
         current_source=str(args.against))
     outcome.diff_text = render_text(diff)

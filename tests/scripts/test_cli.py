@@ -94,3 +94,11 @@ def test_a_closed_pipe_ends_quietly(monkeypatch, capsys):
         monkeypatch.undo()
     assert code == cli.EXIT_BROKEN_PIPE
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_plan_against_an_export_of_the_wrong_shape_is_bad_input_before_any_planning(tmp_path: Path, capsys):
+    against = tmp_path / "prod-export.json"
+    against.write_text('{"version": 3, "deployment": {"resources": [{"urn": "u", "type": "t", "inputs": [1]}]}}')
+    assert cli.main(["plan", "prod", "--against", str(against), "--plans-dir", str(tmp_path / "plans")]) == 2
+    assert "prod-export.json: deployment.resources[0].inputs: must be an object, got list" in capsys.readouterr().err
+    assert not (tmp_path / "plans").exists()
