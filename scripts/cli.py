@@ -87,12 +87,11 @@ def _expected(error: BaseException) -> tuple[str | None, int]:
     if isinstance(error, ValueError) and "integer string conversion" in str(error):
         return "a number has too many digits; use a number of at most 4300 digits", EXIT_BAD_INPUT
     if isinstance(error, OSError):
-        where = error.filename if error.filename is not None else "a file"
         from amsterdam_cloud.scripts.files import display
 
-        shown = display(where) if error.filename is not None else where
-        bad_input = not isinstance(error, (ConnectionError, TimeoutError)) and error.errno not in (errno.ENOSPC, errno.EIO)
-        return f"{shown}: {os_problem(error)}", EXIT_BAD_INPUT if bad_input else EXIT_FAILED
+        shown = display(error.filename) if error.filename is not None else "a file"
+        environment = isinstance(error, (ConnectionError, TimeoutError)) or error.errno in (errno.ENOSPC, errno.EIO)
+        return f"{shown}: {os_problem(error)}", EXIT_FAILED if environment else EXIT_BAD_INPUT
     module = type(error).__module__ or ""
     if module.startswith("pulumi.automation") or (module == "subprocess" and "pulumi" in str(error)):
         lines = [line.strip() for line in str(getattr(error, "stderr", "") or error).splitlines() if line.strip()]

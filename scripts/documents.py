@@ -2,15 +2,15 @@
 
 One place decides how a file becomes data, so every reader (stack and app config, waivers, pack config, exports,
 the migration documents) refuses the same things with the same one-line message: a file that is not UTF-8, a
-duplicate YAML key (last-wins would silently change meaning), YAML aliases (a 1 KB alias bomb expands to
-gigabytes), nesting deeper than `MAX_DEPTH`, JSON `NaN`/`Infinity` and numbers over Python's digit limit.
+duplicate or non-text YAML key (last-wins would silently change meaning), YAML aliases that expand the document
+(a 1 KB alias bomb becomes gigabytes), nesting deeper than `MAX_DEPTH`, `NaN`/`Infinity` and numbers over
+Python's digit limit.
 """
 
 from __future__ import annotations
 
 import errno
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ import yaml
 from amsterdam_cloud.scripts.errors import UserError
 
 MAX_DEPTH = 100
-"""The deepest nesting of mappings and lists a document may have; real exports nest about 15 levels."""
+"""The deepest nesting of mappings and lists a document may have; the dev platform plan nests 11 levels."""
 
 MAX_ALIAS_GROWTH = 10
 """How many times its written size a YAML document may grow when its aliases are expanded."""
@@ -218,8 +218,3 @@ def read_yaml(path: Path | str, what: str) -> Any:
 def read_json(path: Path | str, what: str) -> Any:
     """A JSON file read strictly (see `load_json`)."""
     return load_json(read_text(path, what), _shown(path), what)
-
-
-def is_stdio(path: Path | str) -> bool:
-    """`-`: the standard stream rather than a file."""
-    return os.fspath(path) == "-"

@@ -34,8 +34,9 @@ def write_output(path: Path | str, text: str) -> str:
 def write_atomically(path: Path | str, text: str) -> None:
     """Write a file so that readers see the old content or the new one, never a torn one.
 
-    `-` writes to standard output instead. The text goes to a temporary file in the same folder (same file system), is flushed to disk, and then
-    replaces the target in one `os.replace`; on any failure the temporary file is removed. Only a regular file
+    `-` writes to standard output instead. The text goes to a temporary file in the same folder (same file
+    system), is flushed to disk, and then replaces the target in one `os.replace`; on any failure the temporary
+    file is removed. Only a regular file
     (or a new path) is a target: replacing a device, a FIFO, a socket, a folder or a symlink would break what
     the path stands for. An existing file keeps its mode.
     """
