@@ -275,15 +275,16 @@ JSON_SCHEMA = {
             "type": "object", "required": ["wave", "workloads"],
             "properties": {"wave": {"type": "integer"}, "resources": {"type": "integer"}, "workloads": {
                 "type": "array", "items": {
-                    "type": "object", "required": ["id", "strategy", "resources", "dependsOn"],
-                    "properties": {"id": {"type": "string"}, "strategy": {"type": "string"},
+                    "type": "object", "required": ["id"],
+                    "properties": {"id": {"type": "string"}, "strategy": {"type": ["string", "null"]},
                                    "owner": {"type": ["string", "null"]}, "resources": {"type": "integer"},
                                    "dependsOn": {"type": "array", "items": {"type": "string"}}}}}}}},
         "heldBack": {"type": "array", "items": {
             "type": "object", "required": ["id", "reasons"],
             "properties": {"id": {"type": "string"}, "reasons": {"type": "array", "items": {"type": "string"}}}}},
         "cycles": {"type": "array"},
-        "mapping": {"type": "object", "properties": {"file": {"type": "string"}, "sha256": {"type": "string"}}},
+        "mapping": {"type": "object", "properties": {"file": {"type": ["string", "null"]},
+                                                     "sha256": {"type": ["string", "null"]}}},
         "notMoving": {"type": "array", "items": {
             "type": "object", "required": ["id", "strategy"],
             "properties": {"id": {"type": "string"}, "strategy": {"type": "string"}}}},

@@ -30,12 +30,6 @@ REQUIRED = (("pulumi.runtime", "reset_options"), ("pulumi.runtime", "configure")
 """What the plain path, so every offline plan, needs: all public in the SDKs this project supports."""
 
 
-class UnsupportedSdk(UserError):
-    """The installed Pulumi SDK lacks a name every offline plan needs: the environment failed, not the input."""
-
-    exit_code = 1
-
-
 @dataclass(frozen=True)
 class Probe:
     """What the installed SDK offers the shortcuts; None where a shortcut's names are missing."""
@@ -131,9 +125,8 @@ def use_mocks(monitor: Any, project: str, stack: str, logger: logging.Logger | N
     language host does), in fresh settings: no root and no pending outputs left by a previous run. Public names."""
     for module_name, attr in REQUIRED:
         if getattr(_module(module_name), attr, None) is None:
-            raise UnsupportedSdk(f"pulumi {_version('pulumi')} has no {module_name}.{attr}, which every offline plan "
-                                 f"needs; install a supported one ({_supported_range()}): "
-                                 "pip install -c .ci/constraints.txt -e .")
+            raise UserError(f"pulumi {_version('pulumi')} has no {module_name}.{attr}, which every offline plan needs; "
+                            f"install a supported one ({_supported_range()}): pip install -c .ci/constraints.txt -e .")
     from pulumi.runtime.mocks import MockEngine
 
     pulumi.runtime.reset_options(project=project, stack=stack, preview=True)
