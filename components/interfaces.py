@@ -33,6 +33,7 @@ from typing import Mapping, Sequence
 import pulumi
 from pulumi_azure_native import authorization, monitor, network
 
+from amsterdam_cloud.core import naming
 from amsterdam_cloud.scripts.errors import UserError
 
 LOCK_LEVELS = ("CanNotDelete", "ReadOnly")
@@ -71,6 +72,22 @@ def _fail(interface: str, key: str, problem: str) -> None:
     raise InterfaceError(f"{interface}.{key}: {problem}")
 
 
+def require_name(token: str, name: str, field: str) -> str:
+    """A name given in args, checked against Azure's rules for `token` (`core/naming.py`) when the args are built."""
+    wrong = naming.problem(token, name)
+    if wrong is not None:
+        raise InterfaceError(f"{field}: {name!r} is refused by Azure: {wrong}")
+    return name
+
+
+def require_auto_name(token: str, logical_name: str, field: str) -> None:
+    """A name left unset is auto-named by azure-native (logical name + 8 characters): refuse early if Azure would."""
+    wrong = naming.auto_name_problem(token, logical_name)
+    if wrong is not None:
+        raise InterfaceError(f"{field}: unset, so azure-native names the resource {logical_name!r} plus 8 "
+                             f"characters, which Azure refuses: {wrong}; set {field}")
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # The interfaces
 
@@ -101,8 +118,9 @@ class RoleAssignment:
     """A built-in role name from BUILTIN_ROLES, a role definition GUID, or a full role definition id."""
     principal_id: pulumi.Input[str]
     """Object id of the user, group or managed identity that gets the role."""
-    principal_type: str = "ServicePrincipal"
-    """The kind of principal; a managed identity is a ServicePrincipal. Azure uses it to avoid replication delays."""
+    principal_type: str | None = "ServicePrincipal"
+    """The kind of principal; a managed identity is a ServicePrincipal. Azure uses it to avoid replication delays and
+    refuses a wrong one (UnmatchedPrincipalType); None: omitted, Azure looks it up (whoever runs the deployment)."""
     description: str | None = None
     """Why the principal has the role; unset: no description."""
     condition: str | None = None
@@ -113,7 +131,7 @@ class RoleAssignment:
             _fail("RoleAssignment", "role", f"{self.role!r} is not a known built-in role, a role GUID or a role "
                                             f"definition id; expected e.g. 'Reader' or "
                                             f"'/providers/Microsoft.Authorization/roleDefinitions/<guid>'")
-        if self.principal_type not in PRINCIPAL_TYPES:
+        if self.principal_type is not None and self.principal_type not in PRINCIPAL_TYPES:
             _fail("RoleAssignment", "principal_type",
                   f"{self.principal_type!r}; expected one of {', '.join(PRINCIPAL_TYPES)}")
         if isinstance(self.principal_id, str) and not _GUID.match(self.principal_id):

@@ -48,7 +48,7 @@ management = Management("management", ManagementArgs(
     # A fixed name: the policy pack config names this workspace as the city's (logAnalyticsWorkspaceIds).
     workspace_name=f"log-amsterdam-{config.environment}",
     alert_emails=config.alert_emails, budget_monthly_eur=config.budget_monthly_eur,
-    budget_alert_thresholds=config.budget_alert_thresholds,
+    budget_alert_thresholds=config.budget_alert_thresholds, budget_start_date=config.budget_start_date,
     alert_webhook_url=pulumi.Output.secret(config.alert_webhook_url.value) if config.alert_webhook_url else None,
     # Operators query the central logs from the portal with their Entra ID rights; ingestion stays private.
     public_query=True))
@@ -76,9 +76,11 @@ deployer = authorization.get_client_config_output()
 vault = KeyVault("platform-kv", KeyVaultArgs(
     tags=tags, lock=lock, protect=features.protect_stateful, diagnostic_settings=diagnostics,
     resource_group_name=security_group.name, location=config.location, tenant_id=config.tenant_id,
+    vault_name=f"kv-ams-plat-{config.environment}",  # globally unique, stable: the city's convention
     private_endpoints=(PrivateEndpoint(subnet_id=hub.subnet_ids["shared"],
                                        private_dns_zone_ids=(hub.private_dns_zone_ids[VAULT_ZONE],)),),
     role_assignments=(RoleAssignment(role="Key Vault Secrets Officer", principal_id=deployer.object_id,
+                                     principal_type=config.deployer_principal_type,
                                      description="The platform pipeline writes the platform's secrets"),)))
 
 # The city's one registry per environment: app stacks and analytics pull from it with their identities (AcrPull).

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 
+from amsterdam_cloud.core import budgets
 from amsterdam_cloud.components.landing_zone.address_plan import (DELEGATIONS, AddressPlan, AddressPlanError,
                                                                   SubnetRequest, default_spoke_subnets)
 from amsterdam_cloud.components.landing_zone.address_plan import plan as plan_addresses
@@ -129,6 +130,11 @@ class StackConfig:
     alert_webhook_url: SecretValue | None = None
     budget_alert_thresholds: tuple[int, ...] = (80, 100)
     """Percentages of the monthly budget at which the alert e-mails and action group are told."""
+    budget_start_date: str | None = None
+    """Unset: the budget starts the month it is first deployed; set: that month (the first of a month)."""
+    deployer_principal_type: str | None = None
+    """Unset: role assignments for whoever runs the deployment name no principal type (a person after `az login` or
+    CI's workload identity both work); User, Group or ServicePrincipal: stated, so Azure need not look it up."""
 
     @property
     def azure_tags(self) -> dict[str, str]:
@@ -378,6 +384,18 @@ def _snake(name: str) -> str:
     return re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower()
 
 
+DEPLOYER_PRINCIPAL_TYPES = ("User", "Group", "ServicePrincipal")
+"""What `deployerPrincipalType` may say; ARM answers UnmatchedPrincipalType when it does not match the principal."""
+
+
+def _budget_start(source: str, key: str, value: Any) -> str:
+    wrong = budgets.start_date_problem(value, budgets.today_utc()) if isinstance(value, str) else "is not a string"
+    if wrong is not None:
+        raise ConfigError(source, key, f"{value!r} {wrong}; expected the first of a month from the current one to "
+                                       "12 months ahead such as 2026-12-01T00:00:00Z, or leave it unset")
+    return value
+
+
 _FIELDS: dict[str, Callable[[str, str, Any], Any]] = {
     "environment": _one_of(ENVIRONMENTS),
     "subscriptionId": _matching(_GUID, "a subscription GUID such as 00000000-0000-0000-0000-000000000000"),
@@ -391,6 +409,8 @@ _FIELDS: dict[str, Callable[[str, str, Any], Any]] = {
     "alertEmails": _emails,
     "alertWebhookUrl": _secret,
     "budgetAlertThresholds": _thresholds,
+    "budgetStartDate": _budget_start,
+    "deployerPrincipalType": _one_of(DEPLOYER_PRINCIPAL_TYPES),
 }
 _REQUIRED = frozenset({"environment", "subscriptionId", "tenantId", "location", "tags", "network",
                        "logRetentionDays", "budgetMonthlyEur", "alertEmails"})
@@ -434,7 +454,8 @@ def parse(raw: Mapping[str, Any], source: str, stack: str | None = None) -> Stac
         features=read.get("features", Features()), log_retention_days=read["logRetentionDays"],
         budget_monthly_eur=read["budgetMonthlyEur"], alert_emails=read["alertEmails"],
         alert_webhook_url=read.get("alertWebhookUrl"),
-        budget_alert_thresholds=read.get("budgetAlertThresholds", (80, 100)))
+        budget_alert_thresholds=read.get("budgetAlertThresholds", (80, 100)),
+        budget_start_date=read.get("budgetStartDate"), deployer_principal_type=read.get("deployerPrincipalType"))
 
 
 # ---------------------------------------------------------------------------------------------------------------

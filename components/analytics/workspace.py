@@ -131,7 +131,8 @@ class AnalyticsWorkspace(pulumi.ComponentResource):
         vault = KeyVault(f"{name}-kv", KeyVaultArgs(
             tags=args.tags, lock=args.lock, protect=args.protect, diagnostic_settings=args.diagnostic_settings,
             resource_group_name=args.resource_group_name, location=args.location, tenant_id=args.tenant_id,
-            private_endpoints=(endpoint("vault", VAULT_ZONE),)), opts=child)
+            vault_name=f"kv-ams-{args.team}-{args.environment}", private_endpoints=(endpoint("vault", VAULT_ZONE),)),
+            opts=child)
         shared = TeamShared(
             storage_account_id=storage.resource_id, key_vault_id=vault.resource_id,
             container_registry_id=args.container_registry_id, lake_account_id=self.lake.resource_id,

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 import pulumi
 from pulumi_azure_native import consumption, monitor, operationalinsights
 
+from amsterdam_cloud.core import budgets
 from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSettings, DiagnosticSupport,
                                                    InterfaceError, WithInterfaces, create_diagnostic_settings)
 from amsterdam_cloud.policies.regions import EU_REGIONS
@@ -50,8 +51,9 @@ class ManagementArgs(CommonArgs):
     other stacks can name before it exists (the platform names its central workspace)."""
     budget_alert_thresholds: tuple[int, ...] = (80, 100)
     """Percentages of the budget at which actual spend is reported; a forecast of 100% is always reported."""
-    budget_start_date: str = "2026-01-01T00:00:00Z"
-    """The first month the budget counts (the first of a month)."""
+    budget_start_date: str | None = None
+    """Unset: the first of the month of the first deployment (a later `pulumi up` leaves it alone); set: the first of
+    a month from the current one to 12 months ahead (`2026-12-01T00:00:00Z`), as the Budgets API demands."""
     alert_webhook_url: pulumi.Input[str] | None = None
     """No webhook: alerts go to e-mail only; a URL (a secret) is called with the common alert schema."""
     public_query: bool = False
@@ -75,6 +77,11 @@ class ManagementArgs(CommonArgs):
         if not self.alert_emails or not all(_EMAIL.match(email) for email in self.alert_emails):
             raise InterfaceError(f"ManagementArgs.alert_emails: {list(self.alert_emails)}; expected one or more "
                                  "e-mail addresses")
+        if self.budget_start_date is not None:
+            wrong = budgets.start_date_problem(self.budget_start_date, budgets.today_utc())
+            if wrong is not None:
+                raise InterfaceError(f"ManagementArgs.budget_start_date: {self.budget_start_date!r} {wrong}; expected "
+                                     "the first of a month from the current one to 12 months ahead, or unset")
         if self.budget_monthly_eur <= 0:
             raise InterfaceError(f"ManagementArgs.budget_monthly_eur: {self.budget_monthly_eur}; expected > 0")
         if not self.budget_alert_thresholds or len(self.budget_alert_thresholds) > 4:
@@ -128,8 +135,11 @@ class Management(WithInterfaces, pulumi.ComponentResource):
         budget = consumption.Budget(
             f"{name}-budget", scope=f"/subscriptions/{args.subscription_id}", amount=args.budget_monthly_eur,
             category="Cost", time_grain="Monthly",
-            time_period=consumption.BudgetTimePeriodArgs(start_date=args.budget_start_date),
-            notifications=notifications, opts=pulumi.ResourceOptions(parent=self))
+            time_period=consumption.BudgetTimePeriodArgs(
+                start_date=args.budget_start_date or budgets.first_of_month(budgets.today_utc())),
+            notifications=notifications,
+            # Azure refuses a start before the current month: a later run must not move it back to "today".
+            opts=pulumi.ResourceOptions(parent=self, ignore_changes=["timePeriod.startDate"]))
 
         subscription = f"/subscriptions/{args.subscription_id}"
         if args.export_activity_log:

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import keyvault
 
-from amsterdam_cloud.components.interfaces import CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces
+from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces,
+                                                   require_auto_name, require_name)
 
-_VAULT_NAME = re.compile(r"^[A-Za-z](?!.*--)[A-Za-z0-9-]{1,22}[A-Za-z0-9]$")
+VAULT = "azure-native:keyvault:Vault"
 _GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 SKUS = ("standard", "premium")
 
@@ -25,8 +26,8 @@ class KeyVaultArgs(CommonArgs):
     tenant_id: str
     """The Entra ID tenant that authenticates requests to the vault."""
     vault_name: str | None = None
-    """Auto-named from the component name (which must then stay short: Azure allows 24 characters); a name of
-    3-24 letters, digits and hyphens is used as given."""
+    """Unset: auto-named `<component name>-vault` plus 8 characters, refused at construction when that breaks
+    Azure's 3-24 characters; set: a globally unique name such as `kv-ams-plat-dev`, checked against `core/naming.py`."""
     sku: str = "standard"
     """standard: software-protected keys; premium: HSM-protected keys."""
     soft_delete_retention_days: int = 90
@@ -40,9 +41,8 @@ class KeyVaultArgs(CommonArgs):
         super().__post_init__()
         if not _GUID.match(self.tenant_id):
             raise InterfaceError(f"KeyVaultArgs.tenant_id: {self.tenant_id!r} is not a tenant GUID")
-        if self.vault_name is not None and not _VAULT_NAME.match(self.vault_name):
-            raise InterfaceError(f"KeyVaultArgs.vault_name: {self.vault_name!r}; expected 3-24 letters, digits and "
-                                 "hyphens, starting with a letter")
+        if self.vault_name is not None:
+            require_name(VAULT, self.vault_name, "KeyVaultArgs.vault_name")
         if self.sku not in SKUS:
             raise InterfaceError(f"KeyVaultArgs.sku: {self.sku!r}; expected one of {', '.join(SKUS)}")
         if not 7 <= self.soft_delete_retention_days <= 90:
@@ -55,6 +55,8 @@ class KeyVault(WithInterfaces, pulumi.ComponentResource):
 
     def __init__(self, name: str, args: KeyVaultArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("amsterdam:security:KeyVault", name, None, opts)
+        if args.vault_name is None:
+            require_auto_name(VAULT, f"{name}-vault", "KeyVaultArgs.vault_name")
         vault = keyvault.Vault(
             f"{name}-vault", resource_group_name=args.resource_group_name, location=args.location,
             vault_name=args.vault_name, properties=keyvault.VaultPropertiesArgs(

@@ -6,16 +6,18 @@ would hide exactly the bugs it exists to find.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import ipaddress
 import re
+import sys
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable, Mapping
 
 import pulumi
 
+from amsterdam_cloud.core import budgets, naming
 from amsterdam_cloud.scripts.offline.arm_types import ARM_ID_TEMPLATES, RG
 from amsterdam_cloud.scripts.offline.values import UNKNOWN, wire_secret
 
@@ -25,6 +27,10 @@ _NAMESPACE = uuid.UUID("6f1c3a52-6c0e-4d55-9a57-0c6a3b1e2d10")  # fixed, so deri
 
 class MockGap(Exception):
     """The program used a resource type or invoke the offline mocks do not understand."""
+
+
+class AzureRuleError(MockGap):
+    """A name or value the provider's `Check` or Azure's API would refuse: the plan stops, as the real preview would."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -61,6 +67,26 @@ class AzureMocks(pulumi.runtime.Mocks):
         self._resource_group_locations: dict[str, str] = {}
         self._subnet_prefixes: dict[str, str] = {}
         self._has_location: dict[str, bool] = {}
+        self._type_chains: dict[int, str] = {}
+        self._origins: dict[str, str] = {}
+        self.today = budgets.today_utc()
+        """The day the plan runs (Azure judges dates against it)."""
+
+    # -- where each resource was created ----------------------------------------------------------------------
+    def track_origin(self, args: pulumi.ResourceTransformationArgs) -> None:
+        """A stack transformation: remember the program line that created each resource, keyed like its URN."""
+        parent = args.opts.parent if args.opts else None
+        chain = self._type_chains.get(id(parent)) if parent is not None else None
+        chain = f"{chain}${args.type_}" if chain else args.type_
+        self._type_chains[id(args.resource)] = chain
+        frame = sys._getframe(1)
+        while frame is not None and _outside_program(frame.f_code.co_filename):
+            frame = frame.f_back
+        if frame is not None:
+            self._origins[f"{chain}::{args.name}"] = f"{_shown_path(frame.f_code.co_filename)}:{frame.f_lineno}"
+
+    def _origin(self, urn: str) -> str:
+        return self._origins.get(urn.split("::", 2)[-1], "an unknown program line")
 
     # -- resources ------------------------------------------------------------------------------------------
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict]:
@@ -76,7 +102,9 @@ class AzureMocks(pulumi.runtime.Mocks):
         urn = getattr(args, "urn", f"{token}::{args.name}")
         inputs = dict(args.inputs)
         own_name_key = _PLACEHOLDER.findall(template)[-1]
-        name = inputs.get(own_name_key) or self._auto_name(token, args.name, urn)
+        given = inputs.get(own_name_key)
+        name = given or self._auto_name(template, own_name_key, args.name, urn)
+        self._check(token, args.name, urn, inputs, own_name_key, name, auto=not given)
         state: dict[str, Any] = {**inputs, "name": name, "type": _arm_type(template)}
         if self._supports_location(token):
             state["location"] = inputs.get("location") or self._resource_group_locations.get(
@@ -113,13 +141,57 @@ class AzureMocks(pulumi.runtime.Mocks):
             parts[key] = value.rstrip("/") if key in ("scope", "resourceUri") else value
         return template.replace("{rg}", RG).format(**parts)
 
-    def _auto_name(self, token: str, logical_name: str, urn: str) -> str:
-        suffix = hashlib.sha256(urn.encode()).hexdigest()[:8]
-        if unversioned(token) == "azure-native:authorization:RoleAssignment":
-            return derived_guid("role-assignment", urn)
-        if unversioned(token) in _ALPHANUMERIC_NAMES:
-            return (re.sub(r"[^a-z0-9]", "", logical_name.lower())[:16] + suffix)[:24]
-        return logical_name + suffix
+    def _auto_name(self, template: str, name_key: str, logical_name: str, urn: str) -> str:
+        """As azure-native names a resource whose name input is unset (`core/naming.py`: strategy and source)."""
+        kind = naming.auto_name_kind(template, name_key)
+        if kind is None:  # the provider's Check: "missing required property"
+            raise AzureRuleError(f"offline plan: resource {logical_name!r} ({urn.split('::')[2].rsplit('$', 1)[-1]}) "
+                                 f"at {self._origin(urn)}: missing required property '{name_key}'")
+        return naming.auto_name(kind, logical_name, urn)
+
+    # -- the provider's Check and Azure's API rules --------------------------------------------------------
+    def _check(self, token: str, logical_name: str, urn: str, inputs: Mapping[str, Any], name_key: str, name: Any,
+               *, auto: bool) -> None:
+        """Every physical name against `core/naming.py`, plus the API rules below; a break stops the plan."""
+        bare = unversioned(token)
+        rule = naming.RULES.get(bare)
+        if rule is not None and isinstance(name, str) and name != UNKNOWN:
+            wrong = rule.problem(name)
+            if wrong is not None:
+                how = " (auto-named by azure-native: the logical name plus 8 characters)" if auto else ""
+                self._refuse(token, logical_name, urn, f"name {name!r}{how} {wrong}", rule, _snake(name_key))
+        for check in _API_RULES.get(bare, ()):
+            check(self, token, logical_name, urn, inputs)
+
+    def _refuse(self, token: str, logical_name: str, urn: str, what: str, rule: naming.NameRule | None,
+                field: str, fix: str = "") -> None:
+        fix = fix or f"pass {field}=... ({rule.describe() if rule else ''})"
+        raise AzureRuleError(f"offline plan: resource {logical_name!r} ({token}) at {self._origin(urn)}: {what}; "
+                             f"Azure refuses it; fix: {fix}")
+
+    def _check_computer_name(self, token: str, logical_name: str, urn: str, inputs: Mapping[str, Any]) -> None:
+        """`osProfile.computerName`: a Windows computer name has at most 15 characters (NetBIOS)."""
+        profile = inputs.get("osProfile") or {}
+        computer = profile.get("computerName") if isinstance(profile, dict) else None
+        if not isinstance(computer, str) or computer == UNKNOWN:
+            return
+        rule = naming.WINDOWS_COMPUTER_NAME if "windowsConfiguration" in profile else naming.LINUX_HOST_NAME
+        wrong = rule.problem(computer)
+        if wrong is not None:
+            self._refuse(token, logical_name, urn, f"osProfile.computerName {computer!r} {wrong}", rule,
+                         "os_profile.computer_name")
+
+    def _check_budget_start(self, token: str, logical_name: str, urn: str, inputs: Mapping[str, Any]) -> None:
+        """Budgets API: `timePeriod.startDate` is the first of a month, not before this month, at most 12 ahead."""
+        period = inputs.get("timePeriod") or {}
+        start = period.get("startDate") if isinstance(period, dict) else None
+        if not isinstance(start, str) or start == UNKNOWN:
+            return
+        wrong = budgets.start_date_problem(start, self.today)
+        if wrong is not None:
+            self._refuse(token, logical_name, urn, f"timePeriod.startDate {start!r} {wrong}", None, "",
+                         fix="leave the budget's start date unset (the first of the current month) or give the first "
+                             "of a month from this month to 12 months ahead")
 
     def _supports_location(self, token: str) -> bool:
         known = self._has_location.get(token)
@@ -181,7 +253,33 @@ class AzureMocks(pulumi.runtime.Mocks):
                                      for kind in ("blob", "dfs", "file", "queue", "table")}
 
 
-_ALPHANUMERIC_NAMES = frozenset({"azure-native:storage:StorageAccount", "azure-native:containerregistry:Registry"})
+_API_RULES: dict[str, tuple[Callable[[AzureMocks, str, str, str, Mapping[str, Any]], None], ...]] = {
+    "azure-native:compute:VirtualMachine": (AzureMocks._check_computer_name,),
+    "azure-native:consumption:Budget": (AzureMocks._check_budget_start,),
+}
+"""Checks beyond the name that the provider or Azure's API make at preview time, per type."""
+
+
+_SDK_DIRS = tuple(str(Path(module.__file__).resolve().parent) for module in (pulumi,))
+_OFFLINE_DIR = str(Path(__file__).resolve().parent)
+
+
+def _outside_program(filename: str) -> bool:
+    """A frame of the SDK, a provider package, the offline engine or the standard library: not the program's."""
+    return ("site-packages" in filename or filename.startswith(_SDK_DIRS) or filename.startswith(_OFFLINE_DIR)
+            or filename.startswith(sys.prefix) or filename.startswith(sys.base_prefix) or filename.startswith("<"))
+
+
+def _shown_path(filename: str) -> str:
+    path = Path(filename)
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _snake(camel: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", camel).lower()
 
 _DERIVED_OUTPUTS: dict[str, tuple[Callable[[AzureMocks, dict[str, Any]], None], ...]] = {
     "azure-native:network:Subnet": (AzureMocks._remember_subnet,),

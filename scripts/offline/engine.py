@@ -73,6 +73,7 @@ def run_program(run: ProgramRun) -> Plan:
     pulumi.runtime.set_all_config(values, secret_keys)
 
     def program() -> None:
+        pulumi.runtime.register_stack_transformation(mocks.track_origin)  # program lines for the mocks' checks
         if run.offline_speedups:
             speedups.register_transformations()
         if run.inline_program is not None:

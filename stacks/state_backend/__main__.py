@@ -18,7 +18,7 @@ import pulumi
 from pulumi_azure_native import (authorization, keyvault, monitor, network, operationalinsights, resources,
                                  storage)
 
-from amsterdam_cloud.stacks.config import ConfigError
+from amsterdam_cloud.stacks.config import DEPLOYER_PRINCIPAL_TYPES, ConfigError
 
 PROJECT = "amsterdam-state-backend"
 KEY_NAME = "pulumi-state"
@@ -47,6 +47,8 @@ class BackendConfig:
     log_retention_days: int
     tags: dict[str, str]
     deployer_principal_ids: tuple[str, ...]
+    deployer_principal_type: str | None
+    """None: the role assignments name no principal type (Azure looks it up; a person or a workload identity)."""
     private_endpoint_subnet_id: str
     private_dns_zone_ids: dict[str, str]
 
@@ -80,6 +82,10 @@ def read_config() -> BackendConfig:
     for index, principal in enumerate(principals):
         if not isinstance(principal, str) or not _GUID.match(principal):
             raise ConfigError(source, f"{PROJECT}:deployerPrincipalIds[{index}]", "expected an object id (GUID)")
+    principal_type = config.get("deployerPrincipalType")
+    if principal_type is not None and principal_type not in DEPLOYER_PRINCIPAL_TYPES:
+        raise ConfigError(source, f"{PROJECT}:deployerPrincipalType",
+                          f"{principal_type!r}; expected one of {', '.join(DEPLOYER_PRINCIPAL_TYPES)}, or unset")
     zones = config.get_object("privateDnsZoneIds") or {}
     for group in ("blob", "vault"):
         if not isinstance(zones.get(group), str) or not _ARM_ID.match(zones[group]):
@@ -96,7 +102,7 @@ def read_config() -> BackendConfig:
         soft_delete_retention_days=soft_delete,
         log_retention_days=days("logRetentionDays", 365, 730),
         tags={**{name: str(tags[name]) for name in REQUIRED_TAGS}, "environment": "prod"},
-        deployer_principal_ids=tuple(principals),
+        deployer_principal_ids=tuple(principals), deployer_principal_type=principal_type,
         private_endpoint_subnet_id=text("privateEndpointSubnetId", _ARM_ID, "a subnet resource id"),
         private_dns_zone_ids={"blob": zones["blob"], "vault": zones["vault"]})
 
@@ -175,11 +181,11 @@ def main() -> None:
 
     for index, principal in enumerate(cfg.deployer_principal_ids):
         authorization.RoleAssignment(
-            f"deployer-{index}-state", scope=container.id, principal_id=principal, principal_type="ServicePrincipal",
+            f"deployer-{index}-state", scope=container.id, principal_id=principal, principal_type=cfg.deployer_principal_type,
             role_definition_id=f"/subscriptions/{cfg.subscription_id}/providers/Microsoft.Authorization/"
                                f"roleDefinitions/{ROLE_STORAGE_BLOB_DATA_CONTRIBUTOR}")
         authorization.RoleAssignment(
-            f"deployer-{index}-key", scope=key.id, principal_id=principal, principal_type="ServicePrincipal",
+            f"deployer-{index}-key", scope=key.id, principal_id=principal, principal_type=cfg.deployer_principal_type,
             role_definition_id=f"/subscriptions/{cfg.subscription_id}/providers/Microsoft.Authorization/"
                                f"roleDefinitions/{ROLE_KEY_VAULT_CRYPTO_USER}")
 

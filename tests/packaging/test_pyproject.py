@@ -28,7 +28,7 @@ def test_every_package_on_disk_is_listed_so_a_wheel_ships_it():
 
 def test_import_root_is_unambiguous():
     assert all(name.startswith("amsterdam_cloud.") for name in PYPROJECT["tool"]["setuptools"]["packages"])
-    assert set(MAPPED.values()) == {"components", "policies", "scripts", "stacks"}
+    assert set(MAPPED.values()) == {"core", "components", "policies", "scripts", "stacks"}
 
 
 def shipped(data: str) -> bool:

@@ -1,0 +1,1 @@
+"""Facts every layer shares (components, stacks, scripts): the foundation of the house; it imports nothing above it."""
