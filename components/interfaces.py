@@ -120,7 +120,8 @@ class RoleAssignment:
     """Object id of the user, group or managed identity that gets the role."""
     principal_type: str | None = "ServicePrincipal"
     """The kind of principal; a managed identity is a ServicePrincipal. Azure uses it to avoid replication delays and
-    refuses a wrong one (UnmatchedPrincipalType); None: omitted, Azure looks it up (whoever runs the deployment)."""
+    refuses a wrong one (UnmatchedPrincipalType); None: not stated here, so azure-native's SDK sends its default,
+    User (right for a person after `az login`, wrong for a pipeline's workload identity)."""
     description: str | None = None
     """Why the principal has the role; unset: no description."""
     condition: str | None = None

@@ -119,6 +119,9 @@ FRONT_DOOR_WAF = _rule("front-door-waf", (1, 128), ALNUM, scope="resource group"
                        start=LETTER)
 DNS_ZONE = _rule("dns-zone", (1, 253), ("a-zA-Z0-9.-", "alphanumerics, periods and hyphens (labels of 1-63)"),
                  scope="resource group", section="microsoftnetwork", start=ALNUM_START, end=ALNUM_END)
+RECORD_SET = _rule("record-set", (1, 253), ("a-zA-Z0-9_.*@-", "alphanumerics, underscores, periods and hyphens "
+                                           "(labels of 1-63), '@' for the apex or '*' as a wildcard"),
+                   scope="DNS zone", section="microsoftnetwork")
 RESOURCE_GROUP = _rule("resource-group", (1, 90), GROUP_CHARS, scope="subscription",
                        section="microsoftresources", end=NO_PERIOD_END)
 IDENTITY = _rule("identity", (3, 128), ALNUM_HYPHEN_UNDERSCORE, scope="resource group",
@@ -237,7 +240,7 @@ RULES: dict[str, NameRule] = {
     "azure-native:network:NatGateway": NETWORK,
     "azure-native:privatedns:PrivateZone": DNS_ZONE,
     "azure-native:privatedns:VirtualNetworkLink": NETWORK_CHILD,
-    "azure-native:privatedns:PrivateRecordSet": DNS_ZONE,
+    "azure-native:privatedns:PrivateRecordSet": RECORD_SET,
     "azure-native:dns:Zone": DNS_ZONE,
     "azure-native:frontdoor:Policy": FRONT_DOOR_WAF,
     "azure-native:cdn:Profile": CDN_PROFILE,

@@ -133,8 +133,9 @@ class StackConfig:
     budget_start_date: str | None = None
     """Unset: the budget starts the month it is first deployed; set: that month (the first of a month)."""
     deployer_principal_type: str | None = None
-    """Unset: role assignments for whoever runs the deployment name no principal type (a person after `az login` or
-    CI's workload identity both work); User, Group or ServicePrincipal: stated, so Azure need not look it up."""
+    """Who runs the deployment, for the role assignments it gets (ARM refuses a wrong one: UnmatchedPrincipalType).
+    Unset: not stated, so azure-native sends its default, User (a person after `az login`); CI's workload identity
+    sets ServicePrincipal."""
 
     @property
     def azure_tags(self) -> dict[str, str]:

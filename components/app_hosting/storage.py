@@ -10,7 +10,9 @@ import pulumi
 from pulumi_azure_native import storage
 
 from amsterdam_cloud.components.interfaces import CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces, \
-    create_diagnostic_settings
+    create_diagnostic_settings, require_auto_name, require_name
+
+ACCOUNT = "azure-native:storage:StorageAccount"
 
 SKUS = ("Standard_LRS", "Standard_ZRS", "Standard_GRS", "Standard_GZRS", "Standard_RAGRS", "Standard_RAGZRS")
 SUB_RESOURCES = ("blob", "dfs", "file", "queue", "table", "web")
@@ -23,7 +25,8 @@ class StorageAccountArgs(CommonArgs):
     location: str
     """The account's EU region."""
     account_name: pulumi.Input[str] | None = None
-    """Unset: the logical name (letters and digits) plus a random suffix; set: that globally unique name."""
+    """Unset: azure-native's auto-name `<component name>-account` plus 8 characters, which Azure refuses (it allows
+    3-24 lower-case letters and digits), so construction stops; set: that globally unique name, checked early."""
     sku: str = "Standard_ZRS"
     """Copies in three zones of the region; GZRS/GRS also copy to the paired region."""
     blob_soft_delete_days: int = 7
@@ -33,6 +36,8 @@ class StorageAccountArgs(CommonArgs):
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        if isinstance(self.account_name, str):
+            require_name(ACCOUNT, self.account_name, "StorageAccountArgs.account_name")
         if self.sku not in SKUS:
             raise InterfaceError(f"StorageAccountArgs.sku: {self.sku!r}; expected one of {', '.join(SKUS)}")
         if not 1 <= self.blob_soft_delete_days <= 365:
@@ -50,6 +55,8 @@ class StorageAccount(WithInterfaces, pulumi.ComponentResource):
 
     def __init__(self, name: str, args: StorageAccountArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("amsterdam:apphosting:StorageAccount", name, None, opts)
+        if args.account_name is None:
+            require_auto_name(ACCOUNT, f"{name}-account", "StorageAccountArgs.account_name")
         account = storage.StorageAccount(
             f"{name}-account", resource_group_name=args.resource_group_name, location=args.location,
             account_name=args.account_name, kind="StorageV2", sku=storage.SkuArgs(name=args.sku),

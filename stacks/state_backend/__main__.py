@@ -48,7 +48,7 @@ class BackendConfig:
     tags: dict[str, str]
     deployer_principal_ids: tuple[str, ...]
     deployer_principal_type: str | None
-    """None: the role assignments name no principal type (Azure looks it up; a person or a workload identity)."""
+    """None: not stated, so azure-native sends its default, User; the CI workload identities need ServicePrincipal."""
     private_endpoint_subnet_id: str
     private_dns_zone_ids: dict[str, str]
 

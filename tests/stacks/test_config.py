@@ -206,3 +206,20 @@ def test_given_config_marks_secrets_the_cli_names_in_its_environment_and_those_s
         pulumi.runtime.set_all_config({}, [])
     assert given["p:fromCli"] == SecretValue(value="a") and given["p:inProcess"] == SecretValue(value="c")
     assert given["p:plainCli"] == "b" and given["p:plain"] == "d"
+
+
+def test_a_budget_start_date_the_budgets_api_refuses_names_the_key():
+    raw = dev_raw()
+    raw[f"{P}:budgetStartDate"] = "2020-01-01T00:00:00Z"
+    with pytest.raises(ConfigError, match=rf"{P}:budgetStartDate.*is before the current month"):
+        parse(raw)
+
+
+def test_the_deployer_principal_type_is_one_azure_knows_or_unset():
+    raw = dev_raw()
+    assert parse(raw).deployer_principal_type is None
+    raw[f"{P}:deployerPrincipalType"] = "User"
+    assert parse(raw).deployer_principal_type == "User"
+    raw[f"{P}:deployerPrincipalType"] = "Person"
+    with pytest.raises(ConfigError, match=rf"{P}:deployerPrincipalType"):
+        parse(raw)

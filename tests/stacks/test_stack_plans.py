@@ -8,6 +8,7 @@ import ipaddress
 import pytest
 
 from amsterdam_cloud.policies.checker import check_export
+from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack
 from amsterdam_cloud.stacks.config import ENVIRONMENTS, load
 
 pytestmark = pytest.mark.slow
@@ -69,3 +70,24 @@ def test_registry_zone_redundancy_lock_and_protection_follow_the_feature_switche
     assert registry.inputs["zoneRedundancy"] == ("Enabled" if features.zone_redundancy else "Disabled")
     assert registry.protect is features.protect_stateful
     assert any(r.name == "registry-lock" for r in plan.resources) is features.resource_locks
+
+
+def _deployer_assignment(plan):
+    (assignment,) = [r for r in plan.of_type("azure-native:authorization:RoleAssignment")
+                     if r.name.startswith("platform-kv-role")]
+    return assignment.inputs
+
+
+def test_the_deployers_vault_role_is_for_a_person_unless_the_config_says_otherwise(stack_plan):
+    assert _deployer_assignment(stack_plan("dev"))["principalType"] == "User"  # azure-native's default, unstated
+
+
+def test_the_deployers_principal_type_comes_from_the_stack_config(tmp_path):
+    plan = plan_stack(PulumiProject.load(), "dev", plans_dir=tmp_path,
+                      config_overrides={"amsterdam-platform:deployerPrincipalType": "ServicePrincipal"})
+    assert _deployer_assignment(plan)["principalType"] == "ServicePrincipal"
+
+
+def test_the_platform_vault_has_the_citys_stable_name(stack_plan):
+    (vault,) = stack_plan("prod").of_type("azure-native:keyvault:Vault")
+    assert vault.outputs["name"] == "kv-ams-plat-prod"

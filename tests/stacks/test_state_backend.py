@@ -116,3 +116,11 @@ def test_a_missing_storage_account_name_names_the_key(tmp_path):
 
     with pytest.raises(UserError, match="amsterdam-state-backend:storageAccountName: required key is missing"):
         plan_stack(PulumiProject.load(project), "prod", plans_dir=tmp_path)
+
+
+def test_the_deployers_principal_type_comes_from_the_config(plan, tmp_path):
+    assert {a.inputs["principalType"] for a in plan.of_type("azure-native:authorization:RoleAssignment")} == \
+        {"ServicePrincipal"}  # the committed CI workload identities
+    people = plan_stack(PulumiProject.load(PROJECT_DIR), "prod", plans_dir=tmp_path,
+                        config_overrides={"amsterdam-state-backend:deployerPrincipalType": "User"})
+    assert {a.inputs["principalType"] for a in people.of_type("azure-native:authorization:RoleAssignment")} == {"User"}

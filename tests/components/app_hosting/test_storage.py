@@ -20,7 +20,7 @@ def endpoint(sub: str) -> PrivateEndpoint:
 def args(tags, diagnostics):
     def make(**overrides) -> StorageAccountArgs:
         values = dict(tags=tags, diagnostic_settings=diagnostics, resource_group_name="rg-app",
-                      location="westeurope", private_endpoints=(endpoint("blob"),))
+                      location="westeurope", account_name="stappdev", private_endpoints=(endpoint("blob"),))
         values.update(overrides)
         return StorageAccountArgs(**values)
     return make
@@ -57,3 +57,13 @@ def test_deleted_blobs_can_be_restored(plan_inline, args):
 def test_an_endpoint_without_a_storage_sub_resource_is_refused(args):
     with pytest.raises(InterfaceError, match="one endpoint per sub-resource"):
         args(private_endpoints=(PrivateEndpoint(subnet_id=ENDPOINTS, private_dns_zone_ids=("z",)),))
+
+
+def test_a_name_azure_refuses_is_refused_when_the_args_are_built(args):
+    with pytest.raises(InterfaceError, match=r"account_name: 'st-app-dev' is refused by Azure: contains '-'"):
+        args(account_name="st-app-dev")
+
+
+def test_an_unset_name_that_azure_native_would_auto_name_badly_is_refused_at_construction(plan_inline, args):
+    with pytest.raises(InterfaceError, match=r"account_name: unset, so azure-native names the resource 'st-account'"):
+        plan_inline(lambda: StorageAccount("st", args(account_name=None)))

@@ -118,3 +118,18 @@ def test_activity_log_export_and_alerts_can_be_left_to_another_stack(plan_inline
 def test_workspace_outside_the_eu_is_rejected(args):
     with pytest.raises(InterfaceError, match="stay in the EU"):
         args(location="uksouth")
+
+
+def test_the_budget_starts_the_first_of_the_current_month_and_later_runs_leave_the_start_alone(plan_inline, args):
+    from amsterdam_cloud.core import budgets
+
+    budget = plan_inline(lambda: Management("mgmt", args())).named("mgmt-budget")
+    assert budget.inputs["timePeriod"]["startDate"] == budgets.first_of_month(budgets.today_utc())
+    assert budget.options["ignoreChanges"] == ["timePeriod.startDate"]
+
+
+def test_a_budget_start_the_budgets_api_refuses_is_rejected(args):
+    with pytest.raises(InterfaceError, match=r"budget_start_date: '2026-01-15T00:00:00Z' is not the first of a month"):
+        args(budget_start_date="2026-01-15T00:00:00Z")
+    with pytest.raises(InterfaceError, match=r"budget_start_date: '2020-01-01T00:00:00Z' is before the current month"):
+        args(budget_start_date="2020-01-01T00:00:00Z")

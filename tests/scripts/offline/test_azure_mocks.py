@@ -1,0 +1,134 @@
+"""The mocks as the provider's `Check` and Azure's API: auto-names as azure-native builds them, every name checked
+against `core/naming.py`, the budget start date and Windows computer names; each refusal one line with the fix."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+
+import pulumi
+import pytest
+from pulumi_azure_native import authorization, compute, consumption, keyvault, network
+
+from amsterdam_cloud.core import naming
+from amsterdam_cloud.scripts.offline.arm_types import ARM_ID_TEMPLATES
+from amsterdam_cloud.scripts.offline.engine import ProgramError
+
+HERE = "tests/scripts/offline/test_azure_mocks.py"
+RG = "rg-names-dev"
+
+
+def name_key(token: str) -> str:
+    return re.findall(r"\{(\w+)\}", ARM_ID_TEMPLATES[token])[-1]
+
+
+# One type per row kind of the table: each kind is planted once too long and once badly formed.
+FAMILIES = {rule.family: token for token, rule in reversed(naming.RULES.items())}
+
+
+def too_long(rule: naming.NameRule) -> str:
+    return "a" * (rule.max_length + 1)
+
+
+def badly_formed(rule: naming.NameRule) -> str:
+    return "a" * max(rule.min_length - 1, 2) + "<"
+
+
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+@pytest.mark.parametrize("plant", [too_long, badly_formed], ids=["too-long", "badly-formed"])
+def test_a_name_azure_refuses_stops_the_plan_with_one_line_naming_resource_line_name_rule_and_fix(
+        plan_inline, family, plant):
+    token = FAMILIES[family]
+    rule = naming.RULES[token]
+    name = plant(rule)
+    line = {}
+
+    def program() -> None:
+        line["at"] = _line_below()
+        pulumi.CustomResource(token, "planted", {"resourceGroupName": RG, name_key(token): name})
+
+    with pytest.raises(ProgramError) as refused:
+        plan_inline(program)
+    message = str(refused.value)
+    assert "\n" not in message
+    assert message.startswith(f"offline plan: resource 'planted' ({token}) at {HERE}:{line['at']}: "
+                              f"name {name!r} ")
+    assert rule.problem(name) in message and rule.describe() in message
+    assert message.endswith(f"fix: pass {_snake(name_key(token))}=... ({rule.describe()})")
+
+
+def test_an_auto_name_that_breaks_the_rule_is_refused_with_where_it_came_from(plan_inline):
+    def program() -> None:
+        keyvault.Vault("platform-kv-vault", resource_group_name=RG,  # line checked below
+                       properties={"tenantId": str(uuid.uuid4()), "sku": {"family": "A", "name": "standard"}})
+
+    with pytest.raises(ProgramError, match=(
+            rf"resource 'platform-kv-vault' \(azure-native:keyvault:Vault\) at {HERE}:\d+: name "
+            r"'platform-kv-vault[0-9a-f]{8}' \(auto-named by azure-native: the logical name plus 8 characters\) "
+            r"has 25 characters; Azure refuses it; fix: pass vault_name=\.\.\. \(3-24 chars")):
+        plan_inline(program)
+
+
+def test_without_the_offline_shortcuts_the_refusal_names_the_same_program_line(plan_inline):
+    line = {}
+
+    def program() -> None:
+        line["at"] = _line_below()
+        keyvault.Vault("kv", resource_group_name=RG, vault_name="kv_bad",
+                       properties={"tenantId": str(uuid.uuid4()), "sku": {"family": "A", "name": "standard"}})
+
+    with pytest.raises(ProgramError) as refused:
+        plan_inline(program, offline_speedups=False)
+    assert f"at {HERE}:{line['at']}: name 'kv_bad' contains '_'" in str(refused.value)
+
+
+def test_auto_names_are_built_as_azure_native_builds_them(plan_inline):
+    # pulumi-azure-native provider/pkg/resources/resources.go `(*AutoNamer).AutoName` picks the strategy from the
+    # API path; provider/pkg/provider/provider.go `getDefaultName`: random = the URN's name + 8 random hex
+    # characters (`resource.NewUniqueName(randomSeed, name, 8, 0, nil)`), copy = the URN's name, uuid = a UUID.
+    def program() -> None:
+        vnet = network.VirtualNetwork("Hub_Net", resource_group_name=RG,
+                                      address_space={"address_prefixes": ["10.0.0.0/24"]})
+        network.Subnet("hosts", resource_group_name=RG, virtual_network_name=vnet.name, address_prefix="10.0.0.0/26")
+        authorization.RoleAssignment("reader", scope=f"/subscriptions/{uuid.UUID(int=1)}",
+                                     principal_id=str(uuid.UUID(int=2)), role_definition_id="/x")
+
+    plan = plan_inline(program)
+    vnet = plan.named("Hub_Net")
+    suffix = hashlib.sha256(vnet.urn.encode()).hexdigest()[:8]
+    assert vnet.outputs["name"] == "Hub_Net" + suffix  # untouched: no lower-casing, nothing stripped, no cap
+    assert plan.named("hosts").outputs["name"] == "hosts"  # a child resource: a copy of the logical name
+    assert uuid.UUID(plan.named("reader").outputs["name"])  # roleAssignmentName: a UUID
+
+
+def test_a_windows_computer_name_over_15_characters_is_refused(plan_inline):
+    def program() -> None:
+        compute.VirtualMachine("host", resource_group_name=RG, vm_name="avd-host",
+                               os_profile={"computer_name": "avd-workplace-001", "windows_configuration": {}})
+
+    with pytest.raises(ProgramError, match=r"resource 'host' \(azure-native:compute:VirtualMachine\) at .*: "
+                                           r"osProfile.computerName 'avd-workplace-001' has 17 characters; .*"
+                                           r"fix: pass os_profile.computer_name=\.\.\. \(1-15 chars"):
+        plan_inline(program)
+
+
+def test_a_budget_starting_before_the_current_month_is_refused_at_plan_time(plan_inline):
+    def program() -> None:
+        consumption.Budget("budget", scope=f"/subscriptions/{uuid.UUID(int=1)}", amount=10, category="Cost",
+                           time_grain="Monthly", time_period={"start_date": "2020-01-01T00:00:00Z"})
+
+    with pytest.raises(ProgramError, match=r"resource 'budget' \(azure-native:consumption:Budget\) at .*: "
+                                           r"timePeriod.startDate '2020-01-01T00:00:00Z' is before the current "
+                                           r"month .*; fix: leave the budget's start date unset"):
+        plan_inline(program)
+
+
+def _line_below() -> int:
+    """The line after the caller's: where the planted resource is created."""
+    import sys
+    return sys._getframe(1).f_lineno + 1
+
+
+def _snake(camel: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", camel).lower()
