@@ -3,21 +3,19 @@ the account is told) and its model deployments, which may only use deployment ty
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import pulumi
 from pulumi_azure_native import cognitiveservices
 
-from amsterdam_cloud.components.interfaces import CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces
+from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces,
+                                                   require_name)
 from amsterdam_cloud.policies.regions import AI_EU_DEPLOYMENT_SKUS
 
 EU_DEPLOYMENT_TYPES = ("DataZoneStandard", "DataZoneProvisionedManaged", "DataZoneBatch", "Standard",
                        "ProvisionedManaged")
 """Deployment types that keep processing inside the EU (the data zone, or the account's own region)."""
 
-_ACCOUNT_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$")
-_DEPLOYMENT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,63}$")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -39,8 +37,7 @@ class AiDeployment:
     """The model's publisher format."""
 
     def __post_init__(self) -> None:
-        if not _DEPLOYMENT_NAME.match(self.name):
-            raise InterfaceError(f"AiDeployment.name: {self.name!r}; expected 2 to 64 letters, digits, '.', '_', '-'")
+        require_name("azure-native:cognitiveservices:Deployment", self.name, "AiDeployment.name")
         if self.deployment_type.lower() not in AI_EU_DEPLOYMENT_SKUS:
             raise InterfaceError(f"AiDeployment {self.name!r}: deployment type {self.deployment_type!r} may process "
                                  "data outside the EU; use one of " + ", ".join(EU_DEPLOYMENT_TYPES))
@@ -70,9 +67,7 @@ class AiServicesArgs(CommonArgs):
         if self.managed_identities is not None:
             raise InterfaceError("AiServicesArgs.managed_identities: the account runs as its system-assigned "
                                  "identity only; leave managed_identities unset")
-        if not _ACCOUNT_NAME.match(self.account_name):
-            raise InterfaceError(f"AiServicesArgs.account_name: {self.account_name!r}; expected 3 to 64 lower-case "
-                                 "letters, digits and hyphens")
+        require_name("azure-native:cognitiveservices:Account", self.account_name, "AiServicesArgs.account_name")
         if self.kind not in ("AIServices", "OpenAI"):
             raise InterfaceError(f"AiServicesArgs.kind: {self.kind!r}; expected AIServices or OpenAI")
         names = [deployment.name for deployment in self.deployments]

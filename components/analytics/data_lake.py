@@ -12,9 +12,8 @@ import pulumi
 from pulumi_azure_native import storage
 
 from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces,
-                                                   create_diagnostic_settings)
+                                                   create_diagnostic_settings, require_name)
 
-_ACCOUNT_NAME = re.compile(r"^[a-z0-9]{3,24}$")
 _FILESYSTEM = re.compile(r"^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$")
 
 
@@ -40,9 +39,7 @@ class DataLakeArgs(CommonArgs):
         if self.managed_identities is not None:
             raise InterfaceError("DataLakeArgs.managed_identities: the account needs no identity of its own "
                                  "(Microsoft-managed keys); leave managed_identities unset")
-        if not _ACCOUNT_NAME.match(self.account_name):
-            raise InterfaceError(f"DataLakeArgs.account_name: {self.account_name!r}; expected 3 to 24 lower-case "
-                                 "letters and digits")
+        require_name("azure-native:storage:StorageAccount", self.account_name, "DataLakeArgs.account_name")
         for filesystem in self.filesystems:
             if not _FILESYSTEM.match(filesystem):
                 raise InterfaceError(f"DataLakeArgs.filesystems: {filesystem!r}; expected 3 to 63 lower-case letters, "

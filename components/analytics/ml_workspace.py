@@ -13,7 +13,7 @@ import pulumi
 from pulumi_azure_native import machinelearningservices as ml
 
 from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSupport, InterfaceError, RoleAssignment,
-                                                   WithInterfaces, create_role_assignments)
+                                                   WithInterfaces, create_role_assignments, require_name)
 
 ROLE_AZUREML_DATA_SCIENTIST = "f6c7c914-8db3-469d-8ca1-694a8f32e121"
 """Built-in role AzureML Data Scientist: run experiments and deploy models, not change the workspace itself."""
@@ -22,8 +22,6 @@ ROLE_STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR = "69566ab7-960f-475b-8e7c-b3118f3
 ROLE_ACR_PUSH = "8311e382-0749-4cb8-b61a-304f252e45ec"
 """Built-in role AcrPush: the workspace builds environment images into the city's registry."""
 
-_WORKSPACE_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$")
-_COMPUTE_NAME = re.compile(r"^[a-z][a-z0-9-]{1,14}[a-z0-9]$")
 _FQDN = re.compile(r"^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+$")
 
 
@@ -41,9 +39,7 @@ class ComputeCluster:
     """Minutes a node stays up without work before the cluster scales it down."""
 
     def __post_init__(self) -> None:
-        if not _COMPUTE_NAME.match(self.name):
-            raise InterfaceError(f"ComputeCluster.name: {self.name!r}; expected 3 to 16 lower-case letters, digits "
-                                 "and hyphens, starting with a letter")
+        require_name("azure-native:machinelearningservices:Compute", self.name, "ComputeCluster.name")
         if not 1 <= self.max_nodes <= 100:
             raise InterfaceError(f"ComputeCluster.max_nodes: {self.max_nodes}; expected 1 to 100")
         if not 2 <= self.idle_minutes <= 240:
@@ -99,9 +95,8 @@ class MachineLearningWorkspaceArgs(CommonArgs):
     def __post_init__(self) -> None:
         super().__post_init__()
         _system_identity_only(self)
-        if not _WORKSPACE_NAME.match(self.workspace_name):
-            raise InterfaceError(f"MachineLearningWorkspaceArgs.workspace_name: {self.workspace_name!r}; expected 3 "
-                                 "to 33 letters, digits, '-' and '_'")
+        require_name("azure-native:machinelearningservices:Workspace", self.workspace_name,
+                     "MachineLearningWorkspaceArgs.workspace_name")
         for fqdn in self.outbound_fqdns:
             if not _FQDN.match(fqdn):
                 raise InterfaceError(f"MachineLearningWorkspaceArgs.outbound_fqdns: {fqdn!r} is not a host name")

@@ -9,15 +9,14 @@ service with its own lock and protection that stacks compose, not part of the ne
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import pulumi
 from pulumi_azure_native import containerregistry
 
-from amsterdam_cloud.components.interfaces import CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces
+from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces,
+                                                   require_name)
 
-_REGISTRY_NAME = re.compile(r"^[a-z0-9]{5,50}$")
 SKUS = ("Premium",)
 """Only Premium has private endpoints, disabled public access and zone redundancy."""
 
@@ -55,9 +54,11 @@ class ContainerRegistryArgs(CommonArgs):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        if not _REGISTRY_NAME.match(self.registry_name):
-            raise InterfaceError(f"ContainerRegistryArgs.registry_name: {self.registry_name!r}; expected 5-50 "
-                                 "lower-case letters and digits (Azure allows no hyphens), e.g. cramsterdamdev")
+        require_name("azure-native:containerregistry:Registry", self.registry_name,
+                     "ContainerRegistryArgs.registry_name")
+        if self.registry_name != self.registry_name.lower():
+            raise InterfaceError(f"ContainerRegistryArgs.registry_name: {self.registry_name!r}; the city writes it in "
+                                 "lower case, as its login server is, e.g. cramsterdamdev")
         if self.sku not in SKUS:
             raise InterfaceError(f"ContainerRegistryArgs.sku: {self.sku!r}; expected Premium (private endpoints "
                                  "and disabled public access need it)")

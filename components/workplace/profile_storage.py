@@ -19,7 +19,7 @@ from pulumi_azure_native import storage
 
 from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSupport, InterfaceError, RoleAssignment,
                                                    WithInterfaces, create_diagnostic_settings,
-                                                   create_role_assignments)
+                                                   create_role_assignments, require_name)
 from amsterdam_cloud.components.workplace.sizing import MAX_PREMIUM_SHARE_GIB, MIN_PREMIUM_SHARE_GIB
 
 SMB_SHARE_CONTRIBUTOR = "0c867c2a-1d8c-454a-a3db-ab2ea1bdc8bb"
@@ -51,10 +51,7 @@ class ProfileStorageArgs(CommonArgs):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        name = self.account_name
-        if not (3 <= len(name) <= 24 and name.isalnum() and name == name.lower() and name.isascii()):
-            raise InterfaceError(f"ProfileStorageArgs.account_name: {name!r}; expected 3-24 lower-case letters "
-                                 "and digits")
+        require_name("azure-native:storage:StorageAccount", self.account_name, "ProfileStorageArgs.account_name")
         if not MIN_PREMIUM_SHARE_GIB <= self.share_gib <= MAX_PREMIUM_SHARE_GIB:
             raise InterfaceError(f"ProfileStorageArgs.share_gib: {self.share_gib}; a premium share is "
                                  f"{MIN_PREMIUM_SHARE_GIB} to {MAX_PREMIUM_SHARE_GIB} GiB")

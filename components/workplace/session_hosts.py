@@ -17,6 +17,7 @@ from pulumi_azure_native import compute, keyvault, monitor, network
 
 from amsterdam_cloud.components.credentials import generate_password
 from amsterdam_cloud.components.interfaces import CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces
+from amsterdam_cloud.core import naming
 
 AVD_AGENT_CONFIGURATION_URL = ("https://wvdportalstorageblob.blob.core.windows.net/galleryartifacts/"
                                "Configuration_1.0.02990.697.zip")
@@ -115,10 +116,10 @@ class SessionHostsArgs(CommonArgs):
     def __post_init__(self) -> None:
         super().__post_init__()
         prefix = self.name_prefix
-        if not (1 <= len(prefix) <= MAX_NAME_PREFIX and prefix[0].isalpha()
-                and all(c.isalnum() or c == "-" for c in prefix)):
+        if not prefix[:1].isalpha() or naming.WINDOWS_COMPUTER_NAME.problem(f"{prefix}-999") is not None:
             raise InterfaceError(f"SessionHostsArgs.name_prefix: {prefix!r}; expected 1-{MAX_NAME_PREFIX} letters, "
-                                 "digits and hyphens starting with a letter (computer names hold 15 characters)")
+                                 "digits and hyphens starting with a letter: computer names are `<prefix>-001` and "
+                                 f"Windows allows {naming.WINDOWS_COMPUTER_NAME.describe()}")
         if not 0 <= self.count <= 999:
             raise InterfaceError(f"SessionHostsArgs.count: {self.count}; expected 0 to 999")
         if not self.vm_size.startswith("Standard_"):

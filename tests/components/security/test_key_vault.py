@@ -81,3 +81,16 @@ def test_a_given_vault_name_is_used_as_the_azure_name(plan_inline, args):
 def test_a_vault_name_azure_would_refuse_is_an_error_naming_the_field(args, bad):
     with pytest.raises(InterfaceError, match="vault_name"):
         args(vault_name=bad)
+
+
+def test_a_vault_name_azure_refuses_is_refused_when_the_args_are_built(args):
+    with pytest.raises(InterfaceError, match=r"vault_name: 'kv-ams-platform-shared-dev' is refused by Azure: has 26 "
+                                             r"characters \(3-24 chars"):
+        args(vault_name="kv-ams-platform-shared-dev")
+
+
+def test_an_unset_name_whose_auto_name_overflows_is_refused_at_construction(plan_inline, args):
+    # azure-native appends 8 characters with no cap: "platform-kv-vault" + 8 = 25 > 24
+    with pytest.raises(InterfaceError, match=r"vault_name: unset, so azure-native names the resource "
+                                             r"'platform-kv-vault' plus 8 characters, which Azure refuses: has 25"):
+        plan_inline(lambda: KeyVault("platform-kv", args(vault_name=None)))
