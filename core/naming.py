@@ -195,6 +195,9 @@ COGNITIVE_DEPLOYMENT = _rule("cognitive-deployment", (2, 64), ALNUM_UNDERSCORE_P
                              section="microsoftcognitiveservices", start=ALNUM_START, end=ALNUM_END)
 COMMUNICATION = _rule("communication", (1, 63), ALNUM_HYPHEN, scope="global", section="microsoftcommunication",
                       start=ALNUM_START, end=ALNUM_END)
+ACTION_GROUP_SHORT_NAME = _rule("action-group-short-name", (1, 12), ALNUM_HYPHEN_UNDERSCORE, scope="action group",
+                                section="microsoftinsights", source="azure-native API: ActionGroup.groupShortName "
+                                "maxLength 12 (it appears in SMS and e-mail subjects)")
 CDN_PROFILE = _rule("cdn-profile", (1, 260), ALNUM_HYPHEN, scope="resource group", section="microsoftcdn",
                     start=ALNUM_START, end=ALNUM_END)
 CDN_ENDPOINT = _rule("cdn-endpoint", (2, 46), ALNUM_HYPHEN, scope="global", section="microsoftcdn",

@@ -181,6 +181,14 @@ class AzureMocks(pulumi.runtime.Mocks):
             self._refuse(token, logical_name, urn, f"osProfile.computerName {computer!r} {wrong}", rule,
                          "os_profile.computer_name")
 
+    def _check_short_name(self, token: str, logical_name: str, urn: str, inputs: Mapping[str, Any]) -> None:
+        """`groupShortName` of an action group: at most 12 characters."""
+        short = inputs.get("groupShortName")
+        wrong = naming.ACTION_GROUP_SHORT_NAME.problem(short) if isinstance(short, str) and short != UNKNOWN else None
+        if wrong is not None:
+            self._refuse(token, logical_name, urn, f"groupShortName {short!r} {wrong}", naming.ACTION_GROUP_SHORT_NAME,
+                         "group_short_name")
+
     def _check_budget_start(self, token: str, logical_name: str, urn: str, inputs: Mapping[str, Any]) -> None:
         """Budgets API: `timePeriod.startDate` is the first of a month, not before this month, at most 12 ahead."""
         period = inputs.get("timePeriod") or {}
@@ -256,6 +264,7 @@ class AzureMocks(pulumi.runtime.Mocks):
 _API_RULES: dict[str, tuple[Callable[[AzureMocks, str, str, str, Mapping[str, Any]], None], ...]] = {
     "azure-native:compute:VirtualMachine": (AzureMocks._check_computer_name,),
     "azure-native:consumption:Budget": (AzureMocks._check_budget_start,),
+    "azure-native:monitor:ActionGroup": (AzureMocks._check_short_name,),
 }
 """Checks beyond the name that the provider or Azure's API make at preview time, per type."""
 

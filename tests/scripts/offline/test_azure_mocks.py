@@ -102,6 +102,36 @@ def test_auto_names_are_built_as_azure_native_builds_them(plan_inline):
     assert uuid.UUID(plan.named("reader").outputs["name"])  # roleAssignmentName: a UUID
 
 
+# The rows for values that are not a resource's own name: planted too long and badly formed as well.
+NESTED = [
+    ("azure-native:compute:VirtualMachine", naming.WINDOWS_COMPUTER_NAME, "osProfile.computerName",
+     "os_profile.computer_name", lambda value: {"vmName": "host", "osProfile": {"computerName": value,
+                                                                              "windowsConfiguration": {}}}),
+    ("azure-native:compute:VirtualMachine", naming.LINUX_HOST_NAME, "osProfile.computerName",
+     "os_profile.computer_name", lambda value: {"vmName": "host", "osProfile": {"computerName": value}}),
+    ("azure-native:monitor:ActionGroup", naming.ACTION_GROUP_SHORT_NAME, "groupShortName", "group_short_name",
+     lambda value: {"groupShortName": value}),
+]
+
+
+@pytest.mark.parametrize(("token", "rule", "key", "field", "inputs"), NESTED, ids=lambda v: getattr(v, "family", ""))
+@pytest.mark.parametrize("plant", [too_long, badly_formed], ids=["too-long", "badly-formed"])
+def test_a_nested_name_azure_refuses_stops_the_plan_with_the_rule_and_fix(plan_inline, token, rule, key, field,
+                                                                          inputs, plant):
+    value = plant(rule)
+    line = {}
+
+    def program() -> None:
+        line["at"] = _line_below()
+        pulumi.CustomResource(token, "planted", {"resourceGroupName": RG, **inputs(value)})
+
+    with pytest.raises(ProgramError) as refused:
+        plan_inline(program)
+    assert str(refused.value) == (f"offline plan: resource 'planted' ({token}) at {HERE}:{line['at']}: "
+                                  f"{key} {value!r} {rule.problem(value)}; Azure refuses it; fix: pass "
+                                  f"{field}=... ({rule.describe()})")
+
+
 def test_a_windows_computer_name_over_15_characters_is_refused(plan_inline):
     def program() -> None:
         compute.VirtualMachine("host", resource_group_name=RG, vm_name="avd-host",
