@@ -2,8 +2,9 @@
 
 Each template is the resource's ARM id with `{inputName}` placeholders (the engine's camelCase input names);
 `{rg}` stands for `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}`. The last placeholder is the
-resource's own name: when the program leaves it unset, the resource is auto-named like azure-native does
-(logical name plus eight hex characters). A type missing here is reported by the mocks, never guessed: add it here.
+resource's own name: when the program leaves it unset, the resource is auto-named as azure-native does it from
+this path (`core/naming.py`, which also holds each type's naming rule). A type missing here is reported by the
+mocks, never guessed: add it here, and its naming rule to `core/naming.py` (a test keeps the two in step).
 """
 
 RG = "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}"

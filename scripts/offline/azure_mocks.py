@@ -269,14 +269,12 @@ _API_RULES: dict[str, tuple[Callable[[AzureMocks, str, str, str, Mapping[str, An
 """Checks beyond the name that the provider or Azure's API make at preview time, per type."""
 
 
-_SDK_DIRS = tuple(str(Path(module.__file__).resolve().parent) for module in (pulumi,))
 _OFFLINE_DIR = str(Path(__file__).resolve().parent)
 
 
 def _outside_program(filename: str) -> bool:
     """A frame of the SDK, a provider package, the offline engine or the standard library: not the program's."""
-    return ("site-packages" in filename or filename.startswith(_SDK_DIRS) or filename.startswith(_OFFLINE_DIR)
-            or filename.startswith(sys.prefix) or filename.startswith(sys.base_prefix) or filename.startswith("<"))
+    return ("site-packages" in filename or filename.startswith((_OFFLINE_DIR, sys.base_prefix, "<")))
 
 
 def _shown_path(filename: str) -> str:
@@ -289,6 +287,7 @@ def _shown_path(filename: str) -> str:
 
 def _snake(camel: str) -> str:
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", camel).lower()
+
 
 _DERIVED_OUTPUTS: dict[str, tuple[Callable[[AzureMocks, dict[str, Any]], None], ...]] = {
     "azure-native:network:Subnet": (AzureMocks._remember_subnet,),
