@@ -10,8 +10,10 @@ from typing import Mapping
 import pulumi
 from pulumi_azure_native import app
 
-from amsterdam_cloud.components.interfaces import CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces
+from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces,
+                                                   require_auto_name, require_name)
 
+CONTAINER_APP = "azure-native:app:ContainerApp"
 INGRESS_SCOPES = ("environment", "network")
 CPU_MEMORY = {0.25: "0.5Gi", 0.5: "1Gi", 0.75: "1.5Gi", 1.0: "2Gi", 1.25: "2.5Gi", 1.5: "3Gi", 1.75: "3.5Gi",
               2.0: "4Gi", 4.0: "8Gi"}
@@ -60,13 +62,16 @@ class ContainerAppArgs(CommonArgs):
     allow_external_registry: bool = False
     """Off: the image must come from `registry_server`; on (explicit opt-out): any registry."""
     app_name: pulumi.Input[str] | None = None
-    """Unset: the logical name plus a random suffix; set: that name (2-32 lower-case letters, digits, -)."""
+    """Unset: azure-native's auto-name, `<component name>-app` plus 8 characters; set: that name. Either must fit
+    Azure's 2-32 lower-case letters, digits and hyphens (`core/naming.py`), checked at construction."""
     start_after: tuple[pulumi.Resource, ...] = ()
     """No ordering; resources listed (the vault and its role assignments) finish before the app starts, so its
     first revision can read its secrets."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        if isinstance(self.app_name, str):
+            require_name(CONTAINER_APP, self.app_name, "ContainerAppArgs.app_name")
         if self.ingress_scope not in INGRESS_SCOPES:
             raise InterfaceError(f"ContainerAppArgs.ingress_scope: {self.ingress_scope!r}; expected one of "
                                  f"{', '.join(INGRESS_SCOPES)}")
@@ -93,6 +98,8 @@ class ContainerApp(WithInterfaces, pulumi.ComponentResource):
 
     def __init__(self, name: str, args: ContainerAppArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("amsterdam:apphosting:ContainerApp", name, None, opts)
+        if args.app_name is None:
+            require_auto_name(CONTAINER_APP, f"{name}-app", "ContainerAppArgs.app_name")
         vault_uri = pulumi.Output.from_input(args.key_vault_uri or "")
         secrets = [app.SecretArgs(name=_secret_name(variable), identity=args.identity_id,
                                   key_vault_url=vault_uri.apply(lambda uri, s=secret: f"{uri.rstrip('/')}/secrets/{s}"))

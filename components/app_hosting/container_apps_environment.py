@@ -9,8 +9,10 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import app, privatedns
 
-from amsterdam_cloud.components.interfaces import CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces
+from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces,
+                                                   require_auto_name, require_name)
 
+ENVIRONMENT = "azure-native:app:ManagedEnvironment"
 WORKLOAD_PROFILE_TYPES = ("D4", "D8", "D16", "D32", "E4", "E8", "E16", "E32")
 
 
@@ -51,7 +53,8 @@ class ContainerAppsEnvironmentArgs(CommonArgs):
     zone_redundant: bool = False
     """Off: the environment runs in one zone; on: it spreads over the region's zones (needs a /23 subnet)."""
     environment_name: pulumi.Input[str] | None = None
-    """Unset: the logical name plus a random suffix; set: that name."""
+    """Unset: azure-native's auto-name, `<component name>-env` plus 8 characters; set: that name. Either must fit
+    Azure's rule for environments (`core/naming.py`), checked at construction."""
     dns_virtual_network_ids: tuple[pulumi.Input[str], ...] = ()
     """No DNS: nothing outside the environment resolves its apps; networks listed here (the hub, whose DNS proxy
     the spokes use) get the environment's private zone linked."""
@@ -63,6 +66,10 @@ class ContainerAppsEnvironment(WithInterfaces, pulumi.ComponentResource):
     def __init__(self, name: str, args: ContainerAppsEnvironmentArgs,
                  opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("amsterdam:apphosting:ContainerAppsEnvironment", name, None, opts)
+        if args.environment_name is None:
+            require_auto_name(ENVIRONMENT, f"{name}-env", "ContainerAppsEnvironmentArgs.environment_name")
+        elif isinstance(args.environment_name, str):
+            require_name(ENVIRONMENT, args.environment_name, "ContainerAppsEnvironmentArgs.environment_name")
         tags = dict(args.tags)
         profiles = [app.WorkloadProfileArgs(name="Consumption", workload_profile_type="Consumption")] + [
             app.WorkloadProfileArgs(name=p.name, workload_profile_type=p.profile_type,

@@ -8,7 +8,7 @@ from typing import ClassVar
 
 import pulumi
 
-from amsterdam_cloud.components.interfaces import CommonArgs, InterfaceError
+from amsterdam_cloud.components.interfaces import CommonArgs, InterfaceError, require_name
 
 SKU = re.compile(r"^Standard_([BDE])[0-9A-Za-z_]+$")
 TIERS = {"B": "Burstable", "D": "GeneralPurpose", "E": "MemoryOptimized"}
@@ -38,6 +38,8 @@ class FlexibleServerArgs(CommonArgs):
     """Where a flexible server runs, how big it is, and how it survives failures."""
 
     MAX_STORAGE_GB: ClassVar[int] = 16384
+    SERVER: ClassVar[str] = "azure-native:dbforpostgresql:Server"
+    """The server's azure-native type, for its naming rule."""
 
     resource_group_name: pulumi.Input[str]
     """The server's resource group; the component never creates it."""
@@ -50,7 +52,8 @@ class FlexibleServerArgs(CommonArgs):
     storage_gb: int = 32
     """Storage in GiB; it grows automatically when nearly full."""
     server_name: pulumi.Input[str] | None = None
-    """Unset: the logical name plus a random suffix; set: that name (globally unique, lower case)."""
+    """Unset: azure-native's auto-name, `<component name>-server` plus 8 characters; set: that name (globally
+    unique, 3-63 lower-case letters, digits and hyphens: `core/naming.py`, checked here and at construction)."""
     high_availability: bool = False
     """Off: one instance; on: a standby in another zone with automatic failover (not for Burstable)."""
     geo_redundant_backup: bool = False
@@ -63,6 +66,8 @@ class FlexibleServerArgs(CommonArgs):
     def __post_init__(self) -> None:
         super().__post_init__()
         kind = type(self).__name__
+        if isinstance(self.server_name, str):
+            require_name(self.SERVER, self.server_name, f"{kind}.server_name")
         match = SKU.match(self.sku)
         if not match:
             raise InterfaceError(f"{kind}.sku: {self.sku!r}; expected Standard_B*, Standard_D* or Standard_E*, "

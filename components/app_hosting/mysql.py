@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import ClassVar
 
 import pulumi
 from pulumi_azure_native import dbformysql
 
 from amsterdam_cloud.components.app_hosting.flexible_server import EntraAdministrator, FlexibleServerArgs
 from amsterdam_cloud.components.credentials import generate_password
-from amsterdam_cloud.components.interfaces import DiagnosticSupport, InterfaceError, WithInterfaces
+from amsterdam_cloud.components.interfaces import DiagnosticSupport, InterfaceError, WithInterfaces, require_auto_name
 
 VERSIONS = ("8.0.21",)
 """MySQL versions the component builds (5.7 reached end of support; the migration raises it to 8.0.21)."""
@@ -37,6 +38,8 @@ SERVER_PARAMETERS = (
 
 @dataclass(frozen=True, kw_only=True)
 class MySqlServerArgs(FlexibleServerArgs):
+    SERVER: ClassVar[str] = "azure-native:dbformysql:Server"
+
     administrator: EntraAdministrator
     """The Entra ID administrator (MySQL flexible server has exactly one; a group lets several people in)."""
     graph_identity_id: pulumi.Input[str]
@@ -64,6 +67,8 @@ class MySqlServer(WithInterfaces, pulumi.ComponentResource):
 
     def __init__(self, name: str, args: MySqlServerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("amsterdam:apphosting:MySqlServer", name, None, opts)
+        if args.server_name is None:
+            require_auto_name(args.SERVER, f"{name}-server", "MySqlServerArgs.server_name")
         server = dbformysql.Server(
             f"{name}-server", resource_group_name=args.resource_group_name, location=args.location,
             server_name=args.server_name, version=args.version, create_mode="Default",

@@ -11,7 +11,8 @@ import pulumi
 from pulumi_azure_native import dbforpostgresql
 
 from amsterdam_cloud.components.app_hosting.flexible_server import EntraAdministrator, FlexibleServerArgs
-from amsterdam_cloud.components.interfaces import DiagnosticSupport, InterfaceError, WithInterfaces
+from amsterdam_cloud.components.interfaces import (DiagnosticSupport, InterfaceError, WithInterfaces,
+                                                   require_auto_name)
 
 @dataclass(frozen=True, kw_only=True)
 class PostgresServerArgs(FlexibleServerArgs):
@@ -34,6 +35,8 @@ class PostgresServer(WithInterfaces, pulumi.ComponentResource):
 
     def __init__(self, name: str, args: PostgresServerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("amsterdam:apphosting:PostgresServer", name, None, opts)
+        if args.server_name is None:
+            require_auto_name(args.SERVER, f"{name}-server", "PostgresServerArgs.server_name")
         server = dbforpostgresql.Server(
             f"{name}-server", resource_group_name=args.resource_group_name, location=args.location,
             server_name=args.server_name, version=args.version, create_mode="Create",

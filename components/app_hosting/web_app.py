@@ -11,8 +11,10 @@ from typing import Mapping
 import pulumi
 from pulumi_azure_native import web
 
-from amsterdam_cloud.components.interfaces import CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces
+from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces,
+                                                   require_auto_name, require_name)
 
+SITE = "azure-native:web:WebApp"
 _RUNTIME = re.compile(r"^[A-Z]+\|[0-9A-Za-z.\-]+$")
 _SKU = re.compile(r"^(P[0-3]v[23]|P[0-5]mv3|S[1-3]|B[1-3])$")
 
@@ -44,13 +46,16 @@ class WebAppArgs(CommonArgs):
     app_settings: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     """Plain (non-secret) app settings."""
     site_name: pulumi.Input[str] | None = None
-    """Unset: the logical name plus a random suffix; set: that globally unique name (its azurewebsites.net name)."""
+    """Unset: azure-native's auto-name, `<component name>-app` plus 8 characters; set: that globally unique name (its
+    azurewebsites.net name). Either must fit Azure's 2-60 characters (`core/naming.py`), checked at construction."""
     start_after: tuple[pulumi.Resource, ...] = ()
     """No ordering; resources listed (the vault and its role assignments) finish before the site starts, so its
     Key Vault references resolve."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        if isinstance(self.site_name, str):
+            require_name(SITE, self.site_name, "WebAppArgs.site_name")
         if not _RUNTIME.match(self.runtime_stack):
             raise InterfaceError(f"WebAppArgs.runtime_stack: {self.runtime_stack!r}; expected e.g. PYTHON|3.12")
         if not _SKU.match(self.sku):
@@ -66,6 +71,8 @@ class WebApp(WithInterfaces, pulumi.ComponentResource):
 
     def __init__(self, name: str, args: WebAppArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("amsterdam:apphosting:WebApp", name, None, opts)
+        if args.site_name is None:
+            require_auto_name(SITE, f"{name}-app", "WebAppArgs.site_name")
         tags = dict(args.tags)
         child = pulumi.ResourceOptions(parent=self)
         instances = args.instances or (3 if args.zone_redundant else 1)

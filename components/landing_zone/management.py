@@ -10,9 +10,11 @@ from pulumi_azure_native import consumption, monitor, operationalinsights
 
 from amsterdam_cloud.core import budgets
 from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSettings, DiagnosticSupport,
-                                                   InterfaceError, WithInterfaces, create_diagnostic_settings)
+                                                   InterfaceError, WithInterfaces, create_diagnostic_settings,
+                                                   require_auto_name, require_name)
 from amsterdam_cloud.policies.regions import EU_REGIONS
 
+WORKSPACE = "azure-native:operationalinsights:Workspace"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
 
 ACTIVITY_LOG_CATEGORIES = ("Administrative", "Security", "ServiceHealth", "Alert", "Recommendation", "Policy",
@@ -77,6 +79,8 @@ class ManagementArgs(CommonArgs):
         if not self.alert_emails or not all(_EMAIL.match(email) for email in self.alert_emails):
             raise InterfaceError(f"ManagementArgs.alert_emails: {list(self.alert_emails)}; expected one or more "
                                  "e-mail addresses")
+        if self.workspace_name is not None:
+            require_name(WORKSPACE, self.workspace_name, "ManagementArgs.workspace_name")
         if self.budget_start_date is not None:
             wrong = budgets.start_date_problem(self.budget_start_date, budgets.today_utc())
             if wrong is not None:
@@ -94,6 +98,8 @@ class Management(WithInterfaces, pulumi.ComponentResource):
 
     def __init__(self, name: str, args: ManagementArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("amsterdam:landingzone:Management", name, None, opts)
+        if args.workspace_name is None:
+            require_auto_name(WORKSPACE, f"{name}-workspace", "ManagementArgs.workspace_name")
         tags = dict(args.tags)
         workspace = operationalinsights.Workspace(
             f"{name}-workspace", resource_group_name=args.resource_group_name, location=args.location,

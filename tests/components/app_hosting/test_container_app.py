@@ -100,3 +100,17 @@ def test_another_registry_is_an_explicit_opt_out(app_args):
 def test_secrets_without_a_vault_are_refused(app_args):
     with pytest.raises(InterfaceError, match="key_vault_uri"):
         app_args(secrets={"API_KEY": "api-key"})
+
+
+def test_an_app_name_azure_refuses_is_refused_when_the_args_are_built(app_args):
+    with pytest.raises(InterfaceError, match=r"app_name: 'CA-Signalen' is refused by Azure: contains 'ACS'"):
+        app_args(app_name="CA-Signalen")
+    with pytest.raises(InterfaceError, match=r"app_name: 'ca-signalen-meldingen-openbare-ruimte' is refused by "
+                                             r"Azure: has 37 characters \(2-32 chars"):
+        app_args(app_name="ca-signalen-meldingen-openbare-ruimte")
+
+
+def test_an_unset_app_name_whose_auto_name_overflows_32_characters_is_refused_at_construction(plan_inline, app_args):
+    with pytest.raises(InterfaceError, match=r"app_name: unset, so azure-native names the resource "
+                                             r"'signalen-meldingen-ruimte-app' plus 8 characters, which Azure refuses"):
+        plan_inline(lambda: ContainerApp("signalen-meldingen-ruimte", app_args(app_name=None)))
