@@ -89,7 +89,7 @@ ALNUM_UNDERSCORE_PERIOD_HYPHEN = ("a-zA-Z0-9_.-", "alphanumerics, underscores, p
 GROUP_CHARS = ("a-zA-Z0-9_.()-", "alphanumerics, underscores, periods, parentheses and hyphens")
 # "Can't use" lists of the page, as the complement of what may appear (printable ASCII minus the forbidden ones).
 LOCK_CHARS = (r" !\"$'()\-.0-9;=@A-Z\[\]^_`a-z~,", "no <>*%{}&:\\?+/#| or control characters")
-POLICY_CHARS = (r" !\"#$'()*,\-0-9;=@A-Z\[\]^_`a-z{|}~", "no <>*%&:\\?.+/ or control characters")
+POLICY_CHARS = (r" !\"#$'(),\-0-9;=@A-Z\[\]^_`a-z{|}~", "no <>*%&:\\?.+/ or control characters")
 INSIGHTS_CHARS = (r" !\"$'()*,\-.0-9;=@A-Z\[\]^_`a-z{|}~", "no :<>+/&%\\?# or control characters")
 NETBIOS_CHARS = ("a-zA-Z0-9-", "letters, digits and hyphens")
 LETTER = ("a-zA-Z", "start with a letter")
