@@ -79,11 +79,14 @@ class AzureMocks(pulumi.runtime.Mocks):
         chain = self._type_chains.get(id(parent)) if parent is not None else None
         chain = f"{chain}${args.type_}" if chain else args.type_
         self._type_chains[id(args.resource)] = chain
+        lines = []  # the program's frames, innermost first, up to the engine that runs it
         frame = sys._getframe(1)
-        while frame is not None and _outside_program(frame.f_code.co_filename):
+        while frame is not None and not (lines and frame.f_code.co_filename.startswith(_OFFLINE_DIR)):
+            if not _outside_program(frame.f_code.co_filename):
+                lines.append(f"{_shown_path(frame.f_code.co_filename)}:{frame.f_lineno}")
             frame = frame.f_back
-        if frame is not None:
-            self._origins[f"{chain}::{args.name}"] = f"{_shown_path(frame.f_code.co_filename)}:{frame.f_lineno}"
+        if lines:
+            self._origins[f"{chain}::{args.name}"] = lines[0] + (f" (from {lines[-1]})" if len(lines) > 1 else "")
 
     def _origin(self, urn: str) -> str:
         return self._origins.get(urn.split("::", 2)[-1], "an unknown program line")
