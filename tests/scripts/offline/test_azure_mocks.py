@@ -60,7 +60,7 @@ def test_a_name_azure_refuses_stops_the_plan_with_one_line_naming_resource_line_
 
 def test_an_auto_name_that_breaks_the_rule_is_refused_with_where_it_came_from(plan_inline):
     def program() -> None:
-        keyvault.Vault("platform-kv-vault", resource_group_name=RG,  # line checked below
+        keyvault.Vault("platform-kv-vault", resource_group_name=RG,
                        properties={"tenantId": str(uuid.uuid4()), "sku": {"family": "A", "name": "standard"}})
 
     with pytest.raises(ProgramError, match=(
@@ -68,6 +68,28 @@ def test_an_auto_name_that_breaks_the_rule_is_refused_with_where_it_came_from(pl
             r"'platform-kv-vault[0-9a-f]{8}' \(auto-named by azure-native: the logical name plus 8 characters\) "
             r"has 25 characters; Azure refuses it; fix: pass vault_name=\.\.\. \(3-24 chars")):
         plan_inline(program)
+
+
+class _Vaults(pulumi.ComponentResource):
+    def __init__(self, name: str, line: dict) -> None:
+        super().__init__("amsterdam:test:Vaults", name, None, None)
+        line["inner"] = _line_below()
+        keyvault.Vault(f"{name}-vault", resource_group_name=RG, vault_name="kv--double",
+                       properties={"tenantId": str(uuid.uuid4()), "sku": {"family": "A", "name": "standard"}},
+                       opts=pulumi.ResourceOptions(parent=self))
+
+
+def test_a_resource_made_in_a_component_names_its_line_and_the_program_line_it_came_from(plan_inline):
+    line = {}
+
+    def program() -> None:
+        line["outer"] = _line_below()
+        _Vaults("team", line)
+
+    with pytest.raises(ProgramError) as refused:
+        plan_inline(program)
+    assert (f"resource 'team-vault' (azure-native:keyvault:Vault) at {HERE}:{line['inner']} "
+            f"(from {HERE}:{line['outer']}): name 'kv--double' contains '--'") in str(refused.value)
 
 
 def test_without_the_offline_shortcuts_the_refusal_names_the_same_program_line(plan_inline):
