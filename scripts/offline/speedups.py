@@ -71,8 +71,6 @@ class ClassOnDemandPackage(types.ModuleType):
                 module = importlib.import_module(f"{self.__name__}.{candidate}")
             except ModuleNotFoundError:
                 continue
-            if candidate != attr and candidate in vars(module):  # importing `get_x` made the package's
-                setattr(self, candidate, vars(module)[candidate])  # `get_x` that module: the function beats it
             if candidate == attr and attr not in vars(module):
                 return module  # a submodule such as `outputs` or `v20240301`
             if attr in vars(module):  # like the real `from .get_x import *`, a function beats its module
