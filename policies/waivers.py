@@ -19,6 +19,9 @@ from amsterdam_cloud.scripts.errors import UserError
 DATA_LOSS_RULE = "plan-data-loss"
 """Not a pack rule: the deploy gate's check that a plan deletes or replaces no stateful resource. Its waivers live
 in the same file, so the policy checker must accept them too."""
+GATE_OVERRIDE_RULE = "deploy-override"
+"""Not a pack rule either: lets `cityctl deploy` accept an option that weakens the gate in acc or prod (`resource`
+names the option, e.g. `--today`)."""
 
 DEFAULT_WAIVERS_FILE = Path(__file__).resolve().parent / "waivers.yaml"
 REQUIRED = ("rule", "resource", "stack", "reason", "owner", "expires")
@@ -137,7 +140,7 @@ def _parse_text(text: str, path_text: str) -> tuple[Waiver, ...]:
         document = load_yaml(text, path_text, "waivers file")
     except UserError as error:
         raise WaiverError(str(error)) from None
-    return parse_waivers(document, path_text, RULE_IDS | {DATA_LOSS_RULE})
+    return parse_waivers(document, path_text, RULE_IDS | {DATA_LOSS_RULE, GATE_OVERRIDE_RULE})
 
 
 def _kind(value: Any) -> str:

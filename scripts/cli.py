@@ -21,6 +21,16 @@ EXIT_BAD_INPUT = 2
 """Bad input: a file, a key or a value the person can fix."""
 
 
+def package_version() -> str:
+    """The installed amsterdam-cloud version (the wheel's, which CI takes from the release tag)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("amsterdam-cloud")
+    except PackageNotFoundError:
+        return "unknown (not installed; run from a checkout without `pip install`)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="cityctl",
@@ -29,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
                "Exit codes: 0 ok, 1 failed or refused, 2 bad input, 130 interrupted (docs/errors.md).")
     parser.add_argument("--debug", action="store_true",
                         help="on an internal error, print the traceback (also: CITYCTL_DEBUG=1)")
+    parser.add_argument("--version", action="version", version=f"cityctl {package_version()}",
+                        help="print the toolkit's package version (amsterdam-cloud) and exit")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module_info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{commands.__name__}.{module_info.name}")

@@ -10,13 +10,16 @@ import pytest
 from amsterdam_cloud.scripts.offline.plan import Plan, write_atomically
 from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack, saved_plan_path
 
+PLATFORM_DIR = Path(__file__).resolve().parents[1]
+"""The platform project (this checkout's root Pulumi.yaml)."""
+
 
 @pytest.fixture
 def plan_inline(tmp_path: Path) -> Callable[..., Plan]:
     """Plan an inline program (a function that builds resources or components) with a stack's config."""
 
     def plan(program: Callable[[], None], stack: str = "dev", **options) -> Plan:
-        return plan_stack(PulumiProject.load(), stack, inline_program=program, plans_dir=tmp_path, **options)
+        return plan_stack(PulumiProject.load(PLATFORM_DIR), stack, inline_program=program, plans_dir=tmp_path, **options)
 
     return plan
 
@@ -29,7 +32,7 @@ def stack_plan(tmp_path_factory) -> Callable[[str], Plan]:
 
     def get(stack: str) -> Plan:
         if stack not in plans:
-            plans[stack] = plan_stack(PulumiProject.load(), stack, plans_dir=plans_dir)
+            plans[stack] = plan_stack(PulumiProject.load(PLATFORM_DIR), stack, plans_dir=plans_dir)
         return plans[stack]
 
     return get

@@ -8,8 +8,12 @@ import json
 import sys
 from pathlib import Path
 
+from amsterdam_cloud.scripts.commands.plan import add_project_options
+from amsterdam_cloud.scripts.delivery.pulumi_cli import SECRETS_PROVIDER_ENV
 from amsterdam_cloud.scripts.errors import UserError
 
+GATE_OPTIONS = ("today", "waivers", "against")
+"""Options that change what the gate judges; acc and prod refuse them unless a deploy-override waiver allows it."""
 ENVIRONMENTS = ("dev", "test", "acc", "prod")
 
 
@@ -27,24 +31,31 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("stack", metavar="STACK", help="stack name, e.g. dev or prod")
     parser.add_argument("--environment", choices=ENVIRONMENTS,
                         help="the policy levels and gate of this environment (default: from the stack name)")
-    parser.add_argument("--project-dir", type=Path, metavar="DIR",
-                        help="the Pulumi project folder (default: this repository's platform project)")
+    add_project_options(parser)
     parser.add_argument("--stack-name", metavar="NAME",
-                        help="the stack's name in the backend, e.g. organization/amsterdam-platform/prod "
-                             "(default: STACK)")
+                        help="the stack's name in the backend (default: organization/<project>/STACK, the "
+                             "self-managed backend's form)")
+    parser.add_argument("--create", action="store_true",
+                        help="dev and test only: create the stack when the backend has none, once the gate allows "
+                             "it (acc and prod stacks are created by a person; --preview-only never creates)")
+    parser.add_argument("--secrets-provider", metavar="URL",
+                        help="the secrets provider of a stack --create makes, and of the `pulumi stack init` line "
+                             f"cityctl prints (default: ${SECRETS_PROVIDER_ENV}, else the state backend's key)")
     parser.add_argument("--plan", type=Path, metavar="FILE",
                         help="use this offline plan (from `cityctl plan`) instead of planning again")
-    parser.add_argument("--plans-dir", type=Path, default=Path("out/plans"), metavar="DIR",
-                        help="where plans are saved and StackReferences resolved from (default: out/plans)")
     parser.add_argument("--against", type=Path, metavar="FILE",
-                        help="diff against this `pulumi stack export` file instead of the stack's current state")
-    parser.add_argument("--waivers", type=Path, metavar="FILE", help="waivers file (default: policies/waivers.yaml)")
+                        help="diff against this `pulumi stack export` file instead of the stack's current state "
+                             "(refused in acc and prod unless a deploy-override waiver allows it)")
+    parser.add_argument("--waivers", type=Path, metavar="FILE",
+                        help="waivers file (default: policies/waivers.yaml; refused in acc and prod unless a "
+                             "deploy-override waiver allows it)")
     parser.add_argument("--preview-only", action="store_true", help="gate and preview; do not update the stack")
     parser.add_argument("--message", metavar="TEXT", help="update message (default: names the commit, if any)")
     parser.add_argument("--output", "-o", type=Path, metavar="FILE",
                         help="write the gate's decision and the plan diff as JSON here")
     parser.add_argument("--today", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
-                        help="judge waiver expiry as of this date (default: today)")
+                        help="judge waiver expiry as of this date (default: today; refused in acc and prod unless "
+                             "a deploy-override waiver allows it)")
     parser.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                         help=f"stop the Pulumi CLI after this long, e.g. when it hangs on the backend "
                              f"(default: {DEFAULT_TIMEOUT}, two hours)")
@@ -87,39 +98,64 @@ def run_with_timeout(args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    import os
+
     from amsterdam_cloud.scripts.delivery import pulumi_cli
 
     environment = args.environment or _environment_of(args.stack)
     pulumi_cli.require_cli()  # before any work: without the CLI nothing can be deployed
 
     from amsterdam_cloud.policies.settings import PACK_DIR, config_path
-    from amsterdam_cloud.scripts.delivery.gate import decide_preview, evaluate, load_gate_waivers
+    from amsterdam_cloud.scripts.delivery.gate import (
+        GUARDED_ENVIRONMENTS, decide_preview, evaluate, load_gate_waivers, refused_overrides)
     from amsterdam_cloud.scripts.delivery.plan_diff import diff_from_preview, render_text
     from amsterdam_cloud.scripts.files import write_output
     from amsterdam_cloud.scripts.offline.plan import read_export, write_atomically
     from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack, saved_plan_path
 
+    real_today = dt.date.today()
+    overrides = [f"--{name}" for name in GATE_OPTIONS if getattr(args, name) is not None]
+    refused = refused_overrides(environment=environment, stack=args.stack, options=overrides,
+                                waivers=load_gate_waivers(), today=real_today)
+    if refused:
+        raise UserError("deploy: " + "; ".join(refused))
     pack_config = config_path(environment)
     if not (PACK_DIR / "PulumiPolicy.yaml").is_file():
         raise UserError(f"{PACK_DIR}: no PulumiPolicy.yaml; the CrossGuard policy pack must be present to deploy")
     if not pack_config.is_file():
         raise UserError(f"{pack_config}: no pack config for {environment}; expected one per environment")
-    project = PulumiProject.load(args.project_dir) if args.project_dir else PulumiProject.load()
-    today = args.today or dt.date.today()
+    project = PulumiProject.discover(args.project_dir)
+    plans_dir = project.plans_dir(args.plans_dir)
+    today = args.today or real_today
     waivers = load_gate_waivers(args.waivers)
+    target = pulumi_cli.Target(
+        project_dir=project.root, stack=args.stack_name or pulumi_cli.backend_stack_name(project.name, args.stack),
+        policy_pack=PACK_DIR, policy_pack_config=pack_config,
+        secrets_provider=args.secrets_provider or os.environ.get(SECRETS_PROVIDER_ENV)
+        or pulumi_cli.DEFAULT_SECRETS_PROVIDER)
+    print(f"Deploying {project.describe([args.stack], plans_dir)} as {target.stack} ({environment})",
+          file=sys.stderr)
+
+    stack = pulumi_cli.find_stack(target)  # before planning: a missing stack stops here, nothing is created
+    if stack is None:
+        if environment in GUARDED_ENVIRONMENTS:
+            raise pulumi_cli.StackMissing(
+                f"deploy: stack {target.stack} does not exist in the backend, and cityctl never creates an "
+                f"{environment} stack; check PULUMI_BACKEND_URL, then create it once: {target.init_command()}")
+        if args.preview_only or not args.create:
+            why = "--preview-only never creates a stack" if args.preview_only else "pass --create to create it"
+            raise pulumi_cli.StackMissing(
+                f"deploy: stack {target.stack} does not exist in the backend ({why}); check PULUMI_BACKEND_URL, "
+                f"or create it: {target.init_command()}")
 
     if args.plan is not None:
         planned, planned_source = read_export(args.plan), str(args.plan)
     else:
-        print(f"Planning {project.name} {args.stack} offline…", file=sys.stderr)
-        plan = plan_stack(project, args.stack, plans_dir=args.plans_dir)
-        planned_source = str(saved_plan_path(args.plans_dir, project.name, args.stack))
+        plan = plan_stack(project, args.stack, plans_dir=plans_dir)
+        planned_source = str(saved_plan_path(plans_dir, project.name, args.stack))
         write_atomically(Path(planned_source), plan.export_text())
         planned = plan.to_export()
 
-    target = pulumi_cli.Target(project_dir=project.root, stack=args.stack_name or args.stack,
-                               policy_pack=PACK_DIR, policy_pack_config=pack_config)
-    stack = pulumi_cli.find_stack(target)
     if args.against is not None:
         current, current_source = read_export(args.against), str(args.against)
     elif stack is None:
@@ -139,8 +175,8 @@ def run(args: argparse.Namespace) -> int:
     if not decision.allowed:
         return 1
 
-    if stack is None:
-        print(f"Creating stack {target.stack} (its stack file holds its config and secrets provider)", file=sys.stderr)
+    if stack is None:  # dev or test with --create, and the gate allowed it
+        print(f"Creating stack {target.stack} (--create): {target.init_command()}", file=sys.stderr)
         stack = pulumi_cli.create_stack(target)
     counts, steps = pulumi_cli.preview(stack, target)
     print(f"preview of {target.stack}: {_counts(counts)}", file=sys.stderr)

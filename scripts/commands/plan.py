@@ -16,6 +16,16 @@ from amsterdam_cloud.scripts.signals import Interrupted, was_interrupted
 ENVIRONMENTS = ("dev", "test", "acc", "prod")
 
 
+def add_project_options(parser: argparse.ArgumentParser) -> None:
+    """--project-dir and --plans-dir, the same for every command that plans a project."""
+    parser.add_argument("--project-dir", type=Path, metavar="DIR",
+                        help="the Pulumi project folder (default: the current folder or its nearest parent with a "
+                             "Pulumi.yaml, as the Pulumi CLI finds it)")
+    parser.add_argument("--plans-dir", type=Path, metavar="DIR",
+                        help="where plans are saved and StackReferences resolve from (default: $CITYCTL_PLANS_DIR, "
+                             "else the project's out/plans)")
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "plan", help="plan a stack offline (no Pulumi CLI, no Azure) and check it against the policy pack",
@@ -27,14 +37,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--out", type=Path, metavar="FILE",
                         help="where to write the plan JSON (default: <plans-dir>/<project>.<stack>.json); "
                              "`-` writes it to stdout")
-    parser.add_argument("--plans-dir", type=Path, default=Path("out/plans"), metavar="DIR",
-                        help="where plans are saved and StackReferences are resolved from (default: out/plans)")
-    parser.add_argument("--project-dir", type=Path, metavar="DIR",
-                        help="the Pulumi project folder (default: this repository's platform project)")
+    add_project_options(parser)
     parser.add_argument("--against", type=Path, metavar="FILE",
                         help="diff the plan against an earlier plan or a `pulumi stack export` file: create, update, "
                              "delete, replace per resource, possible data loss first; in acc and prod an unwaived "
                              "data loss fails the plan")
+    parser.add_argument("--summary", type=Path, metavar="FILE.md",
+                        help="with --against: also write the plan diff, the policy summary and the gate's verdict as "
+                             "Markdown (the pipelines post it as a pull-request comment)")
     parser.add_argument("--diagram", type=Path, metavar="FILE.svg",
                         help="draw the network (hub, spokes, subnets, peerings, firewall, bastion) from the plan")
     parser.add_argument("--no-policy", action="store_true", help="skip the policy check")
@@ -63,6 +73,7 @@ class StackOutcome:
     policy_failed: bool = False
     diff_text: str = ""
     gate_text: str = ""
+    summary_path: str = ""
     diagram_path: str = ""
     summary: str = ""
     tree: str = ""
@@ -72,7 +83,8 @@ class StackOutcome:
 def run(args: argparse.Namespace) -> int:
     from amsterdam_cloud.scripts.offline.project import PulumiProject
 
-    project = PulumiProject.load(args.project_dir) if args.project_dir else PulumiProject.load()
+    project = PulumiProject.discover(args.project_dir)
+    args.plans_dir = project.plans_dir(args.plans_dir)
     stacks = project.stacks() if args.all else list(args.stacks)
     if not stacks:
         raise UserError("plan: name a stack (e.g. `cityctl plan dev`) or pass --all; stacks with a stack file: "
@@ -81,16 +93,18 @@ def run(args: argparse.Namespace) -> int:
         if not project.stack_file(stack).is_file():
             raise UserError(f"{display(project.stack_file(stack))}: no such stack file; stacks here: "
                             f"{', '.join(project.stacks()) or 'none'}")
-    for option in ("out", "against", "diagram"):
+    for option in ("out", "against", "diagram", "summary"):
         if getattr(args, option) is not None and len(stacks) > 1:
             raise UserError(f"plan: --{option} is for one stack; with several stacks each plan goes to --plans-dir")
+    if args.summary is not None and args.against is None:
+        raise UserError("plan: --summary writes the plan diff and the gate's verdict; pass --against FILE too")
     if args.against is not None and args.no_policy:
         raise UserError("plan: --against runs the deploy gate, which needs the policy check; drop --no-policy")
     if args.workers < 1:
         raise UserError("plan: --workers must be 1 or more")
 
     started = time.perf_counter()
-    print(f"Offline plan of {project.name}: {', '.join(stacks)} (Pulumi SDK mocks; no CLI, no Azure, no network)",
+    print(f"Offline plan of {project.describe(stacks, args.plans_dir)} (Pulumi SDK mocks; no CLI, no Azure)",
           file=sys.stderr)
     if len(stacks) == 1:
         outcomes = [plan_one(project, stacks[0], args, show_progress=True)]
@@ -238,6 +252,15 @@ def _gate(plan, current: dict, stack: str, args: argparse.Namespace, outcome: St
     outcome.gate_text = decision.render()
     outcome.policy_text = render(policy, "text")
     outcome.policy_failed = policy.failed or not decision.allowed
+    if args.summary is not None:
+        from amsterdam_cloud.scripts.delivery.plan_diff import render_markdown
+        from amsterdam_cloud.scripts.offline.plan import write_atomically
+
+        verdict = "refused" if not decision.allowed else "failed" if policy.failed else "passed"
+        write_atomically(args.summary, "\n".join([
+            render_markdown(diff, title=f"{plan.project} {stack}: {verdict}"),
+            f"**Policy:** {policy.summary()}", "", "```text", decision.render().rstrip(), "```", ""]))
+        outcome.summary_path = str(args.summary)
 
 
 def _report(outcome: StackOutcome, args: argparse.Namespace, single: bool) -> bool:
@@ -256,6 +279,8 @@ def _report(outcome: StackOutcome, args: argparse.Namespace, single: bool) -> bo
     print(f"Plan written to {outcome.plan_path} ({outcome.resources} resources, {outcome.seconds:.1f}s)", file=out)
     if outcome.diagram_path:
         print(f"Network diagram written to {outcome.diagram_path}", file=out)
+    if outcome.summary_path:
+        print(f"Markdown summary written to {outcome.summary_path}", file=out)
     for text in (outcome.diff_text, outcome.policy_text, outcome.gate_text):
         if text:
             print(text.rstrip(), file=out)

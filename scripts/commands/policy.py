@@ -41,6 +41,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help="judge waiver expiry as of this date (default today)")
     check.set_defaults(handler=run_check)
 
+    pack_dir = commands.add_parser(
+        "pack-dir", help="print the installed CrossGuard pack folder (for `pulumi preview --policy-pack`)",
+        description="Print the folder of the amsterdam-baseline pack as installed with this toolkit, to pass to "
+                    "`pulumi preview --policy-pack`; with --environment, print that environment's pack config file "
+                    "(for --policy-pack-config) instead.")
+    pack_dir.add_argument("--environment", choices=ENVIRONMENTS, help="print this environment's pack config file")
+    pack_dir.set_defaults(handler=run_pack_dir)
+
     rules = commands.add_parser("rules", help="list the pack's rules with severity, controls and remediation",
                                 description="List every rule id, its severity, BIO and CIS controls and remediation.")
     rules.add_argument("--environment", choices=ENVIRONMENTS, help="also show the level in this environment")
@@ -107,4 +115,14 @@ def run_rules(args: argparse.Namespace) -> int:
         print(f"{rule.id}{level}  {rule.severity.value}  {', '.join(rule.controls)}\n    {rule.title}. "
               f"Fix: {rule.remediation}")
     print(f"{len(ALL_RULES)} rules", file=sys.stderr)
+    return 0
+
+
+def run_pack_dir(args: argparse.Namespace) -> int:
+    from amsterdam_cloud.policies.settings import PACK_DIR, config_path
+
+    path = config_path(args.environment) if args.environment else PACK_DIR
+    if not path.exists():
+        raise UserError(f"{path}: not installed; reinstall amsterdam-cloud (the wheel carries the pack)")
+    print(path)
     return 0

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
-from amsterdam_cloud.policies.waivers import DATA_LOSS_RULE
+from amsterdam_cloud.policies.waivers import DATA_LOSS_RULE, GATE_OVERRIDE_RULE
 from amsterdam_cloud.scripts.delivery.plan_diff import PlanDiff, diff_exports
 from amsterdam_cloud.scripts.errors import UserError
 
@@ -152,6 +152,27 @@ def evaluate(planned: Mapping[str, Any], current: Mapping[str, Any], *, environm
     diff = diff_exports(current, planned, before_source=current_source, after_source=planned_source)
     return decide(environment=environment, stack=stack, policy=policy, diff=diff, waivers=waivers,
                   today=today), policy, diff
+
+
+def refused_overrides(*, environment: str, stack: str, options: Iterable[str], waivers: Iterable["Waiver"],
+                      today: dt.date) -> list[str]:
+    """The options that weaken the gate (`--today`, `--waivers`, `--against`) that acc and prod refuse, one line
+    each; a `deploy-override` waiver naming the option (as `resource`) for the stack lets it through until it
+    expires."""
+    from amsterdam_cloud.policies.waivers import WaiverBook
+
+    if environment not in GUARDED_ENVIRONMENTS:
+        return []
+    book = WaiverBook(waivers, stack, today)
+    refused = []
+    for option in options:
+        waiver = book.lookup(GATE_OVERRIDE_RULE, option)
+        if waiver is None or waiver.expired(today):
+            why = f"its waiver expired on {waiver.expires}" if waiver is not None else "no waiver allows it"
+            refused.append(f"{option} weakens the gate and is refused in {environment} ({why}); drop it, or add a "
+                           f"`{GATE_OVERRIDE_RULE}` waiver with resource {option!r} for stack {stack} to "
+                           "policies/waivers.yaml")
+    return refused
 
 
 def load_gate_waivers(path: Path | None = None) -> tuple["Waiver", ...]:

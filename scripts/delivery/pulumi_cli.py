@@ -20,10 +20,21 @@ if TYPE_CHECKING:
     from amsterdam_cloud.scripts.delivery.plan_diff import PreviewStep
 
 INSTALL_HINT = "https://www.pulumi.com/docs/iac/download-install/"
+DIY_ORGANIZATION = "organization"
+"""The one organization of a self-managed backend (azblob://): stacks are `organization/<project>/<stack>`."""
+DEFAULT_SECRETS_PROVIDER = "azurekeyvault://kv-ams-pulumi-state.vault.azure.net/keys/pulumi-state"
+"""The state backend's key (stacks/state_backend outputs `secretsProvider`); a new stack is created with it."""
+SECRETS_PROVIDER_ENV = "CITYCTL_SECRETS_PROVIDER"
 
 
 class CliMissing(UserError):
     """No `pulumi` executable: deploying needs the real CLI."""
+
+
+class StackMissing(UserError):
+    """The backend has no such stack and cityctl may not create it here: it prints the command that does."""
+
+    exit_code = 1
 
 
 class DeployFailed(UserError):
@@ -44,6 +55,17 @@ class Target:
     """The CrossGuard pack folder (`PulumiPolicy.yaml`), passed as `--policy-pack`."""
     policy_pack_config: Path
     """The environment's pack config, passed as `--policy-pack-config`."""
+    secrets_provider: str = DEFAULT_SECRETS_PROVIDER
+    """Where a new stack's secrets are encrypted (`--secrets-provider` of `pulumi stack init`)."""
+
+    def init_command(self) -> str:
+        """The exact command that creates this stack, for a person to run where cityctl may not."""
+        return f"pulumi stack init {self.stack} --secrets-provider '{self.secrets_provider}'"
+
+
+def backend_stack_name(project: str, stack: str) -> str:
+    """The fully qualified name of a stack in the self-managed backend."""
+    return f"{DIY_ORGANIZATION}/{project}/{stack}"
 
 
 def require_cli() -> str:
@@ -71,11 +93,12 @@ def find_stack(target: Target) -> Any | None:
 
 
 def create_stack(target: Target) -> Any:
-    """A new stack (only once the gate allowed it): its stack file already holds config and secrets provider."""
+    """A new stack with the city's secrets provider; only `deploy --create` in dev or test, once the gate allowed it."""
     from pulumi import automation as auto
 
     try:
-        return auto.create_stack(stack_name=target.stack, work_dir=str(target.project_dir))
+        return auto.create_stack(stack_name=target.stack, work_dir=str(target.project_dir),
+                                 opts=auto.LocalWorkspaceOptions(secrets_provider=target.secrets_provider))
     except auto.CommandError as error:
         raise DeployFailed(f"deploy: could not create stack {target.stack}: {_last_lines(error)}") from None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -10,15 +11,16 @@ import yaml
 
 from amsterdam_cloud.policies.regions import normalize_location
 from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.scripts.files import display
 from amsterdam_cloud.scripts.offline.azure_mocks import AzureContext, derived_guid
 from amsterdam_cloud.scripts.backend import Backend, declared_backend, parse_reference
 from amsterdam_cloud.scripts.offline.engine import ProgramRun, run_program
 from amsterdam_cloud.scripts.offline.plan import Plan, read_export, stack_outputs_of
 from amsterdam_cloud.stacks.config import read_stack_file
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_PLANS_DIR = Path("out/plans")
-"""Where `cityctl plan` saves each stack's plan; StackReferences resolve from here."""
+PROJECT_FILE = "Pulumi.yaml"
+PLANS_DIR_ENV = "CITYCTL_PLANS_DIR"
+"""Environment variable naming a shared plans folder (an app team's copy of the platform plans), like --plans-dir."""
 
 
 @dataclass(frozen=True)
@@ -29,20 +31,50 @@ class PulumiProject:
     name: str
     program_dir: Path
     stack_config_dir: Path
+    origin: str = "--project-dir"
+    """How the project was found, for the first line of a plan or deploy (`the current folder`, a parent, ...)."""
 
     @classmethod
-    def load(cls, root: Path = REPO_ROOT) -> "PulumiProject":
-        path = root / "Pulumi.yaml"
+    def load(cls, root: Path, origin: str = "--project-dir") -> "PulumiProject":
+        """The project whose `Pulumi.yaml` is in `root` (no search: `discover` searches)."""
+        path = root / PROJECT_FILE
         try:
             document = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise UserError(f"{path}: no Pulumi.yaml; expected a Pulumi project folder")
+        except (FileNotFoundError, NotADirectoryError):
+            raise UserError(f"{path}: no Pulumi.yaml; expected a Pulumi project folder") from None
         except yaml.YAMLError as error:
-            raise UserError(f"{path}: not valid YAML: {error}".replace("\n", " "))
+            raise UserError(f"{path}: not valid YAML: {error}".replace("\n", " ")) from None
         if not isinstance(document, dict) or not isinstance(document.get("name"), str):
             raise UserError(f"{path}: name: missing; expected the project name, e.g. `name: amsterdam-platform`")
         return cls(root=root, name=document["name"], program_dir=root / str(document.get("main", ".")),
-                   stack_config_dir=root / str(document.get("stackConfigDir", ".")))
+                   stack_config_dir=root / str(document.get("stackConfigDir", ".")), origin=origin)
+
+    @classmethod
+    def discover(cls, project_dir: Path | None = None, start: Path | None = None) -> "PulumiProject":
+        """The project as the Pulumi CLI finds it: `project_dir` when given, else the folder `start` (default: the
+        current folder) or its nearest parent with a `Pulumi.yaml`."""
+        if project_dir is not None:
+            return cls.load(project_dir, origin="--project-dir")
+        here = (start or Path.cwd()).resolve()
+        for folder in (here, *here.parents):
+            if (folder / PROJECT_FILE).is_file():
+                origin = "the current folder" if folder == here else "a parent of the current folder"
+                return cls.load(folder, origin=origin)
+        raise UserError(f"{here}: no Pulumi.yaml here or in any parent folder; run cityctl inside a Pulumi project "
+                        "or pass --project-dir DIR")
+
+    def plans_dir(self, given: Path | None = None) -> Path:
+        """Where plans are saved and StackReferences resolve: --plans-dir, else $CITYCTL_PLANS_DIR, else the
+        project's own `out/plans`."""
+        if given is not None:
+            return given
+        shared = os.environ.get(PLANS_DIR_ENV)
+        return Path(shared) if shared else self.root / "out" / "plans"
+
+    def describe(self, stacks: list[str], plans_dir: Path) -> str:
+        """The first line of every plan and deploy: which project, which stack(s), found where, plans where."""
+        return (f"project {self.name} ({display(self.root / PROJECT_FILE)}, from {self.origin}), "
+                f"stack {', '.join(stacks)}; plans in {display(plans_dir)}")
 
     def stack_file(self, stack: str) -> Path:
         return self.stack_config_dir / f"Pulumi.{stack}.yaml"
@@ -90,7 +122,7 @@ def azure_context(project: str, stack: str, config: dict[str, Any]) -> AzureCont
         location=normalize_location(first(f"{project}:location", "azure-native:location") or "westeurope"))
 
 
-def plan_stack(project: PulumiProject, stack: str, *, plans_dir: Path = DEFAULT_PLANS_DIR,
+def plan_stack(project: PulumiProject, stack: str, *, plans_dir: Path | None = None,
                offline_speedups: bool = True, inline_program: Callable[[], None] | None = None,
                config_overrides: dict[str, Any] | None = None,
                progress: Callable[[int], None] | None = None) -> Plan:
@@ -99,5 +131,6 @@ def plan_stack(project: PulumiProject, stack: str, *, plans_dir: Path = DEFAULT_
     return run_program(ProgramRun(
         program_dir=project.program_dir, project=project.name, stack=stack, config=config,
         context=azure_context(project.name, stack, config),
-        stack_outputs=stack_reference_resolver(plans_dir, project.name, declared_backend(project.root)),
+        stack_outputs=stack_reference_resolver(project.plans_dir(plans_dir), project.name,
+                                               declared_backend(project.root)),
         offline_speedups=offline_speedups, inline_program=inline_program, progress=progress))

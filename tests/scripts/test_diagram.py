@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import xml.etree.ElementTree as ElementTree
 
 import pytest
@@ -9,6 +11,9 @@ from pulumi_azure_native import network
 
 from amsterdam_cloud.scripts.diagram import network_svg
 from amsterdam_cloud.scripts.errors import UserError
+
+PLATFORM_DIR = Path(__file__).resolve().parents[2]
+"""The platform project (this checkout's root Pulumi.yaml)."""
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -80,7 +85,7 @@ def test_document_that_is_not_an_export_is_a_clear_error():
 @pytest.fixture
 def stack_plan_prod(tmp_path):
     from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack
-    return plan_stack(PulumiProject.load(), "prod", plans_dir=tmp_path)
+    return plan_stack(PulumiProject.load(PLATFORM_DIR), "prod", plans_dir=tmp_path)
 
 
 def test_appliance_is_placed_by_dependency_when_ids_are_unknown(plan_inline):

@@ -3,6 +3,8 @@ algorithm tagged with its register id, and an unregistered algorithm refused bef
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from amsterdam_cloud.components.analytics.ai_services import AiDeployment
@@ -10,6 +12,9 @@ from amsterdam_cloud.components.analytics.algorithm import Algorithm
 from amsterdam_cloud.components.analytics.register import TAG, RegisterError, RegisterPolicy
 from amsterdam_cloud.components.analytics.workspace import AnalyticsWorkspace, AnalyticsWorkspaceArgs
 from amsterdam_cloud.components.interfaces import InterfaceError
+
+PLATFORM_DIR = Path(__file__).resolve().parents[3]
+"""The platform project (this checkout's root Pulumi.yaml)."""
 
 VAKANTIE = Algorithm(name="vakantie", register_id="90127502")
 SIGNALEN = Algorithm(name="signalen", register_id="90127461", compute=None, ai_deployments=(
@@ -63,7 +68,7 @@ def team_plan(tmp_path_factory):
         container_registry_id=f"/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-shared/providers/"
                               "Microsoft.ContainerRegistry/registries/acramsterdamdev",
         algorithms=(VAKANTIE, SIGNALEN))
-    return plan_stack(PulumiProject.load(), "dev", inline_program=lambda: AnalyticsWorkspace("wonen", args),
+    return plan_stack(PulumiProject.load(PLATFORM_DIR), "dev", inline_program=lambda: AnalyticsWorkspace("wonen", args),
                       plans_dir=tmp_path_factory.mktemp("plans"))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import shutil
 from typing import Callable
 
@@ -10,6 +12,9 @@ import pytest
 from amsterdam_cloud.scripts.offline.plan import Plan
 from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack, saved_plan_path
 
+PLATFORM_DIR = Path(__file__).resolve().parents[3]
+"""The platform project (this checkout's root Pulumi.yaml)."""
+
 
 @pytest.fixture
 def plan_app(tmp_path, platform_plans) -> Callable[..., Plan]:
@@ -17,6 +22,6 @@ def plan_app(tmp_path, platform_plans) -> Callable[..., Plan]:
 
     def plan(program: Callable[[], None], environment: str = "dev") -> Plan:
         shutil.copy(platform_plans(environment), saved_plan_path(tmp_path, "amsterdam-platform", environment))
-        return plan_stack(PulumiProject.load(), environment, inline_program=program, plans_dir=tmp_path)
+        return plan_stack(PulumiProject.load(PLATFORM_DIR), environment, inline_program=program, plans_dir=tmp_path)
 
     return plan

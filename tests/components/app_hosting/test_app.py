@@ -3,6 +3,8 @@ in dev and prod, public exposure happens only through the WAF, and environments 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import itertools
 from dataclasses import replace
 
@@ -11,6 +13,9 @@ import pytest
 from amsterdam_cloud.components.app_hosting.app import App, AppArgs
 from amsterdam_cloud.components.app_hosting.config import ENVIRONMENT_OPERATIONS
 from amsterdam_cloud.components.app_hosting.spec import AppSpec, DataNeeds, MySql, Postgres
+
+PLATFORM_DIR = Path(__file__).resolve().parents[3]
+"""The platform project (this checkout's root Pulumi.yaml)."""
 
 TENANT = "9a1b2c3d-0000-4000-8000-000000000001"
 DATA = {
@@ -223,7 +228,7 @@ def test_tenant_defaults_to_the_deploying_identitys(plan_app):
     from amsterdam_cloud.scripts.offline.project import PulumiProject
     from amsterdam_cloud.stacks.config import read_stack_file
 
-    deployer_tenant = read_stack_file(PulumiProject.load().stack_file("dev"))["amsterdam-platform:tenantId"]
+    deployer_tenant = read_stack_file(PulumiProject.load(PLATFORM_DIR).stack_file("dev"))["amsterdam-platform:tenantId"]
     plan = plan_app(lambda: App("app", AppArgs.of(spec())))
     assert plan.named("app-pg-server").inputs["authConfig"]["tenantId"] == deployer_tenant
     assert plan.named("app-kv-vault").inputs["properties"]["tenantId"] == deployer_tenant

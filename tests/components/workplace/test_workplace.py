@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pulumi
 import pytest
 from pulumi_azure_native import operationalinsights
@@ -14,6 +16,9 @@ from amsterdam_cloud.scripts.offline.plan import Plan
 from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack
 
 from .conftest import ADMINS, AVD_SERVICE_PRINCIPAL, ENDPOINT_SUBNET, HOST_SUBNET, IMAGE, RG, USERS, ZONES
+
+PLATFORM_DIR = Path(__file__).resolve().parents[3]
+"""The platform project (this checkout's root Pulumi.yaml)."""
 
 HOSTS_GROUP = f"{RG}/rg-hosts"
 
@@ -43,7 +48,7 @@ def plan(tmp_path_factory) -> Plan:
     tags = {"owner": "cloud-platform@amsterdam.nl", "cost-center": "CC-4120", "environment": "dev",
             "data-classification": "BBN2", "application": "workplace"}
     workspace = f"{RG}/rg-management/providers/Microsoft.OperationalInsights/workspaces/logs"
-    return plan_stack(PulumiProject.load(), "dev", plans_dir=tmp_path_factory.mktemp("plans"),
+    return plan_stack(PulumiProject.load(PLATFORM_DIR), "dev", plans_dir=tmp_path_factory.mktemp("plans"),
                       inline_program=lambda: Workplace("avd", workplace_args(tags, workspace)))
 
 

@@ -17,6 +17,9 @@ from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack, s
 from amsterdam_cloud.scripts.offline.values import SECRET_SIG, SIG_KEY, UNKNOWN
 from amsterdam_cloud.stacks.config import PROJECT, SecretValue, load
 
+PLATFORM_DIR = Path(__file__).resolve().parents[3]
+"""The platform project (this checkout's root Pulumi.yaml)."""
+
 DEV = load("dev")
 ARM_ID = re.compile(r"^/subscriptions/[0-9a-f-]{36}/resourceGroups/[^/]+/providers/[A-Za-z.]+/[A-Za-z]+/[^/]+$")
 
@@ -176,7 +179,7 @@ def test_offline_speedups_record_exactly_what_the_naive_path_records(plan_inline
 
 
 def test_stack_reference_resolves_from_the_saved_plan(tmp_path: Path, plan_inline):
-    project = PulumiProject.load()
+    project = PulumiProject.load(PLATFORM_DIR)
     platform = plan_stack(project, "dev", inline_program=small_program, plans_dir=tmp_path)
     write_atomically(saved_plan_path(tmp_path, project.name, "dev"), platform.export_text())
     seen = {}
@@ -196,7 +199,7 @@ def test_stack_reference_without_a_saved_plan_says_what_to_run(tmp_path: Path):
         pulumi.StackReference("organization/amsterdam-platform/acc")
 
     with pytest.raises(UserError, match=r"no saved plan at .*amsterdam-platform.acc.json; plan that stack first"):
-        plan_stack(PulumiProject.load(), "dev", inline_program=app, plans_dir=tmp_path)
+        plan_stack(PulumiProject.load(PLATFORM_DIR), "dev", inline_program=app, plans_dir=tmp_path)
 
 
 def test_an_output_azure_computes_later_is_unknown_in_the_plan(plan_inline):
@@ -225,7 +228,7 @@ def test_user_assigned_identities_come_back_as_a_map_like_azure_answers(plan_inl
 
 
 def test_the_dev_platform_plans_byte_identically_with_and_without_the_speedups(tmp_path: Path):
-    project = PulumiProject.load()
+    project = PulumiProject.load(PLATFORM_DIR)
     fast = plan_stack(project, "dev", plans_dir=tmp_path, offline_speedups=True)
     naive = plan_stack(project, "dev", plans_dir=tmp_path, offline_speedups=False)
     assert len(fast.resources) > 100

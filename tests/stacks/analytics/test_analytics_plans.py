@@ -19,6 +19,9 @@ from amsterdam_cloud.scripts.offline.plan import Plan, write_atomically
 from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack, saved_plan_path
 from amsterdam_cloud.stacks.config import ENVIRONMENTS
 
+PLATFORM_DIR = Path(__file__).resolve().parents[3]
+"""The platform project (this checkout's root Pulumi.yaml)."""
+
 pytestmark = pytest.mark.slow
 
 PROJECT_DIR = Path(__file__).resolve().parents[3] / "stacks" / "analytics"
@@ -35,7 +38,7 @@ def plans(tmp_path_factory):
 
     def get(stack: str) -> tuple[Plan, Plan]:
         if stack not in made:
-            platform = plan_stack(PulumiProject.load(), stack, plans_dir=plans_dir)
+            platform = plan_stack(PulumiProject.load(PLATFORM_DIR), stack, plans_dir=plans_dir)
             write_atomically(saved_plan_path(plans_dir, "amsterdam-platform", stack), platform.export_text())
             made[stack] = platform, plan_stack(PulumiProject.load(PROJECT_DIR), stack, plans_dir=plans_dir)
         return made[stack]

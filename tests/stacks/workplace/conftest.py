@@ -8,8 +8,9 @@ from typing import Callable
 import pytest
 
 from amsterdam_cloud.scripts.offline.plan import Plan, write_atomically
-from amsterdam_cloud.scripts.offline.project import REPO_ROOT, PulumiProject, plan_stack, saved_plan_path
+from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack, saved_plan_path
 
+REPO_ROOT = Path(__file__).resolve().parents[3]
 WORKPLACE_DIR = REPO_ROOT / "stacks" / "workplace"
 
 
