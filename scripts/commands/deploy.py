@@ -133,7 +133,7 @@ def run(args: argparse.Namespace) -> int:
         policy_pack=PACK_DIR, policy_pack_config=pack_config,
         secrets_provider=args.secrets_provider or os.environ.get(SECRETS_PROVIDER_ENV)
         or pulumi_cli.DEFAULT_SECRETS_PROVIDER)
-    print(f"Deploying {project.describe([args.stack], plans_dir)} as {target.stack} ({environment})",
+    print(f"Deploy of {project.describe([args.stack], plans_dir)}; backend stack {target.stack}, {environment} gate",
           file=sys.stderr)
 
     stack = pulumi_cli.find_stack(target)  # before planning: a missing stack stops here, nothing is created

@@ -24,6 +24,15 @@ PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 VERSION = PYPROJECT["project"]["version"]
 APP = "parkeer"
 
+COMMANDS = {
+    "version": ("--version",),
+    "pack-dir": ("policy", "pack-dir"),
+    "plan dev": ("plan", "dev", "--plans-dir", "plans"),
+    "plan prod": ("plan", "prod", "--plans-dir", "plans"),
+    "check": ("policy", "check", f"plans/{APP}.prod.json"),
+}
+"""What an app team types in its repository, exactly as README.md's app-team section shows it."""
+
 pytestmark = pytest.mark.slow
 
 
@@ -118,13 +127,13 @@ def test_the_wheel_carries_the_pack_and_the_platform_data(wheel):
 
 
 def test_cityctl_version_is_the_wheels_version(app_repository):
-    result = _cityctl(app_repository, "--version")
+    result = _cityctl(app_repository, *COMMANDS["version"])
 
     assert (result.returncode, result.stdout.strip()) == (0, f"cityctl {VERSION}")
 
 
 def test_the_toolkit_runs_from_the_fresh_venv_not_the_checkout(app_repository, fresh_venv):
-    result = _cityctl(app_repository, "policy", "pack-dir")
+    result = _cityctl(app_repository, *COMMANDS["pack-dir"])
 
     pack = Path(result.stdout.strip())
     assert result.returncode == 0, result.stderr
@@ -135,7 +144,7 @@ def test_the_toolkit_runs_from_the_fresh_venv_not_the_checkout(app_repository, f
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_an_app_team_plans_its_stacks_from_its_own_repository(app_repository, stack):
-    result = _cityctl(app_repository, "plan", stack, "--plans-dir", "plans")
+    result = _cityctl(app_repository, *COMMANDS[f"plan {stack}"])
 
     assert result.returncode == 0, result.stderr[-3000:]
     first = result.stderr.splitlines()[0]
@@ -146,9 +155,27 @@ def test_an_app_team_plans_its_stacks_from_its_own_repository(app_repository, st
 
 
 def test_an_app_team_checks_its_plan_against_the_installed_pack(app_repository):
-    assert _cityctl(app_repository, "plan", "prod", "--plans-dir", "plans", "--no-policy").returncode == 0
+    assert _cityctl(app_repository, *COMMANDS["plan prod"]).returncode == 0
 
-    result = _cityctl(app_repository, "policy", "check", f"plans/{APP}.prod.json")
+    result = _cityctl(app_repository, *COMMANDS["check"])
 
     assert result.returncode == 0, result.stderr[-3000:]
     assert "No violations." in result.stderr
+
+
+def test_the_readme_shows_app_teams_the_commands_as_tested():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## For app teams"):]
+    section = section[:section.index("\n## ", 1)]
+
+    for argv in COMMANDS.values():
+        assert f"\ncityctl {' '.join(argv)}" in section, argv
+
+
+def test_the_template_pins_a_version_range_that_admits_this_release():
+    from packaging.requirements import Requirement
+
+    lines = (ROOT / "templates" / "app" / "requirements.txt").read_text(encoding="utf-8").splitlines()
+    (pin,) = [Requirement(line) for line in lines if line.startswith("amsterdam-cloud")]
+
+    assert VERSION in pin.specifier and not pin.specifier.contains("999.0")

@@ -102,3 +102,13 @@ def test_plan_against_an_export_of_the_wrong_shape_is_bad_input_before_any_plann
     assert cli.main(["plan", "prod", "--against", str(against), "--plans-dir", str(tmp_path / "plans")]) == 2
     assert "prod-export.json: deployment.resources[0].inputs: must be an object, got list" in capsys.readouterr().err
     assert not (tmp_path / "plans").exists()
+
+
+def test_version_is_the_installed_package_version(capsys):
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as done:
+        cli.main(["--version"])
+
+    assert done.value.code == 0
+    assert capsys.readouterr().out == f"cityctl {version('amsterdam-cloud')}\n"

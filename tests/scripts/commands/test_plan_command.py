@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -98,3 +99,34 @@ def test_all_plans_every_stack_in_worker_processes(tmp_path: Path):
     assert sorted(p.name for p in tmp_path.glob("*.json")) == [
         f"amsterdam-platform.{stack}.json" for stack in sorted(("dev", "test", "acc", "prod"))]
     assert "4 stacks" in result.stderr
+
+
+def test_plan_finds_the_project_from_a_subfolder_and_saves_into_its_out_plans(tmp_path: Path, monkeypatch):
+    project = tmp_path / "state"
+    shutil.copytree(REPO / "stacks" / "state_backend", project)
+    (project / "docs").mkdir()
+    monkeypatch.delenv("CITYCTL_PLANS_DIR", raising=False)
+
+    result = subprocess.run([str(Path(sys.executable).with_name("cityctl")), "plan", "prod", "--no-tree"],
+                            capture_output=True, text=True, cwd=project / "docs", timeout=300)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines()[0].startswith(
+        f"Offline plan of project amsterdam-state-backend ({project / 'Pulumi.yaml'}, from a parent of the current "
+        f"folder), stack prod; plans in {project / 'out' / 'plans'}")
+    assert (project / "out" / "plans" / "amsterdam-state-backend.prod.json").is_file()
+
+
+def test_the_plans_dir_variable_is_where_plans_go_and_references_resolve(tmp_path: Path, monkeypatch, capsys):
+    monkeypatch.setenv("CITYCTL_PLANS_DIR", str(tmp_path))
+
+    assert main(["plan", "dev", "--project-dir", str(REPO), "--no-tree", "--no-policy"]) == 0
+    assert main(["plan", "dev", "--project-dir", str(REPO / "stacks" / "workplace"), "--no-tree",
+                 "--no-policy"]) == 0  # its StackReference to the platform resolves from the same folder
+
+    assert {p.name for p in tmp_path.glob("*.json")} == {"amsterdam-platform.dev.json", "amsterdam-workplace.dev.json"}
+
+
+def test_summary_needs_against(capsys):
+    assert main(["plan", "dev", "--project-dir", str(REPO), "--summary", "s.md"]) == 2
+    assert "pass --against FILE too" in capsys.readouterr().err
