@@ -140,8 +140,8 @@ def run(args: argparse.Namespace) -> int:
     if stack is None:
         if environment in GUARDED_ENVIRONMENTS:
             raise pulumi_cli.StackMissing(
-                f"deploy: stack {target.stack} does not exist in the backend, and cityctl never creates an "
-                f"{environment} stack; check PULUMI_BACKEND_URL, then create it once: {target.init_command()}")
+                f"deploy: stack {target.stack} does not exist in the backend, and cityctl never creates a "
+                f"stack in {environment}; check PULUMI_BACKEND_URL, then create it once: {target.init_command()}")
         if args.preview_only or not args.create:
             why = "--preview-only never creates a stack" if args.preview_only else "pass --create to create it"
             raise pulumi_cli.StackMissing(

@@ -183,4 +183,6 @@ def test_pack_main_only_assembles_the_rules():
 
 def test_pack_declares_the_python_runtime_and_installs_the_toolkit():
     assert yaml.safe_load((PACK_DIR / "PulumiPolicy.yaml").read_text())["runtime"]["name"] == "python"
-    assert "-e ../../.." in (PACK_DIR / "requirements.txt").read_text().splitlines()
+    from importlib.metadata import version
+
+    assert f"amsterdam-cloud=={version('amsterdam-cloud')}" in (PACK_DIR / "requirements.txt").read_text().splitlines()
