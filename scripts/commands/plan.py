@@ -139,7 +139,8 @@ def plan_one(project, stack: str, args: argparse.Namespace, show_progress: bool 
         if show_progress and sys.stderr.isatty():
             print("\r\033[K", end="", file=sys.stderr)
         text = plan.export_text()
-        outcome.plan_path = write_output(args.out or saved_plan_path(args.plans_dir, project.name, stack), text)
+        where = write_output(args.out or saved_plan_path(args.plans_dir, project.name, stack), text)
+        outcome.plan_path = where if where == "<stdout>" else display(where)
         outcome.resources = sum(plan.counts_by_type().values())
         outcome.summary = render_summary(plan)
         outcome.tree = "" if args.no_tree else render_tree(plan)

@@ -67,7 +67,7 @@ def github_request(env: Mapping[str, str], body: str) -> urllib.request.Request:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if len(argv) < 2 or argv[0] not in PROVIDERS:
-        print(f"usage: python -m {__spec__.name if __spec__ else 'pr_comment'} {'|'.join(PROVIDERS)} FILE.md...",
+        print(f"usage: python -m amsterdam_cloud.scripts.delivery.pr_comment {'|'.join(PROVIDERS)} FILE.md...",
               file=sys.stderr)
         return 2
     try:
