@@ -340,3 +340,14 @@ def test_the_pull_request_gate_fails_on_a_refused_diff(path, saved_prod_plan, tm
     assert "deploy gate REFUSED" in capsys.readouterr().err
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("### amsterdam-platform prod: refused") and "Possible data loss" in text
+
+
+def test_deploy_jobs_give_the_policy_pack_this_commits_rules():
+    steps = _load(AZURE_DIR / "install-steps.yml")["steps"][-1]["${{ if eq(parameters.pulumi, true) }}"]
+    (action,) = ACTIONS
+    github = _load(action)["runs"]["steps"][-1]
+
+    for script in (steps[-1]["script"], github["run"]):
+        assert "policy pack-dir)" in script and 'python -m venv "$pack/venv"' in script
+        assert re.search(r'"\$pack/venv/bin/pip" install .*-e ', script)
+    assert github["if"] == "${{ inputs.pulumi-version != '' }}"
