@@ -267,10 +267,10 @@ def _cityctl_invocations(path: Path) -> list[list[str]]:
     commands = []
     for script in _scripts(_load(path)):
         text = script.replace("\\\n", " ")
-        text = re.sub(r"\$\{?(\w+)\}?|\$\{\{\s*([\w.-]+)\s*\}\}|\$\((\w+)\)",
+        text = re.sub(r"\$\{?(\w+)\}?|\$\{\{\s*([\w.-]+)\s*\}\}|\$\(([\w.]+)\)",
                       lambda m: PLAUSIBLE.get(next(g for g in m.groups() if g), "x"), text)
         for match in re.finditer(r"cityctl\"? ([^\n;]+)", text):
-            line = match.group(1).split("||")[0].split(" 2>")[0].split(" )")[0].split("; then")[0]
+            line = match.group(1).split("||")[0].split(" 2>")[0].split(")")[0].split("; then")[0]
             commands.append(shlex.split(line))
     return commands
 
