@@ -1,9 +1,9 @@
 """The wheel is the toolkit app teams install: built from the sources, installed into a fresh venv outside the
-checkout, it plans and checks an app rendered from the template with no checkout in reach.
+checkout with its dependencies at the lock's versions (.ci/constraints.txt), it plans and checks an app rendered
+from the template with no checkout in reach.
 
-The fresh venv gets the toolkit only from the wheel. Its dependencies (pulumi-azure-native alone is hundreds of MB)
-are the project venv's, offered through a folder of links that leaves out this checkout's own editable install;
-pip still resolves the wheel's dependency list against them (`--no-index`), so a missing one fails the test.
+Measured here (shared 2-core machine): the install into the fresh venv takes 24-39 s with pip's cache warm (CI
+keys that cache on the lock), 1 min 45 s cold; the venv is 487 MB, most of it pulumi-azure-native.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import os
 import shutil
 import subprocess
 import sys
-import sysconfig
 import tomllib
 from pathlib import Path
 
@@ -22,6 +21,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 VERSION = PYPROJECT["project"]["version"]
+LOCK = ROOT / ".ci" / "constraints.txt"
 APP = "parkeer"
 
 COMMANDS = {
@@ -57,30 +57,16 @@ def wheel(tmp_path_factory) -> Path:
     return built
 
 
-def _dependency_links(target: Path) -> Path:
-    """The project venv's installed packages as links, without this checkout's editable amsterdam-cloud."""
-    target.mkdir()
-    site = Path(sysconfig.get_paths()["purelib"])
-    for entry in site.iterdir():
-        name = entry.name.lower()
-        if name.startswith(("amsterdam_cloud", "__editable__", "_amsterdam_cloud")) or entry.suffix == ".pth":
-            continue
-        (target / entry.name).symlink_to(entry)
-    return target
-
-
 @pytest.fixture(scope="module")
 def fresh_venv(wheel, tmp_path_factory) -> Path:
-    """A new venv in a temp folder outside the checkout with the wheel installed; returns its bin folder."""
+    """A new venv in a temp folder outside the checkout, with the wheel and its dependencies installed from the
+    index at the lock's versions (as an app team installs it, from the feed); returns its bin folder."""
     home = tmp_path_factory.mktemp("venv-home")
     assert not home.resolve().is_relative_to(ROOT)
     venv = home / "venv"
     _run([sys._base_executable, "-m", "venv", "--without-pip", str(venv)])
-    python = venv / "bin" / "python"
-    site = Path(_run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]).stdout.strip())
-    (site / "dependencies.pth").write_text(str(_dependency_links(home / "dependencies")) + "\n", encoding="utf-8")
-    _run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-index", str(wheel)],
-         env={**os.environ, "PIP_FIND_LINKS": "", "PIP_CONSTRAINT": ""})
+    _run([sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install", "--quiet",
+          "--constraint", str(LOCK), str(wheel)])
     return venv / "bin"
 
 
