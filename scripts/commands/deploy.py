@@ -33,8 +33,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="the policy levels and gate of this environment (default: from the stack name)")
     add_project_options(parser)
     parser.add_argument("--stack-name", metavar="NAME",
-                        help="the stack's name in the backend (default: organization/<project>/STACK, the "
-                             "self-managed backend's form)")
+                        help="the stack's name in the backend (default: organization/<project>/STACK in the "
+                             "self-managed backend the project's Pulumi.yaml declares)")
     parser.add_argument("--create", action="store_true",
                         help="dev and test only: create the stack when the backend has none, once the gate allows "
                              "it (acc and prod stacks are created by a person; --preview-only never creates)")
@@ -106,6 +106,7 @@ def run(args: argparse.Namespace) -> int:
     pulumi_cli.require_cli()  # before any work: without the CLI nothing can be deployed
 
     from amsterdam_cloud.policies.settings import PACK_DIR, config_path
+    from amsterdam_cloud.scripts.backend import declared_backend
     from amsterdam_cloud.scripts.delivery.gate import (
         GUARDED_ENVIRONMENTS, decide_preview, evaluate, load_gate_waivers, refused_overrides)
     from amsterdam_cloud.scripts.delivery.plan_diff import diff_from_preview, render_text
@@ -128,8 +129,9 @@ def run(args: argparse.Namespace) -> int:
     plans_dir = project.plans_dir(args.plans_dir)
     today = args.today or real_today
     waivers = load_gate_waivers(args.waivers)
+    backend = declared_backend(project.root)
     target = pulumi_cli.Target(
-        project_dir=project.root, stack=args.stack_name or pulumi_cli.backend_stack_name(project.name, args.stack),
+        project_dir=project.root, stack=args.stack_name or backend.reference(project.name, args.stack),
         policy_pack=PACK_DIR, policy_pack_config=pack_config,
         secrets_provider=args.secrets_provider or os.environ.get(SECRETS_PROVIDER_ENV)
         or pulumi_cli.DEFAULT_SECRETS_PROVIDER)
@@ -140,13 +142,13 @@ def run(args: argparse.Namespace) -> int:
     if stack is None:
         if environment in GUARDED_ENVIRONMENTS:
             raise pulumi_cli.StackMissing(
-                f"deploy: stack {target.stack} does not exist in the backend, and cityctl never creates a "
-                f"stack in {environment}; check PULUMI_BACKEND_URL, then create it once: {target.init_command()}")
+                f"deploy: stack {target.stack} does not exist in {backend.describe()}, and cityctl never creates "
+                f"a stack in {environment}; check the backend, then create the stack once: {target.init_command()}")
         if args.preview_only or not args.create:
             why = "--preview-only never creates a stack" if args.preview_only else "pass --create to create it"
             raise pulumi_cli.StackMissing(
-                f"deploy: stack {target.stack} does not exist in the backend ({why}); check PULUMI_BACKEND_URL, "
-                f"or create it: {target.init_command()}")
+                f"deploy: stack {target.stack} does not exist in {backend.describe()} ({why}); check the "
+                f"backend, or create the stack: {target.init_command()}")
 
     if args.plan is not None:
         planned, planned_source = read_export(args.plan), str(args.plan)

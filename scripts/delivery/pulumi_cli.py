@@ -20,8 +20,6 @@ if TYPE_CHECKING:
     from amsterdam_cloud.scripts.delivery.plan_diff import PreviewStep
 
 INSTALL_HINT = "https://www.pulumi.com/docs/iac/download-install/"
-DIY_ORGANIZATION = "organization"
-"""The one organization of a self-managed backend (azblob://): stacks are `organization/<project>/<stack>`."""
 DEFAULT_SECRETS_PROVIDER = "azurekeyvault://kv-ams-pulumi-state.vault.azure.net/keys/pulumi-state"
 """The state backend's key (stacks/state_backend outputs `secretsProvider`); a new stack is created with it."""
 SECRETS_PROVIDER_ENV = "CITYCTL_SECRETS_PROVIDER"
@@ -61,11 +59,6 @@ class Target:
     def init_command(self) -> str:
         """The exact command that creates this stack, for a person to run where cityctl may not."""
         return f"pulumi stack init {self.stack} --secrets-provider '{self.secrets_provider}'"
-
-
-def backend_stack_name(project: str, stack: str) -> str:
-    """The fully qualified name of a stack in the self-managed backend."""
-    return f"{DIY_ORGANIZATION}/{project}/{stack}"
 
 
 def require_cli() -> str:

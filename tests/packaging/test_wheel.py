@@ -71,12 +71,14 @@ def fresh_venv(wheel, tmp_path_factory) -> Path:
 
 
 def _render_template(destination: Path) -> Path:
-    """The app template rendered as `pulumi new` renders it (the renderer of tests/templates)."""
+    """The app template rendered as `pulumi new ... --stack dev` renders it, with the owner and cost centre also set
+    for prod (the renderer of tests/templates)."""
     spec = importlib.util.spec_from_file_location(
         "app_template_renderer", ROOT / "tests" / "templates" / "test_app_template.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.render(destination, project=APP, description="Parkeervergunningen")
+    module.render(destination, project=APP, description="Parkeervergunningen")  # answers the prompts for dev
+    return module.config_set(destination, "prod", module.ANSWERS)  # `pulumi config set ... --stack prod`
 
 
 @pytest.fixture(scope="module")

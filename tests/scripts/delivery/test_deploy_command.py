@@ -282,7 +282,7 @@ def test_deploy_prod_with_no_stack_refuses_with_the_stack_init_line_and_never_ca
     assert result.returncode == 1, result.stderr
     assert result.stderr.splitlines()[0].startswith(
         "Deploy of project amsterdam-platform (Pulumi.yaml, from the current folder), stack prod;")
-    assert ("create it once: pulumi stack init organization/amsterdam-platform/prod --secrets-provider "
+    assert ("create the stack once: pulumi stack init organization/amsterdam-platform/prod --secrets-provider "
             "'azurekeyvault://kv-ams-pulumi-state.vault.azure.net/keys/pulumi-state'") in result.stderr
     recorded = calls.read_text(encoding="utf-8").splitlines()
     assert any("stack select --stack organization/amsterdam-platform/prod" in call for call in recorded)
