@@ -4,12 +4,16 @@ the policy pack with zero violations and no waivers (the platform is the example
 from __future__ import annotations
 
 import ipaddress
+from pathlib import Path
 
 import pytest
 
 from amsterdam_cloud.policies.checker import check_export
 from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack
 from amsterdam_cloud.stacks.config import ENVIRONMENTS, load
+
+PLATFORM_DIR = Path(__file__).resolve().parents[2]
+"""The platform project (this checkout's root Pulumi.yaml)."""
 
 pytestmark = pytest.mark.slow
 
@@ -83,7 +87,7 @@ def test_the_deployers_vault_role_is_for_a_person_unless_the_config_says_otherwi
 
 
 def test_the_deployers_principal_type_comes_from_the_stack_config(tmp_path):
-    plan = plan_stack(PulumiProject.load(), "dev", plans_dir=tmp_path,
+    plan = plan_stack(PulumiProject.load(PLATFORM_DIR), "dev", plans_dir=tmp_path,
                       config_overrides={"amsterdam-platform:deployerPrincipalType": "ServicePrincipal"})
     assert _deployer_assignment(plan)["principalType"] == "ServicePrincipal"
 
