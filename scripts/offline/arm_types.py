@@ -21,6 +21,14 @@ ARM_ID_TEMPLATES: dict[str, str] = {
         "{scope}/providers/Microsoft.Authorization/policyAssignments/{policyAssignmentName}",
     "azure-native:authorization:PolicyDefinition":
         "/subscriptions/{subscriptionId}/providers/Microsoft.Authorization/policyDefinitions/{policyDefinitionName}",
+    "azure-native:authorization:PolicyDefinitionAtManagementGroup":
+        "/providers/Microsoft.Management/managementGroups/{managementGroupId}"
+        "/providers/Microsoft.Authorization/policyDefinitions/{policyDefinitionName}",
+    "azure-native:authorization:PolicyExemption":
+        "{scope}/providers/Microsoft.Authorization/policyExemptions/{policyExemptionName}",
+    "azure-native:management:ManagementGroup": "/providers/Microsoft.Management/managementGroups/{groupId}",
+    "azure-native:management:ManagementGroupSubscription":
+        "/providers/Microsoft.Management/managementGroups/{groupId}/subscriptions/{subscriptionId}",
     "azure-native:security:Pricing": "/subscriptions/{subscriptionId}/providers/Microsoft.Security/pricings/{pricingName}",
     "azure-native:consumption:Budget": "{scope}/providers/Microsoft.Consumption/budgets/{budgetName}",
     # monitoring
@@ -159,6 +167,24 @@ ARM_ID_TEMPLATES: dict[str, str] = {
     "azure-native:cognitiveservices:Account": "{rg}/providers/Microsoft.CognitiveServices/accounts/{accountName}",
     "azure-native:cognitiveservices:Deployment":
         "{rg}/providers/Microsoft.CognitiveServices/accounts/{accountName}/deployments/{deploymentName}",
+    # global-only types (policies/regions.py GLOBAL_ONLY_TYPES): Azure Policy's allowed-locations rule names them
+    "azure-native:frontdoor:FrontDoor": "{rg}/providers/Microsoft.Network/frontDoors/{frontDoorName}",
+    "azure-native:frontdoor:NetworkExperimentProfile":
+        "{rg}/providers/Microsoft.Network/NetworkExperimentProfiles/{profileName}",
+    "azure-native:cdn:Policy": "{rg}/providers/Microsoft.Cdn/cdnWebApplicationFirewallPolicies/{policyName}",
+    "azure-native:trafficmanager:Profile": "{rg}/providers/Microsoft.Network/trafficmanagerprofiles/{profileName}",
+    "azure-native:monitor:TenantActionGroup":
+        "/providers/Microsoft.Management/managementGroups/{managementGroupId}"
+        "/providers/Microsoft.Insights/tenantActionGroups/{tenantActionGroupName}",
+    "azure-native:monitor:MetricAlert": "{rg}/providers/Microsoft.Insights/metricAlerts/{ruleName}",
+    "azure-native:communication:EmailService":
+        "{rg}/providers/Microsoft.Communication/emailServices/{emailServiceName}",
+    "azure-native:communication:Domain":
+        "{rg}/providers/Microsoft.Communication/emailServices/{emailServiceName}/domains/{domainName}",
+    "azure-native:botservice:Bot": "{rg}/providers/Microsoft.BotService/botServices/{resourceName}",
+    "azure-native:azureactivedirectory:B2CTenant":
+        "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}"
+        "/providers/Microsoft.AzureActiveDirectory/b2cDirectories/{resourceName}",
     "azure-native:communication:CommunicationService":
         "{rg}/providers/Microsoft.Communication/communicationServices/{communicationServiceName}",
 }

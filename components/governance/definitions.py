@@ -1,0 +1,175 @@
+"""The city's Azure Policy definitions as data: each rule here is what Azure evaluates and what the offline
+evaluator (scripts/offline/azure_policy.py) evaluates in the agreement test with the CrossGuard pack.
+
+Allowed locations come from the pack's EU list (policies/regions.py), never a copy. Every alias used below maps to
+`properties.<the alias after the type>`, the only alias form the offline evaluator implements.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from amsterdam_cloud.policies.regions import EU_REGIONS, GLOBAL_LOCATIONS, GLOBAL_ONLY_TYPES
+from amsterdam_cloud.scripts.offline.azure_policy import arm_type
+
+ROLE_DEFINITIONS = "/providers/Microsoft.Authorization/roleDefinitions/"
+TAG_CONTRIBUTOR = ROLE_DEFINITIONS + "4a9ae827-6dc8-4573-8ac7-8239d42aa03f"
+NETWORK_CONTRIBUTOR = ROLE_DEFINITIONS + "4d97b98b-1d4f-4787-a291-c67834d212e7"
+PRIVATE_DNS_ZONE_CONTRIBUTOR = ROLE_DEFINITIONS + "b12aa53e-6015-4669-85d0-8515ebb3ae7f"
+MONITORING_CONTRIBUTOR = ROLE_DEFINITIONS + "749f88d5-cbae-40b8-bcfc-e573ddc772fa"
+LOG_ANALYTICS_CONTRIBUTOR = ROLE_DEFINITIONS + "92aaf0da-9dab-42b6-94a3-d43ce8d16293"
+"""Built-in role definitions (the same in every tenant)."""
+
+NL_BIO_CLOUD_THEME = "/providers/Microsoft.Authorization/policySetDefinitions/d8b2ffbe-c6a8-4622-965d-4ade11d1d2ee"
+"""The built-in NL BIO Cloud Theme V2 regulatory initiative (REFERENCE.md), assigned for compliance reporting."""
+DIAGNOSTICS_TO_LOG_ANALYTICS = \
+    "/providers/Microsoft.Authorization/policySetDefinitions/0884adba-2312-4468-abeb-5422caed1038"
+"""Built-in initiative: allLogs category group resource logging to a Log Analytics workspace (DINE)."""
+DIAGNOSTICS_ROLES = (MONITORING_CONTRIBUTOR, LOG_ANALYTICS_CONTRIBUTOR)
+"""The roles the initiative's members declare: write diagnostic settings, and send to the workspace."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Definition:
+    """One custom policy definition the governance stack creates at the city's root management group."""
+
+    name: str
+    display_name: str
+    mode: str
+    rule: dict[str, Any]
+    parameters: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def effect(self) -> str:
+        effect = self.rule["then"]["effect"]
+        if effect.startswith("[parameters("):
+            return str(self.parameters["effect"]["defaultValue"])
+        return effect
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """Exactly the roles the effect needs, as the definition declares them (none for audit and deny)."""
+        return tuple(self.rule["then"].get("details", {}).get("roleDefinitionIds", ()))
+
+    def defaults(self) -> dict[str, Any]:
+        return {key: spec["defaultValue"] for key, spec in self.parameters.items() if "defaultValue" in spec}
+
+
+_EFFECT = {"type": "String", "allowedValues": ["Deny", "Audit", "Disabled"], "defaultValue": "Deny"}
+
+ALLOWED_LOCATIONS = Definition(
+    name="amsterdam-allowed-locations", display_name="Resources live in an allowed EU region", mode="Indexed",
+    parameters={"allowedLocations": {"type": "Array", "defaultValue": sorted(EU_REGIONS)}, "effect": _EFFECT},
+    rule={"if": {"allOf": [
+        {"field": "location", "notIn": "[parameters('allowedLocations')]"},
+        # `global`/`europe` only for the types that exist only globally (the pack's rule says the same).
+        {"not": {"allOf": [{"field": "location", "in": sorted(GLOBAL_LOCATIONS)},
+                           {"field": "type", "in": sorted(arm_type(token) for token in GLOBAL_ONLY_TYPES)}]}},
+    ]}, "then": {"effect": "[parameters('effect')]"}})
+
+ALLOWED_RESOURCE_GROUP_LOCATIONS = Definition(
+    name="amsterdam-allowed-rg-locations", display_name="Resource groups live in an allowed EU region", mode="All",
+    parameters={"allowedLocations": {"type": "Array", "defaultValue": sorted(EU_REGIONS)}, "effect": _EFFECT},
+    rule={"if": {"allOf": [
+        {"field": "type", "equals": "Microsoft.Resources/subscriptions/resourceGroups"},
+        {"field": "location", "notIn": "[parameters('allowedLocations')]"},
+    ]}, "then": {"effect": "[parameters('effect')]"}})
+
+
+@dataclass(frozen=True, kw_only=True)
+class PublicAccess:
+    """One PaaS type the city uses whose public network access Azure Policy denies, as a pack rule does."""
+
+    pack_rule: str
+    token: str
+    alias: str
+    """The property path after the type (`publicNetworkAccess`, `network.publicNetworkAccess`)."""
+    private_when: str = ""
+    """A property whose presence makes Azure's default private (flexible servers in a delegated subnet)."""
+
+
+PUBLIC_ACCESS: tuple[PublicAccess, ...] = (
+    PublicAccess(pack_rule="storage-public-network-access-disabled", token="azure-native:storage:StorageAccount",
+                 alias="publicNetworkAccess"),
+    PublicAccess(pack_rule="keyvault-public-network-access-disabled", token="azure-native:keyvault:Vault",
+                 alias="publicNetworkAccess"),
+    PublicAccess(pack_rule="acr-public-network-access-disabled", token="azure-native:containerregistry:Registry",
+                 alias="publicNetworkAccess"),
+    PublicAccess(pack_rule="sql-public-network-access-disabled", token="azure-native:sql:Server",
+                 alias="publicNetworkAccess"),
+    PublicAccess(pack_rule="cosmosdb-public-network-access-disabled", token="azure-native:cosmosdb:DatabaseAccount",
+                 alias="publicNetworkAccess"),
+    PublicAccess(pack_rule="redis-public-network-access-disabled", token="azure-native:redis:Redis",
+                 alias="publicNetworkAccess"),
+    PublicAccess(pack_rule="webapp-public-network-access-disabled", token="azure-native:web:WebApp",
+                 alias="publicNetworkAccess"),
+    PublicAccess(pack_rule="ai-services-public-network-access-disabled",
+                 token="azure-native:cognitiveservices:Account", alias="publicNetworkAccess"),
+    PublicAccess(pack_rule="postgresql-public-network-access-disabled", token="azure-native:dbforpostgresql:Server",
+                 alias="network.publicNetworkAccess", private_when="network.delegatedSubnetResourceId"),
+    PublicAccess(pack_rule="mysql-public-network-access-disabled", token="azure-native:dbformysql:Server",
+                 alias="network.publicNetworkAccess", private_when="network.delegatedSubnetResourceId"),
+)
+
+
+def _public_access_condition(entry: PublicAccess) -> dict[str, Any]:
+    kind = arm_type(entry.token)
+    alias = f"{kind}/{entry.alias}"
+    if not entry.private_when:
+        return {"allOf": [{"field": "type", "equals": kind}, {"field": alias, "notEquals": "Disabled"}]}
+    return {"allOf": [{"field": "type", "equals": kind}, {"anyOf": [
+        {"allOf": [{"field": alias, "exists": True}, {"field": alias, "notEquals": "Disabled"}]},
+        {"allOf": [{"field": alias, "exists": False}, {"field": f"{kind}/{entry.private_when}", "exists": False}]},
+    ]}]}
+
+
+DENY_PUBLIC_NETWORK_ACCESS = Definition(
+    name="amsterdam-deny-public-network-access", display_name="PaaS services are reachable only privately",
+    mode="Indexed", parameters={"effect": _EFFECT},
+    rule={"if": {"anyOf": [_public_access_condition(entry) for entry in PUBLIC_ACCESS]},
+          "then": {"effect": "[parameters('effect')]"}})
+
+INHERIT_TAG = Definition(
+    name="amsterdam-inherit-tag-from-rg", display_name="Resources inherit a tag from their resource group",
+    mode="Indexed", parameters={"tagName": {"type": "String"}},
+    rule={"if": {"allOf": [
+        {"field": "[concat('tags[', parameters('tagName'), ']')]", "exists": "false"},
+        {"value": "[resourceGroup().tags[parameters('tagName')]]", "notEquals": ""},
+    ]}, "then": {"effect": "modify", "details": {
+        "roleDefinitionIds": [TAG_CONTRIBUTOR],
+        "operations": [{"operation": "add", "field": "[concat('tags[', parameters('tagName'), ']')]",
+                        "value": "[resourceGroup().tags[parameters('tagName')]]"}]}}})
+
+_GROUP_IDS = "Microsoft.Network/privateEndpoints/privateLinkServiceConnections[*].groupIds[*]"
+
+PRIVATE_DNS_ZONE_GROUP = Definition(
+    name="amsterdam-dine-private-dns-zone-group",
+    display_name="Private endpoints get their record in the hub's private DNS zone", mode="Indexed",
+    parameters={"privateDnsZoneId": {"type": "String"}, "groupId": {"type": "String"},
+                "effect": {"type": "String", "allowedValues": ["DeployIfNotExists", "Disabled"],
+                           "defaultValue": "DeployIfNotExists"}},
+    rule={"if": {"allOf": [
+        {"field": "type", "equals": "Microsoft.Network/privateEndpoints"},
+        {"count": {"field": _GROUP_IDS, "where": {"field": _GROUP_IDS, "equals": "[parameters('groupId')]"}},
+         "greaterOrEquals": 1},
+    ]}, "then": {"effect": "[parameters('effect')]", "details": {
+        "type": "Microsoft.Network/privateEndpoints/privateDnsZoneGroups",
+        "roleDefinitionIds": [NETWORK_CONTRIBUTOR],
+        "deployment": {"properties": {"mode": "incremental", "parameters": {
+            "privateDnsZoneId": {"value": "[parameters('privateDnsZoneId')]"},
+            "privateEndpointName": {"value": "[field('name')]"}, "location": {"value": "[field('location')]"}},
+            "template": {
+                "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+                "contentVersion": "1.0.0.0",
+                "parameters": {"privateDnsZoneId": {"type": "string"}, "privateEndpointName": {"type": "string"},
+                               "location": {"type": "string"}},
+                "resources": [{
+                    "name": "[concat(parameters('privateEndpointName'), '/deployedByPolicy')]",
+                    "type": "Microsoft.Network/privateEndpoints/privateDnsZoneGroups", "apiVersion": "2023-11-01",
+                    "location": "[parameters('location')]",
+                    "properties": {"privateDnsZoneConfigs": [{"name": "privateDnsZone", "properties": {
+                        "privateDnsZoneId": "[parameters('privateDnsZoneId')]"}}]}}]}}}}}})
+
+DEFINITIONS: tuple[Definition, ...] = (ALLOWED_LOCATIONS, ALLOWED_RESOURCE_GROUP_LOCATIONS,
+                                       DENY_PUBLIC_NETWORK_ACCESS, INHERIT_TAG, PRIVATE_DNS_ZONE_GROUP)

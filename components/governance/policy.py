@@ -1,0 +1,187 @@
+"""Policy as code in Azure Policy: the city's definitions at the root management group, assignments at the groups
+of the hierarchy, a role assignment per role an assignment's effect needs, and exemptions with an expiry.
+
+The CrossGuard pack stops a bad resource in a Pulumi preview; these hold in Azure whoever deploys, however.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+import pulumi
+from pulumi_azure_native import authorization
+
+from amsterdam_cloud.components.governance import definitions as d
+from amsterdam_cloud.components.interfaces import InterfaceError
+
+_ARM_ID = re.compile(r"^/subscriptions/[0-9a-f-]{36}/resourceGroups/[^/]+/providers/.+$", re.IGNORECASE)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Assignment:
+    """One assignment: a definition (custom or built-in) at one management group, with its parameters."""
+
+    key: str
+    """Stable short id: the assignment's name in Azure and the `rule` an exemption names."""
+    group: str
+    """The management group role it is assigned at (components/governance/hierarchy.py ROLES)."""
+    display_name: str
+    definition: d.Definition | None = None
+    """A custom definition of definitions.py; None: `builtin_id` names a built-in."""
+    builtin_id: str = ""
+    builtin_roles: tuple[str, ...] = ()
+    """The roles a built-in's remediation needs (its members declare them); custom definitions declare their own."""
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+    extra_role_scopes: tuple[str, ...] = ()
+    """Scopes outside the management group the effect writes to (the hub's DNS zones), each with the same roles."""
+    report_only: bool = False
+    """On: DoNotEnforce (compliance reporting only), and the identity, if Azure requires one, gets no role."""
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        if self.report_only:
+            return ()
+        return self.definition.roles if self.definition is not None else self.builtin_roles
+
+    @property
+    def needs_identity(self) -> bool:
+        """DINE and Modify assignments need a managed identity; so does a built-in set that holds such members."""
+        return bool(self.roles) or self.report_only
+
+
+@dataclass(frozen=True, kw_only=True)
+class Exemption:
+    """An accepted, owned and dated exception: the same fields as a pack waiver (policies/waivers.yaml)."""
+
+    rule: str
+    """The assignment key it exempts from."""
+    scope: str
+    """The ARM id of the management group, subscription, resource group or resource exempted."""
+    reason: str
+    owner: str
+    expires: dt.date
+    ticket: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class PolicyArgs:
+    group_ids: Mapping[str, pulumi.Input[str]]
+    """Management group role to resource id (Hierarchy.group_ids)."""
+    root_group_name: pulumi.Input[str]
+    """The city's root management group name: where the custom definitions live."""
+    location: str
+    """Where the assignments' managed identities live (an EU region)."""
+    assignments: tuple[Assignment, ...]
+    exemptions: tuple[Exemption, ...] = ()
+    """No exemptions: every assignment applies to everything below its group."""
+    enforce: bool = True
+    """On: Deny, DINE and Modify act; off: every assignment only reports (DoNotEnforce), e.g. while migrating."""
+
+    def __post_init__(self) -> None:
+        keys = [assignment.key for assignment in self.assignments]
+        for assignment in self.assignments:
+            if keys.count(assignment.key) > 1:
+                raise InterfaceError(f"PolicyArgs.assignments: key {assignment.key!r} is used twice")
+            if assignment.group not in self.group_ids:
+                raise InterfaceError(f"PolicyArgs.assignments.{assignment.key}.group: {assignment.group!r} is not "
+                                     f"a management group; expected one of {', '.join(self.group_ids)}")
+            if (assignment.definition is None) == (not assignment.builtin_id):
+                raise InterfaceError(f"PolicyArgs.assignments.{assignment.key}: set exactly one of definition "
+                                     "and builtin_id")
+        for exemption in self.exemptions:
+            if exemption.rule not in keys:
+                raise InterfaceError(f"PolicyArgs.exemptions: rule {exemption.rule!r} is not an assignment; "
+                                     f"expected one of {', '.join(keys)}")
+
+
+class Policy(pulumi.ComponentResource):
+    """`assignment_ids[key]` and `principal_ids[key]` (assignments with an identity) for every assignment."""
+
+    def __init__(self, name: str, args: PolicyArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("amsterdam:governance:Policy", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        created: dict[str, authorization.PolicyDefinitionAtManagementGroup] = {}
+        for definition in {a.definition.name: a.definition for a in args.assignments if a.definition}.values():
+            created[definition.name] = authorization.PolicyDefinitionAtManagementGroup(
+                f"{name}-{definition.name}", management_group_id=args.root_group_name,
+                policy_definition_name=definition.name, display_name=definition.display_name,
+                policy_type="Custom", mode=definition.mode, policy_rule=definition.rule,
+                parameters={key: authorization.ParameterDefinitionsValueArgs(
+                    type=spec["type"], allowed_values=spec.get("allowedValues"),
+                    default_value=spec.get("defaultValue")) for key, spec in definition.parameters.items()},
+                metadata={"category": "Amsterdam governance", "managedBy": "pulumi"}, opts=child)
+
+        self.assignment_ids: dict[str, pulumi.Output[str]] = {}
+        self.principal_ids: dict[str, pulumi.Output[str]] = {}
+        self.role_assignments: dict[str, list[authorization.RoleAssignment]] = {}
+        for assignment in args.assignments:
+            scope = args.group_ids[assignment.group]
+            definition_id = (created[assignment.definition.name].id if assignment.definition
+                             else assignment.builtin_id)
+            enforce = args.enforce and not assignment.report_only
+            policy_assignment = authorization.PolicyAssignment(
+                f"{name}-{assignment.key}", scope=scope, policy_assignment_name=assignment.key[:64],
+                policy_definition_id=definition_id, display_name=assignment.display_name,
+                enforcement_mode="Default" if enforce else "DoNotEnforce",
+                parameters={key: authorization.ParameterValuesValueArgs(value=value)
+                            for key, value in assignment.parameters.items()},
+                identity=authorization.IdentityArgs(type="SystemAssigned") if assignment.needs_identity else None,
+                location=args.location if assignment.needs_identity else None,
+                metadata={"category": "Amsterdam governance", "managedBy": "pulumi"}, opts=child)
+            self.assignment_ids[assignment.key] = policy_assignment.id
+            if not assignment.needs_identity:
+                continue
+            principal = policy_assignment.identity.apply(lambda identity: identity.principal_id)
+            self.principal_ids[assignment.key] = principal
+            grants = []
+            for index, (at, role) in enumerate((at, role) for at in (scope, *assignment.extra_role_scopes)
+                                               for role in assignment.roles):
+                grants.append(authorization.RoleAssignment(
+                    f"{name}-{assignment.key}-role-{index}", scope=at, principal_id=principal,
+                    principal_type="ServicePrincipal", role_definition_id=role,
+                    description=f"Remediation of policy assignment {assignment.key}", opts=child))
+            self.role_assignments[assignment.key] = grants
+
+        for index, exemption in enumerate(args.exemptions):
+            authorization.PolicyExemption(
+                f"{name}-exemption-{index}", scope=exemption.scope,
+                policy_assignment_id=self.assignment_ids[exemption.rule], exemption_category="Waiver",
+                expires_on=f"{exemption.expires.isoformat()}T23:59:59Z", display_name=f"Waiver: {exemption.rule}",
+                description=exemption.reason, metadata={"owner": exemption.owner, "ticket": exemption.ticket},
+                opts=child)
+        self.register_outputs({"assignment_ids": self.assignment_ids, "principal_ids": self.principal_ids})
+
+
+def city_assignments(*, workspace_id: str, private_dns_zone_ids: Mapping[str, str],
+                     inherited_tags: tuple[str, ...]) -> tuple[Assignment, ...]:
+    """The city's assignments: the pack's intent in Azure Policy, at the group where each belongs."""
+    for group, zone in private_dns_zone_ids.items():
+        if not _ARM_ID.match(zone):
+            raise InterfaceError(f"city_assignments.private_dns_zone_ids.{group}: {zone!r} is not a private DNS "
+                                 "zone resource id")
+    assignments = [
+        Assignment(key="allowed-locations", group="root", definition=d.ALLOWED_LOCATIONS,
+                   display_name=d.ALLOWED_LOCATIONS.display_name),
+        Assignment(key="allowed-rg-locations", group="root", definition=d.ALLOWED_RESOURCE_GROUP_LOCATIONS,
+                   display_name=d.ALLOWED_RESOURCE_GROUP_LOCATIONS.display_name),
+        Assignment(key="nl-bio-cloud-theme", group="root", builtin_id=d.NL_BIO_CLOUD_THEME, report_only=True,
+                   display_name="NL BIO Cloud Theme (compliance reporting)"),
+        Assignment(key="diagnostics-to-workspace", group="root", builtin_id=d.DIAGNOSTICS_TO_LOG_ANALYTICS,
+                   builtin_roles=d.DIAGNOSTICS_ROLES, parameters={"logAnalytics": workspace_id},
+                   display_name="Resource logs go to the central workspace"),
+        Assignment(key="deny-public-network-access", group="landingzones", definition=d.DENY_PUBLIC_NETWORK_ACCESS,
+                   display_name=d.DENY_PUBLIC_NETWORK_ACCESS.display_name),
+    ]
+    assignments += [
+        Assignment(key=f"inherit-tag-{tag}", group="root", definition=d.INHERIT_TAG, parameters={"tagName": tag},
+                   display_name=f"Inherit tag {tag} from the resource group") for tag in inherited_tags]
+    assignments += [
+        Assignment(key=f"dns-zone-group-{group}", group="landingzones", definition=d.PRIVATE_DNS_ZONE_GROUP,
+                   parameters={"privateDnsZoneId": zone, "groupId": group},
+                   extra_role_scopes=(zone.rsplit("/providers/", 1)[0],),
+                   display_name=f"Private endpoints for {group} get their DNS record in the hub")
+        for group, zone in sorted(private_dns_zone_ids.items())]
+    return tuple(assignments)

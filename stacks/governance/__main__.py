@@ -1,0 +1,24 @@
+"""The governance program: read the typed config once, build the management group hierarchy, place the
+subscriptions, assign the city's policy at its groups with the roles each assignment needs, and the exemptions.
+
+Its own project: the hierarchy is tenant-wide and changes on its own cadence, by the platform team only.
+"""
+
+import datetime as dt
+
+import pulumi
+
+from amsterdam_cloud.components.governance.hierarchy import Hierarchy, HierarchyArgs
+from amsterdam_cloud.components.governance.policy import Policy, PolicyArgs
+from amsterdam_cloud.stacks.governance.config import from_pulumi
+
+config = from_pulumi(dt.date.today())
+hierarchy = Hierarchy("mg", HierarchyArgs(tenant_id=config.tenant_id, prefix=config.prefix,
+                                          subscriptions=config.subscriptions))
+policy = Policy("policy", PolicyArgs(group_ids=hierarchy.group_ids, root_group_name=hierarchy.name,
+                                     location=config.location, assignments=config.assignments,
+                                     exemptions=config.exemptions, enforce=config.enforce))
+
+pulumi.export("managementGroupIds", hierarchy.group_ids)
+pulumi.export("policyAssignmentIds", policy.assignment_ids)
+pulumi.export("policyPrincipalIds", policy.principal_ids)

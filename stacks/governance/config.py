@@ -1,0 +1,159 @@
+"""The governance stack's typed config and its exemptions file, read and validated once; errors name file, key, fix.
+
+One stack for the tenant (`prod`): a tenant has one management group hierarchy, and the rules for every
+environment's subscriptions are set by where those subscriptions are placed in it, not by a stack per environment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+from amsterdam_cloud.components.governance.hierarchy import ROLES
+from amsterdam_cloud.components.governance.policy import Assignment, Exemption, city_assignments
+from amsterdam_cloud.policies.regions import EU_REGIONS
+from amsterdam_cloud.policies.waivers import parse_waivers
+from amsterdam_cloud.stacks.config import (ConfigError, _boolean, _matching, _region, _show, given_config,
+                                           read_project_keys, read_stack_file, structured)
+
+PROJECT = "amsterdam-governance"
+STACKS_DIR = Path(__file__).resolve().parent
+EXEMPTIONS_FILE = STACKS_DIR / "exemptions.yaml"
+TENANT_STACK = "prod"
+INHERITED_TAGS = ("owner", "cost-center", "data-classification", "application", "environment")
+
+_GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_WORKSPACE = re.compile(r"^/subscriptions/[0-9a-f-]{36}/resourceGroups/[^/]+/providers/"
+                        r"Microsoft.OperationalInsights/workspaces/[^/]+$", re.IGNORECASE)
+_ZONE = re.compile(r"^/subscriptions/[0-9a-f-]{36}/resourceGroups/[^/]+/providers/"
+                   r"Microsoft.Network/privateDnsZones/privatelink\.[a-z0-9.-]+$", re.IGNORECASE)
+_GROUP_ID = re.compile(r"^[a-zA-Z][a-zA-Z0-9_]{1,40}$")
+_SCOPE = re.compile(r"^/(subscriptions/[0-9a-f-]{36}(/resourceGroups/[^/]+(/providers/.+)?)?"
+                    r"|providers/Microsoft.Management/managementGroups/[^/]+)$", re.IGNORECASE)
+_PREFIX = re.compile(r"^[a-z][a-z0-9-]{1,30}$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class GovernanceConfig:
+    source: str
+    tenant_id: str
+    location: str
+    prefix: str
+    workspace_id: str
+    private_dns_zone_ids: dict[str, str]
+    subscriptions: dict[str, tuple[str, ...]]
+    enforce: bool
+    assignments: tuple[Assignment, ...]
+    exemptions: tuple[Exemption, ...]
+
+
+def _subscriptions(source: str, key: str, value: Any) -> dict[str, tuple[str, ...]]:
+    value = structured(value)
+    if not isinstance(value, Mapping):
+        raise ConfigError(source, key, f"expected a mapping of management group to subscription ids, got {_show(value)}")
+    placed: dict[str, tuple[str, ...]] = {}
+    seen: dict[str, str] = {}
+    for group, ids in value.items():
+        if group not in ROLES[1:]:
+            raise ConfigError(source, f"{key}.{group}", f"not a management group; expected one of {', '.join(ROLES[1:])}")
+        if not isinstance(ids, list):
+            raise ConfigError(source, f"{key}.{group}", f"expected a list of subscription ids, got {_show(ids)}")
+        for index, subscription in enumerate(ids):
+            if not isinstance(subscription, str) or not _GUID.match(subscription):
+                raise ConfigError(source, f"{key}.{group}[{index}]", f"expected a subscription id (GUID), got "
+                                                                     f"{_show(subscription)}")
+            if subscription in seen:
+                raise ConfigError(source, f"{key}.{group}[{index}]", f"{subscription} is also placed in "
+                                  f"{seen[subscription]}; a subscription belongs to one management group")
+            seen[subscription] = group
+        placed[group] = tuple(ids)
+    return placed
+
+
+def _zones(source: str, key: str, value: Any) -> dict[str, str]:
+    value = structured(value)
+    if not isinstance(value, Mapping) or not value:
+        raise ConfigError(source, key, "expected a mapping of private link group id (blob, vault, ...) to the hub's "
+                                       "privatelink DNS zone resource id")
+    for group, zone in value.items():
+        if not _GROUP_ID.match(str(group)):
+            raise ConfigError(source, f"{key}.{group}", "expected a private link group id such as blob or vault")
+        if not isinstance(zone, str) or not _ZONE.match(zone):
+            raise ConfigError(source, f"{key}.{group}", f"expected a privatelink DNS zone resource id, got {_show(zone)}")
+    return dict(value)
+
+
+def _eu_region(source: str, key: str, value: Any) -> str:
+    region = _region(source, key, value)
+    if region not in EU_REGIONS:
+        raise ConfigError(source, key, f"{region} is outside the EU; use an EU region such as westeurope")
+    return region
+
+
+_FIELDS = {
+    "tenantId": _matching(_GUID, "the Entra tenant id (a GUID)"),
+    "location": _eu_region,
+    "prefix": _matching(_PREFIX, "2-31 lower-case letters, digits and hyphens, e.g. amsterdam"),
+    "workspaceId": _matching(_WORKSPACE, "the central Log Analytics workspace's resource id"),
+    "privateDnsZoneIds": _zones,
+    "subscriptions": _subscriptions,
+    "enforce": _boolean,
+}
+_REQUIRED = frozenset({"tenantId", "location", "workspaceId", "privateDnsZoneIds"})
+
+
+def parse_exemptions(document: Any, source: str, rules: frozenset[str], today: dt.date) -> tuple[Exemption, ...]:
+    """Exemptions in the pack's waivers format (policies/waivers.py): `resource` is an ARM scope, `rule` an
+    assignment key. An expired one stops the plan until it is removed or renewed, like an expired waiver."""
+    waivers = parse_waivers(document, source, rules)  # a WaiverError names the file, the waiver and the field
+    exemptions = []
+    for waiver in waivers:
+        where = f"waivers[{waiver.index}]"
+        if not _SCOPE.match(waiver.resource):
+            raise ConfigError(source, f"{where}.resource", "expected the ARM id of a management group, "
+                              "subscription, resource group or resource (Azure exempts a scope, not a URN)")
+        if waiver.stack != TENANT_STACK:
+            raise ConfigError(source, f"{where}.stack", f"expected {TENANT_STACK!r}: the governance project has one "
+                                                        "stack for the tenant")
+        if waiver.expired(today):
+            raise ConfigError(source, f"{where}.expires", f"expired on {waiver.expires}; remove the exemption or "
+                                                          "renew it with a new date")
+        exemptions.append(Exemption(rule=waiver.rule, scope=waiver.resource, reason=waiver.reason,
+                                    owner=waiver.owner, expires=waiver.expires, ticket=waiver.ticket))
+    return tuple(exemptions)
+
+
+def parse(raw: Mapping[str, Any], source: str, stack: str, exemptions: Any, today: dt.date) -> GovernanceConfig:
+    """Validate the stack's config and the exemptions document (whose rules are the assignments' keys)."""
+    if stack != TENANT_STACK:
+        raise ConfigError(source, "stack", f"the governance project has one stack for the tenant, {TENANT_STACK!r}")
+    read = read_project_keys(raw, project=PROJECT, fields=_FIELDS, required=_REQUIRED, source=source, stack=stack)
+    assignments = city_assignments(workspace_id=read["workspaceId"], private_dns_zone_ids=read["privateDnsZoneIds"],
+                                   inherited_tags=INHERITED_TAGS)
+    rules = frozenset(assignment.key for assignment in assignments)
+    return GovernanceConfig(
+        source=source, tenant_id=read["tenantId"], location=read["location"], prefix=read.get("prefix", "amsterdam"),
+        workspace_id=read["workspaceId"], private_dns_zone_ids=read["privateDnsZoneIds"],
+        subscriptions=read.get("subscriptions", {}), enforce=read.get("enforce", True), assignments=assignments,
+        exemptions=parse_exemptions(exemptions, "stacks/governance/exemptions.yaml", rules, today))
+
+
+def load(stack: str, today: dt.date, stacks_dir: Path = STACKS_DIR) -> GovernanceConfig:
+    """Read and validate `stacks/governance/Pulumi.<stack>.yaml` and the exemptions file (tests, offline tools)."""
+    return parse(read_stack_file(stacks_dir / f"Pulumi.{stack}.yaml"), f"stacks/governance/Pulumi.{stack}.yaml",
+                 stack, _exemptions_document(), today)
+
+
+def from_pulumi(today: dt.date) -> GovernanceConfig:
+    """Validate the config the running Pulumi program was given (real CLI or offline plan alike)."""
+    stack, raw = given_config()
+    return parse(raw, f"stacks/governance/Pulumi.{stack}.yaml", stack, _exemptions_document(), today)
+
+
+def _exemptions_document() -> Any:
+    from amsterdam_cloud.scripts.documents import load_yaml, read_text
+
+    return load_yaml(read_text(EXEMPTIONS_FILE, "exemptions file"), str(EXEMPTIONS_FILE), "exemptions file")
