@@ -90,6 +90,7 @@ class AzureMocks(pulumi.runtime.Mocks):
 
     def _origin(self, urn: str) -> str:
         return self._origins.get(urn.split("::", 2)[-1], "an unknown program line")
+        self._provider_subscriptions: dict[str, str] = {}
 
     # -- resources ------------------------------------------------------------------------------------------
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict]:
@@ -97,13 +98,20 @@ class AzureMocks(pulumi.runtime.Mocks):
         if token == "pulumi:pulumi:StackReference":
             return self._stack_reference(args)
         if token.startswith("pulumi:providers:"):
-            return derived_guid("provider", args.name), dict(args.inputs)
+            provider_id = derived_guid("provider", args.name)
+            if isinstance(args.inputs.get("subscriptionId"), str):
+                self._provider_subscriptions[provider_id] = args.inputs["subscriptionId"]
+            return provider_id, dict(args.inputs)
         template = ARM_ID_TEMPLATES.get(unversioned(token))
         if template is None:
             raise MockGap(f"offline plan: no mock for resource type {token} (resource {args.name!r}); add its ARM "
                           "id template to scripts/offline/arm_types.py")
         urn = getattr(args, "urn", f"{token}::{args.name}")
         inputs = dict(args.inputs)
+        # An explicit provider's subscription is the resource's, as azure-native takes it (`urn::id` reference).
+        provider_subscription = self._provider_subscriptions.get(str(args.provider or "").rsplit("::", 1)[-1])
+        if provider_subscription and "subscriptionId" not in inputs:
+            inputs["subscriptionId"] = provider_subscription
         own_name_key = _PLACEHOLDER.findall(template)[-1]
         given = inputs.get(own_name_key)
         name = given or self._auto_name(template, own_name_key, args.name, urn)

@@ -1,0 +1,142 @@
+"""The pack and Azure Policy agree: for each rule in both, the same fixture is compliant or violating on both sides.
+
+The pack's rule runs on the azure-native inputs (what CrossGuard sees in a preview); the Azure Policy definition
+the governance stack deploys runs in the offline evaluator on the ARM request body built from the same inputs.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from amsterdam_cloud.components.governance import definitions as d
+from amsterdam_cloud.policies.fixtures import violations
+from amsterdam_cloud.policies.regions import EU_REGIONS
+from amsterdam_cloud.policies.rules import RULES_BY_ID
+from amsterdam_cloud.policies.settings import Settings
+from amsterdam_cloud.scripts.offline.azure_policy import arm_shape, evaluate
+
+LOCATION_RULE = RULES_BY_ID["residency-allowed-location"]
+
+
+def azure_denies(definition: d.Definition, token: str, inputs: dict) -> bool:
+    return evaluate(definition.rule, arm_shape(token, inputs), definition.defaults())
+
+
+def pack_denies(rule, token: str, inputs: dict) -> bool:
+    return bool(violations(rule, inputs, token=token, environment="prod"))
+
+
+def test_the_allowed_locations_are_the_packs_eu_list_itself():
+    pack_default = Settings.from_properties({"environment": "prod"}).allowed_regions
+
+    for definition in (d.ALLOWED_LOCATIONS, d.ALLOWED_RESOURCE_GROUP_LOCATIONS):
+        assert set(definition.defaults()["allowedLocations"]) == set(EU_REGIONS) == set(pack_default)
+
+
+LOCATION_CASES = [
+    ("azure-native:storage:StorageAccount", "westeurope"),
+    ("azure-native:storage:StorageAccount", "swedencentral"),
+    ("azure-native:storage:StorageAccount", "eastus"),
+    ("azure-native:storage:StorageAccount", "uksouth"),
+    ("azure-native:storage:StorageAccount", "global"),
+    ("azure-native:keyvault:Vault", "europe"),
+    ("azure-native:privatedns:PrivateZone", "global"),
+    ("azure-native:cdn:Profile", "Global"),
+    ("azure-native:monitor:ActionGroup", "global"),
+    ("azure-native:monitor:ActionGroup", "norwayeast"),
+    ("azure-native:azureactivedirectory:B2CTenant", "europe"),
+]
+
+
+@pytest.mark.parametrize(("token", "location"), LOCATION_CASES)
+def test_allowed_locations_agree(token, location):
+    inputs = {"location": location}
+
+    assert azure_denies(d.ALLOWED_LOCATIONS, token, inputs) == pack_denies(LOCATION_RULE, token, inputs)
+
+
+def test_the_location_fixtures_hold_both_verdicts():
+    verdicts = {pack_denies(LOCATION_RULE, token, {"location": loc}) for token, loc in LOCATION_CASES}
+    assert verdicts == {True, False}
+
+
+@pytest.mark.parametrize("location", ["westeurope", "northeurope", "eastus", "switzerlandnorth"])
+def test_resource_group_locations_agree(location):
+    token, inputs = "azure-native:resources:ResourceGroup", {"location": location}
+
+    assert (azure_denies(d.ALLOWED_RESOURCE_GROUP_LOCATIONS, token, inputs)
+            == pack_denies(LOCATION_RULE, token, inputs))
+
+
+SDK_PROPERTIES_BLOCK = {"azure-native:keyvault:Vault", "azure-native:cognitiveservices:Account"}
+"""Types whose azure-native inputs keep ARM's `properties` block instead of flattening it."""
+
+
+def _public_access_fixtures(entry: d.PublicAccess) -> list[tuple[str, dict, bool]]:
+    """(case, inputs, whether both sides must deny) as the azure-native inputs of this type carry the property."""
+    def at(value):
+        parts = entry.alias.split(".")
+        inputs: dict = {"location": "westeurope"}
+        node = inputs.setdefault("properties", {}) if entry.token in SDK_PROPERTIES_BLOCK else inputs
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        if value is not None:
+            node[parts[-1]] = value
+        return inputs
+
+    cases = [("disabled", at("Disabled"), False), ("disabled in lower case", at("disabled"), False),
+             ("enabled", at("Enabled"), True), ("unset (Azure's default is Enabled)", at(None), True)]
+    if entry.private_when:
+        delegated = at(None)
+        delegated["network"]["delegatedSubnetResourceId"] = "/subscriptions/x/resourceGroups/rg/providers/" \
+                                                            "Microsoft.Network/virtualNetworks/v/subnets/db"
+        cases.append(("unset in a delegated subnet (private by default)", delegated, False))
+        explicit = at("Enabled")
+        explicit["network"]["delegatedSubnetResourceId"] = delegated["network"]["delegatedSubnetResourceId"]
+        cases.append(("enabled in a delegated subnet", explicit, True))
+    return cases
+
+
+PUBLIC_CASES = [(entry, case, inputs, denied) for entry in d.PUBLIC_ACCESS
+                for case, inputs, denied in _public_access_fixtures(entry)]
+
+
+@pytest.mark.parametrize(("entry", "case", "inputs", "denied"), PUBLIC_CASES,
+                         ids=[f"{entry.pack_rule}: {case}" for entry, case, _, _ in PUBLIC_CASES])
+def test_public_network_access_agrees(entry, case, inputs, denied):
+    rule = RULES_BY_ID[entry.pack_rule]
+
+    assert pack_denies(rule, entry.token, inputs) is denied
+    assert azure_denies(d.DENY_PUBLIC_NETWORK_ACCESS, entry.token, inputs) is denied
+
+
+def test_every_public_access_entry_names_a_pack_rule_for_its_type():
+    for entry in d.PUBLIC_ACCESS:
+        assert entry.token in RULES_BY_ID[entry.pack_rule].applies_to
+
+
+def test_public_access_denial_leaves_other_types_alone():
+    inputs = {"location": "westeurope", "publicNetworkAccess": "Enabled"}
+
+    assert not azure_denies(d.DENY_PUBLIC_NETWORK_ACCESS, "azure-native:desktopvirtualization:HostPool", inputs)
+
+
+def test_the_dns_zone_group_policy_targets_private_endpoints_of_its_group_only():
+    def endpoint(*groups: str) -> dict:
+        return {"location": "westeurope", "privateLinkServiceConnections": [
+            {"name": "c", "privateLinkServiceId": "/x", "groupIds": list(groups)}]}
+    token, params = "azure-native:network:PrivateEndpoint", {"groupId": "blob", "privateDnsZoneId": "/z",
+                                                             "effect": "DeployIfNotExists"}
+
+    assert evaluate(d.PRIVATE_DNS_ZONE_GROUP.rule, arm_shape(token, endpoint("blob")), params)
+    assert not evaluate(d.PRIVATE_DNS_ZONE_GROUP.rule, arm_shape(token, endpoint("vault")), params)
+
+
+def test_each_definition_declares_exactly_the_roles_its_effect_needs():
+    assert {definition.name: (definition.effect, definition.roles) for definition in d.DEFINITIONS} == {
+        "amsterdam-allowed-locations": ("Deny", ()),
+        "amsterdam-allowed-rg-locations": ("Deny", ()),
+        "amsterdam-deny-public-network-access": ("Deny", ()),
+        "amsterdam-inherit-tag-from-rg": ("modify", (d.TAG_CONTRIBUTOR,)),
+        "amsterdam-dine-private-dns-zone-group": ("DeployIfNotExists", (d.NETWORK_CONTRIBUTOR,)),
+    }

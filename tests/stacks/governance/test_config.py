@@ -1,0 +1,52 @@
+"""The governance stack's config: valid as committed, and each mistake stops with the file, the key and the fix."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from amsterdam_cloud.stacks.config import ConfigError, read_stack_file
+from amsterdam_cloud.stacks.governance.config import STACKS_DIR, load, parse
+
+TODAY = dt.date(2026, 12, 2)
+SOURCE = "stacks/governance/Pulumi.prod.yaml"
+
+
+def raw(**changes) -> dict:
+    config = read_stack_file(STACKS_DIR / "Pulumi.prod.yaml")
+    config.update({f"amsterdam-governance:{key}": value for key, value in changes.items()})
+    return config
+
+
+def test_the_committed_stack_is_valid_and_places_every_environment():
+    config = load("prod", TODAY)
+
+    assert config.subscriptions["corp"] == tuple(f"0000000{n}-0000-4000-8000-00000000000{n}" for n in (1, 2, 3, 4))
+    assert config.location == "westeurope"
+    assert config.enforce is True
+
+
+@pytest.mark.parametrize(("changes", "key", "problem"), [
+    ({"subscriptions": {"corp": ["00000001-0000-4000-8000-000000000001"],
+                        "online": ["00000001-0000-4000-8000-000000000001"]}},
+     "amsterdam-governance:subscriptions.online[0]", "also placed in corp"),
+    ({"subscriptions": {"apps": []}}, "amsterdam-governance:subscriptions.apps", "not a management group"),
+    ({"subscriptions": {"corp": ["dev"]}}, "amsterdam-governance:subscriptions.corp[0]", "subscription id"),
+    ({"location": "uksouth"}, "amsterdam-governance:location", "outside the EU"),
+    ({"privateDnsZoneIds": {"blob": "/subscriptions/x/zone"}}, "amsterdam-governance:privateDnsZoneIds.blob",
+     "privatelink DNS zone resource id"),
+    ({"workspaceId": "log-amsterdam-prod"}, "amsterdam-governance:workspaceId", "workspace's resource id"),
+    ({"enfore": True}, "amsterdam-governance:enfore", "unknown key"),
+])
+def test_a_config_mistake_names_the_file_and_the_key(changes, key, problem):
+    with pytest.raises(ConfigError) as error:
+        parse(raw(**changes), SOURCE, "prod", None, TODAY)
+
+    assert (error.value.source, error.value.key) == (SOURCE, key)
+    assert problem in error.value.problem
+
+
+def test_a_stack_per_environment_is_refused():
+    with pytest.raises(ConfigError, match="one stack for the tenant, 'prod'"):
+        parse(raw(), "stacks/governance/Pulumi.dev.yaml", "dev", None, TODAY)

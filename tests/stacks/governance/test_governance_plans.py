@@ -1,0 +1,159 @@
+"""The governance project planned offline by its real program: the hierarchy, where subscriptions sit, every
+assignment's scope, effect, identity and roles, exemptions, and zero policy violations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from amsterdam_cloud.components.governance import definitions as d
+from amsterdam_cloud.policies.checker import check_export
+from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.scripts.offline.plan import Plan
+from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack
+from amsterdam_cloud.stacks.governance.config import parse_exemptions
+
+PROJECT_DIR = Path(__file__).resolve().parents[3] / "stacks" / "governance"
+MG = "/providers/Microsoft.Management/managementGroups/"
+
+
+@pytest.fixture(scope="module")
+def plan(tmp_path_factory) -> Plan:
+    return plan_stack(PulumiProject.load(PROJECT_DIR), "prod", plans_dir=tmp_path_factory.mktemp("plans"))
+
+
+def test_the_hierarchy_is_the_reference_shape_under_the_tenant_root(plan):
+    parents = {group.inputs["groupId"]: group.inputs["details"]["parent"]["id"].removeprefix(MG)
+               for group in plan.of_type("azure-native:management:ManagementGroup")}
+
+    assert parents == {
+        "amsterdam": "9a1b2c3d-0000-4000-8000-000000000001",
+        "amsterdam-platform": "amsterdam", "amsterdam-management": "amsterdam-platform",
+        "amsterdam-connectivity": "amsterdam-platform", "amsterdam-identity": "amsterdam-platform",
+        "amsterdam-landingzones": "amsterdam", "amsterdam-corp": "amsterdam-landingzones",
+        "amsterdam-online": "amsterdam-landingzones", "amsterdam-sandbox": "amsterdam",
+        "amsterdam-decommissioned": "amsterdam"}
+
+
+def test_subscriptions_are_placed_by_config_through_their_own_provider(plan):
+    placed = sorted(r.outputs["id"].removeprefix(MG)
+                    for r in plan.of_type("azure-native:management:ManagementGroupSubscription"))
+
+    assert placed == [f"amsterdam-corp/subscriptions/0000000{n}-0000-4000-8000-00000000000{n}" for n in (1, 2, 3, 4)] \
+        + ["amsterdam-management/subscriptions/00000009-0000-4000-8000-000000000009"]
+
+
+def _assignments(plan: Plan) -> dict[str, dict]:
+    return {r.inputs["policyAssignmentName"]: r for r in plan.of_type("azure-native:authorization:PolicyAssignment")}
+
+
+def test_every_assignment_has_its_scope_and_effect(plan):
+    shown = {key: (r.inputs["scope"].removeprefix(MG), r.inputs["enforcementMode"])
+             for key, r in _assignments(plan).items()}
+
+    assert shown == {
+        "allowed-locations": ("amsterdam", "Default"), "allowed-rg-locations": ("amsterdam", "Default"),
+        "nl-bio-cloud-theme": ("amsterdam", "DoNotEnforce"), "diagnostics-to-workspace": ("amsterdam", "Default"),
+        "deny-public-network-access": ("amsterdam-landingzones", "Default"),
+        **{f"inherit-tag-{tag}": ("amsterdam", "Default")
+           for tag in ("owner", "cost-center", "data-classification", "application", "environment")},
+        **{f"dns-zone-group-{group}": ("amsterdam-landingzones", "Default")
+           for group in ("blob", "dfs", "vault", "registry", "sites", "postgresqlServer")}}
+
+
+def test_the_allowed_locations_assignment_uses_the_definition_with_the_packs_list(plan):
+    (definition,) = [r for r in plan.of_type("azure-native:authorization:PolicyDefinitionAtManagementGroup")
+                     if r.inputs["policyDefinitionName"] == "amsterdam-allowed-locations"]
+
+    assert definition.inputs["managementGroupId"] == "amsterdam"
+    assert definition.inputs["policyRule"] == d.ALLOWED_LOCATIONS.rule
+    assert definition.inputs["parameters"]["allowedLocations"]["defaultValue"] == sorted(d.EU_REGIONS)
+    assert _assignments(plan)["allowed-locations"].inputs["policyDefinitionId"] == definition.outputs["id"]
+
+
+def test_each_identity_gets_exactly_the_roles_its_effect_needs_where_it_acts(plan):
+    assignments = _assignments(plan)
+    principal_to_key = {r.outputs["identity"]["principalId"]: key for key, r in assignments.items()
+                        if "identity" in r.inputs}
+    grants: dict[str, set[tuple[str, str]]] = {}
+    for role in plan.of_type("azure-native:authorization:RoleAssignment"):
+        key = principal_to_key[role.inputs["principalId"]]
+        grants.setdefault(key, set()).add((role.inputs["scope"].removeprefix(MG),
+                                           role.inputs["roleDefinitionId"].rsplit("/", 1)[-1]))
+    zones_rg = "/subscriptions/00000009-0000-4000-8000-000000000009/resourceGroups/rg-connectivity-prod"
+    network = d.NETWORK_CONTRIBUTOR.rsplit("/", 1)[-1]
+
+    assert not {"allowed-locations", "allowed-rg-locations", "deny-public-network-access"} & set(principal_to_key)
+    assert "nl-bio-cloud-theme" not in grants  # reporting only: an identity, no role
+    assert grants["diagnostics-to-workspace"] == {("amsterdam", role.rsplit("/", 1)[-1]) for role in d.DIAGNOSTICS_ROLES}
+    assert grants["inherit-tag-owner"] == {("amsterdam", d.TAG_CONTRIBUTOR.rsplit("/", 1)[-1])}
+    assert grants["dns-zone-group-blob"] == {("amsterdam-landingzones", network), (zones_rg, network)}
+    assert all(r.inputs["principalType"] == "ServicePrincipal"
+               for r in plan.of_type("azure-native:authorization:RoleAssignment"))
+
+
+def test_identities_live_in_the_configured_eu_region(plan):
+    assert {r.inputs["location"] for r in _assignments(plan).values() if "identity" in r.inputs} == {"westeurope"}
+
+
+def test_the_plan_has_no_policy_violations(plan):
+    result = check_export(plan.to_export(), environment="prod", stack="prod", today=dt.date(2026, 12, 2))
+
+    assert [finding.message for finding in result.findings] == []
+    assert len(result.rules) > 50
+
+
+KEYS = frozenset({"deny-public-network-access"})
+SCOPE = "/subscriptions/00000001-0000-4000-8000-000000000009/resourceGroups/rg-legacy-ftp"
+
+
+def _exemption(**changes) -> dict:
+    return {"waivers": [{"rule": "deny-public-network-access", "resource": SCOPE, "stack": "prod",
+                         "reason": "supplier SFTP", "owner": "cloud-platform@amsterdam.nl", "ticket": "CLOUD-1",
+                         "expires": "2027-06-30", **changes}]}
+
+
+def test_an_exemption_in_the_waivers_format_is_read():
+    (exemption,) = parse_exemptions(_exemption(), "exemptions.yaml", KEYS, dt.date(2026, 12, 2))
+
+    assert (exemption.rule, exemption.scope, exemption.expires) == (
+        "deny-public-network-access", SCOPE, dt.date(2027, 6, 30))
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"expires": "2026-12-01"}, "exemptions.yaml: waivers[0].expires: expired on 2026-12-01; remove"),
+    ({"resource": "urn:pulumi:prod::p::t::n"}, "exemptions.yaml: waivers[0].resource: expected the ARM id"),
+    ({"rule": "allowed-everything"}, "waivers[0].rule: 'allowed-everything' is not a rule"),
+    ({"stack": "dev"}, "exemptions.yaml: waivers[0].stack: expected 'prod'"),
+    ({"owner": ""}, "waivers[0].owner: required"),
+])
+def test_a_bad_or_expired_exemption_stops_with_the_file_and_the_key(changes, message):
+    with pytest.raises(UserError, match=message.replace("[", r"\[").replace("]", r"\]").replace(".", r"\.")):
+        parse_exemptions(_exemption(**changes), "exemptions.yaml", KEYS, dt.date(2026, 12, 2))
+
+
+def test_an_exemption_becomes_a_policy_exemption_on_its_assignment(plan_inline):
+    import pulumi
+
+    from amsterdam_cloud.components.governance.policy import Exemption, Policy, PolicyArgs, city_assignments
+
+    def program() -> None:
+        assignments = city_assignments(workspace_id="/subscriptions/x/w", private_dns_zone_ids={},
+                                       inherited_tags=())
+        Policy("p", PolicyArgs(group_ids={"root": MG + "amsterdam", "landingzones": MG + "amsterdam-landingzones"},
+                               root_group_name="amsterdam", location="westeurope", assignments=assignments,
+                               exemptions=(Exemption(rule="deny-public-network-access", scope=SCOPE, reason="r",
+                                                     owner="o@amsterdam.nl", expires=dt.date(2027, 6, 30)),)))
+        pulumi.export("done", True)
+
+    plan = plan_inline(program, stack="prod")
+    (exemption,) = plan.of_type("azure-native:authorization:PolicyExemption")
+    (assignment,) = [r for r in plan.of_type("azure-native:authorization:PolicyAssignment")
+                     if r.inputs["policyAssignmentName"] == "deny-public-network-access"]
+
+    assert exemption.inputs["policyAssignmentId"] == assignment.outputs["id"]
+    assert exemption.inputs["expiresOn"] == "2027-06-30T23:59:59Z"
+    assert exemption.inputs["scope"] == SCOPE
+    assert exemption.inputs["exemptionCategory"] == "Waiver"
