@@ -132,6 +132,18 @@ GUID_NAME = NameRule(family="guid", min_length=36, max_length=36, allowed="0-9a-
                      scope="tenant", source=f"{RULES_PAGE}#microsoftauthorization")
 POLICY = _rule("policy", (1, 64), POLICY_CHARS, scope="scope of assignment", section="microsoftauthorization",
                end=NO_PERIOD_SPACE_END)
+POLICY_AT_MANAGEMENT_GROUP = _rule("policy-at-management-group", (1, 24), POLICY_CHARS,
+                                   scope="scope of assignment", section="microsoftauthorization",
+                                   end=NO_PERIOD_SPACE_END)
+"""A policy assignment's name at management group scope: at most 24 characters (Microsoft's table, note)."""
+MANAGEMENT_GROUP = _rule("management-group", (1, 90), GROUP_CHARS, scope="tenant", section="microsoftmanagement",
+                         end=NO_PERIOD_END)
+FRONT_DOOR = _rule("front-door", (5, 64), ALNUM_HYPHEN, scope="global", section="microsoftnetwork",
+                   start=ALNUM_START, end=ALNUM_END)
+TRAFFIC_MANAGER = _rule("traffic-manager", (1, 63), ("a-zA-Z0-9.-", "alphanumerics, hyphens and periods"),
+                        scope="global", section="microsoftnetwork", start=ALNUM_START, end=ALNUM_END)
+BOT = _rule("bot", (2, 64), ALNUM_UNDERSCORE_PERIOD_HYPHEN, scope="global", section="microsoftbotservice",
+            start=ALNUM_START)
 BUDGET = _rule("budget", (1, 63), ALNUM_HYPHEN_UNDERSCORE, scope="subscription or resource group",
                section="microsoftconsumption", start=ALNUM_START)
 FIXED_NAME = _rule("fixed-name", (1, 260), ALNUM_HYPHEN_UNDERSCORE, scope="parent resource",
@@ -212,6 +224,20 @@ RULES: dict[str, NameRule] = {
     "azure-native:authorization:RoleAssignment": GUID_NAME,
     "azure-native:authorization:PolicyAssignment": POLICY,
     "azure-native:authorization:PolicyDefinition": POLICY,
+    "azure-native:authorization:PolicyDefinitionAtManagementGroup": POLICY,
+    "azure-native:authorization:PolicyExemption": POLICY,
+    "azure-native:management:ManagementGroup": MANAGEMENT_GROUP,
+    "azure-native:management:ManagementGroupSubscription": GUID_NAME,
+    "azure-native:frontdoor:FrontDoor": FRONT_DOOR,
+    "azure-native:frontdoor:NetworkExperimentProfile": NETWORK,
+    "azure-native:cdn:Policy": FRONT_DOOR_WAF,
+    "azure-native:trafficmanager:Profile": TRAFFIC_MANAGER,
+    "azure-native:monitor:TenantActionGroup": INSIGHTS,
+    "azure-native:monitor:MetricAlert": INSIGHTS,
+    "azure-native:communication:EmailService": COMMUNICATION,
+    "azure-native:communication:Domain": DNS_ZONE,
+    "azure-native:botservice:Bot": BOT,
+    "azure-native:azureactivedirectory:B2CTenant": DNS_ZONE,
     "azure-native:security:Pricing": FIXED_NAME,
     "azure-native:consumption:Budget": BUDGET,
     "azure-native:operationalinsights:Workspace": LOG_WORKSPACE,

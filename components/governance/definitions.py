@@ -2,7 +2,8 @@
 evaluator (scripts/offline/azure_policy.py) evaluates in the agreement test with the CrossGuard pack.
 
 Allowed locations come from the pack's EU list (policies/regions.py), never a copy. Every alias used below maps to
-`properties.<the alias after the type>`, the only alias form the offline evaluator implements.
+`properties.<the alias after the type>`, the only alias form the offline evaluator implements. ARM types are
+written out (components never import the offline engine); a test holds each to the mocks' id template.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from amsterdam_cloud.policies.regions import EU_REGIONS, GLOBAL_LOCATIONS, GLOBAL_ONLY_TYPES
-from amsterdam_cloud.scripts.offline.azure_policy import arm_type
 
 ROLE_DEFINITIONS = "/providers/Microsoft.Authorization/roleDefinitions/"
 TAG_CONTRIBUTOR = ROLE_DEFINITIONS + "4a9ae827-6dc8-4573-8ac7-8239d42aa03f"
@@ -56,6 +56,29 @@ class Definition:
         return {key: spec["defaultValue"] for key, spec in self.parameters.items() if "defaultValue" in spec}
 
 
+GLOBAL_ONLY_ARM_TYPES: dict[str, str] = {
+    "azure-native:dns:Zone": "Microsoft.Network/dnszones",
+    "azure-native:privatedns:PrivateZone": "Microsoft.Network/privateDnsZones",
+    "azure-native:privatedns:VirtualNetworkLink": "Microsoft.Network/privateDnsZones/virtualNetworkLinks",
+    "azure-native:frontdoor:FrontDoor": "Microsoft.Network/frontDoors",
+    "azure-native:frontdoor:Policy": "Microsoft.Network/frontDoorWebApplicationFirewallPolicies",
+    "azure-native:frontdoor:NetworkExperimentProfile": "Microsoft.Network/NetworkExperimentProfiles",
+    "azure-native:cdn:Profile": "Microsoft.Cdn/profiles",
+    "azure-native:cdn:Policy": "Microsoft.Cdn/cdnWebApplicationFirewallPolicies",
+    "azure-native:cdn:AFDEndpoint": "Microsoft.Cdn/profiles/afdEndpoints",
+    "azure-native:trafficmanager:Profile": "Microsoft.Network/trafficmanagerprofiles",
+    "azure-native:monitor:ActionGroup": "Microsoft.Insights/actionGroups",
+    "azure-native:monitor:TenantActionGroup": "Microsoft.Insights/tenantActionGroups",
+    "azure-native:monitor:ActivityLogAlert": "Microsoft.Insights/activityLogAlerts",
+    "azure-native:monitor:MetricAlert": "Microsoft.Insights/metricAlerts",
+    "azure-native:communication:CommunicationService": "Microsoft.Communication/communicationServices",
+    "azure-native:communication:EmailService": "Microsoft.Communication/emailServices",
+    "azure-native:communication:Domain": "Microsoft.Communication/emailServices/domains",
+    "azure-native:botservice:Bot": "Microsoft.BotService/botServices",
+    "azure-native:azureactivedirectory:B2CTenant": "Microsoft.AzureActiveDirectory/b2cDirectories",
+}
+"""The ARM type of each of the pack's GLOBAL_ONLY_TYPES: where `global` is a location by design."""
+
 _EFFECT = {"type": "String", "allowedValues": ["Deny", "Audit", "Disabled"], "defaultValue": "Deny"}
 
 ALLOWED_LOCATIONS = Definition(
@@ -65,7 +88,7 @@ ALLOWED_LOCATIONS = Definition(
         {"field": "location", "notIn": "[parameters('allowedLocations')]"},
         # `global`/`europe` only for the types that exist only globally (the pack's rule says the same).
         {"not": {"allOf": [{"field": "location", "in": sorted(GLOBAL_LOCATIONS)},
-                           {"field": "type", "in": sorted(arm_type(token) for token in GLOBAL_ONLY_TYPES)}]}},
+                           {"field": "type", "in": sorted(GLOBAL_ONLY_ARM_TYPES[t] for t in GLOBAL_ONLY_TYPES)}]}},
     ]}, "then": {"effect": "[parameters('effect')]"}})
 
 ALLOWED_RESOURCE_GROUP_LOCATIONS = Definition(
@@ -83,6 +106,7 @@ class PublicAccess:
 
     pack_rule: str
     token: str
+    arm_type: str
     alias: str
     """The property path after the type (`publicNetworkAccess`, `network.publicNetworkAccess`)."""
     private_when: str = ""
@@ -91,30 +115,32 @@ class PublicAccess:
 
 PUBLIC_ACCESS: tuple[PublicAccess, ...] = (
     PublicAccess(pack_rule="storage-public-network-access-disabled", token="azure-native:storage:StorageAccount",
-                 alias="publicNetworkAccess"),
+                 arm_type="Microsoft.Storage/storageAccounts", alias="publicNetworkAccess"),
     PublicAccess(pack_rule="keyvault-public-network-access-disabled", token="azure-native:keyvault:Vault",
-                 alias="publicNetworkAccess"),
+                 arm_type="Microsoft.KeyVault/vaults", alias="publicNetworkAccess"),
     PublicAccess(pack_rule="acr-public-network-access-disabled", token="azure-native:containerregistry:Registry",
-                 alias="publicNetworkAccess"),
+                 arm_type="Microsoft.ContainerRegistry/registries", alias="publicNetworkAccess"),
     PublicAccess(pack_rule="sql-public-network-access-disabled", token="azure-native:sql:Server",
-                 alias="publicNetworkAccess"),
+                 arm_type="Microsoft.Sql/servers", alias="publicNetworkAccess"),
     PublicAccess(pack_rule="cosmosdb-public-network-access-disabled", token="azure-native:cosmosdb:DatabaseAccount",
-                 alias="publicNetworkAccess"),
+                 arm_type="Microsoft.DocumentDB/databaseAccounts", alias="publicNetworkAccess"),
     PublicAccess(pack_rule="redis-public-network-access-disabled", token="azure-native:redis:Redis",
-                 alias="publicNetworkAccess"),
+                 arm_type="Microsoft.Cache/redis", alias="publicNetworkAccess"),
     PublicAccess(pack_rule="webapp-public-network-access-disabled", token="azure-native:web:WebApp",
-                 alias="publicNetworkAccess"),
-    PublicAccess(pack_rule="ai-services-public-network-access-disabled",
-                 token="azure-native:cognitiveservices:Account", alias="publicNetworkAccess"),
+                 arm_type="Microsoft.Web/sites", alias="publicNetworkAccess"),
+    PublicAccess(pack_rule="ai-services-public-network-access-disabled", token="azure-native:cognitiveservices:Account",
+                 arm_type="Microsoft.CognitiveServices/accounts", alias="publicNetworkAccess"),
     PublicAccess(pack_rule="postgresql-public-network-access-disabled", token="azure-native:dbforpostgresql:Server",
-                 alias="network.publicNetworkAccess", private_when="network.delegatedSubnetResourceId"),
+                 arm_type="Microsoft.DBforPostgreSQL/flexibleServers", alias="network.publicNetworkAccess",
+                 private_when="network.delegatedSubnetResourceId"),
     PublicAccess(pack_rule="mysql-public-network-access-disabled", token="azure-native:dbformysql:Server",
-                 alias="network.publicNetworkAccess", private_when="network.delegatedSubnetResourceId"),
+                 arm_type="Microsoft.DBforMySQL/flexibleServers", alias="network.publicNetworkAccess",
+                 private_when="network.delegatedSubnetResourceId"),
 )
 
 
 def _public_access_condition(entry: PublicAccess) -> dict[str, Any]:
-    kind = arm_type(entry.token)
+    kind = entry.arm_type
     alias = f"{kind}/{entry.alias}"
     if not entry.private_when:
         return {"allOf": [{"field": "type", "equals": kind}, {"field": alias, "notEquals": "Disabled"}]}

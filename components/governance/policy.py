@@ -16,6 +16,7 @@ from pulumi_azure_native import authorization
 
 from amsterdam_cloud.components.governance import definitions as d
 from amsterdam_cloud.components.interfaces import InterfaceError
+from amsterdam_cloud.core.naming import POLICY_AT_MANAGEMENT_GROUP
 
 _ARM_ID = re.compile(r"^/subscriptions/[0-9a-f-]{36}/resourceGroups/[^/]+/providers/.+$", re.IGNORECASE)
 
@@ -83,6 +84,10 @@ class PolicyArgs:
     def __post_init__(self) -> None:
         keys = [assignment.key for assignment in self.assignments]
         for assignment in self.assignments:
+            wrong = POLICY_AT_MANAGEMENT_GROUP.problem(assignment.key)
+            if wrong is not None:
+                raise InterfaceError(f"PolicyArgs.assignments.{assignment.key}: the name {wrong}; Azure takes "
+                                     f"{POLICY_AT_MANAGEMENT_GROUP.describe()} at a management group")
             if keys.count(assignment.key) > 1:
                 raise InterfaceError(f"PolicyArgs.assignments: key {assignment.key!r} is used twice")
             if assignment.group not in self.group_ids:
@@ -123,7 +128,7 @@ class Policy(pulumi.ComponentResource):
                              else assignment.builtin_id)
             enforce = args.enforce and not assignment.report_only
             policy_assignment = authorization.PolicyAssignment(
-                f"{name}-{assignment.key}", scope=scope, policy_assignment_name=assignment.key[:64],
+                f"{name}-{assignment.key}", scope=scope, policy_assignment_name=assignment.key,
                 policy_definition_id=definition_id, display_name=assignment.display_name,
                 enforcement_mode="Default" if enforce else "DoNotEnforce",
                 parameters={key: authorization.ParameterValuesValueArgs(value=value)
@@ -169,17 +174,17 @@ def city_assignments(*, workspace_id: str, private_dns_zone_ids: Mapping[str, st
                    display_name=d.ALLOWED_RESOURCE_GROUP_LOCATIONS.display_name),
         Assignment(key="nl-bio-cloud-theme", group="root", builtin_id=d.NL_BIO_CLOUD_THEME, report_only=True,
                    display_name="NL BIO Cloud Theme (compliance reporting)"),
-        Assignment(key="diagnostics-to-workspace", group="root", builtin_id=d.DIAGNOSTICS_TO_LOG_ANALYTICS,
+        Assignment(key="diagnostics", group="root", builtin_id=d.DIAGNOSTICS_TO_LOG_ANALYTICS,
                    builtin_roles=d.DIAGNOSTICS_ROLES, parameters={"logAnalytics": workspace_id},
                    display_name="Resource logs go to the central workspace"),
-        Assignment(key="deny-public-network-access", group="landingzones", definition=d.DENY_PUBLIC_NETWORK_ACCESS,
+        Assignment(key="deny-public-access", group="landingzones", definition=d.DENY_PUBLIC_NETWORK_ACCESS,
                    display_name=d.DENY_PUBLIC_NETWORK_ACCESS.display_name),
     ]
     assignments += [
-        Assignment(key=f"inherit-tag-{tag}", group="root", definition=d.INHERIT_TAG, parameters={"tagName": tag},
+        Assignment(key=f"tag-{tag}", group="root", definition=d.INHERIT_TAG, parameters={"tagName": tag},
                    display_name=f"Inherit tag {tag} from the resource group") for tag in inherited_tags]
     assignments += [
-        Assignment(key=f"dns-zone-group-{group}", group="landingzones", definition=d.PRIVATE_DNS_ZONE_GROUP,
+        Assignment(key=f"dns-{group}", group="landingzones", definition=d.PRIVATE_DNS_ZONE_GROUP,
                    parameters={"privateDnsZoneId": zone, "groupId": group},
                    extra_role_scopes=(zone.rsplit("/providers/", 1)[0],),
                    display_name=f"Private endpoints for {group} get their DNS record in the hub")

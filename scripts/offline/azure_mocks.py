@@ -69,6 +69,7 @@ class AzureMocks(pulumi.runtime.Mocks):
         self._has_location: dict[str, bool] = {}
         self._type_chains: dict[int, str] = {}
         self._origins: dict[str, str] = {}
+        self._provider_subscriptions: dict[str, str] = {}
         self.today = budgets.today_utc()
         """The day the plan runs (Azure judges dates against it)."""
 
@@ -90,7 +91,6 @@ class AzureMocks(pulumi.runtime.Mocks):
 
     def _origin(self, urn: str) -> str:
         return self._origins.get(urn.split("::", 2)[-1], "an unknown program line")
-        self._provider_subscriptions: dict[str, str] = {}
 
     # -- resources ------------------------------------------------------------------------------------------
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict]:

@@ -10,10 +10,10 @@ import pytest
 
 from amsterdam_cloud.components.governance import definitions as d
 from amsterdam_cloud.policies.fixtures import violations
-from amsterdam_cloud.policies.regions import EU_REGIONS
+from amsterdam_cloud.policies.regions import EU_REGIONS, GLOBAL_ONLY_TYPES
 from amsterdam_cloud.policies.rules import RULES_BY_ID
 from amsterdam_cloud.policies.settings import Settings
-from amsterdam_cloud.scripts.offline.azure_policy import arm_shape, evaluate
+from amsterdam_cloud.scripts.offline.azure_policy import arm_shape, arm_type, evaluate
 
 LOCATION_RULE = RULES_BY_ID["residency-allowed-location"]
 
@@ -140,3 +140,9 @@ def test_each_definition_declares_exactly_the_roles_its_effect_needs():
         "amsterdam-inherit-tag-from-rg": ("modify", (d.TAG_CONTRIBUTOR,)),
         "amsterdam-dine-private-dns-zone-group": ("DeployIfNotExists", (d.NETWORK_CONTRIBUTOR,)),
     }
+
+
+def test_the_arm_types_written_in_the_definitions_are_the_mocks_id_templates():
+    assert set(d.GLOBAL_ONLY_ARM_TYPES) == set(GLOBAL_ONLY_TYPES)
+    assert all(arm_type(token) == kind for token, kind in d.GLOBAL_ONLY_ARM_TYPES.items())
+    assert all(arm_type(entry.token) == entry.arm_type for entry in d.PUBLIC_ACCESS)

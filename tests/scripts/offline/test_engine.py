@@ -128,12 +128,12 @@ def test_unknown_invoke_is_reported_not_answered_empty(plan_inline):
 
 
 def test_unknown_resource_type_is_reported(plan_inline):
-    from pulumi_azure_native import botservice
+    from pulumi_azure_native import batch
 
     def program() -> None:
-        botservice.Bot("bot", resource_group_name="rg", sku={"name": "S1"})
+        batch.BatchAccount("batch", resource_group_name="rg")
 
-    with pytest.raises(ProgramError, match="no mock for resource type azure-native:botservice:Bot"):
+    with pytest.raises(ProgramError, match="no mock for resource type azure-native:batch:BatchAccount"):
         plan_inline(program)
 
 

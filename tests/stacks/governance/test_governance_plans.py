@@ -55,11 +55,11 @@ def test_every_assignment_has_its_scope_and_effect(plan):
 
     assert shown == {
         "allowed-locations": ("amsterdam", "Default"), "allowed-rg-locations": ("amsterdam", "Default"),
-        "nl-bio-cloud-theme": ("amsterdam", "DoNotEnforce"), "diagnostics-to-workspace": ("amsterdam", "Default"),
-        "deny-public-network-access": ("amsterdam-landingzones", "Default"),
-        **{f"inherit-tag-{tag}": ("amsterdam", "Default")
+        "nl-bio-cloud-theme": ("amsterdam", "DoNotEnforce"), "diagnostics": ("amsterdam", "Default"),
+        "deny-public-access": ("amsterdam-landingzones", "Default"),
+        **{f"tag-{tag}": ("amsterdam", "Default")
            for tag in ("owner", "cost-center", "data-classification", "application", "environment")},
-        **{f"dns-zone-group-{group}": ("amsterdam-landingzones", "Default")
+        **{f"dns-{group}": ("amsterdam-landingzones", "Default")
            for group in ("blob", "dfs", "vault", "registry", "sites", "postgresqlServer")}}
 
 
@@ -85,11 +85,11 @@ def test_each_identity_gets_exactly_the_roles_its_effect_needs_where_it_acts(pla
     zones_rg = "/subscriptions/00000009-0000-4000-8000-000000000009/resourceGroups/rg-connectivity-prod"
     network = d.NETWORK_CONTRIBUTOR.rsplit("/", 1)[-1]
 
-    assert not {"allowed-locations", "allowed-rg-locations", "deny-public-network-access"} & set(principal_to_key)
+    assert not {"allowed-locations", "allowed-rg-locations", "deny-public-access"} & set(principal_to_key)
     assert "nl-bio-cloud-theme" not in grants  # reporting only: an identity, no role
-    assert grants["diagnostics-to-workspace"] == {("amsterdam", role.rsplit("/", 1)[-1]) for role in d.DIAGNOSTICS_ROLES}
-    assert grants["inherit-tag-owner"] == {("amsterdam", d.TAG_CONTRIBUTOR.rsplit("/", 1)[-1])}
-    assert grants["dns-zone-group-blob"] == {("amsterdam-landingzones", network), (zones_rg, network)}
+    assert grants["diagnostics"] == {("amsterdam", role.rsplit("/", 1)[-1]) for role in d.DIAGNOSTICS_ROLES}
+    assert grants["tag-owner"] == {("amsterdam", d.TAG_CONTRIBUTOR.rsplit("/", 1)[-1])}
+    assert grants["dns-blob"] == {("amsterdam-landingzones", network), (zones_rg, network)}
     assert all(r.inputs["principalType"] == "ServicePrincipal"
                for r in plan.of_type("azure-native:authorization:RoleAssignment"))
 
@@ -105,12 +105,12 @@ def test_the_plan_has_no_policy_violations(plan):
     assert len(result.rules) > 50
 
 
-KEYS = frozenset({"deny-public-network-access"})
+KEYS = frozenset({"deny-public-access"})
 SCOPE = "/subscriptions/00000001-0000-4000-8000-000000000009/resourceGroups/rg-legacy-ftp"
 
 
 def _exemption(**changes) -> dict:
-    return {"waivers": [{"rule": "deny-public-network-access", "resource": SCOPE, "stack": "prod",
+    return {"waivers": [{"rule": "deny-public-access", "resource": SCOPE, "stack": "prod",
                          "reason": "supplier SFTP", "owner": "cloud-platform@amsterdam.nl", "ticket": "CLOUD-1",
                          "expires": "2027-06-30", **changes}]}
 
@@ -119,7 +119,7 @@ def test_an_exemption_in_the_waivers_format_is_read():
     (exemption,) = parse_exemptions(_exemption(), "exemptions.yaml", KEYS, dt.date(2026, 12, 2))
 
     assert (exemption.rule, exemption.scope, exemption.expires) == (
-        "deny-public-network-access", SCOPE, dt.date(2027, 6, 30))
+        "deny-public-access", SCOPE, dt.date(2027, 6, 30))
 
 
 @pytest.mark.parametrize(("changes", "message"), [
@@ -144,14 +144,14 @@ def test_an_exemption_becomes_a_policy_exemption_on_its_assignment(plan_inline):
                                        inherited_tags=())
         Policy("p", PolicyArgs(group_ids={"root": MG + "amsterdam", "landingzones": MG + "amsterdam-landingzones"},
                                root_group_name="amsterdam", location="westeurope", assignments=assignments,
-                               exemptions=(Exemption(rule="deny-public-network-access", scope=SCOPE, reason="r",
+                               exemptions=(Exemption(rule="deny-public-access", scope=SCOPE, reason="r",
                                                      owner="o@amsterdam.nl", expires=dt.date(2027, 6, 30)),)))
         pulumi.export("done", True)
 
     plan = plan_inline(program, stack="prod")
     (exemption,) = plan.of_type("azure-native:authorization:PolicyExemption")
     (assignment,) = [r for r in plan.of_type("azure-native:authorization:PolicyAssignment")
-                     if r.inputs["policyAssignmentName"] == "deny-public-network-access"]
+                     if r.inputs["policyAssignmentName"] == "deny-public-access"]
 
     assert exemption.inputs["policyAssignmentId"] == assignment.outputs["id"]
     assert exemption.inputs["expiresOn"] == "2027-06-30T23:59:59Z"

@@ -1,0 +1,38 @@
+"""The policy component's args refuse what Azure would refuse at deploy time, and pick the assignments' identities."""
+
+from __future__ import annotations
+
+import pytest
+
+from amsterdam_cloud.components.governance import definitions as d
+from amsterdam_cloud.components.governance.policy import Assignment, PolicyArgs, city_assignments
+from amsterdam_cloud.components.interfaces import InterfaceError
+
+GROUPS = {"root": "/providers/Microsoft.Management/managementGroups/amsterdam"}
+
+
+def args(*assignments: Assignment) -> PolicyArgs:
+    return PolicyArgs(group_ids=GROUPS, root_group_name="amsterdam", location="westeurope", assignments=assignments)
+
+
+def test_an_assignment_name_longer_than_azure_takes_at_a_management_group_is_refused():
+    too_long = Assignment(key="deny-public-network-access", group="root", definition=d.DENY_PUBLIC_NETWORK_ACCESS,
+                          display_name="x")
+
+    with pytest.raises(InterfaceError, match="has 26 characters; Azure takes 1-24 chars"):
+        args(too_long)
+
+
+def test_an_assignment_at_an_unknown_group_is_refused():
+    with pytest.raises(InterfaceError, match="'corp' is not a management group"):
+        args(Assignment(key="a", group="corp", definition=d.ALLOWED_LOCATIONS, display_name="x"))
+
+
+def test_every_city_assignment_name_fits_and_only_remediating_ones_get_an_identity():
+    assignments = city_assignments(workspace_id="/w", private_dns_zone_ids={}, inherited_tags=("data-classification",))
+    args_ok = PolicyArgs(group_ids={**GROUPS, "landingzones": "/lz"}, root_group_name="amsterdam",
+                         location="westeurope", assignments=assignments)
+
+    assert {a.key: a.needs_identity for a in args_ok.assignments} == {
+        "allowed-locations": False, "allowed-rg-locations": False, "nl-bio-cloud-theme": True, "diagnostics": True,
+        "deny-public-access": False, "tag-data-classification": True}
