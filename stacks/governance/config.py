@@ -53,12 +53,14 @@ class GovernanceConfig:
 def _subscriptions(source: str, key: str, value: Any) -> dict[str, tuple[str, ...]]:
     value = structured(value)
     if not isinstance(value, Mapping):
-        raise ConfigError(source, key, f"expected a mapping of management group to subscription ids, got {_show(value)}")
+        raise ConfigError(source, key, "expected a mapping of management group to subscription ids, got "
+                                       f"{_show(value)}")
     placed: dict[str, tuple[str, ...]] = {}
     seen: dict[str, str] = {}
     for group, ids in value.items():
         if group not in ROLES[1:]:
-            raise ConfigError(source, f"{key}.{group}", f"not a management group; expected one of {', '.join(ROLES[1:])}")
+            raise ConfigError(source, f"{key}.{group}",
+                              f"not a management group; expected one of {', '.join(ROLES[1:])}")
         if not isinstance(ids, list):
             raise ConfigError(source, f"{key}.{group}", f"expected a list of subscription ids, got {_show(ids)}")
         for index, subscription in enumerate(ids):
@@ -82,7 +84,8 @@ def _zones(source: str, key: str, value: Any) -> dict[str, str]:
         if not _GROUP_ID.match(str(group)):
             raise ConfigError(source, f"{key}.{group}", "expected a private link group id such as blob or vault")
         if not isinstance(zone, str) or not _ZONE.match(zone):
-            raise ConfigError(source, f"{key}.{group}", f"expected a privatelink DNS zone resource id, got {_show(zone)}")
+            raise ConfigError(source, f"{key}.{group}",
+                              f"expected a privatelink DNS zone resource id, got {_show(zone)}")
     return dict(value)
 
 
@@ -108,10 +111,13 @@ _REQUIRED = frozenset({"tenantId", "location", "workspaceId", "privateDnsZoneIds
 def parse_exemptions(document: Any, source: str, rules: frozenset[str], today: dt.date) -> tuple[Exemption, ...]:
     """Exemptions in the pack's waivers format (policies/waivers.py): `resource` is an ARM scope, `rule` an
     assignment key. An expired one stops the plan until it is removed or renewed, like an expired waiver."""
-    waivers = parse_waivers(document, source, rules)  # a WaiverError names the file, the waiver and the field
+    waivers = parse_waivers(document, source)  # a WaiverError names the file, the waiver and the field
     exemptions = []
     for waiver in waivers:
         where = f"waivers[{waiver.index}]"
+        if waiver.rule not in rules:
+            raise ConfigError(source, f"{where}.rule", f"{waiver.rule!r} is not a policy assignment of the governance "
+                                                       f"stack; use one of {', '.join(sorted(rules))}")
         if not _SCOPE.match(waiver.resource):
             raise ConfigError(source, f"{where}.resource", "expected the ARM id of a management group, "
                               "subscription, resource group or resource (Azure exempts a scope, not a URN)")

@@ -125,7 +125,8 @@ def test_an_exemption_in_the_waivers_format_is_read():
 @pytest.mark.parametrize(("changes", "message"), [
     ({"expires": "2026-12-01"}, "exemptions.yaml: waivers[0].expires: expired on 2026-12-01; remove"),
     ({"resource": "urn:pulumi:prod::p::t::n"}, "exemptions.yaml: waivers[0].resource: expected the ARM id"),
-    ({"rule": "allowed-everything"}, "waivers[0].rule: 'allowed-everything' is not a rule"),
+    ({"rule": "allowed-everything"},
+     "exemptions.yaml: waivers[0].rule: 'allowed-everything' is not a policy assignment"),
     ({"stack": "dev"}, "exemptions.yaml: waivers[0].stack: expected 'prod'"),
     ({"owner": ""}, "waivers[0].owner: required"),
 ])
