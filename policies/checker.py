@@ -5,8 +5,9 @@
     text = render(result, "sarif")
 
 Importable without pulumi or pulumi_policy. The levels and settings come from the same pack config files CI
-passes to `pulumi preview --policy-pack-config`, the waivers from the same `policies/waivers.yaml`, so the
-offline checker and the CrossGuard pack report the same findings.
+passes to `pulumi preview --policy-pack-config`, the waivers from the same `policies/waivers.yaml`, and rules see
+what the CLI sends the pack (resource rules a resource's inputs, stack rules every resource's outputs), so the
+offline checker and the CrossGuard pack report the same findings (tests/policies/test_pack_protocol.py).
 """
 
 from __future__ import annotations
@@ -132,7 +133,7 @@ def _deployment(export: Any, source: str) -> Mapping[str, Any]:
 
 
 def parse_resources(export: Any, source: str = "<plan>") -> tuple[list[Resource], str]:
-    """The custom resources of an export as rules see them, and the stack name (from the root stack URN)."""
+    """The custom resources of an export (inputs as props, outputs beside them) and the stack name (root URN)."""
     deployment = _deployment(export, source)
     raw = deployment.get("resources")
     raw = [] if raw is None else raw
@@ -160,11 +161,16 @@ def parse_resources(export: Any, source: str = "<plan>") -> tuple[list[Resource]
         if prop_deps:
             prop_deps = {k: tuple(v) for k, v in prop_deps.items() if isinstance(v, list)} \
                 if isinstance(prop_deps, Mapping) else {}
+        outputs = item.get("outputs")
+        if outputs is None:
+            outputs = {}
+        if not isinstance(outputs, Mapping):
+            raise ExportError(f"{source}: deployment.resources[{index}].outputs: must be an object ({urn})")
         cloud_id = item.get("id")
         resources.append(Resource(
             urn, base_type(token) if "/" in token else token, inputs, urn[urn.rfind("::") + 2:],
             item.get("protect") is True, item.get("parent"), item.get("dependencies") or (),
-            prop_deps or {}, cloud_id if isinstance(cloud_id, str) and cloud_id else None))
+            prop_deps or {}, cloud_id if isinstance(cloud_id, str) and cloud_id else None, outputs))
     if not stack and resources:
         stack = stack_of(resources[0].urn)
     return resources, stack
@@ -194,7 +200,7 @@ def paused_gc() -> Iterator[None]:
 def check_resources(resources: Sequence[Resource], *, environment: str, stack: str,
                     waivers: Sequence[Waiver] = (), today: dt.date | None = None, source: str = "<plan>",
                     config: PackConfig | None = None, rules: Sequence[AnyRule] | None = None) -> CheckResult:
-    """Run the pack over resources already parsed (the CrossGuard equivalence tests use this too)."""
+    """Run the pack over parsed resources as the CLI feeds it: resource rules their inputs, stack rules outputs."""
     with paused_gc(), secrets_redacted() as redact:
         return _check(resources, environment=environment, stack=stack, waivers=waivers, today=today,
                       source=source, config=config, rules=rules, redact=redact)
@@ -262,14 +268,17 @@ def _check(resources: Sequence[Resource], *, environment: str, stack: str, waive
                     record(rule, urn, token, message)
                 messages.clear()
     types = {r.urn: r.type for r in resources}
+    stack_view: list[Resource] | None = None
     for rule in active:
         if not isinstance(rule, StackRule):
             continue
+        if stack_view is None:  # as the CLI's AnalyzeStack: every resource's outputs, not its inputs
+            stack_view = [r.with_outputs() for r in resources]
         wanted = set(rule.applies_to or ())
         result.checked[rule.id] = [r.urn for r in resources if not wanted or r.type in wanted]
         messages: list[tuple[str, str]] = []
         try:
-            rule.check(resources, lambda message, urn: messages.append((message, urn)), settings[rule.id])
+            rule.check(stack_view, lambda message, urn: messages.append((message, urn)), settings[rule.id])
         except Exception as error:
             messages.append((f"could not be checked ({type(error).__name__}: {error})", ""))
         for message, urn in messages:

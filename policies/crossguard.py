@@ -19,7 +19,8 @@ from pulumi_policy import (EnforcementLevel, PolicyComplianceFramework, PolicyCo
                            ResourceValidationArgs, ResourceValidationPolicy, Severity as PolicySeverity,
                            StackValidationArgs, StackValidationPolicy)
 
-from amsterdam_cloud.policies.engine import AnyRule, Resource, StackRule, base_type, run_rule, stack_of
+from amsterdam_cloud.policies.engine import (UNKNOWN_SENTINELS, AnyRule, Resource, StackRule, base_type, run_rule,
+                                             stack_of)
 from amsterdam_cloud.policies.settings import PROPERTY_SCHEMAS, Settings
 from amsterdam_cloud.policies.waivers import Waiver, WaiverBook, load_waivers
 
@@ -60,10 +61,16 @@ def settings_of(config: Mapping[str, Any], rule_id: str) -> Settings:
 
 
 class _Waivers:
-    """The waivers file, loaded once, with one book per stack."""
+    """The waivers file, loaded once, with one book per stack, and the waived findings of resource rules.
+
+    Resource rules judge inputs, which only `Analyze` carries; the CLI calls `AnalyzeStack` (outputs) after every
+    `Analyze` of the same run in the same pack process, so `waivers-in-force` lists what `Analyze` remembered.
+    """
 
     def __init__(self, waivers: Sequence[Waiver] | None, today: dt.date | None) -> None:
         self._waivers, self._today, self._books = waivers, today, {}
+        self.waived: dict[str, dict[tuple[str, str, str], Waiver]] = {}
+        """Stack name to (rule id, URN, message) of each waived resource-rule finding, and its waiver."""
 
     def book(self, stack: str) -> WaiverBook:
         if stack not in self._books:
@@ -79,15 +86,19 @@ def resource_from_args(args: ResourceValidationArgs) -> Resource:
 
 
 def resources_from_stack(args: StackValidationArgs) -> list[Resource]:
+    """The stack's resources as stack rules see them: the engine sends outputs, so the ARM id is the `id` output."""
     resources = []
     for r in args.resources:
         if r.resource_type.startswith("pulumi:"):
             continue
+        props = plain(r.props)
+        cloud_id = props.get("id")
         resources.append(Resource(
-            urn=r.urn, type=base_type(r.resource_type), props=plain(r.props), name=r.name,
+            urn=r.urn, type=base_type(r.resource_type), props=props, name=r.name,
             protect=bool(getattr(r.opts, "protect", False)), parent=r.parent.urn if r.parent else None,
             dependencies=tuple(d.urn for d in (r.dependencies or ())),
-            property_dependencies={k: tuple(d.urn for d in v) for k, v in (r.property_dependencies or {}).items()}))
+            property_dependencies={k: tuple(d.urn for d in v) for k, v in (r.property_dependencies or {}).items()},
+            id=cloud_id if isinstance(cloud_id, str) and cloud_id and cloud_id not in UNKNOWN_SENTINELS else None))
     return resources
 
 
@@ -109,6 +120,7 @@ def _resource_validator(rule: AnyRule, waivers: _Waivers) -> Callable[[ResourceV
         for message in run_rule(rule, resource, settings_of(args.get_config(), rule.id)):
             waiver = book.lookup(rule.id, resource.urn)
             if waiver is not None and not waiver.expired(book.today):
+                waivers.waived.setdefault(book.stack, {})[(rule.id, resource.urn, message)] = waiver
                 continue
             report_violation(_message(message, waiver), resource.urn)
 
@@ -146,24 +158,24 @@ def _waived_findings(rules: Sequence[AnyRule], waivers: _Waivers
         book = waivers.book(stack_of(resources[0].urn))
         if not book:
             return
+        in_stack = {r.urn for r in resources}
+        found = [(rule_id, message, urn) for (rule_id, urn, message) in waivers.waived.get(book.stack, {})
+                 if urn in in_stack]  # resource rules: remembered from Analyze, which saw the inputs
         for rule in rules:
+            if not isinstance(rule, StackRule):
+                continue
             settings = settings_of({k: v for k, v in plain(args.get_config()).items() if k in rule.settings},
                                    rule.id)
-            found: list[tuple[str, str]] = []
-            if isinstance(rule, StackRule):
-                try:
-                    rule.check(resources, lambda message, urn: found.append((message, urn)), settings)
-                except Exception:  # reported by the rule's own policy
-                    continue
-            else:
-                for resource in resources:
-                    if rule.applies_to is None or resource.type in rule.applies_to:
-                        found += [(m, resource.urn) for m in run_rule(rule, resource, settings)]
-            for message, urn in found:
-                waiver = book.lookup(rule.id, urn)
-                if waiver is not None and not waiver.expired(book.today):
-                    report_violation(f"waived {rule.id}: {message} (until {waiver.expires.isoformat()}, owner "
-                                     f"{waiver.owner}: {waiver.reason})", urn)
+            try:
+                rule.check(resources, lambda message, urn, rule_id=rule.id: found.append((rule_id, message, urn)),
+                           settings)
+            except Exception:  # reported by the rule's own policy
+                continue
+        for rule_id, message, urn in sorted(found):
+            waiver = book.lookup(rule_id, urn)
+            if waiver is not None and not waiver.expired(book.today):
+                report_violation(f"waived {rule_id}: {message} (until {waiver.expires.isoformat()}, owner "
+                                 f"{waiver.owner}: {waiver.reason})", urn)
 
     return validate
 

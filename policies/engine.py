@@ -1,7 +1,7 @@
 """The rule model every policy shares: a resource as a rule sees it, a rule's metadata, and value helpers.
 
-A rule is a pure function over a resource's type and its camelCase inputs (the names the Pulumi engine and
-`pulumi stack export` use). The same rule objects run in the offline checker (`checker.py`) and inside
+A resource rule is a pure function over a resource's type and its camelCase inputs (what the CLI sends `Analyze`);
+a stack rule judges every resource's outputs (what the CLI sends `AnalyzeStack`). The same rule objects run in the offline checker (`checker.py`) and inside
 CrossGuard (`crossguard.py`), so both report the same findings.
 """
 
@@ -248,7 +248,14 @@ class Resource:
     dependencies: Sequence[str] = ()
     property_dependencies: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     id: str | None = None
-    """The cloud id when the resource exists (a real export); None in a plan of a new resource."""
+    """The ARM id: the export's `id`, or the `id` output; None while unknown (a new resource in a real preview)."""
+    outputs: Mapping[str, Any] | None = None
+    """The resource's outputs (what the provider returned), where the source has them; None otherwise."""
+
+    def with_outputs(self) -> "Resource":
+        """The resource as a stack rule sees it under the CLI (`AnalyzeStack`): its outputs as props."""
+        return Resource(self.urn, self.type, self.outputs or {}, self.name, self.protect, self.parent,
+                        self.dependencies, self.property_dependencies, self.id)
 
     def get(self, path: str, default: Any = None) -> Any:
         return get(self.props, path, default)

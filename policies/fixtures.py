@@ -25,12 +25,12 @@ def urn_of(stack: str, token: str, name: str, parents: Iterable[str] = (), proje
 def resource(token: str, name: str, inputs: Mapping[str, Any] | None = None, *, stack: str = "prod",
              parents: Iterable[str] = (), protect: bool = False, custom: bool = True, id: str = "",
              property_dependencies: Mapping[str, list[str]] | None = None,
-             dependencies: Iterable[str] = ()) -> dict[str, Any]:
-    """One resource entry of an export."""
+             dependencies: Iterable[str] = (), outputs: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """One resource entry of an export; `outputs` as the provider returns them (what stack rules judge)."""
     parents = tuple(parents)
     entry: dict[str, Any] = {
         "urn": urn_of(stack, token, name, parents), "custom": custom, "type": token,
-        "inputs": dict(inputs or {}), "outputs": {}, "protect": protect,
+        "inputs": dict(inputs or {}), "outputs": dict(outputs or {}), "protect": protect,
         "dependencies": list(dependencies), "propertyDependencies": dict(property_dependencies or {}),
     }
     if id:

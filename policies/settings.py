@@ -42,6 +42,17 @@ PROPERTY_SCHEMAS: dict[str, dict[str, Any]] = {
 }
 
 
+def whole_number(value: Any) -> int | None:
+    """`365` or `365.0` as 365 (the CLI sends config as a protobuf Struct, so JSON numbers arrive as floats)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
 class PackConfigError(UserError):
     """The pack config file is malformed: names the file, the key and the fix."""
 
@@ -86,9 +97,10 @@ class Settings:
                                       f"allowlist may only hold EU regions ({', '.join(sorted(EU_REGIONS))})")
             values["allowed_regions"] = normalised
         if "minLogRetentionDays" in props:
-            days = props["minLogRetentionDays"]
-            if isinstance(days, bool) or not isinstance(days, int) or days < 0:
-                raise PackConfigError(f"{where}.minLogRetentionDays: must be a whole number of days, got {days!r}")
+            days = whole_number(props["minLogRetentionDays"])
+            if days is None or days < 0:
+                raise PackConfigError(f"{where}.minLogRetentionDays: must be a whole number of days, got "
+                                      f"{props['minLogRetentionDays']!r}")
             values["min_log_retention_days"] = days
         if "logAnalyticsWorkspaceIds" in props:
             ids = props["logAnalyticsWorkspaceIds"]

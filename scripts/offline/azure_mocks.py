@@ -12,6 +12,7 @@ import re
 import sys
 import uuid
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
@@ -66,7 +67,6 @@ class AzureMocks(pulumi.runtime.Mocks):
         self.stack_outputs = stack_outputs
         self._resource_group_locations: dict[str, str] = {}
         self._subnet_prefixes: dict[str, str] = {}
-        self._has_location: dict[str, bool] = {}
         self._type_chains: dict[int, str] = {}
         self._origins: dict[str, str] = {}
         self._provider_subscriptions: dict[str, str] = {}
@@ -128,7 +128,7 @@ class AzureMocks(pulumi.runtime.Mocks):
             derive(self, state)
         if isinstance(inputs.get("identity"), dict):
             state["identity"] = self._identity_outputs(inputs["identity"], resource_id)
-        return ("" if resource_id == UNKNOWN else resource_id), state
+        return ("" if resource_id == UNKNOWN else resource_id), provider_outputs(token, state)
 
     def _identity_outputs(self, identity: dict[str, Any], resource_id: str) -> dict[str, Any]:
         """Azure's answer for a managed identity: principal ids, and user-assigned ids as a map (inputs are a list)."""
@@ -213,13 +213,7 @@ class AzureMocks(pulumi.runtime.Mocks):
                              "of a month from this month to 12 months ahead")
 
     def _supports_location(self, token: str) -> bool:
-        known = self._has_location.get(token)
-        if known is None:
-            package, module, name = token.split(":", 2)
-            python_module = importlib.import_module("pulumi_azure_native." + module.replace("/", "."))
-            known = isinstance(getattr(getattr(python_module, name), "location", None), property)
-            self._has_location[token] = known
-        return known
+        return "location" in output_names(token)
 
     def _stack_reference(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict]:
         name = args.inputs.get("name") or args.resource_id or args.name
@@ -308,6 +302,29 @@ _DERIVED_OUTPUTS: dict[str, tuple[Callable[[AzureMocks, dict[str, Any]], None], 
     "azure-native:keyvault:Vault": (AzureMocks._vault_uri,),
     "azure-native:storage:StorageAccount": (AzureMocks._storage_endpoints,),
 }
+
+
+@lru_cache(maxsize=None)
+def output_names(token: str) -> frozenset[str]:
+    """The camelCase outputs the installed azure-native class declares (its `@pulumi.getter` properties).
+
+    What the provider returns and the engine records as the resource's outputs: never the path inputs
+    (`resourceGroupName`, `<x>Name`, `scope`), which the class offers no getter for. `id` is the engine's own.
+    """
+    _, module, name = token.split(":", 2)
+    cls = getattr(importlib.import_module("pulumi_azure_native." + module.replace("/", ".")), name)
+    names = {"id"}
+    for klass in cls.__mro__:
+        if klass.__module__.startswith("pulumi_azure_native."):
+            names.update(getattr(member.fget, "_pulumi_name", None) or attribute
+                         for attribute, member in vars(klass).items() if isinstance(member, property))
+    return frozenset(names)
+
+
+def provider_outputs(token: str, state: Mapping[str, Any]) -> dict[str, Any]:
+    """`state` cut to what the provider returns as outputs for `token` (see `output_names`)."""
+    names = output_names(token)
+    return {key: value for key, value in state.items() if key in names}
 
 
 def _arm_type(template: str) -> str:

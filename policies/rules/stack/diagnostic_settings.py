@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from amsterdam_cloud.policies.engine import UNKNOWN, Resource, Severity, StackReport, StackRule, as_list, get
-from amsterdam_cloud.policies.rules.stack.links import index, targets
+from amsterdam_cloud.policies.rules.stack.links import index, scope_targets, targets
 
 DIAGNOSTIC_SETTING = "azure-native:monitor:DiagnosticSetting"
 WORKSPACE = "azure-native:operationalinsights:Workspace"
@@ -44,7 +44,7 @@ def check(resources: Sequence[Resource], report: StackReport, settings: Any) -> 
     for setting in resources:
         if setting.type != DIAGNOSTIC_SETTING:
             continue
-        found = targets(setting, "resourceUri", by_urn, by_id)
+        found = scope_targets(setting, "resourceUri", "Microsoft.Insights", by_urn, by_id)
         if not found:
             continue
         problem = ""

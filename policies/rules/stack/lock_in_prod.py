@@ -5,19 +5,15 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from amsterdam_cloud.policies.engine import UNKNOWN, Resource, Severity, StackReport, StackRule
-from amsterdam_cloud.policies.rules.stack.links import index, targets
+from amsterdam_cloud.policies.rules.stack.links import extension_scope, index, targets
 from amsterdam_cloud.policies.rules.stack.stateful import STATEFUL_TYPES
 
 LOCK = "azure-native:authorization:ManagementLock"
-NAME_KEYS = ("accountName", "vaultName", "serverName", "databaseName", "name")
+LOCKS_PROVIDER = "Microsoft.Authorization"
 
 
-def _name(resource: Resource) -> Any:
-    for key in ("databaseName",) if resource.type.endswith(":Database") else NAME_KEYS:
-        value = resource.get(key)
-        if isinstance(value, str):
-            return value.lower()
-    return None
+_TARGET_INPUT = {f"{LOCK}AtResourceLevel": "resourceName", f"{LOCK}AtResourceGroupLevel": "resourceGroupName"}
+"""The input naming what a lock type applies to (`scope` for ManagementLockByScope)."""
 
 
 def _deletion_blocked(lock: Resource) -> bool:
@@ -25,56 +21,43 @@ def _deletion_blocked(lock: Resource) -> bool:
     return level is UNKNOWN or (isinstance(level, str) and level.lower() in ("cannotdelete", "readonly"))
 
 
-def _text(resource: Resource, prop: str) -> str | None:
-    value = resource.get(prop)
-    return value.lower() if isinstance(value, str) and value is not UNKNOWN else None
+def _scopes(arm_id: str) -> list[str]:
+    """Every scope an ARM id lies in, itself first: the resource, its parents, its group, its subscription."""
+    key = arm_id.lower().rstrip("/")
+    scopes = []
+    while key.count("/") >= 2:
+        scopes.append(key)
+        key = key.rsplit("/", 1)[0]
+    return scopes
 
 
 class _LockIndex:
-    """What the stack's deletion-blocking locks cover, indexed once (a stack has thousands of resources)."""
+    """What the stack's deletion-blocking locks cover, indexed once (a stack has thousands of resources).
+
+    A lock's outputs do not name its scope: its ARM id does (`{scope}/providers/Microsoft.Authorization/locks/..`,
+    for every lock type), and in a plan the engine's property dependency of its `scope` input names the target.
+    """
 
     def __init__(self, resources: Sequence[Resource]) -> None:
         by_urn, by_id = index(resources)
-        self.urns: set[str] = set()          # resources locked directly
-        self.group_urns: set[str] = set()    # resource groups locked (by URN)
-        self.group_names: set[str] = set()   # resource groups locked (by name)
-        self.named: set[tuple[str | None, str]] = set()  # (resource group, resource name) locked at resource level
-        self.everything = False
+        self.urns: set[str] = set()          # resources locked directly (property dependency)
+        self.group_urns: set[str] = set()    # resource groups locked (property dependency)
+        self.scopes: set[str] = set()        # ARM scopes locked (from each lock's id)
         for lock in resources:
             if not lock.type.startswith(LOCK) or not _deletion_blocked(lock):
                 continue
-            if lock.type.endswith("AtSubscriptionLevel"):
-                self.everything = True
-            elif lock.type.endswith("ByScope"):
-                for target in targets(lock, "scope", by_urn, by_id) or ():
-                    if target.type.endswith(":ResourceGroup"):
-                        self.group_urns.add(target.urn)
-                        name = _text(target, "resourceGroupName")
-                        if name:
-                            self.group_names.add(name)
-                    else:
-                        self.urns.add(target.urn)
-            elif lock.type.endswith("AtResourceGroupLevel"):
-                self.group_urns.update(lock.property_dependencies.get("resourceGroupName", ()))
-                name = _text(lock, "resourceGroupName")
-                if name:
-                    self.group_names.add(name)
-            elif lock.type.endswith("AtResourceLevel"):
-                self.urns.update(lock.property_dependencies.get("resourceName", ()))
-                name = _text(lock, "resourceName")
-                if name:
-                    self.named.add((_text(lock, "resourceGroupName"), name))
+            scope = extension_scope(lock, LOCKS_PROVIDER)
+            if scope:
+                self.scopes.add(scope)
+            for target in targets(lock, _TARGET_INPUT.get(lock.type, "scope"), by_urn, {}) or ():
+                (self.group_urns if target.type.endswith(":ResourceGroup") else self.urns).add(target.urn)
 
     def covers(self, resource: Resource) -> bool:
-        if self.everything or resource.urn in self.urns:
+        if resource.urn in self.urns:
             return True
         if self.group_urns.intersection(resource.property_dependencies.get("resourceGroupName", ())):
             return True
-        group = _text(resource, "resourceGroupName")
-        if group is not None and group in self.group_names:
-            return True
-        name = _name(resource)
-        return name is not None and (group, name) in self.named
+        return resource.id is not None and any(scope in self.scopes for scope in _scopes(resource.id))
 
 
 def check(resources: Sequence[Resource], report: StackReport, settings: Any) -> None:

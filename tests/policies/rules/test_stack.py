@@ -19,12 +19,21 @@ def findings(rule, *resources, environment="prod", **settings):
     return check_resources(parsed, environment=environment, stack=stack, config=config, rules=[rule]).findings
 
 
+SUB = "/subscriptions/00000004-0000-4000-8000-000000000004"
+RG_ID = f"{SUB}/resourceGroups/rg-data"
+KV_ID = f"{RG_ID}/providers/Microsoft.KeyVault/vaults/kv-city"
+LAW_ID = f"{RG_ID}/providers/Microsoft.OperationalInsights/workspaces/law"
+
+
 def vault(env="prod", **options):
-    return resource(KV, "kv", {"vaultName": "kv-city", "resourceGroupName": "rg-data"}, stack=env, **options)
+    """A vault as the engine records it: path inputs, and outputs that carry the id but no resource group."""
+    return resource(KV, "kv", {"vaultName": "kv-city", "resourceGroupName": "rg-data"}, stack=env, id=KV_ID,
+                    outputs={"id": KV_ID, "name": "kv-city", "type": "Microsoft.KeyVault/vaults"}, **options)
 
 
 def workspace(env="prod"):
-    return resource(LAW, "law", {"retentionInDays": 365}, stack=env)
+    return resource(LAW, "law", {"retentionInDays": 365}, stack=env, id=LAW_ID,
+                    outputs={"id": LAW_ID, "retentionInDays": 365})
 
 
 def diag(target_urn, workspace_urn=None, workspace_id=UNKNOWN_VALUE, logs=({"categoryGroup": "allLogs", "enabled": True},),
@@ -33,7 +42,15 @@ def diag(target_urn, workspace_urn=None, workspace_id=UNKNOWN_VALUE, logs=({"cat
     if workspace_urn:
         deps["workspaceId"] = [workspace_urn]
     return resource(DIAG, "kv-diag", {"resourceUri": UNKNOWN_VALUE, "workspaceId": workspace_id, "logs": list(logs)},
-                    stack=env, property_dependencies=deps)
+                    stack=env, property_dependencies=deps,
+                    outputs={"workspaceId": workspace_id, "logs": list(logs)})
+
+
+def lock(token, inputs, level="CanNotDelete", scope=None, **options):
+    """A lock: its outputs are its level, name and id; the id is the only place the scope shows."""
+    arm_id = f"{scope}/providers/Microsoft.Authorization/locks/the-lock" if scope else ""
+    return resource(f"azure-native:authorization:{token}", "the-lock", {"level": level, **inputs}, id=arm_id,
+                    outputs={"level": level, "name": "the-lock", **({"id": arm_id} if arm_id else {})}, **options)
 
 
 def test_vault_with_diagnostics_to_the_stack_workspace_passes():
@@ -66,13 +83,21 @@ def test_diagnostic_setting_with_only_metrics_is_a_violation():
     assert len(found) == 1 and "no logs" in found[0].message
 
 
-def test_diagnostics_matched_by_resource_id_in_a_real_export():
-    kv_id = "/subscriptions/s/resourceGroups/rg-data/providers/Microsoft.KeyVault/vaults/kv-city"
-    kv, law = vault(id=kv_id), workspace()
-    setting = resource(DIAG, "kv-diag", {"resourceUri": kv_id, "logs": [{"categoryGroup": "allLogs"}],
-                                         "workspaceId": UNKNOWN_VALUE},
-                       property_dependencies={"workspaceId": [law["urn"]]})
+def test_diagnostics_matched_by_the_settings_own_id_in_a_real_export():
+    kv, law = vault(), workspace()
+    setting_id = f"{KV_ID}/providers/Microsoft.Insights/diagnosticSettings/to-law"
+    setting = resource(DIAG, "kv-diag", {"resourceUri": KV_ID, "workspaceId": LAW_ID, "logs": []}, id=setting_id,
+                       outputs={"id": setting_id, "workspaceId": LAW_ID, "logs": [{"categoryGroup": "allLogs"}]})
     assert findings(diagnostic_settings.RULE, kv, law, setting) == []
+
+
+def test_diagnostics_judged_by_outputs_not_inputs():
+    kv, law = vault(), workspace()
+    setting_id = f"{KV_ID}/providers/Microsoft.Insights/diagnosticSettings/to-law"
+    setting = resource(DIAG, "kv-diag", {"resourceUri": KV_ID, "workspaceId": LAW_ID,
+                                         "logs": [{"categoryGroup": "allLogs"}]}, id=setting_id,
+                       outputs={"id": setting_id, "workspaceId": LAW_ID, "logs": []})
+    assert "no logs" in findings(diagnostic_settings.RULE, kv, law, setting)[0].message
 
 
 def test_unprotected_vault_in_prod_is_a_violation():
@@ -97,43 +122,59 @@ def test_vault_without_lock_in_acc_passes():
 
 def test_lock_by_scope_on_the_vault_passes():
     kv = vault()
-    lock = resource("azure-native:authorization:ManagementLockByScope", "kv-lock",
-                    {"level": "CanNotDelete", "scope": UNKNOWN_VALUE}, property_dependencies={"scope": [kv["urn"]]})
-    assert findings(lock_in_prod.RULE, kv, lock) == []
+    assert findings(lock_in_prod.RULE, kv, lock("ManagementLockByScope", {"scope": UNKNOWN_VALUE},
+                                                property_dependencies={"scope": [kv["urn"]]})) == []
 
 
 def test_read_only_lock_also_blocks_deletion():
     kv = vault()
-    lock = resource("azure-native:authorization:ManagementLockByScope", "kv-lock",
-                    {"level": "ReadOnly", "scope": UNKNOWN_VALUE}, property_dependencies={"scope": [kv["urn"]]})
-    assert findings(lock_in_prod.RULE, kv, lock) == []
+    assert findings(lock_in_prod.RULE, kv, lock("ManagementLockByScope", {"scope": UNKNOWN_VALUE}, level="ReadOnly",
+                                                property_dependencies={"scope": [kv["urn"]]})) == []
 
 
 def test_lock_that_only_notes_is_a_violation():
     kv = vault()
-    lock = resource("azure-native:authorization:ManagementLockByScope", "kv-lock",
-                    {"level": "NotSpecified", "scope": UNKNOWN_VALUE}, property_dependencies={"scope": [kv["urn"]]})
-    assert len(findings(lock_in_prod.RULE, kv, lock)) == 1
+    assert len(findings(lock_in_prod.RULE, kv, lock("ManagementLockByScope", {"scope": UNKNOWN_VALUE},
+                                                    level="NotSpecified",
+                                                    property_dependencies={"scope": [kv["urn"]]}))) == 1
 
 
-def test_resource_group_lock_covers_the_vault():
-    lock = resource("azure-native:authorization:ManagementLockAtResourceGroupLevel", "rg-lock",
-                    {"level": "CanNotDelete", "resourceGroupName": "rg-data"})
-    assert findings(lock_in_prod.RULE, vault(), lock) == []
+def test_lock_matched_by_its_id_when_the_engine_gives_no_dependency():
+    assert findings(lock_in_prod.RULE, vault(), lock("ManagementLockByScope", {"scope": KV_ID}, scope=KV_ID)) == []
+
+
+def test_resource_group_lock_covers_the_vault_by_id():
+    assert findings(lock_in_prod.RULE, vault(), lock("ManagementLockAtResourceGroupLevel",
+                                                     {"resourceGroupName": "rg-data"}, scope=RG_ID)) == []
+
+
+def test_subscription_lock_covers_the_vault():
+    assert findings(lock_in_prod.RULE, vault(), lock("ManagementLockAtSubscriptionLevel", {}, scope=SUB)) == []
 
 
 def test_lock_on_another_resource_group_is_a_violation():
-    lock = resource("azure-native:authorization:ManagementLockAtResourceGroupLevel", "rg-lock",
-                    {"level": "CanNotDelete", "resourceGroupName": "rg-network"})
-    assert len(findings(lock_in_prod.RULE, vault(), lock)) == 1
+    other = f"{SUB}/resourceGroups/rg-network"
+    assert len(findings(lock_in_prod.RULE, vault(), lock("ManagementLockAtResourceGroupLevel",
+                                                         {"resourceGroupName": "rg-network"}, scope=other))) == 1
 
 
-def test_resource_level_lock_by_name_passes():
-    lock = resource("azure-native:authorization:ManagementLockAtResourceLevel", "kv-lock",
-                    {"level": "CanNotDelete", "resourceGroupName": "rg-data", "resourceName": "kv-city",
-                     "resourceProviderNamespace": "Microsoft.KeyVault", "resourceType": "vaults",
-                     "parentResourcePath": ""})
-    assert findings(lock_in_prod.RULE, vault(), lock) == []
+def test_lock_on_a_name_alike_group_in_another_subscription_is_a_violation():
+    other = "/subscriptions/00000001-0000-4000-8000-000000000001/resourceGroups/rg-data"
+    assert len(findings(lock_in_prod.RULE, vault(), lock("ManagementLockAtResourceGroupLevel",
+                                                         {"resourceGroupName": "rg-data"}, scope=other))) == 1
+
+
+def test_resource_level_lock_passes_by_id():
+    assert findings(lock_in_prod.RULE, vault(), lock(
+        "ManagementLockAtResourceLevel", {"resourceGroupName": "rg-data", "resourceName": "kv-city",
+                                          "resourceProviderNamespace": "Microsoft.KeyVault", "resourceType": "vaults",
+                                          "parentResourcePath": ""}, scope=KV_ID)) == []
+
+
+def test_lock_scope_inputs_alone_do_not_count():
+    """The CLI gives stack rules outputs: a lock's `resourceGroupName` input is not among them."""
+    assert len(findings(lock_in_prod.RULE, vault(), lock("ManagementLockAtResourceGroupLevel",
+                                                         {"resourceGroupName": "rg-data"}))) == 1
 
 
 @pytest.mark.parametrize("environment,days", [("prod", 365), ("acc", 90), ("dev", 30)])

@@ -1,0 +1,161 @@
+"""The CrossGuard pack driven the way the Pulumi CLI drives it: its own process, its gRPC port, the analyzer protocol.
+
+The CLI starts the pack's `__main__.py` (pulumi-policy's `PolicyPack` serves `_PolicyAnalyzerServicer` and prints
+its port), asks `GetAnalyzerInfo`, reconciles the `--policy-pack-config` file with each policy's schema defaults
+(`ReconcilePolicyPackConfig` in pulumi/pulumi `pkg/resource/analyzer/config.go`), sends the result to `Configure`
+as protobuf Structs (JSON numbers arrive as floats), then `Analyze` per resource with its inputs and
+`AnalyzeStack` with every resource's outputs; secrets travel as `{sig: secret, value: ...}`, unknowns as the
+engine's sentinel string.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import selectors
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, Iterable
+
+import grpc
+from google.protobuf import empty_pb2, json_format, struct_pb2
+from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
+
+from amsterdam_cloud.policies.settings import PACK_DIR
+from amsterdam_cloud.scripts.offline.plan import Plan
+from amsterdam_cloud.scripts.offline.recorder import RecordedResource
+from amsterdam_cloud.scripts.offline.values import to_wire
+
+LEVELS = {"advisory": analyzer_pb2.ADVISORY, "mandatory": analyzer_pb2.MANDATORY,
+          "remediate": analyzer_pb2.REMEDIATE, "disabled": analyzer_pb2.DISABLED}
+LEVEL_NAMES = {number: name for name, number in LEVELS.items()}
+Finding = tuple[str, str, str]
+"""(policy, URN, enforcement level): what the CLI reports and `cityctl policy check` must report too."""
+
+
+def struct(values: dict[str, Any]) -> struct_pb2.Struct:
+    message = struct_pb2.Struct()
+    message.update(values)
+    return message
+
+
+def reconcile(policies: Iterable[analyzer_pb2.PolicyInfo], config: dict[str, Any]) -> dict[str, tuple[str, dict]]:
+    """The CLI's `ReconcilePolicyPackConfig`: schema defaults and each policy's own level, then `all`'s level,
+    then each block's `enforcementLevel` and properties over them (the block named `all` is kept, as the CLI does)."""
+    given: dict[str, tuple[str, dict]] = {}
+    for key, value in config.items():  # parsePolicyPackConfig
+        if isinstance(value, str):
+            level, properties = value, {}
+        else:
+            properties = dict(value)
+            level = properties.pop("enforcementLevel", "")
+        if level or properties:
+            given[key] = (level, properties)
+    result: dict[str, tuple[str, dict]] = {}
+    for policy in policies:  # createConfigWithDefaults
+        schema = json_format.MessageToDict(policy.configSchema.properties)
+        result[policy.name] = (LEVEL_NAMES[policy.enforcementLevel],
+                               {key: spec["default"] for key, spec in schema.items() if "default" in spec})
+    if given.get("all", ("", {}))[0]:  # applyConfig
+        result = {name: (given["all"][0], properties) for name, (_, properties) in result.items()}
+    for name, (level, properties) in given.items():
+        old_level, old_properties = result.get(name, ("", {}))
+        result[name] = (level or old_level, {**old_properties, **properties})
+    return result
+
+
+def _options(resource: RecordedResource) -> analyzer_pb2.AnalyzerResourceOptions:
+    options = resource.options
+    return analyzer_pb2.AnalyzerResourceOptions(
+        protect=resource.protect, ignoreChanges=options.get("ignoreChanges", []),
+        deleteBeforeReplace=bool(options.get("deleteBeforeReplace")),
+        deleteBeforeReplaceDefined="deleteBeforeReplace" in options,
+        additionalSecretOutputs=options.get("additionalSecretOutputs", []), parent=resource.parent)
+
+
+class PackProcess:
+    """One pack process for a test session, re-configured per environment."""
+
+    def __init__(self) -> None:
+        self.stderr = tempfile.TemporaryFile()
+        self.process = subprocess.Popen([sys.executable, "-u", "__main__.py"], cwd=PACK_DIR, stdin=subprocess.DEVNULL,
+                                        stdout=subprocess.PIPE, stderr=self.stderr,
+                                        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+        port = self._port()
+        self.channel = grpc.insecure_channel(f"127.0.0.1:{port}",
+                                             options=[("grpc.max_receive_message_length", 1 << 30)])
+        self.stub = analyzer_pb2_grpc.AnalyzerStub(self.channel)
+        self.info = self.stub.GetAnalyzerInfo(empty_pb2.Empty())
+
+    def _port(self) -> int:
+        """The first line the pack prints is its port, as the CLI reads it (a minute at most, never forever)."""
+        selector = selectors.DefaultSelector()
+        selector.register(self.process.stdout, selectors.EVENT_READ)
+        if not selector.select(timeout=120):
+            self.close()
+            raise RuntimeError(f"the pack printed no port: {self.error_output()}")
+        line = self.process.stdout.readline().decode().strip()
+        if not line.isdigit():
+            self.close()
+            raise RuntimeError(f"the pack printed {line!r}, not a port: {self.error_output()}")
+        return int(line)
+
+    def error_output(self) -> str:
+        self.stderr.seek(0)
+        return self.stderr.read().decode(errors="replace")[-4000:]
+
+    def configure(self, config_file: Path) -> dict[str, tuple[str, dict]]:
+        """`Configure` with the environment's pack config, reconciled as the CLI does; returns what was sent."""
+        reconciled = reconcile(self.info.policies, json.loads(config_file.read_text(encoding="utf-8")))
+        self.stub.Configure(analyzer_pb2.ConfigureAnalyzerRequest(policyConfig={
+            name: analyzer_pb2.PolicyConfig(enforcementLevel=LEVELS[level], properties=struct(properties))
+            for name, (level, properties) in reconciled.items()}))
+        return reconciled
+
+    def analyze(self, plan: Plan) -> set[Finding]:
+        """`Analyze` for every resource with its inputs, then `AnalyzeStack` with every resource's outputs."""
+        by_urn = {r.urn: r for r in plan.resources}
+        found: set[Finding] = set()
+        for resource in plan.resources:
+            if resource.urn == plan.stack_resource.urn:
+                continue
+            response = self.stub.Analyze(analyzer_pb2.AnalyzeRequest(
+                type=resource.type, properties=struct(to_wire(resource.inputs)), urn=resource.urn,
+                name=resource.name, options=_options(resource), **self._provider(resource, by_urn)))
+            found |= _findings(response, default_urn=resource.urn)
+        response = self.stub.AnalyzeStack(analyzer_pb2.AnalyzeStackRequest(resources=[
+            analyzer_pb2.AnalyzerResource(
+                type=r.type, properties=struct(to_wire(r.outputs)), urn=r.urn, name=r.name, options=_options(r),
+                parent=r.parent, dependencies=sorted(set(r.dependencies)),
+                propertyDependencies={key: analyzer_pb2.AnalyzerPropertyDependencies(urns=sorted(set(urns)))
+                                      for key, urns in r.property_dependencies.items() if urns},
+                **self._provider(r, by_urn))
+            for r in plan.resources]))
+        return found | _findings(response, default_urn="")
+
+    @staticmethod
+    def _provider(resource: RecordedResource, by_urn: dict[str, RecordedResource]) -> dict[str, Any]:
+        """The resource's provider as the engine sends it (its reference is `<provider urn>::<id>`)."""
+        provider = by_urn.get(resource.provider.rsplit("::", 1)[0]) if resource.provider else None
+        if provider is None:
+            return {}
+        return {"provider": analyzer_pb2.AnalyzerProviderResource(
+            type=provider.type, properties=struct(to_wire(provider.inputs)), urn=provider.urn, name=provider.name)}
+
+    def close(self) -> None:
+        if getattr(self, "channel", None) is not None:
+            self.channel.close()
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.stderr.close()
+
+
+def _findings(response: analyzer_pb2.AnalyzeResponse, default_urn: str) -> set[Finding]:
+    return {(d.policyName, d.urn or default_urn, LEVEL_NAMES[d.enforcementLevel]) for d in response.diagnostics}

@@ -1,0 +1,164 @@
+"""The CrossGuard pack under the CLI's own gRPC protocol reports exactly what `cityctl policy check` reports.
+
+One pack process per session (started as the CLI starts it, `pack_protocol.PackProcess`), re-configured per
+environment with the committed pack config reconciled as the CLI does. Each plan goes to the pack as the engine
+sends it (inputs to `Analyze`, outputs to `AnalyzeStack`, secrets with their values, unknowns as the sentinel) and,
+saved, to `cityctl policy check`; the two sets of (policy, URN, enforcement level) findings must be equal.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pulumi
+import pytest
+from pulumi_azure_native import keyvault, operationalinsights, resources, storage
+
+from amsterdam_cloud.policies.fixtures import city_tags
+from amsterdam_cloud.policies.settings import config_path
+from amsterdam_cloud.scripts import cli
+from amsterdam_cloud.scripts.files import write_atomically
+from amsterdam_cloud.scripts.offline.plan import Plan
+from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack
+
+from .pack_protocol import Finding, PackProcess
+
+ROOT = Path(__file__).resolve().parents[2]
+ENVIRONMENTS = ("dev", "test", "acc", "prod")
+
+
+@pytest.fixture(scope="session")
+def pack():
+    process = PackProcess()
+    yield process
+    process.close()
+
+
+def cli_findings(pack: PackProcess, plan: Plan, environment: str) -> set[Finding]:
+    pack.configure(config_path(environment))
+    return pack.analyze(plan)
+
+
+def offline_findings(plan: Plan, environment: str, directory: Path) -> set[Finding]:
+    """`cityctl policy check` on the saved plan, as CI runs it."""
+    saved, report = directory / f"{plan.project}.{plan.stack}.json", directory / f"{plan.stack}-findings.json"
+    write_atomically(saved, plan.export_text())
+    assert cli.main(["policy", "check", str(saved), "--environment", environment, "--format", "json",
+                     "--output", str(report)]) in (0, 1)
+    return {(f["policy"], f["urn"], f["enforcement"]) for f in json.loads(report.read_text())
+            if f["status"] != "waived"}
+
+
+def same_findings(pack: PackProcess, plan: Plan, environment: str, directory: Path) -> set[Finding]:
+    under_cli = cli_findings(pack, plan, environment)
+    assert under_cli == offline_findings(plan, environment, directory), pack.error_output()
+    return under_cli
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_platform_stack_gets_the_same_findings_under_the_cli_protocol(pack, stack_plan, tmp_path, environment):
+    assert same_findings(pack, stack_plan(environment), environment, tmp_path) == set()
+
+
+@pytest.mark.parametrize("project", ["workplace", "analytics"])
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_consumer_stack_gets_the_same_findings_under_the_cli_protocol(pack, platform_plans, tmp_path, project,
+                                                                      environment):
+    plans_dir = platform_plans(environment).parent
+    plan = plan_stack(PulumiProject.load(ROOT / "stacks" / project), environment, plans_dir=plans_dir)
+    assert same_findings(pack, plan, environment, tmp_path) == set()
+
+
+def test_state_backend_gets_the_same_findings_under_the_cli_protocol(pack, tmp_path):
+    plan = plan_stack(PulumiProject.load(ROOT / "stacks" / "state_backend"), "prod", plans_dir=tmp_path)
+    assert same_findings(pack, plan, "prod", tmp_path) == set()
+
+
+# -- deliberately bad stacks ------------------------------------------------------------------------------------
+
+def _group(environment: str) -> resources.ResourceGroup:
+    return resources.ResourceGroup("rg", resource_group_name=f"rg-bad-{environment}", location="westeurope",
+                                   tags=city_tags(environment))
+
+
+def _account(name: str, environment: str, group: resources.ResourceGroup, **args) -> storage.StorageAccount:
+    settings = dict(kind="StorageV2", sku=storage.SkuArgs(name="Standard_LRS"), minimum_tls_version="TLS1_2",
+                    allow_blob_public_access=False, allow_shared_key_access=False, public_network_access="Disabled",
+                    enable_https_traffic_only=True, allow_cross_tenant_replication=False, tags=city_tags(environment))
+    return storage.StorageAccount(name, account_name=f"stbad{name}{environment}", resource_group_name=group.name,
+                                  **{**settings, **args})
+
+
+def _policies(found: set[Finding]) -> set[str]:
+    return {policy for policy, _, _ in found}
+
+
+def test_public_storage_is_reported_alike_and_advisory_in_dev(pack, plan_inline, tmp_path):
+    def program():
+        _account("pub", "dev", _group("dev"), allow_blob_public_access=True, public_network_access="Enabled")
+
+    found = same_findings(pack, plan_inline(program, "dev"), "dev", tmp_path)
+    assert {"storage-no-public-blob-access", "storage-public-network-access-disabled"} <= _policies(found)
+    assert {level for _, _, level in found} == {"advisory"}
+
+
+def test_missing_diagnostics_and_lock_in_prod_are_reported_alike_and_mandatory(pack, plan_inline, tmp_path):
+    def program():
+        _account("nolock", "prod", _group("prod"), opts=pulumi.ResourceOptions(protect=True))
+
+    found = same_findings(pack, plan_inline(program, "prod"), "prod", tmp_path)
+    assert {"monitoring-diagnostic-settings", "stateful-locked-in-prod"} <= _policies(found)
+    assert {level for _, _, level in found} == {"mandatory"}
+
+
+def test_lock_and_diagnostics_found_from_outputs_pass_alike(pack, plan_inline, tmp_path):
+    from pulumi_azure_native import authorization, monitor
+
+    def program():
+        group = _group("prod")
+        law = operationalinsights.Workspace("law", workspace_name="log-bad-prod", resource_group_name=group.name,
+                                            retention_in_days=365, tags=city_tags("prod"))
+        account = _account("locked", "prod", group, opts=pulumi.ResourceOptions(protect=True))
+        authorization.ManagementLockByScope("locked-lock", scope=account.id, level="CanNotDelete",
+                                            lock_name="locked-lock")
+        monitor.DiagnosticSetting("locked-diag", name="to-law", resource_uri=account.id, workspace_id=law.id,
+                                  logs=[monitor.DiagnosticsLogSettingsArgs(category_group="allLogs", enabled=True)])
+
+    found = same_findings(pack, plan_inline(program, "prod"), "prod", tmp_path)
+    assert not {"monitoring-diagnostic-settings", "stateful-locked-in-prod"} & _policies(found)
+
+
+def test_non_eu_location_is_reported_alike(pack, plan_inline, tmp_path):
+    def program():
+        resources.ResourceGroup("rg-uk", resource_group_name="rg-bad-uk", location="uksouth",
+                                tags=city_tags("acc"))
+
+    assert "residency-allowed-location" in _policies(same_findings(pack, plan_inline(program, "acc"), "acc",
+                                                                     tmp_path))
+
+
+def test_short_log_retention_is_reported_alike_with_the_numbers_the_cli_sends(pack, plan_inline, tmp_path):
+    def program():
+        group = _group("prod")
+        operationalinsights.Workspace("law", workspace_name="log-bad-prod", resource_group_name=group.name,
+                                      retention_in_days=30, tags=city_tags("prod"))
+
+    found = same_findings(pack, plan_inline(program, "prod"), "prod", tmp_path)
+    assert ("monitoring-log-retention", "urn:pulumi:prod::amsterdam-platform::"
+            "azure-native:operationalinsights:Workspace::law", "mandatory") in found
+
+
+def test_secret_inputs_are_reported_alike(pack, plan_inline, tmp_path):
+    def program():
+        group = _group("acc")
+        _account("secret", "acc", group, public_network_access=pulumi.Output.secret("Enabled"))
+        keyvault.Vault("kv", vault_name="kv-bad-acc", resource_group_name=group.name, tags=city_tags("acc"),
+                       properties=keyvault.VaultPropertiesArgs(
+                           tenant_id=pulumi.Output.secret("00000000-0000-4000-8000-000000000000"),
+                           sku=keyvault.SkuArgs(family="A", name="standard"), enable_rbac_authorization=True,
+                           enable_purge_protection=True, public_network_access="Disabled"))
+
+    found = same_findings(pack, plan_inline(program, "acc"), "acc", tmp_path)
+    assert "storage-public-network-access-disabled" in _policies(found)
+
