@@ -65,3 +65,21 @@ def test_malformed_pack_config_is_an_error_naming_the_key(document, problem):
 def test_config_files_are_valid_json_objects():
     for environment in ENVIRONMENTS:
         assert isinstance(json.loads(config_path(environment).read_text()), dict)
+
+
+def test_a_whole_float_is_a_whole_number_of_days_as_the_cli_sends_it():
+    from amsterdam_cloud.policies.settings import Settings
+    assert Settings.from_properties({"minLogRetentionDays": 365.0}).min_log_retention_days == 365
+
+
+@pytest.mark.parametrize("days", [365.5, -1.0, True, "365"])
+def test_a_fractional_negative_or_non_number_retention_is_refused_naming_the_key(days):
+    from amsterdam_cloud.policies.settings import Settings
+    with pytest.raises(PackConfigError, match="minLogRetentionDays: must be a whole number of days"):
+        Settings.from_properties({"minLogRetentionDays": days}, "dev.json", "monitoring-log-retention")
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_pack_config_files_hold_retention_as_a_plain_json_number(environment):
+    document = json.loads(config_path(environment).read_text())
+    assert type(document["monitoring-log-retention"]["minLogRetentionDays"]) is int

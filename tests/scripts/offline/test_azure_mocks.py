@@ -1,5 +1,6 @@
 """The mocks as the provider's `Check` and Azure's API: auto-names as azure-native builds them, every name checked
-against `core/naming.py`, the budget start date and Windows computer names; each refusal one line with the fix."""
+against `core/naming.py`, the budget start date and Windows computer names; each refusal one line with the fix.
+The outputs they record are what azure-native returns: the class's output properties and what Azure computes."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ import uuid
 
 import pulumi
 import pytest
-from pulumi_azure_native import authorization, compute, consumption, keyvault, network
+from pulumi_azure_native import authorization, compute, consumption, keyvault, network, resources, storage
 
 from amsterdam_cloud.core import naming
 from amsterdam_cloud.scripts.offline.arm_types import ARM_ID_TEMPLATES
+from amsterdam_cloud.scripts.offline.azure_mocks import output_names
 from amsterdam_cloud.scripts.offline.engine import ProgramError
 
 HERE = "tests/scripts/offline/test_azure_mocks.py"
@@ -184,3 +186,54 @@ def _line_below() -> int:
 
 def _snake(camel: str) -> str:
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", camel).lower()
+
+
+# -- outputs as azure-native returns them ------------------------------------------------------------------
+
+class Box(pulumi.ComponentResource):
+    def __init__(self, name: str) -> None:
+        super().__init__("amsterdam:test:Box", name, {"size": 3})
+        self.group = resources.ResourceGroup(f"{name}-rg", resource_group_name="rg-box", location="westeurope",
+                                             opts=pulumi.ResourceOptions(parent=self))
+        self.register_outputs({"groupName": self.group.name})
+
+
+def program() -> None:
+    box = Box("box")
+    account = storage.StorageAccount("data", account_name="stboxdata", resource_group_name=box.group.name,
+                                     kind="StorageV2", sku=storage.SkuArgs(name="Standard_LRS"),
+                                     allow_blob_public_access=False)
+    authorization.ManagementLockByScope("data-lock", scope=account.id, level="CanNotDelete", lock_name="data-lock")
+    pulumi.export("accountName", account.name)
+
+
+def test_outputs_carry_no_path_inputs_the_provider_never_returns(plan_inline):
+    outputs = plan_inline(program).named("data").outputs
+    assert "resourceGroupName" not in outputs and "accountName" not in outputs
+    assert outputs["name"] == "stboxdata" and outputs["allowBlobPublicAccess"] is False
+    assert outputs["primaryEndpoints"]["blob"] == "https://stboxdata.blob.core.windows.net/"
+
+
+def test_every_recorded_output_is_one_the_class_declares(stack_plan):
+    for resource in stack_plan("dev").resources:
+        if resource.custom and resource.type.startswith("azure-native:"):
+            assert set(resource.outputs) <= output_names(resource.type), resource.urn
+
+
+def test_a_locks_outputs_name_no_scope_but_its_id_does(plan_inline):
+    plan = plan_inline(program)
+    lock = plan.named("data-lock")
+    assert "scope" not in lock.outputs and lock.outputs["level"] == "CanNotDelete"
+    assert lock.outputs["id"] == f"{plan.named('data').id}/providers/Microsoft.Authorization/locks/data-lock"
+
+
+def test_a_components_outputs_are_its_registered_outputs_and_the_stacks_its_exports(plan_inline):
+    plan = plan_inline(program)
+    assert plan.named("box").outputs == {"groupName": "rg-box"}
+    assert plan.stack_outputs == {"accountName": "stboxdata"}
+
+
+def test_output_names_come_from_the_installed_class():
+    names = output_names("azure-native:storage:StorageAccount")
+    assert {"id", "name", "location", "minimumTlsVersion", "azureApiVersion"} <= names
+    assert not {"resourceGroupName", "accountName"} & names
