@@ -8,6 +8,7 @@ saved, to `cityctl policy check`; the two sets of (policy, URN, enforcement leve
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from pathlib import Path
 
@@ -73,6 +74,21 @@ def test_consumer_stack_gets_the_same_findings_under_the_cli_protocol(pack, plat
 def test_state_backend_gets_the_same_findings_under_the_cli_protocol(pack, tmp_path):
     plan = plan_stack(PulumiProject.load(ROOT / "stacks" / "state_backend"), "prod", plans_dir=tmp_path)
     assert same_findings(pack, plan, "prod", tmp_path) == set()
+
+
+def test_rendered_app_template_gets_the_same_findings_under_the_cli_protocol(pack, platform_plans, tmp_path):
+    render = _module(ROOT / "tests" / "templates" / "test_app_template.py").render  # what `pulumi new` renders
+    rendered = render(tmp_path / "parkeer", project="parkeer", description="Parkeervergunningen")
+    plan = plan_stack(PulumiProject.load(rendered), "dev", plans_dir=platform_plans("dev").parent)
+    assert plan.of_type("azure-native:app:ContainerApp")
+    assert same_findings(pack, plan, "dev", tmp_path) == set()
+
+
+def _module(path: Path):
+    spec = importlib.util.spec_from_file_location(f"_reused_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 # -- deliberately bad stacks ------------------------------------------------------------------------------------
