@@ -178,3 +178,27 @@ def test_secret_inputs_are_reported_alike(pack, plan_inline, tmp_path):
     found = same_findings(pack, plan_inline(program, "acc"), "acc", tmp_path)
     assert "storage-public-network-access-disabled" in _policies(found)
 
+
+
+def test_a_location_unknown_at_preview_is_reported_alike_not_skipped(pack, plan_inline, tmp_path):
+    def program():
+        source = _account("src", "acc", _group("acc"))
+        resources.ResourceGroup("rg-later", resource_group_name="rg-bad-later", location=source.primary_location,
+                                tags=city_tags("acc"))
+
+    found = same_findings(pack, plan_inline(program, "acc"), "acc", tmp_path)
+    assert ("residency-allowed-location", "urn:pulumi:acc::amsterdam-platform::"
+            "azure-native:resources:ResourceGroup::rg-later", "mandatory") in found
+
+
+def test_a_compliant_secret_value_is_a_finding_only_offline_where_the_saved_plan_holds_no_plaintext(
+        pack, plan_inline, tmp_path):
+    """The known boundary: the CLI hands the pack a secret's value; a saved plan holds only redacted ciphertext,
+    which the offline rules count as present but unreadable, so they cannot show it compliant."""
+    def program():
+        _account("hidden", "acc", _group("acc"), public_network_access=pulumi.Output.secret("Disabled"))
+
+    plan = plan_inline(program, "acc")
+    hidden = ("storage-public-network-access-disabled", plan.named("hidden").urn, "mandatory")
+    under_cli = cli_findings(pack, plan, "acc")
+    assert hidden not in under_cli and offline_findings(plan, "acc", tmp_path) == under_cli | {hidden}
