@@ -117,6 +117,8 @@ class PackProcess:
     def analyze(self, plan: Plan) -> set[Finding]:
         """`Analyze` for every resource with its inputs, then `AnalyzeStack` with every resource's outputs."""
         by_urn = {r.urn: r for r in plan.resources}
+        self.stub.ConfigureStack(analyzer_pb2.AnalyzerStackConfigureRequest(
+            stack=plan.stack, project=plan.project, organization="organization", dry_run=True))
         found: set[Finding] = set()
         for resource in plan.resources:
             if resource.urn == plan.stack_resource.urn:
