@@ -309,7 +309,8 @@ def output_names(token: str) -> frozenset[str]:
     """The camelCase outputs the installed azure-native class declares (its `@pulumi.getter` properties).
 
     What the provider returns and the engine records as the resource's outputs: never the path inputs
-    (`resourceGroupName`, `<x>Name`, `scope`), which the class offers no getter for. `id` is the engine's own.
+    (`resourceGroupName`, `<x>Name`, `scope`), which the class offers no getter for; plus `id`, the ARM id of the
+    response body (the SDK keeps it out of the class's getters, as it does `urn`). Cached: one look per type.
     """
     _, module, name = token.split(":", 2)
     cls = getattr(importlib.import_module("pulumi_azure_native." + module.replace("/", ".")), name)
