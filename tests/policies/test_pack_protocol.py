@@ -12,8 +12,10 @@ import importlib.util
 import json
 from pathlib import Path
 
+import jsonschema
 import pulumi
 import pytest
+from google.protobuf import json_format
 from pulumi_azure_native import keyvault, operationalinsights, resources, storage
 
 from amsterdam_cloud.policies.fixtures import city_tags
@@ -207,3 +209,16 @@ def test_a_compliant_secret_value_is_a_finding_only_offline_where_the_saved_plan
     hidden = ("storage-public-network-access-disabled", plan.named("hidden").urn, "mandatory")
     under_cli = cli_findings(pack, plan, "acc")
     assert hidden not in under_cli and offline_findings(plan, "acc", tmp_path) == under_cli | {hidden}
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_each_environments_config_passes_the_clis_validation_against_the_pack_schemas(pack, environment):
+    """The CLI validates the reconciled config of every policy against its schema before it runs the pack."""
+    reconciled = pack.configure(config_path(environment))
+    policies = {policy.name: policy for policy in pack.info.policies}
+    assert set(reconciled) - {"all"} == set(policies)  # no block names a policy the pack does not have
+    for name, policy in policies.items():
+        schema = {"type": "object", "properties": json_format.MessageToDict(policy.configSchema.properties)}
+        jsonschema.validate(reconciled[name][1], schema)
+    assert reconciled["monitoring-log-retention"][1]["minLogRetentionDays"] == \
+        {"dev": 30, "test": 30, "acc": 90, "prod": 365}[environment]
