@@ -222,3 +222,5 @@ def test_each_environments_config_passes_the_clis_validation_against_the_pack_sc
         jsonschema.validate(reconciled[name][1], schema)
     assert reconciled["monitoring-log-retention"][1]["minLogRetentionDays"] == \
         {"dev": 30, "test": 30, "acc": 90, "prod": 365}[environment]
+    level = "mandatory" if environment in ("acc", "prod") else "advisory"  # `all`, over each policy's own level
+    assert (reconciled["waivers-expired"][0], reconciled["waivers-in-force"][0]) == (level, "advisory")
