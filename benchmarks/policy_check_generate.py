@@ -20,6 +20,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from amsterdam_cloud.policies.fixtures import UNKNOWN_VALUE, city_tags, export_of, resource  # noqa: E402
+from amsterdam_cloud.scripts.offline.azure_mocks import provider_outputs  # noqa: E402
 
 STACK = "prod"
 SUB = "00000004-0000-4000-8000-000000000004"
@@ -58,7 +59,8 @@ def unit(i: int, workspace_urn: str) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
 
     def add(token: str, name: str, inputs: dict, **options: Any) -> dict:
-        entry = resource(token, f"app{i:04d}-{name}", inputs, stack=STACK, **options)
+        entry = resource(token, f"app{i:04d}-{name}", inputs, stack=STACK, outputs=provider_outputs(token, inputs),
+                         **options)  # outputs as azure-native returns them in a preview: ids not known yet
         out.append(entry)
         return entry
 
