@@ -44,13 +44,14 @@ def cli_findings(pack: PackProcess, plan: Plan, environment: str) -> set[Finding
 
 
 def offline_findings(plan: Plan, environment: str, directory: Path) -> set[Finding]:
-    """`cityctl policy check` on the saved plan, as CI runs it."""
+    """`cityctl policy check` on the saved plan, as CI runs it; a waived finding is what the pack's advisory
+    `waivers-in-force` policy reports for it."""
     saved, report = directory / f"{plan.project}.{plan.stack}.json", directory / f"{plan.stack}-findings.json"
     write_atomically(saved, plan.export_text())
     assert cli.main(["policy", "check", str(saved), "--environment", environment, "--format", "json",
                      "--output", str(report)]) in (0, 1)
-    return {(f["policy"], f["urn"], f["enforcement"]) for f in json.loads(report.read_text())
-            if f["status"] != "waived"}
+    return {("waivers-in-force", f["urn"], "advisory") if f["status"] == "waived" else
+            (f["policy"], f["urn"], f["enforcement"]) for f in json.loads(report.read_text())}
 
 
 def same_findings(pack: PackProcess, plan: Plan, environment: str, directory: Path) -> set[Finding]:
