@@ -71,8 +71,6 @@ class ClassOnDemandPackage(types.ModuleType):
                 module = importlib.import_module(f"{self.__name__}.{candidate}")
             except ModuleNotFoundError:
                 continue
-            if candidate in vars(module) and vars(self).get(candidate) is module:  # the import bound `get_x` to
-                setattr(self, candidate, vars(module)[candidate])  # its module; the package exports the function
             if candidate == attr and attr not in vars(module):
                 return module  # a submodule such as `outputs` or `v20240301`
             if attr in vars(module):  # like the real `from .get_x import *`, a function beats its module
