@@ -82,11 +82,8 @@ def test_state_backend_gets_the_same_findings_under_the_cli_protocol(pack, tmp_p
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
 def test_rendered_app_template_gets_the_same_findings_under_the_cli_protocol(pack, platform_plans, tmp_path,
                                                                              environment):
-    template_test = _module(ROOT / "tests" / "templates" / "test_app_template.py")  # renders as `pulumi new` does
-    default = template_test.template_document()["template"]["config"]["app:platformStack"]["default"]
-    rendered = template_test.render(tmp_path / "parkeer", project="parkeer", description="Parkeervergunningen",
-                                    stack=environment,
-                                    prompts={"app:platformStack": f"{default.rsplit('/', 1)[0]}/{environment}"})
+    render = _module(ROOT / "tests" / "templates" / "test_app_template.py").render  # as `pulumi new` does
+    rendered = render(tmp_path / "parkeer", project="parkeer", description="Parkeervergunningen", stack=environment)
     plan = plan_stack(PulumiProject.load(rendered), environment, plans_dir=platform_plans(environment).parent)
     assert plan.of_type("azure-native:app:ContainerApp")
     assert same_findings(pack, plan, environment, tmp_path) == set()
