@@ -35,7 +35,7 @@ from typing import Any, Callable, Mapping
 
 from amsterdam_cloud.scripts.errors import UserError
 from amsterdam_cloud.scripts.migrate.files import display
-from amsterdam_cloud.scripts.migrate.inventory import build, fold, resource
+from amsterdam_cloud.scripts.migrate.inventory import TAG_ALIASES, build, fold, resource
 from amsterdam_cloud.scripts.migrate.overrides import NONE, Overrides
 
 TYPES = {"server": "onprem:server", "database": "onprem:database", "storage": "onprem:storage",
@@ -49,15 +49,7 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "id": ("ci id", "ci nummer", "cinummer", "objectid", "object id", "nummer", "configuration item"),
     "name": ("naam", "ci naam", "objectnaam", "servernaam", "omschrijving"),
     "type": ("soort", "ci type", "citype", "objecttype", "categorie", "class"),
-    "application": ("applicatie", "applicatienaam", "app"),
-    "environment": ("omgeving", "otap", "env", "stage"),
-    "owner": ("eigenaar", "beheerder", "team", "teameigenaar", "contact"),
-    "cost_center": ("kostenplaats", "kostenplaatsnummer", "cost centre", "costcenter"),
-    "data_classification": ("classificatie", "dataclassificatie", "bbn", "biv classificatie", "vertrouwelijkheid"),
-    "personal_data": ("persoonsgegevens", "bevat persoonsgegevens", "avg", "pii"),
-    "algorithm_register_id": ("algoritmeregister", "lars"),
-    "migration_strategy": ("migratiestrategie", "7r"),
-    "data_transfer_approved": ("doorgifte akkoord", "doorgifte goedgekeurd"),
+    **{column: TAG_ALIASES[column.replace("_", "-")] for column in TAG_COLUMNS},
     "cpu": ("vcpu", "cpus", "aantal cpu", "aantal cpus", "cores", "processors"),
     "memory_gb": ("geheugen", "geheugen gb", "geheugen (gb)", "werkgeheugen", "werkgeheugen gb", "ram", "ram gb",
                   "memory", "memory gib"),
@@ -75,7 +67,8 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "exposure": ("blootstelling", "bereikbaarheid"),
     "depends_on": ("afhankelijk van", "afhankelijkheden", "relaties"),
 }
-"""Column names as Dutch (and English) CMDB exports write them, beside the canonical names themselves."""
+"""Column names as Dutch (and English) CMDB exports write them, beside the canonical names themselves; the tag
+columns take the inventory's one list of tag aliases, so a tag and a column are read alike."""
 KNOWN = {fold(c): c for c in REQUIRED + TAG_COLUMNS + PROPERTY_COLUMNS}
 KNOWN.update({fold(alias): column for column, aliases in HEADER_ALIASES.items() for alias in aliases})
 TYPE_WORDS = {**dict.fromkeys(("server", "vm", "virtuele machine", "virtual machine", "fysieke server", "host"), "server"),

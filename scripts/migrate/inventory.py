@@ -42,17 +42,20 @@ STATEFUL_TYPES = DATABASE_TYPES | {"aws:s3:bucket", "aws:ec2:volume", "onprem:st
                                    "aws:dynamodb:table", "aws:sqs:queue"}
 """Resource types that hold data; their location decides the data-outside-the-EU blocker."""
 
-# Tag names as teams spell them, folded to lower case without separators. The first name is the canonical one.
+# Tag names (and CMDB column names) as teams spell them, Dutch and English, folded to lower case without
+# separators. The first name is the canonical one. The one list: the AWS inventory reads tags with it and the CMDB
+# importer reads its columns with it (cmdb.HEADER_ALIASES takes these).
 TAG_ALIASES: dict[str, tuple[str, ...]] = {
-    "application": ("application", "app", "applicationname", "appname", "applicatie"),
-    "environment": ("environment", "env", "stage", "omgeving"),
-    "owner": ("owner", "owneremail", "team", "contact", "eigenaar"),
-    "cost-center": ("costcenter", "costcentre", "kostenplaats"),
-    "data-classification": ("dataclassification", "classification", "bbn"),
-    "personal-data": ("personaldata", "pii", "persoonsgegevens", "gdpr"),
+    "application": ("application", "app", "applicationname", "appname", "applicatie", "applicatienaam"),
+    "environment": ("environment", "env", "stage", "omgeving", "otap"),
+    "owner": ("owner", "owneremail", "team", "contact", "eigenaar", "beheerder", "teameigenaar"),
+    "cost-center": ("costcenter", "costcentre", "kostenplaats", "kostenplaatsnummer"),
+    "data-classification": ("dataclassification", "classification", "bbn", "classificatie", "dataclassificatie",
+                            "bivclassificatie", "vertrouwelijkheid"),
+    "personal-data": ("personaldata", "pii", "persoonsgegevens", "gdpr", "bevatpersoonsgegevens", "avg"),
     "algorithm-register-id": ("algorithmregisterid", "algoritmeregister", "lars"),
-    "migration-strategy": ("migrationstrategy", "migrate7r", "7r"),
-    "data-transfer-approved": ("datatransferapproved",),
+    "migration-strategy": ("migrationstrategy", "migrate7r", "7r", "migratiestrategie"),
+    "data-transfer-approved": ("datatransferapproved", "doorgifteakkoord", "doorgiftegoedgekeurd"),
 }
 _TRUE = frozenset({"true", "yes", "ja", "1", "y"})
 

@@ -19,6 +19,7 @@ scale), for workloads the app template can host; `cityctl migrate generate` turn
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from datetime import datetime, timezone
 from pathlib import Path
@@ -168,6 +169,8 @@ def map_workload(workload: Mapping[str, Any], resources: Sequence[Mapping[str, A
         target, problems = resource_target(r, member_classes.get(r["id"]))
         for code, message in problems:
             block(code, message, r["id"])
+        if target.get("component") == "virtual-machine":
+            target = {**target, **server_disks(r, resources)}
         targets.append({"id": r["id"], "type": r["type"], "name": r["name"], "region": r["region"], "target": target})
 
     tagged_owner = workload.get("owner")
@@ -499,19 +502,26 @@ def vm_shape(servers: Sequence[Mapping[str, Any]], resources: Sequence[Mapping[s
     if len(systems) > 1:
         return None, "the servers run both Linux and Windows: split them into two workloads (overrides) first"
     largest = max(sized, key=lambda s: (target_of[s["id"]].get("vcpu") or 0, target_of[s["id"]].get("memoryGiB") or 0))
-    attached = [r for r in resources if r["type"] == "aws:ec2:volume"
-                and largest["id"] in r["properties"].get("attachedTo", [])]
-    roots = [int(r["properties"].get("sizeGiB") or 0) for r in attached if r["properties"].get("root")]
-    volumes = sorted(int(r["properties"].get("sizeGiB") or 0) for r in attached if not r["properties"].get("root"))
-    if not roots and volumes:  # the root device is unknown: the smallest volume is taken for it
-        roots, volumes = volumes[:1], volumes[1:]
-    disk = largest["properties"].get("diskGiB")
-    os_disk = roots[0] if roots else 128
-    data_disks = volumes + ([int(round(disk))] if disk else [])
+    disks = server_disks(largest, resources)
     running = [s for s in servers if str(s["properties"].get("state") or "").lower() not in _STOPPED_STATES]
     shape = {"size": target_of[largest["id"]]["size"], "os": systems.pop(), "count": max(1, len(running)),
-             "osDiskGb": min(4095, max(30, os_disk)), "dataDisksGb": [min(32767, max(4, d)) for d in data_disks][:16]}
+             **disks}
     return shape, ""
+
+
+def server_disks(server: Mapping[str, Any], resources: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The managed disks that rehost one server: its root EBS volume is the OS disk (128 GiB when unknown), its other
+    EBS volumes and a CMDB row's disk or storage size (rounded up: 1024.5 -> 1025) are data disks, so no space is lost."""
+    attached = [r for r in resources if r["type"] == "aws:ec2:volume"
+                and server["id"] in r["properties"].get("attachedTo", [])]
+    roots = [math.ceil(r["properties"].get("sizeGiB") or 0) for r in attached if r["properties"].get("root")]
+    volumes = sorted(math.ceil(r["properties"].get("sizeGiB") or 0) for r in attached if not r["properties"].get("root"))
+    if not roots and volumes:  # the root device is unknown: the smallest volume is taken for it
+        roots, volumes = volumes[:1], volumes[1:]
+    disk = server["properties"].get("diskGiB") or server["properties"].get("storageGiB")
+    data_disks = volumes + ([math.ceil(disk)] if disk else [])
+    return {"osDiskGb": min(4095, max(30, roots[0] if roots else 128)),
+            "dataDisksGb": [min(32767, max(4, d)) for d in data_disks][:16]}
 
 
 def _version_key(version: str) -> tuple[int, ...]:

@@ -316,3 +316,96 @@ def seed_messy_estate(endpoint: str) -> dict[str, Any]:
     parking = Region("eu-west-1", endpoint, session=session).setup()
     parking.instances(1, "t3.large", messy("parking", "acceptatie", "parkeren", "openbaar"))
     return {"member_account": account, "db_host": db_host}
+
+
+LEAD_SECRETS = ("UserDataSecret123!", "SuperSecretRDS!9", "Hunter2-Parkeren-Prod!", "sk_live_51Hx9aQ2eZvKYlo2C8f7dGh3",
+                "Pw0rd123", "AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY", "django-insecure-8f$k2!x9q@w7e#r5t",
+                "ghp_A1b2C3d4E5f6G7h8I9j0KlMnOpQrStUvWx", "XXXXXXXXSECRETxxxxxxxx")
+"""Values planted in the migration lead's estate that no migration document may contain."""
+
+LEAD_CMDB = (
+    "CI-nummer;Naam;Soort;Applicatie;Omgeving;Eigenaar;Kostenplaats;Classificatie;Aantal CPU;Geheugen (GB);"
+    "Opslag (GB);Land;Status;Afhankelijk van;Besturingssysteem\n"
+    "CI-1001;srv-belasting-app01;Server;Belastingen;Productie;Team Belastingen;CC-3300;Vertrouwelijk;8;64,0;1.024,5;"
+    "Nederland;Actief;CI-1002;Windows Server 2019\n"
+    "CI-1002;sql-belasting-db;Database;Belastingen;Productie;Team Belastingen;CC-3300;Vertrouwelijk;4;32;500;NL;Actief;;\n"
+    "CI-1004;srv-kaarten-01;server;Geo Kaarten;tst;Team Geo;CC-4401;Intern;16;128;256;NL;Actief;;Ubuntu 22.04\n"
+)
+"""The lead's CMDB export as Dutch Excel writes it: `;`, decimal commas, thousands dots, Dutch headers."""
+
+
+def seed_lead_estate(endpoint: str) -> dict[str, str]:
+    """The migration lead's estate (issue 17 review): Dutch tag keys in odd spellings, a container with CPU, memory,
+    plain settings and secrets in its environment, a function with secret-valued variables, an ECS cluster tagged
+    with the application only, and a server with an EBS data volume."""
+    def client(service: str, region: str = "eu-west-1") -> Any:
+        return boto3.client(service, region_name=region, endpoint_url=endpoint)
+
+    def tagged(values: dict[str, str], key: str = "Key", value: str = "Value") -> list[dict[str, str]]:
+        return [{key: k, value: v} for k, v in values.items()]
+
+    ec2 = client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
+    subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.20.{n}.0/24", AvailabilityZone=f"eu-west-1{z}")["Subnet"]["SubnetId"]
+               for n, z in ((1, "a"), (2, "b"))]
+    web = ec2.create_security_group(GroupName="web", Description="web", VpcId=vpc)["GroupId"]
+    db = ec2.create_security_group(GroupName="db", Description="db", VpcId=vpc)["GroupId"]
+    ec2.authorize_security_group_ingress(GroupId=db, IpPermissions=[
+        {"IpProtocol": "tcp", "FromPort": 5432, "ToPort": 5432, "UserIdGroupPairs": [{"GroupId": web}]}])
+    ami = ec2.describe_images()["Images"][0]["ImageId"]
+    permits = {"Applicatie": "Vergunningen", "Omgeving": "Productie", "Eigenaar": "Team Vergunningen",
+               "classificatie": "Vertrouwelijk", "Persoonsgegevens": "ja"}
+    instance = ec2.run_instances(ImageId=ami, MinCount=1, MaxCount=1, InstanceType="r5.2xlarge", SubnetId=subnets[0],
+                                 SecurityGroupIds=[web], UserData="#!/bin/bash\nexport DB_PASSWORD=UserDataSecret123!\n",
+                                 TagSpecifications=[{"ResourceType": "instance",
+                                                     "Tags": tagged({**permits, "Name": "vergunningen-app01"})}]
+                                 )["Instances"][0]["InstanceId"]
+    ec2.create_tags(Resources=[instance], Tags=[{"Key": " Kostenplaats ", "Value": "CC-5120"}])
+    volume = ec2.create_volume(AvailabilityZone="eu-west-1a", Size=500, VolumeType="gp3",
+                               TagSpecifications=[{"ResourceType": "volume", "Tags": tagged(permits)}])["VolumeId"]
+    ec2.attach_volume(VolumeId=volume, InstanceId=instance, Device="/dev/sdf")
+    archive = {"application": "Archief", "environment": "prd", "owner": "archief@amsterdam.nl", "cost-center": "CC-7001",
+               "Classificatie": "intern"}
+    old = ec2.run_instances(ImageId=ami, MinCount=1, MaxCount=1, InstanceType="m5.large", SubnetId=subnets[0],
+                            TagSpecifications=[{"ResourceType": "instance", "Tags": tagged({**archive, "Name": "archief-old"})}]
+                            )["Instances"][0]["InstanceId"]
+    ec2.stop_instances(InstanceIds=[old])
+    us = client("ec2", "us-east-1")
+    us.run_instances(ImageId=us.describe_images()["Images"][0]["ImageId"], MinCount=1, MaxCount=1, InstanceType="c5.xlarge",
+                     TagSpecifications=[{"ResourceType": "instance", "Tags": tagged(
+                         {"App": "Marktplaats Intern", "Env": "Productie", "Team": "Team Markten", "Data Classification": "openbaar"})}])
+    rds = client("rds")
+    rds.create_db_subnet_group(DBSubnetGroupName="vg", DBSubnetGroupDescription="vergunningen", SubnetIds=subnets)
+    database = rds.create_db_instance(DBInstanceIdentifier="vergunningen-db", DBInstanceClass="db.r6g.large",
+                                      Engine="postgres", EngineVersion="15.4", MasterUsername="admin",
+                                      MasterUserPassword="SuperSecretRDS!9", AllocatedStorage=200,
+                                      DBSubnetGroupName="vg", VpcSecurityGroupIds=[db], Tags=tagged(permits))["DBInstance"]
+    host = database.get("Endpoint", {}).get("Address") or "vergunningen-db.abc.eu-west-1.rds.amazonaws.com"
+    ecs = client("ecs")
+    parking = {"Applicatie": "Parkeren", "Omgeving": "Productie", "Eigenaar": "Team Parkeren", "classificatie": "Vertrouwelijk"}
+    ecs.create_cluster(clusterName="parkeren", tags=tagged({"Applicatie": "Parkeren"}, "key", "value"))
+    task = ecs.register_task_definition(
+        family="parkeren-api", requiresCompatibilities=["FARGATE"], networkMode="awsvpc", cpu="1024", memory="2048",
+        containerDefinitions=[{"name": "api", "image": "123456789012.dkr.ecr.eu-west-1.amazonaws.com/parkeren-api:1.4.2",
+                               "portMappings": [{"containerPort": 80}],
+                               "environment": [{"name": "DB_PASSWORD", "value": "Hunter2-Parkeren-Prod!"},
+                                               {"name": "PAYMENT_APIKEY", "value": "sk_live_51Hx9aQ2eZvKYlo2C8f7dGh3"},
+                                               {"name": "DATABASE_URL", "value": f"postgresql://parkeer:Pw0rd123@{host}:5432/parkeren"},
+                                               {"name": "DB_HOST", "value": host},
+                                               {"name": "MAPS_KEY", "value": "AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY"},
+                                               {"name": "LOG_LEVEL", "value": "info"}]}],
+        tags=tagged(parking, "key", "value"))["taskDefinition"]
+    ecs.create_service(cluster="parkeren", serviceName="parkeren-api", taskDefinition=task["taskDefinitionArn"],
+                       desiredCount=2, launchType="FARGATE",
+                       networkConfiguration={"awsvpcConfiguration": {"subnets": [subnets[0]], "securityGroups": [web]}},
+                       tags=tagged(parking, "key", "value"))
+    role = client("iam").create_role(RoleName="lambda-role", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+    client("lambda").create_function(
+        FunctionName="meldingen-verwerker", Runtime="python3.12", Role=role, Handler="index.handler",
+        Code={"ZipFile": _zip()},
+        Environment={"Variables": {"SECRET_KEY": "django-insecure-8f$k2!x9q@w7e#r5t", "SMTP_HOST": "smtp.amsterdam.nl",
+                                   "Api-Token": "ghp_A1b2C3d4E5f6G7h8I9j0KlMnOpQrStUvWx",
+                                   "WEBHOOK": "https://hooks.slack.com/services/T000/B000/XXXXXXXXSECRETxxxxxxxx"}},
+        Tags={"application": "Meldingen", "ENVIRONMENT": "Acceptatie", "Owner": "meldingen@amsterdam.nl",
+              "CostCenter": "CC-4410", "Data-Classification": "Intern"})
+    return {"instance": instance, "volume": volume, "db_host": host}

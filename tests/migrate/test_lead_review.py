@@ -1,0 +1,152 @@
+"""Done when: the migration lead's estate (issue 17 review: Dutch tag keys, a container with settings and secrets, a
+function with secret-valued variables, an application-only ECS cluster, servers with disks) runs through every
+step with what each workload needs carried into the mapping, app config, runbooks and report, and no secret value."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from amsterdam_cloud.scripts.cli import main
+
+from .estate import LEAD_CMDB, LEAD_SECRETS, seed_lead_estate
+from .helpers import workload
+
+OVERRIDES = """\
+schema: amsterdam.migrate.overrides/v1
+owners:
+  Team Belastingen: belastingen@amsterdam.nl
+  Team Geo: geo@amsterdam.nl
+  Team Markten: markten@amsterdam.nl
+  Team Parkeren: parkeren@amsterdam.nl
+  Team Vergunningen: vergunningen@amsterdam.nl
+workloads:
+  archief/prod: {retireApproved: true}
+  marktplaats-intern/prod: {exclude: true}
+  parkeren/prod: {costCenter: CC-5130}
+  belastingen/prod: {wave: 1}
+"""
+
+
+@pytest.fixture(scope="module")
+def run(aws_env: str, tmp_path_factory: pytest.TempPathFactory, capsys_module: Any = None) -> dict[str, Any]:
+    facts = seed_lead_estate(aws_env)
+    folder = tmp_path_factory.mktemp("lead")
+    (folder / "cmdb.csv").write_text(LEAD_CMDB, encoding="utf-8")
+    overrides = folder / "overrides.yaml"
+    overrides.write_text(OVERRIDES)
+    paths = {name: folder / f"{name}.yaml" for name in ("inventory", "mapping", "waves")}
+    apps = folder / "apps"
+    with_overrides = ["--overrides", str(overrides)]
+    codes = {
+        "discover": main(["migrate", "discover", "--region", "eu-west-1,us-east-1", "-o", str(paths["inventory"]),
+                          "--quiet", *with_overrides]),
+        "import": main(["migrate", "import-cmdb", str(folder / "cmdb.csv"), "-i", str(paths["inventory"]), *with_overrides]),
+        "map": main(["migrate", "map", "-i", str(paths["inventory"]), "-o", str(paths["mapping"]), *with_overrides]),
+        "waves": main(["migrate", "waves", "-m", str(paths["mapping"]), "-o", str(paths["waves"]), *with_overrides]),
+    }
+    documents = {name: yaml.safe_load(path.read_text()) for name, path in paths.items()}
+    return {"codes": codes, "folder": folder, "facts": facts, "apps": apps, "with_overrides": with_overrides,
+            **documents, "paths": paths}
+
+
+def generate(run: dict[str, Any], *extra: str) -> int:
+    return main(["migrate", "generate", "-m", str(run["paths"]["mapping"]), "-w", str(run["paths"]["waves"]),
+                 "-o", str(run["apps"]), *run["with_overrides"], *extra])
+
+
+def report(run: dict[str, Any], *extra: str) -> Path:
+    folder = run["folder"] / "report"
+    assert main(["migrate", "report", "-m", str(run["paths"]["mapping"]), "-w", str(run["paths"]["waves"]),
+                 "-o", str(folder), "--status", str(run["folder"] / "status.yaml"), *extra]) == 0
+    return folder
+
+
+def app_config(run: dict[str, Any], wid: str) -> dict[str, Any]:
+    application, environment = wid.split("/")
+    platform = workload(run["mapping"], wid)["platformEnvironment"]
+    path = run["apps"] / application / f"Pulumi.{platform}.yaml"
+    assert generate(run) == 0
+    return yaml.safe_load(path.read_text())["config"]["app:app"]
+
+
+def wave_of(run: dict[str, Any], wid: str) -> int:
+    return next(w["wave"] for w in run["waves"]["waves"] for e in w["workloads"] if e["id"] == wid)
+
+
+def test_every_step_exits_zero(run):
+    assert run["codes"] == {"discover": 0, "import": 0, "map": 0, "waves": 0}
+
+
+# 1. Dutch and odd-cased tag keys
+
+def test_dutch_classificatie_tag_key_is_read_as_the_classification(run):
+    inventory = {w["id"]: w for w in run["inventory"]["workloads"]}
+    assert inventory["vergunningen/prod"]["dataClassification"] == "Vertrouwelijk"
+    assert inventory["archief/prod"]["dataClassification"] == "intern"
+    assert inventory["vergunningen/prod"]["costCenter"] == "CC-5120"
+    assert workload(run["mapping"], "vergunningen/prod")["dataClassification"] == "BBN3"
+
+
+def test_the_aws_inventory_and_the_cmdb_importer_share_one_list_of_key_aliases():
+    from amsterdam_cloud.scripts.migrate import cmdb, inventory
+
+    for canonical, column in (("data-classification", "data_classification"), ("owner", "owner"),
+                              ("environment", "environment"), ("cost-center", "cost_center")):
+        assert set(inventory.TAG_ALIASES[canonical]) <= {inventory.fold(a) for a in cmdb.HEADER_ALIASES[column]} | {inventory.fold(column)}
+        assert {inventory.fold(a) for a in cmdb.HEADER_ALIASES[column]} <= set(inventory.TAG_ALIASES[canonical])
+
+
+# 2. Container CPU, memory and plain settings
+
+def test_container_cpu_memory_and_plain_settings_reach_the_app_config(run):
+    app = app_config(run, "parkeren/prod")
+    assert app["cpu"] == 1.0 and app["memoryGi"] == 2.0
+    assert app["settings"] == {"DB_HOST": run["facts"]["db_host"], "LOG_LEVEL": "info"}
+
+
+# 3. Secrets become references, never settings and never dropped
+
+def test_a_database_url_with_a_password_becomes_a_key_vault_reference(run):
+    app = app_config(run, "parkeren/prod")
+    assert app["secrets"]["DATABASE_URL"] == "database-url"
+    assert "DATABASE_URL" not in app.get("settings", {})
+
+
+def test_secret_valued_function_variables_become_key_vault_references(run):
+    app = app_config(run, "meldingen/acc")
+    assert {"Api-Token", "WEBHOOK", "SECRET_KEY"} <= set(app["secrets"])
+    assert app["secrets"]["Api-Token"] == "api-token"
+    assert app.get("settings", {}) == {"SMTP_HOST": "smtp.amsterdam.nl"}
+
+
+def test_no_planted_secret_value_appears_in_any_output(run):
+    generate(run)
+    report(run)
+    for path in run["folder"].rglob("*"):
+        if path.is_file():
+            text = path.read_text(encoding="utf-8-sig")
+            assert not [s for s in LEAD_SECRETS if s in text], path
+
+
+# 4. Disks on rehost
+
+def test_ebs_data_volumes_become_data_disks_of_the_vm(run):
+    vm = app_config(run, "vergunningen/prod")["vm"]
+    assert vm["dataDisksGb"] == [500]
+    target = next(r["target"] for r in workload(run["mapping"], "vergunningen/prod")["resources"]
+                  if r["type"] == "aws:ec2:instance")
+    assert target["dataDisksGb"] == [500]
+
+
+def test_cmdb_storage_becomes_a_data_disk_rounded_up(run):
+    mapping = workload(run["mapping"], "geo-kaarten/test")
+    assert mapping["app"]["vm"]["dataDisksGb"] == [256]
+    from amsterdam_cloud.scripts.migrate.mapping import vm_shape
+
+    server = {"id": "s", "type": "onprem:server", "properties": {"storageGiB": 1024.5}}
+    shape, _ = vm_shape([server], [server], {"s": {"size": "Standard_D2s_v5"}})
+    assert shape["dataDisksGb"] == [1025]
