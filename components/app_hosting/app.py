@@ -216,6 +216,7 @@ class App(WithInterfaces, pulumi.ComponentResource):
                                                  description=f"{spec.name} reads and writes its blobs"),)),
                 opts=child)
 
+        # the platform's settings; the app's own (spec.settings, copied from the source) come first and yield to these
         settings: dict[str, pulumi.Input[str]] = {}
         if self.vault:
             settings["KEY_VAULT_URI"] = self.vault.vault_uri
@@ -248,7 +249,8 @@ class App(WithInterfaces, pulumi.ComponentResource):
                 ingress_scope="network", min_replicas=min_replicas,
                 max_replicas=max(spec.max_replicas, min_replicas), health_path=spec.health_path,
                 key_vault_uri=self.vault.vault_uri if self.vault else None, secrets=spec.secrets,
-                environment_variables={**settings, "PORT": str(spec.port)}, start_after=data_ready), opts=child)
+                cpu=spec.cpu, environment_variables={**spec.settings, **settings, "PORT": str(spec.port)},
+                start_after=data_ready), opts=child)
             private_host, link_target, link_group = runtime.fqdn, environment.resource_id, "managedEnvironments"
         elif spec.runtime == "vm":
             if spec.vm is None or self.vault is None or spec.exposure == "public":
@@ -272,7 +274,7 @@ class App(WithInterfaces, pulumi.ComponentResource):
                 zone_redundant=ops.zone_redundant, instances=max(min_replicas, 3 if ops.zone_redundant else 1),
                 health_path=spec.health_path, key_vault_uri=self.vault.vault_uri if self.vault else None,
                 secrets=spec.secrets, private_endpoints=(private_endpoint("sites"),),
-                app_settings={**settings, "AZURE_CLIENT_ID": identity.client_id,
+                app_settings={**spec.settings, **settings, "AZURE_CLIENT_ID": identity.client_id,
                               "WEBSITES_PORT": str(spec.port)}, start_after=data_ready), opts=child)
             private_host, link_target, link_group = runtime.default_host_name, runtime.resource_id, "sites"
 

@@ -8,7 +8,7 @@ and a generated one leaves at its default:
   (the spoke's containers or appservice subnet),
   `app:app.registry` (the platform's registry, `cramsterdam<env>.azurecr.io`), `app:app.data.storageSubResources`
   ([blob]);
-- `app:app.secrets`: environment variable name -> Key Vault secret name;
+- `app:app.secrets`: environment variable name -> Key Vault secret name (also written by the migration);
 - `app:app.operations`: overrides of the environment's defaults (`ENVIRONMENT_OPERATIONS`):
   highAvailability, geoRedundantBackup, backupRetentionDays, zoneRedundant, lock, protect, minReplicas.
 
@@ -33,7 +33,7 @@ from amsterdam_cloud.components.app_hosting.spec import STORAGE_SUB_RESOURCES, A
     Operations, Postgres, VmShape
 from amsterdam_cloud.components.security.container_registry import city_registry_name, login_server
 from amsterdam_cloud.scripts.errors import UserError
-from amsterdam_cloud.scripts.migrate.app_config import APP_SCHEMA, ENVIRONMENTS
+from amsterdam_cloud.scripts.migrate.app_config import APP_SCHEMA, ENV_NAME, ENVIRONMENTS
 from amsterdam_cloud.scripts.backend import Backend, BackendError, declared_backend, parse_reference
 from amsterdam_cloud.stacks.config import PROJECT as PLATFORM_PROJECT, structured
 
@@ -58,7 +58,7 @@ ENVIRONMENT_OPERATIONS: Mapping[str, Operations] = {
 
 MYSQL_MAX_STORAGE_GB = 16384
 """The largest storage MySQL flexible server offers (the contract allows PostgreSQL's 32767)."""
-_ENV_VAR = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_ENV_VAR = re.compile(ENV_NAME)
 _SECRET_NAME = re.compile(r"^[0-9A-Za-z-]{1,127}$")
 _REGISTRY = re.compile(r"^[a-z0-9]{5,50}\.azurecr\.io$")
 _PATH = re.compile(r"^/[A-Za-z0-9._~/-]*$")
@@ -132,7 +132,7 @@ def _secrets(source: str, value: Any) -> dict[str, str]:
     for name, secret in value.items():
         if not isinstance(name, str) or not _ENV_VAR.match(name):
             raise ConfigError(source, f"app:app.secrets.{name}", "not an environment variable name; expected "
-                                                                 "letters, digits and _ (e.g. API_KEY)")
+                                                                 "letters, digits, _, - and . (e.g. API_KEY)")
         if not isinstance(secret, str) or not _SECRET_NAME.match(secret):
             raise ConfigError(source, f"app:app.secrets.{name}", f"{secret!r}; expected a Key Vault secret name "
                                                                  "(letters, digits and -, up to 127)")
@@ -277,7 +277,8 @@ def parse(config: Mapping[str, Any], source: str, *, stack: str | None = None,
             source, "app:app.spoke", extensions.get("spoke", "apps")),
         runtime_subnet=_matching(_SPOKE, "a subnet name of the spoke such as containers2")(
             source, "app:app.runtimeSubnet", extensions["runtimeSubnet"]) if "runtimeSubnet" in extensions else None,
-        secrets=secrets, registry=registry_override, operations=operations,
+        secrets=secrets, settings=dict(app.get("settings", {})), cpu=float(app.get("cpu", 0.5)),
+        registry=registry_override, operations=operations,
         migrated_from=app["source"]["workload"] if app["source"].get("mapping") else None)
 
 

@@ -12,11 +12,11 @@ from pulumi_azure_native import app
 
 from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces,
                                                    require_auto_name, require_name)
+from amsterdam_cloud.scripts.migrate.app_config import CPU_MEMORY as APP_CPU_MEMORY
 
 CONTAINER_APP = "azure-native:app:ContainerApp"
 INGRESS_SCOPES = ("environment", "network")
-CPU_MEMORY = {0.25: "0.5Gi", 0.5: "1Gi", 0.75: "1.5Gi", 1.0: "2Gi", 1.25: "2.5Gi", 1.5: "3Gi", 1.75: "3.5Gi",
-              2.0: "4Gi", 4.0: "8Gi"}
+CPU_MEMORY = {cpu: f"{memory:g}Gi" for cpu, memory in APP_CPU_MEMORY.items()}
 """Consumption profile: the CPU sizes Azure accepts and the memory that goes with each."""
 
 

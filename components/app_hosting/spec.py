@@ -136,6 +136,10 @@ class AppSpec:
     """The HTTP path health probes call."""
     secrets: Mapping[str, str] = field(default_factory=dict)
     """Environment variable name to Key Vault secret name; the app reads them as Key Vault references."""
+    settings: Mapping[str, str] = field(default_factory=dict)
+    """No settings of its own; each entry a plain (non-secret) environment variable of the app, e.g. LOG_LEVEL."""
+    cpu: float = 0.5
+    """vCPU per container replica (runtime container); memory follows (0.5 vCPU: 1 GiB)."""
     spoke: str = "apps"
     """The platform spoke the app's network parts go into."""
     runtime_subnet: str | None = None

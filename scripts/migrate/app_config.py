@@ -16,11 +16,18 @@ from typing import Any, Mapping
 
 from amsterdam_cloud.policies.regions import EU_REGIONS
 from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.scripts.migrate.secrets import is_secret_name, is_secret_value
 
 SCHEMA_VERSION = 1
 """Bumped when a field changes meaning or a required field is added; the template refuses newer versions."""
 
 ENVIRONMENTS = ("dev", "test", "acc", "prod")
+CPU_MEMORY: dict[float, float] = {0.25: 0.5, 0.5: 1.0, 0.75: 1.5, 1.0: 2.0, 1.25: 2.5, 1.5: 3.0, 1.75: 3.5, 2.0: 4.0,
+                                  4.0: 8.0}
+"""Container Apps consumption sizes: the vCPU Azure accepts and the memory (GiB) that goes with each."""
+ENV_NAME = "^[A-Za-z_][A-Za-z0-9_.-]*$"
+"""An environment variable name as sources write them (`DB_HOST`, `Api-Token`; Kubernetes and Container Apps
+accept `-` and `.`)."""
 DEFAULT_LOCATION = "westeurope"
 
 _DATABASE = {
@@ -63,8 +70,11 @@ APP_SCHEMA: dict[str, Any] = {
         "stack": {"type": "string", "pattern": "^[A-Z]+\\|[0-9A-Za-z.\\-]+$"},
         "vm": _VM,
         "port": {"type": "integer", "minimum": 1, "maximum": 65535},
-        "secrets": {"type": "object", "propertyNames": {"pattern": "^[A-Za-z_][A-Za-z0-9_]*$"},
+        "secrets": {"type": "object", "propertyNames": {"pattern": ENV_NAME},
                     "additionalProperties": {"type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$"}},
+        "settings": {"type": "object", "propertyNames": {"pattern": ENV_NAME},
+                     "additionalProperties": {"type": "string", "maxLength": 4096}},
+        "cpu": {"enum": sorted(CPU_MEMORY)},
         "exposure": {"enum": ["internal", "public"]},
         "dataClassification": {"enum": ["BBN1", "BBN2", "BBN3"]},
         "algorithmRegisterId": {"type": "string", "minLength": 1},
@@ -92,7 +102,8 @@ APP_SCHEMA: dict[str, Any] = {
         },
     },
     "allOf": [
-        {"if": {"properties": {"runtime": {"const": "container"}}}, "then": {"required": ["image"], "not": {"required": ["stack"]}}},
+        {"if": {"properties": {"runtime": {"const": "container"}}}, "then": {"required": ["image"], "not": {"required": ["stack"]}},
+         "else": {"not": {"required": ["cpu"]}}},
         {"if": {"properties": {"runtime": {"const": "web"}}}, "then": {"required": ["stack"], "not": {"required": ["image"]}}},
         {"if": {"properties": {"runtime": {"const": "vm"}}},
          "then": {"required": ["vm"], "not": {"anyOf": [{"required": ["image"]}, {"required": ["stack"]}]}},
@@ -127,6 +138,14 @@ def validate(config: Mapping[str, Any], source: str) -> None:
     if app["runtime"] == "vm" and not app["data"]["keyVault"]:
         raise UserError(f"{source}: app:app.data.keyVault: false, but the VMs' break-glass passwords are kept in the "
                         "app's Key Vault; set app:app.data.keyVault: true")
+    secret_settings = sorted(set(app.get("settings", {})) & set(app.get("secrets", {})))
+    if secret_settings:
+        raise UserError(f"{source}: app:app.settings.{secret_settings[0]}: also a secret; keep it only under "
+                        "app:app.secrets (a Key Vault reference)")
+    for name, value in sorted(app.get("settings", {}).items()):
+        if is_secret_name(name) or is_secret_value(value):
+            raise UserError(f"{source}: app:app.settings.{name}: holds a secret; move it to the app's Key Vault and "
+                            f"reference it under app:app.secrets ({name}: <key vault secret name>)")
     if app["location"] != config["azure-native:location"]:
         raise UserError(f"{source}: app:app.location: {app['location']!r} differs from azure-native:location "
                         f"{config['azure-native:location']!r}; expected the same region")

@@ -3,18 +3,18 @@
 A collector gets a `Scope` (the account, the region, a client factory and a bounded fan-out) and returns
 resource records in the inventory's normalized shape (`inventory.resource`). Collectors use paginators for
 every list call, read tags where the service returns them, and refer to other resources by ARN so that the
-inventory can infer edges without another call. They never store secret values: of environment variables
-only the names and the host names in non-secret values are kept (`secrets.hosts_from_environment`).
+inventory can infer edges without another call. They never store secret values: of an environment variable that
+is a secret (by name or value) only the name is kept, the plain settings keep their values (`environment_facts`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 from urllib.parse import urlsplit
 
 from amsterdam_cloud.scripts.migrate.inventory import resource
-from amsterdam_cloud.scripts.migrate.secrets import hosts_from_environment
+from amsterdam_cloud.scripts.migrate.secrets import hosts_from_environment, split_environment
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -116,6 +116,12 @@ def paginate(client: Any, operation: str, key: str, **kwargs: Any) -> Iterator[A
 def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
+
+
+def environment_facts(variables: Mapping[str, str] | Iterable[tuple[str, str]]) -> dict[str, Any]:
+    """`secretVariables` (names only: they become Key Vault references) and `settings` (plain name -> value)."""
+    secret_names, settings = split_environment(variables)
+    return {"secretVariables": secret_names or None, "settings": settings or None}
 
 
 def tag_map(tags: Iterable[dict[str, Any]] | dict[str, str] | None, key: str = "Key", value: str = "Value") -> dict[str, str]:
@@ -396,6 +402,7 @@ def collect_lambda(scope: Scope) -> list[dict[str, Any]]:
             "securityGroups": sorted(scope.arn("ec2", f"security-group/{g}") for g in vpc.get("SecurityGroupIds", []) or []),
             "vpc": scope.arn("ec2", f"vpc/{vpc['VpcId']}") if vpc.get("VpcId") else None,
             "environmentKeys": sorted(variables), "connectsToHosts": hosts_from_environment(variables),
+            **environment_facts(variables),
         }
         if properties["packageType"] == "Image":
             got = scope.attempt("GetFunction", lambda: client.get_function(FunctionName=arn), resource=arn.split(":$")[0],
@@ -453,7 +460,7 @@ def collect_ecs(scope: Scope) -> list[dict[str, Any]]:
             "usesSecrets": any(c.get("secrets") for c in containers),
             "secretNames": sorted({e["name"] for c in containers for e in c.get("secrets", []) if "name" in e}),
             "environmentKeys": sorted({e["name"] for c in containers for e in c.get("environment", []) if "name" in e}),
-            "connectsToHosts": hosts_from_environment(variables),
+            "connectsToHosts": hosts_from_environment(variables), **environment_facts(variables),
             "targetGroups": sorted({lb["targetGroupArn"] for lb in service.get("loadBalancers", []) if lb.get("targetGroupArn")}),
             "subnets": sorted(scope.arn("ec2", f"subnet/{s}") for s in network.get("subnets", [])),
             "securityGroups": sorted(scope.arn("ec2", f"security-group/{g}") for g in network.get("securityGroups", [])),

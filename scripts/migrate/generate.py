@@ -159,7 +159,7 @@ def stack_config(workload: Mapping[str, Any], options: Options, location: str, w
         app["vm"] = facts["vm"]
     else:
         app["stack"] = facts["stack"]
-    for key in ("port", "secrets"):
+    for key in ("port", "cpu", "secrets", "settings"):
         if facts.get(key):
             app[key] = facts[key]
     app["exposure"] = facts["exposure"]

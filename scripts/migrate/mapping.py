@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from amsterdam_cloud.scripts.migrate import sizing
+from amsterdam_cloud.scripts.migrate.app_config import CPU_MEMORY
 from amsterdam_cloud.scripts.migrate.files import check_schema, display, read_yaml, write_yaml
 from amsterdam_cloud.scripts.migrate import inventory as inventory_module
 from amsterdam_cloud.scripts.migrate.inventory import DATABASE_TYPES, STATEFUL_TYPES, slug
@@ -419,6 +420,13 @@ def app_facts(resources: Sequence[Mapping[str, Any]], targets: Sequence[Mapping[
             if len(ports) > 1:
                 notes.append(f"{main['name']} listens on {', '.join(map(str, ports))}; the app config exposes {ports[0]}")
         runtime.update(secret_references(main))
+        runtime.update(plain_settings(main, notes))
+        size = container_size(target_of[main["id"]].get("cpu"), target_of[main["id"]].get("memoryGiB"))
+        if size:
+            runtime["cpu"] = size
+        elif target_of[main["id"]].get("cpu"):
+            notes.append(f"{main['name']} needs more than {max(CPU_MEMORY)} vCPU / {CPU_MEMORY[max(CPU_MEMORY)]}: "
+                         "a dedicated workload profile, sized by hand; the app config keeps the default size")
         scale = {"minReplicas": minimum, "maxReplicas": min(30, max(3, 2 * minimum))}
     elif functions:
         main = functions[0]
@@ -428,6 +436,7 @@ def app_facts(resources: Sequence[Mapping[str, Any]], targets: Sequence[Mapping[
         runtime = ({"runtime": "container", "image": target.get("image")} if target.get("runtime") == "container"
                    else {"runtime": "web", "stack": target.get("stack")})
         runtime.update(secret_references(main))
+        runtime.update(plain_settings(main, notes))
         scale = {"minReplicas": 2 if prod else 1, "maxReplicas": 10 if prod else 3}
     elif servers and strategy == "rehost":
         shape, problem = vm_shape(servers, resources, target_of)
@@ -478,13 +487,35 @@ def app_facts(resources: Sequence[Mapping[str, Any]], targets: Sequence[Mapping[
 
 
 def secret_references(source: Mapping[str, Any]) -> dict[str, Any]:
-    """`secrets`: each secret-named environment variable (and each ECS secret) of the source as a reference to a
-    Key Vault secret of the same name in kebab case; names only, the values are copied by hand into the vault."""
-    names = [k for k in source["properties"].get("environmentKeys", []) if is_secret_name(k)]
-    names += source["properties"].get("secretNames", [])
-    references = {name: re.sub(r"[^0-9A-Za-z-]+", "-", name).strip("-").lower()[:127] for name in sorted(set(names))
-                  if re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", name)}
+    """`secrets`: each secret environment variable (by name or value, see secrets.split_environment) and each ECS
+    secret of the source as a reference to a Key Vault secret of the same name in kebab case; names only, the values
+    are copied by hand into the vault. None is dropped: every name that is not an environment variable name is
+    reported by `validate` (exit 2) instead."""
+    p = source["properties"]
+    names = list(p["secretVariables"] or []) if "secretVariables" in p else [
+        k for k in p.get("environmentKeys", []) if is_secret_name(k)]
+    names += p.get("secretNames", [])
+    references = {name: re.sub(r"[^0-9A-Za-z-]+", "-", name).strip("-").lower()[:127] for name in sorted(set(names))}
     return {"secrets": references} if references else {}
+
+
+def plain_settings(source: Mapping[str, Any], notes: list[str]) -> dict[str, Any]:
+    """`settings`: the source's plain (non-secret) environment variables with their values; a note when one names a
+    source host, which the team repoints at its Azure counterpart (the platform sets POSTGRES_HOST and the like)."""
+    settings = dict(source["properties"].get("settings") or {})
+    hosts = sorted(k for k, v in settings.items() if any(h in v for h in source["properties"].get("connectsToHosts", [])))
+    if hosts:
+        notes.append(f"settings {', '.join(hosts)} name hosts of the source; repoint them at Azure before cut-over")
+    return {"settings": settings} if settings else {}
+
+
+def container_size(cpu: float | None, memory_gib: float | None) -> float | None:
+    """The smallest Container Apps consumption size (vCPU; memory follows) with at least the source's CPU and
+    memory, or None when the source gives neither or none is big enough."""
+    if not cpu and not memory_gib:
+        return None
+    return next((size for size, memory in sorted(CPU_MEMORY.items())
+                 if size >= (cpu or 0) and memory >= (memory_gib or 0)), None)
 
 
 _STOPPED_STATES = frozenset({"stopped", "stopping", "off"})

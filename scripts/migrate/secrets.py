@@ -1,9 +1,11 @@
 """Keeping secrets out of every migration document: which configuration is a secret, and the host names that are not.
 
-Discovery reads environment variables (ECS task definitions, Lambda functions) only to find which hosts a
-workload calls. `hosts_from_environment` drops every variable whose *name* says it holds a secret, then takes
-host names from the remaining values and drops any candidate that looks like a token (long, high-entropy labels),
-so no value and no part of a secret reaches the inventory: only the host names and the variable names.
+Discovery reads environment variables (ECS task definitions, Lambda functions) to find which hosts a workload
+calls and which settings it needs. `split_environment` sorts them: a variable is a secret when its *name* says so
+(`DB_PASSWORD`, `Api-Token`, `WEBHOOK`) or its *value* does (a URL with a password, a webhook URL, a token); of a
+secret only the name is kept (it becomes a Key Vault reference), the rest are plain settings kept with their value.
+`hosts_from_environment` takes host names (never anything around them, never a token-like label) from the values
+whose names are not secret, so no part of a secret reaches the inventory.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from typing import Iterable, Mapping
 from urllib.parse import urlsplit
 
 SECRET_NAME = re.compile(r"(SECRET|PASSW(OR)?D|PASSPHRASE|PWD|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE|CREDENTIAL|AUTH|"
-                         r"SIGNING|SALT|CERT|JWT|COOKIE|SESSION_?KEY|CONNECTION_?STRING|CONN_?STR|DSN|_KEY$|^KEY)", re.I)
+                         r"SIGNING|SALT|CERT|JWT|COOKIE|SESSION_?KEY|CONNECTION_?STRING|CONN_?STR|DSN|WEBHOOK|HOOK_?URL|[_-]KEY$|^KEY)",
+                         re.I)
 """Variable names that hold secrets (`DB_PASSWORD`, `SECRET_KEY`, `STRIPE_API_KEY`, `SENTRY_DSN`, `JWT_SIGNING`)."""
 
 _HOST = re.compile(r"(?<![\w.@-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63})(?::\d{2,5})?(?![\w@-])", re.I)
@@ -25,8 +28,41 @@ _ENTROPY = 3.5
 """Bits per character above which a long label reads as random (base64/hex keys score 3.7-6, words 2.5-3.3)."""
 
 
+WEBHOOK_HOSTS = ("hooks.slack.com", "discord.com", "discordapp.com", "webhook.office.com", "outlook.office.com",
+                 "hooks.zapier.com", "api.telegram.org")
+"""Hosts whose URLs carry their credential in the path: the whole URL is the secret."""
+_SECRET_QUERY = re.compile(r"(^|&)(sig|signature|token|key|apikey|api_key|access_token|code|secret|password)=", re.I)
+
+
 def is_secret_name(name: str) -> bool:
     return bool(SECRET_NAME.search(name))
+
+
+def is_secret_value(value: str) -> bool:
+    """A value that is a credential whatever its name: a URL with a password (`postgresql://user:pw@host/db`), a
+    webhook URL, a URL with a signature or token in its query, or a word that reads as a key or token."""
+    if "://" in value:
+        try:
+            url = urlsplit(value.strip())
+            password, host = url.password, (url.hostname or "")
+        except ValueError:
+            return True
+        if password or host.endswith(WEBHOOK_HOSTS) or "webhook" in url.path.lower() or _SECRET_QUERY.search(url.query):
+            return True
+    return any(looks_random(word) for word in re.split(r"[\s/:@?&=,;.]+", value))
+
+
+def split_environment(variables: Mapping[str, str] | Iterable[tuple[str, str]]) -> tuple[list[str], dict[str, str]]:
+    """The secret variables' names (sorted) and the plain settings (name -> value) of an environment."""
+    pairs = variables.items() if isinstance(variables, Mapping) else variables
+    secrets: set[str] = set()
+    settings: dict[str, str] = {}
+    for name, value in pairs:
+        if is_secret_name(str(name)) or is_secret_value(str(value)):
+            secrets.add(str(name))
+        else:
+            settings[str(name)] = str(value)
+    return sorted(secrets), {k: settings[k] for k in sorted(settings) if k not in secrets}
 
 
 def entropy(text: str) -> float:
@@ -72,6 +108,7 @@ def hosts_in(values: Iterable[str]) -> list[str]:
 
 
 def hosts_from_environment(variables: Mapping[str, str] | Iterable[tuple[str, str]]) -> list[str]:
-    """The host names in environment variables whose names do not mark them as secrets."""
+    """The host names in environment variables whose names do not mark them as secrets (a connection string with a
+    password gives its host and nothing else)."""
     pairs = variables.items() if isinstance(variables, Mapping) else variables
     return hosts_in(value for name, value in pairs if not is_secret_name(str(name)))

@@ -103,9 +103,15 @@ def test_the_aws_inventory_and_the_cmdb_importer_share_one_list_of_key_aliases()
 # 2. Container CPU, memory and plain settings
 
 def test_container_cpu_memory_and_plain_settings_reach_the_app_config(run):
+    from amsterdam_cloud.components.app_hosting.config import parse
+
     app = app_config(run, "parkeren/prod")
-    assert app["cpu"] == 1.0 and app["memoryGi"] == 2.0
+    assert app["cpu"] == 1.0
     assert app["settings"] == {"DB_HOST": run["facts"]["db_host"], "LOG_LEVEL": "info"}
+    path = run["apps"] / "parkeren" / "Pulumi.prod.yaml"
+    spec = parse(yaml.safe_load(path.read_text())["config"], str(path), stack="prod")
+    assert (spec.cpu, spec.settings) == (1.0, app["settings"])
+    assert any("DB_HOST" in note and "repoint" in note for note in workload(run["mapping"], "parkeren/prod")["notes"])
 
 
 # 3. Secrets become references, never settings and never dropped

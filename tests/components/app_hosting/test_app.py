@@ -325,3 +325,11 @@ def test_an_app_with_both_databases_is_told_both(plan_app):
     env = {e["name"]: e.get("value") for e in plan.named("app-ca-app").inputs["template"]["containers"][0]["env"]}
     assert (env["DATABASE_HOST"], env["MYSQL_HOST"]) == ("psql-parkeer-dev.postgres.database.azure.com",
                                                          "mysql-parkeer-dev.mysql.database.azure.com")
+
+
+def test_a_migrated_apps_size_and_settings_reach_its_container_and_the_platforms_settings_win(plan_app):
+    plan = plan_app(program(spec(cpu=1.0, settings={"LOG_LEVEL": "info", "DATABASE_HOST": "db.eu-west-1.rds.amazonaws.com"})))
+    container = plan.named("app-ca-app").inputs["template"]["containers"][0]
+    env = {e["name"]: e.get("value") for e in container["env"]}
+    assert (container["resources"]["cpu"], container["resources"]["memory"]) == (1.0, "2Gi")
+    assert env["LOG_LEVEL"] == "info" and env["DATABASE_HOST"] == "psql-parkeer-dev.postgres.database.azure.com"
