@@ -145,6 +145,9 @@ def register(subparsers: Any) -> None:
     report.add_argument("--waves", "-w", metavar="FILE", help="the wave plan (default: no waves in the report)")
     report.add_argument("--status", metavar="FILE", help="the status file (default migration/status.yaml when present)")
     report.add_argument("--output-dir", "-o", required=True, metavar="DIR", help="folder for report.html and workloads.csv")
+    report.add_argument("--excel", action="store_true",
+                        help="write workloads.csv for Dutch Excel: `;`-separated, UTF-8 with a byte order mark "
+                             "(default: comma-separated UTF-8)")
     report.set_defaults(handler=_report)
 
     status = steps.add_parser(
@@ -271,7 +274,10 @@ def _map(args: argparse.Namespace) -> int:
     document = inventory.load(args.inventory)
     result = mapping.map_inventory(document, rules, inventory_source=display(args.inventory),
                                    inventory_digest=mapping.digest(args.inventory), overrides=given)
+    excluded = [w["id"] for w in result["workloads"] if given.workload(w["id"]).get("exclude")]
     for workload in result["workloads"]:
+        if workload["id"] in excluded:  # left out on purpose: its blockers are no work to do
+            continue
         for blocker in workload["blockers"]:
             label = "blocked" if blocker["tier"] == mapping.PLANNING else "needs"
             print(f"{label}: {workload['id']}: {blocker['code']}: {blocker['message']}", file=sys.stderr)
@@ -284,6 +290,8 @@ def _map(args: argparse.Namespace) -> int:
           f"{summary['incomplete']} incomplete, {summary['blocked']} blocked, {summary['not-moving']} not moving "
           f"({strategies}); {len(result['unassigned'])} resources in no workload, {len(result['orphans'])} orphans "
           "(listed in the mapping)", file=sys.stderr)
+    if excluded:
+        print(f"map: excluded in {given.file} (not reported above): {', '.join(excluded)}", file=sys.stderr)
     _emit(args, result, mapping.save)
     return 0
 
@@ -331,7 +339,7 @@ def _generate(args: argparse.Namespace) -> int:
     options = generate.Options(location=args.location, registry=args.registry, wave=args.wave,
                                **({"organization": args.org} if args.org is not None else {}))
     files, summary = generate.plan_files(document, options, waves=plan, mapping_source=display(args.mapping),
-                                         overrides=given)
+                                         overrides=given, previous=generate.read_summary(Path(args.output_dir)))
     generate.write(Path(args.output_dir), files)
     for entry in summary["skipped"]:
         print(f"skipped: {entry['workload']}: {entry['reason']}", file=sys.stderr)
@@ -353,7 +361,7 @@ def _report(args: argparse.Namespace) -> int:
     table = report.rows(document, plan, progress)
     page = report.to_html(document, plan, table)
     out = Path(args.output_dir)
-    write_atomically(out / "workloads.csv", report.to_csv(table))
+    write_atomically(out / "workloads.csv", report.to_csv(table, excel=args.excel))
     write_atomically(out / "report.html", page)
     for name, text in (report.runbooks(document, plan) if plan else {}).items():
         write_atomically(out / name, text)

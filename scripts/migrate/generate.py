@@ -11,6 +11,7 @@ in the tenth workload leaves no files from the first nine behind. Layout under t
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,7 @@ from amsterdam_cloud.policies.regions import EU_REGIONS, normalize_location
 from amsterdam_cloud.scripts.errors import UserError
 from amsterdam_cloud.scripts.migrate import app_config
 from amsterdam_cloud.scripts.files import write_atomically
-from amsterdam_cloud.scripts.migrate.files import dump_yaml
+from amsterdam_cloud.scripts.migrate.files import check_schema, display, dump_yaml, read_yaml
 from amsterdam_cloud.scripts.migrate.overrides import NONE, Overrides
 from amsterdam_cloud.scripts.backend import DIY_ORGANIZATION, Backend, BackendError, declared_backend, \
     parse_reference
@@ -60,10 +61,12 @@ def app_name(application: str) -> str:
 
 
 def plan_files(mapping: Mapping[str, Any], options: Options, *, waves: Mapping[str, Any] | None = None,
-               mapping_source: str = "mapping", overrides: Overrides = NONE) -> tuple[dict[str, str], dict[str, Any]]:
+               mapping_source: str = "mapping", overrides: Overrides = NONE,
+               previous: Mapping[str, Any] | None = None) -> tuple[dict[str, str], dict[str, Any]]:
     """Relative path to file text for everything to write, and the summary document (also among the files).
 
-    A workload excluded in the overrides is skipped even when an older wave plan still lists it.
+    A workload excluded in the overrides is skipped even when an older wave plan still lists it. `previous` (the
+    summary already in the output folder) is merged in, so generating wave by wave keeps every wave's record.
     """
     location = normalize_location(options.location)
     if location not in EU_REGIONS:
@@ -92,8 +95,7 @@ def plan_files(mapping: Mapping[str, Any], options: Options, *, waves: Mapping[s
             skipped.append({"workload": wid, "reason": f"exclude: true in {overrides.file}"})
             continue
         if workload["status"] != "ready":
-            needs = [b["needs"]["line"] for b in workload["blockers"] if b.get("needs")]
-            skipped.append({"workload": wid, "reason": workload["status"] + (f" ({'; '.join(needs)})" if needs else "")})
+            skipped.append({"workload": wid, "reason": not_ready_reason(workload)})
             continue
         if wid in provisional:
             skipped.append({"workload": wid, "reason": "provisional in the wave plan (after a blocked workload)"})
@@ -114,7 +116,7 @@ def plan_files(mapping: Mapping[str, Any], options: Options, *, waves: Mapping[s
         outputs = []
         facts = workload.get("app")
         if facts and facts["runtime"] == "container" and not facts.get("image"):
-            skipped.append({"workload": wid, "reason": "no container image known for the service; set it by hand"})
+            skipped.append({"workload": wid, "reason": NO_IMAGE})
             continue
         if facts:
             config = stack_config(workload, options, location, wave_of.get(wid), mapping_source)
@@ -137,10 +139,62 @@ def plan_files(mapping: Mapping[str, Any], options: Options, *, waves: Mapping[s
             if left:
                 entry["attention"] = left  # a second ECS service (or function) is said, never silently dropped
             written.append(entry)
-    summary = {"schema": SUMMARY_SCHEMA, "mapping": mapping_source, "location": location,
-               "written": written, "skipped": skipped}
+    summary = merge_summaries(previous, {"schema": SUMMARY_SCHEMA, "mapping": mapping_source, "location": location,
+                                         "written": written, "skipped": skipped})
     files["generate-summary.yaml"] = dump_yaml(summary)
     return files, summary
+
+
+def merge_summaries(previous: Mapping[str, Any] | None, current: dict[str, Any]) -> dict[str, Any]:
+    """The current run's summary with what earlier runs wrote into the same folder (another wave) kept: a workload
+    written now replaces its earlier entry; one skipped now but written before stays written (and is not listed
+    as skipped); a workload another run wrote from a different mapping is kept as it was."""
+    if not previous:
+        return current
+    now = {e["workload"] for e in current["written"]}
+    written = [e for e in previous.get("written", []) if e["workload"] not in now] + current["written"]
+    done = {e["workload"] for e in written}
+    written.sort(key=lambda e: (e.get("wave") is None, e.get("wave") or 0, e["workload"]))
+    return {**current, "written": written, "skipped": [e for e in current["skipped"] if e["workload"] not in done]}
+
+
+def read_summary(out_dir: Path) -> dict[str, Any] | None:
+    """The generate summary already in `out_dir`, or None when there is none."""
+    path = out_dir / "generate-summary.yaml"
+    if not path.is_file():
+        return None
+    document = read_yaml(path, SUMMARY_SCHEMA, "generate summary")
+    check_schema(document, _SUMMARY_SHAPE, display(path))
+    return document
+
+
+_ENTRY = {"type": "object", "required": ["workload"], "properties": {"workload": {"type": "string"}}}
+_SUMMARY_SHAPE = {"type": "object", "required": ["written", "skipped"],
+                  "properties": {"written": {"type": "array", "items": _ENTRY}, "skipped": {"type": "array", "items": _ENTRY}}}
+
+
+NO_IMAGE = "no container image known for the service; set it by hand"
+
+
+def not_ready_reason(workload: Mapping[str, Any]) -> str:
+    """Why a workload that is not ready is skipped: its status, then each blocker's code and the exact line to add
+    (and where), or what to do when no override line helps."""
+    reasons = []
+    for blocker in workload["blockers"]:
+        needs = blocker.get("needs")
+        reasons.append(f"{blocker['code']}: add `{needs['line']}` under `{needs['under']}` in {needs['file']}" if needs
+                       else f"{blocker['code']}: {blocker['message']}")
+    return workload["status"] + (f" ({'; '.join(reasons)})" if reasons else "")
+
+
+def generated(workload: Mapping[str, Any]) -> dict[str, bool]:
+    """What `plan_files` writes for a workload in a wave: `app` (its stack config) and `dataCopy` (its data-copy
+    plan); both false when it is skipped. The runbooks list the steps from this, so they name only what exists."""
+    facts = workload.get("app")
+    if workload["status"] != "ready" or (facts and facts["runtime"] == "container" and not facts.get("image")):
+        return {"app": False, "dataCopy": False}
+    plan = data_copy_plan(workload, Options())
+    return {"app": bool(facts), "dataCopy": bool(plan["buckets"] or plan["images"] or plan["databases"])}
 
 
 def stack_config(workload: Mapping[str, Any], options: Options, location: str, wave: int | None,
@@ -293,7 +347,7 @@ def database_moves(workload: Mapping[str, Any]) -> list[dict[str, Any]]:
         engine = target.get("engine")
         if engine not in ("postgres", "mysql") or not target.get("sku"):
             continue
-        size = int(target.get("storageGb") or 0)
+        size = math.ceil(target.get("sourceStorageGiB") or target.get("storageGb") or 0)  # what is copied: the source's
         server = f"{'psql' if engine == 'postgres' else 'mysql'}-{name}-{env}"
         online = size > ONLINE_ABOVE_GIB
         hours = size / DUMP_GIB_PER_HOUR

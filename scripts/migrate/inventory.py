@@ -200,14 +200,30 @@ _INHERIT = (("attached-to", "to"), ("has-listener", "from"), ("forwards-to", "fr
             ("runs-on", "to"), ("targets", "to"))
 
 
+_SHARED_PARENT = ("runs-on", "cluster-member")
+"""Edges from a member to the resource it runs in (an ECS service to its cluster, an instance to its cluster)."""
+UNSPECIFIED = "unspecified"
+"""The environment part of a workload id whose resources carry no environment tag."""
+
+
 def assign_workloads(resources: list[dict[str, Any]], edges: list[dict[str, str]],
                      overrides: Overrides = NONE) -> dict[str, str]:
-    """Resource id to workload id: from its own tags, else inherited along ownership edges."""
+    """Resource id to workload id: from its own tags, else inherited along ownership edges. A resource tagged with
+    its application but no environment that its members (services) all place in one workload joins that one."""
     membership: dict[str, str] = {}
+    no_environment = []
     for r in resources:
         tags = canonical_tags(r["tags"])
         if "application" in tags:
             membership[r["id"]] = workload_id(tags["application"], tags.get("environment"), overrides)
+            if "environment" not in tags and membership[r["id"]].endswith(f"/{UNSPECIFIED}"):
+                no_environment.append(r["id"])
+    for rid in no_environment:  # an ECS cluster tagged with its application only: it joins its services' workload
+        application = membership[rid].rsplit("/", 1)[0]
+        joined = {membership[e["from"]] for e in edges if e["to"] == rid and e["kind"] in _SHARED_PARENT
+                  and membership.get(e["from"], "").startswith(application + "/") and e["from"] not in no_environment}
+        if len(joined) == 1:
+            membership[rid] = joined.pop()
     changed = True
     while changed:
         changed = False
@@ -228,7 +244,7 @@ def workload_id(application: str, environment: str | None, overrides: Overrides 
     A workload-level `environment:` override (keyed by the id the tags give) moves it to that environment.
     """
     app = slug(application) or "unnamed"
-    found = f"{app}/{overrides.environment(environment) or slug(environment or '') or 'unspecified'}"
+    found = f"{app}/{overrides.environment(environment) or slug(environment or '') or UNSPECIFIED}"
     moved = overrides.workload(found).get("environment")
     return f"{app}/{overrides.environment(moved) or slug(moved)}" if moved else found
 

@@ -140,6 +140,10 @@ def gaps_of(workload: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]],
     return sorted(set(found))
 
 
+RESOURCE_NEEDS: dict[str, tuple[str, str]] = {"unsupported-engine": ("strategy", "retain")}
+"""The override line that lifts a resource's blocker when the source cannot be changed (key, value)."""
+
+
 def map_workload(workload: Mapping[str, Any], resources: Sequence[Mapping[str, Any]], rules: Rules, *,
                  by_id: Mapping[str, Mapping[str, Any]] | None = None,
                  members: Mapping[str, Mapping[str, Any]] | None = None,
@@ -169,7 +173,8 @@ def map_workload(workload: Mapping[str, Any], resources: Sequence[Mapping[str, A
     for r in resources:
         target, problems = resource_target(r, member_classes.get(r["id"]))
         for code, message in problems:
-            block(code, message, r["id"])
+            block(code, message, r["id"], needs=workload_need(overrides, wid, *RESOURCE_NEEDS[code])
+                  if code in RESOURCE_NEEDS else None)
         if target.get("component") == "virtual-machine":
             target = {**target, **server_disks(r, resources)}
         targets.append({"id": r["id"], "type": r["type"], "name": r["name"], "region": r["region"], "target": target})
@@ -212,8 +217,12 @@ def map_workload(workload: Mapping[str, Any], resources: Sequence[Mapping[str, A
               "transfer first", needs=workload_need(overrides, wid, "dataTransferApproved", "true"))
     platform_environment = overrides.environment(workload["environment"])
     if platform_environment is None:
-        block("unknown-environment", f"environment {workload['environment']!r} does not map to dev, test, acc or prod",
-              needs=need(overrides, "environments", f"{workload['environment']}: <dev|test|acc|prod>"))
+        if workload["environment"] == inventory_module.UNSPECIFIED:  # no tag: only this workload's override helps
+            block("unknown-environment", "no `environment` tag on any resource and no environment in the overrides",
+                  needs=workload_need(overrides, wid, "environment", "<dev|test|acc|prod>"))
+        else:
+            block("unknown-environment", f"environment {workload['environment']!r} does not map to dev, test, acc or "
+                  "prod", needs=need(overrides, "environments", f"{workload['environment']}: <dev|test|acc|prod>"))
     live = live_data(resources)
     if decision.strategy == "retire" and live and not given.get("retireApproved"):
         block("retire-live-data", f"retiring drops live data ({', '.join(live[:3])}{' ...' if len(live) > 3 else ''}); "
@@ -313,7 +322,9 @@ def resource_target(r: Mapping[str, Any], cluster_class: str | None = None) -> t
             return {"component": "part-of-cluster", "cluster": p["cluster"]}, problems
         if family is None:
             problems.append(("unsupported-engine", f"{r['name']}: engine {engine or '(unknown)'} has no flexible-server "
-                                                   "target; choose retain or plan it by hand"))
+                                                   "target (PostgreSQL or MySQL); record the engine (a CMDB row's "
+                                                   "`Database engine` column) and import again, or retain the workload "
+                                                   "and plan the database by hand"))
             return {"component": "unsupported-database", "engine": engine}, problems
         size = sizing.flexible_server_sku(family, cluster_class or p.get("instanceClass"), p.get("vcpu"), p.get("memoryGiB"))
         if size.name is None:
@@ -327,6 +338,7 @@ def resource_target(r: Mapping[str, Any], cluster_class: str | None = None) -> t
         return _clean({"component": f"{family}-flexible-server", "engine": family, "sku": size.name, "tier": size.tier,
                        "vcpu": size.vcpu, "memoryGiB": size.memory_gib,
                        "storageGb": sizing.storage_gib(family, p.get("allocatedStorageGiB") or p.get("storageGiB")),
+                       "sourceStorageGiB": p.get("allocatedStorageGiB") or p.get("storageGiB"),
                        "version": version, "note": note}), problems
     if kind in ("aws:s3:bucket", "onprem:s3:bucket"):
         return {"component": "blob-storage", "container": container_name(r["name"]),
@@ -398,6 +410,12 @@ def container_name(bucket: str) -> str:
     return name if len(name) >= 3 else (name + "-data")[:63]
 
 
+STAYING = {"retire": "retire: nothing is built on Azure; the owner archives what must be kept, then the source is "
+                     "switched off",
+           "retain": "retain: nothing is built on Azure; the workload stays where it is and is reviewed again later"}
+"""The note of a workload that does not move, by strategy."""
+
+
 def app_facts(resources: Sequence[Mapping[str, Any]], targets: Sequence[Mapping[str, Any]], strategy: str,
               platform_environment: str | None, by_id: Mapping[str, Mapping[str, Any]]) -> tuple[dict[str, Any] | None, list[str]]:
     """What the app template needs to host the workload, or None (with the reason in the notes)."""
@@ -446,7 +464,9 @@ def app_facts(resources: Sequence[Mapping[str, Any]], targets: Sequence[Mapping[
         runtime = {"runtime": "vm", "vm": shape}
         scale = {"minReplicas": shape["count"], "maxReplicas": shape["count"]}
     else:
-        if servers and strategy == "relocate":
+        if strategy not in MOVING:
+            notes.append(STAYING[strategy])
+        elif servers and strategy == "relocate":
             notes.append("relocate: the servers move to Azure VMware Solution as they are, not through the app template")
         elif servers:
             notes.append(f"{strategy} of virtual machines: containerize first, then set the image in the app config")

@@ -17,6 +17,8 @@ from typing import Any, Mapping
 
 import drawsvg
 
+from amsterdam_cloud.scripts.migrate.generate import app_name, generated, not_ready_reason
+
 FONT = "Segoe UI, Helvetica, Arial, sans-serif"
 WAVE_COLOURS = ("#dbeafe", "#dcfce7", "#fef9c3", "#fae8ff", "#ffedd5", "#e0f2fe", "#f1f5f9")
 """Box colours per wave (repeating); provisional boxes get a dashed border, held-back ones a red one."""
@@ -35,8 +37,7 @@ def rows(mapping: Mapping[str, Any], waves: Mapping[str, Any] | None,
     result = []
     for w in mapping["workloads"]:
         wave, provisional = placed.get(w["id"], (None, False))
-        sizes = sorted({str(r["target"].get("size") or r["target"].get("sku")) for r in w["resources"]
-                        if r["target"].get("size") or r["target"].get("sku")})
+        sizes = sorted({label for r in w["resources"] if (label := target_label(r["target"]))})
         result.append({
             "workload": w["id"], "application": w["application"], "environment": w.get("platformEnvironment") or
             w["environment"], "strategy": w["strategy"], "status": states.get(w["id"], w["status"]),
@@ -51,12 +52,27 @@ def rows(mapping: Mapping[str, Any], waves: Mapping[str, Any] | None,
     return result
 
 
-def to_csv(table: list[dict[str, str]]) -> str:
+def target_label(target: Mapping[str, Any]) -> str | None:
+    """The size a target is given in the table: a VM size or database SKU, a container app's vCPU and memory, a
+    function app's stack; None for targets without a size of their own (disks, networks)."""
+    if target.get("size") or target.get("sku"):
+        return str(target.get("size") or target.get("sku"))
+    if target.get("component") == "container-app":
+        size = f" {target['cpu']:g} vCPU / {target['memoryGiB']:g} GiB" if target.get("cpu") and target.get("memoryGiB") else ""
+        return f"Container App{size}"
+    if target.get("component") == "function-app":
+        return f"Function App ({target.get('stack') or 'container'})"
+    return None
+
+
+def to_csv(table: list[dict[str, str]], *, excel: bool = False) -> str:
+    """The table as CSV: comma-separated UTF-8 for tools; with `excel`, what Dutch Excel opens as columns with its
+    accents intact: `;`-separated UTF-8 with a byte order mark."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\r\n", delimiter=";" if excel else ",")
     writer.writeheader()
     writer.writerows(table)
-    return buffer.getvalue()
+    return ("\ufeff" if excel else "") + buffer.getvalue()
 
 
 def dependency_svg(mapping: Mapping[str, Any], waves: Mapping[str, Any] | None) -> str:
@@ -158,6 +174,30 @@ th {{ background: #f3f4f6; }}
 """
 
 
+def steps(workload: Mapping[str, Any]) -> list[str]:
+    """A ready workload's deploy and data steps, naming only the files `generate` writes for it."""
+    wid, made = workload["id"], generated(workload)
+    folder = f"{app_name(workload['application'])}/"
+    env = workload.get("platformEnvironment") or workload["environment"]
+    app = workload.get("app") or {}
+    lines = []
+    if made["app"]:
+        lines.append(f"- [ ] `pulumi up` the app stack (runtime {app['runtime']}) from `{folder}Pulumi.{env}.yaml`.")
+    else:
+        lines.append(f"- [ ] No app stack is generated ({workload.get('appReason') or 'no app facts'}).")
+    lines.append(f"- [ ] `cityctl migrate status --set {wid}=copying`.")
+    if made["dataCopy"]:
+        lines.append(f"- [ ] Run the data-copy plan `{folder}data-copy.{env}.yaml` (buckets, databases, images) and its "
+                     "`verify` on both sides.")
+    if app.get("runtime") == "vm":
+        vm = app["vm"]
+        disks = ", ".join(f"{size} GiB" for size in vm.get("dataDisksGb", [])) or "none"
+        lines.append(f"- [ ] Move each server's disks and data onto the new VMs (OS disk {vm.get('osDiskGb')} GiB, "
+                     f"data disks {disks}): replicate with Azure Migrate, or copy the data volumes (rsync, robocopy) "
+                     "and compare file counts and checksums on both sides.")
+    return lines
+
+
 def runbooks(mapping: Mapping[str, Any], waves: Mapping[str, Any]) -> dict[str, str]:
     """One Markdown runbook per wave (`runbook-wave-<n>.md`): before, per workload (owner, steps, checks) and the
     rollback, in the order the plan moves them; provisional workloads are listed as not to start."""
@@ -179,14 +219,15 @@ def runbooks(mapping: Mapping[str, Any], waves: Mapping[str, Any]) -> dict[str, 
             if entry.get("provisional"):
                 lines += [f"Provisional, do not start: {'; '.join(entry['reasons'])}.", ""]
                 continue
-            app = (workload.get("app") or {}).get("runtime", "no app config")
-            lines += [f"- [ ] `pulumi up` the app stack (runtime {app}) from the generated `Pulumi.<env>.yaml`.",
-                      "- [ ] `cityctl migrate status --set {0}=copying`; run the data-copy plan (buckets, databases, "
-                      "images) and its `verify` on both sides.".format(entry["id"]),
-                      "- [ ] Stop writes on the source; final sync; point DNS and clients at Azure.",
-                      "- [ ] Smoke test with the owner; `cityctl migrate status --set {0}=cut-over`.".format(entry["id"]),
-                      "", "Rollback: point DNS and clients back at the source (kept read-only until sign-off), then "
-                      "`cityctl migrate status --set {0}=rolled-back`.".format(entry["id"]), ""]
+            if workload.get("status") != "ready":
+                lines += [f"Not generated, do not start: {not_ready_reason(workload)}. Lift the blockers, then map, "
+                          "plan the waves and generate again.", ""]
+                continue
+            lines += steps(workload) + [
+                "- [ ] Stop writes on the source; final sync; point DNS and clients at Azure.",
+                "- [ ] Smoke test with the owner; `cityctl migrate status --set {0}=cut-over`.".format(entry["id"]),
+                "", "Rollback: point DNS and clients back at the source (kept read-only until sign-off), then "
+                "`cityctl migrate status --set {0}=rolled-back`.".format(entry["id"]), ""]
             if entry["dependsOn"]:
                 lines += [f"Depends on: {', '.join(entry['dependsOn'])} (earlier waves).", ""]
         books[f"runbook-wave-{number}.md"] = "\n".join(lines)

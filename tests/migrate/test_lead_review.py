@@ -156,3 +156,108 @@ def test_cmdb_storage_becomes_a_data_disk_rounded_up(run):
     server = {"id": "s", "type": "onprem:server", "properties": {"storageGiB": 1024.5}}
     shape, _ = vm_shape([server], [server], {"s": {"size": "Standard_D2s_v5"}})
     assert shape["dataDisksGb"] == [1025]
+
+
+# 5. Runbooks name only what generate writes
+
+def test_runbooks_do_not_list_skipped_apps_as_work_and_name_only_existing_data_copy_plans(run):
+    generate(run)
+    books = {p.name: p.read_text() for p in report(run).glob("runbook-wave-*.md")}
+    text = "\n".join(books.values())
+    taxes = text[text.index("## belastingen/prod"):].split("\n## ")[0]
+    assert "Not generated, do not start" in taxes and "pulumi up" not in taxes
+    assert "add `strategy: retain` under `workloads: belastingen/prod`" in taxes
+    alerts = text[text.index("## meldingen/acc"):].split("\n## ")[0]
+    assert not (run["apps"] / "meldingen" / "data-copy.acc.yaml").exists()
+    assert "data-copy" not in alerts and "meldingen/Pulumi.acc.yaml" in alerts
+    permits = text[text.index("## vergunningen/prod"):].split("\n## ")[0]
+    assert (run["apps"] / "vergunningen" / "data-copy.prod.yaml").exists()
+    assert "`vergunningen/data-copy.prod.yaml`" in permits
+    assert "Move each server's disks and data" in permits and "data disks 500 GiB" in permits
+
+
+# 6. What a skipped workload needs
+
+def test_skipped_needs_says_the_blocker_and_the_exact_override_line(run, capsys):
+    capsys.readouterr()
+    assert generate(run) == 0
+    line = next(l for l in capsys.readouterr().err.splitlines() if l.startswith("skipped: belastingen/prod"))
+    assert "unsupported-engine" in line and "add `strategy: retain` under `workloads: belastingen/prod`" in line
+    blocker = next(b for b in workload(run["mapping"], "belastingen/prod")["blockers"] if b["code"] == "unsupported-engine")
+    assert blocker["needs"]["line"] == "strategy: retain"
+
+
+# 7. An ECS cluster tagged with the application only
+
+def test_an_application_only_ecs_cluster_joins_its_services_workload(run):
+    ids = {w["id"] for w in run["inventory"]["workloads"]}
+    assert "parkeren/unspecified" not in ids
+    cluster = next(r["id"] for r in run["inventory"]["resources"] if r["type"] == "aws:ecs:cluster")
+    assert cluster in workload(run["inventory"], "parkeren/prod")["resources"]
+
+
+def test_a_workload_without_environment_is_told_the_per_workload_override():
+    from amsterdam_cloud.scripts.migrate.mapping import map_workload
+    from amsterdam_cloud.scripts.migrate.strategy import load
+
+    mapped = map_workload({"id": "kaart/unspecified", "application": "kaart", "environment": "unspecified",
+                           "owner": "geo@amsterdam.nl", "costCenter": "CC-4401", "dependsOn": []}, [], load(None))
+    blocker = next(b for b in mapped["blockers"] if b["code"] == "unknown-environment")
+    assert blocker["needs"]["under"] == "workloads: kaart/unspecified"
+    assert blocker["needs"]["line"] == "environment: <dev|test|acc|prod>"
+
+
+# 8. Notes that say what happens
+
+def test_retired_servers_are_not_told_to_containerize(run):
+    notes = workload(run["mapping"], "archief/prod")["notes"]
+    assert not any("containerize" in n for n in notes)
+    assert any(n.startswith("retire: nothing is built on Azure") for n in notes)
+
+
+def test_map_prints_no_blocker_lines_for_excluded_workloads(run, capsys):
+    capsys.readouterr()
+    assert main(["migrate", "map", "-i", str(run["paths"]["inventory"]), "-o", str(run["folder"] / "m2.yaml"),
+                 *run["with_overrides"]]) == 0
+    err = capsys.readouterr().err
+    assert "marktplaats-intern/prod" in workload(run["mapping"], "marktplaats-intern/prod")["id"]
+    assert not [l for l in err.splitlines() if l.startswith(("blocked: marktplaats", "needs: marktplaats"))]
+    assert "excluded in" in err and "marktplaats-intern/prod" in err
+
+
+# 9. Data-copy size from the source
+
+def test_the_data_copy_plan_sizes_the_database_by_the_source_allocation(run):
+    generate(run)
+    plan = yaml.safe_load((run["apps"] / "vergunningen" / "data-copy.prod.yaml").read_text())
+    move = plan["databases"][0]
+    assert move["sizeGiB"] == 200
+    assert "about 4.0 h" in move["downtimeEstimate"]
+
+
+# 10. The generate summary keeps every wave
+
+def test_generating_wave_by_wave_keeps_every_waves_record(run):
+    waves = sorted({w["wave"] for w in run["waves"]["waves"]})
+    assert len(waves) >= 2
+    for number in waves:
+        assert generate(run, "--wave", str(number)) == 0
+    summary = yaml.safe_load((run["apps"] / "generate-summary.yaml").read_text())
+    assert {e["wave"] for e in summary["written"]} == set(waves)
+    written = {e["workload"] for e in summary["written"]}
+    assert {"parkeren/prod", "vergunningen/prod", "meldingen/acc"} <= written
+    assert not written & {e["workload"] for e in summary["skipped"]}
+
+
+# 11. The CSV for Dutch Excel
+
+def test_workloads_csv_for_excel_has_a_bom_semicolons_and_targets_for_functions_and_container_apps(run):
+    import csv
+
+    raw = (report(run, "--excel") / "workloads.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = {r["workload"]: r for r in csv.DictReader(raw.decode("utf-8-sig").splitlines(), delimiter=";")}
+    assert rows["parkeren/prod"]["targets"].startswith("Container App 1 vCPU / 2 GiB")
+    assert rows["meldingen/acc"]["targets"] == "Function App (PYTHON|3.12)"
+    plain = (report(run) / "workloads.csv").read_text(encoding="utf-8")
+    assert not plain.startswith("\ufeff") and plain.startswith("workload,application")
