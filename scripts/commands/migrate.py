@@ -121,6 +121,9 @@ def register(subparsers: Any) -> None:
     generate.add_argument("--waves", "-w", metavar="FILE", help="the wave plan (held-back workloads are skipped)")
     generate.add_argument("--wave", type=_positive, metavar="N", help="only this wave (needs --waves)")
     generate.add_argument("--output-dir", "-o", required=True, metavar="DIR", help="folder to write into")
+    generate.add_argument("--project", action="store_true",
+                          help="make each app folder a whole Pulumi project: the app template rendered around the "
+                               "stack files, so `cityctl plan <env> --project-dir <folder>/<app>` plans it")
     generate.add_argument("--location", default="westeurope", metavar="REGION",
                           help="Azure region of the apps; an EU region (default westeurope)")
     generate.add_argument("--org", metavar="ORG",
@@ -336,7 +339,7 @@ def _generate(args: argparse.Namespace) -> int:
         raise UserError(f"{display(args.waves)}: mapping.sha256: the wave plan was made from another mapping "
                         f"({recorded.get('file') or 'unknown file'}); run `cityctl migrate waves --mapping "
                         f"{display(args.mapping)}` again")
-    options = generate.Options(location=args.location, registry=args.registry, wave=args.wave,
+    options = generate.Options(location=args.location, registry=args.registry, wave=args.wave, project=args.project,
                                **({"organization": args.org} if args.org is not None else {}))
     files, summary = generate.plan_files(document, options, waves=plan, mapping_source=display(args.mapping),
                                          overrides=given, previous=generate.read_summary(Path(args.output_dir)))

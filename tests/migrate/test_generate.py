@@ -112,7 +112,9 @@ def test_bucket_names_become_valid_private_container_names():
 def test_a_workload_that_needs_input_gets_no_files_and_the_summary_names_the_line():
     written, summary = generate.plan_files(the_mapping(owner=""), generate.Options())
     assert list(written) == ["generate-summary.yaml"]
-    assert summary["skipped"] == [{"workload": "permits/prod", "reason": "needs (owner: <team mailbox>@amsterdam.nl)"}]
+    assert summary["skipped"] == [{"workload": "permits/prod", "reason": "needs (no-owner: add `owner: <team mailbox>"
+                                                                   "@amsterdam.nl` under `workloads: permits/prod` in "
+                                                                   "migration/overrides.yaml)"}]
 
 
 def test_a_workload_excluded_in_the_overrides_gets_no_files():
@@ -231,7 +233,7 @@ def test_a_second_service_is_named_in_the_summary_not_silently_dropped():
 
 
 @pytest.mark.parametrize(("storage", "method", "downtime"), [
-    (20, "pg_dump / pg_restore (offline)", "about 53 minutes"),  # 32 GiB (the storage it gets) at 50 GiB/h + 15
+    (20, "pg_dump / pg_restore (offline)", "about 39 minutes"),  # the 20 GiB copied (not the 32 it gets) at 50 GiB/h + 15
     (500, "migration service (online)", "about 15 minutes at cutover"),
 ])
 def test_each_database_gets_a_move_with_method_size_and_downtime_estimate(storage, method, downtime):

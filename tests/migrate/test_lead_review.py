@@ -129,6 +129,21 @@ def test_secret_valued_function_variables_become_key_vault_references(run):
     assert app.get("settings", {}) == {"SMTP_HOST": "smtp.amsterdam.nl"}
 
 
+@pytest.mark.parametrize("name,value", [("PRIMARY_DB", "postgresql://app:Pw0rd123@db.example.nl/app"),
+                                        ("WEBHOOK_TARGET", "https://hooks.slack.com/services/T000/B000/XXXX"),
+                                        ("Api-Token", "abc")])
+def test_the_contract_refuses_a_secret_among_the_plain_settings(run, name, value):
+    from amsterdam_cloud.scripts.errors import UserError
+    from amsterdam_cloud.scripts.migrate.app_config import validate
+
+    generate(run)
+    path = run["apps"] / "parkeren" / "Pulumi.prod.yaml"
+    config = yaml.safe_load(path.read_text())["config"]
+    config["app:app"]["settings"][name] = value
+    with pytest.raises(UserError, match=f"app:app.settings.{name}: holds a secret; move it"):
+        validate(config, str(path))
+
+
 def test_no_planted_secret_value_appears_in_any_output(run):
     generate(run)
     report(run)
@@ -261,3 +276,25 @@ def test_workloads_csv_for_excel_has_a_bom_semicolons_and_targets_for_functions_
     assert rows["meldingen/acc"]["targets"] == "Function App (PYTHON|3.12)"
     plain = (report(run) / "workloads.csv").read_text(encoding="utf-8")
     assert not plain.startswith("\ufeff") and plain.startswith("workload,application")
+
+
+# 12. The generated app folder plans with the documented command
+
+def test_a_generated_project_plans_with_cityctl_and_its_container_app_gets_size_settings_and_secret_references(
+        run, platform_plans, capsys):
+    import json
+
+    assert main(["migrate", "generate", "-m", str(run["paths"]["mapping"]), "-o", str(run["folder"] / "projects"),
+                 "--project", *run["with_overrides"]]) == 0
+    project = run["folder"] / "projects" / "parkeren"
+    assert {"Pulumi.yaml", "__main__.py", "Pulumi.prod.yaml"} <= {p.name for p in project.iterdir()}
+    assert "\ntemplate:" not in (project / "Pulumi.yaml").read_text()
+    plans = platform_plans("prod").parent
+    assert main(["plan", "prod", "--project-dir", str(project), "--plans-dir", str(plans), "--no-tree"]) == 0
+    exported = json.loads((plans / "parkeren.prod.json").read_text())
+    (app,) = [r for r in exported["deployment"]["resources"] if r["type"] == "azure-native:app:ContainerApp"]
+    container = app["inputs"]["template"]["containers"][0]
+    env = {e["name"]: e for e in container["env"]}
+    assert (container["resources"]["cpu"], container["resources"]["memory"]) == (1.0, "2Gi")
+    assert env["LOG_LEVEL"]["value"] == "info" and env["DATABASE_URL"]["secretRef"] == "database-url"
+    assert not [s for s in LEAD_SECRETS if s in json.dumps(exported)]
