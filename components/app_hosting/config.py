@@ -40,7 +40,7 @@ from amsterdam_cloud.stacks.config import PROJECT as PLATFORM_PROJECT, structure
 CONTRACT_KEYS = ("azure-native:location", "app:platformStack", "app:app")
 """The stack config keys the contract defines; other keys (provider settings) are left to Pulumi."""
 PROMPTED_KEYS: Mapping[str, tuple[str, str]] = {
-    "app:owner": ("team", "the owning team's mailbox, e.g. parkeren@amsterdam.nl"),
+    "app:owner": ("team", "the owning team's @amsterdam.nl mailbox, e.g. parkeren@amsterdam.nl"),
     "app:costCenter": ("costCenter", "the cost centre, CC- and 4-6 digits, e.g. CC-4120"),
 }
 """The template's prompted keys: the `app:app` field each fills and the form it takes."""
@@ -63,6 +63,8 @@ _SECRET_NAME = re.compile(r"^[0-9A-Za-z-]{1,127}$")
 _REGISTRY = re.compile(r"^[a-z0-9]{5,50}\.azurecr\.io$")
 _PATH = re.compile(r"^/[A-Za-z0-9._~/-]*$")
 _SPOKE = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
+CITY_MAIL_DOMAIN = "@amsterdam.nl"
+"""The owner tag names a city mailbox: alerts, budgets and waivers reach a team the city can reach."""
 
 
 class ConfigError(UserError):
@@ -166,12 +168,32 @@ def _prompted(config: Mapping[str, Any], app: dict[str, Any], source: str) -> No
                 raise ConfigError(source, key, f"missing; expected {form} (`pulumi config set {key} <value>`)")
             continue
         value = structured(config[key])
+        if field_name == "team" and isinstance(value, str):
+            value = _city_mailbox(source, key, value)
         if not isinstance(value, str) or not re.match(APP_SCHEMA["properties"][field_name]["pattern"], value):
             raise ConfigError(source, key, f"{value!r}; expected {form}")
         if field_name in app and app[field_name] != value:
             raise ConfigError(source, key, f"{value!r} differs from app:app.{field_name} {app[field_name]!r}; "
                                            "set it in one place")
         app[field_name] = value
+
+
+def _city_mailbox(source: str, key: str, value: str) -> str:
+    """The owner as a lowercased city mailbox: the tag is compared and searched as text, so one spelling only."""
+    if not value.lower().endswith(CITY_MAIL_DOMAIN):
+        raise ConfigError(source, key, f"{value!r}; expected the owning team's {CITY_MAIL_DOMAIN} mailbox, a city "
+                                       f"address (`pulumi config set app:owner team{CITY_MAIL_DOMAIN}`)")
+    return value.lower()
+
+
+def _project_name(source: str, value: Any) -> None:
+    """The app's name (the project's, `pulumi new --name`) goes into every Azure name, so Azure's rules bound it."""
+    if not isinstance(value, str) or not re.match(APP_SCHEMA["properties"]["name"]["pattern"], value):
+        raise ConfigError(source, "app:app.name", f"{value!r}; the project name must be lowercase letters, digits "
+                                                  "and -, 2-24 characters, starting with a letter and not ending "
+                                                  f"in - ({APP_SCHEMA['properties']['name']['pattern']}): start "
+                                                  "the repository again with `pulumi new <toolkit>/templates/app "
+                                                  "--name afval-ophalen`")
 
 
 def _platform_stack(given: str | None, stack: str | None, backend: Backend | None, source: str) -> str:
@@ -211,6 +233,9 @@ def parse(config: Mapping[str, Any], source: str, *, stack: str | None = None,
                                              "app value (docs/app-config.md), e.g. from `cityctl migrate generate`")
     app = dict(app)
     _prompted(config, app, source)
+    _project_name(source, app.get("name"))
+    if "app:owner" not in config and isinstance(app.get("team"), str):
+        app["team"] = _city_mailbox(source, "app:app.team", app["team"])
     given["app:platformStack"] = _platform_stack(given.get("app:platformStack"), stack, backend, source)
     extensions = {key: app.pop(key) for key in EXTENSION_KEYS if key in app}
     data = dict(app.get("data") or {}) if isinstance(app.get("data"), Mapping) else app.get("data")

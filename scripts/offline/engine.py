@@ -7,6 +7,8 @@ recording monitor.
 from __future__ import annotations
 
 import asyncio
+import gc
+import inspect
 import json
 import logging
 import runpy
@@ -94,6 +96,8 @@ def run_program(run: ProgramRun) -> Plan:
         finally:
             sdk_seam.forget_run()
             _close_loop(loop)
+            if sys.exc_info()[0] is not None:
+                _close_unstarted_coroutines()
     resources = canonical_order(list(monitor.recorded.values()), monitor.stack_urn)
     return Plan(project=run.project, stack=run.stack, resources=tuple(resources), warnings=tuple(log.warnings))
 
@@ -108,6 +112,17 @@ def _close_loop(loop: asyncio.AbstractEventLoop) -> None:
     loop.run_until_complete(loop.shutdown_default_executor())
     loop.close()
     asyncio.set_event_loop(None)
+
+
+def _close_unstarted_coroutines() -> None:
+    """Close the SDK's coroutines a failed run created but never started (`Output.future`, `Output.is_known`):
+    otherwise each prints "coroutine ... was never awaited" at exit, after the run's one-line error."""
+    sdk = str(Path(pulumi.__file__).parent)
+    gc.collect()
+    for obj in gc.get_objects():
+        if (inspect.iscoroutine(obj) and inspect.getcoroutinestate(obj) == inspect.CORO_CREATED
+                and obj.cr_code.co_filename.startswith(sdk)):
+            obj.close()
 
 
 @contextmanager

@@ -32,6 +32,14 @@ COMMANDS = {
     "check": ("policy", "check", f"plans/{APP}.prod.json"),
 }
 """What an app team types in its repository, exactly as README.md's app-team section shows it."""
+SECRETS = "--secrets-provider 'azurekeyvault://kv-ams-pulumi-state.vault.azure.net/keys/pulumi-state'"
+PULUMI_STEPS = (
+    f'pulumi new <toolkit>/templates/app --name {APP} --description "Parkeervergunningen" --stack dev {SECRETS}',
+    f"pulumi stack init prod {SECRETS}",
+    "pulumi config set app:owner parkeren@amsterdam.nl --stack prod",
+)
+"""The Pulumi CLI steps `_render_template` stands in for, in README.md's order: a stack exists (with the city's
+secrets provider) before its config is set."""
 
 pytestmark = pytest.mark.slow
 
@@ -158,6 +166,8 @@ def test_the_readme_shows_app_teams_the_commands_as_tested():
 
     for argv in COMMANDS.values():
         assert f"\ncityctl {' '.join(argv)}" in section, argv
+    pulumi_lines = [line.split("   #")[0].rstrip() for line in section.splitlines() if line.startswith("pulumi ")]
+    assert tuple(pulumi_lines) == PULUMI_STEPS
 
 
 def test_the_template_pins_a_version_range_that_admits_this_release():

@@ -3,6 +3,7 @@ with zero policy violations, for the example stacks of every environment and for
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -85,7 +86,9 @@ def test_program_is_a_few_lines_using_app():
 def test_rendering_leaves_no_placeholder(tmp_path):
     rendered = render(tmp_path / "parkeer", project="parkeer", description="Parkeervergunningen")
     texts = {f.name: f.read_text() for f in rendered.iterdir()}
-    assert not [name for name, text in texts.items() if "${" in text or "CC-0000" in text or "team@" in text]
+    placeholder = re.compile(r"\$\{[A-Z_]+\}")  # `pulumi new`'s; `${{ ... }}` are Azure Pipelines' own
+    assert not [name for name, text in texts.items() if placeholder.search(text) or "CC-0000" in text or
+                "team@" in text]
     assert "template" not in yaml.safe_load(texts["Pulumi.yaml"])
 
 
@@ -97,7 +100,7 @@ def test_rendered_repository_has_a_readme_with_five_commands_and_a_gitignore(tmp
     commands = block.strip().splitlines()
     assert len(commands) == 5 and "cityctl plan dev" in commands[1] and "app:owner" in commands[3]
     ignored = (rendered / ".gitignore").read_text().splitlines()
-    assert {"venv/", "__pycache__/", "out/"} <= set(ignored)
+    assert {".venv/", "__pycache__/", "out/"} <= set(ignored)
     assert yaml.safe_load((rendered / "Pulumi.yaml").read_text())["runtime"]["options"]["virtualenv"] + "/" in ignored
 
 
@@ -263,3 +266,13 @@ def test_config_written_by_the_migration_pulls_from_the_platform_registry(tmp_pa
         platform["containerRegistryLoginServer"]
     assert plan.named("app-acr-role-0").inputs["scope"] == platform["containerRegistryId"]
 
+
+
+def test_one_virtualenv_name_in_the_template_its_readme_pipeline_and_gitignore():
+    virtualenv = yaml.safe_load((TEMPLATE / "Pulumi.yaml").read_text())["runtime"]["options"]["virtualenv"]
+    assert virtualenv == ".venv"  # the platform's own (scripts/quickstart.sh)
+    assert f"{virtualenv}/" in (TEMPLATE / ".gitignore").read_text().splitlines()
+    for name in ("README.md", "azure-pipelines.yml"):
+        text = (TEMPLATE / name).read_text()
+        named = set(re.findall(r"(?<![\w$/])([.\w]*venv)\b", text)) - {"venv"}  # `python -m venv` is the module
+        assert named == {virtualenv}, (name, named)

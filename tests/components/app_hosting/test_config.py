@@ -176,3 +176,28 @@ def test_the_owner_may_come_from_the_app_value_alone_as_the_migration_writes_it(
                                                         costCenter="CC-7781").items() if key not in PROMPTED}
     spec = parse(config, "Pulumi.dev.yaml")
     assert (spec.team, spec.cost_center) == ("permits@amsterdam.nl", "CC-7781")
+
+
+@pytest.mark.parametrize("name", ["AfvalOphalen", "Afval Ophalen", "a", "afval-", "a" * 25])
+def test_a_project_name_azure_cannot_carry_is_refused_with_the_rule_and_the_pulumi_new_fix(name):
+    config = stack_config(name=name)
+
+    with pytest.raises(ConfigError) as raised:
+        parse(config, "Pulumi.dev.yaml")
+
+    assert raised.value.key == "app:app.name"
+    assert "lowercase" in raised.value.problem and "2-24" in raised.value.problem
+    assert "`pulumi new <toolkit>/templates/app --name afval-ophalen`" in raised.value.problem
+
+
+@pytest.mark.parametrize("owner", ["parkeren@gmail.com", "parkeren@amsterdam.nl.evil.com", "parkeren@example.org"])
+def test_an_owner_outside_the_city_mail_domain_is_refused(owner):
+    with pytest.raises(ConfigError, match=r"app:owner: .*; expected the owning team's @amsterdam.nl mailbox, "
+                                          r"a city address \(`pulumi config set app:owner team@amsterdam.nl`\)"):
+        parse({**stack_config(), "app:owner": owner}, "Pulumi.dev.yaml")
+
+
+def test_an_owner_in_capitals_is_lowercased_into_the_tag():
+    spec = parse({**stack_config(), "app:owner": "Parkeren@Amsterdam.NL"}, "Pulumi.dev.yaml")
+
+    assert spec.team == "parkeren@amsterdam.nl"

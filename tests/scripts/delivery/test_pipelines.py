@@ -21,7 +21,9 @@ AZURE = REPO / ".ci" / "azure-pipelines.yml"
 AZURE_DIR = REPO / ".ci" / "azure"
 AZURE_PIPELINES = {"platform": AZURE, "workplace": AZURE_DIR / "workplace.yml",
                    "analytics": AZURE_DIR / "analytics.yml", "state-backend": AZURE_DIR / "state-backend.yml"}
-AZURE_FILES = sorted([AZURE, *AZURE_DIR.glob("*.yml"), REPO / "templates" / "app" / "azure-pipelines.yml"])
+APP_TEMPLATE = REPO / "templates" / "app"
+APP_PIPELINE_FILES = [APP_TEMPLATE / "azure-pipelines.yml", *sorted(APP_TEMPLATE.glob("pipeline-*.yml"))]
+AZURE_FILES = sorted([AZURE, *AZURE_DIR.glob("*.yml"), *APP_PIPELINE_FILES])
 WORKFLOWS = REPO / ".github" / "workflows"
 GITHUB = WORKFLOWS / "deliver.yml"
 GITHUB_FILES = sorted(WORKFLOWS.glob("*.yml"))
@@ -149,8 +151,8 @@ def test_azure_devops_caches_pip_on_the_lock_file_and_pins_the_pulumi_cli():
 
     assert re.search(r"key: 'pip \|.*\.ci/constraints\.txt", text)
     assert "--constraint .ci/constraints.txt" in text
-    assert "$(PULUMI_VERSION)" in text and "sha256sum --check" in text
-    assert 'PULUMI_VERSION: "3.' in AZURE.read_text(encoding="utf-8")
+    assert "cat .ci/pulumi-version" in text and "sha256sum --check" in text
+    assert re.search(r"key: 'pulumi \|.*\.ci/pulumi-version'", text)
 
 
 # --- GitHub ------------------------------------------------------------------------------------------------------
@@ -188,8 +190,12 @@ def test_github_caches_pip_on_the_lock_file_and_pins_the_pulumi_cli():
     pulumi = next(s for s in steps if s.get("uses", "").startswith("pulumi/actions"))
 
     assert python["with"]["cache"] == "pip" and ".ci/constraints.txt" in python["with"]["cache-dependency-path"]
-    assert pulumi["with"]["pulumi-version"] == "${{ inputs.pulumi-version }}"
-    assert _load(WORKFLOWS / "deploy-environment.yml")["env"]["PULUMI_VERSION"].startswith("3.")
+    version = next(s for s in steps if s.get("id") == "pulumi-version")
+    assert '.ci/pulumi-version' in version["run"]
+    assert pulumi["with"]["pulumi-version"] == "${{ steps.pulumi-version.outputs.version }}"
+    deploy = _load(WORKFLOWS / "deploy-environment.yml")["jobs"]
+    assert {s["with"]["pulumi"] for job in deploy.values() for s in job["steps"]
+            if s.get("uses") == "./.github/actions/setup-cityctl"} == {"true"}
 
 
 # --- Both --------------------------------------------------------------------------------------------------------
@@ -350,4 +356,75 @@ def test_deploy_jobs_give_the_policy_pack_this_commits_rules():
     for script in (steps[-1]["script"], github["run"]):
         assert "policy pack-dir)" in script and 'python -m venv "$pack/venv"' in script
         assert re.search(r'"\$pack/venv/bin/pip" install .*-e ', script)
-    assert github["if"] == "${{ inputs.pulumi-version != '' }}"
+    assert github["if"] == "${{ inputs.pulumi == 'true' }}"
+
+
+# --- One Pulumi CLI version --------------------------------------------------------------------------------------
+
+def _locked(name: str) -> str:
+    (line,) = [line for line in (REPO / ".ci" / "constraints.txt").read_text(encoding="utf-8").splitlines()
+               if line.lower().startswith(f"{name}==")]
+    return line.split("==", 1)[1]
+
+
+def test_the_pulumi_cli_version_is_the_locked_sdks_and_every_pipeline_reads_it_from_one_file():
+    version = (REPO / ".ci" / "pulumi-version").read_text(encoding="utf-8").strip()
+
+    assert version == _locked("pulumi")  # the CLI and the SDK are released together; the Automation API drives it
+    for path in ALL_FILES:
+        assert not re.search(r"PULUMI_VERSION:\s*\"?\d", path.read_text(encoding="utf-8")), path.name
+        assert not re.search(r"pulumi-version:\s*\"?\d", path.read_text(encoding="utf-8")), path.name
+
+
+# --- The app repository's pipeline (templates/app) ---------------------------------------------------------------
+
+def _app_steps() -> list[dict]:
+    return [step for path in APP_PIPELINE_FILES for step in _walk_steps(_load(path))]
+
+
+def _walk_steps(node) -> list[dict]:
+    if isinstance(node, dict):
+        found = [node] if ("task" in node or "script" in node or "publish" in node) else []
+        return found + [s for value in node.values() for s in _walk_steps(value)]
+    if isinstance(node, list):
+        return [s for item in node for s in _walk_steps(item)]
+    return []
+
+
+def test_the_app_pipeline_gates_pull_requests_and_comments_like_the_platforms():
+    text = (APP_TEMPLATE / "azure-pipelines.yml").read_text(encoding="utf-8")
+
+    assert "--against" in text and "--summary" in text and "--format sarif" in text and "--format junit" in text
+    assert "scripts.delivery.pr_comment azure-devops" in text
+    assert "View builds" in text and "Limit job authorization scope" in text  # the cross-project download
+
+
+def test_the_app_pipeline_installs_with_its_lock_and_caches_pip_and_the_pulumi_cli():
+    steps = _app_steps()
+    scripts = [s["script"] for s in steps if "script" in s]
+    caches = [s["inputs"]["key"] for s in steps if s.get("task") == "Cache@2"]
+
+    assert all("--constraint" in line for script in scripts for line in script.splitlines() if "pip\" install" in
+               line or "pip install" in line)
+    assert any("constraints.txt" in key and key.startswith("pip") for key in caches)
+    assert any(key.startswith("pulumi") and "$(PULUMI_VERSION)" in key for key in caches)
+    assert any("sha256sum --check" in script for script in scripts)
+    assert {s["artifact"] for s in steps if "publish" in s} >= {"preview-$(ENVIRONMENT)", "deploy-$(ENVIRONMENT)"}
+
+
+def test_the_app_lock_is_the_toolkits_lock():
+    def pins(path: Path) -> list[str]:
+        return [line for line in path.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+
+    assert pins(APP_TEMPLATE / "constraints.txt") == pins(REPO / ".ci" / "constraints.txt"), \
+        "regenerate templates/app/constraints.txt from .ci/constraints.txt"
+
+
+def test_the_app_pipeline_writes_no_token_to_the_agent():
+    steps = _app_steps()
+    text = "\n".join(path.read_text(encoding="utf-8") for path in APP_PIPELINE_FILES)
+
+    assert ".netrc" not in text
+    assert any(s.get("task") == "PipAuthenticate@1" for s in steps)
+    holders = [s for s in steps if "System.AccessToken" in json.dumps(s)]
+    assert [s["displayName"] for s in holders] == ["Post the Markdown diffs, policy summaries and verdicts"]

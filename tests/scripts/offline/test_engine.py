@@ -284,3 +284,24 @@ def test_a_function_stays_a_function_after_its_module_was_loaded_for_another_nam
         "from pulumi_azure_native import authorization",
         "assert inspect.isfunction(authorization.get_client_config_output)",
         "assert inspect.isfunction(authorization.get_client_config), authorization.get_client_config")
+
+
+def test_a_failed_run_ends_in_its_one_line_error_without_never_awaited_warnings(tmp_path):
+    """A StackReference without a saved plan fails the run mid-way, with the SDK's outputs still pending: their
+    coroutines are closed, so nothing follows the error (Python would warn about each at exit)."""
+    import importlib.util
+    import subprocess
+    import sys
+
+    spec = importlib.util.spec_from_file_location(
+        "app_template_renderer", Path(__file__).resolve().parents[2] / "templates" / "test_app_template.py")
+    renderer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(renderer)
+    app = renderer.render(tmp_path / "afval-ophalen", project="afval-ophalen", description="Afval")
+
+    result = subprocess.run([sys.executable, "-m", "amsterdam_cloud.scripts.cli", "plan", "dev"], cwd=app,
+                            capture_output=True, text=True, timeout=600)
+
+    header, *rest = result.stderr.splitlines()
+    assert result.returncode == 2 and header.startswith("Offline plan of project afval-ophalen")
+    assert len(rest) == 1 and rest[0].startswith("cityctl: error: stack reference"), result.stderr
