@@ -47,8 +47,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="diff against this `pulumi stack export` file instead of the stack's current state "
                              "(refused in acc and prod unless a deploy-override waiver allows it)")
     parser.add_argument("--waivers", type=Path, metavar="FILE",
-                        help="waivers file (default: policies/waivers.yaml; refused in acc and prod unless a "
-                             "deploy-override waiver allows it)")
+                        help="waivers file instead of the toolkit's policies/waivers.yaml (the project's own "
+                             "waivers.yaml still applies; refused in acc and prod unless a deploy-override waiver "
+                             "allows it)")
     parser.add_argument("--preview-only", action="store_true", help="gate and preview; do not update the stack")
     parser.add_argument("--message", metavar="TEXT", help="update message (default: names the commit, if any)")
     parser.add_argument("--output", "-o", type=Path, metavar="FILE",
@@ -108,16 +109,19 @@ def run(args: argparse.Namespace) -> int:
     from amsterdam_cloud.policies.settings import PACK_DIR, config_path
     from amsterdam_cloud.scripts.backend import declared_backend
     from amsterdam_cloud.scripts.delivery.gate import (
-        GUARDED_ENVIRONMENTS, decide_preview, evaluate, load_gate_waivers, refused_overrides)
+        GUARDED_ENVIRONMENTS, decide_preview, evaluate, load_gate_waivers, refused_overrides, waivers_file_for)
     from amsterdam_cloud.scripts.delivery.plan_diff import diff_from_preview, render_text
     from amsterdam_cloud.scripts.files import write_output
     from amsterdam_cloud.scripts.offline.plan import read_export, write_atomically
     from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack, saved_plan_path
 
+    project = PulumiProject.discover(args.project_dir)
+    waivers_file = waivers_file_for(project.root)
     real_today = dt.date.today()
     overrides = [f"--{name}" for name in GATE_OPTIONS if getattr(args, name) is not None]
     refused = refused_overrides(environment=environment, stack=args.stack, options=overrides,
-                                waivers=load_gate_waivers(), today=real_today)
+                                waivers=load_gate_waivers(project_root=project.root), today=real_today,
+                                waivers_file=waivers_file)
     if refused:
         raise UserError("deploy: " + "; ".join(refused))
     pack_config = config_path(environment)
@@ -125,10 +129,9 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"{PACK_DIR}: no PulumiPolicy.yaml; the CrossGuard policy pack must be present to deploy")
     if not pack_config.is_file():
         raise UserError(f"{pack_config}: no pack config for {environment}; expected one per environment")
-    project = PulumiProject.discover(args.project_dir)
     plans_dir = project.plans_dir(args.plans_dir)
     today = args.today or real_today
-    waivers = load_gate_waivers(args.waivers)
+    waivers = load_gate_waivers(args.waivers, project_root=project.root)
     backend = declared_backend(project.root)
     target = pulumi_cli.Target(
         project_dir=project.root, stack=args.stack_name or backend.reference(project.name, args.stack),
@@ -167,7 +170,7 @@ def run(args: argparse.Namespace) -> int:
 
     decision, policy, diff = evaluate(planned, current, environment=environment, stack=args.stack,
                                       waivers=waivers, today=today, planned_source=planned_source,
-                                      current_source=current_source)
+                                      current_source=current_source, waivers_file=waivers_file)
     print(render_text(diff).rstrip(), file=sys.stderr)
     print(policy.summary(), file=sys.stderr)
     print(decision.render().rstrip(), file=sys.stderr)
@@ -183,7 +186,7 @@ def run(args: argparse.Namespace) -> int:
     counts, steps = pulumi_cli.preview(stack, target)
     print(f"preview of {target.stack}: {_counts(counts)}", file=sys.stderr)
     second_look = decide_preview(environment=environment, stack=args.stack, diff=diff_from_preview(steps),
-                                 waivers=waivers, today=today)
+                                 waivers=waivers, today=today, waivers_file=waivers_file)
     if not second_look.allowed or second_look.waivers:
         print("pulumi preview, judged by the same gate:", file=sys.stderr)
         print(second_look.render().rstrip(), file=sys.stderr)

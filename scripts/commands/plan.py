@@ -150,9 +150,9 @@ def plan_one(project, stack: str, args: argparse.Namespace, show_progress: bool 
 
             outcome.diagram_path = write_output(args.diagram, network_svg(plan.to_export()))
         if current is not None:
-            _gate(plan, current, stack, args, outcome)
+            _gate(plan, current, stack, args, outcome, project.root)
         elif not args.no_policy:
-            _check_policy(plan, stack, args, outcome)
+            _check_policy(plan, stack, args, outcome, project.root)
     except UserError as error:
         if was_interrupted():
             raise Interrupted() from None
@@ -228,26 +228,32 @@ def _environment(stack: str, args: argparse.Namespace) -> str:
     return environment
 
 
-def _check_policy(plan, stack: str, args: argparse.Namespace, outcome: StackOutcome) -> None:
-    from amsterdam_cloud.policies.checker import check_export, render
+def _check_policy(plan, stack: str, args: argparse.Namespace, outcome: StackOutcome, project_root: Path) -> None:
+    """The plan against the pack, with the toolkit's waivers and the project's own."""
+    from amsterdam_cloud.policies.checker import check_resources, parse_resources, render
+    from amsterdam_cloud.scripts.delivery.gate import load_gate_waivers
 
     environment = _environment(stack, args)
-    result = check_export(plan.to_export(), environment=environment, stack=stack, source=outcome.plan_path)
+    resources, _ = parse_resources(plan.to_export(), outcome.plan_path)
+    result = check_resources(resources, environment=environment, stack=stack,
+                             waivers=load_gate_waivers(project_root=project_root), source=outcome.plan_path)
     outcome.policy_text = render(result, "text")
     outcome.policy_failed = result.failed
 
 
-def _gate(plan, current: dict, stack: str, args: argparse.Namespace, outcome: StackOutcome) -> None:
+def _gate(plan, current: dict, stack: str, args: argparse.Namespace, outcome: StackOutcome,
+          project_root: Path) -> None:
     """The plan diff against --against and the deploy gate's verdict on it (policy check included)."""
     import datetime
 
     from amsterdam_cloud.policies.checker import render
-    from amsterdam_cloud.scripts.delivery.gate import evaluate, load_gate_waivers
+    from amsterdam_cloud.scripts.delivery.gate import evaluate, load_gate_waivers, waivers_file_for
     from amsterdam_cloud.scripts.delivery.plan_diff import render_text
 
     decision, policy, diff = evaluate(
         plan.to_export(), current, environment=_environment(stack, args), stack=stack,
-        waivers=load_gate_waivers(), today=datetime.date.today(), planned_source=outcome.plan_path,
+        waivers=load_gate_waivers(project_root=project_root), today=datetime.date.today(),
+        planned_source=outcome.plan_path, waivers_file=waivers_file_for(project_root),
         current_source=str(args.against))
     outcome.diff_text = render_text(diff)
     outcome.gate_text = decision.render()

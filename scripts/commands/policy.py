@@ -69,10 +69,16 @@ def _read_export(path: Path) -> dict:
         return load_json(text, name, what)
 
 
+def _waivers(path: Path | None) -> tuple:
+    """The toolkit's waivers (or `path`), plus those of the project the current folder is in, if any."""
+    from amsterdam_cloud.scripts.delivery.gate import load_gate_waivers
+    from amsterdam_cloud.scripts.offline.project import find_root
+
+    return load_gate_waivers(path, project_root=find_root(Path.cwd().resolve()))
+
+
 def run_check(args: argparse.Namespace) -> int:
     from amsterdam_cloud.policies.checker import (check_resources, environment_of_stack, parse_resources, render)
-    from amsterdam_cloud.policies.waivers import load_waivers
-
     source = "<stdin>" if str(args.file) == "-" else str(args.file)
     export = _read_export(args.file)
     resources, found_stack = parse_resources(export, source)
@@ -83,7 +89,7 @@ def run_check(args: argparse.Namespace) -> int:
                         "dev|test|acc|prod")
     print(f"checking {len(resources)} resources of stack {stack} against the {environment} policy levels…",
           file=sys.stderr)
-    result = check_resources(resources, environment=environment, stack=stack, waivers=load_waivers(args.waivers),
+    result = check_resources(resources, environment=environment, stack=stack, waivers=_waivers(args.waivers),
                              today=args.today, source=source)
     if args.evidence:
         fmt = "evidence-html" if args.evidence.suffix.lower() in (".html", ".htm") else "evidence-md"

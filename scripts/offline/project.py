@@ -23,6 +23,11 @@ PLANS_DIR_ENV = "CITYCTL_PLANS_DIR"
 """Environment variable naming a shared plans folder (an app team's copy of the platform plans), like --plans-dir."""
 
 
+def find_root(start: Path) -> Path | None:
+    """`start` or its nearest parent with a Pulumi.yaml, as the Pulumi CLI finds the project; None when none has."""
+    return next((folder for folder in (start, *start.parents) if (folder / PROJECT_FILE).is_file()), None)
+
+
 @dataclass(frozen=True)
 class PulumiProject:
     """What the CLI reads from `Pulumi.yaml`: the name, the program folder and where stack files live."""
@@ -56,10 +61,10 @@ class PulumiProject:
         if project_dir is not None:
             return cls.load(project_dir, origin="--project-dir")
         here = (start or Path.cwd()).resolve()
-        for folder in (here, *here.parents):
-            if (folder / PROJECT_FILE).is_file():
-                origin = "the current folder" if folder == here else "a parent of the current folder"
-                return cls.load(folder, origin=origin)
+        folder = find_root(here)
+        if folder is not None:
+            origin = "the current folder" if folder == here else "a parent of the current folder"
+            return cls.load(folder, origin=origin)
         raise UserError(f"{here}: no Pulumi.yaml here or in any parent folder; run cityctl inside a Pulumi project "
                         "or pass --project-dir DIR")
 

@@ -276,3 +276,39 @@ def test_one_virtualenv_name_in_the_template_its_readme_pipeline_and_gitignore()
         text = (TEMPLATE / name).read_text()
         named = set(re.findall(r"(?<![\w$/])([.\w]*venv)\b", text)) - {"venv"}  # `python -m venv` is the module
         assert named == {virtualenv}, (name, named)
+
+
+def test_an_app_teams_data_loss_waiver_in_its_own_waivers_file_lets_the_prod_gate_pass(tmp_path, plans_dir,
+                                                                                      capsys):
+    """The PR gate of the app's pipeline (`cityctl plan prod --against`) refuses the deletion of a database in
+    prod, naming the app's waivers.yaml; a plan-data-loss waiver added there lets it through."""
+    import json
+
+    from amsterdam_cloud.scripts.cli import main
+
+    rendered = config_set(render(tmp_path / "parkeer", project="parkeer", description="P"), "prod", ANSWERS)
+    base = tmp_path / "base.json"
+    assert main(["plan", "prod", "--project-dir", str(rendered), "--plans-dir", str(plans_dir), "--no-tree",
+                 "--no-policy", "--out", str(base)]) == 0
+    state = json.loads(base.read_text())
+    database = next(r for r in state["deployment"]["resources"] if r["type"].endswith(":Database"))
+    gone = {**database, "urn": database["urn"] + "-old"}
+    state["deployment"]["resources"].append(gone)
+    base.write_text(json.dumps(state))
+    gate = ["plan", "prod", "--project-dir", str(rendered), "--plans-dir", str(plans_dir), "--no-tree",
+            "--against", str(base)]
+    capsys.readouterr()
+
+    assert main(gate) == 1
+    assert f"waiver for {gone['urn']} to {rendered / 'waivers.yaml'}" in capsys.readouterr().err
+
+    (rendered / "waivers.yaml").write_text(f"""waivers:
+  - rule: plan-data-loss
+    resource: "{gone['urn']}"
+    stack: prod
+    reason: The old database was migrated into the new one and verified (CLOUD-1510).
+    owner: parkeren@amsterdam.nl
+    expires: 2099-01-31
+""")
+    assert main(gate) == 0
+    assert "allowed with waiver" in capsys.readouterr().err.lower()

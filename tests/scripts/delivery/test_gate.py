@@ -8,8 +8,10 @@ import pytest
 
 from amsterdam_cloud.policies.waivers import Waiver, WaiverError
 from amsterdam_cloud.scripts.delivery.gate import (ALLOW, ALLOW_WITH_WAIVER, DATA_LOSS_RULE, REFUSE,
-                                                   decide_preview, evaluate, load_gate_waivers)
+                                                   GATE_OVERRIDE_RULE, decide_preview, evaluate,
+                                                   load_gate_waivers, refused_overrides, waivers_file_for)
 from amsterdam_cloud.scripts.delivery.plan_diff import PreviewStep, diff_from_preview
+from amsterdam_cloud.scripts.errors import UserError
 
 from .exports import export, postgres_database, resource_group, storage_account, urn
 
@@ -168,3 +170,75 @@ def test_a_waived_data_loss_in_the_real_preview_is_allowed_with_waiver():
                               waivers=[_waiver()], today=TODAY)
 
     assert decision.verdict == ALLOW_WITH_WAIVER
+
+
+def _app_repository(tmp_path, waivers: str):
+    """An app repository outside the toolkit: a Pulumi.yaml and its own waivers.yaml beside it."""
+    (tmp_path / "Pulumi.yaml").write_text("name: permits\nruntime: python\n", encoding="utf-8")
+    (tmp_path / "waivers.yaml").write_text("waivers:\n" + waivers, encoding="utf-8")
+    return tmp_path
+
+
+APP_DATA_LOSS_WAIVER = f"""  - rule: {DATA_LOSS_RULE}
+    resource: "{DATABASE_URN}"
+    stack: prod
+    reason: permits move to the new server
+    owner: permits@amsterdam.nl
+    expires: 2027-01-31
+"""
+
+
+def test_an_app_repositorys_own_waivers_file_adds_a_data_loss_waiver_to_the_toolkits(tmp_path):
+    root = _app_repository(tmp_path, APP_DATA_LOSS_WAIVER)
+
+    waivers = load_gate_waivers(project_root=root)
+    decision = _decide(export(resource_group(), postgres_database()), export(resource_group()), waivers=waivers)
+
+    assert waivers[:-1] == load_gate_waivers() and waivers[-1].owner == "permits@amsterdam.nl"
+    assert decision.verdict == ALLOW_WITH_WAIVER
+
+
+def test_without_the_app_waiver_the_refusal_names_the_app_repositorys_waivers_file(tmp_path):
+    root = tmp_path  # an app repository without a waivers file yet
+    (root / "Pulumi.yaml").write_text("name: permits\nruntime: python\n", encoding="utf-8")
+
+    decision, _, _ = evaluate(export(resource_group()), export(resource_group(), postgres_database()),
+                              environment="prod", stack="prod", waivers=load_gate_waivers(project_root=root),
+                              today=TODAY, waivers_file=waivers_file_for(root))
+
+    assert decision.verdict == REFUSE
+    assert decision.reasons[0].endswith(f"to {root / 'waivers.yaml'}")
+
+
+def test_the_toolkits_own_projects_keep_the_toolkits_waivers_file():
+    from amsterdam_cloud.policies.waivers import DEFAULT_WAIVERS_FILE
+
+    assert waivers_file_for(DEFAULT_WAIVERS_FILE.parents[1] / "stacks" / "workplace") == "policies/waivers.yaml"
+
+
+def test_an_app_waiver_of_a_residency_rule_is_refused_naming_the_file_and_why(tmp_path):
+    root = _app_repository(tmp_path, """  - rule: residency-allowed-location
+    resource: "*"
+    stack: prod
+    reason: the vendor hosts in the US
+    owner: permits@amsterdam.nl
+    expires: 2027-01-31
+""")
+
+    with pytest.raises(UserError, match=r"waivers.yaml: waivers\[0\]\.rule: 'residency-allowed-location' is an EU "
+                                        r"residency rule, which an app repository cannot waive \(where data lives"):
+        load_gate_waivers(project_root=root)
+
+
+def test_in_prod_an_override_still_needs_a_deploy_override_waiver_and_the_message_names_the_app_file(tmp_path):
+    root = _app_repository(tmp_path, APP_DATA_LOSS_WAIVER)
+    waivers = load_gate_waivers(project_root=root)
+
+    refused = refused_overrides(environment="prod", stack="prod", options=["--today"], waivers=waivers,
+                                today=TODAY, waivers_file=waivers_file_for(root))
+    allowed = refused_overrides(environment="prod", stack="prod", options=["--today"], today=TODAY,
+                                waivers=[*waivers, _waiver(rule=GATE_OVERRIDE_RULE, resource="--today")],
+                                waivers_file=waivers_file_for(root))
+
+    assert len(refused) == 1 and refused[0].endswith(f"for stack prod to {root / 'waivers.yaml'}")
+    assert allowed == []
