@@ -120,8 +120,8 @@ class RoleAssignment:
     """Object id of the user, group or managed identity that gets the role."""
     principal_type: str | None = "ServicePrincipal"
     """The kind of principal; a managed identity is a ServicePrincipal. Azure uses it to avoid replication delays and
-    refuses a wrong one (UnmatchedPrincipalType); None: not stated here, so azure-native's SDK sends its default,
-    User (right for a person after `az login`, wrong for a pipeline's workload identity)."""
+    refuses a wrong one (UnmatchedPrincipalType); None: omitted from the request (`omittable_principal_type`), so
+    ARM accepts any principal (a person after `az login` and a pipeline's workload identity alike)."""
     description: str | None = None
     """Why the principal has the role; unset: no description."""
     condition: str | None = None
@@ -287,13 +287,24 @@ def create_lock(name: str, *, scope_id: pulumi.Input[str], lock: Lock, parent: p
         opts=pulumi.ResourceOptions(parent=parent))
 
 
+def omittable_principal_type(principal_type: str | None) -> pulumi.Input[str]:
+    """`principal_type` for azure-native's RoleAssignment, where None leaves the property out of the request.
+
+    The SDK replaces a None `principal_type` with 'User' (ARM then refuses a workload identity:
+    UnmatchedPrincipalType); an Output of None passes that None-check and serializes to no property at all, which ARM
+    accepts for any kind of principal.
+    """
+    return pulumi.Output.from_input(None) if principal_type is None else principal_type
+
+
 def create_role_assignments(name: str, *, scope_id: pulumi.Input[str], assignments: Sequence[RoleAssignment],
                             parent: pulumi.Resource) -> tuple[authorization.RoleAssignment, ...]:
     created = []
     for index, assignment in enumerate(assignments):
         created.append(authorization.RoleAssignment(
             f"{name}-role-{index}", scope=scope_id, principal_id=assignment.principal_id,
-            principal_type=assignment.principal_type, role_definition_id=assignment.role_definition_id(scope_id),
+            principal_type=omittable_principal_type(assignment.principal_type),
+            role_definition_id=assignment.role_definition_id(scope_id),
             description=assignment.description, condition=assignment.condition,
             condition_version="2.0" if assignment.condition else None,
             opts=pulumi.ResourceOptions(parent=parent)))

@@ -134,8 +134,8 @@ class StackConfig:
     """Unset: the budget starts the month it is first deployed; set: that month (the first of a month)."""
     deployer_principal_type: str | None = None
     """Who runs the deployment, for the role assignments it gets (ARM refuses a wrong one: UnmatchedPrincipalType).
-    Unset: not stated, so azure-native sends its default, User (a person after `az login`); CI's workload identity
-    sets ServicePrincipal."""
+    Unset: omitted from the request, which ARM accepts for a person after `az login` and for CI's workload identity
+    alike; acc and prod, deployed only by the pipeline, set ServicePrincipal."""
 
     @property
     def azure_tags(self) -> dict[str, str]:

@@ -72,6 +72,9 @@ class AzureMocks(pulumi.runtime.Mocks):
         self._provider_subscriptions: dict[str, str] = {}
         self.today = budgets.today_utc()
         """The day the plan runs (Azure judges dates against it)."""
+        self.checked_defaults: dict[str, dict[str, Any]] = {}
+        """Per URN, what azure-native's `Check` adds to the inputs (auto-name, default location): the engine
+        records Check's result as the inputs and sends it to the policy pack's `Analyze`."""
 
     # -- where each resource was created ----------------------------------------------------------------------
     def track_origin(self, args: pulumi.ResourceTransformationArgs) -> None:
@@ -120,6 +123,10 @@ class AzureMocks(pulumi.runtime.Mocks):
         if self._supports_location(token):
             state["location"] = inputs.get("location") or self._resource_group_locations.get(
                 inputs.get("resourceGroupName", ""), self.context.location)
+        defaults = {own_name_key: name} if not given else {}
+        if not inputs.get("location") and "location" in state and _takes_location(token):
+            defaults["location"] = state["location"]
+        self.checked_defaults[urn] = defaults
         resource_id = self._arm_id(template, {**inputs, own_name_key: name})
         state["id"] = resource_id
         if unversioned(token) == "azure-native:resources:ResourceGroup":
@@ -320,6 +327,15 @@ def output_names(token: str) -> frozenset[str]:
             names.update(getattr(member.fget, "_pulumi_name", None) or attribute
                          for attribute, member in vars(klass).items() if isinstance(member, property))
     return frozenset(names)
+
+
+@lru_cache(maxsize=None)
+def _takes_location(token: str) -> bool:
+    """Whether the installed azure-native class takes a `location` input (its `Args` class has the property)."""
+    _, module, name = token.split(":", 2)
+    module_object = importlib.import_module("pulumi_azure_native." + module.replace("/", "."))
+    args_class = getattr(module_object, f"{name}Args", None)
+    return isinstance(getattr(args_class, "location", None), property)
 
 
 def provider_outputs(token: str, state: Mapping[str, Any]) -> dict[str, Any]:

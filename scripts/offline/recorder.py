@@ -9,6 +9,7 @@ from pulumi.runtime import mocks as sdk_mocks
 from google.protobuf import struct_pb2
 from pulumi.runtime.proto import resource_pb2
 
+from amsterdam_cloud.scripts.offline.azure_mocks import AzureMocks
 from amsterdam_cloud.scripts.offline.values import Secret, from_struct, reveal, to_wire
 
 ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
@@ -43,7 +44,7 @@ def qualified_type(urn: str) -> str:
 class RecordingMonitor(sdk_mocks.MockMonitor):
     """The SDK's MockMonitor, plus: real-engine URNs and a full record of each registration, in order."""
 
-    def __init__(self, mocks: sdk_mocks.Mocks, on_record: Callable[[int], None] | None = None) -> None:
+    def __init__(self, mocks: AzureMocks, on_record: Callable[[int], None] | None = None) -> None:
         super().__init__(mocks)
         self.recorded: dict[str, RecordedResource] = {}
         self.stack_urn = ""
@@ -72,6 +73,7 @@ class RecordingMonitor(sdk_mocks.MockMonitor):
                                               provider=request.provider, resource_id=request.importId, custom=True)
             args.urn = urn  # lets the mocks derive stable physical names from the URN
             resource_id, state = self.mocks.new_resource(args)
+            record.inputs = {**inputs, **self.mocks.checked_defaults.pop(urn, {})}  # Check's result, as the engine keeps
             record.id = resource_id or ""
             record.outputs = _keep_secrets(inputs, state)
         self.recorded[urn] = record

@@ -18,6 +18,7 @@ import pulumi
 from pulumi_azure_native import (authorization, keyvault, monitor, network, operationalinsights, resources,
                                  storage)
 
+from amsterdam_cloud.components.interfaces import omittable_principal_type
 from amsterdam_cloud.stacks.config import DEPLOYER_PRINCIPAL_TYPES, ConfigError
 
 PROJECT = "amsterdam-state-backend"
@@ -181,11 +182,13 @@ def main() -> None:
 
     for index, principal in enumerate(cfg.deployer_principal_ids):
         authorization.RoleAssignment(
-            f"deployer-{index}-state", scope=container.id, principal_id=principal, principal_type=cfg.deployer_principal_type,
+            f"deployer-{index}-state", scope=container.id, principal_id=principal,
+            principal_type=omittable_principal_type(cfg.deployer_principal_type),
             role_definition_id=f"/subscriptions/{cfg.subscription_id}/providers/Microsoft.Authorization/"
                                f"roleDefinitions/{ROLE_STORAGE_BLOB_DATA_CONTRIBUTOR}")
         authorization.RoleAssignment(
-            f"deployer-{index}-key", scope=key.id, principal_id=principal, principal_type=cfg.deployer_principal_type,
+            f"deployer-{index}-key", scope=key.id, principal_id=principal,
+            principal_type=omittable_principal_type(cfg.deployer_principal_type),
             role_definition_id=f"/subscriptions/{cfg.subscription_id}/providers/Microsoft.Authorization/"
                                f"roleDefinitions/{ROLE_KEY_VAULT_CRYPTO_USER}")
 

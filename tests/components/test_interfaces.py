@@ -173,9 +173,9 @@ def test_interfaces_never_create_what_they_point_at(plan_inline):
         assert pointed_at not in created
 
 
-def test_a_role_assignment_without_a_principal_type_gets_azure_natives_default_user(plan_inline):
+def test_a_role_assignment_without_a_principal_type_omits_it_instead_of_azure_natives_default_user(plan_inline):
     assignment = RoleAssignment(role="Reader", principal_id="00000000-0000-4000-8000-000000000009",
                                 principal_type=None)
     plan = plan_inline(lambda: _Probe("probe", CommonArgs(tags=TAGS, role_assignments=(assignment,))))
     (created,) = plan.of_type("azure-native:authorization:RoleAssignment")
-    assert created.inputs["principalType"] == "User"  # pulumi_azure_native.authorization.RoleAssignment's default
+    assert "principalType" not in created.inputs  # not the SDK's 'User': ARM then accepts any principal

@@ -10,6 +10,7 @@ engine's sentinel string.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import selectors
@@ -26,13 +27,64 @@ from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 from amsterdam_cloud.policies.settings import PACK_DIR
 from amsterdam_cloud.scripts.offline.plan import Plan
 from amsterdam_cloud.scripts.offline.recorder import RecordedResource
-from amsterdam_cloud.scripts.offline.values import to_wire
+from amsterdam_cloud.scripts.offline.values import UNKNOWN, Secret, to_wire
 
 LEVELS = {"advisory": analyzer_pb2.ADVISORY, "mandatory": analyzer_pb2.MANDATORY,
           "remediate": analyzer_pb2.REMEDIATE, "disabled": analyzer_pb2.DISABLED}
 LEVEL_NAMES = {number: name for name, number in LEVELS.items()}
 Finding = tuple[str, str, str]
 """(policy, URN, enforcement level): what the CLI reports and `cityctl policy check` must report too."""
+
+
+COMPUTED_OUTPUTS = frozenset({"id", "principalId", "clientId", "customerId", "vaultUri", "primaryEndpoints",
+                              "privateIPAddress"})
+"""Outputs Azure computes when it creates a resource (the ones the mocks derive): unknown in a first preview."""
+
+
+def first_preview(plan: Plan) -> Plan:
+    """The plan as the engine holds it in a stack's first preview: every computed output of a resource the plan
+    creates is the unknown sentinel, and so is every value built from one (an id in a scope, a URI in a setting)."""
+    computed: set[str] = set()
+
+    def unknown_computed(value: Any, key: str | None = None) -> Any:
+        if key in COMPUTED_OUTPUTS and value != UNKNOWN:
+            computed.update(_strings(value))
+            return UNKNOWN
+        if isinstance(value, dict):
+            return {k: unknown_computed(v, k) for k, v in value.items()}
+        if isinstance(value, list):
+            return [unknown_computed(item) for item in value]
+        return value
+
+    created = {r.urn for r in plan.resources if r.custom and not r.external and not r.type.startswith("pulumi:")}
+    staged = [dataclasses.replace(r, id="", outputs=unknown_computed(r.outputs)) if r.urn in created else r
+              for r in plan.resources]
+
+    def built_from_computed(value: Any) -> Any:
+        if isinstance(value, str):
+            return UNKNOWN if any(part in value for part in computed) else value
+        if isinstance(value, Secret):
+            return Secret(built_from_computed(value.value))
+        if isinstance(value, dict):
+            return {k: built_from_computed(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [built_from_computed(item) for item in value]
+        return value
+
+    return dataclasses.replace(plan, resources=tuple(
+        r if r.external else dataclasses.replace(r, inputs=built_from_computed(r.inputs),
+                                                 outputs=built_from_computed(r.outputs))
+        for r in staged))
+
+
+def _strings(value: Any) -> set[str]:
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, dict):
+        return {s for item in value.values() for s in _strings(item)}
+    if isinstance(value, list):
+        return {s for item in value for s in _strings(item)}
+    return set()
 
 
 def struct(values: dict[str, Any]) -> struct_pb2.Struct:

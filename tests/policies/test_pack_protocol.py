@@ -24,8 +24,9 @@ from amsterdam_cloud.scripts import cli
 from amsterdam_cloud.scripts.files import write_atomically
 from amsterdam_cloud.scripts.offline.plan import Plan
 from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack
+from amsterdam_cloud.scripts.offline.values import UNKNOWN
 
-from .pack_protocol import Finding, PackProcess
+from .pack_protocol import Finding, PackProcess, first_preview
 
 ROOT = Path(__file__).resolve().parents[2]
 ENVIRONMENTS = ("dev", "test", "acc", "prod")
@@ -133,20 +134,22 @@ def test_missing_diagnostics_and_lock_in_prod_are_reported_alike_and_mandatory(p
     assert {level for _, _, level in found} == {"mandatory"}
 
 
-def test_lock_and_diagnostics_found_from_outputs_pass_alike(pack, plan_inline, tmp_path):
+def _locked_account_with_diagnostics() -> None:
+    """A prod storage account with its lock and diagnostic setting, each pointing at it by its id."""
     from pulumi_azure_native import authorization, monitor
 
-    def program():
-        group = _group("prod")
-        law = operationalinsights.Workspace("law", workspace_name="log-bad-prod", resource_group_name=group.name,
-                                            retention_in_days=365, tags=city_tags("prod"))
-        account = _account("locked", "prod", group, opts=pulumi.ResourceOptions(protect=True))
-        authorization.ManagementLockByScope("locked-lock", scope=account.id, level="CanNotDelete",
-                                            lock_name="locked-lock")
-        monitor.DiagnosticSetting("locked-diag", name="to-law", resource_uri=account.id, workspace_id=law.id,
-                                  logs=[monitor.DiagnosticsLogSettingsArgs(category_group="allLogs", enabled=True)])
+    group = _group("prod")
+    law = operationalinsights.Workspace("law", workspace_name="log-bad-prod", resource_group_name=group.name,
+                                        retention_in_days=365, tags=city_tags("prod"))
+    account = _account("locked", "prod", group, opts=pulumi.ResourceOptions(protect=True))
+    authorization.ManagementLockByScope("locked-lock", scope=account.id, level="CanNotDelete",
+                                        lock_name="locked-lock")
+    monitor.DiagnosticSetting("locked-diag", name="to-law", resource_uri=account.id, workspace_id=law.id,
+                              logs=[monitor.DiagnosticsLogSettingsArgs(category_group="allLogs", enabled=True)])
 
-    found = same_findings(pack, plan_inline(program, "prod"), "prod", tmp_path)
+
+def test_lock_and_diagnostics_found_from_outputs_pass_alike(pack, plan_inline, tmp_path):
+    found = same_findings(pack, plan_inline(_locked_account_with_diagnostics, "prod"), "prod", tmp_path)
     assert not {"monitoring-diagnostic-settings", "stateful-locked-in-prod"} & _policies(found)
 
 
@@ -222,3 +225,34 @@ def test_each_environments_config_passes_the_clis_validation_against_the_pack_sc
         {"dev": 30, "test": 30, "acc": 90, "prod": 365}[environment]
     level = "mandatory" if environment in ("acc", "prod") else "advisory"  # `all`, over each policy's own level
     assert (reconciled["waivers-expired"][0], reconciled["waivers-in-force"][0]) == (level, "advisory")
+
+
+# -- a stack's first preview: what Azure computes is not known yet -----------------------------------------------
+
+def _unknown_outputs(plan: Plan) -> int:
+    return sum(value == UNKNOWN for r in plan.resources for value in r.outputs.values())
+
+
+def test_a_first_preview_of_the_prod_platform_is_reported_alike(pack, stack_plan, tmp_path):
+    plan = first_preview(stack_plan("prod"))
+    vault = next(r for r in plan.of_type("azure-native:keyvault:Vault") if r.name == "platform-kv")
+    assert vault.outputs["id"] == UNKNOWN and vault.outputs["properties"]["vaultUri"] == UNKNOWN
+    assert _unknown_outputs(plan) > 50
+    same_findings(pack, plan, "prod", tmp_path)
+
+
+def test_a_first_preview_of_a_stack_missing_diagnostics_and_lock_is_reported_alike(pack, plan_inline, tmp_path):
+    def program():
+        _account("nolock", "prod", _group("prod"), opts=pulumi.ResourceOptions(protect=True))
+
+    plan = first_preview(plan_inline(program, "prod"))
+    assert plan.named("nolock").outputs["id"] == UNKNOWN
+    found = same_findings(pack, plan, "prod", tmp_path)
+    assert {"monitoring-diagnostic-settings", "stateful-locked-in-prod"} <= _policies(found)
+
+
+def test_a_first_preview_links_lock_and_diagnostics_by_dependency_alike(pack, plan_inline, tmp_path):
+    plan = first_preview(plan_inline(_locked_account_with_diagnostics, "prod"))
+    assert plan.named("locked-lock").inputs["scope"] == UNKNOWN
+    found = same_findings(pack, plan, "prod", tmp_path)
+    assert not {"monitoring-diagnostic-settings", "stateful-locked-in-prod"} & _policies(found)

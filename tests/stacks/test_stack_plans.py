@@ -82,8 +82,11 @@ def _deployer_assignment(plan):
     return assignment.inputs
 
 
-def test_the_deployers_vault_role_is_for_a_person_unless_the_config_says_otherwise(stack_plan):
-    assert _deployer_assignment(stack_plan("dev"))["principalType"] == "User"  # azure-native's default, unstated
+def test_the_deployers_vault_role_states_no_principal_type_unless_the_config_says_one(stack_plan):
+    for environment in ("dev", "test"):  # deployed by CI's workload identity and by people: ARM accepts both
+        assert "principalType" not in _deployer_assignment(stack_plan(environment))
+    for environment in ("acc", "prod"):  # deployed only by the pipeline's workload identity
+        assert _deployer_assignment(stack_plan(environment))["principalType"] == "ServicePrincipal"
 
 
 def test_the_deployers_principal_type_comes_from_the_stack_config(tmp_path):

@@ -106,16 +106,21 @@ def test_the_state_backend_passes_the_prod_policy_pack(plan):
     assert result.findings == []
 
 
-def test_a_missing_storage_account_name_names_the_key(tmp_path):
+def _project_without(key: str, tmp_path) -> PulumiProject:
+    """A copy of the project whose prod stack config lacks `key`."""
     project = tmp_path / "state_backend"
     shutil.copytree(PROJECT_DIR, project, ignore=shutil.ignore_patterns("__pycache__"))
     stack_file = project / "Pulumi.prod.yaml"
     document = yaml.safe_load(stack_file.read_text(encoding="utf-8"))
-    del document["config"]["amsterdam-state-backend:storageAccountName"]
+    del document["config"][key]
     stack_file.write_text(yaml.safe_dump(document), encoding="utf-8")
+    return PulumiProject.load(project)
 
+
+def test_a_missing_storage_account_name_names_the_key(tmp_path):
+    project = _project_without("amsterdam-state-backend:storageAccountName", tmp_path)
     with pytest.raises(UserError, match="amsterdam-state-backend:storageAccountName: required key is missing"):
-        plan_stack(PulumiProject.load(project), "prod", plans_dir=tmp_path)
+        plan_stack(project, "prod", plans_dir=tmp_path)
 
 
 def test_the_deployers_principal_type_comes_from_the_config(plan, tmp_path):
@@ -124,3 +129,10 @@ def test_the_deployers_principal_type_comes_from_the_config(plan, tmp_path):
     people = plan_stack(PulumiProject.load(PROJECT_DIR), "prod", plans_dir=tmp_path,
                         config_overrides={"amsterdam-state-backend:deployerPrincipalType": "User"})
     assert {a.inputs["principalType"] for a in people.of_type("azure-native:authorization:RoleAssignment")} == {"User"}
+
+
+def test_without_a_deployer_principal_type_the_assignments_state_none(tmp_path):
+    project = _project_without("amsterdam-state-backend:deployerPrincipalType", tmp_path)
+    plan = plan_stack(project, "prod", plans_dir=tmp_path)
+    assignments = plan.of_type("azure-native:authorization:RoleAssignment")
+    assert assignments and all("principalType" not in a.inputs for a in assignments)  # not azure-native's 'User'

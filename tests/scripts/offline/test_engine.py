@@ -65,10 +65,27 @@ def test_unset_names_are_auto_named_and_set_names_are_kept(plan_inline):
     assert re.fullmatch(r"hub[0-9a-f]{8}", plan.named("hub").outputs["name"])
 
 
-def test_a_resource_without_location_gets_its_resource_groups_location(plan_inline):
+def test_a_resource_without_location_gets_its_resource_groups_location_in_its_checked_inputs(plan_inline):
     plan = plan_inline(small_program)
-    assert "location" not in plan.named("hub").inputs
-    assert plan.named("hub").outputs["location"] == "northeurope"
+    assert plan.named("hub").inputs["location"] == plan.named("hub").outputs["location"] == "northeurope"
+
+
+def test_an_auto_named_resource_records_its_name_in_its_checked_inputs_like_the_engine(plan_inline):
+    """The engine records the provider's `Check` result as the inputs (and sends it to `Analyze`)."""
+    plan = plan_inline(small_program)
+    hub = plan.named("hub")
+    assert hub.inputs["virtualNetworkName"] == hub.outputs["name"]
+    assert re.fullmatch(r"hub[0-9a-f]{8}", hub.inputs["virtualNetworkName"])
+    assert plan.named("platform").inputs["resourceGroupName"] == "rg-platform-dev"  # given: left as given
+
+
+def test_checked_inputs_are_the_same_run_to_run(plan_inline):
+    assert plan_inline(small_program).export_text() == plan_inline(small_program).export_text()
+
+
+def test_a_type_without_a_location_input_gets_no_location_input(plan_inline):
+    plan = plan_inline(small_program)
+    assert "location" not in plan.named("hub-firewall").inputs
 
 
 def test_resource_without_a_location_property_gets_none(plan_inline):
