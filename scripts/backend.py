@@ -137,9 +137,11 @@ def reference_to(project: str, stack: str, given: str | None, backend: Backend, 
         return backend.reference(project, stack)
     reference = parse_reference(given, backend, current_project)
     if (reference.project, reference.stack) != (project, stack):
-        expected = backend.reference(project, stack, reference.organization or "<org>")
-        raise BackendError(f"{given!r} is {reference.project}/{reference.stack}; expected {project}/{stack} "
-                           f"({expected})")
+        slip = reference.organization == project  # `<project>/<stack>`: the backend reads `<org>/<stack>`
+        organization = "<org>" if slip or reference.organization is None else reference.organization
+        read_as = f" (read as <org>/<stack>: stack {stack} of this project)" if slip else ""
+        raise BackendError(f"{given!r} is {reference.project}/{reference.stack}{read_as}; expected "
+                           f"{project}/{stack}: use {backend.reference(project, stack, organization)}")
     return given
 
 

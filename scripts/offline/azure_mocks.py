@@ -19,6 +19,7 @@ from typing import Any, Callable, Mapping
 import pulumi
 
 from amsterdam_cloud.core import budgets, naming
+from amsterdam_cloud.scripts.offline import sdk_seam
 from amsterdam_cloud.scripts.offline.arm_types import ARM_ID_TEMPLATES, RG
 from amsterdam_cloud.scripts.offline.values import UNKNOWN, wire_secret
 
@@ -179,7 +180,7 @@ class AzureMocks(pulumi.runtime.Mocks):
                 how = " (auto-named by azure-native: the logical name plus 8 characters)" if auto else ""
                 self._refuse(token, logical_name, urn, f"name {name!r}{how} {wrong}", rule, _snake(name_key))
         for check in _API_RULES.get(bare, ()):
-            check(self, token, logical_name, urn, inputs)
+            check(self, token, logical_name, urn, {**inputs, name_key: name})  # the checked inputs
 
     def _refuse(self, token: str, logical_name: str, urn: str, what: str, rule: naming.NameRule | None,
                 field: str, fix: str = "") -> None:
@@ -188,16 +189,22 @@ class AzureMocks(pulumi.runtime.Mocks):
                              f"Azure refuses it; fix: {fix}")
 
     def _check_computer_name(self, token: str, logical_name: str, urn: str, inputs: Mapping[str, Any]) -> None:
-        """`osProfile.computerName`: a Windows computer name has at most 15 characters (NetBIOS)."""
-        profile = inputs.get("osProfile") or {}
-        computer = profile.get("computerName") if isinstance(profile, dict) else None
+        """The VM's computer name (`osProfile.computerName`; unset, Azure takes the VM name): a Windows one, by its
+        `windowsConfiguration` or its Windows image, has at most 15 characters (NetBIOS)."""
+        profile = inputs.get("osProfile")
+        profile = profile if isinstance(profile, dict) else {}
+        windows = "windowsConfiguration" in profile or _windows_image(inputs)
+        if not profile and not windows:
+            return  # an attached OS disk: no computer name is set
+        computer, what = profile.get("computerName"), "osProfile.computerName"
+        if computer is None:
+            computer, what = inputs.get("vmName"), "computer name (the VM name: osProfile.computerName is unset)"
         if not isinstance(computer, str) or computer == UNKNOWN:
             return
-        rule = naming.WINDOWS_COMPUTER_NAME if "windowsConfiguration" in profile else naming.LINUX_HOST_NAME
+        rule = naming.WINDOWS_COMPUTER_NAME if windows else naming.LINUX_HOST_NAME
         wrong = rule.problem(computer)
         if wrong is not None:
-            self._refuse(token, logical_name, urn, f"osProfile.computerName {computer!r} {wrong}", rule,
-                         "os_profile.computer_name")
+            self._refuse(token, logical_name, urn, f"{what} {computer!r} {wrong}", rule, "os_profile.computer_name")
 
     def _check_short_name(self, token: str, logical_name: str, urn: str, inputs: Mapping[str, Any]) -> None:
         """`groupShortName` of an action group: at most 12 characters."""
@@ -281,6 +288,17 @@ _API_RULES: dict[str, tuple[Callable[[AzureMocks, str, str, str, Mapping[str, An
 """Checks beyond the name that the provider or Azure's API make at preview time, per type."""
 
 
+WINDOWS_IMAGE_PUBLISHERS = ("MicrosoftWindowsDesktop", "MicrosoftWindowsServer")
+"""Marketplace publishers of Windows images: a VM from one runs Windows even without `windowsConfiguration`."""
+
+
+def _windows_image(inputs: Mapping[str, Any]) -> bool:
+    storage = inputs.get("storageProfile")
+    image = storage.get("imageReference") if isinstance(storage, dict) else None
+    publisher = image.get("publisher") if isinstance(image, dict) else None
+    return isinstance(publisher, str) and publisher.lower() in {p.lower() for p in WINDOWS_IMAGE_PUBLISHERS}
+
+
 _OFFLINE_DIR = str(Path(__file__).resolve().parent)
 
 
@@ -324,9 +342,14 @@ def output_names(token: str) -> frozenset[str]:
     names = {"id"}
     for klass in cls.__mro__:
         if klass.__module__.startswith("pulumi_azure_native."):
-            names.update(getattr(member.fget, "_pulumi_name", None) or attribute
+            names.update(sdk_seam.output_property_name(attribute, member.fget)
                          for attribute, member in vars(klass).items() if isinstance(member, property))
     return frozenset(names)
+
+
+@lru_cache(maxsize=None)
+def _caseless_output_names(token: str) -> frozenset[str]:
+    return frozenset(name.lower() for name in output_names(token))
 
 
 @lru_cache(maxsize=None)
@@ -340,8 +363,8 @@ def _takes_location(token: str) -> bool:
 
 def provider_outputs(token: str, state: Mapping[str, Any]) -> dict[str, Any]:
     """`state` cut to what the provider returns as outputs for `token` (see `output_names`)."""
-    names = output_names(token)
-    return {key: value for key, value in state.items() if key in names}
+    names = _caseless_output_names(token)  # caseless: `sdk_seam.output_property_name`'s fallback is camelCase
+    return {key: value for key, value in state.items() if key.lower() in names}
 
 
 def _arm_type(template: str) -> str:

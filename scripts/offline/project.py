@@ -13,7 +13,7 @@ from amsterdam_cloud.policies.regions import normalize_location
 from amsterdam_cloud.scripts.errors import UserError
 from amsterdam_cloud.scripts.files import display
 from amsterdam_cloud.scripts.offline.azure_mocks import AzureContext, derived_guid
-from amsterdam_cloud.scripts.backend import Backend, declared_backend, parse_reference
+from amsterdam_cloud.scripts.backend import Backend, BackendError, declared_backend, parse_reference
 from amsterdam_cloud.scripts.offline.engine import ProgramRun, run_program
 from amsterdam_cloud.scripts.offline.plan import Plan, read_export, stack_outputs_of
 from amsterdam_cloud.stacks.config import read_stack_file
@@ -97,10 +97,20 @@ def saved_plan_path(plans_dir: Path, project: str, stack: str) -> Path:
 
 def stack_reference_resolver(plans_dir: Path, current_project: str,
                              backend: Backend) -> Callable[[str], tuple[dict, list[str]]]:
-    """StackReference names resolve from saved plans, after `backend` accepts the name as the real one would."""
+    """StackReference names resolve from saved plans, after `backend` accepts the name as the real one would.
+
+    Saved plans are named by project and stack only, so with Pulumi Cloud (many organizations) one program's
+    references must name one organization: another would silently read the first one's stack, so it is refused."""
+    organizations: set[str] = set()
 
     def resolve(name: str) -> tuple[dict[str, Any], list[str]]:
         reference = parse_reference(name, backend, current_project)
+        if reference.organization is not None:
+            if organizations and reference.organization not in organizations:
+                raise BackendError(f"stack reference {name!r}: organization '{reference.organization}', but this "
+                                   f"program already references '{min(organizations)}'; the saved plans in "
+                                   f"{plans_dir} are one organization's stacks: reference one organization")
+            organizations.add(reference.organization)
         path = saved_plan_path(plans_dir, reference.project, reference.stack)
         if not path.is_file():
             raise UserError(f"stack reference {name!r}: no saved plan at {path}; plan that stack first "

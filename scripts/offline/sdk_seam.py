@@ -42,6 +42,8 @@ class Probe:
     """The classes of azure-native packages not loaded yet (`pulumi._utils._LazyModule`)."""
     loop_has_ready_queue: bool
     """asyncio's loop keeps `_ready` (callbacks that can run now): the stepwise runner catches up in bounded steps."""
+    getter_names: bool
+    """`@pulumi.getter(name=...)` keeps the wire name on the getter as `_pulumi_name` (see `output_property_name`)."""
     missing: tuple[str, ...]
     """Each missing name with the shortcut that is off because of it."""
 
@@ -61,14 +63,37 @@ def probe() -> Probe:
         loop.close()
     if not ready and stepwise is not None:
         missing.append("asyncio event loop `_ready` (bounded catch-up of queued registrations)")
+    getter_names = _probe_getter_names(missing)
     found = Probe(stepwise=stepwise, stack_trace_module=stack_trace_module,
                   lazy_module_types=(getattr(lazy, "_LazyModule"),) if lazy is not None else (),
-                  loop_has_ready_queue=ready, missing=tuple(missing))
+                  loop_has_ready_queue=ready, getter_names=getter_names, missing=tuple(missing))
     if found.missing:
         sys.stderr.write(
             f"cityctl: warning: pulumi {_version('pulumi')} lacks {'; '.join(found.missing)}: planning without "
-            "those shortcuts, so the plan is slower (the same plan; tested SDK versions: .ci/constraints.txt)\n")
+            "those shortcuts, so the plan may be slower (the same plan; tested SDK versions: .ci/constraints.txt)\n")
     return found
+
+
+def _probe_getter_names(missing: list[str]) -> bool:
+    """Whether `@pulumi.getter(name=...)` still records the wire name as the getter's `_pulumi_name`."""
+    @pulumi.getter(name="probedName")
+    def probed_name(self: Any) -> None:
+        return None
+
+    if getattr(probed_name, "_pulumi_name", None) == "probedName":
+        return True
+    missing.append("pulumi.getter's ._pulumi_name (output names read from getters; derived from Python names)")
+    return False
+
+
+def output_property_name(attribute: str, getter: Callable[..., Any]) -> str:
+    """The wire name of an SDK class's output property `attribute`: what `@pulumi.getter(name=...)` recorded on its
+    getter; in an SDK that no longer records it there (`probe` warned), the camelCase of the Python name, which
+    differs only in case from the few irregular ones (`hubIPAddresses`), so match it without case."""
+    if probe().getter_names:
+        return getattr(getter, "_pulumi_name", None) or attribute
+    head, *rest = attribute.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
 def _probe_stepwise(missing: list[str]) -> SimpleNamespace | None:

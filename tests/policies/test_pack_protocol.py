@@ -235,7 +235,7 @@ def _unknown_outputs(plan: Plan) -> int:
 
 def test_a_first_preview_of_the_prod_platform_is_reported_alike(pack, stack_plan, tmp_path):
     plan = first_preview(stack_plan("prod"))
-    vault = next(r for r in plan.of_type("azure-native:keyvault:Vault") if r.name == "platform-kv")
+    vault = next(r for r in plan.of_type("azure-native:keyvault:Vault") if r.name == "platform-kv-vault")
     assert vault.outputs["id"] == UNKNOWN and vault.outputs["properties"]["vaultUri"] == UNKNOWN
     assert _unknown_outputs(plan) > 50
     same_findings(pack, plan, "prod", tmp_path)

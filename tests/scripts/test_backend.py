@@ -13,6 +13,8 @@ import yaml
 
 from amsterdam_cloud.scripts.backend import (PULUMI_CLOUD_URL, Backend, BackendError, StackName, backend_of,
                                                     declared_backend, parse_reference, reference_to)
+from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.scripts.offline.project import stack_reference_resolver
 
 REPO = Path(__file__).resolve().parents[2]
 AZBLOB = Backend(url="azblob://pulumi-state?storage_account=stamsterdampulumistate", declared_in="Pulumi.yaml")
@@ -61,11 +63,33 @@ def test_a_malformed_name_is_refused_by_either_backend(name, backend):
 def test_a_consumer_names_the_platform_of_its_own_environment():
     assert reference_to("amsterdam-platform", "acc", None, AZBLOB, "amsterdam-workplace") == \
         "organization/amsterdam-platform/acc"
-    with pytest.raises(BackendError, match=r"is amsterdam-platform/dev; expected amsterdam-platform/acc "
-                                           r"\(organization/amsterdam-platform/acc\)"):
+    with pytest.raises(BackendError, match=r"is amsterdam-platform/dev; expected amsterdam-platform/acc: "
+                                           r"use organization/amsterdam-platform/acc$"):
         reference_to("amsterdam-platform", "acc", "organization/amsterdam-platform/dev", AZBLOB, "x")
     with pytest.raises(BackendError, match=r"Pulumi Cloud backend .* needs the organization"):
         reference_to("amsterdam-platform", "acc", None, CLOUD, "x")
+
+
+def test_a_project_stack_slip_on_pulumi_cloud_is_fixed_with_an_organization_not_the_project_twice():
+    with pytest.raises(BackendError) as refused:
+        reference_to("amsterdam-platform", "dev", "amsterdam-platform/dev", CLOUD, "amsterdam-workplace")
+    message = str(refused.value)
+    assert "read as <org>/<stack>" in message and message.endswith("use <org>/amsterdam-platform/dev")
+    assert "amsterdam-platform/amsterdam-platform" not in message
+
+
+def test_a_wrong_stack_on_pulumi_cloud_keeps_the_given_organization_in_the_fix():
+    with pytest.raises(BackendError, match=r"use amsterdam/amsterdam-platform/acc$"):
+        reference_to("amsterdam-platform", "acc", "amsterdam/amsterdam-platform/dev", CLOUD, "amsterdam-workplace")
+
+
+def test_pulumi_cloud_references_to_two_organizations_are_refused_not_read_from_one_plan(tmp_path):
+    resolve = stack_reference_resolver(tmp_path, "amsterdam-workplace", CLOUD)
+    with pytest.raises(UserError, match="no saved plan"):  # accepted: the first organization
+        resolve("amsterdam/amsterdam-platform/dev")
+    with pytest.raises(BackendError, match=r"organization 'other', but this program already references "
+                                           r"'amsterdam'.* reference one organization$"):
+        resolve("other/amsterdam-platform/dev")
 
 
 def test_a_project_without_a_backend_uses_pulumi_cloud_like_the_cli():

@@ -167,6 +167,41 @@ def test_a_windows_computer_name_over_15_characters_is_refused(plan_inline):
         plan_inline(program)
 
 
+WINDOWS_11 = {"image_reference": {"publisher": "MicrosoftWindowsDesktop", "offer": "windows-11",
+                                  "sku": "win11-24h2-avd", "version": "latest"}}
+
+
+def test_a_windows_image_makes_the_computer_name_windows_without_windows_configuration(plan_inline):
+    def program() -> None:
+        compute.VirtualMachine("host", resource_group_name=RG, vm_name="avd-host", storage_profile=WINDOWS_11,
+                               os_profile={"computer_name": "avd-workplace-001"})
+
+    with pytest.raises(ProgramError, match=r"osProfile.computerName 'avd-workplace-001' has 17 characters"):
+        plan_inline(program)
+
+
+@pytest.mark.parametrize("os_profile", [None, {"admin_username": "cityadmin"}])
+def test_without_a_computer_name_a_windows_vm_name_over_15_characters_is_refused(plan_inline, os_profile):
+    def program() -> None:
+        compute.VirtualMachine("host", resource_group_name=RG, vm_name="vm-avd-workplace-01",
+                               storage_profile=WINDOWS_11, os_profile=os_profile)
+
+    with pytest.raises(ProgramError, match=r"computer name \(the VM name: osProfile.computerName is unset\) "
+                                           r"'vm-avd-workplace-01' has 19 characters; .*"
+                                           r"fix: pass os_profile.computer_name=\.\.\."):
+        plan_inline(program)
+
+
+def test_a_linux_vm_name_over_15_characters_is_a_fine_host_name(plan_inline):
+    def program() -> None:
+        compute.VirtualMachine("host", resource_group_name=RG, vm_name="vm-linux-workplace-01",
+                               storage_profile={"image_reference": {"publisher": "Canonical", "offer": "ubuntu",
+                                                                    "sku": "22_04-lts", "version": "latest"}},
+                               os_profile={"admin_username": "cityadmin"})
+
+    assert plan_inline(program).named("host").outputs["name"] == "vm-linux-workplace-01"
+
+
 def test_a_budget_starting_before_the_current_month_is_refused_at_plan_time(plan_inline):
     def program() -> None:
         consumption.Budget("budget", scope=f"/subscriptions/{uuid.UUID(int=1)}", amount=10, category="Cost",

@@ -7,6 +7,7 @@ hook that rewrites their source before any of it is imported: the SDK keeps work
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import subprocess
@@ -93,6 +94,25 @@ def test_a_plan_without_a_private_sdk_name_is_byte_identical_and_warns_once(
     assert len(warnings) == 1, result.stderr
     assert f".{missing}" in warnings[0] and f"({shortcut})" in warnings[0] and "slower" in warnings[0]
     assert (plans_dir / "amsterdam-platform.dev.json").read_bytes() == normal_plan
+
+
+@pytest.mark.slow
+def test_an_sdk_whose_getters_keep_no_pulumi_name_plans_the_same_outputs_and_warns_once(
+        tmp_path: Path, normal_plan: bytes):
+    (tmp_path / "sitecustomize.py").write_text(RENAMING_SDK)
+    plans_dir = tmp_path / "plans"
+    result = plan_dev(plans_dir, shim_dir=tmp_path, without="_pulumi_name")
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "warning" in line.lower()]
+    assert len(warnings) == 1 and "._pulumi_name" in warnings[0], result.stderr
+    assert (plans_dir / "amsterdam-platform.dev.json").read_bytes() == normal_plan
+
+
+def test_without_getter_names_an_output_name_is_the_camel_case_of_the_python_name(monkeypatch):
+    without = dataclasses.replace(sdk_seam.probe(), getter_names=False)
+    monkeypatch.setattr(sdk_seam, "probe", lambda: without)
+    assert sdk_seam.output_property_name("primary_endpoints", lambda self: None) == "primaryEndpoints"
+    assert sdk_seam.output_property_name("hub_ip_addresses", lambda self: None).lower() == "hubipaddresses"
 
 
 def test_an_sdk_without_a_name_every_plan_needs_stops_with_one_line_naming_the_supported_range(tmp_path: Path):
