@@ -71,6 +71,69 @@ SECRET = Secret()
 SECRET_SHOWN = "[secret]"
 """What a message shows where a secret's plaintext would have been."""
 
+
+class SecretText(str):
+    """The plaintext of a secret (from `pulumi stack export --show-secrets`): compares and tests like the text, so
+    rules judge it, but a message shows it as SECRET_SHOWN (`{value}`, `{value!r}`, `describe`), and the text a
+    rule derives from it (lower, strip, replace, slices, `+`, `secret_like`) stays a SecretText."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return SECRET_SHOWN
+
+    def __format__(self, spec: str) -> str:
+        return SECRET_SHOWN
+
+    def __getitem__(self, index: Any) -> "SecretText":
+        return SecretText(str.__getitem__(self, index))
+
+    def __add__(self, other: str) -> "SecretText":
+        return SecretText(str.__add__(self, other))
+
+    def __radd__(self, other: str) -> "SecretText":
+        return SecretText(str.__add__(other, self))
+
+    def __iter__(self) -> Iterator["SecretText"]:
+        return (SecretText(char) for char in str.__iter__(self))
+
+    def split(self, *args: Any, **kwargs: Any) -> list["SecretText"]:  # type: ignore[override]
+        return [SecretText(part) for part in str.split(self, *args, **kwargs)]
+
+    def rsplit(self, *args: Any, **kwargs: Any) -> list["SecretText"]:  # type: ignore[override]
+        return [SecretText(part) for part in str.rsplit(self, *args, **kwargs)]
+
+
+def _derived(name: str) -> Callable[..., SecretText]:
+    method = getattr(str, name)
+
+    def derive(self: SecretText, *args: Any, **kwargs: Any) -> SecretText:
+        return SecretText(method(self, *args, **kwargs))
+
+    derive.__name__ = name
+    return derive
+
+
+for _name in ("lower", "upper", "casefold", "title", "capitalize", "swapcase", "strip", "lstrip", "rstrip",
+              "replace", "removeprefix", "removesuffix", "zfill", "center", "ljust", "rjust", "expandtabs"):
+    setattr(SecretText, _name, _derived(_name))
+
+
+def secret_like(source: Any, text: str) -> str:
+    """`text` derived from `source`: a SecretText when the source is one, so no derived form prints a secret."""
+    return SecretText(text) if isinstance(source, SecretText) else text
+
+
+def _as_secret(value: Any) -> Any:
+    """A secret's plaintext with every text inside it a SecretText (keys stay plain: they are its shape)."""
+    if isinstance(value, str):
+        return SecretText(value)
+    if isinstance(value, dict):
+        return {key: _as_secret(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_as_secret(item) for item in value]
+    return value
+
 _SEEN_SECRETS: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("seen_secrets", default=None)
 
 
@@ -133,11 +196,11 @@ def unwrap(value: Any) -> Any:
             else:
                 result = unwrap(plaintext)
             _remember_secret(result, plaintext)
-            return result
+            return _as_secret(result)
         if "value" in value:  # the SDK's own in-memory form
             result = unwrap(value["value"])
             _remember_secret(result, value["value"])
-            return result
+            return _as_secret(result)
         return SECRET
     return value
 
@@ -208,7 +271,7 @@ def describe(value: Any) -> str:
         return "unknown until deployment"
     if value is SECRET:
         return "a secret"
-    return repr(value)
+    return repr(value)  # a SecretText shows as SECRET_SHOWN
 
 
 def base_type(token: str) -> str:

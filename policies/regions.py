@@ -2,6 +2,8 @@
 
 from functools import lru_cache
 
+from amsterdam_cloud.policies.engine import secret_like
+
 # Azure regions whose data centres are in an EU member state (Azure/Bio-Compliancy B.01.3 plus the newer EU regions).
 EU_REGIONS: frozenset[str] = frozenset({
     "westeurope", "northeurope",
@@ -33,10 +35,10 @@ KNOWN_REGIONS: frozenset[str] = EU_REGIONS | NON_EU_EUROPE | OTHER_REGIONS
 GLOBAL_LOCATIONS: frozenset[str] = frozenset({"global", "europe"})
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=1024, typed=True)  # typed: a secret's location never shares a cache entry with plain text
 def normalize_location(value: str) -> str:
     """Azure's canonical form of a location: `"West Europe"` and `"west-europe"` are both `westeurope`."""
-    return "".join(ch for ch in value.lower() if ch.isalnum())
+    return secret_like(value, "".join(ch for ch in value.lower() if ch.isalnum()))
 
 
 # Types that exist only globally: their location is `global` (any casing) by design, so no region applies.

@@ -22,6 +22,9 @@ PACK_DIR = Path(__file__).resolve().parent / "packs" / PACK_NAME
 CONFIG_DIR = PACK_DIR / "config"
 ENVIRONMENTS = ("dev", "test", "acc", "prod")
 LEVELS = ("advisory", "mandatory", "disabled")
+STRICT_ENVIRONMENTS = ("acc", "prod")
+MANDATORY_IN_STRICT = ("all", "residency-allowed-location")
+"""Keys whose level acc and prod configs may not lower: residency (and the pack's default) stay mandatory there."""
 WAIVER_POLICIES = ("waivers-in-force", "waivers-expired")
 """The pack's two policies beside the rules: waived findings listed apart (advisory), expired waivers."""
 
@@ -70,7 +73,7 @@ class Settings:
     @property
     def strict(self) -> bool:
         """acc and prod: a value unknown at plan time counts against the resource."""
-        return self.environment in ("acc", "prod")
+        return self.environment in STRICT_ENVIRONMENTS
 
     @classmethod
     def from_properties(cls, props: Mapping[str, Any], source: str = "<pack config>", key: str = "") -> "Settings":
@@ -140,8 +143,10 @@ def config_path(environment: str) -> Path:
     return CONFIG_DIR / f"{environment}.json"
 
 
-def parse_pack_config(data: Any, source: str, rule_ids: frozenset[str] | None = None) -> PackConfig:
-    """Validate a pack config document (the `--policy-pack-config` JSON)."""
+def parse_pack_config(data: Any, source: str, rule_ids: frozenset[str] | None = None,
+                      environment: str | None = None) -> PackConfig:
+    """Validate a pack config document (the `--policy-pack-config` JSON); in acc and prod it fails closed: the
+    pack's default and the residency rule cannot be lowered from mandatory."""
     if not isinstance(data, dict):
         raise PackConfigError(f"{source}: the pack config must be a JSON object of policy name to level or settings")
     default_level = "advisory"
@@ -159,6 +164,10 @@ def parse_pack_config(data: Any, source: str, rule_ids: frozenset[str] | None = 
             raise PackConfigError(f"{source}: {key}: must be an enforcement level or an object")
         if level is not None and level not in LEVELS:
             raise PackConfigError(f"{source}: {key}: enforcement level {level!r} is not one of {', '.join(LEVELS)}")
+        if environment in STRICT_ENVIRONMENTS and key in MANDATORY_IN_STRICT and level not in (None, "mandatory"):
+            raise PackConfigError(f"{source}: {key}: enforcement level {level!r} is not allowed in {environment}; "
+                                  f"set it to \"mandatory\" (mandatory rules stay mandatory in acc and prod; waive "
+                                  "a single finding in the waivers file instead)")
         if key == "all":
             if props:
                 raise PackConfigError(f"{source}: all: Pulumi applies only the enforcement level of 'all'; "
@@ -174,6 +183,9 @@ def parse_pack_config(data: Any, source: str, rule_ids: frozenset[str] | None = 
                                   f"known: {', '.join(PROPERTY_SCHEMAS)}")
         Settings.from_properties(props, source, key)  # fail early, naming the key
         properties[key] = props
+    if environment in STRICT_ENVIRONMENTS and default_level != "mandatory":
+        raise PackConfigError(f"{source}: all: missing; an {environment} pack config sets \"all\": \"mandatory\" "
+                              "(mandatory rules stay mandatory in acc and prod)")
     return PackConfig(source=source, default_level=default_level, levels=levels, properties=properties)
 
 
@@ -189,4 +201,4 @@ def load_pack_config(environment: str) -> PackConfig:
     from amsterdam_cloud.scripts.documents import read_json
     data = read_json(path, "pack config (JSON)")
     from amsterdam_cloud.policies.rules import RULE_IDS
-    return parse_pack_config(data, str(path), RULE_IDS)
+    return parse_pack_config(data, str(path), RULE_IDS, environment)

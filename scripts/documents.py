@@ -179,15 +179,31 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
+class _DuplicateKey(ValueError):
+    """A JSON object names a key twice (json.loads would silently keep the last)."""
+
+
+def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    document: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in document:
+            raise _DuplicateKey(f"duplicate key {key!r}; keep one (JSON readers would silently use the last)")
+        document[key] = value
+    return document
+
+
 def load_json(text: str, source: str, what: str) -> Any:
-    """JSON as data, strictly: no NaN or Infinity, numbers within the digit limit, nesting at most MAX_DEPTH."""
+    """JSON as data, strictly: no duplicate keys, no NaN or Infinity, numbers within the digit limit, nesting at
+    most MAX_DEPTH."""
     try:
-        document = json.loads(text, parse_constant=_refuse_constant)
+        document = json.loads(text, parse_constant=_refuse_constant, object_pairs_hook=_refuse_duplicates)
     except json.JSONDecodeError as error:
         raise UserError(f"{source}: not valid JSON ({error.msg} at line {error.lineno} column {error.colno}); "
                         f"expected the {what}") from None
     except RecursionError:
         raise UserError(f"{source}: nested deeper than {MAX_DEPTH} levels; expected the {what}") from None
+    except _DuplicateKey as error:
+        raise UserError(f"{source}: not valid JSON ({error}); expected the {what}") from None
     except ValueError as error:
         raise UserError(f"{source}: not valid JSON ({str(error).split(';')[0]}); expected the {what}") from None
     check_depth(document, source, what)

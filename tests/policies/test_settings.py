@@ -6,6 +6,7 @@ import pytest
 
 from amsterdam_cloud.policies.regions import EU_REGIONS
 from amsterdam_cloud.policies.rules import ALL_RULES, RULE_IDS
+from amsterdam_cloud.scripts.errors import UserError
 from amsterdam_cloud.policies.settings import (ENVIRONMENTS, PROPERTY_SCHEMAS, PackConfigError, config_path,
                                                load_pack_config, parse_pack_config)
 
@@ -83,3 +84,43 @@ def test_a_fractional_negative_or_non_number_retention_is_refused_naming_the_key
 def test_pack_config_files_hold_retention_as_a_plain_json_number(environment):
     document = json.loads(config_path(environment).read_text())
     assert type(document["monitoring-log-retention"]["minLogRetentionDays"]) is int
+
+
+@pytest.mark.parametrize("environment", ["acc", "prod"])
+@pytest.mark.parametrize("document,key", [
+    ({"all": "advisory"}, "all"),
+    ({"all": "disabled"}, "all"),
+    ({"residency-allowed-location": "advisory"}, "residency-allowed-location"),
+    ({"residency-allowed-location": {"enforcementLevel": "disabled"}}, "residency-allowed-location"),
+])
+def test_acc_and_prod_pack_configs_cannot_lower_residency_or_the_default(environment, document, key):
+    committed = json.loads(config_path(environment).read_text())
+    with pytest.raises(PackConfigError, match=rf"config/{environment}.json: {key}: .* not allowed in {environment}; "
+                                              r"set it to \"mandatory\""):
+        parse_pack_config({**committed, **document}, f"config/{environment}.json", RULE_IDS, environment)
+
+
+def test_acc_pack_config_without_all_fails_closed():
+    committed = json.loads(config_path("acc").read_text())
+    del committed["all"]
+    with pytest.raises(PackConfigError, match=r"all: missing"):
+        parse_pack_config(committed, "config/acc.json", RULE_IDS, "acc")
+
+
+@pytest.mark.parametrize("environment", ["dev", "test"])
+def test_dev_and_test_pack_configs_may_lower_residency(environment):
+    config = parse_pack_config({"all": "advisory", "residency-allowed-location": "disabled"},
+                               f"config/{environment}.json", RULE_IDS, environment)
+    assert config.level("residency-allowed-location") == "disabled"
+
+
+def test_duplicate_key_in_a_pack_config_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr("amsterdam_cloud.policies.settings.CONFIG_DIR", tmp_path)
+    load_pack_config.cache_clear()
+    (tmp_path / "prod.json").write_text('{"all": "mandatory", "residency-allowed-location": "mandatory", '
+                                        '"residency-allowed-location": "disabled"}')
+    try:
+        with pytest.raises(UserError, match=r"prod.json: not valid JSON \(duplicate key 'residency-allowed-location'"):
+            load_pack_config("prod")
+    finally:
+        load_pack_config.cache_clear()

@@ -37,6 +37,17 @@ def test_a_duplicate_key_is_refused_instead_of_the_last_one_winning(tmp_path: Pa
         read(tmp_path, "app:\n  exposure: internal\n  exposure: public\n")
 
 
+def test_a_duplicate_json_key_is_refused_at_any_depth(tmp_path: Path):
+    with pytest.raises(UserError, match=r"doc.json: not valid JSON \(duplicate key 'all'; keep one"):
+        read(tmp_path, '{"all": "mandatory", "all": "disabled"}', "doc.json")
+    with pytest.raises(UserError, match=r"duplicate key 'inputs'"):
+        read(tmp_path, '{"resources": [{"inputs": {}, "inputs": {"location": "eastus"}}]}', "doc.json")
+
+
+def test_the_same_key_in_different_json_objects_is_fine(tmp_path: Path):
+    assert read(tmp_path, '[{"a": 1}, {"a": 2}]', "doc.json") == [{"a": 1}, {"a": 2}]
+
+
 def test_an_alias_bomb_is_refused_before_it_is_built(tmp_path: Path):
     with pytest.raises(UserError, match="aliases expand the document more than 10 times"):
         read(tmp_path, BOMB)

@@ -9,7 +9,7 @@ import pytest
 
 from amsterdam_cloud.scripts.cli import main
 
-from ..delivery.exports import export, resource_group, storage_account
+from ..delivery.exports import TAGS, export, resource_group, storage_account
 
 SIG = {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270"}
 PLANTED = "S3cr3t-Planted-9f2c"
@@ -41,6 +41,25 @@ def test_a_policy_report_never_prints_a_shown_secret(tmp_path: Path, capsys, fmt
     out = _every_output(tmp_path, capsys.readouterr())
     assert "minimumTlsVersion" in out or "TLS" in out
     assert PLANTED not in out
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit"])
+def test_a_policy_report_never_prints_a_secret_in_a_normalized_or_derived_form(tmp_path: Path, capsys, fmt: str):
+    # a secret location the residency rule normalizes ("East US 2" -> eastus2), a secret tag and a secret name
+    tags = {**TAGS, "data-classification": shown_secret(f"Xqzv {PLANTED}")}
+    account = storage_account(location=shown_secret("East US 2"), tags=tags,
+                              accountName=shown_secret(f"St {PLANTED} Name"))
+    source = tmp_path / "prod-export.json"
+    source.write_text(json.dumps(export(resource_group(), account)), encoding="utf-8")
+
+    code = main(["policy", "check", str(source), "--format", fmt, "--output", str(tmp_path / f"report.{fmt}"),
+                 "--evidence", str(tmp_path / "evidence.md"), "--today", "2026-11-28"])
+
+    assert code == 1  # the location and the tag are still judged: both violate
+    out = _every_output(tmp_path, capsys.readouterr())
+    assert "residency-allowed-location" in out and "[secret]" in out
+    for form in ("East US 2", "eastus2", "EASTUS2", PLANTED, PLANTED.lower(), "xqzv", "Xqzv"):
+        assert form not in out, form
 
 
 def test_the_plan_diffs_auto_named_note_never_prints_a_secret_name(tmp_path: Path):
