@@ -17,6 +17,9 @@ EXIT_INTERRUPTED = 130
 """128 + SIGINT, what shells report for a command stopped with Ctrl-C."""
 
 
+_INTERRUPTS = frozenset({signal.SIGINT, signal.SIGTERM})
+
+
 class Interrupted(KeyboardInterrupt):
     """The run was stopped by SIGINT or SIGTERM (a KeyboardInterrupt, so every cleanup path already honours it)."""
 
@@ -42,12 +45,48 @@ def interrupt_handlers() -> Iterator[None]:
         _State.interrupted = True
         raise Interrupted(signal.Signals(signum).name)
 
-    saved = {signum: signal.signal(signum, handler) for signum in (signal.SIGINT, signal.SIGTERM)}
+    saved = {signum: signal.signal(signum, handler) for signum in _INTERRUPTS}
     try:
         yield
     finally:
         for signum, previous in saved.items():
             signal.signal(signum, previous)
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM held back for the block and delivered when it ends: a process forked inside it starts
+    with them blocked, so none arrives before `quiet_worker_signals` has decided what they do there."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _INTERRUPTS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def quiet_worker_signals() -> None:
+    """In a forked worker process: Ctrl-C is the parent's to handle (ignored here); SIGTERM, the parent stopping
+    its workers, ends the worker with exit 130 after its cleanup ran (SystemExit: no traceback, locks and
+    temporary files released on the way out)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit_interrupted)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _INTERRUPTS)
+
+
+def _exit_interrupted(signum: int, frame: object) -> None:
+    raise SystemExit(EXIT_INTERRUPTED)
+
+
+def ignore_interrupts() -> None:
+    """From now on SIGINT and SIGTERM are ignored (until `interrupt_handlers` restores the previous handlers):
+    once a run is being stopped, a second Ctrl-C must not break off the stopping."""
+    if threading.current_thread() is threading.main_thread():
+        for signum in _INTERRUPTS:
+            signal.signal(signum, signal.SIG_IGN)
 
 
 class Deadline:

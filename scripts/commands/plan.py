@@ -11,7 +11,8 @@ from pathlib import Path
 
 from amsterdam_cloud.scripts.errors import UserError
 from amsterdam_cloud.scripts.files import display
-from amsterdam_cloud.scripts.signals import Interrupted, was_interrupted
+from amsterdam_cloud.scripts.signals import (Interrupted, ignore_interrupts, quiet_worker_signals, signals_held,
+                                             was_interrupted)
 
 ENVIRONMENTS = ("dev", "test", "acc", "prod")
 
@@ -162,15 +163,65 @@ def plan_one(project, stack: str, args: argparse.Namespace, show_progress: bool 
 
 
 def plan_many(project, stacks: list[str], args: argparse.Namespace) -> list[StackOutcome]:
-    """Several stacks in worker processes forked after the heavy imports, so each starts warm."""
+    """Several stacks, each in a worker process forked after the heavy imports (so it starts warm), at most
+    --workers at a time. Each worker sends its outcome through its own pipe, so stopping one (Ctrl-C, SIGTERM)
+    can never leave a shared queue locked or half-written, which is what made a stopped `Pool` hang."""
     if args.workers == 1 or not hasattr(os, "fork"):
         return [plan_one(project, stack, args) for stack in stacks]
     import multiprocessing
+    import multiprocessing.connection
 
     _warm_imports(project.program_dir)
-    with multiprocessing.get_context("fork").Pool(min(args.workers, len(stacks))) as pool:
-        results = pool.starmap(plan_one, [(project, stack, args) for stack in stacks], chunksize=1)
-    return results
+    context = multiprocessing.get_context("fork")
+    pending, running, outcomes = list(stacks), {}, {}
+    try:
+        while pending or running:
+            while pending and len(running) < args.workers:
+                stack = pending.pop(0)
+                receiver, sender = context.Pipe(duplex=False)
+                with signals_held():  # the worker starts with both blocked, until quiet_worker_signals
+                    worker = context.Process(target=_plan_in_worker, args=(project, stack, args, sender),
+                                             name=f"cityctl-plan-{stack}", daemon=True)
+                    worker.start()
+                sender.close()  # only the worker writes: its exit is the end of the pipe
+                running[receiver] = (worker, stack)
+            for receiver in multiprocessing.connection.wait(list(running)):
+                worker, stack = running.pop(receiver)
+                outcomes[stack] = _receive(receiver, worker, stack)
+    except BaseException:  # interrupted (or failed): stop every worker before the error reaches the boundary
+        ignore_interrupts()
+        for worker, _ in running.values():
+            worker.terminate()  # SIGTERM: the worker cleans up and exits 130, quietly
+        for worker, _ in running.values():
+            worker.join(30)
+            if worker.is_alive():
+                worker.kill()
+                worker.join()
+        raise
+    return [outcomes[stack] for stack in stacks]
+
+
+def _plan_in_worker(project, stack: str, args: argparse.Namespace, sender) -> None:
+    """plan_one in a worker process: says which stack it starts (progress for a long run), sends the outcome."""
+    quiet_worker_signals()
+    print(f"  planning {stack} (process {os.getpid()})", file=sys.stderr, flush=True)
+    sender.send(plan_one(project, stack, args))
+    sender.close()
+
+
+def _receive(receiver, worker, stack: str) -> StackOutcome:
+    """The outcome a worker sent; a worker that ended without one (killed, out of memory) is a failed plan."""
+    try:
+        outcome = receiver.recv()
+    except (EOFError, OSError):
+        worker.join()
+        outcome = StackOutcome(stack=stack, exit_code=1,
+                               error=f"plan: the worker planning {stack} ended without a result (exit code "
+                                     f"{worker.exitcode}); run `cityctl plan {stack}` alone to see why")
+    finally:
+        receiver.close()
+    worker.join()
+    return outcome
 
 
 def _warm_imports(program_dir: Path) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -99,6 +101,38 @@ def test_all_plans_every_stack_in_worker_processes(tmp_path: Path):
     assert sorted(p.name for p in tmp_path.glob("*.json")) == [
         f"amsterdam-platform.{stack}.json" for stack in sorted(("dev", "test", "acc", "prod"))]
     assert "4 stacks" in result.stderr
+    assert "Traceback" not in result.stderr and "ForkPoolWorker" not in result.stderr  # idle workers stop quietly
+
+
+@pytest.mark.parametrize("signum,to_group", [(signal.SIGTERM, False), (signal.SIGINT, True), (signal.SIGTERM, True)],
+                         ids=["sigterm-to-cityctl", "ctrl-c-to-the-terminal-group", "sigterm-to-the-group"])
+def test_a_signal_during_a_multi_stack_plan_stops_the_workers_quietly_with_exit_130(tmp_path: Path, signum,
+                                                                                    to_group: bool):
+    plans = tmp_path / "plans"
+    process = subprocess.Popen([str(Path(sys.executable).with_name("cityctl")), "plan", "dev", "test", "acc",
+                                "--no-tree", "--plans-dir", str(plans)], cwd=REPO, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True, start_new_session=True)
+    seen = []
+    try:
+        for line in process.stderr:  # ends at the first worker's progress line (or when cityctl ends)
+            seen.append(line)
+            if line.startswith("  planning "):
+                break
+        assert seen and seen[-1].startswith("  planning "), "".join(seen)
+        os.killpg(process.pid, signum) if to_group else process.send_signal(signum)
+        _, rest = process.communicate(timeout=120)  # the old code could hang here forever
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    stderr = "".join(seen) + rest
+    assert process.returncode == 130, stderr
+    assert stderr.rstrip().endswith("cityctl: interrupted; nothing was half-written"), stderr
+    assert "Traceback" not in stderr and "ForkPoolWorker" not in stderr, stderr
+    leftovers = [p.name for p in plans.glob("*") if not p.name.endswith(".json")] if plans.exists() else []
+    assert leftovers == []  # no temporary file; a plan that is there was written whole
+    for plan in plans.glob("*.json") if plans.exists() else ():
+        assert json.loads(plan.read_text(encoding="utf-8"))["version"] == 3
 
 
 def test_plan_finds_the_project_from_a_subfolder_and_saves_into_its_out_plans(tmp_path: Path, monkeypatch):
