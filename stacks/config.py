@@ -55,8 +55,8 @@ class SecretValue:
 
     value: str
 
-    def __repr__(self) -> str:  # never print the value, not even by accident
-        return "SecretValue(***)"
+    def __repr__(self) -> str:  # never print the value, not even by accident: messages say "a secret value"
+        return "a secret value"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -35,7 +35,7 @@ from amsterdam_cloud.components.security.container_registry import city_registry
 from amsterdam_cloud.scripts.errors import UserError
 from amsterdam_cloud.scripts.migrate.app_config import APP_SCHEMA, ENV_NAME, ENVIRONMENTS
 from amsterdam_cloud.scripts.backend import Backend, BackendError, declared_backend, parse_reference
-from amsterdam_cloud.stacks.config import PROJECT as PLATFORM_PROJECT, structured
+from amsterdam_cloud.stacks.config import PROJECT as PLATFORM_PROJECT, SecretValue, given_config, structured
 
 CONTRACT_KEYS = ("azure-native:location", "app:platformStack", "app:app")
 """The stack config keys the contract defines; other keys (provider settings) are left to Pulumi."""
@@ -229,6 +229,10 @@ def parse(config: Mapping[str, Any], source: str, *, stack: str | None = None,
     given = {key: structured(config[key]) for key in CONTRACT_KEYS if key in config}
     app = given.get("app:app")
     if not isinstance(app, Mapping):
+        if isinstance(app, SecretValue):
+            raise ConfigError(source, "app:app", "a secret value (a `secure:` inside it makes the whole key secret); "
+                                                 "app:app holds no secrets: keep them in the app's Key Vault and "
+                                                 "name them under app:app.secrets")
         raise ConfigError(source, "app:app", f"{'missing' if app is None else repr(app)}; expected the structured "
                                              "app value (docs/app-config.md), e.g. from `cityctl migrate generate`")
     app = dict(app)
@@ -319,9 +323,7 @@ def from_pulumi(project_dir: Path | None = None) -> AppSpec:
     """Validate the config the running Pulumi program was given (real CLI or offline plan alike); the backend is
     the one `project_dir/Pulumi.yaml` declares (default: the project root the CLI gives the program)."""
     import pulumi
-    from pulumi.runtime import config as runtime_config
 
-    given = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
+    stack, given = given_config()  # secret keys as SecretValue, so no message can print their value
     root = project_dir or pulumi.get_root_directory()
-    stack = pulumi.get_stack()
     return parse(given, f"Pulumi.{stack}.yaml", stack=stack, backend=declared_backend(Path(root)) if root else None)

@@ -200,6 +200,23 @@ def test_bad_config_fails_the_plan_naming_the_stack_file_and_key(tmp_path, plans
         plan_stack(PulumiProject.load(rendered), "dev", plans_dir=plans_dir)
 
 
+@pytest.mark.parametrize(("old", "new", "key"), [
+    ("exposure: internal", "exposure:\n      secure: v1:SUPERSECRETcipher", "app:app"),
+    ("app:owner: parkeren@amsterdam.nl", "app:owner:\n    secure: v1:SUPERSECRETcipher", "app:owner"),
+])
+def test_a_secure_value_in_the_app_config_is_never_printed_only_named(tmp_path, plans_dir, old, new, key):
+    from amsterdam_cloud.scripts.errors import UserError
+
+    rendered = render(tmp_path / "parkeer", project="parkeer", description="Parkeervergunningen")
+    stack_file = rendered / "Pulumi.dev.yaml"
+    assert old in stack_file.read_text()
+    stack_file.write_text(stack_file.read_text().replace(old, new))
+    with pytest.raises(UserError) as raised:
+        plan_stack(PulumiProject.load(rendered), "dev", plans_dir=plans_dir)
+    assert f"Pulumi.dev.yaml: {key}: a secret value" in str(raised.value)
+    assert "SUPERSECRET" not in str(raised.value) and "cipher" not in str(raised.value)
+
+
 def generated_stack_file(*, mysql: bool = False) -> tuple[str, dict]:
     """A stack file written by the migration code path (`cityctl migrate generate`) for one ECS workload (with
     an RDS MySQL database when `mysql`)."""
