@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from amsterdam_cloud.scripts.errors import UserError
-from amsterdam_cloud.scripts.files import write_output
+from amsterdam_cloud.scripts.files import display, write_output
 
 ENVIRONMENTS = ("dev", "test", "acc", "prod")
 FORMATS = ("text", "json", "sarif", "junit")
@@ -58,15 +58,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _read_export(path: Path) -> dict:
     from amsterdam_cloud.policies.checker import paused_gc
     from amsterdam_cloud.scripts.documents import decode, load_json, read_text
+    from amsterdam_cloud.scripts.offline.plan import check_export
 
     what = "plan from `cityctl plan` or `pulumi stack export` file"
     if str(path) == "-":
         stream = getattr(sys.stdin, "buffer", None)
         name, text = "<stdin>", decode(stream.read(), "<stdin>") if stream is not None else sys.stdin.read()
     else:
-        name, text = str(path), read_text(path, what)
+        name, text = display(path), read_text(path, what)
     with paused_gc():  # parsing a large export is 2-3x faster without collections
-        return load_json(text, name, what)
+        document = load_json(text, name, what)
+    return check_export(document, name)  # the same shape check as `plan --against` and `deploy`
 
 
 def _waivers(path: Path | None) -> tuple:
@@ -79,7 +81,7 @@ def _waivers(path: Path | None) -> tuple:
 
 def run_check(args: argparse.Namespace) -> int:
     from amsterdam_cloud.policies.checker import (check_resources, environment_of_stack, parse_resources, render)
-    source = "<stdin>" if str(args.file) == "-" else str(args.file)
+    source = "<stdin>" if str(args.file) == "-" else display(args.file)
     export = _read_export(args.file)
     resources, found_stack = parse_resources(export, source)
     stack = args.stack or found_stack

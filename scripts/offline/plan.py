@@ -107,6 +107,7 @@ def check_export(document: Any, source: str) -> dict[str, Any]:
         raise UserError(f"{source}: deployment.resources: missing; {expected}")
     if document.get("version") != 3:
         raise UserError(f"{source}: version: {document.get('version')!r}; expected 3 (pulumi stack export)")
+    first_index: dict[str, int] = {}
     for index, resource in enumerate(deployment.get("resources") or []):
         where = f"{source}: deployment.resources[{index}]"
         if not isinstance(resource, dict):
@@ -114,6 +115,11 @@ def check_export(document: Any, source: str) -> dict[str, Any]:
         for key in ("urn", "type"):
             if not isinstance(resource.get(key), str) or not resource[key]:
                 raise UserError(f"{where}.{key}: missing or not text; {expected}")
+        if resource["urn"] in first_index:  # the engine never writes one twice; a later copy would hide the first
+            raise UserError(f"{where}.urn: {resource['urn']} is also deployment.resources"
+                            f"[{first_index[resource['urn']]}]; an export names each resource once: export it "
+                            "again with `pulumi stack export`")
+        first_index[resource["urn"]] = index
         for key, kinds in _RESOURCE_FIELDS.items():
             value = resource.get(key)
             if value is not None and not isinstance(value, kinds):

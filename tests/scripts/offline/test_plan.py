@@ -1,0 +1,56 @@
+"""Every reader of a plan or `pulumi stack export` file (`plan --against`, `deploy`, `policy check`) holds it to one
+shape check, `check_export`: the same document is refused the same way whichever command reads it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from amsterdam_cloud.scripts.cli import main
+from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.scripts.offline.plan import read_export
+
+from ..delivery.exports import export, resource_group, storage_account, with_inputs
+
+
+def _broken(**fields) -> dict:
+    account = storage_account()
+    account.update(fields)
+    return export(resource_group(), account)
+
+
+BROKEN = {
+    "dependencies-text": (_broken(dependencies="abc"), r"resources\[3\]\.dependencies: must be a list, got str"),
+    "custom-text": (_broken(custom="yes"), r"resources\[3\]\.custom: must be true or false, got str"),
+    "parent-number": (_broken(parent=7), r"resources\[3\]\.parent: must be text, got int"),
+    "provider-list": (_broken(provider=["x"]), r"resources\[3\]\.provider: must be text, got list"),
+    "inputs-list": (_broken(inputs=[1]), r"resources\[3\]\.inputs: must be an object, got list"),
+    "duplicate-urn": (export(resource_group(), storage_account(), with_inputs(storage_account(), kind="BlobStorage")),
+                      r"resources\[4\]\.urn: urn:pulumi:prod::amsterdam-platform::azure-native:storage:StorageAccount"
+                      r"::data is also deployment\.resources\[3\]; an export names each resource once"),
+}
+
+
+@pytest.mark.parametrize("name", BROKEN)
+def test_policy_check_and_the_against_reader_refuse_the_same_broken_export(tmp_path: Path, monkeypatch, capsys,
+                                                                           name: str):
+    document, problem = BROKEN[name]
+    monkeypatch.chdir(tmp_path)
+    Path("prod-export.json").write_text(json.dumps(document), encoding="utf-8")
+
+    with pytest.raises(UserError, match=rf"^prod-export.json: deployment\.{problem}"):
+        read_export(Path("prod-export.json"))  # what `plan --against` and `deploy` read
+    code = main(["policy", "check", "prod-export.json", "--output", "report.txt"])
+
+    assert code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("cityctl: error: prod-export.json: deployment.resources[")
+    assert not Path("report.txt").exists()
+
+
+def test_a_well_formed_export_passes_the_shape_check(tmp_path: Path):
+    path = tmp_path / "prod-export.json"
+    path.write_text(json.dumps(export(resource_group(), storage_account())), encoding="utf-8")
+    assert read_export(path)["version"] == 3
