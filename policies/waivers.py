@@ -25,7 +25,7 @@ names the option, e.g. `--today`)."""
 
 DEFAULT_WAIVERS_FILE = Path(__file__).resolve().parent / "waivers.yaml"
 REQUIRED = ("rule", "resource", "stack", "reason", "owner", "expires")
-OPTIONAL = ("ticket",)
+OPTIONAL = ("ticket", "scope")
 
 
 class WaiverError(UserError):
@@ -63,11 +63,12 @@ class Waiver:
 
 
 def parse_waivers(document: Any, source: str, rule_ids: Iterable[str] | None = None) -> tuple[Waiver, ...]:
-    """Validate a waivers document (`{"waivers": [...]}`; an empty file has none). Anything else fails closed:
-    a list, a scalar or a misspelt top-level key would otherwise read as "no waivers" and hide the mistake."""
+    """Validate a waivers document (`{"waivers": [...]}`; none is `waivers: []`). Anything else fails closed: an
+    empty file, `waivers: null`, a list, a scalar or a misspelt top-level key would otherwise read as "no waivers"
+    (an emptied or half-merged file would drop every waiver without a word)."""
     shape = "the file holds one key, `waivers:`, with a list of waivers (see policies/waivers.yaml)"
     if document is None:
-        return ()
+        raise WaiverError(f"{source}: is empty; {shape}, `waivers: []` when there are none")
     if not isinstance(document, dict):
         raise WaiverError(f"{source}: is a {_kind(document)}, not a mapping; {shape}")
     unknown = sorted(str(key) for key in document if key != "waivers")
@@ -75,7 +76,8 @@ def parse_waivers(document: Any, source: str, rule_ids: Iterable[str] | None = N
         raise WaiverError(f"{source}: {unknown[0]}: unknown key; {shape}")
     entries = document.get("waivers")
     if entries is None:
-        return ()
+        raise WaiverError(f"{source}: waivers: {'missing' if 'waivers' not in document else 'empty (null)'}; "
+                          f"{shape}, `waivers: []` when there are none")
     if not isinstance(entries, list):
         raise WaiverError(f"{source}: waivers: must be a list of waivers, got a {_kind(entries)}")
     known = set(rule_ids) if rule_ids is not None else None
@@ -106,6 +108,15 @@ def parse_waivers(document: Any, source: str, rule_ids: Iterable[str] | None = N
         for field in ("rule", "resource", "stack", "reason", "owner"):
             if not isinstance(entry[field], str):
                 raise WaiverError(f"{where}.{field}: must be text, got {type(entry[field]).__name__}")
+        scope = entry.get("scope")
+        if scope is not None and scope != "all":
+            raise WaiverError(f"{where}.scope: {scope!r}; the only scope is `all` (a waiver for every resource in "
+                              "every stack); leave it out otherwise")
+        everywhere = _matches_all(entry["resource"]) and _matches_all(entry["stack"])
+        if everywhere and scope != "all":
+            raise WaiverError(f"{where}: resource and stack are both '*', which waives {entry['rule']} for every "
+                              "resource in every stack; name the stack or the resource, or add `scope: all` to say "
+                              "that is meant")
         if known is not None and entry["rule"] not in known:
             raise WaiverError(f"{where}.rule: {entry['rule']!r} is not a rule of the pack; use a rule id from "
                               "`cityctl policy rules`")
@@ -141,6 +152,11 @@ def _parse_text(text: str, path_text: str) -> tuple[Waiver, ...]:
     except UserError as error:
         raise WaiverError(str(error)) from None
     return parse_waivers(document, path_text, RULE_IDS | {DATA_LOSS_RULE, GATE_OVERRIDE_RULE})
+
+
+def _matches_all(pattern: str) -> bool:
+    """True for a pattern that matches every name (`*`, `**`)."""
+    return bool(pattern) and set(pattern) == {"*"}
 
 
 def _kind(value: Any) -> str:

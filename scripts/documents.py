@@ -88,8 +88,24 @@ class _StrictLoader(_BaseLoader):  # type: ignore[misc, valid-type]
                 raise yaml.constructor.ConstructorError(
                     None, None, f"duplicate key {key!r}; keep one (YAML would silently use the last)",
                     key_node.start_mark)
-            mapping[key] = self.construct_object(value_node, deep=deep)
+            try:
+                mapping[key] = self.construct_object(value_node, deep=deep)
+            except _InvalidDate as error:  # name the key: "expires: 2099-02-30 is not a valid date"
+                error.problem = f"{key}: {error.problem}"
+                raise
         return mapping
+
+
+class _InvalidDate(yaml.constructor.ConstructorError):
+    """A value written like a date (YYYY-MM-DD) that is no day of the calendar."""
+
+
+def _valid_timestamp(loader: yaml.BaseLoader, node: yaml.Node) -> Any:
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError as error:  # `2099-02-30`: PyYAML's own message would be "day is out of range for month"
+        raise _InvalidDate(None, None, f"{node.value} is not a valid date ({error}); write a date of the calendar "
+                                       "as YYYY-MM-DD", node.start_mark) from None
 
 
 def _refuse_tag(loader: yaml.BaseLoader, node: yaml.Node) -> Any:
@@ -106,6 +122,7 @@ def _finite_float(loader: yaml.BaseLoader, node: yaml.Node) -> float:
 
 
 _StrictLoader.add_constructor("tag:yaml.org,2002:float", _finite_float)
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _valid_timestamp)
 for _tag in ("binary", "set", "omap", "pairs"):  # values none of our documents hold, and JSON cannot carry
     _StrictLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse_tag)
 

@@ -119,10 +119,48 @@ def test_a_malformed_waivers_file_fails_closed_instead_of_reading_as_no_waivers(
         load_waivers(path)
 
 
-def test_an_empty_waivers_file_has_no_waivers(tmp_path):
+@pytest.mark.parametrize("text, problem", [
+    ("# none yet\n", r"waivers.yaml: is empty; .*`waivers: \[\]` when there are none"),
+    ("waivers:\n", r"waivers.yaml: waivers: empty \(null\); .*`waivers: \[\]` when there are none"),
+    ("{}\n", r"waivers.yaml: waivers: missing"),
+])
+def test_an_empty_waivers_file_or_null_waivers_is_an_error_not_no_waivers(tmp_path, text, problem):
     path = tmp_path / "waivers.yaml"
-    path.write_text("# none yet\n", encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(WaiverError, match=problem):
+        load_waivers(path)
+
+
+def test_no_waivers_is_written_as_an_empty_list(tmp_path):
+    path = tmp_path / "waivers.yaml"
+    path.write_text("# none yet\nwaivers: []\n", encoding="utf-8")
     assert load_waivers(path) == ()
+
+
+def test_an_impossible_expiry_date_names_the_key_and_says_it_is_not_a_valid_date(tmp_path):
+    path = tmp_path / "waivers.yaml"
+    path.write_text(yaml.safe_dump({"waivers": [waiver()]}).replace("'2026-12-31'", "2099-02-30"), encoding="utf-8")
+    with pytest.raises(WaiverError, match=r"line \d+: expires: 2099-02-30 is not a valid date \(day is out of range "
+                                          r"for month\); write a date of the calendar as YYYY-MM-DD"):
+        load_waivers(path)
+
+
+@pytest.mark.parametrize("resource", ["*", "**"])
+def test_a_waiver_for_every_resource_in_every_stack_needs_scope_all(tmp_path, resource):
+    with pytest.raises(WaiverError, match=r"waivers\[0\]: resource and stack are both '\*'.*add `scope: all`"):
+        parse_waivers({"waivers": [waiver(resource=resource, stack="*")]}, "waivers.yaml")
+    (everywhere,) = parse_waivers({"waivers": [waiver(resource=resource, stack="*", scope="all")]}, "waivers.yaml")
+    assert everywhere.matches(everywhere.rule, urn_of("dev", NSG, "any-nsg"), "dev")
+
+
+def test_a_wildcard_on_one_side_only_needs_no_scope():
+    assert parse_waivers({"waivers": [waiver(resource="*", stack="prod")]}, "waivers.yaml")
+    assert parse_waivers({"waivers": [waiver(stack="*")]}, "waivers.yaml")
+
+
+def test_scope_other_than_all_is_an_error():
+    with pytest.raises(WaiverError, match=r"waivers\[0\]\.scope: 'prod'; the only scope is `all`"):
+        parse_waivers({"waivers": [waiver(scope="prod")]}, "waivers.yaml")
 
 
 def test_missing_waivers_file_is_a_user_error(tmp_path):
