@@ -253,13 +253,16 @@ def _import_cmdb(args: argparse.Namespace) -> int:
     existing = inventory.load(args.inventory) if args.inventory else None
     document, errors, warnings = cmdb.import_cmdb(Path(args.csv), existing, source_name=args.source_name,
                                                   skip_invalid=args.skip_invalid, overrides=given)
+    note = cmdb.encoding_note(args.csv, document["sources"][-1]["encoding"])
+    if note:
+        print(f"note: {note}", file=sys.stderr)
     for warning in warnings:
         print(f"warning: {args.csv}: {warning}", file=sys.stderr)
     for error in errors:
         print(f"warning: {args.csv}: {error}; row skipped", file=sys.stderr)
     source = document["sources"][-1]
     print(f"import-cmdb: {source['imported']} of {source['rows']} rows imported ({source['encoding']}), "
-          f"{len(errors)} invalid, {len(warnings)} cell(s) left out; "
+          f"{len(errors)} invalid, {len(warnings)} cell warning(s); "
           f"inventory has {document['summary']['resources']} resources in {document['summary']['workloads']} workloads",
           file=sys.stderr)
     if not args.output and args.inventory:

@@ -28,6 +28,7 @@ import csv
 import io
 import ipaddress
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -188,6 +189,23 @@ ENCODINGS = ("utf-8-sig", "cp1252")
 """Tried in this order: UTF-8 (with or without a byte-order mark), then Windows-1252 as Dutch Excel saves CSV."""
 
 
+def encoding_note(shown: str, encoding: str) -> str | None:
+    """What to tell on stderr when the export was not UTF-8: which encoding read it, and what to check."""
+    if encoding == "cp1252":
+        return (f"{shown}: not UTF-8; read as Windows-1252 (cp1252), as Dutch Excel saves CSV; check names with "
+                "accents in the inventory, or export as CSV UTF-8 to be sure")
+    return None
+
+
+def _unprintable(text: str) -> str | None:
+    """The first control or unassigned character in a cell (a C1 control such as U+0081 is a sign of a wrong
+    encoding); tab and line breaks inside a quoted cell are text."""
+    for char in text:
+        if char not in "\t\r\n" and unicodedata.category(char) in ("Cc", "Cf", "Co", "Cn"):
+            return f"U+{ord(char):04X}"
+    return None
+
+
 def read_text(path: Path) -> tuple[str, str]:
     """The file's text and the encoding that read it."""
     data = path.read_bytes()
@@ -251,6 +269,12 @@ def read_rows(path: Path, source_name: str) -> tuple[list[dict[str, Any]], list[
                                    f"{len(header)}; check for a stray {delimiter!r} or a missing quote"))
             continue
         values = {column: cell.strip() for column, cell in zip(columns, cells) if column and cell.strip()}
+        for column, cell in values.items():
+            character = _unprintable(cell)
+            if character:
+                warnings.append(RowError(line=line, column=column, message=f"holds the unprintable character "
+                                         f"{character}; check the export's encoding (read as {encoding}) and the "
+                                         "cell in the CMDB"))
         problems: list[RowError] = []
         for column in REQUIRED:
             if column not in values:

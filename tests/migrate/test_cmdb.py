@@ -168,3 +168,25 @@ def test_a_dutch_excel_export_imports_every_row(tmp_path, encoding):
 def test_decimal_commas_and_thousands_separators_read_as_the_export_means_them(text, decimal_comma, value):
     from amsterdam_cloud.scripts.migrate.cmdb import decimal
     assert decimal(text, decimal_comma=decimal_comma) == value
+
+
+def test_a_windows_1252_import_says_on_stderr_which_encoding_read_it(tmp_path, capsys):
+    path = tmp_path / "cmdb.csv"
+    path.write_bytes("id;naam;soort\nweb-1;caf\u00e9;server\n".encode("cp1252"))
+    assert main(["migrate", "import-cmdb", str(path), "--output", str(tmp_path / "inventory.yaml")]) == 0
+    assert f"note: {path}: not UTF-8; read as Windows-1252 (cp1252)" in capsys.readouterr().err
+
+
+def test_a_utf8_import_has_no_encoding_note(tmp_path, capsys):
+    assert main(["migrate", "import-cmdb", str(write(tmp_path, HEADER + GOOD)), "--output",
+                 str(tmp_path / "inventory.yaml")]) == 0
+    assert "note:" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("name", "character"), [("web\u008101", "U+0081"), ("web\u000701", "U+0007")])
+def test_a_cell_with_an_unprintable_character_is_a_warning_naming_line_column_and_character(tmp_path, name,
+                                                                                            character):
+    document, errors, warnings = import_cmdb(write(tmp_path, HEADER + GOOD.replace("web-01", name)), None)
+    assert errors == []
+    assert [str(w) for w in warnings] == [f"line 2: name: holds the unprintable character {character}; check the "
+                                          "export's encoding (read as utf-8-sig) and the cell in the CMDB"]
