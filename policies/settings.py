@@ -197,8 +197,9 @@ def load_pack_config(environment: str) -> PackConfig:
                               "pass --environment or name the stack after its environment")
     path = config_path(environment)
     if not path.exists():
-        raise PackConfigError(f"{path}: missing; every environment needs a pack config file")
+        raise PackConfigError(f"{path}: missing; every environment needs a pack config file")  # the pack's own file
     from amsterdam_cloud.scripts.documents import read_json
     data = read_json(path, "pack config (JSON)")
     from amsterdam_cloud.policies.rules import RULE_IDS
-    return parse_pack_config(data, str(path), RULE_IDS, environment)
+    from amsterdam_cloud.scripts.files import display
+    return parse_pack_config(data, display(path), RULE_IDS, environment)

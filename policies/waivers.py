@@ -133,12 +133,13 @@ def load_waivers(path: Path | None = None) -> tuple[Waiver, ...]:
 
 def _load(path_text: str) -> tuple[Waiver, ...]:
     from amsterdam_cloud.scripts.documents import read_text
+    from amsterdam_cloud.scripts.files import display
 
     path = Path(path_text)
     if not path.exists():
-        raise WaiverError(f"{path}: waivers file not found; pass an existing file or leave the option out")
+        raise WaiverError(f"{display(path)}: waivers file not found; pass an existing file or leave the option out")
     text = read_text(path, "waivers file")
-    return _parse_text(text, path_text)
+    return _parse_text(text, display(path))
 
 
 @lru_cache(maxsize=8)

@@ -68,7 +68,24 @@ def require_cli() -> str:
         raise CliMissing("deploy: the Pulumi CLI (`pulumi`) is not installed or not on PATH, and deploying needs "
                          f"it; nothing was deployed. Install it ({INSTALL_HINT}) or, to see what would change "
                          "without it, run `cityctl plan <stack>`")
+    _check_version(found)
     return found
+
+
+def _check_version(executable: str) -> None:
+    """Run `pulumi version` with its output captured, so a failing CLI's own stderr reaches the person inside
+    cityctl's one error line, labelled as the CLI's, instead of as a stray unlabelled line before it."""
+    import subprocess
+
+    try:
+        result = subprocess.run([executable, "version"], capture_output=True, text=True, errors="replace")
+    except OSError as error:
+        raise DeployFailed(f"the Pulumi CLI failed (`pulumi version` could not start: {error.strerror}); check "
+                           "`pulumi version` and `pulumi login`") from None
+    if result.returncode != 0:
+        said = " | ".join(line.strip() for line in result.stderr.splitlines()[-3:] if line.strip()) or "nothing"
+        raise DeployFailed(f"the Pulumi CLI failed (`pulumi version` exit {result.returncode}; pulumi said: "
+                           f"{said}); check `pulumi version` and `pulumi login`")
 
 
 def find_stack(target: Target) -> Any | None:

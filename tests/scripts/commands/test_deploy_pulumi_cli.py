@@ -60,6 +60,17 @@ def test_a_failing_or_unsuitable_pulumi_is_one_line_and_exit_1(tmp_path: Path, m
     assert "Traceback" not in err and "internal error, please report" not in err
 
 
+def test_a_failing_pulumis_own_stderr_is_kept_but_labelled_inside_the_one_error_line(tmp_path: Path, monkeypatch,
+                                                                                      capsys):
+    assert _deploy_with_fake_pulumi(tmp_path, monkeypatch, "echo 'pulumi: cannot start' >&2; exit 3\n") == 1
+    err = capsys.readouterr().err
+    assert "pulumi: cannot start" in err
+    assert all(line.startswith(("cityctl: ", "Offline", "checking", "  ")) or "cannot start" not in line
+               for line in err.splitlines())  # never a stray, unlabelled line of the CLI's
+    assert err.splitlines()[-1] == ("cityctl: error: the Pulumi CLI failed (`pulumi version` exit 3; pulumi said: "
+                                    "pulumi: cannot start); check `pulumi version` and `pulumi login`")
+
+
 def test_a_timeout_must_be_a_positive_number_of_seconds(capsys):
     for bad in ("0", "-5", "soon", "inf"):
         with pytest.raises(SystemExit) as exited:
