@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 import threading
 from typing import Iterator
 
@@ -78,6 +79,11 @@ def quiet_worker_signals() -> None:
 
 
 def _exit_interrupted(signum: int, frame: object) -> None:
+    """A stopped worker says nothing (the parent says "interrupted"): objects half-built when the signal came
+    (an event loop) would otherwise print "Exception ignored in ..." on the way out."""
+    sys.unraisablehook = lambda unraisable: None
+    with contextlib.suppress(OSError):
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")
     raise SystemExit(EXIT_INTERRUPTED)
 
 
