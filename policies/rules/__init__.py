@@ -1,4 +1,5 @@
-"""Every rule of the pack, one per file, grouped by domain; `ALL_RULES` is the list packs and the checker use."""
+"""Every rule of the pack, one per file (value checks as data, several to a file), grouped by domain; `ALL_RULES`
+is the list packs and the checker use."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ def _discover() -> tuple[AnyRule, ...]:
             rule = getattr(module, "RULE", None)
             if rule is not None:
                 found.append(rule)
+            found.extend(getattr(module, "RULES", ()))  # value checks declared as data (rules/values.py)
     ids = [rule.id for rule in found]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:

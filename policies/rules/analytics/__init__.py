@@ -1,0 +1,1 @@
+"""Data platforms a migrated app may use: Data Factory, Synapse, Databricks, Redis Enterprise."""

@@ -1,0 +1,1 @@
+"""Subscription governance: Defender plans, guardrail assignments, roles."""

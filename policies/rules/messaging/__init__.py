@@ -1,0 +1,1 @@
+"""Messaging: Event Hubs and Service Bus namespaces."""

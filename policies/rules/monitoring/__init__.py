@@ -1,0 +1,1 @@
+"""Monitoring: Log Analytics and Application Insights accept Entra ID only."""

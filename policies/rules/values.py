@@ -1,0 +1,31 @@
+"""Rules that are only a value check, declared as data: the path, the values that pass, Azure's default and where
+it was looked up (Checkov's `BaseResourceValueCheck`, Prowler's metadata files). The fix text is written once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from amsterdam_cloud.policies.engine import Report, Resource, Rule, Severity
+from amsterdam_cloud.policies.rules.common import UNSET, check_bool, check_choice, check_min_tls
+
+
+def value_rule(*, id: str, title: str, severity: Severity, controls: tuple[str, ...], applies_to: tuple[str, ...],
+               path: str, fix: str, defaults_source: str, default: Any = UNSET, want: bool | None = None,
+               allowed: tuple[str, ...] = (), min_tls: bool = False) -> Rule:
+    """A rule that `path` holds `want` (a boolean), one of `allowed` (strings), or TLS 1.2+ (`min_tls`).
+
+    `default` is Azure's documented default for an unset `path` (UNSET when Azure documents none: unset fails).
+    """
+    if sum((want is not None, bool(allowed), min_tls)) != 1:
+        raise ValueError(f"{id}: declare exactly one of want=, allowed= or min_tls=")
+
+    def check(resource: Resource, report: Report, settings: Any) -> None:
+        if want is not None:
+            check_bool(resource, report, settings, path=path, want=want, default=default, fix=fix)
+        elif allowed:
+            check_choice(resource, report, settings, path=path, allowed=allowed, default=default, fix=fix)
+        else:
+            check_min_tls(resource, report, settings, path=path, default=default, fix=fix)
+
+    return Rule(id=id, title=title, severity=severity, controls=controls, remediation=f"{fix[0].upper()}{fix[1:]}.",
+                check=check, applies_to=applies_to, settings=("environment",), defaults_source=defaults_source)

@@ -1,0 +1,31 @@
+"""App Service value checks, declared as data (see `rules/values.py`)."""
+
+from amsterdam_cloud.policies.engine import Severity
+from amsterdam_cloud.policies.rules.common import UNSET
+from amsterdam_cloud.policies.rules.values import value_rule
+
+APPS = ("azure-native:web:WebApp", "azure-native:web:WebAppSlot")
+
+RULES = (
+    value_rule(id="webapp-http2", title="Web and function apps serve HTTP/2", severity=Severity.LOW,
+               controls=("BIO 14.1.2", "CIS 9.9"), applies_to=APPS, path="siteConfig.http20Enabled", want=True,
+               default=False, fix="set siteConfig.http20Enabled=True",
+               defaults_source="web SiteConfig, API 2024-04-01: http20Enabled unset is false (HTTP/1.1 only)"),
+    value_rule(id="webapp-scm-min-tls12", title="Web and function app deployment (SCM) sites require TLS 1.2",
+               severity=Severity.HIGH, controls=("BIO 10.1.1", "BIO 14.1.2"), applies_to=APPS,
+               path="siteConfig.scmMinTlsVersion", min_tls=True, default="1.2",
+               fix="set siteConfig.scmMinTlsVersion='1.2'",
+               defaults_source="web SiteConfig, API 2024-04-01: scmMinTlsVersion unset is 1.2 for new sites"),
+    value_rule(id="webapp-ftp-basic-auth-disabled", title="Web and function apps allow no FTP basic authentication",
+               severity=Severity.HIGH, controls=("BIO 9.4.2", "BIO 9.2.4", "CIS 9.10"),
+               applies_to=("azure-native:web:WebAppFtpAllowed", "azure-native:web:WebAppFtpAllowedSlot"),
+               path="allow", want=False, default=UNSET, fix="set allow=False (publish with Entra ID)",
+               defaults_source="web WebAppFtpAllowed, API 2024-04-01: allow is required; without this resource "
+                               "basic publishing credentials stay on"),
+    value_rule(id="webapp-scm-basic-auth-disabled", title="Web and function apps allow no SCM basic authentication",
+               severity=Severity.HIGH, controls=("BIO 9.4.2", "BIO 9.2.4"),
+               applies_to=("azure-native:web:WebAppScmAllowed", "azure-native:web:WebAppScmAllowedSlot"),
+               path="allow", want=False, default=UNSET, fix="set allow=False (deploy with Entra ID)",
+               defaults_source="web WebAppScmAllowed, API 2024-04-01: allow is required; without this resource "
+                               "basic publishing credentials stay on"),
+)
