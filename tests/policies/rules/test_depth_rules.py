@@ -1,0 +1,127 @@
+"""The rules that need logic beyond one value (NSG ports and protocols, firewall ranges, CORS, roles, Front Door
+routes, IDPS, flow logs, AVD redirection, activity log): a compliant and violating fixtures per rule."""
+
+import pytest
+
+from amsterdam_cloud.policies.fixtures import violations
+from amsterdam_cloud.policies.rules import RULES_BY_ID
+
+from .baseline_cases import U
+
+OWNER = "/subscriptions/0000/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
+READER = "/subscriptions/0000/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7"
+SAFE_RDP = "enablerdsaadauth:i:1;redirectclipboard:i:0;drivestoredirect:s:;usbdevicestoredirect:s:"
+BBN2 = {"data-classification": "BBN2"}
+
+
+def nsg_rule(**change):
+    rule = {"name": "r", "direction": "Inbound", "access": "Allow", "protocol": "Tcp",
+            "sourceAddressPrefix": "Internet", "destinationPortRange": "443"}
+    return {"securityRules": [{**rule, **change}]}
+
+
+# rule id: (compliant inputs, [violating inputs, one mutation each])
+FIXTURES = {
+    "network-nsg-no-risky-ports-from-internet": (nsg_rule(), [
+        nsg_rule(destinationPortRange="80"), nsg_rule(destinationPortRange="5985-5986"),
+        nsg_rule(destinationPortRange=None, destinationPortRanges=["1433", "3306"]),
+        nsg_rule(sourceAddressPrefix="0.0.0.0/0", destinationPortRange="5432")]),
+    "network-nsg-no-udp-from-internet": (nsg_rule(), [nsg_rule(protocol="Udp"), nsg_rule(protocol="*")]),
+    "network-flow-log-retention": ({"retentionPolicy": {"enabled": True, "days": 90}}, [
+        {"retentionPolicy": {"enabled": True, "days": 30}}, {"retentionPolicy": {"enabled": False, "days": 365}},
+        {}]),
+    "firewall-policy-idps-deny": ({"sku": {"tier": "Premium"}, "intrusionDetection": {"mode": "Deny"}}, [
+        {"sku": {"tier": "Premium"}, "intrusionDetection": {"mode": "Alert"}}, {"sku": {"tier": "Premium"}}]),
+    "frontdoor-route-https-only": ({"supportedProtocols": ["Http", "Https"], "httpsRedirect": "Enabled",
+                                    "forwardingProtocol": "HttpsOnly"}, [
+        {"supportedProtocols": ["Http", "Https"], "httpsRedirect": "Disabled", "forwardingProtocol": "HttpsOnly"},
+        {"supportedProtocols": ["Https"], "forwardingProtocol": "MatchRequest"},
+        {"forwardingProtocol": "HttpsOnly"}]),
+    "database-firewall-no-allow-all": ({"startIpAddress": "10.1.0.4", "endIpAddress": "10.1.0.4"}, [
+        {"startIpAddress": "0.0.0.0", "endIpAddress": "0.0.0.0"},
+        {"startIpAddress": "0.0.0.0", "endIpAddress": "255.255.255.255"}]),
+    "webapp-cors-no-wildcard": ({"siteConfig": {"cors": {"allowedOrigins": ["https://www.amsterdam.nl"]}}}, [
+        {"siteConfig": {"cors": {"allowedOrigins": ["https://www.amsterdam.nl", "*"]}}}]),
+    "custom-role-no-wildcard-actions": ({"permissions": [{"actions": ["Microsoft.Storage/*/read"]}]}, [
+        {"permissions": [{"actions": ["*"], "notActions": ["Microsoft.Authorization/*/write"]}]}]),
+    "no-privileged-role-assignment": ({"roleDefinitionId": READER, "principalId": "p"}, [
+        {"roleDefinitionId": OWNER, "principalId": "p"},
+        {"roleDefinitionId": "18D7D88D-D35E-4FB5-A5C3-7773C5A72D9A", "principalId": "p"}]),
+    "avd-no-device-redirection": ({"tags": BBN2, "customRdpProperty": SAFE_RDP}, [
+        {"tags": BBN2, "customRdpProperty": "enablerdsaadauth:i:1"},
+        {"tags": BBN2, "customRdpProperty": SAFE_RDP.replace("redirectclipboard:i:0", "redirectclipboard:i:1")},
+        {"tags": {"data-classification": "BBN3"}}]),
+    "activity-log-security-categories": ({"logs": [{"category": c, "enabled": True} for c in
+                                                   ("Administrative", "Security", "Policy", "Alert")]}, [
+        {"logs": [{"category": "Administrative", "enabled": True}]},
+        {"logs": [{"category": c, "enabled": c != "Security"} for c in
+                  ("Administrative", "Security", "Policy", "Alert")]}]),
+}
+CASES = [(RULES_BY_ID[rule_id], compliant, bad) for rule_id, (compliant, bads) in FIXTURES.items() for bad in bads]
+
+
+@pytest.mark.parametrize("rule_id", sorted(FIXTURES))
+def test_compliant_fixture_passes_on_every_type(rule_id):
+    rule = RULES_BY_ID[rule_id]
+    for token in rule.applies_to:
+        assert violations(rule, FIXTURES[rule_id][0], token=token) == []
+
+
+@pytest.mark.parametrize("rule,compliant,bad", CASES, ids=lambda v: getattr(v, "id", ""))
+def test_each_violating_fixture_is_one_violation(rule, compliant, bad):
+    assert len(violations(rule, bad)) == 1
+
+
+def test_ssh_and_all_ports_are_left_to_their_own_rules():
+    rule = RULES_BY_ID["network-nsg-no-risky-ports-from-internet"]
+    assert violations(rule, nsg_rule(destinationPortRange="22")) == []
+    assert violations(rule, nsg_rule(destinationPortRange="*")) == []
+
+
+def test_bastion_https_from_the_internet_over_tcp_passes_the_udp_rule():
+    assert violations(RULES_BY_ID["network-nsg-no-udp-from-internet"], nsg_rule()) == []
+
+
+def test_udp_inside_the_virtual_network_passes():
+    rule = RULES_BY_ID["network-nsg-no-udp-from-internet"]
+    assert violations(rule, nsg_rule(protocol="Udp", sourceAddressPrefix="VirtualNetwork")) == []
+
+
+@pytest.mark.parametrize("environment,count", [("dev", 0), ("test", 0), ("acc", 1), ("prod", 1)])
+def test_unknown_nsg_source_fails_in_acc_and_prod_only(environment, count):
+    rule = RULES_BY_ID["network-nsg-no-udp-from-internet"]
+    assert len(violations(rule, nsg_rule(protocol="Udp", sourceAddressPrefix=U), environment=environment)) == count
+
+
+def test_flow_log_kept_forever_passes():
+    assert violations(RULES_BY_ID["network-flow-log-retention"], {"retentionPolicy": {"enabled": True, "days": 0}}) == []
+
+
+def test_standard_firewall_policy_has_no_idps_to_judge():
+    assert violations(RULES_BY_ID["firewall-policy-idps-deny"], {"sku": {"tier": "Standard"}}) == []
+
+
+def test_https_only_route_needs_no_redirect():
+    rule = RULES_BY_ID["frontdoor-route-https-only"]
+    assert violations(rule, {"supportedProtocols": ["Https"], "forwardingProtocol": "HttpsOnly"}) == []
+
+
+@pytest.mark.parametrize("environment,count", [("dev", 0), ("prod", 1)])
+def test_unknown_firewall_range_fails_in_prod_only(environment, count):
+    rule = RULES_BY_ID["database-firewall-no-allow-all"]
+    assert len(violations(rule, {"startIpAddress": U, "endIpAddress": U}, environment=environment)) == count
+
+
+def test_bbn1_host_pool_may_redirect():
+    rule = RULES_BY_ID["avd-no-device-redirection"]
+    assert violations(rule, {"tags": {"data-classification": "BBN1"}}) == []
+
+
+def test_all_logs_category_group_covers_the_security_categories():
+    rule = RULES_BY_ID["activity-log-security-categories"]
+    assert violations(rule, {"logs": [{"categoryGroup": "allLogs", "enabled": True}]}) == []
+
+
+def test_junk_role_definition_is_a_violation_not_a_crash():
+    [message] = violations(RULES_BY_ID["no-privileged-role-assignment"], {"roleDefinitionId": 42})
+    assert "could not be checked" not in message
