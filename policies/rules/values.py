@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from amsterdam_cloud.policies.engine import Report, Resource, Rule, Severity
+from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, Rule, Severity, describe
 from amsterdam_cloud.policies.rules.common import UNSET, check_bool, check_choice, check_min_tls
 
 
@@ -29,3 +29,16 @@ def value_rule(*, id: str, title: str, severity: Severity, controls: tuple[str, 
 
     return Rule(id=id, title=title, severity=severity, controls=controls, remediation=f"{fix[0].upper()}{fix[1:]}.",
                 check=check, applies_to=applies_to, settings=("environment",), defaults_source=defaults_source)
+
+
+def check_retention_days(resource: Resource, report: Report, settings: Any, *, path: str, minimum: int) -> None:
+    """`path` keeps logs at least `minimum` days; 0 (or unset, Azure's default) keeps them forever."""
+    days = resource.get(path, 0)
+    fix = f"set {path} to 0 (forever) or >= {minimum}"
+    if days is UNKNOWN:
+        if settings.strict:
+            report(f"{path} is unknown until deployment; {fix}")
+    elif isinstance(days, bool) or not isinstance(days, (int, float)):
+        report(f"{path} is {describe(days)}, not a number of days; {fix}")
+    elif 0 < days < minimum:
+        report(f"{path} is {days:g}, below {minimum}; {fix}")

@@ -33,4 +33,10 @@ RULES = (
                applies_to=("azure-native:search:Service",), path="disableLocalAuth", want=True, default=False,
                fix="set disableLocalAuth=True",
                defaults_source="search Service, API 2023-11-01: disableLocalAuth unset is false (API keys accepted)"),
+    value_rule(id="ml-workspace-public-network-access-disabled",
+               title="Machine Learning workspaces are reachable only privately", severity=Severity.HIGH,
+               controls=("BIO 13.1.1", "BIO 13.1.3"), applies_to=("azure-native:machinelearningservices:Workspace",),
+               path="publicNetworkAccess", allowed=("Disabled",), default="Enabled",
+               fix="set publicNetworkAccess='Disabled' and reach the workspace through a private endpoint",
+               defaults_source="machinelearningservices Workspace, API 2024-04-01: publicNetworkAccess unset is Enabled"),
 )

@@ -29,4 +29,16 @@ RULES = (
                applies_to=("azure-native:redisenterprise:RedisEnterprise",), path="minimumTlsVersion", min_tls=True,
                default="1.2", fix="set minimumTlsVersion='1.2'",
                defaults_source="redisenterprise RedisEnterprise, API 2024-10-01: minimumTlsVersion unset is 1.2"),
+    value_rule(id="synapse-managed-virtual-network", title="Synapse workspaces run in a managed virtual network",
+               severity=Severity.MEDIUM, controls=("BIO 13.1.3", "BIO 13.2.1"),
+               applies_to=("azure-native:synapse:Workspace",), path="managedVirtualNetwork", allowed=("default",),
+               default="", fix="set managedVirtualNetwork='default' (only possible when the workspace is created)",
+               defaults_source="synapse Workspace, API 2021-06-01: managedVirtualNetwork unset is none"),
+    value_rule(id="apim-internal-virtual-network", title="API Management runs inside a virtual network (internal)",
+               severity=Severity.HIGH, controls=("BIO 13.1.1", "BIO 13.1.3"),
+               applies_to=("azure-native:apimanagement:ApiManagementService",), path="virtualNetworkType",
+               allowed=("Internal",), default="None",
+               fix="set virtualNetworkType='Internal' with virtualNetworkConfiguration, and publish through the hub",
+               defaults_source="apimanagement ApiManagementService, API 2022-08-01: virtualNetworkType unset is None "
+                               "(public gateway)"),
 )

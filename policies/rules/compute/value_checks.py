@@ -11,4 +11,11 @@ RULES = (
                default=UNSET, fix="set virtualMachineProfile.securityProfile.securityType='TrustedLaunch'",
                defaults_source="compute VirtualMachineScaleSet, API 2024-11-01: securityType documents no default "
                                "(as for virtual machines), so unset is a violation"),
+    value_rule(id="vmss-automatic-os-upgrade", title="VM scale sets upgrade their OS image automatically",
+               severity=Severity.MEDIUM, controls=("BIO 12.6.1",),
+               applies_to=("azure-native:compute:VirtualMachineScaleSet",),
+               path="upgradePolicy.automaticOSUpgradePolicy.enableAutomaticOSUpgrade", want=True, default=False,
+               fix="set upgradePolicy.automaticOSUpgradePolicy.enableAutomaticOSUpgrade=True",
+               defaults_source="compute AutomaticOSUpgradePolicy, API 2024-11-01: enableAutomaticOSUpgrade unset is "
+                               "false"),
 )

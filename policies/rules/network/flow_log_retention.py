@@ -5,23 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, Rule, Severity, describe
+from amsterdam_cloud.policies.rules.values import check_retention_days
 
 MIN_DAYS = 90
 
 
 def check(resource: Resource, report: Report, settings: Any) -> None:
-    enabled, days = resource.get("retentionPolicy.enabled", False), resource.get("retentionPolicy.days", 0)
-    if enabled is UNKNOWN or days is UNKNOWN:
+    enabled = resource.get("retentionPolicy.enabled", False)
+    if enabled is UNKNOWN:
         if settings.strict:
-            report("retentionPolicy is unknown until deployment; set retentionPolicy enabled with days >= 90")
-        return
-    if enabled is not True:
+            report("retentionPolicy.enabled is unknown until deployment; set it to True with days >= 90")
+    elif enabled is not True:
         report(f"retentionPolicy.enabled is {describe(enabled)}, so flow logs are not retained by policy; "
                f"set retentionPolicy={{enabled: True, days: >= {MIN_DAYS}}}")
-    elif isinstance(days, bool) or not isinstance(days, (int, float)):
-        report(f"retentionPolicy.days is {describe(days)}, not a number of days; set it to >= {MIN_DAYS}")
-    elif 0 < days < MIN_DAYS:
-        report(f"retentionPolicy.days is {days:g}, below {MIN_DAYS}; set it to >= {MIN_DAYS} (0 keeps them forever)")
+    else:
+        check_retention_days(resource, report, settings, path="retentionPolicy.days", minimum=MIN_DAYS)
 
 
 RULE = Rule(

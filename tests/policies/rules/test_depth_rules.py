@@ -40,6 +40,24 @@ FIXTURES = {
     "database-firewall-no-allow-all": ({"startIpAddress": "10.1.0.4", "endIpAddress": "10.1.0.4"}, [
         {"startIpAddress": "0.0.0.0", "endIpAddress": "0.0.0.0"},
         {"startIpAddress": "0.0.0.0", "endIpAddress": "255.255.255.255"}]),
+    "sql-auditing-retention": ({"state": "Enabled", "retentionDays": 90}, [
+        {"state": "Enabled", "retentionDays": 30}, {"state": "Enabled", "retentionDays": "a year"}]),
+    "ai-services-managed-identity": ({"identity": {"type": "SystemAssigned"}}, [
+        {"identity": {"type": "None"}}, {}]),
+    "keyvault-secret-content-type": ({"properties": {"contentType": "Local administrator of vm01"}}, [
+        {"properties": {"contentType": " "}}, {"properties": {}}]),
+    "keyvault-key-hsm-for-bbn3": ({"tags": {"data-classification": "BBN3"}, "properties": {"kty": "RSA-HSM"}}, [
+        {"tags": {"data-classification": "BBN3"}, "properties": {"kty": "RSA"}},
+        {"tags": {"data-classification": "bbn3"}, "properties": {}}]),
+    "app-gateway-min-tls12": ({"sslPolicy": {"policyType": "Predefined", "policyName": "AppGwSslPolicy20220101S"}}, [
+        {"sslPolicy": {"policyType": "Predefined", "policyName": "AppGwSslPolicy20150501"}},
+        {"sslPolicy": {"policyType": "Custom", "minProtocolVersion": "TLSv1_1"}}, {}]),
+    "database-logging-parameters": ({"configurationName": "log_connections", "value": "on"}, [
+        {"configurationName": "log_connections", "value": "off"},
+        {"configurationName": "audit_log_enabled", "value": "OFF"},
+        {"configurationName": "logfiles.retention_days", "value": "2"}]),
+    "database-geo-redundant-backup-in-prod": ({"backup": {"geoRedundantBackup": "Enabled"}}, [
+        {"backup": {"geoRedundantBackup": "Disabled"}}, {"backup": {}}]),
     "webapp-cors-no-wildcard": ({"siteConfig": {"cors": {"allowedOrigins": ["https://www.amsterdam.nl"]}}}, [
         {"siteConfig": {"cors": {"allowedOrigins": ["https://www.amsterdam.nl", "*"]}}}]),
     "custom-role-no-wildcard-actions": ({"permissions": [{"actions": ["Microsoft.Storage/*/read"]}]}, [
@@ -120,6 +138,27 @@ def test_bbn1_host_pool_may_redirect():
 def test_all_logs_category_group_covers_the_security_categories():
     rule = RULES_BY_ID["activity-log-security-categories"]
     assert violations(rule, {"logs": [{"categoryGroup": "allLogs", "enabled": True}]}) == []
+
+
+def test_bbn2_key_may_be_software_protected():
+    rule = RULES_BY_ID["keyvault-key-hsm-for-bbn3"]
+    assert violations(rule, {"tags": {"data-classification": "BBN2"}, "properties": {"kty": "RSA"}}) == []
+
+
+def test_custom_app_gateway_policy_at_tls12_passes():
+    rule = RULES_BY_ID["app-gateway-min-tls12"]
+    assert violations(rule, {"sslPolicy": {"policyType": "CustomV2", "minProtocolVersion": "TLSv1_2"}}) == []
+
+
+def test_other_server_parameters_are_not_judged_by_the_logging_rule():
+    rule = RULES_BY_ID["database-logging-parameters"]
+    assert violations(rule, {"configurationName": "work_mem", "value": "0"}) == []
+
+
+@pytest.mark.parametrize("environment", ["dev", "test", "acc"])
+def test_geo_redundant_backup_is_required_in_prod_only(environment):
+    rule = RULES_BY_ID["database-geo-redundant-backup-in-prod"]
+    assert violations(rule, {"backup": {"geoRedundantBackup": "Disabled"}}, environment=environment) == []
 
 
 def test_junk_role_definition_is_a_violation_not_a_crash():

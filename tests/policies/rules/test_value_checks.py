@@ -79,6 +79,12 @@ FIXTURES = {
     "aks-node-pool-no-public-ip": ({"enableNodePublicIP": False}, "enableNodePublicIP", True),
     "vmss-trusted-launch": ({"virtualMachineProfile": {"securityProfile": {"securityType": "TrustedLaunch"}}},
                             "virtualMachineProfile.securityProfile.securityType", "Standard"),
+    "synapse-managed-virtual-network": ({"managedVirtualNetwork": "default"}, "managedVirtualNetwork", ""),
+    "apim-internal-virtual-network": ({"virtualNetworkType": "Internal"}, "virtualNetworkType", "External"),
+    "ml-workspace-public-network-access-disabled": ({"publicNetworkAccess": "Disabled"}, "publicNetworkAccess",
+                                                    "Enabled"),
+    "vmss-automatic-os-upgrade": ({"upgradePolicy": {"automaticOSUpgradePolicy": {"enableAutomaticOSUpgrade": True}}},
+                                  "upgradePolicy.automaticOSUpgradePolicy.enableAutomaticOSUpgrade", False),
 }
 UNSET_PASSES = {  # Azure's documented default for an unset value is compliant
     "storage-sftp-disabled", "storage-container-not-public", "webapp-scm-min-tls12", "guardrail-assignment-enforced",

@@ -1,0 +1,53 @@
+"""PostgreSQL and MySQL server parameters keep connection logging and auditing on (CIS 4.3.x, 4.4.3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, Rule, Severity
+
+OFF = ("off", "0", "false", "no")
+MUST_STAY_ON = ("log_checkpoints", "log_connections", "log_disconnections", "connection_throttle.enable",
+                "audit_log_enabled")
+MIN_LOG_RETENTION_DAYS = 4
+
+
+def check(resource: Resource, report: Report, settings: Any) -> None:
+    name = resource.get("configurationName") or resource.get("name")
+    value = resource.get("value")
+    if not isinstance(name, str):
+        return
+    name = name.lower()
+    if name not in MUST_STAY_ON and name != "logfiles.retention_days":
+        return
+    if value is UNKNOWN:
+        if settings.strict:
+            report(f"{name} is unknown until deployment; leave it on")
+        return
+    text = str(value).strip().lower() if value is not None else ""
+    if name in MUST_STAY_ON and (text in OFF or not text):
+        report(f"{name} is {value!r}; set it to ON so connections and changes are logged")
+    elif name == "logfiles.retention_days":
+        try:
+            days = int(text)
+        except ValueError:
+            report(f"logfiles.retention_days is {value!r}, not a number of days; set it to >= "
+                   f"{MIN_LOG_RETENTION_DAYS}")
+            return
+        if days < MIN_LOG_RETENTION_DAYS:
+            report(f"logfiles.retention_days is {days}; keep server logs at least {MIN_LOG_RETENTION_DAYS} days")
+
+
+RULE = Rule(
+    id="database-logging-parameters",
+    title="Database servers keep connection logging and audit logging on",
+    severity=Severity.MEDIUM,
+    controls=("BIO 12.4.1", "BIO 12.4.3", "CIS 4.3.2", "CIS 4.3.3", "CIS 4.3.4", "CIS 4.3.5", "CIS 4.4.3"),
+    remediation="Set log_checkpoints, log_connections, log_disconnections, connection_throttle.enable and "
+                "audit_log_enabled to ON; keep logfiles.retention_days >= 4.",
+    check=check,
+    applies_to=("azure-native:dbforpostgresql:Configuration", "azure-native:dbformysql:Configuration"),
+    settings=("environment",),
+    defaults_source="PostgreSQL/MySQL flexible server parameters: an override is judged; a parameter not set keeps "
+                    "the server's default",
+)
