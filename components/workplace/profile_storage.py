@@ -75,8 +75,12 @@ class ProfileStorage(WithInterfaces, pulumi.ComponentResource):
             sku=storage.SkuArgs(name="Premium_ZRS" if args.zone_redundant else "Premium_LRS"),
             minimum_tls_version="TLS1_2", enable_https_traffic_only=True, allow_blob_public_access=False,
             allow_shared_key_access=False, allow_cross_tenant_replication=False, default_to_o_auth_authentication=True,
-            public_network_access="Disabled", large_file_shares_state="Enabled",
+            public_network_access="Disabled", large_file_shares_state="Enabled", is_local_user_enabled=False,
             network_rule_set=storage.NetworkRuleSetArgs(default_action="Deny", bypass="AzureServices"),
+            encryption=storage.EncryptionArgs(  # double encryption: settable only when the account is created
+                key_source="Microsoft.Storage", require_infrastructure_encryption=True,
+                services=storage.EncryptionServicesArgs(file=storage.EncryptionServiceArgs(enabled=True,
+                                                                                           key_type="Account"))),
             azure_files_identity_based_authentication=storage.AzureFilesIdentityBasedAuthenticationArgs(
                 directory_service_options="AADKERB", default_share_permission="None"),
             tags=tags, opts=self.child_options(args, stateful=True))

@@ -140,14 +140,14 @@ def main() -> None:
         notes="Holds the state of every Pulumi stack of the city's platform; remove only with a change ticket.")
     workspace = operationalinsights.Workspace(
         "state-audit", resource_group_name=group.name, location=cfg.location, sku={"name": "PerGB2018"},
-        retention_in_days=cfg.log_retention_days, tags=cfg.tags, opts=stateful)
+        retention_in_days=cfg.log_retention_days, features={"disable_local_auth": True}, tags=cfg.tags, opts=stateful)
 
     account = storage.StorageAccount(
         "state", account_name=cfg.storage_account_name, resource_group_name=group.name, location=cfg.location,
         kind="StorageV2", sku={"name": "Standard_ZRS"}, access_tier="Hot",
         minimum_tls_version="TLS1_2", enable_https_traffic_only=True, allow_blob_public_access=False,
         allow_shared_key_access=False, default_to_o_auth_authentication=True,
-        allow_cross_tenant_replication=False, public_network_access="Disabled",
+        allow_cross_tenant_replication=False, public_network_access="Disabled", is_local_user_enabled=False,
         network_rule_set={"default_action": "Deny", "bypass": "AzureServices"},
         encryption={"key_source": "Microsoft.Storage", "require_infrastructure_encryption": True,
                     "services": {"blob": {"enabled": True, "key_type": "Account"}}},

@@ -126,7 +126,8 @@ def test_workplace_passes_the_policy_pack_with_no_findings(plan_inline, tags, st
     def program():
         workspace = operationalinsights.Workspace(
             "logs", resource_group_name="rg-management", location="westeurope", retention_in_days=365,
-            sku=operationalinsights.WorkspaceSkuArgs(name="PerGB2018"), tags=stack_tags)
+            sku=operationalinsights.WorkspaceSkuArgs(name="PerGB2018"),
+            features=operationalinsights.WorkspaceFeaturesArgs(disable_local_auth=True), tags=stack_tags)
         Workplace("avd", workplace_args(stack_tags, workspace.id, lock=Lock(), protect=True, zone_redundant=True))
 
     result = check_export(plan_inline(program, stack=stack).to_export(), environment=stack, stack=stack)
