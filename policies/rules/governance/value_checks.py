@@ -10,10 +10,4 @@ RULES = (
                applies_to=("azure-native:security:Pricing",), path="pricingTier", allowed=("Standard",),
                default=UNSET, fix="set pricingTier='Standard'",
                defaults_source="security Pricing, API 2024-01-01: pricingTier is required (Free or Standard)"),
-    value_rule(id="guardrail-assignment-enforced", title="Guardrail policy assignments are enforced",
-               severity=Severity.HIGH, controls=("BIO 12.1.2", "BIO 18.1.1"),
-               applies_to=("azure-native:authorization:PolicyAssignment",), path="enforcementMode",
-               allowed=("Default",), default="Default", fix="set enforcementMode='Default'",
-               defaults_source="authorization PolicyAssignment, API 2024-04-01: enforcementMode unset is Default "
-                               "(the effect is enforced)"),
 )

@@ -10,6 +10,8 @@ from .baseline_cases import U
 
 OWNER = "/subscriptions/0000/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635"
 READER = "/subscriptions/0000/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7"
+ALLOWED_LOCATIONS = "/providers/Microsoft.Authorization/policyDefinitions/e56962a6-4747-49cd-b67b-bf8b01975c4c"
+NL_BIO = "/providers/Microsoft.Authorization/policySetDefinitions/d8b2ffbe-c6a8-4622-965d-4ade11d1d2ee"
 SAFE_RDP = "enablerdsaadauth:i:1;redirectclipboard:i:0;drivestoredirect:s:;usbdevicestoredirect:s:"
 BBN2 = {"data-classification": "BBN2"}
 
@@ -58,6 +60,9 @@ FIXTURES = {
         {"configurationName": "logfiles.retention_days", "value": "2"}]),
     "database-geo-redundant-backup-in-prod": ({"backup": {"geoRedundantBackup": "Enabled"}}, [
         {"backup": {"geoRedundantBackup": "Disabled"}}, {"backup": {}}]),
+    "guardrail-assignment-enforced": ({"enforcementMode": "Default", "policyDefinitionId": ALLOWED_LOCATIONS}, [
+        {"enforcementMode": "DoNotEnforce", "policyDefinitionId": ALLOWED_LOCATIONS},
+        {"enforcementMode": "DoNotEnforce", "policyDefinitionId": NL_BIO.replace("policySet", "policy")}]),
     "webapp-cors-no-wildcard": ({"siteConfig": {"cors": {"allowedOrigins": ["https://www.amsterdam.nl"]}}}, [
         {"siteConfig": {"cors": {"allowedOrigins": ["https://www.amsterdam.nl", "*"]}}}]),
     "custom-role-no-wildcard-actions": ({"permissions": [{"actions": ["Microsoft.Storage/*/read"]}]}, [
@@ -159,6 +164,15 @@ def test_other_server_parameters_are_not_judged_by_the_logging_rule():
 def test_geo_redundant_backup_is_required_in_prod_only(environment):
     rule = RULES_BY_ID["database-geo-redundant-backup-in-prod"]
     assert violations(rule, {"backup": {"geoRedundantBackup": "Disabled"}}, environment=environment) == []
+
+
+def test_regulatory_initiative_may_be_assigned_for_reporting_only():
+    rule = RULES_BY_ID["guardrail-assignment-enforced"]
+    assert violations(rule, {"enforcementMode": "DoNotEnforce", "policyDefinitionId": NL_BIO}) == []
+
+
+def test_unset_enforcement_mode_is_azures_default_and_enforces():
+    assert violations(RULES_BY_ID["guardrail-assignment-enforced"], {"policyDefinitionId": ALLOWED_LOCATIONS}) == []
 
 
 def test_junk_role_definition_is_a_violation_not_a_crash():

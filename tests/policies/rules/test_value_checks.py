@@ -26,7 +26,6 @@ FIXTURES = {
     "webapp-ftp-basic-auth-disabled": ({"allow": False}, "allow", True),
     "webapp-scm-basic-auth-disabled": ({"allow": False}, "allow", True),
     "defender-plan-standard": ({"pricingTier": "Standard", "pricingName": "VirtualMachines"}, "pricingTier", "Free"),
-    "guardrail-assignment-enforced": ({"enforcementMode": "Default"}, "enforcementMode", "DoNotEnforce"),
     "log-analytics-local-auth-disabled": ({"features": {"disableLocalAuth": True}}, "features.disableLocalAuth",
                                           False),
     "app-insights-local-auth-disabled": ({"disableLocalAuth": True, "kind": "web"}, "disableLocalAuth", False),
@@ -87,8 +86,7 @@ FIXTURES = {
                                   "upgradePolicy.automaticOSUpgradePolicy.enableAutomaticOSUpgrade", False),
 }
 UNSET_PASSES = {  # Azure's documented default for an unset value is compliant
-    "storage-sftp-disabled", "storage-container-not-public", "webapp-scm-min-tls12", "guardrail-assignment-enforced",
-    "messaging-min-tls12", "databricks-no-public-ip", "redis-enterprise-min-tls12", "frontdoor-waf-prevention",
+    "storage-sftp-disabled", "storage-container-not-public", "webapp-scm-min-tls12", "messaging-min-tls12", "databricks-no-public-ip", "redis-enterprise-min-tls12", "frontdoor-waf-prevention",
     "aks-rbac-enabled", "aks-node-pool-no-public-ip",
 }
 VALUE_RULES = [rule for rule in ALL_RULES if rule.check.__qualname__ == "value_rule.<locals>.check"]
