@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import pulumi
 from pulumi_azure_native import compute, keyvault, monitor, network
 
+from amsterdam_cloud.components.compute.baseline import RESERVED_ADMIN_USERNAMES, trusted_launch_profile
 from amsterdam_cloud.components.credentials import generate_password
 from amsterdam_cloud.components.interfaces import CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces
 from amsterdam_cloud.components.workplace.session_hosts import VaultRef
@@ -96,7 +97,7 @@ class VirtualMachineArgs(CommonArgs):
             "data_disks_gb": (len(self.data_disks_gb) > 16 or any(not 4 <= s <= 32767 for s in self.data_disks_gb),
                               "expected at most 16 sizes of 4 to 32767 GiB"),
             "zones": (any(z not in ("1", "2", "3") for z in self.zones), "expected zones 1, 2 or 3"),
-            "admin_username": (self.admin_username.lower() in ("administrator", "admin", "root", "user", "guest"),
+            "admin_username": (self.admin_username.lower() in RESERVED_ADMIN_USERNAMES,
                                "a name Azure rejects or attackers try first; choose another"),
         }
         for key, (wrong, expected) in problems.items():
@@ -160,9 +161,7 @@ class VirtualMachine(WithInterfaces, pulumi.ComponentResource):
             network_profile=compute.NetworkProfileArgs(network_interfaces=[compute.NetworkInterfaceReferenceArgs(
                 id=nic.id, primary=True, delete_option="Delete")]),
             os_profile=os_profile,
-            security_profile=compute.SecurityProfileArgs(
-                security_type="TrustedLaunch", encryption_at_host=True,
-                uefi_settings=compute.UefiSettingsArgs(secure_boot_enabled=True, v_tpm_enabled=True)),
+            security_profile=trusted_launch_profile(),
             storage_profile=compute.StorageProfileArgs(
                 image_reference=compute.ImageReferenceArgs(publisher=publisher, offer=offer, sku=sku, version=version),
                 os_disk=compute.OSDiskArgs(

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import compute, keyvault, monitor, network
 
+from amsterdam_cloud.components.compute.baseline import RESERVED_ADMIN_USERNAMES, trusted_launch_profile
 from amsterdam_cloud.components.credentials import generate_password
 from amsterdam_cloud.components.interfaces import CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces
 from amsterdam_cloud.core import naming
@@ -128,7 +129,7 @@ class SessionHostsArgs(CommonArgs):
         for zone in self.zones:
             if zone not in ("1", "2", "3"):
                 raise InterfaceError(f"SessionHostsArgs.zones: {zone!r}; expected 1, 2 or 3")
-        if self.admin_username.lower() in ("administrator", "admin", "user", "root", "guest"):
+        if self.admin_username.lower() in RESERVED_ADMIN_USERNAMES:
             raise InterfaceError(f"SessionHostsArgs.admin_username: {self.admin_username!r} is a name Azure rejects "
                                  "or attackers try first; choose another")
         if self.os_disk_type not in ("Premium_LRS", "Premium_ZRS", "StandardSSD_LRS", "StandardSSD_ZRS"):
@@ -201,9 +202,7 @@ class SessionHosts(WithInterfaces, pulumi.ComponentResource):
                 windows_configuration=compute.WindowsConfigurationArgs(
                     enable_automatic_updates=True, provision_vm_agent=True, time_zone="W. Europe Standard Time",
                     patch_settings=compute.PatchSettingsArgs(patch_mode="AutomaticByOS"))),
-            security_profile=compute.SecurityProfileArgs(
-                security_type="TrustedLaunch", encryption_at_host=True,
-                uefi_settings=compute.UefiSettingsArgs(secure_boot_enabled=True, v_tpm_enabled=True)),
+            security_profile=trusted_launch_profile(),
             storage_profile=compute.StorageProfileArgs(
                 image_reference=args.image.as_reference(),
                 os_disk=compute.OSDiskArgs(
