@@ -76,7 +76,7 @@ def seed(url: str, scale: int) -> None:
             ec2.run_instances(ImageId=ami, MinCount=10, MaxCount=10, InstanceType=("t3.large", "m5.xlarge", "r5.large")[app % 3],
                               SubnetId=subnets[0], SecurityGroupIds=groups[:1],
                               TagSpecifications=[{"ResourceType": "instance", "Tags": tags}])
-            for j in range(2):
+            for _ in range(2):
                 ec2.create_volume(Size=100, AvailabilityZone=f"{region}a", VolumeType="gp3")
             for j in range(3):
                 rds.create_db_instance(DBInstanceIdentifier=f"app{app}-db{j}", Engine="postgres", EngineVersion="15.4",

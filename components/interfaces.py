@@ -34,7 +34,7 @@ import pulumi
 from pulumi_azure_native import authorization, monitor, network
 
 from amsterdam_cloud.core import naming
-from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.core.errors import UserError
 
 LOCK_LEVELS = ("CanNotDelete", "ReadOnly")
 PRINCIPAL_TYPES = ("ServicePrincipal", "Group", "User", "ForeignGroup", "Device")

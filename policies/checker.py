@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import re
 from contextlib import contextmanager
 from functools import lru_cache
 from dataclasses import dataclass, field
@@ -24,9 +23,10 @@ from typing import Any, Callable, Iterator, Sequence
 
 from amsterdam_cloud.policies.engine import (SEVERITY_ORDER, AnyRule, Resource, Rule, Severity, StackRule,
                                              base_type, run_rule, secrets_redacted, stack_of)
-from amsterdam_cloud.policies.settings import ENVIRONMENTS, PACK_NAME, PackConfig, load_pack_config
+from amsterdam_cloud.core.environments import ENVIRONMENTS
+from amsterdam_cloud.policies.settings import PACK_NAME, PackConfig, load_pack_config
 from amsterdam_cloud.policies.waivers import Waiver, WaiverBook, load_waivers
-from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.core.errors import UserError
 
 FORMATS = ("text", "json", "sarif", "junit", "evidence-md", "evidence-html")
 
@@ -104,18 +104,6 @@ class CheckResult:
                 f"{len(self.advisory)} advisory), {len(self.waived)} waived, "
                 f"{len(self.expired_waivers)} expired waiver(s); {self.resource_count} resources, "
                 f"{len(self.rules)} rules, stack {self.stack or '?'} ({self.environment})")
-
-
-def environment_of_stack(stack: str) -> str | None:
-    """The environment a stack name names: `prod`, `app-prod`, `org/project/acc` (the last such word wins)."""
-    words = [w for w in re.split(r"[^a-z0-9]+", stack.lower()) if w]
-    aliases = {"development": "dev", "tst": "test", "acceptance": "acc", "acceptatie": "acc",
-               "production": "prod", "productie": "prod", "prd": "prod"}
-    for word in reversed(words):
-        word = aliases.get(word, word)
-        if word in ENVIRONMENTS:
-            return word
-    return None
 
 
 def _deployment(export: Any, source: str) -> Mapping[str, Any]:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
-PROJECT = "amsterdam-platform"
+from amsterdam_cloud.core.program_config import PLATFORM_PROJECT as PROJECT
+
 UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
 """The engine's unknown sentinel, as a plan carries a value not known until deployment."""
 

@@ -14,15 +14,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
-from amsterdam_cloud.policies.regions import EU_REGIONS, KNOWN_REGIONS, normalize_location
-from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.core.environments import ENVIRONMENTS, STRICT_ENVIRONMENTS
+from amsterdam_cloud.core.regions import EU_REGIONS, KNOWN_REGIONS, normalize_location
+from amsterdam_cloud.core.errors import UserError
 
 PACK_NAME = "amsterdam-baseline"
 PACK_DIR = Path(__file__).resolve().parent / "packs" / PACK_NAME
 CONFIG_DIR = PACK_DIR / "config"
-ENVIRONMENTS = ("dev", "test", "acc", "prod")
 LEVELS = ("advisory", "mandatory", "disabled")
-STRICT_ENVIRONMENTS = ("acc", "prod")
 MANDATORY_IN_STRICT = ("all", "residency-allowed-location")
 """Keys whose level acc and prod configs may not lower: residency (and the pack's default) stay mandatory there."""
 WAIVER_POLICIES = ("waivers-in-force", "waivers-expired")
@@ -93,7 +92,7 @@ class Settings:
             unknown = sorted(normalised - KNOWN_REGIONS)
             if unknown:
                 raise PackConfigError(f"{where}.allowedRegions: unknown Azure region(s) {', '.join(unknown)}; "
-                                      "use names from amsterdam_cloud.policies.regions.KNOWN_REGIONS")
+                                      "use names from amsterdam_cloud.core.regions.KNOWN_REGIONS")
             outside = sorted(normalised - EU_REGIONS)
             if outside:  # fail closed: no pack config can widen residency beyond the EU
                 raise PackConfigError(f"{where}.allowedRegions: {', '.join(outside)} outside the EU; the residency "
@@ -198,8 +197,8 @@ def load_pack_config(environment: str) -> PackConfig:
     path = config_path(environment)
     if not path.exists():
         raise PackConfigError(f"{path}: missing; every environment needs a pack config file")  # the pack's own file
-    from amsterdam_cloud.scripts.documents import read_json
+    from amsterdam_cloud.core.documents import read_json
     data = read_json(path, "pack config (JSON)")
     from amsterdam_cloud.policies.rules import RULE_IDS
-    from amsterdam_cloud.scripts.files import display
+    from amsterdam_cloud.core.errors import display
     return parse_pack_config(data, display(path), RULE_IDS, environment)

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.core.errors import UserError
 
 DATA_LOSS_RULE = "plan-data-loss"
 """Not a pack rule: the deploy gate's check that a plan deletes or replaces no stateful resource. Its waivers live
@@ -132,8 +132,8 @@ def load_waivers(path: Path | None = None) -> tuple[Waiver, ...]:
 
 
 def _load(path_text: str) -> tuple[Waiver, ...]:
-    from amsterdam_cloud.scripts.documents import read_text
-    from amsterdam_cloud.scripts.files import display
+    from amsterdam_cloud.core.documents import read_text
+    from amsterdam_cloud.core.errors import display
 
     path = Path(path_text)
     if not path.exists():
@@ -146,7 +146,7 @@ def _load(path_text: str) -> tuple[Waiver, ...]:
 def _parse_text(text: str, path_text: str) -> tuple[Waiver, ...]:
     """Parsed once per content: the CrossGuard pack asks for the waivers once per policy."""
     from amsterdam_cloud.policies.rules import RULE_IDS
-    from amsterdam_cloud.scripts.documents import load_yaml
+    from amsterdam_cloud.core.documents import load_yaml
 
     try:
         document = load_yaml(text, path_text, "waivers file")

@@ -10,7 +10,7 @@ import pkgutil
 import sys
 
 from amsterdam_cloud.scripts import commands
-from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.scripts.signals import EXIT_INTERRUPTED, interrupt_handlers, was_interrupted
 
 EXIT_BROKEN_PIPE = 141
@@ -90,7 +90,7 @@ def _report(error: BaseException, debug: bool) -> int:
 
 def _expected(error: BaseException) -> tuple[str | None, int]:
     """The one line and exit code of an expected failure that no reader turned into a UserError."""
-    from amsterdam_cloud.scripts.documents import MAX_DEPTH, os_problem
+    from amsterdam_cloud.core.documents import MAX_DEPTH, os_problem
 
     if isinstance(error, UnicodeDecodeError):
         return f"a file is not UTF-8 (byte {error.start}); save it as UTF-8", EXIT_BAD_INPUT
@@ -99,7 +99,7 @@ def _expected(error: BaseException) -> tuple[str | None, int]:
     if isinstance(error, ValueError) and "integer string conversion" in str(error):
         return "a number has too many digits; use a number of at most 4300 digits", EXIT_BAD_INPUT
     if isinstance(error, OSError):
-        from amsterdam_cloud.scripts.files import display
+        from amsterdam_cloud.core.errors import display
 
         shown = display(error.filename) if error.filename is not None else "a file"
         environment = isinstance(error, (ConnectionError, TimeoutError)) or error.errno in (errno.ENOSPC, errno.EIO)

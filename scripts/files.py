@@ -8,21 +8,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.core.errors import UserError, display
 
 STDOUT = "-"
 """The output path that means standard output."""
 DEFAULT_MODE = 0o644
 """The mode of a new output file (an existing file keeps its own)."""
-
-
-def display(path: Path | str) -> str:
-    """A path as people read it in messages: relative to the working folder when it lies inside it."""
-    path = Path(path)
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError, RuntimeError):
-        return str(path)
 
 
 def write_output(path: Path | str, text: str) -> str:
@@ -79,7 +70,7 @@ class WriteFailed(UserError):
 
 
 def _problem(error: OSError) -> str:
-    from amsterdam_cloud.scripts.documents import os_problem
+    from amsterdam_cloud.core.documents import os_problem
 
     return os_problem(error)
 

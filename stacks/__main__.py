@@ -17,7 +17,7 @@ from amsterdam_cloud.components.landing_zone.spoke import Spoke, SpokeArgs
 from amsterdam_cloud.components.security.container_registry import ContainerRegistry, ContainerRegistryArgs, \
     city_registry_name
 from amsterdam_cloud.components.security.key_vault import KeyVault, KeyVaultArgs
-from amsterdam_cloud.policies.regions import EU_REGIONS
+from amsterdam_cloud.core.regions import EU_REGIONS
 from amsterdam_cloud.stacks.config import from_pulumi
 
 VAULT_ZONE = "privatelink.vaultcore.azure.net"

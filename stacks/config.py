@@ -7,27 +7,26 @@ through `if environment == "prod"` in a component.
 from __future__ import annotations
 
 import ipaddress
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
 
+from amsterdam_cloud.core.environments import ENVIRONMENTS
 from amsterdam_cloud.core import budgets
 from amsterdam_cloud.components.landing_zone.address_plan import (DELEGATIONS, AddressPlan, AddressPlanError,
                                                                   SubnetRequest, default_spoke_subnets)
 from amsterdam_cloud.components.landing_zone.address_plan import plan as plan_addresses
 from amsterdam_cloud.components.landing_zone.egress_profiles import EGRESS_PROFILES, EgressGrant
-from amsterdam_cloud.policies.regions import KNOWN_REGIONS, normalize_location
-from amsterdam_cloud.scripts.errors import UserError
-from amsterdam_cloud.scripts.files import display
+from amsterdam_cloud.core.regions import KNOWN_REGIONS, normalize_location
+from amsterdam_cloud.core.errors import display
+from amsterdam_cloud.core.program_config import (PLATFORM_PROJECT as PROJECT, ConfigError, SecretValue, given_config,
+                                                 read_stack_file, structured)
 
-PROJECT = "amsterdam-platform"
 """The Pulumi project name; every config key of ours is `amsterdam-platform:<key>`."""
 
 STACKS_DIR = Path(__file__).resolve().parent
-ENVIRONMENTS = ("dev", "test", "acc", "prod")
 DATA_CLASSIFICATIONS = ("BBN1", "BBN2", "BBN3")
 """BIO protection levels (Basisbeveiligingsniveau): BBN1 is the lowest, BBN3 state-secret adjacent."""
 
@@ -39,24 +38,6 @@ _GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
 _COST_CENTER = re.compile(r"^CC-\d{4,6}$")
 _NAME = re.compile(r"^[a-z][a-z0-9-]{1,22}[a-z0-9]$")
-
-
-class ConfigError(UserError):
-    """A stack config value is missing, malformed or unknown."""
-
-    def __init__(self, source: str, key: str, problem: str) -> None:
-        super().__init__(f"{source}: {key}: {problem}")
-        self.source, self.key, self.problem = source, key, problem
-
-
-@dataclass(frozen=True, kw_only=True)
-class SecretValue:
-    """A `secure:` config value: the program only ever sees it as a Pulumi secret."""
-
-    value: str
-
-    def __repr__(self) -> str:  # never print the value, not even by accident: messages say "a secret value"
-        return "a secret value"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -211,16 +192,6 @@ def _cidr(source: str, key: str, value: Any) -> ipaddress.IPv4Network:
 
 def _show(value: Any) -> str:
     return f"{type(value).__name__} {value!r}" if not isinstance(value, SecretValue) else "a secret"
-
-
-def structured(value: Any) -> Any:
-    """A structured value as given: the stack file holds YAML, the Pulumi CLI hands it over as JSON text."""
-    if isinstance(value, str) and value.lstrip()[:1] in ("{", "["):
-        try:
-            return json.loads(value)
-        except json.JSONDecodeError:
-            return value
-    return value
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -466,70 +437,10 @@ def stack_file(stack: str, stacks_dir: Path = STACKS_DIR) -> Path:
     return stacks_dir / f"Pulumi.{stack}.yaml"
 
 
-def read_stack_file(path: Path) -> dict[str, Any]:
-    """The `config:` mapping of a stack file, with `secure:` values wrapped as SecretValue."""
-    source = display(path)
-    if not path.is_file():
-        raise UserError(f"{source}: no such stack file; expected one of "
-                        f"{', '.join(p.name for p in sorted(path.parent.glob('Pulumi.*.yaml'))) or 'none found'}")
-    from amsterdam_cloud.scripts.documents import read_yaml
-
-    document = read_yaml(path, "stack file (`config:` as `pulumi config` writes it)")
-    if not isinstance(document, dict) or not isinstance(document.get("config"), dict):
-        raise ConfigError(source, "config", "expected a top-level `config:` mapping as `pulumi config` writes it")
-    unknown = sorted(set(document) - {"config", "secretsprovider", "encryptionsalt", "encryptedkey",
-                                      "environment"})
-    if unknown:
-        raise ConfigError(source, unknown[0], "unknown top-level key; expected config, secretsprovider, "
-                                              "encryptionsalt or encryptedkey")
-    return {key: _unwrap_secure(source, str(key), value) for key, value in document["config"].items()}
-
-
-def _unwrap_secure(source: str, key: str, value: Any) -> Any:
-    """A `secure:` value as SecretValue; a key with a `secure:` value nested inside is secret as a whole (as in
-    Pulumi). Each `secure:` must hold ciphertext: empty, null or structured values are a mistake, not a secret."""
-    if not _holds_secure(source, key, value):
-        return value
-    if isinstance(value, dict) and set(value) == {"secure"}:
-        return SecretValue(value=value["secure"])
-    return SecretValue(value=json.dumps(value, sort_keys=True))
-
-
-def _holds_secure(source: str, key: str, value: Any) -> bool:
-    """True when `value` is or contains a `secure:` value; each must be ciphertext-shaped (non-empty text)."""
-    found, pending = False, [(key, value)]
-    while pending:
-        where, item = pending.pop()
-        if isinstance(item, dict):
-            if set(item) == {"secure"}:
-                ciphertext = item["secure"]
-                if not isinstance(ciphertext, str) or not ciphertext.strip() or any(c.isspace() for c in ciphertext):
-                    raise ConfigError(source, where, "secure: expected the ciphertext that `pulumi config set "
-                                                     f"--secret {key} <value>` writes (non-empty text)")
-                found = True
-                continue
-            pending.extend((f"{where}.{name}", child) for name, child in item.items())
-        elif isinstance(item, list):
-            pending.extend((f"{where}[{index}]", child) for index, child in enumerate(item))
-    return found
-
-
 def load(stack: str, stacks_dir: Path = STACKS_DIR) -> StackConfig:
     """Read and validate `stacks/Pulumi.<stack>.yaml` (used by the offline tools)."""
     path = stack_file(stack, stacks_dir)
     return parse(read_stack_file(path), display(path), stack)
-
-
-def given_config() -> tuple[str, dict[str, Any]]:
-    """The running program's stack name and config, `secure:` values as SecretValue (real CLI and offline plan)."""
-    import pulumi
-    from pulumi.runtime import config as runtime_config
-
-    given = {**runtime_config.get_config_env(), **runtime_config.CONFIG.get()}
-    secret_keys = set(pulumi.runtime.get_config_secret_keys_env())  # the CLI's; `set_all_config`'s below
-    return pulumi.get_stack(), {key: SecretValue(value=value)
-                                if key in secret_keys or pulumi.runtime.is_config_secret(key) else value
-                                for key, value in given.items()}
 
 
 def from_pulumi() -> StackConfig:

@@ -10,7 +10,7 @@ from pulumi_azure_native import cognitiveservices
 
 from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces,
                                                    require_name)
-from amsterdam_cloud.policies.regions import AI_EU_DEPLOYMENT_SKUS
+from amsterdam_cloud.core.regions import AI_EU_DEPLOYMENT_SKUS
 
 EU_DEPLOYMENT_TYPES = ("DataZoneStandard", "DataZoneProvisionedManaged", "DataZoneBatch", "Standard",
                        "ProvisionedManaged")

@@ -1,6 +1,6 @@
 """The algorithm register check the analytics components make before they build anything.
 
-The city publishes every algorithm it uses in the public algorithm register (policies/algorithm_register.yaml is the
+The city publishes every algorithm it uses in the public algorithm register (core/algorithm_register.yaml is the
 repo's snapshot). A workspace that runs an algorithm carries its register id in the `algorithm-register-id` tag;
 where `RegisterPolicy.require_entry` is on (acc and prod set it), an algorithm without an id, with an id the snapshot
 does not hold, with a status the environment does not accept, or an impactful algorithm without its impact
@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from amsterdam_cloud.policies.algorithm_register import REGISTER_FILE, TAG, load_register
-from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.core.algorithm_register import REGISTER_FILE, TAG, load_register
+from amsterdam_cloud.core.errors import UserError
 
 STATUSES = ("In ontwikkeling", "In gebruik", "Buiten gebruik")
 """The register standard's status values: in development, in use, out of use."""
@@ -40,7 +40,7 @@ class RegisterPolicy:
     impactful_requires: tuple[str, ...] = ("DPIA", "IAMA")
     """Impact assessments an impactful algorithm's entry must record (DPIA: privacy, IAMA: human rights)."""
     register: Mapping[str, Mapping[str, Any]] | None = None
-    """Register entries by id; unset: the repo's snapshot (policies/algorithm_register.yaml)."""
+    """Register entries by id; unset: the repo's snapshot (core/algorithm_register.yaml)."""
 
     def __post_init__(self) -> None:
         unknown = [status for status in self.allowed_statuses if status not in STATUSES]

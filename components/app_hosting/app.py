@@ -30,7 +30,7 @@ from amsterdam_cloud.components.compute.virtual_machine import VaultRef, Virtual
 from amsterdam_cloud.components.interfaces import NO_DIAGNOSTICS, CommonArgs, DiagnosticSettings, InterfaceError, \
     Lock, PrivateEndpoint, RoleAssignment, WithInterfaces, create_role_assignments
 from amsterdam_cloud.components.security.key_vault import KeyVault, KeyVaultArgs
-from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.core.errors import UserError
 
 ZONES = {
     "vault": "privatelink.vaultcore.azure.net",

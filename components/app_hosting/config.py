@@ -1,6 +1,6 @@
 """The app stack config, read and validated once: the structured `app:app`, the platform stack and the prompted keys.
 
-The contract is the migration engineer's (docs/app-config.md, `scripts/migrate/app_config.py`): `validate` there
+The contract is the migration engineer's (docs/app-config.md, `core/app_config.py`): `validate` there
 checks every key it defines. The template accepts a few optional keys on top, for what a hand-written app needs
 and a generated one leaves at its default:
 
@@ -28,14 +28,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+from amsterdam_cloud.core.environments import ENVIRONMENTS
 from amsterdam_cloud.components.app_hosting.mysql import VERSIONS as MYSQL_VERSIONS
 from amsterdam_cloud.components.app_hosting.spec import STORAGE_SUB_RESOURCES, AppSpec, DataNeeds, MySql, \
     Operations, Postgres, VmShape
 from amsterdam_cloud.components.security.container_registry import city_registry_name, login_server
-from amsterdam_cloud.scripts.errors import UserError
-from amsterdam_cloud.scripts.migrate.app_config import APP_SCHEMA, ENV_NAME, ENVIRONMENTS
-from amsterdam_cloud.scripts.backend import Backend, BackendError, declared_backend, parse_reference
-from amsterdam_cloud.stacks.config import PROJECT as PLATFORM_PROJECT, SecretValue, given_config, structured
+from amsterdam_cloud.core.errors import UserError
+from amsterdam_cloud.core.app_config import APP_SCHEMA, ENV_NAME
+from amsterdam_cloud.core.backend import Backend, BackendError, declared_backend, parse_reference
+from amsterdam_cloud.core.program_config import PLATFORM_PROJECT, SecretValue, given_config, structured
 
 CONTRACT_KEYS = ("azure-native:location", "app:platformStack", "app:app")
 """The stack config keys the contract defines; other keys (provider settings) are left to Pulumi."""
@@ -224,7 +225,7 @@ def parse(config: Mapping[str, Any], source: str, *, stack: str | None = None,
           backend: Backend | None = None) -> AppSpec:
     """Validate a stack file's `config:` mapping and return the app's description; `stack` and the project's
     `backend` decide the platform stack when `app:platformStack` is unset."""
-    from amsterdam_cloud.scripts.migrate.app_config import validate
+    from amsterdam_cloud.core.app_config import validate
 
     given = {key: structured(config[key]) for key in CONTRACT_KEYS if key in config}
     app = given.get("app:app")

@@ -12,7 +12,7 @@ from pulumi_azure_native import app
 
 from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces,
                                                    require_auto_name, require_name)
-from amsterdam_cloud.scripts.migrate.app_config import CPU_MEMORY as APP_CPU_MEMORY
+from amsterdam_cloud.core.app_config import CPU_MEMORY as APP_CPU_MEMORY
 
 CONTAINER_APP = "azure-native:app:ContainerApp"
 INGRESS_SCOPES = ("environment", "network")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from amsterdam_cloud.components.security.container_registry import city_registry_name, login_server
-from amsterdam_cloud.policies.algorithm_register import RUNS_ALGORITHM_TAG, TAG as ALGORITHM_TAG
+from amsterdam_cloud.core.algorithm_register import RUNS_ALGORITHM_TAG, TAG as ALGORITHM_TAG
 
 RUNTIMES = ("container", "web")
 EXPOSURES = ("internal", "public")

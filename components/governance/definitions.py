@@ -1,7 +1,7 @@
 """The city's Azure Policy definitions as data: each rule here is what Azure evaluates and what the offline
 evaluator (scripts/offline/azure_policy.py) evaluates in the agreement test with the CrossGuard pack.
 
-Allowed locations come from the pack's EU list (policies/regions.py), never a copy. Every alias used below maps to
+Allowed locations come from the pack's EU list (core/regions.py), never a copy. Every alias used below maps to
 `properties.<the alias after the type>`, the only alias form the offline evaluator implements. ARM types are
 written out (components never import the offline engine); a test holds each to the mocks' id template.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from amsterdam_cloud.policies.regions import EU_REGIONS, GLOBAL_LOCATIONS, GLOBAL_ONLY_TYPES
+from amsterdam_cloud.core.regions import EU_REGIONS, GLOBAL_LOCATIONS, GLOBAL_ONLY_TYPES
 
 ROLE_DEFINITIONS = "/providers/Microsoft.Authorization/roleDefinitions/"
 TAG_CONTRIBUTOR = ROLE_DEFINITIONS + "4a9ae827-6dc8-4573-8ac7-8239d42aa03f"

@@ -19,7 +19,7 @@ from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSupport
                                                    create_private_endpoints, create_role_assignments)
 from amsterdam_cloud.components.workplace.schedule import DAYS, OfficeHours
 from amsterdam_cloud.components.workplace.sizing import POOL_TYPES
-from amsterdam_cloud.policies.regions import AVD_EU_METADATA_REGIONS, normalize_location
+from amsterdam_cloud.core.regions import AVD_EU_METADATA_REGIONS, normalize_location
 
 APPLICATION_GROUP_TYPES = ("Desktop", "RemoteApp")
 AVD_LOGS = DiagnosticSupport(logs=True, metrics=False)

@@ -22,7 +22,7 @@ import math
 from dataclasses import dataclass
 from typing import Mapping
 
-from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.core.errors import UserError
 
 POOL_TYPES = ("Pooled", "Personal")
 

@@ -8,13 +8,13 @@ import json
 import sys
 from pathlib import Path
 
+from amsterdam_cloud.core.environments import ENVIRONMENTS, STRICT_ENVIRONMENTS, environment_of_stack
 from amsterdam_cloud.scripts.commands.plan import add_project_options
 from amsterdam_cloud.scripts.delivery.pulumi_cli import SECRETS_PROVIDER_ENV
-from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.core.errors import UserError
 
 GATE_OPTIONS = ("today", "waivers", "against")
 """Options that change what the gate judges; acc and prod refuse them unless a deploy-override waiver allows it."""
-ENVIRONMENTS = ("dev", "test", "acc", "prod")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -107,9 +107,9 @@ def run(args: argparse.Namespace) -> int:
     pulumi_cli.require_cli()  # before any work: without the CLI nothing can be deployed
 
     from amsterdam_cloud.policies.settings import PACK_DIR, config_path
-    from amsterdam_cloud.scripts.backend import declared_backend
+    from amsterdam_cloud.core.backend import declared_backend
     from amsterdam_cloud.scripts.delivery.gate import (
-        GUARDED_ENVIRONMENTS, decide_preview, evaluate, load_gate_waivers, refused_overrides, waivers_file_for)
+        decide_preview, evaluate, load_gate_waivers, refused_overrides, waivers_file_for)
     from amsterdam_cloud.scripts.delivery.plan_diff import diff_from_preview, render_text
     from amsterdam_cloud.scripts.files import write_output
     from amsterdam_cloud.scripts.offline.plan import read_export, write_atomically
@@ -143,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
 
     stack = pulumi_cli.find_stack(target)  # before planning: a missing stack stops here, nothing is created
     if stack is None:
-        if environment in GUARDED_ENVIRONMENTS:
+        if environment in STRICT_ENVIRONMENTS:
             raise pulumi_cli.StackMissing(
                 f"deploy: stack {target.stack} does not exist in {backend.describe()}, and cityctl never creates "
                 f"a stack in {environment}; check the backend, then create the stack once: {target.init_command()}")
@@ -200,8 +200,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _environment_of(stack: str) -> str:
-    from amsterdam_cloud.policies.checker import environment_of_stack
-
     environment = environment_of_stack(stack)
     if environment is None:
         raise UserError(f"deploy: stack {stack!r} does not name an environment; pass --environment "

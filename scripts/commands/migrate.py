@@ -195,7 +195,7 @@ def _endpoint(where: str, url: str | None) -> str | None:
     """An endpoint URL botocore can use (http or https with a host), else a UserError naming where it came from."""
     from urllib.parse import urlsplit
 
-    from amsterdam_cloud.scripts.errors import UserError
+    from amsterdam_cloud.core.errors import UserError
 
     if url is None:
         return None
@@ -337,7 +337,7 @@ def _generate(args: argparse.Namespace) -> int:
     plan = waves.load(args.waves) if args.waves else None
     recorded = (plan or {}).get("mapping") or {}
     if plan is not None and recorded.get("sha256") not in (None, mapping.digest(args.mapping)):
-        from amsterdam_cloud.scripts.errors import UserError
+        from amsterdam_cloud.core.errors import UserError
 
         raise UserError(f"{display(args.waves)}: mapping.sha256: the wave plan was made from another mapping "
                         f"({recorded.get('file') or 'unknown file'}); run `cityctl migrate waves --mapping "
@@ -377,7 +377,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
-    from amsterdam_cloud.scripts.errors import UserError
+    from amsterdam_cloud.core.errors import UserError
     from amsterdam_cloud.scripts.migrate import status, waves
 
     path = args.file or status.DEFAULT_PATH

@@ -9,12 +9,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from amsterdam_cloud.scripts.errors import UserError
-from amsterdam_cloud.scripts.files import display
+from amsterdam_cloud.core.environments import ENVIRONMENTS, environment_of_stack
+from amsterdam_cloud.core.errors import UserError, display
 from amsterdam_cloud.scripts.signals import (Interrupted, ignore_interrupts, quiet_worker_signals, signals_held,
                                              was_interrupted)
 
-ENVIRONMENTS = ("dev", "test", "acc", "prod")
 
 
 def add_project_options(parser: argparse.ArgumentParser) -> None:
@@ -272,9 +271,9 @@ def _warm_imports(program_dir: Path) -> None:
 
 
 def _environment(stack: str, args: argparse.Namespace) -> str:
-    environment = args.environment or (stack if stack in ENVIRONMENTS else None)
+    environment = args.environment or environment_of_stack(stack)
     if environment is None:
-        raise UserError(f"plan: stack {stack!r} is not an environment name; pass --environment dev|test|acc|prod "
+        raise UserError(f"plan: stack {stack!r} names no environment; pass --environment dev|test|acc|prod "
                         "to choose the policy levels, or --no-policy")
     return environment
 

@@ -7,10 +7,10 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from amsterdam_cloud.scripts.errors import UserError
-from amsterdam_cloud.scripts.files import display, write_output
+from amsterdam_cloud.core.environments import ENVIRONMENTS, environment_of_stack
+from amsterdam_cloud.core.errors import UserError, display
+from amsterdam_cloud.scripts.files import write_output
 
-ENVIRONMENTS = ("dev", "test", "acc", "prod")
 FORMATS = ("text", "json", "sarif", "junit")
 
 
@@ -57,7 +57,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _read_export(path: Path) -> dict:
     from amsterdam_cloud.policies.checker import paused_gc
-    from amsterdam_cloud.scripts.documents import decode, load_json, read_text
+    from amsterdam_cloud.core.documents import decode, load_json, read_text
     from amsterdam_cloud.scripts.offline.plan import check_export
 
     what = "plan from `cityctl plan` or `pulumi stack export` file"
@@ -80,7 +80,7 @@ def _waivers(path: Path | None) -> tuple:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from amsterdam_cloud.policies.checker import (check_resources, environment_of_stack, parse_resources, render)
+    from amsterdam_cloud.policies.checker import check_resources, parse_resources, render
     source = "<stdin>" if str(args.file) == "-" else display(args.file)
     export = _read_export(args.file)
     resources, found_stack = parse_resources(export, source)

@@ -27,16 +27,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
+from amsterdam_cloud.core.environments import ENVIRONMENTS, STRICT_ENVIRONMENTS
 from amsterdam_cloud.policies.waivers import DATA_LOSS_RULE, DEFAULT_WAIVERS_FILE, GATE_OVERRIDE_RULE
 from amsterdam_cloud.scripts.delivery.plan_diff import PlanDiff, diff_exports
-from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.core.errors import UserError
 
 if TYPE_CHECKING:
     from amsterdam_cloud.policies.checker import CheckResult
     from amsterdam_cloud.policies.waivers import Waiver
 
-ENVIRONMENTS = ("dev", "test", "acc", "prod")
-GUARDED_ENVIRONMENTS = frozenset({"acc", "prod"})
 TOOLKIT_WAIVERS = "policies/waivers.yaml"
 """The toolkit's waivers file (packaged in the wheel), for the platform's own projects."""
 PROJECT_WAIVERS = "waivers.yaml"
@@ -139,7 +138,7 @@ def _judge_data_loss(diff: PlanDiff, book: Any, today: dt.date, blocking: list[s
 
 
 def _verdict(environment: str, stack: str, blocking: list[str], used: list[str]) -> Decision:
-    guarded = environment in GUARDED_ENVIRONMENTS
+    guarded = environment in STRICT_ENVIRONMENTS
     if guarded and blocking:
         return Decision(REFUSE, environment, stack, reasons=tuple(blocking), waivers=tuple(used))
     return Decision(ALLOW_WITH_WAIVER if used else ALLOW, environment, stack, waivers=tuple(used),
@@ -168,7 +167,7 @@ def refused_overrides(*, environment: str, stack: str, options: Iterable[str], w
     expires."""
     from amsterdam_cloud.policies.waivers import WaiverBook
 
-    if environment not in GUARDED_ENVIRONMENTS:
+    if environment not in STRICT_ENVIRONMENTS:
         return []
     book = WaiverBook(waivers, stack, today)
     refused = []

@@ -32,10 +32,10 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
-from amsterdam_cloud.policies.regions import normalize_location
+from amsterdam_cloud.core.regions import normalize_location
 from amsterdam_cloud.scripts.delivery.replace_rules import (
     FALLBACK_NAME_INPUTS, base_type, own_name_input, replace_rules_for, stateful_reason)
-from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.core.errors import UserError
 
 SIG_KEY = "4dabf18193072939515e22adb298388d"
 SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"

@@ -19,7 +19,7 @@ import urllib.request
 from pathlib import Path
 from typing import Mapping
 
-from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.core.errors import UserError
 
 LIMIT = 60_000
 """Characters per comment, under GitHub's 65,536 (Azure DevOps allows more); the rest is in the run's artifacts."""

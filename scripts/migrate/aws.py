@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 from urllib.parse import urlsplit
 
 from amsterdam_cloud.scripts.migrate.inventory import resource
-from amsterdam_cloud.scripts.migrate.secrets import hosts_from_environment, split_environment
+from amsterdam_cloud.core.secrets import hosts_from_environment, split_environment
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Sequence
 
-from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.scripts.migrate import aws
 from amsterdam_cloud.scripts.migrate.inventory import build
 from amsterdam_cloud.scripts.migrate.overrides import NONE, Overrides

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import yaml
 
-from amsterdam_cloud.scripts.errors import UserError
-from amsterdam_cloud.scripts.files import display, write_atomically
+from amsterdam_cloud.core.errors import UserError, display
+from amsterdam_cloud.scripts.files import write_atomically
 
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
@@ -37,7 +37,7 @@ def read_yaml(path: Path | str, schema_id: str, what: str) -> dict[str, Any]:
     source = display(path)
     if not path.is_file():
         raise UserError(f"{source}: no such file; expected the {what}")
-    from amsterdam_cloud.scripts.documents import read_yaml as read_strictly
+    from amsterdam_cloud.core.documents import read_yaml as read_strictly
 
     document = read_strictly(path, what)
     if not isinstance(document, dict):
@@ -50,22 +50,3 @@ def read_yaml(path: Path | str, schema_id: str, what: str) -> dict[str, Any]:
                             "regenerate the file with this version")
         raise UserError(f"{source}: schema: expected {schema_id!r}, got {found!r}; is this the {what}?")
     return document
-
-
-def check_schema(document: Mapping[str, Any], schema: Mapping[str, Any], source: str) -> None:
-    """Validate against a JSON schema; the first error becomes a UserError naming the file and the key path."""
-    import jsonschema
-
-    validator = jsonschema.Draft202012Validator(schema)
-    errors = sorted(validator.iter_errors(document), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
-    if errors:
-        error = errors[0]
-        raise UserError(f"{source}: {key_path(error.absolute_path) or '(document)'}: {error.message}")
-
-
-def key_path(parts: Iterable[Any]) -> str:
-    """`["rules", 2, "when"]` becomes `rules[2].when`, the way the messages name a key."""
-    text = ""
-    for part in parts:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text

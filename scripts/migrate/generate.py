@@ -18,15 +18,16 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from amsterdam_cloud.components.security.container_registry import city_registry_name, login_server
-from amsterdam_cloud.policies.regions import EU_REGIONS, normalize_location
-from amsterdam_cloud.scripts.errors import UserError
-from amsterdam_cloud.scripts.migrate import app_config
+from amsterdam_cloud.core.regions import EU_REGIONS, normalize_location
+from amsterdam_cloud.core.errors import UserError
+from amsterdam_cloud.core import app_config
 from amsterdam_cloud.scripts.files import write_atomically
-from amsterdam_cloud.scripts.migrate.files import check_schema, display, dump_yaml, read_yaml
+from amsterdam_cloud.core.documents import check_schema
+from amsterdam_cloud.scripts.migrate.files import display, dump_yaml, read_yaml
 from amsterdam_cloud.scripts.migrate.overrides import NONE, Overrides
-from amsterdam_cloud.scripts.backend import DIY_ORGANIZATION, Backend, BackendError, declared_backend, \
+from amsterdam_cloud.core.backend import DIY_ORGANIZATION, Backend, BackendError, declared_backend, \
     parse_reference
-from amsterdam_cloud.stacks.config import PROJECT as PLATFORM_PROJECT
+from amsterdam_cloud.core.program_config import PLATFORM_PROJECT
 
 DATA_COPY_SCHEMA = "amsterdam.migrate.data-copy/v1"
 SUMMARY_SCHEMA = "amsterdam.migrate.generate-summary/v1"

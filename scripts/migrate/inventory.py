@@ -23,8 +23,9 @@ import re
 from collections import Counter, defaultdict
 from typing import Any, Iterable, Mapping
 
-from amsterdam_cloud.scripts.errors import UserError
-from amsterdam_cloud.scripts.migrate.files import check_schema, display, read_yaml, write_yaml
+from amsterdam_cloud.core.errors import UserError
+from amsterdam_cloud.core.documents import check_schema
+from amsterdam_cloud.scripts.migrate.files import display, read_yaml, write_yaml
 from amsterdam_cloud.scripts.migrate.overrides import NONE, Overrides
 
 SCHEMA = "amsterdam.migrate.inventory/v1"

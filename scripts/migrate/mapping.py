@@ -26,12 +26,13 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from amsterdam_cloud.scripts.migrate import sizing
-from amsterdam_cloud.scripts.migrate.app_config import CPU_MEMORY
-from amsterdam_cloud.scripts.migrate.files import check_schema, display, read_yaml, write_yaml
+from amsterdam_cloud.core.app_config import CPU_MEMORY
+from amsterdam_cloud.core.documents import check_schema
+from amsterdam_cloud.scripts.migrate.files import display, read_yaml, write_yaml
 from amsterdam_cloud.scripts.migrate import inventory as inventory_module
 from amsterdam_cloud.scripts.migrate.inventory import DATABASE_TYPES, STATEFUL_TYPES, slug
 from amsterdam_cloud.scripts.migrate.overrides import LEVELS, NONE, NOT_BIO, Overrides, need, workload_need
-from amsterdam_cloud.scripts.migrate.secrets import is_secret_name
+from amsterdam_cloud.core.secrets import is_secret_name
 from amsterdam_cloud.scripts.migrate.strategy import MOVING, STRATEGIES, Decision, Rules
 
 SCHEMA = "amsterdam.migrate.mapping/v1"

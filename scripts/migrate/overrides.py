@@ -24,8 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from amsterdam_cloud.scripts.errors import UserError
-from amsterdam_cloud.scripts.migrate.files import check_schema, display, read_yaml
+from amsterdam_cloud.core.environments import ENVIRONMENTS
+from amsterdam_cloud.core.errors import UserError
+from amsterdam_cloud.core.documents import check_schema
+from amsterdam_cloud.scripts.migrate.files import display, read_yaml
 
 SCHEMA = "amsterdam.migrate.overrides/v1"
 DEFAULT_PATH = Path("migration") / "overrides.yaml"
@@ -52,7 +54,6 @@ ENVIRONMENT_ALIASES: dict[str, str] = {
 }
 """Built-in environment names to the platform's four environments (DTAP)."""
 
-PLATFORM_ENVIRONMENTS = ("dev", "test", "acc", "prod")
 _STRATEGIES = ["retire", "retain", "rehost", "relocate", "replatform", "refactor", "repurchase"]
 _MAILBOX = "^[^@\\s]+@[^@\\s]+\\.[a-zA-Z]{2,}$"
 
@@ -64,7 +65,7 @@ JSON_SCHEMA: dict[str, Any] = {
         "schema": {"const": SCHEMA},
         "owners": {"type": "object", "additionalProperties": {"type": "string", "pattern": _MAILBOX}},
         "classifications": {"type": "object", "additionalProperties": {"enum": [*LEVELS, NOT_BIO]}},
-        "environments": {"type": "object", "additionalProperties": {"enum": list(PLATFORM_ENVIRONMENTS)}},
+        "environments": {"type": "object", "additionalProperties": {"enum": list(ENVIRONMENTS)}},
         "workloads": {"type": "object", "additionalProperties": {
             "type": "object",
             "additionalProperties": False,
@@ -159,7 +160,7 @@ def load(path: str | Path | None) -> Overrides:
             raise UserError(f"{source}: workloads.{key}: not a workload id; expected <application>/<environment> "
                             "as `cityctl migrate map` prints it (permits/prod)")
         if "environment" in entry and _word(entry["environment"]) not in (
-                *PLATFORM_ENVIRONMENTS, *_table(document.get("environments") or {}), *ENVIRONMENT_ALIASES):
+                *ENVIRONMENTS, *_table(document.get("environments") or {}), *ENVIRONMENT_ALIASES):
             raise UserError(f"{source}: workloads.{key}.environment: {entry['environment']!r} is no known environment; "
                             "expected dev, test, acc or prod")
     return Overrides(source=source, owners=document.get("owners") or {},

@@ -93,7 +93,7 @@ def dependency_svg(mapping: Mapping[str, Any], waves: Mapping[str, Any] | None) 
             columns["not in a wave"].append(w["id"])
             style[w["id"]] = ("#f3f4f6", "solid")
     position: dict[str, tuple[float, float]] = {}
-    for index, (title, members) in enumerate(columns.items()):
+    for index, members in enumerate(columns.values()):
         for row, wid in enumerate(sorted(members)):
             position[wid] = (MARGIN + index * (BOX_WIDTH + GAP_X), MARGIN + 30 + row * (BOX_HEIGHT + GAP_Y))
     width = MARGIN * 2 + max(1, len(columns)) * (BOX_WIDTH + GAP_X)

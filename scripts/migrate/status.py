@@ -15,8 +15,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Mapping
 
-from amsterdam_cloud.scripts.errors import UserError
-from amsterdam_cloud.scripts.migrate.files import check_schema, display, read_yaml, write_yaml
+from amsterdam_cloud.core.errors import UserError
+from amsterdam_cloud.core.documents import check_schema
+from amsterdam_cloud.scripts.migrate.files import display, read_yaml, write_yaml
 
 SCHEMA = "amsterdam.migrate.status/v1"
 DEFAULT_PATH = Path("migration") / "status.yaml"

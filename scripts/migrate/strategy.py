@@ -12,8 +12,9 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from amsterdam_cloud.scripts.errors import UserError
-from amsterdam_cloud.scripts.migrate.files import check_schema, display, read_yaml
+from amsterdam_cloud.core.errors import UserError
+from amsterdam_cloud.core.documents import check_schema
+from amsterdam_cloud.scripts.migrate.files import display, read_yaml
 
 SCHEMA = "amsterdam.migrate.strategy-rules/v1"
 STRATEGIES = ("retire", "retain", "rehost", "relocate", "replatform", "refactor", "repurchase")

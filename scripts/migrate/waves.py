@@ -22,7 +22,9 @@ from collections import defaultdict
 from datetime import datetime, timezone
 from typing import Any, Iterable, Mapping, Sequence
 
-from amsterdam_cloud.scripts.migrate.files import check_schema, display, read_yaml, write_yaml
+from amsterdam_cloud.core.environments import ENVIRONMENTS
+from amsterdam_cloud.core.documents import check_schema
+from amsterdam_cloud.scripts.migrate.files import display, read_yaml, write_yaml
 from amsterdam_cloud.scripts.migrate.overrides import NONE, Overrides
 from amsterdam_cloud.scripts.migrate.strategy import MOVING
 
@@ -95,7 +97,6 @@ def cycle_path(members: Sequence[str], edges: Mapping[str, Sequence[str]]) -> li
         seen.add(node)
 
 
-DTAP_ORDER = ("dev", "test", "acc", "prod")
 """Within one application, each environment moves after the one before it (dev, test, acc, then prod)."""
 
 
@@ -104,11 +105,11 @@ def dtap_dependencies(workloads: Mapping[str, Mapping[str, Any]], moving: set[st
     by_app: dict[str, dict[str, str]] = defaultdict(dict)
     for wid in moving:
         env = workloads[wid].get("platformEnvironment")
-        if env in DTAP_ORDER:
+        if env in ENVIRONMENTS:
             by_app[workloads[wid]["application"]][env] = wid
     result = {}
     for envs in by_app.values():
-        ordered = [envs[e] for e in DTAP_ORDER if e in envs]
+        ordered = [envs[e] for e in ENVIRONMENTS if e in envs]
         for earlier, later in zip(ordered, ordered[1:]):
             result[later] = earlier
     return result

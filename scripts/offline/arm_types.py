@@ -167,7 +167,7 @@ ARM_ID_TEMPLATES: dict[str, str] = {
     "azure-native:cognitiveservices:Account": "{rg}/providers/Microsoft.CognitiveServices/accounts/{accountName}",
     "azure-native:cognitiveservices:Deployment":
         "{rg}/providers/Microsoft.CognitiveServices/accounts/{accountName}/deployments/{deploymentName}",
-    # global-only types (policies/regions.py GLOBAL_ONLY_TYPES): Azure Policy's allowed-locations rule names them
+    # global-only types (core/regions.py GLOBAL_ONLY_TYPES): Azure Policy's allowed-locations rule names them
     "azure-native:frontdoor:FrontDoor": "{rg}/providers/Microsoft.Network/frontDoors/{frontDoorName}",
     "azure-native:frontdoor:NetworkExperimentProfile":
         "{rg}/providers/Microsoft.Network/NetworkExperimentProfiles/{profileName}",

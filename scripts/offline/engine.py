@@ -21,12 +21,12 @@ from typing import Any, Callable, Iterator, Mapping
 
 import pulumi
 
-from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.scripts.offline import sdk_seam, speedups
 from amsterdam_cloud.scripts.offline.azure_mocks import AzureContext, AzureMocks, MockGap, StackOutputs
 from amsterdam_cloud.scripts.offline.plan import Plan
 from amsterdam_cloud.scripts.offline.recorder import RecordingMonitor, canonical_order
-from amsterdam_cloud.stacks.config import SecretValue
+from amsterdam_cloud.core.program_config import SecretValue
 
 
 _ENGINE_DIR = Path(__file__).resolve().parent

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.scripts.files import write_atomically  # noqa: F401  (where plan writers import it from)
 from amsterdam_cloud.scripts.offline.recorder import ROOT_STACK_TYPE, RecordedResource
 from amsterdam_cloud.scripts.offline.values import SECRET_SIG, SIG_KEY, UNKNOWN, to_export
@@ -85,8 +85,8 @@ def _export_resource(resource: RecordedResource) -> dict[str, Any]:
 
 def read_export(path: Path) -> dict[str, Any]:
     """A plan or `pulumi stack export` file, checked for the shape every tool here relies on."""
-    from amsterdam_cloud.scripts.documents import read_json
-    from amsterdam_cloud.scripts.files import display
+    from amsterdam_cloud.core.documents import read_json
+    from amsterdam_cloud.core.errors import display
 
     return check_export(read_json(path, "plan or `pulumi stack export` file"), display(path))
 

@@ -9,14 +9,14 @@ from typing import Any, Callable
 
 import yaml
 
-from amsterdam_cloud.policies.regions import normalize_location
-from amsterdam_cloud.scripts.errors import UserError
-from amsterdam_cloud.scripts.files import display
+from amsterdam_cloud.core.regions import normalize_location
+from amsterdam_cloud.core.environments import ENVIRONMENTS
+from amsterdam_cloud.core.errors import UserError, display
 from amsterdam_cloud.scripts.offline.azure_mocks import AzureContext, derived_guid
-from amsterdam_cloud.scripts.backend import Backend, BackendError, declared_backend, parse_reference
+from amsterdam_cloud.core.backend import Backend, BackendError, declared_backend, parse_reference
 from amsterdam_cloud.scripts.offline.engine import ProgramRun, run_program
 from amsterdam_cloud.scripts.offline.plan import Plan, read_export, stack_outputs_of
-from amsterdam_cloud.stacks.config import read_stack_file
+from amsterdam_cloud.core.program_config import read_stack_file
 
 PROJECT_FILE = "Pulumi.yaml"
 PLANS_DIR_ENV = "CITYCTL_PLANS_DIR"
@@ -87,7 +87,7 @@ class PulumiProject:
     def stacks(self) -> list[str]:
         """Every stack that has a stack file, in the order environments are promoted where they are known."""
         names = [p.name[len("Pulumi."):-len(".yaml")] for p in self.stack_config_dir.glob("Pulumi.*.yaml")]
-        order = {name: index for index, name in enumerate(("dev", "test", "acc", "prod"))}
+        order = {name: index for index, name in enumerate(ENVIRONMENTS)}
         return sorted(names, key=lambda n: (order.get(n, len(order)), n))
 
 

@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterator
 
 import pulumi
 
-from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.core.errors import UserError
 
 
 REQUIRED = (("pulumi.runtime", "reset_options"), ("pulumi.runtime", "configure"), ("pulumi.runtime", "Settings"),
@@ -65,7 +65,7 @@ def probe() -> Probe:
         missing.append("asyncio event loop `_ready` (bounded catch-up of queued registrations)")
     getter_names = _probe_getter_names(missing)
     found = Probe(stepwise=stepwise, stack_trace_module=stack_trace_module,
-                  lazy_module_types=(getattr(lazy, "_LazyModule"),) if lazy is not None else (),
+                  lazy_module_types=(lazy._LazyModule,) if lazy is not None else (),
                   loop_has_ready_queue=ready, getter_names=getter_names, missing=tuple(missing))
     if found.missing:
         sys.stderr.write(

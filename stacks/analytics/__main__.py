@@ -11,7 +11,7 @@ from pulumi_azure_native import resources
 from amsterdam_cloud.components.analytics.workspace import (PRIVATE_DNS_ZONES, AnalyticsWorkspace,
                                                              AnalyticsWorkspaceArgs)
 from amsterdam_cloud.components.interfaces import DiagnosticSettings, Lock
-from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.stacks.analytics.config import from_pulumi
 
 config = from_pulumi()

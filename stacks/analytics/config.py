@@ -12,21 +12,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+from amsterdam_cloud.core.environments import ENVIRONMENTS
+from amsterdam_cloud.core.program_config import PLATFORM_PROJECT
 from amsterdam_cloud.components.analytics.ai_services import AiDeployment
 from amsterdam_cloud.components.analytics.algorithm import Algorithm
 from amsterdam_cloud.components.analytics.ml_workspace import ComputeCluster
 from amsterdam_cloud.components.analytics.register import STATUSES, RegisterError, RegisterPolicy, \
     check_register_entry
-from amsterdam_cloud.scripts.errors import UserError
-from amsterdam_cloud.scripts.backend import BackendError, declared_backend, reference_to
-from amsterdam_cloud.stacks.config import (DATA_CLASSIFICATIONS, ENVIRONMENTS, ConfigError, Tags,
+from amsterdam_cloud.core.errors import UserError
+from amsterdam_cloud.core.backend import BackendError, declared_backend, reference_to
+from amsterdam_cloud.stacks.config import (DATA_CLASSIFICATIONS, ConfigError, Tags,
                                            _boolean, _integer, _matching, _one_of, _region, _section, _show,
                                            _string, given_config, read_project_keys,
                                            read_stack_file, structured)
 
 PROJECT = "amsterdam-analytics"
 """The Pulumi project name; every config key of ours is `amsterdam-analytics:<key>`."""
-PLATFORM_PROJECT = "amsterdam-platform"
 STACKS_DIR = Path(__file__).resolve().parent
 
 _GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")

@@ -14,7 +14,7 @@ from typing import Any, Mapping
 
 from amsterdam_cloud.components.governance.hierarchy import ROLES
 from amsterdam_cloud.components.governance.policy import Assignment, Exemption, city_assignments
-from amsterdam_cloud.policies.regions import EU_REGIONS
+from amsterdam_cloud.core.regions import EU_REGIONS
 from amsterdam_cloud.policies.waivers import parse_waivers
 from amsterdam_cloud.stacks.config import (ConfigError, _boolean, _matching, _region, _show, given_config,
                                            read_project_keys, read_stack_file, structured)
@@ -160,6 +160,6 @@ def from_pulumi(today: dt.date) -> GovernanceConfig:
 
 
 def _exemptions_document() -> Any:
-    from amsterdam_cloud.scripts.documents import load_yaml, read_text
+    from amsterdam_cloud.core.documents import load_yaml, read_text
 
     return load_yaml(read_text(EXEMPTIONS_FILE, "exemptions file"), str(EXEMPTIONS_FILE), "exemptions file")

@@ -12,7 +12,7 @@ from pulumi_azure_native import resources
 
 from amsterdam_cloud.components.interfaces import DiagnosticSettings, Lock
 from amsterdam_cloud.components.workplace.workplace import REQUIRED_ZONES, Workplace, WorkplaceArgs
-from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.stacks.workplace.config import from_pulumi
 
 config = from_pulumi()

@@ -13,21 +13,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+from amsterdam_cloud.core.environments import ENVIRONMENTS
+from amsterdam_cloud.core.program_config import PLATFORM_PROJECT
 from amsterdam_cloud.components.workplace.host_pool import APPLICATION_GROUP_TYPES, RemoteApp
 from amsterdam_cloud.components.workplace.schedule import DAYS, OfficeHours, ScheduleError
 from amsterdam_cloud.components.workplace.session_hosts import MAX_NAME_PREFIX, SessionHostImage
 from amsterdam_cloud.components.workplace.sizing import POOL_TYPES, USAGE_PROFILES, Sizing, SizingError, \
     size_workplace
-from amsterdam_cloud.policies.regions import AVD_EU_METADATA_REGIONS
-from amsterdam_cloud.scripts.errors import UserError
-from amsterdam_cloud.scripts.backend import BackendError, declared_backend, reference_to
-from amsterdam_cloud.stacks.config import (ENVIRONMENTS, ConfigError, Tags, _boolean, _integer, _matching,
+from amsterdam_cloud.core.regions import AVD_EU_METADATA_REGIONS
+from amsterdam_cloud.core.errors import UserError
+from amsterdam_cloud.core.backend import BackendError, declared_backend, reference_to
+from amsterdam_cloud.stacks.config import (ConfigError, Tags, _boolean, _integer, _matching,
                                            _one_of, _region, _section, _show, _string, _tags, given_config,
                                            read_project_keys, read_stack_file, structured)
 
 PROJECT = "amsterdam-workplace"
 """The Pulumi project name; every config key of ours is `amsterdam-workplace:<key>`."""
-PLATFORM_PROJECT = "amsterdam-platform"
 STACKS_DIR = Path(__file__).resolve().parent
 MAX_REGISTRATION_HOURS = 27 * 24
 """AVD accepts a registration token that expires between one hour and 27 days ahead."""
@@ -181,7 +182,7 @@ def _pool(source: str, key: str, value: Any) -> Pool:
     if pool.application_group_type == "RemoteApp" and pool.type == "Personal":
         raise ConfigError(source, f"{key}.applicationGroupType", "RemoteApps are published from a Pooled pool")
     try:
-        pool.sizing
+        _ = pool.sizing  # computed on access: an impossible sizing is a config error here, not at plan time
     except SizingError as error:
         raise ConfigError(source, key, str(error)) from None
     return pool

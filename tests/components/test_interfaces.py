@@ -9,7 +9,7 @@ from pulumi_azure_native import network
 from amsterdam_cloud.components.interfaces import (
     NO_DIAGNOSTICS, CommonArgs, DiagnosticSettings, DiagnosticSupport, InterfaceError, Lock, ManagedIdentities,
     PrivateEndpoint, RoleAssignment, WithInterfaces)
-from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.core.errors import UserError
 
 TAGS = {"owner": "cloud-platform@amsterdam.nl", "cost-center": "CC-4120", "environment": "dev",
         "data-classification": "BBN2", "application": "landing-zone"}

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from amsterdam_cloud.scripts.cli import main
-from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.scripts.migrate.cmdb import import_cmdb
 
 HEADER = "id,name,type,application,environment,owner,cpu,memory_gb,engine,ip,depends_on\n"

@@ -8,8 +8,7 @@ from typing import Any
 import boto3
 import pytest
 
-from amsterdam_cloud.scripts.errors import UserError
-from amsterdam_cloud.scripts.migrate import aws
+from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.scripts.migrate.discover import Options, discover, sessions_for
 from amsterdam_cloud.scripts.migrate.progress import Progress
 

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from amsterdam_cloud.scripts.cli import main
-from amsterdam_cloud.scripts.migrate import app_config
+from amsterdam_cloud.core import app_config
 
 from .estate import REGIONS, seed_city_estate
 from .helpers import workload

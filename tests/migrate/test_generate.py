@@ -8,8 +8,9 @@ import re
 import pytest
 import yaml
 
-from amsterdam_cloud.scripts.errors import UserError
-from amsterdam_cloud.scripts.migrate import app_config, generate, mapping, strategy
+from amsterdam_cloud.core.errors import UserError
+from amsterdam_cloud.core import app_config
+from amsterdam_cloud.scripts.migrate import generate, mapping, strategy
 from amsterdam_cloud.scripts.migrate.inventory import build, resource
 from amsterdam_cloud.scripts.migrate.overrides import Overrides
 
@@ -46,7 +47,7 @@ def test_an_organization_the_apps_backend_refuses_is_refused_before_anything_is_
 
 
 def test_an_organization_is_taken_where_the_apps_backend_is_pulumi_cloud():
-    from amsterdam_cloud.scripts.backend import PULUMI_CLOUD_URL, Backend
+    from amsterdam_cloud.core.backend import PULUMI_CLOUD_URL, Backend
 
     cloud = Backend(url=PULUMI_CLOUD_URL, declared_in="Pulumi.yaml")
     assert config(files(organization="city", backend=cloud))["app:platformStack"] == "city/amsterdam-platform/prod"

@@ -134,8 +134,8 @@ def test_secret_valued_function_variables_become_key_vault_references(run):
                                         ("WEBHOOK_TARGET", "https://hooks.slack.com/services/T000/B000/XXXX"),
                                         ("Api-Token", "abc")])
 def test_the_contract_refuses_a_secret_among_the_plain_settings(run, name, value):
-    from amsterdam_cloud.scripts.errors import UserError
-    from amsterdam_cloud.scripts.migrate.app_config import validate
+    from amsterdam_cloud.core.errors import UserError
+    from amsterdam_cloud.core.app_config import validate
 
     generate(run)
     path = run["apps"] / "parkeren" / "Pulumi.prod.yaml"
@@ -197,7 +197,7 @@ def test_runbooks_do_not_list_skipped_apps_as_work_and_name_only_existing_data_c
 def test_skipped_needs_says_the_blocker_and_the_exact_override_line(run, capsys):
     capsys.readouterr()
     assert generate(run) == 0
-    line = next(l for l in capsys.readouterr().err.splitlines() if l.startswith("skipped: belastingen/prod"))
+    line = next(text for text in capsys.readouterr().err.splitlines() if text.startswith("skipped: belastingen/prod"))
     assert "unsupported-engine" in line and "add `strategy: retain` under `workloads: belastingen/prod`" in line
     blocker = next(b for b in workload(run["mapping"], "belastingen/prod")["blockers"] if b["code"] == "unsupported-engine")
     assert blocker["needs"]["line"] == "strategy: retain"
@@ -237,7 +237,7 @@ def test_map_prints_no_blocker_lines_for_excluded_workloads(run, capsys):
                  *run["with_overrides"]]) == 0
     err = capsys.readouterr().err
     assert workload(run["mapping"], "marktplaats-intern/prod")["status"] == "blocked"  # outside the EU, no approval
-    assert not [l for l in err.splitlines() if l.startswith(("blocked: marktplaats", "needs: marktplaats"))]
+    assert not [text for text in err.splitlines() if text.startswith(("blocked: marktplaats", "needs: marktplaats"))]
     assert "excluded in" in err and "marktplaats-intern/prod" in err
 
 

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from amsterdam_cloud.scripts.cli import main
-from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.scripts.migrate import overrides
 
 from .test_cmdb import DUTCH_EXPORT

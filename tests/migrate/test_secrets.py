@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from amsterdam_cloud.scripts.cli import main
-from amsterdam_cloud.scripts.migrate import secrets
+from amsterdam_cloud.core import secrets
 
 from .estate import PLANTED_SECRETS, seed_secret_estate
 

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from amsterdam_cloud.scripts.cli import main
-from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.scripts.migrate import status
 from amsterdam_cloud.scripts.migrate.files import write_yaml
 

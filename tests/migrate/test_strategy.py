@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.scripts.migrate import strategy
 from amsterdam_cloud.scripts.migrate.inventory import resource
 

@@ -49,7 +49,7 @@ def shipped(data: str) -> bool:
 
 
 def test_data_files_the_code_reads_are_package_data():
-    for data in ("policies/algorithm_register.yaml", "policies/waivers.yaml", "policies/azure_types.json",
+    for data in ("core/algorithm_register.yaml", "policies/waivers.yaml", "policies/azure_types.json",
                  "policies/packs/amsterdam-baseline/config/prod.json", "scripts/migrate/strategy_rules.yaml",
                  "stacks/Pulumi.dev.yaml"):
         assert (ROOT / data).is_file(), data

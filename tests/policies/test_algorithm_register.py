@@ -2,8 +2,8 @@
 
 import pytest
 
-from amsterdam_cloud.policies.algorithm_register import REQUIRED_FIELDS, load_register
-from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.core.algorithm_register import REQUIRED_FIELDS, load_register
+from amsterdam_cloud.core.errors import UserError
 
 
 def test_snapshot_has_a_handful_of_complete_entries_keyed_by_id():

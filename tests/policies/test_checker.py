@@ -7,12 +7,11 @@ import sys
 
 import pytest
 
-from amsterdam_cloud.policies.checker import (ExportError, check_export, check_resources, environment_of_stack,
-                                              parse_resources)
+from amsterdam_cloud.policies.checker import ExportError, check_export, check_resources, parse_resources
 from amsterdam_cloud.policies.engine import Rule, Severity
 from amsterdam_cloud.policies.fixtures import UNKNOWN_VALUE, city_tags, export_of, resource, secret
 from amsterdam_cloud.policies.settings import PackConfig
-from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.core.errors import UserError
 
 STORAGE = "azure-native:storage:StorageAccount"
 TODAY = dt.date(2026, 11, 28)
@@ -123,12 +122,6 @@ def test_malformed_export_is_a_clear_user_error_naming_the_file(document, proble
 def test_unknown_environment_is_a_user_error():
     with pytest.raises(UserError):
         check_export(export_of(), environment="staging")
-
-
-@pytest.mark.parametrize("stack,environment", [("prod", "prod"), ("app-acc", "acc"), ("amsterdam/platform/dev", "dev"),
-                                               ("parkeren-test", "test"), ("sandbox", None)])
-def test_environment_is_derived_from_the_stack_name(stack, environment):
-    assert environment_of_stack(stack) == environment
 
 
 def test_checker_imports_and_runs_without_pulumi_or_pulumi_policy():

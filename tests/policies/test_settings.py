@@ -4,10 +4,11 @@ import json
 
 import pytest
 
-from amsterdam_cloud.policies.regions import EU_REGIONS
+from amsterdam_cloud.core.environments import ENVIRONMENTS
+from amsterdam_cloud.core.regions import EU_REGIONS
 from amsterdam_cloud.policies.rules import ALL_RULES, RULE_IDS
-from amsterdam_cloud.scripts.errors import UserError
-from amsterdam_cloud.policies.settings import (ENVIRONMENTS, PROPERTY_SCHEMAS, PackConfigError, config_path,
+from amsterdam_cloud.core.errors import UserError
+from amsterdam_cloud.policies.settings import (PROPERTY_SCHEMAS, PackConfigError, config_path,
                                                load_pack_config, parse_pack_config)
 
 EXPECTED_LEVEL = {"dev": "advisory", "test": "advisory", "acc": "mandatory", "prod": "mandatory"}

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from amsterdam_cloud.scripts.backend import (PULUMI_CLOUD_URL, Backend, BackendError, StackName, backend_of,
+from amsterdam_cloud.core.backend import (PULUMI_CLOUD_URL, Backend, BackendError, StackName, backend_of,
                                                     declared_backend, parse_reference, reference_to)
-from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.scripts.offline.project import stack_reference_resolver
 
 REPO = Path(__file__).resolve().parents[2]

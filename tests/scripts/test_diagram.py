@@ -10,7 +10,7 @@ import pytest
 from pulumi_azure_native import network
 
 from amsterdam_cloud.scripts.diagram import network_svg
-from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.core.errors import UserError
 
 PLATFORM_DIR = Path(__file__).resolve().parents[2]
 """The platform project (this checkout's root Pulumi.yaml)."""

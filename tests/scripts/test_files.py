@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from amsterdam_cloud.scripts import files
-from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.core.errors import UserError
 
 
 def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path: Path, monkeypatch):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.stacks import config
 from amsterdam_cloud.stacks.config import ConfigError, SecretValue
 

@@ -7,9 +7,10 @@ import copy
 
 import pytest
 
+from amsterdam_cloud.core.environments import ENVIRONMENTS
 from amsterdam_cloud.components.landing_zone.egress_profiles import EgressGrant
 from amsterdam_cloud.stacks import config
-from amsterdam_cloud.stacks.config import ENVIRONMENTS, ConfigError, load
+from amsterdam_cloud.stacks.config import ConfigError, load
 
 P = config.PROJECT
 NET = f"{P}:network"

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from amsterdam_cloud.stacks.config import ENVIRONMENTS, load
+from amsterdam_cloud.core.environments import ENVIRONMENTS
+from amsterdam_cloud.stacks.config import load
 
 pytestmark = pytest.mark.slow
 

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from amsterdam_cloud.core.environments import ENVIRONMENTS
 from amsterdam_cloud.policies.checker import check_export
 from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack
-from amsterdam_cloud.stacks.config import ENVIRONMENTS, load
+from amsterdam_cloud.stacks.config import load
 
 PLATFORM_DIR = Path(__file__).resolve().parents[2]
 """The platform project (this checkout's root Pulumi.yaml)."""

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from amsterdam_cloud.policies.checker import check_export
-from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.scripts.offline.plan import Plan
 from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack
 

@@ -113,7 +113,7 @@ def test_the_prompted_owner_and_cost_centre_reach_the_tags(tmp_path, plans_dir):
 
 @pytest.mark.parametrize(("key", "value"), [("app:owner", "parkeren"), ("app:costCenter", "4120")])
 def test_a_malformed_prompt_answer_fails_the_plan_naming_the_key(tmp_path, plans_dir, key, value):
-    from amsterdam_cloud.scripts.errors import UserError
+    from amsterdam_cloud.core.errors import UserError
 
     rendered = render(tmp_path / "parkeer", project="parkeer", description="Parkeervergunningen",
                       prompts={key: value})
@@ -122,7 +122,7 @@ def test_a_malformed_prompt_answer_fails_the_plan_naming_the_key(tmp_path, plans
 
 
 def test_a_stack_pulumi_new_did_not_create_asks_for_the_owner_until_it_is_set(tmp_path, plans_dir):
-    from amsterdam_cloud.scripts.errors import UserError
+    from amsterdam_cloud.core.errors import UserError
 
     rendered = render(tmp_path / "parkeer", project="parkeer", description="Parkeervergunningen", stack="dev")
     with pytest.raises(UserError, match=r"Pulumi.prod.yaml: app:owner: missing; .*pulumi config set app:owner"):
@@ -162,7 +162,7 @@ def test_an_override_picks_another_non_prod_platform(tmp_path, plans_dir):
 
 @pytest.mark.parametrize(("stack", "platform"), [("prod", "acc"), ("prod", "dev"), ("test", "prod")])
 def test_a_prod_app_and_a_non_prod_platform_never_meet(tmp_path, plans_dir, stack, platform):
-    from amsterdam_cloud.scripts.errors import UserError
+    from amsterdam_cloud.core.errors import UserError
 
     rendered = render(tmp_path / "parkeer", project="parkeer", description="Parkeervergunningen", stack=stack,
                       config={"app:platformStack": f"organization/amsterdam-platform/{platform}"})
@@ -172,7 +172,7 @@ def test_a_prod_app_and_a_non_prod_platform_never_meet(tmp_path, plans_dir, stac
 
 
 def test_a_stack_not_named_after_an_environment_needs_the_platform_stack(tmp_path, plans_dir):
-    from amsterdam_cloud.scripts.errors import UserError
+    from amsterdam_cloud.core.errors import UserError
 
     rendered = render(tmp_path / "parkeer", project="parkeer", description="Parkeervergunningen", stack="feature")
     (rendered / "Pulumi.feature.yaml").write_text(
@@ -182,7 +182,7 @@ def test_a_stack_not_named_after_an_environment_needs_the_platform_stack(tmp_pat
 
 
 def test_an_image_from_another_environments_registry_fails_the_plan_naming_the_key(tmp_path, plans_dir):
-    from amsterdam_cloud.scripts.errors import UserError
+    from amsterdam_cloud.core.errors import UserError
 
     rendered = render(tmp_path / "parkeer", project="parkeer", description="Parkeervergunningen", stack="dev",
                       config={"app:platformStack": "organization/amsterdam-platform/test"})
@@ -191,7 +191,7 @@ def test_an_image_from_another_environments_registry_fails_the_plan_naming_the_k
 
 
 def test_bad_config_fails_the_plan_naming_the_stack_file_and_key(tmp_path, plans_dir):
-    from amsterdam_cloud.scripts.errors import UserError
+    from amsterdam_cloud.core.errors import UserError
 
     rendered = render(tmp_path / "parkeer", project="parkeer", description="Parkeervergunningen")
     stack_file = rendered / "Pulumi.dev.yaml"
@@ -205,7 +205,7 @@ def test_bad_config_fails_the_plan_naming_the_stack_file_and_key(tmp_path, plans
     ("app:owner: parkeren@amsterdam.nl", "app:owner:\n    secure: v1:SUPERSECRETcipher", "app:owner"),
 ])
 def test_a_secure_value_in_the_app_config_is_never_printed_only_named(tmp_path, plans_dir, old, new, key):
-    from amsterdam_cloud.scripts.errors import UserError
+    from amsterdam_cloud.core.errors import UserError
 
     rendered = render(tmp_path / "parkeer", project="parkeer", description="Parkeervergunningen")
     stack_file = rendered / "Pulumi.dev.yaml"

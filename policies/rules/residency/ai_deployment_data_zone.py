@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, Rule, Severity, describe
-from amsterdam_cloud.policies.regions import AI_EU_DEPLOYMENT_SKUS
+from amsterdam_cloud.core.regions import AI_EU_DEPLOYMENT_SKUS
 
 
 def check(resource: Resource, report: Report, settings: Any) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, Rule, Severity, describe
-from amsterdam_cloud.policies.regions import AVD_EU_METADATA_REGIONS, normalize_location
+from amsterdam_cloud.core.regions import AVD_EU_METADATA_REGIONS, normalize_location
 
 
 def check(resource: Resource, report: Report, settings: Any) -> None:

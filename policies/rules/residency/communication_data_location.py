@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, Rule, Severity, describe
-from amsterdam_cloud.policies.regions import COMMUNICATION_EU_DATA_LOCATIONS
+from amsterdam_cloud.core.regions import COMMUNICATION_EU_DATA_LOCATIONS
 
 
 def check(resource: Resource, report: Report, settings: Any) -> None:

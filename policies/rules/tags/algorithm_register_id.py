@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from amsterdam_cloud.policies.algorithm_register import RUNS_ALGORITHM_TAG, TAG
+from amsterdam_cloud.core.algorithm_register import RUNS_ALGORITHM_TAG, TAG
 from amsterdam_cloud.policies.azure_types import taggable_types
 from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, Rule, Severity, describe, get
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from amsterdam_cloud.policies.algorithm_register import TAG, load_register
+from amsterdam_cloud.core.algorithm_register import TAG, load_register
 from amsterdam_cloud.policies.azure_types import taggable_types
 from amsterdam_cloud.policies.engine import Report, Resource, Rule, Severity
 from amsterdam_cloud.policies.rules.tags.algorithm_register_id import register_id, runs_algorithm
@@ -16,7 +16,7 @@ def check(resource: Resource, report: Report, settings: Any) -> None:
     value = register_id(resource)
     if isinstance(value, str) and value.strip() and value.strip() not in load_register():
         report(f"tag {TAG} is {value!r}, which is not in the algorithm register snapshot "
-               "(policies/algorithm_register.yaml); publish the algorithm before it runs in prod")
+               "(core/algorithm_register.yaml); publish the algorithm before it runs in prod")
 
 
 RULE = Rule(
@@ -24,7 +24,7 @@ RULE = Rule(
     title="In prod, algorithm register ids exist in the register",
     severity=Severity.HIGH,
     controls=("BIO 18.1.1",),
-    remediation="Publish the algorithm in the register and refresh policies/algorithm_register.yaml.",
+    remediation="Publish the algorithm in the register and refresh core/algorithm_register.yaml.",
     check=check,
     applies_to=tuple(sorted(taggable_types())),  # the tag, and so the duty, exists only where tags do
     settings=("environment",),

@@ -172,7 +172,7 @@ def test_web_app_gets_no_registry_role(plan_app):
 
 
 def test_image_from_a_registry_other_than_the_platforms_is_refused(plan_app):
-    from amsterdam_cloud.scripts.errors import UserError
+    from amsterdam_cloud.core.errors import UserError
 
     with pytest.raises(UserError, match=r"its registry is cramsterdamdev\.azurecr\.io, but the app's image comes "
                                         r"from cramsterdamtest\.azurecr\.io"):
@@ -207,7 +207,7 @@ def test_environments_differ_only_through_operations(plan_app):
 
 
 def test_missing_spoke_is_reported_with_the_spokes_the_platform_has(plan_app):
-    from amsterdam_cloud.scripts.errors import UserError
+    from amsterdam_cloud.core.errors import UserError
 
     with pytest.raises(UserError, match=r"has no nowhere\.[a-z]+ \(it has analytics, apps, workplace\)"):
         plan_app(program(replace(spec(), spoke="nowhere")))

@@ -9,8 +9,8 @@ import yaml
 
 from amsterdam_cloud.components.app_hosting import config as app_config_module
 from amsterdam_cloud.components.app_hosting.config import ENVIRONMENT_OPERATIONS, ConfigError
-from amsterdam_cloud.scripts.errors import UserError
-from amsterdam_cloud.scripts.backend import PULUMI_CLOUD_URL, Backend, declared_backend
+from amsterdam_cloud.core.errors import UserError
+from amsterdam_cloud.core.backend import PULUMI_CLOUD_URL, Backend, declared_backend
 
 TEMPLATE = Path(__file__).resolve().parents[3] / "templates" / "app"
 BACKEND = declared_backend(TEMPLATE)

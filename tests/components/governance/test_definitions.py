@@ -10,7 +10,7 @@ import pytest
 
 from amsterdam_cloud.components.governance import definitions as d
 from amsterdam_cloud.policies.fixtures import violations
-from amsterdam_cloud.policies.regions import EU_REGIONS, GLOBAL_ONLY_TYPES
+from amsterdam_cloud.core.regions import EU_REGIONS, GLOBAL_ONLY_TYPES
 from amsterdam_cloud.policies.rules import RULES_BY_ID
 from amsterdam_cloud.policies.settings import Settings
 from amsterdam_cloud.scripts.offline.azure_policy import arm_shape, arm_type, evaluate

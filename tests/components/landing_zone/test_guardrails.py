@@ -9,7 +9,7 @@ from amsterdam_cloud.components.landing_zone.guardrails import (ALLOWED_LOCATION
                                                                 NOT_ALLOWED_RESOURCE_TYPES,
                                                                 REQUIRE_TAG_ON_RESOURCES, Guardrails,
                                                                 GuardrailsArgs)
-from amsterdam_cloud.policies.regions import EU_REGIONS
+from amsterdam_cloud.core.regions import EU_REGIONS
 
 ASSIGNMENT = "azure-native:authorization:PolicyAssignment"
 SPOKE_GROUP = "/subscriptions/00000001-0000-4000-8000-000000000001/resourceGroups/rg-spoke-apps"

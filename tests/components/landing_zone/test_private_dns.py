@@ -28,8 +28,8 @@ def test_each_zone_is_created_global_and_linked_to_the_hub(plan_inline, args):
     assert sorted(z.inputs["privateZoneName"] for z in zones) == sorted(ZONES)
     assert {z.inputs["location"] for z in zones} == {"global"}
     links = plan.of_type("azure-native:privatedns:VirtualNetworkLink")
-    assert {l.inputs["virtualNetwork"]["id"] for l in links} == {HUB_ID} and len(links) == len(ZONES)
-    assert all(l.inputs["registrationEnabled"] is False for l in links)
+    assert {link.inputs["virtualNetwork"]["id"] for link in links} == {HUB_ID} and len(links) == len(ZONES)
+    assert all(link.inputs["registrationEnabled"] is False for link in links)
 
 
 def test_links_are_children_of_their_zone(plan_inline, args):

@@ -79,7 +79,7 @@ def test_the_plan_diffs_auto_named_note_never_prints_a_secret_name(tmp_path: Pat
 @pytest.mark.parametrize("value", ["", "null", "42", "[a, b]", "'with space'"])
 def test_a_secure_value_must_be_ciphertext(tmp_path: Path, capsys, value: str):
     from amsterdam_cloud.stacks.config import read_stack_file
-    from amsterdam_cloud.scripts.errors import UserError
+    from amsterdam_cloud.core.errors import UserError
 
     path = tmp_path / "Pulumi.dev.yaml"
     path.write_text(f"config:\n  amsterdam-platform:alertWebhookUrl:\n    secure: {value}\n", encoding="utf-8")
@@ -89,7 +89,7 @@ def test_a_secure_value_must_be_ciphertext(tmp_path: Path, capsys, value: str):
 
 def test_a_nested_secure_value_makes_the_whole_key_secret_and_is_never_printed(tmp_path: Path):
     from amsterdam_cloud.components.app_hosting.config import parse
-    from amsterdam_cloud.scripts.errors import UserError
+    from amsterdam_cloud.core.errors import UserError
     from amsterdam_cloud.stacks.config import SecretValue, read_stack_file
 
     path = tmp_path / "Pulumi.dev.yaml"

@@ -11,7 +11,7 @@ from amsterdam_cloud.scripts.delivery.gate import (ALLOW, ALLOW_WITH_WAIVER, DAT
                                                    GATE_OVERRIDE_RULE, decide_preview, evaluate,
                                                    load_gate_waivers, refused_overrides, waivers_file_for)
 from amsterdam_cloud.scripts.delivery.plan_diff import PreviewStep, diff_from_preview
-from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.core.errors import UserError
 
 from .exports import export, postgres_database, resource_group, storage_account, urn
 

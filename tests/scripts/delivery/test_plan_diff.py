@@ -8,7 +8,7 @@ import pytest
 
 from amsterdam_cloud.scripts.delivery.plan_diff import (PreviewStep, diff_exports, diff_from_preview, render_markdown,
                                                         render_text, to_json)
-from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.core.errors import UserError
 
 from .exports import (RG_ID, SUBSCRIPTION, TAGS, UNKNOWN, export, postgres_database, resource, resource_group,
                       secret, storage_account, urn, with_inputs)

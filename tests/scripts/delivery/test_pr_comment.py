@@ -7,7 +7,7 @@ import json
 import pytest
 
 from amsterdam_cloud.scripts.delivery import pr_comment
-from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.core.errors import UserError
 
 AZURE_ENV = {"SYSTEM_COLLECTIONURI": "https://dev.azure.com/gemeente-amsterdam/", "SYSTEM_TEAMPROJECT": "Cloud Platform",
              "BUILD_REPOSITORY_ID": "repo-guid", "SYSTEM_PULLREQUEST_PULLREQUESTID": "42",

@@ -10,7 +10,7 @@ import pulumi
 import pytest
 from pulumi_azure_native import authorization, network, operationalinsights, resources, storage
 
-from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.scripts.offline.engine import ProgramError
 from amsterdam_cloud.scripts.offline.plan import write_atomically
 from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack, saved_plan_path

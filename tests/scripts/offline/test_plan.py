@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from amsterdam_cloud.scripts.cli import main
-from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.scripts.offline.plan import read_export
 
 from ..delivery.exports import export, resource_group, storage_account, with_inputs

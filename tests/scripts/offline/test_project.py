@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.scripts.offline.project import PLANS_DIR_ENV, PulumiProject
 
 

@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
+from amsterdam_cloud.core.environments import ENVIRONMENTS
 from amsterdam_cloud.components.analytics.ai_services import EU_DEPLOYMENT_TYPES
-from amsterdam_cloud.policies.algorithm_register import TAG, load_register
+from amsterdam_cloud.core.algorithm_register import TAG, load_register
 from amsterdam_cloud.policies.checker import check_resources, parse_resources
 from amsterdam_cloud.policies.rules import RULE_IDS
 from amsterdam_cloud.policies.settings import config_path, parse_pack_config
-from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.scripts.offline.plan import Plan, write_atomically
 from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack, saved_plan_path
-from amsterdam_cloud.stacks.config import ENVIRONMENTS
 
 PLATFORM_DIR = Path(__file__).resolve().parents[3]
 """The platform project (this checkout's root Pulumi.yaml)."""

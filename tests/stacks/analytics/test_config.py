@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from amsterdam_cloud.core.environments import ENVIRONMENTS
 from amsterdam_cloud.stacks.analytics.config import load, parse
-from amsterdam_cloud.stacks.config import ENVIRONMENTS, ConfigError, read_stack_file
+from amsterdam_cloud.stacks.config import ConfigError, read_stack_file
 from amsterdam_cloud.stacks.analytics.config import STACKS_DIR
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from amsterdam_cloud.components.governance import definitions as d
 from amsterdam_cloud.policies.checker import check_export
-from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.scripts.offline.plan import Plan
 from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack
 from amsterdam_cloud.stacks.governance.config import parse_exemptions

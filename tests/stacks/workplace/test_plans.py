@@ -7,7 +7,7 @@ import pytest
 
 from amsterdam_cloud.policies.checker import check_export
 from amsterdam_cloud.policies.settings import load_pack_config
-from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.scripts.offline.plan import write_atomically
 from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack, saved_plan_path
 from amsterdam_cloud.stacks.workplace.config import load

@@ -2,7 +2,6 @@
 
 from functools import lru_cache
 
-from amsterdam_cloud.policies.engine import secret_like
 
 # Azure regions whose data centres are in an EU member state (Azure/Bio-Compliancy B.01.3 plus the newer EU regions).
 EU_REGIONS: frozenset[str] = frozenset({
@@ -38,7 +37,8 @@ GLOBAL_LOCATIONS: frozenset[str] = frozenset({"global", "europe"})
 @lru_cache(maxsize=1024, typed=True)  # typed: a secret's location never shares a cache entry with plain text
 def normalize_location(value: str) -> str:
     """Azure's canonical form of a location: `"West Europe"` and `"west-europe"` are both `westeurope`."""
-    return secret_like(value, "".join(ch for ch in value.lower() if ch.isalnum()))
+    text = "".join(ch for ch in value.lower() if ch.isalnum())
+    return text if type(value) is str else type(value)(text)  # a str subclass (the pack's SecretText) stays one
 
 
 # Types that exist only globally: their location is `global` (any casing) by design, so no region applies.

@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.core.errors import UserError
 
 REGISTER_FILE = Path(__file__).resolve().parent / "algorithm_register.yaml"
 TAG = "algorithm-register-id"

@@ -12,11 +12,11 @@ from __future__ import annotations
 import errno
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, Mapping
 
 import yaml
 
-from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.core.errors import UserError
 
 MAX_DEPTH = 100
 """The deepest nesting of mappings and lists a document may have; the dev platform plan nests 11 levels."""
@@ -45,7 +45,7 @@ def os_problem(error: OSError) -> str:
 
 
 def _shown(path: Path | str) -> str:
-    from amsterdam_cloud.scripts.files import display
+    from amsterdam_cloud.core.errors import display
 
     return display(path)
 
@@ -232,6 +232,7 @@ def check_depth(document: Any, source: str, what: str) -> None:
     pending = [(document, 1)]
     while pending:
         value, depth = pending.pop()
+        children: Iterable[Any]
         if isinstance(value, dict):
             children = value.values()
         elif isinstance(value, list):
@@ -251,3 +252,22 @@ def read_yaml(path: Path | str, what: str) -> Any:
 def read_json(path: Path | str, what: str) -> Any:
     """A JSON file read strictly (see `load_json`)."""
     return load_json(read_text(path, what), _shown(path), what)
+
+
+def check_schema(document: Mapping[str, Any], schema: Mapping[str, Any], source: str) -> None:
+    """Validate against a JSON schema; the first error becomes a UserError naming the file and the key path."""
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(document), key=lambda e: (len(e.absolute_path), list(map(str, e.absolute_path))))
+    if errors:
+        error = errors[0]
+        raise UserError(f"{source}: {key_path(error.absolute_path) or '(document)'}: {error.message}")
+
+
+def key_path(parts: Iterable[Any]) -> str:
+    """`["rules", 2, "when"]` becomes `rules[2].when`, the way the messages name a key."""
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text

@@ -24,8 +24,7 @@ from typing import Any, Mapping
 
 import yaml
 
-from amsterdam_cloud.scripts.errors import UserError
-from amsterdam_cloud.scripts.files import display
+from amsterdam_cloud.core.errors import UserError, display
 
 DIY_SCHEMES = ("azblob", "file", "s3", "gs")
 """URL schemes of the self-managed backends the CLI knows."""

@@ -7,21 +7,21 @@ Documented in docs/app-config.md. One `Pulumi.<env>.yaml` per app and environmen
 - `app:app`: the structured app value described by `APP_SCHEMA`.
 
 `validate(config, source)` is the one check both sides use: the generator before it writes, the app template
-when it reads (`from amsterdam_cloud.scripts.migrate.app_config import validate`).
+when it reads (`from amsterdam_cloud.core.environments import ENVIRONMENTS
+from amsterdam_cloud.core.app_config import validate`).
 """
 
 from __future__ import annotations
 
 from typing import Any, Mapping
 
-from amsterdam_cloud.policies.regions import EU_REGIONS
-from amsterdam_cloud.scripts.errors import UserError
-from amsterdam_cloud.scripts.migrate.secrets import is_secret_name, is_secret_value
+from amsterdam_cloud.core.regions import EU_REGIONS
+from amsterdam_cloud.core.errors import UserError
+from amsterdam_cloud.core.secrets import is_secret_name, is_secret_value
 
 SCHEMA_VERSION = 1
 """Bumped when a field changes meaning or a required field is added; the template refuses newer versions."""
 
-ENVIRONMENTS = ("dev", "test", "acc", "prod")
 CPU_MEMORY: dict[float, float] = {0.25: 0.5, 0.5: 1.0, 0.75: 1.5, 1.0: 2.0, 1.25: 2.5, 1.5: 3.0, 1.75: 3.5, 2.0: 4.0,
                                   4.0: 8.0}
 """Container Apps consumption sizes: the vCPU Azure accepts and the memory (GiB) that goes with each."""
@@ -125,7 +125,7 @@ CONFIG_SCHEMA: dict[str, Any] = {
 
 def validate(config: Mapping[str, Any], source: str) -> None:
     """Check a stack file's `config:` mapping; a mistake is a UserError naming the file and the key."""
-    from amsterdam_cloud.scripts.migrate.files import check_schema
+    from amsterdam_cloud.core.documents import check_schema
 
     check_schema(config, CONFIG_SCHEMA, source)
     app = config["app:app"]

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from amsterdam_cloud.scripts import documents
-from amsterdam_cloud.scripts.errors import UserError
+from amsterdam_cloud.core import documents
+from amsterdam_cloud.core.errors import UserError
 
 BOMB = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"{name}: &{name} [{', '.join([f'*{prev}'] * 9)}]\n" for prev, name in zip("abcdefgh", "bcdefghi"))

@@ -1,0 +1,27 @@
+"""The city's four environments and the one rule that reads an environment from a stack name."""
+
+from __future__ import annotations
+
+import re
+
+ENVIRONMENTS: tuple[str, ...] = ("dev", "test", "acc", "prod")
+"""Every environment, in the order changes travel (DTAP): dev, then test, acc and prod."""
+
+STRICT_ENVIRONMENTS: frozenset[str] = frozenset({"acc", "prod"})
+"""Where policies are mandatory, an unknown value fails and the deploy gate guards (data loss, waivers)."""
+
+STACK_NAME_ALIASES: dict[str, str] = {
+    "development": "dev", "tst": "test", "acceptance": "acc", "acceptatie": "acc",
+    "production": "prod", "productie": "prod", "prd": "prod",
+}
+"""Other words for an environment that stack names use (English and Dutch)."""
+
+
+def environment_of_stack(stack: str) -> str | None:
+    """The environment a stack name names: `prod`, `app-prod`, `org/project/acc` (the last such word wins)."""
+    words = [word for word in re.split(r"[^a-z0-9]+", stack.lower()) if word]
+    for word in reversed(words):
+        word = STACK_NAME_ALIASES.get(word, word)
+        if word in ENVIRONMENTS:
+            return word
+    return None

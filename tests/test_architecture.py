@@ -1,0 +1,61 @@
+"""The architecture, enforced: the import layers, lint, types on the foundation, and each shared fact defined once."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("core", "components", "policies", "stacks", "scripts")
+TYPED_PACKAGES = ("core",)
+"""Packages the type checker holds to zero errors; the others join as they are cleaned (issue 18's ratchet)."""
+BIN = Path(sys.executable).parent
+
+
+def _run(*command: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=600)
+
+
+def test_the_import_layers_hold():
+    result = _run(str(BIN / "lint-imports"), "--no-cache")
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+
+
+def test_ruff_finds_nothing():
+    result = _run(str(BIN / "ruff"), "check", "--no-cache", ".")
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+
+
+@pytest.mark.slow
+def test_the_typed_packages_type_check(tmp_path):
+    # The packages install under `amsterdam_cloud.<folder>` (pyproject's package-dir); mypy sees that layout here.
+    root = tmp_path / "amsterdam_cloud"
+    root.mkdir()
+    for package in PACKAGES:
+        (root / package).symlink_to(ROOT / package, target_is_directory=True)
+    arguments = [f"-p=amsterdam_cloud.{package}" for package in TYPED_PACKAGES]
+    result = _run(str(BIN / "mypy"), "--ignore-missing-imports", "--follow-imports=silent",
+                  f"--cache-dir={tmp_path / 'cache'}", *arguments, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+
+
+FACTS = {
+    "the environment list": (r"\(\s*\"dev\",\s*\"test\",\s*\"acc\",\s*\"prod\"\s*\)", "core/environments.py"),
+    "the platform project's name": (r"^\s*[A-Z_]*PROJECT\s*=\s*\"amsterdam-platform\"", "core/program_config.py"),
+    "the EU regions": (r"^EU_REGIONS\b", "core/regions.py"),
+    "the user error": (r"^class UserError\b", "core/errors.py"),
+    "the stack-name environment rule": (r"^def environment_of_stack\b", "core/environments.py"),
+    "the path shown in messages": (r"^def display\b", "core/errors.py"),
+}
+
+
+@pytest.mark.parametrize("fact", sorted(FACTS))
+def test_a_shared_fact_is_defined_in_one_place(fact):
+    pattern, home = FACTS[fact]
+    found = sorted(str(path.relative_to(ROOT)) for package in PACKAGES for path in (ROOT / package).rglob("*.py")
+                   if re.search(pattern, path.read_text(encoding="utf-8"), re.MULTILINE))
+    assert found == [home], f"{fact} is defined in {found}; it belongs in {home} only"
