@@ -14,7 +14,7 @@ from typing import Any
 from amsterdam_cloud.core.errors import UserError, display
 
 PLATFORM_PROJECT = "amsterdam-platform"
-"""The platform's Pulumi project: every other project references its stacks (`<org>/amsterdam-platform/<env>`)."""
+"""The platform's Pulumi project: every other project references its stacks (`organization/amsterdam-platform/<env>`)."""
 
 
 class ConfigError(UserError):

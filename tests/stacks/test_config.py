@@ -187,7 +187,7 @@ def test_secure_values_are_read_as_secrets(tmp_path: Path):
 
 def test_missing_stack_file_lists_the_stacks_there(tmp_path: Path):
     (tmp_path / "Pulumi.dev.yaml").write_text("config: {}\n")
-    with pytest.raises(config.UserError, match="no such stack file; expected one of Pulumi.dev.yaml"):
+    with pytest.raises(UserError, match="no such stack file; expected one of Pulumi.dev.yaml"):
         config.read_stack_file(tmp_path / "Pulumi.prd.yaml")
 
 
