@@ -33,6 +33,7 @@ from typing import Mapping, Sequence
 import pulumi
 from pulumi_azure_native import authorization, monitor, network
 
+from amsterdam_cloud.core.ids import GUID_ANY_CASE
 from amsterdam_cloud.core import naming
 from amsterdam_cloud.core.errors import UserError
 
@@ -59,7 +60,6 @@ BUILTIN_ROLES: Mapping[str, str] = {
 }
 """Azure built-in role names to their role definition GUIDs (the same in every tenant)."""
 
-_GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
 _ROLE_ID = re.compile(r"^/(subscriptions/[^/]+/)?providers/Microsoft\.Authorization/roleDefinitions/[0-9a-f-]{36}$",
                       re.IGNORECASE)
 
@@ -128,14 +128,14 @@ class RoleAssignment:
     """An ABAC condition (version 2.0) that narrows the assignment; unset: the role applies unconditionally."""
 
     def __post_init__(self) -> None:
-        if self.role not in BUILTIN_ROLES and not _GUID.match(self.role) and not _ROLE_ID.match(self.role):
+        if self.role not in BUILTIN_ROLES and not GUID_ANY_CASE.match(self.role) and not _ROLE_ID.match(self.role):
             _fail("RoleAssignment", "role", f"{self.role!r} is not a known built-in role, a role GUID or a role "
                                             f"definition id; expected e.g. 'Reader' or "
                                             f"'/providers/Microsoft.Authorization/roleDefinitions/<guid>'")
         if self.principal_type is not None and self.principal_type not in PRINCIPAL_TYPES:
             _fail("RoleAssignment", "principal_type",
                   f"{self.principal_type!r}; expected one of {', '.join(PRINCIPAL_TYPES)}")
-        if isinstance(self.principal_id, str) and not _GUID.match(self.principal_id):
+        if isinstance(self.principal_id, str) and not GUID_ANY_CASE.match(self.principal_id):
             _fail("RoleAssignment", "principal_id", f"{self.principal_id!r} is not an object id (a GUID)")
 
     def role_definition_id(self, scope_id: pulumi.Input[str]) -> pulumi.Output[str]:

@@ -7,14 +7,14 @@ Documented in docs/app-config.md. One `Pulumi.<env>.yaml` per app and environmen
 - `app:app`: the structured app value described by `APP_SCHEMA`.
 
 `validate(config, source)` is the one check both sides use: the generator before it writes, the app template
-when it reads (`from amsterdam_cloud.core.environments import ENVIRONMENTS
-from amsterdam_cloud.core.app_config import validate`).
+when it reads (`from amsterdam_cloud.core.app_config import validate`).
 """
 
 from __future__ import annotations
 
 from typing import Any, Mapping
 
+from amsterdam_cloud.core.classification import DATA_CLASSIFICATIONS
 from amsterdam_cloud.core.regions import EU_REGIONS
 from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.core.secrets import is_secret_name, is_secret_value
@@ -76,7 +76,7 @@ APP_SCHEMA: dict[str, Any] = {
                      "additionalProperties": {"type": "string", "maxLength": 4096}},
         "cpu": {"enum": sorted(CPU_MEMORY)},
         "exposure": {"enum": ["internal", "public"]},
-        "dataClassification": {"enum": ["BBN1", "BBN2", "BBN3"]},
+        "dataClassification": {"enum": list(DATA_CLASSIFICATIONS)},
         "algorithmRegisterId": {"type": "string", "minLength": 1},
         "location": {"enum": sorted(EU_REGIONS)},
         "registry": {"type": "string", "pattern": "^[a-z0-9]{5,50}\\.azurecr\\.io$"},

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 
+from amsterdam_cloud.core.classification import DATA_CLASSIFICATIONS
+from amsterdam_cloud.core.ids import GUID
 from amsterdam_cloud.core.environments import ENVIRONMENTS
 from amsterdam_cloud.core import budgets
 from amsterdam_cloud.components.landing_zone.address_plan import (DELEGATIONS, AddressPlan, AddressPlanError,
@@ -27,14 +29,12 @@ from amsterdam_cloud.core.program_config import (PLATFORM_PROJECT as PROJECT, Co
 """The Pulumi project name; every config key of ours is `amsterdam-platform:<key>`."""
 
 STACKS_DIR = Path(__file__).resolve().parent
-DATA_CLASSIFICATIONS = ("BBN1", "BBN2", "BBN3")
 """BIO protection levels (Basisbeveiligingsniveau): BBN1 is the lowest, BBN3 state-secret adjacent."""
 
 # Provider settings we accept beside our own keys; anything else under `azure-native:` is a typo.
 PROVIDER_KEYS = frozenset({"azure-native:location", "azure-native:subscriptionId", "azure-native:tenantId",
                            "azure-native:useOidc", "azure-native:clientId"})
 
-_GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
 _COST_CENTER = re.compile(r"^CC-\d{4,6}$")
 _NAME = re.compile(r"^[a-z][a-z0-9-]{1,22}[a-z0-9]$")
@@ -370,8 +370,8 @@ def _budget_start(source: str, key: str, value: Any) -> str:
 
 _FIELDS: dict[str, Callable[[str, str, Any], Any]] = {
     "environment": _one_of(ENVIRONMENTS),
-    "subscriptionId": _matching(_GUID, "a subscription GUID such as 00000000-0000-0000-0000-000000000000"),
-    "tenantId": _matching(_GUID, "a tenant GUID such as 00000000-0000-0000-0000-000000000000"),
+    "subscriptionId": _matching(GUID, "a subscription GUID such as 00000000-0000-0000-0000-000000000000"),
+    "tenantId": _matching(GUID, "a tenant GUID such as 00000000-0000-0000-0000-000000000000"),
     "location": _region,
     "tags": _tags,
     "network": _network,

@@ -50,6 +50,8 @@ FACTS = {
     "the user error": (r"^class UserError\b", "core/errors.py"),
     "the stack-name environment rule": (r"^def environment_of_stack\b", "core/environments.py"),
     "the path shown in messages": (r"^def display\b", "core/errors.py"),
+    "the GUID shape": (r"\[0-9a-f\]\{8\}-\[0-9a-f\]\{4\}", "core/ids.py"),
+    "the BIO levels": (r"\"BBN1\",\s*\"BBN2\",\s*\"BBN3\"", "core/classification.py"),
 }
 
 
@@ -59,3 +61,28 @@ def test_a_shared_fact_is_defined_in_one_place(fact):
     found = sorted(str(path.relative_to(ROOT)) for package in PACKAGES for path in (ROOT / package).rglob("*.py")
                    if re.search(pattern, path.read_text(encoding="utf-8"), re.MULTILINE))
     assert found == [home], f"{fact} is defined in {found}; it belongs in {home} only"
+
+
+def _modules() -> list[str]:
+    """Every module of the installed packages (programs and the pack's entry point run as scripts: not imported)."""
+    names = []
+    for package in PACKAGES:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            relative = path.relative_to(ROOT).with_suffix("")
+            if path.name == "__main__.py" or "packs" in relative.parts:
+                continue
+            parts = relative.parts[:-1] if path.name == "__init__.py" else relative.parts
+            names.append(".".join(("amsterdam_cloud", *parts)))
+    return names
+
+
+def test_every_module_imports():
+    import importlib
+
+    broken = []
+    for name in _modules():
+        try:
+            importlib.import_module(name)
+        except Exception as error:  # noqa: BLE001 - every failure is the finding
+            broken.append(f"{name}: {type(error).__name__}: {error}")
+    assert not broken, "\n".join(broken)

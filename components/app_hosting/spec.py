@@ -14,7 +14,6 @@ from amsterdam_cloud.core.algorithm_register import RUNS_ALGORITHM_TAG, TAG as A
 
 RUNTIMES = ("container", "web")
 EXPOSURES = ("internal", "public")
-DATA_CLASSIFICATIONS = ("BBN1", "BBN2", "BBN3")
 STORAGE_SUB_RESOURCES = ("blob", "dfs", "file", "queue", "table")
 
 

@@ -14,6 +14,7 @@ import pulumi
 import pulumi_azure_native as azure_native
 from pulumi_azure_native import management
 
+from amsterdam_cloud.core.ids import GUID
 from amsterdam_cloud.components.interfaces import InterfaceError
 
 LAYOUT: tuple[tuple[str, str | None, str], ...] = (
@@ -32,7 +33,6 @@ LAYOUT: tuple[tuple[str, str | None, str], ...] = (
 ROLES: tuple[str, ...] = tuple(role for role, _, _ in LAYOUT)
 
 _PREFIX = re.compile(r"^[a-z][a-z0-9-]{1,30}$")
-_GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 MANAGEMENT_GROUPS = "/providers/Microsoft.Management/managementGroups/"
 
 
@@ -46,7 +46,7 @@ class HierarchyArgs:
     """Role (from ROLES, not root) to subscription ids placed there; a subscription left out stays where it is."""
 
     def __post_init__(self) -> None:
-        if not _GUID.match(self.tenant_id):
+        if not GUID.match(self.tenant_id):
             raise InterfaceError(f"HierarchyArgs.tenant_id: {self.tenant_id!r} is not a GUID")
         if not _PREFIX.match(self.prefix):
             raise InterfaceError(f"HierarchyArgs.prefix: {self.prefix!r}; expected 2-31 lower-case letters, "
@@ -57,7 +57,7 @@ class HierarchyArgs:
                 raise InterfaceError(f"HierarchyArgs.subscriptions: {role!r} is not a management group; expected "
                                      f"one of {', '.join(ROLES[1:])}")
             for subscription in ids:
-                if not _GUID.match(subscription):
+                if not GUID.match(subscription):
                     raise InterfaceError(f"HierarchyArgs.subscriptions.{role}: {subscription!r} is not a GUID")
                 if subscription in seen:
                     raise InterfaceError(f"HierarchyArgs.subscriptions.{role}: {subscription} is also placed in "

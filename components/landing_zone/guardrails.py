@@ -14,6 +14,7 @@ from typing import Mapping
 import pulumi
 from pulumi_azure_native import authorization, security
 
+from amsterdam_cloud.core.ids import GUID
 from amsterdam_cloud.components.interfaces import CommonArgs, InterfaceError, WithInterfaces
 
 BUILTIN = "/providers/Microsoft.Authorization/policyDefinitions/"
@@ -47,7 +48,6 @@ CITY_DEFENDER_PLANS: tuple[DefenderPlan, ...] = (
 """The plans that cover what the city runs: servers, storage, key vaults, ARM, hosting, containers, databases."""
 
 _NAME = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
-_GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -67,7 +67,7 @@ class GuardrailsArgs(CommonArgs):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        if not _GUID.match(self.subscription_id):
+        if not GUID.match(self.subscription_id):
             raise InterfaceError(f"GuardrailsArgs.subscription_id: {self.subscription_id!r} is not a GUID")
         for short in self.no_public_ip_scopes:
             if not _NAME.match(short):

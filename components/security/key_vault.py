@@ -3,17 +3,16 @@ network access (reach it through a private endpoint), diagnostics through the sh
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import pulumi
 from pulumi_azure_native import keyvault
 
+from amsterdam_cloud.core.ids import GUID
 from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces,
                                                    require_auto_name, require_name)
 
 VAULT = "azure-native:keyvault:Vault"
-_GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 SKUS = ("standard", "premium")
 
 
@@ -39,7 +38,7 @@ class KeyVaultArgs(CommonArgs):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        if not _GUID.match(self.tenant_id):
+        if not GUID.match(self.tenant_id):
             raise InterfaceError(f"KeyVaultArgs.tenant_id: {self.tenant_id!r} is not a tenant GUID")
         if self.vault_name is not None:
             require_name(VAULT, self.vault_name, "KeyVaultArgs.vault_name")

@@ -25,13 +25,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from amsterdam_cloud.core.classification import DATA_CLASSIFICATIONS
 from amsterdam_cloud.scripts.migrate import sizing
 from amsterdam_cloud.core.app_config import CPU_MEMORY
 from amsterdam_cloud.core.documents import check_schema
 from amsterdam_cloud.scripts.migrate.files import display, read_yaml, write_yaml
 from amsterdam_cloud.scripts.migrate import inventory as inventory_module
 from amsterdam_cloud.scripts.migrate.inventory import DATABASE_TYPES, STATEFUL_TYPES, slug
-from amsterdam_cloud.scripts.migrate.overrides import LEVELS, NONE, NOT_BIO, Overrides, need, workload_need
+from amsterdam_cloud.scripts.migrate.overrides import NONE, NOT_BIO, Overrides, need, workload_need
 from amsterdam_cloud.core.secrets import is_secret_name
 from amsterdam_cloud.scripts.migrate.strategy import MOVING, STRATEGIES, Decision, Rules
 
@@ -43,7 +44,7 @@ EU_COUNTRIES = frozenset({"AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", 
                           "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE"})
 """ISO 3166 codes of the EU member states, for on-prem data centres (CMDB `country`)."""
 
-CLASSIFICATIONS = LEVELS
+CLASSIFICATIONS = DATA_CLASSIFICATIONS
 ASSUMED_CLASSIFICATION = "BBN2"
 """The BIO level assumed for a workload with no classification and no personal data (stated in a note)."""
 

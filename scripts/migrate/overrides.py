@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+from amsterdam_cloud.core.classification import DATA_CLASSIFICATIONS
 from amsterdam_cloud.core.environments import ENVIRONMENTS
 from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.core.documents import check_schema
@@ -33,7 +34,6 @@ SCHEMA = "amsterdam.migrate.overrides/v1"
 DEFAULT_PATH = Path("migration") / "overrides.yaml"
 """Where the overrides live in the migration lead's working folder; read when present, `--overrides` otherwise."""
 
-LEVELS = ("BBN1", "BBN2", "BBN3")
 NOT_BIO = "not-bio"
 """The level of words for state secrets (`geheim`, `secret`): beyond the BIO, governed by the VIR-BI, so they
 never map to a BBN level and never move to a public cloud without a decision by hand."""
@@ -64,7 +64,7 @@ JSON_SCHEMA: dict[str, Any] = {
     "properties": {
         "schema": {"const": SCHEMA},
         "owners": {"type": "object", "additionalProperties": {"type": "string", "pattern": _MAILBOX}},
-        "classifications": {"type": "object", "additionalProperties": {"enum": [*LEVELS, NOT_BIO]}},
+        "classifications": {"type": "object", "additionalProperties": {"enum": [*DATA_CLASSIFICATIONS, NOT_BIO]}},
         "environments": {"type": "object", "additionalProperties": {"enum": list(ENVIRONMENTS)}},
         "workloads": {"type": "object", "additionalProperties": {
             "type": "object",

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+from amsterdam_cloud.core.ids import GUID
 from amsterdam_cloud.core.environments import ENVIRONMENTS
 from amsterdam_cloud.core.program_config import PLATFORM_PROJECT
 from amsterdam_cloud.components.analytics.ai_services import AiDeployment
@@ -30,7 +31,6 @@ PROJECT = "amsterdam-analytics"
 """The Pulumi project name; every config key of ours is `amsterdam-analytics:<key>`."""
 STACKS_DIR = Path(__file__).resolve().parent
 
-_GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
 _COST_CENTER = re.compile(r"^CC-\d{4,6}$")
 _TEAM = re.compile(r"^[a-z][a-z0-9]{1,9}$")
@@ -156,7 +156,7 @@ def _team(source: str, key: str, name: str, value: Any) -> Team:
     fields = {"owner": _matching(_EMAIL, "an e-mail address such as data-wonen@amsterdam.nl"),
               "costCenter": _matching(_COST_CENTER, "a cost centre such as CC-4120"),
               "dataClassification": _one_of(DATA_CLASSIFICATIONS),
-              "dataScientistGroupIds": _list(_matching(_GUID, "an Entra group object id (a GUID)")),
+              "dataScientistGroupIds": _list(_matching(GUID, "an Entra group object id (a GUID)")),
               "filesystems": _list(_string, empty=False), "algorithms": _algorithms}
     read = _section(source, key, value, fields, frozenset({"owner", "costCenter", "dataClassification"}))
     filesystems = read.get("filesystems", ("raw", "curated"))
@@ -195,8 +195,8 @@ def _build(source: str, key: str, kind: type, values: Mapping[str, Any]) -> Any:
 
 _FIELDS: dict[str, Callable[[str, str, Any], Any]] = {
     "environment": _one_of(ENVIRONMENTS),
-    "subscriptionId": _matching(_GUID, "a subscription GUID such as 00000000-0000-0000-0000-000000000000"),
-    "tenantId": _matching(_GUID, "a tenant GUID such as 00000000-0000-0000-0000-000000000000"),
+    "subscriptionId": _matching(GUID, "a subscription GUID such as 00000000-0000-0000-0000-000000000000"),
+    "tenantId": _matching(GUID, "a tenant GUID such as 00000000-0000-0000-0000-000000000000"),
     "location": _region,
     "platformStack": _string,
     "spoke": _matching(_NAME, "the platform spoke's name, such as analytics"),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
+from amsterdam_cloud.core.ids import GUID
 from amsterdam_cloud.components.governance.hierarchy import ROLES
 from amsterdam_cloud.components.governance.policy import Assignment, Exemption, city_assignments
 from amsterdam_cloud.core.regions import EU_REGIONS
@@ -25,7 +26,6 @@ EXEMPTIONS_FILE = STACKS_DIR / "exemptions.yaml"
 TENANT_STACK = "prod"
 INHERITED_TAGS = ("owner", "cost-center", "data-classification", "application", "environment")
 
-_GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _WORKSPACE = re.compile(r"^/subscriptions/[0-9a-f-]{36}/resourceGroups/[^/]+/providers/"
                         r"Microsoft.OperationalInsights/workspaces/[^/]+$", re.IGNORECASE)
 _ZONE = re.compile(r"^/subscriptions/[0-9a-f-]{36}/resourceGroups/[^/]+/providers/"
@@ -64,7 +64,7 @@ def _subscriptions(source: str, key: str, value: Any) -> dict[str, tuple[str, ..
         if not isinstance(ids, list):
             raise ConfigError(source, f"{key}.{group}", f"expected a list of subscription ids, got {_show(ids)}")
         for index, subscription in enumerate(ids):
-            if not isinstance(subscription, str) or not _GUID.match(subscription):
+            if not isinstance(subscription, str) or not GUID.match(subscription):
                 raise ConfigError(source, f"{key}.{group}[{index}]", f"expected a subscription id (GUID), got "
                                                                      f"{_show(subscription)}")
             if subscription in seen:
@@ -97,7 +97,7 @@ def _eu_region(source: str, key: str, value: Any) -> str:
 
 
 _FIELDS = {
-    "tenantId": _matching(_GUID, "the Entra tenant id (a GUID)"),
+    "tenantId": _matching(GUID, "the Entra tenant id (a GUID)"),
     "location": _eu_region,
     "prefix": _matching(_PREFIX, "2-31 lower-case letters, digits and hyphens, e.g. amsterdam"),
     "workspaceId": _matching(_WORKSPACE, "the central Log Analytics workspace's resource id"),

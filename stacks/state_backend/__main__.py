@@ -18,6 +18,7 @@ import pulumi
 from pulumi_azure_native import (authorization, keyvault, monitor, network, operationalinsights, resources,
                                  storage)
 
+from amsterdam_cloud.core.ids import GUID
 from amsterdam_cloud.components.interfaces import omittable_principal_type
 from amsterdam_cloud.stacks.config import DEPLOYER_PRINCIPAL_TYPES, ConfigError
 
@@ -27,7 +28,6 @@ ROLE_STORAGE_BLOB_DATA_CONTRIBUTOR = "ba92f5b4-2d11-453d-a403-e96b0029c9fe"
 ROLE_KEY_VAULT_CRYPTO_USER = "12338af0-0e69-4776-bea7-57ae8d297424"
 REQUIRED_TAGS = ("owner", "cost-center", "data-classification", "application")
 
-_GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _STORAGE_NAME = re.compile(r"^[a-z0-9]{3,24}$")
 _VAULT_NAME = re.compile(r"^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$")
 _CONTAINER_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$")
@@ -81,7 +81,7 @@ def read_config() -> BackendConfig:
         raise ConfigError(source, f"{PROJECT}:deployerPrincipalIds", "expected a list of the CI workload "
                                                                      "identities' object ids")
     for index, principal in enumerate(principals):
-        if not isinstance(principal, str) or not _GUID.match(principal):
+        if not isinstance(principal, str) or not GUID.match(principal):
             raise ConfigError(source, f"{PROJECT}:deployerPrincipalIds[{index}]", "expected an object id (GUID)")
     principal_type = config.get("deployerPrincipalType")
     if principal_type is not None and principal_type not in DEPLOYER_PRINCIPAL_TYPES:
@@ -94,7 +94,7 @@ def read_config() -> BackendConfig:
                               f"expected the resource id of the privatelink DNS zone for {group}")
     soft_delete = days("softDeleteRetentionDays", 7, 365)
     return BackendConfig(
-        subscription_id=text("subscriptionId", _GUID, "a subscription GUID"),
+        subscription_id=text("subscriptionId", GUID, "a subscription GUID"),
         location=text("location"),
         resource_group_name=text("resourceGroupName"),
         storage_account_name=text("storageAccountName", _STORAGE_NAME, "3-24 lower-case letters and digits"),

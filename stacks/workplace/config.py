@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+from amsterdam_cloud.core.ids import GUID
 from amsterdam_cloud.core.environments import ENVIRONMENTS
 from amsterdam_cloud.core.program_config import PLATFORM_PROJECT
 from amsterdam_cloud.components.workplace.host_pool import APPLICATION_GROUP_TYPES, RemoteApp
@@ -33,7 +34,6 @@ STACKS_DIR = Path(__file__).resolve().parent
 MAX_REGISTRATION_HOURS = 27 * 24
 """AVD accepts a registration token that expires between one hour and 27 days ahead."""
 
-_GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _STORAGE_NAME = re.compile(r"^[a-z0-9]{3,24}$")
 _PREFIX = re.compile(rf"^[a-z][a-z0-9-]{{0,{MAX_NAME_PREFIX - 1}}}$")
 _APP_NAME = re.compile(r"^[A-Za-z0-9-]{1,64}$")
@@ -115,7 +115,7 @@ class WorkplaceConfig:
 # Field readers (source, key, value) -> typed value or ConfigError
 
 def _guid(source: str, key: str, value: Any) -> str:
-    return _matching(_GUID, "an object id (GUID) such as 00000000-0000-4000-8000-000000000000")(source, key, value)
+    return _matching(GUID, "an object id (GUID) such as 00000000-0000-4000-8000-000000000000")(source, key, value)
 
 
 def _guids(source: str, key: str, value: Any) -> tuple[str, ...]:
@@ -236,8 +236,8 @@ def _features(source: str, key: str, value: Any) -> Features:
 
 _FIELDS: dict[str, Callable[[str, str, Any], Any]] = {
     "environment": _one_of(ENVIRONMENTS),
-    "subscriptionId": _matching(_GUID, "a subscription GUID such as 00000000-0000-0000-0000-000000000000"),
-    "tenantId": _matching(_GUID, "a tenant GUID such as 00000000-0000-0000-0000-000000000000"),
+    "subscriptionId": _matching(GUID, "a subscription GUID such as 00000000-0000-0000-0000-000000000000"),
+    "tenantId": _matching(GUID, "a tenant GUID such as 00000000-0000-0000-0000-000000000000"),
     "location": _region,
     "metadataLocation": _metadata_location,
     "platformStack": _string,

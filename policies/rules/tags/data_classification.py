@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from amsterdam_cloud.core.classification import DATA_CLASSIFICATIONS
 from amsterdam_cloud.policies.azure_types import taggable_types
 from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, Rule, Severity, describe
 
-LEVELS = ("BBN1", "BBN2", "BBN3")
 
 
 def check(resource: Resource, report: Report, settings: Any) -> None:
     value = resource.tag("data-classification")
     if value is None or value is UNKNOWN:
         return  # missing: reported by tags-required
-    if not isinstance(value, str) or value.strip().upper() not in LEVELS:
-        report(f"tag data-classification is {describe(value)}; use a BIO level: {', '.join(LEVELS)}")
+    if not isinstance(value, str) or value.strip().upper() not in DATA_CLASSIFICATIONS:
+        report(f"tag data-classification is {describe(value)}; use a BIO level: {', '.join(DATA_CLASSIFICATIONS)}")
 
 
 RULE = Rule(
