@@ -91,7 +91,9 @@ class SessionHostsArgs(CommonArgs):
     host_pool_name: pulumi.Input[str]
     """The host pool the hosts register with."""
     registration_token: pulumi.Input[str] | None
-    """The pool's registration token (secret); None: hosts are built but do not register."""
+    """The pool's registration token (secret); None: hosts are built but do not register. A host uses it once,
+    when it is created: its AVD agent extension ignores later changes (`ignoreChanges: protectedSettings`), so a
+    renewed token never reruns the agent on hosts already registered."""
     password_vault: VaultRef
     """Where each host's generated local administrator password is kept as a secret."""
     profile_unc_path: pulumi.Input[str] | None = None
@@ -265,13 +267,16 @@ class SessionHosts(WithInterfaces, pulumi.ComponentResource):
                         "mdmId": INTUNE_MDM_ID if args.intune_enrollment else "",
                     }},
                 protected_settings=pulumi.Output.secret({"Items": {"RegistrationInfoToken":
-                                                                   args.registration_token}}))
+                                                                   args.registration_token}}),
+                ignore_changes=["protectedSettings"])
         return vm
 
     @staticmethod
     def _extension(role: str, kind: str, vm: compute.VirtualMachine, args: SessionHostsArgs, tags: dict[str, str],
-                   opts: pulumi.ResourceOptions, **properties) -> compute.VirtualMachineExtension:
+                   opts: pulumi.ResourceOptions, ignore_changes: list[str] | None = None,
+                   **properties) -> compute.VirtualMachineExtension:
         return compute.VirtualMachineExtension(
             f"{role}-{kind}", resource_group_name=args.resource_group_name, location=args.location,
-            vm_name=vm.name, vm_extension_name=kind, auto_upgrade_minor_version=True, tags=tags, opts=opts,
+            vm_name=vm.name, vm_extension_name=kind, auto_upgrade_minor_version=True, tags=tags,
+            opts=opts.merge(pulumi.ResourceOptions(ignore_changes=ignore_changes)) if ignore_changes else opts,
             **properties)

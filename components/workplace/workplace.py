@@ -18,7 +18,7 @@ from amsterdam_cloud.components.interfaces import (CommonArgs, InterfaceError, P
                                                    WithInterfaces, create_role_assignments)
 from amsterdam_cloud.components.security.key_vault import KeyVault, KeyVaultArgs
 from amsterdam_cloud.components.workplace.host_insights import HostInsights, HostInsightsArgs
-from amsterdam_cloud.components.workplace.host_pool import HostPool, HostPoolArgs, RemoteApp
+from amsterdam_cloud.components.workplace.host_pool import HostPool, HostPoolArgs, Registration, RemoteApp
 from amsterdam_cloud.components.workplace.profile_storage import ProfileStorage, ProfileStorageArgs
 from amsterdam_cloud.components.workplace.schedule import OfficeHours
 from amsterdam_cloud.components.workplace.session_hosts import SessionHostImage, SessionHosts, SessionHostsArgs, \
@@ -84,8 +84,8 @@ class WorkplaceArgs(CommonArgs):
     """Off: clients reach the workplace only over private endpoints; on: from the internet (EnabledForClientsOnly)."""
     zone_redundant: bool = False
     """Off: locally redundant profiles, hosts not pinned to zones; on: Premium_ZRS profiles, hosts across zones."""
-    registration_expires: str | None = None
-    """When the host registration token expires (ISO 8601 UTC); unset: hosts are built but not registered."""
+    registration: Registration | None = None
+    """The host registration token's window, renewed on purpose; unset: hosts are built but not registered."""
     intune_enrollment: bool = True
     """On: hosts enrol in Intune when they join Entra ID."""
     insights_workspace_id: pulumi.Input[str] | None = None
@@ -124,7 +124,7 @@ class Workplace(WithInterfaces, pulumi.ComponentResource):
             friendly_name=args.friendly_name, pool_type=sizing.pool_type, max_session_limit=sizing.sessions_per_host,
             application_group_type=args.application_group_type, remote_apps=args.remote_apps,
             user_group_ids=args.user_group_ids, office_hours=args.office_hours,
-            clients_from_internet=args.clients_from_internet, registration_expires=args.registration_expires),
+            clients_from_internet=args.clients_from_internet, registration=args.registration),
             opts=child)
 
         self.profiles = ProfileStorage(f"{name}-profiles", ProfileStorageArgs(

@@ -5,15 +5,13 @@ subnets, the central Log Analytics workspace and the hub's private DNS zones. En
 `stacks/workplace/Pulumi.<env>.yaml`.
 """
 
-import datetime as dt
-
 import pulumi
 from pulumi_azure_native import resources
 
 from amsterdam_cloud.components.interfaces import DiagnosticSettings, Lock
 from amsterdam_cloud.components.workplace.workplace import REQUIRED_ZONES, Workplace, WorkplaceArgs
 from amsterdam_cloud.scripts.errors import UserError
-from amsterdam_cloud.stacks.workplace.config import from_pulumi
+from amsterdam_cloud.stacks.workplace.config import from_pulumi, utc_now
 
 config = from_pulumi()
 tags = config.azure_tags
@@ -74,7 +72,7 @@ workplace = Workplace("avd", WorkplaceArgs(
     avd_service_principal_id=config.avd_service_principal_id,
     application_group_type=config.pool.application_group_type, remote_apps=config.pool.remote_apps,
     clients_from_internet=features.clients_from_internet, zone_redundant=features.zone_redundancy,
-    registration_expires=config.registration_expires(dt.datetime.now(dt.timezone.utc)),
+    registration=config.registration(utc_now()),
     intune_enrollment=features.intune_enrollment))
 
 pulumi.export("environment", config.environment)

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from amsterdam_cloud.components.workplace.host_pool import APPLICATION_GROUP_TYPES, RemoteApp
+from amsterdam_cloud.components.workplace.host_pool import APPLICATION_GROUP_TYPES, EXPIRY_FORMAT, Registration, \
+    RemoteApp
 from amsterdam_cloud.components.workplace.schedule import DAYS, OfficeHours, ScheduleError
 from amsterdam_cloud.components.workplace.session_hosts import MAX_NAME_PREFIX, SessionHostImage
 from amsterdam_cloud.components.workplace.sizing import POOL_TYPES, USAGE_PROFILES, Sizing, SizingError, \
@@ -30,7 +31,9 @@ PROJECT = "amsterdam-workplace"
 PLATFORM_PROJECT = "amsterdam-platform"
 STACKS_DIR = Path(__file__).resolve().parent
 MAX_REGISTRATION_HOURS = 27 * 24
-"""AVD accepts a registration token that expires between one hour and 27 days ahead."""
+"""AVD accepts a registration token that expires between one hour and 30 days ahead; 27 days leaves a margin."""
+MIN_REGISTRATION_LEFT = dt.timedelta(hours=1)
+"""A window with less than this left is over: Azure refuses to issue a token expiring within the hour."""
 
 _GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _STORAGE_NAME = re.compile(r"^[a-z0-9]{3,24}$")
@@ -97,17 +100,30 @@ class WorkplaceConfig:
     admin_group_ids: tuple[str, ...] = ()
     avd_service_principal_id: str | None = None
     registration_token_hours: int = 24
+    registration_token_renewed_at: dt.datetime | None = None
+    """When the registration token was last renewed on purpose (UTC); None only with registration_token_hours 0."""
 
     @property
     def azure_tags(self) -> dict[str, str]:
         return self.tags.as_azure_tags(self.environment)
 
-    def registration_expires(self, now: dt.datetime) -> str | None:
-        """The token's expiry, `registration_token_hours` after `now` on the whole hour (UTC); None: no token."""
-        if self.registration_token_hours == 0:
+    def registration(self, now: dt.datetime) -> Registration | None:
+        """The token window: `registrationTokenRenewedAt` plus `registrationTokenHours`, whatever the time of the
+        run (no churn); `now` only tells whether the window is still open (renew) or over. None: no token."""
+        if self.registration_token_hours == 0 or self.registration_token_renewed_at is None:
             return None
-        hour = now.astimezone(dt.timezone.utc).replace(minute=0, second=0, microsecond=0)
-        return (hour + dt.timedelta(hours=self.registration_token_hours)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        renewed = self.registration_token_renewed_at
+        key = f"{PROJECT}:registrationTokenRenewedAt"
+        if renewed > now:
+            raise ConfigError(self.source, key, f"{renewed.strftime(EXPIRY_FORMAT)} is in the future; expected the "
+                                                "hour you renew the token (now or earlier)")
+        expires = renewed + dt.timedelta(hours=self.registration_token_hours)
+        return Registration(expires=expires.strftime(EXPIRY_FORMAT), renew=expires - now >= MIN_REGISTRATION_LEFT)
+
+
+def utc_now() -> dt.datetime:
+    """The clock the program reads once, to tell whether the registration window is still open."""
+    return dt.datetime.now(dt.timezone.utc)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -125,6 +141,14 @@ def _guids(source: str, key: str, value: Any) -> tuple[str, ...]:
     if len(set(ids)) != len(ids):
         raise ConfigError(source, key, "names a group twice")
     return ids
+
+
+def _utc_time(source: str, key: str, value: Any) -> dt.datetime:
+    try:
+        return dt.datetime.strptime(str(value), EXPIRY_FORMAT).replace(tzinfo=dt.timezone.utc)
+    except ValueError:
+        raise ConfigError(source, key, f"expected an ISO 8601 UTC time in quotes such as \"2026-12-03T08:00:00Z\", "
+                                       f"got {_show(value)}") from None
 
 
 def _fraction(source: str, key: str, value: Any) -> float:
@@ -254,6 +278,7 @@ _FIELDS: dict[str, Callable[[str, str, Any], Any]] = {
     "adminGroupIds": _guids,
     "avdServicePrincipalId": _guid,
     "registrationTokenHours": _integer(0, MAX_REGISTRATION_HOURS),
+    "registrationTokenRenewedAt": _utc_time,
 }
 _REQUIRED = frozenset({"environment", "subscriptionId", "tenantId", "location", "metadataLocation", "tags",
                        "friendlyName", "hostNamePrefix", "profileStorageAccount", "pool", "image"})
@@ -273,6 +298,11 @@ def parse(raw: Mapping[str, Any], source: str, stack: str | None = None) -> Work
                                       declared_backend(STACKS_DIR), PROJECT)
     except BackendError as error:
         raise ConfigError(source, f"{PROJECT}:platformStack", str(error)) from None
+    hours = read.get("registrationTokenHours", 24)
+    if hours and "registrationTokenRenewedAt" not in read:
+        raise ConfigError(source, f"{PROJECT}:registrationTokenRenewedAt",
+                          "missing; set the hour the registration token is renewed, e.g. \"2026-12-03T08:00:00Z\" "
+                          "(or registrationTokenHours: 0 for no token)")
     return WorkplaceConfig(
         source=source, environment=environment, subscription_id=read["subscriptionId"], tenant_id=read["tenantId"],
         location=read["location"], metadata_location=read["metadataLocation"], platform_stack=platform_stack,
@@ -281,7 +311,7 @@ def parse(raw: Mapping[str, Any], source: str, stack: str | None = None) -> Work
         office_hours=read.get("officeHours", OfficeHours()), features=read.get("features", Features()),
         user_group_ids=read.get("userGroupIds", ()), admin_group_ids=read.get("adminGroupIds", ()),
         avd_service_principal_id=read.get("avdServicePrincipalId"),
-        registration_token_hours=read.get("registrationTokenHours", 24))
+        registration_token_hours=hours, registration_token_renewed_at=read.get("registrationTokenRenewedAt"))
 
 
 def stack_file(stack: str, stacks_dir: Path = STACKS_DIR) -> Path:

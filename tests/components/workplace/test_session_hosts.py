@@ -67,6 +67,15 @@ def test_registration_token_travels_only_in_protected_settings(plan_inline, args
     assert "token" not in str(agent["settings"])
 
 
+def test_a_host_takes_the_token_only_when_it_is_created(plan_inline, args):
+    """A renewed token must not rerun the agent on registered hosts: the engine ignores changes to it."""
+    plan = plan_inline(lambda: SessionHosts("host", args()))
+    agents = [e for e in plan.of_type("azure-native:compute:VirtualMachineExtension") if e.name.endswith("avd-agent")]
+    assert len(agents) == 2 and all(e.options.get("ignoreChanges") == ["protectedSettings"] for e in agents)
+    others = [e for e in plan.of_type("azure-native:compute:VirtualMachineExtension") if e not in agents]
+    assert others and all("ignoreChanges" not in e.options for e in others)
+
+
 def test_without_a_token_hosts_are_built_but_not_registered(plan_inline, args):
     plan = plan_inline(lambda: SessionHosts("host", args(registration_token=None)))
     assert [e.name for e in plan.of_type("azure-native:compute:VirtualMachineExtension")

@@ -9,6 +9,7 @@ import pytest
 from pulumi_azure_native import operationalinsights
 
 from amsterdam_cloud.components.interfaces import DiagnosticSettings, InterfaceError, Lock
+from amsterdam_cloud.components.workplace.host_pool import Registration
 from amsterdam_cloud.components.workplace.sizing import size_workplace
 from amsterdam_cloud.components.workplace.workplace import POWER_ON_OFF_CONTRIBUTOR, Workplace, WorkplaceArgs
 from amsterdam_cloud.policies.checker import check_export
@@ -32,7 +33,7 @@ def workplace_args(tags: dict, workspace_id: pulumi.Input[str], **overrides) -> 
                   image=IMAGE, host_subnet_id=HOST_SUBNET, endpoint_subnet_id=ENDPOINT_SUBNET,
                   private_dns_zone_ids=ZONES, profile_account_name="amsavdprofilesdev", user_group_ids=(USERS,),
                   admin_group_ids=(ADMINS,), avd_service_principal_id=AVD_SERVICE_PRINCIPAL,
-                  registration_expires="2026-12-01T00:00:00Z")
+                  registration=Registration(expires="2026-12-01T00:00:00Z"))
     values.update(overrides)
     return WorkplaceArgs(**values)
 

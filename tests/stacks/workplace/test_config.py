@@ -133,18 +133,42 @@ def test_missing_required_key_is_named():
     assert error_of(raw).key == f"{P}:image"
 
 
-def test_registration_token_expires_on_the_hour_the_configured_hours_ahead():
+def test_registration_token_expiry_is_the_renewal_plus_its_hours_whatever_the_clock():
     loaded = parse(dev_raw())
-    now = dt.datetime(2026, 11, 28, 18, 42, 7, tzinfo=dt.timezone.utc)
     hours = loaded.registration_token_hours
-    expected = (dt.datetime(2026, 11, 28, 18, tzinfo=dt.timezone.utc) + dt.timedelta(hours=hours))
-    assert loaded.registration_expires(now) == expected.strftime("%Y-%m-%dT%H:%M:%SZ")
+    renewed = dt.datetime(2026, 12, 3, 8, tzinfo=dt.timezone.utc)
+    expected = (renewed + dt.timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    early, late = (loaded.registration(renewed + dt.timedelta(minutes=minutes)) for minutes in (5, 60 * hours - 61))
+    assert early == late and early.expires == expected and early.renew is True
+
+
+def test_a_window_with_less_than_an_hour_left_is_over():
+    loaded = parse(dev_raw())
+    last_hour = loaded.registration_token_renewed_at + dt.timedelta(hours=loaded.registration_token_hours - 1)
+    assert loaded.registration(last_hour - dt.timedelta(seconds=1)).renew is True
+    assert loaded.registration(last_hour + dt.timedelta(seconds=1)).renew is False
 
 
 def test_zero_registration_hours_issue_no_token():
     raw = dev_raw()
     raw[f"{P}:registrationTokenHours"] = 0
-    assert parse(raw).registration_expires(dt.datetime.now(dt.timezone.utc)) is None
+    del raw[f"{P}:registrationTokenRenewedAt"]
+    assert parse(raw).registration(dt.datetime.now(dt.timezone.utc)) is None
+
+
+def test_a_token_without_its_renewal_time_is_refused_with_the_fix():
+    raw = dev_raw()
+    del raw[f"{P}:registrationTokenRenewedAt"]
+    error = error_of(raw)
+    assert error.key == f"{P}:registrationTokenRenewedAt" and "registrationTokenHours: 0" in error.problem
+
+
+@pytest.mark.parametrize("value", ("2026-12-03", "2026-12-03T08:00:00+01:00", "tomorrow"))
+def test_a_renewal_time_that_is_not_a_utc_time_is_refused(value):
+    raw = dev_raw()
+    raw[f"{P}:registrationTokenRenewedAt"] = value
+    error = error_of(raw)
+    assert error.key == f"{P}:registrationTokenRenewedAt" and "2026-12-03T08:00:00Z" in error.problem
 
 
 def test_registration_beyond_what_avd_accepts_is_refused():
