@@ -10,58 +10,91 @@ later deployments neither change it on the VM nor in the vault.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass
 
 import pulumi
-from pulumi_azure_native import compute, keyvault, monitor, network
+from pulumi_azure_native import compute, desktopvirtualization as avd, keyvault, monitor, network
 
 from amsterdam_cloud.components.compute.baseline import RESERVED_ADMIN_USERNAMES, trusted_launch_profile
 from amsterdam_cloud.components.credentials import generate_password
 from amsterdam_cloud.components.interfaces import CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces
 from amsterdam_cloud.core import naming
 
+IMAGE_VERSION_TAG = "avd-image-version"
+"""The tag on every host naming the image version its set was built from."""
 AVD_AGENT_CONFIGURATION_URL = ("https://wvdportalstorageblob.blob.core.windows.net/galleryartifacts/"
                                "Configuration_1.0.02990.697.zip")
 """Microsoft's DSC package that installs the AVD agent and boot loader and registers the host (as the portal and
 the AVD landing zone accelerator use it); bump it when Microsoft publishes a new one."""
 INTUNE_MDM_ID = "0000000a-0000-0000-c000-000000000000"
 """The Entra ID application id of Microsoft Intune: Entra join enrols the host in Intune with it."""
-MAX_NAME_PREFIX = 11
-"""Windows computer names have at most 15 characters: the prefix, a hyphen and three digits."""
+HOST_SET_TAG_LENGTH = 3
+"""Characters of a computer name that name the host set (`host_set_tag`)."""
+MAX_NAME_PREFIX = 15 - 1 - HOST_SET_TAG_LENGTH - 3
+"""Windows computer names have at most 15 characters: the prefix, a hyphen, the host set's tag and three digits."""
+IMAGE_VERSION = re.compile(r"^[0-9]{1,10}\.[0-9]{1,10}\.[0-9]{1,10}$")
+"""A gallery image version (and a pinned marketplace one): Major.Minor.Patch, each a 32-bit integer."""
+_GALLERY_IMAGE = re.compile(r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Compute/galleries/"
+                            r"[^/]+/images/[^/]+$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, kw_only=True)
 class SessionHostImage:
-    """The image session hosts are built from: a marketplace image or an Azure Compute Gallery image version."""
+    """The image a host set is built from: a version of an Azure Compute Gallery image definition (the city's
+    golden image), or a marketplace image (dev's documented default). Its version names the host set."""
 
+    version: str = "latest"
+    """The image version, `Major.Minor.Patch` (a gallery's, or a pinned marketplace version); `latest` only for a
+    marketplace image (what Azure has when a host is created; pin one to roll hosts to a new image)."""
+    gallery_image_definition_id: pulumi.Input[str] | None = None
+    """The gallery image definition (`ImageGallery`); hosts use `<definition>/versions/<version>`. Unset: the
+    marketplace image."""
     publisher: str | None = None
-    """Marketplace publisher, e.g. MicrosoftWindowsDesktop; unset with `gallery_image_id`."""
+    """Marketplace publisher, e.g. MicrosoftWindowsDesktop; unset with a gallery definition."""
     offer: str | None = None
     """Marketplace offer, e.g. office-365 (Windows 11 multi-session with Microsoft 365 Apps)."""
     sku: str | None = None
     """Marketplace SKU, e.g. win11-24h2-avd-m365; must be a generation 2 image (Trusted Launch)."""
-    version: str = "latest"
-    """Marketplace image version; latest: what Azure has when a host is created (existing hosts keep theirs)."""
-    gallery_image_id: str | None = None
-    """Resource id of a gallery image (version), the city's own golden image; unset: the marketplace image."""
 
     def __post_init__(self) -> None:
         marketplace = (self.publisher, self.offer, self.sku)
-        if self.gallery_image_id:
+        if self.gallery_image_definition_id is not None:
             if any(marketplace):
-                raise InterfaceError("SessionHostImage: set gallery_image_id or publisher/offer/sku, not both")
-            if "/providers/microsoft.compute/galleries/" not in self.gallery_image_id.lower():
-                raise InterfaceError(f"SessionHostImage.gallery_image_id: {self.gallery_image_id!r} is not an Azure "
-                                     "Compute Gallery image id")
+                raise InterfaceError("SessionHostImage: set gallery_image_definition_id or publisher/offer/sku, "
+                                     "not both")
+            definition = self.gallery_image_definition_id
+            if isinstance(definition, str) and not _GALLERY_IMAGE.match(definition):
+                raise InterfaceError(f"SessionHostImage.gallery_image_definition_id: {definition!r} is not an Azure "
+                                     "Compute Gallery image definition id (.../galleries/<gallery>/images/<image>)")
+            if not IMAGE_VERSION.match(self.version):
+                raise InterfaceError(f"SessionHostImage.version: {self.version!r}; a gallery image version is "
+                                     "Major.Minor.Patch such as 2026.11.0")
         elif not all(marketplace):
             raise InterfaceError("SessionHostImage: publisher, offer and sku are all needed for a marketplace image "
-                                 "(or set gallery_image_id)")
+                                 "(or set gallery_image_definition_id)")
+        elif self.version != "latest" and not IMAGE_VERSION.match(self.version):
+            raise InterfaceError(f"SessionHostImage.version: {self.version!r}; expected latest or a marketplace "
+                                 "version such as 26100.2894.241201")
 
     def as_reference(self) -> compute.ImageReferenceArgs:
-        if self.gallery_image_id:
-            return compute.ImageReferenceArgs(id=self.gallery_image_id)
+        if self.gallery_image_definition_id is not None:
+            return compute.ImageReferenceArgs(id=pulumi.Output.concat(self.gallery_image_definition_id,
+                                                                      "/versions/", self.version))
         return compute.ImageReferenceArgs(publisher=self.publisher, offer=self.offer, sku=self.sku,
                                           version=self.version)
+
+
+def host_set_tag(version: str) -> str:
+    """Three letters and digits that stand for an image version in computer names (15 characters leave no room
+    for the version itself): hosts of a set built from another version never reuse a name."""
+    number = int.from_bytes(hashlib.sha256(version.encode()).digest()[:8], "big")
+    tag = ""
+    for _ in range(HOST_SET_TAG_LENGTH):
+        number, digit = divmod(number, 36)
+        tag += "0123456789abcdefghijklmnopqrstuvwxyz"[digit]
+    return tag
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -85,11 +118,18 @@ class SessionHostsArgs(CommonArgs):
     subnet_id: pulumi.Input[str]
     """The workplace spoke's host subnet; its NSG and route table (egress via the firewall) are the platform's."""
     image: SessionHostImage
-    """The image the hosts are built from."""
+    """The image the hosts are built from; its version names the set."""
     name_prefix: str
-    """Computer name prefix, at most 11 characters: hosts are `<prefix>-001`, `<prefix>-002`, ..."""
+    """Computer name prefix, at most 8 characters: hosts are `<prefix>-<tag>001`, `<prefix>-<tag>002`, ... where
+    `<tag>` stands for the image version (`host_set_tag`)."""
     host_pool_name: pulumi.Input[str]
     """The host pool the hosts register with."""
+    host_pool_resource_group_name: pulumi.Input[str]
+    """The host pool's resource group (the AVD objects', not the hosts')."""
+    draining: bool = False
+    """Off: the set takes new sessions; on: the set is being replaced (a new set alongside it): drain mode on every
+    host (`allowNewSession: false`), so users finish their sessions and sign in on the new set; once they are gone
+    the set is removed from config and its hosts deleted."""
     registration_token: pulumi.Input[str] | None
     """The pool's registration token (secret); None: hosts are built but do not register. A host uses it once,
     when it is created: its AVD agent extension ignores later changes (`ignoreChanges: protectedSettings`), so a
@@ -119,9 +159,10 @@ class SessionHostsArgs(CommonArgs):
     def __post_init__(self) -> None:
         super().__post_init__()
         prefix = self.name_prefix
-        if not prefix[:1].isalpha() or naming.WINDOWS_COMPUTER_NAME.problem(f"{prefix}-999") is not None:
+        if not prefix[:1].isalpha() or len(prefix) > MAX_NAME_PREFIX \
+                or naming.WINDOWS_COMPUTER_NAME.problem(f"{prefix}-{host_set_tag(self.image.version)}999") is not None:
             raise InterfaceError(f"SessionHostsArgs.name_prefix: {prefix!r}; expected 1-{MAX_NAME_PREFIX} letters, "
-                                 "digits and hyphens starting with a letter: computer names are `<prefix>-001` and "
+                                 "digits and hyphens starting with a letter: computer names are `<prefix>-<tag>001` and "
                                  f"Windows allows {naming.WINDOWS_COMPUTER_NAME.describe()}")
         if not 0 <= self.count <= 999:
             raise InterfaceError(f"SessionHostsArgs.count: {self.count}; expected 0 to 999")
@@ -171,13 +212,16 @@ class SessionHosts(WithInterfaces, pulumi.ComponentResource):
         self.vm_ids: list[pulumi.Output[str]] = []
         self.computer_names: list[str] = []
         self.principal_ids: list[pulumi.Output[str]] = []
+        self.image_version = args.image.version
+        tag = host_set_tag(args.image.version)
         for index in range(1, args.count + 1):
-            computer = f"{args.name_prefix}-{index:03d}"
+            computer = f"{args.name_prefix}-{tag}{index:03d}"
             vm = self._host(name, computer, index, args, tags)
             self.vm_ids.append(vm.id)
             self.computer_names.append(computer)
             self.principal_ids.append(vm.identity.apply(lambda identity: identity.principal_id if identity else None))
-        self.register_outputs({"vm_ids": self.vm_ids, "computer_names": self.computer_names})
+        self.register_outputs({"vm_ids": self.vm_ids, "computer_names": self.computer_names,
+                               "image_version": self.image_version, "draining": args.draining})
 
     def _host(self, name: str, computer: str, index: int, args: SessionHostsArgs,
               tags: dict[str, str]) -> compute.VirtualMachine:
@@ -213,7 +257,7 @@ class SessionHosts(WithInterfaces, pulumi.ComponentResource):
                     managed_disk=compute.ManagedDiskParametersArgs(storage_account_type=args.os_disk_type))),
             diagnostics_profile=compute.DiagnosticsProfileArgs(
                 boot_diagnostics=compute.BootDiagnosticsArgs(enabled=True)),  # managed storage, no account
-            tags=tags,
+            tags={**tags, IMAGE_VERSION_TAG: args.image.version},
             # The password is fixed at creation; a later run's new one is ignored (it is in the vault already).
             opts=pulumi.ResourceOptions(parent=self, ignore_changes=["osProfile.adminPassword"]))
         self.add_interfaces(role, scope_id=vm.id, args=args, diagnostics=DiagnosticSupport(logs=False))
@@ -252,7 +296,7 @@ class SessionHosts(WithInterfaces, pulumi.ComponentResource):
                 depends_on=[previous])), publisher="Microsoft.Compute", type="CustomScriptExtension",
                 type_handler_version="1.10", settings={"commandToExecute": command})
         if args.registration_token is not None:
-            extension(role, "avd-agent", vm, args, tags, vm_child.merge(pulumi.ResourceOptions(
+            previous = extension(role, "avd-agent", vm, args, tags, vm_child.merge(pulumi.ResourceOptions(
                 depends_on=[previous])), publisher="Microsoft.Powershell", type="DSC", type_handler_version="2.83",
                 settings={
                     "modulesUrl": args.agent_configuration_url,
@@ -269,6 +313,11 @@ class SessionHosts(WithInterfaces, pulumi.ComponentResource):
                 protected_settings=pulumi.Output.secret({"Items": {"RegistrationInfoToken":
                                                                    args.registration_token}}),
                 ignore_changes=["protectedSettings"])
+        if args.draining:
+            # Drain mode: the host stays registered for the sessions on it and gets no new ones.
+            avd.SessionHost(f"{role}-drain", resource_group_name=args.host_pool_resource_group_name,
+                            host_pool_name=args.host_pool_name, session_host_name=computer, allow_new_session=False,
+                            opts=pulumi.ResourceOptions(parent=vm, depends_on=[previous]))
         return vm
 
     @staticmethod

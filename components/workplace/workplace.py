@@ -21,8 +21,9 @@ from amsterdam_cloud.components.workplace.host_insights import HostInsights, Hos
 from amsterdam_cloud.components.workplace.host_pool import HostPool, HostPoolArgs, Registration, RemoteApp
 from amsterdam_cloud.components.workplace.profile_storage import ProfileStorage, ProfileStorageArgs
 from amsterdam_cloud.components.workplace.schedule import OfficeHours
+from amsterdam_cloud.components.workplace.profile_backup import BackupRetention, ProfileBackup, ProfileBackupArgs
 from amsterdam_cloud.components.workplace.session_hosts import SessionHostImage, SessionHosts, SessionHostsArgs, \
-    VaultRef
+    VaultRef, host_set_tag
 from amsterdam_cloud.components.workplace.sizing import Sizing
 
 WVD_ZONE = "privatelink.wvd.microsoft.com"
@@ -58,7 +59,7 @@ class WorkplaceArgs(CommonArgs):
     sizing: Sizing
     """Pool type, host count, VM size, session limit and profile share size, from `size_workplace`."""
     image: SessionHostImage
-    """The hosts' image."""
+    """The image of the current host set (it takes new sessions); its version names the set."""
     host_subnet_id: pulumi.Input[str]
     """The workplace spoke's host subnet."""
     endpoint_subnet_id: pulumi.Input[str]
@@ -84,6 +85,14 @@ class WorkplaceArgs(CommonArgs):
     """Off: clients reach the workplace only over private endpoints; on: from the internet (EnabledForClientsOnly)."""
     zone_redundant: bool = False
     """Off: locally redundant profiles, hosts not pinned to zones; on: Premium_ZRS profiles, hosts across zones."""
+    previous_image: SessionHostImage | None = None
+    """During a rolling replacement, the image of the set being replaced: its hosts stay (same count), in drain
+    mode, beside the current set until their users have signed out; None: one host set."""
+    backup_vault_name: str | None = None
+    """The Recovery Services vault that backs up the profile share; None: the share is not backed up (only
+    soft delete of the share protects it)."""
+    backup_retention: BackupRetention = field(default_factory=BackupRetention)
+    """How long profile backup points are kept: 30 daily points."""
     registration: Registration | None = None
     """The host registration token's window, renewed on purpose; unset: hosts are built but not registered."""
     intune_enrollment: bool = True
@@ -98,6 +107,15 @@ class WorkplaceArgs(CommonArgs):
         if missing:
             raise InterfaceError(f"WorkplaceArgs.private_dns_zone_ids: no {missing[0]}; the platform's hub must "
                                  "host it (components/landing_zone/private_dns.py)")
+        if self.previous_image is not None:
+            current, previous = self.image.version, self.previous_image.version
+            if previous == current:
+                raise InterfaceError(f"WorkplaceArgs.previous_image: version {current} is the current image's; a "
+                                     "rolling replacement needs a new version (or no previous image)")
+            if host_set_tag(previous) == host_set_tag(current):
+                raise InterfaceError(f"WorkplaceArgs.previous_image: versions {previous} and {current} give the "
+                                     f"same host name tag {host_set_tag(current)!r}; publish the new image under "
+                                     "another version")
         if self.private_endpoints:
             raise InterfaceError("WorkplaceArgs.private_endpoints: the workplace places its own endpoints in "
                                  "endpoint_subnet_id; leave private_endpoints empty")
@@ -148,17 +166,35 @@ class Workplace(WithInterfaces, pulumi.ComponentResource):
             location=args.location, workspace_id=insights_workspace,
             rule_name=f"microsoft-avdi-{args.host_name_prefix}"), opts=child) if insights_workspace else None
 
-        self.session_hosts = SessionHosts(f"{name}-host", SessionHostsArgs(
-            **{**shared, "lock": None},  # hosts are cattle: replaced by an image update, never locked
-            resource_group_name=args.hosts_resource_group_name, location=args.location, count=sizing.hosts,
-            vm_size=sizing.vm_size, subnet_id=args.host_subnet_id, image=args.image,
-            name_prefix=args.host_name_prefix, host_pool_name=self.host_pool.name,
-            registration_token=self.host_pool.registration_token,
-            password_vault=VaultRef(name=self.vault.name, resource_group_name=args.hosts_resource_group_name),
-            profile_unc_path=self.profiles.unc_path, zones=("1", "2", "3") if args.zone_redundant else (),
-            profile_size_gib=sizing.profile_gib_per_user, intune_enrollment=args.intune_enrollment,
-            data_collection_rule_id=self.insights.resource_id if self.insights else None),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.profiles]))
+        if args.backup_vault_name is not None:
+            self.backup = ProfileBackup(f"{name}-backup", ProfileBackupArgs(
+                tags=args.tags, lock=args.lock, diagnostic_settings=args.diagnostic_settings, protect=args.protect,
+                resource_group_name=args.hosts_resource_group_name, location=args.location,
+                vault_name=args.backup_vault_name, storage_account_id=self.profiles.resource_id,
+                storage_account_name=self.profiles.name, share_name=self.profiles.share_name,
+                retention=args.backup_retention, zone_redundant=args.zone_redundant),
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[self.profiles]))
+        else:
+            self.backup = None
+
+        def host_set(image: SessionHostImage, draining: bool) -> SessionHosts:
+            return SessionHosts(f"{name}-host-{image.version}", SessionHostsArgs(
+                **{**shared, "lock": None},  # hosts are cattle: replaced by an image update, never locked
+                resource_group_name=args.hosts_resource_group_name, location=args.location, count=sizing.hosts,
+                vm_size=sizing.vm_size, subnet_id=args.host_subnet_id, image=image, draining=draining,
+                name_prefix=args.host_name_prefix, host_pool_name=self.host_pool.name,
+                host_pool_resource_group_name=args.service_resource_group_name,
+                registration_token=self.host_pool.registration_token,
+                password_vault=VaultRef(name=self.vault.name, resource_group_name=args.hosts_resource_group_name),
+                profile_unc_path=self.profiles.unc_path, zones=("1", "2", "3") if args.zone_redundant else (),
+                profile_size_gib=sizing.profile_gib_per_user, intune_enrollment=args.intune_enrollment,
+                data_collection_rule_id=self.insights.resource_id if self.insights else None),
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[self.profiles]))
+
+        self.session_hosts = host_set(args.image, draining=False)
+        """The current host set: takes new sessions."""
+        self.draining_hosts = host_set(args.previous_image, draining=True) if args.previous_image else None
+        """The set being replaced, in drain mode; None outside a rolling replacement."""
 
         create_role_assignments(f"{name}-hosts", scope_id=args.hosts_resource_group_id, parent=self, assignments=[
             *(RoleAssignment(role=VM_USER_LOGIN, principal_id=group, principal_type="Group",
@@ -175,5 +211,6 @@ class Workplace(WithInterfaces, pulumi.ComponentResource):
         self.application_group_id = self.host_pool.application_group_id
         self.register_outputs({"resource_id": self.resource_id, "name": self.name, "workspace_id": self.workspace_id,
                                "profile_share_id": self.profiles.share_id, "vault_id": self.vault.resource_id,
-                               "session_host_ids": self.session_hosts.vm_ids})
+                               "session_host_ids": self.session_hosts.vm_ids,
+                               "draining_host_ids": self.draining_hosts.vm_ids if self.draining_hosts else []})
 

@@ -15,8 +15,10 @@ from typing import Any, Callable, Mapping
 
 from amsterdam_cloud.components.workplace.host_pool import APPLICATION_GROUP_TYPES, EXPIRY_FORMAT, Registration, \
     RemoteApp
+from amsterdam_cloud.components.workplace.profile_backup import MAX_SHARE_SNAPSHOTS, BackupRetention
 from amsterdam_cloud.components.workplace.schedule import DAYS, OfficeHours, ScheduleError
-from amsterdam_cloud.components.workplace.session_hosts import MAX_NAME_PREFIX, SessionHostImage
+from amsterdam_cloud.components.workplace.session_hosts import IMAGE_VERSION, MAX_NAME_PREFIX, SessionHostImage, \
+    host_set_tag
 from amsterdam_cloud.components.workplace.sizing import POOL_TYPES, USAGE_PROFILES, Sizing, SizingError, \
     size_workplace
 from amsterdam_cloud.policies.regions import AVD_EU_METADATA_REGIONS
@@ -62,6 +64,24 @@ class Pool:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Image:
+    """Which image the hosts run: the current host set's version and, during a rolling replacement, the draining
+    set's; from the workplace's Compute Gallery definition, or (dev's documented default) a marketplace image."""
+
+    version: str
+    previous_version: str | None = None
+    marketplace: tuple[str, str, str] | None = None
+    """(publisher, offer, sku) of a marketplace image; None: the workplace's gallery image definition."""
+
+    def session_host_image(self, version: str, gallery_image_definition_id: Any) -> SessionHostImage:
+        """The image of the host set built from `version`."""
+        if self.marketplace:
+            publisher, offer, sku = self.marketplace
+            return SessionHostImage(version=version, publisher=publisher, offer=offer, sku=sku)
+        return SessionHostImage(version=version, gallery_image_definition_id=gallery_image_definition_id)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Features:
     """Switches that make environments differ; each default is the cheaper, dev-like behaviour."""
 
@@ -93,7 +113,8 @@ class WorkplaceConfig:
     host_name_prefix: str
     profile_storage_account: str
     pool: Pool
-    image: SessionHostImage
+    image: Image
+    profile_backup: BackupRetention
     office_hours: OfficeHours
     features: Features
     user_group_ids: tuple[str, ...] = ()
@@ -211,15 +232,39 @@ def _pool(source: str, key: str, value: Any) -> Pool:
     return pool
 
 
-def _image(source: str, key: str, value: Any) -> SessionHostImage:
-    fields = {"publisher": _string, "offer": _string, "sku": _string, "version": _string, "galleryImageId": _string}
-    read = _section(source, key, value, fields, frozenset())
+def _marketplace(source: str, key: str, value: Any) -> tuple[str, str, str]:
+    read = _section(source, key, value, {"publisher": _string, "offer": _string, "sku": _string},
+                    frozenset({"publisher", "offer", "sku"}))
+    return read["publisher"], read["offer"], read["sku"]
+
+
+def _image(source: str, key: str, value: Any) -> Image:
+    read = _section(source, key, value, {"version": _string, "previousVersion": _string,
+                                         "marketplace": _marketplace}, frozenset({"version"}))
+    image = Image(version=read["version"], previous_version=read.get("previousVersion"),
+                  marketplace=read.get("marketplace"))
+    allowed = "latest or Major.Minor.Patch" if image.marketplace else "Major.Minor.Patch"
+    for name, version in (("version", image.version), ("previousVersion", image.previous_version)):
+        if version is None or IMAGE_VERSION.match(version) or (image.marketplace and version == "latest"):
+            continue
+        raise ConfigError(source, f"{key}.{name}", f"{version!r}; expected {allowed} in quotes such as "
+                                                   "\"2026.11.0\" (the image pipeline's version)")
+    if image.previous_version == image.version:
+        raise ConfigError(source, f"{key}.previousVersion", f"{image.version} is the current version; a rolling "
+                                                            "replacement needs a new version (or drop the key)")
+    if image.previous_version is not None and host_set_tag(image.previous_version) == host_set_tag(image.version):
+        raise ConfigError(source, f"{key}.version", f"{image.version} and {image.previous_version} give the same "
+                                                    "host name tag; publish the new image under another version")
+    return image
+
+
+def _profile_backup(source: str, key: str, value: Any) -> BackupRetention:
+    read = _section(source, key, value, {"dailyDays": _integer(1, MAX_SHARE_SNAPSHOTS),
+                                         "weeklyWeeks": _integer(0, MAX_SHARE_SNAPSHOTS)}, frozenset({"dailyDays"}))
     try:
-        return SessionHostImage(publisher=read.get("publisher"), offer=read.get("offer"), sku=read.get("sku"),
-                                version=read.get("version", "latest"), gallery_image_id=read.get("galleryImageId"))
+        return BackupRetention(daily_days=read["dailyDays"], weekly_weeks=read.get("weeklyWeeks", 0))
     except UserError as error:
-        raise ConfigError(source, key, f"{error}; e.g. {{publisher: MicrosoftWindowsDesktop, offer: office-365, "
-                                       "sku: win11-24h2-avd-m365}") from None
+        raise ConfigError(source, key, str(error).split(": ", 1)[-1]) from None
 
 
 def _days(source: str, key: str, value: Any) -> tuple[str, ...]:
@@ -272,6 +317,7 @@ _FIELDS: dict[str, Callable[[str, str, Any], Any]] = {
                                                       "amsavdprofilesdev"),
     "pool": _pool,
     "image": _image,
+    "profileBackup": _profile_backup,
     "officeHours": _office_hours,
     "features": _features,
     "userGroupIds": _guids,
@@ -281,7 +327,8 @@ _FIELDS: dict[str, Callable[[str, str, Any], Any]] = {
     "registrationTokenRenewedAt": _utc_time,
 }
 _REQUIRED = frozenset({"environment", "subscriptionId", "tenantId", "location", "metadataLocation", "tags",
-                       "friendlyName", "hostNamePrefix", "profileStorageAccount", "pool", "image"})
+                       "friendlyName", "hostNamePrefix", "profileStorageAccount", "pool", "image",
+                       "profileBackup"})
 
 
 def parse(raw: Mapping[str, Any], source: str, stack: str | None = None) -> WorkplaceConfig:
@@ -308,6 +355,7 @@ def parse(raw: Mapping[str, Any], source: str, stack: str | None = None) -> Work
         location=read["location"], metadata_location=read["metadataLocation"], platform_stack=platform_stack,
         tags=read["tags"], friendly_name=read["friendlyName"], host_name_prefix=read["hostNamePrefix"],
         profile_storage_account=read["profileStorageAccount"], pool=read["pool"], image=read["image"],
+        profile_backup=read["profileBackup"],
         office_hours=read.get("officeHours", OfficeHours()), features=read.get("features", Features()),
         user_group_ids=read.get("userGroupIds", ()), admin_group_ids=read.get("adminGroupIds", ()),
         avd_service_principal_id=read.get("avdServicePrincipalId"),

@@ -6,13 +6,14 @@ import pytest
 
 from amsterdam_cloud.components.interfaces import InterfaceError
 from amsterdam_cloud.components.workplace.session_hosts import (SessionHostImage, SessionHosts, SessionHostsArgs,
-                                                                fslogix_command)
+                                                                fslogix_command, host_set_tag)
 from amsterdam_cloud.scripts.offline.values import is_secret_somewhere
 
 from .conftest import HOST_SUBNET, IMAGE
 
 GALLERY = ("/subscriptions/00000001-0000-4000-8000-000000000001/resourceGroups/rg-images/providers/"
-           "Microsoft.Compute/galleries/city/images/avd-win11/versions/1.2.0")
+           "Microsoft.Compute/galleries/city/images/avd-win11")
+SESSION_HOST = "azure-native:desktopvirtualization:SessionHost"
 UNC = "\\\\amsavdprofilesdev.file.core.windows.net\\profiles"
 
 
@@ -21,7 +22,8 @@ def args(tags, vault):
     def make(**overrides) -> SessionHostsArgs:
         values = dict(tags=tags, resource_group_name="rg-hosts", location="westeurope", count=2,
                       vm_size="Standard_D8s_v5", subnet_id=HOST_SUBNET, image=IMAGE, name_prefix="avd-dev",
-                      host_pool_name="avd-pool", registration_token="token", password_vault=vault,
+                      host_pool_name="avd-pool", host_pool_resource_group_name="rg-workplace",
+                      registration_token="token", password_vault=vault,
                       profile_unc_path=UNC)
         values.update(overrides)
         return SessionHostsArgs(**values)
@@ -35,12 +37,31 @@ def test_hosts_use_trusted_launch_with_secure_boot_vtpm_and_encryption_at_host(p
     assert security["uefiSettings"] == {"secureBootEnabled": True, "vTpmEnabled": True}
 
 
-def test_count_and_size_come_from_the_args_with_sequential_computer_names(plan_inline, args):
+def test_count_and_size_come_from_the_args_with_sequential_computer_names_tagged_by_image_version(plan_inline,
+                                                                                                  args):
     plan = plan_inline(lambda: SessionHosts("host", args(count=3, vm_size="Standard_D16s_v5")))
     vms = plan.of_type("azure-native:compute:VirtualMachine")
-    assert sorted(vm.inputs["osProfile"]["computerName"] for vm in vms) == ["avd-dev-001", "avd-dev-002",
-                                                                           "avd-dev-003"]
+    tag = host_set_tag("latest")
+    assert sorted(vm.inputs["osProfile"]["computerName"] for vm in vms) == [
+        f"avd-dev-{tag}001", f"avd-dev-{tag}002", f"avd-dev-{tag}003"]
     assert {vm.inputs["hardwareProfile"]["vmSize"] for vm in vms} == {"Standard_D16s_v5"}
+    assert {vm.inputs["tags"]["avd-image-version"] for vm in vms} == {"latest"}
+
+
+def test_host_sets_of_two_image_versions_share_no_computer_name():
+    tags = {host_set_tag(f"2026.{month}.{patch}") for month in range(1, 13) for patch in range(4)}
+    assert len(tags) == 48 and all(len(tag) == 3 and tag.isalnum() for tag in tags)
+
+
+def test_a_current_set_takes_new_sessions_and_a_draining_set_gets_drain_mode_after_registering(plan_inline,
+                                                                                                 args):
+    assert plan_inline(lambda: SessionHosts("host", args())).of_type(SESSION_HOST) == []
+    plan = plan_inline(lambda: SessionHosts("host", args(draining=True)))
+    drains = plan.of_type(SESSION_HOST)
+    assert [(d.inputs["sessionHostName"], d.inputs["allowNewSession"], d.inputs["hostPoolName"],
+             d.inputs["resourceGroupName"]) for d in drains] == [
+        (f"avd-dev-{host_set_tag('latest')}00{i}", False, "avd-pool", "rg-workplace") for i in (1, 2)]
+    assert plan.named("host-001-avd-agent").urn in plan.named("host-001-drain").dependencies
 
 
 def test_nics_have_no_public_ip_and_sit_in_the_host_subnet(plan_inline, args):
@@ -93,7 +114,7 @@ def test_fslogix_points_at_the_profile_share_before_the_host_registers(plan_inli
 def test_local_admin_password_is_a_secret_in_the_vault_and_ignored_after_creation(plan_inline, args, vault):
     plan = plan_inline(lambda: SessionHosts("host", args()))
     secret = plan.named("host-001-admin-password")
-    assert secret.inputs["vaultName"] == vault.name and secret.inputs["secretName"] == "avd-dev-001-local-admin"
+    assert secret.inputs["vaultName"] == vault.name and secret.inputs["secretName"] == f"avd-dev-{host_set_tag('latest')}001-local-admin"
     assert is_secret_somewhere(secret.inputs["properties"]["value"])
     assert is_secret_somewhere(plan.named("host-001-vm").inputs["osProfile"]["adminPassword"])
     assert "osProfile.adminPassword" in plan.named("host-001-vm").options.get("ignoreChanges", [])
@@ -105,20 +126,25 @@ def test_hosts_spread_over_the_given_zones_round_robin(plan_inline, args):
     assert zones == [["1"], ["2"], ["3"], ["1"]]
 
 
-def test_gallery_image_replaces_the_marketplace_reference(plan_inline, args):
-    vm = plan_inline(lambda: SessionHosts("host", args(image=SessionHostImage(gallery_image_id=GALLERY))))
-    assert vm.named("host-001-vm").inputs["storageProfile"]["imageReference"] == {"id": GALLERY}
+def test_a_gallery_image_version_replaces_the_marketplace_reference(plan_inline, args):
+    image = SessionHostImage(gallery_image_definition_id=GALLERY, version="2026.11.0")
+    vm = plan_inline(lambda: SessionHosts("host", args(image=image)))
+    assert vm.named("host-001-vm").inputs["storageProfile"]["imageReference"] == {
+        "id": f"{GALLERY}/versions/2026.11.0"}
 
 
 @pytest.mark.parametrize("image", [dict(publisher="MicrosoftWindowsDesktop"),
-                                   dict(gallery_image_id=GALLERY, sku="x"),
-                                   dict(gallery_image_id="/subscriptions/x/images/y")])
+                                   dict(gallery_image_definition_id=GALLERY, sku="x", version="1.0.0"),
+                                   dict(gallery_image_definition_id="/subscriptions/x/images/y", version="1.0.0"),
+                                   dict(gallery_image_definition_id=GALLERY),
+                                   dict(gallery_image_definition_id=GALLERY, version="2026.11"),
+                                   dict(publisher="p", offer="o", sku="s", version="newest")])
 def test_incomplete_or_ambiguous_images_are_refused(image):
     with pytest.raises(InterfaceError, match="SessionHostImage"):
         SessionHostImage(**image)
 
 
-@pytest.mark.parametrize("changes, field", [({"name_prefix": "avd-development"}, "name_prefix"),
+@pytest.mark.parametrize("changes, field", [({"name_prefix": "avd-devel"}, "name_prefix"),
                                             ({"zones": ("4",)}, "zones"), ({"admin_username": "Administrator"},
                                                                            "admin_username")])
 def test_bad_host_args_name_the_field(args, changes, field):

@@ -79,3 +79,32 @@ def test_a_renewal_time_in_the_future_stops_the_plan_naming_the_key(plan_at):
     from amsterdam_cloud.scripts.errors import UserError
     with pytest.raises(UserError, match="registrationTokenRenewedAt: 2026-12-04T08:00:00Z is in the future"):
         plan_at("prod", RENEWED, registrationTokenRenewedAt="2026-12-04T08:00:00Z")
+
+
+def test_an_image_change_creates_the_new_host_set_beside_the_draining_old_one_and_replaces_nothing(plan_at):
+    now = RENEWED + dt.timedelta(hours=1)
+    before = plan_at("prod", now)
+    rolling = plan_at("prod", now, image={"version": "2026.12.0", "previousVersion": "2026.11.0"})
+    change = diff(before, rolling)
+    assert change.counts()["replace"] == change.counts()["delete"] == change.counts()["update"] == 0
+    created = [r for r in change.resources if r.action == "create"]
+    new_vms = [r for r in created if r.type == "azure-native:compute:VirtualMachine"]
+    drains = [r for r in created if r.type == "azure-native:desktopvirtualization:SessionHost"]
+    assert len(new_vms) == len(drains) == 22
+    assert all("avd-host-2026.12.0-" in r.name for r in new_vms)
+    assert all(r.name.startswith("avd-host-2026.11.0-") for r in drains)
+    old_names = set(before.stack_outputs["sessionHostNames"])
+    assert {rolling.named(r.name).inputs["sessionHostName"] for r in drains} == old_names
+    assert set(rolling.stack_outputs["drainingHostNames"]) == old_names
+    assert not old_names & set(rolling.stack_outputs["sessionHostNames"])
+
+
+def test_removing_the_drained_set_deletes_only_its_hosts(plan_at):
+    now = RENEWED + dt.timedelta(hours=1)
+    rolling = plan_at("prod", now, image={"version": "2026.12.0", "previousVersion": "2026.11.0"})
+    done = plan_at("prod", now, image={"version": "2026.12.0"})
+    change = diff(rolling, done)
+    assert change.counts()["create"] == change.counts()["replace"] == change.counts()["update"] == 0
+    deleted = [r for r in change.resources if r.action == "delete"]
+    assert deleted and all(r.name.startswith("avd-host-2026.11.0") for r in deleted)
+    assert len([r for r in deleted if r.type == "azure-native:compute:VirtualMachine"]) == 22
