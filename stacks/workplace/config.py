@@ -69,7 +69,9 @@ class Image:
     set's; from the workplace's Compute Gallery definition, or (dev's documented default) a marketplace image."""
 
     version: str
+    """The current host set's image version: it takes new sessions."""
     previous_version: str | None = None
+    """The version of the set being replaced (drain mode); None: one host set."""
     marketplace: tuple[str, str, str] | None = None
     """(publisher, offer, sku) of a marketplace image; None: the workplace's gallery image definition."""
 
