@@ -162,8 +162,8 @@ class SessionHostsArgs(CommonArgs):
         if not prefix[:1].isalpha() or len(prefix) > MAX_NAME_PREFIX \
                 or naming.WINDOWS_COMPUTER_NAME.problem(f"{prefix}-{host_set_tag(self.image.version)}999") is not None:
             raise InterfaceError(f"SessionHostsArgs.name_prefix: {prefix!r}; expected 1-{MAX_NAME_PREFIX} letters, "
-                                 "digits and hyphens starting with a letter: computer names are `<prefix>-<tag>001` and "
-                                 f"Windows allows {naming.WINDOWS_COMPUTER_NAME.describe()}")
+                                 "digits and hyphens starting with a letter: computer names are `<prefix>-<tag>001` "
+                                 f"and Windows allows {naming.WINDOWS_COMPUTER_NAME.describe()}")
         if not 0 <= self.count <= 999:
             raise InterfaceError(f"SessionHostsArgs.count: {self.count}; expected 0 to 999")
         if not self.vm_size.startswith("Standard_"):
@@ -267,7 +267,10 @@ class SessionHosts(WithInterfaces, pulumi.ComponentResource):
             properties=keyvault.SecretPropertiesArgs(
                 value=password, content_type=f"Local administrator {args.admin_username} of {computer}",
                 attributes=keyvault.SecretAttributesArgs(enabled=True)),
-            tags=tags, opts=pulumi.ResourceOptions(parent=self, ignore_changes=["properties.value"]))
+            # Kept in the vault when the host is retired (an image update deletes hosts routinely): Pulumi forgets
+            # it rather than deleting a secret, and the deploy gate sees no data loss in the retirement.
+            tags=tags, opts=pulumi.ResourceOptions(parent=self, ignore_changes=["properties.value"],
+                                                   retain_on_delete=True))
 
         vm_child = pulumi.ResourceOptions(parent=vm)
         extension = self._extension

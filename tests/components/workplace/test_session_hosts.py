@@ -114,7 +114,9 @@ def test_fslogix_points_at_the_profile_share_before_the_host_registers(plan_inli
 def test_local_admin_password_is_a_secret_in_the_vault_and_ignored_after_creation(plan_inline, args, vault):
     plan = plan_inline(lambda: SessionHosts("host", args()))
     secret = plan.named("host-001-admin-password")
-    assert secret.inputs["vaultName"] == vault.name and secret.inputs["secretName"] == f"avd-dev-{host_set_tag('latest')}001-local-admin"
+    assert secret.inputs["vaultName"] == vault.name
+    assert secret.inputs["secretName"] == f"avd-dev-{host_set_tag('latest')}001-local-admin"
+    assert secret.options.get("retainOnDelete") is True  # a retired host's secret is kept, not deleted
     assert is_secret_somewhere(secret.inputs["properties"]["value"])
     assert is_secret_somewhere(plan.named("host-001-vm").inputs["osProfile"]["adminPassword"])
     assert "osProfile.adminPassword" in plan.named("host-001-vm").options.get("ignoreChanges", [])

@@ -108,3 +108,4 @@ def test_removing_the_drained_set_deletes_only_its_hosts(plan_at):
     deleted = [r for r in change.resources if r.action == "delete"]
     assert deleted and all(r.name.startswith("avd-host-2026.11.0") for r in deleted)
     assert len([r for r in deleted if r.type == "azure-native:compute:VirtualMachine"]) == 22
+    assert not change.data_loss  # the deploy gate lets prod retire a set without a data-loss waiver
