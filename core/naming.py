@@ -195,6 +195,8 @@ DESKTOP = _rule("desktop", (3, 64), ALNUM_UNDERSCORE_PERIOD_HYPHEN, scope="resou
                 section="microsoftdesktopvirtualization", start=LETTER, end=ALNUM_END)
 DESKTOP_CHILD = _rule("desktop-child", (1, 64), ALNUM_UNDERSCORE_PERIOD_HYPHEN, scope="parent resource",
                       section="microsoftdesktopvirtualization", start=ALNUM_START, end=ALNUM_END)
+DEPLOYMENT_SCRIPT = _rule("deployment-script", (1, 90), GROUP_CHARS, scope="resource group",
+                          section="microsoftresources", end=NO_PERIOD_END)
 GALLERY = _rule("gallery", (1, 80), ("a-zA-Z0-9_.", "alphanumerics, underscores and periods"),
                 scope="resource group", section="microsoftcompute", start=ALNUM_START, end=ALNUM_END)
 GALLERY_IMAGE = _rule("gallery-image", (1, 80), ALNUM_UNDERSCORE_PERIOD_HYPHEN, scope="gallery",
@@ -325,7 +327,7 @@ RULES: dict[str, NameRule] = {
     "azure-native:desktopvirtualization:ScalingPlan": DESKTOP,
     "azure-native:desktopvirtualization:ScalingPlanPersonalSchedule": DESKTOP_CHILD,
     "azure-native:desktopvirtualization:Application": DESKTOP_CHILD,
-    "azure-native:desktopvirtualization:SessionHost": DESKTOP_CHILD,
+    "azure-native:resources:AzurePowerShellScript": DEPLOYMENT_SCRIPT,
     "azure-native:compute:Gallery": GALLERY,
     "azure-native:compute:GalleryImage": GALLERY_IMAGE,
     "azure-native:recoveryservices:Vault": RECOVERY_VAULT,

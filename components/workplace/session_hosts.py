@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 import pulumi
-from pulumi_azure_native import compute, desktopvirtualization as avd, keyvault, monitor, network
+from pulumi_azure_native import compute, keyvault, monitor, network
 
 from amsterdam_cloud.components.compute.baseline import RESERVED_ADMIN_USERNAMES, trusted_launch_profile
 from amsterdam_cloud.components.credentials import generate_password
@@ -124,12 +124,6 @@ class SessionHostsArgs(CommonArgs):
     `<tag>` stands for the image version (`host_set_tag`)."""
     host_pool_name: pulumi.Input[str]
     """The host pool the hosts register with."""
-    host_pool_resource_group_name: pulumi.Input[str]
-    """The host pool's resource group (the AVD objects', not the hosts')."""
-    draining: bool = False
-    """Off: the set takes new sessions; on: the set is being replaced (a new set alongside it): drain mode on every
-    host (`allowNewSession: false`), so users finish their sessions and sign in on the new set; once they are gone
-    the set is removed from config and its hosts deleted."""
     registration_token: pulumi.Input[str] | None
     """The pool's registration token (secret); None: hosts are built but do not register. A host uses it once,
     when it is created: its AVD agent extension ignores later changes (`ignoreChanges: protectedSettings`), so a
@@ -221,7 +215,7 @@ class SessionHosts(WithInterfaces, pulumi.ComponentResource):
             self.computer_names.append(computer)
             self.principal_ids.append(vm.identity.apply(lambda identity: identity.principal_id if identity else None))
         self.register_outputs({"vm_ids": self.vm_ids, "computer_names": self.computer_names,
-                               "image_version": self.image_version, "draining": args.draining})
+                               "image_version": self.image_version})
 
     def _host(self, name: str, computer: str, index: int, args: SessionHostsArgs,
               tags: dict[str, str]) -> compute.VirtualMachine:
@@ -299,7 +293,7 @@ class SessionHosts(WithInterfaces, pulumi.ComponentResource):
                 depends_on=[previous])), publisher="Microsoft.Compute", type="CustomScriptExtension",
                 type_handler_version="1.10", settings={"commandToExecute": command})
         if args.registration_token is not None:
-            previous = extension(role, "avd-agent", vm, args, tags, vm_child.merge(pulumi.ResourceOptions(
+            extension(role, "avd-agent", vm, args, tags, vm_child.merge(pulumi.ResourceOptions(
                 depends_on=[previous])), publisher="Microsoft.Powershell", type="DSC", type_handler_version="2.83",
                 settings={
                     "modulesUrl": args.agent_configuration_url,
@@ -316,11 +310,6 @@ class SessionHosts(WithInterfaces, pulumi.ComponentResource):
                 protected_settings=pulumi.Output.secret({"Items": {"RegistrationInfoToken":
                                                                    args.registration_token}}),
                 ignore_changes=["protectedSettings"])
-        if args.draining:
-            # Drain mode: the host stays registered for the sessions on it and gets no new ones.
-            avd.SessionHost(f"{role}-drain", resource_group_name=args.host_pool_resource_group_name,
-                            host_pool_name=args.host_pool_name, session_host_name=computer, allow_new_session=False,
-                            opts=pulumi.ResourceOptions(parent=vm, depends_on=[previous]))
         return vm
 
     @staticmethod

@@ -19,12 +19,14 @@ from amsterdam_cloud.components.interfaces import (CommonArgs, InterfaceError, P
 from amsterdam_cloud.components.security.key_vault import KeyVault, KeyVaultArgs
 from amsterdam_cloud.components.workplace.host_insights import HostInsights, HostInsightsArgs
 from amsterdam_cloud.components.workplace.host_pool import HostPool, HostPoolArgs, Registration, RemoteApp
+from amsterdam_cloud.components.workplace.host_rollout import HostRollout, HostRolloutArgs
+from amsterdam_cloud.components.workplace.profile_backup import BackupRetention, ProfileBackup, ProfileBackupArgs
 from amsterdam_cloud.components.workplace.profile_storage import ProfileStorage, ProfileStorageArgs
 from amsterdam_cloud.components.workplace.schedule import OfficeHours
-from amsterdam_cloud.components.workplace.profile_backup import BackupRetention, ProfileBackup, ProfileBackupArgs
 from amsterdam_cloud.components.workplace.session_hosts import SessionHostImage, SessionHosts, SessionHostsArgs, \
     VaultRef, host_set_tag
 from amsterdam_cloud.components.workplace.sizing import Sizing
+from amsterdam_cloud.policies.regions import normalize_location
 
 WVD_ZONE = "privatelink.wvd.microsoft.com"
 FILE_ZONE = "privatelink.file.core.windows.net"
@@ -177,13 +179,12 @@ class Workplace(WithInterfaces, pulumi.ComponentResource):
         else:
             self.backup = None
 
-        def host_set(image: SessionHostImage, draining: bool) -> SessionHosts:
+        def host_set(image: SessionHostImage) -> SessionHosts:
             return SessionHosts(f"{name}-host-{image.version}", SessionHostsArgs(
                 **{**shared, "lock": None},  # hosts are cattle: replaced by an image update, never locked
                 resource_group_name=args.hosts_resource_group_name, location=args.location, count=sizing.hosts,
-                vm_size=sizing.vm_size, subnet_id=args.host_subnet_id, image=image, draining=draining,
+                vm_size=sizing.vm_size, subnet_id=args.host_subnet_id, image=image,
                 name_prefix=args.host_name_prefix, host_pool_name=self.host_pool.name,
-                host_pool_resource_group_name=args.service_resource_group_name,
                 registration_token=self.host_pool.registration_token,
                 password_vault=VaultRef(name=self.vault.name, resource_group_name=args.hosts_resource_group_name),
                 profile_unc_path=self.profiles.unc_path, zones=("1", "2", "3") if args.zone_redundant else (),
@@ -191,10 +192,20 @@ class Workplace(WithInterfaces, pulumi.ComponentResource):
                 data_collection_rule_id=self.insights.resource_id if self.insights else None),
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[self.profiles]))
 
-        self.session_hosts = host_set(args.image, draining=False)
+        self.session_hosts = host_set(args.image)
         """The current host set: takes new sessions."""
-        self.draining_hosts = host_set(args.previous_image, draining=True) if args.previous_image else None
+        self.draining_hosts = host_set(args.previous_image) if args.previous_image else None
         """The set being replaced, in drain mode; None outside a rolling replacement."""
+        versions = [args.image.version] + ([args.previous_image.version] if args.previous_image else [])
+        self.rollout = HostRollout(f"{name}-rollout", HostRolloutArgs(
+            tags=args.tags, resource_group_name=args.service_resource_group_name,
+            location=normalize_location(args.metadata_location), host_pool_id=self.host_pool.resource_id,
+            host_pool_name=self.host_pool.name, name_prefix=args.host_name_prefix,
+            current_hosts=tuple(self.session_hosts.computer_names),
+            draining_hosts=tuple(self.draining_hosts.computer_names) if self.draining_hosts else (),
+            versions=",".join(versions)),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.session_hosts]))
+        """Drains the replaced set once the current one has registered; unregisters retired hosts."""
 
         create_role_assignments(f"{name}-hosts", scope_id=args.hosts_resource_group_id, parent=self, assignments=[
             *(RoleAssignment(role=VM_USER_LOGIN, principal_id=group, principal_type="Group",

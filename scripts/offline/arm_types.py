@@ -157,8 +157,8 @@ ARM_ID_TEMPLATES: dict[str, str] = {
         "{rg}/providers/Microsoft.Compute/virtualMachines/{vmName}/extensions/{vmExtensionName}",
     "azure-native:storage:FileServiceProperties":
         "{rg}/providers/Microsoft.Storage/storageAccounts/{accountName}/fileServices/{fileServicesName}",
-    "azure-native:desktopvirtualization:SessionHost":
-        "{rg}/providers/Microsoft.DesktopVirtualization/hostPools/{hostPoolName}/sessionHosts/{sessionHostName}",
+    "azure-native:resources:AzurePowerShellScript":
+        "{rg}/providers/Microsoft.Resources/deploymentScripts/{scriptName}",
     "azure-native:compute:Gallery": "{rg}/providers/Microsoft.Compute/galleries/{galleryName}",
     "azure-native:compute:GalleryImage":
         "{rg}/providers/Microsoft.Compute/galleries/{galleryName}/images/{galleryImageName}",

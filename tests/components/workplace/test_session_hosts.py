@@ -13,7 +13,6 @@ from .conftest import HOST_SUBNET, IMAGE
 
 GALLERY = ("/subscriptions/00000001-0000-4000-8000-000000000001/resourceGroups/rg-images/providers/"
            "Microsoft.Compute/galleries/city/images/avd-win11")
-SESSION_HOST = "azure-native:desktopvirtualization:SessionHost"
 UNC = "\\\\amsavdprofilesdev.file.core.windows.net\\profiles"
 
 
@@ -22,8 +21,7 @@ def args(tags, vault):
     def make(**overrides) -> SessionHostsArgs:
         values = dict(tags=tags, resource_group_name="rg-hosts", location="westeurope", count=2,
                       vm_size="Standard_D8s_v5", subnet_id=HOST_SUBNET, image=IMAGE, name_prefix="avd-dev",
-                      host_pool_name="avd-pool", host_pool_resource_group_name="rg-workplace",
-                      registration_token="token", password_vault=vault,
+                      host_pool_name="avd-pool", registration_token="token", password_vault=vault,
                       profile_unc_path=UNC)
         values.update(overrides)
         return SessionHostsArgs(**values)
@@ -51,17 +49,6 @@ def test_count_and_size_come_from_the_args_with_sequential_computer_names_tagged
 def test_host_sets_of_two_image_versions_share_no_computer_name():
     tags = {host_set_tag(f"2026.{month}.{patch}") for month in range(1, 13) for patch in range(4)}
     assert len(tags) == 48 and all(len(tag) == 3 and tag.isalnum() for tag in tags)
-
-
-def test_a_current_set_takes_new_sessions_and_a_draining_set_gets_drain_mode_after_registering(plan_inline,
-                                                                                                 args):
-    assert plan_inline(lambda: SessionHosts("host", args())).of_type(SESSION_HOST) == []
-    plan = plan_inline(lambda: SessionHosts("host", args(draining=True)))
-    drains = plan.of_type(SESSION_HOST)
-    assert [(d.inputs["sessionHostName"], d.inputs["allowNewSession"], d.inputs["hostPoolName"],
-             d.inputs["resourceGroupName"]) for d in drains] == [
-        (f"avd-dev-{host_set_tag('latest')}00{i}", False, "avd-pool", "rg-workplace") for i in (1, 2)]
-    assert plan.named("host-001-avd-agent").urn in plan.named("host-001-drain").dependencies
 
 
 def test_nics_have_no_public_ip_and_sit_in_the_host_subnet(plan_inline, args):

@@ -135,17 +135,24 @@ def test_the_profile_share_is_backed_up_daily_with_the_configured_retention(plan
     assert item["properties"]["sourceResourceId"] == account.id
 
 
-def test_a_rolling_replacement_keeps_the_old_set_in_drain_mode_beside_the_new_one(plan_inline, args):
+def test_a_rolling_replacement_keeps_the_old_set_beside_the_new_one_and_drains_it(plan_inline, args):
     old, new = (SessionHostImage(publisher="MicrosoftWindowsDesktop", offer="office-365", sku="win11-24h2-avd-m365",
                                  version=version) for version in ("26100.1.1", "26100.2.1"))
     plan = plan_inline(lambda: Workplace("avd", args(image=new, previous_image=old)))
     vms = plan.of_type("azure-native:compute:VirtualMachine")
     sizing = size_workplace(users=70, profile="medium", spare_hosts=1)
     assert len(vms) == 2 * sizing.hosts
-    drained = {d.inputs["sessionHostName"] for d in plan.of_type("azure-native:desktopvirtualization:SessionHost")}
-    assert drained == {vm.inputs["osProfile"]["computerName"] for vm in vms
-                       if vm.inputs["tags"]["avd-image-version"] == "26100.1.1"}
-    assert len(drained) == sizing.hosts
+    names = {version: sorted(vm.inputs["osProfile"]["computerName"] for vm in vms
+                             if vm.inputs["tags"]["avd-image-version"] == version) for version in ("26100.1.1",
+                                                                                                   "26100.2.1")}
+    script = plan.named("avd-rollout-script")
+    settings = {v["name"]: v["value"] for v in script.inputs["environmentVariables"]}
+    assert settings["DRAIN_HOSTS"].split(",") == names["26100.1.1"]
+    assert settings["CURRENT_HOSTS"].split(",") == names["26100.2.1"]
+    assert script.inputs["forceUpdateTag"] == "26100.2.1,26100.1.1"
+    waits_for = set(plan.named("avd-rollout").dependencies)  # drain only once the new set exists
+    assert {vm.urn for vm in vms if vm.inputs["tags"]["avd-image-version"] == "26100.2.1"} <= waits_for
+    assert not {vm.urn for vm in vms if vm.inputs["tags"]["avd-image-version"] == "26100.1.1"} & waits_for
 
 
 def test_a_previous_image_of_the_same_version_is_refused(args):

@@ -86,17 +86,16 @@ def test_an_image_change_creates_the_new_host_set_beside_the_draining_old_one_an
     before = plan_at("prod", now)
     rolling = plan_at("prod", now, image={"version": "2026.12.0", "previousVersion": "2026.11.0"})
     change = diff(before, rolling)
-    assert change.counts()["replace"] == change.counts()["delete"] == change.counts()["update"] == 0
-    created = [r for r in change.resources if r.action == "create"]
-    new_vms = [r for r in created if r.type == "azure-native:compute:VirtualMachine"]
-    drains = [r for r in created if r.type == "azure-native:desktopvirtualization:SessionHost"]
-    assert len(new_vms) == len(drains) == 22
-    assert all("avd-host-2026.12.0-" in r.name for r in new_vms)
-    assert all(r.name.startswith("avd-host-2026.11.0-") for r in drains)
-    old_names = set(before.stack_outputs["sessionHostNames"])
-    assert {rolling.named(r.name).inputs["sessionHostName"] for r in drains} == old_names
-    assert set(rolling.stack_outputs["drainingHostNames"]) == old_names
-    assert not old_names & set(rolling.stack_outputs["sessionHostNames"])
+    assert change.counts()["replace"] == change.counts()["delete"] == 0
+    assert [(r.name, r.action) for r in change.resources if r.action != "create"] == [
+        ("avd-rollout-script", "update")]  # the only change to what exists: the drain is started
+    new_vms = [r for r in change.resources if r.type == "azure-native:compute:VirtualMachine"]
+    assert len(new_vms) == 22 and all(r.name.startswith("avd-host-2026.12.0-") for r in new_vms)
+    old_names = before.stack_outputs["sessionHostNames"]
+    settings = {v["name"]: v["value"] for v in rolling.named("avd-rollout-script").inputs["environmentVariables"]}
+    assert settings["DRAIN_HOSTS"].split(",") == old_names == rolling.stack_outputs["drainingHostNames"]
+    assert settings["CURRENT_HOSTS"].split(",") == rolling.stack_outputs["sessionHostNames"]
+    assert not set(old_names) & set(rolling.stack_outputs["sessionHostNames"])
 
 
 def test_removing_the_drained_set_deletes_only_its_hosts(plan_at):
@@ -104,8 +103,11 @@ def test_removing_the_drained_set_deletes_only_its_hosts(plan_at):
     rolling = plan_at("prod", now, image={"version": "2026.12.0", "previousVersion": "2026.11.0"})
     done = plan_at("prod", now, image={"version": "2026.12.0"})
     change = diff(rolling, done)
-    assert change.counts()["create"] == change.counts()["replace"] == change.counts()["update"] == 0
+    assert change.counts()["create"] == change.counts()["replace"] == 0
+    assert [r.name for r in change.resources if r.action == "update"] == ["avd-rollout-script"]  # unregisters them
     deleted = [r for r in change.resources if r.action == "delete"]
     assert deleted and all(r.name.startswith("avd-host-2026.11.0") for r in deleted)
     assert len([r for r in deleted if r.type == "azure-native:compute:VirtualMachine"]) == 22
     assert not change.data_loss  # the deploy gate lets prod retire a set without a data-loss waiver
+    settings = {v["name"]: v["value"] for v in done.named("avd-rollout-script").inputs["environmentVariables"]}
+    assert settings["DRAIN_HOSTS"] == ""
