@@ -4,8 +4,9 @@ Drain mode is a property of a session host, an object the AVD agent creates when
 refuses to create a resource that already exists ("cannot create already existing resource"), so a Pulumi
 `SessionHost` cannot take over a registered host. An ARM deployment script does it instead, in Azure, as an
 identity that may only operate the pool's session hosts (*Desktop Virtualization Session Host Operator*): it runs
-after the current set has registered, whenever the sets change, and
+after the current set has been built, whenever the sets change, and
 
+- refuses to drain anything while a host of the current set is not registered (users would have nowhere to go);
 - puts every host of the draining set in drain mode (`AllowNewSession: false`): its users keep their sessions,
   new sign-ins land on the current set;
 - unregisters hosts with the workplace's name prefix that belong to neither set (a retired set, whose VMs the same
@@ -28,17 +29,23 @@ SESSION_HOST_OPERATOR = "2ad6aaab-ead9-4eaa-8ac5-da422f562408"
 AZ_POWERSHELL_VERSION = "12.3"
 """The Az PowerShell version the deployment script runs (Az.DesktopVirtualization included)."""
 ROLLOUT_SCRIPT = r"""$ErrorActionPreference = 'Stop'
+$current = @($env:CURRENT_HOSTS -split ',' | Where-Object { $_ })
 $drain = @($env:DRAIN_HOSTS -split ',' | Where-Object { $_ })
-$keep = @($env:CURRENT_HOSTS -split ',' | Where-Object { $_ }) + $drain
+$hosts = @(Get-AzWvdSessionHost -ResourceGroupName $env:HOST_POOL_GROUP -HostPoolName $env:HOST_POOL)
+$registered = @($hosts | ForEach-Object { $_.Name.Split('/')[-1].Split('.')[0] })
+$missing = @($current | Where-Object { $registered -notcontains $_ })
+if ($drain.Count -gt 0 -and $missing.Count -gt 0) {
+  throw "not draining: the current set is not registered yet ($($missing -join ', ')); renew the token and redeploy"
+}
 $drained = @(); $removed = @()
-foreach ($sessionHost in Get-AzWvdSessionHost -ResourceGroupName $env:HOST_POOL_GROUP -HostPoolName $env:HOST_POOL) {
+foreach ($sessionHost in $hosts) {
   $name = $sessionHost.Name.Split('/')[-1]
   $computer = $name.Split('.')[0]
   if ($drain -contains $computer) {
     Update-AzWvdSessionHost -ResourceGroupName $env:HOST_POOL_GROUP -HostPoolName $env:HOST_POOL -Name $name `
       -AllowNewSession:$false | Out-Null
     $drained += $computer
-  } elseif ($keep -notcontains $computer -and $computer -like "$($env:HOST_PREFIX)-*") {
+  } elseif ($current -notcontains $computer -and $computer -like "$($env:HOST_PREFIX)-*") {
     Remove-AzWvdSessionHost -ResourceGroupName $env:HOST_POOL_GROUP -HostPoolName $env:HOST_POOL -Name $name
     $removed += $computer
   }

@@ -32,7 +32,9 @@ def test_the_script_gets_the_sets_and_reruns_when_the_versions_change(plan_inlin
     assert script["cleanupPreference"] == "Always" and script["scriptContent"] == ROLLOUT_SCRIPT
 
 
-def test_the_script_drains_without_force_and_unregisters_only_the_workplaces_hosts():
+def test_the_script_drains_only_once_the_current_set_is_registered_and_never_forces_a_removal():
+    refusal = ROLLOUT_SCRIPT.index("throw \"not draining: the current set is not registered yet")
+    assert refusal < ROLLOUT_SCRIPT.index("Update-AzWvdSessionHost")
     assert "-AllowNewSession:$false" in ROLLOUT_SCRIPT
     assert "Remove-AzWvdSessionHost" in ROLLOUT_SCRIPT and "-Force" not in ROLLOUT_SCRIPT
     assert '-like "$($env:HOST_PREFIX)-*"' in ROLLOUT_SCRIPT
