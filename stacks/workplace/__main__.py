@@ -1,8 +1,8 @@
 """The workplace program: read the typed config once, take the platform's outputs, compose the workplace, export.
 
-It consumes the platform stack of the same environment (`organization/amsterdam-platform/<env>`): the workplace spoke's
-subnets, the central Log Analytics workspace and the hub's private DNS zones. Environments differ only through
-`stacks/workplace/Pulumi.<env>.yaml`.
+It creates the image gallery the hosts are built from and consumes the platform stack of the same environment
+(`organization/amsterdam-platform/<env>`): the workplace spoke's subnets, the central Log Analytics workspace and the
+hub's private DNS zones. Environments differ only through `stacks/workplace/Pulumi.<env>.yaml`.
 """
 
 import pulumi
@@ -61,8 +61,9 @@ hosts_group = group("workplace-hosts", platform_output("location").apply(same_pl
 
 lock = Lock(notes="City workplace resource; remove the lock through the workplace stack only.") \
     if features.resource_locks else None
+# No lock on the gallery: a lock applies to the image versions under it, which the image pipeline retires.
 gallery = ImageGallery("avd-images", ImageGalleryArgs(
-    tags=tags, lock=lock, protect=features.protect_stateful, resource_group_name=hosts_group.name,
+    tags=tags, protect=features.protect_stateful, resource_group_name=hosts_group.name,
     location=config.location, gallery_name=f"gal_amsterdam_workplace_{config.environment}"))
 image = config.image
 previous = image.previous_version
