@@ -86,6 +86,16 @@ class SessionHostImage:
                                           version=self.version)
 
 
+def host_sets_clash(current: str, previous: str) -> str | None:
+    """Why host sets of these two image versions cannot stand side by side; None: they can."""
+    if current == previous:
+        return f"version {current} is the current version; a rolling replacement needs a new version"
+    if host_set_tag(current) == host_set_tag(previous):
+        return (f"versions {current} and {previous} give the same host name tag {host_set_tag(current)!r}; publish "
+                "the new image under another version")
+    return None
+
+
 def host_set_tag(version: str) -> str:
     """Three letters and digits that stand for an image version in computer names (15 characters leave no room
     for the version itself): hosts of a set built from another version never reuse a name."""

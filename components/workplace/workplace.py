@@ -24,7 +24,7 @@ from amsterdam_cloud.components.workplace.profile_backup import BackupRetention,
 from amsterdam_cloud.components.workplace.profile_storage import ProfileStorage, ProfileStorageArgs
 from amsterdam_cloud.components.workplace.schedule import OfficeHours
 from amsterdam_cloud.components.workplace.session_hosts import SessionHostImage, SessionHosts, SessionHostsArgs, \
-    VaultRef, host_set_tag
+    VaultRef, host_sets_clash
 from amsterdam_cloud.components.workplace.sizing import Sizing
 from amsterdam_cloud.policies.regions import normalize_location
 
@@ -109,15 +109,9 @@ class WorkplaceArgs(CommonArgs):
         if missing:
             raise InterfaceError(f"WorkplaceArgs.private_dns_zone_ids: no {missing[0]}; the platform's hub must "
                                  "host it (components/landing_zone/private_dns.py)")
-        if self.previous_image is not None:
-            current, previous = self.image.version, self.previous_image.version
-            if previous == current:
-                raise InterfaceError(f"WorkplaceArgs.previous_image: version {current} is the current image's; a "
-                                     "rolling replacement needs a new version (or no previous image)")
-            if host_set_tag(previous) == host_set_tag(current):
-                raise InterfaceError(f"WorkplaceArgs.previous_image: versions {previous} and {current} give the "
-                                     f"same host name tag {host_set_tag(current)!r}; publish the new image under "
-                                     "another version")
+        clash = self.previous_image and host_sets_clash(self.image.version, self.previous_image.version)
+        if clash:
+            raise InterfaceError(f"WorkplaceArgs.previous_image: {clash}")
         if self.private_endpoints:
             raise InterfaceError("WorkplaceArgs.private_endpoints: the workplace places its own endpoints in "
                                  "endpoint_subnet_id; leave private_endpoints empty")

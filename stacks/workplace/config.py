@@ -18,7 +18,7 @@ from amsterdam_cloud.components.workplace.host_pool import APPLICATION_GROUP_TYP
 from amsterdam_cloud.components.workplace.profile_backup import MAX_SHARE_SNAPSHOTS, BackupRetention
 from amsterdam_cloud.components.workplace.schedule import DAYS, OfficeHours, ScheduleError
 from amsterdam_cloud.components.workplace.session_hosts import IMAGE_VERSION, MAX_NAME_PREFIX, SessionHostImage, \
-    host_set_tag
+    host_sets_clash
 from amsterdam_cloud.components.workplace.sizing import POOL_TYPES, USAGE_PROFILES, Sizing, SizingError, \
     size_workplace
 from amsterdam_cloud.policies.regions import AVD_EU_METADATA_REGIONS
@@ -251,12 +251,9 @@ def _image(source: str, key: str, value: Any) -> Image:
             continue
         raise ConfigError(source, f"{key}.{name}", f"{version!r}; expected {allowed} in quotes such as "
                                                    "\"2026.11.0\" (the image pipeline's version)")
-    if image.previous_version == image.version:
-        raise ConfigError(source, f"{key}.previousVersion", f"{image.version} is the current version; a rolling "
-                                                            "replacement needs a new version (or drop the key)")
-    if image.previous_version is not None and host_set_tag(image.previous_version) == host_set_tag(image.version):
-        raise ConfigError(source, f"{key}.version", f"{image.version} and {image.previous_version} give the same "
-                                                    "host name tag; publish the new image under another version")
+    clash = image.previous_version and host_sets_clash(image.version, image.previous_version)
+    if clash:
+        raise ConfigError(source, f"{key}.previousVersion", clash)
     return image
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from amsterdam_cloud.components.interfaces import InterfaceError
 from amsterdam_cloud.components.workplace.session_hosts import (SessionHostImage, SessionHosts, SessionHostsArgs,
-                                                                fslogix_command, host_set_tag)
+                                                                fslogix_command, host_set_tag, host_sets_clash)
 from amsterdam_cloud.scripts.offline.values import is_secret_somewhere
 
 from .conftest import HOST_SUBNET, IMAGE
@@ -44,6 +44,13 @@ def test_count_and_size_come_from_the_args_with_sequential_computer_names_tagged
         f"avd-dev-{tag}001", f"avd-dev-{tag}002", f"avd-dev-{tag}003"]
     assert {vm.inputs["hardwareProfile"]["vmSize"] for vm in vms} == {"Standard_D16s_v5"}
     assert {vm.inputs["tags"]["avd-image-version"] for vm in vms} == {"latest"}
+
+
+@pytest.mark.parametrize("current, previous, problem", [("2026.1.0", "2026.1.0", "is the current version"),
+                                                        ("2026.1.268", "2026.1.90", "same host name tag 'a6j'")])
+def test_two_sets_that_would_share_computer_names_clash(current, previous, problem):
+    assert problem in host_sets_clash(current, previous)
+    assert host_sets_clash("2026.12.0", "2026.11.0") is None
 
 
 def test_host_sets_of_two_image_versions_share_no_computer_name():
