@@ -277,10 +277,10 @@ class HostPool(WithInterfaces, pulumi.ComponentResource):
         self.workspace_id = workspace.id
         self.scaling_plan_id = plan.id
         if args.registration and not args.registration.renew:
-            pulumi.log.warn(f"{name}: the host registration token expired at {args.registration.expires}; hosts "
-                            "already registered are unaffected, hosts created now cannot register: renew the token "
-                            "(registrationTokenRenewedAt: the current hour) before adding or replacing hosts",
-                            resource=pool)
+            pulumi.log.warn(f"{name}: the host registration window ends at {args.registration.expires} (less than "
+                            "an hour left, or over); hosts already registered are unaffected, hosts created now "
+                            "cannot register: renew the token (registrationTokenRenewedAt: the current hour) before "
+                            "adding or replacing hosts", resource=pool)
         self.registration_token = _registration_token(pool, args.resource_group_name) if args.registration else None
         """Secret; unknown in a preview (the token exists only once the pool does); None without registration.
         Hosts take it only when they are created (their agent extension ignores later changes)."""

@@ -145,7 +145,7 @@ def test_an_expired_window_sends_no_expiry_so_azure_accepts_later_changes_to_the
     plan = plan_inline(lambda: HostPool("avd", args(registration=Registration(expires="2026-12-01T00:00:00Z",
                                                                               renew=False))))
     assert plan.named("avd-pool").inputs["registrationInfo"] == {"registrationTokenOperation": "None"}
-    assert any("expired at 2026-12-01T00:00:00Z" in warning and "renew the token" in warning
+    assert any("window ends at 2026-12-01T00:00:00Z" in warning and "renew the token" in warning
                for warning in plan.warnings)
 
 
