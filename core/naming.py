@@ -195,6 +195,20 @@ DESKTOP = _rule("desktop", (3, 64), ALNUM_UNDERSCORE_PERIOD_HYPHEN, scope="resou
                 section="microsoftdesktopvirtualization", start=LETTER, end=ALNUM_END)
 DESKTOP_CHILD = _rule("desktop-child", (1, 64), ALNUM_UNDERSCORE_PERIOD_HYPHEN, scope="parent resource",
                       section="microsoftdesktopvirtualization", start=ALNUM_START, end=ALNUM_END)
+DEPLOYMENT_SCRIPT = _rule("deployment-script", (1, 90), GROUP_CHARS, scope="resource group",
+                          section="microsoftresources", end=NO_PERIOD_END)
+GALLERY = _rule("gallery", (1, 80), ("a-zA-Z0-9_.", "alphanumerics, underscores and periods"),
+                scope="resource group", section="microsoftcompute", start=ALNUM_START, end=ALNUM_END)
+GALLERY_IMAGE = _rule("gallery-image", (1, 80), ALNUM_UNDERSCORE_PERIOD_HYPHEN, scope="gallery",
+                      section="microsoftcompute", start=ALNUM_START, end=ALNUM_END)
+RECOVERY_VAULT = _rule("recovery-vault", (2, 50), ALNUM_HYPHEN, scope="resource group",
+                       section="microsoftrecoveryservices", start=LETTER)
+BACKUP_POLICY = _rule("backup-policy", (3, 150), ALNUM_HYPHEN, scope="vault", section="microsoftrecoveryservices",
+                      start=LETTER, end=ALNUM_END)
+BACKUP_ITEM = _rule("backup-item", (1, 260), ("a-zA-Z0-9_.;-", "alphanumerics, underscores, periods, hyphens and "
+                                              "the ';' separators"), scope="vault",
+                    section="microsoftrecoveryservices", source="azure-native API: Azure Backup's documented "
+                    "`StorageContainer;Storage;<group>;<account>` and `AzureFileShare;<share>` forms")
 ML_WORKSPACE = _rule("ml-workspace", (3, 33), ALNUM_HYPHEN_UNDERSCORE, scope="resource group",
                      section="microsoftmachinelearningservices", start=ALNUM_START)
 ML_COMPUTE = _rule("ml-compute", (2, 16), ALNUM_HYPHEN, scope="workspace",
@@ -313,6 +327,13 @@ RULES: dict[str, NameRule] = {
     "azure-native:desktopvirtualization:ScalingPlan": DESKTOP,
     "azure-native:desktopvirtualization:ScalingPlanPersonalSchedule": DESKTOP_CHILD,
     "azure-native:desktopvirtualization:Application": DESKTOP_CHILD,
+    "azure-native:resources:AzurePowerShellScript": DEPLOYMENT_SCRIPT,
+    "azure-native:compute:Gallery": GALLERY,
+    "azure-native:compute:GalleryImage": GALLERY_IMAGE,
+    "azure-native:recoveryservices:Vault": RECOVERY_VAULT,
+    "azure-native:recoveryservices:ProtectionPolicy": BACKUP_POLICY,
+    "azure-native:recoveryservices:ProtectionContainer": BACKUP_ITEM,
+    "azure-native:recoveryservices:ProtectedItem": BACKUP_ITEM,
     "azure-native:machinelearningservices:Workspace": ML_WORKSPACE,
     "azure-native:machinelearningservices:Compute": ML_COMPUTE,
     "azure-native:machinelearningservices:Datastore": ML_DATASTORE,

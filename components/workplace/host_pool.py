@@ -9,6 +9,7 @@ start-VM-on-connect is on and an office-hours scaling plan stops what nobody use
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 import pulumi
@@ -22,6 +23,8 @@ from amsterdam_cloud.components.workplace.sizing import POOL_TYPES
 from amsterdam_cloud.core.regions import AVD_EU_METADATA_REGIONS, normalize_location
 
 APPLICATION_GROUP_TYPES = ("Desktop", "RemoteApp")
+EXPIRY_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+"""How a registration token's expiry is written (ISO 8601, UTC)."""
 AVD_LOGS = DiagnosticSupport(logs=True, metrics=False)
 """AVD objects send logs (connections, errors, checkpoints, autoscale), they have no platform metrics."""
 
@@ -66,6 +69,32 @@ class RemoteApp:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Registration:
+    """The host registration token, renewed on purpose: its expiry comes from config (the hour it was renewed plus
+    its lifetime), never from the clock, so a deployment that renews nothing sends the pool the same input and
+    Azure issues no new token."""
+
+    expires: str
+    """ISO 8601 UTC time the token expires (AVD accepts 1 hour to 30 days ahead when it issues one)."""
+    renew: bool = True
+    """True: the pool holds a token with this expiry (issued when `expires` changes); False: the window is over,
+    the pool is sent operation None and no expiry, so a later change to the pool is not refused for an expiry in
+    the past (Azure: "ExpirationTime value must be between one hour and 30 days from now") and no host registers."""
+
+    def __post_init__(self) -> None:
+        try:
+            dt.datetime.strptime(self.expires, EXPIRY_FORMAT)
+        except ValueError:
+            raise InterfaceError(f"Registration.expires: {self.expires!r}; expected an ISO 8601 UTC time such as "
+                                 "2026-12-04T08:00:00Z") from None
+
+    def as_registration_info(self) -> avd.RegistrationInfoArgs:
+        if self.renew:
+            return avd.RegistrationInfoArgs(expiration_time=self.expires, registration_token_operation="Update")
+        return avd.RegistrationInfoArgs(registration_token_operation="None")
+
+
+@dataclass(frozen=True, kw_only=True)
 class HostPoolArgs(CommonArgs):
     resource_group_name: pulumi.Input[str]
     """Resource group of the AVD objects (in the metadata location); the component never creates it."""
@@ -93,9 +122,9 @@ class HostPoolArgs(CommonArgs):
     VPN); on: clients may connect from the internet (EnabledForClientsOnly), session hosts still only privately."""
     rdp_properties: str = SECURE_RDP_PROPERTIES
     """Entra SSO, Teams; no clipboard, drive, USB or port redirection (see SECURE_RDP_PROPERTIES)."""
-    registration_expires: str | None = None
-    """ISO 8601 UTC time the session host registration token expires (1 hour to 27 days ahead); unset: no token,
-    no new host can register."""
+    registration: Registration | None = None
+    """The registration token window (renewed on purpose, see `Registration`); unset: no token, no new host can
+    register."""
     agent_update_day: str = "Saturday"
     """Day of the week the AVD agent updates (at 02:00 office time); Saturday: outside office days."""
     scaling_exclusion_tag: str = "avd-scaling-exclude"
@@ -185,9 +214,7 @@ class HostPool(WithInterfaces, pulumi.ComponentResource):
             start_vm_on_connect=args.start_vm_on_connect, validation_environment=False,
             public_network_access="EnabledForClientsOnly" if args.clients_from_internet else "Disabled",
             custom_rdp_property=args.rdp_properties,
-            registration_info=avd.RegistrationInfoArgs(expiration_time=args.registration_expires,
-                                                       registration_token_operation="Update")
-            if args.registration_expires else None,
+            registration_info=args.registration.as_registration_info() if args.registration else None,
             agent_update=avd.AgentUpdatePropertiesArgs(
                 type="Scheduled", use_session_host_local_time=False, maintenance_window_time_zone=hours.time_zone,
                 maintenance_windows=[avd.MaintenanceWindowPropertiesArgs(day_of_week=args.agent_update_day,
@@ -249,9 +276,14 @@ class HostPool(WithInterfaces, pulumi.ComponentResource):
         self.application_group_id = group.id
         self.workspace_id = workspace.id
         self.scaling_plan_id = plan.id
-        self.registration_token = _registration_token(pool, args.resource_group_name) \
-            if args.registration_expires else None
-        """Secret; unknown in a preview (the token exists only once the pool does); None without registration."""
+        if args.registration and not args.registration.renew:
+            pulumi.log.warn(f"{name}: the host registration window ends at {args.registration.expires} (less than "
+                            "an hour left, or over); hosts already registered are unaffected, hosts created now "
+                            "cannot register: renew the token (registrationTokenRenewedAt: the current hour) before "
+                            "adding or replacing hosts", resource=pool)
+        self.registration_token = _registration_token(pool, args.resource_group_name) if args.registration else None
+        """Secret; unknown in a preview (the token exists only once the pool does); None without registration.
+        Hosts take it only when they are created (their agent extension ignores later changes)."""
         self.register_outputs({"resource_id": self.resource_id, "name": self.name,
                                "application_group_id": self.application_group_id,
                                "workspace_id": self.workspace_id, "scaling_plan_id": self.scaling_plan_id})

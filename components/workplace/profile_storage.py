@@ -117,6 +117,7 @@ class ProfileStorage(WithInterfaces, pulumi.ComponentResource):
 
         self.resource_id, self.name = account.id, account.name
         self.share_id = share.id
+        self.share_name = args.share_name
         self.unc_path = pulumi.Output.concat("\\\\", account.name, ".file.core.windows.net\\", args.share_name)
         self.register_outputs({"resource_id": self.resource_id, "name": self.name, "share_id": self.share_id,
                                "unc_path": self.unc_path})

@@ -10,6 +10,8 @@ later deployments neither change it on the VM nor in the vault.
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass
 
 import pulumi
@@ -20,48 +22,89 @@ from amsterdam_cloud.components.credentials import generate_password
 from amsterdam_cloud.components.interfaces import CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces
 from amsterdam_cloud.core import naming
 
+IMAGE_VERSION_TAG = "avd-image-version"
+"""The tag on every host naming the image version its set was built from."""
 AVD_AGENT_CONFIGURATION_URL = ("https://wvdportalstorageblob.blob.core.windows.net/galleryartifacts/"
                                "Configuration_1.0.02990.697.zip")
 """Microsoft's DSC package that installs the AVD agent and boot loader and registers the host (as the portal and
 the AVD landing zone accelerator use it); bump it when Microsoft publishes a new one."""
 INTUNE_MDM_ID = "0000000a-0000-0000-c000-000000000000"
 """The Entra ID application id of Microsoft Intune: Entra join enrols the host in Intune with it."""
-MAX_NAME_PREFIX = 11
-"""Windows computer names have at most 15 characters: the prefix, a hyphen and three digits."""
+HOST_SET_TAG_LENGTH = 3
+"""Characters of a computer name that name the host set (`host_set_tag`)."""
+MAX_NAME_PREFIX = 15 - 1 - HOST_SET_TAG_LENGTH - 3
+"""Windows computer names have at most 15 characters: the prefix, a hyphen, the host set's tag and three digits."""
+IMAGE_VERSION = re.compile(r"^[0-9]{1,10}\.[0-9]{1,10}\.[0-9]{1,10}$")
+"""A gallery image version (and a pinned marketplace one): Major.Minor.Patch, each a 32-bit integer."""
+_GALLERY_IMAGE = re.compile(r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Compute/galleries/"
+                            r"[^/]+/images/[^/]+$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, kw_only=True)
 class SessionHostImage:
-    """The image session hosts are built from: a marketplace image or an Azure Compute Gallery image version."""
+    """The image a host set is built from: a version of an Azure Compute Gallery image definition (the city's
+    golden image), or a marketplace image (dev's documented default). Its version names the host set."""
 
+    version: str = "latest"
+    """The image version, `Major.Minor.Patch` (a gallery's, or a pinned marketplace version); `latest` only for a
+    marketplace image (what Azure has when a host is created; pin one to roll hosts to a new image)."""
+    gallery_image_definition_id: pulumi.Input[str] | None = None
+    """The gallery image definition (`ImageGallery`); hosts use `<definition>/versions/<version>`. Unset: the
+    marketplace image."""
     publisher: str | None = None
-    """Marketplace publisher, e.g. MicrosoftWindowsDesktop; unset with `gallery_image_id`."""
+    """Marketplace publisher, e.g. MicrosoftWindowsDesktop; unset with a gallery definition."""
     offer: str | None = None
     """Marketplace offer, e.g. office-365 (Windows 11 multi-session with Microsoft 365 Apps)."""
     sku: str | None = None
     """Marketplace SKU, e.g. win11-24h2-avd-m365; must be a generation 2 image (Trusted Launch)."""
-    version: str = "latest"
-    """Marketplace image version; latest: what Azure has when a host is created (existing hosts keep theirs)."""
-    gallery_image_id: str | None = None
-    """Resource id of a gallery image (version), the city's own golden image; unset: the marketplace image."""
 
     def __post_init__(self) -> None:
         marketplace = (self.publisher, self.offer, self.sku)
-        if self.gallery_image_id:
+        if self.gallery_image_definition_id is not None:
             if any(marketplace):
-                raise InterfaceError("SessionHostImage: set gallery_image_id or publisher/offer/sku, not both")
-            if "/providers/microsoft.compute/galleries/" not in self.gallery_image_id.lower():
-                raise InterfaceError(f"SessionHostImage.gallery_image_id: {self.gallery_image_id!r} is not an Azure "
-                                     "Compute Gallery image id")
+                raise InterfaceError("SessionHostImage: set gallery_image_definition_id or publisher/offer/sku, "
+                                     "not both")
+            definition = self.gallery_image_definition_id
+            if isinstance(definition, str) and not _GALLERY_IMAGE.match(definition):
+                raise InterfaceError(f"SessionHostImage.gallery_image_definition_id: {definition!r} is not an Azure "
+                                     "Compute Gallery image definition id (.../galleries/<gallery>/images/<image>)")
+            if not IMAGE_VERSION.match(self.version):
+                raise InterfaceError(f"SessionHostImage.version: {self.version!r}; a gallery image version is "
+                                     "Major.Minor.Patch such as 2026.11.0")
         elif not all(marketplace):
             raise InterfaceError("SessionHostImage: publisher, offer and sku are all needed for a marketplace image "
-                                 "(or set gallery_image_id)")
+                                 "(or set gallery_image_definition_id)")
+        elif self.version != "latest" and not IMAGE_VERSION.match(self.version):
+            raise InterfaceError(f"SessionHostImage.version: {self.version!r}; expected latest or a marketplace "
+                                 "version such as 26100.2894.241201")
 
     def as_reference(self) -> compute.ImageReferenceArgs:
-        if self.gallery_image_id:
-            return compute.ImageReferenceArgs(id=self.gallery_image_id)
+        if self.gallery_image_definition_id is not None:
+            return compute.ImageReferenceArgs(id=pulumi.Output.concat(self.gallery_image_definition_id,
+                                                                      "/versions/", self.version))
         return compute.ImageReferenceArgs(publisher=self.publisher, offer=self.offer, sku=self.sku,
                                           version=self.version)
+
+
+def host_sets_clash(current: str, previous: str) -> str | None:
+    """Why host sets of these two image versions cannot stand side by side; None: they can."""
+    if current == previous:
+        return f"version {current} is the current version; a rolling replacement needs a new version"
+    if host_set_tag(current) == host_set_tag(previous):
+        return (f"versions {current} and {previous} give the same host name tag {host_set_tag(current)!r}; publish "
+                "the new image under another version")
+    return None
+
+
+def host_set_tag(version: str) -> str:
+    """Three letters and digits that stand for an image version in computer names (15 characters leave no room
+    for the version itself): hosts of a set built from another version never reuse a name."""
+    number = int.from_bytes(hashlib.sha256(version.encode()).digest()[:8], "big")
+    tag = ""
+    for _ in range(HOST_SET_TAG_LENGTH):
+        number, digit = divmod(number, 36)
+        tag += "0123456789abcdefghijklmnopqrstuvwxyz"[digit]
+    return tag
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -85,13 +128,16 @@ class SessionHostsArgs(CommonArgs):
     subnet_id: pulumi.Input[str]
     """The workplace spoke's host subnet; its NSG and route table (egress via the firewall) are the platform's."""
     image: SessionHostImage
-    """The image the hosts are built from."""
+    """The image the hosts are built from; its version names the set."""
     name_prefix: str
-    """Computer name prefix, at most 11 characters: hosts are `<prefix>-001`, `<prefix>-002`, ..."""
+    """Computer name prefix, at most 8 characters: hosts are `<prefix>-<tag>001`, `<prefix>-<tag>002`, ... where
+    `<tag>` stands for the image version (`host_set_tag`)."""
     host_pool_name: pulumi.Input[str]
     """The host pool the hosts register with."""
     registration_token: pulumi.Input[str] | None
-    """The pool's registration token (secret); None: hosts are built but do not register."""
+    """The pool's registration token (secret); None: hosts are built but do not register. A host uses it once,
+    when it is created: its AVD agent extension ignores later changes (`ignoreChanges: protectedSettings`), so a
+    renewed token never reruns the agent on hosts already registered."""
     password_vault: VaultRef
     """Where each host's generated local administrator password is kept as a secret."""
     profile_unc_path: pulumi.Input[str] | None = None
@@ -117,10 +163,11 @@ class SessionHostsArgs(CommonArgs):
     def __post_init__(self) -> None:
         super().__post_init__()
         prefix = self.name_prefix
-        if not prefix[:1].isalpha() or naming.WINDOWS_COMPUTER_NAME.problem(f"{prefix}-999") is not None:
+        if not prefix[:1].isalpha() or len(prefix) > MAX_NAME_PREFIX \
+                or naming.WINDOWS_COMPUTER_NAME.problem(f"{prefix}-{host_set_tag(self.image.version)}999") is not None:
             raise InterfaceError(f"SessionHostsArgs.name_prefix: {prefix!r}; expected 1-{MAX_NAME_PREFIX} letters, "
-                                 "digits and hyphens starting with a letter: computer names are `<prefix>-001` and "
-                                 f"Windows allows {naming.WINDOWS_COMPUTER_NAME.describe()}")
+                                 "digits and hyphens starting with a letter: computer names are `<prefix>-<tag>001` "
+                                 f"and Windows allows {naming.WINDOWS_COMPUTER_NAME.describe()}")
         if not 0 <= self.count <= 999:
             raise InterfaceError(f"SessionHostsArgs.count: {self.count}; expected 0 to 999")
         if not self.vm_size.startswith("Standard_"):
@@ -169,13 +216,16 @@ class SessionHosts(WithInterfaces, pulumi.ComponentResource):
         self.vm_ids: list[pulumi.Output[str]] = []
         self.computer_names: list[str] = []
         self.principal_ids: list[pulumi.Output[str]] = []
+        self.image_version = args.image.version
+        tag = host_set_tag(args.image.version)
         for index in range(1, args.count + 1):
-            computer = f"{args.name_prefix}-{index:03d}"
+            computer = f"{args.name_prefix}-{tag}{index:03d}"
             vm = self._host(name, computer, index, args, tags)
             self.vm_ids.append(vm.id)
             self.computer_names.append(computer)
             self.principal_ids.append(vm.identity.apply(lambda identity: identity.principal_id if identity else None))
-        self.register_outputs({"vm_ids": self.vm_ids, "computer_names": self.computer_names})
+        self.register_outputs({"vm_ids": self.vm_ids, "computer_names": self.computer_names,
+                               "image_version": self.image_version})
 
     def _host(self, name: str, computer: str, index: int, args: SessionHostsArgs,
               tags: dict[str, str]) -> compute.VirtualMachine:
@@ -211,7 +261,7 @@ class SessionHosts(WithInterfaces, pulumi.ComponentResource):
                     managed_disk=compute.ManagedDiskParametersArgs(storage_account_type=args.os_disk_type))),
             diagnostics_profile=compute.DiagnosticsProfileArgs(
                 boot_diagnostics=compute.BootDiagnosticsArgs(enabled=True)),  # managed storage, no account
-            tags=tags,
+            tags={**tags, IMAGE_VERSION_TAG: args.image.version},
             # The password is fixed at creation; a later run's new one is ignored (it is in the vault already).
             opts=pulumi.ResourceOptions(parent=self, ignore_changes=["osProfile.adminPassword"]))
         self.add_interfaces(role, scope_id=vm.id, args=args, diagnostics=DiagnosticSupport(logs=False))
@@ -221,7 +271,10 @@ class SessionHosts(WithInterfaces, pulumi.ComponentResource):
             properties=keyvault.SecretPropertiesArgs(
                 value=password, content_type=f"Local administrator {args.admin_username} of {computer}",
                 attributes=keyvault.SecretAttributesArgs(enabled=True)),
-            tags=tags, opts=pulumi.ResourceOptions(parent=self, ignore_changes=["properties.value"]))
+            # Kept in the vault when the host is retired (an image update deletes hosts routinely): Pulumi forgets
+            # it rather than deleting a secret, and the deploy gate sees no data loss in the retirement.
+            tags=tags, opts=pulumi.ResourceOptions(parent=self, ignore_changes=["properties.value"],
+                                                   retain_on_delete=True))
 
         vm_child = pulumi.ResourceOptions(parent=vm)
         extension = self._extension
@@ -265,13 +318,16 @@ class SessionHosts(WithInterfaces, pulumi.ComponentResource):
                         "mdmId": INTUNE_MDM_ID if args.intune_enrollment else "",
                     }},
                 protected_settings=pulumi.Output.secret({"Items": {"RegistrationInfoToken":
-                                                                   args.registration_token}}))
+                                                                   args.registration_token}}),
+                ignore_changes=["protectedSettings"])
         return vm
 
     @staticmethod
     def _extension(role: str, kind: str, vm: compute.VirtualMachine, args: SessionHostsArgs, tags: dict[str, str],
-                   opts: pulumi.ResourceOptions, **properties) -> compute.VirtualMachineExtension:
+                   opts: pulumi.ResourceOptions, ignore_changes: list[str] | None = None,
+                   **properties) -> compute.VirtualMachineExtension:
         return compute.VirtualMachineExtension(
             f"{role}-{kind}", resource_group_name=args.resource_group_name, location=args.location,
-            vm_name=vm.name, vm_extension_name=kind, auto_upgrade_minor_version=True, tags=tags, opts=opts,
+            vm_name=vm.name, vm_extension_name=kind, auto_upgrade_minor_version=True, tags=tags,
+            opts=opts.merge(pulumi.ResourceOptions(ignore_changes=ignore_changes)) if ignore_changes else opts,
             **properties)

@@ -18,12 +18,15 @@ from amsterdam_cloud.components.interfaces import (CommonArgs, InterfaceError, P
                                                    WithInterfaces, create_role_assignments)
 from amsterdam_cloud.components.security.key_vault import KeyVault, KeyVaultArgs
 from amsterdam_cloud.components.workplace.host_insights import HostInsights, HostInsightsArgs
-from amsterdam_cloud.components.workplace.host_pool import HostPool, HostPoolArgs, RemoteApp
+from amsterdam_cloud.components.workplace.host_pool import HostPool, HostPoolArgs, Registration, RemoteApp
+from amsterdam_cloud.components.workplace.host_rollout import HostRollout, HostRolloutArgs
+from amsterdam_cloud.components.workplace.profile_backup import BackupRetention, ProfileBackup, ProfileBackupArgs
 from amsterdam_cloud.components.workplace.profile_storage import ProfileStorage, ProfileStorageArgs
 from amsterdam_cloud.components.workplace.schedule import OfficeHours
 from amsterdam_cloud.components.workplace.session_hosts import SessionHostImage, SessionHosts, SessionHostsArgs, \
-    VaultRef
+    VaultRef, host_sets_clash
 from amsterdam_cloud.components.workplace.sizing import Sizing
+from amsterdam_cloud.core.regions import normalize_location
 
 WVD_ZONE = "privatelink.wvd.microsoft.com"
 FILE_ZONE = "privatelink.file.core.windows.net"
@@ -58,7 +61,7 @@ class WorkplaceArgs(CommonArgs):
     sizing: Sizing
     """Pool type, host count, VM size, session limit and profile share size, from `size_workplace`."""
     image: SessionHostImage
-    """The hosts' image."""
+    """The image of the current host set (it takes new sessions); its version names the set."""
     host_subnet_id: pulumi.Input[str]
     """The workplace spoke's host subnet."""
     endpoint_subnet_id: pulumi.Input[str]
@@ -84,8 +87,16 @@ class WorkplaceArgs(CommonArgs):
     """Off: clients reach the workplace only over private endpoints; on: from the internet (EnabledForClientsOnly)."""
     zone_redundant: bool = False
     """Off: locally redundant profiles, hosts not pinned to zones; on: Premium_ZRS profiles, hosts across zones."""
-    registration_expires: str | None = None
-    """When the host registration token expires (ISO 8601 UTC); unset: hosts are built but not registered."""
+    previous_image: SessionHostImage | None = None
+    """During a rolling replacement, the image of the set being replaced: its hosts stay (same count), in drain
+    mode, beside the current set until their users have signed out; None: one host set."""
+    backup_vault_name: str | None = None
+    """The Recovery Services vault that backs up the profile share; None: the share is not backed up (only
+    soft delete of the share protects it)."""
+    backup_retention: BackupRetention = field(default_factory=BackupRetention)
+    """How long profile backup points are kept: 30 daily points."""
+    registration: Registration | None = None
+    """The host registration token's window, renewed on purpose; unset: hosts are built but not registered."""
     intune_enrollment: bool = True
     """On: hosts enrol in Intune when they join Entra ID."""
     insights_workspace_id: pulumi.Input[str] | None = None
@@ -98,6 +109,9 @@ class WorkplaceArgs(CommonArgs):
         if missing:
             raise InterfaceError(f"WorkplaceArgs.private_dns_zone_ids: no {missing[0]}; the platform's hub must "
                                  "host it (components/landing_zone/private_dns.py)")
+        clash = self.previous_image and host_sets_clash(self.image.version, self.previous_image.version)
+        if clash:
+            raise InterfaceError(f"WorkplaceArgs.previous_image: {clash}")
         if self.private_endpoints:
             raise InterfaceError("WorkplaceArgs.private_endpoints: the workplace places its own endpoints in "
                                  "endpoint_subnet_id; leave private_endpoints empty")
@@ -124,7 +138,7 @@ class Workplace(WithInterfaces, pulumi.ComponentResource):
             friendly_name=args.friendly_name, pool_type=sizing.pool_type, max_session_limit=sizing.sessions_per_host,
             application_group_type=args.application_group_type, remote_apps=args.remote_apps,
             user_group_ids=args.user_group_ids, office_hours=args.office_hours,
-            clients_from_internet=args.clients_from_internet, registration_expires=args.registration_expires),
+            clients_from_internet=args.clients_from_internet, registration=args.registration),
             opts=child)
 
         self.profiles = ProfileStorage(f"{name}-profiles", ProfileStorageArgs(
@@ -148,17 +162,44 @@ class Workplace(WithInterfaces, pulumi.ComponentResource):
             location=args.location, workspace_id=insights_workspace,
             rule_name=f"microsoft-avdi-{args.host_name_prefix}"), opts=child) if insights_workspace else None
 
-        self.session_hosts = SessionHosts(f"{name}-host", SessionHostsArgs(
-            **{**shared, "lock": None},  # hosts are cattle: replaced by an image update, never locked
-            resource_group_name=args.hosts_resource_group_name, location=args.location, count=sizing.hosts,
-            vm_size=sizing.vm_size, subnet_id=args.host_subnet_id, image=args.image,
-            name_prefix=args.host_name_prefix, host_pool_name=self.host_pool.name,
-            registration_token=self.host_pool.registration_token,
-            password_vault=VaultRef(name=self.vault.name, resource_group_name=args.hosts_resource_group_name),
-            profile_unc_path=self.profiles.unc_path, zones=("1", "2", "3") if args.zone_redundant else (),
-            profile_size_gib=sizing.profile_gib_per_user, intune_enrollment=args.intune_enrollment,
-            data_collection_rule_id=self.insights.resource_id if self.insights else None),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.profiles]))
+        if args.backup_vault_name is not None:
+            self.backup = ProfileBackup(f"{name}-backup", ProfileBackupArgs(
+                tags=args.tags, lock=args.lock, diagnostic_settings=args.diagnostic_settings, protect=args.protect,
+                resource_group_name=args.hosts_resource_group_name, location=args.location,
+                vault_name=args.backup_vault_name, storage_account_id=self.profiles.resource_id,
+                storage_account_name=self.profiles.name, share_name=self.profiles.share_name,
+                retention=args.backup_retention, zone_redundant=args.zone_redundant),
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[self.profiles]))
+        else:
+            self.backup = None
+
+        def host_set(image: SessionHostImage) -> SessionHosts:
+            return SessionHosts(f"{name}-host-{image.version}", SessionHostsArgs(
+                **{**shared, "lock": None},  # hosts are cattle: replaced by an image update, never locked
+                resource_group_name=args.hosts_resource_group_name, location=args.location, count=sizing.hosts,
+                vm_size=sizing.vm_size, subnet_id=args.host_subnet_id, image=image,
+                name_prefix=args.host_name_prefix, host_pool_name=self.host_pool.name,
+                registration_token=self.host_pool.registration_token,
+                password_vault=VaultRef(name=self.vault.name, resource_group_name=args.hosts_resource_group_name),
+                profile_unc_path=self.profiles.unc_path, zones=("1", "2", "3") if args.zone_redundant else (),
+                profile_size_gib=sizing.profile_gib_per_user, intune_enrollment=args.intune_enrollment,
+                data_collection_rule_id=self.insights.resource_id if self.insights else None),
+                opts=pulumi.ResourceOptions(parent=self, depends_on=[self.profiles]))
+
+        self.session_hosts = host_set(args.image)
+        """The current host set: takes new sessions."""
+        self.draining_hosts = host_set(args.previous_image) if args.previous_image else None
+        """The set being replaced, in drain mode; None outside a rolling replacement."""
+        versions = [args.image.version] + ([args.previous_image.version] if args.previous_image else [])
+        self.rollout = HostRollout(f"{name}-rollout", HostRolloutArgs(
+            tags=args.tags, resource_group_name=args.service_resource_group_name,
+            location=normalize_location(args.metadata_location), host_pool_id=self.host_pool.resource_id,
+            host_pool_name=self.host_pool.name, name_prefix=args.host_name_prefix,
+            current_hosts=tuple(self.session_hosts.computer_names),
+            draining_hosts=tuple(self.draining_hosts.computer_names) if self.draining_hosts else (),
+            versions=",".join(versions)),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[self.session_hosts]))
+        """Drains the replaced set once the current one has registered; unregisters retired hosts."""
 
         create_role_assignments(f"{name}-hosts", scope_id=args.hosts_resource_group_id, parent=self, assignments=[
             *(RoleAssignment(role=VM_USER_LOGIN, principal_id=group, principal_type="Group",
@@ -175,5 +216,6 @@ class Workplace(WithInterfaces, pulumi.ComponentResource):
         self.application_group_id = self.host_pool.application_group_id
         self.register_outputs({"resource_id": self.resource_id, "name": self.name, "workspace_id": self.workspace_id,
                                "profile_share_id": self.profiles.share_id, "vault_id": self.vault.resource_id,
-                               "session_host_ids": self.session_hosts.vm_ids})
+                               "session_host_ids": self.session_hosts.vm_ids,
+                               "draining_host_ids": self.draining_hosts.vm_ids if self.draining_hosts else []})
 

@@ -157,6 +157,20 @@ ARM_ID_TEMPLATES: dict[str, str] = {
         "{rg}/providers/Microsoft.Compute/virtualMachines/{vmName}/extensions/{vmExtensionName}",
     "azure-native:storage:FileServiceProperties":
         "{rg}/providers/Microsoft.Storage/storageAccounts/{accountName}/fileServices/{fileServicesName}",
+    "azure-native:resources:AzurePowerShellScript":
+        "{rg}/providers/Microsoft.Resources/deploymentScripts/{scriptName}",
+    "azure-native:compute:Gallery": "{rg}/providers/Microsoft.Compute/galleries/{galleryName}",
+    "azure-native:compute:GalleryImage":
+        "{rg}/providers/Microsoft.Compute/galleries/{galleryName}/images/{galleryImageName}",
+    "azure-native:recoveryservices:Vault": "{rg}/providers/Microsoft.RecoveryServices/vaults/{vaultName}",
+    "azure-native:recoveryservices:ProtectionPolicy":
+        "{rg}/providers/Microsoft.RecoveryServices/vaults/{vaultName}/backupPolicies/{policyName}",
+    "azure-native:recoveryservices:ProtectionContainer":
+        "{rg}/providers/Microsoft.RecoveryServices/vaults/{vaultName}/backupFabrics/{fabricName}"
+        "/protectionContainers/{containerName}",
+    "azure-native:recoveryservices:ProtectedItem":
+        "{rg}/providers/Microsoft.RecoveryServices/vaults/{vaultName}/backupFabrics/{fabricName}"
+        "/protectionContainers/{containerName}/protectedItems/{protectedItemName}",
     # analytics and AI
     "azure-native:machinelearningservices:Workspace":
         "{rg}/providers/Microsoft.MachineLearningServices/workspaces/{workspaceName}",

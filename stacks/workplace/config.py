@@ -16,9 +16,12 @@ from typing import Any, Callable, Mapping
 from amsterdam_cloud.core.ids import GUID
 from amsterdam_cloud.core.environments import ENVIRONMENTS
 from amsterdam_cloud.core.program_config import PLATFORM_PROJECT
-from amsterdam_cloud.components.workplace.host_pool import APPLICATION_GROUP_TYPES, RemoteApp
+from amsterdam_cloud.components.workplace.host_pool import APPLICATION_GROUP_TYPES, EXPIRY_FORMAT, Registration, \
+    RemoteApp
+from amsterdam_cloud.components.workplace.profile_backup import MAX_SHARE_SNAPSHOTS, BackupRetention
 from amsterdam_cloud.components.workplace.schedule import DAYS, OfficeHours, ScheduleError
-from amsterdam_cloud.components.workplace.session_hosts import MAX_NAME_PREFIX, SessionHostImage
+from amsterdam_cloud.components.workplace.session_hosts import IMAGE_VERSION, MAX_NAME_PREFIX, SessionHostImage, \
+    host_sets_clash
 from amsterdam_cloud.components.workplace.sizing import POOL_TYPES, USAGE_PROFILES, Sizing, SizingError, \
     size_workplace
 from amsterdam_cloud.core.regions import AVD_EU_METADATA_REGIONS
@@ -32,7 +35,9 @@ PROJECT = "amsterdam-workplace"
 """The Pulumi project name; every config key of ours is `amsterdam-workplace:<key>`."""
 STACKS_DIR = Path(__file__).resolve().parent
 MAX_REGISTRATION_HOURS = 27 * 24
-"""AVD accepts a registration token that expires between one hour and 27 days ahead."""
+"""AVD accepts a registration token that expires between one hour and 30 days ahead; 27 days leaves a margin."""
+MIN_REGISTRATION_LEFT = dt.timedelta(hours=1)
+"""A window with less than this left is over: Azure refuses to issue a token expiring within the hour."""
 
 _STORAGE_NAME = re.compile(r"^[a-z0-9]{3,24}$")
 _PREFIX = re.compile(rf"^[a-z][a-z0-9-]{{0,{MAX_NAME_PREFIX - 1}}}$")
@@ -57,6 +62,26 @@ class Pool:
         return size_workplace(users=self.users, profile=self.profile, pool_type=self.type,
                               peak_concurrency=self.peak_concurrency, spare_hosts=self.spare_hosts,
                               profile_gib_per_user=self.profile_gib_per_user)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Image:
+    """Which image the hosts run: the current host set's version and, during a rolling replacement, the draining
+    set's; from the workplace's Compute Gallery definition, or (dev's documented default) a marketplace image."""
+
+    version: str
+    """The current host set's image version: it takes new sessions."""
+    previous_version: str | None = None
+    """The version of the set being replaced (drain mode); None: one host set."""
+    marketplace: tuple[str, str, str] | None = None
+    """(publisher, offer, sku) of a marketplace image; None: the workplace's gallery image definition."""
+
+    def session_host_image(self, version: str, gallery_image_definition_id: Any) -> SessionHostImage:
+        """The image of the host set built from `version`."""
+        if self.marketplace:
+            publisher, offer, sku = self.marketplace
+            return SessionHostImage(version=version, publisher=publisher, offer=offer, sku=sku)
+        return SessionHostImage(version=version, gallery_image_definition_id=gallery_image_definition_id)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -91,24 +116,38 @@ class WorkplaceConfig:
     host_name_prefix: str
     profile_storage_account: str
     pool: Pool
-    image: SessionHostImage
+    image: Image
+    profile_backup: BackupRetention
     office_hours: OfficeHours
     features: Features
     user_group_ids: tuple[str, ...] = ()
     admin_group_ids: tuple[str, ...] = ()
     avd_service_principal_id: str | None = None
     registration_token_hours: int = 24
+    registration_token_renewed_at: dt.datetime | None = None
+    """When the registration token was last renewed on purpose (UTC); None only with registration_token_hours 0."""
 
     @property
     def azure_tags(self) -> dict[str, str]:
         return self.tags.as_azure_tags(self.environment)
 
-    def registration_expires(self, now: dt.datetime) -> str | None:
-        """The token's expiry, `registration_token_hours` after `now` on the whole hour (UTC); None: no token."""
-        if self.registration_token_hours == 0:
+    def registration(self, now: dt.datetime) -> Registration | None:
+        """The token window: `registrationTokenRenewedAt` plus `registrationTokenHours`, whatever the time of the
+        run (no churn); `now` only tells whether the window is still open (renew) or over. None: no token."""
+        if self.registration_token_hours == 0 or self.registration_token_renewed_at is None:
             return None
-        hour = now.astimezone(dt.timezone.utc).replace(minute=0, second=0, microsecond=0)
-        return (hour + dt.timedelta(hours=self.registration_token_hours)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        renewed = self.registration_token_renewed_at
+        key = f"{PROJECT}:registrationTokenRenewedAt"
+        if renewed > now:
+            raise ConfigError(self.source, key, f"{renewed.strftime(EXPIRY_FORMAT)} is in the future; expected the "
+                                                "hour you renew the token (now or earlier)")
+        expires = renewed + dt.timedelta(hours=self.registration_token_hours)
+        return Registration(expires=expires.strftime(EXPIRY_FORMAT), renew=expires - now >= MIN_REGISTRATION_LEFT)
+
+
+def utc_now() -> dt.datetime:
+    """The clock the program reads once, to tell whether the registration window is still open."""
+    return dt.datetime.now(dt.timezone.utc)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -126,6 +165,14 @@ def _guids(source: str, key: str, value: Any) -> tuple[str, ...]:
     if len(set(ids)) != len(ids):
         raise ConfigError(source, key, "names a group twice")
     return ids
+
+
+def _utc_time(source: str, key: str, value: Any) -> dt.datetime:
+    try:
+        return dt.datetime.strptime(str(value), EXPIRY_FORMAT).replace(tzinfo=dt.timezone.utc)
+    except ValueError:
+        raise ConfigError(source, key, f"expected an ISO 8601 UTC time in quotes such as \"2026-12-03T08:00:00Z\", "
+                                       f"got {_show(value)}") from None
 
 
 def _fraction(source: str, key: str, value: Any) -> float:
@@ -188,15 +235,36 @@ def _pool(source: str, key: str, value: Any) -> Pool:
     return pool
 
 
-def _image(source: str, key: str, value: Any) -> SessionHostImage:
-    fields = {"publisher": _string, "offer": _string, "sku": _string, "version": _string, "galleryImageId": _string}
-    read = _section(source, key, value, fields, frozenset())
+def _marketplace(source: str, key: str, value: Any) -> tuple[str, str, str]:
+    read = _section(source, key, value, {"publisher": _string, "offer": _string, "sku": _string},
+                    frozenset({"publisher", "offer", "sku"}))
+    return read["publisher"], read["offer"], read["sku"]
+
+
+def _image(source: str, key: str, value: Any) -> Image:
+    read = _section(source, key, value, {"version": _string, "previousVersion": _string,
+                                         "marketplace": _marketplace}, frozenset({"version"}))
+    image = Image(version=read["version"], previous_version=read.get("previousVersion"),
+                  marketplace=read.get("marketplace"))
+    allowed = "latest or Major.Minor.Patch" if image.marketplace else "Major.Minor.Patch"
+    for name, version in (("version", image.version), ("previousVersion", image.previous_version)):
+        if version is None or IMAGE_VERSION.match(version) or (image.marketplace and version == "latest"):
+            continue
+        raise ConfigError(source, f"{key}.{name}", f"{version!r}; expected {allowed} in quotes such as "
+                                                   "\"2026.11.0\" (the image pipeline's version)")
+    clash = image.previous_version and host_sets_clash(image.version, image.previous_version)
+    if clash:
+        raise ConfigError(source, f"{key}.previousVersion", clash)
+    return image
+
+
+def _profile_backup(source: str, key: str, value: Any) -> BackupRetention:
+    read = _section(source, key, value, {"dailyDays": _integer(1, MAX_SHARE_SNAPSHOTS),
+                                         "weeklyWeeks": _integer(0, MAX_SHARE_SNAPSHOTS)}, frozenset({"dailyDays"}))
     try:
-        return SessionHostImage(publisher=read.get("publisher"), offer=read.get("offer"), sku=read.get("sku"),
-                                version=read.get("version", "latest"), gallery_image_id=read.get("galleryImageId"))
+        return BackupRetention(daily_days=read["dailyDays"], weekly_weeks=read.get("weeklyWeeks", 0))
     except UserError as error:
-        raise ConfigError(source, key, f"{error}; e.g. {{publisher: MicrosoftWindowsDesktop, offer: office-365, "
-                                       "sku: win11-24h2-avd-m365}") from None
+        raise ConfigError(source, key, str(error).split(": ", 1)[-1]) from None
 
 
 def _days(source: str, key: str, value: Any) -> tuple[str, ...]:
@@ -249,15 +317,18 @@ _FIELDS: dict[str, Callable[[str, str, Any], Any]] = {
                                                       "amsavdprofilesdev"),
     "pool": _pool,
     "image": _image,
+    "profileBackup": _profile_backup,
     "officeHours": _office_hours,
     "features": _features,
     "userGroupIds": _guids,
     "adminGroupIds": _guids,
     "avdServicePrincipalId": _guid,
     "registrationTokenHours": _integer(0, MAX_REGISTRATION_HOURS),
+    "registrationTokenRenewedAt": _utc_time,
 }
 _REQUIRED = frozenset({"environment", "subscriptionId", "tenantId", "location", "metadataLocation", "tags",
-                       "friendlyName", "hostNamePrefix", "profileStorageAccount", "pool", "image"})
+                       "friendlyName", "hostNamePrefix", "profileStorageAccount", "pool", "image",
+                       "profileBackup"})
 
 
 def parse(raw: Mapping[str, Any], source: str, stack: str | None = None) -> WorkplaceConfig:
@@ -274,15 +345,21 @@ def parse(raw: Mapping[str, Any], source: str, stack: str | None = None) -> Work
                                       declared_backend(STACKS_DIR), PROJECT)
     except BackendError as error:
         raise ConfigError(source, f"{PROJECT}:platformStack", str(error)) from None
+    hours = read.get("registrationTokenHours", 24)
+    if hours and "registrationTokenRenewedAt" not in read:
+        raise ConfigError(source, f"{PROJECT}:registrationTokenRenewedAt",
+                          "missing; set the hour the registration token is renewed, e.g. \"2026-12-03T08:00:00Z\" "
+                          "(or registrationTokenHours: 0 for no token)")
     return WorkplaceConfig(
         source=source, environment=environment, subscription_id=read["subscriptionId"], tenant_id=read["tenantId"],
         location=read["location"], metadata_location=read["metadataLocation"], platform_stack=platform_stack,
         tags=read["tags"], friendly_name=read["friendlyName"], host_name_prefix=read["hostNamePrefix"],
         profile_storage_account=read["profileStorageAccount"], pool=read["pool"], image=read["image"],
+        profile_backup=read["profileBackup"],
         office_hours=read.get("officeHours", OfficeHours()), features=read.get("features", Features()),
         user_group_ids=read.get("userGroupIds", ()), admin_group_ids=read.get("adminGroupIds", ()),
         avd_service_principal_id=read.get("avdServicePrincipalId"),
-        registration_token_hours=read.get("registrationTokenHours", 24))
+        registration_token_hours=hours, registration_token_renewed_at=read.get("registrationTokenRenewedAt"))
 
 
 def stack_file(stack: str, stacks_dir: Path = STACKS_DIR) -> Path:

@@ -8,7 +8,7 @@ import pulumi
 import pytest
 
 from amsterdam_cloud.components.interfaces import InterfaceError
-from amsterdam_cloud.components.workplace.host_pool import HostPool, HostPoolArgs, RemoteApp
+from amsterdam_cloud.components.workplace.host_pool import HostPool, HostPoolArgs, Registration, RemoteApp
 from amsterdam_cloud.components.workplace.schedule import OfficeHours
 
 from .conftest import USERS, ZONES, endpoint
@@ -22,7 +22,7 @@ def args(tags, diagnostics):
         values = dict(tags=tags, diagnostic_settings=diagnostics, private_endpoints=endpoint(WVD),
                       resource_group_name="rg-workplace", metadata_location="westeurope",
                       friendly_name="Werkplek", max_session_limit=32, user_group_ids=(USERS,),
-                      registration_expires="2026-12-01T00:00:00Z")
+                      registration=Registration(expires="2026-12-01T00:00:00Z"))
         values.update(overrides)
         return HostPoolArgs(**values)
     return make
@@ -141,11 +141,24 @@ def test_registration_token_expiry_is_set_for_hosts_to_register(plan_inline, arg
         "expirationTime": "2026-12-01T00:00:00Z", "registrationTokenOperation": "Update"}
 
 
+def test_an_expired_window_sends_no_expiry_so_azure_accepts_later_changes_to_the_pool(plan_inline, args):
+    plan = plan_inline(lambda: HostPool("avd", args(registration=Registration(expires="2026-12-01T00:00:00Z",
+                                                                              renew=False))))
+    assert plan.named("avd-pool").inputs["registrationInfo"] == {"registrationTokenOperation": "None"}
+    assert any("window ends at 2026-12-01T00:00:00Z" in warning and "renew the token" in warning
+               for warning in plan.warnings)
+
+
+def test_a_registration_expiry_that_is_not_utc_iso_8601_is_refused():
+    with pytest.raises(InterfaceError, match="Registration.expires: '2026-12-01 00:00'; expected an ISO 8601"):
+        Registration(expires="2026-12-01 00:00")
+
+
 def test_without_an_expiry_no_token_is_issued(plan_inline, args):
     seen = {}
 
     def program():
-        seen["token"] = HostPool("avd", args(registration_expires=None)).registration_token
+        seen["token"] = HostPool("avd", args(registration=None)).registration_token
 
     assert "registrationInfo" not in plan_inline(program).named("avd-pool").inputs
     assert seen["token"] is None

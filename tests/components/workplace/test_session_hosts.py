@@ -6,13 +6,13 @@ import pytest
 
 from amsterdam_cloud.components.interfaces import InterfaceError
 from amsterdam_cloud.components.workplace.session_hosts import (SessionHostImage, SessionHosts, SessionHostsArgs,
-                                                                fslogix_command)
+                                                                fslogix_command, host_set_tag, host_sets_clash)
 from amsterdam_cloud.scripts.offline.values import is_secret_somewhere
 
 from .conftest import HOST_SUBNET, IMAGE
 
 GALLERY = ("/subscriptions/00000001-0000-4000-8000-000000000001/resourceGroups/rg-images/providers/"
-           "Microsoft.Compute/galleries/city/images/avd-win11/versions/1.2.0")
+           "Microsoft.Compute/galleries/city/images/avd-win11")
 UNC = "\\\\amsavdprofilesdev.file.core.windows.net\\profiles"
 
 
@@ -35,12 +35,27 @@ def test_hosts_use_trusted_launch_with_secure_boot_vtpm_and_encryption_at_host(p
     assert security["uefiSettings"] == {"secureBootEnabled": True, "vTpmEnabled": True}
 
 
-def test_count_and_size_come_from_the_args_with_sequential_computer_names(plan_inline, args):
+def test_count_and_size_come_from_the_args_with_sequential_computer_names_tagged_by_image_version(plan_inline,
+                                                                                                  args):
     plan = plan_inline(lambda: SessionHosts("host", args(count=3, vm_size="Standard_D16s_v5")))
     vms = plan.of_type("azure-native:compute:VirtualMachine")
-    assert sorted(vm.inputs["osProfile"]["computerName"] for vm in vms) == ["avd-dev-001", "avd-dev-002",
-                                                                           "avd-dev-003"]
+    tag = host_set_tag("latest")
+    assert sorted(vm.inputs["osProfile"]["computerName"] for vm in vms) == [
+        f"avd-dev-{tag}001", f"avd-dev-{tag}002", f"avd-dev-{tag}003"]
     assert {vm.inputs["hardwareProfile"]["vmSize"] for vm in vms} == {"Standard_D16s_v5"}
+    assert {vm.inputs["tags"]["avd-image-version"] for vm in vms} == {"latest"}
+
+
+@pytest.mark.parametrize("current, previous, problem", [("2026.1.0", "2026.1.0", "is the current version"),
+                                                        ("2026.1.268", "2026.1.90", "same host name tag 'a6j'")])
+def test_two_sets_that_would_share_computer_names_clash(current, previous, problem):
+    assert problem in host_sets_clash(current, previous)
+    assert host_sets_clash("2026.12.0", "2026.11.0") is None
+
+
+def test_host_sets_of_two_image_versions_share_no_computer_name():
+    tags = {host_set_tag(f"2026.{month}.{patch}") for month in range(1, 13) for patch in range(4)}
+    assert len(tags) == 48 and all(len(tag) == 3 and tag.isalnum() for tag in tags)
 
 
 def test_nics_have_no_public_ip_and_sit_in_the_host_subnet(plan_inline, args):
@@ -67,6 +82,15 @@ def test_registration_token_travels_only_in_protected_settings(plan_inline, args
     assert "token" not in str(agent["settings"])
 
 
+def test_a_host_takes_the_token_only_when_it_is_created(plan_inline, args):
+    """A renewed token must not rerun the agent on registered hosts: the engine ignores changes to it."""
+    plan = plan_inline(lambda: SessionHosts("host", args()))
+    agents = [e for e in plan.of_type("azure-native:compute:VirtualMachineExtension") if e.name.endswith("avd-agent")]
+    assert len(agents) == 2 and all(e.options.get("ignoreChanges") == ["protectedSettings"] for e in agents)
+    others = [e for e in plan.of_type("azure-native:compute:VirtualMachineExtension") if e not in agents]
+    assert others and all("ignoreChanges" not in e.options for e in others)
+
+
 def test_without_a_token_hosts_are_built_but_not_registered(plan_inline, args):
     plan = plan_inline(lambda: SessionHosts("host", args(registration_token=None)))
     assert [e.name for e in plan.of_type("azure-native:compute:VirtualMachineExtension")
@@ -84,7 +108,9 @@ def test_fslogix_points_at_the_profile_share_before_the_host_registers(plan_inli
 def test_local_admin_password_is_a_secret_in_the_vault_and_ignored_after_creation(plan_inline, args, vault):
     plan = plan_inline(lambda: SessionHosts("host", args()))
     secret = plan.named("host-001-admin-password")
-    assert secret.inputs["vaultName"] == vault.name and secret.inputs["secretName"] == "avd-dev-001-local-admin"
+    assert secret.inputs["vaultName"] == vault.name
+    assert secret.inputs["secretName"] == f"avd-dev-{host_set_tag('latest')}001-local-admin"
+    assert secret.options.get("retainOnDelete") is True  # a retired host's secret is kept, not deleted
     assert is_secret_somewhere(secret.inputs["properties"]["value"])
     assert is_secret_somewhere(plan.named("host-001-vm").inputs["osProfile"]["adminPassword"])
     assert "osProfile.adminPassword" in plan.named("host-001-vm").options.get("ignoreChanges", [])
@@ -96,20 +122,25 @@ def test_hosts_spread_over_the_given_zones_round_robin(plan_inline, args):
     assert zones == [["1"], ["2"], ["3"], ["1"]]
 
 
-def test_gallery_image_replaces_the_marketplace_reference(plan_inline, args):
-    vm = plan_inline(lambda: SessionHosts("host", args(image=SessionHostImage(gallery_image_id=GALLERY))))
-    assert vm.named("host-001-vm").inputs["storageProfile"]["imageReference"] == {"id": GALLERY}
+def test_a_gallery_image_version_replaces_the_marketplace_reference(plan_inline, args):
+    image = SessionHostImage(gallery_image_definition_id=GALLERY, version="2026.11.0")
+    vm = plan_inline(lambda: SessionHosts("host", args(image=image)))
+    assert vm.named("host-001-vm").inputs["storageProfile"]["imageReference"] == {
+        "id": f"{GALLERY}/versions/2026.11.0"}
 
 
 @pytest.mark.parametrize("image", [dict(publisher="MicrosoftWindowsDesktop"),
-                                   dict(gallery_image_id=GALLERY, sku="x"),
-                                   dict(gallery_image_id="/subscriptions/x/images/y")])
+                                   dict(gallery_image_definition_id=GALLERY, sku="x", version="1.0.0"),
+                                   dict(gallery_image_definition_id="/subscriptions/x/images/y", version="1.0.0"),
+                                   dict(gallery_image_definition_id=GALLERY),
+                                   dict(gallery_image_definition_id=GALLERY, version="2026.11"),
+                                   dict(publisher="p", offer="o", sku="s", version="newest")])
 def test_incomplete_or_ambiguous_images_are_refused(image):
     with pytest.raises(InterfaceError, match="SessionHostImage"):
         SessionHostImage(**image)
 
 
-@pytest.mark.parametrize("changes, field", [({"name_prefix": "avd-development"}, "name_prefix"),
+@pytest.mark.parametrize("changes, field", [({"name_prefix": "avd-devel"}, "name_prefix"),
                                             ({"zones": ("4",)}, "zones"), ({"admin_username": "Administrator"},
                                                                            "admin_username")])
 def test_bad_host_args_name_the_field(args, changes, field):

@@ -9,6 +9,9 @@ import pytest
 from pulumi_azure_native import operationalinsights
 
 from amsterdam_cloud.components.interfaces import DiagnosticSettings, InterfaceError, Lock
+from amsterdam_cloud.components.workplace.host_pool import Registration
+from amsterdam_cloud.components.workplace.profile_backup import BackupRetention
+from amsterdam_cloud.components.workplace.session_hosts import SessionHostImage
 from amsterdam_cloud.components.workplace.sizing import size_workplace
 from amsterdam_cloud.components.workplace.workplace import POWER_ON_OFF_CONTRIBUTOR, Workplace, WorkplaceArgs
 from amsterdam_cloud.policies.checker import check_export
@@ -32,7 +35,8 @@ def workplace_args(tags: dict, workspace_id: pulumi.Input[str], **overrides) -> 
                   image=IMAGE, host_subnet_id=HOST_SUBNET, endpoint_subnet_id=ENDPOINT_SUBNET,
                   private_dns_zone_ids=ZONES, profile_account_name="amsavdprofilesdev", user_group_ids=(USERS,),
                   admin_group_ids=(ADMINS,), avd_service_principal_id=AVD_SERVICE_PRINCIPAL,
-                  registration_expires="2026-12-01T00:00:00Z")
+                  registration=Registration(expires="2026-12-01T00:00:00Z"),
+                  backup_vault_name="rsv-amsterdam-workplace-dev", backup_retention=BackupRetention(daily_days=7))
     values.update(overrides)
     return WorkplaceArgs(**values)
 
@@ -62,9 +66,9 @@ def test_host_count_and_size_follow_the_sizing(plan_inline, args):
 
 
 def test_hosts_register_with_the_pool_and_mount_the_profile_share(plan):
-    agent = plan.named("avd-host-001-avd-agent").inputs["settings"]["properties"]
+    agent = plan.named("avd-host-latest-001-avd-agent").inputs["settings"]["properties"]
     assert agent["hostPoolName"] == plan.named("avd-pool").inputs["hostPoolName"]
-    command = plan.named("avd-host-001-fslogix").inputs["settings"]["commandToExecute"]
+    command = plan.named("avd-host-latest-001-fslogix").inputs["settings"]["commandToExecute"]
     assert "\\\\amsavdprofilesdev.file.core.windows.net\\profiles" in command
 
 
@@ -112,6 +116,48 @@ def test_a_lock_covers_the_stateful_parts_but_never_the_hosts(plan_inline, args)
     locked = {r.inputs["scope"] for r in plan.of_type("azure-native:authorization:ManagementLockByScope")}
     assert {plan.named("avd-profiles-account").id, plan.named("avd-kv-vault").id, plan.named("avd-pool").id} <= locked
     assert not locked & {vm.id for vm in plan.of_type("azure-native:compute:VirtualMachine")}
+
+
+def test_the_profile_share_is_backed_up_daily_with_the_configured_retention(plan):
+    vault = plan.named("avd-backup-vault").inputs
+    assert vault["properties"]["publicNetworkAccess"] == "Disabled"
+    assert vault["properties"]["securitySettings"]["softDeleteSettings"]["softDeleteState"] == "Enabled"
+    policy = plan.named("avd-backup-policy").inputs["properties"]
+    assert (policy["workLoadType"], policy["schedulePolicy"]["scheduleRunFrequency"]) == ("AzureFileShare", "Daily")
+    assert policy["retentionPolicy"]["dailySchedule"]["retentionDuration"] == {"count": 7, "durationType": "Days"}
+    account = plan.named("avd-profiles-account")
+    container = plan.named("avd-backup-container").inputs
+    assert container["properties"]["sourceResourceId"] == account.id
+    assert container["containerName"] == f"StorageContainer;Storage;rg-hosts;{account.inputs['accountName']}"
+    item = plan.named("avd-backup-share").inputs
+    assert item["protectedItemName"] == "AzureFileShare;profiles"
+    assert item["properties"]["policyId"] == plan.named("avd-backup-policy").id
+    assert item["properties"]["sourceResourceId"] == account.id
+
+
+def test_a_rolling_replacement_keeps_the_old_set_beside_the_new_one_and_drains_it(plan_inline, args):
+    old, new = (SessionHostImage(publisher="MicrosoftWindowsDesktop", offer="office-365", sku="win11-24h2-avd-m365",
+                                 version=version) for version in ("26100.1.1", "26100.2.1"))
+    plan = plan_inline(lambda: Workplace("avd", args(image=new, previous_image=old)))
+    vms = plan.of_type("azure-native:compute:VirtualMachine")
+    sizing = size_workplace(users=70, profile="medium", spare_hosts=1)
+    assert len(vms) == 2 * sizing.hosts
+    names = {version: sorted(vm.inputs["osProfile"]["computerName"] for vm in vms
+                             if vm.inputs["tags"]["avd-image-version"] == version) for version in ("26100.1.1",
+                                                                                                   "26100.2.1")}
+    script = plan.named("avd-rollout-script")
+    settings = {v["name"]: v["value"] for v in script.inputs["environmentVariables"]}
+    assert settings["DRAIN_HOSTS"].split(",") == names["26100.1.1"]
+    assert settings["CURRENT_HOSTS"].split(",") == names["26100.2.1"]
+    assert script.inputs["forceUpdateTag"] == "26100.2.1,26100.1.1"
+    waits_for = set(plan.named("avd-rollout").dependencies)  # drain only once the new set exists
+    assert {vm.urn for vm in vms if vm.inputs["tags"]["avd-image-version"] == "26100.2.1"} <= waits_for
+    assert not {vm.urn for vm in vms if vm.inputs["tags"]["avd-image-version"] == "26100.1.1"} & waits_for
+
+
+def test_a_previous_image_of_the_same_version_is_refused(args):
+    with pytest.raises(InterfaceError, match="WorkplaceArgs.previous_image: version latest is the current"):
+        args(previous_image=IMAGE)
 
 
 def test_missing_private_dns_zone_names_the_zone(args):

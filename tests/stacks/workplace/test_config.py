@@ -107,11 +107,46 @@ def test_office_hours_out_of_order_name_the_phase():
     assert error.key == f"{P}:officeHours.peakStart" and "not after ramp_up_start" in error.problem
 
 
-def test_incomplete_image_names_the_key_and_an_example():
+def test_an_incomplete_marketplace_image_names_the_missing_key():
     raw = dev_raw()
-    raw[f"{P}:image"] = {"publisher": "MicrosoftWindowsDesktop"}
+    raw[f"{P}:image"] = {"version": "latest", "marketplace": {"publisher": "MicrosoftWindowsDesktop"}}
+    assert error_of(raw).key == f"{P}:image.marketplace.offer"
+
+
+def test_dev_runs_the_marketplace_image_and_the_other_environments_their_gallery_version():
+    assert config.load("dev").image.marketplace == ("MicrosoftWindowsDesktop", "office-365", "win11-24h2-avd-m365")
+    for stack in ("test", "acc", "prod"):
+        image = config.load(stack).image
+        assert image.marketplace is None and config.IMAGE_VERSION.match(image.version)
+
+
+@pytest.mark.parametrize("image, key, problem", [
+    ({"version": "latest"}, "image.version", "expected Major.Minor.Patch"),
+    ({"version": "2026.11"}, "image.version", "expected Major.Minor.Patch"),
+    ({"version": "2026.11.0", "previousVersion": "2026.11.0"}, "image.previousVersion", "is the current version"),
+    ({"version": "2026.11.0", "previousVersion": "v1"}, "image.previousVersion", "expected Major.Minor.Patch"),
+])
+def test_a_gallery_version_that_azure_or_a_rolling_replacement_cannot_use_is_refused(image, key, problem):
+    raw = dev_raw()
+    raw[f"{P}:image"] = image
     error = error_of(raw)
-    assert error.key == f"{P}:image" and "win11-24h2-avd-m365" in error.problem
+    assert error.key == f"{P}:{key}" and problem in error.problem
+
+
+def test_a_rolling_replacement_names_both_versions():
+    raw = dev_raw()
+    raw[f"{P}:image"] = {"version": "2026.12.0", "previousVersion": "2026.11.0"}
+    image = parse(raw).image
+    assert (image.version, image.previous_version, image.marketplace) == ("2026.12.0", "2026.11.0", None)
+
+
+def test_profile_backup_retention_differs_per_environment_and_is_bounded_by_the_share_snapshots():
+    assert config.load("dev").profile_backup.daily_days < config.load("prod").profile_backup.daily_days
+    assert config.load("prod").profile_backup.weekly_weeks > 0
+    raw = dev_raw()
+    raw[f"{P}:profileBackup"] = {"dailyDays": 150, "weeklyWeeks": 60}
+    error = error_of(raw)
+    assert error.key == f"{P}:profileBackup" and "200 snapshots" in error.problem
 
 
 def test_group_ids_must_be_object_ids():
@@ -133,18 +168,42 @@ def test_missing_required_key_is_named():
     assert error_of(raw).key == f"{P}:image"
 
 
-def test_registration_token_expires_on_the_hour_the_configured_hours_ahead():
+def test_registration_token_expiry_is_the_renewal_plus_its_hours_whatever_the_clock():
     loaded = parse(dev_raw())
-    now = dt.datetime(2026, 11, 28, 18, 42, 7, tzinfo=dt.timezone.utc)
     hours = loaded.registration_token_hours
-    expected = (dt.datetime(2026, 11, 28, 18, tzinfo=dt.timezone.utc) + dt.timedelta(hours=hours))
-    assert loaded.registration_expires(now) == expected.strftime("%Y-%m-%dT%H:%M:%SZ")
+    renewed = dt.datetime(2026, 12, 3, 8, tzinfo=dt.timezone.utc)
+    expected = (renewed + dt.timedelta(hours=hours)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    early, late = (loaded.registration(renewed + dt.timedelta(minutes=minutes)) for minutes in (5, 60 * hours - 61))
+    assert early == late and early.expires == expected and early.renew is True
+
+
+def test_a_window_with_less_than_an_hour_left_is_over():
+    loaded = parse(dev_raw())
+    last_hour = loaded.registration_token_renewed_at + dt.timedelta(hours=loaded.registration_token_hours - 1)
+    assert loaded.registration(last_hour - dt.timedelta(seconds=1)).renew is True
+    assert loaded.registration(last_hour + dt.timedelta(seconds=1)).renew is False
 
 
 def test_zero_registration_hours_issue_no_token():
     raw = dev_raw()
     raw[f"{P}:registrationTokenHours"] = 0
-    assert parse(raw).registration_expires(dt.datetime.now(dt.timezone.utc)) is None
+    del raw[f"{P}:registrationTokenRenewedAt"]
+    assert parse(raw).registration(dt.datetime.now(dt.timezone.utc)) is None
+
+
+def test_a_token_without_its_renewal_time_is_refused_with_the_fix():
+    raw = dev_raw()
+    del raw[f"{P}:registrationTokenRenewedAt"]
+    error = error_of(raw)
+    assert error.key == f"{P}:registrationTokenRenewedAt" and "registrationTokenHours: 0" in error.problem
+
+
+@pytest.mark.parametrize("value", ("2026-12-03", "2026-12-03T08:00:00+01:00", "tomorrow"))
+def test_a_renewal_time_that_is_not_a_utc_time_is_refused(value):
+    raw = dev_raw()
+    raw[f"{P}:registrationTokenRenewedAt"] = value
+    error = error_of(raw)
+    assert error.key == f"{P}:registrationTokenRenewedAt" and "2026-12-03T08:00:00Z" in error.problem
 
 
 def test_registration_beyond_what_avd_accepts_is_refused():
