@@ -1,10 +1,11 @@
-"""`cityctl vend <team>`: give an app team its landing zone: a team file in the governance project
+"""`cityctl vend <team>`: give an app team its landing zones in one command: a team file
 (stacks/landing_zones/teams/<team>.yaml) with the next free spoke range of each environment's address plan.
 
-The governance stack then creates, per environment, the subscription (alias) in the corp or online management
-group, its budget, its spoke peered to the hub, and the deployer role for the team's group and CI identity on that
-subscription only. Once that stack has run, `cityctl vend <team> --app-dir DIR` points the app's stacks at the
-team's subscriptions (`azure-native:subscriptionId` in each Pulumi.<env>.yaml). docs/governance.md.
+Each environment's landing zones stack (stacks/landing_zones) then creates the subscription (alias) in the corp or
+online management group, its budget, its spoke peered to the hub, and the deployer role for the team's group and
+CI identity on that subscription only. Once those stacks have run, `cityctl vend <team> --app-dir DIR --plans-dir
+DIR` points the app's stacks at the team's subscriptions (`azure-native:subscriptionId` in each
+Pulumi.<env>.yaml). docs/governance.md.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ import yaml
 
 from amsterdam_cloud.scripts.errors import UserError
 
-GOVERNANCE_PROJECT = "amsterdam-governance"
 _SUBSCRIPTION_KEY = "azure-native:subscriptionId"
 _GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
@@ -41,12 +41,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--prefix-length", type=int, default=24, choices=(22, 23, 24),
                         help="the spoke's size (default 24: /25 containers, /26 appservice, /26 endpoints)")
     parser.add_argument("--teams-dir", type=Path, metavar="DIR",
-                        help="where team files live (default: the governance project's teams/)")
+                        help="where team files live (default: stacks/landing_zones/teams/)")
     parser.add_argument("--app-dir", type=Path, metavar="DIR",
-                        help="after the governance stack ran: write the team's subscription ids into this app's "
+                        help="after the landing zones stacks ran: write the team's subscription ids into this app's "
                              "Pulumi.<env>.yaml (needs --plans-dir)")
     parser.add_argument("--plans-dir", type=Path, metavar="DIR",
-                        help="where the governance stack's plan or export is (amsterdam-governance.prod.json)")
+                        help="where the landing zones stacks' plans or exports are "
+                             "(amsterdam-landing-zones.<env>.json)")
     parser.set_defaults(handler=run)
 
 
@@ -99,51 +100,53 @@ def _vend(args: argparse.Namespace, teams_dir: Path) -> int:
                 budget_monthly_eur=args.budget, ranges=ranges, source=display(path))
     for env in environments:  # the address plan's own checks, with the new team among the others
         check_ranges(env, load_platform(env).network, (*teams, team))
-    header = (f"# {args.team}'s landing zones, written by `cityctl vend {args.team}`; read by the governance stack\n"
-              "# (stacks/governance/__main__.py). One subscription per environment in the management group of the\n"
-              "# archetype, with this budget, a spoke of this range peered to the environment's hub, and the app\n"
-              "# team deployer role for the group and the CI identity on that subscription only.\n")
+    header = (f"# {args.team}'s landing zones, written by `cityctl vend {args.team}`; read by the landing zones\n"
+              "# stacks (stacks/landing_zones, one per environment): per environment a subscription in the management\n"
+              "# group of the archetype, with this budget, a spoke of this range peered to the environment's hub, and\n"
+              "# the app team deployer role for the group and the CI identity on that subscription only.\n")
     write_atomically(path, header + yaml.safe_dump(team.as_document(), sort_keys=False))
     for env, cidr in ranges.items():
         _say(f"{args.team} {env}: subscription sub-{args.team}-{env} in {args.archetype}, spoke {cidr}")
-    _say(f"Wrote {display(path)}. Next: open a pull request; after the governance stack has run, "
+    _say(f"Wrote {display(path)}. Next: open a pull request; after the landing zones stacks have run, "
          f"`cityctl vend {args.team} --app-dir <app> --plans-dir <plans>` points the app at its subscriptions.")
     return 0
 
 
 def _point_app(args: argparse.Namespace, teams_dir: Path) -> int:
-    """Write each vended subscription's id into the app's Pulumi.<env>.yaml, from the governance stack's outputs."""
-    from amsterdam_cloud.scripts.documents import read_json, read_text
+    """Write each vended subscription's id into the app's Pulumi.<env>.yaml, from the landing zones stacks'
+    outputs (their plans or `pulumi stack export`s in --plans-dir)."""
+    from amsterdam_cloud.scripts.documents import read_json, read_text, read_yaml
     from amsterdam_cloud.scripts.files import display, write_atomically
     from amsterdam_cloud.scripts.offline.project import saved_plan_path
+    from amsterdam_cloud.stacks.landing_zones.config import PROJECT
+    from amsterdam_cloud.stacks.landing_zones.teams import parse_team
 
     team_file = teams_dir / f"{args.team}.yaml"
     if not team_file.exists():
         raise UserError(f"{display(team_file)}: no such team; vend it first: `cityctl vend {args.team} --owner ...`")
     if args.plans_dir is None:
-        raise UserError("cityctl vend: --app-dir needs --plans-dir, the folder with the governance stack's plan or "
-                        f"export ({GOVERNANCE_PROJECT}.prod.json)")
-    export_path = saved_plan_path(args.plans_dir, GOVERNANCE_PROJECT, "prod")
-    zones = _landing_zones(read_json(export_path, "governance plan"), display(export_path)).get(args.team)
-    if not zones:
-        raise UserError(f"{display(export_path)}: outputs.landingZones has no {args.team!r}; run the governance "
-                        "stack with the team file first")
+        raise UserError(f"cityctl vend: --app-dir needs --plans-dir, the folder with the landing zones stacks' plans "
+                        f"or exports ({PROJECT}.<env>.json)")
+    team = parse_team(read_yaml(team_file, "team file"), display(team_file))
     written = 0
-    for env, zone in sorted(zones.items()):
-        subscription = zone.get("subscriptionId") if isinstance(zone, dict) else None
-        if not isinstance(subscription, str) or not _GUID.match(subscription):
-            raise UserError(f"{display(export_path)}: landingZones.{args.team}.{env}.subscriptionId: expected the "
-                            f"subscription id (a GUID), got {subscription!r}")
+    for env in team.ranges:
         stack_file = args.app_dir / f"Pulumi.{env}.yaml"
         if not stack_file.exists():
             continue
+        export_path = saved_plan_path(args.plans_dir, PROJECT, env)
+        zone = _landing_zones(read_json(export_path, "landing zones plan"), display(export_path)).get(args.team)
+        subscription = zone.get("subscriptionId") if isinstance(zone, dict) else None
+        if not isinstance(subscription, str) or not _GUID.match(subscription):
+            raise UserError(f"{display(export_path)}: outputs.landingZones.{args.team}.subscriptionId: expected the "
+                            f"subscription id (a GUID), got {subscription!r}; run the {env} landing zones stack "
+                            "with the team file first")
         text = read_text(stack_file, "app stack file")
         write_atomically(stack_file, set_config_line(text, _SUBSCRIPTION_KEY, subscription, display(stack_file)))
         _say(f"{display(stack_file)}: {_SUBSCRIPTION_KEY}: {subscription} ({args.team}'s {env} subscription)")
         written += 1
     if not written:
-        raise UserError(f"{display(args.app_dir)}: no Pulumi.<env>.yaml for {', '.join(sorted(zones))}; expected "
-                        "the app's project folder")
+        raise UserError(f"{display(args.app_dir)}: no Pulumi.<env>.yaml for {', '.join(team.ranges)}; expected the "
+                        "app's project folder")
     return 0
 
 
@@ -154,7 +157,7 @@ def _landing_zones(document: Any, source: str) -> dict[str, Any]:
         if isinstance(resource, dict) and resource.get("type") == "pulumi:pulumi:Stack":
             zones = resource.get("outputs", {}).get("landingZones", {})
             return zones if isinstance(zones, dict) else {}
-    raise UserError(f"{source}: no stack resource with outputs; expected the governance stack's plan or export")
+    raise UserError(f"{source}: no stack resource with outputs; expected a landing zones stack's plan or export")
 
 
 def set_config_line(text: str, key: str, value: str, source: str) -> str:

@@ -48,7 +48,8 @@ class LandingZonesConfig:
 
 def parse(raw: Mapping[str, Any], source: str, stack: str, teams: tuple[Team, ...]) -> LandingZonesConfig:
     if stack not in ENVIRONMENTS:
-        raise ConfigError(source, "stack", f"{stack!r} is not an environment; expected one of {', '.join(ENVIRONMENTS)}")
+        raise ConfigError(source, "stack", f"{stack!r} is not an environment; expected one of "
+                                           f"{', '.join(ENVIRONMENTS)}")
     read = read_project_keys(raw, project=PROJECT, fields=_FIELDS, required=frozenset(_FIELDS), source=source,
                              stack=stack)
     backend = declared_backend(STACKS_DIR)
