@@ -121,3 +121,26 @@ def test_an_environment_without_teams_plans_nothing_and_needs_no_other_plan(tmp_
 
     assert plan.stack_outputs["landingZones"] == {}
     assert not plan.of_type("azure-native:subscription:Alias")
+
+
+def test_the_network_diagram_shows_the_vended_spokes_peered_with_the_platforms_hub(plans):
+    from amsterdam_cloud.scripts.diagram import network_svg
+
+    svg = network_svg(plans["zones"].to_export(), (plans["platform"].to_export(),))
+    platform_networks = len(plans["platform"].of_type("azure-native:network:VirtualNetwork"))
+
+    assert "lz-parkeren-spoke-vnet" in svg and "lz-afval-spoke-vnet" in svg and "hub-vnet" in svg
+    assert f"{platform_networks + 2} networks" in svg
+    assert f"{platform_networks - 1 + 2} peered pairs" in svg  # every platform spoke and both teams, with the hub
+
+
+def test_the_teams_groups_sit_below_the_landing_zones_group_where_the_dns_zone_groups_are_deployed(plans):
+    groups = {r.outputs["id"]: r.inputs["details"]["parent"]["id"] for r in plans["governance"].of_type(
+        "azure-native:management:ManagementGroup")}
+    dns = [r for r in plans["governance"].of_type("azure-native:authorization:PolicyAssignment")
+           if r.inputs["policyAssignmentName"].startswith("dns-")]
+    for alias in plans["zones"].of_type("azure-native:subscription:Alias"):
+        group = alias.inputs["properties"]["additionalProperties"]["managementGroupId"]
+
+        assert groups[group] == MG + "amsterdam-landingzones"
+        assert dns and all(r.inputs["scope"] == groups[group] for r in dns)
