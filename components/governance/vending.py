@@ -103,6 +103,10 @@ class LandingZoneArgs(CommonArgs):
                 raise InterfaceError(f"LandingZoneArgs.{key}: {getattr(self, key)!r} is not an object id (GUID)")
         if self.budget_monthly_eur < 1:
             raise InterfaceError("LandingZoneArgs.budget_monthly_eur: expected a positive amount in euros")
+        for key in ("lock", "role_assignments", "private_endpoints", "managed_identities"):
+            if getattr(self, key):  # a subscription, not a resource: these interfaces do not apply
+                raise InterfaceError(f"LandingZoneArgs.{key}: a landing zone takes no {key}; the team's access "
+                                     "is the deployer role and the subscription is always protected")
 
 
 class LandingZone(pulumi.ComponentResource):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from amsterdam_cloud.components.governance import vending
-from amsterdam_cloud.components.interfaces import InterfaceError
+from amsterdam_cloud.components.interfaces import InterfaceError, Lock
 from amsterdam_cloud.components.landing_zone.address_plan import AddressPlanError, carve
 
 
@@ -34,6 +34,7 @@ def test_a_vended_spoke_has_the_subnets_the_app_template_uses_and_fills_its_rang
     ({"entra_group_id": "team@amsterdam.nl"}, "entra_group_id"),
     ({"environment": "staging"}, "environment"),
     ({"budget_monthly_eur": 0}, "budget_monthly_eur"),
+    ({"lock": Lock()}, "takes no lock"),
 ])
 def test_landing_zone_args_refuse_what_azure_would(change, message):
     from amsterdam_cloud.components.landing_zone.address_plan import NetworkPlan
