@@ -128,7 +128,10 @@ class Rbac(pulumi.ComponentResource):
                                                           not_actions=list(role.not_actions),
                                                           data_actions=list(role.data_actions))],
                 assignable_scopes=[args.root_group_id], opts=child)
-            self.role_definition_ids[role.key] = definition.id
+            # The tenant-wide form, as built-in roles are named: a role's GUID is unique in the tenant, and every
+            # scope below its assignable scope accepts it (the id after creation, so assignments wait for it).
+            self.role_definition_ids[role.key] = definition.id.apply(
+                lambda _, guid=role.guid: f"/providers/Microsoft.Authorization/roleDefinitions/{guid}")
         authorization.RoleAssignment(
             f"{name}-auditors", scope=args.root_group_id, principal_id=args.auditors, principal_type="Group",
             role_definition_id=self.role_definition_ids[AUDITOR_READER.key],

@@ -88,6 +88,9 @@ class LandingZoneArgs(CommonArgs):
     """The team's CI identity (a service principal's object id, workload identity federation): the same role."""
     deployer_role_id: pulumi.Input[str]
     """The app team deployer custom role's id (components/governance/roles.py Rbac.role_definition_ids)."""
+    peer_after: tuple[pulumi.Resource, ...] = ()
+    """Hub peerings of other landing zones to finish first (Azure rejects concurrent changes to the hub network);
+    empty: no ordering."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -141,7 +144,8 @@ class LandingZone(pulumi.ComponentResource):
             location=args.location, tags=tags, opts=in_team)
         self.spoke = Spoke(f"{name}-spoke", SpokeArgs(
             resource_group_name=group.name, location=args.location, network=args.network, hub=args.hub,
-            hub_provider=hub, tags=args.tags, diagnostic_settings=args.diagnostic_settings),
+            hub_provider=hub, peer_after=args.peer_after, tags=args.tags,
+            diagnostic_settings=args.diagnostic_settings),
             opts=pulumi.ResourceOptions(parent=self, providers={"azure-native": team}))
         self.resource_group_name = group.name
 

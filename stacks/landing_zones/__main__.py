@@ -24,6 +24,7 @@ if config.teams:
     group_ids = governance.get_output("managementGroupIds")
     deployer = governance.get_output("customRoleIds").apply(lambda ids: ids[APP_TEAM_DEPLOYER.key])
     diagnostics = (DiagnosticSettings(workspace_id=platform.get_output("workspaceId")),)
+    previous: tuple[pulumi.Resource, ...] = ()  # one hub peering at a time: Azure refuses concurrent hub changes
     for team in config.teams:
         zone = LandingZone(f"lz-{team.name}", LandingZoneArgs(
             team=team.name, environment=env,
@@ -32,7 +33,8 @@ if config.teams:
             hub=hub, hub_subscription_id=config.platform.subscription_id,
             budget_monthly_eur=team.budget_monthly_eur, alert_emails=(team.owner, *config.alert_emails),
             entra_group_id=team.entra_group_id, ci_principal_id=team.ci_principal_id, deployer_role_id=deployer,
-            tags=team.tags(env), diagnostic_settings=diagnostics))
+            tags=team.tags(env), diagnostic_settings=diagnostics, peer_after=previous))
+        previous = (zone.spoke.hub_peering,)
         landing_zones[team.name] = {
             "subscriptionId": zone.subscription_id, "resourceGroupName": zone.resource_group_name,
             "virtualNetworkId": zone.spoke.resource_id, "subnetIds": zone.spoke.subnet_ids}

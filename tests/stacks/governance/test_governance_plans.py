@@ -179,7 +179,8 @@ def test_the_custom_roles_are_defined_and_assignable_at_the_citys_root(plan):
 def test_auditors_read_actively_and_operators_and_break_glass_are_only_pim_eligible(plan):
     groups = {"platformOperators": "5d1f0a7e-0000-4000-8000-0000000000a1",
               "auditors": "5d1f0a7e-0000-4000-8000-0000000000a2", "breakGlass": "5d1f0a7e-0000-4000-8000-0000000000a3"}
-    roles = {r.outputs["id"]: r.inputs["roleName"] for r in plan.of_type("azure-native:authorization:RoleDefinition")}
+    roles = {f"/providers/Microsoft.Authorization/roleDefinitions/{r.inputs['roleDefinitionId']}": r.inputs["roleName"]
+             for r in plan.of_type("azure-native:authorization:RoleDefinition")}  # assigned by the tenant-wide id
     active = {(r.inputs["principalId"], roles.get(r.inputs["roleDefinitionId"]), r.inputs["scope"])
               for r in plan.of_type("azure-native:authorization:RoleAssignment") if r.name.startswith("rbac-")}
     eligible = {(r.inputs["principalId"], roles[r.inputs["roleDefinitionId"]], r.inputs["scope"],

@@ -89,8 +89,8 @@ def test_each_spoke_lives_in_its_teams_subscription_and_peers_with_the_hub_from_
 
 
 def test_a_team_has_rights_only_on_its_own_subscription(plans):
-    roles = {r.outputs["id"]: r.inputs["roleName"] for r in plans["governance"].of_type(
-        "azure-native:authorization:RoleDefinition")}
+    roles = {f"/providers/Microsoft.Authorization/roleDefinitions/{r.inputs['roleDefinitionId']}": r.inputs["roleName"]
+             for r in plans["governance"].of_type("azure-native:authorization:RoleDefinition")}
     for team, principals in (("parkeren", PARKEREN), ("afval", AFVAL)):
         mine = {principals["group"], principals["ci"]}
         grants = [(r.inputs["scope"], roles[r.inputs["roleDefinitionId"]], r.inputs["principalType"])
@@ -144,3 +144,10 @@ def test_the_teams_groups_sit_below_the_landing_zones_group_where_the_dns_zone_g
 
         assert groups[group] == MG + "amsterdam-landingzones"
         assert dns and all(r.inputs["scope"] == groups[group] for r in dns)
+
+
+def test_the_hub_side_peerings_of_two_teams_are_made_one_after_the_other(plans):
+    (parkeren, afval) = sorted((r for r in plans["zones"].of_type("azure-native:network:VirtualNetworkPeering")
+                                if r.name.endswith("-spoke-from-hub")), key=lambda r: r.name, reverse=True)
+
+    assert parkeren.urn in afval.dependencies or afval.urn in parkeren.dependencies
