@@ -33,7 +33,8 @@ ARM_ID_TEMPLATES: dict[str, str] = {
     "azure-native:authorization:RoleDefinition":
         "{scope}/providers/Microsoft.Authorization/roleDefinitions/{roleDefinitionId}",
     "azure-native:authorization:PimRoleEligibilitySchedule":
-        "{scope}/providers/Microsoft.Authorization/roleEligibilityScheduleRequests/{roleEligibilityScheduleRequestName}",
+        "{scope}/providers/Microsoft.Authorization/roleEligibilityScheduleRequests"
+        "/{roleEligibilityScheduleRequestName}",
     "azure-native:security:Pricing": "/subscriptions/{subscriptionId}/providers/Microsoft.Security/pricings/{pricingName}",
     "azure-native:consumption:Budget": "{scope}/providers/Microsoft.Consumption/budgets/{budgetName}",
     # monitoring
