@@ -7,6 +7,7 @@ App team deployers get their role per vended subscription (components/governance
 
 from __future__ import annotations
 
+import fnmatch
 import re
 import uuid
 from dataclasses import dataclass
@@ -34,6 +35,14 @@ class CustomRole:
     @property
     def role_name(self) -> str:
         return f"Amsterdam {self.key}"
+
+    def permits(self, action: str) -> bool:
+        """Whether the role grants `action` as Azure reads it: matched by an action, not by a notAction; `*` in a
+        pattern stands for any characters, case ignored."""
+        def matches(patterns: tuple[str, ...]) -> bool:
+            return any(fnmatch.fnmatchcase(action.lower(), pattern.lower()) for pattern in patterns)
+
+        return matches(self.actions) and not matches(self.not_actions)
 
     @property
     def guid(self) -> str:

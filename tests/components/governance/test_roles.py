@@ -47,3 +47,27 @@ def test_a_group_that_is_not_an_object_id_is_refused():
     with pytest.raises(InterfaceError, match="RbacArgs.auditors"):
         roles.RbacArgs(root_group_id="/mg", platform_operators="5d1f0a7e-0000-4000-8000-0000000000a1",
                        auditors="auditors@amsterdam.nl", break_glass="5d1f0a7e-0000-4000-8000-0000000000a3")
+
+
+@pytest.mark.parametrize(("role", "action", "permitted"), [
+    (roles.APP_TEAM_DEPLOYER, "Microsoft.App/containerApps/write", True),
+    (roles.APP_TEAM_DEPLOYER, "Microsoft.Network/privateEndpoints/write", True),
+    (roles.APP_TEAM_DEPLOYER, "Microsoft.Network/virtualNetworks/subnets/join/action", True),
+    (roles.APP_TEAM_DEPLOYER, "Microsoft.Network/virtualNetworks/write", False),
+    (roles.APP_TEAM_DEPLOYER, "Microsoft.Network/virtualNetworks/virtualNetworkPeerings/write", False),
+    (roles.APP_TEAM_DEPLOYER, "Microsoft.Network/routeTables/write", False),
+    (roles.APP_TEAM_DEPLOYER, "Microsoft.Authorization/roleDefinitions/write", False),
+    (roles.APP_TEAM_DEPLOYER, "Microsoft.Authorization/policyExemptions/write", False),
+    (roles.PLATFORM_OPERATOR, "Microsoft.Network/azureFirewalls/write", True),
+    (roles.PLATFORM_OPERATOR, "Microsoft.Authorization/roleAssignments/write", False),
+    (roles.PLATFORM_OPERATOR, "Microsoft.Authorization/policyAssignments/delete", False),
+    (roles.PLATFORM_OPERATOR, "Microsoft.Network/virtualNetworks/peer/action", False),
+    (roles.AUDITOR_READER, "Microsoft.Storage/storageAccounts/read", True),
+    (roles.AUDITOR_READER, "Microsoft.PolicyInsights/policyStates/queryResults/action", True),
+    (roles.AUDITOR_READER, "Microsoft.Storage/storageAccounts/listKeys/action", False),
+    (roles.AUDITOR_READER, "Microsoft.Storage/storageAccounts/write", False),
+    (roles.BREAK_GLASS, "Microsoft.Authorization/roleAssignments/write", True),
+    (roles.BREAK_GLASS, "Microsoft.Compute/virtualMachines/write", False),
+])
+def test_each_role_permits_what_its_holders_need_and_nothing_they_must_not(role, action, permitted):
+    assert role.permits(action) is permitted
