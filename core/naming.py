@@ -136,6 +136,12 @@ POLICY_AT_MANAGEMENT_GROUP = _rule("policy-at-management-group", (1, 24), POLICY
                                    scope="scope of assignment", section="microsoftauthorization",
                                    end=NO_PERIOD_SPACE_END)
 """A policy assignment's name at management group scope: at most 24 characters (Microsoft's table, note)."""
+SUBSCRIPTION_ALIAS = _rule("subscription-alias", (1, 63), ALNUM_HYPHEN, scope="tenant", section="",
+                           start=ALNUM_START, end=ALNUM_END,
+                           source="azure-native API: subscription Alias.aliasName (Microsoft's naming page has no "
+                                  "row; the city keeps it to a subscription display name: 1-63 alphanumerics and "
+                                  "hyphens)")
+"""A subscription alias (the vending request's name); Microsoft documents no pattern, so the city's own is kept."""
 MANAGEMENT_GROUP = _rule("management-group", (1, 90), GROUP_CHARS, scope="tenant", section="microsoftmanagement",
                          end=NO_PERIOD_END)
 FRONT_DOOR = _rule("front-door", (5, 64), ALNUM_HYPHEN, scope="global", section="microsoftnetwork",
@@ -242,6 +248,9 @@ RULES: dict[str, NameRule] = {
     "azure-native:authorization:PolicyExemption": POLICY,
     "azure-native:management:ManagementGroup": MANAGEMENT_GROUP,
     "azure-native:management:ManagementGroupSubscription": GUID_NAME,
+    "azure-native:subscription:Alias": SUBSCRIPTION_ALIAS,
+    "azure-native:authorization:RoleDefinition": GUID_NAME,
+    "azure-native:authorization:PimRoleEligibilitySchedule": GUID_NAME,
     "azure-native:frontdoor:FrontDoor": FRONT_DOOR,
     "azure-native:frontdoor:NetworkExperimentProfile": NETWORK,
     "azure-native:cdn:Policy": FRONT_DOOR_WAF,
@@ -373,7 +382,7 @@ def auto_name_kind(api_path: str, name_parameter: str) -> str | None:
     """azure-native's auto-naming strategy for a resource at `api_path` whose name parameter is `name_parameter`."""
     if not api_path.endswith("{" + name_parameter + "}"):
         return None
-    if name_parameter in ("roleAssignmentName", "roleDefinitionId"):
+    if name_parameter in ("roleAssignmentName", "roleDefinitionId", "roleEligibilityScheduleRequestName"):
         return UUID
     if name_parameter in ("endpointName", "customDomainName"):
         return RANDOM

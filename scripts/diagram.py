@@ -56,9 +56,10 @@ class _Network:
     is_hub: bool = False
 
 
-def network_svg(export: dict) -> str:
-    """The network of one plan or stack export as SVG text."""
-    resources = _resources(export)
+def network_svg(export: dict, referenced: tuple[dict, ...] = ()) -> str:
+    """The network of one plan or stack export as SVG text; `referenced`: the plans of stacks it references (the
+    platform's, whose hub a vended landing zone's spoke peers with), drawn with it."""
+    resources = _resources(export) + [r for other in referenced for r in _resources(other)]
     networks = _networks(resources)
     if not networks:
         raise UserError("diagram: the plan has no azure-native:network:VirtualNetwork; nothing to draw")

@@ -197,5 +197,23 @@ PRIVATE_DNS_ZONE_GROUP = Definition(
                     "properties": {"privateDnsZoneConfigs": [{"name": "privateDnsZone", "properties": {
                         "privateDnsZoneId": "[parameters('privateDnsZoneId')]"}}]}}]}}}}}})
 
+DENY_NEW_RESOURCES = Definition(
+    name="amsterdam-deny-new-resources", display_name="Decommissioned: nothing new is created or changed",
+    mode="All", parameters={"effect": _EFFECT},
+    # Deny acts on create and update requests only: what is there can still be deleted, nothing can be added.
+    rule={"if": {"field": "type", "like": "*"}, "then": {"effect": "[parameters('effect')]"}})
+
+_PEERINGS = "Microsoft.Network/virtualNetworks/virtualNetworkPeerings[*]"
+
+DENY_VNET_PEERING = Definition(
+    name="amsterdam-deny-vnet-peering", display_name="Sandbox: no peering to any network (isolated from the city)",
+    mode="All", parameters={"effect": _EFFECT},
+    rule={"if": {"anyOf": [
+        {"field": "type", "equals": "Microsoft.Network/virtualNetworks/virtualNetworkPeerings"},
+        {"allOf": [{"field": "type", "equals": "Microsoft.Network/virtualNetworks"},
+                   {"count": {"field": _PEERINGS}, "greater": 0}]},
+    ]}, "then": {"effect": "[parameters('effect')]"}})
+
 DEFINITIONS: tuple[Definition, ...] = (ALLOWED_LOCATIONS, ALLOWED_RESOURCE_GROUP_LOCATIONS,
-                                       DENY_PUBLIC_NETWORK_ACCESS, INHERIT_TAG, PRIVATE_DNS_ZONE_GROUP)
+                                       DENY_PUBLIC_NETWORK_ACCESS, INHERIT_TAG, PRIVATE_DNS_ZONE_GROUP,
+                                       DENY_NEW_RESOURCES, DENY_VNET_PEERING)

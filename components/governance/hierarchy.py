@@ -15,6 +15,7 @@ import pulumi_azure_native as azure_native
 from pulumi_azure_native import management
 
 from amsterdam_cloud.core.ids import GUID
+from amsterdam_cloud.components.governance.budget import monthly_budget
 from amsterdam_cloud.components.interfaces import InterfaceError
 
 LAYOUT: tuple[tuple[str, str | None, str], ...] = (
@@ -44,6 +45,10 @@ class HierarchyArgs:
     """Management group ids are `<prefix>` for the root and `<prefix>-<role>` below it."""
     subscriptions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Role (from ROLES, not root) to subscription ids placed there; a subscription left out stays where it is."""
+    sandbox_budget_monthly_eur: int = 100
+    """Each sandbox subscription's monthly budget: a sandbox is for trying things, not for running them."""
+    budget_emails: tuple[str, ...] = ()
+    """Who hears about a sandbox's budget; empty: no sandbox subscription may be placed (nobody would be told)."""
 
     def __post_init__(self) -> None:
         if not GUID.match(self.tenant_id):
@@ -63,6 +68,9 @@ class HierarchyArgs:
                     raise InterfaceError(f"HierarchyArgs.subscriptions.{role}: {subscription} is also placed in "
                                          f"{seen[subscription]}; a subscription has one management group")
                 seen[subscription] = role
+        if self.subscriptions.get("sandbox") and not self.budget_emails:
+            raise InterfaceError("HierarchyArgs.budget_emails: sandbox subscriptions need someone to tell about "
+                                 "their budget; expected at least one mailbox")
 
     def group_id(self, role: str) -> str:
         return self.prefix if role == "root" else f"{self.prefix}-{role}"
@@ -90,6 +98,9 @@ class Hierarchy(pulumi.ComponentResource):
                 self.placements[subscription] = management.ManagementGroupSubscription(
                     f"{name}-{role}-{subscription}", group_id=groups[role].name,
                     opts=pulumi.ResourceOptions(parent=self, provider=provider))
+        for subscription in args.subscriptions.get("sandbox", ()):
+            monthly_budget(f"{name}-sandbox-{subscription}-budget", scope=f"/subscriptions/{subscription}",
+                           amount=args.sandbox_budget_monthly_eur, emails=args.budget_emails, parent=self)
         self.group_ids = {role: group.id for role, group in groups.items()}
         self.resource_id, self.name = groups["root"].id, groups["root"].name
         self.register_outputs({"resource_id": self.resource_id, "group_ids": self.group_ids})

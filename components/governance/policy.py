@@ -179,6 +179,10 @@ def city_assignments(*, workspace_id: str, private_dns_zone_ids: Mapping[str, st
                    display_name="Resource logs go to the central workspace"),
         Assignment(key="deny-public-access", group="landingzones", definition=d.DENY_PUBLIC_NETWORK_ACCESS,
                    display_name=d.DENY_PUBLIC_NETWORK_ACCESS.display_name),
+        Assignment(key="sandbox-no-peering", group="sandbox", definition=d.DENY_VNET_PEERING,
+                   display_name=d.DENY_VNET_PEERING.display_name),
+        Assignment(key="decommissioned-deny", group="decommissioned", definition=d.DENY_NEW_RESOURCES,
+                   display_name=d.DENY_NEW_RESOURCES.display_name),
     ]
     assignments += [
         Assignment(key=f"tag-{tag}", group="root", definition=d.INHERIT_TAG, parameters={"tagName": tag},

@@ -27,6 +27,9 @@ class SpokeArgs(CommonArgs):
     """The hub to peer with and route through."""
     use_hub_gateway: bool = False
     """Off: the hub has no VPN/ExpressRoute gateway yet; on: the spoke uses it (the hub must have one)."""
+    hub_provider: pulumi.ProviderResource | None = None
+    """None: the hub is in the spoke's subscription; set: the provider of the hub's subscription, for the hub side
+    of the peering (a vended landing zone's spoke lives in the team's own subscription)."""
     peer_after: tuple[pulumi.Resource, ...] = ()
     """Peerings into the hub (other spokes' `hub_peering`) to finish first: Azure rejects concurrent changes to one
     network; empty: no ordering."""
@@ -92,7 +95,8 @@ class Spoke(WithInterfaces, pulumi.ComponentResource):
             remote_virtual_network=network.SubResourceArgs(id=vnet.id),
             allow_virtual_network_access=True, allow_forwarded_traffic=True,
             allow_gateway_transit=args.use_hub_gateway, use_remote_gateways=False,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=previous[-1:] + list(args.peer_after)))
+            opts=pulumi.ResourceOptions(parent=self, depends_on=previous[-1:] + list(args.peer_after),
+                                        provider=args.hub_provider))
         """The hub side of the peering (a change to the hub network): the next spoke's `peer_after`."""
 
         self.resource_id, self.name = vnet.id, vnet.name

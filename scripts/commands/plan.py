@@ -147,8 +147,12 @@ def plan_one(project, stack: str, args: argparse.Namespace, show_progress: bool 
         outcome.warnings = list(plan.warnings)
         if args.diagram is not None:
             from amsterdam_cloud.scripts.diagram import network_svg
+            from amsterdam_cloud.core.documents import read_json
 
-            outcome.diagram_path = write_output(args.diagram, network_svg(plan.to_export()))
+            referenced = tuple(  # the saved plans of the stacks it references: a landing zone's spoke and its hub
+                read_json(path, "referenced plan") for ref in plan.of_type("pulumi:pulumi:StackReference")
+                if (path := saved_plan_path(args.plans_dir, *ref.name.split("/")[-2:])).exists())
+            outcome.diagram_path = write_output(args.diagram, network_svg(plan.to_export(), referenced))
         if current is not None:
             _gate(plan, current, stack, args, outcome, project.root)
         elif not args.no_policy:

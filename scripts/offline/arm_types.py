@@ -29,6 +29,12 @@ ARM_ID_TEMPLATES: dict[str, str] = {
     "azure-native:management:ManagementGroup": "/providers/Microsoft.Management/managementGroups/{groupId}",
     "azure-native:management:ManagementGroupSubscription":
         "/providers/Microsoft.Management/managementGroups/{groupId}/subscriptions/{subscriptionId}",
+    "azure-native:subscription:Alias": "/providers/Microsoft.Subscription/aliases/{aliasName}",
+    "azure-native:authorization:RoleDefinition":
+        "{scope}/providers/Microsoft.Authorization/roleDefinitions/{roleDefinitionId}",
+    "azure-native:authorization:PimRoleEligibilitySchedule":
+        "{scope}/providers/Microsoft.Authorization/roleEligibilityScheduleRequests"
+        "/{roleEligibilityScheduleRequestName}",
     "azure-native:security:Pricing": "/subscriptions/{subscriptionId}/providers/Microsoft.Security/pricings/{pricingName}",
     "azure-native:consumption:Budget": "{scope}/providers/Microsoft.Consumption/budgets/{budgetName}",
     # monitoring

@@ -275,6 +275,13 @@ class AzureMocks(pulumi.runtime.Mocks):
         properties["vaultUri"] = f"https://{state['name']}.vault.azure.net/"
         state["properties"] = properties
 
+    def _subscription_alias(self, state: dict[str, Any]) -> None:
+        """A vended subscription's id: the one the alias names, else a new one derived from the alias id."""
+        given = dict(state.get("properties") or {})
+        state["properties"] = {"subscriptionId": given.get("subscriptionId") or derived_guid("subscription",
+                                                                                            state["id"]),
+                               "provisioningState": "Succeeded"}
+
     def _storage_endpoints(self, state: dict[str, Any]) -> None:
         state["primaryEndpoints"] = {kind: f"https://{state['name']}.{kind}.core.windows.net/"
                                      for kind in ("blob", "dfs", "file", "queue", "table")}
@@ -326,6 +333,7 @@ _DERIVED_OUTPUTS: dict[str, tuple[Callable[[AzureMocks, dict[str, Any]], None], 
     "azure-native:operationalinsights:Workspace": (AzureMocks._workspace_ids,),
     "azure-native:keyvault:Vault": (AzureMocks._vault_uri,),
     "azure-native:storage:StorageAccount": (AzureMocks._storage_endpoints,),
+    "azure-native:subscription:Alias": (AzureMocks._subscription_alias,),
 }
 
 

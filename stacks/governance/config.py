@@ -17,8 +17,8 @@ from amsterdam_cloud.components.governance.hierarchy import ROLES
 from amsterdam_cloud.components.governance.policy import Assignment, Exemption, city_assignments
 from amsterdam_cloud.core.regions import EU_REGIONS
 from amsterdam_cloud.policies.waivers import parse_waivers
-from amsterdam_cloud.stacks.config import (ConfigError, _boolean, _matching, _region, _show, given_config,
-                                           read_project_keys, read_stack_file, structured)
+from amsterdam_cloud.stacks.config import (ConfigError, _boolean, _emails, _integer, _matching, _region, _section,
+                                           _show, given_config, read_project_keys, read_stack_file, structured)
 
 PROJECT = "amsterdam-governance"
 STACKS_DIR = Path(__file__).resolve().parent
@@ -48,6 +48,11 @@ class GovernanceConfig:
     enforce: bool
     assignments: tuple[Assignment, ...]
     exemptions: tuple[Exemption, ...]
+    rbac: dict[str, str]
+    """platformOperators, auditors, breakGlass: their Entra groups' object ids."""
+    alert_emails: tuple[str, ...]
+    """The platform's mailboxes: told about the sandbox subscriptions' budgets."""
+    sandbox_budget_monthly_eur: int
 
 
 def _subscriptions(source: str, key: str, value: Any) -> dict[str, tuple[str, ...]]:
@@ -96,6 +101,9 @@ def _eu_region(source: str, key: str, value: Any) -> str:
     return region
 
 
+RBAC_GROUPS = ("platformOperators", "auditors", "breakGlass")
+"""The Entra groups of the RBAC model (components/governance/roles.py), each by object id."""
+
 _FIELDS = {
     "tenantId": _matching(GUID, "the Entra tenant id (a GUID)"),
     "location": _eu_region,
@@ -104,8 +112,15 @@ _FIELDS = {
     "privateDnsZoneIds": _zones,
     "subscriptions": _subscriptions,
     "enforce": _boolean,
+    "rbac": lambda source, key, value: _section(source, key, value, {
+        group: _matching(GUID, "the Entra group's object id (a GUID)") for group in RBAC_GROUPS},
+        frozenset(RBAC_GROUPS)),
+    "alertEmails": _emails,
+    "sandboxBudgetMonthlyEur": _integer(1, 100_000),
 }
-_REQUIRED = frozenset({"tenantId", "location", "workspaceId", "privateDnsZoneIds"})
+_REQUIRED = frozenset({"tenantId", "location", "workspaceId", "privateDnsZoneIds", "rbac", "alertEmails"})
+SANDBOX_BUDGET_EUR = 100
+"""A sandbox subscription's monthly budget unless `sandboxBudgetMonthlyEur` says otherwise."""
 
 
 def parse_exemptions(document: Any, source: str, rules: frozenset[str], today: dt.date) -> tuple[Exemption, ...]:
@@ -144,7 +159,9 @@ def parse(raw: Mapping[str, Any], source: str, stack: str, exemptions: Any, toda
         source=source, tenant_id=read["tenantId"], location=read["location"], prefix=read.get("prefix", "amsterdam"),
         workspace_id=read["workspaceId"], private_dns_zone_ids=read["privateDnsZoneIds"],
         subscriptions=read.get("subscriptions", {}), enforce=read.get("enforce", True), assignments=assignments,
-        exemptions=parse_exemptions(exemptions, "stacks/governance/exemptions.yaml", rules, today))
+        exemptions=parse_exemptions(exemptions, "stacks/governance/exemptions.yaml", rules, today),
+        rbac=dict(read["rbac"]), alert_emails=read["alertEmails"],
+        sandbox_budget_monthly_eur=read.get("sandboxBudgetMonthlyEur", SANDBOX_BUDGET_EUR))
 
 
 def load(stack: str, today: dt.date, stacks_dir: Path = STACKS_DIR) -> GovernanceConfig:

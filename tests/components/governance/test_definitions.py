@@ -139,6 +139,8 @@ def test_each_definition_declares_exactly_the_roles_its_effect_needs():
         "amsterdam-deny-public-network-access": ("Deny", ()),
         "amsterdam-inherit-tag-from-rg": ("modify", (d.TAG_CONTRIBUTOR,)),
         "amsterdam-dine-private-dns-zone-group": ("DeployIfNotExists", (d.NETWORK_CONTRIBUTOR,)),
+        "amsterdam-deny-new-resources": ("Deny", ()),
+        "amsterdam-deny-vnet-peering": ("Deny", ()),
     }
 
 
@@ -146,3 +148,25 @@ def test_the_arm_types_written_in_the_definitions_are_the_mocks_id_templates():
     assert set(d.GLOBAL_ONLY_ARM_TYPES) == set(GLOBAL_ONLY_TYPES)
     assert all(arm_type(token) == kind for token, kind in d.GLOBAL_ONLY_ARM_TYPES.items())
     assert all(arm_type(entry.token) == entry.arm_type for entry in d.PUBLIC_ACCESS)
+
+
+def test_decommissioned_denies_every_new_resource_and_resource_group():
+    params = d.DENY_NEW_RESOURCES.defaults()
+    for token, inputs in (("azure-native:storage:StorageAccount", {"location": "westeurope"}),
+                          ("azure-native:resources:ResourceGroup", {"location": "westeurope"}),
+                          ("azure-native:network:VirtualNetwork", {"location": "westeurope"})):
+        assert evaluate(d.DENY_NEW_RESOURCES.rule, arm_shape(token, inputs), params), token
+
+
+def test_sandbox_denies_a_peering_as_its_own_resource_or_inside_a_network():
+    params = d.DENY_VNET_PEERING.defaults()
+    peering = arm_shape("azure-native:network:VirtualNetworkPeering",
+                        {"remoteVirtualNetwork": {"id": "/subscriptions/x/hub"}})
+    peered = arm_shape("azure-native:network:VirtualNetwork", {"location": "westeurope", "virtualNetworkPeerings": [
+        {"name": "to-hub", "remoteVirtualNetwork": {"id": "/subscriptions/x/hub"}}]})
+    isolated = arm_shape("azure-native:network:VirtualNetwork", {"location": "westeurope",
+                                                                 "addressSpace": {"addressPrefixes": ["10.0.0.0/24"]}})
+
+    assert evaluate(d.DENY_VNET_PEERING.rule, peering, params)
+    assert evaluate(d.DENY_VNET_PEERING.rule, peered, params)
+    assert not evaluate(d.DENY_VNET_PEERING.rule, isolated, params)

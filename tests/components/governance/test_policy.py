@@ -30,9 +30,11 @@ def test_an_assignment_at_an_unknown_group_is_refused():
 
 def test_every_city_assignment_name_fits_and_only_remediating_ones_get_an_identity():
     assignments = city_assignments(workspace_id="/w", private_dns_zone_ids={}, inherited_tags=("data-classification",))
-    args_ok = PolicyArgs(group_ids={**GROUPS, "landingzones": "/lz"}, root_group_name="amsterdam",
+    args_ok = PolicyArgs(group_ids={**GROUPS, "landingzones": "/lz", "sandbox": "/sb", "decommissioned": "/dc"},
+                         root_group_name="amsterdam",
                          location="westeurope", assignments=assignments)
 
     assert {a.key: a.needs_identity for a in args_ok.assignments} == {
         "allowed-locations": False, "allowed-rg-locations": False, "nl-bio-cloud-theme": True, "diagnostics": True,
-        "deny-public-access": False, "tag-data-classification": True}
+        "deny-public-access": False, "tag-data-classification": True, "sandbox-no-peering": False,
+        "decommissioned-deny": False}

@@ -38,6 +38,12 @@ def test_the_committed_stack_is_valid_and_places_every_environment():
      "privatelink DNS zone resource id"),
     ({"workspaceId": "log-amsterdam-prod"}, "amsterdam-governance:workspaceId", "workspace's resource id"),
     ({"enfore": True}, "amsterdam-governance:enfore", "unknown key"),
+    ({"rbac": {"auditors": "5d1f0a7e-0000-4000-8000-0000000000a2"}}, "amsterdam-governance:rbac.breakGlass",
+     "required key is missing"),
+    ({"rbac": {"platformOperators": "ops@amsterdam.nl", "auditors": "5d1f0a7e-0000-4000-8000-0000000000a2",
+               "breakGlass": "5d1f0a7e-0000-4000-8000-0000000000a3"}}, "amsterdam-governance:rbac.platformOperators",
+     "object id"),
+    ({"sandboxBudgetMonthlyEur": 0}, "amsterdam-governance:sandboxBudgetMonthlyEur", ""),
 ])
 def test_a_config_mistake_names_the_file_and_the_key(changes, key, problem):
     with pytest.raises(ConfigError) as error:

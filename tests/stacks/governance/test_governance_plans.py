@@ -57,6 +57,8 @@ def test_every_assignment_has_its_scope_and_effect(plan):
         "allowed-locations": ("amsterdam", "Default"), "allowed-rg-locations": ("amsterdam", "Default"),
         "nl-bio-cloud-theme": ("amsterdam", "DoNotEnforce"), "diagnostics": ("amsterdam", "Default"),
         "deny-public-access": ("amsterdam-landingzones", "Default"),
+        "sandbox-no-peering": ("amsterdam-sandbox", "Default"),
+        "decommissioned-deny": ("amsterdam-decommissioned", "Default"),
         **{f"tag-{tag}": ("amsterdam", "Default")
            for tag in ("owner", "cost-center", "data-classification", "application", "environment")},
         **{f"dns-{group}": ("amsterdam-landingzones", "Default")
@@ -79,6 +81,8 @@ def test_each_identity_gets_exactly_the_roles_its_effect_needs_where_it_acts(pla
                         if "identity" in r.inputs}
     grants: dict[str, set[tuple[str, str]]] = {}
     for role in plan.of_type("azure-native:authorization:RoleAssignment"):
+        if role.name.startswith("rbac-"):
+            continue  # people's roles (the RBAC model), tested on their own
         key = principal_to_key[role.inputs["principalId"]]
         grants.setdefault(key, set()).add((role.inputs["scope"].removeprefix(MG),
                                            role.inputs["roleDefinitionId"].rsplit("/", 1)[-1]))
@@ -91,7 +95,7 @@ def test_each_identity_gets_exactly_the_roles_its_effect_needs_where_it_acts(pla
     assert grants["tag-owner"] == {("amsterdam", d.TAG_CONTRIBUTOR.rsplit("/", 1)[-1])}
     assert grants["dns-blob"] == {("amsterdam-landingzones", network), (zones_rg, network)}
     assert all(r.inputs["principalType"] == "ServicePrincipal"
-               for r in plan.of_type("azure-native:authorization:RoleAssignment"))
+               for r in plan.of_type("azure-native:authorization:RoleAssignment") if not r.name.startswith("rbac-"))
 
 
 def test_identities_live_in_the_configured_eu_region(plan):
@@ -138,12 +142,14 @@ def test_a_bad_or_expired_exemption_stops_with_the_file_and_the_key(changes, mes
 def test_an_exemption_becomes_a_policy_exemption_on_its_assignment(plan_inline):
     import pulumi
 
+    from amsterdam_cloud.components.governance.hierarchy import ROLES
     from amsterdam_cloud.components.governance.policy import Exemption, Policy, PolicyArgs, city_assignments
 
     def program() -> None:
         assignments = city_assignments(workspace_id="/subscriptions/x/w", private_dns_zone_ids={},
                                        inherited_tags=())
-        Policy("p", PolicyArgs(group_ids={"root": MG + "amsterdam", "landingzones": MG + "amsterdam-landingzones"},
+        groups = {role: MG + ("amsterdam" if role == "root" else f"amsterdam-{role}") for role in ROLES}
+        Policy("p", PolicyArgs(group_ids=groups,
                                root_group_name="amsterdam", location="westeurope", assignments=assignments,
                                exemptions=(Exemption(rule="deny-public-access", scope=SCOPE, reason="r",
                                                      owner="o@amsterdam.nl", expires=dt.date(2027, 6, 30)),)))
@@ -158,3 +164,43 @@ def test_an_exemption_becomes_a_policy_exemption_on_its_assignment(plan_inline):
     assert exemption.inputs["expiresOn"] == "2027-06-30T23:59:59Z"
     assert exemption.inputs["scope"] == SCOPE
     assert exemption.inputs["exemptionCategory"] == "Waiver"
+
+
+def test_the_custom_roles_are_defined_and_assignable_at_the_citys_root(plan):
+    definitions = {r.inputs["roleName"]: r for r in plan.of_type("azure-native:authorization:RoleDefinition")}
+
+    assert set(definitions) == {"Amsterdam platform-operator", "Amsterdam app-team-deployer",
+                                "Amsterdam auditor-reader", "Amsterdam break-glass"}
+    assert {r.inputs["scope"] for r in definitions.values()} == {MG + "amsterdam"}
+    assert all(r.inputs["assignableScopes"] == [MG + "amsterdam"] for r in definitions.values())
+    assert all("*" not in r.inputs["permissions"][0]["actions"] for r in definitions.values())
+
+
+def test_auditors_read_actively_and_operators_and_break_glass_are_only_pim_eligible(plan):
+    groups = {"platformOperators": "5d1f0a7e-0000-4000-8000-0000000000a1",
+              "auditors": "5d1f0a7e-0000-4000-8000-0000000000a2", "breakGlass": "5d1f0a7e-0000-4000-8000-0000000000a3"}
+    roles = {f"/providers/Microsoft.Authorization/roleDefinitions/{r.inputs['roleDefinitionId']}": r.inputs["roleName"]
+             for r in plan.of_type("azure-native:authorization:RoleDefinition")}  # assigned by the tenant-wide id
+    active = {(r.inputs["principalId"], roles.get(r.inputs["roleDefinitionId"]), r.inputs["scope"])
+              for r in plan.of_type("azure-native:authorization:RoleAssignment") if r.name.startswith("rbac-")}
+    eligible = {(r.inputs["principalId"], roles[r.inputs["roleDefinitionId"]], r.inputs["scope"],
+                 r.inputs["scheduleInfo"]["expiration"]["type"])
+                for r in plan.of_type("azure-native:authorization:PimRoleEligibilitySchedule")}
+
+    assert active == {(groups["auditors"], "Amsterdam auditor-reader", MG + "amsterdam")}
+    assert eligible == {
+        (groups["platformOperators"], "Amsterdam platform-operator", MG + "amsterdam", "NoExpiration"),
+        (groups["breakGlass"], "Amsterdam break-glass", MG + "amsterdam", "NoExpiration")}
+
+
+def test_a_sandbox_subscription_gets_its_budget_and_the_sandbox_denies_peering(tmp_path):
+    sandbox = "0000000a-0000-4000-8000-00000000000a"
+    plan = plan_stack(PulumiProject.load(PROJECT_DIR), "prod", plans_dir=tmp_path, config_overrides={
+        "amsterdam-governance:subscriptions": {"sandbox": [sandbox]}})
+    (budget,) = plan.of_type("azure-native:consumption:Budget")
+    (placement,) = plan.of_type("azure-native:management:ManagementGroupSubscription")
+
+    assert budget.inputs["scope"] == f"/subscriptions/{sandbox}"
+    assert budget.inputs["amount"] == 100
+    assert placement.outputs["id"] == f"{MG}amsterdam-sandbox/subscriptions/{sandbox}"
+    assert _assignments(plan)["sandbox-no-peering"].inputs["scope"] == MG + "amsterdam-sandbox"

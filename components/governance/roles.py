@@ -1,0 +1,156 @@
+"""The city's RBAC model: four custom roles at the root management group (platform operator, app team deployer,
+auditor reader, break-glass), none with a `*` action, and who holds them: auditors actively, operators and
+break-glass only as PIM-eligible (activated just in time, approval and MFA set in PIM's role settings).
+
+App team deployers get their role per vended subscription (components/governance/vending.py), never here.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import uuid
+from dataclasses import dataclass
+
+import pulumi
+from pulumi_azure_native import authorization
+
+from amsterdam_cloud.core.ids import GUID
+from amsterdam_cloud.components.interfaces import BUILTIN_ROLES, InterfaceError
+
+_NAMESPACE = uuid.UUID("0b6c3f1e-6a8e-4c53-9d0e-5a1f2b3c4d5e")
+
+
+@dataclass(frozen=True, kw_only=True)
+class CustomRole:
+    """One custom role: what it is for, and exactly the actions it needs (never `*`)."""
+
+    key: str
+    """Stable short id (`platform-operator`): the role's name is `Amsterdam <key>` and its id derives from it."""
+    description: str
+    actions: tuple[str, ...]
+    not_actions: tuple[str, ...] = ()
+    data_actions: tuple[str, ...] = ()
+
+    @property
+    def role_name(self) -> str:
+        return f"Amsterdam {self.key}"
+
+    def permits(self, action: str) -> bool:
+        """Whether the role grants `action` as Azure reads it: matched by an action, not by a notAction; `*` in a
+        pattern stands for any characters, case ignored."""
+        def matches(patterns: tuple[str, ...]) -> bool:
+            return any(fnmatch.fnmatchcase(action.lower(), pattern.lower()) for pattern in patterns)
+
+        return matches(self.actions) and not matches(self.not_actions)
+
+    @property
+    def guid(self) -> str:
+        """The role definition's name: a GUID derived from the key, the same in every run (Azure requires a GUID)."""
+        return str(uuid.uuid5(_NAMESPACE, self.key))
+
+
+_READ = "*/read"
+"""Read everything (the built-in Reader's only action); not `*`: it grants no write, delete or action."""
+
+PLATFORM_OPERATOR = CustomRole(
+    key="platform-operator", description="Operates the platform's resources; cannot change access or policy.",
+    actions=(_READ, "Microsoft.Resources/deployments/*", "Microsoft.Resources/subscriptions/resourceGroups/*",
+             "Microsoft.Network/*", "Microsoft.Compute/*", "Microsoft.Storage/storageAccounts/*",
+             "Microsoft.KeyVault/vaults/*", "Microsoft.ContainerRegistry/registries/*", "Microsoft.Insights/*",
+             "Microsoft.OperationalInsights/workspaces/*", "Microsoft.DesktopVirtualization/*",
+             "Microsoft.ManagedIdentity/userAssignedIdentities/*", "Microsoft.Support/*"),
+    not_actions=("Microsoft.Authorization/*/write", "Microsoft.Authorization/*/delete",
+                 "Microsoft.Network/virtualNetworks/peer/action"))
+APP_TEAM_DEPLOYER = CustomRole(
+    key="app-team-deployer",
+    description="Deploys an app team's resources in its own subscription; grants only the app's data roles.",
+    actions=(_READ, "Microsoft.Resources/deployments/*", "Microsoft.Resources/subscriptions/resourceGroups/*",
+             "Microsoft.App/*", "Microsoft.Web/*", "Microsoft.DBforPostgreSQL/*", "Microsoft.DBforMySQL/*",
+             "Microsoft.Storage/storageAccounts/*", "Microsoft.KeyVault/vaults/*",
+             "Microsoft.ManagedIdentity/userAssignedIdentities/*", "Microsoft.Insights/*",
+             "Microsoft.OperationalInsights/workspaces/*", "Microsoft.Network/privateEndpoints/*",
+             "Microsoft.Network/virtualNetworks/subnets/join/action", "Microsoft.Authorization/locks/*",
+             "Microsoft.Authorization/roleAssignments/write", "Microsoft.Authorization/roleAssignments/delete"),
+    not_actions=("Microsoft.Network/virtualNetworks/write", "Microsoft.Network/virtualNetworks/delete",
+                 "Microsoft.Network/virtualNetworks/subnets/write", "Microsoft.Network/virtualNetworks/peer/action"))
+AUDITOR_READER = CustomRole(
+    key="auditor-reader", description="Reads configuration, policy compliance and security findings; no data.",
+    actions=(_READ, "Microsoft.PolicyInsights/policyStates/queryResults/action",
+             "Microsoft.PolicyInsights/policyStates/summarize/action",
+             "Microsoft.PolicyInsights/policyEvents/queryResults/action"),
+    not_actions=("Microsoft.KeyVault/vaults/secrets/readMetadata/action",))
+BREAK_GLASS = CustomRole(
+    key="break-glass", description="Emergency repair of access and policy when the normal path is broken.",
+    actions=(_READ, "Microsoft.Authorization/*", "Microsoft.Management/managementGroups/*",
+             "Microsoft.PolicyInsights/*", "Microsoft.Resources/*", "Microsoft.Support/*"))
+
+ROLES: tuple[CustomRole, ...] = (PLATFORM_OPERATOR, APP_TEAM_DEPLOYER, AUDITOR_READER, BREAK_GLASS)
+
+DEPLOYER_GRANTABLE_ROLES = ("AcrPull", "Key Vault Secrets User", "Storage Blob Data Contributor",
+                            "Storage Blob Data Reader", "Monitoring Metrics Publisher")
+"""The only roles an app team deployer may assign (to its apps' identities): the data roles the app components
+grant. Enforced by the ABAC condition on the deployer's assignment (`deployer_condition`)."""
+
+
+def deployer_condition() -> str:
+    """Azure's 'constrain roles' condition (version 2.0): a role assignment write or delete is allowed only for the
+    grantable roles, so a deployer can never make anyone Owner or User Access Administrator."""
+    guids = ", ".join(BUILTIN_ROLES[role] for role in DEPLOYER_GRANTABLE_ROLES)
+    return ("((!(ActionMatches{'Microsoft.Authorization/roleAssignments/write'})) OR "
+            "(@Request[Microsoft.Authorization/roleAssignments:RoleDefinitionId] "
+            f"ForAnyOfAnyValues:GuidEquals {{{guids}}})) AND "
+            "((!(ActionMatches{'Microsoft.Authorization/roleAssignments/delete'})) OR "
+            "(@Resource[Microsoft.Authorization/roleAssignments:RoleDefinitionId] "
+            f"ForAnyOfAnyValues:GuidEquals {{{guids}}}))")
+
+
+@dataclass(frozen=True, kw_only=True)
+class RbacArgs:
+    root_group_id: pulumi.Input[str]
+    """The city's root management group's resource id: where the roles are defined and assignable."""
+    platform_operators: str
+    """Entra group (object id) of the platform operators: PIM-eligible for platform-operator at the root."""
+    auditors: str
+    """Entra group of the auditors: platform-wide auditor-reader, active (reading needs no activation)."""
+    break_glass: str
+    """Entra group of the emergency accounts: PIM-eligible for break-glass at the root."""
+
+    def __post_init__(self) -> None:
+        for key in ("platform_operators", "auditors", "break_glass"):
+            if not GUID.match(getattr(self, key)):
+                raise InterfaceError(f"RbacArgs.{key}: {getattr(self, key)!r} is not an Entra group object id (GUID)")
+
+
+class Rbac(pulumi.ComponentResource):
+    """`role_definition_ids[key]` for every custom role (vending assigns `app-team-deployer` per subscription)."""
+
+    def __init__(self, name: str, args: RbacArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("amsterdam:governance:Rbac", name, None, opts)
+        child = pulumi.ResourceOptions(parent=self)
+        self.role_definition_ids: dict[str, pulumi.Output[str]] = {}
+        for role in ROLES:
+            definition = authorization.RoleDefinition(
+                f"{name}-{role.key}", scope=args.root_group_id, role_definition_id=role.guid,
+                role_name=role.role_name, description=role.description, role_type="CustomRole",
+                permissions=[authorization.PermissionArgs(actions=list(role.actions),
+                                                          not_actions=list(role.not_actions),
+                                                          data_actions=list(role.data_actions))],
+                assignable_scopes=[args.root_group_id], opts=child)
+            # The tenant-wide form, as built-in roles are named: a role's GUID is unique in the tenant, and every
+            # scope below its assignable scope accepts it (the id after creation, so assignments wait for it).
+            self.role_definition_ids[role.key] = definition.id.apply(
+                lambda _, guid=role.guid: f"/providers/Microsoft.Authorization/roleDefinitions/{guid}")
+        authorization.RoleAssignment(
+            f"{name}-auditors", scope=args.root_group_id, principal_id=args.auditors, principal_type="Group",
+            role_definition_id=self.role_definition_ids[AUDITOR_READER.key],
+            description="Auditors read the whole estate", opts=child)
+        for role, group in ((PLATFORM_OPERATOR, args.platform_operators), (BREAK_GLASS, args.break_glass)):
+            authorization.PimRoleEligibilitySchedule(
+                f"{name}-{role.key}-eligible", scope=args.root_group_id, principal_id=group,
+                role_definition_id=self.role_definition_ids[role.key],
+                justification=f"{role.role_name} is held only just in time (PIM activation)",
+                schedule_info=authorization.RoleEligibilityScheduleRequestPropertiesScheduleInfoArgs(
+                    expiration=authorization.RoleEligibilityScheduleRequestPropertiesExpirationArgs(
+                        type="NoExpiration")),
+                opts=child)
+        self.register_outputs({"role_definition_ids": self.role_definition_ids})

@@ -1,0 +1,72 @@
+"""The landing zones stack's typed config and its team files, read and validated once; errors name file, key, fix.
+
+One stack per environment (dev, test, acc, prod): each team's landing zone in an environment peers with that
+environment's hub and carries its environment tag, so it belongs in that environment's stack and pipeline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+from amsterdam_cloud.components.governance.vending import BILLING_SCOPE
+from amsterdam_cloud.core.backend import declared_backend
+from amsterdam_cloud.stacks.config import (ENVIRONMENTS, PROJECT as PLATFORM_PROJECT, ConfigError, StackConfig,
+                                           _emails, _matching, given_config, load as load_platform,
+                                           read_project_keys, read_stack_file)
+from amsterdam_cloud.stacks.landing_zones.teams import Team, load_teams
+
+PROJECT = "amsterdam-landing-zones"
+GOVERNANCE_PROJECT = "amsterdam-governance"
+GOVERNANCE_STACK = "prod"
+"""The tenant's one governance stack: management groups and the app team deployer role come from its outputs."""
+STACKS_DIR = Path(__file__).resolve().parent
+
+_FIELDS = {
+    "billingScope": _matching(BILLING_SCOPE, "the billing scope new subscriptions are created on, e.g. /providers/"
+                              "Microsoft.Billing/billingAccounts/<account>/enrollmentAccounts/<id>"),
+    "alertEmails": _emails,
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class LandingZonesConfig:
+    source: str
+    environment: str
+    billing_scope: str
+    """Where this environment's subscriptions are billed (dev and test: the EA dev/test enrollment account)."""
+    alert_emails: tuple[str, ...]
+    """The platform's mailboxes, told about every team's budget after the team itself."""
+    platform: StackConfig
+    """The environment's platform config: its location and the hub's subscription."""
+    platform_stack: str
+    governance_stack: str
+    teams: tuple[Team, ...]
+    """The teams with a landing zone in this environment."""
+
+
+def parse(raw: Mapping[str, Any], source: str, stack: str, teams: tuple[Team, ...]) -> LandingZonesConfig:
+    if stack not in ENVIRONMENTS:
+        raise ConfigError(source, "stack", f"{stack!r} is not an environment; expected one of "
+                                           f"{', '.join(ENVIRONMENTS)}")
+    read = read_project_keys(raw, project=PROJECT, fields=_FIELDS, required=frozenset(_FIELDS), source=source,
+                             stack=stack)
+    backend = declared_backend(STACKS_DIR)
+    return LandingZonesConfig(
+        source=source, environment=stack, billing_scope=read["billingScope"], alert_emails=read["alertEmails"],
+        platform=load_platform(stack), platform_stack=backend.reference(PLATFORM_PROJECT, stack),
+        governance_stack=backend.reference(GOVERNANCE_PROJECT, GOVERNANCE_STACK),
+        teams=tuple(team for team in teams if stack in team.ranges))
+
+
+def load(stack: str, stacks_dir: Path = STACKS_DIR, teams_dir: Path | None = None) -> LandingZonesConfig:
+    """Read and validate `stacks/landing_zones/Pulumi.<stack>.yaml` and the team files (tests, offline tools)."""
+    return parse(read_stack_file(stacks_dir / f"Pulumi.{stack}.yaml"), f"stacks/landing_zones/Pulumi.{stack}.yaml",
+                 stack, load_teams(teams_dir))
+
+
+def from_pulumi() -> LandingZonesConfig:
+    """Validate the config the running Pulumi program was given (real CLI or offline plan alike)."""
+    stack, raw = given_config()
+    return parse(raw, f"stacks/landing_zones/Pulumi.{stack}.yaml", stack, load_teams())

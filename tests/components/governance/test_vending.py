@@ -1,0 +1,52 @@
+"""Vending's pure parts: the next free range of a block and a vended spoke's subnets; LandingZoneArgs refuses
+what Azure would refuse."""
+
+from __future__ import annotations
+
+import pytest
+
+from amsterdam_cloud.components.governance import vending
+from amsterdam_cloud.components.interfaces import InterfaceError, Lock
+from amsterdam_cloud.components.landing_zone.address_plan import AddressPlanError, carve
+
+
+def test_the_next_free_range_skips_every_taken_one_and_stays_aligned():
+    assert vending.next_free_range("10.10.0.0/16", ["10.10.0.0/22", "10.10.4.0/24"], 24) == "10.10.5.0/24"
+    assert vending.next_free_range("10.10.0.0/16", ["10.10.0.0/22", "10.10.4.0/24"], 23) == "10.10.6.0/23"
+
+
+def test_a_full_block_is_exhausted():
+    with pytest.raises(AddressPlanError, match="exhausted: no free /24 left in 10.10.0.0/23"):
+        vending.next_free_range("10.10.0.0/23", ["10.10.0.0/24", "10.10.1.0/24"], 24)
+
+
+def test_a_vended_spoke_has_the_subnets_the_app_template_uses_and_fills_its_range():
+    placed = carve("10.10.5.0/24", vending.vended_subnets("10.10.5.0/24"), "t")
+
+    assert [(s.name, s.cidr, s.delegation) for s in placed] == [
+        ("containers", "10.10.5.0/25", "Microsoft.App/environments"),
+        ("appservice", "10.10.5.128/26", "Microsoft.Web/serverFarms"),
+        ("endpoints", "10.10.5.192/26", None)]
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"billing_scope": "/subscriptions/x"}, "billing_scope"),
+    ({"entra_group_id": "team@amsterdam.nl"}, "entra_group_id"),
+    ({"environment": "staging"}, "environment"),
+    ({"budget_monthly_eur": 0}, "budget_monthly_eur"),
+    ({"lock": Lock()}, "takes no lock"),
+])
+def test_landing_zone_args_refuse_what_azure_would(change, message):
+    from amsterdam_cloud.components.landing_zone.address_plan import NetworkPlan
+    from amsterdam_cloud.components.landing_zone.hub import HubRef
+
+    args = dict(team="t", environment="dev", management_group_id="/mg", location="westeurope",
+                billing_scope="/providers/Microsoft.Billing/billingAccounts/1/enrollmentAccounts/2",
+                network=NetworkPlan(name="t", cidr="10.0.0.0/24", subnets=()),
+                hub=HubRef(virtual_network_id="/h", virtual_network_name="h", resource_group_name="g",
+                           firewall_private_ip="10.0.0.4"),
+                hub_subscription_id="s", budget_monthly_eur=1, alert_emails=("a@amsterdam.nl",),
+                entra_group_id="2a3b4c5d-0000-4000-8000-0000000000c1",
+                ci_principal_id="2a3b4c5d-0000-4000-8000-0000000000c2", deployer_role_id="/r", tags={})
+    with pytest.raises(InterfaceError, match=message):
+        vending.LandingZoneArgs(**{**args, **change})
