@@ -9,7 +9,9 @@ from pulumi_azure_native import authorization, resources
 
 from amsterdam_cloud.components.interfaces import DiagnosticSettings, Lock, PrivateEndpoint, RoleAssignment
 from amsterdam_cloud.components.landing_zone.firewall import FirewallEgress, FirewallEgressArgs
-from amsterdam_cloud.components.landing_zone.guardrails import CITY_DEFENDER_PLANS, Guardrails, GuardrailsArgs
+from amsterdam_cloud.components.landing_zone.guardrails import (CITY_DEFENDER_PLANS, Guardrails, GuardrailsArgs,
+                                                                container_apps_infrastructure_group,
+                                                                defender_default_group)
 from amsterdam_cloud.components.landing_zone.hub import Hub, HubArgs
 from amsterdam_cloud.components.landing_zone.management import Management, ManagementArgs
 from amsterdam_cloud.components.landing_zone.private_dns import city_private_link_zones
@@ -58,7 +60,8 @@ hub = Hub("hub", HubArgs(
     tags=tags, lock=lock, diagnostic_settings=diagnostics, resource_group_name=connectivity_group.name,
     location=config.location, network=plan.hub, egress_ranges=(plan.address_space,),
     spoke_ranges=plan.spoke_ranges(), private_dns_zones=city_private_link_zones(config.location),
-    zone_redundant=features.zone_redundancy, firewall_premium=features.firewall_premium))
+    zone_redundant=features.zone_redundancy, firewall_premium=features.firewall_premium,
+    firewall_snat_private_traffic=bool(config.network.east_west)))
 
 # Each spoke peers into the hub network after the previous one: Azure rejects concurrent changes to one network.
 spokes: dict[str, Spoke] = {}
@@ -68,9 +71,11 @@ for name, spoke_plan in plan.spokes.items():
         location=config.location, network=spoke_plan, hub=hub.ref,
         peer_after=tuple(spoke.hub_peering for spoke in list(spokes.values())[-1:])))
 
-# Beyond the firewall's baseline, spoke subnets reach only what their egress profiles allow (`egressProfiles`).
-if config.network.egress:
-    FirewallEgress("hub-fw-egress", FirewallEgressArgs(tags=tags, firewall=hub.firewall, grants=config.network.egress))
+# Beyond the firewall's baseline, subnets reach only the subnets their east-west flows name (`eastWest`) and what
+# their egress profiles allow (`egressProfiles`).
+if config.network.egress or config.network.east_west:
+    FirewallEgress("hub-fw-egress", FirewallEgressArgs(tags=tags, firewall=hub.firewall, grants=config.network.egress,
+                                                       flows=config.network.east_west))
 
 deployer = authorization.get_client_config_output()
 vault = KeyVault("platform-kv", KeyVaultArgs(
@@ -95,6 +100,10 @@ registry = ContainerRegistry("registry", ContainerRegistryArgs(
 guardrails = Guardrails("guardrails", GuardrailsArgs(
     tags=tags, subscription_id=config.subscription_id, allowed_locations=tuple(sorted(EU_REGIONS)),
     required_tags=tuple(tags), no_public_ip_scopes={name: group.id for name, group in spoke_groups.items()},
+    location=config.location,
+    platform_managed_groups=tuple(group for group in (defender_default_group(config.location),
+                                                      container_apps_infrastructure_group(config.environment))
+                                  if group),
     defender_plans=CITY_DEFENDER_PLANS if features.defender_plans else ()))
 
 pulumi.export("environment", config.environment)

@@ -18,6 +18,7 @@ from amsterdam_cloud.core import budgets
 from amsterdam_cloud.components.landing_zone.address_plan import (DELEGATIONS, AddressPlan, AddressPlanError,
                                                                   SubnetRequest, default_spoke_subnets)
 from amsterdam_cloud.components.landing_zone.address_plan import plan as plan_addresses
+from amsterdam_cloud.components.landing_zone.east_west import EastWestFlow
 from amsterdam_cloud.components.landing_zone.egress_profiles import EGRESS_PROFILES, EgressGrant
 from amsterdam_cloud.policies.regions import KNOWN_REGIONS, normalize_location
 from amsterdam_cloud.scripts.errors import UserError
@@ -93,6 +94,9 @@ class Network:
     egress: tuple[EgressGrant, ...] = ()
     """The egress profiles spoke subnets enable (`egressProfiles`), each once with the CIDRs of those subnets;
     empty: spokes reach only the firewall's baseline."""
+    east_west: tuple[EastWestFlow, ...] = ()
+    """The flows between subnets the hub firewall allows (`eastWest`), subnet names resolved to their CIDRs; empty:
+    no subnet reaches another spoke."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -323,10 +327,74 @@ def _spokes(source: str, key: str, value: Any) -> dict[str, tuple[ipaddress.IPv4
     return spokes
 
 
+def _east_west(source: str, key: str, value: Any) -> dict[str, dict[str, Any]]:
+    """`{name: {from: [...], to: [...], ports: [...], description: ...}}`, shapes checked; the subnet names are
+    resolved against the address plan by `_resolve_flows`."""
+    value = structured(value)
+    if not isinstance(value, Mapping) or not value:
+        raise ConfigError(source, key, "expected a mapping of flow name to {from: [spoke.subnet], to: [spoke.subnet], "
+                                       f"ports: [443]}}, got {_show(value)}")
+    flows = {}
+    for name, flow in value.items():
+        where = f"{key}.{name}"
+        if not isinstance(name, str) or not _NAME.match(name):
+            raise ConfigError(source, where, "flow names are short lower-case names such as avd-to-internal-apps")
+        flows[name] = _section(source, where, flow, {"from": _endpoints, "to": _endpoints, "ports": _ports,
+                                                     "description": _string}, frozenset({"from", "to", "ports"}))
+    return flows
+
+
+def _endpoints(source: str, key: str, value: Any) -> tuple[str, ...]:
+    value = structured(value)
+    if not isinstance(value, list) or not value or not all(isinstance(item, str) and item for item in value):
+        raise ConfigError(source, key, "expected a non-empty list of subnets as <spoke>.<subnet> or hub.<subnet>, or "
+                                       f"CIDRs outside the environment, got {_show(value)}")
+    return tuple(value)
+
+
+def _ports(source: str, key: str, value: Any) -> tuple[int, ...]:
+    value = structured(value)
+    if not isinstance(value, list) or not value:
+        raise ConfigError(source, key, f"expected a non-empty list of TCP ports such as [443], got {_show(value)}")
+    return tuple(_integer(1, 65535)(source, f"{key}[{index}]", port) for index, port in enumerate(value))
+
+
+def _resolve_flows(source: str, key: str, flows: Mapping[str, Mapping[str, Any]], plan: AddressPlan,
+                   block: ipaddress.IPv4Network) -> tuple[EastWestFlow, ...]:
+    """Each flow with its subnets as CIDRs: `<spoke>.<subnet>` and `hub.<subnet>` from the address plan, a CIDR only
+    for a range outside the environment's block (inside it, name the subnet)."""
+    def cidr(where: str, endpoint: str) -> str:
+        range_name, dot, subnet = endpoint.partition(".")
+        if "/" in endpoint:
+            network = _cidr(source, where, endpoint)
+            if network.overlaps(block):
+                raise ConfigError(source, where, f"{endpoint} lies in the environment's block; name the subnet as "
+                                                 "<spoke>.<subnet> or hub.<subnet> instead")
+            return str(network)
+        ranges = {"hub": plan.hub, **plan.spokes}
+        if not dot or range_name not in ranges:
+            raise ConfigError(source, where, f"{endpoint!r} names no subnet; expected <spoke>.<subnet> or "
+                                             f"hub.<subnet> with a range of {', '.join(ranges)}")
+        names = [item.name for item in ranges[range_name].subnets]
+        if subnet not in names:
+            raise ConfigError(source, where, f"{range_name} has no subnet {subnet!r}; expected one of "
+                                             f"{', '.join(names)}")
+        return ranges[range_name].subnet(subnet).cidr
+
+    resolved = []
+    for name, flow in flows.items():
+        ends = {side: tuple(cidr(f"{key}.{name}.{side}[{index}]", endpoint)
+                            for index, endpoint in enumerate(flow[side])) for side in ("from", "to")}
+        resolved.append(EastWestFlow(
+            name=name, description=flow.get("description", f"{', '.join(flow['from'])} to {', '.join(flow['to'])}"),
+            source_ranges=ends["from"], destination_ranges=ends["to"], ports=flow["ports"]))
+    return tuple(resolved)
+
+
 def _network(source: str, key: str, value: Any) -> Network:
     """The address plan; overlap, outside the block and exhausted ranges are checked by the pure address plan."""
-    fields = {"addressSpace": _cidr, "hub": _cidr, "spokes": _spokes}
-    read = _section(source, key, value, fields, frozenset(fields))
+    fields = {"addressSpace": _cidr, "hub": _cidr, "spokes": _spokes, "eastWest": _east_west}
+    read = _section(source, key, value, fields, frozenset({"addressSpace", "hub", "spokes"}))
     block: ipaddress.IPv4Network = read["addressSpace"]
     spokes = {name: (str(cidr), subnets[0] if subnets else default_spoke_subnets(str(cidr)))
               for name, (cidr, subnets) in read["spokes"].items()}
@@ -342,7 +410,8 @@ def _network(source: str, key: str, value: Any) -> Network:
     return Network(address_space=str(block), hub=str(read["hub"]),
                    spokes={name: cidr for name, (cidr, _) in spokes.items()}, plan=plan,
                    egress=tuple(EgressGrant(profile=profile, source_ranges=tuple(ranges))
-                                for profile, ranges in granted.items()))
+                                for profile, ranges in granted.items()),
+                   east_west=_resolve_flows(source, f"{key}.eastWest", read.get("eastWest", {}), plan, block))
 
 
 def _features(source: str, key: str, value: Any) -> Features:
