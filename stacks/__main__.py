@@ -5,6 +5,7 @@ Environments differ only through their stack config (features, retention, addres
 """
 
 import pulumi
+import pulumi_azure_native as azure_native
 from pulumi_azure_native import authorization, resources
 
 from amsterdam_cloud.components.interfaces import DiagnosticSettings, Lock, PrivateEndpoint, RoleAssignment
@@ -13,6 +14,7 @@ from amsterdam_cloud.components.landing_zone.guardrails import (CITY_DEFENDER_PL
                                                                 container_apps_infrastructure_group,
                                                                 defender_default_group)
 from amsterdam_cloud.components.landing_zone.hub import Hub, HubArgs
+from amsterdam_cloud.components.landing_zone.hub_attachment import HubAttachment, HubAttachmentArgs
 from amsterdam_cloud.components.landing_zone.management import Management, ManagementArgs
 from amsterdam_cloud.components.landing_zone.private_dns import city_private_link_zones
 from amsterdam_cloud.components.landing_zone.spoke import Spoke, SpokeArgs
@@ -56,10 +58,13 @@ management = Management("management", ManagementArgs(
     public_query=True))
 diagnostics = (DiagnosticSettings(workspace_id=management.workspace_id),)
 
+# With the city's connectivity hub (stacks/connectivity), the private-link zones are its one set; without, the
+# environment hub keeps its own copy.
+zones = city_private_link_zones(config.location)
 hub = Hub("hub", HubArgs(
     tags=tags, lock=lock, diagnostic_settings=diagnostics, resource_group_name=connectivity_group.name,
     location=config.location, network=plan.hub, egress_ranges=(plan.address_space,),
-    spoke_ranges=plan.spoke_ranges(), private_dns_zones=city_private_link_zones(config.location),
+    spoke_ranges=plan.spoke_ranges(), private_dns_zones=() if config.connectivity else zones,
     zone_redundant=features.zone_redundancy, firewall_premium=features.firewall_premium,
     firewall_snat_private_traffic=bool(config.network.east_west)))
 
@@ -70,6 +75,18 @@ for name, spoke_plan in plan.spokes.items():
         tags=tags, lock=lock, diagnostic_settings=diagnostics, resource_group_name=spoke_groups[name].name,
         location=config.location, network=spoke_plan, hub=hub.ref,
         peer_after=tuple(spoke.hub_peering for spoke in list(spokes.values())[-1:])))
+
+private_dns_zone_ids = hub.private_dns_zone_ids
+if config.connectivity:
+    # Half of the attachment lives in the connectivity subscription: its own provider, as subscription vending does.
+    connectivity_provider = azure_native.Provider(
+        "connectivity", subscription_id=config.connectivity.ref.subscription_id, location=config.location)
+    attachment = HubAttachment("hub-connectivity", HubAttachmentArgs(
+        tags=tags, connectivity=config.connectivity.ref, connectivity_provider=connectivity_provider,
+        environment=config.environment, hub=hub.ref, address_space=plan.address_space, private_dns_zones=zones,
+        use_gateway=config.connectivity.use_gateway,
+        peer_after=tuple(spoke.hub_peering for spoke in list(spokes.values())[-1:])))
+    private_dns_zone_ids = attachment.zone_ids
 
 # Beyond the firewall's baseline, subnets reach only the subnets their east-west flows name (`eastWest`) and what
 # their egress profiles allow (`egressProfiles`).
@@ -83,7 +100,7 @@ vault = KeyVault("platform-kv", KeyVaultArgs(
     resource_group_name=security_group.name, location=config.location, tenant_id=config.tenant_id,
     vault_name=f"kv-ams-plat-{config.environment}",  # globally unique, stable: the city's convention
     private_endpoints=(PrivateEndpoint(subnet_id=hub.subnet_ids["shared"],
-                                       private_dns_zone_ids=(hub.private_dns_zone_ids[VAULT_ZONE],)),),
+                                       private_dns_zone_ids=(private_dns_zone_ids[VAULT_ZONE],)),),
     role_assignments=(RoleAssignment(role="Key Vault Secrets Officer", principal_id=deployer.object_id,
                                      principal_type=config.deployer_principal_type,
                                      description="The platform pipeline writes the platform's secrets"),)))
@@ -95,7 +112,7 @@ registry = ContainerRegistry("registry", ContainerRegistryArgs(
     resource_group_name=shared_group.name, location=config.location,
     registry_name=city_registry_name(config.environment), zone_redundant=features.zone_redundancy,
     private_endpoints=(PrivateEndpoint(subnet_id=hub.subnet_ids["shared"],
-                                       private_dns_zone_ids=(hub.private_dns_zone_ids[REGISTRY_ZONE],)),)))
+                                       private_dns_zone_ids=(private_dns_zone_ids[REGISTRY_ZONE],)),)))
 
 guardrails = Guardrails("guardrails", GuardrailsArgs(
     tags=tags, subscription_id=config.subscription_id, allowed_locations=tuple(sorted(EU_REGIONS)),
@@ -116,7 +133,7 @@ pulumi.export("hubResourceGroupName", connectivity_group.name)
 pulumi.export("hubVirtualNetworkId", hub.resource_id)
 pulumi.export("hubVirtualNetworkName", hub.name)
 pulumi.export("firewallPrivateIp", hub.firewall_private_ip)
-pulumi.export("privateDnsZoneIds", hub.private_dns_zone_ids)
+pulumi.export("privateDnsZoneIds", private_dns_zone_ids)
 pulumi.export("spokes", {name: {"resourceGroupName": spoke_groups[name].name, "virtualNetworkId": spoke.resource_id,
                                 "virtualNetworkName": spoke.name, "addressSpace": plan.spokes[name].cidr,
                                 "subnetIds": spoke.subnet_ids}

@@ -18,6 +18,7 @@ from amsterdam_cloud.core import budgets
 from amsterdam_cloud.components.landing_zone.address_plan import (DELEGATIONS, AddressPlan, AddressPlanError,
                                                                   SubnetRequest, default_spoke_subnets)
 from amsterdam_cloud.components.landing_zone.address_plan import plan as plan_addresses
+from amsterdam_cloud.components.landing_zone.connectivity import ConnectivityRef
 from amsterdam_cloud.components.landing_zone.east_west import EastWestFlow
 from amsterdam_cloud.components.landing_zone.egress_profiles import EGRESS_PROFILES, EgressGrant
 from amsterdam_cloud.policies.regions import KNOWN_REGIONS, normalize_location
@@ -116,6 +117,17 @@ class Features:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Connectivity:
+    """Where the city's connectivity hub is (stacks/connectivity) and how the environment uses it."""
+
+    ref: ConnectivityRef
+    """The connectivity subscription, resource group and hub network (the names of stacks/connectivity's config)."""
+    use_gateway: bool = False
+    """Off: the environment peers with the connectivity hub without gateway transit (CI agents and DNS only); on:
+    on-premises and VPN clients reach it through the connectivity gateway and its firewall."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class StackConfig:
     """Everything one environment's stack program needs, validated."""
 
@@ -136,6 +148,9 @@ class StackConfig:
     """Percentages of the monthly budget at which the alert e-mails and action group are told."""
     budget_start_date: str | None = None
     """Unset: the budget starts the month it is first deployed; set: that month (the first of a month)."""
+    connectivity: Connectivity | None = None
+    """Set: the environment hub attaches to the connectivity hub and uses its private-link zones; unset: the hub
+    keeps its own copy of the zones (a stand-alone environment)."""
     deployer_principal_type: str | None = None
     """Who runs the deployment, for the role assignments it gets (ARM refuses a wrong one: UnmatchedPrincipalType).
     Unset: omitted from the request, which ARM accepts for a person after `az login` and for CI's workload identity
@@ -454,6 +469,22 @@ def _snake(name: str) -> str:
     return re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower()
 
 
+_RESOURCE_GROUP = re.compile(r"^[a-zA-Z0-9_.()-]{1,89}[a-zA-Z0-9_()-]$")
+_VIRTUAL_NETWORK = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}[a-zA-Z0-9_]$")
+
+
+def _connectivity(source: str, key: str, value: Any) -> Connectivity:
+    read = _section(source, key, value, {
+        "subscriptionId": _matching(_GUID, "the connectivity subscription's id (a GUID)"),
+        "resourceGroupName": _matching(_RESOURCE_GROUP, "the connectivity resource group such as rg-connectivity-prod"),
+        "virtualNetworkName": _matching(_VIRTUAL_NETWORK, "the connectivity hub network such as vnet-hub-prod"),
+        "useGateway": _boolean}, frozenset({"subscriptionId", "resourceGroupName", "virtualNetworkName"}))
+    return Connectivity(ref=ConnectivityRef(subscription_id=read["subscriptionId"],
+                                            resource_group_name=read["resourceGroupName"],
+                                            virtual_network_name=read["virtualNetworkName"]),
+                        use_gateway=read.get("useGateway", False))
+
+
 DEPLOYER_PRINCIPAL_TYPES = ("User", "Group", "ServicePrincipal")
 """What `deployerPrincipalType` may say; ARM answers UnmatchedPrincipalType when it does not match the principal."""
 
@@ -481,6 +512,7 @@ _FIELDS: dict[str, Callable[[str, str, Any], Any]] = {
     "budgetAlertThresholds": _thresholds,
     "budgetStartDate": _budget_start,
     "deployerPrincipalType": _one_of(DEPLOYER_PRINCIPAL_TYPES),
+    "connectivity": _connectivity,
 }
 _REQUIRED = frozenset({"environment", "subscriptionId", "tenantId", "location", "tags", "network",
                        "logRetentionDays", "budgetMonthlyEur", "alertEmails"})
@@ -525,7 +557,8 @@ def parse(raw: Mapping[str, Any], source: str, stack: str | None = None) -> Stac
         budget_monthly_eur=read["budgetMonthlyEur"], alert_emails=read["alertEmails"],
         alert_webhook_url=read.get("alertWebhookUrl"),
         budget_alert_thresholds=read.get("budgetAlertThresholds", (80, 100)),
-        budget_start_date=read.get("budgetStartDate"), deployer_principal_type=read.get("deployerPrincipalType"))
+        budget_start_date=read.get("budgetStartDate"), deployer_principal_type=read.get("deployerPrincipalType"),
+        connectivity=read.get("connectivity"))
 
 
 # ---------------------------------------------------------------------------------------------------------------

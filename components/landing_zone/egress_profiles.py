@@ -182,8 +182,33 @@ APP_SERVICE_BUILD = EgressProfile(
     ),
 )
 
+CI_AGENTS = EgressProfile(
+    name="ci-agents",
+    description="The pipelines' Managed DevOps Pool agents: the pool service and agent downloads, Azure DevOps, "
+                "Entra ID and Azure Resource Manager, the city's package feed, the Pulumi CLI and its plugins",
+    reference="https://learn.microsoft.com/azure/devops/managed-devops-pools/configure-networking (endpoints "
+              "Managed DevOps Pools needs), https://learn.microsoft.com/azure/devops/organizations/security/"
+              "allow-list-ip-url (Azure DevOps), https://www.pulumi.com/docs/iac/download-install/ (get.pulumi.com)",
+    network_rules=(),
+    application_rules=(
+        WebRule(name="mdp-service", description="Managed DevOps Pools service and agent packages",
+                fqdns=("*.prod.manageddevops.microsoft.com", "rmprodbuilds.azureedge.net",
+                       "vstsagentpackage.azureedge.net", "download.agent.dev.azure.com",
+                       "server.pipe.aria.microsoft.com", "*.queue.core.windows.net")),
+        WebRule(name="azure-devops", description="Azure DevOps organisation, artifacts and the city's package feed",
+                fqdns=("dev.azure.com", "*.dev.azure.com", "*.visualstudio.com", "*.vsassets.io",
+                       "*.vstmrblob.vsassets.io", "pkgs.dev.azure.com", "*.pkgs.visualstudio.com")),
+        WebRule(name="azure-control-plane", description="Entra ID sign-in and Azure Resource Manager",
+                fqdns=("login.microsoftonline.com", "management.azure.com")),
+        WebRule(name="pulumi-downloads", description="The Pulumi CLI and its resource plugins",
+                fqdns=("get.pulumi.com",)),
+        WebRule(name="os-packages", description="Ubuntu and Microsoft package repositories of the agent image",
+                fqdns=("azure.archive.ubuntu.com", "packages.microsoft.com")),
+    ),
+)
+
 EGRESS_PROFILES: Mapping[str, EgressProfile] = {profile.name: profile for profile in (
-    AVD_SESSION_HOSTS, AVD_INTUNE, AVD_MICROSOFT_365, CONTAINER_APPS, APP_SERVICE_BUILD)}
+    AVD_SESSION_HOSTS, AVD_INTUNE, AVD_MICROSOFT_365, CONTAINER_APPS, APP_SERVICE_BUILD, CI_AGENTS)}
 """Every profile a spoke subnet may enable (`egressProfiles` in the stack config), by name."""
 
 
