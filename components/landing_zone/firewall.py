@@ -195,7 +195,7 @@ class FirewallEgress(pulumi.ComponentResource):
     def __init__(self, name: str, args: FirewallEgressArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("amsterdam:landingzone:FirewallEgress", name, None, opts)
         after: list[pulumi.Resource] = list(args.firewall.settled)
-        self.east_west_id: pulumi.Output[str] | None = None
+        east_west = None
         if args.flows:
             east_west = network.FirewallPolicyRuleCollectionGroup(
                 f"{name}-east-west", resource_group_name=args.firewall.resource_group_name,
@@ -203,7 +203,6 @@ class FirewallEgress(pulumi.ComponentResource):
                 priority=EAST_WEST_GROUP_PRIORITY, rule_collections=[_east_west_rules(args.flows)],
                 opts=pulumi.ResourceOptions(parent=self, depends_on=after))
             after = [east_west]  # one change to the policy at a time
-            self.east_west_id = east_west.id
         group = network.FirewallPolicyRuleCollectionGroup(
             f"{name}-rules", resource_group_name=args.firewall.resource_group_name,
             firewall_policy_name=args.firewall.policy_name, rule_collection_group_name="egress-profiles",

@@ -43,7 +43,11 @@ class HubAttachmentArgs(CommonArgs):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        ipaddress.IPv4Network(self.address_space)
+        try:
+            ipaddress.IPv4Network(self.address_space)
+        except ValueError as error:
+            raise InterfaceError(f"HubAttachmentArgs.address_space: {error}; expected the environment's block "
+                                 "such as 10.10.0.0/16") from None
         if not self.private_dns_zones:
             raise InterfaceError("HubAttachmentArgs.private_dns_zones: empty; expected the central zones to link")
 

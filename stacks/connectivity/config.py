@@ -14,17 +14,15 @@ from typing import Any, Mapping
 
 from amsterdam_cloud.components.landing_zone.connectivity import (CiAgents, ConnectivityRef, ExpressRoute,
                                                                   ForwardedZone, PointToSite, SiteToSite)
-from amsterdam_cloud.stacks.config import (ConfigError, SecretValue, Tags, _boolean, _cidr, _integer, _matching,
-                                           _region, _secret, _section, _show, _string, _tags, given_config,
-                                           read_project_keys, read_stack_file, structured)
+from amsterdam_cloud.stacks.config import (_GUID, _RESOURCE_GROUP, _VIRTUAL_NETWORK, ConfigError, SecretValue, Tags,
+                                           _boolean, _cidr, _integer, _matching, _region, _secret, _section, _show,
+                                           _string, _tags, given_config, read_project_keys, read_stack_file,
+                                           structured)
 
 PROJECT = "amsterdam-connectivity"
 STACKS_DIR = Path(__file__).resolve().parent
 CONNECTIVITY_STACK = "prod"
 
-_GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-_GROUP = re.compile(r"^[a-zA-Z0-9_.()-]{1,89}[a-zA-Z0-9_()-]$")
-_VNET = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}[a-zA-Z0-9_]$")
 _WORKSPACE = re.compile(r"^/subscriptions/[0-9a-f-]{36}/resourceGroups/[^/]+/providers/"
                         r"Microsoft.OperationalInsights/workspaces/[^/]+$", re.IGNORECASE)
 _CIRCUIT = re.compile(r"^/subscriptions/[0-9a-f-]{36}/resourceGroups/[^/]+/providers/"
@@ -142,8 +140,8 @@ _FIELDS = {
     "subscriptionId": _matching(_GUID, "the connectivity subscription's id (a GUID)"),
     "tenantId": _matching(_GUID, "the Entra tenant id (a GUID)"),
     "location": _region,
-    "resourceGroupName": _matching(_GROUP, "a resource group name such as rg-connectivity-prod"),
-    "virtualNetworkName": _matching(_VNET, "a virtual network name such as vnet-hub-prod"),
+    "resourceGroupName": _matching(_RESOURCE_GROUP, "a resource group name such as rg-connectivity-prod"),
+    "virtualNetworkName": _matching(_VIRTUAL_NETWORK, "a virtual network name such as vnet-hub-prod"),
     "addressSpace": _cidr,
     "tags": _tags,
     "workspaceId": _matching(_WORKSPACE, "the central Log Analytics workspace's resource id"),
