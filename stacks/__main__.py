@@ -83,7 +83,8 @@ if config.connectivity:
         "connectivity", subscription_id=config.connectivity.ref.subscription_id, location=config.location)
     attachment = HubAttachment("hub-connectivity", HubAttachmentArgs(
         tags=tags, connectivity=config.connectivity.ref, connectivity_provider=connectivity_provider,
-        environment=config.environment, hub=hub.ref, address_space=plan.address_space, private_dns_zones=zones,
+        environment=config.environment, hub=hub.ref, address_space=plan.address_space,
+        hub_shared_range=plan.hub.subnet("shared").cidr, private_dns_zones=zones,
         use_gateway=config.connectivity.use_gateway,
         peer_after=tuple(spoke.hub_peering for spoke in list(spokes.values())[-1:])))
     private_dns_zone_ids = attachment.zone_ids

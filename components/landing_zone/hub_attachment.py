@@ -4,7 +4,8 @@ What it creates, half of it in the connectivity subscription (through the provid
 zone subscription vending does): both sides of the peering (gateway transit: the environment uses the connectivity
 hub's VPN/ExpressRoute gateway), a link from every central private-link zone and from the resolver's forwarding
 ruleset to the environment hub (its firewall's DNS proxy resolves both there), and routes that send traffic for the
-environment's block from the gateway and from the CI agents through the environment's firewall.
+environment's block (and its hub's `shared` subnet, which the peering would otherwise reach directly) from the
+gateway and from the CI agents through the environment's firewall.
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ class HubAttachmentArgs(CommonArgs):
     """The environment hub (its network, resource group and firewall)."""
     address_space: str
     """The environment's block: routed from the gateway and the agents to the environment's firewall."""
+    hub_shared_range: str
+    """The environment hub's `shared` subnet (the platform's private endpoints): routed to the firewall too, since
+    the peering's route for the hub's own range is more specific than the block's and would bypass it."""
     private_dns_zones: tuple[str, ...]
     """The central zones to link the environment hub to."""
     use_gateway: bool = False
@@ -44,10 +48,12 @@ class HubAttachmentArgs(CommonArgs):
     def __post_init__(self) -> None:
         super().__post_init__()
         try:
-            ipaddress.IPv4Network(self.address_space)
+            block, shared = ipaddress.IPv4Network(self.address_space), ipaddress.IPv4Network(self.hub_shared_range)
         except ValueError as error:
-            raise InterfaceError(f"HubAttachmentArgs.address_space: {error}; expected the environment's block "
-                                 "such as 10.10.0.0/16") from None
+            raise InterfaceError(f"HubAttachmentArgs: {error}; expected the environment's block such as "
+                                 "10.10.0.0/16 and its hub's shared subnet inside it") from None
+        if not shared.subnet_of(block):
+            raise InterfaceError(f"HubAttachmentArgs.hub_shared_range: {shared} lies outside the block {block}")
         if not self.private_dns_zones:
             raise InterfaceError("HubAttachmentArgs.private_dns_zones: empty; expected the central zones to link")
 
@@ -78,10 +84,11 @@ class HubAttachment(pulumi.ComponentResource):
 
         tables = (AGENTS_ROUTE_TABLE, GATEWAY_ROUTE_TABLE) if args.use_gateway else (AGENTS_ROUTE_TABLE,)
         for table in tables:
-            network.Route(
-                f"{name}-{table}", resource_group_name=group, route_table_name=table,
-                route_name=f"{env}-via-firewall", address_prefix=args.address_space,
-                next_hop_type="VirtualAppliance", next_hop_ip_address=args.hub.firewall_private_ip, opts=there)
+            for role, prefix in (("", args.address_space), ("-shared", args.hub_shared_range)):
+                network.Route(
+                    f"{name}-{table}{role}", resource_group_name=group, route_table_name=table,
+                    route_name=f"{env}{role}-via-firewall", address_prefix=prefix,
+                    next_hop_type="VirtualAppliance", next_hop_ip_address=args.hub.firewall_private_ip, opts=there)
 
         for zone in args.private_dns_zones:
             privatedns.VirtualNetworkLink(

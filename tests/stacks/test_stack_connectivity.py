@@ -46,11 +46,13 @@ def test_the_hub_peers_with_the_connectivity_hub_using_its_gateway(stack_plan, s
 def test_the_gateway_and_the_agents_reach_the_environment_through_its_firewall(stack_plan, stack):
     plan = stack_plan(stack)
     config = load(stack)
-    routes = {r.inputs["routeTableName"]: r for r in plan.of_type("azure-native:network:Route")}
-    assert set(routes) == {AGENTS_ROUTE_TABLE, GATEWAY_ROUTE_TABLE}
+    routes = plan.of_type("azure-native:network:Route")
+    shared = config.network.plan.hub.subnet("shared").cidr
+    assert sorted((r.inputs["routeTableName"], r.inputs["addressPrefix"]) for r in routes) == sorted(
+        (table, prefix) for table in (AGENTS_ROUTE_TABLE, GATEWAY_ROUTE_TABLE)
+        for prefix in (config.network.address_space, shared))
     firewall_ip = plan.stack_outputs["firewallPrivateIp"]
-    for route in routes.values():
-        assert route.inputs["addressPrefix"] == config.network.address_space
+    for route in routes:
         assert route.inputs["nextHopType"] == "VirtualAppliance" and route.inputs["nextHopIpAddress"] == firewall_ip
         assert route.id.startswith(config.connectivity.ref.resource_group_id)
 

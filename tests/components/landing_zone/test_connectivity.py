@@ -87,14 +87,17 @@ def _attached(tags, use_gateway: bool):
                      virtual_network_name="hub", resource_group_name="rg-hub", firewall_private_ip="10.10.0.4")
         attachment = HubAttachment("a", HubAttachmentArgs(
             tags=tags, connectivity=REF, connectivity_provider=provider, environment="dev", hub=hub,
-            address_space="10.10.0.0/16", private_dns_zones=ZONES, use_gateway=use_gateway))
+            address_space="10.10.0.0/16", hub_shared_range="10.10.0.160/27", private_dns_zones=ZONES,
+            use_gateway=use_gateway))
         pulumi.export("zones", attachment.zone_ids)
     return program
 
 
 def test_without_the_gateway_only_the_agents_route_and_no_transit(plan_inline, tags):
     plan = plan_inline(_attached(tags, use_gateway=False))
-    assert [r.inputs["routeTableName"] for r in plan.of_type("azure-native:network:Route")] == [AGENTS_ROUTE_TABLE]
+    routes = plan.of_type("azure-native:network:Route")
+    assert {r.inputs["routeTableName"] for r in routes} == {AGENTS_ROUTE_TABLE}
+    assert sorted(r.inputs["addressPrefix"] for r in routes) == ["10.10.0.0/16", "10.10.0.160/27"]
     assert plan.named("a-from-connectivity").inputs["allowGatewayTransit"] is False
     assert plan.named("a-to-connectivity").inputs["useRemoteGateways"] is False
 
