@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-from amsterdam_cloud.components.landing_zone.connectivity import (CiAgents, ConnectivityRef, ExpressRoute,
-                                                                  ForwardedZone, PointToSite, SiteToSite)
+from amsterdam_cloud.components.landing_zone.address_plan import AddressPlanError, carve
+from amsterdam_cloud.components.landing_zone.connectivity import (CONNECTIVITY_SUBNETS, CiAgents, ConnectivityRef,
+                                                                  ExpressRoute, ForwardedZone, PointToSite, SiteToSite)
 from amsterdam_cloud.stacks.config import (_GUID, _RESOURCE_GROUP, _VIRTUAL_NETWORK, ConfigError, SecretValue, Tags,
                                            _boolean, _cidr, _integer, _matching, _region, _secret, _section, _show,
                                            _string, _tags, given_config, read_project_keys, read_stack_file,
@@ -176,6 +177,10 @@ def parse(raw: Mapping[str, Any], source: str, stack: str) -> ConnectivityConfig
         raise ConfigError(source, f"{PROJECT}:expressRouteAuthorizationKey", "set without expressRoute; remove it "
                                                                              "or add expressRoute")
     address_space = str(read["addressSpace"])
+    try:
+        carve(address_space, CONNECTIVITY_SUBNETS, "addressSpace")
+    except AddressPlanError as error:
+        raise ConfigError(source, f"{PROJECT}:addressSpace", error.problem) from None
     if p2s is not None and p2s["clientAddressPool"].overlaps(read["addressSpace"]):
         raise ConfigError(source, f"{PROJECT}:pointToSite.clientAddressPool",
                           f"{p2s['clientAddressPool']} overlaps addressSpace {address_space}; expected a range "

@@ -50,6 +50,7 @@ def test_the_committed_stack_enables_site_to_site_point_to_site_and_the_agents()
     ({"expressRouteAuthorizationKey": SecretValue(value="x")}, (), f"{P}:expressRouteAuthorizationKey",
      "without expressRoute"),
     ({"gateway": True}, (), f"{P}:gateway", "unknown key"),
+    ({"addressSpace": "10.0.0.0/26"}, (), f"{P}:addressSpace", "exhausted"),
 ])
 def test_a_mistake_names_the_key_and_the_fix(changes, remove, key, problem):
     error = error_of(raw(remove, **changes))
