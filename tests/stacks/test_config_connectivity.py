@@ -3,18 +3,12 @@ naming the file and the key; without the section the environment stands alone.""
 
 from __future__ import annotations
 
-import copy
-
 import pytest
 
 from amsterdam_cloud.stacks import config
-from amsterdam_cloud.stacks.config import ENVIRONMENTS, ConfigError, load
+from amsterdam_cloud.stacks.config import ENVIRONMENTS, load
 
 KEY = f"{config.PROJECT}:connectivity"
-
-
-def dev_raw() -> dict:
-    return copy.deepcopy(config.read_stack_file(config.stack_file("dev")))
 
 
 @pytest.mark.parametrize("stack", ENVIRONMENTS)
@@ -32,15 +26,12 @@ def test_every_environment_attaches_with_gateway_transit(stack):
     ({"useGateway": "yes"}, f"{KEY}.useGateway", "true or false"),
     ({"gatewayTransit": True}, f"{KEY}.gatewayTransit", "unknown key"),
 ])
-def test_a_mistake_names_the_key(change, key, problem):
-    raw = dev_raw()
-    raw[KEY] = {**raw[KEY], **change}
-    with pytest.raises(ConfigError) as error:
-        config.parse(raw, "stacks/Pulumi.dev.yaml", "dev")
-    assert error.value.key == key and problem in error.value.problem
+def test_a_mistake_names_the_key(change, key, problem, dev_raw, config_error):
+    dev_raw[KEY] = {**dev_raw[KEY], **change}
+    error = config_error(dev_raw)
+    assert error.key == key and problem in error.problem
 
 
-def test_without_the_section_the_environment_stands_alone():
-    raw = dev_raw()
-    del raw[KEY]
-    assert config.parse(raw, "stacks/Pulumi.dev.yaml", "dev").connectivity is None
+def test_without_the_section_the_environment_stands_alone(dev_raw):
+    del dev_raw[KEY]
+    assert config.parse(dev_raw, "stacks/Pulumi.dev.yaml", "dev").connectivity is None

@@ -3,25 +3,13 @@ names no subnet, a CIDR inside the environment, a bad port or an unknown key is 
 
 from __future__ import annotations
 
-import copy
-
 import pytest
 
 from amsterdam_cloud.stacks import config
-from amsterdam_cloud.stacks.config import ENVIRONMENTS, ConfigError, load
+from amsterdam_cloud.stacks.config import ENVIRONMENTS, load
 
 NET = f"{config.PROJECT}:network"
 KEY = f"{NET}.eastWest"
-
-
-def dev_raw() -> dict:
-    return copy.deepcopy(config.read_stack_file(config.stack_file("dev")))
-
-
-def error_of(raw: dict) -> ConfigError:
-    with pytest.raises(ConfigError) as error:
-        config.parse(raw, "stacks/Pulumi.dev.yaml", "dev")
-    return error.value
 
 
 @pytest.mark.parametrize("stack", ENVIRONMENTS)
@@ -46,43 +34,37 @@ def test_ci_agents_reach_the_private_endpoints_they_deploy_to(stack):
                                             for name in ("apps", "workplace", "analytics"))}
 
 
-def test_a_subnet_the_spoke_does_not_have_is_named_with_the_ones_it_has():
-    raw = dev_raw()
-    raw[NET]["eastWest"]["avd-to-internal-apps"]["to"] = ["apps.web"]
-    error = error_of(raw)
+def test_a_subnet_the_spoke_does_not_have_is_named_with_the_ones_it_has(dev_raw, config_error):
+    dev_raw[NET]["eastWest"]["avd-to-internal-apps"]["to"] = ["apps.web"]
+    error = config_error(dev_raw)
     assert error.key == f"{KEY}.avd-to-internal-apps.to[0]"
     assert "apps has no subnet 'web'" in error.problem and "containers" in error.problem
 
 
-def test_an_unknown_range_is_refused():
-    raw = dev_raw()
-    raw[NET]["eastWest"]["avd-to-internal-apps"]["from"] = ["desktops.hosts"]
-    error = error_of(raw)
+def test_an_unknown_range_is_refused(dev_raw, config_error):
+    dev_raw[NET]["eastWest"]["avd-to-internal-apps"]["from"] = ["desktops.hosts"]
+    error = config_error(dev_raw)
     assert error.key == f"{KEY}.avd-to-internal-apps.from[0]" and "names no subnet" in error.problem
 
 
-def test_a_cidr_inside_the_environment_must_be_named_as_a_subnet():
-    raw = dev_raw()
-    raw[NET]["eastWest"]["avd-to-internal-apps"]["from"] = ["10.10.32.0/21"]
-    error = error_of(raw)
+def test_a_cidr_inside_the_environment_must_be_named_as_a_subnet(dev_raw, config_error):
+    dev_raw[NET]["eastWest"]["avd-to-internal-apps"]["from"] = ["10.10.32.0/21"]
+    error = config_error(dev_raw)
     assert error.key == f"{KEY}.avd-to-internal-apps.from[0]" and "name the subnet" in error.problem
 
 
 @pytest.mark.parametrize("ports", [[], [0], [70000], "443"])
-def test_ports_must_be_a_list_of_tcp_ports(ports):
-    raw = dev_raw()
-    raw[NET]["eastWest"]["avd-to-internal-apps"]["ports"] = ports
-    assert error_of(raw).key.startswith(f"{KEY}.avd-to-internal-apps.ports")
+def test_ports_must_be_a_list_of_tcp_ports(ports, dev_raw, config_error):
+    dev_raw[NET]["eastWest"]["avd-to-internal-apps"]["ports"] = ports
+    assert config_error(dev_raw).key.startswith(f"{KEY}.avd-to-internal-apps.ports")
 
 
-def test_an_unknown_flow_key_is_a_typo():
-    raw = dev_raw()
-    raw[NET]["eastWest"]["avd-to-internal-apps"]["port"] = [443]
-    error = error_of(raw)
+def test_an_unknown_flow_key_is_a_typo(dev_raw, config_error):
+    dev_raw[NET]["eastWest"]["avd-to-internal-apps"]["port"] = [443]
+    error = config_error(dev_raw)
     assert error.key == f"{KEY}.avd-to-internal-apps.port" and "unknown key" in error.problem
 
 
-def test_without_east_west_no_flow_is_allowed():
-    raw = dev_raw()
-    del raw[NET]["eastWest"]
-    assert config.parse(raw, "stacks/Pulumi.dev.yaml", "dev").network.east_west == ()
+def test_without_east_west_no_flow_is_allowed(dev_raw):
+    del dev_raw[NET]["eastWest"]
+    assert config.parse(dev_raw, "stacks/Pulumi.dev.yaml", "dev").network.east_west == ()
