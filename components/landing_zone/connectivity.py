@@ -13,6 +13,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 import pulumi
 from pulumi_azure_native import devcenter, devopsinfrastructure, dnsresolver, network
@@ -274,9 +275,10 @@ class Connectivity(WithInterfaces, pulumi.ComponentResource):
         dns = PrivateDnsZones(f"{name}-dns", PrivateDnsZonesArgs(
             tags=args.tags, resource_group_name=group, zones=args.private_dns_zones,
             virtual_network_ids=(vnet.id,)), opts=child)
-        self.resolver_inbound_ip = self._resolver(name, args, vnet, subnets, placed, tags, once_all_exist)
-        self.gateway_id = self._gateways(name, args, subnets, tags, once_all_exist)
-        self.pool_id = self._agents(name, args, vnet, subnets, tags, once_all_exist) if args.ci_agents else None
+        self.resolver_inbound_ip, self.forwarding_ruleset_id = self._resolver(
+            name, args, vnet, subnets, placed[DNS_INBOUND_SUBNET].cidr, once_all_exist)
+        self.gateway_id, self.express_route_gateway_id = self._gateways(name, args, subnets, once_all_exist)
+        self.pool_id = self._agents(name, args, vnet, subnets, once_all_exist) if args.ci_agents else None
 
         self.resource_id, self.name = vnet.id, vnet.name
         self.firewall_private_ip = firewall.private_ip
@@ -287,12 +289,14 @@ class Connectivity(WithInterfaces, pulumi.ComponentResource):
                                "resolver_inbound_ip": self.resolver_inbound_ip,
                                "firewall_private_ip": self.firewall_private_ip})
 
-    def _resolver(self, name, args, vnet, subnets, placed, tags, once_all_exist) -> str:
+    def _resolver(self, name: str, args: ConnectivityArgs, vnet: network.VirtualNetwork,
+                  subnets: dict[str, network.Subnet], inbound_range: str,
+                  once_all_exist: Callable[[network.Subnet], pulumi.Output[str]]) -> tuple[str, pulumi.Output[str]]:
         """The DNS Private Resolver: on-premises servers forward Azure zones to the inbound endpoint (a fixed IP, the
         subnet's first usable address), the outbound endpoint forwards the city's zones to on-premises."""
         child = pulumi.ResourceOptions(parent=self)
-        group = args.resource_group_name
-        inbound_ip = str(ipaddress.IPv4Network(placed[DNS_INBOUND_SUBNET].cidr).network_address + 4)
+        group, tags = args.resource_group_name, dict(args.tags)
+        inbound_ip = str(ipaddress.IPv4Network(inbound_range).network_address + 4)
         resolver = dnsresolver.DnsResolver(
             f"{name}-resolver", resource_group_name=group, location=args.location,
             virtual_network=dnsresolver.SubResourceArgs(id=vnet.id), tags=tags, opts=child)
@@ -322,13 +326,14 @@ class Connectivity(WithInterfaces, pulumi.ComponentResource):
             f"{name}-ruleset-link", resource_group_name=group, dns_forwarding_ruleset_name=ruleset.name,
             virtual_network_link_name="connectivity-hub", virtual_network=dnsresolver.SubResourceArgs(id=vnet.id),
             opts=child)
-        self.forwarding_ruleset_id = ruleset.id
-        return inbound_ip
+        return inbound_ip, ruleset.id
 
-    def _gateways(self, name, args, subnets, tags, once_all_exist) -> pulumi.Output[str] | None:
+    def _gateways(self, name: str, args: ConnectivityArgs, subnets: dict[str, network.Subnet],
+                  once_all_exist: Callable[[network.Subnet], pulumi.Output[str]]
+                  ) -> tuple[pulumi.Output[str] | None, pulumi.Output[str] | None]:
         """The VPN gateway (site-to-site and/or point-to-site) and the ExpressRoute gateway, each with its own
         zone-redundant public IP, side by side in GatewaySubnet; one at a time (one change to a subnet at a time)."""
-        group = args.resource_group_name
+        group, tags = args.resource_group_name, dict(args.tags)
         vpn_id, after = None, []
 
         def gateway(role: str, gateway_type: str, sku: str, **settings) -> network.VirtualNetworkGateway:
@@ -389,15 +394,16 @@ class Connectivity(WithInterfaces, pulumi.ComponentResource):
                     id=gateway_er.id), peer=network.SubResourceArgs(id=er.circuit_id),
                 authorization_key=pulumi.Output.secret(er.authorization_key) if er.authorization_key else None,
                 tags=tags, opts=pulumi.ResourceOptions(parent=self))
-        self.express_route_gateway_id = after[-1].id if args.express_route else None
-        return vpn_id
+        return vpn_id, (after[-1].id if args.express_route else None)
 
-    def _agents(self, name, args, vnet, subnets, tags, once_all_exist) -> pulumi.Output[str]:
+    def _agents(self, name: str, args: ConnectivityArgs, vnet: network.VirtualNetwork,
+                subnets: dict[str, network.Subnet],
+                once_all_exist: Callable[[network.Subnet], pulumi.Output[str]]) -> pulumi.Output[str]:
         """A Dev Center and its project (Managed DevOps Pools belong to one), the pool in the agents subnet, and the
         rights Azure requires the DevOpsInfrastructure principal to hold on the network it injects agents into."""
         agents: CiAgents = args.ci_agents
         child = pulumi.ResourceOptions(parent=self)
-        group = args.resource_group_name
+        group, tags = args.resource_group_name, dict(args.tags)
         rights = create_role_assignments(f"{name}-devops", scope_id=vnet.id, parent=self, assignments=tuple(
             RoleAssignment(role=role, principal_id=agents.devops_infrastructure_principal_id,
                            description="Managed DevOps Pools injects the agents into this network")
