@@ -1,6 +1,7 @@
-"""The connectivity hub: the hub network and its subnets, Azure Firewall, Azure Bastion, a gateway subnet ready for
-VPN or ExpressRoute, and the private DNS zones linked to it. Public IPs exist only here (policy
-`network-public-ip-only-in-connectivity` allows them under `amsterdam:landingzone:Hub`)."""
+"""The environment hub: the hub network and its subnets, Azure Firewall, Azure Bastion, a gateway subnet (kept empty
+while the environment uses the connectivity hub's gateway, `hub_attachment.py`), and, for a stand-alone environment,
+private DNS zones of its own. Public IPs exist only here and in the connectivity hub (policy
+`network-public-ip-only-in-connectivity` allows them under `amsterdam:landingzone:Hub` and `...:Connectivity`)."""
 
 from __future__ import annotations
 
