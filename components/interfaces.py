@@ -57,6 +57,7 @@ BUILTIN_ROLES: Mapping[str, str] = {
     "AcrPull": "7f951dda-4ed3-4680-a7ca-43fe172d538d",
     "Desktop Virtualization User": "1d18fff3-a72a-46b5-b4a9-0b38a3cd7e63",
     "Virtual Machine User Login": "fb879df8-f326-4884-b1cf-06f3ad86be52",
+    "Tag Contributor": "4a9ae827-6dc8-4573-8ac7-8239d42aa03f",
 }
 """Azure built-in role names to their role definition GUIDs (the same in every tenant)."""
 

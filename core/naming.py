@@ -225,6 +225,16 @@ COGNITIVE_ACCOUNT = _rule("cognitive-account", (2, 64), ALNUM_HYPHEN, scope="res
                           section="microsoftcognitiveservices", start=ALNUM_START, end=ALNUM_END)
 COGNITIVE_DEPLOYMENT = _rule("cognitive-deployment", (2, 64), ALNUM_UNDERSCORE_PERIOD_HYPHEN, scope="account",
                              section="microsoftcognitiveservices", start=ALNUM_START, end=ALNUM_END)
+DEV_CENTER = _rule("dev-center", (3, 26), ALNUM_HYPHEN, scope="resource group", section="microsoftdevcenter",
+                   start=ALNUM_START, end=ALNUM_END,
+                   source="azure-native API: DevCenter devCenterName pattern ^[a-zA-Z0-9][a-zA-Z0-9-]{2,25}$")
+DEV_CENTER_PROJECT = _rule("dev-center-project", (3, 63), ("a-zA-Z0-9_.-", "alphanumerics, hyphens, periods and "
+                           "underscores"), scope="resource group", section="microsoftdevcenter", start=ALNUM_START,
+                           source="azure-native API: Project projectName pattern ^[a-zA-Z0-9][a-zA-Z0-9-_.]{2,62}$")
+DEVOPS_POOL = _rule("devops-pool", (3, 44), ("a-zA-Z0-9.-", "alphanumerics, hyphens and periods"), scope="global",
+                    section="microsoftdevopsinfrastructure", start=ALNUM_START,
+                    source="azure-native API: Pool poolName pattern ^[a-zA-Z0-9][a-zA-Z0-9-.]*$, 3-44; the name is "
+                           "the agent pool's in Azure DevOps, unique in the organization")
 COMMUNICATION = _rule("communication", (1, 63), ALNUM_HYPHEN, scope="global", section="microsoftcommunication",
                       start=ALNUM_START, end=ALNUM_END)
 ACTION_GROUP_SHORT_NAME = _rule("action-group-short-name", (1, 12), ALNUM_HYPHEN_UNDERSCORE, scope="action group",
@@ -280,6 +290,17 @@ RULES: dict[str, NameRule] = {
     "azure-native:network:AzureFirewall": FIREWALL,
     "azure-native:network:FirewallPolicy": NETWORK,
     "azure-native:network:FirewallPolicyRuleCollectionGroup": NETWORK_CHILD,
+    "azure-native:network:LocalNetworkGateway": NETWORK,
+    "azure-native:network:VirtualNetworkGatewayConnection": NETWORK,
+    "azure-native:dnsresolver:DnsResolver": NETWORK,
+    "azure-native:dnsresolver:InboundEndpoint": NETWORK_CHILD,
+    "azure-native:dnsresolver:OutboundEndpoint": NETWORK_CHILD,
+    "azure-native:dnsresolver:DnsForwardingRuleset": NETWORK,
+    "azure-native:dnsresolver:ForwardingRule": NETWORK_CHILD,
+    "azure-native:dnsresolver:PrivateResolverVirtualNetworkLink": NETWORK_CHILD,
+    "azure-native:devcenter:DevCenter": DEV_CENTER,
+    "azure-native:devcenter:Project": DEV_CENTER_PROJECT,
+    "azure-native:devopsinfrastructure:Pool": DEVOPS_POOL,
     "azure-native:network:BastionHost": NETWORK,
     "azure-native:network:PublicIPAddress": NETWORK,
     "azure-native:network:PrivateEndpoint": PRIVATE_ENDPOINT,

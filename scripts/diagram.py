@@ -1,5 +1,8 @@
 """Draw a stack's network from its plan (`pulumi stack export` shape): hub, spokes, subnets with their ranges,
-peerings, firewall and bastion, all read from the recorded resources, never drawn by hand.
+peerings, firewall and bastion, gateways, the DNS resolver's endpoints, the CI agents, the private-link zones and
+forwarding ruleset linked to each network, the connectivity hub an environment peers with (another stack's, drawn
+from the peering), and the east-west flows the firewall allows; all read from the recorded resources, never drawn
+by hand.
 
 `network_svg(export)` returns the SVG text; `cityctl plan <stack> --diagram FILE.svg` writes it.
 """
@@ -19,6 +22,15 @@ PEERING = "azure-native:network:VirtualNetworkPeering"
 FIREWALL = "azure-native:network:AzureFirewall"
 BASTION = "azure-native:network:BastionHost"
 STACK = "pulumi:pulumi:Stack"
+GATEWAY = "azure-native:network:VirtualNetworkGateway"
+CONNECTION = "azure-native:network:VirtualNetworkGatewayConnection"
+RESOLVER_IN = "azure-native:dnsresolver:InboundEndpoint"
+RESOLVER_OUT = "azure-native:dnsresolver:OutboundEndpoint"
+POOL = "azure-native:devopsinfrastructure:Pool"
+ZONE_LINK = "azure-native:privatedns:VirtualNetworkLink"
+RULESET_LINK = "azure-native:dnsresolver:PrivateResolverVirtualNetworkLink"
+RULE_GROUP = "azure-native:network:FirewallPolicyRuleCollectionGroup"
+EAST_WEST_GROUP = "east-west"
 
 BOX_WIDTH = 300
 ROW_HEIGHT = 24
@@ -30,7 +42,8 @@ TITLE_HEIGHT = 40
 FONT = "Segoe UI, Helvetica, Arial, sans-serif"
 COLOURS = {"hub": "#dbeafe", "spoke": "#ecfdf5", "border": "#1f2937", "subnet": "#ffffff",
            "special": "#f3f4f6", "firewall": "#fee2e2", "bastion": "#fef3c7", "peering": "#2563eb",
-           "muted": "#6b7280"}
+           "muted": "#6b7280", "gateway": "#ede9fe", "dns": "#e0f2fe", "agents": "#fce7f3", "external": "#f1f5f9",
+           "east-west": "#b45309"}
 _APPLIANCE_SUBNETS = {FIREWALL: "AzureFirewallSubnet", BASTION: "AzureBastionSubnet"}
 SPECIAL_SUBNETS = frozenset({"AzureFirewallSubnet", "AzureBastionSubnet", "GatewaySubnet",
                              "AzureFirewallManagementSubnet", "RouteServerSubnet"})
@@ -54,6 +67,10 @@ class _Network:
     physical: str = ""
     subnets: list[_Subnet] = field(default_factory=list)
     is_hub: bool = False
+    notes: list[str] = field(default_factory=list)
+    """What is attached to the network as a whole: linked private-link zones, the forwarding ruleset."""
+    external: bool = False
+    """Another stack's network (the connectivity hub), known here only from a peering."""
 
 
 def network_svg(export: dict, referenced: tuple[dict, ...] = ()) -> str:
@@ -65,9 +82,12 @@ def network_svg(export: dict, referenced: tuple[dict, ...] = ()) -> str:
         raise UserError("diagram: the plan has no azure-native:network:VirtualNetwork; nothing to draw")
     peerings = _peerings(resources, networks)
     _place_appliances(resources, networks)
+    _place_endpoints(resources, networks)
+    _notes(resources, networks)
     for net in networks.values():
-        net.is_hub = any(subnet.appliances and subnet.name == "AzureFirewallSubnet" for subnet in net.subnets)
-    return _draw(_title(resources), networks, peerings)
+        net.is_hub = net.external or any(subnet.appliances and subnet.name == "AzureFirewallSubnet"
+                                         for subnet in net.subnets)
+    return _draw(_title(resources), networks, peerings, _east_west(resources, networks))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -154,6 +174,10 @@ def _network_by_id(value: Any, networks: dict[str, _Network]) -> _Network | None
 def _peerings(resources: list[dict[str, Any]], networks: dict[str, _Network]) -> list[tuple[str, str, int]]:
     """(network urn, network urn, how many directions are declared), one entry per peered pair."""
     pairs: dict[tuple[str, str], int] = {}
+    for resource in resources:  # first every network of another stack that a peering names
+        if resource["type"] == PEERING and _network_by_id(_value(resource, "remoteVirtualNetwork"), networks) is None \
+                and _owner(resource, networks, "virtualNetworkName") is not None:
+            _external(_value(resource, "remoteVirtualNetwork"), networks)
     for resource in resources:
         if resource["type"] != PEERING:
             continue
@@ -164,9 +188,111 @@ def _peerings(resources: list[dict[str, Any]], networks: dict[str, _Network]) ->
         remote = remote or _network_by_id(_value(resource, "remoteVirtualNetwork"), networks)
         if local is None or remote is None:
             continue
+        note = "gateway transit: its VPN/ExpressRoute gateway"
+        if remote.external and _value(resource, "useRemoteGateways") and note not in remote.notes:
+            remote.notes.append(note)
         key = tuple(sorted((local.urn, remote.urn)))
         pairs[key] = pairs.get(key, 0) + 1  # type: ignore[index]
     return [(a, b, count) for (a, b), count in pairs.items()]
+
+
+def _external(value: Any, networks: dict[str, _Network]) -> _Network | None:
+    """A peered network of another stack, by its ARM id: drawn with what this plan says about it."""
+    remote_id = str(value.get("id") if isinstance(value, dict) else value or "")
+    if "/virtualnetworks/" not in remote_id.lower():
+        return None
+    key = f"external:{remote_id.lower()}"
+    if key not in networks:
+        name = remote_id.rstrip("/").rsplit("/", 1)[-1]
+        networks[key] = _Network(urn=key, label=name, cidrs=[], id=remote_id, physical=name, external=True)
+    return networks[key]
+
+
+def _subnet_ids(value: Any) -> list[str]:
+    """Every `subnet.id` / `subnetId` found in a value (ip configurations, a network profile)."""
+    found: list[str] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "subnet" and isinstance(item, dict) and isinstance(item.get("id"), str):
+                found.append(item["id"])
+            elif key == "subnetId" and isinstance(item, str):
+                found.append(item)
+            else:
+                found.extend(_subnet_ids(item))
+    elif isinstance(value, list):
+        for item in value:
+            found.extend(_subnet_ids(item))
+    return found
+
+
+def _place_endpoints(resources: list[dict[str, Any]], networks: dict[str, _Network]) -> None:
+    """Gateways, the resolver's endpoints and the agent pool, each in the subnet its inputs name."""
+    subnets_by_id = {s.id.lower(): s for net in networks.values() for s in net.subnets if s.id}
+    tunnels = {str((_value(c, "virtualNetworkGateway1") or {}).get("id")) for c in resources
+               if c["type"] == CONNECTION and _value(c, "connectionType") == "IPsec"}
+    for resource in resources:
+        kind = resource["type"]
+        if kind == GATEWAY:
+            gateway_type = _value(resource, "gatewayType")
+            label = "ExpressRoute gateway" if gateway_type == "ExpressRoute" else "VPN gateway"
+            modes = [mode for mode, on in (
+                ("site-to-site", str(resource.get("id") or "-") in tunnels),
+                ("point-to-site", bool((_value(resource, "vpnClientConfiguration") or {}).get("vpnClientAddressPool"))))
+                if on]
+            label += f" ({', '.join(modes)})" if modes else ""
+            where = _value(resource, "ipConfigurations")
+        elif kind == RESOLVER_IN:
+            where = _value(resource, "ipConfigurations")
+            addresses = [c.get("privateIpAddress") for c in where or [] if isinstance(c, dict)]
+            label = "DNS resolver inbound " + " ".join(a for a in addresses if isinstance(a, str))
+        elif kind == RESOLVER_OUT:
+            where, label = {"subnet": _value(resource, "subnet")}, "DNS resolver outbound (forwarding)"
+        elif kind == POOL:
+            where = _value(resource, "fabricProfile")
+            label = f"CI agents: pool {_value(resource, 'poolName') or _logical_name(resource)}"
+        else:
+            continue
+        for subnet_id in _subnet_ids(where):
+            subnet = subnets_by_id.get(subnet_id.lower())
+            if subnet is not None:
+                subnet.appliances.append(label.strip())
+                break
+
+
+def _notes(resources: list[dict[str, Any]], networks: dict[str, _Network]) -> None:
+    """Per network: how many private-link zones and forwarding rulesets are linked to it."""
+    zones: dict[str, int] = {}
+    rulesets: dict[str, int] = {}
+    for resource in resources:
+        if resource["type"] not in (ZONE_LINK, RULESET_LINK):
+            continue
+        net = _network_by_id(_value(resource, "virtualNetwork"), networks)
+        if net is None:
+            continue
+        counts = zones if resource["type"] == ZONE_LINK else rulesets
+        counts[net.urn] = counts.get(net.urn, 0) + 1
+    for net in networks.values():
+        if zones.get(net.urn):
+            net.notes.append(f"{zones[net.urn]} private-link DNS zones linked")
+        if rulesets.get(net.urn):
+            net.notes.append("DNS forwarding ruleset linked (on-premises zones)")
+
+
+def _east_west(resources: list[dict[str, Any]], networks: dict[str, _Network]) -> list[str]:
+    """The firewall's east-west rules as `name: source -> destinations :ports`, subnets by their names."""
+    by_cidr = {subnet.cidr: f"{net.label.removesuffix('-vnet')}/{subnet.name}"
+               for net in networks.values() for subnet in net.subnets}
+    lines = []
+    for resource in resources:
+        if resource["type"] != RULE_GROUP or _value(resource, "ruleCollectionGroupName") != EAST_WEST_GROUP:
+            continue
+        for collection in _value(resource, "ruleCollections") or []:
+            for rule in (collection.get("rules") or []) if isinstance(collection, dict) else []:
+                def names(cidrs: Any) -> str:
+                    return ", ".join(by_cidr.get(str(c), f"{c} (outside)") for c in cidrs or [])
+                lines.append(f"{rule.get('name')}: {names(rule.get('sourceAddresses'))} -> "
+                             f"{names(rule.get('destinationAddresses'))} :{','.join(rule.get('destinationPorts') or [])}")
+    return lines
 
 
 def _place_appliances(resources: list[dict[str, Any]], networks: dict[str, _Network]) -> None:
@@ -211,20 +337,24 @@ def _sort_key(cidr: str) -> tuple[int, ...]:
 
 
 def _box_height(net: _Network) -> int:
-    rows = sum(1 + bool(subnet.appliances) for subnet in net.subnets)
+    rows = sum(1 + len(subnet.appliances) for subnet in net.subnets) + len(net.notes)
     return HEADER_HEIGHT + max(rows, 1) * ROW_HEIGHT + 10
 
 
-def _draw(title: str, networks: dict[str, _Network], peerings: list[tuple[str, str, int]]) -> str:
-    hubs = [net for net in networks.values() if net.is_hub]
+def _draw(title: str, networks: dict[str, _Network], peerings: list[tuple[str, str, int]],
+          east_west: list[str]) -> str:
+    external = [net for net in networks.values() if net.external]
+    hubs = [net for net in networks.values() if net.is_hub and not net.external]
     others = sorted((net for net in networks.values() if not net.is_hub),
                     key=lambda net: _sort_key(",".join(net.cidrs)))
-    rows: list[list[_Network]] = [hubs, others] if hubs else [others]
+    rows: list[list[_Network]] = [external, hubs, others]
     rows = [row for row in rows if row]
     widest = max(len(row) for row in rows)
-    width = 2 * MARGIN + widest * BOX_WIDTH + (widest - 1) * GAP_X
+    longest = max((len(line) for line in east_west), default=0)
+    width = max(2 * MARGIN + widest * BOX_WIDTH + (widest - 1) * GAP_X, int(2 * MARGIN + 10 + 6.7 * longest))
     heights = [max(_box_height(net) for net in row) for row in rows]
-    height = 2 * MARGIN + TITLE_HEIGHT + sum(heights) + GAP_Y * (len(rows) - 1) + 30
+    flows_height = (ROW_HEIGHT + len(east_west) * 16 + 10) if east_west else 0
+    height = 2 * MARGIN + TITLE_HEIGHT + sum(heights) + GAP_Y * (len(rows) - 1) + 30 + flows_height
 
     drawing = drawsvg.Drawing(width, height, font_family=FONT)
     drawing.append(drawsvg.Rectangle(0, 0, width, height, fill="#ffffff"))
@@ -256,6 +386,14 @@ def _draw(title: str, networks: dict[str, _Network], peerings: list[tuple[str, s
         x, y, box_height = positions[net.urn]
         _draw_network(drawing, net, x, y, box_height)
 
+    if east_west:
+        flows_y = height - MARGIN - flows_height
+        drawing.append(drawsvg.Text("East-west flows the firewall allows (TCP)", 13, MARGIN, flows_y + 14,
+                                    font_weight="bold", fill=COLOURS["east-west"]))
+        for index, line in enumerate(east_west):
+            drawing.append(drawsvg.Text(line, 11, MARGIN + 10, flows_y + ROW_HEIGHT + 12 + index * 16,
+                                        fill=COLOURS["east-west"], font_family="monospace"))
+
     legend_y = height - MARGIN + 6
     drawing.append(drawsvg.Text(f"{len(networks)} networks, {sum(len(n.subnets) for n in networks.values())} "
                                 f"subnets, {len(peerings)} peered pairs; generated from the plan's recorded resources",
@@ -264,11 +402,12 @@ def _draw(title: str, networks: dict[str, _Network], peerings: list[tuple[str, s
 
 
 def _draw_network(drawing: drawsvg.Drawing, net: _Network, x: float, y: float, box_height: float) -> None:
-    drawing.append(drawsvg.Rectangle(x, y, BOX_WIDTH, box_height, rx=8, ry=8,
-                                     fill=COLOURS["hub" if net.is_hub else "spoke"], stroke=COLOURS["border"]))
-    kind = "hub" if net.is_hub else "virtual network"
+    fill = COLOURS["external" if net.external else "hub" if net.is_hub else "spoke"]
+    drawing.append(drawsvg.Rectangle(x, y, BOX_WIDTH, box_height, rx=8, ry=8, fill=fill, stroke=COLOURS["border"],
+                                     stroke_dasharray="6,4" if net.external else None))
+    kind = "connectivity hub (another stack)" if net.external else "hub" if net.is_hub else "virtual network"
     drawing.append(drawsvg.Text(net.label, 14, x + 12, y + 20, font_weight="bold", fill=COLOURS["border"]))
-    drawing.append(drawsvg.Text(f"{kind} · {', '.join(net.cidrs) or 'range unknown'}", 12, x + 12, y + 37,
+    drawing.append(drawsvg.Text(f"{kind} · {', '.join(net.cidrs) or 'range in its own plan'}", 12, x + 12, y + 37,
                                 fill=COLOURS["muted"]))
     row_y = y + HEADER_HEIGHT
     for subnet in net.subnets:
@@ -280,10 +419,20 @@ def _draw_network(drawing: drawsvg.Drawing, net: _Network, x: float, y: float, b
                                     fill=COLOURS["border"], font_family="monospace"))
         row_y += ROW_HEIGHT
         for appliance in subnet.appliances:
-            colour = COLOURS["firewall" if appliance.startswith("Azure Firewall") else "bastion"]
+            colour = COLOURS[_appliance_colour(appliance)]
             drawing.append(drawsvg.Rectangle(x + 30, row_y, BOX_WIDTH - 60, ROW_HEIGHT - 4, rx=10, ry=10,
                                              fill=colour, stroke=COLOURS["border"], stroke_width=0.8))
             drawing.append(drawsvg.Text(appliance, 12, x + BOX_WIDTH / 2, row_y + 15, text_anchor="middle",
                                         fill=COLOURS["border"]))
             row_y += ROW_HEIGHT
+    for note in net.notes:
+        drawing.append(drawsvg.Text(note, 11, x + 14, row_y + 14, fill=COLOURS["muted"], font_style="italic"))
+        row_y += ROW_HEIGHT
 
+
+def _appliance_colour(label: str) -> str:
+    for prefix, colour in (("Azure Firewall", "firewall"), ("Azure Bastion", "bastion"), ("VPN", "gateway"),
+                           ("ExpressRoute", "gateway"), ("DNS", "dns"), ("CI agents", "agents")):
+        if label.startswith(prefix):
+            return colour
+    return "special"

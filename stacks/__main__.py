@@ -5,12 +5,16 @@ Environments differ only through their stack config (features, retention, addres
 """
 
 import pulumi
+import pulumi_azure_native as azure_native
 from pulumi_azure_native import authorization, resources
 
 from amsterdam_cloud.components.interfaces import DiagnosticSettings, Lock, PrivateEndpoint, RoleAssignment
 from amsterdam_cloud.components.landing_zone.firewall import FirewallEgress, FirewallEgressArgs
-from amsterdam_cloud.components.landing_zone.guardrails import CITY_DEFENDER_PLANS, Guardrails, GuardrailsArgs
+from amsterdam_cloud.components.landing_zone.guardrails import (CITY_DEFENDER_PLANS, Guardrails, GuardrailsArgs,
+                                                                container_apps_infrastructure_group,
+                                                                defender_default_group)
 from amsterdam_cloud.components.landing_zone.hub import Hub, HubArgs
+from amsterdam_cloud.components.landing_zone.hub_attachment import HubAttachment, HubAttachmentArgs
 from amsterdam_cloud.components.landing_zone.management import Management, ManagementArgs
 from amsterdam_cloud.components.landing_zone.private_dns import city_private_link_zones
 from amsterdam_cloud.components.landing_zone.spoke import Spoke, SpokeArgs
@@ -54,11 +58,15 @@ management = Management("management", ManagementArgs(
     public_query=True))
 diagnostics = (DiagnosticSettings(workspace_id=management.workspace_id),)
 
+# With the city's connectivity hub (stacks/connectivity), the private-link zones are its one set; without, the
+# environment hub keeps its own copy.
+zones = city_private_link_zones(config.location)
 hub = Hub("hub", HubArgs(
     tags=tags, lock=lock, diagnostic_settings=diagnostics, resource_group_name=connectivity_group.name,
     location=config.location, network=plan.hub, egress_ranges=(plan.address_space,),
-    spoke_ranges=plan.spoke_ranges(), private_dns_zones=city_private_link_zones(config.location),
-    zone_redundant=features.zone_redundancy, firewall_premium=features.firewall_premium))
+    spoke_ranges=plan.spoke_ranges(), private_dns_zones=() if config.connectivity else zones,
+    zone_redundant=features.zone_redundancy, firewall_premium=features.firewall_premium,
+    firewall_snat_private_traffic=bool(config.network.east_west)))
 
 # Each spoke peers into the hub network after the previous one: Azure rejects concurrent changes to one network.
 spokes: dict[str, Spoke] = {}
@@ -68,9 +76,24 @@ for name, spoke_plan in plan.spokes.items():
         location=config.location, network=spoke_plan, hub=hub.ref,
         peer_after=tuple(spoke.hub_peering for spoke in list(spokes.values())[-1:])))
 
-# Beyond the firewall's baseline, spoke subnets reach only what their egress profiles allow (`egressProfiles`).
-if config.network.egress:
-    FirewallEgress("hub-fw-egress", FirewallEgressArgs(tags=tags, firewall=hub.firewall, grants=config.network.egress))
+private_dns_zone_ids = hub.private_dns_zone_ids
+if config.connectivity:
+    # Half of the attachment lives in the connectivity subscription: its own provider, as subscription vending does.
+    connectivity_provider = azure_native.Provider(
+        "connectivity", subscription_id=config.connectivity.ref.subscription_id, location=config.location)
+    attachment = HubAttachment("hub-connectivity", HubAttachmentArgs(
+        tags=tags, connectivity=config.connectivity.ref, connectivity_provider=connectivity_provider,
+        environment=config.environment, hub=hub.ref, address_space=plan.address_space,
+        hub_shared_range=plan.hub.subnet("shared").cidr, private_dns_zones=zones,
+        use_gateway=config.connectivity.use_gateway,
+        peer_after=tuple(spoke.hub_peering for spoke in list(spokes.values())[-1:])))
+    private_dns_zone_ids = attachment.zone_ids
+
+# Beyond the firewall's baseline, subnets reach only the subnets their east-west flows name (`eastWest`) and what
+# their egress profiles allow (`egressProfiles`).
+if config.network.egress or config.network.east_west:
+    FirewallEgress("hub-fw-egress", FirewallEgressArgs(tags=tags, firewall=hub.firewall, grants=config.network.egress,
+                                                       flows=config.network.east_west))
 
 deployer = authorization.get_client_config_output()
 vault = KeyVault("platform-kv", KeyVaultArgs(
@@ -78,7 +101,7 @@ vault = KeyVault("platform-kv", KeyVaultArgs(
     resource_group_name=security_group.name, location=config.location, tenant_id=config.tenant_id,
     vault_name=f"kv-ams-plat-{config.environment}",  # globally unique, stable: the city's convention
     private_endpoints=(PrivateEndpoint(subnet_id=hub.subnet_ids["shared"],
-                                       private_dns_zone_ids=(hub.private_dns_zone_ids[VAULT_ZONE],)),),
+                                       private_dns_zone_ids=(private_dns_zone_ids[VAULT_ZONE],)),),
     role_assignments=(RoleAssignment(role="Key Vault Secrets Officer", principal_id=deployer.object_id,
                                      principal_type=config.deployer_principal_type,
                                      description="The platform pipeline writes the platform's secrets"),)))
@@ -90,11 +113,15 @@ registry = ContainerRegistry("registry", ContainerRegistryArgs(
     resource_group_name=shared_group.name, location=config.location,
     registry_name=city_registry_name(config.environment), zone_redundant=features.zone_redundancy,
     private_endpoints=(PrivateEndpoint(subnet_id=hub.subnet_ids["shared"],
-                                       private_dns_zone_ids=(hub.private_dns_zone_ids[REGISTRY_ZONE],)),)))
+                                       private_dns_zone_ids=(private_dns_zone_ids[REGISTRY_ZONE],)),)))
 
 guardrails = Guardrails("guardrails", GuardrailsArgs(
     tags=tags, subscription_id=config.subscription_id, allowed_locations=tuple(sorted(EU_REGIONS)),
     required_tags=tuple(tags), no_public_ip_scopes={name: group.id for name, group in spoke_groups.items()},
+    location=config.location,
+    platform_managed_groups=tuple(group for group in (defender_default_group(config.location),
+                                                      container_apps_infrastructure_group(config.environment))
+                                  if group),
     defender_plans=CITY_DEFENDER_PLANS if features.defender_plans else ()))
 
 pulumi.export("environment", config.environment)
@@ -107,7 +134,7 @@ pulumi.export("hubResourceGroupName", connectivity_group.name)
 pulumi.export("hubVirtualNetworkId", hub.resource_id)
 pulumi.export("hubVirtualNetworkName", hub.name)
 pulumi.export("firewallPrivateIp", hub.firewall_private_ip)
-pulumi.export("privateDnsZoneIds", hub.private_dns_zone_ids)
+pulumi.export("privateDnsZoneIds", private_dns_zone_ids)
 pulumi.export("spokes", {name: {"resourceGroupName": spoke_groups[name].name, "virtualNetworkId": spoke.resource_id,
                                 "virtualNetworkName": spoke.name, "addressSpace": plan.spokes[name].cidr,
                                 "subnetIds": spoke.subnet_ids}

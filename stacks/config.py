@@ -20,6 +20,8 @@ from amsterdam_cloud.core import budgets
 from amsterdam_cloud.components.landing_zone.address_plan import (DELEGATIONS, AddressPlan, AddressPlanError,
                                                                   SubnetRequest, default_spoke_subnets)
 from amsterdam_cloud.components.landing_zone.address_plan import plan as plan_addresses
+from amsterdam_cloud.components.landing_zone.connectivity import ConnectivityRef
+from amsterdam_cloud.components.landing_zone.east_west import EastWestFlow
 from amsterdam_cloud.components.landing_zone.egress_profiles import EGRESS_PROFILES, EgressGrant
 from amsterdam_cloud.core.regions import KNOWN_REGIONS, normalize_location
 from amsterdam_cloud.core.errors import display
@@ -74,6 +76,9 @@ class Network:
     egress: tuple[EgressGrant, ...] = ()
     """The egress profiles spoke subnets enable (`egressProfiles`), each once with the CIDRs of those subnets;
     empty: spokes reach only the firewall's baseline."""
+    east_west: tuple[EastWestFlow, ...] = ()
+    """The flows between subnets the hub firewall allows (`eastWest`), subnet names resolved to their CIDRs; empty:
+    no subnet reaches another spoke."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -90,6 +95,17 @@ class Features:
     """On: Defender for Cloud plans are enabled for the subscription."""
     firewall_premium: bool = False
     """Off: Azure Firewall Standard (threat intelligence, DNS proxy); on: Premium, adding IDPS in deny mode."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Connectivity:
+    """Where the city's connectivity hub is (stacks/connectivity) and how the environment uses it."""
+
+    ref: ConnectivityRef
+    """The connectivity subscription, resource group and hub network (the names of stacks/connectivity's config)."""
+    use_gateway: bool = False
+    """Off: the environment peers with the connectivity hub without gateway transit (CI agents and DNS only); on:
+    on-premises and VPN clients reach it through the connectivity gateway and its firewall."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -113,6 +129,9 @@ class StackConfig:
     """Percentages of the monthly budget at which the alert e-mails and action group are told."""
     budget_start_date: str | None = None
     """Unset: the budget starts the month it is first deployed; set: that month (the first of a month)."""
+    connectivity: Connectivity | None = None
+    """Set: the environment hub attaches to the connectivity hub and uses its private-link zones; unset: the hub
+    keeps its own copy of the zones (a stand-alone environment)."""
     deployer_principal_type: str | None = None
     """Who runs the deployment, for the role assignments it gets (ARM refuses a wrong one: UnmatchedPrincipalType).
     Unset: omitted from the request, which ARM accepts for a person after `az login` and for CI's workload identity
@@ -294,10 +313,74 @@ def _spokes(source: str, key: str, value: Any) -> dict[str, tuple[ipaddress.IPv4
     return spokes
 
 
+def _east_west(source: str, key: str, value: Any) -> dict[str, dict[str, Any]]:
+    """`{name: {from: [...], to: [...], ports: [...], description: ...}}`, shapes checked; the subnet names are
+    resolved against the address plan by `_resolve_flows`."""
+    value = structured(value)
+    if not isinstance(value, Mapping) or not value:
+        raise ConfigError(source, key, "expected a mapping of flow name to {from: [spoke.subnet], to: [spoke.subnet], "
+                                       f"ports: [443]}}, got {_show(value)}")
+    flows = {}
+    for name, flow in value.items():
+        where = f"{key}.{name}"
+        if not isinstance(name, str) or not _NAME.match(name):
+            raise ConfigError(source, where, "flow names are short lower-case names such as avd-to-internal-apps")
+        flows[name] = _section(source, where, flow, {"from": _endpoints, "to": _endpoints, "ports": _ports,
+                                                     "description": _string}, frozenset({"from", "to", "ports"}))
+    return flows
+
+
+def _endpoints(source: str, key: str, value: Any) -> tuple[str, ...]:
+    value = structured(value)
+    if not isinstance(value, list) or not value or not all(isinstance(item, str) and item for item in value):
+        raise ConfigError(source, key, "expected a non-empty list of subnets as <spoke>.<subnet> or hub.<subnet>, or "
+                                       f"CIDRs outside the environment, got {_show(value)}")
+    return tuple(value)
+
+
+def _ports(source: str, key: str, value: Any) -> tuple[int, ...]:
+    value = structured(value)
+    if not isinstance(value, list) or not value:
+        raise ConfigError(source, key, f"expected a non-empty list of TCP ports such as [443], got {_show(value)}")
+    return tuple(_integer(1, 65535)(source, f"{key}[{index}]", port) for index, port in enumerate(value))
+
+
+def _resolve_flows(source: str, key: str, flows: Mapping[str, Mapping[str, Any]], plan: AddressPlan,
+                   block: ipaddress.IPv4Network) -> tuple[EastWestFlow, ...]:
+    """Each flow with its subnets as CIDRs: `<spoke>.<subnet>` and `hub.<subnet>` from the address plan, a CIDR only
+    for a range outside the environment's block (inside it, name the subnet)."""
+    def cidr(where: str, endpoint: str) -> str:
+        range_name, dot, subnet = endpoint.partition(".")
+        if "/" in endpoint:
+            network = _cidr(source, where, endpoint)
+            if network.overlaps(block):
+                raise ConfigError(source, where, f"{endpoint} lies in the environment's block; name the subnet as "
+                                                 "<spoke>.<subnet> or hub.<subnet> instead")
+            return str(network)
+        ranges = {"hub": plan.hub, **plan.spokes}
+        if not dot or range_name not in ranges:
+            raise ConfigError(source, where, f"{endpoint!r} names no subnet; expected <spoke>.<subnet> or "
+                                             f"hub.<subnet> with a range of {', '.join(ranges)}")
+        names = [item.name for item in ranges[range_name].subnets]
+        if subnet not in names:
+            raise ConfigError(source, where, f"{range_name} has no subnet {subnet!r}; expected one of "
+                                             f"{', '.join(names)}")
+        return ranges[range_name].subnet(subnet).cidr
+
+    resolved = []
+    for name, flow in flows.items():
+        ends = {side: tuple(cidr(f"{key}.{name}.{side}[{index}]", endpoint)
+                            for index, endpoint in enumerate(flow[side])) for side in ("from", "to")}
+        resolved.append(EastWestFlow(
+            name=name, description=flow.get("description", f"{', '.join(flow['from'])} to {', '.join(flow['to'])}"),
+            source_ranges=ends["from"], destination_ranges=ends["to"], ports=flow["ports"]))
+    return tuple(resolved)
+
+
 def _network(source: str, key: str, value: Any) -> Network:
     """The address plan; overlap, outside the block and exhausted ranges are checked by the pure address plan."""
-    fields = {"addressSpace": _cidr, "hub": _cidr, "spokes": _spokes}
-    read = _section(source, key, value, fields, frozenset(fields))
+    fields = {"addressSpace": _cidr, "hub": _cidr, "spokes": _spokes, "eastWest": _east_west}
+    read = _section(source, key, value, fields, frozenset({"addressSpace", "hub", "spokes"}))
     block: ipaddress.IPv4Network = read["addressSpace"]
     spokes = {name: (str(cidr), subnets[0] if subnets else default_spoke_subnets(str(cidr)))
               for name, (cidr, subnets) in read["spokes"].items()}
@@ -313,7 +396,8 @@ def _network(source: str, key: str, value: Any) -> Network:
     return Network(address_space=str(block), hub=str(read["hub"]),
                    spokes={name: cidr for name, (cidr, _) in spokes.items()}, plan=plan,
                    egress=tuple(EgressGrant(profile=profile, source_ranges=tuple(ranges))
-                                for profile, ranges in granted.items()))
+                                for profile, ranges in granted.items()),
+                   east_west=_resolve_flows(source, f"{key}.eastWest", read.get("eastWest", {}), plan, block))
 
 
 def _features(source: str, key: str, value: Any) -> Features:
@@ -356,6 +440,22 @@ def _snake(name: str) -> str:
     return re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower()
 
 
+_RESOURCE_GROUP = re.compile(r"^[a-zA-Z0-9_.()-]{1,89}[a-zA-Z0-9_()-]$")
+_VIRTUAL_NETWORK = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}[a-zA-Z0-9_]$")
+
+
+def _connectivity(source: str, key: str, value: Any) -> Connectivity:
+    read = _section(source, key, value, {
+        "subscriptionId": _matching(GUID, "the connectivity subscription's id (a GUID)"),
+        "resourceGroupName": _matching(_RESOURCE_GROUP, "the connectivity resource group such as rg-connectivity-prod"),
+        "virtualNetworkName": _matching(_VIRTUAL_NETWORK, "the connectivity hub network such as vnet-hub-prod"),
+        "useGateway": _boolean}, frozenset({"subscriptionId", "resourceGroupName", "virtualNetworkName"}))
+    return Connectivity(ref=ConnectivityRef(subscription_id=read["subscriptionId"],
+                                            resource_group_name=read["resourceGroupName"],
+                                            virtual_network_name=read["virtualNetworkName"]),
+                        use_gateway=read.get("useGateway", False))
+
+
 DEPLOYER_PRINCIPAL_TYPES = ("User", "Group", "ServicePrincipal")
 """What `deployerPrincipalType` may say; ARM answers UnmatchedPrincipalType when it does not match the principal."""
 
@@ -383,6 +483,7 @@ _FIELDS: dict[str, Callable[[str, str, Any], Any]] = {
     "budgetAlertThresholds": _thresholds,
     "budgetStartDate": _budget_start,
     "deployerPrincipalType": _one_of(DEPLOYER_PRINCIPAL_TYPES),
+    "connectivity": _connectivity,
 }
 _REQUIRED = frozenset({"environment", "subscriptionId", "tenantId", "location", "tags", "network",
                        "logRetentionDays", "budgetMonthlyEur", "alertEmails"})
@@ -427,7 +528,8 @@ def parse(raw: Mapping[str, Any], source: str, stack: str | None = None) -> Stac
         budget_monthly_eur=read["budgetMonthlyEur"], alert_emails=read["alertEmails"],
         alert_webhook_url=read.get("alertWebhookUrl"),
         budget_alert_thresholds=read.get("budgetAlertThresholds", (80, 100)),
-        budget_start_date=read.get("budgetStartDate"), deployer_principal_type=read.get("deployerPrincipalType"))
+        budget_start_date=read.get("budgetStartDate"), deployer_principal_type=read.get("deployerPrincipalType"),
+        connectivity=read.get("connectivity"))
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -27,7 +27,8 @@ HUB_SUBNETS: tuple[tuple[str, int], ...] = (
 DELEGATIONS = frozenset({
     "Microsoft.App/environments", "Microsoft.Web/serverFarms", "Microsoft.DBforPostgreSQL/flexibleServers",
     "Microsoft.DBforMySQL/flexibleServers", "Microsoft.ContainerInstance/containerGroups",
-    "Microsoft.Databricks/workspaces", "Microsoft.Netapp/volumes",
+    "Microsoft.Databricks/workspaces", "Microsoft.Netapp/volumes", "Microsoft.Network/dnsResolvers",
+    "Microsoft.DevOpsInfrastructure/pools",
 })
 """Services a spoke subnet may be delegated to (extend when a component needs another)."""
 

@@ -83,8 +83,10 @@ AVD_SESSION_HOSTS = EgressProfile(
                 "telemetry, fetch agent updates, activate Windows, check certificates, sign in, update Windows",
     reference="https://learn.microsoft.com/azure/virtual-desktop/required-fqdn-endpoint (session hosts, Azure cloud)",
     network_rules=(
-        ServiceTagRule(name="avd-service-tags", description="AVD service, Azure Monitor, AVD artifacts on Front Door",
-                       service_tags=("WindowsVirtualDesktop", "AzureMonitor", "AzureFrontDoor.Frontend")),
+        # Not the whole `AzureFrontDoor.Frontend` tag the page lists for catalogartifact.azureedge.net: that tag is every
+        # site behind Front Door (an exfiltration path); the one name is an application rule below instead.
+        ServiceTagRule(name="avd-service-tags", description="AVD service and Azure Monitor",
+                       service_tags=("WindowsVirtualDesktop", "AzureMonitor")),
         FqdnPortRule(name="avd-windows-activation", description="Azure KMS: Windows activation (TCP, not HTTP)",
                      fqdns=("azkms.core.windows.net", "kms.core.windows.net"), ports=(1688,)),
     ),
@@ -104,7 +106,109 @@ AVD_SESSION_HOSTS = EgressProfile(
     ),
 )
 
-EGRESS_PROFILES: Mapping[str, EgressProfile] = {profile.name: profile for profile in (AVD_SESSION_HOSTS,)}
+AVD_INTUNE = EgressProfile(
+    name="avd-intune",
+    description="Intune device management of the session hosts: enrolment, check-in, policy and app delivery, push",
+    reference="https://learn.microsoft.com/mem/intune/fundamentals/intune-endpoints (Intune core service, Win32 apps, "
+              "Windows Push Notification Services, delivery optimization)",
+    network_rules=(),
+    application_rules=(
+        WebRule(name="intune-service", description="Intune service and device enrolment",
+                fqdns=("manage.microsoft.com", "*.manage.microsoft.com", "*.dm.microsoft.com",
+                       "enterpriseregistration.windows.net")),
+        WebRule(name="intune-push", description="Windows Push Notification Services (Intune check-in on demand)",
+                fqdns=("*.notify.windows.com", "*.wns.windows.com")),
+        WebRule(name="intune-content", description="Win32 app and update content, delivery optimization",
+                fqdns=("*.delivery.mp.microsoft.com", "*.prod.do.dsp.mp.microsoft.com"),
+                protocols=(("Https", 443), ("Http", 80))),
+    ),
+)
+
+AVD_MICROSOFT_365 = EgressProfile(
+    name="avd-microsoft-365",
+    description="Microsoft 365 apps on the desktops (Exchange, SharePoint/OneDrive, Teams, common endpoints): the "
+                "firewall's Microsoft-maintained FQDN tags for the required endpoints",
+    reference="https://learn.microsoft.com/azure/firewall/protect-office-365 (FQDN tags per product and category) and "
+              "https://learn.microsoft.com/microsoft-365/enterprise/urls-and-ip-address-ranges",
+    network_rules=(),
+    application_rules=(
+        WebRule(name="m365-exchange", description="Exchange Online (Optimize and Allow, required)",
+                fqdn_tags=("Office365.Exchange.Optimize", "Office365.Exchange.Allow.Required"),
+                protocols=(("Https", 443), ("Http", 80))),
+        WebRule(name="m365-sharepoint", description="SharePoint Online and OneDrive (Optimize, required)",
+                fqdn_tags=("Office365.SharePoint.Optimize",), protocols=(("Https", 443), ("Http", 80))),
+        WebRule(name="m365-teams", description="Teams (Skype product in the endpoint list; Allow, required)",
+                fqdn_tags=("Office365.Skype.Allow.Required",), protocols=(("Https", 443), ("Http", 80))),
+        WebRule(name="m365-common", description="Common Microsoft 365 endpoints (Allow and Default, required)",
+                fqdn_tags=("Office365.Common.Allow.Required", "Office365.Common.Default.Required"),
+                protocols=(("Https", 443), ("Http", 80))),
+    ),
+)
+
+CONTAINER_APPS = EgressProfile(
+    name="container-apps",
+    description="Azure Container Apps environments behind the firewall: Microsoft Container Registry (every "
+                "scenario), the platform's package mirror, and the managed-identity endpoints",
+    reference="https://learn.microsoft.com/azure/container-apps/use-azure-firewall (application rules: all "
+              "scenarios, managed identity)",
+    network_rules=(),
+    application_rules=(
+        WebRule(name="aca-mcr", description="Microsoft Container Registry: system images of the environment",
+                fqdns=("mcr.microsoft.com", "*.data.mcr.microsoft.com")),
+        WebRule(name="aca-platform-packages", description="The environment's node packages (all scenarios)",
+                fqdns=("packages.aks.azure.com", "acs-mirror.azureedge.net")),
+        WebRule(name="aca-managed-identity", description="Managed identity token endpoints and Entra ID sign-in",
+                fqdns=("*.identity.azure.net", "login.microsoftonline.com", "*.login.microsoftonline.com",
+                       "*.login.microsoft.com")),
+    ),
+)
+
+APP_SERVICE_BUILD = EgressProfile(
+    name="app-service-build",
+    description="App Service build automation (Oryx) on VNet-integrated apps: its SDK downloads and the public "
+                "package feeds the builds restore from (PyPI, npm, NuGet)",
+    reference="https://learn.microsoft.com/azure/app-service/configure-language-python#customize-build-automation, "
+              "https://github.com/microsoft/Oryx/blob/main/doc/configuration.md (ORYX_SDK_STORAGE_BASE_URL), "
+              "https://learn.microsoft.com/azure/app-service/overview-vnet-integration#application-routing",
+    network_rules=(),
+    application_rules=(
+        WebRule(name="oryx-sdks", description="Oryx SDK and runtime downloads",
+                fqdns=("oryx-cdn.microsoft.io", "oryxsdks-cdn.azureedge.net")),
+        WebRule(name="python-packages", description="pip: the index and its file host",
+                fqdns=("pypi.org", "files.pythonhosted.org")),
+        WebRule(name="node-packages", description="npm registry", fqdns=("registry.npmjs.org",)),
+        WebRule(name="dotnet-packages", description="NuGet feed and its CDN",
+                fqdns=("api.nuget.org", "globalcdn.nuget.org")),
+    ),
+)
+
+CI_AGENTS = EgressProfile(
+    name="ci-agents",
+    description="The pipelines' Managed DevOps Pool agents: the pool service and agent downloads, Azure DevOps, "
+                "Entra ID and Azure Resource Manager, the city's package feed, the Pulumi CLI and its plugins",
+    reference="https://learn.microsoft.com/azure/devops/managed-devops-pools/configure-networking (endpoints "
+              "Managed DevOps Pools needs), https://learn.microsoft.com/azure/devops/organizations/security/"
+              "allow-list-ip-url (Azure DevOps), https://www.pulumi.com/docs/iac/download-install/ (get.pulumi.com)",
+    network_rules=(),
+    application_rules=(
+        WebRule(name="mdp-service", description="Managed DevOps Pools service and agent packages",
+                fqdns=("*.prod.manageddevops.microsoft.com", "rmprodbuilds.azureedge.net",
+                       "vstsagentpackage.azureedge.net", "download.agent.dev.azure.com",
+                       "server.pipe.aria.microsoft.com", "*.queue.core.windows.net")),
+        WebRule(name="azure-devops", description="Azure DevOps organisation, artifacts and the city's package feed",
+                fqdns=("dev.azure.com", "*.dev.azure.com", "*.visualstudio.com", "*.vsassets.io",
+                       "*.vstmrblob.vsassets.io", "pkgs.dev.azure.com", "*.pkgs.visualstudio.com")),
+        WebRule(name="azure-control-plane", description="Entra ID sign-in and Azure Resource Manager",
+                fqdns=("login.microsoftonline.com", "management.azure.com")),
+        WebRule(name="pulumi-downloads", description="The Pulumi CLI and its resource plugins",
+                fqdns=("get.pulumi.com",)),
+        WebRule(name="os-packages", description="Ubuntu and Microsoft package repositories of the agent image",
+                fqdns=("azure.archive.ubuntu.com", "packages.microsoft.com")),
+    ),
+)
+
+EGRESS_PROFILES: Mapping[str, EgressProfile] = {profile.name: profile for profile in (
+    AVD_SESSION_HOSTS, AVD_INTUNE, AVD_MICROSOFT_365, CONTAINER_APPS, APP_SERVICE_BUILD, CI_AGENTS)}
 """Every profile a spoke subnet may enable (`egressProfiles` in the stack config), by name."""
 
 

@@ -1,6 +1,7 @@
 """The hub's Azure Firewall: its policy (threat intelligence in deny mode, DNS proxy, IDPS on Premium), a baseline
-rule collection group, its public IP, and the firewall itself; and `FirewallEgress`, the rule collection group that
-grants spoke subnets their egress profiles (`egress_profiles.py`). Everything not allowed here is denied."""
+rule collection group, its public IP, and the firewall itself; and `FirewallEgress`, the rule collection groups that
+allow subnets to reach each other (`east_west.py`) and grant spoke subnets their egress profiles
+(`egress_profiles.py`). Everything not allowed here is denied."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pulumi_azure_native import network
 
 from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces,
                                                    create_diagnostic_settings, create_lock)
+from amsterdam_cloud.components.landing_zone.east_west import EastWestFlow
 from amsterdam_cloud.components.landing_zone.egress_profiles import (EGRESS_PROFILES, EgressGrant, FqdnPortRule,
                                                                      ServiceTagRule, WebRule)
 
@@ -36,6 +38,10 @@ class FirewallArgs(CommonArgs):
     specific endpoints (AVD's) are egress profiles, granted to their subnets only (`FirewallEgress`)."""
     allowed_service_tags: tuple[str, ...] = ("AzureMonitor", "AzureActiveDirectory")
     """Azure service tags reachable on 443 from the source ranges; empty: none."""
+    snat_private_traffic: bool = False
+    """Off: traffic to private ranges keeps its source address (Azure's default); on: the firewall translates the
+    source of every flow it allows, so the answer of a private endpoint (which ignores route tables) comes back
+    through the firewall (Microsoft: "Azure Firewall scenarios to inspect traffic destined to a private endpoint")."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -57,6 +63,9 @@ class Firewall(WithInterfaces, pulumi.ComponentResource):
             f"{name}-policy", resource_group_name=args.resource_group_name, location=args.location,
             sku=network.FirewallPolicySkuArgs(tier=tier), threat_intel_mode="Deny",
             dns_settings=network.DnsSettingsArgs(enable_proxy=True),
+            # 255.255.255.255/32 as the only private range: Azure's documented way to translate every flow.
+            snat=network.FirewallPolicySNATArgs(private_ranges=["255.255.255.255/32"])
+            if args.snat_private_traffic else None,
             intrusion_detection=network.FirewallPolicyIntrusionDetectionArgs(mode="Deny") if args.premium else None,
             insights=network.FirewallPolicyInsightsArgs(
                 is_enabled=True, retention_days=30,
@@ -139,6 +148,8 @@ def _baseline_rules(args: FirewallArgs) -> list:
     return collections
 
 
+EAST_WEST_GROUP_PRIORITY = 250
+"""After the baseline group (200), before the egress profiles (300)."""
 EGRESS_GROUP_PRIORITY = 300
 """After the baseline group (200): the baseline is read first, the profiles add to it."""
 
@@ -148,13 +159,19 @@ class FirewallEgressArgs(CommonArgs):
     firewall: Firewall
     """The firewall whose policy gets the rules; they are written after its baseline group and the firewall itself
     (Azure rejects concurrent changes to one firewall policy)."""
-    grants: tuple[EgressGrant, ...]
-    """Each profile once, with the ranges of the subnets that enable it: the only sources of the profile's rules."""
+    grants: tuple[EgressGrant, ...] = ()
+    """Each profile once, with the ranges of the subnets that enable it: the only sources of the profile's rules;
+    empty: no egress beyond the baseline."""
+    flows: tuple[EastWestFlow, ...] = ()
+    """East-west flows between subnets (network rules, TCP); empty: no subnet reaches another through the firewall."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        if not self.grants:
-            raise InterfaceError("FirewallEgressArgs.grants: empty; expected at least one EgressGrant")
+        if not self.grants and not self.flows:
+            raise InterfaceError("FirewallEgressArgs: no grants and no flows; expected at least one of them")
+        names = [flow.name for flow in self.flows]
+        if len(set(names)) != len(names):
+            raise InterfaceError("FirewallEgressArgs.flows: a flow name is used twice; expected unique names")
         seen: set[str] = set()
         for grant in self.grants:
             if grant.profile not in EGRESS_PROFILES:
@@ -170,19 +187,41 @@ class FirewallEgressArgs(CommonArgs):
 
 
 class FirewallEgress(pulumi.ComponentResource):
-    """A rule collection group in the firewall's policy: per granted egress profile, one network and one application
-    rule collection (Allow), each rule sourced only from the ranges the profile is granted to. A rule collection group
-    has no tags and no diagnostics of its own; the policy's lock covers it."""
+    """Rule collection groups in the firewall's policy: `east-west` (one Allow network collection, a rule per flow)
+    and `egress-profiles` (per granted profile one network and one application collection, each rule sourced only
+    from the ranges the profile is granted to), written one after the other. A rule collection group has no tags and
+    no diagnostics of its own; the policy's lock covers it."""
 
     def __init__(self, name: str, args: FirewallEgressArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("amsterdam:landingzone:FirewallEgress", name, None, opts)
+        after: list[pulumi.Resource] = list(args.firewall.settled)
+        east_west = None
+        if args.flows:
+            east_west = network.FirewallPolicyRuleCollectionGroup(
+                f"{name}-east-west", resource_group_name=args.firewall.resource_group_name,
+                firewall_policy_name=args.firewall.policy_name, rule_collection_group_name="east-west",
+                priority=EAST_WEST_GROUP_PRIORITY, rule_collections=[_east_west_rules(args.flows)],
+                opts=pulumi.ResourceOptions(parent=self, depends_on=after))
+            after = [east_west]  # one change to the policy at a time
         group = network.FirewallPolicyRuleCollectionGroup(
             f"{name}-rules", resource_group_name=args.firewall.resource_group_name,
             firewall_policy_name=args.firewall.policy_name, rule_collection_group_name="egress-profiles",
             priority=EGRESS_GROUP_PRIORITY, rule_collections=_egress_rules(args.grants),
-            opts=pulumi.ResourceOptions(parent=self, depends_on=list(args.firewall.settled)))
-        self.resource_id, self.name = group.id, group.name
+            opts=pulumi.ResourceOptions(parent=self, depends_on=after)) if args.grants else None
+        last = group or east_west
+        self.resource_id, self.name = last.id, last.name
         self.register_outputs({"resource_id": self.resource_id, "name": self.name})
+
+
+def _east_west_rules(flows: tuple[EastWestFlow, ...]) -> network.FirewallPolicyFilterRuleCollectionArgs:
+    """Every flow as one TCP network rule, in one Allow collection."""
+    return network.FirewallPolicyFilterRuleCollectionArgs(
+        rule_collection_type="FirewallPolicyFilterRuleCollection", name="east-west", priority=100,
+        action=network.FirewallPolicyFilterRuleCollectionActionArgs(type="Allow"),
+        rules=[network.NetworkRuleArgs(
+            rule_type="NetworkRule", name=flow.name, description=flow.description,
+            source_addresses=list(flow.source_ranges), destination_addresses=list(flow.destination_ranges),
+            destination_ports=[str(port) for port in flow.ports], ip_protocols=["TCP"]) for flow in flows])
 
 
 def _egress_rules(grants: tuple[EgressGrant, ...]) -> list:

@@ -1,8 +1,13 @@
 """Guardrails in Azure itself, beside CrossGuard (defense in depth): Azure Policy assignments for allowed
-locations, no public IPs in the spokes and the required tags; and the Defender for Cloud plans.
+locations, no public IPs in the spokes, tags inherited from the resource group and audited on resources; and the
+Defender for Cloud plans.
 
 CrossGuard stops a bad resource in a Pulumi preview; these assignments stop it in Azure, whoever creates it
-(portal, CLI, another tool). Built-in definitions only, so Microsoft maintains their logic.
+(portal, CLI, another tool). Built-in definitions only, so Microsoft maintains their logic. Tags fit what Azure
+does on its own: it creates resource groups and resources without our tags (the Container Apps infrastructure
+group, `NetworkWatcherRG`, Defender's default group), so a missing tag is inherited from the resource group
+(Modify) and reported (Audit), never denied, and those platform-managed groups are left out of the tag
+assignments altogether.
 """
 
 from __future__ import annotations
@@ -15,14 +20,38 @@ import pulumi
 from pulumi_azure_native import authorization, security
 
 from amsterdam_cloud.core.ids import GUID
-from amsterdam_cloud.components.interfaces import CommonArgs, InterfaceError, WithInterfaces
+from amsterdam_cloud.components.interfaces import BUILTIN_ROLES, CommonArgs, InterfaceError, WithInterfaces
 
 BUILTIN = "/providers/Microsoft.Authorization/policyDefinitions/"
 ALLOWED_LOCATIONS = BUILTIN + "e56962a6-4747-49cd-b67b-bf8b01975c4c"
 ALLOWED_RESOURCE_GROUP_LOCATIONS = BUILTIN + "e765b5de-1225-4ba3-bd56-1ac6695af988"
 NOT_ALLOWED_RESOURCE_TYPES = BUILTIN + "6c112d4e-5bc7-47ae-a041-ea2d9dccd749"
 REQUIRE_TAG_ON_RESOURCES = BUILTIN + "871b6d14-10aa-478d-b590-94f262ecfa99"
+INHERIT_TAG_FROM_RESOURCE_GROUP = BUILTIN + "ea3f2387-9b95-492a-a190-fcdc54f7b070"
 """Azure built-in policy definitions (ids are the same in every tenant)."""
+TAG_CONTRIBUTOR = "Tag Contributor"
+"""The role the inherit-tag (Modify) assignment's identity needs to add a tag: tags only, no other write."""
+
+PLATFORM_MANAGED_RESOURCE_GROUPS: tuple[str, ...] = ("NetworkWatcherRG",)
+"""Resource groups Azure creates under fixed names, left out of the tag assignments (`notScopes`): Network
+Watcher's. Groups named per region or per environment are given by the caller (`platform_managed_groups`)."""
+
+_DEFENDER_REGION_CODES = {"westeurope": "WEU", "northeurope": "NEU"}
+"""Defender for Cloud's auto-provisioning puts its default workspace in `DefaultResourceGroup-<code>`, the code
+Microsoft uses for the region (https://learn.microsoft.com/azure/defender-for-cloud/working-with-log-analytics-agent,
+default workspaces)."""
+
+
+def defender_default_group(location: str) -> str | None:
+    """Defender's default resource group in `location`; None where the region code is not known here."""
+    code = _DEFENDER_REGION_CODES.get(location)
+    return f"DefaultResourceGroup-{code}" if code else None
+
+
+def container_apps_infrastructure_group(environment: str) -> str:
+    """The infrastructure resource group a Container Apps environment of `environment` names
+    (`infrastructureResourceGroup`); Azure creates and manages it, so it carries no tags of ours."""
+    return f"rg-amsterdam-aca-infra-{environment}"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -57,7 +86,13 @@ class GuardrailsArgs(CommonArgs):
     allowed_locations: tuple[str, ...]
     """Regions resources and resource groups may live in (the pack's EU list)."""
     required_tags: tuple[str, ...]
-    """Tag names every resource must carry (denied without them)."""
+    """Tag names every resource must carry: inherited from its resource group when missing, audited otherwise."""
+    location: str = "westeurope"
+    """Where the inherit-tag assignments' managed identities live (an EU region)."""
+    platform_managed_groups: tuple[str, ...] = ()
+    """Names of resource groups Azure creates and manages (the Container Apps environments' infrastructure groups,
+    Defender's `DefaultResourceGroup-<region>`), left out of the tag assignments beside
+    `PLATFORM_MANAGED_RESOURCE_GROUPS`; empty: only those."""
     no_public_ip_scopes: Mapping[str, pulumi.Input[str]] = field(default_factory=dict)
     """Short name to resource group id (the spokes') where public IP addresses are denied; empty: nowhere."""
     defender_plans: tuple[DefenderPlan, ...] = CITY_DEFENDER_PLANS
@@ -90,13 +125,18 @@ class Guardrails(WithInterfaces, pulumi.ComponentResource):
         locations = sorted(args.allowed_locations)
 
         def assign(role: str, *, at: pulumi.Input[str], definition: str, display: str, parameters: dict,
-                   message: str) -> authorization.PolicyAssignment:
+                   message: str, not_scopes: list[str] | None = None, identity: bool = False,
+                   effect: str | None = None) -> authorization.PolicyAssignment:
             return authorization.PolicyAssignment(
                 f"{name}-{role}", scope=at, policy_assignment_name=f"amsterdam-{role}"[:64],
                 policy_definition_id=definition, display_name=display, enforcement_mode=mode,
                 description=f"Amsterdam landing zone guardrail: {display.lower()}.",
                 parameters={key: authorization.ParameterValuesValueArgs(value=value)
                             for key, value in parameters.items()},
+                not_scopes=not_scopes or None,
+                identity=authorization.IdentityArgs(type="SystemAssigned") if identity else None,
+                location=args.location if identity else None,
+                overrides=[authorization.OverrideArgs(kind="policyEffect", value=effect)] if effect else None,
                 non_compliance_messages=[authorization.NonComplianceMessageArgs(message=message)],
                 metadata={"category": "Amsterdam landing zone", "managedBy": "pulumi"},
                 opts=pulumi.ResourceOptions(parent=self))
@@ -111,11 +151,30 @@ class Guardrails(WithInterfaces, pulumi.ComponentResource):
                 display="Allowed locations for resource groups", parameters={"listOfAllowedLocations": locations},
                 message="Resource groups live in an allowed EU region."),
         }
+        # Azure's own groups carry no tags of ours and cannot be made to: the tag assignments leave them out.
+        not_scopes = [f"{scope}/resourceGroups/{group}"
+                      for group in (*PLATFORM_MANAGED_RESOURCE_GROUPS, *args.platform_managed_groups)]
+        self.tag_role_assignments: dict[str, authorization.RoleAssignment] = {}
         for tag in args.required_tags:
+            role = f"inherit-tag-{tag}"
+            inherit = assign(
+                role, at=scope, definition=INHERIT_TAG_FROM_RESOURCE_GROUP,
+                display=f"Inherit tag {tag} from the resource group", parameters={"tagName": tag},
+                message=f"A resource without the {tag} tag gets its resource group's value.",
+                not_scopes=not_scopes, identity=True)
+            assignments[role] = inherit
+            self.tag_role_assignments[tag] = authorization.RoleAssignment(
+                f"{name}-{role}-tags", scope=scope, principal_type="ServicePrincipal",
+                principal_id=inherit.identity.apply(lambda identity: identity.principal_id),
+                role_definition_id=f"{scope}/providers/Microsoft.Authorization/roleDefinitions/"
+                                   f"{BUILTIN_ROLES[TAG_CONTRIBUTOR]}",
+                description=f"Policy assignment amsterdam-{role} adds the {tag} tag (Modify)",
+                opts=pulumi.ResourceOptions(parent=self))
             role = f"require-tag-{tag}"
+            # The built-in denies; the assignment overrides its effect to Audit: a missing tag is reported.
             assignments[role] = assign(
-                role, at=scope, definition=REQUIRE_TAG_ON_RESOURCES, display=f"Require tag {tag}",
-                parameters={"tagName": tag},
+                role, at=scope, definition=REQUIRE_TAG_ON_RESOURCES, display=f"Audit tag {tag}",
+                parameters={"tagName": tag}, not_scopes=not_scopes, effect="Audit",
                 message=f"Every resource carries the {tag} tag; pass the stack's tags to the component.")
         for short, group_id in args.no_public_ip_scopes.items():
             role = f"no-public-ip-{short}"

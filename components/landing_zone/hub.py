@@ -1,6 +1,7 @@
-"""The connectivity hub: the hub network and its subnets, Azure Firewall, Azure Bastion, a gateway subnet ready for
-VPN or ExpressRoute, and the private DNS zones linked to it. Public IPs exist only here (policy
-`network-public-ip-only-in-connectivity` allows them under `amsterdam:landingzone:Hub`)."""
+"""The environment hub: the hub network and its subnets, Azure Firewall, Azure Bastion, a gateway subnet (kept empty
+while the environment uses the connectivity hub's gateway, `hub_attachment.py`), and, for a stand-alone environment,
+private DNS zones of its own. Public IPs exist only here and in the connectivity hub (policy
+`network-public-ip-only-in-connectivity` allows them under `amsterdam:landingzone:Hub` and `...:Connectivity`)."""
 
 from __future__ import annotations
 
@@ -50,6 +51,9 @@ class HubArgs(CommonArgs):
     """Off: firewall, bastion and public IPs in one zone; on: across zones 1-3."""
     firewall_premium: bool = False
     """Off: Azure Firewall Standard; on: Premium with IDPS in deny mode."""
+    firewall_snat_private_traffic: bool = False
+    """Off: the firewall keeps private sources; on: it translates them, so east-west flows to private endpoints come
+    back through it (`FirewallArgs.snat_private_traffic`)."""
     bastion_native_client: bool = False
     """Off: Bastion sessions through the portal only; on: native-client tunneling for administrators."""
 
@@ -115,7 +119,8 @@ class Hub(WithInterfaces, pulumi.ComponentResource):
         firewall = Firewall(f"{name}-fw", FirewallArgs(
             **shared_args, resource_group_name=args.resource_group_name, location=args.location,
             subnet_id=once_all_exist(subnets["AzureFirewallSubnet"]), source_ranges=args.egress_ranges,
-            premium=args.firewall_premium, zone_redundant=args.zone_redundant), opts=child)
+            premium=args.firewall_premium, zone_redundant=args.zone_redundant,
+            snat_private_traffic=args.firewall_snat_private_traffic), opts=child)
         bastion = Bastion(f"{name}-bastion", BastionArgs(
             tags=args.tags, diagnostic_settings=args.diagnostic_settings,
             resource_group_name=args.resource_group_name, location=args.location,
@@ -139,7 +144,7 @@ class Hub(WithInterfaces, pulumi.ComponentResource):
         subnets["GatewaySubnet"] = gateway
 
         dns = PrivateDnsZones(f"{name}-dns", PrivateDnsZonesArgs(
-            tags=args.tags, lock=args.lock, resource_group_name=args.resource_group_name,
+            tags=args.tags, resource_group_name=args.resource_group_name,  # no lock: it blocks record clean-up
             zones=args.private_dns_zones, virtual_network_ids=(vnet.id,)), opts=child) \
             if args.private_dns_zones else None
 

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import privatedns
 
-from amsterdam_cloud.components.interfaces import NO_DIAGNOSTICS, CommonArgs, InterfaceError, WithInterfaces, \
-    create_lock
+from amsterdam_cloud.components.interfaces import NO_DIAGNOSTICS, CommonArgs, InterfaceError, WithInterfaces
 
 _ZONE = re.compile(r"^privatelink\.[a-z0-9.-]+\.[a-z]{2,}$")
 
@@ -63,6 +62,9 @@ class PrivateDnsZonesArgs(CommonArgs):
         if self.diagnostic_settings or self.private_endpoints:
             raise InterfaceError("PrivateDnsZonesArgs: private DNS zones take no diagnostic settings or private "
                                  "endpoints; leave them empty")
+        if self.lock:
+            raise InterfaceError("PrivateDnsZonesArgs.lock: private DNS zones take no lock; a CanNotDelete lock on a "
+                                 "zone blocks the record clean-up Azure does when a private endpoint is removed")
 
 
 class PrivateDnsZones(WithInterfaces, pulumi.ComponentResource):
@@ -83,8 +85,6 @@ class PrivateDnsZones(WithInterfaces, pulumi.ComponentResource):
                     private_zone_name=zone.name, location="global", registration_enabled=False,
                     virtual_network=privatedns.SubResourceArgs(id=network_id), tags=tags,
                     opts=pulumi.ResourceOptions(parent=zone))
-            if args.lock:
-                create_lock(f"{name}-{role}", scope_id=zone.id, lock=args.lock, parent=self)
             self.add_interfaces(f"{name}-{role}", scope_id=zone.id,
                                 args=CommonArgs(tags=args.tags, role_assignments=args.role_assignments),
                                 diagnostics=NO_DIAGNOSTICS)

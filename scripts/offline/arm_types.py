@@ -207,4 +207,25 @@ ARM_ID_TEMPLATES: dict[str, str] = {
         "/providers/Microsoft.AzureActiveDirectory/b2cDirectories/{resourceName}",
     "azure-native:communication:CommunicationService":
         "{rg}/providers/Microsoft.Communication/communicationServices/{communicationServiceName}",
+    # connectivity: gateways, the DNS Private Resolver, the CI agents' Managed DevOps Pool
+    "azure-native:network:LocalNetworkGateway":
+        "{rg}/providers/Microsoft.Network/localNetworkGateways/{localNetworkGatewayName}",
+    "azure-native:network:VirtualNetworkGatewayConnection":
+        "{rg}/providers/Microsoft.Network/connections/{virtualNetworkGatewayConnectionName}",
+    "azure-native:dnsresolver:DnsResolver": "{rg}/providers/Microsoft.Network/dnsResolvers/{dnsResolverName}",
+    "azure-native:dnsresolver:InboundEndpoint":
+        "{rg}/providers/Microsoft.Network/dnsResolvers/{dnsResolverName}/inboundEndpoints/{inboundEndpointName}",
+    "azure-native:dnsresolver:OutboundEndpoint":
+        "{rg}/providers/Microsoft.Network/dnsResolvers/{dnsResolverName}/outboundEndpoints/{outboundEndpointName}",
+    "azure-native:dnsresolver:DnsForwardingRuleset":
+        "{rg}/providers/Microsoft.Network/dnsForwardingRulesets/{dnsForwardingRulesetName}",
+    "azure-native:dnsresolver:ForwardingRule":
+        "{rg}/providers/Microsoft.Network/dnsForwardingRulesets/{dnsForwardingRulesetName}"
+        "/forwardingRules/{forwardingRuleName}",
+    "azure-native:dnsresolver:PrivateResolverVirtualNetworkLink":
+        "{rg}/providers/Microsoft.Network/dnsForwardingRulesets/{dnsForwardingRulesetName}"
+        "/virtualNetworkLinks/{virtualNetworkLinkName}",
+    "azure-native:devcenter:DevCenter": "{rg}/providers/Microsoft.DevCenter/devcenters/{devCenterName}",
+    "azure-native:devcenter:Project": "{rg}/providers/Microsoft.DevCenter/projects/{projectName}",
+    "azure-native:devopsinfrastructure:Pool": "{rg}/providers/Microsoft.DevOpsInfrastructure/pools/{poolName}",
 }

@@ -69,7 +69,31 @@ def test_platform_stack_diagram_shows_hub_spokes_bastion_and_peerings(stack_plan
     texts = _texts(network_svg(stack_plan_prod.to_export()))
     assert "hub-vnet" in texts and "Azure Bastion" in texts
     assert {"spoke-apps-vnet", "spoke-workplace-vnet", "spoke-analytics-vnet"} <= set(texts)
-    assert texts.count("peering") == 3
+    assert texts.count("peering") == 4  # three spokes and the connectivity hub, both ways each
+
+
+@pytest.mark.slow
+def test_platform_diagram_shows_the_connectivity_hub_its_gateway_the_zones_and_the_east_west_paths(stack_plan_prod):
+    texts = _texts(network_svg(stack_plan_prod.to_export()))
+    hub = texts.index("vnet-hub-prod")
+    assert texts[hub + 1].startswith("connectivity hub (another stack)")
+    assert "gateway transit: its VPN/ExpressRoute gateway" in texts
+    assert "28 private-link DNS zones linked" in texts
+    assert "DNS forwarding ruleset linked (on-premises zones)" in texts
+    assert "East-west flows the firewall allows (TCP)" in texts
+    assert "avd-to-internal-apps: spoke-workplace/hosts -> spoke-apps/containers, spoke-apps/endpoints :443" in texts
+
+
+@pytest.mark.slow
+def test_connectivity_diagram_shows_gateway_resolver_agents_and_zones(tmp_path):
+    from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack
+    plan = plan_stack(PulumiProject.load(PLATFORM_DIR / "stacks" / "connectivity"), "prod", plans_dir=tmp_path)
+    texts = _texts(network_svg(plan.to_export()))
+    assert texts.index("GatewaySubnet") < texts.index("VPN gateway (site-to-site, point-to-site)")
+    assert texts.index("snet-dns-inbound") < texts.index("DNS resolver inbound 10.0.0.196")
+    assert "DNS resolver outbound (forwarding)" in texts
+    assert texts.index("snet-ci-agents") < texts.index("CI agents: pool amsterdam-platform-vnet")
+    assert "28 private-link DNS zones linked" in texts
 
 
 def test_plan_without_networks_is_a_clear_error():

@@ -28,10 +28,16 @@ def error_of(raw: dict) -> ConfigError:
 
 
 @pytest.mark.parametrize("stack", ENVIRONMENTS)
-def test_every_stack_grants_avd_egress_to_the_workplace_hosts_subnet_only(stack):
+def test_every_stack_grants_each_profile_to_the_subnets_that_need_it_only(stack):
     network = load(stack).network
     hosts = network.plan.spokes["workplace"].subnet("hosts").cidr
-    assert network.egress == (EgressGrant(profile="avd-session-hosts", source_ranges=(hosts,)),)
+    apps = network.plan.spokes["apps"]
+    assert set(network.egress) == {
+        EgressGrant(profile="avd-session-hosts", source_ranges=(hosts,)),
+        EgressGrant(profile="avd-intune", source_ranges=(hosts,)),
+        EgressGrant(profile="avd-microsoft-365", source_ranges=(hosts,)),
+        EgressGrant(profile="container-apps", source_ranges=(apps.subnet("containers").cidr,)),
+        EgressGrant(profile="app-service-build", source_ranges=(apps.subnet("appservice").cidr,))}
 
 
 def test_unknown_profile_names_the_file_the_key_and_the_known_profiles():
@@ -60,12 +66,15 @@ def test_profile_enabled_on_two_subnets_is_one_grant_with_both_ranges():
     raw = dev_raw()
     raw[NET]["spokes"]["analytics"]["subnets"]["compute"] = {"size": 22, "egressProfiles": ["avd-session-hosts"]}
     network = config.parse(raw, "stacks/Pulumi.dev.yaml", "dev").network
-    assert network.egress == (EgressGrant(profile="avd-session-hosts", source_ranges=(
+    [avd] = [grant for grant in network.egress if grant.profile == "avd-session-hosts"]
+    assert avd == EgressGrant(profile="avd-session-hosts", source_ranges=(
         network.plan.spokes["workplace"].subnet("hosts").cidr,
-        network.plan.spokes["analytics"].subnet("compute").cidr)),)
+        network.plan.spokes["analytics"].subnet("compute").cidr))
 
 
 def test_spokes_without_profiles_grant_no_egress():
     raw = dev_raw()
     raw[NET]["spokes"]["workplace"]["subnets"]["hosts"] = 21
+    raw[NET]["spokes"]["apps"]["subnets"]["containers"] = {"size": 23, "delegation": "Microsoft.App/environments"}
+    raw[NET]["spokes"]["apps"]["subnets"]["appservice"] = {"size": 26, "delegation": "Microsoft.Web/serverFarms"}
     assert config.parse(raw, "stacks/Pulumi.dev.yaml", "dev").network.egress == ()

@@ -47,10 +47,18 @@ def test_blobs_are_versioned_and_blobs_and_containers_are_soft_deleted(plan):
     assert blobs["restorePolicy"] == {"enabled": True, "days": 29}
 
 
-def test_the_state_container_is_private(plan):
-    container = _only(plan, "azure-native:storage:BlobContainer")
+def test_each_environment_has_its_own_private_container_and_key(plan):
+    containers = {c.inputs["containerName"]: c.inputs for c in plan.of_type("azure-native:storage:BlobContainer")}
+    keys = {k.inputs["keyName"] for k in plan.of_type("azure-native:keyvault:Key")}
 
-    assert (container["containerName"], container["publicAccess"]) == ("pulumi-state", "None")
+    assert set(containers) == set(keys) == {"pulumi-state-dev", "pulumi-state-test", "pulumi-state-acc",
+                                            "pulumi-state"}
+    assert {c["publicAccess"] for c in containers.values()} == {"None"}
+
+
+def test_prod_keeps_the_names_of_the_single_container_and_key_it_replaced(plan):
+    assert plan.named("state-container").inputs["containerName"] == "pulumi-state"
+    assert plan.named("secrets-key").inputs["keyName"] == "pulumi-state"
 
 
 def test_a_cannot_delete_lock_covers_the_resource_group(plan):
@@ -62,13 +70,14 @@ def test_a_cannot_delete_lock_covers_the_resource_group(plan):
 
 
 def test_stateful_resources_are_protected(plan):
-    for name in ("state", "state-container", "secrets", "secrets-key", "state-audit"):
+    for name in ("state", "state-container", "secrets", "secrets-key", "state-audit", "state-container-dev",
+                 "secrets-key-dev"):
         assert plan.named(name).protect, name
 
 
 def test_the_secrets_provider_key_lives_in_an_rbac_vault_with_purge_protection(plan):
     vault = _only(plan, "azure-native:keyvault:Vault")["properties"]
-    key = _only(plan, "azure-native:keyvault:Key")["properties"]
+    key = plan.named("secrets-key").inputs["properties"]
 
     assert vault["enableRbacAuthorization"] is True
     assert vault["enablePurgeProtection"] is True
@@ -84,12 +93,59 @@ def test_state_and_key_are_reached_through_private_endpoints(plan):
     assert groups == ["blob", "vault"]
 
 
-def test_each_deployer_may_write_state_and_use_the_key_and_nothing_more(plan):
+def test_each_environments_ci_identity_may_use_its_own_container_and_key_and_nothing_more(plan):
     assignments = plan.of_type("azure-native:authorization:RoleAssignment")
-    container_id = plan.named("state-container").id
-    key_id = plan.named("secrets-key").id
+    for environment, identity in (("dev", "0000000a"), ("test", "0000000b"), ("acc", "0000000c"), ("prod", "0000000d")):
+        suffix = "" if environment == "prod" else f"-{environment}"
+        scopes = sorted(a.inputs["scope"] for a in assignments if a.inputs["principalId"].startswith(identity))
+        assert scopes == sorted([plan.named(f"state-container{suffix}").id, plan.named(f"secrets-key{suffix}").id])
 
-    assert sorted(a.inputs["scope"] for a in assignments) == sorted([container_id, key_id] * 2)
+
+def test_the_bootstrap_engineer_gets_the_data_plane_roles_on_prods_container_and_key(plan):
+    engineer = [a.inputs for a in plan.of_type("azure-native:authorization:RoleAssignment")
+                if a.inputs["principalId"] == "00000010-0000-4000-8000-000000000010"]
+    assert {(a["scope"], a["roleDefinitionId"].rsplit("/", 1)[-1], a["principalType"]) for a in engineer} == {
+        (plan.named("state-container").id, "ba92f5b4-2d11-453d-a403-e96b0029c9fe", "User"),   # Blob Data Contributor
+        (plan.named("secrets-key").id, "12338af0-0e69-4776-bea7-57ae8d297424", "User")}       # Crypto User
+
+
+def test_bootstrap_phase_admits_only_the_listed_address_and_has_no_private_endpoints_yet(tmp_path):
+    project = _project_without("amsterdam-state-backend:privateEndpointSubnetId", tmp_path)
+    plan = plan_stack(project, "prod", plans_dir=tmp_path,
+                      config_overrides={"amsterdam-state-backend:bootstrapAllowedIps": '["145.12.1.20"]'})
+    account = _only(plan, "azure-native:storage:StorageAccount")
+    vault = _only(plan, "azure-native:keyvault:Vault")["properties"]
+    assert account["publicNetworkAccess"] == "Enabled" and account["networkRuleSet"]["defaultAction"] == "Deny"
+    assert account["networkRuleSet"]["ipRules"] == [{"iPAddressOrRange": "145.12.1.20", "action": "Allow"}]
+    assert vault["publicNetworkAccess"] == "Enabled" and vault["networkAcls"]["ipRules"] == [{"value": "145.12.1.20"}]
+    assert plan.of_type("azure-native:network:PrivateEndpoint") == []
+    # The pack refuses a public endpoint in prod, rightly: the bootstrap run is the one without it (README.md).
+    result = check_export(plan.to_export(), environment="prod", stack="prod", today=dt.date(2026, 11, 28))
+    assert {f.policy for f in result.findings} >= {"storage-public-network-access-disabled"}
+
+
+def test_neither_private_endpoints_nor_bootstrap_addresses_is_refused(tmp_path):
+    project = _project_without("amsterdam-state-backend:privateEndpointSubnetId", tmp_path)
+    with pytest.raises(UserError, match="privateEndpointSubnetId: neither it nor bootstrapAllowedIps"):
+        plan_stack(project, "prod", plans_dir=tmp_path)
+
+
+def test_a_private_bootstrap_address_is_refused(tmp_path):
+    with pytest.raises(UserError, match="bootstrapAllowedIps: expected a list of public IPv4"):
+        plan_stack(PulumiProject.load(PROJECT_DIR), "prod", plans_dir=tmp_path,
+                   config_overrides={"amsterdam-state-backend:bootstrapAllowedIps": '["10.1.2.3"]'})
+
+
+def test_a_ci_identity_shared_by_two_environments_is_refused(tmp_path):
+    project = tmp_path / "state_backend"
+    shutil.copytree(PROJECT_DIR, project, ignore=shutil.ignore_patterns("__pycache__"))
+    stack_file = project / "Pulumi.prod.yaml"
+    document = yaml.safe_load(stack_file.read_text(encoding="utf-8"))
+    environments = document["config"]["amsterdam-state-backend:environments"]
+    environments["dev"]["deployerPrincipalIds"] = environments["prod"]["deployerPrincipalIds"][:1]
+    stack_file.write_text(yaml.safe_dump(document), encoding="utf-8")
+    with pytest.raises(UserError, match="environments: a CI identity is listed for two environments"):
+        plan_stack(PulumiProject.load(project), "prod", plans_dir=tmp_path)
 
 
 def test_the_outputs_are_the_login_and_secrets_provider_lines(plan):
@@ -97,6 +153,10 @@ def test_the_outputs_are_the_login_and_secrets_provider_lines(plan):
 
     assert outputs["loginUrl"] == "azblob://pulumi-state?storage_account=stamsterdampulumistate"
     assert outputs["secretsProvider"] == "azurekeyvault://kv-ams-pulumi-state.vault.azure.net/keys/pulumi-state"
+    assert outputs["environments"]["dev"]["loginUrl"] == \
+        "azblob://pulumi-state-dev?storage_account=stamsterdampulumistate"
+    assert outputs["environments"]["dev"]["secretsProvider"] == \
+        "azurekeyvault://kv-ams-pulumi-state.vault.azure.net/keys/pulumi-state-dev"
 
 
 def test_the_state_backend_passes_the_prod_policy_pack(plan):
@@ -124,15 +184,17 @@ def test_a_missing_storage_account_name_names_the_key(tmp_path):
 
 
 def test_the_deployers_principal_type_comes_from_the_config(plan, tmp_path):
-    assert {a.inputs["principalType"] for a in plan.of_type("azure-native:authorization:RoleAssignment")} == \
-        {"ServicePrincipal"}  # the committed CI workload identities
+    def deployers(plan):
+        return [a for a in plan.of_type("azure-native:authorization:RoleAssignment") if a.name.startswith("deployer-")]
+
+    assert {a.inputs["principalType"] for a in deployers(plan)} == {"ServicePrincipal"}  # the CI workload identities
     people = plan_stack(PulumiProject.load(PROJECT_DIR), "prod", plans_dir=tmp_path,
                         config_overrides={"amsterdam-state-backend:deployerPrincipalType": "User"})
-    assert {a.inputs["principalType"] for a in people.of_type("azure-native:authorization:RoleAssignment")} == {"User"}
+    assert {a.inputs["principalType"] for a in deployers(people)} == {"User"}
 
 
 def test_without_a_deployer_principal_type_the_assignments_state_none(tmp_path):
     project = _project_without("amsterdam-state-backend:deployerPrincipalType", tmp_path)
     plan = plan_stack(project, "prod", plans_dir=tmp_path)
-    assignments = plan.of_type("azure-native:authorization:RoleAssignment")
+    assignments = [a for a in plan.of_type("azure-native:authorization:RoleAssignment") if a.name.startswith("deployer-")]
     assert assignments and all("principalType" not in a.inputs for a in assignments)  # not azure-native's 'User'

@@ -8,7 +8,7 @@ import pytest
 from pulumi_azure_native import network
 
 from amsterdam_cloud.components.interfaces import InterfaceError
-from amsterdam_cloud.components.landing_zone.egress_profiles import EgressGrant
+from amsterdam_cloud.components.landing_zone.egress_profiles import EGRESS_PROFILES, EgressGrant
 from amsterdam_cloud.components.landing_zone.firewall import Firewall, FirewallArgs, FirewallEgress, FirewallEgressArgs
 
 SUBNET_ID = ("/subscriptions/00000001-0000-4000-8000-000000000001/resourceGroups/rg/providers/Microsoft.Network/"
@@ -150,10 +150,9 @@ def test_every_egress_rule_comes_only_from_the_granted_subnet(egress_plan):
     assert {collection["action"]["type"] for collection in group["ruleCollections"]} == {"Allow"}
 
 
-def test_avd_network_collection_allows_its_service_tags_on_tcp_443(egress_plan):
+def test_avd_network_collection_allows_its_service_tags_on_tcp_443_without_all_of_front_door(egress_plan):
     rule = _rule(egress_plan.named("egress-rules").inputs, "avd-session-hosts-network", "avd-service-tags")
-    assert sorted(rule["destinationAddresses"]) == ["AzureFrontDoor.Frontend", "AzureMonitor",
-                                                    "WindowsVirtualDesktop"]
+    assert sorted(rule["destinationAddresses"]) == ["AzureMonitor", "WindowsVirtualDesktop"]
     assert rule["destinationPorts"] == ["443"] and rule["ipProtocols"] == ["TCP"]
 
 
@@ -197,3 +196,14 @@ def test_unknown_egress_profile_is_rejected(tags):
 def test_profile_granted_twice_is_rejected(tags):
     with pytest.raises(InterfaceError, match="granted twice"):
         FirewallEgressArgs(tags=tags, firewall=None, grants=AVD + AVD)
+
+
+@pytest.mark.parametrize("profile", sorted(EGRESS_PROFILES))
+def test_every_egress_profile_cites_the_page_its_list_follows(profile):
+    assert "https://learn.microsoft.com/" in EGRESS_PROFILES[profile].reference
+
+
+@pytest.mark.parametrize("profile", sorted(EGRESS_PROFILES))
+def test_no_egress_profile_opens_a_whole_front_door_service_tag(profile):
+    tags = {tag for rule in EGRESS_PROFILES[profile].network_rules for tag in getattr(rule, "service_tags", ())}
+    assert not any(tag.startswith("AzureFrontDoor") for tag in tags)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from amsterdam_cloud.components.interfaces import InterfaceError, Lock
+from amsterdam_cloud.components.interfaces import BUILTIN_ROLES, InterfaceError, Lock
 from amsterdam_cloud.components.landing_zone.guardrails import (ALLOWED_LOCATIONS, CITY_DEFENDER_PLANS,
+                                                                INHERIT_TAG_FROM_RESOURCE_GROUP,
                                                                 NOT_ALLOWED_RESOURCE_TYPES,
                                                                 REQUIRE_TAG_ON_RESOURCES, Guardrails,
                                                                 GuardrailsArgs)
@@ -37,10 +38,34 @@ def test_allowed_locations_are_the_packs_eu_list_on_the_subscription(plan_inline
     assert assignment.inputs["enforcementMode"] == "Default"
 
 
-def test_each_required_tag_has_its_own_deny_assignment(plan_inline, args, tags):
+def test_each_required_tag_is_audited_not_denied(plan_inline, args, tags):
     plan = plan_inline(lambda: Guardrails("guard", args()))
-    names = {a.inputs["parameters"]["tagName"]["value"] for a in _by_definition(plan, REQUIRE_TAG_ON_RESOURCES)}
-    assert names == set(tags)
+    audits = _by_definition(plan, REQUIRE_TAG_ON_RESOURCES)
+    assert {a.inputs["parameters"]["tagName"]["value"] for a in audits} == set(tags)
+    assert all(a.inputs["overrides"] == [{"kind": "policyEffect", "value": "Audit"}] for a in audits)
+
+
+def test_each_required_tag_is_inherited_from_the_resource_group_by_an_identity_with_tag_contributor(
+        plan_inline, args, tags, subscription_id):
+    plan = plan_inline(lambda: Guardrails("guard", args()))
+    inherits = _by_definition(plan, INHERIT_TAG_FROM_RESOURCE_GROUP)
+    assert {a.inputs["parameters"]["tagName"]["value"] for a in inherits} == set(tags)
+    assert all(a.inputs["identity"] == {"type": "SystemAssigned"} and a.inputs["location"] for a in inherits)
+    roles = plan.of_type("azure-native:authorization:RoleAssignment")
+    assert len(roles) == len(tags)
+    assert {r.inputs["roleDefinitionId"].rsplit("/", 1)[-1] for r in roles} == {BUILTIN_ROLES["Tag Contributor"]}
+    assert {r.inputs["scope"] for r in roles} == {f"/subscriptions/{subscription_id}"}
+    assert {r.inputs["principalType"] for r in roles} == {"ServicePrincipal"}
+
+
+def test_platform_managed_resource_groups_are_left_out_of_the_tag_assignments(plan_inline, args, subscription_id):
+    plan = plan_inline(lambda: Guardrails("guard", args(platform_managed_groups=("DefaultResourceGroup-WEU",))))
+    groups = f"/subscriptions/{subscription_id}/resourceGroups/"
+    for assignment in _by_definition(plan, REQUIRE_TAG_ON_RESOURCES) + _by_definition(
+            plan, INHERIT_TAG_FROM_RESOURCE_GROUP):
+        assert assignment.inputs["notScopes"] == [groups + "NetworkWatcherRG", groups + "DefaultResourceGroup-WEU"]
+    [locations] = _by_definition(plan, ALLOWED_LOCATIONS)
+    assert "notScopes" not in locations.inputs
 
 
 def test_public_ips_are_denied_in_the_spoke_scopes_only(plan_inline, args):

@@ -98,12 +98,10 @@ def test_diagnostics_go_to_the_workspace_from_every_hub_resource_that_has_them(p
             assert resource.id in covered, resource.name
 
 
-def test_lock_covers_network_firewall_policy_and_zones_not_bastion(plan_inline, args):
+def test_lock_covers_network_firewall_policy_not_bastion_nor_private_dns_zones(plan_inline, args):
     plan = plan_inline(lambda: Hub("hub", args(lock=Lock())))
     locked = {lock.inputs["scope"] for lock in plan.of_type("azure-native:authorization:ManagementLockByScope")}
-    expected = {plan.named(n).id for n in ("hub-vnet", "hub-fw-firewall", "hub-fw-policy")}
-    expected |= {zone.id for zone in plan.of_type("azure-native:privatedns:PrivateZone")}
-    assert locked == expected
+    assert locked == {plan.named(n).id for n in ("hub-vnet", "hub-fw-firewall", "hub-fw-policy")}
 
 
 def test_zone_redundancy_spreads_firewall_bastion_and_ips_over_three_zones(plan_inline, args):

@@ -1,4 +1,4 @@
-"""Private DNS zones under mocks: one zone per name, linked to the given networks, global, locked on request."""
+"""Private DNS zones under mocks: one zone per name, linked to the given networks, global, never locked."""
 
 from __future__ import annotations
 
@@ -47,10 +47,9 @@ def test_zone_ids_are_exposed_by_zone_name(plan_inline, args):
     assert plan.stack_outputs["ids"]["privatelink.vaultcore.azure.net"] == plan.named("dns-vaultcore-azure-net").id
 
 
-def test_lock_covers_every_zone(plan_inline, args):
-    plan = plan_inline(lambda: PrivateDnsZones("dns", args(lock=Lock())))
-    locked = {lock.inputs["scope"] for lock in plan.of_type("azure-native:authorization:ManagementLockByScope")}
-    assert locked == {zone.id for zone in plan.of_type("azure-native:privatedns:PrivateZone")}
+def test_a_lock_is_refused_because_it_blocks_record_clean_up(args):
+    with pytest.raises(InterfaceError, match="PrivateDnsZonesArgs.lock: .*record clean-up"):
+        args(lock=Lock())
 
 
 def test_city_zones_include_the_regional_container_apps_zone():

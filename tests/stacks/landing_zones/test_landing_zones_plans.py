@@ -127,11 +127,16 @@ def test_the_network_diagram_shows_the_vended_spokes_peered_with_the_platforms_h
     from amsterdam_cloud.scripts.diagram import network_svg
 
     svg = network_svg(plans["zones"].to_export(), (plans["platform"].to_export(),))
-    platform_networks = len(plans["platform"].of_type("azure-native:network:VirtualNetwork"))
+    platform = plans["platform"]
+    platform_networks = len(platform.of_type("azure-native:network:VirtualNetwork"))
+    own = {r.outputs["id"].lower() for r in platform.of_type("azure-native:network:VirtualNetwork")}
+    remote = {(r.inputs.get("remoteVirtualNetwork") or {}).get("id", "").lower()
+              for r in platform.of_type("azure-native:network:VirtualNetworkPeering")} - own - {""}
 
     assert "lz-parkeren-spoke-vnet" in svg and "lz-afval-spoke-vnet" in svg and "hub-vnet" in svg
-    assert f"{platform_networks + 2} networks" in svg
-    assert f"{platform_networks - 1 + 2} peered pairs" in svg  # every platform spoke and both teams, with the hub
+    # the platform's networks, the networks its hub peers with elsewhere (connectivity), and the two teams' spokes
+    assert f"{platform_networks + len(remote) + 2} networks" in svg
+    assert f"{platform_networks - 1 + len(remote) + 2} peered pairs" in svg
 
 
 def test_the_teams_groups_sit_below_the_landing_zones_group_where_the_dns_zone_groups_are_deployed(plans):

@@ -1,0 +1,37 @@
+"""The connectivity program: read the typed config once, build the connectivity hub (zones, resolver, gateways,
+agents), export what people and the other stacks need.
+
+Its own project, as in the Azure landing zone reference: connectivity is shared by every environment and changes on
+its own cadence. Environment stacks attach to it by well-known names (`ConnectivityRef`), not by reading its state.
+"""
+
+import pulumi
+from pulumi_azure_native import resources
+
+from amsterdam_cloud.components.interfaces import DiagnosticSettings, Lock
+from amsterdam_cloud.components.landing_zone.connectivity import CI_POOL_NAME, Connectivity, ConnectivityArgs
+from amsterdam_cloud.components.landing_zone.private_dns import city_private_link_zones
+from amsterdam_cloud.stacks.connectivity.config import from_pulumi
+
+config = from_pulumi()
+tags = config.azure_tags
+group = resources.ResourceGroup("rg-connectivity", resource_group_name=config.ref.resource_group_name,
+                                location=config.location, tags=tags)
+connectivity = Connectivity("connectivity", ConnectivityArgs(
+    tags=tags, lock=Lock() if config.features.resource_locks else None,
+    diagnostic_settings=(DiagnosticSettings(workspace_id=config.workspace_id),),
+    resource_group_name=group.name, location=config.location,
+    virtual_network_name=config.ref.virtual_network_name, address_space=config.address_space,
+    private_dns_zones=city_private_link_zones(config.location), forwarded_zones=config.forwarded_zones,
+    site_to_site=config.site_to_site, point_to_site=config.point_to_site, express_route=config.express_route,
+    ci_agents=config.ci_agents, zone_redundant=config.features.zone_redundancy,
+    firewall_premium=config.features.firewall_premium))
+
+pulumi.export("hubVirtualNetworkId", connectivity.resource_id)
+pulumi.export("subnetIds", connectivity.subnet_ids)
+pulumi.export("privateDnsZoneIds", connectivity.private_dns_zone_ids)
+pulumi.export("resolverInboundIp", connectivity.resolver_inbound_ip)
+pulumi.export("forwardingRulesetId", connectivity.forwarding_ruleset_id)
+pulumi.export("firewallPrivateIp", connectivity.firewall_private_ip)
+pulumi.export("vpnGatewayId", connectivity.gateway_id)
+pulumi.export("agentPool", CI_POOL_NAME if config.ci_agents else None)

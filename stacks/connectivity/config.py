@@ -1,0 +1,212 @@
+"""The connectivity stack's typed config, read and validated once; errors name the file, the key and the fix.
+
+One stack (`prod`) for the city: every environment's hub attaches to the same connectivity hub, zones, resolver and
+gateways, so there is one set of private-link zones for on-premises DNS to forward to.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+from amsterdam_cloud.core.ids import GUID
+from amsterdam_cloud.components.landing_zone.address_plan import AddressPlanError, carve
+from amsterdam_cloud.components.landing_zone.connectivity import (CONNECTIVITY_SUBNETS, CiAgents, ConnectivityRef,
+                                                                  ExpressRoute, ForwardedZone, PointToSite, SiteToSite)
+from amsterdam_cloud.stacks.config import (_RESOURCE_GROUP, _VIRTUAL_NETWORK, ConfigError, SecretValue, Tags,
+                                           _boolean, _cidr, _integer, _matching, _region, _secret, _section, _show,
+                                           _string, _tags, given_config, read_project_keys, read_stack_file,
+                                           structured)
+
+PROJECT = "amsterdam-connectivity"
+STACKS_DIR = Path(__file__).resolve().parent
+CONNECTIVITY_STACK = "prod"
+
+_WORKSPACE = re.compile(r"^/subscriptions/[0-9a-f-]{36}/resourceGroups/[^/]+/providers/"
+                        r"Microsoft.OperationalInsights/workspaces/[^/]+$", re.IGNORECASE)
+_CIRCUIT = re.compile(r"^/subscriptions/[0-9a-f-]{36}/resourceGroups/[^/]+/providers/"
+                      r"Microsoft.Network/expressRouteCircuits/[^/]+$", re.IGNORECASE)
+_ORGANIZATION = re.compile(r"^https://dev\.azure\.com/[A-Za-z0-9][A-Za-z0-9-]{0,48}$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Features:
+    """Switches; each default is the cheaper behaviour."""
+
+    zone_redundancy: bool = False
+    """Off: the firewall in one zone; on: across zones 1-3."""
+    resource_locks: bool = False
+    """Off: no CanNotDelete locks; on: the hub network and the firewall policy are locked."""
+    firewall_premium: bool = False
+    """Off: Azure Firewall Standard; on: Premium with IDPS in deny mode."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConnectivityConfig:
+    source: str
+    ref: ConnectivityRef
+    tenant_id: str
+    location: str
+    address_space: str
+    tags: Tags
+    workspace_id: str
+    forwarded_zones: tuple[ForwardedZone, ...]
+    site_to_site: SiteToSite | None
+    point_to_site: PointToSite | None
+    express_route: ExpressRoute | None
+    ci_agents: CiAgents | None
+    features: Features
+
+    @property
+    def azure_tags(self) -> dict[str, str]:
+        return self.tags.as_azure_tags(CONNECTIVITY_STACK)
+
+
+def _ipv4(source: str, key: str, value: Any) -> str:
+    text = _string(source, key, value)
+    try:
+        return str(ipaddress.IPv4Address(text))
+    except ValueError:
+        raise ConfigError(source, key, f"expected an IPv4 address such as 172.16.0.10, got {_show(value)}") from None
+
+
+def _list(read):
+    def reader(source: str, key: str, value: Any) -> tuple:
+        value = structured(value)
+        if not isinstance(value, list) or not value:
+            raise ConfigError(source, key, f"expected a non-empty list, got {_show(value)}")
+        return tuple(read(source, f"{key}[{index}]", item) for index, item in enumerate(value))
+    return reader
+
+
+def _cidrs(source: str, key: str, value: Any) -> tuple[str, ...]:
+    return tuple(str(network) for network in _list(_cidr)(source, key, value))
+
+
+def _forwarded_zones(source: str, key: str, value: Any) -> tuple[ForwardedZone, ...]:
+    value = structured(value)
+    if not isinstance(value, Mapping) or not value:
+        raise ConfigError(source, key, f"expected a mapping of zone to DNS servers such as {{amsterdam.local: "
+                                       f"[172.16.0.10]}}, got {_show(value)}")
+    return tuple(ForwardedZone(domain=str(domain), dns_servers=_list(_ipv4)(source, f"{key}.{domain}", servers))
+                 for domain, servers in value.items())
+
+
+def _site_to_site(source: str, key: str, value: Any) -> dict[str, Any]:
+    return _section(source, key, value, {"gatewayIp": _ipv4_public, "addressSpaces": _cidrs},
+                    frozenset({"gatewayIp", "addressSpaces"}))
+
+
+def _ipv4_public(source: str, key: str, value: Any) -> str:
+    address = _ipv4(source, key, value)
+    if ipaddress.IPv4Address(address).is_private:
+        raise ConfigError(source, key, f"{address} is a private address; expected the on-premises device's public "
+                                       "IPv4 address")
+    return address
+
+
+def _point_to_site(source: str, key: str, value: Any) -> dict[str, Any]:
+    return _section(source, key, value, {"clientAddressPool": _cidr, "routes": _cidrs},
+                    frozenset({"clientAddressPool"}))
+
+
+def _express_route(source: str, key: str, value: Any) -> dict[str, Any]:
+    return _section(source, key, value, {"circuitId": _matching(_CIRCUIT, "an ExpressRoute circuit's resource id")},
+                    frozenset({"circuitId"}))
+
+
+def _ci_agents(source: str, key: str, value: Any) -> CiAgents:
+    read = _section(source, key, value, {
+        "organizationUrl": _matching(_ORGANIZATION, "an Azure DevOps organisation URL such as "
+                                                    "https://dev.azure.com/gemeente-amsterdam"),
+        "devOpsInfrastructurePrincipalId": _matching(GUID, "the object id of the tenant's DevOpsInfrastructure "
+                                                            "service principal (a GUID)"),
+        "maximumConcurrency": _integer(1, 1000)}, frozenset({"organizationUrl", "devOpsInfrastructurePrincipalId"}))
+    return CiAgents(organization_url=read["organizationUrl"],
+                    devops_infrastructure_principal_id=read["devOpsInfrastructurePrincipalId"],
+                    maximum_concurrency=read.get("maximumConcurrency", 4))
+
+
+def _features(source: str, key: str, value: Any) -> Features:
+    read = _section(source, key, value, {"zoneRedundancy": _boolean, "resourceLocks": _boolean,
+                                         "firewallPremium": _boolean}, frozenset())
+    return Features(zone_redundancy=read.get("zoneRedundancy", False),
+                    resource_locks=read.get("resourceLocks", False),
+                    firewall_premium=read.get("firewallPremium", False))
+
+
+_FIELDS = {
+    "subscriptionId": _matching(GUID, "the connectivity subscription's id (a GUID)"),
+    "tenantId": _matching(GUID, "the Entra tenant id (a GUID)"),
+    "location": _region,
+    "resourceGroupName": _matching(_RESOURCE_GROUP, "a resource group name such as rg-connectivity-prod"),
+    "virtualNetworkName": _matching(_VIRTUAL_NETWORK, "a virtual network name such as vnet-hub-prod"),
+    "addressSpace": _cidr,
+    "tags": _tags,
+    "workspaceId": _matching(_WORKSPACE, "the central Log Analytics workspace's resource id"),
+    "forwardedZones": _forwarded_zones,
+    "siteToSite": _site_to_site,
+    "vpnSharedKey": _secret,
+    "pointToSite": _point_to_site,
+    "expressRoute": _express_route,
+    "expressRouteAuthorizationKey": _secret,
+    "ciAgents": _ci_agents,
+    "features": _features,
+}
+_REQUIRED = frozenset({"subscriptionId", "tenantId", "location", "resourceGroupName", "virtualNetworkName",
+                       "addressSpace", "tags", "workspaceId"})
+
+
+def parse(raw: Mapping[str, Any], source: str, stack: str) -> ConnectivityConfig:
+    """Validate the stack's config (keys as `project:key`, values as in the stack file or as the CLI passes them)."""
+    if stack != CONNECTIVITY_STACK:
+        raise ConfigError(source, "stack", f"the connectivity project has one stack for the city, "
+                                           f"{CONNECTIVITY_STACK!r}")
+    read = read_project_keys(raw, project=PROJECT, fields=_FIELDS, required=_REQUIRED, source=source, stack=None)
+    site = read.get("siteToSite")
+    if site is not None and "vpnSharedKey" not in read:
+        raise ConfigError(source, f"{PROJECT}:vpnSharedKey", "required with siteToSite; set it with `pulumi config "
+                                                             f"set --secret {PROJECT}:vpnSharedKey <key>`")
+    if site is None and "vpnSharedKey" in read:
+        raise ConfigError(source, f"{PROJECT}:vpnSharedKey", "set without siteToSite; remove it or add siteToSite")
+    p2s, er = read.get("pointToSite"), read.get("expressRoute")
+    authorization: SecretValue | None = read.get("expressRouteAuthorizationKey")
+    if authorization is not None and er is None:
+        raise ConfigError(source, f"{PROJECT}:expressRouteAuthorizationKey", "set without expressRoute; remove it "
+                                                                             "or add expressRoute")
+    address_space = str(read["addressSpace"])
+    try:
+        carve(address_space, CONNECTIVITY_SUBNETS, "addressSpace")
+    except AddressPlanError as error:
+        raise ConfigError(source, f"{PROJECT}:addressSpace", error.problem) from None
+    if p2s is not None and p2s["clientAddressPool"].overlaps(read["addressSpace"]):
+        raise ConfigError(source, f"{PROJECT}:pointToSite.clientAddressPool",
+                          f"{p2s['clientAddressPool']} overlaps addressSpace {address_space}; expected a range "
+                          "outside every network")
+    return ConnectivityConfig(
+        source=source, tenant_id=read["tenantId"], location=read["location"], address_space=address_space,
+        ref=ConnectivityRef(subscription_id=read["subscriptionId"], resource_group_name=read["resourceGroupName"],
+                            virtual_network_name=read["virtualNetworkName"]),
+        tags=read["tags"], workspace_id=read["workspaceId"], forwarded_zones=read.get("forwardedZones", ()),
+        site_to_site=SiteToSite(gateway_ip=site["gatewayIp"], address_spaces=site["addressSpaces"],
+                                shared_key=read["vpnSharedKey"].value) if site else None,
+        point_to_site=PointToSite(client_address_pool=str(p2s["clientAddressPool"]), tenant_id=read["tenantId"],
+                                  routes=p2s.get("routes", ())) if p2s else None,
+        express_route=ExpressRoute(circuit_id=er["circuitId"],
+                                   authorization_key=authorization.value if authorization else None) if er else None,
+        ci_agents=read.get("ciAgents"), features=read.get("features", Features()))
+
+
+def load(stack: str = CONNECTIVITY_STACK, stacks_dir: Path = STACKS_DIR) -> ConnectivityConfig:
+    """Read and validate `stacks/connectivity/Pulumi.<stack>.yaml` (tests, offline tools)."""
+    return parse(read_stack_file(stacks_dir / f"Pulumi.{stack}.yaml"), f"stacks/connectivity/Pulumi.{stack}.yaml",
+                 stack)
+
+
+def from_pulumi() -> ConnectivityConfig:
+    """Validate the config the running Pulumi program was given (real CLI or offline plan alike)."""
+    stack, raw = given_config()
+    return parse(raw, f"stacks/connectivity/Pulumi.{stack}.yaml", stack)

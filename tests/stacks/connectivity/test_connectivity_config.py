@@ -1,0 +1,67 @@
+"""The connectivity stack's config: valid as committed, and each mistake stops with the file, the key and the fix."""
+
+from __future__ import annotations
+
+import pytest
+
+from amsterdam_cloud.stacks.config import ConfigError, SecretValue, read_stack_file
+from amsterdam_cloud.stacks.connectivity.config import STACKS_DIR, load, parse
+
+SOURCE = "stacks/connectivity/Pulumi.prod.yaml"
+P = "amsterdam-connectivity"
+
+
+def raw(remove: tuple[str, ...] = (), **changes) -> dict:
+    config = read_stack_file(STACKS_DIR / "Pulumi.prod.yaml")
+    config.update({f"{P}:{key}": value for key, value in changes.items()})
+    for key in remove:
+        del config[f"{P}:{key}"]
+    return config
+
+
+def error_of(config: dict, stack: str = "prod") -> ConfigError:
+    with pytest.raises(ConfigError) as error:
+        parse(config, SOURCE, stack)
+    return error.value
+
+
+def test_the_committed_stack_enables_site_to_site_point_to_site_and_the_agents():
+    config = load()
+    assert config.site_to_site.address_spaces == ("172.16.0.0/16",)
+    assert config.point_to_site.client_address_pool == "10.0.8.0/24"
+    assert config.express_route is None
+    assert config.ci_agents.maximum_concurrency == 4
+    assert config.ref.virtual_network_id.endswith("/resourceGroups/rg-connectivity-prod/providers/"
+                                                  "Microsoft.Network/virtualNetworks/vnet-hub-prod")
+
+
+@pytest.mark.parametrize(("changes", "remove", "key", "problem"), [
+    ({}, ("vpnSharedKey",), f"{P}:vpnSharedKey", "required with siteToSite"),
+    ({"siteToSite": {"gatewayIp": "10.1.1.1", "addressSpaces": ["172.16.0.0/16"]}}, (),
+     f"{P}:siteToSite.gatewayIp", "private address"),
+    ({"vpnSharedKey": "plain-text"}, (), f"{P}:vpnSharedKey", "must be a secret"),
+    ({"pointToSite": {"clientAddressPool": "10.0.0.128/25"}}, (), f"{P}:pointToSite.clientAddressPool",
+     "overlaps addressSpace"),
+    ({"forwardedZones": {"amsterdam.local": ["dns1"]}}, (), f"{P}:forwardedZones.amsterdam.local[0]",
+     "IPv4 address"),
+    ({"ciAgents": {"organizationUrl": "https://github.com/amsterdam", "devOpsInfrastructurePrincipalId":
+                   "0000000f-0000-4000-8000-00000000000f"}}, (), f"{P}:ciAgents.organizationUrl",
+     "Azure DevOps organisation URL"),
+    ({"expressRouteAuthorizationKey": SecretValue(value="x")}, (), f"{P}:expressRouteAuthorizationKey",
+     "without expressRoute"),
+    ({"gateway": True}, (), f"{P}:gateway", "unknown key"),
+    ({"addressSpace": "10.0.0.0/26"}, (), f"{P}:addressSpace", "exhausted"),
+])
+def test_a_mistake_names_the_key_and_the_fix(changes, remove, key, problem):
+    error = error_of(raw(remove, **changes))
+    assert (error.key, problem in error.problem) == (key, True), error.problem
+
+
+def test_only_the_one_stack_for_the_city_exists():
+    assert "one stack for the city" in error_of(raw(), stack="dev").problem
+
+
+def test_the_shared_key_is_never_shown_in_a_message():
+    config = raw(vpnSharedKey="plain-text")
+    error = error_of(config)
+    assert "plain-text" not in str(error)
