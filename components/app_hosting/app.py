@@ -19,6 +19,7 @@ from pulumi_azure_native import authorization, managedidentity, resources
 from amsterdam_cloud.components.app_hosting.container_app import ContainerApp, ContainerAppArgs
 from amsterdam_cloud.components.app_hosting.container_apps_environment import ContainerAppsEnvironment, \
     ContainerAppsEnvironmentArgs
+from amsterdam_cloud.components.app_hosting.function_app import FunctionApps, FunctionAppsArgs
 from amsterdam_cloud.components.app_hosting.front_door import PublicEntrance, PublicEntranceArgs
 from amsterdam_cloud.components.app_hosting.mysql import MySqlServer, MySqlServerArgs
 from amsterdam_cloud.components.app_hosting.flexible_server import EntraAdministrator
@@ -43,8 +44,14 @@ ZONES = {
 }
 """The platform's private DNS zone for each private-link sub-resource an app uses."""
 
-SUBNETS = {"container": "containers", "web": "appservice", "vm": "vms", "endpoints": "endpoints"}
-"""The spoke subnets an app uses: its runtime's (delegated) subnet and the private endpoints' subnet."""
+SUBNETS = {"container": "containers", "web": "appservice", "vm": "vms", "endpoints": "endpoints",
+           "flex": "containers", "premium": "appservice"}
+"""The spoke subnets an app uses: its runtime's (delegated) subnet and the private endpoints' subnet (function
+apps by plan: Flex Consumption integrates with a Microsoft.App/environments subnet, Elastic Premium with a
+Microsoft.Web/serverFarms one)."""
+FUNCTION_HOST_ROLES = ("Storage Blob Data Owner", "Storage Queue Data Contributor", "Storage Table Data Contributor")
+"""What the Functions host does in its storage with the app's identity (leases, deployment packages, queues of
+blob triggers, timer and orchestration state), as Microsoft lists for an identity-based AzureWebJobsStorage."""
 
 MAX_NAME_WITH_VAULT = 7
 """The Key Vault is auto-named `<name>-kv-vault` plus 8 characters, and Azure allows 24: App's name is short."""
@@ -203,6 +210,7 @@ class App(WithInterfaces, pulumi.ComponentResource):
                 graph_identity_id=self.mysql_graph_identity.id,
                 private_endpoints=(private_endpoint("mysql"),)), opts=child)
         self.storage: StorageAccount | None = None
+        self.function_storage: StorageAccount | None = None
         if spec.data.storage:
             self.storage = StorageAccount(f"{name}-st", StorageAccountArgs(
                 **common, resource_group_name=group.name, location=spec.location,
@@ -241,7 +249,7 @@ class App(WithInterfaces, pulumi.ComponentResource):
                 environment_name=f"cae-{spec.name}", infrastructure_subnet_id=platform.subnet("container"),
                 zone_redundant=ops.zone_redundant,
                 dns_virtual_network_ids=(platform.hub_network_id,)), opts=child)
-            runtime: ContainerApp | WebApp | VirtualMachine = ContainerApp(f"{name}-ca", ContainerAppArgs(
+            runtime: ContainerApp | WebApp | VirtualMachine | FunctionApps = ContainerApp(f"{name}-ca", ContainerAppArgs(
                 **hosting, resource_group_name=group.name, location=spec.location,
                 app_name=f"ca-{spec.name}", environment_id=environment.resource_id, image=spec.image or "",
                 registry_server=spec.registry_server,
@@ -266,6 +274,32 @@ class App(WithInterfaces, pulumi.ComponentResource):
                 opts=child.merge(pulumi.ResourceOptions(depends_on=list(data_ready))))
             private_host = pulumi.Output.from_input(runtime.computer_names[0])
             link_target, link_group = runtime.resource_id, ""
+        elif spec.runtime == "function":
+            if spec.functions is None:
+                raise InterfaceError("App: runtime function needs spec.functions (the function groups)")
+            shape = spec.functions
+            # the Functions host's own storage (not the app's data): reached with the identity, no shared key
+            self.function_storage = StorageAccount(f"{name}-fnst", StorageAccountArgs(
+                **common, resource_group_name=group.name, location=spec.location,
+                account_name=f"fn{spec.name.replace('-', '')[:12]}{spec.environment}{suffix}",
+                sku="Standard_ZRS", private_endpoints=tuple(private_endpoint(sub, group_id=sub)
+                                                            for sub in ("blob", "queue", "table")),
+                role_assignments=tuple(RoleAssignment(role=role, principal_id=identity.principal_id,
+                                                      description=f"{spec.name}'s Functions host")
+                                       for role in FUNCTION_HOST_ROLES)), opts=child)
+            runtime = FunctionApps(f"{name}-func", FunctionAppsArgs(
+                **hosting, resource_group_name=group.name, location=spec.location, groups=shape.groups,
+                site_name_prefix=f"func-{spec.name}-{spec.environment}-{suffix}", plan=shape.plan,
+                integration_subnet_id=platform.subnet(shape.plan), identity_id=identity.id,
+                identity_client_id=identity.client_id, storage_account_name=self.function_storage.name,
+                # Flex: one replica is Lambda's scale to zero; more are always-ready instances
+                minimum_instances=min_replicas if shape.plan == "premium" or min_replicas > 1 else 0,
+                maximum_instances=100 if shape.plan == "flex" else max(spec.max_replicas, min_replicas),
+                zone_redundant=ops.zone_redundant, key_vault_uri=self.vault.vault_uri if self.vault else None,
+                secrets=spec.secrets, private_endpoints=(private_endpoint("sites"),),
+                app_settings={**spec.settings, **settings},
+                start_after=data_ready + (self.function_storage,)), opts=child)
+            private_host, link_target, link_group = runtime.default_host_name, runtime.resource_id, "sites"
         else:
             runtime = WebApp(f"{name}-web", WebAppArgs(
                 **hosting, resource_group_name=group.name, location=spec.location, runtime_stack=spec.stack or "",

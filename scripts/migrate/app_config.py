@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from amsterdam_cloud.components.app_hosting.function_app import FLEX_MEMORY_MB
 from amsterdam_cloud.policies.regions import EU_REGIONS
 from amsterdam_cloud.scripts.errors import UserError
 from amsterdam_cloud.scripts.migrate.secrets import is_secret_name, is_secret_value
@@ -55,6 +56,33 @@ _VM = {
 }
 """A rehosted server group (runtime vm): like VMs built by components/compute/virtual_machine.py in the spoke."""
 
+FUNCTION_TRIGGERS = ("http", "timer", "serviceBusQueue", "serviceBusTopic", "storageQueue", "eventHubs",
+                     "eventGridBlob", "cosmosDbChangeFeed")
+"""The Azure Functions triggers a migrated function uses (what `map` derives from the Lambda's event sources)."""
+_FUNCTIONS = {
+    "type": "object",
+    "required": ["plan", "groups"],
+    "additionalProperties": False,
+    "properties": {
+        "plan": {"enum": ["flex", "premium"]},
+        "groups": {"type": "array", "minItems": 1, "maxItems": 10, "items": {
+            "type": "object",
+            "required": ["name", "stack"],
+            "additionalProperties": False,
+            "properties": {
+                "name": {"type": "string", "pattern": "^[a-z][a-z0-9]{0,11}$"},
+                "stack": {"type": "string", "pattern": "^(PYTHON|NODE|JAVA|DOTNETCORE|DOTNET-ISOLATED|POWERSHELL)"
+                                                       "\\|[0-9]+(\\.[0-9]+)?(-lts)?$"},
+                "memoryMb": {"enum": list(FLEX_MEMORY_MB)},
+                "functions": {"type": "array", "items": {"type": "string"}},
+                "triggers": {"type": "array", "items": {"enum": list(FUNCTION_TRIGGERS)}},
+            },
+        }},
+    },
+}
+"""Function apps (runtime function): one per group, Flex Consumption or Elastic Premium, built by
+components/app_hosting/function_app.py in the spoke."""
+
 APP_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["schemaVersion", "name", "team", "costCenter", "runtime", "exposure", "dataClassification",
@@ -65,10 +93,11 @@ APP_SCHEMA: dict[str, Any] = {
         "name": {"type": "string", "pattern": "^[a-z][a-z0-9-]{1,22}[a-z0-9]$"},
         "team": {"type": "string", "pattern": "^[^@\\s]+@[^@\\s]+\\.[a-z]{2,}$"},
         "costCenter": {"type": "string", "pattern": "^CC-[0-9]{4,6}$"},
-        "runtime": {"enum": ["container", "web", "vm"]},
+        "runtime": {"enum": ["container", "web", "vm", "function"]},
         "image": {"type": "string", "minLength": 1},
         "stack": {"type": "string", "pattern": "^[A-Z]+\\|[0-9A-Za-z.\\-]+$"},
         "vm": _VM,
+        "functions": _FUNCTIONS,
         "port": {"type": "integer", "minimum": 1, "maximum": 65535},
         "secrets": {"type": "object", "propertyNames": {"pattern": ENV_NAME},
                     "additionalProperties": {"type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$"}},
@@ -108,6 +137,9 @@ APP_SCHEMA: dict[str, Any] = {
         {"if": {"properties": {"runtime": {"const": "vm"}}},
          "then": {"required": ["vm"], "not": {"anyOf": [{"required": ["image"]}, {"required": ["stack"]}]}},
          "else": {"not": {"required": ["vm"]}}},
+        {"if": {"properties": {"runtime": {"const": "function"}}},
+         "then": {"required": ["functions"], "not": {"anyOf": [{"required": ["image"]}, {"required": ["stack"]}]}},
+         "else": {"not": {"required": ["functions"]}}},
     ],
 }
 
@@ -138,6 +170,11 @@ def validate(config: Mapping[str, Any], source: str) -> None:
     if app["runtime"] == "vm" and not app["data"]["keyVault"]:
         raise UserError(f"{source}: app:app.data.keyVault: false, but the VMs' break-glass passwords are kept in the "
                         "app's Key Vault; set app:app.data.keyVault: true")
+    groups = [group["name"] for group in app.get("functions", {}).get("groups", [])]
+    if len(set(groups)) != len(groups):
+        twice = sorted({name for name in groups if groups.count(name) > 1})
+        raise UserError(f"{source}: app:app.functions.groups: {twice[0]!r} named twice; expected one function app "
+                        "per group name")
     secret_settings = sorted(set(app.get("settings", {})) & set(app.get("secrets", {})))
     if secret_settings:
         raise UserError(f"{source}: app:app.settings.{secret_settings[0]}: also a secret; keep it only under "

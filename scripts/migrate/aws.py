@@ -382,10 +382,73 @@ def collect_s3(scope: Scope, *, onprem_endpoint: str | None = None) -> list[dict
 # ---------------------------------------------------------------------------------------------------------------
 # Serverless and containers
 
+def function_arn(arn: str) -> str:
+    """A function's ARN without a version or alias qualifier (`...:function:name:prod` -> `...:function:name`)."""
+    return ":".join(arn.split(":")[:7])
+
+
+def polled_triggers(mappings: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Function ARN to the queues and streams Lambda polls for it (event source mappings): SQS, DynamoDB and
+    Kinesis streams, Kafka (MSK or self-managed), MQ, DocumentDB."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for mapping in mappings:
+        source = mapping.get("EventSourceArn")
+        kind = source.split(":")[2] if source else "kafka"  # self-managed Kafka names brokers, not an ARN
+        trigger = {"source": kind, "state": str(mapping.get("State") or "").lower() or None}
+        if source:
+            trigger["resource"] = source.split("/stream/")[0] if kind == "dynamodb" else source  # the table
+        found.setdefault(function_arn(mapping["FunctionArn"]), []).append({k: v for k, v in trigger.items() if v})
+    return found
+
+
+def pushed_triggers(policy: dict[str, Any]) -> list[dict[str, Any]]:
+    """The services the function's resource policy lets invoke it (API Gateway, S3, EventBridge, SNS, a load
+    balancer, a public function URL), each with the source ARN its condition names."""
+    found = []
+    for statement in policy.get("Statement", []):
+        principal = statement.get("Principal")
+        service = principal.get("Service") if isinstance(principal, dict) else None
+        if isinstance(service, list):
+            service = service[0] if service else None
+        if service is None:
+            kind = "function-url" if statement.get("Condition", {}).get("StringEquals", {}).get(
+                "lambda:FunctionUrlAuthType") or principal == "*" else "account"
+        else:
+            kind = str(service).split(".")[0]
+        condition = statement.get("Condition", {})
+        source = next((v for test in ("ArnLike", "ArnEquals", "StringEquals", "StringLike")
+                       for k, v in condition.get(test, {}).items() if k.lower() == "aws:sourcearn"), None)
+        trigger = {"source": kind, **({"resource": source} if isinstance(source, str) else {})}
+        if trigger not in found:
+            found.append(trigger)
+    return found
+
+
 def collect_lambda(scope: Scope) -> list[dict[str, Any]]:
-    """Functions with runtime, package type, VPC settings and the hosts their environment points at."""
+    """Functions with runtime, package type, VPC settings, the hosts their environment points at, and their
+    triggers: the queues and streams Lambda polls (event source mappings) and the services their resource policy
+    lets invoke them (with an EventBridge rule's schedule)."""
+    import json
+
     client = scope.client("lambda")
     functions = list(paginate(client, "list_functions", "Functions"))
+    polled = polled_triggers(scope.attempt("ListEventSourceMappings", lambda: list(paginate(
+        client, "list_event_source_mappings", "EventSourceMappings")), default=[]) or [])
+
+    def triggers_of(arn: str) -> list[dict[str, Any]]:
+        answer = scope.attempt("GetPolicy", lambda: client.get_policy(FunctionName=arn), resource=arn,
+                               default={}, absent=("ResourceNotFoundException",))
+        pushed = pushed_triggers(json.loads(answer["Policy"])) if answer.get("Policy") else []
+        for trigger in pushed:
+            rule = trigger.get("resource", "").split(":rule/", 1)
+            if trigger["source"] == "events" and len(rule) == 2:
+                bus, _, name = rule[1].rpartition("/")
+                found = scope.attempt("DescribeRule", lambda: scope.client("events").describe_rule(
+                    Name=name, **({"EventBusName": bus} if bus else {})), resource=arn, default={},
+                    absent=("ResourceNotFoundException",))
+                trigger.update({k: v for k, v in (("schedule", found.get("ScheduleExpression")),
+                                                  ("pattern", bool(found.get("EventPattern")) or None)) if v})
+        return polled.get(arn, []) + pushed
 
     def read(function: dict[str, Any]) -> dict[str, Any]:
         arn = function["FunctionArn"]
@@ -404,6 +467,7 @@ def collect_lambda(scope: Scope) -> list[dict[str, Any]]:
             "environmentKeys": sorted(variables), "connectsToHosts": hosts_from_environment(variables),
             **environment_facts(variables),
         }
+        properties["triggers"] = triggers_of(arn.split(":$")[0])
         if properties["packageType"] == "Image":
             got = scope.attempt("GetFunction", lambda: client.get_function(FunctionName=arn), resource=arn.split(":$")[0],
                                 default={})

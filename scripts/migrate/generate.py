@@ -144,7 +144,8 @@ def plan_files(mapping: Mapping[str, Any], options: Options, *, waves: Mapping[s
             outputs.append(path)
         if outputs:
             entry = {"workload": wid, "wave": wave_of.get(wid), "files": outputs}
-            left = [n for n in workload.get("notes", []) if "need apps of their own" in n or "share one" in n]
+            left = [n for n in workload.get("notes", []) if "need apps of their own" in n or "share one" in n
+                    or "plan them by hand" in n]
             if left:
                 entry["attention"] = left  # a second ECS service (or function) is said, never silently dropped
             written.append(entry)
@@ -250,6 +251,8 @@ def stack_config(workload: Mapping[str, Any], options: Options, location: str, w
         app["image"] = target_image(facts["image"], registry_for(workload, options))
     elif facts["runtime"] == "vm":
         app["vm"] = facts["vm"]
+    elif facts["runtime"] == "function":
+        app["functions"] = facts["functions"]
     else:
         app["stack"] = facts["stack"]
     for key in ("port", "cpu", "secrets", "settings"):
