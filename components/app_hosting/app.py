@@ -19,7 +19,9 @@ from pulumi_azure_native import authorization, managedidentity, resources
 from amsterdam_cloud.components.app_hosting.container_app import ContainerApp, ContainerAppArgs
 from amsterdam_cloud.components.app_hosting.container_apps_environment import ContainerAppsEnvironment, \
     ContainerAppsEnvironmentArgs
+from amsterdam_cloud.components.app_hosting.cosmos_db import CosmosNoSql, CosmosNoSqlArgs
 from amsterdam_cloud.components.app_hosting.function_app import FunctionApps, FunctionAppsArgs
+from amsterdam_cloud.components.app_hosting.service_bus import ServiceBus, ServiceBusArgs
 from amsterdam_cloud.components.app_hosting.front_door import PublicEntrance, PublicEntranceArgs
 from amsterdam_cloud.components.app_hosting.mysql import MySqlServer, MySqlServerArgs
 from amsterdam_cloud.components.app_hosting.flexible_server import EntraAdministrator
@@ -41,6 +43,7 @@ ZONES = {
     "blob": "privatelink.blob.core.windows.net", "dfs": "privatelink.dfs.core.windows.net",
     "file": "privatelink.file.core.windows.net", "queue": "privatelink.queue.core.windows.net",
     "table": "privatelink.table.core.windows.net",
+    "cosmos": "privatelink.documents.azure.com", "servicebus": "privatelink.servicebus.windows.net",
 }
 """The platform's private DNS zone for each private-link sub-resource an app uses."""
 
@@ -224,6 +227,25 @@ class App(WithInterfaces, pulumi.ComponentResource):
                                                  description=f"{spec.name} reads and writes its blobs"),)),
                 opts=child)
 
+        self.cosmos: CosmosNoSql | None = None
+        if spec.data.cosmos:
+            self.cosmos = CosmosNoSql(f"{name}-cosmos", CosmosNoSqlArgs(
+                **common, resource_group_name=group.name, location=spec.location,
+                account_name=f"cosmos-{spec.name}-{spec.environment}-{suffix}", database_name=spec.name,
+                containers=spec.data.cosmos, data_principal_id=identity.principal_id,
+                zone_redundant=ops.zone_redundant, backup_days=30 if ops.geo_redundant_backup else 7,
+                private_endpoints=(private_endpoint("cosmos"),)), opts=child)
+        self.service_bus: ServiceBus | None = None
+        if spec.data.service_bus_queues:
+            self.service_bus = ServiceBus(f"{name}-sb", ServiceBusArgs(
+                **common, resource_group_name=group.name, location=spec.location,
+                namespace_name=f"sb-{spec.name}-{spec.environment}-{suffix}", queues=spec.data.service_bus_queues,
+                private_endpoints=(private_endpoint("servicebus"),),
+                role_assignments=tuple(RoleAssignment(role=role, principal_id=identity.principal_id,
+                                                      description=f"{spec.name} sends and receives messages")
+                                       for role in ("Azure Service Bus Data Sender",
+                                                    "Azure Service Bus Data Receiver"))), opts=child)
+
         # the platform's settings; the app's own (spec.settings, copied from the source) come first and yield to these
         settings: dict[str, pulumi.Input[str]] = {}
         if self.vault:
@@ -237,9 +259,19 @@ class App(WithInterfaces, pulumi.ComponentResource):
                 settings[f"{prefix}_USER"] = identity.name
         if self.storage:
             settings["STORAGE_BLOB_ENDPOINT"] = self.storage.blob_endpoint
+        # identity-based connections as the Azure SDKs and Functions trigger bindings read them (no keys)
+        for connection, key, server in (("CosmosDbConnection", "accountEndpoint", self.cosmos and self.cosmos.endpoint),
+                                        ("ServiceBusConnection", "fullyQualifiedNamespace",
+                                         self.service_bus and self.service_bus.host_name)):
+            if server is not None:
+                settings.update({f"{connection}__{key}": server, f"{connection}__credential": "managedidentity",
+                                 f"{connection}__clientId": identity.client_id})
+        if self.cosmos:
+            settings["COSMOS_DATABASE"] = spec.name
         hosting = dict(tags=tags, diagnostic_settings=common["diagnostic_settings"])
         # the app starts only once its identity can read its secrets and data (role assignments included)
-        data_ready = tuple(part for part in (self.vault, self.database, self.mysql, self.storage)
+        data_ready = tuple(part for part in (self.vault, self.database, self.mysql, self.storage, self.cosmos,
+                                             self.service_bus)
                            if part is not None) + \
             self.registry_pull
         min_replicas = max(spec.min_replicas, ops.min_replicas or 0)
@@ -347,6 +379,10 @@ class App(WithInterfaces, pulumi.ComponentResource):
             outputs["mysqlGraphIdentityPrincipalId"] = self.mysql_graph_identity.principal_id
         if self.storage:
             outputs["storageBlobEndpoint"] = self.storage.blob_endpoint
+        if self.cosmos:
+            outputs["cosmosEndpoint"] = self.cosmos.endpoint
+        if self.service_bus:
+            outputs["serviceBusHostName"] = self.service_bus.host_name
         if self.entrance:
             outputs["wafPolicyId"] = self.entrance.waf_policy_id
         return outputs

@@ -29,7 +29,9 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from amsterdam_cloud.components.app_hosting.mysql import VERSIONS as MYSQL_VERSIONS
+from amsterdam_cloud.components.app_hosting.cosmos_db import CosmosContainer
 from amsterdam_cloud.components.app_hosting.function_app import FunctionGroupArgs
+from amsterdam_cloud.components.app_hosting.service_bus import ServiceBusQueue
 from amsterdam_cloud.components.app_hosting.spec import STORAGE_SUB_RESOURCES, AppSpec, DataNeeds, FunctionsShape, \
     MySql, Operations, Postgres, VmShape
 from amsterdam_cloud.components.security.container_registry import city_registry_name, login_server
@@ -299,7 +301,11 @@ def parse(config: Mapping[str, Any], source: str, *, stack: str | None = None,
         image=image, stack=app.get("stack"), vm=_vm(app.get("vm")),
         functions=_functions(app.get("functions")), algorithm_register_id=app.get("algorithmRegisterId"),
         data=DataNeeds(postgres=spec_postgres, mysql=spec_mysql, storage=app["data"]["storage"], key_vault=app["data"]["keyVault"],
-                       storage_sub_resources=_sub_resources(source, sub_resources)),
+                       storage_sub_resources=_sub_resources(source, sub_resources),
+                       cosmos=tuple(CosmosContainer(name=c["name"], partition_key=c.get("partitionKey", "/id"))
+                                    for c in (app["data"].get("cosmos") or {}).get("containers", [])),
+                       service_bus_queues=tuple(ServiceBusQueue(name=q["name"], sessions=q.get("sessions", False))
+                                                for q in (app["data"].get("serviceBus") or {}).get("queues", []))),
         min_replicas=app["scale"]["minReplicas"], max_replicas=app["scale"]["maxReplicas"],
         port=_integer(1, 65535)(source, "app:app.port", extensions.get("port", 8080)),
         health_path=_matching(_PATH, "an absolute URL path such as /health")(

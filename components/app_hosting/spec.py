@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from amsterdam_cloud.components.app_hosting.cosmos_db import CosmosContainer
 from amsterdam_cloud.components.app_hosting.function_app import FunctionGroupArgs
+from amsterdam_cloud.components.app_hosting.service_bus import ServiceBusQueue
 from amsterdam_cloud.components.security.container_registry import city_registry_name, login_server
 from amsterdam_cloud.policies.algorithm_register import RUNS_ALGORITHM_TAG, TAG as ALGORITHM_TAG
 
@@ -57,6 +59,10 @@ class DataNeeds:
     """The storage services reachable through a private endpoint each (blob only, unless the app needs more)."""
     key_vault: bool = True
     """On: the app gets its own Key Vault for its secrets (Key Vault references in the app settings)."""
+    cosmos: tuple[CosmosContainer, ...] = ()
+    """No Cosmos DB; else the containers of the app's Cosmos DB for NoSQL account (where DynamoDB tables move)."""
+    service_bus_queues: tuple[ServiceBusQueue, ...] = ()
+    """No Service Bus; else the queues of the app's Service Bus namespace (where SQS queues move)."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -56,6 +56,21 @@ _VM = {
 }
 """A rehosted server group (runtime vm): like VMs built by components/compute/virtual_machine.py in the spoke."""
 
+def _named_list(key: str, properties: dict[str, Any]) -> dict[str, Any]:
+    """An optional data service given as a non-empty list of named items under `key` (or null: none)."""
+    return {"type": ["object", "null"], "required": [key], "additionalProperties": False,
+            "properties": {key: {"type": "array", "minItems": 1, "items": {
+                "type": "object", "required": ["name"], "additionalProperties": False, "properties": properties}}}}
+
+
+_COSMOS = _named_list("containers", {"name": {"type": "string", "pattern": "^[^/\\\\#?]{1,255}$"},
+                                     "partitionKey": {"type": "string", "pattern": "^/[^/]+$"}})
+"""Cosmos DB for NoSQL (where DynamoDB tables move): one container per table, its hash key as partition key."""
+_SERVICE_BUS = _named_list("queues", {
+    "name": {"type": "string", "pattern": "^[A-Za-z0-9]([A-Za-z0-9._/-]{0,258}[A-Za-z0-9])?$"},
+    "sessions": {"type": "boolean"}})
+"""A Service Bus namespace (where SQS queues move): one queue per source queue, sessions for a FIFO queue."""
+
 FUNCTION_TRIGGERS = ("http", "timer", "serviceBusQueue", "serviceBusTopic", "storageQueue", "eventHubs",
                      "eventGridBlob", "cosmosDbChangeFeed")
 """The Azure Functions triggers a migrated function uses (what `map` derives from the Lambda's event sources)."""
@@ -114,7 +129,7 @@ APP_SCHEMA: dict[str, Any] = {
             "required": ["postgres", "mysql", "storage", "keyVault"],
             "additionalProperties": False,
             "properties": {"postgres": _DATABASE, "mysql": _DATABASE, "storage": {"type": "boolean"},
-                           "keyVault": {"type": "boolean"}},
+                           "keyVault": {"type": "boolean"}, "cosmos": _COSMOS, "serviceBus": _SERVICE_BUS},
         },
         "scale": {
             "type": "object",

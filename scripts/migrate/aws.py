@@ -635,6 +635,8 @@ def collect_dynamodb(scope: Scope) -> list[dict[str, Any]]:
                       "itemCount": table.get("ItemCount"),
                       "billingMode": (table.get("BillingModeSummary") or {}).get("BillingMode", "PROVISIONED"),
                       "streams": bool((table.get("StreamSpecification") or {}).get("StreamEnabled")),
+                      "hashKey": next((k["AttributeName"] for k in table.get("KeySchema", []) if k.get("KeyType") == "HASH"),
+                                      None),
                       "status": str(table.get("TableStatus", "")).lower() or None}
         return scope.record("aws:dynamodb:table", table.get("TableArn", arn), name, tag_map(tags), properties)
 

@@ -53,7 +53,7 @@ TIERS: dict[str, str] = {
     "unknown-environment": PLANNING, "retire-live-data": PLANNING,
     "no-owner": GENERATE, "no-cost-center": GENERATE, "invalid-classification": GENERATE,
     "unsupported-engine": GENERATE, "unsupported-runtime": GENERATE, "no-size": GENERATE,
-    "no-template-target": GENERATE, "unsupported-trigger": GENERATE,
+    "unsupported-trigger": GENERATE,
     "incomplete-discovery": DISCOVERY,
 }
 """Blockers in two tiers: a `planning` blocker stops the workload's plan (its wave is provisional); a `generate`
@@ -414,13 +414,13 @@ def resource_target(r: Mapping[str, Any], cluster_class: str | None = None) -> t
         return _clean({"component": "function-app", "stack": stack, "triggers": triggers or None}), \
             problems + trigger_problems
     if kind == "aws:dynamodb:table":
-        problems.append(("no-template-target", f"{r['name']}: DynamoDB moves to Azure Cosmos DB for NoSQL, which the "
-                                               "app template does not build yet; plan it by hand"))
-        return {"component": "cosmos-db-nosql", "sizeGiB": p.get("sizeGiB")}, problems
+        return _clean({"component": "cosmos-db-nosql", "container": r["name"],
+                       "partitionKey": f"/{p['hashKey']}" if p.get("hashKey") else "/id",
+                       "sizeGiB": p.get("sizeGiB")}), problems
     if kind == "aws:sqs:queue":
-        problems.append(("no-template-target", f"{r['name']}: SQS moves to an Azure Service Bus queue, which the "
-                                               "app template does not build yet; plan it by hand"))
-        return _clean({"component": "service-bus-queue", "sessions": p.get("fifo") or None}), problems
+        # Service Bus wants a letter or digit last; SQS also allows - and _
+        return _clean({"component": "service-bus-queue", "queue": r["name"].rstrip("-_") or r["name"],
+                       "sessions": p.get("fifo") or None}), problems
     if kind == "aws:ecs:cluster":
         return {"component": "container-apps-environment"}, problems
     if kind == "aws:ecs:service":
@@ -558,6 +558,14 @@ def app_facts(resources: Sequence[Mapping[str, Any]], targets: Sequence[Mapping[
             data[engine] = {"sku": sku, "storageGb": sizing.storage_gib(engine, storage),
                             "version": max((t["version"] for t in servers_of), key=_version_key)}
     data["storage"] = any(r["type"] in ("aws:s3:bucket", "onprem:s3:bucket", "onprem:storage") for r in resources)
+    containers = [{"name": t["target"]["container"], "partitionKey": t["target"]["partitionKey"]}
+                  for t in targets if t["target"].get("component") == "cosmos-db-nosql"]
+    if containers:
+        data["cosmos"] = {"containers": containers}
+    queues = [_clean({"name": t["target"]["queue"], "sessions": t["target"].get("sessions")})
+              for t in targets if t["target"].get("component") == "service-bus-queue"]
+    if queues:
+        data["serviceBus"] = {"queues": queues}
     data["keyVault"] = runtime["runtime"] == "vm" or bool(data["postgres"] or data["mysql"]) or any(
         r["properties"].get("usesSecrets") or any(is_secret_name(k) for k in r["properties"].get("environmentKeys", []))
         for r in services + functions)

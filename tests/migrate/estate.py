@@ -281,7 +281,7 @@ def seed_messy_estate(endpoint: str) -> dict[str, Any]:
       a documents bucket; DB_PASSWORD and a password in DATABASE_URL.
     - reports (eu-west-1, `prd`, `intern`): two m5.xlarge servers (rehost).
     - notify (eu-central-1, `prod`, `openbaar`): two Lambdas calling the permits ALB: a Python one behind API
-      Gateway with a SECRET_KEY, a Node.js one on a weekday EventBridge schedule.
+      Gateway and on an untagged SQS queue, with a SECRET_KEY, a Node.js one on a weekday EventBridge schedule.
     - archive (us-east-1, owner and cost centre tagged): a server and a bucket outside the EU.
     - legacy (eu-west-1): a stopped server with a live MySQL database.
     - parking (the second account, eu-west-1, `acceptatie`): one server.
@@ -308,6 +308,9 @@ def seed_messy_estate(endpoint: str) -> dict[str, Any]:
     sender = central.function("notify-sender", notify,
                               {"PERMITS_API": f"https://{dns}/api", "SECRET_KEY": PLANTED_SECRETS["lambda SECRET_KEY"]})
     digest = central.function("notify-digest", notify, {"PERMITS_API": f"https://{dns}/api"}, runtime="nodejs20.x")
+    outbox = central.client("sqs").create_queue(QueueName="notify-outbox")["QueueUrl"]  # untagged: placed by its trigger
+    central.polled_by(sender, central.client("sqs").get_queue_attributes(
+        QueueUrl=outbox, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"])
     central.invoked_by(sender, "apigateway.amazonaws.com",
                        "arn:aws:execute-api:eu-central-1:123456789012:a1b2c3d4e5/*/POST/notify")
     central.invoked_by(digest, "events.amazonaws.com", central.client("events").put_rule(

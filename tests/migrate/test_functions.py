@@ -73,6 +73,13 @@ def test_an_untagged_queue_joins_the_workload_of_the_function_it_triggers(mapped
     assert "events-inbox" in {r["name"] for r in workload(mapped["mapping"], "events/prod")["resources"]}
 
 
+def test_the_table_and_the_queue_become_cosmos_db_and_service_bus_the_template_builds(mapped):
+    events = workload(mapped["mapping"], "events/prod")
+    assert events["status"] == "ready", events["blockers"]
+    assert events["app"]["data"]["cosmos"] == {"containers": [{"name": "events-state", "partitionKey": "/id"}]}
+    assert events["app"]["data"]["serviceBus"] == {"queues": [{"name": "events-inbox"}]}
+
+
 def test_one_function_app_per_runtime_with_the_triggers_of_its_functions(mapped):
     functions = workload(mapped["mapping"], "events/prod")["app"]["functions"]
     assert functions["plan"] == "flex"

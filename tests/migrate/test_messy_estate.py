@@ -118,7 +118,9 @@ def test_every_discovered_resource_is_in_a_workload_or_listed(run):
 def test_the_functions_of_notify_become_one_function_app_per_runtime_with_their_triggers_mapped(run):
     notify = next(w for w in run["mapping"]["workloads"] if w["id"] == "notify/prod")
     groups = {g["name"]: (g["functions"], g.get("triggers")) for g in notify["app"]["functions"]["groups"]}
-    assert groups == {"node20": (["notify-digest"], ["timer"]), "python312": (["notify-sender"], ["http"])}
+    assert groups == {"node20": (["notify-digest"], ["timer"]),
+                      "python312": (["notify-sender"], ["http", "serviceBusQueue"])}
+    assert notify["app"]["data"]["serviceBus"] == {"queues": [{"name": "notify-outbox"}]}
     digest = next(r["target"] for r in notify["resources"] if r["name"] == "notify-digest")
     assert digest["triggers"] == [{"source": "events", "resource": digest["triggers"][0]["resource"],
                                    "schedule": "0 0 7 * * MON-FRI", "azure": "timer"}]

@@ -7,7 +7,9 @@ from __future__ import annotations
 import pytest
 
 from amsterdam_cloud.components.app_hosting.app import App, AppArgs
+from amsterdam_cloud.components.app_hosting.cosmos_db import CosmosContainer
 from amsterdam_cloud.components.app_hosting.function_app import FunctionGroupArgs, worker
+from amsterdam_cloud.components.app_hosting.service_bus import ServiceBusQueue
 from amsterdam_cloud.components.app_hosting.spec import DataNeeds, FunctionsShape
 from amsterdam_cloud.components.interfaces import InterfaceError
 
@@ -94,3 +96,53 @@ def test_a_stack_names_the_functions_worker(stack, expected):
 def test_a_group_azure_would_refuse_is_refused_naming_the_field(changes, message):
     with pytest.raises(InterfaceError, match=message):
         FunctionGroupArgs(**{"name": "api", "stack": "PYTHON|3.12", **changes})
+
+
+MESSAGING = DataNeeds(key_vault=True, cosmos=(CosmosContainer(name="events-state", partition_key="/pk"),),
+                      service_bus_queues=(ServiceBusQueue(name="events-inbox"),
+                                          ServiceBusQueue(name="orders.fifo", sessions=True)))
+"""What DynamoDB tables and SQS queues become: a Cosmos DB for NoSQL container and Service Bus queues."""
+
+
+@pytest.mark.parametrize("environment", ["dev", "prod"])
+def test_cosmos_db_and_service_bus_pass_the_policy_pack(plan_app, violations, environment):
+    result = plan_app(lambda: App("app", AppArgs.of(function_spec(environment, data_needs=MESSAGING),
+                                                    tenant_id=TENANT)), environment)
+    assert len(result.of_type("azure-native:servicebus:Queue")) == 2
+    assert violations(result, environment) == []
+
+
+def test_cosmos_db_and_service_bus_are_private_keyless_and_reached_with_the_apps_identity(plan_app):
+    result = plan_app(lambda: App("app", AppArgs.of(function_spec("prod", data_needs=MESSAGING),
+                                                    tenant_id=TENANT)), "prod")
+    account = result.named("app-cosmos-account").inputs
+    assert (account["disableLocalAuth"], account["publicNetworkAccess"]) == (True, "Disabled")
+    assert account["locations"] == [{"locationName": "westeurope", "failoverPriority": 0, "isZoneRedundant": True}]
+    assert account["backupPolicy"]["continuousModeProperties"]["tier"] == "Continuous30Days"
+    container = result.named("app-cosmos-container-0").inputs["resource"]
+    assert (container["id"], container["partitionKey"]["paths"]) == ("events-state", ["/pk"])
+    namespace = result.named("app-sb-namespace").inputs
+    assert (namespace["sku"]["name"], namespace["disableLocalAuth"], namespace["publicNetworkAccess"]) == (
+        "Premium", True, "Disabled")
+    assert result.named("app-sb-queue-1").inputs["requiresSession"] is True
+    groups = {e.inputs["privateLinkServiceConnections"][0]["groupIds"][0]
+              for e in result.of_type("azure-native:network:PrivateEndpoint")}
+    assert {"Sql", "namespace"} <= groups
+    roles = {a.inputs["roleDefinitionId"].rsplit("/", 1)[-1] for a in result.of_type(
+        "azure-native:authorization:RoleAssignment") if a.name.startswith("app-sb")}
+    assert roles == {"69a216fc-b8fb-44d8-bc22-1f3c2cd27a39", "4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0"}
+    settings = settings_of(result.named("app-func-python312"))
+    assert settings["ServiceBusConnection__fullyQualifiedNamespace"].endswith(".servicebus.windows.net")
+    assert settings["CosmosDbConnection__credential"] == "managedidentity"
+
+
+def test_a_container_or_queue_name_azure_would_refuse_is_refused_naming_the_field():
+    from amsterdam_cloud.components.app_hosting.cosmos_db import CosmosNoSqlArgs
+    from amsterdam_cloud.components.app_hosting.service_bus import ServiceBusArgs
+
+    with pytest.raises(InterfaceError, match=r"CosmosNoSqlArgs.containers: 'a/b' is refused by Azure: contains '/'"):
+        CosmosNoSqlArgs(tags={}, resource_group_name="rg", location="westeurope", account_name="cosmos-parkeer-dev",
+                        database_name="parkeer", containers=(CosmosContainer(name="a/b"),), data_principal_id="p")
+    with pytest.raises(InterfaceError, match=r"ServiceBusArgs.queues: 'jobs-' is refused by Azure: ends with '-'"):
+        ServiceBusArgs(tags={}, resource_group_name="rg", location="westeurope", namespace_name="sb-parkeer-dev",
+                       queues=(ServiceBusQueue(name="jobs-"),))
