@@ -519,9 +519,15 @@ def app_facts(resources: Sequence[Mapping[str, Any]], targets: Sequence[Mapping[
             if len(functions) > 1:
                 notes.append(f"{len(functions)} Lambda functions; they share one container app ({main['name']}'s image)")
             runtime = {"runtime": "container", "image": target_of[main["id"]].get("image")}
-        for function in functions:  # the settings and secrets of all functions; each app gets them all
+        differ = set()
+        for function in sorted(functions, key=lambda f: f["name"]):  # every function's settings and secrets, in each app
             for key, value in {**secret_references(function), **plain_settings(function, notes)}.items():
-                runtime.setdefault(key, {}).update(value)
+                known = runtime.setdefault(key, {})
+                differ |= {f"{key}.{name}" for name in value if name in known and known[name] != value[name]}
+                known.update({name: item for name, item in value.items() if name not in known})
+        if differ:
+            notes.append(f"the functions disagree on {', '.join(sorted(differ))}; the app config keeps the first "
+                         "function's (by name) value: set the others per function app by hand")
         scale = {"minReplicas": 2 if prod else 1, "maxReplicas": 10 if prod else 3}
     elif servers and strategy == "rehost":
         shape, problem = vm_shape(servers, resources, target_of)

@@ -101,3 +101,16 @@ def test_an_event_pattern_has_no_azure_trigger_and_is_a_generate_blocker(mapped)
     ("cron(0 12 L * ? *)", None), ("cron(0 12 * * ? 2027)", None)])
 def test_an_eventbridge_schedule_becomes_a_utc_ncrontab_or_none(schedule, expected):
     assert ncrontab(schedule) == expected
+
+
+def test_the_data_copy_plan_moves_the_table_by_export_and_switches_the_queue_after_draining(mapped):
+    from amsterdam_cloud.scripts.migrate.generate import Options, data_copy_plan
+
+    plan = data_copy_plan(workload(mapped["mapping"], "events/prod"), Options())
+    (table,) = plan["tables"]
+    assert table["target"] == {"account": "pulumi stack output cosmosEndpoint (the app stack)",
+                               "container": "events-state", "partitionKey": "/id"}
+    assert table["steps"][0].startswith("aws dynamodb export-table-to-point-in-time --table-arn arn:aws:dynamodb:")
+    assert "SELECT VALUE COUNT(1) FROM c" in table["verify"]["compare"]
+    (queue,) = plan["queues"]
+    assert (queue["name"], queue["target"]) == ("events-inbox", {"queue": "events-inbox", "sessions": False})
