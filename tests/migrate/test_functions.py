@@ -114,3 +114,16 @@ def test_the_data_copy_plan_moves_the_table_by_export_and_switches_the_queue_aft
     assert "SELECT VALUE COUNT(1) FROM c" in table["verify"]["compare"]
     (queue,) = plan["queues"]
     assert (queue["name"], queue["target"]) == ("events-inbox", {"queue": "events-inbox", "sessions": False})
+
+
+def test_a_denied_policy_read_is_a_gap_on_that_function_only_and_its_workload_is_incomplete(aws_env, estate):
+    from .helpers import deny
+
+    denied = deny(operation="GetPolicy", when=lambda r: "events-ingest" in r["url"])
+    inventory = discover(accounts(denied), Options(regions=["eu-west-1"], endpoint_url=aws_env, services=(
+        "lambda", "sqs", "dynamodb", "s3")), Progress("test", quiet=True))
+    gaps = [(e["operation"], e["resource"].rsplit(":", 1)[-1]) for e in inventory["errors"]]
+    assert gaps == [("GetPolicy", "events-ingest")]
+    worker = next(r for r in by_type(inventory, "aws:lambda:function") if r["name"] == "events-worker")
+    assert {t["source"] for t in worker["properties"]["triggers"]} == {"sqs", "events"}
+    assert workload(map_inventory(inventory, strategy.load()), "events/prod")["status"] == "incomplete"
