@@ -167,9 +167,10 @@ DATABASE = _rule("database", (1, 63), ALNUM_HYPHEN_UNDERSCORE, scope="server", s
                  start=("a-zA-Z_", "start with a letter or underscore"))
 COSMOS_ACCOUNT = _rule("cosmos-account", (3, 44), LOWER_ALNUM_HYPHEN, scope="global",
                        section="microsoftdocumentdb", start=LOWER_ALNUM_START, end=LOWER_ALNUM_END)
-COSMOS_CHILD = _rule("cosmos-child", (1, 255), (r" !\"$%&'()*+,\-.0-9:;<=>@A-Z\[\]^_`a-z{|}~",
-                                               "no /\\#? or control characters"),
-                     scope="parent resource", section="microsoftdocumentdb", end=(r"^ ", "not end with a space"))
+COSMOS_CHILD = _rule("cosmos-child", (1, 255), ("a-zA-Z0-9_.-", "alphanumerics, underscores, periods and hyphens "
+                                               "(a subset: Azure refuses only / \\ # ? and a trailing space; "
+                                               "DynamoDB table names use these)"),
+                     scope="parent resource", section="microsoftdocumentdb")
 SERVICE_BUS_ENTITY = _rule("service-bus-entity", (1, 260), ("a-zA-Z0-9_./-", "alphanumerics, periods, hyphens, "
                                                             "underscores and slashes"),
                            scope="namespace", section="microsoftservicebus", start=ALNUM_START, end=ALNUM_END)

@@ -24,7 +24,7 @@ class CosmosContainer:
     """One container (a DynamoDB table's counterpart)."""
 
     name: str
-    """The container's name (1-255 characters, no `/ \\ # ?`; `core/naming.py`)."""
+    """The container's name (1-255 letters, digits, `_ . -`, as DynamoDB table names are; `core/naming.py`)."""
     partition_key: str = "/id"
     """The partition key path (a DynamoDB table's hash key: `/<attribute>`)."""
 

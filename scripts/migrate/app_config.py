@@ -63,7 +63,7 @@ def _named_list(key: str, properties: dict[str, Any]) -> dict[str, Any]:
                 "type": "object", "required": ["name"], "additionalProperties": False, "properties": properties}}}}
 
 
-_COSMOS = _named_list("containers", {"name": {"type": "string", "pattern": "^[^/\\\\#?]{1,255}$"},
+_COSMOS = _named_list("containers", {"name": {"type": "string", "pattern": "^[A-Za-z0-9_.-]{1,255}$"},
                                      "partitionKey": {"type": "string", "pattern": "^/[^/]+$"}})
 """Cosmos DB for NoSQL (where DynamoDB tables move): one container per table, its hash key as partition key."""
 _SERVICE_BUS = _named_list("queues", {

@@ -134,3 +134,9 @@ def test_every_generated_app_plans_with_the_template_and_zero_violations(run, pl
     capsys.readouterr()
     assert main(["plan", environment, "--project-dir", str(project), "--plans-dir", str(plans), "--no-tree"]) == 0
     assert "No violations." in "".join(capsys.readouterr())
+
+
+def test_the_runbook_says_which_functions_go_to_which_function_app_with_their_triggers(run):
+    runbooks = "".join(p.read_text(encoding="utf-8") for p in (run["folder"] / "report").glob("runbook-wave-*.md"))
+    assert "Port notify-digest to the function app `node20` (NODE|20-lts; triggers timer)" in runbooks
+    assert "Port notify-sender to the function app `python312` (PYTHON|3.12; triggers http, serviceBusQueue)" in runbooks
