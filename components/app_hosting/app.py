@@ -331,7 +331,10 @@ class App(WithInterfaces, pulumi.ComponentResource):
                 secrets=spec.secrets, private_endpoints=(private_endpoint("sites"),),
                 app_settings={**spec.settings, **settings},
                 start_after=data_ready + (self.function_storage,)), opts=child)
-            private_host, link_target, link_group = runtime.default_host_name, runtime.resource_id, "sites"
+            # the WAF entrance has one origin: the first group with an HTTP trigger (else the first group)
+            front = next((g.name for g in shape.groups if "http" in g.triggers), shape.groups[0].name)
+            private_host, link_target, link_group = (runtime.default_host_names[front], runtime.apps[front].id,
+                                                     "sites")
         else:
             runtime = WebApp(f"{name}-web", WebAppArgs(
                 **hosting, resource_group_name=group.name, location=spec.location, runtime_stack=spec.stack or "",

@@ -146,3 +146,9 @@ def test_a_container_or_queue_name_azure_would_refuse_is_refused_naming_the_fiel
     with pytest.raises(InterfaceError, match=r"ServiceBusArgs.queues: 'jobs-' is refused by Azure: ends with '-'"):
         ServiceBusArgs(tags={}, resource_group_name="rg", location="westeurope", namespace_name="sb-parkeer-dev",
                        queues=(ServiceBusQueue(name="jobs-"),))
+
+
+def test_a_public_function_app_puts_the_group_with_the_http_trigger_behind_the_waf(plan_app):
+    result = plan_app(lambda: App("app", AppArgs.of(function_spec("dev", exposure="public"), tenant_id=TENANT)), "dev")
+    (origin,) = result.of_type("azure-native:cdn:AFDOrigin")
+    assert origin.inputs["hostName"].endswith("-node20.azurewebsites.net")  # node20 has the http trigger
