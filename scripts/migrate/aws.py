@@ -418,10 +418,27 @@ def pushed_triggers(policy: dict[str, Any]) -> list[dict[str, Any]]:
         condition = statement.get("Condition", {})
         source = next((v for test in ("ArnLike", "ArnEquals", "StringEquals", "StringLike")
                        for k, v in condition.get(test, {}).items() if k.lower() == "aws:sourcearn"), None)
-        trigger = {"source": kind, **({"resource": source} if isinstance(source, str) else {})}
+        trigger = {"source": kind, **({"resource": source} if isinstance(source, str) else {}),
+                   **({"public": True} if kind == "function-url" and principal == "*" else {})}
         if trigger not in found:
             found.append(trigger)
     return found
+
+
+def api_exposure(scope: Scope, source_arn: str, function: str) -> dict[str, Any]:
+    """`{public: bool}` for the API Gateway API that invokes a function: a REST API is reachable from the internet
+    unless its endpoint type is PRIVATE, an HTTP or WebSocket API always; `{}` when the API cannot be read."""
+    parts = source_arn.split(":")
+    api_id = parts[5].split("/")[0] if len(parts) > 5 else ""
+    if not api_id or api_id == "*":
+        return {}
+    rest = scope.attempt("GetRestApi", lambda: scope.client("apigateway").get_rest_api(restApiId=api_id),
+                         resource=function, default=None, absent=("NotFoundException",))
+    if rest:
+        return {"public": "PRIVATE" not in (rest.get("endpointConfiguration") or {}).get("types", [])}
+    http = scope.attempt("GetApi", lambda: scope.client("apigatewayv2").get_api(ApiId=api_id), resource=function,
+                         default=None, absent=("NotFoundException",))
+    return {"public": True} if http else {}
 
 
 def collect_lambda(scope: Scope) -> list[dict[str, Any]]:
@@ -440,6 +457,8 @@ def collect_lambda(scope: Scope) -> list[dict[str, Any]]:
                                default={}, absent=("ResourceNotFoundException",))
         pushed = pushed_triggers(json.loads(answer["Policy"])) if answer.get("Policy") else []
         for trigger in pushed:
+            if trigger["source"] == "apigateway" and trigger.get("resource"):
+                trigger.update(api_exposure(scope, trigger["resource"], arn))
             rule = trigger.get("resource", "").split(":rule/", 1)
             if trigger["source"] == "events" and len(rule) == 2:
                 bus, _, name = rule[1].rpartition("/")

@@ -113,7 +113,7 @@ def function_triggers(name: str, triggers: Sequence[Mapping[str, Any]]) -> tuple
     for trigger in triggers:
         source = trigger["source"]
         azure = LAMBDA_TRIGGERS.get(source)
-        entry = {"source": source, **({"resource": trigger["resource"]} if trigger.get("resource") else {})}
+        entry = {"source": source, **{k: trigger[k] for k in ("resource", "public") if k in trigger}}
         if source == "events" and trigger.get("schedule"):
             schedule = ncrontab(trigger["schedule"])
             if schedule:
@@ -578,6 +578,7 @@ def app_facts(resources: Sequence[Mapping[str, Any]], targets: Sequence[Mapping[
     exposure = "internal"
     for r in resources:
         scheme_public = r["type"] == "aws:elbv2:load-balancer" and r["properties"].get("scheme") == "internet-facing"
+        scheme_public |= any(t.get("public") for t in r["properties"].get("triggers", []))  # a public API or URL
         if scheme_public or str(r["properties"].get("exposure", "")).lower() in ("public", "internet"):
             exposure = "public"
     if runtime["runtime"] == "vm" and exposure == "public":

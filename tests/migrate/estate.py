@@ -280,7 +280,7 @@ def seed_messy_estate(endpoint: str) -> dict[str, Any]:
     - permits (eu-west-1, `Productie`, `vertrouwelijk`, personal data): public ALB -> Fargate (ECR) -> PostgreSQL,
       a documents bucket; DB_PASSWORD and a password in DATABASE_URL.
     - reports (eu-west-1, `prd`, `intern`): two m5.xlarge servers (rehost).
-    - notify (eu-central-1, `prod`, `openbaar`): two Lambdas calling the permits ALB: a Python one behind API
+    - notify (eu-central-1, `prod`, `openbaar`): two Lambdas calling the permits ALB: a Python one behind a public (regional) API
       Gateway and on an untagged SQS queue, with a SECRET_KEY, a Node.js one on a weekday EventBridge schedule.
     - archive (us-east-1, owner and cost centre tagged): a server and a bucket outside the EU.
     - legacy (eu-west-1): a stopped server with a live MySQL database.
@@ -311,8 +311,9 @@ def seed_messy_estate(endpoint: str) -> dict[str, Any]:
     outbox = central.client("sqs").create_queue(QueueName="notify-outbox")["QueueUrl"]  # untagged: placed by its trigger
     central.polled_by(sender, central.client("sqs").get_queue_attributes(
         QueueUrl=outbox, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"])
+    api = central.client("apigateway").create_rest_api(name="notify-api", endpointConfiguration={"types": ["REGIONAL"]})
     central.invoked_by(sender, "apigateway.amazonaws.com",
-                       "arn:aws:execute-api:eu-central-1:123456789012:a1b2c3d4e5/*/POST/notify")
+                       f"arn:aws:execute-api:eu-central-1:123456789012:{api['id']}/*/POST/notify")
     central.invoked_by(digest, "events.amazonaws.com", central.client("events").put_rule(
         Name="notify-digest-weekdays", ScheduleExpression="cron(0 7 ? * MON-FRI *)")["RuleArn"])
     east.instances(1, "t3.large", tags("archive", owner="archief@amsterdam.nl", classification="intern"))

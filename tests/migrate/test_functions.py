@@ -20,7 +20,8 @@ from .helpers import accounts, by_type, workload
 @pytest.fixture(scope="module")
 def estate(aws_env: str) -> dict[str, Any]:
     """Functions of two apps in eu-west-1: `events` with a queue, a DynamoDB stream, an S3 notification and a
-    rate schedule (Python and Node.js); `rules` with an EventBridge event pattern (no Azure counterpart)."""
+    rate schedule (Python and Node.js); `rules` with an EventBridge event pattern (no Azure counterpart) and a
+    private REST API."""
     west = Region("eu-west-1", aws_env).setup()
     app = {t["Key"]: t["Value"] for t in tags("events", owner="events@amsterdam.nl", cost_center="CC-4100")}
     worker = west.function("events-worker", app, {"LOG_LEVEL": "info"})
@@ -40,6 +41,8 @@ def estate(aws_env: str) -> dict[str, Any]:
     rules = west.function("rules-router", {t["Key"]: t["Value"] for t in tags("rules")}, {})
     west.invoked_by(rules, "events.amazonaws.com", west.client("events").put_rule(
         Name="rules-on-upload", EventPattern='{"source": ["aws.s3"]}')["RuleArn"])
+    private = west.client("apigateway").create_rest_api(name="rules-api", endpointConfiguration={"types": ["PRIVATE"]})
+    west.invoked_by(rules, "apigateway.amazonaws.com", f"arn:aws:execute-api:eu-west-1:123456789012:{private['id']}/*")
     return {"table": table["TableArn"]}
 
 
@@ -127,3 +130,9 @@ def test_a_denied_policy_read_is_a_gap_on_that_function_only_and_its_workload_is
     worker = next(r for r in by_type(inventory, "aws:lambda:function") if r["name"] == "events-worker")
     assert {t["source"] for t in worker["properties"]["triggers"]} == {"sqs", "events"}
     assert workload(map_inventory(inventory, strategy.load()), "events/prod")["status"] == "incomplete"
+
+
+def test_a_private_rest_api_keeps_the_function_internal(mapped):
+    rules = workload(mapped["mapping"], "rules/prod")
+    (api,) = [t for t in function(mapped, "rules-router")["properties"]["triggers"] if t["source"] == "apigateway"]
+    assert api["public"] is False and rules["app"]["exposure"] == "internal"

@@ -121,6 +121,7 @@ def test_the_functions_of_notify_become_one_function_app_per_runtime_with_their_
     assert groups == {"node20": (["notify-digest"], ["timer"]),
                       "python312": (["notify-sender"], ["http", "serviceBusQueue"])}
     assert notify["app"]["data"]["serviceBus"] == {"queues": [{"name": "notify-outbox"}]}
+    assert notify["app"]["exposure"] == "public"  # its regional API Gateway API is reachable from the internet
     digest = next(r["target"] for r in notify["resources"] if r["name"] == "notify-digest")
     assert digest["triggers"] == [{"source": "events", "resource": digest["triggers"][0]["resource"],
                                    "schedule": "0 0 7 * * MON-FRI", "azure": "timer"}]
