@@ -9,6 +9,7 @@ is a secret (by name or value) only the name is kept, the plain settings keep th
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 from urllib.parse import urlsplit
@@ -445,8 +446,6 @@ def collect_lambda(scope: Scope) -> list[dict[str, Any]]:
     """Functions with runtime, package type, VPC settings, the hosts their environment points at, and their
     triggers: the queues and streams Lambda polls (event source mappings) and the services their resource policy
     lets invoke them (with an EventBridge rule's schedule)."""
-    import json
-
     client = scope.client("lambda")
     functions = list(paginate(client, "list_functions", "Functions"))
     polled = polled_triggers(scope.attempt("ListEventSourceMappings", lambda: list(paginate(
