@@ -83,6 +83,12 @@ LAMBDA_TRIGGERS: dict[str, str] = {
 Service Bus topic, a DynamoDB stream -> the Cosmos DB change feed, Kinesis -> Event Hubs, S3 notifications -> an
 Event Grid blob trigger, API Gateway, a load balancer or a function URL -> HTTP. An EventBridge schedule becomes a
 timer; every other source (an event pattern, Kafka, IoT, Cognito, ...) is an `unsupported-trigger` blocker."""
+BY_HAND: dict[str, str] = {
+    "serviceBusTopic": "a Service Bus topic and the function's subscription",
+    "eventHubs": "an Event Hubs namespace and hub (Kafka clients can keep their protocol)",
+    "eventGridBlob": "an Event Grid subscription from the storage account to the function's blob extension",
+}
+"""Triggers whose source the app template does not build (it builds HTTP, timers, Service Bus queues and Cosmos DB)."""
 _RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
 _CRON = re.compile(r"^cron\((\S+) (\S+) (\S+) (\S+) (\S+) (\S+)\)$")
 
@@ -607,6 +613,10 @@ def function_groups(functions: Sequence[Mapping[str, Any]], target_of: Mapping[s
         groups.append({"name": (language.split("-")[0] + re.sub(r"\D", "", version))[:12].lower(), "stack": stack,
                        "memoryMb": size or max(FLEX_MEMORY_MB), "functions": [f["name"] for f in members],
                        **({"triggers": triggers} if triggers else {})})
+    unbuilt = sorted({t for g in groups for t in g.get("triggers", [])} & set(BY_HAND))
+    if unbuilt:
+        notes.append("the app template does not build what these triggers listen to; plan it by hand: "
+                     + "; ".join(f"{t}: {BY_HAND[t]}" for t in unbuilt))
     if len(groups) > 1:
         notes.append(f"{len(functions)} Lambda functions in {len(groups)} runtimes: one function app per runtime "
                      f"({', '.join(g['name'] for g in groups)})")

@@ -136,3 +136,8 @@ def test_a_private_rest_api_keeps_the_function_internal(mapped):
     rules = workload(mapped["mapping"], "rules/prod")
     (api,) = [t for t in function(mapped, "rules-router")["properties"]["triggers"] if t["source"] == "apigateway"]
     assert api["public"] is False and rules["app"]["exposure"] == "internal"
+
+
+def test_a_trigger_whose_source_the_template_does_not_build_is_noted(mapped):
+    notes = workload(mapped["mapping"], "events/prod")["notes"]
+    assert any("eventGridBlob: an Event Grid subscription from the storage account" in n for n in notes)
