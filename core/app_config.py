@@ -22,6 +22,8 @@ from amsterdam_cloud.core.secrets import is_secret_name, is_secret_value
 SCHEMA_VERSION = 1
 """Bumped when a field changes meaning or a required field is added; the template refuses newer versions."""
 
+FLEX_MEMORY_MB = (512, 2048, 4096)
+"""The instance sizes Flex Consumption offers (MB); CPU follows memory."""
 CPU_MEMORY: dict[float, float] = {0.25: 0.5, 0.5: 1.0, 0.75: 1.5, 1.0: 2.0, 1.25: 2.5, 1.5: 3.0, 1.75: 3.5, 2.0: 4.0,
                                   4.0: 8.0}
 """Container Apps consumption sizes: the vCPU Azure accepts and the memory (GiB) that goes with each."""
@@ -55,6 +57,48 @@ _VM = {
 }
 """A rehosted server group (runtime vm): like VMs built by components/compute/virtual_machine.py in the spoke."""
 
+def _named_list(key: str, properties: dict[str, Any]) -> dict[str, Any]:
+    """An optional data service given as a non-empty list of named items under `key` (or null: none)."""
+    return {"type": ["object", "null"], "required": [key], "additionalProperties": False,
+            "properties": {key: {"type": "array", "minItems": 1, "items": {
+                "type": "object", "required": ["name"], "additionalProperties": False, "properties": properties}}}}
+
+
+_COSMOS = _named_list("containers", {"name": {"type": "string", "pattern": "^[A-Za-z0-9_.-]{1,255}$"},
+                                     "partitionKey": {"type": "string", "pattern": "^/[^/]+$"}})
+"""Cosmos DB for NoSQL (where DynamoDB tables move): one container per table, its hash key as partition key."""
+_SERVICE_BUS = _named_list("queues", {
+    "name": {"type": "string", "pattern": "^[A-Za-z0-9]([A-Za-z0-9._/-]{0,258}[A-Za-z0-9])?$"},
+    "sessions": {"type": "boolean"}})
+"""A Service Bus namespace (where SQS queues move): one queue per source queue, sessions for a FIFO queue."""
+
+FUNCTION_TRIGGERS = ("http", "timer", "serviceBusQueue", "serviceBusTopic", "storageQueue", "eventHubs",
+                     "eventGridBlob", "cosmosDbChangeFeed")
+"""The Azure Functions triggers a migrated function uses (what `map` derives from the Lambda's event sources)."""
+_FUNCTIONS = {
+    "type": "object",
+    "required": ["plan", "groups"],
+    "additionalProperties": False,
+    "properties": {
+        "plan": {"enum": ["flex", "premium"]},
+        "groups": {"type": "array", "minItems": 1, "maxItems": 10, "items": {
+            "type": "object",
+            "required": ["name", "stack"],
+            "additionalProperties": False,
+            "properties": {
+                "name": {"type": "string", "pattern": "^[a-z][a-z0-9]{0,11}$"},
+                "stack": {"type": "string", "pattern": "^(PYTHON|NODE|JAVA|DOTNETCORE|DOTNET-ISOLATED|POWERSHELL)"
+                                                       "\\|[0-9]+(\\.[0-9]+)?(-lts)?$"},
+                "memoryMb": {"enum": list(FLEX_MEMORY_MB)},
+                "functions": {"type": "array", "items": {"type": "string"}},
+                "triggers": {"type": "array", "items": {"enum": list(FUNCTION_TRIGGERS)}},
+            },
+        }},
+    },
+}
+"""Function apps (runtime function): one per group, Flex Consumption or Elastic Premium, built by
+components/app_hosting/function_app.py in the spoke."""
+
 APP_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["schemaVersion", "name", "team", "costCenter", "runtime", "exposure", "dataClassification",
@@ -65,10 +109,11 @@ APP_SCHEMA: dict[str, Any] = {
         "name": {"type": "string", "pattern": "^[a-z][a-z0-9-]{1,22}[a-z0-9]$"},
         "team": {"type": "string", "pattern": "^[^@\\s]+@[^@\\s]+\\.[a-z]{2,}$"},
         "costCenter": {"type": "string", "pattern": "^CC-[0-9]{4,6}$"},
-        "runtime": {"enum": ["container", "web", "vm"]},
+        "runtime": {"enum": ["container", "web", "vm", "function"]},
         "image": {"type": "string", "minLength": 1},
         "stack": {"type": "string", "pattern": "^[A-Z]+\\|[0-9A-Za-z.\\-]+$"},
         "vm": _VM,
+        "functions": _FUNCTIONS,
         "port": {"type": "integer", "minimum": 1, "maximum": 65535},
         "secrets": {"type": "object", "propertyNames": {"pattern": ENV_NAME},
                     "additionalProperties": {"type": "string", "pattern": "^[0-9A-Za-z-]{1,127}$"}},
@@ -85,7 +130,7 @@ APP_SCHEMA: dict[str, Any] = {
             "required": ["postgres", "mysql", "storage", "keyVault"],
             "additionalProperties": False,
             "properties": {"postgres": _DATABASE, "mysql": _DATABASE, "storage": {"type": "boolean"},
-                           "keyVault": {"type": "boolean"}},
+                           "keyVault": {"type": "boolean"}, "cosmos": _COSMOS, "serviceBus": _SERVICE_BUS},
         },
         "scale": {
             "type": "object",
@@ -108,6 +153,9 @@ APP_SCHEMA: dict[str, Any] = {
         {"if": {"properties": {"runtime": {"const": "vm"}}},
          "then": {"required": ["vm"], "not": {"anyOf": [{"required": ["image"]}, {"required": ["stack"]}]}},
          "else": {"not": {"required": ["vm"]}}},
+        {"if": {"properties": {"runtime": {"const": "function"}}},
+         "then": {"required": ["functions"], "not": {"anyOf": [{"required": ["image"]}, {"required": ["stack"]}]}},
+         "else": {"not": {"required": ["functions"]}}},
     ],
 }
 
@@ -138,6 +186,11 @@ def validate(config: Mapping[str, Any], source: str) -> None:
     if app["runtime"] == "vm" and not app["data"]["keyVault"]:
         raise UserError(f"{source}: app:app.data.keyVault: false, but the VMs' break-glass passwords are kept in the "
                         "app's Key Vault; set app:app.data.keyVault: true")
+    groups = [group["name"] for group in app.get("functions", {}).get("groups", [])]
+    if len(set(groups)) != len(groups):
+        twice = sorted({name for name in groups if groups.count(name) > 1})
+        raise UserError(f"{source}: app:app.functions.groups: {twice[0]!r} named twice; expected one function app "
+                        "per group name")
     secret_settings = sorted(set(app.get("settings", {})) & set(app.get("secrets", {})))
     if secret_settings:
         raise UserError(f"{source}: app:app.settings.{secret_settings[0]}: also a secret; keep it only under "

@@ -173,6 +173,15 @@ DATABASE = _rule("database", (1, 63), ALNUM_HYPHEN_UNDERSCORE, scope="server", s
                  start=("a-zA-Z_", "start with a letter or underscore"))
 COSMOS_ACCOUNT = _rule("cosmos-account", (3, 44), LOWER_ALNUM_HYPHEN, scope="global",
                        section="microsoftdocumentdb", start=LOWER_ALNUM_START, end=LOWER_ALNUM_END)
+COSMOS_CHILD = _rule("cosmos-child", (1, 255), ("a-zA-Z0-9_.-", "alphanumerics, underscores, periods and hyphens "
+                                               "(a subset: Azure refuses only / \\ # ? and a trailing space; "
+                                               "DynamoDB table names use these)"),
+                     scope="parent resource", section="microsoftdocumentdb")
+SERVICE_BUS_ENTITY = _rule("service-bus-entity", (1, 260), ("a-zA-Z0-9_./-", "alphanumerics, periods, hyphens, "
+                                                            "underscores and slashes"),
+                           scope="namespace", section="microsoftservicebus", start=ALNUM_START, end=ALNUM_END)
+SERVICE_BUS_NAMESPACE = _rule("service-bus-namespace", (6, 50), ALNUM_HYPHEN, scope="global",
+                              section="microsoftservicebus", start=LETTER, end=ALNUM_END)
 REDIS = _rule("redis", (1, 63), ALNUM_HYPHEN, scope="global", section="microsoftcache", start=ALNUM_START,
               end=ALNUM_END, no_double_hyphen=True)
 REGISTRY = _rule("registry", (5, 50), ALNUM, scope="global", section="microsoftcontainerregistry")
@@ -339,6 +348,11 @@ RULES: dict[str, NameRule] = {
     "azure-native:dbformysql:Database": DATABASE,
     "azure-native:sql:Server": DATABASE_SERVER,
     "azure-native:cosmosdb:DatabaseAccount": COSMOS_ACCOUNT,
+    "azure-native:servicebus:Namespace": SERVICE_BUS_NAMESPACE,
+    "azure-native:servicebus:Queue": SERVICE_BUS_ENTITY,
+    "azure-native:cosmosdb:SqlResourceSqlDatabase": COSMOS_CHILD,
+    "azure-native:cosmosdb:SqlResourceSqlContainer": COSMOS_CHILD,
+    "azure-native:cosmosdb:SqlResourceSqlRoleAssignment": GUID_NAME,
     "azure-native:redis:Redis": REDIS,
     "azure-native:containerregistry:Registry": REGISTRY,
     "azure-native:web:AppServicePlan": SERVER_FARM,

@@ -19,6 +19,9 @@ from pulumi_azure_native import authorization, managedidentity, resources
 from amsterdam_cloud.components.app_hosting.container_app import ContainerApp, ContainerAppArgs
 from amsterdam_cloud.components.app_hosting.container_apps_environment import ContainerAppsEnvironment, \
     ContainerAppsEnvironmentArgs
+from amsterdam_cloud.components.app_hosting.cosmos_db import CosmosNoSql, CosmosNoSqlArgs
+from amsterdam_cloud.components.app_hosting.function_app import FunctionApps, FunctionAppsArgs
+from amsterdam_cloud.components.app_hosting.service_bus import ServiceBus, ServiceBusArgs
 from amsterdam_cloud.components.app_hosting.front_door import PublicEntrance, PublicEntranceArgs
 from amsterdam_cloud.components.app_hosting.mysql import MySqlServer, MySqlServerArgs
 from amsterdam_cloud.components.app_hosting.flexible_server import EntraAdministrator
@@ -40,11 +43,18 @@ ZONES = {
     "blob": "privatelink.blob.core.windows.net", "dfs": "privatelink.dfs.core.windows.net",
     "file": "privatelink.file.core.windows.net", "queue": "privatelink.queue.core.windows.net",
     "table": "privatelink.table.core.windows.net",
+    "cosmos": "privatelink.documents.azure.com", "servicebus": "privatelink.servicebus.windows.net",
 }
 """The platform's private DNS zone for each private-link sub-resource an app uses."""
 
-SUBNETS = {"container": "containers", "web": "appservice", "vm": "vms", "endpoints": "endpoints"}
-"""The spoke subnets an app uses: its runtime's (delegated) subnet and the private endpoints' subnet."""
+SUBNETS = {"container": "containers", "web": "appservice", "vm": "vms", "endpoints": "endpoints",
+           "flex": "containers", "premium": "appservice"}
+"""The spoke subnets an app uses: its runtime's (delegated) subnet and the private endpoints' subnet (function
+apps by plan: Flex Consumption integrates with a Microsoft.App/environments subnet, Elastic Premium with a
+Microsoft.Web/serverFarms one)."""
+FUNCTION_HOST_ROLES = ("Storage Blob Data Owner", "Storage Queue Data Contributor", "Storage Table Data Contributor")
+"""What the Functions host does in its storage with the app's identity (leases, deployment packages, queues of
+blob triggers, timer and orchestration state), as Microsoft lists for an identity-based AzureWebJobsStorage."""
 
 MAX_NAME_WITH_VAULT = 7
 """The Key Vault is auto-named `<name>-kv-vault` plus 8 characters, and Azure allows 24: App's name is short."""
@@ -203,6 +213,7 @@ class App(WithInterfaces, pulumi.ComponentResource):
                 graph_identity_id=self.mysql_graph_identity.id,
                 private_endpoints=(private_endpoint("mysql"),)), opts=child)
         self.storage: StorageAccount | None = None
+        self.function_storage: StorageAccount | None = None
         if spec.data.storage:
             self.storage = StorageAccount(f"{name}-st", StorageAccountArgs(
                 **common, resource_group_name=group.name, location=spec.location,
@@ -215,6 +226,25 @@ class App(WithInterfaces, pulumi.ComponentResource):
                                                  principal_id=identity.principal_id,
                                                  description=f"{spec.name} reads and writes its blobs"),)),
                 opts=child)
+
+        self.cosmos: CosmosNoSql | None = None
+        if spec.data.cosmos:
+            self.cosmos = CosmosNoSql(f"{name}-cosmos", CosmosNoSqlArgs(
+                **common, resource_group_name=group.name, location=spec.location,
+                account_name=f"cosmos-{spec.name}-{spec.environment}-{suffix}", database_name=spec.name,
+                containers=spec.data.cosmos, data_principal_id=identity.principal_id,
+                zone_redundant=ops.zone_redundant, backup_days=30 if ops.geo_redundant_backup else 7,
+                private_endpoints=(private_endpoint("cosmos"),)), opts=child)
+        self.service_bus: ServiceBus | None = None
+        if spec.data.service_bus_queues:
+            self.service_bus = ServiceBus(f"{name}-sb", ServiceBusArgs(
+                **common, resource_group_name=group.name, location=spec.location,
+                namespace_name=f"sb-{spec.name}-{spec.environment}-{suffix}", queues=spec.data.service_bus_queues,
+                private_endpoints=(private_endpoint("servicebus"),),
+                role_assignments=tuple(RoleAssignment(role=role, principal_id=identity.principal_id,
+                                                      description=f"{spec.name} sends and receives messages")
+                                       for role in ("Azure Service Bus Data Sender",
+                                                    "Azure Service Bus Data Receiver"))), opts=child)
 
         # the platform's settings; the app's own (spec.settings, copied from the source) come first and yield to these
         settings: dict[str, pulumi.Input[str]] = {}
@@ -229,9 +259,19 @@ class App(WithInterfaces, pulumi.ComponentResource):
                 settings[f"{prefix}_USER"] = identity.name
         if self.storage:
             settings["STORAGE_BLOB_ENDPOINT"] = self.storage.blob_endpoint
+        # identity-based connections as the Azure SDKs and Functions trigger bindings read them (no keys)
+        for connection, key, server in (("CosmosDbConnection", "accountEndpoint", self.cosmos and self.cosmos.endpoint),
+                                        ("ServiceBusConnection", "fullyQualifiedNamespace",
+                                         self.service_bus and self.service_bus.host_name)):
+            if server is not None:
+                settings.update({f"{connection}__{key}": server, f"{connection}__credential": "managedidentity",
+                                 f"{connection}__clientId": identity.client_id})
+        if self.cosmos:
+            settings["COSMOS_DATABASE"] = spec.name
         hosting = dict(tags=tags, diagnostic_settings=common["diagnostic_settings"])
         # the app starts only once its identity can read its secrets and data (role assignments included)
-        data_ready = tuple(part for part in (self.vault, self.database, self.mysql, self.storage)
+        data_ready = tuple(part for part in (self.vault, self.database, self.mysql, self.storage, self.cosmos,
+                                             self.service_bus)
                            if part is not None) + \
             self.registry_pull
         min_replicas = max(spec.min_replicas, ops.min_replicas or 0)
@@ -241,7 +281,7 @@ class App(WithInterfaces, pulumi.ComponentResource):
                 environment_name=f"cae-{spec.name}", infrastructure_subnet_id=platform.subnet("container"),
                 zone_redundant=ops.zone_redundant,
                 dns_virtual_network_ids=(platform.hub_network_id,)), opts=child)
-            runtime: ContainerApp | WebApp | VirtualMachine = ContainerApp(f"{name}-ca", ContainerAppArgs(
+            runtime: ContainerApp | WebApp | VirtualMachine | FunctionApps = ContainerApp(f"{name}-ca", ContainerAppArgs(
                 **hosting, resource_group_name=group.name, location=spec.location,
                 app_name=f"ca-{spec.name}", environment_id=environment.resource_id, image=spec.image or "",
                 registry_server=spec.registry_server,
@@ -266,6 +306,35 @@ class App(WithInterfaces, pulumi.ComponentResource):
                 opts=child.merge(pulumi.ResourceOptions(depends_on=list(data_ready))))
             private_host = pulumi.Output.from_input(runtime.computer_names[0])
             link_target, link_group = runtime.resource_id, ""
+        elif spec.runtime == "function":
+            if spec.functions is None:
+                raise InterfaceError("App: runtime function needs spec.functions (the function groups)")
+            shape = spec.functions
+            # the Functions host's own storage (not the app's data): reached with the identity, no shared key
+            self.function_storage = StorageAccount(f"{name}-fnst", StorageAccountArgs(
+                **common, resource_group_name=group.name, location=spec.location,
+                account_name=f"fn{spec.name.replace('-', '')[:12]}{spec.environment}{suffix}",
+                sku="Standard_ZRS", private_endpoints=tuple(private_endpoint(sub, group_id=sub)
+                                                            for sub in ("blob", "queue", "table")),
+                role_assignments=tuple(RoleAssignment(role=role, principal_id=identity.principal_id,
+                                                      description=f"{spec.name}'s Functions host")
+                                       for role in FUNCTION_HOST_ROLES)), opts=child)
+            runtime = FunctionApps(f"{name}-func", FunctionAppsArgs(
+                **hosting, resource_group_name=group.name, location=spec.location, groups=shape.groups,
+                site_name_prefix=f"func-{spec.name}-{spec.environment}-{suffix}", plan=shape.plan,
+                integration_subnet_id=platform.subnet(shape.plan), identity_id=identity.id,
+                identity_client_id=identity.client_id, storage_account_name=self.function_storage.name,
+                # Flex: one replica is Lambda's scale to zero; more are always-ready instances
+                minimum_instances=min_replicas if shape.plan == "premium" or min_replicas > 1 else 0,
+                maximum_instances=100 if shape.plan == "flex" else max(spec.max_replicas, min_replicas),
+                zone_redundant=ops.zone_redundant, key_vault_uri=self.vault.vault_uri if self.vault else None,
+                secrets=spec.secrets, private_endpoints=(private_endpoint("sites"),),
+                app_settings={**spec.settings, **settings},
+                start_after=data_ready + (self.function_storage,)), opts=child)
+            # the WAF entrance has one origin: the first group with an HTTP trigger (else the first group)
+            front = next((g.name for g in shape.groups if "http" in g.triggers), shape.groups[0].name)
+            private_host, link_target, link_group = (runtime.default_host_names[front], runtime.apps[front].id,
+                                                     "sites")
         else:
             runtime = WebApp(f"{name}-web", WebAppArgs(
                 **hosting, resource_group_name=group.name, location=spec.location, runtime_stack=spec.stack or "",
@@ -313,6 +382,10 @@ class App(WithInterfaces, pulumi.ComponentResource):
             outputs["mysqlGraphIdentityPrincipalId"] = self.mysql_graph_identity.principal_id
         if self.storage:
             outputs["storageBlobEndpoint"] = self.storage.blob_endpoint
+        if self.cosmos:
+            outputs["cosmosEndpoint"] = self.cosmos.endpoint
+        if self.service_bus:
+            outputs["serviceBusHostName"] = self.service_bus.host_name
         if self.entrance:
             outputs["wafPolicyId"] = self.entrance.waf_policy_id
         return outputs

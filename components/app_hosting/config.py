@@ -30,8 +30,11 @@ from typing import Any, Callable, Mapping
 
 from amsterdam_cloud.core.environments import ENVIRONMENTS
 from amsterdam_cloud.components.app_hosting.mysql import VERSIONS as MYSQL_VERSIONS
-from amsterdam_cloud.components.app_hosting.spec import STORAGE_SUB_RESOURCES, AppSpec, DataNeeds, MySql, \
-    Operations, Postgres, VmShape
+from amsterdam_cloud.components.app_hosting.cosmos_db import CosmosContainer
+from amsterdam_cloud.components.app_hosting.function_app import FunctionGroupArgs
+from amsterdam_cloud.components.app_hosting.service_bus import ServiceBusQueue
+from amsterdam_cloud.components.app_hosting.spec import STORAGE_SUB_RESOURCES, AppSpec, DataNeeds, FunctionsShape, \
+    MySql, Operations, Postgres, VmShape
 from amsterdam_cloud.components.security.container_registry import city_registry_name, login_server
 from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.core.app_config import APP_SCHEMA, ENV_NAME
@@ -296,9 +299,14 @@ def parse(config: Mapping[str, Any], source: str, *, stack: str | None = None,
         name=app["name"], team=app["team"], cost_center=app["costCenter"], environment=environment,
         platform_stack=given["app:platformStack"], location=given["azure-native:location"],
         runtime=app["runtime"], exposure=app["exposure"], data_classification=app["dataClassification"],
-        image=image, stack=app.get("stack"), vm=_vm(app.get("vm")), algorithm_register_id=app.get("algorithmRegisterId"),
+        image=image, stack=app.get("stack"), vm=_vm(app.get("vm")),
+        functions=_functions(app.get("functions")), algorithm_register_id=app.get("algorithmRegisterId"),
         data=DataNeeds(postgres=spec_postgres, mysql=spec_mysql, storage=app["data"]["storage"], key_vault=app["data"]["keyVault"],
-                       storage_sub_resources=_sub_resources(source, sub_resources)),
+                       storage_sub_resources=_sub_resources(source, sub_resources),
+                       cosmos=tuple(CosmosContainer(name=c["name"], partition_key=c.get("partitionKey", "/id"))
+                                    for c in (app["data"].get("cosmos") or {}).get("containers", [])),
+                       service_bus_queues=tuple(ServiceBusQueue(name=q["name"], sessions=q.get("sessions", False))
+                                                for q in (app["data"].get("serviceBus") or {}).get("queues", []))),
         min_replicas=app["scale"]["minReplicas"], max_replicas=app["scale"]["maxReplicas"],
         port=_integer(1, 65535)(source, "app:app.port", extensions.get("port", 8080)),
         health_path=_matching(_PATH, "an absolute URL path such as /health")(
@@ -318,6 +326,15 @@ def _vm(value: Mapping[str, Any] | None) -> VmShape | None:
         return None
     return VmShape(size=value["size"], os=value["os"], count=value["count"], os_disk_gb=value.get("osDiskGb", 128),
                    data_disks_gb=tuple(value.get("dataDisksGb", ())))
+
+
+def _functions(value: Mapping[str, Any] | None) -> FunctionsShape | None:
+    """The function apps of runtime function (already checked against the contract's schema)."""
+    if value is None:
+        return None
+    return FunctionsShape(plan=value["plan"], groups=tuple(
+        FunctionGroupArgs(name=group["name"], stack=group["stack"], memory_mb=group.get("memoryMb", 2048),
+                          triggers=tuple(group.get("triggers", ()))) for group in value["groups"]))
 
 
 def from_pulumi(project_dir: Path | None = None) -> AppSpec:

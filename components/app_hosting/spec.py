@@ -9,10 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from amsterdam_cloud.components.app_hosting.cosmos_db import CosmosContainer
+from amsterdam_cloud.components.app_hosting.function_app import FunctionGroupArgs
+from amsterdam_cloud.components.app_hosting.service_bus import ServiceBusQueue
 from amsterdam_cloud.components.security.container_registry import city_registry_name, login_server
 from amsterdam_cloud.core.algorithm_register import RUNS_ALGORITHM_TAG, TAG as ALGORITHM_TAG
 
-RUNTIMES = ("container", "web")
+RUNTIMES = ("container", "web", "vm", "function")
 EXPOSURES = ("internal", "public")
 STORAGE_SUB_RESOURCES = ("blob", "dfs", "file", "queue", "table")
 
@@ -55,6 +58,10 @@ class DataNeeds:
     """The storage services reachable through a private endpoint each (blob only, unless the app needs more)."""
     key_vault: bool = True
     """On: the app gets its own Key Vault for its secrets (Key Vault references in the app settings)."""
+    cosmos: tuple[CosmosContainer, ...] = ()
+    """No Cosmos DB; else the containers of the app's Cosmos DB for NoSQL account (where DynamoDB tables move)."""
+    service_bus_queues: tuple[ServiceBusQueue, ...] = ()
+    """No Service Bus; else the queues of the app's Service Bus namespace (where SQS queues move)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -71,6 +78,17 @@ class VmShape:
     """OS disk size in GiB."""
     data_disks_gb: tuple[int, ...] = ()
     """Data disks by size in GiB; none: only the OS disk."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class FunctionsShape:
+    """Runtime function: one function app per group, built by components/app_hosting/function_app.py."""
+
+    groups: tuple[FunctionGroupArgs, ...]
+    """The function groups (functions sharing a language runtime), one function app each."""
+    plan: str = "flex"
+    """flex: Flex Consumption (scale to zero, in a subnet delegated to Microsoft.App/environments); premium:
+    Elastic Premium (always warm, in the spoke's appservice subnet)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -110,7 +128,8 @@ class AppSpec:
     location: str
     """The app's EU region (the platform's)."""
     runtime: str
-    """container: Azure Container Apps; web: App Service on Linux; vm: virtual machines (rehost)."""
+    """container: Azure Container Apps; web: App Service on Linux; vm: virtual machines (rehost); function: Azure
+    Functions (function apps)."""
     data_classification: str
     """BIO level of the most sensitive data the app holds (BBN1-BBN3)."""
     exposure: str = "internal"
@@ -121,6 +140,8 @@ class AppSpec:
     """The App Service runtime stack (runtime web), e.g. PYTHON|3.12."""
     vm: VmShape | None = None
     """The VMs (runtime vm)."""
+    functions: FunctionsShape | None = None
+    """The function apps (runtime function)."""
     algorithm_register_id: str | None = None
     """No id: the app runs no algorithm; an id: its entry in the algorithm register, tagged on every resource."""
     data: DataNeeds = field(default_factory=DataNeeds)

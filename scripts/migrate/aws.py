@@ -9,6 +9,7 @@ is a secret (by name or value) only the name is kept, the plain settings keep th
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 from urllib.parse import urlsplit
@@ -382,10 +383,90 @@ def collect_s3(scope: Scope, *, onprem_endpoint: str | None = None) -> list[dict
 # ---------------------------------------------------------------------------------------------------------------
 # Serverless and containers
 
+def function_arn(arn: str) -> str:
+    """A function's ARN without a version or alias qualifier (`...:function:name:prod` -> `...:function:name`)."""
+    return ":".join(arn.split(":")[:7])
+
+
+def polled_triggers(mappings: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Function ARN to the queues and streams Lambda polls for it (event source mappings): SQS, DynamoDB and
+    Kinesis streams, Kafka (MSK or self-managed), MQ, DocumentDB."""
+    found: dict[str, list[dict[str, Any]]] = {}
+    for mapping in mappings:
+        source = mapping.get("EventSourceArn")
+        kind = source.split(":")[2] if source else "kafka"  # self-managed Kafka names brokers, not an ARN
+        trigger = {"source": kind, "state": str(mapping.get("State") or "").lower() or None}
+        if source:
+            trigger["resource"] = source.split("/stream/")[0] if kind == "dynamodb" else source  # the table
+        found.setdefault(function_arn(mapping["FunctionArn"]), []).append({k: v for k, v in trigger.items() if v})
+    return found
+
+
+def pushed_triggers(policy: dict[str, Any]) -> list[dict[str, Any]]:
+    """The services the function's resource policy lets invoke it (API Gateway, S3, EventBridge, SNS, a load
+    balancer, a public function URL), each with the source ARN its condition names."""
+    found = []
+    for statement in policy.get("Statement", []):
+        principal = statement.get("Principal")
+        service = principal.get("Service") if isinstance(principal, dict) else None
+        if isinstance(service, list):
+            service = service[0] if service else None
+        if service is None:
+            kind = "function-url" if statement.get("Condition", {}).get("StringEquals", {}).get(
+                "lambda:FunctionUrlAuthType") or principal == "*" else "account"
+        else:
+            kind = str(service).split(".")[0]
+        condition = statement.get("Condition", {})
+        source = next((v for test in ("ArnLike", "ArnEquals", "StringEquals", "StringLike")
+                       for k, v in condition.get(test, {}).items() if k.lower() == "aws:sourcearn"), None)
+        trigger = {"source": kind, **({"resource": source} if isinstance(source, str) else {}),
+                   **({"public": True} if kind == "function-url" and principal == "*" else {})}
+        if trigger not in found:
+            found.append(trigger)
+    return found
+
+
+def api_exposure(scope: Scope, source_arn: str, function: str) -> dict[str, Any]:
+    """`{public: bool}` for the API Gateway API that invokes a function: a REST API is reachable from the internet
+    unless its endpoint type is PRIVATE, an HTTP or WebSocket API always; `{}` when the API cannot be read."""
+    parts = source_arn.split(":")
+    api_id = parts[5].split("/")[0] if len(parts) > 5 else ""
+    if not api_id or api_id == "*":
+        return {}
+    rest = scope.attempt("GetRestApi", lambda: scope.client("apigateway").get_rest_api(restApiId=api_id),
+                         resource=function, default=None, absent=("NotFoundException",))
+    if rest:
+        return {"public": "PRIVATE" not in (rest.get("endpointConfiguration") or {}).get("types", [])}
+    http = scope.attempt("GetApi", lambda: scope.client("apigatewayv2").get_api(ApiId=api_id), resource=function,
+                         default=None, absent=("NotFoundException",))
+    return {"public": True} if http else {}
+
+
 def collect_lambda(scope: Scope) -> list[dict[str, Any]]:
-    """Functions with runtime, package type, VPC settings and the hosts their environment points at."""
+    """Functions with runtime, package type, VPC settings, the hosts their environment points at, and their
+    triggers: the queues and streams Lambda polls (event source mappings) and the services their resource policy
+    lets invoke them (with an EventBridge rule's schedule)."""
     client = scope.client("lambda")
     functions = list(paginate(client, "list_functions", "Functions"))
+    polled = polled_triggers(scope.attempt("ListEventSourceMappings", lambda: list(paginate(
+        client, "list_event_source_mappings", "EventSourceMappings")), default=[]) or [])
+
+    def triggers_of(arn: str) -> list[dict[str, Any]]:
+        answer = scope.attempt("GetPolicy", lambda: client.get_policy(FunctionName=arn), resource=arn,
+                               default={}, absent=("ResourceNotFoundException",))
+        pushed = pushed_triggers(json.loads(answer["Policy"])) if answer.get("Policy") else []
+        for trigger in pushed:
+            if trigger["source"] == "apigateway" and trigger.get("resource"):
+                trigger.update(api_exposure(scope, trigger["resource"], arn))
+            rule = trigger.get("resource", "").split(":rule/", 1)
+            if trigger["source"] == "events" and len(rule) == 2:
+                bus, _, name = rule[1].rpartition("/")
+                found = scope.attempt("DescribeRule", lambda: scope.client("events").describe_rule(
+                    Name=name, **({"EventBusName": bus} if bus else {})), resource=arn, default={},
+                    absent=("ResourceNotFoundException",))
+                trigger.update({k: v for k, v in (("schedule", found.get("ScheduleExpression")),
+                                                  ("pattern", bool(found.get("EventPattern")) or None)) if v})
+        return polled.get(arn, []) + pushed
 
     def read(function: dict[str, Any]) -> dict[str, Any]:
         arn = function["FunctionArn"]
@@ -404,6 +485,7 @@ def collect_lambda(scope: Scope) -> list[dict[str, Any]]:
             "environmentKeys": sorted(variables), "connectsToHosts": hosts_from_environment(variables),
             **environment_facts(variables),
         }
+        properties["triggers"] = triggers_of(arn.split(":$")[0])
         if properties["packageType"] == "Image":
             got = scope.attempt("GetFunction", lambda: client.get_function(FunctionName=arn), resource=arn.split(":$")[0],
                                 default={})
@@ -571,6 +653,8 @@ def collect_dynamodb(scope: Scope) -> list[dict[str, Any]]:
                       "itemCount": table.get("ItemCount"),
                       "billingMode": (table.get("BillingModeSummary") or {}).get("BillingMode", "PROVISIONED"),
                       "streams": bool((table.get("StreamSpecification") or {}).get("StreamEnabled")),
+                      "hashKey": next((k["AttributeName"] for k in table.get("KeySchema", []) if k.get("KeyType") == "HASH"),
+                                      None),
                       "status": str(table.get("TableStatus", "")).lower() or None}
         return scope.record("aws:dynamodb:table", table.get("TableArn", arn), name, tag_map(tags), properties)
 

@@ -139,13 +139,14 @@ def plan_files(mapping: Mapping[str, Any], options: Options, *, waves: Mapping[s
         else:
             skipped.append({"workload": wid, "reason": f"no app config: {workload.get('appReason') or 'no app facts'}"})
         copy_plan = data_copy_plan(workload, options)
-        if copy_plan["buckets"] or copy_plan["images"] or copy_plan["databases"]:
+        if any(copy_plan[part] for part in COPY_PARTS):
             path = f"{name}/data-copy.{env}.yaml"
             files[path] = dump_yaml(copy_plan, header=f"Data-copy plan for {wid}: run it after `pulumi up` creates the storage account.")
             outputs.append(path)
         if outputs:
             entry = {"workload": wid, "wave": wave_of.get(wid), "files": outputs}
-            left = [n for n in workload.get("notes", []) if "need apps of their own" in n or "share one" in n]
+            left = [n for n in workload.get("notes", []) if "need apps of their own" in n or "share one" in n
+                    or "by hand: " in n or "plan them by hand" in n]
             if left:
                 entry["attention"] = left  # a second ECS service (or function) is said, never silently dropped
             written.append(entry)
@@ -214,6 +215,8 @@ _SUMMARY_SHAPE = {"type": "object", "required": ["written", "skipped"],
 
 
 NO_IMAGE = "no container image known for the service; set it by hand"
+COPY_PARTS = ("buckets", "images", "databases", "tables", "queues")
+"""The parts of a data-copy plan; the plan is written when one of them has an entry."""
 
 
 def not_ready_reason(workload: Mapping[str, Any]) -> str:
@@ -234,7 +237,7 @@ def generated(workload: Mapping[str, Any]) -> dict[str, bool]:
     if workload["status"] != "ready" or (facts and facts["runtime"] == "container" and not facts.get("image")):
         return {"app": False, "dataCopy": False}
     plan = data_copy_plan(workload, Options())
-    return {"app": bool(facts), "dataCopy": bool(plan["buckets"] or plan["images"] or plan["databases"])}
+    return {"app": bool(facts), "dataCopy": any(plan[part] for part in COPY_PARTS)}
 
 
 def stack_config(workload: Mapping[str, Any], options: Options, location: str, wave: int | None,
@@ -251,6 +254,8 @@ def stack_config(workload: Mapping[str, Any], options: Options, location: str, w
         app["image"] = target_image(facts["image"], registry_for(workload, options))
     elif facts["runtime"] == "vm":
         app["vm"] = facts["vm"]
+    elif facts["runtime"] == "function":
+        app["functions"] = facts["functions"]
     else:
         app["stack"] = facts["stack"]
     for key in ("port", "cpu", "secrets", "settings"):
@@ -363,7 +368,52 @@ def data_copy_plan(workload: Mapping[str, Any], options: Options) -> dict[str, A
         "buckets": buckets,
         "images": images,
         "databases": database_moves(workload),
+        "tables": table_moves(workload),
+        "queues": queue_switches(workload),
     }
+
+
+def table_moves(workload: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """How each DynamoDB table moves into its Cosmos DB container: an export to S3, then a Data Factory copy with
+    the factory's managed identity (the account takes no keys), checked by item counts on both sides."""
+    moves = []
+    for r in workload["resources"]:
+        target = r["target"]
+        if target.get("component") != "cosmos-db-nosql":
+            continue
+        moves.append({
+            "resource": r["id"], "name": r["name"], "sizeGiB": target.get("sizeGiB"),
+            "target": {"account": "pulumi stack output cosmosEndpoint (the app stack)", "container": target["container"],
+                       "partitionKey": target["partitionKey"]},
+            "method": "DynamoDB export to S3 (needs point-in-time recovery on the table), then an Azure Data Factory "
+                      "copy activity from the export into the container, signed in with the factory's managed "
+                      "identity (Cosmos DB Built-in Data Contributor)",
+            "steps": [f"aws dynamodb export-table-to-point-in-time --table-arn {r['id']} --s3-bucket <export bucket> "
+                      "--export-format DYNAMODB_JSON",
+                      f"run the Data Factory copy into {target['container']} (DynamoDB JSON to documents, "
+                      f"{target['partitionKey']} as partition key)",
+                      "stop writes on the table, export and copy what changed since (or replay the stream), "
+                      "point the app at Cosmos DB"],
+            "verify": {"compare": "item count on both sides (DescribeTable ItemCount or a Scan with Select=COUNT; "
+                                  "SELECT VALUE COUNT(1) FROM c) and a sample of items compared field by field"},
+            "rollback": f"keep {r['name']} unchanged until the owner signs off; roll back by pointing the app at it",
+        })
+    return moves
+
+
+def queue_switches(workload: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Each SQS queue's switch to its Service Bus queue: messages are not copied; producers move first and the
+    consumers drain the source before they move too."""
+    return [{
+        "resource": r["id"], "name": r["name"], "target": {"queue": r["target"]["queue"],
+                                                           "sessions": bool(r["target"].get("sessions"))},
+        "method": "no copy: switch the producers to Service Bus, let the consumers drain the SQS queue, then switch "
+                  "the consumers",
+        "verify": {"source": f"aws sqs get-queue-attributes --queue-url <{r['name']} url> --attribute-names "
+                             "ApproximateNumberOfMessages ApproximateNumberOfMessagesNotVisible",
+                   "compare": "both 0 before the consumers switch; the dead-letter queue is empty or handled"},
+        "rollback": "switch the producers back to SQS; Service Bus keeps what it received for the consumers",
+    } for r in workload["resources"] if r["target"].get("component") == "service-bus-queue"]
 
 
 DUMP_GIB_PER_HOUR = 50.0

@@ -143,7 +143,8 @@ def infer_edges(resources: list[dict[str, Any]]) -> list[dict[str, str]]:
     `has-listener`, `forwards-to` (listener to target group), `targets` (target group to instance, function or
     service), `runs-on` (ECS service to cluster), `cluster-member` (DB instance to cluster), `allows-from`
     (security group to a group its rules admit), `connects-to` (a host in configuration names a database or load
-    balancer), `depends-on` (declared in the CMDB).
+    balancer), `depends-on` (declared in the CMDB), `triggered-by` (a function to the queue, stream, table or
+    bucket that triggers it; an untagged source joins the function's workload).
     """
     ids = {r["id"] for r in resources}
     by_ip: dict[str, str] = {}
@@ -192,13 +193,15 @@ def infer_edges(resources: list[dict[str, Any]]) -> list[dict[str, str]]:
             add(rid, by_host.get(host), "connects-to")
         for other in p.get("dependsOn", []):
             add(rid, other, "depends-on")
+        for trigger in p.get("triggers", []):
+            add(rid, trigger.get("resource"), "triggered-by")
     return [{"from": a, "to": b, "kind": k} for a, b, k in sorted(found)]
 
 
 # Edges along which an untagged resource joins the workload of the resource at the other end:
 # (edge kind, direction) where "to" means the resource at `from` inherits from the one at `to`.
 _INHERIT = (("attached-to", "to"), ("has-listener", "from"), ("forwards-to", "from"), ("cluster-member", "to"),
-            ("runs-on", "to"), ("targets", "to"))
+            ("runs-on", "to"), ("targets", "to"), ("triggered-by", "from"))
 
 
 _SHARED_PARENT = ("runs-on", "cluster-member")
@@ -311,7 +314,7 @@ def workload_dependencies(by_id: Mapping[str, dict[str, Any]], membership: Mappi
                 in_group[edge["to"]].add(membership[edge["from"]])
     for edge in edges:
         source, target, kind = edge["from"], edge["to"], edge["kind"]
-        if kind in ("connects-to", "depends-on", "targets"):
+        if kind in ("connects-to", "depends-on", "targets", "triggered-by"):
             link(membership.get(source), membership.get(target),
                  f"{by_id[source]['name']} {kind} {by_id[target]['name']}")
         elif kind == "allows-from":

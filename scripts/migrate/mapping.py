@@ -27,7 +27,7 @@ from typing import Any, Mapping, Sequence
 
 from amsterdam_cloud.core.classification import DATA_CLASSIFICATIONS
 from amsterdam_cloud.scripts.migrate import sizing
-from amsterdam_cloud.core.app_config import CPU_MEMORY
+from amsterdam_cloud.core.app_config import CPU_MEMORY, FLEX_MEMORY_MB
 from amsterdam_cloud.core.documents import check_schema
 from amsterdam_cloud.scripts.migrate.files import display, read_yaml, write_yaml
 from amsterdam_cloud.scripts.migrate import inventory as inventory_module
@@ -54,7 +54,7 @@ TIERS: dict[str, str] = {
     "unknown-environment": PLANNING, "retire-live-data": PLANNING,
     "no-owner": GENERATE, "no-cost-center": GENERATE, "invalid-classification": GENERATE,
     "unsupported-engine": GENERATE, "unsupported-runtime": GENERATE, "no-size": GENERATE,
-    "no-template-target": GENERATE,
+    "unsupported-trigger": GENERATE,
     "incomplete-discovery": DISCOVERY,
 }
 """Blockers in two tiers: a `planning` blocker stops the workload's plan (its wave is provisional); a `generate`
@@ -75,6 +75,69 @@ LAMBDA_STACKS: tuple[tuple[str, str], ...] = (
     (r"^dotnet(\d+)$", "DOTNETCORE|{0}.0"), (r"^dotnetcore(\d+\.\d+)$", "DOTNETCORE|{0}"),
 )
 """Lambda runtimes to App Service / Functions stacks; `provided`, `go1.x` and `ruby` need a container instead."""
+
+LAMBDA_TRIGGERS: dict[str, str] = {
+    "sqs": "serviceBusQueue", "sns": "serviceBusTopic", "dynamodb": "cosmosDbChangeFeed", "kinesis": "eventHubs",
+    "s3": "eventGridBlob", "apigateway": "http", "elasticloadbalancing": "http", "function-url": "http",
+}
+"""Lambda event sources to the Azure Functions trigger of their Azure counterpart: SQS -> Service Bus queue, SNS ->
+Service Bus topic, a DynamoDB stream -> the Cosmos DB change feed, Kinesis -> Event Hubs, S3 notifications -> an
+Event Grid blob trigger, API Gateway, a load balancer or a function URL -> HTTP. An EventBridge schedule becomes a
+timer; every other source (an event pattern, Kafka, IoT, Cognito, ...) is an `unsupported-trigger` blocker."""
+BY_HAND: dict[str, str] = {
+    "serviceBusTopic": "a Service Bus topic and the function's subscription",
+    "eventHubs": "an Event Hubs namespace and hub (Kafka clients can keep their protocol)",
+    "eventGridBlob": "an Event Grid subscription from the storage account to the function's blob extension",
+}
+"""Triggers whose source the app template does not build (it builds HTTP, timers, Service Bus queues and Cosmos DB)."""
+_RATE = re.compile(r"^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$")
+_CRON = re.compile(r"^cron\((\S+) (\S+) (\S+) (\S+) (\S+) (\S+)\)$")
+
+
+def ncrontab(expression: str | None) -> str | None:
+    """An EventBridge schedule (`rate(5 minutes)`, `cron(0 12 ? * MON-FRI *)`, UTC) as the timer trigger's
+    six-field NCRONTAB (UTC too), or None when it uses what NCRONTAB lacks (L, W, #, a year)."""
+    rate = _RATE.match(expression or "")
+    if rate:
+        every, unit = int(rate.group(1)), rate.group(2).rstrip("s")
+        step = "*" if every == 1 else f"*/{every}"
+        return {"minute": f"0 {step} * * * *", "hour": f"0 0 {step} * * *", "day": f"0 0 0 {step} * *"}[unit]
+    cron = _CRON.match(expression or "")
+    if not cron:
+        return None
+    minute, hour, day, month, weekday, year = cron.groups()
+    if year not in ("*", "?") or any(c in "".join(cron.groups()) for c in "LW#"):
+        return None
+    # EventBridge counts weekdays 1-7 from Sunday, NCRONTAB 0-6
+    weekday = re.sub(r"\d", lambda m: str(int(m.group(0)) - 1), weekday)
+    return " ".join(("0", minute, hour, day.replace("?", "*"), month, weekday.replace("?", "*")))
+
+
+def function_triggers(name: str, triggers: Sequence[Mapping[str, Any]]) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
+    """Each Lambda trigger with its Azure Functions trigger (and a timer's NCRONTAB), and a blocker for each that
+    has no Azure counterpart."""
+    mapped, problems = [], []
+    for trigger in triggers:
+        source = trigger["source"]
+        azure = LAMBDA_TRIGGERS.get(source)
+        entry = {"source": source, **{k: trigger[k] for k in ("resource", "public") if k in trigger}}
+        if source == "events" and trigger.get("schedule"):
+            schedule = ncrontab(trigger["schedule"])
+            if schedule:
+                azure, entry["schedule"] = "timer", schedule
+            else:
+                problems.append(("unsupported-trigger", f"{name}: schedule {trigger['schedule']} uses what a timer "
+                                                        "trigger's NCRONTAB lacks (L, W, #, a year); write the "
+                                                        "schedule by hand"))
+        if azure:
+            entry["azure"] = azure
+        elif source != "events" or not trigger.get("schedule"):
+            what = "an EventBridge event pattern" if source == "events" else f"a {source} trigger"
+            problems.append(("unsupported-trigger", f"{name}: {what} has no Azure Functions trigger; route it "
+                                                    "through Event Grid or Service Bus by hand"))
+        mapped.append(entry)
+    return mapped, problems
+
 
 _COST_CENTER = re.compile(r"^(?:CC-?)?(\d{4,6})$", re.I)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.I)
@@ -354,15 +417,17 @@ def resource_target(r: Mapping[str, Any], cluster_class: str | None = None) -> t
         if stack is None:
             problems.append(("unsupported-runtime", f"{r['name']}: Lambda runtime {p.get('runtime')} has no Functions "
                                                     "stack; package the function as a container image"))
-        return _clean({"component": "function-app", "runtime": "web", "stack": stack}), problems
+        triggers, trigger_problems = function_triggers(r["name"], p.get("triggers", []))
+        return _clean({"component": "function-app", "stack": stack, "triggers": triggers or None}), \
+            problems + trigger_problems
     if kind == "aws:dynamodb:table":
-        problems.append(("no-template-target", f"{r['name']}: DynamoDB moves to Azure Cosmos DB for NoSQL, which the "
-                                               "app template does not build yet; plan it by hand"))
-        return {"component": "cosmos-db-nosql", "sizeGiB": p.get("sizeGiB")}, problems
+        return _clean({"component": "cosmos-db-nosql", "container": r["name"],
+                       "partitionKey": f"/{p['hashKey']}" if p.get("hashKey") else "/id",
+                       "sizeGiB": p.get("sizeGiB")}), problems
     if kind == "aws:sqs:queue":
-        problems.append(("no-template-target", f"{r['name']}: SQS moves to an Azure Service Bus queue, which the "
-                                               "app template does not build yet; plan it by hand"))
-        return _clean({"component": "service-bus-queue", "sessions": p.get("fifo") or None}), problems
+        # Service Bus wants a letter or digit last; SQS also allows - and _
+        return _clean({"component": "service-bus-queue", "queue": r["name"].rstrip("-_") or r["name"],
+                       "sessions": p.get("fifo") or None}), problems
     if kind == "aws:ecs:cluster":
         return {"component": "container-apps-environment"}, problems
     if kind == "aws:ecs:service":
@@ -449,14 +514,27 @@ def app_facts(resources: Sequence[Mapping[str, Any]], targets: Sequence[Mapping[
                          "a dedicated workload profile, sized by hand; the app config keeps the default size")
         scale = {"minReplicas": minimum, "maxReplicas": min(30, max(3, 2 * minimum))}
     elif functions:
-        main = functions[0]
-        if len(functions) > 1:
-            notes.append(f"{len(functions)} Lambda functions; they share one Functions app ({main['name']} decides the stack)")
-        target = target_of[main["id"]]
-        runtime = ({"runtime": "container", "image": target.get("image")} if target.get("runtime") == "container"
-                   else {"runtime": "web", "stack": target.get("stack")})
-        runtime.update(secret_references(main))
-        runtime.update(plain_settings(main, notes))
+        packaged = [f for f in functions if target_of[f["id"]].get("stack")]
+        if packaged:
+            runtime = {"runtime": "function", "functions": function_groups(packaged, target_of, notes)}
+            images = sorted(f["name"] for f in functions if target_of[f["id"]].get("runtime") == "container")
+            if images:
+                notes.append(f"container-image functions {', '.join(images)} need a Functions Premium plan with a "
+                             "custom container or a container app of their own: plan them by hand")
+        else:
+            main = functions[0]
+            if len(functions) > 1:
+                notes.append(f"{len(functions)} Lambda functions; they share one container app ({main['name']}'s image)")
+            runtime = {"runtime": "container", "image": target_of[main["id"]].get("image")}
+        differ = set()
+        for function in sorted(functions, key=lambda f: f["name"]):  # every function's settings and secrets, in each app
+            for key, value in {**secret_references(function), **plain_settings(function, notes)}.items():
+                known = runtime.setdefault(key, {})
+                differ |= {f"{key}.{name}" for name in value if name in known and known[name] != value[name]}
+                known.update({name: item for name, item in value.items() if name not in known})
+        if differ:
+            notes.append(f"the functions disagree on {', '.join(sorted(differ))}; the app config keeps the first "
+                         "function's (by name) value: set the others per function app by hand")
         scale = {"minReplicas": 2 if prod else 1, "maxReplicas": 10 if prod else 3}
     elif servers and strategy == "rehost":
         shape, problem = vm_shape(servers, resources, target_of)
@@ -493,12 +571,21 @@ def app_facts(resources: Sequence[Mapping[str, Any]], targets: Sequence[Mapping[
             data[engine] = {"sku": sku, "storageGb": sizing.storage_gib(engine, storage),
                             "version": max((t["version"] for t in servers_of), key=_version_key)}
     data["storage"] = any(r["type"] in ("aws:s3:bucket", "onprem:s3:bucket", "onprem:storage") for r in resources)
+    containers = [{"name": t["target"]["container"], "partitionKey": t["target"]["partitionKey"]}
+                  for t in targets if t["target"].get("component") == "cosmos-db-nosql"]
+    if containers:
+        data["cosmos"] = {"containers": containers}
+    queues = [_clean({"name": t["target"]["queue"], "sessions": t["target"].get("sessions")})
+              for t in targets if t["target"].get("component") == "service-bus-queue"]
+    if queues:
+        data["serviceBus"] = {"queues": queues}
     data["keyVault"] = runtime["runtime"] == "vm" or bool(data["postgres"] or data["mysql"]) or any(
         r["properties"].get("usesSecrets") or any(is_secret_name(k) for k in r["properties"].get("environmentKeys", []))
         for r in services + functions)
     exposure = "internal"
     for r in resources:
         scheme_public = r["type"] == "aws:elbv2:load-balancer" and r["properties"].get("scheme") == "internet-facing"
+        scheme_public |= any(t.get("public") for t in r["properties"].get("triggers", []))  # a public API or URL
         if scheme_public or str(r["properties"].get("exposure", "")).lower() in ("public", "internet"):
             exposure = "public"
     if runtime["runtime"] == "vm" and exposure == "public":
@@ -506,6 +593,35 @@ def app_facts(resources: Sequence[Mapping[str, Any]], targets: Sequence[Mapping[
                      "then generate the VMs as internal")
         return None, notes
     return {**runtime, "exposure": exposure, "data": data, "scale": scale}, notes
+
+
+def function_groups(functions: Sequence[Mapping[str, Any]], target_of: Mapping[str, Mapping[str, Any]],
+                    notes: list[str]) -> dict[str, Any]:
+    """The function apps that host Lambda functions: one per group of functions sharing a language runtime (a
+    function app runs one), Flex Consumption sized by the largest function's memory, with the Azure triggers."""
+    by_stack: dict[str, list[Mapping[str, Any]]] = {}
+    for function in sorted(functions, key=lambda f: f["name"]):
+        by_stack.setdefault(target_of[function["id"]]["stack"], []).append(function)
+    groups = []
+    for stack, members in sorted(by_stack.items()):
+        memory = max(int(f["properties"].get("memoryMiB") or 128) for f in members)
+        size = next((m for m in FLEX_MEMORY_MB if m >= memory), None)
+        if size is None:
+            notes.append(f"{stack} functions use {memory} MiB, above Flex Consumption's largest instance (4096 MB): "
+                         "set app:app.functions.plan to premium with a larger plan, or split the function")
+        language, _, version = stack.partition("|")
+        triggers = sorted({t["azure"] for f in members for t in target_of[f["id"]].get("triggers", []) if t.get("azure")})
+        groups.append({"name": (language.split("-")[0] + re.sub(r"\D", "", version))[:12].lower(), "stack": stack,
+                       "memoryMb": size or max(FLEX_MEMORY_MB), "functions": [f["name"] for f in members],
+                       **({"triggers": triggers} if triggers else {})})
+    unbuilt = sorted({t for g in groups for t in g.get("triggers", [])} & set(BY_HAND))
+    if unbuilt:
+        notes.append("the app template does not build what these triggers listen to; plan it by hand: "
+                     + "; ".join(f"{t}: {BY_HAND[t]}" for t in unbuilt))
+    if len(groups) > 1:
+        notes.append(f"{len(functions)} Lambda functions in {len(groups)} runtimes: one function app per runtime "
+                     f"({', '.join(g['name'] for g in groups)})")
+    return {"plan": "flex", "groups": groups}
 
 
 def secret_references(source: Mapping[str, Any]) -> dict[str, Any]:

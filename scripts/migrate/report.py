@@ -187,8 +187,13 @@ def steps(workload: Mapping[str, Any]) -> list[str]:
         lines.append(f"- [ ] No app stack is generated ({workload.get('appReason') or 'no app facts'}).")
     lines.append(f"- [ ] `cityctl migrate status --set {wid}=copying`.")
     if made["dataCopy"]:
-        lines.append(f"- [ ] Run the data-copy plan `{folder}data-copy.{env}.yaml` (buckets, databases, images) and its "
-                     "`verify` on both sides.")
+        lines.append(f"- [ ] Run the data-copy plan `{folder}data-copy.{env}.yaml` (buckets, databases, tables, queues, "
+                     "images) and its `verify` on both sides.")
+    if app.get("runtime") == "function":
+        for group in app["functions"]["groups"]:
+            lines.append(f"- [ ] Port {', '.join(group['functions'])} to the function app `{group['name']}` "
+                         f"({group['stack']}; triggers {', '.join(group.get('triggers', [])) or 'none recorded'}) and "
+                         "zip-deploy it from the platform's CI agents with Entra ID (the host storage is private).")
     if app.get("runtime") == "vm":
         vm = app["vm"]
         disks = ", ".join(f"{size} GiB" for size in vm.get("dataDisksGb", [])) or "none"

@@ -130,6 +130,15 @@ ARM_ID_TEMPLATES: dict[str, str] = {
         "{rg}/providers/Microsoft.DBforMySQL/flexibleServers/{serverName}/databases/{databaseName}",
     "azure-native:sql:Server": "{rg}/providers/Microsoft.Sql/servers/{serverName}",
     "azure-native:cosmosdb:DatabaseAccount": "{rg}/providers/Microsoft.DocumentDB/databaseAccounts/{accountName}",
+    "azure-native:cosmosdb:SqlResourceSqlDatabase":
+        "{rg}/providers/Microsoft.DocumentDB/databaseAccounts/{accountName}/sqlDatabases/{databaseName}",
+    "azure-native:cosmosdb:SqlResourceSqlContainer":
+        "{rg}/providers/Microsoft.DocumentDB/databaseAccounts/{accountName}/sqlDatabases/{databaseName}"
+        "/containers/{containerName}",
+    "azure-native:cosmosdb:SqlResourceSqlRoleAssignment":
+        "{rg}/providers/Microsoft.DocumentDB/databaseAccounts/{accountName}/sqlRoleAssignments/{roleAssignmentId}",
+    "azure-native:servicebus:Namespace": "{rg}/providers/Microsoft.ServiceBus/namespaces/{namespaceName}",
+    "azure-native:servicebus:Queue": "{rg}/providers/Microsoft.ServiceBus/namespaces/{namespaceName}/queues/{queueName}",
     "azure-native:redis:Redis": "{rg}/providers/Microsoft.Cache/redis/{name}",
     # compute and hosting
     "azure-native:containerregistry:Registry":

@@ -58,7 +58,7 @@ def moto_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def reset(endpoint: str) -> None:
     """Empty the moto server (every service, every region)."""
     request = urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")
-    urllib.request.urlopen(request, timeout=120).close()  # a big estate takes long to empty on a loaded machine
+    urllib.request.urlopen(request, timeout=120).close()  # a loaded 2-core machine takes a while to empty it
 
 
 @pytest.fixture(scope="module")

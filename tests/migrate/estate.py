@@ -110,6 +110,15 @@ class Region:
             VpcConfig={"SubnetIds": self.subnets[:1], "SecurityGroupIds": groups or []})
         return function["FunctionArn"]
 
+    def invoked_by(self, function: str, service: str, source_arn: str) -> None:
+        """A push trigger: the function's resource policy lets `service` invoke it from `source_arn`."""
+        self.client("lambda").add_permission(FunctionName=function, StatementId=service.split(".")[0],
+                                             Action="lambda:InvokeFunction", Principal=service, SourceArn=source_arn)
+
+    def polled_by(self, function: str, source_arn: str) -> None:
+        """A poll trigger: an event source mapping from a queue or stream to the function."""
+        self.client("lambda").create_event_source_mapping(EventSourceArn=source_arn, FunctionName=function)
+
     def load_balancer(self, name: str, tag_list: list[dict[str, str]], groups: list[str], *, public: bool,
                       target_type: str = "ip") -> tuple[str, str]:
         """An ALB with one HTTP listener forwarding to one target group; returns (DNS name, target group ARN)."""
@@ -271,7 +280,8 @@ def seed_messy_estate(endpoint: str) -> dict[str, Any]:
     - permits (eu-west-1, `Productie`, `vertrouwelijk`, personal data): public ALB -> Fargate (ECR) -> PostgreSQL,
       a documents bucket; DB_PASSWORD and a password in DATABASE_URL.
     - reports (eu-west-1, `prd`, `intern`): two m5.xlarge servers (rehost).
-    - notify (eu-central-1, `prod`, `openbaar`): a Lambda calling the permits ALB, with a SECRET_KEY.
+    - notify (eu-central-1, `prod`, `openbaar`): two Lambdas calling the permits ALB: a Python one behind a public (regional) API
+      Gateway and on an untagged SQS queue, with a SECRET_KEY, a Node.js one on a weekday EventBridge schedule.
     - archive (us-east-1, owner and cost centre tagged): a server and a bucket outside the EU.
     - legacy (eu-west-1): a stopped server with a live MySQL database.
     - parking (the second account, eu-west-1, `acceptatie`): one server.
@@ -294,8 +304,18 @@ def seed_messy_estate(endpoint: str) -> dict[str, Any]:
                             "DB_PASSWORD": PLANTED_SECRETS["ecs DB_PASSWORD"]}, target_group, [web_sg], desired=2)
     west.bucket("permits-docs-prod", permits)
     west.instances(2, "m5.xlarge", messy("reports", "prd", "data", "intern"))
-    central.function("notify-sender", plain(messy("notify", "prod", "vergunningen", "openbaar")),
-                     {"PERMITS_API": f"https://{dns}/api", "SECRET_KEY": PLANTED_SECRETS["lambda SECRET_KEY"]})
+    notify = plain(messy("notify", "prod", "vergunningen", "openbaar"))
+    sender = central.function("notify-sender", notify,
+                              {"PERMITS_API": f"https://{dns}/api", "SECRET_KEY": PLANTED_SECRETS["lambda SECRET_KEY"]})
+    digest = central.function("notify-digest", notify, {"PERMITS_API": f"https://{dns}/api"}, runtime="nodejs20.x")
+    outbox = central.client("sqs").create_queue(QueueName="notify-outbox")["QueueUrl"]  # untagged: placed by its trigger
+    central.polled_by(sender, central.client("sqs").get_queue_attributes(
+        QueueUrl=outbox, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"])
+    api = central.client("apigateway").create_rest_api(name="notify-api", endpointConfiguration={"types": ["REGIONAL"]})
+    central.invoked_by(sender, "apigateway.amazonaws.com",
+                       f"arn:aws:execute-api:eu-central-1:123456789012:{api['id']}/*/POST/notify")
+    central.invoked_by(digest, "events.amazonaws.com", central.client("events").put_rule(
+        Name="notify-digest-weekdays", ScheduleExpression="cron(0 7 ? * MON-FRI *)")["RuleArn"])
     east.instances(1, "t3.large", tags("archive", owner="archief@amsterdam.nl", classification="intern"))
     east.bucket("archive-scans-us", tags("archive", owner="archief@amsterdam.nl", classification="intern"))
     legacy = messy("legacy", "prod", "data", "intern")

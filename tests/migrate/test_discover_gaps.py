@@ -89,7 +89,8 @@ def test_an_orphan_makes_its_workload_incomplete_never_ready(aws_env, estate):
     permits = workload(mapped, "permits/prod")
     assert permits["status"] == "incomplete"
     assert "permits-events: no collector reads it" in permits["blockers"][-1]["message"]
-    assert "no-template-target" in [b["code"] for b in permits["blockers"]]  # the DynamoDB table: Cosmos DB
+    table = next(r["target"] for r in permits["resources"] if r["type"] == "aws:dynamodb:table")
+    assert table["component"] == "cosmos-db-nosql" and table["container"] == "permits-sessions"
     assert {o["workload"] for o in mapped["orphans"]} >= {"permits/prod"}
 
 

@@ -130,10 +130,11 @@ def test_generated_config_for_a_container_app_is_complete_and_valid(run):
     assert app["source"]["workload"] == "permits/prod"
 
 
-def test_generated_config_for_a_function_is_a_web_app_on_mysql(run):
+def test_generated_config_for_a_function_is_a_function_app_on_mysql(run):
     config = yaml.safe_load((run["folder"] / "apps" / "notifications" / "Pulumi.prod.yaml").read_text())["config"]
     app = config["app:app"]
-    assert (app["runtime"], app["stack"], app["exposure"]) == ("web", "PYTHON|3.12", "internal")
+    assert (app["runtime"], app["exposure"]) == ("function", "internal")
+    assert [(g["name"], g["stack"]) for g in app["functions"]["groups"]] == [("python312", "PYTHON|3.12")]
     assert app["data"]["mysql"]["version"] == "8.0.21"
 
 

@@ -1,6 +1,6 @@
 """Done when: an estate as the city's tags really are, seeded into the moto server in two accounts, with an
-overrides file of under 20 lines: every EU workload is ready and generated (container, function, VM shapes), the
-non-EU one is blocked for residency, no secret appears in any document, and every discovered resource is in a
+overrides file of under 20 lines: every EU workload is ready, generated (container, function, VM shapes) and
+planned with the app template with zero policy violations, the non-EU one is blocked for residency, no secret appears in any document, and every discovered resource is in a
 workload or listed (unassigned or orphan)."""
 
 from __future__ import annotations
@@ -46,6 +46,8 @@ def run(aws_env: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any
         "waves": main(["migrate", "waves", "-m", str(paths["mapping"]), "-o", str(paths["waves"]), *with_overrides]),
         "generate": main(["migrate", "generate", "-m", str(paths["mapping"]), "-w", str(paths["waves"]),
                           "-o", str(folder / "apps"), *with_overrides]),
+        "generate-project": main(["migrate", "generate", "-m", str(paths["mapping"]), "-w", str(paths["waves"]),
+                                  "-o", str(folder / "projects"), "--project", *with_overrides]),
         "report": main(["migrate", "report", "-m", str(paths["mapping"]), "-w", str(paths["waves"]),
                         "-o", str(folder / "report"), "--status", str(folder / "status.yaml")]),
     }
@@ -90,7 +92,7 @@ def test_every_ready_workload_is_generated_in_its_shape_and_accepted_by_the_temp
     for path in sorted(apps.rglob("Pulumi.*.yaml")):
         spec = parse(yaml.safe_load(path.read_text())["config"], str(path))
         shapes[str(path.relative_to(apps))] = spec.runtime
-    assert shapes == {"notify/Pulumi.prod.yaml": "web", "parking/Pulumi.acc.yaml": "vm",
+    assert shapes == {"notify/Pulumi.prod.yaml": "function", "parking/Pulumi.acc.yaml": "vm",
                       "permits/Pulumi.prod.yaml": "container", "reports/Pulumi.prod.yaml": "vm"}
 
 
@@ -111,3 +113,31 @@ def test_every_discovered_resource_is_in_a_workload_or_listed(run):
     assert placed == {r["id"] for r in inventory["resources"]}
     assert [o["id"].rsplit(":", 1)[-1] for o in mapped["orphans"]] == ["ops-alerts"]
     assert "ops-jobs" in {u["name"] for u in mapped["unassigned"]}
+
+
+def test_the_functions_of_notify_become_one_function_app_per_runtime_with_their_triggers_mapped(run):
+    notify = next(w for w in run["mapping"]["workloads"] if w["id"] == "notify/prod")
+    groups = {g["name"]: (g["functions"], g.get("triggers")) for g in notify["app"]["functions"]["groups"]}
+    assert groups == {"node20": (["notify-digest"], ["timer"]),
+                      "python312": (["notify-sender"], ["http", "serviceBusQueue"])}
+    assert notify["app"]["data"]["serviceBus"] == {"queues": [{"name": "notify-outbox"}]}
+    assert notify["app"]["exposure"] == "public"  # its regional API Gateway API is reachable from the internet
+    digest = next(r["target"] for r in notify["resources"] if r["name"] == "notify-digest")
+    assert digest["triggers"] == [{"source": "events", "resource": digest["triggers"][0]["resource"],
+                                   "schedule": "0 0 7 * * MON-FRI", "azure": "timer"}]
+
+
+@pytest.mark.parametrize(("app", "environment"), [("permits", "prod"), ("reports", "prod"), ("notify", "prod"),
+                                                  ("parking", "acc")])
+def test_every_generated_app_plans_with_the_template_and_zero_violations(run, platform_plans, capsys, app, environment):
+    plans = platform_plans(environment).parent
+    project = run["folder"] / "projects" / app
+    capsys.readouterr()
+    assert main(["plan", environment, "--project-dir", str(project), "--plans-dir", str(plans), "--no-tree"]) == 0
+    assert "No violations." in "".join(capsys.readouterr())
+
+
+def test_the_runbook_says_which_functions_go_to_which_function_app_with_their_triggers(run):
+    runbooks = "".join(p.read_text(encoding="utf-8") for p in (run["folder"] / "report").glob("runbook-wave-*.md"))
+    assert "Port notify-digest to the function app `node20` (NODE|20-lts; triggers timer)" in runbooks
+    assert "Port notify-sender to the function app `python312` (PYTHON|3.12; triggers http, serviceBusQueue)" in runbooks
