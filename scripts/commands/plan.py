@@ -56,6 +56,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--no-tree", action="store_true", help="print only the summary, not the resource tree")
     parser.add_argument("--naive", action="store_true",
                         help="plan without the offline speedups (alias dropping, paused GC): for comparisons")
+    from amsterdam_cloud.scripts.offline import estate_plan
+
+    estate_plan.add_options(parser)
     parser.set_defaults(handler=run)
 
 
@@ -84,6 +87,15 @@ class StackOutcome:
 def run(args: argparse.Namespace) -> int:
     from amsterdam_cloud.scripts.offline.project import PulumiProject
 
+    if args.estate is not None:
+        from amsterdam_cloud.scripts.offline import estate_plan
+
+        return estate_plan.run(args)
+    for option in ("projects_file", "shard", "merge"):
+        if getattr(args, option):
+            raise UserError(f"plan: --{option.replace('_', '-')} is an estate option; pass --estate [ROOT] too")
+    if args.no_cache:
+        raise UserError("plan: --no-cache is for --estate (a single stack is always planned afresh)")
     project = PulumiProject.discover(args.project_dir)
     args.plans_dir = project.plans_dir(args.plans_dir)
     stacks = project.stacks() if args.all else list(args.stacks)
@@ -281,15 +293,19 @@ def _environment(stack: str, args: argparse.Namespace) -> str:
 
 def _check_policy(plan, stack: str, args: argparse.Namespace, outcome: StackOutcome, project_root: Path) -> None:
     """The plan against the pack, with the toolkit's waivers and the project's own."""
+    outcome.policy_text, outcome.policy_failed = check_policy(plan.to_export(), stack, _environment(stack, args),
+                                                              project_root, outcome.plan_path)
+
+
+def check_policy(export: dict, stack: str, environment: str, project_root: Path, source: str) -> tuple[str, bool]:
+    """A plan's policy report (text) and whether it failed: the pack with the toolkit's and the project's waivers."""
     from amsterdam_cloud.policies.checker import check_resources, parse_resources, render
     from amsterdam_cloud.scripts.delivery.gate import load_gate_waivers
 
-    environment = _environment(stack, args)
-    resources, _ = parse_resources(plan.to_export(), outcome.plan_path)
+    resources, _ = parse_resources(export, source)
     result = check_resources(resources, environment=environment, stack=stack,
-                             waivers=load_gate_waivers(project_root=project_root), source=outcome.plan_path)
-    outcome.policy_text = render(result, "text")
-    outcome.policy_failed = result.failed
+                             waivers=load_gate_waivers(project_root=project_root), source=source)
+    return render(result, "text"), result.failed
 
 
 def _gate(plan, current: dict, stack: str, args: argparse.Namespace, outcome: StackOutcome,

@@ -140,12 +140,14 @@ def azure_context(project: str, stack: str, config: dict[str, Any]) -> AzureCont
 def plan_stack(project: PulumiProject, stack: str, *, plans_dir: Path | None = None,
                offline_speedups: bool = True, inline_program: Callable[[], None] | None = None,
                config_overrides: dict[str, Any] | None = None,
-               progress: Callable[[int], None] | None = None) -> Plan:
-    """Plan one stack of a project offline: its stack file's config, the project's program, the city's mocks."""
+               progress: Callable[[int], None] | None = None,
+               stack_outputs: Callable[[str], tuple[dict, list[str]]] | None = None) -> Plan:
+    """Plan one stack of a project offline: its stack file's config, the project's program, the city's mocks.
+    StackReferences resolve from the saved plans in `plans_dir`, or through `stack_outputs` when given."""
     config = {**read_stack_file(project.stack_file(stack)), **(config_overrides or {})}
     return run_program(ProgramRun(
         program_dir=project.program_dir, project=project.name, stack=stack, config=config,
         context=azure_context(project.name, stack, config),
-        stack_outputs=stack_reference_resolver(project.plans_dir(plans_dir), project.name,
-                                               declared_backend(project.root)),
+        stack_outputs=stack_outputs or stack_reference_resolver(project.plans_dir(plans_dir), project.name,
+                                                                declared_backend(project.root)),
         offline_speedups=offline_speedups, inline_program=inline_program, progress=progress))
