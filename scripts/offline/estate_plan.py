@@ -166,7 +166,7 @@ def run(args: argparse.Namespace) -> int:
         return merge(args)
     started = time.perf_counter()
     estate = discover(args.estate, args.projects_file)
-    plans_dir = args.plans_dir or estate.root / "out" / "plans"
+    plans_dir = args.plans_dir or _shared_plans_dir() or estate.root / "out" / "plans"
     cache = PlanCache(estate.root / "out" / "cache", enabled=not args.no_cache)
     shard = Shard.parse(args.shard) if args.shard else None
     every = estate.stacks
@@ -192,6 +192,15 @@ def run(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - started
     summary_path = _write_summary(state, shard, plans_dir, failure, seconds)
     return _report(state, failure, seconds, summary_path, cache)
+
+
+def _shared_plans_dir() -> Path | None:
+    """$CITYCTL_PLANS_DIR, as for one project's plans (`PulumiProject.plans_dir`)."""
+    import os
+
+    from amsterdam_cloud.scripts.offline.project import PLANS_DIR_ENV
+
+    return Path(os.environ[PLANS_DIR_ENV]) if os.environ.get(PLANS_DIR_ENV) else None
 
 
 def _refuse_single_stack_options(args: argparse.Namespace) -> None:
@@ -441,7 +450,7 @@ def merge(args: argparse.Namespace) -> int:
         raise UserError("plan --estate --merge: the shards planned different estates (their stack lists differ); "
                         "run every shard on the same commit")
     root = args.estate
-    plans_dir = args.plans_dir or root / "out" / "plans"
+    plans_dir = args.plans_dir or _shared_plans_dir() or root / "out" / "plans"
     owners: dict[str, str] = {}
     merged, failed, failure = [], False, None
     for path, document in documents:

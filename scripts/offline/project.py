@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
@@ -116,9 +118,23 @@ def stack_reference_resolver(plans_dir: Path, current_project: str,
             raise UserError(f"stack reference {name!r}: no saved plan at {path}; plan that stack first "
                             f"(`cityctl plan {reference.stack}` in the {reference.project} project) or pass "
                             "--plans-dir")
-        return stack_outputs_of(read_export(path))
+        return saved_outputs(path)
 
     return resolve
+
+
+def saved_outputs(path: Path) -> tuple[dict[str, Any], list[str]]:
+    """A saved plan's stack outputs, read once per version of the file: every app of an environment references the
+    same platform plan, which a worker planning many of them would otherwise parse and check again each time."""
+    status = path.stat()
+    outputs, secret = _outputs_of_version(path, status.st_ino, status.st_mtime_ns, status.st_size)
+    return copy.deepcopy(outputs), list(secret)
+
+
+@lru_cache(maxsize=64)
+def _outputs_of_version(path: Path, inode: int, modified_ns: int, size: int) -> tuple[dict[str, Any], list[str]]:
+    """Keyed by the file's identity: plans are only ever replaced by a rename, which gives a new inode."""
+    return stack_outputs_of(read_export(path))
 
 
 def azure_context(project: str, stack: str, config: dict[str, Any]) -> AzureContext:

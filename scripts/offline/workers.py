@@ -100,7 +100,10 @@ class WorkerPool:
 
 def _serve(job: Callable[[Any], Any], connection: Any) -> None:
     """A worker: run each task it is sent until it is sent None; collect the last plan's garbage between tasks."""
+    from amsterdam_cloud.scripts.offline.speedups import freeze_for_worker
+
     quiet_worker_signals()
+    freeze_for_worker()
     while True:
         try:
             task = connection.recv()
