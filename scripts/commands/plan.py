@@ -183,7 +183,7 @@ def plan_many(project, stacks: list[str], args: argparse.Namespace) -> list[Stac
     import multiprocessing
     import multiprocessing.connection
 
-    _warm_imports(project.program_dir)
+    warm_imports(project.program_dir)
     context = multiprocessing.get_context("fork")
     pending, running, outcomes = list(stacks), {}, {}
     try:
@@ -236,8 +236,8 @@ def _receive(receiver, worker, stack: str) -> StackOutcome:
     return outcome
 
 
-def _warm_imports(program_dir: Path) -> None:
-    """Load the engine and every azure-native module the program uses once, before forking.
+def warm_imports(*program_dirs: Path) -> None:
+    """Load the engine and every azure-native module the programs use once, before forking.
 
     Following the program's imports through this toolkit's own modules finds the azure-native packages it uses;
     their shared type modules (`_inputs`, `outputs`, `_enums`, most of a package's import time) are loaded in the
@@ -250,7 +250,8 @@ def _warm_imports(program_dir: Path) -> None:
     import amsterdam_cloud.scripts.offline.project  # noqa: F401  (the engine and the SDK)
     from amsterdam_cloud.scripts.offline import speedups
 
-    pending, seen, azure_modules = list(program_dir.glob("*.py")), set(), set()
+    pending = [path for program_dir in dict.fromkeys(program_dirs) for path in program_dir.glob("*.py")]
+    seen, azure_modules = set(), set()
     while pending:
         source = Path(pending.pop())
         if source in seen:

@@ -225,7 +225,7 @@ class Failure:
 
 def _schedule(state: Run, args: argparse.Namespace, plans_dir: Path, cache, environments) -> Failure | None:
     """Reuse or plan every stack in scope once the stacks it references are done; first failure stops the run."""
-    from amsterdam_cloud.scripts.commands.plan import _warm_imports
+    from amsterdam_cloud.scripts.commands.plan import warm_imports
     from amsterdam_cloud.scripts.offline.workers import WorkerDied, WorkerPool
 
     if args.workers < 1:
@@ -240,8 +240,7 @@ def _schedule(state: Run, args: argparse.Namespace, plans_dir: Path, cache, envi
                 if not pool.has_room:
                     break
                 if not pool.busy and not pool.started:  # the first worker: fork it warm
-                    for project in state.estate.projects:
-                        _warm_imports(project.program_dir)
+                    warm_imports(*(project.program_dir for project in state.estate.projects))
                 todo.remove(stack)
                 running.add(stack)
                 pool.submit(StackTask(stack=stack, project_dir=state.estate.project(stack.project).root,
