@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from dataclasses import asdict, dataclass, field
@@ -36,7 +37,7 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--shard", metavar="I/N",
                         help="with --estate: plan part I of N (and what its stacks reference); `--merge` joins them")
     parser.add_argument("--no-cache", action="store_true",
-                        help="with --estate: plan every stack again, reusing nothing (the cache is still refreshed)")
+                        help="with --estate: plan every stack again, reusing no plan (the cache is still refreshed)")
     parser.add_argument("--merge", type=Path, nargs="+", metavar="SUMMARY",
                         help="with --estate: join the shards' summaries (out/estate/shard-*.json, plans in --plans-dir) "
                              "into one and apply the gate: every stack planned once, no failure, no mandatory "
@@ -60,8 +61,8 @@ class StackTask:
     plans_dir: Path
     environment: str | None
     """The policy levels; None: no policy check."""
-    pending: frozenset[StackId]
-    """Estate stacks not planned yet in this run: a reference to one waits for it."""
+    pending: frozenset[str]
+    """Estate stacks (`project/stack`) not planned yet in this run: a reference to one waits for it."""
     naive: bool
 
 
@@ -73,6 +74,7 @@ class StackResult:
     waiting_for: StackId | None = None
     references: list[StackId] = field(default_factory=list)
     plan_sha256: str = ""
+    size: int = 0
     outputs_digest: str = ""
     resources: int = 0
     summary: str = ""
@@ -105,7 +107,7 @@ def plan_in_worker(task: StackTask) -> StackResult:
         def resolve(name: str) -> tuple[dict, list[str]]:
             reference = parse_reference(name, backend, project.name)
             target = StackId(reference.project, reference.stack)
-            if target in task.pending:
+            if str(target) in task.pending:
                 raise ReferencePending(target, name)
             return saved(name)
 
@@ -114,8 +116,9 @@ def plan_in_worker(task: StackTask) -> StackResult:
         export = plan.to_export()
         text = export_text(export)
         path = saved_plan_path(task.plans_dir, project.name, task.stack.stack)
-        write_atomically(path, text)
+        write_atomically(path, text, durable=False)  # the run syncs once at its end
         result.plan_sha256, result.outputs_digest = sha256_text(text), outputs_digest(export)
+        result.size = len(text.encode("utf-8"))
         result.references = sorted({StackId(ref.project, ref.stack) for ref in (
             parse_reference(r.inputs.get("name") or r.id, backend, project.name)
             for r in plan.resources if r.type == "pulumi:pulumi:StackReference")})
@@ -189,6 +192,8 @@ def run(args: argparse.Namespace) -> int:
           f"{len(every)} stacks" + (f", shard {shard}: {len(owned)} stacks" if shard else "")
           + f"; plans in {display(plans_dir)} (Pulumi SDK mocks; no CLI, no Azure)", file=sys.stderr)
     failure = _schedule(state, args, plans_dir, cache, environments)
+    if hasattr(os, "sync"):
+        os.sync()  # plans and cache entries were written atomically but not synced one by one: once, here
     seconds = time.perf_counter() - started
     summary_path = _write_summary(state, shard, plans_dir, failure, seconds)
     return _report(state, failure, seconds, summary_path, cache)
@@ -196,8 +201,6 @@ def run(args: argparse.Namespace) -> int:
 
 def _shared_plans_dir() -> Path | None:
     """$CITYCTL_PLANS_DIR, as for one project's plans (`PulumiProject.plans_dir`)."""
-    import os
-
     from amsterdam_cloud.scripts.offline.project import PLANS_DIR_ENV
 
     return Path(os.environ[PLANS_DIR_ENV]) if os.environ.get(PLANS_DIR_ENV) else None
@@ -245,7 +248,7 @@ def _schedule(state: Run, args: argparse.Namespace, plans_dir: Path, cache, envi
                 running.add(stack)
                 pool.submit(StackTask(stack=stack, project_dir=state.estate.project(stack.project).root,
                                       plans_dir=plans_dir, environment=environments[stack], naive=args.naive,
-                                      pending=frozenset(every - state.digests.keys())))
+                                      pending=frozenset(map(str, every - state.digests.keys()))))
             if not running:
                 if todo:
                     return _stuck(state, todo)
@@ -292,7 +295,7 @@ def _ready(state: Run, todo: list[StackId], running: set[StackId], cache, plans_
                 continue
             cache.restore(entry, _plan_path(state, stack, plans_dir))
             state.results[stack] = StackResult(
-                stack=stack, references=list(known), plan_sha256=entry.plan_sha256,
+                stack=stack, references=list(known), plan_sha256=entry.plan_sha256, size=entry.size,
                 outputs_digest=entry.outputs_digest, resources=entry.resources, summary=entry.summary,
                 warnings=entry.warnings, policy_text=entry.policy_text, policy_failed=entry.policy_failed)
             state.digests[stack] = entry.outputs_digest
@@ -353,7 +356,8 @@ def _record(state: Run, result: StackResult, todo: list[StackId], running: set[S
     references = [(ref, _digest(state, ref, plans_dir)) for ref in result.references]
     cache.store(own=state.own_keys[stack], references=result.references,
                 key=full_key(state.own_keys[stack], references), plan_file=_plan_path(state, stack, plans_dir),
-                entry=CachedPlan(plan_sha256=result.plan_sha256, outputs_digest=result.outputs_digest,
+                entry=CachedPlan(plan_sha256=result.plan_sha256, size=result.size,
+                                 outputs_digest=result.outputs_digest,
                                  resources=result.resources, summary=result.summary, warnings=result.warnings,
                                  policy_text=result.policy_text, policy_failed=result.policy_failed))
     print(f"  planned {stack}: {result.resources} resources, {result.seconds:.1f}s", file=sys.stderr, flush=True)

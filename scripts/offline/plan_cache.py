@@ -44,6 +44,8 @@ class CachedPlan:
 
     plan_sha256: str
     """The plan file's content hash: its object in `objects/`."""
+    size: int
+    """The plan file's size in bytes (a cheap check that its object is whole)."""
     outputs_digest: str
     """Hash of the stack's outputs as its plan records them: what referencing stacks read."""
     resources: int
@@ -130,7 +132,8 @@ def full_key(own: str, references: Iterable[tuple[StackId, str]]) -> str:
 
 
 class PlanCache:
-    """The cache folder; `enabled=False` (`--no-cache`) reads nothing but still writes, so the next run is warm."""
+    """The cache folder. `enabled=False` (`--no-cache`) reuses no plan but still writes, so the next run is warm; the
+    references of earlier runs are still read, as they only order the work (a stale one costs a wait, never a plan)."""
 
     def __init__(self, folder: Path, *, enabled: bool = True) -> None:
         self.folder = folder
@@ -138,23 +141,24 @@ class PlanCache:
 
     def references(self, own: str) -> list[StackId] | None:
         """The stacks referenced when this own key was last planned; None when unknown."""
-        document = self._read(self.folder / "references" / f"{own}.json") if self.enabled else None
+        document = self._read(self.folder / "references" / f"{own}.json")
         return None if document is None else [StackId(*pair) for pair in document["references"]]
 
     def lookup(self, key: str) -> CachedPlan | None:
         document = self._read(self.folder / "entries" / f"{key}.json") if self.enabled else None
-        if document is None or not (self._object(document["plan_sha256"])).is_file():
-            return None
+        if document is None or not _has_size(self._object(document.get("plan_sha256", "")), document.get("size")):
+            return None  # (the size check: files are synced once at the end of a run, a crash may leave one empty)
         return CachedPlan(**{**document, "warnings": tuple(document["warnings"])})
 
     def store(self, *, own: str, references: list[StackId], key: str, plan_file: Path, entry: CachedPlan) -> None:
         """Remember a plan: its references under the own key, its plan file as an object, the entry."""
         write_atomically(self.folder / "references" / f"{own}.json",
-                         json.dumps({"references": [[r.project, r.stack] for r in references]}))
+                         json.dumps({"references": [[r.project, r.stack] for r in references]}), durable=False)
         target = self._object(entry.plan_sha256)
         if not target.is_file():
             _link_atomically(plan_file, target)
-        write_atomically(self.folder / "entries" / f"{key}.json", json.dumps(asdict(entry), sort_keys=True))
+        write_atomically(self.folder / "entries" / f"{key}.json", json.dumps(asdict(entry), sort_keys=True),
+                         durable=False)
 
     def restore(self, entry: CachedPlan, plan_file: Path) -> None:
         """Put a cached plan at `plan_file` (a hard link to the object; nothing to do when it already is one)."""
@@ -177,6 +181,13 @@ class PlanCache:
         except (OSError, ValueError):
             return None
         return document if isinstance(document, dict) else None
+
+
+def _has_size(path: Path, size: Any) -> bool:
+    try:
+        return path.stat().st_size == size
+    except OSError:
+        return False
 
 
 def _link_atomically(source: Path, target: Path) -> None:

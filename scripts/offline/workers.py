@@ -8,7 +8,6 @@ starts with Ctrl-C and SIGTERM held (`signals.quiet_worker_signals`), and is sta
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import multiprocessing.connection
 from typing import Any, Callable
@@ -114,5 +113,5 @@ def _serve(job: Callable[[Any], Any], connection: Any) -> None:
         result = job(task)
         connection.send(result)
         del task, result
-        gc.collect()
+        freeze_for_worker()
     connection.close()
