@@ -104,7 +104,9 @@ def main() -> None:
     parser.add_argument("--projects", type=int, default=5)
     parser.add_argument("--stacks", type=int, default=800)
     parser.add_argument("--resources", type=int, default=51, help="per stack (default 51: 40,800 in 800 stacks)")
-    parser.add_argument("--runs", type=int, default=3, help="runs per case, the median reported (default 3)")
+    parser.add_argument("--runs", type=int, default=3, help="runs per quick case, the median reported (default 3)")
+    parser.add_argument("--full-runs", type=int, default=3,
+                        help="runs of the full-estate cases (--no-cache, shards), the median reported (default 3)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--skip-baselines", action="store_true", help="only the estate command's own cases")
     parser.add_argument("--output", type=Path, default=HERE / "results" / "estate.md")
@@ -123,7 +125,7 @@ def main() -> None:
             rows.append(row)
             print(json.dumps(row), file=sys.stderr, flush=True)
 
-        full = [measure([[*estate, "--no-cache"]]) for _ in range(args.runs)]
+        full = [measure([[*estate, "--no-cache"]]) for _ in range(args.full_runs)]
         baseline_all = naive_scaled = None
         if not args.skip_baselines:
             baseline_all = median([measure_all_projects(root, work / "plans-all") for _ in range(1)])
@@ -143,7 +145,7 @@ def main() -> None:
             app_runs.append(measure([estate]))
         case("one app's config changed: that stack re-planned, the rest reused", app_runs, median(full))
         platform_runs = []
-        for run in range(args.runs):
+        for run in range(args.full_runs):
             set_config(root, "platform", "dev", "label", f"run-{run}")
             platform_runs.append(measure([estate]))
         dependents = sum(1 for path in root.glob("apps/*/Pulumi.dev-*.yaml"))
@@ -151,7 +153,7 @@ def main() -> None:
              median(full), f"{dependents + 1} of {made['stacks']} stacks")
 
         shard_one, shard_two = [], []
-        for _ in range(args.runs):
+        for _ in range(args.full_runs):
             copies = []
             for index in (1, 2):
                 copy = work / f"agent-{index}"
@@ -190,7 +192,7 @@ def write_report(rows: list[dict], args: argparse.Namespace) -> None:
     lines = ["# Estate plan benchmark", "",
              f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python "
              f"{platform.python_version()}, shared with other work (load average in each row). Command: "
-             f"`.venv/bin/python benchmarks/estate_benchmark.py --stacks {args.stacks} --runs {args.runs}`.", "",
+             f"`.venv/bin/python benchmarks/estate_benchmark.py {' '.join(sys.argv[1:])}`.", "",
              "| case | median s (runs) | peak PSS MiB | peak RSS MiB | baseline s | ratio | load | note |",
              "|---|---:|---:|---:|---:|---:|---:|---|"]
     for row in rows:
