@@ -3,9 +3,10 @@
     .venv/bin/python benchmarks/estate_benchmark.py                              # 800 stacks, 40,800 resources
     .venv/bin/python benchmarks/estate_benchmark.py --stacks 40 --runs 1         # a quick look
 
-Every figure is a whole process tree (imports, workers), wall time, and peak memory sampled every 50 ms as the sum
+Every figure is a whole process tree (imports, workers), wall time, and peak memory sampled every 200 ms as the sum
 over the tree of PSS (each page shared by the forked workers counted once, in shares) and of RSS (shared pages
-counted in every process: an upper bound). Medians of --runs, the machine's load average beside each case.
+counted in every process: an upper bound), and CPU seconds (user + system of the tree, from wait4:
+CPU / cores is what the wall time would be on an idle machine with perfect parallelism). Medians of --runs, the machine's load average beside each case.
 Baselines, in the same run: what the toolkit did before the estate command (`cityctl plan --all` per project, the
 platform first, everything planned every time) and the naive SDK mocks (`naive_plan.py`, one process, stacks one after
 another) on the platform's stacks, scaled to the estate's resources. Writes benchmarks/results/estate.md.
@@ -28,7 +29,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from estate_generate import ENVIRONMENTS, generate  # noqa: E402
+from estate_generate import ENVIRONMENTS, generate, set_config  # noqa: E402
 
 PYTHON = sys.executable
 CITYCTL = str(Path(PYTHON).with_name("cityctl"))
@@ -63,19 +64,26 @@ def measure(commands: list[list[str]]) -> dict:
     load = os.getloadavg()[0]
     peak = [0, 0]
     started = time.perf_counter()
-    processes = [subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-                 for command in commands]
+    logs = [tempfile.TemporaryFile() for _ in commands]  # files, not pipes: a long report never blocks a run
+    processes = [subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log) for command, log in zip(commands, logs)]
     stop = threading.Event()
 
     def sample() -> None:
         while not stop.is_set():
             pss, rss = _memory([pid for process in processes for pid in _tree(process.pid)])
             peak[0], peak[1] = max(peak[0], pss), max(peak[1], rss)
-            stop.wait(0.05)
+            stop.wait(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    errors = [process.communicate()[1] for process in processes]
+    errors, cpu = [], 0.0
+    for process, log in zip(processes, logs):  # reaped with the CPU of the workers it waited for
+        _, status, usage = os.wait4(process.pid, 0)
+        log.seek(0)
+        errors.append(log.read().decode(errors="replace"))
+        log.close()
+        process.returncode = os.waitstatus_to_exitcode(status)
+        cpu += usage.ru_utime + usage.ru_stime
     seconds = time.perf_counter() - started
     stop.set()
     sampler.join()
@@ -83,7 +91,7 @@ def measure(commands: list[list[str]]) -> dict:
     for code, stderr, command in zip(codes, errors, commands):
         if code not in (0, 1):
             raise SystemExit(f"benchmark command failed ({code}): {' '.join(command)}\n{stderr[-3000:]}")
-    return {"seconds": round(seconds, 2), "peak_pss_mib": round(peak[0] / 1024), "peak_rss_mib": round(peak[1] / 1024),
+    return {"seconds": round(seconds, 2), "cpu_seconds": round(cpu, 1), "peak_pss_mib": round(peak[0] / 1024), "peak_rss_mib": round(peak[1] / 1024),
             "exit": max(codes), "load": round(load, 2), "tail": errors[0].strip().splitlines()[-2:]}
 
 
@@ -91,12 +99,6 @@ def median(runs: list[dict]) -> dict:
     middle = sorted(runs, key=lambda run: run["seconds"])[len(runs) // 2]
     return {**middle, "seconds": round(statistics.median(run["seconds"] for run in runs), 2),
             "all_seconds": [run["seconds"] for run in runs]}
-
-
-def set_config(root: Path, folder: str, stack: str, key: str, value: str) -> None:
-    path = root / folder / f"Pulumi.{stack}.yaml"
-    lines = [line for line in path.read_text().splitlines() if not line.startswith(f"  synthetic:{key}:")]
-    path.write_text("\n".join(lines + [f'  synthetic:{key}: "{value}"']) + "\n")
 
 
 def main() -> None:
@@ -109,6 +111,9 @@ def main() -> None:
                         help="runs of the full-estate cases (--no-cache, shards), the median reported (default 3)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--skip-baselines", action="store_true", help="only the estate command's own cases")
+    parser.add_argument("--skip-shards", action="store_true", help="leave out the N=2 vs N=1 shard case")
+    parser.add_argument("--policy-resources", type=int, default=0, metavar="N",
+                        help="also time `cityctl policy check` of an N-resource export (policy_check_generate.py)")
     parser.add_argument("--output", type=Path, default=HERE / "results" / "estate.md")
     args = parser.parse_args()
 
@@ -136,7 +141,6 @@ def main() -> None:
             rows.append({"case": "naive SDK mocks (naive_plan.py) on the platform's 4 stacks, scaled to the estate",
                          "result": naive_scaled, "baseline": None, "note": "extrapolated: seconds x resources ratio"})
 
-        measure([estate])  # warm the cache
         unchanged = [measure([estate]) for _ in range(args.runs)]
         case("nothing changed (every stack reused)", unchanged, median(full))
         app_runs = []
@@ -153,7 +157,7 @@ def main() -> None:
              median(full), f"{dependents + 1} of {made['stacks']} stacks")
 
         shard_one, shard_two = [], []
-        for _ in range(args.full_runs):
+        for _ in range(0 if args.skip_shards else args.full_runs):
             copies = []
             for index in (1, 2):
                 copy = work / f"agent-{index}"
@@ -164,8 +168,17 @@ def main() -> None:
             shard_one.append(measure([[*single, "--shard", "1/1"]]))
             shard_two.append(measure([[*ESTATE, str(copy), "--environment", "dev", "--workers", "1", "--no-cache",
                                        "--shard", f"{index}/2"] for index, copy in enumerate(copies, 1)]))
-        case("shards: N=2 processes (`--shard 1/2` and `2/2` at once, one worker each)", shard_two,
-             median(shard_one), "baseline: N=1 (`--shard 1/1`, one worker)")
+        if shard_two:
+            case("shards: N=2 processes (`--shard 1/2` and `2/2` at once, one worker each)", shard_two,
+                 median(shard_one), "baseline: N=1 (`--shard 1/1`, one worker)")
+        if args.policy_resources:
+            subprocess.run([PYTHON, str(HERE / "policy_check_generate.py"), "--resources", str(args.policy_resources),
+                            "--out-dir", str(work / "policy")], check=True, stdout=subprocess.DEVNULL)
+            check = [CITYCTL, "policy", "check", str(work / "policy" / "stack-export.json"), "--environment", "prod",
+                     "--format", "json", "--output", str(work / "policy" / "findings.json")]
+            measure([check])  # warm the file cache
+            case(f"`cityctl policy check` of {args.policy_resources:,} resources (policy_check_generate.py export)",
+                 [measure([check]) for _ in range(args.runs)], None, "whole process; exit 1: violations found")
     write_report(rows, args)
 
 
@@ -193,13 +206,13 @@ def write_report(rows: list[dict], args: argparse.Namespace) -> None:
              f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python "
              f"{platform.python_version()}, shared with other work (load average in each row). Command: "
              f"`.venv/bin/python benchmarks/estate_benchmark.py {' '.join(sys.argv[1:])}`.", "",
-             "| case | median s (runs) | peak PSS MiB | peak RSS MiB | baseline s | ratio | load | note |",
-             "|---|---:|---:|---:|---:|---:|---:|---|"]
+             "| case | median s (runs) | CPU s | peak PSS MiB | peak RSS MiB | baseline s | ratio | load | note |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
     for row in rows:
         result, base = row["result"], row["baseline"]
         ratio = f"{base['seconds'] / result['seconds']:.1f}x" if base else "-"
         lines.append(f"| {row['case']} | {result['seconds']} ({', '.join(map(str, result.get('all_seconds', [])))}) "
-                     f"| {result['peak_pss_mib']} | {result['peak_rss_mib']} | {base['seconds'] if base else '-'} | "
+                     f"| {result['cpu_seconds']} | {result['peak_pss_mib']} | {result['peak_rss_mib']} | {base['seconds'] if base else '-'} | "
                      f"{ratio} | {result['load']} | {row['note']} |")
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text("\n".join(lines) + "\n\n```json\n" + json.dumps(rows, indent=2) + "\n```\n")

@@ -55,6 +55,13 @@ def _project(folder: Path, name: str, stacks: dict[str, dict[str, str]]) -> None
         (folder / f"Pulumi.{stack}.yaml").write_text(f"config:\n{lines}")
 
 
+def set_config(root: Path, folder: str, stack: str, key: str, value: str) -> None:
+    """Set `synthetic:<key>` in a generated stack file (what the benchmark and the tests change between runs)."""
+    path = root / folder / f"Pulumi.{stack}.yaml"
+    lines = [line for line in path.read_text().splitlines() if not line.startswith(f"  synthetic:{key}:")]
+    path.write_text("\n".join(lines + [f'  synthetic:{key}: "{value}"']) + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("root", type=Path, help="the folder to write the estate to (replaced)")

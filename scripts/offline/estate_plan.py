@@ -39,9 +39,9 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-cache", action="store_true",
                         help="with --estate: plan every stack again, reusing no plan (the cache is still refreshed)")
     parser.add_argument("--merge", type=Path, nargs="+", metavar="SUMMARY",
-                        help="with --estate: join the shards' summaries (out/estate/shard-*.json, plans in --plans-dir) "
-                             "into one and apply the gate: every stack planned once, no failure, no mandatory "
-                             "violation")
+                        help="with --estate: join the shards' summaries (out/estate/shard-*.json, plans in "
+                             "--plans-dir) into one and apply the gate: every stack planned once, no failure, no "
+                             "mandatory violation")
 
 
 class ReferencePending(UserError):
@@ -270,9 +270,9 @@ def _ready(state: Run, todo: list[StackId], running: set[StackId], cache, plans_
     """Stacks that can be planned now, after reusing every cached one whose references are done (in order)."""
     from amsterdam_cloud.scripts.offline.plan_cache import full_key
 
-    ready, reused_any = [], True
-    while reused_any:
-        reused_any, ready = False, []
+    ready, changed = [], True
+    while changed:  # again after a reuse (its dependents may be ready) or a stack added from outside the shard
+        changed, ready = False, []
         busy_projects = {stack.project for stack in todo if stack not in ready} | {s.project for s in running}
         for stack in list(todo):
             known = state.references[stack]
@@ -286,6 +286,7 @@ def _ready(state: Run, todo: list[StackId], running: set[StackId], cache, plans_
                 if ref not in todo and ref not in running:  # referenced from outside this shard: plan it too
                     todo.append(ref)
                     state.scope.append(ref)
+                    changed = True
             if missing:
                 continue
             entry = cache.lookup(full_key(state.own_keys[stack], [(ref, _digest(state, ref, plans_dir))
@@ -301,7 +302,7 @@ def _ready(state: Run, todo: list[StackId], running: set[StackId], cache, plans_
             state.digests[stack] = entry.outputs_digest
             state.reused.add(stack)
             todo.remove(stack)
-            reused_any = True
+            changed = True
     if not ready and not running and todo:  # only held first-timers left: let them go, one may break a hold
         ready = [stack for stack in todo if state.references[stack] is None]
     return ready
@@ -371,7 +372,10 @@ def _stuck(state: Run, todo: list[StackId]) -> Failure:
     while stack not in path and waits.get(stack):
         path.append(stack)
         stack = waits[stack][0]
-    cycle = path[path.index(stack):] + [stack] if stack in path else path + [stack]
+    if stack not in path:  # no cycle: an ordering this scheduler could not find (a bug, said plainly)
+        return Failure(todo[0], "cannot order " + " -> ".join(map(str, path + [stack])) + "; run with --no-cache "
+                       "after deleting out/cache, and report this", 1)
+    cycle = path[path.index(stack):] + [stack]
     return Failure(cycle[0], "StackReference cycle: " + " -> ".join(map(str, cycle))
                    + "; a stack cannot reference itself through others: remove one of these references", 2)
 
