@@ -4,7 +4,10 @@ the real engine in forked workers, in StackReference order, incrementally, and i
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
+import subprocess
 import sys
 from pathlib import Path
 
@@ -172,3 +175,30 @@ def test_stacks_not_named_after_an_environment_need_one_for_the_policy_levels(es
 def test_estate_options_without_estate_are_refused(option: list[str], capsys):
     assert main(["plan", "dev", *option]) == 2
     assert "--estate" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("signum,to_group", [(signal.SIGTERM, False), (signal.SIGINT, True)],
+                         ids=["sigterm-to-cityctl", "ctrl-c-to-the-terminal-group"])
+def test_a_signal_during_an_estate_plan_stops_the_workers_quietly_with_exit_130(estate: Path, signum, to_group: bool):
+    process = subprocess.Popen([str(Path(sys.executable).with_name("cityctl")), "plan", "--estate", str(estate),
+                                "--environment", "dev"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               text=True, start_new_session=True)
+    seen = []
+    try:
+        for line in process.stderr:  # ends at the first stack planned (or when cityctl ends)
+            seen.append(line)
+            if line.startswith("  planned "):
+                break
+        assert seen and seen[-1].startswith("  planned "), "".join(seen)
+        os.killpg(process.pid, signum) if to_group else process.send_signal(signum)
+        _, rest = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    stderr = "".join(seen) + rest
+    assert process.returncode == 130, stderr
+    assert stderr.rstrip().endswith("cityctl: interrupted; nothing was half-written"), stderr
+    assert "Traceback" not in stderr, stderr
+    plans = estate / "out" / "plans"
+    assert [p.name for p in plans.glob("*") if not p.name.endswith(".json")] == []  # no temporary file
