@@ -22,11 +22,12 @@ def write_output(path: Path | str, text: str) -> str:
     return "<stdout>" if os.fspath(path) == STDOUT else str(path)
 
 
-def write_atomically(path: Path | str, text: str) -> None:
+def write_atomically(path: Path | str, text: str, *, durable: bool = True) -> None:
     """Write a file so that readers see the old content or the new one, never a torn one.
 
     `-` writes to standard output instead. The text goes to a temporary file in the same folder (same file
-    system), is flushed to disk, and then replaces the target in one `os.replace`; on any failure the temporary
+    system), is flushed to disk (unless `durable=False`: a writer of many files that syncs once at its end, like
+    `plan --estate`), and then replaces the target in one `os.replace`; on any failure the temporary
     file is removed. Only a regular file
     (or a new path) is a target: replacing a device, a FIFO, a socket, a folder or a symlink would break what
     the path stands for. An existing file keeps its mode.
@@ -51,7 +52,8 @@ def write_atomically(path: Path | str, text: str) -> None:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
             stream.flush()
-            os.fsync(stream.fileno())
+            if durable:
+                os.fsync(stream.fileno())
         os.chmod(temporary, mode)
         os.replace(temporary, path)
     except OSError as error:  # a full disk, an I/O error: the old file stays as it was

@@ -2,13 +2,19 @@
 
 Groups of five: a virtual network, a network security group with a rule, a subnet that uses both, a storage
 account and a Log Analytics workspace, all in one resource group; references between them give dependencies.
+With `synthetic:platform` (a StackReference name, as an app's stack names its platform) the resource group is
+tagged with the referenced stack's `resourceGroup` output, so the stack depends on it like an app on its platform. `synthetic:label`, when set, is exported as `label`.
 """
 
 import pulumi
 from pulumi_azure_native import network, operationalinsights, resources, storage
 
-count = int(pulumi.Config("synthetic").require("resources"))
-group = resources.ResourceGroup("bench", location="westeurope", tags={"owner": "bench@amsterdam.nl"})
+config = pulumi.Config("synthetic")
+count = int(config.require("resources"))
+tags = {"owner": "bench@amsterdam.nl"}
+if config.get("platform"):
+    tags["platform"] = pulumi.StackReference(config.require("platform")).require_output("resourceGroup")
+group = resources.ResourceGroup("bench", location="westeurope", tags=tags)
 for index in range((count - 1) // 5):
     second, third = divmod(index, 250)
     vnet = network.VirtualNetwork(
@@ -30,3 +36,5 @@ for index in range((count - 1) // 5):
     operationalinsights.Workspace(
         f"log-{index}", resource_group_name=group.name, retention_in_days=30, sku={"name": "PerGB2018"})
 pulumi.export("resourceGroup", group.name)
+if config.get("label"):  # an output a benchmark can change without touching the resources
+    pulumi.export("label", config.get("label"))

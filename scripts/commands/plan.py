@@ -55,6 +55,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--no-tree", action="store_true", help="print only the summary, not the resource tree")
     parser.add_argument("--naive", action="store_true",
                         help="plan without the offline speedups (alias dropping, paused GC): for comparisons")
+    from amsterdam_cloud.scripts.offline import estate_plan
+
+    estate_plan.add_options(parser)
     parser.set_defaults(handler=run)
 
 
@@ -83,6 +86,15 @@ class StackOutcome:
 def run(args: argparse.Namespace) -> int:
     from amsterdam_cloud.scripts.offline.project import PulumiProject
 
+    if args.estate is not None:
+        from amsterdam_cloud.scripts.offline import estate_plan
+
+        return estate_plan.run(args)
+    for option in ("projects_file", "shard", "merge"):
+        if getattr(args, option):
+            raise UserError(f"plan: --{option.replace('_', '-')} is an estate option; pass --estate [ROOT] too")
+    if args.no_cache:
+        raise UserError("plan: --no-cache is for --estate (a single stack is always planned afresh)")
     project = PulumiProject.discover(args.project_dir)
     args.plans_dir = project.plans_dir(args.plans_dir)
     stacks = project.stacks() if args.all else list(args.stacks)
@@ -174,7 +186,7 @@ def plan_many(project, stacks: list[str], args: argparse.Namespace) -> list[Stac
     import multiprocessing
     import multiprocessing.connection
 
-    _warm_imports(project.program_dir)
+    warm_imports(project.program_dir)
     context = multiprocessing.get_context("fork")
     pending, running, outcomes = list(stacks), {}, {}
     try:
@@ -227,8 +239,8 @@ def _receive(receiver, worker, stack: str) -> StackOutcome:
     return outcome
 
 
-def _warm_imports(program_dir: Path) -> None:
-    """Load the engine and every azure-native module the program uses once, before forking.
+def warm_imports(*program_dirs: Path) -> None:
+    """Load the engine and every azure-native module the programs use once, before forking.
 
     Following the program's imports through this toolkit's own modules finds the azure-native packages it uses;
     their shared type modules (`_inputs`, `outputs`, `_enums`, most of a package's import time) are loaded in the
@@ -241,7 +253,8 @@ def _warm_imports(program_dir: Path) -> None:
     import amsterdam_cloud.scripts.offline.project  # noqa: F401  (the engine and the SDK)
     from amsterdam_cloud.scripts.offline import speedups
 
-    pending, seen, azure_modules = list(program_dir.glob("*.py")), set(), set()
+    pending = [path for program_dir in dict.fromkeys(program_dirs) for path in program_dir.glob("*.py")]
+    seen, azure_modules = set(), set()
     while pending:
         source = Path(pending.pop())
         if source in seen:
@@ -284,15 +297,19 @@ def _environment(stack: str, args: argparse.Namespace) -> str:
 
 def _check_policy(plan, stack: str, args: argparse.Namespace, outcome: StackOutcome, project_root: Path) -> None:
     """The plan against the pack, with the toolkit's waivers and the project's own."""
+    outcome.policy_text, outcome.policy_failed = check_policy(plan.to_export(), stack, _environment(stack, args),
+                                                              project_root, outcome.plan_path)
+
+
+def check_policy(export: dict, stack: str, environment: str, project_root: Path, source: str) -> tuple[str, bool]:
+    """A plan's policy report (text) and whether it failed: the pack with the toolkit's and the project's waivers."""
     from amsterdam_cloud.policies.checker import check_resources, parse_resources, render
     from amsterdam_cloud.scripts.delivery.gate import load_gate_waivers
 
-    environment = _environment(stack, args)
-    resources, _ = parse_resources(plan.to_export(), outcome.plan_path)
+    resources, _ = parse_resources(export, source)
     result = check_resources(resources, environment=environment, stack=stack,
-                             waivers=load_gate_waivers(project_root=project_root), source=outcome.plan_path)
-    outcome.policy_text = render(result, "text")
-    outcome.policy_failed = result.failed
+                             waivers=load_gate_waivers(project_root=project_root), source=source)
+    return render(result, "text"), result.failed
 
 
 def _gate(plan, current: dict, stack: str, args: argparse.Namespace, outcome: StackOutcome,

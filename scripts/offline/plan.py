@@ -55,7 +55,12 @@ class Plan:
             "resources": [_export_resource(r) for r in self.resources]}}
 
     def export_text(self) -> str:
-        return json.dumps(self.to_export(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        return export_text(self.to_export())
+
+
+def export_text(export: dict[str, Any]) -> str:
+    """A plan file's text: the same export always gives the same bytes."""
+    return json.dumps(export, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def _export_resource(resource: RecordedResource) -> dict[str, Any]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
@@ -116,9 +118,23 @@ def stack_reference_resolver(plans_dir: Path, current_project: str,
             raise UserError(f"stack reference {name!r}: no saved plan at {path}; plan that stack first "
                             f"(`cityctl plan {reference.stack}` in the {reference.project} project) or pass "
                             "--plans-dir")
-        return stack_outputs_of(read_export(path))
+        return saved_outputs(path)
 
     return resolve
+
+
+def saved_outputs(path: Path) -> tuple[dict[str, Any], list[str]]:
+    """A saved plan's stack outputs, read once per version of the file: every app of an environment references the
+    same platform plan, which a worker planning many of them would otherwise parse and check again each time."""
+    status = path.stat()
+    outputs, secret = _outputs_of_version(path, status.st_ino, status.st_mtime_ns, status.st_size)
+    return copy.deepcopy(outputs), list(secret)
+
+
+@lru_cache(maxsize=64)
+def _outputs_of_version(path: Path, inode: int, modified_ns: int, size: int) -> tuple[dict[str, Any], list[str]]:
+    """Keyed by the file's identity: plans are only ever replaced by a rename, which gives a new inode."""
+    return stack_outputs_of(read_export(path))
 
 
 def azure_context(project: str, stack: str, config: dict[str, Any]) -> AzureContext:
@@ -140,12 +156,14 @@ def azure_context(project: str, stack: str, config: dict[str, Any]) -> AzureCont
 def plan_stack(project: PulumiProject, stack: str, *, plans_dir: Path | None = None,
                offline_speedups: bool = True, inline_program: Callable[[], None] | None = None,
                config_overrides: dict[str, Any] | None = None,
-               progress: Callable[[int], None] | None = None) -> Plan:
-    """Plan one stack of a project offline: its stack file's config, the project's program, the city's mocks."""
+               progress: Callable[[int], None] | None = None,
+               stack_outputs: Callable[[str], tuple[dict, list[str]]] | None = None) -> Plan:
+    """Plan one stack of a project offline: its stack file's config, the project's program, the city's mocks.
+    StackReferences resolve from the saved plans in `plans_dir`, or through `stack_outputs` when given."""
     config = {**read_stack_file(project.stack_file(stack)), **(config_overrides or {})}
     return run_program(ProgramRun(
         program_dir=project.program_dir, project=project.name, stack=stack, config=config,
         context=azure_context(project.name, stack, config),
-        stack_outputs=stack_reference_resolver(project.plans_dir(plans_dir), project.name,
-                                               declared_backend(project.root)),
+        stack_outputs=stack_outputs or stack_reference_resolver(project.plans_dir(plans_dir), project.name,
+                                                                declared_backend(project.root)),
         offline_speedups=offline_speedups, inline_program=inline_program, progress=progress))

@@ -136,23 +136,41 @@ def catch_up_every(count: int) -> Callable[[pulumi.ResourceTransformationArgs], 
     return catch_up
 
 
+_long_lived_worker = False
+"""Set in a long-lived worker process (`workers.py`) by `freeze_for_worker`: one process, one value."""
+
+
+def freeze_for_worker() -> None:
+    """In a worker that plans many stacks, at its start and after each stack: collect, then freeze what survived
+    (what it inherited, the modules a plan imported: never garbage). Each run's objects then stay young, so the
+    collection after a run traverses that run, not every imported module (235 ms -> 100 ms a 51-resource stack)."""
+    global _long_lived_worker
+    gc.collect()
+    gc.freeze()
+    _long_lived_worker = True
+
+
 @contextmanager
 def installed(loop: asyncio.AbstractEventLoop) -> Iterator[None]:
     """Install the shortcuts for one run: inline executor, no source-position capture, a paused collector."""
     install_class_on_demand_packages()
     loop.set_default_executor(InlineExecutor(max_workers=1))
     collecting = gc.isenabled()
-    gc.freeze()  # everything imported so far is never garbage
+    worker = _long_lived_worker
+    if not worker:
+        gc.freeze()  # everything imported so far is never garbage
     gc.disable()  # the plan's object graph only grows until it is written: collecting it midway is wasted work
     try:
         # The SDK captures a stack trace per resource for the engine's source positions; a plan does not record them.
         with sdk_seam.stack_traces_skipped():
             yield
     finally:
-        gc.freeze()  # hand the run's objects to the oldest generation without one huge young collection first
+        if not worker:
+            gc.freeze()  # hand the run's objects to the oldest generation without one huge young collection first
         if collecting:
             gc.enable()
-        gc.unfreeze()
+        if not worker:
+            gc.unfreeze()
 
 
 def register_transformations() -> None:

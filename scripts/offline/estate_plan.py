@@ -1,0 +1,502 @@
+"""`cityctl plan --estate`: every stack of every project under a root, in StackReference order, in parallel workers,
+re-planning only what changed (`scripts/offline/plan_cache.py`), optionally one shard of it for a CI job matrix.
+
+The reference graph is learnt, not guessed: a stack's references are what its last plan resolved (kept in the
+cache); a stack planned for the first time that references an estate stack not yet planned in this run stops at
+that reference and waits for it (`ReferencePending`), so the first run costs at most one short false start per
+stack and every later run knows the graph before it starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from amsterdam_cloud.core.errors import UserError
+from amsterdam_cloud.scripts.files import display, write_atomically
+from amsterdam_cloud.scripts.offline.estate import Estate, Shard, StackId, discover
+
+SUMMARY_FORMAT = "cityctl-estate/1"
+"""Written into every estate summary (`out/estate/*.json`) so the merge step can refuse another kind of file."""
+
+
+def add_options(parser: argparse.ArgumentParser) -> None:
+    """The estate options of `cityctl plan`."""
+    parser.add_argument("--estate", nargs="?", const=Path("."), type=Path, metavar="ROOT",
+                        help="plan every stack of every project under ROOT (default: the current folder) in "
+                             "StackReference order; plans in ROOT/out/plans, the cache in ROOT/out/cache, the summary "
+                             "in ROOT/out/estate")
+    parser.add_argument("--projects-file", type=Path, metavar="FILE",
+                        help="with --estate: plan the project folders FILE lists (one a line, relative to FILE) "
+                             "instead of searching ROOT")
+    parser.add_argument("--shard", metavar="I/N",
+                        help="with --estate: plan part I of N (and what its stacks reference); `--merge` joins them")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="with --estate: plan every stack again, reusing no plan (the cache is still refreshed)")
+    parser.add_argument("--merge", type=Path, nargs="+", metavar="SUMMARY",
+                        help="with --estate: join the shards' summaries (out/estate/shard-*.json, plans in "
+                             "--plans-dir) into one and apply the gate: every stack planned once, no failure, no "
+                             "mandatory violation")
+
+
+class ReferencePending(UserError):
+    """A stack referenced an estate stack this run has not planned yet: it waits for it and starts again."""
+
+    def __init__(self, target: StackId, name: str) -> None:
+        super().__init__(f"stack reference {name!r}: {target} is not planned yet")
+        self.target = target
+
+
+@dataclass(frozen=True, kw_only=True)
+class StackTask:
+    """One stack for a worker."""
+
+    stack: StackId
+    project_dir: Path
+    plans_dir: Path
+    environment: str | None
+    """The policy levels; None: no policy check."""
+    pending: frozenset[str]
+    """Estate stacks (`project/stack`) not planned yet in this run: a reference to one waits for it."""
+    naive: bool
+
+
+@dataclass(kw_only=True)
+class StackResult:
+    """What a worker reports for one stack, small enough to cross a process boundary."""
+
+    stack: StackId
+    waiting_for: StackId | None = None
+    references: list[StackId] = field(default_factory=list)
+    plan_sha256: str = ""
+    size: int = 0
+    outputs_digest: str = ""
+    resources: int = 0
+    summary: str = ""
+    warnings: tuple[str, ...] = ()
+    policy_text: str = ""
+    policy_failed: bool = False
+    error: str = ""
+    exit_code: int = 0
+    seconds: float = 0.0
+
+
+def plan_in_worker(task: StackTask) -> StackResult:
+    """Plan, save and check one stack; its references wait for estate stacks not planned yet."""
+    from amsterdam_cloud.core.backend import declared_backend, parse_reference
+    from amsterdam_cloud.scripts.commands.plan import check_policy
+    from amsterdam_cloud.scripts.offline.plan import export_text
+    from amsterdam_cloud.scripts.offline.plan_cache import outputs_digest, sha256_text
+    from amsterdam_cloud.scripts.offline.preview import render_summary
+    from amsterdam_cloud.scripts.offline.project import (PulumiProject, plan_stack, saved_plan_path,
+                                                          stack_reference_resolver)
+    from amsterdam_cloud.scripts.signals import Interrupted, was_interrupted
+
+    started = time.perf_counter()
+    result = StackResult(stack=task.stack)
+    try:
+        project = PulumiProject.load(task.project_dir, origin="the estate")
+        backend = declared_backend(project.root)
+        saved = stack_reference_resolver(task.plans_dir, project.name, backend)
+
+        def resolve(name: str) -> tuple[dict, list[str]]:
+            reference = parse_reference(name, backend, project.name)
+            target = StackId(reference.project, reference.stack)
+            if str(target) in task.pending:
+                raise ReferencePending(target, name)
+            return saved(name)
+
+        plan = plan_stack(project, task.stack.stack, plans_dir=task.plans_dir, offline_speedups=not task.naive,
+                          stack_outputs=resolve)
+        export = plan.to_export()
+        text = export_text(export)
+        path = saved_plan_path(task.plans_dir, project.name, task.stack.stack)
+        write_atomically(path, text, durable=False)  # the run syncs once at its end
+        result.plan_sha256, result.outputs_digest = sha256_text(text), outputs_digest(export)
+        result.size = len(text.encode("utf-8"))
+        result.references = sorted({StackId(ref.project, ref.stack) for ref in (
+            parse_reference(r.inputs.get("name") or r.id, backend, project.name)
+            for r in plan.resources if r.type == "pulumi:pulumi:StackReference")})
+        result.resources = sum(plan.counts_by_type().values())
+        result.summary = render_summary(plan).splitlines()[1].strip()
+        result.warnings = tuple(plan.warnings)
+        if task.environment is not None:
+            result.policy_text, result.policy_failed = check_policy(export, task.stack.stack, task.environment,
+                                                                    project.root, display(path))
+    except ReferencePending as pending:
+        result.waiting_for = pending.target
+    except UserError as error:
+        if was_interrupted():
+            raise Interrupted() from None
+        result.error, result.exit_code = str(error), error.exit_code
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+@dataclass(kw_only=True)
+class Run:
+    """The scheduler's state for one estate run."""
+
+    estate: Estate
+    scope: list[StackId]
+    """What this run plans, in order: the shard's own stacks, then the stacks they reference (support)."""
+    owned: set[StackId]
+    own_keys: dict[StackId, str]
+    references: dict[StackId, list[StackId] | None]
+    digests: dict[StackId, str] = field(default_factory=dict)
+    """Outputs digest of every stack done in this run."""
+    results: dict[StackId, StackResult] = field(default_factory=dict)
+    reused: set[StackId] = field(default_factory=set)
+    waiting_projects: dict[str, set[str]] = field(default_factory=dict)
+    """Project -> projects one of its stacks waited for: its other first-time stacks wait for those too."""
+
+
+def run(args: argparse.Namespace) -> int:
+    """`cityctl plan --estate`: discover, schedule, plan or reuse, report, summary JSON."""
+    import datetime
+
+    from amsterdam_cloud.core import budgets
+    from amsterdam_cloud.scripts.commands.plan import ENVIRONMENTS
+    from amsterdam_cloud.scripts.offline.plan_cache import PlanCache, own_key, project_fingerprint
+
+    _refuse_single_stack_options(args)
+    if args.merge:
+        return merge(args)
+    started = time.perf_counter()
+    estate = discover(args.estate, args.projects_file)
+    plans_dir = args.plans_dir or _shared_plans_dir() or estate.root / "out" / "plans"
+    cache = PlanCache(estate.root / "out" / "cache", enabled=not args.no_cache)
+    shard = Shard.parse(args.shard) if args.shard else None
+    every = estate.stacks
+    today: datetime.date = budgets.today_utc()
+    environments: dict[StackId, str | None] = {}
+    for stack in every:
+        environment = args.environment or (stack.stack if stack.stack in ENVIRONMENTS else None)
+        if environment is None and not args.no_policy:
+            raise UserError(f"plan --estate: stack {stack} is not an environment name; pass --environment "
+                            "dev|test|acc|prod to choose the policy levels of such stacks, or --no-policy")
+        environments[stack] = None if args.no_policy else environment
+    fingerprints = {project.name: project_fingerprint(project) for project in estate.projects}
+    own_keys = {stack: own_key(project_fingerprint=fingerprints[stack.project], stack=stack,
+                               stack_file=estate.project(stack.project).stack_file(stack.stack),
+                               environment=environments[stack], today=today) for stack in every}
+    owned = shard.owned(every) if shard else list(every)
+    state = Run(estate=estate, scope=list(owned), owned=set(owned), own_keys=own_keys,
+                references={stack: cache.references(own_keys[stack]) for stack in every})
+    print(f"Offline plan of the estate under {display(estate.root)}: {len(estate.projects)} projects, "
+          f"{len(every)} stacks" + (f", shard {shard}: {len(owned)} stacks" if shard else "")
+          + f"; plans in {display(plans_dir)} (Pulumi SDK mocks; no CLI, no Azure)", file=sys.stderr)
+    failure = _schedule(state, args, plans_dir, cache, environments)
+    if hasattr(os, "sync"):
+        os.sync()  # plans and cache entries were written atomically but not synced one by one: once, here
+    seconds = time.perf_counter() - started
+    summary_path = _write_summary(state, shard, plans_dir, failure, seconds)
+    return _report(state, failure, seconds, summary_path, cache)
+
+
+def _shared_plans_dir() -> Path | None:
+    """$CITYCTL_PLANS_DIR, as for one project's plans (`PulumiProject.plans_dir`)."""
+    from amsterdam_cloud.scripts.offline.project import PLANS_DIR_ENV
+
+    return Path(os.environ[PLANS_DIR_ENV]) if os.environ.get(PLANS_DIR_ENV) else None
+
+
+def _refuse_single_stack_options(args: argparse.Namespace) -> None:
+    for option in ("out", "against", "diagram", "summary"):
+        if getattr(args, option) is not None:
+            raise UserError(f"plan: --{option} is for one stack; with --estate each plan goes to --plans-dir")
+    if args.stacks or args.all:
+        raise UserError("plan: --estate plans every stack of every project; drop the stack names and --all")
+    if args.project_dir is not None:
+        raise UserError("plan: --estate finds the projects under ROOT; drop --project-dir (or list the folders in "
+                        "--projects-file)")
+
+
+@dataclass(frozen=True)
+class Failure:
+    """The first stack that failed: the run stops there (fail fast)."""
+
+    stack: StackId
+    message: str
+    exit_code: int
+
+
+def _schedule(state: Run, args: argparse.Namespace, plans_dir: Path, cache, environments) -> Failure | None:
+    """Reuse or plan every stack in scope once the stacks it references are done; first failure stops the run."""
+    from amsterdam_cloud.scripts.commands.plan import warm_imports
+    from amsterdam_cloud.scripts.offline.workers import WorkerDied, WorkerPool
+
+    if args.workers < 1:
+        raise UserError("plan: --workers must be 1 or more")
+    pool = WorkerPool(args.workers, plan_in_worker, name="cityctl-estate")
+    todo = list(state.scope)
+    running: set[StackId] = set()
+    every = set(state.estate.stacks)
+    try:
+        while True:
+            for stack in _ready(state, todo, running, cache, plans_dir):
+                if not pool.has_room:
+                    break
+                if not pool.busy and not pool.started:  # the first worker: fork it warm
+                    warm_imports(*(project.program_dir for project in state.estate.projects))
+                todo.remove(stack)
+                running.add(stack)
+                pool.submit(StackTask(stack=stack, project_dir=state.estate.project(stack.project).root,
+                                      plans_dir=plans_dir, environment=environments[stack], naive=args.naive,
+                                      pending=frozenset(map(str, every - state.digests.keys()))))
+            if not running:
+                if todo:
+                    return _stuck(state, todo)
+                return None
+            for task, result in pool.finished():
+                running.discard(task.stack)
+                if isinstance(result, WorkerDied):
+                    return Failure(task.stack, f"{task.stack}: {result}; plan it alone (`cityctl plan "
+                                               f"{task.stack.stack} --project-dir {display(task.project_dir)}`) to "
+                                               "see why", 1)
+                failure = _record(state, result, todo, running, cache, plans_dir)
+                if failure is not None:
+                    return failure
+    finally:
+        pool.stop()
+
+
+def _ready(state: Run, todo: list[StackId], running: set[StackId], cache, plans_dir: Path) -> list[StackId]:
+    """Stacks that can be planned now, after reusing every cached one whose references are done (in order)."""
+    from amsterdam_cloud.scripts.offline.plan_cache import full_key
+
+    ready, changed = [], True
+    while changed:  # again after a reuse (its dependents may be ready) or a stack added from outside the shard
+        changed, ready = False, []
+        busy_projects = {stack.project for stack in todo if stack not in ready} | {s.project for s in running}
+        for stack in list(todo):
+            known = state.references[stack]
+            if known is None:  # first plan: it waits for whole projects its siblings waited for
+                held = state.waiting_projects.get(stack.project, set()) & busy_projects - {stack.project}
+                if not held:
+                    ready.append(stack)
+                continue
+            missing = [ref for ref in known if ref in state.own_keys and ref not in state.digests]
+            for ref in missing:
+                if ref not in todo and ref not in running:  # referenced from outside this shard: plan it too
+                    todo.append(ref)
+                    state.scope.append(ref)
+                    changed = True
+            if missing:
+                continue
+            entry = cache.lookup(full_key(state.own_keys[stack], [(ref, _digest(state, ref, plans_dir))
+                                                                   for ref in known]))
+            if entry is None:
+                ready.append(stack)
+                continue
+            cache.restore(entry, _plan_path(state, stack, plans_dir))
+            state.results[stack] = StackResult(
+                stack=stack, references=list(known), plan_sha256=entry.plan_sha256, size=entry.size,
+                outputs_digest=entry.outputs_digest, resources=entry.resources, summary=entry.summary,
+                warnings=entry.warnings, policy_text=entry.policy_text, policy_failed=entry.policy_failed)
+            state.digests[stack] = entry.outputs_digest
+            state.reused.add(stack)
+            todo.remove(stack)
+            changed = True
+    if not ready and not running and todo:  # only held first-timers left: let them go, one may break a hold
+        ready = [stack for stack in todo if state.references[stack] is None]
+    return ready
+
+
+def _digest(state: Run, stack: StackId, plans_dir: Path) -> str:
+    """A referenced stack's outputs digest: this run's, or for a stack outside the estate its saved plan's."""
+    if stack in state.digests:
+        return state.digests[stack]
+    from amsterdam_cloud.scripts.offline.plan_cache import outputs_digest
+    from amsterdam_cloud.core.documents import read_json
+
+    path = _plan_path(state, stack, plans_dir)
+    try:
+        return outputs_digest(read_json(path, "plan"))
+    except UserError:
+        return "no saved plan"  # never cached: planning it says what is missing
+
+
+def _plan_path(state: Run, stack: StackId, plans_dir: Path) -> Path:
+    from amsterdam_cloud.scripts.offline.project import saved_plan_path
+
+    return saved_plan_path(plans_dir, stack.project, stack.stack)
+
+
+def _record(state: Run, result: StackResult, todo: list[StackId], running: set[StackId], cache,
+            plans_dir: Path) -> Failure | None:
+    """A worker's result: a wait (learn the reference, plan it first), a failure, or a plan to keep and cache."""
+    from amsterdam_cloud.scripts.offline.plan_cache import CachedPlan, full_key
+
+    stack = result.stack
+    if result.waiting_for is not None:
+        target = result.waiting_for
+        state.references[stack] = sorted(set(state.references[stack] or []) | {target})
+        state.waiting_projects.setdefault(stack.project, set()).add(target.project)
+        if target in todo:
+            todo.remove(target)
+            todo.insert(0, target)  # what others wait for goes first
+        elif target not in running and target not in state.digests:  # outside this shard: plan it here too
+            state.scope.append(target)
+            todo.insert(0, target)
+        todo.append(stack)
+        return None
+    if result.error:
+        waiting = [other for other, refs in state.references.items() if refs and stack in refs]
+        path = f" (referenced by {waiting[0]}{f' and {len(waiting) - 1} more' if len(waiting) > 1 else ''})" \
+            if waiting else ""
+        return Failure(stack, f"{stack}{path}: {result.error}", result.exit_code or 1)
+    state.results[stack] = result
+    state.references[stack] = result.references
+    state.digests[stack] = result.outputs_digest
+    references = [(ref, _digest(state, ref, plans_dir)) for ref in result.references]
+    cache.store(own=state.own_keys[stack], references=result.references,
+                key=full_key(state.own_keys[stack], references), plan_file=_plan_path(state, stack, plans_dir),
+                entry=CachedPlan(plan_sha256=result.plan_sha256, size=result.size,
+                                 outputs_digest=result.outputs_digest,
+                                 resources=result.resources, summary=result.summary, warnings=result.warnings,
+                                 policy_text=result.policy_text, policy_failed=result.policy_failed))
+    print(f"  planned {stack}: {result.resources} resources, {result.seconds:.1f}s", file=sys.stderr, flush=True)
+    return None
+
+
+def _stuck(state: Run, todo: list[StackId]) -> Failure:
+    """Nothing runs and nothing can start: the stacks left wait for each other (a cycle), named as a path."""
+    waits = {stack: [ref for ref in state.references[stack] or [] if ref not in state.digests] for stack in todo}
+    path, stack = [], todo[0]
+    while stack not in path and waits.get(stack):
+        path.append(stack)
+        stack = waits[stack][0]
+    if stack not in path:  # no cycle: an ordering this scheduler could not find (a bug, said plainly)
+        return Failure(todo[0], "cannot order " + " -> ".join(map(str, path + [stack])) + "; run with --no-cache "
+                       "after deleting out/cache, and report this", 1)
+    cycle = path[path.index(stack):] + [stack]
+    return Failure(cycle[0], "StackReference cycle: " + " -> ".join(map(str, cycle))
+                   + "; a stack cannot reference itself through others: remove one of these references", 2)
+
+
+def _write_summary(state: Run, shard: Shard | None, plans_dir: Path, failure: Failure | None,
+                   seconds: float) -> Path:
+    """The machine-readable summary beside the human one: every stack in scope, reused or planned, its verdict."""
+    name = f"shard-{shard.index}-of-{shard.count}" if shard else "estate"
+    path = state.estate.root / "out" / "estate" / f"{name}.json"
+    stacks = []
+    for stack in state.scope:
+        result = state.results.get(stack)
+        if result is None:
+            continue
+        stacks.append({
+            "project": stack.project, "stack": stack.stack, "owned": stack in state.owned,
+            "plan": display(_plan_path(state, stack, plans_dir)), "sha256": result.plan_sha256,
+            "resources": result.resources, "reused": stack in state.reused,
+            "references": [str(ref) for ref in result.references],
+            "policy": "skipped" if not result.policy_text else "failed" if result.policy_failed else "passed"})
+    document = {
+        "format": SUMMARY_FORMAT, "shard": str(shard) if shard else None,
+        "estate": [str(stack) for stack in state.estate.stacks],
+        "stacks": sorted(stacks, key=lambda entry: (entry["project"], entry["stack"])),
+        "failure": asdict(failure) | {"stack": str(failure.stack)} if failure else None,
+        "planned": sum(1 for s in state.results if s not in state.reused),
+        "reused": len(state.reused), "resources": sum(r.resources for r in state.results.values()),
+        "seconds": round(seconds, 2)}
+    write_atomically(path, json.dumps(document, indent=2, sort_keys=True) + "\n")
+    return path
+
+
+def _report(state: Run, failure: Failure | None, seconds: float, summary_path: Path, cache) -> int:
+    """For people (stderr): policy failures in full, one line per warning, the totals; the exit code."""
+    failed = False
+    for stack in state.scope:
+        result = state.results.get(stack)
+        if result is None or stack not in state.owned:
+            continue
+        for warning in result.warnings:
+            print(f"warning: {stack}: {warning}", file=sys.stderr)
+        if result.policy_failed:
+            failed = True
+            print(f"\n== {stack}\n{result.policy_text.rstrip()}", file=sys.stderr)
+    planned = sum(1 for s in state.results if s not in state.reused)
+    total = sum(result.resources for result in state.results.values())
+    print(f"\n{len(state.results)} stacks, {total} resources: {planned} planned, {len(state.reused)} reused from "
+          f"{display(cache.folder)}, in {seconds:.1f}s; summary in {display(summary_path)}", file=sys.stderr)
+    if failure is not None:
+        print(f"cityctl: error: plan --estate: {failure.message}", file=sys.stderr)
+        return failure.exit_code
+    violations = sum(1 for s in state.owned if s in state.results and state.results[s].policy_failed)
+    print(f"Policy: {violations} stacks with a mandatory violation" if violations else "Policy: passed",
+          file=sys.stderr)
+    return 1 if failed else 0
+
+
+def merge(args: argparse.Namespace) -> int:
+    """Join shard summaries: every estate stack owned by exactly one shard, its plan there with the recorded hash,
+    no failure, no mandatory violation. Writes out/estate/estate.json under the --estate root."""
+    from amsterdam_cloud.core.documents import read_json
+    from amsterdam_cloud.scripts.offline.plan_cache import sha256_text
+
+    documents = []
+    for path in args.merge:
+        document = read_json(path, "estate shard summary (out/estate/shard-I-of-N.json)")
+        if not isinstance(document, dict) or document.get("format") != SUMMARY_FORMAT or not document.get("shard"):
+            raise UserError(f"{display(path)}: format: expected a shard summary of `cityctl plan --estate --shard "
+                            f"I/N` ({SUMMARY_FORMAT})")
+        documents.append((path, document))
+    shards = {document["shard"] for _, document in documents}
+    count = {int(shard.split("/")[1]) for shard in shards}
+    expected = {f"{i}/{n}" for n in count for i in range(1, n + 1)}
+    if len(count) != 1 or shards != expected or len(documents) != len(shards):
+        raise UserError(f"plan --estate --merge: shards {', '.join(sorted(d['shard'] for _, d in documents))}; "
+                        f"expected each of {', '.join(sorted(expected))} once: pass every shard's summary")
+    estates = {tuple(document["estate"]) for _, document in documents}
+    if len(estates) != 1:
+        raise UserError("plan --estate --merge: the shards planned different estates (their stack lists differ); "
+                        "run every shard on the same commit")
+    root = args.estate
+    plans_dir = args.plans_dir or _shared_plans_dir() or root / "out" / "plans"
+    owners: dict[str, str] = {}
+    merged, failed, failure = [], False, None
+    for path, document in documents:
+        if document.get("failure") and failure is None:
+            failure = f"shard {document['shard']}: {document['failure']['message']}"
+        for entry in document["stacks"]:
+            if not entry["owned"]:
+                continue
+            name = f"{entry['project']}/{entry['stack']}"
+            if name in owners:
+                raise UserError(f"{display(path)}: {name} is also planned by shard {owners[name]}; each stack "
+                                "belongs to one shard")
+            owners[name] = document["shard"]
+            plan = plans_dir / f"{entry['project']}.{entry['stack']}.json"
+            try:
+                text = plan.read_text(encoding="utf-8")
+            except OSError:
+                raise UserError(f"{display(plan)}: missing; download every shard's plans into {display(plans_dir)} "
+                                "(--plans-dir)") from None
+            if sha256_text(text) != entry["sha256"]:
+                raise UserError(f"{display(plan)}: not the plan shard {document['shard']} made (its sha256 "
+                                "differs); download that shard's plans again")
+            failed |= entry["policy"] == "failed"
+            merged.append(entry)
+    missing = [name for name in next(iter(estates)) if name not in owners]
+    if missing and failure is None:
+        failure = f"{len(missing)} stacks planned by no shard (first: {missing[0]})"
+    document = {"format": SUMMARY_FORMAT, "shard": None, "estate": list(next(iter(estates))),
+                "stacks": sorted(merged, key=lambda e: (e["project"], e["stack"])),
+                "failure": {"message": failure} if failure else None,
+                "planned": sum(d["planned"] for _, d in documents), "reused": sum(d["reused"] for _, d in documents),
+                "resources": sum(e["resources"] for e in merged),
+                "seconds": max(d["seconds"] for _, d in documents)}
+    path = root / "out" / "estate" / "estate.json"
+    write_atomically(path, json.dumps(document, indent=2, sort_keys=True) + "\n")
+    violations = sum(1 for entry in merged if entry["policy"] == "failed")
+    print(f"{len(documents)} shards merged: {len(merged)} stacks, {document['resources']} resources; policy: "
+          f"{violations} stacks with a mandatory violation; summary in {display(path)}", file=sys.stderr)
+    if failure is not None:
+        print(f"cityctl: error: plan --estate --merge: {failure}", file=sys.stderr)
+        return 1
+    return 1 if failed else 0

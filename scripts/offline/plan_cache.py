@@ -1,0 +1,205 @@
+"""Incremental estate plans: a content-addressed cache of plans and their policy results under `out/cache`.
+
+A stack's plan is a function of its program's files, its stack file, the toolkit and SDK it runs on, the day (the
+programs read it: a budget's start month, a host pool's registration expiry) and the outputs of the stacks it
+references. The *own key* hashes all but the last; it indexes the references the stack made last time. The *full
+key* adds each referenced stack's outputs digest and names the entry: plan object, outputs digest, resources,
+policy result. So a stack whose inputs did not change is reused, and a changed stack re-plans itself and exactly the
+stacks that reference outputs it changed. Everything is written atomically; deleting the folder only costs time.
+
+    out/cache/references/<own key>.json   the stacks referenced last time, by StackReference name
+    out/cache/entries/<full key>.json     what a plan with these inputs produced
+    out/cache/objects/<sha256>.json       plan files by content (hard-linked into the plans folder)
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import importlib.util
+import json
+import os
+import platform
+import tempfile
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from amsterdam_cloud.scripts.files import write_atomically
+from amsterdam_cloud.scripts.offline.estate import SKIPPED_FOLDERS, StackId
+from amsterdam_cloud.scripts.offline.project import PROJECT_FILE, PulumiProject
+
+CACHE_FORMAT = "cityctl-plan-cache/1"
+"""Part of every key: a new format never reads an old entry."""
+TOOLKIT_PACKAGES = ("core", "components", "policies", "scripts", "stacks")
+"""The toolkit's sub-packages (`amsterdam_cloud.<name>`): their files are in every key."""
+SDK_DISTRIBUTIONS = ("pulumi", "pulumi-azure-native", "pulumi-policy", "amsterdam-cloud")
+"""Installed versions in every key (an upgrade re-plans everything)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CachedPlan:
+    """What a plan with one full key produced: enough to reuse it without running the program."""
+
+    plan_sha256: str
+    """The plan file's content hash: its object in `objects/`."""
+    size: int
+    """The plan file's size in bytes (a cheap check that its object is whole)."""
+    outputs_digest: str
+    """Hash of the stack's outputs as its plan records them: what referencing stacks read."""
+    resources: int
+    summary: str
+    """The plan's one-line count of resources by action."""
+    warnings: tuple[str, ...]
+    policy_text: str
+    """The policy report; empty without a policy check."""
+    policy_failed: bool
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def outputs_digest(export: dict[str, Any]) -> str:
+    """The root stack's outputs in a plan or export, hashed canonically (what a StackReference to it reads)."""
+    from amsterdam_cloud.scripts.offline.recorder import ROOT_STACK_TYPE
+
+    root = next((r for r in export["deployment"].get("resources") or [] if r.get("type") == ROOT_STACK_TYPE), {})
+    return sha256_text(json.dumps(root.get("outputs") or {}, sort_keys=True, ensure_ascii=False))
+
+
+@lru_cache(maxsize=1)
+def toolkit_fingerprint() -> str:
+    """The toolkit's own files and the installed SDK versions, hashed once per process."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    digest = hashlib.sha256(f"{CACHE_FORMAT}\0{platform.python_version()}\0".encode())
+    for distribution in SDK_DISTRIBUTIONS:
+        try:
+            digest.update(f"{distribution}=={version(distribution)}\0".encode())
+        except PackageNotFoundError:
+            digest.update(f"{distribution} missing\0".encode())
+    for package in TOOLKIT_PACKAGES:
+        spec = importlib.util.find_spec(f"amsterdam_cloud.{package}")
+        for folder in (spec.submodule_search_locations or []) if spec else []:
+            _hash_tree(digest, Path(folder), Path(folder))
+    return digest.hexdigest()
+
+
+def project_fingerprint(project: PulumiProject) -> str:
+    """`Pulumi.yaml`, the program's folder (without nested projects, outputs and stack files) and the project's
+    `waivers.yaml`: everything of the project a plan can read besides its own stack file."""
+    digest = hashlib.sha256()
+    for path in (project.root / PROJECT_FILE, project.root / "waivers.yaml"):
+        _hash_file(digest, path, project.root)
+    stack_files = {path.resolve() for path in project.stack_config_dir.glob("Pulumi.*.yaml")}
+    _hash_tree(digest, project.program_dir, project.root, skip=stack_files)
+    return digest.hexdigest()
+
+
+def _hash_tree(digest: "hashlib._Hash", folder: Path, relative_to: Path, skip: set[Path] = frozenset()) -> None:
+    for current, subfolders, files in os.walk(folder):
+        here = Path(current)
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith(".") and name not in
+                               SKIPPED_FOLDERS and not (here / name / PROJECT_FILE).is_file())
+        for name in sorted(files):
+            path = here / name
+            if name.endswith((".pyc", ".tmp")) or path.resolve() in skip:
+                continue
+            _hash_file(digest, path, relative_to)
+
+
+def _hash_file(digest: "hashlib._Hash", path: Path, relative_to: Path) -> None:
+    try:
+        content = path.read_bytes()
+    except (FileNotFoundError, IsADirectoryError):
+        return
+    digest.update(f"{path.relative_to(relative_to).as_posix()}\0{len(content)}\0".encode())
+    digest.update(content)
+
+
+def own_key(*, project_fingerprint: str, stack: StackId, stack_file: Path, environment: str | None,
+            today: datetime.date) -> str:
+    """Everything a stack's plan and policy result depend on except what it references."""
+    parts = [toolkit_fingerprint(), project_fingerprint, str(stack), environment or "no policy", today.isoformat()]
+    return sha256_text("\0".join(parts) + "\0" + stack_file.read_text(encoding="utf-8"))
+
+
+def full_key(own: str, references: Iterable[tuple[StackId, str]]) -> str:
+    """The own key plus the outputs digest of every referenced stack."""
+    return sha256_text(own + "".join(f"\0{stack}\0{digest}" for stack, digest in sorted(references)))
+
+
+class PlanCache:
+    """The cache folder. `enabled=False` (`--no-cache`) reuses no plan but still writes, so the next run is warm; the
+    references of earlier runs are still read, as they only order the work (a stale one costs a wait, never a plan)."""
+
+    def __init__(self, folder: Path, *, enabled: bool = True) -> None:
+        self.folder = folder
+        self.enabled = enabled
+
+    def references(self, own: str) -> list[StackId] | None:
+        """The stacks referenced when this own key was last planned; None when unknown."""
+        document = self._read(self.folder / "references" / f"{own}.json")
+        return None if document is None else [StackId(*pair) for pair in document["references"]]
+
+    def lookup(self, key: str) -> CachedPlan | None:
+        document = self._read(self.folder / "entries" / f"{key}.json") if self.enabled else None
+        if document is None or not _has_size(self._object(document.get("plan_sha256", "")), document.get("size")):
+            return None  # (the size check: files are synced once at the end of a run, a crash may leave one empty)
+        return CachedPlan(**{**document, "warnings": tuple(document["warnings"])})
+
+    def store(self, *, own: str, references: list[StackId], key: str, plan_file: Path, entry: CachedPlan) -> None:
+        """Remember a plan: its references under the own key, its plan file as an object, the entry."""
+        write_atomically(self.folder / "references" / f"{own}.json",
+                         json.dumps({"references": [[r.project, r.stack] for r in references]}), durable=False)
+        target = self._object(entry.plan_sha256)
+        if not target.is_file():
+            _link_atomically(plan_file, target)
+        write_atomically(self.folder / "entries" / f"{key}.json", json.dumps(asdict(entry), sort_keys=True),
+                         durable=False)
+
+    def restore(self, entry: CachedPlan, plan_file: Path) -> None:
+        """Put a cached plan at `plan_file` (a hard link to the object; nothing to do when it already is one)."""
+        source = self._object(entry.plan_sha256)
+        try:
+            if plan_file.exists() and os.path.samefile(source, plan_file):
+                return
+        except OSError:
+            pass
+        _link_atomically(source, plan_file)
+
+    def _object(self, sha: str) -> Path:
+        return self.folder / "objects" / f"{sha}.json"
+
+    @staticmethod
+    def _read(path: Path) -> dict[str, Any] | None:
+        """A cache file, or None when it is missing or unreadable (a damaged cache costs a re-plan, never a run)."""
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return document if isinstance(document, dict) else None
+
+
+def _has_size(path: Path, size: Any) -> bool:
+    try:
+        return path.stat().st_size == size
+    except OSError:
+        return False
+
+
+def _link_atomically(source: Path, target: Path) -> None:
+    """`target` becomes the same file as `source` in one rename: a hard link, or a copy across file systems.
+    Plans are only ever replaced by a rename (`write_atomically`), so a link never changes under the cache."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = Path(tempfile.mktemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    try:
+        try:
+            os.link(source, temporary)
+        except OSError:
+            write_atomically(temporary, source.read_text(encoding="utf-8"))
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)

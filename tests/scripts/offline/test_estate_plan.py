@@ -1,0 +1,204 @@
+"""`cityctl plan --estate`: the real programs of a small synthetic estate (benchmarks/estate_generate.py) planned by
+the real engine in forked workers, in StackReference order, incrementally, and in shards merged again."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from amsterdam_cloud.scripts.cli import main
+
+REPO = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(REPO / "benchmarks"))
+from estate_generate import generate, set_config  # noqa: E402  (the benchmark's own generator)
+
+PLATFORM = "synthetic-platform"
+
+
+@pytest.fixture
+def estate(tmp_path: Path) -> Path:
+    """A platform (dev, test, acc, prod) and two apps with a stack per environment each, every app stack referencing its
+    environment's platform stack; 6 resources a stack."""
+    root = tmp_path / "estate"
+    generate(root, projects=3, stacks=12, resources=6)
+    return root
+
+
+def plan_estate(root: Path, *extra: str) -> int:
+    return main(["plan", "--estate", str(root), "--environment", "dev", "--workers", "2", *extra])
+
+
+def summary(root: Path, name: str = "estate") -> dict:
+    return json.loads((root / "out" / "estate" / f"{name}.json").read_text())
+
+
+def planned(root: Path, name: str = "estate") -> set[str]:
+    return {f"{s['project']}/{s['stack']}" for s in summary(root, name)["stacks"] if not s["reused"]}
+
+
+def plans(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(folder.glob("*.json"))}
+
+
+def test_every_stack_is_planned_after_the_stacks_it_references(estate: Path, capsys):
+    assert plan_estate(estate) == 0
+    document = summary(estate)
+    assert len(document["stacks"]) == 12 and document["failure"] is None and document["reused"] == 0
+    app = json.loads((estate / "out" / "plans" / "synthetic-app-1.test-1.json").read_text())
+    platform = json.loads((estate / "out" / "plans" / f"{PLATFORM}.test.json").read_text())
+    reference = next(r for r in app["deployment"]["resources"] if r["type"] == "pulumi:pulumi:StackReference")
+    root_outputs = platform["deployment"]["resources"][0]["outputs"]
+    assert reference["outputs"]["outputs"] == root_outputs  # the platform stack planned in this run, not a guess
+    by_name = {f"{s['project']}/{s['stack']}": s for s in document["stacks"]}
+    assert by_name["synthetic-app-2/dev-1"]["references"] == [f"{PLATFORM}/dev"]
+    assert by_name[f"{PLATFORM}/dev"]["references"] == []
+    assert "12 stacks, 72 resources: 12 planned, 0 reused" in capsys.readouterr().err
+
+
+def test_a_second_run_reuses_every_stack_from_the_cache(estate: Path, capsys):
+    assert plan_estate(estate) == 0
+    first = plans(estate / "out" / "plans")
+    assert plan_estate(estate) == 0
+    assert planned(estate) == set() and summary(estate)["reused"] == 12
+    assert plans(estate / "out" / "plans") == first
+
+
+def test_one_app_config_and_one_platform_output_changed_replan_exactly_those_and_the_dependents(estate: Path,
+                                                                                              tmp_path: Path):
+    assert plan_estate(estate) == 0
+    set_config(estate, "apps/app-1", "acc-1", "resources", "11")  # one app's config
+    set_config(estate, "platform", "dev", "label", "blue")  # one platform output: `label`
+    assert plan_estate(estate) == 0
+    assert planned(estate) == {"synthetic-app-1/acc-1", f"{PLATFORM}/dev", "synthetic-app-1/dev-1",
+                               "synthetic-app-2/dev-1"}
+    fresh = tmp_path / "fresh"
+    shutil.copytree(estate, fresh, ignore=shutil.ignore_patterns("out"))
+    assert plan_estate(fresh, "--no-cache") == 0
+    assert plans(estate / "out" / "plans") == plans(fresh / "out" / "plans")  # byte-identical to a full re-plan
+
+
+def test_a_platform_change_that_keeps_its_outputs_reuses_its_dependents(estate: Path):
+    assert plan_estate(estate) == 0
+    set_config(estate, "platform", "test", "resources", "11")  # more resources, the same outputs
+    assert plan_estate(estate) == 0
+    assert planned(estate) == {f"{PLATFORM}/test"}
+
+
+def test_no_cache_plans_everything_and_deleting_the_cache_only_costs_time(estate: Path):
+    assert plan_estate(estate) == 0
+    first = plans(estate / "out" / "plans")
+    assert plan_estate(estate, "--no-cache") == 0
+    assert len(planned(estate)) == 12
+    shutil.rmtree(estate / "out" / "cache")
+    assert plan_estate(estate) == 0
+    assert len(planned(estate)) == 12 and plans(estate / "out" / "plans") == first
+
+
+def test_a_reference_to_a_stack_nowhere_fails_fast_with_the_path_of_the_reference(estate: Path, capsys):
+    config = estate / "apps" / "app-2" / "Pulumi.acc-1.yaml"
+    config.write_text(config.read_text().replace(f"{PLATFORM}/acc", f"{PLATFORM}/staging"))
+    assert plan_estate(estate, "--workers", "1") == 2
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert error.startswith("cityctl: error: plan --estate: synthetic-app-2/acc-1: stack reference "
+                            f"'organization/{PLATFORM}/staging': no saved plan at ")
+    assert summary(estate)["failure"]["stack"] == "synthetic-app-2/acc-1"
+
+
+def test_a_broken_referenced_stack_stops_the_run_and_names_who_references_it(estate: Path, capsys):
+    assert plan_estate(estate) == 0
+    config = estate / "platform" / "Pulumi.prod.yaml"
+    config.write_text(config.read_text().replace('resources: "6"', 'resources: "six"'))
+    assert plan_estate(estate) == 1
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert error.startswith(f"cityctl: error: plan --estate: {PLATFORM}/prod (referenced by synthetic-app-1/prod-1"
+                            f" and 1 more): the program in ")
+    assert "ValueError" in error and "Traceback" not in error
+
+
+def test_stacks_that_reference_each_other_are_a_cycle_named_as_a_path(estate: Path, capsys):
+    set_config(estate, "platform", "dev", "platform", "organization/synthetic-app-1/dev-1")
+    assert plan_estate(estate) == 2
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "StackReference cycle: " in error
+    assert f"{PLATFORM}/dev -> synthetic-app-1/dev-1 -> {PLATFORM}/dev" in error \
+        or f"synthetic-app-1/dev-1 -> {PLATFORM}/dev -> synthetic-app-1/dev-1" in error
+
+
+def test_shards_plan_their_parts_and_the_merge_joins_them_like_one_run(estate: Path, tmp_path: Path, capsys):
+    whole = tmp_path / "whole"
+    shutil.copytree(estate, whole)
+    assert plan_estate(whole) == 0
+    agents = []
+    for index in (1, 2):  # each shard on its own agent: its own checkout, plans and cache
+        agent = tmp_path / f"agent-{index}"
+        shutil.copytree(estate, agent)
+        if index == 1:  # a cache restored from an earlier run: references known before the run starts
+            shutil.copytree(whole / "out" / "cache", agent / "out" / "cache")
+        assert plan_estate(agent, "--shard", f"{index}/2", "--no-cache") == 0
+        agents.append(agent)
+    shard_summaries = [summary(agent, f"shard-{i}-of-2") for i, agent in enumerate(agents, 1)]
+    owned = [{f"{s['project']}/{s['stack']}" for s in document["stacks"] if s["owned"]} for document in shard_summaries]
+    assert owned[0] and owned[1] and not owned[0] & owned[1] and len(owned[0] | owned[1]) == 12
+    merged_plans = tmp_path / "merged-plans"
+    merged_plans.mkdir()
+    for agent in agents:  # the final job downloads every shard's artifact into one folder
+        for path in (agent / "out" / "plans").glob("*.json"):
+            shutil.copy(path, merged_plans / path.name)
+    capsys.readouterr()
+    code = main(["plan", "--estate", str(tmp_path / "whole"), "--plans-dir", str(merged_plans), "--merge",
+                 *(str(agent / "out" / "estate" / f"shard-{i}-of-2.json") for i, agent in enumerate(agents, 1))])
+    assert code == 0, capsys.readouterr().err
+    assert plans(merged_plans) == plans(whole / "out" / "plans")
+    assert len(summary(whole)["stacks"]) == 12
+
+
+def test_the_merge_refuses_a_missing_shard(estate: Path, capsys):
+    assert plan_estate(estate, "--shard", "1/2") == 0
+    code = main(["plan", "--estate", str(estate), "--merge", str(estate / "out" / "estate" / "shard-1-of-2.json")])
+    assert code == 2
+    assert "expected each of 1/2, 2/2 once" in capsys.readouterr().err
+
+
+def test_stacks_not_named_after_an_environment_need_one_for_the_policy_levels(estate: Path, capsys):
+    assert main(["plan", "--estate", str(estate)]) == 2
+    assert "pass --environment dev|test|acc|prod" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("option", [["--shard", "1/2"], ["--no-cache"], ["--projects-file", "p.txt"]])
+def test_estate_options_without_estate_are_refused(option: list[str], capsys):
+    assert main(["plan", "dev", *option]) == 2
+    assert "--estate" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("signum,to_group", [(signal.SIGTERM, False), (signal.SIGINT, True)],
+                         ids=["sigterm-to-cityctl", "ctrl-c-to-the-terminal-group"])
+def test_a_signal_during_an_estate_plan_stops_the_workers_quietly_with_exit_130(estate: Path, signum, to_group: bool):
+    process = subprocess.Popen([str(Path(sys.executable).with_name("cityctl")), "plan", "--estate", str(estate),
+                                "--environment", "dev"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               text=True, start_new_session=True)
+    seen = []
+    try:
+        for line in process.stderr:  # ends at the first stack planned (or when cityctl ends)
+            seen.append(line)
+            if line.startswith("  planned "):
+                break
+        assert seen and seen[-1].startswith("  planned "), "".join(seen)
+        os.killpg(process.pid, signum) if to_group else process.send_signal(signum)
+        _, rest = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    stderr = "".join(seen) + rest
+    assert process.returncode == 130, stderr
+    assert stderr.rstrip().endswith("cityctl: interrupted; nothing was half-written"), stderr
+    assert "Traceback" not in stderr, stderr
+    plans = estate / "out" / "plans"
+    assert [p.name for p in plans.glob("*") if not p.name.endswith(".json")] == []  # no temporary file
