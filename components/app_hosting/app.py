@@ -21,7 +21,7 @@ from amsterdam_cloud.components.app_hosting.container_apps_environment import Co
     ContainerAppsEnvironmentArgs
 from amsterdam_cloud.components.app_hosting.front_door import PublicEntrance, PublicEntranceArgs
 from amsterdam_cloud.components.app_hosting.mysql import MySqlServer, MySqlServerArgs
-from amsterdam_cloud.components.app_hosting.flexible_server import EntraAdministrator
+from amsterdam_cloud.components.app_hosting.flexible_server import EntraAdministrator, app_role_script
 from amsterdam_cloud.components.app_hosting.postgres import PostgresServer, PostgresServerArgs
 from amsterdam_cloud.components.app_hosting.spec import AppSpec
 from amsterdam_cloud.components.app_hosting.storage import StorageAccount, StorageAccountArgs
@@ -29,6 +29,7 @@ from amsterdam_cloud.components.app_hosting.web_app import WebApp, WebAppArgs
 from amsterdam_cloud.components.compute.virtual_machine import VaultRef, VirtualMachine, VirtualMachineArgs
 from amsterdam_cloud.components.interfaces import NO_DIAGNOSTICS, CommonArgs, DiagnosticSettings, InterfaceError, \
     Lock, PrivateEndpoint, RoleAssignment, WithInterfaces, create_role_assignments
+from amsterdam_cloud.components.security.container_registry import REGISTRY_WIDE_PULL_REASON
 from amsterdam_cloud.components.security.key_vault import KeyVault, KeyVaultArgs
 from amsterdam_cloud.scripts.errors import UserError
 
@@ -130,6 +131,10 @@ class App(WithInterfaces, pulumi.ComponentResource):
 
     def __init__(self, name: str, args: AppArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         spec, ops = args.spec, args.spec.operations
+        if (spec.data.postgres or spec.data.mysql) and spec.database_admin_group is None:
+            raise InterfaceError(f"App {name!r}: app:app.databaseAdminGroup is unset; a database's Entra administrator "
+                                 "is the team's group, never the app: set {displayName: <the team's Entra group>, "
+                                 "objectId: <its object id>} in the app's stack file")
         if spec.data.key_vault and len(name) > MAX_NAME_WITH_VAULT:
             raise InterfaceError(f"App name {name!r}: its Key Vault's generated name would exceed Azure's 24 "
                                  f"characters; use at most {MAX_NAME_WITH_VAULT} characters, e.g. 'app'")
@@ -163,7 +168,8 @@ class App(WithInterfaces, pulumi.ComponentResource):
                 f"{name}-acr", scope_id=pulumi.Output.all(platform.registry_id, platform.registry_server()).apply(
                     lambda values: values[0]),
                 assignments=(RoleAssignment(role="AcrPull", principal_id=identity.principal_id,
-                                            description=f"{spec.name} pulls its image"),), parent=self)
+                                            description=f"{spec.name} pulls its image; {REGISTRY_WIDE_PULL_REASON}"),),
+                parent=self)
 
         self.vault: KeyVault | None = None
         if spec.data.key_vault:
@@ -172,6 +178,10 @@ class App(WithInterfaces, pulumi.ComponentResource):
                 private_endpoints=(private_endpoint("vault"),),
                 role_assignments=(RoleAssignment(role="Key Vault Secrets User", principal_id=identity.principal_id,
                                                  description=f"{spec.name} reads its secrets"),)), opts=child)
+        # The team's group administers the databases; the app logs in with its own role (`database_role_scripts`).
+        group_admin = spec.database_admin_group
+        admin = EntraAdministrator(object_id=group_admin.object_id, principal_name=group_admin.display_name,
+                                   principal_type="Group") if group_admin else None
         self.database: PostgresServer | None = None
         if spec.data.postgres:
             database = spec.data.postgres
@@ -181,8 +191,7 @@ class App(WithInterfaces, pulumi.ComponentResource):
                 storage_gb=database.storage_gb, version=database.version,
                 high_availability=ops.high_availability, geo_redundant_backup=ops.geo_redundant_backup,
                 backup_retention_days=ops.backup_retention_days, databases=(spec.name.replace("-", "_"),),
-                administrators=(EntraAdministrator(object_id=identity.principal_id, principal_name=identity.name,
-                                                   principal_type="ServicePrincipal"),),
+                administrators=(admin,),
                 private_endpoints=(private_endpoint("postgres"),)), opts=child)
         self.mysql: MySqlServer | None = None
         self.mysql_graph_identity: managedidentity.UserAssignedIdentity | None = None
@@ -198,8 +207,7 @@ class App(WithInterfaces, pulumi.ComponentResource):
                 storage_gb=database.storage_gb, version=database.version,
                 high_availability=ops.high_availability, geo_redundant_backup=ops.geo_redundant_backup,
                 backup_retention_days=ops.backup_retention_days, databases=(spec.name.replace("-", "_"),),
-                administrator=EntraAdministrator(object_id=identity.principal_id, principal_name=identity.name,
-                                                 principal_type="ServicePrincipal"),
+                administrator=admin,
                 graph_identity_id=self.mysql_graph_identity.id,
                 private_endpoints=(private_endpoint("mysql"),)), opts=child)
         self.storage: StorageAccount | None = None
@@ -215,6 +223,13 @@ class App(WithInterfaces, pulumi.ComponentResource):
                                                  principal_id=identity.principal_id,
                                                  description=f"{spec.name} reads and writes its blobs"),)),
                 opts=child)
+
+        self.database_role_scripts: dict[str, pulumi.Output[str]] = {
+            engine: pulumi.Output.all(identity.name, identity.principal_id, identity.client_id).apply(
+                lambda ids, engine=engine: app_role_script(engine, role=ids[0], object_id=ids[1], client_id=ids[2],
+                                                           database=spec.name.replace("-", "_")))
+            for engine, server in (("postgres", self.database), ("mysql", self.mysql)) if server}
+        """Per database engine, the SQL the admin group runs once to give the app its least-privilege login."""
 
         # the platform's settings; the app's own (spec.settings, copied from the source) come first and yield to these
         settings: dict[str, pulumi.Input[str]] = {}
@@ -313,6 +328,8 @@ class App(WithInterfaces, pulumi.ComponentResource):
             outputs["mysqlGraphIdentityPrincipalId"] = self.mysql_graph_identity.principal_id
         if self.storage:
             outputs["storageBlobEndpoint"] = self.storage.blob_endpoint
+        if self.database_role_scripts:
+            outputs["databaseRoleScripts"] = self.database_role_scripts
         if self.entrance:
             outputs["wafPolicyId"] = self.entrance.waf_policy_id
         return outputs

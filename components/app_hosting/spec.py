@@ -59,6 +59,16 @@ class DataNeeds:
 
 
 @dataclass(frozen=True, kw_only=True)
+class EntraGroup:
+    """An Entra ID security group of the owning team."""
+
+    object_id: str
+    """The group's object id (a GUID)."""
+    display_name: str
+    """The group's display name: the role name its members log in to a database as."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class VmShape:
     """Runtime vm: a group of like VMs (a rehosted server group), built by components/compute/virtual_machine.py."""
 
@@ -148,6 +158,9 @@ class AppSpec:
     registry: str | None = None
     """Unset: the platform's registry of the environment (`cramsterdam<env>.azurecr.io`), on which the app's
     identity gets AcrPull; set: that login server (a registry the platform team grants AcrPull on by hand)."""
+    database_admin_group: EntraGroup | None = None
+    """None: only an app without a database; the team's Entra group that is its databases' Entra administrator
+    (the app's own identity gets a login with rights on its database only, never admin)."""
     operations: Operations = field(default_factory=Operations)
     """The environment's operational settings."""
     migrated_from: str | None = None

@@ -12,12 +12,14 @@ import pytest
 
 from amsterdam_cloud.components.app_hosting.app import App, AppArgs
 from amsterdam_cloud.components.app_hosting.config import ENVIRONMENT_OPERATIONS
-from amsterdam_cloud.components.app_hosting.spec import AppSpec, DataNeeds, MySql, Postgres
+from amsterdam_cloud.components.app_hosting.spec import AppSpec, DataNeeds, EntraGroup, MySql, Postgres
 
 PLATFORM_DIR = Path(__file__).resolve().parents[3]
 """The platform project (this checkout's root Pulumi.yaml)."""
 
 TENANT = "9a1b2c3d-0000-4000-8000-000000000001"
+TEAM_DBA = EntraGroup(object_id="5f0c1e2d-0000-4000-8000-00000000d0ba", display_name="team-parkeren-dba")
+"""The team's Entra group that administers the app's databases."""
 DATA = {
     "none": DataNeeds(key_vault=False),
     "all": DataNeeds(postgres=Postgres(sku="Standard_D2ds_v5", storage_gb=32, version="16"), storage=True,
@@ -35,7 +37,18 @@ def spec(environment: str = "dev", runtime: str = "container", exposure: str = "
                   secrets={"API_KEY": "api-key"} if (data_needs or DATA[data]).key_vault else {},
                   operations=ENVIRONMENT_OPERATIONS[environment], **runtime_fields)
     values.update(changes)
+    needs = values["data"]
+    if "database_admin_group" not in changes and (needs.postgres or needs.mysql):
+        values["database_admin_group"] = TEAM_DBA
     return AppSpec(**values)
+
+
+def pulumi_export(app: App) -> None:
+    """Export what an app stack exports (as templates/app does)."""
+    import pulumi
+
+    for key, value in app.exports().items():
+        pulumi.export(key, value)
 
 
 def program(app_spec: AppSpec):
@@ -292,12 +305,37 @@ def test_mysql_is_private_in_the_spokes_endpoints_subnet_and_registered_in_the_p
         outputs["privateDnsZoneIds"]["privatelink.mysql.database.azure.com"]
 
 
-def test_the_apps_identity_administers_mysql_through_its_own_graph_identity(plan_app):
+def test_the_teams_group_administers_mysql_looked_up_through_the_servers_graph_identity(plan_app):
     plan = plan_app(program(spec(data_needs=MYSQL)))
     admin = plan.named("app-mysql-admin").inputs
-    assert admin["sid"] == plan.named("app-identity").outputs["principalId"]
+    assert (admin["sid"], admin["login"]) == (TEAM_DBA.object_id, TEAM_DBA.display_name)
     assert admin["identityResourceId"] == plan.named("app-mysql-identity").id
     assert plan.named("app-mysql-identity").inputs["resourceName"] == "id-parkeer-mysql-dev"
+
+
+def test_the_apps_identity_is_no_database_administrator_but_gets_a_role_script_for_its_own_database(plan_app):
+    both = DataNeeds(postgres=Postgres(sku="Standard_D2ds_v5", storage_gb=32, version="16"),
+                     mysql=MySql(sku="Standard_D2ds_v4", storage_gb=64, version="8.0.21"), key_vault=False)
+    plan = plan_app(lambda: pulumi_export(App("app", AppArgs.of(spec(data_needs=both, secrets={}),
+                                                                tenant_id=TENANT))))
+    identity = plan.named("app-identity").outputs
+    postgres_admins = [(a.inputs["objectId"], a.inputs["principalType"])
+                       for a in plan.of_type("azure-native:dbforpostgresql:Administrator")]
+    mysql_admins = [a.inputs["sid"] for a in plan.of_type("azure-native:dbformysql:AzureADAdministrator")]
+    assert (postgres_admins, mysql_admins) == ([(TEAM_DBA.object_id, "Group")], [TEAM_DBA.object_id])
+    assert identity["principalId"] not in {object_id for object_id, _ in postgres_admins} | set(mysql_admins)
+    scripts = plan.stack_outputs["databaseRoleScripts"]
+    assert f"pgaadauth_create_principal_with_oid('{identity['name']}', '{identity['principalId']}', 'service', " \
+           "false, false)" in scripts["postgres"]
+    assert f"CREATE AADUSER '{identity['name']}' IDENTIFIED BY '{identity['clientId']}'" in scripts["mysql"]
+    assert "ON `parkeer`.* TO" in scripts["mysql"] and 'ON DATABASE "parkeer"' in scripts["postgres"]
+
+
+def test_an_app_with_a_database_but_no_admin_group_is_refused_naming_the_key(plan_app):
+    from amsterdam_cloud.components.interfaces import InterfaceError
+
+    with pytest.raises(InterfaceError, match=r"app:app.databaseAdminGroup is unset"):
+        plan_app(program(spec(data_needs=MYSQL, database_admin_group=None)))
 
 
 def test_prod_mysql_gets_ha_geo_backups_retention_lock_and_protection(plan_app):

@@ -201,3 +201,29 @@ def test_an_owner_in_capitals_is_lowercased_into_the_tag():
     spec = parse({**stack_config(), "app:owner": "Parkeren@Amsterdam.NL"}, "Pulumi.dev.yaml")
 
     assert spec.team == "parkeren@amsterdam.nl"
+
+
+def test_the_database_admin_group_reads_as_the_teams_entra_group():
+    spec = parse(stack_config(databaseAdminGroup={"displayName": "team-parkeren-dba",
+                                                  "objectId": "5f0c1e2d-0000-4000-8000-00000000d0ba"}),
+                 "Pulumi.dev.yaml")
+    assert (spec.database_admin_group.display_name, spec.database_admin_group.object_id) == (
+        "team-parkeren-dba", "5f0c1e2d-0000-4000-8000-00000000d0ba")
+
+
+@pytest.mark.parametrize("value,key,problem", [
+    ({"displayName": "dba", "objectId": "not-a-guid"}, "app:app.databaseAdminGroup.objectId", "a GUID"),
+    ({"displayName": "x'; DROP", "objectId": "5f0c1e2d-0000-4000-8000-00000000d0ba"},
+     "app:app.databaseAdminGroup.displayName", "no quotes"),
+    ({"objectId": "5f0c1e2d-0000-4000-8000-00000000d0ba"}, "app:app.databaseAdminGroup", "expected {displayName"),
+])
+def test_a_malformed_database_admin_group_names_its_key(value, key, problem):
+    with pytest.raises(ConfigError, match=rf"Pulumi.dev.yaml: {key}: .*{problem}"):
+        parse(stack_config(databaseAdminGroup=value), "Pulumi.dev.yaml")
+
+
+def test_a_database_admin_group_without_a_database_is_refused():
+    config = stack_config(databaseAdminGroup={"displayName": "dba", "objectId": "5f0c1e2d-0000-4000-8000-00000000d0ba"})
+    config["app:app"]["data"] = {**config["app:app"]["data"], "postgres": None}
+    with pytest.raises(ConfigError, match=r"app:app.databaseAdminGroup: the app has no database; remove the key"):
+        parse(config, "Pulumi.dev.yaml")
