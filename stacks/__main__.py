@@ -14,8 +14,14 @@ from amsterdam_cloud.components.landing_zone.hub import Hub, HubArgs
 from amsterdam_cloud.components.landing_zone.management import Management, ManagementArgs
 from amsterdam_cloud.components.landing_zone.private_dns import city_private_link_zones
 from amsterdam_cloud.components.landing_zone.spoke import Spoke, SpokeArgs
+from amsterdam_cloud.components.monitoring.alerts import FIREWALL, HostHealthAlert, HostHealthAlertArgs, MetricAlerts, \
+    MetricAlertsArgs
+from amsterdam_cloud.components.monitoring.flow_logs import MIN_RETENTION_DAYS, VnetFlowLogs, VnetFlowLogsArgs
+from amsterdam_cloud.components.monitoring.private_ingestion import AMPLS_ZONES, PrivateIngestion, \
+    PrivateIngestionArgs
 from amsterdam_cloud.components.security.container_registry import ContainerRegistry, ContainerRegistryArgs, \
     city_registry_name
+from amsterdam_cloud.components.security.defender import DefenderReporting, DefenderReportingArgs
 from amsterdam_cloud.components.security.key_vault import KeyVault, KeyVaultArgs
 from amsterdam_cloud.policies.regions import EU_REGIONS
 from amsterdam_cloud.stacks.config import from_pulumi
@@ -72,6 +78,30 @@ for name, spoke_plan in plan.spokes.items():
 if config.network.egress:
     FirewallEgress("hub-fw-egress", FirewallEgressArgs(tags=tags, firewall=hub.firewall, grants=config.network.egress))
 
+# Observability: private ingestion through one AMPLS per environment (its endpoint in the hub), flow logs on every
+# network, Defender's contacts and export, and the baseline alerts, all into the central workspace and action group.
+ingestion = PrivateIngestion("monitor-private-link", PrivateIngestionArgs(
+    tags=tags, lock=lock, resource_group_name=management_group.name, location=config.location,
+    workspace_id=management.workspace_id, scope_name=f"ampls-amsterdam-{config.environment}",
+    private_endpoints=(PrivateEndpoint(subnet_id=hub.subnet_ids["shared"], private_dns_zone_ids=tuple(
+        hub.private_dns_zone_ids[zone] for zone in AMPLS_ZONES)),)))
+VnetFlowLogs("flow-logs", VnetFlowLogsArgs(
+    tags=tags, lock=lock, protect=features.protect_stateful, diagnostic_settings=diagnostics,
+    resource_group_name=management_group.name, location=config.location,
+    networks={"hub": hub.resource_id, **{name: spoke.resource_id for name, spoke in spokes.items()}},
+    workspace_id=management.workspace_id, workspace_customer_id=management.workspace_customer_id,
+    storage_account_name=f"stamsflowlogs{config.environment}",
+    retention_days=max(MIN_RETENTION_DAYS, config.log_retention_days)))
+DefenderReporting("defender", DefenderReportingArgs(
+    tags=tags, subscription_id=config.subscription_id, resource_group_name=security_group.name,
+    location=config.location, emails=config.alert_emails, workspace_id=management.workspace_id))
+MetricAlerts("firewall-alerts", MetricAlertsArgs(
+    tags=tags, resource_group_name=management_group.name, target_id=hub.firewall.resource_id, thresholds=FIREWALL,
+    action_group_id=management.action_group_id))
+HostHealthAlert("avd-host-health", HostHealthAlertArgs(
+    tags=tags, resource_group_name=management_group.name, location=config.location,
+    workspace_id=management.workspace_id, action_group_id=management.action_group_id))
+
 deployer = authorization.get_client_config_output()
 vault = KeyVault("platform-kv", KeyVaultArgs(
     tags=tags, lock=lock, protect=features.protect_stateful, diagnostic_settings=diagnostics,
@@ -103,6 +133,8 @@ pulumi.export("tags", tags)
 pulumi.export("workspaceId", management.workspace_id)
 pulumi.export("workspaceCustomerId", management.workspace_customer_id)
 pulumi.export("actionGroupId", management.action_group_id)
+pulumi.export("monitorPrivateLinkScope", {"name": ingestion.name, "resourceGroupName": management_group.name})
+pulumi.export("dataCollectionEndpointId", ingestion.endpoint_id)
 pulumi.export("hubResourceGroupName", connectivity_group.name)
 pulumi.export("hubVirtualNetworkId", hub.resource_id)
 pulumi.export("hubVirtualNetworkName", hub.name)

@@ -16,6 +16,7 @@ from typing import Any, Mapping
 import pulumi
 from pulumi_azure_native import authorization, managedidentity, resources
 
+from amsterdam_cloud.components.app_hosting.app_insights import AppInsights, AppInsightsArgs, PrivateLinkScopeRef
 from amsterdam_cloud.components.app_hosting.container_app import ContainerApp, ContainerAppArgs
 from amsterdam_cloud.components.app_hosting.container_apps_environment import ContainerAppsEnvironment, \
     ContainerAppsEnvironmentArgs
@@ -29,6 +30,7 @@ from amsterdam_cloud.components.app_hosting.web_app import WebApp, WebAppArgs
 from amsterdam_cloud.components.compute.virtual_machine import VaultRef, VirtualMachine, VirtualMachineArgs
 from amsterdam_cloud.components.interfaces import NO_DIAGNOSTICS, CommonArgs, DiagnosticSettings, InterfaceError, \
     Lock, PrivateEndpoint, RoleAssignment, WithInterfaces, create_role_assignments
+from amsterdam_cloud.components.monitoring.alerts import FLEXIBLE_SERVER, MetricAlerts, MetricAlertsArgs
 from amsterdam_cloud.components.security.container_registry import REGISTRY_WIDE_PULL_REASON
 from amsterdam_cloud.components.security.key_vault import KeyVault, KeyVaultArgs
 from amsterdam_cloud.scripts.errors import UserError
@@ -102,6 +104,15 @@ class _Platform:
     @property
     def workspace_id(self) -> pulumi.Output[str]:
         return self.reference.require_output("workspaceId")
+
+    @property
+    def action_group_id(self) -> pulumi.Output[str]:
+        return self.reference.require_output("actionGroupId")
+
+    def private_link_scope(self) -> PrivateLinkScopeRef:
+        """The platform's Azure Monitor Private Link Scope, which the app's Application Insights joins."""
+        return PrivateLinkScopeRef(name=self._pick("monitorPrivateLinkScope", "name"),
+                                   resource_group_name=self._pick("monitorPrivateLinkScope", "resourceGroupName"))
 
     @property
     def hub_network_id(self) -> pulumi.Output[str]:
@@ -231,8 +242,29 @@ class App(WithInterfaces, pulumi.ComponentResource):
             for engine, server in (("postgres", self.database), ("mysql", self.mysql)) if server}
         """Per database engine, the SQL the admin group runs once to give the app its least-privilege login."""
 
+        # baseline alerts on each database (CPU, storage) go to the platform's action group
+        for role, server in (("pg", self.database), ("mysql", self.mysql)):
+            if server:
+                MetricAlerts(f"{name}-{role}-alerts", MetricAlertsArgs(
+                    tags=tags, resource_group_name=group.name, target_id=server.resource_id,
+                    thresholds=FLEXIBLE_SERVER, action_group_id=platform.action_group_id), opts=child)
+
         # the platform's settings; the app's own (spec.settings, copied from the source) come first and yield to these
         settings: dict[str, pulumi.Input[str]] = {}
+        # telemetry: workspace-based Application Insights, sent with the app's identity (local auth is off)
+        self.insights: AppInsights | None = None
+        if spec.runtime != "vm":
+            self.insights = AppInsights(f"{name}-appi", AppInsightsArgs(
+                tags=tags, resource_group_name=group.name, location=spec.location,
+                workspace_id=platform.workspace_id, private_link_scope=platform.private_link_scope(),
+                component_name=f"appi-{spec.name}-{spec.environment}",
+                role_assignments=(RoleAssignment(role="Monitoring Metrics Publisher",
+                                                 principal_id=identity.principal_id,
+                                                 description=f"{spec.name} sends its telemetry by identity"),)),
+                opts=child)
+            settings["APPLICATIONINSIGHTS_CONNECTION_STRING"] = self.insights.connection_string
+            settings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] = identity.client_id.apply(
+                lambda client_id: f"Authorization=AAD;ClientId={client_id}")
         if self.vault:
             settings["KEY_VAULT_URI"] = self.vault.vault_uri
         # DATABASE_* name the app's database (PostgreSQL when it has both; then MySQL's are MYSQL_*)
@@ -330,6 +362,8 @@ class App(WithInterfaces, pulumi.ComponentResource):
             outputs["storageBlobEndpoint"] = self.storage.blob_endpoint
         if self.database_role_scripts:
             outputs["databaseRoleScripts"] = self.database_role_scripts
+        if self.insights:
+            outputs["applicationInsightsId"] = self.insights.resource_id
         if self.entrance:
             outputs["wafPolicyId"] = self.entrance.waf_policy_id
         return outputs

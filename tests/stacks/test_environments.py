@@ -43,7 +43,7 @@ def test_acc_and_prod_lock_the_shared_resources_and_protect_the_stateful_ones(st
         plan.of_type("azure-native:privatedns:PrivateZone")
     assert {r.id for r in shared} <= locked
     assert {r.name for r in plan.resources if r.protect} == {"management-workspace", "platform-kv-vault",
-                                                             "registry-registry"}
+                                                             "registry-registry", "flow-logs-st-account"}
 
 
 def test_only_prod_is_zone_redundant(stack_plan):

@@ -142,12 +142,13 @@ def test_every_resource_carries_the_apps_tags_and_algorithm_id(plan_app):
                           r.inputs["tags"]["owner"] == "parkeren@amsterdam.nl" for r in tagged)
 
 
-def test_identity_gets_data_roles_on_its_own_vault_and_storage_and_pull_on_the_registry_only(plan_app):
+def test_identity_gets_data_roles_on_its_own_vault_storage_and_telemetry_and_pull_on_the_registry_only(plan_app):
     plan = plan_app(program(spec()))
     roles = {r.name: r.inputs for r in plan.of_type("azure-native:authorization:RoleAssignment")}
     assert roles["app-kv-role-0"]["scope"] == plan.named("app-kv-vault").id
     assert roles["app-st-role-0"]["scope"] == plan.named("app-st-account").id
-    assert set(roles) == {"app-kv-role-0", "app-st-role-0", "app-acr-role-0"}
+    assert roles["app-appi-role-0"]["scope"] == plan.named("app-appi-component").id
+    assert set(roles) == {"app-kv-role-0", "app-st-role-0", "app-acr-role-0", "app-appi-role-0"}
 
 
 def test_container_app_identity_gets_acr_pull_on_the_platform_registry(plan_app, platform_plans):
@@ -371,3 +372,37 @@ def test_a_migrated_apps_size_and_settings_reach_its_container_and_the_platforms
     env = {e["name"]: e.get("value") for e in container["env"]}
     assert (container["resources"]["cpu"], container["resources"]["memory"]) == (1.0, "2Gi")
     assert env["LOG_LEVEL"] == "info" and env["DATABASE_HOST"] == "psql-parkeer-dev.postgres.database.azure.com"
+
+
+def test_the_app_sends_telemetry_privately_to_workspace_based_application_insights_by_identity(plan_app, platform_plans):
+    import json
+
+    from amsterdam_cloud.scripts.offline.plan import stack_outputs_of
+
+    outputs, _ = stack_outputs_of(json.loads(platform_plans("dev").read_text()))
+    plan = plan_app(program(spec()))
+    component = plan.named("app-appi-component")
+    assert (component.inputs["workspaceResourceId"], component.inputs["disableLocalAuth"],
+            component.inputs["publicNetworkAccessForIngestion"]) == (outputs["workspaceId"], True, "Disabled")
+    scoped = plan.named("app-appi-scoped").inputs
+    assert (scoped["scopeName"], scoped["resourceGroupName"], scoped["linkedResourceId"]) == (
+        outputs["monitorPrivateLinkScope"]["name"], outputs["monitorPrivateLinkScope"]["resourceGroupName"],
+        component.id)
+    env = {e["name"]: e.get("value") for e in plan.named("app-ca-app").inputs["template"]["containers"][0]["env"]}
+    assert env["APPLICATIONINSIGHTS_CONNECTION_STRING"] == component.outputs["connectionString"]
+    assert env["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] == \
+        f"Authorization=AAD;ClientId={plan.named('app-identity').outputs['clientId']}"
+
+
+def test_database_cpu_and_storage_alert_the_platforms_action_group(plan_app, platform_plans):
+    import json
+
+    from amsterdam_cloud.scripts.offline.plan import stack_outputs_of
+
+    outputs, _ = stack_outputs_of(json.loads(platform_plans("dev").read_text()))
+    plan = plan_app(program(spec()))
+    alerts = {a.name: a.inputs for a in plan.of_type("azure-native:monitor:MetricAlert")}
+    assert set(alerts) == {"app-pg-alerts-cpu", "app-pg-alerts-storage"}
+    assert {a["criteria"]["allOf"][0]["metricName"] for a in alerts.values()} == {"cpu_percent", "storage_percent"}
+    assert all(a["scopes"] == [plan.named("app-pg-server").id] and
+               a["actions"] == [{"actionGroupId": outputs["actionGroupId"]}] for a in alerts.values())
