@@ -258,6 +258,8 @@ RULES: dict[str, NameRule] = {
     "azure-native:security:SecurityContact": FIXED_NAME,
     "azure-native:security:Automation": SECURITY_AUTOMATION,
     "azure-native:applicationinsights:Component": INSIGHTS,
+    "azure-native:cdn:AFDCustomDomain": CDN_CHILD,
+    "azure-native:cdn:Secret": CDN_CHILD,
     "azure-native:network:VirtualNetwork": VIRTUAL_NETWORK,
     "azure-native:network:Subnet": NETWORK_CHILD,
     "azure-native:network:VirtualNetworkPeering": NETWORK_CHILD,

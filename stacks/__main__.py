@@ -7,6 +7,9 @@ Environments differ only through their stack config (features, retention, addres
 import pulumi
 from pulumi_azure_native import authorization, resources
 
+from amsterdam_cloud.components.app_hosting.container_apps_environment import ContainerAppsEnvironment, \
+    ContainerAppsEnvironmentArgs
+from amsterdam_cloud.components.app_hosting.front_door import FrontDoor, FrontDoorArgs
 from amsterdam_cloud.components.interfaces import DiagnosticSettings, Lock, PrivateEndpoint, RoleAssignment
 from amsterdam_cloud.components.landing_zone.firewall import FirewallEgress, FirewallEgressArgs
 from amsterdam_cloud.components.landing_zone.guardrails import CITY_DEFENDER_PLANS, Guardrails, GuardrailsArgs
@@ -122,6 +125,32 @@ registry = ContainerRegistry("registry", ContainerRegistryArgs(
     private_endpoints=(PrivateEndpoint(subnet_id=hub.subnet_ids["shared"],
                                        private_dns_zone_ids=(hub.private_dns_zone_ids[REGISTRY_ZONE],)),)))
 
+# Shared hosting: one Container Apps environment per environment, in a delegated spoke subnet, for every container
+# app (they differ by workload profile, not by environment); one Front Door Premium with one WAF policy, into which
+# each public app stack puts its own endpoint, route and domain; and the vault its custom domain certificates live in.
+hosting = config.shared_hosting
+apps_environment = ContainerAppsEnvironment("apps-cae", ContainerAppsEnvironmentArgs(
+    tags=tags, lock=lock, diagnostic_settings=diagnostics, resource_group_name=shared_group.name, location=config.location,
+    environment_name=f"cae-amsterdam-{config.environment}",
+    infrastructure_subnet_id=spokes[hosting.spoke].subnet_ids[hosting.subnet],
+    workload_profiles=hosting.workload_profiles, zone_redundant=features.zone_redundancy,
+    dns_virtual_network_ids=(hub.resource_id,)))
+front_door = FrontDoor("front-door", FrontDoorArgs(
+    tags=tags, lock=lock, diagnostic_settings=diagnostics, resource_group_name=shared_group.name,
+    profile_name=f"afd-amsterdam-{config.environment}"))
+certificates = KeyVault("certs-kv", KeyVaultArgs(
+    tags=tags, lock=lock, protect=features.protect_stateful, diagnostic_settings=diagnostics,
+    resource_group_name=shared_group.name, location=config.location, tenant_id=config.tenant_id,
+    vault_name=f"kv-ams-certs-{config.environment}",
+    private_endpoints=(PrivateEndpoint(subnet_id=hub.subnet_ids["shared"],
+                                       private_dns_zone_ids=(hub.private_dns_zone_ids[VAULT_ZONE],)),),
+    role_assignments=(RoleAssignment(role="Key Vault Secrets User", principal_id=front_door.principal_id,
+                                     principal_type="ServicePrincipal",
+                                     description="Front Door reads the apps' custom domain certificates"),
+                      RoleAssignment(role="Key Vault Certificates Officer", principal_id=deployer.object_id,
+                                     principal_type=config.deployer_principal_type,
+                                     description="The platform pipeline imports the apps' certificates"))))
+
 guardrails = Guardrails("guardrails", GuardrailsArgs(
     tags=tags, subscription_id=config.subscription_id, allowed_locations=tuple(sorted(EU_REGIONS)),
     required_tags=tuple(tags), no_public_ip_scopes={name: group.id for name, group in spoke_groups.items()},
@@ -150,3 +179,10 @@ pulumi.export("platformKeyVaultUri", vault.vault_uri)
 pulumi.export("containerRegistryId", registry.resource_id)
 pulumi.export("containerRegistryLoginServer", registry.login_server)
 pulumi.export("policyAssignmentIds", guardrails.assignment_ids)
+# Only values known at preview: app stacks read this export through a StackReference, whose outputs are unknown
+# as a whole while any one value is (the environment's domain and static IP are Azure's, and stay out of it).
+pulumi.export("containerAppsEnvironment", {
+    "id": apps_environment.resource_id, "name": apps_environment.name, "spoke": hosting.spoke,
+    "workloadProfiles": ["Consumption"] + [profile.name for profile in hosting.workload_profiles]})
+pulumi.export("frontDoor", {"profileName": front_door.name, "resourceGroupName": shared_group.name,
+                            "wafPolicyId": front_door.waf_policy_id, "certificateVaultId": certificates.resource_id})

@@ -20,7 +20,7 @@ from amsterdam_cloud.components.app_hosting.app_insights import AppInsights, App
 from amsterdam_cloud.components.app_hosting.container_app import ContainerApp, ContainerAppArgs
 from amsterdam_cloud.components.app_hosting.container_apps_environment import ContainerAppsEnvironment, \
     ContainerAppsEnvironmentArgs
-from amsterdam_cloud.components.app_hosting.front_door import PublicEntrance, PublicEntranceArgs
+from amsterdam_cloud.components.app_hosting.front_door import FrontDoorRef, PublicEntrance, PublicEntranceArgs
 from amsterdam_cloud.components.app_hosting.mysql import MySqlServer, MySqlServerArgs
 from amsterdam_cloud.components.app_hosting.flexible_server import EntraAdministrator, app_role_script
 from amsterdam_cloud.components.app_hosting.postgres import PostgresServer, PostgresServerArgs
@@ -108,6 +108,25 @@ class _Platform:
     @property
     def action_group_id(self) -> pulumi.Output[str]:
         return self.reference.require_output("actionGroupId")
+
+    def shared_environment_id(self) -> pulumi.Output[str]:
+        """The platform's shared Container Apps environment, checked to offer the app's workload profile."""
+        profile, stack = self.spec.workload_profile, self.spec.platform_stack
+
+        def offered(environment: Mapping[str, Any]) -> str:
+            if profile not in environment.get("workloadProfiles", ()):
+                raise UserError(f"platform stack {stack}: its Container Apps environment has no workload profile "
+                                f"{profile!r} (it has {', '.join(environment.get('workloadProfiles', ()))}); set "
+                                "app:app.workloadProfile to one of them")
+            return environment["id"]
+
+        return self.reference.require_output("containerAppsEnvironment").apply(offered)
+
+    def front_door(self) -> FrontDoorRef:
+        """The platform's Front Door profile, WAF policy and certificate vault (its `frontDoor` export)."""
+        return FrontDoorRef(**{field: self._pick("frontDoor", key) for field, key in (
+            ("profile_name", "profileName"), ("resource_group_name", "resourceGroupName"),
+            ("waf_policy_id", "wafPolicyId"), ("certificate_vault_id", "certificateVaultId"))})
 
     def private_link_scope(self) -> PrivateLinkScopeRef:
         """The platform's Azure Monitor Private Link Scope, which the app's Application Insights joins."""
@@ -283,14 +302,17 @@ class App(WithInterfaces, pulumi.ComponentResource):
             self.registry_pull
         min_replicas = max(spec.min_replicas, ops.min_replicas or 0)
         if spec.runtime == "container":
-            environment = ContainerAppsEnvironment(f"{name}-cae", ContainerAppsEnvironmentArgs(
-                **hosting, resource_group_name=group.name, location=spec.location,
-                environment_name=f"cae-{spec.name}", infrastructure_subnet_id=platform.subnet("container"),
-                zone_redundant=ops.zone_redundant,
-                dns_virtual_network_ids=(platform.hub_network_id,)), opts=child)
+            # the platform's shared environment, unless the app names a subnet of its own for one
+            environment_id = platform.shared_environment_id() if spec.runtime_subnet is None else \
+                ContainerAppsEnvironment(f"{name}-cae", ContainerAppsEnvironmentArgs(
+                    **hosting, resource_group_name=group.name, location=spec.location,
+                    environment_name=f"cae-{spec.name}", infrastructure_subnet_id=platform.subnet("container"),
+                    zone_redundant=ops.zone_redundant,
+                    dns_virtual_network_ids=(platform.hub_network_id,)), opts=child).resource_id
             runtime: ContainerApp | WebApp | VirtualMachine = ContainerApp(f"{name}-ca", ContainerAppArgs(
                 **hosting, resource_group_name=group.name, location=spec.location,
-                app_name=f"ca-{spec.name}", environment_id=environment.resource_id, image=spec.image or "",
+                workload_profile_name=spec.workload_profile,
+                app_name=f"ca-{spec.name}", environment_id=environment_id, image=spec.image or "",
                 registry_server=spec.registry_server,
                 identity_id=identity.id, identity_client_id=identity.client_id, port=spec.port,
                 ingress_scope="network", min_replicas=min_replicas,
@@ -298,7 +320,7 @@ class App(WithInterfaces, pulumi.ComponentResource):
                 key_vault_uri=self.vault.vault_uri if self.vault else None, secrets=spec.secrets,
                 cpu=spec.cpu, environment_variables={**spec.settings, **settings, "PORT": str(spec.port)},
                 start_after=data_ready), opts=child)
-            private_host, link_target, link_group = runtime.fqdn, environment.resource_id, "managedEnvironments"
+            private_host, link_target, link_group = runtime.fqdn, environment_id, "managedEnvironments"
         elif spec.runtime == "vm":
             if spec.vm is None or self.vault is None or spec.exposure == "public":
                 raise InterfaceError("App: runtime vm needs spec.vm, data.key_vault (the VMs' break-glass passwords) "
@@ -328,9 +350,10 @@ class App(WithInterfaces, pulumi.ComponentResource):
         self.entrance: PublicEntrance | None = None
         if spec.exposure == "public":
             self.entrance = PublicEntrance(f"{name}-waf", PublicEntranceArgs(
-                **hosting, resource_group_name=group.name, origin_host_name=private_host,
-                private_link_resource_id=link_target, private_link_group_id=link_group,
-                private_link_location=spec.location, health_probe_path=spec.health_path), opts=child)
+                tags=tags, front_door=platform.front_door(), endpoint_name=f"{spec.name}-{spec.environment}",
+                origin_host_name=private_host, private_link_resource_id=link_target,
+                private_link_group_id=link_group, private_link_location=spec.location,
+                health_probe_path=spec.health_path, custom_domain=spec.custom_domain), opts=child)
 
         self.runtime = runtime
         self.resource_id = runtime.resource_id
@@ -366,4 +389,6 @@ class App(WithInterfaces, pulumi.ComponentResource):
             outputs["applicationInsightsId"] = self.insights.resource_id
         if self.entrance:
             outputs["wafPolicyId"] = self.entrance.waf_policy_id
+            if self.entrance.custom_domain_validation is not None:
+                outputs["customDomainValidationToken"] = self.entrance.custom_domain_validation
         return outputs

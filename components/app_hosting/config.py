@@ -11,6 +11,9 @@ and a generated one leaves at its default:
 - `app:app.secrets`: environment variable name -> Key Vault secret name (also written by the migration);
 - `app:app.databaseAdminGroup`: `{displayName, objectId}` of the team's Entra group that administers the app's
   databases; the plan requires it when the app has one (the app's identity is never the administrator);
+- `app:app.workloadProfile` (Consumption): a dedicated profile of the platform's shared Container Apps environment;
+- `app:app.customDomain`: `{hostName, certificate}` of a public app (the certificate's name in the platform's
+  certificate vault);
 - `app:app.operations`: overrides of the environment's defaults (`ENVIRONMENT_OPERATIONS`):
   highAvailability, geoRedundantBackup, backupRetentionDays, zoneRedundant, lock, protect, minReplicas.
 
@@ -30,6 +33,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+from amsterdam_cloud.components.app_hosting.front_door import CustomDomain
 from amsterdam_cloud.components.app_hosting.mysql import VERSIONS as MYSQL_VERSIONS
 from amsterdam_cloud.components.app_hosting.spec import STORAGE_SUB_RESOURCES, AppSpec, DataNeeds, EntraGroup, \
     MySql, Operations, Postgres, VmShape
@@ -47,7 +51,7 @@ PROMPTED_KEYS: Mapping[str, tuple[str, str]] = {
 }
 """The template's prompted keys: the `app:app` field each fills and the form it takes."""
 EXTENSION_KEYS = ("port", "healthPath", "spoke", "runtimeSubnet", "registry", "secrets", "operations",
-                  "databaseAdminGroup")
+                  "databaseAdminGroup", "workloadProfile", "customDomain")
 """The template's optional keys in `app:app`, on top of the contract."""
 
 ENVIRONMENT_OPERATIONS: Mapping[str, Operations] = {
@@ -66,6 +70,7 @@ _SECRET_NAME = re.compile(r"^[0-9A-Za-z-]{1,127}$")
 _REGISTRY = re.compile(r"^[a-z0-9]{5,50}\.azurecr\.io$")
 _PATH = re.compile(r"^/[A-Za-z0-9._~/-]*$")
 _SPOKE = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
+_PROFILE = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,63}$")
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _GROUP_NAME = re.compile(r"^[^'\"\\;]{1,120}$")
 CITY_MAIL_DOMAIN = "@amsterdam.nl"
@@ -163,6 +168,23 @@ def _admin_group(source: str, value: Any, databases: Mapping[str, Any]) -> Entra
         raise ConfigError(source, f"{key}.displayName", f"{value['displayName']!r}; expected the group's display "
                                                         "name (1-120 characters, no quotes, backslash or ;)")
     return EntraGroup(object_id=value["objectId"], display_name=value["displayName"])
+
+
+def _custom_domain(source: str, value: Any, exposure: Any) -> CustomDomain | None:
+    """A public app's own host name and the name of its certificate in the platform's certificate vault."""
+    key = "app:app.customDomain"
+    if value is None:
+        return None
+    if exposure != "public":
+        raise ConfigError(source, key, "only a public app (exposure: public) has a custom domain on the city's "
+                                       "Front Door; remove the key or set app:app.exposure: public")
+    if not isinstance(value, Mapping) or set(value) != {"hostName", "certificate"}:
+        raise ConfigError(source, key, f"{value!r}; expected {{hostName: parkeren.amsterdam.nl, certificate: "
+                                       "<its name in the platform's certificate vault>}")
+    try:
+        return CustomDomain(host_name=value["hostName"], certificate_secret=value["certificate"])
+    except UserError as error:
+        raise ConfigError(source, key, str(error)) from None
 
 
 def _sub_resources(source: str, value: Any) -> tuple[str, ...]:
@@ -333,6 +355,9 @@ def parse(config: Mapping[str, Any], source: str, *, stack: str | None = None,
         secrets=secrets, settings=dict(app.get("settings", {})), cpu=float(app.get("cpu", 0.5)),
         registry=registry_override, operations=operations,
         database_admin_group=_admin_group(source, extensions.get("databaseAdminGroup"), databases),
+        workload_profile=_matching(_PROFILE, "a workload profile name such as Consumption or general")(
+            source, "app:app.workloadProfile", extensions.get("workloadProfile", "Consumption")),
+        custom_domain=_custom_domain(source, extensions.get("customDomain"), app["exposure"]),
         migrated_from=app["source"]["workload"] if app["source"].get("mapping") else None)
 
 

@@ -57,6 +57,10 @@ ARM_ID_TEMPLATES: dict[str, str] = {
         "/subscriptions/{subscriptionId}/providers/Microsoft.Security/securityContacts/{securityContactName}",
     "azure-native:security:Automation": "{rg}/providers/Microsoft.Security/automations/{automationName}",
     "azure-native:applicationinsights:Component": "{rg}/providers/Microsoft.Insights/components/{resourceName}",
+    # shared hosting: a public app's custom domain and its certificate in the platform's Front Door profile
+    "azure-native:cdn:AFDCustomDomain":
+        "{rg}/providers/Microsoft.Cdn/profiles/{profileName}/customDomains/{customDomainName}",
+    "azure-native:cdn:Secret": "{rg}/providers/Microsoft.Cdn/profiles/{profileName}/secrets/{secretName}",
     # network
     "azure-native:network:VirtualNetwork": "{rg}/providers/Microsoft.Network/virtualNetworks/{virtualNetworkName}",
     "azure-native:network:Subnet":

@@ -40,10 +40,12 @@ def test_acc_and_prod_lock_the_shared_resources_and_protect_the_stateful_ones(st
     locked = {lock.inputs["scope"] for lock in plan.of_type(LOCK)}
     shared = [plan.named(n) for n in ("hub-vnet", "hub-fw-firewall", "hub-fw-policy", "management-workspace",
                                       "platform-kv-vault", "registry-registry")] + \
-        plan.of_type("azure-native:privatedns:PrivateZone")
+        [zone for zone in plan.of_type("azure-native:privatedns:PrivateZone")
+         if zone.outputs["name"].startswith("privatelink.")]  # the private-link zones (not an environment's own)
     assert {r.id for r in shared} <= locked
     assert {r.name for r in plan.resources if r.protect} == {"management-workspace", "platform-kv-vault",
-                                                             "registry-registry", "flow-logs-st-account"}
+                                                             "registry-registry", "flow-logs-st-account",
+                                                             "certs-kv-vault"}
 
 
 def test_only_prod_is_zone_redundant(stack_plan):

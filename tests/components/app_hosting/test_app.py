@@ -102,23 +102,65 @@ def test_unregistered_algorithm_in_prod_is_a_violation(plan_app, violations):
     assert found and all(f.startswith("algorithm-register-id-registered") for f in found)
 
 
-def test_internal_app_has_no_public_entrance(plan_app):
+def platform_outputs(platform_plans, environment: str = "dev") -> dict:
+    import json
+
+    from amsterdam_cloud.scripts.offline.plan import stack_outputs_of
+
+    return stack_outputs_of(json.loads(platform_plans(environment).read_text()))[0]
+
+
+def test_internal_app_has_no_public_entrance_and_runs_in_the_platforms_shared_environment(plan_app, platform_plans):
     plan = plan_app(program(spec(exposure="internal")))
-    assert not plan.of_type("azure-native:cdn:Profile") and not plan.of_type("azure-native:frontdoor:Policy")
+    assert not [r for r in plan.resources if r.type.startswith(("azure-native:cdn:", "azure-native:frontdoor:"))]
     assert plan.named("app-ca-app").inputs["configuration"]["ingress"]["external"] is True  # the city's networks
-    assert plan.named("app-cae-env").inputs["vnetConfiguration"]["internal"] is True
+    assert not plan.of_type("azure-native:app:ManagedEnvironment")
+    assert plan.named("app-ca-app").inputs["managedEnvironmentId"] == \
+        platform_outputs(platform_plans)["containerAppsEnvironment"]["id"]
 
 
-@pytest.mark.parametrize("runtime,target,group", [("container", "app-cae-env", "managedEnvironments"),
-                                                  ("web", "app-web-app", "sites")])
-def test_public_app_is_reached_only_through_the_waf_over_private_link(plan_app, runtime, target, group):
+@pytest.mark.parametrize("runtime,group", [("container", "managedEnvironments"), ("web", "sites")])
+def test_public_app_is_reached_only_through_the_shared_waf_over_private_link(plan_app, platform_plans, runtime,
+                                                                             group):
+    outputs = platform_outputs(platform_plans)
     plan = plan_app(program(spec(runtime=runtime, exposure="public")))
+    target = outputs["containerAppsEnvironment"]["id"] if runtime == "container" else plan.named("app-web-app").id
     link = plan.named("app-waf-origin").inputs["sharedPrivateLinkResource"]
-    assert link["privateLink"] == {"id": plan.named(target).id} and link["groupId"] == group
-    assert plan.named("app-waf-waf").inputs["policySettings"]["mode"] == "Prevention"
+    assert link["privateLink"] == {"id": target} and link["groupId"] == group
+    assert not plan.of_type("azure-native:cdn:Profile") and not plan.of_type("azure-native:frontdoor:Policy")
+    door = outputs["frontDoor"]
+    parts = [r for r in plan.resources if r.type.startswith("azure-native:cdn:")]
+    assert parts and all((r.inputs["profileName"], r.inputs["resourceGroupName"]) ==
+                         (door["profileName"], door["resourceGroupName"]) for r in parts)
+    security = plan.named("app-waf-security").inputs["parameters"]
+    assert security["wafPolicy"] == {"id": door["wafPolicyId"]}
+    assert security["associations"][0]["domains"] == [{"id": plan.named("app-waf-endpoint").id}]
     assert not plan.of_type("azure-native:network:PublicIPAddress")
-    target_inputs = plan.named(target).inputs
-    assert target_inputs["publicNetworkAccess"] == "Disabled"
+    if runtime == "web":
+        assert plan.named("app-web-app").inputs["publicNetworkAccess"] == "Disabled"
+
+
+def test_a_custom_domain_serves_the_certificate_from_the_platforms_vault_behind_the_waf(plan_app, platform_plans):
+    from amsterdam_cloud.components.app_hosting.front_door import CustomDomain
+
+    door = platform_outputs(platform_plans)["frontDoor"]
+    plan = plan_app(program(spec(exposure="public", custom_domain=CustomDomain(
+        host_name="parkeren.amsterdam.nl", certificate_secret="parkeren-amsterdam-nl"))))
+    secret = plan.named("app-waf-certificate").inputs["parameters"]
+    assert secret["secretSource"] == {"id": f"{door['certificateVaultId']}/secrets/parkeren-amsterdam-nl"}
+    domain = plan.named("app-waf-domain")
+    assert (domain.inputs["hostName"], domain.inputs["tlsSettings"]["minimumTlsVersion"]) == (
+        "parkeren.amsterdam.nl", "TLS12")
+    assert plan.named("app-waf-route").inputs["customDomains"] == [{"id": domain.id}]
+    assert {"id": domain.id} in plan.named("app-waf-security").inputs["parameters"]["associations"][0]["domains"]
+
+
+def test_a_workload_profile_the_shared_environment_lacks_is_refused_naming_the_key(plan_app):
+    from amsterdam_cloud.scripts.errors import UserError
+
+    with pytest.raises(UserError, match=r"no workload profile 'gpu' \(it has Consumption\); set "
+                                        r"app:app.workloadProfile"):
+        plan_app(program(spec(workload_profile="gpu")))
 
 
 def test_app_stack_reads_its_network_from_the_platform_stack(plan_app, platform_plans):
@@ -127,7 +169,7 @@ def test_app_stack_reads_its_network_from_the_platform_stack(plan_app, platform_
     from amsterdam_cloud.scripts.offline.plan import stack_outputs_of
 
     outputs, _ = stack_outputs_of(json.loads(platform_plans("dev").read_text()))
-    plan = plan_app(program(spec()))
+    plan = plan_app(program(spec(runtime_subnet="containers")))  # an environment of its own, in that subnet
     assert plan.named("app-cae-env").inputs["vnetConfiguration"]["infrastructureSubnetId"] == \
         outputs["spokeSubnetIds"]["apps"]["containers"]
     assert plan.named("app-kv-pe").inputs["subnet"]["id"] == outputs["spokeSubnetIds"]["apps"]["endpoints"]
@@ -194,7 +236,8 @@ def test_image_from_a_registry_other_than_the_platforms_is_refused(plan_app):
 
 
 def test_prod_gets_ha_geo_backups_zone_redundancy_locks_and_protection(plan_app):
-    dev, prod = plan_app(program(spec("dev"))), plan_app(program(spec("prod")), "prod")
+    dev, prod = (plan_app(program(spec(environment, runtime_subnet="containers")), environment)
+                 for environment in ("dev", "prod"))
     assert dev.named("app-pg-server").inputs["highAvailability"]["mode"] == "Disabled"
     assert prod.named("app-pg-server").inputs["highAvailability"]["mode"] == "ZoneRedundant"
     assert prod.named("app-pg-server").inputs["backup"]["geoRedundantBackup"] == "Enabled"
@@ -213,8 +256,8 @@ def test_prod_keeps_at_least_two_replicas(plan_app):
 
 def test_environments_differ_only_through_operations(plan_app):
     """The same description with acc's operations plans the same in dev as acc does (tags aside)."""
-    acc_in_dev = plan_app(program(spec("dev", operations=ENVIRONMENT_OPERATIONS["acc"])))
-    dev = plan_app(program(spec("dev")))
+    acc_in_dev = plan_app(program(spec("dev", operations=ENVIRONMENT_OPERATIONS["acc"], runtime_subnet="containers")))
+    dev = plan_app(program(spec("dev", runtime_subnet="containers")))
     assert acc_in_dev.named("app-cae-env").inputs["zoneRedundant"] is True
     assert dev.named("app-cae-env").inputs["zoneRedundant"] is False
     assert acc_in_dev.named("app-pg-server").inputs["backup"]["backupRetentionDays"] == 14

@@ -227,3 +227,23 @@ def test_a_database_admin_group_without_a_database_is_refused():
     config["app:app"]["data"] = {**config["app:app"]["data"], "postgres": None}
     with pytest.raises(ConfigError, match=r"app:app.databaseAdminGroup: the app has no database; remove the key"):
         parse(config, "Pulumi.dev.yaml")
+
+
+def test_a_public_app_reads_its_custom_domain_and_workload_profile():
+    spec = parse(stack_config(exposure="public", workloadProfile="general",
+                              customDomain={"hostName": "parkeren.amsterdam.nl", "certificate": "parkeren"}),
+                 "Pulumi.dev.yaml")
+    assert (spec.workload_profile, spec.custom_domain.host_name, spec.custom_domain.certificate_secret) == (
+        "general", "parkeren.amsterdam.nl", "parkeren")
+
+
+def test_a_custom_domain_on_an_internal_app_is_refused():
+    with pytest.raises(ConfigError, match=r"app:app.customDomain: only a public app"):
+        parse(stack_config(customDomain={"hostName": "parkeren.amsterdam.nl", "certificate": "parkeren"}),
+              "Pulumi.dev.yaml")
+
+
+def test_a_custom_domain_that_is_not_a_host_name_names_the_key():
+    with pytest.raises(ConfigError, match=r"app:app.customDomain: CustomDomain.host_name"):
+        parse(stack_config(exposure="public", customDomain={"hostName": "parkeren", "certificate": "parkeren"}),
+              "Pulumi.dev.yaml")
