@@ -130,8 +130,8 @@ registry = ContainerRegistry("registry", ContainerRegistryArgs(
 # each public app stack puts its own endpoint, route and domain; and the vault its custom domain certificates live in.
 hosting = config.shared_hosting
 apps_environment = ContainerAppsEnvironment("apps-cae", ContainerAppsEnvironmentArgs(
-    tags=tags, lock=lock, diagnostic_settings=diagnostics, resource_group_name=shared_group.name, location=config.location,
-    environment_name=f"cae-amsterdam-{config.environment}",
+    tags=tags, lock=lock, diagnostic_settings=diagnostics, resource_group_name=shared_group.name,
+    location=config.location, environment_name=f"cae-amsterdam-{config.environment}",
     infrastructure_subnet_id=spokes[hosting.spoke].subnet_ids[hosting.subnet],
     workload_profiles=hosting.workload_profiles, zone_redundant=features.zone_redundancy,
     dns_virtual_network_ids=(hub.resource_id,)))

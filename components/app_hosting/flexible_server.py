@@ -38,7 +38,8 @@ def app_role_script(engine: str, *, role: str, object_id: str, client_id: str, d
     app's identity a login with rights on its own database only: no admin, no CREATEROLE, no other database.
     ARM cannot create database roles, so the app stack exports this script instead of making the app an admin."""
     if engine == "postgres":
-        return (f"SELECT * FROM pgaadauth_create_principal_with_oid('{role}', '{object_id}', 'service', false, false);\n"
+        return (f"SELECT * FROM pgaadauth_create_principal_with_oid('{role}', '{object_id}', 'service', false, "
+                "false);\n"
                 f'GRANT CONNECT, TEMPORARY ON DATABASE "{database}" TO "{role}";\n'
                 f'\\connect "{database}"\n'
                 f'GRANT USAGE, CREATE ON SCHEMA public TO "{role}";\n'

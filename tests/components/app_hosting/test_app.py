@@ -417,7 +417,7 @@ def test_a_migrated_apps_size_and_settings_reach_its_container_and_the_platforms
     assert env["LOG_LEVEL"] == "info" and env["DATABASE_HOST"] == "psql-parkeer-dev.postgres.database.azure.com"
 
 
-def test_the_app_sends_telemetry_privately_to_workspace_based_application_insights_by_identity(plan_app, platform_plans):
+def test_the_app_sends_telemetry_privately_to_workspace_based_app_insights_by_identity(plan_app, platform_plans):
     import json
 
     from amsterdam_cloud.scripts.offline.plan import stack_outputs_of

@@ -13,8 +13,8 @@ from amsterdam_cloud.components.interfaces import InterfaceError
 RG = "/subscriptions/00000001-0000-4000-8000-000000000001/resourceGroups"
 SITE = RG + "/rg-app/providers/Microsoft.Web/sites/web-app"
 SHARED = FrontDoorRef(profile_name="afd-amsterdam-dev", resource_group_name="rg-shared",
-                      waf_policy_id=RG + "/rg-shared/providers/Microsoft.Network/frontdoorWebApplicationFirewallPolicies/"
-                                         "wafdoor",
+                      waf_policy_id=RG + "/rg-shared/providers/Microsoft.Network/"
+                                         "frontdoorWebApplicationFirewallPolicies/wafdoor",
                       certificate_vault_id=RG + "/rg-shared/providers/Microsoft.KeyVault/vaults/kv-ams-certs-dev")
 
 
