@@ -48,6 +48,7 @@ BUILTIN_ROLES: Mapping[str, str] = {
     "Key Vault Administrator": "00482a5a-887f-4fb3-b363-3b7fe8e74483",
     "Key Vault Secrets Officer": "b86a8fe4-44ce-4948-aee5-eccb2c155cd7",
     "Key Vault Secrets User": "4633458b-17de-408a-b874-0445c86b69e6",
+    "Key Vault Certificates Officer": "a4417e6f-fecd-4de8-b567-7b0420b4cd1b",
     "Key Vault Crypto Service Encryption User": "e147488a-f6f5-4113-8e2d-b22465e65bf6",
     "Log Analytics Contributor": "92aaf0da-9dab-42b6-94a3-d43ce8d16293",
     "Log Analytics Reader": "73c42c96-874c-492b-b04d-ab87d138a893",

@@ -154,6 +154,9 @@ BUDGET = _rule("budget", (1, 63), ALNUM_HYPHEN_UNDERSCORE, scope="subscription o
                section="microsoftconsumption", start=ALNUM_START)
 FIXED_NAME = _rule("fixed-name", (1, 260), ALNUM_HYPHEN_UNDERSCORE, scope="parent resource",
                    section="microsoftsecurity", source="azure-native API: a fixed, documented name (e.g. 'default')")
+SECURITY_AUTOMATION = _rule("security-automation", (1, 260), ALNUM_HYPHEN_UNDERSCORE, scope="resource group",
+                            section="microsoftsecurity", source="azure-native API: automations are addressed by name "
+                                                                "in the resource group")
 INSIGHTS = _rule("insights", (1, 260), INSIGHTS_CHARS, scope="resource group", section="microsoftinsights",
                  end=NO_PERIOD_SPACE_END)
 DATA_COLLECTION_RULE = _rule("data-collection-rule", (3, 44), ALNUM_UNDERSCORE_PERIOD_HYPHEN,
@@ -289,6 +292,16 @@ RULES: dict[str, NameRule] = {
     "azure-native:monitor:SubscriptionDiagnosticSetting": INSIGHTS,
     "azure-native:monitor:DataCollectionRule": DATA_COLLECTION_RULE,
     "azure-native:monitor:DataCollectionRuleAssociation": INSIGHTS,
+    "azure-native:monitor:PrivateLinkScope": INSIGHTS,
+    "azure-native:monitor:PrivateLinkScopedResource": INSIGHTS,
+    "azure-native:monitor:DataCollectionEndpoint": DATA_COLLECTION_RULE,
+    "azure-native:monitor:ScheduledQueryRule": INSIGHTS,
+    "azure-native:network:FlowLog": NETWORK_CHILD,
+    "azure-native:security:SecurityContact": FIXED_NAME,
+    "azure-native:security:Automation": SECURITY_AUTOMATION,
+    "azure-native:applicationinsights:Component": INSIGHTS,
+    "azure-native:cdn:AFDCustomDomain": CDN_CHILD,
+    "azure-native:cdn:Secret": CDN_CHILD,
     "azure-native:network:VirtualNetwork": VIRTUAL_NETWORK,
     "azure-native:network:Subnet": NETWORK_CHILD,
     "azure-native:network:VirtualNetworkPeering": NETWORK_CHILD,

@@ -58,6 +58,7 @@ GLOBAL_ONLY_TYPES: frozenset[str] = frozenset({
     "azure-native:monitor:TenantActionGroup",
     "azure-native:monitor:ActivityLogAlert",
     "azure-native:monitor:MetricAlert",               # multi-resource metric alerts are global
+    "azure-native:monitor:PrivateLinkScope",          # an AMPLS is created in `global` only
     "azure-native:communication:CommunicationService",  # data residency is `dataLocation`, checked apart
     "azure-native:communication:EmailService",
     "azure-native:communication:Domain",

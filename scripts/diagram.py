@@ -266,6 +266,9 @@ def _notes(resources: list[dict[str, Any]], networks: dict[str, _Network]) -> No
     for resource in resources:
         if resource["type"] not in (ZONE_LINK, RULESET_LINK):
             continue
+        zone = _value(resource, "privateZoneName")
+        if resource["type"] == ZONE_LINK and not (isinstance(zone, str) and zone.startswith("privatelink.")):
+            continue  # a service's own zone (an internal Container Apps environment's domain), not private link
         net = _network_by_id(_value(resource, "virtualNetwork"), networks)
         if net is None:
             continue

@@ -8,6 +8,9 @@ import pulumi
 import pulumi_azure_native as azure_native
 from pulumi_azure_native import authorization, resources
 
+from amsterdam_cloud.components.app_hosting.container_apps_environment import ContainerAppsEnvironment, \
+    ContainerAppsEnvironmentArgs
+from amsterdam_cloud.components.app_hosting.front_door import FrontDoor, FrontDoorArgs
 from amsterdam_cloud.components.interfaces import DiagnosticSettings, Lock, PrivateEndpoint, RoleAssignment
 from amsterdam_cloud.components.landing_zone.firewall import FirewallEgress, FirewallEgressArgs
 from amsterdam_cloud.components.landing_zone.guardrails import (CITY_DEFENDER_PLANS, Guardrails, GuardrailsArgs,
@@ -18,8 +21,14 @@ from amsterdam_cloud.components.landing_zone.hub_attachment import HubAttachment
 from amsterdam_cloud.components.landing_zone.management import Management, ManagementArgs
 from amsterdam_cloud.components.landing_zone.private_dns import city_private_link_zones
 from amsterdam_cloud.components.landing_zone.spoke import Spoke, SpokeArgs
+from amsterdam_cloud.components.monitoring.alerts import FIREWALL, HostHealthAlert, HostHealthAlertArgs, MetricAlerts, \
+    MetricAlertsArgs
+from amsterdam_cloud.components.monitoring.flow_logs import MIN_RETENTION_DAYS, VnetFlowLogs, VnetFlowLogsArgs
+from amsterdam_cloud.components.monitoring.private_ingestion import AMPLS_ZONES, PrivateIngestion, \
+    PrivateIngestionArgs
 from amsterdam_cloud.components.security.container_registry import ContainerRegistry, ContainerRegistryArgs, \
     city_registry_name
+from amsterdam_cloud.components.security.defender import DefenderReporting, DefenderReportingArgs
 from amsterdam_cloud.components.security.key_vault import KeyVault, KeyVaultArgs
 from amsterdam_cloud.core.regions import EU_REGIONS
 from amsterdam_cloud.stacks.config import from_pulumi
@@ -95,6 +104,30 @@ if config.network.egress or config.network.east_west:
     FirewallEgress("hub-fw-egress", FirewallEgressArgs(tags=tags, firewall=hub.firewall, grants=config.network.egress,
                                                        flows=config.network.east_west))
 
+# Observability: private ingestion through one AMPLS per environment (its endpoint in the hub), flow logs on every
+# network, Defender's contacts and export, and the baseline alerts, all into the central workspace and action group.
+ingestion = PrivateIngestion("monitor-private-link", PrivateIngestionArgs(
+    tags=tags, lock=lock, resource_group_name=management_group.name, location=config.location,
+    workspace_id=management.workspace_id, scope_name=f"ampls-amsterdam-{config.environment}",
+    private_endpoints=(PrivateEndpoint(subnet_id=hub.subnet_ids["shared"], private_dns_zone_ids=tuple(
+        private_dns_zone_ids[zone] for zone in AMPLS_ZONES)),)))
+VnetFlowLogs("flow-logs", VnetFlowLogsArgs(
+    tags=tags, lock=lock, protect=features.protect_stateful, diagnostic_settings=diagnostics,
+    resource_group_name=management_group.name, location=config.location,
+    networks={"hub": hub.resource_id, **{name: spoke.resource_id for name, spoke in spokes.items()}},
+    workspace_id=management.workspace_id, workspace_customer_id=management.workspace_customer_id,
+    storage_account_name=f"stamsflowlogs{config.environment}",
+    retention_days=max(MIN_RETENTION_DAYS, config.log_retention_days)))
+DefenderReporting("defender", DefenderReportingArgs(
+    tags=tags, subscription_id=config.subscription_id, resource_group_name=security_group.name,
+    location=config.location, emails=config.alert_emails, workspace_id=management.workspace_id))
+MetricAlerts("firewall-alerts", MetricAlertsArgs(
+    tags=tags, resource_group_name=management_group.name, target_id=hub.firewall.resource_id, thresholds=FIREWALL,
+    action_group_id=management.action_group_id))
+HostHealthAlert("avd-host-health", HostHealthAlertArgs(
+    tags=tags, resource_group_name=management_group.name, location=config.location,
+    workspace_id=management.workspace_id, action_group_id=management.action_group_id))
+
 deployer = authorization.get_client_config_output()
 vault = KeyVault("platform-kv", KeyVaultArgs(
     tags=tags, lock=lock, protect=features.protect_stateful, diagnostic_settings=diagnostics,
@@ -115,6 +148,32 @@ registry = ContainerRegistry("registry", ContainerRegistryArgs(
     private_endpoints=(PrivateEndpoint(subnet_id=hub.subnet_ids["shared"],
                                        private_dns_zone_ids=(private_dns_zone_ids[REGISTRY_ZONE],)),)))
 
+# Shared hosting: one Container Apps environment per environment, in a delegated spoke subnet, for every container
+# app (they differ by workload profile, not by environment); one Front Door Premium with one WAF policy, into which
+# each public app stack puts its own endpoint, route and domain; and the vault its custom domain certificates live in.
+hosting = config.shared_hosting
+apps_environment = ContainerAppsEnvironment("apps-cae", ContainerAppsEnvironmentArgs(
+    tags=tags, lock=lock, diagnostic_settings=diagnostics, resource_group_name=shared_group.name,
+    location=config.location, environment_name=f"cae-amsterdam-{config.environment}",
+    infrastructure_subnet_id=spokes[hosting.spoke].subnet_ids[hosting.subnet],
+    workload_profiles=hosting.workload_profiles, zone_redundant=features.zone_redundancy,
+    dns_virtual_network_ids=(hub.resource_id,)))
+front_door = FrontDoor("front-door", FrontDoorArgs(
+    tags=tags, lock=lock, diagnostic_settings=diagnostics, resource_group_name=shared_group.name,
+    profile_name=f"afd-amsterdam-{config.environment}"))
+certificates = KeyVault("certs-kv", KeyVaultArgs(
+    tags=tags, lock=lock, protect=features.protect_stateful, diagnostic_settings=diagnostics,
+    resource_group_name=shared_group.name, location=config.location, tenant_id=config.tenant_id,
+    vault_name=f"kv-ams-certs-{config.environment}",
+    private_endpoints=(PrivateEndpoint(subnet_id=hub.subnet_ids["shared"],
+                                       private_dns_zone_ids=(private_dns_zone_ids[VAULT_ZONE],)),),
+    role_assignments=(RoleAssignment(role="Key Vault Secrets User", principal_id=front_door.principal_id,
+                                     principal_type="ServicePrincipal",
+                                     description="Front Door reads the apps' custom domain certificates"),
+                      RoleAssignment(role="Key Vault Certificates Officer", principal_id=deployer.object_id,
+                                     principal_type=config.deployer_principal_type,
+                                     description="The platform pipeline imports the apps' certificates"))))
+
 guardrails = Guardrails("guardrails", GuardrailsArgs(
     tags=tags, subscription_id=config.subscription_id, allowed_locations=tuple(sorted(EU_REGIONS)),
     required_tags=tuple(tags), no_public_ip_scopes={name: group.id for name, group in spoke_groups.items()},
@@ -130,6 +189,8 @@ pulumi.export("tags", tags)
 pulumi.export("workspaceId", management.workspace_id)
 pulumi.export("workspaceCustomerId", management.workspace_customer_id)
 pulumi.export("actionGroupId", management.action_group_id)
+pulumi.export("monitorPrivateLinkScope", {"name": ingestion.name, "resourceGroupName": management_group.name})
+pulumi.export("dataCollectionEndpointId", ingestion.endpoint_id)
 pulumi.export("hubResourceGroupName", connectivity_group.name)
 pulumi.export("hubVirtualNetworkId", hub.resource_id)
 pulumi.export("hubVirtualNetworkName", hub.name)
@@ -145,3 +206,10 @@ pulumi.export("platformKeyVaultUri", vault.vault_uri)
 pulumi.export("containerRegistryId", registry.resource_id)
 pulumi.export("containerRegistryLoginServer", registry.login_server)
 pulumi.export("policyAssignmentIds", guardrails.assignment_ids)
+# Only values known at preview: app stacks read this export through a StackReference, whose outputs are unknown
+# as a whole while any one value is (the environment's domain and static IP are Azure's, and stay out of it).
+pulumi.export("containerAppsEnvironment", {
+    "id": apps_environment.resource_id, "name": apps_environment.name, "spoke": hosting.spoke,
+    "workloadProfiles": ["Consumption"] + [profile.name for profile in hosting.workload_profiles]})
+pulumi.export("frontDoor", {"profileName": front_door.name, "resourceGroupName": shared_group.name,
+                            "wafPolicyId": front_door.waf_policy_id, "certificateVaultId": certificates.resource_id})

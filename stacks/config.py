@@ -22,6 +22,7 @@ from amsterdam_cloud.components.landing_zone.address_plan import (DELEGATIONS, A
 from amsterdam_cloud.components.landing_zone.address_plan import plan as plan_addresses
 from amsterdam_cloud.components.landing_zone.connectivity import ConnectivityRef
 from amsterdam_cloud.components.landing_zone.east_west import EastWestFlow
+from amsterdam_cloud.components.app_hosting.container_apps_environment import WORKLOAD_PROFILE_TYPES, WorkloadProfile
 from amsterdam_cloud.components.landing_zone.egress_profiles import EGRESS_PROFILES, EgressGrant
 from amsterdam_cloud.core.regions import KNOWN_REGIONS, normalize_location
 from amsterdam_cloud.core.errors import display
@@ -109,6 +110,18 @@ class Connectivity:
 
 
 @dataclass(frozen=True, kw_only=True)
+class SharedHosting:
+    """The environment's shared Container Apps environment: where it sits and its dedicated workload profiles."""
+
+    spoke: str = "apps"
+    """The spoke whose delegated subnet holds the environment."""
+    subnet: str = "containers"
+    """That subnet (delegated to Microsoft.App/environments, /27 or larger); one environment per subnet."""
+    workload_profiles: tuple[WorkloadProfile, ...] = ()
+    """Only the serverless Consumption profile; entries add dedicated profiles apps can name."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class StackConfig:
     """Everything one environment's stack program needs, validated."""
 
@@ -132,6 +145,8 @@ class StackConfig:
     connectivity: Connectivity | None = None
     """Set: the environment hub attaches to the connectivity hub and uses its private-link zones; unset: the hub
     keeps its own copy of the zones (a stand-alone environment)."""
+    shared_hosting: SharedHosting = SharedHosting()
+    """The shared Container Apps environment in the apps spoke's containers subnet, Consumption only."""
     deployer_principal_type: str | None = None
     """Who runs the deployment, for the role assignments it gets (ARM refuses a wrong one: UnmatchedPrincipalType).
     Unset: omitted from the request, which ARM accepts for a person after `az login` and for CI's workload identity
@@ -407,6 +422,34 @@ def _features(source: str, key: str, value: Any) -> Features:
     return Features(**{_snake(name): flag for name, flag in read.items()})
 
 
+def _workload_profiles(source: str, key: str, value: Any) -> tuple[WorkloadProfile, ...]:
+    value = structured(value)
+    if not isinstance(value, list):
+        raise ConfigError(source, key, "expected a list of profiles such as [{name: general, type: D4, "
+                                       f"minimumCount: 1, maximumCount: 3}}], got {_show(value)}")
+    fields = {"name": _matching(_NAME, "a short lower-case name such as general"),
+              "type": _one_of(WORKLOAD_PROFILE_TYPES), "minimumCount": _integer(0, 100),
+              "maximumCount": _integer(1, 100)}
+    profiles = []
+    for index, item in enumerate(value):
+        read = _section(source, f"{key}[{index}]", item, fields, frozenset({"name", "type"}))
+        minimum, maximum = read.get("minimumCount", 1), read.get("maximumCount", 3)
+        if minimum > maximum:
+            raise ConfigError(source, f"{key}[{index}].minimumCount", f"{minimum} exceeds maximumCount {maximum}")
+        profiles.append(WorkloadProfile(name=read["name"], profile_type=read["type"], minimum_count=minimum,
+                                        maximum_count=maximum))
+    if len({p.name for p in profiles}) != len(profiles):
+        raise ConfigError(source, key, "a profile name appears twice; each profile needs its own name")
+    return tuple(profiles)
+
+
+def _shared_hosting(source: str, key: str, value: Any) -> SharedHosting:
+    fields = {"spoke": _matching(_NAME, "a spoke name such as apps"),
+              "subnet": _matching(_NAME, "a subnet name such as containers"), "workloadProfiles": _workload_profiles}
+    read = _section(source, key, value, fields, frozenset())
+    return SharedHosting(**{_snake(name): item for name, item in read.items()})
+
+
 def _emails(source: str, key: str, value: Any) -> tuple[str, ...]:
     value = structured(value)
     if not isinstance(value, list) or not value:
@@ -484,6 +527,7 @@ _FIELDS: dict[str, Callable[[str, str, Any], Any]] = {
     "budgetStartDate": _budget_start,
     "deployerPrincipalType": _one_of(DEPLOYER_PRINCIPAL_TYPES),
     "connectivity": _connectivity,
+    "sharedHosting": _shared_hosting,
 }
 _REQUIRED = frozenset({"environment", "subscriptionId", "tenantId", "location", "tags", "network",
                        "logRetentionDays", "budgetMonthlyEur", "alertEmails"})
@@ -529,7 +573,18 @@ def parse(raw: Mapping[str, Any], source: str, stack: str | None = None) -> Stac
         alert_webhook_url=read.get("alertWebhookUrl"),
         budget_alert_thresholds=read.get("budgetAlertThresholds", (80, 100)),
         budget_start_date=read.get("budgetStartDate"), deployer_principal_type=read.get("deployerPrincipalType"),
-        connectivity=read.get("connectivity"))
+        connectivity=read.get("connectivity"),
+        shared_hosting=_placed(source, read.get("sharedHosting", SharedHosting()), read["network"]))
+
+
+def _placed(source: str, hosting: SharedHosting, network: Network) -> SharedHosting:
+    """The shared environment's subnet must exist in the address plan (a typo would only fail at deploy)."""
+    subnets = network.plan.spokes.get(hosting.spoke)
+    if subnets is None or hosting.subnet not in {subnet.name for subnet in subnets.subnets}:
+        raise ConfigError(source, f"{PROJECT}:sharedHosting", f"spoke {hosting.spoke!r} has no subnet "
+                                                              f"{hosting.subnet!r}; name a delegated subnet of the "
+                                                              "network's spokes")
+    return hosting
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """An Azure Machine Learning workspace, private and isolated: no public network access, a managed network that
 allows only approved outbound traffic (private endpoints to the data lake and AI services, listed FQDNs), identity
-based access to storage (no keys), the team's Key Vault, the city's container registry, a compute cluster without
+based access to storage (no keys), the team's Key Vault and ML container registry, a compute cluster without
 public IPs or SSH, identity-based datastores for the lake's filesystems, diagnostics to the central workspace."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ ROLE_AZUREML_DATA_SCIENTIST = "f6c7c914-8db3-469d-8ca1-694a8f32e121"
 ROLE_STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR = "69566ab7-960f-475b-8e7c-b3118f30c6bd"
 """Built-in role Storage File Data Privileged Contributor: notebooks on the workspace's file share, by identity."""
 ROLE_ACR_PUSH = "8311e382-0749-4cb8-b61a-304f252e45ec"
-"""Built-in role AcrPush: the workspace builds environment images into the city's registry."""
+"""Built-in role AcrPush: the workspace builds environment images into its team's ML registry (never the app one)."""
 
 _FQDN = re.compile(r"^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+$")
 
@@ -73,7 +73,8 @@ class MachineLearningWorkspaceArgs(CommonArgs):
     key_vault_id: pulumi.Input[str]
     """The Key Vault for the workspace's secrets (RBAC, private); the component never creates it."""
     container_registry_id: pulumi.Input[str]
-    """The city's container registry for environment images; the workspace never creates a registry of its own."""
+    """The team's ML registry for environment images (the workspace gets AcrPush on it): never the platform's app
+    registry; the workspace never creates a registry of its own."""
     lake: LakeAccess | None = None
     """No lake: the workspace sees only its own storage."""
     compute: ComputeCluster | None = ComputeCluster()
@@ -135,7 +136,7 @@ class MachineLearningWorkspace(WithInterfaces, pulumi.ComponentResource):
         self.principal_id = workspace.identity.apply(lambda identity: identity.principal_id if identity else None)
 
         # What the workspace's identity needs, by identity (its storage has no keys): blobs and file share of its
-        # own storage, its secrets, and pushing environment images to the city's registry.
+        # own storage, its secrets, and pushing environment images to the team's ML registry.
         grants = [("blob", args.storage_account_id, "Storage Blob Data Contributor"),
                   ("file", args.storage_account_id, ROLE_STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR),
                   ("vault", args.key_vault_id, "Key Vault Administrator"),

@@ -19,11 +19,13 @@ from amsterdam_cloud.components.analytics.algorithm import (AI_ZONES, ML_ZONES, 
 from amsterdam_cloud.components.analytics.data_lake import DataLake, DataLakeArgs
 from amsterdam_cloud.components.analytics.register import RegisterPolicy, check_register_entry
 from amsterdam_cloud.components.interfaces import CommonArgs, InterfaceError, PrivateEndpoint, RoleAssignment
+from amsterdam_cloud.components.security.container_registry import ContainerRegistry, ContainerRegistryArgs
 from amsterdam_cloud.components.security.key_vault import KeyVault, KeyVaultArgs
 
 BLOB_ZONE, DFS_ZONE, VAULT_ZONE, FILE_ZONE = ("privatelink.blob.core.windows.net", "privatelink.dfs.core.windows.net",
                                               "privatelink.vaultcore.azure.net", "privatelink.file.core.windows.net")
-PRIVATE_DNS_ZONES = (BLOB_ZONE, DFS_ZONE, FILE_ZONE, VAULT_ZONE) + ML_ZONES + AI_ZONES
+REGISTRY_ZONE = "privatelink.azurecr.io"
+PRIVATE_DNS_ZONES = (BLOB_ZONE, DFS_ZONE, FILE_ZONE, VAULT_ZONE, REGISTRY_ZONE) + ML_ZONES + AI_ZONES
 """Every private DNS zone a team's workspace may register endpoints in (AI zones only with model deployments)."""
 
 _TEAM = re.compile(r"^[a-z][a-z0-9]{1,9}$")
@@ -46,8 +48,6 @@ class AnalyticsWorkspaceArgs(CommonArgs):
     """The analytics spoke's endpoint subnet: every private endpoint of the team goes there."""
     private_dns_zone_ids: Mapping[str, pulumi.Input[str]]
     """Private DNS zone name to id (the platform's `privateDnsZoneIds` export)."""
-    container_registry_id: pulumi.Input[str]
-    """The city's container registry; workspaces build and pull their images there and never create one."""
     algorithms: tuple[Algorithm, ...] = ()
     """The team's models and pipelines, one Machine Learning workspace each; none: only the lake."""
     register_policy: RegisterPolicy = field(default_factory=RegisterPolicy)
@@ -89,16 +89,21 @@ class AnalyticsWorkspaceArgs(CommonArgs):
             if unknown:
                 raise InterfaceError(f"Algorithm {algorithm.name!r}: filesystems {unknown} are not in the team's lake "
                                      f"({', '.join(self.filesystems)}); add them to filesystems")
-        for zone in (BLOB_ZONE, DFS_ZONE, VAULT_ZONE, FILE_ZONE):
+        for zone in (BLOB_ZONE, DFS_ZONE, VAULT_ZONE, FILE_ZONE, REGISTRY_ZONE):
             if zone not in self.private_dns_zone_ids:
                 raise InterfaceError(f"AnalyticsWorkspaceArgs.private_dns_zone_ids: no zone {zone}; pass the "
                                      "platform's privateDnsZoneIds export")
 
 
+def ml_registry_name(team: str, environment: str) -> str:
+    """The team's Machine Learning registry (`crams<team>ml<env>`), apart from the platform's app registry."""
+    return f"crams{team}ml{environment}"
+
+
 class AnalyticsWorkspace(pulumi.ComponentResource):
     """The team's lake (`lake`), shared storage and vault, and `algorithms` by name; `resource_id` is the lake's.
-    `lock` applies to the lake, storage and vault, `protect` to those and the workspaces, `role_assignments` to the
-    lake."""
+    `lock` applies to the lake, storage, vault and ML registry, `protect` to those and the workspaces,
+    `role_assignments` to the lake."""
 
     def __init__(self, name: str, args: AnalyticsWorkspaceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("amsterdam:analytics:AnalyticsWorkspace", name, None, opts)
@@ -133,9 +138,16 @@ class AnalyticsWorkspace(pulumi.ComponentResource):
             resource_group_name=args.resource_group_name, location=args.location, tenant_id=args.tenant_id,
             vault_name=f"kv-ams-{args.team}-{args.environment}", private_endpoints=(endpoint("vault", VAULT_ZONE),)),
             opts=child)
+        # The team's own registry for environment images: the workspaces push there (AcrPush), never to the
+        # platform's registry that serves production app images (a workspace identity is not a release pipeline).
+        self.registry = ContainerRegistry(f"{name}-acr", ContainerRegistryArgs(
+            tags=args.tags, lock=args.lock, protect=args.protect, diagnostic_settings=args.diagnostic_settings,
+            resource_group_name=args.resource_group_name, location=args.location,
+            registry_name=ml_registry_name(args.team, args.environment), zone_redundant=args.zone_redundant,
+            private_endpoints=(endpoint("registry", REGISTRY_ZONE),)), opts=child)
         shared = TeamShared(
             storage_account_id=storage.resource_id, key_vault_id=vault.resource_id,
-            container_registry_id=args.container_registry_id, lake_account_id=self.lake.resource_id,
+            container_registry_id=self.registry.resource_id, lake_account_id=self.lake.resource_id,
             lake_account_name=self.lake.name, filesystem_ids=self.lake.filesystem_ids,
             endpoint_subnet_id=args.endpoint_subnet_id, private_dns_zone_ids=zones,
             data_scientist_principal_ids=scientists, outbound_fqdns=args.outbound_fqdns)

@@ -16,15 +16,16 @@ from typing import Any, Mapping
 import pulumi
 from pulumi_azure_native import authorization, managedidentity, resources
 
+from amsterdam_cloud.components.app_hosting.app_insights import AppInsights, AppInsightsArgs, PrivateLinkScopeRef
 from amsterdam_cloud.components.app_hosting.container_app import ContainerApp, ContainerAppArgs
 from amsterdam_cloud.components.app_hosting.container_apps_environment import ContainerAppsEnvironment, \
     ContainerAppsEnvironmentArgs
 from amsterdam_cloud.components.app_hosting.cosmos_db import CosmosNoSql, CosmosNoSqlArgs
 from amsterdam_cloud.components.app_hosting.function_app import FunctionApps, FunctionAppsArgs
 from amsterdam_cloud.components.app_hosting.service_bus import ServiceBus, ServiceBusArgs
-from amsterdam_cloud.components.app_hosting.front_door import PublicEntrance, PublicEntranceArgs
+from amsterdam_cloud.components.app_hosting.front_door import FrontDoorRef, PublicEntrance, PublicEntranceArgs
 from amsterdam_cloud.components.app_hosting.mysql import MySqlServer, MySqlServerArgs
-from amsterdam_cloud.components.app_hosting.flexible_server import EntraAdministrator
+from amsterdam_cloud.components.app_hosting.flexible_server import EntraAdministrator, app_role_script
 from amsterdam_cloud.components.app_hosting.postgres import PostgresServer, PostgresServerArgs
 from amsterdam_cloud.components.app_hosting.spec import AppSpec
 from amsterdam_cloud.components.app_hosting.storage import StorageAccount, StorageAccountArgs
@@ -32,6 +33,8 @@ from amsterdam_cloud.components.app_hosting.web_app import WebApp, WebAppArgs
 from amsterdam_cloud.components.compute.virtual_machine import VaultRef, VirtualMachine, VirtualMachineArgs
 from amsterdam_cloud.components.interfaces import NO_DIAGNOSTICS, CommonArgs, DiagnosticSettings, InterfaceError, \
     Lock, PrivateEndpoint, RoleAssignment, WithInterfaces, create_role_assignments
+from amsterdam_cloud.components.monitoring.alerts import FLEXIBLE_SERVER, MetricAlerts, MetricAlertsArgs
+from amsterdam_cloud.components.security.container_registry import REGISTRY_WIDE_PULL_REASON
 from amsterdam_cloud.components.security.key_vault import KeyVault, KeyVaultArgs
 from amsterdam_cloud.core.errors import UserError
 
@@ -113,6 +116,34 @@ class _Platform:
         return self.reference.require_output("workspaceId")
 
     @property
+    def action_group_id(self) -> pulumi.Output[str]:
+        return self.reference.require_output("actionGroupId")
+
+    def shared_environment_id(self) -> pulumi.Output[str]:
+        """The platform's shared Container Apps environment, checked to offer the app's workload profile."""
+        profile, stack = self.spec.workload_profile, self.spec.platform_stack
+
+        def offered(environment: Mapping[str, Any]) -> str:
+            if profile not in environment.get("workloadProfiles", ()):
+                raise UserError(f"platform stack {stack}: its Container Apps environment has no workload profile "
+                                f"{profile!r} (it has {', '.join(environment.get('workloadProfiles', ()))}); set "
+                                "app:app.workloadProfile to one of them")
+            return environment["id"]
+
+        return self.reference.require_output("containerAppsEnvironment").apply(offered)
+
+    def front_door(self) -> FrontDoorRef:
+        """The platform's Front Door profile, WAF policy and certificate vault (its `frontDoor` export)."""
+        return FrontDoorRef(**{field: self._pick("frontDoor", key) for field, key in (
+            ("profile_name", "profileName"), ("resource_group_name", "resourceGroupName"),
+            ("waf_policy_id", "wafPolicyId"), ("certificate_vault_id", "certificateVaultId"))})
+
+    def private_link_scope(self) -> PrivateLinkScopeRef:
+        """The platform's Azure Monitor Private Link Scope, which the app's Application Insights joins."""
+        return PrivateLinkScopeRef(name=self._pick("monitorPrivateLinkScope", "name"),
+                                   resource_group_name=self._pick("monitorPrivateLinkScope", "resourceGroupName"))
+
+    @property
     def hub_network_id(self) -> pulumi.Output[str]:
         return self.reference.require_output("hubVirtualNetworkId")
 
@@ -140,6 +171,10 @@ class App(WithInterfaces, pulumi.ComponentResource):
 
     def __init__(self, name: str, args: AppArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         spec, ops = args.spec, args.spec.operations
+        if (spec.data.postgres or spec.data.mysql) and spec.database_admin_group is None:
+            raise InterfaceError(f"App {name!r}: app:app.databaseAdminGroup is unset; a database's Entra administrator "
+                                 "is the team's group, never the app: set {displayName: <the team's Entra group>, "
+                                 "objectId: <its object id>} in the app's stack file")
         if spec.data.key_vault and len(name) > MAX_NAME_WITH_VAULT:
             raise InterfaceError(f"App name {name!r}: its Key Vault's generated name would exceed Azure's 24 "
                                  f"characters; use at most {MAX_NAME_WITH_VAULT} characters, e.g. 'app'")
@@ -173,7 +208,8 @@ class App(WithInterfaces, pulumi.ComponentResource):
                 f"{name}-acr", scope_id=pulumi.Output.all(platform.registry_id, platform.registry_server()).apply(
                     lambda values: values[0]),
                 assignments=(RoleAssignment(role="AcrPull", principal_id=identity.principal_id,
-                                            description=f"{spec.name} pulls its image"),), parent=self)
+                                            description=f"{spec.name} pulls its image; {REGISTRY_WIDE_PULL_REASON}"),),
+                parent=self)
 
         self.vault: KeyVault | None = None
         if spec.data.key_vault:
@@ -182,6 +218,10 @@ class App(WithInterfaces, pulumi.ComponentResource):
                 private_endpoints=(private_endpoint("vault"),),
                 role_assignments=(RoleAssignment(role="Key Vault Secrets User", principal_id=identity.principal_id,
                                                  description=f"{spec.name} reads its secrets"),)), opts=child)
+        # The team's group administers the databases; the app logs in with its own role (`database_role_scripts`).
+        group_admin = spec.database_admin_group
+        admin = EntraAdministrator(object_id=group_admin.object_id, principal_name=group_admin.display_name,
+                                   principal_type="Group") if group_admin else None
         self.database: PostgresServer | None = None
         if spec.data.postgres:
             database = spec.data.postgres
@@ -191,8 +231,7 @@ class App(WithInterfaces, pulumi.ComponentResource):
                 storage_gb=database.storage_gb, version=database.version,
                 high_availability=ops.high_availability, geo_redundant_backup=ops.geo_redundant_backup,
                 backup_retention_days=ops.backup_retention_days, databases=(spec.name.replace("-", "_"),),
-                administrators=(EntraAdministrator(object_id=identity.principal_id, principal_name=identity.name,
-                                                   principal_type="ServicePrincipal"),),
+                administrators=(admin,),
                 private_endpoints=(private_endpoint("postgres"),)), opts=child)
         self.mysql: MySqlServer | None = None
         self.mysql_graph_identity: managedidentity.UserAssignedIdentity | None = None
@@ -208,8 +247,7 @@ class App(WithInterfaces, pulumi.ComponentResource):
                 storage_gb=database.storage_gb, version=database.version,
                 high_availability=ops.high_availability, geo_redundant_backup=ops.geo_redundant_backup,
                 backup_retention_days=ops.backup_retention_days, databases=(spec.name.replace("-", "_"),),
-                administrator=EntraAdministrator(object_id=identity.principal_id, principal_name=identity.name,
-                                                 principal_type="ServicePrincipal"),
+                administrator=admin,
                 graph_identity_id=self.mysql_graph_identity.id,
                 private_endpoints=(private_endpoint("mysql"),)), opts=child)
         self.storage: StorageAccount | None = None
@@ -245,9 +283,36 @@ class App(WithInterfaces, pulumi.ComponentResource):
                                                       description=f"{spec.name} sends and receives messages")
                                        for role in ("Azure Service Bus Data Sender",
                                                     "Azure Service Bus Data Receiver"))), opts=child)
+        self.database_role_scripts: dict[str, pulumi.Output[str]] = {
+            engine: pulumi.Output.all(identity.name, identity.principal_id, identity.client_id).apply(
+                lambda ids, engine=engine: app_role_script(engine, role=ids[0], object_id=ids[1], client_id=ids[2],
+                                                           database=spec.name.replace("-", "_")))
+            for engine, server in (("postgres", self.database), ("mysql", self.mysql)) if server}
+        """Per database engine, the SQL the admin group runs once to give the app its least-privilege login."""
+
+        # baseline alerts on each database (CPU, storage) go to the platform's action group
+        for role, server in (("pg", self.database), ("mysql", self.mysql)):
+            if server:
+                MetricAlerts(f"{name}-{role}-alerts", MetricAlertsArgs(
+                    tags=tags, resource_group_name=group.name, target_id=server.resource_id,
+                    thresholds=FLEXIBLE_SERVER, action_group_id=platform.action_group_id), opts=child)
 
         # the platform's settings; the app's own (spec.settings, copied from the source) come first and yield to these
         settings: dict[str, pulumi.Input[str]] = {}
+        # telemetry: workspace-based Application Insights, sent with the app's identity (local auth is off)
+        self.insights: AppInsights | None = None
+        if spec.runtime != "vm":
+            self.insights = AppInsights(f"{name}-appi", AppInsightsArgs(
+                tags=tags, resource_group_name=group.name, location=spec.location,
+                workspace_id=platform.workspace_id, private_link_scope=platform.private_link_scope(),
+                component_name=f"appi-{spec.name}-{spec.environment}",
+                role_assignments=(RoleAssignment(role="Monitoring Metrics Publisher",
+                                                 principal_id=identity.principal_id,
+                                                 description=f"{spec.name} sends its telemetry by identity"),)),
+                opts=child)
+            settings["APPLICATIONINSIGHTS_CONNECTION_STRING"] = self.insights.connection_string
+            settings["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] = identity.client_id.apply(
+                lambda client_id: f"Authorization=AAD;ClientId={client_id}")
         if self.vault:
             settings["KEY_VAULT_URI"] = self.vault.vault_uri
         # DATABASE_* name the app's database (PostgreSQL when it has both; then MySQL's are MYSQL_*)
@@ -276,14 +341,17 @@ class App(WithInterfaces, pulumi.ComponentResource):
             self.registry_pull
         min_replicas = max(spec.min_replicas, ops.min_replicas or 0)
         if spec.runtime == "container":
-            environment = ContainerAppsEnvironment(f"{name}-cae", ContainerAppsEnvironmentArgs(
-                **hosting, resource_group_name=group.name, location=spec.location,
-                environment_name=f"cae-{spec.name}", infrastructure_subnet_id=platform.subnet("container"),
-                zone_redundant=ops.zone_redundant,
-                dns_virtual_network_ids=(platform.hub_network_id,)), opts=child)
+            # the platform's shared environment, unless the app names a subnet of its own for one
+            environment_id = platform.shared_environment_id() if spec.runtime_subnet is None else \
+                ContainerAppsEnvironment(f"{name}-cae", ContainerAppsEnvironmentArgs(
+                    **hosting, resource_group_name=group.name, location=spec.location,
+                    environment_name=f"cae-{spec.name}", infrastructure_subnet_id=platform.subnet("container"),
+                    zone_redundant=ops.zone_redundant,
+                    dns_virtual_network_ids=(platform.hub_network_id,)), opts=child).resource_id
             runtime: ContainerApp | WebApp | VirtualMachine | FunctionApps = ContainerApp(f"{name}-ca", ContainerAppArgs(
                 **hosting, resource_group_name=group.name, location=spec.location,
-                app_name=f"ca-{spec.name}", environment_id=environment.resource_id, image=spec.image or "",
+                workload_profile_name=spec.workload_profile,
+                app_name=f"ca-{spec.name}", environment_id=environment_id, image=spec.image or "",
                 registry_server=spec.registry_server,
                 identity_id=identity.id, identity_client_id=identity.client_id, port=spec.port,
                 ingress_scope="network", min_replicas=min_replicas,
@@ -291,7 +359,7 @@ class App(WithInterfaces, pulumi.ComponentResource):
                 key_vault_uri=self.vault.vault_uri if self.vault else None, secrets=spec.secrets,
                 cpu=spec.cpu, environment_variables={**spec.settings, **settings, "PORT": str(spec.port)},
                 start_after=data_ready), opts=child)
-            private_host, link_target, link_group = runtime.fqdn, environment.resource_id, "managedEnvironments"
+            private_host, link_target, link_group = runtime.fqdn, environment_id, "managedEnvironments"
         elif spec.runtime == "vm":
             if spec.vm is None or self.vault is None or spec.exposure == "public":
                 raise InterfaceError("App: runtime vm needs spec.vm, data.key_vault (the VMs' break-glass passwords) "
@@ -350,9 +418,10 @@ class App(WithInterfaces, pulumi.ComponentResource):
         self.entrance: PublicEntrance | None = None
         if spec.exposure == "public":
             self.entrance = PublicEntrance(f"{name}-waf", PublicEntranceArgs(
-                **hosting, resource_group_name=group.name, origin_host_name=private_host,
-                private_link_resource_id=link_target, private_link_group_id=link_group,
-                private_link_location=spec.location, health_probe_path=spec.health_path), opts=child)
+                tags=tags, front_door=platform.front_door(), endpoint_name=f"{spec.name}-{spec.environment}",
+                origin_host_name=private_host, private_link_resource_id=link_target,
+                private_link_group_id=link_group, private_link_location=spec.location,
+                health_probe_path=spec.health_path, custom_domain=spec.custom_domain), opts=child)
 
         self.runtime = runtime
         self.resource_id = runtime.resource_id
@@ -386,6 +455,12 @@ class App(WithInterfaces, pulumi.ComponentResource):
             outputs["cosmosEndpoint"] = self.cosmos.endpoint
         if self.service_bus:
             outputs["serviceBusHostName"] = self.service_bus.host_name
+        if self.database_role_scripts:
+            outputs["databaseRoleScripts"] = self.database_role_scripts
+        if self.insights:
+            outputs["applicationInsightsId"] = self.insights.resource_id
         if self.entrance:
             outputs["wafPolicyId"] = self.entrance.waf_policy_id
+            if self.entrance.custom_domain_validation is not None:
+                outputs["customDomainValidationToken"] = self.entrance.custom_domain_validation
         return outputs

@@ -9,6 +9,11 @@ and a generated one leaves at its default:
   `app:app.registry` (the platform's registry, `cramsterdam<env>.azurecr.io`), `app:app.data.storageSubResources`
   ([blob]);
 - `app:app.secrets`: environment variable name -> Key Vault secret name (also written by the migration);
+- `app:app.databaseAdminGroup`: `{displayName, objectId}` of the team's Entra group that administers the app's
+  databases; the plan requires it when the app has one (the app's identity is never the administrator);
+- `app:app.workloadProfile` (Consumption): a dedicated profile of the platform's shared Container Apps environment;
+- `app:app.customDomain`: `{hostName, certificate}` of a public app (the certificate's name in the platform's
+  certificate vault);
 - `app:app.operations`: overrides of the environment's defaults (`ENVIRONMENT_OPERATIONS`):
   highAvailability, geoRedundantBackup, backupRetentionDays, zoneRedundant, lock, protect, minReplicas.
 
@@ -28,12 +33,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+from amsterdam_cloud.core.ids import GUID_ANY_CASE
 from amsterdam_cloud.core.environments import ENVIRONMENTS
+from amsterdam_cloud.components.app_hosting.front_door import CustomDomain
 from amsterdam_cloud.components.app_hosting.mysql import VERSIONS as MYSQL_VERSIONS
 from amsterdam_cloud.components.app_hosting.cosmos_db import CosmosContainer
 from amsterdam_cloud.components.app_hosting.function_app import FunctionGroupArgs
 from amsterdam_cloud.components.app_hosting.service_bus import ServiceBusQueue
-from amsterdam_cloud.components.app_hosting.spec import STORAGE_SUB_RESOURCES, AppSpec, DataNeeds, FunctionsShape, \
+from amsterdam_cloud.components.app_hosting.spec import STORAGE_SUB_RESOURCES, AppSpec, DataNeeds, EntraGroup, \
+    FunctionsShape, \
     MySql, Operations, Postgres, VmShape
 from amsterdam_cloud.components.security.container_registry import city_registry_name, login_server
 from amsterdam_cloud.core.errors import UserError
@@ -48,7 +56,8 @@ PROMPTED_KEYS: Mapping[str, tuple[str, str]] = {
     "app:costCenter": ("costCenter", "the cost centre, CC- and 4-6 digits, e.g. CC-4120"),
 }
 """The template's prompted keys: the `app:app` field each fills and the form it takes."""
-EXTENSION_KEYS = ("port", "healthPath", "spoke", "runtimeSubnet", "registry", "secrets", "operations")
+EXTENSION_KEYS = ("port", "healthPath", "spoke", "runtimeSubnet", "registry", "secrets", "operations",
+                  "databaseAdminGroup", "workloadProfile", "customDomain")
 """The template's optional keys in `app:app`, on top of the contract."""
 
 ENVIRONMENT_OPERATIONS: Mapping[str, Operations] = {
@@ -67,6 +76,8 @@ _SECRET_NAME = re.compile(r"^[0-9A-Za-z-]{1,127}$")
 _REGISTRY = re.compile(r"^[a-z0-9]{5,50}\.azurecr\.io$")
 _PATH = re.compile(r"^/[A-Za-z0-9._~/-]*$")
 _SPOKE = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
+_PROFILE = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,63}$")
+_GROUP_NAME = re.compile(r"^[^'\"\\;]{1,120}$")
 CITY_MAIL_DOMAIN = "@amsterdam.nl"
 """The owner tag names a city mailbox: alerts, budgets and waivers reach a team the city can reach."""
 
@@ -143,6 +154,42 @@ def _secrets(source: str, value: Any) -> dict[str, str]:
             raise ConfigError(source, f"app:app.secrets.{name}", f"{secret!r}; expected a Key Vault secret name "
                                                                  "(letters, digits and -, up to 127)")
     return dict(value)
+
+
+def _admin_group(source: str, value: Any, databases: Mapping[str, Any]) -> EntraGroup | None:
+    """The team's Entra group that administers the app's databases, when set (`App` refuses a database without
+    one, so a generated config still loads and the plan names the key); refused on an app without a database."""
+    key = "app:app.databaseAdminGroup"
+    if value is None:
+        return None
+    if not databases:
+        raise ConfigError(source, key, "the app has no database; remove the key")
+    if not isinstance(value, Mapping) or set(value) != {"displayName", "objectId"}:
+        raise ConfigError(source, key, f"{value!r}; expected {{displayName: <the team's Entra group>, objectId: "
+                                       "<its object id, a GUID>}")
+    if not isinstance(value["objectId"], str) or not GUID_ANY_CASE.match(value["objectId"]):
+        raise ConfigError(source, f"{key}.objectId", f"{value['objectId']!r}; expected the group's object id (a GUID)")
+    if not isinstance(value["displayName"], str) or not _GROUP_NAME.match(value["displayName"]):
+        raise ConfigError(source, f"{key}.displayName", f"{value['displayName']!r}; expected the group's display "
+                                                        "name (1-120 characters, no quotes, backslash or ;)")
+    return EntraGroup(object_id=value["objectId"], display_name=value["displayName"])
+
+
+def _custom_domain(source: str, value: Any, exposure: Any) -> CustomDomain | None:
+    """A public app's own host name and the name of its certificate in the platform's certificate vault."""
+    key = "app:app.customDomain"
+    if value is None:
+        return None
+    if exposure != "public":
+        raise ConfigError(source, key, "only a public app (exposure: public) has a custom domain on the city's "
+                                       "Front Door; remove the key or set app:app.exposure: public")
+    if not isinstance(value, Mapping) or set(value) != {"hostName", "certificate"}:
+        raise ConfigError(source, key, f"{value!r}; expected {{hostName: parkeren.amsterdam.nl, certificate: "
+                                       "<its name in the platform's certificate vault>}")
+    try:
+        return CustomDomain(host_name=value["hostName"], certificate_secret=value["certificate"])
+    except UserError as error:
+        raise ConfigError(source, key, str(error)) from None
 
 
 def _sub_resources(source: str, value: Any) -> tuple[str, ...]:
@@ -317,6 +364,10 @@ def parse(config: Mapping[str, Any], source: str, *, stack: str | None = None,
             source, "app:app.runtimeSubnet", extensions["runtimeSubnet"]) if "runtimeSubnet" in extensions else None,
         secrets=secrets, settings=dict(app.get("settings", {})), cpu=float(app.get("cpu", 0.5)),
         registry=registry_override, operations=operations,
+        database_admin_group=_admin_group(source, extensions.get("databaseAdminGroup"), databases),
+        workload_profile=_matching(_PROFILE, "a workload profile name such as Consumption or general")(
+            source, "app:app.workloadProfile", extensions.get("workloadProfile", "Consumption")),
+        custom_domain=_custom_domain(source, extensions.get("customDomain"), app["exposure"]),
         migrated_from=app["source"]["workload"] if app["source"].get("mapping") else None)
 
 

@@ -33,6 +33,24 @@ class EntraAdministrator:
                                  f"{', '.join(PRINCIPAL_TYPES)}")
 
 
+def app_role_script(engine: str, *, role: str, object_id: str, client_id: str, database: str) -> str:
+    """The SQL a member of the database's Entra administrator group runs once (from inside the network) to give the
+    app's identity a login with rights on its own database only: no admin, no CREATEROLE, no other database.
+    ARM cannot create database roles, so the app stack exports this script instead of making the app an admin."""
+    if engine == "postgres":
+        return (f"SELECT * FROM pgaadauth_create_principal_with_oid('{role}', '{object_id}', 'service', false, "
+                "false);\n"
+                f'GRANT CONNECT, TEMPORARY ON DATABASE "{database}" TO "{role}";\n'
+                f'\\connect "{database}"\n'
+                f'GRANT USAGE, CREATE ON SCHEMA public TO "{role}";\n'
+                f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{role}";\n')
+    if engine == "mysql":
+        return (f"CREATE AADUSER '{role}' IDENTIFIED BY '{client_id}';\n"
+                f"GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, INDEX, DROP, REFERENCES ON `{database}`.* "
+                f"TO '{role}'@'%';\n")
+    raise InterfaceError(f"app_role_script: engine {engine!r}; expected postgres or mysql")
+
+
 @dataclass(frozen=True, kw_only=True)
 class FlexibleServerArgs(CommonArgs):
     """Where a flexible server runs, how big it is, and how it survives failures."""

@@ -12,6 +12,7 @@ from typing import Mapping
 from amsterdam_cloud.components.app_hosting.cosmos_db import CosmosContainer
 from amsterdam_cloud.components.app_hosting.function_app import FunctionGroupArgs
 from amsterdam_cloud.components.app_hosting.service_bus import ServiceBusQueue
+from amsterdam_cloud.components.app_hosting.front_door import CustomDomain
 from amsterdam_cloud.components.security.container_registry import city_registry_name, login_server
 from amsterdam_cloud.core.algorithm_register import RUNS_ALGORITHM_TAG, TAG as ALGORITHM_TAG
 
@@ -62,6 +63,16 @@ class DataNeeds:
     """No Cosmos DB; else the containers of the app's Cosmos DB for NoSQL account (where DynamoDB tables move)."""
     service_bus_queues: tuple[ServiceBusQueue, ...] = ()
     """No Service Bus; else the queues of the app's Service Bus namespace (where SQS queues move)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class EntraGroup:
+    """An Entra ID security group of the owning team."""
+
+    object_id: str
+    """The group's object id (a GUID)."""
+    display_name: str
+    """The group's display name: the role name its members log in to a database as."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -163,11 +174,21 @@ class AppSpec:
     spoke: str = "apps"
     """The platform spoke the app's network parts go into."""
     runtime_subnet: str | None = None
-    """Unset: the spoke's subnet for the runtime (containers, appservice); set: that subnet of the spoke (one
-    Container Apps environment per subnet, so a second container app in a spoke needs its own)."""
+    """Unset: a container app runs in the platform's shared Container Apps environment, a web app in the spoke's
+    appservice subnet; set: that subnet of the spoke (a container app then gets an environment of its own there,
+    one environment per subnet)."""
     registry: str | None = None
     """Unset: the platform's registry of the environment (`cramsterdam<env>.azurecr.io`), on which the app's
     identity gets AcrPull; set: that login server (a registry the platform team grants AcrPull on by hand)."""
+    workload_profile: str = "Consumption"
+    """The shared Container Apps environment's profile the app runs on (runtime container): serverless Consumption
+    unless the platform's `containerAppsEnvironment.workloadProfiles` names a dedicated one."""
+    custom_domain: CustomDomain | None = None
+    """No custom domain: a public app is reached at its Front Door endpoint's azurefd.net name; set: at that host
+    name too, with the certificate from the platform's certificate vault (exposure public only)."""
+    database_admin_group: EntraGroup | None = None
+    """None: only an app without a database; the team's Entra group that is its databases' Entra administrator
+    (the app's own identity gets a login with rights on its database only, never admin)."""
     operations: Operations = field(default_factory=Operations)
     """The environment's operational settings."""
     migrated_from: str | None = None

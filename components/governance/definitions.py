@@ -71,6 +71,7 @@ GLOBAL_ONLY_ARM_TYPES: dict[str, str] = {
     "azure-native:monitor:TenantActionGroup": "Microsoft.Insights/tenantActionGroups",
     "azure-native:monitor:ActivityLogAlert": "Microsoft.Insights/activityLogAlerts",
     "azure-native:monitor:MetricAlert": "Microsoft.Insights/metricAlerts",
+    "azure-native:monitor:PrivateLinkScope": "Microsoft.Insights/privateLinkScopes",
     "azure-native:communication:CommunicationService": "Microsoft.Communication/communicationServices",
     "azure-native:communication:EmailService": "Microsoft.Communication/emailServices",
     "azure-native:communication:Domain": "Microsoft.Communication/emailServices/domains",

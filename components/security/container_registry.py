@@ -17,6 +17,13 @@ from pulumi_azure_native import containerregistry
 from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces,
                                                    require_name)
 
+REGISTRY_WIDE_PULL_REASON = ("registry-wide: the registry is in RBAC-only mode; repository-scoped (ABAC) roles need "
+                             "Registry API 2025-03-01-preview, which azure-native 3.x's Registry does not set")
+"""Why AcrPull is granted on the whole registry, not the app's repositories. ABAC repository permissions
+(`roleAssignmentMode: AbacRepositoryPermissions`, then Container Registry Repository Reader with a repository
+condition) are a registry property of API 2025-03-01-preview and later; the installed Registry uses
+2023-01-01-preview, and switching a registry to ABAC mode stops honouring every existing AcrPull at once."""
+
 SKUS = ("Premium",)
 """Only Premium has private endpoints, disabled public access and zone redundancy."""
 

@@ -54,6 +54,9 @@ class HostInsightsArgs(CommonArgs):
     """The Log Analytics workspace the hosts report to (the central one)."""
     rule_name: str
     """The rule's name; AVD Insights requires the prefix microsoft-avdi-."""
+    data_collection_endpoint_id: pulumi.Input[str] | None = None
+    """None: the agents send to the workspace's public ingestion (refused by the city's workspace); the platform's
+    data collection endpoint in its AMPLS: they send privately through it."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -70,6 +73,7 @@ class HostInsights(WithInterfaces, pulumi.ComponentResource):
         rule = monitor.DataCollectionRule(
             f"{name}-rule", resource_group_name=args.resource_group_name, location=args.location,
             data_collection_rule_name=args.rule_name, kind="Windows",
+            data_collection_endpoint_id=args.data_collection_endpoint_id,
             description="Azure Virtual Desktop Insights: session host counters and events",
             data_sources=monitor.DataCollectionRuleDataSourcesArgs(
                 performance_counters=[

@@ -159,6 +159,9 @@ class SessionHostsArgs(CommonArgs):
     data_collection_rule_id: pulumi.Input[str] | None = None
     """The AVD Insights data collection rule (`HostInsights`): each host runs the Azure Monitor Agent and reports
     to it; None: the hosts report nothing beyond platform metrics."""
+    data_collection_endpoint_id: pulumi.Input[str] | None = None
+    """None: the agents fetch their rules publicly; the platform's data collection endpoint (in its AMPLS): each host
+    is associated with it (`configurationAccessEndpoint`), so rules arrive privately too."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -295,6 +298,12 @@ class SessionHosts(WithInterfaces, pulumi.ComponentResource):
                 data_collection_rule_id=args.data_collection_rule_id,
                 description="AVD Insights: counters and events to the central workspace",
                 opts=pulumi.ResourceOptions(parent=vm, depends_on=[agent]))
+            if args.data_collection_endpoint_id is not None:
+                monitor.DataCollectionRuleAssociation(
+                    f"{role}-insights-endpoint", resource_uri=vm.id, association_name="configurationAccessEndpoint",
+                    data_collection_endpoint_id=args.data_collection_endpoint_id,
+                    description="The agent fetches its rules through the platform's AMPLS",
+                    opts=pulumi.ResourceOptions(parent=vm, depends_on=[agent]))
             previous = agent
         if args.profile_unc_path is not None:
             command = pulumi.Output.from_input(args.profile_unc_path).apply(

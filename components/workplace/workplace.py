@@ -102,6 +102,9 @@ class WorkplaceArgs(CommonArgs):
     insights_workspace_id: pulumi.Input[str] | None = None
     """The workspace the hosts' AVD Insights counters and events go to (the central one); None: the first diagnostic
     setting's workspace, or no host-level monitoring without one."""
+    insights_endpoint_id: pulumi.Input[str] | None = None
+    """None: agents use public ingestion; the platform's data collection endpoint: rules and data go through its
+    AMPLS (the city's workspace accepts nothing else)."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -160,7 +163,8 @@ class Workplace(WithInterfaces, pulumi.ComponentResource):
         self.insights = HostInsights(f"{name}-insights", HostInsightsArgs(
             tags=args.tags, lock=args.lock, resource_group_name=args.hosts_resource_group_name,
             location=args.location, workspace_id=insights_workspace,
-            rule_name=f"microsoft-avdi-{args.host_name_prefix}"), opts=child) if insights_workspace else None
+            rule_name=f"microsoft-avdi-{args.host_name_prefix}", data_collection_endpoint_id=args.insights_endpoint_id),
+            opts=child) if insights_workspace else None
 
         if args.backup_vault_name is not None:
             self.backup = ProfileBackup(f"{name}-backup", ProfileBackupArgs(
@@ -183,7 +187,8 @@ class Workplace(WithInterfaces, pulumi.ComponentResource):
                 password_vault=VaultRef(name=self.vault.name, resource_group_name=args.hosts_resource_group_name),
                 profile_unc_path=self.profiles.unc_path, zones=("1", "2", "3") if args.zone_redundant else (),
                 profile_size_gib=sizing.profile_gib_per_user, intune_enrollment=args.intune_enrollment,
-                data_collection_rule_id=self.insights.resource_id if self.insights else None),
+                data_collection_rule_id=self.insights.resource_id if self.insights else None,
+                data_collection_endpoint_id=args.insights_endpoint_id if self.insights else None),
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[self.profiles]))
 
         self.session_hosts = host_set(args.image)

@@ -50,6 +50,23 @@ ARM_ID_TEMPLATES: dict[str, str] = {
         "{rg}/providers/Microsoft.Insights/dataCollectionRules/{dataCollectionRuleName}",
     "azure-native:monitor:DataCollectionRuleAssociation":
         "{resourceUri}/providers/Microsoft.Insights/dataCollectionRuleAssociations/{associationName}",
+    # monitoring of operations: private ingestion, log alerts, flow logs, Defender reporting, Application Insights
+    "azure-native:monitor:PrivateLinkScope": "{rg}/providers/Microsoft.Insights/privateLinkScopes/{scopeName}",
+    "azure-native:monitor:PrivateLinkScopedResource":
+        "{rg}/providers/Microsoft.Insights/privateLinkScopes/{scopeName}/scopedResources/{name}",
+    "azure-native:monitor:DataCollectionEndpoint":
+        "{rg}/providers/Microsoft.Insights/dataCollectionEndpoints/{dataCollectionEndpointName}",
+    "azure-native:monitor:ScheduledQueryRule": "{rg}/providers/Microsoft.Insights/scheduledQueryRules/{ruleName}",
+    "azure-native:network:FlowLog":
+        "{rg}/providers/Microsoft.Network/networkWatchers/{networkWatcherName}/flowLogs/{flowLogName}",
+    "azure-native:security:SecurityContact":
+        "/subscriptions/{subscriptionId}/providers/Microsoft.Security/securityContacts/{securityContactName}",
+    "azure-native:security:Automation": "{rg}/providers/Microsoft.Security/automations/{automationName}",
+    "azure-native:applicationinsights:Component": "{rg}/providers/Microsoft.Insights/components/{resourceName}",
+    # shared hosting: a public app's custom domain and its certificate in the platform's Front Door profile
+    "azure-native:cdn:AFDCustomDomain":
+        "{rg}/providers/Microsoft.Cdn/profiles/{profileName}/customDomains/{customDomainName}",
+    "azure-native:cdn:Secret": "{rg}/providers/Microsoft.Cdn/profiles/{profileName}/secrets/{secretName}",
     # network
     "azure-native:network:VirtualNetwork": "{rg}/providers/Microsoft.Network/virtualNetworks/{virtualNetworkName}",
     "azure-native:network:Subnet":

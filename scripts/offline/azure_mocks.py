@@ -282,6 +282,14 @@ class AzureMocks(pulumi.runtime.Mocks):
                                                                                             state["id"]),
                                "provisioningState": "Succeeded"}
 
+    def _app_insights_ids(self, state: dict[str, Any]) -> None:
+        """Azure's keys of a component and the connection string built from them (ingestion in its region)."""
+        state["instrumentationKey"] = derived_guid("instrumentation", state["id"])
+        state["appId"] = derived_guid("application", state["id"])
+        state["connectionString"] = (f"InstrumentationKey={state['instrumentationKey']};IngestionEndpoint=https://"
+                                     f"{state.get('location')}-0.in.applicationinsights.azure.com/;ApplicationId="
+                                     f"{state['appId']}")
+
     def _storage_endpoints(self, state: dict[str, Any]) -> None:
         state["primaryEndpoints"] = {kind: f"https://{state['name']}.{kind}.core.windows.net/"
                                      for kind in ("blob", "dfs", "file", "queue", "table")}
@@ -334,6 +342,7 @@ _DERIVED_OUTPUTS: dict[str, tuple[Callable[[AzureMocks, dict[str, Any]], None], 
     "azure-native:keyvault:Vault": (AzureMocks._vault_uri,),
     "azure-native:storage:StorageAccount": (AzureMocks._storage_endpoints,),
     "azure-native:subscription:Alias": (AzureMocks._subscription_alias,),
+    "azure-native:applicationinsights:Component": (AzureMocks._app_insights_ids,),
 }
 
 

@@ -44,8 +44,8 @@ workspace_id = platform.require_output("workspaceId")
 endpoint_subnet_id = pulumi.Output.all(platform.require_output("location"), platform.require_output(
     "spokeSubnetIds")).apply(lambda values: _same_region(values[0]) and _subnet(values[1]))
 zone_ids = platform.require_output("privateDnsZoneIds")
-# The city's registry is the platform's (Machine Learning builds and pulls its images there).
-container_registry_id = platform.require_output("containerRegistryId")
+# No platform registry here: each team's workspaces build into the team's own ML registry (AnalyticsWorkspace), so
+# no workspace identity can push to the registry that serves the city's production app images.
 diagnostics = (DiagnosticSettings(workspace_id=workspace_id),)
 
 
@@ -71,7 +71,7 @@ for team in config.teams:
         tags=tags, lock=lock, protect=features.protect_stateful, diagnostic_settings=diagnostics,
         resource_group_name=groups[team.name].name, location=config.location, team=team.name,
         environment=config.environment, tenant_id=config.tenant_id, endpoint_subnet_id=endpoint_subnet_id,
-        private_dns_zone_ids=private_dns_zone_ids, container_registry_id=container_registry_id,
+        private_dns_zone_ids=private_dns_zone_ids,
         algorithms=team.algorithms, register_policy=config.register_policy, filesystems=team.filesystems,
         data_scientist_principal_ids=team.data_scientist_group_ids, outbound_fqdns=config.outbound_fqdns,
         zone_redundant=features.zone_redundancy))
@@ -81,7 +81,8 @@ pulumi.export("platformStack", config.platform_stack)
 pulumi.export("teams", {
     name: {"resourceGroupName": groups[name].name, "lakeId": team.lake.resource_id, "lakeName": team.lake.name,
            "lakeDfsEndpoint": team.lake.dfs_endpoint, "lakeFilesystemIds": team.lake.filesystem_ids,
-           "keyVaultId": team.key_vault_id,
+           "keyVaultId": team.key_vault_id, "mlRegistryId": team.registry.resource_id,
+           "mlRegistryLoginServer": team.registry.login_server,
            "workspaces": {algorithm: {"id": workspace.resource_id, "name": workspace.name,
                                       "registerId": workspace.register_id or ""}
                           for algorithm, workspace in team.algorithms.items()}}

@@ -71,6 +71,7 @@ previous = image.previous_version
 workplace = Workplace("avd", WorkplaceArgs(
     tags=tags, lock=lock, protect=features.protect_stateful,
     diagnostic_settings=(DiagnosticSettings(workspace_id=central_workspace),), insights_workspace_id=central_workspace,
+    insights_endpoint_id=platform_output("dataCollectionEndpointId"),
     service_resource_group_name=service_group.name, hosts_resource_group_name=hosts_group.name,
     hosts_resource_group_id=hosts_group.id, metadata_location=config.metadata_location, location=config.location,
     tenant_id=config.tenant_id, friendly_name=config.friendly_name, host_name_prefix=config.host_name_prefix,

@@ -7,8 +7,8 @@ import pytest
 SUBSCRIPTION = "00000001-0000-4000-8000-000000000001"
 NETWORK = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-spoke/providers/Microsoft.Network"
 ZONES = ("privatelink.blob.core.windows.net", "privatelink.dfs.core.windows.net", "privatelink.file.core.windows.net",
-         "privatelink.vaultcore.azure.net", "privatelink.api.azureml.ms", "privatelink.notebooks.azure.net",
-         "privatelink.cognitiveservices.azure.com", "privatelink.openai.azure.com")
+         "privatelink.vaultcore.azure.net", "privatelink.azurecr.io", "privatelink.api.azureml.ms",
+         "privatelink.notebooks.azure.net", "privatelink.cognitiveservices.azure.com", "privatelink.openai.azure.com")
 
 
 @pytest.fixture

@@ -23,11 +23,11 @@ RELAXED = RegisterPolicy(require_entry=False, allowed_statuses=("In ontwikkeling
 
 
 @pytest.fixture
-def args(tags, diagnostics, tenant_id, subnet_id, zone_ids, registry_id):
+def args(tags, diagnostics, tenant_id, subnet_id, zone_ids):
     def make(**overrides) -> AnalyticsWorkspaceArgs:
         values = dict(tags=tags, diagnostic_settings=diagnostics, resource_group_name="rg-analytics-wonen",
                       location="westeurope", team="wonen", environment="dev", tenant_id=tenant_id,
-                      endpoint_subnet_id=subnet_id, private_dns_zone_ids=zone_ids, container_registry_id=registry_id,
+                      endpoint_subnet_id=subnet_id, private_dns_zone_ids=zone_ids,
                       algorithms=(VAKANTIE, SIGNALEN))
         values.update(overrides)
         return AnalyticsWorkspaceArgs(**values)
@@ -65,8 +65,6 @@ def team_plan(tmp_path_factory):
         tenant_id="9a1b2c3d-0000-4000-8000-000000000001",
         endpoint_subnet_id=f"{NETWORK}/virtualNetworks/spoke-analytics/subnets/endpoints",
         private_dns_zone_ids={zone: f"{NETWORK}/privateDnsZones/{zone}" for zone in ZONES},
-        container_registry_id=f"/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-shared/providers/"
-                              "Microsoft.ContainerRegistry/registries/acramsterdamdev",
         algorithms=(VAKANTIE, SIGNALEN))
     return plan_stack(PulumiProject.load(PLATFORM_DIR), "dev", inline_program=lambda: AnalyticsWorkspace("wonen", args),
                       plans_dir=tmp_path_factory.mktemp("plans"))
@@ -142,7 +140,8 @@ def test_lock_and_protect_cover_the_data_but_only_protect_the_workspaces(plan_in
 
     plan = plan_inline(lambda: AnalyticsWorkspace("wonen", args(algorithms=(VAKANTIE,), lock=Lock(), protect=True)))
     locked = {lock.inputs["scope"] for lock in plan.of_type("azure-native:authorization:ManagementLockByScope")}
-    data = [plan.named(n) for n in ("wonen-lake-account", "wonen-mlstorage-account", "wonen-kv-vault")]
+    data = [plan.named(n) for n in ("wonen-lake-account", "wonen-mlstorage-account", "wonen-kv-vault",
+                                    "wonen-acr-registry")]
     assert locked == {r.id for r in data} and all(r.protect for r in data)
     assert plan.named("wonen-vakantie-ml-workspace").protect is True
 
@@ -150,3 +149,12 @@ def test_lock_and_protect_cover_the_data_but_only_protect_the_workspaces(plan_in
 def test_algorithm_filesystem_missing_from_the_lake_is_refused(args):
     with pytest.raises(InterfaceError, match=r"filesystems \['kentekens'\] are not in the team's lake"):
         args(algorithms=(Algorithm(name="scan", register_id="90127488", filesystems=("kentekens",)),))
+
+
+def test_the_team_gets_its_own_private_ml_registry_which_its_workspaces_push_to(plan_inline, args, zone_ids):
+    plan = plan_inline(lambda: AnalyticsWorkspace("wonen", args(algorithms=(VAKANTIE,))))
+    registry = plan.named("wonen-acr-registry")
+    assert (registry.inputs["registryName"], registry.inputs["publicNetworkAccess"]) == ("cramswonenmldev", "Disabled")
+    assert plan.named("wonen-acr-pe-registry-dns").inputs["privateDnsZoneConfigs"][0]["privateDnsZoneId"] == \
+        zone_ids["privatelink.azurecr.io"]
+    assert plan.named("wonen-vakantie-ml-workspace").inputs["containerRegistry"] == registry.id

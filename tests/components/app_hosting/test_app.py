@@ -12,12 +12,14 @@ import pytest
 
 from amsterdam_cloud.components.app_hosting.app import App, AppArgs
 from amsterdam_cloud.components.app_hosting.config import ENVIRONMENT_OPERATIONS
-from amsterdam_cloud.components.app_hosting.spec import AppSpec, DataNeeds, MySql, Postgres
+from amsterdam_cloud.components.app_hosting.spec import AppSpec, DataNeeds, EntraGroup, MySql, Postgres
 
 PLATFORM_DIR = Path(__file__).resolve().parents[3]
 """The platform project (this checkout's root Pulumi.yaml)."""
 
 TENANT = "9a1b2c3d-0000-4000-8000-000000000001"
+TEAM_DBA = EntraGroup(object_id="5f0c1e2d-0000-4000-8000-00000000d0ba", display_name="team-parkeren-dba")
+"""The team's Entra group that administers the app's databases."""
 DATA = {
     "none": DataNeeds(key_vault=False),
     "all": DataNeeds(postgres=Postgres(sku="Standard_D2ds_v5", storage_gb=32, version="16"), storage=True,
@@ -35,7 +37,18 @@ def spec(environment: str = "dev", runtime: str = "container", exposure: str = "
                   secrets={"API_KEY": "api-key"} if (data_needs or DATA[data]).key_vault else {},
                   operations=ENVIRONMENT_OPERATIONS[environment], **runtime_fields)
     values.update(changes)
+    needs = values["data"]
+    if "database_admin_group" not in changes and (needs.postgres or needs.mysql):
+        values["database_admin_group"] = TEAM_DBA
     return AppSpec(**values)
+
+
+def pulumi_export(app: App) -> None:
+    """Export what an app stack exports (as templates/app does)."""
+    import pulumi
+
+    for key, value in app.exports().items():
+        pulumi.export(key, value)
 
 
 def program(app_spec: AppSpec):
@@ -89,23 +102,65 @@ def test_unregistered_algorithm_in_prod_is_a_violation(plan_app, violations):
     assert found and all(f.startswith("algorithm-register-id-registered") for f in found)
 
 
-def test_internal_app_has_no_public_entrance(plan_app):
+def platform_outputs(platform_plans, environment: str = "dev") -> dict:
+    import json
+
+    from amsterdam_cloud.scripts.offline.plan import stack_outputs_of
+
+    return stack_outputs_of(json.loads(platform_plans(environment).read_text()))[0]
+
+
+def test_internal_app_has_no_public_entrance_and_runs_in_the_platforms_shared_environment(plan_app, platform_plans):
     plan = plan_app(program(spec(exposure="internal")))
-    assert not plan.of_type("azure-native:cdn:Profile") and not plan.of_type("azure-native:frontdoor:Policy")
+    assert not [r for r in plan.resources if r.type.startswith(("azure-native:cdn:", "azure-native:frontdoor:"))]
     assert plan.named("app-ca-app").inputs["configuration"]["ingress"]["external"] is True  # the city's networks
-    assert plan.named("app-cae-env").inputs["vnetConfiguration"]["internal"] is True
+    assert not plan.of_type("azure-native:app:ManagedEnvironment")
+    assert plan.named("app-ca-app").inputs["managedEnvironmentId"] == \
+        platform_outputs(platform_plans)["containerAppsEnvironment"]["id"]
 
 
-@pytest.mark.parametrize("runtime,target,group", [("container", "app-cae-env", "managedEnvironments"),
-                                                  ("web", "app-web-app", "sites")])
-def test_public_app_is_reached_only_through_the_waf_over_private_link(plan_app, runtime, target, group):
+@pytest.mark.parametrize("runtime,group", [("container", "managedEnvironments"), ("web", "sites")])
+def test_public_app_is_reached_only_through_the_shared_waf_over_private_link(plan_app, platform_plans, runtime,
+                                                                             group):
+    outputs = platform_outputs(platform_plans)
     plan = plan_app(program(spec(runtime=runtime, exposure="public")))
+    target = outputs["containerAppsEnvironment"]["id"] if runtime == "container" else plan.named("app-web-app").id
     link = plan.named("app-waf-origin").inputs["sharedPrivateLinkResource"]
-    assert link["privateLink"] == {"id": plan.named(target).id} and link["groupId"] == group
-    assert plan.named("app-waf-waf").inputs["policySettings"]["mode"] == "Prevention"
+    assert link["privateLink"] == {"id": target} and link["groupId"] == group
+    assert not plan.of_type("azure-native:cdn:Profile") and not plan.of_type("azure-native:frontdoor:Policy")
+    door = outputs["frontDoor"]
+    parts = [r for r in plan.resources if r.type.startswith("azure-native:cdn:")]
+    assert parts and all((r.inputs["profileName"], r.inputs["resourceGroupName"]) ==
+                         (door["profileName"], door["resourceGroupName"]) for r in parts)
+    security = plan.named("app-waf-security").inputs["parameters"]
+    assert security["wafPolicy"] == {"id": door["wafPolicyId"]}
+    assert security["associations"][0]["domains"] == [{"id": plan.named("app-waf-endpoint").id}]
     assert not plan.of_type("azure-native:network:PublicIPAddress")
-    target_inputs = plan.named(target).inputs
-    assert target_inputs["publicNetworkAccess"] == "Disabled"
+    if runtime == "web":
+        assert plan.named("app-web-app").inputs["publicNetworkAccess"] == "Disabled"
+
+
+def test_a_custom_domain_serves_the_certificate_from_the_platforms_vault_behind_the_waf(plan_app, platform_plans):
+    from amsterdam_cloud.components.app_hosting.front_door import CustomDomain
+
+    door = platform_outputs(platform_plans)["frontDoor"]
+    plan = plan_app(program(spec(exposure="public", custom_domain=CustomDomain(
+        host_name="parkeren.amsterdam.nl", certificate_secret="parkeren-amsterdam-nl"))))
+    secret = plan.named("app-waf-certificate").inputs["parameters"]
+    assert secret["secretSource"] == {"id": f"{door['certificateVaultId']}/secrets/parkeren-amsterdam-nl"}
+    domain = plan.named("app-waf-domain")
+    assert (domain.inputs["hostName"], domain.inputs["tlsSettings"]["minimumTlsVersion"]) == (
+        "parkeren.amsterdam.nl", "TLS12")
+    assert plan.named("app-waf-route").inputs["customDomains"] == [{"id": domain.id}]
+    assert {"id": domain.id} in plan.named("app-waf-security").inputs["parameters"]["associations"][0]["domains"]
+
+
+def test_a_workload_profile_the_shared_environment_lacks_is_refused_naming_the_key(plan_app):
+    from amsterdam_cloud.core.errors import UserError
+
+    with pytest.raises(UserError, match=r"no workload profile 'gpu' \(it has Consumption\); set "
+                                        r"app:app.workloadProfile"):
+        plan_app(program(spec(workload_profile="gpu")))
 
 
 def test_app_stack_reads_its_network_from_the_platform_stack(plan_app, platform_plans):
@@ -114,7 +169,7 @@ def test_app_stack_reads_its_network_from_the_platform_stack(plan_app, platform_
     from amsterdam_cloud.scripts.offline.plan import stack_outputs_of
 
     outputs, _ = stack_outputs_of(json.loads(platform_plans("dev").read_text()))
-    plan = plan_app(program(spec()))
+    plan = plan_app(program(spec(runtime_subnet="containers")))  # an environment of its own, in that subnet
     assert plan.named("app-cae-env").inputs["vnetConfiguration"]["infrastructureSubnetId"] == \
         outputs["spokeSubnetIds"]["apps"]["containers"]
     assert plan.named("app-kv-pe").inputs["subnet"]["id"] == outputs["spokeSubnetIds"]["apps"]["endpoints"]
@@ -129,12 +184,13 @@ def test_every_resource_carries_the_apps_tags_and_algorithm_id(plan_app):
                           r.inputs["tags"]["owner"] == "parkeren@amsterdam.nl" for r in tagged)
 
 
-def test_identity_gets_data_roles_on_its_own_vault_and_storage_and_pull_on_the_registry_only(plan_app):
+def test_identity_gets_data_roles_on_its_own_vault_storage_and_telemetry_and_pull_on_the_registry_only(plan_app):
     plan = plan_app(program(spec()))
     roles = {r.name: r.inputs for r in plan.of_type("azure-native:authorization:RoleAssignment")}
     assert roles["app-kv-role-0"]["scope"] == plan.named("app-kv-vault").id
     assert roles["app-st-role-0"]["scope"] == plan.named("app-st-account").id
-    assert set(roles) == {"app-kv-role-0", "app-st-role-0", "app-acr-role-0"}
+    assert roles["app-appi-role-0"]["scope"] == plan.named("app-appi-component").id
+    assert set(roles) == {"app-kv-role-0", "app-st-role-0", "app-acr-role-0", "app-appi-role-0"}
 
 
 def test_container_app_identity_gets_acr_pull_on_the_platform_registry(plan_app, platform_plans):
@@ -180,7 +236,8 @@ def test_image_from_a_registry_other_than_the_platforms_is_refused(plan_app):
 
 
 def test_prod_gets_ha_geo_backups_zone_redundancy_locks_and_protection(plan_app):
-    dev, prod = plan_app(program(spec("dev"))), plan_app(program(spec("prod")), "prod")
+    dev, prod = (plan_app(program(spec(environment, runtime_subnet="containers")), environment)
+                 for environment in ("dev", "prod"))
     assert dev.named("app-pg-server").inputs["highAvailability"]["mode"] == "Disabled"
     assert prod.named("app-pg-server").inputs["highAvailability"]["mode"] == "ZoneRedundant"
     assert prod.named("app-pg-server").inputs["backup"]["geoRedundantBackup"] == "Enabled"
@@ -199,8 +256,8 @@ def test_prod_keeps_at_least_two_replicas(plan_app):
 
 def test_environments_differ_only_through_operations(plan_app):
     """The same description with acc's operations plans the same in dev as acc does (tags aside)."""
-    acc_in_dev = plan_app(program(spec("dev", operations=ENVIRONMENT_OPERATIONS["acc"])))
-    dev = plan_app(program(spec("dev")))
+    acc_in_dev = plan_app(program(spec("dev", operations=ENVIRONMENT_OPERATIONS["acc"], runtime_subnet="containers")))
+    dev = plan_app(program(spec("dev", runtime_subnet="containers")))
     assert acc_in_dev.named("app-cae-env").inputs["zoneRedundant"] is True
     assert dev.named("app-cae-env").inputs["zoneRedundant"] is False
     assert acc_in_dev.named("app-pg-server").inputs["backup"]["backupRetentionDays"] == 14
@@ -292,12 +349,37 @@ def test_mysql_is_private_in_the_spokes_endpoints_subnet_and_registered_in_the_p
         outputs["privateDnsZoneIds"]["privatelink.mysql.database.azure.com"]
 
 
-def test_the_apps_identity_administers_mysql_through_its_own_graph_identity(plan_app):
+def test_the_teams_group_administers_mysql_looked_up_through_the_servers_graph_identity(plan_app):
     plan = plan_app(program(spec(data_needs=MYSQL)))
     admin = plan.named("app-mysql-admin").inputs
-    assert admin["sid"] == plan.named("app-identity").outputs["principalId"]
+    assert (admin["sid"], admin["login"]) == (TEAM_DBA.object_id, TEAM_DBA.display_name)
     assert admin["identityResourceId"] == plan.named("app-mysql-identity").id
     assert plan.named("app-mysql-identity").inputs["resourceName"] == "id-parkeer-mysql-dev"
+
+
+def test_the_apps_identity_is_no_database_administrator_but_gets_a_role_script_for_its_own_database(plan_app):
+    both = DataNeeds(postgres=Postgres(sku="Standard_D2ds_v5", storage_gb=32, version="16"),
+                     mysql=MySql(sku="Standard_D2ds_v4", storage_gb=64, version="8.0.21"), key_vault=False)
+    plan = plan_app(lambda: pulumi_export(App("app", AppArgs.of(spec(data_needs=both, secrets={}),
+                                                                tenant_id=TENANT))))
+    identity = plan.named("app-identity").outputs
+    postgres_admins = [(a.inputs["objectId"], a.inputs["principalType"])
+                       for a in plan.of_type("azure-native:dbforpostgresql:Administrator")]
+    mysql_admins = [a.inputs["sid"] for a in plan.of_type("azure-native:dbformysql:AzureADAdministrator")]
+    assert (postgres_admins, mysql_admins) == ([(TEAM_DBA.object_id, "Group")], [TEAM_DBA.object_id])
+    assert identity["principalId"] not in {object_id for object_id, _ in postgres_admins} | set(mysql_admins)
+    scripts = plan.stack_outputs["databaseRoleScripts"]
+    assert f"pgaadauth_create_principal_with_oid('{identity['name']}', '{identity['principalId']}', 'service', " \
+           "false, false)" in scripts["postgres"]
+    assert f"CREATE AADUSER '{identity['name']}' IDENTIFIED BY '{identity['clientId']}'" in scripts["mysql"]
+    assert "ON `parkeer`.* TO" in scripts["mysql"] and 'ON DATABASE "parkeer"' in scripts["postgres"]
+
+
+def test_an_app_with_a_database_but_no_admin_group_is_refused_naming_the_key(plan_app):
+    from amsterdam_cloud.components.interfaces import InterfaceError
+
+    with pytest.raises(InterfaceError, match=r"app:app.databaseAdminGroup is unset"):
+        plan_app(program(spec(data_needs=MYSQL, database_admin_group=None)))
 
 
 def test_prod_mysql_gets_ha_geo_backups_retention_lock_and_protection(plan_app):
@@ -333,3 +415,37 @@ def test_a_migrated_apps_size_and_settings_reach_its_container_and_the_platforms
     env = {e["name"]: e.get("value") for e in container["env"]}
     assert (container["resources"]["cpu"], container["resources"]["memory"]) == (1.0, "2Gi")
     assert env["LOG_LEVEL"] == "info" and env["DATABASE_HOST"] == "psql-parkeer-dev.postgres.database.azure.com"
+
+
+def test_the_app_sends_telemetry_privately_to_workspace_based_app_insights_by_identity(plan_app, platform_plans):
+    import json
+
+    from amsterdam_cloud.scripts.offline.plan import stack_outputs_of
+
+    outputs, _ = stack_outputs_of(json.loads(platform_plans("dev").read_text()))
+    plan = plan_app(program(spec()))
+    component = plan.named("app-appi-component")
+    assert (component.inputs["workspaceResourceId"], component.inputs["disableLocalAuth"],
+            component.inputs["publicNetworkAccessForIngestion"]) == (outputs["workspaceId"], True, "Disabled")
+    scoped = plan.named("app-appi-scoped").inputs
+    assert (scoped["scopeName"], scoped["resourceGroupName"], scoped["linkedResourceId"]) == (
+        outputs["monitorPrivateLinkScope"]["name"], outputs["monitorPrivateLinkScope"]["resourceGroupName"],
+        component.id)
+    env = {e["name"]: e.get("value") for e in plan.named("app-ca-app").inputs["template"]["containers"][0]["env"]}
+    assert env["APPLICATIONINSIGHTS_CONNECTION_STRING"] == component.outputs["connectionString"]
+    assert env["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] == \
+        f"Authorization=AAD;ClientId={plan.named('app-identity').outputs['clientId']}"
+
+
+def test_database_cpu_and_storage_alert_the_platforms_action_group(plan_app, platform_plans):
+    import json
+
+    from amsterdam_cloud.scripts.offline.plan import stack_outputs_of
+
+    outputs, _ = stack_outputs_of(json.loads(platform_plans("dev").read_text()))
+    plan = plan_app(program(spec()))
+    alerts = {a.name: a.inputs for a in plan.of_type("azure-native:monitor:MetricAlert")}
+    assert set(alerts) == {"app-pg-alerts-cpu", "app-pg-alerts-storage"}
+    assert {a["criteria"]["allOf"][0]["metricName"] for a in alerts.values()} == {"cpu_percent", "storage_percent"}
+    assert all(a["scopes"] == [plan.named("app-pg-server").id] and
+               a["actions"] == [{"actionGroupId": outputs["actionGroupId"]}] for a in alerts.values())

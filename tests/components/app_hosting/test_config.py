@@ -201,3 +201,49 @@ def test_an_owner_in_capitals_is_lowercased_into_the_tag():
     spec = parse({**stack_config(), "app:owner": "Parkeren@Amsterdam.NL"}, "Pulumi.dev.yaml")
 
     assert spec.team == "parkeren@amsterdam.nl"
+
+
+def test_the_database_admin_group_reads_as_the_teams_entra_group():
+    spec = parse(stack_config(databaseAdminGroup={"displayName": "team-parkeren-dba",
+                                                  "objectId": "5f0c1e2d-0000-4000-8000-00000000d0ba"}),
+                 "Pulumi.dev.yaml")
+    assert (spec.database_admin_group.display_name, spec.database_admin_group.object_id) == (
+        "team-parkeren-dba", "5f0c1e2d-0000-4000-8000-00000000d0ba")
+
+
+@pytest.mark.parametrize("value,key,problem", [
+    ({"displayName": "dba", "objectId": "not-a-guid"}, "app:app.databaseAdminGroup.objectId", "a GUID"),
+    ({"displayName": "x'; DROP", "objectId": "5f0c1e2d-0000-4000-8000-00000000d0ba"},
+     "app:app.databaseAdminGroup.displayName", "no quotes"),
+    ({"objectId": "5f0c1e2d-0000-4000-8000-00000000d0ba"}, "app:app.databaseAdminGroup", "expected {displayName"),
+])
+def test_a_malformed_database_admin_group_names_its_key(value, key, problem):
+    with pytest.raises(ConfigError, match=rf"Pulumi.dev.yaml: {key}: .*{problem}"):
+        parse(stack_config(databaseAdminGroup=value), "Pulumi.dev.yaml")
+
+
+def test_a_database_admin_group_without_a_database_is_refused():
+    config = stack_config(databaseAdminGroup={"displayName": "dba", "objectId": "5f0c1e2d-0000-4000-8000-00000000d0ba"})
+    config["app:app"]["data"] = {**config["app:app"]["data"], "postgres": None}
+    with pytest.raises(ConfigError, match=r"app:app.databaseAdminGroup: the app has no database; remove the key"):
+        parse(config, "Pulumi.dev.yaml")
+
+
+def test_a_public_app_reads_its_custom_domain_and_workload_profile():
+    spec = parse(stack_config(exposure="public", workloadProfile="general",
+                              customDomain={"hostName": "parkeren.amsterdam.nl", "certificate": "parkeren"}),
+                 "Pulumi.dev.yaml")
+    assert (spec.workload_profile, spec.custom_domain.host_name, spec.custom_domain.certificate_secret) == (
+        "general", "parkeren.amsterdam.nl", "parkeren")
+
+
+def test_a_custom_domain_on_an_internal_app_is_refused():
+    with pytest.raises(ConfigError, match=r"app:app.customDomain: only a public app"):
+        parse(stack_config(customDomain={"hostName": "parkeren.amsterdam.nl", "certificate": "parkeren"}),
+              "Pulumi.dev.yaml")
+
+
+def test_a_custom_domain_that_is_not_a_host_name_names_the_key():
+    with pytest.raises(ConfigError, match=r"app:app.customDomain: CustomDomain.host_name"):
+        parse(stack_config(exposure="public", customDomain={"hostName": "parkeren", "certificate": "parkeren"}),
+              "Pulumi.dev.yaml")

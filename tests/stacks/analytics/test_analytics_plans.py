@@ -117,8 +117,23 @@ def test_a_location_other_than_the_platform_is_refused(plans):
             "amsterdam-analytics:location": "northeurope", "azure-native:location": "northeurope"})
 
 
+ROLE_ACR_PUSH = "8311e382-0749-4cb8-b61a-304f252e45ec"
+
+
 @pytest.mark.parametrize("stack", ["dev", "prod"])
-def test_ml_workspaces_use_the_platforms_container_registry(plans, stack):
+def test_ml_workspaces_build_into_their_teams_registry_not_the_platforms(plans, stack):
     platform, analytics = plans(stack)
+    team_registries = {r.outputs["id"] for r in analytics.of_type("azure-native:containerregistry:Registry")}
     registries = {w.inputs["containerRegistry"] for w in analytics.of_type(ML_WORKSPACE)}
-    assert registries == {platform.stack_outputs["containerRegistryId"]}
+    assert registries and registries <= team_registries
+    assert platform.stack_outputs["containerRegistryId"] not in registries
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_no_workspace_identity_holds_acr_push_on_the_app_registry(plans, stack):
+    platform, analytics = plans(stack)
+    app_registry = platform.stack_outputs["containerRegistryId"]
+    pushes = [r for r in analytics.of_type("azure-native:authorization:RoleAssignment")
+              if r.inputs["roleDefinitionId"].endswith(ROLE_ACR_PUSH)]
+    assert pushes, "the workspaces push their environment images somewhere"
+    assert [r.inputs["scope"] for r in pushes if r.inputs["scope"] == app_registry] == []

@@ -1,0 +1,74 @@
+"""Application Insights for one app: workspace-based (telemetry lands in the central workspace, under its retention
+and access), Entra ID-authenticated ingestion only (local auth off: the connection string alone sends nothing), and
+public ingestion off, so telemetry flows only through the platform's Azure Monitor Private Link Scope, in which
+the component is scoped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+from pulumi_azure_native import applicationinsights, monitor
+
+from amsterdam_cloud.components.interfaces import NO_DIAGNOSTICS, CommonArgs, InterfaceError, WithInterfaces
+
+COMPONENT = "azure-native:applicationinsights:Component"
+
+
+@dataclass(frozen=True, kw_only=True)
+class PrivateLinkScopeRef:
+    """The platform's Azure Monitor Private Link Scope (its `monitorPrivateLinkScope` export)."""
+
+    name: pulumi.Input[str]
+    resource_group_name: pulumi.Input[str]
+
+
+@dataclass(frozen=True, kw_only=True)
+class AppInsightsArgs(CommonArgs):
+    """`role_assignments` on the component: the app's identity as Monitoring Metrics Publisher, the role an identity
+    needs to send telemetry when local auth is off."""
+
+    resource_group_name: pulumi.Input[str]
+    """The component's resource group (the app's); the component never creates it."""
+    location: str
+    """The component's region (the app's)."""
+    workspace_id: pulumi.Input[str]
+    """The Log Analytics workspace telemetry is stored in (the central one)."""
+    private_link_scope: PrivateLinkScopeRef | None
+    """The scope the component joins (ingestion is private-only); None: an explicit choice that telemetry cannot
+    arrive from the city's networks, where the scope's PrivateOnly mode lets traffic reach only scoped resources."""
+    local_auth: bool = False
+    """Off: only Entra ID-authenticated telemetry is accepted (DisableLocalAuth); on (an explicit opt-out, for an
+    agent that cannot authenticate): the connection string alone lets anyone who has it send."""
+    component_name: str | None = None
+    """Unset: azure-native's auto-name; set: that name (1-260 characters)."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.private_endpoints or self.diagnostic_settings:
+            raise InterfaceError("AppInsightsArgs: a workspace-based component has no private endpoint of its own "
+                                 "(it is scoped into the platform's AMPLS) and its telemetry is already in the "
+                                 "workspace; leave private_endpoints and diagnostic_settings unset")
+
+
+class AppInsights(WithInterfaces, pulumi.ComponentResource):
+    """The component; `connection_string` goes into the app's APPLICATIONINSIGHTS_CONNECTION_STRING."""
+
+    def __init__(self, name: str, args: AppInsightsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("amsterdam:apphosting:AppInsights", name, None, opts)
+        component = applicationinsights.Component(
+            f"{name}-component", resource_group_name=args.resource_group_name, location=args.location,
+            resource_name_=args.component_name, kind="web", application_type="web", ingestion_mode="LogAnalytics",
+            workspace_resource_id=args.workspace_id, disable_local_auth=not args.local_auth,
+            public_network_access_for_ingestion="Disabled", public_network_access_for_query="Enabled",
+            tags=dict(args.tags), opts=self.child_options(args))
+        if args.private_link_scope is not None:
+            monitor.PrivateLinkScopedResource(
+                f"{name}-scoped", resource_group_name=args.private_link_scope.resource_group_name,
+                scope_name=args.private_link_scope.name, name=component.name, linked_resource_id=component.id,
+                kind="Resource", opts=pulumi.ResourceOptions(parent=self))
+        self.add_interfaces(name, scope_id=component.id, args=args, diagnostics=NO_DIAGNOSTICS)
+        self.resource_id, self.name = component.id, component.name
+        self.connection_string = component.connection_string
+        self.register_outputs({"resource_id": self.resource_id, "name": self.name,
+                               "connection_string": self.connection_string})

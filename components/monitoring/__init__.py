@@ -1,0 +1,1 @@
+"""Operations' monitoring parts: private log ingestion (AMPLS), VNet flow logs and baseline metric alerts."""
