@@ -22,8 +22,8 @@ from pathlib import Path
 from collections.abc import Mapping
 from typing import Any, Callable, Iterator, Sequence
 
-from amsterdam_cloud.policies.engine import (SEVERITY_ORDER, AnyRule, Resource, Rule, Severity, StackRule,
-                                             base_type, run_rule, secrets_redacted, stack_of)
+from amsterdam_cloud.policies.engine import (SEVERITY_ORDER, AnyRule, Reporter, Resource, Rule, Severity, StackRule,
+                                             base_type, check_stack, judge, secrets_redacted, stack_of)
 from amsterdam_cloud.policies.settings import ENVIRONMENTS, PACK_NAME, PackConfig, load_pack_config
 from amsterdam_cloud.policies.waivers import Waiver, WaiverBook, load_waivers
 from amsterdam_cloud.scripts.errors import UserError
@@ -72,6 +72,10 @@ class CheckResult:
     findings: list[Finding] = field(default_factory=list)
     """Violations, including those whose waiver expired (their `waiver` is set)."""
     waived: list[Finding] = field(default_factory=list)
+    notes: list[Finding] = field(default_factory=list)
+    """Values unknown until deployment that a rule passed over (dev and test; in acc and prod they are findings)."""
+    skipped: dict[str, set[str]] = field(default_factory=dict)
+    """Rule id to the URNs it judged out of its scope (an exemption), reported apart from pass."""
     expired_waivers: list[Waiver] = field(default_factory=list)
     rules: tuple[AnyRule, ...] = ()
     levels: Mapping[str, str] = field(default_factory=dict)
@@ -246,28 +250,40 @@ def _check(resources: Sequence[Resource], *, environment: str, stack: str, waive
         else:
             result.waived.append(Finding(**{**finding.__dict__, "waiver": waiver}))
 
+    def settle(rule: AnyRule, reporter: Reporter, urn: str, resource_type: str) -> None:
+        """Record what one check left in its reporter (violations, unknown notes, skips), then clear it."""
+        for message, at in reporter.violations:
+            record(rule, at or urn, resource_type or types.get(at, ""), message)
+        for message, at in reporter.notes:
+            result.notes.append(Finding(urn=at or urn, policy=rule.id, severity=rule.severity,
+                                        enforcement="note", message=redact(message), controls=rule.controls,
+                                        title=rule.title, remediation=rule.remediation,
+                                        resource_type=resource_type or types.get(at, "")))
+        for _, at in reporter.skipped:
+            result.skipped.setdefault(rule.id, set()).add(at or urn)
+        reporter.clear()
+
+    types: dict[str, str] = {}
+    reporters = {rule.id: Reporter(settings[rule.id].strict) for rule in active}
     rules_for: dict[str, list[tuple]] = {}
     checked = result.checked
-    messages: list[str] = []
-    report = messages.append
     for resource in resources:
         token = resource.type
         applicable = rules_for.get(token)
         if applicable is None:
-            applicable = rules_for[token] = [(rule.check, settings[rule.id], checked[rule.id].append, rule)
-                                             for rule in (*by_type.get(token, ()), *generic)]
+            applicable = rules_for[token] = [(rule.check, settings[rule.id], checked[rule.id].append, rule,
+                                              reporters[rule.id]) for rule in (*by_type.get(token, ()), *generic)]
         urn = resource.urn
-        for check, rule_settings, mark_checked, rule in applicable:
+        for check, rule_settings, mark_checked, rule, reporter in applicable:
             mark_checked(urn)
             try:
-                check(resource, report, rule_settings)
-            except Exception:  # the same message run_rule gives, so CrossGuard and the checker agree
-                messages[:] = run_rule(rule, resource, rule_settings)
-            if messages:
-                for message in messages:
-                    record(rule, urn, token, message)
-                messages.clear()
-    types = {r.urn: r.type for r in resources}
+                check(resource, reporter, rule_settings)
+            except Exception:  # the same outcome judge gives, so CrossGuard and the checker agree
+                reporter.clear()
+                judge(rule, resource, rule_settings, reporter)
+            if reporter:
+                settle(rule, reporter, urn, token)
+    types.update((r.urn, r.type) for r in resources)
     stack_view: list[Resource] | None = None
     for rule in active:
         if not isinstance(rule, StackRule):
@@ -276,13 +292,7 @@ def _check(resources: Sequence[Resource], *, environment: str, stack: str, waive
             stack_view = [r.with_outputs() for r in resources]
         wanted = set(rule.applies_to or ())
         result.checked[rule.id] = [r.urn for r in resources if not wanted or r.type in wanted]
-        messages: list[tuple[str, str]] = []
-        try:
-            rule.check(stack_view, lambda message, urn: messages.append((message, urn)), settings[rule.id])
-        except Exception as error:
-            messages.append((f"could not be checked ({type(error).__name__}: {error})", ""))
-        for message, urn in messages:
-            record(rule, urn, types.get(urn, ""), message)
+        settle(rule, check_stack(rule, stack_view, settings[rule.id]), "", "")
     result.expired_waivers = book.expired()
     # a message recorded before another rule unwrapped the same secret: redact once more with every secret seen
     result.findings = [_redacted(f, redact) for f in result.findings]

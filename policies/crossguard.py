@@ -19,8 +19,8 @@ from pulumi_policy import (EnforcementLevel, PolicyComplianceFramework, PolicyCo
                            ResourceValidationArgs, ResourceValidationPolicy, Severity as PolicySeverity,
                            StackValidationArgs, StackValidationPolicy)
 
-from amsterdam_cloud.policies.engine import (UNKNOWN_SENTINELS, AnyRule, Resource, StackRule, base_type, run_rule,
-                                             stack_of)
+from amsterdam_cloud.policies.engine import (UNKNOWN_SENTINELS, AnyRule, Resource, StackRule, base_type,
+                                             check_stack, run_rule, stack_of)
 from amsterdam_cloud.policies.settings import PROPERTY_SCHEMAS, Settings
 from amsterdam_cloud.policies.waivers import Waiver, WaiverBook, load_waivers
 
@@ -133,13 +133,8 @@ def _stack_validator(rule: StackRule, waivers: _Waivers) -> Callable[[StackValid
         if not resources:
             return
         book = waivers.book(stack_of(resources[0].urn))
-        found: list[tuple[str, str]] = []
-        try:
-            rule.check(resources, lambda message, urn: found.append((message, urn)),
-                       settings_of(args.get_config(), rule.id))
-        except Exception as error:  # as the offline checker does: reported, never a crashed analyzer
-            found.append((f"could not be checked ({type(error).__name__}: {error})", ""))
-        for message, urn in found:
+        # as the offline checker does: a crash is reported, never a crashed analyzer
+        for message, urn in check_stack(rule, resources, settings_of(args.get_config(), rule.id)).violations:
             waiver = book.lookup(rule.id, urn)
             if waiver is not None and not waiver.expired(book.today):
                 continue
@@ -166,11 +161,8 @@ def _waived_findings(rules: Sequence[AnyRule], waivers: _Waivers
                 continue
             settings = settings_of({k: v for k, v in plain(args.get_config()).items() if k in rule.settings},
                                    rule.id)
-            try:
-                rule.check(resources, lambda message, urn, rule_id=rule.id: found.append((rule_id, message, urn)),
-                           settings)
-            except Exception:  # reported by the rule's own policy
-                continue
+            found.extend((rule.id, message, urn) for message, urn in check_stack(rule, resources, settings).violations
+                         if not message.startswith("could not be checked"))  # reported by the rule's own policy
         for rule_id, message, urn in sorted(found):
             waiver = book.lookup(rule_id, urn)
             if waiver is not None and not waiver.expired(book.today):

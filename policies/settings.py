@@ -39,9 +39,13 @@ PROPERTY_SCHEMAS: dict[str, dict[str, Any]] = {
     "logAnalyticsWorkspaceIds": {"type": "array", "items": {"type": "string"}, "default": [],
                                  "description": "Resource ids of the city's central Log Analytics workspaces."},
     "publicIpAllowedUnder": {"type": "array", "items": {"type": "string"},
-                             "default": ["amsterdam:landingzone:Hub", "amsterdam:landingzone:Connectivity"],
-                             "description": "Component types (the connectivity part of the landing zone) "
-                                            "under which public IPs and IP forwarding are allowed."},
+                             "default": ["amsterdam:landingzone:Hub"],
+                             "description": "Component types (patterns) of the landing zone under which public "
+                                            "IPs and IP forwarding are allowed, inside connectivityStacks only."},
+    "connectivityStacks": {"type": "array", "items": {"type": "string", "pattern": "^[^/]+/[^/]+$"},
+                           "default": [],
+                           "description": "The <project>/<stack> pairs (from the URN) that own the landing zone's "
+                                          "connectivity: only there are public IPs and IP forwarding allowed."},
 }
 
 
@@ -68,7 +72,9 @@ class Settings:
     allowed_regions: frozenset[str] = EU_REGIONS
     min_log_retention_days: int = 365
     log_analytics_workspace_ids: frozenset[str] = frozenset()
-    public_ip_allowed_under: tuple[str, ...] = ("amsterdam:landingzone:Hub", "amsterdam:landingzone:Connectivity")
+    public_ip_allowed_under: tuple[str, ...] = ("amsterdam:landingzone:Hub",)
+    connectivity_stacks: frozenset[str] = frozenset()
+    """`<project>/<stack>` of the platform stacks that own connectivity; none by default (fail closed)."""
 
     @property
     def strict(self) -> bool:
@@ -115,6 +121,13 @@ class Settings:
             if not isinstance(types, list) or not all(isinstance(t, str) for t in types):
                 raise PackConfigError(f"{where}.publicIpAllowedUnder: must be a list of component type tokens")
             values["public_ip_allowed_under"] = tuple(types)
+        if "connectivityStacks" in props:
+            pairs = props["connectivityStacks"]
+            if not isinstance(pairs, list) or not all(isinstance(p, str) and p.count("/") == 1 and "" not in
+                                                      p.split("/") for p in pairs):
+                raise PackConfigError(f"{where}.connectivityStacks: must be a list of '<project>/<stack>' names, "
+                                      "e.g. 'amsterdam-platform/prod'")
+            values["connectivity_stacks"] = frozenset(pairs)
         return cls(**values)
 
 
@@ -149,7 +162,7 @@ def parse_pack_config(data: Any, source: str, rule_ids: frozenset[str] | None = 
     pack's default and the residency rule cannot be lowered from mandatory."""
     if not isinstance(data, dict):
         raise PackConfigError(f"{source}: the pack config must be a JSON object of policy name to level or settings")
-    default_level = "advisory"
+    default_level = "mandatory"  # as the pack's own default: a config without "all" lowers nothing
     levels: dict[str, str] = {}
     properties: dict[str, dict[str, Any]] = {}
     for key, value in data.items():

@@ -148,8 +148,8 @@ def test_policy_metadata_carries_severity_controls_and_remediation():
 def test_unknown_location_is_reported_under_crossguard_not_skipped(waivers_file):
     found = crossguard_findings(mixed_stack("prod"), "prod", (), only={"residency-allowed-location"})
     assert ("residency-allowed-location", urn_of("prod", KV, "kv"),
-            "location is unknown until deployment; in prod every location must be known at plan time: take it from "
-            "the stack config, not from another resource's output") in found
+            "location is unknown until deployment, so it cannot be shown compliant; every location must be known at "
+            "plan time: take it from the stack config, not from another resource's output") in found
 
 
 def test_waived_findings_are_listed_apart_by_the_advisory_waiver_policy(waivers_file):

@@ -7,7 +7,7 @@ import pytest
 from amsterdam_cloud.policies.regions import EU_REGIONS
 from amsterdam_cloud.policies.rules import ALL_RULES, RULE_IDS
 from amsterdam_cloud.scripts.errors import UserError
-from amsterdam_cloud.policies.settings import (ENVIRONMENTS, PROPERTY_SCHEMAS, PackConfigError, config_path,
+from amsterdam_cloud.policies.settings import (ENVIRONMENTS, PACK_DIR, PROPERTY_SCHEMAS, PackConfigError, config_path,
                                                load_pack_config, parse_pack_config)
 
 EXPECTED_LEVEL = {"dev": "advisory", "test": "advisory", "acc": "mandatory", "prod": "mandatory"}
@@ -100,11 +100,15 @@ def test_acc_and_prod_pack_configs_cannot_lower_residency_or_the_default(environ
         parse_pack_config({**committed, **document}, f"config/{environment}.json", RULE_IDS, environment)
 
 
-def test_acc_pack_config_without_all_fails_closed():
-    committed = json.loads(config_path("acc").read_text())
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_a_pack_config_without_all_is_mandatory_as_the_pack_itself(environment):
+    committed = json.loads(config_path(environment).read_text())
     del committed["all"]
-    with pytest.raises(PackConfigError, match=r"all: missing"):
-        parse_pack_config(committed, "config/acc.json", RULE_IDS, "acc")
+    assert parse_pack_config(committed, "config.json", RULE_IDS, environment).default_level == "mandatory"
+
+
+def test_the_pack_defaults_to_mandatory_without_a_config():
+    assert "enforcement_level=EnforcementLevel.MANDATORY" in (PACK_DIR / "__main__.py").read_text()
 
 
 @pytest.mark.parametrize("environment", ["dev", "test"])

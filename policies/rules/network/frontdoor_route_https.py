@@ -13,15 +13,13 @@ def check(resource: Resource, report: Report, settings: Any) -> None:
                  default="MatchRequest", fix="set forwardingProtocol='HttpsOnly'")
     protocols = as_list(resource.get("supportedProtocols", ["Http", "Https"]))
     if protocols is UNKNOWN:
-        if settings.strict:
-            report("supportedProtocols is unknown until deployment; set supportedProtocols=['Https']")
+        report.unknown("supportedProtocols", "set supportedProtocols=['Https']")
         return
     if not any(equals_ci(p, "Http") for p in protocols):
         return
     redirect = resource.get("httpsRedirect", "Disabled")
     if redirect is UNKNOWN:
-        if settings.strict:
-            report("httpsRedirect is unknown until deployment; set httpsRedirect='Enabled'")
+        report.unknown("httpsRedirect", "set httpsRedirect='Enabled'")
     elif not equals_ci(redirect, "Enabled"):
         report(f"the route accepts HTTP and httpsRedirect is {redirect!r}; set httpsRedirect='Enabled' or "
                "supportedProtocols=['Https']")

@@ -34,8 +34,7 @@ def check(resource: Resource, report: Report, settings: Any) -> None:
         return
     value = register_id(resource)
     if value is UNKNOWN:
-        if settings.strict:
-            report(f"tag {TAG} is unknown until deployment; set the register id from config")
+        report.unknown(f"tag {TAG}", "set the register id from config")
     elif value is None:
         report(f"runs an algorithm but has no {TAG} tag; publish it in the algorithm register and tag the "
                "resource with its id")

@@ -19,8 +19,7 @@ def _missing(value: Any) -> bool:
 def check(resource: Resource, report: Report, settings: Any) -> None:
     tags = resource.get("tags")
     if tags is UNKNOWN:
-        if settings.strict:
-            report("tags are unknown until deployment; merge the stack's tags in the program, not from an output")
+        report.unknown("tags", "merge the stack's tags in the program, not from an output")
         return
     if tags is not None and not isinstance(tags, dict):
         report(f"tags is {type(tags).__name__}, not a mapping of tag names to values")

@@ -1,0 +1,69 @@
+"""The one unknown mechanism, tried on every rule: each value of a compliant fixture in turn replaced by the
+engine's unknown sentinel is never a violation in dev or test (at most a note), never a mere note in acc or prod,
+and every violation it causes there says the value is unknown (it went through `Reporter.unknown`)."""
+
+import copy
+
+import pytest
+
+from amsterdam_cloud.policies.engine import UNKNOWN_PHRASE, Resource, Rule, judge
+from amsterdam_cloud.policies.fixtures import UNKNOWN_VALUE, urn_of
+from amsterdam_cloud.policies.rules import ALL_RULES
+from amsterdam_cloud.policies.settings import ENVIRONMENTS, Settings
+
+from .fixture_tables import compliant_fixtures
+
+NO_INPUT_JUDGED = {
+    "network-public-ip-only-in-connectivity": "judges where the resource is declared (its URN), no input",
+    "stateful-protected-in-prod": "judges the resource option protect, no input",
+}
+RESOURCE_RULES = [rule for rule in ALL_RULES if isinstance(rule, Rule) and rule.id not in NO_INPUT_JUDGED]
+
+
+def _paths(value, prefix=()):
+    """Every node below the top of a fixture, as key/index paths."""
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, item in items:
+        yield (*prefix, key)
+        yield from _paths(item, (*prefix, key))
+
+
+def _with_unknown(props: dict, path: tuple) -> dict:
+    out = copy.deepcopy(props)
+    node = out
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = UNKNOWN_VALUE
+    return out
+
+
+def _outcome(rule: Rule, props: dict, environment: str, token: str | None) -> tuple[list[str], list[str]]:
+    token = token or (rule.applies_to[0] if rule.applies_to else "azure-native:resources:ResourceGroup")
+    resource = Resource(urn=urn_of(environment, token, "r1"), type=token, props=props, name="r1")
+    reporter = judge(rule, resource, Settings.from_properties({"environment": environment}))
+    return [m for m, _ in reporter.violations], [m for m, _ in reporter.notes]
+
+
+@pytest.mark.parametrize("rule", RESOURCE_RULES, ids=lambda rule: rule.id)
+def test_an_unknown_value_fails_in_acc_and_prod_and_is_a_note_in_dev_and_test(rule):
+    fixtures = compliant_fixtures(rule)
+    assert fixtures, f"{rule.id} has no compliant fixture in a table"
+    failed_in_prod = False
+    for props, token in fixtures:
+        known = {env: _outcome(rule, props, env, token)[0] for env in ENVIRONMENTS}  # e.g. tag environment=prod
+        for path in _paths(props):
+            variant = _with_unknown(props, path)
+            for env in ENVIRONMENTS:
+                found, notes = _outcome(rule, variant, env, token)
+                if env in ("dev", "test"):
+                    assert set(found) <= set(known[env]), (env, path, found)  # an unknown adds none
+                    assert all(UNKNOWN_PHRASE in note for note in notes), (env, path, notes)
+                else:
+                    assert notes == [], (env, path, notes)
+                    assert all(UNKNOWN_PHRASE in m for m in found if m not in known[env]), (env, path, found)
+            failed_in_prod |= bool(_outcome(rule, variant, "prod", token)[0])
+    assert failed_in_prod, f"{rule.id}: no value of its compliant fixture is judged when unknown in prod"
+
+
+def test_rules_that_judge_no_input_exist():
+    assert set(NO_INPUT_JUDGED) <= {rule.id for rule in ALL_RULES}
