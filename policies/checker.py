@@ -24,7 +24,8 @@ from typing import Any, Callable, Iterator, Sequence
 
 from amsterdam_cloud.policies.engine import (SEVERITY_ORDER, AnyRule, Reporter, Resource, Rule, Severity, StackRule,
                                              base_type, check_stack, judge, secrets_redacted, stack_of)
-from amsterdam_cloud.policies.settings import ENVIRONMENTS, PACK_NAME, PackConfig, load_pack_config
+from amsterdam_cloud.policies.settings import (ENVIRONMENTS, PACK_NAME, WAIVERS_EXPIRED, PackConfig,
+                                               load_pack_config)
 from amsterdam_cloud.policies.waivers import Waiver, WaiverBook, load_waivers
 from amsterdam_cloud.scripts.errors import UserError
 
@@ -77,6 +78,9 @@ class CheckResult:
     skipped: dict[str, set[str]] = field(default_factory=dict)
     """Rule id to the URNs it judged out of its scope (an exemption), reported apart from pass."""
     expired_waivers: list[Waiver] = field(default_factory=list)
+    too_long_waivers: list[tuple[Waiver, str]] = field(default_factory=list)
+    """Waivers expiring further ahead than the environment allows for their rule's severity (fail the check),
+    each with the message that says so."""
     rules: tuple[AnyRule, ...] = ()
     levels: Mapping[str, str] = field(default_factory=dict)
     checked: dict[str, list[str]] = field(default_factory=dict)
@@ -91,8 +95,9 @@ class CheckResult:
 
     @property
     def failed(self) -> bool:
-        """A mandatory violation or an expired waiver fails the check."""
-        return bool(self.expired_waivers) or any(f.enforcement == "mandatory" for f in self.findings)
+        """A mandatory violation, an expired waiver or one that runs too long fails the check."""
+        return bool(self.expired_waivers or self.too_long_waivers) or any(f.enforcement == "mandatory"
+                                                                          for f in self.findings)
 
     @property
     def mandatory(self) -> list[Finding]:
@@ -106,7 +111,10 @@ class CheckResult:
         verdict = "FAILED" if self.failed else "passed"
         return (f"policy check {verdict}: {len(self.findings)} violation(s) ({len(self.mandatory)} mandatory, "
                 f"{len(self.advisory)} advisory), {len(self.waived)} waived, "
-                f"{len(self.expired_waivers)} expired waiver(s); {self.resource_count} resources, "
+                f"{len(self.expired_waivers)} expired waiver(s)"
+                f"{f', {len(self.too_long_waivers)} waiver(s) too long' if self.too_long_waivers else ''}"
+                f"{f', {len(self.notes)} value(s) unknown until deployment' if self.notes else ''}; "
+                f"{self.resource_count} resources, "
                 f"{len(self.rules)} rules, stack {self.stack or '?'} ({self.environment})")
 
 
@@ -222,6 +230,7 @@ def _check(resources: Sequence[Resource], *, environment: str, stack: str, waive
     result = CheckResult(stack=stack, environment=environment, source=source, today=today, rules=tuple(active),
                          levels={r.id: config.level(r.id) for r in active}, resource_count=len(resources))
     book = WaiverBook(waivers, stack, today)
+    result.too_long_waivers = book.describe_too_long(config.settings(WAIVERS_EXPIRED).max_waiver_days, environment)
     settings = {r.id: config.settings(r.id) for r in active}
     by_type: dict[str, list[Rule]] = {}
     generic: list[Rule] = []

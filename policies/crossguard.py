@@ -21,14 +21,12 @@ from pulumi_policy import (EnforcementLevel, PolicyComplianceFramework, PolicyCo
 
 from amsterdam_cloud.policies.engine import (UNKNOWN_SENTINELS, AnyRule, Resource, StackRule, base_type,
                                              check_stack, run_rule, stack_of)
-from amsterdam_cloud.policies.settings import PROPERTY_SCHEMAS, Settings
+from amsterdam_cloud.policies.settings import PROPERTY_SCHEMAS, WAIVERS_EXPIRED, WAIVERS_IN_FORCE, Settings
 from amsterdam_cloud.policies.waivers import Waiver, WaiverBook, load_waivers
 
 BIO = PolicyComplianceFramework(name="BIO", version="1.04",
                                 reference="https://www.bio-overheid.nl/",
                                 specification="Baseline Informatiebeveiliging Overheid")
-WAIVERS_IN_FORCE = "waivers-in-force"
-WAIVERS_EXPIRED = "waivers-expired"
 
 
 def plain(value: Any) -> Any:
@@ -177,9 +175,13 @@ def _expired_waivers(waivers: _Waivers) -> Callable[[StackValidationArgs, Report
         urns = [r.urn for r in args.resources]
         if not urns:
             return
-        for waiver in waivers.book(stack_of(urns[0])).expired():
+        book = waivers.book(stack_of(urns[0]))
+        for waiver in book.expired():
             report_violation(f"waiver {waiver.index} for {waiver.rule} on {waiver.resource} expired on "
                              f"{waiver.expires.isoformat()} (owner {waiver.owner}); renew or remove it")
+        settings = settings_of(args.get_config(), WAIVERS_EXPIRED)
+        for _, message in book.describe_too_long(settings.max_waiver_days, settings.environment):
+            report_violation(message)
 
     return validate
 
@@ -216,5 +218,7 @@ def build_policies(*, rules: Sequence[AnyRule] | None = None, waivers: Sequence[
     policies.append(StackValidationPolicy(
         name=WAIVERS_EXPIRED, description="Waivers past their expiry date must be renewed or removed",
         validate=_expired_waivers(book), severity=PolicySeverity.HIGH, framework=BIO,
-        remediation_steps="Renew the waiver with a new expiry date and reason, or remove it and fix the finding."))
+        remediation_steps="Renew the waiver with a new expiry date and reason, or remove it and fix the finding.",
+        config_schema=PolicyConfigSchema(properties={key: dict(PROPERTY_SCHEMAS[key])
+                                                     for key in ("environment", "maxWaiverDays")})))
     return policies

@@ -49,6 +49,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     pack_dir.add_argument("--environment", choices=ENVIRONMENTS, help="print this environment's pack config file")
     pack_dir.set_defaults(handler=run_pack_dir)
 
+    waivers = commands.add_parser(
+        "waivers", help="list the waivers with their days left, and the stale ones in the given plans",
+        description="List every waiver (the toolkit's and the current project's) with its days left, owner, "
+                    "approver and ticket. Given plans or stack exports, each waiver that names one of their stacks "
+                    "is checked against it: `in use` (it waives a finding), `stale` (it waives nothing there: "
+                    "remove it), `expired` or `too long` (beyond the environment's maximum for its severity). "
+                    "Exits 1 when a waiver is expired, too long or stale, 2 on malformed input.",
+        epilog="The list goes to stderr; --format json to --output FILE or stdout.")
+    waivers.add_argument("plans", type=Path, nargs="*", metavar="PLAN",
+                         help="plans from `cityctl plan` or `pulumi stack export` files (the environment from each "
+                              "stack name)")
+    waivers.add_argument("--waivers", type=Path, metavar="FILE", help="waivers file (default: policies/waivers.yaml)")
+    waivers.add_argument("--format", choices=("text", "json"), default="text", help="report format (default text)")
+    waivers.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the JSON here (default stdout)")
+    waivers.add_argument("--today", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
+                         help="count days left from this date (default today)")
+    waivers.set_defaults(handler=run_waivers)
+
     rules = commands.add_parser("rules", help="list the pack's rules with severity, controls and remediation",
                                 description="List every rule id, its severity, BIO and CIS controls and remediation.")
     rules.add_argument("--environment", choices=ENVIRONMENTS, help="also show the level in this environment")
@@ -79,16 +97,24 @@ def _waivers(path: Path | None) -> tuple:
     return load_gate_waivers(path, project_root=find_root(Path.cwd().resolve()))
 
 
-def run_check(args: argparse.Namespace) -> int:
-    from amsterdam_cloud.policies.checker import (check_resources, environment_of_stack, parse_resources, render)
-    source = "<stdin>" if str(args.file) == "-" else display(args.file)
-    export = _read_export(args.file)
-    resources, found_stack = parse_resources(export, source)
-    stack = args.stack or found_stack
-    environment = args.environment or environment_of_stack(stack)
+def _stack_and_environment(source: str, found_stack: str, stack: str | None,
+                           environment: str | None) -> tuple[str, str]:
+    from amsterdam_cloud.policies.checker import environment_of_stack
+
+    stack = stack or found_stack
+    environment = environment or environment_of_stack(stack)
     if environment is None:
         raise UserError(f"{source}: stack {stack!r} does not name an environment; pass --environment "
                         "dev|test|acc|prod")
+    return stack, environment
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from amsterdam_cloud.policies.checker import check_resources, parse_resources, render
+    source = "<stdin>" if str(args.file) == "-" else display(args.file)
+    export = _read_export(args.file)
+    resources, found_stack = parse_resources(export, source)
+    stack, environment = _stack_and_environment(source, found_stack, args.stack, args.environment)
     print(f"checking {len(resources)} resources of stack {stack} against the {environment} policy levels…",
           file=sys.stderr)
     result = check_resources(resources, environment=environment, stack=stack, waivers=_waivers(args.waivers),
@@ -111,6 +137,30 @@ def run_check(args: argparse.Namespace) -> int:
         sys.stdout.write(report)
         print(render_text_summary(result).rstrip(), file=sys.stderr)
     return 1 if result.failed else 0
+
+
+def run_waivers(args: argparse.Namespace) -> int:
+    from amsterdam_cloud.policies.checker import check_resources, parse_resources
+    from amsterdam_cloud.policies.reports.waivers import render_waivers_json, render_waivers_text, waiver_statuses
+
+    today = args.today or dt.date.today()
+    waivers = _waivers(args.waivers)
+    results = []
+    for path in args.plans:
+        source = display(path)
+        resources, found_stack = parse_resources(_read_export(path), source)
+        stack, environment = _stack_and_environment(source, found_stack, None, None)
+        results.append(check_resources(resources, environment=environment, stack=stack, waivers=waivers,
+                                       today=today, source=source))
+    statuses = waiver_statuses(waivers, results, today)
+    if args.format == "json":
+        report = render_waivers_json(statuses)
+        if args.output:
+            print(f"json report written to {write_output(args.output, report)}", file=sys.stderr)
+        else:
+            sys.stdout.write(report)
+    print(render_waivers_text(statuses, len(results)).rstrip(), file=sys.stderr)
+    return 1 if any(s.status in ("expired", "too long", "stale") for s in statuses) else 0
 
 
 def run_rules(args: argparse.Namespace) -> int:

@@ -325,6 +325,8 @@ def test_an_app_teams_data_loss_waiver_in_its_own_waivers_file_lets_the_prod_gat
     stack: prod
     reason: The old database was migrated into the new one and verified (CLOUD-1510).
     owner: parkeren@amsterdam.nl
+    approver: ciso@amsterdam.nl
+    ticket: CLOUD-1510
     expires: 2099-01-31
 """)
     assert main(gate) == 0

@@ -132,6 +132,7 @@ def test_the_waivers_file_accepts_the_data_loss_pseudo_rule(tmp_path):
     stack: prod
     reason: permits move to the new server
     owner: data-platform@amsterdam.nl
+    approver: ciso@amsterdam.nl
     ticket: CLOUD-1510
     expires: 2027-01-31
 """, encoding="utf-8")
@@ -144,7 +145,8 @@ def test_the_waivers_file_accepts_the_data_loss_pseudo_rule(tmp_path):
 def test_the_waivers_file_still_rejects_an_unknown_rule(tmp_path):
     path = tmp_path / "waivers.yaml"
     path.write_text("""waivers:
-  - {rule: no-such-rule, resource: "*", stack: prod, reason: r, owner: o, expires: 2027-01-31}
+  - {rule: no-such-rule, resource: "*", stack: prod, reason: r, owner: o@amsterdam.nl, approver: ciso@amsterdam.nl,
+     ticket: CLOUD-1, expires: 2027-01-31}
 """, encoding="utf-8")
 
     with pytest.raises(WaiverError, match="no-such-rule"):
@@ -184,6 +186,8 @@ APP_DATA_LOSS_WAIVER = f"""  - rule: {DATA_LOSS_RULE}
     stack: prod
     reason: permits move to the new server
     owner: permits@amsterdam.nl
+    approver: ciso@amsterdam.nl
+    ticket: CLOUD-1510
     expires: 2027-01-31
 """
 
@@ -217,11 +221,13 @@ def test_the_toolkits_own_projects_keep_the_toolkits_waivers_file():
 
 
 def test_an_app_waiver_of_a_residency_rule_is_refused_naming_the_file_and_why(tmp_path):
-    root = _app_repository(tmp_path, """  - rule: residency-allowed-location
-    resource: "*"
+    root = _app_repository(tmp_path, f"""  - rule: residency-allowed-location
+    resource: "{DATABASE_URN}"
     stack: prod
     reason: the vendor hosts in the US
     owner: permits@amsterdam.nl
+    approver: ciso@amsterdam.nl
+    ticket: CLOUD-1510
     expires: 2027-01-31
 """)
 
