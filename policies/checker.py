@@ -87,6 +87,16 @@ class CheckResult:
     """Rule id to the URNs it judged (for the evidence report)."""
     resource_count: int = 0
     pack_name: str = PACK_NAME
+    source_positions: dict[str, str] = field(default_factory=dict)
+    """URN to where the program declared it (`sourcePosition`), for the resources the source says."""
+    project_root: Path | None = None
+    """The Pulumi project the plan is of, when known: `sourcePosition` paths are relative to it."""
+    stack_file: Path | None = None
+    """The stack's config file, where a finding without a program line is located."""
+    source_sha256: str = ""
+    """The SHA-256 of the checked file's bytes, when read from a file (the evidence report shows it)."""
+    commit: str = ""
+    """The git commit of the program checked, when known (the evidence report shows it)."""
 
     @property
     def pack_version(self) -> str:
@@ -178,11 +188,12 @@ def parse_resources(export: Any, source: str = "<plan>") -> tuple[list[Resource]
             outputs = {}
         if not isinstance(outputs, Mapping):
             raise ExportError(f"{source}: deployment.resources[{index}].outputs: must be an object ({urn})")
-        cloud_id = item.get("id")
+        cloud_id, position = item.get("id"), item.get("sourcePosition")
         resources.append(Resource(
             urn, base_type(token) if "/" in token else token, inputs, urn[urn.rfind("::") + 2:],
             item.get("protect") is True, item.get("parent"), item.get("dependencies") or (),
-            prop_deps or {}, cloud_id if isinstance(cloud_id, str) and cloud_id else None, outputs))
+            prop_deps or {}, cloud_id if isinstance(cloud_id, str) and cloud_id else None, outputs,
+            position if isinstance(position, str) else ""))
     if not stack and resources:
         stack = stack_of(resources[0].urn)
     return resources, stack
@@ -228,7 +239,8 @@ def _check(resources: Sequence[Resource], *, environment: str, stack: str, waive
     rules = tuple(rules if rules is not None else ALL_RULES)
     active = [r for r in rules if config.level(r.id) != "disabled"]
     result = CheckResult(stack=stack, environment=environment, source=source, today=today, rules=tuple(active),
-                         levels={r.id: config.level(r.id) for r in active}, resource_count=len(resources))
+                         levels={r.id: config.level(r.id) for r in active}, resource_count=len(resources),
+                         source_positions={r.urn: r.source_position for r in resources if r.source_position})
     book = WaiverBook(waivers, stack, today)
     result.too_long_waivers = book.describe_too_long(config.settings(WAIVERS_EXPIRED).max_waiver_days, environment)
     settings = {r.id: config.settings(r.id) for r in active}

@@ -324,11 +324,13 @@ class Resource:
     """The ARM id: the export's `id`, or the `id` output; None while unknown (a new resource in a real preview)."""
     outputs: Mapping[str, Any] | None = None
     """The resource's outputs (what the provider returned), where the source has them; None otherwise."""
+    source_position: str = ""
+    """Where the program declared it (the export's `sourcePosition`, `project:///stacks/__main__.py#42`)."""
 
     def with_outputs(self) -> "Resource":
         """The resource as a stack rule sees it under the CLI (`AnalyzeStack`): its outputs as props."""
         return Resource(self.urn, self.type, self.outputs or {}, self.name, self.protect, self.parent,
-                        self.dependencies, self.property_dependencies, self.id)
+                        self.dependencies, self.property_dependencies, self.id, None, self.source_position)
 
     def get(self, path: str, default: Any = None) -> Any:
         return get(self.props, path, default)

@@ -39,6 +39,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help="also write the auditor's evidence report (.md for Markdown, .html for HTML)")
     check.add_argument("--today", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
                        help="judge waiver expiry as of this date (default today)")
+    check.add_argument("--project-dir", type=Path, metavar="DIR",
+                       help="the Pulumi project of the plan, where SARIF results point at the program line that "
+                            "declared each resource (default: the project the current folder is in)")
     check.set_defaults(handler=run_check)
 
     pack_dir = commands.add_parser(
@@ -109,6 +112,42 @@ def _stack_and_environment(source: str, found_stack: str, stack: str | None,
     return stack, environment
 
 
+def _sha256(path: Path) -> str:
+    """The checked file's SHA-256, so the evidence names exactly what was checked ("" for stdin)."""
+    import hashlib
+
+    return "" if str(path) == "-" else hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _commit() -> str:
+    """The commit being checked: CI's (GitHub Actions, Azure Pipelines), else the checkout's HEAD, else ""."""
+    import os
+    import subprocess
+
+    for variable in ("GITHUB_SHA", "BUILD_SOURCEVERSION"):
+        if os.environ.get(variable):
+            return os.environ[variable]
+    try:
+        done = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
+def _program_files(project_dir: Path | None, stack: str) -> tuple[Path | None, Path | None]:
+    """The project root and the stack's config file that SARIF results are located in (None where unknown)."""
+    from amsterdam_cloud.scripts.offline.project import PulumiProject, find_root
+
+    root = find_root((project_dir or Path.cwd()).resolve())
+    if root is None:
+        if project_dir is not None:
+            raise UserError(f"--project-dir {display(project_dir)}: no Pulumi.yaml there or above; name the "
+                            "folder of the plan's Pulumi project")
+        return None, None
+    project = PulumiProject.load(root)
+    return root, project.stack_file(stack.rsplit("/", 1)[-1])
+
+
 def run_check(args: argparse.Namespace) -> int:
     from amsterdam_cloud.policies.checker import check_resources, parse_resources, render
     source = "<stdin>" if str(args.file) == "-" else display(args.file)
@@ -119,7 +158,11 @@ def run_check(args: argparse.Namespace) -> int:
           file=sys.stderr)
     result = check_resources(resources, environment=environment, stack=stack, waivers=_waivers(args.waivers),
                              today=args.today, source=source)
+    if args.format == "sarif":
+        result.project_root, result.stack_file = _program_files(args.project_dir, stack)
     if args.evidence:
+        result.source_sha256 = _sha256(args.file)
+        result.commit = _commit()
         fmt = "evidence-html" if args.evidence.suffix.lower() in (".html", ".htm") else "evidence-md"
         where = write_output(args.evidence, render(result, fmt))
         print(f"evidence report written to {where}", file=sys.stderr)

@@ -79,6 +79,8 @@ def _export_resource(resource: RecordedResource) -> dict[str, Any]:
                                          for key, urns in resource.property_dependencies.items() if urns}
     if resource.provider:
         entry["provider"] = resource.provider
+    if resource.source_position:
+        entry["sourcePosition"] = resource.source_position
     entry.update(resource.options)
     return entry
 
@@ -95,7 +97,7 @@ _RESOURCE_FIELDS: dict[str, tuple[type, ...]] = {
     "urn": (str,), "type": (str,), "id": (str,), "parent": (str,), "provider": (str,), "custom": (bool,),
     "protect": (bool,), "external": (bool,), "delete": (bool,), "retainOnDelete": (bool,),
     "inputs": (dict,), "outputs": (dict,), "dependencies": (list,), "propertyDependencies": (dict,),
-    "ignoreChanges": (list,), "replaceOnChanges": (list,), "aliases": (list,)}
+    "ignoreChanges": (list,), "replaceOnChanges": (list,), "aliases": (list,), "sourcePosition": (str,)}
 """The export fields the tools here read, and the JSON type each must have when present."""
 
 

@@ -18,7 +18,7 @@ RULE = Rule(
     id="stateful-protected-in-prod",
     title="Stateful resources are protected in prod",
     severity=Severity.HIGH,
-    controls=("BIO 12.3.1", "BIO 12.1.2"),
+    controls=("BIO 12.1.2",),
     remediation="Create the resource with ResourceOptions(protect=True) (features.protectStateful).",
     check=check,
     applies_to=STATEFUL_TYPES,
