@@ -302,7 +302,7 @@ def _check(resources: Sequence[Resource], *, environment: str, stack: str, waive
             except Exception:  # the same outcome judge gives, so CrossGuard and the checker agree
                 reporter.clear()
                 judge(rule, resource, rule_settings, reporter)
-            if reporter:
+            if reporter.dirty:
                 settle(rule, reporter, urn, token)
     types.update((r.urn, r.type) for r in resources)
     stack_view: list[Resource] | None = None

@@ -355,10 +355,12 @@ class Reporter:
     one unknown mechanism: where unknowns count (acc, prod: `strict`) it is a violation, because the resource cannot
     be shown compliant; in dev and test it is a note, and the resource passes."""
 
-    __slots__ = ("strict", "violations", "notes", "skipped")
+    __slots__ = ("strict", "violations", "notes", "skipped", "dirty")
 
     def __init__(self, strict: bool) -> None:
         self.strict = strict
+        self.dirty = False
+        """True once the rule reported anything since the last `clear` (a flag: the checker tests it per check)."""
         self.violations: list[tuple[str, str]] = []
         """(message, URN at fault; "" for the resource a resource rule judges)."""
         self.notes: list[tuple[str, str]] = []
@@ -368,24 +370,24 @@ class Reporter:
 
     def __call__(self, message: str, urn: str = "") -> None:
         self.violations.append((message, urn))
+        self.dirty = True
 
     def unknown(self, what: str, fix: str, urn: str = "") -> None:
         """`what` (a property path, or a description of the value) is unknown until deployment; `fix` the remedy."""
         message = f"{what} {UNKNOWN_PHRASE}, so it cannot be shown compliant; {fix}"
         (self.violations if self.strict else self.notes).append((message, urn))
+        self.dirty = True
 
     def skip(self, reason: str, urn: str = "") -> None:
         """The rule does not apply to this resource (an exemption it checked), so it neither passes nor fails."""
         self.skipped.append((reason, urn))
+        self.dirty = True
 
     def clear(self) -> None:
         self.violations.clear()
         self.notes.clear()
         self.skipped.clear()
-
-    def __bool__(self) -> bool:
-        """True when the last check left anything to record."""
-        return bool(self.violations or self.notes or self.skipped)
+        self.dirty = False
 
 
 Report = Reporter
