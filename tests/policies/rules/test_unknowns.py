@@ -8,7 +8,9 @@ import pytest
 
 from amsterdam_cloud.policies.engine import UNKNOWN_PHRASE, Resource, Rule, judge
 from amsterdam_cloud.policies.fixtures import UNKNOWN_VALUE, urn_of
-from amsterdam_cloud.policies.rules import ALL_RULES
+
+U = UNKNOWN_VALUE
+from amsterdam_cloud.policies.rules import ALL_RULES, RULES_BY_ID
 from amsterdam_cloud.policies.settings import ENVIRONMENTS, Settings
 
 from .fixture_tables import compliant_fixtures
@@ -67,3 +69,29 @@ def test_an_unknown_value_fails_in_acc_and_prod_and_is_a_note_in_dev_and_test(ru
 
 def test_rules_that_judge_no_input_exist():
     assert set(NO_INPUT_JUDGED) <= {rule.id for rule in ALL_RULES}
+
+
+NSG_RULE = {"name": "r", "direction": "Inbound", "access": "Allow", "protocol": "Tcp",
+            "sourceAddressPrefix": "Internet", "destinationPortRange": "443"}
+NSG = "azure-native:network:NetworkSecurityGroup"
+
+
+@pytest.mark.parametrize("rule_id,token,props", [
+    ("network-nsg-no-admin-ports-from-internet", NSG, {"securityRules": [{**NSG_RULE, "destinationPortRange": U}]}),
+    ("network-nsg-no-all-ports-from-internet", NSG, {"securityRules": U}),
+    ("network-subnet-has-nsg", "azure-native:network:Subnet", {"name": "apps", "networkSecurityGroup": U}),
+    ("network-nic-no-public-ip", "azure-native:network:NetworkInterface", {"ipConfigurations": U}),
+    ("database-secure-transport", "azure-native:dbforpostgresql:Configuration",
+     {"configurationName": "ssl_min_protocol_version", "value": U}),
+], ids=lambda v: v if isinstance(v, str) and not v.startswith("azure-native") else "")
+def test_the_rules_that_passed_unknowns_in_prod_now_fail_them_and_only_note_them_in_dev(rule_id, token, props):
+    rule = RULES_BY_ID[rule_id]
+    assert len(_outcome(rule, props, "prod", token)[0]) == 1
+    assert _outcome(rule, props, "dev", token) == ([], _outcome(rule, props, "prod", token)[0])
+
+
+def test_an_unknown_nsg_source_is_not_flagged_in_dev():
+    props = {"securityRules": [{**NSG_RULE, "sourceAddressPrefix": U, "destinationPortRange": "22"}]}
+    for rule_id in ("network-nsg-no-admin-ports-from-internet", "network-nsg-no-udp-from-internet"):
+        found, notes = _outcome(RULES_BY_ID[rule_id], props, "dev", NSG)
+        assert found == [] and notes
