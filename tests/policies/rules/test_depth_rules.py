@@ -14,6 +14,8 @@ ALLOWED_LOCATIONS = "/providers/Microsoft.Authorization/policyDefinitions/e56962
 NL_BIO = "/providers/Microsoft.Authorization/policySetDefinitions/d8b2ffbe-c6a8-4622-965d-4ade11d1d2ee"
 SAFE_RDP = "enablerdsaadauth:i:1;redirectclipboard:i:0;drivestoredirect:s:;usbdevicestoredirect:s:"
 BBN2 = {"data-classification": "BBN2"}
+CLOUD_INIT = "I2Nsb3VkLWNvbmZpZwpwYWNrYWdlczogW25naW54XQo="  # packages: [nginx]
+CLOUD_INIT_WITH_PASSWORD = "I2Nsb3VkLWNvbmZpZwp3cml0ZV9maWxlczoKICAtIGNvbnRlbnQ6ICdEQl9QQVNTV09SRD1XaW50ZXIyMDI2IScK"  # DB_PASSWORD=...
 
 
 def nsg_rule(**change):
@@ -74,6 +76,12 @@ FIXTURES = {
         {"tags": BBN2, "customRdpProperty": "enablerdsaadauth:i:1"},
         {"tags": BBN2, "customRdpProperty": SAFE_RDP.replace("redirectclipboard:i:0", "redirectclipboard:i:1")},
         {"tags": {"data-classification": "BBN3"}}]),
+    "vm-custom-data-no-credentials": ({"osProfile": {"customData": CLOUD_INIT}}, [
+        {"osProfile": {"customData": CLOUD_INIT_WITH_PASSWORD}},
+        {"osProfile": {"customData": "-----BEGIN RSA PRIVATE KEY-----"}}]),
+    "sql-threat-detection-all-alerts": ({"state": "Enabled", "disabledAlerts": []}, [
+        {"state": "Enabled", "disabledAlerts": ["Sql_Injection"]},
+        {"state": "Enabled", "disabledAlerts": ["Data_Exfiltration", "Unsafe_Action"]}]),
     "activity-log-security-categories": ({"logs": [{"category": c, "enabled": True} for c in
                                                    ("Administrative", "Security", "Policy", "Alert")]}, [
         {"logs": [{"category": "Administrative", "enabled": True}]},
@@ -178,3 +186,9 @@ def test_unset_enforcement_mode_is_azures_default_and_enforces():
 def test_junk_role_definition_is_a_violation_not_a_crash():
     [message] = violations(RULES_BY_ID["no-privileged-role-assignment"], {"roleDefinitionId": 42})
     assert "could not be checked" not in message
+
+
+def test_custom_data_of_a_scale_set_is_read_at_its_own_path():
+    rule = RULES_BY_ID["vm-custom-data-no-credentials"]
+    bad = {"virtualMachineProfile": {"osProfile": {"customData": CLOUD_INIT_WITH_PASSWORD}}}
+    assert len(violations(rule, bad, token="azure-native:compute:VirtualMachineScaleSet")) == 1
