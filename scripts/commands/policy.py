@@ -134,17 +134,19 @@ def _commit() -> str:
     return done.stdout.strip() if done.returncode == 0 else ""
 
 
-def _program_files(project_dir: Path | None, stack: str) -> tuple[Path | None, Path | None]:
-    """The project root and the stack's config file that SARIF results are located in (None where unknown)."""
+def _program_files(project_dir: Path | None, stack: str, plan_project: str) -> tuple[Path | None, Path | None]:
+    """The project root and the stack's config file that SARIF results are located in (None where unknown): the
+    project of `--project-dir` or of the current folder, when it is the project the plan is of."""
     from amsterdam_cloud.scripts.offline.project import PulumiProject, find_root
 
     root = find_root((project_dir or Path.cwd()).resolve())
-    if root is None:
+    project = PulumiProject.load(root) if root is not None else None
+    if project is None or project.name != plan_project:
         if project_dir is not None:
-            raise UserError(f"--project-dir {display(project_dir)}: no Pulumi.yaml there or above; name the "
-                            "folder of the plan's Pulumi project")
+            found = f"holds project {project.name}" if project is not None else "has no Pulumi.yaml there or above"
+            raise UserError(f"--project-dir {display(project_dir)}: {found}, but the plan is of project "
+                            f"{plan_project}; name the folder of that project's Pulumi.yaml")
         return None, None
-    project = PulumiProject.load(root)
     return root, project.stack_file(stack.rsplit("/", 1)[-1])
 
 
@@ -158,8 +160,10 @@ def run_check(args: argparse.Namespace) -> int:
           file=sys.stderr)
     result = check_resources(resources, environment=environment, stack=stack, waivers=_waivers(args.waivers),
                              today=args.today, source=source)
-    if args.format == "sarif":
-        result.project_root, result.stack_file = _program_files(args.project_dir, stack)
+    if args.format == "sarif" and resources:
+        from amsterdam_cloud.policies.engine import project_of
+
+        result.project_root, result.stack_file = _program_files(args.project_dir, stack, project_of(resources[0].urn))
     if args.evidence:
         result.source_sha256 = _sha256(args.file)
         result.commit = _commit()

@@ -116,3 +116,24 @@ def test_waivers_flags_an_expired_one(tmp_path, capsys):
                                        "expires": "2026-11-01"})
     assert main(["policy", "waivers", "--waivers", str(waivers), "--today", "2026-11-28"]) == 1
     assert "EXPIRED" in capsys.readouterr().err
+
+
+def test_sarif_from_the_command_locates_results_in_the_plans_project(tmp_path, capsys, monkeypatch):
+    from tests.conftest import PLATFORM_DIR
+
+    plan = write_export(tmp_path, "prod", minimumTlsVersion="TLS1_0")  # an export without source positions
+    monkeypatch.chdir(PLATFORM_DIR)
+    assert main(["policy", "check", str(plan), "--format", "sarif"]) == 1
+    results = json.loads(capsys.readouterr().out)["runs"][0]["results"]
+    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results} == \
+        {"stacks/Pulumi.prod.yaml"}
+
+
+def test_sarif_with_the_project_dir_of_another_project_is_refused_naming_both(tmp_path, capsys):
+    from tests.conftest import PLATFORM_DIR
+
+    plan = write_export(tmp_path, "prod")
+    workplace = PLATFORM_DIR / "stacks" / "workplace"
+    assert main(["policy", "check", str(plan), "--format", "sarif", "--project-dir", str(workplace)]) == 2
+    assert "holds project amsterdam-workplace, but the plan is of project amsterdam-platform" in \
+        capsys.readouterr().err
