@@ -346,7 +346,7 @@ class Resource:
 
 
 UNKNOWN_PHRASE = "is unknown until deployment"
-"""Every message about a value not known at plan time says this (reports count such notes by it)."""
+"""What every message of `Reporter.unknown` says (the tests tell such messages from the rules' own by it)."""
 
 
 class Reporter:
@@ -377,6 +377,10 @@ class Reporter:
         message = f"{what} {UNKNOWN_PHRASE}, so it cannot be shown compliant; {fix}"
         (self.violations if self.strict else self.notes).append((message, urn))
         self.dirty = True
+
+    def unhandled_unknown(self, rule: "RuleMetadata") -> None:
+        """A rule tested an unknown as if it were known (`UnknownValueError`): the same mechanism, in its words."""
+        self.unknown("a value it reads", rule.remediation[:1].lower() + rule.remediation[1:].rstrip("."))
 
     def skip(self, reason: str, urn: str = "") -> None:
         """The rule does not apply to this resource (an exemption it checked), so it neither passes nor fails."""
@@ -458,7 +462,7 @@ def judge(rule: Rule, resource: Resource, settings: Any, reporter: Reporter | No
     try:
         rule.check(resource, reporter, settings)
     except UnknownValueError:  # a rule that did not handle an unknown still goes through the one mechanism
-        reporter.unknown("a value it reads", rule.remediation)
+        reporter.unhandled_unknown(rule)
     except Exception as error:  # a rule must never take the checker down; a junk value is a violation
         reporter.clear()
         reporter(f"could not be checked ({type(error).__name__}: {error}); fix the input or report a bug")
@@ -471,7 +475,7 @@ def check_stack(rule: StackRule, resources: Sequence[Resource], settings: Any) -
     try:
         rule.check(resources, reporter, settings)
     except UnknownValueError:
-        reporter.unknown("a value it reads", rule.remediation)
+        reporter.unhandled_unknown(rule)
     except Exception as error:
         reporter(f"could not be checked ({type(error).__name__}: {error})")
     return reporter

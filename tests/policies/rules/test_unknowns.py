@@ -95,3 +95,20 @@ def test_an_unknown_nsg_source_is_not_flagged_in_dev():
     for rule_id in ("network-nsg-no-admin-ports-from-internet", "network-nsg-no-udp-from-internet"):
         found, notes = _outcome(RULES_BY_ID[rule_id], props, "dev", NSG)
         assert found == [] and notes
+
+
+@pytest.mark.parametrize("environment,violations,notes", [("dev", 0, 1), ("acc", 1, 0)])
+def test_a_rule_that_tests_an_unknown_as_known_still_goes_through_the_mechanism(environment, violations, notes):
+    from amsterdam_cloud.policies.engine import Severity
+
+    def careless(resource, report, settings):
+        if resource.get("enabled"):  # an unknown has no truth value
+            return
+        report("enabled is off")
+
+    rule = Rule(id="careless", title="t", severity=Severity.LOW, controls=("BIO 8.1.1",), remediation="Set enabled.",
+                check=careless, applies_to=("azure-native:storage:StorageAccount",))
+    found, noted = _outcome(rule, {"enabled": U}, environment, None)
+    assert (len(found), len(noted)) == (violations, notes)
+    assert (found + noted)[0] == "a value it reads is unknown until deployment, so it cannot be shown compliant; " \
+                                 "set enabled"
