@@ -51,6 +51,15 @@ FIXTURES = {
     "tags-environment-matches": ({"tags": TAGS}, [{"tags": {**TAGS, "environment": "dev"}}], None),
     "tags-required": ({"tags": TAGS}, [{"tags": {**TAGS, "owner": " "}}, {}], None),
 }
+# Rules that judge where a resource is declared or how, not its inputs: (compliant, violating) as violations() options.
+HUB = ("amsterdam:landingzone:Hub",)
+PLATFORM_PROD = {"connectivityStacks": ["amsterdam-platform/prod"]}
+BY_CONTEXT = {
+    "network-public-ip-only-in-connectivity": ({"parents": HUB, **PLATFORM_PROD},
+                                               {"parents": HUB, "project": "parkeer", **PLATFORM_PROD}),
+    "stateful-protected-in-prod": ({"protect": True}, {"protect": False}),
+}
+CONTEXT_CASES = [(RULES_BY_ID[rule_id], good, bad) for rule_id, (good, bad) in BY_CONTEXT.items()]
 CASES = [(RULES_BY_ID[rule_id], compliant, bad, token or RULES_BY_ID[rule_id].applies_to[0])
          for rule_id, (compliant, bads, token) in FIXTURES.items() if RULES_BY_ID[rule_id].applies_to for bad in bads]
 CASES += [(RULES_BY_ID["residency-allowed-location"], *FIXTURES["residency-allowed-location"][:1], bad,
@@ -66,3 +75,9 @@ def test_compliant_fixture_passes(rule_id):
 @pytest.mark.parametrize("rule,compliant,bad,token", CASES, ids=lambda v: getattr(v, "id", None))
 def test_each_violating_fixture_is_one_violation(rule, compliant, bad, token):
     assert len(violations(rule, bad, token=token)) == 1
+
+
+@pytest.mark.parametrize("rule,good,bad", CONTEXT_CASES, ids=lambda v: getattr(v, "id", ""))
+def test_rules_judged_by_context_pass_in_the_compliant_one_and_fail_in_the_other(rule, good, bad):
+    assert violations(rule, {}, **good) == []
+    assert len(violations(rule, {}, **bad)) == 1

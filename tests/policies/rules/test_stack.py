@@ -221,3 +221,29 @@ def test_diagnostic_logs_unknown_are_a_violation_in_prod_and_a_note_in_dev(envir
     result = _judged(diagnostic_settings.RULE, kv, law, setting, environment=environment)
     assert (len(result.findings), len(result.notes)) == (violations, notes)
     assert all("logs of diagnostic setting" in f.message for f in result.findings + result.notes)
+
+
+
+def _locked_vault(level):
+    kv = vault()
+    return kv, lock("ManagementLockByScope", {"scope": UNKNOWN_VALUE}, level=level,
+                    property_dependencies={"scope": [kv["urn"]]})
+
+
+def _diagnosed_vault(logs):
+    kv, law = vault(), workspace()
+    return kv, law, diag(kv["urn"], law["urn"], logs=logs)
+
+
+# The stack rules' table: (rule, the resources of a compliant stack, of a stack with one violation).
+CASES = [
+    (lock_in_prod.RULE, _locked_vault("CanNotDelete"), _locked_vault("NotSpecified")),
+    (diagnostic_settings.RULE, _diagnosed_vault(({"categoryGroup": "allLogs", "enabled": True},)),
+     _diagnosed_vault(())),
+]
+
+
+@pytest.mark.parametrize("rule,compliant,violating", CASES, ids=lambda v: getattr(v, "id", ""))
+def test_stack_rule_table_compliant_stack_passes_and_violating_stack_has_one_finding(rule, compliant, violating):
+    assert findings(rule, *compliant) == []
+    assert len(findings(rule, *violating)) == 1
