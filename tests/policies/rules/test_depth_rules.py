@@ -79,6 +79,11 @@ FIXTURES = {
     "vm-custom-data-no-credentials": ({"osProfile": {"customData": CLOUD_INIT}}, [
         {"osProfile": {"customData": CLOUD_INIT_WITH_PASSWORD}},
         {"osProfile": {"customData": "-----BEGIN RSA PRIVATE KEY-----"}}]),
+    "aks-secrets-store-rotation": ({"addonProfiles": {"azureKeyvaultSecretsProvider": {
+        "enabled": True, "config": {"enableSecretRotation": "true"}}}}, [
+        {"addonProfiles": {"azureKeyvaultSecretsProvider": {"enabled": True}}},
+        {"addonProfiles": {"azureKeyvaultSecretsProvider": {"enabled": True,
+                                                            "config": {"enableSecretRotation": "false"}}}}]),
     "sql-threat-detection-all-alerts": ({"state": "Enabled", "disabledAlerts": []}, [
         {"state": "Enabled", "disabledAlerts": ["Sql_Injection"]},
         {"state": "Enabled", "disabledAlerts": ["Data_Exfiltration", "Unsafe_Action"]}]),
@@ -192,3 +197,7 @@ def test_custom_data_of_a_scale_set_is_read_at_its_own_path():
     rule = RULES_BY_ID["vm-custom-data-no-credentials"]
     bad = {"virtualMachineProfile": {"osProfile": {"customData": CLOUD_INIT_WITH_PASSWORD}}}
     assert len(violations(rule, bad, token="azure-native:compute:VirtualMachineScaleSet")) == 1
+
+
+def test_a_cluster_without_the_csi_driver_is_skipped_by_the_rotation_rule():
+    assert violations(RULES_BY_ID["aks-secrets-store-rotation"], {"addonProfiles": {}}) == []
