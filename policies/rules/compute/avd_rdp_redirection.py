@@ -17,6 +17,7 @@ def check(resource: Resource, report: Report, settings: Any) -> None:
         report.unknown("tag data-classification", "redirection cannot be judged")
         return
     if not (isinstance(level, str) and level.upper() in PROTECTED_LEVELS):
+        report.skip("redirection is allowed below BBN2")
         return
     text = resource.get("customRdpProperty", "")
     if text is UNKNOWN:

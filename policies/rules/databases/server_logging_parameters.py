@@ -19,6 +19,7 @@ def check(resource: Resource, report: Report, settings: Any) -> None:
         return
     name = name.lower()
     if name not in MUST_STAY_ON and name != "logfiles.retention_days":
+        report.skip("not a logging parameter")
         return
     if value is UNKNOWN:
         report.unknown(name, "leave it on")

@@ -18,6 +18,7 @@ def check(resource: Resource, report: Report, settings: Any) -> None:
         report.unknown("the parameter name (configurationName)", "name the server parameter in the program")
         return
     if not isinstance(name, str) or name.lower() not in TLS_PARAMETERS:
+        report.skip("not a TLS parameter")
         return
     if value is UNKNOWN:
         report.unknown(f"{name} (value)", "set the TLS parameters from the program, never below TLS 1.2")

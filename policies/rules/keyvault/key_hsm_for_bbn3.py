@@ -13,6 +13,7 @@ def check(resource: Resource, report: Report, settings: Any) -> None:
         report.unknown("tag data-classification", "the key type cannot be judged")
         return
     if not equals_ci(level, "BBN3"):
+        report.skip("software keys are allowed below BBN3")
         return
     kty = resource.get("properties.kty")
     if kty is UNKNOWN:

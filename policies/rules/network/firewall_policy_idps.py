@@ -14,7 +14,8 @@ def check(resource: Resource, report: Report, settings: Any) -> None:
         report.unknown("sku.tier", "set sku.tier")
         return
     if not equals_ci(tier, "Premium"):
-        return  # IDPS exists only in Premium; Standard and Basic have no intrusionDetection
+        report.skip("IDPS exists only in Premium; Standard and Basic have no intrusionDetection")
+        return
     check_choice(resource, report, settings, path="intrusionDetection.mode", allowed=("Deny",), default="Off",
                  fix="set intrusionDetection={mode: 'Deny'}")
 

@@ -64,6 +64,9 @@ class _LockIndex:
 
 def check(resources: Sequence[Resource], report: StackReport, settings: Any) -> None:
     if settings.environment != "prod":
+        for resource in resources:
+            if resource.type in STATEFUL_TYPES:
+                report.skip("judged in prod only", resource.urn)
         return
     locks, unknown = _LockIndex(resources), _LockIndex(resources, UNKNOWN)
     for resource in resources:

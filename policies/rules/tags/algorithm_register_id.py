@@ -31,6 +31,7 @@ def register_id(resource: Resource) -> Any:
 
 def check(resource: Resource, report: Report, settings: Any) -> None:
     if not runs_algorithm(resource):
+        report.skip("runs no algorithm")
         return
     value = register_id(resource)
     if value is UNKNOWN:

@@ -12,6 +12,7 @@ from amsterdam_cloud.policies.rules.tags.algorithm_register_id import register_i
 
 def check(resource: Resource, report: Report, settings: Any) -> None:
     if settings.environment != "prod" or not runs_algorithm(resource):
+        report.skip("judged in prod, for resources that run an algorithm")
         return
     value = register_id(resource)
     if value is UNKNOWN:

@@ -113,3 +113,13 @@ def test_the_report_names_what_was_checked_by_hash_and_commit_and_the_cis_editio
     assert f"- **Source SHA-256:** {hashlib.sha256(plan.read_bytes()).hexdigest()}" in text
     assert "- **Commit:** 0123456789abcdef0123456789abcdef01234567" in text
     assert "- **CIS numbers:** CIS Microsoft Azure Foundations Benchmark v2.1.0" in text
+
+
+def test_a_prod_only_rule_in_dev_skips_instead_of_passing():
+    from amsterdam_cloud.policies.fixtures import city_tags, export_of, resource
+
+    vault = resource("azure-native:keyvault:Vault", "kv", {"location": "westeurope", "tags": city_tags("dev")},
+                     stack="dev")
+    text = render(_evidence_of(export_of(vault, stack="dev"), "dev"), "evidence-md")
+    assert _row(text, "stateful-protected-in-prod") == ["1", "0", "0", "0", "1", "0", "skipped"]
+    assert _row(text, "stateful-locked-in-prod")[-1] == "skipped"
