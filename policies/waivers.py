@@ -192,12 +192,23 @@ def _parse_text(text: str, path_text: str) -> tuple[Waiver, ...]:
     return parse_waivers(document, path_text, RULE_IDS | {DATA_LOSS_RULE, GATE_OVERRIDE_RULE}, approval=True)
 
 
-def _critical(rule_id: str) -> bool:
-    from amsterdam_cloud.policies.engine import Severity
+GATE_SEVERITY = {DATA_LOSS_RULE: "critical", GATE_OVERRIDE_RULE: "critical"}
+"""The deploy gate's own rules are as grave as the pack's worst: waived per resource (or option) and stack only."""
+LIMITED_GATE_RULES = (DATA_LOSS_RULE,)
+"""Gate rules whose waivers the environment's maximum duration also bounds. A `deploy-override` waiver is judged
+by the gate against the real date only (it exists to let a run use another `--today`), so it has no maximum."""
+
+
+def severity_of(rule_id: str) -> str | None:
+    """The severity of a waived rule (a pack rule's, or the gate's own); None for a rule neither knows."""
     from amsterdam_cloud.policies.rules import RULES_BY_ID
 
     rule = RULES_BY_ID.get(rule_id)
-    return rule is not None and rule.severity is Severity.CRITICAL
+    return rule.severity.value if rule is not None else GATE_SEVERITY.get(rule_id)
+
+
+def _critical(rule_id: str) -> bool:
+    return severity_of(rule_id) == "critical"
 
 
 def _pattern(text: str) -> bool:
@@ -239,16 +250,13 @@ class WaiverBook:
         return [w for waivers in self._by_rule.values() for w in waivers if w.expired(self.today)]
 
     def too_long(self, max_days: Mapping[str, int]) -> list[tuple[Waiver, str, int]]:
-        """(waiver, severity, maximum) of each pack-rule waiver of this stack that expires further ahead than its
-        rule's severity allows (`max_days`: severity to days, from the environment's pack config)."""
-        from amsterdam_cloud.policies.rules import RULES_BY_ID
-
+        """(waiver, severity, maximum) of each waiver of this stack (a pack rule's or `plan-data-loss`) that expires
+        further ahead than its rule's severity allows (`max_days`: severity to days, from the pack config)."""
         found = []
         for rule_id, waivers in self._by_rule.items():
-            rule = RULES_BY_ID.get(rule_id)  # the deploy gate's own rules have no severity
-            limit = max_days.get(rule.severity.value) if rule is not None else None
-            found += [(w, rule.severity.value, limit) for w in waivers
-                      if limit is not None and w.days_left(self.today) > limit]
+            severity = severity_of(rule_id) if rule_id not in GATE_SEVERITY or rule_id in LIMITED_GATE_RULES else None
+            limit = max_days.get(severity) if severity else None
+            found += [(w, severity, limit) for w in waivers if limit is not None and w.days_left(self.today) > limit]
         return found
 
     def describe_too_long(self, max_days: Mapping[str, int], environment: str) -> list[tuple[Waiver, str]]:

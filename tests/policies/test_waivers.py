@@ -220,3 +220,15 @@ def test_a_deploy_gate_data_loss_waiver_in_the_same_file_does_not_break_the_chec
 def test_a_waiver_for_a_rule_that_does_not_exist_is_still_a_config_error(tmp_path):
     with pytest.raises(WaiverError, match="no-such-rule"):
         run(tmp_path, waiver(rule="no-such-rule"))
+
+
+@pytest.mark.parametrize("rule,resource", [("plan-data-loss", "*"), ("deploy-override", "*")])
+def test_the_gates_own_rules_are_critical_no_pattern(rule, resource):
+    with pytest.raises(WaiverError, match=rf"waivers\[0\]: {rule} is a critical rule"):
+        parse_waivers({"waivers": [waiver(rule=rule, resource=resource, stack="prod")]}, "waivers.yaml")
+
+
+def test_a_data_loss_waiver_is_bounded_by_the_critical_maximum(tmp_path):
+    gone = urn_of("prod", NSG, "old-vault")
+    result = run(tmp_path, waiver(), waiver(rule="plan-data-loss", resource=gone, expires="2999-02-20"))
+    assert [w.rule for w, _ in result.too_long_waivers] == ["plan-data-loss"] and result.failed

@@ -15,7 +15,7 @@ def check(resource: Resource, report: Report, settings: Any) -> None:
         return
     for index, permission in enumerate(permissions):
         actions = as_list(get(permission, "actions", [])) if isinstance(permission, Mapping) else []
-        if actions is UNKNOWN:
+        if actions is UNKNOWN or any(action is UNKNOWN for action in actions):
             report.unknown(f"permissions[{index}].actions", "list the actions")
         elif any(isinstance(a, str) and a.strip() == "*" for a in actions):
             report(f"permissions[{index}].actions contains '*' (every action, like Owner); list the actions the "

@@ -12,7 +12,7 @@ def check(resource: Resource, report: Report, settings: Any) -> None:
     check_choice(resource, report, settings, path="forwardingProtocol", allowed=("HttpsOnly",),
                  default="MatchRequest", fix="set forwardingProtocol='HttpsOnly'")
     protocols = as_list(resource.get("supportedProtocols", ["Http", "Https"]))
-    if protocols is UNKNOWN:
+    if protocols is UNKNOWN or any(p is UNKNOWN for p in protocols):
         report.unknown("supportedProtocols", "set supportedProtocols=['Https']")
         return
     if not any(equals_ci(p, "Http") for p in protocols):

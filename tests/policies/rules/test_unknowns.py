@@ -112,3 +112,48 @@ def test_a_rule_that_tests_an_unknown_as_known_still_goes_through_the_mechanism(
     assert (len(found), len(noted)) == (violations, notes)
     assert (found + noted)[0] == "a value it reads is unknown until deployment, so it cannot be shown compliant; " \
                                  "set enabled"
+
+
+def _leaves(value, prefix=()):
+    """Every leaf of a fixture (a scalar, or an empty list or object) by its key/index path."""
+    if isinstance(value, dict) and value:
+        for key, item in value.items():
+            yield from _leaves(item, (*prefix, key))
+    elif isinstance(value, list) and value:
+        for index, item in enumerate(value):
+            yield from _leaves(item, (*prefix, index))
+    else:
+        yield prefix, value
+
+
+def _reference(path: tuple) -> bool:
+    """An id of another resource (`id`, `...Id`): computed by Azure for a resource the same deployment creates, so
+    an unknown one is still a known relation (an NSG is attached, the assignment names a definition it creates)."""
+    return isinstance(path[-1], str) and (path[-1] == "id" or path[-1].endswith("Id"))
+
+
+def _judged_paths(rule: Rule):
+    """(compliant fixture, token, path) for every leaf where a violating fixture of the same rule differs from it:
+    a value the rule demonstrably judges."""
+    from amsterdam_cloud.policies.fixtures import violations
+
+    from .fixture_tables import fixtures_by_rule
+
+    inputs = fixtures_by_rule().get(rule.id, [])
+    failing = [(props, token) for props, token in inputs if violations(rule, props, token=token)]
+    for props, token in compliant_fixtures(rule):
+        leaves = dict(_leaves(props))
+        for bad, bad_token in failing:
+            if bad_token != token:
+                continue
+            bad_leaves = dict(_leaves(bad))
+            for path, value in leaves.items():
+                if path and not _reference(path) and bad_leaves.get(path, object()) != value:
+                    yield props, token, path
+
+
+@pytest.mark.parametrize("rule", RESOURCE_RULES, ids=lambda rule: rule.id)
+def test_every_value_a_rule_judges_fails_in_prod_when_it_is_unknown(rule):
+    silent = sorted({path for props, token, path in _judged_paths(rule)
+                     if not _outcome(rule, _with_unknown(props, path), "prod", token)[0]})
+    assert silent == [], f"{rule.id}: unknown at these judged paths passes in prod"
