@@ -17,16 +17,29 @@ SECURITY_SEVERITY = {Severity.CRITICAL: "9.5", Severity.HIGH: "8.0", Severity.ME
 INFORMATION_URI = "https://github.com/Amsterdam"
 
 
-def _artifact_uri(source: str | Path) -> str | None:
-    """A file as a URI reference relative to the working folder (the repository root in CI), where code-scanning
-    views resolve it; None for an in-memory plan (`<plan>`)."""
+def repository_root(start: Path) -> Path:
+    """The git repository `start` is in (code-scanning views resolve result paths against its root); the working
+    folder when there is no repository (or no git)."""
+    import subprocess
+
+    try:
+        done = subprocess.run(["git", "-C", str(start), "rev-parse", "--show-toplevel"], capture_output=True,
+                              text=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return Path.cwd()
+    return Path(done.stdout.strip()).resolve() if done.returncode == 0 and done.stdout.strip() else Path.cwd()
+
+
+def _artifact_uri(source: str | Path, base: Path) -> str | None:
+    """A file as a URI reference relative to the repository root `base`; an absolute file URI outside it; None
+    for an in-memory plan (`<plan>`)."""
     if not source or str(source).startswith("<"):
         return None
-    path = Path(source)
+    path = Path(source).resolve()
     try:
-        path = path.resolve().relative_to(Path.cwd())
+        path = path.relative_to(base)
     except ValueError:
-        return path.resolve().as_uri()
+        return path.as_uri()
     return quote(path.as_posix())
 
 
@@ -36,16 +49,17 @@ def _locator(result) -> Callable[[str], dict]:
     from amsterdam_cloud.scripts.offline.source_locations import parse
 
     root = result.project_root
+    base = repository_root(root if root is not None else Path.cwd())
     fallback_file = result.stack_file if result.stack_file is not None and result.stack_file.is_file() else None
-    fallback = ({"artifactLocation": {"uri": _artifact_uri(fallback_file)}, "region": {"startLine": 1}}
+    fallback = ({"artifactLocation": {"uri": _artifact_uri(fallback_file, base)}, "region": {"startLine": 1}}
                 if fallback_file is not None else
-                {"artifactLocation": {"uri": uri}} if (uri := _artifact_uri(result.source)) else {})
+                {"artifactLocation": {"uri": uri}} if (uri := _artifact_uri(result.source, base)) else {})
 
     def physical(urn: str) -> dict:
         where = parse(result.source_positions.get(urn, "")) if root is not None else None
         if where is None or not (root / where[0]).is_file():
             return fallback
-        return {"artifactLocation": {"uri": _artifact_uri(root / where[0])}, "region": {"startLine": where[1]}}
+        return {"artifactLocation": {"uri": _artifact_uri(root / where[0], base)}, "region": {"startLine": where[1]}}
 
     return physical
 

@@ -137,3 +137,14 @@ def test_sarif_with_the_project_dir_of_another_project_is_refused_naming_both(tm
     assert main(["policy", "check", str(plan), "--format", "sarif", "--project-dir", str(workplace)]) == 2
     assert "holds project amsterdam-workplace, but the plan is of project amsterdam-platform" in \
         capsys.readouterr().err
+
+
+def test_sarif_paths_are_relative_to_the_repository_root_from_any_folder(tmp_path, capsys, monkeypatch):
+    from tests.conftest import PLATFORM_DIR
+
+    plan = write_export(tmp_path, "prod", minimumTlsVersion="TLS1_0")
+    monkeypatch.chdir(PLATFORM_DIR / "stacks")  # CI running from a folder of the repository
+    assert main(["policy", "check", str(plan), "--format", "sarif", "--project-dir", ".."]) == 1
+    results = json.loads(capsys.readouterr().out)["runs"][0]["results"]
+    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results} == \
+        {"stacks/Pulumi.prod.yaml"}
