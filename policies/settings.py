@@ -44,7 +44,7 @@ PROPERTY_SCHEMAS: dict[str, dict[str, Any]] = {
     "logAnalyticsWorkspaceIds": {"type": "array", "items": {"type": "string"}, "default": [],
                                  "description": "Resource ids of the city's central Log Analytics workspaces."},
     "publicIpAllowedUnder": {"type": "array", "items": {"type": "string"},
-                             "default": ["amsterdam:landingzone:Hub"],
+                             "default": ["amsterdam:landingzone:Hub", "amsterdam:landingzone:Connectivity"],
                              "description": "Component types (patterns) of the landing zone under which public "
                                             "IPs and IP forwarding are allowed, inside connectivityStacks only."},
     "maxWaiverDays": {"type": "object", "default": dict(DEFAULT_MAX_WAIVER_DAYS),
@@ -82,7 +82,7 @@ class Settings:
     allowed_regions: frozenset[str] = EU_REGIONS
     min_log_retention_days: int = 365
     log_analytics_workspace_ids: frozenset[str] = frozenset()
-    public_ip_allowed_under: tuple[str, ...] = ("amsterdam:landingzone:Hub",)
+    public_ip_allowed_under: tuple[str, ...] = ("amsterdam:landingzone:Hub", "amsterdam:landingzone:Connectivity")
     max_waiver_days: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_MAX_WAIVER_DAYS))
     """Severity to the most days ahead a waiver of such a rule may expire (read by waivers-expired)."""
     connectivity_stacks: frozenset[str] = frozenset()

@@ -128,3 +128,16 @@ def test_duplicate_key_in_a_pack_config_is_refused(tmp_path, monkeypatch):
             load_pack_config("prod")
     finally:
         load_pack_config.cache_clear()
+
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_every_block_of_a_file_names_the_same_connectivity_stacks_and_components(environment):
+    """The three connectivity rules and waivers-in-force each carry a copy (Pulumi passes a policy only its own
+    block): the copies must agree, and name this environment's platform and connectivity stacks."""
+    blocks = [block for block in json.loads(config_path(environment).read_text()).values()
+              if isinstance(block, dict) and ("connectivityStacks" in block or "publicIpAllowedUnder" in block)]
+    assert len(blocks) == 4
+    assert {json.dumps([b.get("connectivityStacks"), b.get("publicIpAllowedUnder")]) for b in blocks} == {json.dumps(
+        [[f"amsterdam-platform/{environment}", f"amsterdam-connectivity/{environment}"],
+         ["amsterdam:landingzone:Hub", "amsterdam:landingzone:Connectivity"]])}

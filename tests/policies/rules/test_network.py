@@ -131,3 +131,16 @@ def test_ip_forwarding_outside_connectivity_is_a_violation():
 
 def test_ip_forwarding_on_a_hub_appliance_passes():
     assert violations(ip_forwarding.RULE, {"enableIPForwarding": True}, token=NIC, parents=HUB, **PLATFORM_PROD) == []
+
+
+def test_the_connectivity_projects_gateway_ip_passes_with_the_committed_prod_config():
+    import json
+
+    from amsterdam_cloud.policies.settings import config_path
+
+    block = json.loads(config_path("prod").read_text())["network-public-ip-only-in-connectivity"]
+    settings = {key: block[key] for key in ("connectivityStacks", "publicIpAllowedUnder")}
+    gateway = ("amsterdam:landingzone:Connectivity",)
+    assert violations(public_ip.RULE, {}, token=PIP, parents=gateway, project="amsterdam-connectivity",
+                      **settings) == []
+    assert len(violations(public_ip.RULE, {}, token=PIP, parents=gateway, project="parkeer", **settings)) == 1
