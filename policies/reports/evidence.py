@@ -11,6 +11,8 @@ from dataclasses import dataclass
 BIO_TITLES = {
     "BIO 8.1.1": "Inventariseren van bedrijfsmiddelen", "BIO 8.1.2": "Eigendom van bedrijfsmiddelen",
     "BIO 8.2.1": "Classificatie van informatie", "BIO 8.2.2": "Informatie labelen",
+    "BIO 8.3.1": "Beheer van verwijderbare media", "BIO 9.2.2": "Gebruikers toegang verlenen",
+    "BIO 12.6.1": "Beheer van technische kwetsbaarheden", "BIO 14.2.1": "Beleid voor beveiligd ontwikkelen",
     "BIO 9.1.1": "Beleid voor toegangsbeveiliging", "BIO 9.1.2": "Toegang tot netwerken en netwerkdiensten",
     "BIO 9.2.3": "Beheren van speciale toegangsrechten",
     "BIO 9.2.4": "Beheer van geheime authenticatie-informatie van gebruikers",
@@ -88,7 +90,7 @@ def _meta(result) -> list[tuple[str, str]]:
     return [("Pack", f"{result.pack_name} {result.pack_version}"), ("Stack", result.stack),
             ("Environment", result.environment), ("Checked on", result.today.isoformat()),
             ("Source", result.source), ("Source SHA-256", result.source_sha256 or "not known (read from memory)"),
-            ("Commit", result.commit or "not known (not run in a git checkout or CI)"),
+            ("Commit", result.commit or "not known (not run in CI or a git checkout)"),
             ("Resources", str(result.resource_count)), ("Rules", str(len(result.rules))),
             ("CIS numbers", CIS_EDITION), ("Verdict", "FAILED" if result.failed else "passed")]
 
@@ -96,6 +98,16 @@ def _meta(result) -> list[tuple[str, str]]:
 def _not_evidenced(per_control) -> list[str]:
     """The BIO controls this report names that no active rule evidences (they need evidence from elsewhere)."""
     return sorted((c for c in BIO_TITLES if c not in per_control), key=_control_key)
+
+
+def control_result(rows: list[Row]) -> str:
+    """One control's result over its rules: failed, evidenced, unknown, or not evidenced by this stack."""
+    verdicts = {row.verdict for row in rows}
+    if "fail" in verdicts:
+        return "failed"
+    if verdicts <= {"not applicable", "skipped"}:
+        return "not evidenced by this stack (no resource its rules judge)"
+    return "unknown until deployment in part" if "unknown" in verdicts else "evidenced"
 
 
 COLUMNS = ("Rule", "Level", "Checked", "Pass", "Fail", "Waived", "Skipped", "Unknown", "Result")
@@ -124,7 +136,7 @@ def render_evidence(result, *, html: bool = False) -> str:
                 out.append(f"| `{row.rule.id}` {row.rule.title} | {result.levels.get(row.rule.id, '')} | "
                            f"{row.checked} | {row.passed} | {row.failed} | {row.waived} | {row.skipped} | "
                            f"{row.unknown} | {row.verdict} |")
-            out.append("")
+            out += ["", f"**Result for {control}:** {control_result(per_control[control])}", ""]
         if missing:
             out += ["## Not evidenced by this pack", "",
                     "No rule of the pack judges these controls; their evidence must come from elsewhere.", ""]
@@ -158,7 +170,8 @@ def render_evidence(result, *, html: bool = False) -> str:
                          f"<td>{e(result.levels.get(row.rule.id, ''))}</td><td>{row.checked}</td><td>{row.passed}</td>"
                          f"<td>{row.failed}</td><td>{row.waived}</td><td>{row.skipped}</td><td>{row.unknown}</td>"
                          f"<td class=\"{row.verdict.split()[0]}\">{row.verdict}</td></tr>")
-        parts.append("</table>")
+        parts.append(f"</table><p><strong>Result for {e(control)}:</strong> "
+                     f"{e(control_result(per_control[control]))}</p>")
     if missing:
         parts.append("<h2>Not evidenced by this pack</h2><p>No rule of the pack judges these controls; their "
                      "evidence must come from elsewhere.</p><ul>"

@@ -120,18 +120,25 @@ def _sha256(path: Path) -> str:
 
 
 def _commit() -> str:
-    """The commit being checked: CI's (GitHub Actions, Azure Pipelines), else the checkout's HEAD, else ""."""
+    """The commit the check runs at, saying where it comes from: CI's (GitHub Actions, Azure Pipelines), else the
+    checking checkout's HEAD (with a note when it has uncommitted changes), else "". It is the checking run's
+    commit: a plan checked later from an artifact may have been made at another."""
     import os
     import subprocess
 
     for variable in ("GITHUB_SHA", "BUILD_SOURCEVERSION"):
         if os.environ.get(variable):
-            return os.environ[variable]
+            return f"{os.environ[variable]} (CI's {variable} of the checking run)"
     try:
-        done = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10, check=False)
+        head = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10, check=False)
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True,
+                               text=True, timeout=10, check=False)
     except (OSError, subprocess.SubprocessError):
         return ""
-    return done.stdout.strip() if done.returncode == 0 else ""
+    if head.returncode != 0:
+        return ""
+    changes = ", with uncommitted changes" if dirty.returncode == 0 and dirty.stdout.strip() else ""
+    return f"{head.stdout.strip()} (HEAD of the checking checkout{changes})"
 
 
 def _program_files(project_dir: Path | None, stack: str, plan_project: str) -> tuple[Path | None, Path | None]:

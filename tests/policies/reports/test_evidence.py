@@ -111,7 +111,7 @@ def test_the_report_names_what_was_checked_by_hash_and_commit_and_the_cis_editio
     main(["policy", "check", str(plan), "--evidence", str(tmp_path / "evidence.md")])
     text = (tmp_path / "evidence.md").read_text()
     assert f"- **Source SHA-256:** {hashlib.sha256(plan.read_bytes()).hexdigest()}" in text
-    assert "- **Commit:** 0123456789abcdef0123456789abcdef01234567" in text
+    assert "- **Commit:** 0123456789abcdef0123456789abcdef01234567 (CI's GITHUB_SHA of the checking run)" in text
     assert "- **CIS numbers:** CIS Microsoft Azure Foundations Benchmark v2.1.0" in text
 
 
@@ -123,3 +123,17 @@ def test_a_prod_only_rule_in_dev_skips_instead_of_passing():
     text = render(_evidence_of(export_of(vault, stack="dev"), "dev"), "evidence-md")
     assert _row(text, "stateful-protected-in-prod") == ["1", "0", "0", "0", "1", "0", "skipped"]
     assert _row(text, "stateful-locked-in-prod")[-1] == "skipped"
+
+
+
+def test_every_bio_control_a_rule_claims_has_its_title():
+    from amsterdam_cloud.policies.reports.evidence import BIO_TITLES
+    from amsterdam_cloud.policies.rules import ALL_RULES
+
+    assert sorted({c for rule in ALL_RULES for c in rule.bio_controls} - set(BIO_TITLES)) == []
+
+
+def test_each_control_has_a_result_line(result):
+    text = render(result, "evidence-md")
+    assert "**Result for BIO 18.1.4:** failed" in text
+    assert text.count("**Result for BIO ") == text.count("\n## BIO ")
