@@ -79,7 +79,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _read_export(path: Path) -> dict:
     from amsterdam_cloud.policies.checker import paused_gc
     from amsterdam_cloud.scripts.documents import decode, load_json, read_text
-    from amsterdam_cloud.scripts.offline.plan import check_export
+    from amsterdam_cloud.scripts.offline.export_shape import check_export
 
     what = "plan from `cityctl plan` or `pulumi stack export` file"
     if str(path) == "-":
@@ -95,7 +95,7 @@ def _read_export(path: Path) -> dict:
 def _waivers(path: Path | None) -> tuple:
     """The toolkit's waivers (or `path`), plus those of the project the current folder is in, if any."""
     from amsterdam_cloud.scripts.delivery.gate import load_gate_waivers
-    from amsterdam_cloud.scripts.offline.project import find_root
+    from amsterdam_cloud.scripts.offline.project_file import find_root
 
     return load_gate_waivers(path, project_root=find_root(Path.cwd().resolve()))
 

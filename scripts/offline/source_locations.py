@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import unquote, urlparse
 
+from amsterdam_cloud.scripts.offline.project_file import find_root
+
 PROJECT_SCHEME = "project:///"
 _ROOT: str | None = None
 """The project root of the run being planned (with a trailing separator), or None outside a run."""
@@ -26,7 +28,7 @@ def recording(program_dir: Path) -> Iterator[None]:
     """For one run: positions are taken relative to the project root (the folder of `Pulumi.yaml` at or above
     the program's folder); without one, nothing is recorded."""
     global _ROOT
-    root = next((d for d in (program_dir, *program_dir.parents) if (d / "Pulumi.yaml").is_file()), None)
+    root = find_root(program_dir)
     previous, _ROOT = _ROOT, (str(root.resolve()) + os.sep if root is not None else None)
     try:
         yield
