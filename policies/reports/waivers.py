@@ -3,7 +3,7 @@
 A waiver is `in use` when it waives a finding of a plan of a stack it names, `stale` when it names such a stack but
 waives nothing there (the resource is gone or complies: remove the waiver), `expired` past its date, `too long`
 when it expires further ahead than the environment allows, and `not checked` when no plan of its stack was given
-(the deploy gate's `plan-data-loss` and `deploy-override` waivers are judged by the gate, never by a plan).
+XX
 """
 
 from __future__ import annotations
@@ -37,13 +37,27 @@ class WaiverStatus:
                 "status": self.status, "daysLeft": self.days_left, "waived": self.waived, "stacks": list(self.stacks)}
 
 
+def _too_long_by_its_stack(waiver: Waiver, today: dt.date) -> bool:
+    """Without a plan: a waiver whose `stack` names an environment is held to that environment's maximum."""
+    from amsterdam_cloud.policies.checker import environment_of_stack
+    from amsterdam_cloud.policies.settings import WAIVERS_EXPIRED, load_pack_config
+    from amsterdam_cloud.policies.waivers import WaiverBook
+
+    environment = None if any(c in waiver.stack for c in "*?[") else environment_of_stack(waiver.stack)
+    if environment is None:
+        return False
+    limits = load_pack_config(environment).settings(WAIVERS_EXPIRED).max_waiver_days
+    return bool(WaiverBook([waiver], waiver.stack, today).too_long(limits))
+
+
 def waiver_statuses(waivers: Sequence[Waiver], results: Sequence[Any], today: dt.date) -> list[WaiverStatus]:
     """The status of each waiver against the check results of the plans given (`checker.CheckResult`)."""
     statuses = []
     for waiver in waivers:
         stacks = tuple(r.stack for r in results if fnmatchcase(r.stack, waiver.stack))
         waived = sum(1 for r in results for f in (*r.waived, *r.findings) if f.waiver is waiver)
-        too_long = any(w is waiver for r in results for w, _ in r.too_long_waivers)
+        too_long = (any(w is waiver for r in results for w, _ in r.too_long_waivers) if stacks
+                    else _too_long_by_its_stack(waiver, today))
         if waiver.expired(today):
             status = "expired"
         elif too_long:

@@ -148,3 +148,11 @@ def test_sarif_paths_are_relative_to_the_repository_root_from_any_folder(tmp_pat
     results = json.loads(capsys.readouterr().out)["runs"][0]["results"]
     assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results} == \
         {"stacks/Pulumi.prod.yaml"}
+
+
+
+def test_waivers_without_a_plan_are_held_to_the_maximum_of_the_environment_their_stack_names(tmp_path, capsys):
+    waivers = _waivers_file(tmp_path, {"rule": "plan-data-loss", "resource": "urn:pulumi:prod::p::t::n",
+                                       "expires": "2999-02-20"})
+    assert main(["policy", "waivers", "--waivers", str(waivers), "--today", "2026-11-28", "--format", "json"]) == 1
+    assert [w["status"] for w in json.loads(capsys.readouterr().out)] == ["too long"]
