@@ -2,8 +2,9 @@
 
 A waiver is `in use` when it waives a finding of a plan of a stack it names, `stale` when it names such a stack but
 waives nothing there (the resource is gone or complies: remove the waiver), `expired` past its date, `too long`
-when it expires further ahead than the environment allows, and `not checked` when no plan of its stack was given
-XX
+when it expires further ahead than the environment allows (without a plan: the environment its `stack` names), and
+`not checked` when no plan of its stack was given (the deploy gate's `plan-data-loss` and `deploy-override` waivers
+are judged by the gate, never by a plan).
 """
 
 from __future__ import annotations
