@@ -79,6 +79,13 @@ FIXTURES = {
     "vm-custom-data-no-credentials": ({"osProfile": {"customData": CLOUD_INIT}}, [
         {"osProfile": {"customData": CLOUD_INIT_WITH_PASSWORD}},
         {"osProfile": {"customData": "-----BEGIN RSA PRIVATE KEY-----"}}]),
+    "waf-managed-rules-log4j": ({"managedRules": {"managedRuleSets": [
+        {"ruleSetType": "Microsoft_DefaultRuleSet", "ruleGroupOverrides": [
+            {"rules": [{"ruleId": "944240", "enabledState": "Enabled"}]}]}]}}, [
+        {"managedRules": {"managedRuleSets": [{"ruleSetType": "Microsoft_BotManagerRuleSet", "ruleGroupOverrides": [
+            {"rules": [{"ruleId": "944240", "enabledState": "Enabled"}]}]}]}},
+        {"managedRules": {"managedRuleSets": [{"ruleSetType": "Microsoft_DefaultRuleSet", "ruleGroupOverrides": [
+            {"rules": [{"ruleId": "944240", "enabledState": "Disabled"}]}]}]}}, {}]),
     "aks-secrets-store-rotation": ({"addonProfiles": {"azureKeyvaultSecretsProvider": {
         "enabled": True, "config": {"enableSecretRotation": "true"}}}}, [
         {"addonProfiles": {"azureKeyvaultSecretsProvider": {"enabled": True}}},
@@ -201,3 +208,10 @@ def test_custom_data_of_a_scale_set_is_read_at_its_own_path():
 
 def test_a_cluster_without_the_csi_driver_is_skipped_by_the_rotation_rule():
     assert violations(RULES_BY_ID["aks-secrets-store-rotation"], {"addonProfiles": {}}) == []
+
+
+def test_an_app_gateway_waf_policy_disables_log4j_by_its_state_key():
+    rule = RULES_BY_ID["waf-managed-rules-log4j"]
+    policy = {"managedRules": {"managedRuleSets": [{"ruleSetType": "OWASP", "ruleSetVersion": "3.2", "ruleGroupOverrides": [
+        {"ruleGroupName": "REQUEST-944-APPLICATION-ATTACK-JAVA", "rules": [{"ruleId": "944250", "state": "Disabled"}]}]}]}}
+    assert len(violations(rule, policy, token="azure-native:network:WebApplicationFirewallPolicy")) == 1
