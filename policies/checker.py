@@ -21,10 +21,10 @@ from pathlib import Path
 from collections.abc import Mapping
 from typing import Any, Callable, Iterator, Sequence
 
-from amsterdam_cloud.policies.engine import (SEVERITY_ORDER, AnyRule, Resource, Rule, Severity, StackRule,
-                                             base_type, run_rule, secrets_redacted, stack_of)
+from amsterdam_cloud.policies.engine import (SEVERITY_ORDER, AnyRule, Reporter, Resource, Rule, Severity, StackRule,
+                                             base_type, check_stack, judge, secrets_redacted, stack_of)
 from amsterdam_cloud.core.environments import ENVIRONMENTS
-from amsterdam_cloud.policies.settings import PACK_NAME, PackConfig, load_pack_config
+from amsterdam_cloud.policies.settings import PACK_NAME, WAIVERS_EXPIRED, PackConfig, load_pack_config
 from amsterdam_cloud.policies.waivers import Waiver, WaiverBook, load_waivers
 from amsterdam_cloud.core.errors import UserError
 
@@ -72,13 +72,30 @@ class CheckResult:
     findings: list[Finding] = field(default_factory=list)
     """Violations, including those whose waiver expired (their `waiver` is set)."""
     waived: list[Finding] = field(default_factory=list)
+    notes: list[Finding] = field(default_factory=list)
+    """Values unknown until deployment that a rule passed over (dev and test; in acc and prod they are findings)."""
+    skipped: dict[str, set[str]] = field(default_factory=dict)
+    """Rule id to the URNs it judged out of its scope (an exemption), reported apart from pass."""
     expired_waivers: list[Waiver] = field(default_factory=list)
+    too_long_waivers: list[tuple[Waiver, str]] = field(default_factory=list)
+    """Waivers expiring further ahead than the environment allows for their rule's severity (fail the check),
+    each with the message that says so."""
     rules: tuple[AnyRule, ...] = ()
     levels: Mapping[str, str] = field(default_factory=dict)
     checked: dict[str, list[str]] = field(default_factory=dict)
     """Rule id to the URNs it judged (for the evidence report)."""
     resource_count: int = 0
     pack_name: str = PACK_NAME
+    source_positions: dict[str, str] = field(default_factory=dict)
+    """URN to where the program declared it (`sourcePosition`), for the resources the source says."""
+    project_root: Path | None = None
+    """The Pulumi project the plan is of, when known: `sourcePosition` paths are relative to it."""
+    stack_file: Path | None = None
+    """The stack's config file, where a finding without a program line is located."""
+    source_sha256: str = ""
+    """The SHA-256 of the checked file's bytes, when read from a file (the evidence report shows it)."""
+    commit: str = ""
+    """The git commit of the program checked, when known (the evidence report shows it)."""
 
     @property
     def pack_version(self) -> str:
@@ -87,8 +104,9 @@ class CheckResult:
 
     @property
     def failed(self) -> bool:
-        """A mandatory violation or an expired waiver fails the check."""
-        return bool(self.expired_waivers) or any(f.enforcement == "mandatory" for f in self.findings)
+        """A mandatory violation, an expired waiver or one that runs too long fails the check."""
+        return bool(self.expired_waivers or self.too_long_waivers) or any(f.enforcement == "mandatory"
+                                                                          for f in self.findings)
 
     @property
     def mandatory(self) -> list[Finding]:
@@ -102,7 +120,10 @@ class CheckResult:
         verdict = "FAILED" if self.failed else "passed"
         return (f"policy check {verdict}: {len(self.findings)} violation(s) ({len(self.mandatory)} mandatory, "
                 f"{len(self.advisory)} advisory), {len(self.waived)} waived, "
-                f"{len(self.expired_waivers)} expired waiver(s); {self.resource_count} resources, "
+                f"{len(self.expired_waivers)} expired waiver(s)"
+                f"{f', {len(self.too_long_waivers)} waiver(s) too long' if self.too_long_waivers else ''}"
+                f"{f', {len(self.notes)} value(s) unknown until deployment' if self.notes else ''}; "
+                f"{self.resource_count} resources, "
                 f"{len(self.rules)} rules, stack {self.stack or '?'} ({self.environment})")
 
 
@@ -154,11 +175,12 @@ def parse_resources(export: Any, source: str = "<plan>") -> tuple[list[Resource]
             outputs = {}
         if not isinstance(outputs, Mapping):
             raise ExportError(f"{source}: deployment.resources[{index}].outputs: must be an object ({urn})")
-        cloud_id = item.get("id")
+        cloud_id, position = item.get("id"), item.get("sourcePosition")
         resources.append(Resource(
             urn, base_type(token) if "/" in token else token, inputs, urn[urn.rfind("::") + 2:],
             item.get("protect") is True, item.get("parent"), item.get("dependencies") or (),
-            prop_deps or {}, cloud_id if isinstance(cloud_id, str) and cloud_id else None, outputs))
+            prop_deps or {}, cloud_id if isinstance(cloud_id, str) and cloud_id else None, outputs,
+            position if isinstance(position, str) else ""))
     if not stack and resources:
         stack = stack_of(resources[0].urn)
     return resources, stack
@@ -204,8 +226,10 @@ def _check(resources: Sequence[Resource], *, environment: str, stack: str, waive
     rules = tuple(rules if rules is not None else ALL_RULES)
     active = [r for r in rules if config.level(r.id) != "disabled"]
     result = CheckResult(stack=stack, environment=environment, source=source, today=today, rules=tuple(active),
-                         levels={r.id: config.level(r.id) for r in active}, resource_count=len(resources))
+                         levels={r.id: config.level(r.id) for r in active}, resource_count=len(resources),
+                         source_positions={r.urn: r.source_position for r in resources if r.source_position})
     book = WaiverBook(waivers, stack, today)
+    result.too_long_waivers = book.describe_too_long(config.settings(WAIVERS_EXPIRED).max_waiver_days, environment)
     settings = {r.id: config.settings(r.id) for r in active}
     by_type: dict[str, list[Rule]] = {}
     generic: list[Rule] = []
@@ -234,28 +258,40 @@ def _check(resources: Sequence[Resource], *, environment: str, stack: str, waive
         else:
             result.waived.append(Finding(**{**finding.__dict__, "waiver": waiver}))
 
+    def settle(rule: AnyRule, reporter: Reporter, urn: str, resource_type: str) -> None:
+        """Record what one check left in its reporter (violations, unknown notes, skips), then clear it."""
+        for message, at in reporter.violations:
+            record(rule, at or urn, resource_type or types.get(at, ""), message)
+        for message, at in reporter.notes:
+            result.notes.append(Finding(urn=at or urn, policy=rule.id, severity=rule.severity,
+                                        enforcement="note", message=redact(message), controls=rule.controls,
+                                        title=rule.title, remediation=rule.remediation,
+                                        resource_type=resource_type or types.get(at, "")))
+        for _, at in reporter.skipped:
+            result.skipped.setdefault(rule.id, set()).add(at or urn)
+        reporter.clear()
+
+    types: dict[str, str] = {}
+    reporters = {rule.id: Reporter(settings[rule.id].strict) for rule in active}
     rules_for: dict[str, list[tuple]] = {}
     checked = result.checked
-    messages: list[str] = []
-    report = messages.append
     for resource in resources:
         token = resource.type
         applicable = rules_for.get(token)
         if applicable is None:
-            applicable = rules_for[token] = [(rule.check, settings[rule.id], checked[rule.id].append, rule)
-                                             for rule in (*by_type.get(token, ()), *generic)]
+            applicable = rules_for[token] = [(rule.check, settings[rule.id], checked[rule.id].append, rule,
+                                              reporters[rule.id]) for rule in (*by_type.get(token, ()), *generic)]
         urn = resource.urn
-        for check, rule_settings, mark_checked, rule in applicable:
+        for check, rule_settings, mark_checked, rule, reporter in applicable:
             mark_checked(urn)
             try:
-                check(resource, report, rule_settings)
-            except Exception:  # the same message run_rule gives, so CrossGuard and the checker agree
-                messages[:] = run_rule(rule, resource, rule_settings)
-            if messages:
-                for message in messages:
-                    record(rule, urn, token, message)
-                messages.clear()
-    types = {r.urn: r.type for r in resources}
+                check(resource, reporter, rule_settings)
+            except Exception:  # the same outcome judge gives, so CrossGuard and the checker agree
+                reporter.clear()
+                judge(rule, resource, rule_settings, reporter)
+            if reporter.dirty:
+                settle(rule, reporter, urn, token)
+    types.update((r.urn, r.type) for r in resources)
     stack_view: list[Resource] | None = None
     for rule in active:
         if not isinstance(rule, StackRule):
@@ -264,13 +300,7 @@ def _check(resources: Sequence[Resource], *, environment: str, stack: str, waive
             stack_view = [r.with_outputs() for r in resources]
         wanted = set(rule.applies_to or ())
         result.checked[rule.id] = [r.urn for r in resources if not wanted or r.type in wanted]
-        messages: list[tuple[str, str]] = []
-        try:
-            rule.check(stack_view, lambda message, urn: messages.append((message, urn)), settings[rule.id])
-        except Exception as error:
-            messages.append((f"could not be checked ({type(error).__name__}: {error})", ""))
-        for message, urn in messages:
-            record(rule, urn, types.get(urn, ""), message)
+        settle(rule, check_stack(rule, stack_view, settings[rule.id]), "", "")
     result.expired_waivers = book.expired()
     # a message recorded before another rule unwrapped the same secret: redact once more with every secret seen
     result.findings = [_redacted(f, redact) for f in result.findings]

@@ -19,16 +19,14 @@ from pulumi_policy import (EnforcementLevel, PolicyComplianceFramework, PolicyCo
                            ResourceValidationArgs, ResourceValidationPolicy, Severity as PolicySeverity,
                            StackValidationArgs, StackValidationPolicy)
 
-from amsterdam_cloud.policies.engine import (UNKNOWN_SENTINELS, AnyRule, Resource, StackRule, base_type, run_rule,
-                                             stack_of)
-from amsterdam_cloud.policies.settings import PROPERTY_SCHEMAS, Settings
+from amsterdam_cloud.policies.engine import (UNKNOWN_SENTINELS, AnyRule, Resource, StackRule, base_type,
+                                             check_stack, run_rule, stack_of)
+from amsterdam_cloud.policies.settings import PROPERTY_SCHEMAS, WAIVERS_EXPIRED, WAIVERS_IN_FORCE, Settings
 from amsterdam_cloud.policies.waivers import Waiver, WaiverBook, load_waivers
 
 BIO = PolicyComplianceFramework(name="BIO", version="1.04",
                                 reference="https://www.bio-overheid.nl/",
                                 specification="Baseline Informatiebeveiliging Overheid")
-WAIVERS_IN_FORCE = "waivers-in-force"
-WAIVERS_EXPIRED = "waivers-expired"
 
 
 def plain(value: Any) -> Any:
@@ -133,13 +131,8 @@ def _stack_validator(rule: StackRule, waivers: _Waivers) -> Callable[[StackValid
         if not resources:
             return
         book = waivers.book(stack_of(resources[0].urn))
-        found: list[tuple[str, str]] = []
-        try:
-            rule.check(resources, lambda message, urn: found.append((message, urn)),
-                       settings_of(args.get_config(), rule.id))
-        except Exception as error:  # as the offline checker does: reported, never a crashed analyzer
-            found.append((f"could not be checked ({type(error).__name__}: {error})", ""))
-        for message, urn in found:
+        # as the offline checker does: a crash is reported, never a crashed analyzer
+        for message, urn in check_stack(rule, resources, settings_of(args.get_config(), rule.id)).violations:
             waiver = book.lookup(rule.id, urn)
             if waiver is not None and not waiver.expired(book.today):
                 continue
@@ -166,11 +159,8 @@ def _waived_findings(rules: Sequence[AnyRule], waivers: _Waivers
                 continue
             settings = settings_of({k: v for k, v in plain(args.get_config()).items() if k in rule.settings},
                                    rule.id)
-            try:
-                rule.check(resources, lambda message, urn, rule_id=rule.id: found.append((rule_id, message, urn)),
-                           settings)
-            except Exception:  # reported by the rule's own policy
-                continue
+            found.extend((rule.id, message, urn) for message, urn in check_stack(rule, resources, settings).violations
+                         if not message.startswith("could not be checked"))  # reported by the rule's own policy
         for rule_id, message, urn in sorted(found):
             waiver = book.lookup(rule_id, urn)
             if waiver is not None and not waiver.expired(book.today):
@@ -185,9 +175,13 @@ def _expired_waivers(waivers: _Waivers) -> Callable[[StackValidationArgs, Report
         urns = [r.urn for r in args.resources]
         if not urns:
             return
-        for waiver in waivers.book(stack_of(urns[0])).expired():
+        book = waivers.book(stack_of(urns[0]))
+        for waiver in book.expired():
             report_violation(f"waiver {waiver.index} for {waiver.rule} on {waiver.resource} expired on "
                              f"{waiver.expires.isoformat()} (owner {waiver.owner}); renew or remove it")
+        settings = settings_of(args.get_config(), WAIVERS_EXPIRED)
+        for _, message in book.describe_too_long(settings.max_waiver_days, settings.environment):
+            report_violation(message)
 
     return validate
 
@@ -224,5 +218,7 @@ def build_policies(*, rules: Sequence[AnyRule] | None = None, waivers: Sequence[
     policies.append(StackValidationPolicy(
         name=WAIVERS_EXPIRED, description="Waivers past their expiry date must be renewed or removed",
         validate=_expired_waivers(book), severity=PolicySeverity.HIGH, framework=BIO,
-        remediation_steps="Renew the waiver with a new expiry date and reason, or remove it and fix the finding."))
+        remediation_steps="Renew the waiver with a new expiry date and reason, or remove it and fix the finding.",
+        config_schema=PolicyConfigSchema(properties={key: dict(PROPERTY_SCHEMAS[key])
+                                                     for key in ("environment", "maxWaiverDays")})))
     return policies

@@ -50,7 +50,11 @@ class Unknown:
         return "<unknown>"
 
     def __bool__(self) -> bool:  # never let an unknown pass a truthiness test by accident
-        raise TypeError("an unknown value has no truth value; compare it with `is UNKNOWN`")
+        raise UnknownValueError("an unknown value has no truth value; compare it with `is UNKNOWN`")
+
+
+class UnknownValueError(TypeError):
+    """A rule tested an unknown value as if it were known: `judge` reports it through `Reporter.unknown`."""
 
 
 UNKNOWN = Unknown()
@@ -290,6 +294,12 @@ def stack_of(urn: str) -> str:
     return ""
 
 
+def project_of(urn: str) -> str:
+    """The project name inside a URN (`urn:pulumi:<stack>::<project>::...`)."""
+    parts = urn.split("::", 2)
+    return parts[1] if len(parts) > 2 and urn.startswith("urn:pulumi:") else ""
+
+
 def type_chain(urn: str) -> tuple[str, ...]:
     """The parent type chain of a URN, outermost first, the resource's own type last."""
     parts = urn.split("::")
@@ -314,11 +324,13 @@ class Resource:
     """The ARM id: the export's `id`, or the `id` output; None while unknown (a new resource in a real preview)."""
     outputs: Mapping[str, Any] | None = None
     """The resource's outputs (what the provider returned), where the source has them; None otherwise."""
+    source_position: str = ""
+    """Where the program declared it (the export's `sourcePosition`, `project:///stacks/__main__.py#42`)."""
 
     def with_outputs(self) -> "Resource":
         """The resource as a stack rule sees it under the CLI (`AnalyzeStack`): its outputs as props."""
         return Resource(self.urn, self.type, self.outputs or {}, self.name, self.protect, self.parent,
-                        self.dependencies, self.property_dependencies, self.id)
+                        self.dependencies, self.property_dependencies, self.id, None, self.source_position)
 
     def get(self, path: str, default: Any = None) -> Any:
         return get(self.props, path, default)
@@ -333,10 +345,59 @@ class Resource:
         return unwrap(tags.get(name))
 
 
-Report = Callable[[str], None]
+UNKNOWN_PHRASE = "is unknown until deployment"
+"""What every message of `Reporter.unknown` says (the tests tell such messages from the rules' own by it)."""
+
+
+class Reporter:
+    """What a rule reports through: `report(message)` (a stack rule adds the URN at fault) for a violation, and
+    `report.unknown(what, fix)` for a value the rule needs but the plan does not know yet. That call is the pack's
+    one unknown mechanism: where unknowns count (acc, prod: `strict`) it is a violation, because the resource cannot
+    be shown compliant; in dev and test it is a note, and the resource passes."""
+
+    __slots__ = ("strict", "violations", "notes", "skipped", "dirty")
+
+    def __init__(self, strict: bool) -> None:
+        self.strict = strict
+        self.dirty = False
+        """True once the rule reported anything since the last `clear` (a flag: the checker tests it per check)."""
+        self.violations: list[tuple[str, str]] = []
+        """(message, URN at fault; "" for the resource a resource rule judges)."""
+        self.notes: list[tuple[str, str]] = []
+        """Unknown values passed over outside acc and prod, in the same form."""
+        self.skipped: list[tuple[str, str]] = []
+        """(reason, URN) of resources the rule judged out of its scope (reported apart from pass)."""
+
+    def __call__(self, message: str, urn: str = "") -> None:
+        self.violations.append((message, urn))
+        self.dirty = True
+
+    def unknown(self, what: str, fix: str, urn: str = "") -> None:
+        """`what` (a property path, or a description of the value) is unknown until deployment; `fix` the remedy."""
+        message = f"{what} {UNKNOWN_PHRASE}, so it cannot be shown compliant; {fix}"
+        (self.violations if self.strict else self.notes).append((message, urn))
+        self.dirty = True
+
+    def unhandled_unknown(self, rule: "RuleMetadata") -> None:
+        """A rule tested an unknown as if it were known (`UnknownValueError`): the same mechanism, in its words."""
+        self.unknown("a value it reads", rule.remediation[:1].lower() + rule.remediation[1:].rstrip("."))
+
+    def skip(self, reason: str, urn: str = "") -> None:
+        """The rule does not apply to this resource (an exemption it checked), so it neither passes nor fails."""
+        self.skipped.append((reason, urn))
+        self.dirty = True
+
+    def clear(self) -> None:
+        self.violations.clear()
+        self.notes.clear()
+        self.skipped.clear()
+        self.dirty = False
+
+
+Report = Reporter
 """A resource rule calls it once per violation with a message that says what, where and what to do."""
 
-StackReport = Callable[[str, str], None]
+StackReport = Reporter
 """A stack rule calls it with the message and the URN of the resource at fault."""
 
 
@@ -357,6 +418,11 @@ class RuleMetadata:
     """The pack config properties the rule reads (see `settings.py`); CrossGuard offers exactly these."""
     defaults_source: str = ""
     """Where the Azure default assumed for an unset property was looked up, with its API version."""
+
+    def __post_init__(self) -> None:
+        # every rule reads the environment: the one unknown mechanism (`Reporter.unknown`) judges by it
+        if "environment" not in self.settings:
+            object.__setattr__(self, "settings", ("environment", *self.settings))
 
     @property
     def bio_controls(self) -> tuple[str, ...]:
@@ -390,14 +456,34 @@ class StackRule(RuleMetadata):
 AnyRule = Rule | StackRule
 
 
-def run_rule(rule: Rule, resource: Resource, settings: Any) -> list[str]:
-    """The violation messages of one resource rule on one resource; a crash in a rule is itself reported."""
-    messages: list[str] = []
+def judge(rule: Rule, resource: Resource, settings: Any, reporter: Reporter | None = None) -> Reporter:
+    """One resource rule on one resource: its violations and unknown-value notes; a crash is itself reported."""
+    reporter = Reporter(settings.strict) if reporter is None else reporter
     try:
-        rule.check(resource, messages.append, settings)
+        rule.check(resource, reporter, settings)
+    except UnknownValueError:  # a rule that did not handle an unknown still goes through the one mechanism
+        reporter.unhandled_unknown(rule)
     except Exception as error:  # a rule must never take the checker down; a junk value is a violation
-        messages.append(f"could not be checked ({type(error).__name__}: {error}); fix the input or report a bug")
-    return messages
+        reporter.clear()
+        reporter(f"could not be checked ({type(error).__name__}: {error}); fix the input or report a bug")
+    return reporter
+
+
+def check_stack(rule: StackRule, resources: Sequence[Resource], settings: Any) -> Reporter:
+    """One stack rule over the stack's resources (as `AnalyzeStack` sends them); a crash is itself reported."""
+    reporter = Reporter(settings.strict)
+    try:
+        rule.check(resources, reporter, settings)
+    except UnknownValueError:
+        reporter.unhandled_unknown(rule)
+    except Exception as error:
+        reporter(f"could not be checked ({type(error).__name__}: {error})")
+    return reporter
+
+
+def run_rule(rule: Rule, resource: Resource, settings: Any) -> list[str]:
+    """The violation messages of one resource rule on one resource (`judge`, messages only)."""
+    return [message for message, _ in judge(rule, resource, settings).violations]
 
 
 def resources_of(resources: Iterable[Resource], types: Iterable[str]) -> list[Resource]:

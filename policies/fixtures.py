@@ -59,8 +59,10 @@ def city_tags(environment: str = "prod", **extra: str) -> dict[str, str]:
 
 
 def violations(rule: Any, props: Mapping[str, Any], *, token: str | None = None, environment: str = "prod",
-               name: str = "r1", parents: Iterable[str] = (), protect: bool = False, **settings: Any) -> list[str]:
-    """The messages one resource rule reports for one resource (type: the rule's first type unless given).
+               name: str = "r1", parents: Iterable[str] = (), protect: bool = False, project: str = PROJECT,
+               **settings: Any) -> list[str]:
+    """The messages one resource rule reports for one resource (type: the rule's first type unless given), in
+    stack `environment` of `project`.
 
     Extra keyword arguments are pack settings in camelCase (`allowedRegions=[...]`).
     """
@@ -68,6 +70,6 @@ def violations(rule: Any, props: Mapping[str, Any], *, token: str | None = None,
     from amsterdam_cloud.policies.settings import Settings
 
     token = token or (rule.applies_to[0] if rule.applies_to else "azure-native:resources:ResourceGroup")
-    resource = Resource(urn=urn_of(environment, token, name, parents), type=token, props=dict(props), name=name,
+    resource = Resource(urn=urn_of(environment, token, name, parents, project), type=token, props=dict(props), name=name,
                         protect=protect)
     return run_rule(rule, resource, Settings.from_properties({"environment": environment, **settings}))

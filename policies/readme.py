@@ -9,9 +9,20 @@ import sys
 from pathlib import Path
 
 README = Path(__file__).resolve().parent / "README.md"
+RULES_DOC_URI = "https://github.com/Amsterdam/amsterdam-cloud/blob/main/policies/README.md"
+"""Where the rules are documented for people; each rule's row has the anchor `rule_anchor(id)`."""
 RULES_START, RULES_END = "<!-- rules:start (generated: python -m amsterdam_cloud.policies.readme) -->", "<!-- rules:end -->"
 COVERAGE_STATUSES = ("covered", "refused", "gap", "n/a")
 _ROW = re.compile(r"^\| (CKV2?_AZURE_\d+|CIS [\d.]+) \| (.+?) \| (covered|refused|gap|n/a) \| (.+) \|$")
+
+
+def rule_anchor(rule_id: str) -> str:
+    return f"rule-{rule_id}"
+
+
+def rule_doc_uri(rule_id: str) -> str:
+    """The rule's row in the README (SARIF `helpUri`)."""
+    return f"{RULES_DOC_URI}#{rule_anchor(rule_id)}"
 
 
 def rules_section() -> str:
@@ -23,7 +34,8 @@ def rules_section() -> str:
         rules = sorted((r for r in ALL_RULES if DOMAIN_OF[r.id] == domain), key=lambda r: r.id)
         lines += ["", f"**{domain}** ({len(rules)})", "", "| Rule id | Severity | Controls | What it checks |",
                   "|---|---|---|---|"]
-        lines += [f"| `{r.id}` | {r.severity.value} | {', '.join(r.controls)} | {r.title} |" for r in rules]
+        lines += [f"| <a id=\"{rule_anchor(r.id)}\"></a>`{r.id}` | {r.severity.value} | {', '.join(r.controls)} | "
+                  f"{r.title} |" for r in rules]
     return "\n".join([RULES_START, *lines, "", RULES_END])
 
 

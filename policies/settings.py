@@ -9,7 +9,7 @@ a policy only its own properties, so a rule that reads a setting gets it in its 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
@@ -24,8 +24,13 @@ CONFIG_DIR = PACK_DIR / "config"
 LEVELS = ("advisory", "mandatory", "disabled")
 MANDATORY_IN_STRICT = ("all", "residency-allowed-location")
 """Keys whose level acc and prod configs may not lower: residency (and the pack's default) stay mandatory there."""
-WAIVER_POLICIES = ("waivers-in-force", "waivers-expired")
+WAIVERS_IN_FORCE = "waivers-in-force"
+WAIVERS_EXPIRED = "waivers-expired"
+WAIVER_POLICIES = (WAIVERS_IN_FORCE, WAIVERS_EXPIRED)
 """The pack's two policies beside the rules: waived findings listed apart (advisory), expired waivers."""
+
+DEFAULT_MAX_WAIVER_DAYS = {"critical": 30, "high": 90, "medium": 180, "low": 365}
+"""How many days ahead of the check a waiver may expire, per rule severity, unless the pack config says otherwise."""
 
 # The JSON schema of every property a rule may read; CrossGuard offers each rule the subset it declares.
 PROPERTY_SCHEMAS: dict[str, dict[str, Any]] = {
@@ -39,8 +44,17 @@ PROPERTY_SCHEMAS: dict[str, dict[str, Any]] = {
                                  "description": "Resource ids of the city's central Log Analytics workspaces."},
     "publicIpAllowedUnder": {"type": "array", "items": {"type": "string"},
                              "default": ["amsterdam:landingzone:Hub", "amsterdam:landingzone:Connectivity"],
-                             "description": "Component types (the connectivity part of the landing zone) "
-                                            "under which public IPs and IP forwarding are allowed."},
+                             "description": "Component types (patterns) of the landing zone under which public "
+                                            "IPs and IP forwarding are allowed, inside connectivityStacks only."},
+    "maxWaiverDays": {"type": "object", "default": dict(DEFAULT_MAX_WAIVER_DAYS),
+                      "properties": {level: {"type": "integer", "minimum": 1}
+                                     for level in ("critical", "high", "medium", "low")},
+                      "additionalProperties": False,
+                      "description": "Per rule severity, how many days ahead of today a waiver may expire."},
+    "connectivityStacks": {"type": "array", "items": {"type": "string", "pattern": "^[^/]+/[^/]+$"},
+                           "default": [],
+                           "description": "The <project>/<stack> pairs (from the URN) that own the landing zone's "
+                                          "connectivity: only there are public IPs and IP forwarding allowed."},
 }
 
 
@@ -68,6 +82,10 @@ class Settings:
     min_log_retention_days: int = 365
     log_analytics_workspace_ids: frozenset[str] = frozenset()
     public_ip_allowed_under: tuple[str, ...] = ("amsterdam:landingzone:Hub", "amsterdam:landingzone:Connectivity")
+    max_waiver_days: Mapping[str, int] = field(default_factory=lambda: dict(DEFAULT_MAX_WAIVER_DAYS))
+    """Severity to the most days ahead a waiver of such a rule may expire (read by waivers-expired)."""
+    connectivity_stacks: frozenset[str] = frozenset()
+    """`<project>/<stack>` of the platform stacks that own connectivity; none by default (fail closed)."""
 
     @property
     def strict(self) -> bool:
@@ -114,6 +132,21 @@ class Settings:
             if not isinstance(types, list) or not all(isinstance(t, str) for t in types):
                 raise PackConfigError(f"{where}.publicIpAllowedUnder: must be a list of component type tokens")
             values["public_ip_allowed_under"] = tuple(types)
+        if "maxWaiverDays" in props:
+            limits = props["maxWaiverDays"]
+            if not isinstance(limits, dict) or set(limits) - {"critical", "high", "medium", "low"} or any(
+                    whole_number(days) is None or whole_number(days) < 1 for days in limits.values()):
+                raise PackConfigError(f"{where}.maxWaiverDays: must map critical, high, medium and low to a whole "
+                                      "number of days (at least 1)")
+            values["max_waiver_days"] = {**DEFAULT_MAX_WAIVER_DAYS,
+                                         **{level: whole_number(days) for level, days in limits.items()}}
+        if "connectivityStacks" in props:
+            pairs = props["connectivityStacks"]
+            if not isinstance(pairs, list) or not all(isinstance(p, str) and p.count("/") == 1 and "" not in
+                                                      p.split("/") for p in pairs):
+                raise PackConfigError(f"{where}.connectivityStacks: must be a list of '<project>/<stack>' names, "
+                                      "e.g. 'amsterdam-platform/prod'")
+            values["connectivity_stacks"] = frozenset(pairs)
         return cls(**values)
 
 
@@ -148,7 +181,7 @@ def parse_pack_config(data: Any, source: str, rule_ids: frozenset[str] | None = 
     pack's default and the residency rule cannot be lowered from mandatory."""
     if not isinstance(data, dict):
         raise PackConfigError(f"{source}: the pack config must be a JSON object of policy name to level or settings")
-    default_level = "advisory"
+    default_level = "mandatory"  # as the pack's own default: a config without "all" lowers nothing
     levels: dict[str, str] = {}
     properties: dict[str, dict[str, Any]] = {}
     for key, value in data.items():

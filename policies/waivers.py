@@ -1,18 +1,21 @@
-"""Waivers as code: an accepted, owned and dated exception to one rule for one resource (or a URN pattern).
+"""Waivers as code: an accepted, owned, approved and dated exception to one rule for one resource (or a URN pattern).
 
 `policies/waivers.yaml` holds them; the offline checker and the CrossGuard pack read the same file. A waiver
-without a reason, an owner or an expiry date is a config error. After its expiry date a waiver no longer
+without a reason, a ticket, an owner's and an approver's e-mail or an expiry date is a config error; a critical
+rule is waived per resource and stack, never by pattern; how far ahead a waiver may expire is set per severity in
+each environment's pack config (`waivers-expired.maxWaiverDays`). After its expiry date a waiver no longer
 applies: the finding is a violation again, and the waiver is reported as expired until someone removes or renews it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
 from amsterdam_cloud.core.errors import UserError
 
@@ -24,8 +27,13 @@ GATE_OVERRIDE_RULE = "deploy-override"
 names the option, e.g. `--today`)."""
 
 DEFAULT_WAIVERS_FILE = Path(__file__).resolve().parent / "waivers.yaml"
-REQUIRED = ("rule", "resource", "stack", "reason", "owner", "expires")
-OPTIONAL = ("ticket", "scope")
+REQUIRED = ("rule", "resource", "stack", "reason", "owner", "ticket", "expires")
+APPROVAL = ("approver",)
+"""Required in the pack's waivers files (`load_waivers`): who accepted the risk, beside who owns it."""
+OPTIONAL = ("scope",)
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
+TICKET = re.compile(r"^(?:[A-Za-z][A-Za-z0-9_]*-\d+|(?:AB)?#\d+)$")
+"""A Jira-style key (`CLOUD-1432`) or an Azure Boards work item (`#1432`, `AB#1432`)."""
 
 
 class WaiverError(UserError):
@@ -47,8 +55,12 @@ class Waiver:
     expires: dt.date
     """The last day the waiver applies."""
     ticket: str = ""
+    approver: str = ""
+    """Who accepted the risk (an e-mail address, not the owner's)."""
     index: int = 0
     """Position in the file, for messages."""
+    source: str = ""
+    """The file it was read from, for messages."""
 
     def matches(self, rule_id: str, urn: str, stack: str) -> bool:
         return (self.rule == rule_id and fnmatchcase(stack, self.stack)
@@ -59,13 +71,21 @@ class Waiver:
 
     def as_dict(self) -> dict[str, Any]:
         return {"rule": self.rule, "resource": self.resource, "stack": self.stack, "reason": self.reason,
-                "owner": self.owner, "ticket": self.ticket, "expires": self.expires.isoformat()}
+                "owner": self.owner, "approver": self.approver, "ticket": self.ticket,
+                "expires": self.expires.isoformat()}
+
+    def days_left(self, today: dt.date) -> int:
+        """Days it still applies after today (0 on its last day, negative once expired)."""
+        return (self.expires - today).days
 
 
-def parse_waivers(document: Any, source: str, rule_ids: Iterable[str] | None = None) -> tuple[Waiver, ...]:
+def parse_waivers(document: Any, source: str, rule_ids: Iterable[str] | None = None, *,
+                  approval: bool = False) -> tuple[Waiver, ...]:
     """Validate a waivers document (`{"waivers": [...]}`; none is `waivers: []`). Anything else fails closed: an
     empty file, `waivers: null`, a list, a scalar or a misspelt top-level key would otherwise read as "no waivers"
-    (an emptied or half-merged file would drop every waiver without a word)."""
+    (an emptied or half-merged file would drop every waiver without a word). Every waiver has a ticket and an
+    owner's e-mail; a critical rule's waiver names one stack and one resource (no pattern); with `approval` (the
+    pack's waivers files) an approver other than the owner is required too."""
     shape = "the file holds one key, `waivers:`, with a list of waivers (see policies/waivers.yaml)"
     if document is None:
         raise WaiverError(f"{source}: is empty; {shape}, `waivers: []` when there are none")
@@ -81,20 +101,21 @@ def parse_waivers(document: Any, source: str, rule_ids: Iterable[str] | None = N
     if not isinstance(entries, list):
         raise WaiverError(f"{source}: waivers: must be a list of waivers, got a {_kind(entries)}")
     known = set(rule_ids) if rule_ids is not None else None
+    required = REQUIRED + APPROVAL if approval else REQUIRED
+    allowed = set(REQUIRED) | set(APPROVAL) | set(OPTIONAL)
     waivers: list[Waiver] = []
     for index, entry in enumerate(entries):
         where = f"{source}: waivers[{index}]"
         if not isinstance(entry, dict):
-            raise WaiverError(f"{where}: must be a mapping with {', '.join(REQUIRED)}")
-        unknown = sorted(set(entry) - set(REQUIRED) - set(OPTIONAL))
+            raise WaiverError(f"{where}: must be a mapping with {', '.join(required)}")
+        unknown = sorted(set(entry) - allowed)
         if unknown:
             raise WaiverError(f"{where}: unknown field(s) {', '.join(unknown)}; "
-                              f"a waiver has {', '.join(REQUIRED + OPTIONAL)}")
-        for field in REQUIRED:
+                              f"a waiver has {', '.join(required + OPTIONAL)}")
+        for field in required:
             value = entry.get(field)
             if value is None or (isinstance(value, str) and not value.strip()):
-                raise WaiverError(f"{where}.{field}: required; every waiver needs a rule, resource, stack, "
-                                  "reason, owner and expiry date")
+                raise WaiverError(f"{where}.{field}: required; every waiver needs {', '.join(required)}")
         expires = entry["expires"]
         if isinstance(expires, str):
             try:
@@ -105,9 +126,24 @@ def parse_waivers(document: Any, source: str, rule_ids: Iterable[str] | None = N
             expires = expires.date()
         if not isinstance(expires, dt.date):
             raise WaiverError(f"{where}.expires: {entry['expires']!r} is not a date (YYYY-MM-DD)")
-        for field in ("rule", "resource", "stack", "reason", "owner"):
+        for field in ("rule", "resource", "stack", "reason", "owner", *(("approver",) if approval else ())):
             if not isinstance(entry[field], str):
                 raise WaiverError(f"{where}.{field}: must be text, got {type(entry[field]).__name__}")
+        ticket = str(entry["ticket"]).strip()
+        if not TICKET.match(ticket):
+            raise WaiverError(f"{where}.ticket: {ticket!r} is not a ticket id; name the change or risk ticket, "
+                              "e.g. CLOUD-1432 or AB#1432")
+        for field in ("owner", *(("approver",) if approval else ())):
+            if not EMAIL.match(entry[field].strip()):
+                raise WaiverError(f"{where}.{field}: {entry[field]!r} is not an e-mail address; name the "
+                                  f"{'team mailbox that owns the risk' if field == 'owner' else 'person who approved it'}"
+                                  ", e.g. cloud-platform@amsterdam.nl")
+        if approval and entry["approver"].strip().lower() == entry["owner"].strip().lower():
+            raise WaiverError(f"{where}.approver: the owner cannot approve their own waiver; name the approver "
+                              "(the risk owner's manager or the CISO office)")
+        if _critical(entry["rule"]) and (_pattern(entry["resource"]) or _pattern(entry["stack"])):
+            raise WaiverError(f"{where}: {entry['rule']} is a critical rule, so its waiver names one stack and one "
+                              "resource URN, without * or ?; list each resource as its own waiver")
         scope = entry.get("scope")
         if scope is not None and scope != "all":
             raise WaiverError(f"{where}.scope: {scope!r}; the only scope is `all` (a waiver for every resource in "
@@ -122,7 +158,8 @@ def parse_waivers(document: Any, source: str, rule_ids: Iterable[str] | None = N
                               "`cityctl policy rules`")
         waivers.append(Waiver(rule=entry["rule"], resource=entry["resource"], stack=entry["stack"],
                               reason=entry["reason"].strip(), owner=entry["owner"].strip(), expires=expires,
-                              ticket=str(entry.get("ticket") or ""), index=index))
+                              ticket=ticket, approver=str(entry.get("approver") or "").strip(), index=index,
+                              source=source))
     return tuple(waivers)
 
 
@@ -152,7 +189,30 @@ def _parse_text(text: str, path_text: str) -> tuple[Waiver, ...]:
         document = load_yaml(text, path_text, "waivers file")
     except UserError as error:
         raise WaiverError(str(error)) from None
-    return parse_waivers(document, path_text, RULE_IDS | {DATA_LOSS_RULE, GATE_OVERRIDE_RULE})
+    return parse_waivers(document, path_text, RULE_IDS | {DATA_LOSS_RULE, GATE_OVERRIDE_RULE}, approval=True)
+
+
+GATE_SEVERITY = {DATA_LOSS_RULE: "critical", GATE_OVERRIDE_RULE: "critical"}
+"""The deploy gate's own rules are as grave as the pack's worst: waived per resource (or option) and stack only."""
+LIMITED_GATE_RULES = (DATA_LOSS_RULE,)
+"""Gate rules whose waivers the environment's maximum duration also bounds. A `deploy-override` waiver is judged
+by the gate against the real date only (it exists to let a run use another `--today`), so it has no maximum."""
+
+
+def severity_of(rule_id: str) -> str | None:
+    """The severity of a waived rule (a pack rule's, or the gate's own); None for a rule neither knows."""
+    from amsterdam_cloud.policies.rules import RULES_BY_ID
+
+    rule = RULES_BY_ID.get(rule_id)
+    return rule.severity.value if rule is not None else GATE_SEVERITY.get(rule_id)
+
+
+def _critical(rule_id: str) -> bool:
+    return severity_of(rule_id) == "critical"
+
+
+def _pattern(text: str) -> bool:
+    return any(char in text for char in "*?[")
 
 
 def _matches_all(pattern: str) -> bool:
@@ -188,3 +248,21 @@ class WaiverBook:
     def expired(self) -> list[Waiver]:
         """Every expired waiver that applies to this stack (used or not): each must be removed or renewed."""
         return [w for waivers in self._by_rule.values() for w in waivers if w.expired(self.today)]
+
+    def too_long(self, max_days: Mapping[str, int]) -> list[tuple[Waiver, str, int]]:
+        """(waiver, severity, maximum) of each waiver of this stack (a pack rule's or `plan-data-loss`) that expires
+        further ahead than its rule's severity allows (`max_days`: severity to days, from the pack config)."""
+        found = []
+        for rule_id, waivers in self._by_rule.items():
+            severity = severity_of(rule_id) if rule_id not in GATE_SEVERITY or rule_id in LIMITED_GATE_RULES else None
+            limit = max_days.get(severity) if severity else None
+            found += [(w, severity, limit) for w in waivers if limit is not None and w.days_left(self.today) > limit]
+        return found
+
+    def describe_too_long(self, max_days: Mapping[str, int], environment: str) -> list[tuple[Waiver, str]]:
+        """Each waiver that runs longer than the environment allows, with the message that says so."""
+        return [(w, f"{w.source or 'waivers file'}: waivers[{w.index}] ({w.rule}) expires {w.expires.isoformat()}, "
+                    f"{w.days_left(self.today)} days ahead; a {severity} rule's waiver may run at most {limit} days "
+                    f"in {environment} (pack config waivers-expired.maxWaiverDays); set an earlier expiry and renew "
+                    "it then")
+                for w, severity, limit in self.too_long(max_days)]

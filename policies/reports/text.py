@@ -48,6 +48,13 @@ def render_text(result) -> str:
             lines.append(f"  waivers[{w.index}] {w.rule} on {w.resource} (stack {w.stack}) expired "
                          f"{w.expires.isoformat()}, owner {w.owner}")
         lines.append("")
+    if result.too_long_waivers:
+        lines.append(f"WAIVERS TOO LONG ({len(result.too_long_waivers)}): shorten them in the waivers file")
+        lines += [f"  {message}" for _, message in result.too_long_waivers] + [""]
+    if result.notes:
+        lines.append(f"UNKNOWN UNTIL DEPLOYMENT ({len(result.notes)}): not judged in {result.environment}; "
+                     "in acc and prod each is a violation")
+        lines += [f"  {n.policy}: {n.urn}: {n.message}" for n in result.notes] + [""]
     lines.append(result.summary())
     return "\n".join(lines) + "\n"
 
@@ -71,5 +78,6 @@ def render_text_summary(result, *, limit: int = 20) -> str:
     for w in result.expired_waivers:
         lines.append(f"EXPIRED WAIVER waivers[{w.index}] {w.rule} on {w.resource}: expired {w.expires.isoformat()}, "
                      f"owner {w.owner}")
+    lines += [f"WAIVER TOO LONG {message}" for _, message in result.too_long_waivers]
     lines.append(result.summary())
     return "\n".join(lines) + "\n"

@@ -29,8 +29,7 @@ def check_bool(resource: Resource, report: Report, settings: Any, *, path: str, 
             report(f"{path} is not set, so Azure's default ({default}) applies; {fix}")
         return
     if value is UNKNOWN:
-        if settings.strict:
-            report(f"{path} is unknown until deployment, so it cannot be shown to be {want}; {fix}")
+        report.unknown(path, fix)
         return
     if not isinstance(value, bool):
         report(f"{path} is {describe(value)}, not a boolean; {fix}")
@@ -50,8 +49,7 @@ def check_choice(resource: Resource, report: Report, settings: Any, *, path: str
             report(f"{path} is not set, so Azure's default ({default!r}) applies; {fix}")
         return
     if value is UNKNOWN:
-        if settings.strict:
-            report(f"{path} is unknown until deployment, so it cannot be shown to be compliant; {fix}")
+        report.unknown(path, fix)
         return
     if not isinstance(value, str):
         report(f"{path} is {describe(value)}, not one of the allowed strings; {fix}")
@@ -81,8 +79,7 @@ def check_min_tls(resource: Resource, report: Report, settings: Any, *, path: st
             report(f"{path} is not set, so Azure's default ({default}) applies; {fix}")
         return
     if value is UNKNOWN:
-        if settings.strict:
-            report(f"{path} is unknown until deployment, so TLS {minimum} cannot be shown; {fix}")
+        report.unknown(path, fix)
         return
     rank = tls_rank(value) if isinstance(value, str) else None
     if rank is None:
@@ -97,8 +94,7 @@ def has_managed_identity(resource: Resource, report: Report, settings: Any, *, f
     if value is UNSET:
         report(f"has no managed identity (identity.type is not set); {fix}")
     elif value is UNKNOWN:
-        if settings.strict:
-            report(f"identity.type is unknown until deployment; {fix}")
+        report.unknown("identity.type", fix)
     elif not isinstance(value, str):
         report(f"identity.type is {describe(value)}, not an identity type; {fix}")
     elif "assigned" not in value.lower():

@@ -36,8 +36,7 @@ def check_retention_days(resource: Resource, report: Report, settings: Any, *, p
     days = resource.get(path, 0)
     fix = f"set {path} to 0 (forever) or >= {minimum}"
     if days is UNKNOWN:
-        if settings.strict:
-            report(f"{path} is unknown until deployment; {fix}")
+        report.unknown(path, fix)
     elif isinstance(days, bool) or not isinstance(days, (int, float)):
         report(f"{path} is {describe(days)}, not a number of days; {fix}")
     elif 0 < days < minimum:

@@ -39,6 +39,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help="also write the auditor's evidence report (.md for Markdown, .html for HTML)")
     check.add_argument("--today", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
                        help="judge waiver expiry as of this date (default today)")
+    check.add_argument("--project-dir", type=Path, metavar="DIR",
+                       help="the Pulumi project of the plan, where SARIF results point at the program line that "
+                            "declared each resource (default: the project the current folder is in)")
     check.set_defaults(handler=run_check)
 
     pack_dir = commands.add_parser(
@@ -49,6 +52,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     pack_dir.add_argument("--environment", choices=ENVIRONMENTS, help="print this environment's pack config file")
     pack_dir.set_defaults(handler=run_pack_dir)
 
+    waivers = commands.add_parser(
+        "waivers", help="list the waivers with their days left, and the stale ones in the given plans",
+        description="List every waiver (the toolkit's and the current project's) with its days left, owner, "
+                    "approver and ticket. Given plans or stack exports, each waiver that names one of their stacks "
+                    "is checked against it: `in use` (it waives a finding), `stale` (it waives nothing there: "
+                    "remove it), `expired` or `too long` (beyond the environment's maximum for its severity). "
+                    "Exits 1 when a waiver is expired, too long or stale, 2 on malformed input.",
+        epilog="The list goes to stderr; --format json to --output FILE or stdout.")
+    waivers.add_argument("plans", type=Path, nargs="*", metavar="PLAN",
+                         help="plans from `cityctl plan` or `pulumi stack export` files (the environment from each "
+                              "stack name)")
+    waivers.add_argument("--waivers", type=Path, metavar="FILE", help="waivers file (default: policies/waivers.yaml)")
+    waivers.add_argument("--format", choices=("text", "json"), default="text", help="report format (default text)")
+    waivers.add_argument("--output", "-o", type=Path, metavar="FILE", help="write the JSON here (default stdout)")
+    waivers.add_argument("--today", type=dt.date.fromisoformat, metavar="YYYY-MM-DD",
+                         help="count days left from this date (default today)")
+    waivers.set_defaults(handler=run_waivers)
+
     rules = commands.add_parser("rules", help="list the pack's rules with severity, controls and remediation",
                                 description="List every rule id, its severity, BIO and CIS controls and remediation.")
     rules.add_argument("--environment", choices=ENVIRONMENTS, help="also show the level in this environment")
@@ -58,7 +79,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def _read_export(path: Path) -> dict:
     from amsterdam_cloud.policies.checker import paused_gc
     from amsterdam_cloud.core.documents import decode, load_json, read_text
-    from amsterdam_cloud.scripts.offline.plan import check_export
+    from amsterdam_cloud.scripts.offline.export_shape import check_export
 
     what = "plan from `cityctl plan` or `pulumi stack export` file"
     if str(path) == "-":
@@ -74,9 +95,64 @@ def _read_export(path: Path) -> dict:
 def _waivers(path: Path | None) -> tuple:
     """The toolkit's waivers (or `path`), plus those of the project the current folder is in, if any."""
     from amsterdam_cloud.scripts.delivery.gate import load_gate_waivers
-    from amsterdam_cloud.scripts.offline.project import find_root
+    from amsterdam_cloud.scripts.offline.project_file import find_root
 
     return load_gate_waivers(path, project_root=find_root(Path.cwd().resolve()))
+
+
+def _stack_and_environment(source: str, found_stack: str, stack: str | None,
+                           environment: str | None) -> tuple[str, str]:
+    stack = stack or found_stack
+    environment = environment or environment_of_stack(stack)
+    if environment is None:
+        raise UserError(f"{source}: stack {stack!r} does not name an environment; pass --environment "
+                        "dev|test|acc|prod")
+    return stack, environment
+
+
+def _sha256(path: Path) -> str:
+    """The checked file's SHA-256, so the evidence names exactly what was checked ("" for stdin)."""
+    import hashlib
+
+    return "" if str(path) == "-" else hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _commit() -> str:
+    """The commit the check runs at, saying where it comes from: CI's (GitHub Actions, Azure Pipelines), else the
+    checking checkout's HEAD (with a note when it has uncommitted changes), else "". It is the checking run's
+    commit: a plan checked later from an artifact may have been made at another."""
+    import os
+    import subprocess
+
+    for variable in ("GITHUB_SHA", "BUILD_SOURCEVERSION"):
+        if os.environ.get(variable):
+            return f"{os.environ[variable]} (CI's {variable} of the checking run)"
+    try:
+        head = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10, check=False)
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True,
+                               text=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    if head.returncode != 0:
+        return ""
+    changes = ", with uncommitted changes" if dirty.returncode == 0 and dirty.stdout.strip() else ""
+    return f"{head.stdout.strip()} (HEAD of the checking checkout{changes})"
+
+
+def _program_files(project_dir: Path | None, stack: str, plan_project: str) -> tuple[Path | None, Path | None]:
+    """The project root and the stack's config file that SARIF results are located in (None where unknown): the
+    project of `--project-dir` or of the current folder, when it is the project the plan is of."""
+    from amsterdam_cloud.scripts.offline.project import PulumiProject, find_root
+
+    root = find_root((project_dir or Path.cwd()).resolve())
+    project = PulumiProject.load(root) if root is not None else None
+    if project is None or project.name != plan_project:
+        if project_dir is not None:
+            found = f"holds project {project.name}" if project is not None else "has no Pulumi.yaml there or above"
+            raise UserError(f"--project-dir {display(project_dir)}: {found}, but the plan is of project "
+                            f"{plan_project}; name the folder of that project's Pulumi.yaml")
+        return None, None
+    return root, project.stack_file(stack.rsplit("/", 1)[-1])
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -84,16 +160,18 @@ def run_check(args: argparse.Namespace) -> int:
     source = "<stdin>" if str(args.file) == "-" else display(args.file)
     export = _read_export(args.file)
     resources, found_stack = parse_resources(export, source)
-    stack = args.stack or found_stack
-    environment = args.environment or environment_of_stack(stack)
-    if environment is None:
-        raise UserError(f"{source}: stack {stack!r} does not name an environment; pass --environment "
-                        "dev|test|acc|prod")
+    stack, environment = _stack_and_environment(source, found_stack, args.stack, args.environment)
     print(f"checking {len(resources)} resources of stack {stack} against the {environment} policy levels…",
           file=sys.stderr)
     result = check_resources(resources, environment=environment, stack=stack, waivers=_waivers(args.waivers),
                              today=args.today, source=source)
+    if args.format == "sarif" and resources:
+        from amsterdam_cloud.policies.engine import project_of
+
+        result.project_root, result.stack_file = _program_files(args.project_dir, stack, project_of(resources[0].urn))
     if args.evidence:
+        result.source_sha256 = _sha256(args.file)
+        result.commit = _commit()
         fmt = "evidence-html" if args.evidence.suffix.lower() in (".html", ".htm") else "evidence-md"
         where = write_output(args.evidence, render(result, fmt))
         print(f"evidence report written to {where}", file=sys.stderr)
@@ -111,6 +189,30 @@ def run_check(args: argparse.Namespace) -> int:
         sys.stdout.write(report)
         print(render_text_summary(result).rstrip(), file=sys.stderr)
     return 1 if result.failed else 0
+
+
+def run_waivers(args: argparse.Namespace) -> int:
+    from amsterdam_cloud.policies.checker import check_resources, parse_resources
+    from amsterdam_cloud.policies.reports.waivers import render_waivers_json, render_waivers_text, waiver_statuses
+
+    today = args.today or dt.date.today()
+    waivers = _waivers(args.waivers)
+    results = []
+    for path in args.plans:
+        source = display(path)
+        resources, found_stack = parse_resources(_read_export(path), source)
+        stack, environment = _stack_and_environment(source, found_stack, None, None)
+        results.append(check_resources(resources, environment=environment, stack=stack, waivers=waivers,
+                                       today=today, source=source))
+    statuses = waiver_statuses(waivers, results, today)
+    if args.format == "json":
+        report = render_waivers_json(statuses)
+        if args.output:
+            print(f"json report written to {write_output(args.output, report)}", file=sys.stderr)
+        else:
+            sys.stdout.write(report)
+    print(render_waivers_text(statuses, len(results)).rstrip(), file=sys.stderr)
+    return 1 if any(s.status in ("expired", "too long", "stale") for s in statuses) else 0
 
 
 def run_rules(args: argparse.Namespace) -> int:

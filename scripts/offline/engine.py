@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterator, Mapping
 import pulumi
 
 from amsterdam_cloud.core.errors import UserError
-from amsterdam_cloud.scripts.offline import sdk_seam, speedups
+from amsterdam_cloud.scripts.offline import sdk_seam, source_locations, speedups
 from amsterdam_cloud.scripts.offline.azure_mocks import AzureContext, AzureMocks, MockGap, StackOutputs
 from amsterdam_cloud.scripts.offline.plan import Plan
 from amsterdam_cloud.scripts.offline.recorder import RecordingMonitor, canonical_order
@@ -83,7 +83,8 @@ def run_program(run: ProgramRun) -> Plan:
         else:
             runpy.run_path(str(run.program_dir), run_name="__main__")
 
-    with _sys_path_restored(), speedups.installed(loop) if run.offline_speedups else nullcontext():
+    with _sys_path_restored(), source_locations.recording(run.program_dir), \
+            speedups.installed(loop) if run.offline_speedups else nullcontext():
         try:
             if not (run.offline_speedups and sdk_seam.run_stepwise(program)):
                 sdk_seam.run_plain(program)  # exactly as the real language host runs a program

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from amsterdam_cloud.core.errors import UserError
+from amsterdam_cloud.scripts.offline.export_shape import check_export  # noqa: F401  (where tools import it from)
 from amsterdam_cloud.scripts.files import write_atomically  # noqa: F401  (where plan writers import it from)
 from amsterdam_cloud.scripts.offline.recorder import ROOT_STACK_TYPE, RecordedResource
 from amsterdam_cloud.scripts.offline.values import SECRET_SIG, SIG_KEY, UNKNOWN, to_export
@@ -84,6 +84,8 @@ def _export_resource(resource: RecordedResource) -> dict[str, Any]:
                                          for key, urns in resource.property_dependencies.items() if urns}
     if resource.provider:
         entry["provider"] = resource.provider
+    if resource.source_position:
+        entry["sourcePosition"] = resource.source_position
     entry.update(resource.options)
     return entry
 
@@ -94,52 +96,6 @@ def read_export(path: Path) -> dict[str, Any]:
     from amsterdam_cloud.core.errors import display
 
     return check_export(read_json(path, "plan or `pulumi stack export` file"), display(path))
-
-
-_RESOURCE_FIELDS: dict[str, tuple[type, ...]] = {
-    "urn": (str,), "type": (str,), "id": (str,), "parent": (str,), "provider": (str,), "custom": (bool,),
-    "protect": (bool,), "external": (bool,), "delete": (bool,), "retainOnDelete": (bool,),
-    "inputs": (dict,), "outputs": (dict,), "dependencies": (list,), "propertyDependencies": (dict,),
-    "ignoreChanges": (list,), "replaceOnChanges": (list,), "aliases": (list,)}
-"""The export fields the tools here read, and the JSON type each must have when present."""
-
-
-def check_export(document: Any, source: str) -> dict[str, Any]:
-    """The shape of `pulumi stack export` (version 3) as far as the plan diff, gate and checker read it."""
-    expected = "expected `pulumi stack export` output (version 3, with a deployment.resources list)"
-    deployment = document.get("deployment") if isinstance(document, dict) else None
-    if not isinstance(deployment, dict) or not isinstance(deployment.get("resources", []), list):
-        raise UserError(f"{source}: deployment.resources: missing; {expected}")
-    if document.get("version") != 3:
-        raise UserError(f"{source}: version: {document.get('version')!r}; expected 3 (pulumi stack export)")
-    first_index: dict[str, int] = {}
-    for index, resource in enumerate(deployment.get("resources") or []):
-        where = f"{source}: deployment.resources[{index}]"
-        if not isinstance(resource, dict):
-            raise UserError(f"{where}: must be an object with a urn and a type; {expected}")
-        for key in ("urn", "type"):
-            if not isinstance(resource.get(key), str) or not resource[key]:
-                raise UserError(f"{where}.{key}: missing or not text; {expected}")
-        if resource["urn"] in first_index:  # the engine never writes one twice; a later copy would hide the first
-            raise UserError(f"{where}.urn: {resource['urn']} is also deployment.resources"
-                            f"[{first_index[resource['urn']]}]; an export names each resource once: export it "
-                            "again with `pulumi stack export`")
-        first_index[resource["urn"]] = index
-        for key, kinds in _RESOURCE_FIELDS.items():
-            value = resource.get(key)
-            if value is not None and not isinstance(value, kinds):
-                raise UserError(f"{where}.{key}: must be {_KIND_NAMES[kinds[0]]}, got {type(value).__name__}; "
-                                f"{expected}")
-        for key in ("dependencies", "ignoreChanges", "replaceOnChanges"):
-            if not all(isinstance(item, str) for item in resource.get(key) or ()):
-                raise UserError(f"{where}.{key}: must be a list of text; {expected}")
-        for key, urns in (resource.get("propertyDependencies") or {}).items():
-            if not isinstance(urns, list) or not all(isinstance(urn, str) for urn in urns):
-                raise UserError(f"{where}.propertyDependencies.{key}: must be a list of URNs; {expected}")
-    return document
-
-
-_KIND_NAMES = {str: "text", bool: "true or false", dict: "an object", list: "a list"}
 
 
 def stack_outputs_of(document: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:

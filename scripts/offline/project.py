@@ -14,20 +14,15 @@ import yaml
 from amsterdam_cloud.core.regions import normalize_location
 from amsterdam_cloud.core.environments import ENVIRONMENTS
 from amsterdam_cloud.core.errors import UserError, display
+from amsterdam_cloud.scripts.offline.project_file import PROJECT_FILE, find_root  # noqa: F401  (re-exported)
 from amsterdam_cloud.scripts.offline.azure_mocks import AzureContext, derived_guid
 from amsterdam_cloud.core.backend import Backend, BackendError, declared_backend, parse_reference
 from amsterdam_cloud.scripts.offline.engine import ProgramRun, run_program
 from amsterdam_cloud.scripts.offline.plan import Plan, read_export, stack_outputs_of
 from amsterdam_cloud.core.program_config import read_stack_file
 
-PROJECT_FILE = "Pulumi.yaml"
 PLANS_DIR_ENV = "CITYCTL_PLANS_DIR"
 """Environment variable naming a shared plans folder (an app team's copy of the platform plans), like --plans-dir."""
-
-
-def find_root(start: Path) -> Path | None:
-    """`start` or its nearest parent with a Pulumi.yaml, as the Pulumi CLI finds the project; None when none has."""
-    return next((folder for folder in (start, *start.parents) if (folder / PROJECT_FILE).is_file()), None)
 
 
 @dataclass(frozen=True)

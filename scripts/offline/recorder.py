@@ -9,6 +9,7 @@ from pulumi.runtime import mocks as sdk_mocks
 from google.protobuf import struct_pb2
 from pulumi.runtime.proto import resource_pb2
 
+from amsterdam_cloud.scripts.offline import source_locations
 from amsterdam_cloud.scripts.offline.azure_mocks import AzureMocks
 from amsterdam_cloud.scripts.offline.values import Secret, from_struct, reveal, to_wire
 
@@ -34,6 +35,8 @@ class RecordedResource:
     provider: str = ""
     options: dict[str, Any] = field(default_factory=dict)
     """The other resource options the engine keeps: ignoreChanges, retainOnDelete, deleteBeforeReplace, ..."""
+    source_position: str = ""
+    """Where the program declared it, as the engine's state keeps it (`project:///stacks/__main__.py#42`)."""
 
 
 def qualified_type(urn: str) -> str:
@@ -63,7 +66,8 @@ class RecordingMonitor(sdk_mocks.MockMonitor):
             urn=urn, type=request.type, name=request.name, custom=bool(request.custom), parent=request.parent,
             inputs=inputs, dependencies=list(request.dependencies),
             property_dependencies={key: list(deps.urns) for key, deps in request.propertyDependencies.items()},
-            protect=bool(request.protect), provider=request.provider, options=_options(request))
+            protect=bool(request.protect), provider=request.provider, options=_options(request),
+            source_position=source_locations.position(request))
         if request.type == ROOT_STACK_TYPE:
             self.stack_urn = urn
             self.recorded[urn] = record

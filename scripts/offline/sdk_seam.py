@@ -227,8 +227,9 @@ def is_lazy_package(module: ModuleType) -> bool:
 
 
 @contextmanager
-def stack_traces_skipped() -> Iterator[None]:
-    """For one run: the SDK captures an empty stack trace per resource (a plan records no source positions)."""
+def stack_traces_skipped(replacement: Callable[[], Any] | None = None) -> Iterator[None]:
+    """For one run: the SDK captures `replacement()` as each resource's stack trace instead of walking the whole
+    stack (default: an empty trace)."""
     module = probe().stack_trace_module
     if module is None:
         yield
@@ -236,7 +237,7 @@ def stack_traces_skipped() -> Iterator[None]:
     from pulumi.runtime.proto import source_pb2
 
     original = module._get_stack_trace
-    module._get_stack_trace = source_pb2.StackTrace
+    module._get_stack_trace = replacement or source_pb2.StackTrace
     try:
         yield
     finally:

@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterator
 
 import pulumi
 
-from amsterdam_cloud.scripts.offline import sdk_seam
+from amsterdam_cloud.scripts.offline import sdk_seam, source_locations
 
 PUMP_EVERY = 64
 """Registrations the program may queue before the plan lets the event loop catch up (bounds peak memory)."""
@@ -161,8 +161,9 @@ def installed(loop: asyncio.AbstractEventLoop) -> Iterator[None]:
         gc.freeze()  # everything imported so far is never garbage
     gc.disable()  # the plan's object graph only grows until it is written: collecting it midway is wasted work
     try:
-        # The SDK captures a stack trace per resource for the engine's source positions; a plan does not record them.
-        with sdk_seam.stack_traces_skipped():
+        # The SDK captures a whole stack trace per resource for the engine's source positions; a plan records only
+        # the program's frame (source_locations.py), found in one walk.
+        with sdk_seam.stack_traces_skipped(source_locations.stack_trace):
             yield
     finally:
         if not worker:

@@ -120,10 +120,12 @@ def crossguard_findings(export: dict, environment: str, waivers, only=None) -> s
 def waivers_file(tmp_path) -> Path:
     path = tmp_path / "waivers.yaml"
     path.write_text(yaml.safe_dump({"waivers": [
-        {"rule": "network-nsg-no-admin-ports-from-internet", "resource": "urn:pulumi:*::*::*::nsg", "stack": "*",
-         "reason": "Break-glass during migration", "owner": "soc@amsterdam.nl", "expires": "2026-12-31"},
-        {"rule": "residency-allowed-location", "resource": "urn:pulumi:*::*::*StorageAccount::data", "stack": "*",
-         "reason": "Old copy", "owner": "data@amsterdam.nl", "expires": "2026-10-01"},
+        {"rule": "network-nsg-no-admin-ports-from-internet", "resource": urn_of("prod", NSG, "nsg"), "stack": "prod",
+         "reason": "Break-glass during migration", "owner": "soc@amsterdam.nl", "approver": "ciso@amsterdam.nl",
+         "ticket": "SEC-12", "expires": "2026-12-20"},
+        {"rule": "residency-allowed-location", "stack": "prod", "reason": "Old copy", "owner": "data@amsterdam.nl",
+         "resource": urn_of("prod", "azure-native:storage/v20230101:StorageAccount", "data"),
+         "approver": "ciso@amsterdam.nl", "ticket": "SEC-13", "expires": "2026-10-01"},
     ]}))
     return path
 
@@ -148,8 +150,8 @@ def test_policy_metadata_carries_severity_controls_and_remediation():
 def test_unknown_location_is_reported_under_crossguard_not_skipped(waivers_file):
     found = crossguard_findings(mixed_stack("prod"), "prod", (), only={"residency-allowed-location"})
     assert ("residency-allowed-location", urn_of("prod", KV, "kv"),
-            "location is unknown until deployment; in prod every location must be known at plan time: take it from "
-            "the stack config, not from another resource's output") in found
+            "location is unknown until deployment, so it cannot be shown compliant; every location must be known at "
+            "plan time: take it from the stack config, not from another resource's output") in found
 
 
 def test_waived_findings_are_listed_apart_by_the_advisory_waiver_policy(waivers_file):

@@ -77,3 +77,82 @@ def test_rules_lists_every_rule_with_its_level(capsys):
     assert main(["policy", "rules", "--environment", "acc"]) == 0
     out = capsys.readouterr().out
     assert all(f"{rule.id} [mandatory]" in out for rule in ALL_RULES)
+
+
+def _waivers_file(tmp_path, *entries):
+    import yaml
+
+    path = tmp_path / "waivers.yaml"
+    base = {"stack": "prod", "reason": "migration", "owner": "data@amsterdam.nl", "approver": "ciso@amsterdam.nl",
+            "ticket": "CLOUD-9", "expires": "2026-12-20"}
+    path.write_text(yaml.safe_dump({"waivers": [{**base, **entry} for entry in entries]}))
+    return path
+
+
+def test_waivers_lists_days_left_and_which_waivers_are_in_use_or_stale(tmp_path, capsys):
+    plan = write_export(tmp_path, "prod", minimumTlsVersion="TLS1_0")
+    urn = json.loads(plan.read_text())["deployment"]["resources"][1]["urn"]
+    waivers = _waivers_file(tmp_path, {"rule": "storage-min-tls12", "resource": urn},
+                            {"rule": "storage-secure-transfer", "resource": urn},
+                            {"rule": "tags-required", "resource": "*", "stack": "dev"})
+    code = main(["policy", "waivers", str(plan), "--waivers", str(waivers), "--today", "2026-11-28",
+                 "--format", "json"])
+    listed = json.loads(capsys.readouterr().out)
+    assert code == 1  # a stale waiver
+    assert [(w["rule"], w["status"], w["daysLeft"], w["waived"]) for w in listed] == [
+        ("storage-min-tls12", "in use", 22, 1), ("storage-secure-transfer", "stale", 22, 0),
+        ("tags-required", "not checked", 22, 0)]
+
+
+def test_waivers_without_plans_lists_them_all_as_not_checked_and_exits_0(tmp_path, capsys):
+    waivers = _waivers_file(tmp_path, {"rule": "storage-min-tls12", "resource": "urn:pulumi:prod::p::t::n"})
+    assert main(["policy", "waivers", "--waivers", str(waivers), "--today", "2026-11-28"]) == 0
+    err = capsys.readouterr().err
+    assert "NOT CHECKED" in err and "22 day(s) left (until 2026-12-20)" in err and "approver ciso@amsterdam.nl" in err
+
+
+def test_waivers_flags_an_expired_one(tmp_path, capsys):
+    waivers = _waivers_file(tmp_path, {"rule": "storage-min-tls12", "resource": "urn:pulumi:prod::p::t::n",
+                                       "expires": "2026-11-01"})
+    assert main(["policy", "waivers", "--waivers", str(waivers), "--today", "2026-11-28"]) == 1
+    assert "EXPIRED" in capsys.readouterr().err
+
+
+def test_sarif_from_the_command_locates_results_in_the_plans_project(tmp_path, capsys, monkeypatch):
+    from tests.conftest import PLATFORM_DIR
+
+    plan = write_export(tmp_path, "prod", minimumTlsVersion="TLS1_0")  # an export without source positions
+    monkeypatch.chdir(PLATFORM_DIR)
+    assert main(["policy", "check", str(plan), "--format", "sarif"]) == 1
+    results = json.loads(capsys.readouterr().out)["runs"][0]["results"]
+    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results} == \
+        {"stacks/Pulumi.prod.yaml"}
+
+
+def test_sarif_with_the_project_dir_of_another_project_is_refused_naming_both(tmp_path, capsys):
+    from tests.conftest import PLATFORM_DIR
+
+    plan = write_export(tmp_path, "prod")
+    workplace = PLATFORM_DIR / "stacks" / "workplace"
+    assert main(["policy", "check", str(plan), "--format", "sarif", "--project-dir", str(workplace)]) == 2
+    assert "holds project amsterdam-workplace, but the plan is of project amsterdam-platform" in \
+        capsys.readouterr().err
+
+
+def test_sarif_paths_are_relative_to_the_repository_root_from_any_folder(tmp_path, capsys, monkeypatch):
+    from tests.conftest import PLATFORM_DIR
+
+    plan = write_export(tmp_path, "prod", minimumTlsVersion="TLS1_0")
+    monkeypatch.chdir(PLATFORM_DIR / "stacks")  # CI running from a folder of the repository
+    assert main(["policy", "check", str(plan), "--format", "sarif", "--project-dir", ".."]) == 1
+    results = json.loads(capsys.readouterr().out)["runs"][0]["results"]
+    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in results} == \
+        {"stacks/Pulumi.prod.yaml"}
+
+
+
+def test_waivers_without_a_plan_are_held_to_the_maximum_of_the_environment_their_stack_names(tmp_path, capsys):
+    waivers = _waivers_file(tmp_path, {"rule": "plan-data-loss", "resource": "urn:pulumi:prod::p::t::n",
+                                       "expires": "2999-02-20"})
+    assert main(["policy", "waivers", "--waivers", str(waivers), "--today", "2026-11-28", "--format", "json"]) == 1
+    assert [w["status"] for w in json.loads(capsys.readouterr().out)] == ["too long"]

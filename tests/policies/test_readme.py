@@ -1,9 +1,10 @@
 """policies/README.md stays in step with the rules: the generated rule tables, and the coverage table against
 Checkov and CIS (every named rule exists; enough applicable checks, nearly all covered or refused)."""
 
-from amsterdam_cloud.policies.readme import (README, coverage_rows, covering_rule, rules_section,
+from amsterdam_cloud.policies.readme import (README, coverage_rows, covering_rule, rule_anchor, rules_section,
                                              with_rules_section)
-from amsterdam_cloud.policies.rules import RULE_IDS
+from amsterdam_cloud.policies.reports.evidence import CIS_EDITION
+from amsterdam_cloud.policies.rules import ALL_RULES, RULE_IDS
 
 TEXT = README.read_text(encoding="utf-8")
 ROWS = coverage_rows(TEXT)
@@ -17,9 +18,25 @@ def test_regenerating_the_rule_tables_changes_nothing_else():
     assert with_rules_section(TEXT) == TEXT
 
 
-def test_every_rule_is_in_the_rule_tables():
+def test_every_rule_is_in_the_rule_tables_under_its_anchor():
     section = rules_section()
-    assert [rule_id for rule_id in sorted(RULE_IDS) if f"| `{rule_id}` |" not in section] == []
+    assert [rule_id for rule_id in sorted(RULE_IDS)
+            if f'| <a id="{rule_anchor(rule_id)}"></a>`{rule_id}` |' not in section] == []
+
+
+def test_every_cis_number_a_rule_claims_is_a_covered_row_naming_that_rule():
+    """The rules' CIS numbers are checked against the edition the table names, row by row."""
+    rows: dict[str, list[str]] = {}
+    for check, _, status, note in ROWS:
+        if check.startswith("CIS ") and status == "covered":
+            rows.setdefault(check, []).append(note)
+    claims = [(rule.id, control) for rule in ALL_RULES for control in rule.cis_controls]
+    assert [(rule_id, control) for rule_id, control in claims
+            if not any(f"`{rule_id}`" in note for note in rows.get(control, ()))] == []
+
+
+def test_the_coverage_table_names_the_cis_edition_the_evidence_report_names():
+    assert f"({CIS_EDITION} numbering" in TEXT
 
 
 def test_every_covered_check_names_a_rule_the_pack_has():

@@ -8,7 +8,7 @@ from amsterdam_cloud.core.environments import ENVIRONMENTS
 from amsterdam_cloud.core.regions import EU_REGIONS
 from amsterdam_cloud.policies.rules import ALL_RULES, RULE_IDS
 from amsterdam_cloud.core.errors import UserError
-from amsterdam_cloud.policies.settings import (PROPERTY_SCHEMAS, PackConfigError, config_path,
+from amsterdam_cloud.policies.settings import (PACK_DIR, PROPERTY_SCHEMAS, PackConfigError, config_path,
                                                load_pack_config, parse_pack_config)
 
 EXPECTED_LEVEL = {"dev": "advisory", "test": "advisory", "acc": "mandatory", "prod": "mandatory"}
@@ -101,11 +101,15 @@ def test_acc_and_prod_pack_configs_cannot_lower_residency_or_the_default(environ
         parse_pack_config({**committed, **document}, f"config/{environment}.json", RULE_IDS, environment)
 
 
-def test_acc_pack_config_without_all_fails_closed():
-    committed = json.loads(config_path("acc").read_text())
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_a_pack_config_without_all_is_mandatory_as_the_pack_itself(environment):
+    committed = json.loads(config_path(environment).read_text())
     del committed["all"]
-    with pytest.raises(PackConfigError, match=r"all: missing"):
-        parse_pack_config(committed, "config/acc.json", RULE_IDS, "acc")
+    assert parse_pack_config(committed, "config.json", RULE_IDS, environment).default_level == "mandatory"
+
+
+def test_the_pack_defaults_to_mandatory_without_a_config():
+    assert "enforcement_level=EnforcementLevel.MANDATORY" in (PACK_DIR / "__main__.py").read_text()
 
 
 @pytest.mark.parametrize("environment", ["dev", "test"])
@@ -125,3 +129,16 @@ def test_duplicate_key_in_a_pack_config_is_refused(tmp_path, monkeypatch):
             load_pack_config("prod")
     finally:
         load_pack_config.cache_clear()
+
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_every_block_of_a_file_names_the_same_connectivity_stacks_and_components(environment):
+    """The three connectivity rules and waivers-in-force each carry a copy (Pulumi passes a policy only its own
+    block): the copies must agree, and name this environment's platform and connectivity stacks."""
+    blocks = [block for block in json.loads(config_path(environment).read_text()).values()
+              if isinstance(block, dict) and ("connectivityStacks" in block or "publicIpAllowedUnder" in block)]
+    assert len(blocks) == 4
+    assert {json.dumps([b.get("connectivityStacks"), b.get("publicIpAllowedUnder")]) for b in blocks} == {json.dumps(
+        [[f"amsterdam-platform/{environment}", f"amsterdam-connectivity/{environment}"],
+         ["amsterdam:landingzone:Hub", "amsterdam:landingzone:Connectivity"]])}

@@ -10,6 +10,7 @@ from amsterdam_cloud.policies.fixtures import city_tags, export_of, resource, ur
 from amsterdam_cloud.policies.waivers import DEFAULT_WAIVERS_FILE, WaiverError, load_waivers, parse_waivers
 
 NSG = "azure-native:network:NetworkSecurityGroup"
+DIAGNOSTICS = "monitoring-diagnostic-settings"
 TODAY = dt.date(2026, 11, 28)
 OPEN_SSH = {"location": "westeurope", "tags": city_tags(), "securityRules": [
     {"name": "ssh", "direction": "Inbound", "access": "Allow", "protocol": "Tcp", "sourceAddressPrefix": "*",
@@ -19,7 +20,8 @@ OPEN_SSH = {"location": "westeurope", "tags": city_tags(), "securityRules": [
 def waiver(**changes):
     return {"rule": "network-nsg-no-admin-ports-from-internet", "resource": urn_of("prod", NSG, "bastion-nsg"),
             "stack": "prod", "reason": "Break-glass access during the migration weekend.",
-            "owner": "cloud-platform@amsterdam.nl", "ticket": "CLOUD-1200", "expires": "2026-12-31", **changes}
+            "owner": "cloud-platform@amsterdam.nl", "approver": "ciso@amsterdam.nl", "ticket": "CLOUD-1200",
+            "expires": "2026-12-20", **changes}
 
 
 def run(tmp_path, *waivers, stack="prod", today=TODAY, environment="prod"):
@@ -43,9 +45,9 @@ def test_valid_waiver_moves_the_finding_to_waived(tmp_path):
     assert admin_port(result.waived)[0].waiver.ticket == "CLOUD-1200"
 
 
-def test_waiver_by_urn_pattern_applies(tmp_path):
-    result = run(tmp_path, waiver(resource="urn:pulumi:prod::*::*NetworkSecurityGroup::bastion-*"))
-    assert len(admin_port(result.waived)) == 1
+def test_waiver_by_urn_pattern_applies_to_a_rule_that_is_not_critical(tmp_path):
+    result = run(tmp_path, waiver(rule=DIAGNOSTICS, resource="urn:pulumi:prod::*::*NetworkSecurityGroup::bastion-*"))
+    assert [f.policy for f in result.waived] == [DIAGNOSTICS]
 
 
 def test_waiver_for_another_stack_does_not_apply(tmp_path):
@@ -73,12 +75,49 @@ def test_waiver_of_one_rule_leaves_other_rules_on_the_resource(tmp_path):
     assert any(f.policy == "monitoring-diagnostic-settings" for f in result.findings)
 
 
-@pytest.mark.parametrize("field", ["reason", "owner", "expires", "rule", "resource", "stack"])
+@pytest.mark.parametrize("field", ["reason", "owner", "expires", "rule", "resource", "stack", "ticket", "approver"])
 def test_waiver_without_a_required_field_is_a_config_error_naming_it(field):
     entry = waiver()
     del entry[field]
     with pytest.raises(WaiverError, match=rf"waivers\[0\]\.{field}: required"):
-        parse_waivers({"waivers": [entry]}, "waivers.yaml")
+        parse_waivers({"waivers": [entry]}, "waivers.yaml", approval=True)
+
+
+@pytest.mark.parametrize("field,value,problem", [
+    ("owner", "y", r"waivers\[0\]\.owner: 'y' is not an e-mail address"),
+    ("approver", "the CISO", r"waivers\[0\]\.approver: 'the CISO' is not an e-mail address"),
+    ("approver", "Cloud-Platform@amsterdam.nl", r"waivers\[0\]\.approver: the owner cannot approve their own waiver"),
+    ("ticket", "see mail", r"waivers\[0\]\.ticket: 'see mail' is not a ticket id"),
+])
+def test_a_waiver_needs_a_real_owner_approver_and_ticket(field, value, problem):
+    with pytest.raises(WaiverError, match=problem):
+        parse_waivers({"waivers": [waiver(**{field: value})]}, "waivers.yaml", approval=True)
+
+
+@pytest.mark.parametrize("changes", [{"resource": "*"}, {"stack": "*"}, {"resource": "*", "stack": "*", "scope": "all"},
+                                     {"resource": "urn:pulumi:prod::*::*NetworkSecurityGroup::bastion-?"}])
+def test_a_critical_rule_cannot_be_waived_by_pattern(changes):
+    for rule in ("network-nsg-no-admin-ports-from-internet", "residency-allowed-location"):
+        with pytest.raises(WaiverError, match=rf"waivers\[0\]: {rule} is a critical rule, so its waiver names one "
+                                              "stack and one resource URN"):
+            parse_waivers({"waivers": [waiver(rule=rule, **changes)]}, "waivers.yaml")
+
+
+def test_a_far_off_expiry_fails_the_check_by_the_environments_maximum_for_the_severity(tmp_path):
+    result = run(tmp_path, waiver(expires="2999-12-31"))
+    assert result.failed and admin_port(result.waived)  # the finding stays waived, the waiver is refused
+    ((_, message),) = result.too_long_waivers
+    assert message == (
+        f"{tmp_path / 'waivers.yaml'}: waivers[0] (network-nsg-no-admin-ports-from-internet) expires 2999-12-31, "
+        "355414 days ahead; a critical rule's waiver may run at most 30 days in prod (pack config "
+        "waivers-expired.maxWaiverDays); set an earlier expiry and renew it then")
+
+
+def test_the_maximum_is_the_environments_and_the_severitys(tmp_path):
+    far = "2027-05-01"  # 154 days ahead: too long for a critical rule in prod (30) or dev (90)
+    assert run(tmp_path, waiver(expires=far)).too_long_waivers
+    assert run(tmp_path, waiver(expires=far, stack="dev"), stack="dev", environment="dev").too_long_waivers
+    assert not run(tmp_path, waiver(rule=DIAGNOSTICS, expires=far)).too_long_waivers  # medium: 180 in prod
 
 
 def test_blank_reason_is_a_config_error():
@@ -139,7 +178,7 @@ def test_no_waivers_is_written_as_an_empty_list(tmp_path):
 
 def test_an_impossible_expiry_date_names_the_key_and_says_it_is_not_a_valid_date(tmp_path):
     path = tmp_path / "waivers.yaml"
-    path.write_text(yaml.safe_dump({"waivers": [waiver()]}).replace("'2026-12-31'", "2099-02-30"), encoding="utf-8")
+    path.write_text(yaml.safe_dump({"waivers": [waiver()]}).replace("'2026-12-20'", "2099-02-30"), encoding="utf-8")
     with pytest.raises(WaiverError, match=r"line \d+: expires: 2099-02-30 is not a valid date \(day is out of range "
                                           r"for month\); write a date of the calendar as YYYY-MM-DD"):
         load_waivers(path)
@@ -148,14 +187,15 @@ def test_an_impossible_expiry_date_names_the_key_and_says_it_is_not_a_valid_date
 @pytest.mark.parametrize("resource", ["*", "**"])
 def test_a_waiver_for_every_resource_in_every_stack_needs_scope_all(tmp_path, resource):
     with pytest.raises(WaiverError, match=r"waivers\[0\]: resource and stack are both '\*'.*add `scope: all`"):
-        parse_waivers({"waivers": [waiver(resource=resource, stack="*")]}, "waivers.yaml")
-    (everywhere,) = parse_waivers({"waivers": [waiver(resource=resource, stack="*", scope="all")]}, "waivers.yaml")
+        parse_waivers({"waivers": [waiver(rule=DIAGNOSTICS, resource=resource, stack="*")]}, "waivers.yaml")
+    (everywhere,) = parse_waivers({"waivers": [waiver(rule=DIAGNOSTICS, resource=resource, stack="*", scope="all")]},
+                                  "waivers.yaml")
     assert everywhere.matches(everywhere.rule, urn_of("dev", NSG, "any-nsg"), "dev")
 
 
 def test_a_wildcard_on_one_side_only_needs_no_scope():
-    assert parse_waivers({"waivers": [waiver(resource="*", stack="prod")]}, "waivers.yaml")
-    assert parse_waivers({"waivers": [waiver(stack="*")]}, "waivers.yaml")
+    assert parse_waivers({"waivers": [waiver(rule=DIAGNOSTICS, resource="*", stack="prod")]}, "waivers.yaml")
+    assert parse_waivers({"waivers": [waiver(rule=DIAGNOSTICS, stack="*")]}, "waivers.yaml")
 
 
 def test_scope_other_than_all_is_an_error():
@@ -180,3 +220,15 @@ def test_a_deploy_gate_data_loss_waiver_in_the_same_file_does_not_break_the_chec
 def test_a_waiver_for_a_rule_that_does_not_exist_is_still_a_config_error(tmp_path):
     with pytest.raises(WaiverError, match="no-such-rule"):
         run(tmp_path, waiver(rule="no-such-rule"))
+
+
+@pytest.mark.parametrize("rule,resource", [("plan-data-loss", "*"), ("deploy-override", "*")])
+def test_the_gates_own_rules_are_critical_no_pattern(rule, resource):
+    with pytest.raises(WaiverError, match=rf"waivers\[0\]: {rule} is a critical rule"):
+        parse_waivers({"waivers": [waiver(rule=rule, resource=resource, stack="prod")]}, "waivers.yaml")
+
+
+def test_a_data_loss_waiver_is_bounded_by_the_critical_maximum(tmp_path):
+    gone = urn_of("prod", NSG, "old-vault")
+    result = run(tmp_path, waiver(), waiver(rule="plan-data-loss", resource=gone, expires="2999-02-20"))
+    assert [w.rule for w, _ in result.too_long_waivers] == ["plan-data-loss"] and result.failed

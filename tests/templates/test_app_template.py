@@ -3,6 +3,7 @@ with zero policy violations, for the example stacks of every environment and for
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 from pathlib import Path
@@ -335,7 +336,9 @@ def test_an_app_teams_data_loss_waiver_in_its_own_waivers_file_lets_the_prod_gat
     stack: prod
     reason: The old database was migrated into the new one and verified (CLOUD-1510).
     owner: parkeren@amsterdam.nl
-    expires: 2099-01-31
+    approver: ciso@amsterdam.nl
+    ticket: CLOUD-1510
+    expires: {dt.date.today() + dt.timedelta(days=14)}
 """)
     assert main(gate) == 0
     assert "allowed with waiver" in capsys.readouterr().err.lower()

@@ -6,6 +6,6 @@ from amsterdam_cloud.policies.crossguard import build_policies
 
 PolicyPack(
     name="amsterdam-baseline",
-    enforcement_level=EnforcementLevel.ADVISORY,  # config/<env>.json raises acc and prod to mandatory
+    enforcement_level=EnforcementLevel.MANDATORY,  # fail closed: only config/dev.json and test.json lower it
     policies=build_policies(),
 )

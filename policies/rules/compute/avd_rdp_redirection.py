@@ -14,15 +14,14 @@ PROTECTED_LEVELS = ("BBN2", "BBN3")
 def check(resource: Resource, report: Report, settings: Any) -> None:
     level = resource.tag("data-classification")
     if level is UNKNOWN:
-        if settings.strict:
-            report("tag data-classification is unknown until deployment; redirection cannot be judged")
+        report.unknown("tag data-classification", "redirection cannot be judged")
         return
     if not (isinstance(level, str) and level.upper() in PROTECTED_LEVELS):
+        report.skip("redirection is allowed below BBN2")
         return
     text = resource.get("customRdpProperty", "")
     if text is UNKNOWN:
-        if settings.strict:
-            report(f"customRdpProperty is unknown until deployment; set {fix()}")
+        report.unknown("customRdpProperty", f"set {fix()}")
         return
     if not isinstance(text, str):
         report(f"customRdpProperty is {describe(text)}, not RDP properties; set {fix()}")

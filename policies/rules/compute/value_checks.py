@@ -1,4 +1,4 @@
-"""Scale set value checks, declared as data (see `rules/values.py`)."""
+"""Scale set and VM value checks, declared as data (see `rules/values.py`)."""
 
 from amsterdam_cloud.policies.engine import Severity
 from amsterdam_cloud.policies.rules.common import UNSET
@@ -18,4 +18,10 @@ RULES = (
                fix="set upgradePolicy.automaticOSUpgradePolicy.enableAutomaticOSUpgrade=True",
                defaults_source="compute AutomaticOSUpgradePolicy, API 2024-11-01: enableAutomaticOSUpgrade unset is "
                                "false"),
+    value_rule(id="vm-windows-automatic-updates", title="Windows VMs install updates automatically",
+               severity=Severity.MEDIUM, controls=("BIO 12.6.1",), applies_to=("azure-native:compute:VirtualMachine",),
+               path="osProfile.windowsConfiguration.enableAutomaticUpdates", want=True, default=True,
+               fix="leave osProfile.windowsConfiguration.enableAutomaticUpdates unset or True",
+               defaults_source="compute WindowsConfiguration, API 2024-11-01: enableAutomaticUpdates 'Default value is "
+                               "true' (a Linux VM has no windowsConfiguration, so the default applies and it passes)"),
 )

@@ -10,8 +10,7 @@ from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, Rule, Sev
 def check(resource: Resource, report: Report, settings: Any) -> None:
     start, end = resource.get("startIpAddress"), resource.get("endIpAddress")
     if start is UNKNOWN or end is UNKNOWN:
-        if settings.strict:
-            report("startIpAddress/endIpAddress are unknown until deployment; name the addresses")
+        report.unknown("startIpAddress/endIpAddress", "name the addresses")
         return
     if not isinstance(start, str) or not isinstance(end, str):
         report(f"the rule's range ({describe(start)} to {describe(end)}) is not two addresses; name the addresses")

@@ -9,7 +9,9 @@ from amsterdam_cloud.policies.rules.common import check_choice
 
 
 def check(resource: Resource, report: Report, settings: Any) -> None:
-    if settings.environment == "prod":
+    if settings.environment != "prod":
+        report.skip("judged in prod only")
+    else:
         check_choice(resource, report, settings, path="backup.geoRedundantBackup", allowed=("Enabled",),
                      default="Disabled", fix="set backup.geoRedundantBackup='Enabled' (the pair of an EU region is "
                                              "in the EU)")

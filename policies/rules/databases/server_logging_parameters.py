@@ -19,10 +19,10 @@ def check(resource: Resource, report: Report, settings: Any) -> None:
         return
     name = name.lower()
     if name not in MUST_STAY_ON and name != "logfiles.retention_days":
+        report.skip("not a logging parameter")
         return
     if value is UNKNOWN:
-        if settings.strict:
-            report(f"{name} is unknown until deployment; leave it on")
+        report.unknown(name, "leave it on")
         return
     text = str(value).strip().lower() if value is not None else ""
     if name in MUST_STAY_ON and (text in OFF or not text):

@@ -7,11 +7,21 @@ from typing import Any
 from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, Rule, Severity
 from amsterdam_cloud.policies.rules.common import tls_rank
 
+TLS_PARAMETERS = ("require_secure_transport", "ssl_min_protocol_version", "tls_version")
+
 
 def check(resource: Resource, report: Report, settings: Any) -> None:
-    name = resource.get("configurationName") or resource.get("name")
+    name = resource.get("configurationName")
+    name = resource.get("name") if name is None else name
     value = resource.get("value")
-    if not isinstance(name, str) or value is UNKNOWN:
+    if name is UNKNOWN:
+        report.unknown("the parameter name (configurationName)", "name the server parameter in the program")
+        return
+    if not isinstance(name, str) or name.lower() not in TLS_PARAMETERS:
+        report.skip("not a TLS parameter")
+        return
+    if value is UNKNOWN:
+        report.unknown(f"{name} (value)", "set the TLS parameters from the program, never below TLS 1.2")
         return
     name = name.lower()
     text = str(value).strip().lower() if value is not None else ""

@@ -11,14 +11,12 @@ from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, Rule, Sev
 def check(resource: Resource, report: Report, settings: Any) -> None:
     permissions = as_list(resource.get("permissions", []))
     if permissions is UNKNOWN:
-        if settings.strict:
-            report("permissions are unknown until deployment; list the actions the role needs")
+        report.unknown("permissions", "list the actions the role needs")
         return
     for index, permission in enumerate(permissions):
         actions = as_list(get(permission, "actions", [])) if isinstance(permission, Mapping) else []
-        if actions is UNKNOWN:
-            if settings.strict:
-                report(f"permissions[{index}].actions are unknown until deployment; list the actions")
+        if actions is UNKNOWN or any(action is UNKNOWN for action in actions):
+            report.unknown(f"permissions[{index}].actions", "list the actions")
         elif any(isinstance(a, str) and a.strip() == "*" for a in actions):
             report(f"permissions[{index}].actions contains '*' (every action, like Owner); list the actions the "
                    "role needs")

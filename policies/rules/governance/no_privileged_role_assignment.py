@@ -14,8 +14,7 @@ PRIVILEGED_ROLES = {"8e3af657-a8ff-443c-a75c-2fe8c4bcb635": "Owner",
 def check(resource: Resource, report: Report, settings: Any) -> None:
     role = resource.get("roleDefinitionId")
     if role is UNKNOWN:
-        if settings.strict:
-            report("roleDefinitionId is unknown until deployment; name the role definition")
+        report.unknown("roleDefinitionId", "name the role definition")
         return
     if not isinstance(role, str):
         report(f"roleDefinitionId is {describe(role)}, not a role definition id; name the role definition")

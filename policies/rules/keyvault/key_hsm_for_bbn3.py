@@ -10,15 +10,14 @@ from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, Rule, Sev
 def check(resource: Resource, report: Report, settings: Any) -> None:
     level = resource.tag("data-classification")
     if level is UNKNOWN:
-        if settings.strict:
-            report("tag data-classification is unknown until deployment; the key type cannot be judged")
+        report.unknown("tag data-classification", "the key type cannot be judged")
         return
     if not equals_ci(level, "BBN3"):
+        report.skip("software keys are allowed below BBN3")
         return
     kty = resource.get("properties.kty")
     if kty is UNKNOWN:
-        if settings.strict:
-            report("properties.kty is unknown until deployment; set kty='RSA-HSM' or 'EC-HSM'")
+        report.unknown("properties.kty", "set kty='RSA-HSM' or 'EC-HSM'")
     elif not equals_ci(kty, "RSA-HSM", "EC-HSM"):
         report(f"a BBN3 key has properties.kty {describe(kty)}; set kty='RSA-HSM' or 'EC-HSM' (Premium vault or "
                "Managed HSM)")

@@ -10,8 +10,7 @@ from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, Rule, Sev
 def check(resource: Resource, report: Report, settings: Any) -> None:
     value = resource.get("properties.contentType")
     if value is UNKNOWN:
-        if settings.strict:
-            report("properties.contentType is unknown until deployment; describe the secret")
+        report.unknown("properties.contentType", "describe the secret")
     elif not isinstance(value, str) or not value.strip():
         report(f"properties.contentType is {describe(value)}; say what the secret is (e.g. 'Local administrator "
                "of vm01')")

@@ -13,14 +13,19 @@ REQUIRED = ("Administrative", "Security", "Policy", "Alert")
 def check(resource: Resource, report: Report, settings: Any) -> None:
     logs = as_list(resource.get("logs", []))
     if logs is UNKNOWN:
-        if settings.strict:
-            report("logs are unknown until deployment; list the categories " + ", ".join(REQUIRED))
+        report.unknown("logs", "list the categories " + ", ".join(REQUIRED))
         return
     enabled = set()
-    for entry in logs:
+    for index, entry in enumerate(logs):
+        if entry is UNKNOWN:
+            report.unknown(f"logs[{index}]", "list the categories " + ", ".join(REQUIRED))
+            return
         if not isinstance(entry, Mapping):
             continue
         category, on = get(entry, "category"), get(entry, "enabled")
+        if category is UNKNOWN or on is UNKNOWN:
+            report.unknown(f"logs[{index}]", "list the categories " + ", ".join(REQUIRED))
+            return
         if isinstance(category, str) and on is True:
             enabled.add(category.lower())
         elif get(entry, "categoryGroup") in ("allLogs", "alllogs") and on is True:

@@ -13,13 +13,11 @@ TLS12_POLICIES = ("AppGwSslPolicy20170401S", "AppGwSslPolicy20220101", "AppGwSsl
 def check(resource: Resource, report: Report, settings: Any) -> None:
     kind = resource.get("sslPolicy.policyType")
     if kind is UNKNOWN:
-        if settings.strict:
-            report("sslPolicy.policyType is unknown until deployment; set a TLS 1.2 SSL policy")
+        report.unknown("sslPolicy.policyType", "set a TLS 1.2 SSL policy")
     elif equals_ci(kind, "Predefined"):
         name = resource.get("sslPolicy.policyName")
         if name is UNKNOWN:
-            if settings.strict:
-                report("sslPolicy.policyName is unknown until deployment; use AppGwSslPolicy20220101S")
+            report.unknown("sslPolicy.policyName", "use AppGwSslPolicy20220101S")
         elif not equals_ci(name, *TLS12_POLICIES):
             report(f"sslPolicy.policyName is {name!r}, which allows TLS below 1.2; use AppGwSslPolicy20220101S")
     elif equals_ci(kind, "Custom", "CustomV2"):

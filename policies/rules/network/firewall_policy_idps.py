@@ -11,11 +11,11 @@ from amsterdam_cloud.policies.rules.common import check_choice
 def check(resource: Resource, report: Report, settings: Any) -> None:
     tier = resource.get("sku.tier", "Standard")
     if tier is UNKNOWN:
-        if settings.strict:
-            report("sku.tier is unknown until deployment, so IDPS cannot be judged; set sku.tier")
+        report.unknown("sku.tier", "set sku.tier")
         return
     if not equals_ci(tier, "Premium"):
-        return  # IDPS exists only in Premium; Standard and Basic have no intrusionDetection
+        report.skip("IDPS exists only in Premium; Standard and Basic have no intrusionDetection")
+        return
     check_choice(resource, report, settings, path="intrusionDetection.mode", allowed=("Deny",), default="Off",
                  fix="set intrusionDetection={mode: 'Deny'}")
 

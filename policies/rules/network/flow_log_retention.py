@@ -13,8 +13,7 @@ MIN_DAYS = 90
 def check(resource: Resource, report: Report, settings: Any) -> None:
     enabled = resource.get("retentionPolicy.enabled", False)
     if enabled is UNKNOWN:
-        if settings.strict:
-            report("retentionPolicy.enabled is unknown until deployment; set it to True with days >= 90")
+        report.unknown("retentionPolicy.enabled", "set it to True with days >= 90")
     elif enabled is not True:
         report(f"retentionPolicy.enabled is {describe(enabled)}, so flow logs are not retained by policy; "
                f"set retentionPolicy={{enabled: True, days: >= {MIN_DAYS}}}")

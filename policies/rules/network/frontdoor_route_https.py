@@ -12,16 +12,14 @@ def check(resource: Resource, report: Report, settings: Any) -> None:
     check_choice(resource, report, settings, path="forwardingProtocol", allowed=("HttpsOnly",),
                  default="MatchRequest", fix="set forwardingProtocol='HttpsOnly'")
     protocols = as_list(resource.get("supportedProtocols", ["Http", "Https"]))
-    if protocols is UNKNOWN:
-        if settings.strict:
-            report("supportedProtocols is unknown until deployment; set supportedProtocols=['Https']")
+    if protocols is UNKNOWN or any(p is UNKNOWN for p in protocols):
+        report.unknown("supportedProtocols", "set supportedProtocols=['Https']")
         return
     if not any(equals_ci(p, "Http") for p in protocols):
         return
     redirect = resource.get("httpsRedirect", "Disabled")
     if redirect is UNKNOWN:
-        if settings.strict:
-            report("httpsRedirect is unknown until deployment; set httpsRedirect='Enabled'")
+        report.unknown("httpsRedirect", "set httpsRedirect='Enabled'")
     elif not equals_ci(redirect, "Enabled"):
         report(f"the route accepts HTTP and httpsRedirect is {redirect!r}; set httpsRedirect='Enabled' or "
                "supportedProtocols=['Https']")

@@ -10,7 +10,9 @@ from amsterdam_cloud.policies.rules.network.connectivity import in_connectivity
 
 
 def check(resource: Resource, report: Report, settings: Any) -> None:
-    if not in_connectivity(resource, settings):
+    if in_connectivity(resource, settings):
+        report.skip("in the landing zone's connectivity part")
+    else:
         check_bool(resource, report, settings, path="enableIPForwarding", want=False, default=False,
                    fix="set enableIPForwarding=False; only hub appliances route traffic")
 
@@ -23,6 +25,6 @@ RULE = Rule(
     remediation="Set enableIPForwarding=False on the network interface.",
     check=check,
     applies_to=("azure-native:network:NetworkInterface",),
-    settings=("environment", "publicIpAllowedUnder"),
+    settings=("environment", "publicIpAllowedUnder", "connectivityStacks"),
     defaults_source="network NetworkInterface, API 2024-05-01: IP forwarding is off unless enabled",
 )

@@ -11,12 +11,17 @@ from amsterdam_cloud.policies.rules.network.connectivity import in_connectivity
 
 def check(resource: Resource, report: Report, settings: Any) -> None:
     if in_connectivity(resource, settings):
+        report.skip("in the landing zone's connectivity part")
         return
     configs = as_list(resource.get("ipConfigurations"))
     if configs is UNKNOWN:
+        report.unknown("ipConfigurations", "declare the IP configurations in the program, without publicIPAddress")
         return
     for index, config in enumerate(configs):
-        if isinstance(config, Mapping) and get(config, "publicIPAddress") is not None:
+        public_ip = get(config, "publicIPAddress") if isinstance(config, Mapping) else None
+        if public_ip is UNKNOWN:
+            report.unknown(f"ipConfigurations[{index}].publicIPAddress", "leave publicIPAddress unset")
+        elif public_ip is not None:
             report(f"ipConfigurations[{index}] has a public IP; remove publicIPAddress and reach the machine "
                    "through Azure Bastion")
 
@@ -29,5 +34,5 @@ RULE = Rule(
     remediation="Drop ipConfigurations[].publicIPAddress; use Azure Bastion for administration.",
     check=check,
     applies_to=("azure-native:network:NetworkInterface",),
-    settings=("publicIpAllowedUnder",),
+    settings=("environment", "publicIpAllowedUnder", "connectivityStacks"),
 )

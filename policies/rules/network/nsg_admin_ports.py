@@ -4,28 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from amsterdam_cloud.policies.engine import Report, Resource, Rule, Severity
-from amsterdam_cloud.policies.rules.network.nsg_common import (ALL_PORTS, internet_source, is_inbound_allow,
-                                                               port_ranges, security_rules)
+from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, Rule, Severity
+from amsterdam_cloud.policies.rules.network.nsg_common import ALL_PORTS, internet_rules, opened, port_ranges
 
 ADMIN_PORTS = {22: "SSH", 3389: "RDP"}
+FIX = "name the source and ports explicitly, never SSH or RDP from the internet; use Azure Bastion"
 
 
 def check(resource: Resource, report: Report, settings: Any) -> None:
-    for where, rule in security_rules(resource):
-        if not is_inbound_allow(rule):
-            continue
-        source = internet_source(rule)
-        if source is None:
-            continue
+    for where, rule, source in internet_rules(resource, report, FIX):
         ranges = port_ranges(rule)
-        if ranges is None or ALL_PORTS in ranges:
-            continue  # all ports: reported by network-nsg-no-all-ports-from-internet
-        opened = [f"{name} ({port})" for port, name in ADMIN_PORTS.items() if any(lo <= port <= hi for lo, hi in ranges)]
-        if opened:
-            report(f"{where}allows {' and '.join(opened)} from {source}; remove the rule and reach machines "
-                   "through Azure Bastion in the hub")
-
+        if ranges is UNKNOWN:
+            report.unknown(f"{where}the destination ports of a rule from {source}", FIX)
+        elif ranges is not None and ALL_PORTS not in ranges and opened(ranges, ADMIN_PORTS):
+            # malformed or all ports: reported by network-nsg-no-all-ports-from-internet
+            report(f"{where}allows {' and '.join(opened(ranges, ADMIN_PORTS))} from {source}; remove the rule "
+                   "and reach machines through Azure Bastion in the hub")
 
 RULE = Rule(
     id="network-nsg-no-admin-ports-from-internet",

@@ -4,33 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from amsterdam_cloud.policies.engine import Report, Resource, Rule, Severity
-from amsterdam_cloud.policies.rules.network.nsg_common import (ALL_PORTS, internet_source, is_inbound_allow,
-                                                               port_ranges, security_rules)
+from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, Rule, Severity
+from amsterdam_cloud.policies.rules.network.nsg_common import ALL_PORTS, internet_rules, opened, port_ranges
 
 RISKY_PORTS = {80: "HTTP", 5985: "WinRM", 5986: "WinRM over TLS", 1433: "SQL Server", 3306: "MySQL",
                5432: "PostgreSQL", 6379: "Redis", 6380: "Redis over TLS", 27017: "MongoDB", 9200: "Elasticsearch"}
+FIX = "name the ports; publish HTTP through Front Door and reach databases and WinRM privately"
 
 
 def check(resource: Resource, report: Report, settings: Any) -> None:
-    for where, rule in security_rules(resource):
-        if not is_inbound_allow(rule):
-            continue
-        source = internet_source(rule)
-        if source is None or (source == "an unknown source" and not settings.strict):
-            continue
+    for where, rule, source in internet_rules(resource, report, FIX):
         ranges = port_ranges(rule)
-        if ranges is None:
-            if settings.strict:
-                report(f"{where}admits {source} on ports that are unknown until deployment; name the ports")
-            continue
-        if ALL_PORTS in ranges:
-            continue  # all ports: reported by network-nsg-no-all-ports-from-internet
-        opened = [f"{name} ({port})" for port, name in RISKY_PORTS.items() if any(lo <= port <= hi for lo, hi in ranges)]
-        if opened:
-            report(f"{where}allows {', '.join(opened)} from {source}; publish through Front Door or the hub "
-                   "and reach databases and WinRM privately")
-
+        if ranges is UNKNOWN:
+            report.unknown(f"{where}the destination ports of a rule from {source}", FIX)
+        elif ranges is not None and ALL_PORTS not in ranges and opened(ranges, RISKY_PORTS):
+            # malformed or all ports: reported by network-nsg-no-all-ports-from-internet
+            report(f"{where}allows {', '.join(opened(ranges, RISKY_PORTS))} from {source}; publish through Front "
+                   "Door or the hub and reach databases and WinRM privately")
 
 RULE = Rule(
     id="network-nsg-no-risky-ports-from-internet",

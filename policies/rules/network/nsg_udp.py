@@ -5,23 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, Rule, Severity, get
-from amsterdam_cloud.policies.rules.network.nsg_common import internet_source, is_inbound_allow, security_rules
+from amsterdam_cloud.policies.rules.network.nsg_common import internet_rules
+
+FIX = "set protocol='Tcp' on inbound Allow rules from the internet, or remove them"
 
 
 def check(resource: Resource, report: Report, settings: Any) -> None:
-    for where, rule in security_rules(resource):
-        if not is_inbound_allow(rule):
-            continue
-        source = internet_source(rule)
-        if source is None or (source == "an unknown source" and not settings.strict):
-            continue
-        protocol = get(rule, "protocol", UNKNOWN)
-        if protocol is UNKNOWN:
-            if settings.strict:
-                report(f"{where}admits {source} with a protocol unknown until deployment; set protocol='Tcp'")
+    for where, rule, source in internet_rules(resource, report, FIX):
+        protocol = get(rule, "protocol")
+        if protocol is None:
+            report(f"{where}sets no protocol (Azure requires one); {FIX}")
+        elif protocol is UNKNOWN:
+            report.unknown(f"{where}the protocol of a rule from {source}", FIX)
         elif not isinstance(protocol, str) or protocol.strip().lower() in ("udp", "*", "any"):
             report(f"{where}admits UDP (protocol {protocol!r}) from {source}; set protocol='Tcp' or remove the rule")
-
 
 RULE = Rule(
     id="network-nsg-no-udp-from-internet",

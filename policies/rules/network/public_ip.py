@@ -9,7 +9,9 @@ from amsterdam_cloud.policies.rules.network.connectivity import in_connectivity
 
 
 def check(resource: Resource, report: Report, settings: Any) -> None:
-    if not in_connectivity(resource, settings):
+    if in_connectivity(resource, settings):
+        report.skip("in the landing zone's connectivity part")
+    else:
         report("is a public IP outside the connectivity part of the landing zone; publish through the hub's "
                "Application Gateway, Front Door or firewall instead")
 
@@ -22,5 +24,5 @@ RULE = Rule(
     remediation="Remove the PublicIPAddress; expose the workload through the hub (Application Gateway, Front Door).",
     check=check,
     applies_to=("azure-native:network:PublicIPAddress",),
-    settings=("publicIpAllowedUnder",),
+    settings=("environment", "publicIpAllowedUnder", "connectivityStacks"),
 )

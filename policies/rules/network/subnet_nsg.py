@@ -10,16 +10,20 @@ from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, Rule, Sev
 # Azure forbids or manages NSGs on these subnets.
 EXEMPT_SUBNETS = frozenset({"gatewaysubnet", "azurefirewallsubnet", "azurefirewallmanagementsubnet",
                             "routeserversubnet"})
+FIX = "attach the spoke's NSG by its resource id (networkSecurityGroup.id), known at plan time"
 
 
 def _judge(subnet: Mapping[str, Any], where: str, name: Any, report: Report, settings: Any) -> None:
     if isinstance(name, str) and name.lower() in EXEMPT_SUBNETS:
+        report.skip(f"{name} takes no NSG (Azure forbids or manages it)")
         return
     nsg = get(subnet, "networkSecurityGroup")
     if nsg is None:
         report(f"{where}has no network security group; attach the spoke's NSG (networkSecurityGroup.id)")
-    elif nsg is UNKNOWN or get(nsg, "id") is UNKNOWN:
-        return  # an NSG is attached; its id is known after deployment
+    elif nsg is UNKNOWN:
+        report.unknown(f"{where}networkSecurityGroup", FIX)
+    elif get(nsg, "id") is UNKNOWN:
+        return  # an NSG is attached: its id is the id of an NSG the plan creates, computed by Azure
     elif not isinstance(nsg, Mapping) or not get(nsg, "id"):
         report(f"{where}networkSecurityGroup has no id; attach the NSG by its resource id")
 
@@ -30,6 +34,7 @@ def check(resource: Resource, report: Report, settings: Any) -> None:
         return
     subnets = as_list(resource.get("subnets"))
     if subnets is UNKNOWN:
+        report.unknown("subnets", FIX)
         return
     for index, subnet in enumerate(subnets):
         if isinstance(subnet, Mapping):

@@ -14,8 +14,7 @@ def check(resource: Resource, report: Report, settings: Any) -> None:
         report("sku.name is not set and Azure documents no default deployment type; "
                "set it to DataZoneStandard, Standard or a Provisioned type")
     elif sku is UNKNOWN:
-        if settings.strict:
-            report("sku.name is unknown until deployment; set the deployment type explicitly")
+        report.unknown("sku.name", "set the deployment type explicitly")
     elif not isinstance(sku, str):
         report(f"sku.name is {describe(sku)}, not a deployment type")
     elif sku.lower() not in AI_EU_DEPLOYMENT_SKUS:

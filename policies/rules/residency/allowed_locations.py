@@ -9,13 +9,18 @@ from amsterdam_cloud.core.regions import (GLOBAL_LOCATIONS, GLOBAL_ONLY_TYPES, K
                                               normalize_location)
 
 
-def judge_location(value: Any, what: str, settings: Any, *, global_ok: bool) -> str | None:
-    """The problem with one location value, or None when it is allowed."""
+def judge_location(value: Any, what: str, settings: Any, report: Report, *, global_ok: bool) -> None:
+    """Report the problem with one location value, if any (an unknown one through `report.unknown`)."""
     if value is UNKNOWN:
-        if settings.strict:
-            return (f"{what} is unknown until deployment; in {settings.environment} every location must be known "
-                    "at plan time: take it from the stack config, not from another resource's output")
-        return None
+        report.unknown(what, "every location must be known at plan time: take it from the stack config, not from "
+                             "another resource's output")
+        return
+    problem = _problem(value, what, settings, global_ok=global_ok)
+    if problem:
+        report(problem)
+
+
+def _problem(value: Any, what: str, settings: Any, *, global_ok: bool) -> str | None:
     if not isinstance(value, str) or not value.strip():
         return f"{what} is {describe(value)}, not an Azure region name"
     region = normalize_location(value)
@@ -37,17 +42,15 @@ def judge_location(value: Any, what: str, settings: Any, *, global_ok: bool) -> 
 def check(resource: Resource, report: Report, settings: Any) -> None:
     if resource.props.get("location") is None:
         return  # unset: the resource inherits its resource group's location, which is checked where it is declared
-    problem = judge_location(resource.get("location"), "location", settings,
-                             global_ok=resource.type in GLOBAL_ONLY_TYPES)
-    if problem:
-        report(problem)
+    judge_location(resource.get("location"), "location", settings, report,
+                   global_ok=resource.type in GLOBAL_ONLY_TYPES)
 
 
 RULE = Rule(
     id="residency-allowed-location",
     title="Resources live in an allowed EU region",
     severity=Severity.CRITICAL,
-    controls=("BIO 18.1.1", "BIO 18.1.4", "CIS 2.2.1"),
+    controls=("BIO 18.1.1", "BIO 18.1.4"),
     remediation="Set location to an allowed EU region from the stack config (amsterdam-platform:location).",
     check=check,
     settings=("environment", "allowedRegions"),

@@ -14,8 +14,7 @@ def check(resource: Resource, report: Report, settings: Any) -> None:
     if where is None:
         report("location (the AVD metadata location) is not set; set it to " + " or ".join(sorted(allowed)))
     elif where is UNKNOWN:
-        if settings.strict:
-            report("location (the AVD metadata location) is unknown until deployment; set it from config")
+        report.unknown("location (the AVD metadata location)", "set it from config")
     elif not isinstance(where, str):
         report(f"location is {describe(where)}, not a region name")
     elif normalize_location(where) not in allowed:

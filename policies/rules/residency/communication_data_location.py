@@ -14,8 +14,7 @@ def check(resource: Resource, report: Report, settings: Any) -> None:
     if where is None:
         report(f"dataLocation is not set (Azure requires it); set it to one of {allowed}")
     elif where is UNKNOWN:
-        if settings.strict:
-            report("dataLocation is unknown until deployment; set it from config")
+        report.unknown("dataLocation", "set it from config")
     elif not isinstance(where, str):
         report(f"dataLocation is {describe(where)}, not a data location")
     elif where.replace(" ", "").lower() not in COMMUNICATION_EU_DATA_LOCATIONS:

@@ -11,14 +11,11 @@ from amsterdam_cloud.policies.rules.residency.allowed_locations import judge_loc
 def check(resource: Resource, report: Report, settings: Any) -> None:
     locations = as_list(resource.get("locations"))
     if locations is UNKNOWN:
-        if settings.strict:
-            report("locations (the replica list) is unknown until deployment; list the replica regions explicitly")
+        report.unknown("locations (the replica list)", "list the replica regions explicitly")
         return
     for index, replica in enumerate(locations):
-        problem = judge_location(get(replica, "locationName", UNKNOWN) if isinstance(replica, dict) else replica,
-                                 f"locations[{index}].locationName", settings, global_ok=False)
-        if problem:
-            report(problem)
+        judge_location(get(replica, "locationName", UNKNOWN) if isinstance(replica, dict) else replica,
+                       f"locations[{index}].locationName", settings, report, global_ok=False)
 
 
 RULE = Rule(

@@ -31,10 +31,16 @@ SUPPORTS_DIAGNOSTICS = tuple(sorted({
 }))
 
 
-def _sends_logs(setting: Resource) -> bool:
+UNKNOWN_PREFIX = "unknown:"
+UNKNOWN_WORKSPACE = UNKNOWN_PREFIX + "the workspaceId of diagnostic setting {name}"
+UNKNOWN_LOGS = UNKNOWN_PREFIX + "the logs of diagnostic setting {name}"
+
+
+def _sends_logs(setting: Resource) -> Any:
+    """Whether the setting enables a log category; UNKNOWN when its logs are not known until deployment."""
     logs = as_list(setting.get("logs"))
     if logs is UNKNOWN:
-        return True
+        return UNKNOWN
     return any(isinstance(entry, dict) and get(entry, "enabled") is not False for entry in logs)
 
 
@@ -57,10 +63,15 @@ def check(resources: Sequence[Resource], report: StackReport, settings: Any) -> 
             pass
         elif workspace_id is None:
             problem = f"diagnostic setting {setting.name} sends to no Log Analytics workspace"
+        elif workspace_id is UNKNOWN:
+            problem = UNKNOWN_WORKSPACE.format(name=setting.name)
         else:
             problem = (f"diagnostic setting {setting.name} sends to a workspace that is not the city's "
                        "(not in this stack and not in logAnalyticsWorkspaceIds)")
-        if not problem and not _sends_logs(setting):
+        sends = _sends_logs(setting) if not problem else True
+        if sends is UNKNOWN:
+            problem = UNKNOWN_LOGS.format(name=setting.name)
+        elif not sends:
             problem = f"diagnostic setting {setting.name} enables no logs"
         for target in found:
             covered.setdefault(target.urn, []).append(problem)
@@ -72,8 +83,15 @@ def check(resources: Sequence[Resource], report: StackReport, settings: Any) -> 
             report("has no diagnostic setting; send its logs (categoryGroup allLogs) to the city's Log Analytics "
                    "workspace", resource.urn)
         elif all(problems):
-            report("; ".join(sorted(set(problems))) + "; point workspaceId at the city's Log Analytics workspace",
-                   resource.urn)
+            unknown = sorted({p for p in problems if p.startswith(UNKNOWN_PREFIX)})
+            if unknown and len(unknown) == len(set(problems)):  # only unknowns stand between it and compliance
+                report.unknown("; ".join(p[len(UNKNOWN_PREFIX):] for p in unknown),
+                               "set workspaceId and logs from the program or the stack config", resource.urn)
+            else:
+                readable = {f"{p[len(UNKNOWN_PREFIX):]} is unknown until deployment" if p.startswith(UNKNOWN_PREFIX)
+                            else p for p in problems}
+                report("; ".join(sorted(readable)) + "; point workspaceId at the city's Log Analytics workspace",
+                       resource.urn)
 
 
 RULE = StackRule(

@@ -16,9 +16,10 @@ _TARGET_INPUT = {f"{LOCK}AtResourceLevel": "resourceName", f"{LOCK}AtResourceGro
 """The input naming what a lock type applies to (`scope` for ManagementLockByScope)."""
 
 
-def _deletion_blocked(lock: Resource) -> bool:
+def _deletion_blocked(lock: Resource) -> Any:
+    """True for a CanNotDelete or ReadOnly lock, UNKNOWN when its level is not known until deployment."""
     level = lock.get("level")
-    return level is UNKNOWN or (isinstance(level, str) and level.lower() in ("cannotdelete", "readonly"))
+    return UNKNOWN if level is UNKNOWN else (isinstance(level, str) and level.lower() in ("cannotdelete", "readonly"))
 
 
 def _scopes(arm_id: str) -> list[str]:
@@ -38,13 +39,14 @@ class _LockIndex:
     for every lock type), and in a plan the engine's property dependency of its `scope` input names the target.
     """
 
-    def __init__(self, resources: Sequence[Resource]) -> None:
+    def __init__(self, resources: Sequence[Resource], blocked: Any = True) -> None:
+        """The locks whose `_deletion_blocked` is `blocked` (True, or UNKNOWN for the locks of unknown level)."""
         by_urn, by_id = index(resources)
         self.urns: set[str] = set()          # resources locked directly (property dependency)
         self.group_urns: set[str] = set()    # resource groups locked (property dependency)
         self.scopes: set[str] = set()        # ARM scopes locked (from each lock's id)
         for lock in resources:
-            if not lock.type.startswith(LOCK) or not _deletion_blocked(lock):
+            if not lock.type.startswith(LOCK) or _deletion_blocked(lock) is not blocked:
                 continue
             scope = extension_scope(lock, LOCKS_PROVIDER)
             if scope:
@@ -62,10 +64,18 @@ class _LockIndex:
 
 def check(resources: Sequence[Resource], report: StackReport, settings: Any) -> None:
     if settings.environment != "prod":
+        for resource in resources:
+            if resource.type in STATEFUL_TYPES:
+                report.skip("judged in prod only", resource.urn)
         return
-    locks = _LockIndex(resources)
+    locks, unknown = _LockIndex(resources), _LockIndex(resources, UNKNOWN)
     for resource in resources:
-        if resource.type in STATEFUL_TYPES and not locks.covers(resource):
+        if resource.type not in STATEFUL_TYPES or locks.covers(resource):
+            continue
+        if unknown.covers(resource):
+            report.unknown("the level of its lock", "set the lock's level to CanNotDelete in the program",
+                           resource.urn)
+        else:
             report("is stateful but has no CanNotDelete lock; set features.resourceLocks in the prod stack config",
                    resource.urn)
 
@@ -74,7 +84,7 @@ RULE = StackRule(
     id="stateful-locked-in-prod",
     title="Stateful resources carry a CanNotDelete lock in prod",
     severity=Severity.HIGH,
-    controls=("BIO 12.3.1", "BIO 12.1.2"),
+    controls=("BIO 12.1.2",),
     remediation="Give the resource (or its resource group) a ManagementLock with level CanNotDelete.",
     check=check,
     applies_to=STATEFUL_TYPES,

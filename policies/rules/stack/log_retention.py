@@ -17,8 +17,7 @@ def check(resource: Resource, report: Report, settings: Any) -> None:
             report(f"retentionInDays is not set, so Azure keeps logs {AZURE_DEFAULT_RETENTION_DAYS} days; "
                    f"{settings.environment} needs at least {need}")
     elif days is UNKNOWN:
-        if settings.strict:
-            report(f"retentionInDays is unknown until deployment; set it to at least {need} from config")
+        report.unknown("retentionInDays", f"set it to at least {need} from config")
     elif isinstance(days, bool) or not isinstance(days, (int, float)):
         report(f"retentionInDays is {describe(days)}, not a number of days; set it to at least {need}")
     elif days < need:

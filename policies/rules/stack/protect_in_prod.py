@@ -9,7 +9,9 @@ from amsterdam_cloud.policies.rules.stack.stateful import STATEFUL_TYPES
 
 
 def check(resource: Resource, report: Report, settings: Any) -> None:
-    if settings.environment == "prod" and resource.protect is not True:
+    if settings.environment != "prod":
+        report.skip("judged in prod only")
+    elif resource.protect is not True:
         report("is stateful but not protected; set features.protectStateful in the prod stack config "
                "(ResourceOptions(protect=True))")
 
@@ -18,7 +20,7 @@ RULE = Rule(
     id="stateful-protected-in-prod",
     title="Stateful resources are protected in prod",
     severity=Severity.HIGH,
-    controls=("BIO 12.3.1", "BIO 12.1.2"),
+    controls=("BIO 12.1.2",),
     remediation="Create the resource with ResourceOptions(protect=True) (features.protectStateful).",
     check=check,
     applies_to=STATEFUL_TYPES,

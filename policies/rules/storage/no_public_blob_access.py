@@ -16,7 +16,7 @@ RULE = Rule(
     id="storage-no-public-blob-access",
     title="Storage accounts allow no anonymous blob access",
     severity=Severity.CRITICAL,
-    controls=("BIO 9.4.1", "BIO 13.1.1", "CIS 3.7"),
+    controls=("BIO 9.4.1", "BIO 13.1.1"),
     remediation='Set allowBlobPublicAccess=False.',
     check=check,
     applies_to=("azure-native:storage:StorageAccount",),

@@ -16,7 +16,7 @@ RULE = Rule(
     id="storage-public-network-access-disabled",
     title="Storage accounts are reachable only privately",
     severity=Severity.HIGH,
-    controls=("BIO 13.1.1", "BIO 13.1.3", "CIS 3.10"),
+    controls=("BIO 13.1.1", "BIO 13.1.3", "CIS 3.7"),
     remediation="Set publicNetworkAccess='Disabled' and reach the account through a private endpoint.",
     check=check,
     applies_to=("azure-native:storage:StorageAccount",),

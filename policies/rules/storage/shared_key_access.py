@@ -16,7 +16,7 @@ RULE = Rule(
     id="storage-shared-key-disabled",
     title="Storage accounts accept Entra ID only, no shared keys",
     severity=Severity.HIGH,
-    controls=("BIO 9.4.2", "BIO 9.2.4", "CIS 3.3"),
+    controls=("BIO 9.4.2", "BIO 9.2.4"),
     remediation='Set allowSharedKeyAccess=False and grant data roles to managed identities.',
     check=check,
     applies_to=("azure-native:storage:StorageAccount",),

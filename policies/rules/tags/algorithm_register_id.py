@@ -31,11 +31,11 @@ def register_id(resource: Resource) -> Any:
 
 def check(resource: Resource, report: Report, settings: Any) -> None:
     if not runs_algorithm(resource):
+        report.skip("runs no algorithm")
         return
     value = register_id(resource)
     if value is UNKNOWN:
-        if settings.strict:
-            report(f"tag {TAG} is unknown until deployment; set the register id from config")
+        report.unknown(f"tag {TAG}", "set the register id from config")
     elif value is None:
         report(f"runs an algorithm but has no {TAG} tag; publish it in the algorithm register and tag the "
                "resource with its id")

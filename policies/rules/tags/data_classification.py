@@ -12,8 +12,11 @@ from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, Rule, Sev
 
 def check(resource: Resource, report: Report, settings: Any) -> None:
     value = resource.tag("data-classification")
-    if value is None or value is UNKNOWN:
+    if value is None:
         return  # missing: reported by tags-required
+    if value is UNKNOWN:
+        report.unknown("tag data-classification", "set the tag from the stack config")
+        return
     if not isinstance(value, str) or value.strip().upper() not in DATA_CLASSIFICATIONS:
         report(f"tag data-classification is {describe(value)}; use a BIO level: {', '.join(DATA_CLASSIFICATIONS)}")
 

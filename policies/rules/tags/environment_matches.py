@@ -10,8 +10,11 @@ from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, Rule, Sev
 
 def check(resource: Resource, report: Report, settings: Any) -> None:
     value = resource.tag("environment")
-    if value is None or value is UNKNOWN:
+    if value is None:
         return  # missing: reported by tags-required
+    if value is UNKNOWN:
+        report.unknown("tag environment", "set the tag from the stack config")
+        return
     if not isinstance(value, str) or value.strip().lower() != settings.environment:
         report(f"tag environment is {describe(value)} in a {settings.environment} stack; "
                f"set it to {settings.environment!r}")

@@ -11,7 +11,7 @@ REQUIRED_TAGS = ("owner", "cost-center", "environment", "data-classification", "
 
 
 def _missing(value: Any) -> bool:
-    """Absent, null, or blank text; a secret or unknown value is present (it has a value we cannot read)."""
+    """Absent, null, or blank text; a secret is present (it has a value we cannot read)."""
     value = unwrap(value)
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -19,14 +19,16 @@ def _missing(value: Any) -> bool:
 def check(resource: Resource, report: Report, settings: Any) -> None:
     tags = resource.get("tags")
     if tags is UNKNOWN:
-        if settings.strict:
-            report("tags are unknown until deployment; merge the stack's tags in the program, not from an output")
+        report.unknown("tags", "merge the stack's tags in the program, not from an output")
         return
     if tags is not None and not isinstance(tags, dict):
         report(f"tags is {type(tags).__name__}, not a mapping of tag names to values")
         return
     tags = tags or {}
-    missing = [name for name in REQUIRED_TAGS if _missing(tags.get(name))]
+    unknown = [name for name in REQUIRED_TAGS if unwrap(tags.get(name)) is UNKNOWN]
+    if unknown:  # an Output that resolves to "" would deploy the resource untagged
+        report.unknown(f"tag(s) {', '.join(unknown)}", "set the tags from the stack config, not from an output")
+    missing = [name for name in REQUIRED_TAGS if name not in unknown and _missing(tags.get(name))]
     if missing:
         report(f"is missing tag(s) {', '.join(missing)}; pass the stack's tags (StackConfig.tags) to every resource")
 

@@ -10,13 +10,11 @@ from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, Rule, Sev
 def check(resource: Resource, report: Report, settings: Any) -> None:
     origins = as_list(resource.get("siteConfig.cors.allowedOrigins", []))
     if origins is UNKNOWN:
-        if settings.strict:
-            report("siteConfig.cors.allowedOrigins is unknown until deployment; list the origins")
+        report.unknown("siteConfig.cors.allowedOrigins", "list the origins")
         return
     for origin in origins:
         if origin is UNKNOWN:
-            if settings.strict:
-                report("siteConfig.cors.allowedOrigins holds an origin unknown until deployment; list the origins")
+            report.unknown("an origin in siteConfig.cors.allowedOrigins", "list the origins")
         elif isinstance(origin, str) and origin.strip() == "*":
             report("siteConfig.cors.allowedOrigins contains '*'; list the origins that may call the app")
 

@@ -23,3 +23,15 @@ def test_waived_findings_are_listed_after_violations_with_their_waiver(result):
 def test_finding_behind_an_expired_waiver_has_status_expired_waiver(result):
     expired = [i for i in json.loads(render(result, "json")) if i["status"] == "expired-waiver"]
     assert expired and all(i["policy"] == "tags-required" for i in expired)
+
+
+
+def test_values_unknown_in_dev_are_listed_with_status_unknown():
+    from amsterdam_cloud.policies.checker import check_resources, parse_resources
+    from amsterdam_cloud.policies.fixtures import UNKNOWN_VALUE, city_tags, export_of, resource
+
+    account = resource("azure-native:storage:StorageAccount", "data", {"location": "westeurope",
+                       "tags": city_tags("dev"), "minimumTlsVersion": UNKNOWN_VALUE}, stack="dev")
+    resources, stack = parse_resources(export_of(account, stack="dev"))
+    items = json.loads(render(check_resources(resources, environment="dev", stack=stack), "json"))
+    assert [(i["policy"], i["status"]) for i in items if i["status"] == "unknown"] == [("storage-min-tls12", "unknown")]

@@ -38,3 +38,56 @@ def test_results_name_the_resource_urn_as_logical_location(result):
     results = json.loads(render(result, "sarif"))["runs"][0]["results"]
     urns = {r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] for r in results}
     assert urns == {f.urn for f in result.findings + result.waived}
+
+
+def test_rules_carry_their_readme_row_as_help_uri_and_a_security_severity(result):
+    from amsterdam_cloud.policies.readme import README, RULES_DOC_URI
+
+    readme = README.read_text(encoding="utf-8")
+    for rule in json.loads(render(result, "sarif"))["runs"][0]["tool"]["driver"]["rules"]:
+        base, _, anchor = rule["helpUri"].partition("#")
+        assert base == RULES_DOC_URI and f'<a id="{anchor}"></a>`{rule["id"]}`' in readme
+        assert 0 < float(rule["properties"]["security-severity"]) <= 10
+
+
+def _planned_with_a_weak_account(plan_inline, tmp_path, monkeypatch):
+    """An offline plan of a weak storage account declared on a known line of this file, checked as prod."""
+    import inspect
+
+    from pulumi_azure_native import resources, storage
+
+    from amsterdam_cloud.policies.checker import check_resources, parse_resources
+    from amsterdam_cloud.policies.fixtures import city_tags
+    from tests.conftest import PLATFORM_DIR
+
+    def program():
+        group = resources.ResourceGroup("rg", location="westeurope", tags=city_tags("dev"))
+        storage.StorageAccount("weak", resource_group_name=group.name, kind="StorageV2",  # the line to find
+                               sku=storage.SkuArgs(name="Standard_LRS"), minimum_tls_version="TLS1_0",
+                               tags=city_tags("dev"))
+
+    line = next(number for number, text in enumerate(inspect.getsourcelines(program)[0],
+                                                     inspect.getsourcelines(program)[1]) if "the line to find" in text)
+    monkeypatch.chdir(PLATFORM_DIR)
+    resources_, stack = parse_resources(json.loads(plan_inline(program, "dev").export_text()))
+    result = check_resources(resources_, environment="dev", stack=stack)
+    return result, line, PLATFORM_DIR
+
+
+def test_a_result_points_at_the_program_line_that_declared_the_resource(plan_inline, tmp_path, monkeypatch):
+    result, line, root = _planned_with_a_weak_account(plan_inline, tmp_path, monkeypatch)
+    result.project_root, result.stack_file = root, root / "stacks" / "Pulumi.dev.yaml"
+    document = json.loads(render(result, "sarif"))
+    jsonschema.Draft4Validator(SCHEMA, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER).validate(document)
+    tls = [r for r in document["runs"][0]["results"] if r["ruleId"] == "storage-min-tls12"]
+    assert [r["locations"][0]["physicalLocation"] for r in tls] == [
+        {"artifactLocation": {"uri": "tests/policies/reports/test_sarif.py"}, "region": {"startLine": line}}]
+
+
+def test_without_a_program_line_a_result_points_at_the_stack_file(plan_inline, tmp_path, monkeypatch):
+    result, _, root = _planned_with_a_weak_account(plan_inline, tmp_path, monkeypatch)
+    result.source_positions.clear()  # an export from a CLI that records no positions
+    result.project_root, result.stack_file = root, root / "stacks" / "Pulumi.dev.yaml"
+    results = json.loads(render(result, "sarif"))["runs"][0]["results"]
+    assert {json.dumps(r["locations"][0]["physicalLocation"]) for r in results} == {json.dumps(
+        {"artifactLocation": {"uri": "stacks/Pulumi.dev.yaml"}, "region": {"startLine": 1}})}

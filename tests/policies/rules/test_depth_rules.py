@@ -14,6 +14,8 @@ ALLOWED_LOCATIONS = "/providers/Microsoft.Authorization/policyDefinitions/e56962
 NL_BIO = "/providers/Microsoft.Authorization/policySetDefinitions/d8b2ffbe-c6a8-4622-965d-4ade11d1d2ee"
 SAFE_RDP = "enablerdsaadauth:i:1;redirectclipboard:i:0;drivestoredirect:s:;usbdevicestoredirect:s:"
 BBN2 = {"data-classification": "BBN2"}
+CLOUD_INIT = "I2Nsb3VkLWNvbmZpZwpwYWNrYWdlczogW25naW54XQo="  # packages: [nginx]
+CLOUD_INIT_WITH_PASSWORD = "I2Nsb3VkLWNvbmZpZwp3cml0ZV9maWxlczoKICAtIGNvbnRlbnQ6ICdEQl9QQVNTV09SRD1XaW50ZXIyMDI2IScK"  # DB_PASSWORD=...
 
 
 def nsg_rule(**change):
@@ -74,6 +76,24 @@ FIXTURES = {
         {"tags": BBN2, "customRdpProperty": "enablerdsaadauth:i:1"},
         {"tags": BBN2, "customRdpProperty": SAFE_RDP.replace("redirectclipboard:i:0", "redirectclipboard:i:1")},
         {"tags": {"data-classification": "BBN3"}}]),
+    "vm-custom-data-no-credentials": ({"osProfile": {"customData": CLOUD_INIT}}, [
+        {"osProfile": {"customData": CLOUD_INIT_WITH_PASSWORD}},
+        {"osProfile": {"customData": "-----BEGIN RSA PRIVATE KEY-----"}}]),
+    "waf-managed-rules-log4j": ({"managedRules": {"managedRuleSets": [
+        {"ruleSetType": "Microsoft_DefaultRuleSet", "ruleGroupOverrides": [
+            {"rules": [{"ruleId": "944240", "enabledState": "Enabled"}]}]}]}}, [
+        {"managedRules": {"managedRuleSets": [{"ruleSetType": "Microsoft_BotManagerRuleSet", "ruleGroupOverrides": [
+            {"rules": [{"ruleId": "944240", "enabledState": "Enabled"}]}]}]}},
+        {"managedRules": {"managedRuleSets": [{"ruleSetType": "Microsoft_DefaultRuleSet", "ruleGroupOverrides": [
+            {"rules": [{"ruleId": "944240", "enabledState": "Disabled"}]}]}]}}, {}]),
+    "aks-secrets-store-rotation": ({"addonProfiles": {"azureKeyvaultSecretsProvider": {
+        "enabled": True, "config": {"enableSecretRotation": "true"}}}}, [
+        {"addonProfiles": {"azureKeyvaultSecretsProvider": {"enabled": True}}},
+        {"addonProfiles": {"azureKeyvaultSecretsProvider": {"enabled": True,
+                                                            "config": {"enableSecretRotation": "false"}}}}]),
+    "sql-threat-detection-all-alerts": ({"state": "Enabled", "disabledAlerts": []}, [
+        {"state": "Enabled", "disabledAlerts": ["Sql_Injection"]},
+        {"state": "Enabled", "disabledAlerts": ["Data_Exfiltration", "Unsafe_Action"]}]),
     "activity-log-security-categories": ({"logs": [{"category": c, "enabled": True} for c in
                                                    ("Administrative", "Security", "Policy", "Alert")]}, [
         {"logs": [{"category": "Administrative", "enabled": True}]},
@@ -178,3 +198,20 @@ def test_unset_enforcement_mode_is_azures_default_and_enforces():
 def test_junk_role_definition_is_a_violation_not_a_crash():
     [message] = violations(RULES_BY_ID["no-privileged-role-assignment"], {"roleDefinitionId": 42})
     assert "could not be checked" not in message
+
+
+def test_custom_data_of_a_scale_set_is_read_at_its_own_path():
+    rule = RULES_BY_ID["vm-custom-data-no-credentials"]
+    bad = {"virtualMachineProfile": {"osProfile": {"customData": CLOUD_INIT_WITH_PASSWORD}}}
+    assert len(violations(rule, bad, token="azure-native:compute:VirtualMachineScaleSet")) == 1
+
+
+def test_a_cluster_without_the_csi_driver_is_skipped_by_the_rotation_rule():
+    assert violations(RULES_BY_ID["aks-secrets-store-rotation"], {"addonProfiles": {}}) == []
+
+
+def test_an_app_gateway_waf_policy_disables_log4j_by_its_state_key():
+    rule = RULES_BY_ID["waf-managed-rules-log4j"]
+    policy = {"managedRules": {"managedRuleSets": [{"ruleSetType": "OWASP", "ruleSetVersion": "3.2", "ruleGroupOverrides": [
+        {"ruleGroupName": "REQUEST-944-APPLICATION-ATTACK-JAVA", "rules": [{"ruleId": "944250", "state": "Disabled"}]}]}]}}
+    assert len(violations(rule, policy, token="azure-native:network:WebApplicationFirewallPolicy")) == 1

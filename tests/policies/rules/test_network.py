@@ -87,10 +87,22 @@ def test_inline_subnet_without_nsg_is_a_violation_naming_it():
 PIP = "azure-native:network:PublicIPAddress"
 NIC = "azure-native:network:NetworkInterface"
 HUB = ("amsterdam:landingzone:Hub",)
+PLATFORM_PROD = {"connectivityStacks": ["amsterdam-platform/prod"]}
 
 
-def test_public_ip_in_the_hub_passes():
-    assert violations(public_ip.RULE, {"sku": {"name": "Standard"}}, token=PIP, parents=HUB) == []
+def test_public_ip_in_the_hub_of_the_platform_stack_passes():
+    assert violations(public_ip.RULE, {"sku": {"name": "Standard"}}, token=PIP, parents=HUB, **PLATFORM_PROD) == []
+
+
+def test_public_ip_under_a_self_declared_hub_in_an_app_project_is_a_violation():
+    for rule, token, props in ((public_ip.RULE, PIP, {}), (ip_forwarding.RULE, NIC, {"enableIPForwarding": True}),
+                               (nic_public_ip.RULE, NIC, {"ipConfigurations": [{"publicIPAddress": {"id": "p"}}]})):
+        assert len(violations(rule, props, token=token, parents=HUB, project="parkeer", **PLATFORM_PROD)) == 1
+
+
+def test_public_ip_in_the_hub_of_a_stack_not_named_in_the_pack_config_is_a_violation():
+    assert len(violations(public_ip.RULE, {}, token=PIP, parents=HUB, environment="acc", **PLATFORM_PROD)) == 1
+    assert len(violations(public_ip.RULE, {}, token=PIP, parents=HUB)) == 1  # none named: fail closed
 
 
 def test_public_ip_in_a_spoke_is_a_violation():
@@ -99,7 +111,8 @@ def test_public_ip_in_a_spoke_is_a_violation():
 
 def test_connectivity_component_types_come_from_pack_config():
     parents = ("amsterdam:edge:Ingress",)
-    assert violations(public_ip.RULE, {}, token=PIP, parents=parents, publicIpAllowedUnder=["amsterdam:edge:*"]) == []
+    assert violations(public_ip.RULE, {}, token=PIP, parents=parents, publicIpAllowedUnder=["amsterdam:edge:*"],
+                      **PLATFORM_PROD) == []
 
 
 def test_nic_without_public_ip_passes():
@@ -117,4 +130,17 @@ def test_ip_forwarding_outside_connectivity_is_a_violation():
 
 
 def test_ip_forwarding_on_a_hub_appliance_passes():
-    assert violations(ip_forwarding.RULE, {"enableIPForwarding": True}, token=NIC, parents=HUB) == []
+    assert violations(ip_forwarding.RULE, {"enableIPForwarding": True}, token=NIC, parents=HUB, **PLATFORM_PROD) == []
+
+
+def test_the_connectivity_projects_gateway_ip_passes_with_the_committed_prod_config():
+    import json
+
+    from amsterdam_cloud.policies.settings import config_path
+
+    block = json.loads(config_path("prod").read_text())["network-public-ip-only-in-connectivity"]
+    settings = {key: block[key] for key in ("connectivityStacks", "publicIpAllowedUnder")}
+    gateway = ("amsterdam:landingzone:Connectivity",)
+    assert violations(public_ip.RULE, {}, token=PIP, parents=gateway, project="amsterdam-connectivity",
+                      **settings) == []
+    assert len(violations(public_ip.RULE, {}, token=PIP, parents=gateway, project="parkeer", **settings)) == 1

@@ -194,3 +194,56 @@ def test_unset_retention_counts_as_azures_30_days():
 
 def test_retention_that_is_not_a_number_is_a_violation():
     assert len(violations(log_retention.RULE, {"retentionInDays": "365"}, minLogRetentionDays=30)) == 1
+
+
+def _judged(rule, *resources, environment):
+    from amsterdam_cloud.policies.settings import PackConfig
+
+    parsed, stack = parse_resources(export_of(*resources, stack=environment))
+    config = PackConfig(source="test", default_level="mandatory", levels={},
+                        properties={rule.id: {"environment": environment}})
+    return check_resources(parsed, environment=environment, stack=stack, config=config, rules=[rule])
+
+
+def test_a_lock_of_unknown_level_fails_in_prod_through_the_unknown_mechanism():
+    kv = vault()
+    unknown_lock = lock("ManagementLockByScope", {"scope": UNKNOWN_VALUE}, level=UNKNOWN_VALUE,
+                        property_dependencies={"scope": [kv["urn"]]})
+    (found,) = _judged(lock_in_prod.RULE, kv, unknown_lock, environment="prod").findings
+    assert found.urn == kv["urn"] and "the level of its lock is unknown until deployment" in found.message
+
+
+@pytest.mark.parametrize("environment,violations,notes", [("dev", 0, 1), ("prod", 1, 0)])
+def test_diagnostic_logs_unknown_are_a_violation_in_prod_and_a_note_in_dev(environment, violations, notes):
+    kv, law = vault(environment), workspace(environment)
+    setting = diag(kv["urn"], law["urn"], env=environment)
+    setting["outputs"]["logs"] = UNKNOWN_VALUE
+    result = _judged(diagnostic_settings.RULE, kv, law, setting, environment=environment)
+    assert (len(result.findings), len(result.notes)) == (violations, notes)
+    assert all("logs of diagnostic setting" in f.message for f in result.findings + result.notes)
+
+
+
+def _locked_vault(level):
+    kv = vault()
+    return kv, lock("ManagementLockByScope", {"scope": UNKNOWN_VALUE}, level=level,
+                    property_dependencies={"scope": [kv["urn"]]})
+
+
+def _diagnosed_vault(logs):
+    kv, law = vault(), workspace()
+    return kv, law, diag(kv["urn"], law["urn"], logs=logs)
+
+
+# The stack rules' table: (rule, the resources of a compliant stack, of a stack with one violation).
+CASES = [
+    (lock_in_prod.RULE, _locked_vault("CanNotDelete"), _locked_vault("NotSpecified")),
+    (diagnostic_settings.RULE, _diagnosed_vault(({"categoryGroup": "allLogs", "enabled": True},)),
+     _diagnosed_vault(())),
+]
+
+
+@pytest.mark.parametrize("rule,compliant,violating", CASES, ids=lambda v: getattr(v, "id", ""))
+def test_stack_rule_table_compliant_stack_passes_and_violating_stack_has_one_finding(rule, compliant, violating):
+    assert findings(rule, *compliant) == []
+    assert len(findings(rule, *violating)) == 1

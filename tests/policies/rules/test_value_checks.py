@@ -82,12 +82,14 @@ FIXTURES = {
     "apim-internal-virtual-network": ({"virtualNetworkType": "Internal"}, "virtualNetworkType", "External"),
     "ml-workspace-public-network-access-disabled": ({"publicNetworkAccess": "Disabled"}, "publicNetworkAccess",
                                                     "Enabled"),
+    "vm-windows-automatic-updates": ({"osProfile": {"windowsConfiguration": {"enableAutomaticUpdates": True}}},
+                                     "osProfile.windowsConfiguration.enableAutomaticUpdates", False),
     "vmss-automatic-os-upgrade": ({"upgradePolicy": {"automaticOSUpgradePolicy": {"enableAutomaticOSUpgrade": True}}},
                                   "upgradePolicy.automaticOSUpgradePolicy.enableAutomaticOSUpgrade", False),
 }
 UNSET_PASSES = {  # Azure's documented default for an unset value is compliant
     "storage-sftp-disabled", "storage-container-not-public", "webapp-scm-min-tls12", "messaging-min-tls12", "databricks-no-public-ip", "redis-enterprise-min-tls12", "frontdoor-waf-prevention",
-    "aks-rbac-enabled", "aks-node-pool-no-public-ip",
+    "aks-rbac-enabled", "aks-node-pool-no-public-ip", "vm-windows-automatic-updates",
 }
 VALUE_RULES = [rule for rule in ALL_RULES if rule.check.__qualname__ == "value_rule.<locals>.check"]
 CASES = [(RULES_BY_ID[rule_id], *fixture) for rule_id, fixture in FIXTURES.items()]

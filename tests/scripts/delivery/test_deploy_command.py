@@ -81,7 +81,8 @@ def _override_waivers(*options: str, expires: str = "2099-12-31") -> str:
     """A waivers file whose `deploy-override` waivers let prod accept these gate options."""
     return "waivers:\n" + "".join(
         f"  - {{rule: deploy-override, resource: '{option}', stack: prod, reason: Tests judge fixed dates and files, "
-        f"owner: cloud-platform@amsterdam.nl, expires: {expires}}}\n" for option in options)
+        f"owner: cloud-platform@amsterdam.nl, approver: ciso@amsterdam.nl, ticket: CLOUD-1, expires: {expires}}}\n"
+        for option in options)
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ DATABASE_URN = urn("azure-native:dbforpostgresql:Database", "permits-db")
 
 
 def _waiver(rule: str = DATA_LOSS_RULE, resource: str = DATABASE_URN, stack: str = "prod",
-            expires: dt.date = dt.date(2027, 1, 31)) -> Waiver:
+            expires: dt.date = dt.date(2026, 12, 20)) -> Waiver:
     return Waiver(rule=rule, resource=resource, stack=stack, reason="permits move to the new server (CLOUD-1510)",
                   owner="data-platform@amsterdam.nl", ticket="CLOUD-1510", expires=expires)
 
@@ -79,7 +79,7 @@ def test_deleting_a_waived_database_is_allowed_with_waiver():
 
     assert decision.verdict == ALLOW_WITH_WAIVER
     assert decision.reasons == ()
-    assert "owner data-platform@amsterdam.nl, CLOUD-1510, until 2027-01-31" in decision.waivers[0]
+    assert "owner data-platform@amsterdam.nl, CLOUD-1510, until 2026-12-20" in decision.waivers[0]
 
 
 def test_a_data_loss_waiver_by_urn_pattern_applies():
@@ -132,19 +132,21 @@ def test_the_waivers_file_accepts_the_data_loss_pseudo_rule(tmp_path):
     stack: prod
     reason: permits move to the new server
     owner: data-platform@amsterdam.nl
+    approver: ciso@amsterdam.nl
     ticket: CLOUD-1510
-    expires: 2027-01-31
+    expires: 2026-12-20
 """, encoding="utf-8")
 
     (waiver,) = load_gate_waivers(path)
 
-    assert (waiver.rule, waiver.expires) == (DATA_LOSS_RULE, dt.date(2027, 1, 31))
+    assert (waiver.rule, waiver.expires) == (DATA_LOSS_RULE, dt.date(2026, 12, 20))
 
 
 def test_the_waivers_file_still_rejects_an_unknown_rule(tmp_path):
     path = tmp_path / "waivers.yaml"
     path.write_text("""waivers:
-  - {rule: no-such-rule, resource: "*", stack: prod, reason: r, owner: o, expires: 2027-01-31}
+  - {rule: no-such-rule, resource: "*", stack: prod, reason: r, owner: o@amsterdam.nl, approver: ciso@amsterdam.nl,
+     ticket: CLOUD-1, expires: 2026-12-20}
 """, encoding="utf-8")
 
     with pytest.raises(WaiverError, match="no-such-rule"):
@@ -184,7 +186,9 @@ APP_DATA_LOSS_WAIVER = f"""  - rule: {DATA_LOSS_RULE}
     stack: prod
     reason: permits move to the new server
     owner: permits@amsterdam.nl
-    expires: 2027-01-31
+    approver: ciso@amsterdam.nl
+    ticket: CLOUD-1510
+    expires: 2026-12-20
 """
 
 
@@ -217,12 +221,14 @@ def test_the_toolkits_own_projects_keep_the_toolkits_waivers_file():
 
 
 def test_an_app_waiver_of_a_residency_rule_is_refused_naming_the_file_and_why(tmp_path):
-    root = _app_repository(tmp_path, """  - rule: residency-allowed-location
-    resource: "*"
+    root = _app_repository(tmp_path, f"""  - rule: residency-allowed-location
+    resource: "{DATABASE_URN}"
     stack: prod
     reason: the vendor hosts in the US
     owner: permits@amsterdam.nl
-    expires: 2027-01-31
+    approver: ciso@amsterdam.nl
+    ticket: CLOUD-1510
+    expires: 2026-12-20
 """)
 
     with pytest.raises(UserError, match=r"waivers.yaml: waivers\[0\]\.rule: 'residency-allowed-location' is an EU "
