@@ -202,3 +202,15 @@ def test_a_signal_during_an_estate_plan_stops_the_workers_quietly_with_exit_130(
     assert "Traceback" not in stderr, stderr
     plans = estate / "out" / "plans"
     assert [p.name for p in plans.glob("*") if not p.name.endswith(".json")] == []  # no temporary file
+
+
+@pytest.mark.parametrize("damage", [{"shard": "x"}, {"estate": None}, {"stacks": [{"project": 1}]}, {"failure": 3},
+                                    {"format": "other"}])
+def test_the_merge_refuses_a_damaged_shard_summary_in_one_line(estate: Path, damage: dict, capsys):
+    assert plan_estate(estate, "--shard", "1/1") == 0
+    path = estate / "out" / "estate" / "shard-1-of-1.json"
+    path.write_text(json.dumps({**json.loads(path.read_text()), **damage}))
+    capsys.readouterr()
+    assert main(["plan", "--estate", str(estate), "--merge", str(path)]) == 2
+    error = capsys.readouterr().err.strip()
+    assert error.startswith("cityctl: error: ") and "shard-1-of-1.json" in error and "\n" not in error
