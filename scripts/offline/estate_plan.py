@@ -234,7 +234,7 @@ class Failure:
 
 def _schedule(state: Run, args: argparse.Namespace, plans_dir: Path, cache, environments) -> Failure | None:
     """Reuse or plan every stack in scope once the stacks it references are done; first failure stops the run."""
-    from amsterdam_cloud.scripts.commands.plan import warm_imports
+    from amsterdam_cloud.scripts.offline.speedups import warm_imports
     from amsterdam_cloud.scripts.offline.workers import WorkerDied, WorkerPool
 
     if args.workers < 1:
