@@ -436,6 +436,7 @@ def _report(state: Run, failure: Failure | None, seconds: float, summary_path: P
         print(f"cityctl: error: plan --estate: {failure.message}", file=sys.stderr)
         return failure.exit_code
     violations = sum(1 for s in state.owned if s in state.results and state.results[s].policy_failed)
-    print(f"Policy: {violations} stacks with a mandatory violation" if violations else "Policy: passed",
-          file=sys.stderr)
+    checked = any(state.results[s].policy_text for s in state.owned if s in state.results)
+    print(f"Policy: {violations} stacks with a mandatory violation" if violations
+          else "Policy: passed" if checked else "Policy: not checked (--no-policy)", file=sys.stderr)
     return 1 if failed else 0

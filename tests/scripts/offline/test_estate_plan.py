@@ -214,3 +214,20 @@ def test_the_merge_refuses_a_damaged_shard_summary_in_one_line(estate: Path, dam
     assert main(["plan", "--estate", str(estate), "--merge", str(path)]) == 2
     error = capsys.readouterr().err.strip()
     assert error.startswith("cityctl: error: ") and "shard-1-of-1.json" in error and "\n" not in error
+
+
+def test_a_mandatory_violation_fails_the_run_and_is_replayed_from_the_cache(estate: Path, capsys):
+    prod = ["plan", "--estate", str(estate), "--environment", "prod", "--workers", "2"]
+    assert main(prod) == 1  # prod levels: the synthetic workspaces keep logs 30 days, prod needs 365
+    first = capsys.readouterr().err
+    assert "[mandatory] monitoring-log-retention" in first and "Policy: 12 stacks with a mandatory violation" in first
+    assert main(prod) == 1
+    again = capsys.readouterr().err
+    assert "0 planned, 12 reused" in again and "[mandatory] monitoring-log-retention" in again
+    assert {s["policy"] for s in summary(estate)["stacks"]} == {"failed"}
+
+
+def test_no_policy_says_so(estate: Path, capsys):
+    assert main(["plan", "--estate", str(estate), "--no-policy"]) == 0
+    assert capsys.readouterr().err.rstrip().endswith("Policy: not checked (--no-policy)")
+    assert {s["policy"] for s in summary(estate)["stacks"]} == {"skipped"}
