@@ -186,6 +186,8 @@ def plan_many(project, stacks: list[str], args: argparse.Namespace) -> list[Stac
     import multiprocessing
     import multiprocessing.connection
 
+    from amsterdam_cloud.scripts.offline.speedups import warm_imports
+
     warm_imports(project.program_dir)
     context = multiprocessing.get_context("fork")
     pending, running, outcomes = list(stacks), {}, {}
@@ -237,54 +239,6 @@ def _receive(receiver, worker, stack: str) -> StackOutcome:
         receiver.close()
     worker.join()
     return outcome
-
-
-def warm_imports(*program_dirs: Path) -> None:
-    """Load the engine and every azure-native module the programs use once, before forking.
-
-    Following the program's imports through this toolkit's own modules finds the azure-native packages it uses;
-    their shared type modules (`_inputs`, `outputs`, `_enums`, most of a package's import time) are loaded in the
-    parent, each class module on demand in the worker that uses it (`speedups.ClassOnDemandPackage`).
-    """
-    import ast
-    import importlib
-    import importlib.util
-
-    import amsterdam_cloud.scripts.offline.project  # noqa: F401  (the engine and the SDK)
-    from amsterdam_cloud.scripts.offline import speedups
-
-    pending = [path for program_dir in dict.fromkeys(program_dirs) for path in program_dir.glob("*.py")]
-    seen, azure_modules = set(), set()
-    while pending:
-        source = Path(pending.pop())
-        if source in seen:
-            continue
-        seen.add(source)
-        try:
-            tree = ast.parse(source.read_text(encoding="utf-8"))
-        except (OSError, SyntaxError):
-            continue  # the plan itself reports a broken program
-        for node in ast.walk(tree):
-            names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
-            if isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
-            for name in names:
-                if name.startswith("pulumi_azure_native."):
-                    azure_modules.add(".".join(name.split(".")[:2]))
-                elif name.startswith("amsterdam_cloud."):
-                    try:
-                        spec = importlib.util.find_spec(name)
-                    except (ImportError, ValueError):
-                        spec = None
-                    if spec is not None and spec.origin and spec.origin.endswith(".py"):
-                        pending.append(spec.origin)
-    speedups.install_class_on_demand_packages()
-    for name in sorted(azure_modules):
-        for shared in ("_enums", "_inputs", "outputs"):  # what every class module of the package imports
-            try:
-                importlib.import_module(f"{name}.{shared}")
-            except ModuleNotFoundError:
-                pass
 
 
 def _environment(stack: str, args: argparse.Namespace) -> str:

@@ -154,6 +154,10 @@ class Run:
     reused: set[StackId] = field(default_factory=set)
     waiting_projects: dict[str, set[str]] = field(default_factory=dict)
     """Project -> projects one of its stacks waited for: its other first-time stacks wait for those too."""
+    misses: set[StackId] = field(default_factory=set)
+    """Stacks whose references are done and that the cache does not have: to plan, never looked up again."""
+    external_digests: dict[StackId, str] = field(default_factory=dict)
+    """Outputs digests of referenced stacks outside the estate (their saved plans), read once."""
 
 
 def run(args: argparse.Namespace) -> int:
@@ -166,7 +170,9 @@ def run(args: argparse.Namespace) -> int:
 
     _refuse_single_stack_options(args)
     if args.merge:
-        return merge(args)
+        from amsterdam_cloud.scripts.offline.estate_merge import merge
+
+        return merge(args, plans_dir=args.plans_dir or _shared_plans_dir() or args.estate / "out" / "plans")
     started = time.perf_counter()
     estate = discover(args.estate, args.projects_file)
     plans_dir = args.plans_dir or _shared_plans_dir() or estate.root / "out" / "plans"
@@ -228,7 +234,7 @@ class Failure:
 
 def _schedule(state: Run, args: argparse.Namespace, plans_dir: Path, cache, environments) -> Failure | None:
     """Reuse or plan every stack in scope once the stacks it references are done; first failure stops the run."""
-    from amsterdam_cloud.scripts.commands.plan import warm_imports
+    from amsterdam_cloud.scripts.offline.speedups import warm_imports
     from amsterdam_cloud.scripts.offline.workers import WorkerDied, WorkerPool
 
     if args.workers < 1:
@@ -289,9 +295,10 @@ def _ready(state: Run, todo: list[StackId], running: set[StackId], cache, plans_
                     changed = True
             if missing:
                 continue
-            entry = cache.lookup(full_key(state.own_keys[stack], [(ref, _digest(state, ref, plans_dir))
-                                                                   for ref in known]))
+            entry = None if stack in state.misses else cache.lookup(
+                full_key(state.own_keys[stack], [(ref, _digest(state, ref, plans_dir)) for ref in known]))
             if entry is None:
+                state.misses.add(stack)
                 ready.append(stack)
                 continue
             cache.restore(entry, _plan_path(state, stack, plans_dir))
@@ -312,14 +319,15 @@ def _digest(state: Run, stack: StackId, plans_dir: Path) -> str:
     """A referenced stack's outputs digest: this run's, or for a stack outside the estate its saved plan's."""
     if stack in state.digests:
         return state.digests[stack]
-    from amsterdam_cloud.scripts.offline.plan_cache import outputs_digest
-    from amsterdam_cloud.core.documents import read_json
+    if stack not in state.external_digests:
+        from amsterdam_cloud.core.documents import read_json
+        from amsterdam_cloud.scripts.offline.plan_cache import outputs_digest
 
-    path = _plan_path(state, stack, plans_dir)
-    try:
-        return outputs_digest(read_json(path, "plan"))
-    except UserError:
-        return "no saved plan"  # never cached: planning it says what is missing
+        try:
+            state.external_digests[stack] = outputs_digest(read_json(_plan_path(state, stack, plans_dir), "plan"))
+        except UserError:
+            state.external_digests[stack] = "no saved plan"  # never cached: planning it says what is missing
+    return state.external_digests[stack]
 
 
 def _plan_path(state: Run, stack: StackId, plans_dir: Path) -> Path:
@@ -428,75 +436,7 @@ def _report(state: Run, failure: Failure | None, seconds: float, summary_path: P
         print(f"cityctl: error: plan --estate: {failure.message}", file=sys.stderr)
         return failure.exit_code
     violations = sum(1 for s in state.owned if s in state.results and state.results[s].policy_failed)
-    print(f"Policy: {violations} stacks with a mandatory violation" if violations else "Policy: passed",
-          file=sys.stderr)
-    return 1 if failed else 0
-
-
-def merge(args: argparse.Namespace) -> int:
-    """Join shard summaries: every estate stack owned by exactly one shard, its plan there with the recorded hash,
-    no failure, no mandatory violation. Writes out/estate/estate.json under the --estate root."""
-    from amsterdam_cloud.core.documents import read_json
-    from amsterdam_cloud.scripts.offline.plan_cache import sha256_text
-
-    documents = []
-    for path in args.merge:
-        document = read_json(path, "estate shard summary (out/estate/shard-I-of-N.json)")
-        if not isinstance(document, dict) or document.get("format") != SUMMARY_FORMAT or not document.get("shard"):
-            raise UserError(f"{display(path)}: format: expected a shard summary of `cityctl plan --estate --shard "
-                            f"I/N` ({SUMMARY_FORMAT})")
-        documents.append((path, document))
-    shards = {document["shard"] for _, document in documents}
-    count = {int(shard.split("/")[1]) for shard in shards}
-    expected = {f"{i}/{n}" for n in count for i in range(1, n + 1)}
-    if len(count) != 1 or shards != expected or len(documents) != len(shards):
-        raise UserError(f"plan --estate --merge: shards {', '.join(sorted(d['shard'] for _, d in documents))}; "
-                        f"expected each of {', '.join(sorted(expected))} once: pass every shard's summary")
-    estates = {tuple(document["estate"]) for _, document in documents}
-    if len(estates) != 1:
-        raise UserError("plan --estate --merge: the shards planned different estates (their stack lists differ); "
-                        "run every shard on the same commit")
-    root = args.estate
-    plans_dir = args.plans_dir or _shared_plans_dir() or root / "out" / "plans"
-    owners: dict[str, str] = {}
-    merged, failed, failure = [], False, None
-    for path, document in documents:
-        if document.get("failure") and failure is None:
-            failure = f"shard {document['shard']}: {document['failure']['message']}"
-        for entry in document["stacks"]:
-            if not entry["owned"]:
-                continue
-            name = f"{entry['project']}/{entry['stack']}"
-            if name in owners:
-                raise UserError(f"{display(path)}: {name} is also planned by shard {owners[name]}; each stack "
-                                "belongs to one shard")
-            owners[name] = document["shard"]
-            plan = plans_dir / f"{entry['project']}.{entry['stack']}.json"
-            try:
-                text = plan.read_text(encoding="utf-8")
-            except OSError:
-                raise UserError(f"{display(plan)}: missing; download every shard's plans into {display(plans_dir)} "
-                                "(--plans-dir)") from None
-            if sha256_text(text) != entry["sha256"]:
-                raise UserError(f"{display(plan)}: not the plan shard {document['shard']} made (its sha256 "
-                                "differs); download that shard's plans again")
-            failed |= entry["policy"] == "failed"
-            merged.append(entry)
-    missing = [name for name in next(iter(estates)) if name not in owners]
-    if missing and failure is None:
-        failure = f"{len(missing)} stacks planned by no shard (first: {missing[0]})"
-    document = {"format": SUMMARY_FORMAT, "shard": None, "estate": list(next(iter(estates))),
-                "stacks": sorted(merged, key=lambda e: (e["project"], e["stack"])),
-                "failure": {"message": failure} if failure else None,
-                "planned": sum(d["planned"] for _, d in documents), "reused": sum(d["reused"] for _, d in documents),
-                "resources": sum(e["resources"] for e in merged),
-                "seconds": max(d["seconds"] for _, d in documents)}
-    path = root / "out" / "estate" / "estate.json"
-    write_atomically(path, json.dumps(document, indent=2, sort_keys=True) + "\n")
-    violations = sum(1 for entry in merged if entry["policy"] == "failed")
-    print(f"{len(documents)} shards merged: {len(merged)} stacks, {document['resources']} resources; policy: "
-          f"{violations} stacks with a mandatory violation; summary in {display(path)}", file=sys.stderr)
-    if failure is not None:
-        print(f"cityctl: error: plan --estate --merge: {failure}", file=sys.stderr)
-        return 1
+    checked = any(state.results[s].policy_text for s in state.owned if s in state.results)
+    print(f"Policy: {violations} stacks with a mandatory violation" if violations
+          else "Policy: passed" if checked else "Policy: not checked (--no-policy)", file=sys.stderr)
     return 1 if failed else 0

@@ -202,3 +202,32 @@ def test_a_signal_during_an_estate_plan_stops_the_workers_quietly_with_exit_130(
     assert "Traceback" not in stderr, stderr
     plans = estate / "out" / "plans"
     assert [p.name for p in plans.glob("*") if not p.name.endswith(".json")] == []  # no temporary file
+
+
+@pytest.mark.parametrize("damage", [{"shard": "x"}, {"estate": None}, {"stacks": [{"project": 1}]}, {"failure": 3},
+                                    {"format": "other"}])
+def test_the_merge_refuses_a_damaged_shard_summary_in_one_line(estate: Path, damage: dict, capsys):
+    assert plan_estate(estate, "--shard", "1/1") == 0
+    path = estate / "out" / "estate" / "shard-1-of-1.json"
+    path.write_text(json.dumps({**json.loads(path.read_text()), **damage}))
+    capsys.readouterr()
+    assert main(["plan", "--estate", str(estate), "--merge", str(path)]) == 2
+    error = capsys.readouterr().err.strip()
+    assert error.startswith("cityctl: error: ") and "shard-1-of-1.json" in error and "\n" not in error
+
+
+def test_a_mandatory_violation_fails_the_run_and_is_replayed_from_the_cache(estate: Path, capsys):
+    prod = ["plan", "--estate", str(estate), "--environment", "prod", "--workers", "2"]
+    assert main(prod) == 1  # prod levels: the synthetic workspaces keep logs 30 days, prod needs 365
+    first = capsys.readouterr().err
+    assert "[mandatory] monitoring-log-retention" in first and "Policy: 12 stacks with a mandatory violation" in first
+    assert main(prod) == 1
+    again = capsys.readouterr().err
+    assert "0 planned, 12 reused" in again and "[mandatory] monitoring-log-retention" in again
+    assert {s["policy"] for s in summary(estate)["stacks"]} == {"failed"}
+
+
+def test_no_policy_says_so(estate: Path, capsys):
+    assert main(["plan", "--estate", str(estate), "--no-policy"]) == 0
+    assert capsys.readouterr().err.rstrip().endswith("Policy: not checked (--no-policy)")
+    assert {s["policy"] for s in summary(estate)["stacks"]} == {"skipped"}
