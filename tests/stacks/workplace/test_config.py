@@ -219,3 +219,11 @@ def test_environments_differ_only_through_config():
     assert (prod.features.zone_redundancy, prod.features.resource_locks, prod.features.clients_from_internet) == (
         True, True, True)
     assert prod.pool.sizing.hosts > dev.pool.sizing.hosts
+
+
+def test_a_host_name_prefix_leaving_no_room_for_the_set_tag_and_number_is_refused():
+    raw = dev_raw()
+    raw[f"{P}:hostNamePrefix"] = "avd-devel"  # 9 + '-' + 3-character set tag + 3 digits > 15
+    error = error_of(raw)
+    assert error.key == f"{P}:hostNamePrefix" and f"1-{config.MAX_NAME_PREFIX}" in error.problem
+    assert config.MAX_NAME_PREFIX == 8
