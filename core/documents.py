@@ -201,11 +201,13 @@ class _DuplicateKey(ValueError):
 
 
 def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    document: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in document:
-            raise _DuplicateKey(f"duplicate key {key!r}; keep one (JSON readers would silently use the last)")
-        document[key] = value
+    document = dict(pairs)  # in C; only a shorter dict means a key came twice, and only then are they looked at
+    if len(document) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(f"duplicate key {key!r}; keep one (JSON readers would silently use the last)")
+            seen.add(key)
     return document
 
 
