@@ -200,6 +200,8 @@ def plan_many(project, stacks: list[str], args: argparse.Namespace) -> list[Stac
                     worker = context.Process(target=_plan_in_worker, args=(project, stack, args, sender),
                                              name=f"cityctl-plan-{stack}", daemon=True)
                     worker.start()
+                # said by the parent, so it never comes after the parent's own "interrupted" line
+                print(f"  planning {stack} (process {worker.pid})", file=sys.stderr, flush=True)
                 sender.close()  # only the worker writes: its exit is the end of the pipe
                 running[receiver] = (worker, stack)
             for receiver in multiprocessing.connection.wait(list(running)):
@@ -219,9 +221,8 @@ def plan_many(project, stacks: list[str], args: argparse.Namespace) -> list[Stac
 
 
 def _plan_in_worker(project, stack: str, args: argparse.Namespace, sender) -> None:
-    """plan_one in a worker process: says which stack it starts (progress for a long run), sends the outcome."""
+    """plan_one in a worker process (the parent says which stack it started: progress for a long run)."""
     quiet_worker_signals()
-    print(f"  planning {stack} (process {os.getpid()})", file=sys.stderr, flush=True)
     sender.send(plan_one(project, stack, args))
     sender.close()
 
