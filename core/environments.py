@@ -1,4 +1,5 @@
-"""The city's four environments and the one rule that reads an environment from a stack name."""
+"""The city's four environments, the one rule that reads an environment from a stack name, and the names Azure
+creates per environment that more than one part must agree on."""
 
 from __future__ import annotations
 
@@ -25,3 +26,11 @@ def environment_of_stack(stack: str) -> str | None:
         if word in ENVIRONMENTS:
             return word
     return None
+
+
+def container_apps_infrastructure_group(environment: str, owner: str = "amsterdam") -> str:
+    """The infrastructure resource group a Container Apps environment names (`infrastructureResourceGroup`): Azure
+    creates and manages it, so it carries no tags of ours. `owner` is `amsterdam` for the platform's shared
+    environment (which the guardrails leave out of their tag assignments by this name) or an app's name for an app's
+    own environment (the name must be unique in the subscription)."""
+    return f"rg-{owner}-aca-infra-{environment}"

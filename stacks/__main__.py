@@ -14,7 +14,6 @@ from amsterdam_cloud.components.app_hosting.front_door import FrontDoor, FrontDo
 from amsterdam_cloud.components.interfaces import DiagnosticSettings, Lock, PrivateEndpoint, RoleAssignment
 from amsterdam_cloud.components.landing_zone.firewall import FirewallEgress, FirewallEgressArgs
 from amsterdam_cloud.components.landing_zone.guardrails import (CITY_DEFENDER_PLANS, Guardrails, GuardrailsArgs,
-                                                                container_apps_infrastructure_group,
                                                                 defender_default_group)
 from amsterdam_cloud.components.landing_zone.hub import Hub, HubArgs
 from amsterdam_cloud.components.landing_zone.hub_attachment import HubAttachment, HubAttachmentArgs
@@ -30,6 +29,7 @@ from amsterdam_cloud.components.security.container_registry import ContainerRegi
     city_registry_name
 from amsterdam_cloud.components.security.defender import DefenderReporting, DefenderReportingArgs
 from amsterdam_cloud.components.security.key_vault import KeyVault, KeyVaultArgs
+from amsterdam_cloud.core.environments import container_apps_infrastructure_group
 from amsterdam_cloud.core.regions import EU_REGIONS
 from amsterdam_cloud.stacks.config import from_pulumi
 
@@ -155,6 +155,7 @@ hosting = config.shared_hosting
 apps_environment = ContainerAppsEnvironment("apps-cae", ContainerAppsEnvironmentArgs(
     tags=tags, lock=lock, diagnostic_settings=diagnostics, resource_group_name=shared_group.name,
     location=config.location, environment_name=f"cae-amsterdam-{config.environment}",
+    infrastructure_resource_group=container_apps_infrastructure_group(config.environment),
     infrastructure_subnet_id=spokes[hosting.spoke].subnet_ids[hosting.subnet],
     workload_profiles=hosting.workload_profiles, zone_redundant=features.zone_redundancy,
     dns_virtual_network_ids=(hub.resource_id,)))

@@ -36,6 +36,7 @@ from amsterdam_cloud.components.interfaces import NO_DIAGNOSTICS, CommonArgs, Di
 from amsterdam_cloud.components.monitoring.alerts import FLEXIBLE_SERVER, MetricAlerts, MetricAlertsArgs
 from amsterdam_cloud.components.security.container_registry import REGISTRY_WIDE_PULL_REASON
 from amsterdam_cloud.components.security.key_vault import KeyVault, KeyVaultArgs
+from amsterdam_cloud.core.environments import container_apps_infrastructure_group
 from amsterdam_cloud.core.errors import UserError
 
 ZONES = {
@@ -345,7 +346,9 @@ class App(WithInterfaces, pulumi.ComponentResource):
             environment_id = platform.shared_environment_id() if spec.runtime_subnet is None else \
                 ContainerAppsEnvironment(f"{name}-cae", ContainerAppsEnvironmentArgs(
                     **hosting, resource_group_name=group.name, location=spec.location,
-                    environment_name=f"cae-{spec.name}", infrastructure_subnet_id=platform.subnet("container"),
+                    environment_name=f"cae-{spec.name}",
+                    infrastructure_resource_group=container_apps_infrastructure_group(spec.environment, spec.name),
+                    infrastructure_subnet_id=platform.subnet("container"),
                     zone_redundant=ops.zone_redundant,
                     dns_virtual_network_ids=(platform.hub_network_id,)), opts=child).resource_id
             runtime: ContainerApp | WebApp | VirtualMachine | FunctionApps = ContainerApp(f"{name}-ca", ContainerAppArgs(

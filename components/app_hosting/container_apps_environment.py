@@ -13,6 +13,7 @@ from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSupport
                                                    require_auto_name, require_name)
 
 ENVIRONMENT = "azure-native:app:ManagedEnvironment"
+RESOURCE_GROUP = "azure-native:resources:ResourceGroup"
 WORKLOAD_PROFILE_TYPES = ("D4", "D8", "D16", "D32", "E4", "E8", "E16", "E32")
 
 
@@ -48,6 +49,11 @@ class ContainerAppsEnvironmentArgs(CommonArgs):
     """The environment's region (its subnet's)."""
     infrastructure_subnet_id: pulumi.Input[str]
     """A spoke subnet delegated to Microsoft.App/environments (a /27 or larger; one environment per subnet)."""
+    infrastructure_resource_group: str
+    """The resource group Azure creates for the environment's machines and load balancer
+    (`core/environments.py` `container_apps_infrastructure_group`, which the guardrails leave out by name); it must
+    not exist yet and be unique in the subscription. Azure takes it only for environments with workload profiles,
+    which every environment here has (the Consumption profile at least)."""
     workload_profiles: tuple[WorkloadProfile, ...] = ()
     """Only the serverless Consumption profile; add dedicated profiles for apps that need fixed machines."""
     zone_redundant: bool = False
@@ -70,6 +76,8 @@ class ContainerAppsEnvironment(WithInterfaces, pulumi.ComponentResource):
             require_auto_name(ENVIRONMENT, f"{name}-env", "ContainerAppsEnvironmentArgs.environment_name")
         elif isinstance(args.environment_name, str):
             require_name(ENVIRONMENT, args.environment_name, "ContainerAppsEnvironmentArgs.environment_name")
+        require_name(RESOURCE_GROUP, args.infrastructure_resource_group,
+                     "ContainerAppsEnvironmentArgs.infrastructure_resource_group")
         tags = dict(args.tags)
         profiles = [app.WorkloadProfileArgs(name="Consumption", workload_profile_type="Consumption")] + [
             app.WorkloadProfileArgs(name=p.name, workload_profile_type=p.profile_type,
@@ -78,6 +86,7 @@ class ContainerAppsEnvironment(WithInterfaces, pulumi.ComponentResource):
         environment = app.ManagedEnvironment(
             f"{name}-env", resource_group_name=args.resource_group_name, location=args.location,
             environment_name=args.environment_name,
+            infrastructure_resource_group=args.infrastructure_resource_group,
             vnet_configuration=app.VnetConfigurationArgs(infrastructure_subnet_id=args.infrastructure_subnet_id,
                                                          internal=True),
             public_network_access="Disabled",

@@ -48,12 +48,6 @@ def defender_default_group(location: str) -> str | None:
     return f"DefaultResourceGroup-{code}" if code else None
 
 
-def container_apps_infrastructure_group(environment: str) -> str:
-    """The infrastructure resource group a Container Apps environment of `environment` names
-    (`infrastructureResourceGroup`); Azure creates and manages it, so it carries no tags of ours."""
-    return f"rg-amsterdam-aca-infra-{environment}"
-
-
 @dataclass(frozen=True, kw_only=True)
 class DefenderPlan:
     """One Defender for Cloud plan (`Microsoft.Security/pricings/<name>`) on the Standard tier."""

@@ -25,6 +25,17 @@ def test_one_shared_environment_in_the_configured_subnet_with_its_workload_profi
 
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_the_guardrails_leave_out_the_group_the_shared_environment_names(stack_plan, stack):
+    plan = stack_plan(stack)
+    [environment] = plan.of_type("azure-native:app:ManagedEnvironment")
+    group = (f"/subscriptions/{load(stack).subscription_id}/resourceGroups/"
+             f"{environment.inputs['infrastructureResourceGroup']}")
+    tag_assignments = [a for a in plan.of_type("azure-native:authorization:PolicyAssignment")
+                       if a.inputs.get("notScopes")]
+    assert tag_assignments and all(group in a.inputs["notScopes"] for a in tag_assignments)
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_one_front_door_premium_whose_identity_reads_the_certificate_vault(stack_plan, stack):
     plan = stack_plan(stack)
     [profile] = plan.of_type("azure-native:cdn:Profile")

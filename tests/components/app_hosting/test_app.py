@@ -172,6 +172,8 @@ def test_app_stack_reads_its_network_from_the_platform_stack(plan_app, platform_
     plan = plan_app(program(spec(runtime_subnet="containers")))  # an environment of its own, in that subnet
     assert plan.named("app-cae-env").inputs["vnetConfiguration"]["infrastructureSubnetId"] == \
         outputs["spokeSubnetIds"]["apps"]["containers"]
+    # its own infrastructure group: the name is unique per subscription, so not the shared environment's
+    assert plan.named("app-cae-env").inputs["infrastructureResourceGroup"] == "rg-parkeer-aca-infra-dev"
     assert plan.named("app-kv-pe").inputs["subnet"]["id"] == outputs["spokeSubnetIds"]["apps"]["endpoints"]
     assert plan.named("app-pg-pe-dns").inputs["privateDnsZoneConfigs"][0]["privateDnsZoneId"] == \
         outputs["privateDnsZoneIds"]["privatelink.postgres.database.azure.com"]

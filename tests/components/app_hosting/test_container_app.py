@@ -18,7 +18,8 @@ ENVIRONMENT = RG + "/providers/Microsoft.App/managedEnvironments/cae"
 
 def environment_args(tags, diagnostics, **overrides) -> ContainerAppsEnvironmentArgs:
     values = dict(tags=tags, diagnostic_settings=diagnostics, resource_group_name="rg-app", location="westeurope",
-                  infrastructure_subnet_id=SUBNET, dns_virtual_network_ids=(HUB,))
+                  infrastructure_subnet_id=SUBNET, infrastructure_resource_group="rg-parkeer-aca-infra-dev",
+                  dns_virtual_network_ids=(HUB,))
     values.update(overrides)
     return ContainerAppsEnvironmentArgs(**values)
 
@@ -39,6 +40,17 @@ def test_environment_is_internal_without_public_network_access(plan_inline, tags
     env = plan_inline(lambda: ContainerAppsEnvironment("cae", environment_args(tags, diagnostics))).named("cae-env")
     assert env.inputs["vnetConfiguration"] == {"infrastructureSubnetId": SUBNET, "internal": True}
     assert env.inputs["publicNetworkAccess"] == "Disabled"
+
+
+def test_environment_names_its_infrastructure_group(plan_inline, tags, diagnostics):
+    env = plan_inline(lambda: ContainerAppsEnvironment("cae", environment_args(tags, diagnostics))).named("cae-env")
+    assert env.inputs["infrastructureResourceGroup"] == "rg-parkeer-aca-infra-dev"
+
+
+def test_environment_refuses_an_infrastructure_group_azure_cannot_name(plan_inline, tags, diagnostics):
+    with pytest.raises(InterfaceError, match="infrastructure_resource_group"):
+        plan_inline(lambda: ContainerAppsEnvironment("cae", environment_args(
+            tags, diagnostics, infrastructure_resource_group="rg/bad.")))
 
 
 def test_environment_logs_go_through_a_diagnostic_setting(plan_inline, tags, diagnostics, workspace_id):
