@@ -32,6 +32,39 @@ DIY_ORGANIZATION = "organization"
 """The one organization of a self-managed backend."""
 PULUMI_CLOUD_URL = "https://api.pulumi.com"
 """The CLI's default backend when a project declares none."""
+CITY_STATE_ACCOUNT = "stamsterdampulumistate"
+"""The storage account of the city's state backend (stacks/state_backend `storageAccountName`)."""
+CITY_STATE_VAULT = "kv-ams-pulumi-state"
+"""The Key Vault of its secrets keys (stacks/state_backend `keyVaultName`)."""
+CITY_STATE_PROD_SHARE = "pulumi-state"
+"""prod's container and key: the names of the one container and key it replaced (the one-stack projects live there)."""
+
+
+def city_state_share(environment: str) -> str:
+    """The container and key name of `environment` in the city's state backend (stacks/state_backend
+    `environments`): `pulumi-state-<env>`, prod's `pulumi-state`. Each environment's CI identities use only theirs."""
+    return CITY_STATE_PROD_SHARE if environment == "prod" else f"{CITY_STATE_PROD_SHARE}-{environment}"
+
+
+def city_backend_url(environment: str) -> str:
+    """The URL `pulumi login` (or PULUMI_BACKEND_URL) takes for `environment`'s stacks."""
+    return f"azblob://{city_state_share(environment)}?storage_account={CITY_STATE_ACCOUNT}"
+
+
+def city_secrets_provider(environment: str) -> str:
+    """The `--secrets-provider` a stack of `environment` is created with: that environment's key."""
+    return f"azurekeyvault://{CITY_STATE_VAULT}.vault.azure.net/keys/{city_state_share(environment)}"
+
+
+def environment_backend_url(backend: "Backend", environment: str) -> str | None:
+    """Where `environment`'s stacks of a project on `backend` live: that environment's container when the project
+    declares the city's state backend (its Pulumi.yaml names prod's container), None when it declares another
+    backend (which then serves every environment as declared)."""
+    on_city_backend = backend.url.startswith("azblob://") and \
+        backend.url.endswith(f"?storage_account={CITY_STATE_ACCOUNT}")
+    return city_backend_url(environment) if on_city_backend else None
+
+
 _NAME = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
 """Project and stack names as the CLI accepts them (tokens.ValidateProjectName, tokens.ParseStackName)."""
 

@@ -40,7 +40,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                              "it (acc and prod stacks are created by a person; --preview-only never creates)")
     parser.add_argument("--secrets-provider", metavar="URL",
                         help="the secrets provider of a stack --create makes, and of the `pulumi stack init` line "
-                             f"cityctl prints (default: ${SECRETS_PROVIDER_ENV}, else the state backend's key)")
+                             f"cityctl prints (default: ${SECRETS_PROVIDER_ENV}, else the environment's key in the state "
+                             "backend)")
     parser.add_argument("--plan", type=Path, metavar="FILE",
                         help="use this offline plan (from `cityctl plan`) instead of planning again")
     parser.add_argument("--against", type=Path, metavar="FILE",
@@ -107,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
     pulumi_cli.require_cli()  # before any work: without the CLI nothing can be deployed
 
     from amsterdam_cloud.policies.settings import PACK_DIR, config_path
-    from amsterdam_cloud.core.backend import declared_backend
+    from amsterdam_cloud.core.backend import city_secrets_provider, declared_backend, environment_backend_url
     from amsterdam_cloud.scripts.delivery.gate import (
         decide_preview, evaluate, load_gate_waivers, refused_overrides, waivers_file_for)
     from amsterdam_cloud.scripts.delivery.plan_diff import diff_from_preview, render_text
@@ -137,20 +138,24 @@ def run(args: argparse.Namespace) -> int:
         project_dir=project.root, stack=args.stack_name or backend.reference(project.name, args.stack),
         policy_pack=PACK_DIR, policy_pack_config=pack_config,
         secrets_provider=args.secrets_provider or os.environ.get(SECRETS_PROVIDER_ENV)
-        or pulumi_cli.DEFAULT_SECRETS_PROVIDER)
-    print(f"Deploy of {project.describe([args.stack], plans_dir)}; backend stack {target.stack}, {environment} gate",
+        or city_secrets_provider(environment),
+        # the environment's own state container: a dev pipeline never reaches prod's state
+        backend_url=environment_backend_url(backend, environment))
+    where = f"backend {target.backend_url}, stack" if target.backend_url else "backend stack"
+    state = f"the state container {target.backend_url}" if target.backend_url else backend.describe()
+    print(f"Deploy of {project.describe([args.stack], plans_dir)}; {where} {target.stack}, {environment} gate",
           file=sys.stderr)
 
     stack = pulumi_cli.find_stack(target)  # before planning: a missing stack stops here, nothing is created
     if stack is None:
         if environment in STRICT_ENVIRONMENTS:
             raise pulumi_cli.StackMissing(
-                f"deploy: stack {target.stack} does not exist in {backend.describe()}, and cityctl never creates "
+                f"deploy: stack {target.stack} does not exist in {state}, and cityctl never creates "
                 f"a stack in {environment}; check the backend, then create the stack once: {target.init_command()}")
         if args.preview_only or not args.create:
             why = "--preview-only never creates a stack" if args.preview_only else "pass --create to create it"
             raise pulumi_cli.StackMissing(
-                f"deploy: stack {target.stack} does not exist in {backend.describe()} ({why}); check the "
+                f"deploy: stack {target.stack} does not exist in {state} ({why}); check the "
                 f"backend, or create the stack: {target.init_command()}")
 
     if args.plan is not None:

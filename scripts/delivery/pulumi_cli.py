@@ -1,9 +1,10 @@
 """Driving the real Pulumi CLI through the Automation API: select a stack, export its state, preview, up.
 
 Nothing here decides anything: `gate.py` decides, this module only carries the decision out. The backend and
-the secrets provider come from the environment the CLI already honours (`PULUMI_BACKEND_URL=azblob://...`,
-`AZURE_STORAGE_ACCOUNT`, the `secretsprovider:` of the stack file) and Azure credentials from workload identity
-federation (`ARM_USE_OIDC`, `ARM_CLIENT_ID`, `ARM_TENANT_ID`, `ARM_OIDC_TOKEN` or the CI's token request).
+the secrets provider are the target's (`deploy.py` derives them per environment from `core/backend.py`; the CLI
+gets the backend as PULUMI_BACKEND_URL, the stack file keeps its `secretsprovider:`) and Azure credentials come
+from workload identity federation (`ARM_USE_OIDC`, `ARM_CLIENT_ID`, `ARM_TENANT_ID`, `ARM_OIDC_TOKEN` or the CI's
+token request).
 """
 
 from __future__ import annotations
@@ -20,8 +21,6 @@ if TYPE_CHECKING:
     from amsterdam_cloud.scripts.delivery.plan_diff import PreviewStep
 
 INSTALL_HINT = "https://www.pulumi.com/docs/iac/download-install/"
-DEFAULT_SECRETS_PROVIDER = "azurekeyvault://kv-ams-pulumi-state.vault.azure.net/keys/pulumi-state"
-"""The state backend's key (stacks/state_backend outputs `secretsProvider`); a new stack is created with it."""
 SECRETS_PROVIDER_ENV = "CITYCTL_SECRETS_PROVIDER"
 
 
@@ -53,12 +52,25 @@ class Target:
     """The CrossGuard pack folder (`PulumiPolicy.yaml`), passed as `--policy-pack`."""
     policy_pack_config: Path
     """The environment's pack config, passed as `--policy-pack-config`."""
-    secrets_provider: str = DEFAULT_SECRETS_PROVIDER
-    """Where a new stack's secrets are encrypted (`--secrets-provider` of `pulumi stack init`)."""
+    secrets_provider: str
+    """Where a new stack's secrets are encrypted (`--secrets-provider` of `pulumi stack init`): the environment's
+    key (`core/backend.py` `city_secrets_provider`) unless the person names another."""
+    backend_url: str | None = None
+    """The backend the CLI uses (PULUMI_BACKEND_URL): the environment's state container; None: the project's
+    `backend.url` as declared (a project on another backend than the city's)."""
 
     def init_command(self) -> str:
         """The exact command that creates this stack, for a person to run where cityctl may not."""
-        return f"pulumi stack init {self.stack} --secrets-provider '{self.secrets_provider}'"
+        login = f"PULUMI_BACKEND_URL='{self.backend_url}' " if self.backend_url else ""
+        return f"{login}pulumi stack init {self.stack} --secrets-provider '{self.secrets_provider}'"
+
+    def workspace(self) -> Any:
+        """The Automation API options that point the CLI at this target's backend and secrets provider."""
+        from pulumi import automation as auto
+
+        return auto.LocalWorkspaceOptions(
+            secrets_provider=self.secrets_provider,
+            env_vars={"PULUMI_BACKEND_URL": self.backend_url} if self.backend_url else None)
 
 
 def require_cli() -> str:
@@ -93,7 +105,8 @@ def find_stack(target: Target) -> Any | None:
     from pulumi import automation as auto
 
     try:
-        return auto.select_stack(stack_name=target.stack, work_dir=str(target.project_dir))
+        return auto.select_stack(stack_name=target.stack, work_dir=str(target.project_dir),
+                                 opts=target.workspace())
     except auto.StackNotFoundError:
         return None
     except auto.CommandError as error:
@@ -108,7 +121,7 @@ def create_stack(target: Target) -> Any:
 
     try:
         return auto.create_stack(stack_name=target.stack, work_dir=str(target.project_dir),
-                                 opts=auto.LocalWorkspaceOptions(secrets_provider=target.secrets_provider))
+                                 opts=target.workspace())
     except auto.CommandError as error:
         raise DeployFailed(f"deploy: could not create stack {target.stack}: {_last_lines(error)}") from None
 

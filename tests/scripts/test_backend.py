@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from amsterdam_cloud.core.backend import (PULUMI_CLOUD_URL, Backend, BackendError, StackName, backend_of,
+                                         city_state_share, environment_backend_url,
                                                     declared_backend, parse_reference, reference_to)
 from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.scripts.offline.project import stack_reference_resolver
@@ -237,3 +238,16 @@ def test_no_committed_config_default_prompt_doc_or_generator_output_names_a_refe
             refused.append(f"{where}: {error}")
     assert len(generated) == 4 and len(found) > 30
     assert refused == []
+
+
+@pytest.mark.parametrize("environment", ["dev", "test", "acc", "prod"])
+def test_a_project_on_the_city_backend_keeps_each_environment_in_its_own_container(environment):
+    url = environment_backend_url(AZBLOB, environment)
+
+    assert url == f"azblob://{city_state_share(environment)}?storage_account=stamsterdampulumistate"
+    assert (url == AZBLOB.url) is (environment == "prod")  # prod keeps the container it always had
+
+
+@pytest.mark.parametrize("url", ["https://api.pulumi.com", "file:///tmp/state", "azblob://state?storage_account=other"])
+def test_a_project_on_another_backend_keeps_the_one_it_declares(url):
+    assert environment_backend_url(Backend(url=url, declared_in="Pulumi.yaml"), "dev") is None

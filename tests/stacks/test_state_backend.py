@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from amsterdam_cloud.core.backend import city_backend_url, city_secrets_provider
 from amsterdam_cloud.policies.checker import check_export
 from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.scripts.offline.plan import Plan
@@ -157,6 +158,14 @@ def test_the_outputs_are_the_login_and_secrets_provider_lines(plan):
         "azblob://pulumi-state-dev?storage_account=stamsterdampulumistate"
     assert outputs["environments"]["dev"]["secretsProvider"] == \
         "azurekeyvault://kv-ams-pulumi-state.vault.azure.net/keys/pulumi-state-dev"
+
+
+@pytest.mark.parametrize("environment", ["dev", "test", "acc", "prod"])
+def test_each_environments_exported_lines_are_the_ones_cityctl_deploy_derives(plan, environment):
+    exported = plan.stack_outputs["environments"][environment]
+
+    assert exported["loginUrl"] == city_backend_url(environment)
+    assert exported["secretsProvider"] == city_secrets_provider(environment)
 
 
 def test_the_state_backend_passes_the_prod_policy_pack(plan):

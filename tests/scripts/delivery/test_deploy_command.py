@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from amsterdam_cloud.core.backend import city_backend_url, city_secrets_provider
 from amsterdam_cloud.policies import settings
 from amsterdam_cloud.policies import waivers as waivers_module
 from amsterdam_cloud.scripts.cli import main
@@ -177,7 +178,7 @@ def test_a_missing_prod_stack_is_refused_with_the_stack_init_line_and_never_crea
 
     assert cli.calls == []
     assert ("pulumi stack init organization/amsterdam-platform/prod --secrets-provider "
-            f"'{pulumi_cli.DEFAULT_SECRETS_PROVIDER}'") in capsys.readouterr().err
+            f"'{city_secrets_provider('prod')}'") in capsys.readouterr().err
 
 
 def test_a_missing_dev_stack_needs_create(deploy_files, monkeypatch, capsys):
@@ -259,7 +260,7 @@ def test_dev_accepts_the_gate_options_without_a_waiver(deploy_files, monkeypatch
 
 FAKE_PULUMI = """#!/bin/sh
 # Records every call; answers `version`, and `stack select` as the CLI does for a stack the backend lacks.
-printf '%s\\n' "$*" >> "$PULUMI_CALLS"
+printf '%s | %s\\n' "${PULUMI_BACKEND_URL:-}" "$*" >> "$PULUMI_CALLS"
 case "$*" in
   version) echo v3.200.0 ;;
   *"stack select"*) echo "error: no stack named '$5' found" >&2; exit 255 ;;
@@ -276,6 +277,7 @@ def test_deploy_prod_with_no_stack_refuses_with_the_stack_init_line_and_never_ca
     calls = tmp_path / "calls.txt"
     env = {**os.environ, "PATH": f"{fake_bin}{os.pathsep}{os.environ['PATH']}", "PULUMI_CALLS": str(calls)}
     env.pop(pulumi_cli.SECRETS_PROVIDER_ENV, None)
+    env.pop("PULUMI_BACKEND_URL", None)
 
     result = subprocess.run([sys.executable, "-m", "amsterdam_cloud.scripts.cli", "deploy", "prod"], cwd=REPO,
                             env=env, capture_output=True, text=True, timeout=300)
@@ -283,12 +285,36 @@ def test_deploy_prod_with_no_stack_refuses_with_the_stack_init_line_and_never_ca
     assert result.returncode == 1, result.stderr
     assert result.stderr.splitlines()[0].startswith(
         "Deploy of project amsterdam-platform (Pulumi.yaml, from the current folder), stack prod;")
-    assert ("create the stack once: pulumi stack init organization/amsterdam-platform/prod --secrets-provider "
+    assert ("create the stack once: PULUMI_BACKEND_URL='azblob://pulumi-state?storage_account=stamsterdampulumistate' "
+            "pulumi stack init organization/amsterdam-platform/prod --secrets-provider "
             "'azurekeyvault://kv-ams-pulumi-state.vault.azure.net/keys/pulumi-state'") in result.stderr
     recorded = calls.read_text(encoding="utf-8").splitlines()
-    assert any("stack select --stack organization/amsterdam-platform/prod" in call for call in recorded)
+    assert [call.split(" | ")[0] for call in recorded if "stack select --stack organization/amsterdam-platform/prod"
+            in call] == [city_backend_url("prod")]
     assert not any(" init" in f" {call}" for call in recorded), recorded
     assert "Traceback" not in result.stderr
+
+
+def test_deploy_dev_reaches_devs_state_container_and_names_devs_key_even_with_prods_url_set(tmp_path):
+    fake_bin = tmp_path / "bin"
+    fake_bin.mkdir()
+    (fake_bin / "pulumi").write_text(FAKE_PULUMI, encoding="utf-8")
+    (fake_bin / "pulumi").chmod(0o755)
+    calls = tmp_path / "calls.txt"
+    env = {**os.environ, "PATH": f"{fake_bin}{os.pathsep}{os.environ['PATH']}", "PULUMI_CALLS": str(calls),
+           "PULUMI_BACKEND_URL": city_backend_url("prod")}  # what every pipeline used to set
+    env.pop(pulumi_cli.SECRETS_PROVIDER_ENV, None)
+
+    result = subprocess.run([sys.executable, "-m", "amsterdam_cloud.scripts.cli", "deploy", "dev"], cwd=REPO,
+                            env=env, capture_output=True, text=True, timeout=300)
+
+    assert result.returncode == 1, result.stderr
+    dev_url = "azblob://pulumi-state-dev?storage_account=stamsterdampulumistate"
+    assert [call.split(" | ")[0] for call in calls.read_text(encoding="utf-8").splitlines()
+            if "stack select --stack organization/amsterdam-platform/dev" in call] == [dev_url]
+    assert (f"create the stack: PULUMI_BACKEND_URL='{dev_url}' pulumi stack init organization/amsterdam-platform/dev "
+            "--secrets-provider 'azurekeyvault://kv-ams-pulumi-state.vault.azure.net/keys/pulumi-state-dev'") in \
+        result.stderr
 
 
 def test_a_missing_policy_pack_is_a_user_error(deploy_files, monkeypatch, capsys):

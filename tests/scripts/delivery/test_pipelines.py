@@ -200,6 +200,15 @@ def test_github_caches_pip_on_the_lock_file_and_pins_the_pulumi_cli():
 
 # --- Both --------------------------------------------------------------------------------------------------------
 
+@pytest.mark.parametrize("path", ALL_FILES, ids=lambda path: str(path.relative_to(REPO)))
+def test_no_pipeline_points_every_environment_at_one_state_container_or_key(path):
+    # `cityctl deploy <env>` gives the CLI that environment's container and key (core/backend.py); a backend URL or
+    # secrets provider set for the whole pipeline would send dev's deploy to prod's state
+    text = path.read_text(encoding="utf-8")
+    for fixed in ("azblob://", "azurekeyvault://", "PULUMI_BACKEND_URL:", "CITYCTL_SECRETS_PROVIDER:"):
+        assert fixed not in text
+
+
 def test_pipelines_use_workload_identity_federation_and_no_stored_secret():
     for path in ALL_FILES:
         text = path.read_text(encoding="utf-8")
