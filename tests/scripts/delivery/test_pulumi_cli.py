@@ -9,11 +9,13 @@ from pulumi import automation as auto
 from pulumi.automation import events
 from pulumi.automation._stack import PreviewResult
 
+from amsterdam_cloud.core.backend import city_backend_url, city_secrets_provider
 from amsterdam_cloud.scripts.delivery import pulumi_cli
 
 URN = "urn:pulumi:prod::amsterdam-platform::azure-native:dbforpostgresql:Database::permits-db"
 TARGET = pulumi_cli.Target(project_dir=Path("."), stack="prod", policy_pack=Path("pack"),
-                           policy_pack_config=Path("pack/config/prod.json"))
+                           policy_pack_config=Path("pack/config/prod.json"),
+                           secrets_provider=city_secrets_provider("prod"), backend_url=city_backend_url("prod"))
 
 
 def _step(op: events.OpType, **fields) -> events.EngineEvent:
@@ -76,3 +78,22 @@ def test_no_cli_on_path_is_a_user_error(tmp_path, monkeypatch):
 
     with pytest.raises(pulumi_cli.CliMissing, match="not installed or not on PATH"):
         pulumi_cli.require_cli()
+
+
+def test_the_workspace_points_the_cli_at_the_targets_backend_and_key():
+    options = pulumi_cli.Target(project_dir=Path("."), stack="dev", policy_pack=Path("pack"),
+                                policy_pack_config=Path("pack/config/dev.json"),
+                                secrets_provider=city_secrets_provider("dev"),
+                                backend_url=city_backend_url("dev")).workspace()
+
+    assert isinstance(options, auto.LocalWorkspaceOptions)
+    assert options.env_vars == {"PULUMI_BACKEND_URL": "azblob://pulumi-state-dev?storage_account=stamsterdampulumistate"}
+    assert options.secrets_provider == "azurekeyvault://kv-ams-pulumi-state.vault.azure.net/keys/pulumi-state-dev"
+
+
+def test_a_project_on_another_backend_gets_no_backend_override():
+    options = pulumi_cli.Target(project_dir=Path("."), stack="dev", policy_pack=Path("pack"),
+                                policy_pack_config=Path("pack/config/dev.json"),
+                                secrets_provider="passphrase").workspace()
+
+    assert not options.env_vars
