@@ -33,8 +33,10 @@ COMMANDS = {
 }
 """What an app team types in its repository, exactly as README.md's app-team section shows it."""
 SECRETS = "--secrets-provider 'azurekeyvault://kv-ams-pulumi-state.vault.azure.net/keys/pulumi-state'"
+DEV_SECRETS = "--secrets-provider 'azurekeyvault://kv-ams-pulumi-state.vault.azure.net/keys/pulumi-state-dev'"
+"""Each environment's stacks are encrypted with that environment's key (core/backend.py `city_secrets_provider`)."""
 PULUMI_STEPS = (
-    f'pulumi new <toolkit>/templates/app --name {APP} --description "Parkeervergunningen" --stack dev {SECRETS}',
+    f'pulumi new <toolkit>/templates/app --name {APP} --description "Parkeervergunningen" --stack dev {DEV_SECRETS}',
     f"pulumi stack init prod {SECRETS}",
     "pulumi config set app:owner parkeren@amsterdam.nl --stack prod",
 )
