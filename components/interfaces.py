@@ -64,6 +64,8 @@ BUILTIN_ROLES: Mapping[str, str] = {
     "Desktop Virtualization User": "1d18fff3-a72a-46b5-b4a9-0b38a3cd7e63",
     "Virtual Machine User Login": "fb879df8-f326-4884-b1cf-06f3ad86be52",
     "Tag Contributor": "4a9ae827-6dc8-4573-8ac7-8239d42aa03f",
+    "Private DNS Zone Contributor": "b12aa53e-6015-4669-85d0-8515ebb3ae7f",
+    "Monitoring Contributor": "749f88d5-cbae-40b8-bcfc-e573ddc772fa",
 }
 """Azure built-in role names to their role definition GUIDs (the same in every tenant)."""
 

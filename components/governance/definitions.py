@@ -11,15 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from amsterdam_cloud.components.interfaces import BUILTIN_ROLES
 from amsterdam_cloud.core.regions import EU_REGIONS, GLOBAL_LOCATIONS, GLOBAL_ONLY_TYPES
 
 ROLE_DEFINITIONS = "/providers/Microsoft.Authorization/roleDefinitions/"
-TAG_CONTRIBUTOR = ROLE_DEFINITIONS + "4a9ae827-6dc8-4573-8ac7-8239d42aa03f"
-NETWORK_CONTRIBUTOR = ROLE_DEFINITIONS + "4d97b98b-1d4f-4787-a291-c67834d212e7"
-PRIVATE_DNS_ZONE_CONTRIBUTOR = ROLE_DEFINITIONS + "b12aa53e-6015-4669-85d0-8515ebb3ae7f"
-MONITORING_CONTRIBUTOR = ROLE_DEFINITIONS + "749f88d5-cbae-40b8-bcfc-e573ddc772fa"
-LOG_ANALYTICS_CONTRIBUTOR = ROLE_DEFINITIONS + "92aaf0da-9dab-42b6-94a3-d43ce8d16293"
-"""Built-in role definitions (the same in every tenant)."""
+TAG_CONTRIBUTOR = ROLE_DEFINITIONS + BUILTIN_ROLES["Tag Contributor"]
+NETWORK_CONTRIBUTOR = ROLE_DEFINITIONS + BUILTIN_ROLES["Network Contributor"]
+PRIVATE_DNS_ZONE_CONTRIBUTOR = ROLE_DEFINITIONS + BUILTIN_ROLES["Private DNS Zone Contributor"]
+MONITORING_CONTRIBUTOR = ROLE_DEFINITIONS + BUILTIN_ROLES["Monitoring Contributor"]
+LOG_ANALYTICS_CONTRIBUTOR = ROLE_DEFINITIONS + BUILTIN_ROLES["Log Analytics Contributor"]
+"""Built-in role definitions, tenant-independent ids (components/interfaces.py BUILTIN_ROLES, the one table)."""
 
 NL_BIO_CLOUD_THEME = "/providers/Microsoft.Authorization/policySetDefinitions/d8b2ffbe-c6a8-4622-965d-4ade11d1d2ee"
 """The built-in NL BIO Cloud Theme V2 regulatory initiative (REFERENCE.md), assigned for compliance reporting."""

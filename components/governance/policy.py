@@ -36,8 +36,9 @@ class Assignment:
     builtin_roles: tuple[str, ...] = ()
     """The roles a built-in's remediation needs (its members declare them); custom definitions declare their own."""
     parameters: Mapping[str, Any] = field(default_factory=dict)
-    extra_role_scopes: tuple[str, ...] = ()
-    """Scopes outside the management group the effect writes to (the hub's DNS zones), each with the same roles."""
+    extra_role_scopes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Scopes outside the management group the effect reaches (the hub's DNS zones), each with only the roles it
+    needs there."""
     report_only: bool = False
     """On: DoNotEnforce (compliance reporting only), and the identity, if Azure requires one, gets no role."""
 
@@ -142,8 +143,8 @@ class Policy(pulumi.ComponentResource):
             principal = policy_assignment.identity.apply(lambda identity: identity.principal_id)
             self.principal_ids[assignment.key] = principal
             grants = []
-            for index, (at, role) in enumerate((at, role) for at in (scope, *assignment.extra_role_scopes)
-                                               for role in assignment.roles):
+            scoped = ((scope, assignment.roles), *assignment.extra_role_scopes.items())
+            for index, (at, role) in enumerate((at, role) for at, roles in scoped for role in roles):
                 grants.append(authorization.RoleAssignment(
                     f"{name}-{assignment.key}-role-{index}", scope=at, principal_id=principal,
                     principal_type="ServicePrincipal", role_definition_id=role,
@@ -190,7 +191,7 @@ def city_assignments(*, workspace_id: str, private_dns_zone_ids: Mapping[str, st
     assignments += [
         Assignment(key=f"dns-{group}", group="landingzones", definition=d.PRIVATE_DNS_ZONE_GROUP,
                    parameters={"privateDnsZoneId": zone, "groupId": group},
-                   extra_role_scopes=(zone.rsplit("/providers/", 1)[0],),
+                   extra_role_scopes={zone.rsplit("/providers/", 1)[0]: (d.PRIVATE_DNS_ZONE_CONTRIBUTOR,)},
                    display_name=f"Private endpoints for {group} get their DNS record in the hub")
         for group, zone in sorted(private_dns_zone_ids.items())]
     return tuple(assignments)

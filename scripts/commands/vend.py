@@ -3,9 +3,8 @@
 
 Each environment's landing zones stack (stacks/landing_zones) then creates the subscription (alias) in the corp or
 online management group, its budget, its spoke peered to the hub, and the deployer role for the team's group and
-CI identity on that subscription only. Once those stacks have run, `cityctl vend <team> --app-dir DIR --plans-dir
-DIR` points the app's stacks at the team's subscriptions (`azure-native:subscriptionId` in each
-Pulumi.<env>.yaml). docs/governance.md.
+CI identity on that subscription only. `--app-dir` (pointing an app's stacks at the team's subscriptions) refuses until app hosting
+supports a vended subscription (APP_DIR_REFUSED); docs/governance.md "Not here yet".
 """
 
 from __future__ import annotations
@@ -20,6 +19,11 @@ from amsterdam_cloud.core.ids import GUID
 from amsterdam_cloud.core.errors import UserError
 
 _SUBSCRIPTION_KEY = "azure-native:subscriptionId"
+APP_DIR_REFUSED = ("cityctl vend --app-dir: not yet: an app in a vended subscription still needs rights on the "
+                   "platform's registry, spoke, Container Apps environment and hub DNS zones, which the team's "
+                   "deployer role does not give (Azure would refuse its first deployment); host the app on the "
+                   "platform's spokes for now (docs/governance.md, Not here yet)")
+"""Why `--app-dir` refuses: its plan would be green offline and refused in Azure (AuthorizationFailed)."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -42,8 +46,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--teams-dir", type=Path, metavar="DIR",
                         help="where team files live (default: stacks/landing_zones/teams/)")
     parser.add_argument("--app-dir", type=Path, metavar="DIR",
-                        help="after the landing zones stacks ran: write the team's subscription ids into this app's "
-                             "Pulumi.<env>.yaml (needs --plans-dir)")
+                        help="not yet (refused until app hosting supports a vended subscription): write the team's "
+                             "subscription ids into this app's Pulumi.<env>.yaml (needs --plans-dir)")
     parser.add_argument("--plans-dir", type=Path, metavar="DIR",
                         help="where the landing zones stacks' plans or exports are "
                              "(amsterdam-landing-zones.<env>.json)")
@@ -55,14 +59,15 @@ def run(args: argparse.Namespace) -> int:
 
     teams_dir = args.teams_dir or TEAMS_DIR
     if args.app_dir is not None:
-        return _point_app(args, teams_dir)
+        raise UserError(APP_DIR_REFUSED)
     return _vend(args, teams_dir)
 
 
 def _vend(args: argparse.Namespace, teams_dir: Path) -> int:
     from amsterdam_cloud.scripts.files import display, write_atomically
     from amsterdam_cloud.stacks.config import ENVIRONMENTS, load as load_platform
-    from amsterdam_cloud.stacks.landing_zones.teams import Team, check_field, check_ranges, free_range, load_teams
+    from amsterdam_cloud.stacks.landing_zones.teams import (Team, check_field, check_identities, check_ranges,
+                                                           free_range, load_teams)
 
     source = "cityctl vend"
     given = {"team": args.team, "owner": args.owner, "costCenter": args.cost_center, "entraGroupId": args.group,
@@ -75,6 +80,7 @@ def _vend(args: argparse.Namespace, teams_dir: Path) -> int:
         if value is None:
             raise UserError(f"{source}: {options[key]} is required (see `cityctl vend --help`)")
         check_field(source, key, value, options[key])
+    check_identities(source, args.group, args.ci, "--ci")
     environments = [env.strip() for env in args.environments.split(",") if env.strip()]
     for env in environments:
         if env not in ENVIRONMENTS or environments.count(env) > 1:
@@ -106,47 +112,49 @@ def _vend(args: argparse.Namespace, teams_dir: Path) -> int:
     write_atomically(path, header + yaml.safe_dump(team.as_document(), sort_keys=False))
     for env, cidr in ranges.items():
         _say(f"{args.team} {env}: subscription sub-{args.team}-{env} in {args.archetype}, spoke {cidr}")
-    _say(f"Wrote {display(path)}. Next: open a pull request; after the landing zones stacks have run, "
-         f"`cityctl vend {args.team} --app-dir <app> --plans-dir <plans>` points the app at its subscriptions.")
+    _say(f"Wrote {display(path)}. Next: open a pull request; the landing zones stacks then create the subscriptions. "
+         "Apps stay on the platform's spokes for now (docs/governance.md, Not here yet).")
     return 0
 
 
-def _point_app(args: argparse.Namespace, teams_dir: Path) -> int:
+def point_app(team_name: str, app_dir: Path, plans_dir: Path | None, teams_dir: Path) -> None:
     """Write each vended subscription's id into the app's Pulumi.<env>.yaml, from the landing zones stacks'
-    outputs (their plans or `pulumi stack export`s in --plans-dir)."""
+    outputs (their plans or `pulumi stack export`s in `plans_dir`): every file or, on an error, none. Not reachable
+    from the command until app hosting supports a vended subscription (APP_DIR_REFUSED)."""
     from amsterdam_cloud.core.documents import read_json, read_text, read_yaml
     from amsterdam_cloud.scripts.files import display, write_atomically
     from amsterdam_cloud.scripts.offline.project import saved_plan_path
     from amsterdam_cloud.stacks.landing_zones.config import PROJECT
     from amsterdam_cloud.stacks.landing_zones.teams import parse_team
 
-    team_file = teams_dir / f"{args.team}.yaml"
+    team_file = teams_dir / f"{team_name}.yaml"
     if not team_file.exists():
-        raise UserError(f"{display(team_file)}: no such team; vend it first: `cityctl vend {args.team} --owner ...`")
-    if args.plans_dir is None:
+        raise UserError(f"{display(team_file)}: no such team; vend it first: `cityctl vend {team_name} --owner ...`")
+    if plans_dir is None:
         raise UserError(f"cityctl vend: --app-dir needs --plans-dir, the folder with the landing zones stacks' plans "
                         f"or exports ({PROJECT}.<env>.json)")
     team = parse_team(read_yaml(team_file, "team file"), display(team_file))
-    written = 0
+    changes: list[tuple[Path, str, str, str]] = []  # every file's new text first: an error leaves all as they were
     for env in team.ranges:
-        stack_file = args.app_dir / f"Pulumi.{env}.yaml"
+        stack_file = app_dir / f"Pulumi.{env}.yaml"
         if not stack_file.exists():
             continue
-        export_path = saved_plan_path(args.plans_dir, PROJECT, env)
-        zone = _landing_zones(read_json(export_path, "landing zones plan"), display(export_path)).get(args.team)
+        export_path = saved_plan_path(plans_dir, PROJECT, env)
+        zone = _landing_zones(read_json(export_path, "landing zones plan"), display(export_path)).get(team_name)
         subscription = zone.get("subscriptionId") if isinstance(zone, dict) else None
         if not isinstance(subscription, str) or not GUID.match(subscription):
-            raise UserError(f"{display(export_path)}: outputs.landingZones.{args.team}.subscriptionId: expected the "
+            raise UserError(f"{display(export_path)}: outputs.landingZones.{team_name}.subscriptionId: expected the "
                             f"subscription id (a GUID), got {subscription!r}; run the {env} landing zones stack "
                             "with the team file first")
         text = read_text(stack_file, "app stack file")
-        write_atomically(stack_file, set_config_line(text, _SUBSCRIPTION_KEY, subscription, display(stack_file)))
-        _say(f"{display(stack_file)}: {_SUBSCRIPTION_KEY}: {subscription} ({args.team}'s {env} subscription)")
-        written += 1
-    if not written:
-        raise UserError(f"{display(args.app_dir)}: no Pulumi.<env>.yaml for {', '.join(team.ranges)}; expected the "
+        changes.append((stack_file, set_config_line(text, _SUBSCRIPTION_KEY, subscription, display(stack_file)),
+                        subscription, env))
+    if not changes:
+        raise UserError(f"{display(app_dir)}: no Pulumi.<env>.yaml for {', '.join(team.ranges)}; expected the "
                         "app's project folder")
-    return 0
+    for stack_file, text, subscription, env in changes:
+        write_atomically(stack_file, text)
+        _say(f"{display(stack_file)}: {_SUBSCRIPTION_KEY}: {subscription} ({team_name}'s {env} subscription)")
 
 
 def _landing_zones(document: Any, source: str) -> dict[str, Any]:

@@ -5,6 +5,8 @@ and `value` conditions with equals, notEquals, in, notIn, exists, like, notLike,
 number comparisons, `count` over `[*]` aliases with `where`, and `[parameters('x')]`. Semantics follow Azure's
 documentation: string comparisons ignore case, a missing field is never equal, in, like or contained (so the
 negated operators hold), and a condition on an `[*]` alias outside `count` holds only when it holds for every member.
+The `location` field is normalised as Azure does ("West Europe" is westeurope), and an Indexed definition skips
+what Azure does not index: shapes without a location (a peering) and resource groups.
 Anything else raises `PolicyLanguageError`: an operator this evaluator does not know is never guessed.
 """
 
@@ -14,6 +16,7 @@ import re
 from fnmatch import fnmatchcase
 from typing import Any, Mapping
 
+from amsterdam_cloud.core.regions import normalize_location
 from amsterdam_cloud.scripts.offline.arm_types import ARM_ID_TEMPLATES
 from amsterdam_cloud.scripts.offline.azure_mocks import _arm_type
 
@@ -34,7 +37,7 @@ class PolicyLanguageError(Exception):
 def arm_type(token: str) -> str:
     """The ARM resource type Azure Policy's `type` field sees for an azure-native token (from the id template)."""
     if "/providers/" not in ARM_ID_TEMPLATES[token]:
-        return "Microsoft.Resources/subscriptions/resourceGroups"  # Policy's name for a resource group's type
+        return _RESOURCE_GROUP  # Policy's name for a resource group's type
     return _arm_type(ARM_ID_TEMPLATES[token])
 
 
@@ -51,8 +54,20 @@ def arm_shape(token: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
     return shape
 
 
-def evaluate(rule: Mapping[str, Any], resource: Mapping[str, Any], parameters: Mapping[str, Any]) -> bool:
-    """Whether the rule's `if` matches the resource (so its effect applies)."""
+_RESOURCE_GROUP = "Microsoft.Resources/subscriptions/resourceGroups"
+MODES = ("All", "Indexed")
+"""The definition modes of the resource manager: All evaluates everything, Indexed only types with tags and a
+location (never resource groups or subscriptions)."""
+
+
+def evaluate(rule: Mapping[str, Any], resource: Mapping[str, Any], parameters: Mapping[str, Any], *,
+             mode: str = "All") -> bool:
+    """Whether a definition of this `mode` evaluates the resource and its rule's `if` matches (so its effect
+    applies)."""
+    if mode not in MODES:
+        raise PolicyLanguageError(f"mode {mode!r}: expected one of {', '.join(MODES)}")
+    if mode == "Indexed" and ("location" not in resource or resource.get("type") == _RESOURCE_GROUP):
+        return False
     return _condition(rule["if"], resource, parameters, None)
 
 
@@ -119,6 +134,8 @@ def _resolve(value: Any, params: Mapping[str, Any]) -> Any:
 
 def _field(path: str, resource: Mapping[str, Any]) -> Any:
     lower = path.lower()
+    if lower == "location" and isinstance(resource.get("location"), str):
+        return normalize_location(resource["location"])
     if lower in ("type", "name", "location", "kind", "id", "tags"):
         return resource.get(lower, _MISSING)
     tag = _TAG.match(path)

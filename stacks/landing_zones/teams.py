@@ -101,6 +101,14 @@ def check_field(source: str, key: str, value: Any, where: str = "") -> Any:
     raise ConfigError(source, where, f"unknown key; expected one of {', '.join(_FIELDS)}")
 
 
+def check_identities(source: str, group: str, ci: str, where: str = "ciPrincipalId") -> None:
+    """The team's group and CI identity are two principals: Azure refuses a second deployer assignment for the same
+    principal, role and scope (RoleAssignmentExists) and a principal type that does not match it."""
+    if group == ci:
+        raise ConfigError(source, where, f"{ci} is also the team's Entra group; expected the CI identity's own "
+                                         "service principal object id")
+
+
 def parse_team(document: Any, source: str) -> Team:
     if not isinstance(document, Mapping):
         raise ConfigError(source, "team", f"expected a mapping with {', '.join(_FIELDS)}, got {_show(document)}")
@@ -111,6 +119,7 @@ def parse_team(document: Any, source: str) -> Team:
     if missing:
         raise ConfigError(source, missing[0], "missing; `cityctl vend` writes every key")
     read = {key: check_field(source, key, document[key]) for key in _FIELDS if key != "environments"}
+    check_identities(source, read["entraGroupId"], read["ciPrincipalId"])
     if Path(source).stem != read["team"]:
         raise ConfigError(source, "team", f"{read['team']!r} differs from the file name; expected "
                                           f"{Path(source).stem!r} (one file per team, named after it)")

@@ -19,7 +19,7 @@ LOCATION_RULE = RULES_BY_ID["residency-allowed-location"]
 
 
 def azure_denies(definition: d.Definition, token: str, inputs: dict) -> bool:
-    return evaluate(definition.rule, arm_shape(token, inputs), definition.defaults())
+    return evaluate(definition.rule, arm_shape(token, inputs), definition.defaults(), mode=definition.mode)
 
 
 def pack_denies(rule, token: str, inputs: dict) -> bool:
@@ -45,22 +45,26 @@ LOCATION_CASES = [
     ("azure-native:monitor:ActionGroup", "global"),
     ("azure-native:monitor:ActionGroup", "norwayeast"),
     ("azure-native:azureactivedirectory:B2CTenant", "europe"),
+    ("azure-native:storage:StorageAccount", "West Europe"),  # Azure normalises the location field
+    ("azure-native:storage:StorageAccount", "East US"),
+    ("azure-native:network:VirtualNetworkPeering", None),  # no location: Indexed definitions do not see it
 ]
 
 
 @pytest.mark.parametrize(("token", "location"), LOCATION_CASES)
 def test_allowed_locations_agree(token, location):
-    inputs = {"location": location}
+    inputs = {"location": location} if location is not None else {"remoteVirtualNetwork": {"id": "/x/hub"}}
 
     assert azure_denies(d.ALLOWED_LOCATIONS, token, inputs) == pack_denies(LOCATION_RULE, token, inputs)
 
 
 def test_the_location_fixtures_hold_both_verdicts():
-    verdicts = {pack_denies(LOCATION_RULE, token, {"location": loc}) for token, loc in LOCATION_CASES}
+    verdicts = {pack_denies(LOCATION_RULE, token, {"location": loc}) for token, loc in LOCATION_CASES if loc}
     assert verdicts == {True, False}
 
 
-@pytest.mark.parametrize("location", ["westeurope", "northeurope", "eastus", "switzerlandnorth"])
+@pytest.mark.parametrize("location", ["westeurope", "northeurope", "eastus", "switzerlandnorth", "North Europe",
+                                      "East US"])
 def test_resource_group_locations_agree(location):
     token, inputs = "azure-native:resources:ResourceGroup", {"location": location}
 
@@ -148,6 +152,13 @@ def test_the_arm_types_written_in_the_definitions_are_the_mocks_id_templates():
     assert set(d.GLOBAL_ONLY_ARM_TYPES) == set(GLOBAL_ONLY_TYPES)
     assert all(arm_type(token) == kind for token, kind in d.GLOBAL_ONLY_ARM_TYPES.items())
     assert all(arm_type(entry.token) == entry.arm_type for entry in d.PUBLIC_ACCESS)
+
+
+def test_an_indexed_definition_does_not_evaluate_resource_groups():
+    group = arm_shape("azure-native:resources:ResourceGroup", {"location": "eastus"})
+
+    assert evaluate(d.ALLOWED_LOCATIONS.rule, group, d.ALLOWED_LOCATIONS.defaults(), mode="All")
+    assert not evaluate(d.ALLOWED_LOCATIONS.rule, group, d.ALLOWED_LOCATIONS.defaults(), mode=d.ALLOWED_LOCATIONS.mode)
 
 
 def test_decommissioned_denies_every_new_resource_and_resource_group():

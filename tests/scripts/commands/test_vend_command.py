@@ -1,5 +1,6 @@
 """`cityctl vend <team>`: the team file with the next free range of every environment, atomically; bad input
-(an existing team, an exhausted block, a mailbox outside the city, a reused group) is one line and exit 2."""
+(an existing team, an exhausted block, a mailbox outside the city, a reused group, one principal as group and CI)
+is one line and exit 2. `--app-dir` refuses until app hosting supports a vended subscription."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.scripts.cli import main
+from amsterdam_cloud.scripts.commands.vend import point_app
 from amsterdam_cloud.stacks.config import load as load_platform
 from amsterdam_cloud.stacks.landing_zones.teams import TEAMS_DIR, load_teams
 
@@ -84,6 +87,12 @@ def test_another_teams_group_is_refused(teams_dir, capsys):
     assert "already team parkeren's" in _one_error_line(capsys)
 
 
+def test_the_same_principal_as_group_and_ci_is_refused(teams_dir, capsys):
+    assert _vend(teams_dir, group=GROUP, ci=GROUP) == 2
+    assert "--ci: " + GROUP + " is also the team's Entra group" in _one_error_line(capsys)
+    assert not (teams_dir / "afval.yaml").exists()
+
+
 def test_an_exhausted_environment_block_is_refused_with_the_stack_file(teams_dir, capsys):
     network = load_platform("dev").network
     taken = [ipaddress.ip_network(cidr) for cidr in (network.hub, *network.spokes.values())]
@@ -118,7 +127,7 @@ def test_an_overlapping_range_in_a_team_file_names_that_file(teams_dir, capsys):
     assert "parkeren" in (line := _one_error_line(capsys)) and "overlaps" in line
 
 
-def test_the_app_is_pointed_at_the_teams_subscription_from_the_landing_zones_plan(teams_dir, tmp_path, capsys):
+def test_the_app_is_pointed_at_the_teams_subscription_from_the_landing_zones_plan(teams_dir, tmp_path):
     app = tmp_path / "app"
     app.mkdir()
     (app / "Pulumi.dev.yaml").write_text("# the app's dev stack\nconfig:\n  azure-native:location: westeurope\n",
@@ -130,21 +139,49 @@ def test_the_app_is_pointed_at_the_teams_subscription_from_the_landing_zones_pla
         {"type": "pulumi:pulumi:Stack", "urn": "urn:pulumi:dev::amsterdam-landing-zones::pulumi:pulumi:Stack::x",
          "outputs": {"landingZones": {"parkeren": {"subscriptionId": subscription}}}}]}}), encoding="utf-8")
 
-    assert main(["vend", "parkeren", "--teams-dir", str(teams_dir), "--app-dir", str(app),
-                 "--plans-dir", str(plans)]) == 0
+    point_app("parkeren", app, plans, teams_dir)
     assert (app / "Pulumi.dev.yaml").read_text(encoding="utf-8") == (
         f"# the app's dev stack\nconfig:\n  azure-native:subscriptionId: {subscription}\n"
         "  azure-native:location: westeurope\n")
-    assert main(["vend", "parkeren", "--teams-dir", str(teams_dir), "--app-dir", str(app),
-                 "--plans-dir", str(plans)]) == 0  # again: the line is replaced, not added twice
+    point_app("parkeren", app, plans, teams_dir)  # again: the line is replaced, not added twice
     assert (app / "Pulumi.dev.yaml").read_text(encoding="utf-8").count("subscriptionId") == 1
 
 
-def test_pointing_an_app_before_the_landing_zones_ran_is_one_line(teams_dir, tmp_path, capsys):
+def test_pointing_an_app_before_the_landing_zones_ran_names_the_missing_plan(teams_dir, tmp_path):
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "Pulumi.dev.yaml").write_text("config: {}\n", encoding="utf-8")
+
+    with pytest.raises(UserError, match="amsterdam-landing-zones.dev.json"):
+        point_app("parkeren", app, tmp_path / "none", teams_dir)
+
+
+def test_pointing_an_app_writes_no_stack_file_when_one_environments_plan_is_missing(teams_dir, tmp_path):
+    app = tmp_path / "app"
+    app.mkdir()
+    stack = "config:\n  azure-native:location: westeurope\n"
+    for env in ("dev", "test"):
+        (app / f"Pulumi.{env}.yaml").write_text(stack, encoding="utf-8")
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "amsterdam-landing-zones.dev.json").write_text(json.dumps({"version": 3, "deployment": {"resources": [
+        {"type": "pulumi:pulumi:Stack", "urn": "urn:pulumi:dev::amsterdam-landing-zones::pulumi:pulumi:Stack::x",
+         "outputs": {"landingZones": {"parkeren": {"subscriptionId": "5eb84889-54bb-5d14-90e9-b35b8009745a"}}}}]}}),
+        encoding="utf-8")
+
+    with pytest.raises(UserError, match="amsterdam-landing-zones.test.json"):
+        point_app("parkeren", app, plans, teams_dir)
+    assert [(app / f"Pulumi.{env}.yaml").read_text(encoding="utf-8") for env in ("dev", "test")] == [stack, stack]
+
+
+def test_pointing_an_app_at_a_vended_subscription_is_refused_until_app_hosting_supports_it(teams_dir, tmp_path,
+                                                                                          capsys):
     app = tmp_path / "app"
     app.mkdir()
     (app / "Pulumi.dev.yaml").write_text("config: {}\n", encoding="utf-8")
 
     assert main(["vend", "parkeren", "--teams-dir", str(teams_dir), "--app-dir", str(app),
-                 "--plans-dir", str(tmp_path / "none")]) == 2
-    assert "amsterdam-landing-zones.dev.json" in _one_error_line(capsys)
+                 "--plans-dir", str(tmp_path)]) == 2
+    line = _one_error_line(capsys)
+    assert "not yet" in line and "host the app on the platform's spokes" in line
+    assert (app / "Pulumi.dev.yaml").read_text(encoding="utf-8") == "config: {}\n"

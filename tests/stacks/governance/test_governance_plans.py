@@ -88,12 +88,14 @@ def test_each_identity_gets_exactly_the_roles_its_effect_needs_where_it_acts(pla
                                            role.inputs["roleDefinitionId"].rsplit("/", 1)[-1]))
     zones_rg = "/subscriptions/00000009-0000-4000-8000-000000000009/resourceGroups/rg-connectivity-prod"
     network = d.NETWORK_CONTRIBUTOR.rsplit("/", 1)[-1]
+    zone_contributor = d.PRIVATE_DNS_ZONE_CONTRIBUTOR.rsplit("/", 1)[-1]
 
     assert not {"allowed-locations", "allowed-rg-locations", "deny-public-access"} & set(principal_to_key)
     assert "nl-bio-cloud-theme" not in grants  # reporting only: an identity, no role
     assert grants["diagnostics"] == {("amsterdam", role.rsplit("/", 1)[-1]) for role in d.DIAGNOSTICS_ROLES}
     assert grants["tag-owner"] == {("amsterdam", d.TAG_CONTRIBUTOR.rsplit("/", 1)[-1])}
-    assert grants["dns-blob"] == {("amsterdam-landingzones", network), (zones_rg, network)}
+    # the zone group is written on the endpoint (landing zones); the hub's zones are only joined
+    assert grants["dns-blob"] == {("amsterdam-landingzones", network), (zones_rg, zone_contributor)}
     assert all(r.inputs["principalType"] == "ServicePrincipal"
                for r in plan.of_type("azure-native:authorization:RoleAssignment") if not r.name.startswith("rbac-"))
 

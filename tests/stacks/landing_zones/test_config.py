@@ -51,6 +51,7 @@ def test_a_bad_stack_value_names_the_file_and_the_key(changes, key, problem):
     ({"environments": {"staging": {"addressSpace": "10.10.5.0/24"}}}, "environments.staging", "not an environment"),
     ({"environments": {"dev": {"addressSpace": "10.10.5.0/26"}}}, "environments.dev.addressSpace", "/24"),
     ({"budget": 5}, "budget", "unknown key"),
+    ({"ciPrincipalId": PARKEREN["entraGroupId"]}, "ciPrincipalId", "also the team's Entra group"),
 ])
 def test_a_bad_team_file_names_the_file_and_the_key(changes, key, problem):
     with pytest.raises(ConfigError) as error:
