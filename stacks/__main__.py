@@ -158,7 +158,11 @@ apps_environment = ContainerAppsEnvironment("apps-cae", ContainerAppsEnvironment
     infrastructure_resource_group=container_apps_infrastructure_group(config.environment),
     infrastructure_subnet_id=spokes[hosting.spoke].subnet_ids[hosting.subnet],
     workload_profiles=hosting.workload_profiles, zone_redundant=features.zone_redundancy,
-    dns_virtual_network_ids=(hub.resource_id,)))
+    # The zone is also linked to the connectivity hub, whose resolver inbound endpoint answers the city network (it
+    # sees only its own VNet's links). The link is the zone's child, in this subscription, so this stack's provider
+    # creates it; it joins the hub VNet with the pipeline's Network Contributor on rg-connectivity-prod.
+    dns_virtual_network_ids=(hub.resource_id,) + ((config.connectivity.ref.virtual_network_id,)
+                                                  if config.connectivity else ())))
 front_door = FrontDoor("front-door", FrontDoorArgs(
     tags=tags, lock=lock, diagnostic_settings=diagnostics, resource_group_name=shared_group.name,
     profile_name=f"afd-amsterdam-{config.environment}"))

@@ -600,6 +600,11 @@ def load(stack: str, stacks_dir: Path = STACKS_DIR) -> StackConfig:
     return parse(read_stack_file(path), display(path), stack)
 
 
+def environment_blocks(stacks_dir: Path = STACKS_DIR) -> dict[str, str]:
+    """Each environment's address block (`network.addressSpace` of its validated stack file), by environment."""
+    return {environment: load(environment, stacks_dir).network.address_space for environment in ENVIRONMENTS}
+
+
 def from_pulumi() -> StackConfig:
     """Validate the config the running Pulumi program was given (real CLI or offline plan alike)."""
     stack, raw = given_config()

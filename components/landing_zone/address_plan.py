@@ -124,6 +124,14 @@ def carve(cidr: str, requests: Sequence[SubnetRequest], where: str) -> tuple[Sub
     return tuple(placed[index] for index in range(len(requests)))
 
 
+def refuse_overlap(cidr: str, where: str, taken: Mapping[str, str], expected: str) -> None:
+    """Refuse the range `cidr` (the key `where`) when it overlaps one of `taken` (a description: its range)."""
+    network = ipaddress.IPv4Network(cidr)
+    for name, other in taken.items():
+        if network.overlaps(ipaddress.IPv4Network(other)):
+            raise AddressPlanError(where, f"{network} overlaps {name} ({other}); expected {expected}")
+
+
 def plan(address_space: str, hub: str, spokes: Mapping[str, tuple[str, Sequence[SubnetRequest]]]) -> AddressPlan:
     """Check and place the environment's ranges: sizes first (exhausted), then containment, then overlap."""
     block = ipaddress.IPv4Network(address_space)
@@ -139,10 +147,8 @@ def plan(address_space: str, hub: str, spokes: Mapping[str, tuple[str, Sequence[
             raise AddressPlanError(where, f"{cidr} lies outside the environment's block {block}; "
                                           f"expected a range inside {block}")
     placed = list(ranges.items())
-    for index, (where, cidr) in enumerate(placed):
-        for other_where, other in placed[index + 1:]:
-            if cidr.overlaps(other):
-                raise AddressPlanError(other_where, f"{other} overlaps {where} ({cidr}); expected a free range")
+    for index, (where, cidr) in enumerate(placed[1:], start=1):
+        refuse_overlap(str(cidr), where, {str(name): str(other) for name, other in placed[:index]}, "a free range")
     hub_requests = tuple(SubnetRequest(name=name, prefix_length=length) for name, length in HUB_SUBNETS)
     hub_plan = NetworkPlan(name="hub", cidr=str(ranges["hub"]), subnets=carve(hub, hub_requests, "hub"))
     spoke_plans = {name: NetworkPlan(name=name, cidr=str(ipaddress.IPv4Network(cidr)),

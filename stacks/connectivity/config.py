@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from amsterdam_cloud.core.ids import GUID
-from amsterdam_cloud.components.landing_zone.address_plan import AddressPlanError, carve
+from amsterdam_cloud.components.landing_zone.address_plan import AddressPlanError, carve, refuse_overlap
 from amsterdam_cloud.components.landing_zone.connectivity import (CONNECTIVITY_SUBNETS, CiAgents, ConnectivityRef,
                                                                   ExpressRoute, ForwardedZone, PointToSite, SiteToSite)
 from amsterdam_cloud.stacks.config import (_RESOURCE_GROUP, _VIRTUAL_NETWORK, ConfigError, SecretValue, Tags,
                                            _boolean, _cidr, _integer, _matching, _region, _secret, _section, _show,
-                                           _string, _tags, given_config, read_project_keys, read_stack_file,
-                                           structured)
+                                           _string, _tags, environment_blocks, given_config, read_project_keys,
+                                           read_stack_file, structured)
 
 PROJECT = "amsterdam-connectivity"
 STACKS_DIR = Path(__file__).resolve().parent
@@ -160,8 +160,29 @@ _REQUIRED = frozenset({"subscriptionId", "tenantId", "location", "resourceGroupN
                        "addressSpace", "tags", "workspaceId"})
 
 
-def parse(raw: Mapping[str, Any], source: str, stack: str) -> ConnectivityConfig:
-    """Validate the stack's config (keys as `project:key`, values as in the stack file or as the CLI passes them)."""
+def _refuse_environment_overlaps(source: str, read: Mapping[str, Any], blocks: Mapping[str, str]) -> None:
+    """Refuse a hub range, VPN client pool or on-premises range inside an environment's block (or the pool in
+    the hub): Azure accepts it, then the gateway-transit routes and the `rt-gateway` block routes collide."""
+    taken = {f"environment {environment}'s block (stacks/Pulumi.{environment}.yaml)": block
+             for environment, block in blocks.items()}
+    ranges = [("addressSpace", str(read["addressSpace"]))]
+    taken_with_hub = {**taken, "addressSpace": str(read["addressSpace"])}
+    if (p2s := read.get("pointToSite")) is not None:
+        ranges.append(("pointToSite.clientAddressPool", str(p2s["clientAddressPool"])))
+    if (site := read.get("siteToSite")) is not None:
+        ranges += [(f"siteToSite.addressSpaces[{index}]", cidr) for index, cidr in enumerate(site["addressSpaces"])]
+    for key, cidr in ranges:
+        try:
+            refuse_overlap(cidr, key, taken if key == "addressSpace" else taken_with_hub,
+                           "a range outside every environment and the hub")
+        except AddressPlanError as error:
+            raise ConfigError(source, f"{PROJECT}:{key}", error.problem) from None
+
+
+def parse(raw: Mapping[str, Any], source: str, stack: str,
+          blocks: Mapping[str, str] | None = None) -> ConnectivityConfig:
+    """Validate the stack's config (keys as `project:key`, values as in the stack file or as the CLI passes them);
+    `blocks` are the environments' address blocks, read from their stack files unless given."""
     if stack != CONNECTIVITY_STACK:
         raise ConfigError(source, "stack", f"the connectivity project has one stack for the city, "
                                            f"{CONNECTIVITY_STACK!r}")
@@ -182,10 +203,7 @@ def parse(raw: Mapping[str, Any], source: str, stack: str) -> ConnectivityConfig
         carve(address_space, CONNECTIVITY_SUBNETS, "addressSpace")
     except AddressPlanError as error:
         raise ConfigError(source, f"{PROJECT}:addressSpace", error.problem) from None
-    if p2s is not None and p2s["clientAddressPool"].overlaps(read["addressSpace"]):
-        raise ConfigError(source, f"{PROJECT}:pointToSite.clientAddressPool",
-                          f"{p2s['clientAddressPool']} overlaps addressSpace {address_space}; expected a range "
-                          "outside every network")
+    _refuse_environment_overlaps(source, read, environment_blocks() if blocks is None else blocks)
     return ConnectivityConfig(
         source=source, tenant_id=read["tenantId"], location=read["location"], address_space=address_space,
         ref=ConnectivityRef(subscription_id=read["subscriptionId"], resource_group_name=read["resourceGroupName"],

@@ -62,3 +62,14 @@ def test_what_app_stacks_read_is_known_at_preview(stack_plan, stack):
         return value != UNKNOWN and value is not None
 
     assert [key for key, value in outputs.items() if not known(value)] == []
+
+
+@pytest.mark.parametrize("stack", ENVIRONMENTS)
+def test_the_internal_environments_zone_resolves_from_the_environment_hub_and_the_resolvers_hub(stack_plan, stack):
+    """An internal environment has no public record: the city network resolves it only through the resolver's
+    inbound endpoint, which answers from the zones linked to its own VNet (the connectivity hub)."""
+    plan, connectivity = stack_plan(stack), load(stack).connectivity
+    linked = {link.inputs["virtualNetwork"]["id"] for link in plan.of_type("azure-native:privatedns:VirtualNetworkLink")
+              if link.name.startswith("apps-cae-dns-link-")}
+    assert connectivity is not None
+    assert linked == {plan.named("hub-vnet").id, connectivity.ref.virtual_network_id}

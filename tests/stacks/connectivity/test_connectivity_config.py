@@ -51,10 +51,27 @@ def test_the_committed_stack_enables_site_to_site_point_to_site_and_the_agents()
      "without expressRoute"),
     ({"gateway": True}, (), f"{P}:gateway", "unknown key"),
     ({"addressSpace": "10.0.0.0/26"}, (), f"{P}:addressSpace", "exhausted"),
+    ({"addressSpace": "10.10.0.0/22"}, (), f"{P}:addressSpace",
+     "overlaps environment dev's block (stacks/Pulumi.dev.yaml) (10.10.0.0/16)"),
+    ({"pointToSite": {"clientAddressPool": "10.20.8.0/24"}}, (), f"{P}:pointToSite.clientAddressPool",
+     "10.20.8.0/24 overlaps environment test's block (stacks/Pulumi.test.yaml) (10.20.0.0/16); expected a range "
+     "outside every environment"),
+    ({"siteToSite": {"gatewayIp": "145.12.1.10", "addressSpaces": ["172.16.0.0/16", "10.30.0.0/16"]}}, (),
+     f"{P}:siteToSite.addressSpaces[1]", "overlaps environment acc's block (stacks/Pulumi.acc.yaml)"),
+    ({"siteToSite": {"gatewayIp": "145.12.1.10", "addressSpaces": ["10.0.0.0/8"]}}, (),
+     f"{P}:siteToSite.addressSpaces[0]", "overlaps environment dev's block"),
 ])
 def test_a_mistake_names_the_key_and_the_fix(changes, remove, key, problem):
     error = error_of(raw(remove, **changes))
     assert (error.key, problem in error.problem) == (key, True), error.problem
+
+
+def test_the_environments_blocks_come_from_their_validated_stack_files():
+    with pytest.raises(ConfigError) as error:
+        parse(raw(pointToSite={"clientAddressPool": "192.168.4.0/24"}), SOURCE, "prod",
+              blocks={"sandbox": "192.168.0.0/16"})
+    assert "environment sandbox's block" in error.value.problem
+    assert load().point_to_site.client_address_pool == "10.0.8.0/24"
 
 
 def test_only_the_one_stack_for_the_city_exists():

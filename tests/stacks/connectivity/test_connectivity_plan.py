@@ -149,3 +149,8 @@ def test_every_environment_lets_the_agents_subnet_in_by_its_real_range(plan, env
     agents = _subnet(plan, AGENTS_SUBNET).inputs["addressPrefix"]
     [ci] = [flow for flow in platform_config.load(environment).network.east_west if flow.name == "ci-agents-to-deploy"]
     assert ci.source_ranges == (agents,)
+
+
+def test_the_resolver_answering_the_city_network_lives_in_the_hub_the_environments_link_their_zones_to(plan):
+    [resolver] = plan.of_type("azure-native:dnsresolver:DnsResolver")
+    assert resolver.inputs["virtualNetwork"]["id"] == load().ref.virtual_network_id
