@@ -30,6 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, get_type_hints
 
+from amsterdam_cloud.core.documents import read_text
 from amsterdam_cloud.scripts.files import write_atomically
 from amsterdam_cloud.scripts.offline.estate import SKIPPED_FOLDERS, StackId
 from amsterdam_cloud.scripts.offline.project import PROJECT_FILE, PulumiProject
@@ -132,7 +133,7 @@ def own_key(*, project_fingerprint: str, stack: StackId, stack_file: Path, envir
             today: datetime.date) -> str:
     """Everything a stack's plan and policy result depend on except what it references."""
     parts = [toolkit_fingerprint(), project_fingerprint, str(stack), environment or "no policy", today.isoformat()]
-    return sha256_text("\0".join(parts) + "\0" + stack_file.read_text(encoding="utf-8"))
+    return sha256_text("\0".join(parts) + "\0" + read_text(stack_file, "stack file"))
 
 
 def full_key(own: str, references: Iterable[tuple[StackId, str]]) -> str:

@@ -169,6 +169,14 @@ def test_a_plan_file_edited_in_place_is_never_reused_from_the_cache(estate: Path
     assert planned(estate) == set() and path.read_bytes() == original  # the re-plan was cached again, whole
 
 
+def test_a_stack_file_that_is_not_utf8_is_named_in_one_line(estate: Path, capsys):
+    config = estate / "apps" / "app-1" / "Pulumi.dev-1.yaml"
+    config.write_bytes(config.read_bytes() + b"# caf\xe9\n")
+    assert plan_estate(estate) == 2
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert error.startswith("cityctl: error: ") and "Pulumi.dev-1.yaml: byte " in error and "is not UTF-8" in error
+
+
 def test_a_reference_to_a_stack_nowhere_fails_fast_with_the_path_of_the_reference(estate: Path, capsys):
     config = estate / "apps" / "app-2" / "Pulumi.acc-1.yaml"
     config.write_text(config.read_text().replace(f"{PLATFORM}/acc", f"{PLATFORM}/staging"))
