@@ -187,6 +187,19 @@ def test_a_reference_to_a_stack_nowhere_fails_fast_with_the_path_of_the_referenc
     assert summary(estate)["failure"]["stack"] == "synthetic-app-2/acc-1"
 
 
+@pytest.mark.parametrize("estate_run", [False, True], ids=["one-stack", "estate"])
+def test_a_failed_naive_plan_prints_its_one_line_error_without_coroutine_warnings(estate: Path, estate_run: bool):
+    app = estate / "apps" / "app-2"
+    config = app / "Pulumi.acc-1.yaml"
+    config.write_text(config.read_text().replace(f"{PLATFORM}/acc", f"{PLATFORM}/staging"))
+    arguments = ["--estate", str(estate), "--workers", "1"] if estate_run else ["acc-1"]
+    process = subprocess.run([str(Path(sys.executable).with_name("cityctl")), "plan", *arguments, "--naive",
+                              "--no-policy"], cwd=app, capture_output=True, text=True)
+    assert process.returncode == 2, process.stderr
+    assert "never awaited" not in process.stderr and "RuntimeWarning" not in process.stderr, process.stderr
+    assert process.stderr.rstrip().splitlines()[-1].startswith("cityctl: error: ")
+
+
 def test_a_broken_referenced_stack_stops_the_run_and_names_who_references_it(estate: Path, capsys):
     assert plan_estate(estate) == 0
     config = estate / "platform" / "Pulumi.prod.yaml"
