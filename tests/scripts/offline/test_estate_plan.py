@@ -182,9 +182,23 @@ def test_a_reference_to_a_stack_nowhere_fails_fast_with_the_path_of_the_referenc
     config.write_text(config.read_text().replace(f"{PLATFORM}/acc", f"{PLATFORM}/staging"))
     assert plan_estate(estate, "--workers", "1") == 2
     error = capsys.readouterr().err.strip().splitlines()[-1]
-    assert error.startswith("cityctl: error: plan --estate: synthetic-app-2/acc-1: stack reference "
-                            f"'organization/{PLATFORM}/staging': no saved plan at ")
+    assert error == ("cityctl: error: plan --estate: synthetic-app-2/acc-1: stack reference "
+                     f"'organization/{PLATFORM}/staging': {PLATFORM} has no stack 'staging'; "
+                     "its stacks: dev, test, acc, prod")
     assert summary(estate)["failure"]["stack"] == "synthetic-app-2/acc-1"
+
+
+def test_a_reference_to_a_deleted_stack_fails_even_when_its_old_plan_is_still_saved(estate: Path, capsys):
+    extra = estate / "platform" / "Pulumi.tset.yaml"
+    shutil.copy(estate / "platform" / "Pulumi.test.yaml", extra)
+    assert plan_estate(estate) == 0
+    assert (estate / "out" / "plans" / f"{PLATFORM}.tset.json").is_file()
+    extra.unlink()
+    set_config(estate, "apps/app-2", "test-1", "platform", f"organization/{PLATFORM}/tset")
+    assert plan_estate(estate) == 2
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert error.endswith(f"stack reference 'organization/{PLATFORM}/tset': {PLATFORM} has no stack 'tset'; "
+                          "its stacks: dev, test, acc, prod")
 
 
 @pytest.mark.parametrize("estate_run", [False, True], ids=["one-stack", "estate"])
