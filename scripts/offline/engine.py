@@ -14,6 +14,7 @@ import logging
 import runpy
 import sys
 import traceback
+import warnings
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,8 +97,12 @@ def run_program(run: ProgramRun) -> Plan:
             raise ProgramError(_describe_failure(run.program_dir, error, log.errors)) from None
         finally:
             sdk_seam.forget_run()
-            _close_loop(loop)
-            if sys.exc_info()[0] is not None:
+            failed = sys.exc_info()[0] is not None
+            with warnings.catch_warnings():
+                if failed:  # the coroutines a failed run leaves are dropped on purpose: no warning before its error
+                    warnings.filterwarnings("ignore", message="coroutine .* was never awaited", category=RuntimeWarning)
+                _close_loop(loop)
+            if failed:
                 _close_unstarted_coroutines()
     resources = canonical_order(list(monitor.recorded.values()), monitor.stack_urn)
     return Plan(project=run.project, stack=run.stack, resources=tuple(resources), warnings=tuple(log.warnings))

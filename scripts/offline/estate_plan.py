@@ -16,6 +16,7 @@ import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Mapping
 
 from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.scripts.files import display, write_atomically
@@ -64,6 +65,9 @@ class StackTask:
     pending: frozenset[str]
     """Estate stacks (`project/stack`) not planned yet in this run: a reference to one waits for it."""
     naive: bool
+    estate_stacks: Mapping[str, tuple[str, ...]]
+    """Every estate project's stacks: a reference into an estate project must name one of them (never a leftover
+    saved plan of a stack file since deleted)."""
 
 
 @dataclass(kw_only=True)
@@ -107,6 +111,10 @@ def plan_in_worker(task: StackTask) -> StackResult:
         def resolve(name: str) -> tuple[dict, list[str]]:
             reference = parse_reference(name, backend, project.name)
             target = StackId(reference.project, reference.stack)
+            known = task.estate_stacks.get(reference.project)
+            if known is not None and reference.stack not in known:
+                raise UserError(f"stack reference {name!r}: {reference.project} has no stack {reference.stack!r}; "
+                                f"its stacks: {', '.join(known)}")
             if str(target) in task.pending:
                 raise ReferencePending(target, name)
             return saved(name)
@@ -243,6 +251,7 @@ def _schedule(state: Run, args: argparse.Namespace, plans_dir: Path, cache, envi
     todo = list(state.scope)
     running: set[StackId] = set()
     every = set(state.estate.stacks)
+    estate_stacks = {project.name: tuple(project.stacks()) for project in state.estate.projects}
     try:
         while True:
             for stack in _ready(state, todo, running, cache, plans_dir):
@@ -254,7 +263,8 @@ def _schedule(state: Run, args: argparse.Namespace, plans_dir: Path, cache, envi
                 running.add(stack)
                 pool.submit(StackTask(stack=stack, project_dir=state.estate.project(stack.project).root,
                                       plans_dir=plans_dir, environment=environments[stack], naive=args.naive,
-                                      pending=frozenset(map(str, every - state.digests.keys()))))
+                                      pending=frozenset(map(str, every - state.digests.keys())),
+                                      estate_stacks=estate_stacks))
             if not running:
                 if todo:
                     return _stuck(state, todo)

@@ -10,6 +10,9 @@ stacks that reference outputs it changed. Everything is written atomically; dele
     out/cache/references/<own key>.json   the stacks referenced last time, by StackReference name
     out/cache/entries/<full key>.json     what a plan with these inputs produced
     out/cache/objects/<sha256>.json       plan files by content (hard-linked into the plans folder)
+
+A cache file of the wrong shape (truncated, edited, from a bug) is a miss, and an object whose content no longer
+hashes to its name (a plan file edited in place edits its hard-linked object too) is a miss and is dropped.
 """
 
 from __future__ import annotations
@@ -20,12 +23,14 @@ import importlib.util
 import json
 import os
 import platform
+import re
 import tempfile
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, get_type_hints
 
+from amsterdam_cloud.core.documents import read_text
 from amsterdam_cloud.scripts.files import write_atomically
 from amsterdam_cloud.scripts.offline.estate import SKIPPED_FOLDERS, StackId
 from amsterdam_cloud.scripts.offline.project import PROJECT_FILE, PulumiProject
@@ -55,6 +60,11 @@ class CachedPlan:
     policy_text: str
     """The policy report; empty without a policy check."""
     policy_failed: bool
+
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+ENTRY_FIELDS: dict[str, Any] = get_type_hints(CachedPlan)
+"""Each field of an entry and its type: what an entry file must hold, exactly, to be read."""
 
 
 def sha256_text(text: str) -> str:
@@ -123,7 +133,7 @@ def own_key(*, project_fingerprint: str, stack: StackId, stack_file: Path, envir
             today: datetime.date) -> str:
     """Everything a stack's plan and policy result depend on except what it references."""
     parts = [toolkit_fingerprint(), project_fingerprint, str(stack), environment or "no policy", today.isoformat()]
-    return sha256_text("\0".join(parts) + "\0" + stack_file.read_text(encoding="utf-8"))
+    return sha256_text("\0".join(parts) + "\0" + read_text(stack_file, "stack file"))
 
 
 def full_key(own: str, references: Iterable[tuple[StackId, str]]) -> str:
@@ -141,14 +151,36 @@ class PlanCache:
 
     def references(self, own: str) -> list[StackId] | None:
         """The stacks referenced when this own key was last planned; None when unknown."""
-        document = self._read(self.folder / "references" / f"{own}.json")
-        return None if document is None else [StackId(*pair) for pair in document["references"]]
+        pairs = (self._read(self.folder / "references" / f"{own}.json") or {}).get("references")
+        if not isinstance(pairs, list) or not all(
+                isinstance(pair, list) and len(pair) == 2 and all(isinstance(name, str) for name in pair)
+                for pair in pairs):
+            return None
+        return [StackId(*pair) for pair in pairs]
 
     def lookup(self, key: str) -> CachedPlan | None:
+        """The entry of a full key whose plan object is whole; None (a miss) for anything else."""
         document = self._read(self.folder / "entries" / f"{key}.json") if self.enabled else None
-        if document is None or not _has_size(self._object(document.get("plan_sha256", "")), document.get("size")):
-            return None  # (the size check: files are synced once at the end of a run, a crash may leave one empty)
-        return CachedPlan(**{**document, "warnings": tuple(document["warnings"])})
+        entry = _entry(document) if document is not None else None
+        if entry is None or not self._intact(entry):
+            return None
+        return entry
+
+    def _intact(self, entry: CachedPlan) -> bool:
+        """Whether the entry's object still holds the plan it was stored with: its size (files are synced once at
+        the end of a run, a crash may leave one empty) and its sha256 (a plan file edited in place edits the object
+        it is linked to). A damaged object is dropped, so the re-plan's `store` links the new plan in its place."""
+        if not _SHA256.fullmatch(entry.plan_sha256):
+            return False  # (never a path: a damaged entry must not name a file outside the cache to drop)
+        path = self._object(entry.plan_sha256)
+        try:
+            content = path.read_bytes()
+        except OSError:
+            return False
+        if len(content) == entry.size and hashlib.sha256(content).hexdigest() == entry.plan_sha256:
+            return True
+        path.unlink(missing_ok=True)
+        return False
 
     def store(self, *, own: str, references: list[StackId], key: str, plan_file: Path, entry: CachedPlan) -> None:
         """Remember a plan: its references under the own key, its plan file as an object, the entry."""
@@ -183,11 +215,21 @@ class PlanCache:
         return document if isinstance(document, dict) else None
 
 
-def _has_size(path: Path, size: Any) -> bool:
-    try:
-        return path.stat().st_size == size
-    except OSError:
-        return False
+def _entry(document: dict[str, Any]) -> CachedPlan | None:
+    """An entry file's fields as a CachedPlan; None when one is missing, extra or of another JSON type."""
+    if set(document) != set(ENTRY_FIELDS):
+        return None
+    values: dict[str, Any] = {}
+    for name, kind in ENTRY_FIELDS.items():
+        value = document[name]
+        if kind == tuple[str, ...]:
+            if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+                return None
+            value = tuple(value)
+        elif type(value) is not kind:  # exact: JSON's true is no resource count
+            return None
+        values[name] = value
+    return CachedPlan(**values)
 
 
 def _link_atomically(source: Path, target: Path) -> None:

@@ -101,14 +101,117 @@ def test_no_cache_plans_everything_and_deleting_the_cache_only_costs_time(estate
     assert len(planned(estate)) == 12 and plans(estate / "out" / "plans") == first
 
 
+def _damage(folder: Path, change) -> int:
+    """Rewrite every cache file in `folder` with `change(text) -> text`; how many were damaged."""
+    files = sorted(folder.glob("*.json"))
+    for path in files:
+        path.write_text(change(path.read_text()))
+    return len(files)
+
+
+def _with(**fields):
+    return lambda text: json.dumps({**json.loads(text), **fields})
+
+
+def _without(name: str):
+    return lambda text: json.dumps({k: v for k, v in json.loads(text).items() if k != name})
+
+
+@pytest.mark.parametrize("folder, change", [
+    ("references", lambda text: "{}"),
+    ("references", lambda text: '{"references": 5}'),
+    ("references", lambda text: '{"references": [["synthetic-platform"]]}'),
+    ("references", lambda text: text[: len(text) // 2]),
+    ("entries", lambda text: "[]"),
+    ("entries", lambda text: text[: len(text) // 2]),
+    ("entries", _without("summary")),
+    ("entries", _with(size="1")),
+    ("entries", _with(warnings="one")),
+    ("entries", _with(resources=True)),
+    ("entries", _with(unknown=1)),
+], ids=["empty-references", "references-not-a-list", "reference-not-a-pair", "references-truncated",
+        "entry-not-an-object", "entry-truncated", "entry-without-summary", "size-as-text", "warnings-not-a-list",
+        "resources-a-boolean", "entry-with-an-unknown-field"])
+def test_a_damaged_cache_file_is_a_miss_and_the_run_plans_as_without_it(estate: Path, folder: str, change,
+                                                                       capsys):
+    assert plan_estate(estate) == 0
+    first = plans(estate / "out" / "plans")
+    assert _damage(estate / "out" / "cache" / folder, change) >= 12
+    capsys.readouterr()
+    assert plan_estate(estate) == 0
+    err = capsys.readouterr().err
+    assert "internal error" not in err and "Traceback" not in err
+    assert plans(estate / "out" / "plans") == first
+    if folder == "entries":
+        assert len(planned(estate)) == 12  # every entry damaged: every stack re-planned, none reused blindly
+
+
+def test_an_entry_naming_a_file_outside_the_cache_is_a_miss_that_leaves_the_file_alone(estate: Path):
+    assert plan_estate(estate) == 0
+    outside = estate / "out" / "keep.json"  # what `objects/../../keep` names: a damaged entry's hash must stay a name
+    outside.write_text("{}")
+    _damage(estate / "out" / "cache" / "entries", _with(plan_sha256="../../keep"))
+    assert plan_estate(estate) == 0
+    assert len(planned(estate)) == 12 and outside.read_text() == "{}"
+
+
+def test_a_plan_file_edited_in_place_is_never_reused_from_the_cache(estate: Path):
+    assert plan_estate(estate) == 0
+    path = estate / "out" / "plans" / f"{PLATFORM}.dev.json"
+    original = path.read_bytes()
+    assert b"westeurope" in original
+    with path.open("r+b") as file:  # in place, the same size: the hard-linked cache object changes with it
+        file.write(original.replace(b"westeurope", b"easteurope"))
+    assert plan_estate(estate) == 0
+    assert planned(estate) == {f"{PLATFORM}/dev"}  # re-planned; its outputs did not change, so its dependents did not
+    assert path.read_bytes() == original
+    assert plan_estate(estate) == 0
+    assert planned(estate) == set() and path.read_bytes() == original  # the re-plan was cached again, whole
+
+
+def test_a_stack_file_that_is_not_utf8_is_named_in_one_line(estate: Path, capsys):
+    config = estate / "apps" / "app-1" / "Pulumi.dev-1.yaml"
+    config.write_bytes(config.read_bytes() + b"# caf\xe9\n")
+    assert plan_estate(estate) == 2
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert error.startswith("cityctl: error: ") and "Pulumi.dev-1.yaml: byte " in error and "is not UTF-8" in error
+
+
 def test_a_reference_to_a_stack_nowhere_fails_fast_with_the_path_of_the_reference(estate: Path, capsys):
     config = estate / "apps" / "app-2" / "Pulumi.acc-1.yaml"
     config.write_text(config.read_text().replace(f"{PLATFORM}/acc", f"{PLATFORM}/staging"))
     assert plan_estate(estate, "--workers", "1") == 2
     error = capsys.readouterr().err.strip().splitlines()[-1]
-    assert error.startswith("cityctl: error: plan --estate: synthetic-app-2/acc-1: stack reference "
-                            f"'organization/{PLATFORM}/staging': no saved plan at ")
+    assert error == ("cityctl: error: plan --estate: synthetic-app-2/acc-1: stack reference "
+                     f"'organization/{PLATFORM}/staging': {PLATFORM} has no stack 'staging'; "
+                     "its stacks: dev, test, acc, prod")
     assert summary(estate)["failure"]["stack"] == "synthetic-app-2/acc-1"
+
+
+def test_a_reference_to_a_deleted_stack_fails_even_when_its_old_plan_is_still_saved(estate: Path, capsys):
+    extra = estate / "platform" / "Pulumi.tset.yaml"
+    shutil.copy(estate / "platform" / "Pulumi.test.yaml", extra)
+    assert plan_estate(estate) == 0
+    assert (estate / "out" / "plans" / f"{PLATFORM}.tset.json").is_file()
+    extra.unlink()
+    set_config(estate, "apps/app-2", "test-1", "platform", f"organization/{PLATFORM}/tset")
+    assert plan_estate(estate) == 2
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert error.endswith(f"stack reference 'organization/{PLATFORM}/tset': {PLATFORM} has no stack 'tset'; "
+                          "its stacks: dev, test, acc, prod")
+
+
+@pytest.mark.parametrize("estate_run", [False, True], ids=["one-stack", "estate"])
+def test_a_failed_naive_plan_prints_its_one_line_error_without_coroutine_warnings(estate: Path, estate_run: bool):
+    app = estate / "apps" / "app-2"
+    config = app / "Pulumi.acc-1.yaml"
+    config.write_text(config.read_text().replace(f"{PLATFORM}/acc", f"{PLATFORM}/staging"))
+    arguments = ["--estate", str(estate), "--workers", "1"] if estate_run else ["acc-1"]
+    process = subprocess.run([str(Path(sys.executable).with_name("cityctl")), "plan", *arguments, "--naive",
+                              "--no-policy"], cwd=app, capture_output=True, text=True)
+    assert process.returncode == 2, process.stderr
+    assert "never awaited" not in process.stderr and "RuntimeWarning" not in process.stderr, process.stderr
+    assert process.stderr.rstrip().splitlines()[-1].startswith("cityctl: error: ")
 
 
 def test_a_broken_referenced_stack_stops_the_run_and_names_who_references_it(estate: Path, capsys):
