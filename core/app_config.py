@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from amsterdam_cloud.core.classification import DATA_CLASSIFICATIONS
+from amsterdam_cloud.core.ids import GUID
 from amsterdam_cloud.core.regions import EU_REGIONS
 from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.core.secrets import is_secret_name, is_secret_value
@@ -99,6 +100,14 @@ _FUNCTIONS = {
 """Function apps (runtime function): one per group, Flex Consumption or Elastic Premium, built by
 components/app_hosting/function_app.py in the spoke."""
 
+DATABASE_ADMIN_GROUP: dict[str, Any] = {
+    "type": "object", "required": ["displayName", "objectId"], "additionalProperties": False,
+    "properties": {"displayName": {"type": "string", "pattern": "^[^'\"\\\\;]{1,120}$"},
+                   "objectId": {"type": "string", "pattern": GUID.pattern.replace("a-f", "a-fA-F")}},
+}
+"""`databaseAdminGroup`: the team's Entra group (display name, object id) that is its databases' Entra
+administrator; never the app. Written by `cityctl migrate generate` from the overrides file."""
+
 APP_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["schemaVersion", "name", "team", "costCenter", "runtime", "exposure", "dataClassification",
@@ -125,6 +134,7 @@ APP_SCHEMA: dict[str, Any] = {
         "algorithmRegisterId": {"type": "string", "minLength": 1},
         "location": {"enum": sorted(EU_REGIONS)},
         "registry": {"type": "string", "pattern": "^[a-z0-9]{5,50}\\.azurecr\\.io$"},
+        "databaseAdminGroup": DATABASE_ADMIN_GROUP,
         "data": {
             "type": "object",
             "required": ["postgres", "mysql", "storage", "keyVault"],

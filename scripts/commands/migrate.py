@@ -281,6 +281,8 @@ def _map(args: argparse.Namespace) -> int:
     result = mapping.map_inventory(document, rules, inventory_source=display(args.inventory),
                                    inventory_digest=mapping.digest(args.inventory), overrides=given)
     excluded = [w["id"] for w in result["workloads"] if given.workload(w["id"]).get("exclude")]
+    for line in given.unknown_workloads([w["id"] for w in result["workloads"]]):
+        print(f"warning: {line}", file=sys.stderr)
     for workload in result["workloads"]:
         if workload["id"] in excluded:  # left out on purpose: its blockers are no work to do
             continue

@@ -269,6 +269,8 @@ def stack_config(workload: Mapping[str, Any], options: Options, location: str, w
     if options.registry is not None:
         app["registry"] = options.registry
     app["data"] = facts["data"]
+    if workload.get("databaseAdminGroup"):
+        app["databaseAdminGroup"] = workload["databaseAdminGroup"]
     app["scale"] = facts["scale"]
     app["source"] = {"workload": workload["id"], "strategy": workload["strategy"], "wave": wave, "mapping": mapping_source}
     return {"azure-native:location": location,

@@ -303,12 +303,16 @@ def map_workload(workload: Mapping[str, Any], resources: Sequence[Mapping[str, A
 
     app, app_notes = app_facts(resources, targets, decision.strategy, platform_environment, by_id or {})
     notes += app_notes
+    admin_group = None
+    if app and (app["data"]["postgres"] or app["data"]["mysql"]):
+        admin_group = given.get("databaseAdminGroup") or overrides.database_admin_group(owner, tagged_owner)
     if not moving:
         blockers = [b for b in blockers if b["code"] == "retire-live-data"]
     status = status_of(moving, blockers)
     return {
         "id": wid, "application": workload["application"], "environment": workload["environment"],
         "platformEnvironment": platform_environment, "owner": owner, "costCenter": cost_center,
+        "databaseAdminGroup": admin_group and dict(admin_group),
         "dataClassification": classification or (None if personal or word else ASSUMED_CLASSIFICATION),
         "personalData": personal, "algorithmRegisterId": workload.get("algorithmRegisterId"),
         "strategy": decision.strategy, "strategyRule": decision.rule, "status": status,
@@ -724,6 +728,7 @@ JSON_SCHEMA = {
                     "type": "object", "required": ["code", "tier", "message"],
                     "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}},
                 "app": {"type": ["object", "null"]},
+                "databaseAdminGroup": {"type": ["object", "null"]},
                 "resources": {"type": "array", "items": {
                     "type": "object", "required": ["id", "type"],
                     "properties": {**{key: {"type": "string"} for key in ("id", "type", "name", "region")},

@@ -9,9 +9,12 @@
       zeer geheim: BBN3
     environments:                 # environment tag -> dev, test, acc or prod (added to the built-in aliases)
       productie-2: prod
+    databaseAdminGroups:          # owner mailbox or team name -> the team's Entra group, its databases' administrator
+      parkeren@amsterdam.nl: {displayName: team-parkeren-dba, objectId: 5f0c1e2d-0000-4000-8000-00000000d0ba}
     workloads:                    # per workload id (<application>/<environment>), every key optional
       parking/prod: {owner: parkeren@amsterdam.nl, costCenter: CC-5120, dataClassification: BBN2,
-                     strategy: rehost, wave: 2, exclude: false, dataTransferApproved: true, retireApproved: true}
+                     strategy: rehost, wave: 2, exclude: false, dataTransferApproved: true, retireApproved: true,
+                     databaseAdminGroup: {displayName: team-parkeren-dba, objectId: 5f0c1e2d-...}}
 
 Every step reads it (discover, import-cmdb, map, waves, generate) and none writes it, so nothing reverts it: the
 inventory keeps the tags as found, and the overrides are applied again each time a workload is put together.
@@ -19,11 +22,13 @@ inventory keeps the tags as found, and the overrides are applied again each time
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Collection, Mapping, TypeVar
 
+from amsterdam_cloud.core.app_config import DATABASE_ADMIN_GROUP
 from amsterdam_cloud.core.classification import DATA_CLASSIFICATIONS
 from amsterdam_cloud.core.environments import ENVIRONMENTS
 from amsterdam_cloud.core.errors import UserError
@@ -57,6 +62,7 @@ ENVIRONMENT_ALIASES: dict[str, str] = {
 _STRATEGIES = ["retire", "retain", "rehost", "relocate", "replatform", "refactor", "repurchase"]
 _MAILBOX = "^[^@\\s]+@[^@\\s]+\\.[a-zA-Z]{2,}$"
 
+
 JSON_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["schema"],
@@ -66,6 +72,7 @@ JSON_SCHEMA: dict[str, Any] = {
         "owners": {"type": "object", "additionalProperties": {"type": "string", "pattern": _MAILBOX}},
         "classifications": {"type": "object", "additionalProperties": {"enum": [*DATA_CLASSIFICATIONS, NOT_BIO]}},
         "environments": {"type": "object", "additionalProperties": {"enum": list(ENVIRONMENTS)}},
+        "databaseAdminGroups": {"type": "object", "additionalProperties": DATABASE_ADMIN_GROUP},
         "workloads": {"type": "object", "additionalProperties": {
             "type": "object",
             "additionalProperties": False,
@@ -80,6 +87,7 @@ JSON_SCHEMA: dict[str, Any] = {
                 "exclude": {"type": "boolean"},
                 "dataTransferApproved": {"type": "boolean"},
                 "retireApproved": {"type": "boolean"},
+                "databaseAdminGroup": DATABASE_ADMIN_GROUP,
             },
         }},
     },
@@ -95,6 +103,8 @@ class Overrides:
     owners: Mapping[str, str] = field(default_factory=dict)
     classifications: Mapping[str, str] = field(default_factory=dict)
     environments: Mapping[str, str] = field(default_factory=dict)
+    database_admin_groups: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    """Owner mailbox or team name -> `{displayName, objectId}` of the team's Entra group."""
     workloads: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def environment(self, value: str | None) -> str | None:
@@ -115,18 +125,38 @@ class Overrides:
             return value.strip()
         return _table(self.owners).get(_word(value))
 
+    def database_admin_group(self, *owners: str | None) -> Mapping[str, str] | None:
+        """The `databaseAdminGroups:` entry of the first owner (mailbox or team name) that has one, else None."""
+        table = _table(self.database_admin_groups)
+        return next((table[_word(o)] for o in owners if o and _word(o) in table), None)
+
     def workload(self, workload_id: str) -> Mapping[str, Any]:
         """The overrides of a workload: its own entry, merged over any entry whose `environment:` moved it here
         (`legacy/uat2: {environment: acc, costCenter: ...}` applies to legacy/acc)."""
-        application, _, environment = workload_id.partition("/")
         merged: dict[str, Any] = {}
         for key, entry in self.workloads.items():
-            moved = entry.get("environment")
-            if moved and key != workload_id and key.split("/", 1)[0] == application and \
-                    (self.environment(moved) or re.sub(r"[^a-z0-9]+", "-", moved.lower()).strip("-")) == environment:
+            if key != workload_id and self._applies_to(key, entry) == workload_id:
                 merged.update(entry)
         merged.update(self.workloads.get(workload_id, {}))
         return merged
+
+    def _applies_to(self, key: str, entry: Mapping[str, Any]) -> str:
+        """The workload id a `workloads:` entry applies to: its key, or the one its `environment:` moves it to."""
+        moved = entry.get("environment")
+        if not moved:
+            return key
+        return f"{key.split('/', 1)[0]}/{self.environment(moved) or re.sub(r'[^a-z0-9]+', '-', moved.lower()).strip('-')}"
+
+    def unknown_workloads(self, workload_ids: Collection[str]) -> list[str]:
+        """One line per `workloads:` entry that applies to no workload (a typo such as `permits/prd` would
+        otherwise be ignored without a word), naming the nearest workload id."""
+        lines = []
+        for key in sorted(k for k, entry in self.workloads.items()
+                          if k not in workload_ids and self._applies_to(k, entry) not in workload_ids):
+            nearest = difflib.get_close_matches(key, list(workload_ids), n=1)
+            lines.append(f"{self.file}: workloads.{key}: no such workload"
+                         + (f"; did you mean {nearest[0]}?" if nearest else "; `cityctl migrate map` lists the ids"))
+        return lines
 
     @property
     def file(self) -> str:
@@ -134,11 +164,14 @@ class Overrides:
         return self.source or str(DEFAULT_PATH)
 
 
+_V = TypeVar("_V")
+
+
 def _word(value: str | None) -> str:
     return re.sub(r"[\s_-]+", " ", str(value or "").strip().lower())
 
 
-def _table(entries: Mapping[str, str]) -> dict[str, str]:
+def _table(entries: Mapping[str, _V]) -> dict[str, _V]:
     return {_word(key): value for key, value in entries.items()}
 
 
@@ -165,7 +198,8 @@ def load(path: str | Path | None) -> Overrides:
                             "expected dev, test, acc or prod")
     return Overrides(source=source, owners=document.get("owners") or {},
                      classifications=document.get("classifications") or {},
-                     environments=document.get("environments") or {}, workloads=workloads)
+                     environments=document.get("environments") or {},
+                     database_admin_groups=document.get("databaseAdminGroups") or {}, workloads=workloads)
 
 
 def need(overrides: Overrides, section: str, line: str) -> dict[str, str]:

@@ -88,7 +88,8 @@ def test_an_orphan_makes_its_workload_incomplete_never_ready(aws_env, estate):
     mapped = mapping.map_inventory(run(aws_env), strategy.load())
     permits = workload(mapped, "permits/prod")
     assert permits["status"] == "incomplete"
-    assert "permits-events: no collector reads it" in permits["blockers"][-1]["message"]
+    gap = next(b for b in permits["blockers"] if b["code"] == "incomplete-discovery")
+    assert "permits-events: no collector reads it" in gap["message"]
     table = next(r["target"] for r in permits["resources"] if r["type"] == "aws:dynamodb:table")
     assert table["component"] == "cosmos-db-nosql" and table["container"] == "permits-sessions"
     assert {o["workload"] for o in mapped["orphans"]} >= {"permits/prod"}

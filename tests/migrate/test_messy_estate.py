@@ -21,6 +21,8 @@ owners:
   Team Vergunningen: vergunningen@amsterdam.nl
   Team Data: data@amsterdam.nl
   Team Parkeren: parkeren@amsterdam.nl
+databaseAdminGroups:
+  vergunningen@amsterdam.nl: {displayName: team-vergunningen-dba, objectId: 5f0c1e2d-0000-4000-8000-00000000d0ba}
 workloads:
   permits/prod: {costCenter: CC-4120}
   reports/prod: {costCenter: CC-4121}
@@ -72,6 +74,14 @@ def test_both_accounts_of_the_organization_are_read(run):
 def test_without_overrides_the_tags_as_found_leave_every_workload_needing_input(run):
     assert statuses(run["bare-mapping"]) == {"permits/prod": "needs", "reports/prod": "needs", "notify/prod": "needs",
                                             "parking/acc": "needs", "archive/prod": "blocked", "legacy/prod": "blocked"}
+
+
+def test_generate_writes_the_database_admin_group_of_the_overrides(run):
+    permits = next(w for w in run["mapping"]["workloads"] if w["id"] == "permits/prod")
+    assert permits["databaseAdminGroup"]["displayName"] == "team-vergunningen-dba"
+    config = yaml.safe_load((run["folder"] / "apps" / "permits" / "Pulumi.prod.yaml").read_text())["config"]
+    assert config["app:app"]["databaseAdminGroup"] == {"displayName": "team-vergunningen-dba",
+                                                        "objectId": "5f0c1e2d-0000-4000-8000-00000000d0ba"}
 
 
 def test_with_the_overrides_every_eu_workload_is_ready_and_the_us_one_blocked_for_residency(run):

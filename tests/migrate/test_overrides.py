@@ -29,11 +29,34 @@ def write(folder: Path, text: str) -> Path:
     ("environments: {prd2: production}\n", "overrides.yaml: environments.prd2: 'production' is not one of"),
     ("workloads: {Permits: {wave: 1}}\n", "overrides.yaml: workloads.Permits: not a workload id"),
     ("workloads: {a/prod: {environment: qa-9}}\n", "overrides.yaml: workloads.a/prod.environment: 'qa-9' is no known"),
+    ("databaseAdminGroups: {Team A: {displayName: dba, objectId: not-a-guid}}\n",
+     "overrides.yaml: databaseAdminGroups.Team A.objectId: 'not-a-guid' does not match"),
+    ("workloads: {a/prod: {databaseAdminGroup: {displayName: dba}}}\n",
+     "overrides.yaml: workloads.a/prod.databaseAdminGroup: 'objectId' is a required property"),
 ])
 def test_a_mistake_names_the_file_and_the_key(tmp_path, text, expected):
     with pytest.raises(UserError) as error:
         overrides.load(write(tmp_path, text))
     assert expected in str(error.value)
+
+
+GROUP = {"displayName": "team-a-dba", "objectId": "5F0C1E2D-0000-4000-8000-00000000D0BA"}
+
+
+def test_the_database_admin_group_comes_from_the_workload_then_the_owner_mailbox_then_the_team_name(tmp_path):
+    given = overrides.load(write(tmp_path, yaml.safe_dump({
+        "databaseAdminGroups": {"Team A": GROUP, "b@amsterdam.nl": {**GROUP, "displayName": "team-b-dba"}},
+        "workloads": {"c/prod": {"databaseAdminGroup": {**GROUP, "displayName": "team-c-dba"}}}})))
+    assert (given.database_admin_group(None, "team a"), given.database_admin_group("b@amsterdam.nl", "Team A"),
+            given.database_admin_group("x@amsterdam.nl", "Team X"), given.workload("c/prod")["databaseAdminGroup"]) == (
+        GROUP, {**GROUP, "displayName": "team-b-dba"}, None, {**GROUP, "displayName": "team-c-dba"})
+
+
+def test_an_entry_for_no_workload_is_named_with_the_nearest_id(tmp_path):
+    given = overrides.load(write(tmp_path, "workloads: {permits/prd: {costCenter: CC-4120}, "
+                                           "legacy/uat2: {environment: acc}, permits/prod: {wave: 1}}\n"))
+    assert given.unknown_workloads(["permits/prod", "legacy/acc"]) == [
+        f"{given.file}: workloads.permits/prd: no such workload; did you mean permits/prod?"]
 
 
 def test_a_file_of_another_version_is_refused(tmp_path):
@@ -69,6 +92,8 @@ def test_every_step_reads_the_overrides_and_stops_on_a_broken_one(tmp_path, caps
 OVERRIDES = """\
 owners:
   Team Parkeren: parkeren@amsterdam.nl
+databaseAdminGroups:
+  Team Parkeren: {displayName: team-parkeren-dba, objectId: 5f0c1e2d-0000-4000-8000-00000000d0ba}
 workloads:
   parkeren/prod: {costCenter: CC-5120}
 """
