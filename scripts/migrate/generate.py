@@ -146,7 +146,7 @@ def plan_files(mapping: Mapping[str, Any], options: Options, *, waves: Mapping[s
         if outputs:
             entry = {"workload": wid, "wave": wave_of.get(wid), "files": outputs}
             left = [n for n in workload.get("notes", []) if "need apps of their own" in n or "share one" in n
-                    or "by hand: " in n or "plan them by hand" in n]
+                    or "by hand: " in n or "plan them by hand" in n or n.startswith("no database admin group")]
             if left:
                 entry["attention"] = left  # a second ECS service (or function) is said, never silently dropped
             written.append(entry)

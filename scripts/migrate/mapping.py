@@ -306,6 +306,9 @@ def map_workload(workload: Mapping[str, Any], resources: Sequence[Mapping[str, A
     admin_group = None
     if app and (app["data"]["postgres"] or app["data"]["mysql"]):
         admin_group = given.get("databaseAdminGroup") or overrides.database_admin_group(owner, tagged_owner)
+        if admin_group is None:  # the plan refuses a database without it: said here and in generate's attention
+            notes.append(f"no database admin group: add `{owner or tagged_owner or wid}: {{displayName: <the team's "
+                         f"Entra group>, objectId: <its object id>}}` under `databaseAdminGroups` in {overrides.file}")
     if not moving:
         blockers = [b for b in blockers if b["code"] == "retire-live-data"]
     status = status_of(moving, blockers)
