@@ -141,7 +141,7 @@ def test_public_app_is_reached_only_through_the_shared_waf_over_private_link(pla
 
 
 def test_a_custom_domain_serves_the_certificate_from_the_platforms_vault_behind_the_waf(plan_app, platform_plans):
-    from amsterdam_cloud.components.app_hosting.front_door import CustomDomain
+    from amsterdam_cloud.components.app_hosting.public_entrance import CustomDomain
 
     door = platform_outputs(platform_plans)["frontDoor"]
     plan = plan_app(program(spec(exposure="public", custom_domain=CustomDomain(
