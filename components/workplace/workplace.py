@@ -1,9 +1,9 @@
-"""The digital workplace: a host pool with its application group, workspace and scaling plan, the session hosts the
-sizing formula asks for, FSLogix profile storage, and a Key Vault for the hosts' break-glass passwords.
+"""The digital workplace: a host pool with its application group, AVD workspace and scaling plan, the session hosts
+the sizing formula asks for, FSLogix profile storage, and a Key Vault for the hosts' break-glass passwords.
 
 It composes `HostPool`, `ProfileStorage`, `SessionHosts` and the platform's `KeyVault`; every part gets the same
 tags, lock, diagnostic settings and protection. The host pool is the main resource: `resource_id`/`name` are its,
-and the caller's `role_assignments` land on it. What the workplace points at (networks, DNS zones, the workspace,
+and the caller's `role_assignments` land on it. What it points at (networks, DNS zones, the Log Analytics workspace,
 its resource groups) it never creates.
 """
 
@@ -100,11 +100,11 @@ class WorkplaceArgs(CommonArgs):
     intune_enrollment: bool = True
     """On: hosts enrol in Intune when they join Entra ID."""
     insights_workspace_id: pulumi.Input[str] | None = None
-    """The workspace the hosts' AVD Insights counters and events go to (the central one); None: the first diagnostic
+    """The Log Analytics workspace the hosts' AVD Insights data go to (the central one); None: the first diagnostic
     setting's workspace, or no host-level monitoring without one."""
     insights_endpoint_id: pulumi.Input[str] | None = None
     """None: agents use public ingestion; the platform's data collection endpoint: rules and data go through its
-    AMPLS (the city's workspace accepts nothing else)."""
+    AMPLS (the city's Log Analytics workspace accepts nothing else)."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -121,7 +121,7 @@ class WorkplaceArgs(CommonArgs):
 
 
 class Workplace(WithInterfaces, pulumi.ComponentResource):
-    """The workplace; `resource_id`/`name` are the host pool's, and its parts are attributes."""
+    """The workplace; `resource_id`/`name` are the host pool's, `avd_workspace_id` its AVD workspace's; parts too."""
 
     def __init__(self, name: str, args: WorkplaceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("amsterdam:workplace:Workplace", name, None, opts)
@@ -217,10 +217,12 @@ class Workplace(WithInterfaces, pulumi.ComponentResource):
         ])
 
         self.resource_id, self.name = self.host_pool.resource_id, self.host_pool.name
-        self.workspace_id = self.host_pool.workspace_id
+        self.avd_workspace_id = self.host_pool.avd_workspace_id
         self.application_group_id = self.host_pool.application_group_id
-        self.register_outputs({"resource_id": self.resource_id, "name": self.name, "workspace_id": self.workspace_id,
-                               "profile_share_id": self.profiles.share_id, "vault_id": self.vault.resource_id,
+        # The registered output keeps its name (`workspace_id`): deployed stacks' state holds it.
+        self.register_outputs({"resource_id": self.resource_id, "name": self.name,
+                               "workspace_id": self.avd_workspace_id, "profile_share_id": self.profiles.share_id,
+                               "vault_id": self.vault.resource_id,
                                "session_host_ids": self.session_hosts.vm_ids,
                                "draining_host_ids": self.draining_hosts.vm_ids if self.draining_hosts else []})
 
