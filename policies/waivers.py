@@ -252,11 +252,12 @@ class WaiverBook:
     def too_long(self, max_days: Mapping[str, int]) -> list[tuple[Waiver, str, int]]:
         """(waiver, severity, maximum) of each waiver of this stack (a pack rule's or `plan-data-loss`) that expires
         further ahead than its rule's severity allows (`max_days`: severity to days, from the pack config)."""
-        found = []
+        found: list[tuple[Waiver, str, int]] = []
         for rule_id, waivers in self._by_rule.items():
             severity = severity_of(rule_id) if rule_id not in GATE_SEVERITY or rule_id in LIMITED_GATE_RULES else None
             limit = max_days.get(severity) if severity else None
-            found += [(w, severity, limit) for w in waivers if limit is not None and w.days_left(self.today) > limit]
+            if severity and limit is not None:
+                found += [(w, severity, limit) for w in waivers if w.days_left(self.today) > limit]
         return found
 
     def describe_too_long(self, max_days: Mapping[str, int], environment: str) -> list[tuple[Waiver, str]]:

@@ -85,7 +85,7 @@ for name, spoke_plan in plan.spokes.items():
         location=config.location, network=spoke_plan, hub=hub.ref,
         peer_after=tuple(spoke.hub_peering for spoke in list(spokes.values())[-1:])))
 
-private_dns_zone_ids = hub.private_dns_zone_ids
+private_dns_zone_ids: dict[str, pulumi.Input[str]] = dict(hub.private_dns_zone_ids)
 if config.connectivity:
     # Half of the attachment lives in the connectivity subscription: its own provider, as subscription vending does.
     connectivity_provider = azure_native.Provider(
@@ -96,7 +96,7 @@ if config.connectivity:
         hub_shared_range=plan.hub.subnet("shared").cidr, private_dns_zones=zones,
         use_gateway=config.connectivity.use_gateway,
         peer_after=tuple(spoke.hub_peering for spoke in list(spokes.values())[-1:])))
-    private_dns_zone_ids = attachment.zone_ids
+    private_dns_zone_ids = dict(attachment.zone_ids)
 
 # Beyond the firewall's baseline, subnets reach only the subnets their east-west flows name (`eastWest`) and what
 # their egress profiles allow (`egressProfiles`).

@@ -11,8 +11,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("core", "components", "policies", "stacks", "scripts")
-TYPED_PACKAGES = ("core",)
+TYPED_PACKAGES = ("core", "stacks", "policies.reports")
 """Packages the type checker holds to zero errors; the others join as they are cleaned (issue 18's ratchet)."""
+TYPED_MODULES = ("policies.waivers", "policies.settings")
+"""Single modules held to zero errors in a package not yet typed as a whole (the policies' rules are not)."""
 BIN = Path(sys.executable).parent
 
 
@@ -37,7 +39,8 @@ def test_the_typed_packages_type_check(tmp_path):
     root.mkdir()
     for package in PACKAGES:
         (root / package).symlink_to(ROOT / package, target_is_directory=True)
-    arguments = [f"-p=amsterdam_cloud.{package}" for package in TYPED_PACKAGES]
+    arguments = [f"-p=amsterdam_cloud.{package}" for package in TYPED_PACKAGES] + \
+        [f"-m=amsterdam_cloud.{module}" for module in TYPED_MODULES]
     result = _run(str(BIN / "mypy"), "--ignore-missing-imports", "--follow-imports=silent",
                   f"--cache-dir={tmp_path / 'cache'}", *arguments, cwd=tmp_path)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]

@@ -58,7 +58,7 @@ def _zone(ids: dict, zone: str) -> str:
 
 
 # The zone names are known here (the components pick the ones they need); their ids come from the platform.
-private_dns_zone_ids = {zone: zone_ids.apply(lambda ids, zone=zone: _zone(ids, zone)) for zone in PRIVATE_DNS_ZONES}
+private_dns_zone_ids = {z: pulumi.Output.all(zone_ids, z).apply(lambda v: _zone(*v)) for z in PRIVATE_DNS_ZONES}
 
 teams: dict[str, AnalyticsWorkspace] = {}
 groups: dict[str, resources.ResourceGroup] = {}

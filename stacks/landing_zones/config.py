@@ -15,7 +15,7 @@ from amsterdam_cloud.core.backend import declared_backend
 from amsterdam_cloud.stacks.config import (ENVIRONMENTS, PROJECT as PLATFORM_PROJECT, ConfigError, StackConfig,
                                            _emails, _matching, given_config, load as load_platform,
                                            read_project_keys, read_stack_file)
-from amsterdam_cloud.stacks.landing_zones.teams import Team, load_teams
+from amsterdam_cloud.stacks.landing_zones.team_files import Team, load_teams
 
 PROJECT = "amsterdam-landing-zones"
 GOVERNANCE_PROJECT = "amsterdam-governance"

@@ -182,10 +182,10 @@ def check_ranges(env: str, network: Network, teams: tuple[Team, ...]) -> None:
                         in spokes.items()})
     except AddressPlanError as error:
         where = error.where.split(".subnets")[0]
-        team = owners.get(where)
-        if team is None:  # the overlap is reported on the later range: the team's, which comes after the platform
+        owner = owners.get(where)
+        if owner is None:  # the overlap is reported on the later range: the team's, which comes after the platform
             raise ConfigError(f"stacks/Pulumi.{env}.yaml", f"network.{error.where}", error.problem) from None
-        raise ConfigError(team.source, f"environments.{env}.addressSpace",
+        raise ConfigError(owner.source, f"environments.{env}.addressSpace",
                           error.problem.replace("spokes.team-", "team ")) from None
 
 
