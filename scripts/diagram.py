@@ -15,13 +15,14 @@ from typing import Any
 import drawsvg
 
 from amsterdam_cloud.core.errors import UserError
+from amsterdam_cloud.core.export_format import ROOT_STACK_TYPE
 
 VNET = "azure-native:network:VirtualNetwork"
 SUBNET = "azure-native:network:Subnet"
 PEERING = "azure-native:network:VirtualNetworkPeering"
 FIREWALL = "azure-native:network:AzureFirewall"
 BASTION = "azure-native:network:BastionHost"
-STACK = "pulumi:pulumi:Stack"
+STACK = ROOT_STACK_TYPE
 GATEWAY = "azure-native:network:VirtualNetworkGateway"
 CONNECTION = "azure-native:network:VirtualNetworkGatewayConnection"
 RESOLVER_IN = "azure-native:dnsresolver:InboundEndpoint"

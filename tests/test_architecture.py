@@ -55,6 +55,10 @@ FACTS = {
     "the path shown in messages": (r"^def display\b", "core/errors.py"),
     "the GUID shape": (r"\[0-9a-f\]\{8\}-\[0-9a-f\]\{4\}", "core/ids.py"),
     "the BIO levels": (r"\"BBN1\",\s*\"BBN2\",\s*\"BBN3\"", "core/classification.py"),
+    "the export format's secret signature": (r"4dabf18193072939515e22adb298388d", "core/export_format.py"),
+    "the export format's unknown value": (r"04da6b54-80e4-46f7-96ec-b56ff0331ba9", "core/export_format.py"),
+    "the root stack type": (r"^\s*[A-Z_]+\s*=\s*\"pulumi:pulumi:Stack\"", "core/export_format.py"),
+    "the stateful-type tables": (r"^(STATEFUL_TYPES|DATA_STORE_TYPES)\b[^=]*=\s*[({]", "core/stateful.py"),
 }
 
 

@@ -17,6 +17,7 @@ import yaml
 
 from amsterdam_cloud.core.ids import GUID
 from amsterdam_cloud.core.errors import UserError
+from amsterdam_cloud.core.export_format import ROOT_STACK_TYPE
 
 _SUBSCRIPTION_KEY = "azure-native:subscriptionId"
 APP_DIR_REFUSED = ("cityctl vend --app-dir: not yet: an app in a vended subscription still needs rights on the "
@@ -161,7 +162,7 @@ def _landing_zones(document: Any, source: str) -> dict[str, Any]:
     """`landingZones` from the root stack's outputs of a plan or a `pulumi stack export`."""
     resources = document.get("deployment", {}).get("resources", []) if isinstance(document, dict) else []
     for resource in resources:
-        if isinstance(resource, dict) and resource.get("type") == "pulumi:pulumi:Stack":
+        if isinstance(resource, dict) and resource.get("type") == ROOT_STACK_TYPE:
             zones = resource.get("outputs", {}).get("landingZones", {})
             return zones if isinstance(zones, dict) else {}
     raise UserError(f"{source}: no stack resource with outputs; expected a landing zones stack's plan or export")
