@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from amsterdam_cloud.core.errors import UserError
+from amsterdam_cloud.core.ids import EMAIL_ANY_CASE
 
 DATA_LOSS_RULE = "plan-data-loss"
 """Not a pack rule: the deploy gate's check that a plan deletes or replaces no stateful resource. Its waivers live
@@ -31,7 +32,7 @@ REQUIRED = ("rule", "resource", "stack", "reason", "owner", "ticket", "expires")
 APPROVAL = ("approver",)
 """Required in the pack's waivers files (`load_waivers`): who accepted the risk, beside who owns it."""
 OPTIONAL = ("scope",)
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
+EMAIL = EMAIL_ANY_CASE
 TICKET = re.compile(r"^(?:[A-Za-z][A-Za-z0-9_]*-\d+|(?:AB)?#\d+)$")
 """A Jira-style key (`CLOUD-1432`) or an Azure Boards work item (`#1432`, `AB#1432`)."""
 

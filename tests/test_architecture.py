@@ -59,6 +59,9 @@ FACTS = {
     "the export format's unknown value": (r"04da6b54-80e4-46f7-96ec-b56ff0331ba9", "core/export_format.py"),
     "the root stack type": (r"^\s*[A-Z_]+\s*=\s*\"pulumi:pulumi:Stack\"", "core/export_format.py"),
     "the stateful-type tables": (r"^(STATEFUL_TYPES|DATA_STORE_TYPES)\b[^=]*=\s*[({]", "core/stateful.py"),
+    "the mailbox shape": (r"\^\[\^@\\s\]\+@\[\^@\\s\]\+", "core/ids.py"),
+    "the cost center shape": (r"\^CC-\\d\{4,6\}\$", "core/ids.py"),
+    "the Log Analytics workspace id shape": (r"OperationalInsights/workspaces/\[\^/\]\+\$", "core/ids.py"),
 }
 
 

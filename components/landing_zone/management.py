@@ -12,10 +12,11 @@ from amsterdam_cloud.core import budgets
 from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSettings, DiagnosticSupport,
                                                    InterfaceError, WithInterfaces, create_diagnostic_settings,
                                                    require_auto_name, require_name)
+from amsterdam_cloud.core.ids import EMAIL
 from amsterdam_cloud.core.regions import EU_REGIONS
 
 WORKSPACE = "azure-native:operationalinsights:Workspace"
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
+_EMAIL = EMAIL
 
 ACTIVITY_LOG_CATEGORIES = ("Administrative", "Security", "ServiceHealth", "Alert", "Recommendation", "Policy",
                            "Autoscale", "ResourceHealth")

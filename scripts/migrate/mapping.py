@@ -29,6 +29,7 @@ from amsterdam_cloud.core.classification import DATA_CLASSIFICATIONS
 from amsterdam_cloud.scripts.migrate import azure_sizes
 from amsterdam_cloud.core.app_config import CPU_MEMORY, FLEX_MEMORY_MB
 from amsterdam_cloud.core.documents import check_schema
+from amsterdam_cloud.core.ids import EMAIL_ANY_CASE
 from amsterdam_cloud.scripts.migrate.yaml_documents import display, read_yaml, write_yaml
 from amsterdam_cloud.scripts.migrate import inventory as inventory_module
 from amsterdam_cloud.scripts.migrate.inventory import DATABASE_TYPES, STATEFUL_TYPES, slug
@@ -140,7 +141,7 @@ def function_triggers(name: str, triggers: Sequence[Mapping[str, Any]]) -> tuple
 
 
 _COST_CENTER = re.compile(r"^(?:CC-?)?(\d{4,6})$", re.I)
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.I)
+_EMAIL = EMAIL_ANY_CASE
 
 
 def map_inventory(inventory: Mapping[str, Any], rules: Rules, *, inventory_source: str = "inventory",
