@@ -11,10 +11,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("core", "components", "policies", "stacks", "scripts")
-TYPED_PACKAGES = ("core", "stacks", "policies.reports")
+TYPED_PACKAGES = ("core", "stacks", "policies.reports", "components.security", "components.monitoring")
 """Packages the type checker holds to zero errors; the others join as they are cleaned (issue 18's ratchet)."""
-TYPED_MODULES = ("policies.waivers", "policies.settings")
-"""Single modules held to zero errors in a package not yet typed as a whole (the policies' rules are not)."""
+TYPED_MODULES = ("policies.waivers", "policies.settings", "components.app_hosting.front_door",
+                 "components.app_hosting.public_entrance")
+"""Single modules held to zero errors in a package not yet typed as a whole (the policies' rules, app hosting)."""
 BIN = Path(sys.executable).parent
 
 

@@ -62,7 +62,7 @@ class FrontDoor(WithInterfaces, pulumi.ComponentResource):
             custom_rules=frontdoor.CustomRuleListArgs(rules=[frontdoor.CustomRuleArgs(
                 name="ratelimitperclient", priority=100, enabled_state="Enabled", rule_type="RateLimitRule",
                 rate_limit_duration_in_minutes=1, rate_limit_threshold=args.rate_limit_per_minute, action="Block",
-                group_by=[{"variable_name": "SocketAddr"}],
+                group_by=[frontdoor.GroupByVariableArgs(variable_name="SocketAddr")],
                 match_conditions=[frontdoor.MatchConditionArgs(match_variable="RequestUri", operator="Any",
                                                                match_value=[])])]),
             tags=tags, opts=child)

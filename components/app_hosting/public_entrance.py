@@ -97,8 +97,8 @@ class PublicEntrance(WithInterfaces, pulumi.ComponentResource):
             f"{name}-origins", resource_group_name=group, profile_name=profile,
             origin_group_name=args.endpoint_name,
             health_probe_settings=cdn.HealthProbeParametersArgs(
-                probe_path=args.health_probe_path, probe_protocol="Https", probe_request_type="GET",
-                probe_interval_in_seconds=60),
+                probe_path=args.health_probe_path, probe_protocol=cdn.ProbeProtocol.HTTPS,
+                probe_request_type=cdn.HealthProbeRequestType.GET, probe_interval_in_seconds=60),
             load_balancing_settings=cdn.LoadBalancingSettingsParametersArgs(
                 sample_size=4, successful_samples_required=3, additional_latency_in_milliseconds=50),
             session_affinity_state="Disabled", opts=child)
@@ -113,11 +113,11 @@ class PublicEntrance(WithInterfaces, pulumi.ComponentResource):
                 request_message="Azure Front Door of the City of Amsterdam (approve in the app stack's runbook)"),
             opts=child)
         domains: list[pulumi.Input[str]] = [endpoint.id]
-        self.custom_domain_validation: pulumi.Output[str] | None = None
+        self.custom_domain_validation: pulumi.Output[str | None] | None = None
         custom_domains = None
         if args.custom_domain:
-            certificate = pulumi.Output.from_input(shared.certificate_vault_id).apply(
-                lambda vault, name=args.custom_domain.certificate_secret: f"{vault}/secrets/{name}")
+            certificate = pulumi.Output.concat(shared.certificate_vault_id, "/secrets/",
+                                               args.custom_domain.certificate_secret)
             secret = cdn.Secret(
                 f"{name}-certificate", resource_group_name=group, profile_name=profile,
                 secret_name=args.endpoint_name,
@@ -130,7 +130,7 @@ class PublicEntrance(WithInterfaces, pulumi.ComponentResource):
                 custom_domain_name=args.custom_domain.host_name.replace(".", "-"),
                 host_name=args.custom_domain.host_name,
                 tls_settings=cdn.AFDDomainHttpsParametersArgs(certificate_type="CustomerCertificate",
-                                                              minimum_tls_version="TLS12",
+                                                              minimum_tls_version=cdn.AfdMinimumTlsVersion.TLS12,
                                                               secret=cdn.ResourceReferenceArgs(id=secret.id)),
                 opts=child)
             domains.append(domain.id)
