@@ -50,6 +50,8 @@ def test_the_typed_packages_type_check(tmp_path):
 FACTS = {
     "the environment list": (r"\(\s*\"dev\",\s*\"test\",\s*\"acc\",\s*\"prod\"\s*\)", "core/environments.py"),
     "the platform project's name": (r"^\s*[A-Z_]*PROJECT\s*=\s*\"amsterdam-platform\"", "core/program_config.py"),
+    "the governance project's name": (r"^\s*[A-Z_]*PROJECT\s*=\s*\"amsterdam-governance\"",
+                                      "core/program_config.py"),
     "the EU regions": (r"^EU_REGIONS\b", "core/regions.py"),
     "the user error": (r"^class UserError\b", "core/errors.py"),
     "the stack-name environment rule": (r"^def environment_of_stack\b", "core/environments.py"),

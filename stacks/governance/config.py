@@ -15,12 +15,13 @@ from typing import Any, Mapping
 from amsterdam_cloud.core.ids import GUID, LOG_ANALYTICS_WORKSPACE_ID
 from amsterdam_cloud.components.governance.hierarchy import ROLES
 from amsterdam_cloud.components.governance.policy import Assignment, Exemption, city_assignments
+from amsterdam_cloud.core.program_config import GOVERNANCE_PROJECT
 from amsterdam_cloud.core.regions import EU_REGIONS
 from amsterdam_cloud.policies.waivers import parse_waivers
 from amsterdam_cloud.stacks.config import (ConfigError, _boolean, _emails, _integer, _matching, _region, _section,
                                            _show, given_config, read_project_keys, read_stack_file, structured)
 
-PROJECT = "amsterdam-governance"
+PROJECT = GOVERNANCE_PROJECT
 STACKS_DIR = Path(__file__).resolve().parent
 EXEMPTIONS_FILE = STACKS_DIR / "exemptions.yaml"
 TENANT_STACK = "prod"
