@@ -22,3 +22,7 @@ COST_CENTER = re.compile(r"^CC-\d{4,6}$")
 
 EMAIL_ANY_CASE = re.compile(EMAIL.pattern, re.IGNORECASE)
 """A mailbox address as people type it in files they write by hand (waivers, migration overrides): any case."""
+
+SIGN_IN_PRINCIPAL_TYPES = ("User", "Group", "ServicePrincipal")
+"""The `principalType` of a person, a group or a pipeline (a deployer, an Entra administrator); ARM answers
+UnmatchedPrincipalType when it does not match the principal."""

@@ -14,7 +14,7 @@ from typing import Any, Callable, Mapping
 
 
 from amsterdam_cloud.core.classification import DATA_CLASSIFICATIONS
-from amsterdam_cloud.core.ids import COST_CENTER, EMAIL, GUID
+from amsterdam_cloud.core.ids import COST_CENTER, EMAIL, GUID, SIGN_IN_PRINCIPAL_TYPES
 from amsterdam_cloud.core.environments import ENVIRONMENTS
 from amsterdam_cloud.core import budgets
 from amsterdam_cloud.components.landing_zone.address_plan import (DELEGATIONS, AddressPlan, AddressPlanError,
@@ -498,7 +498,7 @@ def _connectivity(source: str, key: str, value: Any) -> Connectivity:
                         use_gateway=read.get("useGateway", False))
 
 
-DEPLOYER_PRINCIPAL_TYPES = ("User", "Group", "ServicePrincipal")
+DEPLOYER_PRINCIPAL_TYPES = SIGN_IN_PRINCIPAL_TYPES
 """What `deployerPrincipalType` may say; ARM answers UnmatchedPrincipalType when it does not match the principal."""
 
 

@@ -65,6 +65,7 @@ FACTS = {
     "the mailbox shape": (r"\^\[\^@\\s\]\+@\[\^@\\s\]\+", "core/ids.py"),
     "the cost center shape": (r"\^CC-\\d\{4,6\}\$", "core/ids.py"),
     "the Log Analytics workspace id shape": (r"OperationalInsights/workspaces/\[\^/\]\+\$", "core/ids.py"),
+    "the sign-in principal types": (r"\(\"User\",\s*\"Group\",\s*\"ServicePrincipal\"\)", "core/ids.py"),
 }
 
 
