@@ -21,7 +21,7 @@ from pathlib import Path
 from collections.abc import Mapping
 from typing import Any, Callable, Iterator, Sequence
 
-from amsterdam_cloud.policies.engine import (SEVERITY_ORDER, AnyRule, Reporter, Resource, Rule, Severity, StackRule,
+from amsterdam_cloud.policies.rule_model import (SEVERITY_ORDER, AnyRule, Reporter, Resource, Rule, Severity, StackRule,
                                              base_type, check_stack, judge, secrets_redacted, stack_of)
 from amsterdam_cloud.core.environments import ENVIRONMENTS
 from amsterdam_cloud.policies.settings import PACK_NAME, WAIVERS_EXPIRED, PackConfig, load_pack_config

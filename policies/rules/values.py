@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, Rule, Severity, describe
+from amsterdam_cloud.policies.rule_model import UNKNOWN, Report, Resource, Rule, Severity, describe
 from amsterdam_cloud.policies.rules.common import UNSET, check_bool, check_choice, check_min_tls
 
 

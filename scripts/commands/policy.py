@@ -166,7 +166,7 @@ def run_check(args: argparse.Namespace) -> int:
     result = check_resources(resources, environment=environment, stack=stack, waivers=_waivers(args.waivers),
                              today=args.today, source=source)
     if args.format == "sarif" and resources:
-        from amsterdam_cloud.policies.engine import project_of
+        from amsterdam_cloud.policies.rule_model import project_of
 
         result.project_root, result.stack_file = _program_files(args.project_dir, stack, project_of(resources[0].urn))
     if args.evidence:

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from amsterdam_cloud.policies.fixtures import city_tags, export_of, resource
+from tests.policies.rule_fixtures import city_tags, export_of, resource
 from amsterdam_cloud.scripts.cli import main
 
 STORAGE = "azure-native:storage:StorageAccount"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Iterable
 
-from amsterdam_cloud.policies.engine import UNKNOWN, Resource
+from amsterdam_cloud.policies.rule_model import UNKNOWN, Resource
 
 
 def by_id(value: Any, resources_by_id: Mapping[str, Resource]) -> list[Resource] | None:

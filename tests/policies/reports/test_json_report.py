@@ -28,7 +28,7 @@ def test_finding_behind_an_expired_waiver_has_status_expired_waiver(result):
 
 def test_values_unknown_in_dev_are_listed_with_status_unknown():
     from amsterdam_cloud.policies.checker import check_resources, parse_resources
-    from amsterdam_cloud.policies.fixtures import UNKNOWN_VALUE, city_tags, export_of, resource
+    from tests.policies.rule_fixtures import UNKNOWN_VALUE, city_tags, export_of, resource
 
     account = resource("azure-native:storage:StorageAccount", "data", {"location": "westeurope",
                        "tags": city_tags("dev"), "minimumTlsVersion": UNKNOWN_VALUE}, stack="dev")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from amsterdam_cloud.policies.fixtures import violations
+from tests.policies.rule_fixtures import violations
 from amsterdam_cloud.policies.rules.ai import local_auth, public_network_access as ai_public
 from amsterdam_cloud.policies.rules.compute import (avd_host_pool_public_network_access, disk_public_network_access,
                                                     vm_encryption_at_host, vm_trusted_launch)

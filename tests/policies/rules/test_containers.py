@@ -2,7 +2,7 @@
 
 import pytest
 
-from amsterdam_cloud.policies.fixtures import violations
+from tests.policies.rule_fixtures import violations
 from amsterdam_cloud.policies.rules.containers import (acr_admin_user, acr_anonymous_pull, acr_public_network_access,
                                                        aks_azure_rbac, aks_local_accounts, aks_network_policy,
                                                        aks_private_cluster, containerapp_insecure_ingress,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from amsterdam_cloud.policies.fixtures import violations
+from tests.policies.rule_fixtures import violations
 from amsterdam_cloud.policies.rules.databases import (cosmosdb_local_auth, cosmosdb_min_tls,
                                                       cosmosdb_public_network_access, mysql_public_network_access,
                                                       postgresql_password_auth, postgresql_public_network_access,

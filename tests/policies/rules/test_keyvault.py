@@ -2,7 +2,7 @@
 
 import pytest
 
-from amsterdam_cloud.policies.fixtures import violations
+from tests.policies.rule_fixtures import violations
 from amsterdam_cloud.policies.rules.keyvault import purge_protection, public_network_access, rbac_authorization, soft_delete
 
 from .baseline_cases import DROP, U, mutate

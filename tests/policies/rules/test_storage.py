@@ -2,7 +2,7 @@
 
 import pytest
 
-from amsterdam_cloud.policies.fixtures import violations
+from tests.policies.rule_fixtures import violations
 from amsterdam_cloud.policies.rules.storage import (min_tls, no_public_blob_access, public_network_access,
                                                     secure_transfer, shared_key_access)
 from .baseline_cases import DROP, U, mutate

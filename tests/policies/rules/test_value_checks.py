@@ -3,7 +3,7 @@ and a value that violates it; unset follows Azure's default, unknown fails in ac
 
 import pytest
 
-from amsterdam_cloud.policies.fixtures import violations
+from tests.policies.rule_fixtures import violations
 from amsterdam_cloud.policies.rules import ALL_RULES, RULES_BY_ID
 
 from .baseline_cases import DROP, U, mutate

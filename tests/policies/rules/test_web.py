@@ -2,7 +2,7 @@
 
 import pytest
 
-from amsterdam_cloud.policies.fixtures import violations
+from tests.policies.rule_fixtures import violations
 from amsterdam_cloud.policies.rules.web import (ftps, https_only, managed_identity, min_tls, public_network_access,
                                                 remote_debugging)
 
