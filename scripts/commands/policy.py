@@ -156,7 +156,15 @@ def _program_files(project_dir: Path | None, stack: str, plan_project: str) -> t
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from amsterdam_cloud.policies.checker import paused_gc
+
+    with paused_gc():  # the export's millions of objects live until the end: a collection would walk them all
+        return _check(args)
+
+
+def _check(args: argparse.Namespace) -> int:
     from amsterdam_cloud.policies.checker import check_resources, parse_resources, render
+
     source = "<stdin>" if str(args.file) == "-" else display(args.file)
     export = _read_export(args.file)
     resources, found_stack = parse_resources(export, source)
