@@ -149,6 +149,8 @@ def secrets_redacted() -> Iterator[Callable[[str], str]]:
     token = _SEEN_SECRETS.set(seen)
 
     def redact(message: str) -> str:
+        if not seen:  # the common case: no rule saw a secret's plaintext
+            return message
         for text in sorted(seen, key=len, reverse=True):
             message = message.replace(text, SECRET_SHOWN)
         return message
