@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from typing import Any, Callable, Iterator, Sequence
 
 from amsterdam_cloud.policies.rule_model import (SEVERITY_ORDER, AnyRule, Reporter, Resource, Rule, Severity, StackRule,
-                                             base_type, check_stack, judge, secrets_redacted, stack_of)
+                                                 StackView, base_type, check_stack, judge, secrets_redacted, stack_of)
 from amsterdam_cloud.core.environments import ENVIRONMENTS
 from amsterdam_cloud.policies.settings import PACK_NAME, WAIVERS_EXPIRED, PackConfig, load_pack_config
 from amsterdam_cloud.policies.waivers import Waiver, WaiverBook, load_waivers
@@ -304,7 +304,7 @@ def _check(resources: Sequence[Resource], *, environment: str, stack: str, waive
         if not isinstance(rule, StackRule):
             continue
         if stack_view is None:  # as the CLI's AnalyzeStack: every resource's outputs, not its inputs
-            stack_view = [r.with_outputs() for r in resources]
+            stack_view = StackView(r.with_outputs() for r in resources)
         wanted = set(rule.applies_to or ())
         result.checked[rule.id] = [r.urn for r in resources if not wanted or r.type in wanted]
         settle(rule, check_stack(rule, stack_view, settings[rule.id]), "", "")

@@ -347,6 +347,17 @@ class Resource:
         return unwrap(tags.get(name))
 
 
+class StackView(list):  # type: ignore[type-arg]
+    """The resources a stack rule judges (as `AnalyzeStack` sends them: each one's outputs), with a place for what
+    several stack rules derive from them (`links.index`), so it is built once per check, not once per rule."""
+
+    __slots__ = ("shared",)
+
+    def __init__(self, resources: Iterable[Resource] = ()) -> None:
+        super().__init__(resources)
+        self.shared: dict[str, Any] = {}
+
+
 UNKNOWN_PHRASE = "is unknown until deployment"
 """What every message of `Reporter.unknown` says (the tests tell such messages from the rules' own by it)."""
 
