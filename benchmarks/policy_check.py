@@ -213,15 +213,17 @@ def rule_count() -> int:
 STAGES = """
 import gc, json, sys, time
 t0 = time.perf_counter()
+from amsterdam_cloud.core.documents import load_json
 from amsterdam_cloud.policies.checker import check_resources, parse_resources, render
 from amsterdam_cloud.policies.waivers import load_waivers
+from amsterdam_cloud.scripts.offline.export_shape import check_export
 imports = time.perf_counter() - t0
 gc.disable()
 text = open(sys.argv[1]).read()
 best = {}
 for _ in range(5):
-    a = time.perf_counter(); document = json.loads(text); b = time.perf_counter()
-    resources, stack = parse_resources(document); c = time.perf_counter()
+    a = time.perf_counter(); document = load_json(text, "export", "export"); b = time.perf_counter()
+    resources, stack = parse_resources(check_export(document, "export")); c = time.perf_counter()
     result = check_resources(resources, environment="prod", stack=stack, waivers=load_waivers()); d = time.perf_counter()
     render(result, "json"); e = time.perf_counter()
     for key, value in (("load", b - a), ("parse", c - b), ("rules", d - c), ("report", e - d)):
@@ -237,8 +239,9 @@ def stages(export: Path) -> str:
     done = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-c", STAGES, str(export)],
                           capture_output=True, text=True, check=True)
     t = json.loads(done.stdout)
-    return (f"importing the checker and rules {t['imports']:.2f} s (first run), reading the JSON {t['load']:.2f} s, "
-            f"building the resource view {t['parse']:.2f} s, running the {rule_count()} rules {t['rules']:.2f} s, "
+    return (f"importing the checker and rules {t['imports']:.2f} s (first run), reading the JSON strictly (duplicate "
+            f"keys, nesting) {t['load']:.2f} s, checking its shape and building the resource view {t['parse']:.2f} s, "
+            f"running the {rule_count()} rules {t['rules']:.2f} s, "
             f"writing the JSON report {t['report']:.2f} s")
 
 
