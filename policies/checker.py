@@ -152,7 +152,7 @@ def parse_resources(export: Any, source: str = "<plan>") -> tuple[list[Resource]
     resources: list[Resource] = []
     stack = ""
     for index, item in enumerate(raw):
-        if not isinstance(item, Mapping):
+        if type(item) is not dict and not isinstance(item, Mapping):  # dict first: the ABC check costs 4x
             raise ExportError(f"{source}: deployment.resources[{index}]: must be an object")
         urn, token = item.get("urn"), item.get("type")
         if not isinstance(urn, str) or not urn.startswith("urn:pulumi:") or not isinstance(token, str):
@@ -165,16 +165,16 @@ def parse_resources(export: Any, source: str = "<plan>") -> tuple[list[Resource]
         inputs = item.get("inputs")
         if inputs is None:
             inputs = {}
-        if not isinstance(inputs, Mapping):
+        if type(inputs) is not dict and not isinstance(inputs, Mapping):
             raise ExportError(f"{source}: deployment.resources[{index}].inputs: must be an object ({urn})")
         prop_deps = item.get("propertyDependencies")
         if prop_deps:
             prop_deps = {k: tuple(v) for k, v in prop_deps.items() if isinstance(v, list)} \
-                if isinstance(prop_deps, Mapping) else {}
+                if type(prop_deps) is dict or isinstance(prop_deps, Mapping) else {}
         outputs = item.get("outputs")
         if outputs is None:
             outputs = {}
-        if not isinstance(outputs, Mapping):
+        if type(outputs) is not dict and not isinstance(outputs, Mapping):
             raise ExportError(f"{source}: deployment.resources[{index}].outputs: must be an object ({urn})")
         cloud_id, position = item.get("id"), item.get("sourcePosition")
         resources.append(Resource(
