@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from amsterdam_cloud.policies.engine import SEVERITY_ORDER
+from amsterdam_cloud.policies.rule_model import SEVERITY_ORDER
 
 
 def primary_control(controls: tuple[str, ...]) -> str:

@@ -149,6 +149,8 @@ def secrets_redacted() -> Iterator[Callable[[str], str]]:
     token = _SEEN_SECRETS.set(seen)
 
     def redact(message: str) -> str:
+        if not seen:  # the common case: no rule saw a secret's plaintext
+            return message
         for text in sorted(seen, key=len, reverse=True):
             message = message.replace(text, SECRET_SHOWN)
         return message
@@ -343,6 +345,17 @@ class Resource:
             if not isinstance(tags, Mapping):
                 return None
         return unwrap(tags.get(name))
+
+
+class StackView(list):  # type: ignore[type-arg]
+    """The resources a stack rule judges (as `AnalyzeStack` sends them: each one's outputs), with a place for what
+    several stack rules derive from them (`links.index`), so it is built once per check, not once per rule."""
+
+    __slots__ = ("shared",)
+
+    def __init__(self, resources: Iterable[Resource] = ()) -> None:
+        super().__init__(resources)
+        self.shared: dict[str, Any] = {}
 
 
 UNKNOWN_PHRASE = "is unknown until deployment"

@@ -1,4 +1,5 @@
-"""Builders of small, explicit `pulumi stack export` documents, for tests and benchmarks of the policy pack.
+"""Builders of small, explicit `pulumi stack export` documents, for tests and benchmarks of the policy pack
+(test helpers, kept out of the shipped package).
 
     export_of(resource("azure-native:storage:StorageAccount", "logs", {...}), stack="prod")
 """
@@ -66,7 +67,7 @@ def violations(rule: Any, props: Mapping[str, Any], *, token: str | None = None,
 
     Extra keyword arguments are pack settings in camelCase (`allowedRegions=[...]`).
     """
-    from amsterdam_cloud.policies.engine import Resource, run_rule
+    from amsterdam_cloud.policies.rule_model import Resource, run_rule
     from amsterdam_cloud.policies.settings import Settings
 
     token = token or (rule.applies_to[0] if rule.applies_to else "azure-native:resources:ResourceGroup")
