@@ -85,6 +85,8 @@ class StackResult:
     warnings: tuple[str, ...] = ()
     policy_text: str = ""
     policy_failed: bool = False
+    day: str = ""
+    """What the plan and its policy check read of the clock (`clock.dated`): "", the ISO day, or "now"."""
     error: str = ""
     exit_code: int = 0
     seconds: float = 0.0
@@ -92,8 +94,9 @@ class StackResult:
 
 def plan_in_worker(task: StackTask) -> StackResult:
     """Plan, save and check one stack; its references wait for estate stacks not planned yet."""
+    from amsterdam_cloud.core import clock
     from amsterdam_cloud.core.backend import declared_backend, parse_reference
-    from amsterdam_cloud.scripts.commands.plan import check_policy
+    from amsterdam_cloud.scripts.offline.stack_plans import check_policy
     from amsterdam_cloud.scripts.offline.plan import export_text
     from amsterdam_cloud.scripts.offline.plan_cache import outputs_digest, sha256_text
     from amsterdam_cloud.scripts.offline.preview import render_summary
@@ -119,8 +122,9 @@ def plan_in_worker(task: StackTask) -> StackResult:
                 raise ReferencePending(target, name)
             return saved(name)
 
-        plan = plan_stack(project, task.stack.stack, plans_dir=task.plans_dir, offline_speedups=not task.naive,
-                          stack_outputs=resolve)
+        with clock.reading() as reads:
+            plan = plan_stack(project, task.stack.stack, plans_dir=task.plans_dir, offline_speedups=not task.naive,
+                              stack_outputs=resolve)
         export = plan.to_export()
         text = export_text(export)
         path = saved_plan_path(task.plans_dir, project.name, task.stack.stack)
@@ -134,8 +138,11 @@ def plan_in_worker(task: StackTask) -> StackResult:
         result.summary = render_summary(plan).splitlines()[1].strip()
         result.warnings = tuple(plan.warnings)
         if task.environment is not None:
-            result.policy_text, result.policy_failed = check_policy(export, task.stack.stack, task.environment,
-                                                                    project.root, display(path))
+            with clock.reading() as policy_reads:
+                result.policy_text, result.policy_failed = check_policy(export, task.stack.stack, task.environment,
+                                                                        project.root, display(path))
+            reads += policy_reads
+        result.day = clock.dated(reads)
     except ReferencePending as pending:
         result.waiting_for = pending.target
     except UserError as error:
@@ -170,10 +177,8 @@ class Run:
 
 def run(args: argparse.Namespace) -> int:
     """`cityctl plan --estate`: discover, schedule, plan or reuse, report, summary JSON."""
-    import datetime
-
-    from amsterdam_cloud.core import budgets
-    from amsterdam_cloud.scripts.commands.plan import ENVIRONMENTS
+    from amsterdam_cloud.core import clock
+    from amsterdam_cloud.core.environments import ENVIRONMENTS
     from amsterdam_cloud.scripts.offline.plan_cache import PlanCache, own_key, project_fingerprint
 
     _refuse_single_stack_options(args)
@@ -184,10 +189,9 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     estate = discover(args.estate, args.projects_file)
     plans_dir = args.plans_dir or _shared_plans_dir() or estate.root / "out" / "plans"
-    cache = PlanCache(estate.root / "out" / "cache", enabled=not args.no_cache)
+    cache = PlanCache(estate.root / "out" / "cache", enabled=not args.no_cache, today=clock.today_utc())
     shard = Shard.parse(args.shard) if args.shard else None
     every = estate.stacks
-    today: datetime.date = budgets.today_utc()
     environments: dict[StackId, str | None] = {}
     for stack in every:
         environment = args.environment or (stack.stack if stack.stack in ENVIRONMENTS else None)
@@ -198,7 +202,7 @@ def run(args: argparse.Namespace) -> int:
     fingerprints = {project.name: project_fingerprint(project) for project in estate.projects}
     own_keys = {stack: own_key(project_fingerprint=fingerprints[stack.project], stack=stack,
                                stack_file=estate.project(stack.project).stack_file(stack.stack),
-                               environment=environments[stack], today=today) for stack in every}
+                               environment=environments[stack]) for stack in every}
     owned = shard.owned(every) if shard else list(every)
     state = Run(estate=estate, scope=list(owned), owned=set(owned), own_keys=own_keys,
                 references={stack: cache.references(own_keys[stack]) for stack in every})
@@ -315,7 +319,8 @@ def _ready(state: Run, todo: list[StackId], running: set[StackId], cache, plans_
             state.results[stack] = StackResult(
                 stack=stack, references=list(known), plan_sha256=entry.plan_sha256, size=entry.size,
                 outputs_digest=entry.outputs_digest, resources=entry.resources, summary=entry.summary,
-                warnings=entry.warnings, policy_text=entry.policy_text, policy_failed=entry.policy_failed)
+                warnings=entry.warnings, policy_text=entry.policy_text, policy_failed=entry.policy_failed,
+                day=entry.day)
             state.digests[stack] = entry.outputs_digest
             state.reused.add(stack)
             todo.remove(stack)
@@ -378,7 +383,8 @@ def _record(state: Run, result: StackResult, todo: list[StackId], running: set[S
                 entry=CachedPlan(plan_sha256=result.plan_sha256, size=result.size,
                                  outputs_digest=result.outputs_digest,
                                  resources=result.resources, summary=result.summary, warnings=result.warnings,
-                                 policy_text=result.policy_text, policy_failed=result.policy_failed))
+                                 policy_text=result.policy_text, policy_failed=result.policy_failed,
+                                 day=result.day))
     print(f"  planned {stack}: {result.resources} resources, {result.seconds:.1f}s", file=sys.stderr, flush=True)
     return None
 
