@@ -15,6 +15,7 @@ import os
 import sys
 import time
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Mapping
 
@@ -95,20 +96,18 @@ class StackResult:
 def plan_in_worker(task: StackTask) -> StackResult:
     """Plan, save and check one stack; its references wait for estate stacks not planned yet."""
     from amsterdam_cloud.core import clock
-    from amsterdam_cloud.core.backend import declared_backend, parse_reference
+    from amsterdam_cloud.core.backend import parse_reference
     from amsterdam_cloud.scripts.offline.stack_plans import check_policy
     from amsterdam_cloud.scripts.offline.plan import export_text
     from amsterdam_cloud.scripts.offline.plan_cache import outputs_digest, sha256_text
     from amsterdam_cloud.scripts.offline.preview import render_summary
-    from amsterdam_cloud.scripts.offline.project import (PulumiProject, plan_stack, saved_plan_path,
-                                                          stack_reference_resolver)
+    from amsterdam_cloud.scripts.offline.project import plan_stack, saved_plan_path, stack_reference_resolver
     from amsterdam_cloud.scripts.signals import Interrupted, was_interrupted
 
     started = time.perf_counter()
     result = StackResult(stack=task.stack)
     try:
-        project = PulumiProject.load(task.project_dir, origin="the estate")
-        backend = declared_backend(project.root)
+        project, backend = _project_of(task.project_dir)
         saved = stack_reference_resolver(task.plans_dir, project.name, backend)
 
         def resolve(name: str) -> tuple[dict, list[str]]:
@@ -151,6 +150,17 @@ def plan_in_worker(task: StackTask) -> StackResult:
         result.error, result.exit_code = str(error), error.exit_code
     result.seconds = time.perf_counter() - started
     return result
+
+
+@lru_cache(maxsize=None)
+def _project_of(project_dir: Path):
+    """A worker's projects and their declared backends, read once each (an estate has hundreds of stacks a project;
+    the run hashed these files at its start, so they are what it plans)."""
+    from amsterdam_cloud.core.backend import declared_backend
+    from amsterdam_cloud.scripts.offline.project import PulumiProject
+
+    project = PulumiProject.load(project_dir, origin="the estate")
+    return project, declared_backend(project.root)
 
 
 @dataclass(kw_only=True)
@@ -263,12 +273,12 @@ def _schedule(state: Run, args: argparse.Namespace, plans_dir: Path, cache, envi
                     break
                 if not pool.busy and not pool.started:  # the first worker: fork it warm
                     warm_imports(*(project.program_dir for project in state.estate.projects))
-                todo.remove(stack)
                 running.add(stack)
                 pool.submit(StackTask(stack=stack, project_dir=state.estate.project(stack.project).root,
                                       plans_dir=plans_dir, environment=environments[stack], naive=args.naive,
                                       pending=frozenset(map(str, every - state.digests.keys())),
                                       estate_stacks=estate_stacks))
+            todo[:] = [stack for stack in todo if stack not in running]  # one pass, not a list.remove each
             if not running:
                 if todo:
                     return _stuck(state, todo)
@@ -293,7 +303,8 @@ def _ready(state: Run, todo: list[StackId], running: set[StackId], cache, plans_
     ready, changed = [], True
     while changed:  # again after a reuse (its dependents may be ready) or a stack added from outside the shard
         changed, ready = False, []
-        busy_projects = {stack.project for stack in todo if stack not in ready} | {s.project for s in running}
+        queued = set(todo)  # membership by hash: a list scan per waiting stack made each call O(n^2) (40 s at 800)
+        busy_projects = {stack.project for stack in todo} | {s.project for s in running}
         for stack in list(todo):
             known = state.references[stack]
             if known is None:  # first plan: it waits for whole projects its siblings waited for
@@ -303,8 +314,9 @@ def _ready(state: Run, todo: list[StackId], running: set[StackId], cache, plans_
                 continue
             missing = [ref for ref in known if ref in state.own_keys and ref not in state.digests]
             for ref in missing:
-                if ref not in todo and ref not in running:  # referenced from outside this shard: plan it too
+                if ref not in queued and ref not in running:  # referenced from outside this shard: plan it too
                     todo.append(ref)
+                    queued.add(ref)
                     state.scope.append(ref)
                     changed = True
             if missing:
@@ -323,8 +335,9 @@ def _ready(state: Run, todo: list[StackId], running: set[StackId], cache, plans_
                 day=entry.day)
             state.digests[stack] = entry.outputs_digest
             state.reused.add(stack)
-            todo.remove(stack)
             changed = True
+        if changed:
+            todo[:] = [stack for stack in todo if stack not in state.digests]  # the reused ones, in one pass
     if not ready and not running and todo:  # only held first-timers left: let them go, one may break a hold
         ready = [stack for stack in todo if state.references[stack] is None]
     return ready
