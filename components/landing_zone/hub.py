@@ -54,6 +54,8 @@ class HubArgs(CommonArgs):
     firewall_snat_private_traffic: bool = False
     """Off: the firewall keeps private sources; on: it translates them, so east-west flows to private endpoints come
     back through it (`FirewallArgs.snat_private_traffic`)."""
+    firewall_private_link_fqdns: tuple[str, ...] = ()
+    """Names reached through private endpoints beyond the hub (`FirewallArgs.private_link_fqdns`); empty: none."""
     bastion_native_client: bool = False
     """Off: Bastion sessions through the portal only; on: native-client tunneling for administrators."""
 
@@ -120,7 +122,8 @@ class Hub(WithInterfaces, pulumi.ComponentResource):
             **shared_args, resource_group_name=args.resource_group_name, location=args.location,
             subnet_id=once_all_exist(subnets["AzureFirewallSubnet"]), source_ranges=args.egress_ranges,
             premium=args.firewall_premium, zone_redundant=args.zone_redundant,
-            snat_private_traffic=args.firewall_snat_private_traffic), opts=child)
+            snat_private_traffic=args.firewall_snat_private_traffic,
+            private_link_fqdns=args.firewall_private_link_fqdns), opts=child)
         bastion = Bastion(f"{name}-bastion", BastionArgs(
             tags=args.tags, diagnostic_settings=args.diagnostic_settings,
             resource_group_name=args.resource_group_name, location=args.location,
