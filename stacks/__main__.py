@@ -74,7 +74,9 @@ zones = city_private_link_zones(config.location)
 hub = Hub("hub", HubArgs(
     tags=tags, lock=lock, diagnostic_settings=diagnostics, resource_group_name=connectivity_group.name,
     location=config.location, network=plan.hub, egress_ranges=(plan.address_space,),
-    spoke_ranges=plan.spoke_ranges(), private_dns_zones=() if config.connectivity else zones,
+    # attached to the connectivity hub: its gateway and zones, none of the hub's own
+    gateway_subnet=not config.connectivity, spoke_ranges=() if config.connectivity else plan.spoke_ranges(),
+    private_dns_zones=() if config.connectivity else zones,
     zone_redundant=features.zone_redundancy, firewall_premium=features.firewall_premium,
     firewall_snat_private_traffic=bool(config.network.east_west),
     # the city's Azure Monitor scope endpoint is in the connectivity hub, beyond this one
