@@ -258,7 +258,7 @@ def _network_rule(rule: ServiceTagRule | FqdnPortRule, sources: list[str]) -> ne
     if isinstance(rule, ServiceTagRule):
         return network.NetworkRuleArgs(
             rule_type="NetworkRule", name=rule.name, description=rule.description, source_addresses=sources,
-            destination_addresses=list(rule.service_tags), destination_ports=ports, ip_protocols=["TCP"])
+            destination_addresses=list(rule.service_tags), destination_ports=ports, ip_protocols=[rule.protocol])
     return network.NetworkRuleArgs(
         rule_type="NetworkRule", name=rule.name, description=rule.description, source_addresses=sources,
         destination_fqdns=list(rule.fqdns), destination_ports=ports, ip_protocols=["TCP"])
