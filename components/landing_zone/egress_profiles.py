@@ -229,8 +229,25 @@ CI_AGENTS = EgressProfile(
     ),
 )
 
+DEPLOYMENT_SCRIPTS = EgressProfile(
+    name="deployment-scripts",
+    description="ARM deployment scripts run privately (the AVD rolling replacement): the script container signs in "
+                "with its managed identity and calls Azure Resource Manager; its image comes from MCR",
+    reference="https://learn.microsoft.com/azure/azure-resource-manager/bicep/deployment-script-vnet-private-endpoint "
+              "(container in a delegated subnet, storage through a private endpoint), "
+              "https://learn.microsoft.com/azure/container-instances/container-instances-vnet (VNet container groups)",
+    network_rules=(),
+    application_rules=(
+        WebRule(name="scripts-control-plane", description="Entra ID sign-in and Azure Resource Manager",
+                fqdns=("login.microsoftonline.com", "management.azure.com")),
+        WebRule(name="scripts-image", description="The Azure PowerShell deployment script image (MCR)",
+                fqdns=("mcr.microsoft.com", "*.data.mcr.microsoft.com")),
+    ),
+)
+
 EGRESS_PROFILES: Mapping[str, EgressProfile] = {profile.name: profile for profile in (
-    AVD_SESSION_HOSTS, AVD_INTUNE, AVD_MICROSOFT_365, CONTAINER_APPS, APP_SERVICE_BUILD, CI_AGENTS)}
+    AVD_SESSION_HOSTS, AVD_INTUNE, AVD_MICROSOFT_365, CONTAINER_APPS, APP_SERVICE_BUILD, CI_AGENTS,
+    DEPLOYMENT_SCRIPTS)}
 """Every profile a spoke subnet may enable (`egressProfiles` in the stack config), by name."""
 
 
