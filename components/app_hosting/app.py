@@ -142,7 +142,8 @@ class _Platform:
     def private_link_scope(self) -> PrivateLinkScopeRef:
         """The platform's Azure Monitor Private Link Scope, which the app's Application Insights joins."""
         return PrivateLinkScopeRef(name=self._pick("monitorPrivateLinkScope", "name"),
-                                   resource_group_name=self._pick("monitorPrivateLinkScope", "resourceGroupName"))
+                                   resource_group_name=self._pick("monitorPrivateLinkScope", "resourceGroupName"),
+                                   subscription_id=self._pick("monitorPrivateLinkScope", "subscriptionId"))
 
     @property
     def hub_network_id(self) -> pulumi.Output[str]:

@@ -70,6 +70,11 @@ class WorkplaceArgs(CommonArgs):
     """The platform's private DNS zones by name; needs the AVD, Azure Files and Key Vault zones."""
     profile_account_name: str
     """The profile storage account's name (globally unique)."""
+    rollout_account_name: str
+    """The rolling replacement script's own storage account (globally unique; private, see `host_rollout.py`)."""
+    rollout_subnet_id: pulumi.Input[str]
+    """The workplace spoke's subnet for the rollout script's container (delegated to
+    `Microsoft.ContainerInstance/containerGroups`, with the `deployment-scripts` egress profile)."""
     office_hours: OfficeHours = field(default_factory=OfficeHours)
     """Monday to Friday, 07:00-19:00 Amsterdam time."""
     user_group_ids: tuple[str, ...] = ()
@@ -197,12 +202,13 @@ class Workplace(WithInterfaces, pulumi.ComponentResource):
         """The set being replaced, in drain mode; None outside a rolling replacement."""
         versions = [args.image.version] + ([args.previous_image.version] if args.previous_image else [])
         self.rollout = HostRollout(f"{name}-rollout", HostRolloutArgs(
-            tags=args.tags, resource_group_name=args.service_resource_group_name,
+            **shared, resource_group_name=args.service_resource_group_name,
             location=normalize_location(args.metadata_location), host_pool_id=self.host_pool.resource_id,
             host_pool_name=self.host_pool.name, name_prefix=args.host_name_prefix,
             current_hosts=tuple(self.session_hosts.computer_names),
             draining_hosts=tuple(self.draining_hosts.computer_names) if self.draining_hosts else (),
-            versions=",".join(versions)),
+            versions=",".join(versions), storage_account_name=args.rollout_account_name,
+            private_endpoints=endpoint(FILE_ZONE), container_subnet_id=args.rollout_subnet_id),
             opts=pulumi.ResourceOptions(parent=self, depends_on=[self.session_hosts]))
         """Drains the replaced set once the current one has registered; unregisters retired hosts."""
 

@@ -81,6 +81,8 @@ workplace = Workplace("avd", WorkplaceArgs(
     host_subnet_id=subnet("hosts"), endpoint_subnet_id=subnet("endpoints"),
     private_dns_zone_ids={zone: zone_ids[zone] for zone in REQUIRED_ZONES},
     profile_account_name=config.profile_storage_account, office_hours=config.office_hours,
+    # private: its own account (the city's convention name) and container subnet; Azure would make a public one
+    rollout_account_name=f"stamsavdrollout{config.environment}", rollout_subnet_id=subnet("scripts"),
     user_group_ids=config.user_group_ids, admin_group_ids=config.admin_group_ids,
     avd_service_principal_id=config.avd_service_principal_id,
     application_group_type=config.pool.application_group_type, remote_apps=config.pool.remote_apps,
