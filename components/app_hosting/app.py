@@ -32,7 +32,7 @@ from amsterdam_cloud.components.app_hosting.storage import StorageAccount, Stora
 from amsterdam_cloud.components.app_hosting.web_app import WebApp, WebAppArgs
 from amsterdam_cloud.components.compute.virtual_machine import VaultRef, VirtualMachine, VirtualMachineArgs
 from amsterdam_cloud.components.interfaces import NO_DIAGNOSTICS, CommonArgs, DiagnosticSettings, InterfaceError, \
-    Lock, PrivateEndpoint, RoleAssignment, WithInterfaces, create_role_assignments
+    Lock, PrivateEndpoint, RoleAssignment, WithInterfaces, create_role_assignments, supports
 from amsterdam_cloud.components.monitoring.alerts import FLEXIBLE_SERVER, MetricAlerts, MetricAlertsArgs
 from amsterdam_cloud.components.security.container_registry import REGISTRY_WIDE_PULL_REASON
 from amsterdam_cloud.components.security.key_vault import KeyVault, KeyVaultArgs
@@ -74,6 +74,10 @@ def global_suffix(spec: AppSpec) -> str:
 class AppArgs(CommonArgs):
     """The interfaces apply to the app's resource group (e.g. the team's group as Reader); the data services get
     their locks, protection and diagnostics from `spec.operations` and the platform's workspace."""
+    SUPPORTS = supports("lock", "role_assignments",
+                        reason="they apply to the app's resource group; its data services take diagnostics, locks and "
+                        "protection from spec.operations and the platform, and the app runs as the identity it "
+                        "creates")
 
     spec: AppSpec
     """What the app team says about the app (from the app stack config)."""
@@ -144,9 +148,9 @@ class _Platform:
 
     def private_link_scope(self) -> PrivateLinkScopeRef:
         """The platform's Azure Monitor Private Link Scope, which the app's Application Insights joins."""
-        scope = self.outputs.monitor_private_link_scope
-        return PrivateLinkScopeRef(name=self._pick(scope, "monitorPrivateLinkScope", "name"),
-                                   resource_group_name=self._pick(scope, "monitorPrivateLinkScope", "resourceGroupName"))
+        scope, output = self.outputs.monitor_private_link_scope, "monitorPrivateLinkScope"
+        return PrivateLinkScopeRef(name=self._pick(scope, output, "name"),
+                                   resource_group_name=self._pick(scope, output, "resourceGroupName"))
 
     @property
     def hub_network_id(self) -> pulumi.Output[str]:
@@ -436,7 +440,7 @@ class App(WithInterfaces, pulumi.ComponentResource):
             else runtime.name
         self.resource_group_name = group.name
         self.identity_client_id = identity.client_id
-        self.identity_principal_id = identity.principal_id
+        self.principal_id = identity.principal_id
         self.private_host_name = private_host
         self.url = (self.entrance.host_name if self.entrance else private_host).apply(
             lambda host: f"https://{host}" if host and spec.runtime != "vm" else None)
@@ -448,7 +452,7 @@ class App(WithInterfaces, pulumi.ComponentResource):
         outputs: dict[str, pulumi.Input[Any]] = {
             "resourceGroupName": self.resource_group_name, "appName": self.name, "appId": self.resource_id,
             "url": self.url, "privateHostName": self.private_host_name,
-            "identityClientId": self.identity_client_id, "identityPrincipalId": self.identity_principal_id}
+            "identityClientId": self.identity_client_id, "identityPrincipalId": self.principal_id}
         if self.vault:
             outputs["keyVaultUri"] = self.vault.vault_uri
         if self.database or self.mysql:

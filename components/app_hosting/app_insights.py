@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import applicationinsights, monitor
 
-from amsterdam_cloud.components.interfaces import NO_DIAGNOSTICS, CommonArgs, InterfaceError, WithInterfaces
+from amsterdam_cloud.components.interfaces import NO_DIAGNOSTICS, CommonArgs, WithInterfaces, supports
 
 COMPONENT = "azure-native:applicationinsights:Component"
 
@@ -27,6 +27,10 @@ class PrivateLinkScopeRef:
 class AppInsightsArgs(CommonArgs):
     """`role_assignments` on the component: the app's identity as Monitoring Metrics Publisher, the role an identity
     needs to send telemetry when local auth is off."""
+    SUPPORTS = supports("lock", "role_assignments",
+                        reason="a workspace-based component has no private endpoint of its own (it is scoped into the "
+                        "platform's AMPLS), its telemetry is already in the workspace, it needs no identity and holds "
+                        "no data of its own")
 
     resource_group_name: pulumi.Input[str]
     """The component's resource group (the app's); the component never creates it."""
@@ -45,10 +49,6 @@ class AppInsightsArgs(CommonArgs):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        if self.private_endpoints or self.diagnostic_settings:
-            raise InterfaceError("AppInsightsArgs: a workspace-based component has no private endpoint of its own "
-                                 "(it is scoped into the platform's AMPLS) and its telemetry is already in the "
-                                 "workspace; leave private_endpoints and diagnostic_settings unset")
 
 
 class AppInsights(WithInterfaces, pulumi.ComponentResource):

@@ -14,7 +14,7 @@ import pulumi
 from pulumi_azure_native import cdn, frontdoor
 
 from amsterdam_cloud.components.interfaces import (NO_DIAGNOSTICS, CommonArgs, DiagnosticSupport, InterfaceError,
-                                                   WithInterfaces)
+                                                   WithInterfaces, supports)
 
 ORIGIN_GROUP_IDS = ("managedEnvironments", "sites")
 """Private-link sub-resources Front Door can reach: a Container Apps environment, an App Service app."""
@@ -25,6 +25,9 @@ _SECRET = re.compile(r"^[0-9A-Za-z-]{1,127}$")
 
 @dataclass(frozen=True, kw_only=True)
 class FrontDoorArgs(CommonArgs):
+    SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings",
+                        reason="the profile has no private endpoint (it reaches origins over Private Link), runs as "
+                        "its system-assigned identity (it reads the certificate vault) and holds no data")
     resource_group_name: pulumi.Input[str]
     """The resource group of the profile and WAF policy (the platform's shared one); never created here."""
     waf_mode: str = "Prevention"
@@ -115,6 +118,7 @@ class CustomDomain:
 
 @dataclass(frozen=True, kw_only=True)
 class PublicEntranceArgs(CommonArgs):
+    SUPPORTS = supports(reason="the entrance lives in the platform's profile, whose interfaces the platform sets")
     front_door: FrontDoorRef
     """The platform's profile and WAF policy; the entrance's parts are its children (in its resource group)."""
     origin_host_name: pulumi.Input[str]
@@ -137,11 +141,6 @@ class PublicEntranceArgs(CommonArgs):
         if self.private_link_group_id not in ORIGIN_GROUP_IDS:
             raise InterfaceError(f"PublicEntranceArgs.private_link_group_id: {self.private_link_group_id!r}; "
                                  f"expected one of {', '.join(ORIGIN_GROUP_IDS)}")
-        if self.lock or self.role_assignments or self.diagnostic_settings or self.private_endpoints or \
-                self.managed_identities:
-            raise InterfaceError("PublicEntranceArgs: the entrance lives in the platform's profile, whose "
-                                 "interfaces the platform sets; leave lock, roles, diagnostics, endpoints and "
-                                 "identities unset")
 
 
 class PublicEntrance(WithInterfaces, pulumi.ComponentResource):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import monitor
 
-from amsterdam_cloud.components.interfaces import NO_DIAGNOSTICS, CommonArgs, InterfaceError, WithInterfaces
+from amsterdam_cloud.components.interfaces import NO_DIAGNOSTICS, CommonArgs, InterfaceError, WithInterfaces, supports
 
 PRIVATE_LINK_SCOPE = "azure-native:monitor:PrivateLinkScope"
 AMPLS_ZONES = ("privatelink.monitor.azure.com", "privatelink.oms.opinsights.azure.com",
@@ -27,6 +27,8 @@ Azure Monitor): all five, or agents resolve part of their endpoints publicly and
 
 @dataclass(frozen=True, kw_only=True)
 class PrivateIngestionArgs(CommonArgs):
+    SUPPORTS = supports("lock", "role_assignments", "private_endpoints",
+                        reason="a private link scope has no logs, needs no identity and holds no state")
     resource_group_name: pulumi.Input[str]
     """The scope's and endpoint's resource group (the management one); the component never creates it."""
     location: str

@@ -22,7 +22,7 @@ import pulumi
 from pulumi_azure_native import managedidentity, resources
 
 from amsterdam_cloud.components.interfaces import (NO_DIAGNOSTICS, CommonArgs, InterfaceError, RoleAssignment,
-                                                   WithInterfaces, create_role_assignments)
+                                                   WithInterfaces, create_role_assignments, supports)
 
 SESSION_HOST_OPERATOR = "2ad6aaab-ead9-4eaa-8ac5-da422f562408"
 """Desktop Virtualization Session Host Operator: read, update (drain) and remove a pool's session hosts."""
@@ -57,6 +57,9 @@ $DeploymentScriptOutputs = @{ drained = $drained; removed = $removed }
 
 @dataclass(frozen=True, kw_only=True)
 class HostRolloutArgs(CommonArgs):
+    SUPPORTS = supports("lock",
+                        reason="the script's own identity holds its one role; a deployment script has no logs, "
+                        "private endpoint or state")
     resource_group_name: pulumi.Input[str]
     """The host pool's resource group: the script, its identity and Azure's temporary container run there."""
     location: str
@@ -77,9 +80,6 @@ class HostRolloutArgs(CommonArgs):
         super().__post_init__()
         if set(self.current_hosts) & set(self.draining_hosts):
             raise InterfaceError("HostRolloutArgs.draining_hosts: a host cannot be current and draining at once")
-        if self.role_assignments or self.private_endpoints:
-            raise InterfaceError("HostRolloutArgs: the script's identity holds its one role; it takes no role "
-                                 "assignments or private endpoints")
 
 
 class HostRollout(WithInterfaces, pulumi.ComponentResource):

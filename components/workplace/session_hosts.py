@@ -19,7 +19,7 @@ from pulumi_azure_native import compute, keyvault, monitor, network
 
 from amsterdam_cloud.components.compute.baseline import RESERVED_ADMIN_USERNAMES, trusted_launch_profile
 from amsterdam_cloud.components.credentials import generate_password
-from amsterdam_cloud.components.interfaces import CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces
+from amsterdam_cloud.components.interfaces import CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces, supports
 from amsterdam_cloud.core import naming
 
 IMAGE_VERSION_TAG = "avd-image-version"
@@ -117,6 +117,9 @@ class VaultRef:
 
 @dataclass(frozen=True, kw_only=True)
 class SessionHostsArgs(CommonArgs):
+    SUPPORTS = supports("role_assignments", "diagnostic_settings", "managed_identities",
+                        reason="hosts are cattle, replaced by an image update: never locked, and their disks are not "
+                        "state to protect")
     resource_group_name: pulumi.Input[str]
     """The hosts' resource group; the component never creates it."""
     location: str
@@ -242,10 +245,13 @@ class SessionHosts(WithInterfaces, pulumi.ComponentResource):
                 subnet=network.SubnetArgs(id=args.subnet_id))],
             tags=tags, opts=pulumi.ResourceOptions(parent=self))
         password = pulumi.Output.secret(generate_password(24))
+        user_assigned = args.managed_identities.user_assigned_by_id() if args.managed_identities else None
         vm = compute.VirtualMachine(
             f"{role}-vm", resource_group_name=args.resource_group_name, location=args.location, vm_name=computer,
             hardware_profile=compute.HardwareProfileArgs(vm_size=args.vm_size),
-            identity=compute.VirtualMachineIdentityArgs(type="SystemAssigned"),
+            # always system-assigned (Entra ID join and login need it), plus the user-assigned ones given
+            identity=compute.VirtualMachineIdentityArgs(type="SystemAssigned, UserAssigned" if user_assigned
+                                                        else "SystemAssigned", user_assigned_identities=user_assigned),
             license_type=args.license_type,
             zones=[args.zones[(index - 1) % len(args.zones)]] if args.zones else None,
             network_profile=compute.NetworkProfileArgs(network_interfaces=[compute.NetworkInterfaceReferenceArgs(

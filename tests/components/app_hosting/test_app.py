@@ -262,7 +262,8 @@ def test_prod_gets_ha_geo_backups_zone_redundancy_locks_and_protection(plan_app)
         == (False, True)
     assert not dev.of_type("azure-native:authorization:ManagementLockByScope")
     assert {r.name for r in prod.of_type("azure-native:authorization:ManagementLockByScope")} == \
-        {"app-kv-lock", "app-pg-lock", "app-st-lock"}
+        {"app-kv-lock", "app-pg-lock", "app-st-lock",  # and their private endpoints, which inherit the lock
+         "app-kv-pe-lock", "app-pg-pe-lock", "app-st-pe-0-lock", "app-st-pe-1-lock"}
     assert prod.named("app-pg-server").protect and not dev.named("app-pg-server").protect
 
 
