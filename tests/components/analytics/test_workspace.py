@@ -162,3 +162,7 @@ def test_the_team_gets_its_own_private_ml_registry_which_its_workspaces_push_to(
     assert plan.named("wonen-acr-pe-registry-dns").inputs["privateDnsZoneConfigs"][0]["privateDnsZoneId"] == \
         zone_ids["privatelink.azurecr.io"]
     assert plan.named("wonen-vakantie-ml-workspace").inputs["containerRegistry"] == registry.id
+
+
+def test_it_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, args):
+    conforms(AnalyticsWorkspace, args)

@@ -464,3 +464,14 @@ def test_database_cpu_and_storage_alert_the_platforms_action_group(plan_app, pla
     assert {a["criteria"]["allOf"][0]["metricName"] for a in alerts.values()} == {"cpu_percent", "storage_percent"}
     assert all(a["scopes"] == [plan.named("app-pg-server").id] and
                a["actions"] == [{"actionGroupId": outputs["actionGroupId"]}] for a in alerts.values())
+
+
+def test_it_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, platform_plans, tmp_path):
+    """The interfaces apply to the app's resource group (the data services take theirs from spec.operations)."""
+    import shutil
+
+    from amsterdam_cloud.scripts.offline.project import saved_plan_path
+
+    shutil.copy(platform_plans("dev"), saved_plan_path(tmp_path, "amsterdam-platform", "dev"))
+    app_spec = spec(name="cf")
+    conforms(App, lambda platform: app_args(app_spec, platform), setup=lambda: read_platform(app_spec))

@@ -207,3 +207,18 @@ def test_every_egress_profile_cites_the_page_its_list_follows(profile):
 def test_no_egress_profile_opens_a_whole_front_door_service_tag(profile):
     tags = {tag for rule in EGRESS_PROFILES[profile].network_rules for tag in getattr(rule, "service_tags", ())}
     assert not any(tag.startswith("AzureFrontDoor") for tag in tags)
+
+
+def test_it_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, args):
+    conforms(Firewall, lambda subnet: args(), setup=lambda: network.Subnet(
+        "subnet", resource_group_name="rg", virtual_network_name="hub", subnet_name="AzureFirewallSubnet",
+        address_prefix="10.10.0.0/26"))
+
+
+def test_egress_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, args, tags):
+    def firewall() -> Firewall:
+        network.Subnet("subnet", resource_group_name="rg", virtual_network_name="hub",
+                       subnet_name="AzureFirewallSubnet", address_prefix="10.10.0.0/26")
+        return Firewall("fw", args())
+
+    conforms(FirewallEgress, lambda made: FirewallEgressArgs(tags=tags, firewall=made, grants=AVD), setup=firewall)

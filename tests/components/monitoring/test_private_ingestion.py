@@ -57,3 +57,7 @@ def test_an_endpoint_missing_a_monitor_zone_is_refused(args):
     with pytest.raises(InterfaceError, match="registers in 5 zones"):
         args(private_endpoints=(PrivateEndpoint(subnet_id=ENDPOINT.subnet_id,
                                                 private_dns_zone_ids=ENDPOINT.private_dns_zone_ids[:2]),))
+
+
+def test_it_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, args):
+    conforms(PrivateIngestion, args)

@@ -57,3 +57,7 @@ def test_a_host_both_current_and_draining_is_refused(args):
 def test_other_role_assignments_are_refused(args):
     with pytest.raises(InterfaceError, match="HostRolloutArgs"):
         args(role_assignments=(RoleAssignment(role="Reader", principal_id="7d1e0c52-0000-4000-8000-000000001001"),))
+
+
+def test_it_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, args):
+    conforms(HostRollout, args)
