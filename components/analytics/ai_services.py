@@ -51,7 +51,7 @@ class AiDeployment:
 class AiServicesArgs(CommonArgs):
     SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings", "private_endpoints",
                         reason="the account runs as its system-assigned identity only, and holds no data to protect: "
-                        "its models are deployments Azure serves")
+                               "its models are deployments Azure serves")
     resource_group_name: pulumi.Input[str]
     """The account's resource group; the component never creates it."""
     location: str

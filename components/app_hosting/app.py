@@ -76,8 +76,8 @@ class AppArgs(CommonArgs):
     their locks, protection and diagnostics from `spec.operations` and the platform's workspace."""
     SUPPORTS = supports("lock", "role_assignments",
                         reason="they apply to the app's resource group; its data services take diagnostics, locks and "
-                        "protection from spec.operations and the platform, and the app runs as the identity it "
-                        "creates")
+                               "protection from spec.operations and the platform, and the app runs as the identity it "
+                               "creates")
 
     spec: AppSpec
     """What the app team says about the app (from the app stack config)."""

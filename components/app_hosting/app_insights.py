@@ -28,9 +28,9 @@ class AppInsightsArgs(CommonArgs):
     """`role_assignments` on the component: the app's identity as Monitoring Metrics Publisher, the role an identity
     needs to send telemetry when local auth is off."""
     SUPPORTS = supports("lock", "role_assignments",
-                        reason="a workspace-based component has no private endpoint of its own (it is scoped into the "
-                        "platform's AMPLS), its telemetry is already in the workspace, it needs no identity and holds "
-                        "no data of its own")
+                        reason="a workspace-based component has no private endpoint of its own (it is scoped into "
+                               "the platform's AMPLS), its telemetry is already in the workspace, it needs no identity "
+                               "and holds no data of its own")
 
     resource_group_name: pulumi.Input[str]
     """The component's resource group (the app's); the component never creates it."""

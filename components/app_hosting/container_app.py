@@ -24,7 +24,7 @@ CPU_MEMORY = {cpu: f"{memory:g}Gi" for cpu, memory in APP_CPU_MEMORY.items()}
 class ContainerAppArgs(CommonArgs):
     SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings", "managed_identities",
                         reason="a container app has no private endpoint (its environment is reached privately) and "
-                        "holds no state")
+                               "holds no state")
     resource_group_name: pulumi.Input[str]
     """The app's resource group; the component never creates it."""
     location: str

@@ -56,7 +56,7 @@ class FlexibleServerArgs(CommonArgs):
     """Where a flexible server runs, how big it is, and how it survives failures."""
     SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings", "private_endpoints", "protect",
                         reason="the server's identities are its own fields (the MySQL server's Graph identity), not "
-                        "the shared interface")
+                               "the shared interface")
 
     MAX_STORAGE_GB: ClassVar[int] = 16384
     SERVER: ClassVar[str] = "azure-native:dbforpostgresql:Server"

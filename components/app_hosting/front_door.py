@@ -27,7 +27,7 @@ _SECRET = re.compile(r"^[0-9A-Za-z-]{1,127}$")
 class FrontDoorArgs(CommonArgs):
     SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings",
                         reason="the profile has no private endpoint (it reaches origins over Private Link), runs as "
-                        "its system-assigned identity (it reads the certificate vault) and holds no data")
+                               "its system-assigned identity (it reads the certificate vault) and holds no data")
     resource_group_name: pulumi.Input[str]
     """The resource group of the profile and WAF policy (the platform's shared one); never created here."""
     waf_mode: str = "Prevention"

@@ -70,7 +70,7 @@ class FunctionGroupArgs:
 class FunctionAppsArgs(CommonArgs):
     SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings", "private_endpoints",
                         reason="the apps run as the identity in identity_id, and hold no state (their storage account "
-                        "does)")
+                               "does)")
     resource_group_name: pulumi.Input[str]
     """The apps' resource group; the component never creates it."""
     location: str

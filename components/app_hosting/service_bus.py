@@ -33,7 +33,7 @@ class ServiceBusQueue:
 class ServiceBusArgs(CommonArgs):
     SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings", "private_endpoints", "protect",
                         reason="the namespace needs no identity of its own: the app's identity is granted send and "
-                        "receive")
+                               "receive")
     resource_group_name: pulumi.Input[str]
     """The namespace's resource group; the component never creates it."""
     location: str

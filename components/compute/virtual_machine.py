@@ -45,7 +45,7 @@ _NAME = re.compile(r"^[a-z][a-z0-9-]{0,11}$")
 class VirtualMachineArgs(CommonArgs):
     SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings",
                         reason="its user-assigned identities are identity_ids (the system-assigned one is always on, "
-                        "for Entra ID login), and its disks are replaced with the VMs")
+                               "for Entra ID login), and its disks are replaced with the VMs")
     resource_group_name: pulumi.Input[str]
     """The VMs' resource group; the component never creates it."""
     location: str

@@ -160,7 +160,7 @@ EGRESS_GROUP_PRIORITY = 300
 class FirewallEgressArgs(CommonArgs):
     SUPPORTS = supports(
                         reason="rule collection groups live in the firewall's policy: the policy's lock covers them, "
-                        "and they have no roles, logs, endpoints or identity of their own")
+                               "and they have no roles, logs, endpoints or identity of their own")
     firewall: Firewall
     """The firewall whose policy gets the rules; they are written after its baseline group and the firewall itself
     (Azure rejects concurrent changes to one firewall policy)."""

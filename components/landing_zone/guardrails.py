@@ -77,7 +77,7 @@ _NAME = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
 class GuardrailsArgs(CommonArgs):
     SUPPORTS = supports(
                         reason="policy assignments take no lock, role assignments, diagnostics or private endpoints; "
-                        "their identities are system-assigned and hold no state")
+                               "their identities are system-assigned and hold no state")
     subscription_id: str
     """The subscription the assignments and Defender plans apply to."""
     allowed_locations: tuple[str, ...]

@@ -36,7 +36,7 @@ class HubRef:
 class HubArgs(CommonArgs):
     SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings",
                         reason="networks have no private endpoint and need no identity; the hub holds no state to "
-                        "protect")
+                               "protect")
     resource_group_name: pulumi.Input[str]
     """The connectivity resource group; the component never creates it."""
     location: str

@@ -26,7 +26,7 @@ from amsterdam_cloud.components.landing_zone.hub import HubRef
 class HubAttachmentArgs(CommonArgs):
     SUPPORTS = supports(
                         reason="peerings, zone links and routes in two subscriptions: no lock, roles, logs, "
-                        "endpoints, identity or state of their own")
+                               "endpoints, identity or state of their own")
     connectivity: ConnectivityRef
     """The connectivity hub to attach to."""
     connectivity_provider: pulumi.ProviderResource

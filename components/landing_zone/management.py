@@ -38,7 +38,7 @@ SECURITY_OPERATIONS: dict[str, tuple[str, str]] = {
 class ManagementArgs(CommonArgs):
     SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings", "managed_identities", "protect",
                         reason="a workspace has no private endpoint of its own (that is an Azure Monitor Private Link "
-                        "Scope)")
+                               "Scope)")
     resource_group_name: pulumi.Input[str]
     """The resource group of the workspace and the action group; the component never creates it."""
     location: str

@@ -19,7 +19,7 @@ from amsterdam_cloud.components.landing_zone.hub import HubRef
 class SpokeArgs(CommonArgs):
     SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings",
                         reason="networks have no private endpoint and need no identity; a spoke holds no state to "
-                        "protect")
+                               "protect")
     resource_group_name: pulumi.Input[str]
     """The spoke's resource group; the component never creates it."""
     location: str

@@ -34,7 +34,7 @@ def network_watcher(location: str) -> tuple[str, str]:
 class VnetFlowLogsArgs(CommonArgs):
     SUPPORTS = supports("lock", "diagnostic_settings", "protect",
                         reason="Network Watcher writes as the component's own identity, and the storage takes no "
-                        "roles or endpoints")
+                               "roles or endpoints")
     resource_group_name: pulumi.Input[str]
     """The resource group of the flow log storage and identity (the management one); never created here."""
     location: str

@@ -59,7 +59,7 @@ $DeploymentScriptOutputs = @{ drained = $drained; removed = $removed }
 class HostRolloutArgs(CommonArgs):
     SUPPORTS = supports("lock",
                         reason="the script's own identity holds its one role; a deployment script has no logs, "
-                        "private endpoint or state")
+                               "private endpoint or state")
     resource_group_name: pulumi.Input[str]
     """The host pool's resource group: the script, its identity and Azure's temporary container run there."""
     location: str

@@ -48,7 +48,7 @@ class BackupRetention:
 class ProfileBackupArgs(CommonArgs):
     SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings", "protect",
                         reason="Azure Files backup reaches the account as a trusted Azure service and needs no "
-                        "private endpoint to the vault, nor an identity of its own")
+                               "private endpoint to the vault, nor an identity of its own")
     resource_group_name: pulumi.Input[str]
     """The vault's resource group (the profile storage account's: Azure Files backup needs the same region)."""
     location: str

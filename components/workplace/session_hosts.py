@@ -119,7 +119,9 @@ class VaultRef:
 class SessionHostsArgs(CommonArgs):
     SUPPORTS = supports("role_assignments", "diagnostic_settings", "managed_identities",
                         reason="hosts are cattle, replaced by an image update: never locked, and their disks are not "
-                        "state to protect")
+                               "state to protect")
+    """`managed_identities`: the user-assigned ones are added; the system-assigned identity is always on (Entra ID
+    join and login need it)."""
     resource_group_name: pulumi.Input[str]
     """The hosts' resource group; the component never creates it."""
     location: str

@@ -44,7 +44,7 @@ POWER_ON_OFF_CONTRIBUTOR = "40c5ff49-9181-41f8-ae61-143b0e78555e"
 class WorkplaceArgs(CommonArgs):
     SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings", "protect",
                         reason="the workplace places its own private endpoints in endpoint_subnet_id, and its parts "
-                        "run as their own identities")
+                               "run as their own identities")
     service_resource_group_name: pulumi.Input[str]
     """Resource group of the AVD objects (in `metadata_location`); the component never creates it."""
     hosts_resource_group_name: pulumi.Input[str]
