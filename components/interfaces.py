@@ -281,11 +281,6 @@ ALL_INTERFACES = supports(*INTERFACES)
 """A component that honours every interface."""
 
 
-def given(args: "CommonArgs", interface: str) -> bool:
-    """Whether `args` set `interface` (a value other than its default: none, empty, off)."""
-    return bool(getattr(args, interface))
-
-
 @dataclass(frozen=True, kw_only=True)
 class CommonArgs:
     """The interfaces every component takes, the same way; subclass it for a component's own args, and declare
@@ -317,8 +312,8 @@ class CommonArgs:
             if not isinstance(getattr(self, key), tuple):
                 _fail(type(self).__name__, key, f"expected a tuple, got {type(getattr(self, key)).__name__}")
         declared = type(self).SUPPORTS
-        for interface in INTERFACES:
-            if interface not in declared.honoured and given(self, interface):
+        for interface in INTERFACES:  # given: anything but the default (none, empty, off)
+            if interface not in declared.honoured and getattr(self, interface):
                 _fail(type(self).__name__, interface,
                       f"{type(self).__name__.removesuffix('Args')} does not honour it: {declared.reasons[interface]}; "
                       f"leave {interface} unset")
