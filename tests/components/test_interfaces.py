@@ -66,6 +66,19 @@ def test_extension_resources_point_at_the_main_resource(plan_inline):
     assert connection["privateLinkServiceId"] == main_id and connection["groupIds"] == ["vault"]
 
 
+def test_a_private_endpoint_inherits_the_components_lock(plan_inline):
+    """Deleting the endpoint cuts the resource off its network as surely as deleting the resource."""
+    plan = plan_inline(lambda: _Probe("probe", _all_interfaces(lock=Lock(level="ReadOnly"))))
+    lock = plan.named("probe-pe-lock")
+    assert lock.inputs["scope"] == plan.named("probe-pe").id and lock.parent == plan.named("probe-pe").urn
+    assert lock.inputs["level"] == "ReadOnly"
+
+
+def test_an_unlocked_component_leaves_its_private_endpoints_unlocked(plan_inline):
+    plan = plan_inline(lambda: _Probe("probe", _all_interfaces(lock=None)))
+    assert not plan.of_type("azure-native:authorization:ManagementLockByScope")
+
+
 def test_lock_defaults_to_can_not_delete(plan_inline):
     plan = plan_inline(lambda: _Probe("probe", _all_interfaces()))
     assert plan.named("probe-lock").inputs["level"] == "CanNotDelete"
