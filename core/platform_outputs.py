@@ -1,5 +1,5 @@
 """What the platform stack exports, as one typed contract: the platform program exports through `PlatformOutputs`,
-and every consumer (the workplace, analytics and app stacks) reads through `PlatformOutputs.read`.
+and every consumer (the workplace, analytics, landing-zones and app stacks) reads through `PlatformOutputs.read`.
 
 Each field is one stack output, named by the field in camelCase (`workspace_id` is `workspaceId`); a structured
 output lists the keys a consumer may rely on. Reading checks the referenced stack's outputs against the contract
@@ -7,7 +7,7 @@ once, so a renamed or missing output fails the consumer's plan with one line nam
 and the fix, instead of a KeyError (or a silent None) deep inside a component.
 
 ```python
-platform = PlatformOutputs.read(pulumi.StackReference(config.platform_stack), config.platform_stack)
+platform = PlatformOutputs.read(config.platform_stack)
 diagnostics = (DiagnosticSettings(workspace_id=platform.workspace_id),)
 ```
 """
@@ -98,10 +98,11 @@ class PlatformOutputs:
             pulumi.export(output_name(item.name), getattr(self, item.name))
 
     @classmethod
-    def read(cls, reference: pulumi.StackReference, name: str) -> PlatformOutputs:
-        """The outputs of the platform stack `reference` (named `name` in messages), checked against the contract
-        before any value is used: a missing, renamed or mistyped output stops the plan with one line."""
-        checked = pulumi.Output.unsecret(reference.outputs.apply(lambda outputs: check(name, outputs)))
+    def read(cls, stack: str, opts: pulumi.ResourceOptions | None = None) -> PlatformOutputs:
+        """The outputs of the platform stack `stack` (a StackReference name), checked against the contract before
+        any value is used: a missing, renamed or mistyped output stops the plan with one line."""
+        reference = pulumi.StackReference(stack, opts=opts)
+        checked = pulumi.Output.unsecret(reference.outputs.apply(lambda outputs: check(stack, outputs)))
 
         def read_one(output: str) -> pulumi.Output[Any]:
             # the check first; the value itself keeps its own secretness (`get_output`)

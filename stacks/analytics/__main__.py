@@ -21,7 +21,7 @@ lock = Lock(notes="A data team's lake, storage or vault; remove the lock through
                   "hand.") if features.resource_locks else None
 
 # The platform's outputs, checked against their contract before any is used (core/platform_outputs.py).
-platform = PlatformOutputs.read(pulumi.StackReference(config.platform_stack), config.platform_stack)
+platform = PlatformOutputs.read(config.platform_stack)
 
 
 def _same_region(location: str) -> str:

@@ -17,7 +17,7 @@ env = config.environment
 landing_zones: dict[str, dict[str, pulumi.Output]] = {}
 if config.teams:
     # The platform's outputs, checked against their contract before any is used (core/platform_outputs.py).
-    platform = PlatformOutputs.read(pulumi.StackReference(config.platform_stack), config.platform_stack)
+    platform = PlatformOutputs.read(config.platform_stack)
     governance = pulumi.StackReference(config.governance_stack)
     hub = HubRef(virtual_network_id=platform.hub_virtual_network_id,
                  virtual_network_name=platform.hub_virtual_network_name,

@@ -20,7 +20,7 @@ tags = config.azure_tags
 features = config.features
 sizing = config.pool.sizing
 # The platform's outputs, checked against their contract before any is used (core/platform_outputs.py).
-platform = PlatformOutputs.read(pulumi.StackReference(config.platform_stack), config.platform_stack)
+platform = PlatformOutputs.read(config.platform_stack)
 
 
 def same_place(platform_location: str) -> str:

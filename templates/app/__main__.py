@@ -12,7 +12,7 @@ from amsterdam_cloud.components.app_hosting.config import from_pulumi
 from amsterdam_cloud.core.platform_outputs import PlatformOutputs
 
 spec = from_pulumi(Path(__file__).parent)  # the backend: Pulumi.yaml beside this file
-platform = PlatformOutputs.read(pulumi.StackReference(spec.platform_stack), spec.platform_stack)
+platform = PlatformOutputs.read(spec.platform_stack)
 app = App("app", AppArgs.of(spec, platform=platform, tenant_id=authorization.get_client_config().tenant_id))
 for key, value in app.exports().items():
     pulumi.export(key, value)

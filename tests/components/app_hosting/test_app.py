@@ -54,9 +54,7 @@ def pulumi_export(app: App) -> None:
 
 def read_platform(app_spec: AppSpec) -> PlatformOutputs:
     """The platform's outputs as the template reads them (one StackReference per program, outside the apps)."""
-    import pulumi
-
-    return PlatformOutputs.read(pulumi.StackReference(app_spec.platform_stack), app_spec.platform_stack)
+    return PlatformOutputs.read(app_spec.platform_stack)
 
 
 def app_args(app_spec: AppSpec, platform: PlatformOutputs | None = None, **options) -> AppArgs:
