@@ -225,12 +225,6 @@ class ManagedIdentities:
                 (["UserAssigned"] if self.user_assigned_resource_ids else [])
         return ", ".join(kinds) or "None"
 
-    def user_assigned_by_id(self) -> pulumi.Output[dict] | None:
-        """The user-assigned identities keyed by resource id (the shape VMs take them in); None without any."""
-        if not self.user_assigned_resource_ids:
-            return None
-        return pulumi.Output.all(*self.user_assigned_resource_ids).apply(lambda ids: {i: {} for i in ids})
-
     def as_identity(self) -> dict | None:
         """The `identity` input most azure-native resources take (snake_case keys), or None for no identity."""
         if self.type == "None":

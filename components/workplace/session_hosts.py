@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pulumi
 from pulumi_azure_native import compute, keyvault, monitor, network
 
 from amsterdam_cloud.components.compute.baseline import RESERVED_ADMIN_USERNAMES, trusted_launch_profile
 from amsterdam_cloud.components.credentials import generate_password
-from amsterdam_cloud.components.interfaces import CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces, supports
+from amsterdam_cloud.components.interfaces import CommonArgs, DiagnosticSupport, InterfaceError, ManagedIdentities, \
+    WithInterfaces, supports
 from amsterdam_cloud.core import naming
 
 IMAGE_VERSION_TAG = "avd-image-version"
@@ -247,13 +248,13 @@ class SessionHosts(WithInterfaces, pulumi.ComponentResource):
                 subnet=network.SubnetArgs(id=args.subnet_id))],
             tags=tags, opts=pulumi.ResourceOptions(parent=self))
         password = pulumi.Output.secret(generate_password(24))
-        user_assigned = args.managed_identities.user_assigned_by_id() if args.managed_identities else None
+        # always system-assigned (Entra ID join and login need it), plus the user-assigned ones given
+        identities = replace(args.managed_identities or ManagedIdentities(), system_assigned=True)
         vm = compute.VirtualMachine(
             f"{role}-vm", resource_group_name=args.resource_group_name, location=args.location, vm_name=computer,
             hardware_profile=compute.HardwareProfileArgs(vm_size=args.vm_size),
-            # always system-assigned (Entra ID join and login need it), plus the user-assigned ones given
-            identity=compute.VirtualMachineIdentityArgs(type="SystemAssigned, UserAssigned" if user_assigned
-                                                        else "SystemAssigned", user_assigned_identities=user_assigned),
+            identity=compute.VirtualMachineIdentityArgs(
+                type=identities.type, user_assigned_identities=list(identities.user_assigned_resource_ids) or None),
             license_type=args.license_type,
             zones=[args.zones[(index - 1) % len(args.zones)]] if args.zones else None,
             network_profile=compute.NetworkProfileArgs(network_interfaces=[compute.NetworkInterfaceReferenceArgs(
