@@ -58,8 +58,8 @@ class PlatformOutputs:
     """The central workspace's customer id (the agents' and queries' workspace GUID)."""
     action_group_id: pulumi.Input[str]
     """The platform's action group, where baseline alerts go."""
-    monitor_private_link_scope: pulumi.Input[Mapping[str, Any]] = _keys("name", "resourceGroupName")
-    """The Azure Monitor Private Link Scope that Application Insights components join."""
+    monitor_private_link_scope: pulumi.Input[Mapping[str, Any]] = _keys("name", "resourceGroupName", "subscriptionId")
+    """The Azure Monitor Private Link Scope that Application Insights components join (the city's one)."""
     data_collection_endpoint_id: pulumi.Input[str]
     """The private data collection endpoint of the AMPLS (for data collection rules)."""
     hub_resource_group_name: pulumi.Input[str]
