@@ -303,9 +303,15 @@ def _same(key: str, before: Any, after: Any) -> bool:
     return False
 
 
+def _secret_shaped(value: Any) -> bool:
+    """A secret, or a mapping shaped like one whose signature was damaged (a hand-edited or corrupt export): shown
+    as a secret all the same, since its plaintext is one."""
+    return _is_secret(value) or (isinstance(value, Mapping) and ("plaintext" in value or "ciphertext" in value))
+
+
 def _shown(value: Any) -> Any:
     """A value as it may be shown and written: no secret ever, unknowns named."""
-    if _is_secret(value):
+    if _secret_shaped(value):
         return SECRET_SHOWN
     if value == UNKNOWN:
         return UNKNOWN_SHOWN

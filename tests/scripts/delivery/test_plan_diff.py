@@ -217,6 +217,19 @@ def test_secrets_with_different_ciphertext_are_not_a_change_and_never_shown():
     assert "v1:" not in to_json(diff)
 
 
+def test_a_secret_whose_signature_was_damaged_is_still_never_shown():
+    """A hand-edited or corrupt export (the fuzzer found a signature key with a leading space): the value is shaped
+    like a secret, so its plaintext stays hidden."""
+    damaged = {" 4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "plaintext": '"hunter2"'}
+    account = storage_account(minimumTlsVersion="TLS1_2")
+    changed = with_inputs(account, minimumTlsVersion=damaged)
+
+    diff = diff_exports(export(account), export(changed))
+
+    assert _one(diff, account["urn"]).changed_paths == ("minimumTlsVersion",)
+    assert "hunter2" not in to_json(diff)
+
+
 def test_arm_ids_that_differ_only_in_case_are_the_same():
     link = resource("azure-native:privatedns:VirtualNetworkLink", "hub-link",
                     {"resourceGroupName": "rg-dns", "privateZoneName": "privatelink.blob.core.windows.net",
