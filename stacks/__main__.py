@@ -23,13 +23,15 @@ from amsterdam_cloud.components.landing_zone.spoke import Spoke, SpokeArgs
 from amsterdam_cloud.components.monitoring.alerts import FIREWALL, HostHealthAlert, HostHealthAlertArgs, MetricAlerts, \
     MetricAlertsArgs
 from amsterdam_cloud.components.monitoring.flow_logs import MIN_RETENTION_DAYS, VnetFlowLogs, VnetFlowLogsArgs
-from amsterdam_cloud.components.monitoring.private_ingestion import AMPLS_ZONES, PrivateIngestion, \
-    PrivateIngestionArgs
+from amsterdam_cloud.components.monitoring.private_ingestion import (AMPLS_FQDNS, AMPLS_ZONES, MonitorPrivateLinkScope,
+                                                                     MonitorPrivateLinkScopeArgs, PrivateIngestion,
+                                                                     PrivateIngestionArgs, PrivateLinkScopeRef)
 from amsterdam_cloud.components.security.container_registry import ContainerRegistry, ContainerRegistryArgs, \
     city_registry_name
 from amsterdam_cloud.components.security.defender import DefenderReporting, DefenderReportingArgs
 from amsterdam_cloud.components.security.key_vault import KeyVault, KeyVaultArgs
 from amsterdam_cloud.core.environments import container_apps_infrastructure_group
+from amsterdam_cloud.core.platform_outputs import PlatformOutputs
 from amsterdam_cloud.core.regions import EU_REGIONS
 from amsterdam_cloud.stacks.config import from_pulumi
 
@@ -73,9 +75,13 @@ zones = city_private_link_zones(config.location)
 hub = Hub("hub", HubArgs(
     tags=tags, lock=lock, diagnostic_settings=diagnostics, resource_group_name=connectivity_group.name,
     location=config.location, network=plan.hub, egress_ranges=(plan.address_space,),
-    spoke_ranges=plan.spoke_ranges(), private_dns_zones=() if config.connectivity else zones,
+    # attached to the connectivity hub: its gateway and zones, none of the hub's own
+    gateway_subnet=not config.connectivity, spoke_ranges=() if config.connectivity else plan.spoke_ranges(),
+    private_dns_zones=() if config.connectivity else zones,
     zone_redundant=features.zone_redundancy, firewall_premium=features.firewall_premium,
-    firewall_snat_private_traffic=bool(config.network.east_west)))
+    firewall_snat_private_traffic=bool(config.network.east_west),
+    # the city's Azure Monitor scope endpoint is in the connectivity hub, beyond this one
+    firewall_private_link_fqdns=AMPLS_FQDNS if config.connectivity else ()))
 
 # Each spoke peers into the hub network after the previous one: Azure rejects concurrent changes to one network.
 spokes: dict[str, Spoke] = {}
@@ -85,7 +91,7 @@ for name, spoke_plan in plan.spokes.items():
         location=config.location, network=spoke_plan, hub=hub.ref,
         peer_after=tuple(spoke.hub_peering for spoke in list(spokes.values())[-1:])))
 
-private_dns_zone_ids = hub.private_dns_zone_ids
+private_dns_zone_ids: dict[str, pulumi.Input[str]] = dict(hub.private_dns_zone_ids)
 if config.connectivity:
     # Half of the attachment lives in the connectivity subscription: its own provider, as subscription vending does.
     connectivity_provider = azure_native.Provider(
@@ -96,7 +102,7 @@ if config.connectivity:
         hub_shared_range=plan.hub.subnet("shared").cidr, private_dns_zones=zones,
         use_gateway=config.connectivity.use_gateway,
         peer_after=tuple(spoke.hub_peering for spoke in list(spokes.values())[-1:])))
-    private_dns_zone_ids = attachment.zone_ids
+    private_dns_zone_ids = dict(attachment.zone_ids)
 
 # Beyond the firewall's baseline, subnets reach only the subnets their east-west flows name (`eastWest`) and what
 # their egress profiles allow (`egressProfiles`).
@@ -104,13 +110,23 @@ if config.network.egress or config.network.east_west:
     FirewallEgress("hub-fw-egress", FirewallEgressArgs(tags=tags, firewall=hub.firewall, grants=config.network.egress,
                                                        flows=config.network.east_west))
 
-# Observability: private ingestion through one AMPLS per environment (its endpoint in the hub), flow logs on every
-# network, Defender's contacts and export, and the baseline alerts, all into the central workspace and action group.
+# Observability: private ingestion through one AMPLS per DNS namespace (with the connectivity hub: the city's, in
+# its subscription; without: the environment's own, its endpoint in this hub), flow logs on every network, Defender's
+# contacts and export, and the baseline alerts, all into the central workspace and action group.
+if config.connectivity:
+    monitor_scope, scope_provider = config.connectivity.ref.monitor_scope, connectivity_provider
+else:
+    own_scope = MonitorPrivateLinkScope("monitor-scope", MonitorPrivateLinkScopeArgs(
+        tags=tags, lock=lock, resource_group_name=management_group.name, location=config.location,
+        scope_name=f"ampls-amsterdam-{config.environment}",
+        private_endpoints=(PrivateEndpoint(subnet_id=hub.subnet_ids["shared"], private_dns_zone_ids=tuple(
+            private_dns_zone_ids[zone] for zone in AMPLS_ZONES)),)))
+    monitor_scope = PrivateLinkScopeRef(name=own_scope.name, resource_group_name=management_group.name)
+    scope_provider = None
 ingestion = PrivateIngestion("monitor-private-link", PrivateIngestionArgs(
     tags=tags, lock=lock, resource_group_name=management_group.name, location=config.location,
-    workspace_id=management.workspace_id, scope_name=f"ampls-amsterdam-{config.environment}",
-    private_endpoints=(PrivateEndpoint(subnet_id=hub.subnet_ids["shared"], private_dns_zone_ids=tuple(
-        private_dns_zone_ids[zone] for zone in AMPLS_ZONES)),)))
+    workspace_id=management.workspace_id, scope=monitor_scope, scoped_name_prefix=config.environment,
+    scope_provider=scope_provider))
 VnetFlowLogs("flow-logs", VnetFlowLogsArgs(
     tags=tags, lock=lock, protect=features.protect_stateful, diagnostic_settings=diagnostics,
     resource_group_name=management_group.name, location=config.location,
@@ -188,33 +204,29 @@ guardrails = Guardrails("guardrails", GuardrailsArgs(
                                   if group),
     defender_plans=CITY_DEFENDER_PLANS if features.defender_plans else ()))
 
-pulumi.export("environment", config.environment)
-pulumi.export("location", config.location)
-pulumi.export("tags", tags)
-pulumi.export("workspaceId", management.workspace_id)
-pulumi.export("workspaceCustomerId", management.workspace_customer_id)
-pulumi.export("actionGroupId", management.action_group_id)
-pulumi.export("monitorPrivateLinkScope", {"name": ingestion.name, "resourceGroupName": management_group.name})
-pulumi.export("dataCollectionEndpointId", ingestion.endpoint_id)
-pulumi.export("hubResourceGroupName", connectivity_group.name)
-pulumi.export("hubVirtualNetworkId", hub.resource_id)
-pulumi.export("hubVirtualNetworkName", hub.name)
-pulumi.export("firewallPrivateIp", hub.firewall_private_ip)
-pulumi.export("privateDnsZoneIds", private_dns_zone_ids)
-pulumi.export("spokes", {name: {"resourceGroupName": spoke_groups[name].name, "virtualNetworkId": spoke.resource_id,
-                                "virtualNetworkName": spoke.name, "addressSpace": plan.spokes[name].cidr,
-                                "subnetIds": spoke.subnet_ids}
-                         for name, spoke in spokes.items()})
-pulumi.export("spokeSubnetIds", {name: spoke.subnet_ids for name, spoke in spokes.items()})
-pulumi.export("platformKeyVaultId", vault.resource_id)
-pulumi.export("platformKeyVaultUri", vault.vault_uri)
-pulumi.export("containerRegistryId", registry.resource_id)
-pulumi.export("containerRegistryLoginServer", registry.login_server)
-pulumi.export("policyAssignmentIds", guardrails.assignment_ids)
-# Only values known at preview: app stacks read this export through a StackReference, whose outputs are unknown
-# as a whole while any one value is (the environment's domain and static IP are Azure's, and stay out of it).
-pulumi.export("containerAppsEnvironment", {
-    "id": apps_environment.resource_id, "name": apps_environment.name, "spoke": hosting.spoke,
-    "workloadProfiles": ["Consumption"] + [profile.name for profile in hosting.workload_profiles]})
-pulumi.export("frontDoor", {"profileName": front_door.name, "resourceGroupName": shared_group.name,
-                            "wafPolicyId": front_door.waf_policy_id, "certificateVaultId": certificates.resource_id})
+# What other stacks read: one typed contract (core/platform_outputs.py), which every consumer reads back through.
+PlatformOutputs(
+    environment=config.environment, location=config.location, tags=tags, workspace_id=management.workspace_id,
+    workspace_customer_id=management.workspace_customer_id, action_group_id=management.action_group_id,
+    monitor_private_link_scope={
+        "name": monitor_scope.name, "resourceGroupName": monitor_scope.resource_group_name,
+        "subscriptionId": monitor_scope.subscription_id or config.subscription_id},
+    data_collection_endpoint_id=ingestion.endpoint_id, hub_resource_group_name=connectivity_group.name,
+    hub_virtual_network_id=hub.resource_id, hub_virtual_network_name=hub.name,
+    firewall_private_ip=hub.firewall_private_ip, private_dns_zone_ids=private_dns_zone_ids,
+    spokes={name: {"resourceGroupName": spoke_groups[name].name, "virtualNetworkId": spoke.resource_id,
+                   "virtualNetworkName": spoke.name, "addressSpace": plan.spokes[name].cidr,
+                   "subnetIds": spoke.subnet_ids}
+            for name, spoke in spokes.items()},
+    spoke_subnet_ids={name: spoke.subnet_ids for name, spoke in spokes.items()},
+    platform_key_vault_id=vault.resource_id, platform_key_vault_uri=vault.vault_uri,
+    container_registry_id=registry.resource_id, container_registry_login_server=registry.login_server,
+    policy_assignment_ids=guardrails.assignment_ids,
+    # Only values known at preview: app stacks read this export through a StackReference, whose outputs are unknown
+    # as a whole while any one value is (the environment's domain and static IP are Azure's, and stay out of it).
+    container_apps_environment={
+        "id": apps_environment.resource_id, "name": apps_environment.name, "spoke": hosting.spoke,
+        "workloadProfiles": ["Consumption"] + [profile.name for profile in hosting.workload_profiles]},
+    front_door={"profileName": front_door.name, "resourceGroupName": shared_group.name,
+                "wafPolicyId": front_door.waf_policy_id, "certificateVaultId": certificates.resource_id},
+).export()

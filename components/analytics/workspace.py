@@ -1,6 +1,7 @@
-"""A data team's analytics workspace: a private data lake, the storage and Key Vault its Machine Learning workspaces
-share, and one `AlgorithmWorkspace` per registered algorithm (workspace, compute, datastores, AI services), all
-reachable only through private endpoints in the analytics spoke, all sending diagnostics to the central workspace.
+"""A data team's analytics workspace (the team's bundle of resources, not one Azure resource): a private data lake,
+the storage and Key Vault its Machine Learning workspaces share, and one `AlgorithmWorkspace` per registered algorithm
+(Machine Learning workspace, compute, datastores, AI services), all reachable only through private endpoints in the
+analytics spoke, all sending diagnostics to the central Log Analytics workspace.
 
 Every algorithm is checked against the algorithm register before anything is declared: with the default
 `RegisterPolicy` an unregistered algorithm stops the whole team's deploy with an error that names it and the fix.
@@ -18,7 +19,7 @@ from amsterdam_cloud.components.analytics.algorithm import (AI_ZONES, ML_ZONES, 
                                                              AlgorithmWorkspaceArgs, TeamShared)
 from amsterdam_cloud.components.analytics.data_lake import DataLake, DataLakeArgs
 from amsterdam_cloud.components.analytics.register import RegisterPolicy, check_register_entry
-from amsterdam_cloud.components.interfaces import CommonArgs, InterfaceError, PrivateEndpoint, RoleAssignment
+from amsterdam_cloud.components.interfaces import CommonArgs, InterfaceError, PrivateEndpoint, RoleAssignment, supports
 from amsterdam_cloud.components.security.container_registry import ContainerRegistry, ContainerRegistryArgs
 from amsterdam_cloud.components.security.key_vault import KeyVault, KeyVaultArgs
 
@@ -34,6 +35,9 @@ _ENVIRONMENT = re.compile(r"^[a-z]{2,4}$")
 
 @dataclass(frozen=True, kw_only=True)
 class AnalyticsWorkspaceArgs(CommonArgs):
+    SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings", "protect",
+                        reason="private endpoints and identities are built by the component (endpoints in "
+                               "endpoint_subnet_id, system-assigned identities per workspace)")
     resource_group_name: pulumi.Input[str]
     """The team's resource group; the component never creates it."""
     location: str
@@ -66,10 +70,6 @@ class AnalyticsWorkspaceArgs(CommonArgs):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        if self.private_endpoints or self.managed_identities:
-            raise InterfaceError("AnalyticsWorkspaceArgs: private_endpoints and managed_identities are built by the "
-                                 "component (endpoints in endpoint_subnet_id, system identities per workspace); "
-                                 "leave them unset")
         if not _TEAM.match(self.team):
             raise InterfaceError(f"AnalyticsWorkspaceArgs.team: {self.team!r}; expected 2 to 10 lower-case letters "
                                  "and digits, starting with a letter")
@@ -102,7 +102,7 @@ def ml_registry_name(team: str, environment: str) -> str:
 
 class AnalyticsWorkspace(pulumi.ComponentResource):
     """The team's lake (`lake`), shared storage and vault, and `algorithms` by name; `resource_id` is the lake's.
-    `lock` applies to the lake, storage, vault and ML registry, `protect` to those and the workspaces,
+    `lock` applies to the lake, storage, vault and ML registry, `protect` to those and the ML workspaces,
     `role_assignments` to the lake."""
 
     def __init__(self, name: str, args: AnalyticsWorkspaceArgs, opts: pulumi.ResourceOptions | None = None) -> None:

@@ -11,7 +11,7 @@ import pulumi
 from pulumi_azure_native import network
 
 from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces,
-                                                   create_diagnostic_settings, create_lock)
+                                                   create_diagnostic_settings, create_lock, supports)
 from amsterdam_cloud.components.landing_zone.east_west import EastWestFlow
 from amsterdam_cloud.components.landing_zone.egress_profiles import (EGRESS_PROFILES, EgressGrant, FqdnPortRule,
                                                                      ServiceTagRule, WebRule)
@@ -21,6 +21,8 @@ ZONES = ("1", "2", "3")
 
 @dataclass(frozen=True, kw_only=True)
 class FirewallArgs(CommonArgs):
+    SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings",
+                        reason="a firewall has no private endpoint, needs no identity and holds no state")
     resource_group_name: pulumi.Input[str]
     """The resource group of the firewall, its policy and public IP."""
     location: str
@@ -42,6 +44,10 @@ class FirewallArgs(CommonArgs):
     """Off: traffic to private ranges keeps its source address (Azure's default); on: the firewall translates the
     source of every flow it allows, so the answer of a private endpoint (which ignores route tables) comes back
     through the firewall (Microsoft: "Azure Firewall scenarios to inspect traffic destined to a private endpoint")."""
+    private_link_fqdns: tuple[str, ...] = ()
+    """Names the source ranges reach on 443 through private endpoints beyond this hub (the city's Azure Monitor
+    scope endpoint in the connectivity hub, which the spokes are not peered with); empty: none. An application rule:
+    it always translates the source, so the endpoint's answer comes back through this firewall."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -136,15 +142,23 @@ def _baseline_rules(args: FirewallArgs) -> list:
     collections = [network.FirewallPolicyFilterRuleCollectionArgs(
         rule_collection_type="FirewallPolicyFilterRuleCollection", name="platform-network", priority=100,
         action=network.FirewallPolicyFilterRuleCollectionActionArgs(type="Allow"), rules=network_rules)]
+    application_rules = []
     if args.allowed_fqdn_tags:
+        application_rules.append(network.ApplicationRuleArgs(
+            rule_type="ApplicationRule", name="microsoft-updates", description="Updates and Defender",
+            source_addresses=sources, fqdn_tags=list(args.allowed_fqdn_tags),
+            protocols=[network.FirewallPolicyRuleApplicationProtocolArgs(protocol_type="Https", port=443),
+                       network.FirewallPolicyRuleApplicationProtocolArgs(protocol_type="Http", port=80)]))
+    if args.private_link_fqdns:
+        application_rules.append(network.ApplicationRuleArgs(
+            rule_type="ApplicationRule", name="private-link-beyond-hub",
+            description="Private endpoints in the connectivity hub (the city's Azure Monitor scope)",
+            source_addresses=sources, target_fqdns=list(args.private_link_fqdns),
+            protocols=[network.FirewallPolicyRuleApplicationProtocolArgs(protocol_type="Https", port=443)]))
+    if application_rules:
         collections.append(network.FirewallPolicyFilterRuleCollectionArgs(
             rule_collection_type="FirewallPolicyFilterRuleCollection", name="platform-application", priority=200,
-            action=network.FirewallPolicyFilterRuleCollectionActionArgs(type="Allow"),
-            rules=[network.ApplicationRuleArgs(
-                rule_type="ApplicationRule", name="microsoft-updates", description="Updates and Defender",
-                source_addresses=sources, fqdn_tags=list(args.allowed_fqdn_tags),
-                protocols=[network.FirewallPolicyRuleApplicationProtocolArgs(protocol_type="Https", port=443),
-                           network.FirewallPolicyRuleApplicationProtocolArgs(protocol_type="Http", port=80)])]))
+            action=network.FirewallPolicyFilterRuleCollectionActionArgs(type="Allow"), rules=application_rules))
     return collections
 
 
@@ -156,6 +170,9 @@ EGRESS_GROUP_PRIORITY = 300
 
 @dataclass(frozen=True, kw_only=True)
 class FirewallEgressArgs(CommonArgs):
+    SUPPORTS = supports(
+                        reason="rule collection groups live in the firewall's policy: the policy's lock covers them, "
+                               "and they have no roles, logs, endpoints or identity of their own")
     firewall: Firewall
     """The firewall whose policy gets the rules; they are written after its baseline group and the firewall itself
     (Azure rejects concurrent changes to one firewall policy)."""
@@ -246,7 +263,7 @@ def _network_rule(rule: ServiceTagRule | FqdnPortRule, sources: list[str]) -> ne
     if isinstance(rule, ServiceTagRule):
         return network.NetworkRuleArgs(
             rule_type="NetworkRule", name=rule.name, description=rule.description, source_addresses=sources,
-            destination_addresses=list(rule.service_tags), destination_ports=ports, ip_protocols=["TCP"])
+            destination_addresses=list(rule.service_tags), destination_ports=ports, ip_protocols=[rule.protocol])
     return network.NetworkRuleArgs(
         rule_type="NetworkRule", name=rule.name, description=rule.description, source_addresses=sources,
         destination_fqdns=list(rule.fqdns), destination_ports=ports, ip_protocols=["TCP"])

@@ -1,9 +1,9 @@
-"""The digital workplace: a host pool with its application group, workspace and scaling plan, the session hosts the
-sizing formula asks for, FSLogix profile storage, and a Key Vault for the hosts' break-glass passwords.
+"""The digital workplace: a host pool with its application group, AVD workspace and scaling plan, the session hosts
+the sizing formula asks for, FSLogix profile storage, and a Key Vault for the hosts' break-glass passwords.
 
 It composes `HostPool`, `ProfileStorage`, `SessionHosts` and the platform's `KeyVault`; every part gets the same
 tags, lock, diagnostic settings and protection. The host pool is the main resource: `resource_id`/`name` are its,
-and the caller's `role_assignments` land on it. What the workplace points at (networks, DNS zones, the workspace,
+and the caller's `role_assignments` land on it. What it points at (networks, DNS zones, the Log Analytics workspace,
 its resource groups) it never creates.
 """
 
@@ -15,7 +15,7 @@ from typing import Mapping
 import pulumi
 
 from amsterdam_cloud.components.interfaces import (CommonArgs, InterfaceError, PrivateEndpoint, RoleAssignment,
-                                                   WithInterfaces, create_role_assignments)
+                                                   WithInterfaces, create_role_assignments, supports)
 from amsterdam_cloud.components.security.key_vault import KeyVault, KeyVaultArgs
 from amsterdam_cloud.components.workplace.host_insights import HostInsights, HostInsightsArgs
 from amsterdam_cloud.components.workplace.host_pool import HostPool, HostPoolArgs, Registration, RemoteApp
@@ -42,6 +42,9 @@ POWER_ON_OFF_CONTRIBUTOR = "40c5ff49-9181-41f8-ae61-143b0e78555e"
 
 @dataclass(frozen=True, kw_only=True)
 class WorkplaceArgs(CommonArgs):
+    SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings", "protect",
+                        reason="the workplace places its own private endpoints in endpoint_subnet_id, and its parts "
+                               "run as their own identities")
     service_resource_group_name: pulumi.Input[str]
     """Resource group of the AVD objects (in `metadata_location`); the component never creates it."""
     hosts_resource_group_name: pulumi.Input[str]
@@ -70,6 +73,11 @@ class WorkplaceArgs(CommonArgs):
     """The platform's private DNS zones by name; needs the AVD, Azure Files and Key Vault zones."""
     profile_account_name: str
     """The profile storage account's name (globally unique)."""
+    rollout_account_name: str
+    """The rolling replacement script's own storage account (globally unique; private, see `host_rollout.py`)."""
+    rollout_subnet_id: pulumi.Input[str]
+    """The workplace spoke's subnet for the rollout script's container (delegated to
+    `Microsoft.ContainerInstance/containerGroups`, with the `deployment-scripts` egress profile)."""
     office_hours: OfficeHours = field(default_factory=OfficeHours)
     """Monday to Friday, 07:00-19:00 Amsterdam time."""
     user_group_ids: tuple[str, ...] = ()
@@ -100,11 +108,11 @@ class WorkplaceArgs(CommonArgs):
     intune_enrollment: bool = True
     """On: hosts enrol in Intune when they join Entra ID."""
     insights_workspace_id: pulumi.Input[str] | None = None
-    """The workspace the hosts' AVD Insights counters and events go to (the central one); None: the first diagnostic
+    """The Log Analytics workspace the hosts' AVD Insights data go to (the central one); None: the first diagnostic
     setting's workspace, or no host-level monitoring without one."""
     insights_endpoint_id: pulumi.Input[str] | None = None
     """None: agents use public ingestion; the platform's data collection endpoint: rules and data go through its
-    AMPLS (the city's workspace accepts nothing else)."""
+    AMPLS (the city's Log Analytics workspace accepts nothing else)."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -115,13 +123,10 @@ class WorkplaceArgs(CommonArgs):
         clash = self.previous_image and host_sets_clash(self.image.version, self.previous_image.version)
         if clash:
             raise InterfaceError(f"WorkplaceArgs.previous_image: {clash}")
-        if self.private_endpoints:
-            raise InterfaceError("WorkplaceArgs.private_endpoints: the workplace places its own endpoints in "
-                                 "endpoint_subnet_id; leave private_endpoints empty")
 
 
 class Workplace(WithInterfaces, pulumi.ComponentResource):
-    """The workplace; `resource_id`/`name` are the host pool's, and its parts are attributes."""
+    """The workplace; `resource_id`/`name` are the host pool's, `avd_workspace_id` its AVD workspace's; parts too."""
 
     def __init__(self, name: str, args: WorkplaceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("amsterdam:workplace:Workplace", name, None, opts)
@@ -135,8 +140,9 @@ class Workplace(WithInterfaces, pulumi.ComponentResource):
                                     private_dns_zone_ids=(args.private_dns_zone_ids[zone],),
                                     location=args.location, resource_group_name=args.hosts_resource_group_name),)
 
+        stateless = {**shared, "protect": False}  # the pool and the hosts hold no state: nothing to protect
         self.host_pool = HostPool(name, HostPoolArgs(
-            **shared, role_assignments=args.role_assignments, private_endpoints=endpoint(WVD_ZONE),
+            **stateless, role_assignments=args.role_assignments, private_endpoints=endpoint(WVD_ZONE),
             resource_group_name=args.service_resource_group_name, metadata_location=args.metadata_location,
             friendly_name=args.friendly_name, pool_type=sizing.pool_type, max_session_limit=sizing.sessions_per_host,
             application_group_type=args.application_group_type, remote_apps=args.remote_apps,
@@ -179,7 +185,7 @@ class Workplace(WithInterfaces, pulumi.ComponentResource):
 
         def host_set(image: SessionHostImage) -> SessionHosts:
             return SessionHosts(f"{name}-host-{image.version}", SessionHostsArgs(
-                **{**shared, "lock": None},  # hosts are cattle: replaced by an image update, never locked
+                **{**stateless, "lock": None},  # hosts are cattle: replaced by an image update, never locked
                 resource_group_name=args.hosts_resource_group_name, location=args.location, count=sizing.hosts,
                 vm_size=sizing.vm_size, subnet_id=args.host_subnet_id, image=image,
                 name_prefix=args.host_name_prefix, host_pool_name=self.host_pool.name,
@@ -197,12 +203,13 @@ class Workplace(WithInterfaces, pulumi.ComponentResource):
         """The set being replaced, in drain mode; None outside a rolling replacement."""
         versions = [args.image.version] + ([args.previous_image.version] if args.previous_image else [])
         self.rollout = HostRollout(f"{name}-rollout", HostRolloutArgs(
-            tags=args.tags, resource_group_name=args.service_resource_group_name,
+            **shared, resource_group_name=args.service_resource_group_name,
             location=normalize_location(args.metadata_location), host_pool_id=self.host_pool.resource_id,
             host_pool_name=self.host_pool.name, name_prefix=args.host_name_prefix,
             current_hosts=tuple(self.session_hosts.computer_names),
             draining_hosts=tuple(self.draining_hosts.computer_names) if self.draining_hosts else (),
-            versions=",".join(versions)),
+            versions=",".join(versions), storage_account_name=args.rollout_account_name,
+            private_endpoints=endpoint(FILE_ZONE), container_subnet_id=args.rollout_subnet_id),
             opts=pulumi.ResourceOptions(parent=self, depends_on=[self.session_hosts]))
         """Drains the replaced set once the current one has registered; unregisters retired hosts."""
 
@@ -217,10 +224,12 @@ class Workplace(WithInterfaces, pulumi.ComponentResource):
         ])
 
         self.resource_id, self.name = self.host_pool.resource_id, self.host_pool.name
-        self.workspace_id = self.host_pool.workspace_id
+        self.avd_workspace_id = self.host_pool.avd_workspace_id
         self.application_group_id = self.host_pool.application_group_id
-        self.register_outputs({"resource_id": self.resource_id, "name": self.name, "workspace_id": self.workspace_id,
-                               "profile_share_id": self.profiles.share_id, "vault_id": self.vault.resource_id,
+        # The registered output keeps its name (`workspace_id`): deployed stacks' state holds it.
+        self.register_outputs({"resource_id": self.resource_id, "name": self.name,
+                               "workspace_id": self.avd_workspace_id, "profile_share_id": self.profiles.share_id,
+                               "vault_id": self.vault.resource_id,
                                "session_host_ids": self.session_hosts.vm_ids,
                                "draining_host_ids": self.draining_hosts.vm_ids if self.draining_hosts else []})
 

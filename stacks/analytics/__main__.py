@@ -12,6 +12,7 @@ from amsterdam_cloud.components.analytics.workspace import (PRIVATE_DNS_ZONES, A
                                                              AnalyticsWorkspaceArgs)
 from amsterdam_cloud.components.interfaces import DiagnosticSettings, Lock
 from amsterdam_cloud.core.errors import UserError
+from amsterdam_cloud.core.platform_outputs import PlatformOutputs
 from amsterdam_cloud.stacks.analytics.config import from_pulumi
 
 config = from_pulumi()
@@ -19,7 +20,8 @@ features = config.features
 lock = Lock(notes="A data team's lake, storage or vault; remove the lock through the analytics stack, never by "
                   "hand.") if features.resource_locks else None
 
-platform = pulumi.StackReference(config.platform_stack)
+# The platform's outputs, checked against their contract before any is used (core/platform_outputs.py).
+platform = PlatformOutputs.read(config.platform_stack)
 
 
 def _same_region(location: str) -> str:
@@ -39,11 +41,11 @@ def _subnet(subnets: dict) -> str:
                         f"{config.spoke!r}; its spokes: {', '.join(sorted(subnets))}") from None
 
 
-workspace_id = platform.require_output("workspaceId")
+workspace_id = platform.workspace_id
 # Every private endpoint hangs on this id, so the region check runs before any of them is declared.
-endpoint_subnet_id = pulumi.Output.all(platform.require_output("location"), platform.require_output(
-    "spokeSubnetIds")).apply(lambda values: _same_region(values[0]) and _subnet(values[1]))
-zone_ids = platform.require_output("privateDnsZoneIds")
+endpoint_subnet_id = pulumi.Output.all(platform.location, platform.spoke_subnet_ids).apply(
+    lambda values: _same_region(values[0]) and _subnet(values[1]))
+zone_ids = pulumi.Output.from_input(platform.private_dns_zone_ids)
 # No platform registry here: each team's workspaces build into the team's own ML registry (AnalyticsWorkspace), so
 # no workspace identity can push to the registry that serves the city's production app images.
 diagnostics = (DiagnosticSettings(workspace_id=workspace_id),)
@@ -58,7 +60,7 @@ def _zone(ids: dict, zone: str) -> str:
 
 
 # The zone names are known here (the components pick the ones they need); their ids come from the platform.
-private_dns_zone_ids = {zone: zone_ids.apply(lambda ids, zone=zone: _zone(ids, zone)) for zone in PRIVATE_DNS_ZONES}
+private_dns_zone_ids = {z: pulumi.Output.all(zone_ids, z).apply(lambda v: _zone(*v)) for z in PRIVATE_DNS_ZONES}
 
 teams: dict[str, AnalyticsWorkspace] = {}
 groups: dict[str, resources.ResourceGroup] = {}
@@ -83,10 +85,10 @@ pulumi.export("teams", {
            "lakeDfsEndpoint": team.lake.dfs_endpoint, "lakeFilesystemIds": team.lake.filesystem_ids,
            "keyVaultId": team.key_vault_id, "mlRegistryId": team.registry.resource_id,
            "mlRegistryLoginServer": team.registry.login_server,
-           "workspaces": {algorithm: {"id": workspace.resource_id, "name": workspace.name,
-                                      "registerId": workspace.register_id or ""}
-                          for algorithm, workspace in team.algorithms.items()}}
+           "workspaces": {algorithm: {"id": ml_workspace.resource_id, "name": ml_workspace.name,
+                                      "registerId": ml_workspace.register_id or ""}
+                          for algorithm, ml_workspace in team.algorithms.items()}}
     for name, team in teams.items()})
 pulumi.export("algorithmRegister", {
-    (workspace.register_id or f"unregistered:{name}/{algorithm}"): workspace.resource_id
-    for name, team in teams.items() for algorithm, workspace in team.algorithms.items()})
+    (ml_workspace.register_id or f"unregistered:{name}/{algorithm}"): ml_workspace.resource_id
+    for name, team in teams.items() for algorithm, ml_workspace in team.algorithms.items()})

@@ -12,22 +12,15 @@ from amsterdam_cloud.components.interfaces import DiagnosticSettings, Lock
 from amsterdam_cloud.components.workplace.image_gallery import ImageGallery, ImageGalleryArgs
 from amsterdam_cloud.components.workplace.workplace import REQUIRED_ZONES, Workplace, WorkplaceArgs
 from amsterdam_cloud.core.errors import UserError
+from amsterdam_cloud.core.platform_outputs import PlatformOutputs
 from amsterdam_cloud.stacks.workplace.config import from_pulumi, utc_now
 
 config = from_pulumi()
 tags = config.azure_tags
 features = config.features
 sizing = config.pool.sizing
-platform = pulumi.StackReference(config.platform_stack)
-
-
-def platform_output(key: str) -> pulumi.Output:
-    """A platform output the workplace cannot do without: a missing one stops the program with the fix."""
-    def present(value):
-        if value is None:
-            raise UserError(f"{config.platform_stack}: has no output {key!r}; deploy the platform stack first")
-        return value
-    return platform.get_output(key).apply(present)
+# The platform's outputs, checked against their contract before any is used (core/platform_outputs.py).
+platform = PlatformOutputs.read(config.platform_stack)
 
 
 def same_place(platform_location: str) -> str:
@@ -37,9 +30,10 @@ def same_place(platform_location: str) -> str:
     return platform_location
 
 
-workplace_subnets = platform_output("spokeSubnetIds").apply(lambda spokes: spokes.get("workplace") or {})
-zone_ids = platform_output("privateDnsZoneIds")
-central_workspace = platform_output("workspaceId")
+workplace_subnets = pulumi.Output.from_input(platform.spoke_subnet_ids).apply(
+    lambda spokes: spokes.get("workplace") or {})
+zone_ids = pulumi.Output.from_input(platform.private_dns_zone_ids)
+central_workspace = platform.workspace_id
 
 
 def subnet(name: str) -> pulumi.Output[str]:
@@ -51,13 +45,13 @@ def subnet(name: str) -> pulumi.Output[str]:
     return workplace_subnets.apply(pick)
 
 
-def group(role: str, location: str) -> resources.ResourceGroup:
+def group(role: str, location: pulumi.Input[str]) -> resources.ResourceGroup:
     return resources.ResourceGroup(
         f"rg-{role}", resource_group_name=f"rg-amsterdam-{role}-{config.environment}", location=location, tags=tags)
 
 
 service_group = group("workplace", config.metadata_location)
-hosts_group = group("workplace-hosts", platform_output("location").apply(same_place))
+hosts_group = group("workplace-hosts", pulumi.Output.from_input(platform.location).apply(same_place))
 
 lock = Lock(notes="City workplace resource; remove the lock through the workplace stack only.") \
     if features.resource_locks else None
@@ -71,7 +65,7 @@ previous = image.previous_version
 workplace = Workplace("avd", WorkplaceArgs(
     tags=tags, lock=lock, protect=features.protect_stateful,
     diagnostic_settings=(DiagnosticSettings(workspace_id=central_workspace),), insights_workspace_id=central_workspace,
-    insights_endpoint_id=platform_output("dataCollectionEndpointId"),
+    insights_endpoint_id=platform.data_collection_endpoint_id,
     service_resource_group_name=service_group.name, hosts_resource_group_name=hosts_group.name,
     hosts_resource_group_id=hosts_group.id, metadata_location=config.metadata_location, location=config.location,
     tenant_id=config.tenant_id, friendly_name=config.friendly_name, host_name_prefix=config.host_name_prefix,
@@ -79,8 +73,10 @@ workplace = Workplace("avd", WorkplaceArgs(
     previous_image=image.session_host_image(previous, gallery.image_definition_id) if previous else None,
     backup_vault_name=f"rsv-amsterdam-workplace-{config.environment}", backup_retention=config.profile_backup,
     host_subnet_id=subnet("hosts"), endpoint_subnet_id=subnet("endpoints"),
-    private_dns_zone_ids={zone: zone_ids.apply(lambda zones, zone=zone: zones[zone]) for zone in REQUIRED_ZONES},
+    private_dns_zone_ids={zone: zone_ids[zone] for zone in REQUIRED_ZONES},
     profile_account_name=config.profile_storage_account, office_hours=config.office_hours,
+    # private: its own account (the city's convention name) and container subnet; Azure would make a public one
+    rollout_account_name=f"stamsavdrollout{config.environment}", rollout_subnet_id=subnet("scripts"),
     user_group_ids=config.user_group_ids, admin_group_ids=config.admin_group_ids,
     avd_service_principal_id=config.avd_service_principal_id,
     application_group_type=config.pool.application_group_type, remote_apps=config.pool.remote_apps,
@@ -92,7 +88,7 @@ pulumi.export("environment", config.environment)
 pulumi.export("hostPoolId", workplace.resource_id)
 pulumi.export("hostPoolName", workplace.name)
 pulumi.export("applicationGroupId", workplace.application_group_id)
-pulumi.export("avdWorkspaceId", workplace.workspace_id)
+pulumi.export("avdWorkspaceId", workplace.avd_workspace_id)
 pulumi.export("scalingPlanId", workplace.host_pool.scaling_plan_id)
 pulumi.export("profileStorageAccountId", workplace.profiles.resource_id)
 pulumi.export("profileShareUncPath", workplace.profiles.unc_path)
