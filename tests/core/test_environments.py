@@ -15,10 +15,11 @@ def test_the_strict_environments_are_the_last_two_in_dtap_order():
 
 
 def test_plan_policy_check_and_deploy_read_the_environment_from_a_stack_name_the_same_way():
-    import argparse
+    from pathlib import Path
 
-    from amsterdam_cloud.scripts.commands import deploy, plan
+    from amsterdam_cloud.scripts.commands import deploy
+    from amsterdam_cloud.scripts.offline import stack_plans  # where `cityctl plan` plans and checks each stack
 
-    no_flag = argparse.Namespace(environment=None)
+    no_flag = stack_plans.PlanRequest(plans_dir=Path("out/plans"))  # no --environment
     for stack in ("app-prod", "parkeren-acc", "amsterdam/platform/test"):
-        assert plan._environment(stack, no_flag) == deploy._environment_of(stack) == environment_of_stack(stack)
+        assert stack_plans._environment(stack, no_flag) == deploy._environment_of(stack) == environment_of_stack(stack)
