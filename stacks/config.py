@@ -14,7 +14,7 @@ from typing import Any, Callable, Mapping
 
 
 from amsterdam_cloud.core.classification import DATA_CLASSIFICATIONS
-from amsterdam_cloud.core.ids import GUID
+from amsterdam_cloud.core.ids import COST_CENTER, EMAIL, GUID, SIGN_IN_PRINCIPAL_TYPES
 from amsterdam_cloud.core.environments import ENVIRONMENTS
 from amsterdam_cloud.core import budgets
 from amsterdam_cloud.components.landing_zone.address_plan import (DELEGATIONS, AddressPlan, AddressPlanError,
@@ -38,8 +38,6 @@ STACKS_DIR = Path(__file__).resolve().parent
 PROVIDER_KEYS = frozenset({"azure-native:location", "azure-native:subscriptionId", "azure-native:tenantId",
                            "azure-native:useOidc", "azure-native:clientId"})
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
-_COST_CENTER = re.compile(r"^CC-\d{4,6}$")
 _NAME = re.compile(r"^[a-z][a-z0-9-]{1,22}[a-z0-9]$")
 
 
@@ -248,8 +246,8 @@ def _section(source: str, key: str, value: Any, fields: Mapping[str, Callable[[s
 
 
 def _tags(source: str, key: str, value: Any) -> Tags:
-    fields = {"owner": _matching(_EMAIL, "an e-mail address such as cloud@amsterdam.nl"),
-              "cost-center": _matching(_COST_CENTER, "a cost centre such as CC-1234"),
+    fields = {"owner": _matching(EMAIL, "an e-mail address such as cloud@amsterdam.nl"),
+              "cost-center": _matching(COST_CENTER, "a cost centre such as CC-1234"),
               "data-classification": _one_of(DATA_CLASSIFICATIONS),
               "application": _matching(_NAME, "a short lower-case name such as landing-zone")}
     read = _section(source, key, value, fields, frozenset(fields))
@@ -454,7 +452,7 @@ def _emails(source: str, key: str, value: Any) -> tuple[str, ...]:
     value = structured(value)
     if not isinstance(value, list) or not value:
         raise ConfigError(source, key, f"expected a non-empty list of e-mail addresses, got {_show(value)}")
-    read = _matching(_EMAIL, "an e-mail address such as cloud@amsterdam.nl")
+    read = _matching(EMAIL, "an e-mail address such as cloud@amsterdam.nl")
     return tuple(read(source, f"{key}[{index}]", item) for index, item in enumerate(value))
 
 
@@ -499,7 +497,7 @@ def _connectivity(source: str, key: str, value: Any) -> Connectivity:
                         use_gateway=read.get("useGateway", False))
 
 
-DEPLOYER_PRINCIPAL_TYPES = ("User", "Group", "ServicePrincipal")
+DEPLOYER_PRINCIPAL_TYPES = SIGN_IN_PRINCIPAL_TYPES
 """What `deployerPrincipalType` may say; ARM answers UnmatchedPrincipalType when it does not match the principal."""
 
 
