@@ -144,7 +144,7 @@ def parse_waivers(document: Any, source: str, rule_ids: Iterable[str] | None = N
                               "(the risk owner's manager or the CISO office)")
         if _critical(entry["rule"]) and (_pattern(entry["resource"]) or _pattern(entry["stack"])):
             raise WaiverError(f"{where}: {entry['rule']} is a critical rule, so its waiver names one stack and one "
-                              "resource URN, without * or ?; list each resource as its own waiver")
+                              "resource URN, without the patterns *, ? or [...]; list each resource as its own waiver")
         scope = entry.get("scope")
         if scope is not None and scope != "all":
             raise WaiverError(f"{where}.scope: {scope!r}; the only scope is `all` (a waiver for every resource in "

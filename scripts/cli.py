@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import errno
 import importlib
+import itertools
 import os
 import pkgutil
 import sys
@@ -44,10 +45,13 @@ class _VersionAction(argparse.Action):
 
 def _command_modules(argv: list[str] | None) -> list[str]:
     """The command modules to load: only the one `argv` names (`cityctl policy check` imports nothing of `plan`,
-    whose offline engine costs a second of start-up), or all of them for help, a typo or no command."""
+    whose offline engine costs a second of start-up), or all of them for `cityctl --help`, a typo or no command."""
     names = sorted(m.name for m in pkgutil.iter_modules(commands.__path__))
-    first = next((arg for arg in argv or () if not arg.startswith("-")), None)
-    return [first] if first in names else names
+    options = list(itertools.takewhile(lambda arg: arg.startswith("-"), argv or ()))
+    rest = (argv or [])[len(options):]
+    if rest and rest[0] in names and not {"-h", "--help"} & set(options):
+        return [rest[0]]
+    return names
 
 
 def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:

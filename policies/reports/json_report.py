@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 from json.encoder import encode_basestring
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
+
+if TYPE_CHECKING:
+    from amsterdam_cloud.policies.checker import CheckResult, Finding
 
 _ENCODE: Callable[[object], str] = json.JSONEncoder(ensure_ascii=False).encode
 """The one encoding of the report: compact lines, text as written (no \\u escapes for é)."""
@@ -14,23 +17,23 @@ _SLOTS = ("\x00urn\x00", "\x00message\x00", "\x00type\x00")
 """Stand-ins for the three fields that differ between findings of one rule (see `_lines`)."""
 
 
-def findings_with_status(result) -> Iterator[tuple[object, str]]:
+def findings_with_status(result: "CheckResult") -> Iterator[tuple["Finding", str]]:
     """Every finding of the report in its order, with its status."""
     yield from ((f, "expired-waiver" if f.waiver is not None else "violation") for f in result.findings)
     yield from ((f, "waived") for f in result.waived)
     yield from ((f, "unknown") for f in result.notes)  # dev and test: passed over, not judged
 
 
-def findings_as_dicts(result) -> list[dict]:
+def findings_as_dicts(result: "CheckResult") -> list[dict[str, Any]]:
     return [finding.as_dict(status) for finding, status in findings_with_status(result)]
 
 
-def _lines(result) -> Iterator[str]:
+def _lines(result: "CheckResult") -> Iterator[str]:
     """Each finding as one line of JSON, byte for byte what encoding `Finding.as_dict` gives, but ~5x faster on
     100,000 findings: the fields a rule and its level fix (policy, severity, controls, title, remediation) are
     encoded once per rule, from `as_dict` itself with stand-ins in the three slots that differ (urn, message,
     type); each finding then only encodes its own three texts. A finding with a waiver is encoded whole."""
-    templates: dict[tuple, tuple[str, str, str, str]] = {}
+    templates: dict[tuple[Any, ...], tuple[str, str, str, str]] = {}
     for finding, status in findings_with_status(result):
         if finding.waiver is not None:
             yield _ENCODE(finding.as_dict(status))
@@ -49,13 +52,14 @@ def _lines(result) -> Iterator[str]:
                                    "policies/reports/json_report.py")
             for slot in slots:
                 text = text.replace(slot, "\x00")
-            template = templates[key] = tuple(text.split("\x00"))  # type: ignore[assignment]
+            head, after_urn, after_message, tail = text.split("\x00")
+            template = templates[key] = (head, after_urn, after_message, tail)
         head, after_urn, after_message, tail = template
         yield (head + encode_basestring(finding.urn) + after_urn + encode_basestring(finding.message)
                + after_message + encode_basestring(finding.resource_type) + tail)
 
 
-def render_json(result) -> str:
+def render_json(result: "CheckResult") -> str:
     """One finding per line: readable in a diff and fast (the C encoder runs only without indent)."""
     lines = list(_lines(result))
     if not lines:

@@ -172,9 +172,10 @@ def test_policy_check_loads_neither_the_pulumi_sdk_nor_the_other_commands(tmp_pa
     assert json.loads(out) == ["amsterdam_cloud.scripts.commands.policy"]
 
 
-def test_help_and_version_still_name_every_command(capsys):
+@pytest.mark.parametrize("argv", [["--help"], ["--help", "policy"], ["-h", "plan"]])
+def test_help_and_version_still_name_every_command(capsys, argv):
     with pytest.raises(SystemExit):
-        main(["--help"])
+        main(argv)
     shown = capsys.readouterr().out
     assert all(f"    {name} " in shown for name in ("deploy", "migrate", "plan", "policy", "vend"))
     with pytest.raises(SystemExit):

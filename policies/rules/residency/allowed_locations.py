@@ -40,8 +40,9 @@ def _problem(value: Any, what: str, settings: Any, *, global_ok: bool) -> str | 
 
 
 def check(resource: Resource, report: Report, settings: Any) -> None:
-    if resource.props.get("location") is None:
-        return  # unset: the resource inherits its resource group's location, which is checked where it is declared
+    if resource.props.get("location") is None:  # inherited: judged where the resource group is declared
+        report.skip("no location of its own (it inherits its resource group's)")
+        return
     judge_location(resource.get("location"), "location", settings, report,
                    global_ok=resource.type in GLOBAL_ONLY_TYPES)
 

@@ -99,3 +99,16 @@ def test_register_id_missing_from_the_snapshot_passes_in_acc():
 def test_register_id_in_the_snapshot_passes_in_prod():
     props = {"tags": city_tags(**{"algorithm-register-id": "90127488"})}
     assert violations(algorithm_registered.RULE, props, token=AI) == []
+
+
+def test_a_missing_tag_or_location_is_skipped_by_the_value_rules_not_counted_as_a_pass():
+    from amsterdam_cloud.policies.checker import check_resources, parse_resources
+    from tests.policies.rule_fixtures import export_of, resource
+
+    untagged = resource("azure-native:storage:StorageAccount", "data", {"location": "westeurope", "tags": {}})
+    no_location = resource("azure-native:storage:BlobContainer", "logs", {})
+    resources, stack = parse_resources(export_of(untagged, no_location))
+    result = check_resources(resources, environment="prod", stack=stack)
+    assert result.skipped["tags-environment-matches"] == {untagged["urn"]}
+    assert result.skipped["tags-data-classification-valid"] == {untagged["urn"]}
+    assert result.skipped["residency-allowed-location"] == {no_location["urn"]}
