@@ -112,6 +112,8 @@ if config.network.egress or config.network.east_west:
 # Observability: private ingestion through one AMPLS per DNS namespace (with the connectivity hub: the city's, in
 # its subscription; without: the environment's own, its endpoint in this hub), flow logs on every network, Defender's
 # contacts and export, and the baseline alerts, all into the central workspace and action group.
+monitor_scope: PrivateLinkScopeRef
+scope_provider: pulumi.ProviderResource | None
 if config.connectivity:
     monitor_scope, scope_provider = config.connectivity.ref.monitor_scope, connectivity_provider
 else:
