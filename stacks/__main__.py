@@ -117,8 +117,8 @@ scope_provider: pulumi.ProviderResource | None
 if config.connectivity:
     monitor_scope, scope_provider = config.connectivity.ref.monitor_scope, connectivity_provider
 else:
-    own_scope = MonitorPrivateLinkScope("monitor-scope", MonitorPrivateLinkScopeArgs(
-        tags=tags, lock=lock, resource_group_name=management_group.name, location=config.location,
+    own_scope = MonitorPrivateLinkScope("monitor-scope", MonitorPrivateLinkScopeArgs(  # no lock: see the component
+        tags=tags, resource_group_name=management_group.name, location=config.location,
         scope_name=f"ampls-amsterdam-{config.environment}",
         private_endpoints=(PrivateEndpoint(subnet_id=hub.subnet_ids["shared"], private_dns_zone_ids=tuple(
             private_dns_zone_ids[zone] for zone in AMPLS_ZONES)),)))
