@@ -113,11 +113,13 @@ if config.network.egress or config.network.east_west:
 # Observability: private ingestion through one AMPLS per DNS namespace (with the connectivity hub: the city's, in
 # its subscription; without: the environment's own, its endpoint in this hub), flow logs on every network, Defender's
 # contacts and export, and the baseline alerts, all into the central workspace and action group.
+monitor_scope: PrivateLinkScopeRef
+scope_provider: pulumi.ProviderResource | None
 if config.connectivity:
     monitor_scope, scope_provider = config.connectivity.ref.monitor_scope, connectivity_provider
 else:
-    own_scope = MonitorPrivateLinkScope("monitor-scope", MonitorPrivateLinkScopeArgs(
-        tags=tags, lock=lock, resource_group_name=management_group.name, location=config.location,
+    own_scope = MonitorPrivateLinkScope("monitor-scope", MonitorPrivateLinkScopeArgs(  # no lock: see the component
+        tags=tags, resource_group_name=management_group.name, location=config.location,
         scope_name=f"ampls-amsterdam-{config.environment}",
         private_endpoints=(PrivateEndpoint(subnet_id=hub.subnet_ids["shared"], private_dns_zone_ids=tuple(
             private_dns_zone_ids[zone] for zone in AMPLS_ZONES)),)))

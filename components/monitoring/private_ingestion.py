@@ -64,6 +64,9 @@ class MonitorPrivateLinkScopeArgs(CommonArgs):
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        if self.lock is not None:
+            raise InterfaceError("MonitorPrivateLinkScopeArgs.lock: a lock covers the scope's scoped resources and "
+                                 "refuses the delete of any environment's or app's; leave lock unset")
         if len(self.private_endpoints) != 1:
             raise InterfaceError("MonitorPrivateLinkScopeArgs.private_endpoints: expected exactly one (a second "
                                  "endpoint on the same zones rewrites the first one's records), got "

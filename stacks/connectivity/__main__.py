@@ -33,8 +33,9 @@ connectivity = Connectivity("connectivity", ConnectivityArgs(
 # The city's one Azure Monitor Private Link Scope: one per DNS namespace, and the zones above are the city's one set
 # (a scope per environment would rewrite the same global records). Each environment scopes its workspace and data
 # collection endpoint into it (`ConnectivityRef.monitor_scope`), each app its Application Insights.
+# No lock: a lock covers child resources, so it would refuse every environment's and app's scoped-resource delete.
 monitor_scope = MonitorPrivateLinkScope("monitor-private-link", MonitorPrivateLinkScopeArgs(
-    tags=tags, lock=Lock() if config.features.resource_locks else None, resource_group_name=group.name,
+    tags=tags, resource_group_name=group.name,
     location=config.location, scope_name=MONITOR_SCOPE_NAME,
     private_endpoints=(PrivateEndpoint(subnet_id=connectivity.subnet_ids[ENDPOINTS_SUBNET], private_dns_zone_ids=tuple(
         connectivity.private_dns_zone_ids[zone] for zone in AMPLS_ZONES)),)))

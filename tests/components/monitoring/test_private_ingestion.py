@@ -53,6 +53,13 @@ def test_a_scope_without_exactly_one_private_endpoint_is_refused(tags):
         scope_args(tags, private_endpoints=(ENDPOINT, ENDPOINT))
 
 
+def test_a_locked_scope_is_refused_since_the_lock_would_block_scoped_resource_deletes(tags):
+    from amsterdam_cloud.components.interfaces import Lock
+
+    with pytest.raises(InterfaceError, match="MonitorPrivateLinkScopeArgs.lock"):
+        scope_args(tags, lock=Lock())
+
+
 def test_an_endpoint_missing_a_monitor_zone_is_refused(tags):
     with pytest.raises(InterfaceError, match="registers in 5 zones"):
         scope_args(tags, private_endpoints=(PrivateEndpoint(subnet_id=ENDPOINT.subnet_id,

@@ -180,3 +180,9 @@ def test_across_the_estate_exactly_one_azure_monitor_endpoint_registers_in_the_c
         for group in stack_of.of_type("azure-native:network:PrivateDnsZoneGroup")
         if monitor_zone in {c["privateDnsZoneId"] for c in group.inputs["privateDnsZoneConfigs"]}]
     assert registering == [("connectivity", "monitor-private-link-pe-dns")]
+
+
+def test_the_city_monitor_scope_is_not_locked_so_stacks_can_remove_their_scoped_resources(plan):
+    [scope] = plan.of_type("azure-native:monitor:PrivateLinkScope")
+    locked = {lock.inputs["scope"] for lock in plan.of_type("azure-native:authorization:ManagementLockByScope")}
+    assert locked and scope.id not in locked
