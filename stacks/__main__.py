@@ -11,6 +11,7 @@ from pulumi_azure_native import authorization, resources
 from amsterdam_cloud.components.app_hosting.container_apps_environment import ContainerAppsEnvironment, \
     ContainerAppsEnvironmentArgs
 from amsterdam_cloud.components.app_hosting.front_door import FrontDoor, FrontDoorArgs
+from amsterdam_cloud.components.compute.operations import VmOperations, VmOperationsArgs
 from amsterdam_cloud.components.interfaces import DiagnosticSettings, Lock, PrivateEndpoint, RoleAssignment
 from amsterdam_cloud.components.landing_zone.firewall import FirewallEgress, FirewallEgressArgs
 from amsterdam_cloud.components.landing_zone.guardrails import (CITY_DEFENDER_PLANS, Guardrails, GuardrailsArgs,
@@ -111,6 +112,13 @@ ingestion = PrivateIngestion("monitor-private-link", PrivateIngestionArgs(
     workspace_id=management.workspace_id, scope_name=f"ampls-amsterdam-{config.environment}",
     private_endpoints=(PrivateEndpoint(subnet_id=hub.subnet_ids["shared"], private_dns_zone_ids=tuple(
         private_dns_zone_ids[zone] for zone in AMPLS_ZONES)),)))
+# Every workload VM (app stacks, migrated servers) enrols in this vault's enhanced backup policy and reports
+# through this rule and the AMPLS's endpoint: the app stacks read them from the `vmOperations` export.
+vm_operations = VmOperations("vm-operations", VmOperationsArgs(
+    tags=tags, lock=lock, protect=features.protect_stateful, diagnostic_settings=diagnostics,
+    resource_group_name=management_group.name, location=config.location,
+    vault_name=f"rsv-amsterdam-vms-{config.environment}", workspace_id=management.workspace_id,
+    data_collection_endpoint_id=ingestion.endpoint_id, zone_redundant=features.zone_redundancy))
 VnetFlowLogs("flow-logs", VnetFlowLogsArgs(
     tags=tags, lock=lock, protect=features.protect_stateful, diagnostic_settings=diagnostics,
     resource_group_name=management_group.name, location=config.location,
@@ -196,6 +204,7 @@ pulumi.export("workspaceCustomerId", management.workspace_customer_id)
 pulumi.export("actionGroupId", management.action_group_id)
 pulumi.export("monitorPrivateLinkScope", {"name": ingestion.name, "resourceGroupName": management_group.name})
 pulumi.export("dataCollectionEndpointId", ingestion.endpoint_id)
+pulumi.export("vmOperations", vm_operations.exports())
 pulumi.export("hubResourceGroupName", connectivity_group.name)
 pulumi.export("hubVirtualNetworkId", hub.resource_id)
 pulumi.export("hubVirtualNetworkName", hub.name)

@@ -30,7 +30,8 @@ from amsterdam_cloud.components.app_hosting.postgres import PostgresServer, Post
 from amsterdam_cloud.components.app_hosting.spec import AppSpec
 from amsterdam_cloud.components.app_hosting.storage import StorageAccount, StorageAccountArgs
 from amsterdam_cloud.components.app_hosting.web_app import WebApp, WebAppArgs
-from amsterdam_cloud.components.compute.virtual_machine import VaultRef, VirtualMachine, VirtualMachineArgs
+from amsterdam_cloud.components.compute.virtual_machine import VaultRef, VirtualMachine, VirtualMachineArgs, \
+    VmBackupRef
 from amsterdam_cloud.components.interfaces import NO_DIAGNOSTICS, CommonArgs, DiagnosticSettings, InterfaceError, \
     Lock, PrivateEndpoint, RoleAssignment, WithInterfaces, create_role_assignments
 from amsterdam_cloud.components.monitoring.alerts import FLEXIBLE_SERVER, MetricAlerts, MetricAlertsArgs
@@ -143,6 +144,16 @@ class _Platform:
         """The platform's Azure Monitor Private Link Scope, which the app's Application Insights joins."""
         return PrivateLinkScopeRef(name=self._pick("monitorPrivateLinkScope", "name"),
                                    resource_group_name=self._pick("monitorPrivateLinkScope", "resourceGroupName"))
+
+    def vm_backup(self) -> VmBackupRef:
+        """The platform's VM backup vault and enhanced policy (its `vmOperations` export), every VM enrols in."""
+        return VmBackupRef(vault_name=self._pick("vmOperations", "vaultName"),
+                           resource_group_name=self._pick("vmOperations", "resourceGroupName"),
+                           policy_id=self._pick("vmOperations", "backupPolicyId"))
+
+    def vm_monitoring(self) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
+        """The platform's data collection rule and endpoint (its `vmOperations` export) the VMs' agent reports to."""
+        return self._pick("vmOperations", "dataCollectionRuleId"), self._pick("vmOperations", "dataCollectionEndpointId")
 
     @property
     def hub_network_id(self) -> pulumi.Output[str]:
@@ -368,12 +379,14 @@ class App(WithInterfaces, pulumi.ComponentResource):
                 raise InterfaceError("App: runtime vm needs spec.vm, data.key_vault (the VMs' break-glass passwords) "
                                      "and exposure internal (a VM is never behind the app's WAF entrance)")
             shape = spec.vm
+            rule_id, endpoint_id = platform.vm_monitoring()
             runtime = VirtualMachine(f"{name}-vm", VirtualMachineArgs(
                 tags=tags, resource_group_name=group.name, location=spec.location,
                 name_prefix=spec.name[:12].rstrip("-"), size=shape.size, os=shape.os, count=shape.count,
                 os_disk_gb=shape.os_disk_gb, data_disks_gb=shape.data_disks_gb, subnet_id=platform.subnet("vm"),
                 password_vault=VaultRef(name=self.vault.name, resource_group_name=group.name),
-                identity_ids=(identity.id,), zones=("1", "2", "3") if ops.zone_redundant else ()),
+                identity_ids=(identity.id,), zones=("1", "2", "3") if ops.zone_redundant else (),
+                backup=platform.vm_backup(), data_collection_rule_id=rule_id, data_collection_endpoint_id=endpoint_id),
                 opts=child.merge(pulumi.ResourceOptions(depends_on=list(data_ready))))
             private_host = pulumi.Output.from_input(runtime.computer_names[0])
             link_target, link_group = runtime.resource_id, ""

@@ -17,7 +17,8 @@ from typing import Any, Mapping
 
 import drawsvg
 
-from amsterdam_cloud.scripts.migrate.generate import app_name, generated, not_ready_reason
+from amsterdam_cloud.scripts.migrate.generate import app_name, app_parts, attention_notes, generated, \
+    not_ready_reason
 
 FONT = "Segoe UI, Helvetica, Arial, sans-serif"
 WAVE_COLOURS = ("#dbeafe", "#dcfce7", "#fef9c3", "#fae8ff", "#ffedd5", "#e0f2fe", "#f1f5f9")
@@ -183,23 +184,29 @@ def steps(workload: Mapping[str, Any]) -> list[str]:
     lines = []
     if made["app"]:
         lines.append(f"- [ ] `pulumi up` the app stack (runtime {app['runtime']}) from `{folder}Pulumi.{env}.yaml`.")
+        for name, part in app_parts(workload)[1:]:
+            lines.append(f"- [ ] `pulumi up` the app stack of {part['part']} (runtime {part['runtime']}) from "
+                         f"`{name}/Pulumi.{env}.yaml`; grant its identity what it uses of the first app's data.")
     else:
         lines.append(f"- [ ] No app stack is generated ({workload.get('appReason') or 'no app facts'}).")
     lines.append(f"- [ ] `cityctl migrate status --set {wid}=copying`.")
     if made["dataCopy"]:
         lines.append(f"- [ ] Run the data-copy plan `{folder}data-copy.{env}.yaml` (buckets, databases, tables, queues, "
                      "images) and its `verify` on both sides.")
-    if app.get("runtime") == "function":
-        for group in app["functions"]["groups"]:
+    function = next((part for _, part in app_parts(workload) if part["runtime"] == "function"), {})
+    server = next((part for _, part in app_parts(workload) if part["runtime"] == "vm"), {})
+    if function:
+        for group in function["functions"]["groups"]:
             lines.append(f"- [ ] Port {', '.join(group['functions'])} to the function app `{group['name']}` "
                          f"({group['stack']}; triggers {', '.join(group.get('triggers', [])) or 'none recorded'}) and "
                          "zip-deploy it from the platform's CI agents with Entra ID (the host storage is private).")
-    if app.get("runtime") == "vm":
-        vm = app["vm"]
+    if server:
+        vm = server["vm"]
         disks = ", ".join(f"{size} GiB" for size in vm.get("dataDisksGb", [])) or "none"
         lines.append(f"- [ ] Move each server's disks and data onto the new VMs (OS disk {vm.get('osDiskGb')} GiB, "
                      f"data disks {disks}): replicate with Azure Migrate, or copy the data volumes (rsync, robocopy) "
                      "and compare file counts and checksums on both sides.")
+    lines += [f"- [ ] Check: {note}." for note in attention_notes(workload)]
     return lines
 
 

@@ -224,13 +224,58 @@ def test_the_port_and_secret_references_reach_the_config_and_the_templates_loade
     assert (spec.port, dict(spec.secrets)) == (80, {"SECRET_KEY": "secret-key"})
 
 
-def test_a_second_service_is_named_in_the_summary_not_silently_dropped():
+def test_every_ecs_service_gets_an_app_and_the_summary_says_which_holds_the_data():
     records = [resource(id=f"arn:svc{n}", type="aws:ecs:service", name=f"api{n}", source="aws", account="1",
-                        region="eu-west-1", tags=TAGS, properties={"image": "nginx:1.27", "desiredCount": n})
-               for n in (1, 2)]
-    _, summary = generate.plan_files(mapping.map_inventory(build(records), strategy.load()), generate.Options())
-    assert summary["written"][0]["attention"] == ["2 ECS services; the app config hosts api2, the others need apps "
-                                                  "of their own"]
+                        region="eu-west-1", tags=TAGS, properties={"image": f"nginx:1.2{n}", "desiredCount": n,
+                                                                   "containerPorts": [8000 + n]})
+               for n in (1, 2)] + [
+        resource(id="arn:aws:s3:::permits-docs", type="aws:s3:bucket", name="permits-docs", source="aws", account="1",
+                 region="eu-west-1", tags=TAGS, properties={})]
+    written, summary = generate.plan_files(mapping.map_inventory(build(records), strategy.load()), generate.Options())
+    main, other = (yaml.safe_load(written[f"{folder}/Pulumi.prod.yaml"])["config"]["app:app"]
+                   for folder in ("permits", "permits-api1"))
+    assert (main["image"], main["port"], main["data"]["storage"]) == ("cramsterdamprod.azurecr.io/library/nginx:1.22",
+                                                                      8002, True)
+    assert (other["name"], other["image"], other["port"], other["exposure"], other["data"]["storage"],
+            other["source"]["part"]) == ("permits-api1", "cramsterdamprod.azurecr.io/library/nginx:1.21", 8001,
+                                         "internal", False, "api1")
+    assert summary["written"][0]["attention"] == [
+        "2 parts to host (api2 (container), api1 (container)): the app config hosts api2 (container) with the data; "
+        "each other part gets an app of its own in the same workload and wave (`<app>-<part>`), internal, whose "
+        "identity the team grants access to the first app's data by hand"]
+
+
+def test_the_servers_of_a_hybrid_workload_get_a_vm_app_beside_the_container_app():
+    records = [resource(id="arn:svc", type="aws:ecs:service", name="api", source="aws", account="1",
+                        region="eu-west-1", tags=TAGS, properties={"image": "nginx:1.27", "desiredCount": 2}),
+               resource(id="cmdb://cmdb/CI-1", type="onprem:server", name="srv-batch", source="cmdb", account="cmdb",
+                        region="onprem", tags=TAGS, properties={"vcpu": 4, "memoryGiB": 16, "os": "Ubuntu 22.04",
+                                                                "state": "active"})]
+    written, summary = generate.plan_files(mapping.map_inventory(build(records), strategy.load()), generate.Options())
+    server = yaml.safe_load(written["permits-vm/Pulumi.prod.yaml"])["config"]["app:app"]
+    assert (server["runtime"], server["vm"]["size"], server["exposure"], server["data"]["keyVault"]) == (
+        "vm", "Standard_D4s_v5", "internal", True)
+    assert summary["written"][0]["files"][:2] == ["permits/Pulumi.prod.yaml", "permits-vm/Pulumi.prod.yaml"]
+
+
+def test_a_mariadb_source_keeps_its_engine_and_moves_by_dump_and_restore_with_its_caveat():
+    records = [resource(id="arn:svc", type="aws:ecs:service", name="api", source="aws", account="1", region="eu-west-1",
+                        tags=TAGS, properties={"image": "nginx:1.27", "desiredCount": 2}),
+               resource(id="arn:db", type="aws:rds:instance", name="permits-db", source="aws", account="1",
+                        region="eu-west-1", tags=TAGS, properties={"engine": "mariadb", "engineVersion": "10.11.6",
+                                                                   "instanceClass": "db.m5.large",
+                                                                   "allocatedStorageGiB": 500})]
+    mapped = mapping.map_inventory(build(records), strategy.load())
+    target = next(r["target"] for r in mapped["workloads"][0]["resources"] if r["id"] == "arn:db")
+    assert (target["engine"], target["sourceEngine"], target["component"]) == ("mysql", "mariadb",
+                                                                              "mysql-flexible-server")
+    written, summary = generate.plan_files(mapped, generate.Options())
+    (move,) = yaml.safe_load(written["permits/data-copy.prod.yaml"])["databases"]
+    assert (move["sourceEngine"], move["method"].split(" (")[0]) == ("mariadb", "mariadb-dump / mysql")
+    assert "mariadb-dump --single-transaction --routines" in move["steps"][1]
+    assert move["caveat"].startswith("MariaDB is not MySQL: check the schema")
+    assert any(line.startswith("MariaDB is not MySQL: permits-db move to Azure Database for MySQL flexible server")
+               for line in summary["written"][0]["attention"])
 
 
 @pytest.mark.parametrize(("storage", "method", "downtime"), [
