@@ -17,6 +17,8 @@ from typing import Any, Mapping
 
 import drawsvg
 
+from amsterdam_cloud.core.app_config import CPU_MEMORY
+from amsterdam_cloud.scripts.migrate.mapping import container_size
 from amsterdam_cloud.scripts.migrate.generate import app_name, app_parts, attention_notes, generated, \
     not_ready_reason
 
@@ -58,9 +60,9 @@ def target_label(target: Mapping[str, Any]) -> str | None:
     function app's stack; None for targets without a size of their own (disks, networks)."""
     if target.get("size") or target.get("sku"):
         return str(target.get("size") or target.get("sku"))
-    if target.get("component") == "container-app":
-        size = f" {target['cpu']:g} vCPU / {target['memoryGiB']:g} GiB" if target.get("cpu") and target.get("memoryGiB") else ""
-        return f"Container App{size}"
+    if target.get("component") == "container-app":  # the size generate writes: memory follows the vCPU
+        cpu = container_size(target.get("cpu"), target.get("memoryGiB"))
+        return f"Container App {cpu:g} vCPU / {CPU_MEMORY[cpu]:g} GiB" if cpu else "Container App"
     if target.get("component") == "function-app":
         return f"Function App ({target.get('stack') or 'container'})"
     return None
