@@ -545,8 +545,8 @@ def app_facts(resources: Sequence[Mapping[str, Any]], targets: Sequence[Mapping[
     if others:
         notes.append(f"{len(parts)} parts to host ({', '.join(describe_part(p) for p in parts)}): the app config "
                      f"hosts {describe_part(parts[0])} with the data; each other part gets an app of its own in the "
-                     "same workload and wave (`<app>-<part>`), internal, whose identity the team grants access to "
-                     "the first app's data by hand")
+                     "same workload and wave (`<app>-<part>`; internal unless a public load balancer served it), "
+                     "whose identity the team grants access to the first app's data by hand")
 
     data: dict[str, Any] = {"postgres": None, "mysql": None, "storage": False, "keyVault": False}
     for engine in ("postgres", "mysql"):
@@ -586,12 +586,21 @@ def app_facts(resources: Sequence[Mapping[str, Any]], targets: Sequence[Mapping[
         notes.append("public virtual machines need a load balancer behind the city's WAF: plan the entrance by hand, "
                      "then generate the VMs as internal")
         return None, notes
-    companions = [{"part": part, "resources": ids, **facts, "exposure": "internal", "scale": part_scale,
+    public = {s["id"] for s in services if served_publicly(s, by_id)}
+    companions = [{"part": part, "resources": ids, **facts, "scale": part_scale,
+                   "exposure": "public" if ids[0] in public else "internal",
                    "data": {"postgres": None, "mysql": None, "storage": False,
                             "keyVault": facts["runtime"] == "vm" or bool(facts.get("secrets"))}}
                   for part, facts, part_scale, ids in others]
     return {**runtime, "exposure": exposure, "data": data, "scale": scale,
             **({"companions": companions} if companions else {})}, notes
+
+
+def served_publicly(service: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]]) -> bool:
+    """Whether an internet-facing load balancer forwards to the ECS service (through its target groups)."""
+    balancers = {lb for group in service["properties"].get("targetGroups", [])
+                 for lb in by_id.get(group, {}).get("properties", {}).get("loadBalancers", [])}
+    return any(by_id.get(lb, {}).get("properties", {}).get("scheme") == "internet-facing" for lb in balancers)
 
 
 def describe_part(part: tuple[str, Mapping[str, Any], Mapping[str, int], Sequence[str]]) -> str:

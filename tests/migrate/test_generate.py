@@ -241,8 +241,23 @@ def test_every_ecs_service_gets_an_app_and_the_summary_says_which_holds_the_data
                                          "internal", False, "api1")
     assert summary["written"][0]["attention"] == [
         "2 parts to host (api2 (container), api1 (container)): the app config hosts api2 (container) with the data; "
-        "each other part gets an app of its own in the same workload and wave (`<app>-<part>`), internal, whose "
-        "identity the team grants access to the first app's data by hand"]
+        "each other part gets an app of its own in the same workload and wave (`<app>-<part>`; internal unless a "
+        "public load balancer served it), whose identity the team grants access to the first app's data by hand"]
+
+
+def test_a_second_service_behind_the_public_load_balancer_is_public_too():
+    def service(n: int) -> dict:
+        return resource(id=f"arn:svc{n}", type="aws:ecs:service", name=f"api{n}", source="aws", account="1",
+                        region="eu-west-1", tags=TAGS, properties={"image": "nginx:1.27", "desiredCount": n,
+                                                                   "targetGroups": [f"arn:tg{n}"]})
+    records = [service(1), service(2),
+               *(resource(id=f"arn:tg{n}", type="aws:elbv2:target-group", name=f"tg{n}", source="aws", account="1",
+                          region="eu-west-1", tags=TAGS, properties={"loadBalancers": [lb]})
+                 for n, lb in ((1, "arn:public"), (2, "arn:public"))),
+               resource(id="arn:public", type="aws:elbv2:load-balancer", name="lb", source="aws", account="1",
+                        region="eu-west-1", tags=TAGS, properties={"type": "application", "scheme": "internet-facing"})]
+    written, _ = generate.plan_files(mapping.map_inventory(build(records), strategy.load()), generate.Options())
+    assert yaml.safe_load(written["permits-api1/Pulumi.prod.yaml"])["config"]["app:app"]["exposure"] == "public"
 
 
 def test_the_servers_of_a_hybrid_workload_get_a_vm_app_beside_the_container_app():
