@@ -146,10 +146,21 @@ class _Platform:
                                    resource_group_name=self._pick("monitorPrivateLinkScope", "resourceGroupName"))
 
     def vm_backup(self) -> VmBackupRef:
-        """The platform's VM backup vault and enhanced policy (its `vmOperations` export), every VM enrols in."""
+        """The platform's VM backup vault and enhanced policy (its `vmOperations` export), every VM enrols in;
+        checked to be in the app's region, as Azure Backup protects only VMs of the vault's own region."""
+        stack, location = self.spec.platform_stack, self.spec.location
+
+        def same_region(values: list[Any]) -> str:
+            if values[0] != location:
+                raise UserError(f"platform stack {stack}: its VM backup vault is in {values[0]}, and Azure Backup "
+                                "protects only VMs of the vault's region; set app:app.location and "
+                                f"azure-native:location to {values[0]}")
+            return values[1]
+
         return VmBackupRef(vault_name=self._pick("vmOperations", "vaultName"),
                            resource_group_name=self._pick("vmOperations", "resourceGroupName"),
-                           policy_id=self._pick("vmOperations", "backupPolicyId"))
+                           policy_id=pulumi.Output.all(self.reference.require_output("location"),
+                                                       self._pick("vmOperations", "backupPolicyId")).apply(same_region))
 
     def vm_monitoring(self) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
         """The platform's data collection rule and endpoint (its `vmOperations` export) the VMs' agent reports to."""
