@@ -6,7 +6,8 @@ associated with the platform's data collection rule (and its private endpoint), 
 vault's enhanced backup policy (`operations.py`), a system identity plus the app's identity, and an OS
 disk type that can be an OS disk (Premium SSD v2 and Ultra Disk cannot). The local administrator exists only
 because the OS demands one: its password is generated here, never in config, and kept as a Key Vault secret per
-VM (break-glass); people sign in with Entra ID.
+VM (break-glass). Sign-in for people with Entra ID (the login extension and the team's VM login role) is not built
+yet, and Linux keeps password SSH for that break-glass account (reachable only from the private network).
 """
 
 from __future__ import annotations

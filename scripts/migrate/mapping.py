@@ -249,7 +249,8 @@ def map_workload(workload: Mapping[str, Any], resources: Sequence[Mapping[str, A
 
     mariadb = sorted(t["name"] for t in targets if t["target"].get("sourceEngine") == "mariadb")
     if mariadb:
-        notes.append(f"{MARIADB_CAVEAT}: {', '.join(mariadb)} move to Azure Database for MySQL flexible server (Azure "
+        notes.append(f"{MARIADB_CAVEAT}: {', '.join(mariadb)} {'moves' if len(mariadb) == 1 else 'move'} to Azure "
+                     "Database for MySQL flexible server (Azure "
                      "has no MariaDB server any more); check the schema for what MySQL 8 lacks (sequences, "
                      "system-versioned tables, Aria or ColumnStore tables, JSON stored as LONGTEXT) and rehearse the "
                      "dump and restore; test the application on MySQL 8")
@@ -706,7 +707,8 @@ def plain_settings(source: Mapping[str, Any], notes: list[str]) -> dict[str, Any
     settings = dict(source["properties"].get("settings") or {})
     hosts = sorted(k for k, v in settings.items() if any(h in v for h in source["properties"].get("connectsToHosts", [])))
     if hosts:
-        notes.append(f"settings {', '.join(hosts)} name hosts of the source; repoint them at Azure before cut-over")
+        notes.append(f"{source['name']}: settings {', '.join(hosts)} name hosts of the source; repoint them at Azure "
+                     "before cut-over")
     return {"settings": settings} if settings else {}
 
 

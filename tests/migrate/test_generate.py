@@ -289,7 +289,7 @@ def test_a_mariadb_source_keeps_its_engine_and_moves_by_dump_and_restore_with_it
     assert (move["sourceEngine"], move["method"].split(" (")[0]) == ("mariadb", "mariadb-dump / mysql")
     assert "mariadb-dump --single-transaction --routines" in move["steps"][1]
     assert move["caveat"].startswith("MariaDB is not MySQL: check the schema")
-    assert any(line.startswith("MariaDB is not MySQL: permits-db move to Azure Database for MySQL flexible server")
+    assert any(line.startswith("MariaDB is not MySQL: permits-db moves to Azure Database for MySQL flexible server")
                for line in summary["written"][0]["attention"])
 
 
@@ -309,3 +309,17 @@ def test_each_database_gets_a_move_with_method_size_and_downtime_estimate(storag
     assert move["target"]["server"] == "psql-permits-prod" and method in move["method"]
     assert move["downtimeEstimate"].startswith(downtime)
     assert "row count" in move["verify"]["compare"] and move["rollback"]
+
+
+def test_settings_that_name_a_source_host_are_repeated_under_attention_and_in_the_runbook():
+    from amsterdam_cloud.scripts.migrate import report
+
+    records = [resource(id="arn:svc", type="aws:ecs:service", name="api", source="aws", account="1", region="eu-west-1",
+                        tags=TAGS, properties={"image": "nginx:1.27", "desiredCount": 2,
+                                               "settings": {"PGHOST": "permits-db.abc.eu-west-1.rds.amazonaws.com"},
+                                               "connectsToHosts": ["permits-db.abc.eu-west-1.rds.amazonaws.com"]})]
+    mapped = mapping.map_inventory(build(records), strategy.load())
+    _, summary = generate.plan_files(mapped, generate.Options())
+    note = "api: settings PGHOST name hosts of the source; repoint them at Azure before cut-over"
+    assert summary["written"][0]["attention"] == [note]
+    assert f"- [ ] Check: {note}." in report.steps(mapped["workloads"][0])
