@@ -87,7 +87,7 @@ def gate(document: Mapping[str, Any], waves: Mapping[str, Any], workload: str, s
         reasons.append(f"it is provisional in the wave plan ({'; '.join(entry.get('reasons', [])) or 'blocked'}): lift "
                        "the blockers with the override lines `cityctl migrate map` prints, then map and waves again")
     elif entry.get("status", "ready") != "ready":
-        reasons.append(f"it is {entry['status']}, so `generate` wrote nothing for it: add the override lines "
+        reasons.append(f"its mapping status is {entry['status']}, so `generate` wrote nothing for it: add the override lines "
                        "`cityctl migrate map` prints, then map, waves and generate again")
     if state == "cut-over":
         def behind(wid: str) -> bool:

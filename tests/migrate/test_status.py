@@ -73,7 +73,7 @@ def test_a_provisional_workload_does_not_start_and_the_message_names_its_blocker
 
 
 def test_a_workload_that_was_not_generated_does_not_start():
-    with pytest.raises(UserError, match="parkeer/prod=copying: refused, it is needs, so `generate` wrote nothing"):
+    with pytest.raises(UserError, match="parkeer/prod=copying: refused, its mapping status is needs, so `generate` wrote nothing"):
         _moved(("parkeer/prod", "copying"))
 
 
