@@ -117,7 +117,8 @@ ingestion = PrivateIngestion("monitor-private-link", PrivateIngestionArgs(
 vm_operations = VmOperations("vm-operations", VmOperationsArgs(
     tags=tags, lock=lock, protect=features.protect_stateful, diagnostic_settings=diagnostics,
     resource_group_name=management_group.name, location=config.location,
-    vault_name=f"rsv-amsterdam-vms-{config.environment}", workspace_id=management.workspace_id,
+    vault_name=f"rsv-amsterdam-vms-{config.environment}", subscription_id=config.subscription_id,
+    workspace_id=management.workspace_id,
     data_collection_endpoint_id=ingestion.endpoint_id, zone_redundant=features.zone_redundancy))
 VnetFlowLogs("flow-logs", VnetFlowLogsArgs(
     tags=tags, lock=lock, protect=features.protect_stateful, diagnostic_settings=diagnostics,

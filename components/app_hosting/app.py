@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 import pulumi
+import pulumi_azure_native as azure_native
 from pulumi_azure_native import authorization, managedidentity, resources
 
 from amsterdam_cloud.components.app_hosting.app_insights import AppInsights, AppInsightsArgs, PrivateLinkScopeRef
@@ -145,9 +146,10 @@ class _Platform:
         return PrivateLinkScopeRef(name=self._pick("monitorPrivateLinkScope", "name"),
                                    resource_group_name=self._pick("monitorPrivateLinkScope", "resourceGroupName"))
 
-    def vm_backup(self) -> VmBackupRef:
-        """The platform's VM backup vault and enhanced policy (its `vmOperations` export), every VM enrols in;
-        checked to be in the app's region, as Azure Backup protects only VMs of the vault's own region."""
+    def vm_backup(self, provider: pulumi.ProviderResource) -> VmBackupRef:
+        """The platform's VM backup vault and enhanced policy (its `vmOperations` export), every VM enrols in
+        through `provider` (of the vault's subscription); checked to be in the app's region, as Azure Backup
+        protects only VMs of the vault's own region."""
         stack, location = self.spec.platform_stack, self.spec.location
 
         def same_region(values: list[Any]) -> str:
@@ -160,7 +162,13 @@ class _Platform:
         return VmBackupRef(vault_name=self._pick("vmOperations", "vaultName"),
                            resource_group_name=self._pick("vmOperations", "resourceGroupName"),
                            policy_id=pulumi.Output.all(self.reference.require_output("location"),
-                                                       self._pick("vmOperations", "backupPolicyId")).apply(same_region))
+                                                       self._pick("vmOperations", "backupPolicyId")).apply(same_region),
+                           provider=provider)
+
+    @property
+    def vm_subscription(self) -> pulumi.Output[str]:
+        """The subscription of the platform's VM backup vault."""
+        return self._pick("vmOperations", "subscriptionId")
 
     def vm_monitoring(self) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
         """The platform's data collection rule and endpoint (its `vmOperations` export) the VMs' agent reports to."""
@@ -391,13 +399,16 @@ class App(WithInterfaces, pulumi.ComponentResource):
                                      "and exposure internal (a VM is never behind the app's WAF entrance)")
             shape = spec.vm
             rule_id, endpoint_id = platform.vm_monitoring()
+            # the protected item lives under the platform's vault, so it is created in the vault's subscription
+            vault_provider = azure_native.Provider(f"{name}-backup-provider", subscription_id=platform.vm_subscription,
+                                                   opts=child)
             runtime = VirtualMachine(f"{name}-vm", VirtualMachineArgs(
                 tags=tags, resource_group_name=group.name, location=spec.location,
                 name_prefix=spec.name[:12].rstrip("-"), size=shape.size, os=shape.os, count=shape.count,
                 os_disk_gb=shape.os_disk_gb, data_disks_gb=shape.data_disks_gb, subnet_id=platform.subnet("vm"),
                 password_vault=VaultRef(name=self.vault.name, resource_group_name=group.name),
                 identity_ids=(identity.id,), zones=("1", "2", "3") if ops.zone_redundant else (),
-                backup=platform.vm_backup(), data_collection_rule_id=rule_id, data_collection_endpoint_id=endpoint_id),
+                backup=platform.vm_backup(vault_provider), data_collection_rule_id=rule_id, data_collection_endpoint_id=endpoint_id),
                 opts=child.merge(pulumi.ResourceOptions(depends_on=list(data_ready))))
             private_host = pulumi.Output.from_input(runtime.computer_names[0])
             link_target, link_group = runtime.resource_id, ""

@@ -39,11 +39,14 @@ class VmBackupRef:
     """The platform's VM backup: the vault a VM is protected in and the policy it follows."""
 
     vault_name: pulumi.Input[str]
-    """The Recovery Services vault (in the VMs' region and subscription, as Azure Backup requires)."""
+    """The Recovery Services vault (in the VMs' region, as Azure Backup requires)."""
     resource_group_name: pulumi.Input[str]
     """The vault's resource group: the protected item lives there, under the vault."""
     policy_id: pulumi.Input[str]
     """The enhanced IaaS VM backup policy's id."""
+    provider: pulumi.ProviderResource | None = None
+    """An azure-native provider of the vault's subscription, where the protected item is created; None: the
+    stack's own provider (the vault is in the VMs' subscription)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -54,6 +57,9 @@ class VmOperationsArgs(CommonArgs):
     """Their region: a vault protects VMs of its own region, a rule serves machines of its own region."""
     vault_name: str
     """The Recovery Services vault's name (2-50 letters, digits and hyphens, starting with a letter)."""
+    subscription_id: pulumi.Input[str]
+    """The vault's subscription (the platform's), exported so app stacks in another subscription enrol their VMs
+    through a provider of this one."""
     workspace_id: pulumi.Input[str]
     """The central Log Analytics workspace the VMs' logs and counters go to."""
     data_collection_endpoint_id: pulumi.Input[str]
@@ -135,11 +141,13 @@ class VmOperations(WithInterfaces, pulumi.ComponentResource):
                                   policy_id=policy.id)
         self.data_collection_rule_id = rule.id
         self.data_collection_endpoint_id = args.data_collection_endpoint_id
+        self.subscription_id = args.subscription_id
         self.register_outputs({"resource_id": self.resource_id, "name": self.name, "policy_id": policy.id,
                                "data_collection_rule_id": rule.id})
 
     def exports(self) -> dict[str, pulumi.Input[str]]:
         """What the platform stack exports as `vmOperations`, where app stacks read it."""
         return {"vaultName": self.backup.vault_name, "resourceGroupName": self.backup.resource_group_name,
+                "subscriptionId": self.subscription_id,
                 "backupPolicyId": self.backup.policy_id, "dataCollectionRuleId": self.data_collection_rule_id,
                 "dataCollectionEndpointId": self.data_collection_endpoint_id}

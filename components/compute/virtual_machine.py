@@ -228,5 +228,5 @@ class VirtualMachine(WithInterfaces, pulumi.ComponentResource):
                 properties=recoveryservices.AzureIaaSComputeVMProtectedItemArgs(
                     protected_item_type="Microsoft.Compute/virtualMachines", source_resource_id=vm.id,
                     policy_id=args.backup.policy_id),
-                tags=tags, opts=pulumi.ResourceOptions(parent=vm))
+                tags=tags, opts=pulumi.ResourceOptions(parent=vm, provider=args.backup.provider))
         return vm

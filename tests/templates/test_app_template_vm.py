@@ -86,6 +86,9 @@ def test_each_rehosted_vm_is_backed_up_and_monitored_through_the_platforms_vault
     assert [(i["properties"]["sourceResourceId"], i["properties"]["policyId"], i["vaultName"], i["resourceGroupName"])
             for i in items] == [(vm_id, operations["backupPolicyId"], operations["vaultName"],
                                  operations["resourceGroupName"]) for vm_id in vm_ids]
+    vault_id = (f"/subscriptions/{operations['subscriptionId']}/resourceGroups/{operations['resourceGroupName']}"
+                f"/providers/Microsoft.RecoveryServices/vaults/{operations['vaultName']}/")
+    assert all(i.outputs["id"].startswith(vault_id) for i in plan.of_type("azure-native:recoveryservices:ProtectedItem"))
     associations = [a.inputs for a in plan.of_type("azure-native:monitor:DataCollectionRuleAssociation")]
     assert sorted((a["resourceUri"], a.get("dataCollectionRuleId") or a["dataCollectionEndpointId"])
                   for a in associations) == sorted(

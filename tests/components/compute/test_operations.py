@@ -16,7 +16,8 @@ DCE = ("/subscriptions/00000001-0000-4000-8000-000000000001/resourceGroups/rg-ma
 def args(tags, workspace_id):
     def make(**overrides) -> VmOperationsArgs:
         values = dict(tags=tags, resource_group_name="rg-management", location="westeurope",
-                      vault_name="rsv-amsterdam-vms-dev", workspace_id=workspace_id, data_collection_endpoint_id=DCE)
+                      vault_name="rsv-amsterdam-vms-dev", subscription_id="00000001-0000-4000-8000-000000000001",
+                      workspace_id=workspace_id, data_collection_endpoint_id=DCE)
         values.update(overrides)
         return VmOperationsArgs(**values)
     return make
