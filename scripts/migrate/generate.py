@@ -469,6 +469,13 @@ CUTOVER_MINUTES = 15
 """Downtime of an online move's cutover: stop writes, let replication catch up, repoint the app."""
 
 
+def server_sku(workload: Mapping[str, Any], target: Mapping[str, Any]) -> str | None:
+    """The SKU of the flexible server a source database moves into, as `generate` writes it (the app config's,
+    raised for high availability in prod and shared by the workload's databases of one engine)."""
+    server = ((workload.get("app") or {}).get("data") or {}).get(target.get("engine") or "")
+    return (server or {}).get("sku") or target.get("sku")
+
+
 def database_moves(workload: Mapping[str, Any]) -> list[dict[str, Any]]:
     """How each source database moves into its flexible server: native dump and restore (offline, small) or the
     online migration (Azure Database Migration Service; PostgreSQL's own migration service), with size, downtime
@@ -506,7 +513,7 @@ def database_moves(workload: Mapping[str, Any]) -> list[dict[str, Any]]:
                 "(sequences, system-versioned tables, Aria or ColumnStore tables, JSON stored as LONGTEXT) on a "
                 "rehearsal restore before the real one"} if mariadb else {}),
             "sizeGiB": size,
-            "target": {"server": server, "sku": target["sku"], "version": target.get("version")},
+            "target": {"server": server, "sku": server_sku(workload, target), "version": target.get("version")},
             "method": method, "downtimeEstimate": downtime,
             "steps": ([f"create the migration in the portal or CLI from {r['name']} to {server} (online)",
                        "let it replicate; compare counts (below) while live", "stop writes on the source, wait "

@@ -20,7 +20,7 @@ import drawsvg
 from amsterdam_cloud.core.app_config import CPU_MEMORY
 from amsterdam_cloud.scripts.migrate.mapping import container_size
 from amsterdam_cloud.scripts.migrate.generate import app_name, app_parts, attention_notes, generated, \
-    not_ready_reason
+    not_ready_reason, server_sku
 
 FONT = "Segoe UI, Helvetica, Arial, sans-serif"
 WAVE_COLOURS = ("#dbeafe", "#dcfce7", "#fef9c3", "#fae8ff", "#ffedd5", "#e0f2fe", "#f1f5f9")
@@ -40,7 +40,8 @@ def rows(mapping: Mapping[str, Any], waves: Mapping[str, Any] | None,
     result = []
     for w in mapping["workloads"]:
         wave, provisional = placed.get(w["id"], (None, False))
-        sizes = sorted({label for r in w["resources"] if (label := target_label(r["target"]))})
+        sizes = sorted({label for r in w["resources"] if (label := target_label(
+            {**r["target"], "sku": server_sku(w, r["target"])} if r["target"].get("sku") else r["target"]))})
         result.append({
             "workload": w["id"], "application": w["application"], "environment": w.get("platformEnvironment") or
             w["environment"], "strategy": w["strategy"], "status": states.get(w["id"], w["status"]),

@@ -323,3 +323,23 @@ def test_settings_that_name_a_source_host_are_repeated_under_attention_and_in_th
     note = "api: settings PGHOST name hosts of the source; repoint them at Azure before cut-over"
     assert summary["written"][0]["attention"] == [note]
     assert f"- [ ] Check: {note}." in report.steps(mapped["workloads"][0])
+
+
+def test_the_data_copy_plan_and_the_report_name_the_database_sku_the_app_config_gets():
+    from amsterdam_cloud.scripts.migrate import report
+
+    records = [resource(id="arn:svc", type="aws:ecs:service", name="api", source="aws", account="1", region="eu-west-1",
+                        tags=TAGS, properties={"image": "nginx:1.27", "desiredCount": 2}),
+               resource(id="arn:db", type="aws:rds:instance", name="permits-db", source="aws", account="1",
+                        region="eu-west-1", tags=TAGS, properties={"engine": "mysql", "engineVersion": "8.0.35",
+                                                                   "instanceClass": "db.t3.small",
+                                                                   "allocatedStorageGiB": 20})]
+    mapped = mapping.map_inventory(build(records), strategy.load())
+    written, _ = generate.plan_files(mapped, generate.Options())
+    generated_sku = config(written)["app:app"]["data"]["mysql"]["sku"]
+    source_sku = next(r["target"]["sku"] for r in mapped["workloads"][0]["resources"] if r["id"] == "arn:db")
+    assert generated_sku != source_sku  # prod raises it for high availability
+    (move,) = yaml.safe_load(written["permits/data-copy.prod.yaml"])["databases"]
+    assert move["target"]["sku"] == generated_sku
+    (row,) = report.rows(mapped, None)
+    assert generated_sku in row["targets"] and source_sku not in row["targets"]
