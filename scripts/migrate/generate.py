@@ -254,7 +254,7 @@ def app_parts(workload: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]
             name, number = f"{base[:21].rstrip('-')}-{number}", number + 1
         parts.append((name, companion))
     return parts
-COPY_PARTS = ("buckets", "images", "databases", "tables", "queues")
+COPY_PARTS = ("buckets", "shares", "images", "databases", "tables", "queues")
 """The parts of a data-copy plan; the plan is written when one of them has an entry."""
 
 
@@ -361,14 +361,16 @@ def target_image(image: str | None, registry: str) -> str | None:
 
 def data_copy_plan(workload: Mapping[str, Any], options: Options) -> dict[str, Any]:
     """Buckets to copy into Blob containers (azcopy for AWS S3, rclone for S3-compatible on-prem stores)."""
-    buckets = []
+    buckets, shares = [], []
     for r in workload["resources"]:
         target = r["target"]
         if target.get("component") != "blob-storage":
             continue
         container = target["container"]
         destination = f"https://${{STORAGE_ACCOUNT}}.blob.core.windows.net/{container}"
-        if r["type"] == "aws:s3:bucket":
+        if r["type"] == "onprem:storage":
+            shares.append(share_copy(r, destination))
+        elif r["type"] == "aws:s3:bucket":
             source = f"https://s3.{r['region']}.amazonaws.com/{r['name']}"
             buckets.append({"resource": r["id"], "source": {"kind": "aws-s3", "bucket": r["name"], "region": r["region"]},
                             "target": {"container": container, "publicAccess": False}, "tool": "azcopy",
@@ -410,10 +412,34 @@ def data_copy_plan(workload: Mapping[str, Any], options: Options) -> dict[str, A
                         "AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY": "read-only credentials for the source buckets",
                         "ECR_PASSWORD": "aws ecr get-login-password (only for the images)"},
         "buckets": buckets,
+        "shares": shares,
         "images": images,
         "databases": database_moves(workload),
         "tables": table_moves(workload),
         "queues": queue_switches(workload),
+    }
+
+
+def share_copy(share: Mapping[str, Any], destination: str) -> dict[str, Any]:
+    """How an on-prem file share moves into its private Blob container: azcopy from a CI agent that mounts the
+    share read-only (Azure Storage Mover for very large shares), checked by file count, size and MD5 on both sides."""
+    name, target = share["name"], share["target"]
+    host = target.get("host") or "<file server>"
+    mount = f"/mnt/{target['container']}"
+    return {
+        "resource": share["id"], "name": name, "sizeGiB": target.get("sizeGiB"),
+        "source": {"kind": "smb-share", "path": f"\\\\{host}\\{name}", "mount": mount},
+        "target": {"container": target["container"], "publicAccess": False}, "tool": "azcopy",
+        "login": "azcopy login --identity",
+        "method": f"mount the share read-only on a platform CI agent at {mount} (a service account from the app's "
+                  "Key Vault), then azcopy; for several TiB or a long-running sync, Azure Storage Mover",
+        "command": f'azcopy copy "{mount}/*" "{destination}" --recursive=true --put-md5',
+        "verify": {"source": f"find {mount} -type f | wc -l; du -sb {mount}",
+                   "target": f'azcopy list "{destination}" --machine-readable --running-tally',
+                   "compare": "file count and total size equal on both sides; every blob carries the Content-MD5 "
+                              "azcopy computed while copying (compare with md5sum of a sample of files)"},
+        "rollback": f"the share stays read-only and in place until the owner signs off; roll back by pointing "
+                    f"the app at {name} again",
     }
 
 

@@ -247,6 +247,11 @@ def map_workload(workload: Mapping[str, Any], resources: Sequence[Mapping[str, A
             target = {**target, **server_disks(r, resources)}
         targets.append({"id": r["id"], "type": r["type"], "name": r["name"], "region": r["region"], "target": target})
 
+    shares = sorted(r["name"] for r in resources if r["type"] == "onprem:storage")
+    if shares and moving:
+        notes.append(f"on-prem shares {', '.join(shares)} move into private Blob containers of the app's storage "
+                     "account (the data-copy plan's `shares`); if the app needs SMB access, plan them by hand as "
+                     "Azure Files shares")
     mariadb = sorted(t["name"] for t in targets if t["target"].get("sourceEngine") == "mariadb")
     if mariadb:
         notes.append(f"{MARIADB_CAVEAT}: {', '.join(mariadb)} {'moves' if len(mariadb) == 1 else 'move'} to Azure "
@@ -426,8 +431,10 @@ def resource_target(r: Mapping[str, Any], cluster_class: str | None = None) -> t
     if kind in ("aws:s3:bucket", "onprem:s3:bucket"):
         return {"component": "blob-storage", "container": container_name(r["name"]),
                 "publicAccess": False}, problems
-    if kind == "onprem:storage":
-        return {"component": "azure-files", "sizeGiB": p.get("storageGiB")}, problems
+    if kind == "onprem:storage":  # files become blobs: the app template builds Blob storage, not Azure Files
+        return _clean({"component": "blob-storage", "container": container_name(r["name"]), "publicAccess": False,
+                       "sizeGiB": p.get("storageGiB") or p.get("diskGiB"), "from": "smb-share",
+                       "host": p.get("hostname")}), problems
     if kind == "aws:lambda:function":
         if p.get("packageType") == "Image":
             return _clean({"component": "function-app", "runtime": "container", "image": p.get("image")}), problems

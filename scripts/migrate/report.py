@@ -194,8 +194,12 @@ def steps(workload: Mapping[str, Any]) -> list[str]:
         lines.append(f"- [ ] No app stack is generated ({workload.get('appReason') or 'no app facts'}).")
     lines.append(f"- [ ] `cityctl migrate status --set {wid}=copying`.")
     if made["dataCopy"]:
-        lines.append(f"- [ ] Run the data-copy plan `{folder}data-copy.{env}.yaml` (buckets, databases, tables, queues, "
-                     "images) and its `verify` on both sides.")
+        lines.append(f"- [ ] Run the data-copy plan `{folder}data-copy.{env}.yaml` (buckets, shares, databases, tables, "
+                     "queues, images) and its `verify` on both sides.")
+        lines += [f"- [ ] Copy the on-prem share {r['name']} ({r['target'].get('sizeGiB', '?')} GiB) into the "
+                  f"container `{r['target']['container']}` (the plan's `shares`), file counts and checksums compared."
+                  for r in workload["resources"] if r["type"] == "onprem:storage"
+                  and r["target"].get("component") == "blob-storage"]
     function = next((part for _, part in app_parts(workload) if part["runtime"] == "function"), {})
     server = next((part for _, part in app_parts(workload) if part["runtime"] == "vm"), {})
     if function:

@@ -343,3 +343,25 @@ def test_the_data_copy_plan_and_the_report_name_the_database_sku_the_app_config_
     assert move["target"]["sku"] == generated_sku
     (row,) = report.rows(mapped, None)
     assert generated_sku in row["targets"] and source_sku not in row["targets"]
+
+
+def test_an_on_prem_share_gets_a_copy_plan_a_runbook_line_and_an_attention_note():
+    from amsterdam_cloud.scripts.migrate import report
+
+    records = [resource(id="arn:svc", type="aws:ecs:service", name="api", source="aws", account="1", region="eu-west-1",
+                        tags=TAGS, properties={"image": "nginx:1.27", "desiredCount": 2}),
+               resource(id="cmdb://cmdb/CI-7002", type="onprem:storage", name="fs-afval-scans", source="cmdb",
+                        account="cmdb", region="onprem", tags=TAGS, properties={"storageGiB": 750.0,
+                                                                                "hostname": "fs01.amsterdam.local"})]
+    mapped = mapping.map_inventory(build(records), strategy.load())
+    written, summary = generate.plan_files(mapped, generate.Options())
+    (share,) = yaml.safe_load(written["permits/data-copy.prod.yaml"])["shares"]
+    assert (share["source"]["path"], share["sizeGiB"], share["target"]) == (
+        "\\\\fs01.amsterdam.local\\fs-afval-scans", 750.0, {"container": "fs-afval-scans", "publicAccess": False})
+    assert share["login"] == "azcopy login --identity" and "--put-md5" in share["command"]
+    assert "file count" in share["verify"]["compare"] and share["rollback"]
+    assert config(written)["app:app"]["data"]["storage"] is True
+    assert any(line.startswith("on-prem shares fs-afval-scans move into private Blob containers")
+               for line in summary["written"][0]["attention"])
+    assert ("- [ ] Copy the on-prem share fs-afval-scans (750.0 GiB) into the container `fs-afval-scans` (the plan's "
+            "`shares`), file counts and checksums compared.") in report.steps(mapped["workloads"][0])
