@@ -15,6 +15,8 @@ from amsterdam_cloud.core.errors import UserError, display
 
 PLATFORM_PROJECT = "amsterdam-platform"
 """The platform's Pulumi project: every other project references its stacks (`organization/amsterdam-platform/<env>`)."""
+GOVERNANCE_PROJECT = "amsterdam-governance"
+"""The governance project (management groups, policy, roles): the landing zones reference its one stack."""
 
 
 class ConfigError(UserError):

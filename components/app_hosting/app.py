@@ -24,7 +24,7 @@ from amsterdam_cloud.components.app_hosting.container_apps_environment import Co
 from amsterdam_cloud.components.app_hosting.cosmos_db import CosmosNoSql, CosmosNoSqlArgs
 from amsterdam_cloud.components.app_hosting.function_app import FunctionApps, FunctionAppsArgs
 from amsterdam_cloud.components.app_hosting.service_bus import ServiceBus, ServiceBusArgs
-from amsterdam_cloud.components.app_hosting.front_door import FrontDoorRef, PublicEntrance, PublicEntranceArgs
+from amsterdam_cloud.components.app_hosting.public_entrance import FrontDoorRef, PublicEntrance, PublicEntranceArgs
 from amsterdam_cloud.components.app_hosting.mysql import MySqlServer, MySqlServerArgs
 from amsterdam_cloud.components.app_hosting.flexible_server import EntraAdministrator, app_role_script
 from amsterdam_cloud.components.app_hosting.postgres import PostgresServer, PostgresServerArgs
@@ -144,7 +144,8 @@ class _Platform:
     def private_link_scope(self) -> PrivateLinkScopeRef:
         """The platform's Azure Monitor Private Link Scope, which the app's Application Insights joins."""
         return PrivateLinkScopeRef(name=self._pick("monitorPrivateLinkScope", "name"),
-                                   resource_group_name=self._pick("monitorPrivateLinkScope", "resourceGroupName"))
+                                   resource_group_name=self._pick("monitorPrivateLinkScope", "resourceGroupName"),
+                                   subscription_id=self._pick("monitorPrivateLinkScope", "subscriptionId"))
 
     def vm_backup(self, provider: pulumi.ProviderResource) -> VmBackupRef:
         """The platform's VM backup vault and enhanced policy (its `vmOperations` export), every VM enrols in

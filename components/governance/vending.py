@@ -5,7 +5,7 @@ subscription only. Private DNS records come from the landing zones' DINE policy,
 hub's zones; the platform's resources stay the platform's.
 
 The range comes from the environment's address plan (`next_free_range`, checked by the address plan's own overlap
-and containment checks before anything is written: `stacks/governance/teams.py`).
+and containment checks before anything is written: `stacks/landing_zones/team_files.py`).
 """
 
 from __future__ import annotations

@@ -12,22 +12,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-from amsterdam_cloud.core.ids import GUID
+from amsterdam_cloud.core.ids import GUID, LOG_ANALYTICS_WORKSPACE_ID
 from amsterdam_cloud.components.governance.hierarchy import ROLES
 from amsterdam_cloud.components.governance.policy import Assignment, Exemption, city_assignments
+from amsterdam_cloud.core.program_config import GOVERNANCE_PROJECT
 from amsterdam_cloud.core.regions import EU_REGIONS
 from amsterdam_cloud.policies.waivers import parse_waivers
 from amsterdam_cloud.stacks.config import (ConfigError, _boolean, _emails, _integer, _matching, _region, _section,
                                            _show, given_config, read_project_keys, read_stack_file, structured)
 
-PROJECT = "amsterdam-governance"
+PROJECT = GOVERNANCE_PROJECT
 STACKS_DIR = Path(__file__).resolve().parent
 EXEMPTIONS_FILE = STACKS_DIR / "exemptions.yaml"
 TENANT_STACK = "prod"
 INHERITED_TAGS = ("owner", "cost-center", "data-classification", "application", "environment")
 
-_WORKSPACE = re.compile(r"^/subscriptions/[0-9a-f-]{36}/resourceGroups/[^/]+/providers/"
-                        r"Microsoft.OperationalInsights/workspaces/[^/]+$", re.IGNORECASE)
+_WORKSPACE = LOG_ANALYTICS_WORKSPACE_ID
 _ZONE = re.compile(r"^/subscriptions/[0-9a-f-]{36}/resourceGroups/[^/]+/providers/"
                    r"Microsoft.Network/privateDnsZones/privatelink\.[a-z0-9.-]+$", re.IGNORECASE)
 _GROUP_ID = re.compile(r"^[a-zA-Z][a-zA-Z0-9_]{1,40}$")

@@ -13,7 +13,7 @@ from amsterdam_cloud.stacks.landing_zones.config import from_pulumi
 
 config = from_pulumi()
 env = config.environment
-landing_zones: dict[str, dict[str, pulumi.Output]] = {}
+landing_zones: dict[str, dict[str, object]] = {}
 if config.teams:
     platform = pulumi.StackReference(config.platform_stack)
     governance = pulumi.StackReference(config.governance_stack)
@@ -28,7 +28,7 @@ if config.teams:
     for team in config.teams:
         zone = LandingZone(f"lz-{team.name}", LandingZoneArgs(
             team=team.name, environment=env,
-            management_group_id=group_ids.apply(lambda ids, archetype=team.archetype: ids[archetype]),
+            management_group_id=group_ids[team.archetype],
             billing_scope=config.billing_scope, location=config.platform.location, network=team.network(env),
             hub=hub, hub_subscription_id=config.platform.subscription_id,
             budget_monthly_eur=team.budget_monthly_eur, alert_emails=(team.owner, *config.alert_emails),

@@ -12,13 +12,13 @@ from typing import Any, Mapping
 
 from amsterdam_cloud.components.governance.vending import BILLING_SCOPE
 from amsterdam_cloud.core.backend import declared_backend
+from amsterdam_cloud.core.program_config import GOVERNANCE_PROJECT
 from amsterdam_cloud.stacks.config import (ENVIRONMENTS, PROJECT as PLATFORM_PROJECT, ConfigError, StackConfig,
                                            _emails, _matching, given_config, load as load_platform,
                                            read_project_keys, read_stack_file)
-from amsterdam_cloud.stacks.landing_zones.teams import Team, load_teams
+from amsterdam_cloud.stacks.landing_zones.team_files import Team, load_teams
 
 PROJECT = "amsterdam-landing-zones"
-GOVERNANCE_PROJECT = "amsterdam-governance"
 GOVERNANCE_STACK = "prod"
 """The tenant's one governance stack: management groups and the app team deployer role come from its outputs."""
 STACKS_DIR = Path(__file__).resolve().parent
