@@ -65,6 +65,9 @@ def with_plan(document: Mapping[str, Any], waves: Mapping[str, Any], now: str | 
         for entry in wave["workloads"]:
             known = workloads.setdefault(entry["id"], {"state": "planned", "history": [{"state": "planned", "at": stamp}]})
             known["wave"] = wave["wave"]
+            known.pop("provisional", None)
+            if entry.get("provisional"):  # shown as `1?`, as the wave table does: not to start
+                known["provisional"] = True
     return {"schema": SCHEMA, "workloads": dict(sorted(workloads.items()))}
 
 
@@ -107,6 +110,7 @@ def change(document: Mapping[str, Any], workload: str, state: str, *, waves: Map
            force: bool = False, note: str | None = None, now: str | None = None) -> dict[str, Any]:
     """The status after one workload moves to `state`; a move `TRANSITIONS` does not allow is refused, and so is
     one the wave plan's `gate` refuses, unless `force` with a `note` (the reason, recorded with the move)."""
+    note = (note or "").strip() or None  # a blank note is no reason
     if state not in STATES:
         raise UserError(f"--set {workload}={state}: unknown state; expected one of {', '.join(STATES)}")
     workloads = {wid: dict(entry) for wid, entry in document["workloads"].items()}
@@ -139,7 +143,8 @@ def table(document: Mapping[str, Any]) -> str:
     for wave in sorted(by_wave, key=lambda w: (w is None, w or 0)):
         lines.append(f"{str(wave or '-'):<4}  " + "  ".join(f"{by_wave[wave][s]:>11}" for s in STATES))
     for wid, entry in document["workloads"].items():
-        lines.append(f"  {wid}: {entry['state']} (wave {entry.get('wave') or '-'}, since {entry['history'][-1]['at']})")
+        wave = f"{entry.get('wave') or '-'}{'?' if entry.get('provisional') else ''}"
+        lines.append(f"  {wid}: {entry['state']} (wave {wave}, since {entry['history'][-1]['at']})")
     return "\n".join(lines) + "\n"
 
 

@@ -95,6 +95,8 @@ def test_force_needs_a_note_and_records_what_it_overrode():
     document = _moved(("afval/prod", "copying"))
     with pytest.raises(UserError, match="--force needs --note"):
         status.change(document, "afval/prod", "cut-over", waves=ORDERED, force=True)
+    with pytest.raises(UserError, match="--force needs --note"):
+        status.change(document, "afval/prod", "cut-over", waves=ORDERED, force=True, note="   ")
     document = status.change(document, "afval/prod", "cut-over", waves=ORDERED, force=True, note="CHG-9: dev gone")
     last = document["workloads"]["afval/prod"]["history"][-1]
     assert last["note"] == "CHG-9: dev gone" and "its earlier environment afval/dev is not cut over" in last["forced"][0]
@@ -111,3 +113,9 @@ def test_the_command_refuses_an_out_of_order_cut_over_with_exit_2_and_writes_not
     assert path.read_text() == before
     assert main([*command, "--set", "afval/prod=cut-over", "--force", "--note", "CHG-10: dev retired"]) == 0
     assert yaml.safe_load(path.read_text())["workloads"]["afval/prod"]["state"] == "cut-over"
+
+
+def test_the_table_marks_a_provisional_workloads_wave_as_the_wave_plan_does():
+    document = status.with_plan({"workloads": {}}, ORDERED, now="t0")
+    assert "archief/prod: planned (wave 1?, since t0)" in status.table(document)
+    assert "afval/dev: planned (wave 1, since t0)" in status.table(document)
