@@ -27,7 +27,7 @@ WAVE_COLOURS = ("#dbeafe", "#dcfce7", "#fef9c3", "#fae8ff", "#ffedd5", "#e0f2fe"
 """Box colours per wave (repeating); provisional boxes get a dashed border, held-back ones a red one."""
 BOX_WIDTH, BOX_HEIGHT, GAP_X, GAP_Y, MARGIN = 220, 36, 70, 14, 24
 CSV_COLUMNS = ("workload", "application", "environment", "strategy", "status", "wave", "provisional", "owner",
-               "costCenter", "dataClassification", "resources", "targets", "blockers", "needs")
+               "costCenter", "dataClassification", "resources", "apps", "targets", "blockers", "needs")
 
 
 def rows(mapping: Mapping[str, Any], waves: Mapping[str, Any] | None,
@@ -49,6 +49,7 @@ def rows(mapping: Mapping[str, Any], waves: Mapping[str, Any] | None,
             "provisional": "yes" if provisional else "", "owner": w.get("owner") or "",
             "costCenter": w.get("costCenter") or "", "dataClassification": w.get("dataClassification") or "",
             "resources": str(len(w["resources"])), "targets": ", ".join(sizes),
+            "apps": ", ".join(f"{name} ({part['runtime']})" for name, part in app_parts(w)) if generated(w)["app"] else "",
             "blockers": "; ".join(f"{b['code']} ({b.get('tier', 'planning')})" for b in w["blockers"]),
             "needs": "; ".join(f"under {b['needs']['under']}: {b['needs']['line']}" for b in w["blockers"]
                                if b.get("needs")),

@@ -266,11 +266,16 @@ def test_the_servers_of_a_hybrid_workload_get_a_vm_app_beside_the_container_app(
                resource(id="cmdb://cmdb/CI-1", type="onprem:server", name="srv-batch", source="cmdb", account="cmdb",
                         region="onprem", tags=TAGS, properties={"vcpu": 4, "memoryGiB": 16, "os": "Ubuntu 22.04",
                                                                 "state": "active"})]
-    written, summary = generate.plan_files(mapping.map_inventory(build(records), strategy.load()), generate.Options())
+    mapped = mapping.map_inventory(build(records), strategy.load())
+    written, summary = generate.plan_files(mapped, generate.Options())
     server = yaml.safe_load(written["permits-vm/Pulumi.prod.yaml"])["config"]["app:app"]
     assert (server["runtime"], server["vm"]["size"], server["exposure"], server["data"]["keyVault"]) == (
         "vm", "Standard_D4s_v5", "internal", True)
     assert summary["written"][0]["files"][:2] == ["permits/Pulumi.prod.yaml", "permits-vm/Pulumi.prod.yaml"]
+    from amsterdam_cloud.scripts.migrate import report
+
+    (row,) = report.rows(mapped, None)
+    assert row["apps"] == "permits (container), permits-vm (vm)"
 
 
 def test_a_mariadb_source_keeps_its_engine_and_moves_by_dump_and_restore_with_its_caveat():
