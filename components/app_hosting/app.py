@@ -1,5 +1,5 @@
-"""`App`: a compliant app from a short description. It reads the platform stack's outputs through a
-StackReference (workspace, spoke subnets, private DNS zones, hub network) and builds the rest: a resource group,
+"""`App`: a compliant app from a short description. It is given the platform stack's outputs (`PlatformOutputs`,
+read by the program: workspace, spoke subnets, private DNS zones, hub network) and builds the rest: a resource group,
 the identity the app runs as, its Key Vault, database and storage (private, Entra-only), the container app or web
 app, and, only when the app is public, the city's WAF (Front Door Premium over Private Link) in front of it.
 
@@ -34,12 +34,13 @@ from amsterdam_cloud.components.app_hosting.web_app import WebApp, WebAppArgs
 from amsterdam_cloud.components.compute.virtual_machine import VaultRef, VirtualMachine, VirtualMachineArgs, \
     VmBackupRef
 from amsterdam_cloud.components.interfaces import NO_DIAGNOSTICS, CommonArgs, DiagnosticSettings, InterfaceError, \
-    Lock, PrivateEndpoint, RoleAssignment, WithInterfaces, create_role_assignments
+    Lock, PrivateEndpoint, RoleAssignment, WithInterfaces, create_role_assignments, supports
 from amsterdam_cloud.components.monitoring.alerts import FLEXIBLE_SERVER, MetricAlerts, MetricAlertsArgs
 from amsterdam_cloud.components.security.container_registry import REGISTRY_WIDE_PULL_REASON
 from amsterdam_cloud.components.security.key_vault import KeyVault, KeyVaultArgs
 from amsterdam_cloud.core.environments import container_apps_infrastructure_group
 from amsterdam_cloud.core.errors import UserError
+from amsterdam_cloud.core.platform_outputs import PlatformOutputs
 
 ZONES = {
     "vault": "privatelink.vaultcore.azure.net",
@@ -75,11 +76,17 @@ def global_suffix(spec: AppSpec) -> str:
 class AppArgs(CommonArgs):
     """The interfaces apply to the app's resource group (e.g. the team's group as Reader); the data services get
     their locks, protection and diagnostics from `spec.operations` and the platform's workspace."""
+    SUPPORTS = supports("lock", "role_assignments",
+                        reason="they apply to the app's resource group; its data services take diagnostics, locks and "
+                               "protection from spec.operations and the platform, and the app runs as the identity it "
+                               "creates")
 
     spec: AppSpec
     """What the app team says about the app (from the app stack config)."""
-    tenant_id: str | None = None
-    """Unset: the deploying identity's tenant; set: that Entra ID tenant for the vault and the database."""
+    platform: PlatformOutputs
+    """The outputs of the platform stack `spec.platform_stack`, as the program read them (`PlatformOutputs.read`)."""
+    tenant_id: str
+    """The Entra ID tenant of the vault and the database (the program passes the deploying identity's)."""
 
     @classmethod
     def of(cls, spec: AppSpec, **options: Any) -> "AppArgs":
@@ -88,39 +95,39 @@ class AppArgs(CommonArgs):
 
 
 class _Platform:
-    """The platform stack's outputs an app needs, each failing with a clear message when it is missing."""
+    """The platform stack's outputs as an app uses them, each lookup failing with a clear message."""
 
-    def __init__(self, reference: pulumi.StackReference, spec: AppSpec) -> None:
-        self.reference, self.spec = reference, spec
+    def __init__(self, outputs: PlatformOutputs, spec: AppSpec) -> None:
+        self.outputs, self.spec = outputs, spec
 
-    def _pick(self, output: str, *path: str) -> pulumi.Output[str]:
+    def _pick(self, output: pulumi.Input[Mapping[str, Any]], name: str, *path: str) -> pulumi.Output[str]:
         stack = self.spec.platform_stack
 
         def walk(value: Any) -> str:
             for key in path:
                 if not isinstance(value, Mapping) or key not in value:
                     known = ", ".join(sorted(value)) if isinstance(value, Mapping) else "nothing"
-                    raise UserError(f"platform stack {stack}: output {output} has no {'.'.join(path)} "
+                    raise UserError(f"platform stack {stack}: output {name} has no {'.'.join(path)} "
                                     f"(it has {known}); check app:app.spoke or the platform's config")
                 value = value[key]
             return value
 
-        return self.reference.require_output(output).apply(walk)
+        return pulumi.Output.from_input(output).apply(walk)
 
     def subnet(self, role: str) -> pulumi.Output[str]:
         name = self.spec.runtime_subnet if role != "endpoints" and self.spec.runtime_subnet else SUBNETS[role]
-        return self._pick("spokeSubnetIds", self.spec.spoke, name)
+        return self._pick(self.outputs.spoke_subnet_ids, "spokeSubnetIds", self.spec.spoke, name)
 
     def zone(self, sub_resource: str) -> pulumi.Output[str]:
-        return self._pick("privateDnsZoneIds", ZONES[sub_resource])
+        return self._pick(self.outputs.private_dns_zone_ids, "privateDnsZoneIds", ZONES[sub_resource])
 
     @property
     def workspace_id(self) -> pulumi.Output[str]:
-        return self.reference.require_output("workspaceId")
+        return pulumi.Output.from_input(self.outputs.workspace_id)
 
     @property
     def action_group_id(self) -> pulumi.Output[str]:
-        return self.reference.require_output("actionGroupId")
+        return pulumi.Output.from_input(self.outputs.action_group_id)
 
     def shared_environment_id(self) -> pulumi.Output[str]:
         """The platform's shared Container Apps environment, checked to offer the app's workload profile."""
@@ -133,19 +140,20 @@ class _Platform:
                                 "app:app.workloadProfile to one of them")
             return environment["id"]
 
-        return self.reference.require_output("containerAppsEnvironment").apply(offered)
+        return pulumi.Output.from_input(self.outputs.container_apps_environment).apply(offered)
 
     def front_door(self) -> FrontDoorRef:
         """The platform's Front Door profile, WAF policy and certificate vault (its `frontDoor` export)."""
-        return FrontDoorRef(**{field: self._pick("frontDoor", key) for field, key in (
+        return FrontDoorRef(**{field: self._pick(self.outputs.front_door, "frontDoor", key) for field, key in (
             ("profile_name", "profileName"), ("resource_group_name", "resourceGroupName"),
             ("waf_policy_id", "wafPolicyId"), ("certificate_vault_id", "certificateVaultId"))})
 
     def private_link_scope(self) -> PrivateLinkScopeRef:
         """The platform's Azure Monitor Private Link Scope, which the app's Application Insights joins."""
-        return PrivateLinkScopeRef(name=self._pick("monitorPrivateLinkScope", "name"),
-                                   resource_group_name=self._pick("monitorPrivateLinkScope", "resourceGroupName"),
-                                   subscription_id=self._pick("monitorPrivateLinkScope", "subscriptionId"))
+        scope, output = self.outputs.monitor_private_link_scope, "monitorPrivateLinkScope"
+        return PrivateLinkScopeRef(name=self._pick(scope, output, "name"),
+                                   resource_group_name=self._pick(scope, output, "resourceGroupName"),
+                                   subscription_id=self._pick(scope, output, "subscriptionId"))
 
     def vm_backup(self, provider: pulumi.ProviderResource) -> VmBackupRef:
         """The platform's VM backup vault and enhanced policy (its `vmOperations` export), every VM enrols in
@@ -160,28 +168,31 @@ class _Platform:
                                 f"azure-native:location to {values[0]}")
             return values[1]
 
-        return VmBackupRef(vault_name=self._pick("vmOperations", "vaultName"),
-                           resource_group_name=self._pick("vmOperations", "resourceGroupName"),
-                           policy_id=pulumi.Output.all(self.reference.require_output("location"),
-                                                       self._pick("vmOperations", "backupPolicyId")).apply(same_region),
+        operations, output = self.outputs.vm_operations, "vmOperations"
+        return VmBackupRef(vault_name=self._pick(operations, output, "vaultName"),
+                           resource_group_name=self._pick(operations, output, "resourceGroupName"),
+                           policy_id=pulumi.Output.all(self.outputs.location, self._pick(
+                               operations, output, "backupPolicyId")).apply(same_region),
                            provider=provider)
 
     @property
     def vm_subscription(self) -> pulumi.Output[str]:
         """The subscription of the platform's VM backup vault."""
-        return self._pick("vmOperations", "subscriptionId")
+        return self._pick(self.outputs.vm_operations, "vmOperations", "subscriptionId")
 
     def vm_monitoring(self) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
         """The platform's data collection rule and endpoint (its `vmOperations` export) the VMs' agent reports to."""
-        return self._pick("vmOperations", "dataCollectionRuleId"), self._pick("vmOperations", "dataCollectionEndpointId")
+        operations, output = self.outputs.vm_operations, "vmOperations"
+        return (self._pick(operations, output, "dataCollectionRuleId"),
+                self._pick(operations, output, "dataCollectionEndpointId"))
 
     @property
     def hub_network_id(self) -> pulumi.Output[str]:
-        return self.reference.require_output("hubVirtualNetworkId")
+        return pulumi.Output.from_input(self.outputs.hub_virtual_network_id)
 
     @property
     def registry_id(self) -> pulumi.Output[str]:
-        return self.reference.require_output("containerRegistryId")
+        return pulumi.Output.from_input(self.outputs.container_registry_id)
 
     def registry_server(self) -> pulumi.Output[str]:
         """The platform's login server, checked against the one the app's image names (derived from the
@@ -195,7 +206,7 @@ class _Platform:
                                 "app:app.registry to a registry the platform team grants AcrPull on")
             return server
 
-        return self.reference.require_output("containerRegistryLoginServer").apply(same)
+        return pulumi.Output.from_input(self.outputs.container_registry_login_server).apply(same)
 
 
 class App(WithInterfaces, pulumi.ComponentResource):
@@ -214,8 +225,8 @@ class App(WithInterfaces, pulumi.ComponentResource):
         suffix = global_suffix(spec)
         tags = dict(args.tags)
         child = pulumi.ResourceOptions(parent=self)
-        platform = _Platform(pulumi.StackReference(spec.platform_stack, opts=child), spec)
-        tenant_id = args.tenant_id or authorization.get_client_config().tenant_id
+        platform = _Platform(args.platform, spec)
+        tenant_id = args.tenant_id
         common = dict(tags=tags, diagnostic_settings=(DiagnosticSettings(workspace_id=platform.workspace_id),),
                       lock=Lock(notes=f"Data of {spec.name}; remove through the app stack's config, never by hand.")
                       if ops.lock else None, protect=ops.protect)
@@ -468,7 +479,7 @@ class App(WithInterfaces, pulumi.ComponentResource):
             else runtime.name
         self.resource_group_name = group.name
         self.identity_client_id = identity.client_id
-        self.identity_principal_id = identity.principal_id
+        self.principal_id = identity.principal_id
         self.private_host_name = private_host
         self.url = (self.entrance.host_name if self.entrance else private_host).apply(
             lambda host: f"https://{host}" if host and spec.runtime != "vm" else None)
@@ -480,7 +491,7 @@ class App(WithInterfaces, pulumi.ComponentResource):
         outputs: dict[str, pulumi.Input[Any]] = {
             "resourceGroupName": self.resource_group_name, "appName": self.name, "appId": self.resource_id,
             "url": self.url, "privateHostName": self.private_host_name,
-            "identityClientId": self.identity_client_id, "identityPrincipalId": self.identity_principal_id}
+            "identityClientId": self.identity_client_id, "identityPrincipalId": self.principal_id}
         if self.vault:
             outputs["keyVaultUri"] = self.vault.vault_uri
         if self.database or self.mysql:

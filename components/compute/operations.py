@@ -16,7 +16,7 @@ import pulumi
 from pulumi_azure_native import monitor, recoveryservices as backup
 
 from amsterdam_cloud.components.compute.recovery_vault import recovery_vault
-from amsterdam_cloud.components.interfaces import CommonArgs, InterfaceError, WithInterfaces, require_name
+from amsterdam_cloud.components.interfaces import CommonArgs, InterfaceError, WithInterfaces, require_name, supports
 
 BACKUP_TIME = "2026-01-01T01:00:00Z"
 """When the daily VM backup runs (only the time of day counts, in the policy's time zone): outside office hours."""
@@ -51,6 +51,9 @@ class VmBackupRef:
 
 @dataclass(frozen=True, kw_only=True)
 class VmOperationsArgs(CommonArgs):
+    SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings", "protect",
+                        reason="Azure VM backup reaches the disks through the platform's snapshot service and needs no "
+                               "private endpoint to the vault, nor an identity of its own")
     resource_group_name: pulumi.Input[str]
     """The vault's and the rule's resource group (the platform's management group)."""
     location: str
@@ -80,9 +83,6 @@ class VmOperationsArgs(CommonArgs):
         if not 1 <= self.instant_restore_days <= 30:
             raise InterfaceError(f"VmOperationsArgs.instant_restore_days: {self.instant_restore_days}; expected 1 "
                                  "to 30 (enhanced policy)")
-        if self.private_endpoints:
-            raise InterfaceError("VmOperationsArgs.private_endpoints: Azure VM backup needs no private endpoint to "
-                                 "the vault; leave it empty")
 
 
 class VmOperations(WithInterfaces, pulumi.ComponentResource):

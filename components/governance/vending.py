@@ -22,7 +22,7 @@ from pulumi_azure_native import authorization, resources, subscription
 from amsterdam_cloud.core.ids import GUID
 from amsterdam_cloud.components.governance.budget import monthly_budget
 from amsterdam_cloud.components.governance.roles import deployer_condition
-from amsterdam_cloud.components.interfaces import CommonArgs, InterfaceError
+from amsterdam_cloud.components.interfaces import CommonArgs, InterfaceError, supports
 from amsterdam_cloud.components.landing_zone.address_plan import AddressPlanError, NetworkPlan, SubnetRequest
 from amsterdam_cloud.components.landing_zone.hub import HubRef
 from amsterdam_cloud.components.landing_zone.spoke import Spoke, SpokeArgs
@@ -62,6 +62,10 @@ def next_free_range(block: str, taken: Iterable[str], prefix_length: int) -> str
 
 @dataclass(frozen=True, kw_only=True)
 class LandingZoneArgs(CommonArgs):
+    SUPPORTS = supports("diagnostic_settings",
+                        reason="a landing zone is a subscription, not a resource: it takes no lock, role "
+                               "assignments, private endpoints or identity (the team's access is the deployer role) "
+                               "and is always protected")
     team: str
     """The team's short name (`parkeren`): in the alias, the display name and every resource name."""
     environment: str
@@ -106,10 +110,6 @@ class LandingZoneArgs(CommonArgs):
                 raise InterfaceError(f"LandingZoneArgs.{key}: {getattr(self, key)!r} is not an object id (GUID)")
         if self.budget_monthly_eur < 1:
             raise InterfaceError("LandingZoneArgs.budget_monthly_eur: expected a positive amount in euros")
-        for key in ("lock", "role_assignments", "private_endpoints", "managed_identities"):
-            if getattr(self, key):  # a subscription, not a resource: these interfaces do not apply
-                raise InterfaceError(f"LandingZoneArgs.{key}: a landing zone takes no {key}; the team's access "
-                                     "is the deployer role and the subscription is always protected")
 
 
 class LandingZone(pulumi.ComponentResource):

@@ -9,21 +9,23 @@ from amsterdam_cloud.components.governance.roles import APP_TEAM_DEPLOYER
 from amsterdam_cloud.components.governance.vending import LandingZone, LandingZoneArgs
 from amsterdam_cloud.components.interfaces import DiagnosticSettings
 from amsterdam_cloud.components.landing_zone.hub import HubRef
+from amsterdam_cloud.core.platform_outputs import PlatformOutputs
 from amsterdam_cloud.stacks.landing_zones.config import from_pulumi
 
 config = from_pulumi()
 env = config.environment
 landing_zones: dict[str, dict[str, object]] = {}
 if config.teams:
-    platform = pulumi.StackReference(config.platform_stack)
+    # The platform's outputs, checked against their contract before any is used (core/platform_outputs.py).
+    platform = PlatformOutputs.read(config.platform_stack)
     governance = pulumi.StackReference(config.governance_stack)
-    hub = HubRef(virtual_network_id=platform.get_output("hubVirtualNetworkId"),
-                 virtual_network_name=platform.get_output("hubVirtualNetworkName"),
-                 resource_group_name=platform.get_output("hubResourceGroupName"),
-                 firewall_private_ip=platform.get_output("firewallPrivateIp"))
+    hub = HubRef(virtual_network_id=platform.hub_virtual_network_id,
+                 virtual_network_name=platform.hub_virtual_network_name,
+                 resource_group_name=platform.hub_resource_group_name,
+                 firewall_private_ip=platform.firewall_private_ip)
     group_ids = governance.get_output("managementGroupIds")
     deployer = governance.get_output("customRoleIds").apply(lambda ids: ids[APP_TEAM_DEPLOYER.key])
-    diagnostics = (DiagnosticSettings(workspace_id=platform.get_output("workspaceId")),)
+    diagnostics = (DiagnosticSettings(workspace_id=platform.workspace_id),)
     previous: tuple[pulumi.Resource, ...] = ()  # one hub peering at a time: Azure refuses concurrent hub changes
     for team in config.teams:
         zone = LandingZone(f"lz-{team.name}", LandingZoneArgs(

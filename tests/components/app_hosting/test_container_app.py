@@ -126,3 +126,11 @@ def test_an_unset_app_name_whose_auto_name_overflows_32_characters_is_refused_at
     with pytest.raises(InterfaceError, match=r"app_name: unset, so azure-native names the resource "
                                              r"'signalen-meldingen-ruimte-app' plus 8 characters, which Azure refuses"):
         plan_inline(lambda: ContainerApp("signalen-meldingen-ruimte", app_args(app_name=None)))
+
+
+def test_it_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, app_args):
+    conforms(ContainerApp, app_args)
+
+
+def test_the_environment_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, tags, diagnostics):
+    conforms(ContainerAppsEnvironment, lambda: environment_args(tags, diagnostics))

@@ -58,3 +58,7 @@ def test_the_policy_id_app_stacks_enrol_with_names_the_vault_and_the_policy(plan
 def test_args_azure_would_refuse_fail_naming_the_field(args, overrides, key):
     with pytest.raises(InterfaceError, match=f"VmOperationsArgs.{key}"):
         args(**overrides)
+
+
+def test_it_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, args):
+    conforms(VmOperations, args)

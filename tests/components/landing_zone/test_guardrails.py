@@ -107,3 +107,7 @@ def test_scope_name_that_cannot_name_an_assignment_is_rejected(args):
 def test_interfaces_that_make_no_sense_on_assignments_are_rejected(args):
     with pytest.raises(InterfaceError, match="no lock"):
         args(lock=Lock())
+
+
+def test_it_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, args):
+    conforms(Guardrails, args)
