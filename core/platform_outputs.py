@@ -62,6 +62,11 @@ class PlatformOutputs:
     """The Azure Monitor Private Link Scope that Application Insights components join (the city's one)."""
     data_collection_endpoint_id: pulumi.Input[str]
     """The private data collection endpoint of the AMPLS (for data collection rules)."""
+    vm_operations: pulumi.Input[Mapping[str, Any]] = _keys("vaultName", "resourceGroupName", "subscriptionId",
+                                                           "backupPolicyId", "dataCollectionRuleId",
+                                                           "dataCollectionEndpointId")
+    """What every workload VM enrols in: the backup vault (its subscription) and enhanced policy, the data
+    collection rule and endpoint (components/compute/operations.py)."""
     hub_resource_group_name: pulumi.Input[str]
     """The hub network's resource group."""
     hub_virtual_network_id: pulumi.Input[str]

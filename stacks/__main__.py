@@ -11,6 +11,7 @@ from pulumi_azure_native import authorization, resources
 from amsterdam_cloud.components.app_hosting.container_apps_environment import ContainerAppsEnvironment, \
     ContainerAppsEnvironmentArgs
 from amsterdam_cloud.components.app_hosting.front_door import FrontDoor, FrontDoorArgs
+from amsterdam_cloud.components.compute.operations import VmOperations, VmOperationsArgs
 from amsterdam_cloud.components.interfaces import DiagnosticSettings, Lock, PrivateEndpoint, RoleAssignment
 from amsterdam_cloud.components.landing_zone.firewall import FirewallEgress, FirewallEgressArgs
 from amsterdam_cloud.components.landing_zone.guardrails import (CITY_DEFENDER_PLANS, Guardrails, GuardrailsArgs,
@@ -129,6 +130,14 @@ ingestion = PrivateIngestion("monitor-private-link", PrivateIngestionArgs(
     tags=tags, lock=lock, resource_group_name=management_group.name, location=config.location,
     workspace_id=management.workspace_id, scope=monitor_scope, scoped_name_prefix=config.environment,
     scope_provider=scope_provider))
+# Every workload VM (app stacks, migrated servers) enrols in this vault's enhanced backup policy and reports
+# through this rule and the AMPLS's endpoint: the app stacks read them from the `vmOperations` export.
+vm_operations = VmOperations("vm-operations", VmOperationsArgs(
+    tags=tags, lock=lock, protect=features.protect_stateful, diagnostic_settings=diagnostics,
+    resource_group_name=management_group.name, location=config.location,
+    vault_name=f"rsv-amsterdam-vms-{config.environment}", subscription_id=config.subscription_id,
+    workspace_id=management.workspace_id,
+    data_collection_endpoint_id=ingestion.endpoint_id, zone_redundant=features.zone_redundancy))
 VnetFlowLogs("flow-logs", VnetFlowLogsArgs(
     tags=tags, lock=lock, protect=features.protect_stateful, diagnostic_settings=diagnostics,
     resource_group_name=management_group.name, location=config.location,
@@ -213,7 +222,8 @@ PlatformOutputs(
     monitor_private_link_scope={
         "name": monitor_scope.name, "resourceGroupName": monitor_scope.resource_group_name,
         "subscriptionId": monitor_scope.subscription_id or config.subscription_id},
-    data_collection_endpoint_id=ingestion.endpoint_id, hub_resource_group_name=connectivity_group.name,
+    data_collection_endpoint_id=ingestion.endpoint_id, vm_operations=vm_operations.exports(),
+    hub_resource_group_name=connectivity_group.name,
     hub_virtual_network_id=hub.resource_id, hub_virtual_network_name=hub.name,
     firewall_private_ip=hub.firewall_private_ip, private_dns_zone_ids=private_dns_zone_ids,
     spokes={name: {"resourceGroupName": spoke_groups[name].name, "virtualNetworkId": spoke.resource_id,

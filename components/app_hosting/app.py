@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 import pulumi
+import pulumi_azure_native as azure_native
 from pulumi_azure_native import authorization, managedidentity, resources
 
 from amsterdam_cloud.components.app_hosting.app_insights import AppInsights, AppInsightsArgs, PrivateLinkScopeRef
@@ -30,7 +31,8 @@ from amsterdam_cloud.components.app_hosting.postgres import PostgresServer, Post
 from amsterdam_cloud.components.app_hosting.spec import AppSpec
 from amsterdam_cloud.components.app_hosting.storage import StorageAccount, StorageAccountArgs
 from amsterdam_cloud.components.app_hosting.web_app import WebApp, WebAppArgs
-from amsterdam_cloud.components.compute.virtual_machine import VaultRef, VirtualMachine, VirtualMachineArgs
+from amsterdam_cloud.components.compute.virtual_machine import VaultRef, VirtualMachine, VirtualMachineArgs, \
+    VmBackupRef
 from amsterdam_cloud.components.interfaces import NO_DIAGNOSTICS, CommonArgs, DiagnosticSettings, InterfaceError, \
     Lock, PrivateEndpoint, RoleAssignment, WithInterfaces, create_role_assignments, supports
 from amsterdam_cloud.components.monitoring.alerts import FLEXIBLE_SERVER, MetricAlerts, MetricAlertsArgs
@@ -152,6 +154,37 @@ class _Platform:
         return PrivateLinkScopeRef(name=self._pick(scope, output, "name"),
                                    resource_group_name=self._pick(scope, output, "resourceGroupName"),
                                    subscription_id=self._pick(scope, output, "subscriptionId"))
+
+    def vm_backup(self, provider: pulumi.ProviderResource) -> VmBackupRef:
+        """The platform's VM backup vault and enhanced policy (its `vmOperations` export), every VM enrols in
+        through `provider` (of the vault's subscription); checked to be in the app's region, as Azure Backup
+        protects only VMs of the vault's own region."""
+        stack, location = self.spec.platform_stack, self.spec.location
+
+        def same_region(values: list[Any]) -> str:
+            if values[0] != location:
+                raise UserError(f"platform stack {stack}: its VM backup vault is in {values[0]}, and Azure Backup "
+                                "protects only VMs of the vault's region; set app:app.location and "
+                                f"azure-native:location to {values[0]}")
+            return values[1]
+
+        operations, output = self.outputs.vm_operations, "vmOperations"
+        return VmBackupRef(vault_name=self._pick(operations, output, "vaultName"),
+                           resource_group_name=self._pick(operations, output, "resourceGroupName"),
+                           policy_id=pulumi.Output.all(self.outputs.location, self._pick(
+                               operations, output, "backupPolicyId")).apply(same_region),
+                           provider=provider)
+
+    @property
+    def vm_subscription(self) -> pulumi.Output[str]:
+        """The subscription of the platform's VM backup vault."""
+        return self._pick(self.outputs.vm_operations, "vmOperations", "subscriptionId")
+
+    def vm_monitoring(self) -> tuple[pulumi.Output[str], pulumi.Output[str]]:
+        """The platform's data collection rule and endpoint (its `vmOperations` export) the VMs' agent reports to."""
+        operations, output = self.outputs.vm_operations, "vmOperations"
+        return (self._pick(operations, output, "dataCollectionRuleId"),
+                self._pick(operations, output, "dataCollectionEndpointId"))
 
     @property
     def hub_network_id(self) -> pulumi.Output[str]:
@@ -377,12 +410,17 @@ class App(WithInterfaces, pulumi.ComponentResource):
                 raise InterfaceError("App: runtime vm needs spec.vm, data.key_vault (the VMs' break-glass passwords) "
                                      "and exposure internal (a VM is never behind the app's WAF entrance)")
             shape = spec.vm
+            rule_id, endpoint_id = platform.vm_monitoring()
+            # the protected item lives under the platform's vault, so it is created in the vault's subscription
+            vault_provider = azure_native.Provider(f"{name}-backup-provider", subscription_id=platform.vm_subscription,
+                                                   opts=child)
             runtime = VirtualMachine(f"{name}-vm", VirtualMachineArgs(
                 tags=tags, resource_group_name=group.name, location=spec.location,
                 name_prefix=spec.name[:12].rstrip("-"), size=shape.size, os=shape.os, count=shape.count,
                 os_disk_gb=shape.os_disk_gb, data_disks_gb=shape.data_disks_gb, subnet_id=platform.subnet("vm"),
                 password_vault=VaultRef(name=self.vault.name, resource_group_name=group.name),
-                identity_ids=(identity.id,), zones=("1", "2", "3") if ops.zone_redundant else ()),
+                identity_ids=(identity.id,), zones=("1", "2", "3") if ops.zone_redundant else (),
+                backup=platform.vm_backup(vault_provider), data_collection_rule_id=rule_id, data_collection_endpoint_id=endpoint_id),
                 opts=child.merge(pulumi.ResourceOptions(depends_on=list(data_ready))))
             private_host = pulumi.Output.from_input(runtime.computer_names[0])
             link_target, link_group = runtime.resource_id, ""

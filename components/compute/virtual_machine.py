@@ -2,10 +2,12 @@
 
 Trusted Launch (secure boot, vTPM, guest attestation), encryption at host (temp disk and caches encrypted too), no
 public IP (a private NIC in the app's spoke subnet; egress through the hub firewall), the Azure Monitor Agent
-(reporting to a data collection rule when one is given), a system identity plus the app's identity, and an OS
+associated with the platform's data collection rule (and its private endpoint), each VM protected by the platform
+vault's enhanced backup policy (`operations.py`), a system identity plus the app's identity, and an OS
 disk type that can be an OS disk (Premium SSD v2 and Ultra Disk cannot). The local administrator exists only
 because the OS demands one: its password is generated here, never in config, and kept as a Key Vault secret per
-VM (break-glass); people sign in with Entra ID.
+VM (break-glass). Sign-in for people with Entra ID (the login extension and the team's VM login role) is not built
+yet, and Linux keeps password SSH for that break-glass account (reachable only from the private network).
 """
 
 from __future__ import annotations
@@ -14,14 +16,15 @@ import re
 from dataclasses import dataclass, field
 
 import pulumi
-from pulumi_azure_native import compute, keyvault, monitor, network
+from pulumi_azure_native import compute, keyvault, monitor, network, recoveryservices
 
 from amsterdam_cloud.components.compute.baseline import RESERVED_ADMIN_USERNAMES, trusted_launch_profile
+from amsterdam_cloud.components.compute.operations import VmBackupRef
 from amsterdam_cloud.components.credentials import generate_password
 from amsterdam_cloud.components.interfaces import CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces, supports
 from amsterdam_cloud.components.workplace.session_hosts import VaultRef
 
-__all__ = ["VaultRef", "VirtualMachine", "VirtualMachineArgs"]
+__all__ = ["VaultRef", "VmBackupRef", "VirtualMachine", "VirtualMachineArgs"]
 
 OS_DISK_TYPES = ("Premium_LRS", "Premium_ZRS", "StandardSSD_LRS", "StandardSSD_ZRS")
 """Disk types Azure accepts for an OS disk: Premium SSD v2 (PremiumV2_LRS) and Ultra Disk are data disks only."""
@@ -76,8 +79,14 @@ class VirtualMachineArgs(CommonArgs):
     """Availability zones to spread the VMs over, round robin; empty: no zone pinning."""
     identity_ids: tuple[pulumi.Input[str], ...] = ()
     """User-assigned identities the VMs run as besides their own (the app's identity: vault, database access)."""
-    data_collection_rule_id: pulumi.Input[str] | None = None
-    """A data collection rule the Azure Monitor Agent reports to; None: the agent runs with no rule associated."""
+    backup: VmBackupRef | None
+    """The platform's vault and enhanced policy each VM is protected with; None (an explicit opt-out): no backup."""
+    data_collection_rule_id: pulumi.Input[str] | None
+    """The platform's rule the Azure Monitor Agent reports through; None (an explicit opt-out): the agent runs and
+    collects nothing."""
+    data_collection_endpoint_id: pulumi.Input[str] | None = None
+    """The platform's data collection endpoint (in its AMPLS), associated as the agent's configuration endpoint so it
+    talks to Azure Monitor privately; None: the agent uses the public endpoints."""
     admin_username: str = "breakglass"
     """The local administrator's name (break-glass only)."""
     extra_tags: dict[str, str] = field(default_factory=dict)
@@ -198,10 +207,29 @@ class VirtualMachine(WithInterfaces, pulumi.ComponentResource):
                 type_handler_version=handler, auto_upgrade_minor_version=True, enable_automatic_upgrade=True,
                 tags=tags, opts=pulumi.ResourceOptions(parent=vm, depends_on=previous))
             previous = [extension]
+        if args.data_collection_endpoint_id is not None:  # Azure Monitor's fixed name for the agent's endpoint
+            monitor.DataCollectionRuleAssociation(
+                f"{role}-dce", resource_uri=vm.id, association_name="configurationAccessEndpoint",
+                data_collection_endpoint_id=args.data_collection_endpoint_id,
+                description="Azure Monitor Agent: configuration and ingestion through the platform's private endpoint",
+                opts=pulumi.ResourceOptions(parent=vm, depends_on=previous))
         if args.data_collection_rule_id is not None:
             monitor.DataCollectionRuleAssociation(
                 f"{role}-dcr", resource_uri=vm.id, association_name=f"{computer}-monitoring",
                 data_collection_rule_id=args.data_collection_rule_id,
                 description="Azure Monitor Agent: the platform's VM counters and logs",
                 opts=pulumi.ResourceOptions(parent=vm, depends_on=previous))
+        if args.backup is not None:
+            # Azure Backup's names for an Azure VM: container `iaasvmcontainer;iaasvmcontainerv2;<group>;<vm>`, item
+            # `vm;iaasvmcontainerv2;<group>;<vm>` (group and VM as Azure has them)
+            path = pulumi.Output.concat("iaasvmcontainerv2;", args.resource_group_name, ";", computer)
+            recoveryservices.ProtectedItem(
+                f"{role}-backup", vault_name=args.backup.vault_name,
+                resource_group_name=args.backup.resource_group_name, fabric_name="Azure",
+                container_name=pulumi.Output.concat("iaasvmcontainer;", path),
+                protected_item_name=pulumi.Output.concat("vm;", path),
+                properties=recoveryservices.AzureIaaSComputeVMProtectedItemArgs(
+                    protected_item_type="Microsoft.Compute/virtualMachines", source_resource_id=vm.id,
+                    policy_id=args.backup.policy_id),
+                tags=tags, opts=pulumi.ResourceOptions(parent=vm, provider=args.backup.provider))
         return vm

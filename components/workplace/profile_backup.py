@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pulumi
 from pulumi_azure_native import recoveryservices as backup
 
+from amsterdam_cloud.components.compute.recovery_vault import recovery_vault
 from amsterdam_cloud.components.interfaces import CommonArgs, InterfaceError, WithInterfaces, require_name, supports
 from amsterdam_cloud.components.workplace.schedule import OfficeHours
 
@@ -80,24 +81,9 @@ class ProfileBackup(WithInterfaces, pulumi.ComponentResource):
     def __init__(self, name: str, args: ProfileBackupArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("amsterdam:workplace:ProfileBackup", name, None, opts)
         tags = dict(args.tags)
-        vault = backup.Vault(
-            f"{name}-vault", vault_name=args.vault_name, resource_group_name=args.resource_group_name,
-            location=args.location, sku=backup.SkuArgs(name="RS0", tier="Standard"),
-            properties=backup.VaultPropertiesArgs(
-                public_network_access="Disabled",
-                security_settings=backup.SecuritySettingsArgs(
-                    soft_delete_settings=backup.SoftDeleteSettingsArgs(
-                        soft_delete_state="Enabled", soft_delete_retention_period_in_days=14,
-                        enhanced_security_state="Enabled"),
-                    immutability_settings=backup.ImmutabilitySettingsArgs(state="Unlocked")),
-                redundancy_settings=backup.VaultPropertiesRedundancySettingsArgs(
-                    standard_tier_storage_redundancy="ZoneRedundant" if args.zone_redundant else "LocallyRedundant",
-                    cross_region_restore="Disabled"),
-                monitoring_settings=backup.MonitoringSettingsArgs(
-                    azure_monitor_alert_settings=backup.AzureMonitorAlertSettingsArgs(
-                        alerts_for_all_job_failures="Enabled"),
-                    classic_alert_settings=backup.ClassicAlertSettingsArgs(alerts_for_critical_operations="Disabled"))),
-            tags=tags, opts=self.child_options(args, stateful=True))
+        vault = recovery_vault(f"{name}-vault", vault_name=args.vault_name, resource_group_name=args.resource_group_name,
+                               location=args.location, zone_redundant=args.zone_redundant, tags=tags,
+                               opts=self.child_options(args, stateful=True))
         self.add_interfaces(name, scope_id=vault.id, args=args)
 
         retention = args.retention

@@ -157,13 +157,18 @@ def register(subparsers: Any) -> None:
         "status", help="record and show where each workload stands: planned, copying, cut-over, rolled-back",
         description="Reads the wave plan and the status file (migration/status.yaml), adds the plan's new workloads "
                     "as planned, applies --set changes (only moves that make sense: planned -> copying -> cut-over, "
-                    "copying or cut-over -> rolled-back), writes the file and prints the state per wave.",
+                    "copying or cut-over -> rolled-back; a provisional or not generated workload does not start, "
+                    "and none is cut over before its earlier environment and the earlier waves, unless --force "
+                    "with --note), writes the file and prints the state per wave.",
         epilog=EPILOG)
     status.add_argument("--waves", "-w", required=True, metavar="FILE", help="the wave plan")
     status.add_argument("--file", default=None, metavar="FILE", help="the status file (default migration/status.yaml)")
     status.add_argument("--set", action="append", default=[], metavar="WORKLOAD=STATE",
                         help="move a workload to a state (planned, copying, cut-over, rolled-back); repeatable")
     status.add_argument("--note", metavar="TEXT", help="a note recorded with each --set (who, ticket, why)")
+    status.add_argument("--force", action="store_true",
+                        help="record a move the wave plan refuses (provisional or not generated, earlier environment "
+                             "or wave not cut over); needs --note with the reason, recorded in the history")
     status.set_defaults(handler=_status)
 
 
@@ -383,12 +388,14 @@ def _status(args: argparse.Namespace) -> int:
     from amsterdam_cloud.scripts.migrate import status, waves
 
     path = args.file or status.DEFAULT_PATH
-    document = status.with_plan(status.load(path), waves.load(args.waves))
+    plan = waves.load(args.waves)
+    document = status.with_plan(status.load(path), plan)
     for change in args.set:
         workload, _, state = change.partition("=")
         if not state:
             raise UserError(f"--set {change}: expected WORKLOAD=STATE, e.g. permits/prod=copying")
-        document = status.change(document, workload.strip(), state.strip(), note=args.note)
+        document = status.change(document, workload.strip(), state.strip(), waves=plan, force=args.force,
+                                 note=args.note)
     status.save(path, document)
     sys.stderr.write(status.table(document))
     return 0

@@ -238,7 +238,11 @@ def storage_gib(engine: str, allocated: float | None) -> int:
 def engine_version(engine: str, version: str | None) -> tuple[str, str | None]:
     """The target version for a source version, and a note when it changes more than the patch level."""
     if engine == "postgres":
-        major = (version or "").split(".")[0]
+        if not version:
+            return POSTGRES_VERSIONS[-1], (f"PostgreSQL version unknown: {POSTGRES_VERSIONS[-1]}, the newest flexible "
+                                           "server offers, chosen; record the source's version and check the "
+                                           "application on it")
+        major = version.split(".")[0]
         if major in POSTGRES_VERSIONS:
             return major, None
         if major.isdigit() and int(major) > int(POSTGRES_VERSIONS[-1]):

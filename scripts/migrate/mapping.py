@@ -70,6 +70,9 @@ ENGINE_FAMILIES: dict[str, str] = {
     "mysql": "mysql", "aurora-mysql": "mysql", "aurora": "mysql", "mariadb": "mysql",
 }
 """Database engines with a flexible-server target; every other engine is an `unsupported-engine` blocker."""
+MARIADB_CAVEAT = "MariaDB is not MySQL"
+"""The start of the note on a MariaDB source: Azure's target is MySQL flexible server (Azure Database for MariaDB
+is retired), a move with a compatibility check, never a copy as is."""
 
 LAMBDA_STACKS: tuple[tuple[str, str], ...] = (
     (r"^python(3\.\d+)$", "PYTHON|{0}"), (r"^nodejs(\d+)\.x$", "NODE|{0}-lts"), (r"^java(\d+)$", "JAVA|{0}"),
@@ -245,6 +248,18 @@ def map_workload(workload: Mapping[str, Any], resources: Sequence[Mapping[str, A
             target = {**target, **server_disks(r, resources)}
         targets.append({"id": r["id"], "type": r["type"], "name": r["name"], "region": r["region"], "target": target})
 
+    shares = sorted(r["name"] for r in resources if r["type"] == "onprem:storage")
+    if shares and moving:
+        notes.append(f"on-prem shares {', '.join(shares)} move into private Blob containers of the app's storage "
+                     "account (the data-copy plan's `shares`); if the app needs SMB access, plan them by hand as "
+                     "Azure Files shares")
+    mariadb = sorted(t["name"] for t in targets if t["target"].get("sourceEngine") == "mariadb")
+    if mariadb:
+        notes.append(f"{MARIADB_CAVEAT}: {', '.join(mariadb)} {'moves' if len(mariadb) == 1 else 'move'} to Azure "
+                     "Database for MySQL flexible server (Azure "
+                     "has no MariaDB server any more); check the schema for what MySQL 8 lacks (sequences, "
+                     "system-versioned tables, Aria or ColumnStore tables, JSON stored as LONGTEXT) and rehearse the "
+                     "dump and restore; test the application on MySQL 8")
     tagged_owner = workload.get("owner")
     owner = given.get("owner") or overrides.owner(tagged_owner)
     if owner is None and tagged_owner:
@@ -408,7 +423,8 @@ def resource_target(r: Mapping[str, Any], cluster_class: str | None = None) -> t
             storage_note = ("Aurora reports no allocated size and none was measured (discover --utilization-days "
                             "reads VolumeBytesUsed): storage starts at the smallest size and grows; check it")
         note = "; ".join(n for n in (size.note, version_note, storage_note) if n) or None
-        return _clean({"component": f"{family}-flexible-server", "engine": family, "sku": size.name, "tier": size.tier,
+        return _clean({"component": f"{family}-flexible-server", "engine": family,
+                       "sourceEngine": "mariadb" if engine == "mariadb" else None, "sku": size.name, "tier": size.tier,
                        "vcpu": size.vcpu, "memoryGiB": size.memory_gib,
                        "storageGb": azure_sizes.storage_gib(family, p.get("allocatedStorageGiB") or p.get("storageGiB")),
                        "sourceStorageGiB": p.get("allocatedStorageGiB") or p.get("storageGiB"),
@@ -416,8 +432,10 @@ def resource_target(r: Mapping[str, Any], cluster_class: str | None = None) -> t
     if kind in ("aws:s3:bucket", "onprem:s3:bucket"):
         return {"component": "blob-storage", "container": container_name(r["name"]),
                 "publicAccess": False}, problems
-    if kind == "onprem:storage":
-        return {"component": "azure-files", "sizeGiB": p.get("storageGiB")}, problems
+    if kind == "onprem:storage":  # files become blobs: the app template builds Blob storage, not Azure Files
+        return _clean({"component": "blob-storage", "container": container_name(r["name"]), "publicAccess": False,
+                       "sizeGiB": p.get("storageGiB") or p.get("diskGiB"), "from": "smb-share",
+                       "host": p.get("hostname")}), problems
     if kind == "aws:lambda:function":
         if p.get("packageType") == "Image":
             return _clean({"component": "function-app", "runtime": "container", "image": p.get("image")}), problems
@@ -500,58 +518,29 @@ def app_facts(resources: Sequence[Mapping[str, Any]], targets: Sequence[Mapping[
     functions = [r for r in resources if r["type"] == "aws:lambda:function"]
     servers = [r for r in resources if r["type"] in ("aws:ec2:instance", "onprem:server")]
     prod = platform_environment == "prod"
-    if services:
-        main = max(services, key=lambda s: (bool(s["properties"].get("targetGroups")), s["properties"].get("desiredCount", 0), s["name"]))
-        if len(services) > 1:
-            notes.append(f"{len(services)} ECS services; the app config hosts {main['name']}, the others need apps of their own")
-        desired = int(main["properties"].get("desiredCount") or 1)
-        minimum = max(2 if prod else 1, desired)
-        runtime: dict[str, Any] = {"runtime": "container", "image": main["properties"].get("image")}
-        ports = main["properties"].get("containerPorts") or []
-        if ports:
-            runtime["port"] = ports[0]
-            if len(ports) > 1:
-                notes.append(f"{main['name']} listens on {', '.join(map(str, ports))}; the app config exposes {ports[0]}")
-        runtime.update(secret_references(main))
-        runtime.update(plain_settings(main, notes))
-        size = container_size(target_of[main["id"]].get("cpu"), target_of[main["id"]].get("memoryGiB"))
-        if size:
-            runtime["cpu"] = size
-        elif target_of[main["id"]].get("cpu"):
-            notes.append(f"{main['name']} needs more than {max(CPU_MEMORY)} vCPU / {CPU_MEMORY[max(CPU_MEMORY)]}: "
-                         "a dedicated workload profile, sized by hand; the app config keeps the default size")
-        scale = {"minReplicas": minimum, "maxReplicas": min(30, max(3, 2 * minimum))}
-    elif functions:
-        packaged = [f for f in functions if target_of[f["id"]].get("stack")]
-        if packaged:
-            runtime = {"runtime": "function", "functions": function_groups(packaged, target_of, notes)}
-            images = sorted(f["name"] for f in functions if target_of[f["id"]].get("runtime") == "container")
-            if images:
-                notes.append(f"container-image functions {', '.join(images)} need a Functions Premium plan with a "
-                             "custom container or a container app of their own: plan them by hand")
-        else:
-            main = functions[0]
-            if len(functions) > 1:
-                notes.append(f"{len(functions)} Lambda functions; they share one container app ({main['name']}'s image)")
-            runtime = {"runtime": "container", "image": target_of[main["id"]].get("image")}
-        differ = set()
-        for function in sorted(functions, key=lambda f: f["name"]):  # every function's settings and secrets, in each app
-            for key, value in {**secret_references(function), **plain_settings(function, notes)}.items():
-                known = runtime.setdefault(key, {})
-                differ |= {f"{key}.{name}" for name in value if name in known and known[name] != value[name]}
-                known.update({name: item for name, item in value.items() if name not in known})
-        if differ:
-            notes.append(f"the functions disagree on {', '.join(sorted(differ))}; the app config keeps the first "
-                         "function's (by name) value: set the others per function app by hand")
-        scale = {"minReplicas": 2 if prod else 1, "maxReplicas": 10 if prod else 3}
-    elif servers and strategy == "rehost":
+    ordered = sorted(services, key=lambda s: (not s["properties"].get("targetGroups"),
+                                              -int(s["properties"].get("desiredCount") or 0), s["name"]))
+    # (part, runtime facts, scale, source resource ids): the first is the app config, each other an app of its own
+    parts: list[tuple[str, dict[str, Any], dict[str, int], list[str]]] = []
+    for service in ordered:
+        facts, scale = service_facts(service, target_of, prod, notes)
+        parts.append((slug(service["name"]), facts, scale, [service["id"]]))
+    if functions:
+        facts, scale = function_facts(functions, target_of, prod, notes)
+        parts.append(("func", facts, scale, [f["id"] for f in functions]))
+    if servers and (parts or strategy == "rehost"):
         shape, problem = vm_shape(servers, resources, target_of)
-        if shape is None:
+        names = ", ".join(sorted(s["name"] for s in servers))
+        if shape is None and not parts:
             notes.append(problem)
             return None, notes
-        runtime = {"runtime": "vm", "vm": shape}
-        scale = {"minReplicas": shape["count"], "maxReplicas": shape["count"]}
-    else:
+        if shape is None:
+            notes.append(f"servers {names} are not generated ({problem}): plan them by hand")
+        else:
+            parts.append(("vm", {"runtime": "vm", "vm": shape}, {"minReplicas": shape["count"],
+                                                                  "maxReplicas": shape["count"]},
+                          [s["id"] for s in servers]))
+    if not parts:
         if strategy not in MOVING:
             notes.append(STAYING[strategy])
         elif servers and strategy == "relocate":
@@ -561,6 +550,12 @@ def app_facts(resources: Sequence[Mapping[str, Any]], targets: Sequence[Mapping[
         else:
             notes.append("no compute to host: the data moves (see the data-copy plan), no app config")
         return None, notes
+    (_, runtime, scale, _), others = parts[0], parts[1:]
+    if others:
+        notes.append(f"{len(parts)} parts to host ({', '.join(describe_part(p) for p in parts)}): the app config "
+                     f"hosts {describe_part(parts[0])} with the data; each other part gets an app of its own in the "
+                     "same workload and wave (`<app>-<part>`; internal unless a public load balancer served it), "
+                     "whose identity the team grants access to the first app's data by hand")
 
     data: dict[str, Any] = {"postgres": None, "mysql": None, "storage": False, "keyVault": False}
     for engine in ("postgres", "mysql"):
@@ -600,7 +595,76 @@ def app_facts(resources: Sequence[Mapping[str, Any]], targets: Sequence[Mapping[
         notes.append("public virtual machines need a load balancer behind the city's WAF: plan the entrance by hand, "
                      "then generate the VMs as internal")
         return None, notes
-    return {**runtime, "exposure": exposure, "data": data, "scale": scale}, notes
+    public = {s["id"] for s in services if served_publicly(s, by_id)}
+    companions = [{"part": part, "resources": ids, **facts, "scale": part_scale,
+                   "exposure": "public" if ids[0] in public else "internal",
+                   "data": {"postgres": None, "mysql": None, "storage": False,
+                            "keyVault": facts["runtime"] == "vm" or bool(facts.get("secrets"))}}
+                  for part, facts, part_scale, ids in others]
+    return {**runtime, "exposure": exposure, "data": data, "scale": scale,
+            **({"companions": companions} if companions else {})}, notes
+
+
+def served_publicly(service: Mapping[str, Any], by_id: Mapping[str, Mapping[str, Any]]) -> bool:
+    """Whether an internet-facing load balancer forwards to the ECS service (through its target groups)."""
+    balancers = {lb for group in service["properties"].get("targetGroups", [])
+                 for lb in by_id.get(group, {}).get("properties", {}).get("loadBalancers", [])}
+    return any(by_id.get(lb, {}).get("properties", {}).get("scheme") == "internet-facing" for lb in balancers)
+
+
+def describe_part(part: tuple[str, Mapping[str, Any], Mapping[str, int], Sequence[str]]) -> str:
+    """A part of a workload as the notes name it: `afval-web (container)`."""
+    return f"{part[0]} ({part[1]['runtime']})"
+
+
+def service_facts(service: Mapping[str, Any], target_of: Mapping[str, Mapping[str, Any]], prod: bool,
+                  notes: list[str]) -> tuple[dict[str, Any], dict[str, int]]:
+    """The container app that hosts one ECS service (image, port, size, settings, secrets) and its scale."""
+    desired = int(service["properties"].get("desiredCount") or 1)
+    minimum = max(2 if prod else 1, desired)
+    runtime: dict[str, Any] = {"runtime": "container", "image": service["properties"].get("image")}
+    ports = service["properties"].get("containerPorts") or []
+    if ports:
+        runtime["port"] = ports[0]
+        if len(ports) > 1:
+            notes.append(f"{service['name']} listens on {', '.join(map(str, ports))}; the app config exposes {ports[0]}")
+    runtime.update(secret_references(service))
+    runtime.update(plain_settings(service, notes))
+    size = container_size(target_of[service["id"]].get("cpu"), target_of[service["id"]].get("memoryGiB"))
+    if size:
+        runtime["cpu"] = size
+    elif target_of[service["id"]].get("cpu"):
+        notes.append(f"{service['name']} needs more than {max(CPU_MEMORY)} vCPU / {CPU_MEMORY[max(CPU_MEMORY)]}: "
+                     "a dedicated workload profile, sized by hand; the app config keeps the default size")
+    return runtime, {"minReplicas": minimum, "maxReplicas": min(30, max(3, 2 * minimum))}
+
+
+def function_facts(functions: Sequence[Mapping[str, Any]], target_of: Mapping[str, Mapping[str, Any]], prod: bool,
+                   notes: list[str]) -> tuple[dict[str, Any], dict[str, int]]:
+    """The function apps that host a workload's Lambda functions (or one container app for image functions), with
+    every function's settings and secrets, and their scale."""
+    packaged = [f for f in functions if target_of[f["id"]].get("stack")]
+    if packaged:
+        runtime: dict[str, Any] = {"runtime": "function", "functions": function_groups(packaged, target_of, notes)}
+        images = sorted(f["name"] for f in functions if target_of[f["id"]].get("runtime") == "container")
+        if images:
+            notes.append(f"container-image functions {', '.join(images)} need a Functions Premium plan with a "
+                         "custom container or a container app of their own: plan them by hand")
+    else:
+        main = functions[0]
+        if len(functions) > 1:
+            notes.append(f"{len(functions)} Lambda functions; they share one container app ({main['name']}'s image)")
+        runtime = {"runtime": "container", "image": target_of[main["id"]].get("image")}
+    differ = set()
+    for function in sorted(functions, key=lambda f: f["name"]):  # every function's settings and secrets, in each app
+        for key, value in {**secret_references(function), **plain_settings(function, notes)}.items():
+            known = runtime.setdefault(key, {})
+            differ |= {f"{key}.{name}" for name in value if name in known and known[name] != value[name]}
+            known.update({name: item for name, item in value.items() if name not in known})
+    if differ:
+        notes.append(f"the functions disagree on {', '.join(sorted(differ))}; the app config keeps the first "
+                     "function's (by name) value: set the others per function app by hand")
+    return runtime, {"minReplicas": 2 if prod else 1, "maxReplicas": 10 if prod else 3}
 
 
 def function_groups(functions: Sequence[Mapping[str, Any]], target_of: Mapping[str, Mapping[str, Any]],
@@ -651,7 +715,8 @@ def plain_settings(source: Mapping[str, Any], notes: list[str]) -> dict[str, Any
     settings = dict(source["properties"].get("settings") or {})
     hosts = sorted(k for k, v in settings.items() if any(h in v for h in source["properties"].get("connectsToHosts", [])))
     if hosts:
-        notes.append(f"settings {', '.join(hosts)} name hosts of the source; repoint them at Azure before cut-over")
+        notes.append(f"{source['name']}: settings {', '.join(hosts)} name hosts of the source; repoint them at Azure "
+                     "before cut-over")
     return {"settings": settings} if settings else {}
 
 

@@ -17,14 +17,17 @@ from typing import Any, Mapping
 
 import drawsvg
 
-from amsterdam_cloud.scripts.migrate.generate import app_name, generated, not_ready_reason
+from amsterdam_cloud.core.app_config import CPU_MEMORY
+from amsterdam_cloud.scripts.migrate.mapping import container_size
+from amsterdam_cloud.scripts.migrate.generate import app_name, app_parts, attention_notes, generated, \
+    not_ready_reason, server_sku
 
 FONT = "Segoe UI, Helvetica, Arial, sans-serif"
 WAVE_COLOURS = ("#dbeafe", "#dcfce7", "#fef9c3", "#fae8ff", "#ffedd5", "#e0f2fe", "#f1f5f9")
 """Box colours per wave (repeating); provisional boxes get a dashed border, held-back ones a red one."""
 BOX_WIDTH, BOX_HEIGHT, GAP_X, GAP_Y, MARGIN = 220, 36, 70, 14, 24
 CSV_COLUMNS = ("workload", "application", "environment", "strategy", "status", "wave", "provisional", "owner",
-               "costCenter", "dataClassification", "resources", "targets", "blockers", "needs")
+               "costCenter", "dataClassification", "resources", "apps", "targets", "blockers", "needs")
 
 
 def rows(mapping: Mapping[str, Any], waves: Mapping[str, Any] | None,
@@ -37,7 +40,8 @@ def rows(mapping: Mapping[str, Any], waves: Mapping[str, Any] | None,
     result = []
     for w in mapping["workloads"]:
         wave, provisional = placed.get(w["id"], (None, False))
-        sizes = sorted({label for r in w["resources"] if (label := target_label(r["target"]))})
+        sizes = sorted({label for r in w["resources"] if (label := target_label(
+            {**r["target"], "sku": server_sku(w, r["target"])} if r["target"].get("sku") else r["target"]))})
         result.append({
             "workload": w["id"], "application": w["application"], "environment": w.get("platformEnvironment") or
             w["environment"], "strategy": w["strategy"], "status": states.get(w["id"], w["status"]),
@@ -45,6 +49,7 @@ def rows(mapping: Mapping[str, Any], waves: Mapping[str, Any] | None,
             "provisional": "yes" if provisional else "", "owner": w.get("owner") or "",
             "costCenter": w.get("costCenter") or "", "dataClassification": w.get("dataClassification") or "",
             "resources": str(len(w["resources"])), "targets": ", ".join(sizes),
+            "apps": ", ".join(f"{name} ({part['runtime']})" for name, part in app_parts(w)) if generated(w)["app"] else "",
             "blockers": "; ".join(f"{b['code']} ({b.get('tier', 'planning')})" for b in w["blockers"]),
             "needs": "; ".join(f"under {b['needs']['under']}: {b['needs']['line']}" for b in w["blockers"]
                                if b.get("needs")),
@@ -57,9 +62,9 @@ def target_label(target: Mapping[str, Any]) -> str | None:
     function app's stack; None for targets without a size of their own (disks, networks)."""
     if target.get("size") or target.get("sku"):
         return str(target.get("size") or target.get("sku"))
-    if target.get("component") == "container-app":
-        size = f" {target['cpu']:g} vCPU / {target['memoryGiB']:g} GiB" if target.get("cpu") and target.get("memoryGiB") else ""
-        return f"Container App{size}"
+    if target.get("component") == "container-app":  # the size generate writes: memory follows the vCPU
+        cpu = container_size(target.get("cpu"), target.get("memoryGiB"))
+        return f"Container App {cpu:g} vCPU / {CPU_MEMORY[cpu]:g} GiB" if cpu else "Container App"
     if target.get("component") == "function-app":
         return f"Function App ({target.get('stack') or 'container'})"
     return None
@@ -183,23 +188,33 @@ def steps(workload: Mapping[str, Any]) -> list[str]:
     lines = []
     if made["app"]:
         lines.append(f"- [ ] `pulumi up` the app stack (runtime {app['runtime']}) from `{folder}Pulumi.{env}.yaml`.")
+        for name, part in app_parts(workload)[1:]:
+            lines.append(f"- [ ] `pulumi up` the app stack of {part['part']} (runtime {part['runtime']}) from "
+                         f"`{name}/Pulumi.{env}.yaml`; grant its identity what it uses of the first app's data.")
     else:
         lines.append(f"- [ ] No app stack is generated ({workload.get('appReason') or 'no app facts'}).")
     lines.append(f"- [ ] `cityctl migrate status --set {wid}=copying`.")
     if made["dataCopy"]:
-        lines.append(f"- [ ] Run the data-copy plan `{folder}data-copy.{env}.yaml` (buckets, databases, tables, queues, "
-                     "images) and its `verify` on both sides.")
-    if app.get("runtime") == "function":
-        for group in app["functions"]["groups"]:
+        lines.append(f"- [ ] Run the data-copy plan `{folder}data-copy.{env}.yaml` (buckets, shares, databases, tables, "
+                     "queues, images) and its `verify` on both sides.")
+        lines += [f"- [ ] Copy the on-prem share {r['name']} ({r['target'].get('sizeGiB', '?')} GiB) into the "
+                  f"container `{r['target']['container']}` (the plan's `shares`), file counts and checksums compared."
+                  for r in workload["resources"] if r["type"] == "onprem:storage"
+                  and r["target"].get("component") == "blob-storage"]
+    function = next((part for _, part in app_parts(workload) if part["runtime"] == "function"), {})
+    server = next((part for _, part in app_parts(workload) if part["runtime"] == "vm"), {})
+    if function:
+        for group in function["functions"]["groups"]:
             lines.append(f"- [ ] Port {', '.join(group['functions'])} to the function app `{group['name']}` "
                          f"({group['stack']}; triggers {', '.join(group.get('triggers', [])) or 'none recorded'}) and "
                          "zip-deploy it from the platform's CI agents with Entra ID (the host storage is private).")
-    if app.get("runtime") == "vm":
-        vm = app["vm"]
+    if server:
+        vm = server["vm"]
         disks = ", ".join(f"{size} GiB" for size in vm.get("dataDisksGb", [])) or "none"
         lines.append(f"- [ ] Move each server's disks and data onto the new VMs (OS disk {vm.get('osDiskGb')} GiB, "
                      f"data disks {disks}): replicate with Azure Migrate, or copy the data volumes (rsync, robocopy) "
                      "and compare file counts and checksums on both sides.")
+    lines += [f"- [ ] Check: {note}." for note in attention_notes(workload)]
     return lines
 
 

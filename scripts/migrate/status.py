@@ -6,7 +6,10 @@
       permits/prod: {state: copying, wave: 1, history: [{state: planned, at: ...}, {state: copying, at: ..., note: ...}]}
 
 Only moves that make sense are allowed (`TRANSITIONS`): a workload is planned, then copying, then cut over; a
-copying or cut-over workload can be rolled back, and a rolled-back one copied again.
+copying or cut-over workload can be rolled back, and a rolled-back one copied again. The wave plan's order holds
+too (`gate`): a provisional (blocked) or not-ready workload does not start, and a workload is not cut over before
+its earlier environment (dev -> test -> acc -> prod) and every started workload of an earlier wave are cut over;
+`--force` passes the gate only with a `--note` saying why, recorded in the history.
 """
 
 from __future__ import annotations
@@ -62,12 +65,52 @@ def with_plan(document: Mapping[str, Any], waves: Mapping[str, Any], now: str | 
         for entry in wave["workloads"]:
             known = workloads.setdefault(entry["id"], {"state": "planned", "history": [{"state": "planned", "at": stamp}]})
             known["wave"] = wave["wave"]
+            known.pop("provisional", None)
+            if entry.get("provisional"):  # shown as `1?`, as the wave table does: not to start
+                known["provisional"] = True
     return {"schema": SCHEMA, "workloads": dict(sorted(workloads.items()))}
 
 
-def change(document: Mapping[str, Any], workload: str, state: str, *, note: str | None = None,
-           now: str | None = None) -> dict[str, Any]:
-    """The status after one workload moves to `state`; a move `TRANSITIONS` does not allow is refused."""
+STARTING = ("copying", "cut-over")
+"""The states that start (or finish) a move: the wave plan's gate applies to them."""
+
+
+def gate(document: Mapping[str, Any], waves: Mapping[str, Any], workload: str, state: str) -> list[str]:
+    """Why the wave plan says `workload` may not move to `state` (empty: it may): provisional or not ready (not
+    generated) for any start; for cut-over also its earlier environment and the earlier waves' workloads that
+    are not cut over yet (provisional ones excepted: they wait, and so does everything after them)."""
+    if state not in STARTING:
+        return []
+    entries = {e["id"]: (wave["wave"], e) for wave in waves["waves"] for e in wave["workloads"]}
+    if workload not in entries:
+        return ["it is in no wave of this wave plan (held back or excluded): see the plan's heldBack and excluded"]
+    number, entry = entries[workload]
+    reasons = []
+    if entry.get("provisional"):
+        reasons.append(f"it is provisional in the wave plan ({'; '.join(entry.get('reasons', [])) or 'blocked'}): lift "
+                       "the blockers with the override lines `cityctl migrate map` prints, then map and waves again")
+    elif entry.get("status", "ready") != "ready":
+        reasons.append(f"its mapping status is {entry['status']}, so `generate` wrote nothing for it: add the override lines "
+                       "`cityctl migrate map` prints, then map, waves and generate again")
+    if state == "cut-over":
+        def behind(wid: str) -> bool:
+            return document["workloads"].get(wid, {}).get("state") != "cut-over"
+        earlier = entry.get("after")
+        if earlier and earlier in entries and behind(earlier):
+            reasons.append(f"its earlier environment {earlier} is not cut over: cut it over first")
+        waiting = sorted(wid for wid, (n, e) in entries.items()
+                         if n < number and not e.get("provisional") and wid != earlier and behind(wid))
+        if waiting:
+            reasons.append(f"wave {number} cuts over after the earlier waves, and {', '.join(waiting[:5])}"
+                           f"{' ...' if len(waiting) > 5 else ''} are not cut over: cut them over first")
+    return reasons
+
+
+def change(document: Mapping[str, Any], workload: str, state: str, *, waves: Mapping[str, Any] | None = None,
+           force: bool = False, note: str | None = None, now: str | None = None) -> dict[str, Any]:
+    """The status after one workload moves to `state`; a move `TRANSITIONS` does not allow is refused, and so is
+    one the wave plan's `gate` refuses, unless `force` with a `note` (the reason, recorded with the move)."""
+    note = (note or "").strip() or None  # a blank note is no reason
     if state not in STATES:
         raise UserError(f"--set {workload}={state}: unknown state; expected one of {', '.join(STATES)}")
     workloads = {wid: dict(entry) for wid, entry in document["workloads"].items()}
@@ -78,7 +121,13 @@ def change(document: Mapping[str, Any], workload: str, state: str, *, note: str 
     if state not in TRANSITIONS[current]:
         raise UserError(f"--set {workload}={state}: {workload} is {current}; from {current} it can go to "
                         f"{', '.join(TRANSITIONS[current])}")
-    entry = {"state": state, "at": now or _now(), **({"note": note} if note else {})}
+    refused = gate(document, waves, workload, state) if waves is not None else []
+    if refused and not (force and note):
+        fix = ("--force needs --note with the reason (who decided, the ticket)" if force
+               else "or pass --force with --note giving the reason, which is recorded")
+        raise UserError(f"--set {workload}={state}: refused, {'; '.join(refused)} ({fix})")
+    entry = {"state": state, "at": now or _now(), **({"note": note} if note else {}),
+             **({"forced": refused} if refused else {})}
     workloads[workload] = {**workloads[workload], "state": state,
                            "history": [*workloads[workload]["history"], entry]}
     return {"schema": SCHEMA, "workloads": workloads}
@@ -94,7 +143,8 @@ def table(document: Mapping[str, Any]) -> str:
     for wave in sorted(by_wave, key=lambda w: (w is None, w or 0)):
         lines.append(f"{str(wave or '-'):<4}  " + "  ".join(f"{by_wave[wave][s]:>11}" for s in STATES))
     for wid, entry in document["workloads"].items():
-        lines.append(f"  {wid}: {entry['state']} (wave {entry.get('wave') or '-'}, since {entry['history'][-1]['at']})")
+        wave = f"{entry.get('wave') or '-'}{'?' if entry.get('provisional') else ''}"
+        lines.append(f"  {wid}: {entry['state']} (wave {wave}, since {entry['history'][-1]['at']})")
     return "\n".join(lines) + "\n"
 
 

@@ -133,19 +133,19 @@ class Region:
         return balancer["DNSName"], group["TargetGroupArn"]
 
     def container_service(self, name: str, tag_map: dict[str, str], image: str, environment: dict[str, str],
-                          target_group: str | None, groups: list[str], desired: int = 2) -> None:
+                          target_group: str | None, groups: list[str], desired: int = 2, port: int = 8080) -> None:
         ecs = self.client("ecs")
         ecs_tags = [{"key": k, "value": v} for k, v in tag_map.items()]
         cluster = ecs.create_cluster(clusterName=f"{name}-cluster", tags=ecs_tags)["cluster"]["clusterArn"]
         task = ecs.register_task_definition(
             family=name, requiresCompatibilities=["FARGATE"], networkMode="awsvpc", cpu="512", memory="1024",
             containerDefinitions=[{"name": "app", "image": image, "essential": True,
-                                   "portMappings": [{"containerPort": 8080}],
+                                   "portMappings": [{"containerPort": port}],
                                    "environment": [{"name": k, "value": v} for k, v in environment.items()]}],
         )["taskDefinition"]["taskDefinitionArn"]
         kwargs: dict[str, Any] = {}
         if target_group:
-            kwargs["loadBalancers"] = [{"targetGroupArn": target_group, "containerName": "app", "containerPort": 8080}]
+            kwargs["loadBalancers"] = [{"targetGroupArn": target_group, "containerName": "app", "containerPort": port}]
         ecs.create_service(cluster=cluster, serviceName=name, taskDefinition=task, desiredCount=desired,
                            launchType="FARGATE", tags=ecs_tags,
                            networkConfiguration={"awsvpcConfiguration": {"subnets": self.subnets, "securityGroups": groups}},
@@ -278,7 +278,8 @@ def seed_messy_estate(endpoint: str) -> dict[str, Any]:
     Organization; secrets in configuration; an SQS queue of no workload, and an SNS topic no collector reads.
 
     - permits (eu-west-1, `Productie`, `vertrouwelijk`, personal data): public ALB -> Fargate (ECR) -> PostgreSQL,
-      a documents bucket; DB_PASSWORD and a password in DATABASE_URL.
+      a documents bucket; DB_PASSWORD and a password in DATABASE_URL; a second Fargate service (a worker on port
+      9000, no load balancer), and an on-prem batch server in the CMDB (`MESSY_CMDB`): a hybrid workload.
     - reports (eu-west-1, `prd`, `intern`): two m5.xlarge servers (rehost).
     - notify (eu-central-1, `prod`, `openbaar`): two Lambdas calling the permits ALB: a Python one behind a public (regional) API
       Gateway and on an untagged SQS queue, with a SECRET_KEY, a Node.js one on a weekday EventBridge schedule.
@@ -303,6 +304,8 @@ def seed_messy_estate(endpoint: str) -> dict[str, Any]:
                                             f"{db_host}:5432/permits",
                             "DB_PASSWORD": PLANTED_SECRETS["ecs DB_PASSWORD"]}, target_group, [web_sg], desired=2)
     west.bucket("permits-docs-prod", permits)
+    west.container_service("permits-worker", plain(permits), "123456789012.dkr.ecr.eu-west-1.amazonaws.com/"
+                           "permits-worker:2.0", {"LOG_LEVEL": "info"}, None, [web_sg], desired=1, port=9000)
     west.instances(2, "m5.xlarge", messy("reports", "prd", "data", "intern"))
     notify = plain(messy("notify", "prod", "vergunningen", "openbaar"))
     sender = central.function("notify-sender", notify,
@@ -337,6 +340,12 @@ def seed_messy_estate(endpoint: str) -> dict[str, Any]:
     parking.instances(1, "t3.large", messy("parking", "acceptatie", "parkeren", "openbaar"))
     return {"member_account": account, "db_host": db_host}
 
+
+MESSY_CMDB = (
+    "CI-nummer;Naam;Soort;Applicatie;Omgeving;Aantal CPU;Geheugen (GB);Land;Status;Besturingssysteem\n"
+    "CI-9001;srv-permits-batch;Server;permits;Productie;4;16;NL;Actief;Ubuntu 22.04\n"
+)
+"""The on-prem half of permits/prod: a batch server in the city's data centre, joined to the AWS workload."""
 
 LEAD_SECRETS = ("UserDataSecret123!", "SuperSecretRDS!9", "Hunter2-Parkeren-Prod!", "sk_live_51Hx9aQ2eZvKYlo2C8f7dGh3",
                 "Pw0rd123", "AIzaSyD-9tSrke72PouQMnMX-a7eZSW0jkFMBWY", "django-insecure-8f$k2!x9q@w7e#r5t",

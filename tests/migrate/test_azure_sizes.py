@@ -77,6 +77,11 @@ def test_an_old_postgres_is_raised_to_the_oldest_supported_with_a_note():
     assert version == azure_sizes.POSTGRES_VERSIONS[0] and "upgrade" in note
 
 
+def test_an_unknown_postgres_version_gets_the_newest_with_a_note_not_called_old():
+    version, note = azure_sizes.engine_version("postgres", None)
+    assert version == azure_sizes.POSTGRES_VERSIONS[-1] and "version unknown" in note and "older" not in note
+
+
 def test_mariadb_versions_move_to_mysql_8_with_a_note():
     version, note = azure_sizes.engine_version("mysql", "10.6.14")
     assert version == "8.0.21" and note is not None

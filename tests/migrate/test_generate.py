@@ -224,13 +224,78 @@ def test_the_port_and_secret_references_reach_the_config_and_the_templates_loade
     assert (spec.port, dict(spec.secrets)) == (80, {"SECRET_KEY": "secret-key"})
 
 
-def test_a_second_service_is_named_in_the_summary_not_silently_dropped():
+def test_every_ecs_service_gets_an_app_and_the_summary_says_which_holds_the_data():
     records = [resource(id=f"arn:svc{n}", type="aws:ecs:service", name=f"api{n}", source="aws", account="1",
-                        region="eu-west-1", tags=TAGS, properties={"image": "nginx:1.27", "desiredCount": n})
-               for n in (1, 2)]
-    _, summary = generate.plan_files(mapping.map_inventory(build(records), strategy.load()), generate.Options())
-    assert summary["written"][0]["attention"] == ["2 ECS services; the app config hosts api2, the others need apps "
-                                                  "of their own"]
+                        region="eu-west-1", tags=TAGS, properties={"image": f"nginx:1.2{n}", "desiredCount": n,
+                                                                   "containerPorts": [8000 + n]})
+               for n in (1, 2)] + [
+        resource(id="arn:aws:s3:::permits-docs", type="aws:s3:bucket", name="permits-docs", source="aws", account="1",
+                 region="eu-west-1", tags=TAGS, properties={})]
+    written, summary = generate.plan_files(mapping.map_inventory(build(records), strategy.load()), generate.Options())
+    main, other = (yaml.safe_load(written[f"{folder}/Pulumi.prod.yaml"])["config"]["app:app"]
+                   for folder in ("permits", "permits-api1"))
+    assert (main["image"], main["port"], main["data"]["storage"]) == ("cramsterdamprod.azurecr.io/library/nginx:1.22",
+                                                                      8002, True)
+    assert (other["name"], other["image"], other["port"], other["exposure"], other["data"]["storage"],
+            other["source"]["part"]) == ("permits-api1", "cramsterdamprod.azurecr.io/library/nginx:1.21", 8001,
+                                         "internal", False, "api1")
+    assert summary["written"][0]["attention"] == [
+        "2 parts to host (api2 (container), api1 (container)): the app config hosts api2 (container) with the data; "
+        "each other part gets an app of its own in the same workload and wave (`<app>-<part>`; internal unless a "
+        "public load balancer served it), whose identity the team grants access to the first app's data by hand"]
+
+
+def test_a_second_service_behind_the_public_load_balancer_is_public_too():
+    def service(n: int) -> dict:
+        return resource(id=f"arn:svc{n}", type="aws:ecs:service", name=f"api{n}", source="aws", account="1",
+                        region="eu-west-1", tags=TAGS, properties={"image": "nginx:1.27", "desiredCount": n,
+                                                                   "targetGroups": [f"arn:tg{n}"]})
+    records = [service(1), service(2),
+               *(resource(id=f"arn:tg{n}", type="aws:elbv2:target-group", name=f"tg{n}", source="aws", account="1",
+                          region="eu-west-1", tags=TAGS, properties={"loadBalancers": [lb]})
+                 for n, lb in ((1, "arn:public"), (2, "arn:public"))),
+               resource(id="arn:public", type="aws:elbv2:load-balancer", name="lb", source="aws", account="1",
+                        region="eu-west-1", tags=TAGS, properties={"type": "application", "scheme": "internet-facing"})]
+    written, _ = generate.plan_files(mapping.map_inventory(build(records), strategy.load()), generate.Options())
+    assert yaml.safe_load(written["permits-api1/Pulumi.prod.yaml"])["config"]["app:app"]["exposure"] == "public"
+
+
+def test_the_servers_of_a_hybrid_workload_get_a_vm_app_beside_the_container_app():
+    records = [resource(id="arn:svc", type="aws:ecs:service", name="api", source="aws", account="1",
+                        region="eu-west-1", tags=TAGS, properties={"image": "nginx:1.27", "desiredCount": 2}),
+               resource(id="cmdb://cmdb/CI-1", type="onprem:server", name="srv-batch", source="cmdb", account="cmdb",
+                        region="onprem", tags=TAGS, properties={"vcpu": 4, "memoryGiB": 16, "os": "Ubuntu 22.04",
+                                                                "state": "active"})]
+    mapped = mapping.map_inventory(build(records), strategy.load())
+    written, summary = generate.plan_files(mapped, generate.Options())
+    server = yaml.safe_load(written["permits-vm/Pulumi.prod.yaml"])["config"]["app:app"]
+    assert (server["runtime"], server["vm"]["size"], server["exposure"], server["data"]["keyVault"]) == (
+        "vm", "Standard_D4s_v5", "internal", True)
+    assert summary["written"][0]["files"][:2] == ["permits/Pulumi.prod.yaml", "permits-vm/Pulumi.prod.yaml"]
+    from amsterdam_cloud.scripts.migrate import report
+
+    (row,) = report.rows(mapped, None)
+    assert row["apps"] == "permits (container), permits-vm (vm)"
+
+
+def test_a_mariadb_source_keeps_its_engine_and_moves_by_dump_and_restore_with_its_caveat():
+    records = [resource(id="arn:svc", type="aws:ecs:service", name="api", source="aws", account="1", region="eu-west-1",
+                        tags=TAGS, properties={"image": "nginx:1.27", "desiredCount": 2}),
+               resource(id="arn:db", type="aws:rds:instance", name="permits-db", source="aws", account="1",
+                        region="eu-west-1", tags=TAGS, properties={"engine": "mariadb", "engineVersion": "10.11.6",
+                                                                   "instanceClass": "db.m5.large",
+                                                                   "allocatedStorageGiB": 500})]
+    mapped = mapping.map_inventory(build(records), strategy.load())
+    target = next(r["target"] for r in mapped["workloads"][0]["resources"] if r["id"] == "arn:db")
+    assert (target["engine"], target["sourceEngine"], target["component"]) == ("mysql", "mariadb",
+                                                                              "mysql-flexible-server")
+    written, summary = generate.plan_files(mapped, generate.Options())
+    (move,) = yaml.safe_load(written["permits/data-copy.prod.yaml"])["databases"]
+    assert (move["sourceEngine"], move["method"].split(" (")[0]) == ("mariadb", "mariadb-dump / mysql")
+    assert "mariadb-dump --single-transaction --routines" in move["steps"][1]
+    assert move["caveat"].startswith("MariaDB is not MySQL: check the schema")
+    assert any(line.startswith("MariaDB is not MySQL: permits-db moves to Azure Database for MySQL flexible server")
+               for line in summary["written"][0]["attention"])
 
 
 @pytest.mark.parametrize(("storage", "method", "downtime"), [
@@ -249,3 +314,59 @@ def test_each_database_gets_a_move_with_method_size_and_downtime_estimate(storag
     assert move["target"]["server"] == "psql-permits-prod" and method in move["method"]
     assert move["downtimeEstimate"].startswith(downtime)
     assert "row count" in move["verify"]["compare"] and move["rollback"]
+
+
+def test_settings_that_name_a_source_host_are_repeated_under_attention_and_in_the_runbook():
+    from amsterdam_cloud.scripts.migrate import report
+
+    records = [resource(id="arn:svc", type="aws:ecs:service", name="api", source="aws", account="1", region="eu-west-1",
+                        tags=TAGS, properties={"image": "nginx:1.27", "desiredCount": 2,
+                                               "settings": {"PGHOST": "permits-db.abc.eu-west-1.rds.amazonaws.com"},
+                                               "connectsToHosts": ["permits-db.abc.eu-west-1.rds.amazonaws.com"]})]
+    mapped = mapping.map_inventory(build(records), strategy.load())
+    _, summary = generate.plan_files(mapped, generate.Options())
+    note = "api: settings PGHOST name hosts of the source; repoint them at Azure before cut-over"
+    assert summary["written"][0]["attention"] == [note]
+    assert f"- [ ] Check: {note}." in report.steps(mapped["workloads"][0])
+
+
+def test_the_data_copy_plan_and_the_report_name_the_database_sku_the_app_config_gets():
+    from amsterdam_cloud.scripts.migrate import report
+
+    records = [resource(id="arn:svc", type="aws:ecs:service", name="api", source="aws", account="1", region="eu-west-1",
+                        tags=TAGS, properties={"image": "nginx:1.27", "desiredCount": 2}),
+               resource(id="arn:db", type="aws:rds:instance", name="permits-db", source="aws", account="1",
+                        region="eu-west-1", tags=TAGS, properties={"engine": "mysql", "engineVersion": "8.0.35",
+                                                                   "instanceClass": "db.t3.small",
+                                                                   "allocatedStorageGiB": 20})]
+    mapped = mapping.map_inventory(build(records), strategy.load())
+    written, _ = generate.plan_files(mapped, generate.Options())
+    generated_sku = config(written)["app:app"]["data"]["mysql"]["sku"]
+    source_sku = next(r["target"]["sku"] for r in mapped["workloads"][0]["resources"] if r["id"] == "arn:db")
+    assert generated_sku != source_sku  # prod raises it for high availability
+    (move,) = yaml.safe_load(written["permits/data-copy.prod.yaml"])["databases"]
+    assert move["target"]["sku"] == generated_sku
+    (row,) = report.rows(mapped, None)
+    assert generated_sku in row["targets"] and source_sku not in row["targets"]
+
+
+def test_an_on_prem_share_gets_a_copy_plan_a_runbook_line_and_an_attention_note():
+    from amsterdam_cloud.scripts.migrate import report
+
+    records = [resource(id="arn:svc", type="aws:ecs:service", name="api", source="aws", account="1", region="eu-west-1",
+                        tags=TAGS, properties={"image": "nginx:1.27", "desiredCount": 2}),
+               resource(id="cmdb://cmdb/CI-7002", type="onprem:storage", name="fs-afval-scans", source="cmdb",
+                        account="cmdb", region="onprem", tags=TAGS, properties={"storageGiB": 750.0,
+                                                                                "hostname": "fs01.amsterdam.local"})]
+    mapped = mapping.map_inventory(build(records), strategy.load())
+    written, summary = generate.plan_files(mapped, generate.Options())
+    (share,) = yaml.safe_load(written["permits/data-copy.prod.yaml"])["shares"]
+    assert (share["source"]["path"], share["sizeGiB"], share["target"]) == (
+        "\\\\fs01.amsterdam.local\\fs-afval-scans", 750.0, {"container": "fs-afval-scans", "publicAccess": False})
+    assert share["login"] == "azcopy login --identity" and "--put-md5" in share["command"]
+    assert "file count" in share["verify"]["compare"] and share["rollback"]
+    assert config(written)["app:app"]["data"]["storage"] is True
+    assert any(line.startswith("on-prem shares fs-afval-scans move into private Blob containers")
+               for line in summary["written"][0]["attention"])
+    assert ("- [ ] Copy the on-prem share fs-afval-scans (750.0 GiB) into the container `fs-afval-scans` (the plan's "
+            "`shares`), file counts and checksums compared.") in report.steps(mapped["workloads"][0])

@@ -13,7 +13,7 @@ import yaml
 
 from amsterdam_cloud.scripts.cli import main
 
-from .estate import PLANTED_SECRETS, REGIONS, seed_messy_estate
+from .estate import MESSY_CMDB, PLANTED_SECRETS, REGIONS, seed_messy_estate
 
 OVERRIDES = """\
 schema: amsterdam.migrate.overrides/v1
@@ -38,11 +38,14 @@ def run(aws_env: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any
     folder = tmp_path_factory.mktemp("messy")
     overrides = folder / "overrides.yaml"
     overrides.write_text(OVERRIDES)
+    cmdb = folder / "cmdb.csv"
+    cmdb.write_bytes(MESSY_CMDB.encode("cp1252"))
     paths = {name: folder / f"{name}.yaml" for name in ("inventory", "mapping", "bare-mapping", "waves")}
     with_overrides = ["--overrides", str(overrides)]
     codes = {
         "discover": main(["migrate", "discover", "--region", ",".join(REGIONS), "--organization-role",
                           "OrganizationAccountAccessRole", "-o", str(paths["inventory"]), "--quiet", *with_overrides]),
+        "import-cmdb": main(["migrate", "import-cmdb", str(cmdb), "--inventory", str(paths["inventory"])]),
         "bare-map": main(["migrate", "map", "-i", str(paths["inventory"]), "-o", str(paths["bare-mapping"])]),
         "map": main(["migrate", "map", "-i", str(paths["inventory"]), "-o", str(paths["mapping"]), *with_overrides]),
         "waves": main(["migrate", "waves", "-m", str(paths["mapping"]), "-o", str(paths["waves"]), *with_overrides]),
@@ -103,7 +106,25 @@ def test_every_ready_workload_is_generated_in_its_shape_and_accepted_by_the_temp
         spec = parse(yaml.safe_load(path.read_text())["config"], str(path))
         shapes[str(path.relative_to(apps))] = spec.runtime
     assert shapes == {"notify/Pulumi.prod.yaml": "function", "parking/Pulumi.acc.yaml": "vm",
-                      "permits/Pulumi.prod.yaml": "container", "reports/Pulumi.prod.yaml": "vm"}
+                      "permits/Pulumi.prod.yaml": "container", "permits-permits-worker/Pulumi.prod.yaml": "container",
+                      "permits-vm/Pulumi.prod.yaml": "vm", "reports/Pulumi.prod.yaml": "vm"}
+
+
+def test_every_ecs_service_and_the_on_prem_server_of_the_hybrid_workload_get_an_app(run):
+    apps = run["folder"] / "apps"
+    worker = yaml.safe_load((apps / "permits-permits-worker" / "Pulumi.prod.yaml").read_text())["config"]["app:app"]
+    assert (worker["image"], worker["port"], worker["exposure"], worker["source"]["part"]) == (
+        "cramsterdamprod.azurecr.io/permits-worker:2.0", 9000, "internal", "permits-worker")
+    server = yaml.safe_load((apps / "permits-vm" / "Pulumi.prod.yaml").read_text())["config"]["app:app"]
+    assert (server["vm"]["size"], server["vm"]["os"], server["source"]["workload"]) == (
+        "Standard_D4s_v5", "linux", "permits/prod")
+    summary = yaml.safe_load((apps / "generate-summary.yaml").read_text())
+    permits = next(e for e in summary["written"] if e["workload"] == "permits/prod")
+    assert {"permits-permits-worker/Pulumi.prod.yaml", "permits-vm/Pulumi.prod.yaml"} <= set(permits["files"])
+    assert any("permits-worker (container)" in line and "srv-permits-batch" not in line and "vm (vm)" in line
+               for line in permits["attention"])
+    runbooks = "".join(p.read_text(encoding="utf-8") for p in (run["folder"] / "report").glob("runbook-wave-*.md"))
+    assert "from `permits-permits-worker/Pulumi.prod.yaml`" in runbooks and "from `permits-vm/Pulumi.prod.yaml`" in runbooks
 
 
 def test_the_blocked_workload_has_a_provisional_wave(run):
@@ -137,7 +158,8 @@ def test_the_functions_of_notify_become_one_function_app_per_runtime_with_their_
                                    "schedule": "0 0 7 * * MON-FRI", "azure": "timer"}]
 
 
-@pytest.mark.parametrize(("app", "environment"), [("permits", "prod"), ("reports", "prod"), ("notify", "prod"),
+@pytest.mark.parametrize(("app", "environment"), [("permits", "prod"), ("permits-permits-worker", "prod"),
+                                                  ("permits-vm", "prod"), ("reports", "prod"), ("notify", "prod"),
                                                   ("parking", "acc")])
 def test_every_generated_app_plans_with_the_template_and_zero_violations(run, platform_plans, capsys, app, environment):
     plans = platform_plans(environment).parent

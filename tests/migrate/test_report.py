@@ -138,3 +138,7 @@ def test_each_wave_gets_a_runbook_with_owners_steps_and_rollback_and_provisional
     assert "## permits/dev (replatform), owner permits@amsterdam.nl" in first
     assert "Rollback: point DNS and clients back at the source" in first
     assert "## payments/prod" in first and "Provisional, do not start: blocked: data-outside-eu" in first
+
+
+def test_a_container_apps_size_is_shown_as_generated_memory_following_the_vcpu():
+    assert report.target_label({"component": "container-app", "cpu": 1, "memoryGiB": 4}) == "Container App 2 vCPU / 4 GiB"

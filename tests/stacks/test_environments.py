@@ -39,7 +39,7 @@ def test_acc_and_prod_lock_the_shared_resources_but_not_dns_zones_and_protect_th
     plan = stack_plan(stack)
     locked = {lock.inputs["scope"] for lock in plan.of_type(LOCK)}
     shared = [plan.named(n) for n in ("hub-vnet", "hub-fw-firewall", "hub-fw-policy", "management-workspace",
-                                      "platform-kv-vault", "registry-registry")] + \
+                                      "platform-kv-vault", "registry-registry", "vm-operations-vault")] + \
         [zone for zone in plan.of_type("azure-native:privatedns:PrivateZone")
          if zone.outputs["name"].startswith("privatelink.")]  # the private-link zones (not an environment's own)
     assert {r.id for r in shared} <= locked
@@ -47,7 +47,7 @@ def test_acc_and_prod_lock_the_shared_resources_but_not_dns_zones_and_protect_th
     assert not locked & {zone.id for zone in plan.of_type("azure-native:privatedns:PrivateZone")}
     assert {r.name for r in plan.resources if r.protect} == {"management-workspace", "platform-kv-vault",
                                                              "registry-registry", "flow-logs-st-account",
-                                                             "certs-kv-vault"}
+                                                             "certs-kv-vault", "vm-operations-vault"}
 
 
 def test_only_prod_is_zone_redundant(stack_plan):

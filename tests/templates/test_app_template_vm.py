@@ -3,10 +3,13 @@ against the platform stack's plan with zero policy violations, its VMs in the ap
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import yaml
 
-from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack
+
+from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack, saved_plan_path
 
 from .test_app_template import plans_dir, render, with_database_admins  # noqa: F401 (fixture used by name)
 
@@ -63,3 +66,31 @@ def test_a_rehosted_workload_plans_with_zero_violations(tmp_path, plans_dir, vio
     nic = plan.of_type("azure-native:network:NetworkInterface")[0].inputs
     assert nic["ipConfigurations"][0]["subnet"]["id"].endswith("/subnets/vms")
     assert violations(plan, "prod") == []
+
+
+def platform_output(plans_dir, name: str):  # noqa: F811 (the fixture's name)
+    """An output of the prod platform stack's saved plan (what the app's StackReference reads)."""
+    export = json.loads(saved_plan_path(plans_dir, "amsterdam-platform", "prod").read_text())
+    return next(r for r in export["deployment"]["resources"] if r["type"] == "pulumi:pulumi:Stack")["outputs"][name]
+
+
+def test_each_rehosted_vm_is_backed_up_and_monitored_through_the_platforms_vault_and_rule(tmp_path, plans_dir):  # noqa: F811
+    document = rehost_stack_file(cmdb=False)
+    rendered = render(tmp_path / "reports", project="reports", description="Rapportages", stack="prod",
+                      prompts={"app:platformStack": document["config"]["app:platformStack"]})
+    (rendered / "Pulumi.prod.yaml").write_text(yaml.safe_dump(document))
+    plan = plan_stack(PulumiProject.load(rendered), "prod", plans_dir=plans_dir)
+    operations = platform_output(plans_dir, "vmOperations")
+    vm_ids = [vm.outputs["id"] for vm in plan.of_type("azure-native:compute:VirtualMachine")]
+    items = [i.inputs for i in plan.of_type("azure-native:recoveryservices:ProtectedItem")]
+    assert [(i["properties"]["sourceResourceId"], i["properties"]["policyId"], i["vaultName"], i["resourceGroupName"])
+            for i in items] == [(vm_id, operations["backupPolicyId"], operations["vaultName"],
+                                 operations["resourceGroupName"]) for vm_id in vm_ids]
+    vault_id = (f"/subscriptions/{operations['subscriptionId']}/resourceGroups/{operations['resourceGroupName']}"
+                f"/providers/Microsoft.RecoveryServices/vaults/{operations['vaultName']}/")
+    assert all(i.outputs["id"].startswith(vault_id) for i in plan.of_type("azure-native:recoveryservices:ProtectedItem"))
+    associations = [a.inputs for a in plan.of_type("azure-native:monitor:DataCollectionRuleAssociation")]
+    assert sorted((a["resourceUri"], a.get("dataCollectionRuleId") or a["dataCollectionEndpointId"])
+                  for a in associations) == sorted(
+        [(vm_id, operations["dataCollectionRuleId"]) for vm_id in vm_ids]
+        + [(vm_id, operations["dataCollectionEndpointId"]) for vm_id in vm_ids])

@@ -45,3 +45,12 @@ def test_a_vm_app_without_vault_shape_or_with_public_exposure_is_refused(plan_ap
 
     with pytest.raises((InterfaceError, ProgramError), match="runtime vm needs"):
         plan_app(lambda: App("app", app_args(vm_spec("dev", **changes))), "dev")
+
+
+def test_vms_in_another_region_than_the_platforms_vault_are_refused_naming_the_key(plan_app):
+    from amsterdam_cloud.core.errors import UserError
+
+    with pytest.raises(UserError, match=r"its VM backup vault is in westeurope, and Azure Backup protects only VMs of "
+                                        r"the vault's region; set app:app.location and azure-native:location to "
+                                        r"westeurope"):
+        plan_app(lambda: App("app", app_args(vm_spec("dev", location="northeurope"))), "dev")

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from amsterdam_cloud.components.compute.virtual_machine import VaultRef, VirtualMachine, VirtualMachineArgs
+from amsterdam_cloud.components.compute.virtual_machine import VaultRef, VirtualMachine, VirtualMachineArgs, \
+    VmBackupRef
 from amsterdam_cloud.components.interfaces import InterfaceError
 from amsterdam_cloud.scripts.offline.values import is_secret_somewhere
 
@@ -13,6 +14,11 @@ SUBNET = ("/subscriptions/00000001-0000-4000-8000-000000000001/resourceGroups/rg
           "Microsoft.Network/virtualNetworks/apps/subnets/vms")
 DCR = ("/subscriptions/00000001-0000-4000-8000-000000000001/resourceGroups/rg-management/providers/"
        "Microsoft.Insights/dataCollectionRules/vm-insights")
+DCE = ("/subscriptions/00000001-0000-4000-8000-000000000001/resourceGroups/rg-management/providers/"
+       "Microsoft.Insights/dataCollectionEndpoints/dce-amsterdam")
+POLICY = ("/subscriptions/00000001-0000-4000-8000-000000000001/resourceGroups/rg-management/providers/"
+          "Microsoft.RecoveryServices/vaults/rsv-vms/backupPolicies/vms-daily-enhanced")
+BACKUP = VmBackupRef(vault_name="rsv-vms", resource_group_name="rg-management", policy_id=POLICY)
 
 
 @pytest.fixture
@@ -20,7 +26,8 @@ def args(tags):
     def make(**overrides) -> VirtualMachineArgs:
         values = dict(tags=tags, resource_group_name="rg-reports", location="westeurope", name_prefix="reports",
                       size="Standard_E16s_v5", subnet_id=SUBNET,
-                      password_vault=VaultRef(name="reports-kv", resource_group_name="rg-reports"))
+                      password_vault=VaultRef(name="reports-kv", resource_group_name="rg-reports"),
+                      backup=BACKUP, data_collection_rule_id=DCR, data_collection_endpoint_id=DCE)
         values.update(overrides)
         return VirtualMachineArgs(**values)
     return make
@@ -40,11 +47,37 @@ def test_the_nic_is_private_in_the_spoke_subnet_without_a_public_ip(plan_inline,
 
 
 def test_every_vm_runs_guest_attestation_then_the_azure_monitor_agent(plan_inline, args):
-    plan = plan_inline(lambda: VirtualMachine("vm", args(data_collection_rule_id=DCR)))
+    plan = plan_inline(lambda: VirtualMachine("vm", args()))
     agent = plan.named("vm-01-monitor-agent")
     assert (agent.inputs["publisher"], agent.inputs["type"]) == ("Microsoft.Azure.Monitor", "AzureMonitorLinuxAgent")
     assert plan.named("vm-01-attestation").urn in agent.dependencies
-    assert plan.named("vm-01-dcr").inputs["dataCollectionRuleId"] == DCR
+
+
+def test_the_agent_reports_through_the_platforms_rule_and_private_endpoint(plan_inline, args):
+    plan = plan_inline(lambda: VirtualMachine("vm", args()))
+    vm_id = plan.named("vm-01-vm").outputs["id"]
+    rule, endpoint = plan.named("vm-01-dcr").inputs, plan.named("vm-01-dce").inputs
+    assert (rule["dataCollectionRuleId"], rule["resourceUri"]) == (DCR, vm_id)
+    assert (endpoint["dataCollectionEndpointId"], endpoint["associationName"]) == (DCE, "configurationAccessEndpoint")
+
+
+def test_every_vm_is_protected_by_the_platform_vaults_policy(plan_inline, args):
+    plan = plan_inline(lambda: VirtualMachine("vm", args(count=2)))
+    items = plan.of_type("azure-native:recoveryservices:ProtectedItem")
+    assert [(i.inputs["containerName"], i.inputs["protectedItemName"]) for i in items] == [
+        ("iaasvmcontainer;iaasvmcontainerv2;rg-reports;reports-01", "vm;iaasvmcontainerv2;rg-reports;reports-01"),
+        ("iaasvmcontainer;iaasvmcontainerv2;rg-reports;reports-02", "vm;iaasvmcontainerv2;rg-reports;reports-02")]
+    first = items[0].inputs
+    assert (first["vaultName"], first["resourceGroupName"], first["fabricName"]) == ("rsv-vms", "rg-management", "Azure")
+    assert first["properties"] == {"protectedItemType": "Microsoft.Compute/virtualMachines", "policyId": POLICY,
+                                   "sourceResourceId": plan.named("vm-01-vm").outputs["id"]}
+
+
+def test_without_backup_and_rule_only_the_agent_runs_as_an_explicit_opt_out(plan_inline, args):
+    plan = plan_inline(lambda: VirtualMachine("vm", args(backup=None, data_collection_rule_id=None,
+                                                         data_collection_endpoint_id=None)))
+    assert plan.of_type("azure-native:recoveryservices:ProtectedItem") == []
+    assert plan.of_type("azure-native:monitor:DataCollectionRuleAssociation") == []
 
 
 def test_a_windows_vm_gets_the_windows_agent_and_image(plan_inline, args):
