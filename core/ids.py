@@ -14,6 +14,10 @@ LOG_ANALYTICS_WORKSPACE_ID = re.compile(r"^/subscriptions/[0-9a-f-]{36}/resource
                                         r"Microsoft.OperationalInsights/workspaces/[^/]+$", re.IGNORECASE)
 """The ARM id of a Log Analytics workspace (the central one stacks send diagnostics to); any case, as ARM ids are."""
 
+RESOURCE_GROUP_ID = re.compile(r"^/subscriptions/[0-9a-fA-F-]{36}/resource[Gg]roups/[^/]+$")
+"""The ARM id of a resource group (the hub's connectivity groups the pack config names); case spelt out in the
+pattern, not as a flag, since the pack's JSON schema reuses it."""
+
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
 """A mailbox address as config gives it (owners, alert recipients): one @, a domain with a top-level part."""
 

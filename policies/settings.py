@@ -17,6 +17,7 @@ from typing import Any, Mapping
 from amsterdam_cloud.core.environments import ENVIRONMENTS, STRICT_ENVIRONMENTS
 from amsterdam_cloud.core.regions import EU_REGIONS, KNOWN_REGIONS, normalize_location
 from amsterdam_cloud.core.errors import UserError
+from amsterdam_cloud.core.ids import RESOURCE_GROUP_ID
 
 PACK_NAME = "amsterdam-baseline"
 PACK_DIR = Path(__file__).resolve().parent / "packs" / PACK_NAME
@@ -55,6 +56,12 @@ PROPERTY_SCHEMAS: dict[str, dict[str, Any]] = {
                            "default": [],
                            "description": "The <project>/<stack> pairs (from the URN) that own the landing zone's "
                                           "connectivity: only there are public IPs and IP forwarding allowed."},
+    "connectivityResourceGroups": {"type": "array", "default": [],
+                                   "items": {"type": "string",
+                                             "pattern": RESOURCE_GROUP_ID.pattern},
+                                   "description": "ARM ids of the resource groups that hold the connectivity part "
+                                                  "(the hub subscription and group): a resource of connectivityStacks "
+                                                  "is exempt only inside one of them."},
 }
 
 
@@ -86,6 +93,9 @@ class Settings:
     """Severity to the most days ahead a waiver of such a rule may expire (read by waivers-expired)."""
     connectivity_stacks: frozenset[str] = frozenset()
     """`<project>/<stack>` of the platform stacks that own connectivity; none by default (fail closed)."""
+    connectivity_resource_groups: frozenset[str] = frozenset()
+    """Lower-cased ARM ids of the resource groups holding connectivity; none by default (fail closed). A project
+    can call itself `amsterdam-platform`; it cannot deploy into the hub's subscription."""
 
     @property
     def strict(self) -> bool:
@@ -147,6 +157,13 @@ class Settings:
                 raise PackConfigError(f"{where}.connectivityStacks: must be a list of '<project>/<stack>' names, "
                                       "e.g. 'amsterdam-platform/prod'")
             values["connectivity_stacks"] = frozenset(pairs)
+        if "connectivityResourceGroups" in props:
+            groups = props["connectivityResourceGroups"]
+            if not isinstance(groups, list) or not all(isinstance(g, str) and RESOURCE_GROUP_ID.fullmatch(g)
+                                                       for g in groups):
+                raise PackConfigError(f"{where}.connectivityResourceGroups: must be a list of resource group ids, "
+                                      "e.g. '/subscriptions/<guid>/resourceGroups/rg-amsterdam-connectivity-prod'")
+            values["connectivity_resource_groups"] = frozenset(g.lower() for g in groups)
         return cls(**values)
 
 

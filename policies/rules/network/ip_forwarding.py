@@ -6,7 +6,7 @@ from typing import Any
 
 from amsterdam_cloud.policies.rule_model import Report, Resource, Rule, Severity
 from amsterdam_cloud.policies.rules.common import check_bool
-from amsterdam_cloud.policies.rules.network.connectivity import in_connectivity
+from amsterdam_cloud.policies.rules.network.connectivity import SETTINGS, in_connectivity
 
 
 def check(resource: Resource, report: Report, settings: Any) -> None:
@@ -25,6 +25,6 @@ RULE = Rule(
     remediation="Set enableIPForwarding=False on the network interface.",
     check=check,
     applies_to=("azure-native:network:NetworkInterface",),
-    settings=("environment", "publicIpAllowedUnder", "connectivityStacks"),
+    settings=SETTINGS,
     defaults_source="network NetworkInterface, API 2024-05-01: IP forwarding is off unless enabled",
 )

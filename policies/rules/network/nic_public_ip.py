@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from amsterdam_cloud.policies.rule_model import UNKNOWN, Report, Resource, Rule, Severity, as_list, get
-from amsterdam_cloud.policies.rules.network.connectivity import in_connectivity
+from amsterdam_cloud.policies.rules.network.connectivity import SETTINGS, in_connectivity
 
 
 def check(resource: Resource, report: Report, settings: Any) -> None:
@@ -34,5 +34,5 @@ RULE = Rule(
     remediation="Drop ipConfigurations[].publicIPAddress; use Azure Bastion for administration.",
     check=check,
     applies_to=("azure-native:network:NetworkInterface",),
-    settings=("environment", "publicIpAllowedUnder", "connectivityStacks"),
+    settings=SETTINGS,
 )

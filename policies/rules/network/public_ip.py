@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from amsterdam_cloud.policies.rule_model import Report, Resource, Rule, Severity
-from amsterdam_cloud.policies.rules.network.connectivity import in_connectivity
+from amsterdam_cloud.policies.rules.network.connectivity import SETTINGS, in_connectivity
 
 
 def check(resource: Resource, report: Report, settings: Any) -> None:
@@ -24,5 +24,5 @@ RULE = Rule(
     remediation="Remove the PublicIPAddress; expose the workload through the hub (Application Gateway, Front Door).",
     check=check,
     applies_to=("azure-native:network:PublicIPAddress",),
-    settings=("environment", "publicIpAllowedUnder", "connectivityStacks"),
+    settings=SETTINGS,
 )

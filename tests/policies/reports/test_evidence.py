@@ -59,10 +59,11 @@ def test_a_resource_a_rule_exempts_is_skipped_not_passed():
     from tests.policies.rule_fixtures import city_tags, export_of, resource
 
     hub_ip = resource("azure-native:network:PublicIPAddress", "fw-pip", {"location": "westeurope",
-                      "tags": city_tags()}, parents=("amsterdam:landingzone:Hub",))
+                      "tags": city_tags(), "resourceGroupName": "rg-amsterdam-connectivity-prod"},
+                      parents=("amsterdam:landingzone:Hub",))
     result = _evidence_of(export_of(hub_ip), "prod")
     result.rules = tuple(r for r in result.rules if r.id == "network-public-ip-only-in-connectivity")
-    # the prod config names amsterdam-platform/prod as the connectivity stack: the hub's public IP is exempt
+    # the prod config names amsterdam-platform/prod and its hub group as connectivity: the hub's public IP is exempt
     assert _row(render(result, "evidence-md"), "network-public-ip-only-in-connectivity") == \
         ["1", "0", "0", "0", "1", "0", "skipped"]
 

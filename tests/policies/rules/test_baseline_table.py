@@ -53,10 +53,14 @@ FIXTURES = {
 }
 # Rules that judge where a resource is declared or how, not its inputs: (compliant, violating) as violations() options.
 HUB = ("amsterdam:landingzone:Hub",)
-PLATFORM_PROD = {"connectivityStacks": ["amsterdam-platform/prod"]}
+HUB_GROUP = "/subscriptions/00000004-0000-4000-8000-000000000004/resourceGroups/rg-amsterdam-connectivity-prod"
+PLATFORM_PROD = {"connectivityStacks": ["amsterdam-platform/prod"], "connectivityResourceGroups": [HUB_GROUP]}
+PIP_IN = "/providers/Microsoft.Network/publicIPAddresses/pip"
+APP_SUBSCRIPTION = "/subscriptions/00000007-0000-4000-8000-000000000007/resourceGroups/rg-amsterdam-connectivity-prod"
 BY_CONTEXT = {
-    "network-public-ip-only-in-connectivity": ({"parents": HUB, **PLATFORM_PROD},
-                                               {"parents": HUB, "project": "parkeer", **PLATFORM_PROD}),
+    # the violating one is an app project named amsterdam-platform with its own Hub, in its own subscription
+    "network-public-ip-only-in-connectivity": ({"parents": HUB, "arm_id": HUB_GROUP + PIP_IN, **PLATFORM_PROD},
+                                               {"parents": HUB, "arm_id": APP_SUBSCRIPTION + PIP_IN, **PLATFORM_PROD}),
     "stateful-protected-in-prod": ({"protect": True}, {"protect": False}),
 }
 CONTEXT_CASES = [(RULES_BY_ID[rule_id], good, bad) for rule_id, (good, bad) in BY_CONTEXT.items()]

@@ -87,17 +87,51 @@ def test_inline_subnet_without_nsg_is_a_violation_naming_it():
 PIP = "azure-native:network:PublicIPAddress"
 NIC = "azure-native:network:NetworkInterface"
 HUB = ("amsterdam:landingzone:Hub",)
-PLATFORM_PROD = {"connectivityStacks": ["amsterdam-platform/prod"]}
+HUB_GROUP = "/subscriptions/00000004-0000-4000-8000-000000000004/resourceGroups/rg-amsterdam-connectivity-prod"
+APP_GROUP = "/subscriptions/00000007-0000-4000-8000-000000000007/resourceGroups/rg-amsterdam-connectivity-prod"
+PLATFORM_PROD = {"connectivityStacks": ["amsterdam-platform/prod"], "connectivityResourceGroups": [HUB_GROUP]}
+IN_HUB_GROUP = {"resourceGroupName": "rg-amsterdam-connectivity-prod"}
 
 
 def test_public_ip_in_the_hub_of_the_platform_stack_passes():
-    assert violations(public_ip.RULE, {"sku": {"name": "Standard"}}, token=PIP, parents=HUB, **PLATFORM_PROD) == []
+    props = {"sku": {"name": "Standard"}, **IN_HUB_GROUP}
+    assert violations(public_ip.RULE, props, token=PIP, parents=HUB, **PLATFORM_PROD) == []
+    assert violations(public_ip.RULE, props, token=PIP, parents=HUB, arm_id=f"{HUB_GROUP}/providers/"
+                      "Microsoft.Network/publicIPAddresses/hub-fw-pip", **PLATFORM_PROD) == []
+
+
+SPOOFABLE = ((public_ip.RULE, PIP, {}), (ip_forwarding.RULE, NIC, {"enableIPForwarding": True}),
+             (nic_public_ip.RULE, NIC, {"ipConfigurations": [{"publicIPAddress": {"id": "p"}}]}))
+
+
+def test_app_project_named_amsterdam_platform_with_its_own_hub_is_a_violation_by_its_subscription():
+    # the URN says amsterdam-platform/prod under a Hub, as a spoofing app's would; its id is in the app's subscription
+    for rule, token, props in SPOOFABLE:
+        found = violations(rule, {**props, **IN_HUB_GROUP}, token=token, parents=HUB, arm_id=f"{APP_GROUP}/providers/"
+                           "Microsoft.Network/publicIPAddresses/pip", **PLATFORM_PROD)
+        assert len(found) == 1, rule.id
+
+
+def test_spoofing_app_in_a_preview_without_ids_is_a_violation_by_its_resource_group():
+    for rule, token, props in SPOOFABLE:
+        found = violations(rule, {**props, "resourceGroupName": "rg-parkeer-prod"}, token=token, parents=HUB,
+                           **PLATFORM_PROD)
+        assert len(found) == 1, rule.id
+        found = violations(rule, {**props, "resourceGroupName": UNKNOWN_VALUE}, token=token, parents=HUB,
+                           **PLATFORM_PROD)
+        assert len(found) == 1, rule.id
+
+
+def test_no_connectivity_resource_groups_in_the_pack_config_exempts_nothing():
+    stacks_only = {"connectivityStacks": PLATFORM_PROD["connectivityStacks"]}
+    assert len(violations(public_ip.RULE, IN_HUB_GROUP, token=PIP, parents=HUB, **stacks_only)) == 1
 
 
 def test_public_ip_under_a_self_declared_hub_in_an_app_project_is_a_violation():
     for rule, token, props in ((public_ip.RULE, PIP, {}), (ip_forwarding.RULE, NIC, {"enableIPForwarding": True}),
                                (nic_public_ip.RULE, NIC, {"ipConfigurations": [{"publicIPAddress": {"id": "p"}}]})):
-        assert len(violations(rule, props, token=token, parents=HUB, project="parkeer", **PLATFORM_PROD)) == 1
+        assert len(violations(rule, {**props, **IN_HUB_GROUP}, token=token, parents=HUB, project="parkeer",
+                              **PLATFORM_PROD)) == 1
 
 
 def test_public_ip_in_the_hub_of_a_stack_not_named_in_the_pack_config_is_a_violation():
@@ -111,8 +145,8 @@ def test_public_ip_in_a_spoke_is_a_violation():
 
 def test_connectivity_component_types_come_from_pack_config():
     parents = ("amsterdam:edge:Ingress",)
-    assert violations(public_ip.RULE, {}, token=PIP, parents=parents, publicIpAllowedUnder=["amsterdam:edge:*"],
-                      **PLATFORM_PROD) == []
+    assert violations(public_ip.RULE, IN_HUB_GROUP, token=PIP, parents=parents,
+                      publicIpAllowedUnder=["amsterdam:edge:*"], **PLATFORM_PROD) == []
 
 
 def test_nic_without_public_ip_passes():
@@ -130,7 +164,8 @@ def test_ip_forwarding_outside_connectivity_is_a_violation():
 
 
 def test_ip_forwarding_on_a_hub_appliance_passes():
-    assert violations(ip_forwarding.RULE, {"enableIPForwarding": True}, token=NIC, parents=HUB, **PLATFORM_PROD) == []
+    assert violations(ip_forwarding.RULE, {"enableIPForwarding": True, **IN_HUB_GROUP}, token=NIC, parents=HUB,
+                      **PLATFORM_PROD) == []
 
 
 def test_the_connectivity_projects_gateway_ip_passes_with_the_committed_prod_config():
@@ -139,8 +174,11 @@ def test_the_connectivity_projects_gateway_ip_passes_with_the_committed_prod_con
     from amsterdam_cloud.policies.settings import config_path
 
     block = json.loads(config_path("prod").read_text())["network-public-ip-only-in-connectivity"]
-    settings = {key: block[key] for key in ("connectivityStacks", "publicIpAllowedUnder")}
+    settings = {key: block[key] for key in ("connectivityStacks", "publicIpAllowedUnder", "connectivityResourceGroups")}
     gateway = ("amsterdam:landingzone:Connectivity",)
+    arm_id = ("/subscriptions/00000009-0000-4000-8000-000000000009/resourceGroups/rg-connectivity-prod/providers/"
+              "Microsoft.Network/publicIPAddresses/vpngw-pip")
     assert violations(public_ip.RULE, {}, token=PIP, parents=gateway, project="amsterdam-connectivity",
-                      **settings) == []
-    assert len(violations(public_ip.RULE, {}, token=PIP, parents=gateway, project="parkeer", **settings)) == 1
+                      arm_id=arm_id, **settings) == []
+    assert len(violations(public_ip.RULE, {}, token=PIP, parents=gateway, project="parkeer", arm_id=arm_id,
+                          **settings)) == 1

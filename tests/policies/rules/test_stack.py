@@ -4,7 +4,8 @@ import pytest
 
 from amsterdam_cloud.policies.checker import check_resources, parse_resources
 from tests.policies.rule_fixtures import UNKNOWN_VALUE, export_of, resource, urn_of, violations
-from amsterdam_cloud.policies.rules.stack import diagnostic_settings, lock_in_prod, log_retention, protect_in_prod
+from amsterdam_cloud.policies.rules.stack import (diagnostic_settings, lock_in_prod, log_retention, protect_in_prod,
+                                                   required_children)
 
 KV = "azure-native:keyvault:Vault"
 LAW = "azure-native:operationalinsights:Workspace"
@@ -235,11 +236,46 @@ def _diagnosed_vault(logs):
     return kv, law, diag(kv["urn"], law["urn"], logs=logs)
 
 
+SQL_ID = f"{RG_ID}/providers/Microsoft.Sql/servers/sql-city"
+SITE_ID = f"{RG_ID}/providers/Microsoft.Web/sites/app-city"
+SLOT_ID = f"{SITE_ID}/slots/staging"
+REQUIRED = {rule.id: rule for rule in required_children.RULES}
+
+
+def _parent(token, name, arm_id):
+    return resource(token, name, {"resourceGroupName": "rg-data"}, id=arm_id, outputs={"id": arm_id, "name": name})
+
+
+def _child(token, name, parent, parent_input, with_dependency=True, arm_id=""):
+    """A child policy resource, linked to its parent by the property dependency of `parent_input` or its own id."""
+    deps = {parent_input: [parent["urn"]]} if with_dependency else {}
+    return resource(token, name, {parent_input: parent["outputs"]["name"], "resourceGroupName": "rg-data"},
+                    id=arm_id, property_dependencies=deps, outputs={"id": arm_id} if arm_id else {})
+
+
+def _sql(*children):
+    """A SQL server and the named child policy types (by token suffix), each pointing at it."""
+    server = _parent("azure-native:sql:Server", "sql-city", SQL_ID)
+    return (server, *(_child(f"azure-native:sql:{c}", c.lower(), server, "serverName") for c in children))
+
+
+def _site(*children):
+    site = _parent(WEB, "app-city", SITE_ID)
+    return (site, *(_child(f"azure-native:web:{c}", c.lower(), site, "name") for c in children))
+
+
+WEB = "azure-native:web:WebApp"
+
+
 # The stack rules' table: (rule, the resources of a compliant stack, of a stack with one violation).
 CASES = [
     (lock_in_prod.RULE, _locked_vault("CanNotDelete"), _locked_vault("NotSpecified")),
     (diagnostic_settings.RULE, _diagnosed_vault(({"categoryGroup": "allLogs", "enabled": True},)),
      _diagnosed_vault(())),
+    (REQUIRED["sql-server-has-auditing-policy"], _sql("ServerBlobAuditingPolicy"), _sql("ServerSecurityAlertPolicy")),
+    (REQUIRED["sql-server-has-alert-policy"], _sql("ServerSecurityAlertPolicy"), _sql("ServerBlobAuditingPolicy")),
+    (REQUIRED["webapp-has-ftp-basic-auth-policy"], _site("WebAppFtpAllowed"), _site("WebAppScmAllowed")),
+    (REQUIRED["webapp-has-scm-basic-auth-policy"], _site("WebAppScmAllowed"), _site("WebAppFtpAllowed")),
 ]
 
 
@@ -247,3 +283,42 @@ CASES = [
 def test_stack_rule_table_compliant_stack_passes_and_violating_stack_has_one_finding(rule, compliant, violating):
     assert findings(rule, *compliant) == []
     assert len(findings(rule, *violating)) == 1
+
+
+def test_sql_server_without_any_child_policy_fails_auditing_and_alert_rules():
+    server = _parent("azure-native:sql:Server", "sql-city", SQL_ID)
+    for rule_id in ("sql-server-has-auditing-policy", "sql-server-has-alert-policy"):
+        [finding] = findings(REQUIRED[rule_id], server)
+        assert "Azure leaves the setting off" in finding.message
+
+
+def test_auditing_policy_found_through_its_own_arm_id_in_a_real_export():
+    server = _parent("azure-native:sql:Server", "sql-city", SQL_ID)
+    audit = _child("azure-native:sql:ServerBlobAuditingPolicy", "audit", server, "serverName",
+                   with_dependency=False, arm_id=f"{SQL_ID}/auditingSettings/default")
+    assert findings(REQUIRED["sql-server-has-auditing-policy"], server, audit) == []
+
+
+def test_auditing_policy_of_another_server_does_not_count():
+    server = _parent("azure-native:sql:Server", "sql-city", SQL_ID)
+    other = _parent("azure-native:sql:Server", "sql-other", f"{RG_ID}/providers/Microsoft.Sql/servers/sql-other")
+    audit = _child("azure-native:sql:ServerBlobAuditingPolicy", "audit", other, "serverName")
+    [finding] = findings(REQUIRED["sql-server-has-auditing-policy"], server, other, audit)
+    assert finding.urn == server["urn"]
+
+
+def test_slot_needs_its_own_slot_policy_not_the_sites():
+    site = _parent(WEB, "app-city", SITE_ID)
+    slot = _parent("azure-native:web:WebAppSlot", "staging", SLOT_ID)
+    site_ftp = _child("azure-native:web:WebAppFtpAllowed", "ftp", site, "name")
+    [finding] = findings(REQUIRED["webapp-has-ftp-basic-auth-policy"], site, slot, site_ftp)
+    assert finding.urn == slot["urn"]
+    slot_ftp = _child("azure-native:web:WebAppFtpAllowedSlot", "ftp-slot", slot, "slot")
+    assert findings(REQUIRED["webapp-has-ftp-basic-auth-policy"], site, slot, site_ftp, slot_ftp) == []
+
+
+def test_child_whose_parent_is_unknown_makes_the_missing_policy_unknown_not_a_plain_violation():
+    server = _parent("azure-native:sql:Server", "sql-city", SQL_ID)
+    audit = _child("azure-native:sql:ServerBlobAuditingPolicy", "audit", server, "serverName", with_dependency=False)
+    [finding] = findings(REQUIRED["sql-server-has-auditing-policy"], server, audit)
+    assert "cannot be shown compliant" in finding.message

@@ -1,0 +1,106 @@
+"""A parent whose security setting lives in a child resource must have that child: Azure's default without it is off.
+
+The value rules (`sql-auditing-enabled`, `webapp-ftp-basic-auth-disabled`, `storage-blob-soft-delete`...) judge
+the child when it exists; these stack rules fail the parent that has none (Checkov fails CKV_AZURE_23 the same way).
+A child points at its parent through the property dependency of its parent input, else through its own ARM id
+(`{parent id}/auditingSettings/default`, `{site id}/basicPublishingCredentialsPolicies/ftp`: two segments down).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+from amsterdam_cloud.policies.rule_model import Resource, Severity, StackReport, StackRule
+from amsterdam_cloud.policies.rules.stack.links import index, targets
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChildPair:
+    """One parent type and the child resource types that carry its setting."""
+
+    parents: dict[str, tuple[str, str]]
+    """Parent type -> (child type, the child's input naming that parent)."""
+    child_text: str
+    """What the parent lacks, as the finding says it (`no ServerBlobAuditingPolicy`)."""
+
+
+def _check_for(pair: ChildPair):
+    """The stack check: every parent of `pair.parents` has a child of its type pointing at it."""
+
+    def check(resources: Sequence[Resource], report: StackReport, settings: Any) -> None:
+        by_urn, by_arm_id = index(resources)
+        child_types = {child: parent_input for child, parent_input in pair.parents.values()}
+        have: set[str] = set()
+        unresolved = 0  # children whose parent is not known until deployment
+        for child in resources:
+            parent_input = child_types.get(child.type)
+            if parent_input is None:
+                continue
+            found = targets(child, parent_input, by_urn, by_arm_id)
+            own_parent = by_arm_id.get(child.id.lower().rsplit("/", 2)[0]) if child.id else None
+            if found or own_parent:
+                have.update(parent.urn for parent in found or [own_parent])
+            else:
+                unresolved += 1
+        for parent in resources:
+            if parent.type not in pair.parents or parent.urn in have:
+                continue
+            if unresolved:
+                report.unknown(f"which parent each {pair.child_text} belongs to",
+                               f"give {pair.parents[parent.type][0].split(':')[-1]} a {pair.parents[parent.type][1]} "
+                               "from the parent's outputs", parent.urn)
+            else:
+                report(f"has no {pair.child_text}; Azure leaves the setting off without it", parent.urn)
+
+    return check
+
+
+SQL = "azure-native:sql:Server"
+WEB_APP, WEB_SLOT = "azure-native:web:WebApp", "azure-native:web:WebAppSlot"
+
+RULES = (
+    StackRule(
+        id="sql-server-has-auditing-policy", title="Every Azure SQL server has a server auditing policy",
+        severity=Severity.HIGH, controls=("BIO 12.4.1", "BIO 12.4.3", "CIS 4.1.1"),
+        remediation="Add a sql.ServerBlobAuditingPolicy (state='Enabled', retentionDays>=90, to the city's Log "
+                    "Analytics workspace) with server_name=server.name.",
+        check=_check_for(ChildPair(parents={SQL: ("azure-native:sql:ServerBlobAuditingPolicy", "serverName")},
+                                   child_text="ServerBlobAuditingPolicy")),
+        applies_to=(SQL,),
+        defaults_source="Auditing for Azure SQL Database (learn.microsoft.com/azure/azure-sql/database/"
+                        "auditing-overview): a server without an auditing policy does not audit; CIS 4.1.1 "
+                        "'By default, Auditing is disabled'"),
+    StackRule(
+        id="sql-server-has-alert-policy", title="Every Azure SQL server has a security alert policy",
+        severity=Severity.MEDIUM, controls=("BIO 12.2.1", "BIO 12.6.1"),
+        remediation="Add a sql.ServerSecurityAlertPolicy (state='Enabled', no disabled_alerts) with "
+                    "server_name=server.name.",
+        check=_check_for(ChildPair(parents={SQL: ("azure-native:sql:ServerSecurityAlertPolicy", "serverName")},
+                                   child_text="ServerSecurityAlertPolicy")),
+        applies_to=(SQL,),
+        defaults_source="sql ServerSecurityAlertPolicy, API 2023-08-01: a new server's policy state is Disabled "
+                        "unless Microsoft Defender for SQL is enabled"),
+    StackRule(
+        id="webapp-has-ftp-basic-auth-policy", title="Every web and function app declares its FTP basic-auth policy",
+        severity=Severity.HIGH, controls=("BIO 9.4.2", "BIO 9.2.4", "CIS 9.10"),
+        remediation="Add a web.WebAppFtpAllowed (allow=False) with name=site.name (WebAppFtpAllowedSlot for a slot).",
+        check=_check_for(ChildPair(parents={WEB_APP: ("azure-native:web:WebAppFtpAllowed", "name"),
+                                            WEB_SLOT: ("azure-native:web:WebAppFtpAllowedSlot", "slot")},
+                                   child_text="WebAppFtpAllowed (FTP basic-auth policy)")),
+        applies_to=(WEB_APP, WEB_SLOT),
+        defaults_source="Disable basic authentication in App Service deployments (learn.microsoft.com/azure/"
+                        "app-service/configure-basic-auth-disable): an app created through ARM allows basic "
+                        "publishing credentials (basicPublishingCredentialsPolicies/ftp allow: true)"),
+    StackRule(
+        id="webapp-has-scm-basic-auth-policy", title="Every web and function app declares its SCM basic-auth policy",
+        severity=Severity.HIGH, controls=("BIO 9.4.2", "BIO 9.2.4"),
+        remediation="Add a web.WebAppScmAllowed (allow=False) with name=site.name (WebAppScmAllowedSlot for a slot).",
+        check=_check_for(ChildPair(parents={WEB_APP: ("azure-native:web:WebAppScmAllowed", "name"),
+                                            WEB_SLOT: ("azure-native:web:WebAppScmAllowedSlot", "slot")},
+                                   child_text="WebAppScmAllowed (SCM basic-auth policy)")),
+        applies_to=(WEB_APP, WEB_SLOT),
+        defaults_source="Disable basic authentication in App Service deployments (learn.microsoft.com/azure/"
+                        "app-service/configure-basic-auth-disable): an app created through ARM allows basic "
+                        "publishing credentials (basicPublishingCredentialsPolicies/scm allow: true)"),
+)
