@@ -7,7 +7,6 @@ The CrossGuard pack stops a bad resource in a Pulumi preview; these hold in Azur
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -16,9 +15,8 @@ from pulumi_azure_native import authorization
 
 from amsterdam_cloud.components.governance import definitions as d
 from amsterdam_cloud.components.interfaces import InterfaceError
+from amsterdam_cloud.components.landing_zone.connectivity import ConnectivityRef
 from amsterdam_cloud.core.naming import POLICY_AT_MANAGEMENT_GROUP
-
-_ARM_ID = re.compile(r"^/subscriptions/[0-9a-f-]{36}/resourceGroups/[^/]+/providers/.+$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -161,13 +159,11 @@ class Policy(pulumi.ComponentResource):
         self.register_outputs({"assignment_ids": self.assignment_ids, "principal_ids": self.principal_ids})
 
 
-def city_assignments(*, workspace_id: str, private_dns_zone_ids: Mapping[str, str],
+def city_assignments(*, workspace_id: str, connectivity: ConnectivityRef, location: str,
                      inherited_tags: tuple[str, ...]) -> tuple[Assignment, ...]:
-    """The city's assignments: the pack's intent in Azure Policy, at the group where each belongs."""
-    for group, zone in private_dns_zone_ids.items():
-        if not _ARM_ID.match(zone):
-            raise InterfaceError(f"city_assignments.private_dns_zone_ids.{group}: {zone!r} is not a private DNS "
-                                 "zone resource id")
+    """The city's assignments: the pack's intent in Azure Policy, at the group where each belongs. The DNS DINE
+    assignments cover every row of `PRIVATE_LINK_DNS`, in the connectivity hub's zones (`connectivity`, in
+    `location`)."""
     assignments = [
         Assignment(key="allowed-locations", group="root", definition=d.ALLOWED_LOCATIONS,
                    display_name=d.ALLOWED_LOCATIONS.display_name),
@@ -189,9 +185,11 @@ def city_assignments(*, workspace_id: str, private_dns_zone_ids: Mapping[str, st
         Assignment(key=f"tag-{tag}", group="root", definition=d.INHERIT_TAG, parameters={"tagName": tag},
                    display_name=f"Inherit tag {tag} from the resource group") for tag in inherited_tags]
     assignments += [
-        Assignment(key=f"dns-{group}", group="landingzones", definition=d.PRIVATE_DNS_ZONE_GROUP,
-                   parameters={"privateDnsZoneId": zone, "groupId": group},
-                   extra_role_scopes={zone.rsplit("/providers/", 1)[0]: (d.PRIVATE_DNS_ZONE_CONTRIBUTOR,)},
-                   display_name=f"Private endpoints for {group} get their DNS record in the hub")
-        for group, zone in sorted(private_dns_zone_ids.items())]
+        Assignment(key=f"dns-{entry.key}", group="landingzones", definition=d.PRIVATE_DNS_ZONE_GROUP,
+                   parameters={"privateDnsZoneIds": [connectivity.zone_id(zone.format(location=location))
+                                                     for zone in entry.zones],
+                               "groupId": entry.group_id, "service": f"/providers/{entry.service}/"},
+                   extra_role_scopes={connectivity.resource_group_id: (d.PRIVATE_DNS_ZONE_CONTRIBUTOR,)},
+                   display_name=f"Private endpoints for {entry.key} get their DNS records in the hub")
+        for entry in d.PRIVATE_LINK_DNS]
     return tuple(assignments)

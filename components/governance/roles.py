@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import authorization
 
+from amsterdam_cloud.components.governance.definitions import ROLE_DEFINITIONS
 from amsterdam_cloud.core.ids import GUID
 from amsterdam_cloud.components.interfaces import BUILTIN_ROLES, InterfaceError
 
@@ -47,6 +48,12 @@ class CustomRole:
     def guid(self) -> str:
         """The role definition's name: a GUID derived from the key, the same in every run (Azure requires a GUID)."""
         return str(uuid.uuid5(_NAMESPACE, self.key))
+
+    @property
+    def definition_id(self) -> str:
+        """The tenant-wide id, as built-in roles are named: the GUID is unique in the tenant, and every scope below
+        the role's assignable scope accepts it. Known from the key alone, so other stacks need no reference."""
+        return ROLE_DEFINITIONS + self.guid
 
 
 _READ = "*/read"
@@ -136,10 +143,8 @@ class Rbac(pulumi.ComponentResource):
                                                           not_actions=list(role.not_actions),
                                                           data_actions=list(role.data_actions))],
                 assignable_scopes=[args.root_group_id], opts=child)
-            # The tenant-wide form, as built-in roles are named: a role's GUID is unique in the tenant, and every
-            # scope below its assignable scope accepts it (the id after creation, so assignments wait for it).
-            self.role_definition_ids[role.key] = definition.id.apply(
-                lambda _, guid=role.guid: f"/providers/Microsoft.Authorization/roleDefinitions/{guid}")
+            # The tenant-wide form (`definition_id`), after creation, so assignments here wait for it.
+            self.role_definition_ids[role.key] = definition.id.apply(lambda _, role=role: role.definition_id)
         authorization.RoleAssignment(
             f"{name}-auditors", scope=args.root_group_id, principal_id=args.auditors, principal_type="Group",
             role_definition_id=self.role_definition_ids[AUDITOR_READER.key],

@@ -1,10 +1,12 @@
 """The landing zones program: each vended team's landing zone in this environment (its subscription, budget,
 spoke peered to the hub, deployer role), from the team files, the platform stack of the same environment and the
-tenant's governance stack. No team: no resources. Teams are added with `cityctl vend <team>`.
+governance config (the management group and custom role ids derive from it; that stack's state is in prod's
+container, out of this environment's reach). No team: no resources. Teams are added with `cityctl vend <team>`.
 """
 
 import pulumi
 
+from amsterdam_cloud.components.governance.hierarchy import group_resource_id
 from amsterdam_cloud.components.governance.roles import APP_TEAM_DEPLOYER
 from amsterdam_cloud.components.governance.vending import LandingZone, LandingZoneArgs
 from amsterdam_cloud.components.interfaces import DiagnosticSettings
@@ -16,23 +18,20 @@ env = config.environment
 landing_zones: dict[str, dict[str, pulumi.Output]] = {}
 if config.teams:
     platform = pulumi.StackReference(config.platform_stack)
-    governance = pulumi.StackReference(config.governance_stack)
     hub = HubRef(virtual_network_id=platform.get_output("hubVirtualNetworkId"),
                  virtual_network_name=platform.get_output("hubVirtualNetworkName"),
                  resource_group_name=platform.get_output("hubResourceGroupName"),
                  firewall_private_ip=platform.get_output("firewallPrivateIp"))
-    group_ids = governance.get_output("managementGroupIds")
-    deployer = governance.get_output("customRoleIds").apply(lambda ids: ids[APP_TEAM_DEPLOYER.key])
     diagnostics = (DiagnosticSettings(workspace_id=platform.get_output("workspaceId")),)
     previous: tuple[pulumi.Resource, ...] = ()  # one hub peering at a time: Azure refuses concurrent hub changes
     for team in config.teams:
         zone = LandingZone(f"lz-{team.name}", LandingZoneArgs(
             team=team.name, environment=env,
-            management_group_id=group_ids.apply(lambda ids, archetype=team.archetype: ids[archetype]),
+            management_group_id=group_resource_id(config.management_group_prefix, team.archetype),
             billing_scope=config.billing_scope, location=config.platform.location, network=team.network(env),
             hub=hub, hub_subscription_id=config.platform.subscription_id,
             budget_monthly_eur=team.budget_monthly_eur, alert_emails=(team.owner, *config.alert_emails),
-            entra_group_id=team.entra_group_id, ci_principal_id=team.ci_principal_id, deployer_role_id=deployer,
+            entra_group_id=team.entra_group_id, ci_principal_id=team.ci_principal_id, deployer_role_id=APP_TEAM_DEPLOYER.definition_id,
             tags=team.tags(env), diagnostic_settings=diagnostics, peer_after=previous))
         previous = (zone.spoke.hub_peering,)
         landing_zones[team.name] = {

@@ -125,15 +125,33 @@ def test_public_access_denial_leaves_other_types_alone():
     assert not azure_denies(d.DENY_PUBLIC_NETWORK_ACCESS, "azure-native:desktopvirtualization:HostPool", inputs)
 
 
-def test_the_dns_zone_group_policy_targets_private_endpoints_of_its_group_only():
-    def endpoint(*groups: str) -> dict:
+def test_the_dns_zone_group_policy_targets_private_endpoints_of_its_group_and_service_only():
+    def endpoint(service: str, *groups: str) -> dict:
+        target = f"/subscriptions/s/resourceGroups/g/providers/{service}/x"
         return {"location": "westeurope", "privateLinkServiceConnections": [
-            {"name": "c", "privateLinkServiceId": "/x", "groupIds": list(groups)}]}
-    token, params = "azure-native:network:PrivateEndpoint", {"groupId": "blob", "privateDnsZoneId": "/z",
-                                                             "effect": "DeployIfNotExists"}
+            {"name": "c", "privateLinkServiceId": target, "groupIds": list(groups)}]}
+    token = "azure-native:network:PrivateEndpoint"
+    params = {"groupId": "account", "service": "/providers/Microsoft.CognitiveServices/accounts/",
+              "privateDnsZoneIds": ["/z"], "effect": "DeployIfNotExists"}
 
-    assert evaluate(d.PRIVATE_DNS_ZONE_GROUP.rule, arm_shape(token, endpoint("blob")), params)
-    assert not evaluate(d.PRIVATE_DNS_ZONE_GROUP.rule, arm_shape(token, endpoint("vault")), params)
+    assert evaluate(d.PRIVATE_DNS_ZONE_GROUP.rule, arm_shape(token, endpoint("Microsoft.CognitiveServices/accounts",
+                                                                               "account")), params)
+    assert not evaluate(d.PRIVATE_DNS_ZONE_GROUP.rule, arm_shape(token, endpoint("Microsoft.CognitiveServices/accounts",
+                                                                                   "vault")), params)
+    # the same group id on another service (Purview's `account`) is not this zone's
+    assert not evaluate(d.PRIVATE_DNS_ZONE_GROUP.rule, arm_shape(token, endpoint("Microsoft.Purview/accounts",
+                                                                                   "account")), params)
+
+
+def test_the_dns_table_covers_exactly_the_connectivity_zone_list():
+    from amsterdam_cloud.components.landing_zone.private_dns import city_private_link_zones
+
+    covered = {zone.format(location="westeurope") for entry in d.PRIVATE_LINK_DNS for zone in entry.zones}
+
+    assert covered == set(city_private_link_zones("westeurope"))
+    assert all(1 <= len(entry.zones) <= 5 for entry in d.PRIVATE_LINK_DNS)  # Azure: at most 5 configs per group
+    assert len({entry.key for entry in d.PRIVATE_LINK_DNS}) == len(d.PRIVATE_LINK_DNS)
+    assert len({(entry.group_id, entry.service) for entry in d.PRIVATE_LINK_DNS}) == len(d.PRIVATE_LINK_DNS)
 
 
 def test_each_definition_declares_exactly_the_roles_its_effect_needs():

@@ -61,8 +61,7 @@ def test_every_assignment_has_its_scope_and_effect(plan):
         "decommissioned-deny": ("amsterdam-decommissioned", "Default"),
         **{f"tag-{tag}": ("amsterdam", "Default")
            for tag in ("owner", "cost-center", "data-classification", "application", "environment")},
-        **{f"dns-{group}": ("amsterdam-landingzones", "Default")
-           for group in ("blob", "dfs", "vault", "registry", "sites", "postgresqlServer")}}
+        **{f"dns-{entry.key}": ("amsterdam-landingzones", "Default") for entry in d.PRIVATE_LINK_DNS}}
 
 
 def test_the_allowed_locations_assignment_uses_the_definition_with_the_packs_list(plan):
@@ -98,6 +97,18 @@ def test_each_identity_gets_exactly_the_roles_its_effect_needs_where_it_acts(pla
     assert grants["dns-blob"] == {("amsterdam-landingzones", network), (zones_rg, zone_contributor)}
     assert all(r.inputs["principalType"] == "ServicePrincipal"
                for r in plan.of_type("azure-native:authorization:RoleAssignment") if not r.name.startswith("rbac-"))
+
+
+def test_the_dns_assignments_point_at_the_connectivity_stacks_zones(plan):
+    from amsterdam_cloud.stacks.connectivity.config import load
+
+    connectivity = load()
+    zones = {key.removeprefix("dns-"): r.inputs["parameters"]["privateDnsZoneIds"]["value"]
+             for key, r in _assignments(plan).items() if key.startswith("dns-")}
+
+    assert zones["ai"] == [connectivity.ref.zone_id("privatelink.cognitiveservices.azure.com"),
+                           connectivity.ref.zone_id("privatelink.openai.azure.com")]
+    assert zones["containerapps"] == [connectivity.ref.zone_id("privatelink.westeurope.azurecontainerapps.io")]
 
 
 def test_identities_live_in_the_configured_eu_region(plan):
@@ -146,10 +157,12 @@ def test_an_exemption_becomes_a_policy_exemption_on_its_assignment(plan_inline):
 
     from amsterdam_cloud.components.governance.hierarchy import ROLES
     from amsterdam_cloud.components.governance.policy import Exemption, Policy, PolicyArgs, city_assignments
+    from amsterdam_cloud.components.landing_zone.connectivity import ConnectivityRef
 
     def program() -> None:
-        assignments = city_assignments(workspace_id="/subscriptions/x/w", private_dns_zone_ids={},
-                                       inherited_tags=())
+        assignments = city_assignments(workspace_id="/subscriptions/x/w", connectivity=ConnectivityRef(
+            subscription_id="00000009-0000-4000-8000-000000000009", resource_group_name="rg-connectivity-prod",
+            virtual_network_name="vnet-hub-prod"), location="westeurope", inherited_tags=())
         groups = {role: MG + ("amsterdam" if role == "root" else f"amsterdam-{role}") for role in ROLES}
         Policy("p", PolicyArgs(group_ids=groups,
                                root_group_name="amsterdam", location="westeurope", assignments=assignments,

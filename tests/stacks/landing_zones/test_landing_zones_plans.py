@@ -59,6 +59,17 @@ def test_each_team_gets_a_subscription_in_its_archetypes_group_on_the_billing_sc
     assert _subscription(plans["zones"], "parkeren") != _subscription(plans["zones"], "afval")
 
 
+def test_the_ids_derived_from_config_are_the_ones_the_governance_stack_creates(plans):
+    governance = plans["governance"].stack_outputs
+    aliases = [r.inputs["properties"]["additionalProperties"]["managementGroupId"]
+               for r in plans["zones"].of_type("azure-native:subscription:Alias")]
+    deployers = {r.inputs["roleDefinitionId"] for r in plans["zones"].of_type("azure-native:authorization:RoleAssignment")
+                 if r.name.endswith("-deployer")}
+
+    assert set(aliases) <= set(governance["managementGroupIds"].values())
+    assert deployers == {governance["customRoleIds"]["app-team-deployer"]}
+
+
 def test_no_vended_spoke_overlaps_the_hub_a_platform_spoke_or_another_team(plans):
     def ranges(plan: Plan) -> list[ipaddress.IPv4Network]:
         return [ipaddress.ip_network(prefix) for r in plan.of_type("azure-native:network:VirtualNetwork")
