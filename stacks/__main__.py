@@ -179,8 +179,11 @@ certificates = KeyVault("certs-kv", KeyVaultArgs(
                                      principal_type=config.deployer_principal_type,
                                      description="The platform pipeline imports the apps' certificates"))))
 
+# Allowed locations and tag inheritance are the governance stack's, at the city's root management group, where this
+# subscription is placed (stacks/governance): here only what has no equivalent there.
 guardrails = Guardrails("guardrails", GuardrailsArgs(
     tags=tags, subscription_id=config.subscription_id, allowed_locations=tuple(sorted(EU_REGIONS)),
+    governed_by_management_group=True,
     required_tags=tuple(tags), no_public_ip_scopes={name: group.id for name, group in spoke_groups.items()},
     location=config.location,
     platform_managed_groups=tuple(group for group in (defender_default_group(config.location),

@@ -219,3 +219,15 @@ def test_a_sandbox_subscription_gets_its_budget_and_the_sandbox_denies_peering(t
     assert budget.inputs["amount"] == 100
     assert placement.outputs["id"] == f"{MG}amsterdam-sandbox/subscriptions/{sandbox}"
     assert _assignments(plan)["sandbox-no-peering"].inputs["scope"] == MG + "amsterdam-sandbox"
+
+
+@pytest.mark.parametrize("env", ["dev", "prod"])
+def test_the_platform_assigns_no_rule_the_root_management_group_already_holds(stack_plan, env):
+    from amsterdam_cloud.components.landing_zone import guardrails
+
+    assigned = {r.inputs["policyDefinitionId"] for r in stack_plan(env).of_type(
+        "azure-native:authorization:PolicyAssignment")}
+
+    assert not assigned & {guardrails.ALLOWED_LOCATIONS, guardrails.ALLOWED_RESOURCE_GROUP_LOCATIONS,
+                           guardrails.INHERIT_TAG_FROM_RESOURCE_GROUP}
+    assert guardrails.REQUIRE_TAG_ON_RESOURCES in assigned  # the audit has no equivalent at the root: it stays
