@@ -197,12 +197,14 @@ pulumi.export("tags", tags)
 pulumi.export("workspaceId", management.workspace_id)
 pulumi.export("workspaceCustomerId", management.workspace_customer_id)
 pulumi.export("actionGroupId", management.action_group_id)
-pulumi.export("monitorPrivateLinkScope", {"name": ingestion.name, "resourceGroupName": management_group.name})
+pulumi.export("monitorPrivateLinkScope", {"name": ingestion.name, "resourceGroupName": management_group.name,
+                                         "id": ingestion.resource_id})
 pulumi.export("dataCollectionEndpointId", ingestion.endpoint_id)
 pulumi.export("hubResourceGroupName", connectivity_group.name)
 pulumi.export("hubVirtualNetworkId", hub.resource_id)
 pulumi.export("hubVirtualNetworkName", hub.name)
 pulumi.export("firewallPrivateIp", hub.firewall_private_ip)
+pulumi.export("firewallPolicyName", hub.firewall.policy_name)  # vended landing zones add their rule groups
 pulumi.export("privateDnsZoneIds", private_dns_zone_ids)
 pulumi.export("spokes", {name: {"resourceGroupName": spoke_groups[name].name, "virtualNetworkId": spoke.resource_id,
                                 "virtualNetworkName": spoke.name, "addressSpace": plan.spokes[name].cidr,

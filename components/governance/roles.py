@@ -1,8 +1,9 @@
-"""The city's RBAC model: four custom roles at the root management group (platform operator, app team deployer,
-auditor reader, break-glass), none with a `*` action, and who holds them: auditors actively, operators and
+"""The city's RBAC model: five custom roles at the root management group (platform operator, app team deployer,
+app team monitoring, auditor reader, break-glass), none with a `*` action, and who holds them: auditors actively, operators and
 break-glass only as PIM-eligible (activated just in time, approval and MFA set in PIM's role settings).
 
-App team deployers get their role per vended subscription (components/governance/vending.py), never here.
+App teams get theirs per vended subscription (components/governance/vending.py), never here: the deployer on the
+subscription, the monitoring role only on the environment's workspace and private link scope.
 """
 
 from __future__ import annotations
@@ -80,6 +81,17 @@ APP_TEAM_DEPLOYER = CustomRole(
              "Microsoft.Authorization/roleAssignments/write", "Microsoft.Authorization/roleAssignments/delete"),
     not_actions=("Microsoft.Network/virtualNetworks/write", "Microsoft.Network/virtualNetworks/delete",
                  "Microsoft.Network/virtualNetworks/subnets/write", "Microsoft.Network/virtualNetworks/peer/action"))
+APP_TEAM_MONITORING = CustomRole(
+    key="app-team-monitoring",
+    description="Links an app team's diagnostic settings and Application Insights to its environment's workspace "
+                "and scopes them into the environment's private link scope; reads no log data.",
+    # Azure checks these on the destination when a resource in another subscription links to it
+    # (LinkedAuthorizationFailed otherwise); log queries need workspaces/query/*/read, which this lacks.
+    actions=("Microsoft.OperationalInsights/workspaces/read",
+             "Microsoft.OperationalInsights/workspaces/sharedKeys/action",
+             "Microsoft.Insights/privateLinkScopes/read", "Microsoft.Insights/privateLinkScopes/scopedResources/read",
+             "Microsoft.Insights/privateLinkScopes/scopedResources/write",
+             "Microsoft.Insights/privateLinkScopes/scopedResources/delete"))
 AUDITOR_READER = CustomRole(
     key="auditor-reader", description="Reads configuration, policy compliance and security findings; no data.",
     actions=(_READ, "Microsoft.PolicyInsights/policyStates/queryResults/action",
@@ -91,7 +103,8 @@ BREAK_GLASS = CustomRole(
     actions=(_READ, "Microsoft.Authorization/*", "Microsoft.Management/managementGroups/*",
              "Microsoft.PolicyInsights/*", "Microsoft.Resources/*", "Microsoft.Support/*"))
 
-ROLES: tuple[CustomRole, ...] = (PLATFORM_OPERATOR, APP_TEAM_DEPLOYER, AUDITOR_READER, BREAK_GLASS)
+ROLES: tuple[CustomRole, ...] = (PLATFORM_OPERATOR, APP_TEAM_DEPLOYER, APP_TEAM_MONITORING, AUDITOR_READER,
+                                 BREAK_GLASS)
 
 DEPLOYER_GRANTABLE_ROLES = ("AcrPull", "Key Vault Secrets User", "Storage Blob Data Contributor",
                             "Storage Blob Data Reader", "Monitoring Metrics Publisher")

@@ -1,5 +1,5 @@
 """The landing zones program: each vended team's landing zone in this environment (its subscription, budget,
-spoke peered to the hub, deployer role), from the team files, the platform stack of the same environment and the
+activity log, spoke peered to the hub and its firewall rules, registry pull identity, action group, roles), from the team files, the platform stack of the same environment and the
 governance config (the management group and custom role ids derive from it; that stack's state is in prod's
 container, out of this environment's reach). No team: no resources. Teams are added with `cityctl vend <team>`.
 """
@@ -8,7 +8,8 @@ import pulumi
 
 from amsterdam_cloud.components.governance.hierarchy import group_resource_id
 from amsterdam_cloud.components.governance.roles import APP_TEAM_DEPLOYER
-from amsterdam_cloud.components.governance.vending import LandingZone, LandingZoneArgs
+from amsterdam_cloud.components.governance.vending import LandingZone, LandingZoneArgs, firewall_priority, \
+    vended_flows
 from amsterdam_cloud.components.interfaces import DiagnosticSettings
 from amsterdam_cloud.components.landing_zone.hub import HubRef
 from amsterdam_cloud.stacks.landing_zones.config import from_pulumi
@@ -22,21 +23,34 @@ if config.teams:
                  virtual_network_name=platform.get_output("hubVirtualNetworkName"),
                  resource_group_name=platform.get_output("hubResourceGroupName"),
                  firewall_private_ip=platform.get_output("firewallPrivateIp"))
-    diagnostics = (DiagnosticSettings(workspace_id=platform.get_output("workspaceId")),)
+    workspace_id = platform.get_output("workspaceId")
+    diagnostics = (DiagnosticSettings(workspace_id=workspace_id),)
+    network = config.platform.network
+    hosting = network.plan.spokes[config.platform.shared_hosting.spoke]
     previous: tuple[pulumi.Resource, ...] = ()  # one hub peering at a time: Azure refuses concurrent hub changes
+    rules: tuple[pulumi.Resource, ...] = ()  # one firewall policy change at a time, likewise
     for team in config.teams:
+        team_network = team.network(env)
         zone = LandingZone(f"lz-{team.name}", LandingZoneArgs(
             team=team.name, environment=env,
             management_group_id=group_resource_id(config.management_group_prefix, team.archetype),
-            billing_scope=config.billing_scope, location=config.platform.location, network=team.network(env),
+            billing_scope=config.billing_scope, location=config.platform.location, network=team_network,
             hub=hub, hub_subscription_id=config.platform.subscription_id,
             budget_monthly_eur=team.budget_monthly_eur, alert_emails=(team.owner, *config.alert_emails),
-            entra_group_id=team.entra_group_id, ci_principal_id=team.ci_principal_id, deployer_role_id=APP_TEAM_DEPLOYER.definition_id,
-            tags=team.tags(env), diagnostic_settings=diagnostics, peer_after=previous))
-        previous = (zone.spoke.hub_peering,)
+            entra_group_id=team.entra_group_id, ci_principal_id=team.ci_principal_id,
+            deployer_role_id=APP_TEAM_DEPLOYER.definition_id, registry_id=platform.get_output("containerRegistryId"),
+            workspace_id=workspace_id,
+            private_link_scope_id=platform.get_output("monitorPrivateLinkScope").apply(lambda scope: scope["id"]),
+            firewall_policy_name=platform.get_output("firewallPolicyName"),
+            firewall_priority=firewall_priority(network.plan.address_space, team_network.cidr),
+            east_west=vended_flows(team_network, hosting, network.east_west),
+            tags=team.tags(env), diagnostic_settings=diagnostics, peer_after=previous, policy_after=rules))
+        previous, rules = (zone.spoke.hub_peering,), (zone.firewall_rules,)
         landing_zones[team.name] = {
             "subscriptionId": zone.subscription_id, "resourceGroupName": zone.resource_group_name,
-            "virtualNetworkId": zone.spoke.resource_id, "subnetIds": zone.spoke.subnet_ids}
+            "virtualNetworkId": zone.spoke.resource_id, "subnetIds": zone.spoke.subnet_ids,
+            "registryPullIdentityId": zone.registry_pull_identity_id, "actionGroupId": zone.action_group_id,
+            "platformSubscriptionId": config.platform.subscription_id}
 
 pulumi.export("environment", env)
 pulumi.export("landingZones", landing_zones)

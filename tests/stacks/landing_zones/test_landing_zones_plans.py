@@ -99,17 +99,69 @@ def test_each_spoke_lives_in_its_teams_subscription_and_peers_with_the_hub_from_
         assert vnet.inputs["dhcpOptions"]["dnsServers"] == [plans["platform"].stack_outputs["firewallPrivateIp"]]
 
 
-def test_a_team_has_rights_only_on_its_own_subscription(plans):
+def test_a_team_has_rights_on_its_own_subscription_and_outside_it_only_links_to_the_envs_monitoring(plans):
     roles = {f"/providers/Microsoft.Authorization/roleDefinitions/{r.inputs['roleDefinitionId']}": r.inputs["roleName"]
              for r in plans["governance"].of_type("azure-native:authorization:RoleDefinition")}
+    outputs = plans["platform"].stack_outputs
+    workspace, scope = outputs["workspaceId"], outputs["monitorPrivateLinkScope"]["id"]
     for team, principals in (("parkeren", PARKEREN), ("afval", AFVAL)):
         mine = {principals["group"], principals["ci"]}
         grants = [(r.inputs["scope"], roles[r.inputs["roleDefinitionId"]], r.inputs["principalType"])
                   for plan in plans.values() for kind in ("RoleAssignment", "PimRoleEligibilitySchedule")
                   for r in plan.of_type(f"azure-native:authorization:{kind}") if r.inputs["principalId"] in mine]
 
-        assert sorted(grants) == [(f"/subscriptions/{_subscription(plans['zones'], team)}",
-                                   "Amsterdam app-team-deployer", kind) for kind in ("Group", "ServicePrincipal")]
+        assert sorted(grants) == sorted(
+            [(f"/subscriptions/{_subscription(plans['zones'], team)}", "Amsterdam app-team-deployer", kind)
+             for kind in ("Group", "ServicePrincipal")] +
+            [(at, "Amsterdam app-team-monitoring", kind) for at in (workspace, scope)
+             for kind in ("Group", "ServicePrincipal")])
+
+
+def test_the_vending_grants_the_teams_pull_identity_acrpull_on_the_envs_registry(plans):
+    zones = plans["zones"]
+    for team in ("parkeren", "afval"):
+        (identity,) = [r for r in zones.of_type("azure-native:managedidentity:UserAssignedIdentity")
+                       if r.name == f"lz-{team}-acrpull"]
+        (grant,) = [r for r in zones.of_type("azure-native:authorization:RoleAssignment")
+                    if r.name == f"lz-{team}-acrpull-role"]
+
+        assert identity.outputs["id"].startswith(f"/subscriptions/{_subscription(zones, team)}/")
+        assert grant.inputs["scope"] == plans["platform"].stack_outputs["containerRegistryId"]
+        assert grant.inputs["principalId"] == identity.outputs["principalId"]
+        assert grant.inputs["roleDefinitionId"].endswith("/7f951dda-4ed3-4680-a7ca-43fe172d538d")  # AcrPull
+
+
+def test_each_vended_range_has_its_own_firewall_rules_for_east_west_and_egress(plans):
+    zones = plans["zones"]
+    platform = plans["platform"].stack_outputs
+    groups = {r.inputs["ruleCollectionGroupName"]: r.inputs
+              for r in zones.of_type("azure-native:network:FirewallPolicyRuleCollectionGroup")}
+    for team in ("parkeren", "afval"):
+        (vnet,) = [r for r in zones.of_type("azure-native:network:VirtualNetwork") if r.name == f"lz-{team}-spoke-vnet"]
+        (cidr,) = vnet.inputs["addressSpace"]["addressPrefixes"]
+        containers = str(next(ipaddress.ip_network(cidr).subnets(prefixlen_diff=1)))
+        group = groups[f"lz-{team}"]
+        rules = {collection["name"]: collection["rules"] for collection in group["ruleCollections"]}
+
+        assert group["firewallPolicyName"] == platform["firewallPolicyName"]
+        assert group["resourceGroupName"] == platform["hubResourceGroupName"]
+        assert {rule["name"] for rule in rules["east-west"]} >= {"avd-to-internal-apps", "ci-agents-to-deploy"}
+        assert all(ipaddress.ip_network(d).subnet_of(ipaddress.ip_network(cidr))
+                   for rule in rules["east-west"] for d in rule["destinationAddresses"])
+        assert {source for rule in rules["container-apps-application"] for source in rule["sourceAddresses"]} == \
+            {containers}
+    assert len({group["priority"] for group in groups.values()}) == len(groups)
+
+
+def test_each_subscriptions_activity_log_goes_to_the_envs_workspace(plans):
+    zones = plans["zones"]
+    settings = {r.outputs["id"].split("/providers/")[0]: r.inputs
+                for r in zones.of_type("azure-native:monitor:SubscriptionDiagnosticSetting")}
+
+    for team in ("parkeren", "afval"):
+        setting = settings[f"/subscriptions/{_subscription(zones, team)}"]
+        assert setting["workspaceId"] == plans["platform"].stack_outputs["workspaceId"]
+        assert {log["category"] for log in setting["logs"]} >= {"Administrative", "Security", "Policy", "Alert"}
 
 
 def test_each_subscription_has_a_budget_that_tells_the_team_first(plans):
