@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 import pulumi
+import pulumi_azure_native as azure_native
 from pulumi_azure_native import authorization, managedidentity, resources
 
 from amsterdam_cloud.components.app_hosting.app_insights import AppInsights, AppInsightsArgs, PrivateLinkScopeRef
@@ -27,7 +28,7 @@ from amsterdam_cloud.components.app_hosting.front_door import FrontDoorRef, Publ
 from amsterdam_cloud.components.app_hosting.mysql import MySqlServer, MySqlServerArgs
 from amsterdam_cloud.components.app_hosting.flexible_server import EntraAdministrator, app_role_script
 from amsterdam_cloud.components.app_hosting.postgres import PostgresServer, PostgresServerArgs
-from amsterdam_cloud.components.app_hosting.spec import AppSpec
+from amsterdam_cloud.components.app_hosting.spec import AppSpec, VendedSubscription
 from amsterdam_cloud.components.app_hosting.storage import StorageAccount, StorageAccountArgs
 from amsterdam_cloud.components.app_hosting.web_app import WebApp, WebAppArgs
 from amsterdam_cloud.components.compute.virtual_machine import VaultRef, VirtualMachine, VirtualMachineArgs
@@ -85,27 +86,60 @@ class AppArgs(CommonArgs):
         return cls(tags=spec.tags(), spec=spec, **options)
 
 
-class _Platform:
-    """The platform stack's outputs an app needs, each failing with a clear message when it is missing."""
+def _pick(reference: pulumi.StackReference, stack: str, output: str, path: tuple[str, ...],
+          fix: str) -> pulumi.Output[Any]:
+    """`output` of a referenced stack, walked down `path`; a missing key fails naming the stack, the path and `fix`."""
+    def walk(value: Any) -> Any:
+        for key in path:
+            if not isinstance(value, Mapping) or key not in value:
+                known = ", ".join(sorted(value)) if isinstance(value, Mapping) else "nothing"
+                raise UserError(f"{stack}: output {output} has no {'.'.join(path)} (it has {known}); {fix}")
+            value = value[key]
+        return value
 
-    def __init__(self, reference: pulumi.StackReference, spec: AppSpec) -> None:
-        self.reference, self.spec = reference, spec
+    return reference.require_output(output).apply(walk)
+
+
+class _LandingZone:
+    """The team's landing zone (`landingZones.<team>` of the environment's landing zones stack): the vended
+    subscription an app runs in, its spoke's subnets, its registry pull identity and its action group."""
+
+    def __init__(self, reference: pulumi.StackReference, vended: VendedSubscription) -> None:
+        self.reference, self.vended = reference, vended
+
+    def pick(self, *path: str) -> pulumi.Output[Any]:
+        return _pick(self.reference, f"landing zones stack {self.vended.stack}", "landingZones",
+                     (self.vended.team, *path), f"vend the team first (`cityctl vend {self.vended.team}`) or check "
+                                                "app:landingZone")
+
+    def within(self, subscription_id: str) -> pulumi.Output[str]:
+        """The zone's subscription, checked to be the one the app is deployed into (its provider's)."""
+        def same(vended: str) -> str:
+            if vended != subscription_id:
+                raise UserError(f"app:landingZone {self.vended.team}: its subscription is {vended}, but the app "
+                                f"deploys into {subscription_id}; set azure-native:subscriptionId: {vended} "
+                                f"(`cityctl vend {self.vended.team} --app-dir <app> --plans-dir <plans>`)")
+            return vended
+
+        return self.pick("subscriptionId").apply(same)
+
+
+class _Platform:
+    """The platform stack's outputs an app needs, each failing with a clear message when it is missing; with a
+    landing zone, the network parts and alerts are the zone's, the monitoring scope reached in the platform's
+    subscription."""
+
+    def __init__(self, reference: pulumi.StackReference, spec: AppSpec, zone: _LandingZone | None = None,
+                 provider: pulumi.ProviderResource | None = None) -> None:
+        self.reference, self.spec, self.landing_zone, self.provider = reference, spec, zone, provider
 
     def _pick(self, output: str, *path: str) -> pulumi.Output[str]:
-        stack = self.spec.platform_stack
-
-        def walk(value: Any) -> str:
-            for key in path:
-                if not isinstance(value, Mapping) or key not in value:
-                    known = ", ".join(sorted(value)) if isinstance(value, Mapping) else "nothing"
-                    raise UserError(f"platform stack {stack}: output {output} has no {'.'.join(path)} "
-                                    f"(it has {known}); check app:app.spoke or the platform's config")
-                value = value[key]
-            return value
-
-        return self.reference.require_output(output).apply(walk)
+        return _pick(self.reference, f"platform stack {self.spec.platform_stack}", output, path,
+                     "check app:app.spoke or the platform's config")
 
     def subnet(self, role: str) -> pulumi.Output[str]:
+        if self.landing_zone:
+            return self.landing_zone.pick("subnetIds", SUBNETS[role])
         name = self.spec.runtime_subnet if role != "endpoints" and self.spec.runtime_subnet else SUBNETS[role]
         return self._pick("spokeSubnetIds", self.spec.spoke, name)
 
@@ -118,6 +152,8 @@ class _Platform:
 
     @property
     def action_group_id(self) -> pulumi.Output[str]:
+        if self.landing_zone:
+            return self.landing_zone.pick("actionGroupId")
         return self.reference.require_output("actionGroupId")
 
     def shared_environment_id(self) -> pulumi.Output[str]:
@@ -142,7 +178,8 @@ class _Platform:
     def private_link_scope(self) -> PrivateLinkScopeRef:
         """The platform's Azure Monitor Private Link Scope, which the app's Application Insights joins."""
         return PrivateLinkScopeRef(name=self._pick("monitorPrivateLinkScope", "name"),
-                                   resource_group_name=self._pick("monitorPrivateLinkScope", "resourceGroupName"))
+                                   resource_group_name=self._pick("monitorPrivateLinkScope", "resourceGroupName"),
+                                   provider=self.provider)
 
     @property
     def hub_network_id(self) -> pulumi.Output[str]:
@@ -183,14 +220,25 @@ class App(WithInterfaces, pulumi.ComponentResource):
         suffix = global_suffix(spec)
         tags = dict(args.tags)
         child = pulumi.ResourceOptions(parent=self)
-        platform = _Platform(pulumi.StackReference(spec.platform_stack, opts=child), spec)
-        tenant_id = args.tenant_id or authorization.get_client_config().tenant_id
+        vended = spec.landing_zone
+        zone = _LandingZone(pulumi.StackReference(vended.stack, opts=child), vended) if vended else None
+        # the platform's subscription (its monitoring scope) through a provider of its own, as vending does
+        provider = azure_native.Provider(f"{name}-platform", subscription_id=zone.pick("platformSubscriptionId"),
+                                         opts=child) if zone else None
+        platform = _Platform(pulumi.StackReference(spec.platform_stack, opts=child), spec, zone, provider)
+        client = authorization.get_client_config()
+        tenant_id = args.tenant_id or client.tenant_id
+        self.subscription_id = zone.within(client.subscription_id) if zone else None
+        """The vended subscription the app runs in (checked against its provider's); None on the platform's."""
         common = dict(tags=tags, diagnostic_settings=(DiagnosticSettings(workspace_id=platform.workspace_id),),
                       lock=Lock(notes=f"Data of {spec.name}; remove through the app stack's config, never by hand.")
                       if ops.lock else None, protect=ops.protect)
         endpoints_subnet = platform.subnet("endpoints")
 
         def private_endpoint(sub_resource: str, group_id: str | None = None) -> PrivateEndpoint:
+            if zone:  # the landing zones' DINE policy writes the zone group: the team has no rights on hub zones
+                return PrivateEndpoint(subnet_id=endpoints_subnet, private_dns_zone_ids=(), group_id=group_id,
+                                       dns_by_policy=True)
             return PrivateEndpoint(subnet_id=endpoints_subnet, private_dns_zone_ids=(platform.zone(sub_resource),),
                                    group_id=group_id)
 
@@ -202,9 +250,10 @@ class App(WithInterfaces, pulumi.ComponentResource):
             f"{name}-identity", resource_group_name=group.name, location=spec.location,
             resource_name_=f"id-{spec.name}-{spec.environment}", tags=tags, opts=child)
 
-        # The app pulls its image from the platform's registry with its identity.
+        # The app pulls its image from the platform's registry with its identity (in a landing zone: with the zone's
+        # pull identity, which the vending granted AcrPull).
         self.registry_pull: tuple[authorization.RoleAssignment, ...] = ()
-        if spec.runtime == "container" and spec.registry is None:
+        if spec.runtime == "container" and spec.registry is None and zone is None:
             self.registry_pull = create_role_assignments(
                 f"{name}-acr", scope_id=pulumi.Output.all(platform.registry_id, platform.registry_server()).apply(
                     lambda values: values[0]),
@@ -342,21 +391,29 @@ class App(WithInterfaces, pulumi.ComponentResource):
             self.registry_pull
         min_replicas = max(spec.min_replicas, ops.min_replicas or 0)
         if spec.runtime == "container":
-            # the platform's shared environment, unless the app names a subnet of its own for one
-            environment_id = platform.shared_environment_id() if spec.runtime_subnet is None else \
-                ContainerAppsEnvironment(f"{name}-cae", ContainerAppsEnvironmentArgs(
+            # the platform's shared environment, unless the app names a subnet of its own for one; in a landing
+            # zone its own, reached through a private endpoint (the team cannot link a zone to the hub)
+            def own_environment(**options: Any) -> pulumi.Output[str]:
+                return ContainerAppsEnvironment(f"{name}-cae", ContainerAppsEnvironmentArgs(
                     **hosting, resource_group_name=group.name, location=spec.location,
                     environment_name=f"cae-{spec.name}",
                     infrastructure_resource_group=container_apps_infrastructure_group(spec.environment, spec.name),
-                    infrastructure_subnet_id=platform.subnet("container"),
-                    zone_redundant=ops.zone_redundant,
-                    dns_virtual_network_ids=(platform.hub_network_id,)), opts=child).resource_id
+                    infrastructure_subnet_id=platform.subnet("container"), zone_redundant=ops.zone_redundant,
+                    **options), opts=child).resource_id
+
+            if zone:
+                environment_id = own_environment(internal=False, private_endpoints=(
+                    private_endpoint("managedEnvironments", group_id="managedEnvironments"),))
+            elif spec.runtime_subnet is None:
+                environment_id = platform.shared_environment_id()
+            else:
+                environment_id = own_environment(dns_virtual_network_ids=(platform.hub_network_id,))
             runtime: ContainerApp | WebApp | VirtualMachine | FunctionApps = ContainerApp(f"{name}-ca", ContainerAppArgs(
                 **hosting, resource_group_name=group.name, location=spec.location,
                 workload_profile_name=spec.workload_profile,
                 app_name=f"ca-{spec.name}", environment_id=environment_id, image=spec.image or "",
                 registry_server=spec.registry_server,
-                identity_id=identity.id, identity_client_id=identity.client_id, port=spec.port,
+                registry_identity_id=zone.pick("registryPullIdentityId") if zone else None, identity_id=identity.id, identity_client_id=identity.client_id, port=spec.port,
                 ingress_scope="network", min_replicas=min_replicas,
                 max_replicas=max(spec.max_replicas, min_replicas), health_path=spec.health_path,
                 key_vault_uri=self.vault.vault_uri if self.vault else None, secrets=spec.secrets,
@@ -462,6 +519,8 @@ class App(WithInterfaces, pulumi.ComponentResource):
             outputs["databaseRoleScripts"] = self.database_role_scripts
         if self.insights:
             outputs["applicationInsightsId"] = self.insights.resource_id
+        if self.subscription_id is not None:
+            outputs["subscriptionId"] = self.subscription_id
         if self.entrance:
             outputs["wafPolicyId"] = self.entrance.waf_policy_id
             if self.entrance.custom_domain_validation is not None:

@@ -21,6 +21,9 @@ class PrivateLinkScopeRef:
 
     name: pulumi.Input[str]
     resource_group_name: pulumi.Input[str]
+    provider: pulumi.ProviderResource | None = None
+    """Unset: the scope is in the app's subscription; set: the provider of the scope's (the platform's)
+    subscription, where the scoped resource is created (an app in a vended subscription)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -66,7 +69,7 @@ class AppInsights(WithInterfaces, pulumi.ComponentResource):
             monitor.PrivateLinkScopedResource(
                 f"{name}-scoped", resource_group_name=args.private_link_scope.resource_group_name,
                 scope_name=args.private_link_scope.name, name=component.name, linked_resource_id=component.id,
-                kind="Resource", opts=pulumi.ResourceOptions(parent=self))
+                kind="Resource", opts=pulumi.ResourceOptions(parent=self, provider=args.private_link_scope.provider))
         self.add_interfaces(name, scope_id=component.id, args=args, diagnostics=NO_DIAGNOSTICS)
         self.resource_id, self.name = component.id, component.name
         self.connection_string = component.connection_string

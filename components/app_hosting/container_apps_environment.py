@@ -64,6 +64,17 @@ class ContainerAppsEnvironmentArgs(CommonArgs):
     dns_virtual_network_ids: tuple[pulumi.Input[str], ...] = ()
     """No DNS: nothing outside the environment resolves its apps; networks listed here (the hub, whose DNS proxy
     the spokes use) get the environment's private zone linked."""
+    internal: bool = True
+    """On: the environment's ingress is an internal load balancer in its subnet (apps resolve through its own zone,
+    `dns_virtual_network_ids`); off: reached only through its private endpoint (`private_endpoints`, required),
+    public network access staying off, its name resolving through the hub's privatelink zone: for a team that
+    cannot link a zone to the hub (a vended subscription)."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not self.internal and (not self.private_endpoints or self.dns_virtual_network_ids):
+            raise InterfaceError("ContainerAppsEnvironmentArgs.internal: off needs a private endpoint and no "
+                                 "dns_virtual_network_ids (the endpoint's zone answers for the environment)")
 
 
 class ContainerAppsEnvironment(WithInterfaces, pulumi.ComponentResource):
@@ -88,7 +99,7 @@ class ContainerAppsEnvironment(WithInterfaces, pulumi.ComponentResource):
             environment_name=args.environment_name,
             infrastructure_resource_group=args.infrastructure_resource_group,
             vnet_configuration=app.VnetConfigurationArgs(infrastructure_subnet_id=args.infrastructure_subnet_id,
-                                                         internal=True),
+                                                         internal=args.internal),
             public_network_access="Disabled",
             # logs leave through the diagnostic setting below (no workspace shared key in the config)
             app_logs_configuration=app.AppLogsConfigurationArgs(destination="azure-monitor"),

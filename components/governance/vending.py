@@ -34,6 +34,8 @@ from amsterdam_cloud.components.landing_zone.hub import HubRef
 from amsterdam_cloud.components.landing_zone.management import ACTIVITY_LOG_CATEGORIES
 from amsterdam_cloud.components.landing_zone.spoke import Spoke, SpokeArgs
 
+TEAM_NAME = re.compile(r"^[a-z][a-z0-9-]{0,18}[a-z0-9]$")
+"""2-20 lower-case letters, digits and hyphens: `sub-<team>-<env>` and `rg-<team>-network-<env>` stay short."""
 ARCHETYPES = ("corp", "online")
 """The landing zone management groups a team's subscription can be placed in."""
 WORKLOADS = {"dev": "DevTest", "test": "DevTest", "acc": "Production", "prod": "Production"}

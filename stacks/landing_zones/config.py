@@ -12,13 +12,14 @@ from typing import Any, Mapping
 
 from amsterdam_cloud.components.governance.vending import BILLING_SCOPE
 from amsterdam_cloud.core.backend import declared_backend
+from amsterdam_cloud.core.program_config import LANDING_ZONES_PROJECT
 from amsterdam_cloud.stacks.config import (ENVIRONMENTS, PROJECT as PLATFORM_PROJECT, ConfigError, StackConfig,
                                            _emails, _matching, given_config, load as load_platform,
                                            read_project_keys, read_stack_file)
 from amsterdam_cloud.stacks.governance.config import read_prefix
 from amsterdam_cloud.stacks.landing_zones.teams import Team, load_teams
 
-PROJECT = "amsterdam-landing-zones"
+PROJECT = LANDING_ZONES_PROJECT
 STACKS_DIR = Path(__file__).resolve().parent
 
 _FIELDS = {

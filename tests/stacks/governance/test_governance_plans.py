@@ -185,7 +185,7 @@ def test_the_custom_roles_are_defined_and_assignable_at_the_citys_root(plan):
     definitions = {r.inputs["roleName"]: r for r in plan.of_type("azure-native:authorization:RoleDefinition")}
 
     assert set(definitions) == {"Amsterdam platform-operator", "Amsterdam app-team-deployer",
-                                "Amsterdam auditor-reader", "Amsterdam break-glass"}
+                                "Amsterdam app-team-monitoring", "Amsterdam auditor-reader", "Amsterdam break-glass"}
     assert {r.inputs["scope"] for r in definitions.values()} == {MG + "amsterdam"}
     assert all(r.inputs["assignableScopes"] == [MG + "amsterdam"] for r in definitions.values())
     assert all("*" not in r.inputs["permissions"][0]["actions"] for r in definitions.values())
