@@ -34,3 +34,9 @@ def container_apps_infrastructure_group(environment: str, owner: str = "amsterda
     environment (which the guardrails leave out of their tag assignments by this name) or an app's name for an app's
     own environment (the name must be unique in the subscription)."""
     return f"rg-{owner}-aca-infra-{environment}"
+
+
+def platform_resource_group(role: str, environment: str) -> str:
+    """The platform stack's resource group of a role (`connectivity` holds the hub, its firewall and bastion):
+    the platform program names its groups so, and governance leaves the hub's out of corp's public IP denial."""
+    return f"rg-amsterdam-{role}-{environment}"

@@ -29,7 +29,7 @@ from amsterdam_cloud.components.security.container_registry import ContainerRegi
     city_registry_name
 from amsterdam_cloud.components.security.defender import DefenderReporting, DefenderReportingArgs
 from amsterdam_cloud.components.security.key_vault import KeyVault, KeyVaultArgs
-from amsterdam_cloud.core.environments import container_apps_infrastructure_group
+from amsterdam_cloud.core.environments import container_apps_infrastructure_group, platform_resource_group
 from amsterdam_cloud.core.regions import EU_REGIONS
 from amsterdam_cloud.stacks.config import from_pulumi
 
@@ -45,7 +45,7 @@ lock = Lock() if features.resource_locks else None
 
 def resource_group(role: str) -> resources.ResourceGroup:
     return resources.ResourceGroup(
-        f"rg-{role}", resource_group_name=f"rg-amsterdam-{role}-{config.environment}", location=config.location,
+        f"rg-{role}", resource_group_name=platform_resource_group(role, config.environment), location=config.location,
         tags=tags)
 
 

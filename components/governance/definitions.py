@@ -113,6 +113,9 @@ class PublicAccess:
     """The property path after the type (`publicNetworkAccess`, `network.publicNetworkAccess`)."""
     private_when: str = ""
     """A property whose presence makes Azure's default private (flexible servers in a delegated subnet)."""
+    private_if_true: str = ""
+    """A flag that makes the resource private whatever its public network access says (an internal Container
+    Apps environment: its ingress is a load balancer in its subnet)."""
 
 
 PUBLIC_ACCESS: tuple[PublicAccess, ...] = (
@@ -138,12 +141,18 @@ PUBLIC_ACCESS: tuple[PublicAccess, ...] = (
     PublicAccess(pack_rule="mysql-public-network-access-disabled", token="azure-native:dbformysql:Server",
                  arm_type="Microsoft.DBforMySQL/flexibleServers", alias="network.publicNetworkAccess",
                  private_when="network.delegatedSubnetResourceId"),
+    PublicAccess(pack_rule="containerapps-environment-internal", token="azure-native:app:ManagedEnvironment",
+                 arm_type="Microsoft.App/managedEnvironments", alias="publicNetworkAccess",
+                 private_if_true="vnetConfiguration.internal"),
 )
 
 
 def _public_access_condition(entry: PublicAccess) -> dict[str, Any]:
     kind = entry.arm_type
     alias = f"{kind}/{entry.alias}"
+    if entry.private_if_true:
+        return {"allOf": [{"field": "type", "equals": kind}, {"field": alias, "notEquals": "Disabled"},
+                          {"field": f"{kind}/{entry.private_if_true}", "notEquals": True}]}
     if not entry.private_when:
         return {"allOf": [{"field": "type", "equals": kind}, {"field": alias, "notEquals": "Disabled"}]}
     return {"allOf": [{"field": "type", "equals": kind}, {"anyOf": [
@@ -289,6 +298,23 @@ DENY_VNET_PEERING = Definition(
                    {"count": {"field": _PEERINGS}, "greater": 0}]},
     ]}, "then": {"effect": "[parameters('effect')]"}})
 
+DENY_RESOURCE_TYPES = Definition(
+    name="amsterdam-deny-resource-types", display_name="Landing zone archetype: these resource types are not created",
+    mode="All", parameters={"resourceTypes": {"type": "Array"}, "effect": _EFFECT},
+    # No public IP resource, no public IP on a network interface: Azure attaches only one of the same subscription.
+    rule={"if": {"field": "type", "in": "[parameters('resourceTypes')]"}, "then": {"effect": "[parameters('effect')]"}})
+
+PUBLIC_INGRESS_TYPES = ("Microsoft.Network/publicIPAddresses", "Microsoft.Network/applicationGateways",
+                        "Microsoft.Network/frontDoors", "Microsoft.Cdn/profiles")
+"""Ways into a landing zone from the internet that are not the city's shared Front Door and WAF (which lives in
+the platform's subscription): a public IP (on anything), an Application Gateway, a Front Door or CDN of its own."""
+HYBRID_NETWORKING_TYPES = ("Microsoft.Network/virtualNetworkGateways", "Microsoft.Network/vpnGateways",
+                           "Microsoft.Network/p2sVpnGateways", "Microsoft.Network/vpnSites",
+                           "Microsoft.Network/expressRouteCircuits", "Microsoft.Network/expressRouteGateways",
+                           "Microsoft.Network/expressRoutePorts", "Microsoft.Network/virtualWans",
+                           "Microsoft.Network/virtualHubs")
+"""Hybrid connectivity of its own: a corp landing zone reaches the city network through the hub only (ALZ corp)."""
+
 DEFINITIONS: tuple[Definition, ...] = (ALLOWED_LOCATIONS, ALLOWED_RESOURCE_GROUP_LOCATIONS,
                                        DENY_PUBLIC_NETWORK_ACCESS, INHERIT_TAG, PRIVATE_DNS_ZONE_GROUP,
-                                       DENY_NEW_RESOURCES, DENY_VNET_PEERING)
+                                       DENY_NEW_RESOURCES, DENY_VNET_PEERING, DENY_RESOURCE_TYPES)

@@ -39,6 +39,9 @@ class Assignment:
     needs there."""
     report_only: bool = False
     """On: DoNotEnforce (compliance reporting only), and the identity, if Azure requires one, gets no role."""
+    not_scopes: tuple[str, ...] = ()
+    """Scopes below the group the assignment does not reach (`notScopes`): a lasting architectural carve-out, such
+    as the platform hub's resource group in corp; a temporary one is an exemption with an expiry."""
 
     @property
     def roles(self) -> tuple[str, ...]:
@@ -132,6 +135,7 @@ class Policy(pulumi.ComponentResource):
                 enforcement_mode="Default" if enforce else "DoNotEnforce",
                 parameters={key: authorization.ParameterValuesValueArgs(value=value)
                             for key, value in assignment.parameters.items()},
+                not_scopes=list(assignment.not_scopes) or None,
                 identity=authorization.IdentityArgs(type="SystemAssigned") if assignment.needs_identity else None,
                 location=args.location if assignment.needs_identity else None,
                 metadata={"category": "Amsterdam governance", "managedBy": "pulumi"}, opts=child)
@@ -160,10 +164,11 @@ class Policy(pulumi.ComponentResource):
 
 
 def city_assignments(*, workspace_id: str, connectivity: ConnectivityRef, location: str,
-                     inherited_tags: tuple[str, ...]) -> tuple[Assignment, ...]:
+                     inherited_tags: tuple[str, ...], corp_hubs: tuple[str, ...] = ()) -> tuple[Assignment, ...]:
     """The city's assignments: the pack's intent in Azure Policy, at the group where each belongs. The DNS DINE
     assignments cover every row of `PRIVATE_LINK_DNS`, in the connectivity hub's zones (`connectivity`, in
-    `location`)."""
+    `location`). Corp and online each get what makes them what they are; `corp_hubs` are the resource groups of
+    environment hubs placed in corp (their firewall and bastion have public IPs by design)."""
     assignments = [
         Assignment(key="allowed-locations", group="root", definition=d.ALLOWED_LOCATIONS,
                    display_name=d.ALLOWED_LOCATIONS.display_name),
@@ -176,6 +181,17 @@ def city_assignments(*, workspace_id: str, connectivity: ConnectivityRef, locati
                    display_name="Resource logs go to the central workspace"),
         Assignment(key="deny-public-access", group="landingzones", definition=d.DENY_PUBLIC_NETWORK_ACCESS,
                    display_name=d.DENY_PUBLIC_NETWORK_ACCESS.display_name),
+        # online: the internet comes in only through the city's shared Front Door and WAF (the platform's)
+        Assignment(key="online-ingress-via-waf", group="online", definition=d.DENY_RESOURCE_TYPES,
+                   parameters={"resourceTypes": list(d.PUBLIC_INGRESS_TYPES)},
+                   display_name="Online: public ingress only through the city's shared Front Door and WAF"),
+        # corp: reached through the hub only: no way in from the internet at all, no hybrid network of its own
+        Assignment(key="corp-no-public-ingress", group="corp", definition=d.DENY_RESOURCE_TYPES,
+                   parameters={"resourceTypes": list(d.PUBLIC_INGRESS_TYPES)}, not_scopes=corp_hubs,
+                   display_name="Corp: no public IP, gateway or Front Door (reached through the hub only)"),
+        Assignment(key="corp-no-hybrid-network", group="corp", definition=d.DENY_RESOURCE_TYPES,
+                   parameters={"resourceTypes": list(d.HYBRID_NETWORKING_TYPES)},
+                   display_name="Corp: no VPN or ExpressRoute of its own (the city network through the hub)"),
         Assignment(key="sandbox-no-peering", group="sandbox", definition=d.DENY_VNET_PEERING,
                    display_name=d.DENY_VNET_PEERING.display_name),
         Assignment(key="decommissioned-deny", group="decommissioned", definition=d.DENY_NEW_RESOURCES,

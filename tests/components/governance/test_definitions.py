@@ -98,6 +98,13 @@ def _public_access_fixtures(entry: d.PublicAccess) -> list[tuple[str, dict, bool
         explicit = at("Enabled")
         explicit["network"]["delegatedSubnetResourceId"] = delegated["network"]["delegatedSubnetResourceId"]
         cases.append(("enabled in a delegated subnet", explicit, True))
+    if entry.private_if_true:
+        flag, _, leaf = entry.private_if_true.rpartition(".")
+        for case, access, private in (("internal, access unset", None, True), ("internal, access enabled", "Enabled", True),
+                                      ("not internal, access enabled", "Enabled", False)):
+            inputs = at(access)
+            inputs.setdefault(flag, {})[leaf] = private
+            cases.append((case, inputs, not private))
     return cases
 
 
@@ -163,6 +170,7 @@ def test_each_definition_declares_exactly_the_roles_its_effect_needs():
         "amsterdam-dine-private-dns-zone-group": ("DeployIfNotExists", (d.NETWORK_CONTRIBUTOR,)),
         "amsterdam-deny-new-resources": ("Deny", ()),
         "amsterdam-deny-vnet-peering": ("Deny", ()),
+        "amsterdam-deny-resource-types": ("Deny", ()),
     }
 
 
@@ -199,3 +207,14 @@ def test_sandbox_denies_a_peering_as_its_own_resource_or_inside_a_network():
     assert evaluate(d.DENY_VNET_PEERING.rule, peering, params)
     assert evaluate(d.DENY_VNET_PEERING.rule, peered, params)
     assert not evaluate(d.DENY_VNET_PEERING.rule, isolated, params)
+
+
+@pytest.mark.parametrize(("arm_type", "denied"), [
+    ("Microsoft.Network/publicIPAddresses", True), ("Microsoft.Cdn/profiles", True),
+    ("Microsoft.Network/applicationGateways", True), ("Microsoft.Network/privateEndpoints", False),
+    ("Microsoft.App/managedEnvironments", False)])
+def test_the_archetype_type_denial_denies_exactly_the_listed_types(arm_type, denied):
+    params = {"resourceTypes": list(d.PUBLIC_INGRESS_TYPES), "effect": "Deny"}
+
+    assert evaluate(d.DENY_RESOURCE_TYPES.rule, {"type": arm_type, "location": "westeurope"}, params,
+                    mode=d.DENY_RESOURCE_TYPES.mode) is denied

@@ -34,11 +34,13 @@ def test_an_assignment_at_an_unknown_group_is_refused():
 def test_every_city_assignment_name_fits_and_only_remediating_ones_get_an_identity():
     assignments = city_assignments(workspace_id="/w", connectivity=HUB, location="westeurope",
                                    inherited_tags=("data-classification",))
-    args_ok = PolicyArgs(group_ids={**GROUPS, "landingzones": "/lz", "sandbox": "/sb", "decommissioned": "/dc"},
+    args_ok = PolicyArgs(group_ids={**GROUPS, "landingzones": "/lz", "sandbox": "/sb", "decommissioned": "/dc",
+                                    "corp": "/corp", "online": "/online"},
                          root_group_name="amsterdam",
                          location="westeurope", assignments=assignments)
 
     assert {a.key: a.needs_identity for a in args_ok.assignments} == {
         "allowed-locations": False, "allowed-rg-locations": False, "nl-bio-cloud-theme": True, "diagnostics": True,
         "deny-public-access": False, "tag-data-classification": True, "sandbox-no-peering": False,
-        "decommissioned-deny": False, **{f"dns-{entry.key}": True for entry in d.PRIVATE_LINK_DNS}}
+        "decommissioned-deny": False, "online-ingress-via-waf": False, "corp-no-public-ingress": False,
+        "corp-no-hybrid-network": False, **{f"dns-{entry.key}": True for entry in d.PRIVATE_LINK_DNS}}

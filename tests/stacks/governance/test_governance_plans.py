@@ -58,6 +58,8 @@ def test_every_assignment_has_its_scope_and_effect(plan):
         "nl-bio-cloud-theme": ("amsterdam", "DoNotEnforce"), "diagnostics": ("amsterdam", "Default"),
         "deny-public-access": ("amsterdam-landingzones", "Default"),
         "sandbox-no-peering": ("amsterdam-sandbox", "Default"),
+        "online-ingress-via-waf": ("amsterdam-online", "Default"),
+        "corp-no-public-ingress": ("amsterdam-corp", "Default"), "corp-no-hybrid-network": ("amsterdam-corp", "Default"),
         "decommissioned-deny": ("amsterdam-decommissioned", "Default"),
         **{f"tag-{tag}": ("amsterdam", "Default")
            for tag in ("owner", "cost-center", "data-classification", "application", "environment")},
@@ -97,6 +99,25 @@ def test_each_identity_gets_exactly_the_roles_its_effect_needs_where_it_acts(pla
     assert grants["dns-blob"] == {("amsterdam-landingzones", network), (zones_rg, zone_contributor)}
     assert all(r.inputs["principalType"] == "ServicePrincipal"
                for r in plan.of_type("azure-native:authorization:RoleAssignment") if not r.name.startswith("rbac-"))
+
+
+def test_corp_and_online_each_hold_what_makes_them_what_they_are(plan):
+    assignments = _assignments(plan)
+    by_group = {}
+    for key, r in assignments.items():
+        by_group.setdefault(r.inputs["scope"].removeprefix(MG), set()).add(key)
+    types = {key: set(r.inputs["parameters"]["resourceTypes"]["value"]) for key, r in assignments.items()
+             if "resourceTypes" in r.inputs.get("parameters", {})}
+    hubs = {f"/subscriptions/0000000{n}-0000-4000-8000-00000000000{n}/resourceGroups/rg-amsterdam-connectivity-{env}"
+            for n, env in enumerate(("dev", "test", "acc", "prod"), start=1)}
+
+    assert by_group["amsterdam-online"] == {"online-ingress-via-waf"}
+    assert by_group["amsterdam-corp"] == {"corp-no-public-ingress", "corp-no-hybrid-network"}
+    assert "Microsoft.Network/publicIPAddresses" in types["online-ingress-via-waf"] == types["corp-no-public-ingress"]
+    assert "Microsoft.Network/virtualNetworkGateways" in types["corp-no-hybrid-network"]
+    # the environment hubs placed in corp keep their firewall's and bastion's public IPs; nothing else in corp does
+    assert set(assignments["corp-no-public-ingress"].inputs["notScopes"]) == hubs
+    assert "notScopes" not in assignments["online-ingress-via-waf"].inputs
 
 
 def test_the_dns_assignments_point_at_the_connectivity_stacks_zones(plan):
