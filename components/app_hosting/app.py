@@ -230,6 +230,8 @@ class App(WithInterfaces, pulumi.ComponentResource):
         tenant_id = args.tenant_id or client.tenant_id
         self.subscription_id = zone.within(client.subscription_id) if zone else None
         """The vended subscription the app runs in (checked against its provider's); None on the platform's."""
+        self.environment: ContainerAppsEnvironment | None = None
+        """The app's own Container Apps environment; None on the platform's shared one or another runtime."""
         common = dict(tags=tags, diagnostic_settings=(DiagnosticSettings(workspace_id=platform.workspace_id),),
                       lock=Lock(notes=f"Data of {spec.name}; remove through the app stack's config, never by hand.")
                       if ops.lock else None, protect=ops.protect)
@@ -392,22 +394,18 @@ class App(WithInterfaces, pulumi.ComponentResource):
         min_replicas = max(spec.min_replicas, ops.min_replicas or 0)
         if spec.runtime == "container":
             # the platform's shared environment, unless the app names a subnet of its own for one; in a landing
-            # zone its own, reached through a private endpoint (the team cannot link a zone to the hub)
-            def own_environment(**options: Any) -> pulumi.Output[str]:
-                return ContainerAppsEnvironment(f"{name}-cae", ContainerAppsEnvironmentArgs(
+            # zone always its own, with its zone for the landing zones stack to link to the hubs (the team cannot)
+            if spec.runtime_subnet is None and zone is None:
+                environment_id = platform.shared_environment_id()
+            else:
+                self.environment = ContainerAppsEnvironment(f"{name}-cae", ContainerAppsEnvironmentArgs(
                     **hosting, resource_group_name=group.name, location=spec.location,
                     environment_name=f"cae-{spec.name}",
                     infrastructure_resource_group=container_apps_infrastructure_group(spec.environment, spec.name),
                     infrastructure_subnet_id=platform.subnet("container"), zone_redundant=ops.zone_redundant,
-                    **options), opts=child).resource_id
-
-            if zone:
-                environment_id = own_environment(internal=False, private_endpoints=(
-                    private_endpoint("managedEnvironments", group_id="managedEnvironments"),))
-            elif spec.runtime_subnet is None:
-                environment_id = platform.shared_environment_id()
-            else:
-                environment_id = own_environment(dns_virtual_network_ids=(platform.hub_network_id,))
+                    dns_virtual_network_ids=() if zone else (platform.hub_network_id,), own_dns_zone=bool(zone)),
+                    opts=child)
+                environment_id = self.environment.resource_id
             runtime: ContainerApp | WebApp | VirtualMachine | FunctionApps = ContainerApp(f"{name}-ca", ContainerAppArgs(
                 **hosting, resource_group_name=group.name, location=spec.location,
                 workload_profile_name=spec.workload_profile,
@@ -521,6 +519,8 @@ class App(WithInterfaces, pulumi.ComponentResource):
             outputs["applicationInsightsId"] = self.insights.resource_id
         if self.subscription_id is not None:
             outputs["subscriptionId"] = self.subscription_id
+        if self.subscription_id is not None and self.environment is not None:
+            outputs["containerAppsZoneId"] = self.environment.dns_zone_id  # for the team file's containerAppsZones
         if self.entrance:
             outputs["wafPolicyId"] = self.entrance.waf_policy_id
             if self.entrance.custom_domain_validation is not None:

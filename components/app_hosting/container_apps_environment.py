@@ -64,17 +64,10 @@ class ContainerAppsEnvironmentArgs(CommonArgs):
     dns_virtual_network_ids: tuple[pulumi.Input[str], ...] = ()
     """No DNS: nothing outside the environment resolves its apps; networks listed here (the hub, whose DNS proxy
     the spokes use) get the environment's private zone linked."""
-    internal: bool = True
-    """On: the environment's ingress is an internal load balancer in its subnet (apps resolve through its own zone,
-    `dns_virtual_network_ids`); off: reached only through its private endpoint (`private_endpoints`, required),
-    public network access staying off, its name resolving through the hub's privatelink zone: for a team that
-    cannot link a zone to the hub (a vended subscription)."""
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        if not self.internal and (not self.private_endpoints or self.dns_virtual_network_ids):
-            raise InterfaceError("ContainerAppsEnvironmentArgs.internal: off needs a private endpoint and no "
-                                 "dns_virtual_network_ids (the endpoint's zone answers for the environment)")
+    own_dns_zone: bool = False
+    """Off: the zone exists only when `dns_virtual_network_ids` names networks to link; on: it is created anyway
+    (in a vended subscription, whose team cannot link it to the hubs: the landing zones stack does, from the team
+    file's `containerAppsZones`)."""
 
 
 class ContainerAppsEnvironment(WithInterfaces, pulumi.ComponentResource):
@@ -99,7 +92,7 @@ class ContainerAppsEnvironment(WithInterfaces, pulumi.ComponentResource):
             environment_name=args.environment_name,
             infrastructure_resource_group=args.infrastructure_resource_group,
             vnet_configuration=app.VnetConfigurationArgs(infrastructure_subnet_id=args.infrastructure_subnet_id,
-                                                         internal=args.internal),
+                                                         internal=True),
             public_network_access="Disabled",
             # logs leave through the diagnostic setting below (no workspace shared key in the config)
             app_logs_configuration=app.AppLogsConfigurationArgs(destination="azure-monitor"),
@@ -112,7 +105,8 @@ class ContainerAppsEnvironment(WithInterfaces, pulumi.ComponentResource):
                             private_endpoint_group_id="managedEnvironments",
                             resource_group_name=args.resource_group_name, location=args.location)
 
-        if args.dns_virtual_network_ids:
+        self.dns_zone_id: pulumi.Output[str] | None = None
+        if args.dns_virtual_network_ids or args.own_dns_zone:
             zone = privatedns.PrivateZone(
                 f"{name}-dns", resource_group_name=args.resource_group_name, location="global",
                 private_zone_name=environment.default_domain, tags=tags, opts=pulumi.ResourceOptions(parent=self))
@@ -121,6 +115,7 @@ class ContainerAppsEnvironment(WithInterfaces, pulumi.ComponentResource):
                 record_type="A", relative_record_set_name="*", ttl=300,
                 a_records=[privatedns.ARecordArgs(ipv4_address=environment.static_ip)],
                 opts=pulumi.ResourceOptions(parent=self))
+            self.dns_zone_id = zone.id
             for index, network_id in enumerate(args.dns_virtual_network_ids):
                 privatedns.VirtualNetworkLink(
                     f"{name}-dns-link-{index}", resource_group_name=args.resource_group_name,

@@ -127,9 +127,3 @@ def test_an_unset_app_name_whose_auto_name_overflows_32_characters_is_refused_at
                                              r"'signalen-meldingen-ruimte-app' plus 8 characters, which Azure refuses"):
         plan_inline(lambda: ContainerApp("signalen-meldingen-ruimte", app_args(app_name=None)))
 
-
-def test_an_environment_that_is_not_internal_needs_its_private_endpoint_and_no_zone_of_its_own(tags, diagnostics):
-    from amsterdam_cloud.components.interfaces import InterfaceError
-
-    with pytest.raises(InterfaceError, match="internal: off needs a private endpoint"):
-        environment_args(tags, diagnostics, internal=False, dns_virtual_network_ids=())
