@@ -20,7 +20,8 @@ from typing import Iterable
 
 import pulumi
 import pulumi_azure_native as azure_native
-from pulumi_azure_native import authorization, managedidentity, monitor, network, resources, subscription
+from pulumi_azure_native import authorization, managedidentity, monitor, network, privatedns, resources, \
+    subscription
 
 from amsterdam_cloud.core.ids import GUID
 from amsterdam_cloud.components.governance.budget import monthly_budget
@@ -87,6 +88,14 @@ def firewall_priority(block: str, cidr: str) -> int:
     return priority
 
 
+def _in_subscription(subscription_id: str, zone_id: str, team: str, group_name: str) -> str:
+    """`group_name` of a zone in the team's subscription; a zone elsewhere is refused (never link another's)."""
+    if not zone_id.lower().startswith(f"/subscriptions/{subscription_id}/".lower()):
+        raise InterfaceError(f"LandingZoneArgs.container_apps_zones: {zone_id} is not in {team}'s subscription "
+                             f"{subscription_id}; expected the zone its app stack exports as containerAppsZoneId")
+    return group_name
+
+
 def next_free_range(block: str, taken: Iterable[str], prefix_length: int) -> str:
     """The first range of `prefix_length` inside `block` that overlaps none of `taken` (aligned on its size)."""
     network = ipaddress.IPv4Network(block)
@@ -144,6 +153,11 @@ class LandingZoneArgs(CommonArgs):
     """That group's priority (`firewall_priority`: unique per range in the environment)."""
     east_west: tuple[EastWestFlow, ...] = ()
     """Flows into the team's subnets (`vended_flows`); empty: nothing reaches them through the firewall."""
+    container_apps_zones: tuple[str, ...] = ()
+    """The team's apps' Container Apps environment zones (ids in the team's subscription), linked here to
+    `dns_network_ids`: the team cannot join the hubs; empty: none."""
+    dns_network_ids: tuple[pulumi.Input[str], ...] = ()
+    """The networks whose DNS resolves the city's names (the environment hub, the connectivity hub)."""
     peer_after: tuple[pulumi.Resource, ...] = ()
     """Hub peerings of other landing zones to finish first (Azure rejects concurrent changes to the hub network);
     empty: no ordering."""
@@ -252,6 +266,18 @@ class LandingZone(pulumi.ComponentResource):
                 EgressGrant(profile=profile, source_ranges=(sources[subnet],))
                 for subnet, profile in VENDED_EGRESS.items() if subnet in sources)),
             opts=pulumi.ResourceOptions(parent=self, provider=hub, depends_on=list(args.policy_after)))
+
+        # The apps' environment zones, linked to the hubs by the platform (the zone must be in this subscription).
+        for index, zone_id in enumerate(args.container_apps_zones):
+            _, group_name, zone_name = re.match(r"^/subscriptions/([^/]+)/resourceGroups/([^/]+)/.*/([^/]+)$",
+                                                zone_id).groups()
+            owned = self.subscription_id.apply(lambda sid, zone_id=zone_id, group_name=group_name:
+                                               _in_subscription(sid, zone_id, args.team, group_name))
+            for hub_index, network_id in enumerate(args.dns_network_ids):
+                privatedns.VirtualNetworkLink(
+                    f"{name}-apps-zone-{index}-link-{hub_index}", resource_group_name=owned,
+                    private_zone_name=zone_name, location="global", registration_enabled=False,
+                    virtual_network=privatedns.SubResourceArgs(id=network_id), tags=tags, opts=in_team)
 
         # The deployer role only on this subscription; its condition lets the team grant only its apps' data roles.
         # The monitoring role only where Azure checks a link from the team's resources: workspace and scope.

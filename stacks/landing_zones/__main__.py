@@ -27,6 +27,9 @@ if config.teams:
     diagnostics = (DiagnosticSettings(workspace_id=workspace_id),)
     network = config.platform.network
     hosting = network.plan.spokes[config.platform.shared_hosting.spoke]
+    # where the city's names resolve: the environment hub (its firewall's DNS proxy) and the connectivity hub
+    dns_networks = (hub.virtual_network_id,) + ((config.platform.connectivity.ref.virtual_network_id,)
+                                                 if config.platform.connectivity else ())
     previous: tuple[pulumi.Resource, ...] = ()  # one hub peering at a time: Azure refuses concurrent hub changes
     rules: tuple[pulumi.Resource, ...] = ()  # one firewall policy change at a time, likewise
     for team in config.teams:
@@ -44,6 +47,7 @@ if config.teams:
             firewall_policy_name=platform.get_output("firewallPolicyName"),
             firewall_priority=firewall_priority(network.plan.address_space, team_network.cidr),
             east_west=vended_flows(team_network, hosting, network.east_west),
+            container_apps_zones=team.container_apps_zones.get(env, ()), dns_network_ids=dns_networks,
             tags=team.tags(env), diagnostic_settings=diagnostics, peer_after=previous, policy_after=rules))
         previous, rules = (zone.spoke.hub_peering,), (zone.firewall_rules,)
         landing_zones[team.name] = {
