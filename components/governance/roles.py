@@ -74,9 +74,12 @@ APP_TEAM_DEPLOYER = CustomRole(
     description="Deploys an app team's resources in its own subscription; grants only the app's data roles.",
     actions=(_READ, "Microsoft.Resources/deployments/*", "Microsoft.Resources/subscriptions/resourceGroups/*",
              "Microsoft.App/*", "Microsoft.Web/*", "Microsoft.DBforPostgreSQL/*", "Microsoft.DBforMySQL/*",
+             "Microsoft.DocumentDB/*", "Microsoft.ServiceBus/*",
              "Microsoft.Storage/storageAccounts/*", "Microsoft.KeyVault/vaults/*",
              "Microsoft.ManagedIdentity/userAssignedIdentities/*", "Microsoft.Insights/*",
              "Microsoft.OperationalInsights/workspaces/*", "Microsoft.Network/privateEndpoints/*",
+             # its apps' Container Apps environment zones, in its own subscription (linked to the hubs by vending)
+             "Microsoft.Network/privateDnsZones/*",
              "Microsoft.Network/virtualNetworks/subnets/join/action", "Microsoft.Authorization/locks/*",
              "Microsoft.Authorization/roleAssignments/write", "Microsoft.Authorization/roleAssignments/delete"),
     not_actions=("Microsoft.Network/virtualNetworks/write", "Microsoft.Network/virtualNetworks/delete",

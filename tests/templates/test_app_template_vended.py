@@ -80,6 +80,17 @@ def test_every_grant_the_app_makes_is_one_the_deployer_role_may_make(vended):
     assert all(r.inputs["scope"].startswith(f"/subscriptions/{vended['zone']['subscriptionId']}/") for r in grants)
 
 
+def test_the_teams_roles_permit_every_resource_the_app_writes(vended):
+    from amsterdam_cloud.components.governance.roles import APP_TEAM_DEPLOYER, APP_TEAM_MONITORING
+    from amsterdam_cloud.scripts.offline.azure_policy import arm_type
+
+    writes = {arm_type(r.type) + "/write" for r in vended["plan"].resources if r.type.startswith("azure-native:")}
+    scoped = "Microsoft.Insights/privateLinkScopes/scopedResources/write"
+
+    assert scoped in writes and APP_TEAM_MONITORING.permits(scoped)
+    assert [action for action in sorted(writes - {scoped}) if not APP_TEAM_DEPLOYER.permits(action)] == []
+
+
 def test_private_endpoints_get_no_zone_group_and_land_in_the_vended_spoke(vended):
     plan = vended["plan"]
     endpoints = plan.of_type("azure-native:network:PrivateEndpoint")
