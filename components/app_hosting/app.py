@@ -157,17 +157,22 @@ class _Platform:
         return self.reference.require_output("actionGroupId")
 
     def shared_environment_id(self) -> pulumi.Output[str]:
-        """The platform's shared Container Apps environment, checked to offer the app's workload profile."""
-        profile, stack = self.spec.workload_profile, self.spec.platform_stack
+        """The shared Container Apps environment (the platform's, or the landing zone's in a vended subscription),
+        checked to offer the app's workload profile."""
+        profile = self.spec.workload_profile
+        stack = (f"landing zones stack {self.landing_zone.vended.stack}" if self.landing_zone
+                 else f"platform stack {self.spec.platform_stack}")
 
         def offered(environment: Mapping[str, Any]) -> str:
             if profile not in environment.get("workloadProfiles", ()):
-                raise UserError(f"platform stack {stack}: its Container Apps environment has no workload profile "
+                raise UserError(f"{stack}: its Container Apps environment has no workload profile "
                                 f"{profile!r} (it has {', '.join(environment.get('workloadProfiles', ()))}); set "
                                 "app:app.workloadProfile to one of them")
             return environment["id"]
 
-        return self.reference.require_output("containerAppsEnvironment").apply(offered)
+        environment = self.landing_zone.pick("containerAppsEnvironment") if self.landing_zone else \
+            self.reference.require_output("containerAppsEnvironment")
+        return environment.apply(offered)
 
     def front_door(self) -> FrontDoorRef:
         """The platform's Front Door profile, WAF policy and certificate vault (its `frontDoor` export)."""
@@ -230,8 +235,6 @@ class App(WithInterfaces, pulumi.ComponentResource):
         tenant_id = args.tenant_id or client.tenant_id
         self.subscription_id = zone.within(client.subscription_id) if zone else None
         """The vended subscription the app runs in (checked against its provider's); None on the platform's."""
-        self.environment: ContainerAppsEnvironment | None = None
-        """The app's own Container Apps environment; None on the platform's shared one or another runtime."""
         common = dict(tags=tags, diagnostic_settings=(DiagnosticSettings(workspace_id=platform.workspace_id),),
                       lock=Lock(notes=f"Data of {spec.name}; remove through the app stack's config, never by hand.")
                       if ops.lock else None, protect=ops.protect)
@@ -393,19 +396,16 @@ class App(WithInterfaces, pulumi.ComponentResource):
             self.registry_pull
         min_replicas = max(spec.min_replicas, ops.min_replicas or 0)
         if spec.runtime == "container":
-            # the platform's shared environment, unless the app names a subnet of its own for one; in a landing
-            # zone always its own, with its zone for the landing zones stack to link to the hubs (the team cannot)
-            if spec.runtime_subnet is None and zone is None:
-                environment_id = platform.shared_environment_id()
-            else:
-                self.environment = ContainerAppsEnvironment(f"{name}-cae", ContainerAppsEnvironmentArgs(
+            # the shared environment (the platform's; in a landing zone the team's), unless the app names a subnet
+            # of its own for one
+            environment_id = platform.shared_environment_id() if spec.runtime_subnet is None else \
+                ContainerAppsEnvironment(f"{name}-cae", ContainerAppsEnvironmentArgs(
                     **hosting, resource_group_name=group.name, location=spec.location,
                     environment_name=f"cae-{spec.name}",
                     infrastructure_resource_group=container_apps_infrastructure_group(spec.environment, spec.name),
-                    infrastructure_subnet_id=platform.subnet("container"), zone_redundant=ops.zone_redundant,
-                    dns_virtual_network_ids=() if zone else (platform.hub_network_id,), own_dns_zone=bool(zone)),
-                    opts=child)
-                environment_id = self.environment.resource_id
+                    infrastructure_subnet_id=platform.subnet("container"),
+                    zone_redundant=ops.zone_redundant,
+                    dns_virtual_network_ids=(platform.hub_network_id,)), opts=child).resource_id
             runtime: ContainerApp | WebApp | VirtualMachine | FunctionApps = ContainerApp(f"{name}-ca", ContainerAppArgs(
                 **hosting, resource_group_name=group.name, location=spec.location,
                 workload_profile_name=spec.workload_profile,
@@ -519,8 +519,6 @@ class App(WithInterfaces, pulumi.ComponentResource):
             outputs["applicationInsightsId"] = self.insights.resource_id
         if self.subscription_id is not None:
             outputs["subscriptionId"] = self.subscription_id
-        if self.subscription_id is not None and self.environment is not None:
-            outputs["containerAppsZoneId"] = self.environment.dns_zone_id  # for the team file's containerAppsZones
         if self.entrance:
             outputs["wafPolicyId"] = self.entrance.waf_policy_id
             if self.entrance.custom_domain_validation is not None:

@@ -290,11 +290,11 @@ def _landing_zone(config: Mapping[str, Any], source: str, platform_stack: str, a
     if not isinstance(team, str) or not TEAM_NAME.match(team):
         raise ConfigError(source, LANDING_ZONE_KEY, f"{team!r}; expected the team's name as vended "
                                                     "(`cityctl vend <team>`), e.g. parkeren")
-    for key in ("spoke", "runtimeSubnet", "registry", "workloadProfile"):
+    for key in ("spoke", "runtimeSubnet", "registry"):
         if key in extensions:
             raise ConfigError(source, f"app:app.{key}", f"set with {LANDING_ZONE_KEY}; an app in a vended "
-                                                        "subscription uses its landing zone's subnets, registry pull "
-                                                        "identity and Consumption environment: remove the key")
+                                                        "subscription uses its landing zone's subnets, Container Apps "
+                                                        "environment and registry pull identity: remove the key")
     if app.get("exposure") == "public":
         raise ConfigError(source, LANDING_ZONE_KEY, "a public app in a vended subscription is not supported yet "
                                                     "(its WAF entrance is written into the platform's Front Door); "

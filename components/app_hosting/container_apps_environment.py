@@ -64,10 +64,6 @@ class ContainerAppsEnvironmentArgs(CommonArgs):
     dns_virtual_network_ids: tuple[pulumi.Input[str], ...] = ()
     """No DNS: nothing outside the environment resolves its apps; networks listed here (the hub, whose DNS proxy
     the spokes use) get the environment's private zone linked."""
-    own_dns_zone: bool = False
-    """Off: the zone exists only when `dns_virtual_network_ids` names networks to link; on: it is created anyway
-    (in a vended subscription, whose team cannot link it to the hubs: the landing zones stack does, from the team
-    file's `containerAppsZones`)."""
 
 
 class ContainerAppsEnvironment(WithInterfaces, pulumi.ComponentResource):
@@ -105,8 +101,7 @@ class ContainerAppsEnvironment(WithInterfaces, pulumi.ComponentResource):
                             private_endpoint_group_id="managedEnvironments",
                             resource_group_name=args.resource_group_name, location=args.location)
 
-        self.dns_zone_id: pulumi.Output[str] | None = None
-        if args.dns_virtual_network_ids or args.own_dns_zone:
+        if args.dns_virtual_network_ids:
             zone = privatedns.PrivateZone(
                 f"{name}-dns", resource_group_name=args.resource_group_name, location="global",
                 private_zone_name=environment.default_domain, tags=tags, opts=pulumi.ResourceOptions(parent=self))
@@ -115,7 +110,6 @@ class ContainerAppsEnvironment(WithInterfaces, pulumi.ComponentResource):
                 record_type="A", relative_record_set_name="*", ttl=300,
                 a_records=[privatedns.ARecordArgs(ipv4_address=environment.static_ip)],
                 opts=pulumi.ResourceOptions(parent=self))
-            self.dns_zone_id = zone.id
             for index, network_id in enumerate(args.dns_virtual_network_ids):
                 privatedns.VirtualNetworkLink(
                     f"{name}-dns-link-{index}", resource_group_name=args.resource_group_name,

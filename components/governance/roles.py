@@ -78,8 +78,6 @@ APP_TEAM_DEPLOYER = CustomRole(
              "Microsoft.Storage/storageAccounts/*", "Microsoft.KeyVault/vaults/*",
              "Microsoft.ManagedIdentity/userAssignedIdentities/*", "Microsoft.Insights/*",
              "Microsoft.OperationalInsights/workspaces/*", "Microsoft.Network/privateEndpoints/*",
-             # its apps' Container Apps environment zones, in its own subscription (linked to the hubs by vending)
-             "Microsoft.Network/privateDnsZones/*",
              "Microsoft.Network/virtualNetworks/subnets/join/action", "Microsoft.Authorization/locks/*",
              "Microsoft.Authorization/roleAssignments/write", "Microsoft.Authorization/roleAssignments/delete"),
     not_actions=("Microsoft.Network/virtualNetworks/write", "Microsoft.Network/virtualNetworks/delete",

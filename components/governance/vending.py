@@ -1,8 +1,8 @@
 """Subscription vending: an app team's landing zone in one environment. A new subscription (an alias on the city's
 billing scope) placed in the corp or online management group, its monthly budget, its activity log in the
 environment's workspace, its spoke peered to the environment's hub with the hub firewall's rules for its range, an
-identity that pulls from the environment's registry (AcrPull granted here, by the platform), an action group for
-its apps' alerts, and the app team deployer role for the team's Entra group and its CI identity on that subscription
+identity that pulls from the environment's registry (AcrPull granted here, by the platform), the team's Container
+Apps environment (its zone linked to the hubs here), an action group for its apps' alerts, and the app team deployer role for the team's Entra group and its CI identity on that subscription
 (plus the monitoring role on the environment's workspace and private link scope, where Azure checks a link).
 Private DNS records come from the landing zones' DINE policy, so the team needs no rights on the hub's zones; the
 platform's resources stay the platform's.
@@ -20,10 +20,12 @@ from typing import Iterable
 
 import pulumi
 import pulumi_azure_native as azure_native
-from pulumi_azure_native import authorization, managedidentity, monitor, network, privatedns, resources, \
-    subscription
+from pulumi_azure_native import authorization, managedidentity, monitor, network, resources, subscription
 
+from amsterdam_cloud.core.environments import container_apps_infrastructure_group
 from amsterdam_cloud.core.ids import GUID
+from amsterdam_cloud.components.app_hosting.container_apps_environment import ContainerAppsEnvironment, \
+    ContainerAppsEnvironmentArgs
 from amsterdam_cloud.components.governance.budget import monthly_budget
 from amsterdam_cloud.components.governance.roles import APP_TEAM_MONITORING, deployer_condition
 from amsterdam_cloud.components.interfaces import BUILTIN_ROLES, CommonArgs, InterfaceError
@@ -88,14 +90,6 @@ def firewall_priority(block: str, cidr: str) -> int:
     return priority
 
 
-def _in_subscription(subscription_id: str, zone_id: str, team: str, group_name: str) -> str:
-    """`group_name` of a zone in the team's subscription; a zone elsewhere is refused (never link another's)."""
-    if not zone_id.lower().startswith(f"/subscriptions/{subscription_id}/".lower()):
-        raise InterfaceError(f"LandingZoneArgs.container_apps_zones: {zone_id} is not in {team}'s subscription "
-                             f"{subscription_id}; expected the zone its app stack exports as containerAppsZoneId")
-    return group_name
-
-
 def next_free_range(block: str, taken: Iterable[str], prefix_length: int) -> str:
     """The first range of `prefix_length` inside `block` that overlaps none of `taken` (aligned on its size)."""
     network = ipaddress.IPv4Network(block)
@@ -153,11 +147,9 @@ class LandingZoneArgs(CommonArgs):
     """That group's priority (`firewall_priority`: unique per range in the environment)."""
     east_west: tuple[EastWestFlow, ...] = ()
     """Flows into the team's subnets (`vended_flows`); empty: nothing reaches them through the firewall."""
-    container_apps_zones: tuple[str, ...] = ()
-    """The team's apps' Container Apps environment zones (ids in the team's subscription), linked here to
-    `dns_network_ids`: the team cannot join the hubs; empty: none."""
     dns_network_ids: tuple[pulumi.Input[str], ...] = ()
-    """The networks whose DNS resolves the city's names (the environment hub, the connectivity hub)."""
+    """The networks whose DNS answers for the city (the environment hub, the connectivity hub): the team's Container
+    Apps environment's zone is linked to them here (the team cannot join a hub network); empty: no links."""
     peer_after: tuple[pulumi.Resource, ...] = ()
     """Hub peerings of other landing zones to finish first (Azure rejects concurrent changes to the hub network);
     empty: no ordering."""
@@ -192,8 +184,8 @@ class LandingZoneArgs(CommonArgs):
 
 class LandingZone(pulumi.ComponentResource):
     """`subscription_id`, `spoke` (its `resource_id` and `subnet_ids`), `resource_group_name`,
-    `registry_pull_identity_id`, `action_group_id` and `firewall_rules` of the team's landing zone in one
-    environment."""
+    `registry_pull_identity_id`, `action_group_id`, `container_apps_environment` and `firewall_rules` of the team's
+    landing zone in one environment."""
 
     def __init__(self, name: str, args: LandingZoneArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("amsterdam:governance:LandingZone", name, None, opts)
@@ -246,6 +238,18 @@ class LandingZone(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, provider=hub))
         self.registry_pull_identity_id = pull.id
 
+        # The team's Container Apps environment: internal in the `containers` subnet, its zone linked to the hubs
+        # by the platform (a team able to join a hub network could shadow any name the city resolves).
+        hosting = resources.ResourceGroup(
+            f"{name}-hosting", resource_group_name=f"rg-{args.team}-hosting-{args.environment}",
+            location=args.location, tags=tags, opts=in_team)
+        self.container_apps_environment = ContainerAppsEnvironment(f"{name}-cae", ContainerAppsEnvironmentArgs(
+            tags=args.tags, diagnostic_settings=args.diagnostic_settings, resource_group_name=hosting.name,
+            location=args.location, environment_name=f"cae-{args.team}-{args.environment}",
+            infrastructure_resource_group=container_apps_infrastructure_group(args.environment, args.team),
+            infrastructure_subnet_id=self.spoke.subnet_ids["containers"], dns_virtual_network_ids=args.dns_network_ids),
+            opts=pulumi.ResourceOptions(parent=self, providers={"azure-native": team}))
+
         # The apps' alerts go to the team (an action group in its own subscription).
         alerts = monitor.ActionGroup(
             f"{name}-alerts", resource_group_name=group.name, location="global", enabled=True,
@@ -267,18 +271,6 @@ class LandingZone(pulumi.ComponentResource):
                 for subnet, profile in VENDED_EGRESS.items() if subnet in sources)),
             opts=pulumi.ResourceOptions(parent=self, provider=hub, depends_on=list(args.policy_after)))
 
-        # The apps' environment zones, linked to the hubs by the platform (the zone must be in this subscription).
-        for index, zone_id in enumerate(args.container_apps_zones):
-            _, group_name, zone_name = re.match(r"^/subscriptions/([^/]+)/resourceGroups/([^/]+)/.*/([^/]+)$",
-                                                zone_id).groups()
-            owned = self.subscription_id.apply(lambda sid, zone_id=zone_id, group_name=group_name:
-                                               _in_subscription(sid, zone_id, args.team, group_name))
-            for hub_index, network_id in enumerate(args.dns_network_ids):
-                privatedns.VirtualNetworkLink(
-                    f"{name}-apps-zone-{index}-link-{hub_index}", resource_group_name=owned,
-                    private_zone_name=zone_name, location="global", registration_enabled=False,
-                    virtual_network=privatedns.SubResourceArgs(id=network_id), tags=tags, opts=in_team)
-
         # The deployer role only on this subscription; its condition lets the team grant only its apps' data roles.
         # The monitoring role only where Azure checks a link from the team's resources: workspace and scope.
         for key, principal, kind in (("team", args.entra_group_id, "Group"),
@@ -299,4 +291,5 @@ class LandingZone(pulumi.ComponentResource):
         self.register_outputs({"subscription_id": self.subscription_id, "resource_id": self.resource_id,
                                "spoke_id": self.spoke.resource_id,
                                "registry_pull_identity_id": self.registry_pull_identity_id,
-                               "action_group_id": self.action_group_id})
+                               "action_group_id": self.action_group_id,
+                               "container_apps_environment_id": self.container_apps_environment.resource_id})

@@ -1,5 +1,6 @@
 """The landing zones program: each vended team's landing zone in this environment (its subscription, budget,
-activity log, spoke peered to the hub and its firewall rules, registry pull identity, action group, roles), from the team files, the platform stack of the same environment and the
+activity log, spoke peered to the hub and its firewall rules, registry pull identity, Container Apps environment,
+action group, roles), from the team files, the platform stack of the same environment and the
 governance config (the management group and custom role ids derive from it; that stack's state is in prod's
 container, out of this environment's reach). No team: no resources. Teams are added with `cityctl vend <team>`.
 """
@@ -46,14 +47,15 @@ if config.teams:
             private_link_scope_id=platform.get_output("monitorPrivateLinkScope").apply(lambda scope: scope["id"]),
             firewall_policy_name=platform.get_output("firewallPolicyName"),
             firewall_priority=firewall_priority(network.plan.address_space, team_network.cidr),
-            east_west=vended_flows(team_network, hosting, network.east_west),
-            container_apps_zones=team.container_apps_zones.get(env, ()), dns_network_ids=dns_networks,
+            east_west=vended_flows(team_network, hosting, network.east_west), dns_network_ids=dns_networks,
             tags=team.tags(env), diagnostic_settings=diagnostics, peer_after=previous, policy_after=rules))
         previous, rules = (zone.spoke.hub_peering,), (zone.firewall_rules,)
         landing_zones[team.name] = {
             "subscriptionId": zone.subscription_id, "resourceGroupName": zone.resource_group_name,
             "virtualNetworkId": zone.spoke.resource_id, "subnetIds": zone.spoke.subnet_ids,
             "registryPullIdentityId": zone.registry_pull_identity_id, "actionGroupId": zone.action_group_id,
+            "containerAppsEnvironment": {"id": zone.container_apps_environment.resource_id,
+                                         "workloadProfiles": ["Consumption"]},
             "platformSubscriptionId": config.platform.subscription_id}
 
 pulumi.export("environment", env)

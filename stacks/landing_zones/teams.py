@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -28,10 +28,6 @@ _MAILBOX = re.compile(r"^[a-z0-9][a-z0-9._-]*" + re.escape(CITY_MAIL_DOMAIN) + "
 _COST_CENTER = re.compile(r"^CC-\d{4,6}$")
 PREFIX_LENGTHS = (22, 23, 24)
 """A vended spoke is a /24 by default (Container Apps /25, App Service /26, endpoints /26); /23 or /22 on request."""
-CONTAINER_APPS_ZONE = re.compile(r"^/subscriptions/[0-9a-f-]{36}/resourceGroups/[^/]+/providers/Microsoft\.Network/"
-                                r"privateDnsZones/[a-z0-9-]+\.[a-z0-9]+\.azurecontainerapps\.io$", re.IGNORECASE)
-"""An app's Container Apps environment zone (`<id>.<region>.azurecontainerapps.io`): only such a name is linked to
-the hubs, so no team can shadow another name the city resolves."""
 _FIELDS = ("team", "owner", "costCenter", "dataClassification", "archetype", "entraGroupId", "ciPrincipalId",
            "budgetMonthlyEur", "environments")
 
@@ -53,9 +49,6 @@ class Team:
     budget_monthly_eur: int
     ranges: Mapping[str, str]
     """Environment to the spoke's range; an environment left out gets no landing zone."""
-    container_apps_zones: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    """Environment to its apps' Container Apps environment zones (each app stack's `containerAppsZoneId`), which
-    the landing zones stack links to the hubs so the city's networks resolve the apps; none: no links."""
     source: str = ""
 
     def tags(self, environment: str) -> dict[str, str]:
@@ -73,9 +66,7 @@ class Team:
                 "dataClassification": self.data_classification, "archetype": self.archetype,
                 "entraGroupId": self.entra_group_id, "ciPrincipalId": self.ci_principal_id,
                 "budgetMonthlyEur": self.budget_monthly_eur,
-                "environments": {env: {"addressSpace": cidr, **({"containerAppsZones": list(
-                    self.container_apps_zones[env])} if self.container_apps_zones.get(env) else {})}
-                    for env, cidr in self.ranges.items()}}
+                "environments": {env: {"addressSpace": cidr} for env, cidr in self.ranges.items()}}
 
 
 def _text(source: str, key: str, value: Any, pattern: re.Pattern[str], form: str) -> str:
@@ -134,22 +125,12 @@ def parse_team(document: Any, source: str) -> Team:
     if not isinstance(environments, Mapping) or not environments:
         raise ConfigError(source, "environments", "expected a mapping of environment to {addressSpace: CIDR}")
     ranges: dict[str, str] = {}
-    container_apps_zones: dict[str, tuple[str, ...]] = {}
     for env, spec in environments.items():
         key = f"environments.{env}"
         if env not in ENVIRONMENTS:
             raise ConfigError(source, key, f"not an environment; expected one of {', '.join(ENVIRONMENTS)}")
-        if not isinstance(spec, Mapping) or "addressSpace" not in spec or set(spec) - {"addressSpace",
-                                                                                        "containerAppsZones"}:
-            raise ConfigError(source, key, f"expected {{addressSpace: CIDR}} and optionally containerAppsZones, got "
-                                           f"{_show(spec)}")
-        zones = spec.get("containerAppsZones", [])
-        if not isinstance(zones, list) or not all(isinstance(z, str) and CONTAINER_APPS_ZONE.match(z) for z in zones):
-            raise ConfigError(source, f"{key}.containerAppsZones", "expected a list of the apps' Container Apps "
-                                                                   "environment zone ids (an app stack's "
-                                                                   f"containerAppsZoneId), got {_show(zones)}")
-        if zones:
-            container_apps_zones[env] = tuple(zones)
+        if not isinstance(spec, Mapping) or set(spec) != {"addressSpace"}:
+            raise ConfigError(source, key, f"expected {{addressSpace: CIDR}}, got {_show(spec)}")
         try:
             cidr = ipaddress.IPv4Network(str(spec["addressSpace"]))
         except ValueError:
@@ -161,8 +142,7 @@ def parse_team(document: Any, source: str) -> Team:
     return Team(name=read["team"], owner=read["owner"], cost_center=read["costCenter"],
                 data_classification=read["dataClassification"], archetype=read["archetype"],
                 entra_group_id=read["entraGroupId"], ci_principal_id=read["ciPrincipalId"],
-                budget_monthly_eur=read["budgetMonthlyEur"], ranges=ranges,
-                container_apps_zones=container_apps_zones, source=source)
+                budget_monthly_eur=read["budgetMonthlyEur"], ranges=ranges, source=source)
 
 
 def _shown(path: Path) -> str:

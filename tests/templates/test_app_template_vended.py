@@ -1,8 +1,8 @@
 """The app template in a vended subscription, end to end: vend a team, plan its landing zones, point the rendered
 app at them with `cityctl vend --app-dir`, and plan the app: zero violations, every resource in the team's
 subscription except its Application Insights' place in the environment's private link scope, no DNS zone group
-(the DINE policy writes them), no role assignment on the platform's registry, an internal environment of its own
-whose zone the landing zones stack links to the hubs."""
+(the DINE policy writes them), no role assignment on the platform's registry, the team's Container Apps
+environment (the vending's)."""
 
 from __future__ import annotations
 
@@ -99,31 +99,17 @@ def test_private_endpoints_get_no_zone_group_and_land_in_the_vended_spoke(vended
     assert endpoints and {e.inputs["subnet"]["id"] for e in endpoints} == {vended["zone"]["subnetIds"]["endpoints"]}
 
 
-def test_the_app_runs_in_its_own_environment_and_pulls_with_the_vendings_identity(vended):
+def test_the_app_runs_in_its_teams_environment_and_pulls_with_the_vendings_identity(vended):
     plan = vended["plan"]
-    (environment,) = plan.of_type("azure-native:app:ManagedEnvironment")
     (container_app,) = plan.of_type("azure-native:app:ContainerApp")
     pull = vended["zone"]["registryPullIdentityId"]
 
-    assert environment.inputs["vnetConfiguration"] == {
-        "infrastructureSubnetId": vended["zone"]["subnetIds"]["containers"], "internal": True}
-    assert environment.inputs["publicNetworkAccess"] == "Disabled"
-    assert container_app.inputs["managedEnvironmentId"] == environment.outputs["id"]
+    assert not plan.of_type("azure-native:app:ManagedEnvironment")
+    assert container_app.inputs["managedEnvironmentId"] == vended["zone"]["containerAppsEnvironment"]["id"]
     assert [r["identity"] for r in container_app.inputs["configuration"]["registries"]] == [pull]
     assert pull in container_app.inputs["identity"]["userAssignedIdentities"]
     assert not [r for r in plan.of_type("azure-native:authorization:RoleAssignment")
                 if "containerRegistry" in r.inputs["scope"]]
-
-
-def test_the_environments_zone_is_the_teams_to_hand_to_the_landing_zones_stack_which_links_it(vended):
-    plan = vended["plan"]
-    (zone,) = plan.of_type("azure-native:privatedns:PrivateZone")
-    (wildcard,) = plan.of_type("azure-native:privatedns:PrivateRecordSet")
-
-    assert zone.inputs["resourceGroupName"] == plan.stack_outputs["resourceGroupName"]  # the app's, in its subscription
-    assert (wildcard.inputs["relativeRecordSetName"], wildcard.inputs["recordType"]) == ("*", "A")
-    assert not plan.of_type("azure-native:privatedns:VirtualNetworkLink")  # the team cannot join the hubs
-    assert plan.stack_outputs["containerAppsZoneId"] == zone.outputs["id"]
 
 
 def test_an_app_pointed_at_another_subscription_than_its_landing_zones_fails_naming_the_key(vended, tmp_path):

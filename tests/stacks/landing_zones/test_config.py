@@ -53,9 +53,6 @@ def test_a_bad_stack_value_names_the_file_and_the_key(changes, key, problem):
     ({"environments": {"dev": {"addressSpace": "10.10.5.0/26"}}}, "environments.dev.addressSpace", "/24"),
     ({"budget": 5}, "budget", "unknown key"),
     ({"ciPrincipalId": PARKEREN["entraGroupId"]}, "ciPrincipalId", "also the team's Entra group"),
-    ({"environments": {"dev": {"addressSpace": "10.10.5.0/24", "containerAppsZones": [
-        "/subscriptions/5eb84889-54bb-5d14-90e9-b35b8009745a/resourceGroups/rg/providers/Microsoft.Network/"
-        "privateDnsZones/amsterdam.local"]}}}, "environments.dev.containerAppsZones", "Container Apps environment zone"),
 ])
 def test_a_bad_team_file_names_the_file_and_the_key(changes, key, problem):
     with pytest.raises(ConfigError) as error:

@@ -9,7 +9,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 
 from amsterdam_cloud.scripts.cli import main
 from amsterdam_cloud.scripts.offline.plan import Plan, write_atomically
@@ -24,15 +23,10 @@ AFVAL = {"group": "2a3b4c5d-0000-4000-8000-0000000000c1", "ci": "2a3b4c5d-0000-4
 
 
 @pytest.fixture(scope="module")
-def directory(tmp_path_factory) -> Path:
-    """Where the StackReferences of the landing zones look for the platform's plan."""
-    return tmp_path_factory.mktemp("lz-plans")
-
-
-@pytest.fixture(scope="module")
-def plans(stack_plan, directory) -> dict[str, Plan]:
+def plans(stack_plan, tmp_path_factory) -> dict[str, Plan]:
     """The dev platform and the governance stack saved where the StackReferences look; two vended teams (the
     committed parkeren and afval, vended here with `cityctl vend`); then the dev landing zones' plan."""
+    directory = tmp_path_factory.mktemp("lz-plans")
     platform = stack_plan("dev")
     write_atomically(saved_plan_path(directory, "amsterdam-platform", "dev"), platform.export_text())
     governance = plan_stack(PulumiProject.load(REPO / "stacks" / "governance"), "prod", plans_dir=directory)
@@ -227,36 +221,22 @@ def test_the_hub_side_peerings_of_two_teams_are_made_one_after_the_other(plans):
     assert parkeren.urn in afval.dependencies or afval.urn in parkeren.dependencies
 
 
-def _with_zone(tmp_path: Path, zone: str) -> Path:
-    """The committed team files, parkeren's dev declaring one app environment zone."""
-    teams = tmp_path / "teams"
-    shutil.copytree(team_files.TEAMS_DIR, teams)
-    document = yaml.safe_load((teams / "parkeren.yaml").read_text(encoding="utf-8"))
-    document["environments"]["dev"]["containerAppsZones"] = [zone]
-    (teams / "parkeren.yaml").write_text(yaml.safe_dump(document), encoding="utf-8")
-    return teams
-
-
-ZONE = "/resourceGroups/rg-parkeer-dev/providers/Microsoft.Network/privateDnsZones/calm-1a2b.westeurope.azurecontainerapps.io"
-
-
-def test_an_apps_environment_zone_the_team_declares_is_linked_to_both_hubs_by_the_platform(plans, directory, tmp_path,
-                                                                                            monkeypatch):
+def test_each_team_gets_an_internal_container_apps_environment_whose_zone_the_platform_links_to_both_hubs(plans):
     from amsterdam_cloud.stacks.config import load as load_platform
 
-    team = _subscription(plans["zones"], "parkeren")
-    monkeypatch.setattr(team_files, "TEAMS_DIR", _with_zone(tmp_path, f"/subscriptions/{team}{ZONE}"))
-    links = plan_stack(PulumiProject.load(LANDING_ZONES), "dev", plans_dir=directory).of_type(
-        "azure-native:privatedns:VirtualNetworkLink")
+    zones = plans["zones"]
+    for team in ("parkeren", "afval"):
+        (environment,) = [r for r in zones.of_type("azure-native:app:ManagedEnvironment")
+                          if r.name == f"lz-{team}-cae-env"]
+        links = [r for r in zones.of_type("azure-native:privatedns:VirtualNetworkLink")
+                 if r.name.startswith(f"lz-{team}-cae-dns-link-")]
+        (vnet,) = [r for r in zones.of_type("azure-native:network:VirtualNetwork") if r.name == f"lz-{team}-spoke-vnet"]
 
-    assert {link.inputs["virtualNetwork"]["id"] for link in links} == {
-        plans["platform"].stack_outputs["hubVirtualNetworkId"],
-        load_platform("dev").connectivity.ref.virtual_network_id}
-    assert {link.outputs["id"].split("/virtualNetworkLinks/")[0] for link in links} == {f"/subscriptions/{team}{ZONE}"}
-
-
-def test_a_zone_outside_the_teams_subscription_is_never_linked(plans, directory, tmp_path, monkeypatch):
-    monkeypatch.setattr(team_files, "TEAMS_DIR", _with_zone(tmp_path, f"/subscriptions/{PARKEREN['group']}{ZONE}"))
-
-    with pytest.raises(Exception, match="is not in parkeren's subscription"):
-        plan_stack(PulumiProject.load(LANDING_ZONES), "dev", plans_dir=directory)
+        assert environment.outputs["id"].startswith(f"/subscriptions/{_subscription(zones, team)}/")
+        assert environment.inputs["vnetConfiguration"]["internal"] is True
+        assert environment.inputs["vnetConfiguration"]["infrastructureSubnetId"].startswith(vnet.outputs["id"])
+        assert {link.inputs["virtualNetwork"]["id"] for link in links} == {
+            plans["platform"].stack_outputs["hubVirtualNetworkId"],
+            load_platform("dev").connectivity.ref.virtual_network_id}
+        assert plans["zones"].stack_outputs["landingZones"][team]["containerAppsEnvironment"] == {
+            "id": environment.outputs["id"], "workloadProfiles": ["Consumption"]}
