@@ -1,6 +1,6 @@
 """The city's RBAC model: five custom roles at the root management group (platform operator, app team deployer,
-app team monitoring, auditor reader, break-glass), none with a `*` action, and who holds them: auditors actively, operators and
-break-glass only as PIM-eligible (activated just in time, approval and MFA set in PIM's role settings).
+app team monitoring, auditor reader, break-glass), none with a `*` action, and who holds them: auditors actively,
+operators and break-glass only as PIM-eligible (activated just in time, approval and MFA set in PIM's role settings).
 
 App teams get theirs per vended subscription (components/governance/vending.py), never here: the deployer on the
 subscription, the monitoring role only on the environment's workspace and private link scope.

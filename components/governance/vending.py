@@ -2,13 +2,14 @@
 billing scope) placed in the corp or online management group, its monthly budget, its activity log in the
 environment's workspace, its spoke peered to the environment's hub with the hub firewall's rules for its range, an
 identity that pulls from the environment's registry (AcrPull granted here, by the platform), the team's Container
-Apps environment (its zone linked to the hubs here), an action group for its apps' alerts, and the app team deployer role for the team's Entra group and its CI identity on that subscription
-(plus the monitoring role on the environment's workspace and private link scope, where Azure checks a link).
+Apps environment (its zone linked to the hubs here), an action group for its apps' alerts, and the app team
+deployer role for the team's Entra group and its CI identity on that subscription (plus the monitoring role on the
+environment's workspace and private link scope, where Azure checks a link).
 Private DNS records come from the landing zones' DINE policy, so the team needs no rights on the hub's zones; the
 platform's resources stay the platform's.
 
 The range comes from the environment's address plan (`next_free_range`, checked by the address plan's own overlap
-and containment checks before anything is written: `stacks/governance/teams.py`).
+and containment checks before anything is written: `stacks/landing_zones/teams.py`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from amsterdam_cloud.core.ids import GUID
 from amsterdam_cloud.components.app_hosting.container_apps_environment import ContainerAppsEnvironment, \
     ContainerAppsEnvironmentArgs
 from amsterdam_cloud.components.governance.budget import monthly_budget
+from amsterdam_cloud.components.governance.definitions import ROLE_DEFINITIONS
 from amsterdam_cloud.components.governance.roles import APP_TEAM_MONITORING, deployer_condition
 from amsterdam_cloud.components.interfaces import BUILTIN_ROLES, CommonArgs, InterfaceError
 from amsterdam_cloud.components.landing_zone.address_plan import AddressPlanError, NetworkPlan, SubnetRequest
@@ -83,7 +85,8 @@ def vended_flows(team: NetworkPlan, hosting: NetworkPlan, flows: Iterable[EastWe
 
 def firewall_priority(block: str, cidr: str) -> int:
     """The rule collection group priority of the vended range `cidr` inside the environment's `block`."""
-    offset = (int(ipaddress.IPv4Network(cidr).network_address) - int(ipaddress.IPv4Network(block).network_address)) >> 8
+    start, first = ipaddress.IPv4Network(cidr).network_address, ipaddress.IPv4Network(block).network_address
+    offset = (int(start) - int(first)) >> 8
     priority = FIREWALL_PRIORITY_BASE + offset
     if not 0 <= offset or priority > 65000:
         raise AddressPlanError("addressSpace", f"{cidr} is not inside {block}; expected a range of the environment")
@@ -233,7 +236,7 @@ class LandingZone(pulumi.ComponentResource):
         authorization.RoleAssignment(
             f"{name}-acrpull-role", scope=args.registry_id, principal_id=pull.principal_id,
             principal_type="ServicePrincipal",
-            role_definition_id=f"/providers/Microsoft.Authorization/roleDefinitions/{BUILTIN_ROLES['AcrPull']}",
+            role_definition_id=ROLE_DEFINITIONS + BUILTIN_ROLES["AcrPull"],
             description=f"{args.team}'s apps pull their images from the {args.environment} registry",
             opts=pulumi.ResourceOptions(parent=self, provider=hub))
         self.registry_pull_identity_id = pull.id
@@ -247,7 +250,8 @@ class LandingZone(pulumi.ComponentResource):
             tags=args.tags, diagnostic_settings=args.diagnostic_settings, resource_group_name=hosting.name,
             location=args.location, environment_name=f"cae-{args.team}-{args.environment}",
             infrastructure_resource_group=container_apps_infrastructure_group(args.environment, args.team),
-            infrastructure_subnet_id=self.spoke.subnet_ids["containers"], dns_virtual_network_ids=args.dns_network_ids),
+            infrastructure_subnet_id=self.spoke.subnet_ids["containers"],
+            dns_virtual_network_ids=args.dns_network_ids),
             opts=pulumi.ResourceOptions(parent=self, providers={"azure-native": team}))
 
         # The apps' alerts go to the team (an action group in its own subscription).

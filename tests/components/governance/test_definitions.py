@@ -100,7 +100,8 @@ def _public_access_fixtures(entry: d.PublicAccess) -> list[tuple[str, dict, bool
         cases.append(("enabled in a delegated subnet", explicit, True))
     if entry.private_if_true:
         flag, _, leaf = entry.private_if_true.rpartition(".")
-        for case, access, private in (("internal, access unset", None, True), ("internal, access enabled", "Enabled", True),
+        for case, access, private in (("internal, access unset", None, True),
+                                      ("internal, access enabled", "Enabled", True),
                                       ("not internal, access enabled", "Enabled", False)):
             inputs = at(access)
             inputs.setdefault(flag, {})[leaf] = private

@@ -9,8 +9,8 @@ from amsterdam_cloud.components.governance.policy import Assignment, PolicyArgs,
 from amsterdam_cloud.components.interfaces import InterfaceError
 from amsterdam_cloud.components.landing_zone.connectivity import ConnectivityRef
 
-HUB = ConnectivityRef(subscription_id="00000009-0000-4000-8000-000000000009", resource_group_name="rg-connectivity-prod",
-                      virtual_network_name="vnet-hub-prod")
+HUB = ConnectivityRef(subscription_id="00000009-0000-4000-8000-000000000009",
+                      resource_group_name="rg-connectivity-prod", virtual_network_name="vnet-hub-prod")
 GROUPS = {"root": "/providers/Microsoft.Management/managementGroups/amsterdam"}
 
 

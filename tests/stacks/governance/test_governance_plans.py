@@ -59,7 +59,8 @@ def test_every_assignment_has_its_scope_and_effect(plan):
         "deny-public-access": ("amsterdam-landingzones", "Default"),
         "sandbox-no-peering": ("amsterdam-sandbox", "Default"),
         "online-ingress-via-waf": ("amsterdam-online", "Default"),
-        "corp-no-public-ingress": ("amsterdam-corp", "Default"), "corp-no-hybrid-network": ("amsterdam-corp", "Default"),
+        "corp-no-public-ingress": ("amsterdam-corp", "Default"),
+        "corp-no-hybrid-network": ("amsterdam-corp", "Default"),
         "decommissioned-deny": ("amsterdam-decommissioned", "Default"),
         **{f"tag-{tag}": ("amsterdam", "Default")
            for tag in ("owner", "cost-center", "data-classification", "application", "environment")},

@@ -63,7 +63,8 @@ def test_the_ids_derived_from_config_are_the_ones_the_governance_stack_creates(p
     governance = plans["governance"].stack_outputs
     aliases = [r.inputs["properties"]["additionalProperties"]["managementGroupId"]
                for r in plans["zones"].of_type("azure-native:subscription:Alias")]
-    deployers = {r.inputs["roleDefinitionId"] for r in plans["zones"].of_type("azure-native:authorization:RoleAssignment")
+    deployers = {r.inputs["roleDefinitionId"]
+                 for r in plans["zones"].of_type("azure-native:authorization:RoleAssignment")
                  if r.name.endswith("-deployer")}
 
     assert set(aliases) <= set(governance["managementGroupIds"].values())
