@@ -67,7 +67,8 @@ def _vend(args: argparse.Namespace, teams_dir: Path) -> int:
                                                            free_range, load_teams)
 
     source = "cityctl vend"
-    given = {"team": args.team, "owner": args.owner, "costCenter": args.cost_center, "entraGroupId": args.group,
+    owner = args.owner.lower() if args.owner else args.owner  # a mailbox is case-insensitive: one spelling in tags
+    given = {"team": args.team, "owner": owner, "costCenter": args.cost_center, "entraGroupId": args.group,
              "ciPrincipalId": args.ci, "archetype": args.archetype, "dataClassification": args.data_classification,
              "budgetMonthlyEur": args.budget}
     options = {"owner": "--owner", "costCenter": "--cost-center", "entraGroupId": "--group", "ciPrincipalId": "--ci",
@@ -97,7 +98,7 @@ def _vend(args: argparse.Namespace, teams_dir: Path) -> int:
     for env in environments:
         network = load_platform(env).network
         ranges[env] = free_range(env, network, teams, args.prefix_length)
-    team = Team(name=args.team, owner=args.owner, cost_center=args.cost_center, archetype=args.archetype,
+    team = Team(name=args.team, owner=owner, cost_center=args.cost_center, archetype=args.archetype,
                 data_classification=args.data_classification, entra_group_id=args.group, ci_principal_id=args.ci,
                 budget_monthly_eur=args.budget, ranges=ranges, source=display(path))
     for env in environments:  # the address plan's own checks, with the new team among the others

@@ -74,6 +74,11 @@ def test_an_existing_team_is_refused_and_its_file_kept(teams_dir, capsys):
     assert (teams_dir / "parkeren.yaml").read_bytes() == before
 
 
+def test_a_city_mailbox_in_capitals_is_written_in_lower_case(teams_dir):
+    assert _vend(teams_dir, owner="Afval@Amsterdam.NL") == 0
+    assert yaml.safe_load((teams_dir / "afval.yaml").read_text(encoding="utf-8"))["owner"] == "afval@amsterdam.nl"
+
+
 def test_a_mailbox_outside_the_city_is_refused(teams_dir, capsys):
     assert _vend(teams_dir, owner="afval@gmail.com") == 2
     assert "--owner: expected the team's @amsterdam.nl mailbox" in _one_error_line(capsys)
