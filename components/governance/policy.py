@@ -41,7 +41,7 @@ class Assignment:
     """On: DoNotEnforce (compliance reporting only), and the identity, if Azure requires one, gets no role."""
     not_scopes: tuple[str, ...] = ()
     """Scopes below the group the assignment does not reach (`notScopes`): a lasting architectural carve-out, such
-    as the platform hub's resource group in corp; a temporary one is an exemption with an expiry."""
+    as the platform's ingress groups in corp; a temporary one is an exemption with an expiry."""
 
     @property
     def roles(self) -> tuple[str, ...]:
@@ -164,11 +164,13 @@ class Policy(pulumi.ComponentResource):
 
 
 def city_assignments(*, workspace_id: str, connectivity: ConnectivityRef, location: str,
-                     inherited_tags: tuple[str, ...], corp_hubs: tuple[str, ...] = ()) -> tuple[Assignment, ...]:
+                     inherited_tags: tuple[str, ...],
+                     corp_platform_ingress: tuple[str, ...] = ()) -> tuple[Assignment, ...]:
     """The city's assignments: the pack's intent in Azure Policy, at the group where each belongs. The DNS DINE
     assignments cover every row of `PRIVATE_LINK_DNS`, in the connectivity hub's zones (`connectivity`, in
-    `location`). Corp and online each get what makes them what they are; `corp_hubs` are the resource groups of
-    environment hubs placed in corp (their firewall and bastion have public IPs by design)."""
+    `location`). Corp and online each get what makes them what they are; `corp_platform_ingress` are the resource
+    groups of environment platforms placed in corp that hold the city's ingress by design (the hub's public IPs,
+    the shared Front Door)."""
     assignments = [
         Assignment(key="allowed-locations", group="root", definition=d.ALLOWED_LOCATIONS,
                    display_name=d.ALLOWED_LOCATIONS.display_name),
@@ -187,7 +189,7 @@ def city_assignments(*, workspace_id: str, connectivity: ConnectivityRef, locati
                    display_name="Online: public ingress only through the city's shared Front Door and WAF"),
         # corp: reached through the hub only: no way in from the internet at all, no hybrid network of its own
         Assignment(key="corp-no-public-ingress", group="corp", definition=d.DENY_RESOURCE_TYPES,
-                   parameters={"resourceTypes": list(d.PUBLIC_INGRESS_TYPES)}, not_scopes=corp_hubs,
+                   parameters={"resourceTypes": list(d.PUBLIC_INGRESS_TYPES)}, not_scopes=corp_platform_ingress,
                    display_name="Corp: no public IP, gateway or Front Door (reached through the hub only)"),
         Assignment(key="corp-no-hybrid-network", group="corp", definition=d.DENY_RESOURCE_TYPES,
                    parameters={"resourceTypes": list(d.HYBRID_NETWORKING_TYPES)},

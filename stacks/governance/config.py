@@ -15,7 +15,7 @@ from typing import Any, Mapping
 from amsterdam_cloud.core.ids import GUID
 from amsterdam_cloud.components.governance.hierarchy import ROLES
 from amsterdam_cloud.components.governance.policy import Assignment, Exemption, city_assignments
-from amsterdam_cloud.core.environments import platform_resource_group
+from amsterdam_cloud.core.environments import PLATFORM_INGRESS_ROLES, platform_resource_group
 from amsterdam_cloud.core.regions import EU_REGIONS
 from amsterdam_cloud.policies.waivers import parse_waivers
 from amsterdam_cloud.stacks.connectivity.config import load as load_connectivity
@@ -138,15 +138,15 @@ def parse(raw: Mapping[str, Any], source: str, stack: str, exemptions: Any, toda
         raise ConfigError(source, "stack", f"the governance project has one stack for the tenant, {TENANT_STACK!r}")
     read = read_project_keys(raw, project=PROJECT, fields=_FIELDS, required=_REQUIRED, source=source, stack=stack)
     # The DNS DINE's zones are the connectivity stack's, derived from its config (one fact, one place); so are the
-    # environment hubs placed in corp (the platform's configs name their subscriptions).
+    # ingress groups of the environment platforms placed in corp (the platform's configs name their subscriptions).
     connectivity = load_connectivity()
     corp = read.get("subscriptions", {}).get("corp", ())
-    hubs = tuple(f"/subscriptions/{platform.subscription_id}/resourceGroups/"
-                 f"{platform_resource_group('connectivity', env)}"
-                 for env, platform in ((env, load_platform(env)) for env in ENVIRONMENTS)
-                 if platform.subscription_id in corp)
+    ingress = tuple(f"/subscriptions/{platform.subscription_id}/resourceGroups/{platform_resource_group(role, env)}"
+                    for env, platform in ((env, load_platform(env)) for env in ENVIRONMENTS)
+                    if platform.subscription_id in corp for role in PLATFORM_INGRESS_ROLES)
     assignments = city_assignments(workspace_id=read["workspaceId"], connectivity=connectivity.ref,
-                                   location=connectivity.location, inherited_tags=INHERITED_TAGS, corp_hubs=hubs)
+                                   location=connectivity.location, inherited_tags=INHERITED_TAGS,
+                                   corp_platform_ingress=ingress)
     rules = frozenset(assignment.key for assignment in assignments)
     return GovernanceConfig(
         source=source, tenant_id=read["tenantId"], location=read["location"], prefix=read.get("prefix", DEFAULT_PREFIX),

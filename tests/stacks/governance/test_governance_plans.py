@@ -104,21 +104,42 @@ def test_each_identity_gets_exactly_the_roles_its_effect_needs_where_it_acts(pla
 
 def test_corp_and_online_each_hold_what_makes_them_what_they_are(plan):
     assignments = _assignments(plan)
-    by_group = {}
+    by_group: dict[str, set[str]] = {}
     for key, r in assignments.items():
         by_group.setdefault(r.inputs["scope"].removeprefix(MG), set()).add(key)
     types = {key: set(r.inputs["parameters"]["resourceTypes"]["value"]) for key, r in assignments.items()
              if "resourceTypes" in r.inputs.get("parameters", {})}
-    hubs = {f"/subscriptions/0000000{n}-0000-4000-8000-00000000000{n}/resourceGroups/rg-amsterdam-connectivity-{env}"
-            for n, env in enumerate(("dev", "test", "acc", "prod"), start=1)}
 
     assert by_group["amsterdam-online"] == {"online-ingress-via-waf"}
     assert by_group["amsterdam-corp"] == {"corp-no-public-ingress", "corp-no-hybrid-network"}
     assert "Microsoft.Network/publicIPAddresses" in types["online-ingress-via-waf"] == types["corp-no-public-ingress"]
     assert "Microsoft.Network/virtualNetworkGateways" in types["corp-no-hybrid-network"]
-    # the environment hubs placed in corp keep their firewall's and bastion's public IPs; nothing else in corp does
-    assert set(assignments["corp-no-public-ingress"].inputs["notScopes"]) == hubs
     assert "notScopes" not in assignments["online-ingress-via-waf"].inputs
+
+
+@pytest.mark.parametrize("env", ["dev", "prod"])
+def test_corps_denials_leave_the_platform_placed_in_corp_deployable_and_catch_anything_else(plan, stack_plan, env):
+    """Every resource of the platform's plan against corp's assignments as Azure applies them (the definition's
+    rule, the assignment's parameters and notScopes): nothing is denied, and the same resources outside the
+    carve-outs would be (the hub's public IPs, the shared Front Door)."""
+    from amsterdam_cloud.scripts.offline.azure_policy import arm_shape, evaluate
+
+    corp = [r for key, r in _assignments(plan).items() if key.startswith("corp-")]
+    denied, outside = [], []
+    for resource in stack_plan(env).resources:
+        if not resource.type.startswith("azure-native:") or not resource.outputs.get("id", "").startswith("/sub"):
+            continue
+        shape = arm_shape(resource.type, resource.inputs)
+        for assignment in corp:
+            params = {key: value["value"] for key, value in assignment.inputs["parameters"].items()}
+            if evaluate(d.DENY_RESOURCE_TYPES.rule, shape, {**d.DENY_RESOURCE_TYPES.defaults(), **params},
+                        mode=d.DENY_RESOURCE_TYPES.mode):
+                carved = any(resource.outputs["id"].lower().startswith(scope.lower() + "/")
+                             for scope in assignment.inputs.get("notScopes", ()))
+                (outside if carved else denied).append(resource.type)
+
+    assert denied == []
+    assert {"azure-native:network:PublicIPAddress", "azure-native:cdn:Profile"} <= set(outside)
 
 
 def test_the_dns_assignments_point_at_the_connectivity_stacks_zones(plan):
