@@ -118,28 +118,36 @@ def test_corp_and_online_each_hold_what_makes_them_what_they_are(plan):
 
 
 @pytest.mark.parametrize("env", ["dev", "prod"])
-def test_corps_denials_leave_the_platform_placed_in_corp_deployable_and_catch_anything_else(plan, stack_plan, env):
-    """Every resource of the platform's plan against corp's assignments as Azure applies them (the definition's
-    rule, the assignment's parameters and notScopes): nothing is denied, and the same resources outside the
-    carve-outs would be (the hub's public IPs, the shared Front Door)."""
+def test_the_denials_over_corp_leave_the_platform_placed_there_deployable_and_catch_anything_else(plan, stack_plan,
+                                                                                                   env):
+    """Every resource of the platform's plan against the Deny assignments at landing zones and corp as Azure applies
+    them (the definition's rule and mode, the assignment's parameters and notScopes): nothing is denied, and the
+    platform's ingress outside its carve-outs would be (the hub's public IPs, the shared Front Door)."""
     from amsterdam_cloud.scripts.offline.azure_policy import arm_shape, evaluate
 
-    corp = [r for key, r in _assignments(plan).items() if key.startswith("corp-")]
-    denied, outside = [], []
+    definitions = {definition.name: definition for definition in d.DEFINITIONS}
+    denials = [(definitions[r.inputs["policyDefinitionId"].rsplit("/", 1)[-1]], r) for r in _assignments(plan).values()
+               if r.inputs["scope"].removeprefix(MG) in ("amsterdam-landingzones", "amsterdam-corp")
+               and r.inputs["policyDefinitionId"].rsplit("/", 1)[-1] in definitions]
+    denied, carved_out = [], []
     for resource in stack_plan(env).resources:
         if not resource.type.startswith("azure-native:") or not resource.outputs.get("id", "").startswith("/sub"):
             continue
         shape = arm_shape(resource.type, resource.inputs)
-        for assignment in corp:
-            params = {key: value["value"] for key, value in assignment.inputs["parameters"].items()}
-            if evaluate(d.DENY_RESOURCE_TYPES.rule, shape, {**d.DENY_RESOURCE_TYPES.defaults(), **params},
-                        mode=d.DENY_RESOURCE_TYPES.mode):
+        for definition, assignment in denials:
+            params = {key: value["value"] for key, value in assignment.inputs.get("parameters", {}).items()}
+            if definition.effect == "Deny" and evaluate(definition.rule, shape, {**definition.defaults(), **params},
+                                                        mode=definition.mode):
                 carved = any(resource.outputs["id"].lower().startswith(scope.lower() + "/")
                              for scope in assignment.inputs.get("notScopes", ()))
-                (outside if carved else denied).append(resource.type)
+                (carved_out if carved else denied).append(f"{assignment.inputs['policyAssignmentName']}: "
+                                                          f"{resource.type}")
 
+    assert {definition.name for definition, _ in denials} >= {"amsterdam-deny-public-network-access",
+                                                            "amsterdam-deny-resource-types"}
     assert denied == []
-    assert {"azure-native:network:PublicIPAddress", "azure-native:cdn:Profile"} <= set(outside)
+    assert {"corp-no-public-ingress: azure-native:network:PublicIPAddress",
+            "corp-no-public-ingress: azure-native:cdn:Profile"} <= set(carved_out)
 
 
 def test_the_dns_assignments_point_at_the_connectivity_stacks_zones(plan):
