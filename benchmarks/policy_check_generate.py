@@ -19,7 +19,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from amsterdam_cloud.policies.fixtures import UNKNOWN_VALUE, city_tags, export_of, resource  # noqa: E402
+from amsterdam_cloud.core.export_format import UNKNOWN_VALUE  # noqa: E402
+from tests.policies.rule_fixtures import city_tags, export_of, resource  # noqa: E402
 from amsterdam_cloud.scripts.offline.azure_mocks import provider_outputs  # noqa: E402
 
 STACK = "prod"

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime
 
+from amsterdam_cloud.core import clock
+
 MAX_MONTHS_AHEAD = 12
 
 
 def today_utc() -> datetime.date:
-    """The day Azure judges a start date against."""
-    return datetime.datetime.now(datetime.timezone.utc).date()
+    """The day Azure judges a start date against (read from `core.clock`, so a plan records that it read it)."""
+    return clock.today_utc()
 
 
 def first_of_month(today: datetime.date) -> str:

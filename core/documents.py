@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import json
+import re
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -225,25 +226,35 @@ def load_json(text: str, source: str, what: str) -> Any:
         raise UserError(f"{source}: not valid JSON ({error}); expected the {what}") from None
     except ValueError as error:
         raise UserError(f"{source}: not valid JSON ({str(error).split(';')[0]}); expected the {what}") from None
-    check_depth(document, source, what)
+    if not _brackets_within_depth(text):
+        raise UserError(f"{source}: nested deeper than {MAX_DEPTH} levels; expected the {what}")
     return document
 
 
-def check_depth(document: Any, source: str, what: str) -> None:
-    """Refuse data nested deeper than MAX_DEPTH, so no later recursive walk can overflow the stack."""
-    pending = [(document, 1)]
-    while pending:
-        value, depth = pending.pop()
-        children: Iterable[Any]
-        if isinstance(value, dict):
-            children = value.values()
-        elif isinstance(value, list):
-            children = value
-        else:
-            continue
-        if depth > MAX_DEPTH:
-            raise UserError(f"{source}: nested deeper than {MAX_DEPTH} levels; expected the {what}")
-        pending.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+_NOT_STRUCTURE = bytes(byte for byte in range(256) if byte not in b'"[]{}')
+_ONE_BRACKET_KIND = bytes.maketrans(b"{}", b"[]")
+_STRING = re.compile(rb'"[^"]*"')
+
+
+def _brackets_within_depth(text: str) -> bool:
+    """Whether JSON `text` that parsed nests at most MAX_DEPTH levels, told from its brackets with whole-string
+    operations in C: for a 100 MB export a tenth of a second, where a walk over its millions of objects took
+    seconds. Escapes go first (every `"` left delimits a string), then everything but quotes and brackets; the
+    strings are then empty `""` unless one holds a bracket (then a regex drops them). Each round of removing
+    adjacent `[]` pairs peels one level, so more than MAX_DEPTH rounds means too deep."""
+    data = text.encode("utf-8", "surrogatepass")
+    if b"\\" in data:
+        data = data.replace(b"\\\\", b"").replace(b'\\"', b"")
+    data = data.translate(None, _NOT_STRUCTURE)
+    without_strings = data.replace(b'""', b"")
+    if b'"' in without_strings:  # a string holds a bracket: pair the quotes exactly
+        without_strings = _STRING.sub(b"", data)
+    data = without_strings.translate(_ONE_BRACKET_KIND)
+    for _ in range(MAX_DEPTH):
+        if not data:
+            return True
+        data = data.replace(b"[]", b"")
+    return not data
 
 
 def read_yaml(path: Path | str, what: str) -> Any:

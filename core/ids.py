@@ -9,3 +9,20 @@ GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 
 GUID_ANY_CASE = re.compile(GUID.pattern, re.IGNORECASE)
 """A GUID as people paste it (the portal shows some ids in upper case); Azure treats the two the same."""
+
+LOG_ANALYTICS_WORKSPACE_ID = re.compile(r"^/subscriptions/[0-9a-f-]{36}/resourceGroups/[^/]+/providers/"
+                                        r"Microsoft.OperationalInsights/workspaces/[^/]+$", re.IGNORECASE)
+"""The ARM id of a Log Analytics workspace (the central one stacks send diagnostics to); any case, as ARM ids are."""
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
+"""A mailbox address as config gives it (owners, alert recipients): one @, a domain with a top-level part."""
+
+COST_CENTER = re.compile(r"^CC-\d{4,6}$")
+"""The city's cost center code, as the mandatory `cost-center` tag carries it: CC- and four to six digits."""
+
+EMAIL_ANY_CASE = re.compile(EMAIL.pattern, re.IGNORECASE)
+"""A mailbox address as people type it in files they write by hand (waivers, migration overrides): any case."""
+
+SIGN_IN_PRINCIPAL_TYPES = ("User", "Group", "ServicePrincipal")
+"""The `principalType` of a person, a group or a pipeline (a deployer, an Entra administrator); ARM answers
+UnmatchedPrincipalType when it does not match the principal."""

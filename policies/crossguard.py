@@ -19,7 +19,7 @@ from pulumi_policy import (EnforcementLevel, PolicyComplianceFramework, PolicyCo
                            ResourceValidationArgs, ResourceValidationPolicy, Severity as PolicySeverity,
                            StackValidationArgs, StackValidationPolicy)
 
-from amsterdam_cloud.policies.engine import (UNKNOWN_SENTINELS, AnyRule, Resource, StackRule, base_type,
+from amsterdam_cloud.policies.rule_model import (UNKNOWN_SENTINELS, AnyRule, Resource, StackRule, base_type,
                                              check_stack, run_rule, stack_of)
 from amsterdam_cloud.policies.settings import PROPERTY_SCHEMAS, WAIVERS_EXPIRED, WAIVERS_IN_FORCE, Settings
 from amsterdam_cloud.policies.waivers import Waiver, WaiverBook, load_waivers

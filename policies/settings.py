@@ -135,7 +135,7 @@ class Settings:
         if "maxWaiverDays" in props:
             limits = props["maxWaiverDays"]
             if not isinstance(limits, dict) or set(limits) - {"critical", "high", "medium", "low"} or any(
-                    whole_number(days) is None or whole_number(days) < 1 for days in limits.values()):
+                    (whole_number(days) or 0) < 1 for days in limits.values()):
                 raise PackConfigError(f"{where}.maxWaiverDays: must map critical, high, medium and low to a whole "
                                       "number of days (at least 1)")
             values["max_waiver_days"] = {**DEFAULT_MAX_WAIVER_DAYS,

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from amsterdam_cloud.core.errors import UserError
+from amsterdam_cloud.core.ids import EMAIL_ANY_CASE
 
 DATA_LOSS_RULE = "plan-data-loss"
 """Not a pack rule: the deploy gate's check that a plan deletes or replaces no stateful resource. Its waivers live
@@ -31,7 +32,7 @@ REQUIRED = ("rule", "resource", "stack", "reason", "owner", "ticket", "expires")
 APPROVAL = ("approver",)
 """Required in the pack's waivers files (`load_waivers`): who accepted the risk, beside who owns it."""
 OPTIONAL = ("scope",)
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
+EMAIL = EMAIL_ANY_CASE
 TICKET = re.compile(r"^(?:[A-Za-z][A-Za-z0-9_]*-\d+|(?:AB)?#\d+)$")
 """A Jira-style key (`CLOUD-1432`) or an Azure Boards work item (`#1432`, `AB#1432`)."""
 
@@ -252,11 +253,12 @@ class WaiverBook:
     def too_long(self, max_days: Mapping[str, int]) -> list[tuple[Waiver, str, int]]:
         """(waiver, severity, maximum) of each waiver of this stack (a pack rule's or `plan-data-loss`) that expires
         further ahead than its rule's severity allows (`max_days`: severity to days, from the pack config)."""
-        found = []
+        found: list[tuple[Waiver, str, int]] = []
         for rule_id, waivers in self._by_rule.items():
             severity = severity_of(rule_id) if rule_id not in GATE_SEVERITY or rule_id in LIMITED_GATE_RULES else None
             limit = max_days.get(severity) if severity else None
-            found += [(w, severity, limit) for w in waivers if limit is not None and w.days_left(self.today) > limit]
+            if severity and limit is not None:
+                found += [(w, severity, limit) for w in waivers if w.days_left(self.today) > limit]
         return found
 
     def describe_too_long(self, max_days: Mapping[str, int], environment: str) -> list[tuple[Waiver, str]]:

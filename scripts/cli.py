@@ -31,7 +31,27 @@ def package_version() -> str:
         return "unknown (not installed; run from a checkout without `pip install`)"
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _VersionAction(argparse.Action):
+    """`--version`: the package version, looked up only when asked (importlib.metadata costs start-up time)."""
+
+    def __init__(self, option_strings: list[str], dest: str = argparse.SUPPRESS, **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)  # type: ignore[arg-type]
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+        print(f"cityctl {package_version()}")
+        parser.exit()
+
+
+def _command_modules(argv: list[str] | None) -> list[str]:
+    """The command modules to load: only the one `argv` names (`cityctl policy check` imports nothing of `plan`,
+    whose offline engine costs a second of start-up), or all of them for help, a typo or no command."""
+    names = sorted(m.name for m in pkgutil.iter_modules(commands.__path__))
+    first = next((arg for arg in argv or () if not arg.startswith("-")), None)
+    return [first] if first in names else names
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The command line; given `argv`, only the subcommand it names is loaded (every one for help or a typo)."""
     parser = argparse.ArgumentParser(
         prog="cityctl",
         description="Plan, check, migrate and deliver the City of Amsterdam's Azure platform.",
@@ -39,18 +59,18 @@ def build_parser() -> argparse.ArgumentParser:
                "Exit codes: 0 ok, 1 failed or refused, 2 bad input, 130 interrupted (docs/errors.md).")
     parser.add_argument("--debug", action="store_true",
                         help="on an internal error, print the traceback (also: CITYCTL_DEBUG=1)")
-    parser.add_argument("--version", action="version", version=f"cityctl {package_version()}",
+    parser.add_argument("--version", action=_VersionAction,
                         help="print the toolkit's package version (amsterdam-cloud) and exit")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module_info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{commands.__name__}.{module_info.name}")
-        module.register(subparsers)
+    for name in _command_modules(argv):
+        importlib.import_module(f"{commands.__name__}.{name}").register(subparsers)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run one subcommand behind the one error boundary: every failure is one line on stderr and an exit code."""
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(argv).parse_args(argv)
     debug = args.debug or os.environ.get("CITYCTL_DEBUG", "") not in ("", "0")
     with interrupt_handlers():
         try:

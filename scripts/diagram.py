@@ -15,18 +15,20 @@ from typing import Any
 import drawsvg
 
 from amsterdam_cloud.core.errors import UserError
+from amsterdam_cloud.core.export_format import ROOT_STACK_TYPE
 
 VNET = "azure-native:network:VirtualNetwork"
 SUBNET = "azure-native:network:Subnet"
 PEERING = "azure-native:network:VirtualNetworkPeering"
 FIREWALL = "azure-native:network:AzureFirewall"
 BASTION = "azure-native:network:BastionHost"
-STACK = "pulumi:pulumi:Stack"
+STACK = ROOT_STACK_TYPE
 GATEWAY = "azure-native:network:VirtualNetworkGateway"
 CONNECTION = "azure-native:network:VirtualNetworkGatewayConnection"
 RESOLVER_IN = "azure-native:dnsresolver:InboundEndpoint"
 RESOLVER_OUT = "azure-native:dnsresolver:OutboundEndpoint"
 POOL = "azure-native:devopsinfrastructure:Pool"
+PRIVATE_ENDPOINT = "azure-native:network:PrivateEndpoint"
 ZONE_LINK = "azure-native:privatedns:VirtualNetworkLink"
 RULESET_LINK = "azure-native:dnsresolver:PrivateResolverVirtualNetworkLink"
 RULE_GROUP = "azure-native:network:FirewallPolicyRuleCollectionGroup"
@@ -226,7 +228,8 @@ def _subnet_ids(value: Any) -> list[str]:
 
 
 def _place_endpoints(resources: list[dict[str, Any]], networks: dict[str, _Network]) -> None:
-    """Gateways, the resolver's endpoints and the agent pool, each in the subnet its inputs name."""
+    """Gateways, the resolver's endpoints, the agent pool and the AMPLS endpoint, each in the subnet its inputs
+    name."""
     subnets_by_id = {s.id.lower(): s for net in networks.values() for s in net.subnets if s.id}
     tunnels = {str((_value(c, "virtualNetworkGateway1") or {}).get("id")) for c in resources
                if c["type"] == CONNECTION and _value(c, "connectionType") == "IPsec"}
@@ -250,6 +253,11 @@ def _place_endpoints(resources: list[dict[str, Any]], networks: dict[str, _Netwo
         elif kind == POOL:
             where = _value(resource, "fabricProfile")
             label = f"CI agents: pool {_value(resource, 'poolName') or _logical_name(resource)}"
+        elif kind == PRIVATE_ENDPOINT and any(
+                "azuremonitor" in (connection.get("groupIds") or [])
+                for connection in _value(resource, "privateLinkServiceConnections") or [] if isinstance(connection, dict)):
+            # the one Azure Monitor Private Link Scope endpoint of its DNS namespace (other endpoints are not drawn)
+            where, label = {"subnet": _value(resource, "subnet")}, "Azure Monitor private link (AMPLS) endpoint"
         else:
             continue
         for subnet_id in _subnet_ids(where):

@@ -23,8 +23,9 @@ from amsterdam_cloud.components.landing_zone.spoke import Spoke, SpokeArgs
 from amsterdam_cloud.components.monitoring.alerts import FIREWALL, HostHealthAlert, HostHealthAlertArgs, MetricAlerts, \
     MetricAlertsArgs
 from amsterdam_cloud.components.monitoring.flow_logs import MIN_RETENTION_DAYS, VnetFlowLogs, VnetFlowLogsArgs
-from amsterdam_cloud.components.monitoring.private_ingestion import AMPLS_ZONES, PrivateIngestion, \
-    PrivateIngestionArgs
+from amsterdam_cloud.components.monitoring.private_ingestion import (AMPLS_FQDNS, AMPLS_ZONES, MonitorPrivateLinkScope,
+                                                                     MonitorPrivateLinkScopeArgs, PrivateIngestion,
+                                                                     PrivateIngestionArgs, PrivateLinkScopeRef)
 from amsterdam_cloud.components.security.container_registry import ContainerRegistry, ContainerRegistryArgs, \
     city_registry_name
 from amsterdam_cloud.components.security.defender import DefenderReporting, DefenderReportingArgs
@@ -73,9 +74,13 @@ zones = city_private_link_zones(config.location)
 hub = Hub("hub", HubArgs(
     tags=tags, lock=lock, diagnostic_settings=diagnostics, resource_group_name=connectivity_group.name,
     location=config.location, network=plan.hub, egress_ranges=(plan.address_space,),
-    spoke_ranges=plan.spoke_ranges(), private_dns_zones=() if config.connectivity else zones,
+    # attached to the connectivity hub: its gateway and zones, none of the hub's own
+    gateway_subnet=not config.connectivity, spoke_ranges=() if config.connectivity else plan.spoke_ranges(),
+    private_dns_zones=() if config.connectivity else zones,
     zone_redundant=features.zone_redundancy, firewall_premium=features.firewall_premium,
-    firewall_snat_private_traffic=bool(config.network.east_west)))
+    firewall_snat_private_traffic=bool(config.network.east_west),
+    # the city's Azure Monitor scope endpoint is in the connectivity hub, beyond this one
+    firewall_private_link_fqdns=AMPLS_FQDNS if config.connectivity else ()))
 
 # Each spoke peers into the hub network after the previous one: Azure rejects concurrent changes to one network.
 spokes: dict[str, Spoke] = {}
@@ -85,7 +90,7 @@ for name, spoke_plan in plan.spokes.items():
         location=config.location, network=spoke_plan, hub=hub.ref,
         peer_after=tuple(spoke.hub_peering for spoke in list(spokes.values())[-1:])))
 
-private_dns_zone_ids = hub.private_dns_zone_ids
+private_dns_zone_ids: dict[str, pulumi.Input[str]] = dict(hub.private_dns_zone_ids)
 if config.connectivity:
     # Half of the attachment lives in the connectivity subscription: its own provider, as subscription vending does.
     connectivity_provider = azure_native.Provider(
@@ -96,7 +101,7 @@ if config.connectivity:
         hub_shared_range=plan.hub.subnet("shared").cidr, private_dns_zones=zones,
         use_gateway=config.connectivity.use_gateway,
         peer_after=tuple(spoke.hub_peering for spoke in list(spokes.values())[-1:])))
-    private_dns_zone_ids = attachment.zone_ids
+    private_dns_zone_ids = dict(attachment.zone_ids)
 
 # Beyond the firewall's baseline, subnets reach only the subnets their east-west flows name (`eastWest`) and what
 # their egress profiles allow (`egressProfiles`).
@@ -104,13 +109,24 @@ if config.network.egress or config.network.east_west:
     FirewallEgress("hub-fw-egress", FirewallEgressArgs(tags=tags, firewall=hub.firewall, grants=config.network.egress,
                                                        flows=config.network.east_west))
 
-# Observability: private ingestion through one AMPLS per environment (its endpoint in the hub), flow logs on every
-# network, Defender's contacts and export, and the baseline alerts, all into the central workspace and action group.
+# Observability: private ingestion through one AMPLS per DNS namespace (with the connectivity hub: the city's, in
+# its subscription; without: the environment's own, its endpoint in this hub), flow logs on every network, Defender's
+# contacts and export, and the baseline alerts, all into the central workspace and action group.
+scope_provider: azure_native.Provider | None
+if config.connectivity:
+    monitor_scope, scope_provider = config.connectivity.ref.monitor_scope, connectivity_provider
+else:
+    own_scope = MonitorPrivateLinkScope("monitor-scope", MonitorPrivateLinkScopeArgs(
+        tags=tags, lock=lock, resource_group_name=management_group.name, location=config.location,
+        scope_name=f"ampls-amsterdam-{config.environment}",
+        private_endpoints=(PrivateEndpoint(subnet_id=hub.subnet_ids["shared"], private_dns_zone_ids=tuple(
+            private_dns_zone_ids[zone] for zone in AMPLS_ZONES)),)))
+    monitor_scope = PrivateLinkScopeRef(name=own_scope.name, resource_group_name=management_group.name)
+    scope_provider = None
 ingestion = PrivateIngestion("monitor-private-link", PrivateIngestionArgs(
     tags=tags, lock=lock, resource_group_name=management_group.name, location=config.location,
-    workspace_id=management.workspace_id, scope_name=f"ampls-amsterdam-{config.environment}",
-    private_endpoints=(PrivateEndpoint(subnet_id=hub.subnet_ids["shared"], private_dns_zone_ids=tuple(
-        private_dns_zone_ids[zone] for zone in AMPLS_ZONES)),)))
+    workspace_id=management.workspace_id, scope=monitor_scope, scoped_name_prefix=config.environment,
+    scope_provider=scope_provider))
 VnetFlowLogs("flow-logs", VnetFlowLogsArgs(
     tags=tags, lock=lock, protect=features.protect_stateful, diagnostic_settings=diagnostics,
     resource_group_name=management_group.name, location=config.location,
@@ -197,8 +213,9 @@ pulumi.export("tags", tags)
 pulumi.export("workspaceId", management.workspace_id)
 pulumi.export("workspaceCustomerId", management.workspace_customer_id)
 pulumi.export("actionGroupId", management.action_group_id)
-pulumi.export("monitorPrivateLinkScope", {"name": ingestion.name, "resourceGroupName": management_group.name,
-                                         "id": ingestion.resource_id})
+pulumi.export("monitorPrivateLinkScope", {
+    "name": monitor_scope.name, "resourceGroupName": monitor_scope.resource_group_name,
+    "subscriptionId": monitor_scope.subscription_id or config.subscription_id})
 pulumi.export("dataCollectionEndpointId", ingestion.endpoint_id)
 pulumi.export("hubResourceGroupName", connectivity_group.name)
 pulumi.export("hubVirtualNetworkId", hub.resource_id)

@@ -14,7 +14,7 @@ from typing import Any, Callable, Mapping
 
 
 from amsterdam_cloud.core.classification import DATA_CLASSIFICATIONS
-from amsterdam_cloud.core.ids import GUID
+from amsterdam_cloud.core.ids import COST_CENTER, EMAIL, GUID, SIGN_IN_PRINCIPAL_TYPES
 from amsterdam_cloud.core.environments import ENVIRONMENTS
 from amsterdam_cloud.core import budgets
 from amsterdam_cloud.components.landing_zone.address_plan import (DELEGATIONS, AddressPlan, AddressPlanError,
@@ -38,8 +38,7 @@ STACKS_DIR = Path(__file__).resolve().parent
 PROVIDER_KEYS = frozenset({"azure-native:location", "azure-native:subscriptionId", "azure-native:tenantId",
                            "azure-native:useOidc", "azure-native:clientId"})
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
-_COST_CENTER = re.compile(r"^CC-\d{4,6}$")
+_EMAIL, _COST_CENTER = EMAIL, COST_CENTER
 _NAME = re.compile(r"^[a-z][a-z0-9-]{1,22}[a-z0-9]$")
 
 
@@ -499,7 +498,7 @@ def _connectivity(source: str, key: str, value: Any) -> Connectivity:
                         use_gateway=read.get("useGateway", False))
 
 
-DEPLOYER_PRINCIPAL_TYPES = ("User", "Group", "ServicePrincipal")
+DEPLOYER_PRINCIPAL_TYPES = SIGN_IN_PRINCIPAL_TYPES
 """What `deployerPrincipalType` may say; ARM answers UnmatchedPrincipalType when it does not match the principal."""
 
 

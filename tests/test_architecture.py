@@ -11,8 +11,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("core", "components", "policies", "stacks", "scripts")
-TYPED_PACKAGES = ("core",)
+TYPED_PACKAGES = ("core", "stacks", "policies.reports", "components.security", "components.monitoring")
 """Packages the type checker holds to zero errors; the others join as they are cleaned (issue 18's ratchet)."""
+TYPED_MODULES = ("policies.waivers", "policies.settings", "components.app_hosting.front_door",
+                 "components.app_hosting.public_entrance")
+"""Single modules held to zero errors in a package not yet typed as a whole (the policies' rules, app hosting)."""
 BIN = Path(sys.executable).parent
 
 
@@ -37,7 +40,8 @@ def test_the_typed_packages_type_check(tmp_path):
     root.mkdir()
     for package in PACKAGES:
         (root / package).symlink_to(ROOT / package, target_is_directory=True)
-    arguments = [f"-p=amsterdam_cloud.{package}" for package in TYPED_PACKAGES]
+    arguments = [f"-p=amsterdam_cloud.{package}" for package in TYPED_PACKAGES] + \
+        [f"-m=amsterdam_cloud.{module}" for module in TYPED_MODULES]
     result = _run(str(BIN / "mypy"), "--ignore-missing-imports", "--follow-imports=silent",
                   f"--cache-dir={tmp_path / 'cache'}", *arguments, cwd=tmp_path)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
@@ -46,12 +50,22 @@ def test_the_typed_packages_type_check(tmp_path):
 FACTS = {
     "the environment list": (r"\(\s*\"dev\",\s*\"test\",\s*\"acc\",\s*\"prod\"\s*\)", "core/environments.py"),
     "the platform project's name": (r"^\s*[A-Z_]*PROJECT\s*=\s*\"amsterdam-platform\"", "core/program_config.py"),
+    "the governance project's name": (r"^\s*[A-Z_]*PROJECT\s*=\s*\"amsterdam-governance\"",
+                                      "core/program_config.py"),
     "the EU regions": (r"^EU_REGIONS\b", "core/regions.py"),
     "the user error": (r"^class UserError\b", "core/errors.py"),
     "the stack-name environment rule": (r"^def environment_of_stack\b", "core/environments.py"),
     "the path shown in messages": (r"^def display\b", "core/errors.py"),
     "the GUID shape": (r"\[0-9a-f\]\{8\}-\[0-9a-f\]\{4\}", "core/ids.py"),
     "the BIO levels": (r"\"BBN1\",\s*\"BBN2\",\s*\"BBN3\"", "core/classification.py"),
+    "the export format's secret signature": (r"4dabf18193072939515e22adb298388d", "core/export_format.py"),
+    "the export format's unknown value": (r"04da6b54-80e4-46f7-96ec-b56ff0331ba9", "core/export_format.py"),
+    "the root stack type": (r"^\s*[A-Z_]+\s*=\s*\"pulumi:pulumi:Stack\"", "core/export_format.py"),
+    "the stateful-type tables": (r"^(STATEFUL_TYPES|DATA_STORE_TYPES)\b[^=]*=\s*[({]", "core/stateful.py"),
+    "the mailbox shape": (r"\^\[\^@\\s\]\+@\[\^@\\s\]\+", "core/ids.py"),
+    "the cost center shape": (r"\^CC-\\d\{4,6\}\$", "core/ids.py"),
+    "the Log Analytics workspace id shape": (r"OperationalInsights/workspaces/\[\^/\]\+\$", "core/ids.py"),
+    "the sign-in principal types": (r"\(\"User\",\s*\"Group\",\s*\"ServicePrincipal\"\)", "core/ids.py"),
 }
 
 

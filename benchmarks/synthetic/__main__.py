@@ -3,11 +3,15 @@
 Groups of five: a virtual network, a network security group with a rule, a subnet that uses both, a storage
 account and a Log Analytics workspace, all in one resource group; references between them give dependencies.
 With `synthetic:platform` (a StackReference name, as an app's stack names its platform) the resource group is
-tagged with the referenced stack's `resourceGroup` output, so the stack depends on it like an app on its platform. `synthetic:label`, when set, is exported as `label`.
+tagged with the referenced stack's `resourceGroup` output, so the stack depends on it like an app on its platform.
+`synthetic:label`, when set, is exported as `label`; with `synthetic:dated` true the program reads the date (the
+month a budget would start in, exported as `month`), as a program with a budget does.
 """
 
 import pulumi
 from pulumi_azure_native import network, operationalinsights, resources, storage
+
+from amsterdam_cloud.core import budgets
 
 config = pulumi.Config("synthetic")
 count = int(config.require("resources"))
@@ -38,3 +42,5 @@ for index in range((count - 1) // 5):
 pulumi.export("resourceGroup", group.name)
 if config.get("label"):  # an output a benchmark can change without touching the resources
     pulumi.export("label", config.get("label"))
+if config.get_bool("dated"):  # a plan that depends on the day
+    pulumi.export("month", budgets.first_of_month(budgets.today_utc()))

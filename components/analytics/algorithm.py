@@ -112,9 +112,9 @@ class AlgorithmWorkspaceArgs(CommonArgs):
 
 
 class AlgorithmWorkspace(pulumi.ComponentResource):
-    """The algorithm's workspace (`workspace`) and AI services (`ai_services`, or None). The interfaces in its args
-    (lock, protect, role assignments) apply to the Machine Learning workspace; diagnostics to everything that has
-    logs."""
+    """The algorithm's Machine Learning workspace (`ml_workspace`) and AI services (`ai_services`, or None). The
+    interfaces in its args (lock, protect, role assignments) apply to the Machine Learning workspace; diagnostics to
+    everything that has logs."""
 
     def __init__(self, name: str, args: AlgorithmWorkspaceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("amsterdam:analytics:AlgorithmWorkspace", name, None, opts)
@@ -139,7 +139,7 @@ class AlgorithmWorkspace(pulumi.ComponentResource):
                     for principal in scientists)), opts=pulumi.ResourceOptions(parent=self))
 
         filesystems = algorithm.filesystems if algorithm.filesystems is not None else tuple(shared.filesystem_ids)
-        self.workspace = MachineLearningWorkspace(f"{name}-ml", MachineLearningWorkspaceArgs(
+        self.ml_workspace = MachineLearningWorkspace(f"{name}-ml", MachineLearningWorkspaceArgs(
             tags=tags, diagnostic_settings=args.diagnostic_settings, resource_group_name=args.resource_group_name,
             location=args.location, workspace_name=f"mlw-{args.team}-{algorithm.name}-{args.environment}",
             description=self._description(algorithm),
@@ -155,13 +155,13 @@ class AlgorithmWorkspace(pulumi.ComponentResource):
             lock=args.lock, protect=args.protect, role_assignments=args.role_assignments),
             opts=pulumi.ResourceOptions(parent=self))
 
-        if self.ai_services and self.workspace.compute_principal_id is not None:
+        if self.ai_services and self.ml_workspace.compute_principal_id is not None:
             create_role_assignments(f"{name}-compute-ai", scope_id=self.ai_services.resource_id, parent=self,
                                     assignments=[RoleAssignment(
                                         role=ROLE_COGNITIVE_SERVICES_OPENAI_USER,
-                                        principal_id=self.workspace.compute_principal_id,
+                                        principal_id=self.ml_workspace.compute_principal_id,
                                         description=f"The cluster of {algorithm.name} calls its models")])
-        self.resource_id, self.name = self.workspace.resource_id, self.workspace.name
+        self.resource_id, self.name = self.ml_workspace.resource_id, self.ml_workspace.name
         self.register_outputs({"resource_id": self.resource_id, "name": self.name,
                                "register_id": algorithm.register_id or ""})
 

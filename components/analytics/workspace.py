@@ -1,6 +1,7 @@
-"""A data team's analytics workspace: a private data lake, the storage and Key Vault its Machine Learning workspaces
-share, and one `AlgorithmWorkspace` per registered algorithm (workspace, compute, datastores, AI services), all
-reachable only through private endpoints in the analytics spoke, all sending diagnostics to the central workspace.
+"""A data team's analytics workspace (the team's bundle of resources, not one Azure resource): a private data lake,
+the storage and Key Vault its Machine Learning workspaces share, and one `AlgorithmWorkspace` per registered algorithm
+(Machine Learning workspace, compute, datastores, AI services), all reachable only through private endpoints in the
+analytics spoke, all sending diagnostics to the central Log Analytics workspace.
 
 Every algorithm is checked against the algorithm register before anything is declared: with the default
 `RegisterPolicy` an unregistered algorithm stops the whole team's deploy with an error that names it and the fix.
@@ -102,7 +103,7 @@ def ml_registry_name(team: str, environment: str) -> str:
 
 class AnalyticsWorkspace(pulumi.ComponentResource):
     """The team's lake (`lake`), shared storage and vault, and `algorithms` by name; `resource_id` is the lake's.
-    `lock` applies to the lake, storage, vault and ML registry, `protect` to those and the workspaces,
+    `lock` applies to the lake, storage, vault and ML registry, `protect` to those and the ML workspaces,
     `role_assignments` to the lake."""
 
     def __init__(self, name: str, args: AnalyticsWorkspaceArgs, opts: pulumi.ResourceOptions | None = None) -> None:

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 import pulumi
-import pulumi_azure_native as azure_native
 from pulumi_azure_native import authorization, managedidentity, resources
 
 from amsterdam_cloud.components.app_hosting.app_insights import AppInsights, AppInsightsArgs, PrivateLinkScopeRef
@@ -24,7 +23,7 @@ from amsterdam_cloud.components.app_hosting.container_apps_environment import Co
 from amsterdam_cloud.components.app_hosting.cosmos_db import CosmosNoSql, CosmosNoSqlArgs
 from amsterdam_cloud.components.app_hosting.function_app import FunctionApps, FunctionAppsArgs
 from amsterdam_cloud.components.app_hosting.service_bus import ServiceBus, ServiceBusArgs
-from amsterdam_cloud.components.app_hosting.front_door import FrontDoorRef, PublicEntrance, PublicEntranceArgs
+from amsterdam_cloud.components.app_hosting.public_entrance import FrontDoorRef, PublicEntrance, PublicEntranceArgs
 from amsterdam_cloud.components.app_hosting.mysql import MySqlServer, MySqlServerArgs
 from amsterdam_cloud.components.app_hosting.flexible_server import EntraAdministrator, app_role_script
 from amsterdam_cloud.components.app_hosting.postgres import PostgresServer, PostgresServerArgs
@@ -126,12 +125,10 @@ class _LandingZone:
 
 class _Platform:
     """The platform stack's outputs an app needs, each failing with a clear message when it is missing; with a
-    landing zone, the network parts and alerts are the zone's, the monitoring scope reached in the platform's
-    subscription."""
+    landing zone, the network parts, the Container Apps environment and alerts are the zone's."""
 
-    def __init__(self, reference: pulumi.StackReference, spec: AppSpec, zone: _LandingZone | None = None,
-                 provider: pulumi.ProviderResource | None = None) -> None:
-        self.reference, self.spec, self.landing_zone, self.provider = reference, spec, zone, provider
+    def __init__(self, reference: pulumi.StackReference, spec: AppSpec, zone: _LandingZone | None = None) -> None:
+        self.reference, self.spec, self.landing_zone = reference, spec, zone
 
     def _pick(self, output: str, *path: str) -> pulumi.Output[str]:
         return _pick(self.reference, f"platform stack {self.spec.platform_stack}", output, path,
@@ -184,7 +181,7 @@ class _Platform:
         """The platform's Azure Monitor Private Link Scope, which the app's Application Insights joins."""
         return PrivateLinkScopeRef(name=self._pick("monitorPrivateLinkScope", "name"),
                                    resource_group_name=self._pick("monitorPrivateLinkScope", "resourceGroupName"),
-                                   provider=self.provider)
+                                   subscription_id=self._pick("monitorPrivateLinkScope", "subscriptionId"))
 
     @property
     def hub_network_id(self) -> pulumi.Output[str]:
@@ -227,10 +224,7 @@ class App(WithInterfaces, pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         vended = spec.landing_zone
         zone = _LandingZone(pulumi.StackReference(vended.stack, opts=child), vended) if vended else None
-        # the platform's subscription (its monitoring scope) through a provider of its own, as vending does
-        provider = azure_native.Provider(f"{name}-platform", subscription_id=zone.pick("platformSubscriptionId"),
-                                         opts=child) if zone else None
-        platform = _Platform(pulumi.StackReference(spec.platform_stack, opts=child), spec, zone, provider)
+        platform = _Platform(pulumi.StackReference(spec.platform_stack, opts=child), spec, zone)
         client = authorization.get_client_config()
         tenant_id = args.tenant_id or client.tenant_id
         self.subscription_id = zone.within(client.subscription_id) if zone else None

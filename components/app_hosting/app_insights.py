@@ -8,22 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pulumi
+import pulumi_azure_native as azure_native
 from pulumi_azure_native import applicationinsights, monitor
 
 from amsterdam_cloud.components.interfaces import NO_DIAGNOSTICS, CommonArgs, InterfaceError, WithInterfaces
+from amsterdam_cloud.components.monitoring.private_ingestion import PrivateLinkScopeRef
 
 COMPONENT = "azure-native:applicationinsights:Component"
-
-
-@dataclass(frozen=True, kw_only=True)
-class PrivateLinkScopeRef:
-    """The platform's Azure Monitor Private Link Scope (its `monitorPrivateLinkScope` export)."""
-
-    name: pulumi.Input[str]
-    resource_group_name: pulumi.Input[str]
-    provider: pulumi.ProviderResource | None = None
-    """Unset: the scope is in the app's subscription; set: the provider of the scope's (the platform's)
-    subscription, where the scoped resource is created (an app in a vended subscription)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -65,11 +56,16 @@ class AppInsights(WithInterfaces, pulumi.ComponentResource):
             workspace_resource_id=args.workspace_id, disable_local_auth=not args.local_auth,
             public_network_access_for_ingestion="Disabled", public_network_access_for_query="Enabled",
             tags=dict(args.tags), opts=self.child_options(args))
-        if args.private_link_scope is not None:
+        scope = args.private_link_scope
+        if scope is not None:
+            # The city's scope lives in the connectivity subscription: the scoped resource is created there.
+            provider = azure_native.Provider(f"{name}-scope-subscription", subscription_id=scope.subscription_id,
+                                             opts=pulumi.ResourceOptions(parent=self)) \
+                if scope.subscription_id is not None else None
             monitor.PrivateLinkScopedResource(
-                f"{name}-scoped", resource_group_name=args.private_link_scope.resource_group_name,
-                scope_name=args.private_link_scope.name, name=component.name, linked_resource_id=component.id,
-                kind="Resource", opts=pulumi.ResourceOptions(parent=self, provider=args.private_link_scope.provider))
+                f"{name}-scoped", resource_group_name=scope.resource_group_name, scope_name=scope.name,
+                name=component.name, linked_resource_id=component.id, kind="Resource",
+                opts=pulumi.ResourceOptions(parent=self, provider=provider))
         self.add_interfaces(name, scope_id=component.id, args=args, diagnostics=NO_DIAGNOSTICS)
         self.resource_id, self.name = component.id, component.name
         self.connection_string = component.connection_string

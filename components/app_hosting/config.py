@@ -38,7 +38,7 @@ from typing import Any, Callable, Mapping
 
 from amsterdam_cloud.core.ids import GUID_ANY_CASE
 from amsterdam_cloud.core.environments import ENVIRONMENTS
-from amsterdam_cloud.components.app_hosting.front_door import CustomDomain
+from amsterdam_cloud.components.app_hosting.public_entrance import CustomDomain
 from amsterdam_cloud.components.app_hosting.mysql import VERSIONS as MYSQL_VERSIONS
 from amsterdam_cloud.components.app_hosting.cosmos_db import CosmosContainer
 from amsterdam_cloud.components.app_hosting.function_app import FunctionGroupArgs

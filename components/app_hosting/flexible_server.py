@@ -9,11 +9,12 @@ from typing import ClassVar
 import pulumi
 
 from amsterdam_cloud.components.interfaces import CommonArgs, InterfaceError, require_name
+from amsterdam_cloud.core.ids import SIGN_IN_PRINCIPAL_TYPES
 
 SKU = re.compile(r"^Standard_([BDE])[0-9A-Za-z_]+$")
 TIERS = {"B": "Burstable", "D": "GeneralPurpose", "E": "MemoryOptimized"}
 """The SKU's family letter names its tier."""
-PRINCIPAL_TYPES = ("User", "Group", "ServicePrincipal")
+PRINCIPAL_TYPES = SIGN_IN_PRINCIPAL_TYPES
 
 
 @dataclass(frozen=True, kw_only=True)

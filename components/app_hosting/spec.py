@@ -12,7 +12,7 @@ from typing import Mapping
 from amsterdam_cloud.components.app_hosting.cosmos_db import CosmosContainer
 from amsterdam_cloud.components.app_hosting.function_app import FunctionGroupArgs
 from amsterdam_cloud.components.app_hosting.service_bus import ServiceBusQueue
-from amsterdam_cloud.components.app_hosting.front_door import CustomDomain
+from amsterdam_cloud.components.app_hosting.public_entrance import CustomDomain
 from amsterdam_cloud.components.security.container_registry import city_registry_name, login_server
 from amsterdam_cloud.core.algorithm_register import RUNS_ALGORITHM_TAG, TAG as ALGORITHM_TAG
 

@@ -4,12 +4,12 @@ environment's workspace, its spoke peered to the environment's hub with the hub 
 identity that pulls from the environment's registry (AcrPull granted here, by the platform), the team's Container
 Apps environment (its zone linked to the hubs here), an action group for its apps' alerts, and the app team
 deployer role for the team's Entra group and its CI identity on that subscription (plus the monitoring role on the
-environment's workspace and private link scope, where Azure checks a link).
+environment's workspace and the city's private link scope, where Azure checks a link).
 Private DNS records come from the landing zones' DINE policy, so the team needs no rights on the hub's zones; the
 platform's resources stay the platform's.
 
 The range comes from the environment's address plan (`next_free_range`, checked by the address plan's own overlap
-and containment checks before anything is written: `stacks/landing_zones/teams.py`).
+and containment checks before anything is written: `stacks/landing_zones/team_files.py`).
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from amsterdam_cloud.components.landing_zone.address_plan import AddressPlanErro
 from amsterdam_cloud.components.landing_zone.egress_profiles import EgressGrant
 from amsterdam_cloud.components.landing_zone.firewall import Firewall, FirewallArgs, FirewallEgress, FirewallEgressArgs
 from amsterdam_cloud.components.landing_zone.private_dns import PrivateDnsZones, PrivateDnsZonesArgs
+from amsterdam_cloud.components.monitoring.private_ingestion import PrivateLinkScopeRef
 
 FIREWALL_SUBNET, GATEWAY_SUBNET = "AzureFirewallSubnet", "GatewaySubnet"
 AGENTS_SUBNET, ENDPOINTS_SUBNET = "snet-ci-agents", "snet-private-endpoints"
@@ -35,7 +36,7 @@ CONNECTIVITY_SUBNETS: tuple[SubnetRequest, ...] = (
     SubnetRequest(name=FIREWALL_SUBNET, prefix_length=26),   # Azure's name, at least a /26
     SubnetRequest(name=AGENTS_SUBNET, prefix_length=26, delegation="Microsoft.DevOpsInfrastructure/pools"),
     SubnetRequest(name=GATEWAY_SUBNET, prefix_length=27),    # Azure's name; /27 holds a VPN and an ER gateway
-    SubnetRequest(name=ENDPOINTS_SUBNET, prefix_length=27),  # the state backend's private endpoints
+    SubnetRequest(name=ENDPOINTS_SUBNET, prefix_length=27),  # the state backend's and the city AMPLS's endpoints
     SubnetRequest(name=DNS_INBOUND_SUBNET, prefix_length=28, delegation="Microsoft.Network/dnsResolvers"),
     SubnetRequest(name=DNS_OUTBOUND_SUBNET, prefix_length=28, delegation="Microsoft.Network/dnsResolvers"),
 )
@@ -54,6 +55,9 @@ FORWARDING_RULESET = "dnsfrs-city"
 """The resolver's forwarding ruleset (the city's on-premises zones); each environment hub links to it."""
 CI_POOL_NAME = "amsterdam-platform-vnet"
 """The agent pool the pipelines name (`DEPLOY_POOL` in .ci/, `runs-on` in .github/): the Managed DevOps Pool's name."""
+MONITOR_SCOPE_NAME = "ampls-amsterdam"
+"""The city's one Azure Monitor Private Link Scope (one per DNS namespace: the central zones are one), with its one
+private endpoint in the hub's endpoints subnet; every environment scopes its workspace and DCE into it."""
 VPN_CLIENT_APP_ID = "c632b3df-fb67-4d84-bdcf-b95ad541b5c8"
 """The Microsoft-registered Azure VPN Client app: the audience of point-to-site Entra ID authentication
 (https://learn.microsoft.com/azure/vpn-gateway/point-to-site-entra-gateway)."""
@@ -87,6 +91,12 @@ class ConnectivityRef:
 
     def subnet_id(self, subnet: str) -> str:
         return f"{self.virtual_network_id}/subnets/{subnet}"
+
+    @property
+    def monitor_scope(self) -> PrivateLinkScopeRef:
+        """The city's Azure Monitor Private Link Scope, in the connectivity subscription."""
+        return PrivateLinkScopeRef(name=MONITOR_SCOPE_NAME, resource_group_name=self.resource_group_name,
+                                   subscription_id=self.subscription_id)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -14,7 +14,7 @@ workplace:
 A new kind of workload is a new entry in `EGRESS_PROFILES` (with the page its list follows), never an
 `if spoke == ...` in a component. Three kinds of rule, each what Azure Firewall can enforce for it:
 
-- `ServiceTagRule`: network rule, Azure service tags on TCP ports (Microsoft keeps the address ranges current);
+- `ServiceTagRule`: network rule, Azure service tags on TCP or UDP ports (Microsoft keeps the address ranges current);
 - `FqdnPortRule`: network rule to names on TCP ports that are not HTTP(S) (KMS); the firewall's DNS proxy resolves
   the names;
 - `WebRule`: application rule, names (wildcards allowed) or Microsoft FQDN tags over HTTP or HTTPS on given ports.
@@ -28,14 +28,23 @@ from typing import Mapping
 WEB_PROTOCOLS = ("Http", "Https")
 
 
+NETWORK_PROTOCOLS = ("TCP", "UDP")
+
+
 @dataclass(frozen=True, kw_only=True)
 class ServiceTagRule:
-    """Network rule: Azure service tags on TCP ports."""
+    """Network rule: Azure service tags on TCP (or UDP) ports."""
 
     name: str
     description: str
     service_tags: tuple[str, ...]
     ports: tuple[int, ...] = (443,)
+    protocol: str = "TCP"
+    """TCP; UDP for media and other non-TCP traffic (Teams calls)."""
+
+    def __post_init__(self) -> None:
+        if self.protocol not in NETWORK_PROTOCOLS:
+            raise ValueError(f"ServiceTagRule {self.name}: protocol is one of {', '.join(NETWORK_PROTOCOLS)}")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -126,19 +135,32 @@ AVD_INTUNE = EgressProfile(
 
 AVD_MICROSOFT_365 = EgressProfile(
     name="avd-microsoft-365",
-    description="Microsoft 365 apps on the desktops (Exchange, SharePoint/OneDrive, Teams, common endpoints): the "
-                "firewall's Microsoft-maintained FQDN tags for the required endpoints",
-    reference="https://learn.microsoft.com/azure/firewall/protect-office-365 (FQDN tags per product and category) and "
-              "https://learn.microsoft.com/microsoft-365/enterprise/urls-and-ip-address-ranges",
-    network_rules=(),
+    description="Microsoft 365 apps on the desktops (Exchange, SharePoint/OneDrive, Teams, common endpoints): every "
+                "required endpoint category (Optimize, Allow and Default required) as the firewall's "
+                "Microsoft-maintained tags, and Teams media over UDP",
+    reference="https://learn.microsoft.com/microsoft-365/enterprise/urls-and-ip-address-ranges (the endpoint list: "
+              "per product, categories Optimize/Allow/Default, required or not; Teams media is ID 11, Optimize, UDP "
+              "3478-3481 to IP ranges only) and https://learn.microsoft.com/azure/firewall/protect-office-365 (FQDN "
+              "tags Office365.<product>.<category>[.Required] for application rules on 80/443, service tags of the "
+              "same names for network rules on any port)",
+    network_rules=(
+        # Teams media has no names, only IP ranges and UDP: an application rule cannot carry it.
+        ServiceTagRule(name="m365-teams-media", description="Teams audio, video and screen sharing (Skype Optimize, "
+                       "UDP 3478-3481 to the Teams media ranges)", service_tags=("Office365.Skype.Optimize",),
+                       ports=(3478, 3479, 3480, 3481), protocol="UDP"),
+    ),
     application_rules=(
-        WebRule(name="m365-exchange", description="Exchange Online (Optimize and Allow, required)",
-                fqdn_tags=("Office365.Exchange.Optimize", "Office365.Exchange.Allow.Required"),
+        WebRule(name="m365-exchange", description="Exchange Online (Optimize; Allow and Default, required)",
+                fqdn_tags=("Office365.Exchange.Optimize", "Office365.Exchange.Allow.Required",
+                           "Office365.Exchange.Default.Required"),
                 protocols=(("Https", 443), ("Http", 80))),
-        WebRule(name="m365-sharepoint", description="SharePoint Online and OneDrive (Optimize, required)",
-                fqdn_tags=("Office365.SharePoint.Optimize",), protocols=(("Https", 443), ("Http", 80))),
-        WebRule(name="m365-teams", description="Teams (Skype product in the endpoint list; Allow, required)",
-                fqdn_tags=("Office365.Skype.Allow.Required",), protocols=(("Https", 443), ("Http", 80))),
+        WebRule(name="m365-sharepoint", description="SharePoint Online and OneDrive (Optimize; Default, required)",
+                fqdn_tags=("Office365.SharePoint.Optimize", "Office365.SharePoint.Default.Required"),
+                protocols=(("Https", 443), ("Http", 80))),
+        WebRule(name="m365-teams", description="Teams (Skype product in the endpoint list; Allow and Default, "
+                                               "required)",
+                fqdn_tags=("Office365.Skype.Allow.Required", "Office365.Skype.Default.Required"),
+                protocols=(("Https", 443), ("Http", 80))),
         WebRule(name="m365-common", description="Common Microsoft 365 endpoints (Allow and Default, required)",
                 fqdn_tags=("Office365.Common.Allow.Required", "Office365.Common.Default.Required"),
                 protocols=(("Https", 443), ("Http", 80))),
@@ -207,8 +229,25 @@ CI_AGENTS = EgressProfile(
     ),
 )
 
+DEPLOYMENT_SCRIPTS = EgressProfile(
+    name="deployment-scripts",
+    description="ARM deployment scripts run privately (the AVD rolling replacement): the script container signs in "
+                "with its managed identity and calls Azure Resource Manager; its image comes from MCR",
+    reference="https://learn.microsoft.com/azure/azure-resource-manager/bicep/deployment-script-vnet-private-endpoint "
+              "(container in a delegated subnet, storage through a private endpoint), "
+              "https://learn.microsoft.com/azure/container-instances/container-instances-vnet (VNet container groups)",
+    network_rules=(),
+    application_rules=(
+        WebRule(name="scripts-control-plane", description="Entra ID sign-in and Azure Resource Manager",
+                fqdns=("login.microsoftonline.com", "management.azure.com")),
+        WebRule(name="scripts-image", description="The Azure PowerShell deployment script image (MCR)",
+                fqdns=("mcr.microsoft.com", "*.data.mcr.microsoft.com")),
+    ),
+)
+
 EGRESS_PROFILES: Mapping[str, EgressProfile] = {profile.name: profile for profile in (
-    AVD_SESSION_HOSTS, AVD_INTUNE, AVD_MICROSOFT_365, CONTAINER_APPS, APP_SERVICE_BUILD, CI_AGENTS)}
+    AVD_SESSION_HOSTS, AVD_INTUNE, AVD_MICROSOFT_365, CONTAINER_APPS, APP_SERVICE_BUILD, CI_AGENTS,
+    DEPLOYMENT_SCRIPTS)}
 """Every profile a spoke subnet may enable (`egressProfiles` in the stack config), by name."""
 
 

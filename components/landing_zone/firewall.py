@@ -42,6 +42,10 @@ class FirewallArgs(CommonArgs):
     """Off: traffic to private ranges keeps its source address (Azure's default); on: the firewall translates the
     source of every flow it allows, so the answer of a private endpoint (which ignores route tables) comes back
     through the firewall (Microsoft: "Azure Firewall scenarios to inspect traffic destined to a private endpoint")."""
+    private_link_fqdns: tuple[str, ...] = ()
+    """Names the source ranges reach on 443 through private endpoints beyond this hub (the city's Azure Monitor
+    scope endpoint in the connectivity hub, which the spokes are not peered with); empty: none. An application rule:
+    it always translates the source, so the endpoint's answer comes back through this firewall."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -136,15 +140,23 @@ def _baseline_rules(args: FirewallArgs) -> list:
     collections = [network.FirewallPolicyFilterRuleCollectionArgs(
         rule_collection_type="FirewallPolicyFilterRuleCollection", name="platform-network", priority=100,
         action=network.FirewallPolicyFilterRuleCollectionActionArgs(type="Allow"), rules=network_rules)]
+    application_rules = []
     if args.allowed_fqdn_tags:
+        application_rules.append(network.ApplicationRuleArgs(
+            rule_type="ApplicationRule", name="microsoft-updates", description="Updates and Defender",
+            source_addresses=sources, fqdn_tags=list(args.allowed_fqdn_tags),
+            protocols=[network.FirewallPolicyRuleApplicationProtocolArgs(protocol_type="Https", port=443),
+                       network.FirewallPolicyRuleApplicationProtocolArgs(protocol_type="Http", port=80)]))
+    if args.private_link_fqdns:
+        application_rules.append(network.ApplicationRuleArgs(
+            rule_type="ApplicationRule", name="private-link-beyond-hub",
+            description="Private endpoints in the connectivity hub (the city's Azure Monitor scope)",
+            source_addresses=sources, target_fqdns=list(args.private_link_fqdns),
+            protocols=[network.FirewallPolicyRuleApplicationProtocolArgs(protocol_type="Https", port=443)]))
+    if application_rules:
         collections.append(network.FirewallPolicyFilterRuleCollectionArgs(
             rule_collection_type="FirewallPolicyFilterRuleCollection", name="platform-application", priority=200,
-            action=network.FirewallPolicyFilterRuleCollectionActionArgs(type="Allow"),
-            rules=[network.ApplicationRuleArgs(
-                rule_type="ApplicationRule", name="microsoft-updates", description="Updates and Defender",
-                source_addresses=sources, fqdn_tags=list(args.allowed_fqdn_tags),
-                protocols=[network.FirewallPolicyRuleApplicationProtocolArgs(protocol_type="Https", port=443),
-                           network.FirewallPolicyRuleApplicationProtocolArgs(protocol_type="Http", port=80)])]))
+            action=network.FirewallPolicyFilterRuleCollectionActionArgs(type="Allow"), rules=application_rules))
     return collections
 
 
@@ -253,7 +265,7 @@ def _network_rule(rule: ServiceTagRule | FqdnPortRule, sources: list[str]) -> ne
     if isinstance(rule, ServiceTagRule):
         return network.NetworkRuleArgs(
             rule_type="NetworkRule", name=rule.name, description=rule.description, source_addresses=sources,
-            destination_addresses=list(rule.service_tags), destination_ports=ports, ip_protocols=["TCP"])
+            destination_addresses=list(rule.service_tags), destination_ports=ports, ip_protocols=[rule.protocol])
     return network.NetworkRuleArgs(
         rule_type="NetworkRule", name=rule.name, description=rule.description, source_addresses=sources,
         destination_fqdns=list(rule.fqdns), destination_ports=ports, ip_protocols=["TCP"])

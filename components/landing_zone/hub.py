@@ -1,6 +1,6 @@
-"""The environment hub: the hub network and its subnets, Azure Firewall, Azure Bastion, a gateway subnet (kept empty
-while the environment uses the connectivity hub's gateway, `hub_attachment.py`), and, for a stand-alone environment,
-private DNS zones of its own. Public IPs exist only here and in the connectivity hub (policy
+"""The environment hub: the hub network and its subnets, Azure Firewall, Azure Bastion, and, for a stand-alone
+environment, a gateway subnet and private DNS zones of its own (attached to the connectivity hub it uses that hub's
+gateway and zones, `hub_attachment.py`). Public IPs exist only here and in the connectivity hub (policy
 `network-public-ip-only-in-connectivity` allows them under `amsterdam:landingzone:Hub` and `...:Connectivity`)."""
 
 from __future__ import annotations
@@ -43,6 +43,10 @@ class HubArgs(CommonArgs):
     shared)."""
     egress_ranges: tuple[str, ...]
     """Ranges whose internet egress the firewall's baseline rules allow (the environment's block)."""
+    gateway_subnet: bool = True
+    """On: a GatewaySubnet for a gateway of the hub's own (stand-alone environment); off: none (the environment uses
+    the connectivity hub's gateway); its range stays reserved in the address plan either way, so `shared` keeps its
+    addresses when the switch changes."""
     spoke_ranges: tuple[str, ...] = ()
     """Spoke ranges routed through the firewall from the gateway subnet; empty: no gateway route table."""
     private_dns_zones: tuple[str, ...] = ()
@@ -54,6 +58,8 @@ class HubArgs(CommonArgs):
     firewall_snat_private_traffic: bool = False
     """Off: the firewall keeps private sources; on: it translates them, so east-west flows to private endpoints come
     back through it (`FirewallArgs.snat_private_traffic`)."""
+    firewall_private_link_fqdns: tuple[str, ...] = ()
+    """Names reached through private endpoints beyond the hub (`FirewallArgs.private_link_fqdns`); empty: none."""
     bastion_native_client: bool = False
     """Off: Bastion sessions through the portal only; on: native-client tunneling for administrators."""
 
@@ -64,6 +70,9 @@ class HubArgs(CommonArgs):
         if missing:
             raise InterfaceError(f"HubArgs.network: the hub plan lacks subnet(s) {', '.join(missing)}; build it "
                                  "with address_plan.plan()")
+        if self.spoke_ranges and not self.gateway_subnet:
+            raise InterfaceError("HubArgs.spoke_ranges: routes for a gateway subnet the hub does not have "
+                                 "(gateway_subnet is off); leave spoke_ranges empty")
 
 
 class Hub(WithInterfaces, pulumi.ComponentResource):
@@ -120,28 +129,16 @@ class Hub(WithInterfaces, pulumi.ComponentResource):
             **shared_args, resource_group_name=args.resource_group_name, location=args.location,
             subnet_id=once_all_exist(subnets["AzureFirewallSubnet"]), source_ranges=args.egress_ranges,
             premium=args.firewall_premium, zone_redundant=args.zone_redundant,
-            snat_private_traffic=args.firewall_snat_private_traffic), opts=child)
+            snat_private_traffic=args.firewall_snat_private_traffic,
+            private_link_fqdns=args.firewall_private_link_fqdns), opts=child)
         bastion = Bastion(f"{name}-bastion", BastionArgs(
             tags=args.tags, diagnostic_settings=args.diagnostic_settings,
             resource_group_name=args.resource_group_name, location=args.location,
             subnet_id=once_all_exist(subnets["AzureBastionSubnet"]), zone_redundant=args.zone_redundant,
             native_client=args.bastion_native_client), opts=child)
 
-        gateway_routes = None
-        if args.spoke_ranges:
-            gateway_routes = network.RouteTable(
-                f"{name}-gateway-routes", resource_group_name=args.resource_group_name, location=args.location,
-                disable_bgp_route_propagation=False,  # the gateway subnet must keep learning on-premises routes
-                routes=[network.RouteArgs(name=f"spoke-{index}", address_prefix=cidr,
-                                          next_hop_type="VirtualAppliance", next_hop_ip_address=firewall.private_ip)
-                        for index, cidr in enumerate(args.spoke_ranges)],
-                tags=tags, opts=child)
-        gateway = network.Subnet(
-            f"{name}-gateway", resource_group_name=args.resource_group_name, virtual_network_name=vnet.name,
-            subnet_name="GatewaySubnet", address_prefix=args.network.subnet("GatewaySubnet").cidr,
-            route_table=network.RouteTableArgs(id=gateway_routes.id) if gateway_routes else None,
-            opts=pulumi.ResourceOptions(parent=self, depends_on=previous[-1:]))
-        subnets["GatewaySubnet"] = gateway
+        if args.gateway_subnet:
+            subnets["GatewaySubnet"] = self._gateway_subnet(name, args, vnet, firewall, previous)
 
         dns = PrivateDnsZones(f"{name}-dns", PrivateDnsZonesArgs(
             tags=args.tags, resource_group_name=args.resource_group_name,  # no lock: it blocks record clean-up
@@ -163,6 +160,26 @@ class Hub(WithInterfaces, pulumi.ComponentResource):
         self.register_outputs({"resource_id": self.resource_id, "name": self.name,
                                "firewall_private_ip": self.firewall_private_ip, "subnet_ids": self.subnet_ids,
                                "private_dns_zone_ids": self.private_dns_zone_ids})
+
+    def _gateway_subnet(self, name: str, args: HubArgs, vnet: network.VirtualNetwork, firewall: Firewall,
+                        previous: list[pulumi.Resource]) -> network.Subnet:
+        """GatewaySubnet, created last, with the route table that sends the gateway's spoke traffic through the
+        firewall (when there are spokes)."""
+        gateway_routes = None
+        if args.spoke_ranges:
+            gateway_routes = network.RouteTable(
+                f"{name}-gateway-routes", resource_group_name=args.resource_group_name, location=args.location,
+                disable_bgp_route_propagation=False,  # the gateway subnet must keep learning on-premises routes
+                routes=[network.RouteArgs(name=f"spoke-{index}", address_prefix=cidr,
+                                          next_hop_type="VirtualAppliance", next_hop_ip_address=firewall.private_ip)
+                        for index, cidr in enumerate(args.spoke_ranges)],
+                tags=dict(args.tags), opts=pulumi.ResourceOptions(parent=self))
+        gateway = network.Subnet(
+            f"{name}-gateway", resource_group_name=args.resource_group_name, virtual_network_name=vnet.name,
+            subnet_name="GatewaySubnet", address_prefix=args.network.subnet("GatewaySubnet").cidr,
+            route_table=network.RouteTableArgs(id=gateway_routes.id) if gateway_routes else None,
+            opts=pulumi.ResourceOptions(parent=self, depends_on=previous[-1:]))
+        return gateway
 
 
 def _role(subnet_name: str) -> str:

@@ -8,14 +8,14 @@ from dataclasses import dataclass, replace
 import pulumi
 from pulumi_azure_native import consumption, monitor, operationalinsights
 
-from amsterdam_cloud.core import budgets
+from amsterdam_cloud.core import budgets, ids
 from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSettings, DiagnosticSupport,
                                                    InterfaceError, WithInterfaces, create_diagnostic_settings,
                                                    require_auto_name, require_name)
 from amsterdam_cloud.core.regions import EU_REGIONS
 
 WORKSPACE = "azure-native:operationalinsights:Workspace"
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
+_EMAIL = ids.EMAIL
 
 ACTIVITY_LOG_CATEGORIES = ("Administrative", "Security", "ServiceHealth", "Alert", "Recommendation", "Policy",
                            "Autoscale", "ResourceHealth")

@@ -98,7 +98,7 @@ class VnetFlowLogs(WithInterfaces, pulumi.ComponentResource):
                         enabled=True, traffic_analytics_interval=args.traffic_analytics_interval,
                         workspace_id=args.workspace_customer_id, workspace_region=args.location,
                         workspace_resource_id=args.workspace_id)),
-                identity=network.ManagedServiceIdentityArgs(type="UserAssigned",
+                identity=network.ManagedServiceIdentityArgs(type=network.ResourceIdentityType.USER_ASSIGNED,
                                                             user_assigned_identities=[identity.id]),
                 tags=tags, opts=pulumi.ResourceOptions(parent=self, depends_on=list(writer)))
             self.flow_log_ids[network_name] = flow_log.id

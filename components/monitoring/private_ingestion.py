@@ -1,11 +1,14 @@
-"""Private log ingestion: an Azure Monitor Private Link Scope (AMPLS) with the central workspace and a data
-collection endpoint in it, reached through one private endpoint in the hub, both access modes PrivateOnly.
+"""Private log ingestion: ONE Azure Monitor Private Link Scope (AMPLS) per DNS namespace with one private endpoint
+(`MonitorPrivateLinkScope`), and per environment its workspace and a data collection endpoint scoped into it
+(`PrivateIngestion`), both access modes PrivateOnly.
 
-Why: the workspace refuses public ingestion, so without a scope agents (AVD hosts, VMs) and Application Insights
-SDKs in the city's networks have no way to deliver. With the scope's endpoint in the hub, the global monitoring names
-(`*.ods/oms.opinsights.azure.com`, `*.monitor.azure.com`, `*.in.applicationinsights.azure.com`, the agents' blob
-store) resolve privately everywhere the hub's DNS serves; PrivateOnly then lets those networks reach only resources
-in the scope (Microsoft: "Design your Azure Private Link setup": one AMPLS per DNS, so one per environment).
+Why one scope: an AMPLS endpoint writes the *global* Azure Monitor names (`api.monitor.azure.com`,
+`global.handler.control.monitor.azure.com`, the agents' blob store...) into the private-link zones. Two scopes on one
+set of zones overwrite each other's records (last writer wins) and PrivateOnly then refuses the other environments'
+data (Microsoft, "Design your Azure Private Link setup": "create only a single AMPLS object per DNS"; hub and spoke:
+"a single Private Link connection set on the hub"). With the city's connectivity hub the zones are one set, so the
+scope is the city's (in the connectivity stack) and every environment adds its resources to it; an environment with
+its own zones has its own scope.
 """
 
 from __future__ import annotations
@@ -23,59 +26,114 @@ AMPLS_ZONES = ("privatelink.monitor.azure.com", "privatelink.oms.opinsights.azur
                "privatelink.blob.core.windows.net")
 """The zones an AMPLS private endpoint registers in (Microsoft: "Azure Private Endpoint private DNS zone values",
 Azure Monitor): all five, or agents resolve part of their endpoints publicly and fail."""
+AMPLS_FQDNS = ("*.monitor.azure.com", "*.ods.opinsights.azure.com", "*.oms.opinsights.azure.com",
+               "*.agentsvc.azure-automation.net", "*.in.applicationinsights.azure.com",
+               "scadvisorcontentpl.blob.core.windows.net")
+"""The names agents and Application Insights SDKs send to that the AMPLS zones answer privately (the DCE's
+`*.ingest`/`*.handler.control.monitor.azure.com`, the workspace's `ods`/`oms`, the regional `in.applicationinsights`
+name that CNAMEs into `privatelink.monitor.azure.com`, the agents' solution-pack store): what a firewall in front of
+a scope endpoint in another network must let through (Microsoft: "Azure Monitor private link: how it works")."""
 
 
 @dataclass(frozen=True, kw_only=True)
-class PrivateIngestionArgs(CommonArgs):
+class PrivateLinkScopeRef:
+    """Where an AMPLS is: what a stack needs to add its resources to it."""
+
+    name: pulumi.Input[str]
+    """The scope's name."""
     resource_group_name: pulumi.Input[str]
-    """The scope's and endpoint's resource group (the management one); the component never creates it."""
+    """Its resource group."""
+    subscription_id: pulumi.Input[str] | None = None
+    """None: the caller's own subscription; set: another one (the connectivity subscription), reached through a
+    provider for it."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class MonitorPrivateLinkScopeArgs(CommonArgs):
+    resource_group_name: pulumi.Input[str]
+    """The scope's and endpoint's resource group; the component never creates it."""
     location: str
-    """The data collection endpoint's region (the workspace's; rules and machines use an endpoint in theirs)."""
-    workspace_id: pulumi.Input[str]
-    """The central Log Analytics workspace, scoped into the AMPLS; the component never creates it."""
-    scope_name: str | None = None
-    """Unset: azure-native's auto-name; set: that name, so app stacks can scope their Application Insights into it."""
+    """The private endpoint's region (the scope itself is `global`)."""
+    scope_name: str
+    """A fixed name: environment and app stacks add their resources to the scope by it."""
     open_query: bool = False
     """Off: networks behind the scope query only scoped resources (PrivateOnly); on: they may query any workspace."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        if not self.private_endpoints:
-            raise InterfaceError("PrivateIngestionArgs.private_endpoints: empty; the scope is reached only through "
-                                 "a private endpoint (the hub's shared subnet, with the AMPLS_ZONES)")
-        for endpoint in self.private_endpoints:
-            if len(endpoint.private_dns_zone_ids) != len(AMPLS_ZONES):
-                raise InterfaceError("PrivateIngestionArgs.private_endpoints: an AMPLS endpoint registers in "
-                                     f"{len(AMPLS_ZONES)} zones ({', '.join(AMPLS_ZONES)}); pass all of them")
+        if len(self.private_endpoints) != 1:
+            raise InterfaceError("MonitorPrivateLinkScopeArgs.private_endpoints: expected exactly one (a second "
+                                 "endpoint on the same zones rewrites the first one's records), got "
+                                 f"{len(self.private_endpoints)}")
+        if len(self.private_endpoints[0].private_dns_zone_ids) != len(AMPLS_ZONES):
+            raise InterfaceError("MonitorPrivateLinkScopeArgs.private_endpoints: an AMPLS endpoint registers in "
+                                 f"{len(AMPLS_ZONES)} zones ({', '.join(AMPLS_ZONES)}); pass all of them")
 
 
-class PrivateIngestion(WithInterfaces, pulumi.ComponentResource):
-    """The scope (`resource_id`, `name`), its data collection endpoint (`endpoint_id`) and private endpoint(s)."""
+class MonitorPrivateLinkScope(WithInterfaces, pulumi.ComponentResource):
+    """The scope (`resource_id`, `name`) and its one private endpoint; empty until stacks scope resources into it."""
 
-    def __init__(self, name: str, args: PrivateIngestionArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("amsterdam:monitoring:PrivateIngestion", name, None, opts)
-        child = pulumi.ResourceOptions(parent=self)
-        tags = dict(args.tags)
+    def __init__(self, name: str, args: MonitorPrivateLinkScopeArgs,
+                 opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("amsterdam:monitoring:MonitorPrivateLinkScope", name, None, opts)
         scope = monitor.PrivateLinkScope(
             f"{name}-ampls", resource_group_name=args.resource_group_name, location="global",
             scope_name=args.scope_name,
             access_mode_settings=monitor.AccessModeSettingsArgs(
                 ingestion_access_mode="PrivateOnly", query_access_mode="Open" if args.open_query else "PrivateOnly"),
-            tags=tags, opts=child)
-        endpoint = monitor.DataCollectionEndpoint(
-            f"{name}-dce", resource_group_name=args.resource_group_name, location=args.location,
-            description="Agents fetch their rules and send their data here, privately (through the AMPLS)",
-            network_acls=monitor.DataCollectionEndpointNetworkAclsArgs(public_network_access="Disabled"),
-            tags=tags, opts=child)
-        for role, resource_id in (("workspace", args.workspace_id), ("dce", endpoint.id)):
-            monitor.PrivateLinkScopedResource(
-                f"{name}-scoped-{role}", resource_group_name=args.resource_group_name, scope_name=scope.name,
-                name=role, linked_resource_id=resource_id, kind="Resource", opts=child)
-        # the scope has no diagnostics of its own; it is reached through the interface's private endpoints
+            tags=dict(args.tags), opts=pulumi.ResourceOptions(parent=self))
+        # the scope has no diagnostics of its own; it is reached through the interface's private endpoint
         self.add_interfaces(name, scope_id=scope.id, args=args, diagnostics=NO_DIAGNOSTICS,
                             private_endpoint_group_id="azuremonitor", resource_group_name=args.resource_group_name,
                             location=args.location)
         self.resource_id, self.name = scope.id, scope.name
+        self.register_outputs({"resource_id": self.resource_id, "name": self.name})
+
+
+@dataclass(frozen=True, kw_only=True)
+class PrivateIngestionArgs(CommonArgs):
+    resource_group_name: pulumi.Input[str]
+    """The data collection endpoint's resource group (the management one); the component never creates it."""
+    location: str
+    """The data collection endpoint's region (the workspace's; rules and machines use an endpoint in theirs)."""
+    workspace_id: pulumi.Input[str]
+    """The environment's central Log Analytics workspace, scoped into the AMPLS; the component never creates it."""
+    scope: PrivateLinkScopeRef
+    """The AMPLS to join (the city's, or the environment's own)."""
+    scoped_name_prefix: str
+    """Prefix of the scoped resources' names (`<prefix>-workspace`, `<prefix>-dce`): unique per environment, since
+    one scope holds every environment's."""
+    scope_provider: pulumi.ProviderResource | None = None
+    """None: the scope is in this stack's subscription; set: a provider for the scope's subscription."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if self.private_endpoints:
+            raise InterfaceError("PrivateIngestionArgs.private_endpoints: the data collection endpoint is reached "
+                                 "through the scope's endpoint; leave private_endpoints empty")
+        if (self.scope.subscription_id is None) != (self.scope_provider is None):
+            raise InterfaceError("PrivateIngestionArgs.scope_provider: give it exactly when scope.subscription_id "
+                                 "names another subscription")
+
+
+class PrivateIngestion(WithInterfaces, pulumi.ComponentResource):
+    """The data collection endpoint (`endpoint_id`), and the workspace and endpoint scoped into the AMPLS."""
+
+    def __init__(self, name: str, args: PrivateIngestionArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("amsterdam:monitoring:PrivateIngestion", name, None, opts)
+        endpoint = monitor.DataCollectionEndpoint(
+            f"{name}-dce", resource_group_name=args.resource_group_name, location=args.location,
+            description="Agents fetch their rules and send their data here, privately (through the AMPLS)",
+            network_acls=monitor.DataCollectionEndpointNetworkAclsArgs(public_network_access="Disabled"),
+            tags=dict(args.tags), opts=pulumi.ResourceOptions(parent=self))
+        there = pulumi.ResourceOptions(parent=self, provider=args.scope_provider)
+        for role, resource_id in (("workspace", args.workspace_id), ("dce", endpoint.id)):
+            monitor.PrivateLinkScopedResource(
+                f"{name}-scoped-{role}", resource_group_name=args.scope.resource_group_name,
+                scope_name=args.scope.name, name=f"{args.scoped_name_prefix}-{role}", linked_resource_id=resource_id,
+                kind="Resource", opts=there)
+        self.add_interfaces(name, scope_id=endpoint.id, args=args, diagnostics=NO_DIAGNOSTICS)
+        self.resource_id, self.name = endpoint.id, endpoint.name
         self.endpoint_id = endpoint.id
         """The data collection endpoint: rules (`dataCollectionEndpointId`) and machines (an association named
         `configurationAccessEndpoint`) point at it."""

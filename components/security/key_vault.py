@@ -59,7 +59,7 @@ class KeyVault(WithInterfaces, pulumi.ComponentResource):
         vault = keyvault.Vault(
             f"{name}-vault", resource_group_name=args.resource_group_name, location=args.location,
             vault_name=args.vault_name, properties=keyvault.VaultPropertiesArgs(
-                tenant_id=args.tenant_id, sku=keyvault.SkuArgs(family="A", name=args.sku),
+                tenant_id=args.tenant_id, sku=keyvault.SkuArgs(family="A", name=keyvault.SkuName(args.sku)),
                 enable_rbac_authorization=True, enable_soft_delete=True, enable_purge_protection=True,
                 soft_delete_retention_in_days=args.soft_delete_retention_days,
                 public_network_access="Enabled" if args.public_network_access else "Disabled",

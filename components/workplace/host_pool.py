@@ -1,4 +1,4 @@
-"""An Azure Virtual Desktop host pool with its one application group, its workspace and its scaling plan.
+"""An Azure Virtual Desktop host pool with its one application group, its AVD workspace and its scaling plan.
 
 Secure by default: the metadata (management plane) lives in an EU metadata region; the host pool and workspace
 take no public traffic (session hosts and clients come in over private endpoints), opting clients in from the
@@ -192,8 +192,8 @@ def pooled_schedules(hours: OfficeHours) -> list[avd.ScalingScheduleArgs]:
 
 
 class HostPool(WithInterfaces, pulumi.ComponentResource):
-    """The pool, its application group, workspace and scaling plan. `resource_id`/`name` are the host pool's;
-    `registration_token` is the secret session hosts register with (unknown in a preview)."""
+    """The pool, its application group, AVD workspace (`avd_workspace_id`) and scaling plan. `resource_id`/`name`:
+    the host pool's; `registration_token`: the secret session hosts register with (unknown in a preview)."""
 
     def __init__(self, name: str, args: HostPoolArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("amsterdam:workplace:HostPool", name, None, opts)
@@ -243,20 +243,20 @@ class HostPool(WithInterfaces, pulumi.ComponentResource):
                 command_line_setting="Require" if app.command_line_arguments else "DoNotAllow",
                 show_in_portal=True, opts=pulumi.ResourceOptions(parent=group))
 
-        workspace = avd.Workspace(
+        avd_workspace = avd.Workspace(
             f"{name}-workspace", resource_group_name=args.resource_group_name, location=location,
             workspace_name=f"{name}-workspace", friendly_name=args.friendly_name,
             application_group_references=[group.id],
             public_network_access="Enabled" if args.clients_from_internet else "Disabled",
             tags=tags, opts=child)
-        create_diagnostic_settings(f"{name}-workspace", resource_uri=workspace.id,
+        create_diagnostic_settings(f"{name}-workspace", resource_uri=avd_workspace.id,
                                    settings=args.diagnostic_settings, support=AVD_LOGS, parent=self)
         feed = tuple(PrivateEndpoint(subnet_id=e.subnet_id, private_dns_zone_ids=e.private_dns_zone_ids,
                                      group_id="feed", location=e.location,
                                      resource_group_name=e.resource_group_name,
                                      name=f"feed-{index}" if len(args.private_endpoints) > 1 else "feed")
                      for index, e in enumerate(args.private_endpoints))
-        create_private_endpoints(f"{name}-workspace", resource_id=workspace.id, endpoints=feed,
+        create_private_endpoints(f"{name}-workspace", resource_id=avd_workspace.id, endpoints=feed,
                                  default_group_id="feed", resource_group_name=args.resource_group_name,
                                  location=location, tags=tags, parent=self)
 
@@ -274,7 +274,7 @@ class HostPool(WithInterfaces, pulumi.ComponentResource):
 
         self.resource_id, self.name = pool.id, pool.name
         self.application_group_id = group.id
-        self.workspace_id = workspace.id
+        self.avd_workspace_id = avd_workspace.id
         self.scaling_plan_id = plan.id
         if args.registration and not args.registration.renew:
             pulumi.log.warn(f"{name}: the host registration window ends at {args.registration.expires} (less than "
@@ -286,7 +286,7 @@ class HostPool(WithInterfaces, pulumi.ComponentResource):
         Hosts take it only when they are created (their agent extension ignores later changes)."""
         self.register_outputs({"resource_id": self.resource_id, "name": self.name,
                                "application_group_id": self.application_group_id,
-                               "workspace_id": self.workspace_id, "scaling_plan_id": self.scaling_plan_id})
+                               "workspace_id": self.avd_workspace_id, "scaling_plan_id": self.scaling_plan_id})
 
     def _personal_schedules(self, name: str, args: HostPoolArgs, plan: avd.ScalingPlan) -> None:
         """Personal desktops: started on connect, deallocated when their user has been gone a while."""

@@ -12,6 +12,13 @@ after the current set has been built, whenever the sets change, and
 - unregisters hosts with the workplace's name prefix that belong to neither set (a retired set, whose VMs the same
   deployment deletes); without `-Force`, so a host that still has sessions makes the deployment fail instead of
   cutting users off.
+
+It runs privately (Microsoft: "Run Bicep deployment script privately over a private endpoint", API 2023-08-01):
+without `storageAccountSettings` Azure would create a storage account with a public endpoint for it, which the
+city's deny-public-network-access policy refuses, so the script fails. Here it uses its own account (public network
+access off, shared keys off, reached through a `file` private endpoint) on which its identity is Storage File Data
+Privileged Contributor, and its container runs in a subnet delegated to `Microsoft.ContainerInstance/containerGroups`
+whose egress (Azure Resource Manager, Entra ID, the script image) is the `deployment-scripts` egress profile.
 """
 
 from __future__ import annotations
@@ -19,13 +26,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pulumi
-from pulumi_azure_native import managedidentity, resources
+from pulumi_azure_native import managedidentity, resources, storage
 
-from amsterdam_cloud.components.interfaces import (NO_DIAGNOSTICS, CommonArgs, InterfaceError, RoleAssignment,
-                                                   WithInterfaces, create_role_assignments)
+from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSupport, InterfaceError, RoleAssignment,
+                                                   WithInterfaces, create_diagnostic_settings,
+                                                   create_role_assignments)
 
 SESSION_HOST_OPERATOR = "2ad6aaab-ead9-4eaa-8ac5-da422f562408"
 """Desktop Virtualization Session Host Operator: read, update (drain) and remove a pool's session hosts."""
+STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR = "69566ab7-960f-475b-8e7c-b3118f30c6bd"
+"""What a private deployment script's identity needs on its storage account (the script's file share)."""
+SCRIPT_SUBNET_DELEGATION = "Microsoft.ContainerInstance/containerGroups"
+"""The delegation of the subnet the script's container runs in."""
 AZ_POWERSHELL_VERSION = "12.3"
 """The Az PowerShell version the deployment script runs (Az.DesktopVirtualization included)."""
 ROLLOUT_SCRIPT = r"""$ErrorActionPreference = 'Stop'
@@ -72,14 +84,24 @@ class HostRolloutArgs(CommonArgs):
     """Computer names of the set being replaced: put in drain mode; empty outside a rolling replacement."""
     versions: str = ""
     """The sets' image versions (`current` or `current,previous`): the script reruns when they change."""
+    storage_account_name: str
+    """The script's own storage account (globally unique, 3-24 lowercase letters and digits); private_endpoints
+    holds its one `file` endpoint."""
+    container_subnet_id: pulumi.Input[str]
+    """The subnet the script's container runs in, delegated to `Microsoft.ContainerInstance/containerGroups`, its
+    egress through the firewall (`deployment-scripts` profile)."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
         if set(self.current_hosts) & set(self.draining_hosts):
             raise InterfaceError("HostRolloutArgs.draining_hosts: a host cannot be current and draining at once")
-        if self.role_assignments or self.private_endpoints:
-            raise InterfaceError("HostRolloutArgs: the script's identity holds its one role; it takes no role "
-                                 "assignments or private endpoints")
+        if self.role_assignments:
+            raise InterfaceError("HostRolloutArgs: the script's identity holds its two roles; it takes no role "
+                                 "assignments")
+        if len(self.private_endpoints) != 1:
+            raise InterfaceError("HostRolloutArgs.private_endpoints: expected the script account's one file "
+                                 "endpoint (the script runs privately: no public storage account), got "
+                                 f"{len(self.private_endpoints)}")
 
 
 class HostRollout(WithInterfaces, pulumi.ComponentResource):
@@ -94,6 +116,30 @@ class HostRollout(WithInterfaces, pulumi.ComponentResource):
         roles = create_role_assignments(f"{name}-identity", scope_id=args.host_pool_id, parent=self, assignments=[
             RoleAssignment(role=SESSION_HOST_OPERATOR, principal_id=identity.principal_id,
                            description="Drain and unregister session hosts during a rolling host replacement")])
+        # Only the script's files live here (kept an hour, then cleaned up), but lock, protection and diagnostics
+        # follow the city's rules for every storage account (the account has metrics; its logs are the file
+        # service's, the one service the script uses).
+        account = storage.StorageAccount(
+            f"{name}-storage", account_name=args.storage_account_name, resource_group_name=args.resource_group_name,
+            location=args.location, kind="StorageV2", sku=storage.SkuArgs(name="Standard_LRS"),
+            minimum_tls_version="TLS1_2", enable_https_traffic_only=True, allow_blob_public_access=False,
+            allow_shared_key_access=False, allow_cross_tenant_replication=False,
+            default_to_o_auth_authentication=True, public_network_access="Disabled", is_local_user_enabled=False,
+            network_rule_set=storage.NetworkRuleSetArgs(default_action="Deny", bypass="AzureServices"),
+            encryption=storage.EncryptionArgs(  # double encryption: settable only when the account is created
+                key_source="Microsoft.Storage", require_infrastructure_encryption=True,
+                services=storage.EncryptionServicesArgs(file=storage.EncryptionServiceArgs(enabled=True,
+                                                                                           key_type="Account"))),
+            tags=tags, opts=self.child_options(args, stateful=True))
+        create_diagnostic_settings(f"{name}-storage-files", resource_uri=account.id.apply(
+            lambda account_id: f"{account_id}/fileServices/default"), settings=args.diagnostic_settings,
+            support=DiagnosticSupport(), parent=self)
+        interfaces = self.add_interfaces(f"{name}-storage", scope_id=account.id, args=args,
+                                         diagnostics=DiagnosticSupport(logs=False), private_endpoint_group_id="file",
+                                         resource_group_name=args.resource_group_name, location=args.location)
+        roles += create_role_assignments(f"{name}-storage", scope_id=account.id, parent=self, assignments=[
+            RoleAssignment(role=STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR, principal_id=identity.principal_id,
+                           description="The deployment script's files, on its own private account")])
         settings = {"HOST_POOL": args.host_pool_name, "HOST_POOL_GROUP": args.resource_group_name,
                     "HOST_PREFIX": args.name_prefix, "CURRENT_HOSTS": ",".join(args.current_hosts),
                     "DRAIN_HOSTS": ",".join(args.draining_hosts)}
@@ -104,9 +150,12 @@ class HostRollout(WithInterfaces, pulumi.ComponentResource):
                                    for key, value in settings.items()],
             identity=resources.ManagedServiceIdentityArgs(type="UserAssigned",
                                                           user_assigned_identities=[identity.id]),
+            storage_account_settings=resources.StorageAccountConfigurationArgs(storage_account_name=account.name),
+            container_settings=resources.ContainerConfigurationArgs(
+                subnet_ids=[resources.ContainerGroupSubnetIdArgs(id=args.container_subnet_id)]),
             force_update_tag=args.versions, retention_interval="PT1H", cleanup_preference="Always",
-            timeout="PT30M", tags=tags, opts=pulumi.ResourceOptions(parent=self, depends_on=list(roles)))
-        self.add_interfaces(name, scope_id=script.id, args=args, diagnostics=NO_DIAGNOSTICS)
+            timeout="PT30M", tags=tags, opts=pulumi.ResourceOptions(parent=self, depends_on=[
+                *roles, *interfaces.private_endpoints, *interfaces.private_dns_zone_groups]))
         self.resource_id, self.name = script.id, script.name
         self.principal_id = identity.principal_id
         self.register_outputs({"resource_id": self.resource_id, "name": self.name, "principal_id": self.principal_id})

@@ -1,9 +1,9 @@
-"""The digital workplace: a host pool with its application group, workspace and scaling plan, the session hosts the
-sizing formula asks for, FSLogix profile storage, and a Key Vault for the hosts' break-glass passwords.
+"""The digital workplace: a host pool with its application group, AVD workspace and scaling plan, the session hosts
+the sizing formula asks for, FSLogix profile storage, and a Key Vault for the hosts' break-glass passwords.
 
 It composes `HostPool`, `ProfileStorage`, `SessionHosts` and the platform's `KeyVault`; every part gets the same
 tags, lock, diagnostic settings and protection. The host pool is the main resource: `resource_id`/`name` are its,
-and the caller's `role_assignments` land on it. What the workplace points at (networks, DNS zones, the workspace,
+and the caller's `role_assignments` land on it. What it points at (networks, DNS zones, the Log Analytics workspace,
 its resource groups) it never creates.
 """
 
@@ -70,6 +70,11 @@ class WorkplaceArgs(CommonArgs):
     """The platform's private DNS zones by name; needs the AVD, Azure Files and Key Vault zones."""
     profile_account_name: str
     """The profile storage account's name (globally unique)."""
+    rollout_account_name: str
+    """The rolling replacement script's own storage account (globally unique; private, see `host_rollout.py`)."""
+    rollout_subnet_id: pulumi.Input[str]
+    """The workplace spoke's subnet for the rollout script's container (delegated to
+    `Microsoft.ContainerInstance/containerGroups`, with the `deployment-scripts` egress profile)."""
     office_hours: OfficeHours = field(default_factory=OfficeHours)
     """Monday to Friday, 07:00-19:00 Amsterdam time."""
     user_group_ids: tuple[str, ...] = ()
@@ -100,11 +105,11 @@ class WorkplaceArgs(CommonArgs):
     intune_enrollment: bool = True
     """On: hosts enrol in Intune when they join Entra ID."""
     insights_workspace_id: pulumi.Input[str] | None = None
-    """The workspace the hosts' AVD Insights counters and events go to (the central one); None: the first diagnostic
+    """The Log Analytics workspace the hosts' AVD Insights data go to (the central one); None: the first diagnostic
     setting's workspace, or no host-level monitoring without one."""
     insights_endpoint_id: pulumi.Input[str] | None = None
     """None: agents use public ingestion; the platform's data collection endpoint: rules and data go through its
-    AMPLS (the city's workspace accepts nothing else)."""
+    AMPLS (the city's Log Analytics workspace accepts nothing else)."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -121,7 +126,7 @@ class WorkplaceArgs(CommonArgs):
 
 
 class Workplace(WithInterfaces, pulumi.ComponentResource):
-    """The workplace; `resource_id`/`name` are the host pool's, and its parts are attributes."""
+    """The workplace; `resource_id`/`name` are the host pool's, `avd_workspace_id` its AVD workspace's; parts too."""
 
     def __init__(self, name: str, args: WorkplaceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("amsterdam:workplace:Workplace", name, None, opts)
@@ -197,12 +202,13 @@ class Workplace(WithInterfaces, pulumi.ComponentResource):
         """The set being replaced, in drain mode; None outside a rolling replacement."""
         versions = [args.image.version] + ([args.previous_image.version] if args.previous_image else [])
         self.rollout = HostRollout(f"{name}-rollout", HostRolloutArgs(
-            tags=args.tags, resource_group_name=args.service_resource_group_name,
+            **shared, resource_group_name=args.service_resource_group_name,
             location=normalize_location(args.metadata_location), host_pool_id=self.host_pool.resource_id,
             host_pool_name=self.host_pool.name, name_prefix=args.host_name_prefix,
             current_hosts=tuple(self.session_hosts.computer_names),
             draining_hosts=tuple(self.draining_hosts.computer_names) if self.draining_hosts else (),
-            versions=",".join(versions)),
+            versions=",".join(versions), storage_account_name=args.rollout_account_name,
+            private_endpoints=endpoint(FILE_ZONE), container_subnet_id=args.rollout_subnet_id),
             opts=pulumi.ResourceOptions(parent=self, depends_on=[self.session_hosts]))
         """Drains the replaced set once the current one has registered; unregisters retired hosts."""
 
@@ -217,10 +223,12 @@ class Workplace(WithInterfaces, pulumi.ComponentResource):
         ])
 
         self.resource_id, self.name = self.host_pool.resource_id, self.host_pool.name
-        self.workspace_id = self.host_pool.workspace_id
+        self.avd_workspace_id = self.host_pool.avd_workspace_id
         self.application_group_id = self.host_pool.application_group_id
-        self.register_outputs({"resource_id": self.resource_id, "name": self.name, "workspace_id": self.workspace_id,
-                               "profile_share_id": self.profiles.share_id, "vault_id": self.vault.resource_id,
+        # The registered output keeps its name (`workspace_id`): deployed stacks' state holds it.
+        self.register_outputs({"resource_id": self.resource_id, "name": self.name,
+                               "workspace_id": self.avd_workspace_id, "profile_share_id": self.profiles.share_id,
+                               "vault_id": self.vault.resource_id,
                                "session_host_ids": self.session_hosts.vm_ids,
                                "draining_host_ids": self.draining_hosts.vm_ids if self.draining_hosts else []})
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import html as html_lib
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Protocol
 
 BIO_TITLES = {
     "BIO 8.1.1": "Inventariseren van bedrijfsmiddelen", "BIO 8.1.2": "Eigendom van bedrijfsmiddelen",
@@ -37,11 +38,21 @@ CIS_EDITION = "CIS Microsoft Azure Foundations Benchmark v2.1.0"
 """The edition whose recommendation numbers the rules' `CIS x.y` controls quote (policies/README.md coverage)."""
 
 
+class EvidencedRule(Protocol):
+    """What the report reads of a rule (a resource or a stack rule): its id and its title."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def title(self) -> str: ...
+
+
 @dataclass(frozen=True, kw_only=True)
 class Row:
     """One rule's evidence: how many resources it judged and how each came out."""
 
-    rule: object
+    rule: EvidencedRule
     checked: int
     passed: int
     failed: int

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Callable
 from urllib.parse import quote
 
-from amsterdam_cloud.policies.engine import Severity
+from amsterdam_cloud.policies.rule_model import Severity
 from amsterdam_cloud.policies.readme import rule_doc_uri
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

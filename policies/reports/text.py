@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from amsterdam_cloud.policies.engine import SEVERITY_ORDER
+from amsterdam_cloud.policies.rule_model import SEVERITY_ORDER
 
 
 def primary_control(controls: tuple[str, ...]) -> str:
@@ -23,7 +23,7 @@ def render_text(result) -> str:
     groups: dict = defaultdict(lambda: defaultdict(list))
     for finding in result.findings:
         groups[finding.severity][primary_control(finding.controls)].append(finding)
-    for severity in sorted(groups, key=SEVERITY_ORDER.get):
+    for severity in sorted(groups, key=SEVERITY_ORDER.__getitem__):
         count = sum(len(v) for v in groups[severity].values())
         lines.append(f"{severity.value.upper()} ({count})")
         for control in sorted(groups[severity], key=_control_key):
@@ -65,7 +65,7 @@ def render_text_summary(result, *, limit: int = 20) -> str:
     for finding in result.findings:
         counts[finding.severity][primary_control(finding.controls)] += 1
     lines = []
-    for severity in sorted(counts, key=SEVERITY_ORDER.get):
+    for severity in sorted(counts, key=SEVERITY_ORDER.__getitem__):
         per_control = ", ".join(f"{control} {n}" for control, n in sorted(counts[severity].items(),
                                                                           key=lambda item: _control_key(item[0])))
         lines.append(f"{severity.value.upper()} {sum(counts[severity].values())}: {per_control}")

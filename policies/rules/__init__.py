@@ -7,7 +7,7 @@ import importlib
 import pkgutil
 from pathlib import Path
 
-from amsterdam_cloud.policies.engine import AnyRule
+from amsterdam_cloud.policies.rule_model import AnyRule
 
 
 def _discover() -> tuple[tuple[AnyRule, ...], dict[str, str]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, describe
+from amsterdam_cloud.policies.rule_model import UNKNOWN, Report, Resource, describe
 
 UNSET = object()
 """Pass as `default` when Azure documents no default: an unset property is then a violation."""

@@ -5,16 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, Rule, Severity, describe
+from amsterdam_cloud.policies.rule_model import UNKNOWN, Report, Resource, Rule, Severity, describe
 from amsterdam_cloud.policies.rules.common import UNSET, check_bool, check_choice, check_min_tls
 
 
 def value_rule(*, id: str, title: str, severity: Severity, controls: tuple[str, ...], applies_to: tuple[str, ...],
                path: str, fix: str, defaults_source: str, default: Any = UNSET, want: bool | None = None,
-               allowed: tuple[str, ...] = (), min_tls: bool = False) -> Rule:
+               allowed: tuple[str, ...] = (), min_tls: bool = False, remediation: str = "") -> Rule:
     """A rule that `path` holds `want` (a boolean), one of `allowed` (strings), or TLS 1.2+ (`min_tls`).
 
     `default` is Azure's documented default for an unset `path` (UNSET when Azure documents none: unset fails).
+    `fix` ends every message; the remediation reports show is `fix` as a sentence, unless `remediation` gives
+    broader advice than the one-line fix (kept for the rules that had it when they were code).
     """
     if sum((want is not None, bool(allowed), min_tls)) != 1:
         raise ValueError(f"{id}: declare exactly one of want=, allowed= or min_tls=")
@@ -27,7 +29,8 @@ def value_rule(*, id: str, title: str, severity: Severity, controls: tuple[str, 
         else:
             check_min_tls(resource, report, settings, path=path, default=default, fix=fix)
 
-    return Rule(id=id, title=title, severity=severity, controls=controls, remediation=f"{fix[0].upper()}{fix[1:]}.",
+    return Rule(id=id, title=title, severity=severity, controls=controls,
+                remediation=remediation or f"{fix[0].upper()}{fix[1:]}.",
                 check=check, applies_to=applies_to, settings=("environment",), defaults_source=defaults_source)
 
 

@@ -187,7 +187,7 @@ def _emit(args: argparse.Namespace, document: dict[str, Any], save: Any) -> None
     if args.output and args.output != "-":
         save(args.output, document)
     else:
-        from amsterdam_cloud.scripts.migrate.files import dump_yaml
+        from amsterdam_cloud.scripts.migrate.yaml_documents import dump_yaml
         sys.stdout.write(dump_yaml(document))
 
 
@@ -273,7 +273,7 @@ def _import_cmdb(args: argparse.Namespace) -> int:
 
 def _map(args: argparse.Namespace) -> int:
     from amsterdam_cloud.scripts.migrate import inventory, mapping, overrides, strategy
-    from amsterdam_cloud.scripts.migrate.files import display
+    from amsterdam_cloud.scripts.migrate.yaml_documents import display
 
     rules = strategy.load(args.rules)
     given = overrides.load(args.overrides)
@@ -306,7 +306,7 @@ def _map(args: argparse.Namespace) -> int:
 
 def _waves(args: argparse.Namespace) -> int:
     from amsterdam_cloud.scripts.migrate import mapping, overrides, waves
-    from amsterdam_cloud.scripts.migrate.files import display
+    from amsterdam_cloud.scripts.migrate.yaml_documents import display
 
     given = overrides.load(args.overrides)
     document = mapping.load(args.mapping)
@@ -332,7 +332,7 @@ def _generate(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from amsterdam_cloud.scripts.migrate import generate, mapping, overrides, waves
-    from amsterdam_cloud.scripts.migrate.files import display
+    from amsterdam_cloud.scripts.migrate.yaml_documents import display
 
     given = overrides.load(args.overrides)
     document = mapping.load(args.mapping)
@@ -361,7 +361,7 @@ def _report(args: argparse.Namespace) -> int:
 
     from amsterdam_cloud.scripts.files import write_atomically
     from amsterdam_cloud.scripts.migrate import mapping, report, status, waves
-    from amsterdam_cloud.scripts.migrate.files import display
+    from amsterdam_cloud.scripts.migrate.yaml_documents import display
 
     document = mapping.load(args.mapping)
     plan = waves.load(args.waves) if args.waves else None

@@ -6,14 +6,14 @@ import argparse
 import os
 import sys
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from amsterdam_cloud.core.environments import ENVIRONMENTS, environment_of_stack
+from amsterdam_cloud.core.environments import ENVIRONMENTS
 from amsterdam_cloud.core.errors import UserError, display
-from amsterdam_cloud.scripts.signals import (Interrupted, ignore_interrupts, quiet_worker_signals, signals_held,
-                                             was_interrupted)
 
+if TYPE_CHECKING:
+    from amsterdam_cloud.scripts.offline.stack_plans import StackOutcome
 
 
 def add_project_options(parser: argparse.ArgumentParser) -> None:
@@ -61,28 +61,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=run)
 
 
-@dataclass
-class StackOutcome:
-    """What one planned stack reports back, small enough to cross a process boundary."""
-
-    stack: str
-    plan_path: str = ""
-    resources: int = 0
-    seconds: float = 0.0
-    error: str = ""
-    exit_code: int = 0
-    """The error's own exit code (2 bad input, 1 a failed program); 0 without an error."""
-    policy_text: str = ""
-    policy_failed: bool = False
-    diff_text: str = ""
-    gate_text: str = ""
-    summary_path: str = ""
-    diagram_path: str = ""
-    summary: str = ""
-    tree: str = ""
-    warnings: list[str] = field(default_factory=list)
-
-
 def run(args: argparse.Namespace) -> int:
     from amsterdam_cloud.scripts.offline.project import PulumiProject
 
@@ -115,13 +93,20 @@ def run(args: argparse.Namespace) -> int:
     if args.workers < 1:
         raise UserError("plan: --workers must be 1 or more")
 
+    from amsterdam_cloud.scripts.offline.stack_plans import PlanRequest, plan_many, plan_one
+
+    request = PlanRequest(plans_dir=args.plans_dir, out=args.out, against=args.against, summary=args.summary,
+                          diagram=args.diagram, policy=not args.no_policy, environment=args.environment,
+                          naive=args.naive, tree=not args.no_tree)
     started = time.perf_counter()
     print(f"Offline plan of {project.describe(stacks, args.plans_dir)} (Pulumi SDK mocks; no CLI, no Azure)",
           file=sys.stderr)
     if len(stacks) == 1:
-        outcomes = [plan_one(project, stacks[0], args, show_progress=True)]
+        outcomes = [plan_one(project, stacks[0], request, progress=_progress_printer())]
+        if sys.stderr.isatty():
+            print("\r\033[K", end="", file=sys.stderr)
     else:
-        outcomes = plan_many(project, stacks, args)
+        outcomes = plan_many(project, stacks, request, args.workers)
     failed = False
     for outcome in outcomes:
         failed |= _report(outcome, args, single=len(stacks) == 1)
@@ -135,168 +120,7 @@ def run(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def plan_one(project, stack: str, args: argparse.Namespace, show_progress: bool = False) -> StackOutcome:
-    """Plan, save and check one stack; every failure becomes part of the outcome, not an exception."""
-    from amsterdam_cloud.scripts.files import write_output
-    from amsterdam_cloud.scripts.offline.plan import read_export
-    from amsterdam_cloud.scripts.offline.preview import render_summary, render_tree
-    from amsterdam_cloud.scripts.offline.project import plan_stack, saved_plan_path
-
-    outcome = StackOutcome(stack=stack)
-    started = time.perf_counter()
-    try:
-        current = read_export(args.against) if args.against is not None else None  # bad input before any work
-        plan = plan_stack(project, stack, plans_dir=args.plans_dir, offline_speedups=not args.naive,
-                          progress=_progress_printer() if show_progress else None)
-        if show_progress and sys.stderr.isatty():
-            print("\r\033[K", end="", file=sys.stderr)
-        text = plan.export_text()
-        where = write_output(args.out or saved_plan_path(args.plans_dir, project.name, stack), text)
-        outcome.plan_path = where if where == "<stdout>" else display(where)
-        outcome.resources = sum(plan.counts_by_type().values())
-        outcome.summary = render_summary(plan)
-        outcome.tree = "" if args.no_tree else render_tree(plan)
-        outcome.warnings = list(plan.warnings)
-        if args.diagram is not None:
-            from amsterdam_cloud.scripts.diagram import network_svg
-            from amsterdam_cloud.core.documents import read_json
-
-            referenced = tuple(  # the saved plans of the stacks it references: a landing zone's spoke and its hub
-                read_json(path, "referenced plan") for ref in plan.of_type("pulumi:pulumi:StackReference")
-                if (path := saved_plan_path(args.plans_dir, *ref.name.split("/")[-2:])).exists())
-            outcome.diagram_path = write_output(args.diagram, network_svg(plan.to_export(), referenced))
-        if current is not None:
-            _gate(plan, current, stack, args, outcome, project.root)
-        elif not args.no_policy:
-            _check_policy(plan, stack, args, outcome, project.root)
-    except UserError as error:
-        if was_interrupted():
-            raise Interrupted() from None
-        outcome.error, outcome.exit_code = str(error), error.exit_code
-    outcome.seconds = time.perf_counter() - started
-    return outcome
-
-
-def plan_many(project, stacks: list[str], args: argparse.Namespace) -> list[StackOutcome]:
-    """Several stacks, each in a worker process forked after the heavy imports (so it starts warm), at most
-    --workers at a time. Each worker sends its outcome through its own pipe, so stopping one (Ctrl-C, SIGTERM)
-    can never leave a shared queue locked or half-written, which is what made a stopped `Pool` hang."""
-    if args.workers == 1 or not hasattr(os, "fork"):
-        return [plan_one(project, stack, args) for stack in stacks]
-    import multiprocessing
-    import multiprocessing.connection
-
-    from amsterdam_cloud.scripts.offline.speedups import warm_imports
-
-    warm_imports(project.program_dir)
-    context = multiprocessing.get_context("fork")
-    pending, running, outcomes = list(stacks), {}, {}
-    try:
-        while pending or running:
-            while pending and len(running) < args.workers:
-                stack = pending.pop(0)
-                receiver, sender = context.Pipe(duplex=False)
-                with signals_held():  # the worker starts with both blocked, until quiet_worker_signals
-                    worker = context.Process(target=_plan_in_worker, args=(project, stack, args, sender),
-                                             name=f"cityctl-plan-{stack}", daemon=True)
-                    worker.start()
-                # said by the parent, so it never comes after the parent's own "interrupted" line
-                print(f"  planning {stack} (process {worker.pid})", file=sys.stderr, flush=True)
-                sender.close()  # only the worker writes: its exit is the end of the pipe
-                running[receiver] = (worker, stack)
-            for receiver in multiprocessing.connection.wait(list(running)):
-                worker, stack = running.pop(receiver)
-                outcomes[stack] = _receive(receiver, worker, stack)
-    except BaseException:  # interrupted (or failed): stop every worker before the error reaches the boundary
-        ignore_interrupts()
-        for worker, _ in running.values():
-            worker.terminate()  # SIGTERM: the worker cleans up and exits 130, quietly
-        for worker, _ in running.values():
-            worker.join(30)
-            if worker.is_alive():
-                worker.kill()
-                worker.join()
-        raise
-    return [outcomes[stack] for stack in stacks]
-
-
-def _plan_in_worker(project, stack: str, args: argparse.Namespace, sender) -> None:
-    """plan_one in a worker process (the parent says which stack it started: progress for a long run)."""
-    quiet_worker_signals()
-    sender.send(plan_one(project, stack, args))
-    sender.close()
-
-
-def _receive(receiver, worker, stack: str) -> StackOutcome:
-    """The outcome a worker sent; a worker that ended without one (killed, out of memory) is a failed plan."""
-    try:
-        outcome = receiver.recv()
-    except (EOFError, OSError):
-        worker.join()
-        outcome = StackOutcome(stack=stack, exit_code=1,
-                               error=f"plan: the worker planning {stack} ended without a result (exit code "
-                                     f"{worker.exitcode}); run `cityctl plan {stack}` alone to see why")
-    finally:
-        receiver.close()
-    worker.join()
-    return outcome
-
-
-def _environment(stack: str, args: argparse.Namespace) -> str:
-    environment = args.environment or environment_of_stack(stack)
-    if environment is None:
-        raise UserError(f"plan: stack {stack!r} names no environment; pass --environment dev|test|acc|prod "
-                        "to choose the policy levels, or --no-policy")
-    return environment
-
-
-def _check_policy(plan, stack: str, args: argparse.Namespace, outcome: StackOutcome, project_root: Path) -> None:
-    """The plan against the pack, with the toolkit's waivers and the project's own."""
-    outcome.policy_text, outcome.policy_failed = check_policy(plan.to_export(), stack, _environment(stack, args),
-                                                              project_root, outcome.plan_path)
-
-
-def check_policy(export: dict, stack: str, environment: str, project_root: Path, source: str) -> tuple[str, bool]:
-    """A plan's policy report (text) and whether it failed: the pack with the toolkit's and the project's waivers."""
-    from amsterdam_cloud.policies.checker import check_resources, parse_resources, render
-    from amsterdam_cloud.scripts.delivery.gate import load_gate_waivers
-
-    resources, _ = parse_resources(export, source)
-    result = check_resources(resources, environment=environment, stack=stack,
-                             waivers=load_gate_waivers(project_root=project_root), source=source)
-    return render(result, "text"), result.failed
-
-
-def _gate(plan, current: dict, stack: str, args: argparse.Namespace, outcome: StackOutcome,
-          project_root: Path) -> None:
-    """The plan diff against --against and the deploy gate's verdict on it (policy check included)."""
-    import datetime
-
-    from amsterdam_cloud.policies.checker import render
-    from amsterdam_cloud.scripts.delivery.gate import evaluate, load_gate_waivers, waivers_file_for
-    from amsterdam_cloud.scripts.delivery.plan_diff import render_text
-
-    decision, policy, diff = evaluate(
-        plan.to_export(), current, environment=_environment(stack, args), stack=stack,
-        waivers=load_gate_waivers(project_root=project_root), today=datetime.date.today(),
-        planned_source=outcome.plan_path, waivers_file=waivers_file_for(project_root),
-        current_source=str(args.against))
-    outcome.diff_text = render_text(diff)
-    outcome.gate_text = decision.render()
-    outcome.policy_text = render(policy, "text")
-    outcome.policy_failed = policy.failed or not decision.allowed
-    if args.summary is not None:
-        from amsterdam_cloud.scripts.delivery.plan_diff import render_markdown
-        from amsterdam_cloud.scripts.offline.plan import write_atomically
-
-        verdict = "refused" if not decision.allowed else "failed" if policy.failed else "passed"
-        write_atomically(args.summary, "\n".join([
-            render_markdown(diff, title=f"{plan.project} {stack}: {verdict}"),
-            f"**Policy:** {policy.summary()}", "", "```text", decision.render().rstrip(), "```", ""]))
-        outcome.summary_path = str(args.summary)
-
-
-def _report(outcome: StackOutcome, args: argparse.Namespace, single: bool) -> bool:
+def _report(outcome: "StackOutcome", args: argparse.Namespace, single: bool) -> bool:
     """Print one stack's result for people (stderr); True when it failed."""
     out = sys.stderr
     if not single:

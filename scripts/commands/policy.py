@@ -156,7 +156,15 @@ def _program_files(project_dir: Path | None, stack: str, plan_project: str) -> t
 
 
 def run_check(args: argparse.Namespace) -> int:
+    from amsterdam_cloud.policies.checker import paused_gc
+
+    with paused_gc():  # the export's millions of objects live until the end: a collection would walk them all
+        return _check(args)
+
+
+def _check(args: argparse.Namespace) -> int:
     from amsterdam_cloud.policies.checker import check_resources, parse_resources, render
+
     source = "<stdin>" if str(args.file) == "-" else display(args.file)
     export = _read_export(args.file)
     resources, found_stack = parse_resources(export, source)
@@ -166,7 +174,7 @@ def run_check(args: argparse.Namespace) -> int:
     result = check_resources(resources, environment=environment, stack=stack, waivers=_waivers(args.waivers),
                              today=args.today, source=source)
     if args.format == "sarif" and resources:
-        from amsterdam_cloud.policies.engine import project_of
+        from amsterdam_cloud.policies.rule_model import project_of
 
         result.project_root, result.stack_file = _program_files(args.project_dir, stack, project_of(resources[0].urn))
     if args.evidence:

@@ -18,6 +18,7 @@ import yaml
 
 from amsterdam_cloud.core.ids import GUID
 from amsterdam_cloud.core.errors import UserError
+from amsterdam_cloud.core.export_format import ROOT_STACK_TYPE
 
 _SUBSCRIPTION_KEY = "azure-native:subscriptionId"
 
@@ -51,7 +52,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from amsterdam_cloud.stacks.landing_zones.teams import TEAMS_DIR
+    from amsterdam_cloud.stacks.landing_zones.team_files import TEAMS_DIR
 
     teams_dir = args.teams_dir or TEAMS_DIR
     if args.app_dir is not None:
@@ -63,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
 def _vend(args: argparse.Namespace, teams_dir: Path) -> int:
     from amsterdam_cloud.scripts.files import display, write_atomically
     from amsterdam_cloud.stacks.config import ENVIRONMENTS, load as load_platform
-    from amsterdam_cloud.stacks.landing_zones.teams import (Team, check_field, check_identities, check_ranges,
+    from amsterdam_cloud.stacks.landing_zones.team_files import (Team, check_field, check_identities, check_ranges,
                                                            free_range, load_teams)
 
     source = "cityctl vend"
@@ -124,7 +125,7 @@ def point_app(team_name: str, app_dir: Path, plans_dir: Path | None, teams_dir: 
     from amsterdam_cloud.scripts.files import display, write_atomically
     from amsterdam_cloud.scripts.offline.project import saved_plan_path
     from amsterdam_cloud.stacks.landing_zones.config import PROJECT
-    from amsterdam_cloud.stacks.landing_zones.teams import parse_team
+    from amsterdam_cloud.stacks.landing_zones.team_files import parse_team
 
     team_file = teams_dir / f"{team_name}.yaml"
     if not team_file.exists():
@@ -162,7 +163,7 @@ def _landing_zones(document: Any, source: str) -> dict[str, Any]:
     """`landingZones` from the root stack's outputs of a plan or a `pulumi stack export`."""
     resources = document.get("deployment", {}).get("resources", []) if isinstance(document, dict) else []
     for resource in resources:
-        if isinstance(resource, dict) and resource.get("type") == "pulumi:pulumi:Stack":
+        if isinstance(resource, dict) and resource.get("type") == ROOT_STACK_TYPE:
             zones = resource.get("outputs", {}).get("landingZones", {})
             return zones if isinstance(zones, dict) else {}
     raise UserError(f"{source}: no stack resource with outputs; expected a landing zones stack's plan or export")

@@ -36,11 +36,9 @@ from amsterdam_cloud.core.regions import normalize_location
 from amsterdam_cloud.scripts.delivery.replace_rules import (
     FALLBACK_NAME_INPUTS, base_type, own_name_input, replace_rules_for, stateful_reason)
 from amsterdam_cloud.core.errors import UserError
+from amsterdam_cloud.core.export_format import ROOT_STACK_TYPE, SECRET_SIGNATURE as SECRET_SIG, \
+    SECRET_SIGNATURE_KEY as SIG_KEY, UNKNOWN_VALUE as UNKNOWN
 
-SIG_KEY = "4dabf18193072939515e22adb298388d"
-SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
-ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
 
 ACTIONS = ("create", "update", "replace", "delete")
 SYMBOLS = {"create": "+", "update": "~", "replace": "+-", "delete": "-"}

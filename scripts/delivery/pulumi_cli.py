@@ -64,8 +64,9 @@ class Target:
         login = f"PULUMI_BACKEND_URL='{self.backend_url}' " if self.backend_url else ""
         return f"{login}pulumi stack init {self.stack} --secrets-provider '{self.secrets_provider}'"
 
-    def workspace(self) -> Any:
-        """The Automation API options that point the CLI at this target's backend and secrets provider."""
+    def local_workspace_options(self) -> Any:
+        """The Automation API's LocalWorkspace options (a Pulumi workspace, not an Azure one) that point the CLI at
+        this target's backend and secrets provider."""
         from pulumi import automation as auto
 
         return auto.LocalWorkspaceOptions(
@@ -106,7 +107,7 @@ def find_stack(target: Target) -> Any | None:
 
     try:
         return auto.select_stack(stack_name=target.stack, work_dir=str(target.project_dir),
-                                 opts=target.workspace())
+                                 opts=target.local_workspace_options())
     except auto.StackNotFoundError:
         return None
     except auto.CommandError as error:
@@ -121,7 +122,7 @@ def create_stack(target: Target) -> Any:
 
     try:
         return auto.create_stack(stack_name=target.stack, work_dir=str(target.project_dir),
-                                 opts=target.workspace())
+                                 opts=target.local_workspace_options())
     except auto.CommandError as error:
         raise DeployFailed(f"deploy: could not create stack {target.stack}: {_last_lines(error)}") from None
 

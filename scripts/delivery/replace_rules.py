@@ -16,9 +16,8 @@ Replacement (`replace_rules_for`) comes from three sources, in this order:
 A type in none of the tables still gets `location`, `resourceGroupName` and a top-level `name`/`resourceName`;
 add its entry here when it matters.
 
-Stateful types (`STATEFUL_TYPES`) are those whose deletion or replacement loses data: databases, storage, key
-vaults and their keys and secrets, disks, backup vaults, log workspaces (audit evidence) and resource groups (Azure
-deletes everything inside one, managed by Pulumi or not).
+Stateful types, whose deletion or replacement loses data, are `core/stateful.py`'s `STATEFUL_TYPES` (one table for
+the whole toolkit, with what each type loses).
 """
 
 from __future__ import annotations
@@ -28,6 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable, Mapping
 
+from amsterdam_cloud.core.stateful import STATEFUL_TYPES
 from amsterdam_cloud.scripts.offline.arm_types import ARM_ID_TEMPLATES, RG
 
 Inputs = Mapping[str, Any]
@@ -228,37 +228,6 @@ TYPE_RULES: dict[str, tuple[ReplaceRule, ...]] = {
     "azure-native:communication:CommunicationService": (
         ReplaceRule("dataLocation", "where a Communication Service keeps its data is set at creation"),
     ),
-}
-
-STATEFUL_TYPES: dict[str, str] = {
-    "azure-native:resources:ResourceGroup": "Azure deletes every resource inside it, also those Pulumi does not "
-                                            "manage",
-    "azure-native:storage:StorageAccount": "blobs, files, queues and tables",
-    "azure-native:storage:BlobContainer": "blobs",
-    "azure-native:storage:FileShare": "files",
-    "azure-native:storage:Queue": "queued messages",
-    "azure-native:storage:Table": "table entities",
-    "azure-native:keyvault:Vault": "keys, secrets and certificates",
-    "azure-native:keyvault:Key": "key material (data encrypted with it becomes unreadable)",
-    "azure-native:keyvault:Secret": "the secret value and its versions",
-    "azure-native:compute:Disk": "the disk's contents",
-    "azure-native:compute:Snapshot": "the snapshot's contents",
-    "azure-native:sql:Server": "every database on the server",
-    "azure-native:sql:Database": "the database",
-    "azure-native:sql:ManagedInstance": "every database on the instance",
-    "azure-native:dbforpostgresql:Server": "every database on the server",
-    "azure-native:dbforpostgresql:Database": "the database",
-    "azure-native:dbformysql:Server": "every database on the server",
-    "azure-native:dbformysql:Database": "the database",
-    "azure-native:cosmosdb:DatabaseAccount": "every database and container in the account",
-    "azure-native:cosmosdb:SqlResourceSqlDatabase": "the database",
-    "azure-native:cosmosdb:SqlResourceSqlContainer": "the container's items",
-    "azure-native:cosmosdb:MongoDBResourceMongoDBDatabase": "the database",
-    "azure-native:redis:Redis": "cached and persisted data",
-    "azure-native:containerregistry:Registry": "container images",
-    "azure-native:operationalinsights:Workspace": "collected logs (audit evidence under the BIO)",
-    "azure-native:recoveryservices:Vault": "backups",
-    "azure-native:dataprotection:BackupVault": "backups",
 }
 
 FALLBACK_NAME_INPUTS = ("resourceGroupName", "name", "resourceName")

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from amsterdam_cloud.core.errors import UserError
-from amsterdam_cloud.scripts.migrate.files import display
+from amsterdam_cloud.scripts.migrate.yaml_documents import display
 from amsterdam_cloud.scripts.migrate.inventory import TAG_ALIASES, build, fold, resource
 from amsterdam_cloud.scripts.migrate.overrides import NONE, Overrides
 

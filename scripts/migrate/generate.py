@@ -23,7 +23,7 @@ from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.core import app_config
 from amsterdam_cloud.scripts.files import write_atomically
 from amsterdam_cloud.core.documents import check_schema
-from amsterdam_cloud.scripts.migrate.files import display, dump_yaml, read_yaml
+from amsterdam_cloud.scripts.migrate.yaml_documents import display, dump_yaml, read_yaml
 from amsterdam_cloud.scripts.migrate.overrides import NONE, Overrides
 from amsterdam_cloud.core.backend import DIY_ORGANIZATION, Backend, BackendError, declared_backend, \
     parse_reference

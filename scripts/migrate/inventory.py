@@ -25,7 +25,7 @@ from typing import Any, Iterable, Mapping
 
 from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.core.documents import check_schema
-from amsterdam_cloud.scripts.migrate.files import display, read_yaml, write_yaml
+from amsterdam_cloud.scripts.migrate.yaml_documents import display, read_yaml, write_yaml
 from amsterdam_cloud.scripts.migrate.overrides import NONE, Overrides
 
 SCHEMA = "amsterdam.migrate.inventory/v1"

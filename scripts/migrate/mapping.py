@@ -1,8 +1,8 @@
 """Mapping: each workload gets a 7R strategy, each resource an Azure target and size, and blockers are named.
 
 Resource targets follow Microsoft's AWS-to-Azure service comparison: EC2 -> Virtual Machines (sized by
-`sizing.vm_size`), EBS -> managed disks, RDS PostgreSQL / MySQL / MariaDB / Aurora -> PostgreSQL or MySQL flexible
-server (sized by `sizing.flexible_server_sku`), ECS/Fargate -> Container Apps, Lambda -> Functions, S3 ->
+`azure_sizes.vm_size`), EBS -> managed disks, RDS PostgreSQL / MySQL / MariaDB / Aurora -> PostgreSQL or MySQL flexible
+server (sized by `azure_sizes.flexible_server_sku`), ECS/Fargate -> Container Apps, Lambda -> Functions, S3 ->
 Blob storage, ALB -> Application Gateway WAF_v2, NLB -> Azure Load Balancer, Route 53 -> Azure DNS, IAM roles ->
 managed identities with RBAC, VPCs and subnets -> the platform's spoke networks.
 
@@ -26,10 +26,11 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from amsterdam_cloud.core.classification import DATA_CLASSIFICATIONS
-from amsterdam_cloud.scripts.migrate import sizing
+from amsterdam_cloud.scripts.migrate import azure_sizes
 from amsterdam_cloud.core.app_config import CPU_MEMORY, FLEX_MEMORY_MB
 from amsterdam_cloud.core.documents import check_schema
-from amsterdam_cloud.scripts.migrate.files import display, read_yaml, write_yaml
+from amsterdam_cloud.core.ids import EMAIL_ANY_CASE
+from amsterdam_cloud.scripts.migrate.yaml_documents import display, read_yaml, write_yaml
 from amsterdam_cloud.scripts.migrate import inventory as inventory_module
 from amsterdam_cloud.scripts.migrate.inventory import DATABASE_TYPES, STATEFUL_TYPES, slug
 from amsterdam_cloud.scripts.migrate.overrides import NONE, NOT_BIO, Overrides, need, workload_need
@@ -140,7 +141,7 @@ def function_triggers(name: str, triggers: Sequence[Mapping[str, Any]]) -> tuple
 
 
 _COST_CENTER = re.compile(r"^(?:CC-?)?(\d{4,6})$", re.I)
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.I)
+_EMAIL = EMAIL_ANY_CASE
 
 
 def map_inventory(inventory: Mapping[str, Any], rules: Rules, *, inventory_source: str = "inventory",
@@ -367,7 +368,7 @@ def _member_classes(resources: Sequence[Mapping[str, Any]], members: Mapping[str
             found = [members[m]["properties"].get("instanceClass") for m in r["properties"].get("members", []) if m in members]
             found = [c for c in found if c]
             if found:
-                classes[r["id"]] = max(found, key=lambda c: (sizing.rds_shape(c) or (0, 0)))
+                classes[r["id"]] = max(found, key=lambda c: (azure_sizes.rds_shape(c) or (0, 0)))
     return classes
 
 
@@ -376,7 +377,7 @@ def resource_target(r: Mapping[str, Any], cluster_class: str | None = None) -> t
     kind, p = r["type"], r["properties"]
     problems: list[tuple[str, str]] = []
     if kind in ("aws:ec2:instance", "onprem:server"):
-        size = sizing.vm_size(p.get("instanceType"), p.get("vcpu"), p.get("memoryGiB"), cpu_p95=p.get("cpuP95Percent"),
+        size = azure_sizes.vm_size(p.get("instanceType"), p.get("vcpu"), p.get("memoryGiB"), cpu_p95=p.get("cpuP95Percent"),
                               memory_p95=p.get("memoryP95Percent"))
         if size.name is None:
             problems.append(("no-size", f"{r['name']}: {size.note}"))
@@ -398,10 +399,10 @@ def resource_target(r: Mapping[str, Any], cluster_class: str | None = None) -> t
                                                    "`Database engine` column) and import again, or retain the workload "
                                                    "and plan the database by hand"))
             return {"component": "unsupported-database", "engine": engine}, problems
-        size = sizing.flexible_server_sku(family, cluster_class or p.get("instanceClass"), p.get("vcpu"), p.get("memoryGiB"))
+        size = azure_sizes.flexible_server_sku(family, cluster_class or p.get("instanceClass"), p.get("vcpu"), p.get("memoryGiB"))
         if size.name is None:
             problems.append(("no-size", f"{r['name']}: {size.note}"))
-        version, version_note = sizing.engine_version(family, p.get("engineVersion"))
+        version, version_note = azure_sizes.engine_version(family, p.get("engineVersion"))
         storage_note = None
         if kind == "aws:rds:cluster" and not p.get("allocatedStorageGiB"):
             storage_note = ("Aurora reports no allocated size and none was measured (discover --utilization-days "
@@ -409,7 +410,7 @@ def resource_target(r: Mapping[str, Any], cluster_class: str | None = None) -> t
         note = "; ".join(n for n in (size.note, version_note, storage_note) if n) or None
         return _clean({"component": f"{family}-flexible-server", "engine": family, "sku": size.name, "tier": size.tier,
                        "vcpu": size.vcpu, "memoryGiB": size.memory_gib,
-                       "storageGb": sizing.storage_gib(family, p.get("allocatedStorageGiB") or p.get("storageGiB")),
+                       "storageGb": azure_sizes.storage_gib(family, p.get("allocatedStorageGiB") or p.get("storageGiB")),
                        "sourceStorageGiB": p.get("allocatedStorageGiB") or p.get("storageGiB"),
                        "version": version, "note": note}), problems
     if kind in ("aws:s3:bucket", "onprem:s3:bucket"):
@@ -571,11 +572,11 @@ def app_facts(resources: Sequence[Mapping[str, Any]], targets: Sequence[Mapping[
                 notes.append(f"{len(servers_of)} {engine} servers become one flexible server with their databases")
             sku = biggest["sku"]
             if prod:
-                raised = sizing.highly_available(engine, sku)
+                raised = azure_sizes.highly_available(engine, sku)
                 if raised.note:
                     notes.append(raised.note)
                 sku = raised.name
-            data[engine] = {"sku": sku, "storageGb": sizing.storage_gib(engine, storage),
+            data[engine] = {"sku": sku, "storageGb": azure_sizes.storage_gib(engine, storage),
                             "version": max((t["version"] for t in servers_of), key=_version_key)}
     data["storage"] = any(r["type"] in ("aws:s3:bucket", "onprem:s3:bucket", "onprem:storage") for r in resources)
     containers = [{"name": t["target"]["container"], "partitionKey": t["target"]["partitionKey"]}

@@ -33,7 +33,7 @@ from amsterdam_cloud.core.classification import DATA_CLASSIFICATIONS
 from amsterdam_cloud.core.environments import ENVIRONMENTS
 from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.core.documents import check_schema
-from amsterdam_cloud.scripts.migrate.files import display, read_yaml
+from amsterdam_cloud.scripts.migrate.yaml_documents import display, read_yaml
 
 SCHEMA = "amsterdam.migrate.overrides/v1"
 DEFAULT_PATH = Path("migration") / "overrides.yaml"

@@ -17,7 +17,7 @@ from typing import Any, Mapping
 
 from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.core.documents import check_schema
-from amsterdam_cloud.scripts.migrate.files import display, read_yaml, write_yaml
+from amsterdam_cloud.scripts.migrate.yaml_documents import display, read_yaml, write_yaml
 
 SCHEMA = "amsterdam.migrate.status/v1"
 DEFAULT_PATH = Path("migration") / "status.yaml"

@@ -14,7 +14,7 @@ from typing import Any, Mapping, Sequence
 
 from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.core.documents import check_schema
-from amsterdam_cloud.scripts.migrate.files import display, read_yaml
+from amsterdam_cloud.scripts.migrate.yaml_documents import display, read_yaml
 
 SCHEMA = "amsterdam.migrate.strategy-rules/v1"
 STRATEGIES = ("retire", "retain", "rehost", "relocate", "replatform", "refactor", "repurchase")

@@ -24,7 +24,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from amsterdam_cloud.core.environments import ENVIRONMENTS
 from amsterdam_cloud.core.documents import check_schema
-from amsterdam_cloud.scripts.migrate.files import display, read_yaml, write_yaml
+from amsterdam_cloud.scripts.migrate.yaml_documents import display, read_yaml, write_yaml
 from amsterdam_cloud.scripts.migrate.overrides import NONE, Overrides
 from amsterdam_cloud.scripts.migrate.strategy import MOVING
 

@@ -71,8 +71,6 @@ class AzureMocks(pulumi.runtime.Mocks):
         self._type_chains: dict[int, str] = {}
         self._origins: dict[str, str] = {}
         self._provider_subscriptions: dict[str, str] = {}
-        self.today = budgets.today_utc()
-        """The day the plan runs (Azure judges dates against it)."""
         self.checked_defaults: dict[str, dict[str, Any]] = {}
         """Per URN, what azure-native's `Check` adds to the inputs (auto-name, default location): the engine
         records Check's result as the inputs and sends it to the policy pack's `Analyze`."""
@@ -220,7 +218,7 @@ class AzureMocks(pulumi.runtime.Mocks):
         start = period.get("startDate") if isinstance(period, dict) else None
         if not isinstance(start, str) or start == UNKNOWN:
             return
-        wrong = budgets.start_date_problem(start, self.today)
+        wrong = budgets.start_date_problem(start, budgets.today_utc())  # read only here: dates the plan
         if wrong is not None:
             self._refuse(token, logical_name, urn, f"timePeriod.startDate {start!r} {wrong}", None, "",
                          fix="leave the budget's start date unset (the first of the current month) or give the first "

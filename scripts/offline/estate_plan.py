@@ -15,6 +15,7 @@ import os
 import sys
 import time
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Mapping
 
@@ -85,6 +86,8 @@ class StackResult:
     warnings: tuple[str, ...] = ()
     policy_text: str = ""
     policy_failed: bool = False
+    day: str = ""
+    """What the plan and its policy check read of the clock (`clock.dated`): "", the ISO day, or "now"."""
     error: str = ""
     exit_code: int = 0
     seconds: float = 0.0
@@ -92,20 +95,19 @@ class StackResult:
 
 def plan_in_worker(task: StackTask) -> StackResult:
     """Plan, save and check one stack; its references wait for estate stacks not planned yet."""
-    from amsterdam_cloud.core.backend import declared_backend, parse_reference
-    from amsterdam_cloud.scripts.commands.plan import check_policy
+    from amsterdam_cloud.core import clock
+    from amsterdam_cloud.core.backend import parse_reference
+    from amsterdam_cloud.scripts.offline.stack_plans import check_policy
     from amsterdam_cloud.scripts.offline.plan import export_text
     from amsterdam_cloud.scripts.offline.plan_cache import outputs_digest, sha256_text
     from amsterdam_cloud.scripts.offline.preview import render_summary
-    from amsterdam_cloud.scripts.offline.project import (PulumiProject, plan_stack, saved_plan_path,
-                                                          stack_reference_resolver)
+    from amsterdam_cloud.scripts.offline.project import plan_stack, saved_plan_path, stack_reference_resolver
     from amsterdam_cloud.scripts.signals import Interrupted, was_interrupted
 
     started = time.perf_counter()
     result = StackResult(stack=task.stack)
     try:
-        project = PulumiProject.load(task.project_dir, origin="the estate")
-        backend = declared_backend(project.root)
+        project, backend = _project_of(task.project_dir)
         saved = stack_reference_resolver(task.plans_dir, project.name, backend)
 
         def resolve(name: str) -> tuple[dict, list[str]]:
@@ -119,8 +121,9 @@ def plan_in_worker(task: StackTask) -> StackResult:
                 raise ReferencePending(target, name)
             return saved(name)
 
-        plan = plan_stack(project, task.stack.stack, plans_dir=task.plans_dir, offline_speedups=not task.naive,
-                          stack_outputs=resolve)
+        with clock.reading() as reads:
+            plan = plan_stack(project, task.stack.stack, plans_dir=task.plans_dir, offline_speedups=not task.naive,
+                              stack_outputs=resolve)
         export = plan.to_export()
         text = export_text(export)
         path = saved_plan_path(task.plans_dir, project.name, task.stack.stack)
@@ -134,8 +137,11 @@ def plan_in_worker(task: StackTask) -> StackResult:
         result.summary = render_summary(plan).splitlines()[1].strip()
         result.warnings = tuple(plan.warnings)
         if task.environment is not None:
-            result.policy_text, result.policy_failed = check_policy(export, task.stack.stack, task.environment,
-                                                                    project.root, display(path))
+            with clock.reading() as policy_reads:
+                result.policy_text, result.policy_failed = check_policy(export, task.stack.stack, task.environment,
+                                                                        project.root, display(path))
+            reads += policy_reads
+        result.day = clock.dated(reads)
     except ReferencePending as pending:
         result.waiting_for = pending.target
     except UserError as error:
@@ -144,6 +150,17 @@ def plan_in_worker(task: StackTask) -> StackResult:
         result.error, result.exit_code = str(error), error.exit_code
     result.seconds = time.perf_counter() - started
     return result
+
+
+@lru_cache(maxsize=None)
+def _project_of(project_dir: Path):
+    """A worker's projects and their declared backends, read once each (an estate has hundreds of stacks a project;
+    the run hashed these files at its start, so they are what it plans)."""
+    from amsterdam_cloud.core.backend import declared_backend
+    from amsterdam_cloud.scripts.offline.project import PulumiProject
+
+    project = PulumiProject.load(project_dir, origin="the estate")
+    return project, declared_backend(project.root)
 
 
 @dataclass(kw_only=True)
@@ -170,10 +187,8 @@ class Run:
 
 def run(args: argparse.Namespace) -> int:
     """`cityctl plan --estate`: discover, schedule, plan or reuse, report, summary JSON."""
-    import datetime
-
-    from amsterdam_cloud.core import budgets
-    from amsterdam_cloud.scripts.commands.plan import ENVIRONMENTS
+    from amsterdam_cloud.core import clock
+    from amsterdam_cloud.core.environments import ENVIRONMENTS
     from amsterdam_cloud.scripts.offline.plan_cache import PlanCache, own_key, project_fingerprint
 
     _refuse_single_stack_options(args)
@@ -184,10 +199,9 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     estate = discover(args.estate, args.projects_file)
     plans_dir = args.plans_dir or _shared_plans_dir() or estate.root / "out" / "plans"
-    cache = PlanCache(estate.root / "out" / "cache", enabled=not args.no_cache)
+    cache = PlanCache(estate.root / "out" / "cache", enabled=not args.no_cache, today=clock.today_utc())
     shard = Shard.parse(args.shard) if args.shard else None
     every = estate.stacks
-    today: datetime.date = budgets.today_utc()
     environments: dict[StackId, str | None] = {}
     for stack in every:
         environment = args.environment or (stack.stack if stack.stack in ENVIRONMENTS else None)
@@ -198,7 +212,7 @@ def run(args: argparse.Namespace) -> int:
     fingerprints = {project.name: project_fingerprint(project) for project in estate.projects}
     own_keys = {stack: own_key(project_fingerprint=fingerprints[stack.project], stack=stack,
                                stack_file=estate.project(stack.project).stack_file(stack.stack),
-                               environment=environments[stack], today=today) for stack in every}
+                               environment=environments[stack]) for stack in every}
     owned = shard.owned(every) if shard else list(every)
     state = Run(estate=estate, scope=list(owned), owned=set(owned), own_keys=own_keys,
                 references={stack: cache.references(own_keys[stack]) for stack in every})
@@ -259,12 +273,12 @@ def _schedule(state: Run, args: argparse.Namespace, plans_dir: Path, cache, envi
                     break
                 if not pool.busy and not pool.started:  # the first worker: fork it warm
                     warm_imports(*(project.program_dir for project in state.estate.projects))
-                todo.remove(stack)
                 running.add(stack)
                 pool.submit(StackTask(stack=stack, project_dir=state.estate.project(stack.project).root,
                                       plans_dir=plans_dir, environment=environments[stack], naive=args.naive,
                                       pending=frozenset(map(str, every - state.digests.keys())),
                                       estate_stacks=estate_stacks))
+            todo[:] = [stack for stack in todo if stack not in running]  # one pass, not a list.remove each
             if not running:
                 if todo:
                     return _stuck(state, todo)
@@ -289,7 +303,8 @@ def _ready(state: Run, todo: list[StackId], running: set[StackId], cache, plans_
     ready, changed = [], True
     while changed:  # again after a reuse (its dependents may be ready) or a stack added from outside the shard
         changed, ready = False, []
-        busy_projects = {stack.project for stack in todo if stack not in ready} | {s.project for s in running}
+        queued = set(todo)  # membership by hash: a list scan per waiting stack made each call O(n^2) (40 s at 800)
+        busy_projects = {stack.project for stack in todo} | {s.project for s in running}
         for stack in list(todo):
             known = state.references[stack]
             if known is None:  # first plan: it waits for whole projects its siblings waited for
@@ -299,8 +314,9 @@ def _ready(state: Run, todo: list[StackId], running: set[StackId], cache, plans_
                 continue
             missing = [ref for ref in known if ref in state.own_keys and ref not in state.digests]
             for ref in missing:
-                if ref not in todo and ref not in running:  # referenced from outside this shard: plan it too
+                if ref not in queued and ref not in running:  # referenced from outside this shard: plan it too
                     todo.append(ref)
+                    queued.add(ref)
                     state.scope.append(ref)
                     changed = True
             if missing:
@@ -315,11 +331,13 @@ def _ready(state: Run, todo: list[StackId], running: set[StackId], cache, plans_
             state.results[stack] = StackResult(
                 stack=stack, references=list(known), plan_sha256=entry.plan_sha256, size=entry.size,
                 outputs_digest=entry.outputs_digest, resources=entry.resources, summary=entry.summary,
-                warnings=entry.warnings, policy_text=entry.policy_text, policy_failed=entry.policy_failed)
+                warnings=entry.warnings, policy_text=entry.policy_text, policy_failed=entry.policy_failed,
+                day=entry.day)
             state.digests[stack] = entry.outputs_digest
             state.reused.add(stack)
-            todo.remove(stack)
             changed = True
+        if changed:
+            todo[:] = [stack for stack in todo if stack not in state.digests]  # the reused ones, in one pass
     if not ready and not running and todo:  # only held first-timers left: let them go, one may break a hold
         ready = [stack for stack in todo if state.references[stack] is None]
     return ready
@@ -378,7 +396,8 @@ def _record(state: Run, result: StackResult, todo: list[StackId], running: set[S
                 entry=CachedPlan(plan_sha256=result.plan_sha256, size=result.size,
                                  outputs_digest=result.outputs_digest,
                                  resources=result.resources, summary=result.summary, warnings=result.warnings,
-                                 policy_text=result.policy_text, policy_failed=result.policy_failed))
+                                 policy_text=result.policy_text, policy_failed=result.policy_failed,
+                                 day=result.day))
     print(f"  planned {stack}: {result.resources} resources, {result.seconds:.1f}s", file=sys.stderr, flush=True)
     return None
 

@@ -1,11 +1,12 @@
 """Incremental estate plans: a content-addressed cache of plans and their policy results under `out/cache`.
 
-A stack's plan is a function of its program's files, its stack file, the toolkit and SDK it runs on, the day (the
-programs read it: a budget's start month, a host pool's registration expiry) and the outputs of the stacks it
-references. The *own key* hashes all but the last; it indexes the references the stack made last time. The *full
-key* adds each referenced stack's outputs digest and names the entry: plan object, outputs digest, resources,
-policy result. So a stack whose inputs did not change is reused, and a changed stack re-plans itself and exactly the
-stacks that reference outputs it changed. Everything is written atomically; deleting the folder only costs time.
+A stack's plan is a function of its program's files, its stack file, the toolkit and SDK it runs on and the outputs
+of the stacks it references. The *own key* hashes all but the last; it indexes the references the stack made last
+time. The *full key* adds each referenced stack's outputs digest and names the entry: plan object, outputs digest,
+resources, policy result. So a stack whose inputs did not change is reused, and a changed stack re-plans itself and
+exactly the stacks that reference outputs it changed. The day is no part of a key: an entry records what its plan
+and policy check read of the clock (`core.clock`: a budget's start month, a waiver's expiry) and is reused only on
+that day, or on any day when they read none. Everything is written atomically; deleting the folder costs time only.
 
     out/cache/references/<own key>.json   the stacks referenced last time, by StackReference name
     out/cache/entries/<full key>.json     what a plan with these inputs produced
@@ -35,7 +36,7 @@ from amsterdam_cloud.scripts.files import write_atomically
 from amsterdam_cloud.scripts.offline.estate import SKIPPED_FOLDERS, StackId
 from amsterdam_cloud.scripts.offline.project import PROJECT_FILE, PulumiProject
 
-CACHE_FORMAT = "cityctl-plan-cache/1"
+CACHE_FORMAT = "cityctl-plan-cache/2"
 """Part of every key: a new format never reads an old entry."""
 TOOLKIT_PACKAGES = ("core", "components", "policies", "scripts", "stacks")
 """The toolkit's sub-packages (`amsterdam_cloud.<name>`): their files are in every key."""
@@ -60,6 +61,9 @@ class CachedPlan:
     policy_text: str
     """The policy report; empty without a policy check."""
     policy_failed: bool
+    day: str
+    """The one day the plan or its check read from the clock (reused on that day only); "" when they read no date;
+    `clock.NOW` when they read the time of day (never reused)."""
 
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -129,10 +133,10 @@ def _hash_file(digest: "hashlib._Hash", path: Path, relative_to: Path) -> None:
     digest.update(content)
 
 
-def own_key(*, project_fingerprint: str, stack: StackId, stack_file: Path, environment: str | None,
-            today: datetime.date) -> str:
-    """Everything a stack's plan and policy result depend on except what it references."""
-    parts = [toolkit_fingerprint(), project_fingerprint, str(stack), environment or "no policy", today.isoformat()]
+def own_key(*, project_fingerprint: str, stack: StackId, stack_file: Path, environment: str | None) -> str:
+    """Everything a stack's plan and policy result depend on except what it references (and the day, which the
+    entry records when it matters)."""
+    parts = [toolkit_fingerprint(), project_fingerprint, str(stack), environment or "no policy"]
     return sha256_text("\0".join(parts) + "\0" + read_text(stack_file, "stack file"))
 
 
@@ -145,9 +149,11 @@ class PlanCache:
     """The cache folder. `enabled=False` (`--no-cache`) reuses no plan but still writes, so the next run is warm; the
     references of earlier runs are still read, as they only order the work (a stale one costs a wait, never a plan)."""
 
-    def __init__(self, folder: Path, *, enabled: bool = True) -> None:
+    def __init__(self, folder: Path, *, enabled: bool = True, today: datetime.date) -> None:
         self.folder = folder
         self.enabled = enabled
+        self.today = today.isoformat()
+        """The day of this run: an entry that read another day from the clock is a miss."""
 
     def references(self, own: str) -> list[StackId] | None:
         """The stacks referenced when this own key was last planned; None when unknown."""
@@ -159,10 +165,10 @@ class PlanCache:
         return [StackId(*pair) for pair in pairs]
 
     def lookup(self, key: str) -> CachedPlan | None:
-        """The entry of a full key whose plan object is whole; None (a miss) for anything else."""
+        """The entry of a full key, of today or of no day, whose plan object is whole; None (a miss) otherwise."""
         document = self._read(self.folder / "entries" / f"{key}.json") if self.enabled else None
         entry = _entry(document) if document is not None else None
-        if entry is None or not self._intact(entry):
+        if entry is None or entry.day not in ("", self.today) or not self._intact(entry):
             return None
         return entry
 

@@ -7,7 +7,7 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 import yaml
 
@@ -15,11 +15,12 @@ from amsterdam_cloud.core.regions import normalize_location
 from amsterdam_cloud.core.environments import ENVIRONMENTS
 from amsterdam_cloud.core.errors import UserError, display
 from amsterdam_cloud.scripts.offline.project_file import PROJECT_FILE, find_root  # noqa: F401  (re-exported)
-from amsterdam_cloud.scripts.offline.azure_mocks import AzureContext, derived_guid
 from amsterdam_cloud.core.backend import Backend, BackendError, declared_backend, parse_reference
-from amsterdam_cloud.scripts.offline.engine import ProgramRun, run_program
-from amsterdam_cloud.scripts.offline.plan import Plan, read_export, stack_outputs_of
 from amsterdam_cloud.core.program_config import read_stack_file
+
+if TYPE_CHECKING:  # the engine and the mocks import the Pulumi SDK: only when a stack is planned (start-up)
+    from amsterdam_cloud.scripts.offline.azure_mocks import AzureContext
+    from amsterdam_cloud.scripts.offline.plan import Plan
 
 PLANS_DIR_ENV = "CITYCTL_PLANS_DIR"
 """Environment variable naming a shared plans folder (an app team's copy of the platform plans), like --plans-dir."""
@@ -129,11 +130,15 @@ def saved_outputs(path: Path) -> tuple[dict[str, Any], list[str]]:
 @lru_cache(maxsize=64)
 def _outputs_of_version(path: Path, inode: int, modified_ns: int, size: int) -> tuple[dict[str, Any], list[str]]:
     """Keyed by the file's identity: plans are only ever replaced by a rename, which gives a new inode."""
+    from amsterdam_cloud.scripts.offline.plan import read_export, stack_outputs_of
+
     return stack_outputs_of(read_export(path))
 
 
 def azure_context(project: str, stack: str, config: dict[str, Any]) -> AzureContext:
     """Subscription, tenant and location for the mocks, from the stack's own config where it says them."""
+    from amsterdam_cloud.scripts.offline.azure_mocks import AzureContext, derived_guid
+
     def first(*keys: str) -> str | None:
         for key in keys:
             value = config.get(key)
@@ -155,6 +160,8 @@ def plan_stack(project: PulumiProject, stack: str, *, plans_dir: Path | None = N
                stack_outputs: Callable[[str], tuple[dict, list[str]]] | None = None) -> Plan:
     """Plan one stack of a project offline: its stack file's config, the project's program, the city's mocks.
     StackReferences resolve from the saved plans in `plans_dir`, or through `stack_outputs` when given."""
+    from amsterdam_cloud.scripts.offline.engine import ProgramRun, run_program
+
     config = {**read_stack_file(project.stack_file(stack)), **(config_overrides or {})}
     return run_program(ProgramRun(
         program_dir=project.program_dir, project=project.name, stack=stack, config=config,

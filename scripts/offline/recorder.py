@@ -9,11 +9,10 @@ from pulumi.runtime import mocks as sdk_mocks
 from google.protobuf import struct_pb2
 from pulumi.runtime.proto import resource_pb2
 
+from amsterdam_cloud.core.export_format import ROOT_STACK_TYPE
 from amsterdam_cloud.scripts.offline import source_locations
 from amsterdam_cloud.scripts.offline.azure_mocks import AzureMocks
 from amsterdam_cloud.scripts.offline.values import Secret, from_struct, reveal, to_wire
-
-ROOT_STACK_TYPE = "pulumi:pulumi:Stack"
 
 
 @dataclass(eq=False)

@@ -44,6 +44,11 @@ class Probe:
     """asyncio's loop keeps `_ready` (callbacks that can run now): the stepwise runner catches up in bounded steps."""
     getter_names: bool
     """`@pulumi.getter(name=...)` keeps the wire name on the getter as `_pulumi_name` (see `output_property_name`)."""
+    plain_values_as_is: ModuleType | None
+    """`pulumi.runtime.rpc`, when its `serialize_property` takes the parameters `plain_values_as_is` passes on."""
+    single_future_outputs: SimpleNamespace | None
+    """`rpc.transfer_properties`, `Output._from_data` and `_OutputData`: a resource's output properties resolved
+    through one future each (`transferred_in_one_future`) instead of four futures and a task."""
     missing: tuple[str, ...]
     """Each missing name with the shortcut that is off because of it."""
 
@@ -66,7 +71,9 @@ def probe() -> Probe:
     getter_names = _probe_getter_names(missing)
     found = Probe(stepwise=stepwise, stack_trace_module=stack_trace_module,
                   lazy_module_types=(lazy._LazyModule,) if lazy is not None else (),
-                  loop_has_ready_queue=ready, getter_names=getter_names, missing=tuple(missing))
+                  loop_has_ready_queue=ready, getter_names=getter_names,
+                  plain_values_as_is=_probe_serialize_property(missing),
+                  single_future_outputs=_probe_single_future_outputs(missing), missing=tuple(missing))
     if found.missing:
         sys.stderr.write(
             f"cityctl: warning: pulumi {_version('pulumi')} lacks {'; '.join(found.missing)}: planning without "
@@ -84,6 +91,105 @@ def _probe_getter_names(missing: list[str]) -> bool:
         return True
     missing.append("pulumi.getter's ._pulumi_name (output names read from getters; derived from Python names)")
     return False
+
+
+SERIALIZE_PROPERTY_PARAMETERS = ["value", "deps", "property_key", "resource_obj", "input_transformer", "typ",
+                                 "keep_output_values", "exclude_resource_refs_from_deps", "return_protobuf_value"]
+PLAIN_TYPES = (str, bool, int, float, type(None))
+"""Values `serialize_property` returns unchanged, with no dependency, whatever the declared type: it only checks
+they are none of the things it converts (outputs, resources, assets, input types, mappings, sequences)."""
+
+
+def _probe_serialize_property(missing: list[str]) -> ModuleType | None:
+    import inspect
+
+    rpc = _module("pulumi.runtime.rpc")
+    serialize = getattr(rpc, "serialize_property", None)
+    if serialize is None or list(inspect.signature(serialize).parameters) != SERIALIZE_PROPERTY_PARAMETERS:
+        missing.append("pulumi.runtime.rpc.serialize_property with its known parameters (plain values as they are)")
+        return None
+    return rpc
+
+
+@contextmanager
+def plain_values_as_is() -> Iterator[None]:
+    """For one run: `serialize_property` returns a plain value (a str, bool, int, float or None, exactly) at once,
+    as the SDK's own returns it after a dozen type checks and a type-hint unwrap; anything else goes to the SDK's."""
+    rpc = probe().plain_values_as_is
+    if rpc is None:
+        yield
+        return
+    original = rpc.serialize_property
+
+    async def serialize_property(value: Any, deps: Any, property_key: Any, resource_obj: Any = None,
+                                 input_transformer: Any = None, typ: Any = None, keep_output_values: bool = False,
+                                 exclude_resource_refs_from_deps: bool = False,
+                                 return_protobuf_value: bool = False) -> Any:
+        if type(value) in PLAIN_TYPES and not return_protobuf_value:
+            return value
+        return await original(value, deps, property_key, resource_obj, input_transformer, typ, keep_output_values,
+                              exclude_resource_refs_from_deps, return_protobuf_value)
+
+    rpc.serialize_property = serialize_property
+    try:
+        yield
+    finally:
+        rpc.serialize_property = original
+
+
+def _probe_single_future_outputs(missing: list[str]) -> SimpleNamespace | None:
+    """The SDK pieces `transferred_in_one_future` replaces and builds on; None when one is gone."""
+    import inspect
+
+    rpc, output = _module("pulumi.runtime.rpc"), _module("pulumi.output")
+    transfer = getattr(rpc, "transfer_properties", None)
+    data, output_class = getattr(output, "_OutputData", None), getattr(output, "Output", None)
+    if (transfer is None or data is None or not callable(getattr(output_class, "_from_data", None))
+            or list(inspect.signature(transfer).parameters) != ["res", "props", "custom"]):
+        missing.append("pulumi.runtime.rpc.transfer_properties, pulumi.output._OutputData or Output._from_data "
+                       "(outputs resolved through one future)")
+        return None
+    return SimpleNamespace(rpc=rpc, OutputData=data, Output=output_class)
+
+
+@contextmanager
+def transferred_in_one_future() -> Iterator[None]:
+    """For one run: each output property of a registered resource is an Output over one future that the
+    registration resolves with the whole `_OutputData` (value, known, secret, dependencies), where the SDK's
+    `transfer_properties` makes four futures and a task that gathers them: about 40% of a plan's event-loop
+    callbacks. The Output's value, dependencies and failures are the same."""
+    sdk = probe().single_future_outputs
+    if sdk is None:
+        yield
+        return
+    import functools
+
+    def resolve(resource: Any, data: asyncio.Future, value: Any, is_known: bool, is_secret: bool,
+                deps: set[Any] | None, failed: Exception | None) -> None:
+        """What the SDK's `do_resolve` settles in its four futures, as one `_OutputData`."""
+        if failed is not None:
+            data.set_exception(failed)
+            return
+        resources = set(deps) if deps else set()
+        resources.add(resource)
+        data.set_result(sdk.OutputData(resources=resources, value=value, is_known=is_known, is_secret=is_secret))
+
+    def transfer_properties(res: Any, props: Any, custom: bool) -> dict[str, Callable[..., None]]:
+        resolvers: dict[str, Callable[..., None]] = {}
+        for name in props:
+            if name == "urn" or (name == "id" and custom):
+                continue  # handled elsewhere, as in the SDK
+            data: asyncio.Future = asyncio.Future()
+            resolvers[name] = functools.partial(resolve, res, data)
+            res.__dict__[name] = sdk.Output._from_data(data)
+        return resolvers
+
+    original = sdk.rpc.transfer_properties
+    sdk.rpc.transfer_properties = transfer_properties
+    try:
+        yield
+    finally:
+        sdk.rpc.transfer_properties = original
 
 
 def output_property_name(attribute: str, getter: Callable[..., Any]) -> str:

@@ -164,7 +164,8 @@ def installed(loop: asyncio.AbstractEventLoop) -> Iterator[None]:
     try:
         # The SDK captures a whole stack trace per resource for the engine's source positions; a plan records only
         # the program's frame (source_locations.py), found in one walk.
-        with sdk_seam.stack_traces_skipped(source_locations.stack_trace):
+        with sdk_seam.stack_traces_skipped(source_locations.stack_trace), sdk_seam.transferred_in_one_future(), \
+                sdk_seam.plain_values_as_is():
             yield
     finally:
         if not worker:

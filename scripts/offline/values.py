@@ -7,11 +7,9 @@ from typing import Any
 
 from google.protobuf import struct_pb2
 
-SIG_KEY = "4dabf18193072939515e22adb298388d"
-"""The key under which the engine marks special values (secrets, resource references, assets)."""
-SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
-UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
-"""The engine's sentinel for a value that is not known until the resource exists (a preview's unknown)."""
+from amsterdam_cloud.core.export_format import SECRET_SIGNATURE as SECRET_SIG, SECRET_SIGNATURE_KEY as SIG_KEY, \
+    UNKNOWN_VALUE as UNKNOWN
+
 REDACTED_CIPHERTEXT = "offline-plan:redacted"
 """What an offline plan writes where `pulumi stack export` writes ciphertext: the secret itself is never written."""
 

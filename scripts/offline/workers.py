@@ -20,7 +20,7 @@ class WorkerDied(Exception):
 
     def __init__(self, task: Any, exit_code: int | None) -> None:
         super().__init__(f"the worker ended without a result (exit code {exit_code})")
-        self.task = task
+        self.task, self.exit_code = task, exit_code
 
 
 class WorkerPool:
@@ -45,10 +45,12 @@ class WorkerPool:
     def busy(self) -> int:
         return len(self._busy)
 
-    def submit(self, task: Any) -> None:
+    def submit(self, task: Any) -> int:
+        """Hand `task` to an idle worker (started when none is); the worker's process id."""
         process, connection = self._idle.pop() if self._idle else self._start()
         connection.send(task)
         self._busy[connection] = (process, task)
+        return process.pid
 
     def finished(self) -> list[tuple[Any, Any]]:
         """Wait for at least one busy worker; (task, result) for each that finished, a `WorkerDied` as its result

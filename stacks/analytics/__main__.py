@@ -58,7 +58,7 @@ def _zone(ids: dict, zone: str) -> str:
 
 
 # The zone names are known here (the components pick the ones they need); their ids come from the platform.
-private_dns_zone_ids = {zone: zone_ids.apply(lambda ids, zone=zone: _zone(ids, zone)) for zone in PRIVATE_DNS_ZONES}
+private_dns_zone_ids = {z: pulumi.Output.all(zone_ids, z).apply(lambda v: _zone(*v)) for z in PRIVATE_DNS_ZONES}
 
 teams: dict[str, AnalyticsWorkspace] = {}
 groups: dict[str, resources.ResourceGroup] = {}
@@ -83,10 +83,10 @@ pulumi.export("teams", {
            "lakeDfsEndpoint": team.lake.dfs_endpoint, "lakeFilesystemIds": team.lake.filesystem_ids,
            "keyVaultId": team.key_vault_id, "mlRegistryId": team.registry.resource_id,
            "mlRegistryLoginServer": team.registry.login_server,
-           "workspaces": {algorithm: {"id": workspace.resource_id, "name": workspace.name,
-                                      "registerId": workspace.register_id or ""}
-                          for algorithm, workspace in team.algorithms.items()}}
+           "workspaces": {algorithm: {"id": ml_workspace.resource_id, "name": ml_workspace.name,
+                                      "registerId": ml_workspace.register_id or ""}
+                          for algorithm, ml_workspace in team.algorithms.items()}}
     for name, team in teams.items()})
 pulumi.export("algorithmRegister", {
-    (workspace.register_id or f"unregistered:{name}/{algorithm}"): workspace.resource_id
-    for name, team in teams.items() for algorithm, workspace in team.algorithms.items()})
+    (ml_workspace.register_id or f"unregistered:{name}/{algorithm}"): ml_workspace.resource_id
+    for name, team in teams.items() for algorithm, ml_workspace in team.algorithms.items()})

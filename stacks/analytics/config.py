@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from amsterdam_cloud.core.ids import GUID
+from amsterdam_cloud.core.ids import COST_CENTER, EMAIL, GUID
 from amsterdam_cloud.core.environments import ENVIRONMENTS
 from amsterdam_cloud.core.program_config import PLATFORM_PROJECT
 from amsterdam_cloud.components.analytics.ai_services import AiDeployment
@@ -31,8 +31,7 @@ PROJECT = "amsterdam-analytics"
 """The Pulumi project name; every config key of ours is `amsterdam-analytics:<key>`."""
 STACKS_DIR = Path(__file__).resolve().parent
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
-_COST_CENTER = re.compile(r"^CC-\d{4,6}$")
+_EMAIL, _COST_CENTER = EMAIL, COST_CENTER
 _TEAM = re.compile(r"^[a-z][a-z0-9]{1,9}$")
 _NAME = re.compile(r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$")
 

@@ -8,9 +8,12 @@ its own cadence. Environment stacks attach to it by well-known names (`Connectiv
 import pulumi
 from pulumi_azure_native import resources
 
-from amsterdam_cloud.components.interfaces import DiagnosticSettings, Lock
-from amsterdam_cloud.components.landing_zone.connectivity import CI_POOL_NAME, Connectivity, ConnectivityArgs
+from amsterdam_cloud.components.interfaces import DiagnosticSettings, Lock, PrivateEndpoint
+from amsterdam_cloud.components.landing_zone.connectivity import (CI_POOL_NAME, ENDPOINTS_SUBNET, MONITOR_SCOPE_NAME,
+                                                                  Connectivity, ConnectivityArgs)
 from amsterdam_cloud.components.landing_zone.private_dns import city_private_link_zones
+from amsterdam_cloud.components.monitoring.private_ingestion import AMPLS_ZONES, MonitorPrivateLinkScope, \
+    MonitorPrivateLinkScopeArgs
 from amsterdam_cloud.stacks.connectivity.config import from_pulumi
 
 config = from_pulumi()
@@ -27,6 +30,15 @@ connectivity = Connectivity("connectivity", ConnectivityArgs(
     ci_agents=config.ci_agents, zone_redundant=config.features.zone_redundancy,
     firewall_premium=config.features.firewall_premium))
 
+# The city's one Azure Monitor Private Link Scope: one per DNS namespace, and the zones above are the city's one set
+# (a scope per environment would rewrite the same global records). Each environment scopes its workspace and data
+# collection endpoint into it (`ConnectivityRef.monitor_scope`), each app its Application Insights.
+monitor_scope = MonitorPrivateLinkScope("monitor-private-link", MonitorPrivateLinkScopeArgs(
+    tags=tags, lock=Lock() if config.features.resource_locks else None, resource_group_name=group.name,
+    location=config.location, scope_name=MONITOR_SCOPE_NAME,
+    private_endpoints=(PrivateEndpoint(subnet_id=connectivity.subnet_ids[ENDPOINTS_SUBNET], private_dns_zone_ids=tuple(
+        connectivity.private_dns_zone_ids[zone] for zone in AMPLS_ZONES)),)))
+
 pulumi.export("hubVirtualNetworkId", connectivity.resource_id)
 pulumi.export("subnetIds", connectivity.subnet_ids)
 pulumi.export("privateDnsZoneIds", connectivity.private_dns_zone_ids)
@@ -35,3 +47,5 @@ pulumi.export("forwardingRulesetId", connectivity.forwarding_ruleset_id)
 pulumi.export("firewallPrivateIp", connectivity.firewall_private_ip)
 pulumi.export("vpnGatewayId", connectivity.gateway_id)
 pulumi.export("agentPool", CI_POOL_NAME if config.ci_agents else None)
+pulumi.export("monitorPrivateLinkScope", {"name": monitor_scope.name, "resourceGroupName": group.name,
+                                          "subscriptionId": config.ref.subscription_id})

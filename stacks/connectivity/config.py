@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-from amsterdam_cloud.core.ids import GUID
+from amsterdam_cloud.core.ids import GUID, LOG_ANALYTICS_WORKSPACE_ID
 from amsterdam_cloud.components.landing_zone.address_plan import AddressPlanError, carve, refuse_overlap
 from amsterdam_cloud.components.landing_zone.connectivity import (CONNECTIVITY_SUBNETS, CiAgents, ConnectivityRef,
                                                                   ExpressRoute, ForwardedZone, PointToSite, SiteToSite)
@@ -25,8 +25,7 @@ PROJECT = "amsterdam-connectivity"
 STACKS_DIR = Path(__file__).resolve().parent
 CONNECTIVITY_STACK = "prod"
 
-_WORKSPACE = re.compile(r"^/subscriptions/[0-9a-f-]{36}/resourceGroups/[^/]+/providers/"
-                        r"Microsoft.OperationalInsights/workspaces/[^/]+$", re.IGNORECASE)
+_WORKSPACE = LOG_ANALYTICS_WORKSPACE_ID
 _CIRCUIT = re.compile(r"^/subscriptions/[0-9a-f-]{36}/resourceGroups/[^/]+/providers/"
                       r"Microsoft.Network/expressRouteCircuits/[^/]+$", re.IGNORECASE)
 _ORGANIZATION = re.compile(r"^https://dev\.azure\.com/[A-Za-z0-9][A-Za-z0-9-]{0,48}$")

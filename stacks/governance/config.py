@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-from amsterdam_cloud.core.ids import GUID
+from amsterdam_cloud.core.ids import GUID, LOG_ANALYTICS_WORKSPACE_ID
 from amsterdam_cloud.components.governance.hierarchy import ROLES
 from amsterdam_cloud.components.governance.policy import Assignment, Exemption, city_assignments
 from amsterdam_cloud.core.environments import PLATFORM_INGRESS_ROLES, platform_resource_group
+from amsterdam_cloud.core.program_config import GOVERNANCE_PROJECT
 from amsterdam_cloud.core.regions import EU_REGIONS
 from amsterdam_cloud.policies.waivers import parse_waivers
 from amsterdam_cloud.stacks.connectivity.config import load as load_connectivity
@@ -23,15 +24,14 @@ from amsterdam_cloud.stacks.config import (ENVIRONMENTS, ConfigError, _boolean, 
                                            _section, _show, given_config, load as load_platform, read_project_keys,
                                            read_stack_file, structured)
 
-PROJECT = "amsterdam-governance"
+PROJECT = GOVERNANCE_PROJECT
 STACKS_DIR = Path(__file__).resolve().parent
 EXEMPTIONS_FILE = STACKS_DIR / "exemptions.yaml"
 TENANT_STACK = "prod"
 DEFAULT_PREFIX = "amsterdam"
 INHERITED_TAGS = ("owner", "cost-center", "data-classification", "application", "environment")
 
-_WORKSPACE = re.compile(r"^/subscriptions/[0-9a-f-]{36}/resourceGroups/[^/]+/providers/"
-                        r"Microsoft.OperationalInsights/workspaces/[^/]+$", re.IGNORECASE)
+_WORKSPACE = LOG_ANALYTICS_WORKSPACE_ID
 _SCOPE = re.compile(r"^/(subscriptions/[0-9a-f-]{36}(/resourceGroups/[^/]+(/providers/.+)?)?"
                     r"|providers/Microsoft.Management/managementGroups/[^/]+)$", re.IGNORECASE)
 _PREFIX = re.compile(r"^[a-z][a-z0-9-]{1,30}$")
@@ -163,7 +163,7 @@ def read_prefix(stacks_dir: Path = STACKS_DIR) -> str:
     source = f"stacks/governance/Pulumi.{TENANT_STACK}.yaml"
     raw = read_stack_file(stacks_dir / f"Pulumi.{TENANT_STACK}.yaml")
     key = f"{PROJECT}:prefix"
-    return _FIELDS["prefix"](source, key, raw[key]) if key in raw else DEFAULT_PREFIX
+    return str(_FIELDS["prefix"](source, key, raw[key])) if key in raw else DEFAULT_PREFIX
 
 
 def load(stack: str, today: dt.date, stacks_dir: Path = STACKS_DIR) -> GovernanceConfig:

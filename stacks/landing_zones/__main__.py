@@ -17,7 +17,7 @@ from amsterdam_cloud.stacks.landing_zones.config import from_pulumi
 
 config = from_pulumi()
 env = config.environment
-landing_zones: dict[str, dict[str, pulumi.Output]] = {}
+landing_zones: dict[str, dict[str, object]] = {}
 if config.teams:
     platform = pulumi.StackReference(config.platform_stack)
     hub = HubRef(virtual_network_id=platform.get_output("hubVirtualNetworkId"),
@@ -26,6 +26,9 @@ if config.teams:
                  firewall_private_ip=platform.get_output("firewallPrivateIp"))
     workspace_id = platform.get_output("workspaceId")
     diagnostics = (DiagnosticSettings(workspace_id=workspace_id),)
+    private_link_scope_id = platform.get_output("monitorPrivateLinkScope").apply(
+        lambda scope: f"/subscriptions/{scope['subscriptionId']}/resourceGroups/{scope['resourceGroupName']}"
+                      f"/providers/Microsoft.Insights/privateLinkScopes/{scope['name']}")
     network = config.platform.network
     hosting = network.plan.spokes[config.platform.shared_hosting.spoke]
     # where the city's names resolve: the environment hub (its firewall's DNS proxy) and the connectivity hub
@@ -44,7 +47,7 @@ if config.teams:
             entra_group_id=team.entra_group_id, ci_principal_id=team.ci_principal_id,
             deployer_role_id=APP_TEAM_DEPLOYER.definition_id, registry_id=platform.get_output("containerRegistryId"),
             workspace_id=workspace_id,
-            private_link_scope_id=platform.get_output("monitorPrivateLinkScope").apply(lambda scope: scope["id"]),
+            private_link_scope_id=private_link_scope_id,
             firewall_policy_name=platform.get_output("firewallPolicyName"),
             firewall_priority=firewall_priority(network.plan.address_space, team_network.cidr),
             east_west=vended_flows(team_network, hosting, network.east_west), dns_network_ids=dns_networks,
@@ -55,8 +58,7 @@ if config.teams:
             "virtualNetworkId": zone.spoke.resource_id, "subnetIds": zone.spoke.subnet_ids,
             "registryPullIdentityId": zone.registry_pull_identity_id, "actionGroupId": zone.action_group_id,
             "containerAppsEnvironment": {"id": zone.container_apps_environment.resource_id,
-                                         "workloadProfiles": ["Consumption"]},
-            "platformSubscriptionId": config.platform.subscription_id}
+                                         "workloadProfiles": ["Consumption"]}}
 
 pulumi.export("environment", env)
 pulumi.export("landingZones", landing_zones)

@@ -17,7 +17,7 @@ from amsterdam_cloud.stacks.config import (ENVIRONMENTS, PROJECT as PLATFORM_PRO
                                            _emails, _matching, given_config, load as load_platform,
                                            read_project_keys, read_stack_file)
 from amsterdam_cloud.stacks.governance.config import read_prefix
-from amsterdam_cloud.stacks.landing_zones.teams import Team, load_teams
+from amsterdam_cloud.stacks.landing_zones.team_files import Team, load_teams
 
 PROJECT = LANDING_ZONES_PROJECT
 STACKS_DIR = Path(__file__).resolve().parent

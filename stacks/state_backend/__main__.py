@@ -220,7 +220,7 @@ def main() -> None:
     # Public network access only while bootstrapping (before the connectivity hub's endpoints exist), and then only
     # for the listed addresses; otherwise none at all.
     public = "Enabled" if cfg.bootstrap_allowed_ips else "Disabled"
-    account = storage.StorageAccount(
+    account = storage.StorageAccount(  # type: ignore[call-overload]  # ipRules=None: the null the plan has always held
         "state", account_name=cfg.storage_account_name, resource_group_name=group.name, location=cfg.location,
         kind="StorageV2", sku={"name": "Standard_ZRS"}, access_tier="Hot",
         minimum_tls_version="TLS1_2", enable_https_traffic_only=True, allow_blob_public_access=False,
@@ -243,7 +243,7 @@ def main() -> None:
     vault = keyvault.Vault(
         "secrets", vault_name=cfg.key_vault_name, resource_group_name=group.name, location=cfg.location,
         properties={"tenant_id": authorization.get_client_config_output().tenant_id,
-                    "sku": {"family": "A", "name": "standard"},
+                    "sku": {"family": "A", "name": keyvault.SkuName.STANDARD},
                     "enable_rbac_authorization": True, "enable_purge_protection": True, "enable_soft_delete": True,
                     "soft_delete_retention_in_days": 90, "public_network_access": public,
                     "network_acls": {"default_action": "Deny", "bypass": "AzureServices",
@@ -266,7 +266,7 @@ def main() -> None:
         suffix = "" if environment == "prod" else f"-{environment}"
         container = storage.BlobContainer(
             f"state-container{suffix}", resource_group_name=group.name, account_name=account.name,
-            container_name=share.container_name, public_access="None", opts=stateful)
+            container_name=share.container_name, public_access=storage.PublicAccess.NONE, opts=stateful)
         key = keyvault.Key(
             f"secrets-key{suffix}", resource_group_name=group.name, vault_name=vault.name, key_name=share.key_name,
             properties={"kty": "RSA", "key_size": 4096, "key_ops": ["encrypt", "decrypt", "wrapKey", "unwrapKey"],

@@ -51,7 +51,7 @@ def subnet(name: str) -> pulumi.Output[str]:
     return workplace_subnets.apply(pick)
 
 
-def group(role: str, location: str) -> resources.ResourceGroup:
+def group(role: str, location: pulumi.Input[str]) -> resources.ResourceGroup:
     return resources.ResourceGroup(
         f"rg-{role}", resource_group_name=f"rg-amsterdam-{role}-{config.environment}", location=location, tags=tags)
 
@@ -79,8 +79,10 @@ workplace = Workplace("avd", WorkplaceArgs(
     previous_image=image.session_host_image(previous, gallery.image_definition_id) if previous else None,
     backup_vault_name=f"rsv-amsterdam-workplace-{config.environment}", backup_retention=config.profile_backup,
     host_subnet_id=subnet("hosts"), endpoint_subnet_id=subnet("endpoints"),
-    private_dns_zone_ids={zone: zone_ids.apply(lambda zones, zone=zone: zones[zone]) for zone in REQUIRED_ZONES},
+    private_dns_zone_ids={zone: zone_ids[zone] for zone in REQUIRED_ZONES},
     profile_account_name=config.profile_storage_account, office_hours=config.office_hours,
+    # private: its own account (the city's convention name) and container subnet; Azure would make a public one
+    rollout_account_name=f"stamsavdrollout{config.environment}", rollout_subnet_id=subnet("scripts"),
     user_group_ids=config.user_group_ids, admin_group_ids=config.admin_group_ids,
     avd_service_principal_id=config.avd_service_principal_id,
     application_group_type=config.pool.application_group_type, remote_apps=config.pool.remote_apps,
@@ -92,7 +94,7 @@ pulumi.export("environment", config.environment)
 pulumi.export("hostPoolId", workplace.resource_id)
 pulumi.export("hostPoolName", workplace.name)
 pulumi.export("applicationGroupId", workplace.application_group_id)
-pulumi.export("avdWorkspaceId", workplace.workspace_id)
+pulumi.export("avdWorkspaceId", workplace.avd_workspace_id)
 pulumi.export("scalingPlanId", workplace.host_pool.scaling_plan_id)
 pulumi.export("profileStorageAccountId", workplace.profiles.resource_id)
 pulumi.export("profileShareUncPath", workplace.profiles.unc_path)

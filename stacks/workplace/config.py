@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
+from amsterdam_cloud.core import clock
 from amsterdam_cloud.core.ids import GUID
 from amsterdam_cloud.core.environments import ENVIRONMENTS
 from amsterdam_cloud.core.program_config import PLATFORM_PROJECT
@@ -147,7 +148,7 @@ class WorkplaceConfig:
 
 def utc_now() -> dt.datetime:
     """The clock the program reads once, to tell whether the registration window is still open."""
-    return dt.datetime.now(dt.timezone.utc)
+    return clock.now_utc()
 
 
 # ---------------------------------------------------------------------------------------------------------------

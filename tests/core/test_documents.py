@@ -6,6 +6,8 @@ import errno
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from amsterdam_cloud.core import documents
 from amsterdam_cloud.core.errors import UserError
@@ -95,3 +97,53 @@ def test_an_unreadable_file_says_permission_denied(tmp_path: Path, monkeypatch):
 def test_a_key_that_is_not_text_is_refused(tmp_path: Path, key: str):
     with pytest.raises(UserError, match="is not text; quote it or name it"):
         read(tmp_path, f"spokes:\n  {key}:\n    addressSpace: 10.10.16.0/20\n")
+
+
+def _depth(value) -> int:
+    """The nesting of a parsed JSON value, as the reader counts it (a top-level object or list is level 1)."""
+    if isinstance(value, dict):
+        return 1 + max((_depth(v) for v in value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max((_depth(v) for v in value), default=0)
+    return 0
+
+
+@pytest.mark.parametrize("text, nesting", [
+    ("[" * 100 + "]" * 100, 100),
+    ('{"a": ' * 99 + '{"b": "]]]]"}' + "}" * 99, 100),
+    ('[' + '[{"a": [' * 33 + "[]" + "]}]" * 33 + "]", 101),
+    # strings whose brackets would hide levels if counted: 150 levels, a string "closing" 50 and one reopening them
+    ("[" * 100 + '"' + "]" * 50 + '", ' + "[" * 50 + "]" * 50 + ', "' + "[" * 50 + '"' + "]" * 100, 150),
+    ('["a\\"[", "]\\\\", [["\\\\\\"{"]]]', 3),
+])
+def test_json_nesting_is_counted_by_structure_not_by_brackets_inside_strings(tmp_path: Path, text: str,
+                                                                             nesting: int):
+    import json
+
+    assert _depth(json.loads(text)) == nesting  # the case says what it means to
+    if nesting <= documents.MAX_DEPTH:
+        read(tmp_path, text, "doc.json")
+    else:
+        with pytest.raises(UserError, match=f"doc.json: nested deeper than {documents.MAX_DEPTH} levels"):
+            read(tmp_path, text, "doc.json")
+
+
+_TEXT = st.text(alphabet='ab[]{}"\\:, \u00e9\n', max_size=6)
+_JSON = st.recursive(st.none() | st.booleans() | st.integers() | _TEXT,
+                     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_TEXT, inner, max_size=3),
+                     max_leaves=30)
+
+
+@settings(deadline=None, database=None,  # one patched limit for every example; no timing on a shared machine
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(document=_JSON, indent=st.sampled_from([None, 1]))
+def test_json_nesting_limit_agrees_with_a_walk_of_the_parsed_document(monkeypatch, document, indent):
+    import json
+
+    monkeypatch.setattr(documents, "MAX_DEPTH", 3)  # small, so generated documents fall on both sides
+    text = json.dumps(document, indent=indent, ensure_ascii=False)
+    if _depth(document) <= 3:
+        assert documents.load_json(text, "doc.json", "test document") == document
+    else:
+        with pytest.raises(UserError, match="nested deeper than 3 levels"):
+            documents.load_json(text, "doc.json", "test document")

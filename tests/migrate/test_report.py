@@ -14,7 +14,7 @@ import pytest
 
 from amsterdam_cloud.scripts.cli import main
 from amsterdam_cloud.scripts.migrate import mapping, report, strategy, waves
-from amsterdam_cloud.scripts.migrate.files import write_yaml
+from amsterdam_cloud.scripts.migrate.yaml_documents import write_yaml
 from amsterdam_cloud.scripts.migrate.inventory import build, resource
 
 OWNER = {"owner": "permits@amsterdam.nl", "cost-center": "CC-4120", "data-classification": "BBN2"}

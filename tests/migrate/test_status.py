@@ -8,7 +8,7 @@ import yaml
 from amsterdam_cloud.scripts.cli import main
 from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.scripts.migrate import status
-from amsterdam_cloud.scripts.migrate.files import write_yaml
+from amsterdam_cloud.scripts.migrate.yaml_documents import write_yaml
 
 PLAN = {"schema": "amsterdam.migrate.waves/v1", "waves": [
     {"wave": 1, "workloads": [{"id": "permits/dev"}]}, {"wave": 2, "workloads": [{"id": "permits/prod"}]}],

@@ -4,12 +4,13 @@ import datetime as dt
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from amsterdam_cloud.policies.checker import ExportError, check_export, check_resources, parse_resources
-from amsterdam_cloud.policies.engine import Rule, Severity
-from amsterdam_cloud.policies.fixtures import UNKNOWN_VALUE, city_tags, export_of, resource, secret
+from amsterdam_cloud.policies.rule_model import Rule, Severity
+from tests.policies.rule_fixtures import UNKNOWN_VALUE, city_tags, export_of, resource, secret
 from amsterdam_cloud.policies.settings import PackConfig
 from amsterdam_cloud.core.errors import UserError
 
@@ -127,9 +128,10 @@ def test_unknown_environment_is_a_user_error():
 def test_checker_imports_and_runs_without_pulumi_or_pulumi_policy():
     code = ("import sys, json\n"
             "from amsterdam_cloud.policies.checker import check_export, render\n"
-            "from amsterdam_cloud.policies.fixtures import export_of, resource\n"
+            "from tests.policies.rule_fixtures import export_of, resource\n"
             "r = check_export(export_of(resource('azure-native:storage:StorageAccount', 's', {})), environment='prod')\n"
             "[render(r, f) for f in ('text', 'json', 'sarif', 'junit', 'evidence-md', 'evidence-html')]\n"
             "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('pulumi', 'pulumi_policy'))))\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    root = Path(__file__).resolve().parents[2]  # where `tests.policies.rule_fixtures` imports from
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root).stdout
     assert json.loads(out) == []

@@ -17,7 +17,7 @@ from pulumi_policy import (PolicyCustomTimeouts, PolicyResource, PolicyResourceO
 from pulumi_policy.proxy import unknown_checking_proxy
 
 from amsterdam_cloud.policies.crossguard import WAIVERS_EXPIRED, WAIVERS_IN_FORCE, build_policies
-from amsterdam_cloud.policies.fixtures import UNKNOWN_VALUE, city_tags, export_of, resource, urn_of
+from tests.policies.rule_fixtures import UNKNOWN_VALUE, city_tags, export_of, resource, urn_of
 from amsterdam_cloud.policies.rules import ALL_RULES
 from amsterdam_cloud.policies.settings import PACK_DIR, load_pack_config
 from amsterdam_cloud.policies.waivers import load_waivers

@@ -18,7 +18,7 @@ import pytest
 from google.protobuf import json_format
 from pulumi_azure_native import keyvault, operationalinsights, resources, storage
 
-from amsterdam_cloud.policies.fixtures import city_tags
+from tests.policies.rule_fixtures import city_tags
 from amsterdam_cloud.policies.settings import config_path
 from amsterdam_cloud.scripts import cli
 from amsterdam_cloud.scripts.files import write_atomically

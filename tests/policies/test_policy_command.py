@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from amsterdam_cloud.policies.fixtures import city_tags, export_of, resource
+from tests.policies.rule_fixtures import city_tags, export_of, resource
 from amsterdam_cloud.scripts.cli import main
 
 STORAGE = "azure-native:storage:StorageAccount"
@@ -156,3 +156,27 @@ def test_waivers_without_a_plan_are_held_to_the_maximum_of_the_environment_their
                                        "expires": "2999-02-20"})
     assert main(["policy", "waivers", "--waivers", str(waivers), "--today", "2026-11-28", "--format", "json"]) == 1
     assert [w["status"] for w in json.loads(capsys.readouterr().out)] == ["too long"]
+
+
+def test_policy_check_loads_neither_the_pulumi_sdk_nor_the_other_commands(tmp_path):
+    import subprocess
+    import sys
+
+    path = write_export(tmp_path, "prod")
+    code = ("import json, sys\n"
+            "from amsterdam_cloud.scripts.cli import main\n"
+            f"main(['policy', 'check', {str(path)!r}, '--format', 'json', '--output', {str(tmp_path / 'r.json')!r}])\n"
+            "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('pulumi', 'pulumi_policy', 'grpc')"
+            " or m.startswith(('amsterdam_cloud.scripts.commands.', 'amsterdam_cloud.scripts.offline.engine')))))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert json.loads(out) == ["amsterdam_cloud.scripts.commands.policy"]
+
+
+def test_help_and_version_still_name_every_command(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    shown = capsys.readouterr().out
+    assert all(f"    {name} " in shown for name in ("deploy", "migrate", "plan", "policy", "vend"))
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert capsys.readouterr().out.startswith("cityctl ")

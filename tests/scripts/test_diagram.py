@@ -85,7 +85,7 @@ def test_platform_diagram_shows_the_connectivity_hub_its_gateway_the_zones_and_t
 
 
 @pytest.mark.slow
-def test_connectivity_diagram_shows_gateway_resolver_agents_and_zones(tmp_path):
+def test_connectivity_diagram_shows_gateway_resolver_agents_monitor_scope_and_zones(tmp_path):
     from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack
     plan = plan_stack(PulumiProject.load(PLATFORM_DIR / "stacks" / "connectivity"), "prod", plans_dir=tmp_path)
     texts = _texts(network_svg(plan.to_export()))
@@ -93,6 +93,7 @@ def test_connectivity_diagram_shows_gateway_resolver_agents_and_zones(tmp_path):
     assert texts.index("snet-dns-inbound") < texts.index("DNS resolver inbound 10.0.0.196")
     assert "DNS resolver outbound (forwarding)" in texts
     assert texts.index("snet-ci-agents") < texts.index("CI agents: pool amsterdam-platform-vnet")
+    assert texts.index("snet-private-endpoints") < texts.index("Azure Monitor private link (AMPLS) endpoint")
     assert "28 private-link DNS zones linked" in texts
 
 

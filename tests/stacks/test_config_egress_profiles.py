@@ -37,7 +37,9 @@ def test_every_stack_grants_each_profile_to_the_subnets_that_need_it_only(stack)
         EgressGrant(profile="avd-intune", source_ranges=(hosts,)),
         EgressGrant(profile="avd-microsoft-365", source_ranges=(hosts,)),
         EgressGrant(profile="container-apps", source_ranges=(apps.subnet("containers").cidr,)),
-        EgressGrant(profile="app-service-build", source_ranges=(apps.subnet("appservice").cidr,))}
+        EgressGrant(profile="app-service-build", source_ranges=(apps.subnet("appservice").cidr,)),
+        EgressGrant(profile="deployment-scripts",
+                    source_ranges=(network.plan.spokes["workplace"].subnet("scripts").cidr,))}
 
 
 def test_unknown_profile_names_the_file_the_key_and_the_known_profiles():
@@ -77,4 +79,6 @@ def test_spokes_without_profiles_grant_no_egress():
     raw[NET]["spokes"]["workplace"]["subnets"]["hosts"] = 21
     raw[NET]["spokes"]["apps"]["subnets"]["containers"] = {"size": 23, "delegation": "Microsoft.App/environments"}
     raw[NET]["spokes"]["apps"]["subnets"]["appservice"] = {"size": 26, "delegation": "Microsoft.Web/serverFarms"}
+    raw[NET]["spokes"]["workplace"]["subnets"]["scripts"] = {
+        "size": 28, "delegation": "Microsoft.ContainerInstance/containerGroups"}
     assert config.parse(raw, "stacks/Pulumi.dev.yaml", "dev").network.egress == ()

@@ -1,30 +1,49 @@
-"""Observability on the recorded platform plans: private ingestion end to end (AMPLS in the hub, workspace and data
-collection endpoint scoped, PrivateOnly), flow logs on every network, Defender's export and the baseline alerts, all
-into the central workspace and the action group."""
+"""Observability on the recorded platform plans: private ingestion end to end (the workspace and data collection
+endpoint scoped into the city's one AMPLS in the connectivity subscription, reached through the firewall), flow logs
+on every network, Defender's export and the baseline alerts, all into the central workspace and the action group."""
 
 from __future__ import annotations
 
 import pytest
 
-from amsterdam_cloud.components.monitoring.private_ingestion import AMPLS_ZONES
-from amsterdam_cloud.stacks.config import ENVIRONMENTS
+from amsterdam_cloud.components.landing_zone.connectivity import MONITOR_SCOPE_NAME
+from amsterdam_cloud.components.monitoring.private_ingestion import AMPLS_FQDNS
+from amsterdam_cloud.stacks.config import ENVIRONMENTS, load
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.mark.parametrize("stack", ENVIRONMENTS)
-def test_logs_are_ingested_privately_through_the_scope_endpoint_in_the_hub(stack_plan, stack):
+def test_logs_are_ingested_privately_through_the_citys_one_scope_in_the_connectivity_subscription(stack_plan, stack):
     plan = stack_plan(stack)
     outputs = plan.stack_outputs
-    scope = plan.named("monitor-private-link-ampls")
-    assert set(scope.inputs["accessModeSettings"].values()) == {"PrivateOnly"}
-    scoped = {r.inputs["linkedResourceId"] for r in plan.of_type("azure-native:monitor:PrivateLinkScopedResource")}
-    assert scoped == {outputs["workspaceId"], outputs["dataCollectionEndpointId"]}
-    endpoint = plan.named("monitor-private-link-pe")
-    assert endpoint.inputs["subnet"]["id"] == plan.named("hub-shared").id
-    zones = [z["privateDnsZoneId"] for z in plan.named("monitor-private-link-pe-dns").inputs["privateDnsZoneConfigs"]]
-    assert zones == [outputs["privateDnsZoneIds"][zone] for zone in AMPLS_ZONES]
+    ref = load(stack).connectivity.ref
+    # no scope and no scope endpoint of its own: a second one on the central zones would rewrite the city's records
+    assert plan.of_type("azure-native:monitor:PrivateLinkScope") == []
+    assert [e for e in plan.of_type("azure-native:network:PrivateEndpoint")
+            if e.inputs["privateLinkServiceConnections"][0]["groupIds"] == ["azuremonitor"]] == []
+    scoped = plan.of_type("azure-native:monitor:PrivateLinkScopedResource")
+    assert {r.inputs["linkedResourceId"] for r in scoped} == {outputs["workspaceId"], outputs["dataCollectionEndpointId"]}
+    for resource in scoped:
+        assert resource.inputs["scopeName"] == MONITOR_SCOPE_NAME and resource.inputs["name"].startswith(f"{stack}-")
+        assert resource.id.startswith(f"{ref.resource_group_id}/providers/Microsoft.Insights/privateLinkScopes/"
+                                      f"{MONITOR_SCOPE_NAME}/")
+    assert outputs["monitorPrivateLinkScope"] == {"name": MONITOR_SCOPE_NAME, "resourceGroupName":
+                                                  ref.resource_group_name, "subscriptionId": ref.subscription_id}
     assert plan.named("management-workspace").inputs["publicNetworkAccessForIngestion"] == "Disabled"
+
+
+@pytest.mark.parametrize("stack", ENVIRONMENTS)
+def test_the_spokes_reach_the_scope_endpoint_beyond_the_hub_through_a_translating_application_rule(stack_plan, stack):
+    plan = stack_plan(stack)
+    config = load(stack)
+    baseline = plan.named("hub-fw-baseline").inputs["ruleCollections"]
+    rules = {rule["name"]: rule for collection in baseline for rule in collection["rules"]}
+    rule = rules["private-link-beyond-hub"]
+    assert rule["ruleType"] == "ApplicationRule"  # application rules always SNAT: the answer returns this way
+    assert rule["sourceAddresses"] == [config.network.plan.address_space]
+    assert rule["targetFqdns"] == list(AMPLS_FQDNS)
+    assert rule["protocols"] == [{"protocolType": "Https", "port": 443}]
 
 
 @pytest.mark.parametrize("stack", ENVIRONMENTS)

@@ -74,3 +74,13 @@ def test_the_hub_is_linked_to_every_central_zone_and_the_forwarding_ruleset(stac
 def _service_domain(resource) -> bool:
     """A zone (or its link) of a service's own domain: the shared internal Container Apps environment's, not private link."""
     return "amsterdam:apphosting:ContainerAppsEnvironment" in resource.urn
+
+
+@pytest.mark.parametrize("stack", ENVIRONMENTS)
+def test_the_environment_hub_has_no_gateway_subnet_of_its_own_the_gateway_is_the_connectivity_hubs(stack_plan, stack):
+    plan = stack_plan(stack)
+    subnets = {s.inputs["subnetName"]: s.inputs["addressPrefix"] for s in plan.of_type("azure-native:network:Subnet")
+               if s.inputs["virtualNetworkName"] == plan.named("hub-vnet").outputs["name"]}
+    assert "GatewaySubnet" not in subnets and set(subnets) >= {"AzureFirewallSubnet", "AzureBastionSubnet", "shared"}
+    assert [t.name for t in plan.of_type("azure-native:network:RouteTable") if t.name.startswith("hub-")] == []
+    assert subnets["shared"] == load(stack).network.plan.hub.subnet("shared").cidr

@@ -90,3 +90,17 @@ def test_avd_hosts_reach_internal_apps_through_the_firewall(stack_plan, stack):
 def test_the_firewall_translates_private_sources_so_private_endpoints_answer_through_it(stack_plan, stack):
     policy = stack_plan(stack).named("hub-fw-policy").inputs
     assert policy["snat"] == {"privateRanges": ["255.255.255.255/32"]}
+
+
+@pytest.mark.parametrize("stack", ENVIRONMENTS)
+def test_the_session_hosts_reach_teams_media_over_udp_and_every_required_microsoft_365_category(stack_plan, stack):
+    hosts = load(stack).network.plan.spokes["workplace"].subnet("hosts").cidr
+    group = stack_plan(stack).named("hub-fw-egress-rules").inputs
+    rules = [rule for collection in group["ruleCollections"] for rule in collection["rules"]
+             if rule["sourceAddresses"] == [hosts]]
+    [media] = [rule for rule in rules if "UDP" in rule.get("ipProtocols", [])]
+    assert (media["destinationAddresses"], media["destinationPorts"]) == (
+        ["Office365.Skype.Optimize"], ["3478", "3479", "3480", "3481"])
+    tags = {tag for rule in rules for tag in rule.get("fqdnTags", [])}
+    assert {f"Office365.{product}.Default.Required" for product in ("Exchange", "SharePoint", "Skype", "Common")} \
+        <= tags

@@ -14,7 +14,7 @@ import pytest
 from amsterdam_cloud.scripts.cli import main
 from amsterdam_cloud.scripts.offline.plan import Plan, write_atomically
 from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack, saved_plan_path
-from amsterdam_cloud.stacks.landing_zones import teams as team_files
+from amsterdam_cloud.stacks.landing_zones import team_files
 
 from .test_app_template import TEMPLATE, render
 

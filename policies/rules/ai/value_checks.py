@@ -1,6 +1,6 @@
 """AI services, Machine Learning and AI Search value checks, declared as data (see `rules/values.py`)."""
 
-from amsterdam_cloud.policies.engine import Severity
+from amsterdam_cloud.policies.rule_model import Severity
 from amsterdam_cloud.policies.rules.values import value_rule
 
 ACCOUNT = ("azure-native:cognitiveservices:Account",)
@@ -39,4 +39,15 @@ RULES = (
                path="publicNetworkAccess", allowed=("Disabled",), default="Enabled",
                fix="set publicNetworkAccess='Disabled' and reach the workspace through a private endpoint",
                defaults_source="machinelearningservices Workspace, API 2024-04-01: publicNetworkAccess unset is Enabled"),
+    value_rule(id="ai-services-local-auth-disabled", title="AI services accept Entra ID only, no keys",
+               severity=Severity.HIGH, controls=("BIO 9.4.2", "BIO 9.2.4"),
+               applies_to=("azure-native:cognitiveservices:Account",), path="properties.disableLocalAuth", want=True,
+               default=False, fix="set properties.disableLocalAuth=True",
+               defaults_source='cognitiveservices Account, API 2025-06-01: keys are accepted unless disableLocalAuth is true'),
+    value_rule(id="ai-services-public-network-access-disabled", title="AI services are reachable only privately",
+               severity=Severity.HIGH, controls=("BIO 13.1.1", "BIO 13.1.3"),
+               applies_to=("azure-native:cognitiveservices:Account",), path="properties.publicNetworkAccess",
+               allowed=("Disabled",), default="Enabled", fix="set properties.publicNetworkAccess='Disabled'",
+               remediation="Set properties.publicNetworkAccess='Disabled' and use a private endpoint.",
+               defaults_source='cognitiveservices Account, API 2025-06-01: publicNetworkAccess unset is Enabled'),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, Rule, Severity, describe
+from amsterdam_cloud.policies.rule_model import UNKNOWN, Report, Resource, Rule, Severity, describe
 
 REQUIRED = {"redirectclipboard": "i:0", "drivestoredirect": "s:", "usbdevicestoredirect": "s:"}
 """Each RDP property and the value that switches the redirection off."""

@@ -1,6 +1,6 @@
 """Scale set and VM value checks, declared as data (see `rules/values.py`)."""
 
-from amsterdam_cloud.policies.engine import Severity
+from amsterdam_cloud.policies.rule_model import Severity
 from amsterdam_cloud.policies.rules.common import UNSET
 from amsterdam_cloud.policies.rules.values import value_rule
 
@@ -24,4 +24,11 @@ RULES = (
                fix="leave osProfile.windowsConfiguration.enableAutomaticUpdates unset or True",
                defaults_source="compute WindowsConfiguration, API 2024-11-01: enableAutomaticUpdates 'Default value is "
                                "true' (a Linux VM has no windowsConfiguration, so the default applies and it passes)"),
+    value_rule(id="avd-host-pool-public-network-access",
+               title="AVD host pools keep session hosts off the public network", severity=Severity.HIGH,
+               controls=("BIO 13.1.1", "BIO 13.1.3"), applies_to=("azure-native:desktopvirtualization:HostPool",),
+               path="publicNetworkAccess", allowed=("Disabled", "EnabledForClientsOnly"), default="Enabled",
+               fix="set publicNetworkAccess='EnabledForClientsOnly' or 'Disabled'",
+               remediation="Set publicNetworkAccess='Disabled' or 'EnabledForClientsOnly' (session hosts then talk to AVD over a private endpoint).",
+               defaults_source='desktopvirtualization HostPool, API 2024-04-03: publicNetworkAccess unset is Enabled'),
 )

@@ -8,7 +8,7 @@ import binascii
 import re
 from typing import Any
 
-from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, Rule, Severity, describe
+from amsterdam_cloud.policies.rule_model import UNKNOWN, Report, Resource, Rule, Severity, describe
 
 PATHS = {"azure-native:compute:VirtualMachine": "osProfile.customData",
          "azure-native:compute:VirtualMachineScaleSet": "virtualMachineProfile.osProfile.customData"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, Rule, Severity
+from amsterdam_cloud.policies.rule_model import UNKNOWN, Report, Resource, Rule, Severity
 
 ADDON = "addonProfiles.azureKeyvaultSecretsProvider"
 FIX = f"set {ADDON}.config.enableSecretRotation='true'"

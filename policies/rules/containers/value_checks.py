@@ -1,6 +1,6 @@
 """Container registry and AKS value checks, declared as data (see `rules/values.py`)."""
 
-from amsterdam_cloud.policies.engine import Severity
+from amsterdam_cloud.policies.rule_model import Severity
 from amsterdam_cloud.policies.rules.values import value_rule
 
 AKS = ("azure-native:containerservice:ManagedCluster",)
@@ -39,4 +39,44 @@ RULES = (
                applies_to=("azure-native:containerservice:AgentPool",), path="enableNodePublicIP", want=False,
                default=False, fix="set enableNodePublicIP=False",
                defaults_source="containerservice AgentPool, API 2025-09-01: enableNodePublicIP unset is false"),
+    value_rule(id="acr-admin-user-disabled", title="Container registries have no admin user", severity=Severity.HIGH,
+               controls=("BIO 9.2.3", "BIO 9.4.2"), applies_to=("azure-native:containerregistry:Registry",),
+               path="adminUserEnabled", want=False, default=False,
+               fix="set adminUserEnabled=False and pull with a managed identity",
+               remediation='Leave adminUserEnabled unset or False; pull with managed identities (AcrPull).',
+               defaults_source='containerregistry Registry, API 2023-01-01-preview: admin user is off unless enabled'),
+    value_rule(id="acr-anonymous-pull-disabled", title="Container registries allow no anonymous pull",
+               severity=Severity.HIGH, controls=("BIO 9.4.1",),
+               applies_to=("azure-native:containerregistry:Registry",), path="anonymousPullEnabled", want=False,
+               default=False, fix="set anonymousPullEnabled=False",
+               remediation='Leave anonymousPullEnabled unset or False.',
+               defaults_source='containerregistry Registry, API 2023-01-01-preview: anonymous pull is off unless enabled'),
+    value_rule(id="acr-public-network-access-disabled", title="Container registries are reachable only privately",
+               severity=Severity.HIGH, controls=("BIO 13.1.1", "BIO 13.1.3"),
+               applies_to=("azure-native:containerregistry:Registry",), path="publicNetworkAccess",
+               allowed=("Disabled",), default="Enabled",
+               fix="set publicNetworkAccess='Disabled' and use a private endpoint",
+               remediation="Set publicNetworkAccess='Disabled' (Premium SKU) and use a private endpoint.",
+               defaults_source='containerregistry Registry, API 2023-01-01-preview: publicNetworkAccess unset is Enabled'),
+    value_rule(id="aks-local-accounts-disabled", title="AKS clusters have no local accounts", severity=Severity.HIGH,
+               controls=("BIO 9.2.3", "BIO 9.4.2"), applies_to=("azure-native:containerservice:ManagedCluster",),
+               path="disableLocalAccounts", want=True, default=False, fix="set disableLocalAccounts=True",
+               remediation='Set disableLocalAccounts=True with Entra ID integration (aadProfile.managed).',
+               defaults_source='containerservice ManagedCluster, API 2025-09-01: local accounts exist unless disableLocalAccounts is true'),
+    value_rule(id="aks-network-policy", title="AKS clusters enforce network policy", severity=Severity.MEDIUM,
+               controls=("BIO 13.1.3",), applies_to=("azure-native:containerservice:ManagedCluster",),
+               path="networkProfile.networkPolicy", allowed=("azure", "calico", "cilium"), default="none",
+               fix="set networkProfile.networkPolicy to 'azure', 'calico' or 'cilium'",
+               defaults_source='containerservice ManagedCluster, API 2025-09-01: networkPolicy unset means no network policy'),
+    value_rule(id="aks-private-cluster", title="AKS API servers are private", severity=Severity.HIGH,
+               controls=("BIO 13.1.1", "BIO 13.1.3"), applies_to=("azure-native:containerservice:ManagedCluster",),
+               path="apiServerAccessProfile.enablePrivateCluster", want=True, default=False,
+               fix="set apiServerAccessProfile.enablePrivateCluster=True",
+               defaults_source='containerservice ManagedCluster, API 2025-09-01: the API server is public unless enablePrivateCluster is true'),
+    value_rule(id="containerapp-no-insecure-ingress", title="Container Apps accept no plain HTTP",
+               severity=Severity.HIGH, controls=("BIO 10.1.1", "BIO 14.1.2"),
+               applies_to=("azure-native:app:ContainerApp",), path="configuration.ingress.allowInsecure", want=False,
+               default=False, fix="set configuration.ingress.allowInsecure=False",
+               remediation='Leave configuration.ingress.allowInsecure unset or False.',
+               defaults_source='app ContainerApp, API 2025-02-02-preview: HTTP is redirected to HTTPS unless allowInsecure is true'),
 )

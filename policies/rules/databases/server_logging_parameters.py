@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, Rule, Severity
+from amsterdam_cloud.policies.rule_model import UNKNOWN, Report, Resource, Rule, Severity
 
 OFF = ("off", "0", "false", "no")
 MUST_STAY_ON = ("log_checkpoints", "log_connections", "log_disconnections", "connection_throttle.enable",

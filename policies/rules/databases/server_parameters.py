@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, Rule, Severity
+from amsterdam_cloud.policies.rule_model import UNKNOWN, Report, Resource, Rule, Severity
 from amsterdam_cloud.policies.rules.common import tls_rank
 
 TLS_PARAMETERS = ("require_secure_transport", "ssl_min_protocol_version", "tls_version")

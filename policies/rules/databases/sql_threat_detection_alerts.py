@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, Rule, Severity, as_list
+from amsterdam_cloud.policies.rule_model import UNKNOWN, Report, Resource, Rule, Severity, as_list
 
 FIX = "leave disabledAlerts unset (every alert type: SQL injection, data exfiltration, unsafe actions, ...)"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, Rule, Severity, describe
+from amsterdam_cloud.policies.rule_model import UNKNOWN, Report, Resource, Rule, Severity, describe
 
 PRIVILEGED_ROLES = {"8e3af657-a8ff-443c-a75c-2fe8c4bcb635": "Owner",
                     "18d7d88d-d35e-4fb5-a5c3-7773c5a72d9a": "User Access Administrator",

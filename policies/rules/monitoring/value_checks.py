@@ -1,6 +1,6 @@
 """Monitoring value checks, declared as data (see `rules/values.py`)."""
 
-from amsterdam_cloud.policies.engine import Severity
+from amsterdam_cloud.policies.rule_model import Severity
 from amsterdam_cloud.policies.rules.values import value_rule
 
 RULES = (

@@ -10,7 +10,7 @@ from __future__ import annotations
 from fnmatch import fnmatchcase
 from typing import Any
 
-from amsterdam_cloud.policies.engine import Resource, project_of, stack_of, type_chain
+from amsterdam_cloud.policies.rule_model import Resource, project_of, stack_of, type_chain
 
 
 def in_connectivity(resource: Resource, settings: Any) -> bool:

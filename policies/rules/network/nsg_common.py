@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Iterator
 
-from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, as_list, get, unwrap
+from amsterdam_cloud.policies.rule_model import UNKNOWN, Report, Resource, as_list, get, unwrap
 
 INTERNET_SOURCES = frozenset({"*", "internet", "any", "0.0.0.0/0", "0.0.0.0", "::/0"})
 ALL_PORTS = (0, 65535)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, Rule, Severity
+from amsterdam_cloud.policies.rule_model import UNKNOWN, Report, Resource, Rule, Severity
 from amsterdam_cloud.policies.rules.network.nsg_common import ALL_PORTS, internet_rules, opened, port_ranges
 
 RISKY_PORTS = {80: "HTTP", 5985: "WinRM", 5986: "WinRM over TLS", 1433: "SQL Server", 3306: "MySQL",

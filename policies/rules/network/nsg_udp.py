@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, Rule, Severity, get
+from amsterdam_cloud.policies.rule_model import UNKNOWN, Report, Resource, Rule, Severity, get
 from amsterdam_cloud.policies.rules.network.nsg_common import internet_rules
 
 FIX = "set protocol='Tcp' on inbound Allow rules from the internet, or remove them"

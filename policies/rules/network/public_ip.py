@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from amsterdam_cloud.policies.engine import Report, Resource, Rule, Severity
+from amsterdam_cloud.policies.rule_model import Report, Resource, Rule, Severity
 from amsterdam_cloud.policies.rules.network.connectivity import in_connectivity
 
 

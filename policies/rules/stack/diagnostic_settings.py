@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from amsterdam_cloud.policies.engine import UNKNOWN, Resource, Severity, StackReport, StackRule, as_list, get
+from amsterdam_cloud.policies.rule_model import UNKNOWN, Resource, Severity, StackReport, StackRule, as_list, get
 from amsterdam_cloud.policies.rules.stack.links import index, scope_targets, targets
 
 DIAGNOSTIC_SETTING = "azure-native:monitor:DiagnosticSetting"

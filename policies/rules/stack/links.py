@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Iterable
 
-from amsterdam_cloud.policies.engine import UNKNOWN, Resource
+from amsterdam_cloud.policies.rule_model import UNKNOWN, Resource, StackView
 
 
 def by_id(value: Any, resources_by_id: Mapping[str, Resource]) -> list[Resource] | None:
@@ -54,10 +54,14 @@ def scope_targets(resource: Resource, prop: str, provider: str, by_urn: Mapping[
 
 
 def index(resources: Iterable[Resource]) -> tuple[dict[str, Resource], dict[str, Resource]]:
-    by_urn: dict[str, Resource] = {}
-    by_arm_id: dict[str, Resource] = {}
-    for resource in resources:
-        by_urn[resource.urn] = resource
-        if resource.id:
-            by_arm_id[resource.id.lower()] = resource
-    return by_urn, by_arm_id
+    """The stack's resources by URN and by lower-cased ARM id; built once per `StackView` (every stack rule asks)."""
+    shared = resources.shared if isinstance(resources, StackView) else {}
+    if "links.index" not in shared:
+        by_urn: dict[str, Resource] = {}
+        by_arm_id: dict[str, Resource] = {}
+        for resource in resources:
+            by_urn[resource.urn] = resource
+            if resource.id:
+                by_arm_id[resource.id.lower()] = resource
+        shared["links.index"] = by_urn, by_arm_id
+    return shared["links.index"]

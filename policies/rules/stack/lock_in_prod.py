@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from amsterdam_cloud.policies.engine import UNKNOWN, Resource, Severity, StackReport, StackRule
+from amsterdam_cloud.policies.rule_model import UNKNOWN, Resource, Severity, StackReport, StackRule
 from amsterdam_cloud.policies.rules.stack.links import extension_scope, index, targets
 from amsterdam_cloud.policies.rules.stack.stateful import STATEFUL_TYPES
 

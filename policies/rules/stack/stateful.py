@@ -1,11 +1,6 @@
-"""The stateful resource types: databases, storage and key vaults (what a `pulumi destroy` must never take)."""
+"""The stateful resource types the prod rules cover: databases, storage and key vaults (what a `pulumi destroy` must
+never take), from the one table in `core/stateful.py`."""
 
-STATEFUL_TYPES = (
-    "azure-native:storage:StorageAccount",
-    "azure-native:keyvault:Vault",
-    "azure-native:sql:Server",
-    "azure-native:sql:Database",
-    "azure-native:dbforpostgresql:Server",
-    "azure-native:dbformysql:Server",
-    "azure-native:cosmosdb:DatabaseAccount",
-)
+from amsterdam_cloud.core.stateful import DATA_STORE_TYPES as STATEFUL_TYPES
+
+__all__ = ["STATEFUL_TYPES"]

@@ -1,6 +1,6 @@
 """Storage value checks, declared as data (see `rules/values.py`)."""
 
-from amsterdam_cloud.policies.engine import Severity
+from amsterdam_cloud.policies.rule_model import Severity
 from amsterdam_cloud.policies.rules.common import UNSET
 from amsterdam_cloud.policies.rules.values import value_rule
 
@@ -45,4 +45,30 @@ RULES = (
                applies_to=("azure-native:storage:BlobContainer",), path="publicAccess", allowed=("None",),
                default="None", fix="set publicAccess='None'",
                defaults_source="storage BlobContainer, API 2024-01-01: publicAccess unset is None (private)"),
+    value_rule(id="storage-min-tls12", title="Storage accounts require TLS 1.2", severity=Severity.HIGH,
+               controls=("BIO 10.1.1", "BIO 14.1.2", "CIS 3.15"), applies_to=("azure-native:storage:StorageAccount",),
+               path="minimumTlsVersion", min_tls=True, default="TLS1_0", fix="set minimumTlsVersion='TLS1_2'",
+               defaults_source="storage StorageAccount, API 2024-01-01: 'The default interpretation is TLS 1.0 for this property.'"),
+    value_rule(id="storage-no-public-blob-access", title="Storage accounts allow no anonymous blob access",
+               severity=Severity.CRITICAL, controls=("BIO 9.4.1", "BIO 13.1.1"),
+               applies_to=("azure-native:storage:StorageAccount",), path="allowBlobPublicAccess", want=False,
+               default=False, fix="set allowBlobPublicAccess=False",
+               defaults_source="storage StorageAccount, API 2024-01-01: 'The default interpretation is false for this property.'"),
+    value_rule(id="storage-public-network-access-disabled", title="Storage accounts are reachable only privately",
+               severity=Severity.HIGH, controls=("BIO 13.1.1", "BIO 13.1.3", "CIS 3.7"),
+               applies_to=("azure-native:storage:StorageAccount",), path="publicNetworkAccess", allowed=("Disabled",),
+               default="Enabled", fix="set publicNetworkAccess='Disabled' and use a private endpoint",
+               remediation="Set publicNetworkAccess='Disabled' and reach the account through a private endpoint.",
+               defaults_source='storage StorageAccount, API 2024-01-01: publicNetworkAccess unset is treated as Enabled'),
+    value_rule(id="storage-secure-transfer", title="Storage accounts accept HTTPS only", severity=Severity.HIGH,
+               controls=("BIO 10.1.1", "BIO 14.1.2", "CIS 3.1"), applies_to=("azure-native:storage:StorageAccount",),
+               path="enableHttpsTrafficOnly", want=True, default=True, fix="set enableHttpsTrafficOnly=True",
+               remediation='Set enableHttpsTrafficOnly=True (the default since API 2019-04-01).',
+               defaults_source="storage StorageAccount, API 2024-01-01: 'The default value is true since API version 2019-04-01.'"),
+    value_rule(id="storage-shared-key-disabled", title="Storage accounts accept Entra ID only, no shared keys",
+               severity=Severity.HIGH, controls=("BIO 9.4.2", "BIO 9.2.4"),
+               applies_to=("azure-native:storage:StorageAccount",), path="allowSharedKeyAccess", want=False,
+               default=True, fix="set allowSharedKeyAccess=False and use Entra ID (managed identities)",
+               remediation='Set allowSharedKeyAccess=False and grant data roles to managed identities.',
+               defaults_source="storage StorageAccount, API 2024-01-01: 'The default value is null, which is equivalent to true.'"),
 )

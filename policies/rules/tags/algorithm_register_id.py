@@ -6,7 +6,7 @@ from typing import Any
 
 from amsterdam_cloud.core.algorithm_register import RUNS_ALGORITHM_TAG, TAG
 from amsterdam_cloud.policies.azure_types import taggable_types
-from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, Rule, Severity, describe, get
+from amsterdam_cloud.policies.rule_model import UNKNOWN, Report, Resource, Rule, Severity, describe, get
 
 # Types that run an algorithm by their nature.
 ALGORITHM_TYPES = frozenset({

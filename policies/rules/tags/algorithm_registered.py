@@ -6,7 +6,7 @@ from typing import Any
 
 from amsterdam_cloud.core.algorithm_register import TAG, load_register
 from amsterdam_cloud.policies.azure_types import taggable_types
-from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, Rule, Severity
+from amsterdam_cloud.policies.rule_model import UNKNOWN, Report, Resource, Rule, Severity
 from amsterdam_cloud.policies.rules.tags.algorithm_register_id import register_id, runs_algorithm
 
 

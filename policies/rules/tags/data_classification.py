@@ -6,7 +6,7 @@ from typing import Any
 
 from amsterdam_cloud.core.classification import DATA_CLASSIFICATIONS
 from amsterdam_cloud.policies.azure_types import taggable_types
-from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, Rule, Severity, describe
+from amsterdam_cloud.policies.rule_model import UNKNOWN, Report, Resource, Rule, Severity, describe
 
 
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from amsterdam_cloud.policies.azure_types import taggable_types
-from amsterdam_cloud.policies.engine import UNKNOWN, Report, Resource, Rule, Severity, unwrap
+from amsterdam_cloud.policies.rule_model import UNKNOWN, Report, Resource, Rule, Severity, unwrap
 
 REQUIRED_TAGS = ("owner", "cost-center", "environment", "data-classification", "application")
 
 
 def _missing(value: Any) -> bool:
-    """Absent, null, or blank text; a secret is present (it has a value we cannot read)."""
-    value = unwrap(value)
+    """Absent, null, or blank text (`value` unwrapped); a secret is present (it has a value we cannot read)."""
     return value is None or (isinstance(value, str) and not value.strip())
 
 
@@ -25,10 +24,15 @@ def check(resource: Resource, report: Report, settings: Any) -> None:
         report(f"tags is {type(tags).__name__}, not a mapping of tag names to values")
         return
     tags = tags or {}
-    unknown = [name for name in REQUIRED_TAGS if unwrap(tags.get(name)) is UNKNOWN]
+    unknown, missing = [], []
+    for name in REQUIRED_TAGS:  # one pass: this rule judges every taggable resource
+        value = unwrap(tags.get(name))
+        if value is UNKNOWN:
+            unknown.append(name)
+        elif _missing(value):
+            missing.append(name)
     if unknown:  # an Output that resolves to "" would deploy the resource untagged
         report.unknown(f"tag(s) {', '.join(unknown)}", "set the tags from the stack config, not from an output")
-    missing = [name for name in REQUIRED_TAGS if name not in unknown and _missing(tags.get(name))]
     if missing:
         report(f"is missing tag(s) {', '.join(missing)}; pass the stack's tags (StackConfig.tags) to every resource")
 

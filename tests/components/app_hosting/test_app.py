@@ -141,7 +141,7 @@ def test_public_app_is_reached_only_through_the_shared_waf_over_private_link(pla
 
 
 def test_a_custom_domain_serves_the_certificate_from_the_platforms_vault_behind_the_waf(plan_app, platform_plans):
-    from amsterdam_cloud.components.app_hosting.front_door import CustomDomain
+    from amsterdam_cloud.components.app_hosting.public_entrance import CustomDomain
 
     door = platform_outputs(platform_plans)["frontDoor"]
     plan = plan_app(program(spec(exposure="public", custom_domain=CustomDomain(
@@ -429,10 +429,12 @@ def test_the_app_sends_telemetry_privately_to_workspace_based_app_insights_by_id
     component = plan.named("app-appi-component")
     assert (component.inputs["workspaceResourceId"], component.inputs["disableLocalAuth"],
             component.inputs["publicNetworkAccessForIngestion"]) == (outputs["workspaceId"], True, "Disabled")
-    scoped = plan.named("app-appi-scoped").inputs
-    assert (scoped["scopeName"], scoped["resourceGroupName"], scoped["linkedResourceId"]) == (
-        outputs["monitorPrivateLinkScope"]["name"], outputs["monitorPrivateLinkScope"]["resourceGroupName"],
-        component.id)
+    scope = outputs["monitorPrivateLinkScope"]
+    scoped = plan.named("app-appi-scoped")
+    assert (scoped.inputs["scopeName"], scoped.inputs["resourceGroupName"], scoped.inputs["linkedResourceId"]) == (
+        scope["name"], scope["resourceGroupName"], component.id)
+    # the city's one scope is in the connectivity subscription: the scoped resource is created there
+    assert scoped.id.startswith(f"/subscriptions/{scope['subscriptionId']}/resourceGroups/{scope['resourceGroupName']}/")
     env = {e["name"]: e.get("value") for e in plan.named("app-ca-app").inputs["template"]["containers"][0]["env"]}
     assert env["APPLICATIONINSIGHTS_CONNECTION_STRING"] == component.outputs["connectionString"]
     assert env["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"] == \

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from amsterdam_cloud.components.governance import definitions as d
-from amsterdam_cloud.policies.fixtures import violations
+from tests.policies.rule_fixtures import violations
 from amsterdam_cloud.core.regions import EU_REGIONS, GLOBAL_ONLY_TYPES
 from amsterdam_cloud.policies.rules import RULES_BY_ID
 from amsterdam_cloud.policies.settings import Settings

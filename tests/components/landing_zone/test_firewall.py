@@ -207,3 +207,42 @@ def test_every_egress_profile_cites_the_page_its_list_follows(profile):
 def test_no_egress_profile_opens_a_whole_front_door_service_tag(profile):
     tags = {tag for rule in EGRESS_PROFILES[profile].network_rules for tag in getattr(rule, "service_tags", ())}
     assert not any(tag.startswith("AzureFrontDoor") for tag in tags)
+
+
+def test_teams_media_is_a_udp_network_rule_to_the_teams_optimize_ranges(plan_inline, args, tags):
+    grants = (EgressGrant(profile="avd-microsoft-365", source_ranges=(HOSTS,)),)
+    group = plan_inline(_with_egress(args, tags, grants)).named("egress-rules").inputs
+    rule = _rule(group, "avd-microsoft-365-network", "m365-teams-media")
+    assert rule["destinationAddresses"] == ["Office365.Skype.Optimize"] and rule["ipProtocols"] == ["UDP"]
+    assert rule["destinationPorts"] == ["3478", "3479", "3480", "3481"] and rule["sourceAddresses"] == [HOSTS]
+
+
+def test_microsoft_365_allows_every_required_category_of_exchange_sharepoint_teams_and_common(plan_inline, args, tags):
+    grants = (EgressGrant(profile="avd-microsoft-365", source_ranges=(HOSTS,)),)
+    group = plan_inline(_with_egress(args, tags, grants)).named("egress-rules").inputs
+    tags_allowed = {tag for rule in _collection(group, "avd-microsoft-365-application")["rules"]
+                    for tag in rule["fqdnTags"]}
+    # the endpoint list's required categories per product (Common has no Optimize endpoints, SharePoint no Allow)
+    assert tags_allowed == {"Office365.Exchange.Optimize", "Office365.Exchange.Allow.Required",
+                            "Office365.Exchange.Default.Required", "Office365.SharePoint.Optimize",
+                            "Office365.SharePoint.Default.Required", "Office365.Skype.Allow.Required",
+                            "Office365.Skype.Default.Required", "Office365.Common.Allow.Required",
+                            "Office365.Common.Default.Required"}
+
+
+def test_a_service_tag_rule_on_another_protocol_than_tcp_or_udp_is_refused():
+    from amsterdam_cloud.components.landing_zone.egress_profiles import ServiceTagRule
+
+    with pytest.raises(ValueError, match="protocol is one of TCP, UDP"):
+        ServiceTagRule(name="x", description="x", service_tags=("AzureMonitor",), protocol="ICMP")
+
+
+def test_private_endpoints_beyond_the_hub_are_an_application_rule_on_https_from_the_source_ranges(plan_inline, args):
+    fqdns = ("*.monitor.azure.com", "*.ods.opinsights.azure.com")
+    baseline = plan_inline(_with_subnet(lambda: args(private_link_fqdns=fqdns))).named("fw-baseline").inputs
+    rule = _rule(baseline, "platform-application", "private-link-beyond-hub")
+    assert rule["ruleType"] == "ApplicationRule" and rule["targetFqdns"] == list(fqdns)
+    assert rule["sourceAddresses"] == ["10.10.0.0/16"]
+    assert rule["protocols"] == [{"protocolType": "Https", "port": 443}]
+    without = plan_inline(_with_subnet(args)).named("fw-baseline").inputs
+    assert "private-link-beyond-hub" not in {r["name"] for c in without["ruleCollections"] for r in c["rules"]}

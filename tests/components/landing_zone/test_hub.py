@@ -89,6 +89,19 @@ def test_without_spokes_the_gateway_subnet_has_no_route_table(plan_inline, args)
     assert not plan.of_type("azure-native:network:RouteTable")
 
 
+def test_a_hub_using_the_connectivity_gateway_has_no_gateway_subnet_and_shared_keeps_its_range(plan_inline, args,
+                                                                                             address_plan):
+    plan = plan_inline(lambda: Hub("hub", args(gateway_subnet=False, spoke_ranges=())))
+    subnets = {s.inputs["subnetName"]: s.inputs["addressPrefix"] for s in plan.of_type(SUBNET)}
+    assert "GatewaySubnet" not in subnets and not plan.of_type("azure-native:network:RouteTable")
+    assert subnets["shared"] == address_plan.hub.subnet("shared").cidr
+
+
+def test_spoke_routes_for_a_gateway_subnet_the_hub_does_not_have_are_refused(args, address_plan):
+    with pytest.raises(InterfaceError, match="spoke_ranges"):
+        args(gateway_subnet=False, spoke_ranges=address_plan.spoke_ranges())
+
+
 def test_diagnostics_go_to_the_workspace_from_every_hub_resource_that_has_them(plan_inline, args, workspace_id):
     plan = plan_inline(lambda: Hub("hub", args()))
     covered = {s.inputs["resourceUri"] for s in plan.of_type("azure-native:monitor:DiagnosticSetting")

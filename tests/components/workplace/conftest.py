@@ -10,6 +10,7 @@ from amsterdam_cloud.components.workplace.session_hosts import SessionHostImage,
 RG = "/subscriptions/00000001-0000-4000-8000-000000000001/resourceGroups"
 HOST_SUBNET = f"{RG}/rg-spoke/providers/Microsoft.Network/virtualNetworks/workplace/subnets/hosts"
 ENDPOINT_SUBNET = f"{RG}/rg-spoke/providers/Microsoft.Network/virtualNetworks/workplace/subnets/endpoints"
+SCRIPT_SUBNET = f"{RG}/rg-spoke/providers/Microsoft.Network/virtualNetworks/workplace/subnets/scripts"
 ZONES = {zone: f"{RG}/rg-hub/providers/Microsoft.Network/privateDnsZones/{zone}"
          for zone in ("privatelink.wvd.microsoft.com", "privatelink.file.core.windows.net",
                       "privatelink.vaultcore.azure.net")}

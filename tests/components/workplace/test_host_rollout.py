@@ -1,12 +1,16 @@
-"""The rollout script under mocks: drains the replaced set, unregisters retired hosts, as a narrowly-scoped identity."""
+"""The rollout script under mocks: drains the replaced set, unregisters retired hosts, as a narrowly-scoped identity,
+privately (its own closed storage account through a file endpoint, its container in a delegated subnet)."""
 
 from __future__ import annotations
 
 import pytest
 
 from amsterdam_cloud.components.interfaces import InterfaceError, RoleAssignment
-from amsterdam_cloud.components.workplace.host_rollout import (ROLLOUT_SCRIPT, SESSION_HOST_OPERATOR, HostRollout,
+from amsterdam_cloud.components.workplace.host_rollout import (ROLLOUT_SCRIPT, SESSION_HOST_OPERATOR,
+                                                               STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR, HostRollout,
                                                                HostRolloutArgs)
+
+from .conftest import SCRIPT_SUBNET, endpoint
 
 POOL = ("/subscriptions/00000001-0000-4000-8000-000000000001/resourceGroups/rg-workplace/providers/"
         "Microsoft.DesktopVirtualization/hostPools/avd-pool")
@@ -17,7 +21,9 @@ def args(tags):
     def make(**overrides) -> HostRolloutArgs:
         values = dict(tags=tags, resource_group_name="rg-workplace", location="westeurope", host_pool_id=POOL,
                       host_pool_name="avd-pool", name_prefix="avd-dev", current_hosts=("avd-dev-b2c001",),
-                      draining_hosts=("avd-dev-a1b001", "avd-dev-a1b002"), versions="2026.12.0,2026.11.0")
+                      draining_hosts=("avd-dev-a1b001", "avd-dev-a1b002"), versions="2026.12.0,2026.11.0",
+                      storage_account_name="stamsavdrolloutdev", container_subnet_id=SCRIPT_SUBNET,
+                      private_endpoints=endpoint("privatelink.file.core.windows.net"))
         values.update(overrides)
         return HostRolloutArgs(**values)
     return make
@@ -40,13 +46,31 @@ def test_the_script_drains_only_once_the_current_set_is_registered_and_never_for
     assert '-like "$($env:HOST_PREFIX)-*"' in ROLLOUT_SCRIPT
 
 
-def test_its_identity_may_only_operate_the_pools_session_hosts(plan_inline, args):
+def test_its_identity_may_only_operate_the_pools_session_hosts_and_its_own_files(plan_inline, args):
     plan = plan_inline(lambda: HostRollout("rollout", args()))
-    role, = plan.of_type("azure-native:authorization:RoleAssignment")
-    assert role.inputs["scope"] == POOL and role.inputs["roleDefinitionId"].endswith(SESSION_HOST_OPERATOR)
+    roles = {r.inputs["roleDefinitionId"].rsplit("/", 1)[1]: r for r in
+             plan.of_type("azure-native:authorization:RoleAssignment")}
+    assert set(roles) == {SESSION_HOST_OPERATOR, STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR}
+    assert roles[SESSION_HOST_OPERATOR].inputs["scope"] == POOL
+    assert roles[STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR].inputs["scope"] == plan.named("rollout-storage").id
     identity = plan.named("rollout-identity")
     assert plan.named("rollout-script").inputs["identity"]["userAssignedIdentities"] == [identity.id]
-    assert role.urn in plan.named("rollout-script").dependencies
+    assert all(role.inputs["principalId"] == identity.outputs["principalId"] for role in roles.values())
+    assert {role.urn for role in roles.values()} <= set(plan.named("rollout-script").dependencies)
+
+
+def test_the_script_runs_privately_on_its_own_closed_account_and_in_the_delegated_subnet(plan_inline, args):
+    plan = plan_inline(lambda: HostRollout("rollout", args()))
+    script, account = plan.named("rollout-script"), plan.named("rollout-storage")
+    # without storageAccountSettings Azure creates a public account, which the city's policy denies
+    assert script.inputs["storageAccountSettings"] == {"storageAccountName": "stamsavdrolloutdev"}
+    assert script.inputs["containerSettings"] == {"subnetIds": [{"id": SCRIPT_SUBNET}]}
+    assert (account.inputs["publicNetworkAccess"], account.inputs["allowSharedKeyAccess"],
+            account.inputs["allowBlobPublicAccess"]) == ("Disabled", False, False)
+    [pe] = plan.of_type("azure-native:network:PrivateEndpoint")
+    connection = pe.inputs["privateLinkServiceConnections"][0]
+    assert (connection["privateLinkServiceId"], connection["groupIds"]) == (account.id, ["file"])
+    assert {pe.urn, plan.named("rollout-storage-pe-dns").urn} <= set(script.dependencies)
 
 
 def test_a_host_both_current_and_draining_is_refused(args):
@@ -57,3 +81,8 @@ def test_a_host_both_current_and_draining_is_refused(args):
 def test_other_role_assignments_are_refused(args):
     with pytest.raises(InterfaceError, match="HostRolloutArgs"):
         args(role_assignments=(RoleAssignment(role="Reader", principal_id="7d1e0c52-0000-4000-8000-000000001001"),))
+
+
+def test_a_script_without_its_private_file_endpoint_is_refused(args):
+    with pytest.raises(InterfaceError, match="HostRolloutArgs.private_endpoints"):
+        args(private_endpoints=())

@@ -18,7 +18,8 @@ from amsterdam_cloud.policies.checker import check_export
 from amsterdam_cloud.scripts.offline.plan import Plan
 from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack
 
-from .conftest import ADMINS, AVD_SERVICE_PRINCIPAL, ENDPOINT_SUBNET, HOST_SUBNET, IMAGE, RG, USERS, ZONES
+from .conftest import (ADMINS, AVD_SERVICE_PRINCIPAL, ENDPOINT_SUBNET, HOST_SUBNET, IMAGE, RG, SCRIPT_SUBNET, USERS,
+                       ZONES)
 
 PLATFORM_DIR = Path(__file__).resolve().parents[3]
 """The platform project (this checkout's root Pulumi.yaml)."""
@@ -34,6 +35,7 @@ def workplace_args(tags: dict, workspace_id: pulumi.Input[str], **overrides) -> 
                   host_name_prefix="avd-dev", sizing=size_workplace(users=70, profile="medium", spare_hosts=1),
                   image=IMAGE, host_subnet_id=HOST_SUBNET, endpoint_subnet_id=ENDPOINT_SUBNET,
                   private_dns_zone_ids=ZONES, profile_account_name="amsavdprofilesdev", user_group_ids=(USERS,),
+                  rollout_account_name="stamsavdrolloutdev", rollout_subnet_id=SCRIPT_SUBNET,
                   admin_group_ids=(ADMINS,), avd_service_principal_id=AVD_SERVICE_PRINCIPAL,
                   registration=Registration(expires="2026-12-01T00:00:00Z"),
                   backup_vault_name="rsv-amsterdam-workplace-dev", backup_retention=BackupRetention(daily_days=7))
@@ -77,10 +79,10 @@ def test_passwords_go_to_the_workplace_vault(plan):
     assert {s.inputs["vaultName"] for s in plan.of_type("azure-native:keyvault:Secret")} == {vault_name}
 
 
-def test_profiles_vault_and_pool_sit_behind_private_endpoints_in_the_endpoint_subnet(plan):
+def test_profiles_vault_pool_and_rollout_files_sit_behind_private_endpoints_in_the_endpoint_subnet(plan):
     groups = sorted(pe.inputs["privateLinkServiceConnections"][0]["groupIds"][0]
                     for pe in plan.of_type("azure-native:network:PrivateEndpoint"))
-    assert groups == ["connection", "feed", "file", "vault"]
+    assert groups == ["connection", "feed", "file", "file", "vault"]
     assert {pe.inputs["subnet"]["id"] for pe in plan.of_type("azure-native:network:PrivateEndpoint")} == {
         ENDPOINT_SUBNET}
 

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from amsterdam_cloud.policies.checker import check_export
-from amsterdam_cloud.policies.fixtures import city_tags, export_of, resource, urn_of
+from tests.policies.rule_fixtures import city_tags, export_of, resource, urn_of
 
 NSG = "azure-native:network:NetworkSecurityGroup"
 

@@ -56,7 +56,7 @@ def _row(text, rule_id):
 
 
 def test_a_resource_a_rule_exempts_is_skipped_not_passed():
-    from amsterdam_cloud.policies.fixtures import city_tags, export_of, resource
+    from tests.policies.rule_fixtures import city_tags, export_of, resource
 
     hub_ip = resource("azure-native:network:PublicIPAddress", "fw-pip", {"location": "westeurope",
                       "tags": city_tags()}, parents=("amsterdam:landingzone:Hub",))
@@ -68,7 +68,7 @@ def test_a_resource_a_rule_exempts_is_skipped_not_passed():
 
 
 def test_a_value_unknown_in_dev_is_counted_as_unknown_not_passed():
-    from amsterdam_cloud.policies.fixtures import UNKNOWN_VALUE, city_tags, export_of, resource
+    from tests.policies.rule_fixtures import UNKNOWN_VALUE, city_tags, export_of, resource
 
     account = resource("azure-native:storage:StorageAccount", "data", {"location": "westeurope",
                        "tags": city_tags("dev"), "minimumTlsVersion": UNKNOWN_VALUE}, stack="dev")
@@ -101,7 +101,7 @@ def test_the_report_names_what_was_checked_by_hash_and_commit_and_the_cis_editio
     import hashlib
     import json
 
-    from amsterdam_cloud.policies.fixtures import city_tags, export_of, resource
+    from tests.policies.rule_fixtures import city_tags, export_of, resource
     from amsterdam_cloud.scripts.cli import main
 
     plan = tmp_path / "prod.json"
@@ -116,7 +116,7 @@ def test_the_report_names_what_was_checked_by_hash_and_commit_and_the_cis_editio
 
 
 def test_a_prod_only_rule_in_dev_skips_instead_of_passing():
-    from amsterdam_cloud.policies.fixtures import city_tags, export_of, resource
+    from tests.policies.rule_fixtures import city_tags, export_of, resource
 
     vault = resource("azure-native:keyvault:Vault", "kv", {"location": "westeurope", "tags": city_tags("dev")},
                      stack="dev")

@@ -57,7 +57,7 @@ def _planned_with_a_weak_account(plan_inline, tmp_path, monkeypatch):
     from pulumi_azure_native import resources, storage
 
     from amsterdam_cloud.policies.checker import check_resources, parse_resources
-    from amsterdam_cloud.policies.fixtures import city_tags
+    from tests.policies.rule_fixtures import city_tags
     from tests.conftest import PLATFORM_DIR
 
     def program():

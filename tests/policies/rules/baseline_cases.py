@@ -1,6 +1,6 @@
 """Per rule: a compliant fixture and one mutation per way to break it (compliance-policies' "one mutation per violation")."""
 
-from amsterdam_cloud.policies.fixtures import UNKNOWN_VALUE
+from tests.policies.rule_fixtures import UNKNOWN_VALUE
 
 U = UNKNOWN_VALUE
 DROP = object()

@@ -7,8 +7,8 @@ import pkgutil
 from functools import lru_cache
 from pathlib import Path
 
-from amsterdam_cloud.policies.engine import Rule, StackRule
-from amsterdam_cloud.policies.fixtures import violations
+from amsterdam_cloud.policies.rule_model import Rule, StackRule
+from tests.policies.rule_fixtures import violations
 
 
 @lru_cache(maxsize=1)

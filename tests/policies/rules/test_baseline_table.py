@@ -3,7 +3,7 @@ mutations that break it, one violation each, judged as in prod."""
 
 import pytest
 
-from amsterdam_cloud.policies.fixtures import city_tags, violations
+from tests.policies.rule_fixtures import city_tags, violations
 from amsterdam_cloud.policies.rules import RULES_BY_ID
 
 TAGS = city_tags("prod")

@@ -2,10 +2,9 @@
 
 import pytest
 
-from amsterdam_cloud.policies.fixtures import violations
-from amsterdam_cloud.policies.rules.ai import local_auth, public_network_access as ai_public
-from amsterdam_cloud.policies.rules.compute import (avd_host_pool_public_network_access, disk_public_network_access,
-                                                    vm_encryption_at_host, vm_trusted_launch)
+from amsterdam_cloud.policies.rules import RULES_BY_ID
+from tests.policies.rule_fixtures import violations
+from amsterdam_cloud.policies.rules.compute import disk_public_network_access, vm_encryption_at_host, vm_trusted_launch
 
 from .baseline_cases import DROP, mutate
 
@@ -24,11 +23,11 @@ CASES = [
     ("vm", vm_encryption_at_host.RULE, "securityProfile.encryptionAtHost", DROP),
     ("disk", disk_public_network_access.RULE, "networkAccessPolicy", "AllowAll"),
     ("disk", disk_public_network_access.RULE, "publicNetworkAccess", "Enabled"),
-    ("pool", avd_host_pool_public_network_access.RULE, "publicNetworkAccess", "Enabled"),
-    ("pool", avd_host_pool_public_network_access.RULE, "publicNetworkAccess", DROP),
-    ("ai", local_auth.RULE, "properties.disableLocalAuth", False),
-    ("ai", local_auth.RULE, "properties.disableLocalAuth", DROP),
-    ("ai", ai_public.RULE, "properties.publicNetworkAccess", "Enabled"),
+    ("pool", RULES_BY_ID["avd-host-pool-public-network-access"], "publicNetworkAccess", "Enabled"),
+    ("pool", RULES_BY_ID["avd-host-pool-public-network-access"], "publicNetworkAccess", DROP),
+    ("ai", RULES_BY_ID["ai-services-local-auth-disabled"], "properties.disableLocalAuth", False),
+    ("ai", RULES_BY_ID["ai-services-local-auth-disabled"], "properties.disableLocalAuth", DROP),
+    ("ai", RULES_BY_ID["ai-services-public-network-access-disabled"], "properties.publicNetworkAccess", "Enabled"),
 ]
 RULES = sorted({(c[0], c[1]) for c in CASES}, key=lambda c: c[1].id)
 

@@ -2,12 +2,9 @@
 
 import pytest
 
-from amsterdam_cloud.policies.fixtures import violations
-from amsterdam_cloud.policies.rules.containers import (acr_admin_user, acr_anonymous_pull, acr_public_network_access,
-                                                       aks_azure_rbac, aks_local_accounts, aks_network_policy,
-                                                       aks_private_cluster, containerapp_insecure_ingress,
-                                                       containerapp_managed_identity,
-                                                       containerapps_environment_internal)
+from amsterdam_cloud.policies.rules import RULES_BY_ID
+from tests.policies.rule_fixtures import violations
+from amsterdam_cloud.policies.rules.containers import (aks_azure_rbac, containerapp_managed_identity, containerapps_environment_internal)
 
 from .baseline_cases import DROP, U, mutate
 
@@ -20,21 +17,21 @@ APP = {"configuration": {"ingress": {"external": True, "allowInsecure": False, "
        "identity": {"type": "SystemAssigned"}}
 FIXTURES = {"acr": ACR, "aks": AKS, "env": ENV, "app": APP}
 CASES = [
-    ("acr", acr_admin_user.RULE, "adminUserEnabled", True),
-    ("acr", acr_anonymous_pull.RULE, "anonymousPullEnabled", True),
-    ("acr", acr_public_network_access.RULE, "publicNetworkAccess", "Enabled"),
-    ("acr", acr_public_network_access.RULE, "publicNetworkAccess", DROP),
-    ("aks", aks_private_cluster.RULE, "apiServerAccessProfile.enablePrivateCluster", False),
-    ("aks", aks_private_cluster.RULE, "apiServerAccessProfile.enablePrivateCluster", DROP),
-    ("aks", aks_network_policy.RULE, "networkProfile.networkPolicy", "none"),
-    ("aks", aks_network_policy.RULE, "networkProfile.networkPolicy", DROP),
-    ("aks", aks_local_accounts.RULE, "disableLocalAccounts", False),
-    ("aks", aks_local_accounts.RULE, "disableLocalAccounts", DROP),
+    ("acr", RULES_BY_ID["acr-admin-user-disabled"], "adminUserEnabled", True),
+    ("acr", RULES_BY_ID["acr-anonymous-pull-disabled"], "anonymousPullEnabled", True),
+    ("acr", RULES_BY_ID["acr-public-network-access-disabled"], "publicNetworkAccess", "Enabled"),
+    ("acr", RULES_BY_ID["acr-public-network-access-disabled"], "publicNetworkAccess", DROP),
+    ("aks", RULES_BY_ID["aks-private-cluster"], "apiServerAccessProfile.enablePrivateCluster", False),
+    ("aks", RULES_BY_ID["aks-private-cluster"], "apiServerAccessProfile.enablePrivateCluster", DROP),
+    ("aks", RULES_BY_ID["aks-network-policy"], "networkProfile.networkPolicy", "none"),
+    ("aks", RULES_BY_ID["aks-network-policy"], "networkProfile.networkPolicy", DROP),
+    ("aks", RULES_BY_ID["aks-local-accounts-disabled"], "disableLocalAccounts", False),
+    ("aks", RULES_BY_ID["aks-local-accounts-disabled"], "disableLocalAccounts", DROP),
     ("aks", aks_azure_rbac.RULE, "aadProfile.enableAzureRBAC", False),
     ("aks", aks_azure_rbac.RULE, "enableRBAC", False),
     ("env", containerapps_environment_internal.RULE, "vnetConfiguration.internal", False),
     ("env", containerapps_environment_internal.RULE, "vnetConfiguration.internal", DROP),
-    ("app", containerapp_insecure_ingress.RULE, "configuration.ingress.allowInsecure", True),
+    ("app", RULES_BY_ID["containerapp-no-insecure-ingress"], "configuration.ingress.allowInsecure", True),
     ("app", containerapp_managed_identity.RULE, "identity.type", "None"),
     ("app", containerapp_managed_identity.RULE, "identity.type", DROP),
 ]
@@ -60,5 +57,5 @@ def test_environment_with_public_access_disabled_passes_without_internal_vnet():
 
 def test_unknown_private_cluster_flag_is_a_violation_in_prod_only():
     props = mutate(AKS, "apiServerAccessProfile.enablePrivateCluster", U)
-    assert violations(aks_private_cluster.RULE, props, environment="prod") != []
-    assert violations(aks_private_cluster.RULE, props, environment="dev") == []
+    assert violations(RULES_BY_ID["aks-private-cluster"], props, environment="prod") != []
+    assert violations(RULES_BY_ID["aks-private-cluster"], props, environment="dev") == []

@@ -2,13 +2,9 @@
 
 import pytest
 
-from amsterdam_cloud.policies.fixtures import violations
-from amsterdam_cloud.policies.rules.databases import (cosmosdb_local_auth, cosmosdb_min_tls,
-                                                      cosmosdb_public_network_access, mysql_public_network_access,
-                                                      postgresql_password_auth, postgresql_public_network_access,
-                                                      redis_access_keys, redis_min_tls, redis_non_ssl_port,
-                                                      redis_public_network_access, server_parameters, sql_entra_only_auth,
-                                                      sql_min_tls, sql_public_network_access)
+from amsterdam_cloud.policies.rules import RULES_BY_ID
+from tests.policies.rule_fixtures import violations
+from amsterdam_cloud.policies.rules.databases import (mysql_public_network_access, postgresql_public_network_access, server_parameters)
 
 from .baseline_cases import DROP, U, mutate
 
@@ -22,31 +18,31 @@ REDIS = {"enableNonSslPort": False, "minimumTlsVersion": "1.2", "publicNetworkAc
          "disableAccessKeyAuthentication": True}
 FIXTURES = {"sql": SQL, "pg": PG, "my": MY, "cosmos": COSMOS, "redis": REDIS}
 CASES = [
-    ("sql", sql_min_tls.RULE, "minimalTlsVersion", "1.0"),
-    ("sql", sql_min_tls.RULE, "minimalTlsVersion", "None"),
-    ("sql", sql_min_tls.RULE, "minimalTlsVersion", DROP),
-    ("sql", sql_public_network_access.RULE, "publicNetworkAccess", "Enabled"),
-    ("sql", sql_public_network_access.RULE, "publicNetworkAccess", DROP),
-    ("sql", sql_entra_only_auth.RULE, "administrators.azureADOnlyAuthentication", False),
-    ("sql", sql_entra_only_auth.RULE, "administrators.azureADOnlyAuthentication", DROP),
+    ("sql", RULES_BY_ID["sql-min-tls12"], "minimalTlsVersion", "1.0"),
+    ("sql", RULES_BY_ID["sql-min-tls12"], "minimalTlsVersion", "None"),
+    ("sql", RULES_BY_ID["sql-min-tls12"], "minimalTlsVersion", DROP),
+    ("sql", RULES_BY_ID["sql-public-network-access-disabled"], "publicNetworkAccess", "Enabled"),
+    ("sql", RULES_BY_ID["sql-public-network-access-disabled"], "publicNetworkAccess", DROP),
+    ("sql", RULES_BY_ID["sql-entra-only-auth"], "administrators.azureADOnlyAuthentication", False),
+    ("sql", RULES_BY_ID["sql-entra-only-auth"], "administrators.azureADOnlyAuthentication", DROP),
     ("pg", postgresql_public_network_access.RULE, "network.publicNetworkAccess", "Enabled"),
     ("pg", postgresql_public_network_access.RULE, "network.publicNetworkAccess", DROP),
-    ("pg", postgresql_password_auth.RULE, "authConfig.passwordAuth", "Enabled"),
-    ("pg", postgresql_password_auth.RULE, "authConfig.passwordAuth", DROP),
+    ("pg", RULES_BY_ID["postgresql-password-auth-disabled"], "authConfig.passwordAuth", "Enabled"),
+    ("pg", RULES_BY_ID["postgresql-password-auth-disabled"], "authConfig.passwordAuth", DROP),
     ("my", mysql_public_network_access.RULE, "network.publicNetworkAccess", "Enabled"),
     ("my", mysql_public_network_access.RULE, "network.publicNetworkAccess", DROP),
-    ("cosmos", cosmosdb_local_auth.RULE, "disableLocalAuth", False),
-    ("cosmos", cosmosdb_local_auth.RULE, "disableLocalAuth", DROP),
-    ("cosmos", cosmosdb_public_network_access.RULE, "publicNetworkAccess", "Enabled"),
-    ("cosmos", cosmosdb_public_network_access.RULE, "publicNetworkAccess", DROP),
-    ("cosmos", cosmosdb_min_tls.RULE, "minimalTlsVersion", "Tls"),
-    ("cosmos", cosmosdb_min_tls.RULE, "minimalTlsVersion", "Tls11"),
-    ("redis", redis_non_ssl_port.RULE, "enableNonSslPort", True),
-    ("redis", redis_min_tls.RULE, "minimumTlsVersion", "1.0"),
-    ("redis", redis_public_network_access.RULE, "publicNetworkAccess", "Enabled"),
-    ("redis", redis_public_network_access.RULE, "publicNetworkAccess", DROP),
-    ("redis", redis_access_keys.RULE, "disableAccessKeyAuthentication", False),
-    ("redis", redis_access_keys.RULE, "disableAccessKeyAuthentication", DROP),
+    ("cosmos", RULES_BY_ID["cosmosdb-local-auth-disabled"], "disableLocalAuth", False),
+    ("cosmos", RULES_BY_ID["cosmosdb-local-auth-disabled"], "disableLocalAuth", DROP),
+    ("cosmos", RULES_BY_ID["cosmosdb-public-network-access-disabled"], "publicNetworkAccess", "Enabled"),
+    ("cosmos", RULES_BY_ID["cosmosdb-public-network-access-disabled"], "publicNetworkAccess", DROP),
+    ("cosmos", RULES_BY_ID["cosmosdb-min-tls12"], "minimalTlsVersion", "Tls"),
+    ("cosmos", RULES_BY_ID["cosmosdb-min-tls12"], "minimalTlsVersion", "Tls11"),
+    ("redis", RULES_BY_ID["redis-non-ssl-port-disabled"], "enableNonSslPort", True),
+    ("redis", RULES_BY_ID["redis-min-tls12"], "minimumTlsVersion", "1.0"),
+    ("redis", RULES_BY_ID["redis-public-network-access-disabled"], "publicNetworkAccess", "Enabled"),
+    ("redis", RULES_BY_ID["redis-public-network-access-disabled"], "publicNetworkAccess", DROP),
+    ("redis", RULES_BY_ID["redis-access-key-auth-disabled"], "disableAccessKeyAuthentication", False),
+    ("redis", RULES_BY_ID["redis-access-key-auth-disabled"], "disableAccessKeyAuthentication", DROP),
 ]
 RULES = sorted({(c[0], c[1]) for c in CASES}, key=lambda c: c[1].id)
 
@@ -70,11 +66,11 @@ def test_postgresql_in_a_delegated_subnet_passes_without_public_network_access_s
 
 
 def test_cosmos_tls_unset_passes_because_azure_defaults_to_tls12():
-    assert violations(cosmosdb_min_tls.RULE, mutate(COSMOS, "minimalTlsVersion", DROP)) == []
+    assert violations(RULES_BY_ID["cosmosdb-min-tls12"], mutate(COSMOS, "minimalTlsVersion", DROP)) == []
 
 
 def test_unknown_sql_tls_is_a_violation_in_acc():
-    assert violations(sql_min_tls.RULE, mutate(SQL, "minimalTlsVersion", U), environment="acc") != []
+    assert violations(RULES_BY_ID["sql-min-tls12"], mutate(SQL, "minimalTlsVersion", U), environment="acc") != []
 
 
 PARAM = "azure-native:dbforpostgresql:Configuration"

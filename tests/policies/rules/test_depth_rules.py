@@ -3,7 +3,7 @@ routes, IDPS, flow logs, AVD redirection, activity log): a compliant and violati
 
 import pytest
 
-from amsterdam_cloud.policies.fixtures import violations
+from tests.policies.rule_fixtures import violations
 from amsterdam_cloud.policies.rules import RULES_BY_ID
 
 from .baseline_cases import U

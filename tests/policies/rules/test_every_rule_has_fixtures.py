@@ -5,7 +5,7 @@ import importlib
 import pkgutil
 from pathlib import Path
 
-from amsterdam_cloud.policies.engine import Rule, StackRule
+from amsterdam_cloud.policies.rule_model import Rule, StackRule
 from amsterdam_cloud.policies.rules import ALL_RULES
 
 LEGACY_WITHOUT_TABLE: frozenset[str] = frozenset()

@@ -2,8 +2,8 @@
 
 import pytest
 
-from amsterdam_cloud.policies.fixtures import violations
-from amsterdam_cloud.policies.rules.keyvault import purge_protection, public_network_access, rbac_authorization, soft_delete
+from amsterdam_cloud.policies.rules import RULES_BY_ID
+from tests.policies.rule_fixtures import violations
 
 from .baseline_cases import DROP, U, mutate
 
@@ -11,15 +11,15 @@ COMPLIANT = {"location": "westeurope", "properties": {"enablePurgeProtection": T
                                                       "publicNetworkAccess": "Disabled", "tenantId": "t",
                                                       "sku": {"family": "A", "name": "standard"}}}
 CASES = [
-    (purge_protection.RULE, "properties.enablePurgeProtection", False),
-    (purge_protection.RULE, "properties.enablePurgeProtection", DROP),
-    (purge_protection.RULE, "properties.enablePurgeProtection", "yes"),
-    (purge_protection.RULE, "properties.enablePurgeProtection", U),
-    (soft_delete.RULE, "properties.enableSoftDelete", False),
-    (rbac_authorization.RULE, "properties.enableRbacAuthorization", False),
-    (rbac_authorization.RULE, "properties.enableRbacAuthorization", DROP),
-    (public_network_access.RULE, "properties.publicNetworkAccess", "Enabled"),
-    (public_network_access.RULE, "properties.publicNetworkAccess", DROP),
+    (RULES_BY_ID["keyvault-purge-protection"], "properties.enablePurgeProtection", False),
+    (RULES_BY_ID["keyvault-purge-protection"], "properties.enablePurgeProtection", DROP),
+    (RULES_BY_ID["keyvault-purge-protection"], "properties.enablePurgeProtection", "yes"),
+    (RULES_BY_ID["keyvault-purge-protection"], "properties.enablePurgeProtection", U),
+    (RULES_BY_ID["keyvault-soft-delete"], "properties.enableSoftDelete", False),
+    (RULES_BY_ID["keyvault-rbac-authorization"], "properties.enableRbacAuthorization", False),
+    (RULES_BY_ID["keyvault-rbac-authorization"], "properties.enableRbacAuthorization", DROP),
+    (RULES_BY_ID["keyvault-public-network-access-disabled"], "properties.publicNetworkAccess", "Enabled"),
+    (RULES_BY_ID["keyvault-public-network-access-disabled"], "properties.publicNetworkAccess", DROP),
 ]
 RULES = sorted({c[0] for c in CASES}, key=lambda r: r.id)
 
@@ -36,8 +36,8 @@ def test_each_mutation_is_a_violation_naming_the_property(rule, path, value):
 
 
 def test_public_network_access_is_compared_case_insensitively():
-    assert violations(public_network_access.RULE, mutate(COMPLIANT, "properties.publicNetworkAccess", "disabled")) == []
+    assert violations(RULES_BY_ID["keyvault-public-network-access-disabled"], mutate(COMPLIANT, "properties.publicNetworkAccess", "disabled")) == []
 
 
 def test_vault_without_properties_object_reports_purge_protection_off():
-    assert violations(purge_protection.RULE, {"location": "westeurope"}) != []
+    assert violations(RULES_BY_ID["keyvault-purge-protection"], {"location": "westeurope"}) != []

@@ -2,7 +2,7 @@
 
 import pytest
 
-from amsterdam_cloud.policies.fixtures import UNKNOWN_VALUE, violations
+from tests.policies.rule_fixtures import UNKNOWN_VALUE, violations
 from amsterdam_cloud.policies.rules.network import (ip_forwarding, nic_public_ip, nsg_admin_ports, nsg_all_ports,
                                                     public_ip, subnet_nsg)
 

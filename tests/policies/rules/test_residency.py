@@ -2,7 +2,7 @@
 
 import pytest
 
-from amsterdam_cloud.policies.fixtures import UNKNOWN_VALUE, violations
+from tests.policies.rule_fixtures import UNKNOWN_VALUE, violations
 from amsterdam_cloud.policies.rules.residency import (ai_deployment_data_zone, allowed_locations,
                                                       avd_metadata_location, communication_data_location,
                                                       cosmosdb_replica_locations, storage_cross_tenant_replication)

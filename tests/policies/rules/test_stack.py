@@ -3,7 +3,7 @@
 import pytest
 
 from amsterdam_cloud.policies.checker import check_resources, parse_resources
-from amsterdam_cloud.policies.fixtures import UNKNOWN_VALUE, export_of, resource, urn_of, violations
+from tests.policies.rule_fixtures import UNKNOWN_VALUE, export_of, resource, urn_of, violations
 from amsterdam_cloud.policies.rules.stack import diagnostic_settings, lock_in_prod, log_retention, protect_in_prod
 
 KV = "azure-native:keyvault:Vault"

@@ -2,28 +2,27 @@
 
 import pytest
 
-from amsterdam_cloud.policies.fixtures import violations
-from amsterdam_cloud.policies.rules.storage import (min_tls, no_public_blob_access, public_network_access,
-                                                    secure_transfer, shared_key_access)
+from amsterdam_cloud.policies.rules import RULES_BY_ID
+from tests.policies.rule_fixtures import violations
 from .baseline_cases import DROP, U, mutate
 
 COMPLIANT = {"location": "westeurope", "enableHttpsTrafficOnly": True, "minimumTlsVersion": "TLS1_2",
              "publicNetworkAccess": "Disabled", "allowSharedKeyAccess": False, "allowBlobPublicAccess": False}
 
 CASES = [
-    (secure_transfer.RULE, "enableHttpsTrafficOnly", False),
-    (secure_transfer.RULE, "enableHttpsTrafficOnly", "true"),
-    (min_tls.RULE, "minimumTlsVersion", "TLS1_0"),
-    (min_tls.RULE, "minimumTlsVersion", "TLS1_1"),
-    (min_tls.RULE, "minimumTlsVersion", DROP),
-    (min_tls.RULE, "minimumTlsVersion", 12),
-    (min_tls.RULE, "minimumTlsVersion", U),
-    (public_network_access.RULE, "publicNetworkAccess", "Enabled"),
-    (public_network_access.RULE, "publicNetworkAccess", DROP),
-    (shared_key_access.RULE, "allowSharedKeyAccess", True),
-    (shared_key_access.RULE, "allowSharedKeyAccess", DROP),
-    (no_public_blob_access.RULE, "allowBlobPublicAccess", True),
-    (no_public_blob_access.RULE, "allowBlobPublicAccess", "false"),
+    (RULES_BY_ID["storage-secure-transfer"], "enableHttpsTrafficOnly", False),
+    (RULES_BY_ID["storage-secure-transfer"], "enableHttpsTrafficOnly", "true"),
+    (RULES_BY_ID["storage-min-tls12"], "minimumTlsVersion", "TLS1_0"),
+    (RULES_BY_ID["storage-min-tls12"], "minimumTlsVersion", "TLS1_1"),
+    (RULES_BY_ID["storage-min-tls12"], "minimumTlsVersion", DROP),
+    (RULES_BY_ID["storage-min-tls12"], "minimumTlsVersion", 12),
+    (RULES_BY_ID["storage-min-tls12"], "minimumTlsVersion", U),
+    (RULES_BY_ID["storage-public-network-access-disabled"], "publicNetworkAccess", "Enabled"),
+    (RULES_BY_ID["storage-public-network-access-disabled"], "publicNetworkAccess", DROP),
+    (RULES_BY_ID["storage-shared-key-disabled"], "allowSharedKeyAccess", True),
+    (RULES_BY_ID["storage-shared-key-disabled"], "allowSharedKeyAccess", DROP),
+    (RULES_BY_ID["storage-no-public-blob-access"], "allowBlobPublicAccess", True),
+    (RULES_BY_ID["storage-no-public-blob-access"], "allowBlobPublicAccess", "false"),
 ]
 RULES = sorted({c[0] for c in CASES}, key=lambda r: r.id)
 
@@ -40,12 +39,12 @@ def test_each_mutation_is_a_violation_naming_the_property(rule, path, value):
 
 
 def test_secure_transfer_unset_passes_because_azure_defaults_to_https_only():
-    assert violations(secure_transfer.RULE, mutate(COMPLIANT, "enableHttpsTrafficOnly", DROP)) == []
+    assert violations(RULES_BY_ID["storage-secure-transfer"], mutate(COMPLIANT, "enableHttpsTrafficOnly", DROP)) == []
 
 
 def test_public_blob_access_unset_passes_because_azure_defaults_to_off():
-    assert violations(no_public_blob_access.RULE, mutate(COMPLIANT, "allowBlobPublicAccess", DROP)) == []
+    assert violations(RULES_BY_ID["storage-no-public-blob-access"], mutate(COMPLIANT, "allowBlobPublicAccess", DROP)) == []
 
 
 def test_unknown_tls_version_passes_in_dev():
-    assert violations(min_tls.RULE, mutate(COMPLIANT, "minimumTlsVersion", U), environment="dev") == []
+    assert violations(RULES_BY_ID["storage-min-tls12"], mutate(COMPLIANT, "minimumTlsVersion", U), environment="dev") == []

@@ -2,7 +2,7 @@
 
 import pytest
 
-from amsterdam_cloud.policies.fixtures import UNKNOWN_VALUE, city_tags, violations
+from tests.policies.rule_fixtures import UNKNOWN_VALUE, city_tags, violations
 from amsterdam_cloud.policies.rules.tags import (algorithm_register_id, algorithm_registered, data_classification,
                                                  environment_matches, required)
 

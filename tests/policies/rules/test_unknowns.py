@@ -7,8 +7,8 @@ import copy
 import pytest
 
 from amsterdam_cloud.core.environments import ENVIRONMENTS
-from amsterdam_cloud.policies.engine import UNKNOWN_PHRASE, Resource, Rule, judge
-from amsterdam_cloud.policies.fixtures import UNKNOWN_VALUE, urn_of
+from amsterdam_cloud.policies.rule_model import UNKNOWN_PHRASE, Resource, Rule, judge
+from tests.policies.rule_fixtures import UNKNOWN_VALUE, urn_of
 
 from amsterdam_cloud.policies.rules import ALL_RULES, RULES_BY_ID
 from amsterdam_cloud.policies.settings import Settings
@@ -101,7 +101,7 @@ def test_an_unknown_nsg_source_is_not_flagged_in_dev():
 
 @pytest.mark.parametrize("environment,violations,notes", [("dev", 0, 1), ("acc", 1, 0)])
 def test_a_rule_that_tests_an_unknown_as_known_still_goes_through_the_mechanism(environment, violations, notes):
-    from amsterdam_cloud.policies.engine import Severity
+    from amsterdam_cloud.policies.rule_model import Severity
 
     def careless(resource, report, settings):
         if resource.get("enabled"):  # an unknown has no truth value
@@ -137,7 +137,7 @@ def _reference(path: tuple) -> bool:
 def _judged_paths(rule: Rule):
     """(compliant fixture, token, path) for every leaf where a violating fixture of the same rule differs from it:
     a value the rule demonstrably judges."""
-    from amsterdam_cloud.policies.fixtures import violations
+    from tests.policies.rule_fixtures import violations
 
     from .fixture_tables import fixtures_by_rule
 

@@ -3,7 +3,7 @@ and a value that violates it; unset follows Azure's default, unknown fails in ac
 
 import pytest
 
-from amsterdam_cloud.policies.fixtures import violations
+from tests.policies.rule_fixtures import violations
 from amsterdam_cloud.policies.rules import ALL_RULES, RULES_BY_ID
 
 from .baseline_cases import DROP, U, mutate
@@ -86,10 +86,49 @@ FIXTURES = {
                                      "osProfile.windowsConfiguration.enableAutomaticUpdates", False),
     "vmss-automatic-os-upgrade": ({"upgradePolicy": {"automaticOSUpgradePolicy": {"enableAutomaticOSUpgrade": True}}},
                                   "upgradePolicy.automaticOSUpgradePolicy.enableAutomaticOSUpgrade", False),
+    # the simple value rules that were code until issue 18 (their domain tests keep their own cases too)
+    "acr-admin-user-disabled": ({"adminUserEnabled": False}, "adminUserEnabled", True),
+    "acr-anonymous-pull-disabled": ({"anonymousPullEnabled": False}, "anonymousPullEnabled", True),
+    "acr-public-network-access-disabled": ({"publicNetworkAccess": "Disabled"}, "publicNetworkAccess", "Enabled"),
+    "ai-services-local-auth-disabled": ({"properties": {"disableLocalAuth": True}}, "properties.disableLocalAuth", False),
+    "ai-services-public-network-access-disabled": ({"properties": {"publicNetworkAccess": "Disabled"}}, "properties.publicNetworkAccess", "Enabled"),
+    "aks-local-accounts-disabled": ({"disableLocalAccounts": True}, "disableLocalAccounts", False),
+    "aks-network-policy": ({"networkProfile": {"networkPolicy": "cilium"}}, "networkProfile.networkPolicy", "none"),
+    "aks-private-cluster": ({"apiServerAccessProfile": {"enablePrivateCluster": True}}, "apiServerAccessProfile.enablePrivateCluster", False),
+    "avd-host-pool-public-network-access": ({"publicNetworkAccess": "EnabledForClientsOnly"}, "publicNetworkAccess", "Enabled"),
+    "containerapp-no-insecure-ingress": ({"configuration": {"ingress": {"allowInsecure": False}}}, "configuration.ingress.allowInsecure", True),
+    "cosmosdb-local-auth-disabled": ({"disableLocalAuth": True}, "disableLocalAuth", False),
+    "cosmosdb-min-tls12": ({"minimalTlsVersion": "Tls12"}, "minimalTlsVersion", "Tls"),
+    "cosmosdb-public-network-access-disabled": ({"publicNetworkAccess": "Disabled"}, "publicNetworkAccess", "Enabled"),
+    "keyvault-public-network-access-disabled": ({"properties": {"publicNetworkAccess": "Disabled"}}, "properties.publicNetworkAccess", "Enabled"),
+    "keyvault-purge-protection": ({"properties": {"enablePurgeProtection": True}}, "properties.enablePurgeProtection", False),
+    "keyvault-rbac-authorization": ({"properties": {"enableRbacAuthorization": True}}, "properties.enableRbacAuthorization", False),
+    "keyvault-soft-delete": ({"properties": {"enableSoftDelete": True}}, "properties.enableSoftDelete", False),
+    "postgresql-password-auth-disabled": ({"authConfig": {"passwordAuth": "Disabled"}}, "authConfig.passwordAuth", "Enabled"),
+    "redis-access-key-auth-disabled": ({"disableAccessKeyAuthentication": True}, "disableAccessKeyAuthentication", False),
+    "redis-min-tls12": ({"minimumTlsVersion": "1.2"}, "minimumTlsVersion", "1.0"),
+    "redis-non-ssl-port-disabled": ({"enableNonSslPort": False}, "enableNonSslPort", True),
+    "redis-public-network-access-disabled": ({"publicNetworkAccess": "Disabled"}, "publicNetworkAccess", "Enabled"),
+    "sql-entra-only-auth": ({"administrators": {"azureADOnlyAuthentication": True}}, "administrators.azureADOnlyAuthentication", False),
+    "sql-min-tls12": ({"minimalTlsVersion": "1.2"}, "minimalTlsVersion", "1.0"),
+    "sql-public-network-access-disabled": ({"publicNetworkAccess": "Disabled"}, "publicNetworkAccess", "Enabled"),
+    "storage-min-tls12": ({"minimumTlsVersion": "TLS1_2"}, "minimumTlsVersion", "TLS1_0"),
+    "storage-no-public-blob-access": ({"allowBlobPublicAccess": False}, "allowBlobPublicAccess", True),
+    "storage-public-network-access-disabled": ({"publicNetworkAccess": "Disabled"}, "publicNetworkAccess", "Enabled"),
+    "storage-secure-transfer": ({"enableHttpsTrafficOnly": True}, "enableHttpsTrafficOnly", False),
+    "storage-shared-key-disabled": ({"allowSharedKeyAccess": False}, "allowSharedKeyAccess", True),
+    "webapp-ftps-disabled": ({"siteConfig": {"ftpsState": "Disabled"}}, "siteConfig.ftpsState", "AllAllowed"),
+    "webapp-https-only": ({"httpsOnly": True}, "httpsOnly", False),
+    "webapp-min-tls12": ({"siteConfig": {"minTlsVersion": "1.2"}}, "siteConfig.minTlsVersion", "1.0"),
+    "webapp-public-network-access-disabled": ({"publicNetworkAccess": "Disabled"}, "publicNetworkAccess", "Enabled"),
+    "webapp-remote-debugging-disabled": ({"siteConfig": {"remoteDebuggingEnabled": False}}, "siteConfig.remoteDebuggingEnabled", True),
 }
 UNSET_PASSES = {  # Azure's documented default for an unset value is compliant
     "storage-sftp-disabled", "storage-container-not-public", "webapp-scm-min-tls12", "messaging-min-tls12", "databricks-no-public-ip", "redis-enterprise-min-tls12", "frontdoor-waf-prevention",
     "aks-rbac-enabled", "aks-node-pool-no-public-ip", "vm-windows-automatic-updates",
+    "acr-admin-user-disabled", "acr-anonymous-pull-disabled", "containerapp-no-insecure-ingress", "cosmosdb-min-tls12",
+    "keyvault-soft-delete", "redis-min-tls12", "redis-non-ssl-port-disabled", "storage-no-public-blob-access",
+    "storage-secure-transfer", "webapp-min-tls12", "webapp-remote-debugging-disabled",
 }
 VALUE_RULES = [rule for rule in ALL_RULES if rule.check.__qualname__ == "value_rule.<locals>.check"]
 CASES = [(RULES_BY_ID[rule_id], *fixture) for rule_id, fixture in FIXTURES.items()]

@@ -2,26 +2,26 @@
 
 import pytest
 
-from amsterdam_cloud.policies.fixtures import violations
-from amsterdam_cloud.policies.rules.web import (ftps, https_only, managed_identity, min_tls, public_network_access,
-                                                remote_debugging)
+from amsterdam_cloud.policies.rules import RULES_BY_ID
+from tests.policies.rule_fixtures import violations
+from amsterdam_cloud.policies.rules.web import managed_identity
 
 from .baseline_cases import DROP, mutate
 
 COMPLIANT = {"httpsOnly": True, "publicNetworkAccess": "Disabled", "identity": {"type": "SystemAssigned"},
              "siteConfig": {"minTlsVersion": "1.2", "ftpsState": "Disabled", "remoteDebuggingEnabled": False}}
 CASES = [
-    (https_only.RULE, "httpsOnly", False),
-    (https_only.RULE, "httpsOnly", DROP),
-    (min_tls.RULE, "siteConfig.minTlsVersion", "1.0"),
-    (min_tls.RULE, "siteConfig.minTlsVersion", "1.1"),
-    (ftps.RULE, "siteConfig.ftpsState", "AllAllowed"),
-    (ftps.RULE, "siteConfig.ftpsState", "FtpsOnly"),
-    (ftps.RULE, "siteConfig.ftpsState", DROP),
-    (remote_debugging.RULE, "siteConfig.remoteDebuggingEnabled", True),
-    (public_network_access.RULE, "publicNetworkAccess", "Enabled"),
-    (public_network_access.RULE, "publicNetworkAccess", ""),
-    (public_network_access.RULE, "publicNetworkAccess", DROP),
+    (RULES_BY_ID["webapp-https-only"], "httpsOnly", False),
+    (RULES_BY_ID["webapp-https-only"], "httpsOnly", DROP),
+    (RULES_BY_ID["webapp-min-tls12"], "siteConfig.minTlsVersion", "1.0"),
+    (RULES_BY_ID["webapp-min-tls12"], "siteConfig.minTlsVersion", "1.1"),
+    (RULES_BY_ID["webapp-ftps-disabled"], "siteConfig.ftpsState", "AllAllowed"),
+    (RULES_BY_ID["webapp-ftps-disabled"], "siteConfig.ftpsState", "FtpsOnly"),
+    (RULES_BY_ID["webapp-ftps-disabled"], "siteConfig.ftpsState", DROP),
+    (RULES_BY_ID["webapp-remote-debugging-disabled"], "siteConfig.remoteDebuggingEnabled", True),
+    (RULES_BY_ID["webapp-public-network-access-disabled"], "publicNetworkAccess", "Enabled"),
+    (RULES_BY_ID["webapp-public-network-access-disabled"], "publicNetworkAccess", ""),
+    (RULES_BY_ID["webapp-public-network-access-disabled"], "publicNetworkAccess", DROP),
     (managed_identity.RULE, "identity.type", "None"),
     (managed_identity.RULE, "identity", DROP),
 ]
@@ -40,4 +40,4 @@ def test_each_mutation_is_a_violation(rule, path, value):
 
 
 def test_min_tls_unset_passes_because_new_apps_default_to_tls12():
-    assert violations(min_tls.RULE, mutate(COMPLIANT, "siteConfig.minTlsVersion", DROP)) == []
+    assert violations(RULES_BY_ID["webapp-min-tls12"], mutate(COMPLIANT, "siteConfig.minTlsVersion", DROP)) == []

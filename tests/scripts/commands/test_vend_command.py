@@ -16,7 +16,7 @@ from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.scripts.cli import main
 from amsterdam_cloud.scripts.commands.vend import point_app
 from amsterdam_cloud.stacks.config import load as load_platform
-from amsterdam_cloud.stacks.landing_zones.teams import TEAMS_DIR, load_teams
+from amsterdam_cloud.stacks.landing_zones.team_files import TEAMS_DIR, load_teams
 
 GROUP, CI = "2a3b4c5d-0000-4000-8000-0000000000c1", "2a3b4c5d-0000-4000-8000-0000000000c2"
 

@@ -80,11 +80,11 @@ def test_no_cli_on_path_is_a_user_error(tmp_path, monkeypatch):
         pulumi_cli.require_cli()
 
 
-def test_the_workspace_points_the_cli_at_the_targets_backend_and_key():
+def test_the_automation_workspace_points_the_cli_at_the_targets_backend_and_key():
     options = pulumi_cli.Target(project_dir=Path("."), stack="dev", policy_pack=Path("pack"),
                                 policy_pack_config=Path("pack/config/dev.json"),
                                 secrets_provider=city_secrets_provider("dev"),
-                                backend_url=city_backend_url("dev")).workspace()
+                                backend_url=city_backend_url("dev")).local_workspace_options()
 
     assert isinstance(options, auto.LocalWorkspaceOptions)
     assert options.env_vars == {"PULUMI_BACKEND_URL": "azblob://pulumi-state-dev?storage_account=stamsterdampulumistate"}
@@ -94,6 +94,6 @@ def test_the_workspace_points_the_cli_at_the_targets_backend_and_key():
 def test_a_project_on_another_backend_gets_no_backend_override():
     options = pulumi_cli.Target(project_dir=Path("."), stack="dev", policy_pack=Path("pack"),
                                 policy_pack_config=Path("pack/config/dev.json"),
-                                secrets_provider="passphrase").workspace()
+                                secrets_provider="passphrase").local_workspace_options()
 
     assert not options.env_vars

@@ -3,16 +3,20 @@ the real engine in forked workers, in StackReference order, incrementally, and i
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
 
+from amsterdam_cloud.core import clock
 from amsterdam_cloud.scripts.cli import main
 
 REPO = Path(__file__).resolve().parents[3]
@@ -99,6 +103,45 @@ def test_no_cache_plans_everything_and_deleting_the_cache_only_costs_time(estate
     shutil.rmtree(estate / "out" / "cache")
     assert plan_estate(estate) == 0
     assert len(planned(estate)) == 12 and plans(estate / "out" / "plans") == first
+
+
+def _days_later(monkeypatch, days: int) -> None:
+    """The clock (`core.clock`) of this process and the workers it forks reads `days` later."""
+    class Later(datetime.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return datetime.datetime.now(tz) + datetime.timedelta(days=days)
+
+    monkeypatch.setattr(clock, "datetime", types.SimpleNamespace(datetime=Later, timezone=datetime.timezone))
+
+
+def test_a_new_day_replans_only_the_stacks_whose_plan_read_the_date(estate: Path, monkeypatch):
+    set_config(estate, "apps/app-2", "test-1", "dated", "true")  # its program reads the day (a budget's month)
+    assert plan_estate(estate) == 0
+    first = plans(estate / "out" / "plans")
+    assert plan_estate(estate) == 0
+    assert planned(estate) == set()  # the same day: all reused, the dated stack too
+    _days_later(monkeypatch, 40)
+    assert plan_estate(estate) == 0
+    assert planned(estate) == {"synthetic-app-2/test-1"}  # the day is in no key: only the stack that read it
+    later = plans(estate / "out" / "plans")
+    changed = {name for name in first if first[name] != later[name]}
+    assert changed == {"synthetic-app-2.test-1.json"}  # its month moved on; every other plan is the same
+    fresh = estate.parent / "fresh"
+    shutil.copytree(estate, fresh, ignore=shutil.ignore_patterns("out"))
+    assert plan_estate(fresh, "--no-cache") == 0
+    assert plans(fresh / "out" / "plans") == later  # byte-identical to a full re-plan on that day
+
+
+def test_a_waiver_for_a_stack_dates_its_policy_result(estate: Path, monkeypatch):
+    (estate / "apps" / "app-1" / "waivers.yaml").write_text(
+        "waivers:\n  - rule: tags-required\n    stack: dev-1\n    resource: '*'\n    reason: a tagging migration\n"
+        "    owner: team@amsterdam.nl\n    ticket: CLOUD-1\n    approver: lead@amsterdam.nl\n"
+        f"    expires: '{(datetime.date.today() + datetime.timedelta(days=20)).isoformat()}'\n")
+    assert plan_estate(estate) == 0
+    _days_later(monkeypatch, 1)
+    assert plan_estate(estate) == 0
+    assert planned(estate) == {"synthetic-app-1/dev-1"}  # its waiver's expiry is judged against the day
 
 
 def _damage(folder: Path, change) -> int:
@@ -334,3 +377,13 @@ def test_no_policy_says_so(estate: Path, capsys):
     assert main(["plan", "--estate", str(estate), "--no-policy"]) == 0
     assert capsys.readouterr().err.rstrip().endswith("Policy: not checked (--no-policy)")
     assert {s["policy"] for s in summary(estate)["stacks"]} == {"skipped"}
+
+
+def test_programs_read_the_clock_only_through_core_clock():
+    # a direct read would plan a dated stack as undated and reuse its plan on another day
+    direct = re.compile(r"\b(datetime|date)\.(now|today|utcnow)\(")
+    readers = [f"{path.relative_to(REPO)}:{number}" for folder in ("core", "components", "stacks")
+               for path in sorted((REPO / folder).rglob("*.py"))
+               for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+               if direct.search(line) and path != REPO / "core" / "clock.py"]
+    assert readers == []

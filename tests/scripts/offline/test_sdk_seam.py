@@ -83,6 +83,8 @@ def normal_plan(tmp_path_factory) -> bytes:
     ("_sync_await", "the stepwise runner"),
     ("_get_stack_trace", "source-position skipping"),
     ("_LazyModule", "class-on-demand azure-native packages"),
+    ("_from_data", "outputs resolved through one future"),
+    ("serialize_property", "plain values as they are"),
 ])
 def test_a_plan_without_a_private_sdk_name_is_byte_identical_and_warns_once(
         tmp_path: Path, normal_plan: bytes, missing: str, shortcut: str):

@@ -11,8 +11,9 @@ import pytest
 
 from amsterdam_cloud.components.landing_zone.connectivity import (AGENTS_SUBNET, CI_POOL_NAME, DNS_INBOUND_SUBNET,
                                                                   DNS_OUTBOUND_SUBNET, ENDPOINTS_SUBNET,
-                                                                  VPN_CLIENT_APP_ID)
+                                                                  MONITOR_SCOPE_NAME, VPN_CLIENT_APP_ID)
 from amsterdam_cloud.components.landing_zone.private_dns import city_private_link_zones
+from amsterdam_cloud.components.monitoring.private_ingestion import AMPLS_ZONES
 from amsterdam_cloud.policies.checker import check_export
 from amsterdam_cloud.scripts.offline.plan import Plan
 from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack
@@ -154,3 +155,28 @@ def test_every_environment_lets_the_agents_subnet_in_by_its_real_range(plan, env
 def test_the_resolver_answering_the_city_network_lives_in_the_hub_the_environments_link_their_zones_to(plan):
     [resolver] = plan.of_type("azure-native:dnsresolver:DnsResolver")
     assert resolver.inputs["virtualNetwork"]["id"] == load().ref.virtual_network_id
+
+
+def test_the_city_has_one_monitor_scope_with_one_endpoint_in_the_central_zones_named_as_the_environments_expect(plan):
+    [scope] = plan.of_type("azure-native:monitor:PrivateLinkScope")
+    assert scope.id == f"{load().ref.resource_group_id}/providers/Microsoft.Insights/privateLinkScopes/" \
+                       f"{MONITOR_SCOPE_NAME}"
+    assert set(scope.inputs["accessModeSettings"].values()) == {"PrivateOnly"}
+    [endpoint] = [e for e in plan.of_type("azure-native:network:PrivateEndpoint")
+                  if e.inputs["privateLinkServiceConnections"][0]["groupIds"] == ["azuremonitor"]]
+    assert endpoint.inputs["subnet"]["id"] == _subnet(plan, ENDPOINTS_SUBNET).id
+    [group] = [g for g in plan.of_type("azure-native:network:PrivateDnsZoneGroup")
+               if g.inputs["privateEndpointName"] == endpoint.inputs["privateEndpointName"]]
+    zone_ids = plan.stack_outputs["privateDnsZoneIds"]
+    assert [c["privateDnsZoneId"] for c in group.inputs["privateDnsZoneConfigs"]] == [zone_ids[z] for z in AMPLS_ZONES]
+    assert all(platform_config.load(environment).connectivity.ref.monitor_scope.name == MONITOR_SCOPE_NAME
+               for environment in ENVIRONMENTS)
+
+
+def test_across_the_estate_exactly_one_azure_monitor_endpoint_registers_in_the_central_monitor_zone(plan, stack_plan):
+    monitor_zone = load().ref.zone_id("privatelink.monitor.azure.com")
+    registering = [
+        (stack, group.name) for stack, stack_of in [("connectivity", plan)] + [(e, stack_plan(e)) for e in ENVIRONMENTS]
+        for group in stack_of.of_type("azure-native:network:PrivateDnsZoneGroup")
+        if monitor_zone in {c["privateDnsZoneId"] for c in group.inputs["privateDnsZoneConfigs"]}]
+    assert registering == [("connectivity", "monitor-private-link-pe-dns")]

@@ -41,8 +41,8 @@ def test_subscriptions_are_placed_by_config_through_their_own_provider(plan):
     placed = sorted(r.outputs["id"].removeprefix(MG)
                     for r in plan.of_type("azure-native:management:ManagementGroupSubscription"))
 
-    assert placed == [f"amsterdam-corp/subscriptions/0000000{n}-0000-4000-8000-00000000000{n}" for n in (1, 2, 3, 4)] \
-        + ["amsterdam-management/subscriptions/00000009-0000-4000-8000-000000000009"]
+    assert placed == ["amsterdam-connectivity/subscriptions/00000009-0000-4000-8000-000000000009"] \
+        + [f"amsterdam-corp/subscriptions/0000000{n}-0000-4000-8000-00000000000{n}" for n in (1, 2, 3, 4)]
 
 
 def _assignments(plan: Plan) -> dict[str, dict]:

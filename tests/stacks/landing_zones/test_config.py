@@ -10,7 +10,7 @@ import yaml
 
 from amsterdam_cloud.stacks.config import ConfigError, read_stack_file
 from amsterdam_cloud.stacks.landing_zones.config import STACKS_DIR, load, parse
-from amsterdam_cloud.stacks.landing_zones.teams import TEAMS_DIR, load_teams, parse_team
+from amsterdam_cloud.stacks.landing_zones.team_files import TEAMS_DIR, load_teams, parse_team
 
 PARKEREN = yaml.safe_load((TEAMS_DIR / "parkeren.yaml").read_text(encoding="utf-8"))
 

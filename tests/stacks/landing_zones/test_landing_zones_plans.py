@@ -13,7 +13,7 @@ import pytest
 from amsterdam_cloud.scripts.cli import main
 from amsterdam_cloud.scripts.offline.plan import Plan, write_atomically
 from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack, saved_plan_path
-from amsterdam_cloud.stacks.landing_zones import teams as team_files
+from amsterdam_cloud.stacks.landing_zones import team_files
 
 REPO = Path(__file__).resolve().parents[3]
 LANDING_ZONES = REPO / "stacks" / "landing_zones"
@@ -104,7 +104,10 @@ def test_a_team_has_rights_on_its_own_subscription_and_outside_it_only_links_to_
     roles = {f"/providers/Microsoft.Authorization/roleDefinitions/{r.inputs['roleDefinitionId']}": r.inputs["roleName"]
              for r in plans["governance"].of_type("azure-native:authorization:RoleDefinition")}
     outputs = plans["platform"].stack_outputs
-    workspace, scope = outputs["workspaceId"], outputs["monitorPrivateLinkScope"]["id"]
+    ampls = outputs["monitorPrivateLinkScope"]
+    workspace, scope = outputs["workspaceId"], (f"/subscriptions/{ampls['subscriptionId']}/resourceGroups/"
+                                                f"{ampls['resourceGroupName']}/providers/Microsoft.Insights/"
+                                                f"privateLinkScopes/{ampls['name']}")
     for team, principals in (("parkeren", PARKEREN), ("afval", AFVAL)):
         mine = {principals["group"], principals["ci"]}
         grants = [(r.inputs["scope"], roles[r.inputs["roleDefinitionId"]], r.inputs["principalType"])

@@ -129,3 +129,22 @@ def test_hosts_in_another_region_than_the_platforms_spoke_stop_the_plan(tmp_path
 def test_without_the_platforms_plan_the_workplace_names_the_command_to_run(tmp_path):
     with pytest.raises(UserError, match="plan that stack first"):
         plan_stack(PulumiProject.load(WORKPLACE_DIR), "dev", plans_dir=tmp_path)
+
+
+@pytest.mark.parametrize("stack", ENVIRONMENTS)
+def test_the_rollout_script_runs_privately_so_the_citys_deny_public_access_policy_admits_it(workplace_plan, stack_plan,
+                                                                                             stack):
+    platform, plan = stack_plan(stack), workplace_plan(stack)
+    [script] = plan.of_type("azure-native:resources:AzurePowerShellScript")
+    accounts = {a.inputs["accountName"]: a.inputs for a in plan.of_type("azure-native:storage:StorageAccount")}
+    # a script without storageAccountSettings makes Azure create a public account: denied in the landing zones
+    account = accounts[script.inputs["storageAccountSettings"]["storageAccountName"]]
+    assert (account["publicNetworkAccess"], account["allowSharedKeyAccess"]) == ("Disabled", False)
+    [subnet_id] = [s["id"] for s in script.inputs["containerSettings"]["subnetIds"]]
+    assert subnet_id == platform.stack_outputs["spokeSubnetIds"]["workplace"]["scripts"]
+    [subnet] = [s for s in platform.of_type("azure-native:network:Subnet") if s.id == subnet_id]
+    assert [d["serviceName"] for d in subnet.inputs["delegations"]] == ["Microsoft.ContainerInstance/containerGroups"]
+    egress = platform.named("hub-fw-egress-rules").inputs
+    reached = {fqdn for collection in egress["ruleCollections"] for rule in collection["rules"]
+               if rule["sourceAddresses"] == [subnet.inputs["addressPrefix"]] for fqdn in rule.get("targetFqdns", [])}
+    assert {"management.azure.com", "login.microsoftonline.com", "mcr.microsoft.com"} <= reached

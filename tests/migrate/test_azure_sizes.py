@@ -1,10 +1,10 @@
-"""Azure sizes for AWS and on-prem shapes, from the tables in scripts/migrate/sizing.py."""
+"""Azure sizes for AWS and on-prem shapes, from the tables in scripts/migrate/azure_sizes.py."""
 
 from __future__ import annotations
 
 import pytest
 
-from amsterdam_cloud.scripts.migrate import sizing
+from amsterdam_cloud.scripts.migrate import azure_sizes
 
 
 @pytest.mark.parametrize(("instance_type", "vcpu", "gib", "expected"), [
@@ -16,11 +16,11 @@ from amsterdam_cloud.scripts.migrate import sizing
     ("i3.large", 2, 15.25, "Standard_L8s_v3"),
 ])
 def test_the_ec2_family_picks_the_azure_family_and_the_smallest_fitting_size(instance_type, vcpu, gib, expected):
-    assert sizing.vm_size(instance_type, vcpu, gib).name == expected
+    assert azure_sizes.vm_size(instance_type, vcpu, gib).name == expected
 
 
 def test_a_shape_larger_than_its_family_falls_back_with_a_note():
-    size = sizing.vm_size("t3.2xlarge", 32, 128)
+    size = azure_sizes.vm_size("t3.2xlarge", 32, 128)
     assert (size.name, size.note) == ("Standard_D32s_v5", "larger than any B size; Dsv5 family chosen")
 
 
@@ -29,7 +29,7 @@ def test_a_shape_larger_than_its_family_falls_back_with_a_note():
     ("c7gn.xlarge", "Dpsv5"), ("mac2.metal", "Azure has none"),
 ])
 def test_gpu_arm_and_mac_instances_get_no_size_and_the_named_azure_alternative(instance_type, alternative):
-    size = sizing.vm_size(instance_type, 8, 32)
+    size = azure_sizes.vm_size(instance_type, 8, 32)
     assert size.name is None and alternative in size.note
 
 
@@ -38,16 +38,16 @@ def test_gpu_arm_and_mac_instances_get_no_size_and_the_named_azure_alternative(i
     (4, 16, "Standard_D4s_v5"), (8, 128, "Standard_E16s_v5"),
 ])
 def test_a_server_without_an_ec2_family_is_sized_by_its_memory_per_vcpu(vcpu, gib, expected):
-    assert sizing.vm_size(None, vcpu, gib).name == expected
+    assert azure_sizes.vm_size(None, vcpu, gib).name == expected
 
 
 def test_an_unknown_ec2_family_is_sized_by_its_memory_per_vcpu_with_a_review_note():
-    size = sizing.vm_size("q9.large", 16, 128)
+    size = azure_sizes.vm_size("q9.large", 16, 128)
     assert size.name == "Standard_E16s_v5" and "review" in size.note
 
 
 def test_an_unknown_shape_gets_no_size():
-    assert sizing.vm_size("m5.large", None, None).name is None
+    assert azure_sizes.vm_size("m5.large", None, None).name is None
 
 
 @pytest.mark.parametrize(("engine", "instance_class", "expected"), [
@@ -57,36 +57,36 @@ def test_an_unknown_shape_gets_no_size():
     ("mysql", "db.m6i.2xlarge", ("Standard_D8ds_v4", "GeneralPurpose")),
 ])
 def test_an_rds_class_maps_to_a_flexible_server_sku_and_tier(engine, instance_class, expected):
-    size = sizing.flexible_server_sku(engine, instance_class)
+    size = azure_sizes.flexible_server_sku(engine, instance_class)
     assert (size.name, size.tier) == expected
 
 
 def test_an_unknown_rds_class_gets_no_sku():
-    assert sizing.flexible_server_sku("postgres", "db.weird").name is None
+    assert azure_sizes.flexible_server_sku("postgres", "db.weird").name is None
 
 
 @pytest.mark.parametrize(("engine", "allocated", "expected"), [
     ("postgres", 100, 128), ("postgres", 32, 32), ("postgres", 5000, 8192), ("mysql", 5, 20), ("mysql", 333, 333),
 ])
 def test_storage_rounds_up_to_what_the_engine_offers(engine, allocated, expected):
-    assert sizing.storage_gib(engine, allocated) == expected
+    assert azure_sizes.storage_gib(engine, allocated) == expected
 
 
 def test_an_old_postgres_is_raised_to_the_oldest_supported_with_a_note():
-    version, note = sizing.engine_version("postgres", "11.9")
-    assert version == sizing.POSTGRES_VERSIONS[0] and "upgrade" in note
+    version, note = azure_sizes.engine_version("postgres", "11.9")
+    assert version == azure_sizes.POSTGRES_VERSIONS[0] and "upgrade" in note
 
 
 def test_mariadb_versions_move_to_mysql_8_with_a_note():
-    version, note = sizing.engine_version("mysql", "10.6.14")
+    version, note = azure_sizes.engine_version("mysql", "10.6.14")
     assert version == "8.0.21" and note is not None
 
 
 def test_measured_p95_utilisation_right_sizes_a_server_with_the_reason_in_the_note():
-    size = sizing.vm_size("m5.2xlarge", 8, 32, cpu_p95=14.0, memory_p95=30.0)
+    size = azure_sizes.vm_size("m5.2xlarge", 8, 32, cpu_p95=14.0, memory_p95=30.0)
     assert (size.name, size.note) == ("Standard_D4s_v5", "sized by CPU p95 14.0%, memory p95 30.0% (allocation 8 vCPU / "
                                                           "32 GiB)")
 
 
 def test_without_a_memory_measurement_the_memory_allocation_still_decides():
-    assert sizing.vm_size("m5.2xlarge", 8, 32, cpu_p95=14.0).name == "Standard_D8s_v5"
+    assert azure_sizes.vm_size("m5.2xlarge", 8, 32, cpu_p95=14.0).name == "Standard_D8s_v5"

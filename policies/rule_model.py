@@ -14,10 +14,12 @@ from enum import Enum
 from collections.abc import Mapping
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
+from amsterdam_cloud.core.export_format import SECRET_SIGNATURE, SECRET_SIGNATURE_KEY, UNKNOWN_VALUE
+
 # The Pulumi engine's sentinels for values not known during preview. An offline plan and `pulumi stack export`
 # only ever carry the string one; pulumi-policy knows the others too.
 UNKNOWN_SENTINELS: frozenset[str] = frozenset({
-    "04da6b54-80e4-46f7-96ec-b56ff0331ba9",  # string (the one the engine writes into plans)
+    UNKNOWN_VALUE,  # string (the one the engine writes into plans)
     "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",  # boolean
     "3eeb2bf0-c639-47a8-9e75-3b44932eb421",  # number
     "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",  # array
@@ -25,8 +27,6 @@ UNKNOWN_SENTINELS: frozenset[str] = frozenset({
     "e48ece36-62e2-4504-bad9-02848725956a",  # archive
     "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",  # object
 })
-SECRET_SIGNATURE_KEY = "4dabf18193072939515e22adb298388d"
-SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270"
 
 
 class Severity(str, Enum):
@@ -149,6 +149,8 @@ def secrets_redacted() -> Iterator[Callable[[str], str]]:
     token = _SEEN_SECRETS.set(seen)
 
     def redact(message: str) -> str:
+        if not seen:  # the common case: no rule saw a secret's plaintext
+            return message
         for text in sorted(seen, key=len, reverse=True):
             message = message.replace(text, SECRET_SHOWN)
         return message
@@ -343,6 +345,17 @@ class Resource:
             if not isinstance(tags, Mapping):
                 return None
         return unwrap(tags.get(name))
+
+
+class StackView(list):  # type: ignore[type-arg]
+    """The resources a stack rule judges (as `AnalyzeStack` sends them: each one's outputs), with a place for what
+    several stack rules derive from them (`links.index`), so it is built once per check, not once per rule."""
+
+    __slots__ = ("shared",)
+
+    def __init__(self, resources: Iterable[Resource] = ()) -> None:
+        super().__init__(resources)
+        self.shared: dict[str, Any] = {}
 
 
 UNKNOWN_PHRASE = "is unknown until deployment"

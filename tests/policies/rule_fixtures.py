@@ -1,4 +1,5 @@
-"""Builders of small, explicit `pulumi stack export` documents, for tests and benchmarks of the policy pack.
+"""Builders of small, explicit `pulumi stack export` documents, for tests and benchmarks of the policy pack
+(test helpers, kept out of the shipped package).
 
     export_of(resource("azure-native:storage:StorageAccount", "logs", {...}), stack="prod")
 """
@@ -7,15 +8,15 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
+from amsterdam_cloud.core.export_format import ROOT_STACK_TYPE, SECRET_SIGNATURE, SECRET_SIGNATURE_KEY
+from amsterdam_cloud.core.export_format import UNKNOWN_VALUE as UNKNOWN_VALUE  # the rule tests' unknown
 from amsterdam_cloud.core.program_config import PLATFORM_PROJECT as PROJECT
 
-UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
-"""The engine's unknown sentinel, as a plan carries a value not known until deployment."""
 
 
 def secret(ciphertext: str = "v1:abc") -> dict[str, str]:
     """A secret as `pulumi stack export` writes it (without --show-secrets)."""
-    return {"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "ciphertext": ciphertext}
+    return {SECRET_SIGNATURE_KEY: SECRET_SIGNATURE, "ciphertext": ciphertext}
 
 
 def urn_of(stack: str, token: str, name: str, parents: Iterable[str] = (), project: str = PROJECT) -> str:
@@ -39,14 +40,14 @@ def resource(token: str, name: str, inputs: Mapping[str, Any] | None = None, *, 
     if parents:
         entry["parent"] = urn_of(stack, parents[-1], name.rsplit("-", 1)[0], parents[:-1])
     else:
-        entry["parent"] = urn_of(stack, "pulumi:pulumi:Stack", f"{PROJECT}-{stack}")
+        entry["parent"] = urn_of(stack, ROOT_STACK_TYPE, f"{PROJECT}-{stack}")
     return entry
 
 
 def export_of(*resources: Mapping[str, Any], stack: str = "prod", outputs: Mapping[str, Any] | None = None) -> dict:
     """A version-3 export whose first resource is the root stack."""
-    root = {"urn": urn_of(stack, "pulumi:pulumi:Stack", f"{PROJECT}-{stack}"), "custom": False,
-            "type": "pulumi:pulumi:Stack", "outputs": dict(outputs or {})}
+    root = {"urn": urn_of(stack, ROOT_STACK_TYPE, f"{PROJECT}-{stack}"), "custom": False,
+            "type": ROOT_STACK_TYPE, "outputs": dict(outputs or {})}
     return {"version": 3, "deployment": {"manifest": {"time": "2026-11-28T00:00:00Z", "magic": "",
                                                       "version": "v3.200.0"},
                                          "resources": [root, *resources]}}
@@ -66,7 +67,7 @@ def violations(rule: Any, props: Mapping[str, Any], *, token: str | None = None,
 
     Extra keyword arguments are pack settings in camelCase (`allowedRegions=[...]`).
     """
-    from amsterdam_cloud.policies.engine import Resource, run_rule
+    from amsterdam_cloud.policies.rule_model import Resource, run_rule
     from amsterdam_cloud.policies.settings import Settings
 
     token = token or (rule.applies_to[0] if rule.applies_to else "azure-native:resources:ResourceGroup")

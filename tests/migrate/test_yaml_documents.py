@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from amsterdam_cloud.core.errors import UserError
-from amsterdam_cloud.scripts.migrate import files, inventory
+from amsterdam_cloud.scripts.migrate import inventory, yaml_documents
 
 
 class Unserializable:
@@ -15,7 +15,7 @@ class Unserializable:
 def test_a_document_that_cannot_be_dumped_never_reaches_the_disk(tmp_path):
     target = tmp_path / "out.yaml"
     with pytest.raises(Exception):  # noqa: B017 - whatever yaml raises, nothing may be written
-        files.write_yaml(target, {"x": Unserializable()})
+        yaml_documents.write_yaml(target, {"x": Unserializable()})
     assert not target.exists()
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-from amsterdam_cloud.core.ids import GUID
+from amsterdam_cloud.core.ids import COST_CENTER, GUID
 from amsterdam_cloud.components.app_hosting.config import CITY_MAIL_DOMAIN
 from amsterdam_cloud.components.governance.vending import ARCHETYPES, TEAM_NAME, next_free_range, vended_subnets
 from amsterdam_cloud.components.landing_zone.address_plan import AddressPlanError, NetworkPlan, SubnetRequest, carve
@@ -25,7 +25,7 @@ from amsterdam_cloud.stacks.config import (DATA_CLASSIFICATIONS, ENVIRONMENTS, C
 
 TEAMS_DIR = Path(__file__).resolve().parent / "teams"
 _MAILBOX = re.compile(r"^[a-z0-9][a-z0-9._-]*" + re.escape(CITY_MAIL_DOMAIN) + "$")
-_COST_CENTER = re.compile(r"^CC-\d{4,6}$")
+_COST_CENTER = COST_CENTER
 PREFIX_LENGTHS = (22, 23, 24)
 """A vended spoke is a /24 by default (Container Apps /25, App Service /26, endpoints /26); /23 or /22 on request."""
 _FIELDS = ("team", "owner", "costCenter", "dataClassification", "archetype", "entraGroupId", "ciPrincipalId",
@@ -180,10 +180,10 @@ def check_ranges(env: str, network: Network, teams: tuple[Team, ...]) -> None:
                         in spokes.items()})
     except AddressPlanError as error:
         where = error.where.split(".subnets")[0]
-        team = owners.get(where)
-        if team is None:  # the overlap is reported on the later range: the team's, which comes after the platform
+        owner = owners.get(where)
+        if owner is None:  # the overlap is reported on the later range: the team's, which comes after the platform
             raise ConfigError(f"stacks/Pulumi.{env}.yaml", f"network.{error.where}", error.problem) from None
-        raise ConfigError(team.source, f"environments.{env}.addressSpace",
+        raise ConfigError(owner.source, f"environments.{env}.addressSpace",
                           error.problem.replace("spokes.team-", "team ")) from None
 
 
