@@ -142,8 +142,8 @@ class LandingZoneArgs(CommonArgs):
     """The environment's Log Analytics workspace: the subscription's activity log goes there, and the team's
     principals get the monitoring role on it (its apps' diagnostic settings and Application Insights link to it)."""
     private_link_scope_id: pulumi.Input[str]
-    """The environment's Azure Monitor Private Link Scope: the team's Application Insights components join it
-    (the monitoring role), so their telemetry arrives privately."""
+    """The Azure Monitor Private Link Scope the environment uses (the city's): the team's Application Insights
+    components join it (the monitoring role), so their telemetry arrives privately."""
     firewall_policy_name: pulumi.Input[str]
     """The hub firewall's policy (in `hub.resource_group_name`): it gets one rule collection group for this range."""
     firewall_priority: int
