@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import ClassVar, Mapping, Sequence
 
 import pulumi
 from pulumi_azure_native import authorization, monitor, network
@@ -241,9 +241,53 @@ class ManagedIdentities:
         return identity
 
 
+INTERFACES = ("lock", "role_assignments", "diagnostic_settings", "private_endpoints", "managed_identities",
+              "protect")
+"""The shared interfaces every component's args carry (besides `tags`), in the order they are checked."""
+
+
+@dataclass(frozen=True)
+class Supports:
+    """Which shared interfaces a component honours. Its args class declares it (`SUPPORTS = supports(...)`), and
+    `CommonArgs` refuses every other interface given, with the reason: an interface is applied or an error, never
+    silently dropped."""
+
+    honoured: frozenset[str]
+    """The interfaces the component applies (to its main resource, or to the children that hold its data)."""
+    reasons: Mapping[str, str]
+    """For each interface it does not honour, why (what the component is, or who applies it instead)."""
+
+    def __post_init__(self) -> None:
+        unknown = sorted(self.honoured - set(INTERFACES))
+        if unknown:
+            raise TypeError(f"Supports: {', '.join(unknown)} is not an interface; expected {', '.join(INTERFACES)}")
+        unexplained = [interface for interface in INTERFACES
+                       if interface not in self.honoured and not self.reasons.get(interface)]
+        if unexplained:
+            raise TypeError(f"Supports: say why {', '.join(unexplained)} is not honoured (reason=...)")
+
+
+def supports(*honoured: str, reason: str = "", **reasons: str) -> Supports:
+    """A component's declaration: the interfaces it honours; `reason` says why the others are refused, and a
+    keyword per interface (`lock="..."`) where that one has its own reason."""
+    unknown = sorted(set(reasons) - set(INTERFACES))
+    if unknown:
+        raise TypeError(f"supports: {', '.join(unknown)} is not an interface; expected {', '.join(INTERFACES)}")
+    return Supports(honoured=frozenset(honoured), reasons={
+        interface: reasons.get(interface, reason) for interface in INTERFACES if interface not in honoured})
+
+
+ALL_INTERFACES = supports(*INTERFACES)
+"""A component that honours every interface."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class CommonArgs:
-    """The interfaces every component takes, the same way; subclass it for a component's own args."""
+    """The interfaces every component takes, the same way; subclass it for a component's own args, and declare
+    there which interfaces the component honours (`SUPPORTS`): any other one given is an error."""
+
+    SUPPORTS: ClassVar[Supports] = ALL_INTERFACES
+    """CommonArgs itself carries every interface (for a helper that applies a chosen few to a child)."""
 
     tags: Mapping[str, str]
     """Tags on every taggable resource the component creates (the city's five mandatory tags at least)."""
@@ -267,6 +311,18 @@ class CommonArgs:
         for key in ("role_assignments", "diagnostic_settings", "private_endpoints"):
             if not isinstance(getattr(self, key), tuple):
                 _fail(type(self).__name__, key, f"expected a tuple, got {type(getattr(self, key)).__name__}")
+        declared = type(self).SUPPORTS
+        for interface in INTERFACES:  # given: anything but the default (none, empty, off)
+            if interface not in declared.honoured and getattr(self, interface):
+                _fail(type(self).__name__, interface,
+                      f"{type(self).__name__.removesuffix('Args')} does not honour it: {declared.reasons[interface]}; "
+                      f"leave {interface} unset")
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.SUPPORTS is ALL_INTERFACES and "SUPPORTS" not in cls.__dict__:
+            raise TypeError(f"{cls.__name__}: declare the interfaces the component honours (SUPPORTS = "
+                            "supports(...)); every interface it does not is then refused, never ignored")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -350,8 +406,10 @@ def create_diagnostic_settings(name: str, *, resource_uri: pulumi.Input[str],
 def create_private_endpoints(name: str, *, resource_id: pulumi.Input[str], endpoints: Sequence[PrivateEndpoint],
                              default_group_id: str | None, resource_group_name: pulumi.Input[str] | None,
                              location: pulumi.Input[str] | None, tags: Mapping[str, str],
-                             parent: pulumi.Resource) -> tuple[tuple[network.PrivateEndpoint, ...],
-                                                               tuple[network.PrivateDnsZoneGroup, ...]]:
+                             parent: pulumi.Resource, lock: Lock | None = None) -> \
+        tuple[tuple[network.PrivateEndpoint, ...], tuple[network.PrivateDnsZoneGroup, ...]]:
+    """One private endpoint per entry, registered in its DNS zones; each inherits the resource's `lock` (an
+    endpoint deleted by hand cuts the resource off its network as surely as deleting the resource)."""
     endpoints_made, groups_made = [], []
     for index, endpoint in enumerate(endpoints):
         role = endpoint.name or ("pe" if len(endpoints) == 1 else f"pe-{index}")
@@ -371,6 +429,8 @@ def create_private_endpoints(name: str, *, resource_id: pulumi.Input[str], endpo
                 name=f"{name}-{role}", private_link_service_id=resource_id, group_ids=[group_id])],
             tags=dict(tags), opts=pulumi.ResourceOptions(parent=parent))
         endpoints_made.append(pe)
+        if lock is not None:
+            create_lock(f"{name}-{role}", scope_id=pe.id, lock=lock, parent=pe)
         if endpoint.dns_by_policy:
             continue
         group = network.PrivateDnsZoneGroup(
@@ -391,6 +451,9 @@ class WithInterfaces:
     """The Azure name of the component's main resource."""
     resource_id: pulumi.Output[str]
     """The ARM id of the component's main resource."""
+    principal_id: pulumi.Output[str]
+    """The object id of the identity the component runs as, where it has one: the one name for it in every component
+    (`principal_ids` where it runs several machines)."""
 
     def child_options(self, args: CommonArgs, *, stateful: bool = False, **options) -> pulumi.ResourceOptions:
         """Options for a child resource: `parent=self`; `protect` from args when the resource holds state."""
@@ -419,6 +482,6 @@ class WithInterfaces:
         endpoints, groups = create_private_endpoints(
             name, resource_id=scope_id, endpoints=args.private_endpoints,
             default_group_id=private_endpoint_group_id, resource_group_name=resource_group_name,
-            location=location, tags=args.tags, parent=parent)
+            location=location, tags=args.tags, parent=parent, lock=args.lock)
         return Interfaces(lock=lock, role_assignments=roles, diagnostic_settings=diagnostic,
                           private_endpoints=endpoints, private_dns_zone_groups=groups)

@@ -31,6 +31,7 @@ from amsterdam_cloud.components.security.container_registry import ContainerRegi
 from amsterdam_cloud.components.security.defender import DefenderReporting, DefenderReportingArgs
 from amsterdam_cloud.components.security.key_vault import KeyVault, KeyVaultArgs
 from amsterdam_cloud.core.environments import container_apps_infrastructure_group, platform_resource_group
+from amsterdam_cloud.core.platform_outputs import PlatformOutputs
 from amsterdam_cloud.core.regions import EU_REGIONS
 from amsterdam_cloud.stacks.config import from_pulumi
 
@@ -207,36 +208,30 @@ guardrails = Guardrails("guardrails", GuardrailsArgs(
                                   if group),
     defender_plans=CITY_DEFENDER_PLANS if features.defender_plans else ()))
 
-pulumi.export("environment", config.environment)
-pulumi.export("location", config.location)
-pulumi.export("tags", tags)
-pulumi.export("workspaceId", management.workspace_id)
-pulumi.export("workspaceCustomerId", management.workspace_customer_id)
-pulumi.export("actionGroupId", management.action_group_id)
-pulumi.export("monitorPrivateLinkScope", {
-    "name": monitor_scope.name, "resourceGroupName": monitor_scope.resource_group_name,
-    "subscriptionId": monitor_scope.subscription_id or config.subscription_id})
-pulumi.export("dataCollectionEndpointId", ingestion.endpoint_id)
-pulumi.export("hubResourceGroupName", connectivity_group.name)
-pulumi.export("hubVirtualNetworkId", hub.resource_id)
-pulumi.export("hubVirtualNetworkName", hub.name)
-pulumi.export("firewallPrivateIp", hub.firewall_private_ip)
-pulumi.export("firewallPolicyName", hub.firewall.policy_name)  # vended landing zones add their rule groups
-pulumi.export("privateDnsZoneIds", private_dns_zone_ids)
-pulumi.export("spokes", {name: {"resourceGroupName": spoke_groups[name].name, "virtualNetworkId": spoke.resource_id,
-                                "virtualNetworkName": spoke.name, "addressSpace": plan.spokes[name].cidr,
-                                "subnetIds": spoke.subnet_ids}
-                         for name, spoke in spokes.items()})
-pulumi.export("spokeSubnetIds", {name: spoke.subnet_ids for name, spoke in spokes.items()})
-pulumi.export("platformKeyVaultId", vault.resource_id)
-pulumi.export("platformKeyVaultUri", vault.vault_uri)
-pulumi.export("containerRegistryId", registry.resource_id)
-pulumi.export("containerRegistryLoginServer", registry.login_server)
-pulumi.export("policyAssignmentIds", guardrails.assignment_ids)
-# Only values known at preview: app stacks read this export through a StackReference, whose outputs are unknown
-# as a whole while any one value is (the environment's domain and static IP are Azure's, and stay out of it).
-pulumi.export("containerAppsEnvironment", {
-    "id": apps_environment.resource_id, "name": apps_environment.name, "spoke": hosting.spoke,
-    "workloadProfiles": ["Consumption"] + [profile.name for profile in hosting.workload_profiles]})
-pulumi.export("frontDoor", {"profileName": front_door.name, "resourceGroupName": shared_group.name,
-                            "wafPolicyId": front_door.waf_policy_id, "certificateVaultId": certificates.resource_id})
+# What other stacks read: one typed contract (core/platform_outputs.py), which every consumer reads back through.
+PlatformOutputs(
+    environment=config.environment, location=config.location, tags=tags, workspace_id=management.workspace_id,
+    workspace_customer_id=management.workspace_customer_id, action_group_id=management.action_group_id,
+    monitor_private_link_scope={
+        "name": monitor_scope.name, "resourceGroupName": monitor_scope.resource_group_name,
+        "subscriptionId": monitor_scope.subscription_id or config.subscription_id},
+    data_collection_endpoint_id=ingestion.endpoint_id, hub_resource_group_name=connectivity_group.name,
+    hub_virtual_network_id=hub.resource_id, hub_virtual_network_name=hub.name,
+    firewall_private_ip=hub.firewall_private_ip, firewall_policy_name=hub.firewall.policy_name,
+    private_dns_zone_ids=private_dns_zone_ids,
+    spokes={name: {"resourceGroupName": spoke_groups[name].name, "virtualNetworkId": spoke.resource_id,
+                   "virtualNetworkName": spoke.name, "addressSpace": plan.spokes[name].cidr,
+                   "subnetIds": spoke.subnet_ids}
+            for name, spoke in spokes.items()},
+    spoke_subnet_ids={name: spoke.subnet_ids for name, spoke in spokes.items()},
+    platform_key_vault_id=vault.resource_id, platform_key_vault_uri=vault.vault_uri,
+    container_registry_id=registry.resource_id, container_registry_login_server=registry.login_server,
+    policy_assignment_ids=guardrails.assignment_ids,
+    # Only values known at preview: app stacks read this export through a StackReference, whose outputs are unknown
+    # as a whole while any one value is (the environment's domain and static IP are Azure's, and stay out of it).
+    container_apps_environment={
+        "id": apps_environment.resource_id, "name": apps_environment.name, "spoke": hosting.spoke,
+        "workloadProfiles": ["Consumption"] + [profile.name for profile in hosting.workload_profiles]},
+    front_door={"profileName": front_door.name, "resourceGroupName": shared_group.name,
+                "wafPolicyId": front_door.waf_policy_id, "certificateVaultId": certificates.resource_id},
+).export()

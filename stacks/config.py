@@ -38,7 +38,6 @@ STACKS_DIR = Path(__file__).resolve().parent
 PROVIDER_KEYS = frozenset({"azure-native:location", "azure-native:subscriptionId", "azure-native:tenantId",
                            "azure-native:useOidc", "azure-native:clientId"})
 
-_EMAIL, _COST_CENTER = EMAIL, COST_CENTER
 _NAME = re.compile(r"^[a-z][a-z0-9-]{1,22}[a-z0-9]$")
 
 
@@ -247,8 +246,8 @@ def _section(source: str, key: str, value: Any, fields: Mapping[str, Callable[[s
 
 
 def _tags(source: str, key: str, value: Any) -> Tags:
-    fields = {"owner": _matching(_EMAIL, "an e-mail address such as cloud@amsterdam.nl"),
-              "cost-center": _matching(_COST_CENTER, "a cost centre such as CC-1234"),
+    fields = {"owner": _matching(EMAIL, "an e-mail address such as cloud@amsterdam.nl"),
+              "cost-center": _matching(COST_CENTER, "a cost centre such as CC-1234"),
               "data-classification": _one_of(DATA_CLASSIFICATIONS),
               "application": _matching(_NAME, "a short lower-case name such as landing-zone")}
     read = _section(source, key, value, fields, frozenset(fields))
@@ -453,7 +452,7 @@ def _emails(source: str, key: str, value: Any) -> tuple[str, ...]:
     value = structured(value)
     if not isinstance(value, list) or not value:
         raise ConfigError(source, key, f"expected a non-empty list of e-mail addresses, got {_show(value)}")
-    read = _matching(_EMAIL, "an e-mail address such as cloud@amsterdam.nl")
+    read = _matching(EMAIL, "an e-mail address such as cloud@amsterdam.nl")
     return tuple(read(source, f"{key}[{index}]", item) for index, item in enumerate(value))
 
 

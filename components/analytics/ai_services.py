@@ -9,7 +9,7 @@ import pulumi
 from pulumi_azure_native import cognitiveservices
 
 from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces,
-                                                   require_name)
+                                                   require_name, supports)
 from amsterdam_cloud.core.regions import AI_EU_DEPLOYMENT_SKUS
 
 EU_DEPLOYMENT_TYPES = ("DataZoneStandard", "DataZoneProvisionedManaged", "DataZoneBatch", "Standard",
@@ -49,6 +49,9 @@ class AiDeployment:
 
 @dataclass(frozen=True, kw_only=True)
 class AiServicesArgs(CommonArgs):
+    SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings", "private_endpoints",
+                        reason="the account runs as its system-assigned identity only, and holds no data to protect: "
+                               "its models are deployments Azure serves")
     resource_group_name: pulumi.Input[str]
     """The account's resource group; the component never creates it."""
     location: str
@@ -64,9 +67,6 @@ class AiServicesArgs(CommonArgs):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        if self.managed_identities is not None:
-            raise InterfaceError("AiServicesArgs.managed_identities: the account runs as its system-assigned "
-                                 "identity only; leave managed_identities unset")
         require_name("azure-native:cognitiveservices:Account", self.account_name, "AiServicesArgs.account_name")
         if self.kind not in ("AIServices", "OpenAI"):
             raise InterfaceError(f"AiServicesArgs.kind: {self.kind!r}; expected AIServices or OpenAI")

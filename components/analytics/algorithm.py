@@ -19,7 +19,7 @@ from amsterdam_cloud.components.analytics.ml_workspace import (ComputeCluster, L
                                                                MachineLearningWorkspaceArgs)
 from amsterdam_cloud.components.analytics.register import RegisterPolicy, check_register_entry, register_tags
 from amsterdam_cloud.components.interfaces import (CommonArgs, InterfaceError, PrivateEndpoint, RoleAssignment,
-                                                   create_role_assignments)
+                                                   create_role_assignments, supports)
 
 ROLE_COGNITIVE_SERVICES_OPENAI_USER = "5e0bd9bd-7b93-4f28-af87-19fc36ad61bd"
 """Built-in role Cognitive Services OpenAI User: call deployments, not change them."""
@@ -76,6 +76,9 @@ class TeamShared:
 
 @dataclass(frozen=True, kw_only=True)
 class AlgorithmWorkspaceArgs(CommonArgs):
+    SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings", "protect",
+                        reason="private endpoints and identities are built by the component (endpoints in "
+                               "shared.endpoint_subnet_id, system-assigned identities)")
     resource_group_name: pulumi.Input[str]
     """The resource group of the algorithm's resources; the component never creates it."""
     location: str
@@ -95,10 +98,6 @@ class AlgorithmWorkspaceArgs(CommonArgs):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        if self.private_endpoints or self.managed_identities:
-            raise InterfaceError("AlgorithmWorkspaceArgs: private_endpoints and managed_identities are built by the "
-                                 "component (endpoints in shared.endpoint_subnet_id, system identities); leave them "
-                                 "unset")
         check_register_entry(self.algorithm.name, self.algorithm.register_id, self.register_policy)
         unknown = sorted(set(self.algorithm.filesystems or ()) - set(self.shared.filesystem_ids))
         if unknown:

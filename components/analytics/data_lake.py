@@ -12,13 +12,15 @@ import pulumi
 from pulumi_azure_native import storage
 
 from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces,
-                                                   create_diagnostic_settings, require_name)
+                                                   create_diagnostic_settings, require_name, supports)
 
 _FILESYSTEM = re.compile(r"^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$")
 
 
 @dataclass(frozen=True, kw_only=True)
 class DataLakeArgs(CommonArgs):
+    SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings", "private_endpoints", "protect",
+                        reason="the account needs no identity of its own (Microsoft-managed keys)")
     resource_group_name: pulumi.Input[str]
     """The account's resource group; the component never creates it."""
     location: str
@@ -36,9 +38,6 @@ class DataLakeArgs(CommonArgs):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        if self.managed_identities is not None:
-            raise InterfaceError("DataLakeArgs.managed_identities: the account needs no identity of its own "
-                                 "(Microsoft-managed keys); leave managed_identities unset")
         require_name("azure-native:storage:StorageAccount", self.account_name, "DataLakeArgs.account_name")
         for filesystem in self.filesystems:
             if not _FILESYSTEM.match(filesystem):

@@ -13,7 +13,7 @@ import pulumi
 from pulumi_azure_native import machinelearningservices as ml
 
 from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSupport, InterfaceError, RoleAssignment,
-                                                   WithInterfaces, create_role_assignments, require_name)
+                                                   WithInterfaces, create_role_assignments, require_name, supports)
 
 ROLE_AZUREML_DATA_SCIENTIST = "f6c7c914-8db3-469d-8ca1-694a8f32e121"
 """Built-in role AzureML Data Scientist: run experiments and deploy models, not change the workspace itself."""
@@ -62,6 +62,8 @@ class LakeAccess:
 
 @dataclass(frozen=True, kw_only=True)
 class MachineLearningWorkspaceArgs(CommonArgs):
+    SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings", "private_endpoints", "protect",
+                        reason="the workspace runs as its system-assigned identity only (roles are granted to it)")
     resource_group_name: pulumi.Input[str]
     """The workspace's resource group; the component never creates it."""
     location: str
@@ -95,18 +97,11 @@ class MachineLearningWorkspaceArgs(CommonArgs):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        _system_identity_only(self)
         require_name("azure-native:machinelearningservices:Workspace", self.workspace_name,
                      "MachineLearningWorkspaceArgs.workspace_name")
         for fqdn in self.outbound_fqdns:
             if not _FQDN.match(fqdn):
                 raise InterfaceError(f"MachineLearningWorkspaceArgs.outbound_fqdns: {fqdn!r} is not a host name")
-
-
-def _system_identity_only(args: CommonArgs) -> None:
-    if args.managed_identities is not None:
-        raise InterfaceError(f"{type(args).__name__}.managed_identities: the resource runs as its system-assigned "
-                             "identity only (roles are granted to it); leave managed_identities unset")
 
 
 class MachineLearningWorkspace(WithInterfaces, pulumi.ComponentResource):

@@ -19,7 +19,7 @@ from amsterdam_cloud.components.analytics.algorithm import (AI_ZONES, ML_ZONES, 
                                                              AlgorithmWorkspaceArgs, TeamShared)
 from amsterdam_cloud.components.analytics.data_lake import DataLake, DataLakeArgs
 from amsterdam_cloud.components.analytics.register import RegisterPolicy, check_register_entry
-from amsterdam_cloud.components.interfaces import CommonArgs, InterfaceError, PrivateEndpoint, RoleAssignment
+from amsterdam_cloud.components.interfaces import CommonArgs, InterfaceError, PrivateEndpoint, RoleAssignment, supports
 from amsterdam_cloud.components.security.container_registry import ContainerRegistry, ContainerRegistryArgs
 from amsterdam_cloud.components.security.key_vault import KeyVault, KeyVaultArgs
 
@@ -35,6 +35,9 @@ _ENVIRONMENT = re.compile(r"^[a-z]{2,4}$")
 
 @dataclass(frozen=True, kw_only=True)
 class AnalyticsWorkspaceArgs(CommonArgs):
+    SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings", "protect",
+                        reason="private endpoints and identities are built by the component (endpoints in "
+                               "endpoint_subnet_id, system-assigned identities per workspace)")
     resource_group_name: pulumi.Input[str]
     """The team's resource group; the component never creates it."""
     location: str
@@ -67,10 +70,6 @@ class AnalyticsWorkspaceArgs(CommonArgs):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        if self.private_endpoints or self.managed_identities:
-            raise InterfaceError("AnalyticsWorkspaceArgs: private_endpoints and managed_identities are built by the "
-                                 "component (endpoints in endpoint_subnet_id, system identities per workspace); "
-                                 "leave them unset")
         if not _TEAM.match(self.team):
             raise InterfaceError(f"AnalyticsWorkspaceArgs.team: {self.team!r}; expected 2 to 10 lower-case letters "
                                  "and digits, starting with a letter")

@@ -1,5 +1,5 @@
-"""`App`: a compliant app from a short description. It reads the platform stack's outputs through a
-StackReference (workspace, spoke subnets, private DNS zones, hub network) and builds the rest: a resource group,
+"""`App`: a compliant app from a short description. It is given the platform stack's outputs (`PlatformOutputs`,
+read by the program: workspace, spoke subnets, private DNS zones, hub network) and builds the rest: a resource group,
 the identity the app runs as, its Key Vault, database and storage (private, Entra-only), the container app or web
 app, and, only when the app is public, the city's WAF (Front Door Premium over Private Link) in front of it.
 
@@ -32,12 +32,13 @@ from amsterdam_cloud.components.app_hosting.storage import StorageAccount, Stora
 from amsterdam_cloud.components.app_hosting.web_app import WebApp, WebAppArgs
 from amsterdam_cloud.components.compute.virtual_machine import VaultRef, VirtualMachine, VirtualMachineArgs
 from amsterdam_cloud.components.interfaces import NO_DIAGNOSTICS, CommonArgs, DiagnosticSettings, InterfaceError, \
-    Lock, PrivateEndpoint, RoleAssignment, WithInterfaces, create_role_assignments
+    Lock, PrivateEndpoint, RoleAssignment, WithInterfaces, create_role_assignments, supports
 from amsterdam_cloud.components.monitoring.alerts import FLEXIBLE_SERVER, MetricAlerts, MetricAlertsArgs
 from amsterdam_cloud.components.security.container_registry import REGISTRY_WIDE_PULL_REASON
 from amsterdam_cloud.components.security.key_vault import KeyVault, KeyVaultArgs
 from amsterdam_cloud.core.environments import container_apps_infrastructure_group
 from amsterdam_cloud.core.errors import UserError
+from amsterdam_cloud.core.platform_outputs import PlatformOutputs
 
 ZONES = {
     "vault": "privatelink.vaultcore.azure.net",
@@ -73,11 +74,26 @@ def global_suffix(spec: AppSpec) -> str:
 class AppArgs(CommonArgs):
     """The interfaces apply to the app's resource group (e.g. the team's group as Reader); the data services get
     their locks, protection and diagnostics from `spec.operations` and the platform's workspace."""
+    SUPPORTS = supports("lock", "role_assignments",
+                        reason="they apply to the app's resource group; its data services take diagnostics, locks and "
+                               "protection from spec.operations and the platform, and the app runs as the identity it "
+                               "creates")
 
     spec: AppSpec
     """What the app team says about the app (from the app stack config)."""
-    tenant_id: str | None = None
-    """Unset: the deploying identity's tenant; set: that Entra ID tenant for the vault and the database."""
+    platform: PlatformOutputs
+    """The outputs of the platform stack `spec.platform_stack`, as the program read them (`PlatformOutputs.read`)."""
+    tenant_id: str
+    """The Entra ID tenant of the vault and the database (the program passes the deploying identity's)."""
+    landing_zone: LandingZoneOutputs | None = None
+    """None: the app runs on the platform; else its team's landing zone (`spec.landing_zone`), as the program read
+    it (`LandingZoneOutputs.read`)."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if (self.spec.landing_zone is None) != (self.landing_zone is None):
+            raise InterfaceError("AppArgs.landing_zone: give the landing zone's outputs exactly when app:landingZone "
+                                 "is set (`LandingZoneOutputs.read(spec.landing_zone, <deploying subscription>)`)")
 
     @classmethod
     def of(cls, spec: AppSpec, **options: Any) -> "AppArgs":
@@ -85,73 +101,85 @@ class AppArgs(CommonArgs):
         return cls(tags=spec.tags(), spec=spec, **options)
 
 
-def _pick(reference: pulumi.StackReference, stack: str, output: str, path: tuple[str, ...],
-          fix: str) -> pulumi.Output[Any]:
-    """`output` of a referenced stack, walked down `path`; a missing key fails naming the stack, the path and `fix`."""
-    def walk(value: Any) -> Any:
-        for key in path:
-            if not isinstance(value, Mapping) or key not in value:
-                known = ", ".join(sorted(value)) if isinstance(value, Mapping) else "nothing"
-                raise UserError(f"{stack}: output {output} has no {'.'.join(path)} (it has {known}); {fix}")
-            value = value[key]
-        return value
+class LandingZoneOutputs:
+    """The team's landing zone (`landingZones.<team>` of the environment's landing zones stack) as the program read
+    it: the vended subscription an app runs in, its subnets, Container Apps environment, pull identity and alerts."""
 
-    return reference.require_output(output).apply(walk)
-
-
-class _LandingZone:
-    """The team's landing zone (`landingZones.<team>` of the environment's landing zones stack): the vended
-    subscription an app runs in, its spoke's subnets, its registry pull identity and its action group."""
-
-    def __init__(self, reference: pulumi.StackReference, vended: VendedSubscription) -> None:
+    def __init__(self, reference: pulumi.StackReference, vended: VendedSubscription,
+                 deploying_subscription_id: pulumi.Input[str]) -> None:
         self.reference, self.vended = reference, vended
+        self.subscription_id = pulumi.Output.all(self.pick("subscriptionId"), deploying_subscription_id).apply(
+            lambda ids: self._same(*ids))
+        """The zone's subscription, checked to be the one the app deploys into (its provider's)."""
+
+    @classmethod
+    def read(cls, vended: VendedSubscription, deploying_subscription_id: pulumi.Input[str],
+             opts: pulumi.ResourceOptions | None = None) -> "LandingZoneOutputs":
+        """The landing zones stack's outputs for `vended.team` (the program reads them; `App` reads nothing)."""
+        return cls(pulumi.StackReference(vended.stack, opts=opts), vended, deploying_subscription_id)
 
     def pick(self, *path: str) -> pulumi.Output[Any]:
-        return _pick(self.reference, f"landing zones stack {self.vended.stack}", "landingZones",
-                     (self.vended.team, *path), f"vend the team first (`cityctl vend {self.vended.team}`) or check "
-                                                "app:landingZone")
+        team, stack = self.vended.team, self.vended.stack
 
-    def within(self, subscription_id: str) -> pulumi.Output[str]:
-        """The zone's subscription, checked to be the one the app is deployed into (its provider's)."""
-        def same(vended: str) -> str:
-            if vended != subscription_id:
-                raise UserError(f"app:landingZone {self.vended.team}: its subscription is {vended}, but the app "
-                                f"deploys into {subscription_id}; set azure-native:subscriptionId: {vended} "
-                                f"(`cityctl vend {self.vended.team} --app-dir <app> --plans-dir <plans>`)")
-            return vended
+        def walk(value: Any) -> Any:
+            for key in (team, *path):
+                if not isinstance(value, Mapping) or key not in value:
+                    known = ", ".join(sorted(value)) if isinstance(value, Mapping) else "nothing"
+                    raise UserError(f"landing zones stack {stack}: output landingZones has no "
+                                    f"{'.'.join((team, *path))} (it has {known}); vend the team first "
+                                    f"(`cityctl vend {team}`) or check app:landingZone")
+                value = value[key]
+            return value
 
-        return self.pick("subscriptionId").apply(same)
+        return self.reference.require_output("landingZones").apply(walk)
+
+    def _same(self, vended: str, deploying: str) -> str:
+        if vended != deploying:
+            raise UserError(f"app:landingZone {self.vended.team}: its subscription is {vended}, but the app deploys "
+                            f"into {deploying}; set azure-native:subscriptionId: {vended} (`cityctl vend "
+                            f"{self.vended.team} --app-dir <app> --plans-dir <plans>`)")
+        return vended
 
 
 class _Platform:
-    """The platform stack's outputs an app needs, each failing with a clear message when it is missing; with a
-    landing zone, the network parts, the Container Apps environment and alerts are the zone's."""
+    """The platform stack's outputs as an app uses them, each lookup failing with a clear message; with a landing
+    zone, the network parts, the Container Apps environment and alerts are the zone's."""
 
-    def __init__(self, reference: pulumi.StackReference, spec: AppSpec, zone: _LandingZone | None = None) -> None:
-        self.reference, self.spec, self.landing_zone = reference, spec, zone
+    def __init__(self, outputs: PlatformOutputs, spec: AppSpec, zone: LandingZoneOutputs | None = None) -> None:
+        self.outputs, self.spec, self.landing_zone = outputs, spec, zone
 
-    def _pick(self, output: str, *path: str) -> pulumi.Output[str]:
-        return _pick(self.reference, f"platform stack {self.spec.platform_stack}", output, path,
-                     "check app:app.spoke or the platform's config")
+    def _pick(self, output: pulumi.Input[Mapping[str, Any]], name: str, *path: str) -> pulumi.Output[str]:
+        stack = self.spec.platform_stack
+
+        def walk(value: Any) -> str:
+            for key in path:
+                if not isinstance(value, Mapping) or key not in value:
+                    known = ", ".join(sorted(value)) if isinstance(value, Mapping) else "nothing"
+                    raise UserError(f"platform stack {stack}: output {name} has no {'.'.join(path)} "
+                                    f"(it has {known}); check app:app.spoke or the platform's config")
+                value = value[key]
+            return value
+
+        return pulumi.Output.from_input(output).apply(walk)
 
     def subnet(self, role: str) -> pulumi.Output[str]:
         if self.landing_zone:
             return self.landing_zone.pick("subnetIds", SUBNETS[role])
         name = self.spec.runtime_subnet if role != "endpoints" and self.spec.runtime_subnet else SUBNETS[role]
-        return self._pick("spokeSubnetIds", self.spec.spoke, name)
+        return self._pick(self.outputs.spoke_subnet_ids, "spokeSubnetIds", self.spec.spoke, name)
 
     def zone(self, sub_resource: str) -> pulumi.Output[str]:
-        return self._pick("privateDnsZoneIds", ZONES[sub_resource])
+        return self._pick(self.outputs.private_dns_zone_ids, "privateDnsZoneIds", ZONES[sub_resource])
 
     @property
     def workspace_id(self) -> pulumi.Output[str]:
-        return self.reference.require_output("workspaceId")
+        return pulumi.Output.from_input(self.outputs.workspace_id)
 
     @property
     def action_group_id(self) -> pulumi.Output[str]:
         if self.landing_zone:
             return self.landing_zone.pick("actionGroupId")
-        return self.reference.require_output("actionGroupId")
+        return pulumi.Output.from_input(self.outputs.action_group_id)
 
     def shared_environment_id(self) -> pulumi.Output[str]:
         """The shared Container Apps environment (the platform's, or the landing zone's in a vended subscription),
@@ -168,28 +196,29 @@ class _Platform:
             return environment["id"]
 
         environment = self.landing_zone.pick("containerAppsEnvironment") if self.landing_zone else \
-            self.reference.require_output("containerAppsEnvironment")
+            pulumi.Output.from_input(self.outputs.container_apps_environment)
         return environment.apply(offered)
 
     def front_door(self) -> FrontDoorRef:
         """The platform's Front Door profile, WAF policy and certificate vault (its `frontDoor` export)."""
-        return FrontDoorRef(**{field: self._pick("frontDoor", key) for field, key in (
+        return FrontDoorRef(**{field: self._pick(self.outputs.front_door, "frontDoor", key) for field, key in (
             ("profile_name", "profileName"), ("resource_group_name", "resourceGroupName"),
             ("waf_policy_id", "wafPolicyId"), ("certificate_vault_id", "certificateVaultId"))})
 
     def private_link_scope(self) -> PrivateLinkScopeRef:
         """The platform's Azure Monitor Private Link Scope, which the app's Application Insights joins."""
-        return PrivateLinkScopeRef(name=self._pick("monitorPrivateLinkScope", "name"),
-                                   resource_group_name=self._pick("monitorPrivateLinkScope", "resourceGroupName"),
-                                   subscription_id=self._pick("monitorPrivateLinkScope", "subscriptionId"))
+        scope, output = self.outputs.monitor_private_link_scope, "monitorPrivateLinkScope"
+        return PrivateLinkScopeRef(name=self._pick(scope, output, "name"),
+                                   resource_group_name=self._pick(scope, output, "resourceGroupName"),
+                                   subscription_id=self._pick(scope, output, "subscriptionId"))
 
     @property
     def hub_network_id(self) -> pulumi.Output[str]:
-        return self.reference.require_output("hubVirtualNetworkId")
+        return pulumi.Output.from_input(self.outputs.hub_virtual_network_id)
 
     @property
     def registry_id(self) -> pulumi.Output[str]:
-        return self.reference.require_output("containerRegistryId")
+        return pulumi.Output.from_input(self.outputs.container_registry_id)
 
     def registry_server(self) -> pulumi.Output[str]:
         """The platform's login server, checked against the one the app's image names (derived from the
@@ -203,7 +232,7 @@ class _Platform:
                                 "app:app.registry to a registry the platform team grants AcrPull on")
             return server
 
-        return self.reference.require_output("containerRegistryLoginServer").apply(same)
+        return pulumi.Output.from_input(self.outputs.container_registry_login_server).apply(same)
 
 
 class App(WithInterfaces, pulumi.ComponentResource):
@@ -222,12 +251,10 @@ class App(WithInterfaces, pulumi.ComponentResource):
         suffix = global_suffix(spec)
         tags = dict(args.tags)
         child = pulumi.ResourceOptions(parent=self)
-        vended = spec.landing_zone
-        zone = _LandingZone(pulumi.StackReference(vended.stack, opts=child), vended) if vended else None
-        platform = _Platform(pulumi.StackReference(spec.platform_stack, opts=child), spec, zone)
-        client = authorization.get_client_config()
-        tenant_id = args.tenant_id or client.tenant_id
-        self.subscription_id = zone.within(client.subscription_id) if zone else None
+        zone = args.landing_zone
+        platform = _Platform(args.platform, spec, zone)
+        tenant_id = args.tenant_id
+        self.subscription_id = zone.subscription_id if zone else None
         """The vended subscription the app runs in (checked against its provider's); None on the platform's."""
         common = dict(tags=tags, diagnostic_settings=(DiagnosticSettings(workspace_id=platform.workspace_id),),
                       lock=Lock(notes=f"Data of {spec.name}; remove through the app stack's config, never by hand.")
@@ -482,7 +509,7 @@ class App(WithInterfaces, pulumi.ComponentResource):
             else runtime.name
         self.resource_group_name = group.name
         self.identity_client_id = identity.client_id
-        self.identity_principal_id = identity.principal_id
+        self.principal_id = identity.principal_id
         self.private_host_name = private_host
         self.url = (self.entrance.host_name if self.entrance else private_host).apply(
             lambda host: f"https://{host}" if host and spec.runtime != "vm" else None)
@@ -494,7 +521,7 @@ class App(WithInterfaces, pulumi.ComponentResource):
         outputs: dict[str, pulumi.Input[Any]] = {
             "resourceGroupName": self.resource_group_name, "appName": self.name, "appId": self.resource_id,
             "url": self.url, "privateHostName": self.private_host_name,
-            "identityClientId": self.identity_client_id, "identityPrincipalId": self.identity_principal_id}
+            "identityClientId": self.identity_client_id, "identityPrincipalId": self.principal_id}
         if self.vault:
             outputs["keyVaultUri"] = self.vault.vault_uri
         if self.database or self.mysql:

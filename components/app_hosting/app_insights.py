@@ -11,7 +11,7 @@ import pulumi
 import pulumi_azure_native as azure_native
 from pulumi_azure_native import applicationinsights, monitor
 
-from amsterdam_cloud.components.interfaces import NO_DIAGNOSTICS, CommonArgs, InterfaceError, WithInterfaces
+from amsterdam_cloud.components.interfaces import NO_DIAGNOSTICS, CommonArgs, WithInterfaces, supports
 from amsterdam_cloud.components.monitoring.private_ingestion import PrivateLinkScopeRef
 
 COMPONENT = "azure-native:applicationinsights:Component"
@@ -21,6 +21,10 @@ COMPONENT = "azure-native:applicationinsights:Component"
 class AppInsightsArgs(CommonArgs):
     """`role_assignments` on the component: the app's identity as Monitoring Metrics Publisher, the role an identity
     needs to send telemetry when local auth is off."""
+    SUPPORTS = supports("lock", "role_assignments",
+                        reason="a workspace-based component has no private endpoint of its own (it is scoped into "
+                               "the platform's AMPLS), its telemetry is already in the workspace, it needs no identity "
+                               "and holds no data of its own")
 
     resource_group_name: pulumi.Input[str]
     """The component's resource group (the app's); the component never creates it."""
@@ -36,13 +40,6 @@ class AppInsightsArgs(CommonArgs):
     agent that cannot authenticate): the connection string alone lets anyone who has it send."""
     component_name: str | None = None
     """Unset: azure-native's auto-name; set: that name (1-260 characters)."""
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        if self.private_endpoints or self.diagnostic_settings:
-            raise InterfaceError("AppInsightsArgs: a workspace-based component has no private endpoint of its own "
-                                 "(it is scoped into the platform's AMPLS) and its telemetry is already in the "
-                                 "workspace; leave private_endpoints and diagnostic_settings unset")
 
 
 class AppInsights(WithInterfaces, pulumi.ComponentResource):

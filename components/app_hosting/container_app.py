@@ -11,7 +11,7 @@ import pulumi
 from pulumi_azure_native import app
 
 from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces,
-                                                   require_auto_name, require_name)
+                                                   require_auto_name, require_name, supports)
 from amsterdam_cloud.core.app_config import CPU_MEMORY as APP_CPU_MEMORY
 
 CONTAINER_APP = "azure-native:app:ContainerApp"
@@ -22,6 +22,9 @@ CPU_MEMORY = {cpu: f"{memory:g}Gi" for cpu, memory in APP_CPU_MEMORY.items()}
 
 @dataclass(frozen=True, kw_only=True)
 class ContainerAppArgs(CommonArgs):
+    SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings", "managed_identities",
+                        reason="a container app has no private endpoint (its environment is reached privately) and "
+                               "holds no state")
     resource_group_name: pulumi.Input[str]
     """The app's resource group; the component never creates it."""
     location: str

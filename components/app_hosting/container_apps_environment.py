@@ -10,7 +10,7 @@ import pulumi
 from pulumi_azure_native import app, privatedns
 
 from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces,
-                                                   require_auto_name, require_name)
+                                                   require_auto_name, require_name, supports)
 
 ENVIRONMENT = "azure-native:app:ManagedEnvironment"
 RESOURCE_GROUP = "azure-native:resources:ResourceGroup"
@@ -43,6 +43,8 @@ class WorkloadProfile:
 
 @dataclass(frozen=True, kw_only=True)
 class ContainerAppsEnvironmentArgs(CommonArgs):
+    SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings", "private_endpoints",
+                        reason="the environment needs no identity of its own and holds no state: its apps do")
     resource_group_name: pulumi.Input[str]
     """The environment's resource group; the component never creates it."""
     location: str

@@ -11,7 +11,7 @@ import pulumi
 from pulumi_azure_native import cosmosdb
 
 from amsterdam_cloud.components.interfaces import CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces, \
-    require_name
+    require_name, supports
 
 ACCOUNT = "azure-native:cosmosdb:DatabaseAccount"
 CHILD = "azure-native:cosmosdb:SqlResourceSqlContainer"
@@ -31,6 +31,8 @@ class CosmosContainer:
 
 @dataclass(frozen=True, kw_only=True)
 class CosmosNoSqlArgs(CommonArgs):
+    SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings", "private_endpoints", "protect",
+                        reason="the account needs no identity of its own: the app's identity is granted data access")
     resource_group_name: pulumi.Input[str]
     """The account's resource group; the component never creates it."""
     location: str

@@ -8,7 +8,7 @@ from typing import ClassVar
 
 import pulumi
 
-from amsterdam_cloud.components.interfaces import CommonArgs, InterfaceError, require_name
+from amsterdam_cloud.components.interfaces import CommonArgs, InterfaceError, require_name, supports
 from amsterdam_cloud.core.ids import SIGN_IN_PRINCIPAL_TYPES
 
 SKU = re.compile(r"^Standard_([BDE])[0-9A-Za-z_]+$")
@@ -55,6 +55,9 @@ def app_role_script(engine: str, *, role: str, object_id: str, client_id: str, d
 @dataclass(frozen=True, kw_only=True)
 class FlexibleServerArgs(CommonArgs):
     """Where a flexible server runs, how big it is, and how it survives failures."""
+    SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings", "private_endpoints", "protect",
+                        reason="the server's identities are its own fields (the MySQL server's Graph identity), not "
+                               "the shared interface")
 
     MAX_STORAGE_GB: ClassVar[int] = 16384
     SERVER: ClassVar[str] = "azure-native:dbforpostgresql:Server"

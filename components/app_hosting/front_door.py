@@ -10,13 +10,17 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import cdn, frontdoor
 
-from amsterdam_cloud.components.interfaces import CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces
+from amsterdam_cloud.components.interfaces import CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces, \
+    supports
 
 WAF_MODES = ("Prevention", "Detection")
 
 
 @dataclass(frozen=True, kw_only=True)
 class FrontDoorArgs(CommonArgs):
+    SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings",
+                        reason="the profile has no private endpoint (it reaches origins over Private Link), runs as "
+                               "its system-assigned identity (it reads the certificate vault) and holds no data")
     resource_group_name: pulumi.Input[str]
     """The resource group of the profile and WAF policy (the platform's shared one); never created here."""
     waf_mode: str = "Prevention"

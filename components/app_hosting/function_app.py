@@ -18,7 +18,7 @@ from pulumi_azure_native import storage, web
 
 from amsterdam_cloud.core.app_config import FLEX_MEMORY_MB
 from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces,
-                                                   require_name)
+                                                   require_name, supports)
 
 SITE = "azure-native:web:WebApp"
 PLANS = ("flex", "premium")
@@ -68,6 +68,9 @@ class FunctionGroupArgs:
 
 @dataclass(frozen=True, kw_only=True)
 class FunctionAppsArgs(CommonArgs):
+    SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings", "private_endpoints",
+                        reason="the apps run as the identity in identity_id, and hold no state (their storage account "
+                               "does)")
     resource_group_name: pulumi.Input[str]
     """The apps' resource group; the component never creates it."""
     location: str

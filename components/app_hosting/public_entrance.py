@@ -11,7 +11,8 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import cdn
 
-from amsterdam_cloud.components.interfaces import NO_DIAGNOSTICS, CommonArgs, InterfaceError, WithInterfaces
+from amsterdam_cloud.components.interfaces import NO_DIAGNOSTICS, CommonArgs, InterfaceError, WithInterfaces, \
+    supports
 
 ORIGIN_GROUP_IDS = ("managedEnvironments", "sites")
 """Private-link sub-resources Front Door can reach: a Container Apps environment, an App Service app."""
@@ -51,6 +52,7 @@ class CustomDomain:
 
 @dataclass(frozen=True, kw_only=True)
 class PublicEntranceArgs(CommonArgs):
+    SUPPORTS = supports(reason="the entrance lives in the platform's profile, whose interfaces the platform sets")
     front_door: FrontDoorRef
     """The platform's profile and WAF policy; the entrance's parts are its children (in its resource group)."""
     origin_host_name: pulumi.Input[str]
@@ -73,11 +75,6 @@ class PublicEntranceArgs(CommonArgs):
         if self.private_link_group_id not in ORIGIN_GROUP_IDS:
             raise InterfaceError(f"PublicEntranceArgs.private_link_group_id: {self.private_link_group_id!r}; "
                                  f"expected one of {', '.join(ORIGIN_GROUP_IDS)}")
-        if self.lock or self.role_assignments or self.diagnostic_settings or self.private_endpoints or \
-                self.managed_identities:
-            raise InterfaceError("PublicEntranceArgs: the entrance lives in the platform's profile, whose "
-                                 "interfaces the platform sets; leave lock, roles, diagnostics, endpoints and "
-                                 "identities unset")
 
 
 class PublicEntrance(WithInterfaces, pulumi.ComponentResource):

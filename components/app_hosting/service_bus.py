@@ -11,7 +11,7 @@ import pulumi
 from pulumi_azure_native import servicebus
 
 from amsterdam_cloud.components.interfaces import CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces, \
-    require_name
+    require_name, supports
 
 NAMESPACE = "azure-native:servicebus:Namespace"
 QUEUE = "azure-native:servicebus:Queue"
@@ -31,6 +31,9 @@ class ServiceBusQueue:
 
 @dataclass(frozen=True, kw_only=True)
 class ServiceBusArgs(CommonArgs):
+    SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings", "private_endpoints", "protect",
+                        reason="the namespace needs no identity of its own: the app's identity is granted send and "
+                               "receive")
     resource_group_name: pulumi.Input[str]
     """The namespace's resource group; the component never creates it."""
     location: str

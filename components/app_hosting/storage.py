@@ -10,7 +10,7 @@ import pulumi
 from pulumi_azure_native import storage
 
 from amsterdam_cloud.components.interfaces import CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces, \
-    create_diagnostic_settings, require_auto_name, require_name
+    create_diagnostic_settings, require_auto_name, require_name, supports
 
 ACCOUNT = "azure-native:storage:StorageAccount"
 
@@ -20,6 +20,8 @@ SUB_RESOURCES = ("blob", "dfs", "file", "queue", "table", "web")
 
 @dataclass(frozen=True, kw_only=True)
 class StorageAccountArgs(CommonArgs):
+    SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings", "private_endpoints", "protect",
+                        reason="the account needs no identity of its own (Microsoft-managed keys)")
     resource_group_name: pulumi.Input[str]
     """The account's resource group; the component never creates it."""
     location: str

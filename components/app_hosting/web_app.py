@@ -12,7 +12,7 @@ import pulumi
 from pulumi_azure_native import web
 
 from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces,
-                                                   require_auto_name, require_name)
+                                                   require_auto_name, require_name, supports)
 
 SITE = "azure-native:web:WebApp"
 _RUNTIME = re.compile(r"^[A-Z]+\|[0-9A-Za-z.\-]+$")
@@ -21,6 +21,8 @@ _SKU = re.compile(r"^(P[0-3]v[23]|P[0-5]mv3|S[1-3]|B[1-3])$")
 
 @dataclass(frozen=True, kw_only=True)
 class WebAppArgs(CommonArgs):
+    SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings", "private_endpoints", "managed_identities",
+                        reason="a web app holds no state (its data services do)")
     resource_group_name: pulumi.Input[str]
     """The app's resource group; the component never creates it."""
     location: str

@@ -18,7 +18,7 @@ from pulumi_azure_native import compute, keyvault, monitor, network
 
 from amsterdam_cloud.components.compute.baseline import RESERVED_ADMIN_USERNAMES, trusted_launch_profile
 from amsterdam_cloud.components.credentials import generate_password
-from amsterdam_cloud.components.interfaces import CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces
+from amsterdam_cloud.components.interfaces import CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces, supports
 from amsterdam_cloud.components.workplace.session_hosts import VaultRef
 
 __all__ = ["VaultRef", "VirtualMachine", "VirtualMachineArgs"]
@@ -43,6 +43,9 @@ _NAME = re.compile(r"^[a-z][a-z0-9-]{0,11}$")
 
 @dataclass(frozen=True, kw_only=True)
 class VirtualMachineArgs(CommonArgs):
+    SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings",
+                        reason="its user-assigned identities are identity_ids (the system-assigned one is always on, "
+                               "for Entra ID login), and its disks are replaced with the VMs")
     resource_group_name: pulumi.Input[str]
     """The VMs' resource group; the component never creates it."""
     location: str

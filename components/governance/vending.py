@@ -30,7 +30,7 @@ from amsterdam_cloud.components.app_hosting.container_apps_environment import Co
 from amsterdam_cloud.components.governance.budget import monthly_budget
 from amsterdam_cloud.components.governance.definitions import ROLE_DEFINITIONS
 from amsterdam_cloud.components.governance.roles import APP_TEAM_MONITORING, deployer_condition
-from amsterdam_cloud.components.interfaces import BUILTIN_ROLES, CommonArgs, InterfaceError
+from amsterdam_cloud.components.interfaces import BUILTIN_ROLES, CommonArgs, InterfaceError, supports
 from amsterdam_cloud.components.landing_zone.address_plan import AddressPlanError, NetworkPlan, SubnetRequest
 from amsterdam_cloud.components.landing_zone.east_west import EastWestFlow
 from amsterdam_cloud.components.landing_zone.egress_profiles import EgressGrant
@@ -109,6 +109,10 @@ def next_free_range(block: str, taken: Iterable[str], prefix_length: int) -> str
 
 @dataclass(frozen=True, kw_only=True)
 class LandingZoneArgs(CommonArgs):
+    SUPPORTS = supports("diagnostic_settings",
+                        reason="a landing zone is a subscription, not a resource: it takes no lock, role "
+                               "assignments, private endpoints or identity (the team's access is the deployer role) "
+                               "and is always protected")
     team: str
     """The team's short name (`parkeren`): in the alias, the display name and every resource name."""
     environment: str
@@ -179,10 +183,6 @@ class LandingZoneArgs(CommonArgs):
         if not FIREWALL_PRIORITY_BASE <= self.firewall_priority <= 65000:
             raise InterfaceError(f"LandingZoneArgs.firewall_priority: {self.firewall_priority}; expected "
                                  f"{FIREWALL_PRIORITY_BASE}-65000 (firewall_priority of the range)")
-        for key in ("lock", "role_assignments", "private_endpoints", "managed_identities"):
-            if getattr(self, key):  # a subscription, not a resource: these interfaces do not apply
-                raise InterfaceError(f"LandingZoneArgs.{key}: a landing zone takes no {key}; the team's access "
-                                     "is the deployer role and the subscription is always protected")
 
 
 class LandingZone(pulumi.ComponentResource):

@@ -8,13 +8,15 @@ import pulumi
 from pulumi_azure_native import network
 
 from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces,
-                                                   create_diagnostic_settings)
+                                                   create_diagnostic_settings, supports)
 
 SKUS = ("Basic", "Standard", "Premium")
 
 
 @dataclass(frozen=True, kw_only=True)
 class BastionArgs(CommonArgs):
+    SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings",
+                        reason="a bastion has no private endpoint, needs no identity and holds no state")
     resource_group_name: pulumi.Input[str]
     """The resource group of the bastion and its public IP."""
     location: str

@@ -21,7 +21,7 @@ from pulumi_azure_native import devcenter, devopsinfrastructure, dnsresolver, ne
 from amsterdam_cloud.core.ids import GUID
 from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSupport, InterfaceError, RoleAssignment,
                                                    WithInterfaces, create_diagnostic_settings,
-                                                   create_role_assignments)
+                                                   create_role_assignments, supports)
 from amsterdam_cloud.components.landing_zone import nsg_rules
 from amsterdam_cloud.components.landing_zone.address_plan import AddressPlanError, SubnetRequest, carve
 from amsterdam_cloud.components.landing_zone.egress_profiles import EgressGrant
@@ -163,6 +163,9 @@ class CiAgents:
 
 @dataclass(frozen=True, kw_only=True)
 class ConnectivityArgs(CommonArgs):
+    SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings",
+                        reason="networks have no private endpoint and need no identity; the hub holds no state to "
+                               "protect")
     resource_group_name: pulumi.Input[str]
     """The connectivity resource group; the component never creates it."""
     location: str

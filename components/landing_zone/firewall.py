@@ -11,7 +11,7 @@ import pulumi
 from pulumi_azure_native import network
 
 from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces,
-                                                   create_diagnostic_settings, create_lock)
+                                                   create_diagnostic_settings, create_lock, supports)
 from amsterdam_cloud.components.landing_zone.east_west import EastWestFlow
 from amsterdam_cloud.components.landing_zone.egress_profiles import (EGRESS_PROFILES, EgressGrant, FqdnPortRule,
                                                                      ServiceTagRule, WebRule)
@@ -21,6 +21,8 @@ ZONES = ("1", "2", "3")
 
 @dataclass(frozen=True, kw_only=True)
 class FirewallArgs(CommonArgs):
+    SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings",
+                        reason="a firewall has no private endpoint, needs no identity and holds no state")
     resource_group_name: pulumi.Input[str]
     """The resource group of the firewall, its policy and public IP."""
     location: str
@@ -168,6 +170,9 @@ EGRESS_GROUP_PRIORITY = 300
 
 @dataclass(frozen=True, kw_only=True)
 class FirewallEgressArgs(CommonArgs):
+    SUPPORTS = supports(
+                        reason="rule collection groups live in the firewall's policy: the policy's lock covers them, "
+                               "and they have no roles, logs, endpoints or identity of their own")
     firewall: Firewall
     """The firewall whose policy gets the rules; they are written after its baseline group and the firewall itself
     (Azure rejects concurrent changes to one firewall policy)."""

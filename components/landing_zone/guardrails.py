@@ -20,7 +20,7 @@ import pulumi
 from pulumi_azure_native import authorization, security
 
 from amsterdam_cloud.core.ids import GUID
-from amsterdam_cloud.components.interfaces import BUILTIN_ROLES, CommonArgs, InterfaceError, WithInterfaces
+from amsterdam_cloud.components.interfaces import BUILTIN_ROLES, CommonArgs, InterfaceError, WithInterfaces, supports
 
 BUILTIN = "/providers/Microsoft.Authorization/policyDefinitions/"
 ALLOWED_LOCATIONS = BUILTIN + "e56962a6-4747-49cd-b67b-bf8b01975c4c"
@@ -75,6 +75,9 @@ _NAME = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
 
 @dataclass(frozen=True, kw_only=True)
 class GuardrailsArgs(CommonArgs):
+    SUPPORTS = supports(
+                        reason="policy assignments take no lock, role assignments, diagnostics or private endpoints; "
+                               "their identities are system-assigned and hold no state")
     subscription_id: str
     """The subscription the assignments and Defender plans apply to."""
     allowed_locations: tuple[str, ...]
@@ -108,9 +111,6 @@ class GuardrailsArgs(CommonArgs):
                                      "name such as apps")
         if not self.allowed_locations:
             raise InterfaceError("GuardrailsArgs.allowed_locations: empty; expected the EU regions of the pack")
-        if self.lock or self.role_assignments or self.diagnostic_settings or self.private_endpoints:
-            raise InterfaceError("GuardrailsArgs: policy assignments take no lock, role assignments, diagnostics "
-                                 "or private endpoints; leave them empty")
 
 
 class Guardrails(WithInterfaces, pulumi.ComponentResource):

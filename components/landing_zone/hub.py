@@ -11,7 +11,7 @@ import pulumi
 from pulumi_azure_native import network
 
 from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces,
-                                                   create_diagnostic_settings)
+                                                   create_diagnostic_settings, supports)
 from amsterdam_cloud.components.landing_zone import nsg_rules
 from amsterdam_cloud.components.landing_zone.address_plan import HUB_SUBNETS, NetworkPlan
 from amsterdam_cloud.components.landing_zone.bastion import Bastion, BastionArgs
@@ -34,6 +34,9 @@ class HubRef:
 
 @dataclass(frozen=True, kw_only=True)
 class HubArgs(CommonArgs):
+    SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings",
+                        reason="networks have no private endpoint and need no identity; the hub holds no state to "
+                               "protect")
     resource_group_name: pulumi.Input[str]
     """The connectivity resource group; the component never creates it."""
     location: str

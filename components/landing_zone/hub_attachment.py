@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import dnsresolver, network, privatedns
 
-from amsterdam_cloud.components.interfaces import CommonArgs, InterfaceError
+from amsterdam_cloud.components.interfaces import CommonArgs, InterfaceError, supports
 from amsterdam_cloud.components.landing_zone.connectivity import (AGENTS_ROUTE_TABLE, FORWARDING_RULESET,
                                                                   GATEWAY_ROUTE_TABLE, ConnectivityRef)
 from amsterdam_cloud.components.landing_zone.hub import HubRef
@@ -24,6 +24,9 @@ from amsterdam_cloud.components.landing_zone.hub import HubRef
 
 @dataclass(frozen=True, kw_only=True)
 class HubAttachmentArgs(CommonArgs):
+    SUPPORTS = supports(
+                        reason="peerings, zone links and routes in two subscriptions: no lock, roles, logs, "
+                               "endpoints, identity or state of their own")
     connectivity: ConnectivityRef
     """The connectivity hub to attach to."""
     connectivity_provider: pulumi.ProviderResource

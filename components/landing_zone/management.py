@@ -11,7 +11,7 @@ from pulumi_azure_native import consumption, monitor, operationalinsights
 from amsterdam_cloud.core import budgets, ids
 from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSettings, DiagnosticSupport,
                                                    InterfaceError, WithInterfaces, create_diagnostic_settings,
-                                                   require_auto_name, require_name)
+                                                   require_auto_name, require_name, supports)
 from amsterdam_cloud.core.regions import EU_REGIONS
 
 WORKSPACE = "azure-native:operationalinsights:Workspace"
@@ -36,6 +36,9 @@ SECURITY_OPERATIONS: dict[str, tuple[str, str]] = {
 
 @dataclass(frozen=True, kw_only=True)
 class ManagementArgs(CommonArgs):
+    SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings", "managed_identities", "protect",
+                        reason="a workspace has no private endpoint of its own (that is an Azure Monitor Private Link "
+                               "Scope)")
     resource_group_name: pulumi.Input[str]
     """The resource group of the workspace and the action group; the component never creates it."""
     location: str

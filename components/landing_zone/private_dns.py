@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import privatedns
 
-from amsterdam_cloud.components.interfaces import NO_DIAGNOSTICS, CommonArgs, InterfaceError, WithInterfaces
+from amsterdam_cloud.components.interfaces import NO_DIAGNOSTICS, CommonArgs, InterfaceError, WithInterfaces, supports
 
 _ZONE = re.compile(r"^privatelink\.[a-z0-9.-]+\.[a-z]{2,}$")
 
@@ -44,6 +44,10 @@ def city_private_link_zones(location: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True, kw_only=True)
 class PrivateDnsZonesArgs(CommonArgs):
+    SUPPORTS = supports("role_assignments",
+                        reason="zones have no diagnostic settings, private endpoints, identity or state",
+                        lock="a CanNotDelete lock on a zone blocks the record clean-up Azure does when a private "
+                             "endpoint is removed")
     resource_group_name: pulumi.Input[str]
     """The resource group of the zones."""
     zones: tuple[str, ...]
@@ -59,12 +63,6 @@ class PrivateDnsZonesArgs(CommonArgs):
                                      "expected e.g. privatelink.vaultcore.azure.net")
         if len(set(self.zones)) != len(self.zones):
             raise InterfaceError("PrivateDnsZonesArgs.zones: a zone is listed twice")
-        if self.diagnostic_settings or self.private_endpoints:
-            raise InterfaceError("PrivateDnsZonesArgs: private DNS zones take no diagnostic settings or private "
-                                 "endpoints; leave them empty")
-        if self.lock:
-            raise InterfaceError("PrivateDnsZonesArgs.lock: private DNS zones take no lock; a CanNotDelete lock on a "
-                                 "zone blocks the record clean-up Azure does when a private endpoint is removed")
 
 
 class PrivateDnsZones(WithInterfaces, pulumi.ComponentResource):

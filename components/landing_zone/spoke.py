@@ -9,7 +9,7 @@ import pulumi
 from pulumi_azure_native import network
 
 from amsterdam_cloud.components.interfaces import CommonArgs, DiagnosticSupport, WithInterfaces, \
-    create_diagnostic_settings
+    create_diagnostic_settings, supports
 from amsterdam_cloud.components.landing_zone import nsg_rules
 from amsterdam_cloud.components.landing_zone.address_plan import NetworkPlan
 from amsterdam_cloud.components.landing_zone.hub import HubRef
@@ -17,6 +17,9 @@ from amsterdam_cloud.components.landing_zone.hub import HubRef
 
 @dataclass(frozen=True, kw_only=True)
 class SpokeArgs(CommonArgs):
+    SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings",
+                        reason="networks have no private endpoint and need no identity; a spoke holds no state to "
+                               "protect")
     resource_group_name: pulumi.Input[str]
     """The spoke's resource group; the component never creates it."""
     location: str

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import monitor
 
-from amsterdam_cloud.components.interfaces import CommonArgs, InterfaceError, WithInterfaces
+from amsterdam_cloud.components.interfaces import CommonArgs, InterfaceError, WithInterfaces, supports
 
 OPERATORS = ("GreaterThan", "GreaterThanOrEqual", "LessThan", "LessThanOrEqual")
 AGGREGATIONS = ("Average", "Maximum", "Minimum", "Total")
@@ -72,16 +72,13 @@ AVD_UNHEALTHY_HOSTS = """WVDAgentHealthStatus
 """Session hosts whose last heartbeat says they cannot take users (hosts the scaling plan stopped report Shutdown)."""
 
 
-def tags_only(args: CommonArgs) -> None:
-    """Alert rules take tags and nothing else of the shared interfaces: refuse the others rather than drop them."""
-    if args.lock or args.role_assignments or args.diagnostic_settings or args.private_endpoints or \
-            args.managed_identities or args.protect:
-        raise InterfaceError(f"{type(args).__name__}: an alert rule takes only tags (no lock, roles, diagnostics, "
-                             "endpoints, identities or protect); leave them unset")
+TAGS_ONLY = supports(reason="an alert rule takes only tags")
+"""Alert rules take tags and nothing else of the shared interfaces: the others are refused rather than dropped."""
 
 
 @dataclass(frozen=True, kw_only=True)
 class MetricAlertsArgs(CommonArgs):
+    SUPPORTS = TAGS_ONLY
     resource_group_name: pulumi.Input[str]
     """The alerts' resource group; the component never creates it."""
     target_id: pulumi.Input[str]
@@ -93,7 +90,6 @@ class MetricAlertsArgs(CommonArgs):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        tags_only(self)
         if not self.thresholds:
             raise InterfaceError("MetricAlertsArgs.thresholds: empty; pass the resource type's baseline")
 
@@ -125,6 +121,7 @@ class MetricAlerts(WithInterfaces, pulumi.ComponentResource):
 
 @dataclass(frozen=True, kw_only=True)
 class HostHealthAlertArgs(CommonArgs):
+    SUPPORTS = TAGS_ONLY
     resource_group_name: pulumi.Input[str]
     """The rule's resource group; the component never creates it."""
     location: str
@@ -133,10 +130,6 @@ class HostHealthAlertArgs(CommonArgs):
     """The central workspace the host pools' diagnostics go to."""
     action_group_id: pulumi.Input[str]
     """Where a fired alert goes (the platform's action group)."""
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        tags_only(self)
 
 
 class HostHealthAlert(WithInterfaces, pulumi.ComponentResource):

@@ -17,7 +17,7 @@ from pulumi_azure_native import managedidentity, network
 
 from amsterdam_cloud.components.app_hosting.storage import StorageAccount, StorageAccountArgs
 from amsterdam_cloud.components.interfaces import (CommonArgs, InterfaceError, RoleAssignment, WithInterfaces,
-                                                   create_role_assignments)
+                                                   create_role_assignments, supports)
 
 MIN_RETENTION_DAYS = 90
 """The city's floor for flow logs (CIS Azure 6.5, BIO 12.4.1; the pack's network-flow-log-retention)."""
@@ -32,6 +32,9 @@ def network_watcher(location: str) -> tuple[str, str]:
 
 @dataclass(frozen=True, kw_only=True)
 class VnetFlowLogsArgs(CommonArgs):
+    SUPPORTS = supports("lock", "diagnostic_settings", "protect",
+                        reason="Network Watcher writes as the component's own identity, and the storage takes no "
+                               "roles or endpoints")
     resource_group_name: pulumi.Input[str]
     """The resource group of the flow log storage and identity (the management one); never created here."""
     location: str
@@ -53,9 +56,6 @@ class VnetFlowLogsArgs(CommonArgs):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        if self.role_assignments or self.private_endpoints or self.managed_identities:
-            raise InterfaceError("VnetFlowLogsArgs: role_assignments, private_endpoints and managed_identities are "
-                                 "not taken (Network Watcher writes as the component's own identity); leave them unset")
         if not self.networks:
             raise InterfaceError("VnetFlowLogsArgs.networks: empty; pass the hub and spokes by name")
         if self.retention_days < MIN_RETENTION_DAYS:
@@ -103,5 +103,5 @@ class VnetFlowLogs(WithInterfaces, pulumi.ComponentResource):
                 tags=tags, opts=pulumi.ResourceOptions(parent=self, depends_on=list(writer)))
             self.flow_log_ids[network_name] = flow_log.id
         self.resource_id, self.name = storage.resource_id, storage.name
-        self.identity_principal_id = identity.principal_id
+        self.principal_id = identity.principal_id
         self.register_outputs({"resource_id": self.resource_id, "name": self.name, "flow_log_ids": self.flow_log_ids})

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import monitor
 
-from amsterdam_cloud.components.interfaces import NO_DIAGNOSTICS, CommonArgs, InterfaceError, WithInterfaces
+from amsterdam_cloud.components.interfaces import NO_DIAGNOSTICS, CommonArgs, InterfaceError, WithInterfaces, \
+    supports
 
 PRIVATE_LINK_SCOPE = "azure-native:monitor:PrivateLinkScope"
 AMPLS_ZONES = ("privatelink.monitor.azure.com", "privatelink.oms.opinsights.azure.com",
@@ -50,6 +51,8 @@ class PrivateLinkScopeRef:
 
 @dataclass(frozen=True, kw_only=True)
 class MonitorPrivateLinkScopeArgs(CommonArgs):
+    SUPPORTS = supports("lock", "role_assignments", "private_endpoints",
+                        reason="a private link scope has no logs, needs no identity and holds no state")
     resource_group_name: pulumi.Input[str]
     """The scope's and endpoint's resource group; the component never creates it."""
     location: str
@@ -92,6 +95,9 @@ class MonitorPrivateLinkScope(WithInterfaces, pulumi.ComponentResource):
 
 @dataclass(frozen=True, kw_only=True)
 class PrivateIngestionArgs(CommonArgs):
+    SUPPORTS = supports("lock", "role_assignments",
+                        reason="a data collection endpoint has no logs, needs no identity and holds no state",
+                        private_endpoints="the data collection endpoint is reached through the scope's endpoint")
     resource_group_name: pulumi.Input[str]
     """The data collection endpoint's resource group (the management one); the component never creates it."""
     location: str
@@ -108,9 +114,6 @@ class PrivateIngestionArgs(CommonArgs):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        if self.private_endpoints:
-            raise InterfaceError("PrivateIngestionArgs.private_endpoints: the data collection endpoint is reached "
-                                 "through the scope's endpoint; leave private_endpoints empty")
         if (self.scope.subscription_id is None) != (self.scope_provider is None):
             raise InterfaceError("PrivateIngestionArgs.scope_provider: give it exactly when scope.subscription_id "
                                  "names another subscription")

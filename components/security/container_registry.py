@@ -15,7 +15,7 @@ import pulumi
 from pulumi_azure_native import containerregistry
 
 from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces,
-                                                   require_name)
+                                                   require_name, supports)
 
 REGISTRY_WIDE_PULL_REASON = ("registry-wide: the registry is in RBAC-only mode; repository-scoped (ABAC) roles need "
                              "Registry API 2025-03-01-preview, which azure-native 3.x's Registry does not set")
@@ -41,6 +41,8 @@ def login_server(registry_name: str) -> str:
 
 @dataclass(frozen=True, kw_only=True)
 class ContainerRegistryArgs(CommonArgs):
+    SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings", "private_endpoints", "protect",
+                        reason="the registry needs no identity of its own (Microsoft-managed keys)")
     resource_group_name: pulumi.Input[str]
     """The registry's resource group; the component never creates it."""
     location: str

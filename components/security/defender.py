@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import security
 
-from amsterdam_cloud.components.interfaces import CommonArgs, InterfaceError, WithInterfaces
+from amsterdam_cloud.components.interfaces import CommonArgs, InterfaceError, WithInterfaces, supports
 
 SEVERITIES = ("Low", "Medium", "High")
 EXPORTED = ("Alerts", "Assessments", "SubAssessments", "SecureScores", "SecureScoreControls",
@@ -22,6 +22,7 @@ _EMAIL = re.compile(r"^[^@\s;]+@[^@\s;]+\.[a-z]{2,}$")
 
 @dataclass(frozen=True, kw_only=True)
 class DefenderReportingArgs(CommonArgs):
+    SUPPORTS = supports(reason="contacts and export take only tags")
     subscription_id: str
     """The subscription whose Defender findings are reported and exported."""
     resource_group_name: pulumi.Input[str]
@@ -37,10 +38,6 @@ class DefenderReportingArgs(CommonArgs):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        if self.lock or self.role_assignments or self.diagnostic_settings or self.private_endpoints or \
-                self.managed_identities or self.protect:
-            raise InterfaceError("DefenderReportingArgs: contacts and export take only tags; leave the other "
-                                 "interfaces unset")
         if not self.emails or not all(_EMAIL.match(email) for email in self.emails):
             raise InterfaceError(f"DefenderReportingArgs.emails: {list(self.emails)}; expected one or more e-mail "
                                  "addresses")

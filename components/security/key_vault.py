@@ -10,7 +10,7 @@ from pulumi_azure_native import keyvault
 
 from amsterdam_cloud.core.ids import GUID
 from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces,
-                                                   require_auto_name, require_name)
+                                                   require_auto_name, require_name, supports)
 
 VAULT = "azure-native:keyvault:Vault"
 SKUS = ("standard", "premium")
@@ -18,6 +18,8 @@ SKUS = ("standard", "premium")
 
 @dataclass(frozen=True, kw_only=True)
 class KeyVaultArgs(CommonArgs):
+    SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings", "private_endpoints", "protect",
+                        reason="a vault needs no identity of its own")
     resource_group_name: pulumi.Input[str]
     """The vault's resource group; the component never creates it."""
     location: str

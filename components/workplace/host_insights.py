@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import monitor
 
-from amsterdam_cloud.components.interfaces import NO_DIAGNOSTICS, CommonArgs, InterfaceError, WithInterfaces
+from amsterdam_cloud.components.interfaces import NO_DIAGNOSTICS, CommonArgs, InterfaceError, WithInterfaces, supports
 
 RULE_NAME_PREFIX = "microsoft-avdi-"
 
@@ -46,6 +46,8 @@ EVENT_LOGS = (
 
 @dataclass(frozen=True, kw_only=True)
 class HostInsightsArgs(CommonArgs):
+    SUPPORTS = supports("lock", "role_assignments",
+                        reason="a data collection rule has no logs, private endpoint, identity or state of its own")
     resource_group_name: pulumi.Input[str]
     """The rule's resource group; the component never creates it."""
     location: str

@@ -17,7 +17,7 @@ from pulumi_azure_native import desktopvirtualization as avd
 
 from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSupport, InterfaceError, PrivateEndpoint,
                                                    RoleAssignment, WithInterfaces, create_diagnostic_settings,
-                                                   create_private_endpoints, create_role_assignments)
+                                                   create_private_endpoints, create_role_assignments, supports)
 from amsterdam_cloud.components.workplace.schedule import DAYS, OfficeHours
 from amsterdam_cloud.components.workplace.sizing import POOL_TYPES
 from amsterdam_cloud.core.regions import AVD_EU_METADATA_REGIONS, normalize_location
@@ -96,6 +96,8 @@ class Registration:
 
 @dataclass(frozen=True, kw_only=True)
 class HostPoolArgs(CommonArgs):
+    SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings", "private_endpoints",
+                        reason="the host pool needs no identity and holds no state (the profiles do)")
     resource_group_name: pulumi.Input[str]
     """Resource group of the AVD objects (in the metadata location); the component never creates it."""
     metadata_location: str
@@ -258,7 +260,7 @@ class HostPool(WithInterfaces, pulumi.ComponentResource):
                      for index, e in enumerate(args.private_endpoints))
         create_private_endpoints(f"{name}-workspace", resource_id=avd_workspace.id, endpoints=feed,
                                  default_group_id="feed", resource_group_name=args.resource_group_name,
-                                 location=location, tags=tags, parent=self)
+                                 location=location, tags=tags, parent=self, lock=args.lock)
 
         plan = avd.ScalingPlan(
             f"{name}-scaling", resource_group_name=args.resource_group_name, location=location,

@@ -30,7 +30,7 @@ from pulumi_azure_native import managedidentity, resources, storage
 
 from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSupport, InterfaceError, RoleAssignment,
                                                    WithInterfaces, create_diagnostic_settings,
-                                                   create_role_assignments)
+                                                   create_role_assignments, supports)
 
 SESSION_HOST_OPERATOR = "2ad6aaab-ead9-4eaa-8ac5-da422f562408"
 """Desktop Virtualization Session Host Operator: read, update (drain) and remove a pool's session hosts."""
@@ -69,6 +69,8 @@ $DeploymentScriptOutputs = @{ drained = $drained; removed = $removed }
 
 @dataclass(frozen=True, kw_only=True)
 class HostRolloutArgs(CommonArgs):
+    SUPPORTS = supports("lock", "diagnostic_settings", "private_endpoints", "protect",
+                        reason="the script runs as its own identity, which holds its two roles; it takes no others")
     resource_group_name: pulumi.Input[str]
     """The host pool's resource group: the script, its identity and Azure's temporary container run there."""
     location: str
@@ -95,9 +97,6 @@ class HostRolloutArgs(CommonArgs):
         super().__post_init__()
         if set(self.current_hosts) & set(self.draining_hosts):
             raise InterfaceError("HostRolloutArgs.draining_hosts: a host cannot be current and draining at once")
-        if self.role_assignments:
-            raise InterfaceError("HostRolloutArgs: the script's identity holds its two roles; it takes no role "
-                                 "assignments")
         if len(self.private_endpoints) != 1:
             raise InterfaceError("HostRolloutArgs.private_endpoints: expected the script account's one file "
                                  "endpoint (the script runs privately: no public storage account), got "

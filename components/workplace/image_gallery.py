@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import compute
 
-from amsterdam_cloud.components.interfaces import NO_DIAGNOSTICS, CommonArgs, WithInterfaces, require_name
+from amsterdam_cloud.components.interfaces import NO_DIAGNOSTICS, CommonArgs, WithInterfaces, require_name, supports
 
 IMAGE_FEATURES = (("SecurityType", "TrustedLaunch"), ("IsAcceleratedNetworkSupported", "True"))
 """Gallery image features: Trusted Launch VMs only (secure boot, vTPM); the hosts' NICs use accelerated
@@ -22,6 +22,8 @@ networking."""
 
 @dataclass(frozen=True, kw_only=True)
 class ImageGalleryArgs(CommonArgs):
+    SUPPORTS = supports("lock", "role_assignments", "protect",
+                        reason="a gallery has no logs, private endpoint or identity")
     resource_group_name: pulumi.Input[str]
     """The gallery's resource group (the hosts'); the component never creates it."""
     location: str

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pulumi
 from pulumi_azure_native import recoveryservices as backup
 
-from amsterdam_cloud.components.interfaces import CommonArgs, InterfaceError, WithInterfaces, require_name
+from amsterdam_cloud.components.interfaces import CommonArgs, InterfaceError, WithInterfaces, require_name, supports
 from amsterdam_cloud.components.workplace.schedule import OfficeHours
 
 MAX_SHARE_SNAPSHOTS = 200
@@ -46,6 +46,9 @@ class BackupRetention:
 
 @dataclass(frozen=True, kw_only=True)
 class ProfileBackupArgs(CommonArgs):
+    SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings", "protect",
+                        reason="Azure Files backup reaches the account as a trusted Azure service and needs no "
+                               "private endpoint to the vault, nor an identity of its own")
     resource_group_name: pulumi.Input[str]
     """The vault's resource group (the profile storage account's: Azure Files backup needs the same region)."""
     location: str
@@ -69,9 +72,6 @@ class ProfileBackupArgs(CommonArgs):
     def __post_init__(self) -> None:
         super().__post_init__()
         require_name("azure-native:recoveryservices:Vault", self.vault_name, "ProfileBackupArgs.vault_name")
-        if self.private_endpoints:
-            raise InterfaceError("ProfileBackupArgs.private_endpoints: Azure Files backup reaches the account as a "
-                                 "trusted Azure service and needs no private endpoint to the vault; leave it empty")
 
 
 class ProfileBackup(WithInterfaces, pulumi.ComponentResource):

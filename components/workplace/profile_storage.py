@@ -19,7 +19,7 @@ from pulumi_azure_native import storage
 
 from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSupport, InterfaceError, RoleAssignment,
                                                    WithInterfaces, create_diagnostic_settings,
-                                                   create_role_assignments, require_name)
+                                                   create_role_assignments, require_name, supports)
 from amsterdam_cloud.components.workplace.sizing import MAX_PREMIUM_SHARE_GIB, MIN_PREMIUM_SHARE_GIB
 
 SMB_SHARE_CONTRIBUTOR = "0c867c2a-1d8c-454a-a3db-ab2ea1bdc8bb"
@@ -30,6 +30,8 @@ SMB_SHARE_ELEVATED_CONTRIBUTOR = "a7264617-510b-434b-a828-9731dc254ea7"
 
 @dataclass(frozen=True, kw_only=True)
 class ProfileStorageArgs(CommonArgs):
+    SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings", "private_endpoints", "protect",
+                        reason="the account needs no identity of its own (Entra Kerberos for the users)")
     resource_group_name: pulumi.Input[str]
     """The account's resource group; the component never creates it."""
     location: str

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pulumi
 from pulumi_azure_native import compute, keyvault, monitor, network
 
 from amsterdam_cloud.components.compute.baseline import RESERVED_ADMIN_USERNAMES, trusted_launch_profile
 from amsterdam_cloud.components.credentials import generate_password
-from amsterdam_cloud.components.interfaces import CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces
+from amsterdam_cloud.components.interfaces import CommonArgs, DiagnosticSupport, InterfaceError, ManagedIdentities, \
+    WithInterfaces, supports
 from amsterdam_cloud.core import naming
 
 IMAGE_VERSION_TAG = "avd-image-version"
@@ -117,6 +118,11 @@ class VaultRef:
 
 @dataclass(frozen=True, kw_only=True)
 class SessionHostsArgs(CommonArgs):
+    SUPPORTS = supports("role_assignments", "diagnostic_settings", "managed_identities",
+                        reason="hosts are cattle, replaced by an image update: never locked, and their disks are not "
+                               "state to protect")
+    """`managed_identities`: the user-assigned ones are added; the system-assigned identity is always on (Entra ID
+    join and login need it)."""
     resource_group_name: pulumi.Input[str]
     """The hosts' resource group; the component never creates it."""
     location: str
@@ -242,10 +248,13 @@ class SessionHosts(WithInterfaces, pulumi.ComponentResource):
                 subnet=network.SubnetArgs(id=args.subnet_id))],
             tags=tags, opts=pulumi.ResourceOptions(parent=self))
         password = pulumi.Output.secret(generate_password(24))
+        # always system-assigned (Entra ID join and login need it), plus the user-assigned ones given
+        identities = replace(args.managed_identities or ManagedIdentities(), system_assigned=True)
         vm = compute.VirtualMachine(
             f"{role}-vm", resource_group_name=args.resource_group_name, location=args.location, vm_name=computer,
             hardware_profile=compute.HardwareProfileArgs(vm_size=args.vm_size),
-            identity=compute.VirtualMachineIdentityArgs(type="SystemAssigned"),
+            identity=compute.VirtualMachineIdentityArgs(
+                type=identities.type, user_assigned_identities=list(identities.user_assigned_resource_ids) or None),
             license_type=args.license_type,
             zones=[args.zones[(index - 1) % len(args.zones)]] if args.zones else None,
             network_profile=compute.NetworkProfileArgs(network_interfaces=[compute.NetworkInterfaceReferenceArgs(

@@ -15,7 +15,7 @@ from typing import Mapping
 import pulumi
 
 from amsterdam_cloud.components.interfaces import (CommonArgs, InterfaceError, PrivateEndpoint, RoleAssignment,
-                                                   WithInterfaces, create_role_assignments)
+                                                   WithInterfaces, create_role_assignments, supports)
 from amsterdam_cloud.components.security.key_vault import KeyVault, KeyVaultArgs
 from amsterdam_cloud.components.workplace.host_insights import HostInsights, HostInsightsArgs
 from amsterdam_cloud.components.workplace.host_pool import HostPool, HostPoolArgs, Registration, RemoteApp
@@ -42,6 +42,9 @@ POWER_ON_OFF_CONTRIBUTOR = "40c5ff49-9181-41f8-ae61-143b0e78555e"
 
 @dataclass(frozen=True, kw_only=True)
 class WorkplaceArgs(CommonArgs):
+    SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings", "protect",
+                        reason="the workplace places its own private endpoints in endpoint_subnet_id, and its parts "
+                               "run as their own identities")
     service_resource_group_name: pulumi.Input[str]
     """Resource group of the AVD objects (in `metadata_location`); the component never creates it."""
     hosts_resource_group_name: pulumi.Input[str]
@@ -120,9 +123,6 @@ class WorkplaceArgs(CommonArgs):
         clash = self.previous_image and host_sets_clash(self.image.version, self.previous_image.version)
         if clash:
             raise InterfaceError(f"WorkplaceArgs.previous_image: {clash}")
-        if self.private_endpoints:
-            raise InterfaceError("WorkplaceArgs.private_endpoints: the workplace places its own endpoints in "
-                                 "endpoint_subnet_id; leave private_endpoints empty")
 
 
 class Workplace(WithInterfaces, pulumi.ComponentResource):
@@ -140,8 +140,9 @@ class Workplace(WithInterfaces, pulumi.ComponentResource):
                                     private_dns_zone_ids=(args.private_dns_zone_ids[zone],),
                                     location=args.location, resource_group_name=args.hosts_resource_group_name),)
 
+        stateless = {**shared, "protect": False}  # the pool and the hosts hold no state: nothing to protect
         self.host_pool = HostPool(name, HostPoolArgs(
-            **shared, role_assignments=args.role_assignments, private_endpoints=endpoint(WVD_ZONE),
+            **stateless, role_assignments=args.role_assignments, private_endpoints=endpoint(WVD_ZONE),
             resource_group_name=args.service_resource_group_name, metadata_location=args.metadata_location,
             friendly_name=args.friendly_name, pool_type=sizing.pool_type, max_session_limit=sizing.sessions_per_host,
             application_group_type=args.application_group_type, remote_apps=args.remote_apps,
@@ -184,7 +185,7 @@ class Workplace(WithInterfaces, pulumi.ComponentResource):
 
         def host_set(image: SessionHostImage) -> SessionHosts:
             return SessionHosts(f"{name}-host-{image.version}", SessionHostsArgs(
-                **{**shared, "lock": None},  # hosts are cattle: replaced by an image update, never locked
+                **{**stateless, "lock": None},  # hosts are cattle: replaced by an image update, never locked
                 resource_group_name=args.hosts_resource_group_name, location=args.location, count=sizing.hosts,
                 vm_size=sizing.vm_size, subnet_id=args.host_subnet_id, image=image,
                 name_prefix=args.host_name_prefix, host_pool_name=self.host_pool.name,

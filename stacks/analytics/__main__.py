@@ -12,6 +12,7 @@ from amsterdam_cloud.components.analytics.workspace import (PRIVATE_DNS_ZONES, A
                                                              AnalyticsWorkspaceArgs)
 from amsterdam_cloud.components.interfaces import DiagnosticSettings, Lock
 from amsterdam_cloud.core.errors import UserError
+from amsterdam_cloud.core.platform_outputs import PlatformOutputs
 from amsterdam_cloud.stacks.analytics.config import from_pulumi
 
 config = from_pulumi()
@@ -19,7 +20,8 @@ features = config.features
 lock = Lock(notes="A data team's lake, storage or vault; remove the lock through the analytics stack, never by "
                   "hand.") if features.resource_locks else None
 
-platform = pulumi.StackReference(config.platform_stack)
+# The platform's outputs, checked against their contract before any is used (core/platform_outputs.py).
+platform = PlatformOutputs.read(config.platform_stack)
 
 
 def _same_region(location: str) -> str:
@@ -39,11 +41,11 @@ def _subnet(subnets: dict) -> str:
                         f"{config.spoke!r}; its spokes: {', '.join(sorted(subnets))}") from None
 
 
-workspace_id = platform.require_output("workspaceId")
+workspace_id = platform.workspace_id
 # Every private endpoint hangs on this id, so the region check runs before any of them is declared.
-endpoint_subnet_id = pulumi.Output.all(platform.require_output("location"), platform.require_output(
-    "spokeSubnetIds")).apply(lambda values: _same_region(values[0]) and _subnet(values[1]))
-zone_ids = platform.require_output("privateDnsZoneIds")
+endpoint_subnet_id = pulumi.Output.all(platform.location, platform.spoke_subnet_ids).apply(
+    lambda values: _same_region(values[0]) and _subnet(values[1]))
+zone_ids = pulumi.Output.from_input(platform.private_dns_zone_ids)
 # No platform registry here: each team's workspaces build into the team's own ML registry (AnalyticsWorkspace), so
 # no workspace identity can push to the registry that serves the city's production app images.
 diagnostics = (DiagnosticSettings(workspace_id=workspace_id),)

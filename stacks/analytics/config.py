@@ -31,7 +31,6 @@ PROJECT = "amsterdam-analytics"
 """The Pulumi project name; every config key of ours is `amsterdam-analytics:<key>`."""
 STACKS_DIR = Path(__file__).resolve().parent
 
-_EMAIL, _COST_CENTER = EMAIL, COST_CENTER
 _TEAM = re.compile(r"^[a-z][a-z0-9]{1,9}$")
 _NAME = re.compile(r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$")
 
@@ -152,8 +151,8 @@ def _algorithms(source: str, key: str, value: Any) -> tuple[Algorithm, ...]:
 def _team(source: str, key: str, name: str, value: Any) -> Team:
     if not isinstance(name, str) or not _TEAM.match(name):
         raise ConfigError(source, key, "team names are 2 to 10 lower-case letters and digits, such as wonen")
-    fields = {"owner": _matching(_EMAIL, "an e-mail address such as data-wonen@amsterdam.nl"),
-              "costCenter": _matching(_COST_CENTER, "a cost centre such as CC-4120"),
+    fields = {"owner": _matching(EMAIL, "an e-mail address such as data-wonen@amsterdam.nl"),
+              "costCenter": _matching(COST_CENTER, "a cost centre such as CC-4120"),
               "dataClassification": _one_of(DATA_CLASSIFICATIONS),
               "dataScientistGroupIds": _list(_matching(GUID, "an Entra group object id (a GUID)")),
               "filesystems": _list(_string, empty=False), "algorithms": _algorithms}

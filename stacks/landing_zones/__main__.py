@@ -13,20 +13,22 @@ from amsterdam_cloud.components.governance.vending import LandingZone, LandingZo
     vended_flows
 from amsterdam_cloud.components.interfaces import DiagnosticSettings
 from amsterdam_cloud.components.landing_zone.hub import HubRef
+from amsterdam_cloud.core.platform_outputs import PlatformOutputs
 from amsterdam_cloud.stacks.landing_zones.config import from_pulumi
 
 config = from_pulumi()
 env = config.environment
 landing_zones: dict[str, dict[str, object]] = {}
 if config.teams:
-    platform = pulumi.StackReference(config.platform_stack)
-    hub = HubRef(virtual_network_id=platform.get_output("hubVirtualNetworkId"),
-                 virtual_network_name=platform.get_output("hubVirtualNetworkName"),
-                 resource_group_name=platform.get_output("hubResourceGroupName"),
-                 firewall_private_ip=platform.get_output("firewallPrivateIp"))
-    workspace_id = platform.get_output("workspaceId")
+    # The platform's outputs, checked against their contract before any is used (core/platform_outputs.py).
+    platform = PlatformOutputs.read(config.platform_stack)
+    hub = HubRef(virtual_network_id=platform.hub_virtual_network_id,
+                 virtual_network_name=platform.hub_virtual_network_name,
+                 resource_group_name=platform.hub_resource_group_name,
+                 firewall_private_ip=platform.firewall_private_ip)
+    workspace_id = platform.workspace_id
     diagnostics = (DiagnosticSettings(workspace_id=workspace_id),)
-    private_link_scope_id = platform.get_output("monitorPrivateLinkScope").apply(
+    private_link_scope_id = pulumi.Output.from_input(platform.monitor_private_link_scope).apply(
         lambda scope: f"/subscriptions/{scope['subscriptionId']}/resourceGroups/{scope['resourceGroupName']}"
                       f"/providers/Microsoft.Insights/privateLinkScopes/{scope['name']}")
     network = config.platform.network
@@ -45,10 +47,10 @@ if config.teams:
             hub=hub, hub_subscription_id=config.platform.subscription_id,
             budget_monthly_eur=team.budget_monthly_eur, alert_emails=(team.owner, *config.alert_emails),
             entra_group_id=team.entra_group_id, ci_principal_id=team.ci_principal_id,
-            deployer_role_id=APP_TEAM_DEPLOYER.definition_id, registry_id=platform.get_output("containerRegistryId"),
+            deployer_role_id=APP_TEAM_DEPLOYER.definition_id, registry_id=platform.container_registry_id,
             workspace_id=workspace_id,
             private_link_scope_id=private_link_scope_id,
-            firewall_policy_name=platform.get_output("firewallPolicyName"),
+            firewall_policy_name=platform.firewall_policy_name,
             firewall_priority=firewall_priority(network.plan.address_space, team_network.cidr),
             east_west=vended_flows(team_network, hosting, network.east_west), dns_network_ids=dns_networks,
             tags=team.tags(env), diagnostic_settings=diagnostics, peer_after=previous, policy_after=rules))

@@ -25,7 +25,6 @@ from amsterdam_cloud.stacks.config import (DATA_CLASSIFICATIONS, ENVIRONMENTS, C
 
 TEAMS_DIR = Path(__file__).resolve().parent / "teams"
 _MAILBOX = re.compile(r"^[a-z0-9][a-z0-9._-]*" + re.escape(CITY_MAIL_DOMAIN) + "$")
-_COST_CENTER = COST_CENTER
 PREFIX_LENGTHS = (22, 23, 24)
 """A vended spoke is a /24 by default (Container Apps /25, App Service /26, endpoints /26); /23 or /22 on request."""
 _FIELDS = ("team", "owner", "costCenter", "dataClassification", "archetype", "entraGroupId", "ciPrincipalId",
@@ -84,7 +83,7 @@ def check_field(source: str, key: str, value: Any, where: str = "") -> Any:
         return _text(source, where, value, _MAILBOX, f"the team's {CITY_MAIL_DOMAIN} mailbox, e.g. "
                                                      f"parkeren{CITY_MAIL_DOMAIN}")
     if key == "costCenter":
-        return _text(source, where, value, _COST_CENTER, "a cost centre such as CC-4120")
+        return _text(source, where, value, COST_CENTER, "a cost centre such as CC-4120")
     if key in ("entraGroupId", "ciPrincipalId"):
         return _text(source, where, value, GUID, "an Entra object id (a lower-case GUID)")
     choices = {"archetype": ARCHETYPES, "dataClassification": DATA_CLASSIFICATIONS}

@@ -12,22 +12,15 @@ from amsterdam_cloud.components.interfaces import DiagnosticSettings, Lock
 from amsterdam_cloud.components.workplace.image_gallery import ImageGallery, ImageGalleryArgs
 from amsterdam_cloud.components.workplace.workplace import REQUIRED_ZONES, Workplace, WorkplaceArgs
 from amsterdam_cloud.core.errors import UserError
+from amsterdam_cloud.core.platform_outputs import PlatformOutputs
 from amsterdam_cloud.stacks.workplace.config import from_pulumi, utc_now
 
 config = from_pulumi()
 tags = config.azure_tags
 features = config.features
 sizing = config.pool.sizing
-platform = pulumi.StackReference(config.platform_stack)
-
-
-def platform_output(key: str) -> pulumi.Output:
-    """A platform output the workplace cannot do without: a missing one stops the program with the fix."""
-    def present(value):
-        if value is None:
-            raise UserError(f"{config.platform_stack}: has no output {key!r}; deploy the platform stack first")
-        return value
-    return platform.get_output(key).apply(present)
+# The platform's outputs, checked against their contract before any is used (core/platform_outputs.py).
+platform = PlatformOutputs.read(config.platform_stack)
 
 
 def same_place(platform_location: str) -> str:
@@ -37,9 +30,10 @@ def same_place(platform_location: str) -> str:
     return platform_location
 
 
-workplace_subnets = platform_output("spokeSubnetIds").apply(lambda spokes: spokes.get("workplace") or {})
-zone_ids = platform_output("privateDnsZoneIds")
-central_workspace = platform_output("workspaceId")
+workplace_subnets = pulumi.Output.from_input(platform.spoke_subnet_ids).apply(
+    lambda spokes: spokes.get("workplace") or {})
+zone_ids = pulumi.Output.from_input(platform.private_dns_zone_ids)
+central_workspace = platform.workspace_id
 
 
 def subnet(name: str) -> pulumi.Output[str]:
@@ -57,7 +51,7 @@ def group(role: str, location: pulumi.Input[str]) -> resources.ResourceGroup:
 
 
 service_group = group("workplace", config.metadata_location)
-hosts_group = group("workplace-hosts", platform_output("location").apply(same_place))
+hosts_group = group("workplace-hosts", pulumi.Output.from_input(platform.location).apply(same_place))
 
 lock = Lock(notes="City workplace resource; remove the lock through the workplace stack only.") \
     if features.resource_locks else None
@@ -71,7 +65,7 @@ previous = image.previous_version
 workplace = Workplace("avd", WorkplaceArgs(
     tags=tags, lock=lock, protect=features.protect_stateful,
     diagnostic_settings=(DiagnosticSettings(workspace_id=central_workspace),), insights_workspace_id=central_workspace,
-    insights_endpoint_id=platform_output("dataCollectionEndpointId"),
+    insights_endpoint_id=platform.data_collection_endpoint_id,
     service_resource_group_name=service_group.name, hosts_resource_group_name=hosts_group.name,
     hosts_resource_group_id=hosts_group.id, metadata_location=config.metadata_location, location=config.location,
     tenant_id=config.tenant_id, friendly_name=config.friendly_name, host_name_prefix=config.host_name_prefix,

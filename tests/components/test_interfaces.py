@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pulumi
 import pytest
 from pulumi_azure_native import network
 
 from amsterdam_cloud.components.interfaces import (
     NO_DIAGNOSTICS, CommonArgs, DiagnosticSettings, DiagnosticSupport, InterfaceError, Lock, ManagedIdentities,
-    PrivateEndpoint, RoleAssignment, WithInterfaces)
+    PrivateEndpoint, RoleAssignment, WithInterfaces, supports)
 from amsterdam_cloud.core.errors import UserError
 
 TAGS = {"owner": "cloud-platform@amsterdam.nl", "cost-center": "CC-4120", "environment": "dev",
@@ -62,6 +64,19 @@ def test_extension_resources_point_at_the_main_resource(plan_inline):
     assert plan.named("probe-diag").inputs["resourceUri"] == main_id
     connection = plan.named("probe-pe").inputs["privateLinkServiceConnections"][0]
     assert connection["privateLinkServiceId"] == main_id and connection["groupIds"] == ["vault"]
+
+
+def test_a_private_endpoint_inherits_the_components_lock(plan_inline):
+    """Deleting the endpoint cuts the resource off its network as surely as deleting the resource."""
+    plan = plan_inline(lambda: _Probe("probe", _all_interfaces(lock=Lock(level="ReadOnly"))))
+    lock = plan.named("probe-pe-lock")
+    assert lock.inputs["scope"] == plan.named("probe-pe").id and lock.parent == plan.named("probe-pe").urn
+    assert lock.inputs["level"] == "ReadOnly"
+
+
+def test_an_unlocked_component_leaves_its_private_endpoints_unlocked(plan_inline):
+    plan = plan_inline(lambda: _Probe("probe", _all_interfaces(lock=None)))
+    assert not plan.of_type("azure-native:authorization:ManagementLockByScope")
 
 
 def test_lock_defaults_to_can_not_delete(plan_inline):
@@ -185,3 +200,82 @@ def test_a_private_endpoint_whose_zone_group_the_policy_writes_takes_no_zone_ids
     assert PrivateEndpoint(subnet_id=SUBNET, private_dns_zone_ids=(), dns_by_policy=True).dns_by_policy
     with pytest.raises(InterfaceError, match="dns_by_policy"):
         PrivateEndpoint(subnet_id=SUBNET, private_dns_zone_ids=(ZONE,), dns_by_policy=True)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The contract: each component declares the interfaces it honours; `conforms` (tests/components/conftest.py) checks
+# one component, and every component's test module runs it.
+
+
+def _component_args() -> dict[str, type]:
+    """Every component's args class, by component name (an args class without a component of its own, such as a
+    shared base, is left to its subclasses)."""
+    import importlib
+    import pkgutil
+
+    import amsterdam_cloud.components as package
+
+    modules = {info.name: importlib.import_module(info.name)
+               for info in pkgutil.walk_packages(package.__path__, f"{package.__name__}.")}
+
+    def subclasses(base: type):
+        for cls in base.__subclasses__():
+            yield cls
+            yield from subclasses(cls)
+
+    return {cls.__name__.removesuffix("Args"): cls for cls in subclasses(CommonArgs)
+            if cls.__module__ in modules and hasattr(modules[cls.__module__], cls.__name__.removesuffix("Args"))}
+
+
+def test_every_component_runs_the_interface_conformance_check():
+    import re
+    from pathlib import Path
+
+    checked = {match for path in Path(__file__).parent.rglob("test_*.py")
+               for match in re.findall(r"\bconforms\((?:\w+\.)?(\w+),", path.read_text(encoding="utf-8"))}
+    components = _component_args()
+    assert len(components) >= 40
+    assert sorted(set(components) - checked) == [], "components without `conforms(Component, make_args)` in their tests"
+
+
+def test_every_interface_a_component_does_not_honour_has_a_reason():
+    from amsterdam_cloud.components.interfaces import INTERFACES
+
+    for name, args in _component_args().items():
+        declared = args.SUPPORTS
+        assert set(declared.reasons) == set(INTERFACES) - declared.honoured, name
+        assert all(len(reason) > 20 for reason in declared.reasons.values()), name
+
+
+@dataclass(frozen=True, kw_only=True)
+class _LiarArgs(CommonArgs):
+    SUPPORTS = supports("lock", "role_assignments", "managed_identities",
+                        reason="a route table has no logs and no private link", protect="a route table holds no state")
+
+
+class _Liar(WithInterfaces, pulumi.ComponentResource):
+    """A component whose args claim managed identities it never applies: what the contract exists to catch."""
+
+    def __init__(self, name: str, args: CommonArgs) -> None:
+        super().__init__("amsterdam:test:Liar", name, None, None)
+        table = network.RouteTable(f"{name}-main", resource_group_name="rg", tags=dict(args.tags),
+                                   opts=self.child_options(args))
+        self.add_interfaces(name, scope_id=table.id, args=args, diagnostics=NO_DIAGNOSTICS)
+        self.register_outputs({})
+
+
+def test_the_conformance_check_catches_a_declared_interface_that_is_not_applied(conforms):
+    with pytest.raises(AssertionError, match="_Liar declares managed_identities but does not apply it"):
+        conforms(_Liar, lambda: _LiarArgs(tags=TAGS))
+
+
+def test_an_interface_that_is_not_honoured_is_refused_with_the_components_reason():
+    with pytest.raises(InterfaceError, match=r"^_LiarArgs\.protect: _Liar does not honour it: a route table holds "
+                                             r"no state; leave protect unset$"):
+        _LiarArgs(tags=TAGS, protect=True)
+
+
+def test_an_args_class_without_a_declaration_is_refused_when_it_is_defined():
+    with pytest.raises(TypeError, match="declare the interfaces the component honours"):
+        class Undeclared(CommonArgs):
+            pass

@@ -60,3 +60,7 @@ def test_private_endpoint_reaches_the_account_subresource(plan_inline, args):
 def test_a_deployment_named_twice_is_refused(args):
     with pytest.raises(InterfaceError, match="twice"):
         args(deployments=(MINI, MINI))
+
+
+def test_it_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, args):
+    conforms(AiServices, args)

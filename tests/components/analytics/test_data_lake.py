@@ -81,3 +81,7 @@ def test_managed_identities_are_refused_because_the_account_needs_none(args):
 
     with pytest.raises(InterfaceError, match="managed_identities"):
         args(managed_identities=ManagedIdentities(system_assigned=True))
+
+
+def test_it_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, args):
+    conforms(DataLake, args)

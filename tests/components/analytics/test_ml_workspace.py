@@ -112,3 +112,7 @@ def test_managed_identities_are_refused_because_the_workspace_runs_as_its_system
 
     with pytest.raises(InterfaceError, match="system-assigned identity only"):
         args(managed_identities=ManagedIdentities(system_assigned=True))
+
+
+def test_it_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, args):
+    conforms(MachineLearningWorkspace, args)

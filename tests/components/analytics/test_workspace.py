@@ -142,7 +142,11 @@ def test_lock_and_protect_cover_the_data_but_only_protect_the_workspaces(plan_in
     locked = {lock.inputs["scope"] for lock in plan.of_type("azure-native:authorization:ManagementLockByScope")}
     data = [plan.named(n) for n in ("wonen-lake-account", "wonen-mlstorage-account", "wonen-kv-vault",
                                     "wonen-acr-registry")]
-    assert locked == {r.id for r in data} and all(r.protect for r in data)
+    # the data and their private endpoints (which inherit the lock); nothing of the workspaces
+    endpoints = {endpoint.id for endpoint in plan.of_type("azure-native:network:PrivateEndpoint")
+                 if endpoint.parent in {plan.named(name).urn for name in ("wonen-lake", "wonen-mlstorage", "wonen-kv",
+                                                                           "wonen-acr")}}
+    assert endpoints and locked == {r.id for r in data} | endpoints and all(r.protect for r in data)
     assert plan.named("wonen-vakantie-ml-workspace").protect is True
 
 
@@ -158,3 +162,7 @@ def test_the_team_gets_its_own_private_ml_registry_which_its_workspaces_push_to(
     assert plan.named("wonen-acr-pe-registry-dns").inputs["privateDnsZoneConfigs"][0]["privateDnsZoneId"] == \
         zone_ids["privatelink.azurecr.io"]
     assert plan.named("wonen-vakantie-ml-workspace").inputs["containerRegistry"] == registry.id
+
+
+def test_it_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, args):
+    conforms(AnalyticsWorkspace, args)

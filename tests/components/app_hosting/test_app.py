@@ -13,6 +13,7 @@ import pytest
 from amsterdam_cloud.components.app_hosting.app import App, AppArgs
 from amsterdam_cloud.components.app_hosting.config import ENVIRONMENT_OPERATIONS
 from amsterdam_cloud.components.app_hosting.spec import AppSpec, DataNeeds, EntraGroup, MySql, Postgres
+from amsterdam_cloud.core.platform_outputs import PlatformOutputs
 
 PLATFORM_DIR = Path(__file__).resolve().parents[3]
 """The platform project (this checkout's root Pulumi.yaml)."""
@@ -51,8 +52,18 @@ def pulumi_export(app: App) -> None:
         pulumi.export(key, value)
 
 
+def read_platform(app_spec: AppSpec) -> PlatformOutputs:
+    """The platform's outputs as the template reads them (one StackReference per program, outside the apps)."""
+    return PlatformOutputs.read(app_spec.platform_stack)
+
+
+def app_args(app_spec: AppSpec, platform: PlatformOutputs | None = None, **options) -> AppArgs:
+    """AppArgs as the template builds them: the platform's outputs and the tenant passed in."""
+    return AppArgs.of(app_spec, platform=platform or read_platform(app_spec), **{"tenant_id": TENANT, **options})
+
+
 def program(app_spec: AppSpec):
-    return lambda: App("app", AppArgs.of(app_spec, tenant_id=TENANT))
+    return lambda: App("app", app_args(app_spec))
 
 
 DATA_SHAPES = {
@@ -70,10 +81,11 @@ def every_data_shape(environment: str, runtime: str, exposure: str):
     algorithm = "90127461" if exposure == "public" else None  # exercises the register rules on half the shapes
 
     def program() -> None:
+        platform = read_platform(spec(environment))
         for index, data in enumerate(DATA_SHAPES):
-            App(f"app{index}", AppArgs.of(spec(environment, runtime, exposure, name=f"parkeer-{data}",
-                                               data_needs=DATA_SHAPES[data], algorithm_register_id=algorithm),
-                                          tenant_id=TENANT))
+            App(f"app{index}", app_args(spec(environment, runtime, exposure, name=f"parkeer-{data}",
+                                             data_needs=DATA_SHAPES[data], algorithm_register_id=algorithm),
+                                        platform))
     return program
 
 
@@ -89,9 +101,10 @@ def test_every_shape_passes_the_policy_pack_in_prod(plan_app, violations, runtim
 def test_every_runtime_and_exposure_passes_the_policy_pack_in_the_other_environments(plan_app, violations,
                                                                                       environment):
     def program() -> None:
+        platform = read_platform(spec(environment))
         for index, (runtime, exposure) in enumerate(SHAPES):
-            App(f"app{index}", AppArgs.of(spec(environment, runtime, exposure, name=f"parkeer-{runtime}-{exposure}",
-                                               algorithm_register_id="90127461"), tenant_id=TENANT))
+            App(f"app{index}", app_args(spec(environment, runtime, exposure, name=f"parkeer-{runtime}-{exposure}",
+                                             algorithm_register_id="90127461"), platform))
 
     assert violations(plan_app(program, environment), environment) == []
 
@@ -247,7 +260,8 @@ def test_prod_gets_ha_geo_backups_zone_redundancy_locks_and_protection(plan_app)
         == (False, True)
     assert not dev.of_type("azure-native:authorization:ManagementLockByScope")
     assert {r.name for r in prod.of_type("azure-native:authorization:ManagementLockByScope")} == \
-        {"app-kv-lock", "app-pg-lock", "app-st-lock"}
+        {"app-kv-lock", "app-pg-lock", "app-st-lock",  # and their private endpoints, which inherit the lock
+         "app-kv-pe-lock", "app-pg-pe-lock", "app-st-pe-0-lock", "app-st-pe-1-lock"}
     assert prod.named("app-pg-server").protect and not dev.named("app-pg-server").protect
 
 
@@ -276,21 +290,19 @@ def test_app_interfaces_apply_to_its_resource_group(plan_app):
     from amsterdam_cloud.components.interfaces import RoleAssignment
 
     team = "0f0e0d0c-0000-4000-8000-000000000077"
-    plan = plan_app(lambda: App("app", AppArgs.of(spec(), tenant_id=TENANT, role_assignments=(
+    plan = plan_app(lambda: App("app", app_args(spec(), role_assignments=(
         RoleAssignment(role="Reader", principal_id=team, principal_type="Group"),))))
     role = plan.named("app-role-0").inputs
     assert role["scope"] == plan.named("app-rg").id and role["principalId"] == team
 
 
-def test_tenant_defaults_to_the_deploying_identitys(plan_app):
-    """Unset tenant: the client config's, which offline is the planned stack's tenantId."""
-    from amsterdam_cloud.scripts.offline.project import PulumiProject
-    from amsterdam_cloud.stacks.config import read_stack_file
-
-    deployer_tenant = read_stack_file(PulumiProject.load(PLATFORM_DIR).stack_file("dev"))["amsterdam-platform:tenantId"]
-    plan = plan_app(lambda: App("app", AppArgs.of(spec())))
-    assert plan.named("app-pg-server").inputs["authConfig"]["tenantId"] == deployer_tenant
-    assert plan.named("app-kv-vault").inputs["properties"]["tenantId"] == deployer_tenant
+def test_app_reads_no_stack_reference_and_takes_the_tenant_it_is_given(plan_app):
+    """Components read nothing from config or the engine: the program reads the platform and the tenant."""
+    plan = plan_app(program(spec()))
+    reference = plan.of_type("pulumi:pulumi:StackReference")
+    assert len(reference) == 1 and reference[0].parent == plan.stack_resource.urn
+    assert plan.named("app-pg-server").inputs["authConfig"]["tenantId"] == TENANT
+    assert plan.named("app-kv-vault").inputs["properties"]["tenantId"] == TENANT
 
 
 def test_globally_unique_names_derive_from_the_app_and_its_environment(plan_app):
@@ -308,7 +320,7 @@ def test_a_long_app_name_that_would_overflow_the_vault_name_is_refused():
     from amsterdam_cloud.components.interfaces import InterfaceError
 
     with pytest.raises(InterfaceError, match="24 characters"):
-        App("parkeer-app", AppArgs.of(spec(), tenant_id=TENANT))
+        App("parkeer-app", AppArgs.of(spec(), platform=None, tenant_id=TENANT))  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("runtime,resource", [("container", "app-ca-app"), ("web", "app-web-app")])
@@ -362,8 +374,7 @@ def test_the_teams_group_administers_mysql_looked_up_through_the_servers_graph_i
 def test_the_apps_identity_is_no_database_administrator_but_gets_a_role_script_for_its_own_database(plan_app):
     both = DataNeeds(postgres=Postgres(sku="Standard_D2ds_v5", storage_gb=32, version="16"),
                      mysql=MySql(sku="Standard_D2ds_v4", storage_gb=64, version="8.0.21"), key_vault=False)
-    plan = plan_app(lambda: pulumi_export(App("app", AppArgs.of(spec(data_needs=both, secrets={}),
-                                                                tenant_id=TENANT))))
+    plan = plan_app(lambda: pulumi_export(App("app", app_args(spec(data_needs=both, secrets={})))))
     identity = plan.named("app-identity").outputs
     postgres_admins = [(a.inputs["objectId"], a.inputs["principalType"])
                        for a in plan.of_type("azure-native:dbforpostgresql:Administrator")]
@@ -453,3 +464,14 @@ def test_database_cpu_and_storage_alert_the_platforms_action_group(plan_app, pla
     assert {a["criteria"]["allOf"][0]["metricName"] for a in alerts.values()} == {"cpu_percent", "storage_percent"}
     assert all(a["scopes"] == [plan.named("app-pg-server").id] and
                a["actions"] == [{"actionGroupId": outputs["actionGroupId"]}] for a in alerts.values())
+
+
+def test_it_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, platform_plans, tmp_path):
+    """The interfaces apply to the app's resource group (the data services take theirs from spec.operations)."""
+    import shutil
+
+    from amsterdam_cloud.scripts.offline.project import saved_plan_path
+
+    shutil.copy(platform_plans("dev"), saved_plan_path(tmp_path, "amsterdam-platform", "dev"))
+    app_spec = spec(name="cf")
+    conforms(App, lambda platform: app_args(app_spec, platform), setup=lambda: read_platform(app_spec))

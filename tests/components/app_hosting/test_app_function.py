@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import pytest
 
-from amsterdam_cloud.components.app_hosting.app import App, AppArgs
+from amsterdam_cloud.components.app_hosting.app import App
 from amsterdam_cloud.components.app_hosting.cosmos_db import CosmosContainer
 from amsterdam_cloud.components.app_hosting.function_app import FunctionGroupArgs, worker
 from amsterdam_cloud.components.app_hosting.service_bus import ServiceBusQueue
 from amsterdam_cloud.components.app_hosting.spec import DataNeeds, FunctionsShape
 from amsterdam_cloud.components.interfaces import InterfaceError
 
-from .test_app import TENANT, spec
+from .test_app import app_args, spec
 
 GROUPS = (FunctionGroupArgs(name="python312", stack="PYTHON|3.12", triggers=("serviceBusQueue", "timer")),
           FunctionGroupArgs(name="node20", stack="NODE|20-lts", memory_mb=512, triggers=("http",)))
@@ -33,15 +33,14 @@ def settings_of(site) -> dict:
 @pytest.mark.parametrize(("environment", "plan", "exposure"), [("dev", "flex", "internal"), ("prod", "flex", "public"),
                                                                ("prod", "premium", "internal")])
 def test_a_function_app_passes_the_policy_pack(plan_app, violations, environment, plan, exposure):
-    result = plan_app(lambda: App("app", AppArgs.of(function_spec(environment, plan, exposure=exposure),
-                                                    tenant_id=TENANT)), environment)
+    result = plan_app(lambda: App("app", app_args(function_spec(environment, plan, exposure=exposure))), environment)
     sites = result.of_type("azure-native:web:WebApp")
     assert sorted(site.inputs["name"].rsplit("-", 1)[-1] for site in sites) == ["node20", "python312"]
     assert violations(result, environment) == []
 
 
 def test_flex_apps_run_from_a_blob_container_with_the_identity_in_the_containers_subnet(plan_app):
-    result = plan_app(lambda: App("app", AppArgs.of(function_spec("dev"), tenant_id=TENANT)), "dev")
+    result = plan_app(lambda: App("app", app_args(function_spec("dev"))), "dev")
     site = result.named("app-func-python312").inputs
     assert site["kind"] == "functionapp,linux" and site["publicNetworkAccess"] == "Disabled"
     assert site["virtualNetworkSubnetId"].endswith("/subnets/containers")
@@ -59,7 +58,7 @@ def test_flex_apps_run_from_a_blob_container_with_the_identity_in_the_containers
 
 
 def test_host_storage_has_no_shared_key_and_the_identity_gets_the_hosts_data_roles(plan_app):
-    result = plan_app(lambda: App("app", AppArgs.of(function_spec("dev"), tenant_id=TENANT)), "dev")
+    result = plan_app(lambda: App("app", app_args(function_spec("dev"))), "dev")
     account = result.named("app-fnst-account").inputs
     assert account["allowSharedKeyAccess"] is False and account["publicNetworkAccess"] == "Disabled"
     endpoints = {e.inputs["privateLinkServiceConnections"][0]["groupIds"][0]
@@ -72,7 +71,7 @@ def test_host_storage_has_no_shared_key_and_the_identity_gets_the_hosts_data_rol
 
 
 def test_premium_apps_share_one_elastic_plan_in_the_appservice_subnet_without_a_content_share(plan_app):
-    result = plan_app(lambda: App("app", AppArgs.of(function_spec("prod", "premium"), tenant_id=TENANT)), "prod")
+    result = plan_app(lambda: App("app", app_args(function_spec("prod", "premium"))), "prod")
     plans = result.of_type("azure-native:web:AppServicePlan")
     assert [p.inputs["sku"]["name"] for p in plans] == ["EP1"] and plans[0].inputs["zoneRedundant"] is True
     site = result.named("app-func-node20").inputs
@@ -106,15 +105,13 @@ MESSAGING = DataNeeds(key_vault=True, cosmos=(CosmosContainer(name="events-state
 
 @pytest.mark.parametrize("environment", ["dev", "prod"])
 def test_cosmos_db_and_service_bus_pass_the_policy_pack(plan_app, violations, environment):
-    result = plan_app(lambda: App("app", AppArgs.of(function_spec(environment, data_needs=MESSAGING),
-                                                    tenant_id=TENANT)), environment)
+    result = plan_app(lambda: App("app", app_args(function_spec(environment, data_needs=MESSAGING))), environment)
     assert len(result.of_type("azure-native:servicebus:Queue")) == 2
     assert violations(result, environment) == []
 
 
 def test_cosmos_db_and_service_bus_are_private_keyless_and_reached_with_the_apps_identity(plan_app):
-    result = plan_app(lambda: App("app", AppArgs.of(function_spec("prod", data_needs=MESSAGING),
-                                                    tenant_id=TENANT)), "prod")
+    result = plan_app(lambda: App("app", app_args(function_spec("prod", data_needs=MESSAGING))), "prod")
     account = result.named("app-cosmos-account").inputs
     assert (account["disableLocalAuth"], account["publicNetworkAccess"]) == (True, "Disabled")
     assert account["locations"] == [{"locationName": "westeurope", "failoverPriority": 0, "isZoneRedundant": True}]
@@ -149,6 +146,6 @@ def test_a_container_or_queue_name_azure_would_refuse_is_refused_naming_the_fiel
 
 
 def test_a_public_function_app_puts_the_group_with_the_http_trigger_behind_the_waf(plan_app):
-    result = plan_app(lambda: App("app", AppArgs.of(function_spec("dev", exposure="public"), tenant_id=TENANT)), "dev")
+    result = plan_app(lambda: App("app", app_args(function_spec("dev", exposure="public"))), "dev")
     (origin,) = result.of_type("azure-native:cdn:AFDOrigin")
     assert origin.inputs["hostName"].endswith("-node20.azurewebsites.net")  # node20 has the http trigger

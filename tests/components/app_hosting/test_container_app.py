@@ -134,3 +134,11 @@ def test_a_registry_identity_pulls_the_image_beside_the_apps_own_identity(plan_i
 
     assert [r["identity"] for r in app.inputs["configuration"]["registries"]] == [puller]
     assert set(app.inputs["identity"]["userAssignedIdentities"]) == {IDENTITY, puller}
+
+
+def test_it_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, app_args):
+    conforms(ContainerApp, app_args)
+
+
+def test_the_environment_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, tags, diagnostics):
+    conforms(ContainerAppsEnvironment, lambda: environment_args(tags, diagnostics))

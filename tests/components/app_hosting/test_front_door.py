@@ -26,3 +26,8 @@ def test_detection_mode_is_an_explicit_opt_out(plan_inline, tags):
     policy = plan_inline(lambda: FrontDoor("door", FrontDoorArgs(tags=tags, resource_group_name="rg-shared",
                                                                    waf_mode="Detection"))).named("door-waf").inputs
     assert policy["policySettings"]["mode"] == "Detection"
+
+
+def test_the_profile_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, tags, diagnostics):
+    conforms(FrontDoor, lambda: FrontDoorArgs(tags=tags, diagnostic_settings=diagnostics,
+                                              resource_group_name="rg-shared"))

@@ -129,3 +129,7 @@ def test_mysql_5_7_is_refused(args):
 def test_storage_beyond_what_mysql_offers_is_refused(args):
     with pytest.raises(InterfaceError, match="storage_gb"):
         args(storage_gb=32767)
+
+
+def test_it_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, args):
+    conforms(MySqlServer, args)

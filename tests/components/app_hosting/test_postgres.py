@@ -73,3 +73,7 @@ def test_burstable_with_high_availability_is_refused(args):
 def test_a_server_without_administrators_is_refused(args):
     with pytest.raises(InterfaceError, match="administrators"):
         args(administrators=())
+
+
+def test_it_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, args):
+    conforms(PostgresServer, args)

@@ -78,3 +78,7 @@ def test_an_origin_front_door_cannot_reach_privately_is_refused(args):
 def test_a_host_name_that_is_not_one_is_refused():
     with pytest.raises(InterfaceError, match="CustomDomain.host_name"):
         CustomDomain(host_name="https://parkeren.amsterdam.nl", certificate_secret="parkeren")
+
+
+def test_it_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, args):
+    conforms(PublicEntrance, args)

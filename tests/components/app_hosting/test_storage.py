@@ -67,3 +67,7 @@ def test_a_name_azure_refuses_is_refused_when_the_args_are_built(args):
 def test_an_unset_name_that_azure_native_would_auto_name_badly_is_refused_at_construction(plan_inline, args):
     with pytest.raises(InterfaceError, match=r"account_name: unset, so azure-native names the resource 'st-account'"):
         plan_inline(lambda: StorageAccount("st", args(account_name=None)))
+
+
+def test_it_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, args):
+    conforms(StorageAccount, args)

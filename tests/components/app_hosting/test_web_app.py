@@ -68,3 +68,7 @@ def test_zone_redundant_plan_runs_three_instances(plan_inline, args):
 def test_zone_redundancy_needs_a_premium_sku(args):
     with pytest.raises(InterfaceError, match="Premium v3"):
         args(sku="S1", zone_redundant=True)
+
+
+def test_it_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, args):
+    conforms(WebApp, args)

@@ -82,3 +82,29 @@ def test_the_platforms_flows_into_its_app_spoke_reach_the_same_subnets_of_a_vend
 
     assert (vended.name, vended.source_ranges, vended.destination_ranges) == (
         "avd", ("10.10.32.0/21",), ("10.10.5.0/25",))  # no vms subnet in a vended spoke
+
+
+def test_a_landing_zone_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, tags, diagnostics):
+    from amsterdam_cloud.components.landing_zone.hub import HubRef
+
+    hub_group = "/subscriptions/00000001-0000-4000-8000-000000000001/resourceGroups/rg-amsterdam-connectivity-dev"
+    conforms(vending.LandingZone, lambda: vending.LandingZoneArgs(
+        tags=tags, diagnostic_settings=diagnostics, team="parkeren", environment="dev",
+        management_group_id="/providers/Microsoft.Management/managementGroups/amsterdam-apps",
+        location="westeurope", billing_scope="/providers/Microsoft.Billing/billingAccounts/1/enrollmentAccounts/2",
+        network=vending.NetworkPlan(name="parkeren", cidr="10.10.5.0/24", subnets=tuple(
+            carve("10.10.5.0/24", vending.vended_subnets("10.10.5.0/24"), "parkeren"))),
+        hub=HubRef(virtual_network_id=f"{hub_group}/providers/Microsoft.Network/virtualNetworks/hub-vnet",
+                   virtual_network_name="hub-vnet", resource_group_name="rg-amsterdam-connectivity-dev",
+                   firewall_private_ip="10.10.0.4"),
+        hub_subscription_id="00000001-0000-4000-8000-000000000001", budget_monthly_eur=500,
+        alert_emails=("parkeren@amsterdam.nl",), entra_group_id="2a3b4c5d-0000-4000-8000-0000000000c1",
+        ci_principal_id="2a3b4c5d-0000-4000-8000-0000000000c2",
+        deployer_role_id="/providers/Microsoft.Authorization/roleDefinitions/2a3b4c5d-0000-4000-8000-0000000000d1",
+        registry_id="/subscriptions/00000001-0000-4000-8000-000000000001/resourceGroups/rg-amsterdam-shared-dev/"
+                    "providers/Microsoft.ContainerRegistry/registries/cramsterdamdev",
+        workspace_id="/subscriptions/00000001-0000-4000-8000-000000000001/resourceGroups/rg-amsterdam-management-dev/"
+                     "providers/Microsoft.OperationalInsights/workspaces/log-amsterdam-dev",
+        private_link_scope_id="/subscriptions/00000009-0000-4000-8000-000000000009/resourceGroups/rg-connectivity-prod/"
+                              "providers/Microsoft.Insights/privateLinkScopes/ampls-amsterdam",
+        firewall_policy_name="hub-fw-policy", firewall_priority=1005))

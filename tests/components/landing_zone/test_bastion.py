@@ -48,3 +48,7 @@ def test_bastion_and_its_ip_send_diagnostics(plan_inline, args, workspace_id):
 def test_unknown_sku_is_rejected(args):
     with pytest.raises(InterfaceError, match="sku"):
         args(sku="Developer2")
+
+
+def test_it_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, args):
+    conforms(Bastion, args)

@@ -107,3 +107,17 @@ def test_the_attachment_points_private_endpoints_at_the_central_zones(plan_inlin
     assert plan.stack_outputs["zones"] == {zone: REF.zone_id(zone) for zone in ZONES}
     links = plan.of_type("azure-native:privatedns:VirtualNetworkLink")
     assert {link.id.rsplit("/virtualNetworkLinks/", 1)[0] for link in links} == {REF.zone_id(z) for z in ZONES}
+
+
+def test_it_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, args):
+    conforms(Connectivity, args)
+
+
+def test_the_attachment_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, tags):
+    hub = HubRef(virtual_network_id="/subscriptions/00000001-0000-4000-8000-000000000001/resourceGroups/rg-hub/"
+                                    "providers/Microsoft.Network/virtualNetworks/hub",
+                 virtual_network_name="hub", resource_group_name="rg-hub", firewall_private_ip="10.10.0.4")
+    conforms(HubAttachment, lambda provider: HubAttachmentArgs(
+        tags=tags, connectivity=REF, connectivity_provider=provider, environment="dev", hub=hub,
+        address_space="10.10.0.0/16", hub_shared_range="10.10.0.160/27", private_dns_zones=ZONES),
+        setup=lambda: azure_native.Provider("connectivity", subscription_id=REF.subscription_id))

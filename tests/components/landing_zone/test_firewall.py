@@ -246,3 +246,18 @@ def test_private_endpoints_beyond_the_hub_are_an_application_rule_on_https_from_
     assert rule["protocols"] == [{"protocolType": "Https", "port": 443}]
     without = plan_inline(_with_subnet(args)).named("fw-baseline").inputs
     assert "private-link-beyond-hub" not in {r["name"] for c in without["ruleCollections"] for r in c["rules"]}
+
+
+def test_it_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, args):
+    conforms(Firewall, lambda subnet: args(), setup=lambda: network.Subnet(
+        "subnet", resource_group_name="rg", virtual_network_name="hub", subnet_name="AzureFirewallSubnet",
+        address_prefix="10.10.0.0/26"))
+
+
+def test_egress_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, args, tags):
+    def firewall() -> Firewall:
+        network.Subnet("subnet", resource_group_name="rg", virtual_network_name="hub",
+                       subnet_name="AzureFirewallSubnet", address_prefix="10.10.0.0/26")
+        return Firewall("fw", args())
+
+    conforms(FirewallEgress, lambda made: FirewallEgressArgs(tags=tags, firewall=made, grants=AVD), setup=firewall)

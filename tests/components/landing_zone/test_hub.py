@@ -163,3 +163,7 @@ def test_firewall_and_bastion_join_the_network_after_all_its_subnets_exist(plan_
     early = {s.urn for s in plan.of_type(SUBNET) if s.inputs["subnetName"] != "GatewaySubnet"}
     assert early <= set(plan.named("hub-fw-firewall").dependencies)
     assert early <= set(plan.named("hub-bastion-host").dependencies)
+
+
+def test_it_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, args):
+    conforms(Hub, args)

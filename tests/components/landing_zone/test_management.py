@@ -133,3 +133,7 @@ def test_a_budget_start_the_budgets_api_refuses_is_rejected(args):
         args(budget_start_date="2026-01-15T00:00:00Z")
     with pytest.raises(InterfaceError, match=r"budget_start_date: '2020-01-01T00:00:00Z' is before the current month"):
         args(budget_start_date="2020-01-01T00:00:00Z")
+
+
+def test_it_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, args):
+    conforms(Management, args)

@@ -66,3 +66,7 @@ def test_a_name_that_is_not_a_private_link_zone_is_rejected(args):
 def test_diagnostic_settings_are_rejected_because_zones_have_none(args, workspace_id):
     with pytest.raises(InterfaceError, match="no diagnostic settings"):
         args(diagnostic_settings=(DiagnosticSettings(workspace_id=workspace_id),))
+
+
+def test_it_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, args):
+    conforms(PrivateDnsZones, args)

@@ -93,3 +93,7 @@ def test_hub_side_peering_waits_for_the_peerings_it_is_given(plan_inline, args, 
 
     plan = plan_inline(program)
     assert plan.named("apps-from-hub").urn in plan.named("workplace-from-hub").dependencies
+
+
+def test_it_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, args):
+    conforms(Spoke, args)

@@ -43,3 +43,16 @@ def test_an_alert_refuses_interfaces_it_cannot_honour(tags):
     with pytest.raises(InterfaceError, match="takes only tags"):
         MetricAlertsArgs(tags=tags, lock=Lock(), resource_group_name="rg", target_id=FIREWALL_ID,
                          thresholds=FIREWALL, action_group_id=ACTION_GROUP)
+
+
+def test_metric_alerts_honour_the_interfaces_they_declare_and_refuse_the_others(conforms, tags):
+    conforms(MetricAlerts, lambda: MetricAlertsArgs(tags=tags, resource_group_name="rg-management",
+                                                    target_id=FIREWALL_ID, thresholds=FIREWALL,
+                                                    action_group_id=ACTION_GROUP))
+
+
+def test_the_host_health_alert_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, tags,
+                                                                                           workspace_id):
+    conforms(HostHealthAlert, lambda: HostHealthAlertArgs(tags=tags, resource_group_name="rg-management",
+                                                          location="westeurope", workspace_id=workspace_id,
+                                                          action_group_id=ACTION_GROUP))

@@ -54,3 +54,7 @@ def test_network_watcher_writes_by_identity_into_an_account_without_keys_or_publ
 def test_retention_under_90_days_is_refused(args):
     with pytest.raises(InterfaceError, match="at least 90 days"):
         args(retention_days=30)
+
+
+def test_it_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, args):
+    conforms(VnetFlowLogs, args)

@@ -84,3 +84,14 @@ def test_a_scope_in_another_subscription_needs_a_provider_for_it(tags, workspace
     with pytest.raises(InterfaceError, match="scope_provider"):
         PrivateIngestionArgs(tags=tags, resource_group_name="rg", location="westeurope", workspace_id=workspace_id,
                              scope=CITY_SCOPE, scoped_name_prefix="dev")
+
+
+def test_the_scope_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, tags):
+    conforms(MonitorPrivateLinkScope, lambda: scope_args(tags))
+
+
+def test_ingestion_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, tags, workspace_id):
+    conforms(PrivateIngestion, lambda provider: PrivateIngestionArgs(
+        tags=tags, resource_group_name="rg-management", location="westeurope", workspace_id=workspace_id,
+        scope=CITY_SCOPE, scoped_name_prefix="dev", scope_provider=provider),
+        setup=lambda: azure_native.Provider("connectivity", subscription_id=CONNECTIVITY, location="westeurope"))

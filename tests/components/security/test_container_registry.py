@@ -87,3 +87,7 @@ def test_a_basic_or_standard_sku_is_refused(args):
 def test_public_access_with_exports_disabled_is_refused(args):
     with pytest.raises(InterfaceError, match="export_enabled"):
         args(public_network_access=True)
+
+
+def test_it_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, args):
+    conforms(ContainerRegistry, args)

@@ -35,3 +35,9 @@ def test_a_contact_without_a_valid_mailbox_is_refused(tags, subscription_id):
     with pytest.raises(InterfaceError, match="emails"):
         DefenderReportingArgs(tags=tags, subscription_id=subscription_id, resource_group_name="rg",
                               location="westeurope", emails=("not-a-mailbox",), workspace_id="x")
+
+
+def test_it_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, tags, subscription_id, workspace_id):
+    conforms(DefenderReporting, lambda: DefenderReportingArgs(
+        tags=tags, subscription_id=subscription_id, resource_group_name="rg-security", location="westeurope",
+        emails=("soc@amsterdam.nl",), workspace_id=workspace_id))

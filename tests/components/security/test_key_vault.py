@@ -94,3 +94,7 @@ def test_an_unset_name_whose_auto_name_overflows_is_refused_at_construction(plan
     with pytest.raises(InterfaceError, match=r"vault_name: unset, so azure-native names the resource "
                                              r"'platform-kv-vault' plus 8 characters, which Azure refuses: has 25"):
         plan_inline(lambda: KeyVault("platform-kv", args(vault_name=None)))
+
+
+def test_it_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, args):
+    conforms(KeyVault, args)

@@ -36,3 +36,7 @@ def test_rule_collects_input_delay_and_fslogix_events(plan_inline, args):
 def test_a_rule_avd_insights_cannot_find_is_refused(args):
     with pytest.raises(InterfaceError, match="prefix microsoft-avdi-"):
         args(rule_name="avd-dev-insights")
+
+
+def test_it_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, args):
+    conforms(HostInsights, args)

@@ -194,3 +194,7 @@ def test_in_a_deployment_the_token_is_retrieved_from_azure_as_a_secret(args):
         return pulumi.Output.all(token, pulumi.Output.from_input(token.is_secret())).apply(seen)
 
     check()
+
+
+def test_it_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, args):
+    conforms(HostPool, args)

@@ -86,3 +86,7 @@ def test_other_role_assignments_are_refused(args):
 def test_a_script_without_its_private_file_endpoint_is_refused(args):
     with pytest.raises(InterfaceError, match="HostRolloutArgs.private_endpoints"):
         args(private_endpoints=())
+
+
+def test_it_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, args):
+    conforms(HostRollout, args)

@@ -53,3 +53,7 @@ def test_hosts_reference_a_version_of_the_definition(plan_inline, args):
 def test_names_azure_refuses_name_the_field(args, changes, field):
     with pytest.raises(InterfaceError, match=f"ImageGalleryArgs.{field}"):
         args(**changes)
+
+
+def test_it_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, args):
+    conforms(ImageGallery, args)

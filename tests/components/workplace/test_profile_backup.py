@@ -66,3 +66,7 @@ def test_retention_beyond_what_a_share_keeps_is_refused(retention):
 def test_a_private_endpoint_is_refused_because_files_backup_needs_none(args):
     with pytest.raises(InterfaceError, match="ProfileBackupArgs.private_endpoints"):
         args(private_endpoints=endpoint("privatelink.file.core.windows.net"))
+
+
+def test_it_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, args):
+    conforms(ProfileBackup, args)

@@ -81,3 +81,7 @@ def test_protect_and_lock_cover_the_account_and_the_share(plan_inline, args):
 def test_bad_storage_args_name_the_field(args, changes, field):
     with pytest.raises(InterfaceError, match=f"ProfileStorageArgs.{field}"):
         args(**changes)
+
+
+def test_it_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, args):
+    conforms(ProfileStorage, args)

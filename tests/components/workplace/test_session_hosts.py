@@ -173,3 +173,7 @@ def test_extensions_run_one_after_the_other(plan_inline, args):
     chain = ["attestation", "entra-join", "monitor-agent", "fslogix", "avd-agent"]
     for before, after in zip(chain, chain[1:]):
         assert plan.named(f"host-001-{before}").urn in plan.named(f"host-001-{after}").dependencies
+
+
+def test_it_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, args):
+    conforms(SessionHosts, args)

@@ -180,3 +180,7 @@ def test_workplace_passes_the_policy_pack_with_no_findings(plan_inline, tags, st
 
     result = check_export(plan_inline(program, stack=stack).to_export(), environment=stack, stack=stack)
     assert [f"{f.policy}: {f.urn}: {f.message}" for f in result.findings] == []
+
+
+def test_it_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, args):
+    conforms(Workplace, args)
