@@ -259,6 +259,9 @@ PRIVATE_DNS_ZONE_GROUP = Definition(
         {"field": f"{_CONNECTIONS}.privateLinkServiceId", "contains": "[parameters('service')]"},
     ]}, "then": {"effect": "[parameters('effect')]", "details": {
         "type": "Microsoft.Network/privateEndpoints/privateDnsZoneGroups",
+        # right after the endpoint is provisioned, not Azure's default 10 minutes: the app starting behind it
+        # resolves the service by name
+        "evaluationDelay": "AfterProvisioning",
         "roleDefinitionIds": [NETWORK_CONTRIBUTOR],
         "deployment": {"properties": {"mode": "incremental", "parameters": {
             "privateDnsZoneIds": {"value": "[parameters('privateDnsZoneIds')]"},

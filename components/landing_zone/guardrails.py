@@ -99,7 +99,7 @@ class GuardrailsArgs(CommonArgs):
     governed_by_management_group: bool = False
     """Off: the location and tag-inheritance assignments are made here, on the subscription; on: the subscription is
     placed in the city's management group hierarchy, whose root assignments (stacks/governance) already hold them,
-    so only what that has no equivalent for stays here (tag audit, the spokes' no public IP, Defender)."""
+    and corp's denial of public IPs, so only what those have no equivalent for stays here (tag audit, Defender)."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -181,7 +181,8 @@ class Guardrails(WithInterfaces, pulumi.ComponentResource):
                 opts=pulumi.ResourceOptions(parent=self))
             role = f"require-tag-{tag}"
             assignments[role] = audit_tag(role, tag)
-        for short, group_id in args.no_public_ip_scopes.items():
+        # under the hierarchy, corp's own denial of public IPs holds for the spokes (stacks/governance)
+        for short, group_id in () if args.governed_by_management_group else args.no_public_ip_scopes.items():
             role = f"no-public-ip-{short}"
             assignments[role] = assign(
                 role, at=group_id, definition=NOT_ALLOWED_RESOURCE_TYPES, display="No public IPs in spokes",

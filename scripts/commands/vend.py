@@ -69,6 +69,7 @@ def _vend(args: argparse.Namespace, teams_dir: Path) -> int:
 
     source = "cityctl vend"
     owner = args.owner.lower() if args.owner else args.owner  # a mailbox is case-insensitive: one spelling in tags
+    args.group, args.ci = (value.lower() if value else value for value in (args.group, args.ci))  # object ids too
     given = {"team": args.team, "owner": owner, "costCenter": args.cost_center, "entraGroupId": args.group,
              "ciPrincipalId": args.ci, "archetype": args.archetype, "dataClassification": args.data_classification,
              "budgetMonthlyEur": args.budget}

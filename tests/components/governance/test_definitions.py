@@ -158,6 +158,8 @@ def test_the_dns_table_covers_exactly_the_connectivity_zone_list():
 
     assert covered == set(city_private_link_zones("westeurope"))
     assert all(1 <= len(entry.zones) <= 5 for entry in d.PRIVATE_LINK_DNS)  # Azure: at most 5 configs per group
+    # the zone group right after the endpoint exists (Azure's default waits 10 minutes, the app would start first)
+    assert d.PRIVATE_DNS_ZONE_GROUP.rule["then"]["details"]["evaluationDelay"] == "AfterProvisioning"
     assert len({entry.key for entry in d.PRIVATE_LINK_DNS}) == len(d.PRIVATE_LINK_DNS)
     assert len({(entry.group_id, entry.service) for entry in d.PRIVATE_LINK_DNS}) == len(d.PRIVATE_LINK_DNS)
 

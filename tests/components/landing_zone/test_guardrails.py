@@ -118,7 +118,7 @@ def test_under_the_management_group_hierarchy_only_what_governance_lacks_is_assi
     assert not plan.of_type("azure-native:authorization:RoleAssignment")
     assert {a.inputs["parameters"]["tagName"]["value"] for a in _by_definition(plan, REQUIRE_TAG_ON_RESOURCES)} == \
         set(tags)
-    assert _by_definition(plan, NOT_ALLOWED_RESOURCE_TYPES)
+    assert not _by_definition(plan, NOT_ALLOWED_RESOURCE_TYPES)  # corp denies public IPs at the management group
 
 
 def test_it_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, args):

@@ -74,9 +74,10 @@ def test_an_existing_team_is_refused_and_its_file_kept(teams_dir, capsys):
     assert (teams_dir / "parkeren.yaml").read_bytes() == before
 
 
-def test_a_city_mailbox_in_capitals_is_written_in_lower_case(teams_dir):
-    assert _vend(teams_dir, owner="Afval@Amsterdam.NL") == 0
-    assert yaml.safe_load((teams_dir / "afval.yaml").read_text(encoding="utf-8"))["owner"] == "afval@amsterdam.nl"
+def test_a_city_mailbox_and_object_ids_in_capitals_are_written_in_lower_case(teams_dir):
+    assert _vend(teams_dir, owner="Afval@Amsterdam.NL", group=GROUP.upper()) == 0
+    written = yaml.safe_load((teams_dir / "afval.yaml").read_text(encoding="utf-8"))
+    assert (written["owner"], written["entraGroupId"]) == ("afval@amsterdam.nl", GROUP)
 
 
 def test_a_mailbox_outside_the_city_is_refused(teams_dir, capsys):

@@ -280,5 +280,5 @@ def test_the_platform_assigns_no_rule_the_root_management_group_already_holds(st
         "azure-native:authorization:PolicyAssignment")}
 
     assert not assigned & {guardrails.ALLOWED_LOCATIONS, guardrails.ALLOWED_RESOURCE_GROUP_LOCATIONS,
-                           guardrails.INHERIT_TAG_FROM_RESOURCE_GROUP}
+                           guardrails.INHERIT_TAG_FROM_RESOURCE_GROUP, guardrails.NOT_ALLOWED_RESOURCE_TYPES}
     assert guardrails.REQUIRE_TAG_ON_RESOURCES in assigned  # the audit has no equivalent at the root: it stays
