@@ -45,6 +45,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--app-dir", type=Path, metavar="DIR",
                         help="for a vended team: point this app's Pulumi.<env>.yaml at the team's subscriptions "
                              "and landing zone (needs --plans-dir)")
+    parser.add_argument("--offline-ids", action="store_true",
+                        help="with --app-dir: accept offline plans' (made-up) subscription ids, to try a move offline")
     parser.add_argument("--plans-dir", type=Path, metavar="DIR",
                         help="where the landing zones stacks' plans or exports are "
                              "(amsterdam-landing-zones.<env>.json)")
@@ -56,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
 
     teams_dir = args.teams_dir or TEAMS_DIR
     if args.app_dir is not None:
-        point_app(args.team, args.app_dir, args.plans_dir, teams_dir)
+        point_app(args.team, args.app_dir, args.plans_dir, teams_dir, offline_ids=args.offline_ids)
         return 0
     return _vend(args, teams_dir)
 
@@ -117,10 +119,12 @@ def _vend(args: argparse.Namespace, teams_dir: Path) -> int:
     return 0
 
 
-def point_app(team_name: str, app_dir: Path, plans_dir: Path | None, teams_dir: Path) -> None:
+def point_app(team_name: str, app_dir: Path, plans_dir: Path | None, teams_dir: Path,
+              offline_ids: bool = False) -> None:
     """Write each vended subscription's id and the team (`app:landingZone`) into the app's Pulumi.<env>.yaml, from
     the landing zones stacks' outputs (their plans or `pulumi stack export`s in `plans_dir`): every file or, on an
-    error, none."""
+    error, none. An offline plan's subscription ids are the mocks' (no such subscription exists): refused unless
+    `offline_ids` (trying the move offline, never for a stack file that is deployed)."""
     from amsterdam_cloud.components.app_hosting.config import LANDING_ZONE_KEY
     from amsterdam_cloud.core.documents import read_json, read_text, read_yaml
     from amsterdam_cloud.scripts.files import display, write_atomically
@@ -141,7 +145,12 @@ def point_app(team_name: str, app_dir: Path, plans_dir: Path | None, teams_dir: 
         if not stack_file.exists():
             continue
         export_path = saved_plan_path(plans_dir, PROJECT, env)
-        zone = _landing_zones(read_json(export_path, "landing zones plan"), display(export_path)).get(team_name)
+        document = read_json(export_path, "landing zones plan")
+        if not offline_ids and _is_offline_plan(document):
+            raise UserError(f"{display(export_path)}: an offline plan; its subscription ids are the mocks', not "
+                            f"Azure's; pass the landing zones stack's `pulumi stack export` (or --offline-ids to try "
+                            "the move offline only)")
+        zone = _landing_zones(document, display(export_path)).get(team_name)
         subscription = zone.get("subscriptionId") if isinstance(zone, dict) else None
         if not isinstance(subscription, str) or not GUID.match(subscription):
             raise UserError(f"{display(export_path)}: outputs.landingZones.{team_name}.subscriptionId: expected the "
@@ -154,10 +163,22 @@ def point_app(team_name: str, app_dir: Path, plans_dir: Path | None, teams_dir: 
     if not changes:
         raise UserError(f"{display(app_dir)}: no Pulumi.<env>.yaml for {', '.join(team.ranges)}; expected the "
                         "app's project folder")
+    for other in sorted(app_dir.glob("Pulumi.*.yaml")):
+        env = other.name.split(".")[1]
+        if env not in team.ranges:
+            _say(f"{display(other)}: {team_name} has no {env} landing zone; this stack stays on the platform")
     for stack_file, text, subscription, env in changes:
         write_atomically(stack_file, text)
         _say(f"{display(stack_file)}: {_SUBSCRIPTION_KEY}: {subscription} ({team_name}'s {env} subscription), "
              f"{LANDING_ZONE_KEY}: {team_name}")
+
+
+def _is_offline_plan(document: Any) -> bool:
+    """Whether a plan file is `cityctl plan`'s (its manifest says so), not a `pulumi stack export`."""
+    from amsterdam_cloud.scripts.offline.plan import PLAN_FORMAT
+
+    manifest = document.get("deployment", {}).get("manifest", {}) if isinstance(document, dict) else {}
+    return isinstance(manifest, dict) and manifest.get("version") == PLAN_FORMAT
 
 
 def _landing_zones(document: Any, source: str) -> dict[str, Any]:

@@ -34,7 +34,7 @@ def vended(stack_plan, tmp_path_factory) -> dict:
     for env in ("test", "acc", "prod"):  # only dev's landing zones are planned here
         (app / f"Pulumi.{env}.yaml").unlink()
     assert main(["vend", "parkeren", "--teams-dir", str(team_files.TEAMS_DIR), "--app-dir", str(app),
-                 "--plans-dir", str(directory)]) == 0
+                 "--plans-dir", str(directory), "--offline-ids"]) == 0
     return {"dir": directory, "app": app, "zone": zones.stack_outputs["landingZones"]["parkeren"],
             "plan": plan_stack(PulumiProject.load(app), "dev", plans_dir=directory)}
 

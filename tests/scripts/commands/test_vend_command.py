@@ -181,3 +181,28 @@ def test_pointing_an_app_writes_no_stack_file_when_one_environments_plan_is_miss
     with pytest.raises(UserError, match="amsterdam-landing-zones.test.json"):
         point_app("parkeren", app, plans, teams_dir)
     assert [(app / f"Pulumi.{env}.yaml").read_text(encoding="utf-8") for env in ("dev", "test")] == [stack, stack]
+
+
+def test_an_offline_plans_made_up_subscription_is_refused_without_offline_ids(teams_dir, tmp_path, capsys):
+    app = tmp_path / "app"
+    app.mkdir()
+    stack = "config:\n  azure-native:location: westeurope\n"
+    (app / "Pulumi.dev.yaml").write_text(stack, encoding="utf-8")
+    (app / "Pulumi.prod.yaml").write_text(stack, encoding="utf-8")
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "amsterdam-landing-zones.dev.json").write_text(json.dumps({"version": 3, "deployment": {
+        "manifest": {"version": "cityctl-offline-plan/1"}, "resources": [
+            {"type": "pulumi:pulumi:Stack", "urn": "urn:pulumi:dev::amsterdam-landing-zones::pulumi:pulumi:Stack::x",
+             "outputs": {"landingZones": {"parkeren": {"subscriptionId": "5eb84889-54bb-5d14-90e9-b35b8009745a"}}}}]}}),
+        encoding="utf-8")
+    (teams_dir / "parkeren.yaml").write_text((teams_dir / "parkeren.yaml").read_text(encoding="utf-8").replace(
+        "  prod:\n    addressSpace: 10.40.4.0/24\n", ""), encoding="utf-8")
+
+    assert main(["vend", "parkeren", "--teams-dir", str(teams_dir), "--app-dir", str(app),
+                 "--plans-dir", str(plans)]) == 2
+    assert "an offline plan" in _one_error_line(capsys)
+    assert (app / "Pulumi.dev.yaml").read_text(encoding="utf-8") == stack
+    assert main(["vend", "parkeren", "--teams-dir", str(teams_dir), "--app-dir", str(app),
+                 "--plans-dir", str(plans), "--offline-ids"]) == 0
+    assert "has no prod landing zone; this stack stays on the platform" in capsys.readouterr().err
