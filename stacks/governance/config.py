@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from amsterdam_cloud.core.ids import GUID, LOG_ANALYTICS_WORKSPACE_ID
-from amsterdam_cloud.components.governance.hierarchy import ROLES
+from amsterdam_cloud.components.governance.hierarchy import ROLES, descendants, group_name
 from amsterdam_cloud.components.governance.policy import Assignment, Exemption, city_assignments
 from amsterdam_cloud.core.environments import PLATFORM_INGRESS_ROLES, platform_resource_group
 from amsterdam_cloud.core.program_config import GOVERNANCE_PROJECT
@@ -132,6 +132,29 @@ def parse_exemptions(document: Any, source: str, rules: frozenset[str], today: d
     return tuple(exemptions)
 
 
+def _under_their_assignments(exemptions: tuple[Exemption, ...], assignments: tuple[Assignment, ...], prefix: str,
+                              subscriptions: Mapping[str, tuple[str, ...]]) -> tuple[Exemption, ...]:
+    """Azure refuses an exemption whose scope is not at or below its assignment's management group: a group, or a
+    subscription this config places, outside it stops the plan naming the waiver."""
+    group_of = {assignment.key: assignment.group for assignment in assignments}
+    placed = {subscription: role for role, ids in subscriptions.items() for subscription in ids}
+    for index, exemption in enumerate(exemptions):
+        group = group_of[exemption.rule]
+        below = descendants(group)
+        parts = exemption.scope.split("/")
+        if exemption.scope.lower().startswith("/providers/microsoft.management/managementgroups/"):
+            name = parts[-1]
+            role = "root" if name == prefix else name.removeprefix(f"{prefix}-")
+        else:
+            role = placed.get(parts[2], "")
+        if group != "root" and role not in below:
+            raise ConfigError("stacks/governance/exemptions.yaml", f"waivers[{index}].resource",
+                              f"{exemption.scope} is not under {group_name(prefix, group)}, where {exemption.rule} is "
+                              "assigned (a subscription counts when amsterdam-governance:subscriptions places it "
+                              "there); Azure refuses an exemption outside its assignment's scope")
+    return exemptions
+
+
 def parse(raw: Mapping[str, Any], source: str, stack: str, exemptions: Any, today: dt.date) -> GovernanceConfig:
     """Validate the stack's config and the exemptions document (whose rules are the assignments' keys)."""
     if stack != TENANT_STACK:
@@ -152,7 +175,9 @@ def parse(raw: Mapping[str, Any], source: str, stack: str, exemptions: Any, toda
         source=source, tenant_id=read["tenantId"], location=read["location"], prefix=read.get("prefix", DEFAULT_PREFIX),
         workspace_id=read["workspaceId"],
         subscriptions=read.get("subscriptions", {}), enforce=read.get("enforce", True), assignments=assignments,
-        exemptions=parse_exemptions(exemptions, "stacks/governance/exemptions.yaml", rules, today),
+        exemptions=_under_their_assignments(
+            parse_exemptions(exemptions, "stacks/governance/exemptions.yaml", rules, today), assignments,
+            read.get("prefix", DEFAULT_PREFIX), read.get("subscriptions", {})),
         rbac=dict(read["rbac"]), alert_emails=read["alertEmails"],
         sandbox_budget_monthly_eur=read.get("sandboxBudgetMonthlyEur", SANDBOX_BUDGET_EUR))
 
