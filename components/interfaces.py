@@ -202,9 +202,15 @@ class PrivateEndpoint:
     """Region of the endpoint (that of its subnet's network); unset: the component's location."""
     resource_group_name: pulumi.Input[str] | None = None
     """Resource group of the endpoint; unset: the component's resource group."""
+    dns_by_policy: bool = False
+    """Off: the component writes the zone group (`private_dns_zone_ids`); on: the landing zones' DINE policy writes
+    it (a vended subscription, whose team holds no rights on the hub's zones), and `private_dns_zone_ids` is empty."""
 
     def __post_init__(self) -> None:
-        if not self.private_dns_zone_ids:
+        if self.dns_by_policy and self.private_dns_zone_ids:
+            _fail("PrivateEndpoint", "private_dns_zone_ids",
+                  "is set with dns_by_policy; the policy writes the zone group: leave the zone ids empty")
+        if not self.private_dns_zone_ids and not self.dns_by_policy:
             _fail("PrivateEndpoint", "private_dns_zone_ids",
                   "is empty; without a DNS zone group the endpoint's name does not resolve to its private IP; "
                   "pass the hub's zone id for this service")
@@ -422,6 +428,11 @@ def create_private_endpoints(name: str, *, resource_id: pulumi.Input[str], endpo
             private_link_service_connections=[network.PrivateLinkServiceConnectionArgs(
                 name=f"{name}-{role}", private_link_service_id=resource_id, group_ids=[group_id])],
             tags=dict(tags), opts=pulumi.ResourceOptions(parent=parent))
+        endpoints_made.append(pe)
+        if lock is not None:
+            create_lock(f"{name}-{role}", scope_id=pe.id, lock=lock, parent=pe)
+        if endpoint.dns_by_policy:
+            continue
         group = network.PrivateDnsZoneGroup(
             f"{name}-{role}-dns", private_dns_zone_group_name="default", private_endpoint_name=pe.name,
             resource_group_name=group_name,
@@ -429,9 +440,6 @@ def create_private_endpoints(name: str, *, resource_id: pulumi.Input[str], endpo
                                                                        private_dns_zone_id=zone_id)
                                       for zone_index, zone_id in enumerate(endpoint.private_dns_zone_ids)],
             opts=pulumi.ResourceOptions(parent=pe))
-        if lock is not None:
-            create_lock(f"{name}-{role}", scope_id=pe.id, lock=lock, parent=pe)
-        endpoints_made.append(pe)
         groups_made.append(group)
     return tuple(endpoints_made), tuple(groups_made)
 

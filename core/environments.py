@@ -34,3 +34,14 @@ def container_apps_infrastructure_group(environment: str, owner: str = "amsterda
     environment (which the guardrails leave out of their tag assignments by this name) or an app's name for an app's
     own environment (the name must be unique in the subscription)."""
     return f"rg-{owner}-aca-infra-{environment}"
+
+
+def platform_resource_group(role: str, environment: str) -> str:
+    """The platform stack's resource group of a role (`connectivity`: the hub, its firewall and bastion; `shared`:
+    the registry, the shared Container Apps environment and Front Door): the platform program names them so."""
+    return f"rg-amsterdam-{role}-{environment}"
+
+
+PLATFORM_INGRESS_ROLES = ("connectivity", "shared")
+"""The platform's groups that hold the city's ways in from the internet by design (the hub's public IPs, the shared
+Front Door and WAF): governance leaves them out of corp's denial of public ingress."""

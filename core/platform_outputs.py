@@ -75,6 +75,8 @@ class PlatformOutputs:
     """The hub network's name (peerings)."""
     firewall_private_ip: pulumi.Input[str]
     """The hub firewall's private IP, every spoke's next hop."""
+    firewall_policy_name: pulumi.Input[str]
+    """The hub firewall's policy (in the hub's resource group): vended landing zones add their rule groups to it."""
     private_dns_zone_ids: pulumi.Input[Mapping[str, Any]] = _mapping()
     """Private DNS zone name to its resource id (private endpoints register there)."""
     spokes: pulumi.Input[Mapping[str, Any]] = _mapping()

@@ -16,7 +16,9 @@ from amsterdam_cloud.core.errors import UserError, display
 PLATFORM_PROJECT = "amsterdam-platform"
 """The platform's Pulumi project: every other project references its stacks (`organization/amsterdam-platform/<env>`)."""
 GOVERNANCE_PROJECT = "amsterdam-governance"
-"""The governance project (management groups, policy, roles): the landing zones reference its one stack."""
+"""The governance project (management groups, policy, roles): one stack for the tenant."""
+LANDING_ZONES_PROJECT = "amsterdam-landing-zones"
+"""The app teams' landing zones (`stacks/landing_zones`): an app in a vended subscription reads its env's stack."""
 
 
 class ConfigError(UserError):

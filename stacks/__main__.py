@@ -31,7 +31,7 @@ from amsterdam_cloud.components.security.container_registry import ContainerRegi
     city_registry_name
 from amsterdam_cloud.components.security.defender import DefenderReporting, DefenderReportingArgs
 from amsterdam_cloud.components.security.key_vault import KeyVault, KeyVaultArgs
-from amsterdam_cloud.core.environments import container_apps_infrastructure_group
+from amsterdam_cloud.core.environments import container_apps_infrastructure_group, platform_resource_group
 from amsterdam_cloud.core.platform_outputs import PlatformOutputs
 from amsterdam_cloud.core.regions import EU_REGIONS
 from amsterdam_cloud.stacks.config import from_pulumi
@@ -48,7 +48,7 @@ lock = Lock() if features.resource_locks else None
 
 def resource_group(role: str) -> resources.ResourceGroup:
     return resources.ResourceGroup(
-        f"rg-{role}", resource_group_name=f"rg-amsterdam-{role}-{config.environment}", location=config.location,
+        f"rg-{role}", resource_group_name=platform_resource_group(role, config.environment), location=config.location,
         tags=tags)
 
 
@@ -206,8 +206,11 @@ certificates = KeyVault("certs-kv", KeyVaultArgs(
                                      principal_type=config.deployer_principal_type,
                                      description="The platform pipeline imports the apps' certificates"))))
 
+# Allowed locations and tag inheritance are the governance stack's, at the city's root management group, where this
+# subscription is placed (stacks/governance): here only what has no equivalent there.
 guardrails = Guardrails("guardrails", GuardrailsArgs(
     tags=tags, subscription_id=config.subscription_id, allowed_locations=tuple(sorted(EU_REGIONS)),
+    governed_by_management_group=True,
     required_tags=tuple(tags), no_public_ip_scopes={name: group.id for name, group in spoke_groups.items()},
     location=config.location,
     platform_managed_groups=tuple(group for group in (defender_default_group(config.location),
@@ -225,7 +228,8 @@ PlatformOutputs(
     data_collection_endpoint_id=ingestion.endpoint_id, vm_operations=vm_operations.exports(),
     hub_resource_group_name=connectivity_group.name,
     hub_virtual_network_id=hub.resource_id, hub_virtual_network_name=hub.name,
-    firewall_private_ip=hub.firewall_private_ip, private_dns_zone_ids=private_dns_zone_ids,
+    firewall_private_ip=hub.firewall_private_ip, firewall_policy_name=hub.firewall.policy_name,
+    private_dns_zone_ids=private_dns_zone_ids,
     spokes={name: {"resourceGroupName": spoke_groups[name].name, "virtualNetworkId": spoke.resource_id,
                    "virtualNetworkName": spoke.name, "addressSpace": plan.spokes[name].cidr,
                    "subnetIds": spoke.subnet_ids}

@@ -28,7 +28,7 @@ from amsterdam_cloud.components.app_hosting.public_entrance import FrontDoorRef,
 from amsterdam_cloud.components.app_hosting.mysql import MySqlServer, MySqlServerArgs
 from amsterdam_cloud.components.app_hosting.flexible_server import EntraAdministrator, app_role_script
 from amsterdam_cloud.components.app_hosting.postgres import PostgresServer, PostgresServerArgs
-from amsterdam_cloud.components.app_hosting.spec import AppSpec
+from amsterdam_cloud.components.app_hosting.spec import AppSpec, VendedSubscription
 from amsterdam_cloud.components.app_hosting.storage import StorageAccount, StorageAccountArgs
 from amsterdam_cloud.components.app_hosting.web_app import WebApp, WebAppArgs
 from amsterdam_cloud.components.compute.virtual_machine import VaultRef, VirtualMachine, VirtualMachineArgs, \
@@ -87,6 +87,15 @@ class AppArgs(CommonArgs):
     """The outputs of the platform stack `spec.platform_stack`, as the program read them (`PlatformOutputs.read`)."""
     tenant_id: str
     """The Entra ID tenant of the vault and the database (the program passes the deploying identity's)."""
+    landing_zone: LandingZoneOutputs | None = None
+    """None: the app runs on the platform; else its team's landing zone (`spec.landing_zone`), as the program read
+    it (`LandingZoneOutputs.read`)."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if (self.spec.landing_zone is None) != (self.landing_zone is None):
+            raise InterfaceError("AppArgs.landing_zone: give the landing zone's outputs exactly when app:landingZone "
+                                 "is set (`LandingZoneOutputs.read(spec.landing_zone, <deploying subscription>)`)")
 
     @classmethod
     def of(cls, spec: AppSpec, **options: Any) -> "AppArgs":
@@ -94,11 +103,52 @@ class AppArgs(CommonArgs):
         return cls(tags=spec.tags(), spec=spec, **options)
 
 
-class _Platform:
-    """The platform stack's outputs as an app uses them, each lookup failing with a clear message."""
+class LandingZoneOutputs:
+    """The team's landing zone (`landingZones.<team>` of the environment's landing zones stack) as the program read
+    it: the vended subscription an app runs in, its subnets, Container Apps environment, pull identity and alerts."""
 
-    def __init__(self, outputs: PlatformOutputs, spec: AppSpec) -> None:
-        self.outputs, self.spec = outputs, spec
+    def __init__(self, reference: pulumi.StackReference, vended: VendedSubscription,
+                 deploying_subscription_id: pulumi.Input[str]) -> None:
+        self.reference, self.vended = reference, vended
+        self.subscription_id = pulumi.Output.all(self.pick("subscriptionId"), deploying_subscription_id).apply(
+            lambda ids: self._same(*ids))
+        """The zone's subscription, checked to be the one the app deploys into (its provider's)."""
+
+    @classmethod
+    def read(cls, vended: VendedSubscription, deploying_subscription_id: pulumi.Input[str],
+             opts: pulumi.ResourceOptions | None = None) -> "LandingZoneOutputs":
+        """The landing zones stack's outputs for `vended.team` (the program reads them; `App` reads nothing)."""
+        return cls(pulumi.StackReference(vended.stack, opts=opts), vended, deploying_subscription_id)
+
+    def pick(self, *path: str) -> pulumi.Output[Any]:
+        team, stack = self.vended.team, self.vended.stack
+
+        def walk(value: Any) -> Any:
+            for key in (team, *path):
+                if not isinstance(value, Mapping) or key not in value:
+                    known = ", ".join(sorted(value)) if isinstance(value, Mapping) else "nothing"
+                    raise UserError(f"landing zones stack {stack}: output landingZones has no "
+                                    f"{'.'.join((team, *path))} (it has {known}); vend the team first "
+                                    f"(`cityctl vend {team}`) or check app:landingZone")
+                value = value[key]
+            return value
+
+        return self.reference.require_output("landingZones").apply(walk)
+
+    def _same(self, vended: str, deploying: str) -> str:
+        if vended != deploying:
+            raise UserError(f"app:landingZone {self.vended.team}: its subscription is {vended}, but the app deploys "
+                            f"into {deploying}; set azure-native:subscriptionId: {vended} (`cityctl vend "
+                            f"{self.vended.team} --app-dir <app> --plans-dir <plans>`)")
+        return vended
+
+
+class _Platform:
+    """The platform stack's outputs as an app uses them, each lookup failing with a clear message; with a landing
+    zone, the network parts, the Container Apps environment and alerts are the zone's."""
+
+    def __init__(self, outputs: PlatformOutputs, spec: AppSpec, zone: LandingZoneOutputs | None = None) -> None:
+        self.outputs, self.spec, self.landing_zone = outputs, spec, zone
 
     def _pick(self, output: pulumi.Input[Mapping[str, Any]], name: str, *path: str) -> pulumi.Output[str]:
         stack = self.spec.platform_stack
@@ -115,6 +165,8 @@ class _Platform:
         return pulumi.Output.from_input(output).apply(walk)
 
     def subnet(self, role: str) -> pulumi.Output[str]:
+        if self.landing_zone:
+            return self.landing_zone.pick("subnetIds", SUBNETS[role])
         name = self.spec.runtime_subnet if role != "endpoints" and self.spec.runtime_subnet else SUBNETS[role]
         return self._pick(self.outputs.spoke_subnet_ids, "spokeSubnetIds", self.spec.spoke, name)
 
@@ -127,20 +179,27 @@ class _Platform:
 
     @property
     def action_group_id(self) -> pulumi.Output[str]:
+        if self.landing_zone:
+            return self.landing_zone.pick("actionGroupId")
         return pulumi.Output.from_input(self.outputs.action_group_id)
 
     def shared_environment_id(self) -> pulumi.Output[str]:
-        """The platform's shared Container Apps environment, checked to offer the app's workload profile."""
-        profile, stack = self.spec.workload_profile, self.spec.platform_stack
+        """The shared Container Apps environment (the platform's, or the landing zone's in a vended subscription),
+        checked to offer the app's workload profile."""
+        profile = self.spec.workload_profile
+        stack = (f"landing zones stack {self.landing_zone.vended.stack}" if self.landing_zone
+                 else f"platform stack {self.spec.platform_stack}")
 
         def offered(environment: Mapping[str, Any]) -> str:
             if profile not in environment.get("workloadProfiles", ()):
-                raise UserError(f"platform stack {stack}: its Container Apps environment has no workload profile "
+                raise UserError(f"{stack}: its Container Apps environment has no workload profile "
                                 f"{profile!r} (it has {', '.join(environment.get('workloadProfiles', ()))}); set "
                                 "app:app.workloadProfile to one of them")
             return environment["id"]
 
-        return pulumi.Output.from_input(self.outputs.container_apps_environment).apply(offered)
+        environment = self.landing_zone.pick("containerAppsEnvironment") if self.landing_zone else \
+            pulumi.Output.from_input(self.outputs.container_apps_environment)
+        return environment.apply(offered)
 
     def front_door(self) -> FrontDoorRef:
         """The platform's Front Door profile, WAF policy and certificate vault (its `frontDoor` export)."""
@@ -225,14 +284,20 @@ class App(WithInterfaces, pulumi.ComponentResource):
         suffix = global_suffix(spec)
         tags = dict(args.tags)
         child = pulumi.ResourceOptions(parent=self)
-        platform = _Platform(args.platform, spec)
+        zone = args.landing_zone
+        platform = _Platform(args.platform, spec, zone)
         tenant_id = args.tenant_id
+        self.subscription_id = zone.subscription_id if zone else None
+        """The vended subscription the app runs in (checked against its provider's); None on the platform's."""
         common = dict(tags=tags, diagnostic_settings=(DiagnosticSettings(workspace_id=platform.workspace_id),),
                       lock=Lock(notes=f"Data of {spec.name}; remove through the app stack's config, never by hand.")
                       if ops.lock else None, protect=ops.protect)
         endpoints_subnet = platform.subnet("endpoints")
 
         def private_endpoint(sub_resource: str, group_id: str | None = None) -> PrivateEndpoint:
+            if zone:  # the landing zones' DINE policy writes the zone group: the team has no rights on hub zones
+                return PrivateEndpoint(subnet_id=endpoints_subnet, private_dns_zone_ids=(), group_id=group_id,
+                                       dns_by_policy=True)
             return PrivateEndpoint(subnet_id=endpoints_subnet, private_dns_zone_ids=(platform.zone(sub_resource),),
                                    group_id=group_id)
 
@@ -244,9 +309,10 @@ class App(WithInterfaces, pulumi.ComponentResource):
             f"{name}-identity", resource_group_name=group.name, location=spec.location,
             resource_name_=f"id-{spec.name}-{spec.environment}", tags=tags, opts=child)
 
-        # The app pulls its image from the platform's registry with its identity.
+        # The app pulls its image from the platform's registry with its identity (in a landing zone: with the zone's
+        # pull identity, which the vending granted AcrPull).
         self.registry_pull: tuple[authorization.RoleAssignment, ...] = ()
-        if spec.runtime == "container" and spec.registry is None:
+        if spec.runtime == "container" and spec.registry is None and zone is None:
             self.registry_pull = create_role_assignments(
                 f"{name}-acr", scope_id=pulumi.Output.all(platform.registry_id, platform.registry_server()).apply(
                     lambda values: values[0]),
@@ -384,7 +450,8 @@ class App(WithInterfaces, pulumi.ComponentResource):
             self.registry_pull
         min_replicas = max(spec.min_replicas, ops.min_replicas or 0)
         if spec.runtime == "container":
-            # the platform's shared environment, unless the app names a subnet of its own for one
+            # the shared environment (the platform's; in a landing zone the team's), unless the app names a subnet
+            # of its own for one
             environment_id = platform.shared_environment_id() if spec.runtime_subnet is None else \
                 ContainerAppsEnvironment(f"{name}-cae", ContainerAppsEnvironmentArgs(
                     **hosting, resource_group_name=group.name, location=spec.location,
@@ -398,6 +465,7 @@ class App(WithInterfaces, pulumi.ComponentResource):
                 workload_profile_name=spec.workload_profile,
                 app_name=f"ca-{spec.name}", environment_id=environment_id, image=spec.image or "",
                 registry_server=spec.registry_server,
+                registry_identity_id=zone.pick("registryPullIdentityId") if zone else None,
                 identity_id=identity.id, identity_client_id=identity.client_id, port=spec.port,
                 ingress_scope="network", min_replicas=min_replicas,
                 max_replicas=max(spec.max_replicas, min_replicas), health_path=spec.health_path,
@@ -509,6 +577,8 @@ class App(WithInterfaces, pulumi.ComponentResource):
             outputs["databaseRoleScripts"] = self.database_role_scripts
         if self.insights:
             outputs["applicationInsightsId"] = self.insights.resource_id
+        if self.subscription_id is not None:
+            outputs["subscriptionId"] = self.subscription_id
         if self.entrance:
             outputs["wafPolicyId"] = self.entrance.waf_policy_id
             if self.entrance.custom_domain_validation is not None:

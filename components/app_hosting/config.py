@@ -14,6 +14,9 @@ and a generated one leaves at its default:
 - `app:app.workloadProfile` (Consumption): a dedicated profile of the platform's shared Container Apps environment;
 - `app:app.customDomain`: `{hostName, certificate}` of a public app (the certificate's name in the platform's
   certificate vault);
+- `app:landingZone` (top level, beside `app:platformStack`): the team whose vended subscription the app runs in
+  (`cityctl vend <team> --app-dir` writes it with `azure-native:subscriptionId`); the app then reads
+  `landingZones.<team>` of `organization/amsterdam-landing-zones/<env>`;
 - `app:app.operations`: overrides of the environment's defaults (`ENVIRONMENT_OPERATIONS`):
   highAvailability, geoRedundantBackup, backupRetentionDays, zoneRedundant, lock, protect, minReplicas.
 
@@ -39,15 +42,17 @@ from amsterdam_cloud.components.app_hosting.public_entrance import CustomDomain
 from amsterdam_cloud.components.app_hosting.mysql import VERSIONS as MYSQL_VERSIONS
 from amsterdam_cloud.components.app_hosting.cosmos_db import CosmosContainer
 from amsterdam_cloud.components.app_hosting.function_app import FunctionGroupArgs
+from amsterdam_cloud.components.governance.vending import TEAM_NAME
 from amsterdam_cloud.components.app_hosting.service_bus import ServiceBusQueue
 from amsterdam_cloud.components.app_hosting.spec import STORAGE_SUB_RESOURCES, AppSpec, DataNeeds, EntraGroup, \
     FunctionsShape, \
-    MySql, Operations, Postgres, VmShape
+    MySql, Operations, Postgres, VendedSubscription, VmShape
 from amsterdam_cloud.components.security.container_registry import city_registry_name, login_server
 from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.core.app_config import APP_SCHEMA, ENV_NAME
 from amsterdam_cloud.core.backend import Backend, BackendError, declared_backend, parse_reference
-from amsterdam_cloud.core.program_config import PLATFORM_PROJECT, SecretValue, given_config, structured
+from amsterdam_cloud.core.program_config import LANDING_ZONES_PROJECT, PLATFORM_PROJECT, SecretValue, given_config, \
+    structured
 
 CONTRACT_KEYS = ("azure-native:location", "app:platformStack", "app:app")
 """The stack config keys the contract defines; other keys (provider settings) are left to Pulumi."""
@@ -271,6 +276,36 @@ def _platform_stack(given: str | None, stack: str | None, backend: Backend | Non
     return reference
 
 
+LANDING_ZONE_KEY = "app:landingZone"
+"""The template's key for an app in its team's vended subscription (written by `cityctl vend <team> --app-dir`)."""
+
+
+def _landing_zone(config: Mapping[str, Any], source: str, platform_stack: str, app: Mapping[str, Any],
+                  extensions: Mapping[str, Any]) -> VendedSubscription | None:
+    """The team's landing zone when `app:landingZone` names one: the landing zones stack of the platform's
+    environment, in the same backend; what a vended subscription cannot host yet is refused here."""
+    if LANDING_ZONE_KEY not in config:
+        return None
+    team = structured(config[LANDING_ZONE_KEY])
+    if not isinstance(team, str) or not TEAM_NAME.match(team):
+        raise ConfigError(source, LANDING_ZONE_KEY, f"{team!r}; expected the team's name as vended "
+                                                    "(`cityctl vend <team>`), e.g. parkeren")
+    for key in ("spoke", "runtimeSubnet", "registry"):
+        if key in extensions:
+            raise ConfigError(source, f"app:app.{key}", f"set with {LANDING_ZONE_KEY}; an app in a vended "
+                                                        "subscription uses its landing zone's subnets, Container Apps "
+                                                        "environment and registry pull identity: remove the key")
+    if app.get("exposure") == "public":
+        raise ConfigError(source, LANDING_ZONE_KEY, "a public app in a vended subscription is not supported yet "
+                                                    "(its WAF entrance is written into the platform's Front Door); "
+                                                    "set app:app.exposure: internal or host the app on the platform")
+    if app.get("runtime") == "vm":
+        raise ConfigError(source, LANDING_ZONE_KEY, "runtime vm needs a vms subnet, which a vended spoke does not "
+                                                    "have; host the VMs on the platform")
+    parts = platform_stack.split("/")  # the same backend and organization, the landing zones project
+    return VendedSubscription(team=team, stack="/".join([*parts[:-2], LANDING_ZONES_PROJECT, parts[-1]]))
+
+
 def parse(config: Mapping[str, Any], source: str, *, stack: str | None = None,
           backend: Backend | None = None) -> AppSpec:
     """Validate a stack file's `config:` mapping and return the app's description; `stack` and the project's
@@ -368,6 +403,7 @@ def parse(config: Mapping[str, Any], source: str, *, stack: str | None = None,
         workload_profile=_matching(_PROFILE, "a workload profile name such as Consumption or general")(
             source, "app:app.workloadProfile", extensions.get("workloadProfile", "Consumption")),
         custom_domain=_custom_domain(source, extensions.get("customDomain"), app["exposure"]),
+        landing_zone=_landing_zone(config, source, given["app:platformStack"], app, extensions),
         migrated_from=app["source"]["workload"] if app["source"].get("mapping") else None)
 
 

@@ -37,6 +37,9 @@ class ContainerAppArgs(CommonArgs):
     """The city registry's login server; the app pulls from it with its identity (AcrPull)."""
     identity_id: pulumi.Input[str]
     """The user-assigned identity the app runs as: it pulls the image and reads the Key Vault secrets."""
+    registry_identity_id: pulumi.Input[str] | None = None
+    """Unset: the app's own identity pulls the image; set: this user-assigned identity does (a vended landing
+    zone's pull identity, which the vending granted AcrPull), attached to the app beside its own."""
     identity_client_id: pulumi.Input[str] | None = None
     """Unset: the app is not told its identity's client id; set: AZURE_CLIENT_ID carries it (for Azure SDKs)."""
     port: int = 8080
@@ -114,8 +117,9 @@ class ContainerApp(WithInterfaces, pulumi.ComponentResource):
         env += [app.EnvironmentVarArgs(name=variable, secret_ref=_secret_name(variable))
                 for variable in sorted(args.secrets)]
         probe = {"http_get": app.ContainerAppProbeHttpGetArgs(path=args.health_path, port=args.port)}
-        identities = [args.identity_id] + list(args.managed_identities.user_assigned_resource_ids
-                                               if args.managed_identities else ())
+        puller = args.registry_identity_id or args.identity_id
+        identities = [args.identity_id] + ([puller] if args.registry_identity_id else []) + list(
+            args.managed_identities.user_assigned_resource_ids if args.managed_identities else ())
         system = bool(args.managed_identities and args.managed_identities.system_assigned)
         container_app = app.ContainerApp(
             f"{name}-app", resource_group_name=args.resource_group_name, location=args.location,
@@ -129,7 +133,7 @@ class ContainerApp(WithInterfaces, pulumi.ComponentResource):
                 ingress=app.IngressArgs(external=args.ingress_scope == "network", target_port=args.port,
                                         transport="auto", allow_insecure=False,
                                         traffic=[app.TrafficWeightArgs(latest_revision=True, weight=100)]),
-                registries=[app.RegistryCredentialsArgs(server=args.registry_server, identity=args.identity_id)],
+                registries=[app.RegistryCredentialsArgs(server=args.registry_server, identity=puller)],
                 secrets=secrets or None),
             template=app.TemplateArgs(
                 containers=[app.ContainerArgs(

@@ -123,6 +123,16 @@ class Operations:
 
 
 @dataclass(frozen=True, kw_only=True)
+class VendedSubscription:
+    """The team's landing zone an app runs in (`app:landingZone`): its subscription, spoke and pull identity."""
+
+    team: str
+    """The team's name in `landingZones.<team>` of the landing zones stack."""
+    stack: str
+    """The landing zones stack of the app's environment (`organization/amsterdam-landing-zones/<env>`)."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class AppSpec:
     """What an app team says about its app; `App` builds the rest from the platform stack's outputs."""
 
@@ -191,6 +201,9 @@ class AppSpec:
     (the app's own identity gets a login with rights on its database only, never admin)."""
     operations: Operations = field(default_factory=Operations)
     """The environment's operational settings."""
+    landing_zone: VendedSubscription | None = None
+    """Unset: the app runs in the platform's subscription, on its spoke; set: in the team's vended subscription, on
+    its landing zone's spoke, in a Container Apps environment of its own, pulling with the zone's identity."""
     migrated_from: str | None = None
     """Not migrated; else the migration workload id (`source.workload` of a generated config), tagged
     `migrated-from`."""

@@ -113,6 +113,9 @@ class PublicAccess:
     """The property path after the type (`publicNetworkAccess`, `network.publicNetworkAccess`)."""
     private_when: str = ""
     """A property whose presence makes Azure's default private (flexible servers in a delegated subnet)."""
+    private_if_true: str = ""
+    """A flag that makes the resource private whatever its public network access says (an internal Container
+    Apps environment: its ingress is a load balancer in its subnet)."""
 
 
 PUBLIC_ACCESS: tuple[PublicAccess, ...] = (
@@ -138,12 +141,18 @@ PUBLIC_ACCESS: tuple[PublicAccess, ...] = (
     PublicAccess(pack_rule="mysql-public-network-access-disabled", token="azure-native:dbformysql:Server",
                  arm_type="Microsoft.DBforMySQL/flexibleServers", alias="network.publicNetworkAccess",
                  private_when="network.delegatedSubnetResourceId"),
+    PublicAccess(pack_rule="containerapps-environment-internal", token="azure-native:app:ManagedEnvironment",
+                 arm_type="Microsoft.App/managedEnvironments", alias="publicNetworkAccess",
+                 private_if_true="vnetConfiguration.internal"),
 )
 
 
 def _public_access_condition(entry: PublicAccess) -> dict[str, Any]:
     kind = entry.arm_type
     alias = f"{kind}/{entry.alias}"
+    if entry.private_if_true:
+        return {"allOf": [{"field": "type", "equals": kind}, {"field": alias, "notEquals": "Disabled"},
+                          {"field": f"{kind}/{entry.private_if_true}", "notEquals": True}]}
     if not entry.private_when:
         return {"allOf": [{"field": "type", "equals": kind}, {"field": alias, "notEquals": "Disabled"}]}
     return {"allOf": [{"field": "type", "equals": kind}, {"anyOf": [
@@ -169,35 +178,111 @@ INHERIT_TAG = Definition(
         "operations": [{"operation": "add", "field": "[concat('tags[', parameters('tagName'), ']')]",
                         "value": "[resourceGroup().tags[parameters('tagName')]]"}]}}})
 
-_GROUP_IDS = "Microsoft.Network/privateEndpoints/privateLinkServiceConnections[*].groupIds[*]"
+@dataclass(frozen=True, kw_only=True)
+class PrivateLinkDns:
+    """One private-link sub-resource the city reaches privately and the connectivity zones its endpoints register
+    in: what the DINE policy writes into every matching private endpoint's zone group."""
+
+    key: str
+    """Short id: the assignment is `dns-<key>`."""
+    group_id: str
+    """The private link sub-resource (`groupIds` of the endpoint's connection), as Microsoft's DNS table names it."""
+    service: str
+    """The ARM type the endpoint connects to (its `privateLinkServiceId` contains `/providers/<service>/`):
+    some group ids (`account`, `namespace`) exist on more than one service."""
+    zones: tuple[str, ...]
+    """Zone names from the connectivity zone list (`city_private_link_zones`); `{location}` is the region."""
+
+
+_STORAGE, _AVD = "Microsoft.Storage/storageAccounts", "Microsoft.DesktopVirtualization"
+PRIVATE_LINK_DNS: tuple[PrivateLinkDns, ...] = (
+    PrivateLinkDns(key="vault", group_id="vault", service="Microsoft.KeyVault/vaults",
+                   zones=("privatelink.vaultcore.azure.net",)),
+    *(PrivateLinkDns(key=sub, group_id=sub, service=_STORAGE, zones=(f"privatelink.{sub}.core.windows.net",))
+      for sub in ("blob", "dfs", "file", "queue", "table", "web")),
+    PrivateLinkDns(key="sql", group_id="sqlServer", service="Microsoft.Sql/servers",
+                   zones=("privatelink.database.windows.net",)),
+    PrivateLinkDns(key="postgres", group_id="postgresqlServer", service="Microsoft.DBforPostgreSQL/flexibleServers",
+                   zones=("privatelink.postgres.database.azure.com",)),
+    PrivateLinkDns(key="mysql", group_id="mysqlServer", service="Microsoft.DBforMySQL/flexibleServers",
+                   zones=("privatelink.mysql.database.azure.com",)),
+    PrivateLinkDns(key="cosmos", group_id="Sql", service="Microsoft.DocumentDB/databaseAccounts",
+                   zones=("privatelink.documents.azure.com",)),
+    PrivateLinkDns(key="redis", group_id="redisCache", service="Microsoft.Cache/Redis",
+                   zones=("privatelink.redis.cache.windows.net",)),
+    PrivateLinkDns(key="registry", group_id="registry", service="Microsoft.ContainerRegistry/registries",
+                   zones=("privatelink.azurecr.io",)),
+    PrivateLinkDns(key="sites", group_id="sites", service="Microsoft.Web/sites",
+                   zones=("privatelink.azurewebsites.net",)),
+    PrivateLinkDns(key="containerapps", group_id="managedEnvironments", service="Microsoft.App/managedEnvironments",
+                   zones=("privatelink.{location}.azurecontainerapps.io",)),
+    PrivateLinkDns(key="ai", group_id="account", service="Microsoft.CognitiveServices/accounts",
+                   zones=("privatelink.cognitiveservices.azure.com", "privatelink.openai.azure.com")),
+    PrivateLinkDns(key="ml", group_id="amlworkspace", service="Microsoft.MachineLearningServices/workspaces",
+                   zones=("privatelink.api.azureml.ms", "privatelink.notebooks.azure.net")),
+    PrivateLinkDns(key="servicebus", group_id="namespace", service="Microsoft.ServiceBus/namespaces",
+                   zones=("privatelink.servicebus.windows.net",)),
+    PrivateLinkDns(key="eventhub", group_id="namespace", service="Microsoft.EventHub/namespaces",
+                   zones=("privatelink.servicebus.windows.net",)),
+    PrivateLinkDns(key="datafactory", group_id="dataFactory", service="Microsoft.DataFactory/factories",
+                   zones=("privatelink.datafactory.azure.net",)),
+    PrivateLinkDns(key="databricks", group_id="databricks_ui_api", service="Microsoft.Databricks/workspaces",
+                   zones=("privatelink.azuredatabricks.net",)),
+    PrivateLinkDns(key="search", group_id="searchService", service="Microsoft.Search/searchServices",
+                   zones=("privatelink.search.windows.net",)),
+    PrivateLinkDns(key="monitor", group_id="azuremonitor", service="Microsoft.Insights/privateLinkScopes",
+                   zones=("privatelink.monitor.azure.com", "privatelink.oms.opinsights.azure.com",
+                          "privatelink.ods.opinsights.azure.com", "privatelink.agentsvc.azure-automation.net",
+                          "privatelink.blob.core.windows.net")),
+    PrivateLinkDns(key="avd-connection", group_id="connection", service=f"{_AVD}/hostpools",
+                   zones=("privatelink.wvd.microsoft.com",)),
+    PrivateLinkDns(key="avd-feed", group_id="feed", service=f"{_AVD}/workspaces",
+                   zones=("privatelink.wvd.microsoft.com",)),
+)
+"""Every private-link zone the city uses, by the sub-resource whose endpoints register in it: the one table the
+DNS DINE assignments come from (a test holds it to the connectivity zone list, both ways)."""
+
+_CONNECTIONS = "Microsoft.Network/privateEndpoints/privateLinkServiceConnections[*]"
+_GROUP_IDS = f"{_CONNECTIONS}.groupIds[*]"
 
 PRIVATE_DNS_ZONE_GROUP = Definition(
     name="amsterdam-dine-private-dns-zone-group",
     display_name="Private endpoints get their record in the hub's private DNS zone", mode="Indexed",
-    parameters={"privateDnsZoneId": {"type": "String"}, "groupId": {"type": "String"},
+    parameters={"privateDnsZoneIds": {"type": "Array"}, "groupId": {"type": "String"},
+                "service": {"type": "String"},
                 "effect": {"type": "String", "allowedValues": ["DeployIfNotExists", "Disabled"],
                            "defaultValue": "DeployIfNotExists"}},
     rule={"if": {"allOf": [
         {"field": "type", "equals": "Microsoft.Network/privateEndpoints"},
         {"count": {"field": _GROUP_IDS, "where": {"field": _GROUP_IDS, "equals": "[parameters('groupId')]"}},
          "greaterOrEquals": 1},
+        {"field": f"{_CONNECTIONS}.privateLinkServiceId", "contains": "[parameters('service')]"},
     ]}, "then": {"effect": "[parameters('effect')]", "details": {
         "type": "Microsoft.Network/privateEndpoints/privateDnsZoneGroups",
+        # right after the endpoint is provisioned, not Azure's default 10 minutes: the app starting behind it
+        # resolves the service by name
+        "evaluationDelay": "AfterProvisioning",
         "roleDefinitionIds": [NETWORK_CONTRIBUTOR],
         "deployment": {"properties": {"mode": "incremental", "parameters": {
-            "privateDnsZoneId": {"value": "[parameters('privateDnsZoneId')]"},
+            "privateDnsZoneIds": {"value": "[parameters('privateDnsZoneIds')]"},
             "privateEndpointName": {"value": "[field('name')]"}, "location": {"value": "[field('location')]"}},
             "template": {
                 "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
                 "contentVersion": "1.0.0.0",
-                "parameters": {"privateDnsZoneId": {"type": "string"}, "privateEndpointName": {"type": "string"},
+                "parameters": {"privateDnsZoneIds": {"type": "array"}, "privateEndpointName": {"type": "string"},
                                "location": {"type": "string"}},
                 "resources": [{
                     "name": "[concat(parameters('privateEndpointName'), '/deployedByPolicy')]",
                     "type": "Microsoft.Network/privateEndpoints/privateDnsZoneGroups", "apiVersion": "2023-11-01",
                     "location": "[parameters('location')]",
-                    "properties": {"privateDnsZoneConfigs": [{"name": "privateDnsZone", "properties": {
-                        "privateDnsZoneId": "[parameters('privateDnsZoneId')]"}}]}}]}}}}}})
+                    # One config per zone (at most 5 per group, as Azure allows), named after the zone.
+                    "properties": {"copy": [{
+                        "name": "privateDnsZoneConfigs", "count": "[length(parameters('privateDnsZoneIds'))]",
+                        "input": {
+                            "name": "[replace(last(split(parameters('privateDnsZoneIds')"
+                                    "[copyIndex('privateDnsZoneConfigs')], '/')), '.', '-')]",
+                            "properties": {"privateDnsZoneId": "[parameters('privateDnsZoneIds')"
+                                                               "[copyIndex('privateDnsZoneConfigs')]]"}}}]}}]}}}}}})
 
 DENY_NEW_RESOURCES = Definition(
     name="amsterdam-deny-new-resources", display_name="Decommissioned: nothing new is created or changed",
@@ -216,6 +301,23 @@ DENY_VNET_PEERING = Definition(
                    {"count": {"field": _PEERINGS}, "greater": 0}]},
     ]}, "then": {"effect": "[parameters('effect')]"}})
 
+DENY_RESOURCE_TYPES = Definition(
+    name="amsterdam-deny-resource-types", display_name="Landing zone archetype: these resource types are not created",
+    mode="All", parameters={"resourceTypes": {"type": "Array"}, "effect": _EFFECT},
+    # No public IP resource, no public IP on a network interface: Azure attaches only one of the same subscription.
+    rule={"if": {"field": "type", "in": "[parameters('resourceTypes')]"}, "then": {"effect": "[parameters('effect')]"}})
+
+PUBLIC_INGRESS_TYPES = ("Microsoft.Network/publicIPAddresses", "Microsoft.Network/applicationGateways",
+                        "Microsoft.Network/frontDoors", "Microsoft.Cdn/profiles")
+"""Ways into a landing zone from the internet that are not the city's shared Front Door and WAF (which lives in
+the platform's subscription): a public IP (on anything), an Application Gateway, a Front Door or CDN of its own."""
+HYBRID_NETWORKING_TYPES = ("Microsoft.Network/virtualNetworkGateways", "Microsoft.Network/vpnGateways",
+                           "Microsoft.Network/p2sVpnGateways", "Microsoft.Network/vpnSites",
+                           "Microsoft.Network/expressRouteCircuits", "Microsoft.Network/expressRouteGateways",
+                           "Microsoft.Network/expressRoutePorts", "Microsoft.Network/virtualWans",
+                           "Microsoft.Network/virtualHubs")
+"""Hybrid connectivity of its own: a corp landing zone reaches the city network through the hub only (ALZ corp)."""
+
 DEFINITIONS: tuple[Definition, ...] = (ALLOWED_LOCATIONS, ALLOWED_RESOURCE_GROUP_LOCATIONS,
                                        DENY_PUBLIC_NETWORK_ACCESS, INHERIT_TAG, PRIVATE_DNS_ZONE_GROUP,
-                                       DENY_NEW_RESOURCES, DENY_VNET_PEERING)
+                                       DENY_NEW_RESOURCES, DENY_VNET_PEERING, DENY_RESOURCE_TYPES)

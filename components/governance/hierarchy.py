@@ -73,7 +73,26 @@ class HierarchyArgs:
                                  "their budget; expected at least one mailbox")
 
     def group_id(self, role: str) -> str:
-        return self.prefix if role == "root" else f"{self.prefix}-{role}"
+        return group_name(self.prefix, role)
+
+
+def group_name(prefix: str, role: str) -> str:
+    """A management group's id (name): `<prefix>` for the root, `<prefix>-<role>` below it."""
+    return prefix if role == "root" else f"{prefix}-{role}"
+
+
+def descendants(role: str) -> set[str]:
+    """`role` and every group below it in LAYOUT."""
+    found = {role}
+    for child, parent, _ in LAYOUT:  # parents first, so one pass finds every level
+        if parent in found:
+            found.add(child)
+    return found
+
+
+def group_resource_id(prefix: str, role: str) -> str:
+    """A management group's resource id, known from the config alone (other stacks need no reference)."""
+    return MANAGEMENT_GROUPS + group_name(prefix, role)
 
 
 class Hierarchy(pulumi.ComponentResource):

@@ -7,7 +7,6 @@ The CrossGuard pack stops a bad resource in a Pulumi preview; these hold in Azur
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -16,9 +15,8 @@ from pulumi_azure_native import authorization
 
 from amsterdam_cloud.components.governance import definitions as d
 from amsterdam_cloud.components.interfaces import InterfaceError
+from amsterdam_cloud.components.landing_zone.connectivity import ConnectivityRef
 from amsterdam_cloud.core.naming import POLICY_AT_MANAGEMENT_GROUP
-
-_ARM_ID = re.compile(r"^/subscriptions/[0-9a-f-]{36}/resourceGroups/[^/]+/providers/.+$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -41,6 +39,9 @@ class Assignment:
     needs there."""
     report_only: bool = False
     """On: DoNotEnforce (compliance reporting only), and the identity, if Azure requires one, gets no role."""
+    not_scopes: tuple[str, ...] = ()
+    """Scopes below the group the assignment does not reach (`notScopes`): a lasting architectural carve-out, such
+    as the platform's ingress groups in corp; a temporary one is an exemption with an expiry."""
 
     @property
     def roles(self) -> tuple[str, ...]:
@@ -134,6 +135,7 @@ class Policy(pulumi.ComponentResource):
                 enforcement_mode="Default" if enforce else "DoNotEnforce",
                 parameters={key: authorization.ParameterValuesValueArgs(value=value)
                             for key, value in assignment.parameters.items()},
+                not_scopes=list(assignment.not_scopes) or None,
                 identity=authorization.IdentityArgs(type="SystemAssigned") if assignment.needs_identity else None,
                 location=args.location if assignment.needs_identity else None,
                 metadata={"category": "Amsterdam governance", "managedBy": "pulumi"}, opts=child)
@@ -161,13 +163,14 @@ class Policy(pulumi.ComponentResource):
         self.register_outputs({"assignment_ids": self.assignment_ids, "principal_ids": self.principal_ids})
 
 
-def city_assignments(*, workspace_id: str, private_dns_zone_ids: Mapping[str, str],
-                     inherited_tags: tuple[str, ...]) -> tuple[Assignment, ...]:
-    """The city's assignments: the pack's intent in Azure Policy, at the group where each belongs."""
-    for group, zone in private_dns_zone_ids.items():
-        if not _ARM_ID.match(zone):
-            raise InterfaceError(f"city_assignments.private_dns_zone_ids.{group}: {zone!r} is not a private DNS "
-                                 "zone resource id")
+def city_assignments(*, workspace_id: str, connectivity: ConnectivityRef, location: str,
+                     inherited_tags: tuple[str, ...],
+                     corp_platform_ingress: tuple[str, ...] = ()) -> tuple[Assignment, ...]:
+    """The city's assignments: the pack's intent in Azure Policy, at the group where each belongs. The DNS DINE
+    assignments cover every row of `PRIVATE_LINK_DNS`, in the connectivity hub's zones (`connectivity`, in
+    `location`). Corp and online each get what makes them what they are; `corp_platform_ingress` are the resource
+    groups of environment platforms placed in corp that hold the city's ingress by design (the hub's public IPs,
+    the shared Front Door)."""
     assignments = [
         Assignment(key="allowed-locations", group="root", definition=d.ALLOWED_LOCATIONS,
                    display_name=d.ALLOWED_LOCATIONS.display_name),
@@ -180,6 +183,17 @@ def city_assignments(*, workspace_id: str, private_dns_zone_ids: Mapping[str, st
                    display_name="Resource logs go to the central workspace"),
         Assignment(key="deny-public-access", group="landingzones", definition=d.DENY_PUBLIC_NETWORK_ACCESS,
                    display_name=d.DENY_PUBLIC_NETWORK_ACCESS.display_name),
+        # online: the internet comes in only through the city's shared Front Door and WAF (the platform's)
+        Assignment(key="online-ingress-via-waf", group="online", definition=d.DENY_RESOURCE_TYPES,
+                   parameters={"resourceTypes": list(d.PUBLIC_INGRESS_TYPES)},
+                   display_name="Online: public ingress only through the city's shared Front Door and WAF"),
+        # corp: reached through the hub only: no way in from the internet at all, no hybrid network of its own
+        Assignment(key="corp-no-public-ingress", group="corp", definition=d.DENY_RESOURCE_TYPES,
+                   parameters={"resourceTypes": list(d.PUBLIC_INGRESS_TYPES)}, not_scopes=corp_platform_ingress,
+                   display_name="Corp: no public IP, gateway or Front Door (reached through the hub only)"),
+        Assignment(key="corp-no-hybrid-network", group="corp", definition=d.DENY_RESOURCE_TYPES,
+                   parameters={"resourceTypes": list(d.HYBRID_NETWORKING_TYPES)},
+                   display_name="Corp: no VPN or ExpressRoute of its own (the city network through the hub)"),
         Assignment(key="sandbox-no-peering", group="sandbox", definition=d.DENY_VNET_PEERING,
                    display_name=d.DENY_VNET_PEERING.display_name),
         Assignment(key="decommissioned-deny", group="decommissioned", definition=d.DENY_NEW_RESOURCES,
@@ -189,9 +203,11 @@ def city_assignments(*, workspace_id: str, private_dns_zone_ids: Mapping[str, st
         Assignment(key=f"tag-{tag}", group="root", definition=d.INHERIT_TAG, parameters={"tagName": tag},
                    display_name=f"Inherit tag {tag} from the resource group") for tag in inherited_tags]
     assignments += [
-        Assignment(key=f"dns-{group}", group="landingzones", definition=d.PRIVATE_DNS_ZONE_GROUP,
-                   parameters={"privateDnsZoneId": zone, "groupId": group},
-                   extra_role_scopes={zone.rsplit("/providers/", 1)[0]: (d.PRIVATE_DNS_ZONE_CONTRIBUTOR,)},
-                   display_name=f"Private endpoints for {group} get their DNS record in the hub")
-        for group, zone in sorted(private_dns_zone_ids.items())]
+        Assignment(key=f"dns-{entry.key}", group="landingzones", definition=d.PRIVATE_DNS_ZONE_GROUP,
+                   parameters={"privateDnsZoneIds": [connectivity.zone_id(zone.format(location=location))
+                                                     for zone in entry.zones],
+                               "groupId": entry.group_id, "service": f"/providers/{entry.service}/"},
+                   extra_role_scopes={connectivity.resource_group_id: (d.PRIVATE_DNS_ZONE_CONTRIBUTOR,)},
+                   display_name=f"Private endpoints for {entry.key} get their DNS records in the hub")
+        for entry in d.PRIVATE_LINK_DNS]
     return tuple(assignments)

@@ -1,8 +1,9 @@
-"""The city's RBAC model: four custom roles at the root management group (platform operator, app team deployer,
-auditor reader, break-glass), none with a `*` action, and who holds them: auditors actively, operators and
-break-glass only as PIM-eligible (activated just in time, approval and MFA set in PIM's role settings).
+"""The city's RBAC model: five custom roles at the root management group (platform operator, app team deployer,
+app team monitoring, auditor reader, break-glass), none with a `*` action, and who holds them: auditors actively,
+operators and break-glass only as PIM-eligible (activated just in time, approval and MFA set in PIM's role settings).
 
-App team deployers get their role per vended subscription (components/governance/vending.py), never here.
+App teams get theirs per vended subscription (components/governance/vending.py), never here: the deployer on the
+subscription, the monitoring role only on the environment's workspace and private link scope.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import authorization
 
+from amsterdam_cloud.components.governance.definitions import ROLE_DEFINITIONS
 from amsterdam_cloud.core.ids import GUID
 from amsterdam_cloud.components.interfaces import BUILTIN_ROLES, InterfaceError
 
@@ -48,6 +50,12 @@ class CustomRole:
         """The role definition's name: a GUID derived from the key, the same in every run (Azure requires a GUID)."""
         return str(uuid.uuid5(_NAMESPACE, self.key))
 
+    @property
+    def definition_id(self) -> str:
+        """The tenant-wide id, as built-in roles are named: the GUID is unique in the tenant, and every scope below
+        the role's assignable scope accepts it. Known from the key alone, so other stacks need no reference."""
+        return ROLE_DEFINITIONS + self.guid
+
 
 _READ = "*/read"
 """Read everything (the built-in Reader's only action); not `*`: it grants no write, delete or action."""
@@ -66,6 +74,7 @@ APP_TEAM_DEPLOYER = CustomRole(
     description="Deploys an app team's resources in its own subscription; grants only the app's data roles.",
     actions=(_READ, "Microsoft.Resources/deployments/*", "Microsoft.Resources/subscriptions/resourceGroups/*",
              "Microsoft.App/*", "Microsoft.Web/*", "Microsoft.DBforPostgreSQL/*", "Microsoft.DBforMySQL/*",
+             "Microsoft.DocumentDB/*", "Microsoft.ServiceBus/*",
              "Microsoft.Storage/storageAccounts/*", "Microsoft.KeyVault/vaults/*",
              "Microsoft.ManagedIdentity/userAssignedIdentities/*", "Microsoft.Insights/*",
              "Microsoft.OperationalInsights/workspaces/*", "Microsoft.Network/privateEndpoints/*",
@@ -73,6 +82,17 @@ APP_TEAM_DEPLOYER = CustomRole(
              "Microsoft.Authorization/roleAssignments/write", "Microsoft.Authorization/roleAssignments/delete"),
     not_actions=("Microsoft.Network/virtualNetworks/write", "Microsoft.Network/virtualNetworks/delete",
                  "Microsoft.Network/virtualNetworks/subnets/write", "Microsoft.Network/virtualNetworks/peer/action"))
+APP_TEAM_MONITORING = CustomRole(
+    key="app-team-monitoring",
+    description="Links an app team's diagnostic settings and Application Insights to its environment's workspace "
+                "and scopes them into the environment's private link scope; reads no log data.",
+    # Azure checks these on the destination when a resource in another subscription links to it
+    # (LinkedAuthorizationFailed otherwise); log queries need workspaces/query/*/read, which this lacks.
+    actions=("Microsoft.OperationalInsights/workspaces/read",
+             "Microsoft.OperationalInsights/workspaces/sharedKeys/action",
+             "Microsoft.Insights/privateLinkScopes/read", "Microsoft.Insights/privateLinkScopes/scopedResources/read",
+             "Microsoft.Insights/privateLinkScopes/scopedResources/write",
+             "Microsoft.Insights/privateLinkScopes/scopedResources/delete"))
 AUDITOR_READER = CustomRole(
     key="auditor-reader", description="Reads configuration, policy compliance and security findings; no data.",
     actions=(_READ, "Microsoft.PolicyInsights/policyStates/queryResults/action",
@@ -84,7 +104,8 @@ BREAK_GLASS = CustomRole(
     actions=(_READ, "Microsoft.Authorization/*", "Microsoft.Management/managementGroups/*",
              "Microsoft.PolicyInsights/*", "Microsoft.Resources/*", "Microsoft.Support/*"))
 
-ROLES: tuple[CustomRole, ...] = (PLATFORM_OPERATOR, APP_TEAM_DEPLOYER, AUDITOR_READER, BREAK_GLASS)
+ROLES: tuple[CustomRole, ...] = (PLATFORM_OPERATOR, APP_TEAM_DEPLOYER, APP_TEAM_MONITORING, AUDITOR_READER,
+                                 BREAK_GLASS)
 
 DEPLOYER_GRANTABLE_ROLES = ("AcrPull", "Key Vault Secrets User", "Storage Blob Data Contributor",
                             "Storage Blob Data Reader", "Monitoring Metrics Publisher")
@@ -136,10 +157,8 @@ class Rbac(pulumi.ComponentResource):
                                                           not_actions=list(role.not_actions),
                                                           data_actions=list(role.data_actions))],
                 assignable_scopes=[args.root_group_id], opts=child)
-            # The tenant-wide form, as built-in roles are named: a role's GUID is unique in the tenant, and every
-            # scope below its assignable scope accepts it (the id after creation, so assignments wait for it).
-            self.role_definition_ids[role.key] = definition.id.apply(
-                lambda _, guid=role.guid: f"/providers/Microsoft.Authorization/roleDefinitions/{guid}")
+            # The tenant-wide form (`definition_id`), after creation, so assignments here wait for it.
+            self.role_definition_ids[role.key] = definition.id.apply(lambda _, role=role: role.definition_id)
         authorization.RoleAssignment(
             f"{name}-auditors", scope=args.root_group_id, principal_id=args.auditors, principal_type="Group",
             role_definition_id=self.role_definition_ids[AUDITOR_READER.key],

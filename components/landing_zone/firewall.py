@@ -241,9 +241,16 @@ def _east_west_rules(flows: tuple[EastWestFlow, ...]) -> network.FirewallPolicyF
             destination_ports=[str(port) for port in flow.ports], ip_protocols=["TCP"]) for flow in flows])
 
 
-def _egress_rules(grants: tuple[EgressGrant, ...]) -> list:
+def rule_collections(*, flows: tuple[EastWestFlow, ...], grants: tuple[EgressGrant, ...]) -> list:
+    """The flows' east-west collection and the grants' egress collections for one rule collection group (a vended
+    landing zone's own), with distinct priorities."""
+    collections = [_east_west_rules(flows)] if flows else []
+    return collections + _egress_rules(grants, first_priority=100 + 10 * len(collections))
+
+
+def _egress_rules(grants: tuple[EgressGrant, ...], first_priority: int = 100) -> list:
     """Per grant, its profile's network rules then its application rules, as two Allow collections."""
-    collections = []
+    collections: list = []
     for grant in grants:
         profile = EGRESS_PROFILES[grant.profile]
         sources = list(grant.source_ranges)
@@ -253,7 +260,7 @@ def _egress_rules(grants: tuple[EgressGrant, ...]) -> list:
             if rules:
                 collections.append(network.FirewallPolicyFilterRuleCollectionArgs(
                     rule_collection_type="FirewallPolicyFilterRuleCollection", name=f"{profile.name}-{kind}",
-                    priority=100 + 10 * len(collections),
+                    priority=first_priority + 10 * len(collections),
                     action=network.FirewallPolicyFilterRuleCollectionActionArgs(type="Allow"), rules=rules))
     return collections
 

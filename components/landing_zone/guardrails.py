@@ -96,6 +96,10 @@ class GuardrailsArgs(CommonArgs):
     """Plans switched to Standard; empty: Defender stays on the free tier (foundational CSPM only)."""
     enforce: bool = True
     """On: non-compliant requests are denied; off: only reported (DoNotEnforce), e.g. while migrating."""
+    governed_by_management_group: bool = False
+    """Off: the location and tag-inheritance assignments are made here, on the subscription; on: the subscription is
+    placed in the city's management group hierarchy, whose root assignments (stacks/governance) already hold them,
+    and corp's denial of public IPs, so only what those have no equivalent for stays here (tag audit, Defender)."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -110,7 +114,8 @@ class GuardrailsArgs(CommonArgs):
 
 
 class Guardrails(WithInterfaces, pulumi.ComponentResource):
-    """`resource_id` is the allowed-locations assignment; `assignment_ids` names every assignment."""
+    """`resource_id` is the first assignment (allowed locations unless `governed_by_management_group`);
+    `assignment_ids` names every assignment."""
 
     def __init__(self, name: str, args: GuardrailsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("amsterdam:landingzone:Guardrails", name, None, opts)
@@ -135,7 +140,7 @@ class Guardrails(WithInterfaces, pulumi.ComponentResource):
                 metadata={"category": "Amsterdam landing zone", "managedBy": "pulumi"},
                 opts=pulumi.ResourceOptions(parent=self))
 
-        assignments = {
+        assignments = {} if args.governed_by_management_group else {
             "allowed-locations": assign(
                 "allowed-locations", at=scope, definition=ALLOWED_LOCATIONS, display="Allowed locations",
                 parameters={"listOfAllowedLocations": locations},
@@ -148,9 +153,19 @@ class Guardrails(WithInterfaces, pulumi.ComponentResource):
         # Azure's own groups carry no tags of ours and cannot be made to: the tag assignments leave them out.
         not_scopes = [f"{scope}/resourceGroups/{group}"
                       for group in (*PLATFORM_MANAGED_RESOURCE_GROUPS, *args.platform_managed_groups)]
+
+        def audit_tag(role: str, tag: str) -> authorization.PolicyAssignment:
+            # The built-in denies; the assignment overrides its effect to Audit: a missing tag is reported.
+            return assign(role, at=scope, definition=REQUIRE_TAG_ON_RESOURCES, display=f"Audit tag {tag}",
+                          parameters={"tagName": tag}, not_scopes=not_scopes, effect="Audit",
+                          message=f"Every resource carries the {tag} tag; pass the stack's tags to the component.")
         self.tag_role_assignments: dict[str, authorization.RoleAssignment] = {}
         for tag in args.required_tags:
             role = f"inherit-tag-{tag}"
+            if args.governed_by_management_group:
+                role = f"require-tag-{tag}"
+                assignments[role] = audit_tag(role, tag)
+                continue
             inherit = assign(
                 role, at=scope, definition=INHERIT_TAG_FROM_RESOURCE_GROUP,
                 display=f"Inherit tag {tag} from the resource group", parameters={"tagName": tag},
@@ -165,12 +180,9 @@ class Guardrails(WithInterfaces, pulumi.ComponentResource):
                 description=f"Policy assignment amsterdam-{role} adds the {tag} tag (Modify)",
                 opts=pulumi.ResourceOptions(parent=self))
             role = f"require-tag-{tag}"
-            # The built-in denies; the assignment overrides its effect to Audit: a missing tag is reported.
-            assignments[role] = assign(
-                role, at=scope, definition=REQUIRE_TAG_ON_RESOURCES, display=f"Audit tag {tag}",
-                parameters={"tagName": tag}, not_scopes=not_scopes, effect="Audit",
-                message=f"Every resource carries the {tag} tag; pass the stack's tags to the component.")
-        for short, group_id in args.no_public_ip_scopes.items():
+            assignments[role] = audit_tag(role, tag)
+        # under the hierarchy, corp's own denial of public IPs holds for the spokes (stacks/governance)
+        for short, group_id in () if args.governed_by_management_group else args.no_public_ip_scopes.items():
             role = f"no-public-ip-{short}"
             assignments[role] = assign(
                 role, at=group_id, definition=NOT_ALLOWED_RESOURCE_TYPES, display="No public IPs in spokes",
@@ -185,7 +197,9 @@ class Guardrails(WithInterfaces, pulumi.ComponentResource):
             self.defender_plan_ids[plan.name] = pricing.id
 
         self.assignment_ids = {role: assignment.id for role, assignment in assignments.items()}
-        self.resource_id = assignments["allowed-locations"].id
-        self.name = assignments["allowed-locations"].name
+        first = next(iter(assignments.values()), None)
+        self.resource_id = first.id if first else pulumi.Output.from_input("")
+        """The first assignment's id (allowed locations, or the first tag audit under a management group)."""
+        self.name = first.name if first else pulumi.Output.from_input(name)
         self.register_outputs({"resource_id": self.resource_id, "assignment_ids": self.assignment_ids,
                                "defender_plan_ids": self.defender_plan_ids})

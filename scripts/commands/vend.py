@@ -3,8 +3,9 @@
 
 Each environment's landing zones stack (stacks/landing_zones) then creates the subscription (alias) in the corp or
 online management group, its budget, its spoke peered to the hub, and the deployer role for the team's group and
-CI identity on that subscription only. `--app-dir` (pointing an app's stacks at the team's subscriptions) refuses until app hosting
-supports a vended subscription (APP_DIR_REFUSED); docs/governance.md "Not here yet".
+CI identity on that subscription only. Once those stacks have run, `cityctl vend <team> --app-dir <app>
+--plans-dir <plans>` points an app's stacks at the team's subscriptions (`azure-native:subscriptionId` and
+`app:landingZone` in each Pulumi.<env>.yaml): the app then runs in its team's landing zone (docs/governance.md).
 """
 
 from __future__ import annotations
@@ -20,11 +21,6 @@ from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.core.export_format import ROOT_STACK_TYPE
 
 _SUBSCRIPTION_KEY = "azure-native:subscriptionId"
-APP_DIR_REFUSED = ("cityctl vend --app-dir: not yet: an app in a vended subscription still needs rights on the "
-                   "platform's registry, spoke, Container Apps environment and hub DNS zones, which the team's "
-                   "deployer role does not give (Azure would refuse its first deployment); host the app on the "
-                   "platform's spokes for now (docs/governance.md, Not here yet)")
-"""Why `--app-dir` refuses: its plan would be green offline and refused in Azure (AuthorizationFailed)."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -47,8 +43,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--teams-dir", type=Path, metavar="DIR",
                         help="where team files live (default: stacks/landing_zones/teams/)")
     parser.add_argument("--app-dir", type=Path, metavar="DIR",
-                        help="not yet (refused until app hosting supports a vended subscription): write the team's "
-                             "subscription ids into this app's Pulumi.<env>.yaml (needs --plans-dir)")
+                        help="for a vended team: point this app's Pulumi.<env>.yaml at the team's subscriptions "
+                             "and landing zone (needs --plans-dir)")
+    parser.add_argument("--offline-ids", action="store_true",
+                        help="with --app-dir: accept offline plans' (made-up) subscription ids, to try a move offline")
     parser.add_argument("--plans-dir", type=Path, metavar="DIR",
                         help="where the landing zones stacks' plans or exports are "
                              "(amsterdam-landing-zones.<env>.json)")
@@ -60,7 +58,8 @@ def run(args: argparse.Namespace) -> int:
 
     teams_dir = args.teams_dir or TEAMS_DIR
     if args.app_dir is not None:
-        raise UserError(APP_DIR_REFUSED)
+        point_app(args.team, args.app_dir, args.plans_dir, teams_dir, offline_ids=args.offline_ids)
+        return 0
     return _vend(args, teams_dir)
 
 
@@ -71,7 +70,9 @@ def _vend(args: argparse.Namespace, teams_dir: Path) -> int:
                                                            free_range, load_teams)
 
     source = "cityctl vend"
-    given = {"team": args.team, "owner": args.owner, "costCenter": args.cost_center, "entraGroupId": args.group,
+    owner = args.owner.lower() if args.owner else args.owner  # a mailbox is case-insensitive: one spelling in tags
+    args.group, args.ci = (value.lower() if value else value for value in (args.group, args.ci))  # object ids too
+    given = {"team": args.team, "owner": owner, "costCenter": args.cost_center, "entraGroupId": args.group,
              "ciPrincipalId": args.ci, "archetype": args.archetype, "dataClassification": args.data_classification,
              "budgetMonthlyEur": args.budget}
     options = {"owner": "--owner", "costCenter": "--cost-center", "entraGroupId": "--group", "ciPrincipalId": "--ci",
@@ -101,7 +102,7 @@ def _vend(args: argparse.Namespace, teams_dir: Path) -> int:
     for env in environments:
         network = load_platform(env).network
         ranges[env] = free_range(env, network, teams, args.prefix_length)
-    team = Team(name=args.team, owner=args.owner, cost_center=args.cost_center, archetype=args.archetype,
+    team = Team(name=args.team, owner=owner, cost_center=args.cost_center, archetype=args.archetype,
                 data_classification=args.data_classification, entra_group_id=args.group, ci_principal_id=args.ci,
                 budget_monthly_eur=args.budget, ranges=ranges, source=display(path))
     for env in environments:  # the address plan's own checks, with the new team among the others
@@ -113,15 +114,18 @@ def _vend(args: argparse.Namespace, teams_dir: Path) -> int:
     write_atomically(path, header + yaml.safe_dump(team.as_document(), sort_keys=False))
     for env, cidr in ranges.items():
         _say(f"{args.team} {env}: subscription sub-{args.team}-{env} in {args.archetype}, spoke {cidr}")
-    _say(f"Wrote {display(path)}. Next: open a pull request; the landing zones stacks then create the subscriptions. "
-         "Apps stay on the platform's spokes for now (docs/governance.md, Not here yet).")
+    _say(f"Wrote {display(path)}. Next: open a pull request; the landing zones stacks then create the subscriptions; "
+         f"then `cityctl vend {args.team} --app-dir <app> --plans-dir <plans>` moves an app into them.")
     return 0
 
 
-def point_app(team_name: str, app_dir: Path, plans_dir: Path | None, teams_dir: Path) -> None:
-    """Write each vended subscription's id into the app's Pulumi.<env>.yaml, from the landing zones stacks'
-    outputs (their plans or `pulumi stack export`s in `plans_dir`): every file or, on an error, none. Not reachable
-    from the command until app hosting supports a vended subscription (APP_DIR_REFUSED)."""
+def point_app(team_name: str, app_dir: Path, plans_dir: Path | None, teams_dir: Path,
+              offline_ids: bool = False) -> None:
+    """Write each vended subscription's id and the team (`app:landingZone`) into the app's Pulumi.<env>.yaml, from
+    the landing zones stacks' outputs (their plans or `pulumi stack export`s in `plans_dir`): every file or, on an
+    error, none. An offline plan's subscription ids are the mocks' (no such subscription exists): refused unless
+    `offline_ids` (trying the move offline, never for a stack file that is deployed)."""
+    from amsterdam_cloud.components.app_hosting.config import LANDING_ZONE_KEY
     from amsterdam_cloud.core.documents import read_json, read_text, read_yaml
     from amsterdam_cloud.scripts.files import display, write_atomically
     from amsterdam_cloud.scripts.offline.project import saved_plan_path
@@ -141,21 +145,40 @@ def point_app(team_name: str, app_dir: Path, plans_dir: Path | None, teams_dir: 
         if not stack_file.exists():
             continue
         export_path = saved_plan_path(plans_dir, PROJECT, env)
-        zone = _landing_zones(read_json(export_path, "landing zones plan"), display(export_path)).get(team_name)
+        document = read_json(export_path, "landing zones plan")
+        if not offline_ids and _is_offline_plan(document):
+            raise UserError(f"{display(export_path)}: an offline plan; its subscription ids are the mocks', not "
+                            f"Azure's; pass the landing zones stack's `pulumi stack export` (or --offline-ids to try "
+                            "the move offline only)")
+        zone = _landing_zones(document, display(export_path)).get(team_name)
         subscription = zone.get("subscriptionId") if isinstance(zone, dict) else None
         if not isinstance(subscription, str) or not GUID.match(subscription):
             raise UserError(f"{display(export_path)}: outputs.landingZones.{team_name}.subscriptionId: expected the "
                             f"subscription id (a GUID), got {subscription!r}; run the {env} landing zones stack "
                             "with the team file first")
-        text = read_text(stack_file, "app stack file")
-        changes.append((stack_file, set_config_line(text, _SUBSCRIPTION_KEY, subscription, display(stack_file)),
+        text = set_config_line(read_text(stack_file, "app stack file"), _SUBSCRIPTION_KEY, subscription,
+                               display(stack_file))
+        changes.append((stack_file, set_config_line(text, LANDING_ZONE_KEY, team_name, display(stack_file)),
                         subscription, env))
     if not changes:
         raise UserError(f"{display(app_dir)}: no Pulumi.<env>.yaml for {', '.join(team.ranges)}; expected the "
                         "app's project folder")
+    for other in sorted(app_dir.glob("Pulumi.*.yaml")):
+        env = other.name.split(".")[1]
+        if env not in team.ranges:
+            _say(f"{display(other)}: {team_name} has no {env} landing zone; this stack stays on the platform")
     for stack_file, text, subscription, env in changes:
         write_atomically(stack_file, text)
-        _say(f"{display(stack_file)}: {_SUBSCRIPTION_KEY}: {subscription} ({team_name}'s {env} subscription)")
+        _say(f"{display(stack_file)}: {_SUBSCRIPTION_KEY}: {subscription} ({team_name}'s {env} subscription), "
+             f"{LANDING_ZONE_KEY}: {team_name}")
+
+
+def _is_offline_plan(document: Any) -> bool:
+    """Whether a plan file is `cityctl plan`'s (its manifest says so), not a `pulumi stack export`."""
+    from amsterdam_cloud.scripts.offline.plan import PLAN_FORMAT
+
+    manifest = document.get("deployment", {}).get("manifest", {}) if isinstance(document, dict) else {}
+    return isinstance(manifest, dict) and manifest.get("version") == PLAN_FORMAT
 
 
 def _landing_zones(document: Any, source: str) -> dict[str, Any]:

@@ -13,24 +13,25 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from amsterdam_cloud.core.ids import GUID, LOG_ANALYTICS_WORKSPACE_ID
-from amsterdam_cloud.components.governance.hierarchy import ROLES
+from amsterdam_cloud.components.governance.hierarchy import ROLES, descendants, group_name
 from amsterdam_cloud.components.governance.policy import Assignment, Exemption, city_assignments
+from amsterdam_cloud.core.environments import PLATFORM_INGRESS_ROLES, platform_resource_group
 from amsterdam_cloud.core.program_config import GOVERNANCE_PROJECT
 from amsterdam_cloud.core.regions import EU_REGIONS
 from amsterdam_cloud.policies.waivers import parse_waivers
-from amsterdam_cloud.stacks.config import (ConfigError, _boolean, _emails, _integer, _matching, _region, _section,
-                                           _show, given_config, read_project_keys, read_stack_file, structured)
+from amsterdam_cloud.stacks.connectivity.config import load as load_connectivity
+from amsterdam_cloud.stacks.config import (ENVIRONMENTS, ConfigError, _boolean, _emails, _integer, _matching, _region,
+                                           _section, _show, given_config, load as load_platform, read_project_keys,
+                                           read_stack_file, structured)
 
 PROJECT = GOVERNANCE_PROJECT
 STACKS_DIR = Path(__file__).resolve().parent
 EXEMPTIONS_FILE = STACKS_DIR / "exemptions.yaml"
 TENANT_STACK = "prod"
+DEFAULT_PREFIX = "amsterdam"
 INHERITED_TAGS = ("owner", "cost-center", "data-classification", "application", "environment")
 
 _WORKSPACE = LOG_ANALYTICS_WORKSPACE_ID
-_ZONE = re.compile(r"^/subscriptions/[0-9a-f-]{36}/resourceGroups/[^/]+/providers/"
-                   r"Microsoft.Network/privateDnsZones/privatelink\.[a-z0-9.-]+$", re.IGNORECASE)
-_GROUP_ID = re.compile(r"^[a-zA-Z][a-zA-Z0-9_]{1,40}$")
 _SCOPE = re.compile(r"^/(subscriptions/[0-9a-f-]{36}(/resourceGroups/[^/]+(/providers/.+)?)?"
                     r"|providers/Microsoft.Management/managementGroups/[^/]+)$", re.IGNORECASE)
 _PREFIX = re.compile(r"^[a-z][a-z0-9-]{1,30}$")
@@ -43,7 +44,6 @@ class GovernanceConfig:
     location: str
     prefix: str
     workspace_id: str
-    private_dns_zone_ids: dict[str, str]
     subscriptions: dict[str, tuple[str, ...]]
     enforce: bool
     assignments: tuple[Assignment, ...]
@@ -80,20 +80,6 @@ def _subscriptions(source: str, key: str, value: Any) -> dict[str, tuple[str, ..
     return placed
 
 
-def _zones(source: str, key: str, value: Any) -> dict[str, str]:
-    value = structured(value)
-    if not isinstance(value, Mapping) or not value:
-        raise ConfigError(source, key, "expected a mapping of private link group id (blob, vault, ...) to the hub's "
-                                       "privatelink DNS zone resource id")
-    for group, zone in value.items():
-        if not _GROUP_ID.match(str(group)):
-            raise ConfigError(source, f"{key}.{group}", "expected a private link group id such as blob or vault")
-        if not isinstance(zone, str) or not _ZONE.match(zone):
-            raise ConfigError(source, f"{key}.{group}",
-                              f"expected a privatelink DNS zone resource id, got {_show(zone)}")
-    return dict(value)
-
-
 def _eu_region(source: str, key: str, value: Any) -> str:
     region = _region(source, key, value)
     if region not in EU_REGIONS:
@@ -109,7 +95,6 @@ _FIELDS = {
     "location": _eu_region,
     "prefix": _matching(_PREFIX, "2-31 lower-case letters, digits and hyphens, e.g. amsterdam"),
     "workspaceId": _matching(_WORKSPACE, "the central Log Analytics workspace's resource id"),
-    "privateDnsZoneIds": _zones,
     "subscriptions": _subscriptions,
     "enforce": _boolean,
     "rbac": lambda source, key, value: _section(source, key, value, {
@@ -118,7 +103,7 @@ _FIELDS = {
     "alertEmails": _emails,
     "sandboxBudgetMonthlyEur": _integer(1, 100_000),
 }
-_REQUIRED = frozenset({"tenantId", "location", "workspaceId", "privateDnsZoneIds", "rbac", "alertEmails"})
+_REQUIRED = frozenset({"tenantId", "location", "workspaceId", "rbac", "alertEmails"})
 SANDBOX_BUDGET_EUR = 100
 """A sandbox subscription's monthly budget unless `sandboxBudgetMonthlyEur` says otherwise."""
 
@@ -147,21 +132,63 @@ def parse_exemptions(document: Any, source: str, rules: frozenset[str], today: d
     return tuple(exemptions)
 
 
+def _under_their_assignments(exemptions: tuple[Exemption, ...], assignments: tuple[Assignment, ...], prefix: str,
+                              subscriptions: Mapping[str, tuple[str, ...]]) -> tuple[Exemption, ...]:
+    """Azure refuses an exemption whose scope is not at or below its assignment's management group: a group, or a
+    subscription this config places, outside it stops the plan naming the waiver."""
+    group_of = {assignment.key: assignment.group for assignment in assignments}
+    placed = {subscription: role for role, ids in subscriptions.items() for subscription in ids}
+    for index, exemption in enumerate(exemptions):
+        group = group_of[exemption.rule]
+        below = descendants(group)
+        parts = exemption.scope.split("/")
+        if exemption.scope.lower().startswith("/providers/microsoft.management/managementgroups/"):
+            name = parts[-1]
+            role = "root" if name == prefix else name.removeprefix(f"{prefix}-")
+        else:
+            role = placed.get(parts[2], "")
+        if group != "root" and role not in below:
+            raise ConfigError("stacks/governance/exemptions.yaml", f"waivers[{index}].resource",
+                              f"{exemption.scope} is not under {group_name(prefix, group)}, where {exemption.rule} is "
+                              "assigned (a subscription counts when amsterdam-governance:subscriptions places it "
+                              "there); Azure refuses an exemption outside its assignment's scope")
+    return exemptions
+
+
 def parse(raw: Mapping[str, Any], source: str, stack: str, exemptions: Any, today: dt.date) -> GovernanceConfig:
     """Validate the stack's config and the exemptions document (whose rules are the assignments' keys)."""
     if stack != TENANT_STACK:
         raise ConfigError(source, "stack", f"the governance project has one stack for the tenant, {TENANT_STACK!r}")
     read = read_project_keys(raw, project=PROJECT, fields=_FIELDS, required=_REQUIRED, source=source, stack=stack)
-    assignments = city_assignments(workspace_id=read["workspaceId"], private_dns_zone_ids=read["privateDnsZoneIds"],
-                                   inherited_tags=INHERITED_TAGS)
+    # The DNS DINE's zones are the connectivity stack's, derived from its config (one fact, one place); so are the
+    # ingress groups of the environment platforms placed in corp (the platform's configs name their subscriptions).
+    connectivity = load_connectivity()
+    corp = read.get("subscriptions", {}).get("corp", ())
+    ingress = tuple(f"/subscriptions/{platform.subscription_id}/resourceGroups/{platform_resource_group(role, env)}"
+                    for env, platform in ((env, load_platform(env)) for env in ENVIRONMENTS)
+                    if platform.subscription_id in corp for role in PLATFORM_INGRESS_ROLES)
+    assignments = city_assignments(workspace_id=read["workspaceId"], connectivity=connectivity.ref,
+                                   location=connectivity.location, inherited_tags=INHERITED_TAGS,
+                                   corp_platform_ingress=ingress)
     rules = frozenset(assignment.key for assignment in assignments)
     return GovernanceConfig(
-        source=source, tenant_id=read["tenantId"], location=read["location"], prefix=read.get("prefix", "amsterdam"),
-        workspace_id=read["workspaceId"], private_dns_zone_ids=read["privateDnsZoneIds"],
+        source=source, tenant_id=read["tenantId"], location=read["location"], prefix=read.get("prefix", DEFAULT_PREFIX),
+        workspace_id=read["workspaceId"],
         subscriptions=read.get("subscriptions", {}), enforce=read.get("enforce", True), assignments=assignments,
-        exemptions=parse_exemptions(exemptions, "stacks/governance/exemptions.yaml", rules, today),
+        exemptions=_under_their_assignments(
+            parse_exemptions(exemptions, "stacks/governance/exemptions.yaml", rules, today), assignments,
+            read.get("prefix", DEFAULT_PREFIX), read.get("subscriptions", {})),
         rbac=dict(read["rbac"]), alert_emails=read["alertEmails"],
         sandbox_budget_monthly_eur=read.get("sandboxBudgetMonthlyEur", SANDBOX_BUDGET_EUR))
+
+
+def read_prefix(stacks_dir: Path = STACKS_DIR) -> str:
+    """The management groups' prefix from the tenant stack's file (validated as `parse` does): the landing zones
+    derive the groups' ids from it instead of reading this stack's state."""
+    source = f"stacks/governance/Pulumi.{TENANT_STACK}.yaml"
+    raw = read_stack_file(stacks_dir / f"Pulumi.{TENANT_STACK}.yaml")
+    key = f"{PROJECT}:prefix"
+    return str(_FIELDS["prefix"](source, key, raw[key])) if key in raw else DEFAULT_PREFIX
 
 
 def load(stack: str, today: dt.date, stacks_dir: Path = STACKS_DIR) -> GovernanceConfig:

@@ -12,15 +12,14 @@ from typing import Any, Mapping
 
 from amsterdam_cloud.components.governance.vending import BILLING_SCOPE
 from amsterdam_cloud.core.backend import declared_backend
-from amsterdam_cloud.core.program_config import GOVERNANCE_PROJECT
+from amsterdam_cloud.core.program_config import LANDING_ZONES_PROJECT
 from amsterdam_cloud.stacks.config import (ENVIRONMENTS, PROJECT as PLATFORM_PROJECT, ConfigError, StackConfig,
                                            _emails, _matching, given_config, load as load_platform,
                                            read_project_keys, read_stack_file)
+from amsterdam_cloud.stacks.governance.config import read_prefix
 from amsterdam_cloud.stacks.landing_zones.team_files import Team, load_teams
 
-PROJECT = "amsterdam-landing-zones"
-GOVERNANCE_STACK = "prod"
-"""The tenant's one governance stack: management groups and the app team deployer role come from its outputs."""
+PROJECT = LANDING_ZONES_PROJECT
 STACKS_DIR = Path(__file__).resolve().parent
 
 _FIELDS = {
@@ -41,7 +40,9 @@ class LandingZonesConfig:
     platform: StackConfig
     """The environment's platform config: its location and the hub's subscription."""
     platform_stack: str
-    governance_stack: str
+    management_group_prefix: str
+    """The governance stack's prefix (its config, not its state: each environment's state is in its own
+    container, the tenant's governance stack in prod's): the corp and online groups' ids derive from it."""
     teams: tuple[Team, ...]
     """The teams with a landing zone in this environment."""
 
@@ -56,7 +57,7 @@ def parse(raw: Mapping[str, Any], source: str, stack: str, teams: tuple[Team, ..
     return LandingZonesConfig(
         source=source, environment=stack, billing_scope=read["billingScope"], alert_emails=read["alertEmails"],
         platform=load_platform(stack), platform_stack=backend.reference(PLATFORM_PROJECT, stack),
-        governance_stack=backend.reference(GOVERNANCE_PROJECT, GOVERNANCE_STACK),
+        management_group_prefix=read_prefix(),
         teams=tuple(team for team in teams if stack in team.ranges))
 
 

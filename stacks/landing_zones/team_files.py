@@ -17,15 +17,13 @@ from typing import Any, Mapping
 
 from amsterdam_cloud.core.ids import COST_CENTER, GUID
 from amsterdam_cloud.components.app_hosting.config import CITY_MAIL_DOMAIN
-from amsterdam_cloud.components.governance.vending import ARCHETYPES, next_free_range, vended_subnets
+from amsterdam_cloud.components.governance.vending import ARCHETYPES, TEAM_NAME, next_free_range, vended_subnets
 from amsterdam_cloud.components.landing_zone.address_plan import AddressPlanError, NetworkPlan, SubnetRequest, carve
 from amsterdam_cloud.components.landing_zone.address_plan import plan as plan_addresses
 from amsterdam_cloud.stacks.config import (DATA_CLASSIFICATIONS, ENVIRONMENTS, ConfigError, Network, _show,
                                            load as load_platform)
 
 TEAMS_DIR = Path(__file__).resolve().parent / "teams"
-TEAM_NAME = re.compile(r"^[a-z][a-z0-9-]{0,18}[a-z0-9]$")
-"""2-20 lower-case letters, digits and hyphens: `sub-<team>-<env>` and `rg-<team>-network-<env>` stay short."""
 _MAILBOX = re.compile(r"^[a-z0-9][a-z0-9._-]*" + re.escape(CITY_MAIL_DOMAIN) + "$")
 PREFIX_LENGTHS = (22, 23, 24)
 """A vended spoke is a /24 by default (Container Apps /25, App Service /26, endpoints /26); /23 or /22 on request."""

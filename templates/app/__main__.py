@@ -7,12 +7,14 @@ from pathlib import Path
 import pulumi
 from pulumi_azure_native import authorization
 
-from amsterdam_cloud.components.app_hosting.app import App, AppArgs
+from amsterdam_cloud.components.app_hosting.app import App, AppArgs, LandingZoneOutputs
 from amsterdam_cloud.components.app_hosting.config import from_pulumi
 from amsterdam_cloud.core.platform_outputs import PlatformOutputs
 
 spec = from_pulumi(Path(__file__).parent)  # the backend: Pulumi.yaml beside this file
 platform = PlatformOutputs.read(spec.platform_stack)
-app = App("app", AppArgs.of(spec, platform=platform, tenant_id=authorization.get_client_config().tenant_id))
+client = authorization.get_client_config()
+zone = LandingZoneOutputs.read(spec.landing_zone, client.subscription_id) if spec.landing_zone else None
+app = App("app", AppArgs.of(spec, platform=platform, tenant_id=client.tenant_id, landing_zone=zone))
 for key, value in app.exports().items():
     pulumi.export(key, value)

@@ -196,6 +196,12 @@ def test_a_role_assignment_without_a_principal_type_omits_it_instead_of_azure_na
     assert "principalType" not in created.inputs  # not the SDK's 'User': ARM then accepts any principal
 
 
+def test_a_private_endpoint_whose_zone_group_the_policy_writes_takes_no_zone_ids():
+    assert PrivateEndpoint(subnet_id=SUBNET, private_dns_zone_ids=(), dns_by_policy=True).dns_by_policy
+    with pytest.raises(InterfaceError, match="dns_by_policy"):
+        PrivateEndpoint(subnet_id=SUBNET, private_dns_zone_ids=(ZONE,), dns_by_policy=True)
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # The contract: each component declares the interfaces it honours; `conforms` (tests/components/conftest.py) checks
 # one component, and every component's test module runs it.

@@ -9,7 +9,8 @@ from amsterdam_cloud.policies.rules.common import check_bool
 
 
 def check(resource: Resource, report: Report, settings: Any) -> None:
-    if resource.get("publicNetworkAccess") == "Disabled":
+    access = resource.get("publicNetworkAccess")
+    if isinstance(access, str) and access.lower() == "disabled":  # Azure reads the enum case-insensitively
         return
     check_bool(resource, report, settings, path="vnetConfiguration.internal", want=True, default=False, fix="set vnetConfiguration.internal=True, or publicNetworkAccess='Disabled' with a private endpoint")
 

@@ -247,3 +247,24 @@ def test_a_custom_domain_that_is_not_a_host_name_names_the_key():
     with pytest.raises(ConfigError, match=r"app:app.customDomain: CustomDomain.host_name"):
         parse(stack_config(exposure="public", customDomain={"hostName": "parkeren", "certificate": "parkeren"}),
               "Pulumi.dev.yaml")
+
+
+def test_a_landing_zone_reads_its_teams_zone_from_the_landing_zones_stack_of_the_environment():
+    spec = parse({**stack_config("acc"), "app:landingZone": "parkeren"}, "Pulumi.acc.yaml")
+
+    assert (spec.landing_zone.team, spec.landing_zone.stack) == (
+        "parkeren", "organization/amsterdam-landing-zones/acc")
+
+
+@pytest.mark.parametrize(("changes", "landing_zone", "key", "problem"), [
+    ({}, "Parkeren!", "app:landingZone", "the team's name as vended"),
+    ({"exposure": "public"}, "parkeren", "app:landingZone", "public app in a vended subscription"),
+    ({"spoke": "apps"}, "parkeren", "app:app.spoke", "uses its landing zone's subnets"),
+    ({"registry": "crother12345.azurecr.io", "image": "crother12345.azurecr.io/parkeer-app:1"}, "parkeren",
+     "app:app.registry", "registry pull identity"),
+])
+def test_what_a_vended_subscription_cannot_host_is_refused_at_its_key(changes, landing_zone, key, problem):
+    with pytest.raises(ConfigError) as error:
+        parse({**stack_config("dev", **changes), "app:landingZone": landing_zone}, "Pulumi.dev.yaml")
+
+    assert (error.value.key, problem in error.value.problem) == (key, True)

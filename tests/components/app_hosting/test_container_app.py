@@ -128,6 +128,14 @@ def test_an_unset_app_name_whose_auto_name_overflows_32_characters_is_refused_at
         plan_inline(lambda: ContainerApp("signalen-meldingen-ruimte", app_args(app_name=None)))
 
 
+def test_a_registry_identity_pulls_the_image_beside_the_apps_own_identity(plan_inline, app_args):
+    puller = RG + "/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-team-acrpull"
+    app = plan_inline(lambda: ContainerApp("ca", app_args(registry_identity_id=puller))).named("ca-app")
+
+    assert [r["identity"] for r in app.inputs["configuration"]["registries"]] == [puller]
+    assert set(app.inputs["identity"]["userAssignedIdentities"]) == {IDENTITY, puller}
+
+
 def test_it_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, app_args):
     conforms(ContainerApp, app_args)
 

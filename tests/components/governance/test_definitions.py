@@ -98,6 +98,14 @@ def _public_access_fixtures(entry: d.PublicAccess) -> list[tuple[str, dict, bool
         explicit = at("Enabled")
         explicit["network"]["delegatedSubnetResourceId"] = delegated["network"]["delegatedSubnetResourceId"]
         cases.append(("enabled in a delegated subnet", explicit, True))
+    if entry.private_if_true:
+        flag, _, leaf = entry.private_if_true.rpartition(".")
+        for case, access, private in (("internal, access unset", None, True),
+                                      ("internal, access enabled", "Enabled", True),
+                                      ("not internal, access enabled", "Enabled", False)):
+            inputs = at(access)
+            inputs.setdefault(flag, {})[leaf] = private
+            cases.append((case, inputs, not private))
     return cases
 
 
@@ -125,15 +133,35 @@ def test_public_access_denial_leaves_other_types_alone():
     assert not azure_denies(d.DENY_PUBLIC_NETWORK_ACCESS, "azure-native:desktopvirtualization:HostPool", inputs)
 
 
-def test_the_dns_zone_group_policy_targets_private_endpoints_of_its_group_only():
-    def endpoint(*groups: str) -> dict:
+def test_the_dns_zone_group_policy_targets_private_endpoints_of_its_group_and_service_only():
+    def endpoint(service: str, *groups: str) -> dict:
+        target = f"/subscriptions/s/resourceGroups/g/providers/{service}/x"
         return {"location": "westeurope", "privateLinkServiceConnections": [
-            {"name": "c", "privateLinkServiceId": "/x", "groupIds": list(groups)}]}
-    token, params = "azure-native:network:PrivateEndpoint", {"groupId": "blob", "privateDnsZoneId": "/z",
-                                                             "effect": "DeployIfNotExists"}
+            {"name": "c", "privateLinkServiceId": target, "groupIds": list(groups)}]}
+    token = "azure-native:network:PrivateEndpoint"
+    params = {"groupId": "account", "service": "/providers/Microsoft.CognitiveServices/accounts/",
+              "privateDnsZoneIds": ["/z"], "effect": "DeployIfNotExists"}
 
-    assert evaluate(d.PRIVATE_DNS_ZONE_GROUP.rule, arm_shape(token, endpoint("blob")), params)
-    assert not evaluate(d.PRIVATE_DNS_ZONE_GROUP.rule, arm_shape(token, endpoint("vault")), params)
+    assert evaluate(d.PRIVATE_DNS_ZONE_GROUP.rule, arm_shape(token, endpoint("Microsoft.CognitiveServices/accounts",
+                                                                               "account")), params)
+    assert not evaluate(d.PRIVATE_DNS_ZONE_GROUP.rule, arm_shape(token, endpoint("Microsoft.CognitiveServices/accounts",
+                                                                                   "vault")), params)
+    # the same group id on another service (Purview's `account`) is not this zone's
+    assert not evaluate(d.PRIVATE_DNS_ZONE_GROUP.rule, arm_shape(token, endpoint("Microsoft.Purview/accounts",
+                                                                                   "account")), params)
+
+
+def test_the_dns_table_covers_exactly_the_connectivity_zone_list():
+    from amsterdam_cloud.components.landing_zone.private_dns import city_private_link_zones
+
+    covered = {zone.format(location="westeurope") for entry in d.PRIVATE_LINK_DNS for zone in entry.zones}
+
+    assert covered == set(city_private_link_zones("westeurope"))
+    assert all(1 <= len(entry.zones) <= 5 for entry in d.PRIVATE_LINK_DNS)  # Azure: at most 5 configs per group
+    # the zone group right after the endpoint exists (Azure's default waits 10 minutes, the app would start first)
+    assert d.PRIVATE_DNS_ZONE_GROUP.rule["then"]["details"]["evaluationDelay"] == "AfterProvisioning"
+    assert len({entry.key for entry in d.PRIVATE_LINK_DNS}) == len(d.PRIVATE_LINK_DNS)
+    assert len({(entry.group_id, entry.service) for entry in d.PRIVATE_LINK_DNS}) == len(d.PRIVATE_LINK_DNS)
 
 
 def test_each_definition_declares_exactly_the_roles_its_effect_needs():
@@ -145,6 +173,7 @@ def test_each_definition_declares_exactly_the_roles_its_effect_needs():
         "amsterdam-dine-private-dns-zone-group": ("DeployIfNotExists", (d.NETWORK_CONTRIBUTOR,)),
         "amsterdam-deny-new-resources": ("Deny", ()),
         "amsterdam-deny-vnet-peering": ("Deny", ()),
+        "amsterdam-deny-resource-types": ("Deny", ()),
     }
 
 
@@ -181,3 +210,14 @@ def test_sandbox_denies_a_peering_as_its_own_resource_or_inside_a_network():
     assert evaluate(d.DENY_VNET_PEERING.rule, peering, params)
     assert evaluate(d.DENY_VNET_PEERING.rule, peered, params)
     assert not evaluate(d.DENY_VNET_PEERING.rule, isolated, params)
+
+
+@pytest.mark.parametrize(("arm_type", "denied"), [
+    ("Microsoft.Network/publicIPAddresses", True), ("Microsoft.Cdn/profiles", True),
+    ("Microsoft.Network/applicationGateways", True), ("Microsoft.Network/privateEndpoints", False),
+    ("Microsoft.App/managedEnvironments", False)])
+def test_the_archetype_type_denial_denies_exactly_the_listed_types(arm_type, denied):
+    params = {"resourceTypes": list(d.PUBLIC_INGRESS_TYPES), "effect": "Deny"}
+
+    assert evaluate(d.DENY_RESOURCE_TYPES.rule, {"type": arm_type, "location": "westeurope"}, params,
+                    mode=d.DENY_RESOURCE_TYPES.mode) is denied

@@ -1,4 +1,4 @@
-"""The RBAC model as data: four documented roles, none with a `*` action, and the deployer's condition."""
+"""The RBAC model as data: five documented roles, none with a `*` action, and the deployer's condition."""
 
 from __future__ import annotations
 
@@ -8,9 +8,19 @@ from amsterdam_cloud.components.governance import roles
 from amsterdam_cloud.components.interfaces import BUILTIN_ROLES, InterfaceError
 
 
-def test_the_model_has_the_four_documented_roles():
-    assert [role.key for role in roles.ROLES] == ["platform-operator", "app-team-deployer", "auditor-reader",
-                                                  "break-glass"]
+def test_the_model_has_the_five_documented_roles():
+    assert [role.key for role in roles.ROLES] == ["platform-operator", "app-team-deployer", "app-team-monitoring",
+                                                  "auditor-reader", "break-glass"]
+
+
+def test_the_monitoring_role_links_to_the_workspace_but_reads_no_logs():
+    monitoring = roles.APP_TEAM_MONITORING
+
+    assert monitoring.permits("Microsoft.OperationalInsights/workspaces/sharedKeys/action")
+    assert monitoring.permits("Microsoft.Insights/privateLinkScopes/scopedResources/write")
+    assert not monitoring.permits("Microsoft.OperationalInsights/workspaces/query/AzureActivity/read")
+    assert not monitoring.permits("Microsoft.OperationalInsights/workspaces/write")
+    assert not monitoring.permits("Microsoft.Insights/privateLinkScopes/write")
 
 
 @pytest.mark.parametrize("role", roles.ROLES, ids=lambda role: role.key)

@@ -35,6 +35,8 @@ def test_a_vended_spoke_has_the_subnets_the_app_template_uses_and_fills_its_rang
     ({"environment": "staging"}, "environment"),
     ({"budget_monthly_eur": 0}, "budget_monthly_eur"),
     ({"lock": Lock()}, "takes no lock"),
+    ({"alert_emails": ()}, "the team's mailbox first"),
+    ({"firewall_priority": 300}, "firewall_priority"),
 ])
 def test_landing_zone_args_refuse_what_azure_would(change, message):
     from amsterdam_cloud.components.landing_zone.address_plan import NetworkPlan
@@ -47,9 +49,39 @@ def test_landing_zone_args_refuse_what_azure_would(change, message):
                            firewall_private_ip="10.0.0.4"),
                 hub_subscription_id="s", budget_monthly_eur=1, alert_emails=("a@amsterdam.nl",),
                 entra_group_id="2a3b4c5d-0000-4000-8000-0000000000c1",
-                ci_principal_id="2a3b4c5d-0000-4000-8000-0000000000c2", deployer_role_id="/r", tags={})
+                ci_principal_id="2a3b4c5d-0000-4000-8000-0000000000c2", deployer_role_id="/r", tags={},
+                registry_id="/acr", workspace_id="/log", private_link_scope_id="/ampls", firewall_policy_name="p",
+                firewall_priority=1004)
     with pytest.raises(InterfaceError, match=message):
         vending.LandingZoneArgs(**{**args, **change})
+
+
+def test_a_ranges_firewall_priority_is_its_offset_in_the_block_after_the_platforms_groups():
+    assert vending.firewall_priority("10.10.0.0/16", "10.10.4.0/24") == 1004
+    assert vending.firewall_priority("10.10.0.0/16", "10.10.8.0/22") == 1008
+    with pytest.raises(AddressPlanError, match="not inside 10.10.0.0/16"):
+        vending.firewall_priority("10.10.0.0/16", "10.9.0.0/24")
+
+
+def test_the_platforms_flows_into_its_app_spoke_reach_the_same_subnets_of_a_vended_spoke():
+    from amsterdam_cloud.components.landing_zone.address_plan import NetworkPlan
+    from amsterdam_cloud.components.landing_zone.east_west import EastWestFlow
+
+    hosting = NetworkPlan(name="apps", cidr="10.10.16.0/20", subnets=carve("10.10.16.0/20", (
+        vending.SubnetRequest(name="containers", prefix_length=23), vending.SubnetRequest(name="vms", prefix_length=24),
+        vending.SubnetRequest(name="endpoints", prefix_length=24)), "apps"))
+    team = NetworkPlan(name="t", cidr="10.10.5.0/24", subnets=carve("10.10.5.0/24",
+                                                                    vending.vended_subnets("10.10.5.0/24"), "t"))
+    apps = {subnet.name: subnet.cidr for subnet in hosting.subnets}
+    flows = (EastWestFlow(name="avd", description="d", source_ranges=("10.10.32.0/21",),
+                          destination_ranges=(apps["containers"], apps["vms"]), ports=(443,)),
+             EastWestFlow(name="other", description="d", source_ranges=("10.10.32.0/21",),
+                          destination_ranges=("10.10.48.0/24",), ports=(443,)))
+
+    (vended,) = vending.vended_flows(team, hosting, flows)
+
+    assert (vended.name, vended.source_ranges, vended.destination_ranges) == (
+        "avd", ("10.10.32.0/21",), ("10.10.5.0/25",))  # no vms subnet in a vended spoke
 
 
 def test_a_landing_zone_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, tags, diagnostics):
@@ -68,4 +100,11 @@ def test_a_landing_zone_honours_the_interfaces_it_declares_and_refuses_the_other
         hub_subscription_id="00000001-0000-4000-8000-000000000001", budget_monthly_eur=500,
         alert_emails=("parkeren@amsterdam.nl",), entra_group_id="2a3b4c5d-0000-4000-8000-0000000000c1",
         ci_principal_id="2a3b4c5d-0000-4000-8000-0000000000c2",
-        deployer_role_id="/providers/Microsoft.Authorization/roleDefinitions/2a3b4c5d-0000-4000-8000-0000000000d1"))
+        deployer_role_id="/providers/Microsoft.Authorization/roleDefinitions/2a3b4c5d-0000-4000-8000-0000000000d1",
+        registry_id="/subscriptions/00000001-0000-4000-8000-000000000001/resourceGroups/rg-amsterdam-shared-dev/"
+                    "providers/Microsoft.ContainerRegistry/registries/cramsterdamdev",
+        workspace_id="/subscriptions/00000001-0000-4000-8000-000000000001/resourceGroups/rg-amsterdam-management-dev/"
+                     "providers/Microsoft.OperationalInsights/workspaces/log-amsterdam-dev",
+        private_link_scope_id="/subscriptions/00000009-0000-4000-8000-000000000009/resourceGroups/rg-connectivity-prod/"
+                              "providers/Microsoft.Insights/privateLinkScopes/ampls-amsterdam",
+        firewall_policy_name="hub-fw-policy", firewall_priority=1005))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from amsterdam_cloud.components.interfaces import BUILTIN_ROLES, InterfaceError, Lock
-from amsterdam_cloud.components.landing_zone.guardrails import (ALLOWED_LOCATIONS, CITY_DEFENDER_PLANS,
+from amsterdam_cloud.components.landing_zone.guardrails import (ALLOWED_LOCATIONS, ALLOWED_RESOURCE_GROUP_LOCATIONS,
+                                                                CITY_DEFENDER_PLANS,
                                                                 INHERIT_TAG_FROM_RESOURCE_GROUP,
                                                                 NOT_ALLOWED_RESOURCE_TYPES,
                                                                 REQUIRE_TAG_ON_RESOURCES, Guardrails,
@@ -107,6 +108,17 @@ def test_scope_name_that_cannot_name_an_assignment_is_rejected(args):
 def test_interfaces_that_make_no_sense_on_assignments_are_rejected(args):
     with pytest.raises(InterfaceError, match="no lock"):
         args(lock=Lock())
+
+
+def test_under_the_management_group_hierarchy_only_what_governance_lacks_is_assigned_here(plan_inline, args, tags):
+    plan = plan_inline(lambda: Guardrails("guard", args(governed_by_management_group=True)))
+
+    assert not _by_definition(plan, ALLOWED_LOCATIONS) and not _by_definition(plan, ALLOWED_RESOURCE_GROUP_LOCATIONS)
+    assert not _by_definition(plan, INHERIT_TAG_FROM_RESOURCE_GROUP)
+    assert not plan.of_type("azure-native:authorization:RoleAssignment")
+    assert {a.inputs["parameters"]["tagName"]["value"] for a in _by_definition(plan, REQUIRE_TAG_ON_RESOURCES)} == \
+        set(tags)
+    assert not _by_definition(plan, NOT_ALLOWED_RESOURCE_TYPES)  # corp denies public IPs at the management group
 
 
 def test_it_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, args):

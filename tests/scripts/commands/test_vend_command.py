@@ -1,6 +1,6 @@
 """`cityctl vend <team>`: the team file with the next free range of every environment, atomically; bad input
 (an existing team, an exhausted block, a mailbox outside the city, a reused group, one principal as group and CI)
-is one line and exit 2. `--app-dir` refuses until app hosting supports a vended subscription."""
+is one line and exit 2. `--app-dir` points an app's stacks at the team's subscriptions and landing zone."""
 
 from __future__ import annotations
 
@@ -74,6 +74,12 @@ def test_an_existing_team_is_refused_and_its_file_kept(teams_dir, capsys):
     assert (teams_dir / "parkeren.yaml").read_bytes() == before
 
 
+def test_a_city_mailbox_and_object_ids_in_capitals_are_written_in_lower_case(teams_dir):
+    assert _vend(teams_dir, owner="Afval@Amsterdam.NL", group=GROUP.upper()) == 0
+    written = yaml.safe_load((teams_dir / "afval.yaml").read_text(encoding="utf-8"))
+    assert (written["owner"], written["entraGroupId"]) == ("afval@amsterdam.nl", GROUP)
+
+
 def test_a_mailbox_outside_the_city_is_refused(teams_dir, capsys):
     assert _vend(teams_dir, owner="afval@gmail.com") == 2
     assert "--owner: expected the team's @amsterdam.nl mailbox" in _one_error_line(capsys)
@@ -127,7 +133,8 @@ def test_an_overlapping_range_in_a_team_file_names_that_file(teams_dir, capsys):
     assert "parkeren" in (line := _one_error_line(capsys)) and "overlaps" in line
 
 
-def test_the_app_is_pointed_at_the_teams_subscription_from_the_landing_zones_plan(teams_dir, tmp_path):
+def test_the_app_is_pointed_at_the_teams_subscription_and_landing_zone_from_the_landing_zones_plan(teams_dir,
+                                                                                                   tmp_path):
     app = tmp_path / "app"
     app.mkdir()
     (app / "Pulumi.dev.yaml").write_text("# the app's dev stack\nconfig:\n  azure-native:location: westeurope\n",
@@ -139,12 +146,14 @@ def test_the_app_is_pointed_at_the_teams_subscription_from_the_landing_zones_pla
         {"type": "pulumi:pulumi:Stack", "urn": "urn:pulumi:dev::amsterdam-landing-zones::pulumi:pulumi:Stack::x",
          "outputs": {"landingZones": {"parkeren": {"subscriptionId": subscription}}}}]}}), encoding="utf-8")
 
-    point_app("parkeren", app, plans, teams_dir)
+    assert main(["vend", "parkeren", "--teams-dir", str(teams_dir), "--app-dir", str(app),
+                 "--plans-dir", str(plans)]) == 0
     assert (app / "Pulumi.dev.yaml").read_text(encoding="utf-8") == (
-        f"# the app's dev stack\nconfig:\n  azure-native:subscriptionId: {subscription}\n"
+        f"# the app's dev stack\nconfig:\n  app:landingZone: parkeren\n  azure-native:subscriptionId: {subscription}\n"
         "  azure-native:location: westeurope\n")
-    point_app("parkeren", app, plans, teams_dir)  # again: the line is replaced, not added twice
-    assert (app / "Pulumi.dev.yaml").read_text(encoding="utf-8").count("subscriptionId") == 1
+    point_app("parkeren", app, plans, teams_dir)  # again: the lines are replaced, not added twice
+    text = (app / "Pulumi.dev.yaml").read_text(encoding="utf-8")
+    assert text.count("subscriptionId") == 1 and text.count("landingZone") == 1
 
 
 def test_pointing_an_app_before_the_landing_zones_ran_names_the_missing_plan(teams_dir, tmp_path):
@@ -174,14 +183,26 @@ def test_pointing_an_app_writes_no_stack_file_when_one_environments_plan_is_miss
     assert [(app / f"Pulumi.{env}.yaml").read_text(encoding="utf-8") for env in ("dev", "test")] == [stack, stack]
 
 
-def test_pointing_an_app_at_a_vended_subscription_is_refused_until_app_hosting_supports_it(teams_dir, tmp_path,
-                                                                                          capsys):
+def test_an_offline_plans_made_up_subscription_is_refused_without_offline_ids(teams_dir, tmp_path, capsys):
     app = tmp_path / "app"
     app.mkdir()
-    (app / "Pulumi.dev.yaml").write_text("config: {}\n", encoding="utf-8")
+    stack = "config:\n  azure-native:location: westeurope\n"
+    (app / "Pulumi.dev.yaml").write_text(stack, encoding="utf-8")
+    (app / "Pulumi.prod.yaml").write_text(stack, encoding="utf-8")
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "amsterdam-landing-zones.dev.json").write_text(json.dumps({"version": 3, "deployment": {
+        "manifest": {"version": "cityctl-offline-plan/1"}, "resources": [
+            {"type": "pulumi:pulumi:Stack", "urn": "urn:pulumi:dev::amsterdam-landing-zones::pulumi:pulumi:Stack::x",
+             "outputs": {"landingZones": {"parkeren": {"subscriptionId": "5eb84889-54bb-5d14-90e9-b35b8009745a"}}}}]}}),
+        encoding="utf-8")
+    (teams_dir / "parkeren.yaml").write_text((teams_dir / "parkeren.yaml").read_text(encoding="utf-8").replace(
+        "  prod:\n    addressSpace: 10.40.4.0/24\n", ""), encoding="utf-8")
 
     assert main(["vend", "parkeren", "--teams-dir", str(teams_dir), "--app-dir", str(app),
-                 "--plans-dir", str(tmp_path)]) == 2
-    line = _one_error_line(capsys)
-    assert "not yet" in line and "host the app on the platform's spokes" in line
-    assert (app / "Pulumi.dev.yaml").read_text(encoding="utf-8") == "config: {}\n"
+                 "--plans-dir", str(plans)]) == 2
+    assert "an offline plan" in _one_error_line(capsys)
+    assert (app / "Pulumi.dev.yaml").read_text(encoding="utf-8") == stack
+    assert main(["vend", "parkeren", "--teams-dir", str(teams_dir), "--app-dir", str(app),
+                 "--plans-dir", str(plans), "--offline-ids"]) == 0
+    assert "has no prod landing zone; this stack stays on the platform" in capsys.readouterr().err

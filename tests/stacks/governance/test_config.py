@@ -34,8 +34,8 @@ def test_the_committed_stack_is_valid_and_places_every_environment():
     ({"subscriptions": {"apps": []}}, "amsterdam-governance:subscriptions.apps", "not a management group"),
     ({"subscriptions": {"corp": ["dev"]}}, "amsterdam-governance:subscriptions.corp[0]", "subscription id"),
     ({"location": "uksouth"}, "amsterdam-governance:location", "outside the EU"),
-    ({"privateDnsZoneIds": {"blob": "/subscriptions/x/zone"}}, "amsterdam-governance:privateDnsZoneIds.blob",
-     "privatelink DNS zone resource id"),
+    ({"privateDnsZoneIds": {"blob": "/subscriptions/x/zone"}}, "amsterdam-governance:privateDnsZoneIds",
+     "unknown key"),
     ({"workspaceId": "log-amsterdam-prod"}, "amsterdam-governance:workspaceId", "workspace's resource id"),
     ({"enfore": True}, "amsterdam-governance:enfore", "unknown key"),
     ({"rbac": {"auditors": "5d1f0a7e-0000-4000-8000-0000000000a2"}}, "amsterdam-governance:rbac.breakGlass",
@@ -56,3 +56,20 @@ def test_a_config_mistake_names_the_file_and_the_key(changes, key, problem):
 def test_a_stack_per_environment_is_refused():
     with pytest.raises(ConfigError, match="one stack for the tenant, 'prod'"):
         parse(raw(), "stacks/governance/Pulumi.dev.yaml", "dev", None, TODAY)
+
+
+@pytest.mark.parametrize(("resource", "allowed"), [
+    ("/providers/Microsoft.Management/managementGroups/amsterdam-corp", True),
+    ("/subscriptions/00000001-0000-4000-8000-000000000001/resourceGroups/rg-legacy", True),  # placed in corp
+    ("/providers/Microsoft.Management/managementGroups/amsterdam-sandbox", False),
+    ("/subscriptions/00000009-0000-4000-8000-000000000009", False),  # placed in connectivity
+])
+def test_an_exemption_outside_its_assignments_group_stops_the_plan(resource, allowed):
+    raw = read_stack_file(STACKS_DIR / "Pulumi.prod.yaml")
+    document = {"waivers": [{"rule": "dns-vault", "resource": resource, "stack": "prod", "reason": "r",
+                             "owner": "cloud-platform@amsterdam.nl", "ticket": "C-1", "expires": "2027-06-30"}]}
+    if allowed:
+        assert parse(raw, "s", "prod", document, dt.date(2026, 12, 2)).exemptions
+    else:
+        with pytest.raises(ConfigError, match=r"waivers\[0\]\.resource: .* is not under amsterdam-landingzones"):
+            parse(raw, "s", "prod", document, dt.date(2026, 12, 2))

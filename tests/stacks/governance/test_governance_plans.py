@@ -58,11 +58,13 @@ def test_every_assignment_has_its_scope_and_effect(plan):
         "nl-bio-cloud-theme": ("amsterdam", "DoNotEnforce"), "diagnostics": ("amsterdam", "Default"),
         "deny-public-access": ("amsterdam-landingzones", "Default"),
         "sandbox-no-peering": ("amsterdam-sandbox", "Default"),
+        "online-ingress-via-waf": ("amsterdam-online", "Default"),
+        "corp-no-public-ingress": ("amsterdam-corp", "Default"),
+        "corp-no-hybrid-network": ("amsterdam-corp", "Default"),
         "decommissioned-deny": ("amsterdam-decommissioned", "Default"),
         **{f"tag-{tag}": ("amsterdam", "Default")
            for tag in ("owner", "cost-center", "data-classification", "application", "environment")},
-        **{f"dns-{group}": ("amsterdam-landingzones", "Default")
-           for group in ("blob", "dfs", "vault", "registry", "sites", "postgresqlServer")}}
+        **{f"dns-{entry.key}": ("amsterdam-landingzones", "Default") for entry in d.PRIVATE_LINK_DNS}}
 
 
 def test_the_allowed_locations_assignment_uses_the_definition_with_the_packs_list(plan):
@@ -98,6 +100,66 @@ def test_each_identity_gets_exactly_the_roles_its_effect_needs_where_it_acts(pla
     assert grants["dns-blob"] == {("amsterdam-landingzones", network), (zones_rg, zone_contributor)}
     assert all(r.inputs["principalType"] == "ServicePrincipal"
                for r in plan.of_type("azure-native:authorization:RoleAssignment") if not r.name.startswith("rbac-"))
+
+
+def test_corp_and_online_each_hold_what_makes_them_what_they_are(plan):
+    assignments = _assignments(plan)
+    by_group: dict[str, set[str]] = {}
+    for key, r in assignments.items():
+        by_group.setdefault(r.inputs["scope"].removeprefix(MG), set()).add(key)
+    types = {key: set(r.inputs["parameters"]["resourceTypes"]["value"]) for key, r in assignments.items()
+             if "resourceTypes" in r.inputs.get("parameters", {})}
+
+    assert by_group["amsterdam-online"] == {"online-ingress-via-waf"}
+    assert by_group["amsterdam-corp"] == {"corp-no-public-ingress", "corp-no-hybrid-network"}
+    assert "Microsoft.Network/publicIPAddresses" in types["online-ingress-via-waf"] == types["corp-no-public-ingress"]
+    assert "Microsoft.Network/virtualNetworkGateways" in types["corp-no-hybrid-network"]
+    assert "notScopes" not in assignments["online-ingress-via-waf"].inputs
+
+
+@pytest.mark.parametrize("env", ["dev", "prod"])
+def test_the_denials_over_corp_leave_the_platform_placed_there_deployable_and_catch_anything_else(plan, stack_plan,
+                                                                                                   env):
+    """Every resource of the platform's plan against the Deny assignments at landing zones and corp as Azure applies
+    them (the definition's rule and mode, the assignment's parameters and notScopes): nothing is denied, and the
+    platform's ingress outside its carve-outs would be (the hub's public IPs, the shared Front Door)."""
+    from amsterdam_cloud.scripts.offline.azure_policy import arm_shape, evaluate
+
+    definitions = {definition.name: definition for definition in d.DEFINITIONS}
+    denials = [(definitions[r.inputs["policyDefinitionId"].rsplit("/", 1)[-1]], r) for r in _assignments(plan).values()
+               if r.inputs["scope"].removeprefix(MG) in ("amsterdam-landingzones", "amsterdam-corp")
+               and r.inputs["policyDefinitionId"].rsplit("/", 1)[-1] in definitions]
+    denied, carved_out = [], []
+    for resource in stack_plan(env).resources:
+        if not resource.type.startswith("azure-native:") or not resource.outputs.get("id", "").startswith("/sub"):
+            continue
+        shape = arm_shape(resource.type, resource.inputs)
+        for definition, assignment in denials:
+            params = {key: value["value"] for key, value in assignment.inputs.get("parameters", {}).items()}
+            if definition.effect == "Deny" and evaluate(definition.rule, shape, {**definition.defaults(), **params},
+                                                        mode=definition.mode):
+                carved = any(resource.outputs["id"].lower().startswith(scope.lower() + "/")
+                             for scope in assignment.inputs.get("notScopes", ()))
+                (carved_out if carved else denied).append(f"{assignment.inputs['policyAssignmentName']}: "
+                                                          f"{resource.type}")
+
+    assert {definition.name for definition, _ in denials} >= {"amsterdam-deny-public-network-access",
+                                                            "amsterdam-deny-resource-types"}
+    assert denied == []
+    assert {"corp-no-public-ingress: azure-native:network:PublicIPAddress",
+            "corp-no-public-ingress: azure-native:cdn:Profile"} <= set(carved_out)
+
+
+def test_the_dns_assignments_point_at_the_connectivity_stacks_zones(plan):
+    from amsterdam_cloud.stacks.connectivity.config import load
+
+    connectivity = load()
+    zones = {key.removeprefix("dns-"): r.inputs["parameters"]["privateDnsZoneIds"]["value"]
+             for key, r in _assignments(plan).items() if key.startswith("dns-")}
+
+    assert zones["ai"] == [connectivity.ref.zone_id("privatelink.cognitiveservices.azure.com"),
+                           connectivity.ref.zone_id("privatelink.openai.azure.com")]
+    assert zones["containerapps"] == [connectivity.ref.zone_id("privatelink.westeurope.azurecontainerapps.io")]
 
 
 def test_identities_live_in_the_configured_eu_region(plan):
@@ -146,10 +208,12 @@ def test_an_exemption_becomes_a_policy_exemption_on_its_assignment(plan_inline):
 
     from amsterdam_cloud.components.governance.hierarchy import ROLES
     from amsterdam_cloud.components.governance.policy import Exemption, Policy, PolicyArgs, city_assignments
+    from amsterdam_cloud.components.landing_zone.connectivity import ConnectivityRef
 
     def program() -> None:
-        assignments = city_assignments(workspace_id="/subscriptions/x/w", private_dns_zone_ids={},
-                                       inherited_tags=())
+        assignments = city_assignments(workspace_id="/subscriptions/x/w", connectivity=ConnectivityRef(
+            subscription_id="00000009-0000-4000-8000-000000000009", resource_group_name="rg-connectivity-prod",
+            virtual_network_name="vnet-hub-prod"), location="westeurope", inherited_tags=())
         groups = {role: MG + ("amsterdam" if role == "root" else f"amsterdam-{role}") for role in ROLES}
         Policy("p", PolicyArgs(group_ids=groups,
                                root_group_name="amsterdam", location="westeurope", assignments=assignments,
@@ -172,7 +236,7 @@ def test_the_custom_roles_are_defined_and_assignable_at_the_citys_root(plan):
     definitions = {r.inputs["roleName"]: r for r in plan.of_type("azure-native:authorization:RoleDefinition")}
 
     assert set(definitions) == {"Amsterdam platform-operator", "Amsterdam app-team-deployer",
-                                "Amsterdam auditor-reader", "Amsterdam break-glass"}
+                                "Amsterdam app-team-monitoring", "Amsterdam auditor-reader", "Amsterdam break-glass"}
     assert {r.inputs["scope"] for r in definitions.values()} == {MG + "amsterdam"}
     assert all(r.inputs["assignableScopes"] == [MG + "amsterdam"] for r in definitions.values())
     assert all("*" not in r.inputs["permissions"][0]["actions"] for r in definitions.values())
@@ -206,3 +270,15 @@ def test_a_sandbox_subscription_gets_its_budget_and_the_sandbox_denies_peering(t
     assert budget.inputs["amount"] == 100
     assert placement.outputs["id"] == f"{MG}amsterdam-sandbox/subscriptions/{sandbox}"
     assert _assignments(plan)["sandbox-no-peering"].inputs["scope"] == MG + "amsterdam-sandbox"
+
+
+@pytest.mark.parametrize("env", ["dev", "prod"])
+def test_the_platform_assigns_no_rule_the_root_management_group_already_holds(stack_plan, env):
+    from amsterdam_cloud.components.landing_zone import guardrails
+
+    assigned = {r.inputs["policyDefinitionId"] for r in stack_plan(env).of_type(
+        "azure-native:authorization:PolicyAssignment")}
+
+    assert not assigned & {guardrails.ALLOWED_LOCATIONS, guardrails.ALLOWED_RESOURCE_GROUP_LOCATIONS,
+                           guardrails.INHERIT_TAG_FROM_RESOURCE_GROUP, guardrails.NOT_ALLOWED_RESOURCE_TYPES}
+    assert guardrails.REQUIRE_TAG_ON_RESOURCES in assigned  # the audit has no equivalent at the root: it stays

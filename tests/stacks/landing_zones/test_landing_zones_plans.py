@@ -59,6 +59,18 @@ def test_each_team_gets_a_subscription_in_its_archetypes_group_on_the_billing_sc
     assert _subscription(plans["zones"], "parkeren") != _subscription(plans["zones"], "afval")
 
 
+def test_the_ids_derived_from_config_are_the_ones_the_governance_stack_creates(plans):
+    governance = plans["governance"].stack_outputs
+    aliases = [r.inputs["properties"]["additionalProperties"]["managementGroupId"]
+               for r in plans["zones"].of_type("azure-native:subscription:Alias")]
+    deployers = {r.inputs["roleDefinitionId"]
+                 for r in plans["zones"].of_type("azure-native:authorization:RoleAssignment")
+                 if r.name.endswith("-deployer")}
+
+    assert set(aliases) <= set(governance["managementGroupIds"].values())
+    assert deployers == {governance["customRoleIds"]["app-team-deployer"]}
+
+
 def test_no_vended_spoke_overlaps_the_hub_a_platform_spoke_or_another_team(plans):
     def ranges(plan: Plan) -> list[ipaddress.IPv4Network]:
         return [ipaddress.ip_network(prefix) for r in plan.of_type("azure-native:network:VirtualNetwork")
@@ -88,17 +100,72 @@ def test_each_spoke_lives_in_its_teams_subscription_and_peers_with_the_hub_from_
         assert vnet.inputs["dhcpOptions"]["dnsServers"] == [plans["platform"].stack_outputs["firewallPrivateIp"]]
 
 
-def test_a_team_has_rights_only_on_its_own_subscription(plans):
+def test_a_team_has_rights_on_its_own_subscription_and_outside_it_only_links_to_the_envs_monitoring(plans):
     roles = {f"/providers/Microsoft.Authorization/roleDefinitions/{r.inputs['roleDefinitionId']}": r.inputs["roleName"]
              for r in plans["governance"].of_type("azure-native:authorization:RoleDefinition")}
+    outputs = plans["platform"].stack_outputs
+    ampls = outputs["monitorPrivateLinkScope"]
+    workspace, scope = outputs["workspaceId"], (f"/subscriptions/{ampls['subscriptionId']}/resourceGroups/"
+                                                f"{ampls['resourceGroupName']}/providers/Microsoft.Insights/"
+                                                f"privateLinkScopes/{ampls['name']}")
     for team, principals in (("parkeren", PARKEREN), ("afval", AFVAL)):
         mine = {principals["group"], principals["ci"]}
         grants = [(r.inputs["scope"], roles[r.inputs["roleDefinitionId"]], r.inputs["principalType"])
                   for plan in plans.values() for kind in ("RoleAssignment", "PimRoleEligibilitySchedule")
                   for r in plan.of_type(f"azure-native:authorization:{kind}") if r.inputs["principalId"] in mine]
 
-        assert sorted(grants) == [(f"/subscriptions/{_subscription(plans['zones'], team)}",
-                                   "Amsterdam app-team-deployer", kind) for kind in ("Group", "ServicePrincipal")]
+        assert sorted(grants) == sorted(
+            [(f"/subscriptions/{_subscription(plans['zones'], team)}", "Amsterdam app-team-deployer", kind)
+             for kind in ("Group", "ServicePrincipal")] +
+            [(at, "Amsterdam app-team-monitoring", kind) for at in (workspace, scope)
+             for kind in ("Group", "ServicePrincipal")])
+
+
+def test_the_vending_grants_the_teams_pull_identity_acrpull_on_the_envs_registry(plans):
+    zones = plans["zones"]
+    for team in ("parkeren", "afval"):
+        (identity,) = [r for r in zones.of_type("azure-native:managedidentity:UserAssignedIdentity")
+                       if r.name == f"lz-{team}-acrpull"]
+        (grant,) = [r for r in zones.of_type("azure-native:authorization:RoleAssignment")
+                    if r.name == f"lz-{team}-acrpull-role"]
+
+        assert identity.outputs["id"].startswith(f"/subscriptions/{_subscription(zones, team)}/")
+        assert grant.inputs["scope"] == plans["platform"].stack_outputs["containerRegistryId"]
+        assert grant.inputs["principalId"] == identity.outputs["principalId"]
+        assert grant.inputs["roleDefinitionId"].endswith("/7f951dda-4ed3-4680-a7ca-43fe172d538d")  # AcrPull
+
+
+def test_each_vended_range_has_its_own_firewall_rules_for_east_west_and_egress(plans):
+    zones = plans["zones"]
+    platform = plans["platform"].stack_outputs
+    groups = {r.inputs["ruleCollectionGroupName"]: r.inputs
+              for r in zones.of_type("azure-native:network:FirewallPolicyRuleCollectionGroup")}
+    for team in ("parkeren", "afval"):
+        (vnet,) = [r for r in zones.of_type("azure-native:network:VirtualNetwork") if r.name == f"lz-{team}-spoke-vnet"]
+        (cidr,) = vnet.inputs["addressSpace"]["addressPrefixes"]
+        containers = str(next(ipaddress.ip_network(cidr).subnets(prefixlen_diff=1)))
+        group = groups[f"lz-{team}"]
+        rules = {collection["name"]: collection["rules"] for collection in group["ruleCollections"]}
+
+        assert group["firewallPolicyName"] == platform["firewallPolicyName"]
+        assert group["resourceGroupName"] == platform["hubResourceGroupName"]
+        assert {rule["name"] for rule in rules["east-west"]} >= {"avd-to-internal-apps", "ci-agents-to-deploy"}
+        assert all(ipaddress.ip_network(d).subnet_of(ipaddress.ip_network(cidr))
+                   for rule in rules["east-west"] for d in rule["destinationAddresses"])
+        assert {source for rule in rules["container-apps-application"] for source in rule["sourceAddresses"]} == \
+            {containers}
+    assert len({group["priority"] for group in groups.values()}) == len(groups)
+
+
+def test_each_subscriptions_activity_log_goes_to_the_envs_workspace(plans):
+    zones = plans["zones"]
+    settings = {r.outputs["id"].split("/providers/")[0]: r.inputs
+                for r in zones.of_type("azure-native:monitor:SubscriptionDiagnosticSetting")}
+
+    for team in ("parkeren", "afval"):
+        setting = settings[f"/subscriptions/{_subscription(zones, team)}"]
+        assert setting["workspaceId"] == plans["platform"].stack_outputs["workspaceId"]
+        assert {log["category"] for log in setting["logs"]} >= {"Administrative", "Security", "Policy", "Alert"}
 
 
 def test_each_subscription_has_a_budget_that_tells_the_team_first(plans):
@@ -156,3 +223,24 @@ def test_the_hub_side_peerings_of_two_teams_are_made_one_after_the_other(plans):
                                 if r.name.endswith("-spoke-from-hub")), key=lambda r: r.name, reverse=True)
 
     assert parkeren.urn in afval.dependencies or afval.urn in parkeren.dependencies
+
+
+def test_each_team_gets_an_internal_container_apps_environment_whose_zone_the_platform_links_to_both_hubs(plans):
+    from amsterdam_cloud.stacks.config import load as load_platform
+
+    zones = plans["zones"]
+    for team in ("parkeren", "afval"):
+        (environment,) = [r for r in zones.of_type("azure-native:app:ManagedEnvironment")
+                          if r.name == f"lz-{team}-cae-env"]
+        links = [r for r in zones.of_type("azure-native:privatedns:VirtualNetworkLink")
+                 if r.name.startswith(f"lz-{team}-cae-dns-link-")]
+        (vnet,) = [r for r in zones.of_type("azure-native:network:VirtualNetwork") if r.name == f"lz-{team}-spoke-vnet"]
+
+        assert environment.outputs["id"].startswith(f"/subscriptions/{_subscription(zones, team)}/")
+        assert environment.inputs["vnetConfiguration"]["internal"] is True
+        assert environment.inputs["vnetConfiguration"]["infrastructureSubnetId"].startswith(vnet.outputs["id"])
+        assert {link.inputs["virtualNetwork"]["id"] for link in links} == {
+            plans["platform"].stack_outputs["hubVirtualNetworkId"],
+            load_platform("dev").connectivity.ref.virtual_network_id}
+        assert plans["zones"].stack_outputs["landingZones"][team]["containerAppsEnvironment"] == {
+            "id": environment.outputs["id"], "workloadProfiles": ["Consumption"]}
