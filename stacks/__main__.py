@@ -35,6 +35,7 @@ from amsterdam_cloud.core.environments import container_apps_infrastructure_grou
 from amsterdam_cloud.core.platform_outputs import PlatformOutputs
 from amsterdam_cloud.core.regions import EU_REGIONS
 from amsterdam_cloud.stacks.config import from_pulumi
+from amsterdam_cloud.stacks.governance.config import governs_subscription
 
 VAULT_ZONE = "privatelink.vaultcore.azure.net"
 REGISTRY_ZONE = "privatelink.azurecr.io"
@@ -206,11 +207,11 @@ certificates = KeyVault("certs-kv", KeyVaultArgs(
                                      principal_type=config.deployer_principal_type,
                                      description="The platform pipeline imports the apps' certificates"))))
 
-# Allowed locations and tag inheritance are the governance stack's, at the city's root management group, where this
-# subscription is placed (stacks/governance): here only what has no equivalent there.
+# Allowed locations, tag inheritance and no public IPs are the governance stack's, at the management groups, when it
+# places this subscription in corp or online (stacks/governance); otherwise this subscription keeps its own.
 guardrails = Guardrails("guardrails", GuardrailsArgs(
     tags=tags, subscription_id=config.subscription_id, allowed_locations=tuple(sorted(EU_REGIONS)),
-    governed_by_management_group=True,
+    governed_by_management_group=governs_subscription(config.subscription_id),
     required_tags=tuple(tags), no_public_ip_scopes={name: group.id for name, group in spoke_groups.items()},
     location=config.location,
     platform_managed_groups=tuple(group for group in (defender_default_group(config.location),

@@ -191,6 +191,23 @@ def read_prefix(stacks_dir: Path = STACKS_DIR) -> str:
     return str(_FIELDS["prefix"](source, key, raw[key])) if key in raw else DEFAULT_PREFIX
 
 
+GOVERNING_GROUPS = ("corp", "online")
+"""The landing-zone management groups whose assignments (the root's and their own) stand in for a platform
+subscription's own allowed-locations, tag-inheritance and no-public-IP assignments."""
+
+
+def governs_subscription(subscription_id: str, stacks_dir: Path = STACKS_DIR) -> bool:
+    """Whether the tenant stack's file places the subscription in corp or online, so the city's management-group
+    assignments hold there. A subscription placed nowhere (or elsewhere) keeps its own assignments: a platform
+    plan stays protected even when the governance config forgets it."""
+    source = f"stacks/governance/Pulumi.{TENANT_STACK}.yaml"
+    raw = read_stack_file(stacks_dir / f"Pulumi.{TENANT_STACK}.yaml")
+    key = f"{PROJECT}:subscriptions"
+    placed = _subscriptions(source, key, raw[key]) if key in raw else {}
+    return any(subscription_id.lower() == placed_id.lower()
+               for group in GOVERNING_GROUPS for placed_id in placed.get(group, ()))
+
+
 def load(stack: str, today: dt.date, stacks_dir: Path = STACKS_DIR) -> GovernanceConfig:
     """Read and validate `stacks/governance/Pulumi.<stack>.yaml` and the exemptions file (tests, offline tools)."""
     return parse(read_stack_file(stacks_dir / f"Pulumi.{stack}.yaml"), f"stacks/governance/Pulumi.{stack}.yaml",

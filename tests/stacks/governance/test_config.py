@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from amsterdam_cloud.stacks.config import ConfigError, read_stack_file
-from amsterdam_cloud.stacks.governance.config import STACKS_DIR, load, parse
+from amsterdam_cloud.stacks.governance.config import STACKS_DIR, governs_subscription, load, parse
 
 TODAY = dt.date(2026, 12, 2)
 SOURCE = "stacks/governance/Pulumi.prod.yaml"
@@ -73,3 +73,25 @@ def test_an_exemption_outside_its_assignments_group_stops_the_plan(resource, all
     else:
         with pytest.raises(ConfigError, match=r"waivers\[0\]\.resource: .* is not under amsterdam-landingzones"):
             parse(raw, "s", "prod", document, dt.date(2026, 12, 2))
+
+
+def _tenant_file(tmp_path, subscriptions: str):
+    (tmp_path / "Pulumi.prod.yaml").write_text(f"config:\n  amsterdam-governance:subscriptions: {subscriptions}\n",
+                                               encoding="utf-8")
+    return tmp_path
+
+
+def test_a_platform_subscription_is_governed_only_where_the_tenant_file_places_it_in_corp_or_online(tmp_path):
+    acc, dev = "00000003-0000-4000-8000-000000000003", "00000001-0000-4000-8000-000000000001"
+    stacks_dir = _tenant_file(tmp_path, f"{{corp: [{dev}], connectivity: [{acc}]}}")
+
+    assert governs_subscription(dev, stacks_dir)
+    assert governs_subscription(dev.upper(), stacks_dir)
+    assert not governs_subscription(acc, stacks_dir)  # placed, but not where the landing-zone rules hold
+    assert not governs_subscription("00000005-0000-4000-8000-000000000005", stacks_dir)  # placed nowhere
+
+
+def test_the_committed_platform_subscriptions_are_all_governed_by_the_management_groups():
+    for environment in ("dev", "test", "acc", "prod"):
+        subscription = read_stack_file(STACKS_DIR.parent / f"Pulumi.{environment}.yaml")["amsterdam-platform:subscriptionId"]
+        assert governs_subscription(subscription), environment
