@@ -51,8 +51,10 @@ class PrivateLinkScopeRef:
 
 @dataclass(frozen=True, kw_only=True)
 class MonitorPrivateLinkScopeArgs(CommonArgs):
-    SUPPORTS = supports("lock", "role_assignments", "private_endpoints",
-                        reason="a private link scope has no logs, needs no identity and holds no state")
+    SUPPORTS = supports("role_assignments", "private_endpoints",
+                        reason="a private link scope has no logs, needs no identity and holds no state",
+                        lock="a lock covers the scope's scoped resources and refuses the delete of any "
+                             "environment's or app's")
     resource_group_name: pulumi.Input[str]
     """The scope's and endpoint's resource group; the component never creates it."""
     location: str
@@ -64,9 +66,6 @@ class MonitorPrivateLinkScopeArgs(CommonArgs):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        if self.lock is not None:
-            raise InterfaceError("MonitorPrivateLinkScopeArgs.lock: a lock covers the scope's scoped resources and "
-                                 "refuses the delete of any environment's or app's; leave lock unset")
         if len(self.private_endpoints) != 1:
             raise InterfaceError("MonitorPrivateLinkScopeArgs.private_endpoints: expected exactly one (a second "
                                  "endpoint on the same zones rewrites the first one's records), got "

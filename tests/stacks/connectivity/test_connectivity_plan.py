@@ -4,6 +4,7 @@ and the contract with the stacks that use it (environment hubs, state backend, g
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from amsterdam_cloud.scripts.offline.values import Secret
 from amsterdam_cloud.stacks import config as platform_config
 from amsterdam_cloud.stacks.config import ENVIRONMENTS, read_stack_file
 from amsterdam_cloud.stacks.connectivity.config import load
+from amsterdam_cloud.stacks.governance.config import TENANT_STACK, load as load_governance
 
 ROOT = Path(__file__).resolve().parents[3]
 PROJECT_DIR = ROOT / "stacks" / "connectivity"
@@ -139,8 +141,11 @@ def test_the_names_the_other_stacks_use_are_the_ones_this_stack_creates(plan):
     backend = read_stack_file(ROOT / "stacks" / "state_backend" / "Pulumi.prod.yaml")
     assert backend["amsterdam-state-backend:privateEndpointSubnetId"] == _subnet(plan, ENDPOINTS_SUBNET).id
     zones = {z.id for z in plan.of_type("azure-native:privatedns:PrivateZone")}
-    governance = read_stack_file(ROOT / "stacks" / "governance" / "Pulumi.prod.yaml")
-    assert set(governance["amsterdam-governance:privateDnsZoneIds"].values()) <= zones
+    # the governance stack's zone-group DINE assignments point at this stack's zones (derived from its config)
+    governance = load_governance(TENANT_STACK, dt.date(2026, 12, 3))
+    dine_zones = {zone for assignment in governance.assignments if assignment.key.startswith("dns-")
+                  for zone in assignment.parameters["privateDnsZoneIds"]}
+    assert dine_zones and dine_zones <= zones
     for environment in ENVIRONMENTS:
         assert platform_config.load(environment).connectivity.ref == ref
 
