@@ -233,9 +233,8 @@ ATTENTION = ("an app of its own", "share one", "by hand: ", "plan them by hand",
 
 
 def attention_notes(workload: Mapping[str, Any]) -> list[str]:
-    """The workload's mapping notes a person must act on (`ATTENTION`, a missing database admin group)."""
-    return [n for n in workload.get("notes", []) if any(mark in n for mark in ATTENTION)
-            or n.startswith("no database admin group")]
+    """The workload's mapping notes a person must act on (`ATTENTION`)."""
+    return [n for n in workload.get("notes", []) if any(mark in n for mark in ATTENTION)]
 
 
 def app_parts(workload: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:

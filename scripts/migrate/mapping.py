@@ -55,7 +55,7 @@ TIERS: dict[str, str] = {
     "unknown-environment": PLANNING, "retire-live-data": PLANNING,
     "no-owner": GENERATE, "no-cost-center": GENERATE, "invalid-classification": GENERATE,
     "unsupported-engine": GENERATE, "unsupported-runtime": GENERATE, "no-size": GENERATE,
-    "unsupported-trigger": GENERATE,
+    "unsupported-trigger": GENERATE, "no-database-admin-group": GENERATE,
     "incomplete-discovery": DISCOVERY,
 }
 """Blockers in two tiers: a `planning` blocker stops the workload's plan (its wave is provisional); a `generate`
@@ -322,9 +322,11 @@ def map_workload(workload: Mapping[str, Any], resources: Sequence[Mapping[str, A
     admin_group = None
     if app and (app["data"]["postgres"] or app["data"]["mysql"]):
         admin_group = given.get("databaseAdminGroup") or overrides.database_admin_group(owner, tagged_owner)
-        if admin_group is None:  # the plan refuses a database without it: said here and in generate's attention
-            notes.append(f"no database admin group: add `{owner or tagged_owner or wid}: {{displayName: <the team's "
-                         f"Entra group>, objectId: <its object id>}}` under `databaseAdminGroups` in {overrides.file}")
+        if admin_group is None:  # the app's plan refuses a database without its Entra administrator
+            group = "{displayName: <the team's Entra group>, objectId: <its object id>}"
+            block("no-database-admin-group", "the database needs the team's Entra group as its administrator",
+                  needs=need(overrides, "databaseAdminGroups", f"{owner or tagged_owner}: {group}")
+                  if owner or tagged_owner else workload_need(overrides, wid, "databaseAdminGroup", group))
     if not moving:
         blockers = [b for b in blockers if b["code"] == "retire-live-data"]
     status = status_of(moving, blockers)

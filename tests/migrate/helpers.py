@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, Callable, Mapping
 
 import boto3
+import yaml
 from botocore.exceptions import ClientError
 
 from amsterdam_cloud.scripts.migrate.discover import AccountSource
+from amsterdam_cloud.scripts.migrate.overrides import NONE, Overrides
 
 
 def accounts(*hooks: tuple[str, Callable[..., Any]], label: str = "test account") -> list[AccountSource]:
@@ -48,3 +52,26 @@ def by_type(inventory: dict[str, Any], kind: str) -> list[dict[str, Any]]:
 
 def workload(document: dict[str, Any], wid: str) -> dict[str, Any]:
     return next(w for w in document["workloads"] if w["id"] == wid)
+
+
+DATABASE_ADMINS = {"displayName": "team-dba", "objectId": "5f0c1e2d-0000-4000-8000-00000000d0ba"}
+"""The Entra group every fixture owner administers its databases with (a database without one `needs` it)."""
+
+
+def database_admins(inventory: Mapping[str, Any]) -> dict[str, dict[str, str]]:
+    """A `databaseAdminGroups:` table giving each owner tagged in the inventory `DATABASE_ADMINS`."""
+    return {w["owner"]: DATABASE_ADMINS for w in inventory["workloads"] if w.get("owner")}
+
+
+def with_database_admins(inventory: Mapping[str, Any], overrides: Overrides = NONE) -> Overrides:
+    """`overrides` plus the inventory owners' database admin group (their own entries win)."""
+    return replace(overrides, database_admin_groups={**database_admins(inventory), **overrides.database_admin_groups})
+
+
+def write_database_admins(inventory: Path, overrides: Path) -> None:
+    """Add the inventory owners' `databaseAdminGroups:` to an overrides file (created when missing)."""
+    document = yaml.safe_load(overrides.read_text()) if overrides.exists() else None
+    document = document or {"schema": "amsterdam.migrate.overrides/v1"}
+    groups = database_admins(yaml.safe_load(inventory.read_text()))
+    document["databaseAdminGroups"] = {**groups, **document.get("databaseAdminGroups", {})}
+    overrides.write_text(yaml.safe_dump(document, sort_keys=False))

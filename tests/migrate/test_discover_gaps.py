@@ -13,7 +13,7 @@ from amsterdam_cloud.scripts.migrate.discover import Options, discover
 from amsterdam_cloud.scripts.migrate.progress import Progress
 
 from .estate import REGIONS, seed_city_estate
-from .helpers import accounts, by_type, deny, workload
+from .helpers import accounts, by_type, deny, with_database_admins, workload
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +81,8 @@ def test_every_discovered_resource_is_in_a_workload_unassigned_or_an_orphan(aws_
 
 
 def statuses(result: dict[str, Any]) -> dict[str, str]:
-    return {w["id"]: w["status"] for w in mapping.map_inventory(result, strategy.load())["workloads"]}
+    mapped = mapping.map_inventory(result, strategy.load(), overrides=with_database_admins(result))
+    return {w["id"]: w["status"] for w in mapped["workloads"]}
 
 
 def test_an_orphan_makes_its_workload_incomplete_never_ready(aws_env, estate):

@@ -12,7 +12,7 @@ from amsterdam_cloud.scripts.cli import main
 from amsterdam_cloud.core import app_config
 
 from .estate import REGIONS, seed_city_estate
-from .helpers import workload
+from .helpers import workload, write_database_admins
 
 CMDB = """id;name;type;application;environment;owner;cost_center;data_classification;cpu;memory_gb;engine;engine_version;storage_gb;hostname;country;platform;depends_on
 srv-01;parking-web-01;server;parking;production;parking@amsterdam.nl;CC-5120;BBN1;4;16;;;;parking-web-01.corp.amsterdam.nl;NL;physical;db-01
@@ -27,14 +27,20 @@ def run(aws_env: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any
     folder = tmp_path_factory.mktemp("migration")
     (folder / "cmdb.csv").write_text(CMDB, encoding="utf-8")
     paths = {name: folder / f"{name}.yaml" for name in ("inventory", "mapping", "waves")}
+    overrides = ["--overrides", str(folder / "overrides.yaml")]
     codes = {
         "discover": main(["migrate", "discover", "--region", ",".join(REGIONS), "--output", str(paths["inventory"]),
                           "--quiet"]),
         "import": main(["migrate", "import-cmdb", str(folder / "cmdb.csv"), "--inventory", str(paths["inventory"])]),
-        "map": main(["migrate", "map", "--inventory", str(paths["inventory"]), "--output", str(paths["mapping"])]),
-        "waves": main(["migrate", "waves", "--mapping", str(paths["mapping"]), "--output", str(paths["waves"])]),
+    }
+    write_database_admins(paths["inventory"], folder / "overrides.yaml")
+    codes |= {
+        "map": main(["migrate", "map", "--inventory", str(paths["inventory"]), "--output", str(paths["mapping"]),
+                     *overrides]),
+        "waves": main(["migrate", "waves", "--mapping", str(paths["mapping"]), "--output", str(paths["waves"]),
+                       *overrides]),
         "generate": main(["migrate", "generate", "--mapping", str(paths["mapping"]), "--waves", str(paths["waves"]),
-                          "--output-dir", str(folder / "apps")]),
+                          "--output-dir", str(folder / "apps"), *overrides]),
     }
     documents = {name: yaml.safe_load(path.read_text()) for name, path in paths.items()}
     return {"codes": codes, "folder": folder, **documents}

@@ -14,6 +14,8 @@ from amsterdam_cloud.scripts.migrate import generate, mapping, strategy
 from amsterdam_cloud.scripts.migrate.inventory import build, resource
 from amsterdam_cloud.scripts.migrate.overrides import Overrides
 
+from .helpers import with_database_admins
+
 TAGS = {"application": "permits", "environment": "production", "owner": "permits@amsterdam.nl",
         "cost-center": "CC-4120", "data-classification": "BBN3", "algorithm-register-id": "lars-1234"}
 
@@ -24,7 +26,13 @@ def the_mapping(**tags):
                                                            "desiredCount": 3}),
                resource(id="arn:aws:s3:::permits-docs", type="aws:s3:bucket", name="Permits_Docs", source="aws",
                         account="1", region="eu-west-1", tags={**TAGS, **tags}, properties={})]
-    return mapping.map_inventory(build(records), strategy.load())
+    return map_records(records)
+
+
+def map_records(records):
+    """The mapping of `records`, their owners with a database admin group."""
+    inventory = build(records)
+    return mapping.map_inventory(inventory, strategy.load(), overrides=with_database_admins(inventory))
 
 
 def files(document=None, **options):
@@ -217,7 +225,7 @@ def test_the_port_and_secret_references_reach_the_config_and_the_templates_loade
     records = [resource(id="arn:svc", type="aws:ecs:service", name="api", source="aws", account="1", region="eu-west-1",
                         tags=TAGS, properties={"image": "nginx:1.27", "desiredCount": 2, "containerPorts": [80],
                                                "environmentKeys": ["SECRET_KEY"]})]
-    written, _ = generate.plan_files(mapping.map_inventory(build(records), strategy.load()), generate.Options())
+    written, _ = generate.plan_files(map_records(records), generate.Options())
     value = yaml.safe_load(written["permits/Pulumi.prod.yaml"])["config"]
     assert (value["app:app"]["port"], value["app:app"]["secrets"]) == (80, {"SECRET_KEY": "secret-key"})
     spec = parse(value, "Pulumi.prod.yaml")
@@ -231,7 +239,7 @@ def test_every_ecs_service_gets_an_app_and_the_summary_says_which_holds_the_data
                for n in (1, 2)] + [
         resource(id="arn:aws:s3:::permits-docs", type="aws:s3:bucket", name="permits-docs", source="aws", account="1",
                  region="eu-west-1", tags=TAGS, properties={})]
-    written, summary = generate.plan_files(mapping.map_inventory(build(records), strategy.load()), generate.Options())
+    written, summary = generate.plan_files(map_records(records), generate.Options())
     main, other = (yaml.safe_load(written[f"{folder}/Pulumi.prod.yaml"])["config"]["app:app"]
                    for folder in ("permits", "permits-api1"))
     assert (main["image"], main["port"], main["data"]["storage"]) == ("cramsterdamprod.azurecr.io/library/nginx:1.22",
@@ -256,7 +264,7 @@ def test_a_second_service_behind_the_public_load_balancer_is_public_too():
                  for n, lb in ((1, "arn:public"), (2, "arn:public"))),
                resource(id="arn:public", type="aws:elbv2:load-balancer", name="lb", source="aws", account="1",
                         region="eu-west-1", tags=TAGS, properties={"type": "application", "scheme": "internet-facing"})]
-    written, _ = generate.plan_files(mapping.map_inventory(build(records), strategy.load()), generate.Options())
+    written, _ = generate.plan_files(map_records(records), generate.Options())
     assert yaml.safe_load(written["permits-api1/Pulumi.prod.yaml"])["config"]["app:app"]["exposure"] == "public"
 
 
@@ -266,7 +274,7 @@ def test_the_servers_of_a_hybrid_workload_get_a_vm_app_beside_the_container_app(
                resource(id="cmdb://cmdb/CI-1", type="onprem:server", name="srv-batch", source="cmdb", account="cmdb",
                         region="onprem", tags=TAGS, properties={"vcpu": 4, "memoryGiB": 16, "os": "Ubuntu 22.04",
                                                                 "state": "active"})]
-    mapped = mapping.map_inventory(build(records), strategy.load())
+    mapped = map_records(records)
     written, summary = generate.plan_files(mapped, generate.Options())
     server = yaml.safe_load(written["permits-vm/Pulumi.prod.yaml"])["config"]["app:app"]
     assert (server["runtime"], server["vm"]["size"], server["exposure"], server["data"]["keyVault"]) == (
@@ -285,7 +293,7 @@ def test_a_mariadb_source_keeps_its_engine_and_moves_by_dump_and_restore_with_it
                         region="eu-west-1", tags=TAGS, properties={"engine": "mariadb", "engineVersion": "10.11.6",
                                                                    "instanceClass": "db.m5.large",
                                                                    "allocatedStorageGiB": 500})]
-    mapped = mapping.map_inventory(build(records), strategy.load())
+    mapped = map_records(records)
     target = next(r["target"] for r in mapped["workloads"][0]["resources"] if r["id"] == "arn:db")
     assert (target["engine"], target["sourceEngine"], target["component"]) == ("mysql", "mariadb",
                                                                               "mysql-flexible-server")
@@ -309,7 +317,7 @@ def test_each_database_gets_a_move_with_method_size_and_downtime_estimate(storag
                         region="eu-west-1", tags=TAGS, properties={"engine": "postgres", "engineVersion": "15.4",
                                                                    "instanceClass": "db.m5.large",
                                                                    "allocatedStorageGiB": storage})]
-    written, _ = generate.plan_files(mapping.map_inventory(build(records), strategy.load()), generate.Options())
+    written, _ = generate.plan_files(map_records(records), generate.Options())
     (move,) = yaml.safe_load(written["permits/data-copy.prod.yaml"])["databases"]
     assert move["target"]["server"] == "psql-permits-prod" and method in move["method"]
     assert move["downtimeEstimate"].startswith(downtime)
@@ -323,7 +331,7 @@ def test_settings_that_name_a_source_host_are_repeated_under_attention_and_in_th
                         tags=TAGS, properties={"image": "nginx:1.27", "desiredCount": 2,
                                                "settings": {"PGHOST": "permits-db.abc.eu-west-1.rds.amazonaws.com"},
                                                "connectsToHosts": ["permits-db.abc.eu-west-1.rds.amazonaws.com"]})]
-    mapped = mapping.map_inventory(build(records), strategy.load())
+    mapped = map_records(records)
     _, summary = generate.plan_files(mapped, generate.Options())
     note = "api: settings PGHOST name hosts of the source; repoint them at Azure before cut-over"
     assert summary["written"][0]["attention"] == [note]
@@ -339,7 +347,7 @@ def test_the_data_copy_plan_and_the_report_name_the_database_sku_the_app_config_
                         region="eu-west-1", tags=TAGS, properties={"engine": "mysql", "engineVersion": "8.0.35",
                                                                    "instanceClass": "db.t3.small",
                                                                    "allocatedStorageGiB": 20})]
-    mapped = mapping.map_inventory(build(records), strategy.load())
+    mapped = map_records(records)
     written, _ = generate.plan_files(mapped, generate.Options())
     generated_sku = config(written)["app:app"]["data"]["mysql"]["sku"]
     source_sku = next(r["target"]["sku"] for r in mapped["workloads"][0]["resources"] if r["id"] == "arn:db")
@@ -358,7 +366,7 @@ def test_an_on_prem_share_gets_a_copy_plan_a_runbook_line_and_an_attention_note(
                resource(id="cmdb://cmdb/CI-7002", type="onprem:storage", name="fs-afval-scans", source="cmdb",
                         account="cmdb", region="onprem", tags=TAGS, properties={"storageGiB": 750.0,
                                                                                 "hostname": "fs01.amsterdam.local"})]
-    mapped = mapping.map_inventory(build(records), strategy.load())
+    mapped = map_records(records)
     written, summary = generate.plan_files(mapped, generate.Options())
     (share,) = yaml.safe_load(written["permits/data-copy.prod.yaml"])["shares"]
     assert (share["source"]["path"], share["sizeGiB"], share["target"]) == (

@@ -13,7 +13,7 @@ import yaml
 from amsterdam_cloud.scripts.cli import main
 
 from .estate import LEAD_CMDB, LEAD_SECRETS, seed_lead_estate
-from .helpers import workload
+from .helpers import workload, write_database_admins
 
 OVERRIDES = """\
 schema: amsterdam.migrate.overrides/v1
@@ -46,6 +46,9 @@ def run(aws_env: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any
         "discover": main(["migrate", "discover", "--region", "eu-west-1,us-east-1", "-o", str(paths["inventory"]),
                           "--quiet", *with_overrides]),
         "import": main(["migrate", "import-cmdb", str(folder / "cmdb.csv"), "-i", str(paths["inventory"]), *with_overrides]),
+    }
+    write_database_admins(paths["inventory"], overrides)
+    codes |= {
         "map": main(["migrate", "map", "-i", str(paths["inventory"]), "-o", str(paths["mapping"]), *with_overrides]),
         "waves": main(["migrate", "waves", "-m", str(paths["mapping"]), "-o", str(paths["waves"]), *with_overrides]),
     }

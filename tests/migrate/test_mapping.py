@@ -8,13 +8,17 @@ from amsterdam_cloud.scripts.migrate import mapping, strategy
 from amsterdam_cloud.scripts.migrate.inventory import build, resource
 from amsterdam_cloud.scripts.migrate.overrides import NONE, Overrides
 
+from .helpers import with_database_admins
+
 OWNER = {"application": "permits", "environment": "prod", "owner": "permits@amsterdam.nl", "cost-center": "CC-4120",
          "data-classification": "BBN2"}
 
 
-def mapped(*records, tags=None, overrides=NONE):
+def mapped(*records, tags=None, overrides=NONE, admins=True):
+    """The first workload of `records`, mapped; its owner has a database admin group unless `admins` is False."""
     inventory = build(records)
-    return mapping.map_inventory(inventory, strategy.load(), overrides=overrides)["workloads"][0]
+    given = with_database_admins(inventory, overrides) if admins else overrides
+    return mapping.map_inventory(inventory, strategy.load(), overrides=given)["workloads"][0]
 
 
 def service(tags=OWNER, **properties):
@@ -47,6 +51,16 @@ def test_a_metadata_problem_blocks_planning_or_only_generation(tags, code, statu
     workload = mapped(service(tags=tags))
     assert (workload["status"], [b["code"] for b in workload["blockers"]]) == (status, [code])
     assert workload["blockers"][0]["needs"]["file"] == "migration/overrides.yaml"
+
+
+def test_a_database_without_an_admin_group_needs_the_exact_override_line():
+    workload = mapped(service(), database(), admins=False)
+    assert (workload["status"], workload["blockers"]) == ("needs", [{
+        "code": "no-database-admin-group", "tier": "generate",
+        "message": "the database needs the team's Entra group as its administrator",
+        "needs": {"file": "migration/overrides.yaml", "under": "databaseAdminGroups",
+                  "line": "permits@amsterdam.nl: {displayName: <the team's Entra group>, objectId: <its object id>}"}}])
+    assert mapped(service(), admins=False)["status"] == "ready"
 
 
 def test_data_outside_the_eu_blocks_until_the_transfer_is_approved():

@@ -11,6 +11,7 @@ from amsterdam_cloud.scripts.cli import main
 from amsterdam_cloud.core import secrets
 
 from .estate import PLANTED_SECRETS, seed_secret_estate
+from .helpers import write_database_admins
 
 
 @pytest.fixture(scope="module")
@@ -21,6 +22,9 @@ def run(aws_env: str, tmp_path_factory: pytest.TempPathFactory) -> dict:
                                            "workloads: {vault/prod: {strategy: replatform}}\n")
     codes = [
         main(["migrate", "discover", "--region", "eu-west-1", "-o", str(folder / "inventory.yaml"), "--quiet"]),
+    ]
+    write_database_admins(folder / "inventory.yaml", folder / "overrides.yaml")
+    codes += [
         main(["migrate", "map", "-i", str(folder / "inventory.yaml"), "-o", str(folder / "mapping.yaml"),
               "--overrides", str(folder / "overrides.yaml")]),
         main(["migrate", "waves", "-m", str(folder / "mapping.yaml"), "-o", str(folder / "waves.yaml"),
