@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack, saved_plan_path
+from tests.migrate.helpers import with_database_admins as admin_overrides
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "app"
 ENVIRONMENTS = ("dev", "test", "acc", "prod")
@@ -237,7 +238,9 @@ def generated_stack_file(*, mysql: bool = False) -> tuple[str, dict]:
                                 region="eu-west-1", tags=tags, properties={
                                     "engine": "mysql", "engineVersion": "5.7.44", "instanceClass": "db.t3.medium",
                                     "allocatedStorageGiB": 50}))
-    written, _ = generate.plan_files(mapping.map_inventory(build(records), strategy.load()), generate.Options())
+    inventory = build(records)
+    document = mapping.map_inventory(inventory, strategy.load(), overrides=admin_overrides(inventory))
+    written, _ = generate.plan_files(document, generate.Options())
     name = next(path for path in written if path.endswith("/Pulumi.prod.yaml"))
     return name, with_database_admins(yaml.safe_load(written[name]))
 

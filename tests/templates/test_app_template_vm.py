@@ -10,6 +10,7 @@ import yaml
 
 
 from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack, saved_plan_path
+from tests.migrate.helpers import with_database_admins as admin_overrides
 
 from .test_app_template import plans_dir, render, with_database_admins  # noqa: F401 (fixture used by name)
 
@@ -40,7 +41,8 @@ def rehost_stack_file(*, cmdb: bool) -> dict:
                              source="aws", account="1", region="eu-west-1", tags={}, properties={
                                  "sizeGiB": size, "volumeType": "gp3", "attachedTo": ["arn:aws:ec2:eu-west-1:1:instance/i-1"]})
                     for n, size in ((1, 40), (2, 300))]
-    document = mapping.map_inventory(build(records), strategy.load())
+    inventory = build(records)
+    document = mapping.map_inventory(inventory, strategy.load(), overrides=admin_overrides(inventory))
     assert document["workloads"][0]["status"] == "ready"
     written, summary = generate.plan_files(document, generate.Options())
     return with_database_admins(yaml.safe_load(written["reports/Pulumi.prod.yaml"]))
