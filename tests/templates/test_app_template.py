@@ -242,17 +242,7 @@ def generated_stack_file(*, mysql: bool = False) -> tuple[str, dict]:
     document = mapping.map_inventory(inventory, strategy.load(), overrides=admin_overrides(inventory))
     written, _ = generate.plan_files(document, generate.Options())
     name = next(path for path in written if path.endswith("/Pulumi.prod.yaml"))
-    return name, with_database_admins(yaml.safe_load(written[name]))
-
-
-def with_database_admins(document: dict) -> dict:
-    """A generated stack file with the one key its team adds when the app has a database: the team's Entra group
-    that administers it (the migration cannot know it; the plan asks for it)."""
-    app = document["config"]["app:app"]
-    if app["data"].get("postgres") or app["data"].get("mysql"):
-        app["databaseAdminGroup"] = {"displayName": f"team-{app['name']}-dba",
-                                     "objectId": "5f0c1e2d-0000-4000-8000-00000000d0ba"}
-    return document
+    return name, yaml.safe_load(written[name])
 
 
 def test_config_written_by_the_migration_plans_with_zero_violations(tmp_path, plans_dir, violations):

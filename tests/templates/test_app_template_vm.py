@@ -12,7 +12,7 @@ import yaml
 from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack, saved_plan_path
 from tests.migrate.helpers import with_database_admins as admin_overrides
 
-from .test_app_template import plans_dir, render, with_database_admins  # noqa: F401 (fixture used by name)
+from .test_app_template import plans_dir, render  # noqa: F401 (fixture used by name)
 
 TAGS = {"application": "reports", "environment": "productie", "owner": "reports@amsterdam.nl",
         "cost-center": "CC-4120", "data-classification": "BBN2"}
@@ -45,7 +45,7 @@ def rehost_stack_file(*, cmdb: bool) -> dict:
     document = mapping.map_inventory(inventory, strategy.load(), overrides=admin_overrides(inventory))
     assert document["workloads"][0]["status"] == "ready"
     written, summary = generate.plan_files(document, generate.Options())
-    return with_database_admins(yaml.safe_load(written["reports/Pulumi.prod.yaml"]))
+    return yaml.safe_load(written["reports/Pulumi.prod.yaml"])
 
 
 def test_the_generated_config_describes_the_vm_group():
