@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack, saved_plan_path
-from tests.migrate.helpers import with_database_admins as admin_overrides
+from tests.scripts.migrate.helpers import with_database_admins as admin_overrides
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "templates" / "app"
 ENVIRONMENTS = ("dev", "test", "acc", "prod")

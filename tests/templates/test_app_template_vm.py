@@ -10,7 +10,7 @@ import yaml
 
 
 from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack, saved_plan_path
-from tests.migrate.helpers import with_database_admins as admin_overrides
+from tests.scripts.migrate.helpers import with_database_admins as admin_overrides
 
 from .test_app_template import plans_dir, render  # noqa: F401 (fixture used by name)
 
