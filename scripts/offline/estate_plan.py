@@ -300,7 +300,8 @@ def _ready(state: Run, todo: list[StackId], running: set[StackId], cache, plans_
     """Stacks that can be planned now, after reusing every cached one whose references are done (in order)."""
     from amsterdam_cloud.scripts.offline.plan_cache import full_key
 
-    ready, changed = [], True
+    ready: list[StackId] = []
+    changed = True
     while changed:  # again after a reuse (its dependents may be ready) or a stack added from outside the shard
         changed, ready = False, []
         queued = set(todo)  # membership by hash: a list scan per waiting stack made each call O(n^2) (40 s at 800)

@@ -13,6 +13,7 @@ import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import Any, Iterator
 from urllib.parse import unquote, urlparse
 
@@ -52,7 +53,7 @@ def stack_trace() -> Any:
     """The SDK's `_get_stack_trace`, reduced to the program's frame that declared the resource (or none)."""
     from pulumi.runtime.proto import source_pb2  # here: the policy reports parse positions without pulumi
 
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     inits = 0
     while frame is not None and inits < 3:  # Resource, Custom/ComponentResource, the concrete class (as the SDK)
         if frame.f_code.co_name == "__init__":
@@ -74,5 +75,5 @@ def position(request: Any) -> str:
         if found is None:
             break
         if found:
-            return f"{PROJECT_SCHEME}{Path(path[len(_ROOT):]).as_posix()}#{frame.pc.line}"
+            return f"{PROJECT_SCHEME}{Path(path[len(_ROOT or ''):]).as_posix()}#{frame.pc.line}"
     return ""
