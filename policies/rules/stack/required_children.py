@@ -39,8 +39,9 @@ def _check_for(pair: ChildPair):
                 continue
             found = targets(child, parent_input, by_urn, by_arm_id)
             own_parent = by_arm_id.get(child.id.lower().rsplit("/", 2)[0]) if child.id else None
-            if found or own_parent:
-                have.update(parent.urn for parent in found or [own_parent])
+            parents = found or ([own_parent] if own_parent else [])
+            if parents:
+                have.update(parent.urn for parent in parents)
             else:
                 unresolved += 1
         for parent in resources:
