@@ -44,6 +44,9 @@ FIXTURES = {
     "database-firewall-no-allow-all": ({"startIpAddress": "10.1.0.4", "endIpAddress": "10.1.0.4"}, [
         {"startIpAddress": "0.0.0.0", "endIpAddress": "0.0.0.0"},
         {"startIpAddress": "0.0.0.0", "endIpAddress": "255.255.255.255"}]),
+    "storage-blob-soft-delete": ({"deleteRetentionPolicy": {"enabled": True, "days": 7}}, [
+        {"deleteRetentionPolicy": {"enabled": False, "days": 14}}, {"deleteRetentionPolicy": {"enabled": True, "days": 3}},
+        {"deleteRetentionPolicy": {"enabled": True}}, {}]),
     "sql-auditing-retention": ({"state": "Enabled", "retentionDays": 90}, [
         {"state": "Enabled", "retentionDays": 30}, {"state": "Enabled", "retentionDays": "a year"}]),
     "ai-services-managed-identity": ({"identity": {"type": "SystemAssigned"}}, [
@@ -215,3 +218,4 @@ def test_an_app_gateway_waf_policy_disables_log4j_by_its_state_key():
     policy = {"managedRules": {"managedRuleSets": [{"ruleSetType": "OWASP", "ruleSetVersion": "3.2", "ruleGroupOverrides": [
         {"ruleGroupName": "REQUEST-944-APPLICATION-ATTACK-JAVA", "rules": [{"ruleId": "944250", "state": "Disabled"}]}]}]}}
     assert len(violations(rule, policy, token="azure-native:network:WebApplicationFirewallPolicy")) == 1
+

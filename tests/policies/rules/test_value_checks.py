@@ -16,8 +16,6 @@ FIXTURES = {
                                      "networkRuleSet.defaultAction", "Allow"),
     "storage-local-users-disabled": ({"isLocalUserEnabled": False}, "isLocalUserEnabled", True),
     "storage-sftp-disabled": ({"isSftpEnabled": False}, "isSftpEnabled", True),
-    "storage-blob-soft-delete": ({"deleteRetentionPolicy": {"enabled": True, "days": 14}},
-                                 "deleteRetentionPolicy.enabled", False),
     "storage-container-soft-delete": ({"containerDeleteRetentionPolicy": {"enabled": True, "days": 14}},
                                       "containerDeleteRetentionPolicy.enabled", False),
     "storage-container-not-public": ({"publicAccess": "None"}, "publicAccess", "Blob"),
