@@ -62,13 +62,13 @@ PROPERTY_SCHEMAS: dict[str, dict[str, Any]] = {
                                    "description": "ARM ids of the resource groups that hold the connectivity part "
                                                   "(the hub subscription and group): a resource of connectivityStacks "
                                                   "is exempt only inside one of them."},
-    "defenderStacks": {"type": "array", "items": {"type": "string", "pattern": "^[^/]+/[^/]+$"}, "default": [],
-                       "description": "The <project>/<stack> pairs (from the URN) that own the subscription's Defender "
-                                      "for Cloud plans: requiredDefenderPlans are judged there only."},
+    "subscriptionStacks": {"type": "array", "items": {"type": "string", "pattern": "^[^/]+/[^/]+$"}, "default": [],
+                           "description": "The <project>/<stack> pairs (from the URN) that own the subscription-level "
+                                          "settings (Defender plans, the activity log export): judged there only."},
     "requiredDefenderPlans": {"type": "array", "items": {"type": "string", "pattern": "^[A-Za-z]+$"},
                               "default": [],
                               "description": "Defender for Cloud plans (Microsoft.Security/pricings names) that must "
-                                             "be Standard on the defenderStacks, as the platform stack declares them."},
+                                             "be Standard on the subscriptionStacks, as the platform declares them."},
 }
 
 
@@ -103,8 +103,9 @@ class Settings:
     connectivity_resource_groups: frozenset[str] = frozenset()
     """Lower-cased ARM ids of the resource groups holding connectivity; none by default (fail closed). A project
     can call itself `amsterdam-platform`; it cannot deploy into the hub's subscription."""
-    defender_stacks: frozenset[str] = frozenset()
-    """`<project>/<stack>` of the stacks that own Defender for Cloud's plans (the platform's); none by default."""
+    subscription_stacks: frozenset[str] = frozenset()
+    """`<project>/<stack>` of the stacks that own the subscription-level settings (the platform's): Defender plans,
+    the activity log export; none by default."""
     required_defender_plans: frozenset[str] = frozenset()
     """Plan names (`VirtualMachines`, `KeyVaults`...) that must have a Standard Pricing on those stacks."""
 
@@ -161,7 +162,7 @@ class Settings:
                                       "number of days (at least 1)")
             values["max_waiver_days"] = {**DEFAULT_MAX_WAIVER_DAYS,
                                          **{level: whole_number(days) for level, days in limits.items()}}
-        for key, attribute in (("connectivityStacks", "connectivity_stacks"), ("defenderStacks", "defender_stacks")):
+        for key, attribute in (("connectivityStacks", "connectivity_stacks"), ("subscriptionStacks", "subscription_stacks")):
             if key in props:
                 pairs = props[key]
                 if not isinstance(pairs, list) or not all(isinstance(p, str) and p.count("/") == 1 and "" not in

@@ -145,12 +145,13 @@ def test_every_block_of_a_file_names_the_same_connectivity_stacks_and_components
 
 
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
-def test_the_defender_rule_and_waivers_in_force_name_the_same_plans_and_stack(environment):
-    """Pulumi passes a policy only its own block: both copies must agree and name this environment's platform."""
+def test_the_subscription_rules_and_waivers_in_force_name_the_same_plans_and_stack(environment):
+    """Pulumi passes a policy only its own block: the copies must agree and name this environment's platform."""
     document = json.loads(config_path(environment).read_text())
-    copies = [{key: document[policy][key] for key in ("defenderStacks", "requiredDefenderPlans")}
+    copies = [{key: document[policy][key] for key in ("subscriptionStacks", "requiredDefenderPlans")}
               for policy in ("defender-required-plans", "waivers-in-force")]
-    assert copies[0] == copies[1] and copies[0]["defenderStacks"] == [f"amsterdam-platform/{environment}"]
+    assert copies[0] == copies[1] and copies[0]["subscriptionStacks"] == [f"amsterdam-platform/{environment}"]
+    assert document["activity-log-exported"]["subscriptionStacks"] == copies[0]["subscriptionStacks"]
 
 
 def test_required_defender_plans_must_be_plan_names():

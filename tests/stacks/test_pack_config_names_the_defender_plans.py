@@ -1,6 +1,6 @@
 """The policy pack config requires exactly the Defender for Cloud plans the platform stack switches to Standard.
 
-`defender-required-plans` knows which plans must exist only through `requiredDefenderPlans` and `defenderStacks`;
+`defender-required-plans` knows which plans must exist only through `requiredDefenderPlans` and `subscriptionStacks`;
 the platform declares them from its config (`features.defenderPlans`, `CITY_DEFENDER_PLANS`), so the two must
 never drift apart: a plan dropped from the stack would otherwise pass unnoticed, one added would go unchecked.
 """
@@ -23,4 +23,4 @@ def test_pack_config_requires_the_plans_the_platform_declares_on_its_own_stack(s
     declared = {r.inputs["pricingName"] for r in stack_plan(environment).resources
                 if r.type == "azure-native:security:Pricing" and r.inputs.get("pricingTier") == "Standard"}
     assert set(block["requiredDefenderPlans"]) == declared
-    assert block["defenderStacks"] == [f"{PLATFORM_PROJECT}/{environment}"]
+    assert block["subscriptionStacks"] == [f"{PLATFORM_PROJECT}/{environment}"]

@@ -2,10 +2,9 @@
 
 `defender-plan-standard` judges each Pricing the stack declares; only this rule knows which must exist: the pack
 config names them per environment (`requiredDefenderPlans`, checked against the platform plan by
-tests/stacks/test_pack_config_names_the_defender_plans.py) and the stacks that own them (`defenderStacks`).
-A required plan without a Pricing stays on the Free tier (foundational CSPM only), so it is a violation. The stack is
-judged where it declares the landing zone's Guardrails component (the Pricings' parent, also with Defender switched
-off, when it still makes the policy assignments): a partial stand-in for the platform stack without it is not.
+tests/stacks/test_pack_config_names_the_defender_plans.py) and the stack that owns them (`subscriptionStacks`, see
+rules/stack/subscription.py). A required plan without a Pricing stays on the Free tier (foundational CSPM only), so
+it is a violation.
 """
 
 from __future__ import annotations
@@ -13,11 +12,10 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from amsterdam_cloud.policies.rule_model import (UNKNOWN, Resource, Severity, StackReport, StackRule, describe,
-                                                 equals_ci, project_of, stack_of, type_chain)
+                                                 equals_ci)
+from amsterdam_cloud.policies.rules.stack.subscription import subscription_stack_urn
 
 PRICING = "azure-native:security:Pricing"
-GUARDRAILS = "amsterdam:landingzone:Guardrails"
-"""The component that owns the subscription's Defender plans on the platform stack."""
 
 
 def _plan_name(pricing: Resource) -> Any:
@@ -31,15 +29,9 @@ def _plan_name(pricing: Resource) -> Any:
 
 
 def check(resources: Sequence[Resource], report: StackReport, settings: Any) -> None:
-    if not resources:
-        return
-    first = resources[0].urn
-    project, stack = project_of(first), stack_of(first)
-    if f"{project}/{stack}" not in settings.defender_stacks:
-        return  # not the stack that owns the plans: its app or workload resources are judged by the value rule
-    if not any(GUARDRAILS in type_chain(r.urn) for r in resources):
-        return  # no Guardrails here: not the platform's landing zone (a partial stand-in), nothing owns the plans
-    stack_urn = f"urn:pulumi:{stack}::{project}::pulumi:pulumi:Stack::{project}-{stack}"
+    stack_urn = subscription_stack_urn(resources, settings)
+    if stack_urn is None:
+        return  # not the stack that owns the plans: an app's Pricings are judged by defender-plan-standard alone
     declared: dict[str, Resource] = {}
     unknown: list[Resource] = []
     for pricing in resources:
@@ -76,7 +68,7 @@ RULE = StackRule(
                 "requiredDefenderPlans (the platform's Guardrails component does, with features.defenderPlans on).",
     check=check,
     applies_to=(PRICING,),
-    settings=("environment", "defenderStacks", "requiredDefenderPlans"),
+    settings=("environment", "subscriptionStacks", "requiredDefenderPlans"),
     defaults_source="security Pricing, API 2024-01-01: a plan without a pricing resource is on the Free tier "
                     "(Defender for Cloud's foundational CSPM; learn.microsoft.com/azure/defender-for-cloud/"
                     "enable-enhanced-security)",

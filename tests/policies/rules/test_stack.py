@@ -5,6 +5,7 @@ import pytest
 from amsterdam_cloud.policies.checker import check_resources, parse_resources
 from tests.policies.rule_fixtures import UNKNOWN_VALUE, export_of, resource, urn_of, violations
 from amsterdam_cloud.policies.rules.governance import defender_required_plans
+from amsterdam_cloud.policies.rules.monitoring import activity_log_exported
 from amsterdam_cloud.policies.rules.stack import (diagnostic_settings, lock_in_prod, log_retention, protect_in_prod,
                                                    required_children)
 from tests.policies.rule_fixtures import PROJECT
@@ -271,7 +272,7 @@ ACCOUNT_ID = f"{RG_ID}/providers/Microsoft.Storage/storageAccounts/stcity"
 
 
 PRICING = "azure-native:security:Pricing"
-DEFENDER = {"defenderStacks": [f"{PROJECT}/prod"], "requiredDefenderPlans": ["KeyVaults", "VirtualMachines"]}
+DEFENDER = {"subscriptionStacks": [f"{PROJECT}/prod"], "requiredDefenderPlans": ["KeyVaults", "VirtualMachines"]}
 
 
 GUARDRAILS = ("amsterdam:landingzone:Guardrails",)
@@ -290,6 +291,13 @@ def _tag_audit():
     """A policy assignment the Guardrails make even with Defender switched off."""
     return resource("azure-native:authorization:PolicyAssignment", "guardrails-require-tag-owner", {},
                     parents=GUARDRAILS, outputs={"enforcementMode": "Default"})
+
+
+def _activity_log(workspace_id=LAW_ID):
+    """The platform's export of the subscription's activity log, as AnalyzeStack sends it."""
+    return resource("azure-native:monitor:SubscriptionDiagnosticSetting", "management-activity-log",
+                    {"workspaceId": workspace_id}, parents=("amsterdam:landingzone:Management",),
+                    outputs={"workspaceId": workspace_id, "logs": [{"category": "Administrative", "enabled": True}]})
 
 
 def _account(*children, kind="StorageV2"):
@@ -312,8 +320,10 @@ CASES = [
      _account("FileServiceProperties")),
     (defender_required_plans.RULE, (_pricing("KeyVaults"), _pricing("VirtualMachines")),
      (_pricing("KeyVaults"), _pricing("VirtualMachines", tier="Free"))),
+    (activity_log_exported.RULE, (_tag_audit(), _activity_log()), (_tag_audit(), vault())),
 ]
-CASE_SETTINGS = {defender_required_plans.RULE.id: DEFENDER}
+CASE_SETTINGS = {defender_required_plans.RULE.id: DEFENDER,
+                 activity_log_exported.RULE.id: {"subscriptionStacks": DEFENDER["subscriptionStacks"]}}
 """The pack settings a table rule needs to judge anything (as the committed config gives them)."""
 
 
@@ -397,7 +407,7 @@ def test_platform_stack_with_defender_switched_off_misses_every_required_plan():
 
 
 def test_another_stack_is_not_judged_for_the_platforms_plans():
-    other = {**DEFENDER, "defenderStacks": ["amsterdam-platform/acc"]}
+    other = {**DEFENDER, "subscriptionStacks": ["amsterdam-platform/acc"]}
     assert findings(defender_required_plans.RULE, vault(), _tag_audit(), **other) == []
 
 
@@ -417,6 +427,20 @@ def test_pricing_whose_plan_is_unknown_fails_only_in_acc_and_prod(environment, c
                        outputs={"name": UNKNOWN_VALUE, "pricingTier": "Standard"})
     keyvaults = resource(PRICING, "defender-kv", {}, stack=environment, parents=GUARDRAILS,
                          outputs={"name": "KeyVaults", "pricingTier": "Standard"})
-    settings = {**DEFENDER, "defenderStacks": [f"{PROJECT}/{environment}"]}
+    settings = {**DEFENDER, "subscriptionStacks": [f"{PROJECT}/{environment}"]}
     found = findings(defender_required_plans.RULE, unknown, keyvaults, environment=environment, **settings)
     assert len(found) == count and all("cannot be shown compliant" in f.message for f in found)
+
+
+def test_an_activity_log_export_without_a_workspace_is_a_violation_and_an_unknown_one_fails_in_prod():
+    settings = {"subscriptionStacks": DEFENDER["subscriptionStacks"]}
+    unset = resource("azure-native:monitor:SubscriptionDiagnosticSetting", "x", {}, outputs={"logs": []})
+    [finding] = findings(activity_log_exported.RULE, _tag_audit(), unset, **settings)
+    assert "workspaceId unset" in finding.message
+    [finding] = findings(activity_log_exported.RULE, _tag_audit(), _activity_log(UNKNOWN_VALUE), **settings)
+    assert "cannot be shown compliant" in finding.message
+
+
+def test_the_activity_log_rule_judges_only_the_stack_that_owns_the_subscription():
+    assert findings(activity_log_exported.RULE, vault(), subscriptionStacks=DEFENDER["subscriptionStacks"]) == []
+    assert findings(activity_log_exported.RULE, _tag_audit(), subscriptionStacks=["amsterdam-platform/acc"]) == []

@@ -10,6 +10,7 @@ from .baseline_cases import DROP, U, mutate
 
 # rule id: (compliant inputs, the path the rule judges, a violating value)
 FIXTURES = {
+    "acr-dedicated-data-endpoints": ({"dataEndpointEnabled": True}, "dataEndpointEnabled", False),
     "storage-infrastructure-encryption": ({"encryption": {"requireInfrastructureEncryption": True}},
                                           "encryption.requireInfrastructureEncryption", False),
     "storage-network-default-deny": ({"networkRuleSet": {"defaultAction": "Deny", "bypass": "AzureServices"}},
