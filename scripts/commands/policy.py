@@ -78,17 +78,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _read_export(path: Path) -> dict:
     from amsterdam_cloud.policies.checker import paused_gc
-    from amsterdam_cloud.core.documents import decode, load_json, read_text
+    from amsterdam_cloud.core.documents import decode, load_json, read_bytes
     from amsterdam_cloud.scripts.offline.export_shape import check_export
 
     what = "plan from `cityctl plan` or `pulumi stack export` file"
     if str(path) == "-":
         stream = getattr(sys.stdin, "buffer", None)
-        name, text = "<stdin>", decode(stream.read(), "<stdin>") if stream is not None else sys.stdin.read()
+        name, data = "<stdin>", stream.read() if stream is not None else None
+        text = decode(data, name) if data is not None else sys.stdin.read()
     else:
-        name, text = display(path), read_text(path, what)
+        name, data = display(path), read_bytes(path, what)
+        text = decode(data, name)
     with paused_gc():  # parsing a large export is 2-3x faster without collections
-        document = load_json(text, name, what)
+        document = load_json(text, name, what, data=data)
     return check_export(document, name)  # the same shape check as `plan --against` and `deploy`
 
 
