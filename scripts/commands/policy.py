@@ -165,7 +165,8 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from amsterdam_cloud.policies.checker import check_resources, parse_resources, render
+    from amsterdam_cloud.policies.checker import (LEFT_TO_EXIT_FROM, check_resources, leave_to_exit, parse_resources,
+                                                  render)
 
     source = "<stdin>" if str(args.file) == "-" else display(args.file)
     export = _read_export(args.file)
@@ -175,6 +176,8 @@ def _check(args: argparse.Namespace) -> int:
           file=sys.stderr)
     result = check_resources(resources, environment=environment, stack=stack, waivers=_waivers(args.waivers),
                              today=args.today, source=source)
+    if len(resources) >= LEFT_TO_EXIT_FROM:
+        leave_to_exit(export, resources, result)
     if args.format == "sarif" and resources:
         from amsterdam_cloud.policies.rule_model import project_of
 
