@@ -291,19 +291,26 @@ def _check(resources: Sequence[Resource], *, environment: str, stack: str, waive
 
     def settle(rule: AnyRule, reporter: Reporter, urn: str, resource_type: str) -> None:
         """Record what one check left in its reporter (violations, unknown notes, skips), then clear it."""
-        for message, at in reporter.violations:
-            record(rule, at or urn, resource_type or types.get(at, ""), message)
-        if not reporter.notes and not reporter.skipped:
-            reporter.clear()
-            return
-        for message, at in reporter.notes:
-            result.notes.append(Finding(urn=at or urn, policy=rule.id, severity=rule.severity,
-                                        enforcement="note", message=redact(message), controls=rule.controls,
-                                        title=rule.title, remediation=rule.remediation,
-                                        resource_type=resource_type or types.get(at, "")))
-        for _, at in reporter.skipped:
-            result.skipped.setdefault(rule.id, set()).add(at or urn)
-        reporter.clear()
+        violations, notes, skipped = reporter.violations, reporter.notes, reporter.skipped
+        if violations:
+            for message, at in violations:
+                record(rule, at or urn, resource_type or types.get(at, ""), message)
+            violations.clear()
+        if notes:
+            for message, at in notes:
+                result.notes.append(Finding(urn=at or urn, policy=rule.id, severity=rule.severity,
+                                            enforcement="note", message=redact(message), controls=rule.controls,
+                                            title=rule.title, remediation=rule.remediation,
+                                            resource_type=resource_type or types.get(at, "")))
+            notes.clear()
+        if skipped:  # a skip per resource is common (a rule judging part of its type): one set lookup
+            judged_out = result.skipped.get(rule.id)
+            if judged_out is None:
+                judged_out = result.skipped[rule.id] = set()
+            for _, at in skipped:
+                judged_out.add(at or urn)
+            skipped.clear()
+        reporter.dirty = False
 
     types: dict[str, str] = {}
     reporters = {rule.id: Reporter(settings[rule.id].strict) for rule in active}
