@@ -78,17 +78,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _read_export(path: Path) -> dict:
     from amsterdam_cloud.policies.checker import paused_gc
-    from amsterdam_cloud.core.documents import decode, load_json, read_text
+    from amsterdam_cloud.core.documents import decode, load_json, read_bytes
     from amsterdam_cloud.scripts.offline.export_shape import check_export
 
     what = "plan from `cityctl plan` or `pulumi stack export` file"
     if str(path) == "-":
         stream = getattr(sys.stdin, "buffer", None)
-        name, text = "<stdin>", decode(stream.read(), "<stdin>") if stream is not None else sys.stdin.read()
+        name, data = "<stdin>", stream.read() if stream is not None else None
+        text = decode(data, name) if data is not None else sys.stdin.read()
     else:
-        name, text = display(path), read_text(path, what)
+        name, data = display(path), read_bytes(path, what)
+        text = decode(data, name)
     with paused_gc():  # parsing a large export is 2-3x faster without collections
-        document = load_json(text, name, what)
+        document = load_json(text, name, what, data=data)
     return check_export(document, name)  # the same shape check as `plan --against` and `deploy`
 
 
@@ -149,7 +151,8 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from amsterdam_cloud.policies.checker import check_resources, parse_resources, render
+    from amsterdam_cloud.policies.checker import (LEFT_TO_EXIT_FROM, check_resources, leave_to_exit, parse_resources,
+                                                  render)
 
     source = "<stdin>" if str(args.file) == "-" else display(args.file)
     export = _read_export(args.file)
@@ -159,6 +162,8 @@ def _check(args: argparse.Namespace) -> int:
           file=sys.stderr)
     result = check_resources(resources, environment=environment, stack=stack, waivers=_waivers(args.waivers),
                              today=args.today, source=source)
+    if len(resources) >= LEFT_TO_EXIT_FROM:
+        leave_to_exit(export, resources, result)
     if args.format == "sarif" and resources:
         from amsterdam_cloud.policies.rule_model import project_of
 
