@@ -151,7 +151,8 @@ def infer_edges(resources: list[dict[str, Any]]) -> list[dict[str, str]]:
     by_host: dict[str, str] = {}
     for r in resources:
         p = r["properties"]
-        if r["type"] in ("aws:ec2:instance", "onprem:server") and p.get("privateIp"):
+        if r["type"] in ("aws:ec2:instance", "onprem:server") and isinstance(p.get("privateIp"), str) \
+                and p["privateIp"]:  # a mangled inventory's list or object is no address (as hosts below)
             by_ip[p["privateIp"]] = r["id"]
         for key in ("endpoint", "readerEndpoint", "dnsName", "hostname"):
             if isinstance(p.get(key), str) and r["type"] != "onprem:s3:bucket":
