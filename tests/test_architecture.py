@@ -56,6 +56,8 @@ FACTS = {
     "the user error": (r"^class UserError\b", "core/errors.py"),
     "the stack-name environment rule": (r"^def environment_of_stack\b", "core/environments.py"),
     "the path shown in messages": (r"^def display\b", "core/errors.py"),
+    "the config field readers": (r"^def _?(read_project_keys|section)\(",
+                                 "core/config_readers.py"),
     "the GUID shape": (r"\[0-9a-f\]\{8\}-\[0-9a-f\]\{4\}", "core/ids.py"),
     "the BIO levels": (r"\"BBN1\",\s*\"BBN2\",\s*\"BBN3\"", "core/classification.py"),
     "the export format's secret signature": (r"4dabf18193072939515e22adb298388d", "core/export_format.py"),

@@ -13,9 +13,10 @@ from typing import Any, Mapping
 from amsterdam_cloud.components.governance.vending import BILLING_SCOPE
 from amsterdam_cloud.core.backend import declared_backend
 from amsterdam_cloud.core.program_config import LANDING_ZONES_PROJECT
-from amsterdam_cloud.stacks.config import (ENVIRONMENTS, PROJECT as PLATFORM_PROJECT, ConfigError, StackConfig,
-                                           _emails, _matching, given_config, load as load_platform,
-                                           read_project_keys, read_stack_file)
+from amsterdam_cloud.core.environments import ENVIRONMENTS
+from amsterdam_cloud.core.program_config import ConfigError, given_config, read_stack_file
+from amsterdam_cloud.core.config_readers import emails, matching, read_project_keys
+from amsterdam_cloud.stacks.config import PROJECT as PLATFORM_PROJECT, load as load_platform, StackConfig
 from amsterdam_cloud.stacks.governance.config import read_prefix
 from amsterdam_cloud.stacks.landing_zones.team_files import Team, load_teams
 
@@ -23,9 +24,9 @@ PROJECT = LANDING_ZONES_PROJECT
 STACKS_DIR = Path(__file__).resolve().parent
 
 _FIELDS = {
-    "billingScope": _matching(BILLING_SCOPE, "the billing scope new subscriptions are created on, e.g. /providers/"
+    "billingScope": matching(BILLING_SCOPE, "the billing scope new subscriptions are created on, e.g. /providers/"
                               "Microsoft.Billing/billingAccounts/<account>/enrollmentAccounts/<id>"),
-    "alertEmails": _emails,
+    "alertEmails": emails,
 }
 
 

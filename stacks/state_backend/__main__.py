@@ -27,7 +27,8 @@ from pulumi_azure_native import (authorization, keyvault, monitor, network, oper
 from amsterdam_cloud.core.ids import GUID
 from amsterdam_cloud.components.interfaces import omittable_principal_type
 from amsterdam_cloud.core.environments import ENVIRONMENTS
-from amsterdam_cloud.stacks.config import DEPLOYER_PRINCIPAL_TYPES, ConfigError
+from amsterdam_cloud.core.program_config import ConfigError
+from amsterdam_cloud.stacks.config import DEPLOYER_PRINCIPAL_TYPES
 
 PROJECT = "amsterdam-state-backend"
 ROLE_STORAGE_BLOB_DATA_CONTRIBUTOR = "ba92f5b4-2d11-453d-a403-e96b0029c9fe"
