@@ -1,7 +1,7 @@
 """The typed stack configuration: read once, validated once, with errors that name the file, the key and the fix.
 
 Every environment differs only through these values (`features`, `logRetentionDays`, the address plan), never
-through `if environment == "prod"` in a component.
+through a comparison with an environment's name in a component.
 """
 
 from __future__ import annotations
