@@ -12,6 +12,7 @@ when it reads (`from amsterdam_cloud.core.app_config import validate`).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Mapping
 
 from amsterdam_cloud.core.classification import DATA_CLASSIFICATIONS
@@ -31,6 +32,10 @@ CPU_MEMORY: dict[float, float] = {0.25: 0.5, 0.5: 1.0, 0.75: 1.5, 1.0: 2.0, 1.25
 ENV_NAME = "^[A-Za-z_][A-Za-z0-9_.-]*$"
 """An environment variable name as sources write them (`DB_HOST`, `Api-Token`; Kubernetes and Container Apps
 accept `-` and `.`)."""
+APP_OPERATIONS_FILE = Path(__file__).resolve().parent / "app_operations.yaml"
+"""Each environment's operational defaults for an app (prod: HA, geo-redundant backups, locks, protection): config,
+so environments differ through it and the stack files, never through an environment's name in code."""
+
 DEFAULT_LOCATION = "westeurope"
 
 _DATABASE = {

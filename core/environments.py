@@ -11,6 +11,10 @@ ENVIRONMENTS: tuple[str, ...] = ("dev", "test", "acc", "prod")
 STRICT_ENVIRONMENTS: frozenset[str] = frozenset({"acc", "prod"})
 """Where policies are mandatory, an unknown value fails and the deploy gate guards (data loss, waivers)."""
 
+ISOLATED_ENVIRONMENTS: frozenset[str] = frozenset({"prod"})
+"""Environments whose stacks read and serve only their own environment: a prod app reads the prod platform only,
+and the prod platform serves prod apps only (an app of another environment never reads it)."""
+
 STACK_NAME_ALIASES: dict[str, str] = {
     "development": "dev", "tst": "test", "acceptance": "acc", "acceptatie": "acc",
     "production": "prod", "productie": "prod", "prd": "prod",

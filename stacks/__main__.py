@@ -19,7 +19,6 @@ from amsterdam_cloud.components.landing_zone.guardrails import (CITY_DEFENDER_PL
 from amsterdam_cloud.components.landing_zone.hub import Hub, HubArgs
 from amsterdam_cloud.components.landing_zone.hub_attachment import HubAttachment, HubAttachmentArgs
 from amsterdam_cloud.components.landing_zone.management import Management, ManagementArgs
-from amsterdam_cloud.components.landing_zone.private_dns import city_private_link_zones
 from amsterdam_cloud.components.landing_zone.spoke import Spoke, SpokeArgs
 from amsterdam_cloud.components.monitoring.alerts import FIREWALL, HostHealthAlert, HostHealthAlertArgs, MetricAlerts, \
     MetricAlertsArgs
@@ -35,12 +34,12 @@ from amsterdam_cloud.components.security.key_vault import KeyVault, KeyVaultArgs
 from amsterdam_cloud.core.environments import (central_workspace_name, collection_endpoint_name,
                                                container_apps_infrastructure_group, platform_resource_group)
 from amsterdam_cloud.core.platform_outputs import PlatformOutputs
+from amsterdam_cloud.core.private_link import city_private_link_zones, zone
 from amsterdam_cloud.core.regions import EU_REGIONS
 from amsterdam_cloud.stacks.config import from_pulumi
 from amsterdam_cloud.stacks.governance.config import governs_subscription
 
-VAULT_ZONE = "privatelink.vaultcore.azure.net"
-REGISTRY_ZONE = "privatelink.azurecr.io"
+VAULT_ZONE, REGISTRY_ZONE = zone("vault"), zone("registry")
 
 config = from_pulumi()
 tags = config.azure_tags

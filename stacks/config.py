@@ -1,7 +1,7 @@
 """The typed stack configuration: read once, validated once, with errors that name the file, the key and the fix.
 
 Every environment differs only through these values (`features`, `logRetentionDays`, the address plan), never
-through `if environment == "prod"` in a component.
+through a comparison with an environment's name in a component.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import ipaddress
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 
 from amsterdam_cloud.core.classification import DATA_CLASSIFICATIONS
@@ -24,19 +24,15 @@ from amsterdam_cloud.components.landing_zone.connectivity import ConnectivityRef
 from amsterdam_cloud.components.landing_zone.east_west import EastWestFlow
 from amsterdam_cloud.components.app_hosting.container_apps_environment import WORKLOAD_PROFILE_TYPES, WorkloadProfile
 from amsterdam_cloud.components.landing_zone.egress_profiles import EGRESS_PROFILES, EgressGrant
-from amsterdam_cloud.core.regions import KNOWN_REGIONS, normalize_location
+from amsterdam_cloud.core.regions import normalize_location
 from amsterdam_cloud.core.errors import display
+from amsterdam_cloud.core.config_readers import (Reader, boolean, cidr, emails, integer, matching, one_of,
+                                                 read_project_keys, region, secret, section, show, snake, string)
 from amsterdam_cloud.core.program_config import (PLATFORM_PROJECT as PROJECT, ConfigError, SecretValue, given_config,
                                                  read_stack_file, structured)
 
-"""The Pulumi project name; every config key of ours is `amsterdam-platform:<key>`."""
-
 STACKS_DIR = Path(__file__).resolve().parent
-"""BIO protection levels (Basisbeveiligingsniveau): BBN1 is the lowest, BBN3 state-secret adjacent."""
-
-# Provider settings we accept beside our own keys; anything else under `azure-native:` is a typo.
-PROVIDER_KEYS = frozenset({"azure-native:location", "azure-native:subscriptionId", "azure-native:tenantId",
-                           "azure-native:useOidc", "azure-native:clientId"})
+"""The platform's stack files (`Pulumi.<env>.yaml`); every config key of ours is `amsterdam-platform:<key>`."""
 
 _NAME = re.compile(r"^[a-z][a-z0-9-]{1,22}[a-z0-9]$")
 
@@ -156,101 +152,14 @@ class StackConfig:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Field readers: each takes (source, key, value) and returns the typed value or raises ConfigError.
+# Sections (the generic readers are core/config_readers.py's)
 
-def _string(source: str, key: str, value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise ConfigError(source, key, f"expected a non-empty string, got {_show(value)}")
-    return value
-
-
-def _matching(pattern: re.Pattern[str], form: str) -> Callable[[str, str, Any], str]:
-    def read(source: str, key: str, value: Any) -> str:
-        text = _string(source, key, value)
-        if not pattern.match(text):
-            raise ConfigError(source, key, f"expected {form}, got {_show(value)}")
-        return text
-    return read
-
-
-def _one_of(choices: tuple[str, ...]) -> Callable[[str, str, Any], str]:
-    def read(source: str, key: str, value: Any) -> str:
-        if value not in choices:
-            raise ConfigError(source, key, f"expected one of {', '.join(choices)}, got {_show(value)}")
-        return value
-    return read
-
-
-def _boolean(source: str, key: str, value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    if value in ("true", "false"):  # the Pulumi CLI hands every scalar over as a string
-        return value == "true"
-    raise ConfigError(source, key, f"expected true or false, got {_show(value)}")
-
-
-def _integer(low: int, high: int) -> Callable[[str, str, Any], int]:
-    def read(source: str, key: str, value: Any) -> int:
-        number = value
-        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-            number = int(value)
-        if isinstance(number, bool) or not isinstance(number, int):
-            raise ConfigError(source, key, f"expected a whole number from {low} to {high}, got {_show(value)}")
-        if not low <= number <= high:
-            raise ConfigError(source, key, f"expected a whole number from {low} to {high}, got {number}")
-        return number
-    return read
-
-
-def _region(source: str, key: str, value: Any) -> str:
-    text = _string(source, key, value)
-    region = normalize_location(text)
-    if region not in KNOWN_REGIONS:
-        raise ConfigError(source, key, f"unknown Azure region {text!r}; expected a region name such as westeurope")
-    return region
-
-
-def _cidr(source: str, key: str, value: Any) -> ipaddress.IPv4Network:
-    text = _string(source, key, value)
-    try:
-        network = ipaddress.IPv4Network(text, strict=True)
-    except ValueError as error:
-        raise ConfigError(source, key, f"malformed CIDR {text!r} ({error}); expected a network such as 10.10.0.0/16")
-    if not network.is_private:
-        raise ConfigError(source, key, f"{text} is not a private range; expected a range inside 10.0.0.0/8, "
-                                       "172.16.0.0/12 or 192.168.0.0/16")
-    return network
-
-
-def _show(value: Any) -> str:
-    return f"{type(value).__name__} {value!r}" if not isinstance(value, SecretValue) else "a secret"
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Sections
-
-def _section(source: str, key: str, value: Any, fields: Mapping[str, Callable[[str, str, Any], Any]],
-             required: frozenset[str]) -> dict[str, Any]:
-    """Read a structured value: every field known, every required field present."""
-    value = structured(value)
-    if not isinstance(value, Mapping):
-        raise ConfigError(source, key, f"expected a mapping with keys {', '.join(sorted(fields))}, got {_show(value)}")
-    unknown = sorted(set(value) - set(fields))
-    if unknown:
-        raise ConfigError(source, f"{key}.{unknown[0]}",
-                          f"unknown key; expected one of {', '.join(sorted(fields))}")
-    missing = sorted(required - set(value))
-    if missing:
-        raise ConfigError(source, f"{key}.{missing[0]}", "required key is missing")
-    return {name: fields[name](source, f"{key}.{name}", item) for name, item in value.items()}
-
-
-def _tags(source: str, key: str, value: Any) -> Tags:
-    fields = {"owner": _matching(EMAIL, "an e-mail address such as cloud@amsterdam.nl"),
-              "cost-center": _matching(COST_CENTER, "a cost centre such as CC-1234"),
-              "data-classification": _one_of(DATA_CLASSIFICATIONS),
-              "application": _matching(_NAME, "a short lower-case name such as landing-zone")}
-    read = _section(source, key, value, fields, frozenset(fields))
+def read_tags(source: str, key: str, value: Any) -> Tags:
+    fields = {"owner": matching(EMAIL, "an e-mail address such as cloud@amsterdam.nl"),
+              "cost-center": matching(COST_CENTER, "a cost centre such as CC-1234"),
+              "data-classification": one_of(DATA_CLASSIFICATIONS),
+              "application": matching(_NAME, "a short lower-case name such as landing-zone")}
+    read = section(source, key, value, fields, frozenset(fields))
     return Tags(owner=read["owner"], cost_center=read["cost-center"],
                 data_classification=read["data-classification"], application=read["application"])
 
@@ -260,7 +169,7 @@ def _subnets(source: str, key: str, value: Any) -> tuple[tuple[SubnetRequest, ..
     value = structured(value)
     if not isinstance(value, Mapping) or not value:
         raise ConfigError(source, key, f"expected a mapping of subnet name to prefix length such as "
-                                       f"{{workload: 22, endpoints: 26}}, got {_show(value)}")
+                                       f"{{workload: 22, endpoints: 26}}, got {show(value)}")
     requests, profiles = [], {}
     for name, size in value.items():
         where = f"{key}.{name}"
@@ -268,7 +177,7 @@ def _subnets(source: str, key: str, value: Any) -> tuple[tuple[SubnetRequest, ..
             raise ConfigError(source, where, "subnet names are short lower-case names such as workload")
         delegation = None
         if isinstance(size, Mapping):
-            read = _section(source, where, size, {"size": _prefix_length, "delegation": _delegation,
+            read = section(source, where, size, {"size": _prefix_length, "delegation": _delegation,
                                                   "egressProfiles": _egress_profiles}, frozenset({"size"}))
             size, delegation = read["size"], read.get("delegation")
             if read.get("egressProfiles"):
@@ -285,7 +194,7 @@ def _egress_profiles(source: str, key: str, value: Any) -> tuple[str, ...]:
     known = ", ".join(sorted(EGRESS_PROFILES))
     if not isinstance(value, list):
         raise ConfigError(source, key, f"expected a list of egress profile names such as [{known}], got "
-                                       f"{_show(value)}")
+                                       f"{show(value)}")
     for index, name in enumerate(value):
         if not isinstance(name, str) or name not in EGRESS_PROFILES:
             raise ConfigError(source, f"{key}[{index}]", f"unknown egress profile {name!r}; expected one of "
@@ -296,11 +205,11 @@ def _egress_profiles(source: str, key: str, value: Any) -> tuple[str, ...]:
 
 
 def _prefix_length(source: str, key: str, value: Any) -> int:
-    return _integer(8, 29)(source, key, value)
+    return integer(8, 29)(source, key, value)
 
 
 def _delegation(source: str, key: str, value: Any) -> str:
-    return _one_of(tuple(sorted(DELEGATIONS)))(source, key, value)
+    return one_of(tuple(sorted(DELEGATIONS)))(source, key, value)
 
 
 def _spoke(source: str, key: str, value: Any) -> tuple[ipaddress.IPv4Network, Any]:
@@ -308,16 +217,16 @@ def _spoke(source: str, key: str, value: Any) -> tuple[ipaddress.IPv4Network, An
     returns the range and the subnets as `_subnets` reads them (None: the default subnets, no egress profiles)."""
     value = structured(value)
     if isinstance(value, Mapping):
-        read = _section(source, key, value, {"addressSpace": _cidr, "subnets": _subnets},
+        read = section(source, key, value, {"addressSpace": cidr, "subnets": _subnets},
                         frozenset({"addressSpace"}))
         return read["addressSpace"], read.get("subnets")
-    return _cidr(source, key, value), None
+    return cidr(source, key, value), None
 
 
 def _spokes(source: str, key: str, value: Any) -> dict[str, tuple[ipaddress.IPv4Network, Any]]:
     value = structured(value)
     if not isinstance(value, Mapping) or not value:
-        raise ConfigError(source, key, f"expected a mapping of spoke name to CIDR, got {_show(value)}")
+        raise ConfigError(source, key, f"expected a mapping of spoke name to CIDR, got {show(value)}")
     spokes = {}
     for name, spoke in value.items():
         if not isinstance(name, str) or not _NAME.match(name):
@@ -332,14 +241,14 @@ def _east_west(source: str, key: str, value: Any) -> dict[str, dict[str, Any]]:
     value = structured(value)
     if not isinstance(value, Mapping) or not value:
         raise ConfigError(source, key, "expected a mapping of flow name to {from: [spoke.subnet], to: [spoke.subnet], "
-                                       f"ports: [443]}}, got {_show(value)}")
+                                       f"ports: [443]}}, got {show(value)}")
     flows = {}
     for name, flow in value.items():
         where = f"{key}.{name}"
         if not isinstance(name, str) or not _NAME.match(name):
             raise ConfigError(source, where, "flow names are short lower-case names such as avd-to-internal-apps")
-        flows[name] = _section(source, where, flow, {"from": _endpoints, "to": _endpoints, "ports": _ports,
-                                                     "description": _string}, frozenset({"from", "to", "ports"}))
+        flows[name] = section(source, where, flow, {"from": _endpoints, "to": _endpoints, "ports": _ports,
+                                                     "description": string}, frozenset({"from", "to", "ports"}))
     return flows
 
 
@@ -348,15 +257,15 @@ def _endpoints(source: str, key: str, value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not value or not all(isinstance(item, str) and item for item in value):
         raise ConfigError(source, key, "expected a non-empty list of subnets as <spoke>.<subnet> or hub.<subnet>, "
                                        "connectivity.<range>, or CIDRs outside the environment, got "
-                                       f"{_show(value)}")
+                                       f"{show(value)}")
     return tuple(value)
 
 
 def _ports(source: str, key: str, value: Any) -> tuple[int, ...]:
     value = structured(value)
     if not isinstance(value, list) or not value:
-        raise ConfigError(source, key, f"expected a non-empty list of TCP ports such as [443], got {_show(value)}")
-    return tuple(_integer(1, 65535)(source, f"{key}[{index}]", port) for index, port in enumerate(value))
+        raise ConfigError(source, key, f"expected a non-empty list of TCP ports such as [443], got {show(value)}")
+    return tuple(integer(1, 65535)(source, f"{key}[{index}]", port) for index, port in enumerate(value))
 
 
 def _connectivity_sources() -> Mapping[str, tuple[str, ...]]:
@@ -386,12 +295,12 @@ def _resolve_flows(source: str, key: str, flows: Mapping[str, Mapping[str, Any]]
                                                  "(stacks/connectivity/Pulumi.prod.yaml) has no such range; expected "
                                                  f"one of {', '.join(f'connectivity.{n}' for n in connectivity())}")
             return connectivity()[name]
-        return (cidr(where, endpoint),)
+        return (subnet_cidr(where, endpoint),)
 
-    def cidr(where: str, endpoint: str) -> str:
+    def subnet_cidr(where: str, endpoint: str) -> str:
         range_name, dot, subnet = endpoint.partition(".")
         if "/" in endpoint:
-            network = _cidr(source, where, endpoint)
+            network = cidr(source, where, endpoint)
             if network.overlaps(block):
                 raise ConfigError(source, where, f"{endpoint} lies in the environment's block; name the subnet as "
                                                  "<spoke>.<subnet> or hub.<subnet> instead")
@@ -424,8 +333,8 @@ def _resolve_flows(source: str, key: str, flows: Mapping[str, Mapping[str, Any]]
 
 def _network(source: str, key: str, value: Any) -> Network:
     """The address plan; overlap, outside the block and exhausted ranges are checked by the pure address plan."""
-    fields = {"addressSpace": _cidr, "hub": _cidr, "spokes": _spokes, "eastWest": _east_west}
-    read = _section(source, key, value, fields, frozenset({"addressSpace", "hub", "spokes"}))
+    fields = {"addressSpace": cidr, "hub": cidr, "spokes": _spokes, "eastWest": _east_west}
+    read = section(source, key, value, fields, frozenset({"addressSpace", "hub", "spokes"}))
     block: ipaddress.IPv4Network = read["addressSpace"]
     spokes = {name: (str(cidr), subnets[0] if subnets else default_spoke_subnets(str(cidr)))
               for name, (cidr, subnets) in read["spokes"].items()}
@@ -446,23 +355,23 @@ def _network(source: str, key: str, value: Any) -> Network:
 
 
 def _features(source: str, key: str, value: Any) -> Features:
-    fields = {"zoneRedundancy": _boolean, "resourceLocks": _boolean, "protectStateful": _boolean,
-              "defenderPlans": _boolean, "firewallPremium": _boolean}
-    read = _section(source, key, value, fields, frozenset())
-    return Features(**{_snake(name): flag for name, flag in read.items()})
+    fields = {"zoneRedundancy": boolean, "resourceLocks": boolean, "protectStateful": boolean,
+              "defenderPlans": boolean, "firewallPremium": boolean}
+    read = section(source, key, value, fields, frozenset())
+    return Features(**{snake(name): flag for name, flag in read.items()})
 
 
 def _workload_profiles(source: str, key: str, value: Any) -> tuple[WorkloadProfile, ...]:
     value = structured(value)
     if not isinstance(value, list):
         raise ConfigError(source, key, "expected a list of profiles such as [{name: general, type: D4, "
-                                       f"minimumCount: 1, maximumCount: 3}}], got {_show(value)}")
-    fields = {"name": _matching(_NAME, "a short lower-case name such as general"),
-              "type": _one_of(WORKLOAD_PROFILE_TYPES), "minimumCount": _integer(0, 100),
-              "maximumCount": _integer(1, 100)}
+                                       f"minimumCount: 1, maximumCount: 3}}], got {show(value)}")
+    fields = {"name": matching(_NAME, "a short lower-case name such as general"),
+              "type": one_of(WORKLOAD_PROFILE_TYPES), "minimumCount": integer(0, 100),
+              "maximumCount": integer(1, 100)}
     profiles = []
     for index, item in enumerate(value):
-        read = _section(source, f"{key}[{index}]", item, fields, frozenset({"name", "type"}))
+        read = section(source, f"{key}[{index}]", item, fields, frozenset({"name", "type"}))
         minimum, maximum = read.get("minimumCount", 1), read.get("maximumCount", 3)
         if minimum > maximum:
             raise ConfigError(source, f"{key}[{index}].minimumCount", f"{minimum} exceeds maximumCount {maximum}")
@@ -474,26 +383,18 @@ def _workload_profiles(source: str, key: str, value: Any) -> tuple[WorkloadProfi
 
 
 def _shared_hosting(source: str, key: str, value: Any) -> SharedHosting:
-    fields = {"spoke": _matching(_NAME, "a spoke name such as apps"),
-              "subnet": _matching(_NAME, "a subnet name such as containers"), "workloadProfiles": _workload_profiles}
-    read = _section(source, key, value, fields, frozenset())
-    return SharedHosting(**{_snake(name): item for name, item in read.items()})
-
-
-def _emails(source: str, key: str, value: Any) -> tuple[str, ...]:
-    value = structured(value)
-    if not isinstance(value, list) or not value:
-        raise ConfigError(source, key, f"expected a non-empty list of e-mail addresses, got {_show(value)}")
-    read = _matching(EMAIL, "an e-mail address such as cloud@amsterdam.nl")
-    return tuple(read(source, f"{key}[{index}]", item) for index, item in enumerate(value))
+    fields = {"spoke": matching(_NAME, "a spoke name such as apps"),
+              "subnet": matching(_NAME, "a subnet name such as containers"), "workloadProfiles": _workload_profiles}
+    read = section(source, key, value, fields, frozenset())
+    return SharedHosting(**{snake(name): item for name, item in read.items()})
 
 
 def _thresholds(source: str, key: str, value: Any) -> tuple[int, ...]:
     value = structured(value)
     if not isinstance(value, list) or not value:
         raise ConfigError(source, key, f"expected a non-empty list of percentages such as [80, 100], got "
-                                       f"{_show(value)}")
-    read = _integer(1, 1000)
+                                       f"{show(value)}")
+    read = integer(1, 1000)
     thresholds = tuple(read(source, f"{key}[{index}]", item) for index, item in enumerate(value))
     if list(thresholds) != sorted(set(thresholds)):
         raise ConfigError(source, key, f"{list(thresholds)} is not strictly ascending; expected e.g. [50, 80, 100]")
@@ -502,27 +403,17 @@ def _thresholds(source: str, key: str, value: Any) -> tuple[int, ...]:
     return thresholds
 
 
-def _secret(source: str, key: str, value: Any) -> SecretValue:
-    if not isinstance(value, SecretValue):
-        raise ConfigError(source, key, "must be a secret; set it with `pulumi config set --secret "
-                                       f"{key} <value>` so it is stored encrypted")
-    return value
-
-
-def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower()
-
-
-_RESOURCE_GROUP = re.compile(r"^[a-zA-Z0-9_.()-]{1,89}[a-zA-Z0-9_()-]$")
-_VIRTUAL_NETWORK = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}[a-zA-Z0-9_]$")
+RESOURCE_GROUP_NAME = re.compile(r"^[a-zA-Z0-9_.()-]{1,89}[a-zA-Z0-9_()-]$")
+VIRTUAL_NETWORK_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}[a-zA-Z0-9_]$")
 
 
 def _connectivity(source: str, key: str, value: Any) -> Connectivity:
-    read = _section(source, key, value, {
-        "subscriptionId": _matching(GUID, "the connectivity subscription's id (a GUID)"),
-        "resourceGroupName": _matching(_RESOURCE_GROUP, "the connectivity resource group such as rg-connectivity-prod"),
-        "virtualNetworkName": _matching(_VIRTUAL_NETWORK, "the connectivity hub network such as vnet-hub-prod"),
-        "useGateway": _boolean}, frozenset({"subscriptionId", "resourceGroupName", "virtualNetworkName"}))
+    read = section(source, key, value, {
+        "subscriptionId": matching(GUID, "the connectivity subscription's id (a GUID)"),
+        "resourceGroupName": matching(RESOURCE_GROUP_NAME,
+                                      "the connectivity resource group such as rg-connectivity-prod"),
+        "virtualNetworkName": matching(VIRTUAL_NETWORK_NAME, "the connectivity hub network such as vnet-hub-prod"),
+        "useGateway": boolean}, frozenset({"subscriptionId", "resourceGroupName", "virtualNetworkName"}))
     return Connectivity(ref=ConnectivityRef(subscription_id=read["subscriptionId"],
                                             resource_group_name=read["resourceGroupName"],
                                             virtual_network_name=read["virtualNetworkName"]),
@@ -541,51 +432,26 @@ def _budget_start(source: str, key: str, value: Any) -> str:
     return value
 
 
-_FIELDS: dict[str, Callable[[str, str, Any], Any]] = {
-    "environment": _one_of(ENVIRONMENTS),
-    "subscriptionId": _matching(GUID, "a subscription GUID such as 00000000-0000-0000-0000-000000000000"),
-    "tenantId": _matching(GUID, "a tenant GUID such as 00000000-0000-0000-0000-000000000000"),
-    "location": _region,
-    "tags": _tags,
+_FIELDS: dict[str, Reader[Any]] = {
+    "environment": one_of(ENVIRONMENTS),
+    "subscriptionId": matching(GUID, "a subscription GUID such as 00000000-0000-0000-0000-000000000000"),
+    "tenantId": matching(GUID, "a tenant GUID such as 00000000-0000-0000-0000-000000000000"),
+    "location": region,
+    "tags": read_tags,
     "network": _network,
     "features": _features,
-    "logRetentionDays": _integer(30, 730),
-    "budgetMonthlyEur": _integer(1, 10_000_000),
-    "alertEmails": _emails,
-    "alertWebhookUrl": _secret,
+    "logRetentionDays": integer(30, 730),
+    "budgetMonthlyEur": integer(1, 10_000_000),
+    "alertEmails": emails,
+    "alertWebhookUrl": secret,
     "budgetAlertThresholds": _thresholds,
     "budgetStartDate": _budget_start,
-    "deployerPrincipalType": _one_of(DEPLOYER_PRINCIPAL_TYPES),
+    "deployerPrincipalType": one_of(DEPLOYER_PRINCIPAL_TYPES),
     "connectivity": _connectivity,
     "sharedHosting": _shared_hosting,
 }
 _REQUIRED = frozenset({"environment", "subscriptionId", "tenantId", "location", "tags", "network",
                        "logRetentionDays", "budgetMonthlyEur", "alertEmails"})
-
-
-def read_project_keys(raw: Mapping[str, Any], *, project: str, fields: Mapping[str, Callable[[str, str, Any], Any]],
-                      required: frozenset[str], source: str, stack: str | None) -> dict[str, Any]:
-    """A project's own keys, each read by its field reader: an unknown key (a typo), a key of another namespace
-    than ours or the provider's, and a missing required key are errors; `environment` must name the stack."""
-    ours: dict[str, Any] = {}
-    for full_key, value in raw.items():
-        namespace, _, key = full_key.partition(":")
-        if namespace == project and key in fields:
-            ours[key] = value
-        elif namespace == project:
-            raise ConfigError(source, full_key, f"unknown key; expected one of "
-                                                f"{', '.join(f'{project}:{k}' for k in sorted(fields))}")
-        elif full_key not in PROVIDER_KEYS:
-            raise ConfigError(source, full_key, f"unknown key; keys are {project}:<key> or one of "
-                                                f"{', '.join(sorted(PROVIDER_KEYS))}")
-    missing = sorted(required - set(ours))
-    if missing:
-        raise ConfigError(source, f"{project}:{missing[0]}", "required key is missing")
-    read = {key: fields[key](source, f"{project}:{key}", value) for key, value in ours.items()}
-    if stack is not None and "environment" in read and read["environment"] != stack:
-        raise ConfigError(source, f"{project}:environment",
-                          f"says {read['environment']!r} but the stack is {stack!r}; expected {stack!r}")
-    return read
 
 
 def parse(raw: Mapping[str, Any], source: str, stack: str | None = None) -> StackConfig:

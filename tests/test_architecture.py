@@ -52,6 +52,9 @@ FACTS = {
     "the user error": (r"^class UserError\b", "core/errors.py"),
     "the stack-name environment rule": (r"^def environment_of_stack\b", "core/environments.py"),
     "the path shown in messages": (r"^def display\b", "core/errors.py"),
+    "the private-link DNS zone names": (r"[\"(]privatelink\.[a-z0-9.{}-]+\"", "core/private_link.py"),
+    "the config field readers": (r"^def _?(read_project_keys|section|matching|one_of|boolean|integer)\(",
+                                 "core/config_readers.py"),
     "the GUID shape": (r"\[0-9a-f\]\{8\}-\[0-9a-f\]\{4\}", "core/ids.py"),
     "the BIO levels": (r"\"BBN1\",\s*\"BBN2\",\s*\"BBN3\"", "core/classification.py"),
     "the export format's secret signature": (r"4dabf18193072939515e22adb298388d", "core/export_format.py"),
@@ -71,6 +74,29 @@ def test_a_shared_fact_is_defined_in_one_place(fact):
     found = sorted(str(path.relative_to(ROOT)) for package in PACKAGES for path in (ROOT / package).rglob("*.py")
                    if re.search(pattern, path.read_text(encoding="utf-8"), re.MULTILINE))
     assert found == [home], f"{fact} is defined in {found}; it belongs in {home} only"
+
+
+_ENVIRONMENT_NAME = r"[\"'](?:dev|test|acc|prod)[\"']"
+ENVIRONMENT_BRANCH = re.compile(rf"(?:==|!=|\bin)\s*[(\[{{]?\s*{_ENVIRONMENT_NAME}|{_ENVIRONMENT_NAME}\s*(?:==|!=|\bin\b)"
+                                rf"|(?:^|[{{,])\s*{_ENVIRONMENT_NAME}\s*:")
+"""A comparison with an environment's name (`env == "prod"`, `"prod" in (...)`) or a table keyed by one."""
+
+
+def test_no_component_or_stack_branches_on_an_environment_name():
+    """Environments differ only through config (the stack files, core/app_operations.yaml): code that compares an
+    environment's name, or keys a table by it, hides a difference from the config and from review."""
+    found = [f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+             for folder in ("components", "stacks", "templates") for path in sorted((ROOT / folder).rglob("*.py"))
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+             if ENVIRONMENT_BRANCH.search(line)]
+    assert found == [], "environment names in code; move the difference into config:\n" + "\n".join(found)
+
+
+def test_the_environment_guard_finds_what_it_is_for():
+    for line in ('if environment == "prod":', "suffix = '' if env != 'dev' else x", 'if "prod" in (stack, env):',
+                 'if env in ("acc", "prod"):', 'WORKLOADS = {"dev": "DevTest", "prod": "Production"}'):
+        assert ENVIRONMENT_BRANCH.search(line), line
+    assert not ENVIRONMENT_BRANCH.search('if environment in ISOLATED_ENVIRONMENTS:')
 
 
 def _modules() -> list[str]:

@@ -20,11 +20,11 @@ from amsterdam_cloud.components.analytics.ml_workspace import (ComputeCluster, L
 from amsterdam_cloud.components.analytics.register import RegisterPolicy, check_register_entry, register_tags
 from amsterdam_cloud.components.interfaces import (CommonArgs, InterfaceError, PrivateEndpoint, RoleAssignment,
                                                    create_role_assignments, supports)
+from amsterdam_cloud.core.private_link import PRIVATE_LINK_ZONES
 
 ROLE_COGNITIVE_SERVICES_OPENAI_USER = "5e0bd9bd-7b93-4f28-af87-19fc36ad61bd"
 """Built-in role Cognitive Services OpenAI User: call deployments, not change them."""
-ML_ZONES = ("privatelink.api.azureml.ms", "privatelink.notebooks.azure.net")
-AI_ZONES = ("privatelink.cognitiveservices.azure.com", "privatelink.openai.azure.com")
+ML_ZONES, AI_ZONES = PRIVATE_LINK_ZONES["ml"], PRIVATE_LINK_ZONES["ai"]
 KINDS = ("model", "pipeline")
 
 _NAME = re.compile(r"^[a-z][a-z0-9-]{1,10}[a-z0-9]$")

@@ -22,10 +22,10 @@ from amsterdam_cloud.components.analytics.register import RegisterPolicy, check_
 from amsterdam_cloud.components.interfaces import CommonArgs, InterfaceError, PrivateEndpoint, RoleAssignment, supports
 from amsterdam_cloud.components.security.container_registry import ContainerRegistry, ContainerRegistryArgs
 from amsterdam_cloud.components.security.key_vault import KeyVault, KeyVaultArgs
+from amsterdam_cloud.core import private_link
 
-BLOB_ZONE, DFS_ZONE, VAULT_ZONE, FILE_ZONE = ("privatelink.blob.core.windows.net", "privatelink.dfs.core.windows.net",
-                                              "privatelink.vaultcore.azure.net", "privatelink.file.core.windows.net")
-REGISTRY_ZONE = "privatelink.azurecr.io"
+BLOB_ZONE, DFS_ZONE, VAULT_ZONE, FILE_ZONE = (private_link.zone(key) for key in ("blob", "dfs", "vault", "file"))
+REGISTRY_ZONE = private_link.zone("registry")
 PRIVATE_DNS_ZONES = (BLOB_ZONE, DFS_ZONE, FILE_ZONE, VAULT_ZONE, REGISTRY_ZONE) + ML_ZONES + AI_ZONES
 """Every private DNS zone a team's workspace may register endpoints in (AI zones only with model deployments)."""
 

@@ -41,17 +41,10 @@ from amsterdam_cloud.components.security.key_vault import KeyVault, KeyVaultArgs
 from amsterdam_cloud.core.environments import container_apps_infrastructure_group
 from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.core.platform_outputs import PlatformOutputs
+from amsterdam_cloud.core.private_link import zone
 
-ZONES = {
-    "vault": "privatelink.vaultcore.azure.net",
-    "postgres": "privatelink.postgres.database.azure.com",
-    "mysql": "privatelink.mysql.database.azure.com",
-    "sites": "privatelink.azurewebsites.net",
-    "blob": "privatelink.blob.core.windows.net", "dfs": "privatelink.dfs.core.windows.net",
-    "file": "privatelink.file.core.windows.net", "queue": "privatelink.queue.core.windows.net",
-    "table": "privatelink.table.core.windows.net",
-    "cosmos": "privatelink.documents.azure.com", "servicebus": "privatelink.servicebus.windows.net",
-}
+ZONES = {sub_resource: zone(sub_resource) for sub_resource in ("vault", "postgres", "mysql", "sites", "blob", "dfs",
+                                                          "file", "queue", "table", "cosmos", "servicebus")}
 """The platform's private DNS zone for each private-link sub-resource an app uses."""
 
 SUBNETS = {"container": "containers", "web": "appservice", "vm": "vms", "endpoints": "endpoints",

@@ -17,7 +17,7 @@ and a generated one leaves at its default:
 - `app:landingZone` (top level, beside `app:platformStack`): the team whose vended subscription the app runs in
   (`cityctl vend <team> --app-dir` writes it with `azure-native:subscriptionId`); the app then reads
   `landingZones.<team>` of `organization/amsterdam-landing-zones/<env>`;
-- `app:app.operations`: overrides of the environment's defaults (`ENVIRONMENT_OPERATIONS`):
+- `app:app.operations`: overrides of the environment's defaults (core/app_operations.yaml, the same keys):
   highAvailability, geoRedundantBackup, backupRetentionDays, zoneRedundant, lock, protect, minReplicas.
 
 The template's prompts (`pulumi new` asks for top-level keys only) fill `app:app`: `app:owner` its `team`,
@@ -31,13 +31,14 @@ Every mistake is a `ConfigError` naming the stack file, the key and the expected
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 from amsterdam_cloud.core.ids import GUID_ANY_CASE
-from amsterdam_cloud.core.environments import ENVIRONMENTS
+from amsterdam_cloud.core.environments import ENVIRONMENTS, ISOLATED_ENVIRONMENTS
 from amsterdam_cloud.components.app_hosting.public_entrance import CustomDomain
 from amsterdam_cloud.components.app_hosting.mysql import VERSIONS as MYSQL_VERSIONS
 from amsterdam_cloud.components.app_hosting.cosmos_db import CosmosContainer
@@ -49,10 +50,13 @@ from amsterdam_cloud.components.app_hosting.spec import STORAGE_SUB_RESOURCES, A
     MySql, Operations, Postgres, VendedSubscription, VmShape
 from amsterdam_cloud.components.security.container_registry import city_registry_name, login_server
 from amsterdam_cloud.core.errors import UserError
-from amsterdam_cloud.core.app_config import APP_SCHEMA, ENV_NAME
+from amsterdam_cloud.core.app_config import APP_OPERATIONS_FILE, APP_SCHEMA, ENV_NAME
 from amsterdam_cloud.core.backend import Backend, BackendError, declared_backend, parse_reference
-from amsterdam_cloud.core.program_config import LANDING_ZONES_PROJECT, PLATFORM_PROJECT, SecretValue, given_config, \
-    structured
+from amsterdam_cloud.core.config_readers import Reader, boolean, integer, matching, section, snake
+from amsterdam_cloud.core.documents import read_yaml
+from amsterdam_cloud.core.errors import display
+from amsterdam_cloud.core.program_config import LANDING_ZONES_PROJECT, PLATFORM_PROJECT, ConfigError, SecretValue, \
+    given_config, structured
 
 CONTRACT_KEYS = ("azure-native:location", "app:platformStack", "app:app")
 """The stack config keys the contract defines; other keys (provider settings) are left to Pulumi."""
@@ -64,15 +68,6 @@ PROMPTED_KEYS: Mapping[str, tuple[str, str]] = {
 EXTENSION_KEYS = ("port", "healthPath", "spoke", "runtimeSubnet", "registry", "secrets", "operations",
                   "databaseAdminGroup", "workloadProfile", "customDomain")
 """The template's optional keys in `app:app`, on top of the contract."""
-
-ENVIRONMENT_OPERATIONS: Mapping[str, Operations] = {
-    "dev": Operations(),
-    "test": Operations(),
-    "acc": Operations(backup_retention_days=14, zone_redundant=True),
-    "prod": Operations(high_availability=True, geo_redundant_backup=True, backup_retention_days=35,
-                       zone_redundant=True, lock=True, protect=True, min_replicas=2),
-}
-"""Each environment's operational defaults: prod gets HA, geo-redundant backups, locks and protection."""
 
 MYSQL_MAX_STORAGE_GB = 16384
 """The largest storage MySQL flexible server offers (the contract allows PostgreSQL's 32767)."""
@@ -87,62 +82,30 @@ CITY_MAIL_DOMAIN = "@amsterdam.nl"
 """The owner tag names a city mailbox: alerts, budgets and waivers reach a team the city can reach."""
 
 
-class ConfigError(UserError):
-    """An app stack config value is missing, malformed or unknown (names the file, the key, the fix)."""
-
-    def __init__(self, source: str, key: str, problem: str) -> None:
-        super().__init__(f"{source}: {key}: {problem}")
-        self.source, self.key, self.problem = source, key, problem
-
-
-def _integer(low: int, high: int) -> Callable[[str, str, Any], int]:
-    def read(source: str, key: str, value: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise ConfigError(source, key, f"{value!r}; expected a whole number from {low} to {high}")
-        return value
-    return read
-
-
-def _boolean(source: str, key: str, value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise ConfigError(source, key, f"{value!r}; expected true or false")
-    return value
-
-
-def _matching(pattern: re.Pattern[str], form: str) -> Callable[[str, str, Any], str]:
-    def read(source: str, key: str, value: Any) -> str:
-        if not isinstance(value, str) or not pattern.match(value):
-            raise ConfigError(source, key, f"{value!r}; expected {form}")
-        return value
-    return read
-
-
-_OPERATIONS: Mapping[str, tuple[str, Callable[[str, str, Any], Any]]] = {
-    "highAvailability": ("high_availability", _boolean),
-    "geoRedundantBackup": ("geo_redundant_backup", _boolean),
-    "backupRetentionDays": ("backup_retention_days", _integer(7, 35)),
-    "zoneRedundant": ("zone_redundant", _boolean),
-    "lock": ("lock", _boolean),
-    "protect": ("protect", _boolean),
-    "minReplicas": ("min_replicas", _integer(0, 30)),
+_OPERATIONS: Mapping[str, Reader[Any]] = {
+    "highAvailability": boolean, "geoRedundantBackup": boolean, "backupRetentionDays": integer(7, 35),
+    "zoneRedundant": boolean, "lock": boolean, "protect": boolean, "minReplicas": integer(0, 30),
 }
+"""The keys of `app:app.operations` and of each environment in core/app_operations.yaml, with their readers."""
 
 
-def _operations(source: str, environment: str, value: Any) -> Operations:
-    defaults = ENVIRONMENT_OPERATIONS[environment]
+def _operations(source: str, key: str, defaults: Operations, value: Any) -> Operations:
+    """`defaults` with the given keys overridden (None: the defaults as they are)."""
     if value is None:
         return defaults
-    if not isinstance(value, Mapping):
-        raise ConfigError(source, "app:app.operations", f"{value!r}; expected a mapping with keys "
-                                                        f"{', '.join(_OPERATIONS)}")
-    changes = {}
-    for key, item in value.items():
-        if key not in _OPERATIONS:
-            raise ConfigError(source, f"app:app.operations.{key}", f"unknown key; expected one of "
-                                                                   f"{', '.join(_OPERATIONS)}")
-        field_name, read = _OPERATIONS[key]
-        changes[field_name] = read(source, f"app:app.operations.{key}", item)
-    return replace(defaults, **changes)
+    read = section(source, key, value, _OPERATIONS, frozenset())
+    return replace(defaults, **{snake(name): item for name, item in read.items()})
+
+
+@functools.cache
+def environment_operations(path: Path = APP_OPERATIONS_FILE) -> Mapping[str, Operations]:
+    """Each environment's operational defaults from `path` (core/app_operations.yaml), read as overrides of
+    `Operations()` with the readers of `app:app.operations`: one entry per environment."""
+    source, document = display(path), read_yaml(path, "the environments' app operations")
+    if not isinstance(document, Mapping) or sorted(document) != sorted(ENVIRONMENTS):
+        raise ConfigError(source, "(document)", f"expected one entry per environment ({', '.join(ENVIRONMENTS)})")
+    return {environment: _operations(source, environment, Operations(), document[environment])
+            for environment in ENVIRONMENTS}
 
 
 def _secrets(source: str, value: Any) -> dict[str, str]:
@@ -269,7 +232,7 @@ def _platform_stack(given: str | None, stack: str | None, backend: Backend | Non
     except BackendError as error:
         raise ConfigError(source, key, str(error)) from None
     environment = reference.rsplit("/", 1)[-1] if isinstance(reference, str) else None
-    if stack in ENVIRONMENTS and environment != stack and "prod" in (stack, environment):
+    if stack in ENVIRONMENTS and environment != stack and ISOLATED_ENVIRONMENTS & {stack, environment}:
         raise ConfigError(source, key, f"{reference} is the {environment} platform, but this is the {stack} stack; "
                                        "a prod app reads the prod platform only, and the prod platform serves prod "
                                        "apps only: remove the key (the platform follows the stack)")
@@ -335,7 +298,7 @@ def parse(config: Mapping[str, Any], source: str, *, stack: str | None = None,
     validate({**given, "app:app": app}, source)
 
     environment = given["app:platformStack"].rsplit("/", 1)[1]
-    registry_override = _matching(_REGISTRY, "an ACR login server such as cramsterdamdev.azurecr.io")(
+    registry_override = matching(_REGISTRY, "an ACR login server such as cramsterdamdev.azurecr.io")(
         source, "app:app.registry", extensions["registry"]) if "registry" in extensions else None
     registry = registry_override or login_server(city_registry_name(environment))
     image = app.get("image")
@@ -343,7 +306,8 @@ def parse(config: Mapping[str, Any], source: str, *, stack: str | None = None,
         raise ConfigError(source, "app:app.image", f"{image!r} is not in the city registry {registry}; import it "
                                                    f"(`az acr import --name {registry.split('.')[0]} --source "
                                                    f"{image}`) and use {registry}/<repository>:<tag>")
-    operations = _operations(source, environment, extensions.get("operations"))
+    operations = _operations(source, "app:app.operations", environment_operations()[environment],
+                             extensions.get("operations"))
     databases = {}
     for engine in ("postgres", "mysql"):
         database = app["data"].get(engine)
@@ -390,17 +354,17 @@ def parse(config: Mapping[str, Any], source: str, *, stack: str | None = None,
                        service_bus_queues=tuple(ServiceBusQueue(name=q["name"], sessions=q.get("sessions", False))
                                                 for q in (app["data"].get("serviceBus") or {}).get("queues", []))),
         min_replicas=app["scale"]["minReplicas"], max_replicas=app["scale"]["maxReplicas"],
-        port=_integer(1, 65535)(source, "app:app.port", extensions.get("port", 8080)),
-        health_path=_matching(_PATH, "an absolute URL path such as /health")(
+        port=integer(1, 65535)(source, "app:app.port", extensions.get("port", 8080)),
+        health_path=matching(_PATH, "an absolute URL path such as /health")(
             source, "app:app.healthPath", extensions.get("healthPath", "/health")),
-        spoke=_matching(_SPOKE, "a platform spoke name such as apps")(
+        spoke=matching(_SPOKE, "a platform spoke name such as apps")(
             source, "app:app.spoke", extensions.get("spoke", "apps")),
-        runtime_subnet=_matching(_SPOKE, "a subnet name of the spoke such as containers2")(
+        runtime_subnet=matching(_SPOKE, "a subnet name of the spoke such as containers2")(
             source, "app:app.runtimeSubnet", extensions["runtimeSubnet"]) if "runtimeSubnet" in extensions else None,
         secrets=secrets, settings=dict(app.get("settings", {})), cpu=float(app.get("cpu", 0.5)),
         registry=registry_override, operations=operations,
         database_admin_group=_admin_group(source, extensions.get("databaseAdminGroup"), databases),
-        workload_profile=_matching(_PROFILE, "a workload profile name such as Consumption or general")(
+        workload_profile=matching(_PROFILE, "a workload profile name such as Consumption or general")(
             source, "app:app.workloadProfile", extensions.get("workloadProfile", "Consumption")),
         custom_domain=_custom_domain(source, extensions.get("customDomain"), app["exposure"]),
         landing_zone=_landing_zone(config, source, given["app:platformStack"], app, extensions),

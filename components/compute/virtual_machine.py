@@ -16,14 +16,14 @@ import re
 from dataclasses import dataclass, field
 
 import pulumi
-from pulumi_azure_native import compute, keyvault, monitor, network, recoveryservices
+from pulumi_azure_native import compute, monitor, network, recoveryservices
 
-from amsterdam_cloud.components.compute.baseline import RESERVED_ADMIN_USERNAMES, trusted_launch_profile
+from amsterdam_cloud.components.compute.baseline import RESERVED_ADMIN_USERNAMES, VaultRef, keep_admin_password, \
+    trusted_launch_profile
 from amsterdam_cloud.components.compute.operations import VmBackupRef
 from amsterdam_cloud.components.credentials import generate_password
 from amsterdam_cloud.components.interfaces import CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces, \
     supports, system_principal_id
-from amsterdam_cloud.components.workplace.session_hosts import VaultRef
 
 __all__ = ["VaultRef", "VmBackupRef", "VirtualMachine", "VirtualMachineArgs"]
 
@@ -193,13 +193,7 @@ class VirtualMachine(WithInterfaces, pulumi.ComponentResource):
             # The password is fixed at creation; a later run's new one is ignored (it is in the vault already).
             opts=pulumi.ResourceOptions(parent=self, ignore_changes=["osProfile.adminPassword"]))
         self.add_interfaces(role, scope_id=vm.id, args=args, diagnostics=DiagnosticSupport(logs=False))
-        keyvault.Secret(
-            f"{role}-admin-password", resource_group_name=args.password_vault.resource_group_name,
-            vault_name=args.password_vault.name, secret_name=f"{computer}-local-admin",
-            properties=keyvault.SecretPropertiesArgs(
-                value=password, content_type=f"Local administrator {args.admin_username} of {computer}",
-                attributes=keyvault.SecretAttributesArgs(enabled=True)),
-            tags=tags, opts=pulumi.ResourceOptions(parent=self, ignore_changes=["properties.value"]))
+        keep_admin_password(role, computer, args.admin_username, password, args.password_vault, tags, self)
         previous: list[pulumi.Resource] = []
         for kind, publisher_name, extension_type, handler in AGENTS[args.os]:
             # One after the other: Azure refuses a change to a VM while another extension is in progress.

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from amsterdam_cloud.components.interfaces import BUILTIN_ROLES
+from amsterdam_cloud.core.private_link import PRIVATE_LINK_ZONES
 from amsterdam_cloud.core.regions import EU_REGIONS, GLOBAL_LOCATIONS, GLOBAL_ONLY_TYPES
 
 ROLE_DEFINITIONS = "/providers/Microsoft.Authorization/roleDefinitions/"
@@ -190,54 +191,36 @@ class PrivateLinkDns:
     service: str
     """The ARM type the endpoint connects to (its `privateLinkServiceId` contains `/providers/<service>/`):
     some group ids (`account`, `namespace`) exist on more than one service."""
-    zones: tuple[str, ...]
-    """Zone names from the connectivity zone list (`city_private_link_zones`); `{location}` is the region."""
+
+    @property
+    def zones(self) -> tuple[str, ...]:
+        """Its zones, from the one table of them (core/private_link.py); `{location}` is the region."""
+        return PRIVATE_LINK_ZONES[self.key]
 
 
 _STORAGE, _AVD = "Microsoft.Storage/storageAccounts", "Microsoft.DesktopVirtualization"
 PRIVATE_LINK_DNS: tuple[PrivateLinkDns, ...] = (
-    PrivateLinkDns(key="vault", group_id="vault", service="Microsoft.KeyVault/vaults",
-                   zones=("privatelink.vaultcore.azure.net",)),
-    *(PrivateLinkDns(key=sub, group_id=sub, service=_STORAGE, zones=(f"privatelink.{sub}.core.windows.net",))
+    PrivateLinkDns(key="vault", group_id="vault", service="Microsoft.KeyVault/vaults"),
+    *(PrivateLinkDns(key=sub, group_id=sub, service=_STORAGE)
       for sub in ("blob", "dfs", "file", "queue", "table", "web")),
-    PrivateLinkDns(key="sql", group_id="sqlServer", service="Microsoft.Sql/servers",
-                   zones=("privatelink.database.windows.net",)),
-    PrivateLinkDns(key="postgres", group_id="postgresqlServer", service="Microsoft.DBforPostgreSQL/flexibleServers",
-                   zones=("privatelink.postgres.database.azure.com",)),
-    PrivateLinkDns(key="mysql", group_id="mysqlServer", service="Microsoft.DBforMySQL/flexibleServers",
-                   zones=("privatelink.mysql.database.azure.com",)),
-    PrivateLinkDns(key="cosmos", group_id="Sql", service="Microsoft.DocumentDB/databaseAccounts",
-                   zones=("privatelink.documents.azure.com",)),
-    PrivateLinkDns(key="redis", group_id="redisCache", service="Microsoft.Cache/Redis",
-                   zones=("privatelink.redis.cache.windows.net",)),
-    PrivateLinkDns(key="registry", group_id="registry", service="Microsoft.ContainerRegistry/registries",
-                   zones=("privatelink.azurecr.io",)),
-    PrivateLinkDns(key="sites", group_id="sites", service="Microsoft.Web/sites",
-                   zones=("privatelink.azurewebsites.net",)),
-    PrivateLinkDns(key="containerapps", group_id="managedEnvironments", service="Microsoft.App/managedEnvironments",
-                   zones=("privatelink.{location}.azurecontainerapps.io",)),
-    PrivateLinkDns(key="ai", group_id="account", service="Microsoft.CognitiveServices/accounts",
-                   zones=("privatelink.cognitiveservices.azure.com", "privatelink.openai.azure.com")),
-    PrivateLinkDns(key="ml", group_id="amlworkspace", service="Microsoft.MachineLearningServices/workspaces",
-                   zones=("privatelink.api.azureml.ms", "privatelink.notebooks.azure.net")),
-    PrivateLinkDns(key="servicebus", group_id="namespace", service="Microsoft.ServiceBus/namespaces",
-                   zones=("privatelink.servicebus.windows.net",)),
-    PrivateLinkDns(key="eventhub", group_id="namespace", service="Microsoft.EventHub/namespaces",
-                   zones=("privatelink.servicebus.windows.net",)),
-    PrivateLinkDns(key="datafactory", group_id="dataFactory", service="Microsoft.DataFactory/factories",
-                   zones=("privatelink.datafactory.azure.net",)),
-    PrivateLinkDns(key="databricks", group_id="databricks_ui_api", service="Microsoft.Databricks/workspaces",
-                   zones=("privatelink.azuredatabricks.net",)),
-    PrivateLinkDns(key="search", group_id="searchService", service="Microsoft.Search/searchServices",
-                   zones=("privatelink.search.windows.net",)),
-    PrivateLinkDns(key="monitor", group_id="azuremonitor", service="Microsoft.Insights/privateLinkScopes",
-                   zones=("privatelink.monitor.azure.com", "privatelink.oms.opinsights.azure.com",
-                          "privatelink.ods.opinsights.azure.com", "privatelink.agentsvc.azure-automation.net",
-                          "privatelink.blob.core.windows.net")),
-    PrivateLinkDns(key="avd-connection", group_id="connection", service=f"{_AVD}/hostpools",
-                   zones=("privatelink.wvd.microsoft.com",)),
-    PrivateLinkDns(key="avd-feed", group_id="feed", service=f"{_AVD}/workspaces",
-                   zones=("privatelink.wvd.microsoft.com",)),
+    PrivateLinkDns(key="sql", group_id="sqlServer", service="Microsoft.Sql/servers"),
+    PrivateLinkDns(key="postgres", group_id="postgresqlServer", service="Microsoft.DBforPostgreSQL/flexibleServers"),
+    PrivateLinkDns(key="mysql", group_id="mysqlServer", service="Microsoft.DBforMySQL/flexibleServers"),
+    PrivateLinkDns(key="cosmos", group_id="Sql", service="Microsoft.DocumentDB/databaseAccounts"),
+    PrivateLinkDns(key="redis", group_id="redisCache", service="Microsoft.Cache/Redis"),
+    PrivateLinkDns(key="registry", group_id="registry", service="Microsoft.ContainerRegistry/registries"),
+    PrivateLinkDns(key="sites", group_id="sites", service="Microsoft.Web/sites"),
+    PrivateLinkDns(key="containerapps", group_id="managedEnvironments", service="Microsoft.App/managedEnvironments"),
+    PrivateLinkDns(key="ai", group_id="account", service="Microsoft.CognitiveServices/accounts"),
+    PrivateLinkDns(key="ml", group_id="amlworkspace", service="Microsoft.MachineLearningServices/workspaces"),
+    PrivateLinkDns(key="servicebus", group_id="namespace", service="Microsoft.ServiceBus/namespaces"),
+    PrivateLinkDns(key="eventhub", group_id="namespace", service="Microsoft.EventHub/namespaces"),
+    PrivateLinkDns(key="datafactory", group_id="dataFactory", service="Microsoft.DataFactory/factories"),
+    PrivateLinkDns(key="databricks", group_id="databricks_ui_api", service="Microsoft.Databricks/workspaces"),
+    PrivateLinkDns(key="search", group_id="searchService", service="Microsoft.Search/searchServices"),
+    PrivateLinkDns(key="monitor", group_id="azuremonitor", service="Microsoft.Insights/privateLinkScopes"),
+    PrivateLinkDns(key="avd-connection", group_id="connection", service=f"{_AVD}/hostpools"),
+    PrivateLinkDns(key="avd-feed", group_id="feed", service=f"{_AVD}/workspaces"),
 )
 """Every private-link zone the city uses, by the sub-resource whose endpoints register in it: the one table the
 DNS DINE assignments come from (a test holds it to the connectivity zone list, both ways)."""

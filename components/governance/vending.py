@@ -23,7 +23,7 @@ import pulumi
 import pulumi_azure_native as azure_native
 from pulumi_azure_native import authorization, managedidentity, monitor, network, resources, subscription
 
-from amsterdam_cloud.core.environments import container_apps_infrastructure_group
+from amsterdam_cloud.core.environments import ENVIRONMENTS, container_apps_infrastructure_group
 from amsterdam_cloud.core.ids import GUID
 from amsterdam_cloud.components.app_hosting.container_apps_environment import ContainerAppsEnvironment, \
     ContainerAppsEnvironmentArgs
@@ -43,8 +43,8 @@ TEAM_NAME = re.compile(r"^[a-z][a-z0-9-]{0,18}[a-z0-9]$")
 """2-20 lower-case letters, digits and hyphens: `sub-<team>-<env>` and `rg-<team>-network-<env>` stay short."""
 ARCHETYPES = ("corp", "online")
 """The landing zone management groups a team's subscription can be placed in."""
-WORKLOADS = {"dev": "DevTest", "test": "DevTest", "acc": "Production", "prod": "Production"}
-"""Each environment's subscription offer: dev and test at Dev/Test prices, acc and prod as production."""
+WORKLOADS = (subscription.Workload.PRODUCTION.value, subscription.Workload.DEV_TEST.value)
+"""The subscription offers Azure knows (an alias's `workload`): Production, or DevTest at Dev/Test prices."""
 BILLING_SCOPE = re.compile(r"^/providers/Microsoft\.Billing/billingAccounts/[^/]+"
                             r"(/enrollmentAccounts/[^/]+|/billingProfiles/[^/]+/invoiceSections/[^/]+"
                             r"|/customers/[^/]+)$")
@@ -116,7 +116,10 @@ class LandingZoneArgs(CommonArgs):
     team: str
     """The team's short name (`parkeren`): in the alias, the display name and every resource name."""
     environment: str
-    """dev, test, acc or prod: the hub it peers with and the subscription's offer (WORKLOADS)."""
+    """dev, test, acc or prod: the hub it peers with and the names and tags of its resources."""
+    workload: str
+    """The subscription's offer (WORKLOADS): the environment's config says which (`subscriptionWorkload` of the
+    landing zones stack: DevTest for dev and test, Production for acc and prod)."""
     management_group_id: pulumi.Input[str]
     """The corp or online management group's resource id: where the new subscription is placed at creation."""
     billing_scope: str
@@ -166,9 +169,11 @@ class LandingZoneArgs(CommonArgs):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        if self.environment not in WORKLOADS:
+        if self.environment not in ENVIRONMENTS:
             raise InterfaceError(f"LandingZoneArgs.environment: {self.environment!r}; expected one of "
-                                 f"{', '.join(WORKLOADS)}")
+                                 f"{', '.join(ENVIRONMENTS)}")
+        if self.workload not in WORKLOADS:
+            raise InterfaceError(f"LandingZoneArgs.workload: {self.workload!r}; expected one of {', '.join(WORKLOADS)}")
         if not BILLING_SCOPE.match(self.billing_scope):
             raise InterfaceError(f"LandingZoneArgs.billing_scope: {self.billing_scope!r} is not a billing scope; "
                                  "expected /providers/Microsoft.Billing/billingAccounts/<account>/"
@@ -198,7 +203,7 @@ class LandingZone(pulumi.ComponentResource):
             f"{name}-subscription", alias_name=f"sub-{args.team}-{args.environment}",
             properties=subscription.PutAliasRequestPropertiesArgs(
                 display_name=f"sub-{args.team}-{args.environment}", billing_scope=args.billing_scope,
-                workload=WORKLOADS[args.environment],
+                workload=args.workload,
                 additional_properties=subscription.PutAliasRequestAdditionalPropertiesArgs(
                     management_group_id=args.management_group_id, tags=tags)),
             opts=pulumi.ResourceOptions(parent=self, protect=True))  # the team's subscription: removed only on purpose

@@ -175,7 +175,7 @@ class ConnectivityArgs(CommonArgs):
     address_space: str
     """The hub's range; its subnets (`CONNECTIVITY_SUBNETS`) are carved from it."""
     private_dns_zones: tuple[str, ...]
-    """The city's private-link zones, created once here (see `private_dns.city_private_link_zones`)."""
+    """The city's private-link zones, created once here (`city_private_link_zones` of core/private_link.py)."""
     forwarded_zones: tuple[ForwardedZone, ...] = ()
     """On-premises zones the resolver forwards; empty: a ruleset without rules (Azure names resolve only)."""
     site_to_site: SiteToSite | None = None

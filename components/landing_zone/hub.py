@@ -53,7 +53,7 @@ class HubArgs(CommonArgs):
     spoke_ranges: tuple[str, ...] = ()
     """Spoke ranges routed through the firewall from the gateway subnet; empty: no gateway route table."""
     private_dns_zones: tuple[str, ...] = ()
-    """Private-link zones to create and link to the hub; empty: none (see `city_private_link_zones`)."""
+    """Private-link zones to create and link to the hub; empty: none (`city_private_link_zones` of core/private_link.py)."""
     zone_redundant: bool = False
     """Off: firewall, bastion and public IPs in one zone; on: across zones 1-3."""
     firewall_premium: bool = False

@@ -17,31 +17,6 @@ from amsterdam_cloud.components.interfaces import NO_DIAGNOSTICS, CommonArgs, In
 _ZONE = re.compile(r"^privatelink\.[a-z0-9.-]+\.[a-z]{2,}$")
 
 
-def city_private_link_zones(location: str) -> tuple[str, ...]:
-    """The private-link zones of the services the city's components use (Azure's documented zone names)."""
-    return (
-        "privatelink.vaultcore.azure.net",                     # Key Vault
-        "privatelink.blob.core.windows.net", "privatelink.dfs.core.windows.net",
-        "privatelink.file.core.windows.net", "privatelink.queue.core.windows.net",
-        "privatelink.table.core.windows.net", "privatelink.web.core.windows.net",
-        "privatelink.database.windows.net",                    # Azure SQL
-        "privatelink.postgres.database.azure.com", "privatelink.mysql.database.azure.com",
-        "privatelink.documents.azure.com",                     # Cosmos DB (NoSQL)
-        "privatelink.redis.cache.windows.net",
-        "privatelink.azurecr.io",
-        "privatelink.azurewebsites.net",                       # App Service and Functions
-        f"privatelink.{location}.azurecontainerapps.io",       # Container Apps environments
-        "privatelink.cognitiveservices.azure.com", "privatelink.openai.azure.com",
-        "privatelink.api.azureml.ms", "privatelink.notebooks.azure.net",
-        "privatelink.servicebus.windows.net",                  # Service Bus and Event Hubs
-        "privatelink.datafactory.azure.net", "privatelink.azuredatabricks.net",
-        "privatelink.search.windows.net",
-        "privatelink.monitor.azure.com", "privatelink.oms.opinsights.azure.com",
-        "privatelink.ods.opinsights.azure.com", "privatelink.agentsvc.azure-automation.net",
-        "privatelink.wvd.microsoft.com",                       # Azure Virtual Desktop
-    )
-
-
 @dataclass(frozen=True, kw_only=True)
 class PrivateDnsZonesArgs(CommonArgs):
     SUPPORTS = supports("role_assignments",

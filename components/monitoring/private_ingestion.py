@@ -23,11 +23,10 @@ from pulumi_azure_native import monitor
 
 from amsterdam_cloud.components.interfaces import NO_DIAGNOSTICS, CommonArgs, InterfaceError, Lock, WithInterfaces, \
     create_lock, supports
+from amsterdam_cloud.core.private_link import PRIVATE_LINK_ZONES
 
 PRIVATE_LINK_SCOPE = "azure-native:monitor:PrivateLinkScope"
-AMPLS_ZONES = ("privatelink.monitor.azure.com", "privatelink.oms.opinsights.azure.com",
-               "privatelink.ods.opinsights.azure.com", "privatelink.agentsvc.azure-automation.net",
-               "privatelink.blob.core.windows.net")
+AMPLS_ZONES = PRIVATE_LINK_ZONES["monitor"]
 """The zones an AMPLS private endpoint registers in (Microsoft: "Azure Private Endpoint private DNS zone values",
 Azure Monitor): all five, or agents resolve part of their endpoints publicly and fail."""
 AMPLS_FQDNS = ("*.monitor.azure.com", "*.ods.opinsights.azure.com", "*.oms.opinsights.azure.com",

@@ -15,9 +15,10 @@ import re
 from dataclasses import dataclass, replace
 
 import pulumi
-from pulumi_azure_native import compute, keyvault, monitor, network
+from pulumi_azure_native import compute, monitor, network
 
-from amsterdam_cloud.components.compute.baseline import RESERVED_ADMIN_USERNAMES, trusted_launch_profile
+from amsterdam_cloud.components.compute.baseline import RESERVED_ADMIN_USERNAMES, VaultRef, keep_admin_password, \
+    trusted_launch_profile
 from amsterdam_cloud.components.credentials import generate_password
 from amsterdam_cloud.components.interfaces import CommonArgs, DiagnosticSupport, InterfaceError, ManagedIdentities, \
     WithInterfaces, supports, system_principal_id
@@ -106,14 +107,6 @@ def host_set_tag(version: str) -> str:
         number, digit = divmod(number, 36)
         tag += "0123456789abcdefghijklmnopqrstuvwxyz"[digit]
     return tag
-
-
-@dataclass(frozen=True, kw_only=True)
-class VaultRef:
-    """The Key Vault the hosts' local administrator passwords go to."""
-
-    name: pulumi.Input[str]
-    resource_group_name: pulumi.Input[str]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -277,16 +270,10 @@ class SessionHosts(WithInterfaces, pulumi.ComponentResource):
             # The password is fixed at creation; a later run's new one is ignored (it is in the vault already).
             opts=pulumi.ResourceOptions(parent=self, ignore_changes=["osProfile.adminPassword"]))
         self.add_interfaces(role, scope_id=vm.id, args=args, diagnostics=DiagnosticSupport(logs=False))
-        keyvault.Secret(
-            f"{role}-admin-password", resource_group_name=args.password_vault.resource_group_name,
-            vault_name=args.password_vault.name, secret_name=f"{computer}-local-admin",
-            properties=keyvault.SecretPropertiesArgs(
-                value=password, content_type=f"Local administrator {args.admin_username} of {computer}",
-                attributes=keyvault.SecretAttributesArgs(enabled=True)),
-            # Kept in the vault when the host is retired (an image update deletes hosts routinely): Pulumi forgets
-            # it rather than deleting a secret, and the deploy gate sees no data loss in the retirement.
-            tags=tags, opts=pulumi.ResourceOptions(parent=self, ignore_changes=["properties.value"],
-                                                   retain_on_delete=True))
+        # Kept in the vault when the host is retired (an image update deletes hosts routinely): Pulumi forgets it
+        # rather than deleting a secret, and the deploy gate sees no data loss in the retirement.
+        keep_admin_password(role, computer, args.admin_username, password, args.password_vault, tags, self,
+                            retain_on_delete=True)
 
         vm_child = pulumi.ResourceOptions(parent=vm)
         extension = self._extension

@@ -26,11 +26,10 @@ from amsterdam_cloud.components.workplace.schedule import OfficeHours
 from amsterdam_cloud.components.workplace.session_hosts import SessionHostImage, SessionHosts, SessionHostsArgs, \
     VaultRef, host_sets_clash
 from amsterdam_cloud.components.workplace.sizing import Sizing
+from amsterdam_cloud.core.private_link import zone
 from amsterdam_cloud.core.regions import normalize_location
 
-WVD_ZONE = "privatelink.wvd.microsoft.com"
-FILE_ZONE = "privatelink.file.core.windows.net"
-VAULT_ZONE = "privatelink.vaultcore.azure.net"
+WVD_ZONE, FILE_ZONE, VAULT_ZONE = zone("avd-connection"), zone("file"), zone("vault")
 REQUIRED_ZONES = (WVD_ZONE, FILE_ZONE, VAULT_ZONE)
 
 VM_USER_LOGIN = "Virtual Machine User Login"

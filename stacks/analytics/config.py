@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 from amsterdam_cloud.core.ids import COST_CENTER, EMAIL, GUID
 from amsterdam_cloud.core.environments import ENVIRONMENTS
@@ -22,10 +22,11 @@ from amsterdam_cloud.components.analytics.register import STATUSES, RegisterErro
     check_register_entry
 from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.core.backend import BackendError, declared_backend, reference_to
-from amsterdam_cloud.stacks.config import (DATA_CLASSIFICATIONS, ConfigError, Tags,
-                                           _boolean, _integer, _matching, _one_of, _region, _section, _show,
-                                           _string, given_config, read_project_keys,
-                                           read_stack_file, structured)
+from amsterdam_cloud.core.classification import DATA_CLASSIFICATIONS
+from amsterdam_cloud.core.program_config import ConfigError, given_config, read_stack_file, structured
+from amsterdam_cloud.core.config_readers import (Reader, boolean, integer, list_of, matching, one_of,
+                                                 read_project_keys, region, section, show, string)
+from amsterdam_cloud.stacks.config import Tags
 
 PROJECT = "amsterdam-analytics"
 """The Pulumi project name; every config key of ours is `amsterdam-analytics:<key>`."""
@@ -82,37 +83,25 @@ class AnalyticsConfig:
 # ---------------------------------------------------------------------------------------------------------------
 # Readers
 
-def _list(item: Callable[[str, str, Any], Any], *, empty: bool = True) -> Callable[[str, str, Any], tuple]:
-    def read(source: str, key: str, value: Any) -> tuple:
-        value = structured(value)
-        if not isinstance(value, list) or (not empty and not value):
-            raise ConfigError(source, key, f"expected a {'non-empty ' if not empty else ''}list, got {_show(value)}")
-        items = tuple(item(source, f"{key}[{index}]", entry) for index, entry in enumerate(value))
-        if len(set(items)) != len(items):
-            raise ConfigError(source, key, f"{list(items)} names an entry twice")
-        return items
-    return read
-
-
 def _mapping(source: str, key: str, value: Any, what: str) -> Mapping[str, Any]:
     value = structured(value)
     if not isinstance(value, Mapping):
-        raise ConfigError(source, key, f"expected a mapping of {what}, got {_show(value)}")
+        raise ConfigError(source, key, f"expected a mapping of {what}, got {show(value)}")
     return value
 
 
 def _register_id(source: str, key: str, value: Any) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)  # YAML reads an unquoted 90127502 as a number
-    return _matching(re.compile(r"^[0-9A-Za-z][0-9A-Za-z-]{2,63}$"),
+    return matching(re.compile(r"^[0-9A-Za-z][0-9A-Za-z-]{2,63}$"),
                      "the algorithm's register id (lars), e.g. \"90127502\"")(source, key, value)
 
 
 def _compute(source: str, key: str, value: Any) -> ComputeCluster | None:
     if value is False or value == "false":
         return None
-    fields = {"name": _string, "vmSize": _string, "maxNodes": _integer(1, 100), "idleMinutes": _integer(2, 240)}
-    read = _section(source, key, value, fields, frozenset())
+    fields = {"name": string, "vmSize": string, "maxNodes": integer(1, 100), "idleMinutes": integer(2, 240)}
+    read = section(source, key, value, fields, frozenset())
     names = {"vmSize": "vm_size", "maxNodes": "max_nodes", "idleMinutes": "idle_minutes", "name": "name"}
     return _build(source, key, ComputeCluster, {names[k]: v for k, v in read.items()})
 
@@ -121,9 +110,9 @@ def _deployments(source: str, key: str, value: Any) -> tuple[AiDeployment, ...]:
     deployments = []
     for name, spec in _mapping(source, key, value, "deployment name to {model, version, type, capacity}").items():
         where = f"{key}.{name}"
-        fields = {"model": _string, "version": _string, "type": _string, "capacity": _integer(1, 10_000),
-                  "format": _string}
-        read = _section(source, where, spec, fields, frozenset({"model", "version"}))
+        fields = {"model": string, "version": string, "type": string, "capacity": integer(1, 10_000),
+                  "format": string}
+        read = section(source, where, spec, fields, frozenset({"model", "version"}))
         values = {"name": name, "model": read["model"], "version": str(read["version"]),
                   "deployment_type": read.get("type", "DataZoneStandard"), "capacity": read.get("capacity", 10),
                   "model_format": read.get("format", "OpenAI")}
@@ -135,9 +124,10 @@ def _algorithms(source: str, key: str, value: Any) -> tuple[Algorithm, ...]:
     algorithms = []
     for name, spec in _mapping(source, key, value, "algorithm name to its settings").items():
         where = f"{key}.{name}"
-        fields = {"registerId": _register_id, "kind": _one_of(("model", "pipeline")), "compute": _compute,
-                  "filesystems": _list(_string), "readOnly": _boolean, "aiDeployments": _deployments}
-        read = _section(source, where, spec or {}, fields, frozenset())
+        fields = {"registerId": _register_id, "kind": one_of(("model", "pipeline")), "compute": _compute,
+                  "filesystems": list_of(string, empty=True, distinct=True), "readOnly": boolean,
+                  "aiDeployments": _deployments}
+        read = section(source, where, spec or {}, fields, frozenset())
         values: dict[str, Any] = {"name": name, "register_id": read.get("registerId"),
                                   "kind": read.get("kind", "model"), "read_only": read.get("readOnly", False),
                                   "filesystems": read.get("filesystems"),
@@ -151,12 +141,13 @@ def _algorithms(source: str, key: str, value: Any) -> tuple[Algorithm, ...]:
 def _team(source: str, key: str, name: str, value: Any) -> Team:
     if not isinstance(name, str) or not _TEAM.match(name):
         raise ConfigError(source, key, "team names are 2 to 10 lower-case letters and digits, such as wonen")
-    fields = {"owner": _matching(EMAIL, "an e-mail address such as data-wonen@amsterdam.nl"),
-              "costCenter": _matching(COST_CENTER, "a cost centre such as CC-4120"),
-              "dataClassification": _one_of(DATA_CLASSIFICATIONS),
-              "dataScientistGroupIds": _list(_matching(GUID, "an Entra group object id (a GUID)")),
-              "filesystems": _list(_string, empty=False), "algorithms": _algorithms}
-    read = _section(source, key, value, fields, frozenset({"owner", "costCenter", "dataClassification"}))
+    fields = {"owner": matching(EMAIL, "an e-mail address such as data-wonen@amsterdam.nl"),
+              "costCenter": matching(COST_CENTER, "a cost centre such as CC-4120"),
+              "dataClassification": one_of(DATA_CLASSIFICATIONS),
+              "dataScientistGroupIds": list_of(matching(GUID, "an Entra group object id (a GUID)"), empty=True,
+                                                distinct=True),
+              "filesystems": list_of(string, distinct=True), "algorithms": _algorithms}
+    read = section(source, key, value, fields, frozenset({"owner", "costCenter", "dataClassification"}))
     filesystems = read.get("filesystems", ("raw", "curated"))
     for algorithm in read.get("algorithms", ()):
         unknown = sorted(set(algorithm.filesystems or ()) - set(filesystems))
@@ -176,8 +167,8 @@ def _teams(source: str, key: str, value: Any) -> tuple[Team, ...]:
 
 
 def _features(source: str, key: str, value: Any) -> Features:
-    read = _section(source, key, value, {"resourceLocks": _boolean, "protectStateful": _boolean,
-                                         "zoneRedundancy": _boolean}, frozenset())
+    read = section(source, key, value, {"resourceLocks": boolean, "protectStateful": boolean,
+                                         "zoneRedundancy": boolean}, frozenset())
     return Features(resource_locks=read.get("resourceLocks", False),
                     protect_stateful=read.get("protectStateful", False),
                     zone_redundancy=read.get("zoneRedundancy", False))
@@ -191,18 +182,18 @@ def _build(source: str, key: str, kind: type, values: Mapping[str, Any]) -> Any:
         raise ConfigError(source, key, str(error)) from None
 
 
-_FIELDS: dict[str, Callable[[str, str, Any], Any]] = {
-    "environment": _one_of(ENVIRONMENTS),
-    "subscriptionId": _matching(GUID, "a subscription GUID such as 00000000-0000-0000-0000-000000000000"),
-    "tenantId": _matching(GUID, "a tenant GUID such as 00000000-0000-0000-0000-000000000000"),
-    "location": _region,
-    "platformStack": _string,
-    "spoke": _matching(_NAME, "the platform spoke's name, such as analytics"),
-    "endpointSubnet": _matching(_NAME, "the spoke subnet's name, such as endpoints"),
-    "requireRegisterEntry": _boolean,
-    "allowedRegisterStatuses": _list(_one_of(STATUSES), empty=False),
+_FIELDS: dict[str, Reader[Any]] = {
+    "environment": one_of(ENVIRONMENTS),
+    "subscriptionId": matching(GUID, "a subscription GUID such as 00000000-0000-0000-0000-000000000000"),
+    "tenantId": matching(GUID, "a tenant GUID such as 00000000-0000-0000-0000-000000000000"),
+    "location": region,
+    "platformStack": string,
+    "spoke": matching(_NAME, "the platform spoke's name, such as analytics"),
+    "endpointSubnet": matching(_NAME, "the spoke subnet's name, such as endpoints"),
+    "requireRegisterEntry": boolean,
+    "allowedRegisterStatuses": list_of(one_of(STATUSES), distinct=True),
     "features": _features,
-    "outboundFqdns": _list(_string),
+    "outboundFqdns": list_of(string, empty=True, distinct=True),
     "teams": _teams,
 }
 _REQUIRED = frozenset({"environment", "subscriptionId", "tenantId", "location", "teams"})

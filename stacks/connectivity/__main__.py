@@ -11,7 +11,7 @@ from pulumi_azure_native import resources
 from amsterdam_cloud.components.interfaces import DiagnosticSettings, Lock, PrivateEndpoint
 from amsterdam_cloud.components.landing_zone.connectivity import (CI_POOL_NAME, ENDPOINTS_SUBNET, MONITOR_SCOPE_NAME,
                                                                   Connectivity, ConnectivityArgs)
-from amsterdam_cloud.components.landing_zone.private_dns import city_private_link_zones
+from amsterdam_cloud.core.private_link import city_private_link_zones
 from amsterdam_cloud.components.monitoring.private_ingestion import AMPLS_ZONES, MonitorPrivateLinkScope, \
     MonitorPrivateLinkScopeArgs, environment_entries
 from amsterdam_cloud.stacks.connectivity.config import from_pulumi

@@ -18,11 +18,11 @@ from amsterdam_cloud.components.landing_zone.address_plan import AddressPlanErro
 from amsterdam_cloud.components.landing_zone.connectivity import (AGENTS_SUBNET, CONNECTIVITY_SUBNETS, CiAgents,
                                                                   ConnectivityRef, ExpressRoute, ForwardedZone,
                                                                   PointToSite, SiteToSite)
+from amsterdam_cloud.core.program_config import ConfigError, given_config, read_stack_file, SecretValue, structured
+from amsterdam_cloud.core.config_readers import (boolean, cidr, integer, list_of, matching, one_of, read_project_keys,
+                                                 region, secret, section, show, string)
 from amsterdam_cloud.stacks import config as platform_config
-from amsterdam_cloud.stacks.config import (_RESOURCE_GROUP, _VIRTUAL_NETWORK, ConfigError, SecretValue, Tags,
-                                           _boolean, _cidr, _integer, _matching, _one_of, _region, _secret, _section,
-                                           _show, _string, _tags, given_config, read_project_keys, read_stack_file,
-                                           structured)
+from amsterdam_cloud.stacks.config import RESOURCE_GROUP_NAME, VIRTUAL_NETWORK_NAME, Tags, read_tags
 
 PROJECT = "amsterdam-connectivity"
 STACKS_DIR = Path(__file__).resolve().parent
@@ -95,37 +95,28 @@ class ConnectivityConfig:
 
 
 def _ipv4(source: str, key: str, value: Any) -> str:
-    text = _string(source, key, value)
+    text = string(source, key, value)
     try:
         return str(ipaddress.IPv4Address(text))
     except ValueError:
-        raise ConfigError(source, key, f"expected an IPv4 address such as 172.16.0.10, got {_show(value)}") from None
-
-
-def _list(read):
-    def reader(source: str, key: str, value: Any) -> tuple:
-        value = structured(value)
-        if not isinstance(value, list) or not value:
-            raise ConfigError(source, key, f"expected a non-empty list, got {_show(value)}")
-        return tuple(read(source, f"{key}[{index}]", item) for index, item in enumerate(value))
-    return reader
+        raise ConfigError(source, key, f"expected an IPv4 address such as 172.16.0.10, got {show(value)}") from None
 
 
 def _cidrs(source: str, key: str, value: Any) -> tuple[str, ...]:
-    return tuple(str(network) for network in _list(_cidr)(source, key, value))
+    return tuple(str(network) for network in list_of(cidr)(source, key, value))
 
 
 def _forwarded_zones(source: str, key: str, value: Any) -> tuple[ForwardedZone, ...]:
     value = structured(value)
     if not isinstance(value, Mapping) or not value:
         raise ConfigError(source, key, f"expected a mapping of zone to DNS servers such as {{amsterdam.local: "
-                                       f"[172.16.0.10]}}, got {_show(value)}")
-    return tuple(ForwardedZone(domain=str(domain), dns_servers=_list(_ipv4)(source, f"{key}.{domain}", servers))
+                                       f"[172.16.0.10]}}, got {show(value)}")
+    return tuple(ForwardedZone(domain=str(domain), dns_servers=list_of(_ipv4)(source, f"{key}.{domain}", servers))
                  for domain, servers in value.items())
 
 
 def _site_to_site(source: str, key: str, value: Any) -> dict[str, Any]:
-    return _section(source, key, value, {"gatewayIp": _ipv4_public, "addressSpaces": _cidrs},
+    return section(source, key, value, {"gatewayIp": _ipv4_public, "addressSpaces": _cidrs},
                     frozenset({"gatewayIp", "addressSpaces"}))
 
 
@@ -138,53 +129,53 @@ def _ipv4_public(source: str, key: str, value: Any) -> str:
 
 
 def _point_to_site(source: str, key: str, value: Any) -> dict[str, Any]:
-    return _section(source, key, value, {"clientAddressPool": _cidr, "routes": _cidrs},
+    return section(source, key, value, {"clientAddressPool": cidr, "routes": _cidrs},
                     frozenset({"clientAddressPool"}))
 
 
 def _express_route(source: str, key: str, value: Any) -> dict[str, Any]:
-    return _section(source, key, value, {"circuitId": _matching(_CIRCUIT, "an ExpressRoute circuit's resource id")},
+    return section(source, key, value, {"circuitId": matching(_CIRCUIT, "an ExpressRoute circuit's resource id")},
                     frozenset({"circuitId"}))
 
 
 def _ci_agents(source: str, key: str, value: Any) -> CiAgents:
-    read = _section(source, key, value, {
-        "organizationUrl": _matching(_ORGANIZATION, "an Azure DevOps organisation URL such as "
+    read = section(source, key, value, {
+        "organizationUrl": matching(_ORGANIZATION, "an Azure DevOps organisation URL such as "
                                                     "https://dev.azure.com/gemeente-amsterdam"),
-        "devOpsInfrastructurePrincipalId": _matching(GUID, "the object id of the tenant's DevOpsInfrastructure "
+        "devOpsInfrastructurePrincipalId": matching(GUID, "the object id of the tenant's DevOpsInfrastructure "
                                                             "service principal (a GUID)"),
-        "maximumConcurrency": _integer(1, 1000)}, frozenset({"organizationUrl", "devOpsInfrastructurePrincipalId"}))
+        "maximumConcurrency": integer(1, 1000)}, frozenset({"organizationUrl", "devOpsInfrastructurePrincipalId"}))
     return CiAgents(organization_url=read["organizationUrl"],
                     devops_infrastructure_principal_id=read["devOpsInfrastructurePrincipalId"],
                     maximum_concurrency=read.get("maximumConcurrency", 4))
 
 
 def _features(source: str, key: str, value: Any) -> Features:
-    read = _section(source, key, value, {"zoneRedundancy": _boolean, "resourceLocks": _boolean,
-                                         "firewallPremium": _boolean}, frozenset())
+    read = section(source, key, value, {"zoneRedundancy": boolean, "resourceLocks": boolean,
+                                         "firewallPremium": boolean}, frozenset())
     return Features(zone_redundancy=read.get("zoneRedundancy", False),
                     resource_locks=read.get("resourceLocks", False),
                     firewall_premium=read.get("firewallPremium", False))
 
 
 _FIELDS = {
-    "subscriptionId": _matching(GUID, "the connectivity subscription's id (a GUID)"),
-    "tenantId": _matching(GUID, "the Entra tenant id (a GUID)"),
-    "location": _region,
-    "resourceGroupName": _matching(_RESOURCE_GROUP, "a resource group name such as rg-connectivity-prod"),
-    "virtualNetworkName": _matching(_VIRTUAL_NETWORK, "a virtual network name such as vnet-hub-prod"),
-    "addressSpace": _cidr,
-    "tags": _tags,
-    "workspaceId": _matching(_WORKSPACE, "the central Log Analytics workspace's resource id"),
+    "subscriptionId": matching(GUID, "the connectivity subscription's id (a GUID)"),
+    "tenantId": matching(GUID, "the Entra tenant id (a GUID)"),
+    "location": region,
+    "resourceGroupName": matching(RESOURCE_GROUP_NAME, "a resource group name such as rg-connectivity-prod"),
+    "virtualNetworkName": matching(VIRTUAL_NETWORK_NAME, "a virtual network name such as vnet-hub-prod"),
+    "addressSpace": cidr,
+    "tags": read_tags,
+    "workspaceId": matching(_WORKSPACE, "the central Log Analytics workspace's resource id"),
     "forwardedZones": _forwarded_zones,
     "siteToSite": _site_to_site,
-    "vpnSharedKey": _secret,
+    "vpnSharedKey": secret,
     "pointToSite": _point_to_site,
     "expressRoute": _express_route,
-    "expressRouteAuthorizationKey": _secret,
+    "expressRouteAuthorizationKey": secret,
     "ciAgents": _ci_agents,
     "features": _features,
-    "monitoredEnvironments": _list(_one_of(ENVIRONMENTS)),
+    "monitoredEnvironments": list_of(one_of(ENVIRONMENTS)),
 }
 _REQUIRED = frozenset({"subscriptionId", "tenantId", "location", "resourceGroupName", "virtualNetworkName",
                        "addressSpace", "tags"})
@@ -224,10 +215,10 @@ def _refuse_environment_overlaps(source: str, read: Mapping[str, Any], blocks: M
     if (p2s := read.get("pointToSite")) is not None:
         ranges.append(("pointToSite.clientAddressPool", str(p2s["clientAddressPool"])))
     if (site := read.get("siteToSite")) is not None:
-        ranges += [(f"siteToSite.addressSpaces[{index}]", cidr) for index, cidr in enumerate(site["addressSpaces"])]
-    for key, cidr in ranges:
+        ranges += [(f"siteToSite.addressSpaces[{index}]", space) for index, space in enumerate(site["addressSpaces"])]
+    for key, network in ranges:
         try:
-            refuse_overlap(cidr, key, taken if key == "addressSpace" else taken_with_hub,
+            refuse_overlap(network, key, taken if key == "addressSpace" else taken_with_hub,
                            "a range outside every environment and the hub")
         except AddressPlanError as error:
             raise ConfigError(source, f"{PROJECT}:{key}", error.problem) from None

@@ -20,9 +20,11 @@ from amsterdam_cloud.core.program_config import GOVERNANCE_PROJECT
 from amsterdam_cloud.core.regions import EU_REGIONS
 from amsterdam_cloud.policies.waivers import parse_waivers
 from amsterdam_cloud.stacks.connectivity.config import load as load_connectivity
-from amsterdam_cloud.stacks.config import (ENVIRONMENTS, ConfigError, _boolean, _emails, _integer, _matching, _region,
-                                           _section, _show, given_config, load as load_platform, read_project_keys,
-                                           read_stack_file, structured)
+from amsterdam_cloud.core.environments import ENVIRONMENTS
+from amsterdam_cloud.core.program_config import ConfigError, given_config, read_stack_file, structured
+from amsterdam_cloud.core.config_readers import (boolean, emails, integer, matching, read_project_keys, region, section,
+                                                 show)
+from amsterdam_cloud.stacks.config import load as load_platform
 
 PROJECT = GOVERNANCE_PROJECT
 STACKS_DIR = Path(__file__).resolve().parent
@@ -59,7 +61,7 @@ def _subscriptions(source: str, key: str, value: Any) -> dict[str, tuple[str, ..
     value = structured(value)
     if not isinstance(value, Mapping):
         raise ConfigError(source, key, "expected a mapping of management group to subscription ids, got "
-                                       f"{_show(value)}")
+                                       f"{show(value)}")
     placed: dict[str, tuple[str, ...]] = {}
     seen: dict[str, str] = {}
     for group, ids in value.items():
@@ -67,11 +69,11 @@ def _subscriptions(source: str, key: str, value: Any) -> dict[str, tuple[str, ..
             raise ConfigError(source, f"{key}.{group}",
                               f"not a management group; expected one of {', '.join(ROLES[1:])}")
         if not isinstance(ids, list):
-            raise ConfigError(source, f"{key}.{group}", f"expected a list of subscription ids, got {_show(ids)}")
+            raise ConfigError(source, f"{key}.{group}", f"expected a list of subscription ids, got {show(ids)}")
         for index, subscription in enumerate(ids):
             if not isinstance(subscription, str) or not GUID.match(subscription):
                 raise ConfigError(source, f"{key}.{group}[{index}]", f"expected a subscription id (GUID), got "
-                                                                     f"{_show(subscription)}")
+                                                                     f"{show(subscription)}")
             if subscription in seen:
                 raise ConfigError(source, f"{key}.{group}[{index}]", f"{subscription} is also placed in "
                                   f"{seen[subscription]}; a subscription belongs to one management group")
@@ -81,27 +83,27 @@ def _subscriptions(source: str, key: str, value: Any) -> dict[str, tuple[str, ..
 
 
 def _eu_region(source: str, key: str, value: Any) -> str:
-    region = _region(source, key, value)
-    if region not in EU_REGIONS:
-        raise ConfigError(source, key, f"{region} is outside the EU; use an EU region such as westeurope")
-    return region
+    name = region(source, key, value)
+    if name not in EU_REGIONS:
+        raise ConfigError(source, key, f"{name} is outside the EU; use an EU region such as westeurope")
+    return name
 
 
 RBAC_GROUPS = ("platformOperators", "auditors", "breakGlass")
 """The Entra groups of the RBAC model (components/governance/roles.py), each by object id."""
 
 _FIELDS = {
-    "tenantId": _matching(GUID, "the Entra tenant id (a GUID)"),
+    "tenantId": matching(GUID, "the Entra tenant id (a GUID)"),
     "location": _eu_region,
-    "prefix": _matching(_PREFIX, "2-31 lower-case letters, digits and hyphens, e.g. amsterdam"),
-    "workspaceId": _matching(_WORKSPACE, "the central Log Analytics workspace's resource id"),
+    "prefix": matching(_PREFIX, "2-31 lower-case letters, digits and hyphens, e.g. amsterdam"),
+    "workspaceId": matching(_WORKSPACE, "the central Log Analytics workspace's resource id"),
     "subscriptions": _subscriptions,
-    "enforce": _boolean,
-    "rbac": lambda source, key, value: _section(source, key, value, {
-        group: _matching(GUID, "the Entra group's object id (a GUID)") for group in RBAC_GROUPS},
+    "enforce": boolean,
+    "rbac": lambda source, key, value: section(source, key, value, {
+        group: matching(GUID, "the Entra group's object id (a GUID)") for group in RBAC_GROUPS},
         frozenset(RBAC_GROUPS)),
-    "alertEmails": _emails,
-    "sandboxBudgetMonthlyEur": _integer(1, 100_000),
+    "alertEmails": emails,
+    "sandboxBudgetMonthlyEur": integer(1, 100_000),
 }
 _REQUIRED = frozenset({"tenantId", "location", "workspaceId", "rbac", "alertEmails"})
 SANDBOX_BUDGET_EUR = 100

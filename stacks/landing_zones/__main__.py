@@ -41,7 +41,7 @@ if config.teams:
     for team in config.teams:
         team_network = team.network(env)
         zone = LandingZone(f"lz-{team.name}", LandingZoneArgs(
-            team=team.name, environment=env,
+            team=team.name, environment=env, workload=config.subscription_workload,
             management_group_id=group_resource_id(config.management_group_prefix, team.archetype),
             billing_scope=config.billing_scope, location=config.platform.location, network=team_network,
             hub=hub, hub_subscription_id=config.platform.subscription_id,

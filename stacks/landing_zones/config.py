@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-from amsterdam_cloud.components.governance.vending import BILLING_SCOPE
+from amsterdam_cloud.components.governance.vending import BILLING_SCOPE, WORKLOADS
 from amsterdam_cloud.core.backend import declared_backend
 from amsterdam_cloud.core.program_config import LANDING_ZONES_PROJECT
-from amsterdam_cloud.stacks.config import (ENVIRONMENTS, PROJECT as PLATFORM_PROJECT, ConfigError, StackConfig,
-                                           _emails, _matching, given_config, load as load_platform,
-                                           read_project_keys, read_stack_file)
+from amsterdam_cloud.core.environments import ENVIRONMENTS
+from amsterdam_cloud.core.program_config import ConfigError, given_config, read_stack_file
+from amsterdam_cloud.core.config_readers import emails, matching, one_of, read_project_keys
+from amsterdam_cloud.stacks.config import PROJECT as PLATFORM_PROJECT, load as load_platform, StackConfig
 from amsterdam_cloud.stacks.governance.config import read_prefix
 from amsterdam_cloud.stacks.landing_zones.team_files import Team, load_teams
 
@@ -23,9 +24,10 @@ PROJECT = LANDING_ZONES_PROJECT
 STACKS_DIR = Path(__file__).resolve().parent
 
 _FIELDS = {
-    "billingScope": _matching(BILLING_SCOPE, "the billing scope new subscriptions are created on, e.g. /providers/"
+    "billingScope": matching(BILLING_SCOPE, "the billing scope new subscriptions are created on, e.g. /providers/"
                               "Microsoft.Billing/billingAccounts/<account>/enrollmentAccounts/<id>"),
-    "alertEmails": _emails,
+    "alertEmails": emails,
+    "subscriptionWorkload": one_of(WORKLOADS),
 }
 
 
@@ -35,6 +37,9 @@ class LandingZonesConfig:
     environment: str
     billing_scope: str
     """Where this environment's subscriptions are billed (dev and test: the EA dev/test enrollment account)."""
+    subscription_workload: str
+    """The offer of this environment's subscriptions: DevTest (dev and test, on the dev/test enrollment account) or
+    Production."""
     alert_emails: tuple[str, ...]
     """The platform's mailboxes, told about every team's budget after the team itself."""
     platform: StackConfig
@@ -55,7 +60,8 @@ def parse(raw: Mapping[str, Any], source: str, stack: str, teams: tuple[Team, ..
                              stack=stack)
     backend = declared_backend(STACKS_DIR)
     return LandingZonesConfig(
-        source=source, environment=stack, billing_scope=read["billingScope"], alert_emails=read["alertEmails"],
+        source=source, environment=stack, billing_scope=read["billingScope"],
+        subscription_workload=read["subscriptionWorkload"], alert_emails=read["alertEmails"],
         platform=load_platform(stack), platform_stack=backend.reference(PLATFORM_PROJECT, stack),
         management_group_prefix=read_prefix(),
         teams=tuple(team for team in teams if stack in team.ranges))

@@ -20,8 +20,11 @@ from amsterdam_cloud.components.app_hosting.config import CITY_MAIL_DOMAIN
 from amsterdam_cloud.components.governance.vending import ARCHETYPES, TEAM_NAME, next_free_range, vended_subnets
 from amsterdam_cloud.components.landing_zone.address_plan import AddressPlanError, NetworkPlan, SubnetRequest, carve
 from amsterdam_cloud.components.landing_zone.address_plan import plan as plan_addresses
-from amsterdam_cloud.stacks.config import (DATA_CLASSIFICATIONS, ENVIRONMENTS, ConfigError, Network, _show,
-                                           load as load_platform)
+from amsterdam_cloud.core.environments import ENVIRONMENTS
+from amsterdam_cloud.core.classification import DATA_CLASSIFICATIONS
+from amsterdam_cloud.core.program_config import ConfigError
+from amsterdam_cloud.core.config_readers import show
+from amsterdam_cloud.stacks.config import load as load_platform, Network
 
 TEAMS_DIR = Path(__file__).resolve().parent / "teams"
 _MAILBOX = re.compile(r"^[a-z0-9][a-z0-9._-]*" + re.escape(CITY_MAIL_DOMAIN) + "$")
@@ -70,7 +73,7 @@ class Team:
 
 def _text(source: str, key: str, value: Any, pattern: re.Pattern[str], form: str) -> str:
     if not isinstance(value, str) or not pattern.match(value):
-        raise ConfigError(source, key, f"expected {form}, got {_show(value)}")
+        raise ConfigError(source, key, f"expected {form}, got {show(value)}")
     return value
 
 
@@ -89,11 +92,11 @@ def check_field(source: str, key: str, value: Any, where: str = "") -> Any:
     choices = {"archetype": ARCHETYPES, "dataClassification": DATA_CLASSIFICATIONS}
     if key in choices:
         if value not in choices[key]:
-            raise ConfigError(source, where, f"expected one of {', '.join(choices[key])}, got {_show(value)}")
+            raise ConfigError(source, where, f"expected one of {', '.join(choices[key])}, got {show(value)}")
         return value
     if key == "budgetMonthlyEur":
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1_000_000:
-            raise ConfigError(source, where, f"expected whole euros from 1 to 1000000, got {_show(value)}")
+            raise ConfigError(source, where, f"expected whole euros from 1 to 1000000, got {show(value)}")
         return value
     raise ConfigError(source, where, f"unknown key; expected one of {', '.join(_FIELDS)}")
 
@@ -108,7 +111,7 @@ def check_identities(source: str, group: str, ci: str, where: str = "ciPrincipal
 
 def parse_team(document: Any, source: str) -> Team:
     if not isinstance(document, Mapping):
-        raise ConfigError(source, "team", f"expected a mapping with {', '.join(_FIELDS)}, got {_show(document)}")
+        raise ConfigError(source, "team", f"expected a mapping with {', '.join(_FIELDS)}, got {show(document)}")
     for key in document:
         if key not in _FIELDS:
             raise ConfigError(source, str(key), f"unknown key; expected one of {', '.join(_FIELDS)}")
@@ -129,12 +132,12 @@ def parse_team(document: Any, source: str) -> Team:
         if env not in ENVIRONMENTS:
             raise ConfigError(source, key, f"not an environment; expected one of {', '.join(ENVIRONMENTS)}")
         if not isinstance(spec, Mapping) or set(spec) != {"addressSpace"}:
-            raise ConfigError(source, key, f"expected {{addressSpace: CIDR}}, got {_show(spec)}")
+            raise ConfigError(source, key, f"expected {{addressSpace: CIDR}}, got {show(spec)}")
         try:
             cidr = ipaddress.IPv4Network(str(spec["addressSpace"]))
         except ValueError:
             raise ConfigError(source, f"{key}.addressSpace", f"expected a network range such as 10.10.64.0/24, "
-                                                              f"got {_show(spec['addressSpace'])}") from None
+                                                              f"got {show(spec['addressSpace'])}") from None
         if cidr.prefixlen not in PREFIX_LENGTHS:
             raise ConfigError(source, f"{key}.addressSpace", f"/{cidr.prefixlen}; expected a /24 (or /23, /22)")
         ranges[env] = str(cidr)

@@ -16,171 +16,14 @@ the resource group guards everything in it; stateful resources are also `protect
 
 from __future__ import annotations
 
-import ipaddress
-import re
-from dataclasses import dataclass
-
 import pulumi
-from pulumi_azure_native import (authorization, keyvault, monitor, network, operationalinsights, resources,
-                                 storage)
+from pulumi_azure_native import authorization, keyvault, monitor, network, operationalinsights, resources, storage
 
-from amsterdam_cloud.core.ids import GUID
 from amsterdam_cloud.components.interfaces import omittable_principal_type
-from amsterdam_cloud.core.environments import ENVIRONMENTS
-from amsterdam_cloud.stacks.config import DEPLOYER_PRINCIPAL_TYPES, ConfigError
+from amsterdam_cloud.stacks.state_backend.config import BackendConfig, from_pulumi
 
-PROJECT = "amsterdam-state-backend"
 ROLE_STORAGE_BLOB_DATA_CONTRIBUTOR = "ba92f5b4-2d11-453d-a403-e96b0029c9fe"
 ROLE_KEY_VAULT_CRYPTO_USER = "12338af0-0e69-4776-bea7-57ae8d297424"
-REQUIRED_TAGS = ("owner", "cost-center", "data-classification", "application")
-
-_STORAGE_NAME = re.compile(r"^[a-z0-9]{3,24}$")
-_VAULT_NAME = re.compile(r"^[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$")
-_CONTAINER_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$")
-_KEY_NAME = re.compile(r"^[a-zA-Z0-9-]{1,127}$")
-_ARM_ID = re.compile(r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/.+", re.IGNORECASE)
-
-
-@dataclass(frozen=True, kw_only=True)
-class BackendConfig:
-    """The stack's config, validated once."""
-
-    subscription_id: str
-    location: str
-    resource_group_name: str
-    storage_account_name: str
-    key_vault_name: str
-    soft_delete_retention_days: int
-    log_retention_days: int
-    tags: dict[str, str]
-    environments: dict[str, "StateEnvironment"]
-    """Per environment: its container, its key and the CI identities that may use them (and nothing else)."""
-    deployer_principal_type: str | None
-    """None: not stated, so azure-native sends its default, User; the CI workload identities need ServicePrincipal."""
-    private_endpoint_subnet_id: str | None
-    """None: no private endpoints yet (the bootstrap, before the connectivity hub exists)."""
-    private_dns_zone_ids: dict[str, str]
-    bootstrap_allowed_ips: tuple[str, ...]
-    """Empty: no public network access at all; set (bootstrap only): a public endpoint that admits these addresses."""
-    bootstrap_principal_id: str | None
-    """The engineer who runs the bootstrap: data-plane rights on the state backend's own container and key."""
-
-
-@dataclass(frozen=True, kw_only=True)
-class StateEnvironment:
-    """One environment's share of the backend."""
-
-    container_name: str
-    key_name: str
-    deployer_principal_ids: tuple[str, ...]
-    """The environment's CI workload identities: Storage Blob Data Contributor on the container, Key Vault Crypto
-    User on the key, nothing on the other environments'."""
-
-
-def read_config() -> BackendConfig:
-    config = pulumi.Config(PROJECT)
-    source = f"stacks/state_backend/Pulumi.{pulumi.get_stack()}.yaml"
-
-    def text(key: str, pattern: re.Pattern[str] | None = None, form: str = "") -> str:
-        value = config.get(key)
-        if not value:
-            raise ConfigError(source, f"{PROJECT}:{key}", "required key is missing")
-        if pattern is not None and not pattern.match(value):
-            raise ConfigError(source, f"{PROJECT}:{key}", f"expected {form}, got {value!r}")
-        return value
-
-    def days(key: str, low: int, high: int) -> int:
-        value = config.get_int(key)
-        if value is None or not low <= value <= high:
-            raise ConfigError(source, f"{PROJECT}:{key}", f"expected a whole number of days from {low} to {high}")
-        return value
-
-    tags = config.get_object("tags") or {}
-    missing = [name for name in REQUIRED_TAGS if not isinstance(tags.get(name), str) or not tags[name]]
-    if missing:
-        raise ConfigError(source, f"{PROJECT}:tags.{missing[0]}", "required tag is missing")
-    environments = _environments(config.get_object("environments"), source)
-    principal_type = config.get("deployerPrincipalType")
-    if principal_type is not None and principal_type not in DEPLOYER_PRINCIPAL_TYPES:
-        raise ConfigError(source, f"{PROJECT}:deployerPrincipalType",
-                          f"{principal_type!r}; expected one of {', '.join(DEPLOYER_PRINCIPAL_TYPES)}, or unset")
-    subnet = config.get("privateEndpointSubnetId")
-    if subnet is not None and not _ARM_ID.match(subnet):
-        raise ConfigError(source, f"{PROJECT}:privateEndpointSubnetId", f"expected a subnet resource id, got {subnet!r}")
-    zones = config.get_object("privateDnsZoneIds") or {}
-    for group in ("blob", "vault") if subnet else ():
-        if not isinstance(zones.get(group), str) or not _ARM_ID.match(zones[group]):
-            raise ConfigError(source, f"{PROJECT}:privateDnsZoneIds.{group}",
-                              f"expected the resource id of the privatelink DNS zone for {group}")
-    allowed = config.get_object("bootstrapAllowedIps") or []
-    if not isinstance(allowed, list) or not all(isinstance(ip, str) and _public_range(ip) for ip in allowed):
-        raise ConfigError(source, f"{PROJECT}:bootstrapAllowedIps", "expected a list of public IPv4 addresses or "
-                                                                    "ranges (the bootstrap engineer's egress)")
-    if not subnet and not allowed:
-        raise ConfigError(source, f"{PROJECT}:privateEndpointSubnetId", "neither it nor bootstrapAllowedIps is set, "
-                          "so nothing could reach the backend; set privateEndpointSubnetId (the connectivity hub's "
-                          "snet-private-endpoints) or, for the bootstrap only, bootstrapAllowedIps")
-    bootstrap = config.get("bootstrapPrincipalId")
-    if bootstrap is not None and not GUID.match(bootstrap):
-        raise ConfigError(source, f"{PROJECT}:bootstrapPrincipalId", "expected the engineer's object id (a GUID)")
-    soft_delete = days("softDeleteRetentionDays", 7, 365)
-    return BackendConfig(
-        subscription_id=text("subscriptionId", GUID, "a subscription GUID"),
-        location=text("location"),
-        resource_group_name=text("resourceGroupName"),
-        storage_account_name=text("storageAccountName", _STORAGE_NAME, "3-24 lower-case letters and digits"),
-        key_vault_name=text("keyVaultName", _VAULT_NAME, "3-24 letters, digits and hyphens, starting with a letter"),
-        soft_delete_retention_days=soft_delete,
-        log_retention_days=days("logRetentionDays", 365, 730),
-        tags={**{name: str(tags[name]) for name in REQUIRED_TAGS}, "environment": "prod"},
-        environments=environments, deployer_principal_type=principal_type,
-        private_endpoint_subnet_id=subnet,
-        private_dns_zone_ids={group: zones[group] for group in ("blob", "vault")} if subnet else {},
-        bootstrap_allowed_ips=tuple(allowed), bootstrap_principal_id=bootstrap)
-
-
-def _public_range(text: str) -> bool:
-    try:
-        network = ipaddress.IPv4Network(text, strict=True)
-    except ValueError:
-        return False
-    return network.is_global and network.prefixlen <= 32
-
-
-def _environments(value, source: str) -> dict[str, StateEnvironment]:
-    """`{env: {containerName, keyName, deployerPrincipalIds}}`, every environment of the platform, names unique."""
-    key = f"{PROJECT}:environments"
-    if not isinstance(value, dict) or sorted(value) != sorted(ENVIRONMENTS):
-        raise ConfigError(source, key, f"expected one entry per environment ({', '.join(ENVIRONMENTS)}), each "
-                                       "{containerName, keyName, deployerPrincipalIds}")
-    read: dict[str, StateEnvironment] = {}
-    for environment in ENVIRONMENTS:
-        entry, where = value[environment], f"{key}.{environment}"
-        if not isinstance(entry, dict) or set(entry) != {"containerName", "keyName", "deployerPrincipalIds"}:
-            raise ConfigError(source, where, "expected exactly containerName, keyName and deployerPrincipalIds")
-        if not isinstance(entry["containerName"], str) or not _CONTAINER_NAME.match(entry["containerName"]):
-            raise ConfigError(source, f"{where}.containerName", "expected 3-63 lower-case letters, digits and single "
-                                                                "hyphens")
-        if not isinstance(entry["keyName"], str) or not _KEY_NAME.match(entry["keyName"]):
-            raise ConfigError(source, f"{where}.keyName", "expected 1-127 letters, digits and hyphens")
-        principals = entry["deployerPrincipalIds"]
-        if not isinstance(principals, list) or not principals:
-            raise ConfigError(source, f"{where}.deployerPrincipalIds", "expected a list of the environment's CI "
-                                                                       "workload identities' object ids")
-        for index, principal in enumerate(principals):
-            if not isinstance(principal, str) or not GUID.match(principal):
-                raise ConfigError(source, f"{where}.deployerPrincipalIds[{index}]", "expected an object id (GUID)")
-        read[environment] = StateEnvironment(container_name=entry["containerName"], key_name=entry["keyName"],
-                                             deployer_principal_ids=tuple(principals))
-    for field in ("container_name", "key_name"):
-        names = [getattr(env, field) for env in read.values()]
-        if len(set(names)) != len(names):
-            raise ConfigError(source, key, f"two environments share a {field.replace('_', ' ')}; each environment "
-                                           "gets its own")
-    shared = {p for env in read.values() for p in env.deployer_principal_ids}
-    if sum(len(env.deployer_principal_ids) for env in read.values()) != len(shared):
-        raise ConfigError(source, key, "a CI identity is listed for two environments; each environment has its own")
-    return read
 
 
 def private_endpoint(name: str, target_id: pulumi.Input[str], group: str, cfg: BackendConfig,
@@ -205,7 +48,7 @@ def diagnostics(name: str, resource_uri: pulumi.Input[str], workspace_id: pulumi
 
 
 def main() -> None:
-    cfg = read_config()
+    cfg = from_pulumi()
     stateful = pulumi.ResourceOptions(protect=True)
 
     group = resources.ResourceGroup("state-group", resource_group_name=cfg.resource_group_name, location=cfg.location,
@@ -262,8 +105,9 @@ def main() -> None:
 
     outputs = {}
     for environment, share in cfg.environments.items():
-        # prod keeps the names it had when one container and one key served every environment (no replacement).
-        suffix = "" if environment == "prod" else f"-{environment}"
+        # The home environment keeps the names it had when one container and one key served every environment (no
+        # replacement).
+        suffix = "" if environment == cfg.home_environment else f"-{environment}"
         container = storage.BlobContainer(
             f"state-container{suffix}", resource_group_name=group.name, account_name=account.name,
             container_name=share.container_name, public_access=storage.PublicAccess.NONE, opts=stateful)
@@ -277,8 +121,8 @@ def main() -> None:
             role(f"deployer-{environment}-{index}-state", container.id, principal, ROLE_STORAGE_BLOB_DATA_CONTRIBUTOR,
                  deployer)
             role(f"deployer-{environment}-{index}-key", key.id, principal, ROLE_KEY_VAULT_CRYPTO_USER, deployer)
-        if environment == "prod" and cfg.bootstrap_principal_id:
-            # The engineer who bootstraps moves this stack's own state into the prod container, under its key.
+        if environment == cfg.home_environment and cfg.bootstrap_principal_id:
+            # The engineer who bootstraps moves this stack's own state into the home container, under its key.
             role("bootstrap-state", container.id, cfg.bootstrap_principal_id, ROLE_STORAGE_BLOB_DATA_CONTRIBUTOR,
                  "User")
             role("bootstrap-key", key.id, cfg.bootstrap_principal_id, ROLE_KEY_VAULT_CRYPTO_USER, "User")
@@ -291,8 +135,8 @@ def main() -> None:
     pulumi.export("storageAccountName", account.name)
     pulumi.export("keyVaultName", vault.name)
     pulumi.export("environments", outputs)
-    # The state backend's own stack (and the one-stack projects: governance, connectivity) live in prod's share.
-    pulumi.export("loginUrl", outputs["prod"]["loginUrl"])
-    pulumi.export("secretsProvider", outputs["prod"]["secretsProvider"])
+    # The state backend's own stack (and the one-stack projects: governance, connectivity) live in the home share.
+    pulumi.export("loginUrl", outputs[cfg.home_environment]["loginUrl"])
+    pulumi.export("secretsProvider", outputs[cfg.home_environment]["secretsProvider"])
 
 main()

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
 from amsterdam_cloud.core import clock
 from amsterdam_cloud.core.ids import GUID
@@ -28,9 +28,10 @@ from amsterdam_cloud.components.workplace.sizing import POOL_TYPES, USAGE_PROFIL
 from amsterdam_cloud.core.regions import AVD_EU_METADATA_REGIONS
 from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.core.backend import BackendError, declared_backend, reference_to
-from amsterdam_cloud.stacks.config import (ConfigError, Tags, _boolean, _integer, _matching,
-                                           _one_of, _region, _section, _show, _string, _tags, given_config,
-                                           read_project_keys, read_stack_file, structured)
+from amsterdam_cloud.core.program_config import ConfigError, given_config, read_stack_file, structured
+from amsterdam_cloud.core.config_readers import (Reader, boolean, integer, matching, one_of, read_project_keys,
+                                                 region, section, show, string)
+from amsterdam_cloud.stacks.config import Tags, read_tags
 
 PROJECT = "amsterdam-workplace"
 """The Pulumi project name; every config key of ours is `amsterdam-workplace:<key>`."""
@@ -155,13 +156,13 @@ def utc_now() -> dt.datetime:
 # Field readers (source, key, value) -> typed value or ConfigError
 
 def _guid(source: str, key: str, value: Any) -> str:
-    return _matching(GUID, "an object id (GUID) such as 00000000-0000-4000-8000-000000000000")(source, key, value)
+    return matching(GUID, "an object id (GUID) such as 00000000-0000-4000-8000-000000000000")(source, key, value)
 
 
 def _guids(source: str, key: str, value: Any) -> tuple[str, ...]:
     value = structured(value)
     if not isinstance(value, list):
-        raise ConfigError(source, key, f"expected a list of Entra ID group object ids, got {_show(value)}")
+        raise ConfigError(source, key, f"expected a list of Entra ID group object ids, got {show(value)}")
     ids = tuple(_guid(source, f"{key}[{index}]", item) for index, item in enumerate(value))
     if len(set(ids)) != len(ids):
         raise ConfigError(source, key, "names a group twice")
@@ -173,7 +174,7 @@ def _utc_time(source: str, key: str, value: Any) -> dt.datetime:
         return dt.datetime.strptime(str(value), EXPIRY_FORMAT).replace(tzinfo=dt.timezone.utc)
     except ValueError:
         raise ConfigError(source, key, f"expected an ISO 8601 UTC time in quotes such as \"2026-12-03T08:00:00Z\", "
-                                       f"got {_show(value)}") from None
+                                       f"got {show(value)}") from None
 
 
 def _fraction(source: str, key: str, value: Any) -> float:
@@ -184,40 +185,40 @@ def _fraction(source: str, key: str, value: Any) -> float:
         except ValueError:
             pass
     if isinstance(number, bool) or not isinstance(number, (int, float)) or not 0 < number <= 1:
-        raise ConfigError(source, key, f"expected a fraction above 0 and at most 1 such as 0.8, got {_show(value)}")
+        raise ConfigError(source, key, f"expected a fraction above 0 and at most 1 such as 0.8, got {show(value)}")
     return float(number)
 
 
 def _metadata_location(source: str, key: str, value: Any) -> str:
-    region = _region(source, key, value)
-    if region not in AVD_EU_METADATA_REGIONS:
-        raise ConfigError(source, key, f"{region} is not an EU metadata location of Azure Virtual Desktop; expected "
+    name = region(source, key, value)
+    if name not in AVD_EU_METADATA_REGIONS:
+        raise ConfigError(source, key, f"{name} is not an EU metadata location of Azure Virtual Desktop; expected "
                                        f"{' or '.join(sorted(AVD_EU_METADATA_REGIONS))}")
-    return region
+    return name
 
 
 def _remote_apps(source: str, key: str, value: Any) -> tuple[RemoteApp, ...]:
     value = structured(value)
     if not isinstance(value, list) or not value:
         raise ConfigError(source, key, f"expected a list of applications such as [{{name: word, filePath: "
-                                       f"'C:\\\\...\\\\WINWORD.EXE'}}], got {_show(value)}")
+                                       f"'C:\\\\...\\\\WINWORD.EXE'}}], got {show(value)}")
     apps = []
     for index, item in enumerate(value):
         where = f"{key}[{index}]"
-        read = _section(source, where, item, {"name": _matching(_APP_NAME, "letters, digits and hyphens"),
-                                              "filePath": _string, "friendlyName": _string,
-                                              "commandLineArguments": _string}, frozenset({"name", "filePath"}))
+        read = section(source, where, item, {"name": matching(_APP_NAME, "letters, digits and hyphens"),
+                                              "filePath": string, "friendlyName": string,
+                                              "commandLineArguments": string}, frozenset({"name", "filePath"}))
         apps.append(RemoteApp(name=read["name"], file_path=read["filePath"], friendly_name=read.get("friendlyName"),
                               command_line_arguments=read.get("commandLineArguments")))
     return tuple(apps)
 
 
 def _pool(source: str, key: str, value: Any) -> Pool:
-    fields = {"type": _one_of(POOL_TYPES), "users": _integer(1, 100_000),
-              "profile": _one_of(tuple(USAGE_PROFILES)), "peakConcurrency": _fraction,
-              "spareHosts": _integer(0, 50), "profileGibPerUser": _integer(1, 1024),
-              "applicationGroupType": _one_of(APPLICATION_GROUP_TYPES), "remoteApps": _remote_apps}
-    read = _section(source, key, value, fields, frozenset({"type", "users", "profile"}))
+    fields = {"type": one_of(POOL_TYPES), "users": integer(1, 100_000),
+              "profile": one_of(tuple(USAGE_PROFILES)), "peakConcurrency": _fraction,
+              "spareHosts": integer(0, 50), "profileGibPerUser": integer(1, 1024),
+              "applicationGroupType": one_of(APPLICATION_GROUP_TYPES), "remoteApps": _remote_apps}
+    read = section(source, key, value, fields, frozenset({"type", "users", "profile"}))
     names = {"peakConcurrency": "peak_concurrency", "spareHosts": "spare_hosts",
              "profileGibPerUser": "profile_gib_per_user", "applicationGroupType": "application_group_type",
              "remoteApps": "remote_apps"}
@@ -237,13 +238,13 @@ def _pool(source: str, key: str, value: Any) -> Pool:
 
 
 def _marketplace(source: str, key: str, value: Any) -> tuple[str, str, str]:
-    read = _section(source, key, value, {"publisher": _string, "offer": _string, "sku": _string},
+    read = section(source, key, value, {"publisher": string, "offer": string, "sku": string},
                     frozenset({"publisher", "offer", "sku"}))
     return read["publisher"], read["offer"], read["sku"]
 
 
 def _image(source: str, key: str, value: Any) -> Image:
-    read = _section(source, key, value, {"version": _string, "previousVersion": _string,
+    read = section(source, key, value, {"version": string, "previousVersion": string,
                                          "marketplace": _marketplace}, frozenset({"version"}))
     image = Image(version=read["version"], previous_version=read.get("previousVersion"),
                   marketplace=read.get("marketplace"))
@@ -260,8 +261,8 @@ def _image(source: str, key: str, value: Any) -> Image:
 
 
 def _profile_backup(source: str, key: str, value: Any) -> BackupRetention:
-    read = _section(source, key, value, {"dailyDays": _integer(1, MAX_SHARE_SNAPSHOTS),
-                                         "weeklyWeeks": _integer(0, MAX_SHARE_SNAPSHOTS)}, frozenset({"dailyDays"}))
+    read = section(source, key, value, {"dailyDays": integer(1, MAX_SHARE_SNAPSHOTS),
+                                         "weeklyWeeks": integer(0, MAX_SHARE_SNAPSHOTS)}, frozenset({"dailyDays"}))
     try:
         return BackupRetention(daily_days=read["dailyDays"], weekly_weeks=read.get("weeklyWeeks", 0))
     except UserError as error:
@@ -271,8 +272,8 @@ def _profile_backup(source: str, key: str, value: Any) -> BackupRetention:
 def _days(source: str, key: str, value: Any) -> tuple[str, ...]:
     value = structured(value)
     if not isinstance(value, list) or not value:
-        raise ConfigError(source, key, f"expected a list of day names such as [Monday, Tuesday], got {_show(value)}")
-    return tuple(_one_of(DAYS)(source, f"{key}[{index}]", day) for index, day in enumerate(value))
+        raise ConfigError(source, key, f"expected a list of day names such as [Monday, Tuesday], got {show(value)}")
+    return tuple(one_of(DAYS)(source, f"{key}[{index}]", day) for index, day in enumerate(value))
 
 
 def _office_hours(source: str, key: str, value: Any) -> OfficeHours:
@@ -283,10 +284,10 @@ def _office_hours(source: str, key: str, value: Any) -> OfficeHours:
              "rampDownMinimumHostsPct": "ramp_down_minimum_hosts_pct",
              "rampDownCapacityThresholdPct": "ramp_down_capacity_threshold_pct",
              "rampDownWaitMinutes": "ramp_down_wait_minutes", "disconnectedMinutes": "disconnected_minutes"}
-    readers: dict[str, Callable[[str, str, Any], Any]] = {name: _integer(0, 1440) for name in names}
-    readers.update({"days": _days, "timeZone": _string, "rampUpStart": _string, "peakStart": _string,
-                    "rampDownStart": _string, "offPeakStart": _string})
-    read = _section(source, key, value, readers, frozenset())
+    readers: dict[str, Reader[Any]] = {name: integer(0, 1440) for name in names}
+    readers.update({"days": _days, "timeZone": string, "rampUpStart": string, "peakStart": string,
+                    "rampDownStart": string, "offPeakStart": string})
+    read = section(source, key, value, readers, frozenset())
     try:
         return OfficeHours(**{names[name]: item for name, item in read.items()})
     except ScheduleError as error:
@@ -299,22 +300,22 @@ def _features(source: str, key: str, value: Any) -> Features:
     names = {"zoneRedundancy": "zone_redundancy", "resourceLocks": "resource_locks",
              "protectStateful": "protect_stateful", "clientsFromInternet": "clients_from_internet",
              "intuneEnrollment": "intune_enrollment"}
-    read = _section(source, key, value, {name: _boolean for name in names}, frozenset())
+    read = section(source, key, value, {name: boolean for name in names}, frozenset())
     return Features(**{names[name]: flag for name, flag in read.items()})
 
 
-_FIELDS: dict[str, Callable[[str, str, Any], Any]] = {
-    "environment": _one_of(ENVIRONMENTS),
-    "subscriptionId": _matching(GUID, "a subscription GUID such as 00000000-0000-0000-0000-000000000000"),
-    "tenantId": _matching(GUID, "a tenant GUID such as 00000000-0000-0000-0000-000000000000"),
-    "location": _region,
+_FIELDS: dict[str, Reader[Any]] = {
+    "environment": one_of(ENVIRONMENTS),
+    "subscriptionId": matching(GUID, "a subscription GUID such as 00000000-0000-0000-0000-000000000000"),
+    "tenantId": matching(GUID, "a tenant GUID such as 00000000-0000-0000-0000-000000000000"),
+    "location": region,
     "metadataLocation": _metadata_location,
-    "platformStack": _string,
-    "tags": _tags,
-    "friendlyName": _string,
-    "hostNamePrefix": _matching(_PREFIX, f"1-{MAX_NAME_PREFIX} lower-case letters, digits and hyphens such as "
+    "platformStack": string,
+    "tags": read_tags,
+    "friendlyName": string,
+    "hostNamePrefix": matching(_PREFIX, f"1-{MAX_NAME_PREFIX} lower-case letters, digits and hyphens such as "
                                          "avd-dev"),
-    "profileStorageAccount": _matching(_STORAGE_NAME, "3-24 lower-case letters and digits such as "
+    "profileStorageAccount": matching(_STORAGE_NAME, "3-24 lower-case letters and digits such as "
                                                       "amsavdprofilesdev"),
     "pool": _pool,
     "image": _image,
@@ -324,7 +325,7 @@ _FIELDS: dict[str, Callable[[str, str, Any], Any]] = {
     "userGroupIds": _guids,
     "adminGroupIds": _guids,
     "avdServicePrincipalId": _guid,
-    "registrationTokenHours": _integer(0, MAX_REGISTRATION_HOURS),
+    "registrationTokenHours": integer(0, MAX_REGISTRATION_HOURS),
     "registrationTokenRenewedAt": _utc_time,
 }
 _REQUIRED = frozenset({"environment", "subscriptionId", "tenantId", "location", "metadataLocation", "tags",
@@ -337,7 +338,7 @@ def parse(raw: Mapping[str, Any], source: str, stack: str | None = None) -> Work
     read = read_project_keys(raw, project=PROJECT, fields=_FIELDS, required=_REQUIRED, source=source, stack=stack)
     environment = read["environment"]
     provider_location = raw.get("azure-native:location")
-    if provider_location is not None and _region(source, "azure-native:location", provider_location) \
+    if provider_location is not None and region(source, "azure-native:location", provider_location) \
             != read["location"]:
         raise ConfigError(source, "azure-native:location",
                           f"{provider_location!r} differs from {PROJECT}:location; expected {read['location']!r}")

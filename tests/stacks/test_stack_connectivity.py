@@ -8,7 +8,7 @@ import pytest
 
 from amsterdam_cloud.components.landing_zone.connectivity import (AGENTS_ROUTE_TABLE, FORWARDING_RULESET,
                                                                   GATEWAY_ROUTE_TABLE)
-from amsterdam_cloud.components.landing_zone.private_dns import city_private_link_zones
+from amsterdam_cloud.core.private_link import city_private_link_zones
 from amsterdam_cloud.stacks.config import ENVIRONMENTS, load
 
 pytestmark = pytest.mark.slow

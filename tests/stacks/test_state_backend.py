@@ -12,6 +12,7 @@ import yaml
 from amsterdam_cloud.core.backend import city_backend_url, city_secrets_provider
 from amsterdam_cloud.policies.checker import check_export
 from amsterdam_cloud.core.errors import UserError
+from amsterdam_cloud.core.program_config import read_stack_file
 from amsterdam_cloud.scripts.offline.plan import Plan
 from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack
 
@@ -207,3 +208,12 @@ def test_without_a_deployer_principal_type_the_assignments_state_none(tmp_path):
     plan = plan_stack(project, "prod", plans_dir=tmp_path)
     assignments = [a for a in plan.of_type("azure-native:authorization:RoleAssignment") if a.name.startswith("deployer-")]
     assert assignments and all("principalType" not in a.inputs for a in assignments)  # not azure-native's 'User'
+
+
+def test_the_home_environment_is_one_of_the_environments():
+    from amsterdam_cloud.stacks.state_backend.config import STACKS_DIR, parse
+
+    raw = {**read_stack_file(STACKS_DIR / "Pulumi.prod.yaml"), "amsterdam-state-backend:homeEnvironment": "production"}
+    with pytest.raises(UserError, match=r"amsterdam-state-backend:homeEnvironment: expected one of dev, test, acc, "
+                                        r"prod, got str 'production'"):
+        parse(raw, "stacks/state_backend/Pulumi.prod.yaml")

@@ -11,7 +11,7 @@ from dataclasses import replace
 import pytest
 
 from amsterdam_cloud.components.app_hosting.app import App, AppArgs
-from amsterdam_cloud.components.app_hosting.config import ENVIRONMENT_OPERATIONS
+from amsterdam_cloud.components.app_hosting.config import environment_operations
 from amsterdam_cloud.components.app_hosting.spec import AppSpec, DataNeeds, EntraGroup, MySql, Postgres
 from amsterdam_cloud.core.platform_outputs import PlatformOutputs
 
@@ -36,7 +36,7 @@ def spec(environment: str = "dev", runtime: str = "container", exposure: str = "
                   platform_stack=f"organization/amsterdam-platform/{environment}", location="westeurope",
                   runtime=runtime, exposure=exposure, data_classification="BBN2", data=data_needs or DATA[data],
                   secrets={"API_KEY": "api-key"} if (data_needs or DATA[data]).key_vault else {},
-                  operations=ENVIRONMENT_OPERATIONS[environment], **runtime_fields)
+                  operations=environment_operations()[environment], **runtime_fields)
     values.update(changes)
     needs = values["data"]
     if "database_admin_group" not in changes and (needs.postgres or needs.mysql):
@@ -272,7 +272,7 @@ def test_prod_keeps_at_least_two_replicas(plan_app):
 
 def test_environments_differ_only_through_operations(plan_app):
     """The same description with acc's operations plans the same in dev as acc does (tags aside)."""
-    acc_in_dev = plan_app(program(spec("dev", operations=ENVIRONMENT_OPERATIONS["acc"], runtime_subnet="containers")))
+    acc_in_dev = plan_app(program(spec("dev", operations=environment_operations()["acc"], runtime_subnet="containers")))
     dev = plan_app(program(spec("dev", runtime_subnet="containers")))
     assert acc_in_dev.named("app-cae-env").inputs["zoneRedundant"] is True
     assert dev.named("app-cae-env").inputs["zoneRedundant"] is False

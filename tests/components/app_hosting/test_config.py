@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from amsterdam_cloud.components.app_hosting import config as app_config_module
-from amsterdam_cloud.components.app_hosting.config import ENVIRONMENT_OPERATIONS, ConfigError
+from amsterdam_cloud.components.app_hosting.config import ConfigError, environment_operations
 from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.core.backend import PULUMI_CLOUD_URL, Backend, declared_backend
 
@@ -38,7 +38,7 @@ def test_template_stack_file_reads_as_an_app_description():
 
 def test_environment_comes_from_the_platform_stack_and_picks_its_defaults():
     spec = parse(stack_config("prod"), "Pulumi.prod.yaml")
-    assert spec.environment == "prod" and spec.operations == ENVIRONMENT_OPERATIONS["prod"]
+    assert spec.environment == "prod" and spec.operations == environment_operations()["prod"]
     assert spec.operations.high_availability and spec.operations.lock and spec.operations.protect
 
 
@@ -50,6 +50,19 @@ def test_operations_override_the_environment_defaults():
 def test_unknown_operations_key_names_the_key():
     with pytest.raises(ConfigError, match=r"Pulumi.dev.yaml: app:app.operations.ha: unknown key"):
         parse(stack_config(operations={"ha": True}), "Pulumi.dev.yaml")
+
+
+@pytest.mark.parametrize("document, message", [
+    ("dev: {}\ntest: {}\nacc: {}\nprod: {backupRetentionDays: 90}\n",
+     r"app_operations.yaml: prod.backupRetentionDays: expected a whole number from 7 to 35, got 90"),
+    ("dev: {}\nprod: {lock: true}\n",
+     r"app_operations.yaml: \(document\): expected one entry per environment \(dev, test, acc, prod\)"),
+])
+def test_environment_defaults_are_config_read_like_the_overrides(tmp_path, document, message):
+    defaults = tmp_path / "app_operations.yaml"
+    defaults.write_text(document)
+    with pytest.raises(ConfigError, match=message):
+        environment_operations(defaults)
 
 
 def test_contract_violation_names_file_and_key():

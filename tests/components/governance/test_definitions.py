@@ -152,7 +152,7 @@ def test_the_dns_zone_group_policy_targets_private_endpoints_of_its_group_and_se
 
 
 def test_the_dns_table_covers_exactly_the_connectivity_zone_list():
-    from amsterdam_cloud.components.landing_zone.private_dns import city_private_link_zones
+    from amsterdam_cloud.core.private_link import city_private_link_zones
 
     covered = {zone.format(location="westeurope") for entry in d.PRIVATE_LINK_DNS for zone in entry.zones}
 

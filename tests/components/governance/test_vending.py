@@ -33,6 +33,7 @@ def test_a_vended_spoke_has_the_subnets_the_app_template_uses_and_fills_its_rang
     ({"billing_scope": "/subscriptions/x"}, "billing_scope"),
     ({"entra_group_id": "team@amsterdam.nl"}, "entra_group_id"),
     ({"environment": "staging"}, "environment"),
+    ({"workload": "Dev"}, "workload"),
     ({"budget_monthly_eur": 0}, "budget_monthly_eur"),
     ({"lock": Lock()}, "takes no lock"),
     ({"alert_emails": ()}, "the team's mailbox first"),
@@ -42,7 +43,7 @@ def test_landing_zone_args_refuse_what_azure_would(change, message):
     from amsterdam_cloud.components.landing_zone.address_plan import NetworkPlan
     from amsterdam_cloud.components.landing_zone.hub import HubRef
 
-    args = dict(team="t", environment="dev", management_group_id="/mg", location="westeurope",
+    args = dict(team="t", environment="dev", workload="DevTest", management_group_id="/mg", location="westeurope",
                 billing_scope="/providers/Microsoft.Billing/billingAccounts/1/enrollmentAccounts/2",
                 network=NetworkPlan(name="t", cidr="10.0.0.0/24", subnets=()),
                 hub=HubRef(virtual_network_id="/h", virtual_network_name="h", resource_group_name="g",
@@ -89,7 +90,7 @@ def test_a_landing_zone_honours_the_interfaces_it_declares_and_refuses_the_other
 
     hub_group = "/subscriptions/00000001-0000-4000-8000-000000000001/resourceGroups/rg-amsterdam-connectivity-dev"
     conforms(vending.LandingZone, lambda: vending.LandingZoneArgs(
-        tags=tags, diagnostic_settings=diagnostics, team="parkeren", environment="dev",
+        tags=tags, diagnostic_settings=diagnostics, team="parkeren", environment="dev", workload="DevTest",
         management_group_id="/providers/Microsoft.Management/managementGroups/amsterdam-apps",
         location="westeurope", billing_scope="/providers/Microsoft.Billing/billingAccounts/1/enrollmentAccounts/2",
         network=vending.NetworkPlan(name="parkeren", cidr="10.10.5.0/24", subnets=tuple(

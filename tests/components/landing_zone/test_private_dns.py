@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from amsterdam_cloud.components.interfaces import DiagnosticSettings, InterfaceError, Lock
-from amsterdam_cloud.components.landing_zone.private_dns import (PrivateDnsZones, PrivateDnsZonesArgs,
-                                                                 city_private_link_zones)
+from amsterdam_cloud.components.landing_zone.private_dns import PrivateDnsZones, PrivateDnsZonesArgs
+from amsterdam_cloud.core.private_link import city_private_link_zones
 
 HUB_ID = ("/subscriptions/00000001-0000-4000-8000-000000000001/resourceGroups/rg/providers/Microsoft.Network/"
           "virtualNetworks/hub")

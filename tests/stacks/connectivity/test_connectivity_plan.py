@@ -13,7 +13,7 @@ import pytest
 from amsterdam_cloud.components.landing_zone.connectivity import (AGENTS_SUBNET, CI_POOL_NAME, DNS_INBOUND_SUBNET,
                                                                   DNS_OUTBOUND_SUBNET, ENDPOINTS_SUBNET,
                                                                   MONITOR_SCOPE_NAME, VPN_CLIENT_APP_ID)
-from amsterdam_cloud.components.landing_zone.private_dns import city_private_link_zones
+from amsterdam_cloud.core.private_link import city_private_link_zones
 from amsterdam_cloud.components.monitoring.private_ingestion import AMPLS_ZONES
 from amsterdam_cloud.policies.checker import check_export
 from amsterdam_cloud.scripts.offline.plan import Plan

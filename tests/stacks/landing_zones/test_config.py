@@ -27,14 +27,18 @@ def test_every_committed_environment_is_valid_and_references_its_own_platform_on
 
 def test_dev_and_test_bill_to_the_dev_test_enrollment_account_and_acc_and_prod_do_not():
     scopes = {env: load(env).billing_scope for env in ("dev", "test", "acc", "prod")}
+    offers = {env: load(env).subscription_workload for env in ("dev", "test", "acc", "prod")}
 
     assert scopes["dev"] == scopes["test"] != scopes["acc"] == scopes["prod"]
+    assert offers == {"dev": "DevTest", "test": "DevTest", "acc": "Production", "prod": "Production"}
 
 
 @pytest.mark.parametrize(("changes", "key", "problem"), [
     ({"amsterdam-landing-zones:billingScope": "/subscriptions/x"}, "amsterdam-landing-zones:billingScope",
      "billing scope"),
     ({"amsterdam-landing-zones:alertEmails": []}, "amsterdam-landing-zones:alertEmails", "e-mail"),
+    ({"amsterdam-landing-zones:subscriptionWorkload": "Dev"}, "amsterdam-landing-zones:subscriptionWorkload",
+     "Production, DevTest"),
 ])
 def test_a_bad_stack_value_names_the_file_and_the_key(changes, key, problem):
     raw = {**read_stack_file(STACKS_DIR / "Pulumi.dev.yaml"), **changes}

@@ -1,0 +1,66 @@
+"""The config readers every stack and the app template read with: typed values, one message form."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from amsterdam_cloud.core.config_readers import (boolean, integer, list_of, matching, read_project_keys, region,
+                                                 section, show)
+from amsterdam_cloud.core.program_config import ConfigError, SecretValue
+
+
+def test_scalars_read_as_the_cli_hands_them_over_as_strings():
+    assert boolean("f.yaml", "p:on", "true") is True and boolean("f.yaml", "p:on", False) is False
+    assert integer(1, 10)("f.yaml", "p:n", "7") == 7
+    assert region("f.yaml", "p:location", "West Europe") == "westeurope"
+
+
+def test_a_wrong_value_names_file_key_form_and_what_was_given():
+    with pytest.raises(ConfigError, match=r"^f.yaml: p:n: expected a whole number from 1 to 10, got 11$"):
+        integer(1, 10)("f.yaml", "p:n", 11)
+    with pytest.raises(ConfigError, match=r"^f.yaml: p:on: expected true or false, got str 'yes'$"):
+        boolean("f.yaml", "p:on", "yes")
+    with pytest.raises(ConfigError, match=r"expected a whole number from 1 to 10, got bool True"):
+        integer(1, 10)("f.yaml", "p:n", True)
+
+
+def test_a_secret_is_never_shown_in_a_message():
+    assert show(SecretValue(value="hunter2")) == "a secret"
+    with pytest.raises(ConfigError) as error:
+        matching(re.compile("^x$"), "x")("f.yaml", "p:key", SecretValue(value="hunter2"))
+    assert "hunter2" not in str(error.value)
+
+
+def test_a_list_names_the_item_that_is_wrong_and_refuses_repeats_when_distinct():
+    read = list_of(integer(1, 5), distinct=True)
+    assert read("f.yaml", "p:ports", "[1, 2]") == (1, 2)  # structured values arrive as JSON text from the CLI
+    with pytest.raises(ConfigError, match=r"f.yaml: p:ports\[1\]: expected a whole number from 1 to 5"):
+        read("f.yaml", "p:ports", [1, 9])
+    with pytest.raises(ConfigError, match=r"p:ports: \[1, 1\] names an entry twice"):
+        read("f.yaml", "p:ports", [1, 1])
+    with pytest.raises(ConfigError, match=r"p:ports: expected a non-empty list"):
+        read("f.yaml", "p:ports", [])
+
+
+def test_a_section_refuses_unknown_and_missing_keys():
+    fields = {"on": boolean, "size": integer(1, 5)}
+    assert section("f.yaml", "p:s", {"on": True}, fields, frozenset()) == {"on": True}
+    with pytest.raises(ConfigError, match=r"f.yaml: p:s.of: unknown key; expected one of on, size"):
+        section("f.yaml", "p:s", {"of": True}, fields, frozenset())
+    with pytest.raises(ConfigError, match=r"f.yaml: p:s.size: required key is missing"):
+        section("f.yaml", "p:s", {"on": True}, fields, frozenset({"size"}))
+
+
+def test_project_keys_refuse_a_typo_and_another_namespace_and_a_stack_mismatch():
+    fields = {"environment": matching(re.compile("^[a-z]+$"), "an environment")}
+    read = dict(project="p", fields=fields, required=frozenset(fields), source="f.yaml")
+    assert read_project_keys({"p:environment": "dev", "azure-native:location": "westeurope"}, stack="dev",
+                             **read) == {"environment": "dev"}
+    with pytest.raises(ConfigError, match=r"f.yaml: p:enviroment: unknown key; expected one of p:environment"):
+        read_project_keys({"p:enviroment": "dev"}, stack="dev", **read)
+    with pytest.raises(ConfigError, match=r"f.yaml: q:environment: unknown key"):
+        read_project_keys({"q:environment": "dev", "p:environment": "dev"}, stack="dev", **read)
+    with pytest.raises(ConfigError, match=r"p:environment: says 'dev' but the stack is 'prod'"):
+        read_project_keys({"p:environment": "dev"}, stack="prod", **read)
