@@ -47,8 +47,8 @@ class Probe:
     plain_values_as_is: ModuleType | None
     """`pulumi.runtime.rpc`, when its `serialize_property` takes the parameters `plain_values_as_is` passes on."""
     single_future_outputs: SimpleNamespace | None
-    """`rpc.transfer_properties`, `Output._from_data` and `_OutputData`: a resource's output properties resolved
-    through one future each (`transferred_in_one_future`) instead of four futures and a task."""
+    """`rpc.transfer_properties`, `Output`, `_OutputData` and the settings' `outputs` and `lock`: a resource's output
+    properties resolved through one future each (`transferred_in_one_future`) instead of four futures and a task."""
     missing: tuple[str, ...]
     """Each missing name with the shortcut that is off because of it."""
 
@@ -144,12 +144,14 @@ def _probe_single_future_outputs(missing: list[str]) -> SimpleNamespace | None:
     rpc, output = _module("pulumi.runtime.rpc"), _module("pulumi.output")
     transfer = getattr(rpc, "transfer_properties", None)
     data, output_class = getattr(output, "_OutputData", None), getattr(output, "Output", None)
+    settings = getattr(_module("pulumi.runtime.settings"), "SETTINGS", None)
     if (transfer is None or data is None or not callable(getattr(output_class, "_from_data", None))
-            or list(inspect.signature(transfer).parameters) != ["res", "props", "custom"]):
-        missing.append("pulumi.runtime.rpc.transfer_properties, pulumi.output._OutputData or Output._from_data "
-                       "(outputs resolved through one future)")
+            or list(inspect.signature(transfer).parameters) != ["res", "props", "custom"]
+            or not isinstance(getattr(settings, "outputs", None), set) or not hasattr(settings, "lock")):
+        missing.append("pulumi.runtime.rpc.transfer_properties, pulumi.output._OutputData, Output._from_data or "
+                       "pulumi.runtime.settings.SETTINGS.outputs (outputs resolved through one future)")
         return None
-    return SimpleNamespace(rpc=rpc, OutputData=data, Output=output_class)
+    return SimpleNamespace(rpc=rpc, OutputData=data, Output=output_class, settings=settings)
 
 
 @contextmanager
@@ -157,31 +159,46 @@ def transferred_in_one_future() -> Iterator[None]:
     """For one run: each output property of a registered resource is an Output over one future that the
     registration resolves with the whole `_OutputData` (value, known, secret, dependencies), where the SDK's
     `transfer_properties` makes four futures and a task that gathers them: about 40% of a plan's event-loop
-    callbacks. The Output's value, dependencies and failures are the same."""
+    callbacks. The Output's value, dependencies and failures are the same.
+
+    The SDK tracks each Output's future in `SETTINGS.outputs` until it settles (the run waits for them and raises a
+    failed one) through a done-callback per future: a loop callback and two settings reads for each of the ~40
+    output properties of a resource. Here the resolver takes a settled future out of the set itself and a failed one
+    stays in it, as the SDK's callback does; the futures of one resource are added under one lock.
+    """
     sdk = probe().single_future_outputs
     if sdk is None:
         yield
         return
     import functools
 
-    def resolve(resource: Any, data: asyncio.Future, value: Any, is_known: bool, is_secret: bool,
-                deps: set[Any] | None, failed: Exception | None) -> None:
+    def resolve(resource: Any, data: asyncio.Future, tracked: set[Any], lock: Any, value: Any, is_known: bool,
+                is_secret: bool, deps: set[Any] | None, failed: Exception | None) -> None:
         """What the SDK's `do_resolve` settles in its four futures, as one `_OutputData`."""
         if failed is not None:
-            data.set_exception(failed)
+            data.set_exception(failed)  # stays tracked: the run raises it at its end, as the SDK's does
             return
         resources = set(deps) if deps else set()
         resources.add(resource)
         data.set_result(sdk.OutputData(resources=resources, value=value, is_known=is_known, is_secret=is_secret))
+        with lock:
+            tracked.discard(data)
 
     def transfer_properties(res: Any, props: Any, custom: bool) -> dict[str, Callable[..., None]]:
         resolvers: dict[str, Callable[..., None]] = {}
+        tracked, lock = sdk.settings.outputs, sdk.settings.lock
+        futures = []
         for name in props:
             if name == "urn" or (name == "id" and custom):
                 continue  # handled elsewhere, as in the SDK
             data: asyncio.Future = asyncio.Future()
-            resolvers[name] = functools.partial(resolve, res, data)
-            res.__dict__[name] = sdk.Output._from_data(data)
+            resolvers[name] = functools.partial(resolve, res, data, tracked, lock)
+            output = object.__new__(sdk.Output)  # `Output._from_data` without its per-future tracking callback
+            output._data = data
+            res.__dict__[name] = output
+            futures.append(data)
+        with lock:
+            tracked.update(futures)
         return resolvers
 
     original = sdk.rpc.transfer_properties

@@ -84,6 +84,7 @@ def normal_plan(tmp_path_factory) -> bytes:
     ("_get_stack_trace", "source-position skipping"),
     ("_LazyModule", "class-on-demand azure-native packages"),
     ("_from_data", "outputs resolved through one future"),
+    ("SETTINGS", "outputs resolved through one future"),
     ("serialize_property", "plain values as they are"),
 ])
 def test_a_plan_without_a_private_sdk_name_is_byte_identical_and_warns_once(
