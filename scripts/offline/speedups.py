@@ -15,6 +15,7 @@ import copy
 import gc
 import importlib
 import importlib.machinery
+import logging
 import re
 import sys
 import types
@@ -157,8 +158,9 @@ def freeze_for_worker() -> None:
 
 
 @contextmanager
-def installed(loop: asyncio.AbstractEventLoop) -> Iterator[None]:
-    """Install the shortcuts for one run: inline executor, no source-position capture, a paused collector."""
+def installed(loop: asyncio.AbstractEventLoop, logger: logging.Logger) -> Iterator[None]:
+    """Install the shortcuts for one run: inline executor, no source-position capture, a paused collector, and the
+    SDK shortcuts of `sdk_seam` (`logger`: the run's engine logger, whose dropped debug messages are not built)."""
     install_class_on_demand_packages()
     loop.set_default_executor(InlineExecutor(max_workers=1))
     collecting = gc.isenabled()
@@ -170,7 +172,7 @@ def installed(loop: asyncio.AbstractEventLoop) -> Iterator[None]:
         # The SDK captures a whole stack trace per resource for the engine's source positions; a plan records only
         # the program's frame (source_locations.py), found in one walk.
         with sdk_seam.stack_traces_skipped(source_locations.stack_trace), sdk_seam.transferred_in_one_future(), \
-                sdk_seam.plain_values_as_is():
+                sdk_seam.plain_values_as_is(), sdk_seam.debug_logs_dropped(logger), sdk_seam.urns_at_once():
             yield
     finally:
         if not worker:
