@@ -29,7 +29,7 @@ import tempfile
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, get_type_hints
+from typing import AbstractSet, Any, Iterable, get_type_hints
 
 from amsterdam_cloud.core.documents import read_text
 from amsterdam_cloud.scripts.files import write_atomically
@@ -79,7 +79,7 @@ def outputs_digest(export: dict[str, Any]) -> str:
     """The root stack's outputs in a plan or export, hashed canonically (what a StackReference to it reads)."""
     from amsterdam_cloud.scripts.offline.recorder import ROOT_STACK_TYPE
 
-    root = next((r for r in export["deployment"].get("resources") or [] if r.get("type") == ROOT_STACK_TYPE), {})
+    root: dict[str, Any] = next((r for r in export["deployment"].get("resources") or [] if r.get("type") == ROOT_STACK_TYPE), {})
     return sha256_text(json.dumps(root.get("outputs") or {}, sort_keys=True, ensure_ascii=False))
 
 
@@ -98,6 +98,10 @@ def toolkit_fingerprint() -> str:
         spec = importlib.util.find_spec(f"amsterdam_cloud.{package}")
         for folder in (spec.submodule_search_locations or []) if spec else []:
             _hash_tree(digest, Path(folder), Path(folder))
+            # the stack files of the toolkit's own nested projects: programs read each other's (the environments'
+            # east-west sources come from the connectivity stack's, which reads theirs)
+            for stack_file in sorted(Path(folder).glob("*/Pulumi.*.yaml")):
+                _hash_file(digest, stack_file, Path(folder))
     return digest.hexdigest()
 
 
@@ -112,7 +116,7 @@ def project_fingerprint(project: PulumiProject) -> str:
     return digest.hexdigest()
 
 
-def _hash_tree(digest: "hashlib._Hash", folder: Path, relative_to: Path, skip: set[Path] = frozenset()) -> None:
+def _hash_tree(digest: "hashlib._Hash", folder: Path, relative_to: Path, skip: AbstractSet[Path] = frozenset()) -> None:
     for current, subfolders, files in os.walk(folder):
         here = Path(current)
         subfolders[:] = sorted(name for name in subfolders if not name.startswith(".") and name not in
