@@ -85,7 +85,7 @@ def run_program(run: ProgramRun) -> Plan:
             runpy.run_path(str(run.program_dir), run_name="__main__")
 
     with _sys_path_restored(), source_locations.recording(run.program_dir), \
-            speedups.installed(loop) if run.offline_speedups else nullcontext():
+            speedups.installed(loop, logger) if run.offline_speedups else nullcontext():
         try:
             if not (run.offline_speedups and sdk_seam.run_stepwise(program)):
                 sdk_seam.run_plain(program)  # exactly as the real language host runs a program

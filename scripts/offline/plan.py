@@ -10,6 +10,7 @@ from typing import Any
 
 from amsterdam_cloud.scripts.offline.export_shape import check_export  # noqa: F401  (where tools import it from)
 from amsterdam_cloud.scripts.files import write_atomically  # noqa: F401  (where plan writers import it from)
+from amsterdam_cloud.scripts.offline.plan_text import indented_json
 from amsterdam_cloud.scripts.offline.recorder import ROOT_STACK_TYPE, RecordedResource
 from amsterdam_cloud.scripts.offline.values import SECRET_SIG, SIG_KEY, UNKNOWN, to_export
 
@@ -59,8 +60,8 @@ class Plan:
 
 
 def export_text(export: dict[str, Any]) -> str:
-    """A plan file's text: the same export always gives the same bytes."""
-    return json.dumps(export, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    """A plan file's text: the same export always gives the same bytes (`json.dumps` with indent 2, sorted keys)."""
+    return indented_json(export) + "\n"
 
 
 def _export_resource(resource: RecordedResource) -> dict[str, Any]:

@@ -47,8 +47,13 @@ class Probe:
     plain_values_as_is: ModuleType | None
     """`pulumi.runtime.rpc`, when its `serialize_property` takes the parameters `plain_values_as_is` passes on."""
     single_future_outputs: SimpleNamespace | None
-    """`rpc.transfer_properties`, `Output._from_data` and `_OutputData`: a resource's output properties resolved
-    through one future each (`transferred_in_one_future`) instead of four futures and a task."""
+    """`rpc.transfer_properties`, `Output`, `_OutputData` and the settings' `outputs` and `lock`: a resource's output
+    properties resolved through one future each (`transferred_in_one_future`) instead of four futures and a task."""
+    debug_log: ModuleType | None
+    """`pulumi.log`, when its `debug` takes the parameters `debug_logs_dropped` replaces it with."""
+    urns_at_once: SimpleNamespace | None
+    """`pulumi.runtime.resource` with its `create_urn`, `Output` and `_OutputData`: a URN of plain strings made at
+    once (`urns_at_once`)."""
     missing: tuple[str, ...]
     """Each missing name with the shortcut that is off because of it."""
 
@@ -73,7 +78,9 @@ def probe() -> Probe:
                   lazy_module_types=(lazy._LazyModule,) if lazy is not None else (),
                   loop_has_ready_queue=ready, getter_names=getter_names,
                   plain_values_as_is=_probe_serialize_property(missing),
-                  single_future_outputs=_probe_single_future_outputs(missing), missing=tuple(missing))
+                  single_future_outputs=_probe_single_future_outputs(missing),
+                  debug_log=_probe_debug_log(missing), urns_at_once=_probe_urns_at_once(missing),
+                  missing=tuple(missing))
     if found.missing:
         sys.stderr.write(
             f"cityctl: warning: pulumi {_version('pulumi')} lacks {'; '.join(found.missing)}: planning without "
@@ -144,12 +151,14 @@ def _probe_single_future_outputs(missing: list[str]) -> SimpleNamespace | None:
     rpc, output = _module("pulumi.runtime.rpc"), _module("pulumi.output")
     transfer = getattr(rpc, "transfer_properties", None)
     data, output_class = getattr(output, "_OutputData", None), getattr(output, "Output", None)
+    settings = getattr(_module("pulumi.runtime.settings"), "SETTINGS", None)
     if (transfer is None or data is None or not callable(getattr(output_class, "_from_data", None))
-            or list(inspect.signature(transfer).parameters) != ["res", "props", "custom"]):
-        missing.append("pulumi.runtime.rpc.transfer_properties, pulumi.output._OutputData or Output._from_data "
-                       "(outputs resolved through one future)")
+            or list(inspect.signature(transfer).parameters) != ["res", "props", "custom"]
+            or not isinstance(getattr(settings, "outputs", None), set) or not hasattr(settings, "lock")):
+        missing.append("pulumi.runtime.rpc.transfer_properties, pulumi.output._OutputData, Output._from_data or "
+                       "pulumi.runtime.settings.SETTINGS.outputs (outputs resolved through one future)")
         return None
-    return SimpleNamespace(rpc=rpc, OutputData=data, Output=output_class)
+    return SimpleNamespace(rpc=rpc, OutputData=data, Output=output_class, settings=settings)
 
 
 @contextmanager
@@ -157,31 +166,46 @@ def transferred_in_one_future() -> Iterator[None]:
     """For one run: each output property of a registered resource is an Output over one future that the
     registration resolves with the whole `_OutputData` (value, known, secret, dependencies), where the SDK's
     `transfer_properties` makes four futures and a task that gathers them: about 40% of a plan's event-loop
-    callbacks. The Output's value, dependencies and failures are the same."""
+    callbacks. The Output's value, dependencies and failures are the same.
+
+    The SDK tracks each Output's future in `SETTINGS.outputs` until it settles (the run waits for them and raises a
+    failed one) through a done-callback per future: a loop callback and two settings reads for each of the ~40
+    output properties of a resource. Here the resolver takes a settled future out of the set itself and a failed one
+    stays in it, as the SDK's callback does; the futures of one resource are added under one lock.
+    """
     sdk = probe().single_future_outputs
     if sdk is None:
         yield
         return
     import functools
 
-    def resolve(resource: Any, data: asyncio.Future, value: Any, is_known: bool, is_secret: bool,
-                deps: set[Any] | None, failed: Exception | None) -> None:
+    def resolve(resource: Any, data: asyncio.Future, tracked: set[Any], lock: Any, value: Any, is_known: bool,
+                is_secret: bool, deps: set[Any] | None, failed: Exception | None) -> None:
         """What the SDK's `do_resolve` settles in its four futures, as one `_OutputData`."""
         if failed is not None:
-            data.set_exception(failed)
+            data.set_exception(failed)  # stays tracked: the run raises it at its end, as the SDK's does
             return
         resources = set(deps) if deps else set()
         resources.add(resource)
         data.set_result(sdk.OutputData(resources=resources, value=value, is_known=is_known, is_secret=is_secret))
+        with lock:
+            tracked.discard(data)
 
     def transfer_properties(res: Any, props: Any, custom: bool) -> dict[str, Callable[..., None]]:
         resolvers: dict[str, Callable[..., None]] = {}
+        tracked, lock = sdk.settings.outputs, sdk.settings.lock
+        futures = []
         for name in props:
             if name == "urn" or (name == "id" and custom):
                 continue  # handled elsewhere, as in the SDK
             data: asyncio.Future = asyncio.Future()
-            resolvers[name] = functools.partial(resolve, res, data)
-            res.__dict__[name] = sdk.Output._from_data(data)
+            resolvers[name] = functools.partial(resolve, res, data, tracked, lock)
+            output = object.__new__(sdk.Output)  # `Output._from_data` without its per-future tracking callback
+            output._data = data
+            res.__dict__[name] = output
+            futures.append(data)
+        with lock:
+            tracked.update(futures)
         return resolvers
 
     original = sdk.rpc.transfer_properties
@@ -190,6 +214,85 @@ def transferred_in_one_future() -> Iterator[None]:
         yield
     finally:
         sdk.rpc.transfer_properties = original
+
+
+def _probe_debug_log(missing: list[str]) -> ModuleType | None:
+    import inspect
+
+    log = _module("pulumi.log")
+    debug = getattr(log, "debug", None)
+    if debug is None or list(inspect.signature(debug).parameters) != ["msg", "resource", "stream_id", "ephemeral"]:
+        missing.append("pulumi.log.debug with its known parameters (debug messages nobody reads skipped)")
+        return None
+    return log
+
+
+@contextmanager
+def debug_logs_dropped(logger: logging.Logger) -> Iterator[None]:
+    """For one run whose engine logger drops debug messages (`MockEngine` hands them to `logger.debug`): the SDK's
+    own `log.debug` returns at once instead of building a LogRequest (for one about a resource, a task that awaits
+    its URN first) only for the logger to drop it. Two or three a resource; a program's `pulumi.debug` is unchanged."""
+    log: Any = probe().debug_log  # a module whose `debug` is replaced for the run
+    if log is None or logger.isEnabledFor(logging.DEBUG):
+        yield
+        return
+    original = log.debug
+
+    def debug(msg: str, resource: Any = None, stream_id: Any = None, ephemeral: Any = None) -> None:
+        return None
+
+    log.debug = debug
+    try:
+        yield
+    finally:
+        log.debug = original
+
+
+def _probe_urns_at_once(missing: list[str]) -> SimpleNamespace | None:
+    import inspect
+
+    resource, output = _module("pulumi.runtime.resource"), _module("pulumi.output")
+    create_urn = getattr(resource, "create_urn", None)
+    data, output_class = getattr(output, "_OutputData", None), getattr(output, "Output", None)
+    if (create_urn is None or data is None or output_class is None
+            or list(inspect.signature(create_urn).parameters) != ["name", "type_", "parent", "project", "stack"]):
+        missing.append("pulumi.runtime.resource.create_urn with its known parameters or pulumi.output._OutputData "
+                       "(URNs of plain strings made at once)")
+        return None
+    return SimpleNamespace(resource=resource, OutputData=data, Output=output_class)
+
+
+@contextmanager
+def urns_at_once() -> Iterator[None]:
+    """For one run: `create_urn` of a plain name, type and parent URN (how every registration calls it, for the URN
+    a monitor-less test would get) is an Output already holding the string the SDK's builds through `Output.all` and
+    two `apply`s (three tasks a resource); anything else goes to the SDK's."""
+    sdk = probe().urns_at_once
+    if sdk is None:
+        yield
+        return
+    original = sdk.resource.create_urn
+
+    def create_urn(name: Any, type_: Any, parent: Any = None, project: Any = None, stack: Any = None) -> Any:
+        if type(name) is not str or type(type_) is not str or project is not None or stack is not None \
+                or not (parent is None or type(parent) is str):
+            return original(name, type_, parent, project, stack)
+        if parent is None:
+            prefix = f"urn:pulumi:{pulumi.get_stack()}::{pulumi.get_project()}::"
+        else:
+            prefix = parent[0:parent.rfind("::")] + "$"
+        data: asyncio.Future = asyncio.Future()
+        data.set_result(sdk.OutputData(resources=set(), value=prefix + type_ + "::" + name, is_known=True,
+                                       is_secret=False))
+        urn = object.__new__(sdk.Output)  # settled already: nothing for the run to wait for
+        urn._data = data
+        return urn
+
+    sdk.resource.create_urn = create_urn
+    try:
+        yield
+    finally:
+        sdk.resource.create_urn = original
 
 
 def output_property_name(attribute: str, getter: Callable[..., Any] | None) -> str:

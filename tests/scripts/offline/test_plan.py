@@ -3,6 +3,7 @@ shape check, `check_export`: the same document is refused the same way whichever
 
 from __future__ import annotations
 
+import enum
 import json
 from pathlib import Path
 
@@ -11,8 +12,19 @@ import pytest
 from amsterdam_cloud.scripts.cli import main
 from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.scripts.offline.plan import read_export
+from amsterdam_cloud.scripts.offline.plan_text import indented_json
 
 from ..delivery.exports import export, resource_group, storage_account, with_inputs
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+class _TextEnum(str, enum.Enum):
+    VALUE = "value"
+
+
+class _Mapping(dict):
+    pass
 
 
 def _broken(**fields) -> dict:
@@ -54,3 +66,22 @@ def test_a_well_formed_export_passes_the_shape_check(tmp_path: Path):
     path = tmp_path / "prod-export.json"
     path.write_text(json.dumps(export(resource_group(), storage_account())), encoding="utf-8")
     assert read_export(path)["version"] == 3
+
+
+@pytest.mark.parametrize("document", [
+    {}, [], "plain", None, True, 0, -7, 10 ** 30, 1.5, -0.0, 1e300,
+    {"b": 1, "a": [1, 2.0, None, False, "s", [], {}]},
+    {"é": "ü\n\"\\\u2028\x00\t", "nested": {"z": {"y": [[[]], {"w": []}]}}},
+    {"nan": float("nan")}, {"infinite": float("inf")}, {1: "a number as a key"},
+    {"enum": _TextEnum.VALUE}, {"subclass": _Mapping(a=1)},
+], ids=repr)
+def test_a_plan_files_text_is_what_json_dumps_writes(document):
+    assert indented_json(document) == json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False)
+
+
+def test_a_real_plans_text_is_what_json_dumps_writes(tmp_path: Path):
+    from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack
+
+    export = plan_stack(PulumiProject.load(ROOT), "dev", plans_dir=tmp_path).to_export()
+    assert len(export["deployment"]["resources"]) > 100
+    assert indented_json(export) == json.dumps(export, indent=2, sort_keys=True, ensure_ascii=False)

@@ -84,6 +84,8 @@ def normal_plan(tmp_path_factory) -> bytes:
     ("_get_stack_trace", "source-position skipping"),
     ("_LazyModule", "class-on-demand azure-native packages"),
     ("_from_data", "outputs resolved through one future"),
+    ("SETTINGS", "outputs resolved through one future"),
+    ("create_urn", "URNs of plain strings made at once"),
     ("serialize_property", "plain values as they are"),
 ])
 def test_a_plan_without_a_private_sdk_name_is_byte_identical_and_warns_once(
@@ -129,3 +131,32 @@ def test_an_sdk_without_a_name_every_plan_needs_stops_with_one_line_naming_the_s
 
 def test_the_installed_sdk_offers_every_shortcut_so_a_normal_plan_warns_of_nothing():
     assert sdk_seam.probe().missing == ()
+
+
+@pytest.mark.parametrize("shortcut", ["debug_log", "urns_at_once"])
+def test_a_plan_with_one_shortcut_left_out_is_byte_identical(tmp_path: Path, monkeypatch, shortcut: str):
+    """The shortcuts a renamed name cannot switch off alone (renaming `debug` would break the SDK's own logging):
+    left out through the probe, in this process."""
+    from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack
+
+    project = PulumiProject.load(ROOT)
+    normal = plan_stack(project, "dev", plans_dir=tmp_path, offline_speedups=True).export_text()
+    without = dataclasses.replace(sdk_seam.probe(), **{shortcut: None})
+    monkeypatch.setattr(sdk_seam, "probe", lambda: without)
+    assert plan_stack(project, "dev", plans_dir=tmp_path, offline_speedups=True).export_text() == normal
+
+
+def test_debug_messages_are_kept_when_the_engine_logger_shows_them():
+    import logging
+
+    import pulumi.log
+
+    logger = logging.getLogger("test-sdk-seam-debug")
+    original = pulumi.log.debug
+    logger.setLevel(logging.DEBUG)
+    with sdk_seam.debug_logs_dropped(logger):
+        assert pulumi.log.debug is original
+    logger.setLevel(logging.WARNING)
+    with sdk_seam.debug_logs_dropped(logger):
+        assert pulumi.log.debug is not original
+    assert pulumi.log.debug is original
