@@ -69,6 +69,8 @@ class StackTask:
     estate_stacks: Mapping[str, tuple[str, ...]]
     """Every estate project's stacks: a reference into an estate project must name one of them (never a leftover
     saved plan of a stack file since deleted)."""
+    estate_root: str
+    """The estate's folder as shown to people: a reference to a project outside it names it."""
 
 
 @dataclass(kw_only=True)
@@ -86,8 +88,10 @@ class StackResult:
     warnings: tuple[str, ...] = ()
     policy_text: str = ""
     policy_failed: bool = False
-    day: str = ""
-    """What the plan and its policy check read of the clock (`clock.dated`): "", the ISO day, or "now"."""
+    date: str = ""
+    """What the plan and its policy check read of the date (`clock.Reads.date`)."""
+    valid_until: str = ""
+    """Until when the clock's answers to them hold (`clock.Reads.valid_until`)."""
     error: str = ""
     exit_code: int = 0
     seconds: float = 0.0
@@ -109,25 +113,33 @@ def plan_in_worker(task: StackTask) -> StackResult:
     try:
         project, backend = _project_of(task.project_dir)
         saved = stack_reference_resolver(task.plans_dir, project.name, backend)
+        outside: list[str] = []
+        """Warnings: references resolved from saved plans of projects outside the estate."""
 
         def resolve(name: str) -> tuple[dict, list[str]]:
             reference = parse_reference(name, backend, project.name)
             target = StackId(reference.project, reference.stack)
             known = task.estate_stacks.get(reference.project)
-            if known is not None and reference.stack not in known:
+            if known is None:
+                return _outside_the_estate(name, target, task, saved, outside)
+            if reference.stack not in known:
                 raise UserError(f"stack reference {name!r}: {reference.project} has no stack {reference.stack!r}; "
                                 f"its stacks: {', '.join(known)}")
             if str(target) in task.pending:
                 raise ReferencePending(target, name)
             return saved(name)
 
-        with clock.reading() as reads:
+        with clock.reading() as reads:  # the plan and its policy check
             plan = plan_stack(project, task.stack.stack, plans_dir=task.plans_dir, offline_speedups=not task.naive,
                               stack_outputs=resolve)
-        export = plan.to_export()
-        text = export_text(export)
-        path = saved_plan_path(task.plans_dir, project.name, task.stack.stack)
-        write_atomically(path, text, durable=False)  # the run syncs once at its end
+            export = plan.to_export()
+            text = export_text(export)
+            path = saved_plan_path(task.plans_dir, project.name, task.stack.stack)
+            write_atomically(path, text, durable=False)  # the run syncs once at its end
+            if task.environment is not None:
+                result.policy_text, result.policy_failed = check_policy(export, task.stack.stack, task.environment,
+                                                                        project.root, display(path))
+        result.date, result.valid_until = reads.date, reads.valid_until
         result.plan_sha256, result.outputs_digest = sha256_text(text), outputs_digest(export)
         result.size = len(text.encode("utf-8"))
         result.references = sorted({StackId(ref.project, ref.stack) for ref in (
@@ -135,13 +147,7 @@ def plan_in_worker(task: StackTask) -> StackResult:
             for r in plan.resources if r.type == "pulumi:pulumi:StackReference")})
         result.resources = sum(plan.counts_by_type().values())
         result.summary = render_summary(plan).splitlines()[1].strip()
-        result.warnings = tuple(plan.warnings)
-        if task.environment is not None:
-            with clock.reading() as policy_reads:
-                result.policy_text, result.policy_failed = check_policy(export, task.stack.stack, task.environment,
-                                                                        project.root, display(path))
-            reads += policy_reads
-        result.day = clock.dated(reads)
+        result.warnings = tuple(plan.warnings) + tuple(dict.fromkeys(outside))
     except ReferencePending as pending:
         result.waiting_for = pending.target
     except UserError as error:
@@ -150,6 +156,25 @@ def plan_in_worker(task: StackTask) -> StackResult:
         result.error, result.exit_code = str(error), error.exit_code
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _outside_the_estate(name: str, target: StackId, task: StackTask, saved, warnings: list[str]):
+    """A reference to a project the estate does not have (a typo, or one planned elsewhere): resolved from its saved
+    plan with a warning that says so (Azure has no such stack when it is a typo), or refused with the closest name."""
+    from difflib import get_close_matches
+
+    from amsterdam_cloud.scripts.offline.project import saved_plan_path
+
+    projects = sorted(task.estate_stacks)
+    close = get_close_matches(target.project, projects, n=1)
+    problem = (f"{target.project} is not a project of the estate under {task.estate_root}"
+               + (f"; did you mean {close[0]}?" if close else f" (its projects: {', '.join(projects)})"))
+    path = saved_plan_path(task.plans_dir, target.project, target.stack)
+    if not path.is_file():
+        raise UserError(f"stack reference {name!r}: {problem} (and there is no saved plan at {display(path)})")
+    warnings.append(f"stack reference {name!r}: resolved from a saved plan outside the estate ({display(path)}): "
+                    f"{problem}")
+    return saved(name)
 
 
 @lru_cache(maxsize=None)
@@ -199,7 +224,7 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     estate = discover(args.estate, args.projects_file)
     plans_dir = args.plans_dir or _shared_plans_dir() or estate.root / "out" / "plans"
-    cache = PlanCache(estate.root / "out" / "cache", enabled=not args.no_cache, today=clock.today_utc())
+    cache = PlanCache(estate.root / "out" / "cache", enabled=not args.no_cache, now=clock.now_utc())
     shard = Shard.parse(args.shard) if args.shard else None
     every = estate.stacks
     environments: dict[StackId, str | None] = {}
@@ -220,6 +245,8 @@ def run(args: argparse.Namespace) -> int:
           f"{len(every)} stacks" + (f", shard {shard}: {len(owned)} stacks" if shard else "")
           + f"; plans in {display(plans_dir)} (Pulumi SDK mocks; no CLI, no Azure)", file=sys.stderr)
     failure = _schedule(state, args, plans_dir, cache, environments)
+    if failure is None:  # everything in scope ran: what it did not use is an older commit's (a shard: its own cache)
+        cache.prune()
     if hasattr(os, "sync"):
         os.sync()  # plans and cache entries were written atomically but not synced one by one: once, here
     seconds = time.perf_counter() - started
@@ -277,7 +304,7 @@ def _schedule(state: Run, args: argparse.Namespace, plans_dir: Path, cache, envi
                 pool.submit(StackTask(stack=stack, project_dir=state.estate.project(stack.project).root,
                                       plans_dir=plans_dir, environment=environments[stack], naive=args.naive,
                                       pending=frozenset(map(str, every - state.digests.keys())),
-                                      estate_stacks=estate_stacks))
+                                      estate_stacks=estate_stacks, estate_root=display(state.estate.root)))
             todo[:] = [stack for stack in todo if stack not in running]  # one pass, not a list.remove each
             if not running:
                 if todo:
@@ -332,7 +359,7 @@ def _ready(state: Run, todo: list[StackId], running: set[StackId], cache, plans_
                 stack=stack, references=list(known), plan_sha256=entry.plan_sha256, size=entry.size,
                 outputs_digest=entry.outputs_digest, resources=entry.resources, summary=entry.summary,
                 warnings=entry.warnings, policy_text=entry.policy_text, policy_failed=entry.policy_failed,
-                day=entry.day)
+                date=entry.date, valid_until=entry.valid_until)
             state.digests[stack] = entry.outputs_digest
             state.reused.add(stack)
             changed = True
@@ -386,7 +413,8 @@ def _record(state: Run, result: StackResult, todo: list[StackId], running: set[S
         waiting = [other for other, refs in state.references.items() if refs and stack in refs]
         path = f" (referenced by {waiting[0]}{f' and {len(waiting) - 1} more' if len(waiting) > 1 else ''})" \
             if waiting else ""
-        return Failure(stack, f"{stack}{path}: {result.error}", result.exit_code or 1)
+        stack_file = display(state.estate.project(stack.project).stack_file(stack.stack))
+        return Failure(stack, f"{stack_file} ({stack}){path}: {result.error}", result.exit_code or 1)
     state.results[stack] = result
     state.references[stack] = result.references
     state.digests[stack] = result.outputs_digest
@@ -397,7 +425,7 @@ def _record(state: Run, result: StackResult, todo: list[StackId], running: set[S
                                  outputs_digest=result.outputs_digest,
                                  resources=result.resources, summary=result.summary, warnings=result.warnings,
                                  policy_text=result.policy_text, policy_failed=result.policy_failed,
-                                 day=result.day))
+                                 date=result.date, valid_until=result.valid_until))
     print(f"  planned {stack}: {result.resources} resources, {result.seconds:.1f}s", file=sys.stderr, flush=True)
     return None
 

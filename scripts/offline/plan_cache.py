@@ -4,9 +4,10 @@ A stack's plan is a function of its program's files, its stack file, the toolkit
 of the stacks it references. The *own key* hashes all but the last; it indexes the references the stack made last
 time. The *full key* adds each referenced stack's outputs digest and names the entry: plan object, outputs digest,
 resources, policy result. So a stack whose inputs did not change is reused, and a changed stack re-plans itself and
-exactly the stacks that reference outputs it changed. The day is no part of a key: an entry records what its plan
-and policy check read of the clock (`core.clock`: a budget's start month, a waiver's expiry) and is reused only on
-that day, or on any day when they read none. Everything is written atomically; deleting the folder costs time only.
+exactly the stacks that reference outputs it changed. The date is no part of a key: an entry records what its plan
+and policy check read of the clock (`core.clock`: a budget's month, a waiver's day, the instant a host pool's
+registration window closes) and is reused only while that still holds (`clock.holds`). Everything is written
+atomically; deleting the folder costs time only.
 
     out/cache/references/<own key>.json   the stacks referenced last time, by StackReference name
     out/cache/entries/<full key>.json     what a plan with these inputs produced
@@ -31,15 +32,19 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, get_type_hints
 
+from amsterdam_cloud.core import clock
 from amsterdam_cloud.core.documents import read_text
 from amsterdam_cloud.scripts.files import write_atomically
 from amsterdam_cloud.scripts.offline.estate import SKIPPED_FOLDERS, StackId
 from amsterdam_cloud.scripts.offline.project import PROJECT_FILE, PulumiProject
 
-CACHE_FORMAT = "cityctl-plan-cache/2"
+CACHE_FORMAT = "cityctl-plan-cache/3"
 """Part of every key: a new format never reads an old entry."""
-TOOLKIT_PACKAGES = ("core", "components", "policies", "scripts", "stacks")
-"""The toolkit's sub-packages (`amsterdam_cloud.<name>`): their files are in every key."""
+ENGINE_MODULE = "amsterdam_cloud.scripts.offline.estate_plan"
+"""Where a worker starts: its toolkit imports (the engine, the mocks, the policy check) are in every key."""
+WHOLE_PACKAGES = ("amsterdam_cloud.core", "amsterdam_cloud.policies")
+"""Hashed whole into every key: the bottom layer, and the policy pack, whose rules are found by listing their folders
+(`pkgutil`), not imported by name."""
 SDK_DISTRIBUTIONS = ("pulumi", "pulumi-azure-native", "pulumi-policy", "amsterdam-cloud")
 """Installed versions in every key (an upgrade re-plans everything)."""
 
@@ -61,9 +66,11 @@ class CachedPlan:
     policy_text: str
     """The policy report; empty without a policy check."""
     policy_failed: bool
-    day: str
-    """The one day the plan or its check read from the clock (reused on that day only); "" when they read no date;
-    `clock.NOW` when they read the time of day (never reused)."""
+    date: str
+    """What the plan or its check read of the date (`clock.Reads.date`): "" (reused on any day), the month or the day
+    (reused in it only), or `clock.NOW` (the time of day: never reused)."""
+    valid_until: str
+    """The instant an answer of `clock.before` given to the plan changes (ISO 8601; reused before it only); ""."""
 
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -84,8 +91,9 @@ def outputs_digest(export: dict[str, Any]) -> str:
 
 
 @lru_cache(maxsize=1)
-def toolkit_fingerprint() -> str:
-    """The toolkit's own files and the installed SDK versions, hashed once per process."""
+def engine_fingerprint() -> str:
+    """What every plan runs on: the cache format, Python and the SDK versions, the engine's toolkit files and the
+    packages hashed whole (`WHOLE_PACKAGES`); hashed once per process."""
     from importlib.metadata import PackageNotFoundError, version
 
     digest = hashlib.sha256(f"{CACHE_FORMAT}\0{platform.python_version()}\0".encode())
@@ -94,20 +102,111 @@ def toolkit_fingerprint() -> str:
             digest.update(f"{distribution}=={version(distribution)}\0".encode())
         except PackageNotFoundError:
             digest.update(f"{distribution} missing\0".encode())
-    for package in TOOLKIT_PACKAGES:
-        spec = importlib.util.find_spec(f"amsterdam_cloud.{package}")
+    for package in WHOLE_PACKAGES:
+        spec = importlib.util.find_spec(package)
         for folder in (spec.submodule_search_locations or []) if spec else []:
-            _hash_tree(digest, Path(folder), Path(folder))
+            _hash_tree(digest, Path(folder), Path(folder).parent)
+    spec = importlib.util.find_spec(ENGINE_MODULE)
+    _hash_toolkit_files(digest, _toolkit_imports([(Path(spec.origin), ENGINE_MODULE)] if spec and spec.origin else []))
     return digest.hexdigest()
 
 
+def toolkit_fingerprint(program_dir: Path, *, skip: set[Path] = frozenset()) -> str:
+    """The engine's fingerprint and the toolkit files a program in `program_dir` imports, followed through the toolkit
+    (`_toolkit_imports`), with the data files beside them but `skip` (the program's own files are the project's):
+    an edit to another project's program or to a command (`scripts/migrate`) re-plans none of its stacks."""
+    digest = hashlib.sha256(engine_fingerprint().encode())
+    program = [(path, "__main__") for path in sorted(program_dir.glob("*.py"))]
+    _hash_toolkit_files(digest, _toolkit_imports(program) - {path for path, _ in program}, skip=skip)
+    return digest.hexdigest()
+
+
+def _hash_toolkit_files(digest: "hashlib._Hash", files: set[Path], *, skip: set[Path] = frozenset()) -> None:
+    """Each module file, and the data files beside it but `skip` (what a module reads from its own folder: a JSON
+    table, a YAML register, the governance tenant stack's file), by their path in the toolkit."""
+    root = _toolkit_root()
+    folders = sorted({path.parent for path in files})
+    for path in sorted(files | {data for folder in folders for data in folder.iterdir()
+                                if data.is_file() and not data.name.endswith((".py", ".pyc", ".tmp"))
+                                and not data.name.startswith(".") and data.resolve() not in skip}):
+        _hash_file(digest, path, root)
+
+
+@lru_cache(maxsize=1)
+def _toolkit_root() -> Path:
+    """The folder holding the toolkit's packages (`amsterdam_cloud.core` is `<root>/core`)."""
+    spec = importlib.util.find_spec("amsterdam_cloud.core")
+    return Path(next(iter(spec.submodule_search_locations))).parent if spec and spec.submodule_search_locations \
+        else Path(__file__).resolve().parents[2]
+
+
+def _toolkit_imports(sources: list[tuple[Path, str]]) -> set[Path]:
+    """The toolkit module files `sources` (file, module name) import, followed through the toolkit: every
+    `amsterdam_cloud.*` name an import statement anywhere in a file names (in a function too), its packages'
+    `__init__` files, relative imports resolved. Static, so the same for every run; a module the toolkit imports by a
+    computed name must be in `WHOLE_PACKAGES`."""
+    seen: set[Path] = set()
+    pending = list(sources)
+    while pending:
+        path, module = pending.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        for name in _imported_names(path, module):
+            parts = name.split(".")
+            for end in range(2, len(parts) + 1):  # a.b.c runs a/b/__init__ first
+                spec = _spec(".".join(parts[:end]))
+                if spec is not None and spec.origin and spec.origin.endswith(".py"):
+                    pending.append((Path(spec.origin), spec.name))
+    return {path for path in seen if path.is_relative_to(_toolkit_root())}
+
+
+@lru_cache(maxsize=None)
+def _spec(name: str) -> "importlib.machinery.ModuleSpec | None":
+    try:
+        return importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+
+
+@lru_cache(maxsize=None)
+def _imported_names(path: Path, module: str) -> tuple[str, ...]:
+    """The `amsterdam_cloud.*` names a module file's import statements name (`from a import b` names `a` and `a.b`:
+    b may be a module)."""
+    import ast
+
+    try:
+        source = path.read_bytes()
+    except OSError:
+        return ()
+    if b"amsterdam_cloud" not in source and b"from ." not in source:
+        return ()  # most of a program's files import no toolkit module: no parse
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return ()  # the plan reports a broken program
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[:len(package.split(".")) - node.level + 1] if package else []
+                base = ".".join(anchor + ([base] if base else []))
+            names += [base] + [f"{base}.{alias.name}" for alias in node.names]
+    return tuple(name for name in names if name.startswith("amsterdam_cloud."))
+
+
 def project_fingerprint(project: PulumiProject) -> str:
-    """`Pulumi.yaml`, the program's folder (without nested projects, outputs and stack files) and the project's
-    `waivers.yaml`: everything of the project a plan can read besides its own stack file."""
-    digest = hashlib.sha256()
+    """The toolkit files its program imports (`toolkit_fingerprint`), `Pulumi.yaml`, the program's folder (without
+    nested projects, outputs and stack files) and the project's `waivers.yaml`: everything a plan of one of its
+    stacks can read besides its own stack file."""
+    stack_files = {path.resolve() for path in project.stack_config_dir.glob("Pulumi.*.yaml")}
+    digest = hashlib.sha256(toolkit_fingerprint(project.program_dir, skip=stack_files).encode())
     for path in (project.root / PROJECT_FILE, project.root / "waivers.yaml"):
         _hash_file(digest, path, project.root)
-    stack_files = {path.resolve() for path in project.stack_config_dir.glob("Pulumi.*.yaml")}
     _hash_tree(digest, project.program_dir, project.root, skip=stack_files)
     return digest.hexdigest()
 
@@ -134,9 +233,9 @@ def _hash_file(digest: "hashlib._Hash", path: Path, relative_to: Path) -> None:
 
 
 def own_key(*, project_fingerprint: str, stack: StackId, stack_file: Path, environment: str | None) -> str:
-    """Everything a stack's plan and policy result depend on except what it references (and the day, which the
-    entry records when it matters)."""
-    parts = [toolkit_fingerprint(), project_fingerprint, str(stack), environment or "no policy"]
+    """Everything a stack's plan and policy result depend on except what it references (and the date, which the
+    entry records when it matters). `project_fingerprint`: `project_fingerprint()` of its project."""
+    parts = [project_fingerprint, str(stack), environment or "no policy"]
     return sha256_text("\0".join(parts) + "\0" + read_text(stack_file, "stack file"))
 
 
@@ -149,15 +248,19 @@ class PlanCache:
     """The cache folder. `enabled=False` (`--no-cache`) reuses no plan but still writes, so the next run is warm; the
     references of earlier runs are still read, as they only order the work (a stale one costs a wait, never a plan)."""
 
-    def __init__(self, folder: Path, *, enabled: bool = True, today: datetime.date) -> None:
+    def __init__(self, folder: Path, *, enabled: bool = True, now: datetime.datetime) -> None:
         self.folder = folder
         self.enabled = enabled
-        self.today = today.isoformat()
-        """The day of this run: an entry that read another day from the clock is a miss."""
+        self.now = now
+        """The time of this run: an entry whose clock reads no longer hold then is a miss."""
+        self.used: set[Path] = set()
+        """The cache files this run read (with a use) or wrote: what `prune` keeps."""
 
     def references(self, own: str) -> list[StackId] | None:
         """The stacks referenced when this own key was last planned; None when unknown."""
-        pairs = (self._read(self.folder / "references" / f"{own}.json") or {}).get("references")
+        path = self.folder / "references" / f"{own}.json"
+        self.used.add(path)
+        pairs = (self._read(path) or {}).get("references")
         if not isinstance(pairs, list) or not all(
                 isinstance(pair, list) and len(pair) == 2 and all(isinstance(name, str) for name in pair)
                 for pair in pairs):
@@ -165,11 +268,12 @@ class PlanCache:
         return [StackId(*pair) for pair in pairs]
 
     def lookup(self, key: str) -> CachedPlan | None:
-        """The entry of a full key, of today or of no day, whose plan object is whole; None (a miss) otherwise."""
+        """The entry of a full key whose clock reads still hold and whose plan object is whole; None (a miss)."""
         document = self._read(self.folder / "entries" / f"{key}.json") if self.enabled else None
         entry = _entry(document) if document is not None else None
-        if entry is None or entry.day not in ("", self.today) or not self._intact(entry):
+        if entry is None or not clock.holds(entry.date, entry.valid_until, self.now) or not self._intact(entry):
             return None
+        self.used |= {self.folder / "entries" / f"{key}.json", self._object(entry.plan_sha256)}
         return entry
 
     def _intact(self, entry: CachedPlan) -> bool:
@@ -197,6 +301,19 @@ class PlanCache:
             _link_atomically(plan_file, target)
         write_atomically(self.folder / "entries" / f"{key}.json", json.dumps(asdict(entry), sort_keys=True),
                          durable=False)
+        self.used |= {self.folder / "references" / f"{own}.json", target, self.folder / "entries" / f"{key}.json"}
+
+    def prune(self) -> int:
+        """Delete every cache file this run neither used nor wrote (call it after a whole run without failure): the
+        entries of an older toolkit or config, the objects no entry kept names. The cache then holds one estate's
+        worth, not one per commit ever planned; how many files were deleted."""
+        deleted = 0
+        for kind in ("references", "entries", "objects"):
+            for path in (self.folder / kind).glob("*"):
+                if path not in self.used and path.is_file():
+                    path.unlink(missing_ok=True)
+                    deleted += 1
+        return deleted
 
     def restore(self, entry: CachedPlan, plan_file: Path) -> None:
         """Put a cached plan at `plan_file` (a hard link to the object; nothing to do when it already is one)."""
