@@ -80,9 +80,14 @@ class StackResult:
     stack: StackId
     waiting_for: StackId | None = None
     references: list[StackId] = field(default_factory=list)
+    reads: dict[StackId, tuple[str, ...] | None] = field(default_factory=dict)
+    """The outputs the program read of each referenced stack (`reference_reads`); None: all of them."""
     plan_sha256: str = ""
     size: int = 0
     outputs_digest: str = ""
+    output_digests: dict[str, str] = field(default_factory=dict)
+    relinkable: bool = False
+    """Whether the plan's StackReference records are the referenced plans' outputs as they are (`CachedPlan`)."""
     resources: int = 0
     summary: str = ""
     warnings: tuple[str, ...] = ()
@@ -103,7 +108,8 @@ def plan_in_worker(task: StackTask) -> StackResult:
     from amsterdam_cloud.core.backend import parse_reference
     from amsterdam_cloud.scripts.offline.stack_plans import check_policy
     from amsterdam_cloud.scripts.offline.plan import export_text
-    from amsterdam_cloud.scripts.offline.plan_cache import outputs_digest, sha256_text
+    from amsterdam_cloud.scripts.offline import reference_reads
+    from amsterdam_cloud.scripts.offline.plan_cache import output_digests, outputs_digest, sha256_text
     from amsterdam_cloud.scripts.offline.preview import render_summary
     from amsterdam_cloud.scripts.offline.project import plan_stack, saved_plan_path, stack_reference_resolver
     from amsterdam_cloud.scripts.signals import Interrupted, was_interrupted
@@ -115,6 +121,8 @@ def plan_in_worker(task: StackTask) -> StackResult:
         saved = stack_reference_resolver(task.plans_dir, project.name, backend)
         outside: list[str] = []
         """Warnings: references resolved from saved plans of projects outside the estate."""
+        resolved: dict[str, tuple[dict, list[str]]] = {}
+        """What each reference name resolved to (outputs, secret names)."""
 
         def resolve(name: str) -> tuple[dict, list[str]]:
             reference = parse_reference(name, backend, project.name)
@@ -127,9 +135,10 @@ def plan_in_worker(task: StackTask) -> StackResult:
                                 f"its stacks: {', '.join(known)}")
             if str(target) in task.pending:
                 raise ReferencePending(target, name)
-            return saved(name)
+            resolved[name] = saved(name)
+            return resolved[name]
 
-        with clock.reading() as reads:  # the plan and its policy check
+        with clock.reading() as reads, reference_reads.recording() as outputs_read:  # the plan and its check
             plan = plan_stack(project, task.stack.stack, plans_dir=task.plans_dir, offline_speedups=not task.naive,
                               stack_outputs=resolve)
             export = plan.to_export()
@@ -141,10 +150,19 @@ def plan_in_worker(task: StackTask) -> StackResult:
                                                                         project.root, display(path))
         result.date, result.valid_until = reads.date, reads.valid_until
         result.plan_sha256, result.outputs_digest = sha256_text(text), outputs_digest(export)
+        result.output_digests = output_digests(export)
         result.size = len(text.encode("utf-8"))
-        result.references = sorted({StackId(ref.project, ref.stack) for ref in (
-            parse_reference(r.inputs.get("name") or r.id, backend, project.name)
-            for r in plan.resources if r.type == "pulumi:pulumi:StackReference")})
+        records = _reference_records(export)
+        named = {name: _stack_id(name, backend, project.name) for name in records}
+        result.references = sorted(set(named.values()))
+        for name, stack in named.items():
+            names = outputs_read.get(name, set())
+            before = result.reads.get(stack, ())
+            result.reads[stack] = None if reference_reads.ALL in names or before is None else tuple(
+                sorted(set(before) | names))
+        result.relinkable = all(not resolved.get(name, ({}, ["unresolved"]))[1]
+                                and record.get("outputs") == _reference_record(name, resolved[name][0])
+                                for name, record in records.items())
         result.resources = sum(plan.counts_by_type().values())
         result.summary = render_summary(plan).splitlines()[1].strip()
         result.warnings = tuple(plan.warnings) + tuple(dict.fromkeys(outside))
@@ -156,6 +174,25 @@ def plan_in_worker(task: StackTask) -> StackResult:
         result.error, result.exit_code = str(error), error.exit_code
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _stack_id(name: str, backend, project: str) -> StackId:
+    from amsterdam_cloud.core.backend import parse_reference
+
+    reference = parse_reference(name, backend, project)
+    return StackId(reference.project, reference.stack)
+
+
+def _reference_records(export: dict) -> dict[str, dict]:
+    """A plan's StackReference resources by the name they reference."""
+    return {r.get("inputs", {}).get("name") or r["id"]: r for r in export["deployment"].get("resources") or []
+            if r.get("type") == "pulumi:pulumi:StackReference"}
+
+
+def _reference_record(name: str, outputs: dict) -> dict:
+    """A StackReference's recorded state in a plan when the referenced outputs hold no secret (the worker checks
+    each plan is so before `_relinked` may rewrite it: `relinkable`)."""
+    return {"name": name, "outputs": outputs, "secretOutputNames": []}
 
 
 def _outside_the_estate(name: str, target: StackId, task: StackTask, saved, warnings: list[str]):
@@ -198,8 +235,14 @@ class Run:
     owned: set[StackId]
     own_keys: dict[StackId, str]
     references: dict[StackId, list[StackId] | None]
+    reads: dict[StackId, dict[StackId, tuple[str, ...] | None]]
+    """The outputs each stack read of each stack it references, as its last plan did (`plan_cache.Known`)."""
     digests: dict[StackId, str] = field(default_factory=dict)
     """Outputs digest of every stack done in this run."""
+    output_digests: dict[StackId, dict[str, str]] = field(default_factory=dict)
+    """Each output's digest, of every stack done in this run."""
+    root_outputs: dict[StackId, dict | None] = field(default_factory=dict)
+    """The outputs of referenced stacks as their plans record them, read once to relink (None: not relinkable)."""
     results: dict[StackId, StackResult] = field(default_factory=dict)
     reused: set[StackId] = field(default_factory=set)
     waiting_projects: dict[str, set[str]] = field(default_factory=dict)
@@ -239,8 +282,10 @@ def run(args: argparse.Namespace) -> int:
                                stack_file=estate.project(stack.project).stack_file(stack.stack),
                                environment=environments[stack]) for stack in every}
     owned = shard.owned(every) if shard else list(every)
+    known = {stack: cache.references(own_keys[stack]) for stack in every}
     state = Run(estate=estate, scope=list(owned), owned=set(owned), own_keys=own_keys,
-                references={stack: cache.references(own_keys[stack]) for stack in every})
+                references={stack: known[stack].references if known[stack] else None for stack in every},
+                reads={stack: known[stack].reads if known[stack] else {} for stack in every})
     print(f"Offline plan of the estate under {display(estate.root)}: {len(estate.projects)} projects, "
           f"{len(every)} stacks" + (f", shard {shard}: {len(owned)} stacks" if shard else "")
           + f"; plans in {display(plans_dir)} (Pulumi SDK mocks; no CLI, no Azure)", file=sys.stderr)
@@ -348,19 +393,23 @@ def _ready(state: Run, todo: list[StackId], running: set[StackId], cache, plans_
                     changed = True
             if missing:
                 continue
-            entry = None if stack in state.misses else cache.lookup(
-                full_key(state.own_keys[stack], [(ref, _digest(state, ref, plans_dir)) for ref in known]))
+            key = full_key(state.own_keys[stack], _read_digests(state, stack, known, plans_dir))
+            entry = None if stack in state.misses else cache.lookup(key)
+            if entry is not None:
+                entry = _linked(state, stack, key, entry, cache, plans_dir)
             if entry is None:
                 state.misses.add(stack)
                 ready.append(stack)
                 continue
             cache.restore(entry, _plan_path(state, stack, plans_dir))
             state.results[stack] = StackResult(
-                stack=stack, references=list(known), plan_sha256=entry.plan_sha256, size=entry.size,
-                outputs_digest=entry.outputs_digest, resources=entry.resources, summary=entry.summary,
+                stack=stack, references=list(known), reads=state.reads[stack], plan_sha256=entry.plan_sha256,
+                size=entry.size, outputs_digest=entry.outputs_digest, output_digests=entry.output_digests,
+                relinkable=entry.relinkable, resources=entry.resources, summary=entry.summary,
                 warnings=entry.warnings, policy_text=entry.policy_text, policy_failed=entry.policy_failed,
                 date=entry.date, valid_until=entry.valid_until)
             state.digests[stack] = entry.outputs_digest
+            state.output_digests[stack] = entry.output_digests
             state.reused.add(stack)
             changed = True
         if changed:
@@ -368,6 +417,64 @@ def _ready(state: Run, todo: list[StackId], running: set[StackId], cache, plans_
     if not ready and not running and todo:  # only held first-timers left: let them go, one may break a hold
         ready = [stack for stack in todo if state.references[stack] is None]
     return ready
+
+
+def _read_digests(state: Run, stack: StackId, references: list[StackId], plans_dir: Path) -> list[tuple[StackId, str]]:
+    """Each referenced stack and the digest of the outputs `stack` read of it: those it named (of a stack done in
+    this run), else all of them."""
+    from amsterdam_cloud.scripts.offline.plan_cache import read_digest
+
+    reads = state.reads[stack]
+    return [(ref, read_digest(reads[ref], state.output_digests[ref])
+             if reads.get(ref) is not None and ref in state.output_digests else _digest(state, ref, plans_dir))
+            for ref in references]
+
+
+def _linked(state: Run, stack: StackId, key: str, entry, cache, plans_dir: Path):
+    """A cache hit whose plan records the referenced stacks' outputs as they are now: the entry as it is, or with its
+    plan relinked (`plan_cache`); None (a miss: plan it) when the plan cannot be relinked."""
+    from dataclasses import replace
+
+    from amsterdam_cloud.core.documents import read_json
+    from amsterdam_cloud.scripts.offline.plan import export_text
+    from amsterdam_cloud.scripts.offline.plan_cache import Known, sha256_text
+
+    references = state.references[stack] or []
+    linked = {str(ref): _digest(state, ref, plans_dir) for ref in references}
+    if entry.linked == linked:
+        return entry
+    if not entry.relinkable:
+        return None
+    document = read_json(cache.object_path(entry), "cached plan")
+    project, backend = _project_of(state.estate.project(stack.project).root)
+    for name, record in _reference_records(document).items():
+        outputs = _outputs_to_link(state, _stack_id(name, backend, project.name), plans_dir)
+        if outputs is None:
+            return None
+        record["outputs"] = _reference_record(name, outputs)
+    text = export_text(document)
+    path = _plan_path(state, stack, plans_dir)
+    write_atomically(path, text, durable=False)
+    entry = replace(entry, plan_sha256=sha256_text(text), size=len(text.encode("utf-8")), linked=linked)
+    cache.store(own=state.own_keys[stack], known=Known(references=references, reads=state.reads[stack]), key=key,
+                plan_file=path, entry=entry)
+    return entry
+
+
+def _outputs_to_link(state: Run, stack: StackId, plans_dir: Path) -> dict | None:
+    """A referenced stack's outputs as its plan records them, read once; None when a StackReference would record them
+    otherwise (a secret among them, or none at all): the plans referencing it are planned instead of relinked."""
+    if stack not in state.root_outputs:
+        from amsterdam_cloud.core.documents import read_json
+        from amsterdam_cloud.scripts.offline.plan_cache import root_outputs
+        from amsterdam_cloud.scripts.offline.values import SECRET_SIG
+
+        try:
+            outputs = root_outputs(read_json(_plan_path(state, stack, plans_dir), "plan"))
+        except UserError:
+            outputs = {}
+        state.root_outputs[stack] = outputs if outputs and SECRET_SIG not in json.dumps(outputs) else None
+    return state.root_outputs[stack]
 
 
 def _digest(state: Run, stack: StackId, plans_dir: Path) -> str:
@@ -394,7 +501,7 @@ def _plan_path(state: Run, stack: StackId, plans_dir: Path) -> Path:
 def _record(state: Run, result: StackResult, todo: list[StackId], running: set[StackId], cache,
             plans_dir: Path) -> Failure | None:
     """A worker's result: a wait (learn the reference, plan it first), a failure, or a plan to keep and cache."""
-    from amsterdam_cloud.scripts.offline.plan_cache import CachedPlan, full_key
+    from amsterdam_cloud.scripts.offline.plan_cache import CachedPlan, Known, full_key
 
     stack = result.stack
     if result.waiting_for is not None:
@@ -417,12 +524,16 @@ def _record(state: Run, result: StackResult, todo: list[StackId], running: set[S
         return Failure(stack, f"{stack_file} ({stack}){path}: {result.error}", result.exit_code or 1)
     state.results[stack] = result
     state.references[stack] = result.references
+    state.reads[stack] = result.reads
     state.digests[stack] = result.outputs_digest
-    references = [(ref, _digest(state, ref, plans_dir)) for ref in result.references]
-    cache.store(own=state.own_keys[stack], references=result.references,
+    state.output_digests[stack] = result.output_digests
+    references = _read_digests(state, stack, result.references, plans_dir)
+    cache.store(own=state.own_keys[stack], known=Known(references=result.references, reads=result.reads),
                 key=full_key(state.own_keys[stack], references), plan_file=_plan_path(state, stack, plans_dir),
                 entry=CachedPlan(plan_sha256=result.plan_sha256, size=result.size,
-                                 outputs_digest=result.outputs_digest,
+                                 outputs_digest=result.outputs_digest, output_digests=result.output_digests,
+                                 linked={str(ref): _digest(state, ref, plans_dir) for ref in result.references},
+                                 relinkable=result.relinkable,
                                  resources=result.resources, summary=result.summary, warnings=result.warnings,
                                  policy_text=result.policy_text, policy_failed=result.policy_failed,
                                  date=result.date, valid_until=result.valid_until))

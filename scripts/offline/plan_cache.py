@@ -2,14 +2,17 @@
 
 A stack's plan is a function of its program's files, its stack file, the toolkit and SDK it runs on and the outputs
 of the stacks it references. The *own key* hashes all but the last; it indexes the references the stack made last
-time. The *full key* adds each referenced stack's outputs digest and names the entry: plan object, outputs digest,
-resources, policy result. So a stack whose inputs did not change is reused, and a changed stack re-plans itself and
-exactly the stacks that reference outputs it changed. The date is no part of a key: an entry records what its plan
+time and the outputs it read of each (`reference_reads`). The *full key* adds the digests of those outputs (all of
+them when the program read `outputs` whole) and names the entry: plan object, outputs digests, resources, policy
+result. So a stack whose inputs did not change is reused, and a changed stack re-plans itself and exactly the stacks
+that read outputs it changed. A plan records every output of a stack it references (as the engine's state does), so
+a reused plan whose referenced stacks changed outputs it did not read is *relinked*: those records are rewritten from
+the referenced plans, which gives the bytes a full re-plan gives. The date is no part of a key: an entry records what its plan
 and policy check read of the clock (`core.clock`: a budget's month, a waiver's day, the instant a host pool's
 registration window closes) and is reused only while that still holds (`clock.holds`). Everything is written
 atomically; deleting the folder costs time only.
 
-    out/cache/references/<own key>.json   the stacks referenced last time, by StackReference name
+    out/cache/references/<own key>.json   the stacks referenced last time, and the outputs read of each
     out/cache/entries/<full key>.json     what a plan with these inputs produced
     out/cache/objects/<sha256>.json       plan files by content (hard-linked into the plans folder)
 
@@ -58,7 +61,13 @@ class CachedPlan:
     size: int
     """The plan file's size in bytes (a cheap check that its object is whole)."""
     outputs_digest: str
-    """Hash of the stack's outputs as its plan records them: what referencing stacks read."""
+    """Hash of the stack's outputs as its plan records them: the key of a stack that read them all."""
+    output_digests: dict[str, str]
+    """Hash of each output (`output_digests`): the key of a stack that read some by name."""
+    linked: dict[str, str]
+    """Each referenced stack (`project/stack`) and the outputs digest the plan's StackReference records hold."""
+    relinkable: bool
+    """Whether those records are exactly the referenced plans' outputs (none secret), so they can be rewritten."""
     resources: int
     summary: str
     """The plan's one-line count of resources by action."""
@@ -82,12 +91,31 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def outputs_digest(export: dict[str, Any]) -> str:
-    """The root stack's outputs in a plan or export, hashed canonically (what a StackReference to it reads)."""
+def root_outputs(export: dict[str, Any]) -> dict[str, Any]:
+    """The root stack's outputs as a plan or export records them (what a StackReference to it records)."""
     from amsterdam_cloud.scripts.offline.recorder import ROOT_STACK_TYPE
 
     root = next((r for r in export["deployment"].get("resources") or [] if r.get("type") == ROOT_STACK_TYPE), {})
-    return sha256_text(json.dumps(root.get("outputs") or {}, sort_keys=True, ensure_ascii=False))
+    return root.get("outputs") or {}
+
+
+def outputs_digest(export: dict[str, Any]) -> str:
+    """The root stack's outputs in a plan or export, hashed canonically (what a StackReference to it reads)."""
+    return sha256_text(_canonical(root_outputs(export)))
+
+
+def output_digests(export: dict[str, Any]) -> dict[str, str]:
+    """Each root stack output of a plan or export, hashed canonically."""
+    return {name: sha256_text(_canonical(value)) for name, value in root_outputs(export).items()}
+
+
+def read_digest(names: tuple[str, ...], digests: dict[str, str]) -> str:
+    """What a stack that read these outputs by name depends on: each one's digest, or that it is missing."""
+    return sha256_text("".join(f"{name}\0{digests.get(name, 'missing')}\0" for name in sorted(names)))
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
 @lru_cache(maxsize=1)
@@ -244,6 +272,15 @@ def full_key(own: str, references: Iterable[tuple[StackId, str]]) -> str:
     return sha256_text(own + "".join(f"\0{stack}\0{digest}" for stack, digest in sorted(references)))
 
 
+@dataclass(frozen=True, kw_only=True)
+class Known:
+    """What a stack's last plan with one own key referenced."""
+
+    references: list[StackId]
+    reads: dict[StackId, tuple[str, ...] | None]
+    """The output names read of each referenced stack; None: all of them (`reference_reads.ALL`)."""
+
+
 class PlanCache:
     """The cache folder. `enabled=False` (`--no-cache`) reuses no plan but still writes, so the next run is warm; the
     references of earlier runs are still read, as they only order the work (a stale one costs a wait, never a plan)."""
@@ -256,16 +293,24 @@ class PlanCache:
         self.used: set[Path] = set()
         """The cache files this run read (with a use) or wrote: what `prune` keeps."""
 
-    def references(self, own: str) -> list[StackId] | None:
-        """The stacks referenced when this own key was last planned; None when unknown."""
+    def references(self, own: str) -> Known | None:
+        """The stacks referenced when this own key was last planned and the outputs read of each; None when
+        unknown."""
         path = self.folder / "references" / f"{own}.json"
         self.used.add(path)
-        pairs = (self._read(path) or {}).get("references")
+        document = self._read(path) or {}
+        pairs, reads = document.get("references"), document.get("reads")
         if not isinstance(pairs, list) or not all(
                 isinstance(pair, list) and len(pair) == 2 and all(isinstance(name, str) for name in pair)
                 for pair in pairs):
             return None
-        return [StackId(*pair) for pair in pairs]
+        if not isinstance(reads, list) or len(reads) != len(pairs) or not all(
+                names is None or isinstance(names, list) and all(isinstance(name, str) for name in names)
+                for names in reads):
+            return None
+        references = [StackId(*pair) for pair in pairs]
+        return Known(references=references, reads={
+            stack: None if names is None else tuple(names) for stack, names in zip(references, reads)})
 
     def lookup(self, key: str) -> CachedPlan | None:
         """The entry of a full key whose clock reads still hold and whose plan object is whole; None (a miss)."""
@@ -292,10 +337,12 @@ class PlanCache:
         path.unlink(missing_ok=True)
         return False
 
-    def store(self, *, own: str, references: list[StackId], key: str, plan_file: Path, entry: CachedPlan) -> None:
-        """Remember a plan: its references under the own key, its plan file as an object, the entry."""
-        write_atomically(self.folder / "references" / f"{own}.json",
-                         json.dumps({"references": [[r.project, r.stack] for r in references]}), durable=False)
+    def store(self, *, own: str, known: Known, key: str, plan_file: Path, entry: CachedPlan) -> None:
+        """Remember a plan: its references and reads under the own key, its plan file as an object, the entry."""
+        write_atomically(self.folder / "references" / f"{own}.json", json.dumps({
+            "references": [[r.project, r.stack] for r in known.references],
+            "reads": [None if known.reads.get(r) is None else list(known.reads[r]) for r in known.references]}),
+            durable=False)
         target = self._object(entry.plan_sha256)
         if not target.is_file():
             _link_atomically(plan_file, target)
@@ -325,6 +372,10 @@ class PlanCache:
             pass
         _link_atomically(source, plan_file)
 
+    def object_path(self, entry: CachedPlan) -> Path:
+        """The plan file an entry names (read it only after `lookup` returned the entry: then it is whole)."""
+        return self._object(entry.plan_sha256)
+
     def _object(self, sha: str) -> Path:
         return self.folder / "objects" / f"{sha}.json"
 
@@ -349,6 +400,9 @@ def _entry(document: dict[str, Any]) -> CachedPlan | None:
             if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
                 return None
             value = tuple(value)
+        elif kind == dict[str, str]:
+            if not isinstance(value, dict) or not all(isinstance(item, str) for item in value.values()):
+                return None
         elif type(value) is not kind:  # exact: JSON's true is no resource count
             return None
         values[name] = value

@@ -74,14 +74,13 @@ def test_a_second_run_reuses_every_stack_from_the_cache(estate: Path, capsys):
     assert plans(estate / "out" / "plans") == first
 
 
-def test_one_app_config_and_one_platform_output_changed_replan_exactly_those_and_the_dependents(estate: Path,
-                                                                                              tmp_path: Path):
+def test_one_app_config_and_a_new_platform_output_replan_that_app_and_the_platform_only(estate: Path,
+                                                                                       tmp_path: Path):
     assert plan_estate(estate) == 0
     set_config(estate, "apps/app-1", "acc-1", "resources", "11")  # one app's config
-    set_config(estate, "platform", "dev", "label", "blue")  # one platform output: `label`
+    set_config(estate, "platform", "dev", "label", "blue")  # a new platform output, `label`, that no app reads
     assert plan_estate(estate) == 0
-    assert planned(estate) == {"synthetic-app-1/acc-1", f"{PLATFORM}/dev", "synthetic-app-1/dev-1",
-                               "synthetic-app-2/dev-1"}
+    assert planned(estate) == {"synthetic-app-1/acc-1", f"{PLATFORM}/dev"}  # the dev apps are relinked, not planned
     fresh = tmp_path / "fresh"
     shutil.copytree(estate, fresh, ignore=shutil.ignore_patterns("out"))
     assert plan_estate(fresh, "--no-cache") == 0
@@ -479,3 +478,30 @@ def test_a_reference_resolved_from_a_saved_plan_outside_the_estate_is_a_warning(
     assert warning in capsys.readouterr().err.splitlines()
     assert plan_estate(estate) == 0
     assert planned(estate) == set() and warning in capsys.readouterr().err.splitlines()  # replayed when reused
+
+
+def test_a_changed_output_an_app_reads_replans_it_and_one_it_does_not_read_relinks_it(estate: Path, tmp_path: Path):
+    program = estate / "apps" / "app-2" / "__main__.py"  # app-2 reads `label` by name as well
+    program.write_text(program.read_text() + "\nif config.get('platform'):\n"
+                       "    pulumi.export('seen', pulumi.StackReference(config.require('platform')).get_output('label'))\n")
+    assert plan_estate(estate) == 0
+    set_config(estate, "platform", "dev", "label", "blue")
+    assert plan_estate(estate) == 0
+    assert planned(estate) == {f"{PLATFORM}/dev", "synthetic-app-2/dev-1"}
+    set_config(estate, "platform", "dev", "label", "green")
+    assert plan_estate(estate) == 0
+    assert planned(estate) == {f"{PLATFORM}/dev", "synthetic-app-2/dev-1"}  # app-1 relinked again
+    fresh = tmp_path / "fresh"
+    shutil.copytree(estate, fresh, ignore=shutil.ignore_patterns("out"))
+    assert plan_estate(fresh, "--no-cache") == 0
+    assert plans(estate / "out" / "plans") == plans(fresh / "out" / "plans")  # byte-identical to a full re-plan
+
+
+def test_an_app_that_reads_every_output_replans_when_one_is_added(estate: Path):
+    program = estate / "apps" / "app-2" / "__main__.py"
+    program.write_text(program.read_text() + "\nif config.get('platform'):\n"
+                       "    pulumi.export('count', pulumi.StackReference(config.require('platform')).outputs.apply(len))\n")
+    assert plan_estate(estate) == 0
+    set_config(estate, "platform", "dev", "label", "blue")
+    assert plan_estate(estate) == 0
+    assert planned(estate) == {f"{PLATFORM}/dev", "synthetic-app-2/dev-1"}
