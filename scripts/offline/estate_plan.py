@@ -328,7 +328,6 @@ class Failure:
 
 def _schedule(state: Run, args: argparse.Namespace, plans_dir: Path, cache, environments) -> Failure | None:
     """Reuse or plan every stack in scope once the stacks it references are done; first failure stops the run."""
-    from amsterdam_cloud.scripts.offline.speedups import warm_imports
     from amsterdam_cloud.scripts.offline.workers import WorkerDied, WorkerPool
 
     if args.workers < 1:
@@ -343,7 +342,9 @@ def _schedule(state: Run, args: argparse.Namespace, plans_dir: Path, cache, envi
             for stack in _ready(state, todo, running, cache, plans_dir):
                 if not pool.has_room:
                     break
-                if not pool.busy and not pool.started:  # the first worker: fork it warm
+                if not pool.busy and not pool.started:  # the first worker: fork it warm (the SDK: only now)
+                    from amsterdam_cloud.scripts.offline.speedups import warm_imports
+
                     warm_imports(*(project.program_dir for project in state.estate.projects))
                 running.add(stack)
                 pool.submit(StackTask(stack=stack, project_dir=state.estate.project(stack.project).root,
@@ -433,18 +434,17 @@ def _read_digests(state: Run, stack: StackId, references: list[StackId], plans_d
 def _linked(state: Run, stack: StackId, key: str, entry, cache, plans_dir: Path):
     """A cache hit whose plan records the referenced stacks' outputs as they are now: the entry as it is, or with its
     plan relinked (`plan_cache`); None (a miss: plan it) when the plan cannot be relinked."""
-    from dataclasses import replace
-
-    from amsterdam_cloud.core.documents import read_json
-    from amsterdam_cloud.scripts.offline.plan import export_text
-    from amsterdam_cloud.scripts.offline.plan_cache import Known, sha256_text
-
     references = state.references[stack] or []
     linked = {str(ref): _digest(state, ref, plans_dir) for ref in references}
     if entry.linked == linked:
         return entry
     if not entry.relinkable:
         return None
+    from dataclasses import replace
+
+    from amsterdam_cloud.core.documents import read_json
+    from amsterdam_cloud.scripts.offline.plan import export_text
+    from amsterdam_cloud.scripts.offline.plan_cache import Known, sha256_text
     document = read_json(cache.object_path(entry), "cached plan")
     project, backend = _project_of(state.estate.project(stack.project).root)
     for name, record in _reference_records(document).items():

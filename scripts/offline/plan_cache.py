@@ -131,11 +131,11 @@ def engine_fingerprint() -> str:
         except PackageNotFoundError:
             digest.update(f"{distribution} missing\0".encode())
     for package in WHOLE_PACKAGES:
-        spec = importlib.util.find_spec(package)
-        for folder in (spec.submodule_search_locations or []) if spec else []:
-            _hash_tree(digest, Path(folder), Path(folder).parent)
-    spec = importlib.util.find_spec(ENGINE_MODULE)
-    _hash_toolkit_files(digest, _toolkit_imports([(Path(spec.origin), ENGINE_MODULE)] if spec and spec.origin else []))
+        folder = _package_folder(package.rpartition(".")[2])
+        if folder is not None:
+            _hash_tree(digest, folder, folder.parent)
+    engine = _module_file(ENGINE_MODULE)
+    _hash_toolkit_files(digest, _toolkit_imports([(engine, ENGINE_MODULE)] if engine else []))
     return digest.hexdigest()
 
 
@@ -163,9 +163,8 @@ def _hash_toolkit_files(digest: "hashlib._Hash", files: set[Path], *, skip: set[
 @lru_cache(maxsize=1)
 def _toolkit_root() -> Path:
     """The folder holding the toolkit's packages (`amsterdam_cloud.core` is `<root>/core`)."""
-    spec = importlib.util.find_spec("amsterdam_cloud.core")
-    return Path(next(iter(spec.submodule_search_locations))).parent if spec and spec.submodule_search_locations \
-        else Path(__file__).resolve().parents[2]
+    core = _package_folder("core")
+    return core.parent if core is not None else Path(__file__).resolve().parents[2]
 
 
 def _toolkit_imports(sources: list[tuple[Path, str]]) -> set[Path]:
@@ -183,48 +182,78 @@ def _toolkit_imports(sources: list[tuple[Path, str]]) -> set[Path]:
         for name in _imported_names(path, module):
             parts = name.split(".")
             for end in range(2, len(parts) + 1):  # a.b.c runs a/b/__init__ first
-                spec = _spec(".".join(parts[:end]))
-                if spec is not None and spec.origin and spec.origin.endswith(".py"):
-                    pending.append((Path(spec.origin), spec.name))
+                found = _module_file(".".join(parts[:end]))
+                if found is not None:
+                    pending.append((found, ".".join(parts[:end])))
     return {path for path in seen if path.is_relative_to(_toolkit_root())}
 
 
 @lru_cache(maxsize=None)
-def _spec(name: str) -> "importlib.machinery.ModuleSpec | None":
+def _module_file(name: str) -> Path | None:
+    """The file of toolkit module `amsterdam_cloud.<package>.<...>`, found by path (`find_spec` of a module would
+    import its parent, and a component imports the SDK: seconds a run that plans nothing must not spend)."""
+    _, package, *rest = name.split(".")
+    folder = _package_folder(package)
+    if folder is None:
+        return None
+    base = folder.joinpath(*rest)
+    for candidate in ((base.with_suffix(".py"),) if rest else ()) + (base / "__init__.py",):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+@lru_cache(maxsize=None)
+def _package_folder(package: str) -> Path | None:
+    """The folder of the toolkit's sub-package `amsterdam_cloud.<package>` (found without running it)."""
     try:
-        return importlib.util.find_spec(name)
+        spec = importlib.util.find_spec(f"amsterdam_cloud.{package}")
     except (ImportError, ValueError):
         return None
+    return Path(next(iter(spec.submodule_search_locations))) if spec and spec.submodule_search_locations else None
+
+
+_IMPORT = re.compile(r"(?:^|;)[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+(\([^)]*\)|[^\n;]*)|import[ \t]+([^\n;]*))",
+                     re.MULTILINE)
+"""An import statement (`from a import (b, c)` over lines too): scanned, not parsed, as a run hashes hundreds of
+files before it knows whether it plans anything (an `ast` walk cost seconds). Text that only looks like one (in a
+docstring) can only add a file to a key."""
 
 
 @lru_cache(maxsize=None)
 def _imported_names(path: Path, module: str) -> tuple[str, ...]:
-    """The `amsterdam_cloud.*` names a module file's import statements name (`from a import b` names `a` and `a.b`:
-    b may be a module)."""
-    import ast
-
+    """The `amsterdam_cloud.*` names a module file's import statements name, anywhere in it (`from a import b` names
+    `a` and `a.b`: b may be a module; relative ones resolved against `module`)."""
     try:
-        source = path.read_bytes()
+        source = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return ()
-    if b"amsterdam_cloud" not in source and b"from ." not in source:
-        return ()  # most of a program's files import no toolkit module: no parse
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError):
-        return ()  # the plan reports a broken program
+    if "amsterdam_cloud" not in source and "from ." not in source:
+        return ()  # most of a program's files import no toolkit module
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     names = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names += [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                anchor = package.split(".")[:len(package.split(".")) - node.level + 1] if package else []
-                base = ".".join(anchor + ([base] if base else []))
-            names += [base] + [f"{base}.{alias.name}" for alias in node.names]
+    for match in _IMPORT.finditer(source.replace("\\\n", " ")):
+        base, imported, plain = match.groups()
+        if plain is not None:
+            names += [_first_word(part) for part in _without_comments(plain).split(",")]
+            continue
+        level = len(base) - len(base.lstrip("."))
+        base = base.lstrip(".")
+        if level:
+            parts = package.split(".")
+            base = ".".join(parts[:len(parts) - level + 1] + ([base] if base else []))
+        names += [base] + [f"{base}.{_first_word(part)}"
+                           for part in _without_comments(imported).strip("() \n").split(",") if part.strip()]
     return tuple(name for name in names if name.startswith("amsterdam_cloud."))
+
+
+def _without_comments(text: str) -> str:
+    return "\n".join(line.split("#", 1)[0] for line in text.splitlines())
+
+
+def _first_word(text: str) -> str:
+    words = text.replace("(", " ").replace(")", " ").split()
+    return words[0] if words else ""
 
 
 def project_fingerprint(project: PulumiProject) -> str:
