@@ -51,7 +51,11 @@ def main() -> int:
     parser.add_argument("--checkov-runs", type=int, default=2, help="Checkov runs (median reported)")
     parser.add_argument("--out-dir", type=Path, default=ROOT / "out" / "bench")
     parser.add_argument("--against", metavar="GIT_REF",
-                        help="instead of Checkov: the same check by the toolkit at this commit, alternating runs")
+                        help="instead of Checkov: the same check by the toolkit at this commit, alternating runs; "
+                             "first the reports of both must be byte-identical")
+    parser.add_argument("--compare", type=Path, nargs="*", default=[], metavar="PLAN",
+                        help="with --against: plans or exports whose reports must also be byte-identical "
+                             "(default: out/plans/*.json)")
     args = parser.parse_args()
     if args.checkov_runs and not args.against and not CHECKOV.exists():
         print(f"{CHECKOV}: missing; create it: python -m venv benchmarks/.venv-checkov && "
@@ -183,6 +187,12 @@ def against(args: argparse.Namespace, ours: list[str]) -> int:
                                    check=True).stdout.strip()
             if not Path(found).resolve().is_relative_to(expected.resolve()):
                 raise SystemExit(f"{name}: imports {found}, not its own tree {expected}")
+        inputs = [Path(ours[3]), *(args.compare or sorted((ROOT / "out" / "plans").glob("*.json")))]
+        differing = identical_reports(python, trees, inputs, args.out_dir)
+        if differing:
+            print(f"the reports differ from {args.against}'s: {', '.join(differing)}", file=sys.stderr)
+            return 1
+        print(f"reports byte-identical with {args.against}'s: json, sarif and junit of {len(inputs)} input(s)")
         runs: dict[str, list[tuple[float, float]]] = {"this checkout": [], args.against: []}
         for round_ in range(args.runs + 1):  # the first round writes both trees' bytecode and is not counted
             for name, extra, _ in trees:
@@ -202,6 +212,24 @@ def against(args: argparse.Namespace, ours: list[str]) -> int:
     print(f"{args.resources} resources, {args.runs} runs each, load average {os.getloadavg()[0]:.1f}: this checkout "
           f"takes {ours_cpu / theirs_cpu:.2f}x the CPU time of {args.against}")
     return 0
+
+
+def identical_reports(python: list[str], trees: tuple, inputs: list[Path], out_dir: Path) -> list[str]:
+    """The reports (json, sarif, junit; prod levels, a fixed day) that differ between the two trees, by name."""
+    differing = []
+    for path in inputs:
+        for fmt in ("json", "sarif", "junit"):
+            texts = []
+            for _name, extra, _ in trees:
+                report = out_dir / f"identical-{len(texts)}.{fmt}"
+                report.unlink(missing_ok=True)
+                subprocess.run([*python[:3], "policy", "check", str(path.resolve()), "--environment", "prod",
+                                "--today", "2026-12-03", "--format", fmt, "--output", str(report)],
+                               env={**CHILD_ENV, **extra}, cwd=out_dir, capture_output=True, check=False)
+                texts.append(report.read_bytes() if report.exists() else b"(no report)")
+            if texts[0] != texts[1]:
+                differing.append(f"{path.name} ({fmt})")
+    return differing
 
 
 def rule_count() -> int:

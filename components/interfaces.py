@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import ClassVar, Mapping, Sequence
+from typing import Any, ClassVar, Mapping, NoReturn, Protocol, Sequence, TypedDict
 
 import pulumi
 from pulumi_azure_native import authorization, monitor, network
@@ -77,7 +77,7 @@ class InterfaceError(UserError):
     """An interface value a component was given cannot work in Azure (names the interface, the field, the fix)."""
 
 
-def _fail(interface: str, key: str, problem: str) -> None:
+def _fail(interface: str, key: str, problem: str) -> NoReturn:
     raise InterfaceError(f"{interface}.{key}: {problem}")
 
 
@@ -231,8 +231,9 @@ class ManagedIdentities:
                 (["UserAssigned"] if self.user_assigned_resource_ids else [])
         return ", ".join(kinds) or "None"
 
-    def as_identity(self) -> dict | None:
-        """The `identity` input most azure-native resources take (snake_case keys), or None for no identity."""
+    def as_identity(self) -> Any:
+        """The `identity` input most azure-native resources take (snake_case keys), or None for no identity. Typed
+        `Any`: the dict is every module's own `IdentityArgsDict` at once, which no one annotation can say."""
         if self.type == "None":
             return None
         identity: dict = {"type": self.type}
@@ -325,6 +326,16 @@ class CommonArgs:
                             "supports(...)); every interface it does not is then refused, never ignored")
 
 
+class SharedInterfaces(TypedDict, total=False):
+    """`CommonArgs` fields a composite hands on unchanged to several children as `**shared`: typed, so the type
+    checker checks each child's args against them (a plain dict of mixed values would not be)."""
+
+    tags: Mapping[str, str]
+    lock: Lock | None
+    diagnostic_settings: tuple[DiagnosticSettings, ...]
+    protect: bool
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Applying them
 
@@ -358,7 +369,7 @@ def create_lock(name: str, *, scope_id: pulumi.Input[str], lock: Lock, parent: p
         opts=pulumi.ResourceOptions(parent=parent))
 
 
-def omittable_principal_type(principal_type: str | None) -> pulumi.Input[str]:
+def omittable_principal_type(principal_type: str | None) -> pulumi.Input[str | None]:
     """`principal_type` for azure-native's RoleAssignment, where None leaves the property out of the request.
 
     The SDK replaces a None `principal_type` with 'User' (ARM then refuses a workload identity:
@@ -366,6 +377,24 @@ def omittable_principal_type(principal_type: str | None) -> pulumi.Input[str]:
     accepts for any kind of principal.
     """
     return pulumi.Output.from_input(None) if principal_type is None else principal_type
+
+
+class _IdentityResponse(Protocol):
+    @property
+    def principal_id(self) -> str: ...
+
+
+def system_principal_id(owner: str, identity: pulumi.Output[_IdentityResponse | None]) -> pulumi.Output[str]:
+    """The principal id of the system-assigned identity `owner` asked Azure for: the `principal_id` a component
+    exposes and grants roles to; a resource returned without it is an error, never a role assignment to nobody."""
+
+    def principal(response: _IdentityResponse | None) -> str:
+        if response is None or not response.principal_id:
+            raise InterfaceError(f"{owner}: Azure returned the resource without its system identity; the role "
+                                 "assignments to it need its principal id")
+        return response.principal_id
+
+    return identity.apply(principal)
 
 
 def create_role_assignments(name: str, *, scope_id: pulumi.Input[str], assignments: Sequence[RoleAssignment],
@@ -455,9 +484,16 @@ class WithInterfaces:
     """The object id of the identity the component runs as, where it has one: the one name for it in every component
     (`principal_ids` where it runs several machines)."""
 
+    @property
+    def _resource(self) -> pulumi.Resource:
+        """This component as its children's parent (the mixin only ever joins a `pulumi.ComponentResource`)."""
+        if not isinstance(self, pulumi.Resource):
+            raise TypeError(f"{type(self).__name__}: WithInterfaces is a mixin for a pulumi.ComponentResource")
+        return self
+
     def child_options(self, args: CommonArgs, *, stateful: bool = False, **options) -> pulumi.ResourceOptions:
         """Options for a child resource: `parent=self`; `protect` from args when the resource holds state."""
-        return pulumi.ResourceOptions(parent=self, protect=args.protect if stateful else None, **options)
+        return pulumi.ResourceOptions(parent=self._resource, protect=args.protect if stateful else None, **options)
 
     def add_interfaces(self, name: str, *, scope_id: pulumi.Input[str], args: CommonArgs,
                        diagnostics: DiagnosticSupport = DiagnosticSupport(),
@@ -474,7 +510,7 @@ class WithInterfaces:
                 not all(endpoint.group_id for endpoint in args.private_endpoints):
             _fail(type(args).__name__, "private_endpoints",
                   f"{name}: this resource type has no private link; leave private_endpoints empty")
-        parent: pulumi.Resource = self  # type: ignore[assignment]
+        parent = self._resource
         lock = create_lock(name, scope_id=scope_id, lock=args.lock, parent=parent) if args.lock else None
         roles = create_role_assignments(name, scope_id=scope_id, assignments=args.role_assignments, parent=parent)
         diagnostic = create_diagnostic_settings(name, resource_uri=scope_id, settings=args.diagnostic_settings,

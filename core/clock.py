@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Iterator
+from typing import Iterable, Iterator
 
 NOW = "now"
 """What `Reads.date` says of a block that read the time of day (or two dates): no later run can reuse its result."""
@@ -78,6 +78,17 @@ def before(instant: datetime.datetime) -> bool:
     if answer and _reads is not None and (_reads.until is None or instant < _reads.until):
         _reads.until = instant
     return answer
+
+
+def today_until(changes: Iterable[datetime.date]) -> datetime.date:
+    """The day, for a result that depends on it only through which of the days `changes` (on each the result may
+    change: a waiver's first day past its expiry) have come: records the earliest still ahead as `before` does,
+    not the day, so a cached result holds until then."""
+    today = _now().date()
+    ahead = [day for day in changes if day > today]
+    if ahead:
+        before(datetime.datetime.combine(min(ahead), datetime.time(), tzinfo=datetime.timezone.utc))
+    return today
 
 
 def now_utc() -> datetime.datetime:

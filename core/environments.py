@@ -45,3 +45,27 @@ def platform_resource_group(role: str, environment: str) -> str:
 PLATFORM_INGRESS_ROLES = ("connectivity", "shared")
 """The platform's groups that hold the city's ways in from the internet by design (the hub's public IPs, the shared
 Front Door and WAF): governance leaves them out of corp's denial of public ingress."""
+
+
+def central_workspace_id(subscription_id: str, environment: str) -> str:
+    """An environment's central Log Analytics workspace (`log-amsterdam-<env>` in its management group), derived, so
+    the connectivity stack scopes it into the city's Azure Monitor scope without reading the platform's state."""
+    return (f"/subscriptions/{subscription_id}/resourceGroups/{platform_resource_group('management', environment)}"
+            f"/providers/Microsoft.OperationalInsights/workspaces/{central_workspace_name(environment)}")
+
+
+def central_workspace_name(environment: str) -> str:
+    """The central workspace's name: the platform program creates it so, the pack config names it."""
+    return f"log-amsterdam-{environment}"
+
+
+def collection_endpoint_id(subscription_id: str, environment: str) -> str:
+    """An environment's data collection endpoint (`dce-amsterdam-<env>` in its management group), derived as above."""
+    return (f"/subscriptions/{subscription_id}/resourceGroups/{platform_resource_group('management', environment)}"
+            f"/providers/Microsoft.Insights/dataCollectionEndpoints/{collection_endpoint_name(environment)}")
+
+
+def collection_endpoint_name(environment: str) -> str:
+    """The environment's data collection endpoint's name (3-44 letters, digits and hyphens): fixed, not auto-named,
+    so its scope entry's linked id never changes."""
+    return f"dce-amsterdam-{environment}"

@@ -17,6 +17,7 @@ import gc
 from contextlib import contextmanager
 from functools import lru_cache
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from collections.abc import Mapping
 from typing import Any, Callable, Iterator, Sequence
@@ -51,6 +52,17 @@ class Finding:
     resource_type: str = ""
     waiver: Waiver | None = None
     """The waiver that covers it (waived findings), or the expired one that no longer does."""
+
+    @classmethod
+    def of_rule(cls, fixed: tuple[Mapping[str, Any], Mapping[str, Any]], urn: str, message: str,
+                resource_type: str) -> "Finding":
+        """A finding without a waiver from its rule's fixed fields (policy, severity, enforcement; controls, title,
+        remediation): the object the constructor builds, fields in order, ~3x faster, for the many a large stack
+        yields."""
+        finding = cls.__new__(cls)
+        finding.__dict__ = {"urn": urn, **fixed[0], "message": message, **fixed[1], "resource_type": resource_type,
+                            "waiver": None}
+        return finding
 
     def as_dict(self, status: str) -> dict[str, Any]:
         data: dict[str, Any] = {"urn": self.urn, "policy": self.policy, "severity": self.severity.value,
@@ -96,7 +108,8 @@ class CheckResult:
     source_sha256: str = ""
     """The SHA-256 of the checked file's bytes, when read from a file (the evidence report shows it)."""
     commit: str = ""
-    """The git commit of the program checked, when known (the evidence report shows it)."""
+    """The git commit the checked plan was made at, from the plan's provenance record (the evidence report shows
+    it); "" when none was recorded: never the checking checkout's HEAD."""
 
     @property
     def pack_version(self) -> str:
@@ -208,6 +221,20 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
+LEFT_TO_EXIT_FROM = 10_000
+"""From this many resources, `cityctl policy check` leaves the parsed export to the process's exit."""
+
+
+def leave_to_exit(*objects: Any) -> None:
+    """Never free `objects` (and all they hold): the process's exit releases their memory at once, where freeing
+    the ten million objects of a 100,000-resource export one by one costs ~0.4 s. They are frozen out of the
+    collector's reach (`gc.freeze`) in a cycle of their own, so neither a collection nor the interpreter's
+    shutdown walks them. Only for a command that ends the process after its one large document."""
+    kept: list[Any] = [*objects]
+    kept.append(kept)
+    gc.freeze()
+
+
 def check_resources(resources: Sequence[Resource], *, environment: str, stack: str,
                     waivers: Sequence[Waiver] = (), today: dt.date | None = None, source: str = "<plan>",
                     config: PackConfig | None = None, rules: Sequence[AnyRule] | None = None) -> CheckResult:
@@ -244,33 +271,47 @@ def _check(resources: Sequence[Resource], *, environment: str, stack: str, waive
             for token in rule.applies_to:
                 by_type.setdefault(token, []).append(rule)
 
+    found: dict[str, list[Finding]] = {rule.id: [] for rule in active}  # per rule: sorted by URN at the end
+    waived: dict[str, list[Finding]] = {rule.id: [] for rule in active}
+    fixed = {rule.id: ({"policy": rule.id, "severity": rule.severity, "enforcement": result.levels[rule.id]},
+                       {"controls": rule.controls, "title": rule.title, "remediation": rule.remediation})
+             for rule in active}
+
     def record(rule: AnyRule, urn: str, resource_type: str, message: str) -> None:
         message = redact(message)
-        finding = Finding(urn=urn, policy=rule.id, severity=rule.severity, enforcement=result.levels[rule.id],
-                          message=message, controls=rule.controls, title=rule.title, remediation=rule.remediation,
-                          resource_type=resource_type)
+        finding = Finding.of_rule(fixed[rule.id], urn, message, resource_type)
         waiver = book.lookup(rule.id, urn) if book else None
         if waiver is None:
-            result.findings.append(finding)
+            found[rule.id].append(finding)
         elif waiver.expired(today):
-            result.findings.append(Finding(**{**finding.__dict__, "waiver": waiver, "message":
-                                              f"{message} (waiver expired on {waiver.expires.isoformat()}; "
-                                              f"owner {waiver.owner})"}))
+            found[rule.id].append(Finding(**{**finding.__dict__, "waiver": waiver, "message":
+                                             f"{message} (waiver expired on {waiver.expires.isoformat()}; "
+                                             f"owner {waiver.owner})"}))
         else:
-            result.waived.append(Finding(**{**finding.__dict__, "waiver": waiver}))
+            waived[rule.id].append(Finding(**{**finding.__dict__, "waiver": waiver}))
 
     def settle(rule: AnyRule, reporter: Reporter, urn: str, resource_type: str) -> None:
         """Record what one check left in its reporter (violations, unknown notes, skips), then clear it."""
-        for message, at in reporter.violations:
-            record(rule, at or urn, resource_type or types.get(at, ""), message)
-        for message, at in reporter.notes:
-            result.notes.append(Finding(urn=at or urn, policy=rule.id, severity=rule.severity,
-                                        enforcement="note", message=redact(message), controls=rule.controls,
-                                        title=rule.title, remediation=rule.remediation,
-                                        resource_type=resource_type or types.get(at, "")))
-        for _, at in reporter.skipped:
-            result.skipped.setdefault(rule.id, set()).add(at or urn)
-        reporter.clear()
+        violations, notes, skipped = reporter.violations, reporter.notes, reporter.skipped
+        if violations:
+            for message, at in violations:
+                record(rule, at or urn, resource_type or types.get(at, ""), message)
+            violations.clear()
+        if notes:
+            for message, at in notes:
+                result.notes.append(Finding(urn=at or urn, policy=rule.id, severity=rule.severity,
+                                            enforcement="note", message=redact(message), controls=rule.controls,
+                                            title=rule.title, remediation=rule.remediation,
+                                            resource_type=resource_type or types.get(at, "")))
+            notes.clear()
+        if skipped:  # a skip per resource is common (a rule judging part of its type): one set lookup
+            judged_out = result.skipped.get(rule.id)
+            if judged_out is None:
+                judged_out = result.skipped[rule.id] = set()
+            for _, at in skipped:
+                judged_out.add(at or urn)
+            skipped.clear()
+        reporter.dirty = False
 
     types: dict[str, str] = {}
     reporters = {rule.id: Reporter(settings[rule.id].strict) for rule in active}
@@ -309,13 +350,25 @@ def _check(resources: Sequence[Resource], *, environment: str, stack: str, waive
         result.checked[rule.id] = [r.urn for r in resources if not wanted or r.type in wanted]
         settle(rule, check_stack(rule, stack_view, settings[rule.id]), "", "")
     result.expired_waivers = book.expired()
-    # a message recorded before another rule unwrapped the same secret: redact once more with every secret seen
-    result.findings = [_redacted(f, redact) for f in result.findings]
-    result.waived = [_redacted(f, redact) for f in result.waived]
-    order = SEVERITY_ORDER
-    result.findings.sort(key=lambda f: (order[f.severity], f.policy, f.urn))
-    result.waived.sort(key=lambda f: (order[f.severity], f.policy, f.urn))
+    result.findings = _in_report_order(found, active, redact)
+    result.waived = _in_report_order(waived, active, redact)
     return result
+
+
+def _in_report_order(by_rule: Mapping[str, list[Finding]], rules: Sequence[AnyRule],
+                     redact: Callable[[str], str]) -> list[Finding]:
+    """The findings by severity, rule id and URN (a resource's findings of one rule in the order reported): each
+    rule's list sorted by URN alone, the rules in order, instead of a key tuple per finding compared n log n times.
+    A message recorded before another rule unwrapped the same secret is redacted once more with every secret seen."""
+    ordered: list[Finding] = []
+    by_urn = attrgetter("urn")
+    for rule in sorted(rules, key=lambda r: (SEVERITY_ORDER[r.severity], r.id)):
+        findings = by_rule[rule.id]
+        findings.sort(key=by_urn)
+        ordered += findings
+    if getattr(redact, "seen", True):  # only when a rule saw a secret's plaintext
+        ordered = [_redacted(f, redact) for f in ordered]
+    return ordered
 
 
 def _redacted(finding: Finding, redact: Callable[[str], str]) -> Finding:

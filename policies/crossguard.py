@@ -15,11 +15,11 @@ import datetime as dt
 import json
 from typing import Any, Callable, Mapping, Sequence
 
-from pulumi_policy import (EnforcementLevel, PolicyComplianceFramework, PolicyConfigSchema, ReportViolation,
+from pulumi_policy import (EnforcementLevel, Policy, PolicyComplianceFramework, PolicyConfigSchema, ReportViolation,
                            ResourceValidationArgs, ResourceValidationPolicy, Severity as PolicySeverity,
                            StackValidationArgs, StackValidationPolicy)
 
-from amsterdam_cloud.policies.rule_model import (UNKNOWN_SENTINELS, AnyRule, Resource, StackRule, base_type,
+from amsterdam_cloud.policies.rule_model import (UNKNOWN_SENTINELS, AnyRule, Resource, Rule, StackRule, base_type,
                                              check_stack, run_rule, stack_of)
 from amsterdam_cloud.policies.settings import PROPERTY_SCHEMAS, WAIVERS_EXPIRED, WAIVERS_IN_FORCE, Settings
 from amsterdam_cloud.policies.waivers import Waiver, WaiverBook, load_waivers
@@ -41,7 +41,7 @@ def plain(value: Any) -> Any:
         return {key: plain(item) for key, item in target.items()}
     if isinstance(value, Sequence):
         try:
-            target = value["__target"]  # type: ignore[index]
+            target = value["__target"]  # type: ignore[call-overload]  # pulumi-policy's list proxy takes this key
         except (KeyError, TypeError, IndexError):
             target = value
         return [plain(item) for item in target]
@@ -66,7 +66,8 @@ class _Waivers:
     """
 
     def __init__(self, waivers: Sequence[Waiver] | None, today: dt.date | None) -> None:
-        self._waivers, self._today, self._books = waivers, today, {}
+        self._waivers, self._today = waivers, today
+        self._books: dict[str, WaiverBook] = {}
         self.waived: dict[str, dict[tuple[str, str, str], Waiver]] = {}
         """Stack name to (rule id, URN, message) of each waived resource-rule finding, and its waiver."""
 
@@ -106,7 +107,7 @@ def _message(message: str, waiver: Waiver | None) -> str:
     return f"{message} (waiver expired on {waiver.expires.isoformat()}; owner {waiver.owner})"
 
 
-def _resource_validator(rule: AnyRule, waivers: _Waivers) -> Callable[[ResourceValidationArgs, ReportViolation], None]:
+def _resource_validator(rule: Rule, waivers: _Waivers) -> Callable[[ResourceValidationArgs, ReportViolation], None]:
     applies = frozenset(rule.applies_to) if rule.applies_to is not None else None
 
     def validate(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
@@ -178,10 +179,10 @@ def _expired_waivers(waivers: _Waivers) -> Callable[[StackValidationArgs, Report
         book = waivers.book(stack_of(urns[0]))
         for waiver in book.expired():
             report_violation(f"waiver {waiver.index} for {waiver.rule} on {waiver.resource} expired on "
-                             f"{waiver.expires.isoformat()} (owner {waiver.owner}); renew or remove it")
+                             f"{waiver.expires.isoformat()} (owner {waiver.owner}); renew or remove it", None)
         settings = settings_of(args.get_config(), WAIVERS_EXPIRED)
         for _, message in book.describe_too_long(settings.max_waiver_days, settings.environment):
-            report_violation(message)
+            report_violation(message, None)
 
     return validate
 
@@ -199,7 +200,7 @@ def policy_for(rule: AnyRule, waivers: _Waivers) -> ResourceValidationPolicy | S
 
 
 def build_policies(*, rules: Sequence[AnyRule] | None = None, waivers: Sequence[Waiver] | None = None,
-                   today: dt.date | None = None) -> list[ResourceValidationPolicy | StackValidationPolicy]:
+                   today: dt.date | None = None) -> list[Policy]:
     """Every rule as a CrossGuard policy, plus the two waiver policies.
 
     `waivers` defaults to `policies/waivers.yaml`, read when the first resource is analysed. `waivers-in-force`
@@ -209,7 +210,7 @@ def build_policies(*, rules: Sequence[AnyRule] | None = None, waivers: Sequence[
 
     rules = tuple(rules if rules is not None else ALL_RULES)
     book = _Waivers(waivers, today)
-    policies = [policy_for(rule, book) for rule in rules]
+    policies: list[Policy] = [policy_for(rule, book) for rule in rules]
     policies.append(StackValidationPolicy(
         name=WAIVERS_IN_FORCE, description="Findings accepted by a waiver, listed apart",
         validate=_waived_findings(rules, book), enforcement_level=EnforcementLevel.ADVISORY,

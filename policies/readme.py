@@ -47,7 +47,7 @@ def with_rules_section(text: str) -> str:
 
 def coverage_rows(text: str) -> list[tuple[str, str, str, str]]:
     """(check, what it asks, status, rule or reason) for every row of the coverage table."""
-    return [m.groups() for line in text.splitlines() if (m := _ROW.match(line.strip()))]
+    return [(m[1], m[2], m[3], m[4]) for line in text.splitlines() if (m := _ROW.match(line.strip()))]
 
 
 def covering_rule(note: str) -> str:

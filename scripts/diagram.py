@@ -193,8 +193,8 @@ def _peerings(resources: list[dict[str, Any]], networks: dict[str, _Network]) ->
         note = "gateway transit: its VPN/ExpressRoute gateway"
         if remote.external and _value(resource, "useRemoteGateways") and note not in remote.notes:
             remote.notes.append(note)
-        key = tuple(sorted((local.urn, remote.urn)))
-        pairs[key] = pairs.get(key, 0) + 1  # type: ignore[index]
+        first, second = sorted((local.urn, remote.urn))
+        pairs[first, second] = pairs.get((first, second), 0) + 1
     return [(a, b, count) for (a, b), count in pairs.items()]
 
 
@@ -372,7 +372,7 @@ def _draw(title: str, networks: dict[str, _Network], peerings: list[tuple[str, s
     drawing.append(drawsvg.Text(title, 18, MARGIN, MARGIN + 14, font_weight="bold", fill=COLOURS["border"]))
 
     positions: dict[str, tuple[float, float, float]] = {}  # urn -> (x, y, height)
-    y = MARGIN + TITLE_HEIGHT
+    y: float = MARGIN + TITLE_HEIGHT
     for row, row_height in zip(rows, heights):
         row_width = len(row) * BOX_WIDTH + (len(row) - 1) * GAP_X
         x = (width - row_width) / 2

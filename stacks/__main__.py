@@ -26,12 +26,14 @@ from amsterdam_cloud.components.monitoring.alerts import FIREWALL, HostHealthAle
 from amsterdam_cloud.components.monitoring.flow_logs import MIN_RETENTION_DAYS, VnetFlowLogs, VnetFlowLogsArgs
 from amsterdam_cloud.components.monitoring.private_ingestion import (AMPLS_FQDNS, AMPLS_ZONES, MonitorPrivateLinkScope,
                                                                      MonitorPrivateLinkScopeArgs, PrivateIngestion,
-                                                                     PrivateIngestionArgs, PrivateLinkScopeRef)
+                                                                     PrivateIngestionArgs, PrivateLinkScopeRef,
+                                                                     environment_entries)
 from amsterdam_cloud.components.security.container_registry import ContainerRegistry, ContainerRegistryArgs, \
     city_registry_name
 from amsterdam_cloud.components.security.defender import DefenderReporting, DefenderReportingArgs
 from amsterdam_cloud.components.security.key_vault import KeyVault, KeyVaultArgs
-from amsterdam_cloud.core.environments import container_apps_infrastructure_group, platform_resource_group
+from amsterdam_cloud.core.environments import (central_workspace_name, collection_endpoint_name,
+                                               container_apps_infrastructure_group, platform_resource_group)
 from amsterdam_cloud.core.platform_outputs import PlatformOutputs
 from amsterdam_cloud.core.regions import EU_REGIONS
 from amsterdam_cloud.stacks.config import from_pulumi
@@ -63,7 +65,7 @@ management = Management("management", ManagementArgs(
     tags=tags, lock=lock, protect=features.protect_stateful, resource_group_name=management_group.name,
     location=config.location, subscription_id=config.subscription_id, retention_days=config.log_retention_days,
     # A fixed name: the policy pack config names this workspace as the city's (logAnalyticsWorkspaceIds).
-    workspace_name=f"log-amsterdam-{config.environment}",
+    workspace_name=central_workspace_name(config.environment),
     alert_emails=config.alert_emails, budget_monthly_eur=config.budget_monthly_eur,
     budget_alert_thresholds=config.budget_alert_thresholds, budget_start_date=config.budget_start_date,
     alert_webhook_url=pulumi.Output.secret(config.alert_webhook_url.value) if config.alert_webhook_url else None,
@@ -113,24 +115,23 @@ if config.network.egress or config.network.east_west:
                                                        flows=config.network.east_west))
 
 # Observability: private ingestion through one AMPLS per DNS namespace (with the connectivity hub: the city's, in
-# its subscription; without: the environment's own, its endpoint in this hub), flow logs on every network, Defender's
+# its subscription, which scopes this environment's workspace and DCE by their derived ids, so this stack writes
+# nothing into it; without: the environment's own, its endpoint in this hub), flow logs on every network, Defender's
 # contacts and export, and the baseline alerts, all into the central workspace and action group.
+ingestion = PrivateIngestion("monitor-private-link", PrivateIngestionArgs(
+    tags=tags, lock=lock, resource_group_name=management_group.name, location=config.location,
+    endpoint_name=collection_endpoint_name(config.environment)))
 monitor_scope: PrivateLinkScopeRef
-scope_provider: pulumi.ProviderResource | None
 if config.connectivity:
-    monitor_scope, scope_provider = config.connectivity.ref.monitor_scope, connectivity_provider
+    monitor_scope = config.connectivity.ref.monitor_scope
 else:
     own_scope = MonitorPrivateLinkScope("monitor-scope", MonitorPrivateLinkScopeArgs(  # no lock: see the component
         tags=tags, resource_group_name=management_group.name, location=config.location,
         scope_name=f"ampls-amsterdam-{config.environment}",
+        scoped_resources=environment_entries(config.environment, management.workspace_id, ingestion.endpoint_id),
         private_endpoints=(PrivateEndpoint(subnet_id=hub.subnet_ids["shared"], private_dns_zone_ids=tuple(
             private_dns_zone_ids[zone] for zone in AMPLS_ZONES)),)))
     monitor_scope = PrivateLinkScopeRef(name=own_scope.name, resource_group_name=management_group.name)
-    scope_provider = None
-ingestion = PrivateIngestion("monitor-private-link", PrivateIngestionArgs(
-    tags=tags, lock=lock, resource_group_name=management_group.name, location=config.location,
-    workspace_id=management.workspace_id, scope=monitor_scope, scoped_name_prefix=config.environment,
-    scope_provider=scope_provider))
 # Every workload VM (app stacks, migrated servers) enrols in this vault's enhanced backup policy and reports
 # through this rule and the AMPLS's endpoint: the app stacks read them from the `vmOperations` export.
 vm_operations = VmOperations("vm-operations", VmOperationsArgs(

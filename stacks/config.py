@@ -346,8 +346,9 @@ def _east_west(source: str, key: str, value: Any) -> dict[str, dict[str, Any]]:
 def _endpoints(source: str, key: str, value: Any) -> tuple[str, ...]:
     value = structured(value)
     if not isinstance(value, list) or not value or not all(isinstance(item, str) and item for item in value):
-        raise ConfigError(source, key, "expected a non-empty list of subnets as <spoke>.<subnet> or hub.<subnet>, or "
-                                       f"CIDRs outside the environment, got {_show(value)}")
+        raise ConfigError(source, key, "expected a non-empty list of subnets as <spoke>.<subnet> or hub.<subnet>, "
+                                       "connectivity.<range>, or CIDRs outside the environment, got "
+                                       f"{_show(value)}")
     return tuple(value)
 
 
@@ -358,10 +359,35 @@ def _ports(source: str, key: str, value: Any) -> tuple[int, ...]:
     return tuple(_integer(1, 65535)(source, f"{key}[{index}]", port) for index, port in enumerate(value))
 
 
+def _connectivity_sources() -> Mapping[str, tuple[str, ...]]:
+    """The connectivity stack's named ranges (`connectivity.<name>`), from its stack file (imported here: that
+    module reads the environments' stack files through this one)."""
+    from amsterdam_cloud.stacks.connectivity.config import named_sources
+    return named_sources()
+
+
 def _resolve_flows(source: str, key: str, flows: Mapping[str, Mapping[str, Any]], plan: AddressPlan,
                    block: ipaddress.IPv4Network) -> tuple[EastWestFlow, ...]:
-    """Each flow with its subnets as CIDRs: `<spoke>.<subnet>` and `hub.<subnet>` from the address plan, a CIDR only
-    for a range outside the environment's block (inside it, name the subnet)."""
+    """Each flow with its subnets as CIDRs: `<spoke>.<subnet>` and `hub.<subnet>` from the address plan, the
+    connectivity stack's ranges by name (`connectivity.on-premises`, `connectivity.vpn-clients`,
+    `connectivity.ci-agents`), a CIDR only for any other range outside the environment's block."""
+    named: dict[str, tuple[str, ...]] = {}
+
+    def connectivity() -> Mapping[str, tuple[str, ...]]:
+        if not named:
+            named.update(_connectivity_sources())
+        return named
+
+    def cidrs(where: str, endpoint: str) -> tuple[str, ...]:
+        range_name, _, name = endpoint.partition(".")
+        if range_name == "connectivity" and "/" not in endpoint:
+            if name not in connectivity():
+                raise ConfigError(source, where, f"{endpoint!r}: the connectivity stack "
+                                                 "(stacks/connectivity/Pulumi.prod.yaml) has no such range; expected "
+                                                 f"one of {', '.join(f'connectivity.{n}' for n in connectivity())}")
+            return connectivity()[name]
+        return (cidr(where, endpoint),)
+
     def cidr(where: str, endpoint: str) -> str:
         range_name, dot, subnet = endpoint.partition(".")
         if "/" in endpoint:
@@ -369,6 +395,11 @@ def _resolve_flows(source: str, key: str, flows: Mapping[str, Mapping[str, Any]]
             if network.overlaps(block):
                 raise ConfigError(source, where, f"{endpoint} lies in the environment's block; name the subnet as "
                                                  "<spoke>.<subnet> or hub.<subnet> instead")
+            for name, named_ranges in connectivity().items():
+                if any(network.overlaps(ipaddress.IPv4Network(other)) for other in named_ranges):
+                    raise ConfigError(source, where, f"{endpoint} is the connectivity stack's {name} range; name it "
+                                                     f"connectivity.{name} so it follows stacks/connectivity/"
+                                                     "Pulumi.prod.yaml")
             return str(network)
         ranges = {"hub": plan.hub, **plan.spokes}
         if not dot or range_name not in ranges:
@@ -382,8 +413,9 @@ def _resolve_flows(source: str, key: str, flows: Mapping[str, Mapping[str, Any]]
 
     resolved = []
     for name, flow in flows.items():
-        ends = {side: tuple(cidr(f"{key}.{name}.{side}[{index}]", endpoint)
-                            for index, endpoint in enumerate(flow[side])) for side in ("from", "to")}
+        ends = {side: tuple(network for index, endpoint in enumerate(flow[side])
+                            for network in cidrs(f"{key}.{name}.{side}[{index}]", endpoint))
+                for side in ("from", "to")}
         resolved.append(EastWestFlow(
             name=name, description=flow.get("description", f"{', '.join(flow['from'])} to {', '.join(flow['to'])}"),
             source_ranges=ends["from"], destination_ranges=ends["to"], ports=flow["ports"]))
@@ -596,11 +628,6 @@ def load(stack: str, stacks_dir: Path = STACKS_DIR) -> StackConfig:
     """Read and validate `stacks/Pulumi.<stack>.yaml` (used by the offline tools)."""
     path = stack_file(stack, stacks_dir)
     return parse(read_stack_file(path), display(path), stack)
-
-
-def environment_blocks(stacks_dir: Path = STACKS_DIR) -> dict[str, str]:
-    """Each environment's address block (`network.addressSpace` of its validated stack file), by environment."""
-    return {environment: load(environment, stacks_dir).network.address_space for environment in ENVIRONMENTS}
 
 
 def from_pulumi() -> StackConfig:

@@ -9,7 +9,7 @@ import pulumi
 from pulumi_azure_native import cognitiveservices
 
 from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces,
-                                                   require_name, supports)
+                                                   require_name, supports, system_principal_id)
 from amsterdam_cloud.core.regions import AI_EU_DEPLOYMENT_SKUS
 
 EU_DEPLOYMENT_TYPES = ("DataZoneStandard", "DataZoneProvisionedManaged", "DataZoneBatch", "Standard",
@@ -84,7 +84,7 @@ class AiServices(WithInterfaces, pulumi.ComponentResource):
         account = cognitiveservices.Account(
             f"{name}-account", account_name=args.account_name, resource_group_name=args.resource_group_name,
             location=args.location, kind=args.kind, sku=cognitiveservices.SkuArgs(name="S0"),
-            identity=cognitiveservices.IdentityArgs(type="SystemAssigned"),
+            identity=cognitiveservices.IdentityArgs(type=cognitiveservices.ResourceIdentityType.SYSTEM_ASSIGNED),
             properties=cognitiveservices.AccountPropertiesArgs(
                 custom_sub_domain_name=args.account_name, disable_local_auth=True,
                 public_network_access="Enabled" if args.public_network_access else "Disabled",
@@ -110,5 +110,5 @@ class AiServices(WithInterfaces, pulumi.ComponentResource):
                             location=args.location)
         self.resource_id, self.name = account.id, account.name
         self.endpoint = pulumi.Output.concat("https://", args.account_name, ".cognitiveservices.azure.com/")
-        self.principal_id = account.identity.apply(lambda identity: identity.principal_id if identity else None)
+        self.principal_id = system_principal_id("AiServices", account.identity)
         self.register_outputs({"resource_id": self.resource_id, "name": self.name, "endpoint": self.endpoint})

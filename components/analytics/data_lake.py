@@ -59,11 +59,12 @@ class DataLake(WithInterfaces, pulumi.ComponentResource):
             f"{name}-account", account_name=args.account_name, resource_group_name=args.resource_group_name,
             location=args.location, kind="StorageV2",
             sku=storage.SkuArgs(name="Standard_ZRS" if args.zone_redundant else "Standard_LRS"),
-            is_hns_enabled=args.hierarchical_namespace, access_tier="Hot",
+            is_hns_enabled=args.hierarchical_namespace, access_tier=storage.AccessTier.HOT,
             minimum_tls_version="TLS1_2", enable_https_traffic_only=True, allow_blob_public_access=False,
             allow_shared_key_access=False, default_to_o_auth_authentication=True,
             allow_cross_tenant_replication=False, allowed_copy_scope="PrivateLink", public_network_access="Disabled",
-            network_rule_set=storage.NetworkRuleSetArgs(default_action="Deny", bypass="AzureServices"),
+            network_rule_set=storage.NetworkRuleSetArgs(default_action=storage.DefaultAction.DENY,
+                                                         bypass="AzureServices"),
             is_sftp_enabled=False, is_local_user_enabled=False,
             encryption=storage.EncryptionArgs(key_source="Microsoft.Storage", require_infrastructure_encryption=True,
                                               services=storage.EncryptionServicesArgs(
@@ -80,7 +81,7 @@ class DataLake(WithInterfaces, pulumi.ComponentResource):
         for filesystem in args.filesystems:
             container = storage.BlobContainer(
                 f"{name}-{filesystem}", account_name=account.name, resource_group_name=args.resource_group_name,
-                container_name=filesystem, public_access="None",
+                container_name=filesystem, public_access=storage.PublicAccess.NONE,
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[blob_service]))
             self.filesystem_ids[filesystem] = container.id
         # The account itself has only metrics; its resource logs (reads, writes, deletes) belong to the blob service.

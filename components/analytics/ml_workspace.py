@@ -13,7 +13,8 @@ import pulumi
 from pulumi_azure_native import machinelearningservices as ml
 
 from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSupport, InterfaceError, RoleAssignment,
-                                                   WithInterfaces, create_role_assignments, require_name, supports)
+                                                   WithInterfaces, create_role_assignments, require_name, supports,
+                                                   system_principal_id)
 
 ROLE_AZUREML_DATA_SCIENTIST = "f6c7c914-8db3-469d-8ca1-694a8f32e121"
 """Built-in role AzureML Data Scientist: run experiments and deploy models, not change the workspace itself."""
@@ -115,7 +116,7 @@ class MachineLearningWorkspace(WithInterfaces, pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         workspace = ml.Workspace(
             f"{name}-workspace", workspace_name=args.workspace_name, resource_group_name=args.resource_group_name,
-            location=args.location, kind="Default", sku=ml.SkuArgs(name="Basic", tier="Basic"),
+            location=args.location, kind="Default", sku=ml.SkuArgs(name="Basic", tier=ml.SkuTier.BASIC),
             friendly_name=args.workspace_name, description=args.description or None,
             identity=ml.ManagedServiceIdentityArgs(type="SystemAssigned"),
             storage_account=args.storage_account_id, key_vault=args.key_vault_id,
@@ -128,7 +129,7 @@ class MachineLearningWorkspace(WithInterfaces, pulumi.ComponentResource):
             managed_network=ml.ManagedNetworkSettingsArgs(
                 isolation_mode="AllowOnlyApprovedOutbound", outbound_rules=self._outbound_rules(args) or None),
             provision_network_now=True, tags=dict(args.tags), opts=self.child_options(args, stateful=True))
-        self.principal_id = workspace.identity.apply(lambda identity: identity.principal_id if identity else None)
+        self.principal_id = system_principal_id("MachineLearningWorkspace", workspace.identity)
 
         # What the workspace's identity needs, by identity (its storage has no keys): blobs and file share of its
         # own storage, its secrets, and pushing environment images to the team's ML registry.
@@ -142,7 +143,6 @@ class MachineLearningWorkspace(WithInterfaces, pulumi.ComponentResource):
                                description=f"Machine Learning workspace {args.workspace_name} works by identity")])
 
         self.compute_principal_id: pulumi.Output[str] | None = None
-        compute = None
         if args.compute:
             compute = ml.Compute(
                 f"{name}-{args.compute.name}", compute_name=args.compute.name, workspace_name=workspace.name,
@@ -158,8 +158,7 @@ class MachineLearningWorkspace(WithInterfaces, pulumi.ComponentResource):
                             min_node_count=0, max_node_count=args.compute.max_nodes,
                             node_idle_time_before_scale_down=f"PT{args.compute.idle_minutes}M"))),
                 tags=dict(args.tags), opts=child)
-            self.compute_principal_id = compute.identity.apply(
-                lambda identity: identity.principal_id if identity else None)
+            self.compute_principal_id = system_principal_id("MachineLearningWorkspace compute", compute.identity)
 
         self.datastore_names: dict[str, pulumi.Output[str]] = {}
         if args.lake:
@@ -174,7 +173,7 @@ class MachineLearningWorkspace(WithInterfaces, pulumi.ComponentResource):
                         description=f"Filesystem {filesystem} of the team's data lake, by the caller's identity"),
                     opts=child)
                 self.datastore_names[filesystem] = datastore.name
-                if compute is not None:
+                if self.compute_principal_id is not None:
                     create_role_assignments(f"{name}-{filesystem}-compute", scope_id=filesystem_id, parent=self,
                                             assignments=[RoleAssignment(
                                                 role=args.lake.role, principal_id=self.compute_principal_id,

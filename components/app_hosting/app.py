@@ -34,7 +34,7 @@ from amsterdam_cloud.components.app_hosting.web_app import WebApp, WebAppArgs
 from amsterdam_cloud.components.compute.virtual_machine import VaultRef, VirtualMachine, VirtualMachineArgs, \
     VmBackupRef
 from amsterdam_cloud.components.interfaces import NO_DIAGNOSTICS, CommonArgs, DiagnosticSettings, InterfaceError, \
-    Lock, PrivateEndpoint, RoleAssignment, WithInterfaces, create_role_assignments, supports
+    Lock, PrivateEndpoint, RoleAssignment, SharedInterfaces, WithInterfaces, create_role_assignments, supports
 from amsterdam_cloud.components.monitoring.alerts import FLEXIBLE_SERVER, MetricAlerts, MetricAlertsArgs
 from amsterdam_cloud.components.security.container_registry import REGISTRY_WIDE_PULL_REASON
 from amsterdam_cloud.components.security.key_vault import KeyVault, KeyVaultArgs
@@ -289,9 +289,10 @@ class App(WithInterfaces, pulumi.ComponentResource):
         tenant_id = args.tenant_id
         self.subscription_id = zone.subscription_id if zone else None
         """The vended subscription the app runs in (checked against its provider's); None on the platform's."""
-        common = dict(tags=tags, diagnostic_settings=(DiagnosticSettings(workspace_id=platform.workspace_id),),
-                      lock=Lock(notes=f"Data of {spec.name}; remove through the app stack's config, never by hand.")
-                      if ops.lock else None, protect=ops.protect)
+        common = SharedInterfaces(
+            tags=tags, diagnostic_settings=(DiagnosticSettings(workspace_id=platform.workspace_id),),
+            lock=Lock(notes=f"Data of {spec.name}; remove through the app stack's config, never by hand.")
+            if ops.lock else None, protect=ops.protect)
         endpoints_subnet = platform.subnet("endpoints")
 
         def private_endpoint(sub_resource: str, group_id: str | None = None) -> PrivateEndpoint:
@@ -333,6 +334,7 @@ class App(WithInterfaces, pulumi.ComponentResource):
                                    principal_type="Group") if group_admin else None
         self.database: PostgresServer | None = None
         if spec.data.postgres:
+            assert admin is not None  # refused above: a database needs the team's admin group
             database = spec.data.postgres
             self.database = PostgresServer(f"{name}-pg", PostgresServerArgs(
                 **common, resource_group_name=group.name, location=spec.location, tenant_id=tenant_id,
@@ -345,15 +347,16 @@ class App(WithInterfaces, pulumi.ComponentResource):
         self.mysql: MySqlServer | None = None
         self.mysql_graph_identity: managedidentity.UserAssignedIdentity | None = None
         if spec.data.mysql:
-            database = spec.data.mysql
+            assert admin is not None  # refused above: a database needs the team's admin group
+            mysql = spec.data.mysql
             # the server looks Entra principals up with its own identity (Graph read, granted by an Entra admin)
             self.mysql_graph_identity = managedidentity.UserAssignedIdentity(
                 f"{name}-mysql-identity", resource_group_name=group.name, location=spec.location,
                 resource_name_=f"id-{spec.name}-mysql-{spec.environment}", tags=tags, opts=child)
             self.mysql = MySqlServer(f"{name}-mysql", MySqlServerArgs(
                 **common, resource_group_name=group.name, location=spec.location, tenant_id=tenant_id,
-                server_name=f"mysql-{spec.name}-{spec.environment}", sku=database.sku,
-                storage_gb=database.storage_gb, version=database.version,
+                server_name=f"mysql-{spec.name}-{spec.environment}", sku=mysql.sku,
+                storage_gb=mysql.storage_gb, version=mysql.version,
                 high_availability=ops.high_availability, geo_redundant_backup=ops.geo_redundant_backup,
                 backup_retention_days=ops.backup_retention_days, databases=(spec.name.replace("-", "_"),),
                 administrator=admin,
@@ -392,18 +395,21 @@ class App(WithInterfaces, pulumi.ComponentResource):
                                                       description=f"{spec.name} sends and receives messages")
                                        for role in ("Azure Service Bus Data Sender",
                                                     "Azure Service Bus Data Receiver"))), opts=child)
+        def role_script(engine: str) -> pulumi.Output[str]:
+            return pulumi.Output.all(identity.name, identity.principal_id, identity.client_id).apply(
+                lambda ids: app_role_script(engine, role=ids[0], object_id=ids[1], client_id=ids[2],
+                                            database=spec.name.replace("-", "_")))
+
         self.database_role_scripts: dict[str, pulumi.Output[str]] = {
-            engine: pulumi.Output.all(identity.name, identity.principal_id, identity.client_id).apply(
-                lambda ids, engine=engine: app_role_script(engine, role=ids[0], object_id=ids[1], client_id=ids[2],
-                                                           database=spec.name.replace("-", "_")))
+            engine: role_script(engine)
             for engine, server in (("postgres", self.database), ("mysql", self.mysql)) if server}
         """Per database engine, the SQL the admin group runs once to give the app its least-privilege login."""
 
         # baseline alerts on each database (CPU, storage) go to the platform's action group
-        for role, server in (("pg", self.database), ("mysql", self.mysql)):
-            if server:
+        for role, database_server in (("pg", self.database), ("mysql", self.mysql)):
+            if database_server:
                 MetricAlerts(f"{name}-{role}-alerts", MetricAlertsArgs(
-                    tags=tags, resource_group_name=group.name, target_id=server.resource_id,
+                    tags=tags, resource_group_name=group.name, target_id=database_server.resource_id,
                     thresholds=FLEXIBLE_SERVER, action_group_id=platform.action_group_id), opts=child)
 
         # the platform's settings; the app's own (spec.settings, copied from the source) come first and yield to these
@@ -425,30 +431,32 @@ class App(WithInterfaces, pulumi.ComponentResource):
         if self.vault:
             settings["KEY_VAULT_URI"] = self.vault.vault_uri
         # DATABASE_* name the app's database (PostgreSQL when it has both; then MySQL's are MYSQL_*)
-        for prefix, server in (("DATABASE", self.database or self.mysql),
-                               ("MYSQL", self.mysql if self.database else None)):
-            if server:
-                settings[f"{prefix}_HOST"] = server.fqdn
+        for prefix, database_server in (("DATABASE", self.database or self.mysql),
+                                        ("MYSQL", self.mysql if self.database else None)):
+            if database_server:
+                settings[f"{prefix}_HOST"] = database_server.fqdn
                 settings[f"{prefix}_NAME"] = spec.name.replace("-", "_")
                 settings[f"{prefix}_USER"] = identity.name
         if self.storage:
             settings["STORAGE_BLOB_ENDPOINT"] = self.storage.blob_endpoint
         # identity-based connections as the Azure SDKs and Functions trigger bindings read them (no keys)
-        for connection, key, server in (("CosmosDbConnection", "accountEndpoint", self.cosmos and self.cosmos.endpoint),
-                                        ("ServiceBusConnection", "fullyQualifiedNamespace",
-                                         self.service_bus and self.service_bus.host_name)):
-            if server is not None:
-                settings.update({f"{connection}__{key}": server, f"{connection}__credential": "managedidentity",
+        for connection, key, endpoint in (
+                ("CosmosDbConnection", "accountEndpoint", self.cosmos.endpoint if self.cosmos else None),
+                ("ServiceBusConnection", "fullyQualifiedNamespace",
+                 self.service_bus.host_name if self.service_bus else None)):
+            if endpoint is not None:
+                settings.update({f"{connection}__{key}": endpoint, f"{connection}__credential": "managedidentity",
                                  f"{connection}__clientId": identity.client_id})
         if self.cosmos:
             settings["COSMOS_DATABASE"] = spec.name
-        hosting = dict(tags=tags, diagnostic_settings=common["diagnostic_settings"])
+        hosting = SharedInterfaces(tags=tags, diagnostic_settings=common["diagnostic_settings"])
         # the app starts only once its identity can read its secrets and data (role assignments included)
         data_ready = tuple(part for part in (self.vault, self.database, self.mysql, self.storage, self.cosmos,
                                              self.service_bus)
                            if part is not None) + \
             self.registry_pull
         min_replicas = max(spec.min_replicas, ops.min_replicas or 0)
+        runtime: ContainerApp | WebApp | VirtualMachine | FunctionApps
         if spec.runtime == "container":
             # the shared environment (the platform's; in a landing zone the team's), unless the app names a subnet
             # of its own for one
@@ -460,7 +468,7 @@ class App(WithInterfaces, pulumi.ComponentResource):
                     infrastructure_subnet_id=platform.subnet("container"),
                     zone_redundant=ops.zone_redundant,
                     dns_virtual_network_ids=(platform.hub_network_id,)), opts=child).resource_id
-            runtime: ContainerApp | WebApp | VirtualMachine | FunctionApps = ContainerApp(f"{name}-ca", ContainerAppArgs(
+            runtime = ContainerApp(f"{name}-ca", ContainerAppArgs(
                 **hosting, resource_group_name=group.name, location=spec.location,
                 workload_profile_name=spec.workload_profile,
                 app_name=f"ca-{spec.name}", environment_id=environment_id, image=spec.image or "",
@@ -477,15 +485,15 @@ class App(WithInterfaces, pulumi.ComponentResource):
             if spec.vm is None or self.vault is None or spec.exposure == "public":
                 raise InterfaceError("App: runtime vm needs spec.vm, data.key_vault (the VMs' break-glass passwords) "
                                      "and exposure internal (a VM is never behind the app's WAF entrance)")
-            shape = spec.vm
+            vm = spec.vm
             rule_id, endpoint_id = platform.vm_monitoring()
             # the protected item lives under the platform's vault, so it is created in the vault's subscription
             vault_provider = azure_native.Provider(f"{name}-backup-provider", subscription_id=platform.vm_subscription,
                                                    opts=child)
             runtime = VirtualMachine(f"{name}-vm", VirtualMachineArgs(
                 tags=tags, resource_group_name=group.name, location=spec.location,
-                name_prefix=spec.name[:12].rstrip("-"), size=shape.size, os=shape.os, count=shape.count,
-                os_disk_gb=shape.os_disk_gb, data_disks_gb=shape.data_disks_gb, subnet_id=platform.subnet("vm"),
+                name_prefix=spec.name[:12].rstrip("-"), size=vm.size, os=vm.os, count=vm.count,
+                os_disk_gb=vm.os_disk_gb, data_disks_gb=vm.data_disks_gb, subnet_id=platform.subnet("vm"),
                 password_vault=VaultRef(name=self.vault.name, resource_group_name=group.name),
                 identity_ids=(identity.id,), zones=("1", "2", "3") if ops.zone_redundant else (),
                 backup=platform.vm_backup(vault_provider), data_collection_rule_id=rule_id, data_collection_endpoint_id=endpoint_id),
@@ -562,8 +570,9 @@ class App(WithInterfaces, pulumi.ComponentResource):
             "identityClientId": self.identity_client_id, "identityPrincipalId": self.principal_id}
         if self.vault:
             outputs["keyVaultUri"] = self.vault.vault_uri
-        if self.database or self.mysql:
-            outputs["databaseHost"] = (self.database or self.mysql).fqdn
+        database = self.database or self.mysql
+        if database:
+            outputs["databaseHost"] = database.fqdn
         if self.mysql and self.mysql_graph_identity:
             outputs["mysqlHost"] = self.mysql.fqdn
             outputs["mysqlGraphIdentityPrincipalId"] = self.mysql_graph_identity.principal_id

@@ -94,6 +94,11 @@ class ContainerAppArgs(CommonArgs):
             raise InterfaceError("ContainerAppArgs.key_vault_uri: secrets are Key Vault references; pass the vault")
 
 
+def _secret_url(vault_uri: pulumi.Output[str], secret: str) -> pulumi.Output[str]:
+    """The Key Vault URL of `secret` in the vault at `vault_uri`, which the app reads with its identity."""
+    return vault_uri.apply(lambda uri: f"{uri.rstrip('/')}/secrets/{secret}")
+
+
 def _secret_name(variable: str) -> str:
     """Container Apps secret names are lower-case letters, digits and dashes."""
     return variable.lower().replace("_", "-")
@@ -108,7 +113,7 @@ class ContainerApp(WithInterfaces, pulumi.ComponentResource):
             require_auto_name(CONTAINER_APP, f"{name}-app", "ContainerAppArgs.app_name")
         vault_uri = pulumi.Output.from_input(args.key_vault_uri or "")
         secrets = [app.SecretArgs(name=_secret_name(variable), identity=args.identity_id,
-                                  key_vault_url=vault_uri.apply(lambda uri, s=secret: f"{uri.rstrip('/')}/secrets/{s}"))
+                                  key_vault_url=_secret_url(vault_uri, secret))
                    for variable, secret in sorted(args.secrets.items())]
         env = [app.EnvironmentVarArgs(name=key, value=value)
                for key, value in sorted(args.environment_variables.items())]
@@ -116,7 +121,7 @@ class ContainerApp(WithInterfaces, pulumi.ComponentResource):
             env.append(app.EnvironmentVarArgs(name="AZURE_CLIENT_ID", value=args.identity_client_id))
         env += [app.EnvironmentVarArgs(name=variable, secret_ref=_secret_name(variable))
                 for variable in sorted(args.secrets)]
-        probe = {"http_get": app.ContainerAppProbeHttpGetArgs(path=args.health_path, port=args.port)}
+        probe = app.ContainerAppProbeHttpGetArgs(path=args.health_path, port=args.port)
         puller = args.registry_identity_id or args.identity_id
         identities = [args.identity_id] + ([puller] if args.registry_identity_id else []) + list(
             args.managed_identities.user_assigned_resource_ids if args.managed_identities else ())
@@ -139,8 +144,8 @@ class ContainerApp(WithInterfaces, pulumi.ComponentResource):
                 containers=[app.ContainerArgs(
                     name="app", image=args.image, env=env or None,
                     resources=app.ContainerResourcesArgs(cpu=args.cpu, memory=CPU_MEMORY[args.cpu]),
-                    probes=[app.ContainerAppProbeArgs(type="Liveness", **probe),
-                            app.ContainerAppProbeArgs(type="Readiness", **probe)])],
+                    probes=[app.ContainerAppProbeArgs(type="Liveness", http_get=probe),
+                            app.ContainerAppProbeArgs(type="Readiness", http_get=probe)])],
                 scale=app.ScaleArgs(min_replicas=args.min_replicas, max_replicas=args.max_replicas, rules=[
                     app.ScaleRuleArgs(name="http-load", http=app.HttpScaleRuleArgs(
                         metadata={"concurrentRequests": str(args.concurrent_requests)}))])),

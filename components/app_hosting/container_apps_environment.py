@@ -95,9 +95,9 @@ class ContainerAppsEnvironment(WithInterfaces, pulumi.ComponentResource):
             # logs leave through the diagnostic setting below (no workspace shared key in the config)
             app_logs_configuration=app.AppLogsConfigurationArgs(destination="azure-monitor"),
             workload_profiles=profiles, zone_redundant=args.zone_redundant,
-            peer_authentication=app.ManagedEnvironmentPeerAuthenticationArgs(mtls={"enabled": True}),
+            peer_authentication=app.ManagedEnvironmentPeerAuthenticationArgs(mtls=app.MtlsArgs(enabled=True)),
             peer_traffic_configuration=app.ManagedEnvironmentPeerTrafficConfigurationArgs(
-                encryption={"enabled": True}),
+                encryption=app.ManagedEnvironmentEncryptionArgs(enabled=True)),
             tags=tags, opts=self.child_options(args))
         self.add_interfaces(name, scope_id=environment.id, args=args, diagnostics=DiagnosticSupport(),
                             private_endpoint_group_id="managedEnvironments",

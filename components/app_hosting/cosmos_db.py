@@ -78,12 +78,13 @@ class CosmosNoSql(WithInterfaces, pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         account = cosmosdb.DatabaseAccount(
             f"{name}-account", resource_group_name=args.resource_group_name, location=args.location,
-            account_name=args.account_name, kind="GlobalDocumentDB", database_account_offer_type="Standard",
+            account_name=args.account_name, kind="GlobalDocumentDB",
+            database_account_offer_type=cosmosdb.DatabaseAccountOfferType.STANDARD,
             locations=[cosmosdb.LocationArgs(location_name=args.location, failover_priority=0,
                                               is_zone_redundant=args.zone_redundant)],
-            consistency_policy=cosmosdb.ConsistencyPolicyArgs(default_consistency_level="Session"),
+            consistency_policy=cosmosdb.ConsistencyPolicyArgs(default_consistency_level=cosmosdb.DefaultConsistencyLevel.SESSION),
             disable_local_auth=True, disable_key_based_metadata_write_access=True, public_network_access="Disabled",
-            minimal_tls_version="Tls12", network_acl_bypass="None",
+            minimal_tls_version="Tls12", network_acl_bypass=cosmosdb.NetworkAclBypass.NONE,
             backup_policy=cosmosdb.ContinuousModeBackupPolicyArgs(
                 type="Continuous", continuous_mode_properties=cosmosdb.ContinuousModePropertiesArgs(
                     tier=f"Continuous{args.backup_days}Days")),

@@ -11,7 +11,7 @@ import pulumi
 from pulumi_azure_native import cdn, frontdoor
 
 from amsterdam_cloud.components.interfaces import CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces, \
-    supports
+    supports, system_principal_id
 
 WAF_MODES = ("Prevention", "Detection")
 
@@ -74,14 +74,6 @@ class FrontDoor(WithInterfaces, pulumi.ComponentResource):
                             resource_group_name=args.resource_group_name)
         self.resource_id, self.name = profile.id, profile.name
         self.waf_policy_id = policy.id
-        self.principal_id: pulumi.Output[str] = profile.identity.apply(_system_principal_id)
+        self.principal_id = system_principal_id("FrontDoor", profile.identity)
         self.register_outputs({"resource_id": self.resource_id, "name": self.name,
                                "waf_policy_id": self.waf_policy_id, "principal_id": self.principal_id})
-
-
-def _system_principal_id(identity: cdn.outputs.ManagedServiceIdentityResponse | None) -> str:
-    """The profile's system identity's principal id; the profile always asks for one, so Azure always returns it."""
-    if identity is None or not identity.principal_id:
-        raise InterfaceError("FrontDoor: Azure returned the profile without its system identity; the certificate "
-                             "vault's role assignment needs its principal id")
-    return identity.principal_id

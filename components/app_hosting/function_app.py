@@ -19,6 +19,7 @@ from pulumi_azure_native import storage, web
 from amsterdam_cloud.core.app_config import FLEX_MEMORY_MB
 from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces,
                                                    require_name, supports)
+from amsterdam_cloud.components.app_hosting.web_app import key_vault_reference
 
 SITE = "azure-native:web:WebApp"
 PLANS = ("flex", "premium")
@@ -169,7 +170,7 @@ class FunctionApps(WithInterfaces, pulumi.ComponentResource):
                 container = storage.BlobContainer(
                     f"{name}-{group.name}-deployments", resource_group_name=args.resource_group_name,
                     account_name=args.storage_account_name, container_name=f"deployments-{group.name}",
-                    public_access="None", opts=child)
+                    public_access=storage.PublicAccess.NONE, opts=child)
                 function_config = web.FunctionAppConfigArgs(
                     deployment=web.FunctionsDeploymentArgs(storage=web.FunctionsDeploymentStorageArgs(
                         type="blobContainer",
@@ -184,16 +185,15 @@ class FunctionApps(WithInterfaces, pulumi.ComponentResource):
                                                                          instance_count=args.minimum_instances)]
                         if args.minimum_instances else None))
             app_settings = [web.NameValuePairArgs(name=k, value=v) for k, v in sorted(settings.items())]
-            app_settings += [web.NameValuePairArgs(name=variable, value=vault_uri.apply(
-                lambda uri, s=secret: f"@Microsoft.KeyVault(SecretUri={uri.rstrip('/')}/secrets/{s})"))
-                for variable, secret in sorted(args.secrets.items())]
+            app_settings += [web.NameValuePairArgs(name=variable, value=key_vault_reference(vault_uri, secret))
+                             for variable, secret in sorted(args.secrets.items())]
             site = web.WebApp(
                 f"{name}-{group.name}", resource_group_name=args.resource_group_name, location=args.location,
                 name=f"{args.site_name_prefix}-{group.name}", kind="functionapp,linux", server_farm_id=plan_id,
                 https_only=True, public_network_access="Disabled", client_affinity_enabled=False,
                 virtual_network_subnet_id=args.integration_subnet_id,
                 outbound_vnet_routing=web.OutboundVnetRoutingArgs(all_traffic=True),
-                identity=web.ManagedServiceIdentityArgs(type="UserAssigned",
+                identity=web.ManagedServiceIdentityArgs(type=web.ManagedServiceIdentityType.USER_ASSIGNED,
                                                         user_assigned_identities=[args.identity_id]),
                 key_vault_reference_identity=args.identity_id, function_app_config=function_config,
                 site_config=web.SiteConfigArgs(

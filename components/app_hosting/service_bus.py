@@ -65,7 +65,8 @@ class ServiceBus(WithInterfaces, pulumi.ComponentResource):
         namespace = servicebus.Namespace(
             f"{name}-namespace", resource_group_name=args.resource_group_name, location=args.location,
             namespace_name=args.namespace_name,
-            sku=servicebus.SBSkuArgs(name="Premium", tier="Premium", capacity=args.messaging_units),
+            sku=servicebus.SBSkuArgs(name=servicebus.SkuName.PREMIUM, tier=servicebus.SkuTier.PREMIUM,
+                                    capacity=args.messaging_units),
             premium_messaging_partitions=1, disable_local_auth=True, minimum_tls_version="1.2",
             public_network_access="Disabled", tags=dict(args.tags), opts=self.child_options(args, stateful=True))
         for index, queue in enumerate(args.queues):

@@ -66,7 +66,8 @@ class StorageAccount(WithInterfaces, pulumi.ComponentResource):
             allow_shared_key_access=False, default_to_o_auth_authentication=True,
             allow_cross_tenant_replication=False, allowed_copy_scope="PrivateLink", public_network_access="Disabled",
             is_local_user_enabled=False, is_sftp_enabled=False, is_hns_enabled=args.hierarchical_namespace,
-            network_rule_set=storage.NetworkRuleSetArgs(default_action="Deny", bypass="AzureServices"),
+            network_rule_set=storage.NetworkRuleSetArgs(default_action=storage.DefaultAction.DENY,
+                                                         bypass="AzureServices"),
             encryption=storage.EncryptionArgs(
                 key_source="Microsoft.Storage", require_infrastructure_encryption=True,
                 services=storage.EncryptionServicesArgs(
@@ -91,6 +92,6 @@ class StorageAccount(WithInterfaces, pulumi.ComponentResource):
                                    settings=args.diagnostic_settings, support=DiagnosticSupport(metrics=False),
                                    parent=self)
         self.resource_id, self.name = account.id, account.name
-        self.blob_endpoint = account.primary_endpoints.apply(lambda e: e.blob if e else None)
+        self.blob_endpoint = account.primary_endpoints.apply(lambda endpoints: endpoints.blob)
         self.register_outputs({"resource_id": self.resource_id, "name": self.name,
                                "blob_endpoint": self.blob_endpoint})

@@ -19,6 +19,11 @@ _RUNTIME = re.compile(r"^[A-Z]+\|[0-9A-Za-z.\-]+$")
 _SKU = re.compile(r"^(P[0-3]v[23]|P[0-5]mv3|S[1-3]|B[1-3])$")
 
 
+def key_vault_reference(vault_uri: pulumi.Output[str], secret: str) -> pulumi.Output[str]:
+    """An App Service setting that resolves to `secret` in the vault at `vault_uri` (web and function apps)."""
+    return vault_uri.apply(lambda uri: f"@Microsoft.KeyVault(SecretUri={uri.rstrip('/')}/secrets/{secret})")
+
+
 @dataclass(frozen=True, kw_only=True)
 class WebAppArgs(CommonArgs):
     SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings", "private_endpoints", "managed_identities",
@@ -84,9 +89,8 @@ class WebApp(WithInterfaces, pulumi.ComponentResource):
             sku=web.SkuDescriptionArgs(name=args.sku, capacity=instances), tags=tags, opts=child)
         vault_uri = pulumi.Output.from_input(args.key_vault_uri or "")
         settings = [web.NameValuePairArgs(name=key, value=value) for key, value in sorted(args.app_settings.items())]
-        settings += [web.NameValuePairArgs(name=variable, value=vault_uri.apply(
-            lambda uri, s=secret: f"@Microsoft.KeyVault(SecretUri={uri.rstrip('/')}/secrets/{s})"))
-            for variable, secret in sorted(args.secrets.items())]
+        settings += [web.NameValuePairArgs(name=variable, value=key_vault_reference(vault_uri, secret))
+                     for variable, secret in sorted(args.secrets.items())]
         identities = [args.identity_id] + list(args.managed_identities.user_assigned_resource_ids
                                                if args.managed_identities else ())
         system = bool(args.managed_identities and args.managed_identities.system_assigned)
@@ -97,7 +101,8 @@ class WebApp(WithInterfaces, pulumi.ComponentResource):
             virtual_network_subnet_id=args.integration_subnet_id,
             outbound_vnet_routing=web.OutboundVnetRoutingArgs(all_traffic=True),
             identity=web.ManagedServiceIdentityArgs(
-                type="SystemAssigned, UserAssigned" if system else "UserAssigned",
+                type=web.ManagedServiceIdentityType.SYSTEM_ASSIGNED_USER_ASSIGNED if system
+                else web.ManagedServiceIdentityType.USER_ASSIGNED,
                 user_assigned_identities=identities),
             key_vault_reference_identity=args.identity_id,
             site_config=web.SiteConfigArgs(

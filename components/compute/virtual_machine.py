@@ -21,7 +21,8 @@ from pulumi_azure_native import compute, keyvault, monitor, network, recoveryser
 from amsterdam_cloud.components.compute.baseline import RESERVED_ADMIN_USERNAMES, trusted_launch_profile
 from amsterdam_cloud.components.compute.operations import VmBackupRef
 from amsterdam_cloud.components.credentials import generate_password
-from amsterdam_cloud.components.interfaces import CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces, supports
+from amsterdam_cloud.components.interfaces import CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces, \
+    supports, system_principal_id
 from amsterdam_cloud.components.workplace.session_hosts import VaultRef
 
 __all__ = ["VaultRef", "VmBackupRef", "VirtualMachine", "VirtualMachineArgs"]
@@ -133,7 +134,7 @@ class VirtualMachine(WithInterfaces, pulumi.ComponentResource):
             vm = self._vm(f"{name}-{index:02d}", computer, index, args)
             self.vm_ids.append(vm.id)
             self.computer_names.append(computer)
-            self.principal_ids.append(vm.identity.apply(lambda identity: identity.principal_id if identity else None))
+            self.principal_ids.append(system_principal_id("VirtualMachine", vm.identity))
         self.resource_id = self.vm_ids[0]
         self.register_outputs({"vm_ids": self.vm_ids, "computer_names": self.computer_names})
 
@@ -161,14 +162,13 @@ class VirtualMachine(WithInterfaces, pulumi.ComponentResource):
                 linux_configuration=compute.LinuxConfigurationArgs(
                     disable_password_authentication=False, provision_vm_agent=True,
                     patch_settings=compute.LinuxPatchSettingsArgs(patch_mode="ImageDefault")))
-        identities = pulumi.Output.all(*args.identity_ids).apply(lambda ids: {i: {} for i in ids}) \
-            if args.identity_ids else None  # keyed by the identities' ids, known only as outputs
         vm = compute.VirtualMachine(
             f"{role}-vm", resource_group_name=args.resource_group_name, location=args.location, vm_name=computer,
             hardware_profile=compute.HardwareProfileArgs(vm_size=args.size),
             identity=compute.VirtualMachineIdentityArgs(
-                type="SystemAssigned, UserAssigned" if identities else "SystemAssigned",
-                user_assigned_identities=identities),
+                type=compute.ResourceIdentityType.SYSTEM_ASSIGNED_USER_ASSIGNED if args.identity_ids
+                else compute.ResourceIdentityType.SYSTEM_ASSIGNED,
+                user_assigned_identities=list(args.identity_ids) or None),  # azure-native 3.x: a list of ids
             zones=[args.zones[(index - 1) % len(args.zones)]] if args.zones else None,
             network_profile=compute.NetworkProfileArgs(network_interfaces=[compute.NetworkInterfaceReferenceArgs(
                 id=nic.id, primary=True, delete_option="Delete")]),
@@ -177,12 +177,14 @@ class VirtualMachine(WithInterfaces, pulumi.ComponentResource):
             storage_profile=compute.StorageProfileArgs(
                 image_reference=compute.ImageReferenceArgs(publisher=publisher, offer=offer, sku=sku, version=version),
                 os_disk=compute.OSDiskArgs(
-                    name=f"{computer}-osdisk", create_option="FromImage", caching="ReadWrite", delete_option="Delete",
+                    name=f"{computer}-osdisk", create_option="FromImage",
+                    caching=compute.CachingTypes.READ_WRITE, delete_option="Delete",
                     disk_size_gb=args.os_disk_gb,
                     managed_disk=compute.ManagedDiskParametersArgs(storage_account_type=args.os_disk_type)),
                 data_disks=[compute.DataDiskArgs(
                     lun=lun, name=f"{computer}-data{lun}", create_option="Empty", disk_size_gb=size,
-                    caching="None" if args.data_disk_type == "PremiumV2_LRS" else "ReadOnly", delete_option="Detach",
+                    caching=compute.CachingTypes.NONE if args.data_disk_type == "PremiumV2_LRS"
+                    else compute.CachingTypes.READ_ONLY, delete_option="Detach",
                     managed_disk=compute.ManagedDiskParametersArgs(storage_account_type=args.data_disk_type))
                     for lun, size in enumerate(args.data_disks_gb)] or None),
             diagnostics_profile=compute.DiagnosticsProfileArgs(

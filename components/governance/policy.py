@@ -14,7 +14,7 @@ import pulumi
 from pulumi_azure_native import authorization
 
 from amsterdam_cloud.components.governance import definitions as d
-from amsterdam_cloud.components.interfaces import InterfaceError
+from amsterdam_cloud.components.interfaces import InterfaceError, system_principal_id
 from amsterdam_cloud.components.landing_zone.connectivity import ConnectivityRef
 from amsterdam_cloud.core.naming import POLICY_AT_MANAGEMENT_GROUP
 
@@ -136,13 +136,14 @@ class Policy(pulumi.ComponentResource):
                 parameters={key: authorization.ParameterValuesValueArgs(value=value)
                             for key, value in assignment.parameters.items()},
                 not_scopes=list(assignment.not_scopes) or None,
-                identity=authorization.IdentityArgs(type="SystemAssigned") if assignment.needs_identity else None,
+                identity=authorization.IdentityArgs(type=authorization.ResourceIdentityType.SYSTEM_ASSIGNED)
+                if assignment.needs_identity else None,
                 location=args.location if assignment.needs_identity else None,
                 metadata={"category": "Amsterdam governance", "managedBy": "pulumi"}, opts=child)
             self.assignment_ids[assignment.key] = policy_assignment.id
             if not assignment.needs_identity:
                 continue
-            principal = policy_assignment.identity.apply(lambda identity: identity.principal_id)
+            principal = system_principal_id(f"PolicyAssignment {assignment.key}", policy_assignment.identity)
             self.principal_ids[assignment.key] = principal
             grants = []
             scoped = ((scope, assignment.roles), *assignment.extra_role_scopes.items())

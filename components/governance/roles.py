@@ -11,6 +11,7 @@ from __future__ import annotations
 import fnmatch
 import uuid
 from dataclasses import dataclass
+from typing import Callable
 
 import pulumi
 from pulumi_azure_native import authorization
@@ -113,6 +114,11 @@ DEPLOYER_GRANTABLE_ROLES = ("AcrPull", "Key Vault Secrets User", "Storage Blob D
 grant. Enforced by the ABAC condition on the deployer's assignment (`deployer_condition`)."""
 
 
+def _after(value: str) -> Callable[[str], str]:
+    """For `Output.apply`: `value`, once the output it is applied to is known (an id: once the resource exists)."""
+    return lambda _: value
+
+
 def deployer_condition() -> str:
     """Azure's 'constrain roles' condition (version 2.0): a role assignment write or delete is allowed only for the
     grantable roles, so a deployer can never make anyone Owner or User Access Administrator."""
@@ -158,7 +164,7 @@ class Rbac(pulumi.ComponentResource):
                                                           data_actions=list(role.data_actions))],
                 assignable_scopes=[args.root_group_id], opts=child)
             # The tenant-wide form (`definition_id`), after creation, so assignments here wait for it.
-            self.role_definition_ids[role.key] = definition.id.apply(lambda _, role=role: role.definition_id)
+            self.role_definition_ids[role.key] = definition.id.apply(_after(role.definition_id))
         authorization.RoleAssignment(
             f"{name}-auditors", scope=args.root_group_id, principal_id=args.auditors, principal_type="Group",
             role_definition_id=self.role_definition_ids[AUDITOR_READER.key],

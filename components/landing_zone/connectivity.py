@@ -242,7 +242,7 @@ class Connectivity(WithInterfaces, pulumi.ComponentResource):
         route_tables = {GATEWAY_SUBNET: gateway_routes, AGENTS_SUBNET: agent_routes}
 
         subnets: dict[str, network.Subnet] = {}
-        previous: list[pulumi.Resource] = []
+        previous: list[network.Subnet] = []
         for plan in placed.values():
             security_group = None
             if plan.name not in NO_NSG_SUBNETS:
@@ -291,7 +291,8 @@ class Connectivity(WithInterfaces, pulumi.ComponentResource):
         self.resolver_inbound_ip, self.forwarding_ruleset_id = self._resolver(
             name, args, vnet, subnets, placed[DNS_INBOUND_SUBNET].cidr, once_all_exist)
         self.gateway_id, self.express_route_gateway_id = self._gateways(name, args, subnets, once_all_exist)
-        self.pool_id = self._agents(name, args, vnet, subnets, once_all_exist) if args.ci_agents else None
+        self.pool_id = self._agents(name, args, args.ci_agents, vnet, subnets, once_all_exist) if args.ci_agents \
+            else None
 
         self.resource_id, self.name = vnet.id, vnet.name
         self.firewall_private_ip = firewall.private_ip
@@ -347,7 +348,8 @@ class Connectivity(WithInterfaces, pulumi.ComponentResource):
         """The VPN gateway (site-to-site and/or point-to-site) and the ExpressRoute gateway, each with its own
         zone-redundant public IP, side by side in GatewaySubnet; one at a time (one change to a subnet at a time)."""
         group, tags = args.resource_group_name, dict(args.tags)
-        vpn_id, after = None, []
+        vpn_id: pulumi.Output[str] | None = None
+        after: list[network.VirtualNetworkGateway] = []
 
         def gateway(role: str, gateway_type: str, sku: str, **settings) -> network.VirtualNetworkGateway:
             public_ip = network.PublicIPAddress(
@@ -409,12 +411,11 @@ class Connectivity(WithInterfaces, pulumi.ComponentResource):
                 tags=tags, opts=pulumi.ResourceOptions(parent=self))
         return vpn_id, (after[-1].id if args.express_route else None)
 
-    def _agents(self, name: str, args: ConnectivityArgs, vnet: network.VirtualNetwork,
+    def _agents(self, name: str, args: ConnectivityArgs, agents: CiAgents, vnet: network.VirtualNetwork,
                 subnets: dict[str, network.Subnet],
                 once_all_exist: Callable[[network.Subnet], pulumi.Output[str]]) -> pulumi.Output[str]:
         """A Dev Center and its project (Managed DevOps Pools belong to one), the pool in the agents subnet, and the
         rights Azure requires the DevOpsInfrastructure principal to hold on the network it injects agents into."""
-        agents: CiAgents = args.ci_agents
         child = pulumi.ResourceOptions(parent=self)
         group, tags = args.resource_group_name, dict(args.tags)
         rights = create_role_assignments(f"{name}-devops", scope_id=vnet.id, parent=self, assignments=tuple(

@@ -226,6 +226,7 @@ class FirewallEgress(pulumi.ComponentResource):
             priority=EGRESS_GROUP_PRIORITY, rule_collections=_egress_rules(args.grants),
             opts=pulumi.ResourceOptions(parent=self, depends_on=after)) if args.grants else None
         last = group or east_west
+        assert last is not None  # FirewallEgressArgs refuses neither grants nor flows
         self.resource_id, self.name = last.id, last.name
         self.register_outputs({"resource_id": self.resource_id, "name": self.name})
 

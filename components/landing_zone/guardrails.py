@@ -20,7 +20,8 @@ import pulumi
 from pulumi_azure_native import authorization, security
 
 from amsterdam_cloud.core.ids import GUID
-from amsterdam_cloud.components.interfaces import BUILTIN_ROLES, CommonArgs, InterfaceError, WithInterfaces, supports
+from amsterdam_cloud.components.interfaces import BUILTIN_ROLES, CommonArgs, InterfaceError, WithInterfaces, supports, \
+    system_principal_id
 
 BUILTIN = "/providers/Microsoft.Authorization/policyDefinitions/"
 ALLOWED_LOCATIONS = BUILTIN + "e56962a6-4747-49cd-b67b-bf8b01975c4c"
@@ -133,7 +134,8 @@ class Guardrails(WithInterfaces, pulumi.ComponentResource):
                 parameters={key: authorization.ParameterValuesValueArgs(value=value)
                             for key, value in parameters.items()},
                 not_scopes=not_scopes or None,
-                identity=authorization.IdentityArgs(type="SystemAssigned") if identity else None,
+                identity=authorization.IdentityArgs(type=authorization.ResourceIdentityType.SYSTEM_ASSIGNED)
+                if identity else None,
                 location=args.location if identity else None,
                 overrides=[authorization.OverrideArgs(kind="policyEffect", value=effect)] if effect else None,
                 non_compliance_messages=[authorization.NonComplianceMessageArgs(message=message)],
@@ -174,7 +176,7 @@ class Guardrails(WithInterfaces, pulumi.ComponentResource):
             assignments[role] = inherit
             self.tag_role_assignments[tag] = authorization.RoleAssignment(
                 f"{name}-{role}-tags", scope=scope, principal_type="ServicePrincipal",
-                principal_id=inherit.identity.apply(lambda identity: identity.principal_id),
+                principal_id=system_principal_id(f"PolicyAssignment {role}", inherit.identity),
                 role_definition_id=f"{scope}/providers/Microsoft.Authorization/roleDefinitions/"
                                    f"{BUILTIN_ROLES[TAG_CONTRIBUTOR]}",
                 description=f"Policy assignment amsterdam-{role} adds the {tag} tag (Modify)",

@@ -11,7 +11,7 @@ import pulumi
 from pulumi_azure_native import network
 
 from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces,
-                                                   create_diagnostic_settings, supports)
+                                                   SharedInterfaces, create_diagnostic_settings, supports)
 from amsterdam_cloud.components.landing_zone import nsg_rules
 from amsterdam_cloud.components.landing_zone.address_plan import HUB_SUBNETS, NetworkPlan
 from amsterdam_cloud.components.landing_zone.bastion import Bastion, BastionArgs
@@ -97,7 +97,7 @@ class Hub(WithInterfaces, pulumi.ComponentResource):
             "shared": nsg_rules.deny_internet_inbound(),
         }
         subnets: dict[str, network.Subnet] = {}
-        previous: list[pulumi.Resource] = []
+        previous: list[network.Subnet] = []
         for plan in args.network.subnets:
             if plan.name == "GatewaySubnet":
                 continue  # created after the firewall, with the route table that sends spoke traffic through it
@@ -127,7 +127,7 @@ class Hub(WithInterfaces, pulumi.ComponentResource):
             network has stopped changing."""
             return pulumi.Output.all(subnet.id, *(other.id for other in previous)).apply(lambda ids: ids[0])
 
-        shared_args = dict(tags=args.tags, lock=args.lock, diagnostic_settings=args.diagnostic_settings)
+        shared_args = SharedInterfaces(tags=args.tags, lock=args.lock, diagnostic_settings=args.diagnostic_settings)
         firewall = Firewall(f"{name}-fw", FirewallArgs(
             **shared_args, resource_group_name=args.resource_group_name, location=args.location,
             subnet_id=once_all_exist(subnets["AzureFirewallSubnet"]), source_ranges=args.egress_ranges,
@@ -165,7 +165,7 @@ class Hub(WithInterfaces, pulumi.ComponentResource):
                                "private_dns_zone_ids": self.private_dns_zone_ids})
 
     def _gateway_subnet(self, name: str, args: HubArgs, vnet: network.VirtualNetwork, firewall: Firewall,
-                        previous: list[pulumi.Resource]) -> network.Subnet:
+                        previous: list[network.Subnet]) -> network.Subnet:
         """GatewaySubnet, created last, with the route table that sends the gateway's spoke traffic through the
         firewall (when there are spokes)."""
         gateway_routes = None

@@ -1,16 +1,19 @@
-"""Private log ingestion: ONE Azure Monitor Private Link Scope (AMPLS) per DNS namespace with one private endpoint
-(`MonitorPrivateLinkScope`), and per environment its workspace and a data collection endpoint scoped into it
-(`PrivateIngestion`), both access modes PrivateOnly.
+"""Private log ingestion: ONE Azure Monitor Private Link Scope (AMPLS) per DNS namespace with one private endpoint,
+holding the environments' workspaces and data collection endpoints (`MonitorPrivateLinkScope`), and per environment
+its data collection endpoint with a fixed, derivable name (`PrivateIngestion`); both access modes PrivateOnly.
 
 Why one scope: an AMPLS endpoint writes the *global* Azure Monitor names (`api.monitor.azure.com`,
 `global.handler.control.monitor.azure.com`, the agents' blob store...) into the private-link zones. Two scopes on one
 set of zones overwrite each other's records (last writer wins) and PrivateOnly then refuses the other environments'
 data (Microsoft, "Design your Azure Private Link setup": "create only a single AMPLS object per DNS"; hub and spoke:
 "a single Private Link connection set on the hub"). With the city's connectivity hub the zones are one set, so the
-scope is the city's (in the connectivity stack) and every environment adds its resources to it; an environment with
-its own zones has its own scope.
-"""
+scope is the city's (in the connectivity stack); an environment with its own zones has its own scope.
 
+Why the scope's owner scopes the environments' resources: an entry in the scope is a child of it, and Azure's rights
+on children are scope-wide, so an environment stack writing its own entries would need a right that also deletes
+prod's. The workspace and DCE ids are derivable (fixed names), so the owner adds them and locks each entry ReadOnly:
+apps, which add their Application Insights with the vended monitoring role, can neither change nor delete them.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,8 +21,8 @@ from dataclasses import dataclass
 import pulumi
 from pulumi_azure_native import monitor
 
-from amsterdam_cloud.components.interfaces import NO_DIAGNOSTICS, CommonArgs, InterfaceError, WithInterfaces, \
-    supports
+from amsterdam_cloud.components.interfaces import NO_DIAGNOSTICS, CommonArgs, InterfaceError, Lock, WithInterfaces, \
+    create_lock, supports
 
 PRIVATE_LINK_SCOPE = "azure-native:monitor:PrivateLinkScope"
 AMPLS_ZONES = ("privatelink.monitor.azure.com", "privatelink.oms.opinsights.azure.com",
@@ -50,6 +53,31 @@ class PrivateLinkScopeRef:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ScopedResource:
+    """One resource the scope holds (an environment's workspace or data collection endpoint)."""
+
+    name: str
+    """The entry's name in the scope (`<env>-workspace`, `<env>-dce`): unique in the scope."""
+    resource_id: pulumi.Input[str]
+    """The linked resource's ARM id; it must exist when the entry is created (Azure checks the link)."""
+
+
+ENTRY_LOCK = Lock(level="ReadOnly", notes="An environment's entry in the city's Azure Monitor scope: removing or "
+                                          "changing it stops that environment's private ingestion. Change it "
+                                          "through the scope's stack only.")
+"""Always on, not a feature switch: it is the boundary between the environments' entries and what app pipelines
+(monitoring role on the scope) may change; the lock is on the entry, never on the scope (which would cover every
+app's entry too)."""
+
+
+def environment_entries(environment: str, workspace_id: pulumi.Input[str],
+                        endpoint_id: pulumi.Input[str]) -> tuple[ScopedResource, ScopedResource]:
+    """An environment's two entries: its central workspace and its data collection endpoint."""
+    return (ScopedResource(name=f"{environment}-workspace", resource_id=workspace_id),
+            ScopedResource(name=f"{environment}-dce", resource_id=endpoint_id))
+
+
+@dataclass(frozen=True, kw_only=True)
 class MonitorPrivateLinkScopeArgs(CommonArgs):
     SUPPORTS = supports("role_assignments", "private_endpoints",
                         reason="a private link scope has no logs, needs no identity and holds no state",
@@ -63,9 +91,15 @@ class MonitorPrivateLinkScopeArgs(CommonArgs):
     """A fixed name: environment and app stacks add their resources to the scope by it."""
     open_query: bool = False
     """Off: networks behind the scope query only scoped resources (PrivateOnly); on: they may query any workspace."""
+    scoped_resources: tuple[ScopedResource, ...] = ()
+    """The environments' entries (`environment_entries`), each locked ReadOnly; apps add their own entries."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        names = [entry.name for entry in self.scoped_resources]
+        if len(set(names)) != len(names):
+            raise InterfaceError(f"MonitorPrivateLinkScopeArgs.scoped_resources: entry names must be unique, got "
+                                 f"{', '.join(names)}")
         if len(self.private_endpoints) != 1:
             raise InterfaceError("MonitorPrivateLinkScopeArgs.private_endpoints: expected exactly one (a second "
                                  "endpoint on the same zones rewrites the first one's records), got "
@@ -91,6 +125,12 @@ class MonitorPrivateLinkScope(WithInterfaces, pulumi.ComponentResource):
         self.add_interfaces(name, scope_id=scope.id, args=args, diagnostics=NO_DIAGNOSTICS,
                             private_endpoint_group_id="azuremonitor", resource_group_name=args.resource_group_name,
                             location=args.location)
+        for entry in args.scoped_resources:
+            scoped = monitor.PrivateLinkScopedResource(
+                f"{name}-scoped-{entry.name}", resource_group_name=args.resource_group_name, scope_name=scope.name,
+                name=entry.name, linked_resource_id=entry.resource_id, kind="Resource",
+                opts=pulumi.ResourceOptions(parent=self))
+            create_lock(f"{name}-scoped-{entry.name}", scope_id=scoped.id, lock=ENTRY_LOCK, parent=self)
         self.resource_id, self.name = scope.id, scope.name
         self.register_outputs({"resource_id": self.resource_id, "name": self.name})
 
@@ -104,39 +144,22 @@ class PrivateIngestionArgs(CommonArgs):
     """The data collection endpoint's resource group (the management one); the component never creates it."""
     location: str
     """The data collection endpoint's region (the workspace's; rules and machines use an endpoint in theirs)."""
-    workspace_id: pulumi.Input[str]
-    """The environment's central Log Analytics workspace, scoped into the AMPLS; the component never creates it."""
-    scope: PrivateLinkScopeRef
-    """The AMPLS to join (the city's, or the environment's own)."""
-    scoped_name_prefix: str
-    """Prefix of the scoped resources' names (`<prefix>-workspace`, `<prefix>-dce`): unique per environment, since
-    one scope holds every environment's."""
-    scope_provider: pulumi.ProviderResource | None = None
-    """None: the scope is in this stack's subscription; set: a provider for the scope's subscription."""
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        if (self.scope.subscription_id is None) != (self.scope_provider is None):
-            raise InterfaceError("PrivateIngestionArgs.scope_provider: give it exactly when scope.subscription_id "
-                                 "names another subscription")
+    endpoint_name: str
+    """A fixed name (`core.environments.collection_endpoint_name`): the scope's owner derives its id to scope it."""
 
 
 class PrivateIngestion(WithInterfaces, pulumi.ComponentResource):
-    """The data collection endpoint (`endpoint_id`), and the workspace and endpoint scoped into the AMPLS."""
+    """The environment's data collection endpoint (`endpoint_id`), public access off: reached only through the AMPLS
+    that holds it (the scope's owner adds it, `environment_entries`)."""
 
     def __init__(self, name: str, args: PrivateIngestionArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("amsterdam:monitoring:PrivateIngestion", name, None, opts)
         endpoint = monitor.DataCollectionEndpoint(
             f"{name}-dce", resource_group_name=args.resource_group_name, location=args.location,
+            data_collection_endpoint_name=args.endpoint_name,
             description="Agents fetch their rules and send their data here, privately (through the AMPLS)",
             network_acls=monitor.DataCollectionEndpointNetworkAclsArgs(public_network_access="Disabled"),
             tags=dict(args.tags), opts=pulumi.ResourceOptions(parent=self))
-        there = pulumi.ResourceOptions(parent=self, provider=args.scope_provider)
-        for role, resource_id in (("workspace", args.workspace_id), ("dce", endpoint.id)):
-            monitor.PrivateLinkScopedResource(
-                f"{name}-scoped-{role}", resource_group_name=args.scope.resource_group_name,
-                scope_name=args.scope.name, name=f"{args.scoped_name_prefix}-{role}", linked_resource_id=resource_id,
-                kind="Resource", opts=there)
         self.add_interfaces(name, scope_id=endpoint.id, args=args, diagnostics=NO_DIAGNOSTICS)
         self.resource_id, self.name = endpoint.id, endpoint.name
         self.endpoint_id = endpoint.id

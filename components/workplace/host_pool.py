@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import cast
 
 import pulumi
 from pulumi_azure_native import desktopvirtualization as avd
@@ -219,7 +220,7 @@ class HostPool(WithInterfaces, pulumi.ComponentResource):
             registration_info=args.registration.as_registration_info() if args.registration else None,
             agent_update=avd.AgentUpdatePropertiesArgs(
                 type="Scheduled", use_session_host_local_time=False, maintenance_window_time_zone=hours.time_zone,
-                maintenance_windows=[avd.MaintenanceWindowPropertiesArgs(day_of_week=args.agent_update_day,
+                maintenance_windows=[avd.MaintenanceWindowPropertiesArgs(day_of_week=avd.DayOfWeek(args.agent_update_day),
                                                                          hour=2)]),
             tags=tags, opts=child)
         self.add_interfaces(name, scope_id=pool.id, args=args, diagnostics=AVD_LOGS,
@@ -322,7 +323,7 @@ def _registration_token(pool: avd.HostPool, resource_group_name: pulumi.Input[st
     itself since API 2023-09-05, pulumi-azure-native#3317), and only once the pool exists: in a preview it is
     unknown, as it is for a pool not yet created, so the lookup runs only in a deployment."""
     if pulumi.runtime.is_dry_run():
-        return pulumi.Output.secret(pool.id.apply(lambda _: pulumi.output.UNKNOWN))
+        return pulumi.Output.secret(pool.id.apply(lambda _: cast(str, pulumi.output.UNKNOWN)))  # unknown: a str
     token = avd.get_host_pool_registration_token_output(host_pool_name=pool.name,
                                                        resource_group_name=resource_group_name)
-    return pulumi.Output.secret(token.apply(lambda result: result.token))
+    return pulumi.Output.secret(token.apply(lambda result: cast(str, result.token)))  # set: registration is

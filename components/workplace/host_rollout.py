@@ -16,9 +16,13 @@ after the current set has been built, whenever the sets change, and
 It runs privately (Microsoft: "Run Bicep deployment script privately over a private endpoint", API 2023-08-01):
 without `storageAccountSettings` Azure would create a storage account with a public endpoint for it, which the
 city's deny-public-network-access policy refuses, so the script fails. Here it uses its own account (public network
-access off, shared keys off, reached through a `file` private endpoint) on which its identity is Storage File Data
-Privileged Contributor, and its container runs in a subnet delegated to `Microsoft.ContainerInstance/containerGroups`
-whose egress (Azure Resource Manager, Entra ID, the script image) is the `deployment-scripts` egress profile.
+access off, reached only through a `file` private endpoint, nothing else on it) on which its identity is Storage
+File Data Privileged Contributor, and its container runs in a subnet delegated to
+`Microsoft.ContainerInstance/containerGroups` whose egress (Azure Resource Manager, Entra ID, the script image) is the
+`deployment-scripts` egress profile. That one account keeps shared keys ON: the script's container is an Azure
+Container Instances group, whose Azure Files volume is mounted with the account key (`azureFile.storageAccountKey`;
+ACI has no Entra ID mount), and Microsoft's own tooling enables AllowSharedKeyAccess on a deployment script's
+account for that reason. The waiver of `storage-shared-key-disabled` in policies/waivers.yaml names that account.
 """
 
 from __future__ import annotations
@@ -122,14 +126,21 @@ class HostRollout(WithInterfaces, pulumi.ComponentResource):
             f"{name}-storage", account_name=args.storage_account_name, resource_group_name=args.resource_group_name,
             location=args.location, kind="StorageV2", sku=storage.SkuArgs(name="Standard_LRS"),
             minimum_tls_version="TLS1_2", enable_https_traffic_only=True, allow_blob_public_access=False,
-            allow_shared_key_access=False, allow_cross_tenant_replication=False,
+            allow_shared_key_access=True,  # the script's container mounts the share with the key (module docstring)
+            allow_cross_tenant_replication=False,
             default_to_o_auth_authentication=True, public_network_access="Disabled", is_local_user_enabled=False,
-            network_rule_set=storage.NetworkRuleSetArgs(default_action="Deny", bypass="AzureServices"),
+            network_rule_set=storage.NetworkRuleSetArgs(default_action=storage.DefaultAction.DENY, bypass="AzureServices"),
             encryption=storage.EncryptionArgs(  # double encryption: settable only when the account is created
                 key_source="Microsoft.Storage", require_infrastructure_encryption=True,
                 services=storage.EncryptionServicesArgs(file=storage.EncryptionServiceArgs(enabled=True,
                                                                                            key_type="Account"))),
             tags=tags, opts=self.child_options(args, stateful=True))
+        # A StorageV2 account has a blob endpoint even if the script uses files only: soft delete as everywhere.
+        week = storage.DeleteRetentionPolicyArgs(enabled=True, days=7)
+        storage.BlobServiceProperties(
+            f"{name}-storage-blobs", account_name=account.name, resource_group_name=args.resource_group_name,
+            blob_services_name="default", delete_retention_policy=week, container_delete_retention_policy=week,
+            opts=pulumi.ResourceOptions(parent=self))
         create_diagnostic_settings(f"{name}-storage-files", resource_uri=account.id.apply(
             lambda account_id: f"{account_id}/fileServices/default"), settings=args.diagnostic_settings,
             support=DiagnosticSupport(), parent=self)

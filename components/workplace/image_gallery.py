@@ -60,7 +60,8 @@ class ImageGallery(WithInterfaces, pulumi.ComponentResource):
         image = compute.GalleryImage(
             f"{name}-image", gallery_name=gallery.name, gallery_image_name=args.image_name,
             resource_group_name=args.resource_group_name, location=args.location, description=args.description,
-            os_type="Windows", os_state="Generalized", hyper_v_generation="V2", architecture="x64",
+            os_type=compute.OperatingSystemTypes.WINDOWS,
+            os_state=compute.OperatingSystemStateTypes.GENERALIZED, hyper_v_generation="V2", architecture="x64",
             identifier=compute.GalleryImageIdentifierArgs(publisher=args.publisher, offer=args.offer, sku=args.sku),
             features=[compute.GalleryImageFeatureArgs(name=feature, value=value) for feature, value in IMAGE_FEATURES],
             tags=tags, opts=self.child_options(args, stateful=True))

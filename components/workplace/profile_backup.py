@@ -102,7 +102,7 @@ class ProfileBackup(WithInterfaces, pulumi.ComponentResource):
                         retention_duration=backup.RetentionDurationArgs(count=retention.daily_days,
                                                                         duration_type="Days")),
                     weekly_schedule=backup.WeeklyRetentionScheduleArgs(
-                        days_of_the_week=["Sunday"], retention_times=[BACKUP_TIME],
+                        days_of_the_week=[backup.DayOfWeek.SUNDAY], retention_times=[BACKUP_TIME],
                         retention_duration=backup.RetentionDurationArgs(count=retention.weekly_weeks,
                                                                         duration_type="Weeks"))
                     if retention.weekly_weeks else None)),

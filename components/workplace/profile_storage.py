@@ -78,7 +78,7 @@ class ProfileStorage(WithInterfaces, pulumi.ComponentResource):
             minimum_tls_version="TLS1_2", enable_https_traffic_only=True, allow_blob_public_access=False,
             allow_shared_key_access=False, allow_cross_tenant_replication=False, default_to_o_auth_authentication=True,
             public_network_access="Disabled", large_file_shares_state="Enabled", is_local_user_enabled=False,
-            network_rule_set=storage.NetworkRuleSetArgs(default_action="Deny", bypass="AzureServices"),
+            network_rule_set=storage.NetworkRuleSetArgs(default_action=storage.DefaultAction.DENY, bypass="AzureServices"),
             encryption=storage.EncryptionArgs(  # double encryption: settable only when the account is created
                 key_source="Microsoft.Storage", require_infrastructure_encryption=True,
                 services=storage.EncryptionServicesArgs(file=storage.EncryptionServiceArgs(enabled=True,

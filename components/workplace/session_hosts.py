@@ -20,7 +20,7 @@ from pulumi_azure_native import compute, keyvault, monitor, network
 from amsterdam_cloud.components.compute.baseline import RESERVED_ADMIN_USERNAMES, trusted_launch_profile
 from amsterdam_cloud.components.credentials import generate_password
 from amsterdam_cloud.components.interfaces import CommonArgs, DiagnosticSupport, InterfaceError, ManagedIdentities, \
-    WithInterfaces, supports
+    WithInterfaces, supports, system_principal_id
 from amsterdam_cloud.core import naming
 
 IMAGE_VERSION_TAG = "avd-image-version"
@@ -232,7 +232,7 @@ class SessionHosts(WithInterfaces, pulumi.ComponentResource):
             vm = self._host(name, computer, index, args, tags)
             self.vm_ids.append(vm.id)
             self.computer_names.append(computer)
-            self.principal_ids.append(vm.identity.apply(lambda identity: identity.principal_id if identity else None))
+            self.principal_ids.append(system_principal_id("SessionHosts", vm.identity))
         self.register_outputs({"vm_ids": self.vm_ids, "computer_names": self.computer_names,
                                "image_version": self.image_version})
 
@@ -254,7 +254,7 @@ class SessionHosts(WithInterfaces, pulumi.ComponentResource):
             f"{role}-vm", resource_group_name=args.resource_group_name, location=args.location, vm_name=computer,
             hardware_profile=compute.HardwareProfileArgs(vm_size=args.vm_size),
             identity=compute.VirtualMachineIdentityArgs(
-                type=identities.type, user_assigned_identities=list(identities.user_assigned_resource_ids) or None),
+                type=compute.ResourceIdentityType(identities.type), user_assigned_identities=list(identities.user_assigned_resource_ids) or None),
             license_type=args.license_type,
             zones=[args.zones[(index - 1) % len(args.zones)]] if args.zones else None,
             network_profile=compute.NetworkProfileArgs(network_interfaces=[compute.NetworkInterfaceReferenceArgs(
@@ -268,7 +268,7 @@ class SessionHosts(WithInterfaces, pulumi.ComponentResource):
             storage_profile=compute.StorageProfileArgs(
                 image_reference=args.image.as_reference(),
                 os_disk=compute.OSDiskArgs(
-                    name=f"{computer}-osdisk", create_option="FromImage", caching="ReadWrite",
+                    name=f"{computer}-osdisk", create_option="FromImage", caching=compute.CachingTypes.READ_WRITE,
                     delete_option="Delete",
                     managed_disk=compute.ManagedDiskParametersArgs(storage_account_type=args.os_disk_type))),
             diagnostics_profile=compute.DiagnosticsProfileArgs(

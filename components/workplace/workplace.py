@@ -15,7 +15,7 @@ from typing import Mapping
 import pulumi
 
 from amsterdam_cloud.components.interfaces import (CommonArgs, InterfaceError, PrivateEndpoint, RoleAssignment,
-                                                   WithInterfaces, create_role_assignments, supports)
+                                                   SharedInterfaces, WithInterfaces, create_role_assignments, supports)
 from amsterdam_cloud.components.security.key_vault import KeyVault, KeyVaultArgs
 from amsterdam_cloud.components.workplace.host_insights import HostInsights, HostInsightsArgs
 from amsterdam_cloud.components.workplace.host_pool import HostPool, HostPoolArgs, Registration, RemoteApp
@@ -131,8 +131,8 @@ class Workplace(WithInterfaces, pulumi.ComponentResource):
     def __init__(self, name: str, args: WorkplaceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("amsterdam:workplace:Workplace", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
-        shared = {"tags": args.tags, "lock": args.lock, "diagnostic_settings": args.diagnostic_settings,
-                  "protect": args.protect}
+        shared = SharedInterfaces(tags=args.tags, lock=args.lock, diagnostic_settings=args.diagnostic_settings,
+                                  protect=args.protect)
         sizing = args.sizing
 
         def endpoint(zone: str) -> tuple[PrivateEndpoint, ...]:
@@ -140,7 +140,7 @@ class Workplace(WithInterfaces, pulumi.ComponentResource):
                                     private_dns_zone_ids=(args.private_dns_zone_ids[zone],),
                                     location=args.location, resource_group_name=args.hosts_resource_group_name),)
 
-        stateless = {**shared, "protect": False}  # the pool and the hosts hold no state: nothing to protect
+        stateless: SharedInterfaces = {**shared, "protect": False}  # the pool and the hosts hold no state: nothing to protect
         self.host_pool = HostPool(name, HostPoolArgs(
             **stateless, role_assignments=args.role_assignments, private_endpoints=endpoint(WVD_ZONE),
             resource_group_name=args.service_resource_group_name, metadata_location=args.metadata_location,
@@ -173,7 +173,7 @@ class Workplace(WithInterfaces, pulumi.ComponentResource):
             opts=child) if insights_workspace else None
 
         if args.backup_vault_name is not None:
-            self.backup = ProfileBackup(f"{name}-backup", ProfileBackupArgs(
+            self.backup: ProfileBackup | None = ProfileBackup(f"{name}-backup", ProfileBackupArgs(
                 tags=args.tags, lock=args.lock, diagnostic_settings=args.diagnostic_settings, protect=args.protect,
                 resource_group_name=args.hosts_resource_group_name, location=args.location,
                 vault_name=args.backup_vault_name, storage_account_id=self.profiles.resource_id,
@@ -183,9 +183,11 @@ class Workplace(WithInterfaces, pulumi.ComponentResource):
         else:
             self.backup = None
 
+        cattle: SharedInterfaces = {**stateless, "lock": None}  # hosts: replaced by an image update, never locked
+
         def host_set(image: SessionHostImage) -> SessionHosts:
             return SessionHosts(f"{name}-host-{image.version}", SessionHostsArgs(
-                **{**stateless, "lock": None},  # hosts are cattle: replaced by an image update, never locked
+                **cattle,
                 resource_group_name=args.hosts_resource_group_name, location=args.location, count=sizing.hosts,
                 vm_size=sizing.vm_size, subnet_id=args.host_subnet_id, image=image,
                 name_prefix=args.host_name_prefix, host_pool_name=self.host_pool.name,

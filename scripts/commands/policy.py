@@ -78,17 +78,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _read_export(path: Path) -> dict:
     from amsterdam_cloud.policies.checker import paused_gc
-    from amsterdam_cloud.core.documents import decode, load_json, read_text
+    from amsterdam_cloud.core.documents import decode, load_json, read_bytes
     from amsterdam_cloud.scripts.offline.export_shape import check_export
 
     what = "plan from `cityctl plan` or `pulumi stack export` file"
     if str(path) == "-":
         stream = getattr(sys.stdin, "buffer", None)
-        name, text = "<stdin>", decode(stream.read(), "<stdin>") if stream is not None else sys.stdin.read()
+        name, data = "<stdin>", stream.read() if stream is not None else None
+        text = decode(data, name) if data is not None else sys.stdin.read()
     else:
-        name, text = display(path), read_text(path, what)
+        name, data = display(path), read_bytes(path, what)
+        text = decode(data, name)
     with paused_gc():  # parsing a large export is 2-3x faster without collections
-        document = load_json(text, name, what)
+        document = load_json(text, name, what, data=data)
     return check_export(document, name)  # the same shape check as `plan --against` and `deploy`
 
 
@@ -117,26 +119,12 @@ def _sha256(path: Path) -> str:
     return "" if str(path) == "-" else hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _commit() -> str:
-    """The commit the check runs at, saying where it comes from: CI's (GitHub Actions, Azure Pipelines), else the
-    checking checkout's HEAD (with a note when it has uncommitted changes), else "". It is the checking run's
-    commit: a plan checked later from an artifact may have been made at another."""
-    import os
-    import subprocess
+def _plan_commit(file: Path, sha256: str) -> str:
+    """The commit the checked plan was made at, from its provenance sidecar (`cityctl plan` writes it); never the
+    checking checkout's HEAD, which may be another commit than the plan's (a plan checked later from an artifact)."""
+    from amsterdam_cloud.scripts.offline.provenance import NOT_RECORDED, plan_commit
 
-    for variable in ("GITHUB_SHA", "BUILD_SOURCEVERSION"):
-        if os.environ.get(variable):
-            return f"{os.environ[variable]} (CI's {variable} of the checking run)"
-    try:
-        head = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10, check=False)
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True,
-                               text=True, timeout=10, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return ""
-    if head.returncode != 0:
-        return ""
-    changes = ", with uncommitted changes" if dirty.returncode == 0 and dirty.stdout.strip() else ""
-    return f"{head.stdout.strip()} (HEAD of the checking checkout{changes})"
+    return f"{NOT_RECORDED} (read from standard input)" if str(file) == "-" else plan_commit(file, sha256)
 
 
 def _program_files(project_dir: Path | None, stack: str, plan_project: str) -> tuple[Path | None, Path | None]:
@@ -163,7 +151,8 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from amsterdam_cloud.policies.checker import check_resources, parse_resources, render
+    from amsterdam_cloud.policies.checker import (LEFT_TO_EXIT_FROM, check_resources, leave_to_exit, parse_resources,
+                                                  render)
 
     source = "<stdin>" if str(args.file) == "-" else display(args.file)
     export = _read_export(args.file)
@@ -173,13 +162,15 @@ def _check(args: argparse.Namespace) -> int:
           file=sys.stderr)
     result = check_resources(resources, environment=environment, stack=stack, waivers=_waivers(args.waivers),
                              today=args.today, source=source)
+    if len(resources) >= LEFT_TO_EXIT_FROM:
+        leave_to_exit(export, resources, result)
     if args.format == "sarif" and resources:
         from amsterdam_cloud.policies.rule_model import project_of
 
         result.project_root, result.stack_file = _program_files(args.project_dir, stack, project_of(resources[0].urn))
     if args.evidence:
         result.source_sha256 = _sha256(args.file)
-        result.commit = _commit()
+        result.commit = _plan_commit(args.file, result.source_sha256)
         fmt = "evidence-html" if args.evidence.suffix.lower() in (".html", ".htm") else "evidence-md"
         where = write_output(args.evidence, render(result, fmt))
         print(f"evidence report written to {where}", file=sys.stderr)

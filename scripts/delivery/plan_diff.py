@@ -30,7 +30,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, TypeGuard
 
 from amsterdam_cloud.core.regions import normalize_location
 from amsterdam_cloud.scripts.delivery.replace_rules import (
@@ -413,7 +413,7 @@ class _Translation:
         return text
 
 
-def _usable(value: Any) -> bool:
+def _usable(value: Any) -> TypeGuard[str]:
     return isinstance(value, str) and bool(value) and value != UNKNOWN
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar, overload
 from urllib.parse import urlsplit
 
 from amsterdam_cloud.scripts.migrate.inventory import resource
@@ -19,6 +19,7 @@ from amsterdam_cloud.core.secrets import hosts_from_environment, split_environme
 
 T = TypeVar("T")
 R = TypeVar("R")
+D = TypeVar("D")
 
 ACCESS_DENIED_CODES = frozenset({
     "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthFailure", "UnauthorizedException",
@@ -53,6 +54,14 @@ class Scope:
     allocation only."""
     gaps: list[dict[str, Any]] = field(default_factory=list)
     """What one item or one part of the service could not be read (filled by `attempt`; the rest goes on)."""
+
+    @overload
+    def attempt(self, operation: str, call: Callable[[], T], *, resource: str | None = None,
+                default: D, absent: tuple[str, ...] = ()) -> T | D: ...
+
+    @overload
+    def attempt(self, operation: str, call: Callable[[], T], *, resource: str | None = None,
+                default: None = None, absent: tuple[str, ...] = ()) -> T | None: ...
 
     def attempt(self, operation: str, call: Callable[[], T], *, resource: str | None = None,
                 default: T | None = None, absent: tuple[str, ...] = ()) -> T | None:
@@ -208,7 +217,7 @@ def aurora_used_gib(scope: Scope, cluster_id: str) -> float | None:
     from datetime import datetime, timedelta, timezone
 
     end = datetime.now(timezone.utc)
-    answer = scope.attempt("GetMetricStatistics", lambda: scope.client("cloudwatch").get_metric_statistics(
+    answer: dict[str, Any] = scope.attempt("GetMetricStatistics", lambda: scope.client("cloudwatch").get_metric_statistics(
         Namespace="AWS/RDS", MetricName="VolumeBytesUsed",
         Dimensions=[{"Name": "DBClusterIdentifier", "Value": cluster_id}], StartTime=end - timedelta(days=1),
         EndTime=end, Period=3600, Statistics=["Maximum"]), resource=scope.arn("rds", f"cluster:{cluster_id}"), default={})
@@ -237,7 +246,7 @@ def utilization(scope: Scope, instance_id: str) -> dict[str, Any]:
     found: dict[str, Any] = {}
     for namespace, metric, key in (("AWS/EC2", "CPUUtilization", "cpuP95Percent"),
                                    ("CWAgent", "mem_used_percent", "memoryP95Percent")):
-        answer = scope.attempt("GetMetricStatistics", lambda: cloudwatch.get_metric_statistics(
+        answer: dict[str, Any] = scope.attempt("GetMetricStatistics", lambda: cloudwatch.get_metric_statistics(
             Namespace=namespace, MetricName=metric, Dimensions=[{"Name": "InstanceId", "Value": instance_id}],
             StartTime=start, EndTime=end, Period=3600, Statistics=["Average"]),
             resource=scope.arn("ec2", f"instance/{instance_id}"), default={})
@@ -452,7 +461,7 @@ def collect_lambda(scope: Scope) -> list[dict[str, Any]]:
         client, "list_event_source_mappings", "EventSourceMappings")), default=[]) or [])
 
     def triggers_of(arn: str) -> list[dict[str, Any]]:
-        answer = scope.attempt("GetPolicy", lambda: client.get_policy(FunctionName=arn), resource=arn,
+        answer: dict[str, Any] = scope.attempt("GetPolicy", lambda: client.get_policy(FunctionName=arn), resource=arn,
                                default={}, absent=("ResourceNotFoundException",))
         pushed = pushed_triggers(json.loads(answer["Policy"])) if answer.get("Policy") else []
         for trigger in pushed:
@@ -461,7 +470,7 @@ def collect_lambda(scope: Scope) -> list[dict[str, Any]]:
             rule = trigger.get("resource", "").split(":rule/", 1)
             if trigger["source"] == "events" and len(rule) == 2:
                 bus, _, name = rule[1].rpartition("/")
-                found = scope.attempt("DescribeRule", lambda: scope.client("events").describe_rule(
+                found: dict[str, Any] = scope.attempt("DescribeRule", lambda: scope.client("events").describe_rule(
                     Name=name, **({"EventBusName": bus} if bus else {})), resource=arn, default={},
                     absent=("ResourceNotFoundException",))
                 trigger.update({k: v for k, v in (("schedule", found.get("ScheduleExpression")),
@@ -470,7 +479,7 @@ def collect_lambda(scope: Scope) -> list[dict[str, Any]]:
 
     def read(function: dict[str, Any]) -> dict[str, Any]:
         arn = function["FunctionArn"]
-        listed = scope.attempt("ListTags", lambda: client.list_tags(Resource=arn), resource=arn.split(":$")[0], default={})
+        listed: dict[str, Any] = scope.attempt("ListTags", lambda: client.list_tags(Resource=arn), resource=arn.split(":$")[0], default={})
         tags = tag_map(listed.get("Tags"))
         vpc = function.get("VpcConfig") or {}
         variables = (function.get("Environment") or {}).get("Variables") or {}
@@ -487,7 +496,7 @@ def collect_lambda(scope: Scope) -> list[dict[str, Any]]:
         }
         properties["triggers"] = triggers_of(arn.split(":$")[0])
         if properties["packageType"] == "Image":
-            got = scope.attempt("GetFunction", lambda: client.get_function(FunctionName=arn), resource=arn.split(":$")[0],
+            got: dict[str, Any] = scope.attempt("GetFunction", lambda: client.get_function(FunctionName=arn), resource=arn.split(":$")[0],
                                 default={})
             properties["image"] = got.get("Code", {}).get("ImageUri")
         return scope.record("aws:lambda:function", arn.split(":$")[0], function["FunctionName"], tags, properties)
@@ -645,9 +654,9 @@ def collect_dynamodb(scope: Scope) -> list[dict[str, Any]]:
 
     def read(name: str) -> dict[str, Any]:
         arn = scope.arn("dynamodb", f"table/{name}")
-        table = scope.attempt("DescribeTable", lambda: dynamodb.describe_table(TableName=name)["Table"],
+        table: dict[str, Any] = scope.attempt("DescribeTable", lambda: dynamodb.describe_table(TableName=name)["Table"],
                               resource=arn, default={})
-        tags = scope.attempt("ListTagsOfResource", lambda: dynamodb.list_tags_of_resource(
+        tags: list[Any] = scope.attempt("ListTagsOfResource", lambda: dynamodb.list_tags_of_resource(
             ResourceArn=table.get("TableArn", arn)).get("Tags", []), resource=arn, default=[])
         properties = {"sizeGiB": round((table.get("TableSizeBytes") or 0) / 2**30, 2),
                       "itemCount": table.get("ItemCount"),
@@ -669,9 +678,9 @@ def collect_sqs(scope: Scope) -> list[dict[str, Any]]:
     def read(url: str) -> dict[str, Any]:
         name = url.rstrip("/").rsplit("/", 1)[-1]
         arn = scope.arn("sqs", name)
-        attributes = scope.attempt("GetQueueAttributes", lambda: sqs.get_queue_attributes(
+        attributes: dict[str, Any] = scope.attempt("GetQueueAttributes", lambda: sqs.get_queue_attributes(
             QueueUrl=url, AttributeNames=["All"]).get("Attributes", {}), resource=arn, default={})
-        tags = scope.attempt("ListQueueTags", lambda: sqs.list_queue_tags(QueueUrl=url).get("Tags", {}),
+        tags: dict[str, Any] = scope.attempt("ListQueueTags", lambda: sqs.list_queue_tags(QueueUrl=url).get("Tags", {}),
                              resource=arn, default={})
         properties = {"fifo": name.endswith(".fifo"),
                       "retentionSeconds": int(attributes["MessageRetentionPeriod"])

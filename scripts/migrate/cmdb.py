@@ -174,7 +174,7 @@ def _state(text: str) -> str:
     return STATES.get(text.strip().lower(), text.strip().lower())
 
 
-READERS: dict[str, Callable[[str], Any]] = {
+READERS: dict[str, Callable[..., Any]] = {
     "cpu": _number(int, 1, "a whole number of vCPUs"),
     "memory_gb": _number(float, 0.5, "a number of GiB"),
     "disk_gb": _number(float, 0, "a number of GiB"),
@@ -289,7 +289,7 @@ def read_rows(path: Path, source_name: str) -> tuple[list[dict[str, Any]], list[
         if "type" in values and kind is None:
             problems.append(RowError(line=line, column="type", message=f"{values['type']!r} is not one of "
                                      f"{', '.join(TYPES)} (or server, database, opslag in Dutch)"))
-        if problems:
+        if problems or kind is None:  # no kind: an empty or unknown type, a problem recorded above
             errors.extend(problems)
             continue
         properties: dict[str, Any] = {}

@@ -159,7 +159,7 @@ def infer_edges(resources: list[dict[str, Any]]) -> list[dict[str, str]]:
     found: set[tuple[str, str, str]] = set()
 
     def add(source: str | None, target: str | None, kind: str) -> None:
-        if source in ids and target in ids and target != source:
+        if source is not None and target is not None and source in ids and target in ids and target != source:
             found.add((source, target, kind))
 
     for r in resources:

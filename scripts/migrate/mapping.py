@@ -676,7 +676,7 @@ def function_groups(functions: Sequence[Mapping[str, Any]], target_of: Mapping[s
     by_stack: dict[str, list[Mapping[str, Any]]] = {}
     for function in sorted(functions, key=lambda f: f["name"]):
         by_stack.setdefault(target_of[function["id"]]["stack"], []).append(function)
-    groups = []
+    groups: list[dict[str, Any]] = []
     for stack, members in sorted(by_stack.items()):
         memory = max(int(f["properties"].get("memoryMiB") or 128) for f in members)
         size = next((m for m in FLEX_MEMORY_MB if m >= memory), None)

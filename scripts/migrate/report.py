@@ -13,7 +13,7 @@ import csv
 import html
 import io
 from collections import defaultdict
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import drawsvg
 
@@ -127,7 +127,7 @@ def dependency_svg(mapping: Mapping[str, Any], waves: Mapping[str, Any] | None) 
     return drawing.as_svg()
 
 
-def _table(caption: str, header: tuple[str, ...], body: list[tuple[str, ...]], table_id: str) -> str:
+def _table(caption: str, header: tuple[str, ...], body: Sequence[tuple[str, ...]], table_id: str) -> str:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
     lines = "".join("<tr>" + "".join(f"<td>{html.escape(cell)}</td>" for cell in row) + "</tr>\n" for row in body)
     return (f'<table id="{table_id}"><caption>{html.escape(caption)}</caption>\n<thead><tr>{head}</tr></thead>\n'

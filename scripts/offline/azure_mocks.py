@@ -13,6 +13,7 @@ import sys
 import uuid
 from dataclasses import dataclass
 from functools import lru_cache
+from types import FrameType
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
@@ -82,8 +83,8 @@ class AzureMocks(pulumi.runtime.Mocks):
         chain = self._type_chains.get(id(parent)) if parent is not None else None
         chain = f"{chain}${args.type_}" if chain else args.type_
         self._type_chains[id(args.resource)] = chain
-        lines = []  # the program's frames, innermost first, up to the engine that runs it
-        frame = sys._getframe(1)
+        lines: list[str] = []  # the program's frames, innermost first, up to the engine that runs it
+        frame: FrameType | None = sys._getframe(1)
         while frame is not None and not (lines and frame.f_code.co_filename.startswith(_OFFLINE_DIR)):
             if not _outside_program(frame.f_code.co_filename):
                 lines.append(f"{_shown_path(frame.f_code.co_filename)}:{frame.f_lineno}")
@@ -236,7 +237,7 @@ class AzureMocks(pulumi.runtime.Mocks):
         return name, {"name": name, "outputs": wired, "secretOutputNames": sorted(secret_names)}
 
     # -- invokes --------------------------------------------------------------------------------------------
-    def call(self, args: pulumi.runtime.MockCallArgs) -> dict:
+    def call(self, args: pulumi.runtime.MockCallArgs) -> dict:  # type: ignore[override]  # the SDK takes a bare dict
         if args.token == "azure-native:authorization:getClientConfig":
             return {"clientId": derived_guid("client", self.context.client_object_id),
                     "objectId": self.context.client_object_id, "subscriptionId": self.context.subscription_id,
@@ -255,7 +256,7 @@ class AzureMocks(pulumi.runtime.Mocks):
         configurations = state.get("ipConfigurations") or []
         for configuration in configurations:
             subnet_id = (configuration.get("subnet") or {}).get("id")
-            prefix = self._subnet_prefixes.get(subnet_id)
+            prefix = self._subnet_prefixes.get(subnet_id) if subnet_id else None
             if prefix:
                 configuration["privateIPAddress"] = str(ipaddress.ip_network(prefix)[4])
         state["ipConfigurations"] = configurations

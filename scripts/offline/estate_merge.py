@@ -94,7 +94,8 @@ def _checked(document: object, source: str) -> dict:
     if not isinstance(document, dict) or document.get("format") != SUMMARY_FORMAT:
         raise UserError(f"{source}: format: {expected}")
     try:
-        Shard.parse(document.get("shard") if isinstance(document.get("shard"), str) else "")
+        shard = document.get("shard")
+        Shard.parse(shard if isinstance(shard, str) else "")
     except UserError:
         raise UserError(f"{source}: shard: {document.get('shard')!r}; {expected}") from None
     if not isinstance(document.get("estate"), list) or not all(isinstance(s, str) for s in document["estate"]):

@@ -112,6 +112,7 @@ def plan_in_worker(task: StackTask) -> StackResult:
     from amsterdam_cloud.scripts.offline.plan_cache import output_digests, outputs_digest, sha256_text
     from amsterdam_cloud.scripts.offline.preview import render_summary
     from amsterdam_cloud.scripts.offline.project import plan_stack, saved_plan_path, stack_reference_resolver
+    from amsterdam_cloud.scripts.offline.provenance import write_provenance
     from amsterdam_cloud.scripts.signals import Interrupted, was_interrupted
 
     started = time.perf_counter()
@@ -145,6 +146,7 @@ def plan_in_worker(task: StackTask) -> StackResult:
             text = export_text(export)
             path = saved_plan_path(task.plans_dir, project.name, task.stack.stack)
             write_atomically(path, text, durable=False)  # the run syncs once at its end
+            write_provenance(path, text, project.root, durable=False)  # the plan's commit, for the evidence report
             if task.environment is not None:
                 result.policy_text, result.policy_failed = check_policy(export, task.stack.stack, task.environment,
                                                                         project.root, display(path))
@@ -284,8 +286,8 @@ def run(args: argparse.Namespace) -> int:
     owned = shard.owned(every) if shard else list(every)
     known = {stack: cache.references(own_keys[stack]) for stack in every}
     state = Run(estate=estate, scope=list(owned), owned=set(owned), own_keys=own_keys,
-                references={stack: known[stack].references if known[stack] else None for stack in every},
-                reads={stack: known[stack].reads if known[stack] else {} for stack in every})
+                references={stack: last.references if (last := known[stack]) else None for stack in every},
+                reads={stack: last.reads if (last := known[stack]) else {} for stack in every})
     print(f"Offline plan of the estate under {display(estate.root)}: {len(estate.projects)} projects, "
           f"{len(every)} stacks" + (f", shard {shard}: {len(owned)} stacks" if shard else "")
           + f"; plans in {display(plans_dir)} (Pulumi SDK mocks; no CLI, no Azure)", file=sys.stderr)
@@ -373,7 +375,8 @@ def _ready(state: Run, todo: list[StackId], running: set[StackId], cache, plans_
     """Stacks that can be planned now, after reusing every cached one whose references are done (in order)."""
     from amsterdam_cloud.scripts.offline.plan_cache import full_key
 
-    ready, changed = [], True
+    ready: list[StackId] = []
+    changed = True
     while changed:  # again after a reuse (its dependents may be ready) or a stack added from outside the shard
         changed, ready = False, []
         queued = set(todo)  # membership by hash: a list scan per waiting stack made each call O(n^2) (40 s at 800)
@@ -426,8 +429,8 @@ def _read_digests(state: Run, stack: StackId, references: list[StackId], plans_d
     from amsterdam_cloud.scripts.offline.plan_cache import read_digest
 
     reads = state.reads[stack]
-    return [(ref, read_digest(reads[ref], state.output_digests[ref])
-             if reads.get(ref) is not None and ref in state.output_digests else _digest(state, ref, plans_dir))
+    return [(ref, read_digest(names, state.output_digests[ref])
+             if (names := reads.get(ref)) is not None and ref in state.output_digests else _digest(state, ref, plans_dir))
             for ref in references]
 
 

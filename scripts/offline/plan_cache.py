@@ -33,7 +33,7 @@ import tempfile
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, get_type_hints
+from typing import AbstractSet, Any, Iterable, get_type_hints
 
 from amsterdam_cloud.core import clock
 from amsterdam_cloud.core.documents import read_text
@@ -95,7 +95,8 @@ def root_outputs(export: dict[str, Any]) -> dict[str, Any]:
     """The root stack's outputs as a plan or export records them (what a StackReference to it records)."""
     from amsterdam_cloud.scripts.offline.recorder import ROOT_STACK_TYPE
 
-    root = next((r for r in export["deployment"].get("resources") or [] if r.get("type") == ROOT_STACK_TYPE), {})
+    root: dict[str, Any] = next(
+        (r for r in export["deployment"].get("resources") or [] if r.get("type") == ROOT_STACK_TYPE), {})
     return root.get("outputs") or {}
 
 
@@ -139,24 +140,25 @@ def engine_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def toolkit_fingerprint(program_dir: Path, *, skip: set[Path] = frozenset()) -> str:
+def toolkit_fingerprint(program_dir: Path) -> str:
     """The engine's fingerprint and the toolkit files a program in `program_dir` imports, followed through the toolkit
-    (`_toolkit_imports`), with the data files beside them but `skip` (the program's own files are the project's):
-    an edit to another project's program or to a command (`scripts/migrate`) re-plans none of its stacks."""
+    (`_toolkit_imports`), with the data files beside them: an edit to another project's program or to a command
+    (`scripts/migrate`) re-plans none of its stacks. Beside a module are the stack files of the toolkit's own
+    projects, which programs read across projects (the connectivity stack reads the environments' stack files, the
+    platform the connectivity's): a toolkit project's key holds its siblings' stack files too."""
     digest = hashlib.sha256(engine_fingerprint().encode())
-    program = [(path, "__main__") for path in sorted(program_dir.glob("*.py"))]
-    _hash_toolkit_files(digest, _toolkit_imports(program) - {path for path, _ in program}, skip=skip)
+    _hash_toolkit_files(digest, _toolkit_imports([(path, "__main__") for path in sorted(program_dir.glob("*.py"))]))
     return digest.hexdigest()
 
 
-def _hash_toolkit_files(digest: "hashlib._Hash", files: set[Path], *, skip: set[Path] = frozenset()) -> None:
-    """Each module file, and the data files beside it but `skip` (what a module reads from its own folder: a JSON
-    table, a YAML register, the governance tenant stack's file), by their path in the toolkit."""
+def _hash_toolkit_files(digest: "hashlib._Hash", files: set[Path]) -> None:
+    """Each module file, and the data files beside it (what a module reads from its own folder: a JSON table, a YAML
+    register, the governance tenant stack's file), by their path in the toolkit."""
     root = _toolkit_root()
     folders = sorted({path.parent for path in files})
     for path in sorted(files | {data for folder in folders for data in folder.iterdir()
                                 if data.is_file() and not data.name.endswith((".py", ".pyc", ".tmp"))
-                                and not data.name.startswith(".") and data.resolve() not in skip}):
+                                and not data.name.startswith(".")}):
         _hash_file(digest, path, root)
 
 
@@ -261,14 +263,14 @@ def project_fingerprint(project: PulumiProject) -> str:
     nested projects, outputs and stack files) and the project's `waivers.yaml`: everything a plan of one of its
     stacks can read besides its own stack file."""
     stack_files = {path.resolve() for path in project.stack_config_dir.glob("Pulumi.*.yaml")}
-    digest = hashlib.sha256(toolkit_fingerprint(project.program_dir, skip=stack_files).encode())
+    digest = hashlib.sha256(toolkit_fingerprint(project.program_dir).encode())
     for path in (project.root / PROJECT_FILE, project.root / "waivers.yaml"):
         _hash_file(digest, path, project.root)
     _hash_tree(digest, project.program_dir, project.root, skip=stack_files)
     return digest.hexdigest()
 
 
-def _hash_tree(digest: "hashlib._Hash", folder: Path, relative_to: Path, skip: set[Path] = frozenset()) -> None:
+def _hash_tree(digest: "hashlib._Hash", folder: Path, relative_to: Path, skip: AbstractSet[Path] = frozenset()) -> None:
     for current, subfolders, files in os.walk(folder):
         here = Path(current)
         subfolders[:] = sorted(name for name in subfolders if not name.startswith(".") and name not in
@@ -370,7 +372,7 @@ class PlanCache:
         """Remember a plan: its references and reads under the own key, its plan file as an object, the entry."""
         write_atomically(self.folder / "references" / f"{own}.json", json.dumps({
             "references": [[r.project, r.stack] for r in known.references],
-            "reads": [None if known.reads.get(r) is None else list(known.reads[r]) for r in known.references]}),
+            "reads": [list(names) if (names := known.reads.get(r)) is not None else None for r in known.references]}),
             durable=False)
         target = self._object(entry.plan_sha256)
         if not target.is_file():

@@ -46,6 +46,8 @@ def qualified_type(urn: str) -> str:
 class RecordingMonitor(sdk_mocks.MockMonitor):
     """The SDK's MockMonitor, plus: real-engine URNs and a full record of each registration, in order."""
 
+    mocks: AzureMocks
+
     def __init__(self, mocks: AzureMocks, on_record: Callable[[int], None] | None = None) -> None:
         super().__init__(mocks)
         self.recorded: dict[str, RecordedResource] = {}
@@ -74,7 +76,7 @@ class RecordingMonitor(sdk_mocks.MockMonitor):
         if record.custom:
             args = sdk_mocks.MockResourceArgs(typ=request.type, name=request.name, inputs=reveal(inputs),
                                               provider=request.provider, resource_id=request.importId, custom=True)
-            args.urn = urn  # lets the mocks derive stable physical names from the URN
+            args.urn = urn  # type: ignore[attr-defined]  # an extra the mocks read: stable names from the URN
             resource_id, state = self.mocks.new_resource(args)
             record.inputs = {**inputs, **self.mocks.checked_defaults.pop(urn, {})}  # Check's result, as the engine keeps
             record.id = resource_id or ""

@@ -58,8 +58,8 @@ def _install() -> None:
             return _original(self, name)
         noting.__name__ = method
         setattr(cls, method, noting)
-    cls.__init__ = __init__
-    cls.outputs = property(outputs, set_outputs, doc="The outputs of the referenced stack (a read noted).")
+    cls.__init__ = __init__  # type: ignore[method-assign]  # the SDK's class, patched in an estate worker only
+    cls.outputs = property(outputs, set_outputs)  # type: ignore[assignment]  # its attribute, now noting reads
 
 
 @contextmanager

@@ -115,7 +115,7 @@ def _probe_serialize_property(missing: list[str]) -> ModuleType | None:
 def plain_values_as_is() -> Iterator[None]:
     """For one run: `serialize_property` returns a plain value (a str, bool, int, float or None, exactly) at once,
     as the SDK's own returns it after a dozen type checks and a type-hint unwrap; anything else goes to the SDK's."""
-    rpc = probe().plain_values_as_is
+    rpc: Any = probe().plain_values_as_is  # the SDK's own module: its private functions have no public types
     if rpc is None:
         yield
         return
@@ -192,7 +192,7 @@ def transferred_in_one_future() -> Iterator[None]:
         sdk.rpc.transfer_properties = original
 
 
-def output_property_name(attribute: str, getter: Callable[..., Any]) -> str:
+def output_property_name(attribute: str, getter: Callable[..., Any] | None) -> str:
     """The wire name of an SDK class's output property `attribute`: what `@pulumi.getter(name=...)` recorded on its
     getter; in an SDK that no longer records it there (`probe` warned), the camelCase of the Python name, which
     differs only in case from the few irregular ones (`hubIPAddresses`), so match it without case."""
@@ -336,7 +336,7 @@ def is_lazy_package(module: ModuleType) -> bool:
 def stack_traces_skipped(replacement: Callable[[], Any] | None = None) -> Iterator[None]:
     """For one run: the SDK captures `replacement()` as each resource's stack trace instead of walking the whole
     stack (default: an empty trace)."""
-    module = probe().stack_trace_module
+    module: Any = probe().stack_trace_module  # the SDK's own module: its private functions have no public types
     if module is None:
         yield
         return

@@ -1,5 +1,7 @@
-"""Where the program declared each resource, as the engine records it: `sourcePosition` in the state
-(`project:///<path under the project root>#<line>`), which code-scanning reports point at.
+"""Where the program declared each resource: `sourcePosition` in the state (`project:///<path under the project
+root>#<line>`), which code-scanning reports point at. Unlike the real engine, which records the SDK's immediate
+caller (for a resource a toolkit component creates in an app: the component's file in site-packages), this records
+the program's own frame, the line an app team can act on (policies/reports/sarif.py maps the real form).
 
 The SDK captures a stack trace per resource for this; the offline speedups replace that capture with
 `stack_trace` here, which walks the frames once and keeps only the one frame that matters: the first frame of
@@ -13,6 +15,7 @@ import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import Any, Iterator
 from urllib.parse import unquote, urlparse
 
@@ -52,7 +55,7 @@ def stack_trace() -> Any:
     """The SDK's `_get_stack_trace`, reduced to the program's frame that declared the resource (or none)."""
     from pulumi.runtime.proto import source_pb2  # here: the policy reports parse positions without pulumi
 
-    frame = sys._getframe(1)
+    frame: FrameType | None = sys._getframe(1)
     inits = 0
     while frame is not None and inits < 3:  # Resource, Custom/ComponentResource, the concrete class (as the SDK)
         if frame.f_code.co_name == "__init__":
@@ -74,5 +77,5 @@ def position(request: Any) -> str:
         if found is None:
             break
         if found:
-            return f"{PROJECT_SCHEME}{Path(path[len(_ROOT):]).as_posix()}#{frame.pc.line}"
+            return f"{PROJECT_SCHEME}{Path(path[len(_ROOT or ''):]).as_posix()}#{frame.pc.line}"
     return ""

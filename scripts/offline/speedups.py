@@ -79,7 +79,7 @@ class ClassOnDemandPackage(types.ModuleType):
                 setattr(self, attr, value)
                 return value
         self._complete = True
-        self._real_spec.loader.exec_module(self)  # the real `__init__`, into this module
+        self._real_spec.loader.exec_module(self)  # type: ignore[union-attr]  # the real `__init__`; installed with one
         return getattr(self, attr)
 
 
@@ -104,7 +104,7 @@ def install_class_on_demand_packages() -> None:
             continue
         # Changed in place: modules that already did `from pulumi_azure_native import network` hold this object.
         module.__class__ = ClassOnDemandPackage
-        module._real_spec, module._complete = spec, False
+        vars(module).update(_real_spec=spec, _complete=False)
 
 
 def drop_aliases(args: pulumi.ResourceTransformationArgs) -> pulumi.ResourceTransformationResult:
@@ -127,7 +127,7 @@ def catch_up_every(count: int) -> Callable[[pulumi.ResourceTransformationArgs], 
         seen += 1
         loop = asyncio.get_event_loop()
         if seen % count == 0 and not loop.is_running():
-            for _ in range(64):  # each turn advances every queued registration by one await
+            for _turn in range(64):  # each turn advances every queued registration by one await
                 if not sdk_seam.has_ready_callbacks(loop):  # nothing left that can move now
                     break
                 loop.call_soon(loop.stop)
@@ -194,7 +194,7 @@ def warm_imports(*program_dirs: Path) -> None:
 
     import amsterdam_cloud.scripts.offline.project  # noqa: F401  (the engine and the SDK)
 
-    pending = [path for program_dir in dict.fromkeys(program_dirs) for path in program_dir.glob("*.py")]
+    pending: list[Path | str] = [path for program_dir in dict.fromkeys(program_dirs) for path in program_dir.glob("*.py")]
     seen, azure_modules = set(), set()
     while pending:
         source = Path(pending.pop())

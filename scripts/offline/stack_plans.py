@@ -68,6 +68,7 @@ def plan_one(project, stack: str, request: PlanRequest,
     from amsterdam_cloud.scripts.offline.plan import read_export
     from amsterdam_cloud.scripts.offline.preview import render_summary, render_tree
     from amsterdam_cloud.scripts.offline.project import plan_stack, saved_plan_path
+    from amsterdam_cloud.scripts.offline.provenance import write_provenance
 
     outcome = StackOutcome(stack=stack)
     started = time.perf_counter()
@@ -77,6 +78,8 @@ def plan_one(project, stack: str, request: PlanRequest,
                           progress=progress)
         text = plan.export_text()
         where = write_output(request.out or saved_plan_path(request.plans_dir, project.name, stack), text)
+        if where != "<stdout>":
+            write_provenance(Path(where), text, project.root)  # the plan's commit, for the evidence report
         outcome.plan_path = where if where == "<stdout>" else display(where)
         outcome.resources = sum(plan.counts_by_type().values())
         outcome.summary = render_summary(plan)
@@ -149,8 +152,10 @@ def check_policy(export: dict, stack: str, environment: str, project_root: Path,
 
     resources, _ = parse_resources(export, source)
     waivers = load_gate_waivers(project_root=project_root)
-    # only a waiver for this stack (its expiry, its length) makes the result depend on the day: read it then
-    today = clock.today_utc() if WaiverBook(waivers, stack, datetime.date.min) else None
+    # only a waiver for this stack makes the result depend on the day: on which expiries have passed (the day itself
+    # when one has no approval day, from which its length is counted)
+    today = None if not WaiverBook(waivers, stack, datetime.date.min) else clock.today_utc() if any(
+        w.approved is None for w in waivers) else clock.today_until(w.expires + datetime.timedelta(days=1) for w in waivers)
     result = check_resources(resources, environment=environment, stack=stack, waivers=waivers, today=today,
                              source=source)
     return render(result, "text"), result.failed

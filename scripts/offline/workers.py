@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.connection
-from typing import Any, Callable
+from multiprocessing.connection import Connection
+from typing import Any, Callable, cast
 
 from amsterdam_cloud.scripts.signals import ignore_interrupts, quiet_worker_signals, signals_held
 
@@ -56,7 +57,8 @@ class WorkerPool:
         """Wait for at least one busy worker; (task, result) for each that finished, a `WorkerDied` as its result
         when it ended without one."""
         done = []
-        for connection in multiprocessing.connection.wait(list(self._busy)):
+        # `wait` returns the very objects it was given: our connections
+        for connection in cast(list[Connection], multiprocessing.connection.wait(list(self._busy))):
             process, task = self._busy.pop(connection)
             try:
                 done.append((task, connection.recv()))

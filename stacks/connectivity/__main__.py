@@ -13,16 +13,21 @@ from amsterdam_cloud.components.landing_zone.connectivity import (CI_POOL_NAME, 
                                                                   Connectivity, ConnectivityArgs)
 from amsterdam_cloud.components.landing_zone.private_dns import city_private_link_zones
 from amsterdam_cloud.components.monitoring.private_ingestion import AMPLS_ZONES, MonitorPrivateLinkScope, \
-    MonitorPrivateLinkScopeArgs
+    MonitorPrivateLinkScopeArgs, environment_entries
 from amsterdam_cloud.stacks.connectivity.config import from_pulumi
 
 config = from_pulumi()
 tags = config.azure_tags
+if config.workspace_id is None:
+    pulumi.log.warn(f"{config.source}: no amsterdam-connectivity:workspaceId, so the hub's network, firewall, gateways "
+                    "and NSGs send no logs (the pack's monitoring-diagnostic-settings names them: the bootstrap "
+                    "waiver); set it once prod's platform stack has created the workspace (docs/landing-zone.md, "
+                    "deployment order)")
 group = resources.ResourceGroup("rg-connectivity", resource_group_name=config.ref.resource_group_name,
                                 location=config.location, tags=tags)
 connectivity = Connectivity("connectivity", ConnectivityArgs(
     tags=tags, lock=Lock() if config.features.resource_locks else None,
-    diagnostic_settings=(DiagnosticSettings(workspace_id=config.workspace_id),),
+    diagnostic_settings=(DiagnosticSettings(workspace_id=config.workspace_id),) if config.workspace_id else (),
     resource_group_name=group.name, location=config.location,
     virtual_network_name=config.ref.virtual_network_name, address_space=config.address_space,
     private_dns_zones=city_private_link_zones(config.location), forwarded_zones=config.forwarded_zones,
@@ -31,12 +36,15 @@ connectivity = Connectivity("connectivity", ConnectivityArgs(
     firewall_premium=config.features.firewall_premium))
 
 # The city's one Azure Monitor Private Link Scope: one per DNS namespace, and the zones above are the city's one set
-# (a scope per environment would rewrite the same global records). Each environment scopes its workspace and data
-# collection endpoint into it (`ConnectivityRef.monitor_scope`), each app its Application Insights.
-# No lock: a lock covers child resources, so it would refuse every environment's and app's scoped-resource delete.
+# (a scope per environment would rewrite the same global records). This stack holds the monitored environments'
+# workspaces and data collection endpoints in it (ids derived from their stack files, each entry locked ReadOnly), so
+# no environment's identity writes into it; apps add their Application Insights (`ConnectivityRef.monitor_scope`).
+# No lock on the scope: a lock covers child resources, so it would refuse every app's scoped-resource delete.
 monitor_scope = MonitorPrivateLinkScope("monitor-private-link", MonitorPrivateLinkScopeArgs(
     tags=tags, resource_group_name=group.name,
     location=config.location, scope_name=MONITOR_SCOPE_NAME,
+    scoped_resources=tuple(entry for monitored in config.monitored_environments for entry in environment_entries(
+        monitored.environment, monitored.workspace_id, monitored.endpoint_id)),
     private_endpoints=(PrivateEndpoint(subnet_id=connectivity.subnet_ids[ENDPOINTS_SUBNET], private_dns_zone_ids=tuple(
         connectivity.private_dns_zone_ids[zone] for zone in AMPLS_ZONES)),)))
 

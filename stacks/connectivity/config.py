@@ -12,14 +12,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
+from amsterdam_cloud.core.environments import ENVIRONMENTS, central_workspace_id, collection_endpoint_id
 from amsterdam_cloud.core.ids import GUID, LOG_ANALYTICS_WORKSPACE_ID
 from amsterdam_cloud.components.landing_zone.address_plan import AddressPlanError, carve, refuse_overlap
-from amsterdam_cloud.components.landing_zone.connectivity import (CONNECTIVITY_SUBNETS, CiAgents, ConnectivityRef,
-                                                                  ExpressRoute, ForwardedZone, PointToSite, SiteToSite)
+from amsterdam_cloud.components.landing_zone.connectivity import (AGENTS_SUBNET, CONNECTIVITY_SUBNETS, CiAgents,
+                                                                  ConnectivityRef, ExpressRoute, ForwardedZone,
+                                                                  PointToSite, SiteToSite)
+from amsterdam_cloud.stacks import config as platform_config
 from amsterdam_cloud.stacks.config import (_RESOURCE_GROUP, _VIRTUAL_NETWORK, ConfigError, SecretValue, Tags,
-                                           _boolean, _cidr, _integer, _matching, _region, _secret, _section, _show,
-                                           _string, _tags, environment_blocks, given_config, read_project_keys,
-                                           read_stack_file, structured)
+                                           _boolean, _cidr, _integer, _matching, _one_of, _region, _secret, _section,
+                                           _show, _string, _tags, given_config, read_project_keys, read_stack_file,
+                                           structured)
 
 PROJECT = "amsterdam-connectivity"
 STACKS_DIR = Path(__file__).resolve().parent
@@ -44,6 +47,29 @@ class Features:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Environment:
+    """What this stack reads of an environment's validated stack file (`stacks/Pulumi.<env>.yaml`)."""
+
+    block: str
+    """The environment's address block: this hub's ranges stay outside it."""
+    subscription_id: str
+    """Its platform subscription: where its workspace and data collection endpoint are."""
+    connectivity: ConnectivityRef | None
+    """The connectivity hub it attaches to (None: a stand-alone environment with its own scope)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class MonitoredEnvironment:
+    """An environment whose workspace and data collection endpoint the city's Azure Monitor scope holds."""
+
+    environment: str
+    workspace_id: str
+    """Derived: `core.environments.central_workspace_id`."""
+    endpoint_id: str
+    """Derived: `core.environments.collection_endpoint_id`."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class ConnectivityConfig:
     source: str
     ref: ConnectivityRef
@@ -51,13 +77,17 @@ class ConnectivityConfig:
     location: str
     address_space: str
     tags: Tags
-    workspace_id: str
+    workspace_id: str | None
+    """The central workspace the hub's logs go to; None on the green-field first run (prod's platform stack, which
+    creates it, needs this stack first): no diagnostic settings, and the plan warns."""
     forwarded_zones: tuple[ForwardedZone, ...]
     site_to_site: SiteToSite | None
     point_to_site: PointToSite | None
     express_route: ExpressRoute | None
     ci_agents: CiAgents | None
     features: Features
+    monitored_environments: tuple[MonitoredEnvironment, ...] = ()
+    """Whose entries the city's scope holds; empty on the green-field first run (their resources must exist)."""
 
     @property
     def azure_tags(self) -> dict[str, str]:
@@ -154,9 +184,34 @@ _FIELDS = {
     "expressRouteAuthorizationKey": _secret,
     "ciAgents": _ci_agents,
     "features": _features,
+    "monitoredEnvironments": _list(_one_of(ENVIRONMENTS)),
 }
 _REQUIRED = frozenset({"subscriptionId", "tenantId", "location", "resourceGroupName", "virtualNetworkName",
-                       "addressSpace", "tags", "workspaceId"})
+                       "addressSpace", "tags"})
+
+
+def environments(stacks_dir: Path = platform_config.STACKS_DIR) -> dict[str, Environment]:
+    """Each environment's block, subscription and connectivity hub, from its validated stack file."""
+    read = {environment: platform_config.load(environment, stacks_dir) for environment in ENVIRONMENTS}
+    return {environment: Environment(block=config.network.address_space, subscription_id=config.subscription_id,
+                                     connectivity=config.connectivity.ref if config.connectivity else None)
+            for environment, config in read.items()}
+
+
+def _monitored(source: str, names: tuple[str, ...], ref: ConnectivityRef,
+               known: Mapping[str, Environment]) -> tuple[MonitoredEnvironment, ...]:
+    """The environments to scope, each attached to this hub (a stand-alone one has its own scope), ids derived."""
+    key = f"{PROJECT}:monitoredEnvironments"
+    if len(set(names)) != len(names):
+        raise ConfigError(source, key, f"lists an environment twice ({', '.join(names)}); name each once")
+    for index, name in enumerate(names):
+        if name not in known or known[name].connectivity != ref:
+            raise ConfigError(source, f"{key}[{index}]", f"environment {name} does not attach to this hub "
+                                                         f"(amsterdam-platform:connectivity in stacks/Pulumi.{name}.yaml "
+                                                         "names other names, or none); attach it there or remove it here")
+    return tuple(MonitoredEnvironment(
+        environment=name, workspace_id=central_workspace_id(known[name].subscription_id, name),
+        endpoint_id=collection_endpoint_id(known[name].subscription_id, name)) for name in names)
 
 
 def _refuse_environment_overlaps(source: str, read: Mapping[str, Any], blocks: Mapping[str, str]) -> None:
@@ -179,9 +234,9 @@ def _refuse_environment_overlaps(source: str, read: Mapping[str, Any], blocks: M
 
 
 def parse(raw: Mapping[str, Any], source: str, stack: str,
-          blocks: Mapping[str, str] | None = None) -> ConnectivityConfig:
+          known: Mapping[str, Environment] | None = None) -> ConnectivityConfig:
     """Validate the stack's config (keys as `project:key`, values as in the stack file or as the CLI passes them);
-    `blocks` are the environments' address blocks, read from their stack files unless given."""
+    `known` are the environments, read from their stack files unless given."""
     if stack != CONNECTIVITY_STACK:
         raise ConfigError(source, "stack", f"the connectivity project has one stack for the city, "
                                            f"{CONNECTIVITY_STACK!r}")
@@ -202,12 +257,14 @@ def parse(raw: Mapping[str, Any], source: str, stack: str,
         carve(address_space, CONNECTIVITY_SUBNETS, "addressSpace")
     except AddressPlanError as error:
         raise ConfigError(source, f"{PROJECT}:addressSpace", error.problem) from None
-    _refuse_environment_overlaps(source, read, environment_blocks() if blocks is None else blocks)
+    known = environments() if known is None else known
+    _refuse_environment_overlaps(source, read, {name: environment.block for name, environment in known.items()})
+    ref = ConnectivityRef(subscription_id=read["subscriptionId"], resource_group_name=read["resourceGroupName"],
+                          virtual_network_name=read["virtualNetworkName"])
     return ConnectivityConfig(
         source=source, tenant_id=read["tenantId"], location=read["location"], address_space=address_space,
-        ref=ConnectivityRef(subscription_id=read["subscriptionId"], resource_group_name=read["resourceGroupName"],
-                            virtual_network_name=read["virtualNetworkName"]),
-        tags=read["tags"], workspace_id=read["workspaceId"], forwarded_zones=read.get("forwardedZones", ()),
+        ref=ref, monitored_environments=_monitored(source, read.get("monitoredEnvironments", ()), ref, known),
+        tags=read["tags"], workspace_id=read.get("workspaceId"), forwarded_zones=read.get("forwardedZones", ()),
         site_to_site=SiteToSite(gateway_ip=site["gatewayIp"], address_spaces=site["addressSpaces"],
                                 shared_key=read["vpnSharedKey"].value) if site else None,
         point_to_site=PointToSite(client_address_pool=str(p2s["clientAddressPool"]), tenant_id=read["tenantId"],
@@ -215,6 +272,28 @@ def parse(raw: Mapping[str, Any], source: str, stack: str,
         express_route=ExpressRoute(circuit_id=er["circuitId"],
                                    authorization_key=authorization.value if authorization else None) if er else None,
         ci_agents=read.get("ciAgents"), features=read.get("features", Features()))
+
+
+def named_sources() -> dict[str, tuple[str, ...]]:
+    """The ranges environments name in their east-west flows as `connectivity.<name>`, as CIDRs: `on-premises`
+    (`siteToSite.addressSpaces`, the city network), `vpn-clients` (`pointToSite.clientAddressPool`), `ci-agents` (the
+    agents' subnet carved from `addressSpace`); those the committed config has. Read from the stack file at call time
+    (so every environment follows a change), checked like the stack's own config but without the environments'
+    blocks (which would read the environments again: `parse` checks those)."""
+    path = STACKS_DIR / f"Pulumi.{CONNECTIVITY_STACK}.yaml"
+    read = read_project_keys(read_stack_file(path), project=PROJECT, fields=_FIELDS, required=_REQUIRED,
+                             source=f"stacks/connectivity/Pulumi.{CONNECTIVITY_STACK}.yaml", stack=None)
+    try:
+        placed = carve(str(read["addressSpace"]), CONNECTIVITY_SUBNETS, "addressSpace")
+    except AddressPlanError as error:
+        raise ConfigError(f"stacks/connectivity/Pulumi.{CONNECTIVITY_STACK}.yaml", f"{PROJECT}:addressSpace",
+                          error.problem) from None
+    sources = {"ci-agents": tuple(subnet.cidr for subnet in placed if subnet.name == AGENTS_SUBNET)}
+    if (site := read.get("siteToSite")) is not None:
+        sources["on-premises"] = tuple(site["addressSpaces"])
+    if (p2s := read.get("pointToSite")) is not None:
+        sources["vpn-clients"] = (str(p2s["clientAddressPool"]),)
+    return sources
 
 
 def load(stack: str = CONNECTIVITY_STACK, stacks_dir: Path = STACKS_DIR) -> ConnectivityConfig:

@@ -59,3 +59,9 @@ def test_the_time_of_day_or_two_dates_are_never_reused(dates: set[str]):
 @pytest.mark.parametrize("until", ["tomorrow", "2026-12-04T07:00:00"])
 def test_a_damaged_or_naive_instant_in_an_entry_never_holds(until: str):
     assert not clock.holds("", until, NOW)
+
+
+def test_a_result_that_changes_on_given_days_holds_until_the_next_one():
+    with clock.reading() as reads:
+        assert clock.today_until([NOW.date(), dt.date(2026, 12, 21), dt.date(2026, 12, 10)]) == NOW.date()
+    assert reads.date == "" and reads.valid_until == "2026-12-10T00:00:00+00:00"

@@ -136,14 +136,16 @@ _JSON = st.recursive(st.none() | st.booleans() | st.integers() | _TEXT,
 
 @settings(deadline=None, database=None,  # one patched limit for every example; no timing on a shared machine
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(document=_JSON, indent=st.sampled_from([None, 1]))
-def test_json_nesting_limit_agrees_with_a_walk_of_the_parsed_document(monkeypatch, document, indent):
+@given(document=_JSON, indent=st.sampled_from([None, 1]), file_bytes=st.sampled_from(["none", "utf-8", "bom"]))
+def test_json_nesting_limit_agrees_with_a_walk_of_the_parsed_document(monkeypatch, document, indent, file_bytes):
     import json
 
     monkeypatch.setattr(documents, "MAX_DEPTH", 3)  # small, so generated documents fall on both sides
     text = json.dumps(document, indent=indent, ensure_ascii=False)
+    # the nesting is told from the file's bytes when the reader has them (with or without a byte-order mark)
+    data = {"none": None, "utf-8": text.encode(), "bom": ("\ufeff" + text).encode()}[file_bytes]
     if _depth(document) <= 3:
-        assert documents.load_json(text, "doc.json", "test document") == document
+        assert documents.load_json(text, "doc.json", "test document", data=data) == document
     else:
         with pytest.raises(UserError, match="nested deeper than 3 levels"):
-            documents.load_json(text, "doc.json", "test document")
+            documents.load_json(text, "doc.json", "test document", data=data)

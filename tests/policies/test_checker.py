@@ -135,3 +135,35 @@ def test_checker_imports_and_runs_without_pulumi_or_pulumi_policy():
     root = Path(__file__).resolve().parents[2]  # where `tests.policies.rule_fixtures` imports from
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root).stdout
     assert json.loads(out) == []
+
+
+def test_a_finding_built_from_its_rules_fixed_fields_is_the_one_the_constructor_builds():
+    from dataclasses import fields
+
+    from amsterdam_cloud.policies.checker import Finding
+
+    fixed = ({"policy": "storage-min-tls12", "severity": Severity.HIGH, "enforcement": "mandatory"},
+             {"controls": ("BIO 13.2.1",), "title": "TLS 1.2", "remediation": "Set minimumTlsVersion."})
+    fast = Finding.of_rule(fixed, "urn:pulumi:prod::p::t::n", "is TLS1_0", STORAGE)
+    slow = Finding(urn="urn:pulumi:prod::p::t::n", **fixed[0], message="is TLS1_0", **fixed[1],
+                   resource_type=STORAGE)
+    assert fast == slow and list(fast.__dict__.items()) == list(slow.__dict__.items())
+    assert list(fast.__dict__) == [f.name for f in fields(Finding)]
+
+
+def test_findings_are_ordered_by_severity_rule_and_urn_keeping_one_resources_findings_in_report_order():
+    def two_findings(resource, report, settings):
+        report("second-reported")
+        report("first-reported")
+
+    rules = [Rule(id=rule_id, title="t", severity=severity, controls=("BIO 1",), remediation="r.",
+                  check=two_findings, applies_to=(STORAGE,))
+             for rule_id, severity in (("b-low", Severity.LOW), ("a-low", Severity.LOW), ("z-crit", Severity.CRITICAL))]
+    urns = [weak_storage()["urn"].replace("logs", name) for name in ("m", "c", "x")]
+    exported = export_of(*(dict(weak_storage(), urn=urn) for urn in urns))
+    resources, stack = parse_resources(exported)
+    result = check_resources(resources, environment="prod", stack=stack, rules=rules, today=TODAY)
+    expected = sorted(((order, rule_id, urn, message) for order, rule_id in ((0, "z-crit"), (3, "a-low"), (3, "b-low"))
+                       for urn in urns for message in ("second-reported", "first-reported")),
+                      key=lambda t: t[:3])
+    assert [(f.policy, f.urn, f.message) for f in result.findings] == [t[1:] for t in expected]

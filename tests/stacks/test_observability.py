@@ -1,6 +1,6 @@
-"""Observability on the recorded platform plans: private ingestion end to end (the workspace and data collection
-endpoint scoped into the city's one AMPLS in the connectivity subscription, reached through the firewall), flow logs
-on every network, Defender's export and the baseline alerts, all into the central workspace and the action group."""
+"""Observability on the recorded platform plans: private ingestion end to end (the workspace and the fixed-named
+data collection endpoint held in the city's one AMPLS by the connectivity stack, reached through the firewall), flow
+logs on every network, Defender's export and the baseline alerts, all into the central workspace and action group."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import pytest
 
 from amsterdam_cloud.components.landing_zone.connectivity import MONITOR_SCOPE_NAME
 from amsterdam_cloud.components.monitoring.private_ingestion import AMPLS_FQDNS
+from amsterdam_cloud.core.environments import central_workspace_id, collection_endpoint_id
 from amsterdam_cloud.stacks.config import ENVIRONMENTS, load
 
 pytestmark = pytest.mark.slow
@@ -22,12 +23,10 @@ def test_logs_are_ingested_privately_through_the_citys_one_scope_in_the_connecti
     assert plan.of_type("azure-native:monitor:PrivateLinkScope") == []
     assert [e for e in plan.of_type("azure-native:network:PrivateEndpoint")
             if e.inputs["privateLinkServiceConnections"][0]["groupIds"] == ["azuremonitor"]] == []
-    scoped = plan.of_type("azure-native:monitor:PrivateLinkScopedResource")
-    assert {r.inputs["linkedResourceId"] for r in scoped} == {outputs["workspaceId"], outputs["dataCollectionEndpointId"]}
-    for resource in scoped:
-        assert resource.inputs["scopeName"] == MONITOR_SCOPE_NAME and resource.inputs["name"].startswith(f"{stack}-")
-        assert resource.id.startswith(f"{ref.resource_group_id}/providers/Microsoft.Insights/privateLinkScopes/"
-                                      f"{MONITOR_SCOPE_NAME}/")
+    # nothing written into the city's scope: the connectivity stack holds this environment's entries, by these ids
+    assert plan.of_type("azure-native:monitor:PrivateLinkScopedResource") == []
+    assert outputs["workspaceId"] == central_workspace_id(load(stack).subscription_id, stack)
+    assert outputs["dataCollectionEndpointId"] == collection_endpoint_id(load(stack).subscription_id, stack)
     assert outputs["monitorPrivateLinkScope"] == {"name": MONITOR_SCOPE_NAME, "resourceGroupName":
                                                   ref.resource_group_name, "subscriptionId": ref.subscription_id}
     assert plan.named("management-workspace").inputs["publicNetworkAccessForIngestion"] == "Disabled"

@@ -27,7 +27,8 @@ def security_rules(resource: Resource, report: Report, fix: str) -> Iterator[tup
         return
     for index, rule in enumerate(rules):
         if isinstance(rule, Mapping):
-            props = rule.get("properties") if isinstance(rule.get("properties"), Mapping) else rule
+            properties = rule.get("properties")
+            props = properties if isinstance(properties, Mapping) else rule
             yield f"securityRules[{index}] ({get(rule, 'name') or 'unnamed'}): ", props
 
 

@@ -121,8 +121,9 @@ IDENTITY = ("/subscriptions/00000001-0000-4000-8000-000000000001/resourceGroups/
 
 
 def test_the_vms_run_as_the_apps_identity_besides_their_own(plan_inline, args):
+    # azure-native 3.x takes the user-assigned identities as a list of ids (the provider builds ARM's map)
     vm = plan_inline(lambda: VirtualMachine("vm", args(identity_ids=(IDENTITY,)))).named("vm-01-vm").inputs
-    assert vm["identity"] == {"type": "SystemAssigned, UserAssigned", "userAssignedIdentities": {IDENTITY: {}}}
+    assert vm["identity"] == {"type": "SystemAssigned, UserAssigned", "userAssignedIdentities": [IDENTITY]}
 
 
 def test_it_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, args):

@@ -1,24 +1,21 @@
 """Private ingestion under mocks: one scope per DNS namespace with exactly one private endpoint registered in every
-Azure Monitor zone, both access modes PrivateOnly; each environment's workspace and closed data collection endpoint
-scoped into it, in the scope's own subscription when that is another one."""
+Azure Monitor zone, both access modes PrivateOnly, holding the environments' workspaces and data collection endpoints
+as ReadOnly-locked entries; an environment's closed data collection endpoint with its fixed name."""
 
 from __future__ import annotations
 
-import pulumi_azure_native as azure_native
 import pytest
 
 from amsterdam_cloud.components.interfaces import InterfaceError, PrivateEndpoint
 from amsterdam_cloud.components.monitoring.private_ingestion import AMPLS_ZONES, MonitorPrivateLinkScope, \
-    MonitorPrivateLinkScopeArgs, PrivateIngestion, PrivateIngestionArgs, PrivateLinkScopeRef
+    MonitorPrivateLinkScopeArgs, PrivateIngestion, PrivateIngestionArgs, environment_entries
+from amsterdam_cloud.core.environments import collection_endpoint_id, collection_endpoint_name
 
 from ..conftest import SUBSCRIPTION
 
 NETWORK = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-hub/providers/Microsoft.Network"
 ENDPOINT = PrivateEndpoint(subnet_id=f"{NETWORK}/virtualNetworks/hub/subnets/shared",
                            private_dns_zone_ids=tuple(f"{NETWORK}/privateDnsZones/{zone}" for zone in AMPLS_ZONES))
-CONNECTIVITY = "00000009-0000-4000-8000-000000000009"
-CITY_SCOPE = PrivateLinkScopeRef(name="ampls-amsterdam", resource_group_name="rg-connectivity-prod",
-                                 subscription_id=CONNECTIVITY)
 
 
 def scope_args(tags, **overrides) -> MonitorPrivateLinkScopeArgs:
@@ -66,39 +63,43 @@ def test_an_endpoint_missing_a_monitor_zone_is_refused(tags):
                                                             private_dns_zone_ids=ENDPOINT.private_dns_zone_ids[:2]),))
 
 
-def test_the_environment_scopes_its_workspace_and_closed_endpoint_into_the_city_scope_in_its_subscription(
+def test_the_scope_holds_each_environments_workspace_and_endpoint_as_a_read_only_locked_entry(
         plan_inline, tags, workspace_id):
-    def program() -> None:
-        provider = azure_native.Provider("connectivity", subscription_id=CONNECTIVITY, location="westeurope")
-        PrivateIngestion("ingest", PrivateIngestionArgs(
-            tags=tags, resource_group_name="rg-management", location="westeurope", workspace_id=workspace_id,
-            scope=CITY_SCOPE, scoped_name_prefix="dev", scope_provider=provider))
-
-    plan = plan_inline(program)
+    endpoint_id = collection_endpoint_id(SUBSCRIPTION, "dev")
+    plan = plan_inline(lambda: MonitorPrivateLinkScope("scope", scope_args(
+        tags, scoped_resources=environment_entries("dev", workspace_id, endpoint_id))))
     scoped = {r.inputs["name"]: r for r in plan.of_type("azure-native:monitor:PrivateLinkScopedResource")}
     assert {name: r.inputs["linkedResourceId"] for name, r in scoped.items()} == {
-        "dev-workspace": workspace_id, "dev-dce": plan.named("ingest-dce").id}
-    for resource in scoped.values():
-        assert resource.inputs["scopeName"] == "ampls-amsterdam"
-        assert resource.id.startswith(f"/subscriptions/{CONNECTIVITY}/resourceGroups/rg-connectivity-prod/")
+        "dev-workspace": workspace_id, "dev-dce": endpoint_id}
+    assert all(r.inputs["scopeName"] == "ampls-amsterdam" and r.id.startswith(plan.named("scope-ampls").id + "/")
+               for r in scoped.values())
+    locks = {lock.inputs["scope"]: lock.inputs["level"]
+             for lock in plan.of_type("azure-native:authorization:ManagementLockByScope")}
+    # each entry locked, never the scope itself (a lock there would cover every app's entry too)
+    assert locks == {r.id: "ReadOnly" for r in scoped.values()}
+
+
+def test_an_entry_named_twice_is_refused(tags, workspace_id):
+    entries = environment_entries("dev", workspace_id, workspace_id)
+    with pytest.raises(InterfaceError, match="unique"):
+        scope_args(tags, scoped_resources=entries + entries[:1])
+
+
+def test_the_environments_closed_endpoint_has_the_name_the_scope_owner_derives(plan_inline, tags):
+    plan = plan_inline(lambda: PrivateIngestion("ingest", PrivateIngestionArgs(
+        tags=tags, resource_group_name="rg-amsterdam-management-dev", location="westeurope",
+        endpoint_name=collection_endpoint_name("dev"))))
     dce = plan.named("ingest-dce")
     assert dce.inputs["networkAcls"] == {"publicNetworkAccess": "Disabled"}
-    assert dce.id.startswith(f"/subscriptions/{SUBSCRIPTION}/")
-    assert plan.of_type("azure-native:monitor:PrivateLinkScope") == []
-
-
-def test_a_scope_in_another_subscription_needs_a_provider_for_it(tags, workspace_id):
-    with pytest.raises(InterfaceError, match="scope_provider"):
-        PrivateIngestionArgs(tags=tags, resource_group_name="rg", location="westeurope", workspace_id=workspace_id,
-                             scope=CITY_SCOPE, scoped_name_prefix="dev")
+    assert dce.id == collection_endpoint_id(SUBSCRIPTION, "dev")
+    assert plan.of_type("azure-native:monitor:PrivateLinkScopedResource") == []
 
 
 def test_the_scope_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, tags):
     conforms(MonitorPrivateLinkScope, lambda: scope_args(tags))
 
 
-def test_ingestion_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, tags, workspace_id):
-    conforms(PrivateIngestion, lambda provider: PrivateIngestionArgs(
-        tags=tags, resource_group_name="rg-management", location="westeurope", workspace_id=workspace_id,
-        scope=CITY_SCOPE, scoped_name_prefix="dev", scope_provider=provider),
-        setup=lambda: azure_native.Provider("connectivity", subscription_id=CONNECTIVITY, location="westeurope"))
+def test_ingestion_honours_the_interfaces_it_declares_and_refuses_the_others(conforms, tags):
+    conforms(PrivateIngestion, lambda: PrivateIngestionArgs(
+        tags=tags, resource_group_name="rg-management", location="westeurope",
+        endpoint_name=collection_endpoint_name("dev")))

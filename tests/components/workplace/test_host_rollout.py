@@ -59,14 +59,15 @@ def test_its_identity_may_only_operate_the_pools_session_hosts_and_its_own_files
     assert {role.urn for role in roles.values()} <= set(plan.named("rollout-script").dependencies)
 
 
-def test_the_script_runs_privately_on_its_own_closed_account_and_in_the_delegated_subnet(plan_inline, args):
+def test_the_script_runs_privately_on_its_own_closed_keyed_account_and_in_the_delegated_subnet(plan_inline, args):
     plan = plan_inline(lambda: HostRollout("rollout", args()))
     script, account = plan.named("rollout-script"), plan.named("rollout-storage")
     # without storageAccountSettings Azure creates a public account, which the city's policy denies
     assert script.inputs["storageAccountSettings"] == {"storageAccountName": "stamsavdrolloutdev"}
     assert script.inputs["containerSettings"] == {"subnetIds": [{"id": SCRIPT_SUBNET}]}
+    # shared keys on: the script's container (ACI) mounts the share with the account key; still no public access
     assert (account.inputs["publicNetworkAccess"], account.inputs["allowSharedKeyAccess"],
-            account.inputs["allowBlobPublicAccess"]) == ("Disabled", False, False)
+            account.inputs["allowBlobPublicAccess"]) == ("Disabled", True, False)
     [pe] = plan.of_type("azure-native:network:PrivateEndpoint")
     connection = pe.inputs["privateLinkServiceConnections"][0]
     assert (connection["privateLinkServiceId"], connection["groupIds"]) == (account.id, ["file"])

@@ -157,15 +157,20 @@ def test_a_stack_that_asked_whether_it_is_before_an_instant_is_reused_until_that
     assert planned(estate) == set()  # closed for good: nothing left to wait for
 
 
-def test_a_waiver_for_a_stack_dates_its_policy_result(estate: Path, monkeypatch):
+def test_a_waivers_expiry_is_when_its_stacks_policy_result_is_checked_again(estate: Path, monkeypatch):
     (estate / "apps" / "app-1" / "waivers.yaml").write_text(
         "waivers:\n  - rule: tags-required\n    stack: dev-1\n    resource: '*'\n    reason: a tagging migration\n"
         "    owner: team@amsterdam.nl\n    ticket: CLOUD-1\n    approver: lead@amsterdam.nl\n"
+        f"    approved: '{datetime.date.today().isoformat()}'\n"
         f"    expires: '{(datetime.date.today() + datetime.timedelta(days=20)).isoformat()}'\n")
     assert plan_estate(estate) == 0
-    _days_later(monkeypatch, 1)
+    _days_later(monkeypatch, 20)
     assert plan_estate(estate) == 0
-    assert planned(estate) == {"synthetic-app-1/dev-1"}  # its waiver's expiry is judged against the day
+    assert planned(estate) == set()  # its last day: the result holds (a new day alone changes nothing)
+    _days_later(monkeypatch, 1)  # 21 days on
+    plan_estate(estate)
+    assert "synthetic-app-1/dev-1" in planned(estate)  # expired: checked again (the project's stacks, whose
+    assert not {stack for stack in planned(estate) if not stack.startswith("synthetic-app-1/")}  # waivers changed)
 
 
 def _damage(folder: Path, change) -> int:
@@ -371,7 +376,7 @@ def test_a_signal_during_an_estate_plan_stops_the_workers_quietly_with_exit_130(
     assert stderr.rstrip().endswith("cityctl: interrupted; nothing was half-written"), stderr
     assert "Traceback" not in stderr, stderr
     plans = estate / "out" / "plans"
-    assert [p.name for p in plans.glob("*") if not p.name.endswith(".json")] == []  # no temporary file
+    assert [p.name for p in plans.glob("*") if not p.name.endswith((".json", ".json.provenance"))] == []  # no temporary
 
 
 @pytest.mark.parametrize("damage", [{"shard": "x"}, {"estate": None}, {"stacks": [{"project": 1}]}, {"failure": 3},
@@ -409,6 +414,9 @@ DIRECT_CLOCK_READS = {
     # and the text report it caches prints no day; a report that prints one (evidence) is never cached
     "policies/crossguard.py": "self._today or dt.date.today()",
     # the CrossGuard pack: runs under the real Pulumi CLI, never in an offline or cached plan
+    "policies/waivers.py": "approved > dt.datetime.now(dt.timezone.utc).date()",
+    # an approval day in the future refuses the waivers file: a failed plan is never cached, and once the day has
+    # come the answer holds for good
 }
 """The only reads of the date outside `core/clock.py` in what a plan or its policy check runs, and why each is safe."""
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
+from amsterdam_cloud.core.environments import ENVIRONMENTS
+from amsterdam_cloud.stacks import config as platform_config
 from amsterdam_cloud.stacks.config import ConfigError, SecretValue, read_stack_file
-from amsterdam_cloud.stacks.connectivity.config import STACKS_DIR, load, parse
+from amsterdam_cloud.stacks.connectivity.config import STACKS_DIR, Environment, environments, load, parse
 
 SOURCE = "stacks/connectivity/Pulumi.prod.yaml"
 P = "amsterdam-connectivity"
@@ -17,6 +21,16 @@ def raw(remove: tuple[str, ...] = (), **changes) -> dict:
     for key in remove:
         del config[f"{P}:{key}"]
     return config
+
+
+SANDBOX = Environment(block="192.168.0.0/16", subscription_id="0000000a-0000-4000-8000-00000000000a",
+                      connectivity=None)
+
+
+def error_of_known(config: dict, known: dict) -> ConfigError:
+    with pytest.raises(ConfigError) as error:
+        parse(config, SOURCE, "prod", known=known)
+    return error.value
 
 
 def error_of(config: dict, stack: str = "prod") -> ConfigError:
@@ -68,10 +82,33 @@ def test_a_mistake_names_the_key_and_the_fix(changes, remove, key, problem):
 
 def test_the_environments_blocks_come_from_their_validated_stack_files():
     with pytest.raises(ConfigError) as error:
-        parse(raw(pointToSite={"clientAddressPool": "192.168.4.0/24"}), SOURCE, "prod",
-              blocks={"sandbox": "192.168.0.0/16"})
+        parse(raw(pointToSite={"clientAddressPool": "192.168.4.0/24"}), SOURCE, "prod", known={"sandbox": SANDBOX})
     assert "environment sandbox's block" in error.value.problem
     assert load().point_to_site.client_address_pool == "10.0.8.0/24"
+
+
+def test_the_monitored_environments_workspace_and_endpoint_ids_are_derived_from_their_stack_files():
+    monitored = {m.environment: m for m in load().monitored_environments}
+    assert list(monitored) == list(ENVIRONMENTS)
+    subscription = platform_config.load("acc").subscription_id
+    assert monitored["acc"].workspace_id == (f"/subscriptions/{subscription}/resourceGroups/rg-amsterdam-management-"
+                                             "acc/providers/Microsoft.OperationalInsights/workspaces/log-amsterdam-acc")
+    assert monitored["acc"].endpoint_id.endswith("/rg-amsterdam-management-acc/providers/Microsoft.Insights/"
+                                                 "dataCollectionEndpoints/dce-amsterdam-acc")
+
+
+def test_an_environment_that_does_not_attach_to_this_hub_cannot_be_monitored_here():
+    stand_alone = replace(environments()["test"], connectivity=None)
+    error = error_of_known(raw(monitoredEnvironments=["dev", "test"]), {**environments(), "test": stand_alone})
+    assert error.key == f"{P}:monitoredEnvironments[1]"
+    assert "does not attach to this hub" in error.problem
+    assert error_of(raw(monitoredEnvironments=["dev", "dev"])).key == f"{P}:monitoredEnvironments"
+    assert "expected one of" in error_of(raw(monitoredEnvironments=["dev", "staging"])).problem
+
+
+def test_the_green_field_first_run_needs_neither_the_workspace_nor_monitored_environments():
+    config = parse(raw(("workspaceId", "monitoredEnvironments")), SOURCE, "prod")
+    assert (config.workspace_id, config.monitored_environments) == (None, ())
 
 
 def test_only_the_one_stack_for_the_city_exists():

@@ -17,7 +17,8 @@ from amsterdam_cloud.components.landing_zone.private_dns import city_private_lin
 from amsterdam_cloud.components.monitoring.private_ingestion import AMPLS_ZONES
 from amsterdam_cloud.policies.checker import check_export
 from amsterdam_cloud.scripts.offline.plan import Plan
-from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack
+from amsterdam_cloud.scripts.offline.engine import ProgramRun, run_program
+from amsterdam_cloud.scripts.offline.project import PulumiProject, azure_context, plan_stack
 from amsterdam_cloud.scripts.offline.values import Secret
 from amsterdam_cloud.stacks import config as platform_config
 from amsterdam_cloud.stacks.config import ENVIRONMENTS, read_stack_file
@@ -185,6 +186,43 @@ def test_across_the_estate_exactly_one_azure_monitor_endpoint_registers_in_the_c
         for group in stack_of.of_type("azure-native:network:PrivateDnsZoneGroup")
         if monitor_zone in {c["privateDnsZoneId"] for c in group.inputs["privateDnsZoneConfigs"]}]
     assert registering == [("connectivity", "monitor-private-link-pe-dns")]
+
+
+def test_the_city_scope_holds_every_monitored_environments_workspace_and_endpoint_as_their_plans_create_them(
+        plan, stack_plan):
+    scoped = {r.inputs["name"]: r for r in plan.of_type("azure-native:monitor:PrivateLinkScopedResource")}
+    expected = {}
+    for environment in load().monitored_environments:
+        outputs = stack_plan(environment.environment).stack_outputs
+        expected[f"{environment.environment}-workspace"] = outputs["workspaceId"]
+        expected[f"{environment.environment}-dce"] = outputs["dataCollectionEndpointId"]
+    assert {name: r.inputs["linkedResourceId"] for name, r in scoped.items()} == expected
+    assert sorted({name.split("-")[0] for name in expected}) == sorted(ENVIRONMENTS)
+    # each entry ReadOnly: an app pipeline (monitoring role on the scope) can neither repoint nor delete it
+    locks = {lock.inputs["scope"]: lock.inputs["level"]
+             for lock in plan.of_type("azure-native:authorization:ManagementLockByScope")}
+    assert all(locks.get(r.id) == "ReadOnly" for r in scoped.values())
+
+
+def test_without_a_workspace_the_stack_plans_with_no_diagnostic_settings_says_so_once_and_the_pack_names_only_them(
+        plan):
+    config = read_stack_file(PROJECT_DIR / "Pulumi.prod.yaml")
+    del config["amsterdam-connectivity:workspaceId"], config["amsterdam-connectivity:monitoredEnvironments"]
+    green_field = run_program(ProgramRun(
+        program_dir=PROJECT_DIR, project="amsterdam-connectivity", stack="prod", config=config,
+        context=azure_context("amsterdam-connectivity", "prod", config), stack_outputs=lambda name: ({}, [])))
+    assert green_field.of_type("azure-native:monitor:DiagnosticSetting") == []
+    [policy] = green_field.of_type("azure-native:network:FirewallPolicy")
+    assert "insights" not in policy.inputs
+    assert green_field.of_type("azure-native:monitor:PrivateLinkScopedResource") == []
+    assert [w for w in green_field.warnings if "workspaceId" in w] == [green_field.warnings[0]]
+    assert len(green_field.warnings) == 1
+    # the bootstrap run's one finding: the resources whose settings wait for the workspace (its waiver is documented)
+    result = check_export(green_field.to_export(), environment="prod", stack="prod")
+    targets = {setting.inputs["resourceUri"] for setting in plan.of_type("azure-native:monitor:DiagnosticSetting")}
+    flagged = {finding.urn for finding in result.findings if finding.policy == "monitoring-diagnostic-settings"}
+    assert {finding.policy for finding in result.findings} == {"monitoring-diagnostic-settings"}
+    assert {r.id for r in green_field.resources if r.urn in flagged} <= targets and len(flagged) >= 9
 
 
 def test_the_city_monitor_scope_is_not_locked_so_stacks_can_remove_their_scoped_resources(plan):
