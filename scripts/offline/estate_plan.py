@@ -249,6 +249,8 @@ class Run:
     reused: set[StackId] = field(default_factory=set)
     waiting_projects: dict[str, set[str]] = field(default_factory=dict)
     """Project -> projects one of its stacks waited for: its other first-time stacks wait for those too."""
+    relinked: set[StackId] = field(default_factory=set)
+    """Reused stacks whose plans were relinked (written again) in this run."""
     misses: set[StackId] = field(default_factory=set)
     """Stacks whose references are done and that the cache does not have: to plan, never looked up again."""
     external_digests: dict[StackId, str] = field(default_factory=dict)
@@ -294,8 +296,9 @@ def run(args: argparse.Namespace) -> int:
     failure = _schedule(state, args, plans_dir, cache, environments)
     if failure is None:  # everything in scope ran: what it did not use is an older commit's (a shard: its own cache)
         cache.prune()
-    if hasattr(os, "sync"):
-        os.sync()  # plans and cache entries were written atomically but not synced one by one: once, here
+    if hasattr(os, "sync") and (state.relinked or any(stack not in state.reused for stack in state.results)):
+        os.sync()  # plans and cache entries were written atomically but not synced one by one: once, here (a run
+        # that only reused plans wrote none: a machine-wide sync would wait for every other process's writes)
     seconds = time.perf_counter() - started
     summary_path = _write_summary(state, shard, plans_dir, failure, seconds)
     return _report(state, failure, seconds, summary_path, cache)
@@ -461,6 +464,7 @@ def _linked(state: Run, stack: StackId, key: str, entry, cache, plans_dir: Path)
     entry = replace(entry, plan_sha256=sha256_text(text), size=len(text.encode("utf-8")), linked=linked)
     cache.store(own=state.own_keys[stack], known=Known(references=references, reads=state.reads[stack]), key=key,
                 plan_file=path, entry=entry)
+    state.relinked.add(stack)
     return entry
 
 
