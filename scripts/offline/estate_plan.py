@@ -568,14 +568,14 @@ def _write_summary(state: Run, shard: Shard | None, plans_dir: Path, failure: Fa
     """The machine-readable summary beside the human one: every stack in scope, reused or planned, its verdict."""
     name = f"shard-{shard.index}-of-{shard.count}" if shard else "estate"
     path = state.estate.root / "out" / "estate" / f"{name}.json"
-    stacks = []
+    stacks, plans_shown = [], display(plans_dir)  # once: resolving 800 paths for display cost a second
     for stack in state.scope:
         result = state.results.get(stack)
         if result is None:
             continue
         stacks.append({
             "project": stack.project, "stack": stack.stack, "owned": stack in state.owned,
-            "plan": display(_plan_path(state, stack, plans_dir)), "sha256": result.plan_sha256,
+            "plan": f"{plans_shown}/{_plan_path(state, stack, plans_dir).name}", "sha256": result.plan_sha256,
             "resources": result.resources, "reused": stack in state.reused,
             "references": [str(ref) for ref in result.references],
             "policy": "skipped" if not result.policy_text else "failed" if result.policy_failed else "passed"})

@@ -295,7 +295,11 @@ def own_key(*, project_fingerprint: str, stack: StackId, stack_file: Path, envir
     """Everything a stack's plan and policy result depend on except what it references (and the date, which the
     entry records when it matters). `project_fingerprint`: `project_fingerprint()` of its project."""
     parts = [project_fingerprint, str(stack), environment or "no policy"]
-    return sha256_text("\0".join(parts) + "\0" + read_text(stack_file, "stack file"))
+    try:  # the common case without `read_text`'s path for messages (resolving it is most of a run that plans nothing)
+        text = stack_file.read_bytes().decode("utf-8-sig")  # as `read_text` decodes it
+    except (OSError, UnicodeDecodeError):
+        text = read_text(stack_file, "stack file")  # its one-line error
+    return sha256_text("\0".join(parts) + "\0" + text)
 
 
 def full_key(own: str, references: Iterable[tuple[StackId, str]]) -> str:
