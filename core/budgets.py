@@ -14,9 +14,10 @@ from amsterdam_cloud.core import clock
 MAX_MONTHS_AHEAD = 12
 
 
-def today_utc() -> datetime.date:
-    """The day Azure judges a start date against (read from `core.clock`, so a plan records that it read it)."""
-    return clock.today_utc()
+def this_month() -> datetime.date:
+    """The month Azure judges a start date against, as its first day (read from `core.clock`, so a plan records that
+    it depends on the month, not the day: a cached plan holds for the rest of the month)."""
+    return clock.this_month()
 
 
 def first_of_month(today: datetime.date) -> str:
@@ -25,7 +26,8 @@ def first_of_month(today: datetime.date) -> str:
 
 
 def start_date_problem(start: str, today: datetime.date) -> str | None:
-    """What the Budgets API refuses in a monthly budget's start date, or None when it accepts it."""
+    """What the Budgets API refuses in a monthly budget's start date, or None when it accepts it (`today`: any day
+    of the current month, the answer depends on the month only)."""
     try:
         day = datetime.datetime.fromisoformat(start.replace("Z", "+00:00")).date()
     except ValueError:

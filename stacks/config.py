@@ -425,7 +425,7 @@ DEPLOYER_PRINCIPAL_TYPES = SIGN_IN_PRINCIPAL_TYPES
 
 
 def _budget_start(source: str, key: str, value: Any) -> str:
-    wrong = budgets.start_date_problem(value, budgets.today_utc()) if isinstance(value, str) else "is not a string"
+    wrong = budgets.start_date_problem(value, budgets.this_month()) if isinstance(value, str) else "is not a string"
     if wrong is not None:
         raise ConfigError(source, key, f"{value!r} {wrong}; expected the first of a month from the current one to "
                                        "12 months ahead such as 2026-12-01T00:00:00Z, or leave it unset")

@@ -43,4 +43,4 @@ pulumi.export("resourceGroup", group.name)
 if config.get("label"):  # an output a benchmark can change without touching the resources
     pulumi.export("label", config.get("label"))
 if config.get_bool("dated"):  # a plan that depends on the day
-    pulumi.export("month", budgets.first_of_month(budgets.today_utc()))
+    pulumi.export("month", budgets.first_of_month(budgets.this_month()))

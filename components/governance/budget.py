@@ -19,7 +19,7 @@ def monthly_budget(name: str, *, scope: pulumi.Input[str], amount: int, emails: 
         for kind, threshold in (("Actual", 80), ("Actual", 100), ("Forecasted", 100))}
     return consumption.Budget(
         name, scope=scope, amount=amount, category="Cost", time_grain="Monthly",
-        time_period=consumption.BudgetTimePeriodArgs(start_date=budgets.first_of_month(budgets.today_utc())),
+        time_period=consumption.BudgetTimePeriodArgs(start_date=budgets.first_of_month(budgets.this_month())),
         notifications=notifications,
         # Azure refuses a start before the current month: a later run must not move it to "this month".
         opts=pulumi.ResourceOptions(parent=parent, ignore_changes=["timePeriod.startDate"]))

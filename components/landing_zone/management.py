@@ -85,7 +85,7 @@ class ManagementArgs(CommonArgs):
         if self.workspace_name is not None:
             require_name(WORKSPACE, self.workspace_name, "ManagementArgs.workspace_name")
         if self.budget_start_date is not None:
-            wrong = budgets.start_date_problem(self.budget_start_date, budgets.today_utc())
+            wrong = budgets.start_date_problem(self.budget_start_date, budgets.this_month())
             if wrong is not None:
                 raise InterfaceError(f"ManagementArgs.budget_start_date: {self.budget_start_date!r} {wrong}; expected "
                                      "the first of a month from the current one to 12 months ahead, or unset")
@@ -145,7 +145,7 @@ class Management(WithInterfaces, pulumi.ComponentResource):
             f"{name}-budget", scope=f"/subscriptions/{args.subscription_id}", amount=args.budget_monthly_eur,
             category="Cost", time_grain="Monthly",
             time_period=consumption.BudgetTimePeriodArgs(
-                start_date=args.budget_start_date or budgets.first_of_month(budgets.today_utc())),
+                start_date=args.budget_start_date or budgets.first_of_month(budgets.this_month())),
             notifications=notifications,
             # Azure refuses a start before the current month: a later run must not move it back to "today".
             opts=pulumi.ResourceOptions(parent=self, ignore_changes=["timePeriod.startDate"]))

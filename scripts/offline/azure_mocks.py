@@ -219,7 +219,7 @@ class AzureMocks(pulumi.runtime.Mocks):
         start = period.get("startDate") if isinstance(period, dict) else None
         if not isinstance(start, str) or start == UNKNOWN:
             return
-        wrong = budgets.start_date_problem(start, budgets.today_utc())  # read only here: dates the plan
+        wrong = budgets.start_date_problem(start, budgets.this_month())  # read only here: dates the plan
         if wrong is not None:
             self._refuse(token, logical_name, urn, f"timePeriod.startDate {start!r} {wrong}", None, "",
                          fix="leave the budget's start date unset (the first of the current month) or give the first "

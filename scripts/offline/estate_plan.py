@@ -69,6 +69,8 @@ class StackTask:
     estate_stacks: Mapping[str, tuple[str, ...]]
     """Every estate project's stacks: a reference into an estate project must name one of them (never a leftover
     saved plan of a stack file since deleted)."""
+    estate_root: str
+    """The estate's folder as shown to people: a reference to a project outside it names it."""
 
 
 @dataclass(kw_only=True)
@@ -78,16 +80,23 @@ class StackResult:
     stack: StackId
     waiting_for: StackId | None = None
     references: list[StackId] = field(default_factory=list)
+    reads: dict[StackId, tuple[str, ...] | None] = field(default_factory=dict)
+    """The outputs the program read of each referenced stack (`reference_reads`); None: all of them."""
     plan_sha256: str = ""
     size: int = 0
     outputs_digest: str = ""
+    output_digests: dict[str, str] = field(default_factory=dict)
+    relinkable: bool = False
+    """Whether the plan's StackReference records are the referenced plans' outputs as they are (`CachedPlan`)."""
     resources: int = 0
     summary: str = ""
     warnings: tuple[str, ...] = ()
     policy_text: str = ""
     policy_failed: bool = False
-    day: str = ""
-    """What the plan and its policy check read of the clock (`clock.dated`): "", the ISO day, or "now"."""
+    date: str = ""
+    """What the plan and its policy check read of the date (`clock.Reads.date`)."""
+    valid_until: str = ""
+    """Until when the clock's answers to them hold (`clock.Reads.valid_until`)."""
     error: str = ""
     exit_code: int = 0
     seconds: float = 0.0
@@ -99,7 +108,8 @@ def plan_in_worker(task: StackTask) -> StackResult:
     from amsterdam_cloud.core.backend import parse_reference
     from amsterdam_cloud.scripts.offline.stack_plans import check_policy
     from amsterdam_cloud.scripts.offline.plan import export_text
-    from amsterdam_cloud.scripts.offline.plan_cache import outputs_digest, sha256_text
+    from amsterdam_cloud.scripts.offline import reference_reads
+    from amsterdam_cloud.scripts.offline.plan_cache import output_digests, outputs_digest, sha256_text
     from amsterdam_cloud.scripts.offline.preview import render_summary
     from amsterdam_cloud.scripts.offline.project import plan_stack, saved_plan_path, stack_reference_resolver
     from amsterdam_cloud.scripts.offline.provenance import write_provenance
@@ -110,40 +120,54 @@ def plan_in_worker(task: StackTask) -> StackResult:
     try:
         project, backend = _project_of(task.project_dir)
         saved = stack_reference_resolver(task.plans_dir, project.name, backend)
+        outside: list[str] = []
+        """Warnings: references resolved from saved plans of projects outside the estate."""
+        resolved: dict[str, tuple[dict, list[str]]] = {}
+        """What each reference name resolved to (outputs, secret names)."""
 
         def resolve(name: str) -> tuple[dict, list[str]]:
             reference = parse_reference(name, backend, project.name)
             target = StackId(reference.project, reference.stack)
             known = task.estate_stacks.get(reference.project)
-            if known is not None and reference.stack not in known:
+            if known is None:
+                return _outside_the_estate(name, target, task, saved, outside)
+            if reference.stack not in known:
                 raise UserError(f"stack reference {name!r}: {reference.project} has no stack {reference.stack!r}; "
                                 f"its stacks: {', '.join(known)}")
             if str(target) in task.pending:
                 raise ReferencePending(target, name)
-            return saved(name)
+            resolved[name] = saved(name)
+            return resolved[name]
 
-        with clock.reading() as reads:
+        with clock.reading() as reads, reference_reads.recording() as outputs_read:  # the plan and its check
             plan = plan_stack(project, task.stack.stack, plans_dir=task.plans_dir, offline_speedups=not task.naive,
                               stack_outputs=resolve)
-        export = plan.to_export()
-        text = export_text(export)
-        path = saved_plan_path(task.plans_dir, project.name, task.stack.stack)
-        write_atomically(path, text, durable=False)  # the run syncs once at its end
-        write_provenance(path, text, project.root, durable=False)  # the plan's commit, for the evidence report
-        result.plan_sha256, result.outputs_digest = sha256_text(text), outputs_digest(export)
-        result.size = len(text.encode("utf-8"))
-        result.references = sorted({StackId(ref.project, ref.stack) for ref in (
-            parse_reference(r.inputs.get("name") or r.id, backend, project.name)
-            for r in plan.resources if r.type == "pulumi:pulumi:StackReference")})
-        result.resources = sum(plan.counts_by_type().values())
-        result.summary = render_summary(plan).splitlines()[1].strip()
-        result.warnings = tuple(plan.warnings)
-        if task.environment is not None:
-            with clock.reading() as policy_reads:
+            export = plan.to_export()
+            text = export_text(export)
+            path = saved_plan_path(task.plans_dir, project.name, task.stack.stack)
+            write_atomically(path, text, durable=False)  # the run syncs once at its end
+            write_provenance(path, text, project.root, durable=False)  # the plan's commit, for the evidence report
+            if task.environment is not None:
                 result.policy_text, result.policy_failed = check_policy(export, task.stack.stack, task.environment,
                                                                         project.root, display(path))
-            reads += policy_reads
-        result.day = clock.dated(reads)
+        result.date, result.valid_until = reads.date, reads.valid_until
+        result.plan_sha256, result.outputs_digest = sha256_text(text), outputs_digest(export)
+        result.output_digests = output_digests(export)
+        result.size = len(text.encode("utf-8"))
+        records = _reference_records(export)
+        named = {name: _stack_id(name, backend, project.name) for name in records}
+        result.references = sorted(set(named.values()))
+        for name, stack in named.items():
+            names = outputs_read.get(name, set())
+            before = result.reads.get(stack, ())
+            result.reads[stack] = None if reference_reads.ALL in names or before is None else tuple(
+                sorted(set(before) | names))
+        result.relinkable = all(not resolved.get(name, ({}, ["unresolved"]))[1]
+                                and record.get("outputs") == _reference_record(name, resolved[name][0])
+                                for name, record in records.items())
+        result.resources = sum(plan.counts_by_type().values())
+        result.summary = render_summary(plan).splitlines()[1].strip()
+        result.warnings = tuple(plan.warnings) + tuple(dict.fromkeys(outside))
     except ReferencePending as pending:
         result.waiting_for = pending.target
     except UserError as error:
@@ -152,6 +176,44 @@ def plan_in_worker(task: StackTask) -> StackResult:
         result.error, result.exit_code = str(error), error.exit_code
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _stack_id(name: str, backend, project: str) -> StackId:
+    from amsterdam_cloud.core.backend import parse_reference
+
+    reference = parse_reference(name, backend, project)
+    return StackId(reference.project, reference.stack)
+
+
+def _reference_records(export: dict) -> dict[str, dict]:
+    """A plan's StackReference resources by the name they reference."""
+    return {r.get("inputs", {}).get("name") or r["id"]: r for r in export["deployment"].get("resources") or []
+            if r.get("type") == "pulumi:pulumi:StackReference"}
+
+
+def _reference_record(name: str, outputs: dict) -> dict:
+    """A StackReference's recorded state in a plan when the referenced outputs hold no secret (the worker checks
+    each plan is so before `_relinked` may rewrite it: `relinkable`)."""
+    return {"name": name, "outputs": outputs, "secretOutputNames": []}
+
+
+def _outside_the_estate(name: str, target: StackId, task: StackTask, saved, warnings: list[str]):
+    """A reference to a project the estate does not have (a typo, or one planned elsewhere): resolved from its saved
+    plan with a warning that says so (Azure has no such stack when it is a typo), or refused with the closest name."""
+    from difflib import get_close_matches
+
+    from amsterdam_cloud.scripts.offline.project import saved_plan_path
+
+    projects = sorted(task.estate_stacks)
+    close = get_close_matches(target.project, projects, n=1)
+    problem = (f"{target.project} is not a project of the estate under {task.estate_root}"
+               + (f"; did you mean {close[0]}?" if close else f" (its projects: {', '.join(projects)})"))
+    path = saved_plan_path(task.plans_dir, target.project, target.stack)
+    if not path.is_file():
+        raise UserError(f"stack reference {name!r}: {problem} (and there is no saved plan at {display(path)})")
+    warnings.append(f"stack reference {name!r}: resolved from a saved plan outside the estate ({display(path)}): "
+                    f"{problem}")
+    return saved(name)
 
 
 @lru_cache(maxsize=None)
@@ -175,12 +237,20 @@ class Run:
     owned: set[StackId]
     own_keys: dict[StackId, str]
     references: dict[StackId, list[StackId] | None]
+    reads: dict[StackId, dict[StackId, tuple[str, ...] | None]]
+    """The outputs each stack read of each stack it references, as its last plan did (`plan_cache.Known`)."""
     digests: dict[StackId, str] = field(default_factory=dict)
     """Outputs digest of every stack done in this run."""
+    output_digests: dict[StackId, dict[str, str]] = field(default_factory=dict)
+    """Each output's digest, of every stack done in this run."""
+    root_outputs: dict[StackId, dict | None] = field(default_factory=dict)
+    """The outputs of referenced stacks as their plans record them, read once to relink (None: not relinkable)."""
     results: dict[StackId, StackResult] = field(default_factory=dict)
     reused: set[StackId] = field(default_factory=set)
     waiting_projects: dict[str, set[str]] = field(default_factory=dict)
     """Project -> projects one of its stacks waited for: its other first-time stacks wait for those too."""
+    relinked: set[StackId] = field(default_factory=set)
+    """Reused stacks whose plans were relinked (written again) in this run."""
     misses: set[StackId] = field(default_factory=set)
     """Stacks whose references are done and that the cache does not have: to plan, never looked up again."""
     external_digests: dict[StackId, str] = field(default_factory=dict)
@@ -201,7 +271,7 @@ def run(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     estate = discover(args.estate, args.projects_file)
     plans_dir = args.plans_dir or _shared_plans_dir() or estate.root / "out" / "plans"
-    cache = PlanCache(estate.root / "out" / "cache", enabled=not args.no_cache, today=clock.today_utc())
+    cache = PlanCache(estate.root / "out" / "cache", enabled=not args.no_cache, now=clock.now_utc())
     shard = Shard.parse(args.shard) if args.shard else None
     every = estate.stacks
     environments: dict[StackId, str | None] = {}
@@ -216,14 +286,19 @@ def run(args: argparse.Namespace) -> int:
                                stack_file=estate.project(stack.project).stack_file(stack.stack),
                                environment=environments[stack]) for stack in every}
     owned = shard.owned(every) if shard else list(every)
+    known = {stack: cache.references(own_keys[stack]) for stack in every}
     state = Run(estate=estate, scope=list(owned), owned=set(owned), own_keys=own_keys,
-                references={stack: cache.references(own_keys[stack]) for stack in every})
+                references={stack: last.references if (last := known[stack]) else None for stack in every},
+                reads={stack: last.reads if (last := known[stack]) else {} for stack in every})
     print(f"Offline plan of the estate under {display(estate.root)}: {len(estate.projects)} projects, "
           f"{len(every)} stacks" + (f", shard {shard}: {len(owned)} stacks" if shard else "")
           + f"; plans in {display(plans_dir)} (Pulumi SDK mocks; no CLI, no Azure)", file=sys.stderr)
     failure = _schedule(state, args, plans_dir, cache, environments)
-    if hasattr(os, "sync"):
-        os.sync()  # plans and cache entries were written atomically but not synced one by one: once, here
+    if failure is None:  # everything in scope ran: what it did not use is an older commit's (a shard: its own cache)
+        cache.prune()
+    if hasattr(os, "sync") and (state.relinked or any(stack not in state.reused for stack in state.results)):
+        os.sync()  # plans and cache entries were written atomically but not synced one by one: once, here (a run
+        # that only reused plans wrote none: a machine-wide sync would wait for every other process's writes)
     seconds = time.perf_counter() - started
     summary_path = _write_summary(state, shard, plans_dir, failure, seconds)
     return _report(state, failure, seconds, summary_path, cache)
@@ -258,7 +333,6 @@ class Failure:
 
 def _schedule(state: Run, args: argparse.Namespace, plans_dir: Path, cache, environments) -> Failure | None:
     """Reuse or plan every stack in scope once the stacks it references are done; first failure stops the run."""
-    from amsterdam_cloud.scripts.offline.speedups import warm_imports
     from amsterdam_cloud.scripts.offline.workers import WorkerDied, WorkerPool
 
     if args.workers < 1:
@@ -273,13 +347,15 @@ def _schedule(state: Run, args: argparse.Namespace, plans_dir: Path, cache, envi
             for stack in _ready(state, todo, running, cache, plans_dir):
                 if not pool.has_room:
                     break
-                if not pool.busy and not pool.started:  # the first worker: fork it warm
+                if not pool.busy and not pool.started:  # the first worker: fork it warm (the SDK: only now)
+                    from amsterdam_cloud.scripts.offline.speedups import warm_imports
+
                     warm_imports(*(project.program_dir for project in state.estate.projects))
                 running.add(stack)
                 pool.submit(StackTask(stack=stack, project_dir=state.estate.project(stack.project).root,
                                       plans_dir=plans_dir, environment=environments[stack], naive=args.naive,
                                       pending=frozenset(map(str, every - state.digests.keys())),
-                                      estate_stacks=estate_stacks))
+                                      estate_stacks=estate_stacks, estate_root=display(state.estate.root)))
             todo[:] = [stack for stack in todo if stack not in running]  # one pass, not a list.remove each
             if not running:
                 if todo:
@@ -324,19 +400,23 @@ def _ready(state: Run, todo: list[StackId], running: set[StackId], cache, plans_
                     changed = True
             if missing:
                 continue
-            entry = None if stack in state.misses else cache.lookup(
-                full_key(state.own_keys[stack], [(ref, _digest(state, ref, plans_dir)) for ref in known]))
+            key = full_key(state.own_keys[stack], _read_digests(state, stack, known, plans_dir))
+            entry = None if stack in state.misses else cache.lookup(key)
+            if entry is not None:
+                entry = _linked(state, stack, key, entry, cache, plans_dir)
             if entry is None:
                 state.misses.add(stack)
                 ready.append(stack)
                 continue
             cache.restore(entry, _plan_path(state, stack, plans_dir))
             state.results[stack] = StackResult(
-                stack=stack, references=list(known), plan_sha256=entry.plan_sha256, size=entry.size,
-                outputs_digest=entry.outputs_digest, resources=entry.resources, summary=entry.summary,
+                stack=stack, references=list(known), reads=state.reads[stack], plan_sha256=entry.plan_sha256,
+                size=entry.size, outputs_digest=entry.outputs_digest, output_digests=entry.output_digests,
+                relinkable=entry.relinkable, resources=entry.resources, summary=entry.summary,
                 warnings=entry.warnings, policy_text=entry.policy_text, policy_failed=entry.policy_failed,
-                day=entry.day)
+                date=entry.date, valid_until=entry.valid_until)
             state.digests[stack] = entry.outputs_digest
+            state.output_digests[stack] = entry.output_digests
             state.reused.add(stack)
             changed = True
         if changed:
@@ -344,6 +424,64 @@ def _ready(state: Run, todo: list[StackId], running: set[StackId], cache, plans_
     if not ready and not running and todo:  # only held first-timers left: let them go, one may break a hold
         ready = [stack for stack in todo if state.references[stack] is None]
     return ready
+
+
+def _read_digests(state: Run, stack: StackId, references: list[StackId], plans_dir: Path) -> list[tuple[StackId, str]]:
+    """Each referenced stack and the digest of the outputs `stack` read of it: those it named (of a stack done in
+    this run), else all of them."""
+    from amsterdam_cloud.scripts.offline.plan_cache import read_digest
+
+    reads = state.reads[stack]
+    return [(ref, read_digest(names, state.output_digests[ref])
+             if (names := reads.get(ref)) is not None and ref in state.output_digests else _digest(state, ref, plans_dir))
+            for ref in references]
+
+
+def _linked(state: Run, stack: StackId, key: str, entry, cache, plans_dir: Path):
+    """A cache hit whose plan records the referenced stacks' outputs as they are now: the entry as it is, or with its
+    plan relinked (`plan_cache`); None (a miss: plan it) when the plan cannot be relinked."""
+    references = state.references[stack] or []
+    linked = {str(ref): _digest(state, ref, plans_dir) for ref in references}
+    if entry.linked == linked:
+        return entry
+    if not entry.relinkable:
+        return None
+    from dataclasses import replace
+
+    from amsterdam_cloud.core.documents import read_json
+    from amsterdam_cloud.scripts.offline.plan import export_text
+    from amsterdam_cloud.scripts.offline.plan_cache import Known, sha256_text
+    document = read_json(cache.object_path(entry), "cached plan")
+    project, backend = _project_of(state.estate.project(stack.project).root)
+    for name, record in _reference_records(document).items():
+        outputs = _outputs_to_link(state, _stack_id(name, backend, project.name), plans_dir)
+        if outputs is None:
+            return None
+        record["outputs"] = _reference_record(name, outputs)
+    text = export_text(document)
+    path = _plan_path(state, stack, plans_dir)
+    write_atomically(path, text, durable=False)
+    entry = replace(entry, plan_sha256=sha256_text(text), size=len(text.encode("utf-8")), linked=linked)
+    cache.store(own=state.own_keys[stack], known=Known(references=references, reads=state.reads[stack]), key=key,
+                plan_file=path, entry=entry)
+    state.relinked.add(stack)
+    return entry
+
+
+def _outputs_to_link(state: Run, stack: StackId, plans_dir: Path) -> dict | None:
+    """A referenced stack's outputs as its plan records them, read once; None when a StackReference would record them
+    otherwise (a secret among them, or none at all): the plans referencing it are planned instead of relinked."""
+    if stack not in state.root_outputs:
+        from amsterdam_cloud.core.documents import read_json
+        from amsterdam_cloud.scripts.offline.plan_cache import root_outputs
+        from amsterdam_cloud.scripts.offline.values import SECRET_SIG
+
+        try:
+            outputs = root_outputs(read_json(_plan_path(state, stack, plans_dir), "plan"))
+        except UserError:
+            outputs = {}
+        state.root_outputs[stack] = outputs if outputs and SECRET_SIG not in json.dumps(outputs) else None
+    return state.root_outputs[stack]
 
 
 def _digest(state: Run, stack: StackId, plans_dir: Path) -> str:
@@ -370,7 +508,7 @@ def _plan_path(state: Run, stack: StackId, plans_dir: Path) -> Path:
 def _record(state: Run, result: StackResult, todo: list[StackId], running: set[StackId], cache,
             plans_dir: Path) -> Failure | None:
     """A worker's result: a wait (learn the reference, plan it first), a failure, or a plan to keep and cache."""
-    from amsterdam_cloud.scripts.offline.plan_cache import CachedPlan, full_key
+    from amsterdam_cloud.scripts.offline.plan_cache import CachedPlan, Known, full_key
 
     stack = result.stack
     if result.waiting_for is not None:
@@ -389,18 +527,23 @@ def _record(state: Run, result: StackResult, todo: list[StackId], running: set[S
         waiting = [other for other, refs in state.references.items() if refs and stack in refs]
         path = f" (referenced by {waiting[0]}{f' and {len(waiting) - 1} more' if len(waiting) > 1 else ''})" \
             if waiting else ""
-        return Failure(stack, f"{stack}{path}: {result.error}", result.exit_code or 1)
+        stack_file = display(state.estate.project(stack.project).stack_file(stack.stack))
+        return Failure(stack, f"{stack_file} ({stack}){path}: {result.error}", result.exit_code or 1)
     state.results[stack] = result
     state.references[stack] = result.references
+    state.reads[stack] = result.reads
     state.digests[stack] = result.outputs_digest
-    references = [(ref, _digest(state, ref, plans_dir)) for ref in result.references]
-    cache.store(own=state.own_keys[stack], references=result.references,
+    state.output_digests[stack] = result.output_digests
+    references = _read_digests(state, stack, result.references, plans_dir)
+    cache.store(own=state.own_keys[stack], known=Known(references=result.references, reads=result.reads),
                 key=full_key(state.own_keys[stack], references), plan_file=_plan_path(state, stack, plans_dir),
                 entry=CachedPlan(plan_sha256=result.plan_sha256, size=result.size,
-                                 outputs_digest=result.outputs_digest,
+                                 outputs_digest=result.outputs_digest, output_digests=result.output_digests,
+                                 linked={str(ref): _digest(state, ref, plans_dir) for ref in result.references},
+                                 relinkable=result.relinkable,
                                  resources=result.resources, summary=result.summary, warnings=result.warnings,
                                  policy_text=result.policy_text, policy_failed=result.policy_failed,
-                                 day=result.day))
+                                 date=result.date, valid_until=result.valid_until))
     print(f"  planned {stack}: {result.resources} resources, {result.seconds:.1f}s", file=sys.stderr, flush=True)
     return None
 
@@ -425,14 +568,14 @@ def _write_summary(state: Run, shard: Shard | None, plans_dir: Path, failure: Fa
     """The machine-readable summary beside the human one: every stack in scope, reused or planned, its verdict."""
     name = f"shard-{shard.index}-of-{shard.count}" if shard else "estate"
     path = state.estate.root / "out" / "estate" / f"{name}.json"
-    stacks = []
+    stacks, plans_shown = [], display(plans_dir)  # once: resolving 800 paths for display cost a second
     for stack in state.scope:
         result = state.results.get(stack)
         if result is None:
             continue
         stacks.append({
             "project": stack.project, "stack": stack.stack, "owned": stack in state.owned,
-            "plan": display(_plan_path(state, stack, plans_dir)), "sha256": result.plan_sha256,
+            "plan": f"{plans_shown}/{_plan_path(state, stack, plans_dir).name}", "sha256": result.plan_sha256,
             "resources": result.resources, "reused": stack in state.reused,
             "references": [str(ref) for ref in result.references],
             "policy": "skipped" if not result.policy_text else "failed" if result.policy_failed else "passed"})

@@ -152,8 +152,10 @@ def check_policy(export: dict, stack: str, environment: str, project_root: Path,
 
     resources, _ = parse_resources(export, source)
     waivers = load_gate_waivers(project_root=project_root)
-    # only a waiver for this stack (its expiry, its length) makes the result depend on the day: read it then
-    today = clock.today_utc() if WaiverBook(waivers, stack, datetime.date.min) else None
+    # only a waiver for this stack makes the result depend on the day: on which expiries have passed (the day itself
+    # when one has no approval day, from which its length is counted)
+    today = None if not WaiverBook(waivers, stack, datetime.date.min) else clock.today_utc() if any(
+        w.approved is None for w in waivers) else clock.today_until(w.expires + datetime.timedelta(days=1) for w in waivers)
     result = check_resources(resources, environment=environment, stack=stack, waivers=waivers, today=today,
                              source=source)
     return render(result, "text"), result.failed

@@ -13,7 +13,7 @@ from amsterdam_cloud.components.workplace.image_gallery import ImageGallery, Ima
 from amsterdam_cloud.components.workplace.workplace import REQUIRED_ZONES, Workplace, WorkplaceArgs
 from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.core.platform_outputs import PlatformOutputs
-from amsterdam_cloud.stacks.workplace.config import from_pulumi, utc_now
+from amsterdam_cloud.stacks.workplace.config import from_pulumi
 
 config = from_pulumi()
 tags = config.azure_tags
@@ -81,7 +81,7 @@ workplace = Workplace("avd", WorkplaceArgs(
     avd_service_principal_id=config.avd_service_principal_id,
     application_group_type=config.pool.application_group_type, remote_apps=config.pool.remote_apps,
     clients_from_internet=features.clients_from_internet, zone_redundant=features.zone_redundancy,
-    registration=config.registration(utc_now()),
+    registration=config.registration(),
     intune_enrollment=features.intune_enrollment))
 
 pulumi.export("environment", config.environment)

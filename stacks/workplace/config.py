@@ -133,23 +133,21 @@ class WorkplaceConfig:
     def azure_tags(self) -> dict[str, str]:
         return self.tags.as_azure_tags(self.environment)
 
-    def registration(self, now: dt.datetime) -> Registration | None:
+    def registration(self, now: dt.datetime | None = None) -> Registration | None:
         """The token window: `registrationTokenRenewedAt` plus `registrationTokenHours`, whatever the time of the
-        run (no churn); `now` only tells whether the window is still open (renew) or over. None: no token."""
+        run (no churn); the time (`now`, default the clock) only tells whether the window is still open (renew: more
+        than MIN_REGISTRATION_LEFT left) or over. The clock is asked `clock.before(...)` those two instants, so a
+        cached plan holds until the next one passes. None: no token."""
         if self.registration_token_hours == 0 or self.registration_token_renewed_at is None:
             return None
+        before = clock.before if now is None else (lambda instant: now < instant)
         renewed = self.registration_token_renewed_at
         key = f"{PROJECT}:registrationTokenRenewedAt"
-        if renewed > now:
+        if before(renewed):
             raise ConfigError(self.source, key, f"{renewed.strftime(EXPIRY_FORMAT)} is in the future; expected the "
                                                 "hour you renew the token (now or earlier)")
         expires = renewed + dt.timedelta(hours=self.registration_token_hours)
-        return Registration(expires=expires.strftime(EXPIRY_FORMAT), renew=expires - now >= MIN_REGISTRATION_LEFT)
-
-
-def utc_now() -> dt.datetime:
-    """The clock the program reads once, to tell whether the registration window is still open."""
-    return clock.now_utc()
+        return Registration(expires=expires.strftime(EXPIRY_FORMAT), renew=before(expires - MIN_REGISTRATION_LEFT))
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -124,7 +124,7 @@ def test_the_budget_starts_the_first_of_the_current_month_and_later_runs_leave_t
     from amsterdam_cloud.core import budgets
 
     budget = plan_inline(lambda: Management("mgmt", args())).named("mgmt-budget")
-    assert budget.inputs["timePeriod"]["startDate"] == budgets.first_of_month(budgets.today_utc())
+    assert budget.inputs["timePeriod"]["startDate"] == budgets.first_of_month(budgets.this_month())
     assert budget.options["ignoreChanges"] == ["timePeriod.startDate"]
 
 

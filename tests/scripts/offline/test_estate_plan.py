@@ -11,12 +11,12 @@ import shutil
 import signal
 import subprocess
 import sys
-import types
 from pathlib import Path
 
 import pytest
 
 from amsterdam_cloud.core import clock
+from amsterdam_cloud.core.errors import display
 from amsterdam_cloud.scripts.cli import main
 
 REPO = Path(__file__).resolve().parents[3]
@@ -74,14 +74,13 @@ def test_a_second_run_reuses_every_stack_from_the_cache(estate: Path, capsys):
     assert plans(estate / "out" / "plans") == first
 
 
-def test_one_app_config_and_one_platform_output_changed_replan_exactly_those_and_the_dependents(estate: Path,
-                                                                                              tmp_path: Path):
+def test_one_app_config_and_a_new_platform_output_replan_that_app_and_the_platform_only(estate: Path,
+                                                                                       tmp_path: Path):
     assert plan_estate(estate) == 0
     set_config(estate, "apps/app-1", "acc-1", "resources", "11")  # one app's config
-    set_config(estate, "platform", "dev", "label", "blue")  # one platform output: `label`
+    set_config(estate, "platform", "dev", "label", "blue")  # a new platform output, `label`, that no app reads
     assert plan_estate(estate) == 0
-    assert planned(estate) == {"synthetic-app-1/acc-1", f"{PLATFORM}/dev", "synthetic-app-1/dev-1",
-                               "synthetic-app-2/dev-1"}
+    assert planned(estate) == {"synthetic-app-1/acc-1", f"{PLATFORM}/dev"}  # the dev apps are relinked, not planned
     fresh = tmp_path / "fresh"
     shutil.copytree(estate, fresh, ignore=shutil.ignore_patterns("out"))
     assert plan_estate(fresh, "--no-cache") == 0
@@ -107,42 +106,71 @@ def test_no_cache_plans_everything_and_deleting_the_cache_only_costs_time(estate
 
 def _days_later(monkeypatch, days: int) -> None:
     """The clock (`core.clock`) of this process and the workers it forks reads `days` later."""
-    class Later(datetime.datetime):
-        @classmethod
-        def now(cls, tz=None):
-            return datetime.datetime.now(tz) + datetime.timedelta(days=days)
-
-    monkeypatch.setattr(clock, "datetime", types.SimpleNamespace(datetime=Later, timezone=datetime.timezone))
+    real = clock._now
+    monkeypatch.setattr(clock, "_now", lambda: real() + datetime.timedelta(days=days))
 
 
-def test_a_new_day_replans_only_the_stacks_whose_plan_read_the_date(estate: Path, monkeypatch):
-    set_config(estate, "apps/app-2", "test-1", "dated", "true")  # its program reads the day (a budget's month)
+def _at(monkeypatch, instant: str) -> None:
+    """The clock of this process and the workers it forks stands at `instant` (ISO 8601, UTC)."""
+    at = datetime.datetime.fromisoformat(instant).replace(tzinfo=datetime.timezone.utc)
+    monkeypatch.setattr(clock, "_now", lambda: at)
+
+
+def test_a_stack_that_read_the_month_is_reused_all_month_and_replanned_the_next(estate: Path, monkeypatch):
+    set_config(estate, "apps/app-2", "test-1", "dated", "true")  # its program reads the month (a budget's start)
+    _at(monkeypatch, "2026-12-03T10:00:00")
     assert plan_estate(estate) == 0
     first = plans(estate / "out" / "plans")
+    _at(monkeypatch, "2026-12-31T23:00:00")
     assert plan_estate(estate) == 0
-    assert planned(estate) == set()  # the same day: all reused, the dated stack too
-    _days_later(monkeypatch, 40)
+    assert planned(estate) == set()  # later in the month: all reused, the dated stack too
+    _at(monkeypatch, "2027-01-01T00:30:00")
     assert plan_estate(estate) == 0
-    assert planned(estate) == {"synthetic-app-2/test-1"}  # the day is in no key: only the stack that read it
+    assert planned(estate) == {"synthetic-app-2/test-1"}  # the date is in no key: only the stack that read it
     later = plans(estate / "out" / "plans")
     changed = {name for name in first if first[name] != later[name]}
     assert changed == {"synthetic-app-2.test-1.json"}  # its month moved on; every other plan is the same
     fresh = estate.parent / "fresh"
     shutil.copytree(estate, fresh, ignore=shutil.ignore_patterns("out"))
     assert plan_estate(fresh, "--no-cache") == 0
-    assert plans(fresh / "out" / "plans") == later  # byte-identical to a full re-plan on that day
+    assert plans(fresh / "out" / "plans") == later  # byte-identical to a full re-plan in that month
 
 
-def test_a_waiver_for_a_stack_dates_its_policy_result(estate: Path, monkeypatch):
+def test_a_stack_that_asked_whether_it_is_before_an_instant_is_reused_until_that_instant(estate: Path, monkeypatch):
+    program = estate / "apps" / "app-1" / "__main__.py"  # a window such as a host pool's registration token
+    program.write_text(program.read_text() + "\nimport datetime\nfrom amsterdam_cloud.core import clock\n"
+                       "pulumi.export('open', clock.before(datetime.datetime(2026, 12, 4, 7, "
+                       "tzinfo=datetime.timezone.utc)))\n")
+    _at(monkeypatch, "2026-12-03T08:00:00")
+    assert plan_estate(estate) == 0
+    app_1 = {f"{s['project']}/{s['stack']}" for s in summary(estate)["stacks"] if s["project"] == "synthetic-app-1"}
+    _at(monkeypatch, "2026-12-04T06:59:00")
+    assert plan_estate(estate) == 0
+    assert planned(estate) == set()  # still open: the plans hold
+    _at(monkeypatch, "2026-12-04T07:00:00")
+    assert plan_estate(estate) == 0
+    assert planned(estate) == app_1  # the window closed: exactly the stacks of the program that asked
+    root = json.loads((estate / "out" / "plans" / "synthetic-app-1.dev-1.json").read_text())["deployment"]
+    assert root["resources"][0]["outputs"]["open"] is False
+    _at(monkeypatch, "2026-12-20T07:00:00")
+    assert plan_estate(estate) == 0
+    assert planned(estate) == set()  # closed for good: nothing left to wait for
+
+
+def test_a_waivers_expiry_is_when_its_stacks_policy_result_is_checked_again(estate: Path, monkeypatch):
     (estate / "apps" / "app-1" / "waivers.yaml").write_text(
         "waivers:\n  - rule: tags-required\n    stack: dev-1\n    resource: '*'\n    reason: a tagging migration\n"
         "    owner: team@amsterdam.nl\n    ticket: CLOUD-1\n    approver: lead@amsterdam.nl\n"
         f"    approved: '{datetime.date.today().isoformat()}'\n"
         f"    expires: '{(datetime.date.today() + datetime.timedelta(days=20)).isoformat()}'\n")
     assert plan_estate(estate) == 0
-    _days_later(monkeypatch, 1)
+    _days_later(monkeypatch, 20)
     assert plan_estate(estate) == 0
-    assert planned(estate) == {"synthetic-app-1/dev-1"}  # its waiver's expiry is judged against the day
+    assert planned(estate) == set()  # its last day: the result holds (a new day alone changes nothing)
+    _days_later(monkeypatch, 1)  # 21 days on
+    plan_estate(estate)
+    assert "synthetic-app-1/dev-1" in planned(estate)  # expired: checked again (the project's stacks, whose
+    assert not {stack for stack in planned(estate) if not stack.startswith("synthetic-app-1/")}  # waivers changed)
 
 
 def _damage(folder: Path, change) -> int:
@@ -226,9 +254,9 @@ def test_a_reference_to_a_stack_nowhere_fails_fast_with_the_path_of_the_referenc
     config.write_text(config.read_text().replace(f"{PLATFORM}/acc", f"{PLATFORM}/staging"))
     assert plan_estate(estate, "--workers", "1") == 2
     error = capsys.readouterr().err.strip().splitlines()[-1]
-    assert error == ("cityctl: error: plan --estate: synthetic-app-2/acc-1: stack reference "
+    assert error == (f"cityctl: error: plan --estate: {display(config)} (synthetic-app-2/acc-1): stack reference "
                      f"'organization/{PLATFORM}/staging': {PLATFORM} has no stack 'staging'; "
-                     "its stacks: dev, test, acc, prod")
+                     "its stacks: dev, test, acc, prod")  # the file to fix, then what is wrong in it
     assert summary(estate)["failure"]["stack"] == "synthetic-app-2/acc-1"
 
 
@@ -264,8 +292,8 @@ def test_a_broken_referenced_stack_stops_the_run_and_names_who_references_it(est
     config.write_text(config.read_text().replace('resources: "6"', 'resources: "six"'))
     assert plan_estate(estate) == 1
     error = capsys.readouterr().err.strip().splitlines()[-1]
-    assert error.startswith(f"cityctl: error: plan --estate: {PLATFORM}/prod (referenced by synthetic-app-1/prod-1"
-                            f" and 1 more): the program in ")
+    assert error.startswith(f"cityctl: error: plan --estate: {display(config)} ({PLATFORM}/prod) (referenced by "
+                            "synthetic-app-1/prod-1 and 1 more): the program in ")
     assert "ValueError" in error and "Traceback" not in error
 
 
@@ -348,7 +376,7 @@ def test_a_signal_during_an_estate_plan_stops_the_workers_quietly_with_exit_130(
     assert stderr.rstrip().endswith("cityctl: interrupted; nothing was half-written"), stderr
     assert "Traceback" not in stderr, stderr
     plans = estate / "out" / "plans"
-    assert [p.name for p in plans.glob("*") if not p.name.endswith(".json")] == []  # no temporary file
+    assert [p.name for p in plans.glob("*") if not p.name.endswith((".json", ".json.provenance"))] == []  # no temporary
 
 
 @pytest.mark.parametrize("damage", [{"shard": "x"}, {"estate": None}, {"stacks": [{"project": 1}]}, {"failure": 3},
@@ -380,11 +408,108 @@ def test_no_policy_says_so(estate: Path, capsys):
     assert {s["policy"] for s in summary(estate)["stacks"]} == {"skipped"}
 
 
-def test_programs_read_the_clock_only_through_core_clock():
+DIRECT_CLOCK_READS = {
+    "policies/checker.py": "today = today or dt.date.today()",
+    # a check given no day: the estate passes the clock's day whenever a waiver can apply to the stack (stack_plans),
+    # and the text report it caches prints no day; a report that prints one (evidence) is never cached
+    "policies/crossguard.py": "self._today or dt.date.today()",
+    # the CrossGuard pack: runs under the real Pulumi CLI, never in an offline or cached plan
+    "policies/waivers.py": "approved > dt.datetime.now(dt.timezone.utc).date()",
+    # an approval day in the future refuses the waivers file: a failed plan is never cached, and once the day has
+    # come the answer holds for good
+}
+"""The only reads of the date outside `core/clock.py` in what a plan or its policy check runs, and why each is safe."""
+
+
+def test_programs_and_the_policy_check_read_the_clock_only_through_core_clock():
     # a direct read would plan a dated stack as undated and reuse its plan on another day
     direct = re.compile(r"\b(datetime|date)\.(now|today|utcnow)\(")
-    readers = [f"{path.relative_to(REPO)}:{number}" for folder in ("core", "components", "stacks")
+    readers = [(f"{path.relative_to(REPO)}", line) for folder in ("core", "components", "stacks", "policies")
                for path in sorted((REPO / folder).rglob("*.py"))
-               for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+               for line in path.read_text(encoding="utf-8").splitlines()
                if direct.search(line) and path != REPO / "core" / "clock.py"]
-    assert readers == []
+    assert [(path, line) for path, line in readers if DIRECT_CLOCK_READS.get(path, "\0") not in line] == []
+    assert {path for path, _ in readers} == set(DIRECT_CLOCK_READS)  # an allowance no longer needed is dropped
+
+
+def cache_files(root: Path) -> dict[str, set[str]]:
+    return {kind: {path.name for path in (root / "out" / "cache" / kind).glob("*")}
+            for kind in ("references", "entries", "objects")}
+
+
+def test_a_run_without_failure_prunes_the_cache_files_it_did_not_use(estate: Path, monkeypatch):
+    from amsterdam_cloud.scripts.offline import plan_cache
+
+    assert plan_estate(estate) == 0
+    before = cache_files(estate)
+    monkeypatch.setattr(plan_cache, "engine_fingerprint", lambda: "another toolkit")  # a new commit of the engine
+    assert plan_estate(estate) == 0
+    after = cache_files(estate)
+    assert len(planned(estate)) == 12  # every key changed
+    assert len(after["references"]) == len(after["entries"]) == 12  # one set: the older commit's is gone
+    assert not after["entries"] & before["entries"] and not after["references"] & before["references"]
+    assert after["objects"] == before["objects"]  # the same plans, kept by content
+    assert plan_estate(estate) == 0
+    assert planned(estate) == set() and cache_files(estate) == after  # what was kept is what the next run uses
+
+
+def test_a_failed_run_prunes_nothing(estate: Path):
+    assert plan_estate(estate) == 0
+    before = cache_files(estate)
+    set_config(estate, "platform", "prod", "resources", "six")
+    assert plan_estate(estate) == 1
+    assert cache_files(estate) == before
+
+
+def test_a_reference_to_a_project_outside_the_estate_names_the_closest_one(estate: Path, capsys):
+    config = estate / "apps" / "app-1" / "Pulumi.dev-1.yaml"
+    set_config(estate, "apps/app-1", "dev-1", "platform", "organization/synthetic-platfrom/dev")
+    assert plan_estate(estate) == 2
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    saved = estate / "out" / "plans" / "synthetic-platfrom.dev.json"
+    assert error == (f"cityctl: error: plan --estate: {display(config)} (synthetic-app-1/dev-1): stack reference "
+                     f"'organization/synthetic-platfrom/dev': synthetic-platfrom is not a project of the estate "
+                     f"under {display(estate)}; did you mean {PLATFORM}? (and there is no saved plan at "
+                     f"{display(saved)})")
+
+
+def test_a_reference_resolved_from_a_saved_plan_outside_the_estate_is_a_warning(estate: Path, capsys):
+    assert plan_estate(estate) == 0
+    saved = estate / "out" / "plans" / "synthetic-platfrom.dev.json"  # a leftover under a misspelt name
+    shutil.copy(estate / "out" / "plans" / f"{PLATFORM}.dev.json", saved)
+    set_config(estate, "apps/app-1", "dev-1", "platform", "organization/synthetic-platfrom/dev")
+    capsys.readouterr()
+    assert plan_estate(estate) == 0
+    warning = ("warning: synthetic-app-1/dev-1: stack reference 'organization/synthetic-platfrom/dev': resolved from "
+               f"a saved plan outside the estate ({display(saved)}): synthetic-platfrom is not a project of the "
+               f"estate under {display(estate)}; did you mean {PLATFORM}?")
+    assert warning in capsys.readouterr().err.splitlines()
+    assert plan_estate(estate) == 0
+    assert planned(estate) == set() and warning in capsys.readouterr().err.splitlines()  # replayed when reused
+
+
+def test_a_changed_output_an_app_reads_replans_it_and_one_it_does_not_read_relinks_it(estate: Path, tmp_path: Path):
+    program = estate / "apps" / "app-2" / "__main__.py"  # app-2 reads `label` by name as well
+    program.write_text(program.read_text() + "\nif config.get('platform'):\n"
+                       "    pulumi.export('seen', pulumi.StackReference(config.require('platform')).get_output('label'))\n")
+    assert plan_estate(estate) == 0
+    set_config(estate, "platform", "dev", "label", "blue")
+    assert plan_estate(estate) == 0
+    assert planned(estate) == {f"{PLATFORM}/dev", "synthetic-app-2/dev-1"}
+    set_config(estate, "platform", "dev", "label", "green")
+    assert plan_estate(estate) == 0
+    assert planned(estate) == {f"{PLATFORM}/dev", "synthetic-app-2/dev-1"}  # app-1 relinked again
+    fresh = tmp_path / "fresh"
+    shutil.copytree(estate, fresh, ignore=shutil.ignore_patterns("out"))
+    assert plan_estate(fresh, "--no-cache") == 0
+    assert plans(estate / "out" / "plans") == plans(fresh / "out" / "plans")  # byte-identical to a full re-plan
+
+
+def test_an_app_that_reads_every_output_replans_when_one_is_added(estate: Path):
+    program = estate / "apps" / "app-2" / "__main__.py"
+    program.write_text(program.read_text() + "\nif config.get('platform'):\n"
+                       "    pulumi.export('count', pulumi.StackReference(config.require('platform')).outputs.apply(len))\n")
+    assert plan_estate(estate) == 0
+    set_config(estate, "platform", "dev", "label", "blue")
+    assert plan_estate(estate) == 0
+    assert planned(estate) == {f"{PLATFORM}/dev", "synthetic-app-2/dev-1"}

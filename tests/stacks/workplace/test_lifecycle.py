@@ -8,10 +8,10 @@ from typing import Any, Callable
 
 import pytest
 
+from amsterdam_cloud.core import clock
 from amsterdam_cloud.scripts.delivery.plan_diff import PlanDiff, diff_exports
 from amsterdam_cloud.scripts.offline.plan import Plan, write_atomically
 from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack, saved_plan_path
-from amsterdam_cloud.stacks.workplace import config as workplace_config
 
 from .conftest import WORKPLACE_DIR
 
@@ -30,7 +30,7 @@ def plan_at(stack_plan, tmp_path_factory) -> Callable[..., Plan]:
 
     def plan(stack: str, now: dt.datetime, **overrides: Any) -> Plan:
         write_atomically(saved_plan_path(plans_dir, "amsterdam-platform", stack), stack_plan(stack).export_text())
-        monkeypatch.setattr(workplace_config, "utc_now", lambda: now)
+        monkeypatch.setattr(clock, "_now", lambda: now)  # the one read of the system clock
         try:
             return plan_stack(PulumiProject.load(WORKPLACE_DIR), stack, plans_dir=plans_dir, config_overrides={
                 f"amsterdam-workplace:{key}": value for key, value in overrides.items()})
