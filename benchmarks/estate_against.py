@@ -3,6 +3,7 @@ alternating runs on the same synthetic estate; CPU seconds of the whole process 
 shared machine.
 
     .venv/bin/python benchmarks/estate_against.py 0c7c15d --stacks 120 --rounds 2
+    .venv/bin/python benchmarks/estate_against.py b0ce0b4 --new 5d7819f --stacks 120 --rounds 2   # two commits
 
 Each commit's toolkit is `git archive`d into a temporary folder and put first on PYTHONPATH (the same venv, so the
 same SDK); one warm-up run each learns the reference graph (its cache) before the measured `--no-cache` runs.
@@ -56,13 +57,14 @@ def run(path: Path, estate: Path, *extra: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("against", help="the earlier commit")
+    parser.add_argument("--new", default="HEAD", help="the later commit (default HEAD: this checkout's)")
     parser.add_argument("--stacks", type=int, default=120)
     parser.add_argument("--rounds", type=int, default=2, help="measured runs of each (default 2)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="estate-against-") as temporary:
         work = Path(temporary)
         generate(work / "estate", projects=5, stacks=args.stacks, resources=51)
-        codes = {args.against: toolkit(args.against, work / "old"), "HEAD": toolkit("HEAD", work / "new")}
+        codes = {args.against: toolkit(args.against, work / "old"), args.new: toolkit(args.new, work / "new")}
         estates = {}
         for name in codes:
             estates[name] = work / f"estate-{name}"
