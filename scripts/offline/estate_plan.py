@@ -129,8 +129,8 @@ def plan_in_worker(task: StackTask) -> StackResult:
         text = export_text(export)
         path = saved_plan_path(task.plans_dir, project.name, task.stack.stack)
         write_atomically(path, text, durable=False)  # the run syncs once at its end
-        write_provenance(path, text, project.root, durable=False)  # the plan's commit, for the evidence report
         result.plan_sha256, result.outputs_digest = sha256_text(text), outputs_digest(export)
+        write_provenance(path, result.plan_sha256, project.root, durable=False)  # the plan's commit, for evidence
         result.size = len(text.encode("utf-8"))
         result.references = sorted({StackId(ref.project, ref.stack) for ref in (
             parse_reference(r.inputs.get("name") or r.id, backend, project.name)
@@ -301,6 +301,7 @@ def _schedule(state: Run, args: argparse.Namespace, plans_dir: Path, cache, envi
 def _ready(state: Run, todo: list[StackId], running: set[StackId], cache, plans_dir: Path) -> list[StackId]:
     """Stacks that can be planned now, after reusing every cached one whose references are done (in order)."""
     from amsterdam_cloud.scripts.offline.plan_cache import full_key
+    from amsterdam_cloud.scripts.offline.provenance import write_provenance
 
     ready, changed = [], True
     while changed:  # again after a reuse (its dependents may be ready) or a stack added from outside the shard
@@ -330,6 +331,8 @@ def _ready(state: Run, todo: list[StackId], running: set[StackId], cache, plans_
                 ready.append(stack)
                 continue
             cache.restore(entry, _plan_path(state, stack, plans_dir))
+            write_provenance(_plan_path(state, stack, plans_dir), entry.plan_sha256,
+                             state.estate.project(stack.project).root, durable=False)  # this commit's, too
             state.results[stack] = StackResult(
                 stack=stack, references=list(known), plan_sha256=entry.plan_sha256, size=entry.size,
                 outputs_digest=entry.outputs_digest, resources=entry.resources, summary=entry.summary,

@@ -411,8 +411,39 @@ def test_another_stack_is_not_judged_for_the_platforms_plans():
     assert findings(defender_required_plans.RULE, vault(), _tag_audit(), **other) == []
 
 
-def test_a_stand_in_for_the_platform_stack_without_its_guardrails_is_not_judged():
-    assert findings(defender_required_plans.RULE, vault(), **DEFENDER) == []
+def _checked(rule, *resources, **settings):
+    from amsterdam_cloud.policies.settings import PackConfig
+
+    parsed, stack = parse_resources(export_of(*resources, stack="prod"))
+    config = PackConfig(source="test", default_level="mandatory", levels={},
+                        properties={rule.id: {"environment": "prod", **settings}})
+    return check_resources(parsed, environment="prod", stack=stack, config=config, rules=[rule])
+
+
+@pytest.mark.parametrize("rule", [defender_required_plans.RULE, activity_log_exported.RULE], ids=lambda r: r.id)
+def test_an_owner_stack_without_guardrails_or_the_rules_types_is_skipped_with_the_reason_not_passed(rule):
+    result = _checked(rule, vault(), **DEFENDER)
+    assert result.findings == []
+    assert result.skipped[rule.id] == {f"urn:pulumi:prod::{PROJECT}::pulumi:pulumi:Stack::{PROJECT}-prod"}
+
+
+def test_pricings_declared_outside_guardrails_are_still_judged_on_the_owner_stack():
+    keyvaults = resource(PRICING, "kv", {}, id=f"{SUB}/providers/Microsoft.Security/pricings/KeyVaults",
+                         outputs={"name": "KeyVaults", "pricingTier": "Standard"})
+    [finding] = findings(defender_required_plans.RULE, keyvaults, **DEFENDER)
+    assert "VirtualMachines has no Pricing" in finding.message
+
+
+def test_new_pricings_in_a_real_preview_are_one_unknown_each_at_their_own_urn():
+    """A preview of new Pricings knows neither their name nor their id: one finding per Pricing, none repeated."""
+    new = [resource(PRICING, f"defender-{n}", {}, parents=GUARDRAILS, outputs={"name": UNKNOWN_VALUE,
+                                                                                "pricingTier": "Standard"})
+           for n in ("a", "b")]
+    found = findings(defender_required_plans.RULE, *new, **DEFENDER)
+    assert sorted(f.urn for f in found) == sorted(p["urn"] for p in new)
+    assert all("cannot be shown compliant" in f.message for f in found)
+    [extra] = findings(defender_required_plans.RULE, new[0], **DEFENDER)[1:]
+    assert "at least 1 of the Defender plans KeyVaults, VirtualMachines have no Pricing" in extra.message
 
 
 def test_plan_names_match_whatever_their_case_and_are_read_from_the_id_when_the_name_is_missing():
