@@ -4,7 +4,7 @@ import pytest
 
 from amsterdam_cloud.policies.checker import check_resources, parse_resources
 from tests.policies.rule_fixtures import UNKNOWN_VALUE, export_of, resource, urn_of, violations
-from amsterdam_cloud.policies.rules.governance import defender_required_plans
+from amsterdam_cloud.policies.rules.governance import defender_required_plans, defender_security_contact
 from amsterdam_cloud.policies.rules.monitoring import activity_log_exported
 from amsterdam_cloud.policies.rules.stack import (diagnostic_settings, lock_in_prod, log_retention, protect_in_prod,
                                                    required_children)
@@ -293,6 +293,15 @@ def _tag_audit():
                     parents=GUARDRAILS, outputs={"enforcementMode": "Default"})
 
 
+def _contact(**changes):
+    """The subscription's Defender security contact as the DefenderReporting component declares it (outputs)."""
+    outputs = {"emails": "soc@amsterdam.nl;cloud-platform@amsterdam.nl", "isEnabled": True,
+               "notificationsByRole": {"state": "On", "roles": ["Owner"]},
+               "notificationsSources": [{"sourceType": "Alert", "minimalSeverity": "High"}], **changes}
+    return resource("azure-native:security:SecurityContact", "defender-contact", {}, outputs=outputs,
+                    parents=("amsterdam:security:DefenderReporting",))
+
+
 def _activity_log(workspace_id=LAW_ID):
     """The platform's export of the subscription's activity log, as AnalyzeStack sends it."""
     return resource("azure-native:monitor:SubscriptionDiagnosticSetting", "management-activity-log",
@@ -321,9 +330,12 @@ CASES = [
     (defender_required_plans.RULE, (_pricing("KeyVaults"), _pricing("VirtualMachines")),
      (_pricing("KeyVaults"), _pricing("VirtualMachines", tier="Free"))),
     (activity_log_exported.RULE, (_tag_audit(), _activity_log()), (_tag_audit(), vault())),
+    (defender_security_contact.RULE, (_tag_audit(), _contact()),
+     (_tag_audit(), _contact(notificationsSources=[{"sourceType": "Alert", "minimalSeverity": "Critical"}]))),
 ]
 CASE_SETTINGS = {defender_required_plans.RULE.id: DEFENDER,
-                 activity_log_exported.RULE.id: {"subscriptionStacks": DEFENDER["subscriptionStacks"]}}
+                 activity_log_exported.RULE.id: {"subscriptionStacks": DEFENDER["subscriptionStacks"]},
+                 defender_security_contact.RULE.id: {"subscriptionStacks": DEFENDER["subscriptionStacks"]}}
 """The pack settings a table rule needs to judge anything (as the committed config gives them)."""
 
 
@@ -475,3 +487,16 @@ def test_an_activity_log_export_without_a_workspace_is_a_violation_and_an_unknow
 def test_the_activity_log_rule_judges_only_the_stack_that_owns_the_subscription():
     assert findings(activity_log_exported.RULE, vault(), subscriptionStacks=DEFENDER["subscriptionStacks"]) == []
     assert findings(activity_log_exported.RULE, _tag_audit(), subscriptionStacks=["amsterdam-platform/acc"]) == []
+
+
+@pytest.mark.parametrize("changes,words", [
+    ({}, "no Defender for Cloud security contact"),
+    ({"emails": ""}, "go to no mailbox"),
+    ({"notificationsByRole": {"state": "Off", "roles": ["Owner"]}}, "does not mail the Owner role"),
+    ({"notificationsByRole": {"state": "On", "roles": ["AccountAdmin"]}}, "does not mail the Owner role"),
+    ({"isEnabled": False}, "gets no mail")])
+def test_each_way_the_security_contact_fails_is_one_finding(changes, words):
+    settings = {"subscriptionStacks": DEFENDER["subscriptionStacks"]}
+    resources = (_tag_audit(),) if not changes else (_tag_audit(), _contact(**changes))
+    [finding] = findings(defender_security_contact.RULE, *resources, **settings)
+    assert words in finding.message
