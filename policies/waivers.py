@@ -127,9 +127,6 @@ def parse_waivers(document: Any, source: str, rule_ids: Iterable[str] | None = N
                 raise WaiverError(f"{where}.{field}: required; every waiver needs {', '.join(required)}")
         expires = _date(entry, "expires", where)
         approved = _date(entry, "approved", where) if entry.get("approved") is not None else None
-        if approved is not None and approved > dt.datetime.now(dt.timezone.utc).date():
-            raise WaiverError(f"{where}.approved: {approved.isoformat()} is in the future; give the day the approver "
-                              "accepted the risk (YYYY-MM-DD, today or earlier)")
         if approved is not None and approved > expires:
             raise WaiverError(f"{where}.approved: {approved.isoformat()} is after expires {expires.isoformat()}; "
                               "a waiver is approved before it ends")
@@ -273,8 +270,10 @@ class WaiverBook:
         return bool(self._by_rule)
 
     def lookup(self, rule_id: str, urn: str) -> Waiver | None:
-        """The waiver for this finding, preferring one still in force over an expired one."""
-        candidates = [w for w in self._by_rule.get(rule_id, ()) if w.matches(rule_id, urn, self.stack)]
+        """The waiver for this finding, preferring one still in force over an expired one; one approved after the
+        day of the check is not in force yet (`describe_too_long` reports it)."""
+        candidates = [w for w in self._by_rule.get(rule_id, ()) if w.matches(rule_id, urn, self.stack)
+                      and not self._approved_later(w)]
         if not candidates:
             return None
         active = [w for w in candidates if not w.expired(self.today)]
@@ -296,10 +295,19 @@ class WaiverBook:
                 found += [(w, severity, limit) for w in waivers if w.duration(self.today) > limit]
         return found
 
+    def _approved_later(self, waiver: Waiver) -> bool:
+        return waiver.approved is not None and waiver.approved > self.today
+
     def describe_too_long(self, max_days: Mapping[str, int], environment: str) -> list[tuple[Waiver, str]]:
-        """Each waiver that runs longer than the environment allows, with the message that says so."""
-        return [(w, f"{w.source or 'waivers file'}: waivers[{w.index}] ({w.rule}) runs {w.duration(self.today)} days "
-                    f"from {(w.approved or self.today).isoformat()} to {w.expires.isoformat()}; a {severity} rule's "
-                    f"waiver may run at most {limit} days in {environment} (pack config "
-                    "waivers-expired.maxWaiverDays); set an earlier expiry and have it approved again then")
-                for w, severity, limit in self.too_long(max_days)]
+        """Each waiver the environment refuses, with the message that says so: one approved after the day of the
+        check (judged by the same clock as its expiry: the check's day, `--today`), one that runs too long."""
+        later = [(w, f"{w.source or 'waivers file'}: waivers[{w.index}] ({w.rule}) is approved on "
+                     f"{w.approved.isoformat() if w.approved else ''}, after the day of the check "
+                     f"({self.today.isoformat()}), so it is not in force; give the day the approver accepted it")
+                 for waivers in self._by_rule.values() for w in waivers if self._approved_later(w)]
+        too_long = [(w, f"{w.source or 'waivers file'}: waivers[{w.index}] ({w.rule}) runs {w.duration(self.today)} "
+                        f"days from {(w.approved or self.today).isoformat()} to {w.expires.isoformat()}; a {severity} "
+                        f"rule's waiver may run at most {limit} days in {environment} (pack config "
+                        "waivers-expired.maxWaiverDays); set an earlier expiry and have it approved again then")
+                    for w, severity, limit in self.too_long(max_days)]
+        return later + too_long

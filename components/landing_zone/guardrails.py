@@ -66,10 +66,12 @@ CITY_DEFENDER_PLANS: tuple[DefenderPlan, ...] = (
     DefenderPlan(name="AppServices"),
     DefenderPlan(name="Containers"),
     DefenderPlan(name="SqlServers"),
+    DefenderPlan(name="SqlServerVirtualMachines"),
     DefenderPlan(name="OpenSourceRelationalDatabases"),
     DefenderPlan(name="CosmosDbs"),
 )
-"""The plans that cover what the city runs: servers, storage, key vaults, ARM, hosting, containers, databases."""
+"""The plans that cover what the city runs: servers, storage, key vaults, ARM, hosting, containers, databases (SQL
+Server on rehosted VMs too: billed only for machines that run it)."""
 
 _NAME = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
 

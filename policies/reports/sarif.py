@@ -52,12 +52,12 @@ def _artifact_uri(source: str | Path, base: Path) -> str | None:
     return quote(path.as_posix())
 
 
-_TOOLKIT_POSITION = re.compile(r"^file://.*/site-packages/(amsterdam_cloud/[^#]+)#(\d+)")
+_TOOLKIT_POSITION = re.compile(r"^file://.*/(?:site|dist)-packages/(amsterdam_cloud/[^#]+)#(\d+)")
 
 
 def toolkit_position(source_position: str) -> str | None:
     """`amsterdam_cloud/components/app_hosting/storage.py#62` for a real export's position inside the installed
-    toolkit (`file:///.../site-packages/amsterdam_cloud/...#62`); None for any other position."""
+    toolkit (`file:///.../site-packages/amsterdam_cloud/...#62`, or Debian's `dist-packages`); None otherwise."""
     found = _TOOLKIT_POSITION.match(source_position)
     return f"{unquote(found.group(1))}#{found.group(2)}" if found else None
 

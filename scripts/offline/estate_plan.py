@@ -146,7 +146,7 @@ def plan_in_worker(task: StackTask) -> StackResult:
             text = export_text(export)
             path = saved_plan_path(task.plans_dir, project.name, task.stack.stack)
             write_atomically(path, text, durable=False)  # the run syncs once at its end
-            write_provenance(path, text, project.root, durable=False)  # the plan's commit, for the evidence report
+            write_provenance(path, sha256_text(text), project.root, durable=False)  # the plan's commit (evidence)
             if task.environment is not None:
                 result.policy_text, result.policy_failed = check_policy(export, task.stack.stack, task.environment,
                                                                         project.root, display(path))
@@ -377,6 +377,7 @@ def _schedule(state: Run, args: argparse.Namespace, plans_dir: Path, cache, envi
 def _ready(state: Run, todo: list[StackId], running: set[StackId], cache, plans_dir: Path) -> list[StackId]:
     """Stacks that can be planned now, after reusing every cached one whose references are done (in order)."""
     from amsterdam_cloud.scripts.offline.plan_cache import full_key
+    from amsterdam_cloud.scripts.offline.provenance import write_provenance
 
     ready: list[StackId] = []
     changed = True
@@ -409,6 +410,8 @@ def _ready(state: Run, todo: list[StackId], running: set[StackId], cache, plans_
                 ready.append(stack)
                 continue
             cache.restore(entry, _plan_path(state, stack, plans_dir))
+            write_provenance(_plan_path(state, stack, plans_dir), entry.plan_sha256,
+                             state.estate.project(stack.project).root, durable=False)  # this commit's, too
             state.results[stack] = StackResult(
                 stack=stack, references=list(known), reads=state.reads[stack], plan_sha256=entry.plan_sha256,
                 size=entry.size, outputs_digest=entry.outputs_digest, output_digests=entry.output_digests,

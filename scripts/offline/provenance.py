@@ -1,5 +1,5 @@
 """Where a saved plan came from: a small JSON sidecar beside it (`<project>.<stack>.json.provenance`) with the commit
-of the project's checkout, whether it had uncommitted changes, the toolkit version and the plan's SHA-256. Its name
+of the project's checkout, whether it had uncommitted changes or untracked files, the toolkit version and the plan's SHA-256. Its name
 does not end in `.json`, so globs over plans (`out/plans/*.json`) never take it for a plan.
 
 It lives beside the plan, not in it: plans stay byte-identical whatever the commit (the estate cache reuses their
@@ -9,7 +9,6 @@ re-made or edited since says "commit not recorded at plan time", never the check
 
 from __future__ import annotations
 
-import hashlib
 import json
 import subprocess
 from functools import lru_cache
@@ -38,11 +37,12 @@ def _git_dir(start: Path) -> Path | None:
 
 @lru_cache(maxsize=64)
 def _checkout_state(checkout: Path) -> tuple[str | None, bool | None]:
-    """(HEAD commit, uncommitted changes to tracked files) of a checkout, asked of git once per process."""
+    """(HEAD commit, uncommitted changes) of a checkout, asked of git once per process. A new file git does not
+    ignore counts too: a plan made with an untracked stack file or module is not the commit's."""
     try:
         head = subprocess.run(["git", "-C", str(checkout), "rev-parse", "HEAD"], capture_output=True, text=True,
                               timeout=10, check=False)
-        status = subprocess.run(["git", "-C", str(checkout), "status", "--porcelain", "--untracked-files=no"],
+        status = subprocess.run(["git", "-C", str(checkout), "status", "--porcelain", "--untracked-files=normal"],
                                 capture_output=True, text=True, timeout=10, check=False)
     except (OSError, subprocess.SubprocessError):
         return None, None
@@ -51,21 +51,22 @@ def _checkout_state(checkout: Path) -> tuple[str | None, bool | None]:
     return head.stdout.strip(), (bool(status.stdout.strip()) if status.returncode == 0 else None)
 
 
-def record(plan_text: str, project_root: Path) -> dict[str, Any]:
+def record(plan_sha256: str, project_root: Path) -> dict[str, Any]:
     """The provenance of a plan made from the project at `project_root` (commit null outside a git checkout)."""
     from amsterdam_cloud.scripts.cli import package_version
 
     checkout = _git_dir(project_root.resolve())
     commit, dirty = _checkout_state(checkout) if checkout is not None else (None, None)
-    return {"format": FORMAT, "planSha256": hashlib.sha256(plan_text.encode("utf-8")).hexdigest(),
-            "commit": commit, "dirty": dirty, "toolkitVersion": package_version()}
+    return {"format": FORMAT, "planSha256": plan_sha256, "commit": commit, "dirty": dirty,
+            "toolkitVersion": package_version()}
 
 
-def write_provenance(plan_path: Path, plan_text: str, project_root: Path, *, durable: bool = True) -> None:
-    """Write the sidecar of a plan just written to `plan_path` (atomically, as the plan)."""
+def write_provenance(plan_path: Path, plan_sha256: str, project_root: Path, *, durable: bool = True) -> None:
+    """Write the sidecar of the plan at `plan_path` (SHA-256 `plan_sha256`), atomically as the plan: after planning,
+    and after the estate cache restores a plan, whose bytes this commit's program makes (the cache key says so)."""
     from amsterdam_cloud.scripts.files import write_atomically
 
-    document = record(plan_text, project_root)
+    document = record(plan_sha256, project_root)
     write_atomically(provenance_path(plan_path), json.dumps(document, indent=2, sort_keys=True) + "\n",
                      durable=durable)
 

@@ -60,3 +60,11 @@ def test_the_coverage_figures_the_readme_states_are_the_tables():
     settled = sum(status in ("covered", "refused") for status in applicable)
     assert (f"Today: {len(applicable)} applicable checks, {settled} covered or refused "
             f"({100 * settled / len(applicable):.1f}%), {len(applicable) - settled} gaps.") in " ".join(TEXT.split())
+
+
+CIS_SECTION_3 = tuple(f"CIS 3.{n}" for n in range(1, 18))
+"""CIS Microsoft Azure Foundations v2.1.0, section 3 (Storage Accounts): recommendations 3.1 to 3.17."""
+
+
+def test_every_storage_recommendation_of_the_cis_edition_has_a_row():
+    assert [check for check in CIS_SECTION_3 if check not in {row[0] for row in ROWS}] == []

@@ -136,11 +136,13 @@ def test_the_maximum_runs_from_the_approval_so_a_long_waiver_does_not_grow_valid
     assert "runs 202 days from 2026-06-01 to 2026-12-20" in message and result.failed
 
 
-def test_an_approval_in_the_future_is_a_config_error():
-    tomorrow = dt.datetime.now(dt.timezone.utc).date() + dt.timedelta(days=1)
-    with pytest.raises(WaiverError, match=rf"waivers\[0\]\.approved: {tomorrow.isoformat()} is in the future"):
-        parse_waivers({"waivers": [waiver(approved=tomorrow.isoformat(), expires="2999-01-01")]}, "waivers.yaml",
-                      approval=True)
+def test_a_waiver_approved_after_the_day_of_the_check_is_not_in_force_and_fails_the_check(tmp_path):
+    """The check's own day (`--today`) judges the approval, as it judges the expiry: one clock per run."""
+    result = run(tmp_path, waiver(approved="2026-12-01", expires="2026-12-20"))  # TODAY is 2026-11-28
+    assert len(admin_port(result.findings)) == 1 and result.failed
+    ((_, message),) = result.too_long_waivers
+    assert "is approved on 2026-12-01, after the day of the check (2026-11-28), so it is not in force" in message
+    assert run(tmp_path, waiver(approved="2026-12-01", expires="2026-12-20"), today=dt.date(2026, 12, 2)).waived
 
 
 def test_an_approval_after_the_expiry_is_a_config_error():

@@ -19,17 +19,19 @@ PRICING = "azure-native:security:Pricing"
 
 
 def _plan_name(pricing: Resource) -> Any:
-    """The plan a Pricing sets: its `name` output, else the last segment of its ARM id; UNKNOWN while unknown."""
-    name = pricing.get("name")
-    if isinstance(name, str) and name is not UNKNOWN:
-        return name
+    """The plan a Pricing sets: its `pricingName` input where the source carries it, its `name` output, else the
+    last segment of its ARM id; UNKNOWN while none is known (a new Pricing in a real preview)."""
+    for path in ("pricingName", "name"):
+        name = pricing.get(path)
+        if isinstance(name, str) and name is not UNKNOWN and name:
+            return name
     if pricing.id:
         return pricing.id.rstrip("/").rsplit("/", 1)[-1]
     return UNKNOWN
 
 
 def check(resources: Sequence[Resource], report: StackReport, settings: Any) -> None:
-    stack_urn = subscription_stack_urn(resources, settings)
+    stack_urn = subscription_stack_urn(resources, settings, report, (PRICING,))
     if stack_urn is None:
         return  # not the stack that owns the plans: an app's Pricings are judged by defender-plan-standard alone
     declared: dict[str, Resource] = {}
@@ -42,15 +44,24 @@ def check(resources: Sequence[Resource], report: StackReport, settings: Any) -> 
             unknown.append(pricing)
         else:
             declared[name.lower()] = pricing
+    missing = [plan for plan in sorted(settings.required_defender_plans) if plan.lower() not in declared]
+    if missing and unknown:  # each unresolved Pricing may set one of them: one unknown per Pricing, at its URN
+        for pricing in unknown:
+            report.unknown(f"which Defender plan {pricing.name or pricing.urn} sets (one of {', '.join(missing)})",
+                           "Azure reports it once the plan exists; deploy a new plan in dev and test first, or "
+                           "waive this finding for that one run", pricing.urn)
+        if len(missing) > len(unknown):
+            report(f"at least {len(missing) - len(unknown)} of the Defender plans {', '.join(missing)} have no "
+                   "Pricing on this stack, so they stay on the Free tier; declare a security.Pricing with "
+                   "pricing_tier='Standard' for each", stack_urn)
+    else:
+        for plan in missing:
+            report(f"Defender plan {plan} has no Pricing on this stack, so it stays on the Free tier; declare "
+                   f"security.Pricing(pricing_name='{plan}', pricing_tier='Standard') on the subscription", stack_urn)
     for plan in sorted(settings.required_defender_plans):
         pricing = declared.get(plan.lower())
         fix = f"declare security.Pricing(pricing_name='{plan}', pricing_tier='Standard') on the subscription"
         if pricing is None:
-            if unknown:
-                report.unknown(f"which plan each of {len(unknown)} Pricing resource(s) sets", fix, unknown[0].urn)
-            else:
-                report(f"Defender plan {plan} has no Pricing on this stack, so it stays on the Free tier; {fix}",
-                       stack_urn)
             continue
         tier = pricing.get("pricingTier")
         if tier is UNKNOWN:

@@ -17,7 +17,7 @@ FIX = ("declare a monitor.SubscriptionDiagnosticSetting with workspace_id set to
 
 
 def check(resources: Sequence[Resource], report: StackReport, settings: Any) -> None:
-    stack_urn = subscription_stack_urn(resources, settings)
+    stack_urn = subscription_stack_urn(resources, settings, report, (SETTING,))
     if stack_urn is None:
         return
     exports = [r for r in resources if r.type == SETTING]

@@ -17,7 +17,7 @@ RULE = Rule(
     id="residency-storage-no-cross-tenant-replication",
     title="Storage accounts do not replicate to other tenants",
     severity=Severity.HIGH,
-    controls=("BIO 18.1.4", "BIO 13.2.1"),
+    controls=("BIO 18.1.4", "BIO 13.2.1", "CIS 3.16"),
     remediation="Set allowCrossTenantReplication=False on the StorageAccount.",
     check=check,
     applies_to=("azure-native:storage:StorageAccount",),

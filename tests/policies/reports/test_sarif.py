@@ -4,6 +4,7 @@ import json
 from pathlib import Path
 
 import jsonschema
+import pytest
 
 from amsterdam_cloud.policies.checker import render
 
@@ -107,3 +108,16 @@ def test_a_real_exports_position_inside_the_installed_toolkit_points_at_the_stac
     assert tls["locations"][0]["physicalLocation"] == {"artifactLocation": {"uri": "stacks/Pulumi.dev.yaml"},
                                                        "region": {"startLine": 1}}
     assert tls["properties"]["toolkitPosition"] == "amsterdam_cloud/components/app_hosting/storage.py#62"
+
+
+@pytest.mark.parametrize("position,expected", [
+    ("file:///C:/app/.venv/Lib/site-packages/amsterdam_cloud/components/app_hosting/storage.py#62",
+     "amsterdam_cloud/components/app_hosting/storage.py#62"),
+    ("file:///usr/lib/python3/dist-packages/amsterdam_cloud/components/app_hosting/web_app.py#7",
+     "amsterdam_cloud/components/app_hosting/web_app.py#7"),
+    ("project:///stacks/__main__.py#42", None),
+    ("file:///home/me/.venv/lib/python3.12/site-packages/pulumi_azure_native/storage/account.py#9", None)])
+def test_toolkit_positions_are_recognised_in_site_and_dist_packages_only(position, expected):
+    from amsterdam_cloud.policies.reports.sarif import toolkit_position
+
+    assert toolkit_position(position) == expected

@@ -4,7 +4,7 @@ import pytest
 
 from amsterdam_cloud.policies.checker import check_resources, parse_resources
 from tests.policies.rule_fixtures import UNKNOWN_VALUE, export_of, resource, urn_of, violations
-from amsterdam_cloud.policies.rules.governance import defender_required_plans
+from amsterdam_cloud.policies.rules.governance import defender_required_plans, defender_security_contact
 from amsterdam_cloud.policies.rules.monitoring import activity_log_exported
 from amsterdam_cloud.policies.rules.stack import (diagnostic_settings, lock_in_prod, log_retention, protect_in_prod,
                                                    required_children)
@@ -293,6 +293,15 @@ def _tag_audit():
                     parents=GUARDRAILS, outputs={"enforcementMode": "Default"})
 
 
+def _contact(**changes):
+    """The subscription's Defender security contact as the DefenderReporting component declares it (outputs)."""
+    outputs = {"emails": "soc@amsterdam.nl;cloud-platform@amsterdam.nl", "isEnabled": True,
+               "notificationsByRole": {"state": "On", "roles": ["Owner"]},
+               "notificationsSources": [{"sourceType": "Alert", "minimalSeverity": "High"}], **changes}
+    return resource("azure-native:security:SecurityContact", "defender-contact", {}, outputs=outputs,
+                    parents=("amsterdam:security:DefenderReporting",))
+
+
 def _activity_log(workspace_id=LAW_ID):
     """The platform's export of the subscription's activity log, as AnalyzeStack sends it."""
     return resource("azure-native:monitor:SubscriptionDiagnosticSetting", "management-activity-log",
@@ -321,9 +330,12 @@ CASES = [
     (defender_required_plans.RULE, (_pricing("KeyVaults"), _pricing("VirtualMachines")),
      (_pricing("KeyVaults"), _pricing("VirtualMachines", tier="Free"))),
     (activity_log_exported.RULE, (_tag_audit(), _activity_log()), (_tag_audit(), vault())),
+    (defender_security_contact.RULE, (_tag_audit(), _contact()),
+     (_tag_audit(), _contact(notificationsSources=[{"sourceType": "Alert", "minimalSeverity": "Critical"}]))),
 ]
 CASE_SETTINGS = {defender_required_plans.RULE.id: DEFENDER,
-                 activity_log_exported.RULE.id: {"subscriptionStacks": DEFENDER["subscriptionStacks"]}}
+                 activity_log_exported.RULE.id: {"subscriptionStacks": DEFENDER["subscriptionStacks"]},
+                 defender_security_contact.RULE.id: {"subscriptionStacks": DEFENDER["subscriptionStacks"]}}
 """The pack settings a table rule needs to judge anything (as the committed config gives them)."""
 
 
@@ -411,8 +423,39 @@ def test_another_stack_is_not_judged_for_the_platforms_plans():
     assert findings(defender_required_plans.RULE, vault(), _tag_audit(), **other) == []
 
 
-def test_a_stand_in_for_the_platform_stack_without_its_guardrails_is_not_judged():
-    assert findings(defender_required_plans.RULE, vault(), **DEFENDER) == []
+def _checked(rule, *resources, **settings):
+    from amsterdam_cloud.policies.settings import PackConfig
+
+    parsed, stack = parse_resources(export_of(*resources, stack="prod"))
+    config = PackConfig(source="test", default_level="mandatory", levels={},
+                        properties={rule.id: {"environment": "prod", **settings}})
+    return check_resources(parsed, environment="prod", stack=stack, config=config, rules=[rule])
+
+
+@pytest.mark.parametrize("rule", [defender_required_plans.RULE, activity_log_exported.RULE], ids=lambda r: r.id)
+def test_an_owner_stack_without_guardrails_or_the_rules_types_is_skipped_with_the_reason_not_passed(rule):
+    result = _checked(rule, vault(), **DEFENDER)
+    assert result.findings == []
+    assert result.skipped[rule.id] == {f"urn:pulumi:prod::{PROJECT}::pulumi:pulumi:Stack::{PROJECT}-prod"}
+
+
+def test_pricings_declared_outside_guardrails_are_still_judged_on_the_owner_stack():
+    keyvaults = resource(PRICING, "kv", {}, id=f"{SUB}/providers/Microsoft.Security/pricings/KeyVaults",
+                         outputs={"name": "KeyVaults", "pricingTier": "Standard"})
+    [finding] = findings(defender_required_plans.RULE, keyvaults, **DEFENDER)
+    assert "VirtualMachines has no Pricing" in finding.message
+
+
+def test_new_pricings_in_a_real_preview_are_one_unknown_each_at_their_own_urn():
+    """A preview of new Pricings knows neither their name nor their id: one finding per Pricing, none repeated."""
+    new = [resource(PRICING, f"defender-{n}", {}, parents=GUARDRAILS, outputs={"name": UNKNOWN_VALUE,
+                                                                                "pricingTier": "Standard"})
+           for n in ("a", "b")]
+    found = findings(defender_required_plans.RULE, *new, **DEFENDER)
+    assert sorted(f.urn for f in found) == sorted(p["urn"] for p in new)
+    assert all("cannot be shown compliant" in f.message for f in found)
+    [extra] = findings(defender_required_plans.RULE, new[0], **DEFENDER)[1:]
+    assert "at least 1 of the Defender plans KeyVaults, VirtualMachines have no Pricing" in extra.message
 
 
 def test_plan_names_match_whatever_their_case_and_are_read_from_the_id_when_the_name_is_missing():
@@ -444,3 +487,16 @@ def test_an_activity_log_export_without_a_workspace_is_a_violation_and_an_unknow
 def test_the_activity_log_rule_judges_only_the_stack_that_owns_the_subscription():
     assert findings(activity_log_exported.RULE, vault(), subscriptionStacks=DEFENDER["subscriptionStacks"]) == []
     assert findings(activity_log_exported.RULE, _tag_audit(), subscriptionStacks=["amsterdam-platform/acc"]) == []
+
+
+@pytest.mark.parametrize("changes,words", [
+    ({}, "no Defender for Cloud security contact"),
+    ({"emails": ""}, "go to no mailbox"),
+    ({"notificationsByRole": {"state": "Off", "roles": ["Owner"]}}, "does not mail the Owner role"),
+    ({"notificationsByRole": {"state": "On", "roles": ["AccountAdmin"]}}, "does not mail the Owner role"),
+    ({"isEnabled": False}, "gets no mail")])
+def test_each_way_the_security_contact_fails_is_one_finding(changes, words):
+    settings = {"subscriptionStacks": DEFENDER["subscriptionStacks"]}
+    resources = (_tag_audit(),) if not changes else (_tag_audit(), _contact(**changes))
+    [finding] = findings(defender_security_contact.RULE, *resources, **settings)
+    assert words in finding.message

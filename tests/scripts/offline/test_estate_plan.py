@@ -376,7 +376,8 @@ def test_a_signal_during_an_estate_plan_stops_the_workers_quietly_with_exit_130(
     assert stderr.rstrip().endswith("cityctl: interrupted; nothing was half-written"), stderr
     assert "Traceback" not in stderr, stderr
     plans = estate / "out" / "plans"
-    assert [p.name for p in plans.glob("*") if not p.name.endswith((".json", ".json.provenance"))] == []  # no temporary
+    assert [p.name for p in plans.glob("*")
+            if not p.name.endswith((".json", ".json.provenance"))] == []  # no temporary file
 
 
 @pytest.mark.parametrize("damage", [{"shard": "x"}, {"estate": None}, {"stacks": [{"project": 1}]}, {"failure": 3},

@@ -9,15 +9,17 @@ import subprocess
 from pathlib import Path
 
 from amsterdam_cloud.scripts.cli import main
-from amsterdam_cloud.scripts.offline.provenance import (NOT_RECORDED, plan_commit, provenance_path,
-                                                        write_provenance)
+from amsterdam_cloud.scripts.offline.plan_cache import sha256_text as sha256_of
+from amsterdam_cloud.scripts.offline.provenance import NOT_RECORDED, plan_commit, provenance_path, write_provenance
 from tests.policies.rule_fixtures import city_tags, export_of, resource
+from tests.scripts.offline.test_estate_plan import estate  # noqa: F401  (the synthetic estate fixture)
 
 
 def _git_project(root: Path) -> str:
     """A committed git checkout at `root`; returns its HEAD."""
     root.mkdir(parents=True, exist_ok=True)
     (root / "Pulumi.yaml").write_text("name: parkeer\nruntime: python\n")
+    (root / ".gitignore").write_text("out/\n")  # as the app template's: plans are no source
     for command in (["init", "-q"], ["add", "."],
                     ["-c", "user.email=t@amsterdam.nl", "-c", "user.name=t", "commit", "-q", "-m", "first"]):
         subprocess.run(["git", "-C", str(root), *command], check=True, capture_output=True)
@@ -45,14 +47,28 @@ def test_the_recorded_commit_is_named_while_the_plan_is_the_one_recorded(tmp_pat
     head = _git_project(tmp_path / "app")
     plan = tmp_path / "app" / "out" / "parkeer.prod.json"
     plan.parent.mkdir(parents=True)
-    write_provenance(plan, _plan(plan), tmp_path / "app")
+    write_provenance(plan, sha256_of(_plan(plan)), tmp_path / "app")
     assert plan_commit(plan, _sha(plan)).startswith(f"{head} (the project's checkout when the plan was made; toolkit ")
+
+
+def test_an_untracked_file_in_the_checkout_makes_the_plan_dirty(tmp_path):
+    from amsterdam_cloud.scripts.offline import provenance
+
+    head = _git_project(tmp_path / "app")
+    (tmp_path / "app" / "Pulumi.prod.yaml").write_text("config: {}\n")  # a stack file not yet added
+    provenance._checkout_state.cache_clear()
+    plan = tmp_path / "app" / "out" / "parkeer.prod.json"
+    plan.parent.mkdir()
+    write_provenance(plan, sha256_of(_plan(plan)), tmp_path / "app")
+    assert plan_commit(plan, _sha(plan)).startswith(f"{head} (the project's checkout when the plan was made, with "
+                                                    "uncommitted changes")
 
 
 def test_a_plan_changed_since_its_record_says_the_commit_was_not_recorded(tmp_path):
     _git_project(tmp_path / "app")
-    plan = tmp_path / "app" / "parkeer.prod.json"
-    write_provenance(plan, _plan(plan), tmp_path / "app")
+    plan = tmp_path / "app" / "out" / "parkeer.prod.json"
+    plan.parent.mkdir()
+    write_provenance(plan, sha256_of(_plan(plan)), tmp_path / "app")
     plan.write_text(plan.read_text() + " ")
     assert plan_commit(plan, _sha(plan)) == f"{NOT_RECORDED} (parkeer.prod.json.provenance is of another plan: " \
                                             "the plan changed since)"
@@ -85,5 +101,20 @@ def test_cityctl_plan_writes_the_sidecar_and_the_plan_stays_byte_identical(tmp_p
 
 def test_a_glob_over_the_plans_takes_no_sidecar_for_a_plan(tmp_path):
     plan = tmp_path / "prod.json"
-    write_provenance(plan, _plan(plan), tmp_path)
+    write_provenance(plan, sha256_of(_plan(plan)), tmp_path)
     assert sorted(p.name for p in tmp_path.glob("*.json")) == ["prod.json"]
+
+
+def test_a_plan_the_estate_cache_restores_into_a_fresh_plans_folder_has_its_provenance(estate):  # noqa: F811
+    """CI restores the cache into a fresh checkout: a reused plan is this commit's too, and says so."""
+    import shutil
+
+    from tests.scripts.offline.test_estate_plan import plan_estate
+
+    assert plan_estate(estate) == 0
+    shutil.rmtree(estate / "out" / "plans")
+    assert plan_estate(estate) == 0
+    document = json.loads((estate / "out" / "estate" / "estate.json").read_text())
+    plans = sorted((estate / "out" / "plans").glob("*.json"))
+    assert document["reused"] == len(plans) == 12
+    assert all(json.loads(provenance_path(p).read_text())["planSha256"] == _sha(p) for p in plans)
