@@ -220,7 +220,7 @@ def identical_reports(python: list[str], trees: tuple, inputs: list[Path], out_d
     for path in inputs:
         for fmt in ("json", "sarif", "junit"):
             texts = []
-            for _name, extra, _ in trees:
+            for _, extra, _ in trees:
                 report = out_dir / f"identical-{len(texts)}.{fmt}"
                 report.unlink(missing_ok=True)
                 subprocess.run([*python[:3], "policy", "check", str(path.resolve()), "--environment", "prod",
