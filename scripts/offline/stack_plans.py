@@ -144,13 +144,15 @@ def check_policy(export: dict, stack: str, environment: str, project_root: Path,
     """A plan's policy report (text) and whether it failed: the pack with the toolkit's and the project's waivers."""
     from amsterdam_cloud.core import clock
     from amsterdam_cloud.policies.checker import check_resources, parse_resources, render
+    from amsterdam_cloud.policies.rule_model import project_of
     from amsterdam_cloud.policies.waivers import WaiverBook
     from amsterdam_cloud.scripts.delivery.gate import load_gate_waivers
 
     resources, _ = parse_resources(export, source)
     waivers = load_gate_waivers(project_root=project_root)
-    # only a waiver for this stack (its expiry, its length) makes the result depend on the day: read it then
-    today = clock.today_utc() if WaiverBook(waivers, stack, datetime.date.min) else None
+    # only a waiver for this stack of this project (its expiry, its length) makes the result depend on the day
+    project = project_of(resources[0].urn) if resources else None
+    today = clock.today_utc() if WaiverBook(waivers, stack, datetime.date.min, project=project) else None
     result = check_resources(resources, environment=environment, stack=stack, waivers=waivers, today=today,
                              source=source)
     return render(result, "text"), result.failed

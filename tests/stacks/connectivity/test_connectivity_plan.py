@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from amsterdam_cloud.components.governance.roles import APP_TEAM_MONITORING
 from amsterdam_cloud.components.landing_zone.connectivity import (AGENTS_SUBNET, CI_POOL_NAME, DNS_INBOUND_SUBNET,
                                                                   DNS_OUTBOUND_SUBNET, ENDPOINTS_SUBNET,
                                                                   MONITOR_SCOPE_NAME, VPN_CLIENT_APP_ID)
@@ -202,6 +203,16 @@ def test_the_city_scope_holds_every_monitored_environments_workspace_and_endpoin
     locks = {lock.inputs["scope"]: lock.inputs["level"]
              for lock in plan.of_type("azure-native:authorization:ManagementLockByScope")}
     assert all(locks.get(r.id) == "ReadOnly" for r in scoped.values())
+
+
+def test_app_pipelines_may_add_their_entries_to_the_city_scope_but_cannot_lift_the_environments_locks():
+    # the documented design (docs/observability.md): vending grants this role on the scope to each team
+    scope_actions = ("Microsoft.Insights/privateLinkScopes/scopedResources/write",
+                     "Microsoft.Insights/privateLinkScopes/scopedResources/delete")
+    assert all(APP_TEAM_MONITORING.permits(action) for action in scope_actions)
+    assert not any(APP_TEAM_MONITORING.permits(action) for action in (
+        "Microsoft.Authorization/locks/delete", "Microsoft.Authorization/locks/write",
+        "Microsoft.Insights/privateLinkScopes/write", "Microsoft.Insights/privateLinkScopes/delete"))
 
 
 def test_without_a_workspace_the_stack_plans_with_no_diagnostic_settings_says_so_once_and_the_pack_names_only_them(
