@@ -97,7 +97,8 @@ class CheckResult:
     source_sha256: str = ""
     """The SHA-256 of the checked file's bytes, when read from a file (the evidence report shows it)."""
     commit: str = ""
-    """The git commit of the program checked, when known (the evidence report shows it)."""
+    """The git commit the checked plan was made at, from the plan's provenance record (the evidence report shows
+    it); "" when none was recorded: never the checking checkout's HEAD."""
 
     @property
     def pack_version(self) -> str:

@@ -62,6 +62,13 @@ PROPERTY_SCHEMAS: dict[str, dict[str, Any]] = {
                                    "description": "ARM ids of the resource groups that hold the connectivity part "
                                                   "(the hub subscription and group): a resource of connectivityStacks "
                                                   "is exempt only inside one of them."},
+    "subscriptionStacks": {"type": "array", "items": {"type": "string", "pattern": "^[^/]+/[^/]+$"}, "default": [],
+                           "description": "The <project>/<stack> pairs (from the URN) that own the subscription-level "
+                                          "settings (Defender plans, the activity log export): judged there only."},
+    "requiredDefenderPlans": {"type": "array", "items": {"type": "string", "pattern": "^[A-Za-z]+$"},
+                              "default": [],
+                              "description": "Defender for Cloud plans (Microsoft.Security/pricings names) that must "
+                                             "be Standard on the subscriptionStacks, as the platform declares them."},
 }
 
 
@@ -96,6 +103,11 @@ class Settings:
     connectivity_resource_groups: frozenset[str] = frozenset()
     """Lower-cased ARM ids of the resource groups holding connectivity; none by default (fail closed). A project
     can call itself `amsterdam-platform`; it cannot deploy into the hub's subscription."""
+    subscription_stacks: frozenset[str] = frozenset()
+    """`<project>/<stack>` of the stacks that own the subscription-level settings (the platform's): Defender plans,
+    the activity log export; none by default."""
+    required_defender_plans: frozenset[str] = frozenset()
+    """Plan names (`VirtualMachines`, `KeyVaults`...) that must have a Standard Pricing on those stacks."""
 
     @property
     def strict(self) -> bool:
@@ -150,13 +162,21 @@ class Settings:
                                       "number of days (at least 1)")
             values["max_waiver_days"] = {**DEFAULT_MAX_WAIVER_DAYS,
                                          **{level: whole_number(days) for level, days in limits.items()}}
-        if "connectivityStacks" in props:
-            pairs = props["connectivityStacks"]
-            if not isinstance(pairs, list) or not all(isinstance(p, str) and p.count("/") == 1 and "" not in
-                                                      p.split("/") for p in pairs):
-                raise PackConfigError(f"{where}.connectivityStacks: must be a list of '<project>/<stack>' names, "
-                                      "e.g. 'amsterdam-platform/prod'")
-            values["connectivity_stacks"] = frozenset(pairs)
+        for key, attribute in (("connectivityStacks", "connectivity_stacks"), ("subscriptionStacks", "subscription_stacks")):
+            if key in props:
+                pairs = props[key]
+                if not isinstance(pairs, list) or not all(isinstance(p, str) and p.count("/") == 1 and "" not in
+                                                          p.split("/") for p in pairs):
+                    raise PackConfigError(f"{where}.{key}: must be a list of '<project>/<stack>' names, "
+                                          "e.g. 'amsterdam-platform/prod'")
+                values[attribute] = frozenset(pairs)
+        if "requiredDefenderPlans" in props:
+            plans = props["requiredDefenderPlans"]
+            if not isinstance(plans, list) or not all(isinstance(p, str) and p.isalpha() and p.isascii()
+                                                      for p in plans):
+                raise PackConfigError(f"{where}.requiredDefenderPlans: must be a list of Defender plan names "
+                                      "(Microsoft.Security/pricings), e.g. 'VirtualMachines'")
+            values["required_defender_plans"] = frozenset(plans)
         if "connectivityResourceGroups" in props:
             groups = props["connectivityResourceGroups"]
             if not isinstance(groups, list) or not all(isinstance(g, str) and RESOURCE_GROUP_ID.fullmatch(g)

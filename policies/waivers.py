@@ -30,8 +30,9 @@ names the option, e.g. `--today`)."""
 
 DEFAULT_WAIVERS_FILE = Path(__file__).resolve().parent / "waivers.yaml"
 REQUIRED = ("rule", "resource", "stack", "reason", "owner", "ticket", "expires")
-APPROVAL = ("approver",)
-"""Required in the pack's waivers files (`load_waivers`): who accepted the risk, beside who owns it."""
+APPROVAL = ("approver", "approved")
+"""Required in the pack's waivers files (`load_waivers`): who accepted the risk, beside who owns it, and the day
+they did (a waiver's maximum duration runs from that day to its expiry, so it cannot grow valid by waiting)."""
 OPTIONAL = ("scope",)
 EMAIL = EMAIL_ANY_CASE
 TICKET = re.compile(r"^(?:[A-Za-z][A-Za-z0-9_]*-\d+|(?:AB)?#\d+)$")
@@ -59,6 +60,8 @@ class Waiver:
     ticket: str = ""
     approver: str = ""
     """Who accepted the risk (an e-mail address, not the owner's)."""
+    approved: dt.date | None = None
+    """The day the approver accepted it (required in the pack's files); the maximum duration is `expires - approved`."""
     index: int = 0
     """Position in the file, for messages."""
     source: str = ""
@@ -80,11 +83,16 @@ class Waiver:
     def as_dict(self) -> dict[str, Any]:
         return {"rule": self.rule, "resource": self.resource, "stack": self.stack, "reason": self.reason,
                 "owner": self.owner, "approver": self.approver, "ticket": self.ticket,
+                **({"approved": self.approved.isoformat()} if self.approved else {}),
                 "expires": self.expires.isoformat()}
 
     def days_left(self, today: dt.date) -> int:
         """Days it still applies after today (0 on its last day, negative once expired)."""
         return (self.expires - today).days
+
+    def duration(self, today: dt.date) -> int:
+        """Days from its approval (today where none is recorded) to its expiry: what the maximum bounds."""
+        return (self.expires - (self.approved or today)).days
 
 
 def parse_waivers(document: Any, source: str, rule_ids: Iterable[str] | None = None, *,
@@ -124,16 +132,14 @@ def parse_waivers(document: Any, source: str, rule_ids: Iterable[str] | None = N
             value = entry.get(field)
             if value is None or (isinstance(value, str) and not value.strip()):
                 raise WaiverError(f"{where}.{field}: required; every waiver needs {', '.join(required)}")
-        expires = entry["expires"]
-        if isinstance(expires, str):
-            try:
-                expires = dt.date.fromisoformat(expires)
-            except ValueError:
-                raise WaiverError(f"{where}.expires: {entry['expires']!r} is not a date (YYYY-MM-DD)") from None
-        if isinstance(expires, dt.datetime):
-            expires = expires.date()
-        if not isinstance(expires, dt.date):
-            raise WaiverError(f"{where}.expires: {entry['expires']!r} is not a date (YYYY-MM-DD)")
+        expires = _date(entry, "expires", where)
+        approved = _date(entry, "approved", where) if entry.get("approved") is not None else None
+        if approved is not None and approved > dt.datetime.now(dt.timezone.utc).date():
+            raise WaiverError(f"{where}.approved: {approved.isoformat()} is in the future; give the day the approver "
+                              "accepted the risk (YYYY-MM-DD, today or earlier)")
+        if approved is not None and approved > expires:
+            raise WaiverError(f"{where}.approved: {approved.isoformat()} is after expires {expires.isoformat()}; "
+                              "a waiver is approved before it ends")
         for field in ("rule", "resource", "stack", "reason", "owner", *(("approver",) if approval else ())):
             if not isinstance(entry[field], str):
                 raise WaiverError(f"{where}.{field}: must be text, got {type(entry[field]).__name__}")
@@ -150,8 +156,10 @@ def parse_waivers(document: Any, source: str, rule_ids: Iterable[str] | None = N
             raise WaiverError(f"{where}.approver: the owner cannot approve their own waiver; name the approver "
                               "(the risk owner's manager or the CISO office)")
         if _critical(entry["rule"]) and (_pattern(entry["resource"]) or _pattern(entry["stack"])):
+            field = "resource" if _pattern(entry["resource"]) else "stack"
             raise WaiverError(f"{where}: {entry['rule']} is a critical rule, so its waiver names one stack and one "
-                              "resource URN, without the patterns *, ? or [...]; list each resource as its own waiver")
+                              f"resource URN, but its {field} holds {_pattern_text(entry[field])}; list each resource "
+                              "as its own waiver")
         scope = entry.get("scope")
         if scope is not None and scope != "all":
             raise WaiverError(f"{where}.scope: {scope!r}; the only scope is `all` (a waiver for every resource in "
@@ -166,8 +174,8 @@ def parse_waivers(document: Any, source: str, rule_ids: Iterable[str] | None = N
                               "`cityctl policy rules`")
         waivers.append(Waiver(rule=entry["rule"], resource=entry["resource"], stack=entry["stack"],
                               reason=entry["reason"].strip(), owner=entry["owner"].strip(), expires=expires,
-                              ticket=ticket, approver=str(entry.get("approver") or "").strip(), index=index,
-                              source=source))
+                              ticket=ticket, approver=str(entry.get("approver") or "").strip(), approved=approved,
+                              index=index, source=source))
     return tuple(waivers)
 
 
@@ -223,6 +231,32 @@ def _pattern(text: str) -> bool:
     return any(char in text for char in "*?[")
 
 
+_BRACKET_CLASS = re.compile(r"\[[^\]]*\]?")
+
+
+def _pattern_text(text: str) -> str:
+    """What makes `text` a glob, as a message names it: the bracket class (`[r]`), else the `*` or `?`."""
+    bracket = _BRACKET_CLASS.search(text)
+    if bracket:
+        return f"the glob bracket class {bracket.group(0)!r} (it matches any one of the characters inside)"
+    return "the glob " + " and ".join(repr(char) for char in "*?" if char in text)
+
+
+def _date(entry: Mapping[str, Any], field: str, where: str) -> dt.date:
+    """A waiver's date field (YAML reads `2027-03-31` as a date, a quoted one as text)."""
+    value = entry[field]
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            raise WaiverError(f"{where}.{field}: {entry[field]!r} is not a date (YYYY-MM-DD)") from None
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if not isinstance(value, dt.date):
+        raise WaiverError(f"{where}.{field}: {entry[field]!r} is not a date (YYYY-MM-DD)")
+    return value
+
+
 def _matches_all(pattern: str) -> bool:
     """True for a pattern that matches every name (`*`, `**`)."""
     return bool(pattern) and set(pattern) == {"*"}
@@ -259,20 +293,21 @@ class WaiverBook:
         return [w for waivers in self._by_rule.values() for w in waivers if w.expired(self.today)]
 
     def too_long(self, max_days: Mapping[str, int]) -> list[tuple[Waiver, str, int]]:
-        """(waiver, severity, maximum) of each waiver of this stack (a pack rule's or `plan-data-loss`) that expires
-        further ahead than its rule's severity allows (`max_days`: severity to days, from the pack config)."""
+        """(waiver, severity, maximum) of each waiver of this stack (a pack rule's or `plan-data-loss`) that runs
+        longer, from its approval to its expiry, than its rule's severity allows (`max_days`: severity to days, from
+        the pack config)."""
         found: list[tuple[Waiver, str, int]] = []
         for rule_id, waivers in self._by_rule.items():
             severity = severity_of(rule_id) if rule_id not in GATE_SEVERITY or rule_id in LIMITED_GATE_RULES else None
             limit = max_days.get(severity) if severity else None
             if severity and limit is not None:
-                found += [(w, severity, limit) for w in waivers if w.days_left(self.today) > limit]
+                found += [(w, severity, limit) for w in waivers if w.duration(self.today) > limit]
         return found
 
     def describe_too_long(self, max_days: Mapping[str, int], environment: str) -> list[tuple[Waiver, str]]:
         """Each waiver that runs longer than the environment allows, with the message that says so."""
-        return [(w, f"{w.source or 'waivers file'}: waivers[{w.index}] ({w.rule}) expires {w.expires.isoformat()}, "
-                    f"{w.days_left(self.today)} days ahead; a {severity} rule's waiver may run at most {limit} days "
-                    f"in {environment} (pack config waivers-expired.maxWaiverDays); set an earlier expiry and renew "
-                    "it then")
+        return [(w, f"{w.source or 'waivers file'}: waivers[{w.index}] ({w.rule}) runs {w.duration(self.today)} days "
+                    f"from {(w.approved or self.today).isoformat()} to {w.expires.isoformat()}; a {severity} rule's "
+                    f"waiver may run at most {limit} days in {environment} (pack config "
+                    "waivers-expired.maxWaiverDays); set an earlier expiry and have it approved again then")
                 for w, severity, limit in self.too_long(max_days)]

@@ -84,7 +84,7 @@ class ContainerRegistry(WithInterfaces, pulumi.ComponentResource):
         registry = containerregistry.Registry(
             f"{name}-registry", resource_group_name=args.resource_group_name, location=args.location,
             registry_name=args.registry_name, sku=containerregistry.SkuArgs(name=args.sku),
-            admin_user_enabled=False, anonymous_pull_enabled=False,
+            admin_user_enabled=False, anonymous_pull_enabled=False, data_endpoint_enabled=True,
             public_network_access="Enabled" if args.public_network_access else "Disabled",
             network_rule_bypass_options="AzureServices" if args.trusted_services_bypass else "None",
             zone_redundancy="Enabled" if args.zone_redundant else "Disabled",

@@ -135,6 +135,12 @@ class HostRollout(WithInterfaces, pulumi.ComponentResource):
                 services=storage.EncryptionServicesArgs(file=storage.EncryptionServiceArgs(enabled=True,
                                                                                            key_type="Account"))),
             tags=tags, opts=self.child_options(args, stateful=True))
+        # A StorageV2 account has a blob endpoint even if the script uses files only: soft delete as everywhere.
+        week = storage.DeleteRetentionPolicyArgs(enabled=True, days=7)
+        storage.BlobServiceProperties(
+            f"{name}-storage-blobs", account_name=account.name, resource_group_name=args.resource_group_name,
+            blob_services_name="default", delete_retention_policy=week, container_delete_retention_policy=week,
+            opts=pulumi.ResourceOptions(parent=self))
         create_diagnostic_settings(f"{name}-storage-files", resource_uri=account.id.apply(
             lambda account_id: f"{account_id}/fileServices/default"), settings=args.diagnostic_settings,
             support=DiagnosticSupport(), parent=self)

@@ -101,7 +101,7 @@ def _meta(result) -> list[tuple[str, str]]:
     return [("Pack", f"{result.pack_name} {result.pack_version}"), ("Stack", result.stack),
             ("Environment", result.environment), ("Checked on", result.today.isoformat()),
             ("Source", result.source), ("Source SHA-256", result.source_sha256 or "not known (read from memory)"),
-            ("Commit", result.commit or "not known (not run in CI or a git checkout)"),
+            ("Commit", result.commit or "commit not recorded at plan time"),
             ("Resources", str(result.resource_count)), ("Rules", str(len(result.rules))),
             ("CIS numbers", CIS_EDITION), ("Verdict", "FAILED" if result.failed else "passed")]
 

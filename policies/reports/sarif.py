@@ -1,13 +1,22 @@
 """SARIF 2.1.0 for code-scanning views: one run, the pack's rules as the driver's rules (each with its README row as
 `helpUri` and a `security-severity`), each result at the program line that declared the resource, waived findings
-suppressed."""
+suppressed.
+
+Which line that is differs by source. An offline plan records the program's own frame (the first under the project,
+outside installed packages), so a resource a toolkit component creates points at the app's line that made the
+component. A real `pulumi stack export` carries the SDK's immediate caller (`_get_source_position`: frames[0]), which
+for such a resource is the component's file inside the installed toolkit
+(`file:///.../site-packages/amsterdam_cloud/components/...py#62`): no file of the repository being scanned, so the
+result points at the stack file instead, and names the toolkit line in its properties (`toolkitPosition`).
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+import re
 from typing import Callable
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from amsterdam_cloud.policies.rule_model import Severity
 from amsterdam_cloud.policies.readme import rule_doc_uri
@@ -43,6 +52,16 @@ def _artifact_uri(source: str | Path, base: Path) -> str | None:
     return quote(path.as_posix())
 
 
+_TOOLKIT_POSITION = re.compile(r"^file://.*/site-packages/(amsterdam_cloud/[^#]+)#(\d+)")
+
+
+def toolkit_position(source_position: str) -> str | None:
+    """`amsterdam_cloud/components/app_hosting/storage.py#62` for a real export's position inside the installed
+    toolkit (`file:///.../site-packages/amsterdam_cloud/...#62`); None for any other position."""
+    found = _TOOLKIT_POSITION.match(source_position)
+    return f"{unquote(found.group(1))}#{found.group(2)}" if found else None
+
+
 def _locator(result) -> Callable[[str], dict]:
     """URN to the SARIF physical location of the resource: the program line that declared it (the plan's
     `sourcePosition`, relative to the project), else the stack's config file, else the checked file."""
@@ -56,7 +75,10 @@ def _locator(result) -> Callable[[str], dict]:
                 {"artifactLocation": {"uri": uri}} if (uri := _artifact_uri(result.source, base)) else {})
 
     def physical(urn: str) -> dict:
-        where = parse(result.source_positions.get(urn, "")) if root is not None else None
+        position = result.source_positions.get(urn, "")
+        if toolkit_position(position):
+            return fallback  # the installed toolkit's file is in no repository being scanned: the stack file
+        where = parse(position) if root is not None else None
         if where is None or not (root / where[0]).is_file():
             return fallback
         return {"artifactLocation": {"uri": _artifact_uri(root / where[0], base)}, "region": {"startLine": where[1]}}
@@ -100,6 +122,9 @@ def render_sarif(result) -> str:
             "properties": {"urn": finding.urn, "controls": list(finding.controls), "severity": finding.severity.value,
                            "enforcement": finding.enforcement},
         }
+        in_toolkit = toolkit_position(result.source_positions.get(finding.urn, ""))
+        if in_toolkit:
+            item["properties"]["toolkitPosition"] = in_toolkit
         if finding.policy in index:
             item["ruleIndex"] = index[finding.policy]
         if suppressed:

@@ -77,8 +77,10 @@ def render_waivers_text(statuses: Sequence[WaiverStatus], plans: int) -> str:
     for s in statuses:
         w = s.waiver
         lines.append(f"{s.status.upper():<11} {w.source}: waivers[{w.index}] {w.rule} on {w.resource} (stack {w.stack})")
+        approved = f" on {w.approved.isoformat()}" if w.approved else ""
         lines.append(f"            {s.days_left} day(s) left (until {w.expires.isoformat()}), owner {w.owner}, approver "
-                     f"{w.approver or '-'}, ticket {w.ticket}; waives {s.waived} finding(s) in {len(s.stacks)} plan(s)")
+                     f"{w.approver or '-'}{approved}, ticket {w.ticket}; waives {s.waived} finding(s) in "
+                     f"{len(s.stacks)} plan(s)")
     counts = {status: sum(1 for s in statuses if s.status == status) for status in STATUSES}
     lines.append(f"{len(statuses)} waiver(s) against {plans} plan(s)"
                  + "".join(f", {n} {status}" for status, n in counts.items() if n))

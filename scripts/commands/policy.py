@@ -117,26 +117,12 @@ def _sha256(path: Path) -> str:
     return "" if str(path) == "-" else hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _commit() -> str:
-    """The commit the check runs at, saying where it comes from: CI's (GitHub Actions, Azure Pipelines), else the
-    checking checkout's HEAD (with a note when it has uncommitted changes), else "". It is the checking run's
-    commit: a plan checked later from an artifact may have been made at another."""
-    import os
-    import subprocess
+def _plan_commit(file: Path, sha256: str) -> str:
+    """The commit the checked plan was made at, from its provenance sidecar (`cityctl plan` writes it); never the
+    checking checkout's HEAD, which may be another commit than the plan's (a plan checked later from an artifact)."""
+    from amsterdam_cloud.scripts.offline.provenance import NOT_RECORDED, plan_commit
 
-    for variable in ("GITHUB_SHA", "BUILD_SOURCEVERSION"):
-        if os.environ.get(variable):
-            return f"{os.environ[variable]} (CI's {variable} of the checking run)"
-    try:
-        head = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10, check=False)
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], capture_output=True,
-                               text=True, timeout=10, check=False)
-    except (OSError, subprocess.SubprocessError):
-        return ""
-    if head.returncode != 0:
-        return ""
-    changes = ", with uncommitted changes" if dirty.returncode == 0 and dirty.stdout.strip() else ""
-    return f"{head.stdout.strip()} (HEAD of the checking checkout{changes})"
+    return f"{NOT_RECORDED} (read from standard input)" if str(file) == "-" else plan_commit(file, sha256)
 
 
 def _program_files(project_dir: Path | None, stack: str, plan_project: str) -> tuple[Path | None, Path | None]:
@@ -179,7 +165,7 @@ def _check(args: argparse.Namespace) -> int:
         result.project_root, result.stack_file = _program_files(args.project_dir, stack, project_of(resources[0].urn))
     if args.evidence:
         result.source_sha256 = _sha256(args.file)
-        result.commit = _commit()
+        result.commit = _plan_commit(args.file, result.source_sha256)
         fmt = "evidence-html" if args.evidence.suffix.lower() in (".html", ".htm") else "evidence-md"
         where = write_output(args.evidence, render(result, fmt))
         print(f"evidence report written to {where}", file=sys.stderr)

@@ -102,6 +102,7 @@ def plan_in_worker(task: StackTask) -> StackResult:
     from amsterdam_cloud.scripts.offline.plan_cache import outputs_digest, sha256_text
     from amsterdam_cloud.scripts.offline.preview import render_summary
     from amsterdam_cloud.scripts.offline.project import plan_stack, saved_plan_path, stack_reference_resolver
+    from amsterdam_cloud.scripts.offline.provenance import write_provenance
     from amsterdam_cloud.scripts.signals import Interrupted, was_interrupted
 
     started = time.perf_counter()
@@ -128,6 +129,7 @@ def plan_in_worker(task: StackTask) -> StackResult:
         text = export_text(export)
         path = saved_plan_path(task.plans_dir, project.name, task.stack.stack)
         write_atomically(path, text, durable=False)  # the run syncs once at its end
+        write_provenance(path, text, project.root, durable=False)  # the plan's commit, for the evidence report
         result.plan_sha256, result.outputs_digest = sha256_text(text), outputs_digest(export)
         result.size = len(text.encode("utf-8"))
         result.references = sorted({StackId(ref.project, ref.stack) for ref in (

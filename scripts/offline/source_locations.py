@@ -1,5 +1,7 @@
-"""Where the program declared each resource, as the engine records it: `sourcePosition` in the state
-(`project:///<path under the project root>#<line>`), which code-scanning reports point at.
+"""Where the program declared each resource: `sourcePosition` in the state (`project:///<path under the project
+root>#<line>`), which code-scanning reports point at. Unlike the real engine, which records the SDK's immediate
+caller (for a resource a toolkit component creates in an app: the component's file in site-packages), this records
+the program's own frame, the line an app team can act on (policies/reports/sarif.py maps the real form).
 
 The SDK captures a stack trace per resource for this; the offline speedups replace that capture with
 `stack_trace` here, which walks the frames once and keeps only the one frame that matters: the first frame of

@@ -68,6 +68,7 @@ def plan_one(project, stack: str, request: PlanRequest,
     from amsterdam_cloud.scripts.offline.plan import read_export
     from amsterdam_cloud.scripts.offline.preview import render_summary, render_tree
     from amsterdam_cloud.scripts.offline.project import plan_stack, saved_plan_path
+    from amsterdam_cloud.scripts.offline.provenance import write_provenance
 
     outcome = StackOutcome(stack=stack)
     started = time.perf_counter()
@@ -77,6 +78,8 @@ def plan_one(project, stack: str, request: PlanRequest,
                           progress=progress)
         text = plan.export_text()
         where = write_output(request.out or saved_plan_path(request.plans_dir, project.name, stack), text)
+        if where != "<stdout>":
+            write_provenance(Path(where), text, project.root)  # the plan's commit, for the evidence report
         outcome.plan_path = where if where == "<stdout>" else display(where)
         outcome.resources = sum(plan.counts_by_type().values())
         outcome.summary = render_summary(plan)

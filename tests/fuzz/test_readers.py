@@ -195,7 +195,8 @@ def _export_seed() -> dict:
 
 WAIVER_SEED = {"waivers": [{"rule": "storage-min-tls12", "resource": "urn:pulumi:prod::*", "stack": "prod",
                             "reason": "legacy client until migration", "owner": "cloud@amsterdam.nl",
-                            "approver": "ciso@amsterdam.nl", "expires": "2027-01-31", "ticket": "CLOUD-1"}]}
+                            "approver": "ciso@amsterdam.nl", "approved": "2026-11-20", "expires": "2027-01-31",
+                            "ticket": "CLOUD-1"}]}
 CMDB_HEADER = ["id", "name", "type", "application", "environment", "owner", "cost_center", "cpu", "memory_gb",
                "engine", "ip", "depends_on"]
 CMDB_ROWS = [["web-1", "web-01", "server", "parking", "prod", "parking@amsterdam.nl", "CC-1234", "2", "8", "",

@@ -122,10 +122,10 @@ def waivers_file(tmp_path) -> Path:
     path.write_text(yaml.safe_dump({"waivers": [
         {"rule": "network-nsg-no-admin-ports-from-internet", "resource": urn_of("prod", NSG, "nsg"), "stack": "prod",
          "reason": "Break-glass during migration", "owner": "soc@amsterdam.nl", "approver": "ciso@amsterdam.nl",
-         "ticket": "SEC-12", "expires": "2026-12-20"},
+         "ticket": "SEC-12", "approved": "2026-11-25", "expires": "2026-12-20"},
         {"rule": "residency-allowed-location", "stack": "prod", "reason": "Old copy", "owner": "data@amsterdam.nl",
          "resource": urn_of("prod", "azure-native:storage/v20230101:StorageAccount", "data"),
-         "approver": "ciso@amsterdam.nl", "ticket": "SEC-13", "expires": "2026-10-01"},
+         "approver": "ciso@amsterdam.nl", "ticket": "SEC-13", "approved": "2026-09-15", "expires": "2026-10-01"},
     ]}))
     return path
 

@@ -84,7 +84,7 @@ def _waivers_file(tmp_path, *entries):
 
     path = tmp_path / "waivers.yaml"
     base = {"stack": "prod", "reason": "migration", "owner": "data@amsterdam.nl", "approver": "ciso@amsterdam.nl",
-            "ticket": "CLOUD-9", "expires": "2026-12-20"}
+            "approved": "2026-10-25", "ticket": "CLOUD-9", "expires": "2026-12-20"}
     path.write_text(yaml.safe_dump({"waivers": [{**base, **entry} for entry in entries]}))
     return path
 

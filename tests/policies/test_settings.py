@@ -8,7 +8,7 @@ from amsterdam_cloud.core.environments import ENVIRONMENTS
 from amsterdam_cloud.core.regions import EU_REGIONS
 from amsterdam_cloud.policies.rules import ALL_RULES, RULE_IDS
 from amsterdam_cloud.core.errors import UserError
-from amsterdam_cloud.policies.settings import (PACK_DIR, PROPERTY_SCHEMAS, PackConfigError, config_path,
+from amsterdam_cloud.policies.settings import (PACK_DIR, PROPERTY_SCHEMAS, PackConfigError, Settings, config_path,
                                                load_pack_config, parse_pack_config)
 
 EXPECTED_LEVEL = {"dev": "advisory", "test": "advisory", "acc": "mandatory", "prod": "mandatory"}
@@ -142,3 +142,18 @@ def test_every_block_of_a_file_names_the_same_connectivity_stacks_and_components
     assert {json.dumps([b.get("connectivityStacks"), b.get("publicIpAllowedUnder")]) for b in blocks} == {json.dumps(
         [[f"amsterdam-platform/{environment}", f"amsterdam-connectivity/{environment}"],
          ["amsterdam:landingzone:Hub", "amsterdam:landingzone:Connectivity"]])}
+
+
+@pytest.mark.parametrize("environment", ENVIRONMENTS)
+def test_the_subscription_rules_and_waivers_in_force_name_the_same_plans_and_stack(environment):
+    """Pulumi passes a policy only its own block: the copies must agree and name this environment's platform."""
+    document = json.loads(config_path(environment).read_text())
+    copies = [{key: document[policy][key] for key in ("subscriptionStacks", "requiredDefenderPlans")}
+              for policy in ("defender-required-plans", "waivers-in-force")]
+    assert copies[0] == copies[1] and copies[0]["subscriptionStacks"] == [f"amsterdam-platform/{environment}"]
+    assert document["activity-log-exported"]["subscriptionStacks"] == copies[0]["subscriptionStacks"]
+
+
+def test_required_defender_plans_must_be_plan_names():
+    with pytest.raises(PackConfigError, match=r"requiredDefenderPlans: must be a list of Defender plan names"):
+        Settings.from_properties({"requiredDefenderPlans": ["Virtual Machines"]}, "prod.json", "defender-required-plans")

@@ -18,10 +18,18 @@ OPEN_SSH = {"location": "westeurope", "tags": city_tags(), "securityRules": [
 
 
 def waiver(**changes):
-    return {"rule": "network-nsg-no-admin-ports-from-internet", "resource": urn_of("prod", NSG, "bastion-nsg"),
-            "stack": "prod", "reason": "Break-glass access during the migration weekend.",
-            "owner": "cloud-platform@amsterdam.nl", "approver": "ciso@amsterdam.nl", "ticket": "CLOUD-1200",
-            "expires": "2026-12-20", **changes}
+    """A valid waiver of a critical rule, approved on TODAY (or 20 days before an earlier expiry) unless given."""
+    entry = {"rule": "network-nsg-no-admin-ports-from-internet", "resource": urn_of("prod", NSG, "bastion-nsg"),
+             "stack": "prod", "reason": "Break-glass access during the migration weekend.",
+             "owner": "cloud-platform@amsterdam.nl", "approver": "ciso@amsterdam.nl", "ticket": "CLOUD-1200",
+             "expires": "2026-12-20", **changes}
+    if "approved" not in changes:
+        try:
+            expires = dt.date.fromisoformat(entry["expires"])
+            entry["approved"] = min(expires - dt.timedelta(days=20), TODAY).isoformat()
+        except (TypeError, ValueError):
+            entry["approved"] = TODAY.isoformat()
+    return entry
 
 
 def run(tmp_path, *waivers, stack="prod", today=TODAY, environment="prod"):
@@ -83,7 +91,8 @@ def test_waiver_of_one_rule_leaves_other_rules_on_the_resource(tmp_path):
     assert any(f.policy == "monitoring-diagnostic-settings" for f in result.findings)
 
 
-@pytest.mark.parametrize("field", ["reason", "owner", "expires", "rule", "resource", "stack", "ticket", "approver"])
+@pytest.mark.parametrize("field", ["reason", "owner", "expires", "rule", "resource", "stack", "ticket", "approver",
+                                   "approved"])
 def test_waiver_without_a_required_field_is_a_config_error_naming_it(field):
     entry = waiver()
     del entry[field]
@@ -116,9 +125,9 @@ def test_a_far_off_expiry_fails_the_check_by_the_environments_maximum_for_the_se
     assert result.failed and admin_port(result.waived)  # the finding stays waived, the waiver is refused
     ((_, message),) = result.too_long_waivers
     assert message == (
-        f"{tmp_path / 'waivers.yaml'}: waivers[0] (network-nsg-no-admin-ports-from-internet) expires 2999-12-31, "
-        "355414 days ahead; a critical rule's waiver may run at most 30 days in prod (pack config "
-        "waivers-expired.maxWaiverDays); set an earlier expiry and renew it then")
+        f"{tmp_path / 'waivers.yaml'}: waivers[0] (network-nsg-no-admin-ports-from-internet) runs 355414 days from "
+        "2026-11-28 to 2999-12-31; a critical rule's waiver may run at most 30 days in prod (pack config "
+        "waivers-expired.maxWaiverDays); set an earlier expiry and have it approved again then")
 
 
 def test_the_maximum_is_the_environments_and_the_severitys(tmp_path):
@@ -126,6 +135,31 @@ def test_the_maximum_is_the_environments_and_the_severitys(tmp_path):
     assert run(tmp_path, waiver(expires=far)).too_long_waivers
     assert run(tmp_path, waiver(expires=far, stack="dev"), stack="dev", environment="dev").too_long_waivers
     assert not run(tmp_path, waiver(rule=DIAGNOSTICS, expires=far)).too_long_waivers  # medium: 180 in prod
+
+
+def test_the_maximum_runs_from_the_approval_so_a_long_waiver_does_not_grow_valid_by_waiting(tmp_path):
+    """Approved for 202 days, with 22 left today: still too long for a critical rule (30 in prod)."""
+    result = run(tmp_path, waiver(approved="2026-06-01"))
+    ((_, message),) = result.too_long_waivers
+    assert "runs 202 days from 2026-06-01 to 2026-12-20" in message and result.failed
+
+
+def test_an_approval_in_the_future_is_a_config_error():
+    tomorrow = dt.datetime.now(dt.timezone.utc).date() + dt.timedelta(days=1)
+    with pytest.raises(WaiverError, match=rf"waivers\[0\]\.approved: {tomorrow.isoformat()} is in the future"):
+        parse_waivers({"waivers": [waiver(approved=tomorrow.isoformat(), expires="2999-01-01")]}, "waivers.yaml",
+                      approval=True)
+
+
+def test_an_approval_after_the_expiry_is_a_config_error():
+    with pytest.raises(WaiverError, match=r"approved: 2026-11-20 is after expires 2026-11-10"):
+        parse_waivers({"waivers": [waiver(approved="2026-11-20", expires="2026-11-10")]}, "waivers.yaml")
+
+
+def test_a_bracket_glob_for_a_critical_rule_is_refused_naming_the_bracket_class():
+    resource = urn_of("prod", NSG, "bastion-[ab]")
+    with pytest.raises(WaiverError, match=r"its resource holds the glob bracket class '\[ab\]' \(it matches any one"):
+        parse_waivers({"waivers": [waiver(resource=resource)]}, "waivers.yaml")
 
 
 def test_blank_reason_is_a_config_error():

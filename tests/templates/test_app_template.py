@@ -330,6 +330,7 @@ def test_an_app_teams_data_loss_waiver_in_its_own_waivers_file_lets_the_prod_gat
     reason: The old database was migrated into the new one and verified (CLOUD-1510).
     owner: parkeren@amsterdam.nl
     approver: ciso@amsterdam.nl
+    approved: {dt.date.today()}
     ticket: CLOUD-1510
     expires: {dt.date.today() + dt.timedelta(days=14)}
 """)

@@ -6,6 +6,14 @@ from amsterdam_cloud.policies.rules.values import value_rule
 AKS = ("azure-native:containerservice:ManagedCluster",)
 
 RULES = (
+    value_rule(id="acr-dedicated-data-endpoints", title="Container registries serve image layers from dedicated data "
+                                                        "endpoints", severity=Severity.LOW,
+               controls=("BIO 13.1.3", "BIO 13.2.1"), applies_to=("azure-native:containerregistry:Registry",),
+               path="dataEndpointEnabled", want=True, default=False,
+               fix="set dataEndpointEnabled=True (Premium): layers come from <name>.<region>.data.azurecr.io, which "
+                   "a firewall can allow by name instead of every *.blob.core.windows.net",
+               defaults_source="containerregistry Registry, API 2023-07-01: dataEndpointEnabled unset is false "
+                               "(layers are served from a shared storage endpoint)"),
     value_rule(id="acr-export-disabled", title="Container registries do not export images", severity=Severity.MEDIUM,
                controls=("BIO 13.2.1", "BIO 9.4.1"), applies_to=("azure-native:containerregistry:Registry",),
                path="policies.exportPolicy.status", allowed=("disabled",), default="enabled",

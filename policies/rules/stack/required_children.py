@@ -9,9 +9,9 @@ A child points at its parent through the property dependency of its parent input
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
-from amsterdam_cloud.policies.rule_model import Resource, Severity, StackReport, StackRule
+from amsterdam_cloud.policies.rule_model import Resource, Severity, StackReport, StackRule, equals_ci
 from amsterdam_cloud.policies.rules.stack.links import index, targets
 
 
@@ -23,6 +23,8 @@ class ChildPair:
     """Parent type -> (child type, the child's input naming that parent)."""
     child_text: str
     """What the parent lacks, as the finding says it (`no ServerBlobAuditingPolicy`)."""
+    exempt: Callable[[Resource], str | None] | None = None
+    """Why a parent needs no such child (a skip with that reason), or None when it does; None: every parent does."""
 
 
 def _check_for(pair: ChildPair):
@@ -46,6 +48,10 @@ def _check_for(pair: ChildPair):
         for parent in resources:
             if parent.type not in pair.parents or parent.urn in have:
                 continue
+            reason = pair.exempt(parent) if pair.exempt else None
+            if reason:
+                report.skip(reason, parent.urn)
+                continue
             if unresolved:
                 report.unknown(f"which parent each {pair.child_text} belongs to",
                                f"give {pair.parents[parent.type][0].split(':')[-1]} a {pair.parents[parent.type][1]} "
@@ -56,7 +62,15 @@ def _check_for(pair: ChildPair):
     return check
 
 
+def _no_blob_endpoint(account: Resource) -> str | None:
+    """A FileStorage account serves Azure Files only: it has no blob endpoint, so no blob service to protect."""
+    if equals_ci(account.get("kind"), "FileStorage"):
+        return "a FileStorage account has no blob endpoint (Azure Files only), so it has no blob service"
+    return None
+
+
 SQL = "azure-native:sql:Server"
+ACCOUNT = "azure-native:storage:StorageAccount"
 WEB_APP, WEB_SLOT = "azure-native:web:WebApp", "azure-native:web:WebAppSlot"
 
 RULES = (
@@ -103,4 +117,17 @@ RULES = (
         defaults_source="Disable basic authentication in App Service deployments (learn.microsoft.com/azure/"
                         "app-service/configure-basic-auth-disable): an app created through ARM allows basic "
                         "publishing credentials (basicPublishingCredentialsPolicies/scm allow: true)"),
+    StackRule(
+        id="storage-account-has-blob-service", title="Every storage account with a blob endpoint declares its blob "
+                                                     "service (soft delete)",
+        severity=Severity.MEDIUM, controls=("BIO 12.3.1", "BIO 10.1.2", "CIS 3.11"),
+        remediation="Add a storage.BlobServiceProperties (blob_services_name='default', delete_retention_policy "
+                    "enabled with days>=7) with account_name=account.name; a FileStorage account has no blob "
+                    "endpoint and is skipped.",
+        check=_check_for(ChildPair(parents={ACCOUNT: ("azure-native:storage:BlobServiceProperties", "accountName")},
+                                   child_text="BlobServiceProperties (blob soft delete)", exempt=_no_blob_endpoint)),
+        applies_to=(ACCOUNT,),
+        defaults_source="storage BlobServiceProperties, API 2024-01-01: deleteRetentionPolicy unset is off, and an "
+                        "account created through ARM without a blobServices/default resource keeps it off (the "
+                        "portal's 7-day default is the portal's); CIS 3.11 asks 7 to 365 days"),
 )

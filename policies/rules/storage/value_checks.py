@@ -28,12 +28,6 @@ RULES = (
                severity=Severity.MEDIUM, controls=("BIO 9.4.2", "BIO 13.1.3"), applies_to=ACCOUNT,
                path="isSftpEnabled", want=False, default=False, fix="set isSftpEnabled=False",
                defaults_source="storage StorageAccount, API 2024-01-01: SFTP is off unless isSftpEnabled is true"),
-    value_rule(id="storage-blob-soft-delete", title="Blob services keep deleted blobs (soft delete)",
-               severity=Severity.MEDIUM, controls=("BIO 12.3.1", "BIO 10.1.2"), applies_to=BLOB_SERVICE,
-               path="deleteRetentionPolicy.enabled", want=True, default=False,
-               fix="set deleteRetentionPolicy=DeleteRetentionPolicyArgs(enabled=True, days=>=7)",
-               defaults_source="storage BlobServiceProperties, API 2024-01-01: blob soft delete is off unless "
-                               "deleteRetentionPolicy.enabled is true"),
     value_rule(id="storage-container-soft-delete", title="Blob services keep deleted containers (soft delete)",
                severity=Severity.LOW, controls=("BIO 12.3.1", "BIO 10.1.2"), applies_to=BLOB_SERVICE,
                path="containerDeleteRetentionPolicy.enabled", want=True, default=False,

@@ -17,10 +17,10 @@ def result(tmp_path_factory):
     path.write_text(yaml.safe_dump({"waivers": [
         {"rule": "network-nsg-no-admin-ports-from-internet", "resource": urn_of("prod", NSG, "nsg"), "stack": "prod",
          "reason": "Break-glass <access> & review", "owner": "soc@amsterdam.nl", "ticket": "SEC-9",
-         "approver": "ciso@amsterdam.nl", "expires": "2026-12-20"},
+         "approver": "ciso@amsterdam.nl", "approved": "2026-11-25", "expires": "2026-12-20"},
         {"rule": "tags-required", "resource": "urn:pulumi:prod::*", "stack": "prod", "reason": "Legacy import",
          "owner": "cloud-platform@amsterdam.nl", "approver": "ciso@amsterdam.nl", "ticket": "CLOUD-7",
-         "expires": "2026-06-30"},
+         "approved": "2026-06-01", "expires": "2026-06-30"},
     ]}))
     nsg = resource(NSG, "nsg", {"location": "westeurope", "tags": city_tags(), "securityRules": [
         {"name": "ssh", "direction": "Inbound", "access": "Allow", "sourceAddressPrefix": "*",

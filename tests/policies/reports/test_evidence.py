@@ -95,10 +95,10 @@ def test_backup_is_claimed_only_by_rules_about_backup_or_recovery():
 
     assert sorted(r.id for r in ALL_RULES if "BIO 12.3.1" in r.controls) == [
         "database-geo-redundant-backup-in-prod", "keyvault-purge-protection", "keyvault-soft-delete",
-        "storage-blob-soft-delete", "storage-container-soft-delete"]
+        "storage-account-has-blob-service", "storage-blob-soft-delete", "storage-container-soft-delete"]
 
 
-def test_the_report_names_what_was_checked_by_hash_and_commit_and_the_cis_edition(tmp_path, monkeypatch):
+def test_the_report_names_what_was_checked_by_hash_and_the_cis_edition_and_no_checker_commit(tmp_path, monkeypatch):
     import hashlib
     import json
 
@@ -112,7 +112,7 @@ def test_the_report_names_what_was_checked_by_hash_and_commit_and_the_cis_editio
     main(["policy", "check", str(plan), "--evidence", str(tmp_path / "evidence.md")])
     text = (tmp_path / "evidence.md").read_text()
     assert f"- **Source SHA-256:** {hashlib.sha256(plan.read_bytes()).hexdigest()}" in text
-    assert "- **Commit:** 0123456789abcdef0123456789abcdef01234567 (CI's GITHUB_SHA of the checking run)" in text
+    assert "- **Commit:** commit not recorded at plan time (no prod.json.provenance beside the plan)" in text
     assert "- **CIS numbers:** CIS Microsoft Azure Foundations Benchmark v2.1.0" in text
 
 

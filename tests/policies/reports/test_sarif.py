@@ -91,3 +91,19 @@ def test_without_a_program_line_a_result_points_at_the_stack_file(plan_inline, t
     results = json.loads(render(result, "sarif"))["runs"][0]["results"]
     assert {json.dumps(r["locations"][0]["physicalLocation"]) for r in results} == {json.dumps(
         {"artifactLocation": {"uri": "stacks/Pulumi.dev.yaml"}, "region": {"startLine": 1}})}
+
+
+def test_a_real_exports_position_inside_the_installed_toolkit_points_at_the_stack_file(plan_inline, tmp_path,
+                                                                                       monkeypatch):
+    """A real `pulumi stack export` records the component's frame inside site-packages, not the app's line."""
+    result, _, root = _planned_with_a_weak_account(plan_inline, tmp_path, monkeypatch)
+    toolkit = ("file:///home/vsts/work/1/s/.venv/lib/python3.12/site-packages/amsterdam_cloud/components/"
+               "app_hosting/storage.py#62")
+    result.source_positions = {urn: toolkit for urn in result.source_positions}
+    result.project_root, result.stack_file = root, root / "stacks" / "Pulumi.dev.yaml"
+    document = json.loads(render(result, "sarif"))
+    jsonschema.Draft4Validator(SCHEMA, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER).validate(document)
+    [tls] = [r for r in document["runs"][0]["results"] if r["ruleId"] == "storage-min-tls12"]
+    assert tls["locations"][0]["physicalLocation"] == {"artifactLocation": {"uri": "stacks/Pulumi.dev.yaml"},
+                                                       "region": {"startLine": 1}}
+    assert tls["properties"]["toolkitPosition"] == "amsterdam_cloud/components/app_hosting/storage.py#62"

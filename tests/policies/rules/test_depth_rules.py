@@ -44,6 +44,9 @@ FIXTURES = {
     "database-firewall-no-allow-all": ({"startIpAddress": "10.1.0.4", "endIpAddress": "10.1.0.4"}, [
         {"startIpAddress": "0.0.0.0", "endIpAddress": "0.0.0.0"},
         {"startIpAddress": "0.0.0.0", "endIpAddress": "255.255.255.255"}]),
+    "storage-blob-soft-delete": ({"deleteRetentionPolicy": {"enabled": True, "days": 7}}, [
+        {"deleteRetentionPolicy": {"enabled": False, "days": 14}}, {"deleteRetentionPolicy": {"enabled": True, "days": 3}},
+        {"deleteRetentionPolicy": {"enabled": True}}, {}]),
     "sql-auditing-retention": ({"state": "Enabled", "retentionDays": 90}, [
         {"state": "Enabled", "retentionDays": 30}, {"state": "Enabled", "retentionDays": "a year"}]),
     "ai-services-managed-identity": ({"identity": {"type": "SystemAssigned"}}, [
@@ -53,6 +56,24 @@ FIXTURES = {
     "keyvault-key-hsm-for-bbn3": ({"tags": {"data-classification": "BBN3"}, "properties": {"kty": "RSA-HSM"}}, [
         {"tags": {"data-classification": "BBN3"}, "properties": {"kty": "RSA"}},
         {"tags": {"data-classification": "bbn3"}, "properties": {}}]),
+    "vm-extension-allowlist": ({"publisher": "Microsoft.Azure.Monitor", "type": "AzureMonitorWindowsAgent"}, [
+        {"publisher": "Microsoft.Azure.Monitor", "type": "OmsAgentForLinux"},
+        {"publisher": "Microsoft.Compute", "type": "VMAccessAgent"}]),
+    "vmss-linux-ssh-keys": ({"virtualMachineProfile": {"osProfile": {"linuxConfiguration": {
+        "disablePasswordAuthentication": True}}}}, [
+        {"virtualMachineProfile": {"osProfile": {"linuxConfiguration": {"disablePasswordAuthentication": False}}}},
+        {"virtualMachineProfile": {"osProfile": {"linuxConfiguration": {"disablePasswordAuthentication": "yes"}}}}]),
+    "app-gateway-https-listeners": ({"httpListeners": [{"protocol": "Https"}]}, [
+        {"httpListeners": [{"protocol": "Https"}, {"protocol": "Http"}]}, {"httpListeners": [{}]}]),
+    "vm-managed-disks": ({"storageProfile": {"osDisk": {"createOption": "FromImage"}, "dataDisks": [{"lun": 0}]}}, [
+        {"storageProfile": {"osDisk": {"createOption": "FromImage", "vhd": {"uri": "https://st.blob.core.windows.net/v/os.vhd"}},
+                            "dataDisks": [{"lun": 0}]}},
+        {"storageProfile": {"osDisk": {"createOption": "FromImage"}, "dataDisks": [
+            {"lun": 0, "vhd": {"uri": "https://st.blob.core.windows.net/v/d0.vhd"}}]}}]),
+    "vm-agent-provisioned": ({"osProfile": {"computerName": "vm01", "windowsConfiguration": {
+        "provisionVMAgent": True}}}, [
+        {"osProfile": {"computerName": "vm01", "windowsConfiguration": {"provisionVMAgent": False}}},
+        {"osProfile": {"computerName": "vm01", "linuxConfiguration": {"provisionVMAgent": "no"}}}]),
     "app-gateway-min-tls12": ({"sslPolicy": {"policyType": "Predefined", "policyName": "AppGwSslPolicy20220101S"}}, [
         {"sslPolicy": {"policyType": "Predefined", "policyName": "AppGwSslPolicy20150501"}},
         {"sslPolicy": {"policyType": "Custom", "minProtocolVersion": "TLSv1_1"}}, {}]),
@@ -215,3 +236,46 @@ def test_an_app_gateway_waf_policy_disables_log4j_by_its_state_key():
     policy = {"managedRules": {"managedRuleSets": [{"ruleSetType": "OWASP", "ruleSetVersion": "3.2", "ruleGroupOverrides": [
         {"ruleGroupName": "REQUEST-944-APPLICATION-ATTACK-JAVA", "rules": [{"ruleId": "944250", "state": "Disabled"}]}]}]}}
     assert len(violations(rule, policy, token="azure-native:network:WebApplicationFirewallPolicy")) == 1
+
+
+def test_a_vm_without_an_agent_setting_gets_azures_default_agent():
+    assert violations(RULES_BY_ID["vm-agent-provisioned"], {"osProfile": {"computerName": "vm01"}}) == []
+
+
+def test_a_vm_on_an_attached_os_disk_is_skipped_not_passed_by_the_agent_rule():
+    from amsterdam_cloud.policies.rule_model import Resource, judge
+    from amsterdam_cloud.policies.settings import Settings
+
+    vm = Resource(urn="urn:pulumi:prod::p::azure-native:compute:VirtualMachine::vm", type="azure-native:compute:"
+                  "VirtualMachine", props={"storageProfile": {"osDisk": {"createOption": "Attach"}}})
+    reporter = judge(RULES_BY_ID["vm-agent-provisioned"], vm, Settings.from_properties({"environment": "prod"}))
+    assert reporter.violations == [] and len(reporter.skipped) == 1
+
+
+def test_the_extension_allowlist_is_what_the_components_install():
+    """The allowlist and the components' extensions are one set: a component adding one must say so here."""
+    import inspect
+    import re
+
+    from amsterdam_cloud.components.compute.virtual_machine import AGENTS
+    from amsterdam_cloud.components.workplace import session_hosts
+    from amsterdam_cloud.policies.rules.compute.vm_extension_allowlist import ALLOWED
+
+    installed = {(publisher.lower(), kind.lower()) for agents in AGENTS.values() for _, publisher, kind, _ in agents}
+    installed |= {(publisher.lower(), kind.lower()) for publisher, kind in re.findall(
+        r'publisher="([^"]+)", type="([^"]+)"', inspect.getsource(session_hosts))}
+    assert installed <= ALLOWED and ALLOWED - installed == {("microsoft.azure.activedirectory", "aadsshloginforlinux")}
+
+
+def test_a_scale_set_with_an_extension_off_the_allowlist_is_a_violation():
+    scale_set = {"virtualMachineProfile": {"extensionProfile": {"extensions": [
+        {"name": "ama", "publisher": "Microsoft.Azure.Monitor", "type": "AzureMonitorLinuxAgent"},
+        {"name": "access", "publisher": "Microsoft.OSTCExtensions", "type": "VMAccessForLinux"}]}}}
+    [message] = violations(RULES_BY_ID["vm-extension-allowlist"], scale_set,
+                           token="azure-native:compute:VirtualMachineScaleSet")
+    assert message.startswith("virtualMachineProfile.extensionProfile.extensions[1]: extension")
+
+
+def test_a_windows_scale_set_is_skipped_by_the_ssh_key_rule():
+    windows = {"virtualMachineProfile": {"osProfile": {"windowsConfiguration": {"provisionVMAgent": True}}}}
+    assert violations(RULES_BY_ID["vmss-linux-ssh-keys"], windows) == []

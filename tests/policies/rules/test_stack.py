@@ -4,8 +4,11 @@ import pytest
 
 from amsterdam_cloud.policies.checker import check_resources, parse_resources
 from tests.policies.rule_fixtures import UNKNOWN_VALUE, export_of, resource, urn_of, violations
+from amsterdam_cloud.policies.rules.governance import defender_required_plans
+from amsterdam_cloud.policies.rules.monitoring import activity_log_exported
 from amsterdam_cloud.policies.rules.stack import (diagnostic_settings, lock_in_prod, log_retention, protect_in_prod,
                                                    required_children)
+from tests.policies.rule_fixtures import PROJECT
 
 KV = "azure-native:keyvault:Vault"
 LAW = "azure-native:operationalinsights:Workspace"
@@ -265,6 +268,43 @@ def _site(*children):
 
 
 WEB = "azure-native:web:WebApp"
+ACCOUNT_ID = f"{RG_ID}/providers/Microsoft.Storage/storageAccounts/stcity"
+
+
+PRICING = "azure-native:security:Pricing"
+DEFENDER = {"subscriptionStacks": [f"{PROJECT}/prod"], "requiredDefenderPlans": ["KeyVaults", "VirtualMachines"]}
+
+
+GUARDRAILS = ("amsterdam:landingzone:Guardrails",)
+
+
+def _pricing(plan, tier="Standard", name=None):
+    """A Defender plan as AnalyzeStack sends it, under the platform's Guardrails: outputs with the plan's name and
+    tier, and its ARM id."""
+    arm_id = f"{SUB}/providers/Microsoft.Security/pricings/{plan}"
+    return resource(PRICING, f"defender-{plan.lower()}", {"pricingName": plan, "pricingTier": tier}, id=arm_id,
+                    parents=GUARDRAILS, outputs={"id": arm_id, "name": plan if name is None else name,
+                                                 "pricingTier": tier})
+
+
+def _tag_audit():
+    """A policy assignment the Guardrails make even with Defender switched off."""
+    return resource("azure-native:authorization:PolicyAssignment", "guardrails-require-tag-owner", {},
+                    parents=GUARDRAILS, outputs={"enforcementMode": "Default"})
+
+
+def _activity_log(workspace_id=LAW_ID):
+    """The platform's export of the subscription's activity log, as AnalyzeStack sends it."""
+    return resource("azure-native:monitor:SubscriptionDiagnosticSetting", "management-activity-log",
+                    {"workspaceId": workspace_id}, parents=("amsterdam:landingzone:Management",),
+                    outputs={"workspaceId": workspace_id, "logs": [{"category": "Administrative", "enabled": True}]})
+
+
+def _account(*children, kind="StorageV2"):
+    """A storage account (its outputs carry its kind) and the named child service types, each pointing at it."""
+    account = resource("azure-native:storage:StorageAccount", "stcity", {"resourceGroupName": "rg-data", "kind": kind},
+                       id=ACCOUNT_ID, outputs={"id": ACCOUNT_ID, "name": "stcity", "kind": kind})
+    return (account, *(_child(f"azure-native:storage:{c}", c.lower(), account, "accountName") for c in children))
 
 
 # The stack rules' table: (rule, the resources of a compliant stack, of a stack with one violation).
@@ -276,13 +316,22 @@ CASES = [
     (REQUIRED["sql-server-has-alert-policy"], _sql("ServerSecurityAlertPolicy"), _sql("ServerBlobAuditingPolicy")),
     (REQUIRED["webapp-has-ftp-basic-auth-policy"], _site("WebAppFtpAllowed"), _site("WebAppScmAllowed")),
     (REQUIRED["webapp-has-scm-basic-auth-policy"], _site("WebAppScmAllowed"), _site("WebAppFtpAllowed")),
+    (REQUIRED["storage-account-has-blob-service"], _account("BlobServiceProperties"),
+     _account("FileServiceProperties")),
+    (defender_required_plans.RULE, (_pricing("KeyVaults"), _pricing("VirtualMachines")),
+     (_pricing("KeyVaults"), _pricing("VirtualMachines", tier="Free"))),
+    (activity_log_exported.RULE, (_tag_audit(), _activity_log()), (_tag_audit(), vault())),
 ]
+CASE_SETTINGS = {defender_required_plans.RULE.id: DEFENDER,
+                 activity_log_exported.RULE.id: {"subscriptionStacks": DEFENDER["subscriptionStacks"]}}
+"""The pack settings a table rule needs to judge anything (as the committed config gives them)."""
 
 
 @pytest.mark.parametrize("rule,compliant,violating", CASES, ids=lambda v: getattr(v, "id", ""))
 def test_stack_rule_table_compliant_stack_passes_and_violating_stack_has_one_finding(rule, compliant, violating):
-    assert findings(rule, *compliant) == []
-    assert len(findings(rule, *violating)) == 1
+    settings = CASE_SETTINGS.get(rule.id, {})
+    assert findings(rule, *compliant, **settings) == []
+    assert len(findings(rule, *violating, **settings)) == 1
 
 
 def test_sql_server_without_any_child_policy_fails_auditing_and_alert_rules():
@@ -322,3 +371,76 @@ def test_child_whose_parent_is_unknown_makes_the_missing_policy_unknown_not_a_pl
     audit = _child("azure-native:sql:ServerBlobAuditingPolicy", "audit", server, "serverName", with_dependency=False)
     [finding] = findings(REQUIRED["sql-server-has-auditing-policy"], server, audit)
     assert "cannot be shown compliant" in finding.message
+
+
+def test_storage_account_without_a_blob_service_fails_and_names_soft_delete():
+    [finding] = findings(REQUIRED["storage-account-has-blob-service"], *_account())
+    assert "BlobServiceProperties (blob soft delete)" in finding.message
+
+
+def test_blob_service_found_through_its_own_arm_id_in_a_real_export():
+    account, = _account()
+    blobs = _child("azure-native:storage:BlobServiceProperties", "blobs", account, "accountName",
+                   with_dependency=False, arm_id=f"{ACCOUNT_ID}/blobServices/default")
+    assert findings(REQUIRED["storage-account-has-blob-service"], account, blobs) == []
+
+
+def test_file_storage_account_has_no_blob_endpoint_so_it_is_skipped_not_passed():
+    parsed, stack = parse_resources(export_of(*_account("FileServiceProperties", kind="FileStorage"), stack="prod"))
+    from amsterdam_cloud.policies.settings import PackConfig
+    rule = REQUIRED["storage-account-has-blob-service"]
+    config = PackConfig(source="test", default_level="mandatory", levels={},
+                        properties={rule.id: {"environment": "prod"}})
+    result = check_resources(parsed, environment="prod", stack=stack, config=config, rules=[rule])
+    assert result.findings == []
+    assert result.skipped[rule.id] == {parsed[0].urn}
+
+
+def test_required_defender_plan_without_a_pricing_is_a_violation_at_the_stack():
+    [finding] = findings(defender_required_plans.RULE, _pricing("KeyVaults"), **DEFENDER)
+    assert "VirtualMachines has no Pricing" in finding.message
+    assert finding.urn == f"urn:pulumi:prod::{PROJECT}::pulumi:pulumi:Stack::{PROJECT}-prod"
+
+
+def test_platform_stack_with_defender_switched_off_misses_every_required_plan():
+    assert len(findings(defender_required_plans.RULE, vault(), _tag_audit(), **DEFENDER)) == 2
+
+
+def test_another_stack_is_not_judged_for_the_platforms_plans():
+    other = {**DEFENDER, "subscriptionStacks": ["amsterdam-platform/acc"]}
+    assert findings(defender_required_plans.RULE, vault(), _tag_audit(), **other) == []
+
+
+def test_a_stand_in_for_the_platform_stack_without_its_guardrails_is_not_judged():
+    assert findings(defender_required_plans.RULE, vault(), **DEFENDER) == []
+
+
+def test_plan_names_match_whatever_their_case_and_are_read_from_the_id_when_the_name_is_missing():
+    keyvaults = _pricing("keyvaults")
+    machines = _pricing("VirtualMachines", name=UNKNOWN_VALUE)
+    assert findings(defender_required_plans.RULE, keyvaults, machines, **DEFENDER) == []
+
+
+@pytest.mark.parametrize("environment,count", [("dev", 0), ("prod", 1)])
+def test_pricing_whose_plan_is_unknown_fails_only_in_acc_and_prod(environment, count):
+    unknown = resource(PRICING, "defender-x", {"pricingTier": "Standard"}, stack=environment, parents=GUARDRAILS,
+                       outputs={"name": UNKNOWN_VALUE, "pricingTier": "Standard"})
+    keyvaults = resource(PRICING, "defender-kv", {}, stack=environment, parents=GUARDRAILS,
+                         outputs={"name": "KeyVaults", "pricingTier": "Standard"})
+    settings = {**DEFENDER, "subscriptionStacks": [f"{PROJECT}/{environment}"]}
+    found = findings(defender_required_plans.RULE, unknown, keyvaults, environment=environment, **settings)
+    assert len(found) == count and all("cannot be shown compliant" in f.message for f in found)
+
+
+def test_an_activity_log_export_without_a_workspace_is_a_violation_and_an_unknown_one_fails_in_prod():
+    settings = {"subscriptionStacks": DEFENDER["subscriptionStacks"]}
+    unset = resource("azure-native:monitor:SubscriptionDiagnosticSetting", "x", {}, outputs={"logs": []})
+    [finding] = findings(activity_log_exported.RULE, _tag_audit(), unset, **settings)
+    assert "workspaceId unset" in finding.message
+    [finding] = findings(activity_log_exported.RULE, _tag_audit(), _activity_log(UNKNOWN_VALUE), **settings)
+    assert "cannot be shown compliant" in finding.message
+
+
+def test_the_activity_log_rule_judges_only_the_stack_that_owns_the_subscription():
+    assert findings(activity_log_exported.RULE, vault(), subscriptionStacks=DEFENDER["subscriptionStacks"]) == []
+    assert findings(activity_log_exported.RULE, _tag_audit(), subscriptionStacks=["amsterdam-platform/acc"]) == []

@@ -10,14 +10,13 @@ from .baseline_cases import DROP, U, mutate
 
 # rule id: (compliant inputs, the path the rule judges, a violating value)
 FIXTURES = {
+    "acr-dedicated-data-endpoints": ({"dataEndpointEnabled": True}, "dataEndpointEnabled", False),
     "storage-infrastructure-encryption": ({"encryption": {"requireInfrastructureEncryption": True}},
                                           "encryption.requireInfrastructureEncryption", False),
     "storage-network-default-deny": ({"networkRuleSet": {"defaultAction": "Deny", "bypass": "AzureServices"}},
                                      "networkRuleSet.defaultAction", "Allow"),
     "storage-local-users-disabled": ({"isLocalUserEnabled": False}, "isLocalUserEnabled", True),
     "storage-sftp-disabled": ({"isSftpEnabled": False}, "isSftpEnabled", True),
-    "storage-blob-soft-delete": ({"deleteRetentionPolicy": {"enabled": True, "days": 14}},
-                                 "deleteRetentionPolicy.enabled", False),
     "storage-container-soft-delete": ({"containerDeleteRetentionPolicy": {"enabled": True, "days": 14}},
                                       "containerDeleteRetentionPolicy.enabled", False),
     "storage-container-not-public": ({"publicAccess": "None"}, "publicAccess", "Blob"),

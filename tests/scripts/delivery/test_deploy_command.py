@@ -82,7 +82,8 @@ def _override_waivers(*options: str, expires: str = "2099-12-31") -> str:
     """A waivers file whose `deploy-override` waivers let prod accept these gate options."""
     return "waivers:\n" + "".join(
         f"  - {{rule: deploy-override, resource: '{option}', stack: prod, reason: Tests judge fixed dates and files, "
-        f"owner: cloud-platform@amsterdam.nl, approver: ciso@amsterdam.nl, ticket: CLOUD-1, expires: {expires}}}\n"
+        f"owner: cloud-platform@amsterdam.nl, approver: ciso@amsterdam.nl, approved: 2020-01-01, ticket: CLOUD-1, "
+        f"expires: {expires}}}\n"
         for option in options)
 
 

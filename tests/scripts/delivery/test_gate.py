@@ -133,6 +133,7 @@ def test_the_waivers_file_accepts_the_data_loss_pseudo_rule(tmp_path):
     reason: permits move to the new server
     owner: data-platform@amsterdam.nl
     approver: ciso@amsterdam.nl
+    approved: 2026-11-30
     ticket: CLOUD-1510
     expires: 2026-12-20
 """, encoding="utf-8")
@@ -146,7 +147,7 @@ def test_the_waivers_file_still_rejects_an_unknown_rule(tmp_path):
     path = tmp_path / "waivers.yaml"
     path.write_text("""waivers:
   - {rule: no-such-rule, resource: "*", stack: prod, reason: r, owner: o@amsterdam.nl, approver: ciso@amsterdam.nl,
-     ticket: CLOUD-1, expires: 2026-12-20}
+     approved: 2026-11-30, ticket: CLOUD-1, expires: 2026-12-20}
 """, encoding="utf-8")
 
     with pytest.raises(WaiverError, match="no-such-rule"):
@@ -187,6 +188,7 @@ APP_DATA_LOSS_WAIVER = f"""  - rule: {DATA_LOSS_RULE}
     reason: permits move to the new server
     owner: permits@amsterdam.nl
     approver: ciso@amsterdam.nl
+    approved: 2026-11-30
     ticket: CLOUD-1510
     expires: 2026-12-20
 """
@@ -227,6 +229,7 @@ def test_an_app_waiver_of_a_residency_rule_is_refused_naming_the_file_and_why(tm
     reason: the vendor hosts in the US
     owner: permits@amsterdam.nl
     approver: ciso@amsterdam.nl
+    approved: 2026-11-30
     ticket: CLOUD-1510
     expires: 2026-12-20
 """)

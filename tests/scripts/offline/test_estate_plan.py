@@ -137,6 +137,7 @@ def test_a_waiver_for_a_stack_dates_its_policy_result(estate: Path, monkeypatch)
     (estate / "apps" / "app-1" / "waivers.yaml").write_text(
         "waivers:\n  - rule: tags-required\n    stack: dev-1\n    resource: '*'\n    reason: a tagging migration\n"
         "    owner: team@amsterdam.nl\n    ticket: CLOUD-1\n    approver: lead@amsterdam.nl\n"
+        f"    approved: '{datetime.date.today().isoformat()}'\n"
         f"    expires: '{(datetime.date.today() + datetime.timedelta(days=20)).isoformat()}'\n")
     assert plan_estate(estate) == 0
     _days_later(monkeypatch, 1)
