@@ -98,9 +98,9 @@ def toolkit_fingerprint() -> str:
         spec = importlib.util.find_spec(f"amsterdam_cloud.{package}")
         for folder in (spec.submodule_search_locations or []) if spec else []:
             _hash_tree(digest, Path(folder), Path(folder))
-            # the stack files of the toolkit's own nested projects: programs read each other's (the environments'
-            # east-west sources come from the connectivity stack's, which reads theirs)
-            for stack_file in sorted(Path(folder).glob("*/Pulumi.*.yaml")):
+            # the YAML of the toolkit's own nested projects: programs read each other's (the environments' east-west
+            # sources come from the connectivity stack's file, which reads theirs and the landing zones' team files)
+            for stack_file in sorted(Path(folder).glob("*/**/*.yaml")):
                 _hash_file(digest, stack_file, Path(folder))
     return digest.hexdigest()
 
