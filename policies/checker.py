@@ -23,7 +23,8 @@ from collections.abc import Mapping
 from typing import Any, Callable, Iterator, Sequence
 
 from amsterdam_cloud.policies.rule_model import (SEVERITY_ORDER, AnyRule, Reporter, Resource, Rule, Severity, StackRule,
-                                                 StackView, base_type, check_stack, judge, secrets_redacted, stack_of)
+                                                 StackView, base_type, check_stack, judge, project_of, secrets_redacted,
+                                                 stack_of)
 from amsterdam_cloud.core.environments import ENVIRONMENTS
 from amsterdam_cloud.policies.settings import PACK_NAME, WAIVERS_EXPIRED, PackConfig, load_pack_config
 from amsterdam_cloud.policies.waivers import Waiver, WaiverBook, load_waivers
@@ -256,7 +257,7 @@ def _check(resources: Sequence[Resource], *, environment: str, stack: str, waive
     result = CheckResult(stack=stack, environment=environment, source=source, today=today, rules=tuple(active),
                          levels={r.id: config.level(r.id) for r in active}, resource_count=len(resources),
                          source_positions={r.urn: r.source_position for r in resources if r.source_position})
-    book = WaiverBook(waivers, stack, today)
+    book = WaiverBook(waivers, stack, today, project=project_of(resources[0].urn) if resources else None)
     result.too_long_waivers = book.describe_too_long(config.settings(WAIVERS_EXPIRED).max_waiver_days, environment)
     settings = {r.id: config.settings(r.id) for r in active}
     by_type: dict[str, list[Rule]] = {}

@@ -19,6 +19,7 @@ from typing import Any, Iterable, Mapping
 
 from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.core.ids import EMAIL_ANY_CASE
+from amsterdam_cloud.policies.rule_model import project_of
 
 DATA_LOSS_RULE = "plan-data-loss"
 """Not a pack rule: the deploy gate's check that a plan deletes or replaces no stateful resource. Its waivers live
@@ -72,6 +73,12 @@ class Waiver:
 
     def expired(self, today: dt.date) -> bool:
         return today > self.expires
+
+    def names_project(self, project: str) -> bool:
+        """Whether its resource can be one of the project's: a URN or pattern naming another project
+        (`urn:pulumi:<stack>::<other>::...`) never is, so neither its use nor its expiry concerns that project."""
+        named = project_of(self.resource)
+        return not named or fnmatchcase(project, named)
 
     def as_dict(self) -> dict[str, Any]:
         return {"rule": self.rule, "resource": self.resource, "stack": self.stack, "reason": self.reason,
@@ -259,11 +266,12 @@ def _kind(value: Any) -> str:
 class WaiverBook:
     """The waivers of one stack, looked up by rule and URN; remembers which ones were used."""
 
-    def __init__(self, waivers: Iterable[Waiver], stack: str, today: dt.date) -> None:
+    def __init__(self, waivers: Iterable[Waiver], stack: str, today: dt.date, project: str | None = None) -> None:
+        """`project`: the stack's project, when known (a waiver naming another project's resources is left out)."""
         self.stack, self.today = stack, today
         self._by_rule: dict[str, list[Waiver]] = {}
         for waiver in waivers:
-            if fnmatchcase(stack, waiver.stack):
+            if fnmatchcase(stack, waiver.stack) and (project is None or waiver.names_project(project)):
                 self._by_rule.setdefault(waiver.rule, []).append(waiver)
 
     def __bool__(self) -> bool:

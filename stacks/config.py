@@ -291,9 +291,11 @@ def _resolve_flows(source: str, key: str, flows: Mapping[str, Mapping[str, Any]]
         range_name, _, name = endpoint.partition(".")
         if range_name == "connectivity" and "/" not in endpoint:
             if name not in connectivity():
-                raise ConfigError(source, where, f"{endpoint!r}: the connectivity stack "
-                                                 "(stacks/connectivity/Pulumi.prod.yaml) has no such range; expected "
-                                                 f"one of {', '.join(f'connectivity.{n}' for n in connectivity())}")
+                raise ConfigError(source, where, f"{endpoint!r}: stacks/connectivity/Pulumi.prod.yaml has no such "
+                                                 "range (on-premises: set amsterdam-connectivity:"
+                                                 "onPremisesAddressSpaces or siteToSite; vpn-clients: pointToSite); "
+                                                 "expected one of "
+                                                 f"{', '.join(f'connectivity.{n}' for n in connectivity())}")
             return connectivity()[name]
         return (subnet_cidr(where, endpoint),)
 

@@ -4,7 +4,8 @@ environment's workspace, its spoke peered to the environment's hub with the hub 
 identity that pulls from the environment's registry (AcrPull granted here, by the platform), the team's Container
 Apps environment (its zone linked to the hubs here), an action group for its apps' alerts, and the app team
 deployer role for the team's Entra group and its CI identity on that subscription (plus the monitoring role on the
-environment's workspace and the city's private link scope, where Azure checks a link).
+environment's workspace, where Azure checks a link; on the city's private link scope the connectivity stack grants
+it, so no environment's stack writes into that prod-owned scope).
 Private DNS records come from the landing zones' DINE policy, so the team needs no rights on the hub's zones; the
 platform's resources stay the platform's.
 
@@ -148,9 +149,6 @@ class LandingZoneArgs(CommonArgs):
     workspace_id: pulumi.Input[str]
     """The environment's Log Analytics workspace: the subscription's activity log goes there, and the team's
     principals get the monitoring role on it (its apps' diagnostic settings and Application Insights link to it)."""
-    private_link_scope_id: pulumi.Input[str]
-    """The Azure Monitor Private Link Scope the environment uses (the city's): the team's Application Insights
-    components join it (the monitoring role), so their telemetry arrives privately."""
     firewall_policy_name: pulumi.Input[str]
     """The hub firewall's policy (in `hub.resource_group_name`): it gets one rule collection group for this range."""
     firewall_priority: int
@@ -281,7 +279,8 @@ class LandingZone(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, provider=hub, depends_on=list(args.policy_after)))
 
         # The deployer role only on this subscription; its condition lets the team grant only its apps' data roles.
-        # The monitoring role only where Azure checks a link from the team's resources: workspace and scope.
+        # The monitoring role on the environment's workspace, where Azure checks a link from the team's resources; on
+        # the city's Azure Monitor scope the connectivity stack grants it (no environment's stack writes there).
         for key, principal, kind in (("team", args.entra_group_id, "Group"),
                                      ("ci", args.ci_principal_id, "ServicePrincipal")):
             authorization.RoleAssignment(
@@ -290,12 +289,11 @@ class LandingZone(pulumi.ComponentResource):
                 condition=deployer_condition(), condition_version="2.0",
                 description=f"{args.team} deploys its apps in its own {args.environment} subscription",
                 opts=child)
-            for target, at in (("workspace", args.workspace_id), ("scope", args.private_link_scope_id)):
-                authorization.RoleAssignment(
-                    f"{name}-{key}-monitoring-{target}", scope=at, principal_id=principal, principal_type=kind,
-                    role_definition_id=APP_TEAM_MONITORING.definition_id,
-                    description=f"{args.team}'s apps link their logs and telemetry to the {args.environment} "
-                                f"{target}", opts=child)
+            authorization.RoleAssignment(
+                f"{name}-{key}-monitoring-workspace", scope=args.workspace_id, principal_id=principal,
+                principal_type=kind, role_definition_id=APP_TEAM_MONITORING.definition_id,
+                description=f"{args.team}'s apps link their logs and telemetry to the {args.environment} workspace",
+                opts=child)
         self.resource_id = alias.id
         self.register_outputs({"subscription_id": self.subscription_id, "resource_id": self.resource_id,
                                "spoke_id": self.spoke.resource_id,

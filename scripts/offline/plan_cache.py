@@ -156,10 +156,23 @@ def _hash_toolkit_files(digest: "hashlib._Hash", files: set[Path]) -> None:
     register, the governance tenant stack's file), by their path in the toolkit."""
     root = _toolkit_root()
     folders = sorted({path.parent for path in files})
-    for path in sorted(files | {data for folder in folders for data in folder.iterdir()
-                                if data.is_file() and not data.name.endswith((".py", ".pyc", ".tmp"))
-                                and not data.name.startswith(".")}):
+    for path in sorted(files | {data for folder in folders for data in _data_files(folder)}):
         _hash_file(digest, path, root)
+
+
+def _data_files(folder: Path) -> set[Path]:
+    """The data files in `folder` and in its subfolders that are not packages (a module reads its project's
+    `teams/*.yaml` as well as its own stack files); a package below is hashed when a program imports it."""
+    found: set[Path] = set()
+    for entry in folder.iterdir():
+        if entry.name.startswith((".", "__pycache__")):
+            continue
+        if entry.is_dir():
+            if not (entry / "__init__.py").exists():
+                found |= _data_files(entry)
+        elif not entry.name.endswith((".py", ".pyc", ".tmp")):
+            found.add(entry)
+    return found
 
 
 @lru_cache(maxsize=1)

@@ -148,14 +148,16 @@ def check_policy(export: dict, stack: str, environment: str, project_root: Path,
     """A plan's policy report (text) and whether it failed: the pack with the toolkit's and the project's waivers."""
     from amsterdam_cloud.core import clock
     from amsterdam_cloud.policies.checker import check_resources, parse_resources, render
+    from amsterdam_cloud.policies.rule_model import project_of
     from amsterdam_cloud.policies.waivers import WaiverBook
     from amsterdam_cloud.scripts.delivery.gate import load_gate_waivers
 
     resources, _ = parse_resources(export, source)
     waivers = load_gate_waivers(project_root=project_root)
-    # only a waiver for this stack makes the result depend on the day: on which expiries have passed (the day itself
-    # when one has no approval day, from which its length is counted)
-    today = None if not WaiverBook(waivers, stack, datetime.date.min) else clock.today_utc() if any(
+    # only a waiver for this stack of this project makes the result depend on the day: on which expiries have passed
+    # (the day itself when one has no approval day, from which its length is counted)
+    project = project_of(resources[0].urn) if resources else None
+    today = None if not WaiverBook(waivers, stack, datetime.date.min, project=project) else clock.today_utc() if any(
         w.approved is None for w in waivers) else clock.today_until(w.expires + datetime.timedelta(days=1) for w in waivers)
     result = check_resources(resources, environment=environment, stack=stack, waivers=waivers, today=today,
                              source=source)

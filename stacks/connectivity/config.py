@@ -87,7 +87,8 @@ class ConnectivityConfig:
     ci_agents: CiAgents | None
     features: Features
     monitored_environments: tuple[MonitoredEnvironment, ...] = ()
-    """Whose entries the city's scope holds; empty on the green-field first run (their resources must exist)."""
+    """Whose entries the city's scope holds; every other attached environment is listed in `pendingEnvironments`
+    (the green-field first run: their resources do not exist yet)."""
 
     @property
     def azure_tags(self) -> dict[str, str]:
@@ -175,7 +176,9 @@ _FIELDS = {
     "expressRouteAuthorizationKey": secret,
     "ciAgents": _ci_agents,
     "features": _features,
+    "onPremisesAddressSpaces": _cidrs,
     "monitoredEnvironments": list_of(one_of(ENVIRONMENTS)),
+    "pendingEnvironments": list_of(one_of(ENVIRONMENTS)),
 }
 _REQUIRED = frozenset({"subscriptionId", "tenantId", "location", "resourceGroupName", "virtualNetworkName",
                        "addressSpace", "tags"})
@@ -189,17 +192,28 @@ def environments(stacks_dir: Path = platform_config.STACKS_DIR) -> dict[str, Env
             for environment, config in read.items()}
 
 
-def _monitored(source: str, names: tuple[str, ...], ref: ConnectivityRef,
+def _monitored(source: str, names: tuple[str, ...], pending: tuple[str, ...], ref: ConnectivityRef,
                known: Mapping[str, Environment]) -> tuple[MonitoredEnvironment, ...]:
-    """The environments to scope, each attached to this hub (a stand-alone one has its own scope), ids derived."""
+    """The environments to scope, each attached to this hub (a stand-alone one has its own scope), ids derived;
+    every attached environment is either scoped or explicitly pending (its platform stack not deployed yet), so
+    none silently loses private ingestion."""
     key = f"{PROJECT}:monitoredEnvironments"
     if len(set(names)) != len(names):
         raise ConfigError(source, key, f"lists an environment twice ({', '.join(names)}); name each once")
+    if both := sorted(set(names) & set(pending)):
+        raise ConfigError(source, f"{PROJECT}:pendingEnvironments", f"{both[0]} is also in monitoredEnvironments; "
+                                                                    "name it in one of them")
     for index, name in enumerate(names):
         if name not in known or known[name].connectivity != ref:
             raise ConfigError(source, f"{key}[{index}]", f"environment {name} does not attach to this hub "
                                                          f"(amsterdam-platform:connectivity in stacks/Pulumi.{name}.yaml "
                                                          "names other names, or none); attach it there or remove it here")
+    for name, environment in known.items():
+        if environment.connectivity == ref and name not in names and name not in pending:
+            raise ConfigError(source, key, f"environment {name} attaches to this hub (stacks/Pulumi.{name}.yaml) "
+                                           "but is not listed, so its workspace and DCE would receive nothing "
+                                           "privately; add it here, or to pendingEnvironments until its platform "
+                                           "stack is deployed")
     return tuple(MonitoredEnvironment(
         environment=name, workspace_id=central_workspace_id(known[name].subscription_id, name),
         endpoint_id=collection_endpoint_id(known[name].subscription_id, name)) for name in names)
@@ -216,6 +230,8 @@ def _refuse_environment_overlaps(source: str, read: Mapping[str, Any], blocks: M
         ranges.append(("pointToSite.clientAddressPool", str(p2s["clientAddressPool"])))
     if (site := read.get("siteToSite")) is not None:
         ranges += [(f"siteToSite.addressSpaces[{index}]", space) for index, space in enumerate(site["addressSpaces"])]
+    ranges += [(f"onPremisesAddressSpaces[{index}]", space)
+               for index, space in enumerate(read.get("onPremisesAddressSpaces", ()))]
     for key, network in ranges:
         try:
             refuse_overlap(network, key, taken if key == "addressSpace" else taken_with_hub,
@@ -243,6 +259,15 @@ def parse(raw: Mapping[str, Any], source: str, stack: str,
     if authorization is not None and er is None:
         raise ConfigError(source, f"{PROJECT}:expressRouteAuthorizationKey", "set without expressRoute; remove it "
                                                                              "or add expressRoute")
+    if er is not None and not _on_premises(read):
+        raise ConfigError(source, f"{PROJECT}:onPremisesAddressSpaces", "required with expressRoute (the city's "
+                                                                       "ranges, which environments admit as "
+                                                                       "connectivity.on-premises), e.g. "
+                                                                       "[172.16.0.0/16]")
+    if site is not None and "onPremisesAddressSpaces" in read and \
+            set(read["onPremisesAddressSpaces"]) != set(site["addressSpaces"]):
+        raise ConfigError(source, f"{PROJECT}:onPremisesAddressSpaces", "differs from siteToSite.addressSpaces; "
+                                                                       "the city network is one set of ranges")
     address_space = str(read["addressSpace"])
     try:
         carve(address_space, CONNECTIVITY_SUBNETS, "addressSpace")
@@ -254,7 +279,8 @@ def parse(raw: Mapping[str, Any], source: str, stack: str,
                           virtual_network_name=read["virtualNetworkName"])
     return ConnectivityConfig(
         source=source, tenant_id=read["tenantId"], location=read["location"], address_space=address_space,
-        ref=ref, monitored_environments=_monitored(source, read.get("monitoredEnvironments", ()), ref, known),
+        ref=ref, monitored_environments=_monitored(source, read.get("monitoredEnvironments", ()),
+                                                    read.get("pendingEnvironments", ()), ref, known),
         tags=read["tags"], workspace_id=read.get("workspaceId"), forwarded_zones=read.get("forwardedZones", ()),
         site_to_site=SiteToSite(gateway_ip=site["gatewayIp"], address_spaces=site["addressSpaces"],
                                 shared_key=read["vpnSharedKey"].value) if site else None,
@@ -265,9 +291,18 @@ def parse(raw: Mapping[str, Any], source: str, stack: str,
         ci_agents=read.get("ciAgents"), features=read.get("features", Features()))
 
 
+def _on_premises(read: Mapping[str, Any]) -> tuple[str, ...]:
+    """The city network's ranges: `onPremisesAddressSpaces` (the one key for ExpressRoute, whose prefixes arrive by
+    BGP), else the site-to-site tunnel's `addressSpaces`; empty without either."""
+    if "onPremisesAddressSpaces" in read:
+        return tuple(read["onPremisesAddressSpaces"])
+    site = read.get("siteToSite")
+    return tuple(site["addressSpaces"]) if site is not None else ()
+
+
 def named_sources() -> dict[str, tuple[str, ...]]:
     """The ranges environments name in their east-west flows as `connectivity.<name>`, as CIDRs: `on-premises`
-    (`siteToSite.addressSpaces`, the city network), `vpn-clients` (`pointToSite.clientAddressPool`), `ci-agents` (the
+    (the city network: `onPremisesAddressSpaces`, else `siteToSite.addressSpaces`), `vpn-clients` (`pointToSite.clientAddressPool`), `ci-agents` (the
     agents' subnet carved from `addressSpace`); those the committed config has. Read from the stack file at call time
     (so every environment follows a change), checked like the stack's own config but without the environments'
     blocks (which would read the environments again: `parse` checks those)."""
@@ -280,8 +315,8 @@ def named_sources() -> dict[str, tuple[str, ...]]:
         raise ConfigError(f"stacks/connectivity/Pulumi.{CONNECTIVITY_STACK}.yaml", f"{PROJECT}:addressSpace",
                           error.problem) from None
     sources = {"ci-agents": tuple(subnet.cidr for subnet in placed if subnet.name == AGENTS_SUBNET)}
-    if (site := read.get("siteToSite")) is not None:
-        sources["on-premises"] = tuple(site["addressSpaces"])
+    if (on_premises := _on_premises(read)):
+        sources["on-premises"] = on_premises
     if (p2s := read.get("pointToSite")) is not None:
         sources["vpn-clients"] = (str(p2s["clientAddressPool"]),)
     return sources

@@ -28,9 +28,6 @@ if config.teams:
                  firewall_private_ip=platform.firewall_private_ip)
     workspace_id = platform.workspace_id
     diagnostics = (DiagnosticSettings(workspace_id=workspace_id),)
-    private_link_scope_id = pulumi.Output.from_input(platform.monitor_private_link_scope).apply(
-        lambda scope: f"/subscriptions/{scope['subscriptionId']}/resourceGroups/{scope['resourceGroupName']}"
-                      f"/providers/Microsoft.Insights/privateLinkScopes/{scope['name']}")
     network = config.platform.network
     hosting = network.plan.spokes[config.platform.shared_hosting.spoke]
     # where the city's names resolve: the environment hub (its firewall's DNS proxy) and the connectivity hub
@@ -49,7 +46,6 @@ if config.teams:
             entra_group_id=team.entra_group_id, ci_principal_id=team.ci_principal_id,
             deployer_role_id=APP_TEAM_DEPLOYER.definition_id, registry_id=platform.container_registry_id,
             workspace_id=workspace_id,
-            private_link_scope_id=private_link_scope_id,
             firewall_policy_name=platform.firewall_policy_name,
             firewall_priority=firewall_priority(network.plan.address_space, team_network.cidr),
             east_west=vended_flows(team_network, hosting, network.east_west), dns_network_ids=dns_networks,

@@ -72,7 +72,11 @@ def test_consumer_stack_gets_the_same_findings_under_the_cli_protocol(pack, plat
                                                                       environment):
     plans_dir = platform_plans(environment).parent
     plan = plan_stack(PulumiProject.load(ROOT / "stacks" / project), environment, plans_dir=plans_dir)
-    assert same_findings(pack, plan, environment, tmp_path) == set()
+    # the workplace's one waiver (policies/waivers.yaml): its rollout script's account keeps shared keys
+    waived = {("waivers-in-force", account.urn, "advisory") for account in plan.of_type(
+        "azure-native:storage:StorageAccount") if account.name == "avd-rollout-storage"}
+    assert same_findings(pack, plan, environment, tmp_path) == waived
+    assert len(waived) == (project == "workplace")
 
 
 def test_state_backend_gets_the_same_findings_under_the_cli_protocol(pack, tmp_path):

@@ -62,6 +62,14 @@ def test_waiver_for_another_stack_does_not_apply(tmp_path):
     assert len(admin_port(run(tmp_path, waiver(stack="acc")).findings)) == 1
 
 
+def test_an_expired_waiver_of_another_projects_resource_does_not_concern_this_projects_stack(tmp_path):
+    other = waiver(rule=DIAGNOSTICS, resource=urn_of("prod", NSG, "bastion-nsg", project="amsterdam-workplace"),
+                   expires="2026-11-01")
+    assert [w.rule for w in run(tmp_path, other).expired_waivers] == []
+    mine = run(tmp_path, waiver(rule=DIAGNOSTICS, resource=urn_of("prod", NSG, "bastion-nsg"), expires="2026-11-01"))
+    assert [w.rule for w in mine.expired_waivers] == [DIAGNOSTICS]
+
+
 def test_waiver_is_valid_through_its_expiry_date(tmp_path):
     assert admin_port(run(tmp_path, waiver(expires="2026-11-28")).findings) == []
 

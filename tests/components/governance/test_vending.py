@@ -51,7 +51,7 @@ def test_landing_zone_args_refuse_what_azure_would(change, message):
                 hub_subscription_id="s", budget_monthly_eur=1, alert_emails=("a@amsterdam.nl",),
                 entra_group_id="2a3b4c5d-0000-4000-8000-0000000000c1",
                 ci_principal_id="2a3b4c5d-0000-4000-8000-0000000000c2", deployer_role_id="/r", tags={},
-                registry_id="/acr", workspace_id="/log", private_link_scope_id="/ampls", firewall_policy_name="p",
+                registry_id="/acr", workspace_id="/log", firewall_policy_name="p",
                 firewall_priority=1004)
     with pytest.raises(InterfaceError, match=message):
         vending.LandingZoneArgs(**{**args, **change})
@@ -106,6 +106,4 @@ def test_a_landing_zone_honours_the_interfaces_it_declares_and_refuses_the_other
                     "providers/Microsoft.ContainerRegistry/registries/cramsterdamdev",
         workspace_id="/subscriptions/00000001-0000-4000-8000-000000000001/resourceGroups/rg-amsterdam-management-dev/"
                      "providers/Microsoft.OperationalInsights/workspaces/log-amsterdam-dev",
-        private_link_scope_id="/subscriptions/00000009-0000-4000-8000-000000000009/resourceGroups/rg-connectivity-prod/"
-                              "providers/Microsoft.Insights/privateLinkScopes/ampls-amsterdam",
         firewall_policy_name="hub-fw-policy", firewall_priority=1005))

@@ -106,9 +106,18 @@ def test_an_environment_that_does_not_attach_to_this_hub_cannot_be_monitored_her
     assert "expected one of" in error_of(raw(monitoredEnvironments=["dev", "staging"])).problem
 
 
-def test_the_green_field_first_run_needs_neither_the_workspace_nor_monitored_environments():
-    config = parse(raw(("workspaceId", "monitoredEnvironments")), SOURCE, "prod")
+def test_the_green_field_first_run_needs_no_workspace_and_names_every_environment_pending():
+    config = parse(raw(("workspaceId", "monitoredEnvironments"), pendingEnvironments=list(ENVIRONMENTS)),
+                   SOURCE, "prod")
     assert (config.workspace_id, config.monitored_environments) == (None, ())
+
+
+def test_an_attached_environment_neither_monitored_nor_pending_is_refused_since_it_would_ingest_nothing():
+    error = error_of(raw(monitoredEnvironments=["dev", "test", "prod"]))
+    assert error.key == f"{P}:monitoredEnvironments"
+    assert "environment acc attaches to this hub" in error.problem and "pendingEnvironments" in error.problem
+    assert parse(raw(monitoredEnvironments=["dev", "test", "prod"], pendingEnvironments=["acc"]), SOURCE, "prod")
+    assert error_of(raw(pendingEnvironments=["acc"])).key == f"{P}:pendingEnvironments"
 
 
 def test_only_the_one_stack_for_the_city_exists():
@@ -119,3 +128,14 @@ def test_the_shared_key_is_never_shown_in_a_message():
     config = raw(vpnSharedKey="plain-text")
     error = error_of(config)
     assert "plain-text" not in str(error)
+
+
+def test_an_express_route_only_city_names_its_ranges_once_for_the_environments(monkeypatch, tmp_path):
+    circuit = ("/subscriptions/00000009-0000-4000-8000-000000000009/resourceGroups/rg-er/providers/"
+               "Microsoft.Network/expressRouteCircuits/er-amsterdam")
+    er_only = raw(("siteToSite", "vpnSharedKey"), expressRoute={"circuitId": circuit})
+    assert error_of(er_only).key == f"{P}:onPremisesAddressSpaces"
+    config = parse({**er_only, f"{P}:onPremisesAddressSpaces": ["172.16.0.0/16"]}, SOURCE, "prod")
+    assert config.express_route.circuit_id == circuit and config.site_to_site is None
+    mismatch = raw(onPremisesAddressSpaces=["172.17.0.0/16"])
+    assert "differs from siteToSite.addressSpaces" in error_of(mismatch).problem

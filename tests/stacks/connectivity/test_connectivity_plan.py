@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from amsterdam_cloud.components.governance.roles import APP_TEAM_MONITORING
 from amsterdam_cloud.components.landing_zone.connectivity import (AGENTS_SUBNET, CI_POOL_NAME, DNS_INBOUND_SUBNET,
                                                                   DNS_OUTBOUND_SUBNET, ENDPOINTS_SUBNET,
                                                                   MONITOR_SCOPE_NAME, VPN_CLIENT_APP_ID)
@@ -24,6 +25,7 @@ from amsterdam_cloud.stacks import config as platform_config
 from amsterdam_cloud.stacks.config import ENVIRONMENTS, read_stack_file
 from amsterdam_cloud.stacks.connectivity.config import load
 from amsterdam_cloud.stacks.governance.config import TENANT_STACK, load as load_governance
+from amsterdam_cloud.stacks.landing_zones.team_files import load_teams
 
 ROOT = Path(__file__).resolve().parents[3]
 PROJECT_DIR = ROOT / "stacks" / "connectivity"
@@ -204,10 +206,21 @@ def test_the_city_scope_holds_every_monitored_environments_workspace_and_endpoin
     assert all(locks.get(r.id) == "ReadOnly" for r in scoped.values())
 
 
+def test_app_pipelines_may_add_their_entries_to_the_city_scope_but_cannot_lift_the_environments_locks():
+    # the documented design (docs/observability.md): vending grants this role on the scope to each team
+    scope_actions = ("Microsoft.Insights/privateLinkScopes/scopedResources/write",
+                     "Microsoft.Insights/privateLinkScopes/scopedResources/delete")
+    assert all(APP_TEAM_MONITORING.permits(action) for action in scope_actions)
+    assert not any(APP_TEAM_MONITORING.permits(action) for action in (
+        "Microsoft.Authorization/locks/delete", "Microsoft.Authorization/locks/write",
+        "Microsoft.Insights/privateLinkScopes/write", "Microsoft.Insights/privateLinkScopes/delete"))
+
+
 def test_without_a_workspace_the_stack_plans_with_no_diagnostic_settings_says_so_once_and_the_pack_names_only_them(
         plan):
     config = read_stack_file(PROJECT_DIR / "Pulumi.prod.yaml")
     del config["amsterdam-connectivity:workspaceId"], config["amsterdam-connectivity:monitoredEnvironments"]
+    config["amsterdam-connectivity:pendingEnvironments"] = list(ENVIRONMENTS)
     green_field = run_program(ProgramRun(
         program_dir=PROJECT_DIR, project="amsterdam-connectivity", stack="prod", config=config,
         context=azure_context("amsterdam-connectivity", "prod", config), stack_outputs=lambda name: ({}, [])))
@@ -229,3 +242,13 @@ def test_the_city_monitor_scope_is_not_locked_so_stacks_can_remove_their_scoped_
     [scope] = plan.of_type("azure-native:monitor:PrivateLinkScope")
     locked = {lock.inputs["scope"] for lock in plan.of_type("azure-native:authorization:ManagementLockByScope")}
     assert locked and scope.id not in locked
+
+
+def test_the_app_teams_monitoring_role_on_the_city_scope_is_granted_here_and_by_no_environments_stack(plan):
+    [scope] = plan.of_type("azure-native:monitor:PrivateLinkScope")
+    grants = sorted((r.inputs["principalId"], r.inputs["principalType"]) for r in plan.of_type(
+        "azure-native:authorization:RoleAssignment") if r.inputs["scope"] == scope.id)
+    assert grants == sorted((principal, kind) for team in load_teams() for principal, kind in (
+        (team.entra_group_id, "Group"), (team.ci_principal_id, "ServicePrincipal")))
+    assert all(r.inputs["roleDefinitionId"] == APP_TEAM_MONITORING.definition_id
+               for r in plan.of_type("azure-native:authorization:RoleAssignment") if r.inputs["scope"] == scope.id)
