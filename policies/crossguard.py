@@ -20,7 +20,7 @@ from pulumi_policy import (EnforcementLevel, Policy, PolicyComplianceFramework, 
                            StackValidationArgs, StackValidationPolicy)
 
 from amsterdam_cloud.policies.rule_model import (UNKNOWN_SENTINELS, AnyRule, Resource, Rule, StackRule, base_type,
-                                             check_stack, run_rule, stack_of)
+                                             check_stack, project_of, run_rule, stack_of)
 from amsterdam_cloud.policies.settings import PROPERTY_SCHEMAS, WAIVERS_EXPIRED, WAIVERS_IN_FORCE, Settings
 from amsterdam_cloud.policies.waivers import Waiver, WaiverBook, load_waivers
 
@@ -67,15 +67,18 @@ class _Waivers:
 
     def __init__(self, waivers: Sequence[Waiver] | None, today: dt.date | None) -> None:
         self._waivers, self._today = waivers, today
-        self._books: dict[str, WaiverBook] = {}
+        self._books: dict[tuple[str, str], WaiverBook] = {}
         self.waived: dict[str, dict[tuple[str, str, str], Waiver]] = {}
         """Stack name to (rule id, URN, message) of each waived resource-rule finding, and its waiver."""
 
-    def book(self, stack: str) -> WaiverBook:
-        if stack not in self._books:
+    def book(self, urn: str) -> WaiverBook:
+        """The waivers for the stack and project of `urn` (a waiver naming another project's resources is left out,
+        as the offline check does)."""
+        stack, project = stack_of(urn), project_of(urn)
+        if (project, stack) not in self._books:
             waivers = self._waivers if self._waivers is not None else load_waivers()
-            self._books[stack] = WaiverBook(waivers, stack, self._today or dt.date.today())
-        return self._books[stack]
+            self._books[(project, stack)] = WaiverBook(waivers, stack, self._today or dt.date.today(), project=project)
+        return self._books[(project, stack)]
 
 
 def resource_from_args(args: ResourceValidationArgs) -> Resource:
@@ -115,7 +118,7 @@ def _resource_validator(rule: Rule, waivers: _Waivers) -> Callable[[ResourceVali
         if token.startswith("pulumi:") or (applies is not None and token not in applies):
             return  # providers and the stack are not Azure resources (the offline checker skips them too)
         resource = resource_from_args(args)
-        book = waivers.book(stack_of(resource.urn))
+        book = waivers.book(resource.urn)
         for message in run_rule(rule, resource, settings_of(args.get_config(), rule.id)):
             waiver = book.lookup(rule.id, resource.urn)
             if waiver is not None and not waiver.expired(book.today):
@@ -131,7 +134,7 @@ def _stack_validator(rule: StackRule, waivers: _Waivers) -> Callable[[StackValid
         resources = resources_from_stack(args)
         if not resources:
             return
-        book = waivers.book(stack_of(resources[0].urn))
+        book = waivers.book(resources[0].urn)
         # as the offline checker does: a crash is reported, never a crashed analyzer
         for message, urn in check_stack(rule, resources, settings_of(args.get_config(), rule.id)).violations:
             waiver = book.lookup(rule.id, urn)
@@ -149,7 +152,7 @@ def _waived_findings(rules: Sequence[AnyRule], waivers: _Waivers
         resources = resources_from_stack(args)
         if not resources:
             return
-        book = waivers.book(stack_of(resources[0].urn))
+        book = waivers.book(resources[0].urn)
         if not book:
             return
         in_stack = {r.urn for r in resources}
@@ -176,7 +179,7 @@ def _expired_waivers(waivers: _Waivers) -> Callable[[StackValidationArgs, Report
         urns = [r.urn for r in args.resources]
         if not urns:
             return
-        book = waivers.book(stack_of(urns[0]))
+        book = waivers.book(urns[0])
         for waiver in book.expired():
             report_violation(f"waiver {waiver.index} for {waiver.rule} on {waiver.resource} expired on "
                              f"{waiver.expires.isoformat()} (owner {waiver.owner}); renew or remove it", None)

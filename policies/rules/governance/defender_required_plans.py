@@ -59,15 +59,15 @@ def check(resources: Sequence[Resource], report: StackReport, settings: Any) -> 
             report(f"Defender plan {plan} has no Pricing on this stack, so it stays on the Free tier; declare "
                    f"security.Pricing(pricing_name='{plan}', pricing_tier='Standard') on the subscription", stack_urn)
     for plan in sorted(settings.required_defender_plans):
-        pricing = declared.get(plan.lower())
+        chosen = declared.get(plan.lower())
         fix = f"declare security.Pricing(pricing_name='{plan}', pricing_tier='Standard') on the subscription"
-        if pricing is None:
+        if chosen is None:
             continue
-        tier = pricing.get("pricingTier")
+        tier = chosen.get("pricingTier")
         if tier is UNKNOWN:
-            report.unknown(f"the pricingTier of Defender plan {plan}", fix, pricing.urn)
+            report.unknown(f"the pricingTier of Defender plan {plan}", fix, chosen.urn)
         elif not equals_ci(tier, "Standard"):
-            report(f"Defender plan {plan} has pricingTier {describe(tier)}; {fix}", pricing.urn)
+            report(f"Defender plan {plan} has pricingTier {describe(tier)}; {fix}", chosen.urn)
 
 
 RULE = StackRule(
