@@ -21,3 +21,16 @@ def mutate(props: dict, path: str, value) -> dict:
     else:
         node[parts[-1]] = value
     return out
+
+
+def case_id(value) -> str:
+    """A readable test id for a case's rule, path or value (`unset` for DROP)."""
+    return getattr(value, "id", repr(value) if value is not DROP else "unset")
+
+
+def assert_one_violation_naming(rule, props: dict, path: str, value) -> None:
+    """The mutation of `props` at `path` is exactly one violation of `rule`, and its message names the property."""
+    from tests.policies.rule_fixtures import violations
+
+    found = violations(rule, mutate(props, path, value))
+    assert len(found) == 1 and path in found[0], found

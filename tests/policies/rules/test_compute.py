@@ -6,7 +6,7 @@ from amsterdam_cloud.policies.rules import RULES_BY_ID
 from tests.policies.rule_fixtures import violations
 from amsterdam_cloud.policies.rules.compute import disk_public_network_access, vm_encryption_at_host, vm_trusted_launch
 
-from .baseline_cases import DROP, mutate
+from .baseline_cases import DROP, case_id, mutate
 
 VM = {"securityProfile": {"securityType": "TrustedLaunch", "encryptionAtHost": True,
                           "uefiSettings": {"secureBootEnabled": True, "vTpmEnabled": True}}}
@@ -38,7 +38,7 @@ def test_compliant_resource_passes(fixture, rule):
 
 
 @pytest.mark.parametrize("fixture,rule,path,value", CASES,
-                         ids=lambda v: getattr(v, "id", repr(v) if v is not DROP else "unset"))
+                         ids=case_id)
 def test_each_mutation_is_a_violation(fixture, rule, path, value):
     assert len(violations(rule, mutate(FIXTURES[fixture], path, value))) == 1
 

@@ -6,7 +6,7 @@ from amsterdam_cloud.policies.rules import RULES_BY_ID
 from tests.policies.rule_fixtures import violations
 from amsterdam_cloud.policies.rules.containers import (aks_azure_rbac, containerapp_managed_identity, containerapps_environment_internal)
 
-from .baseline_cases import DROP, U, mutate
+from .baseline_cases import DROP, U, assert_one_violation_naming, case_id, mutate
 
 ACR = {"adminUserEnabled": False, "anonymousPullEnabled": False, "publicNetworkAccess": "Disabled",
        "sku": {"name": "Premium"}}
@@ -44,10 +44,9 @@ def test_compliant_container_resource_passes(fixture, rule):
 
 
 @pytest.mark.parametrize("fixture,rule,path,value", CASES,
-                         ids=lambda v: getattr(v, "id", repr(v) if v is not DROP else "unset"))
+                         ids=case_id)
 def test_each_mutation_is_a_violation_naming_the_property(fixture, rule, path, value):
-    found = violations(rule, mutate(FIXTURES[fixture], path, value))
-    assert len(found) == 1 and path in found[0]
+    assert_one_violation_naming(rule, FIXTURES[fixture], path, value)
 
 
 def test_environment_with_public_access_disabled_passes_without_internal_vnet():

@@ -6,7 +6,7 @@ from amsterdam_cloud.policies.rules import RULES_BY_ID
 from tests.policies.rule_fixtures import violations
 from amsterdam_cloud.policies.rules.databases import (mysql_public_network_access, postgresql_public_network_access, server_parameters)
 
-from .baseline_cases import DROP, U, mutate
+from .baseline_cases import DROP, U, assert_one_violation_naming, case_id, mutate
 
 SQL = {"minimalTlsVersion": "1.2", "publicNetworkAccess": "Disabled",
        "administrators": {"azureADOnlyAuthentication": True, "login": "sql-admins"}}
@@ -53,10 +53,9 @@ def test_compliant_database_passes(fixture, rule):
 
 
 @pytest.mark.parametrize("fixture,rule,path,value", CASES,
-                         ids=lambda v: getattr(v, "id", repr(v) if v is not DROP else "unset"))
+                         ids=case_id)
 def test_each_mutation_is_a_violation_naming_the_property(fixture, rule, path, value):
-    found = violations(rule, mutate(FIXTURES[fixture], path, value))
-    assert len(found) == 1 and path in found[0]
+    assert_one_violation_naming(rule, FIXTURES[fixture], path, value)
 
 
 def test_postgresql_in_a_delegated_subnet_passes_without_public_network_access_set():

@@ -5,7 +5,7 @@ import pytest
 from amsterdam_cloud.policies.rules import RULES_BY_ID
 from tests.policies.rule_fixtures import violations
 
-from .baseline_cases import DROP, U, mutate
+from .baseline_cases import DROP, U, assert_one_violation_naming, case_id, mutate
 
 COMPLIANT = {"location": "westeurope", "properties": {"enablePurgeProtection": True, "enableRbacAuthorization": True,
                                                       "publicNetworkAccess": "Disabled", "tenantId": "t",
@@ -29,10 +29,9 @@ def test_compliant_vault_passes(rule):
     assert violations(rule, COMPLIANT) == []
 
 
-@pytest.mark.parametrize("rule,path,value", CASES, ids=lambda v: getattr(v, "id", repr(v) if v is not DROP else "unset"))
+@pytest.mark.parametrize("rule,path,value", CASES, ids=case_id)
 def test_each_mutation_is_a_violation_naming_the_property(rule, path, value):
-    found = violations(rule, mutate(COMPLIANT, path, value))
-    assert len(found) == 1 and path in found[0]
+    assert_one_violation_naming(rule, COMPLIANT, path, value)
 
 
 def test_public_network_access_is_compared_case_insensitively():

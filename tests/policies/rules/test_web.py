@@ -6,7 +6,7 @@ from amsterdam_cloud.policies.rules import RULES_BY_ID
 from tests.policies.rule_fixtures import violations
 from amsterdam_cloud.policies.rules.web import managed_identity
 
-from .baseline_cases import DROP, mutate
+from .baseline_cases import DROP, case_id, mutate
 
 COMPLIANT = {"httpsOnly": True, "publicNetworkAccess": "Disabled", "identity": {"type": "SystemAssigned"},
              "siteConfig": {"minTlsVersion": "1.2", "ftpsState": "Disabled", "remoteDebuggingEnabled": False}}
@@ -34,7 +34,7 @@ def test_compliant_app_passes(rule, token):
     assert violations(rule, COMPLIANT, token=token) == []
 
 
-@pytest.mark.parametrize("rule,path,value", CASES, ids=lambda v: getattr(v, "id", repr(v) if v is not DROP else "unset"))
+@pytest.mark.parametrize("rule,path,value", CASES, ids=case_id)
 def test_each_mutation_is_a_violation(rule, path, value):
     assert len(violations(rule, mutate(COMPLIANT, path, value))) == 1
 

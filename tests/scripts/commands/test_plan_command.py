@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import signal
 import subprocess
@@ -13,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from amsterdam_cloud.scripts.cli import main
+from tests.scripts.interrupt import interrupt_at
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -109,26 +109,8 @@ def test_all_plans_every_stack_in_worker_processes(tmp_path: Path):
 def test_a_signal_during_a_multi_stack_plan_stops_the_workers_quietly_with_exit_130(tmp_path: Path, signum,
                                                                                     to_group: bool):
     plans = tmp_path / "plans"
-    process = subprocess.Popen([str(Path(sys.executable).with_name("cityctl")), "plan", "dev", "test", "acc",
-                                "--no-tree", "--plans-dir", str(plans)], cwd=REPO, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True, start_new_session=True)
-    seen = []
-    try:
-        for line in process.stderr:  # ends at the first worker's progress line (or when cityctl ends)
-            seen.append(line)
-            if line.startswith("  planning "):
-                break
-        assert seen and seen[-1].startswith("  planning "), "".join(seen)
-        os.killpg(process.pid, signum) if to_group else process.send_signal(signum)
-        _, rest = process.communicate(timeout=120)  # the old code could hang here forever
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-    stderr = "".join(seen) + rest
-    assert process.returncode == 130, stderr
-    assert stderr.rstrip().endswith("cityctl: interrupted; nothing was half-written"), stderr
-    assert "Traceback" not in stderr and "ForkPoolWorker" not in stderr, stderr
+    interrupt_at(["plan", "dev", "test", "acc", "--no-tree", "--plans-dir", str(plans)], "  planning ", signum,
+                 to_group, cwd=REPO)
     leftovers = [p.name for p in plans.glob("*")
                  if not p.name.endswith((".json", ".json.provenance"))] if plans.exists() else []
     assert leftovers == []  # no temporary file; a plan that is there was written whole

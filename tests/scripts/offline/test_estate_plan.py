@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
 import re
 import shutil
 import signal
@@ -18,6 +17,7 @@ import pytest
 from amsterdam_cloud.core import clock
 from amsterdam_cloud.core.errors import display
 from amsterdam_cloud.scripts.cli import main
+from tests.scripts.interrupt import interrupt_at
 
 REPO = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -355,26 +355,7 @@ def test_estate_options_without_estate_are_refused(option: list[str], capsys):
 @pytest.mark.parametrize("signum,to_group", [(signal.SIGTERM, False), (signal.SIGINT, True)],
                          ids=["sigterm-to-cityctl", "ctrl-c-to-the-terminal-group"])
 def test_a_signal_during_an_estate_plan_stops_the_workers_quietly_with_exit_130(estate: Path, signum, to_group: bool):
-    process = subprocess.Popen([str(Path(sys.executable).with_name("cityctl")), "plan", "--estate", str(estate),
-                                "--environment", "dev"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               text=True, start_new_session=True)
-    seen = []
-    try:
-        for line in process.stderr:  # ends at the first stack planned (or when cityctl ends)
-            seen.append(line)
-            if line.startswith("  planned "):
-                break
-        assert seen and seen[-1].startswith("  planned "), "".join(seen)
-        os.killpg(process.pid, signum) if to_group else process.send_signal(signum)
-        _, rest = process.communicate(timeout=120)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-    stderr = "".join(seen) + rest
-    assert process.returncode == 130, stderr
-    assert stderr.rstrip().endswith("cityctl: interrupted; nothing was half-written"), stderr
-    assert "Traceback" not in stderr, stderr
+    interrupt_at(["plan", "--estate", str(estate), "--environment", "dev"], "  planned ", signum, to_group)
     plans = estate / "out" / "plans"
     assert [p.name for p in plans.glob("*")
             if not p.name.endswith((".json", ".json.provenance"))] == []  # no temporary file
