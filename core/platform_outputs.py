@@ -109,7 +109,17 @@ class PlatformOutputs:
         """The outputs of the platform stack `stack` (a StackReference name), checked against the contract before
         any value is used: a missing, renamed or mistyped output stops the plan with one line."""
         reference = pulumi.StackReference(stack, opts=opts)
-        checked = pulumi.Output.unsecret(reference.outputs.apply(lambda outputs: check(stack, outputs)))
+        names = [output_name(item.name) for item in fields(cls)]
+
+        def verify(values: list[Any]) -> Any:
+            # the contract's outputs by name, so a consumer depends on those only (the estate cache keys a stack on
+            # the outputs it read); all of them only when one is missing, to name a renamed one in the error
+            if any(value is None for value in values):
+                return reference.outputs.apply(lambda outputs: check(stack, outputs))
+            return check(stack, dict(zip(names, values)))
+
+        checked = pulumi.Output.unsecret(
+            pulumi.Output.all(*[reference.get_output(name) for name in names]).apply(verify))
 
         def read_one(output: str) -> pulumi.Output[Any]:
             # the check first; the value itself keeps its own secretness (`get_output`)

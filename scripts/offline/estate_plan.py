@@ -198,19 +198,22 @@ def _reference_record(name: str, outputs: dict) -> dict:
 
 
 def _outside_the_estate(name: str, target: StackId, task: StackTask, saved, warnings: list[str]):
-    """A reference to a project the estate does not have (a typo, or one planned elsewhere): resolved from its saved
-    plan with a warning that says so (Azure has no such stack when it is a typo), or refused with the closest name."""
+    """A reference to a project the estate does not have: refused with the closest name when one is close (a typo,
+    which Azure's backend refuses however many saved plans carry that name); otherwise (a project planned elsewhere)
+    resolved from its saved plan with a warning that says so, or refused when there is none."""
     from difflib import get_close_matches
 
     from amsterdam_cloud.scripts.offline.project import saved_plan_path
 
     projects = sorted(task.estate_stacks)
     close = get_close_matches(target.project, projects, n=1)
-    problem = (f"{target.project} is not a project of the estate under {task.estate_root}"
-               + (f"; did you mean {close[0]}?" if close else f" (its projects: {', '.join(projects)})"))
+    problem = f"{target.project} is not a project of the estate under {task.estate_root}"
+    if close:
+        raise UserError(f"stack reference {name!r}: {problem}; did you mean {close[0]}?")
+    problem += f" (its projects: {', '.join(projects)})"
     path = saved_plan_path(task.plans_dir, target.project, target.stack)
     if not path.is_file():
-        raise UserError(f"stack reference {name!r}: {problem} (and there is no saved plan at {display(path)})")
+        raise UserError(f"stack reference {name!r}: {problem}, and there is no saved plan at {display(path)}")
     warnings.append(f"stack reference {name!r}: resolved from a saved plan outside the estate ({display(path)}): "
                     f"{problem}")
     return saved(name)

@@ -7,13 +7,12 @@ Its own project: the hierarchy is tenant-wide and changes on its own cadence, by
 
 import pulumi
 
-from amsterdam_cloud.core import clock
 from amsterdam_cloud.components.governance.hierarchy import Hierarchy, HierarchyArgs
 from amsterdam_cloud.components.governance.policy import Policy, PolicyArgs
 from amsterdam_cloud.components.governance.roles import Rbac, RbacArgs
 from amsterdam_cloud.stacks.governance.config import from_pulumi
 
-config = from_pulumi(clock.today_utc())
+config = from_pulumi()
 hierarchy = Hierarchy("mg", HierarchyArgs(tenant_id=config.tenant_id, prefix=config.prefix,
                                           subscriptions=config.subscriptions,
                                           sandbox_budget_monthly_eur=config.sandbox_budget_monthly_eur,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
+from amsterdam_cloud.core import clock
 from amsterdam_cloud.core.ids import GUID, LOG_ANALYTICS_WORKSPACE_ID
 from amsterdam_cloud.components.governance.hierarchy import ROLES, descendants, group_name
 from amsterdam_cloud.components.governance.policy import Assignment, Exemption, city_assignments
@@ -29,6 +30,8 @@ from amsterdam_cloud.stacks.config import load as load_platform
 PROJECT = GOVERNANCE_PROJECT
 STACKS_DIR = Path(__file__).resolve().parent
 EXEMPTIONS_FILE = STACKS_DIR / "exemptions.yaml"
+EXEMPTIONS_SOURCE = "stacks/governance/exemptions.yaml"
+"""How messages name the exemptions file."""
 TENANT_STACK = "prod"
 DEFAULT_PREFIX = "amsterdam"
 INHERITED_TAGS = ("owner", "cost-center", "data-classification", "application", "environment")
@@ -150,7 +153,7 @@ def _under_their_assignments(exemptions: tuple[Exemption, ...], assignments: tup
         else:
             role = placed.get(parts[2], "")
         if group != "root" and role not in below:
-            raise ConfigError("stacks/governance/exemptions.yaml", f"waivers[{index}].resource",
+            raise ConfigError(EXEMPTIONS_SOURCE, f"waivers[{index}].resource",
                               f"{exemption.scope} is not under {group_name(prefix, group)}, where {exemption.rule} is "
                               "assigned (a subscription counts when amsterdam-governance:subscriptions places it "
                               "there); Azure refuses an exemption outside its assignment's scope")
@@ -178,7 +181,7 @@ def parse(raw: Mapping[str, Any], source: str, stack: str, exemptions: Any, toda
         workspace_id=read["workspaceId"],
         subscriptions=read.get("subscriptions", {}), enforce=read.get("enforce", True), assignments=assignments,
         exemptions=_under_their_assignments(
-            parse_exemptions(exemptions, "stacks/governance/exemptions.yaml", rules, today), assignments,
+            parse_exemptions(exemptions, EXEMPTIONS_SOURCE, rules, today), assignments,
             read.get("prefix", DEFAULT_PREFIX), read.get("subscriptions", {})),
         rbac=dict(read["rbac"]), alert_emails=read["alertEmails"],
         sandbox_budget_monthly_eur=read.get("sandboxBudgetMonthlyEur", SANDBOX_BUDGET_EUR))
@@ -216,10 +219,14 @@ def load(stack: str, today: dt.date, stacks_dir: Path = STACKS_DIR) -> Governanc
                  stack, _exemptions_document(), today)
 
 
-def from_pulumi(today: dt.date) -> GovernanceConfig:
-    """Validate the config the running Pulumi program was given (real CLI or offline plan alike)."""
+def from_pulumi() -> GovernanceConfig:
+    """Validate the config the running Pulumi program was given (real CLI or offline plan alike). The day matters
+    only through which exemptions have expired, so that is what the plan records of the clock (a cached plan holds
+    until the next expiry, not for one day)."""
     stack, raw = given_config()
-    return parse(raw, f"stacks/governance/Pulumi.{stack}.yaml", stack, _exemptions_document(), today)
+    document = _exemptions_document()
+    expiries = [waiver.expires + dt.timedelta(days=1) for waiver in parse_waivers(document, EXEMPTIONS_SOURCE)]
+    return parse(raw, f"stacks/governance/Pulumi.{stack}.yaml", stack, document, clock.today_until(expiries))
 
 
 def _exemptions_document() -> Any:

@@ -64,3 +64,17 @@ def test_an_output_of_the_wrong_kind_is_refused(platform_plans, tmp_path):
                                         r"\.py\) expects a mapping"):
         plan_stack(consumer("workplace", tmp_path), "dev",
                    stack_outputs=lambda name: ({**outputs, "spokeSubnetIds": "none"}, secret))
+
+
+@pytest.mark.parametrize("project", ["workplace", "app"])
+def test_a_consumer_reads_the_contracts_outputs_by_name_so_a_new_platform_output_replans_none_of_them(
+        platform_plans, tmp_path, project):
+    from amsterdam_cloud.scripts.offline import reference_reads
+
+    outputs, secret = stack_outputs_of(json.loads(platform_plans("dev").read_text()))
+    with reference_reads.recording() as reads:
+        plan_stack(consumer(project, tmp_path), "dev",
+                   stack_outputs=lambda name: ({**outputs, "somethingNew": "x"}, secret))
+    read = reads["organization/amsterdam-platform/dev"]
+    assert reference_reads.ALL not in read and "somethingNew" not in read
+    assert {output_name(item.name) for item in fields(PlatformOutputs)} <= read

@@ -443,28 +443,32 @@ def test_a_failed_run_prunes_nothing(estate: Path):
     assert cache_files(estate) == before
 
 
-def test_a_reference_to_a_project_outside_the_estate_names_the_closest_one(estate: Path, capsys):
+@pytest.mark.parametrize("leftover", [False, True], ids=["no-saved-plan", "a-leftover-plan-of-that-name"])
+def test_a_reference_to_a_misspelt_project_is_refused_naming_the_closest_one(estate: Path, capsys, leftover: bool):
     config = estate / "apps" / "app-1" / "Pulumi.dev-1.yaml"
-    set_config(estate, "apps/app-1", "dev-1", "platform", "organization/synthetic-platfrom/dev")
-    assert plan_estate(estate) == 2
-    error = capsys.readouterr().err.strip().splitlines()[-1]
-    saved = estate / "out" / "plans" / "synthetic-platfrom.dev.json"
-    assert error == (f"cityctl: error: plan --estate: {display(config)} (synthetic-app-1/dev-1): stack reference "
-                     f"'organization/synthetic-platfrom/dev': synthetic-platfrom is not a project of the estate "
-                     f"under {display(estate)}; did you mean {PLATFORM}? (and there is no saved plan at "
-                     f"{display(saved)})")
-
-
-def test_a_reference_resolved_from_a_saved_plan_outside_the_estate_is_a_warning(estate: Path, capsys):
-    assert plan_estate(estate) == 0
-    saved = estate / "out" / "plans" / "synthetic-platfrom.dev.json"  # a leftover under a misspelt name
-    shutil.copy(estate / "out" / "plans" / f"{PLATFORM}.dev.json", saved)
+    if leftover:  # a saved plan under the misspelt name does not make it a stack Azure has
+        assert plan_estate(estate) == 0
+        shutil.copy(estate / "out" / "plans" / f"{PLATFORM}.dev.json",
+                    estate / "out" / "plans" / "synthetic-platfrom.dev.json")
     set_config(estate, "apps/app-1", "dev-1", "platform", "organization/synthetic-platfrom/dev")
     capsys.readouterr()
+    assert plan_estate(estate) == 2
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert error == (f"cityctl: error: plan --estate: {display(config)} (synthetic-app-1/dev-1): stack reference "
+                     f"'organization/synthetic-platfrom/dev': synthetic-platfrom is not a project of the estate "
+                     f"under {display(estate)}; did you mean {PLATFORM}?")
+
+
+def test_a_reference_to_a_project_planned_elsewhere_resolves_from_its_saved_plan_with_a_warning(estate: Path, capsys):
     assert plan_estate(estate) == 0
-    warning = ("warning: synthetic-app-1/dev-1: stack reference 'organization/synthetic-platfrom/dev': resolved from "
-               f"a saved plan outside the estate ({display(saved)}): synthetic-platfrom is not a project of the "
-               f"estate under {display(estate)}; did you mean {PLATFORM}?")
+    saved = estate / "out" / "plans" / "shared-services.dev.json"  # planned in another repository, saved here
+    shutil.copy(estate / "out" / "plans" / f"{PLATFORM}.dev.json", saved)
+    set_config(estate, "apps/app-1", "dev-1", "platform", "organization/shared-services/dev")
+    capsys.readouterr()
+    assert plan_estate(estate) == 0
+    warning = ("warning: synthetic-app-1/dev-1: stack reference 'organization/shared-services/dev': resolved from "
+               f"a saved plan outside the estate ({display(saved)}): shared-services is not a project of the "
+               f"estate under {display(estate)} (its projects: synthetic-app-1, synthetic-app-2, {PLATFORM})")
     assert warning in capsys.readouterr().err.splitlines()
     assert plan_estate(estate) == 0
     assert planned(estate) == set() and warning in capsys.readouterr().err.splitlines()  # replayed when reused
@@ -495,3 +499,18 @@ def test_an_app_that_reads_every_output_replans_when_one_is_added(estate: Path):
     set_config(estate, "platform", "dev", "label", "blue")
     assert plan_estate(estate) == 0
     assert planned(estate) == {f"{PLATFORM}/dev", "synthetic-app-2/dev-1"}
+
+
+def test_a_run_that_reuses_every_plan_records_each_plans_provenance_as_a_full_run_does(estate: Path):
+    import hashlib
+
+    from amsterdam_cloud.scripts.offline.provenance import provenance_path
+
+    assert plan_estate(estate) == 0
+    shutil.rmtree(estate / "out" / "plans")  # CI: a fresh checkout with the cache restored
+    assert plan_estate(estate) == 0 and planned(estate) == set()
+    saved = sorted((estate / "out" / "plans").glob("*.json"))
+    assert len(saved) == 12
+    for plan in saved:
+        sidecar = json.loads(provenance_path(plan).read_text())
+        assert sidecar["planSha256"] == hashlib.sha256(plan.read_bytes()).hexdigest(), plan.name

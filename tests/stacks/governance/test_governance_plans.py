@@ -282,3 +282,11 @@ def test_the_platform_assigns_no_rule_the_root_management_group_already_holds(st
     assert not assigned & {guardrails.ALLOWED_LOCATIONS, guardrails.ALLOWED_RESOURCE_GROUP_LOCATIONS,
                            guardrails.INHERIT_TAG_FROM_RESOURCE_GROUP, guardrails.NOT_ALLOWED_RESOURCE_TYPES}
     assert guardrails.REQUIRE_TAG_ON_RESOURCES in assigned  # the audit has no equivalent at the root: it stays
+
+
+def test_the_plan_depends_on_the_day_only_through_the_exemptions_expiries(tmp_path):
+    from amsterdam_cloud.core import clock
+
+    with clock.reading() as reads:  # what the estate cache keys the plan on
+        plan_stack(PulumiProject.load(PROJECT_DIR), "prod", plans_dir=tmp_path)
+    assert reads.date == "" and reads.until is None  # no exemptions: the plan holds on every day
