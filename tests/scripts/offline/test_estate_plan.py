@@ -396,9 +396,6 @@ DIRECT_CLOCK_READS = {
     # and the text report it caches prints no day; a report that prints one (evidence) is never cached
     "policies/crossguard.py": "self._today or dt.date.today()",
     # the CrossGuard pack: runs under the real Pulumi CLI, never in an offline or cached plan
-    "policies/waivers.py": "approved > dt.datetime.now(dt.timezone.utc).date()",
-    # an approval day in the future refuses the waivers file: a failed plan is never cached, and once the day has
-    # come the answer holds for good
 }
 """The only reads of the date outside `core/clock.py` in what a plan or its policy check runs, and why each is safe."""
 
