@@ -68,3 +68,25 @@ CIS_SECTION_3 = tuple(f"CIS 3.{n}" for n in range(1, 18))
 
 def test_every_storage_recommendation_of_the_cis_edition_has_a_row():
     assert [check for check in CIS_SECTION_3 if check not in {row[0] for row in ROWS}] == []
+
+
+CIS_TITLES = {
+    "CIS 5.1.1": "Subscription diagnostic setting", "CIS 5.1.2": "Diagnostic setting categories",
+    "CIS 5.1.3": "customer-managed key", "CIS 5.1.4": "Key Vault logging", "CIS 5.1.5": "flow logs",
+    "CIS 5.1.6": "HTTP logs",
+    "CIS 9.1": "authentication", "CIS 9.2": "HTTPS", "CIS 9.3": "TLS", "CIS 9.4": "Entra ID", "CIS 9.5": "PHP",
+    "CIS 9.6": "Python", "CIS 9.7": "Java", "CIS 9.8": "HTTP version", "CIS 9.9": "FTP",
+    "CIS 9.10": "Key Vault used to store secrets",
+}
+"""CIS Microsoft Azure Foundations v2.1.0, sections 5.1 (diagnostic settings) and 9 (App Service): a word of each
+recommendation's title (steampipe-mod-azure-compliance cis_v210 section_5.pp and section_9.pp)."""
+
+
+def test_every_row_of_sections_5_1_and_9_asks_what_the_cis_edition_numbers_so():
+    asks = {check: what for check, what, _, _ in ROWS}
+    assert {check: asks[check] for check, title in CIS_TITLES.items()
+            if check in asks and title.lower() not in asks[check].lower()} == {}
+
+
+def test_every_app_service_recommendation_of_the_cis_edition_has_a_row():
+    assert [check for check in CIS_TITLES if check.startswith("CIS 9.") and check not in {row[0] for row in ROWS}] == []

@@ -98,7 +98,7 @@ RULES = (
                         "unless Microsoft Defender for SQL is enabled"),
     StackRule(
         id="webapp-has-ftp-basic-auth-policy", title="Every web and function app declares its FTP basic-auth policy",
-        severity=Severity.HIGH, controls=("BIO 9.4.2", "BIO 9.2.4", "CIS 9.10"),
+        severity=Severity.HIGH, controls=("BIO 9.4.2", "BIO 9.2.4", "CIS 9.9"),
         remediation="Add a web.WebAppFtpAllowed (allow=False) with name=site.name (WebAppFtpAllowedSlot for a slot).",
         check=_check_for(ChildPair(parents={WEB_APP: ("azure-native:web:WebAppFtpAllowed", "name"),
                                             WEB_SLOT: ("azure-native:web:WebAppFtpAllowedSlot", "slot")},
