@@ -121,7 +121,7 @@ RULES = (
     StackRule(
         id="storage-account-has-blob-service", title="Every storage account with a blob endpoint declares its blob "
                                                      "service (soft delete)",
-        severity=Severity.MEDIUM, controls=("BIO 12.3.1", "BIO 10.1.2", "CIS 3.11"),
+        severity=Severity.MEDIUM, controls=("BIO 10.1.2", "CIS 3.11"),
         remediation="Add a storage.BlobServiceProperties (blob_services_name='default', delete_retention_policy "
                     "enabled with days>=7) with account_name=account.name; a FileStorage account has no blob "
                     "endpoint and is skipped.",
