@@ -5,7 +5,7 @@ from amsterdam_cloud.policies.rules.values import value_rule
 
 RULES = (
     value_rule(id="keyvault-public-network-access-disabled", title="Key vaults are reachable only privately",
-               severity=Severity.HIGH, controls=("BIO 13.1.1", "BIO 13.1.3", "CIS 8.7"),
+               severity=Severity.HIGH, controls=("BIO 13.1.1", "BIO 13.1.3"),
                applies_to=("azure-native:keyvault:Vault",), path="properties.publicNetworkAccess",
                allowed=("Disabled",), default="Enabled",
                fix="set properties.publicNetworkAccess='Disabled' and use a private endpoint",
