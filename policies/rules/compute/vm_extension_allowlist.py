@@ -53,7 +53,7 @@ RULE = Rule(
     id="vm-extension-allowlist",
     title="Virtual machines and scale sets run only allowlisted extensions",
     severity=Severity.MEDIUM,
-    controls=("BIO 12.5.1", "BIO 12.6.1"),
+    controls=("BIO 12.5.1", "BIO 12.6.1", "CIS 7.5"),
     remediation="Install only the city's extensions: guest attestation, the Azure Monitor agent, Entra ID login and "
                 "the AVD registration (CustomScriptExtension, DSC); anything else needs a waiver.",
     check=check,

@@ -19,7 +19,7 @@ RULE = Rule(
     id="vm-trusted-launch",
     title="Virtual machines use Trusted Launch with secure boot and vTPM",
     severity=Severity.HIGH,
-    controls=("BIO 12.2.1", "BIO 14.2.5"),
+    controls=("BIO 12.2.1", "BIO 14.2.5", "CIS 7.9"),
     remediation="Set securityProfile.securityType='TrustedLaunch' with uefiSettings.secureBootEnabled and vTpmEnabled True.",
     check=check,
     applies_to=("azure-native:compute:VirtualMachine",),

@@ -34,13 +34,20 @@ def _judge(contact: Resource, report: StackReport) -> None:
         report(f"emails is {describe(values['emails'])}: Defender's alerts go to no mailbox; {FIX}", contact.urn)
     if values["isEnabled"] is False:
         report(f"isEnabled is False: the contact gets no mail; {FIX}", contact.urn)
-    if not equals_ci(values["notificationsByRole.state"], "On") or not any(
-            equals_ci(role, "Owner") for role in values["notificationsByRole.roles"]):
+    roles = values["notificationsByRole.roles"]
+    if equals_ci(values["notificationsByRole.state"], "On") and any(role is UNKNOWN for role in roles) \
+            and not any(equals_ci(role, "Owner") for role in roles):
+        report.unknown("notificationsByRole.roles[]", FIX, contact.urn)
+    elif not equals_ci(values["notificationsByRole.state"], "On") or not any(
+            equals_ci(role, "Owner") for role in roles):
         report(f"notificationsByRole does not mail the Owner role (state "
                f"{describe(values['notificationsByRole.state'])}); {FIX}", contact.urn)
     alert = [s for s in values["notificationsSources"] if isinstance(s, Mapping)
              and equals_ci(get(s, "sourceType"), "Alert")]
-    if any(get(s, "minimalSeverity") is UNKNOWN for s in alert):
+    maybe_alert = [s for s in values["notificationsSources"]
+                   if s is UNKNOWN or (isinstance(s, Mapping) and get(s, "sourceType") is UNKNOWN)]
+    if any(get(s, "minimalSeverity") is UNKNOWN for s in alert) or (
+            maybe_alert and not any(equals_ci(get(s, "minimalSeverity"), *SEVERITIES) for s in alert)):
         report.unknown("notificationsSources[].minimalSeverity", FIX, contact.urn)
     elif not any(equals_ci(get(s, "minimalSeverity"), *SEVERITIES) for s in alert):
         report(f"no Alert notifications source with minimalSeverity High or lower: High alerts mail nobody; {FIX}",

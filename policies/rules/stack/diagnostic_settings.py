@@ -38,11 +38,16 @@ UNKNOWN_LOGS = UNKNOWN_PREFIX + "the logs of diagnostic setting {name}"
 
 
 def _sends_logs(setting: Resource) -> Any:
-    """Whether the setting enables a log category; UNKNOWN when its logs are not known until deployment."""
+    """Whether the setting enables a log category; UNKNOWN when its logs, or the entries that could enable one, are
+    not known until deployment."""
     logs = as_list(setting.get("logs"))
     if logs is UNKNOWN:
         return UNKNOWN
-    return any(isinstance(entry, dict) and get(entry, "enabled") is not False for entry in logs)
+    states = [entry if entry is UNKNOWN else get(entry, "enabled") if isinstance(entry, dict) else False
+              for entry in logs]
+    if any(state is not False and state is not UNKNOWN for state in states):
+        return True
+    return UNKNOWN if any(state is UNKNOWN for state in states) else False
 
 
 def check(resources: Sequence[Resource], report: StackReport, settings: Any) -> None:
@@ -99,7 +104,7 @@ RULE = StackRule(
     id="monitoring-diagnostic-settings",
     title="Resources send diagnostics to the city's Log Analytics workspace",
     severity=Severity.MEDIUM,
-    controls=("BIO 12.4.1", "BIO 12.4.3", "CIS 5.1.1", "CIS 5.1.5"),
+    controls=("BIO 12.4.1", "BIO 12.4.3", "CIS 5.1.1", "CIS 5.1.4"),
     remediation="Add a DiagnosticSetting (allLogs) with workspaceId of the central workspace; components do this "
                 "through the diagnostic_settings interface.",
     check=check,

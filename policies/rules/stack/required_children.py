@@ -98,7 +98,7 @@ RULES = (
                         "unless Microsoft Defender for SQL is enabled"),
     StackRule(
         id="webapp-has-ftp-basic-auth-policy", title="Every web and function app declares its FTP basic-auth policy",
-        severity=Severity.HIGH, controls=("BIO 9.4.2", "BIO 9.2.4", "CIS 9.10"),
+        severity=Severity.HIGH, controls=("BIO 9.4.2", "BIO 9.2.4", "CIS 9.9"),
         remediation="Add a web.WebAppFtpAllowed (allow=False) with name=site.name (WebAppFtpAllowedSlot for a slot).",
         check=_check_for(ChildPair(parents={WEB_APP: ("azure-native:web:WebAppFtpAllowed", "name"),
                                             WEB_SLOT: ("azure-native:web:WebAppFtpAllowedSlot", "slot")},
@@ -121,7 +121,7 @@ RULES = (
     StackRule(
         id="storage-account-has-blob-service", title="Every storage account with a blob endpoint declares its blob "
                                                      "service (soft delete)",
-        severity=Severity.MEDIUM, controls=("BIO 12.3.1", "BIO 10.1.2", "CIS 3.11"),
+        severity=Severity.MEDIUM, controls=("BIO 10.1.2", "CIS 3.11"),
         remediation="Add a storage.BlobServiceProperties (blob_services_name='default', delete_retention_policy "
                     "enabled with days>=7) with account_name=account.name; a FileStorage account has no blob "
                     "endpoint and is skipped.",

@@ -36,7 +36,7 @@ RULE = Rule(
     id="storage-blob-soft-delete",
     title=f"Blob services keep deleted blobs (soft delete, at least {MIN_DAYS} days)",
     severity=Severity.MEDIUM,
-    controls=("BIO 12.3.1", "BIO 10.1.2", "CIS 3.11"),
+    controls=("BIO 10.1.2", "CIS 3.11"),
     remediation=f"Set deleteRetentionPolicy={{enabled: True, days: {MIN_DAYS}}} or more on the blob service.",
     check=check,
     applies_to=("azure-native:storage:BlobServiceProperties",),

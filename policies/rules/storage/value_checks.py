@@ -29,7 +29,7 @@ RULES = (
                path="isSftpEnabled", want=False, default=False, fix="set isSftpEnabled=False",
                defaults_source="storage StorageAccount, API 2024-01-01: SFTP is off unless isSftpEnabled is true"),
     value_rule(id="storage-container-soft-delete", title="Blob services keep deleted containers (soft delete)",
-               severity=Severity.LOW, controls=("BIO 12.3.1", "BIO 10.1.2", "CIS 3.11"), applies_to=BLOB_SERVICE,
+               severity=Severity.LOW, controls=("BIO 10.1.2", "CIS 3.11"), applies_to=BLOB_SERVICE,
                path="containerDeleteRetentionPolicy.enabled", want=True, default=False,
                fix="set containerDeleteRetentionPolicy=DeleteRetentionPolicyArgs(enabled=True, days=>=7)",
                defaults_source="storage BlobServiceProperties, API 2024-01-01: container soft delete is off unless "

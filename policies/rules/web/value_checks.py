@@ -8,7 +8,7 @@ APPS = ("azure-native:web:WebApp", "azure-native:web:WebAppSlot")
 
 RULES = (
     value_rule(id="webapp-http2", title="Web and function apps serve HTTP/2", severity=Severity.LOW,
-               controls=("BIO 14.1.2", "CIS 9.9"), applies_to=APPS, path="siteConfig.http20Enabled", want=True,
+               controls=("BIO 14.1.2", "CIS 9.8"), applies_to=APPS, path="siteConfig.http20Enabled", want=True,
                default=False, fix="set siteConfig.http20Enabled=True",
                defaults_source="web SiteConfig, API 2024-04-01: http20Enabled unset is false (HTTP/1.1 only)"),
     value_rule(id="webapp-scm-min-tls12", title="Web and function app deployment (SCM) sites require TLS 1.2",
@@ -17,7 +17,7 @@ RULES = (
                fix="set siteConfig.scmMinTlsVersion='1.2'",
                defaults_source="web SiteConfig, API 2024-04-01: scmMinTlsVersion unset is 1.2 for new sites"),
     value_rule(id="webapp-ftp-basic-auth-disabled", title="Web and function apps allow no FTP basic authentication",
-               severity=Severity.HIGH, controls=("BIO 9.4.2", "BIO 9.2.4", "CIS 9.10"),
+               severity=Severity.HIGH, controls=("BIO 9.4.2", "BIO 9.2.4", "CIS 9.9"),
                applies_to=("azure-native:web:WebAppFtpAllowed", "azure-native:web:WebAppFtpAllowedSlot"),
                path="allow", want=False, default=UNSET, fix="set allow=False (publish with Entra ID)",
                defaults_source="web WebAppFtpAllowed, API 2024-04-01: allow is required; without this resource "
@@ -29,7 +29,7 @@ RULES = (
                defaults_source="web WebAppScmAllowed, API 2024-04-01: allow is required; without this resource "
                                "basic publishing credentials stay on"),
     value_rule(id="webapp-ftps-disabled", title="Web and function apps allow no FTP", severity=Severity.MEDIUM,
-               controls=("BIO 10.1.1", "BIO 14.1.2", "CIS 9.10"),
+               controls=("BIO 10.1.1", "BIO 14.1.2", "CIS 9.9"),
                applies_to=("azure-native:web:WebApp", "azure-native:web:WebAppSlot"), path="siteConfig.ftpsState",
                allowed=("Disabled",), default="AllAllowed", fix="set siteConfig.ftpsState='Disabled'",
                defaults_source='web WebApp, API 2025-05-01: ftpsState unset is AllAllowed'),

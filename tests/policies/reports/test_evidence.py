@@ -90,12 +90,11 @@ def test_controls_no_rule_evidences_are_listed_as_not_evidenced(result):
     assert "BIO 12.3.1" in listed and not listed & claimed
 
 
-def test_backup_is_claimed_only_by_rules_about_backup_or_recovery():
+def test_backup_is_claimed_only_by_rules_about_a_backup_copy_not_by_soft_delete():
+    """Soft delete and purge protection recover a deleted object; they are no back-up copy (BIO 12.3.1)."""
     from amsterdam_cloud.policies.rules import ALL_RULES
 
-    assert sorted(r.id for r in ALL_RULES if "BIO 12.3.1" in r.controls) == [
-        "database-geo-redundant-backup-in-prod", "keyvault-purge-protection", "keyvault-soft-delete",
-        "storage-account-has-blob-service", "storage-blob-soft-delete", "storage-container-soft-delete"]
+    assert sorted(r.id for r in ALL_RULES if "BIO 12.3.1" in r.controls) == ["database-geo-redundant-backup-in-prod"]
 
 
 def test_the_report_names_what_was_checked_by_hash_and_the_cis_edition_and_no_checker_commit(tmp_path, monkeypatch):

@@ -1,19 +1,24 @@
 """The one unknown mechanism, tried on every rule: each value of a compliant fixture in turn replaced by the
 engine's unknown sentinel is never a violation in dev or test (at most a note), never a mere note in acc or prod,
-and every violation it causes there says the value is unknown (it went through `Reporter.unknown`)."""
+and every violation it causes there says the value is unknown (it went through `Reporter.unknown`). Stack rules
+likewise, on every input and output of each resource of their table's compliant stack."""
 
 import copy
+import json
 
 import pytest
 
 from amsterdam_cloud.core.environments import ENVIRONMENTS
-from amsterdam_cloud.policies.rule_model import UNKNOWN_PHRASE, Resource, Rule, judge
-from tests.policies.rule_fixtures import UNKNOWN_VALUE, urn_of
+from amsterdam_cloud.policies.checker import check_resources, parse_resources
+from amsterdam_cloud.policies.rule_model import UNKNOWN_PHRASE, Resource, Rule, StackRule, judge
+from tests.policies.rule_fixtures import UNKNOWN_VALUE, export_of, urn_of
 
 from amsterdam_cloud.policies.rules import ALL_RULES, RULES_BY_ID
-from amsterdam_cloud.policies.settings import Settings
+from amsterdam_cloud.policies.settings import PackConfig, Settings
 
 from .fixture_tables import compliant_fixtures
+from .test_stack import CASE_SETTINGS
+from .test_stack import CASES as STACK_CASES
 
 U = UNKNOWN_VALUE
 
@@ -159,3 +164,47 @@ def test_every_value_a_rule_judges_fails_in_prod_when_it_is_unknown(rule):
     silent = sorted({path for props, token, path in _judged_paths(rule)
                      if not _outcome(rule, _with_unknown(props, path), "prod", token)[0]})
     assert silent == [], f"{rule.id}: unknown at these judged paths passes in prod"
+
+
+def _stack_in(environment: str, resources: list[dict]) -> list[dict]:
+    """The table's prod stack as the same stack named `environment` (its URNs and dependencies)."""
+    return json.loads(json.dumps(resources).replace("urn:pulumi:prod::", f"urn:pulumi:{environment}::"))
+
+
+def _stack_outcome(rule: StackRule, resources: list[dict], environment: str) -> tuple[list[str], list[str]]:
+    settings = json.loads(json.dumps(CASE_SETTINGS.get(rule.id, {})).replace("/prod", f"/{environment}"))
+    parsed, stack = parse_resources(export_of(*_stack_in(environment, resources), stack=environment))
+    config = PackConfig(source="test", default_level="mandatory", levels={},
+                        properties={rule.id: {"environment": environment, **settings}})
+    result = check_resources(parsed, environment=environment, stack=stack, config=config, rules=[rule])
+    return [f.message for f in result.findings], [n.message for n in result.notes]
+
+
+CHILD_PRESENCE = "judges that the child exists (linked by dependency or ARM id), no value of it; a child whose link "\
+    "is unknown is test_stack's unknown-parent case"
+STACK_RULES_JUDGING_NO_VALUE = {rule_id: CHILD_PRESENCE for rule_id in (
+    "sql-server-has-auditing-policy", "sql-server-has-alert-policy", "webapp-has-ftp-basic-auth-policy",
+    "webapp-has-scm-basic-auth-policy", "storage-account-has-blob-service")}
+
+
+@pytest.mark.parametrize("rule,compliant,_", STACK_CASES, ids=lambda v: getattr(v, "id", ""))
+def test_an_unknown_value_in_a_compliant_stack_fails_in_prod_and_is_a_note_in_dev(rule, compliant, _):
+    """As for resource rules: every input and output of each resource of the stack table's compliant stack in turn
+    unknown is at most a note in dev and, in prod, a violation that says the value is unknown, never a note."""
+    failed_in_prod = False
+    for index, item in enumerate(compliant):
+        for part in ("inputs", "outputs"):
+            for path in _paths(item.get(part) or {}):
+                variant = copy.deepcopy(list(compliant))
+                variant[index][part] = _with_unknown(variant[index][part], path)
+                found, notes = _stack_outcome(rule, variant, "dev")
+                assert found == [] and all(UNKNOWN_PHRASE in note for note in notes), (index, part, path, found)
+                found, notes = _stack_outcome(rule, variant, "prod")
+                assert notes == [] and all(UNKNOWN_PHRASE in m for m in found), (index, part, path, found, notes)
+                failed_in_prod |= bool(found)
+    assert failed_in_prod or rule.id in STACK_RULES_JUDGING_NO_VALUE, \
+        f"{rule.id}: no value of its compliant stack is judged when unknown in prod"
+
+
+def test_every_stack_rule_is_in_the_stack_table():
+    assert {rule.id for rule in ALL_RULES if isinstance(rule, StackRule)} <= {case[0].id for case in STACK_CASES}
