@@ -178,3 +178,13 @@ def test_pack_declares_the_python_runtime_and_installs_the_toolkit():
     from importlib.metadata import version
 
     assert f"amsterdam-cloud=={version('amsterdam-cloud')}" in (PACK_DIR / "requirements.txt").read_text().splitlines()
+
+
+def test_a_waiver_naming_another_projects_resource_does_not_concern_this_projects_stack(waivers_file):
+    # as the offline check does: the workplace's expired waiver must not fail the platform's stacks of the same name
+    import json
+
+    from tests.policies.rule_fixtures import PROJECT
+
+    other = json.loads(json.dumps(mixed_stack("prod")).replace(f"::{PROJECT}::", "::amsterdam-workplace::"))
+    assert crossguard_findings(other, "prod", load_waivers(waivers_file), only={WAIVERS_EXPIRED}) == set()
