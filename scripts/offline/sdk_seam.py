@@ -108,6 +108,7 @@ they are none of the things it converts (outputs, resources, assets, input types
 
 
 def _probe_serialize_property(missing: list[str]) -> ModuleType | None:
+    """The SDK module whose `serialize_property` the plain-value fast path wraps; None when its signature changed."""
     import inspect
 
     rpc = _module("pulumi.runtime.rpc")
@@ -217,6 +218,7 @@ def transferred_in_one_future() -> Iterator[None]:
 
 
 def _probe_debug_log(missing: list[str]) -> ModuleType | None:
+    """The SDK log module whose `debug` is silenced when the engine drops debug messages; None when it changed."""
     import inspect
 
     log = _module("pulumi.log")
@@ -249,6 +251,7 @@ def debug_logs_dropped(logger: logging.Logger) -> Iterator[None]:
 
 
 def _probe_urns_at_once(missing: list[str]) -> SimpleNamespace | None:
+    """The SDK pieces `urns_at_once` builds a settled URN from; None when one is gone or its signature changed."""
     import inspect
 
     resource, output = _module("pulumi.runtime.resource"), _module("pulumi.output")
@@ -329,6 +332,7 @@ def _probe_stepwise(missing: list[str]) -> SimpleNamespace | None:
 
 
 def _probe_attribute(module_name: str, attr: str, shortcut: str, missing: list[str]) -> ModuleType | None:
+    """`module_name` when it still has `attr`, else None with `shortcut` noted as missing."""
     module = _module(module_name)
     if module is None or not hasattr(module, attr):
         missing.append(f"{module_name}.{attr} ({shortcut})")
