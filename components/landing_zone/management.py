@@ -9,6 +9,7 @@ import pulumi
 from pulumi_azure_native import consumption, monitor, operationalinsights
 
 from amsterdam_cloud.core import budgets, ids
+from amsterdam_cloud.core.activity_alerts import CIS_ALERTED_OPERATIONS
 from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSettings, DiagnosticSupport,
                                                    InterfaceError, WithInterfaces, create_diagnostic_settings,
                                                    require_auto_name, require_name, supports)
@@ -22,16 +23,15 @@ ACTIVITY_LOG_CATEGORIES = ("Administrative", "Security", "ServiceHealth", "Alert
 """Every category of the subscription's activity log: all of it goes to the central workspace."""
 
 SECURITY_OPERATIONS: dict[str, tuple[str, str]] = {
-    "policy-assignment-deleted": ("Microsoft.Authorization/policyAssignments/delete",
-                                  "A policy assignment (guardrail) was deleted"),
+    **{alert.role: (alert.operation, alert.description) for alert in CIS_ALERTED_OPERATIONS},
     "lock-deleted": ("Microsoft.Authorization/locks/delete", "A management lock was deleted"),
-    "nsg-deleted": ("Microsoft.Network/networkSecurityGroups/delete", "A network security group was deleted"),
     "nsg-rule-changed": ("Microsoft.Network/networkSecurityGroups/securityRules/write",
                          "A network security rule was created or changed"),
     "firewall-policy-changed": ("Microsoft.Network/firewallPolicies/ruleCollectionGroups/write",
                                 "A firewall rule collection group was created or changed"),
 }
-"""Activity-log operations that weaken the guardrails (CIS Azure 5.2): each one alerts the action group."""
+"""Activity-log operations that weaken the guardrails: the ten of CIS 5.2 (`core/activity_alerts.py`, which
+`monitoring-activity-log-alerts` requires) and the city's own; each one alerts the action group."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -70,7 +70,9 @@ class ManagementArgs(CommonArgs):
     """On: the subscription's activity log (every category) goes to the workspace; off: it stays in Azure for
     90 days only (turn off only where another stack already exports it)."""
     security_alerts: bool = True
-    """On: service health in the region and operations that weaken guardrails alert the action group."""
+    """On: service health in the region and operations that weaken guardrails (CIS 5.2.1-5.2.10 and the city's
+    own) alert the action group; off: none do (only where another stack of the subscription creates them; the
+    policy `monitoring-activity-log-alerts` fails a subscription's owner stack without them)."""
 
     def __post_init__(self) -> None:
         super().__post_init__()

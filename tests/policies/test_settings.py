@@ -151,7 +151,9 @@ def test_the_subscription_rules_and_waivers_in_force_name_the_same_plans_and_sta
     copies = [{key: document[policy][key] for key in ("subscriptionStacks", "requiredDefenderPlans")}
               for policy in ("defender-required-plans", "waivers-in-force")]
     assert copies[0] == copies[1] and copies[0]["subscriptionStacks"] == [f"amsterdam-platform/{environment}"]
-    assert document["activity-log-exported"]["subscriptionStacks"] == copies[0]["subscriptionStacks"]
+    for policy in ("activity-log-exported", "defender-security-contact", "monitoring-activity-log-alerts",
+                   "network-bastion-present"):
+        assert document[policy]["subscriptionStacks"] == copies[0]["subscriptionStacks"], policy
 
 
 def test_required_defender_plans_must_be_plan_names():

@@ -104,7 +104,7 @@ RULE = StackRule(
     id="monitoring-diagnostic-settings",
     title="Resources send diagnostics to the city's Log Analytics workspace",
     severity=Severity.MEDIUM,
-    controls=("BIO 12.4.1", "BIO 12.4.3", "CIS 5.1.1", "CIS 5.1.4"),
+    controls=("BIO 12.4.1", "BIO 12.4.3", "CIS 5.1.1", "CIS 5.1.4", "CIS 5.4"),
     remediation="Add a DiagnosticSetting (allLogs) with workspaceId of the central workspace; components do this "
                 "through the diagnostic_settings interface.",
     check=check,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from amsterdam_cloud.components.interfaces import InterfaceError, Lock
+from amsterdam_cloud.core.activity_alerts import CIS_ALERTED_OPERATIONS
 from amsterdam_cloud.components.landing_zone.management import Management, ManagementArgs
 
 WORKSPACE = "azure-native:operationalinsights:Workspace"
@@ -101,6 +102,17 @@ def test_operations_that_weaken_guardrails_alert_the_action_group(plan_inline, a
     assert alert["scopes"] == [f"/subscriptions/{subscription_id}"]
     assert {"field": "operationName", "equals": "Microsoft.Authorization/locks/delete"} in alert["condition"]["allOf"]
     assert alert["actions"]["actionGroups"][0]["actionGroupId"] == plan.named("mgmt-alerts").id
+
+
+def test_each_operation_cis_5_2_names_alerts_the_action_group_on_the_whole_subscription(plan_inline, args,
+                                                                                          subscription_id):
+    plan = plan_inline(lambda: Management("mgmt", args()))
+    for wanted in CIS_ALERTED_OPERATIONS:
+        alert = plan.named(f"mgmt-{wanted.role}").inputs
+        assert alert["enabled"] is True and alert["scopes"] == [f"/subscriptions/{subscription_id}"], wanted.cis
+        assert alert["condition"]["allOf"] == [{"field": "category", "equals": "Administrative"},
+                                               {"field": "operationName", "equals": wanted.operation}], wanted.cis
+        assert alert["actions"]["actionGroups"][0]["actionGroupId"] == plan.named("mgmt-alerts").id
 
 
 def test_service_health_alert_watches_the_platform_region(plan_inline, args):

@@ -1,11 +1,15 @@
 """Stack rules: diagnostic settings to the city workspace, locks and protection in prod, log retention."""
 
+import json
+
 import pytest
 
 from amsterdam_cloud.policies.checker import check_resources, parse_resources
 from tests.policies.rule_fixtures import UNKNOWN_VALUE, export_of, resource, urn_of, violations
 from amsterdam_cloud.policies.rules.governance import defender_required_plans, defender_security_contact
-from amsterdam_cloud.policies.rules.monitoring import activity_log_exported
+from amsterdam_cloud.core.activity_alerts import CIS_ALERTED_OPERATIONS
+from amsterdam_cloud.policies.rules.monitoring import activity_log_alerts, activity_log_exported
+from amsterdam_cloud.policies.rules.network import bastion_present
 from amsterdam_cloud.policies.rules.stack import (diagnostic_settings, lock_in_prod, log_retention, protect_in_prod,
                                                    required_children)
 from tests.policies.rule_fixtures import PROJECT
@@ -316,6 +320,31 @@ def _account(*children, kind="StorageV2"):
     return (account, *(_child(f"azure-native:storage:{c}", c.lower(), account, "accountName") for c in children))
 
 
+ALERT = "azure-native:monitor:ActivityLogAlert"
+
+
+def _alert(role, operation, **changes):
+    """One activity log alert as AnalyzeStack sends it (the Management component's shape, outputs only)."""
+    arm_id = f"{RG_ID}/providers/Microsoft.Insights/activityLogAlerts/management-{role}"
+    outputs = {"id": arm_id, "enabled": True, "scopes": [SUB],
+               "condition": {"allOf": [{"field": "category", "equals": "Administrative"},
+                                       {"field": "operationName", "equals": operation}]},
+               "actions": {"actionGroups": [{"actionGroupId": f"{RG_ID}/providers/Microsoft.Insights/actionGroups/ag"}]},
+               **changes}
+    return resource(ALERT, f"management-{role}", {}, id=arm_id, parents=("amsterdam:landingzone:Management",),
+                    outputs=outputs)
+
+
+def _alerts(**changed):
+    """The ten CIS 5.2 alerts; `changed` maps a role to the output changes of its alert."""
+    return tuple(_alert(a.role, a.operation, **changed.get(a.role, {})) for a in CIS_ALERTED_OPERATIONS)
+
+
+def _bastion():
+    return resource("azure-native:network:BastionHost", "hub-bastion-host", {}, parents=(
+        "amsterdam:landingzone:Hub", "amsterdam:landingzone:Bastion"), outputs={"sku": {"name": "Standard"}})
+
+
 # The stack rules' table: (rule, the resources of a compliant stack, of a stack with one violation).
 CASES = [
     (lock_in_prod.RULE, _locked_vault("CanNotDelete"), _locked_vault("NotSpecified")),
@@ -332,10 +361,14 @@ CASES = [
     (activity_log_exported.RULE, (_tag_audit(), _activity_log()), (_tag_audit(), vault())),
     (defender_security_contact.RULE, (_tag_audit(), _contact()),
      (_tag_audit(), _contact(notificationsSources=[{"sourceType": "Alert", "minimalSeverity": "Critical"}]))),
+    (activity_log_alerts.RULE, (_tag_audit(), *_alerts()), (_tag_audit(), *_alerts()[1:])),
+    (bastion_present.RULE, (_tag_audit(), _bastion()), (_tag_audit(), vault())),
 ]
 CASE_SETTINGS = {defender_required_plans.RULE.id: DEFENDER,
                  activity_log_exported.RULE.id: {"subscriptionStacks": DEFENDER["subscriptionStacks"]},
-                 defender_security_contact.RULE.id: {"subscriptionStacks": DEFENDER["subscriptionStacks"]}}
+                 defender_security_contact.RULE.id: {"subscriptionStacks": DEFENDER["subscriptionStacks"]},
+                 activity_log_alerts.RULE.id: {"subscriptionStacks": DEFENDER["subscriptionStacks"]},
+                 bastion_present.RULE.id: {"subscriptionStacks": DEFENDER["subscriptionStacks"]}}
 """The pack settings a table rule needs to judge anything (as the committed config gives them)."""
 
 
@@ -500,3 +533,56 @@ def test_each_way_the_security_contact_fails_is_one_finding(changes, words):
     resources = (_tag_audit(),) if not changes else (_tag_audit(), _contact(**changes))
     [finding] = findings(defender_security_contact.RULE, *resources, **settings)
     assert words in finding.message
+
+
+OWNER = {"subscriptionStacks": DEFENDER["subscriptionStacks"]}
+
+
+def test_a_platform_stack_without_alerts_misses_each_of_the_ten_cis_operations_at_the_stack():
+    found = findings(activity_log_alerts.RULE, _tag_audit(), **OWNER)
+    assert [f.message.split(" (")[0].rsplit(" ", 1)[-1] for f in found] == [
+        a.operation for a in CIS_ALERTED_OPERATIONS]
+    assert {f.urn for f in found} == {f"urn:pulumi:prod::{PROJECT}::pulumi:pulumi:Stack::{PROJECT}-prod"}
+
+
+@pytest.mark.parametrize("changes,words", [
+    ({"enabled": False}, "is not enabled"),
+    ({"scopes": [RG_ID]}, "does not watch the whole subscription"),
+    ({"actions": {"actionGroups": []}}, "calls no action group"),
+    ({"condition": {"allOf": [{"field": "category", "equals": "Security"},
+                              {"field": "operationName", "equals": "Microsoft.Network/publicIPAddresses/write"}]}},
+     "no enabled activity log alert"),
+    ({"condition": {"allOf": [{"field": "operationName", "equals": "Microsoft.Network/publicIPAddresses/write"},
+                              {"field": "resourceGroup", "equals": "rg-data"}]}}, "no enabled activity log alert"),
+])
+def test_an_alert_that_is_off_narrowed_or_tells_nobody_does_not_count(changes, words):
+    [finding] = findings(activity_log_alerts.RULE, _tag_audit(), *_alerts(**{"public-ip-written": changes}), **OWNER)
+    assert "Microsoft.Network/publicIPAddresses/write (CIS 5.2.9" in finding.message and words in finding.message
+
+
+def test_an_alert_matching_the_operation_in_another_case_without_the_category_counts():
+    lower = {"condition": {"allOf": [{"field": "operationname", "equals": "microsoft.sql/servers/firewallrules/write"}]}}
+    assert findings(activity_log_alerts.RULE, _tag_audit(), *_alerts(**{"sql-firewall-rule-written": lower}),
+                    **OWNER) == []
+
+
+@pytest.mark.parametrize("environment,count", [("dev", 0), ("prod", 1)])
+def test_an_alert_whose_operation_is_unknown_fails_only_in_acc_and_prod(environment, count):
+    unknown = {"condition": {"allOf": [{"field": "operationName", "equals": UNKNOWN_VALUE}]}}
+    settings = {"subscriptionStacks": [f"{PROJECT}/{environment}"]}
+    stack = json.loads(json.dumps((_tag_audit(), *_alerts(**{"nsg-deleted": unknown}))).replace(
+        "urn:pulumi:prod::", f"urn:pulumi:{environment}::"))
+    found = findings(activity_log_alerts.RULE, *stack, environment=environment, **settings)
+    assert len(found) == count and all("CIS 5.2.4" in f.message and "cannot be shown compliant" in f.message
+                                       for f in found)
+
+
+def test_only_the_stack_that_owns_the_subscription_needs_alerts_and_a_bastion():
+    for rule in (activity_log_alerts.RULE, bastion_present.RULE):
+        assert findings(rule, _tag_audit(), subscriptionStacks=["amsterdam-platform/acc"]) == []
+
+
+def test_a_platform_stack_without_a_bastion_is_a_violation_at_the_stack():
+    [finding] = findings(bastion_present.RULE, _tag_audit(), **OWNER)
+    assert "no Azure Bastion host" in finding.message
+    assert finding.urn == f"urn:pulumi:prod::{PROJECT}::pulumi:pulumi:Stack::{PROJECT}-prod"

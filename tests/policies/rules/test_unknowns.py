@@ -185,6 +185,8 @@ CHILD_PRESENCE = "judges that the child exists (linked by dependency or ARM id),
 STACK_RULES_JUDGING_NO_VALUE = {rule_id: CHILD_PRESENCE for rule_id in (
     "sql-server-has-auditing-policy", "sql-server-has-alert-policy", "webapp-has-ftp-basic-auth-policy",
     "webapp-has-scm-basic-auth-policy", "storage-account-has-blob-service")}
+STACK_RULES_JUDGING_NO_VALUE["network-bastion-present"] = "judges that a BastionHost exists on the owner stack, no "\
+    "value of it"
 
 
 @pytest.mark.parametrize("rule,compliant,_", STACK_CASES, ids=lambda v: getattr(v, "id", ""))
