@@ -98,6 +98,9 @@ FIXTURES = {
         app_secrets(password="Winter2026!"), app_secrets(password=secret("V2ludGVyMjAyNiE=")),
         app_secrets(connection="Server=db;Password=Winter2026!"),
         app_secrets(connection="Endpoint=sb://bus/;SharedAccessKeyName=app;SharedAccessKey=k")]),
+    "keyvault-key-expiry": ({"properties": {"kty": "RSA", "attributes": {"enabled": True, "expires": 1880236800}}}, [
+        {"properties": {"kty": "RSA", "attributes": {"enabled": True}}},
+        {"properties": {"kty": "RSA", "attributes": {"enabled": True, "expires": "2028-12-01"}}}]),
     "database-geo-redundant-backup-in-prod": ({"backup": {"geoRedundantBackup": "Enabled"}}, [
         {"backup": {"geoRedundantBackup": "Disabled"}}, {"backup": {}}]),
     "guardrail-assignment-enforced": ({"enforcementMode": "Default", "policyDefinitionId": ALLOWED_LOCATIONS}, [
