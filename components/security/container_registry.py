@@ -60,6 +60,9 @@ class ContainerRegistryArgs(CommonArgs):
     rules; off: they do not, and images can only be pushed from inside the network."""
     export_enabled: bool = False
     """Off: images cannot be exported or imported out of the registry (no exfiltration path); on: they can."""
+    untagged_retention_days: int = 30
+    """An untagged manifest (an image whose tag moved on) is purged after 30 days: a revision deployed by digest
+    stays pullable for a month, stale images do not pile up (Premium's retention policy; 0 purges at once)."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -71,6 +74,9 @@ class ContainerRegistryArgs(CommonArgs):
         if self.sku not in SKUS:
             raise InterfaceError(f"ContainerRegistryArgs.sku: {self.sku!r}; expected Premium (private endpoints "
                                  "and disabled public access need it)")
+        if not 0 <= self.untagged_retention_days <= 365:
+            raise InterfaceError(f"ContainerRegistryArgs.untagged_retention_days: {self.untagged_retention_days}; "
+                                 "expected 0 to 365 (Azure's range)")
         if self.public_network_access and not self.export_enabled:
             raise InterfaceError("ContainerRegistryArgs.export_enabled: Azure disables exports only when public "
                                  "network access is off; set public_network_access=False or export_enabled=True")
@@ -88,8 +94,11 @@ class ContainerRegistry(WithInterfaces, pulumi.ComponentResource):
             public_network_access="Enabled" if args.public_network_access else "Disabled",
             network_rule_bypass_options="AzureServices" if args.trusted_services_bypass else "None",
             zone_redundancy="Enabled" if args.zone_redundant else "Disabled",
-            policies=containerregistry.PoliciesArgs(export_policy=containerregistry.ExportPolicyArgs(
-                status="enabled" if args.export_enabled else "disabled")),
+            policies=containerregistry.PoliciesArgs(
+                export_policy=containerregistry.ExportPolicyArgs(
+                    status="enabled" if args.export_enabled else "disabled"),
+                retention_policy=containerregistry.RetentionPolicyArgs(
+                    status="enabled", days=args.untagged_retention_days)),
             tags=dict(args.tags), opts=self.child_options(args, stateful=True))
         self.add_interfaces(name, scope_id=registry.id, args=args, diagnostics=DiagnosticSupport(),
                             private_endpoint_group_id="registry", resource_group_name=args.resource_group_name,

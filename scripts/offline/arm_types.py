@@ -138,6 +138,8 @@ ARM_ID_TEMPLATES: dict[str, str] = {
         "{rg}/providers/Microsoft.DBforPostgreSQL/flexibleServers/{serverName}/administrators/{objectId}",
     "azure-native:dbforpostgresql:Database":
         "{rg}/providers/Microsoft.DBforPostgreSQL/flexibleServers/{serverName}/databases/{databaseName}",
+    "azure-native:dbforpostgresql:Configuration":
+        "{rg}/providers/Microsoft.DBforPostgreSQL/flexibleServers/{serverName}/configurations/{configurationName}",
     "azure-native:dbformysql:Server": "{rg}/providers/Microsoft.DBforMySQL/flexibleServers/{serverName}",
     "azure-native:dbformysql:AzureADAdministrator":
         "{rg}/providers/Microsoft.DBforMySQL/flexibleServers/{serverName}/administrators/{administratorName}",

@@ -24,6 +24,15 @@ from amsterdam_cloud.stacks.state_backend.config import BackendConfig, from_pulu
 
 ROLE_STORAGE_BLOB_DATA_CONTRIBUTOR = "ba92f5b4-2d11-453d-a403-e96b0029c9fe"
 ROLE_KEY_VAULT_CRYPTO_USER = "12338af0-0e69-4776-bea7-57ae8d297424"
+NOTIFY_BEFORE_EXPIRY = keyvault.RotationPolicyArgs(
+    lifetime_actions=[keyvault.LifetimeActionArgs(
+        action=keyvault.ActionArgs(type=keyvault.KeyRotationPolicyActionType.NOTIFY),
+        trigger=keyvault.TriggerArgs(time_before_expiry="P30D"))],
+    attributes=keyvault.KeyRotationPolicyAttributesArgs(expiry_time="P2Y"))
+"""The keys' rotation policy, explicit: Key Vault raises its near-expiry event 30 days ahead and never rotates
+them. Pulumi's azurekeyvault secrets provider names the key without a version, and gocloud.dev decrypts with the
+newest version, so a new version (automatic rotation) would leave every stack unable to decrypt the data key it
+stored. A stack moves to a new key with `pulumi stack change-secrets-provider` instead (README.md beside this file)."""
 
 
 def private_endpoint(name: str, target_id: pulumi.Input[str], group: str, cfg: BackendConfig,
@@ -113,8 +122,10 @@ def main() -> None:
             container_name=share.container_name, public_access=storage.PublicAccess.NONE, opts=stateful)
         key = keyvault.Key(
             f"secrets-key{suffix}", resource_group_name=group.name, vault_name=vault.name, key_name=share.key_name,
-            properties={"kty": "RSA", "key_size": 4096, "key_ops": ["encrypt", "decrypt", "wrapKey", "unwrapKey"],
-                        "attributes": {"enabled": True}},
+            properties=keyvault.KeyPropertiesArgs(
+                kty="RSA", key_size=4096, key_ops=["encrypt", "decrypt", "wrapKey", "unwrapKey"],
+                attributes=keyvault.KeyAttributesArgs(enabled=True, expires=cfg.key_expires),
+                rotation_policy=NOTIFY_BEFORE_EXPIRY),
             tags=cfg.tags, opts=stateful)
         for index, principal in enumerate(share.deployer_principal_ids):
             deployer = omittable_principal_type(cfg.deployer_principal_type)

@@ -3,6 +3,7 @@ core/config_readers.py, with errors that name the file, the key and the fix."""
 
 from __future__ import annotations
 
+import datetime
 import ipaddress
 import re
 from dataclasses import dataclass
@@ -66,6 +67,9 @@ class BackendConfig:
     """Empty: no public network access at all; set (bootstrap only): a public endpoint that admits these addresses."""
     bootstrap_principal_id: str | None
     """The engineer who runs the bootstrap: data-plane rights on the home environment's container and key."""
+    key_expires: int
+    """When the secrets-provider keys expire, in seconds since 1970-01-01 UTC (a fixed date, so no run changes it):
+    from then on Key Vault refuses to encrypt with them (no new stack), and still decrypts (existing stacks)."""
 
 
 def _tags(source: str, key: str, value: Any) -> dict[str, str]:
@@ -121,6 +125,21 @@ def _environments(source: str, key: str, value: Any) -> dict[str, StateEnvironme
     return read
 
 
+def _expiry(source: str, key: str, value: Any) -> int:
+    """A day (`2028-12-01`) as Key Vault's expiry attribute: seconds since 1970-01-01 at that day's start, UTC."""
+    if isinstance(value, datetime.date):  # an unquoted YAML date
+        value = value.isoformat()
+    try:
+        day = datetime.date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise ConfigError(source, key, "expected the day the secrets-provider keys expire, YYYY-MM-DD, e.g. "
+                                       "2028-12-01 (move the stacks to a new key before it: stacks/state_backend/"
+                                       "README.md)")
+    return int(datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.timezone.utc).timestamp())
+
+
 def _zone_ids(source: str, key: str, value: Any) -> dict[str, str]:
     zone = matching(_ARM_ID, "the resource id of a privatelink DNS zone")
     return section(source, key, value, {"blob": zone, "vault": zone}, frozenset())
@@ -142,9 +161,11 @@ _FIELDS = {
     "privateDnsZoneIds": _zone_ids,
     "bootstrapAllowedIps": _public_ranges,
     "bootstrapPrincipalId": matching(GUID, "the engineer's object id (a GUID)"),
+    "keyExpiresOn": _expiry,
 }
 _REQUIRED = frozenset({"subscriptionId", "location", "resourceGroupName", "storageAccountName", "keyVaultName",
-                       "softDeleteRetentionDays", "logRetentionDays", "tags", "environments", "homeEnvironment"})
+                       "softDeleteRetentionDays", "logRetentionDays", "tags", "environments", "homeEnvironment",
+                       "keyExpiresOn"})
 
 
 def parse(raw: Mapping[str, Any], source: str, stack: str | None = None) -> BackendConfig:
@@ -169,7 +190,8 @@ def parse(raw: Mapping[str, Any], source: str, stack: str | None = None) -> Back
         home_environment=read["homeEnvironment"], deployer_principal_type=read.get("deployerPrincipalType"),
         private_endpoint_subnet_id=subnet,
         private_dns_zone_ids={group: zones[group] for group in ("blob", "vault")} if subnet else {},
-        bootstrap_allowed_ips=allowed, bootstrap_principal_id=read.get("bootstrapPrincipalId"))
+        bootstrap_allowed_ips=allowed, bootstrap_principal_id=read.get("bootstrapPrincipalId"),
+        key_expires=read["keyExpiresOn"])
 
 
 def load(stack: str, stacks_dir: Path = STACKS_DIR) -> BackendConfig:

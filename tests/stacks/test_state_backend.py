@@ -63,6 +63,22 @@ def test_prod_keeps_the_names_of_the_single_container_and_key_it_replaced(plan):
     assert plan.named("secrets-key").inputs["keyName"] == "pulumi-state"
 
 
+def test_every_key_expires_on_the_configured_day_and_only_notifies_before_it(plan):
+    day = int(dt.datetime(2028, 12, 1, tzinfo=dt.timezone.utc).timestamp())
+    for key in plan.of_type("azure-native:keyvault:Key"):
+        properties = key.inputs["properties"]
+        assert (properties["attributes"]["enabled"], properties["attributes"]["expires"]) == (True, day)
+        assert properties["rotationPolicy"]["lifetimeActions"] == [
+            {"action": {"type": "notify"}, "trigger": {"timeBeforeExpiry": "P30D"}}]  # never rotate: see README
+
+
+@pytest.mark.parametrize("day", ["2028-13-01", "1 december 2028", "2028-12"])
+def test_a_key_expiry_that_is_no_day_is_refused(tmp_path, day):
+    with pytest.raises(UserError, match="keyExpiresOn: expected the day the secrets-provider keys expire"):
+        plan_stack(PulumiProject.load(PROJECT_DIR), "prod", plans_dir=tmp_path,
+                   config_overrides={"amsterdam-state-backend:keyExpiresOn": day})
+
+
 def test_a_cannot_delete_lock_covers_the_resource_group(plan):
     lock = plan.named("state-lock")
     group = plan.named("state-group")

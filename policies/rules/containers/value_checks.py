@@ -19,6 +19,12 @@ RULES = (
                path="policies.exportPolicy.status", allowed=("disabled",), default="enabled",
                fix="set policies.exportPolicy.status='disabled' (Premium, with public network access off)",
                defaults_source="containerregistry ExportPolicy, API 2023-07-01: status unset is enabled"),
+    value_rule(id="acr-untagged-retention", title="Container registries purge untagged manifests",
+               severity=Severity.LOW, controls=("BIO 12.6.1",), applies_to=("azure-native:containerregistry:Registry",),
+               path="policies.retentionPolicy.status", allowed=("enabled",), default="disabled",
+               fix="set policies.retentionPolicy={'status': 'enabled', 'days': 30} (Premium)",
+               defaults_source="containerregistry RetentionPolicy, API 2023-07-01: status unset is disabled "
+                               "(untagged manifests are kept forever)"),
     value_rule(id="aks-rbac-enabled", title="AKS clusters use Kubernetes RBAC", severity=Severity.HIGH,
                controls=("BIO 9.1.1", "BIO 9.2.3"), applies_to=AKS, path="enableRBAC", want=True, default=True,
                fix="set enableRBAC=True",

@@ -34,6 +34,18 @@ def targets(resource: Resource, prop: str, by_urn: Mapping[str, Resource],
     return found or by_id(resource.get(prop), resources_by_id)
 
 
+def child_parents(child: Resource, parent_input: str, by_urn: Mapping[str, Resource],
+                  resources_by_id: Mapping[str, Resource]) -> list[Resource]:
+    """The parents a child resource belongs to: the property dependency of its parent input, else its own ARM id
+    two segments up (`{server id}/configurations/{name}`, `{site id}/basicPublishingCredentialsPolicies/ftp`);
+    empty while neither is known."""
+    found = targets(child, parent_input, by_urn, resources_by_id)
+    if found:
+        return found
+    own = resources_by_id.get(child.id.lower().rsplit("/", 2)[0]) if child.id else None
+    return [own] if own else []
+
+
 def extension_scope(resource: Resource, provider: str) -> str | None:
     """The scope an extension resource applies to, lower-cased, cut from its ARM id; None while the id is unknown.
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 from amsterdam_cloud.policies.rule_model import Resource, Severity, StackReport, StackRule, equals_ci
-from amsterdam_cloud.policies.rules.stack.links import index, targets
+from amsterdam_cloud.policies.rules.stack.links import child_parents, index
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -39,9 +39,7 @@ def _check_for(pair: ChildPair):
             parent_input = child_types.get(child.type)
             if parent_input is None:
                 continue
-            found = targets(child, parent_input, by_urn, by_arm_id)
-            own_parent = by_arm_id.get(child.id.lower().rsplit("/", 2)[0]) if child.id else None
-            parents = found or ([own_parent] if own_parent else [])
+            parents = child_parents(child, parent_input, by_urn, by_arm_id)
             if parents:
                 have.update(parent.urn for parent in parents)
             else:

@@ -7,6 +7,9 @@ import pytest
 from amsterdam_cloud.components.app_hosting.mysql import MySqlServer, MySqlServerArgs
 from amsterdam_cloud.components.app_hosting.postgres import EntraAdministrator
 from amsterdam_cloud.components.interfaces import InterfaceError, Lock, PrivateEndpoint
+from amsterdam_cloud.policies.checker import check_export
+
+LOGGING_RULES = ("database-logging-parameters", "database-server-has-logging-parameters")
 
 RG = "/subscriptions/00000001-0000-4000-8000-000000000001/resourceGroups/rg-app"
 ENDPOINTS = RG + "/providers/Microsoft.Network/virtualNetworks/spoke/subnets/endpoints"
@@ -42,6 +45,18 @@ def test_entra_only_is_switched_on_after_the_entra_administrator_exists(plan_inl
     chain = [plan.named(f"my-{name}") for name in ("require-secure-transport", "tls-version", "aad-auth-only")]
     assert plan.named("my-admin").urn in chain[0].dependencies
     assert chain[1].urn in chain[2].dependencies
+
+
+def test_audit_log_records_connections_and_schema_and_permission_changes(plan_inline, args):
+    settings = parameters(plan_inline(lambda: MySqlServer("my", args())))
+    assert (settings["audit_log_enabled"], settings["audit_log_events"]) == ("ON", "CONNECTION,DDL,DCL")
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_server_passes_the_database_logging_rules(plan_inline, args, stack):
+    result = check_export(plan_inline(lambda: MySqlServer("my", args()), stack=stack).to_export(),
+                          environment=stack, stack=stack)
+    assert [f for f in result.findings if f.policy in LOGGING_RULES] == []
 
 
 def test_administrator_is_the_given_principal_looked_up_with_the_graph_identity(plan_inline, args, tenant_id):

@@ -7,6 +7,9 @@ import pytest
 from amsterdam_cloud.components.app_hosting.flexible_server import EntraAdministrator
 from amsterdam_cloud.components.app_hosting.postgres import PostgresServer, PostgresServerArgs
 from amsterdam_cloud.components.interfaces import InterfaceError, Lock, PrivateEndpoint
+from amsterdam_cloud.policies.checker import check_export
+
+LOGGING_RULES = ("database-logging-parameters", "database-server-has-logging-parameters")
 
 RG = "/subscriptions/00000001-0000-4000-8000-000000000001/resourceGroups/rg-app"
 ENDPOINTS = RG + "/providers/Microsoft.Network/virtualNetworks/spoke/subnets/endpoints"
@@ -38,6 +41,32 @@ def test_server_is_private_behind_an_endpoint(plan_inline, args):
     plan = plan_inline(lambda: PostgresServer("pg", args()))
     assert plan.named("pg-server").inputs["network"] == {"publicNetworkAccess": "Disabled"}
     assert plan.named("pg-pe").inputs["privateLinkServiceConnections"][0]["groupIds"] == ["postgresqlServer"]
+
+
+def test_server_logs_connections_and_checkpoints_throttles_logins_and_keeps_logs_a_week(plan_inline, args):
+    plan = plan_inline(lambda: PostgresServer("pg", args()))
+    settings = {r.inputs["configurationName"]: (r.inputs["value"], r.inputs["source"])
+                for r in plan.of_type("azure-native:dbforpostgresql:Configuration")}
+    assert settings == {"log_checkpoints": ("on", "user-override"), "log_connections": ("on", "user-override"),
+                        "log_disconnections": ("on", "user-override"),
+                        "connection_throttle.enable": ("on", "user-override"),
+                        "logfiles.retention_days": ("7", "user-override")}
+
+
+def test_parameters_change_one_at_a_time_after_the_administrators(plan_inline, args):
+    plan = plan_inline(lambda: PostgresServer("pg", args(databases=("app",))))
+    chain = [plan.named(f"pg-{name}") for name in ("log-checkpoints", "log-connections", "log-disconnections",
+                                                   "connection-throttle-enable", "logfiles-retention-days")]
+    assert plan.named("pg-admin-0").urn in chain[0].dependencies
+    assert all(before.urn in after.dependencies for before, after in zip(chain, chain[1:]))
+    assert chain[-1].urn in plan.named("pg-db-app").dependencies
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_server_passes_the_database_logging_rules(plan_inline, args, stack):
+    result = check_export(plan_inline(lambda: PostgresServer("pg", args()), stack=stack).to_export(),
+                          environment=stack, stack=stack)
+    assert [f for f in result.findings if f.policy in LOGGING_RULES] == []
 
 
 def test_administrator_is_the_given_principal(plan_inline, args):

@@ -38,6 +38,17 @@ def test_images_cannot_be_exported_by_default(plan_inline, args):
     assert registry["policies"]["exportPolicy"]["status"] == "disabled"
 
 
+def test_untagged_manifests_are_purged_after_a_month(plan_inline, args):
+    registry = plan_inline(lambda: ContainerRegistry("acr", args())).named("acr-registry").inputs
+    assert registry["policies"]["retentionPolicy"] == {"status": "enabled", "days": 30}
+
+
+@pytest.mark.parametrize("days", [-1, 366])
+def test_a_retention_outside_azures_range_is_refused(args, days):
+    with pytest.raises(InterfaceError, match="untagged_retention_days"):
+        args(untagged_retention_days=days)
+
+
 def test_private_endpoint_reaches_the_registry_subresource(plan_inline, args):
     plan = plan_inline(lambda: ContainerRegistry("acr", args()))
     connection = plan.named("acr-pe").inputs["privateLinkServiceConnections"][0]

@@ -3,7 +3,7 @@ routes, IDPS, flow logs, AVD redirection, activity log): a compliant and violati
 
 import pytest
 
-from tests.policies.rule_fixtures import violations
+from tests.policies.rule_fixtures import secret, violations
 from amsterdam_cloud.policies.rules import RULES_BY_ID
 
 from .baseline_cases import U
@@ -14,8 +14,19 @@ ALLOWED_LOCATIONS = "/providers/Microsoft.Authorization/policyDefinitions/e56962
 NL_BIO = "/providers/Microsoft.Authorization/policySetDefinitions/d8b2ffbe-c6a8-4622-965d-4ade11d1d2ee"
 SAFE_RDP = "enablerdsaadauth:i:1;redirectclipboard:i:0;drivestoredirect:s:;usbdevicestoredirect:s:"
 BBN2 = {"data-classification": "BBN2"}
+VAULT = "https://kv-parkeren.vault.azure.net"
+KV_REFERENCE = f"@Microsoft.KeyVault(SecretUri={VAULT}/secrets/db-password)"
+ENTRA_CONNECTION = "Server=db.postgres.database.azure.com;Authentication=Active Directory Managed Identity"
 CLOUD_INIT = "I2Nsb3VkLWNvbmZpZwpwYWNrYWdlczogW25naW54XQo="  # packages: [nginx]
 CLOUD_INIT_WITH_PASSWORD = "I2Nsb3VkLWNvbmZpZwp3cml0ZV9maWxlczoKICAtIGNvbnRlbnQ6ICdEQl9QQVNTV09SRD1XaW50ZXIyMDI2IScK"  # DB_PASSWORD=...
+
+
+def app_secrets(password=KV_REFERENCE, connection=ENTRA_CONNECTION):
+    """An app's settings, connection strings and Container App secrets, as the components declare them."""
+    return {"siteConfig": {"appSettings": [{"name": "DB_PASSWORD", "value": password}, {"name": "PORT", "value": "80"}],
+                           "connectionStrings": [{"name": "db", "connectionString": connection}]},
+            "properties": {"PORT": "80", "API_KEY": KV_REFERENCE},
+            "configuration": {"secrets": [{"name": "db", "keyVaultUrl": f"{VAULT}/secrets/db", "identity": "id"}]}}
 
 
 def nsg_rule(**change):
@@ -80,7 +91,16 @@ FIXTURES = {
     "database-logging-parameters": ({"configurationName": "log_connections", "value": "on"}, [
         {"configurationName": "log_connections", "value": "off"},
         {"configurationName": "audit_log_enabled", "value": "OFF"},
-        {"configurationName": "logfiles.retention_days", "value": "2"}]),
+        {"configurationName": "logfiles.retention_days", "value": "2"},
+        {"configurationName": "connection_throttle.enable", "value": "off"},
+        {"configurationName": "audit_log_events", "value": "DDL,DCL"}]),
+    "app-secrets-from-key-vault": (app_secrets(), [
+        app_secrets(password="Winter2026!"), app_secrets(password=secret("V2ludGVyMjAyNiE=")),
+        app_secrets(connection="Server=db;Password=Winter2026!"),
+        app_secrets(connection="Endpoint=sb://bus/;SharedAccessKeyName=app;SharedAccessKey=k")]),
+    "keyvault-key-expiry": ({"properties": {"kty": "RSA", "attributes": {"enabled": True, "expires": 1880236800}}}, [
+        {"properties": {"kty": "RSA", "attributes": {"enabled": True}}},
+        {"properties": {"kty": "RSA", "attributes": {"enabled": True, "expires": "2028-12-01"}}}]),
     "database-geo-redundant-backup-in-prod": ({"backup": {"geoRedundantBackup": "Enabled"}}, [
         {"backup": {"geoRedundantBackup": "Disabled"}}, {"backup": {}}]),
     "guardrail-assignment-enforced": ({"enforcementMode": "Default", "policyDefinitionId": ALLOWED_LOCATIONS}, [
@@ -194,6 +214,12 @@ def test_bbn2_key_may_be_software_protected():
 def test_custom_app_gateway_policy_at_tls12_passes():
     rule = RULES_BY_ID["app-gateway-min-tls12"]
     assert violations(rule, {"sslPolicy": {"policyType": "CustomV2", "minProtocolVersion": "TLSv1_2"}}) == []
+
+
+@pytest.mark.parametrize("events", ["CONNECTION", "connection,ddl,dcl", "CONNECTION_V2,ADMIN"])
+def test_audit_log_events_that_include_connections_pass(events):
+    rule = RULES_BY_ID["database-logging-parameters"]
+    assert violations(rule, {"configurationName": "audit_log_events", "value": events}) == []
 
 
 def test_other_server_parameters_are_not_judged_by_the_logging_rule():

@@ -10,8 +10,8 @@ from amsterdam_cloud.policies.rules.governance import defender_required_plans, d
 from amsterdam_cloud.core.activity_alerts import CIS_ALERTED_OPERATIONS
 from amsterdam_cloud.policies.rules.monitoring import activity_log_alerts, activity_log_exported
 from amsterdam_cloud.policies.rules.network import bastion_present
-from amsterdam_cloud.policies.rules.stack import (diagnostic_settings, lock_in_prod, log_retention, protect_in_prod,
-                                                   required_children)
+from amsterdam_cloud.policies.rules.stack import (database_parameters, diagnostic_settings, lock_in_prod,
+                                                   log_retention, protect_in_prod, required_children)
 from tests.policies.rule_fixtures import PROJECT
 
 KV = "azure-native:keyvault:Vault"
@@ -345,6 +345,33 @@ def _bastion():
         "amsterdam:landingzone:Hub", "amsterdam:landingzone:Bastion"), outputs={"sku": {"name": "Standard"}})
 
 
+PG_ID = f"{RG_ID}/providers/Microsoft.DBforPostgreSQL/flexibleServers/pg-city"
+MYSQL_ID = f"{RG_ID}/providers/Microsoft.DBforMySQL/flexibleServers/mysql-city"
+
+
+def _configuration(server, parameter, value="on", with_dependency=True):
+    """A server parameter as AnalyzeStack sends it: its `name` output is the parameter, its id under the server."""
+    arm_id = f"{server['id']}/configurations/{parameter}"
+    deps = {"serverName": [server["urn"]]} if with_dependency else {}
+    token = server["type"].replace(":Server", ":Configuration")
+    return resource(token, f"{server['outputs']['name']}-{parameter}",
+                    {"serverName": server["outputs"]["name"], "configurationName": parameter, "value": value},
+                    id=arm_id, property_dependencies=deps, outputs={"id": arm_id, "name": parameter, "value": value})
+
+
+def _postgres(*skip, **options):
+    """A PostgreSQL flexible server and its logging parameters, less those named in `skip`."""
+    server = _parent("azure-native:dbforpostgresql:Server", "pg-city", PG_ID)
+    return (server, *(_configuration(server, p, **options) for p in database_parameters.REQUIRED[server["type"]]
+                      if p not in skip))
+
+
+def _mysql(*skip):
+    server = _parent("azure-native:dbformysql:Server", "mysql-city", MYSQL_ID)
+    return (server, *(_configuration(server, p, "ON") for p in database_parameters.REQUIRED[server["type"]]
+                      if p not in skip))
+
+
 # The stack rules' table: (rule, the resources of a compliant stack, of a stack with one violation).
 CASES = [
     (lock_in_prod.RULE, _locked_vault("CanNotDelete"), _locked_vault("NotSpecified")),
@@ -359,6 +386,7 @@ CASES = [
     (defender_required_plans.RULE, (_pricing("KeyVaults"), _pricing("VirtualMachines")),
      (_pricing("KeyVaults"), _pricing("VirtualMachines", tier="Free"))),
     (activity_log_exported.RULE, (_tag_audit(), _activity_log()), (_tag_audit(), vault())),
+    (database_parameters.RULE, (*_postgres(), *_mysql()), (*_postgres("log_disconnections"), *_mysql())),
     (defender_security_contact.RULE, (_tag_audit(), _contact()),
      (_tag_audit(), _contact(notificationsSources=[{"sourceType": "Alert", "minimalSeverity": "Critical"}]))),
     (activity_log_alerts.RULE, (_tag_audit(), *_alerts()), (_tag_audit(), *_alerts()[1:])),
@@ -377,6 +405,33 @@ def test_stack_rule_table_compliant_stack_passes_and_violating_stack_has_one_fin
     settings = CASE_SETTINGS.get(rule.id, {})
     assert findings(rule, *compliant, **settings) == []
     assert len(findings(rule, *violating, **settings)) == 1
+
+
+def test_mysql_server_without_its_audit_log_parameters_is_a_violation_naming_both():
+    [finding] = findings(database_parameters.RULE, *_mysql("audit_log_enabled", "audit_log_events"))
+    assert finding.urn == _mysql()[0]["urn"]
+    assert "audit_log_enabled, audit_log_events" in finding.message
+
+
+def test_server_parameters_found_through_their_own_arm_ids_in_a_real_export():
+    assert findings(database_parameters.RULE, *_postgres(with_dependency=False)) == []
+
+
+def test_parameters_of_another_server_do_not_count():
+    other = _parent("azure-native:dbforpostgresql:Server", "pg-other",
+                    f"{RG_ID}/providers/Microsoft.DBforPostgreSQL/flexibleServers/pg-other")
+    server, *parameters = _postgres()
+    [finding] = findings(database_parameters.RULE, server, other,
+                         *(_configuration(server, p) for p in database_parameters.REQUIRED[server["type"]]))
+    assert finding.urn == other["urn"]
+
+
+def test_a_parameter_whose_server_is_unknown_makes_a_missing_one_unknown_not_a_plain_violation():
+    server, *parameters = _postgres("log_checkpoints")
+    stray = resource("azure-native:dbforpostgresql:Configuration", "stray", {"configurationName": "log_checkpoints"},
+                     outputs={"name": "log_checkpoints", "value": "on"})
+    [finding] = findings(database_parameters.RULE, server, *parameters, stray)
+    assert "cannot be shown compliant" in finding.message and "log_checkpoints" in finding.message
 
 
 def test_sql_server_without_any_child_policy_fails_auditing_and_alert_rules():

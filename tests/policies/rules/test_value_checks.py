@@ -65,6 +65,8 @@ FIXTURES = {
     "sql-threat-detection-enabled": ({"state": "Enabled"}, "state", "Disabled"),
     "acr-export-disabled": ({"policies": {"exportPolicy": {"status": "disabled"}}}, "policies.exportPolicy.status",
                             "enabled"),
+    "acr-untagged-retention": ({"policies": {"retentionPolicy": {"status": "enabled", "days": 30}}},
+                               "policies.retentionPolicy.status", "disabled"),
     "aks-rbac-enabled": ({"enableRBAC": True}, "enableRBAC", False),
     "aks-azure-policy-addon": ({"addonProfiles": {"azurepolicy": {"enabled": True}}},
                                "addonProfiles.azurepolicy.enabled", False),
