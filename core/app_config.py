@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from amsterdam_cloud.core.classification import DATA_CLASSIFICATIONS
+from amsterdam_cloud.core.environments import ENVIRONMENT_CHOICES
 from amsterdam_cloud.core.ids import GUID
 from amsterdam_cloud.core.regions import EU_REGIONS
 from amsterdam_cloud.core.errors import UserError
@@ -180,7 +181,7 @@ CONFIG_SCHEMA: dict[str, Any] = {
     "additionalProperties": False,
     "properties": {
         "azure-native:location": {"enum": sorted(EU_REGIONS)},
-        "app:platformStack": {"type": "string", "pattern": "^[A-Za-z0-9_.-]+/amsterdam-platform/(dev|test|acc|prod)$"},
+        "app:platformStack": {"type": "string", "pattern": f"^[A-Za-z0-9_.-]+/amsterdam-platform/({ENVIRONMENT_CHOICES})$"},
         "app:app": APP_SCHEMA,
     },
 }

@@ -8,6 +8,9 @@ import re
 ENVIRONMENTS: tuple[str, ...] = ("dev", "test", "acc", "prod")
 """Every environment, in the order changes travel (DTAP): dev, then test, acc and prod."""
 
+ENVIRONMENT_CHOICES = "|".join(ENVIRONMENTS)
+"""The environments as a help text or a pattern's alternation spells them: `dev|test|acc|prod`."""
+
 STRICT_ENVIRONMENTS: frozenset[str] = frozenset({"acc", "prod"})
 """Where policies are mandatory, an unknown value fails and the deploy gate guards (data loss, waivers)."""
 

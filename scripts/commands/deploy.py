@@ -8,7 +8,8 @@ import json
 import sys
 from pathlib import Path
 
-from amsterdam_cloud.core.environments import ENVIRONMENTS, STRICT_ENVIRONMENTS, environment_of_stack
+from amsterdam_cloud.core.environments import ENVIRONMENT_CHOICES, ENVIRONMENTS, STRICT_ENVIRONMENTS, \
+    environment_of_stack
 from amsterdam_cloud.scripts.commands.plan import add_project_options
 from amsterdam_cloud.scripts.delivery.pulumi_cli import SECRETS_PROVIDER_ENV
 from amsterdam_cloud.core.errors import UserError
@@ -208,7 +209,7 @@ def _environment_of(stack: str) -> str:
     environment = environment_of_stack(stack)
     if environment is None:
         raise UserError(f"deploy: stack {stack!r} does not name an environment; pass --environment "
-                        "dev|test|acc|prod")
+                        f"{ENVIRONMENT_CHOICES}")
     return environment
 
 

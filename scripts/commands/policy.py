@@ -7,7 +7,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from amsterdam_cloud.core.environments import ENVIRONMENTS, environment_of_stack
+from amsterdam_cloud.core.environments import ENVIRONMENT_CHOICES, ENVIRONMENTS, environment_of_stack
 from amsterdam_cloud.core.errors import UserError, display
 from amsterdam_cloud.scripts.files import write_output
 
@@ -108,7 +108,7 @@ def _stack_and_environment(source: str, found_stack: str, stack: str | None,
     environment = environment or environment_of_stack(stack)
     if environment is None:
         raise UserError(f"{source}: stack {stack!r} does not name an environment; pass --environment "
-                        "dev|test|acc|prod")
+                        f"{ENVIRONMENT_CHOICES}")
     return stack, environment
 
 

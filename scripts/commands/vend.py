@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from amsterdam_cloud.core.environments import ENVIRONMENTS
 from amsterdam_cloud.core.ids import GUID
 from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.core.export_format import ROOT_STACK_TYPE
@@ -36,8 +37,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--data-classification", default="BBN2", help="highest BIO level held (default BBN2)")
     parser.add_argument("--budget", type=int, default=500, metavar="EUR",
                         help="monthly budget per subscription in euros (default 500)")
-    parser.add_argument("--environments", default="dev,test,acc,prod", metavar="LIST",
-                        help="comma-separated environments to vend (default dev,test,acc,prod)")
+    parser.add_argument("--environments", default=",".join(ENVIRONMENTS), metavar="LIST",
+                        help="comma-separated environments to vend (default %(default)s)")
     parser.add_argument("--prefix-length", type=int, default=24, choices=(22, 23, 24),
                         help="the spoke's size (default 24: /25 containers, /26 appservice, /26 endpoints)")
     parser.add_argument("--teams-dir", type=Path, metavar="DIR",

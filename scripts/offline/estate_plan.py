@@ -263,7 +263,7 @@ class Run:
 def run(args: argparse.Namespace) -> int:
     """`cityctl plan --estate`: discover, schedule, plan or reuse, report, summary JSON."""
     from amsterdam_cloud.core import clock
-    from amsterdam_cloud.core.environments import ENVIRONMENTS
+    from amsterdam_cloud.core.environments import ENVIRONMENT_CHOICES, ENVIRONMENTS
     from amsterdam_cloud.scripts.offline.plan_cache import PlanCache, own_key, project_fingerprint
 
     _refuse_single_stack_options(args)
@@ -282,7 +282,7 @@ def run(args: argparse.Namespace) -> int:
         environment = args.environment or (stack.stack if stack.stack in ENVIRONMENTS else None)
         if environment is None and not args.no_policy:
             raise UserError(f"plan --estate: stack {stack} is not an environment name; pass --environment "
-                            "dev|test|acc|prod to choose the policy levels of such stacks, or --no-policy")
+                            f"{ENVIRONMENT_CHOICES} to choose the policy levels of such stacks, or --no-policy")
         environments[stack] = None if args.no_policy else environment
     fingerprints = {project.name: project_fingerprint(project) for project in estate.projects}
     own_keys = {stack: own_key(project_fingerprint=fingerprints[stack.project], stack=stack,

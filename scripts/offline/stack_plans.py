@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from amsterdam_cloud.core.environments import environment_of_stack
+from amsterdam_cloud.core.environments import ENVIRONMENT_CHOICES, environment_of_stack
 from amsterdam_cloud.core.errors import UserError, display
 from amsterdam_cloud.scripts.signals import Interrupted, was_interrupted
 
@@ -139,7 +139,7 @@ def plan_many(project, stacks: list[str], request: PlanRequest, workers: int) ->
 def _environment(stack: str, request: PlanRequest) -> str:
     environment = request.environment or environment_of_stack(stack)
     if environment is None:
-        raise UserError(f"plan: stack {stack!r} names no environment; pass --environment dev|test|acc|prod "
+        raise UserError(f"plan: stack {stack!r} names no environment; pass --environment {ENVIRONMENT_CHOICES} "
                         "to choose the policy levels, or --no-policy")
     return environment
 

@@ -19,7 +19,7 @@ from amsterdam_cloud.components.governance.policy import Assignment, Exemption, 
 from amsterdam_cloud.core.environments import PLATFORM_INGRESS_ROLES, platform_resource_group
 from amsterdam_cloud.core.program_config import GOVERNANCE_PROJECT
 from amsterdam_cloud.core.regions import EU_REGIONS
-from amsterdam_cloud.policies.waivers import parse_waivers
+from amsterdam_cloud.core.waivers import parse_waivers
 from amsterdam_cloud.stacks.connectivity.config import load as load_connectivity
 from amsterdam_cloud.core.environments import ENVIRONMENTS
 from amsterdam_cloud.core.program_config import ConfigError, given_config, read_stack_file, structured
@@ -114,7 +114,7 @@ SANDBOX_BUDGET_EUR = 100
 
 
 def parse_exemptions(document: Any, source: str, rules: frozenset[str], today: dt.date) -> tuple[Exemption, ...]:
-    """Exemptions in the pack's waivers format (policies/waivers.py): `resource` is an ARM scope, `rule` an
+    """Exemptions in the pack's waivers format (core/waivers.py): `resource` is an ARM scope, `rule` an
     assignment key. An expired one stops the plan until it is removed or renewed, like an expired waiver."""
     waivers = parse_waivers(document, source)  # a WaiverError names the file, the waiver and the field
     exemptions = []

@@ -311,8 +311,8 @@ _FIELDS: dict[str, Reader[Any]] = {
     "platformStack": string,
     "tags": read_tags,
     "friendlyName": string,
-    "hostNamePrefix": matching(_PREFIX, f"1-{MAX_NAME_PREFIX} lower-case letters, digits and hyphens such as "
-                                         "avd-dev"),
+    "hostNamePrefix": matching(_PREFIX, f"1-{MAX_NAME_PREFIX} lower-case letters, digits and hyphens, starting "
+                                         "with a letter, such as avd-dev"),
     "profileStorageAccount": matching(_STORAGE_NAME, "3-24 lower-case letters and digits such as "
                                                       "amsavdprofilesdev"),
     "pool": _pool,

@@ -227,3 +227,10 @@ def test_a_host_name_prefix_leaving_no_room_for_the_set_tag_and_number_is_refuse
     error = error_of(raw)
     assert error.key == f"{P}:hostNamePrefix" and f"1-{config.MAX_NAME_PREFIX}" in error.problem
     assert config.MAX_NAME_PREFIX == 8
+
+
+def test_a_host_name_prefix_starting_with_a_digit_is_refused_by_the_rule_the_message_names():
+    raw = dev_raw()
+    raw[f"{P}:hostNamePrefix"] = "7"
+    error = error_of(raw)
+    assert error.key == f"{P}:hostNamePrefix" and "starting with a letter" in error.problem
