@@ -41,7 +41,8 @@ class Features:
     zone_redundancy: bool = False
     """Off: the firewall in one zone; on: across zones 1-3."""
     resource_locks: bool = False
-    """Off: no CanNotDelete locks; on: the hub network and the firewall policy are locked."""
+    """Off: no CanNotDelete locks; on: the firewall and its policy are locked (never the hub network, whose children
+    are every environment's peerings: it is protected instead)."""
     firewall_premium: bool = False
     """Off: Azure Firewall Standard; on: Premium with IDPS in deny mode."""
 

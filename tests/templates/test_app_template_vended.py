@@ -1,6 +1,6 @@
 """The app template in a vended subscription, end to end: vend a team, plan its landing zones, point the rendered
 app at them with `cityctl vend --app-dir`, and plan the app: zero violations, every resource in the team's
-subscription except its Application Insights' place in the environment's private link scope, no DNS zone group
+subscription (its Application Insights is scoped by the connectivity stack, not by the app), no DNS zone group
 (the DINE policy writes them), no role assignment on the platform's registry, the team's Container Apps
 environment (the vending's)."""
 
@@ -46,13 +46,14 @@ def test_the_app_in_a_vended_subscription_plans_with_zero_violations(vended, vio
     assert plan.stack_outputs["subscriptionId"] == vended["zone"]["subscriptionId"]
 
 
-def test_everything_the_app_creates_is_in_the_teams_subscription_but_its_place_in_the_private_link_scope(vended):
+def test_everything_the_app_creates_is_in_the_teams_subscription_none_in_the_citys_private_link_scope(vended):
     team = vended["zone"]["subscriptionId"]
     elsewhere = sorted(r.type for r in vended["plan"].resources
                        if r.outputs.get("id", "").startswith("/subscriptions/")
                        and not r.outputs["id"].startswith(f"/subscriptions/{team}/"))
 
-    assert elsewhere == ["azure-native:monitor:PrivateLinkScopedResource"]
+    assert vended["plan"].of_type("azure-native:app:ContainerApp") and elsewhere == []
+    assert vended["plan"].of_type("azure-native:monitor:PrivateLinkScopedResource") == []
 
 
 def test_outside_its_subscription_the_app_only_links_to_the_envs_workspace_and_scope(vended, stack_plan):
@@ -80,15 +81,14 @@ def test_every_grant_the_app_makes_is_one_the_deployer_role_may_make(vended):
     assert all(r.inputs["scope"].startswith(f"/subscriptions/{vended['zone']['subscriptionId']}/") for r in grants)
 
 
-def test_the_teams_roles_permit_every_resource_the_app_writes(vended):
-    from amsterdam_cloud.components.governance.roles import APP_TEAM_DEPLOYER, APP_TEAM_MONITORING
+def test_the_teams_deployer_role_permits_every_resource_the_app_writes(vended):
+    from amsterdam_cloud.components.governance.roles import APP_TEAM_DEPLOYER
     from amsterdam_cloud.scripts.offline.azure_policy import arm_type
 
     writes = {arm_type(r.type) + "/write" for r in vended["plan"].resources if r.type.startswith("azure-native:")}
-    scoped = "Microsoft.Insights/privateLinkScopes/scopedResources/write"
 
-    assert scoped in writes and APP_TEAM_MONITORING.permits(scoped)
-    assert [action for action in sorted(writes - {scoped}) if not APP_TEAM_DEPLOYER.permits(action)] == []
+    assert "Microsoft.Insights/components/write" in writes
+    assert [action for action in sorted(writes) if not APP_TEAM_DEPLOYER.permits(action)] == []
 
 
 def test_private_endpoints_get_no_zone_group_and_land_in_the_vended_spoke(vended):

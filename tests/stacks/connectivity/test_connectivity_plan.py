@@ -252,3 +252,22 @@ def test_the_app_teams_monitoring_role_on_the_city_scope_is_granted_here_and_by_
         (team.entra_group_id, "Group"), (team.ci_principal_id, "ServicePrincipal")))
     assert all(r.inputs["roleDefinitionId"] == APP_TEAM_MONITORING.definition_id
                for r in plan.of_type("azure-native:authorization:RoleAssignment") if r.inputs["scope"] == scope.id)
+
+
+def test_a_changed_link_replaces_its_entry_delete_first_so_pulumi_removes_the_entrys_lock_before_it(plan):
+    scoped = plan.of_type("azure-native:monitor:PrivateLinkScopedResource")
+    locks = {lock.inputs["scope"]: lock for lock in plan.of_type("azure-native:authorization:ManagementLockByScope")}
+    assert scoped and all(r.options.get("replaceOnChanges") == ["linkedResourceId"] and
+                          r.options.get("deleteBeforeReplace") is True for r in scoped)
+    # the lock's scope is the entry's id: Pulumi deletes a resource whose replace-forcing input depends on a
+    # delete-before-replace resource before it (and re-creates it after)
+    assert all(r.urn in locks[r.id].property_dependencies["scope"] for r in scoped)
+
+
+def test_the_connectivity_hub_network_is_protected_not_locked_so_environments_can_remove_their_peerings(plan):
+    [vnet] = plan.of_type("azure-native:network:VirtualNetwork")
+    locks = {lock.inputs["scope"] for lock in plan.of_type("azure-native:authorization:ManagementLockByScope")}
+    [firewall] = plan.of_type("azure-native:network:AzureFirewall")
+    [policy] = plan.of_type("azure-native:network:FirewallPolicy")
+    assert vnet.protect and vnet.id not in locks
+    assert {firewall.id, policy.id} <= locks  # resourceLocks still guards the firewall and its policy
