@@ -76,3 +76,21 @@ def collection_endpoint_name(environment: str) -> str:
     """The environment's data collection endpoint's name (3-44 letters, digits and hyphens): fixed, not auto-named,
     so its scope entry's linked id never changes."""
     return f"dce-amsterdam-{environment}"
+
+
+def app_resource_group(app: str, environment: str) -> str:
+    """An app's resource group in an environment: `App` creates it so, whichever subscription the app runs in."""
+    return f"rg-{app}-{environment}"
+
+
+def app_insights_name(app: str, environment: str) -> str:
+    """An app's Application Insights component (1-260 characters; an app name has at most 24): fixed, so the
+    connectivity stack derives its id to scope it into the city's Azure Monitor scope."""
+    return f"appi-{app}-{environment}"
+
+
+def app_insights_id(subscription_id: str, app: str, environment: str) -> str:
+    """An app's Application Insights component in the subscription it runs in (the environment's platform
+    subscription, or its team's vended one), derived as above."""
+    return (f"/subscriptions/{subscription_id}/resourceGroups/{app_resource_group(app, environment)}"
+            f"/providers/Microsoft.Insights/components/{app_insights_name(app, environment)}")

@@ -17,7 +17,7 @@ import pulumi
 import pulumi_azure_native as azure_native
 from pulumi_azure_native import authorization, managedidentity, resources
 
-from amsterdam_cloud.components.app_hosting.app_insights import AppInsights, AppInsightsArgs, PrivateLinkScopeRef
+from amsterdam_cloud.components.app_hosting.app_insights import AppInsights, AppInsightsArgs
 from amsterdam_cloud.components.app_hosting.container_app import ContainerApp, ContainerAppArgs
 from amsterdam_cloud.components.app_hosting.container_apps_environment import ContainerAppsEnvironment, \
     ContainerAppsEnvironmentArgs
@@ -38,7 +38,8 @@ from amsterdam_cloud.components.interfaces import NO_DIAGNOSTICS, CommonArgs, Di
 from amsterdam_cloud.components.monitoring.alerts import FLEXIBLE_SERVER, MetricAlerts, MetricAlertsArgs
 from amsterdam_cloud.components.security.container_registry import REGISTRY_WIDE_PULL_REASON
 from amsterdam_cloud.components.security.key_vault import KeyVault, KeyVaultArgs
-from amsterdam_cloud.core.environments import container_apps_infrastructure_group
+from amsterdam_cloud.core.environments import app_insights_name, app_resource_group, \
+    container_apps_infrastructure_group
 from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.core.platform_outputs import PlatformOutputs
 from amsterdam_cloud.core.private_link import zone
@@ -200,13 +201,6 @@ class _Platform:
             ("profile_name", "profileName"), ("resource_group_name", "resourceGroupName"),
             ("waf_policy_id", "wafPolicyId"), ("certificate_vault_id", "certificateVaultId"))})
 
-    def private_link_scope(self) -> PrivateLinkScopeRef:
-        """The platform's Azure Monitor Private Link Scope, which the app's Application Insights joins."""
-        scope, output = self.outputs.monitor_private_link_scope, "monitorPrivateLinkScope"
-        return PrivateLinkScopeRef(name=self._pick(scope, output, "name"),
-                                   resource_group_name=self._pick(scope, output, "resourceGroupName"),
-                                   subscription_id=self._pick(scope, output, "subscriptionId"))
-
     def vm_backup(self, provider: pulumi.ProviderResource) -> VmBackupRef:
         """The platform's VM backup vault and enhanced policy (its `vmOperations` export), every VM enrols in
         through `provider` (of the vault's subscription); checked to be in the app's region, as Azure Backup
@@ -296,7 +290,7 @@ class App(WithInterfaces, pulumi.ComponentResource):
                                    group_id=group_id)
 
         group = resources.ResourceGroup(
-            f"{name}-rg", resource_group_name=f"rg-{spec.name}-{spec.environment}", location=spec.location,
+            f"{name}-rg", resource_group_name=app_resource_group(spec.name, spec.environment), location=spec.location,
             tags=tags, opts=child)
         self.add_interfaces(name, scope_id=group.id, args=args, diagnostics=NO_DIAGNOSTICS)
         identity = managedidentity.UserAssignedIdentity(
@@ -407,13 +401,13 @@ class App(WithInterfaces, pulumi.ComponentResource):
 
         # the platform's settings; the app's own (spec.settings, copied from the source) come first and yield to these
         settings: dict[str, pulumi.Input[str]] = {}
-        # telemetry: workspace-based Application Insights, sent with the app's identity (local auth is off)
+        # telemetry: workspace-based Application Insights, sent with the app's identity (local auth is off); the
+        # connectivity stack scopes it into the city's Azure Monitor scope by its derived id (`apps` there)
         self.insights: AppInsights | None = None
         if spec.runtime != "vm":
             self.insights = AppInsights(f"{name}-appi", AppInsightsArgs(
                 tags=tags, resource_group_name=group.name, location=spec.location,
-                workspace_id=platform.workspace_id, private_link_scope=platform.private_link_scope(),
-                component_name=f"appi-{spec.name}-{spec.environment}",
+                workspace_id=platform.workspace_id, component_name=app_insights_name(spec.name, spec.environment),
                 role_assignments=(RoleAssignment(role="Monitoring Metrics Publisher",
                                                  principal_id=identity.principal_id,
                                                  description=f"{spec.name} sends its telemetry by identity"),)),

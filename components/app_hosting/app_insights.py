@@ -1,18 +1,17 @@
 """Application Insights for one app: workspace-based (telemetry lands in the central workspace, under its retention
 and access), Entra ID-authenticated ingestion only (local auth off: the connection string alone sends nothing), and
-public ingestion off, so telemetry flows only through the platform's Azure Monitor Private Link Scope, in which
-the component is scoped."""
+public ingestion off, so telemetry flows only through the city's Azure Monitor Private Link Scope. The component
+never writes into that scope: the connectivity stack scopes it by its derived id (`core.environments.app_insights_id`,
+its `apps` config), so no app pipeline holds a right on the prod-owned scope."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import pulumi
-import pulumi_azure_native as azure_native
-from pulumi_azure_native import applicationinsights, monitor
+from pulumi_azure_native import applicationinsights
 
 from amsterdam_cloud.components.interfaces import NO_DIAGNOSTICS, CommonArgs, WithInterfaces, supports
-from amsterdam_cloud.components.monitoring.private_ingestion import PrivateLinkScopeRef
 
 COMPONENT = "azure-native:applicationinsights:Component"
 
@@ -22,9 +21,9 @@ class AppInsightsArgs(CommonArgs):
     """`role_assignments` on the component: the app's identity as Monitoring Metrics Publisher, the role an identity
     needs to send telemetry when local auth is off."""
     SUPPORTS = supports("lock", "role_assignments",
-                        reason="a workspace-based component has no private endpoint of its own (it is scoped into "
-                               "the platform's AMPLS), its telemetry is already in the workspace, it needs no identity "
-                               "and holds no data of its own")
+                        reason="a workspace-based component has no private endpoint of its own (the connectivity "
+                               "stack scopes it into the city's AMPLS), its telemetry is already in the workspace, it "
+                               "needs no identity and holds no data of its own")
 
     resource_group_name: pulumi.Input[str]
     """The component's resource group (the app's); the component never creates it."""
@@ -32,14 +31,12 @@ class AppInsightsArgs(CommonArgs):
     """The component's region (the app's)."""
     workspace_id: pulumi.Input[str]
     """The Log Analytics workspace telemetry is stored in (the central one)."""
-    private_link_scope: PrivateLinkScopeRef | None
-    """The scope the component joins (ingestion is private-only); None: an explicit choice that telemetry cannot
-    arrive from the city's networks, where the scope's PrivateOnly mode lets traffic reach only scoped resources."""
+    component_name: str
+    """Its fixed name (1-260 characters): `App` uses `core.environments.app_insights_name`, from which the connectivity
+    stack derives the id it scopes (an auto-name could not be derived)."""
     local_auth: bool = False
     """Off: only Entra ID-authenticated telemetry is accepted (DisableLocalAuth); on (an explicit opt-out, for an
     agent that cannot authenticate): the connection string alone lets anyone who has it send."""
-    component_name: str | None = None
-    """Unset: azure-native's auto-name; set: that name (1-260 characters)."""
 
 
 class AppInsights(WithInterfaces, pulumi.ComponentResource):
@@ -53,16 +50,6 @@ class AppInsights(WithInterfaces, pulumi.ComponentResource):
             workspace_resource_id=args.workspace_id, disable_local_auth=not args.local_auth,
             public_network_access_for_ingestion="Disabled", public_network_access_for_query="Enabled",
             tags=dict(args.tags), opts=self.child_options(args))
-        scope = args.private_link_scope
-        if scope is not None:
-            # The city's scope lives in the connectivity subscription: the scoped resource is created there.
-            provider = azure_native.Provider(f"{name}-scope-subscription", subscription_id=scope.subscription_id,
-                                             opts=pulumi.ResourceOptions(parent=self)) \
-                if scope.subscription_id is not None else None
-            monitor.PrivateLinkScopedResource(
-                f"{name}-scoped", resource_group_name=scope.resource_group_name, scope_name=scope.name,
-                name=component.name, linked_resource_id=component.id, kind="Resource",
-                opts=pulumi.ResourceOptions(parent=self, provider=provider))
         self.add_interfaces(name, scope_id=component.id, args=args, diagnostics=NO_DIAGNOSTICS)
         self.resource_id, self.name = component.id, component.name
         self.connection_string = component.connection_string

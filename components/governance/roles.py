@@ -3,7 +3,8 @@ app team monitoring, auditor reader, break-glass), none with a `*` action, and w
 operators and break-glass only as PIM-eligible (activated just in time, approval and MFA set in PIM's role settings).
 
 App teams get theirs per vended subscription (components/governance/vending.py), never here: the deployer on the
-subscription, the monitoring role only on the environment's workspace and private link scope.
+subscription, the monitoring role only on the environment's workspace (the connectivity stack scopes the apps'
+Application Insights into the city's private link scope: no team holds a right there).
 """
 
 from __future__ import annotations
@@ -85,15 +86,12 @@ APP_TEAM_DEPLOYER = CustomRole(
                  "Microsoft.Network/virtualNetworks/subnets/write", "Microsoft.Network/virtualNetworks/peer/action"))
 APP_TEAM_MONITORING = CustomRole(
     key="app-team-monitoring",
-    description="Links an app team's diagnostic settings and Application Insights to its environment's workspace "
-                "and scopes them into the environment's private link scope; reads no log data.",
+    description="Links an app team's diagnostic settings and Application Insights to its environment's workspace; "
+                "reads no log data.",
     # Azure checks these on the destination when a resource in another subscription links to it
     # (LinkedAuthorizationFailed otherwise); log queries need workspaces/query/*/read, which this lacks.
     actions=("Microsoft.OperationalInsights/workspaces/read",
-             "Microsoft.OperationalInsights/workspaces/sharedKeys/action",
-             "Microsoft.Insights/privateLinkScopes/read", "Microsoft.Insights/privateLinkScopes/scopedResources/read",
-             "Microsoft.Insights/privateLinkScopes/scopedResources/write",
-             "Microsoft.Insights/privateLinkScopes/scopedResources/delete"))
+             "Microsoft.OperationalInsights/workspaces/sharedKeys/action"))
 AUDITOR_READER = CustomRole(
     key="auditor-reader", description="Reads configuration, policy compliance and security findings; no data.",
     actions=(_READ, "Microsoft.PolicyInsights/policyStates/queryResults/action",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 import pulumi
@@ -164,8 +164,11 @@ class CiAgents:
 @dataclass(frozen=True, kw_only=True)
 class ConnectivityArgs(CommonArgs):
     SUPPORTS = supports("lock", "role_assignments", "diagnostic_settings",
-                        reason="networks have no private endpoint and need no identity; the hub holds no state to "
-                               "protect")
+                        reason="networks have no private endpoint and need no identity; the hub network is always "
+                               "protected, never by a switch")
+    """`lock` covers the firewall and its policy, never the hub network: the hub side of every environment's peering
+    is the network's child, so a lock there refuses each environment's peering clean-up (dev's too); the network is
+    protected instead (`protect`: Pulumi never deletes or replaces it)."""
     resource_group_name: pulumi.Input[str]
     """The connectivity resource group; the component never creates it."""
     location: str
@@ -227,8 +230,8 @@ class Connectivity(WithInterfaces, pulumi.ComponentResource):
             f"{name}-vnet", virtual_network_name=args.virtual_network_name, resource_group_name=group,
             location=args.location, address_space=network.AddressSpaceArgs(address_prefixes=[args.address_space]),
             encryption=network.VirtualNetworkEncryptionArgs(enabled=True, enforcement="AllowUnencrypted"),
-            tags=tags, opts=pulumi.ResourceOptions(parent=self, ignore_changes=["subnets"]))
-        self.add_interfaces(name, scope_id=vnet.id, args=args, diagnostics=DiagnosticSupport())
+            tags=tags, opts=pulumi.ResourceOptions(parent=self, ignore_changes=["subnets"], protect=True))
+        self.add_interfaces(name, scope_id=vnet.id, args=replace(args, lock=None), diagnostics=DiagnosticSupport())
 
         # Route tables without inline routes: this stack and every environment add theirs as Route resources.
         gateway_routes = network.RouteTable(

@@ -9,10 +9,10 @@ data (Microsoft, "Design your Azure Private Link setup": "create only a single A
 "a single Private Link connection set on the hub"). With the city's connectivity hub the zones are one set, so the
 scope is the city's (in the connectivity stack); an environment with its own zones has its own scope.
 
-Why the scope's owner scopes the environments' resources: an entry in the scope is a child of it, and Azure's rights
-on children are scope-wide, so an environment stack writing its own entries would need a right that also deletes
-prod's. The workspace and DCE ids are derivable (fixed names), so the owner adds them and locks each entry ReadOnly:
-apps, which add their Application Insights with the vended monitoring role, can neither change nor delete them.
+Why the scope's owner scopes every resource in it: an entry in the scope is a child of it, and Azure's rights on
+children are scope-wide, so an environment or app stack writing its own entry would need a right that also deletes
+prod's. The workspaces', DCEs' and apps' Application Insights ids are derivable (fixed names), so the owner adds them
+and locks each entry ReadOnly; nobody else holds a right on the scope.
 """
 from __future__ import annotations
 
@@ -40,33 +40,32 @@ a scope endpoint in another network must let through (Microsoft: "Azure Monitor 
 
 @dataclass(frozen=True, kw_only=True)
 class PrivateLinkScopeRef:
-    """Where an AMPLS is: what a stack needs to add its resources to it."""
+    """Where an AMPLS is (the platform's `monitorPrivateLinkScope` export, for operators and tools)."""
 
     name: pulumi.Input[str]
     """The scope's name."""
     resource_group_name: pulumi.Input[str]
     """Its resource group."""
     subscription_id: pulumi.Input[str] | None = None
-    """None: the caller's own subscription; set: another one (the connectivity subscription), reached through a
-    provider for it."""
+    """None: the environment's own subscription; set: another one (the connectivity subscription)."""
 
 
 @dataclass(frozen=True, kw_only=True)
 class ScopedResource:
-    """One resource the scope holds (an environment's workspace or data collection endpoint)."""
+    """One resource the scope holds (an environment's workspace or data collection endpoint, an app's component)."""
 
     name: str
-    """The entry's name in the scope (`<env>-workspace`, `<env>-dce`): unique in the scope."""
+    """The entry's name in the scope (`<env>-workspace`, `<env>-dce`, `<env>-appi-<app>`): unique in the scope."""
     resource_id: pulumi.Input[str]
     """The linked resource's ARM id; it must exist when the entry is created (Azure checks the link)."""
 
 
-ENTRY_LOCK = Lock(level="ReadOnly", notes="An environment's entry in the city's Azure Monitor scope: removing or "
-                                          "changing it stops that environment's private ingestion. Change it "
-                                          "through the scope's stack only.")
-"""Always on, not a feature switch: it is the boundary between the environments' entries and what app pipelines
-(monitoring role on the scope) may change; the lock is on the entry, never on the scope (which would cover every
-app's entry too)."""
+ENTRY_LOCK = Lock(level="ReadOnly", notes="An entry in the city's Azure Monitor scope: removing or changing it stops "
+                                          "that resource's private ingestion. Change it through the connectivity "
+                                          "stack only.")
+"""Always on, not a feature switch: nothing outside the scope's stack changes an entry; the lock is on the entry,
+never on the scope (which would refuse the stack's own removal of an entry). A changed link replaces the entry
+delete-before-replace, so Pulumi deletes this lock first (`MonitorPrivateLinkScope`)."""
 
 
 def environment_entries(environment: str, workspace_id: pulumi.Input[str],
@@ -76,22 +75,26 @@ def environment_entries(environment: str, workspace_id: pulumi.Input[str],
             ScopedResource(name=f"{environment}-dce", resource_id=endpoint_id))
 
 
+def app_entry(app: str, environment: str, component_id: str) -> ScopedResource:
+    """An app's Application Insights component in an environment (`core.environments.app_insights_id`)."""
+    return ScopedResource(name=f"{environment}-appi-{app}", resource_id=component_id)
+
 @dataclass(frozen=True, kw_only=True)
 class MonitorPrivateLinkScopeArgs(CommonArgs):
     SUPPORTS = supports("role_assignments", "private_endpoints",
                         reason="a private link scope has no logs, needs no identity and holds no state",
-                        lock="a lock covers the scope's scoped resources and refuses the delete of any "
-                             "environment's or app's")
+                        lock="a lock covers the scope's scoped resources and refuses the scope's own stack "
+                             "every entry change; each entry is locked instead")
     resource_group_name: pulumi.Input[str]
     """The scope's and endpoint's resource group; the component never creates it."""
     location: str
     """The private endpoint's region (the scope itself is `global`)."""
     scope_name: str
-    """A fixed name: environment and app stacks add their resources to the scope by it."""
+    """A fixed name (`ampls-amsterdam`): other stacks name the scope by it without reading this stack's state."""
     open_query: bool = False
     """Off: networks behind the scope query only scoped resources (PrivateOnly); on: they may query any workspace."""
     scoped_resources: tuple[ScopedResource, ...] = ()
-    """The environments' entries (`environment_entries`), each locked ReadOnly; apps add their own entries."""
+    """Every entry (`environment_entries`, `app_entry`), each locked ReadOnly."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -125,10 +128,13 @@ class MonitorPrivateLinkScope(WithInterfaces, pulumi.ComponentResource):
                             private_endpoint_group_id="azuremonitor", resource_group_name=args.resource_group_name,
                             location=args.location)
         for entry in args.scoped_resources:
+            # A new link is a new entry, deleted before it is re-created: Pulumi then deletes the entry's lock (which
+            # depends on it) first, where an in-place update of the locked entry would fail (ScopeLocked).
             scoped = monitor.PrivateLinkScopedResource(
                 f"{name}-scoped-{entry.name}", resource_group_name=args.resource_group_name, scope_name=scope.name,
                 name=entry.name, linked_resource_id=entry.resource_id, kind="Resource",
-                opts=pulumi.ResourceOptions(parent=self))
+                opts=pulumi.ResourceOptions(parent=self, replace_on_changes=["linkedResourceId"],
+                                            delete_before_replace=True))
             create_lock(f"{name}-scoped-{entry.name}", scope_id=scoped.id, lock=ENTRY_LOCK, parent=self)
         self.resource_id, self.name = scope.id, scope.name
         self.register_outputs({"resource_id": self.resource_id, "name": self.name})

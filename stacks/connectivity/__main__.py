@@ -8,16 +8,13 @@ its own cadence. Environment stacks attach to it by well-known names (`Connectiv
 import pulumi
 from pulumi_azure_native import resources
 
-from amsterdam_cloud.components.governance.roles import APP_TEAM_MONITORING
-from amsterdam_cloud.components.interfaces import (DiagnosticSettings, Lock, PrivateEndpoint, RoleAssignment,
-                                                   create_role_assignments)
+from amsterdam_cloud.components.interfaces import DiagnosticSettings, Lock, PrivateEndpoint
 from amsterdam_cloud.components.landing_zone.connectivity import (CI_POOL_NAME, ENDPOINTS_SUBNET, MONITOR_SCOPE_NAME,
                                                                   Connectivity, ConnectivityArgs)
 from amsterdam_cloud.core.private_link import city_private_link_zones
 from amsterdam_cloud.components.monitoring.private_ingestion import AMPLS_ZONES, MonitorPrivateLinkScope, \
-    MonitorPrivateLinkScopeArgs, environment_entries
+    MonitorPrivateLinkScopeArgs, app_entry, environment_entries
 from amsterdam_cloud.stacks.connectivity.config import from_pulumi
-from amsterdam_cloud.stacks.landing_zones.team_files import load_teams
 
 config = from_pulumi()
 tags = config.azure_tags
@@ -39,28 +36,18 @@ connectivity = Connectivity("connectivity", ConnectivityArgs(
     firewall_premium=config.features.firewall_premium))
 
 # The city's one Azure Monitor Private Link Scope: one per DNS namespace, and the zones above are the city's one set
-# (a scope per environment would rewrite the same global records). This stack holds the monitored environments'
-# workspaces and data collection endpoints in it (ids derived from their stack files, each entry locked ReadOnly), so
-# no environment's identity writes into it; apps add their Application Insights (`ConnectivityRef.monitor_scope`).
-# No lock on the scope: a lock covers child resources, so it would refuse every app's scoped-resource delete.
+# (a scope per environment would rewrite the same global records). This stack holds every entry: the monitored
+# environments' workspaces and data collection endpoints and the listed apps' Application Insights (ids derived from
+# the environments' stack files and the team files, each entry locked ReadOnly), so no environment's or app's identity
+# holds any right on it. No lock on the scope: it would refuse this stack's own entry changes.
 monitor_scope = MonitorPrivateLinkScope("monitor-private-link", MonitorPrivateLinkScopeArgs(
     tags=tags, resource_group_name=group.name,
     location=config.location, scope_name=MONITOR_SCOPE_NAME,
     scoped_resources=tuple(entry for monitored in config.monitored_environments for entry in environment_entries(
-        monitored.environment, monitored.workspace_id, monitored.endpoint_id)),
+        monitored.environment, monitored.workspace_id, monitored.endpoint_id)) + tuple(
+        app_entry(app.app, app.environment, app.component_id) for app in config.apps),
     private_endpoints=(PrivateEndpoint(subnet_id=connectivity.subnet_ids[ENDPOINTS_SUBNET], private_dns_zone_ids=tuple(
         connectivity.private_dns_zone_ids[zone] for zone in AMPLS_ZONES)),)))
-
-# The app teams' monitoring role on the scope (their Application Insights join it), granted here from the vended
-# teams' files, so no environment's landing-zones stack writes role assignments into this prod-owned scope.
-for team in load_teams():
-    create_role_assignments(f"monitor-private-link-{team.name}", scope_id=monitor_scope.resource_id,
-                            parent=monitor_scope, assignments=tuple(
-                                RoleAssignment(role=APP_TEAM_MONITORING.definition_id, principal_id=principal,
-                                               principal_type=kind,
-                                               description=f"{team.name}'s apps scope their Application Insights")
-                                for principal, kind in ((team.entra_group_id, "Group"),
-                                                        (team.ci_principal_id, "ServicePrincipal"))))
 
 pulumi.export("hubVirtualNetworkId", connectivity.resource_id)
 pulumi.export("subnetIds", connectivity.subnet_ids)

@@ -12,8 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-from amsterdam_cloud.core.environments import ENVIRONMENTS, central_workspace_id, collection_endpoint_id
+from amsterdam_cloud.core.app_config import APP_SCHEMA
+from amsterdam_cloud.core.environments import ENVIRONMENTS, app_insights_id, central_workspace_id, \
+    collection_endpoint_id
 from amsterdam_cloud.core.ids import GUID, LOG_ANALYTICS_WORKSPACE_ID
+from amsterdam_cloud.components.governance.vending import TEAM_NAME
 from amsterdam_cloud.components.landing_zone.address_plan import AddressPlanError, carve, refuse_overlap
 from amsterdam_cloud.components.landing_zone.connectivity import (AGENTS_SUBNET, CONNECTIVITY_SUBNETS, CiAgents,
                                                                   ConnectivityRef, ExpressRoute, ForwardedZone,
@@ -23,6 +26,7 @@ from amsterdam_cloud.core.config_readers import (boolean, cidr, integer, list_of
                                                  region, secret, section, show, string)
 from amsterdam_cloud.stacks import config as platform_config
 from amsterdam_cloud.stacks.config import RESOURCE_GROUP_NAME, VIRTUAL_NETWORK_NAME, Tags, read_tags
+from amsterdam_cloud.stacks.landing_zones.team_files import Team, load_teams
 
 PROJECT = "amsterdam-connectivity"
 STACKS_DIR = Path(__file__).resolve().parent
@@ -32,6 +36,8 @@ _WORKSPACE = LOG_ANALYTICS_WORKSPACE_ID
 _CIRCUIT = re.compile(r"^/subscriptions/[0-9a-f-]{36}/resourceGroups/[^/]+/providers/"
                       r"Microsoft.Network/expressRouteCircuits/[^/]+$", re.IGNORECASE)
 _ORGANIZATION = re.compile(r"^https://dev\.azure\.com/[A-Za-z0-9][A-Za-z0-9-]{0,48}$")
+_APP_NAME = re.compile(APP_SCHEMA["properties"]["name"]["pattern"])
+"""An app's name as its stack config takes it (`app:app.name`, core/app_config.py)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -41,7 +47,8 @@ class Features:
     zone_redundancy: bool = False
     """Off: the firewall in one zone; on: across zones 1-3."""
     resource_locks: bool = False
-    """Off: no CanNotDelete locks; on: the hub network and the firewall policy are locked."""
+    """Off: no CanNotDelete locks; on: the firewall and its policy are locked (never the hub network, whose children
+    are every environment's peerings: it is protected instead)."""
     firewall_premium: bool = False
     """Off: Azure Firewall Standard; on: Premium with IDPS in deny mode."""
 
@@ -70,6 +77,17 @@ class MonitoredEnvironment:
 
 
 @dataclass(frozen=True, kw_only=True)
+class ScopedApp:
+    """An app's Application Insights component the city's Azure Monitor scope holds in one environment."""
+
+    app: str
+    environment: str
+    component_id: str
+    """Derived: `core.environments.app_insights_id` in the subscription the app runs in (the environment's platform
+    subscription, or its team's vended one as the team file records it)."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class ConnectivityConfig:
     source: str
     ref: ConnectivityRef
@@ -89,6 +107,8 @@ class ConnectivityConfig:
     monitored_environments: tuple[MonitoredEnvironment, ...] = ()
     """Whose entries the city's scope holds; every other attached environment is listed in `pendingEnvironments`
     (the green-field first run: their resources do not exist yet)."""
+    apps: tuple[ScopedApp, ...] = ()
+    """The apps' components the scope holds (`apps`); an app's environment still listed under `pending` has none."""
 
     @property
     def azure_tags(self) -> dict[str, str]:
@@ -159,6 +179,14 @@ def _features(source: str, key: str, value: Any) -> Features:
                     firewall_premium=read.get("firewallPremium", False))
 
 
+def _app_mapping(source: str, key: str, value: Any) -> Mapping[str, Any]:
+    value = structured(value)
+    if not isinstance(value, Mapping):
+        raise ConfigError(source, key, f"expected a mapping of app name to {{team, environments, pending}}, such as "
+                                       f"{{parkeer: {{environments: [dev]}}}}, got {show(value)}")
+    return value
+
+
 _FIELDS = {
     "subscriptionId": matching(GUID, "the connectivity subscription's id (a GUID)"),
     "tenantId": matching(GUID, "the Entra tenant id (a GUID)"),
@@ -179,6 +207,7 @@ _FIELDS = {
     "onPremisesAddressSpaces": _cidrs,
     "monitoredEnvironments": list_of(one_of(ENVIRONMENTS)),
     "pendingEnvironments": list_of(one_of(ENVIRONMENTS)),
+    "apps": _app_mapping,
 }
 _REQUIRED = frozenset({"subscriptionId", "tenantId", "location", "resourceGroupName", "virtualNetworkName",
                        "addressSpace", "tags"})
@@ -219,6 +248,54 @@ def _monitored(source: str, names: tuple[str, ...], pending: tuple[str, ...], re
         endpoint_id=collection_endpoint_id(known[name].subscription_id, name)) for name in names)
 
 
+def _apps(source: str, value: Mapping[str, Any], monitored: tuple[MonitoredEnvironment, ...], ref: ConnectivityRef,
+          known: Mapping[str, Environment], teams: Mapping[str, Team]) -> tuple[ScopedApp, ...]:
+    """The apps' components to scope: each app by name, in the environments it is deployed in (`environments`),
+    with those declared but not deployed yet under `pending` (an entry needs its component); on the environment's
+    platform subscription, or with `team` in that team's landing zone, whose subscription the team file records."""
+    scoped: list[ScopedApp] = []
+    for name, spec in value.items():
+        key = f"{PROJECT}:apps.{name}"
+        if not isinstance(name, str) or not _APP_NAME.match(name):
+            raise ConfigError(source, key, "not an app name; expected the app's app:app.name (2-24 lower-case "
+                                           "letters, digits and hyphens, starting with a letter)")
+        read = section(source, key, spec, {
+            "team": matching(TEAM_NAME, "a vended team's name (stacks/landing_zones/teams/<team>.yaml)"),
+            "environments": list_of(one_of(ENVIRONMENTS), empty=True, distinct=True),
+            "pending": list_of(one_of(ENVIRONMENTS), distinct=True)}, frozenset({"environments"}))
+        deployed, waiting = read["environments"], read.get("pending", ())
+        if both := sorted(set(deployed) & set(waiting)):
+            raise ConfigError(source, f"{key}.pending", f"{both[0]} is also in environments; name it in one of them")
+        team = teams.get(read["team"]) if "team" in read else None
+        if "team" in read and team is None:
+            raise ConfigError(source, f"{key}.team", f"no team {read['team']!r} in stacks/landing_zones/teams/; "
+                                                     f"expected one of {', '.join(sorted(teams)) or 'none'}")
+        for env in (*deployed, *waiting):
+            where = f"{key}.{'environments' if env in deployed else 'pending'}"
+            if team is not None and env not in team.ranges:
+                raise ConfigError(source, where, f"team {team.name} has no {env} landing zone ({team.source}); "
+                                                 "vend it there first, or drop the team to run on the platform")
+            if known[env].connectivity != ref:
+                raise ConfigError(source, where, f"environment {env} does not attach to this hub "
+                                                 f"(stacks/Pulumi.{env}.yaml); its apps are not scoped here")
+        monitored_names = {environment.environment for environment in monitored}
+        for env in deployed:
+            if env not in monitored_names:
+                raise ConfigError(source, f"{key}.environments", f"environment {env} is not monitored yet "
+                                                                 "(pendingEnvironments), so the app cannot be "
+                                                                 "deployed there; list it under pending")
+            if team is not None and env not in team.subscriptions:
+                raise ConfigError(source, f"{key}.environments", f"{team.source}: environments.{env}.subscriptionId "
+                                                                 f"is not recorded, so {name}'s component id is "
+                                                                 "unknown; record it (`pulumi stack output "
+                                                                 "landingZones` of the landing zones stack) or list "
+                                                                 f"{env} under pending")
+            subscription = team.subscriptions[env] if team is not None else known[env].subscription_id
+            scoped.append(ScopedApp(app=name, environment=env,
+                                    component_id=app_insights_id(subscription, name, env)))
+    return tuple(scoped)
+
+
 def _refuse_environment_overlaps(source: str, read: Mapping[str, Any], blocks: Mapping[str, str]) -> None:
     """Refuse a hub range, VPN client pool or on-premises range inside an environment's block (or the pool in
     the hub): Azure accepts it, then the gateway-transit routes and the `rt-gateway` block routes collide."""
@@ -240,10 +317,10 @@ def _refuse_environment_overlaps(source: str, read: Mapping[str, Any], blocks: M
             raise ConfigError(source, f"{PROJECT}:{key}", error.problem) from None
 
 
-def parse(raw: Mapping[str, Any], source: str, stack: str,
-          known: Mapping[str, Environment] | None = None) -> ConnectivityConfig:
+def parse(raw: Mapping[str, Any], source: str, stack: str, known: Mapping[str, Environment] | None = None,
+          teams: tuple[Team, ...] | None = None) -> ConnectivityConfig:
     """Validate the stack's config (keys as `project:key`, values as in the stack file or as the CLI passes them);
-    `known` are the environments, read from their stack files unless given."""
+    `known` are the environments, read from their stack files unless given, `teams` the vended teams' files."""
     if stack != CONNECTIVITY_STACK:
         raise ConfigError(source, "stack", f"the connectivity project has one stack for the city, "
                                            f"{CONNECTIVITY_STACK!r}")
@@ -277,10 +354,13 @@ def parse(raw: Mapping[str, Any], source: str, stack: str,
     _refuse_environment_overlaps(source, read, {name: environment.block for name, environment in known.items()})
     ref = ConnectivityRef(subscription_id=read["subscriptionId"], resource_group_name=read["resourceGroupName"],
                           virtual_network_name=read["virtualNetworkName"])
+    monitored = _monitored(source, read.get("monitoredEnvironments", ()), read.get("pendingEnvironments", ()), ref,
+                           known)
+    teams = load_teams() if teams is None else teams
     return ConnectivityConfig(
         source=source, tenant_id=read["tenantId"], location=read["location"], address_space=address_space,
-        ref=ref, monitored_environments=_monitored(source, read.get("monitoredEnvironments", ()),
-                                                    read.get("pendingEnvironments", ()), ref, known),
+        ref=ref, monitored_environments=monitored,
+        apps=_apps(source, read.get("apps", {}), monitored, ref, known, {team.name: team for team in teams}),
         tags=read["tags"], workspace_id=read.get("workspaceId"), forwarded_zones=read.get("forwardedZones", ()),
         site_to_site=SiteToSite(gateway_ip=site["gatewayIp"], address_spaces=site["addressSpaces"],
                                 shared_key=read["vpnSharedKey"].value) if site else None,

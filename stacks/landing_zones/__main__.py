@@ -5,6 +5,8 @@ governance config (the management group and custom role ids derive from it; that
 container, out of this environment's reach). No team: no resources. Teams are added with `cityctl vend <team>`.
 """
 
+from functools import partial
+
 import pulumi
 
 from amsterdam_cloud.components.governance.hierarchy import group_resource_id
@@ -15,6 +17,7 @@ from amsterdam_cloud.components.interfaces import DiagnosticSettings
 from amsterdam_cloud.components.landing_zone.hub import HubRef
 from amsterdam_cloud.core.platform_outputs import PlatformOutputs
 from amsterdam_cloud.stacks.landing_zones.config import from_pulumi
+from amsterdam_cloud.stacks.landing_zones.team_files import recorded_subscription
 
 config = from_pulumi()
 env = config.environment
@@ -52,7 +55,8 @@ if config.teams:
             tags=team.tags(env), diagnostic_settings=diagnostics, peer_after=previous, policy_after=rules))
         previous, rules = (zone.spoke.hub_peering,), (zone.firewall_rules,)
         landing_zones[team.name] = {
-            "subscriptionId": zone.subscription_id, "resourceGroupName": zone.resource_group_name,
+            "subscriptionId": zone.subscription_id.apply(partial(recorded_subscription, team, env)),
+            "resourceGroupName": zone.resource_group_name,
             "virtualNetworkId": zone.spoke.resource_id, "subnetIds": zone.spoke.subnet_ids,
             "registryPullIdentityId": zone.registry_pull_identity_id, "actionGroupId": zone.action_group_id,
             "containerAppsEnvironment": {"id": zone.container_apps_environment.resource_id,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -51,6 +51,10 @@ class Team:
     budget_monthly_eur: int
     ranges: Mapping[str, str]
     """Environment to the spoke's range; an environment left out gets no landing zone."""
+    subscriptions: Mapping[str, str] = field(default_factory=dict)
+    """Environment to the vended subscription's id, recorded once that environment's landing zones stack created it
+    (`pulumi stack output landingZones`; the stack refuses a record that differs): the connectivity stack derives
+    the team's apps' Application Insights ids from it. An environment not yet recorded has no scoped apps."""
     source: str = ""
 
     def tags(self, environment: str) -> dict[str, str]:
@@ -68,7 +72,9 @@ class Team:
                 "dataClassification": self.data_classification, "archetype": self.archetype,
                 "entraGroupId": self.entra_group_id, "ciPrincipalId": self.ci_principal_id,
                 "budgetMonthlyEur": self.budget_monthly_eur,
-                "environments": {env: {"addressSpace": cidr} for env, cidr in self.ranges.items()}}
+                "environments": {env: {"addressSpace": cidr, **({"subscriptionId": self.subscriptions[env]}
+                                                                 if env in self.subscriptions else {})}
+                                 for env, cidr in self.ranges.items()}}
 
 
 def _text(source: str, key: str, value: Any, pattern: re.Pattern[str], form: str) -> str:
@@ -127,12 +133,18 @@ def parse_team(document: Any, source: str) -> Team:
     if not isinstance(environments, Mapping) or not environments:
         raise ConfigError(source, "environments", "expected a mapping of environment to {addressSpace: CIDR}")
     ranges: dict[str, str] = {}
+    subscriptions: dict[str, str] = {}
     for env, spec in environments.items():
         key = f"environments.{env}"
         if env not in ENVIRONMENTS:
             raise ConfigError(source, key, f"not an environment; expected one of {', '.join(ENVIRONMENTS)}")
-        if not isinstance(spec, Mapping) or set(spec) != {"addressSpace"}:
-            raise ConfigError(source, key, f"expected {{addressSpace: CIDR}}, got {show(spec)}")
+        if not isinstance(spec, Mapping) or "addressSpace" not in spec or set(spec) - {"addressSpace",
+                                                                                     "subscriptionId"}:
+            raise ConfigError(source, key, f"expected {{addressSpace: CIDR}} (and, once created, subscriptionId: "
+                                           f"GUID), got {show(spec)}")
+        if "subscriptionId" in spec:
+            subscriptions[env] = _text(source, f"{key}.subscriptionId", spec["subscriptionId"], GUID,
+                                       "the vended subscription's id (a lower-case GUID)")
         try:
             cidr = ipaddress.IPv4Network(str(spec["addressSpace"]))
         except ValueError:
@@ -144,7 +156,19 @@ def parse_team(document: Any, source: str) -> Team:
     return Team(name=read["team"], owner=read["owner"], cost_center=read["costCenter"],
                 data_classification=read["dataClassification"], archetype=read["archetype"],
                 entra_group_id=read["entraGroupId"], ci_principal_id=read["ciPrincipalId"],
-                budget_monthly_eur=read["budgetMonthlyEur"], ranges=ranges, source=source)
+                budget_monthly_eur=read["budgetMonthlyEur"], ranges=ranges, subscriptions=subscriptions,
+                source=source)
+
+
+def recorded_subscription(team: Team, env: str, created: str) -> str:
+    """`created` (the subscription the landing zone's alias made), refused when the team file records another one:
+    the connectivity stack would scope the team's apps in a subscription they are not in."""
+    recorded = team.subscriptions.get(env)
+    if recorded is not None and recorded != created:
+        raise ConfigError(team.source, f"environments.{env}.subscriptionId", f"{recorded}, but the landing zone's "
+                                                                           f"subscription is {created}; record "
+                                                                           f"{created}")
+    return created
 
 
 def _shown(path: Path) -> str:

@@ -153,6 +153,36 @@ def test_each_stack_pulumi_new_creates_reads_its_own_environments_platform_with_
     assert violations(plan, environment) == []
 
 
+def test_an_app_on_the_platform_creates_the_components_the_connectivity_stack_scopes_and_writes_none_itself(
+        tmp_path, plans_dir):
+    from amsterdam_cloud.stacks.config import load as load_platform
+
+    # an app on the platform deploys into its environment's platform subscription (its pipeline's)
+    rendered = render(tmp_path / "parkeer", project="parkeer", description="Parkeervergunningen",
+                      config={"azure-native:subscriptionId": load_platform("dev").subscription_id})
+    created = {}
+    for environment in ENVIRONMENTS:
+        if environment != "dev":
+            config_set(rendered, environment, {**ANSWERS, "azure-native:subscriptionId":
+                                               load_platform(environment).subscription_id})
+        plan = plan_stack(PulumiProject.load(rendered), environment, plans_dir=plans_dir)
+        [component] = plan.of_type("azure-native:applicationinsights:Component")
+        created[environment] = component.id
+        assert plan.of_type("azure-native:monitor:PrivateLinkScopedResource") == []
+    assert created == connectivity_scopes_on_the_platform("parkeer")
+
+
+def connectivity_scopes_on_the_platform(app: str) -> dict[str, str]:
+    """The component ids the connectivity stack derives for `app` listed on the platform in every environment."""
+    from amsterdam_cloud.stacks.connectivity.config import STACKS_DIR, parse
+    from amsterdam_cloud.stacks.config import read_stack_file
+
+    raw = read_stack_file(STACKS_DIR / "Pulumi.prod.yaml")
+    raw["amsterdam-connectivity:apps"] = {app: {"environments": list(ENVIRONMENTS)}}
+    return {scoped.environment: scoped.component_id
+            for scoped in parse(raw, "stacks/connectivity/Pulumi.prod.yaml", "prod").apps}
+
+
 def test_an_override_picks_another_non_prod_platform(tmp_path, plans_dir):
     rendered = render(tmp_path / "parkeer", project="parkeer", description="Parkeervergunningen", stack="dev",
                       config={"app:platformStack": "organization/amsterdam-platform/test"})

@@ -13,11 +13,12 @@ def test_the_model_has_the_five_documented_roles():
                                                   "auditor-reader", "break-glass"]
 
 
-def test_the_monitoring_role_links_to_the_workspace_but_reads_no_logs():
+def test_the_monitoring_role_links_to_the_workspace_but_reads_no_logs_and_writes_no_private_link_scope():
     monitoring = roles.APP_TEAM_MONITORING
 
     assert monitoring.permits("Microsoft.OperationalInsights/workspaces/sharedKeys/action")
-    assert monitoring.permits("Microsoft.Insights/privateLinkScopes/scopedResources/write")
+    assert not monitoring.permits("Microsoft.Insights/privateLinkScopes/scopedResources/write")
+    assert not monitoring.permits("Microsoft.Insights/privateLinkScopes/scopedResources/delete")
     assert not monitoring.permits("Microsoft.OperationalInsights/workspaces/query/AzureActivity/read")
     assert not monitoring.permits("Microsoft.OperationalInsights/workspaces/write")
     assert not monitoring.permits("Microsoft.Insights/privateLinkScopes/write")

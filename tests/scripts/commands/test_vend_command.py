@@ -197,7 +197,8 @@ def test_an_offline_plans_made_up_subscription_is_refused_without_offline_ids(te
              "outputs": {"landingZones": {"parkeren": {"subscriptionId": "5eb84889-54bb-5d14-90e9-b35b8009745a"}}}}]}}),
         encoding="utf-8")
     (teams_dir / "parkeren.yaml").write_text((teams_dir / "parkeren.yaml").read_text(encoding="utf-8").replace(
-        "  prod:\n    addressSpace: 10.40.4.0/24\n", ""), encoding="utf-8")
+        "  prod:\n    addressSpace: 10.40.4.0/24\n    subscriptionId: da3a833a-c920-5496-a71b-b069e5b69b78\n", ""),
+        encoding="utf-8")
 
     assert main(["vend", "parkeren", "--teams-dir", str(teams_dir), "--app-dir", str(app),
                  "--plans-dir", str(plans)]) == 2

@@ -107,16 +107,19 @@ def test_an_environment_that_does_not_attach_to_this_hub_cannot_be_monitored_her
 
 
 def test_the_green_field_first_run_needs_no_workspace_and_names_every_environment_pending():
-    config = parse(raw(("workspaceId", "monitoredEnvironments"), pendingEnvironments=list(ENVIRONMENTS)),
+    config = parse(raw(("workspaceId", "monitoredEnvironments"), pendingEnvironments=list(ENVIRONMENTS),
+                       apps={"parkeer": {"team": "parkeren", "environments": [], "pending": list(ENVIRONMENTS)}}),
                    SOURCE, "prod")
-    assert (config.workspace_id, config.monitored_environments) == (None, ())
+    assert (config.workspace_id, config.monitored_environments, config.apps) == (None, (), ())
 
 
 def test_an_attached_environment_neither_monitored_nor_pending_is_refused_since_it_would_ingest_nothing():
     error = error_of(raw(monitoredEnvironments=["dev", "test", "prod"]))
     assert error.key == f"{P}:monitoredEnvironments"
     assert "environment acc attaches to this hub" in error.problem and "pendingEnvironments" in error.problem
-    assert parse(raw(monitoredEnvironments=["dev", "test", "prod"], pendingEnvironments=["acc"]), SOURCE, "prod")
+    assert parse(raw(monitoredEnvironments=["dev", "test", "prod"], pendingEnvironments=["acc"],
+                     apps={"parkeer": {"team": "parkeren", "environments": ["dev", "test", "prod"],
+                                       "pending": ["acc"]}}), SOURCE, "prod")
     assert error_of(raw(pendingEnvironments=["acc"])).key == f"{P}:pendingEnvironments"
 
 
@@ -139,3 +142,65 @@ def test_an_express_route_only_city_names_its_ranges_once_for_the_environments(m
     assert config.express_route.circuit_id == circuit and config.site_to_site is None
     mismatch = raw(onPremisesAddressSpaces=["172.17.0.0/16"])
     assert "differs from siteToSite.addressSpaces" in error_of(mismatch).problem
+
+
+def _team(**changes):
+    from amsterdam_cloud.stacks.landing_zones.team_files import load_teams
+
+    [parkeren] = load_teams()
+    return replace(parkeren, **changes)
+
+
+def test_an_apps_component_id_is_derived_in_its_teams_recorded_subscription_or_else_the_platforms():
+    parkeren = _team()
+    config = parse(raw(apps={"parkeer": {"team": "parkeren", "environments": ["dev", "prod"]},
+                             "afval": {"environments": ["test"], "pending": ["acc"]}}), SOURCE, "prod",
+                   teams=(parkeren,))
+    ids = {(app.app, app.environment): app.component_id for app in config.apps}
+    assert ids == {
+        ("parkeer", "dev"): f"/subscriptions/{parkeren.subscriptions['dev']}/resourceGroups/rg-parkeer-dev/providers/"
+                            "Microsoft.Insights/components/appi-parkeer-dev",
+        ("parkeer", "prod"): f"/subscriptions/{parkeren.subscriptions['prod']}/resourceGroups/rg-parkeer-prod/"
+                             "providers/Microsoft.Insights/components/appi-parkeer-prod",
+        ("afval", "test"): f"/subscriptions/{platform_config.load('test').subscription_id}/resourceGroups/"
+                           "rg-afval-test/providers/Microsoft.Insights/components/appi-afval-test"}
+
+
+def test_a_team_app_in_an_environment_whose_subscription_is_not_recorded_waits_as_pending():
+    unrecorded = _team(subscriptions={})
+    with pytest.raises(ConfigError) as error:
+        parse(raw(apps={"parkeer": {"team": "parkeren", "environments": ["dev"]}}), SOURCE, "prod",
+              teams=(unrecorded,))
+    assert error.value.key == f"{P}:apps.parkeer.environments"
+    assert "environments.dev.subscriptionId is not recorded" in error.value.problem and "pending" in error.value.problem
+    config = parse(raw(apps={"parkeer": {"team": "parkeren", "environments": [], "pending": ["dev"]}}), SOURCE,
+                   "prod", teams=(unrecorded,))
+    assert config.apps == ()
+
+
+@pytest.mark.parametrize(("apps", "key", "problem"), [
+    ({"Parkeer": {"environments": ["dev"]}}, f"{P}:apps.Parkeer", "not an app name"),
+    ({"parkeer": {"environments": ["dev"], "pending": ["dev"]}}, f"{P}:apps.parkeer.pending", "also in environments"),
+    ({"parkeer": {"team": "afval", "environments": ["dev"]}}, f"{P}:apps.parkeer.team", "no team 'afval'"),
+    ({"parkeer": {"pending": ["dev"]}}, f"{P}:apps.parkeer.environments", "required key is missing"),
+    ({"parkeer": {"environments": ["staging"]}}, f"{P}:apps.parkeer.environments[0]", "expected one of"),
+    (["parkeer"], f"{P}:apps", "expected a mapping of app name"),
+])
+def test_an_app_list_mistake_names_the_key_and_the_fix(apps, key, problem):
+    error = error_of(raw(apps=apps))
+    assert (error.key, problem in error.problem) == (key, True), error.problem
+
+
+def test_an_app_cannot_be_scoped_where_its_team_has_no_landing_zone_or_its_environment_is_pending():
+    dev_only = _team(ranges={"dev": "10.10.4.0/24"})
+    with pytest.raises(ConfigError, match="team parkeren has no prod landing zone"):
+        parse(raw(apps={"parkeer": {"team": "parkeren", "environments": ["prod"]}}), SOURCE, "prod",
+              teams=(dev_only,))
+    error = error_of(raw(monitoredEnvironments=["dev", "test", "prod"], pendingEnvironments=["acc"],
+                         apps={"parkeer": {"environments": ["acc"]}}))
+    assert error.key == f"{P}:apps.parkeer.environments" and "list it under pending" in error.problem
+    stand_alone = replace(environments()["test"], connectivity=None)
+    error = error_of_known(raw(monitoredEnvironments=["dev", "acc", "prod"],
+                               apps={"parkeer": {"environments": [], "pending": ["test"]}}),
+                           {**environments(), "test": stand_alone})
+    assert error.key == f"{P}:apps.parkeer.pending" and "does not attach to this hub" in error.problem

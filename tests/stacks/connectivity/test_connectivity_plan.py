@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from amsterdam_cloud.components.governance.roles import APP_TEAM_MONITORING
 from amsterdam_cloud.components.landing_zone.connectivity import (AGENTS_SUBNET, CI_POOL_NAME, DNS_INBOUND_SUBNET,
                                                                   DNS_OUTBOUND_SUBNET, ENDPOINTS_SUBNET,
                                                                   MONITOR_SCOPE_NAME, VPN_CLIENT_APP_ID)
@@ -198,22 +197,22 @@ def test_the_city_scope_holds_every_monitored_environments_workspace_and_endpoin
         outputs = stack_plan(environment.environment).stack_outputs
         expected[f"{environment.environment}-workspace"] = outputs["workspaceId"]
         expected[f"{environment.environment}-dce"] = outputs["dataCollectionEndpointId"]
+    expected.update({f"{app.environment}-appi-{app.app}": app.component_id for app in load().apps})
     assert {name: r.inputs["linkedResourceId"] for name, r in scoped.items()} == expected
     assert sorted({name.split("-")[0] for name in expected}) == sorted(ENVIRONMENTS)
-    # each entry ReadOnly: an app pipeline (monitoring role on the scope) can neither repoint nor delete it
+    # each entry ReadOnly: nobody outside this stack can repoint or delete it
     locks = {lock.inputs["scope"]: lock.inputs["level"]
              for lock in plan.of_type("azure-native:authorization:ManagementLockByScope")}
     assert all(locks.get(r.id) == "ReadOnly" for r in scoped.values())
 
 
-def test_app_pipelines_may_add_their_entries_to_the_city_scope_but_cannot_lift_the_environments_locks():
-    # the documented design (docs/observability.md): vending grants this role on the scope to each team
-    scope_actions = ("Microsoft.Insights/privateLinkScopes/scopedResources/write",
-                     "Microsoft.Insights/privateLinkScopes/scopedResources/delete")
-    assert all(APP_TEAM_MONITORING.permits(action) for action in scope_actions)
-    assert not any(APP_TEAM_MONITORING.permits(action) for action in (
-        "Microsoft.Authorization/locks/delete", "Microsoft.Authorization/locks/write",
-        "Microsoft.Insights/privateLinkScopes/write", "Microsoft.Insights/privateLinkScopes/delete"))
+def test_the_listed_apps_are_scoped_in_every_environment_from_their_teams_recorded_subscriptions(plan):
+    [parkeren] = load_teams()
+    linked = {r.inputs["name"]: r.inputs["linkedResourceId"]
+              for r in plan.of_type("azure-native:monitor:PrivateLinkScopedResource") if "-appi-" in r.inputs["name"]}
+    assert linked == {f"{env}-appi-parkeer": f"/subscriptions/{parkeren.subscriptions[env]}/resourceGroups/"
+                      f"rg-parkeer-{env}/providers/Microsoft.Insights/components/appi-parkeer-{env}"
+                      for env in ENVIRONMENTS}
 
 
 def test_without_a_workspace_the_stack_plans_with_no_diagnostic_settings_says_so_once_and_the_pack_names_only_them(
@@ -221,6 +220,8 @@ def test_without_a_workspace_the_stack_plans_with_no_diagnostic_settings_says_so
     config = read_stack_file(PROJECT_DIR / "Pulumi.prod.yaml")
     del config["amsterdam-connectivity:workspaceId"], config["amsterdam-connectivity:monitoredEnvironments"]
     config["amsterdam-connectivity:pendingEnvironments"] = list(ENVIRONMENTS)
+    config["amsterdam-connectivity:apps"] = {"parkeer": {"team": "parkeren", "environments": [],
+                                                         "pending": list(ENVIRONMENTS)}}
     green_field = run_program(ProgramRun(
         program_dir=PROJECT_DIR, project="amsterdam-connectivity", stack="prod", config=config,
         context=azure_context("amsterdam-connectivity", "prod", config), stack_outputs=lambda name: ({}, [])))
@@ -244,11 +245,32 @@ def test_the_city_monitor_scope_is_not_locked_so_stacks_can_remove_their_scoped_
     assert locked and scope.id not in locked
 
 
-def test_the_app_teams_monitoring_role_on_the_city_scope_is_granted_here_and_by_no_environments_stack(plan):
+def test_nobody_holds_a_role_on_the_city_scope_and_the_teams_monitoring_role_cannot_write_its_entries(plan):
+    from amsterdam_cloud.components.governance.roles import APP_TEAM_MONITORING
+
     [scope] = plan.of_type("azure-native:monitor:PrivateLinkScope")
-    grants = sorted((r.inputs["principalId"], r.inputs["principalType"]) for r in plan.of_type(
-        "azure-native:authorization:RoleAssignment") if r.inputs["scope"] == scope.id)
-    assert grants == sorted((principal, kind) for team in load_teams() for principal, kind in (
-        (team.entra_group_id, "Group"), (team.ci_principal_id, "ServicePrincipal")))
-    assert all(r.inputs["roleDefinitionId"] == APP_TEAM_MONITORING.definition_id
-               for r in plan.of_type("azure-native:authorization:RoleAssignment") if r.inputs["scope"] == scope.id)
+    assert [r for r in plan.of_type("azure-native:authorization:RoleAssignment")
+            if r.inputs["scope"].startswith(scope.id)] == []
+    # the deployer role is on the team's own subscription only; the monitoring role, on the workspace, no longer
+    # carries the scope's rights it once held there
+    assert not any(APP_TEAM_MONITORING.permits(f"Microsoft.Insights/privateLinkScopes/{action}") for action in (
+        "read", "scopedResources/write", "scopedResources/delete"))
+
+
+def test_a_changed_link_replaces_its_entry_delete_first_so_pulumi_removes_the_entrys_lock_before_it(plan):
+    scoped = plan.of_type("azure-native:monitor:PrivateLinkScopedResource")
+    locks = {lock.inputs["scope"]: lock for lock in plan.of_type("azure-native:authorization:ManagementLockByScope")}
+    assert scoped and all(r.options.get("replaceOnChanges") == ["linkedResourceId"] and
+                          r.options.get("deleteBeforeReplace") is True for r in scoped)
+    # the lock's scope is the entry's id: Pulumi deletes a resource whose replace-forcing input depends on a
+    # delete-before-replace resource before it (and re-creates it after)
+    assert all(r.urn in locks[r.id].property_dependencies["scope"] for r in scoped)
+
+
+def test_the_connectivity_hub_network_is_protected_not_locked_so_environments_can_remove_their_peerings(plan):
+    [vnet] = plan.of_type("azure-native:network:VirtualNetwork")
+    locks = {lock.inputs["scope"] for lock in plan.of_type("azure-native:authorization:ManagementLockByScope")}
+    [firewall] = plan.of_type("azure-native:network:AzureFirewall")
+    [policy] = plan.of_type("azure-native:network:FirewallPolicy")
+    assert vnet.protect and vnet.id not in locks
+    assert {firewall.id, policy.id} <= locks  # resourceLocks still guards the firewall and its policy

@@ -57,6 +57,10 @@ def test_a_bad_stack_value_names_the_file_and_the_key(changes, key, problem):
     ({"environments": {"dev": {"addressSpace": "10.10.5.0/26"}}}, "environments.dev.addressSpace", "/24"),
     ({"budget": 5}, "budget", "unknown key"),
     ({"ciPrincipalId": PARKEREN["entraGroupId"]}, "ciPrincipalId", "also the team's Entra group"),
+    ({"environments": {"dev": {"addressSpace": "10.10.4.0/24", "subscriptionId": "sub-parkeren-dev"}}},
+     "environments.dev.subscriptionId", "vended subscription's id"),
+    ({"environments": {"dev": {"subscriptionId": "5eb84889-54bb-5d14-90e9-b35b8009745a"}}}, "environments.dev",
+     "expected {addressSpace: CIDR}"),
 ])
 def test_a_bad_team_file_names_the_file_and_the_key(changes, key, problem):
     with pytest.raises(ConfigError) as error:

@@ -187,6 +187,25 @@ def test_an_environment_without_teams_plans_nothing_and_needs_no_other_plan(tmp_
     assert not plan.of_type("azure-native:subscription:Alias")
 
 
+def test_the_team_files_recorded_subscription_is_the_one_its_landing_zone_created_else_the_plan_stops(
+        plans, tmp_path, monkeypatch):
+    from amsterdam_cloud.core.program_config import ConfigError
+
+    [parkeren] = team_files.load_teams()
+    assert _subscription(plans["zones"], "parkeren") == parkeren.subscriptions["dev"]
+    teams_dir = tmp_path / "teams"
+    teams_dir.mkdir()
+    recorded = (team_files.TEAMS_DIR / "parkeren.yaml").read_text()
+    (teams_dir / "parkeren.yaml").write_text(recorded.replace(parkeren.subscriptions["dev"],
+                                                              "00000001-0000-4000-8000-000000000001"))
+    monkeypatch.setattr(team_files, "TEAMS_DIR", teams_dir)
+    write_atomically(saved_plan_path(tmp_path, "amsterdam-platform", "dev"), plans["platform"].export_text())
+
+    with pytest.raises(ConfigError, match=r"parkeren.yaml: environments.dev.subscriptionId: 00000001-.*record "
+                                          + parkeren.subscriptions["dev"]):
+        plan_stack(PulumiProject.load(LANDING_ZONES), "dev", plans_dir=tmp_path)
+
+
 def test_the_network_diagram_shows_the_vended_spokes_peered_with_the_platforms_hub(plans):
     from amsterdam_cloud.scripts.diagram import network_svg
 
