@@ -53,12 +53,19 @@ def _checkout_state(checkout: Path) -> tuple[str | None, bool | None]:
 
 def record(plan_sha256: str, project_root: Path) -> dict[str, Any]:
     """The provenance of a plan made from the project at `project_root` (commit null outside a git checkout)."""
+    commit, dirty, toolkit = _project_state(project_root)
+    return {"format": FORMAT, "planSha256": plan_sha256, "commit": commit, "dirty": dirty, "toolkitVersion": toolkit}
+
+
+@lru_cache(maxsize=64)
+def _project_state(project_root: Path) -> tuple[str | None, bool | None, str]:
+    """(commit, uncommitted changes, toolkit version) of a project, found once per process: an estate run records
+    hundreds of plans of the same few projects (the installed version's metadata parse alone is ~2.5 ms a call)."""
     from amsterdam_cloud.scripts.cli import package_version
 
     checkout = _git_dir(project_root.resolve())
     commit, dirty = _checkout_state(checkout) if checkout is not None else (None, None)
-    return {"format": FORMAT, "planSha256": plan_sha256, "commit": commit, "dirty": dirty,
-            "toolkitVersion": package_version()}
+    return commit, dirty, package_version()
 
 
 def write_provenance(plan_path: Path, plan_sha256: str, project_root: Path, *, durable: bool = True) -> None:
@@ -66,9 +73,14 @@ def write_provenance(plan_path: Path, plan_sha256: str, project_root: Path, *, d
     and after the estate cache restores a plan, whose bytes this commit's program makes (the cache key says so)."""
     from amsterdam_cloud.scripts.files import write_atomically
 
-    document = record(plan_sha256, project_root)
-    write_atomically(provenance_path(plan_path), json.dumps(document, indent=2, sort_keys=True) + "\n",
-                     durable=durable)
+    text = json.dumps(record(plan_sha256, project_root), indent=2, sort_keys=True) + "\n"
+    sidecar = provenance_path(plan_path)
+    try:
+        if sidecar.read_text(encoding="utf-8") == text:
+            return  # already this record (a reused plan of the same checkout): no temporary file, no rename
+    except (OSError, ValueError):
+        pass
+    write_atomically(sidecar, text, durable=durable)
 
 
 def plan_commit(plan_path: Path, plan_sha256: str) -> str:

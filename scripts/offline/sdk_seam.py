@@ -54,6 +54,9 @@ class Probe:
     urns_at_once: SimpleNamespace | None
     """`pulumi.runtime.resource` with its `create_urn`, `Output` and `_OutputData`: a URN of plain strings made at
     once (`urns_at_once`)."""
+    outputs_on_read: SimpleNamespace | None
+    """`rpc.transfer_properties`, `resolve_outputs`, `resolve_outputs_due_to_exception` and the pieces
+    `resolve_outputs` is built from: a resource's output properties made when first read (`outputs_made_on_read`)."""
     missing: tuple[str, ...]
     """Each missing name with the shortcut that is off because of it."""
 
@@ -80,7 +83,7 @@ def probe() -> Probe:
                   plain_values_as_is=_probe_serialize_property(missing),
                   single_future_outputs=_probe_single_future_outputs(missing),
                   debug_log=_probe_debug_log(missing), urns_at_once=_probe_urns_at_once(missing),
-                  missing=tuple(missing))
+                  outputs_on_read=_probe_outputs_on_read(missing), missing=tuple(missing))
     if found.missing:
         sys.stderr.write(
             f"cityctl: warning: pulumi {_version('pulumi')} lacks {'; '.join(found.missing)}: planning without "
@@ -215,6 +218,216 @@ def transferred_in_one_future() -> Iterator[None]:
         yield
     finally:
         sdk.rpc.transfer_properties = original
+
+
+def _probe_outputs_on_read(missing: list[str]) -> SimpleNamespace | None:
+    """The SDK pieces `outputs_made_on_read` replaces and rebuilds `resolve_outputs` from; None when one is gone or
+    a signature changed."""
+    import inspect
+
+    rpc, types_module, settings = _module("pulumi.runtime.rpc"), _module("pulumi._types"), \
+        _module("pulumi.runtime.settings")
+    wanted = {"transfer_properties": ["res", "props", "custom"],
+              "resolve_outputs": ["res", "serialized_props", "outputs", "deps", "resolvers", "custom",
+                                  "transform_using_type_metadata", "keep_unknowns", "resolve_missing_as_unknown"],
+              "resolve_outputs_due_to_exception": ["resolvers", "exn"],
+              "deserialize_property": ["value", "keep_unknowns", "keep_internal"],
+              "translate_output_properties": ["output", "output_transformer", "typ", "transform_using_type_metadata",
+                                              "path", "return_none_on_dict_type_mismatch"]}
+    found = all(callable(getattr(rpc, name, None)) and list(inspect.signature(getattr(rpc, name)).parameters) == params
+                for name, params in wanted.items())
+    pieces = (getattr(rpc, "_Path", None), getattr(rpc, "_special_sig_key", None), getattr(rpc, "is_rpc_secret", None),
+              getattr(rpc, "unwrap_rpc_secret", None), getattr(types_module, "resource_types", None),
+              getattr(types_module, "resource_pulumi_to_py_names", None), getattr(settings, "is_dry_run", None),
+              getattr(settings, "is_legacy_apply_enabled", None))
+    if not found or any(piece is None for piece in pieces) or not hasattr(settings, "excessive_debug_output"):
+        missing.append("pulumi.runtime.rpc.transfer_properties, .resolve_outputs, .resolve_outputs_due_to_exception "
+                       "or the pieces `resolve_outputs` is built from, with their known parameters (output properties "
+                       "made when first read)")
+        return None
+    return SimpleNamespace(rpc=rpc, types=types_module, settings=settings)
+
+
+class _OutputsOnRead(dict):
+    """A registered resource's `__dict__` whose output properties become Outputs when first read.
+
+    The SDK's generated getters read `pulumi.get(self, name)`, which is `self.__dict__.get(name)` for a resource; a
+    whole-dict read (`keys`, `items`, iteration: how `pulumi.export` of a resource walks it) makes every one first.
+    """
+
+    __slots__ = ("unmade", "make")
+
+    def __init__(self, values: dict[str, Any], unmade: dict[str, None], make: Callable[[str], None]) -> None:
+        super().__init__(values)
+        self.unmade = unmade
+        """Output properties not made yet, in the SDK's order."""
+        self.make = make
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        if key in self.unmade:
+            self.make(key)
+        return dict.get(self, key, default)
+
+    def __missing__(self, key: Any) -> Any:
+        if key not in self.unmade:
+            raise KeyError(key)
+        self.make(key)
+        return dict.__getitem__(self, key)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.unmade or dict.__contains__(self, key)
+
+    def make_all(self) -> None:
+        for key in list(self.unmade):
+            self.make(key)
+
+    def keys(self) -> Any:
+        self.make_all()
+        return dict.keys(self)
+
+    def items(self) -> Any:
+        self.make_all()
+        return dict.items(self)
+
+    def values(self) -> Any:
+        self.make_all()
+        return dict.values(self)
+
+    def __iter__(self) -> Iterator[Any]:
+        self.make_all()
+        return dict.__iter__(self)
+
+    def __len__(self) -> int:
+        return dict.__len__(self) + len(self.unmade)
+
+    def copy(self) -> dict[str, Any]:
+        self.make_all()
+        return dict(dict.items(self))
+
+
+class _ResolversOnRead(dict):
+    """What `transfer_properties` returns under `outputs_made_on_read`: the resolvers of the outputs made so far
+    (read before the registration finished), plus what the registration answered once it has."""
+
+    def __init__(self, res: Any, custom: bool, outputs: _OutputsOnRead) -> None:
+        super().__init__()
+        self.res, self.custom, self.outputs = res, custom, outputs
+        self.answer: Callable[[str], tuple[Any, bool, bool, Any]] | None = None
+        """Once resolved: an output's (value, known, secret, dependencies), as `resolve_outputs` would give it."""
+
+
+@contextmanager
+def outputs_made_on_read() -> Iterator[None]:
+    """For one run: a registered resource's output properties (about 40 a resource, most never read) are made when
+    first read, not at registration. One read before the registration finished gets a pending Output that the
+    registration settles; one after it gets a settled Output. The value, known, secret and dependencies are what the
+    SDK's `resolve_outputs` computes for that property, computed for it alone; the SDK's own path is taken for a
+    failed registration (every output fails, as in the SDK), outside a preview, with legacy apply or excessive debug
+    output on, or for an answer that is itself a special value (an asset, a secret, a resource)."""
+    sdk = probe().outputs_on_read
+    if sdk is None:
+        yield
+        return
+    rpc, settings = sdk.rpc, sdk.settings
+    sdk_transfer, sdk_resolve, sdk_failed = rpc.transfer_properties, rpc.resolve_outputs, \
+        rpc.resolve_outputs_due_to_exception
+
+    read_through_getters: dict[type, frozenset[str]] = {}
+    """Per resource class, its properties: an attribute read goes through the getter, so `pulumi.get`, to
+    `__dict__.get`; any other name (`StackReference.outputs`) is read from the instance dict as it is, so it is made
+    at once."""
+
+    def transfer_properties(res: Any, props: Any, custom: bool) -> dict[str, Any]:
+        cls = type(res)
+        getters = read_through_getters.get(cls)
+        if getters is None:
+            getters = read_through_getters[cls] = frozenset(
+                name for name in dir(cls) if isinstance(getattr(cls, name, None), property))
+        unmade = {name: None for name in props if name in getters and not (name == "urn" or (name == "id" and custom))}
+        resolvers: _ResolversOnRead
+
+        def make(name: str) -> None:
+            del outputs.unmade[name]
+            made = current_transfer(res, {name: None}, custom)  # the Output, in the resource's __dict__
+            if resolvers.answer is None:
+                resolvers.update(made)  # settled by the registration
+            else:
+                value, known, secret, deps = resolvers.answer(name)
+                made[name](value, known, secret, deps, None)
+
+        outputs = _OutputsOnRead(res.__dict__, unmade, make)
+        object.__setattr__(res, "__dict__", outputs)
+        resolvers = _ResolversOnRead(res, custom, outputs)
+        others = {name: None for name in props if name not in unmade}
+        if others:
+            resolvers.update(current_transfer(res, others, custom))  # made at once, as the SDK makes them
+        return resolvers
+
+    def resolve_outputs(res: Any, serialized_props: Any, outputs: Any, deps: Any, resolvers: Any, custom: bool,
+                        transform_using_type_metadata: bool = False, keep_unknowns: bool = False,
+                        resolve_missing_as_unknown: bool = False) -> None:
+        if type(resolvers) is not _ResolversOnRead:
+            return sdk_resolve(res, serialized_props, outputs, deps, resolvers, custom, transform_using_type_metadata,
+                               keep_unknowns, resolve_missing_as_unknown)
+        if (not settings.is_dry_run() or settings.is_legacy_apply_enabled() or settings.excessive_debug_output
+                or rpc._special_sig_key in outputs):
+            resolvers.outputs.make_all()
+            return sdk_resolve(res, serialized_props, outputs, deps, dict(resolvers), custom,
+                               transform_using_type_metadata, keep_unknowns, resolve_missing_as_unknown)
+        resolvers.answer = _answers(sdk, res, outputs, deps, transform_using_type_metadata, keep_unknowns)
+        for name, resolve in list(resolvers.items()):
+            value, known, secret, property_deps = resolvers.answer(name)
+            resolve(value, known, secret, property_deps, None)
+        resolvers.clear()
+        return None
+
+    def resolve_outputs_due_to_exception(resolvers: Any, exn: Exception) -> None:
+        if type(resolvers) is _ResolversOnRead:
+            resolvers.outputs.make_all()  # every output fails, as the SDK's do
+            resolvers = dict(resolvers)
+        return sdk_failed(resolvers, exn)
+
+    current_transfer = sdk_transfer
+    rpc.transfer_properties, rpc.resolve_outputs = transfer_properties, resolve_outputs
+    rpc.resolve_outputs_due_to_exception = resolve_outputs_due_to_exception
+    try:
+        yield
+    finally:
+        rpc.transfer_properties, rpc.resolve_outputs = sdk_transfer, sdk_resolve
+        rpc.resolve_outputs_due_to_exception = sdk_failed
+
+
+def _answers(sdk: SimpleNamespace, res: Any, outputs: Any, deps: Any, transform_using_type_metadata: bool,
+             keep_unknowns: bool) -> Callable[[str], tuple[Any, bool, bool, Any]]:
+    """What the SDK's `resolve_outputs` and `resolve_properties` settle one output property with, in a preview: the
+    registration's answer for it deserialised and translated alone (the SDK does every property at once)."""
+    rpc = sdk.rpc
+    types = sdk.types.resource_types(type(res))
+    if transform_using_type_metadata:
+        pulumi_to_py_names = sdk.types.resource_pulumi_to_py_names(type(res))
+
+        def translate(prop: str) -> str:
+            return pulumi_to_py_names.get(prop) or prop
+
+        def translate_to_pass(prop: str) -> str:
+            return prop
+    else:
+        translate = translate_to_pass = res.translate_output_property
+    wire_names = {translate(key): key for key in outputs.keys()}
+    translated_deps = {translate(key): property_deps for key, property_deps in deps.items()}
+
+    def answer(name: str) -> tuple[Any, bool, bool, Any]:
+        key = wire_names.get(name)
+        value = None if key is None else rpc.deserialize_property(outputs[key], keep_unknowns)
+        if value is None:  # missing from the answer: unknown in a preview
+            return None, False, False, translated_deps.get(name)
+        value = rpc.translate_output_properties(value, translate_to_pass, types.get(key), transform_using_type_metadata,
+                                                path=rpc._Path(name, resource=f"{res._name}"))
+        secret = rpc.is_rpc_secret(value)
+        value = rpc.unwrap_rpc_secret(value)
+        return value, value is not None, secret, translated_deps.get(name)
+
+    return answer
 
 
 def _probe_debug_log(missing: list[str]) -> ModuleType | None:

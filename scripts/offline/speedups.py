@@ -172,7 +172,8 @@ def installed(loop: asyncio.AbstractEventLoop, logger: logging.Logger) -> Iterat
         # The SDK captures a whole stack trace per resource for the engine's source positions; a plan records only
         # the program's frame (source_locations.py), found in one walk.
         with sdk_seam.stack_traces_skipped(source_locations.stack_trace), sdk_seam.transferred_in_one_future(), \
-                sdk_seam.plain_values_as_is(), sdk_seam.debug_logs_dropped(logger), sdk_seam.urns_at_once():
+                sdk_seam.outputs_made_on_read(), sdk_seam.plain_values_as_is(), sdk_seam.debug_logs_dropped(logger), \
+                sdk_seam.urns_at_once():
             yield
     finally:
         if not worker:

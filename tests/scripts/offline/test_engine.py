@@ -195,6 +195,29 @@ def test_offline_speedups_record_exactly_what_the_naive_path_records(plan_inline
     assert len(fast.resources) == 9
 
 
+def test_outputs_read_late_or_whole_are_what_the_naive_path_gives(plan_inline):
+    """Outputs made when first read (`sdk_seam.outputs_made_on_read`): one read before its registration finished,
+    one read after it (inside another resource's apply), a resource exported whole (every output), a secret output
+    and an output Azure computes later (unknown) record what the SDK's own path records."""
+    def program() -> None:
+        group = resources.ResourceGroup("platform", location="northeurope", resource_group_name="rg-platform-dev")
+        vnet = network.VirtualNetwork("hub", resource_group_name=group.name,
+                                      address_space={"address_prefixes": ["10.10.0.0/22"]})
+        late = vnet.id.apply(lambda _: network.Subnet(
+            "late", resource_group_name=group.name, virtual_network_name=vnet.name, address_prefix="10.10.1.0/26"))
+        pulumi.export("lateSubnetPrefix", late.apply(lambda subnet: subnet.address_prefix))
+        pulumi.export("group", group)
+        workspace = operationalinsights.Workspace("logs", resource_group_name=group.name, retention_in_days=30)
+        pulumi.export("customerId", workspace.customer_id)
+        pulumi.export("secretName", pulumi.Output.secret(vnet.name))
+
+    fast = plan_inline(program, offline_speedups=True)
+    naive = plan_inline(program, offline_speedups=False)
+    assert fast.export_text() == naive.export_text()
+    root = json.loads(fast.export_text())["deployment"]["resources"][0]["outputs"]
+    assert root["lateSubnetPrefix"] == "10.10.1.0/26" and root["group"]["location"] == "northeurope"
+
+
 def test_stack_reference_resolves_from_the_saved_plan(tmp_path: Path, plan_inline):
     project = PulumiProject.load(PLATFORM_DIR)
     platform = plan_stack(project, "dev", inline_program=small_program, plans_dir=tmp_path)

@@ -118,3 +118,19 @@ def test_a_plan_the_estate_cache_restores_into_a_fresh_plans_folder_has_its_prov
     plans = sorted((estate / "out" / "plans").glob("*.json"))
     assert document["reused"] == len(plans) == 12
     assert all(json.loads(provenance_path(p).read_text())["planSha256"] == _sha(p) for p in plans)
+
+
+def test_a_sidecar_that_already_holds_the_record_is_left_as_it_is_and_a_stale_one_is_replaced(tmp_path):
+    """A reused plan's sidecar of the same checkout is not written again (799 of them when one app changed)."""
+    from amsterdam_cloud.scripts.offline.provenance import provenance_path
+
+    _git_project(tmp_path / "app")
+    plan = tmp_path / "app" / "out" / "parkeer.prod.json"
+    plan.parent.mkdir()
+    write_provenance(plan, sha256_of(_plan(plan)), tmp_path / "app")
+    first = provenance_path(plan).stat().st_ino
+    write_provenance(plan, sha256_of(_plan(plan)), tmp_path / "app")
+    assert provenance_path(plan).stat().st_ino == first
+    write_provenance(plan, "0" * 64, tmp_path / "app")
+    assert provenance_path(plan).stat().st_ino != first and '"planSha256": "' + "0" * 64 in provenance_path(
+        plan).read_text()

@@ -86,6 +86,7 @@ def normal_plan(tmp_path_factory) -> bytes:
     ("_from_data", "outputs resolved through one future"),
     ("SETTINGS", "outputs resolved through one future"),
     ("create_urn", "URNs of plain strings made at once"),
+    ("resolve_outputs_due_to_exception", "output properties made when first read"),
     ("serialize_property", "plain values as they are"),
 ])
 def test_a_plan_without_a_private_sdk_name_is_byte_identical_and_warns_once(
@@ -133,7 +134,7 @@ def test_the_installed_sdk_offers_every_shortcut_so_a_normal_plan_warns_of_nothi
     assert sdk_seam.probe().missing == ()
 
 
-@pytest.mark.parametrize("shortcut", ["debug_log", "urns_at_once"])
+@pytest.mark.parametrize("shortcut", ["debug_log", "urns_at_once", "outputs_on_read"])
 def test_a_plan_with_one_shortcut_left_out_is_byte_identical(tmp_path: Path, monkeypatch, shortcut: str):
     """The shortcuts a renamed name cannot switch off alone (renaming `debug` would break the SDK's own logging):
     left out through the probe, in this process."""
