@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from amsterdam_cloud.policies.rule_model import UNKNOWN, Report, Resource, Rule, Severity, describe
+from amsterdam_cloud.policies.rule_model import UNKNOWN, Report, Resource, Rule, Severity, describe, get
 from amsterdam_cloud.policies.rules.common import UNSET, check_bool, check_choice, check_min_tls
 
 
@@ -21,11 +21,16 @@ def value_rule(*, id: str, title: str, severity: Severity, controls: tuple[str, 
     if sum((want is not None, bool(allowed), min_tls)) != 1:
         raise ValueError(f"{id}: declare exactly one of want=, allowed= or min_tls=")
 
+    allowed_lower = frozenset(a.lower() for a in allowed)
+
     def check(resource: Resource, report: Report, settings: Any) -> None:
+        value = get(resource.props, path, UNSET)  # a compliant value passes here: one read, no further call
         if want is not None:
-            check_bool(resource, report, settings, path=path, want=want, default=default, fix=fix)
+            if value is not want:
+                check_bool(resource, report, settings, path=path, want=want, default=default, fix=fix)
         elif allowed:
-            check_choice(resource, report, settings, path=path, allowed=allowed, default=default, fix=fix)
+            if type(value) is not str or value.lower() not in allowed_lower:
+                check_choice(resource, report, settings, path=path, allowed=allowed, default=default, fix=fix)
         else:
             check_min_tls(resource, report, settings, path=path, default=default, fix=fix)
 

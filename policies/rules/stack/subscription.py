@@ -26,7 +26,7 @@ def subscription_stack_urn(resources: Sequence[Resource], settings: Any, report:
     if f"{project}/{stack}" not in settings.subscription_stacks:
         return None
     stack_urn = f"urn:pulumi:{stack}::{project}::pulumi:pulumi:Stack::{project}-{stack}"
-    if not any(r.type in types or GUARDRAILS in type_chain(r.urn) for r in resources):
+    if not any(r.type in types or (GUARDRAILS in r.urn and GUARDRAILS in type_chain(r.urn)) for r in resources):
         report.skip(f"{project}/{stack} is named in subscriptionStacks but declares no Guardrails component and no "
                     f"{', '.join(t.rsplit(':', 1)[-1] for t in types)}: not judged as the platform's landing zone",
                     stack_urn)

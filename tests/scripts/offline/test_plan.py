@@ -11,6 +11,7 @@ import pytest
 
 from amsterdam_cloud.scripts.cli import main
 from amsterdam_cloud.core.errors import UserError
+from amsterdam_cloud.scripts.offline.export_shape import check_export
 from amsterdam_cloud.scripts.offline.plan import read_export
 from amsterdam_cloud.scripts.offline.plan_text import indented_json
 
@@ -42,6 +43,14 @@ BROKEN = {
     "duplicate-urn": (export(resource_group(), storage_account(), with_inputs(storage_account(), kind="BlobStorage")),
                       r"resources\[4\]\.urn: urn:pulumi:prod::amsterdam-platform::azure-native:storage:StorageAccount"
                       r"::data is also deployment\.resources\[3\]; an export names each resource once"),
+    "dependency-number": (_broken(dependencies=["urn:pulumi:a", 7]), r"resources\[3\]\.dependencies: must be a list of text"),
+    "property-dependency-text": (_broken(propertyDependencies={"scope": "urn:pulumi:a"}),
+                                 r"resources\[3\]\.propertyDependencies\.scope: must be a list of URNs"),
+    "property-dependency-number": (_broken(propertyDependencies={"scope": [None]}),
+                                   r"resources\[3\]\.propertyDependencies\.scope: must be a list of URNs"),
+    "urn-empty": (_broken(urn=""), r"resources\[3\]\.urn: missing or not text"),
+    "type-number": (_broken(type=3), r"resources\[3\]\.type: missing or not text"),
+    "resource-list": (export(resource_group(), ["urn", "type"]), r"resources\[3\]: must be an object with a urn"),
 }
 
 
@@ -66,6 +75,13 @@ def test_a_well_formed_export_passes_the_shape_check(tmp_path: Path):
     path = tmp_path / "prod-export.json"
     path.write_text(json.dumps(export(resource_group(), storage_account())), encoding="utf-8")
     assert read_export(path)["version"] == 3
+
+
+def test_the_shape_check_takes_subclasses_of_the_json_types_as_those_types():
+    account = _Mapping(storage_account(), urn=_TextEnum.VALUE, dependencies=[_TextEnum.VALUE])
+    document = export(resource_group(), account)
+
+    assert check_export(document, "prod-export.json") is document
 
 
 @pytest.mark.parametrize("document", [
