@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, ClassVar, Mapping, NoReturn, Protocol, Sequence, TypedDict
 
 import pulumi
@@ -36,6 +37,7 @@ from pulumi_azure_native import authorization, monitor, network
 from amsterdam_cloud.core.ids import GUID_ANY_CASE
 from amsterdam_cloud.core import naming
 from amsterdam_cloud.core.errors import UserError
+from amsterdam_cloud.core.storage_logging import logged_services, service_scope
 
 LOCK_LEVELS = ("CanNotDelete", "ReadOnly")
 PRINCIPAL_TYPES = ("ServicePrincipal", "Group", "User", "ForeignGroup", "Device")
@@ -430,6 +432,20 @@ def create_diagnostic_settings(name: str, *, resource_uri: pulumi.Input[str],
             log_analytics_destination_type="Dedicated" if setting.dedicated_tables else None,
             opts=pulumi.ResourceOptions(parent=parent)))
     return tuple(created)
+
+
+def create_storage_service_diagnostics(name: str, *, account_id: pulumi.Output[str], kind: str,
+                                       settings: Sequence[DiagnosticSettings],
+                                       parent: pulumi.Resource) -> tuple[monitor.DiagnosticSetting, ...]:
+    """The logs of each service of a storage account of `kind` that logs reads, writes and deletes
+    (core/storage_logging.py: blob, queue, table), one setting `{name}-{service}-diag` per entry; the account's own
+    scope has metrics only."""
+    created: tuple[monitor.DiagnosticSetting, ...] = ()
+    for service in logged_services(kind) or ():
+        created += create_diagnostic_settings(
+            f"{name}-{service}", resource_uri=account_id.apply(partial(service_scope, service=service)),
+            settings=settings, support=DiagnosticSupport(metrics=False), parent=parent)
+    return created
 
 
 def create_private_endpoints(name: str, *, resource_id: pulumi.Input[str], endpoints: Sequence[PrivateEndpoint],

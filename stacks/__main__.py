@@ -39,7 +39,7 @@ from amsterdam_cloud.core.regions import EU_REGIONS
 from amsterdam_cloud.stacks.config import from_pulumi
 from amsterdam_cloud.stacks.governance.config import governs_subscription
 
-VAULT_ZONE, REGISTRY_ZONE = zone("vault"), zone("registry")
+VAULT_ZONE, REGISTRY_ZONE, BLOB_ZONE = zone("vault"), zone("registry"), zone("blob")
 
 config = from_pulumi()
 tags = config.azure_tags
@@ -145,7 +145,9 @@ VnetFlowLogs("flow-logs", VnetFlowLogsArgs(
     networks={"hub": hub.resource_id, **{name: spoke.resource_id for name, spoke in spokes.items()}},
     workspace_id=management.workspace_id, workspace_customer_id=management.workspace_customer_id,
     storage_account_name=f"stamsflowlogs{config.environment}",
-    retention_days=max(MIN_RETENTION_DAYS, config.log_retention_days)))
+    retention_days=max(MIN_RETENTION_DAYS, config.log_retention_days),
+    private_endpoints=(PrivateEndpoint(subnet_id=hub.subnet_ids["shared"],
+                                       private_dns_zone_ids=(private_dns_zone_ids[BLOB_ZONE],)),)))
 DefenderReporting("defender", DefenderReportingArgs(
     tags=tags, subscription_id=config.subscription_id, resource_group_name=security_group.name,
     location=config.location, emails=config.alert_emails, workspace_id=management.workspace_id))

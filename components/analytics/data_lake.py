@@ -6,13 +6,13 @@ blob service and the account's metrics to the central workspace."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import pulumi
 from pulumi_azure_native import storage
 
 from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces,
-                                                   create_diagnostic_settings, require_name, supports)
+                                                   create_storage_service_diagnostics, require_name, supports)
 
 _FILESYSTEM = re.compile(r"^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$")
 
@@ -84,13 +84,12 @@ class DataLake(WithInterfaces, pulumi.ComponentResource):
                 container_name=filesystem, public_access=storage.PublicAccess.NONE,
                 opts=pulumi.ResourceOptions(parent=self, depends_on=[blob_service]))
             self.filesystem_ids[filesystem] = container.id
-        # The account itself has only metrics; its resource logs (reads, writes, deletes) belong to the blob service.
+        # The account itself has only metrics; its resource logs (reads, writes, deletes) belong to its services.
         self.add_interfaces(name, scope_id=account.id, args=args, diagnostics=DiagnosticSupport(logs=False),
                             private_endpoint_group_id="dfs" if args.hierarchical_namespace else "blob",
                             resource_group_name=args.resource_group_name, location=args.location)
-        create_diagnostic_settings(f"{name}-blob", resource_uri=account.id.apply(lambda i: f"{i}/blobServices/default"),
-                                   settings=[replace(s, metrics=False) for s in args.diagnostic_settings],
-                                   support=DiagnosticSupport(), parent=self)
+        create_storage_service_diagnostics(name, account_id=account.id, kind="StorageV2",
+                                           settings=args.diagnostic_settings, parent=self)
         self.resource_id, self.name = account.id, account.name
         self.dfs_endpoint = account.primary_endpoints.apply(lambda endpoints: endpoints.dfs)
         self.register_outputs({"resource_id": self.resource_id, "name": self.name,

@@ -10,7 +10,7 @@ import pulumi
 from pulumi_azure_native import storage
 
 from amsterdam_cloud.components.interfaces import CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces, \
-    create_diagnostic_settings, require_auto_name, require_name, supports
+    create_storage_service_diagnostics, require_auto_name, require_name, supports
 
 ACCOUNT = "azure-native:storage:StorageAccount"
 
@@ -83,14 +83,13 @@ class StorageAccount(WithInterfaces, pulumi.ComponentResource):
                                                                                days=args.blob_soft_delete_days),
             is_versioning_enabled=not args.hierarchical_namespace,
             opts=pulumi.ResourceOptions(parent=self))
-        # the account itself has metrics only; its logs are the blob service's (a child scope of the account)
+        # the account itself has metrics only; its logs are its blob, queue and table services' (child scopes)
         self.add_interfaces(name, scope_id=account.id, args=args,
                             diagnostics=DiagnosticSupport(logs=False, metrics=True),
                             private_endpoint_group_id="blob", resource_group_name=args.resource_group_name,
                             location=args.location)
-        create_diagnostic_settings(f"{name}-blob", resource_uri=account.id.apply(lambda i: f"{i}/blobServices/default"),
-                                   settings=args.diagnostic_settings, support=DiagnosticSupport(metrics=False),
-                                   parent=self)
+        create_storage_service_diagnostics(name, account_id=account.id, kind="StorageV2",
+                                           settings=args.diagnostic_settings, parent=self)
         self.resource_id, self.name = account.id, account.name
         self.blob_endpoint = account.primary_endpoints.apply(lambda endpoints: endpoints.blob)
         self.register_outputs({"resource_id": self.resource_id, "name": self.name,

@@ -9,7 +9,7 @@ region's first network): the flow logs are its children, it is never created her
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Mapping
 
 import pulumi
@@ -32,9 +32,9 @@ def network_watcher(location: str) -> tuple[str, str]:
 
 @dataclass(frozen=True, kw_only=True)
 class VnetFlowLogsArgs(CommonArgs):
-    SUPPORTS = supports("lock", "diagnostic_settings", "protect",
+    SUPPORTS = supports("lock", "diagnostic_settings", "protect", "private_endpoints",
                         reason="Network Watcher writes as the component's own identity, and the storage takes no "
-                               "roles or endpoints")
+                               "other roles")
     resource_group_name: pulumi.Input[str]
     """The resource group of the flow log storage and identity (the management one); never created here."""
     location: str
@@ -67,8 +67,8 @@ class VnetFlowLogsArgs(CommonArgs):
 
 
 class VnetFlowLogs(WithInterfaces, pulumi.ComponentResource):
-    """The flow logs by network name (`flow_log_ids`) and their storage (`resource_id`, `name`); `lock`, `protect`
-    and `diagnostic_settings` apply to the storage."""
+    """The flow logs by network name (`flow_log_ids`) and their storage (`resource_id`, `name`); `lock`, `protect`,
+    `diagnostic_settings` and `private_endpoints` (blob unless they name another sub-resource) apply to the storage."""
 
     def __init__(self, name: str, args: VnetFlowLogsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("amsterdam:monitoring:VnetFlowLogs", name, None, opts)
@@ -77,7 +77,11 @@ class VnetFlowLogs(WithInterfaces, pulumi.ComponentResource):
         storage = StorageAccount(f"{name}-st", StorageAccountArgs(
             tags=tags, lock=args.lock, protect=args.protect, diagnostic_settings=args.diagnostic_settings,
             resource_group_name=args.resource_group_name, location=args.location,
-            account_name=args.storage_account_name, sku=args.storage_sku), opts=child)
+            account_name=args.storage_account_name, sku=args.storage_sku,
+            # Network Watcher writes through the trusted-services bypass; people reading the raw logs (an incident)
+            # come through the endpoint, as for every account closed to the public (CIS 3.10).
+            private_endpoints=tuple(replace(endpoint, group_id=endpoint.group_id or "blob")
+                                    for endpoint in args.private_endpoints)), opts=child)
         identity = managedidentity.UserAssignedIdentity(
             f"{name}-identity", resource_group_name=args.resource_group_name, location=args.location, tags=tags,
             opts=child)

@@ -34,7 +34,8 @@ from pulumi_azure_native import managedidentity, resources, storage
 
 from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSupport, InterfaceError, RoleAssignment,
                                                    WithInterfaces, create_diagnostic_settings,
-                                                   create_role_assignments, supports)
+                                                   create_role_assignments, create_storage_service_diagnostics,
+                                                   supports)
 
 SESSION_HOST_OPERATOR = "2ad6aaab-ead9-4eaa-8ac5-da422f562408"
 """Desktop Virtualization Session Host Operator: read, update (drain) and remove a pool's session hosts."""
@@ -144,6 +145,8 @@ class HostRollout(WithInterfaces, pulumi.ComponentResource):
         create_diagnostic_settings(f"{name}-storage-files", resource_uri=account.id.apply(
             lambda account_id: f"{account_id}/fileServices/default"), settings=args.diagnostic_settings,
             support=DiagnosticSupport(), parent=self)
+        create_storage_service_diagnostics(f"{name}-storage", account_id=account.id, kind="StorageV2",
+                                           settings=args.diagnostic_settings, parent=self)
         interfaces = self.add_interfaces(f"{name}-storage", scope_id=account.id, args=args,
                                          diagnostics=DiagnosticSupport(logs=False), private_endpoint_group_id="file",
                                          resource_group_name=args.resource_group_name, location=args.location)

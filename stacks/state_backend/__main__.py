@@ -16,10 +16,13 @@ the resource group guards everything in it; stateful resources are also `protect
 
 from __future__ import annotations
 
+from functools import partial
+
 import pulumi
 from pulumi_azure_native import authorization, keyvault, monitor, network, operationalinsights, resources, storage
 
 from amsterdam_cloud.components.interfaces import omittable_principal_type
+from amsterdam_cloud.core.storage_logging import logged_services, service_scope
 from amsterdam_cloud.stacks.state_backend.config import BackendConfig, from_pulumi
 
 ROLE_STORAGE_BLOB_DATA_CONTRIBUTOR = "ba92f5b4-2d11-453d-a403-e96b0029c9fe"
@@ -72,9 +75,10 @@ def main() -> None:
     # Public network access only while bootstrapping (before the connectivity hub's endpoints exist), and then only
     # for the listed addresses; otherwise none at all.
     public = "Enabled" if cfg.bootstrap_allowed_ips else "Disabled"
+    account_kind = "StorageV2"
     account = storage.StorageAccount(  # type: ignore[call-overload]  # ipRules=None: the null the plan has always held
         "state", account_name=cfg.storage_account_name, resource_group_name=group.name, location=cfg.location,
-        kind="StorageV2", sku={"name": "Standard_ZRS"}, access_tier="Hot",
+        kind=account_kind, sku={"name": "Standard_ZRS"}, access_tier="Hot",
         minimum_tls_version="TLS1_2", enable_https_traffic_only=True, allow_blob_public_access=False,
         allow_shared_key_access=False, default_to_o_auth_authentication=True,
         allow_cross_tenant_replication=False, public_network_access=public, is_local_user_enabled=False,
@@ -90,7 +94,8 @@ def main() -> None:
         delete_retention_policy={"enabled": True, "days": cfg.soft_delete_retention_days},
         container_delete_retention_policy={"enabled": True, "days": cfg.soft_delete_retention_days},
         restore_policy={"enabled": True, "days": cfg.soft_delete_retention_days - 1})
-    diagnostics("state-blob-logs", account.id.apply(lambda id_: f"{id_}/blobServices/default"), workspace.id)
+    for service in logged_services(account_kind) or ():  # each service's reads, writes, deletes (CIS 3.5, 3.13, 3.14)
+        diagnostics(f"state-{service}-logs", account.id.apply(partial(service_scope, service=service)), workspace.id)
 
     vault = keyvault.Vault(
         "secrets", vault_name=cfg.key_vault_name, resource_group_name=group.name, location=cfg.location,

@@ -17,7 +17,7 @@ import pulumi
 import pytest
 import yaml
 from google.protobuf import json_format
-from pulumi_azure_native import keyvault, operationalinsights, resources, storage
+from pulumi_azure_native import keyvault, network, operationalinsights, resources, storage
 
 from tests.policies.rule_fixtures import city_tags
 from amsterdam_cloud.policies.settings import config_path
@@ -199,7 +199,14 @@ def test_short_log_retention_is_reported_alike_with_the_numbers_the_cli_sends(pa
 def test_secret_inputs_are_reported_alike(pack, plan_inline, tmp_path):
     def program():
         group = _group("acc")
-        _account("secret", "acc", group, public_network_access=pulumi.Output.secret("Enabled"))
+        secret = _account("secret", "acc", group, public_network_access=pulumi.Output.secret("Enabled"))
+        # with its endpoint: offline the ciphertext cannot show the account open, so it must have one either way
+        network.PrivateEndpoint(
+            "secret-pe", resource_group_name=group.name, location="westeurope", tags=city_tags("acc"),
+            subnet=network.SubnetArgs(id="/subscriptions/00000004-0000-4000-8000-000000000004/resourceGroups/rg-bad-acc/"
+                                         "providers/Microsoft.Network/virtualNetworks/vnet/subnets/endpoints"),
+            private_link_service_connections=[network.PrivateLinkServiceConnectionArgs(
+                name="secret-pe", private_link_service_id=secret.id, group_ids=["blob"])])
         keyvault.Vault("kv", vault_name="kv-bad-acc", resource_group_name=group.name, tags=city_tags("acc"),
                        properties=keyvault.VaultPropertiesArgs(
                            tenant_id=pulumi.Output.secret("00000000-0000-4000-8000-000000000000"),

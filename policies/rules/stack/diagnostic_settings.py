@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Sequence
 
 from amsterdam_cloud.policies.rule_model import UNKNOWN, Resource, Severity, StackReport, StackRule, as_list, get
@@ -50,6 +51,41 @@ def _sends_logs(setting: Resource) -> Any:
     return UNKNOWN if any(state is UNKNOWN for state in states) else False
 
 
+def setting_problem(setting: Resource, by_urn: Mapping[str, Resource], by_id: Mapping[str, Resource],
+                    settings: Any) -> str:
+    """"" when the diagnostic setting sends logs to the city's workspace (in this stack or named in the pack config);
+    else what is wrong, starting with UNKNOWN_PREFIX when only a value unknown until deployment stands in the way."""
+    workspace = targets(setting, "workspaceId", by_urn, by_id)
+    workspace_id = setting.get("workspaceId")
+    if workspace and all(w.type == WORKSPACE for w in workspace):
+        pass
+    elif isinstance(workspace_id, str) and workspace_id is not UNKNOWN \
+            and workspace_id.lower() in settings.log_analytics_workspace_ids:
+        pass
+    elif workspace_id is None:
+        return f"diagnostic setting {setting.name} sends to no Log Analytics workspace"
+    elif workspace_id is UNKNOWN:
+        return UNKNOWN_WORKSPACE.format(name=setting.name)
+    else:
+        return (f"diagnostic setting {setting.name} sends to a workspace that is not the city's "
+                "(not in this stack and not in logAnalyticsWorkspaceIds)")
+    sends = _sends_logs(setting)
+    if sends is UNKNOWN:
+        return UNKNOWN_LOGS.format(name=setting.name)
+    return "" if sends else f"diagnostic setting {setting.name} enables no logs"
+
+
+def report_problems(report: StackReport, problems: Sequence[str], fix: str, urn: str) -> None:
+    """One finding for a resource whose every setting has a problem: unknown when only unknowns stand in the way."""
+    unknown = sorted({p for p in problems if p.startswith(UNKNOWN_PREFIX)})
+    if unknown and len(unknown) == len(set(problems)):
+        report.unknown("; ".join(p[len(UNKNOWN_PREFIX):] for p in unknown), fix, urn)
+    else:
+        readable = {f"{p[len(UNKNOWN_PREFIX):]} is unknown until deployment" if p.startswith(UNKNOWN_PREFIX)
+                    else p for p in problems}
+        report("; ".join(sorted(readable)) + "; point workspaceId at the city's Log Analytics workspace", urn)
+
+
 def check(resources: Sequence[Resource], report: StackReport, settings: Any) -> None:
     by_urn, by_id = index(resources)
     covered: dict[str, list[str]] = {}   # target URN -> problems with its settings ("" for a good one)
@@ -57,29 +93,8 @@ def check(resources: Sequence[Resource], report: StackReport, settings: Any) -> 
         if setting.type != DIAGNOSTIC_SETTING:
             continue
         found = scope_targets(setting, "resourceUri", "Microsoft.Insights", by_urn, by_id)
-        if not found:
-            continue
-        problem = ""
-        workspace = targets(setting, "workspaceId", by_urn, by_id)
-        workspace_id = setting.get("workspaceId")
-        if workspace and all(w.type == WORKSPACE for w in workspace):
-            pass
-        elif isinstance(workspace_id, str) and workspace_id is not UNKNOWN \
-                and workspace_id.lower() in settings.log_analytics_workspace_ids:
-            pass
-        elif workspace_id is None:
-            problem = f"diagnostic setting {setting.name} sends to no Log Analytics workspace"
-        elif workspace_id is UNKNOWN:
-            problem = UNKNOWN_WORKSPACE.format(name=setting.name)
-        else:
-            problem = (f"diagnostic setting {setting.name} sends to a workspace that is not the city's "
-                       "(not in this stack and not in logAnalyticsWorkspaceIds)")
-        sends = _sends_logs(setting) if not problem else True
-        if sends is UNKNOWN:
-            problem = UNKNOWN_LOGS.format(name=setting.name)
-        elif not sends:
-            problem = f"diagnostic setting {setting.name} enables no logs"
-        for target in found:
+        problem = setting_problem(setting, by_urn, by_id, settings) if found else ""
+        for target in found or ():
             covered.setdefault(target.urn, []).append(problem)
     for resource in resources:
         if resource.type not in _SUPPORTS:
@@ -89,15 +104,8 @@ def check(resources: Sequence[Resource], report: StackReport, settings: Any) -> 
             report("has no diagnostic setting; send its logs (categoryGroup allLogs) to the city's Log Analytics "
                    "workspace", resource.urn)
         elif all(problems):
-            unknown = sorted({p for p in problems if p.startswith(UNKNOWN_PREFIX)})
-            if unknown and len(unknown) == len(set(problems)):  # only unknowns stand between it and compliance
-                report.unknown("; ".join(p[len(UNKNOWN_PREFIX):] for p in unknown),
-                               "set workspaceId and logs from the program or the stack config", resource.urn)
-            else:
-                readable = {f"{p[len(UNKNOWN_PREFIX):]} is unknown until deployment" if p.startswith(UNKNOWN_PREFIX)
-                            else p for p in problems}
-                report("; ".join(sorted(readable)) + "; point workspaceId at the city's Log Analytics workspace",
-                       resource.urn)
+            report_problems(report, problems, "set workspaceId and logs from the program or the stack config",
+                            resource.urn)
 
 
 RULE = StackRule(

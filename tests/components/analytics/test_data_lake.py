@@ -41,12 +41,13 @@ def test_filesystems_are_private_containers_of_the_account(plan_inline, args):
     assert {c.inputs["publicAccess"] for c in containers} == {"None"}
 
 
-def test_blob_service_logs_and_account_metrics_go_to_the_workspace(plan_inline, args, workspace_id):
+def test_blob_queue_and_table_service_logs_and_account_metrics_go_to_the_workspace(plan_inline, args, workspace_id):
     plan = plan_inline(lambda: DataLake("lake", args()))
     account_id = plan.named("lake-account").id
-    blob = plan.named("lake-blob-diag").inputs
-    assert blob["resourceUri"] == f"{account_id}/blobServices/default" and blob["workspaceId"] == workspace_id
-    assert blob["logs"][0]["categoryGroup"] == "allLogs"
+    for service in ("blob", "queue", "table"):
+        logs = plan.named(f"lake-{service}-diag").inputs
+        assert logs["resourceUri"] == f"{account_id}/{service}Services/default" and logs["workspaceId"] == workspace_id
+        assert logs["logs"][0]["categoryGroup"] == "allLogs" and "metrics" not in logs
     account = plan.named("lake-diag").inputs
     assert account["resourceUri"] == account_id and "logs" not in account
     assert account["metrics"][0]["category"] == "AllMetrics"

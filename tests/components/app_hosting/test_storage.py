@@ -41,11 +41,13 @@ def test_each_sub_resource_gets_its_own_private_endpoint(plan_inline, args):
         "privatelink.queue.core.windows.net")
 
 
-def test_blob_logs_and_account_metrics_go_to_the_workspace(plan_inline, args):
+def test_blob_queue_and_table_logs_and_account_metrics_go_to_the_workspace(plan_inline, args):
     plan = plan_inline(lambda: StorageAccount("st", args()))
     account_id = plan.named("st-account").id
-    assert plan.named("st-blob-diag").inputs["resourceUri"] == f"{account_id}/blobServices/default"
-    assert plan.named("st-blob-diag").inputs["logs"][0]["categoryGroup"] == "allLogs"
+    for service in ("blob", "queue", "table"):
+        assert plan.named(f"st-{service}-diag").inputs["resourceUri"] == f"{account_id}/{service}Services/default"
+        assert plan.named(f"st-{service}-diag").inputs["logs"] == [{"categoryGroup": "allLogs", "enabled": True}]
+        assert "metrics" not in plan.named(f"st-{service}-diag").inputs
     assert "logs" not in plan.named("st-diag").inputs and plan.named("st-diag").inputs["metrics"]
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from amsterdam_cloud.components.interfaces import InterfaceError
+from amsterdam_cloud.components.interfaces import InterfaceError, PrivateEndpoint
 from amsterdam_cloud.components.monitoring.flow_logs import VnetFlowLogs, VnetFlowLogsArgs
 
-from ..conftest import SUBSCRIPTION
+from ..conftest import CONFORMANCE_SUBNET, CONFORMANCE_ZONE, SUBSCRIPTION
 
 NETWORKS = {name: f"/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-{name}/providers/Microsoft.Network/"
                   f"virtualNetworks/{name}" for name in ("hub", "apps")}
@@ -49,6 +49,15 @@ def test_network_watcher_writes_by_identity_into_an_account_without_keys_or_publ
     assert writer.inputs["scope"] == plan.named("flows-st-account").id
     assert all(log.inputs["identity"]["userAssignedIdentities"] == [identity] and writer.urn in log.dependencies
                for log in plan.of_type("azure-native:network:FlowLog"))
+
+
+def test_people_reach_the_raw_flow_logs_through_a_blob_endpoint(plan_inline, args):
+    endpoint = PrivateEndpoint(subnet_id=CONFORMANCE_SUBNET, private_dns_zone_ids=(CONFORMANCE_ZONE,))
+    plan = plan_inline(lambda: VnetFlowLogs("flows", args(private_endpoints=(endpoint,))))
+    [pe] = plan.of_type("azure-native:network:PrivateEndpoint")
+    [connection] = pe.inputs["privateLinkServiceConnections"]
+    assert connection["groupIds"] == ["blob"]
+    assert connection["privateLinkServiceId"] == plan.named("flows-st-account").id
 
 
 def test_retention_under_90_days_is_refused(args):

@@ -74,6 +74,15 @@ def test_the_script_runs_privately_on_its_own_closed_keyed_account_and_in_the_de
     assert {pe.urn, plan.named("rollout-storage-pe-dns").urn} <= set(script.dependencies)
 
 
+def test_its_file_blob_queue_and_table_services_send_their_logs_to_the_workspace(plan_inline, args, diagnostics):
+    plan = plan_inline(lambda: HostRollout("rollout", args(diagnostic_settings=diagnostics)))
+    account_id = plan.named("rollout-storage").id
+    for role, service in (("files", "file"), ("blob", "blob"), ("queue", "queue"), ("table", "table")):
+        setting = plan.named(f"rollout-storage-{role}-diag").inputs
+        assert setting["resourceUri"] == f"{account_id}/{service}Services/default"
+        assert setting["workspaceId"] == diagnostics[0].workspace_id and setting["logs"][0]["categoryGroup"] == "allLogs"
+
+
 def test_a_host_both_current_and_draining_is_refused(args):
     with pytest.raises(InterfaceError, match="HostRolloutArgs.draining_hosts"):
         args(draining_hosts=("avd-dev-b2c001",))

@@ -9,7 +9,8 @@ from tests.policies.rule_fixtures import UNKNOWN_VALUE, export_of, resource, urn
 from amsterdam_cloud.policies.rules.governance import defender_required_plans, defender_security_contact
 from amsterdam_cloud.core.activity_alerts import CIS_ALERTED_OPERATIONS
 from amsterdam_cloud.policies.rules.monitoring import activity_log_alerts, activity_log_exported
-from amsterdam_cloud.policies.rules.network import bastion_present
+from amsterdam_cloud.policies.rules.network import bastion_present, private_endpoint_present
+from amsterdam_cloud.policies.rules.storage import service_logging
 from amsterdam_cloud.policies.rules.stack import (database_parameters, diagnostic_settings, lock_in_prod,
                                                    log_retention, protect_in_prod, required_children)
 from tests.policies.rule_fixtures import PROJECT
@@ -372,6 +373,38 @@ def _mysql(*skip):
                       if p not in skip))
 
 
+PE = "azure-native:network:PrivateEndpoint"
+
+
+def _closed_vault(access="Disabled", **options):
+    """A vault closed to the public, as AnalyzeStack sends it (its outputs nest the access under properties)."""
+    return resource(KV, "kv", {"vaultName": "kv-city"}, id=KV_ID, outputs={
+        "id": KV_ID, "name": "kv-city", "properties": {"publicNetworkAccess": access}}, **options)
+
+
+def _endpoint(target_id=KV_ID, depends_on=None):
+    """A private endpoint connecting to `target_id`; with `depends_on`, the engine's property dependency too."""
+    deps = {"privateLinkServiceConnections": [depends_on]} if depends_on else {}
+    return resource(PE, "kv-pe", {}, property_dependencies=deps, outputs={"privateLinkServiceConnections": [
+        {"name": "kv-pe", "groupIds": ["vault"], "privateLinkServiceId": target_id}]})
+
+
+def _service_diag(service, logs=({"categoryGroup": "allLogs", "enabled": True},), account_id=ACCOUNT_ID,
+                  workspace_urn=None):
+    """A diagnostic setting on one service of the account, placed (as AnalyzeStack sends it) by its own ARM id."""
+    arm_id = f"{account_id}/{service}Services/default/providers/Microsoft.Insights/diagnosticSettings/to-central"
+    deps = {"workspaceId": [workspace_urn]} if workspace_urn else {}
+    return resource(DIAG, f"st-{service}-diag", {}, id=arm_id, property_dependencies=deps,
+                    outputs={"id": arm_id, "workspaceId": LAW_ID, "logs": list(logs)})
+
+
+def _logged_account(*services, kind="StorageV2"):
+    """A storage account (its outputs carry its kind), the stack's workspace and a setting on each named service."""
+    law = workspace()
+    account, = _account(kind=kind)
+    return (account, law, *(_service_diag(s, workspace_urn=law["urn"]) for s in services))
+
+
 # The stack rules' table: (rule, the resources of a compliant stack, of a stack with one violation).
 CASES = [
     (lock_in_prod.RULE, _locked_vault("CanNotDelete"), _locked_vault("NotSpecified")),
@@ -391,6 +424,8 @@ CASES = [
      (_tag_audit(), _contact(notificationsSources=[{"sourceType": "Alert", "minimalSeverity": "Critical"}]))),
     (activity_log_alerts.RULE, (_tag_audit(), *_alerts()), (_tag_audit(), *_alerts()[1:])),
     (bastion_present.RULE, (_tag_audit(), _bastion()), (_tag_audit(), vault())),
+    (private_endpoint_present.RULE, (_closed_vault(), _endpoint()), (_closed_vault(), _endpoint(ACCOUNT_ID))),
+    (service_logging.RULE, _logged_account("blob", "queue", "table"), _logged_account("blob", "table")),
 ]
 CASE_SETTINGS = {defender_required_plans.RULE.id: DEFENDER,
                  activity_log_exported.RULE.id: {"subscriptionStacks": DEFENDER["subscriptionStacks"]},
@@ -641,3 +676,93 @@ def test_a_platform_stack_without_a_bastion_is_a_violation_at_the_stack():
     [finding] = findings(bastion_present.RULE, _tag_audit(), **OWNER)
     assert "no Azure Bastion host" in finding.message
     assert finding.urn == f"urn:pulumi:prod::{PROJECT}::pulumi:pulumi:Stack::{PROJECT}-prod"
+
+
+def test_a_vault_closed_to_the_public_without_an_endpoint_is_a_violation_on_the_vault():
+    [finding] = findings(private_endpoint_present.RULE, _closed_vault())
+    assert finding.urn == urn_of("prod", KV, "kv") and "no private endpoint of this stack connects to it" in \
+        finding.message
+
+
+def test_an_endpoint_is_found_by_its_property_dependency_when_its_target_id_is_not_known_yet():
+    kv = _closed_vault()
+    assert findings(private_endpoint_present.RULE, kv, _endpoint(UNKNOWN_VALUE, depends_on=kv["urn"])) == []
+
+
+@pytest.mark.parametrize("environment,count", [("dev", 0), ("prod", 1)])
+def test_an_endpoint_whose_target_is_unknown_fails_only_in_acc_and_prod(environment, count):
+    stack = json.loads(json.dumps((_closed_vault(), _endpoint(UNKNOWN_VALUE))).replace(
+        "urn:pulumi:prod::", f"urn:pulumi:{environment}::"))
+    found = findings(private_endpoint_present.RULE, *stack, environment=environment)
+    assert len(found) == count and all("cannot be shown compliant" in f.message for f in found)
+
+
+def test_a_resource_open_to_the_public_is_skipped_with_the_reason_not_passed():
+    result = _checked(private_endpoint_present.RULE, _closed_vault("Enabled"))
+    assert result.findings == [] and result.skipped[private_endpoint_present.RULE.id] == {urn_of("prod", KV, "kv")}
+
+
+@pytest.mark.parametrize("token,outputs", [
+    ("azure-native:storage:StorageAccount", {"publicNetworkAccess": "Disabled"}),
+    ("azure-native:cosmosdb:DatabaseAccount", {"publicNetworkAccess": "Disabled"}),
+])
+def test_storage_and_cosmos_accounts_closed_to_the_public_need_an_endpoint_too(token, outputs):
+    arm_id = f"{RG_ID}/providers/x/accounts/a"
+    account = resource(token, "a", {}, id=arm_id, outputs={"id": arm_id, **outputs})
+    assert len(findings(private_endpoint_present.RULE, account)) == 1
+    assert findings(private_endpoint_present.RULE, account, _endpoint(arm_id)) == []
+
+
+def test_each_service_of_a_general_purpose_account_without_logs_is_one_finding_naming_its_cis_number():
+    found = findings(service_logging.RULE, *_logged_account())
+    assert sorted(f.message.split("; ")[1].split(")")[0] for f in found) == ["CIS 3.13", "CIS 3.14", "CIS 3.5"]
+    assert {f.urn for f in found} == {urn_of("prod", "azure-native:storage:StorageAccount", "stcity")}
+
+
+def test_a_block_blob_account_needs_only_its_blob_service_and_a_file_storage_account_is_skipped():
+    assert findings(service_logging.RULE, *_logged_account("blob", kind="BlockBlobStorage")) == []
+    result = _checked(service_logging.RULE, *_logged_account(kind="FileStorage"))
+    assert result.findings == [] and result.skipped[service_logging.RULE.id] == {
+        urn_of("prod", "azure-native:storage:StorageAccount", "stcity")}
+
+
+@pytest.mark.parametrize("logs,words", [
+    (({"category": "StorageRead", "enabled": True}, {"category": "StorageWrite", "enabled": True}),
+     "neither allLogs nor each of StorageRead, StorageWrite and StorageDelete"),
+    (({"categoryGroup": "allLogs", "enabled": False},), "enables no logs"),
+])
+def test_a_service_setting_that_misses_deletes_or_logs_nothing_does_not_count(logs, words):
+    account, law, blob, table = _logged_account("blob", "table")
+    queue = _service_diag("queue", logs=logs, workspace_urn=law["urn"])
+    [finding] = findings(service_logging.RULE, account, law, blob, table, queue)
+    assert words in finding.message and "(its queue service)" in finding.message
+
+
+def test_every_storage_category_named_one_by_one_counts_as_all_logs():
+    account, law, blob, table = _logged_account("blob", "table")
+    queue = _service_diag("queue", workspace_urn=law["urn"], logs=[
+        {"category": c, "enabled": True} for c in ("StorageRead", "StorageWrite", "StorageDelete")])
+    assert findings(service_logging.RULE, account, law, blob, table, queue) == []
+
+
+def _new_service_setting(account, logs):
+    """A diagnostic setting in a real preview: its scope and id not known yet, its dependency naming the account."""
+    return resource(DIAG, "st-queue-diag", {"resourceUri": UNKNOWN_VALUE}, property_dependencies={
+        "resourceUri": [account["urn"]]}, outputs={"workspaceId": LAW_ID, "logs": logs})
+
+
+def test_a_new_setting_whose_scope_is_not_known_yet_counts_for_one_missing_service_of_its_account():
+    account, law, blob, table = _logged_account("blob", "table")
+    new = _new_service_setting(account, [{"categoryGroup": "allLogs", "enabled": True}])
+    assert findings(service_logging.RULE, account, law, blob, table, new) == []
+    [finding] = findings(service_logging.RULE, account, law, blob, new)
+    assert "CIS 3.14" in finding.message or "CIS 3.5" in finding.message
+
+
+@pytest.mark.parametrize("environment,count", [("dev", 0), ("prod", 1)])
+def test_a_new_setting_whose_logs_are_unknown_fails_only_in_acc_and_prod(environment, count):
+    account, law, blob, table = _logged_account("blob", "table")
+    stack = json.loads(json.dumps((account, law, blob, table, _new_service_setting(account, UNKNOWN_VALUE))).replace(
+        "urn:pulumi:prod::", f"urn:pulumi:{environment}::"))
+    found = findings(service_logging.RULE, *stack, environment=environment)
+    assert len(found) == count and all("cannot be shown compliant" in f.message for f in found)
