@@ -13,10 +13,12 @@ from pulumi_azure_native import dbforpostgresql
 from amsterdam_cloud.components.app_hosting.flexible_server import EntraAdministrator, FlexibleServerArgs
 from amsterdam_cloud.components.interfaces import (DiagnosticSupport, InterfaceError, WithInterfaces,
                                                    require_auto_name)
+from amsterdam_cloud.core.app_config import POSTGRES_STORAGE_GIB
 
 @dataclass(frozen=True, kw_only=True)
 class PostgresServerArgs(FlexibleServerArgs):
-    MAX_STORAGE_GB: ClassVar[int] = 32767
+    MIN_STORAGE_GB: ClassVar[int] = POSTGRES_STORAGE_GIB[0]
+    MAX_STORAGE_GB: ClassVar[int] = POSTGRES_STORAGE_GIB[-1]
 
     administrators: tuple[EntraAdministrator, ...]
     """The Entra ID administrators (at least one: without one nobody can log in)."""
