@@ -162,7 +162,7 @@ _PROFILE = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,63}$")
 _SPOKE = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
 
 APP_FIELDS: Mapping[str, Reader[Any]] = {
-    "schemaVersion": integer(SCHEMA_VERSION, SCHEMA_VERSION),
+    "schemaVersion": number_of((SCHEMA_VERSION,)),
     "name": matching(NAME, f"the project name: lowercase letters, digits and -, 2-24 characters, starting with a "
                            f"letter and not ending in - ({NAME.pattern}); start the repository again with `pulumi "
                            "new <toolkit>/templates/app --name afval-ophalen`"),
