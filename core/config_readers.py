@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from typing import Any, Callable, Mapping, TypeVar
+from dataclasses import dataclass
+from typing import Any, Callable, Generic, Mapping, TypeVar
 
 from amsterdam_cloud.core.ids import EMAIL
 from amsterdam_cloud.core.program_config import ConfigError, SecretValue, structured
@@ -25,6 +26,35 @@ PROVIDER_KEYS = frozenset({"azure-native:location", "azure-native:subscriptionId
 """Provider settings a project accepts beside its own keys; anything else under `azure-native:` is a typo."""
 
 
+@dataclass(frozen=True)
+class Described(Generic[T]):
+    """A reader that also says, as JSON Schema, what it accepts: a document another tool validates with a schema
+    (the migration's overrides file) embeds the generated schema, so a limit is never written twice."""
+
+    read: Reader[T]
+    """The reader itself."""
+    schema: Mapping[str, Any] | None
+    """What it accepts as a JSON Schema (2020-12); None where its checks have no schema form."""
+
+    def __call__(self, source: str, key: str, value: Any) -> T:
+        return self.read(source, key, value)
+
+
+def json_schema(reader: Reader[Any]) -> dict[str, Any]:
+    """The JSON Schema of a described reader; an error for one that has none (never a schema that accepts more)."""
+    schema = reader.schema if isinstance(reader, Described) else _PLAIN_SCHEMAS.get(reader)
+    if schema is None:
+        raise TypeError(f"{reader!r} has no JSON Schema form")
+    return dict(schema)
+
+
+def _schema_pattern(pattern: re.Pattern[str]) -> str:
+    """A pattern as JSON Schema spells it (no flags there: a case-blind pattern lists both cases)."""
+    if pattern.flags & re.IGNORECASE:
+        return pattern.pattern.replace("a-f", "a-fA-F").replace("a-z", "a-zA-Z")
+    return pattern.pattern
+
+
 def show(value: Any) -> str:
     """A value as a message shows it: its type and repr, a secret never more than "a secret"."""
     return f"{type(value).__name__} {value!r}" if not isinstance(value, SecretValue) else "a secret"
@@ -37,6 +67,15 @@ def string(source: str, key: str, value: Any) -> str:
     return value
 
 
+def text(max_length: int) -> Reader[str]:
+    """Any string up to `max_length` characters, the empty one too (a setting's value)."""
+    def read(source: str, key: str, value: Any) -> str:
+        if not isinstance(value, str) or len(value) > max_length:
+            raise ConfigError(source, key, f"expected text of at most {max_length} characters, got {show(value)}")
+        return value
+    return Described(read, {"type": "string", "maxLength": max_length})
+
+
 def matching(pattern: re.Pattern[str], form: str) -> Reader[str]:
     """A string the pattern matches; `form` says what is expected (e.g. "a cost centre such as CC-1234")."""
     def read(source: str, key: str, value: Any) -> str:
@@ -44,7 +83,7 @@ def matching(pattern: re.Pattern[str], form: str) -> Reader[str]:
         if not pattern.match(text):
             raise ConfigError(source, key, f"expected {form}, got {show(value)}")
         return text
-    return read
+    return Described(read, {"type": "string", "pattern": _schema_pattern(pattern)})
 
 
 def one_of(choices: tuple[str, ...]) -> Reader[str]:
@@ -53,7 +92,17 @@ def one_of(choices: tuple[str, ...]) -> Reader[str]:
         if value not in choices:
             raise ConfigError(source, key, f"expected one of {', '.join(choices)}, got {show(value)}")
         return str(value)
-    return read
+    return Described(read, {"enum": list(choices)})
+
+
+def number_of(choices: tuple[float, ...]) -> Reader[float]:
+    """One of a fixed set of numbers (a size Azure offers), given as a number (never a boolean)."""
+    def read(source: str, key: str, value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value not in choices:
+            raise ConfigError(source, key, f"expected one of {', '.join(f'{c:g}' for c in choices)}, "
+                                           f"got {show(value)}")
+        return value
+    return Described(read, {"enum": list(choices)})
 
 
 def boolean(source: str, key: str, value: Any) -> bool:
@@ -76,7 +125,7 @@ def integer(low: int, high: int) -> Reader[int]:
         if not low <= number <= high:
             raise ConfigError(source, key, f"expected a whole number from {low} to {high}, got {number}")
         return number
-    return read
+    return Described(read, {"type": "integer", "minimum": low, "maximum": high})
 
 
 def region(source: str, key: str, value: Any) -> str:
@@ -109,17 +158,42 @@ def secret(source: str, key: str, value: Any) -> SecretValue:
     return value
 
 
-def list_of(item: Reader[T], *, empty: bool = False, distinct: bool = False) -> Reader[tuple[T, ...]]:
-    """A list read item by item (`key[i]` in messages); non-empty unless `empty`, no repeats when `distinct`."""
+def list_of(item: Reader[T], *, empty: bool = False, distinct: bool = False,
+            most: int | None = None) -> Reader[tuple[T, ...]]:
+    """A list read item by item (`key[i]` in messages); non-empty unless `empty`, no repeats when `distinct`, at most
+    `most` items when given."""
     def read(source: str, key: str, value: Any) -> tuple[T, ...]:
         value = structured(value)
         if not isinstance(value, list) or (not empty and not value):
             raise ConfigError(source, key, f"expected a {'non-empty ' if not empty else ''}list, got {show(value)}")
+        if most is not None and len(value) > most:
+            raise ConfigError(source, key, f"{len(value)} entries; expected at most {most}")
         items = tuple(item(source, f"{key}[{index}]", entry) for index, entry in enumerate(value))
         if distinct and len(set(items)) != len(items):
             raise ConfigError(source, key, f"{list(items)} names an entry twice")
         return items
-    return read
+    item_schema = item.schema if isinstance(item, Described) else _PLAIN_SCHEMAS.get(item)
+    return Described(read, None if item_schema is None or distinct else
+                     {"type": "array", "items": dict(item_schema), **({} if empty else {"minItems": 1}),
+                      **({} if most is None else {"maxItems": most})})
+
+
+def mapping_of(name: Reader[str], item: Reader[T]) -> Reader[dict[str, T]]:
+    """A mapping whose keys `name` reads (`key.<name>` in messages) and whose values `item` reads."""
+    def read(source: str, key: str, value: Any) -> dict[str, T]:
+        value = structured(value)
+        if not isinstance(value, Mapping):
+            raise ConfigError(source, key, f"expected a mapping, got {show(value)}")
+        return {name(source, f"{key}.{entry}", entry): item(source, f"{key}.{entry}", value[entry])
+                for entry in value}
+    return Described(read, None)
+
+
+def optional(reader: Reader[T]) -> Reader[T | None]:
+    """`reader`'s value, or None where the file says null (`mysql: null`: none)."""
+    def read(source: str, key: str, value: Any) -> T | None:
+        return None if value is None else reader(source, key, value)
+    return Described(read, None)
 
 
 def emails(source: str, key: str, value: Any) -> tuple[str, ...]:
@@ -145,6 +219,23 @@ def section(source: str, key: str, value: Any, fields: Mapping[str, Reader[Any]]
     if missing:
         raise ConfigError(source, f"{key}.{missing[0]}", "required key is missing")
     return {name: fields[name](source, f"{key}.{name}", item) for name, item in value.items()}
+
+
+def record(fields: Mapping[str, Reader[Any]], required: frozenset[str], *,
+           form: str | None = None) -> Reader[dict[str, Any]]:
+    """`section` as a reader of its own, for a structured value inside another; with `form`, a value that is no
+    mapping or misses a key is refused at the record's own key, saying the whole form."""
+    def read(source: str, key: str, value: Any) -> dict[str, Any]:
+        value = structured(value)
+        if form is not None and (not isinstance(value, Mapping) or not required <= set(value)):
+            raise ConfigError(source, key, f"{value!r}; expected {form}")
+        return section(source, key, value, fields, required)
+    schemas = {name: reader.schema if isinstance(reader, Described) else _PLAIN_SCHEMAS.get(reader)
+               for name, reader in fields.items()}
+    complete = all(schema is not None for schema in schemas.values())
+    return Described(read, {"type": "object", "required": sorted(required), "additionalProperties": False,
+                            "properties": {name: dict(schema or {}) for name, schema in schemas.items()}}
+                     if complete else None)
 
 
 def snake(name: str) -> str:
@@ -175,3 +266,9 @@ def read_project_keys(raw: Mapping[str, Any], *, project: str, fields: Mapping[s
         raise ConfigError(source, f"{project}:environment",
                           f"says {read['environment']!r} but the stack is {stack!r}; expected {stack!r}")
     return read
+
+
+_PLAIN_SCHEMAS: dict[Callable[..., Any], Mapping[str, Any]] = {
+    string: {"type": "string", "minLength": 1}, boolean: {"type": "boolean"},
+}
+"""The JSON Schema of the readers that are plain functions."""

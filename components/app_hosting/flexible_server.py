@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import ClassVar
 
 import pulumi
 
 from amsterdam_cloud.components.interfaces import CommonArgs, InterfaceError, require_name, supports
+from amsterdam_cloud.core.app_config import FLEXIBLE_SERVER_SKU as SKU, MYSQL_STORAGE_GIB, flexible_server_tier
 from amsterdam_cloud.core.ids import SIGN_IN_PRINCIPAL_TYPES
 
-SKU = re.compile(r"^Standard_([BDE])[0-9A-Za-z_]+$")
-TIERS = {"B": "Burstable", "D": "GeneralPurpose", "E": "MemoryOptimized"}
-"""The SKU's family letter names its tier."""
 PRINCIPAL_TYPES = SIGN_IN_PRINCIPAL_TYPES
 
 
@@ -59,7 +56,8 @@ class FlexibleServerArgs(CommonArgs):
                         reason="the server's identities are its own fields (the MySQL server's Graph identity), not "
                                "the shared interface")
 
-    MAX_STORAGE_GB: ClassVar[int] = 16384
+    MIN_STORAGE_GB: ClassVar[int] = MYSQL_STORAGE_GIB[0]
+    MAX_STORAGE_GB: ClassVar[int] = MYSQL_STORAGE_GIB[1]
     SERVER: ClassVar[str] = "azure-native:dbforpostgresql:Server"
     """The server's azure-native type, for its naming rule."""
 
@@ -99,9 +97,10 @@ class FlexibleServerArgs(CommonArgs):
                                  "availability; use a Standard_D* or Standard_E* SKU")
         if not 7 <= self.backup_retention_days <= 35:
             raise InterfaceError(f"{kind}.backup_retention_days: {self.backup_retention_days}; expected 7 to 35")
-        if not 20 <= self.storage_gb <= self.MAX_STORAGE_GB:
-            raise InterfaceError(f"{kind}.storage_gb: {self.storage_gb}; expected 20 to {self.MAX_STORAGE_GB}")
+        if not self.MIN_STORAGE_GB <= self.storage_gb <= self.MAX_STORAGE_GB:
+            raise InterfaceError(f"{kind}.storage_gb: {self.storage_gb}; expected {self.MIN_STORAGE_GB} to "
+                                 f"{self.MAX_STORAGE_GB}")
 
     @property
     def tier(self) -> str:
-        return TIERS[self.sku[len("Standard_")]]
+        return flexible_server_tier(self.sku)

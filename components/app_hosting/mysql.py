@@ -24,9 +24,10 @@ from pulumi_azure_native import dbformysql
 from amsterdam_cloud.components.app_hosting.flexible_server import EntraAdministrator, FlexibleServerArgs
 from amsterdam_cloud.components.credentials import generate_password
 from amsterdam_cloud.components.interfaces import DiagnosticSupport, InterfaceError, WithInterfaces, require_auto_name
+from amsterdam_cloud.core.app_config import MYSQL_VERSIONS
 
-VERSIONS = ("8.0.21",)
-"""MySQL versions the component builds (5.7 reached end of support; the migration raises it to 8.0.21)."""
+VERSIONS = MYSQL_VERSIONS
+"""MySQL versions the component builds (core/app_config.py, the contract's)."""
 _DATABASE = re.compile(r"^[A-Za-z0-9_]{1,64}$")
 
 SERVER_PARAMETERS = (

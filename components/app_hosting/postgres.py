@@ -14,6 +14,7 @@ from pulumi_azure_native import dbforpostgresql
 from amsterdam_cloud.components.app_hosting.flexible_server import EntraAdministrator, FlexibleServerArgs
 from amsterdam_cloud.components.interfaces import (DiagnosticSupport, InterfaceError, WithInterfaces,
                                                    require_auto_name)
+from amsterdam_cloud.core.app_config import POSTGRES_STORAGE_GIB
 
 SERVER_PARAMETERS = (
     ("log_checkpoints", "on"),
@@ -29,7 +30,8 @@ logging CIS 4.3.2-4.3.6 asks for (log_disconnections and connection throttling a
 
 @dataclass(frozen=True, kw_only=True)
 class PostgresServerArgs(FlexibleServerArgs):
-    MAX_STORAGE_GB: ClassVar[int] = 32767
+    MIN_STORAGE_GB: ClassVar[int] = POSTGRES_STORAGE_GIB[0]
+    MAX_STORAGE_GB: ClassVar[int] = POSTGRES_STORAGE_GIB[-1]
 
     administrators: tuple[EntraAdministrator, ...]
     """The Entra ID administrators (at least one: without one nobody can log in)."""

@@ -18,7 +18,6 @@ from amsterdam_cloud.core.algorithm_register import RUNS_ALGORITHM_TAG, TAG as A
 
 RUNTIMES = ("container", "web", "vm", "function")
 EXPOSURES = ("internal", "public")
-STORAGE_SUB_RESOURCES = ("blob", "dfs", "file", "queue", "table")
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from amsterdam_cloud.core.app_config import MYSQL_STORAGE_GIB, MYSQL_VERSIONS, POSTGRES_STORAGE_GIB, POSTGRES_VERSIONS
+
 # (name, vCPU, GiB) per Azure VM family, smallest first.
 VM_FAMILIES: dict[str, tuple[tuple[str, int, float], ...]] = {
     "B": (("Standard_B1s", 1, 1), ("Standard_B1ms", 1, 2), ("Standard_B2s", 2, 4), ("Standard_B2ms", 2, 8),
@@ -71,15 +73,7 @@ MYSQL_SKUS: dict[str, tuple[tuple[str, int, float], ...]] = {
 DB_FAMILY_TO_TIER = {"t": "Burstable", "m": "GeneralPurpose", "r": "MemoryOptimized", "x": "MemoryOptimized",
                      "z": "MemoryOptimized"}
 
-POSTGRES_STORAGE_GIB = (32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32767)
-"""The storage sizes PostgreSQL flexible server offers (premium SSD)."""
-MYSQL_STORAGE_GIB = (20, 16384)
-"""MySQL flexible server storage: any whole GiB in this range."""
-
-POSTGRES_VERSIONS = ("13", "14", "15", "16", "17")
-"""PostgreSQL majors flexible server supports (older ones are raised to the first, with a note)."""
-MYSQL_VERSIONS = ("8.0.21",)
-"""MySQL versions flexible server offers for new servers (5.7 is out of support; MariaDB moves to 8.0)."""
+# The storage sizes and versions flexible server offers are the app contract's (core/app_config.py).
 
 # RDS instance sizes: size suffix to vCPU, and GiB per vCPU by family; burstable t classes have their own table.
 _SIZE_VCPU = {"large": 2, "xlarge": 4, "2xlarge": 8, "4xlarge": 16, "8xlarge": 32, "12xlarge": 48, "16xlarge": 64,

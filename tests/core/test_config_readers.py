@@ -64,3 +64,58 @@ def test_project_keys_refuse_a_typo_and_another_namespace_and_a_stack_mismatch()
         read_project_keys({"q:environment": "dev", "p:environment": "dev"}, stack="dev", **read)
     with pytest.raises(ConfigError, match=r"p:environment: says 'dev' but the stack is 'prod'"):
         read_project_keys({"p:environment": "dev"}, stack="prod", **read)
+
+
+def test_a_record_inside_a_value_names_the_inner_key_and_with_a_form_says_the_whole_form():
+    from amsterdam_cloud.core.config_readers import record
+
+    inner = record({"n": integer(1, 10)}, frozenset({"n"}))
+    with pytest.raises(ConfigError, match=r"^f.yaml: p:x.n: expected a whole number from 1 to 10, got 11$"):
+        inner("f.yaml", "p:x", {"n": 11})
+    shaped = record({"n": integer(1, 10)}, frozenset({"n"}), form="{n: <1-10>}")
+    with pytest.raises(ConfigError, match=r"^f.yaml: p:x: \{\}; expected \{n: <1-10>\}$"):
+        shaped("f.yaml", "p:x", {})
+
+
+def test_collections_read_each_entry_under_its_own_key():
+    from amsterdam_cloud.core.config_readers import mapping_of, optional, text
+
+    names = mapping_of(matching(re.compile(r"^[A-Z_]+$"), "an upper-case name"), text(5))
+    assert names("f.yaml", "p:env", {"LOG": "info", "EMPTY": ""}) == {"LOG": "info", "EMPTY": ""}
+    with pytest.raises(ConfigError, match=r"^f.yaml: p:env.log: expected an upper-case name, got str 'log'$"):
+        names("f.yaml", "p:env", {"log": "info"})
+    with pytest.raises(ConfigError, match=r"^f.yaml: p:env.LOG: expected text of at most 5 characters"):
+        names("f.yaml", "p:env", {"LOG": "verbose"})
+    with pytest.raises(ConfigError, match=r"^f.yaml: p:disks: 3 entries; expected at most 2$"):
+        list_of(integer(1, 9), most=2)("f.yaml", "p:disks", [1, 2, 3])
+    assert optional(integer(1, 9))("f.yaml", "p:n", None) is None
+
+
+def test_a_number_choice_refuses_a_boolean_and_other_sizes():
+    from amsterdam_cloud.core.config_readers import number_of
+
+    sizes = number_of((0.5, 1.0, 2.0))
+    assert sizes("f.yaml", "p:cpu", 1) == 1
+    for value in (True, 1.5, "1"):
+        with pytest.raises(ConfigError, match=r"^f.yaml: p:cpu: expected one of 0.5, 1, 2, got "):
+            sizes("f.yaml", "p:cpu", value)
+
+
+def test_the_json_schema_of_a_reader_is_generated_from_its_limits():
+    import jsonschema
+
+    from amsterdam_cloud.core.config_readers import json_schema, one_of, record
+
+    reader = record({"id": matching(re.compile(r"^[a-f]{2}$", re.IGNORECASE), "two hex letters"),
+                     "n": integer(1, 10), "tags": list_of(one_of(("a", "b")), most=2)}, frozenset({"id"}))
+    validator = jsonschema.Draft202012Validator(json_schema(reader))
+    for value in ({"id": "aB", "n": 3, "tags": ["a"]}, {"id": "zz"}, {"id": "ab", "n": 11}, {"n": 1},
+                  {"id": "ab", "tags": ["a", "b", "a"]}, {"id": "ab", "x": 1}):
+        try:
+            reader("f.yaml", "p:x", value)
+            accepted = True
+        except ConfigError:
+            accepted = False
+        assert validator.is_valid(value) == accepted, value
+    with pytest.raises(TypeError, match="no JSON Schema form"):
+        json_schema(region)
