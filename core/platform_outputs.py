@@ -59,7 +59,8 @@ class PlatformOutputs:
     action_group_id: pulumi.Input[str]
     """The platform's action group, where baseline alerts go."""
     monitor_private_link_scope: pulumi.Input[Mapping[str, Any]] = _keys("name", "resourceGroupName", "subscriptionId")
-    """The Azure Monitor Private Link Scope that Application Insights components join (the city's one)."""
+    """The Azure Monitor Private Link Scope the environment's ingestion goes through (the city's one), for operators
+    and tools: apps read it no more (the connectivity stack scopes their Application Insights)."""
     data_collection_endpoint_id: pulumi.Input[str]
     """The private data collection endpoint of the AMPLS (for data collection rules)."""
     vm_operations: pulumi.Input[Mapping[str, Any]] = _keys("vaultName", "resourceGroupName", "subscriptionId",

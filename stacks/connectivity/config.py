@@ -254,6 +254,7 @@ def _apps(source: str, value: Mapping[str, Any], monitored: tuple[MonitoredEnvir
     with those declared but not deployed yet under `pending` (an entry needs its component); on the environment's
     platform subscription, or with `team` in that team's landing zone, whose subscription the team file records."""
     scoped: list[ScopedApp] = []
+    monitored_names = {environment.environment for environment in monitored}
     for name, spec in value.items():
         key = f"{PROJECT}:apps.{name}"
         if not isinstance(name, str) or not _APP_NAME.match(name):
@@ -278,7 +279,6 @@ def _apps(source: str, value: Mapping[str, Any], monitored: tuple[MonitoredEnvir
             if known[env].connectivity != ref:
                 raise ConfigError(source, where, f"environment {env} does not attach to this hub "
                                                  f"(stacks/Pulumi.{env}.yaml); its apps are not scoped here")
-        monitored_names = {environment.environment for environment in monitored}
         for env in deployed:
             if env not in monitored_names:
                 raise ConfigError(source, f"{key}.environments", f"environment {env} is not monitored yet "

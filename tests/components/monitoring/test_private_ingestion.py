@@ -1,6 +1,7 @@
 """Private ingestion under mocks: one scope per DNS namespace with exactly one private endpoint registered in every
 Azure Monitor zone, both access modes PrivateOnly, holding the environments' workspaces and data collection endpoints
-as ReadOnly-locked entries; an environment's closed data collection endpoint with its fixed name."""
+and the apps' components as ReadOnly-locked entries; an environment's closed data collection endpoint with its fixed
+name."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ import pytest
 
 from amsterdam_cloud.components.interfaces import InterfaceError, PrivateEndpoint
 from amsterdam_cloud.components.monitoring.private_ingestion import AMPLS_ZONES, MonitorPrivateLinkScope, \
-    MonitorPrivateLinkScopeArgs, PrivateIngestion, PrivateIngestionArgs, environment_entries
-from amsterdam_cloud.core.environments import collection_endpoint_id, collection_endpoint_name
+    MonitorPrivateLinkScopeArgs, PrivateIngestion, PrivateIngestionArgs, app_entry, environment_entries
+from amsterdam_cloud.core.environments import app_insights_id, collection_endpoint_id, collection_endpoint_name
 
 from ..conftest import SUBSCRIPTION
 
@@ -77,6 +78,19 @@ def test_the_scope_holds_each_environments_workspace_and_endpoint_as_a_read_only
              for lock in plan.of_type("azure-native:authorization:ManagementLockByScope")}
     # each entry locked, never the scope itself (a lock there would cover every app's entry too)
     assert locks == {r.id: "ReadOnly" for r in scoped.values()}
+
+
+def test_an_apps_entry_is_locked_like_an_environments_and_a_new_link_replaces_it_lock_first(plan_inline, tags):
+    component_id = app_insights_id(SUBSCRIPTION, "parkeer", "dev")
+    plan = plan_inline(lambda: MonitorPrivateLinkScope("scope", scope_args(
+        tags, scoped_resources=(app_entry("parkeer", "dev", component_id),))))
+    [scoped] = plan.of_type("azure-native:monitor:PrivateLinkScopedResource")
+    [lock] = plan.of_type("azure-native:authorization:ManagementLockByScope")
+    assert (scoped.inputs["name"], scoped.inputs["linkedResourceId"]) == ("dev-appi-parkeer", component_id)
+    assert (lock.inputs["scope"], lock.inputs["level"]) == (scoped.id, "ReadOnly")
+    # delete-before-replace on a changed link: Pulumi deletes the lock (its scope depends on the entry) first
+    assert (scoped.options["replaceOnChanges"], scoped.options["deleteBeforeReplace"]) == (["linkedResourceId"], True)
+    assert lock.property_dependencies["scope"] == [scoped.urn]
 
 
 def test_an_entry_named_twice_is_refused(tags, workspace_id):
