@@ -17,7 +17,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.scripts.files import display, write_atomically
@@ -340,20 +340,17 @@ def _schedule(state: Run, args: argparse.Namespace, plans_dir: Path, cache, envi
 
     if args.workers < 1:
         raise UserError("plan: --workers must be 1 or more")
-    pool = WorkerPool(args.workers, plan_in_worker, name="cityctl-estate")
+    program_dirs = tuple(project.program_dir for project in state.estate.projects)
+    pool = WorkerPool(args.workers, plan_in_worker, name="cityctl-estate", warm=lambda: _warm(program_dirs))
     todo = list(state.scope)
     running: set[StackId] = set()
     every = set(state.estate.stacks)
     estate_stacks = {project.name: tuple(project.stacks()) for project in state.estate.projects}
     try:
         while True:
-            for stack in _ready(state, todo, running, cache, plans_dir):
+            for stack in _ready(state, todo, running, cache, plans_dir, on_miss=pool.prestart):
                 if not pool.has_room:
                     break
-                if not pool.busy and not pool.started:  # the first worker: fork it warm (the SDK: only now)
-                    from amsterdam_cloud.scripts.offline.speedups import warm_imports
-
-                    warm_imports(*(project.program_dir for project in state.estate.projects))
                 running.add(stack)
                 pool.submit(StackTask(stack=stack, project_dir=state.estate.project(stack.project).root,
                                       plans_dir=plans_dir, environment=environments[stack], naive=args.naive,
@@ -377,8 +374,19 @@ def _schedule(state: Run, args: argparse.Namespace, plans_dir: Path, cache, envi
         pool.stop()
 
 
-def _ready(state: Run, todo: list[StackId], running: set[StackId], cache, plans_dir: Path) -> list[StackId]:
-    """Stacks that can be planned now, after reusing every cached one whose references are done (in order)."""
+def _warm(program_dirs: tuple[Path, ...]) -> None:
+    """In each worker, before its first stack: the engine, the SDK and the azure-native modules the programs use.
+    Imported there, not in the parent, so the first worker warms up while the parent is still reusing plans (one
+    app changed: the import and the reuse of the other 799 plans overlap) and the parent never loads the SDK."""
+    from amsterdam_cloud.scripts.offline.speedups import warm_imports
+
+    warm_imports(*program_dirs)
+
+
+def _ready(state: Run, todo: list[StackId], running: set[StackId], cache, plans_dir: Path,
+           on_miss: Callable[[], None] = lambda: None) -> list[StackId]:
+    """Stacks that can be planned now, after reusing every cached one whose references are done (in order);
+    `on_miss` is called on each stack found to need planning (the first starts a worker warming up)."""
     from amsterdam_cloud.scripts.offline.plan_cache import full_key
     from amsterdam_cloud.scripts.offline.provenance import write_provenance
 
@@ -393,6 +401,7 @@ def _ready(state: Run, todo: list[StackId], running: set[StackId], cache, plans_
             if known is None:  # first plan: it waits for whole projects its siblings waited for
                 held = state.waiting_projects.get(stack.project, set()) & busy_projects - {stack.project}
                 if not held:
+                    on_miss()
                     ready.append(stack)
                 continue
             missing = [ref for ref in known if ref in state.own_keys and ref not in state.digests]
@@ -409,6 +418,7 @@ def _ready(state: Run, todo: list[StackId], running: set[StackId], cache, plans_
             if entry is not None:
                 entry = _linked(state, stack, key, entry, cache, plans_dir)
             if entry is None:
+                on_miss()
                 state.misses.add(stack)
                 ready.append(stack)
                 continue

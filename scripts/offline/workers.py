@@ -27,8 +27,10 @@ class WorkerDied(Exception):
 class WorkerPool:
     """Up to `size` workers running `job(task)`; `submit` to an idle one, `finished` waits for results."""
 
-    def __init__(self, size: int, job: Callable[[Any], Any], name: str = "cityctl-worker") -> None:
-        self.size, self.job, self.name = size, job, name
+    def __init__(self, size: int, job: Callable[[Any], Any], name: str = "cityctl-worker",
+                 warm: Callable[[], None] | None = None) -> None:
+        self.size, self.job, self.name, self.warm = size, job, name, warm
+        """`warm`: run in each worker before its first task (imports the parent then need not make before forking)."""
         self._context = multiprocessing.get_context("fork")
         self._idle: list[tuple[Any, Any]] = []
         self._busy: dict[Any, tuple[Any, Any]] = {}  # connection -> (process, task)
@@ -45,6 +47,11 @@ class WorkerPool:
     @property
     def busy(self) -> int:
         return len(self._busy)
+
+    def prestart(self) -> None:
+        """Start the first worker now, before there is a task for it: its `warm` runs while the parent goes on."""
+        if not self._started:
+            self._idle.append(self._start())
 
     def submit(self, task: Any) -> int:
         """Hand `task` to an idle worker (started when none is); the worker's process id."""
@@ -93,7 +100,7 @@ class WorkerPool:
     def _start(self) -> tuple[Any, Any]:
         parent_end, worker_end = self._context.Pipe(duplex=True)
         with signals_held():  # the worker starts with both blocked, until quiet_worker_signals
-            process = self._context.Process(target=_serve, args=(self.job, worker_end),
+            process = self._context.Process(target=_serve, args=(self.job, worker_end, self.warm),
                                             name=f"{self.name}-{self._started + 1}", daemon=True)
             process.start()
         worker_end.close()
@@ -101,11 +108,14 @@ class WorkerPool:
         return process, parent_end
 
 
-def _serve(job: Callable[[Any], Any], connection: Any) -> None:
-    """A worker: run each task it is sent until it is sent None; collect the last plan's garbage between tasks."""
+def _serve(job: Callable[[Any], Any], connection: Any, warm: Callable[[], None] | None) -> None:
+    """A worker: warm up, then run each task it is sent until it is sent None; collect the last plan's garbage
+    between tasks."""
     from amsterdam_cloud.scripts.offline.speedups import freeze_for_worker
 
     quiet_worker_signals()
+    if warm is not None:
+        warm()
     freeze_for_worker()
     while True:
         try:

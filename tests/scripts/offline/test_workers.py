@@ -40,3 +40,22 @@ def test_a_worker_that_dies_is_a_result_and_the_others_go_on():
     results = dict(run_all(WorkerPool(1, die_on_three), [1, 2, 3, 4]))
     assert results[1] == 10 and results[2] == 20 and results[4] == 40
     assert isinstance(results[3], WorkerDied) and "exit code 9" in str(results[3])
+
+
+WARMED = []
+
+
+def warmed_pid(task: int) -> tuple[int, list]:
+    return os.getpid(), list(WARMED)
+
+
+def test_a_started_worker_warms_up_before_its_first_task_and_the_parent_does_not():
+    """`warm` runs in each worker (the estate's SDK imports), never in the parent; `prestart` starts the first one
+    before there is a task for it, and the task then goes to that very worker."""
+    pool = WorkerPool(1, warmed_pid, warm=lambda: WARMED.append(os.getpid()))
+    pool.prestart()
+    pool.prestart()  # once only
+    assert pool.started == 1 and WARMED == []
+    results = run_all(pool, [1])
+    (_, (pid, warmed)), = results
+    assert warmed == [pid] and pid != os.getpid() and WARMED == []
