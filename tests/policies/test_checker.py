@@ -69,6 +69,22 @@ def test_disabled_rule_is_not_run():
     assert "storage-min-tls12" not in policies_of(result) and "storage-min-tls12" not in result.checked
 
 
+def test_each_rule_judged_every_resource_of_its_types_in_the_plans_order():
+    group = resource("azure-native:resources:ResourceGroup", "rg", {"location": "westeurope", "tags": city_tags()})
+    vault = resource("azure-native:keyvault:Vault", "kv", {"location": "westeurope", "tags": city_tags()})
+    second = resource(STORAGE, "second", {"location": "westeurope", "tags": city_tags()})
+    resources, stack = parse_resources(export_of(weak_storage(), group, second, vault))
+    urns = [r.urn for r in resources]
+
+    result = check_resources(resources, environment="prod", stack=stack, today=TODAY)
+
+    assert list(result.checked) == [rule.id for rule in result.rules]
+    assert result.checked["storage-min-tls12"] == [urns[0], urns[2]]  # a resource rule: its types'
+    assert result.checked["residency-allowed-location"] == urns  # a rule of every type
+    assert result.checked["monitoring-diagnostic-settings"] == [urns[0], urns[2], urns[3]]  # a stack rule's types
+    assert result.checked["stateful-locked-in-prod"] == [urns[0], urns[2], urns[3]]
+
+
 def test_unknown_location_is_a_violation_in_prod_but_not_in_dev():
     unknown = {"location": UNKNOWN_VALUE}
     prod = check_export(export_of(weak_storage(**unknown)), environment="prod", today=TODAY)
