@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
-from amsterdam_cloud.policies.rule_model import Resource, Severity, StackReport, StackRule, equals_ci
+from amsterdam_cloud.policies.rule_model import Resource, Severity, StackReport, StackRule, equals_ci, of_types
 from amsterdam_cloud.policies.rules.stack.links import index, targets
 
 
@@ -35,10 +35,8 @@ def _check_for(pair: ChildPair):
         child_types = {child: parent_input for child, parent_input in pair.parents.values()}
         have: set[str] = set()
         unresolved = 0  # children whose parent is not known until deployment
-        for child in resources:
-            parent_input = child_types.get(child.type)
-            if parent_input is None:
-                continue
+        for child in of_types(resources, child_types):
+            parent_input = child_types[child.type]
             found = targets(child, parent_input, by_urn, by_arm_id)
             own_parent = by_arm_id.get(child.id.lower().rsplit("/", 2)[0]) if child.id else None
             parents = found or ([own_parent] if own_parent else [])
@@ -46,8 +44,8 @@ def _check_for(pair: ChildPair):
                 have.update(parent.urn for parent in parents)
             else:
                 unresolved += 1
-        for parent in resources:
-            if parent.type not in pair.parents or parent.urn in have:
+        for parent in of_types(resources, pair.parents):
+            if parent.urn in have:
                 continue
             reason = pair.exempt(parent) if pair.exempt else None
             if reason:
