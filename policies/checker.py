@@ -281,27 +281,34 @@ def _check(resources: Sequence[Resource], *, environment: str, stack: str, waive
                        {"controls": rule.controls, "title": rule.title, "remediation": rule.remediation})
              for rule in active}
 
-    def record(rule: AnyRule, urn: str, resource_type: str, message: str) -> None:
-        message = redact(message)
-        finding = Finding.of_rule(fixed[rule.id], urn, message, resource_type)
-        waiver = book.lookup(rule.id, urn) if book else None
+    def record(rule: AnyRule, finding: Finding) -> None:
+        """A violation that a waiver covers (or covered: then a violation saying so)."""
+        waiver = book.lookup(rule.id, finding.urn)
         if waiver is None:
             found[rule.id].append(finding)
         elif waiver.expired(today):
             found[rule.id].append(Finding(**{**finding.__dict__, "waiver": waiver, "message":
-                                             f"{message} (waiver expired on {waiver.expires.isoformat()}; "
+                                             f"{finding.message} (waiver expired on {waiver.expires.isoformat()}; "
                                              f"owner {waiver.owner})"}))
         else:
             waived[rule.id].append(Finding(**{**finding.__dict__, "waiver": waiver}))
 
     types: dict[str, str] = {}  # URN -> type, for the stack rules' findings (filled before they run)
+    seen_secrets = getattr(redact, "seen", True)  # empty while no rule saw a secret's plaintext: redact is a no-op
+    waivers_apply = bool(book)
 
     def settle(rule: AnyRule, reporter: Reporter, urn: str, resource_type: str) -> None:
         """Record what one check left in its reporter (violations, unknown notes, skips), then clear it."""
         violations, notes, skipped = reporter.violations, reporter.notes, reporter.skipped
         if violations:
+            rule_fixed, rule_found = fixed[rule.id], found[rule.id]
             for message, at in violations:
-                record(rule, at or urn, resource_type or types.get(at, ""), message)
+                finding = Finding.of_rule(rule_fixed, at or urn, redact(message) if seen_secrets else message,
+                                          resource_type or types.get(at, ""))
+                if waivers_apply:
+                    record(rule, finding)
+                else:
+                    rule_found.append(finding)
             violations.clear()
         if notes:
             for message, at in notes:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from amsterdam_cloud.policies.checker import ExportError, check_export, check_resources, parse_resources
-from amsterdam_cloud.policies.rule_model import Rule, Severity
+from amsterdam_cloud.policies.rule_model import Rule, Severity, StackView, of_types
 from tests.policies.rule_fixtures import UNKNOWN_VALUE, city_tags, export_of, resource, secret
 from amsterdam_cloud.policies.settings import PackConfig
 from amsterdam_cloud.core.errors import UserError
@@ -67,6 +67,38 @@ def test_disabled_rule_is_not_run():
     resources, stack = parse_resources(export_of(weak_storage()))
     result = check_resources(resources, environment="prod", stack=stack, config=config, today=TODAY)
     assert "storage-min-tls12" not in policies_of(result) and "storage-min-tls12" not in result.checked
+
+
+def test_each_rule_judged_every_resource_of_its_types_in_the_plans_order():
+    group = resource("azure-native:resources:ResourceGroup", "rg", {"location": "westeurope", "tags": city_tags()})
+    vault = resource("azure-native:keyvault:Vault", "kv", {"location": "westeurope", "tags": city_tags()})
+    second = resource(STORAGE, "second", {"location": "westeurope", "tags": city_tags()})
+    resources, stack = parse_resources(export_of(weak_storage(), group, second, vault))
+    urns = [r.urn for r in resources]
+
+    result = check_resources(resources, environment="prod", stack=stack, today=TODAY)
+
+    assert list(result.checked) == [rule.id for rule in result.rules]
+    assert result.checked["storage-min-tls12"] == [urns[0], urns[2]]  # a resource rule: its types'
+    assert result.checked["residency-allowed-location"] == urns  # a rule of every type
+    assert result.checked["monitoring-diagnostic-settings"] == [urns[0], urns[2], urns[3]]  # a stack rule's types
+    assert result.checked["stateful-locked-in-prod"] == [urns[0], urns[2], urns[3]]
+
+
+@pytest.mark.parametrize("types", [{STORAGE}, {STORAGE, "azure-native:keyvault:Vault"},
+                                   ("azure-native:keyvault:Vault", STORAGE, "azure-native:web:WebApp"),
+                                   {"azure-native:web:WebApp"}, ()], ids=repr)
+def test_a_stack_views_resources_of_some_types_are_those_of_a_scan_in_the_stacks_order(types):
+    vault = resource("azure-native:keyvault:Vault", "kv", {"location": "westeurope"})
+    group = resource("azure-native:resources:ResourceGroup", "rg", {"location": "westeurope"})
+    second = resource(STORAGE, "second", {"location": "westeurope"})
+    resources, _ = parse_resources(export_of(weak_storage(), vault, group, second))
+    view = StackView(resources)
+
+    scanned = [r for r in resources if r.type in set(types)]
+
+    assert view.of_types(types) == scanned == of_types(resources, types)
+    assert of_types(view, types) is view.of_types(frozenset(types))  # indexed once per view
 
 
 def test_unknown_location_is_a_violation_in_prod_but_not_in_dev():

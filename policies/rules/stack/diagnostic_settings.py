@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Sequence
 
-from amsterdam_cloud.policies.rule_model import UNKNOWN, Resource, Severity, StackReport, StackRule, as_list, get
+from amsterdam_cloud.policies.rule_model import (UNKNOWN, Resource, Severity, StackReport, StackRule, as_list, get,
+                                                 of_types)
 from amsterdam_cloud.policies.rules.stack.links import index, scope_targets, targets
 
 DIAGNOSTIC_SETTING = "azure-native:monitor:DiagnosticSetting"
@@ -30,7 +31,8 @@ SUPPORTS_DIAGNOSTICS = tuple(sorted({
     "azure-native:recoveryservices:Vault", "azure-native:automation:AutomationAccount",
     "azure-native:search:Service", "azure-native:communication:CommunicationService",
 }))
-_SUPPORTS = frozenset(SUPPORTS_DIAGNOSTICS)  # membership for every resource of the stack: a set, not 37 comparisons
+_SUPPORTS = frozenset(SUPPORTS_DIAGNOSTICS)  # the stack view's per-type index is asked with a set
+_SETTINGS = frozenset({DIAGNOSTIC_SETTING})
 
 
 UNKNOWN_PREFIX = "unknown:"
@@ -89,16 +91,12 @@ def report_problems(report: StackReport, problems: Sequence[str], fix: str, urn:
 def check(resources: Sequence[Resource], report: StackReport, settings: Any) -> None:
     by_urn, by_id = index(resources)
     covered: dict[str, list[str]] = {}   # target URN -> problems with its settings ("" for a good one)
-    for setting in resources:
-        if setting.type != DIAGNOSTIC_SETTING:
-            continue
+    for setting in of_types(resources, _SETTINGS):
         found = scope_targets(setting, "resourceUri", "Microsoft.Insights", by_urn, by_id)
         problem = setting_problem(setting, by_urn, by_id, settings) if found else ""
         for target in found or ():
             covered.setdefault(target.urn, []).append(problem)
-    for resource in resources:
-        if resource.type not in _SUPPORTS:
-            continue
+    for resource in of_types(resources, _SUPPORTS):
         problems = covered.get(resource.urn)
         if problems is None:
             report("has no diagnostic setting; send its logs (categoryGroup allLogs) to the city's Log Analytics "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from amsterdam_cloud.policies.rule_model import UNKNOWN, Resource, Severity, StackReport, StackRule
+from amsterdam_cloud.policies.rule_model import UNKNOWN, Resource, Severity, StackReport, StackRule, of_types
 from amsterdam_cloud.policies.rules.stack.links import extension_scope, index, targets
 from amsterdam_cloud.policies.rules.stack.stateful import STATEFUL_TYPES
 
@@ -64,13 +64,12 @@ class _LockIndex:
 
 def check(resources: Sequence[Resource], report: StackReport, settings: Any) -> None:
     if settings.environment != "prod":
-        for resource in resources:
-            if resource.type in STATEFUL_TYPES:
-                report.skip("judged in prod only", resource.urn)
+        for resource in of_types(resources, STATEFUL_TYPES):
+            report.skip("judged in prod only", resource.urn)
         return
     locks, unknown = _LockIndex(resources), _LockIndex(resources, UNKNOWN)
-    for resource in resources:
-        if resource.type not in STATEFUL_TYPES or locks.covers(resource):
+    for resource in of_types(resources, STATEFUL_TYPES):
+        if locks.covers(resource):
             continue
         if unknown.covers(resource):
             report.unknown("the level of its lock", "set the lock's level to CanNotDelete in the program",

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
-from amsterdam_cloud.policies.rule_model import Resource, Severity, StackReport, StackRule, equals_ci
+from amsterdam_cloud.policies.rule_model import Resource, Severity, StackReport, StackRule, equals_ci, of_types
 from amsterdam_cloud.policies.rules.stack.links import child_parents, index
 
 
@@ -35,17 +35,14 @@ def _check_for(pair: ChildPair):
         child_types = {child: parent_input for child, parent_input in pair.parents.values()}
         have: set[str] = set()
         unresolved = 0  # children whose parent is not known until deployment
-        for child in resources:
-            parent_input = child_types.get(child.type)
-            if parent_input is None:
-                continue
-            parents = child_parents(child, parent_input, by_urn, by_arm_id)
+        for child in of_types(resources, child_types):
+            parents = child_parents(child, child_types[child.type], by_urn, by_arm_id)
             if parents:
                 have.update(parent.urn for parent in parents)
             else:
                 unresolved += 1
-        for parent in resources:
-            if parent.type not in pair.parents or parent.urn in have:
+        for parent in of_types(resources, pair.parents):
+            if parent.urn in have:
                 continue
             reason = pair.exempt(parent) if pair.exempt else None
             if reason:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from amsterdam_cloud.policies.azure_types import taggable_types
-from amsterdam_cloud.policies.rule_model import UNKNOWN, Report, Resource, Rule, Severity, unwrap
+from amsterdam_cloud.policies.rule_model import UNKNOWN, UNKNOWN_SENTINELS, Report, Resource, Rule, Severity, unwrap
 
 REQUIRED_TAGS = ("owner", "cost-center", "environment", "data-classification", "application")
 
@@ -26,7 +26,12 @@ def check(resource: Resource, report: Report, settings: Any) -> None:
     tags = tags or {}
     unknown, missing = [], []
     for name in REQUIRED_TAGS:  # one pass: this rule judges every taggable resource
-        value = unwrap(tags.get(name))
+        value = tags.get(name)
+        if type(value) is str and value not in UNKNOWN_SENTINELS:  # `unwrap` and `_missing` of plain text, inlined
+            if not value.strip():
+                missing.append(name)
+            continue
+        value = unwrap(value)
         if value is UNKNOWN:
             unknown.append(name)
         elif _missing(value):
