@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-from amsterdam_cloud.core.app_config import APP_SCHEMA
+from amsterdam_cloud.core.app_config import NAME as APP_NAME
 from amsterdam_cloud.core.environments import ENVIRONMENTS, app_insights_id, central_workspace_id, \
     collection_endpoint_id
 from amsterdam_cloud.core.ids import GUID, LOG_ANALYTICS_WORKSPACE_ID
@@ -36,8 +36,6 @@ _WORKSPACE = LOG_ANALYTICS_WORKSPACE_ID
 _CIRCUIT = re.compile(r"^/subscriptions/[0-9a-f-]{36}/resourceGroups/[^/]+/providers/"
                       r"Microsoft.Network/expressRouteCircuits/[^/]+$", re.IGNORECASE)
 _ORGANIZATION = re.compile(r"^https://dev\.azure\.com/[A-Za-z0-9][A-Za-z0-9-]{0,48}$")
-_APP_NAME = re.compile(APP_SCHEMA["properties"]["name"]["pattern"])
-"""An app's name as its stack config takes it (`app:app.name`, core/app_config.py)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -257,7 +255,7 @@ def _apps(source: str, value: Mapping[str, Any], monitored: tuple[MonitoredEnvir
     monitored_names = {environment.environment for environment in monitored}
     for name, spec in value.items():
         key = f"{PROJECT}:apps.{name}"
-        if not isinstance(name, str) or not _APP_NAME.match(name):
+        if not isinstance(name, str) or not APP_NAME.match(name):
             raise ConfigError(source, key, "not an app name; expected the app's app:app.name (2-24 lower-case "
                                            "letters, digits and hyphens, starting with a letter)")
         read = section(source, key, spec, {
