@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from amsterdam_cloud.policies.rule_model import Resource, StackReport, project_of, stack_of, type_chain
+from amsterdam_cloud.policies.rule_model import Resource, StackReport, StackView, project_of, stack_of, type_chain
 
 GUARDRAILS = "amsterdam:landingzone:Guardrails"
 """The platform component beside whose resources the subscription-level settings live."""
@@ -26,7 +26,12 @@ def subscription_stack_urn(resources: Sequence[Resource], settings: Any, report:
     if f"{project}/{stack}" not in settings.subscription_stacks:
         return None
     stack_urn = f"urn:pulumi:{stack}::{project}::pulumi:pulumi:Stack::{project}-{stack}"
-    if not any(r.type in types or GUARDRAILS in type_chain(r.urn) for r in resources):
+    shared = resources.shared if isinstance(resources, StackView) else {}
+    if "subscription.present" not in shared:  # once per stack, not once per subscription rule
+        shared["subscription.present"] = {r.type for r in resources} | (
+            {GUARDRAILS} if any(GUARDRAILS in type_chain(r.urn) for r in resources) else set())
+    present = shared["subscription.present"]
+    if GUARDRAILS not in present and not present.intersection(types):
         report.skip(f"{project}/{stack} is named in subscriptionStacks but declares no Guardrails component and no "
                     f"{', '.join(t.rsplit(':', 1)[-1] for t in types)}: not judged as the platform's landing zone",
                     stack_urn)

@@ -22,6 +22,8 @@ from amsterdam_cloud.policies.rules.stack.links import extension_scope, index
 
 ACCOUNT = "azure-native:storage:StorageAccount"
 CATEGORIES = frozenset({"storageread", "storagewrite", "storagedelete"})
+SERVICE_SCOPES = tuple(service_scope("", service).lower() for service in LOGGED_SERVICES)
+"""The ends of the scopes this rule judges (`/queueservices/default`)."""
 FIX = ("send the service's logs (categoryGroup allLogs) to the city's workspace with a monitor.DiagnosticSetting whose "
        "resource_uri is '{account}/{service}Services/default' (components: create_storage_service_diagnostics)")
 
@@ -80,7 +82,8 @@ def check(resources: Sequence[Resource], report: StackReport, settings: Any) -> 
             continue
         scope = _scope(setting)
         if scope is not None:
-            at_scope.setdefault(scope, []).append(_problem(setting, by_urn, by_id, settings))
+            if scope.endswith(SERVICE_SCOPES):  # only settings on a storage service concern this rule
+                at_scope.setdefault(scope, []).append(_problem(setting, by_urn, by_id, settings))
             continue
         for urn in setting.property_dependencies.get("resourceUri", ()):
             if urn in by_urn and by_urn[urn].type == ACCOUNT:
