@@ -711,3 +711,26 @@ def test_a_new_setting_whose_logs_are_unknown_fails_only_in_acc_and_prod(environ
         "urn:pulumi:prod::", f"urn:pulumi:{environment}::"))
     found = findings(service_logging.RULE, *stack, environment=environment)
     assert len(found) == count and all("cannot be shown compliant" in f.message for f in found)
+
+
+def _web_app_logging(kind, logs):
+    """A web or function app of `kind`, the stack's workspace and one diagnostic setting with `logs` on the app."""
+    site = resource(WEB, "app-city", {}, id=SITE_ID, outputs={"id": SITE_ID, "kind": kind})
+    law = workspace()
+    setting = resource(DIAG, "app-diag", {}, property_dependencies={"resourceUri": [site["urn"]],
+                                                                     "workspaceId": [law["urn"]]},
+                       outputs={"workspaceId": LAW_ID, "logs": logs})
+    return site, law, setting
+
+
+def test_a_web_app_that_does_not_send_its_http_log_is_a_violation_naming_cis_5_1_6():
+    console = [{"category": "AppServiceConsoleLogs", "enabled": True}]
+    [finding] = findings(diagnostic_settings.RULE, *_web_app_logging("app,linux", console))
+    assert "neither allLogs nor AppServiceHTTPLogs" in finding.message and "CIS 5.1.6" in finding.message
+    http = [{"category": "AppServiceHTTPLogs", "enabled": True}]
+    assert findings(diagnostic_settings.RULE, *_web_app_logging("app,linux", http)) == []
+
+
+def test_a_function_app_has_no_http_log_so_its_function_logs_suffice():
+    functions = [{"category": "FunctionAppLogs", "enabled": True}]
+    assert findings(diagnostic_settings.RULE, *_web_app_logging("functionapp,linux", functions)) == []
