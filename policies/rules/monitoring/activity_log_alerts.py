@@ -62,11 +62,13 @@ def _problem(alert: Resource) -> str | Any:
         return UNKNOWN
     if enabled is not True:
         return f"alert {alert.name} is not enabled (enabled {describe(enabled)})"
+    # its own subscription (from its ARM id, once Azure has given it one): an alert watching another one is not this
+    own = alert.id.split("/")[2].lower() if alert.id and alert.id.lower().startswith("/subscriptions/") else None
     if not any(isinstance(scope, str) and scope is not UNKNOWN and SUBSCRIPTION_SCOPE.match(scope)
-               for scope in scopes):
+               and own in (None, scope.rstrip("/").rsplit("/", 1)[-1].lower()) for scope in scopes):
         if any(scope is UNKNOWN for scope in scopes):
             return UNKNOWN
-        return f"alert {alert.name} does not watch the whole subscription (scopes {describe(scopes)})"
+        return f"alert {alert.name} does not watch the whole subscription it is in (scopes {describe(scopes)})"
     if not any(isinstance(group, Mapping) and get(group, "actionGroupId") is not None for group in groups):
         if any(group is UNKNOWN for group in groups):
             return UNKNOWN

@@ -583,6 +583,7 @@ def test_a_platform_stack_without_alerts_misses_each_of_the_ten_cis_operations_a
 @pytest.mark.parametrize("changes,words", [
     ({"enabled": False}, "is not enabled"),
     ({"scopes": [RG_ID]}, "does not watch the whole subscription"),
+    ({"scopes": ["/subscriptions/00000009-0000-4000-8000-000000000009"]}, "does not watch the whole subscription"),
     ({"actions": {"actionGroups": []}}, "calls no action group"),
     ({"condition": {"allOf": [{"field": "category", "equals": "Security"},
                               {"field": "operationName", "equals": "Microsoft.Network/publicIPAddresses/write"}]}},
