@@ -3,8 +3,9 @@
 Azure creates no activity log alert by itself: a deleted policy assignment, a widened NSG or a new public IP is
 recorded in the activity log and tells nobody. Each operation (`core/activity_alerts.py`, which the Management
 component creates alerts from) needs an enabled ActivityLogAlert on the whole subscription whose condition matches
-exactly that `operationName` and that calls an action group. Judged on the `subscriptionStacks`
-(rules/stack/subscription.py).
+exactly that `operationName` and that calls an action group. The condition is read as `allOf` leaves only: an
+`anyOf` or `containsAny` is not read, so such an alert does not count (fail closed). Judged on the
+`subscriptionStacks` (rules/stack/subscription.py).
 """
 
 from __future__ import annotations
