@@ -63,10 +63,14 @@ def _problem(alert: Resource) -> str | Any:
         return UNKNOWN
     if enabled is not True:
         return f"alert {alert.name} is not enabled (enabled {describe(enabled)})"
-    # its own subscription (from its ARM id, once Azure has given it one): an alert watching another one is not this
-    own = alert.id.split("/")[2].lower() if alert.id and alert.id.lower().startswith("/subscriptions/") else None
+    # its own subscription: from its ARM id, else (a new alert in a real preview) its provider's; an alert watching
+    # another one is not this subscription's
+    own = alert.id.split("/")[2] if alert.id and alert.id.lower().startswith("/subscriptions/") \
+        else alert.provider_subscription
+    if not own:
+        return UNKNOWN
     if not any(isinstance(scope, str) and scope is not UNKNOWN and SUBSCRIPTION_SCOPE.match(scope)
-               and own in (None, scope.rstrip("/").rsplit("/", 1)[-1].lower()) for scope in scopes):
+               and scope.rstrip("/").rsplit("/", 1)[-1].lower() == own.lower() for scope in scopes):
         if any(scope is UNKNOWN for scope in scopes):
             return UNKNOWN
         return f"alert {alert.name} does not watch the whole subscription it is in (scopes {describe(scopes)})"

@@ -33,7 +33,7 @@ SUPPORTS_DIAGNOSTICS = tuple(sorted({
 _SUPPORTS = frozenset(SUPPORTS_DIAGNOSTICS)  # membership for every resource of the stack: a set, not 37 comparisons
 
 
-WEB_APP = "azure-native:web:WebApp"
+WEB_APPS = ("azure-native:web:WebApp", "azure-native:web:WebAppSlot")
 HTTP_LOGS = frozenset({"appservicehttplogs"})
 UNKNOWN_PREFIX = "unknown:"
 UNKNOWN_WORKSPACE = UNKNOWN_PREFIX + "the workspaceId of diagnostic setting {name}"
@@ -76,10 +76,10 @@ def enables_every(setting: Resource, categories: frozenset[str]) -> Any:
 
 
 def _http_logs_problem(setting: Resource, target: Resource) -> str:
-    """For an App Service web app (not a function app, which has no HTTP log): the setting must send its HTTP log
+    """For an App Service web app or slot (not a function app, which has no HTTP log): the setting must send its HTTP log
     (CIS 5.1.6), as allLogs or AppServiceHTTPLogs; "" when it does or the target is no web app."""
     kind = target.get("kind")
-    if target.type != WEB_APP or (isinstance(kind, str) and kind is not UNKNOWN and "functionapp" in kind.lower()):
+    if target.type not in WEB_APPS or (isinstance(kind, str) and kind is not UNKNOWN and "functionapp" in kind.lower()):
         return ""
     sends = enables_every(setting, HTTP_LOGS)
     if sends is UNKNOWN:
@@ -149,7 +149,7 @@ RULE = StackRule(
     id="monitoring-diagnostic-settings",
     title="Resources send diagnostics to the city's Log Analytics workspace",
     severity=Severity.MEDIUM,
-    controls=("BIO 12.4.1", "BIO 12.4.3", "CIS 5.1.1", "CIS 5.1.4", "CIS 5.1.6", "CIS 5.4"),
+    controls=("BIO 12.4.1", "BIO 12.4.3", "CIS 5.1.4", "CIS 5.1.6", "CIS 5.4"),
     remediation="Add a DiagnosticSetting (allLogs) with workspaceId of the central workspace; components do this "
                 "through the diagnostic_settings interface.",
     check=check,

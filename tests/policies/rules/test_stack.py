@@ -735,3 +735,35 @@ def test_a_web_app_that_does_not_send_its_http_log_is_a_violation_naming_cis_5_1
 def test_a_function_app_has_no_http_log_so_its_function_logs_suffice():
     functions = [{"category": "FunctionAppLogs", "enabled": True}]
     assert findings(diagnostic_settings.RULE, *_web_app_logging("functionapp,linux", functions)) == []
+
+
+def _new_alerts_judged(environment, provider_subscription, public_ip_scope):
+    """The ten alerts as a real preview sends them before they exist (no id), the public-IP one watching
+    `public_ip_scope`, on a provider deploying to `provider_subscription`: the rule's (violations, notes)."""
+    from amsterdam_cloud.policies.rule_model import Resource, StackView, check_stack
+    from amsterdam_cloud.policies.settings import Settings
+
+    entries = [_tag_audit(), *_alerts(**{"public-ip-written": {"scopes": [public_ip_scope]}})]
+    view = StackView(Resource(urn=e["urn"].replace("urn:pulumi:prod::", f"urn:pulumi:{environment}::"),
+                              type=e["type"], props={k: v for k, v in e["outputs"].items() if k != "id"},
+                              name=e["urn"].rsplit("::", 1)[-1], provider_subscription=provider_subscription)
+                     for e in entries)
+    settings = Settings.from_properties({"environment": environment,
+                                         "subscriptionStacks": [f"{PROJECT}/{environment}"]})
+    report = check_stack(activity_log_alerts.RULE, view, settings)
+    return [m for m, _ in report.violations], [m for m, _ in report.notes]
+
+
+def test_a_new_alert_watching_another_subscription_than_its_providers_is_a_violation():
+    own = SUB.rsplit("/", 1)[-1]
+    assert _new_alerts_judged("prod", own, SUB) == ([], [])
+    [message], _ = _new_alerts_judged("prod", own, "/subscriptions/00000001-0000-4000-8000-000000000001")
+    assert "does not watch the whole subscription it is in" in message
+
+
+@pytest.mark.parametrize("environment,count", [("dev", 0), ("prod", 10)])
+def test_new_alerts_on_a_provider_naming_no_subscription_are_unknown_so_fail_only_in_acc_and_prod(environment,
+                                                                                                  count):
+    found, notes = _new_alerts_judged(environment, None, SUB)
+    assert len(found) == count and len(notes) == 10 - count
+    assert all("cannot be shown compliant" in m for m in found + notes)
