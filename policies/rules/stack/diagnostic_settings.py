@@ -16,6 +16,7 @@ SUPPORTS_DIAGNOSTICS = tuple(sorted({
     "azure-native:storage:StorageAccount", "azure-native:keyvault:Vault", "azure-native:sql:Database",
     "azure-native:dbforpostgresql:Server", "azure-native:dbformysql:Server", "azure-native:cosmosdb:DatabaseAccount",
     "azure-native:redis:Redis", "azure-native:containerregistry:Registry", "azure-native:web:WebApp",
+    "azure-native:web:WebAppSlot",
     "azure-native:app:ManagedEnvironment", "azure-native:containerservice:ManagedCluster",
     "azure-native:network:NetworkSecurityGroup", "azure-native:network:PublicIPAddress",
     "azure-native:network:AzureFirewall", "azure-native:network:ApplicationGateway",

@@ -732,6 +732,16 @@ def test_a_web_app_that_does_not_send_its_http_log_is_a_violation_naming_cis_5_1
     assert findings(diagnostic_settings.RULE, *_web_app_logging("app,linux", http)) == []
 
 
+def test_a_web_app_slot_serves_traffic_so_it_sends_its_http_log_too():
+    console = [{"category": "AppServiceConsoleLogs", "enabled": True}]
+    site, law, setting = _web_app_logging("app,linux", console)
+    slot = {**site, "type": "azure-native:web:WebAppSlot",
+            "urn": site["urn"].replace("azure-native:web:WebApp::", "azure-native:web:WebAppSlot::")}
+    setting["propertyDependencies"]["resourceUri"] = [slot["urn"]]
+    [finding] = findings(diagnostic_settings.RULE, slot, law, setting)
+    assert finding.urn == slot["urn"] and "AppServiceHTTPLogs" in finding.message
+
+
 def test_a_function_app_has_no_http_log_so_its_function_logs_suffice():
     functions = [{"category": "FunctionAppLogs", "enabled": True}]
     assert findings(diagnostic_settings.RULE, *_web_app_logging("functionapp,linux", functions)) == []
