@@ -35,6 +35,13 @@ def test_every_cis_number_a_rule_claims_is_a_covered_row_naming_that_rule():
             if not any(f"`{rule_id}`" in note for note in rows.get(control, ()))] == []
 
 
+def test_the_rule_a_covered_cis_row_names_first_claims_that_number():
+    """The reverse of the test above: the evidence and `cityctl policy rules` show every number the table covers."""
+    claimed = {(rule.id, control) for rule in ALL_RULES for control in rule.cis_controls}
+    assert [(check, covering_rule(note)) for check, _, status, note in ROWS
+            if check.startswith("CIS ") and status == "covered" and (covering_rule(note), check) not in claimed] == []
+
+
 def test_the_coverage_table_names_the_cis_edition_the_evidence_report_names():
     assert f"({CIS_EDITION} numbering" in TEXT
 

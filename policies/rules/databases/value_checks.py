@@ -53,6 +53,13 @@ RULES = (
                fix="set disableAccessKeyAuthentication=True",
                remediation='Set disableAccessKeyAuthentication=True and use Entra ID authentication.',
                defaults_source="redis Redis, API 2024-11-01: 'Default value is false.'"),
+    value_rule(id="redis-not-basic-sku", title="Redis caches are Standard or Premium (Basic has no SLA or "
+                                                "replica)",
+               severity=Severity.MEDIUM, controls=("BIO 12.4.1", "CIS 5.5"), applies_to=("azure-native:redis:Redis",),
+               path="sku.name", allowed=("Standard", "Premium"), default=UNSET, fix="set sku.name='Standard'",
+               defaults_source="redis Redis, API 2024-11-01: sku is required (no default); Basic is a single node "
+                               "without SLA, for development only (learn.microsoft.com/azure/azure-cache-for-redis/"
+                               "cache-overview#service-tiers)"),
     value_rule(id="redis-min-tls12", title="Redis caches require TLS 1.2", severity=Severity.MEDIUM,
                controls=("BIO 10.1.1", "BIO 14.1.2"), applies_to=("azure-native:redis:Redis",),
                path="minimumTlsVersion", min_tls=True, default="1.2", fix="set minimumTlsVersion='1.2'",

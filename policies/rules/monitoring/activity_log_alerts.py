@@ -3,8 +3,9 @@
 Azure creates no activity log alert by itself: a deleted policy assignment, a widened NSG or a new public IP is
 recorded in the activity log and tells nobody. Each operation (`core/activity_alerts.py`, which the Management
 component creates alerts from) needs an enabled ActivityLogAlert on the whole subscription whose condition matches
-exactly that `operationName` and that calls an action group. Judged on the `subscriptionStacks`
-(rules/stack/subscription.py).
+exactly that `operationName` and that calls an action group. The condition is read as `allOf` leaves only: an
+`anyOf` or `containsAny` is not read, so such an alert does not count (fail closed). Judged on the
+`subscriptionStacks` (rules/stack/subscription.py).
 """
 
 from __future__ import annotations
@@ -62,11 +63,17 @@ def _problem(alert: Resource) -> str | Any:
         return UNKNOWN
     if enabled is not True:
         return f"alert {alert.name} is not enabled (enabled {describe(enabled)})"
+    # its own subscription: from its ARM id, else (a new alert in a real preview) its provider's; an alert watching
+    # another one is not this subscription's
+    own = alert.id.split("/")[2] if alert.id and alert.id.lower().startswith("/subscriptions/") \
+        else alert.provider_subscription
+    if not own:
+        return UNKNOWN
     if not any(isinstance(scope, str) and scope is not UNKNOWN and SUBSCRIPTION_SCOPE.match(scope)
-               for scope in scopes):
+               and scope.rstrip("/").rsplit("/", 1)[-1].lower() == own.lower() for scope in scopes):
         if any(scope is UNKNOWN for scope in scopes):
             return UNKNOWN
-        return f"alert {alert.name} does not watch the whole subscription (scopes {describe(scopes)})"
+        return f"alert {alert.name} does not watch the whole subscription it is in (scopes {describe(scopes)})"
     if not any(isinstance(group, Mapping) and get(group, "actionGroupId") is not None for group in groups):
         if any(group is UNKNOWN for group in groups):
             return UNKNOWN

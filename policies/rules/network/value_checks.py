@@ -1,4 +1,4 @@
-"""Firewall and WAF value checks, declared as data (see `rules/values.py`)."""
+"""Firewall, WAF and network SKU value checks, declared as data (see `rules/values.py`)."""
 
 from amsterdam_cloud.policies.rule_model import Severity
 from amsterdam_cloud.policies.rules.common import UNSET
@@ -8,6 +8,22 @@ FRONT_DOOR_WAF = ("azure-native:frontdoor:Policy",)
 GATEWAY_WAF = ("azure-native:network:WebApplicationFirewallPolicy",)
 
 RULES = (
+    value_rule(id="public-ip-standard-sku", title="Public IPs use the Standard SKU (not the retired Basic one)",
+               severity=Severity.MEDIUM, controls=("BIO 12.4.1", "BIO 13.1.1", "CIS 5.5"),
+               applies_to=("azure-native:network:PublicIPAddress",), path="sku.name", allowed=("Standard",),
+               default=UNSET, fix="set sku.name='Standard'",
+               defaults_source="network PublicIPAddress, API 2024-05-01: an unset SKU was Basic on earlier APIs, and "
+                               "Basic public IPs, without diagnostics or zone support, were retired on 30 September "
+                               "2025 (learn.microsoft.com/azure/virtual-network/ip-services/"
+                               "public-ip-basic-upgrade-guidance), so unset is a violation"),
+    value_rule(id="load-balancer-standard-sku", title="Load balancers use the Standard SKU (not the retired Basic "
+                                                      "one)",
+               severity=Severity.MEDIUM, controls=("BIO 12.4.1", "BIO 13.1.1", "CIS 5.5"),
+               applies_to=("azure-native:network:LoadBalancer",), path="sku.name", allowed=("Standard", "Gateway"),
+               default=UNSET, fix="set sku.name='Standard'",
+               defaults_source="network LoadBalancer, API 2024-05-01: an unset SKU was Basic on earlier APIs, and the "
+                               "Basic load balancer (no SLA, no metrics beyond health) was retired on 30 September "
+                               "2025, so unset is a violation"),
     value_rule(id="firewall-policy-threat-intel-deny", title="Firewall policies deny known-malicious traffic",
                severity=Severity.HIGH, controls=("BIO 13.1.1", "BIO 12.2.1"),
                applies_to=("azure-native:network:FirewallPolicy",), path="threatIntelMode", allowed=("Deny",),

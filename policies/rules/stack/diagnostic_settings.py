@@ -17,6 +17,7 @@ SUPPORTS_DIAGNOSTICS = tuple(sorted({
     "azure-native:storage:StorageAccount", "azure-native:keyvault:Vault", "azure-native:sql:Database",
     "azure-native:dbforpostgresql:Server", "azure-native:dbformysql:Server", "azure-native:cosmosdb:DatabaseAccount",
     "azure-native:redis:Redis", "azure-native:containerregistry:Registry", "azure-native:web:WebApp",
+    "azure-native:web:WebAppSlot",
     "azure-native:app:ManagedEnvironment", "azure-native:containerservice:ManagedCluster",
     "azure-native:network:NetworkSecurityGroup", "azure-native:network:PublicIPAddress",
     "azure-native:network:AzureFirewall", "azure-native:network:ApplicationGateway",
@@ -35,6 +36,8 @@ _SUPPORTS = frozenset(SUPPORTS_DIAGNOSTICS)  # the stack view's per-type index i
 _SETTINGS = frozenset({DIAGNOSTIC_SETTING})
 
 
+WEB_APPS = ("azure-native:web:WebApp", "azure-native:web:WebAppSlot")
+HTTP_LOGS = frozenset({"appservicehttplogs"})
 UNKNOWN_PREFIX = "unknown:"
 UNKNOWN_WORKSPACE = UNKNOWN_PREFIX + "the workspaceId of diagnostic setting {name}"
 UNKNOWN_LOGS = UNKNOWN_PREFIX + "the logs of diagnostic setting {name}"
@@ -51,6 +54,41 @@ def _sends_logs(setting: Resource) -> Any:
     if any(state is not False and state is not UNKNOWN for state in states):
         return True
     return UNKNOWN if any(state is UNKNOWN for state in states) else False
+
+
+def enables_every(setting: Resource, categories: frozenset[str]) -> Any:
+    """Whether the setting enables categoryGroup allLogs or each of `categories` (lower-cased names); UNKNOWN when
+    an entry that could decide it is not known until deployment."""
+    logs = as_list(setting.get("logs"))
+    if logs is UNKNOWN:
+        return UNKNOWN
+    enabled: set[str] = set()
+    unknown = False
+    for entry in logs:
+        if not isinstance(entry, Mapping):
+            unknown = unknown or entry is UNKNOWN
+            continue
+        state, group, category = get(entry, "enabled"), get(entry, "categoryGroup"), get(entry, "category")
+        if any(value is UNKNOWN for value in (state, group, category)):
+            unknown = True
+        elif state is True:
+            enabled.update(name.lower() for name in (group, category) if isinstance(name, str))
+    if "alllogs" in enabled or categories <= enabled:
+        return True
+    return UNKNOWN if unknown else False
+
+
+def _http_logs_problem(setting: Resource, target: Resource) -> str:
+    """For an App Service web app or slot (not a function app, which has no HTTP log): the setting must send its HTTP log
+    (CIS 5.1.6), as allLogs or AppServiceHTTPLogs; "" when it does or the target is no web app."""
+    kind = target.get("kind")
+    if target.type not in WEB_APPS or (isinstance(kind, str) and kind is not UNKNOWN and "functionapp" in kind.lower()):
+        return ""
+    sends = enables_every(setting, HTTP_LOGS)
+    if sends is UNKNOWN:
+        return f"{UNKNOWN_PREFIX}the log categories of diagnostic setting {setting.name}"
+    return "" if sends else (f"diagnostic setting {setting.name} sends neither allLogs nor AppServiceHTTPLogs, so the "
+                             "web app's HTTP requests are not logged (CIS 5.1.6)")
 
 
 def setting_problem(setting: Resource, by_urn: Mapping[str, Resource], by_id: Mapping[str, Resource],
@@ -95,7 +133,7 @@ def check(resources: Sequence[Resource], report: StackReport, settings: Any) -> 
         found = scope_targets(setting, "resourceUri", "Microsoft.Insights", by_urn, by_id)
         problem = setting_problem(setting, by_urn, by_id, settings) if found else ""
         for target in found or ():
-            covered.setdefault(target.urn, []).append(problem)
+            covered.setdefault(target.urn, []).append(problem or _http_logs_problem(setting, target))
     for resource in of_types(resources, _SUPPORTS):
         problems = covered.get(resource.urn)
         if problems is None:
@@ -110,7 +148,7 @@ RULE = StackRule(
     id="monitoring-diagnostic-settings",
     title="Resources send diagnostics to the city's Log Analytics workspace",
     severity=Severity.MEDIUM,
-    controls=("BIO 12.4.1", "BIO 12.4.3", "CIS 5.1.1", "CIS 5.1.4", "CIS 5.4"),
+    controls=("BIO 12.4.1", "BIO 12.4.3", "CIS 5.1.4", "CIS 5.1.6", "CIS 5.4"),
     remediation="Add a DiagnosticSetting (allLogs) with workspaceId of the central workspace; components do this "
                 "through the diagnostic_settings interface.",
     check=check,

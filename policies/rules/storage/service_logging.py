@@ -15,37 +15,18 @@ from collections.abc import Mapping
 from typing import Any, Sequence
 
 from amsterdam_cloud.core.storage_logging import LOGGED_SERVICES, logged_services, service_scope
-from amsterdam_cloud.policies.rule_model import UNKNOWN, Resource, Severity, StackReport, StackRule, as_list, get
+from amsterdam_cloud.policies.rule_model import UNKNOWN, Resource, Severity, StackReport, StackRule
 from amsterdam_cloud.policies.rules.stack.diagnostic_settings import (DIAGNOSTIC_SETTING, UNKNOWN_PREFIX,
-                                                                      report_problems, setting_problem)
+                                                                      enables_every, report_problems,
+                                                                      setting_problem)
 from amsterdam_cloud.policies.rules.stack.links import extension_scope, index
 
 ACCOUNT = "azure-native:storage:StorageAccount"
 CATEGORIES = frozenset({"storageread", "storagewrite", "storagedelete"})
+SERVICE_SCOPES = tuple(service_scope("", service).lower() for service in LOGGED_SERVICES)
+"""The ends of the scopes this rule judges (`/queueservices/default`)."""
 FIX = ("send the service's logs (categoryGroup allLogs) to the city's workspace with a monitor.DiagnosticSetting whose "
        "resource_uri is '{account}/{service}Services/default' (components: create_storage_service_diagnostics)")
-
-
-def _logs_every_access(setting: Resource) -> Any:
-    """Whether the setting enables allLogs or each of StorageRead, StorageWrite and StorageDelete; UNKNOWN when an
-    entry that could decide it is not known."""
-    logs = as_list(setting.get("logs"))
-    if logs is UNKNOWN:
-        return UNKNOWN
-    enabled: set[str] = set()
-    unknown = False
-    for entry in logs:
-        if not isinstance(entry, Mapping):
-            unknown = unknown or entry is UNKNOWN
-            continue
-        state, group, category = get(entry, "enabled"), get(entry, "categoryGroup"), get(entry, "category")
-        if any(value is UNKNOWN for value in (state, group, category)):
-            unknown = True
-        elif state is True:
-            enabled.update(name.lower() for name in (group, category) if isinstance(name, str))
-    if "alllogs" in enabled or CATEGORIES <= enabled:
-        return True
-    return UNKNOWN if unknown else False
 
 
 def _scope(setting: Resource) -> str | None:
@@ -64,7 +45,7 @@ def _problem(setting: Resource, by_urn: Mapping[str, Resource], by_id: Mapping[s
     problem = setting_problem(setting, by_urn, by_id, settings)
     if problem:
         return problem
-    every = _logs_every_access(setting)
+    every = enables_every(setting, CATEGORIES)
     if every is UNKNOWN:
         return f"{UNKNOWN_PREFIX}the log categories of diagnostic setting {setting.name}"
     return "" if every else (f"diagnostic setting {setting.name} sends neither allLogs nor each of StorageRead, "
@@ -80,7 +61,8 @@ def check(resources: Sequence[Resource], report: StackReport, settings: Any) -> 
             continue
         scope = _scope(setting)
         if scope is not None:
-            at_scope.setdefault(scope, []).append(_problem(setting, by_urn, by_id, settings))
+            if scope.endswith(SERVICE_SCOPES):  # only settings on a storage service concern this rule
+                at_scope.setdefault(scope, []).append(_problem(setting, by_urn, by_id, settings))
             continue
         for urn in setting.property_dependencies.get("resourceUri", ()):
             if urn in by_urn and by_urn[urn].type == ACCOUNT:

@@ -638,6 +638,7 @@ def test_a_platform_stack_without_alerts_misses_each_of_the_ten_cis_operations_a
 @pytest.mark.parametrize("changes,words", [
     ({"enabled": False}, "is not enabled"),
     ({"scopes": [RG_ID]}, "does not watch the whole subscription"),
+    ({"scopes": ["/subscriptions/00000009-0000-4000-8000-000000000009"]}, "does not watch the whole subscription"),
     ({"actions": {"actionGroups": []}}, "calls no action group"),
     ({"condition": {"allOf": [{"field": "category", "equals": "Security"},
                               {"field": "operationName", "equals": "Microsoft.Network/publicIPAddresses/write"}]}},
@@ -766,3 +767,68 @@ def test_a_new_setting_whose_logs_are_unknown_fails_only_in_acc_and_prod(environ
         "urn:pulumi:prod::", f"urn:pulumi:{environment}::"))
     found = findings(service_logging.RULE, *stack, environment=environment)
     assert len(found) == count and all("cannot be shown compliant" in f.message for f in found)
+
+
+def _web_app_logging(kind, logs):
+    """A web or function app of `kind`, the stack's workspace and one diagnostic setting with `logs` on the app."""
+    site = resource(WEB, "app-city", {}, id=SITE_ID, outputs={"id": SITE_ID, "kind": kind})
+    law = workspace()
+    setting = resource(DIAG, "app-diag", {}, property_dependencies={"resourceUri": [site["urn"]],
+                                                                     "workspaceId": [law["urn"]]},
+                       outputs={"workspaceId": LAW_ID, "logs": logs})
+    return site, law, setting
+
+
+def test_a_web_app_that_does_not_send_its_http_log_is_a_violation_naming_cis_5_1_6():
+    console = [{"category": "AppServiceConsoleLogs", "enabled": True}]
+    [finding] = findings(diagnostic_settings.RULE, *_web_app_logging("app,linux", console))
+    assert "neither allLogs nor AppServiceHTTPLogs" in finding.message and "CIS 5.1.6" in finding.message
+    http = [{"category": "AppServiceHTTPLogs", "enabled": True}]
+    assert findings(diagnostic_settings.RULE, *_web_app_logging("app,linux", http)) == []
+
+
+def test_a_web_app_slot_serves_traffic_so_it_sends_its_http_log_too():
+    console = [{"category": "AppServiceConsoleLogs", "enabled": True}]
+    site, law, setting = _web_app_logging("app,linux", console)
+    slot = {**site, "type": "azure-native:web:WebAppSlot",
+            "urn": site["urn"].replace("azure-native:web:WebApp::", "azure-native:web:WebAppSlot::")}
+    setting["propertyDependencies"]["resourceUri"] = [slot["urn"]]
+    [finding] = findings(diagnostic_settings.RULE, slot, law, setting)
+    assert finding.urn == slot["urn"] and "AppServiceHTTPLogs" in finding.message
+
+
+def test_a_function_app_has_no_http_log_so_its_function_logs_suffice():
+    functions = [{"category": "FunctionAppLogs", "enabled": True}]
+    assert findings(diagnostic_settings.RULE, *_web_app_logging("functionapp,linux", functions)) == []
+
+
+def _new_alerts_judged(environment, provider_subscription, public_ip_scope):
+    """The ten alerts as a real preview sends them before they exist (no id), the public-IP one watching
+    `public_ip_scope`, on a provider deploying to `provider_subscription`: the rule's (violations, notes)."""
+    from amsterdam_cloud.policies.rule_model import Resource, StackView, check_stack
+    from amsterdam_cloud.policies.settings import Settings
+
+    entries = [_tag_audit(), *_alerts(**{"public-ip-written": {"scopes": [public_ip_scope]}})]
+    view = StackView(Resource(urn=e["urn"].replace("urn:pulumi:prod::", f"urn:pulumi:{environment}::"),
+                              type=e["type"], props={k: v for k, v in e["outputs"].items() if k != "id"},
+                              name=e["urn"].rsplit("::", 1)[-1], provider_subscription=provider_subscription)
+                     for e in entries)
+    settings = Settings.from_properties({"environment": environment,
+                                         "subscriptionStacks": [f"{PROJECT}/{environment}"]})
+    report = check_stack(activity_log_alerts.RULE, view, settings)
+    return [m for m, _ in report.violations], [m for m, _ in report.notes]
+
+
+def test_a_new_alert_watching_another_subscription_than_its_providers_is_a_violation():
+    own = SUB.rsplit("/", 1)[-1]
+    assert _new_alerts_judged("prod", own, SUB) == ([], [])
+    [message], _ = _new_alerts_judged("prod", own, "/subscriptions/00000001-0000-4000-8000-000000000001")
+    assert "does not watch the whole subscription it is in" in message
+
+
+@pytest.mark.parametrize("environment,count", [("dev", 0), ("prod", 10)])
+def test_new_alerts_on_a_provider_naming_no_subscription_are_unknown_so_fail_only_in_acc_and_prod(environment,
+                                                                                                  count):
+    found, notes = _new_alerts_judged(environment, None, SUB)
+    assert len(found) == count and len(notes) == 10 - count
+    assert all("cannot be shown compliant" in m for m in found + notes)
