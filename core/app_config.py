@@ -59,9 +59,12 @@ _VM = {
         "count": {"type": "integer", "minimum": 1, "maximum": 99},
         "osDiskGb": {"type": "integer", "minimum": 30, "maximum": 4095},
         "dataDisksGb": {"type": "array", "maxItems": 16, "items": {"type": "integer", "minimum": 4, "maximum": 32767}},
+        "sshPublicKey": {"type": "string", "pattern": "^(ssh-ed25519|ssh-rsa) [A-Za-z0-9+/]+={0,2}( .*)?$"},
     },
 }
-"""A rehosted server group (runtime vm): like VMs built by components/compute/virtual_machine.py in the spoke."""
+"""A rehosted server group (runtime vm): like VMs built by components/compute/virtual_machine.py in the spoke; a
+Linux group signs in with the break-glass `sshPublicKey` only (required when it is planned, not when the migration
+writes the config: the migration cannot know the key)."""
 
 def _named_list(key: str, properties: dict[str, Any]) -> dict[str, Any]:
     """An optional data service given as a non-empty list of named items under `key` (or null: none)."""

@@ -48,6 +48,7 @@ from amsterdam_cloud.components.app_hosting.service_bus import ServiceBusQueue
 from amsterdam_cloud.components.app_hosting.spec import STORAGE_SUB_RESOURCES, AppSpec, DataNeeds, EntraGroup, \
     FunctionsShape, \
     MySql, Operations, Postgres, VendedSubscription, VmShape
+from amsterdam_cloud.components.compute.virtual_machine import ssh_key_problem
 from amsterdam_cloud.components.security.container_registry import city_registry_name, login_server
 from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.core.app_config import APP_OPERATIONS_FILE, APP_SCHEMA, ENV_NAME
@@ -345,7 +346,7 @@ def parse(config: Mapping[str, Any], source: str, *, stack: str | None = None,
         name=app["name"], team=app["team"], cost_center=app["costCenter"], environment=environment,
         platform_stack=given["app:platformStack"], location=given["azure-native:location"],
         runtime=app["runtime"], exposure=app["exposure"], data_classification=app["dataClassification"],
-        image=image, stack=app.get("stack"), vm=_vm(app.get("vm")),
+        image=image, stack=app.get("stack"), vm=_vm(source, app.get("vm")),
         functions=_functions(app.get("functions")), algorithm_register_id=app.get("algorithmRegisterId"),
         data=DataNeeds(postgres=spec_postgres, mysql=spec_mysql, storage=app["data"]["storage"], key_vault=app["data"]["keyVault"],
                        storage_sub_resources=_sub_resources(source, sub_resources),
@@ -371,12 +372,22 @@ def parse(config: Mapping[str, Any], source: str, *, stack: str | None = None,
         migrated_from=app["source"]["workload"] if app["source"].get("mapping") else None)
 
 
-def _vm(value: Mapping[str, Any] | None) -> VmShape | None:
-    """The VM shape of runtime vm (already checked against the contract's schema)."""
+def _vm(source: str, value: Mapping[str, Any] | None) -> VmShape | None:
+    """The VM shape of runtime vm (already checked against the contract's schema); a Linux group needs the
+    break-glass SSH key (the migration cannot know it, so this is where its absence stops a plan)."""
     if value is None:
         return None
+    key = value.get("sshPublicKey")
+    if value["os"] == "linux":
+        problem = "required for a Linux VM: it signs in with an SSH key only (password sign-in is off); set the " \
+                  "break-glass key's public half, `ssh-ed25519 AAAA...`" if key is None else ssh_key_problem(key)
+        if problem:
+            raise ConfigError(source, "app:app.vm.sshPublicKey", problem)
+    elif key is not None:
+        raise ConfigError(source, "app:app.vm.sshPublicKey", "a Windows VM signs in with its Key Vault password; "
+                                                             "remove the key")
     return VmShape(size=value["size"], os=value["os"], count=value["count"], os_disk_gb=value.get("osDiskGb", 128),
-                   data_disks_gb=tuple(value.get("dataDisksGb", ())))
+                   data_disks_gb=tuple(value.get("dataDisksGb", ())), ssh_public_key=key)
 
 
 def _functions(value: Mapping[str, Any] | None) -> FunctionsShape | None:

@@ -74,6 +74,9 @@ FIXTURES = {
         "disablePasswordAuthentication": True}}}}, [
         {"virtualMachineProfile": {"osProfile": {"linuxConfiguration": {"disablePasswordAuthentication": False}}}},
         {"virtualMachineProfile": {"osProfile": {"linuxConfiguration": {"disablePasswordAuthentication": "yes"}}}}]),
+    "vm-linux-ssh-keys": ({"osProfile": {"linuxConfiguration": {"disablePasswordAuthentication": True}}}, [
+        {"osProfile": {"linuxConfiguration": {"disablePasswordAuthentication": False}}},
+        {"osProfile": {"linuxConfiguration": {}}}, {"osProfile": {"computerName": "reports-01"}}]),
     "app-gateway-https-listeners": ({"httpListeners": [{"protocol": "Https"}]}, [
         {"httpListeners": [{"protocol": "Https"}, {"protocol": "Http"}]}, {"httpListeners": [{}]}]),
     "vm-managed-disks": ({"storageProfile": {"osDisk": {"createOption": "FromImage"}, "dataDisks": [{"lun": 0}]}}, [
@@ -305,3 +308,9 @@ def test_a_scale_set_with_an_extension_off_the_allowlist_is_a_violation():
 def test_a_windows_scale_set_is_skipped_by_the_ssh_key_rule():
     windows = {"virtualMachineProfile": {"osProfile": {"windowsConfiguration": {"provisionVMAgent": True}}}}
     assert violations(RULES_BY_ID["vmss-linux-ssh-keys"], windows) == []
+
+
+def test_a_windows_vm_and_a_vm_on_an_attached_disk_are_skipped_by_the_ssh_key_rule():
+    rule = RULES_BY_ID["vm-linux-ssh-keys"]
+    assert violations(rule, {"osProfile": {"windowsConfiguration": {"provisionVMAgent": True}}}) == []
+    assert violations(rule, {"storageProfile": {"osDisk": {"createOption": "Attach"}}}) == []
