@@ -141,8 +141,12 @@ _VM = record({
     "count": integer(1, 99),
     "osDiskGb": integer(30, 4095),
     "dataDisksGb": list_of(integer(4, 32767), empty=True, most=16),
+    "sshPublicKey": matching(re.compile(r"^(ssh-ed25519|ssh-rsa) [A-Za-z0-9+/]+={0,2}( .*)?$"),
+                             "an OpenSSH public key line such as ssh-ed25519 AAAA... break-glass"),
 }, frozenset({"size", "os", "count"}))
-"""A rehosted server group (runtime vm): like VMs built by components/compute/virtual_machine.py in the spoke."""
+"""A rehosted server group (runtime vm): like VMs built by components/compute/virtual_machine.py in the spoke; a
+Linux group signs in with the break-glass `sshPublicKey` only (required when it is planned, not when the migration
+writes the config: the migration cannot know the key)."""
 
 _FUNCTIONS = record({
     "plan": one_of(("flex", "premium")),

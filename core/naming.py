@@ -154,6 +154,10 @@ BUDGET = _rule("budget", (1, 63), ALNUM_HYPHEN_UNDERSCORE, scope="subscription o
                section="microsoftconsumption", start=ALNUM_START)
 FIXED_NAME = _rule("fixed-name", (1, 260), ALNUM_HYPHEN_UNDERSCORE, scope="parent resource",
                    section="microsoftsecurity", source="azure-native API: a fixed, documented name (e.g. 'default')")
+SERVER_PARAMETER = _rule("server-parameter", (1, 260), ALNUM_UNDERSCORE_PERIOD_HYPHEN, scope="server",
+                        section="microsoftdbforpostgresql",
+                        source="azure-native API: a server parameter's own name, which may hold periods "
+                               "(connection_throttle.enable, logfiles.retention_days)")
 SECURITY_AUTOMATION = _rule("security-automation", (1, 260), ALNUM_HYPHEN_UNDERSCORE, scope="resource group",
                             section="microsoftsecurity", source="azure-native API: automations are addressed by name "
                                                                 "in the resource group")
@@ -355,9 +359,10 @@ RULES: dict[str, NameRule] = {
     "azure-native:dbforpostgresql:Server": DATABASE_SERVER,
     "azure-native:dbforpostgresql:Administrator": GUID_NAME,
     "azure-native:dbforpostgresql:Database": DATABASE,
+    "azure-native:dbforpostgresql:Configuration": SERVER_PARAMETER,
     "azure-native:dbformysql:Server": DATABASE_SERVER,
     "azure-native:dbformysql:AzureADAdministrator": FIXED_NAME,
-    "azure-native:dbformysql:Configuration": FIXED_NAME,
+    "azure-native:dbformysql:Configuration": SERVER_PARAMETER,
     "azure-native:dbformysql:Database": DATABASE,
     "azure-native:sql:Server": DATABASE_SERVER,
     "azure-native:cosmosdb:DatabaseAccount": COSMOS_ACCOUNT,

@@ -38,18 +38,24 @@ def is_secret_name(name: str) -> bool:
     return bool(SECRET_NAME.search(name))
 
 
+def is_credential_url(value: str) -> bool:
+    """A URL that carries a credential: a password (`postgresql://user:pw@host/db`), a webhook (its path is the
+    secret), or a signature or token in its query; a malformed URL counts as one (it cannot be shown not to)."""
+    if "://" not in value:
+        return False
+    try:
+        url = urlsplit(value.strip())
+        password, host = url.password, (url.hostname or "")
+    except ValueError:
+        return True
+    return bool(password or host.endswith(WEBHOOK_HOSTS) or "webhook" in url.path.lower()
+                or _SECRET_QUERY.search(url.query))
+
+
 def is_secret_value(value: str) -> bool:
-    """A value that is a credential whatever its name: a URL with a password (`postgresql://user:pw@host/db`), a
-    webhook URL, a URL with a signature or token in its query, or a word that reads as a key or token."""
-    if "://" in value:
-        try:
-            url = urlsplit(value.strip())
-            password, host = url.password, (url.hostname or "")
-        except ValueError:
-            return True
-        if password or host.endswith(WEBHOOK_HOSTS) or "webhook" in url.path.lower() or _SECRET_QUERY.search(url.query):
-            return True
-    return any(looks_random(word) for word in re.split(r"[\s/:@?&=,;.]+", value))
+    """A value that is a credential whatever its name: a credential URL (`is_credential_url`) or a word that reads
+    as a key or token."""
+    return is_credential_url(value) or any(looks_random(word) for word in re.split(r"[\s/:@?&=,;.]+", value))
 
 
 def split_environment(variables: Mapping[str, str] | Iterable[tuple[str, str]]) -> tuple[list[str], dict[str, str]]:

@@ -479,7 +479,8 @@ class App(WithInterfaces, pulumi.ComponentResource):
                                                    opts=child)
             runtime = VirtualMachine(f"{name}-vm", VirtualMachineArgs(
                 tags=tags, resource_group_name=group.name, location=spec.location,
-                name_prefix=spec.name[:12].rstrip("-"), size=vm.size, os=vm.os, count=vm.count,
+                name_prefix=spec.name[:12].rstrip("-"), size=vm.size, os=vm.os, ssh_public_key=vm.ssh_public_key,
+                count=vm.count,
                 os_disk_gb=vm.os_disk_gb, data_disks_gb=vm.data_disks_gb, subnet_id=platform.subnet("vm"),
                 password_vault=VaultRef(name=self.vault.name, resource_group_name=group.name),
                 identity_ids=(identity.id,), zones=("1", "2", "3") if ops.zone_redundant else (),

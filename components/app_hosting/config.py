@@ -47,6 +47,7 @@ from amsterdam_cloud.components.governance.vending import TEAM_NAME
 from amsterdam_cloud.components.app_hosting.service_bus import ServiceBusQueue
 from amsterdam_cloud.components.app_hosting.spec import AppSpec, DataNeeds, EntraGroup, FunctionsShape, MySql, \
     Operations, Postgres, VendedSubscription, VmShape
+from amsterdam_cloud.components.compute.virtual_machine import ssh_key_problem
 from amsterdam_cloud.components.security.container_registry import city_registry_name, login_server
 from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.core.app_config import APP_OPERATIONS_FILE, OPERATIONS, flexible_server_tier
@@ -220,7 +221,7 @@ def parse(config: Mapping[str, Any], source: str, *, stack: str | None = None,
         name=app["name"], team=app["team"], cost_center=app["costCenter"], environment=environment,
         platform_stack=platform_stack, location=read["azure-native:location"],
         runtime=app["runtime"], exposure=app["exposure"], data_classification=app["dataClassification"],
-        image=image, stack=app.get("stack"), vm=_vm(app.get("vm")),
+        image=image, stack=app.get("stack"), vm=_vm(source, app.get("vm")),
         functions=_functions(app.get("functions")), algorithm_register_id=app.get("algorithmRegisterId"),
         data=DataNeeds(postgres=Postgres(sku=postgres["sku"], storage_gb=postgres["storageGb"],
                                          version=postgres["version"]) if postgres else None,
@@ -245,12 +246,22 @@ def parse(config: Mapping[str, Any], source: str, *, stack: str | None = None,
         migrated_from=app["source"]["workload"] if app["source"].get("mapping") else None)
 
 
-def _vm(value: Mapping[str, Any] | None) -> VmShape | None:
-    """The VM shape of runtime vm (as the contract's model read it)."""
+def _vm(source: str, value: Mapping[str, Any] | None) -> VmShape | None:
+    """The VM shape of runtime vm (as the contract's model read it); a Linux group needs the break-glass SSH key
+    (the migration cannot know it, so this is where its absence stops a plan)."""
     if value is None:
         return None
+    key = value.get("sshPublicKey")
+    if value["os"] == "linux":
+        problem = "required for a Linux VM: it signs in with an SSH key only (password sign-in is off); set the " \
+                  "break-glass key's public half, `ssh-ed25519 AAAA...`" if key is None else ssh_key_problem(key)
+        if problem:
+            raise ConfigError(source, "app:app.vm.sshPublicKey", problem)
+    elif key is not None:
+        raise ConfigError(source, "app:app.vm.sshPublicKey", "a Windows VM signs in with its Key Vault password; "
+                                                             "remove the key")
     return VmShape(size=value["size"], os=value["os"], count=value["count"], os_disk_gb=value.get("osDiskGb", 128),
-                   data_disks_gb=tuple(value.get("dataDisksGb", ())))
+                   data_disks_gb=tuple(value.get("dataDisksGb", ())), ssh_public_key=key)
 
 
 def _functions(value: Mapping[str, Any] | None) -> FunctionsShape | None:

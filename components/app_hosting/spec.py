@@ -88,6 +88,8 @@ class VmShape:
     """OS disk size in GiB."""
     data_disks_gb: tuple[int, ...] = ()
     """Data disks by size in GiB; none: only the OS disk."""
+    ssh_public_key: str | None = None
+    """linux (required there): the break-glass administrator's OpenSSH public key; windows: unset."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -5,13 +5,16 @@ public IP (a private NIC in the app's spoke subnet; egress through the hub firew
 associated with the platform's data collection rule (and its private endpoint), each VM protected by the platform
 vault's enhanced backup policy (`operations.py`), a system identity plus the app's identity, and an OS
 disk type that can be an OS disk (Premium SSD v2 and Ultra Disk cannot). The local administrator exists only
-because the OS demands one: its password is generated here, never in config, and kept as a Key Vault secret per
-VM (break-glass). Sign-in for people with Entra ID (the login extension and the team's VM login role) is not built
-yet, and Linux keeps password SSH for that break-glass account (reachable only from the private network).
+because the OS demands one (break-glass): on Windows its password is generated here, never in config, and kept as a
+Key Vault secret per VM; on Linux it signs in with the SSH public key the caller gives (`ssh_public_key`) and
+password sign-in is off. Sign-in for people with Entra ID (the login extension and the team's VM login role) is not
+built yet.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from dataclasses import dataclass, field
 
@@ -43,6 +46,31 @@ AGENTS = {
 }
 """The extensions every VM runs, in order: guest attestation (Trusted Launch), then the Azure Monitor Agent."""
 _NAME = re.compile(r"^[a-z][a-z0-9-]{0,11}$")
+SSH_KEY_TYPES = ("ssh-ed25519", "ssh-rsa")
+"""OpenSSH public key types Azure accepts for a Linux VM (RSA of at least 2048 bits, or Ed25519)."""
+MIN_RSA_BITS = 2048
+
+
+def ssh_key_problem(key: str) -> str | None:
+    """Why `key` is no OpenSSH public key Azure accepts for a Linux VM (`ssh-ed25519 AAAA... comment`), or None."""
+    parts = key.split()
+    if len(parts) < 2 or parts[0] not in SSH_KEY_TYPES:
+        return f"expected an OpenSSH public key line starting with {' or '.join(SSH_KEY_TYPES)}"
+    try:
+        blob = base64.b64decode(parts[1], validate=True)
+    except (binascii.Error, ValueError):
+        return "its key part is not base64"
+    fields: list[bytes] = []
+    at = 0
+    while at + 4 <= len(blob) and len(fields) < 3:  # the wire format: length-prefixed type, then the key's numbers
+        size = int.from_bytes(blob[at:at + 4], "big")
+        fields.append(blob[at + 4:at + 4 + size])
+        at += 4 + size
+    if not fields or fields[0] != parts[0].encode():
+        return f"its key part does not hold a {parts[0]} key"
+    if parts[0] == "ssh-rsa" and (len(fields) < 3 or len(fields[2].lstrip(b"\0")) * 8 < MIN_RSA_BITS):
+        return f"an RSA key shorter than {MIN_RSA_BITS} bits; Azure refuses it (use ssh-ed25519 or RSA 4096)"
+    return None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -61,11 +89,15 @@ class VirtualMachineArgs(CommonArgs):
     subnet_id: pulumi.Input[str]
     """The app's spoke subnet; its NSG and route table (egress via the firewall) are the platform's."""
     password_vault: VaultRef
-    """Where each VM's generated local administrator password is kept as a secret."""
+    """Where each Windows VM's generated local administrator password is kept as a secret (Linux VMs have none)."""
     os: str = "linux"
     """linux or windows: decides the default image, the agents and the OS profile."""
+    ssh_public_key: str | None = None
+    """Linux (required there): the break-glass administrator's OpenSSH public key, `ssh-ed25519 ...` or `ssh-rsa
+    ...` of at least 2048 bits; password sign-in is off. Fixed at creation (Azure does not change a VM's keys
+    through its model: `az vm user update --ssh-key-value` replaces it). Windows: unset (it has the vault password)."""
     count: int = 1
-    """How many like VMs (a rehosted server group); each gets its own NIC, disks and password."""
+    """How many like VMs (a rehosted server group); each gets its own NIC and disks (and, on Windows, password)."""
     image: tuple[str, str, str, str] | None = None
     """(publisher, offer, sku, version) of a generation-2 marketplace image; unset: the city's default for `os`."""
     os_disk_gb: int = 128
@@ -116,6 +148,15 @@ class VirtualMachineArgs(CommonArgs):
         for key, (wrong, expected) in problems.items():
             if wrong:
                 raise InterfaceError(f"VirtualMachineArgs.{key}: {getattr(self, key)!r}; {expected}")
+        if self.os == "linux":
+            problem = ("unset; a Linux VM signs in with an SSH key only (password sign-in is off): give the "
+                       "break-glass key's public half" if not self.ssh_public_key
+                       else ssh_key_problem(self.ssh_public_key))
+            if problem:
+                raise InterfaceError(f"VirtualMachineArgs.ssh_public_key: {problem}")
+        elif self.ssh_public_key is not None:
+            raise InterfaceError("VirtualMachineArgs.ssh_public_key: a Windows VM signs in with its Key Vault "
+                                 "password; leave it unset")
         if self.image is not None and (len(self.image) != 4 or not all(self.image)):
             raise InterfaceError(f"VirtualMachineArgs.image: {self.image!r}; expected (publisher, offer, sku, version)")
 
@@ -148,20 +189,25 @@ class VirtualMachine(WithInterfaces, pulumi.ComponentResource):
                 name="ipconfig1", primary=True, private_ip_allocation_method="Dynamic",
                 subnet=network.SubnetArgs(id=args.subnet_id))],  # no public IP: egress through the hub firewall
             tags=tags, opts=child)
-        password = pulumi.Output.secret(generate_password(24))
         publisher, offer, sku, version = args.image or IMAGES[args.os]
+        password: pulumi.Output[str] | None = None
         if args.os == "windows":
+            password = pulumi.Output.secret(generate_password(24))
             os_profile = compute.OSProfileArgs(
                 computer_name=computer, admin_username=args.admin_username, admin_password=password,
                 windows_configuration=compute.WindowsConfigurationArgs(
                     enable_automatic_updates=True, provision_vm_agent=True, time_zone="W. Europe Standard Time",
                     patch_settings=compute.PatchSettingsArgs(patch_mode="AutomaticByOS")))
+            fixed = ["osProfile.adminPassword"]  # a later run's new password is ignored (it is in the vault already)
         else:
             os_profile = compute.OSProfileArgs(
-                computer_name=computer, admin_username=args.admin_username, admin_password=password,
+                computer_name=computer, admin_username=args.admin_username,
                 linux_configuration=compute.LinuxConfigurationArgs(
-                    disable_password_authentication=False, provision_vm_agent=True,
+                    disable_password_authentication=True, provision_vm_agent=True,
+                    ssh=compute.SshConfigurationArgs(public_keys=[compute.SshPublicKeyArgs(
+                        path=f"/home/{args.admin_username}/.ssh/authorized_keys", key_data=args.ssh_public_key)]),
                     patch_settings=compute.LinuxPatchSettingsArgs(patch_mode="ImageDefault")))
+            fixed = ["osProfile.linuxConfiguration.ssh"]  # a new key goes in with `az vm user update`
         vm = compute.VirtualMachine(
             f"{role}-vm", resource_group_name=args.resource_group_name, location=args.location, vm_name=computer,
             hardware_profile=compute.HardwareProfileArgs(vm_size=args.size),
@@ -189,11 +235,10 @@ class VirtualMachine(WithInterfaces, pulumi.ComponentResource):
                     for lun, size in enumerate(args.data_disks_gb)] or None),
             diagnostics_profile=compute.DiagnosticsProfileArgs(
                 boot_diagnostics=compute.BootDiagnosticsArgs(enabled=True)),  # managed storage, no account
-            tags=tags,
-            # The password is fixed at creation; a later run's new one is ignored (it is in the vault already).
-            opts=pulumi.ResourceOptions(parent=self, ignore_changes=["osProfile.adminPassword"]))
+            tags=tags, opts=pulumi.ResourceOptions(parent=self, ignore_changes=fixed))
         self.add_interfaces(role, scope_id=vm.id, args=args, diagnostics=DiagnosticSupport(logs=False))
-        keep_admin_password(role, computer, args.admin_username, password, args.password_vault, tags, self)
+        if password is not None:
+            keep_admin_password(role, computer, args.admin_username, password, args.password_vault, tags, self)
         previous: list[pulumi.Resource] = []
         for kind, publisher_name, extension_type, handler in AGENTS[args.os]:
             # One after the other: Azure refuses a change to a VM while another extension is in progress.

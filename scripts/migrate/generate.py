@@ -145,6 +145,10 @@ def plan_files(mapping: Mapping[str, Any], options: Options, *, waves: Mapping[s
                     "project\n(`cityctl plan <env> --project-dir <folder>`), else put it in a repository made by "
                     "`pulumi new templates/app`."))
                 outputs.append(path)
+                if part["runtime"] == "vm" and part["vm"]["os"] == "linux":
+                    attention.append(f"{part_name}: add app:app.vm.sshPublicKey, the break-glass SSH key's public "
+                                     "half, before the first plan (a Linux VM signs in with a key only; the estate "
+                                     "does not say which)")
                 if options.project:
                     for relative, text in project_files(part_name, wid).items():
                         files.setdefault(f"{part_name}/{relative}", text)

@@ -304,3 +304,44 @@ def test_a_first_preview_links_lock_and_diagnostics_by_dependency_alike(pack, pl
     assert plan.named("locked-lock").inputs["scope"] == UNKNOWN
     found = same_findings(pack, plan, "prod", tmp_path)
     assert not {"monitoring-diagnostic-settings", "stateful-locked-in-prod"} & _policies(found)
+
+
+def _issue_16_part_b_stack() -> None:
+    """A prod stack breaking each rule of issue 16's part B once: a PostgreSQL server without its logging parameters
+    and a MySQL server whose audit log is off, a key that never expires, a password app setting, a Linux VM with
+    password sign-in, a registry that keeps untagged manifests forever."""
+    from pulumi_azure_native import compute, containerregistry, dbformysql, dbforpostgresql, web
+
+    group, tags = _group("prod"), city_tags("prod")
+    dbforpostgresql.Server("pg", server_name="pg-bad-prod", resource_group_name=group.name, version="16",
+                           network=dbforpostgresql.NetworkArgs(public_network_access="Disabled"), tags=tags)
+    mysql = dbformysql.Server("my", server_name="my-bad-prod", resource_group_name=group.name, version="8.0.21",
+                              network=dbformysql.NetworkArgs(public_network_access="Disabled"), tags=tags)
+    dbformysql.Configuration("my-audit", resource_group_name=group.name, server_name=mysql.name,
+                             configuration_name="audit_log_enabled", value="OFF", source="user-override")
+    vault = keyvault.Vault("kv", vault_name="kv-bad-prod", resource_group_name=group.name, tags=tags,
+                           properties=keyvault.VaultPropertiesArgs(tenant_id="00000000-0000-4000-8000-000000000000",
+                                                                   sku=keyvault.SkuArgs(family="A", name="standard"),
+                                                                   enable_rbac_authorization=True))
+    keyvault.Key("key", key_name="never-expires", resource_group_name=group.name, vault_name=vault.name,
+                 properties=keyvault.KeyPropertiesArgs(kty="RSA", key_size=4096))
+    web.WebApp("app", name="app-bad-prod", resource_group_name=group.name, tags=tags,
+               site_config=web.SiteConfigArgs(app_settings=[web.NameValuePairArgs(name="DB_PASSWORD",
+                                                                                  value="Winter2026!")]))
+    compute.VirtualMachine("vm", vm_name="vm-bad-prod", resource_group_name=group.name, tags=tags,
+                           os_profile=compute.OSProfileArgs(
+                               computer_name="vm-bad-prod", admin_username="breakglass",
+                               linux_configuration=compute.LinuxConfigurationArgs(
+                                   disable_password_authentication=False)))
+    containerregistry.Registry("acr", registry_name="crbadprod", resource_group_name=group.name, tags=tags,
+                               sku=containerregistry.SkuArgs(name="Premium"))
+
+
+PART_B = {"database-server-has-logging-parameters", "database-logging-parameters", "keyvault-key-expiry",
+          "app-secrets-from-key-vault", "vm-linux-ssh-keys", "acr-untagged-retention"}
+
+
+def test_issue_16_part_b_rules_report_alike_in_a_plan_and_in_a_first_preview(pack, plan_inline, tmp_path):
+    plan = plan_inline(_issue_16_part_b_stack, "prod")
+    assert PART_B <= _policies(same_findings(pack, plan, "prod", tmp_path))
+    assert PART_B <= _policies(same_findings(pack, first_preview(plan), "prod", tmp_path / "preview"))

@@ -138,14 +138,15 @@ CIS_TITLES_2_1_5_6 = {
     "CIS 5.2.8": "SQL Server Firewall", "CIS 5.2.9": "Public IP", "CIS 5.2.10": "Public IP",
     "CIS 5.3.1": "Application Insights", "CIS 5.4": "resource logging", "CIS 5.5": "Basic",
     "CIS 6.6": "Network Watcher", "CIS 6.7": "Public IP", "CIS 4.5.2": "private endpoints",
+    "CIS 10.1": "Resource locks",
 }
-"""A word of each title of the rows added with the lists above and of CIS 4.5.2 (same source), so a row under a
-wrong number fails."""
+"""A word of each title of the rows added with the lists above and of CIS 4.5.2 and 10.1 (same source), so a row
+under a wrong number fails."""
 
 
 def test_every_vm_app_service_and_activity_log_alert_recommendation_of_the_cis_edition_has_a_row():
     wanted = [check for check in CIS_TITLES if check.startswith(("CIS 7.", "CIS 9."))]
-    wanted += [f"CIS 5.2.{n}" for n in range(1, 11)]
+    wanted += [*(f"CIS 5.2.{n}" for n in range(1, 11)), "CIS 10.1"]
     assert [check for check in wanted if check not in {row[0] for row in ROWS}] == []
 
 

@@ -9,7 +9,9 @@ import pytest
 import yaml
 
 
+from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack, saved_plan_path
+from tests.components.compute.ssh_keys import BREAK_GLASS_KEY
 from tests.scripts.migrate.helpers import with_database_admins as admin_overrides
 
 from .test_app_template import plans_dir, render  # noqa: F401 (fixture used by name)
@@ -48,6 +50,15 @@ def rehost_stack_file(*, cmdb: bool) -> dict:
     return yaml.safe_load(written["reports/Pulumi.prod.yaml"])
 
 
+def with_break_glass_key(document: dict) -> dict:
+    """The generated stack file as the team completes it: a Linux group gets the break-glass SSH key (the migration
+    cannot know it)."""
+    vm = document["config"]["app:app"]["vm"]
+    if vm["os"] == "linux":
+        vm["sshPublicKey"] = BREAK_GLASS_KEY
+    return document
+
+
 def test_the_generated_config_describes_the_vm_group():
     assert rehost_stack_file(cmdb=False)["config"]["app:app"]["vm"] == {
         "size": "Standard_D4s_v5", "os": "linux", "count": 2, "osDiskGb": 40, "dataDisksGb": [300]}
@@ -57,7 +68,7 @@ def test_the_generated_config_describes_the_vm_group():
 
 @pytest.mark.parametrize("cmdb", [False, True], ids=["ec2", "cmdb"])
 def test_a_rehosted_workload_plans_with_zero_violations(tmp_path, plans_dir, violations, cmdb):  # noqa: F811
-    document = rehost_stack_file(cmdb=cmdb)
+    document = with_break_glass_key(rehost_stack_file(cmdb=cmdb))
     rendered = render(tmp_path / "reports", project="reports", description="Rapportages", stack="prod",
                       prompts={"app:platformStack": document["config"]["app:platformStack"]})
     (rendered / "Pulumi.prod.yaml").write_text(yaml.safe_dump(document))
@@ -70,6 +81,15 @@ def test_a_rehosted_workload_plans_with_zero_violations(tmp_path, plans_dir, vio
     assert violations(plan, "prod") == []
 
 
+def test_a_generated_linux_group_without_its_ssh_key_stops_the_plan_naming_the_key(tmp_path, plans_dir):  # noqa: F811
+    document = rehost_stack_file(cmdb=False)
+    rendered = render(tmp_path / "reports", project="reports", description="Rapportages", stack="prod",
+                      prompts={"app:platformStack": document["config"]["app:platformStack"]})
+    (rendered / "Pulumi.prod.yaml").write_text(yaml.safe_dump(document))
+    with pytest.raises(UserError, match="app:app.vm.sshPublicKey: required for a Linux VM"):
+        plan_stack(PulumiProject.load(rendered), "prod", plans_dir=plans_dir)
+
+
 def platform_output(plans_dir, name: str):  # noqa: F811 (the fixture's name)
     """An output of the prod platform stack's saved plan (what the app's StackReference reads)."""
     export = json.loads(saved_plan_path(plans_dir, "amsterdam-platform", "prod").read_text())
@@ -77,7 +97,7 @@ def platform_output(plans_dir, name: str):  # noqa: F811 (the fixture's name)
 
 
 def test_each_rehosted_vm_is_backed_up_and_monitored_through_the_platforms_vault_and_rule(tmp_path, plans_dir):  # noqa: F811
-    document = rehost_stack_file(cmdb=False)
+    document = with_break_glass_key(rehost_stack_file(cmdb=False))
     rendered = render(tmp_path / "reports", project="reports", description="Rapportages", stack="prod",
                       prompts={"app:platformStack": document["config"]["app:platformStack"]})
     (rendered / "Pulumi.prod.yaml").write_text(yaml.safe_dump(document))

@@ -36,29 +36,32 @@ def _parameter(configuration: Resource) -> Any:
 def check(resources: Sequence[Resource], report: StackReport, settings: Any) -> None:
     by_urn, by_arm_id = index(resources)
     declared: dict[str, set[str]] = {}
-    unresolved = False  # a Configuration whose server or parameter is not known until deployment
+    unresolved: list[tuple[str | None, str | None]] = []
+    """(server URN or None, parameter or None) of each Configuration whose server or parameter is unknown."""
     for configuration in resources:
         if configuration.type not in CONFIGURATIONS:
             continue
         parameter = _parameter(configuration)
-        servers = child_parents(configuration, "serverName", by_urn, by_arm_id)
-        if not isinstance(parameter, str) or not servers:
-            unresolved = True
+        parameter = parameter.lower() if isinstance(parameter, str) else None
+        owners: list[str | None] = [s.urn for s in child_parents(configuration, "serverName", by_urn, by_arm_id)]
+        if parameter is None or not owners:
+            unresolved.extend((owner, parameter) for owner in owners or [None])
             continue
-        for server in servers:
-            declared.setdefault(server.urn, set()).add(parameter.lower())
+        for owner in owners:
+            declared.setdefault(str(owner), set()).add(parameter)
     for server in resources:
         missing = [p for p in REQUIRED.get(server.type, ()) if p not in declared.get(server.urn, ())]
-        if not missing:
-            continue
-        if unresolved:
-            report.unknown(f"which server and parameter each Configuration sets (for {', '.join(missing)})",
+        maybe = [p for p in missing if any(owner in (None, server.urn) and found in (None, p)
+                                           for owner, found in unresolved)]
+        definite = [p for p in missing if p not in maybe]
+        if definite:
+            report(f"declares no {', '.join(definite)} server parameter; Azure's default leaves the logging CIS "
+                   "asks for off: add a Configuration (source='user-override') for each, as the toolkit's components "
+                   "do", server.urn)
+        elif maybe:
+            report.unknown(f"which server and parameter each Configuration sets (for {', '.join(maybe)})",
                            "give each Configuration server_name=server.name and a literal configuration_name",
                            server.urn)
-        else:
-            report(f"declares no {', '.join(missing)} server parameter; Azure's default leaves the logging CIS asks "
-                   "for off: add a Configuration (source='user-override') for each, as the toolkit's components do",
-                   server.urn)
 
 
 RULE = StackRule(

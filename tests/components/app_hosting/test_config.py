@@ -11,6 +11,7 @@ from amsterdam_cloud.components.app_hosting import config as app_config_module
 from amsterdam_cloud.components.app_hosting.config import ConfigError, environment_operations
 from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.core.backend import PULUMI_CLOUD_URL, Backend, declared_backend
+from tests.components.compute.ssh_keys import BREAK_GLASS_KEY, rsa_key
 
 TEMPLATE = Path(__file__).resolve().parents[3] / "templates" / "app"
 BACKEND = declared_backend(TEMPLATE)
@@ -126,6 +127,28 @@ def test_mysql_storage_beyond_what_mysql_offers_is_refused_at_its_key():
     config["app:app"]["data"]["mysql"] = {"sku": "Standard_B1ms", "storageGb": 32767, "version": "8.0.21"}
     with pytest.raises(ConfigError, match=r"app:app.data.mysql.storageGb: 32767"):
         parse(config, "Pulumi.dev.yaml")
+
+
+def vm_app(**vm) -> dict:
+    """The template's config turned into a rehosted server group (runtime vm, internal)."""
+    config = stack_config(runtime="vm", exposure="internal", vm={"size": "Standard_D4s_v5", "count": 1, **vm})
+    config["app:app"].pop("image", None)
+    return config
+
+
+def test_a_linux_vm_group_reads_its_break_glass_ssh_key():
+    spec = parse(vm_app(os="linux", sshPublicKey=BREAK_GLASS_KEY), "Pulumi.dev.yaml")
+    assert (spec.vm.os, spec.vm.ssh_public_key) == ("linux", BREAK_GLASS_KEY)
+
+
+@pytest.mark.parametrize("vm,problem", [
+    ({"os": "linux"}, "required for a Linux VM"),
+    ({"os": "linux", "sshPublicKey": rsa_key(1024)}, "an RSA key shorter than 2048 bits"),
+    ({"os": "windows", "sshPublicKey": BREAK_GLASS_KEY}, "a Windows VM signs in with its Key Vault password"),
+])
+def test_a_missing_weak_or_misplaced_ssh_key_names_its_key(vm, problem):
+    with pytest.raises(ConfigError, match=f"app:app.vm.sshPublicKey: {problem}"):
+        parse(vm_app(**vm), "Pulumi.dev.yaml")
 
 
 def test_secrets_need_a_key_vault():

@@ -1,5 +1,6 @@
-"""The VM component under mocks: Trusted Launch, encryption at host, no public IP, the Azure Monitor Agent, a
-vaulted password, OS-disk-capable disks, and args that refuse what Azure or the city would refuse."""
+"""The VM component under mocks: Trusted Launch, encryption at host, no public IP, the Azure Monitor Agent, SSH
+keys only on Linux and a vaulted password on Windows, OS-disk-capable disks, and args that refuse what Azure or the
+city would refuse."""
 
 from __future__ import annotations
 
@@ -8,7 +9,10 @@ import pytest
 from amsterdam_cloud.components.compute.virtual_machine import VaultRef, VirtualMachine, VirtualMachineArgs, \
     VmBackupRef
 from amsterdam_cloud.components.interfaces import InterfaceError
+from amsterdam_cloud.policies.checker import check_export
 from amsterdam_cloud.scripts.offline.values import is_secret_somewhere
+
+from .ssh_keys import BREAK_GLASS_KEY, ed25519_key, rsa_key
 
 SUBNET = ("/subscriptions/00000001-0000-4000-8000-000000000001/resourceGroups/rg-spoke/providers/"
           "Microsoft.Network/virtualNetworks/apps/subnets/vms")
@@ -27,7 +31,8 @@ def args(tags):
         values = dict(tags=tags, resource_group_name="rg-reports", location="westeurope", name_prefix="reports",
                       size="Standard_E16s_v5", subnet_id=SUBNET,
                       password_vault=VaultRef(name="reports-kv", resource_group_name="rg-reports"),
-                      backup=BACKUP, data_collection_rule_id=DCR, data_collection_endpoint_id=DCE)
+                      backup=BACKUP, data_collection_rule_id=DCR, data_collection_endpoint_id=DCE,
+                      ssh_public_key=None if overrides.get("os") == "windows" else BREAK_GLASS_KEY)
         values.update(overrides)
         return VirtualMachineArgs(**values)
     return make
@@ -86,13 +91,34 @@ def test_a_windows_vm_gets_the_windows_agent_and_image(plan_inline, args):
     assert plan.named("vm-01-vm").inputs["storageProfile"]["imageReference"]["offer"] == "WindowsServer"
 
 
-def test_count_gives_like_vms_with_their_own_vaulted_passwords(plan_inline, args):
-    plan = plan_inline(lambda: VirtualMachine("vm", args(count=2)))
+def test_count_gives_like_windows_vms_with_their_own_vaulted_passwords(plan_inline, args):
+    plan = plan_inline(lambda: VirtualMachine("vm", args(os="windows", count=2)))
     assert [vm.inputs["osProfile"]["computerName"] for vm in plan.of_type("azure-native:compute:VirtualMachine")] == [
         "reports-01", "reports-02"]
     secrets = plan.of_type("azure-native:keyvault:Secret")
     assert [s.inputs["secretName"] for s in secrets] == ["reports-01-local-admin", "reports-02-local-admin"]
     assert all(is_secret_somewhere(s.inputs["properties"]["value"]) for s in secrets)
+
+
+def test_a_linux_vm_signs_in_with_the_given_ssh_key_only_and_has_no_password(plan_inline, args):
+    plan = plan_inline(lambda: VirtualMachine("vm", args(count=2)))
+    for vm in plan.of_type("azure-native:compute:VirtualMachine"):
+        profile = vm.inputs["osProfile"]
+        assert "adminPassword" not in profile
+        assert profile["linuxConfiguration"]["disablePasswordAuthentication"] is True
+        assert profile["linuxConfiguration"]["ssh"]["publicKeys"] == [
+            {"path": "/home/breakglass/.ssh/authorized_keys", "keyData": BREAK_GLASS_KEY}]
+    assert plan.of_type("azure-native:keyvault:Secret") == []
+
+
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_linux_and_windows_vms_pass_the_ssh_key_rules(plan_inline, args, stack):
+    def program():
+        VirtualMachine("lin", args())
+        VirtualMachine("win", args(os="windows", name_prefix="winrep"))
+
+    result = check_export(plan_inline(program, stack=stack).to_export(), environment=stack, stack=stack)
+    assert [f for f in result.findings if "ssh" in f.policy] == []
 
 
 def test_data_disks_follow_the_source_volumes(plan_inline, args):
@@ -110,6 +136,12 @@ def test_data_disks_follow_the_source_volumes(plan_inline, args):
     ({"count": 0}, "count"),
     ({"admin_username": "admin"}, "admin_username"),
     ({"data_disks_gb": (2,)}, "data_disks_gb"),
+    ({"ssh_public_key": None}, "ssh_public_key"),
+    ({"ssh_public_key": "AAAAC3NzaC1lZDI1NTE5"}, "ssh_public_key"),
+    ({"ssh_public_key": "ssh-ed25519 not-base64!"}, "ssh_public_key"),
+    ({"ssh_public_key": rsa_key(1024)}, "ssh_public_key"),
+    ({"ssh_public_key": ed25519_key().replace("ssh-ed25519", "ssh-rsa", 1)}, "ssh_public_key"),
+    ({"os": "windows", "ssh_public_key": BREAK_GLASS_KEY}, "ssh_public_key"),
 ])
 def test_args_azure_would_refuse_fail_naming_the_field(args, overrides, key):
     with pytest.raises(InterfaceError, match=f"VirtualMachineArgs.{key}"):
@@ -118,6 +150,10 @@ def test_args_azure_would_refuse_fail_naming_the_field(args, overrides, key):
 
 IDENTITY = ("/subscriptions/00000001-0000-4000-8000-000000000001/resourceGroups/rg-reports/providers/"
             "Microsoft.ManagedIdentity/userAssignedIdentities/id-reports")
+
+
+def test_an_rsa_key_of_2048_bits_or_more_is_accepted(args):
+    assert args(ssh_public_key=rsa_key(4096)).ssh_public_key.startswith("ssh-rsa ")
 
 
 def test_the_vms_run_as_the_apps_identity_besides_their_own(plan_inline, args):

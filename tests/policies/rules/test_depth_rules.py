@@ -21,9 +21,18 @@ CLOUD_INIT = "I2Nsb3VkLWNvbmZpZwpwYWNrYWdlczogW25naW54XQo="  # packages: [nginx]
 CLOUD_INIT_WITH_PASSWORD = "I2Nsb3VkLWNvbmZpZwp3cml0ZV9maWxlczoKICAtIGNvbnRlbnQ6ICdEQl9QQVNTV09SRD1XaW50ZXIyMDI2IScK"  # DB_PASSWORD=...
 
 
-def app_secrets(password=KV_REFERENCE, connection=ENTRA_CONNECTION):
-    """An app's settings, connection strings and Container App secrets, as the components declare them."""
-    return {"siteConfig": {"appSettings": [{"name": "DB_PASSWORD", "value": password}, {"name": "PORT", "value": "80"}],
+def app_secrets(password=KV_REFERENCE, connection=ENTRA_CONNECTION, **extra):
+    """An app's settings, connection strings and Container App secrets, as the components declare them (settings
+    that are no credential though a name or value may look so among them); `extra` settings go last."""
+    settings = [{"name": "DB_PASSWORD", "value": password}, {"name": "PORT", "value": "80"},
+                {"name": "AZURE_CLIENT_ID", "value": "6f1c2e7a-0000-4000-8000-000000000001"},
+                {"name": "API_URL", "value": "https://api.amsterdam.nl/v1?page=2"},
+                {"name": "AzureWebJobsStorage__credential", "value": "managedidentity"},
+                {"name": "WEBSITE_AUTH_ENABLED", "value": "true"},
+                {"name": "APPLICATIONINSIGHTS_AUTHENTICATION_STRING", "value": "Authorization=AAD;ClientId=6f1c2e7a"},
+                {"name": "APPLICATIONINSIGHTS_CONNECTION_STRING",
+                 "value": "InstrumentationKey=00000000-0000-4000-8000-000000000001;IngestionEndpoint=https://x/"}]
+    return {"siteConfig": {"appSettings": settings + [{"name": k, "value": v} for k, v in extra.items()],
                            "connectionStrings": [{"name": "db", "connectionString": connection}]},
             "properties": {"PORT": "80", "API_KEY": KV_REFERENCE},
             "configuration": {"secrets": [{"name": "db", "keyVaultUrl": f"{VAULT}/secrets/db", "identity": "id"}]}}
@@ -74,6 +83,13 @@ FIXTURES = {
         "disablePasswordAuthentication": True}}}}, [
         {"virtualMachineProfile": {"osProfile": {"linuxConfiguration": {"disablePasswordAuthentication": False}}}},
         {"virtualMachineProfile": {"osProfile": {"linuxConfiguration": {"disablePasswordAuthentication": "yes"}}}}]),
+    "vm-linux-ssh-keys": ({"osProfile": {"linuxConfiguration": {"disablePasswordAuthentication": True}}}, [
+        {"osProfile": {"linuxConfiguration": {"disablePasswordAuthentication": False}}},
+        {"osProfile": {"linuxConfiguration": {}}},
+        {"osProfile": {"adminPassword": secret(), "linuxConfiguration": {"disablePasswordAuthentication": False}},
+         "storageProfile": {"osDisk": {"osType": "Linux"}}},
+        {"osProfile": {"computerName": "reports-01"}, "storageProfile": {"osDisk": {"osType": "Linux"}}},
+        {"osProfile": {"windowsConfiguration": {}}, "storageProfile": {"osDisk": {"osType": "Linux"}}}]),
     "app-gateway-https-listeners": ({"httpListeners": [{"protocol": "Https"}]}, [
         {"httpListeners": [{"protocol": "Https"}, {"protocol": "Http"}]}, {"httpListeners": [{}]}]),
     "vm-managed-disks": ({"storageProfile": {"osDisk": {"createOption": "FromImage"}, "dataDisks": [{"lun": 0}]}}, [
@@ -97,7 +113,12 @@ FIXTURES = {
     "app-secrets-from-key-vault": (app_secrets(), [
         app_secrets(password="Winter2026!"), app_secrets(password=secret("V2ludGVyMjAyNiE=")),
         app_secrets(connection="Server=db;Password=Winter2026!"),
-        app_secrets(connection="Endpoint=sb://bus/;SharedAccessKeyName=app;SharedAccessKey=k")]),
+        app_secrets(connection="Endpoint=sb://bus/;SharedAccessKeyName=app;SharedAccessKey=k"),
+        app_secrets(JWT_SECRET="q8Zr2vX9LmP4tW7nK1sB6yH3"),
+        app_secrets(DATABASE_URL="postgres://app:Sup3rS3cretPw@psql-x.postgres.database.azure.com/db"),
+        app_secrets(AUTH_TOKEN="ghp_abcdefghijklmnopqrstuvwxyz0123456789"),
+        app_secrets(NOTIFY_URL="https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXXXXXX"),
+        app_secrets(SMS_API_KEY="4839201938471")]),
     "keyvault-key-expiry": ({"properties": {"kty": "RSA", "attributes": {"enabled": True, "expires": 1880236800}}}, [
         {"properties": {"kty": "RSA", "attributes": {"enabled": True}}},
         {"properties": {"kty": "RSA", "attributes": {"enabled": True, "expires": "2028-12-01"}}}]),
@@ -305,3 +326,18 @@ def test_a_scale_set_with_an_extension_off_the_allowlist_is_a_violation():
 def test_a_windows_scale_set_is_skipped_by_the_ssh_key_rule():
     windows = {"virtualMachineProfile": {"osProfile": {"windowsConfiguration": {"provisionVMAgent": True}}}}
     assert violations(RULES_BY_ID["vmss-linux-ssh-keys"], windows) == []
+
+
+def test_a_windows_vm_and_a_vm_on_an_attached_disk_are_skipped_by_the_ssh_key_rule():
+    rule = RULES_BY_ID["vm-linux-ssh-keys"]
+    assert violations(rule, {"osProfile": {"windowsConfiguration": {"provisionVMAgent": True}}}) == []
+    assert violations(rule, {"osProfile": {"adminPassword": secret()},
+                             "storageProfile": {"osDisk": {"osType": "Windows"}}}) == []
+    assert violations(rule, {"storageProfile": {"osDisk": {"createOption": "Attach"}}}) == []
+
+
+@pytest.mark.parametrize("environment,found", [("dev", 0), ("prod", 1)])
+def test_a_vm_that_names_no_operating_system_is_unknown_not_failed_as_linux(environment, found):
+    messages = violations(RULES_BY_ID["vm-linux-ssh-keys"], {"osProfile": {"computerName": "reports-01"}},
+                          environment=environment)
+    assert len(messages) == found and all("operating system" in m for m in messages)

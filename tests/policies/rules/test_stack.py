@@ -469,6 +469,21 @@ def test_a_parameter_whose_server_is_unknown_makes_a_missing_one_unknown_not_a_p
     assert "cannot be shown compliant" in finding.message and "log_checkpoints" in finding.message
 
 
+@pytest.mark.parametrize("environment", ["dev", "prod"])
+def test_an_unknown_parameter_of_one_server_leaves_another_servers_missing_parameters_a_violation(environment):
+    bare = _parent("azure-native:dbforpostgresql:Server", "pg-bare",
+                   f"{RG_ID}/providers/Microsoft.DBforPostgreSQL/flexibleServers/pg-bare")
+    server, *parameters = _postgres()
+    parameters[-1]["outputs"]["name"] = UNKNOWN_VALUE  # logfiles.retention_days, not known until deployment
+    parameters[-1]["id"] = ""
+    parameters[-1]["outputs"].pop("id")
+    found = findings(database_parameters.RULE, bare, server, *parameters, environment=environment)
+    assert [f.urn for f in found if "declares no log_checkpoints" in f.message] == [bare["urn"]]
+    unknown = [f for f in found if "cannot be shown compliant" in f.message]
+    assert [(f.urn, "logfiles.retention_days" in f.message) for f in unknown] == \
+        ([(server["urn"], True)] if environment == "prod" else [])
+
+
 def test_sql_server_without_any_child_policy_fails_auditing_and_alert_rules():
     server = _parent("azure-native:sql:Server", "sql-city", SQL_ID)
     for rule_id in ("sql-server-has-auditing-policy", "sql-server-has-alert-policy"):
