@@ -163,7 +163,7 @@ _SPOKE = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
 
 APP_FIELDS: Mapping[str, Reader[Any]] = {
     "schemaVersion": number_of((SCHEMA_VERSION,)),
-    "name": matching(NAME, f"the project name: lowercase letters, digits and -, 2-24 characters, starting with a "
+    "name": matching(NAME, f"the project name: lowercase letters, digits and -, 3-24 characters, starting with a "
                            f"letter and not ending in - ({NAME.pattern}); start the repository again with `pulumi "
                            "new <toolkit>/templates/app --name afval-ophalen`"),
     "team": matching(EMAIL, "the owning team's mailbox such as parkeren@amsterdam.nl"),

@@ -98,3 +98,17 @@ def test_the_generated_admin_group_schema_accepts_what_the_reader_accepts(group,
     schema = jsonschema.Draft202012Validator(app_config.DATABASE_ADMIN_GROUP).is_valid(group)
 
     assert (read, schema) == (valid, valid)
+
+
+@pytest.mark.parametrize(("name", "valid"), [("ab", False), ("abc", True), ("a" * 24, True), ("a" * 25, False),
+                                             ("afval-", False), ("2fa", False)])
+def test_the_app_name_rule_is_the_one_its_message_states(name, valid):
+    config = template_config()
+    config["app:app"]["name"] = name
+    try:
+        app_config.read(config, "Pulumi.dev.yaml")
+        accepted = True
+    except ConfigError as error:
+        assert error.key == "app:app.name" and "3-24 characters" in error.problem
+        accepted = False
+    assert accepted == valid
