@@ -77,6 +77,8 @@ MYSQL_VERSIONS = ("8.0.21",)
 migration raises it and MariaDB to 8.0.21)."""
 BACKUP_RETENTION_DAYS = (7, 35)
 """The point-in-time restore window a flexible server allows (days, least and most)."""
+MAX_REPLICAS = 30
+"""The most replicas (Container Apps) or instances (App Service) an app scales to."""
 
 
 def _storage(engine: str, low: int, high: int, sizes: tuple[int, ...] = ()) -> Reader[int]:
@@ -120,7 +122,7 @@ def _named_list(key: str, fields: Mapping[str, Reader[Any]]) -> Reader[dict[str,
 
 OPERATIONS: Mapping[str, Reader[Any]] = {
     "highAvailability": boolean, "geoRedundantBackup": boolean, "backupRetentionDays": integer(*BACKUP_RETENTION_DAYS),
-    "zoneRedundant": boolean, "lock": boolean, "protect": boolean, "minReplicas": integer(0, 30),
+    "zoneRedundant": boolean, "lock": boolean, "protect": boolean, "minReplicas": integer(0, MAX_REPLICAS),
 }
 """The keys of `app:app.operations` and of each environment in core/app_operations.yaml, with their readers."""
 
@@ -205,7 +207,7 @@ APP_FIELDS: Mapping[str, Reader[Any]] = {
             "sessions": boolean}),
         "storageSubResources": list_of(one_of(STORAGE_SUB_RESOURCES), distinct=True),
     }, frozenset({"postgres", "mysql", "storage", "keyVault"})),
-    "scale": record({"minReplicas": integer(0, 30), "maxReplicas": integer(1, 30)},
+    "scale": record({"minReplicas": integer(0, MAX_REPLICAS), "maxReplicas": integer(1, MAX_REPLICAS)},
                     frozenset({"minReplicas", "maxReplicas"})),
     "source": record({"workload": string, "strategy": string, "wave": optional(integer(1, 999)), "mapping": string,
                       "part": string}, frozenset({"workload"})),
