@@ -83,7 +83,7 @@ MAX_REPLICAS = 30
 
 def _storage(engine: str, low: int, high: int, sizes: tuple[int, ...] = ()) -> Reader[int]:
     """Storage in GiB that the engine's flexible server offers: one of `sizes` when given, else any from low to high."""
-    offered = ", ".join(map(str, sizes)) if sizes else f"{low} to {high}"
+    offered = f"one of {', '.join(map(str, sizes))}" if sizes else f"{low} to {high}"
     read_number = integer(low, high)
 
     def read(source: str, key: str, value: Any) -> int:
@@ -92,18 +92,19 @@ def _storage(engine: str, low: int, high: int, sizes: tuple[int, ...] = ()) -> R
         except ConfigError:
             number = None
         if number is None or (sizes and number not in sizes):
-            raise ConfigError(source, key, f"{value!r}; {engine} flexible server offers {offered} GiB")
+            raise ConfigError(source, key, f"{value!r}; expected {offered} GiB, what {engine} flexible server offers")
         return number
     return read
 
 
 def _version(engine: str, versions: tuple[str, ...], note: str) -> Reader[str]:
-    """One of the versions the engine's flexible server is built at."""
+    """One of the versions the engine's flexible server is built at, as text (a YAML number `16` reads as "16")."""
     def read(source: str, key: str, value: Any) -> str:
-        if value not in versions:
-            raise ConfigError(source, key, f"{value!r}; {engine} flexible server is built at {', '.join(versions)}"
-                                           f"{note}")
-        return str(value)
+        text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+        if text not in versions:
+            raise ConfigError(source, key, f"{value!r}; expected one of {', '.join(versions)}, the versions {engine} "
+                                           f"flexible server is built at{note}")
+        return str(text)
     return read
 
 

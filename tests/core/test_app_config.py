@@ -38,13 +38,13 @@ def test_every_template_stack_file_reads_with_the_contract(environment):
 
 @pytest.mark.parametrize(("database", "key", "problem"), [
     ({"mysql": {"sku": "Standard_D2ds_v4", "storageGb": 32, "version": "8.0"}, "postgres": None},
-     "app:app.data.mysql.version", "'8.0'; MySQL flexible server is built at 8.0.21"),
+     "app:app.data.mysql.version", "'8.0'; expected one of 8.0.21, the versions MySQL flexible server is built at"),
     ({"mysql": {"sku": "Standard_D2ds_v4", "storageGb": 20000, "version": "8.0.21"}, "postgres": None},
-     "app:app.data.mysql.storageGb", "20000; MySQL flexible server offers 20 to 16384 GiB"),
+     "app:app.data.mysql.storageGb", "20000; expected 20 to 16384 GiB, what MySQL flexible server offers"),
     ({"postgres": {"sku": "Standard_D2ds_v5", "storageGb": 100, "version": "16"}},
-     "app:app.data.postgres.storageGb", "100; PostgreSQL flexible server offers 32, 64, 128"),
+     "app:app.data.postgres.storageGb", "100; expected one of 32, 64, 128"),
     ({"postgres": {"sku": "Standard_D2ds_v5", "storageGb": 32, "version": "12"}},
-     "app:app.data.postgres.version", "'12'; PostgreSQL flexible server is built at 13, 14, 15, 16, 17"),
+     "app:app.data.postgres.version", "'12'; expected one of 13, 14, 15, 16, 17, the versions PostgreSQL"),
     ({"postgres": {"sku": "Standard_F2s_v2", "storageGb": 32, "version": "16"}},
      "app:app.data.postgres.sku", "expected a flexible server SKU: Standard_B*, Standard_D* or Standard_E*"),
 ])
@@ -112,3 +112,12 @@ def test_the_app_name_rule_is_the_one_its_message_states(name, valid):
         assert error.key == "app:app.name" and "3-24 characters" in error.problem
         accepted = False
     assert accepted == valid
+
+
+def test_a_version_yaml_reads_as_a_number_is_the_version_it_names():
+    read = app_config.read(changed(postgres={"sku": "Standard_B1ms", "storageGb": 32, "version": 16}), "P.yaml")
+    assert read["app:app"]["data"]["postgres"]["version"] == "16"
+    with pytest.raises(ConfigError, match=r"^P.yaml: app:app.data.postgres.version: 12; expected one of 13, "):
+        app_config.read(changed(postgres={"sku": "Standard_B1ms", "storageGb": 32, "version": 12}), "P.yaml")
+    with pytest.raises(ConfigError, match=r"^P.yaml: app:app.data.postgres.version: True; expected one of 13, "):
+        app_config.read(changed(postgres={"sku": "Standard_B1ms", "storageGb": 32, "version": True}), "P.yaml")
