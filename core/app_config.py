@@ -56,7 +56,7 @@ SECRET_NAME = re.compile(r"^[0-9A-Za-z-]{1,127}$")
 STORAGE_SUB_RESOURCES = ("blob", "dfs", "file", "queue", "table")
 """The storage account's services an app may reach through a private endpoint each."""
 
-FLEXIBLE_SERVER_SKU = re.compile(r"^Standard_([BDE])[0-9A-Za-z_]+$")
+FLEXIBLE_SERVER_SKU = re.compile(r"^Standard_([BDE])[0-9]+[a-z]*(_v[0-9]+)?$")
 """A PostgreSQL or MySQL flexible server SKU; its family letter names the tier (`FLEXIBLE_SERVER_TIERS`)."""
 FLEXIBLE_SERVER_TIERS: Mapping[str, str] = {"B": "Burstable", "D": "GeneralPurpose", "E": "MemoryOptimized"}
 

@@ -80,10 +80,10 @@ def matching(pattern: re.Pattern[str], form: str) -> Reader[str]:
     """A string the pattern matches; `form` says what is expected (e.g. "a cost centre such as CC-1234")."""
     def read(source: str, key: str, value: Any) -> str:
         text = string(source, key, value)
-        if not pattern.match(text):
+        if not pattern.match(text) or text.endswith("\n"):  # `$` also matches before a final newline
             raise ConfigError(source, key, f"expected {form}, got {show(value)}")
         return text
-    return Described(read, {"type": "string", "pattern": _schema_pattern(pattern)})
+    return Described(read, {"type": "string", "pattern": _schema_pattern(pattern), "allOf": [{"pattern": "\\S"}]})
 
 
 def one_of(choices: tuple[str, ...]) -> Reader[str]:
@@ -269,6 +269,6 @@ def read_project_keys(raw: Mapping[str, Any], *, project: str, fields: Mapping[s
 
 
 _PLAIN_SCHEMAS: dict[Callable[..., Any], Mapping[str, Any]] = {
-    string: {"type": "string", "minLength": 1}, boolean: {"type": "boolean"},
+    string: {"type": "string", "pattern": "\\S"}, boolean: {"type": "boolean"},
 }
 """The JSON Schema of the readers that are plain functions."""

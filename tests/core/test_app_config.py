@@ -47,6 +47,10 @@ def test_every_template_stack_file_reads_with_the_contract(environment):
      "app:app.data.postgres.version", "'12'; expected one of 13, 14, 15, 16, 17, the versions PostgreSQL"),
     ({"postgres": {"sku": "Standard_F2s_v2", "storageGb": 32, "version": "16"}},
      "app:app.data.postgres.sku", "expected a flexible server SKU: Standard_B*, Standard_D* or Standard_E*"),
+    ({"postgres": {"sku": "Standard_Bogus", "storageGb": 32, "version": "16"}},
+     "app:app.data.postgres.sku", "expected a flexible server SKU"),
+    ({"postgres": {"sku": "Standard_D", "storageGb": 32, "version": "16"}},
+     "app:app.data.postgres.sku", "expected a flexible server SKU"),
 ])
 def test_a_database_azure_cannot_build_is_refused_by_the_one_check_generate_and_the_template_share(database, key,
                                                                                                   problem):
@@ -88,6 +92,7 @@ def test_an_unknown_key_is_named_with_the_keys_the_model_knows():
     ({"displayName": "x'; DROP", "objectId": "5f0c1e2d-0000-4000-8000-00000000d0ba"}, False),
     ({"objectId": "5f0c1e2d-0000-4000-8000-00000000d0ba"}, False),
     ({"displayName": "dba", "objectId": "5f0c1e2d-0000-4000-8000-00000000d0ba", "extra": 1}, False),
+    ({"displayName": "   ", "objectId": "5f0c1e2d-0000-4000-8000-00000000d0ba"}, False),
 ])
 def test_the_generated_admin_group_schema_accepts_what_the_reader_accepts(group, valid):
     try:
