@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from amsterdam_cloud.core.classification import DATA_CLASSIFICATIONS
-from amsterdam_cloud.core.config_readers import (Reader, boolean, integer, json_schema, list_of, mapping_of, matching,
+from amsterdam_cloud.core.config_readers import (Reader, boolean, eu_region, integer, json_schema, list_of, mapping_of,
+                                                 matching,
                                                  number_of, one_of, optional, record, string, text)
 from amsterdam_cloud.core.environments import ENVIRONMENT_CHOICES
 from amsterdam_cloud.core.ids import COST_CENTER, EMAIL, GUID_ANY_CASE
 from amsterdam_cloud.core.program_config import PLATFORM_PROJECT, ConfigError
-from amsterdam_cloud.core.regions import EU_REGIONS
 from amsterdam_cloud.core.secrets import is_secret_name, is_secret_value
 
 SCHEMA_VERSION = 1
@@ -186,7 +186,7 @@ APP_FIELDS: Mapping[str, Reader[Any]] = {
     "exposure": one_of(("internal", "public")),
     "dataClassification": one_of(DATA_CLASSIFICATIONS),
     "algorithmRegisterId": string,
-    "location": one_of(tuple(sorted(EU_REGIONS))),
+    "location": eu_region,
     "registry": matching(re.compile(r"^[a-z0-9]{5,50}\.azurecr\.io$"),
                          "an ACR login server such as cramsterdamdev.azurecr.io"),
     "databaseAdminGroup": DATABASE_ADMIN_GROUP_READER,
@@ -228,7 +228,7 @@ APP_REQUIRED = frozenset({"schemaVersion", "name", "team", "costCenter", "runtim
 """What `cityctl migrate generate` always writes; the rest is optional."""
 
 CONFIG_FIELDS: Mapping[str, Reader[Any]] = {
-    "azure-native:location": one_of(tuple(sorted(EU_REGIONS))),
+    "azure-native:location": eu_region,
     "app:platformStack": matching(re.compile(rf"^[A-Za-z0-9_.-]+/{PLATFORM_PROJECT}/({ENVIRONMENT_CHOICES})$"),
                                   f"organization/{PLATFORM_PROJECT}/<{ENVIRONMENT_CHOICES}>"),
     "app:app": record(APP_FIELDS, APP_REQUIRED),

@@ -15,7 +15,7 @@ from typing import Any, Callable, Generic, Mapping, TypeVar
 
 from amsterdam_cloud.core.ids import EMAIL
 from amsterdam_cloud.core.program_config import ConfigError, SecretValue, structured
-from amsterdam_cloud.core.regions import KNOWN_REGIONS, normalize_location
+from amsterdam_cloud.core.regions import EU_REGIONS, KNOWN_REGIONS, normalize_location
 
 T = TypeVar("T")
 Reader = Callable[[str, str, Any], T]
@@ -134,6 +134,14 @@ def region(source: str, key: str, value: Any) -> str:
     name = normalize_location(text)
     if name not in KNOWN_REGIONS:
         raise ConfigError(source, key, f"unknown Azure region {text!r}; expected a region name such as westeurope")
+    return name
+
+
+def eu_region(source: str, key: str, value: Any) -> str:
+    """An Azure region inside the EU (core/regions.py `EU_REGIONS`), normalised like `region`."""
+    name = region(source, key, value)
+    if name not in EU_REGIONS:
+        raise ConfigError(source, key, f"{name!r} is outside the EU; expected one of {', '.join(sorted(EU_REGIONS))}")
     return name
 
 

@@ -126,3 +126,12 @@ def test_a_version_yaml_reads_as_a_number_is_the_version_it_names():
         app_config.read(changed(postgres={"sku": "Standard_B1ms", "storageGb": 32, "version": 12}), "P.yaml")
     with pytest.raises(ConfigError, match=r"^P.yaml: app:app.data.postgres.version: True; expected one of 13, "):
         app_config.read(changed(postgres={"sku": "Standard_B1ms", "storageGb": 32, "version": True}), "P.yaml")
+
+
+def test_a_region_reads_in_every_spelling_azure_accepts_and_must_be_in_the_eu():
+    config = template_config()
+    config["azure-native:location"] = "West Europe"
+    assert app_config.read(config, "P.yaml")["azure-native:location"] == "westeurope"
+    config["azure-native:location"] = config["app:app"]["location"] = "eastus"
+    with pytest.raises(ConfigError, match=r"^P.yaml: azure-native:location: 'eastus' is outside the EU; expected "):
+        app_config.read(config, "P.yaml")
