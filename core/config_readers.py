@@ -83,7 +83,8 @@ def matching(pattern: re.Pattern[str], form: str) -> Reader[str]:
         if not pattern.match(text) or text.endswith("\n"):  # `$` also matches before a final newline
             raise ConfigError(source, key, f"expected {form}, got {show(value)}")
         return text
-    return Described(read, {"type": "string", "pattern": _schema_pattern(pattern), "allOf": [{"pattern": "\\S"}]})
+    return Described(read, {"type": "string", "pattern": _schema_pattern(pattern), "allOf": [{"pattern": "\\S"},
+                                                                                      {"not": {"pattern": "\\n$"}}]})
 
 
 def one_of(choices: tuple[str, ...]) -> Reader[str]:

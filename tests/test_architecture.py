@@ -92,7 +92,7 @@ def _environment_list_copies(tree: ast.AST, environments: tuple[str, ...]) -> li
                      if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)}
     return [node.lineno for node in ast.walk(tree)
             if isinstance(node, (ast.Tuple, ast.List, ast.Set))
-            and [getattr(item, "value", None) for item in node.elts] == list(environments)
+            and sorted(str(getattr(item, "value", None)) for item in node.elts) == sorted(environments)
             or isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in documentation
             and ENVIRONMENTS_SPELLED.search(node.value)]
 
@@ -111,7 +111,7 @@ def test_the_environment_list_guard_finds_each_spelling():
     for code in ('E = ["dev", "test", "acc", "prod"]', "E = {'dev', 'test', 'acc', 'prod'}",
                  'E = ("dev","test","acc","prod",)', 'E = "dev test acc prod".split()',
                  'help = "one of dev, test, acc, prod"', 'm = f"{x} is not dev, test, acc or prod"',
-                 'p = r"^(dev|test|acc|prod)$"'):
+                 'p = r"^(dev|test|acc|prod)$"', 'E = frozenset({"prod", "acc", "test", "dev"})'):
         assert _environment_list_copies(ast.parse(code), environments) == [1], code
     assert _environment_list_copies(ast.parse('"""Each environment (dev, test, acc, prod)."""'), environments) == []
 

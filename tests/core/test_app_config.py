@@ -93,6 +93,7 @@ def test_an_unknown_key_is_named_with_the_keys_the_model_knows():
     ({"objectId": "5f0c1e2d-0000-4000-8000-00000000d0ba"}, False),
     ({"displayName": "dba", "objectId": "5f0c1e2d-0000-4000-8000-00000000d0ba", "extra": 1}, False),
     ({"displayName": "   ", "objectId": "5f0c1e2d-0000-4000-8000-00000000d0ba"}, False),
+    ({"displayName": "dba", "objectId": "5f0c1e2d-0000-4000-8000-00000000d0ba\n"}, False),
 ])
 def test_the_generated_admin_group_schema_accepts_what_the_reader_accepts(group, valid):
     try:
