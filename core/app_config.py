@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from amsterdam_cloud.core.classification import DATA_CLASSIFICATIONS
-from amsterdam_cloud.core.config_readers import (Reader, boolean, integer, json_schema, list_of, mapping_of, matching,
+from amsterdam_cloud.core.config_readers import (Reader, boolean, eu_region, integer, json_schema, list_of, mapping_of,
+                                                 matching,
                                                  number_of, one_of, optional, record, string, text)
 from amsterdam_cloud.core.environments import ENVIRONMENT_CHOICES
 from amsterdam_cloud.core.ids import COST_CENTER, EMAIL, GUID_ANY_CASE
 from amsterdam_cloud.core.program_config import PLATFORM_PROJECT, ConfigError
-from amsterdam_cloud.core.regions import EU_REGIONS
 from amsterdam_cloud.core.secrets import is_secret_name, is_secret_value
 
 SCHEMA_VERSION = 1
@@ -56,7 +56,7 @@ SECRET_NAME = re.compile(r"^[0-9A-Za-z-]{1,127}$")
 STORAGE_SUB_RESOURCES = ("blob", "dfs", "file", "queue", "table")
 """The storage account's services an app may reach through a private endpoint each."""
 
-FLEXIBLE_SERVER_SKU = re.compile(r"^Standard_([BDE])[0-9A-Za-z_]+$")
+FLEXIBLE_SERVER_SKU = re.compile(r"^Standard_([BDE])[0-9]+[a-z]*(_v[0-9]+)?$")
 """A PostgreSQL or MySQL flexible server SKU; its family letter names the tier (`FLEXIBLE_SERVER_TIERS`)."""
 FLEXIBLE_SERVER_TIERS: Mapping[str, str] = {"B": "Burstable", "D": "GeneralPurpose", "E": "MemoryOptimized"}
 
@@ -77,11 +77,13 @@ MYSQL_VERSIONS = ("8.0.21",)
 migration raises it and MariaDB to 8.0.21)."""
 BACKUP_RETENTION_DAYS = (7, 35)
 """The point-in-time restore window a flexible server allows (days, least and most)."""
+MAX_REPLICAS = 30
+"""The most replicas (Container Apps) or instances (App Service) an app scales to."""
 
 
 def _storage(engine: str, low: int, high: int, sizes: tuple[int, ...] = ()) -> Reader[int]:
     """Storage in GiB that the engine's flexible server offers: one of `sizes` when given, else any from low to high."""
-    offered = ", ".join(map(str, sizes)) if sizes else f"{low} to {high}"
+    offered = f"one of {', '.join(map(str, sizes))}" if sizes else f"{low} to {high}"
     read_number = integer(low, high)
 
     def read(source: str, key: str, value: Any) -> int:
@@ -90,18 +92,19 @@ def _storage(engine: str, low: int, high: int, sizes: tuple[int, ...] = ()) -> R
         except ConfigError:
             number = None
         if number is None or (sizes and number not in sizes):
-            raise ConfigError(source, key, f"{value!r}; {engine} flexible server offers {offered} GiB")
+            raise ConfigError(source, key, f"{value!r}; expected {offered} GiB, what {engine} flexible server offers")
         return number
     return read
 
 
 def _version(engine: str, versions: tuple[str, ...], note: str) -> Reader[str]:
-    """One of the versions the engine's flexible server is built at."""
+    """One of the versions the engine's flexible server is built at, as text (a YAML number `16` reads as "16")."""
     def read(source: str, key: str, value: Any) -> str:
-        if value not in versions:
-            raise ConfigError(source, key, f"{value!r}; {engine} flexible server is built at {', '.join(versions)}"
-                                           f"{note}")
-        return str(value)
+        text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+        if text not in versions:
+            raise ConfigError(source, key, f"{value!r}; expected one of {', '.join(versions)}, the versions {engine} "
+                                           f"flexible server is built at{note}")
+        return str(text)
     return read
 
 
@@ -120,7 +123,7 @@ def _named_list(key: str, fields: Mapping[str, Reader[Any]]) -> Reader[dict[str,
 
 OPERATIONS: Mapping[str, Reader[Any]] = {
     "highAvailability": boolean, "geoRedundantBackup": boolean, "backupRetentionDays": integer(*BACKUP_RETENTION_DAYS),
-    "zoneRedundant": boolean, "lock": boolean, "protect": boolean, "minReplicas": integer(0, 30),
+    "zoneRedundant": boolean, "lock": boolean, "protect": boolean, "minReplicas": integer(0, MAX_REPLICAS),
 }
 """The keys of `app:app.operations` and of each environment in core/app_operations.yaml, with their readers."""
 
@@ -167,7 +170,7 @@ _SPOKE = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
 
 APP_FIELDS: Mapping[str, Reader[Any]] = {
     "schemaVersion": number_of((SCHEMA_VERSION,)),
-    "name": matching(NAME, f"the project name: lowercase letters, digits and -, 2-24 characters, starting with a "
+    "name": matching(NAME, f"the project name: lowercase letters, digits and -, 3-24 characters, starting with a "
                            f"letter and not ending in - ({NAME.pattern}); start the repository again with `pulumi "
                            "new <toolkit>/templates/app --name afval-ophalen`"),
     "team": matching(EMAIL, "the owning team's mailbox such as parkeren@amsterdam.nl"),
@@ -187,7 +190,7 @@ APP_FIELDS: Mapping[str, Reader[Any]] = {
     "exposure": one_of(("internal", "public")),
     "dataClassification": one_of(DATA_CLASSIFICATIONS),
     "algorithmRegisterId": string,
-    "location": one_of(tuple(sorted(EU_REGIONS))),
+    "location": eu_region,
     "registry": matching(re.compile(r"^[a-z0-9]{5,50}\.azurecr\.io$"),
                          "an ACR login server such as cramsterdamdev.azurecr.io"),
     "databaseAdminGroup": DATABASE_ADMIN_GROUP_READER,
@@ -209,7 +212,7 @@ APP_FIELDS: Mapping[str, Reader[Any]] = {
             "sessions": boolean}),
         "storageSubResources": list_of(one_of(STORAGE_SUB_RESOURCES), distinct=True),
     }, frozenset({"postgres", "mysql", "storage", "keyVault"})),
-    "scale": record({"minReplicas": integer(0, 30), "maxReplicas": integer(1, 30)},
+    "scale": record({"minReplicas": integer(0, MAX_REPLICAS), "maxReplicas": integer(1, MAX_REPLICAS)},
                     frozenset({"minReplicas", "maxReplicas"})),
     "source": record({"workload": string, "strategy": string, "wave": optional(integer(1, 999)), "mapping": string,
                       "part": string}, frozenset({"workload"})),
@@ -229,7 +232,7 @@ APP_REQUIRED = frozenset({"schemaVersion", "name", "team", "costCenter", "runtim
 """What `cityctl migrate generate` always writes; the rest is optional."""
 
 CONFIG_FIELDS: Mapping[str, Reader[Any]] = {
-    "azure-native:location": one_of(tuple(sorted(EU_REGIONS))),
+    "azure-native:location": eu_region,
     "app:platformStack": matching(re.compile(rf"^[A-Za-z0-9_.-]+/{PLATFORM_PROJECT}/({ENVIRONMENT_CHOICES})$"),
                                   f"organization/{PLATFORM_PROJECT}/<{ENVIRONMENT_CHOICES}>"),
     "app:app": record(APP_FIELDS, APP_REQUIRED),

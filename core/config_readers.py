@@ -15,7 +15,7 @@ from typing import Any, Callable, Generic, Mapping, TypeVar
 
 from amsterdam_cloud.core.ids import EMAIL
 from amsterdam_cloud.core.program_config import ConfigError, SecretValue, structured
-from amsterdam_cloud.core.regions import KNOWN_REGIONS, normalize_location
+from amsterdam_cloud.core.regions import EU_REGIONS, KNOWN_REGIONS, normalize_location
 
 T = TypeVar("T")
 Reader = Callable[[str, str, Any], T]
@@ -80,10 +80,11 @@ def matching(pattern: re.Pattern[str], form: str) -> Reader[str]:
     """A string the pattern matches; `form` says what is expected (e.g. "a cost centre such as CC-1234")."""
     def read(source: str, key: str, value: Any) -> str:
         text = string(source, key, value)
-        if not pattern.match(text):
+        if not pattern.match(text) or text.endswith("\n"):  # `$` also matches before a final newline
             raise ConfigError(source, key, f"expected {form}, got {show(value)}")
         return text
-    return Described(read, {"type": "string", "pattern": _schema_pattern(pattern)})
+    return Described(read, {"type": "string", "pattern": _schema_pattern(pattern), "allOf": [{"pattern": "\\S"},
+                                                                                      {"not": {"pattern": "\\n$"}}]})
 
 
 def one_of(choices: tuple[str, ...]) -> Reader[str]:
@@ -134,6 +135,14 @@ def region(source: str, key: str, value: Any) -> str:
     name = normalize_location(text)
     if name not in KNOWN_REGIONS:
         raise ConfigError(source, key, f"unknown Azure region {text!r}; expected a region name such as westeurope")
+    return name
+
+
+def eu_region(source: str, key: str, value: Any) -> str:
+    """An Azure region inside the EU (core/regions.py `EU_REGIONS`), normalised like `region`."""
+    name = region(source, key, value)
+    if name not in EU_REGIONS:
+        raise ConfigError(source, key, f"{name!r} is outside the EU; expected one of {', '.join(sorted(EU_REGIONS))}")
     return name
 
 
@@ -269,6 +278,6 @@ def read_project_keys(raw: Mapping[str, Any], *, project: str, fields: Mapping[s
 
 
 _PLAIN_SCHEMAS: dict[Callable[..., Any], Mapping[str, Any]] = {
-    string: {"type": "string", "minLength": 1}, boolean: {"type": "boolean"},
+    string: {"type": "string", "pattern": "\\S"}, boolean: {"type": "boolean"},
 }
 """The JSON Schema of the readers that are plain functions."""

@@ -10,6 +10,8 @@ ENVIRONMENTS: tuple[str, ...] = ("dev", "test", "acc", "prod")
 
 ENVIRONMENT_CHOICES = "|".join(ENVIRONMENTS)
 """The environments as a help text or a pattern's alternation spells them: `dev|test|acc|prod`."""
+ENVIRONMENTS_IN_WORDS = f"{', '.join(ENVIRONMENTS[:-1])} or {ENVIRONMENTS[-1]}"
+"""The environments as a message names them: `dev, test, acc or prod`."""
 
 STRICT_ENVIRONMENTS: frozenset[str] = frozenset({"acc", "prod"})
 """Where policies are mandatory, an unknown value fails and the deploy gate guards (data loss, waivers)."""

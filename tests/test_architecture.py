@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
@@ -78,6 +79,41 @@ def test_a_shared_fact_is_defined_in_one_place(fact):
     found = sorted(str(path.relative_to(ROOT)) for package in PACKAGES for path in (ROOT / package).rglob("*.py")
                    if re.search(pattern, path.read_text(encoding="utf-8"), re.MULTILINE))
     assert found == [home], f"{fact} is defined in {found}; it belongs in {home} only"
+
+
+ENVIRONMENTS_SPELLED = re.compile(r"\bdev\W{1,3}test\W{1,3}acc\W{1,4}(?:or\s+)?prod\b")
+"""The four environments in a string: `dev|test|acc|prod`, `dev,test,acc,prod`, `dev, test, acc or prod`."""
+
+
+def _environment_list_copies(tree: ast.AST, environments: tuple[str, ...]) -> list[int]:
+    """Lines of a module that spell the environment list in code: a tuple, list or set of the four names, or a
+    string (a help text, a pattern, a message) naming all four; docstrings may name them."""
+    documentation = {id(node.value) for node in ast.walk(tree)
+                     if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)}
+    return [node.lineno for node in ast.walk(tree)
+            if isinstance(node, (ast.Tuple, ast.List, ast.Set))
+            and sorted(str(getattr(item, "value", None)) for item in node.elts) == sorted(environments)
+            or isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in documentation
+            and ENVIRONMENTS_SPELLED.search(node.value)]
+
+
+def test_the_environment_list_is_spelled_only_in_core_environments():
+    from amsterdam_cloud.core.environments import ENVIRONMENTS
+
+    found = [f"{path.relative_to(ROOT)}:{line}" for package in PACKAGES for path in sorted((ROOT / package).rglob("*.py"))
+             if path != ROOT / "core" / "environments.py"
+             for line in _environment_list_copies(ast.parse(path.read_text(encoding="utf-8")), ENVIRONMENTS)]
+    assert found == [], f"the environment list spelled in {found}; build it from core/environments.py"
+
+
+def test_the_environment_list_guard_finds_each_spelling():
+    environments = ("dev", "test", "acc", "prod")
+    for code in ('E = ["dev", "test", "acc", "prod"]', "E = {'dev', 'test', 'acc', 'prod'}",
+                 'E = ("dev","test","acc","prod",)', 'E = "dev test acc prod".split()',
+                 'help = "one of dev, test, acc, prod"', 'm = f"{x} is not dev, test, acc or prod"',
+                 'p = r"^(dev|test|acc|prod)$"', 'E = frozenset({"prod", "acc", "test", "dev"})'):
+        assert _environment_list_copies(ast.parse(code), environments) == [1], code
+    assert _environment_list_copies(ast.parse('"""Each environment (dev, test, acc, prod)."""'), environments) == []
 
 
 _ENVIRONMENT_NAME = r"[\"'](?:dev|test|acc|prod)[\"']"

@@ -23,6 +23,7 @@ from amsterdam_cloud.components.interfaces import CommonArgs, InterfaceError, Pr
 from amsterdam_cloud.components.security.container_registry import ContainerRegistry, ContainerRegistryArgs
 from amsterdam_cloud.components.security.key_vault import KeyVault, KeyVaultArgs
 from amsterdam_cloud.core import private_link
+from amsterdam_cloud.core.environments import ENVIRONMENTS, ENVIRONMENTS_IN_WORDS
 
 BLOB_ZONE, DFS_ZONE, VAULT_ZONE, FILE_ZONE = (private_link.zone(key) for key in ("blob", "dfs", "vault", "file"))
 REGISTRY_ZONE = private_link.zone("registry")
@@ -30,7 +31,6 @@ PRIVATE_DNS_ZONES = (BLOB_ZONE, DFS_ZONE, FILE_ZONE, VAULT_ZONE, REGISTRY_ZONE) 
 """Every private DNS zone a team's workspace may register endpoints in (AI zones only with model deployments)."""
 
 _TEAM = re.compile(r"^[a-z][a-z0-9]{1,9}$")
-_ENVIRONMENT = re.compile(r"^[a-z]{2,4}$")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -73,9 +73,9 @@ class AnalyticsWorkspaceArgs(CommonArgs):
         if not _TEAM.match(self.team):
             raise InterfaceError(f"AnalyticsWorkspaceArgs.team: {self.team!r}; expected 2 to 10 lower-case letters "
                                  "and digits, starting with a letter")
-        if not _ENVIRONMENT.match(self.environment):
-            raise InterfaceError(f"AnalyticsWorkspaceArgs.environment: {self.environment!r}; expected 2 to 4 "
-                                 "lower-case letters (dev, test, acc, prod)")
+        if self.environment not in ENVIRONMENTS:
+            raise InterfaceError(f"AnalyticsWorkspaceArgs.environment: {self.environment!r}; expected "
+                                 f"{ENVIRONMENTS_IN_WORDS}")
         names = [algorithm.name for algorithm in self.algorithms]
         if len(set(names)) != len(names):
             raise InterfaceError(f"AnalyticsWorkspaceArgs.algorithms: {names} names an algorithm twice")

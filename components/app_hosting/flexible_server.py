@@ -8,7 +8,8 @@ from typing import ClassVar
 import pulumi
 
 from amsterdam_cloud.components.interfaces import CommonArgs, InterfaceError, require_name, supports
-from amsterdam_cloud.core.app_config import FLEXIBLE_SERVER_SKU as SKU, MYSQL_STORAGE_GIB, flexible_server_tier
+from amsterdam_cloud.core.app_config import BACKUP_RETENTION_DAYS, FLEXIBLE_SERVER_SKU as SKU, MYSQL_STORAGE_GIB, \
+    flexible_server_tier
 from amsterdam_cloud.core.ids import SIGN_IN_PRINCIPAL_TYPES
 
 PRINCIPAL_TYPES = SIGN_IN_PRINCIPAL_TYPES
@@ -95,8 +96,10 @@ class FlexibleServerArgs(CommonArgs):
         if self.high_availability and match.group(1) == "B":
             raise InterfaceError(f"{kind}.high_availability: {self.sku} is Burstable, which has no high "
                                  "availability; use a Standard_D* or Standard_E* SKU")
-        if not 7 <= self.backup_retention_days <= 35:
-            raise InterfaceError(f"{kind}.backup_retention_days: {self.backup_retention_days}; expected 7 to 35")
+        low, high = BACKUP_RETENTION_DAYS
+        if not low <= self.backup_retention_days <= high:
+            raise InterfaceError(f"{kind}.backup_retention_days: {self.backup_retention_days}; expected {low} to "
+                                 f"{high}")
         if not self.MIN_STORAGE_GB <= self.storage_gb <= self.MAX_STORAGE_GB:
             raise InterfaceError(f"{kind}.storage_gb: {self.storage_gb}; expected {self.MIN_STORAGE_GB} to "
                                  f"{self.MAX_STORAGE_GB}")

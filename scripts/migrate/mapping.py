@@ -29,7 +29,7 @@ from amsterdam_cloud.core.classification import DATA_CLASSIFICATIONS
 from amsterdam_cloud.scripts.migrate import azure_sizes
 from amsterdam_cloud.core.app_config import CPU_MEMORY, FLEX_MEMORY_MB
 from amsterdam_cloud.core.documents import check_schema
-from amsterdam_cloud.core.environments import ENVIRONMENT_CHOICES
+from amsterdam_cloud.core.environments import ENVIRONMENT_CHOICES, ENVIRONMENTS_IN_WORDS
 from amsterdam_cloud.core.ids import EMAIL_ANY_CASE
 from amsterdam_cloud.scripts.migrate.yaml_documents import display, read_yaml, write_yaml
 from amsterdam_cloud.scripts.migrate import inventory as inventory_module
@@ -303,8 +303,9 @@ def map_workload(workload: Mapping[str, Any], resources: Sequence[Mapping[str, A
             block("unknown-environment", "no `environment` tag on any resource and no environment in the overrides",
                   needs=workload_need(overrides, wid, "environment", f"<{ENVIRONMENT_CHOICES}>"))
         else:
-            block("unknown-environment", f"environment {workload['environment']!r} does not map to dev, test, acc or "
-                  "prod", needs=need(overrides, "environments", f"{workload['environment']}: <{ENVIRONMENT_CHOICES}>"))
+            block("unknown-environment", f"environment {workload['environment']!r} does not map to "
+                  f"{ENVIRONMENTS_IN_WORDS}",
+                  needs=need(overrides, "environments", f"{workload['environment']}: <{ENVIRONMENT_CHOICES}>"))
     live = live_data(resources)
     if decision.strategy == "retire" and live and not given.get("retireApproved"):
         block("retire-live-data", f"retiring drops live data ({', '.join(live[:3])}{' ...' if len(live) > 3 else ''}); "

@@ -30,7 +30,7 @@ from typing import Any, Collection, Mapping, TypeVar
 
 from amsterdam_cloud.core.app_config import DATABASE_ADMIN_GROUP
 from amsterdam_cloud.core.classification import DATA_CLASSIFICATIONS
-from amsterdam_cloud.core.environments import ENVIRONMENTS
+from amsterdam_cloud.core.environments import ENVIRONMENTS, ENVIRONMENTS_IN_WORDS
 from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.core.documents import check_schema
 from amsterdam_cloud.scripts.migrate.yaml_documents import display, read_yaml
@@ -195,7 +195,7 @@ def load(path: str | Path | None) -> Overrides:
         if "environment" in entry and _word(entry["environment"]) not in (
                 *ENVIRONMENTS, *_table(document.get("environments") or {}), *ENVIRONMENT_ALIASES):
             raise UserError(f"{source}: workloads.{key}.environment: {entry['environment']!r} is no known environment; "
-                            "expected dev, test, acc or prod")
+                            f"expected {ENVIRONMENTS_IN_WORDS}")
     return Overrides(source=source, owners=document.get("owners") or {},
                      classifications=document.get("classifications") or {},
                      environments=document.get("environments") or {},

@@ -38,15 +38,19 @@ def test_every_template_stack_file_reads_with_the_contract(environment):
 
 @pytest.mark.parametrize(("database", "key", "problem"), [
     ({"mysql": {"sku": "Standard_D2ds_v4", "storageGb": 32, "version": "8.0"}, "postgres": None},
-     "app:app.data.mysql.version", "'8.0'; MySQL flexible server is built at 8.0.21"),
+     "app:app.data.mysql.version", "'8.0'; expected one of 8.0.21, the versions MySQL flexible server is built at"),
     ({"mysql": {"sku": "Standard_D2ds_v4", "storageGb": 20000, "version": "8.0.21"}, "postgres": None},
-     "app:app.data.mysql.storageGb", "20000; MySQL flexible server offers 20 to 16384 GiB"),
+     "app:app.data.mysql.storageGb", "20000; expected 20 to 16384 GiB, what MySQL flexible server offers"),
     ({"postgres": {"sku": "Standard_D2ds_v5", "storageGb": 100, "version": "16"}},
-     "app:app.data.postgres.storageGb", "100; PostgreSQL flexible server offers 32, 64, 128"),
+     "app:app.data.postgres.storageGb", "100; expected one of 32, 64, 128"),
     ({"postgres": {"sku": "Standard_D2ds_v5", "storageGb": 32, "version": "12"}},
-     "app:app.data.postgres.version", "'12'; PostgreSQL flexible server is built at 13, 14, 15, 16, 17"),
+     "app:app.data.postgres.version", "'12'; expected one of 13, 14, 15, 16, 17, the versions PostgreSQL"),
     ({"postgres": {"sku": "Standard_F2s_v2", "storageGb": 32, "version": "16"}},
      "app:app.data.postgres.sku", "expected a flexible server SKU: Standard_B*, Standard_D* or Standard_E*"),
+    ({"postgres": {"sku": "Standard_Bogus", "storageGb": 32, "version": "16"}},
+     "app:app.data.postgres.sku", "expected a flexible server SKU"),
+    ({"postgres": {"sku": "Standard_D", "storageGb": 32, "version": "16"}},
+     "app:app.data.postgres.sku", "expected a flexible server SKU"),
 ])
 def test_a_database_azure_cannot_build_is_refused_by_the_one_check_generate_and_the_template_share(database, key,
                                                                                                   problem):
@@ -88,6 +92,8 @@ def test_an_unknown_key_is_named_with_the_keys_the_model_knows():
     ({"displayName": "x'; DROP", "objectId": "5f0c1e2d-0000-4000-8000-00000000d0ba"}, False),
     ({"objectId": "5f0c1e2d-0000-4000-8000-00000000d0ba"}, False),
     ({"displayName": "dba", "objectId": "5f0c1e2d-0000-4000-8000-00000000d0ba", "extra": 1}, False),
+    ({"displayName": "   ", "objectId": "5f0c1e2d-0000-4000-8000-00000000d0ba"}, False),
+    ({"displayName": "dba", "objectId": "5f0c1e2d-0000-4000-8000-00000000d0ba\n"}, False),
 ])
 def test_the_generated_admin_group_schema_accepts_what_the_reader_accepts(group, valid):
     try:
@@ -98,3 +104,35 @@ def test_the_generated_admin_group_schema_accepts_what_the_reader_accepts(group,
     schema = jsonschema.Draft202012Validator(app_config.DATABASE_ADMIN_GROUP).is_valid(group)
 
     assert (read, schema) == (valid, valid)
+
+
+@pytest.mark.parametrize(("name", "valid"), [("ab", False), ("abc", True), ("a" * 24, True), ("a" * 25, False),
+                                             ("afval-", False), ("2fa", False)])
+def test_the_app_name_rule_is_the_one_its_message_states(name, valid):
+    config = template_config()
+    config["app:app"]["name"] = name
+    try:
+        app_config.read(config, "Pulumi.dev.yaml")
+        accepted = True
+    except ConfigError as error:
+        assert error.key == "app:app.name" and "3-24 characters" in error.problem
+        accepted = False
+    assert accepted == valid
+
+
+def test_a_version_yaml_reads_as_a_number_is_the_version_it_names():
+    read = app_config.read(changed(postgres={"sku": "Standard_B1ms", "storageGb": 32, "version": 16}), "P.yaml")
+    assert read["app:app"]["data"]["postgres"]["version"] == "16"
+    with pytest.raises(ConfigError, match=r"^P.yaml: app:app.data.postgres.version: 12; expected one of 13, "):
+        app_config.read(changed(postgres={"sku": "Standard_B1ms", "storageGb": 32, "version": 12}), "P.yaml")
+    with pytest.raises(ConfigError, match=r"^P.yaml: app:app.data.postgres.version: True; expected one of 13, "):
+        app_config.read(changed(postgres={"sku": "Standard_B1ms", "storageGb": 32, "version": True}), "P.yaml")
+
+
+def test_a_region_reads_in_every_spelling_azure_accepts_and_must_be_in_the_eu():
+    config = template_config()
+    config["azure-native:location"] = "West Europe"
+    assert app_config.read(config, "P.yaml")["azure-native:location"] == "westeurope"
+    config["azure-native:location"] = config["app:app"]["location"] = "eastus"
+    with pytest.raises(ConfigError, match=r"^P.yaml: azure-native:location: 'eastus' is outside the EU; expected "):
+        app_config.read(config, "P.yaml")

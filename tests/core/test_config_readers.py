@@ -119,3 +119,10 @@ def test_the_json_schema_of_a_reader_is_generated_from_its_limits():
         assert validator.is_valid(value) == accepted, value
     with pytest.raises(TypeError, match="no JSON Schema form"):
         json_schema(region)
+
+
+def test_a_value_with_a_trailing_newline_is_refused_though_the_pattern_ends_in_dollar():
+    cost_center = matching(re.compile(r"^CC-\d{4,6}$"), "a cost centre such as CC-4120")
+    with pytest.raises(ConfigError, match=r"^f.yaml: p:costCenter: expected a cost centre such as CC-4120, got str "
+                                          r"'CC-4120\\n'$"):
+        cost_center("f.yaml", "p:costCenter", "CC-4120\n")

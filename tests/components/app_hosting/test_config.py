@@ -222,7 +222,7 @@ def test_a_project_name_azure_cannot_carry_is_refused_with_the_rule_and_the_pulu
         parse(config, "Pulumi.dev.yaml")
 
     assert raised.value.key == "app:app.name"
-    assert "lowercase" in raised.value.problem and "2-24" in raised.value.problem
+    assert "lowercase" in raised.value.problem and "3-24" in raised.value.problem
     assert "`pulumi new <toolkit>/templates/app --name afval-ophalen`" in raised.value.problem
 
 
