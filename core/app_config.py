@@ -4,7 +4,9 @@ Documented in docs/app-config.md. One `Pulumi.<env>.yaml` per app and environmen
 
 - `azure-native:location`: the Azure region (an EU region; westeurope unless chosen otherwise);
 - `app:platformStack`: the platform stack to read outputs from, `organization/amsterdam-platform/<env>` (the city's self-managed backend);
-- `app:app`: the structured app value whose keys `APP_FIELDS` reads.
+- `app:app`: the structured app value whose keys `APP_FIELDS` reads;
+- `azure-native:subscriptionId` (optional in the contract, always written by the generator): the subscription the
+  app deploys into, its environment's platform subscription unless it runs in its team's vended one.
 
 One model, in the house style of every stack's config (the readers of core/config_readers.py): `read(config,
 source)` is the one check both sides use, the generator before it writes (`validate`), the app template when it
@@ -236,8 +238,12 @@ CONFIG_FIELDS: Mapping[str, Reader[Any]] = {
     "app:platformStack": matching(re.compile(rf"^[A-Za-z0-9_.-]+/{PLATFORM_PROJECT}/({ENVIRONMENT_CHOICES})$"),
                                   f"organization/{PLATFORM_PROJECT}/<{ENVIRONMENT_CHOICES}>"),
     "app:app": record(APP_FIELDS, APP_REQUIRED),
+    "azure-native:subscriptionId": matching(GUID_ANY_CASE, "the subscription the app deploys into (a GUID): its "
+                                                           "environment's platform subscription, or its team's"),
 }
-"""The three keys of an app stack file's `config:`."""
+"""The keys of an app stack file's `config:`; all but `azure-native:subscriptionId` required (the template's stack
+files and `cityctl vend` set it, the generator writes it; `App` checks it against the platform's or the zone's)."""
+OPTIONAL_CONFIG = frozenset({"azure-native:subscriptionId"})
 
 
 def read(config: Mapping[str, Any], source: str) -> dict[str, Any]:
@@ -246,10 +252,10 @@ def read(config: Mapping[str, Any], source: str) -> dict[str, Any]:
     unknown = sorted(set(config) - set(CONFIG_FIELDS))
     if unknown:
         raise ConfigError(source, unknown[0], f"unknown key; expected one of {', '.join(CONFIG_FIELDS)}")
-    missing = [key for key in CONFIG_FIELDS if key not in config]
+    missing = [key for key in CONFIG_FIELDS if key not in config and key not in OPTIONAL_CONFIG]
     if missing:
         raise ConfigError(source, missing[0], "required key is missing")
-    read_config = {key: CONFIG_FIELDS[key](source, key, config[key]) for key in CONFIG_FIELDS}
+    read_config = {key: CONFIG_FIELDS[key](source, key, config[key]) for key in CONFIG_FIELDS if key in config}
     _check_app(read_config["app:app"], read_config["azure-native:location"], source)
     return read_config
 

@@ -84,6 +84,9 @@ class AppArgs(CommonArgs):
     landing_zone: LandingZoneOutputs | None = None
     """None: the app runs on the platform; else its team's landing zone (`spec.landing_zone`), as the program read
     it (`LandingZoneOutputs.read`)."""
+    deploying_subscription_id: pulumi.Input[str] | None = None
+    """The subscription the app deploys into (its provider's: the program passes the deploying identity's). On the
+    platform it must be the platform's, where the connectivity stack scopes the app's telemetry; None: unchecked."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -135,6 +138,28 @@ class LandingZoneOutputs:
                             f"into {deploying}; set azure-native:subscriptionId: {vended} (`cityctl vend "
                             f"{self.vended.team} --app-dir <app> --plans-dir <plans>`)")
         return vended
+
+
+def platform_subscription(platform: PlatformOutputs, deploying_subscription_id: pulumi.Input[str],
+                          environment: str) -> pulumi.Output[str]:
+    """The platform's subscription (its central workspace's), checked to be the one an app without a landing zone
+    deploys into: the connectivity stack scopes that app's Application Insights there (`core.environments`)."""
+
+    def same(ids: list[str]) -> str:
+        workspace_id, deploying = ids
+        parts = workspace_id.split("/") if isinstance(workspace_id, str) else []
+        platform = parts[2] if len(parts) > 2 and parts[1].lower() == "subscriptions" else None
+        if platform is None:
+            raise UserError(f"platform stack: output workspaceId {workspace_id!r} is not an ARM id; re-plan the "
+                            "platform stack")
+        if platform.lower() != str(deploying).lower():
+            raise UserError(f"azure-native:subscriptionId: the app deploys into {deploying}, but the {environment} "
+                            f"platform's subscription is {platform}, where the connectivity stack scopes the app's "
+                            f"telemetry; set azure-native:subscriptionId: {platform} in the stack's Pulumi.<stack>.yaml "
+                            "(or app:landingZone, for a vended subscription)")
+        return platform
+
+    return pulumi.Output.all(platform.workspace_id, deploying_subscription_id).apply(same)
 
 
 class _Platform:
@@ -274,8 +299,10 @@ class App(WithInterfaces, pulumi.ComponentResource):
         zone = args.landing_zone
         platform = _Platform(args.platform, spec, zone)
         tenant_id = args.tenant_id
-        self.subscription_id = zone.subscription_id if zone else None
-        """The vended subscription the app runs in (checked against its provider's); None on the platform's."""
+        self.subscription_id = zone.subscription_id if zone else None if args.deploying_subscription_id is None \
+            else platform_subscription(args.platform, args.deploying_subscription_id, spec.environment)
+        """The subscription the app runs in: the vended one or the platform's, checked against its provider's (None
+        when the program passed no deploying subscription)."""
         common = SharedInterfaces(
             tags=tags, diagnostic_settings=(DiagnosticSettings(workspace_id=platform.workspace_id),),
             lock=Lock(notes=f"Data of {spec.name}; remove through the app stack's config, never by hand.")

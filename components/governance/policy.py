@@ -164,11 +164,17 @@ class Policy(pulumi.ComponentResource):
         self.register_outputs({"assignment_ids": self.assignment_ids, "principal_ids": self.principal_ids})
 
 
+CONNECTIVITY_ONLY_DNS = frozenset({"monitor"})
+"""Rows of `PRIVATE_LINK_DNS` no landing zone's endpoint may register in: an Azure Monitor scope's endpoint writes the
+*global* ingestion names, so any second one in the city's zones would take every network's ingestion over. The city's
+one (the connectivity stack's) writes its own zone group."""
+
+
 def city_assignments(*, workspace_id: str, connectivity: ConnectivityRef, location: str,
                      inherited_tags: tuple[str, ...],
                      corp_platform_ingress: tuple[str, ...] = ()) -> tuple[Assignment, ...]:
     """The city's assignments: the pack's intent in Azure Policy, at the group where each belongs. The DNS DINE
-    assignments cover every row of `PRIVATE_LINK_DNS`, in the connectivity hub's zones (`connectivity`, in
+    assignments cover every row of `PRIVATE_LINK_DNS` but `CONNECTIVITY_ONLY_DNS`, in the connectivity hub's zones (`connectivity`, in
     `location`). Corp and online each get what makes them what they are; `corp_platform_ingress` are the resource
     groups of environment platforms placed in corp that hold the city's ingress by design (the hub's public IPs,
     the shared Front Door)."""
@@ -210,5 +216,5 @@ def city_assignments(*, workspace_id: str, connectivity: ConnectivityRef, locati
                                "groupId": entry.group_id, "service": f"/providers/{entry.service}/"},
                    extra_role_scopes={connectivity.resource_group_id: (d.PRIVATE_DNS_ZONE_CONTRIBUTOR,)},
                    display_name=f"Private endpoints for {entry.key} get their DNS records in the hub")
-        for entry in d.PRIVATE_LINK_DNS]
+        for entry in d.PRIVATE_LINK_DNS if entry.key not in CONNECTIVITY_ONLY_DNS]
     return tuple(assignments)

@@ -82,8 +82,11 @@ APP_TEAM_DEPLOYER = CustomRole(
              "Microsoft.OperationalInsights/workspaces/*", "Microsoft.Network/privateEndpoints/*",
              "Microsoft.Network/virtualNetworks/subnets/join/action", "Microsoft.Authorization/locks/*",
              "Microsoft.Authorization/roleAssignments/write", "Microsoft.Authorization/roleAssignments/delete"),
+    # no Azure Monitor Private Link Scope of its own: a second scope's endpoint on the city's one set of Azure
+    # Monitor zones would take over the global ingestion names for every network (the connectivity stack's scope)
     not_actions=("Microsoft.Network/virtualNetworks/write", "Microsoft.Network/virtualNetworks/delete",
-                 "Microsoft.Network/virtualNetworks/subnets/write", "Microsoft.Network/virtualNetworks/peer/action"))
+                 "Microsoft.Network/virtualNetworks/subnets/write", "Microsoft.Network/virtualNetworks/peer/action",
+                 "Microsoft.Insights/privateLinkScopes/*"))
 APP_TEAM_MONITORING = CustomRole(
     key="app-team-monitoring",
     description="Links an app team's diagnostic settings and Application Insights to its environment's workspace; "

@@ -4,8 +4,8 @@ environment's workspace, its spoke peered to the environment's hub with the hub 
 identity that pulls from the environment's registry (AcrPull granted here, by the platform), the team's Container
 Apps environment (its zone linked to the hubs here), an action group for its apps' alerts, and the app team
 deployer role for the team's Entra group and its CI identity on that subscription (plus the monitoring role on the
-environment's workspace, where Azure checks a link; on the city's private link scope the connectivity stack grants
-it, so no environment's stack writes into that prod-owned scope).
+environment's workspace, where Azure checks a link; nothing on the city's private link scope, where the connectivity
+stack scopes the team's apps itself).
 Private DNS records come from the landing zones' DINE policy, so the team needs no rights on the hub's zones; the
 platform's resources stay the platform's.
 
@@ -279,8 +279,8 @@ class LandingZone(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, provider=hub, depends_on=list(args.policy_after)))
 
         # The deployer role only on this subscription; its condition lets the team grant only its apps' data roles.
-        # The monitoring role on the environment's workspace, where Azure checks a link from the team's resources; on
-        # the city's Azure Monitor scope the connectivity stack grants it (no environment's stack writes there).
+        # The monitoring role on the environment's workspace, where Azure checks a link from the team's resources;
+        # nothing on the city's Azure Monitor scope (the connectivity stack scopes the team's apps itself).
         for key, principal, kind in (("team", args.entra_group_id, "Group"),
                                      ("ci", args.ci_principal_id, "ServicePrincipal")):
             authorization.RoleAssignment(

@@ -29,6 +29,7 @@ from amsterdam_cloud.scripts.migrate.overrides import NONE, Overrides
 from amsterdam_cloud.core.backend import DIY_ORGANIZATION, Backend, BackendError, declared_backend, \
     parse_reference
 from amsterdam_cloud.core.program_config import PLATFORM_PROJECT
+from amsterdam_cloud.stacks.config import load as platform_config
 
 DATA_COPY_SCHEMA = "amsterdam.migrate.data-copy/v1"
 SUMMARY_SCHEMA = "amsterdam.migrate.generate-summary/v1"
@@ -319,6 +320,8 @@ def stack_config(workload: Mapping[str, Any], options: Options, location: str, w
     app["source"] = {"workload": workload["id"], "strategy": workload["strategy"], "wave": wave, "mapping": mapping_source,
                      **({"part": facts["part"]} if facts.get("part") else {})}
     return {"azure-native:location": location,
+            # an app on the platform deploys into that environment's platform subscription (`App` checks it)
+            "azure-native:subscriptionId": platform_config(workload["platformEnvironment"]).subscription_id,
             "app:platformStack": platform_reference(options, workload["platformEnvironment"]),
             "app:app": app}
 

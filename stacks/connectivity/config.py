@@ -249,8 +249,10 @@ def _monitored(source: str, names: tuple[str, ...], pending: tuple[str, ...], re
 def _apps(source: str, value: Mapping[str, Any], monitored: tuple[MonitoredEnvironment, ...], ref: ConnectivityRef,
           known: Mapping[str, Environment], teams: Mapping[str, Team]) -> tuple[ScopedApp, ...]:
     """The apps' components to scope: each app by name, in the environments it is deployed in (`environments`),
-    with those declared but not deployed yet under `pending` (an entry needs its component); on the environment's
-    platform subscription, or with `team` in that team's landing zone, whose subscription the team file records."""
+    with those declared but not deployed yet under `pending` (an entry needs its component). With `team`, in each
+    environment where that team has a landing zone it runs there (subscription: the team file's record), elsewhere on
+    the platform, as `cityctl vend --app-dir` points its stacks; without, on the environment's platform
+    subscription."""
     scoped: list[ScopedApp] = []
     monitored_names = {environment.environment for environment in monitored}
     for name, spec in value.items():
@@ -271,9 +273,6 @@ def _apps(source: str, value: Mapping[str, Any], monitored: tuple[MonitoredEnvir
                                                      f"expected one of {', '.join(sorted(teams)) or 'none'}")
         for env in (*deployed, *waiting):
             where = f"{key}.{'environments' if env in deployed else 'pending'}"
-            if team is not None and env not in team.ranges:
-                raise ConfigError(source, where, f"team {team.name} has no {env} landing zone ({team.source}); "
-                                                 "vend it there first, or drop the team to run on the platform")
             if known[env].connectivity != ref:
                 raise ConfigError(source, where, f"environment {env} does not attach to this hub "
                                                  f"(stacks/Pulumi.{env}.yaml); its apps are not scoped here")
@@ -282,13 +281,14 @@ def _apps(source: str, value: Mapping[str, Any], monitored: tuple[MonitoredEnvir
                 raise ConfigError(source, f"{key}.environments", f"environment {env} is not monitored yet "
                                                                  "(pendingEnvironments), so the app cannot be "
                                                                  "deployed there; list it under pending")
-            if team is not None and env not in team.subscriptions:
-                raise ConfigError(source, f"{key}.environments", f"{team.source}: environments.{env}.subscriptionId "
+            zone = team if team is not None and env in team.ranges else None  # else on the platform
+            if zone is not None and env not in zone.subscriptions:
+                raise ConfigError(source, f"{key}.environments", f"{zone.source}: environments.{env}.subscriptionId "
                                                                  f"is not recorded, so {name}'s component id is "
                                                                  "unknown; record it (`pulumi stack output "
                                                                  "landingZones` of the landing zones stack) or list "
                                                                  f"{env} under pending")
-            subscription = team.subscriptions[env] if team is not None else known[env].subscription_id
+            subscription = zone.subscriptions[env] if zone is not None else known[env].subscription_id
             scoped.append(ScopedApp(app=name, environment=env,
                                     component_id=app_insights_id(subscription, name, env)))
     return tuple(scoped)

@@ -15,6 +15,7 @@ spec = from_pulumi(Path(__file__).parent)  # the backend: Pulumi.yaml beside thi
 platform = PlatformOutputs.read(spec.platform_stack)
 client = authorization.get_client_config()
 zone = LandingZoneOutputs.read(spec.landing_zone, client.subscription_id) if spec.landing_zone else None
-app = App("app", AppArgs.of(spec, platform=platform, tenant_id=client.tenant_id, landing_zone=zone))
+app = App("app", AppArgs.of(spec, platform=platform, tenant_id=client.tenant_id, landing_zone=zone,
+                            deploying_subscription_id=client.subscription_id))
 for key, value in app.exports().items():
     pulumi.export(key, value)

@@ -82,7 +82,7 @@ def test_project_is_a_python_program_named_by_pulumi_new():
 def test_program_is_a_few_lines_using_app():
     code = [line for line in (TEMPLATE / "__main__.py").read_text().splitlines()
             if line.strip() and not line.startswith(("#", '"""', "contract", "import", "from"))]
-    assert len(code) <= 8 and any("App(" in line for line in code)
+    assert len(code) <= 9 and any("App(" in line for line in code)  # the App call takes two lines
 
 
 def test_rendering_leaves_no_placeholder(tmp_path):
@@ -157,19 +157,37 @@ def test_an_app_on_the_platform_creates_the_components_the_connectivity_stack_sc
         tmp_path, plans_dir):
     from amsterdam_cloud.stacks.config import load as load_platform
 
-    # an app on the platform deploys into its environment's platform subscription (its pipeline's)
-    rendered = render(tmp_path / "parkeer", project="parkeer", description="Parkeervergunningen",
-                      config={"azure-native:subscriptionId": load_platform("dev").subscription_id})
+    # an app on the platform deploys into its environment's platform subscription: the template's stack files say so
+    rendered = render(tmp_path / "parkeer", project="parkeer", description="Parkeervergunningen")
     created = {}
     for environment in ENVIRONMENTS:
         if environment != "dev":
-            config_set(rendered, environment, {**ANSWERS, "azure-native:subscriptionId":
-                                               load_platform(environment).subscription_id})
+            config_set(rendered, environment, ANSWERS)
         plan = plan_stack(PulumiProject.load(rendered), environment, plans_dir=plans_dir)
         [component] = plan.of_type("azure-native:applicationinsights:Component")
         created[environment] = component.id
+        assert plan.stack_outputs["subscriptionId"] == load_platform(environment).subscription_id
         assert plan.of_type("azure-native:monitor:PrivateLinkScopedResource") == []
     assert created == connectivity_scopes_on_the_platform("parkeer")
+
+
+def test_an_app_on_the_platform_deploying_into_another_subscription_is_refused_naming_the_key(tmp_path, plans_dir):
+    # the connectivity stack would scope a component in the platform's subscription that this app never creates
+    from amsterdam_cloud.stacks.config import load as load_platform
+
+    rendered = render(tmp_path / "parkeer", project="parkeer", description="Parkeervergunningen",
+                      config={"azure-native:subscriptionId": "0000000a-0000-4000-8000-00000000000a"})
+    with pytest.raises(Exception, match="azure-native:subscriptionId: the app deploys into 0000000a-.* the dev "
+                                        f"platform's subscription is {load_platform('dev').subscription_id}"):
+        plan_stack(PulumiProject.load(rendered), "dev", plans_dir=plans_dir)
+
+
+def test_the_templates_stack_files_pin_each_environments_platform_subscription():
+    from amsterdam_cloud.stacks.config import load as load_platform
+
+    for environment in ENVIRONMENTS:
+        stack_file = yaml.safe_load((TEMPLATE / f"Pulumi.{environment}.yaml").read_text(encoding="utf-8"))
+        assert stack_file["config"]["azure-native:subscriptionId"] == load_platform(environment).subscription_id
 
 
 def connectivity_scopes_on_the_platform(app: str) -> dict[str, str]:
@@ -184,8 +202,11 @@ def connectivity_scopes_on_the_platform(app: str) -> dict[str, str]:
 
 
 def test_an_override_picks_another_non_prod_platform(tmp_path, plans_dir):
+    from amsterdam_cloud.stacks.config import load as load_platform
+
     rendered = render(tmp_path / "parkeer", project="parkeer", description="Parkeervergunningen", stack="dev",
-                      config={"app:platformStack": "organization/amsterdam-platform/test"})
+                      config={"app:platformStack": "organization/amsterdam-platform/test",  # and its subscription
+                              "azure-native:subscriptionId": load_platform("test").subscription_id})
     stack_file = rendered / "Pulumi.dev.yaml"  # the image comes from the environment's registry too
     stack_file.write_text(stack_file.read_text().replace("cramsterdamdev.azurecr.io", "cramsterdamtest.azurecr.io"))
     plan = plan_stack(PulumiProject.load(rendered), "dev", plans_dir=plans_dir)
@@ -216,8 +237,11 @@ def test_a_stack_not_named_after_an_environment_needs_the_platform_stack(tmp_pat
 def test_an_image_from_another_environments_registry_fails_the_plan_naming_the_key(tmp_path, plans_dir):
     from amsterdam_cloud.core.errors import UserError
 
+    from amsterdam_cloud.stacks.config import load as load_platform
+
     rendered = render(tmp_path / "parkeer", project="parkeer", description="Parkeervergunningen", stack="dev",
-                      config={"app:platformStack": "organization/amsterdam-platform/test"})
+                      config={"app:platformStack": "organization/amsterdam-platform/test",  # and its subscription
+                              "azure-native:subscriptionId": load_platform("test").subscription_id})
     with pytest.raises(UserError, match=r"Pulumi.dev.yaml: app:app.image: .* cramsterdamtest.azurecr.io"):
         plan_stack(PulumiProject.load(rendered), "dev", plans_dir=plans_dir)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from amsterdam_cloud.components.governance import definitions as d
-from amsterdam_cloud.components.governance.policy import Assignment, PolicyArgs, city_assignments
+from amsterdam_cloud.components.governance.policy import CONNECTIVITY_ONLY_DNS, Assignment, PolicyArgs, \
+    city_assignments
 from amsterdam_cloud.components.interfaces import InterfaceError
 from amsterdam_cloud.components.landing_zone.connectivity import ConnectivityRef
 
@@ -43,4 +44,5 @@ def test_every_city_assignment_name_fits_and_only_remediating_ones_get_an_identi
         "allowed-locations": False, "allowed-rg-locations": False, "nl-bio-cloud-theme": True, "diagnostics": True,
         "deny-public-access": False, "tag-data-classification": True, "sandbox-no-peering": False,
         "decommissioned-deny": False, "online-ingress-via-waf": False, "corp-no-public-ingress": False,
-        "corp-no-hybrid-network": False, **{f"dns-{entry.key}": True for entry in d.PRIVATE_LINK_DNS}}
+        "corp-no-hybrid-network": False, **{f"dns-{entry.key}": True for entry in d.PRIVATE_LINK_DNS
+                                            if entry.key not in CONNECTIVITY_ONLY_DNS}}

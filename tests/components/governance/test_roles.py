@@ -82,3 +82,11 @@ def test_a_group_that_is_not_an_object_id_is_refused():
 ])
 def test_each_role_permits_what_its_holders_need_and_nothing_they_must_not(role, action, permitted):
     assert role.permits(action) is permitted
+
+
+def test_no_app_team_may_create_an_azure_monitor_scope_whose_endpoint_would_take_the_citys_ingestion_names_over():
+    scope = "Microsoft.Insights/privateLinkScopes"
+    for action in (f"{scope}/write", f"{scope}/scopedResources/write", f"{scope}/privateEndpointConnectionProxies/write"):
+        assert not roles.APP_TEAM_DEPLOYER.permits(action)
+        assert not roles.APP_TEAM_MONITORING.permits(action)
+    assert roles.APP_TEAM_DEPLOYER.permits("Microsoft.Insights/components/write")  # its Application Insights

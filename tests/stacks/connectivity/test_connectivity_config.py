@@ -191,11 +191,16 @@ def test_an_app_list_mistake_names_the_key_and_the_fix(apps, key, problem):
     assert (error.key, problem in error.problem) == (key, True), error.problem
 
 
-def test_an_app_cannot_be_scoped_where_its_team_has_no_landing_zone_or_its_environment_is_pending():
-    dev_only = _team(ranges={"dev": "10.10.4.0/24"})
-    with pytest.raises(ConfigError, match="team parkeren has no prod landing zone"):
-        parse(raw(apps={"parkeer": {"team": "parkeren", "environments": ["prod"]}}), SOURCE, "prod",
-              teams=(dev_only,))
+def test_a_team_app_runs_on_the_platform_where_its_team_has_no_landing_zone_as_cityctl_vend_points_it():
+    dev_and_prod = _team(ranges={"dev": "10.10.4.0/24", "prod": "10.40.4.0/24"})
+    config = parse(raw(apps={"parkeer": {"team": "parkeren", "environments": ["dev", "test", "prod"]}}), SOURCE,
+                   "prod", teams=(dev_and_prod,))
+    subscriptions = {app.environment: app.component_id.split("/")[2] for app in config.apps}
+    assert subscriptions == {"dev": dev_and_prod.subscriptions["dev"], "prod": dev_and_prod.subscriptions["prod"],
+                             "test": platform_config.load("test").subscription_id}
+
+
+def test_an_app_cannot_be_scoped_where_its_environment_is_pending_or_not_attached():
     error = error_of(raw(monitoredEnvironments=["dev", "test", "prod"], pendingEnvironments=["acc"],
                          apps={"parkeer": {"environments": ["acc"]}}))
     assert error.key == f"{P}:apps.parkeer.environments" and "list it under pending" in error.problem

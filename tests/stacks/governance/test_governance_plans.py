@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from amsterdam_cloud.components.governance import definitions as d
+from amsterdam_cloud.components.governance.policy import CONNECTIVITY_ONLY_DNS
 from amsterdam_cloud.policies.checker import check_export
 from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.scripts.offline.plan import Plan
@@ -64,7 +65,8 @@ def test_every_assignment_has_its_scope_and_effect(plan):
         "decommissioned-deny": ("amsterdam-decommissioned", "Default"),
         **{f"tag-{tag}": ("amsterdam", "Default")
            for tag in ("owner", "cost-center", "data-classification", "application", "environment")},
-        **{f"dns-{entry.key}": ("amsterdam-landingzones", "Default") for entry in d.PRIVATE_LINK_DNS}}
+        **{f"dns-{entry.key}": ("amsterdam-landingzones", "Default") for entry in d.PRIVATE_LINK_DNS
+           if entry.key not in CONNECTIVITY_ONLY_DNS}}
 
 
 def test_the_allowed_locations_assignment_uses_the_definition_with_the_packs_list(plan):
