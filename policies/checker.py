@@ -165,6 +165,7 @@ def parse_resources(export: Any, source: str = "<plan>") -> tuple[list[Resource]
         raise ExportError(f"{source}: deployment.resources: must be a list of resources")
     resources: list[Resource] = []
     stack = ""
+    provider_subscriptions: dict[str, Any] = {}  # `<provider urn>::<id>` -> its subscriptionId (providers come first)
     for index, item in enumerate(raw):
         if type(item) is not dict and not isinstance(item, Mapping):  # dict first: the ABC check costs 4x
             raise ExportError(f"{source}: deployment.resources[{index}]: must be an object")
@@ -175,6 +176,8 @@ def parse_resources(export: Any, source: str = "<plan>") -> tuple[list[Resource]
             stack = stack or stack_of(urn)
             continue
         if token.startswith("pulumi:") or item.get("delete") is True or item.get("custom") is False:
+            if token.startswith("pulumi:providers:") and isinstance(item.get("inputs"), Mapping):
+                provider_subscriptions[f"{urn}::{item.get('id')}"] = item["inputs"].get("subscriptionId")
             continue
         inputs = item.get("inputs")
         if inputs is None:
@@ -190,12 +193,13 @@ def parse_resources(export: Any, source: str = "<plan>") -> tuple[list[Resource]
             outputs = {}
         if type(outputs) is not dict and not isinstance(outputs, Mapping):
             raise ExportError(f"{source}: deployment.resources[{index}].outputs: must be an object ({urn})")
-        cloud_id, position = item.get("id"), item.get("sourcePosition")
+        cloud_id, position, provider = item.get("id"), item.get("sourcePosition"), item.get("provider")
+        subscription = provider_subscriptions.get(provider) if provider else None
         resources.append(Resource(
             urn, base_type(token) if "/" in token else token, inputs, urn[urn.rfind("::") + 2:],
             item.get("protect") is True, item.get("parent"), item.get("dependencies") or (),
             prop_deps or {}, cloud_id if isinstance(cloud_id, str) and cloud_id else None, outputs,
-            position if isinstance(position, str) else ""))
+            position if isinstance(position, str) else "", subscription if isinstance(subscription, str) else None))
     if not stack and resources:
         stack = stack_of(resources[0].urn)
     return resources, stack

@@ -15,9 +15,9 @@ import datetime as dt
 import json
 from typing import Any, Callable, Mapping, Sequence
 
-from pulumi_policy import (EnforcementLevel, Policy, PolicyComplianceFramework, PolicyConfigSchema, ReportViolation,
-                           ResourceValidationArgs, ResourceValidationPolicy, Severity as PolicySeverity,
-                           StackValidationArgs, StackValidationPolicy)
+from pulumi_policy import (EnforcementLevel, Policy, PolicyComplianceFramework, PolicyConfigSchema,
+                           PolicyProviderResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy,
+                           Severity as PolicySeverity, StackValidationArgs, StackValidationPolicy)
 
 from amsterdam_cloud.policies.rule_model import (UNKNOWN_SENTINELS, AnyRule, Resource, Rule, StackRule, base_type,
                                              check_stack, project_of, run_rule, stack_of)
@@ -81,10 +81,18 @@ class _Waivers:
         return self._books[(project, stack)]
 
 
+def provider_subscription(provider: PolicyProviderResource | None) -> str | None:
+    """The subscription the engine's provider for a resource deploys to (its `subscriptionId` input), if it names one:
+    an explicit provider's, or the default provider's from the stack config's `azure-native:subscriptionId`."""
+    subscription = plain(provider.props).get("subscriptionId") if provider is not None else None
+    return subscription if isinstance(subscription, str) and subscription not in UNKNOWN_SENTINELS else None
+
+
 def resource_from_args(args: ResourceValidationArgs) -> Resource:
     return Resource(urn=args.urn, type=base_type(args.resource_type), props=plain(args.props), name=args.name,
                     protect=bool(getattr(args.opts, "protect", False)),
-                    parent=getattr(args.opts, "parent", None) or None)
+                    parent=getattr(args.opts, "parent", None) or None,
+                    provider_subscription=provider_subscription(args.provider))
 
 
 def resources_from_stack(args: StackValidationArgs) -> list[Resource]:
@@ -100,7 +108,8 @@ def resources_from_stack(args: StackValidationArgs) -> list[Resource]:
             protect=bool(getattr(r.opts, "protect", False)), parent=r.parent.urn if r.parent else None,
             dependencies=tuple(d.urn for d in (r.dependencies or ())),
             property_dependencies={k: tuple(d.urn for d in v) for k, v in (r.property_dependencies or {}).items()},
-            id=cloud_id if isinstance(cloud_id, str) and cloud_id and cloud_id not in UNKNOWN_SENTINELS else None))
+            id=cloud_id if isinstance(cloud_id, str) and cloud_id and cloud_id not in UNKNOWN_SENTINELS else None,
+            provider_subscription=provider_subscription(r.provider)))
     return resources
 
 

@@ -335,11 +335,15 @@ class Resource:
     """The resource's outputs (what the provider returned), where the source has them; None otherwise."""
     source_position: str = ""
     """Where the program declared it (the export's `sourcePosition`, `project:///stacks/__main__.py#42`)."""
+    provider_subscription: str | None = None
+    """The subscription its provider deploys to (an explicit provider's `subscriptionId`, or the default provider's
+    from the stack config's `azure-native:subscriptionId`); None where the provider names none."""
 
     def with_outputs(self) -> "Resource":
         """The resource as a stack rule sees it under the CLI (`AnalyzeStack`): its outputs as props."""
         return Resource(self.urn, self.type, self.outputs or {}, self.name, self.protect, self.parent,
-                        self.dependencies, self.property_dependencies, self.id, None, self.source_position)
+                        self.dependencies, self.property_dependencies, self.id, None, self.source_position,
+                        self.provider_subscription)
 
     def get(self, path: str, default: Any = None) -> Any:
         return get(self.props, path, default)

@@ -463,6 +463,12 @@ def parse(raw: Mapping[str, Any], source: str, stack: str | None = None) -> Stac
     if provider_location is not None and normalize_location(str(provider_location)) != read["location"]:
         raise ConfigError(source, "azure-native:location",
                           f"{provider_location!r} differs from {PROJECT}:location; expected {read['location']!r}")
+    # The provider deploys into this subscription whatever the deployer's login says, and the pack's connectivity
+    # exemption reads it to place a new public IP before Azure gives it an id.
+    provider_subscription = raw.get("azure-native:subscriptionId")
+    if provider_subscription is not None and str(provider_subscription).lower() != read["subscriptionId"].lower():
+        raise ConfigError(source, "azure-native:subscriptionId", f"{provider_subscription!r} differs from "
+                          f"{PROJECT}:subscriptionId; expected {read['subscriptionId']!r}")
     return StackConfig(
         source=source, environment=read["environment"], subscription_id=read["subscriptionId"],
         tenant_id=read["tenantId"], location=read["location"], tags=read["tags"], network=read["network"],

@@ -11,6 +11,7 @@ engine's sentinel string.
 from __future__ import annotations
 
 import dataclasses
+import importlib.metadata
 import json
 import os
 import selectors
@@ -39,6 +40,22 @@ Finding = tuple[str, str, str]
 COMPUTED_OUTPUTS = frozenset({"id", "principalId", "clientId", "customerId", "vaultUri", "primaryEndpoints",
                               "privateIPAddress"})
 """Outputs Azure computes when it creates a resource (the ones the mocks derive): unknown in a first preview."""
+
+
+def with_default_provider(plan: Plan, stack_config: dict[str, Any]) -> Plan:
+    """The plan as the engine runs it: each azure-native resource without an explicit provider on the default
+    provider (`default_<version>`), whose inputs are the stack config's `azure-native:*` keys and the version. The
+    SDK's mocks never see that provider (the engine makes it), so offline plans do not record it."""
+    version = importlib.metadata.version("pulumi_azure_native")
+    urn = f"urn:pulumi:{plan.stack}::{plan.project}::pulumi:providers:azure-native::default_{version.replace('.', '_')}"
+    inputs = {key.split(":", 1)[1]: value for key, value in stack_config.items() if key.startswith("azure-native:")}
+    provider = RecordedResource(urn=urn, type="pulumi:providers:azure-native", name=urn.rsplit("::", 1)[1],
+                                custom=True, parent="", id="00000000-0000-4000-8000-00000000d1f7",
+                                inputs={**inputs, "version": version}, outputs={**inputs, "version": version})
+    reference = f"{provider.urn}::{provider.id}"
+    resources = [dataclasses.replace(r, provider=reference)
+                 if r.custom and not r.provider and r.type.startswith("azure-native:") else r for r in plan.resources]
+    return dataclasses.replace(plan, resources=(resources[0], provider, *resources[1:]))
 
 
 def first_preview(plan: Plan) -> Plan:

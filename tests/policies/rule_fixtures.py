@@ -61,9 +61,10 @@ def city_tags(environment: str = "prod", **extra: str) -> dict[str, str]:
 
 def violations(rule: Any, props: Mapping[str, Any], *, token: str | None = None, environment: str = "prod",
                name: str = "r1", parents: Iterable[str] = (), protect: bool = False, project: str = PROJECT,
-               arm_id: str | None = None, **settings: Any) -> list[str]:
+               arm_id: str | None = None, provider_subscription: str | None = None, **settings: Any) -> list[str]:
     """The messages one resource rule reports for one resource (type: the rule's first type unless given), in
-    stack `environment` of `project` (with ARM id `arm_id`, None as in a real preview of a new resource).
+    stack `environment` of `project` (with ARM id `arm_id`, None as in a real preview of a new resource, and its
+    provider's `provider_subscription`).
 
     Extra keyword arguments are pack settings in camelCase (`allowedRegions=[...]`).
     """
@@ -72,5 +73,5 @@ def violations(rule: Any, props: Mapping[str, Any], *, token: str | None = None,
 
     token = token or (rule.applies_to[0] if rule.applies_to else "azure-native:resources:ResourceGroup")
     resource = Resource(urn=urn_of(environment, token, name, parents, project), type=token, props=dict(props), name=name,
-                        protect=protect, id=arm_id)
+                        protect=protect, id=arm_id, provider_subscription=provider_subscription)
     return run_rule(rule, resource, Settings.from_properties({"environment": environment, **settings}))

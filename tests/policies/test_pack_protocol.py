@@ -15,6 +15,7 @@ from pathlib import Path
 import jsonschema
 import pulumi
 import pytest
+import yaml
 from google.protobuf import json_format
 from pulumi_azure_native import keyvault, operationalinsights, resources, storage
 
@@ -26,7 +27,7 @@ from amsterdam_cloud.scripts.offline.plan import Plan
 from amsterdam_cloud.scripts.offline.project import PulumiProject, plan_stack
 from amsterdam_cloud.scripts.offline.values import UNKNOWN
 
-from .pack_protocol import Finding, PackProcess, first_preview
+from .pack_protocol import Finding, PackProcess, first_preview, with_default_provider
 
 ROOT = Path(__file__).resolve().parents[2]
 ENVIRONMENTS = ("dev", "test", "acc", "prod")
@@ -61,9 +62,24 @@ def same_findings(pack: PackProcess, plan: Plan, environment: str, directory: Pa
     return under_cli
 
 
+def as_the_engine_runs(plan: Plan, project_dir: Path) -> Plan:
+    """The plan with the default provider the engine makes from the stack file's `azure-native:*` config."""
+    stack_file = PulumiProject.load(project_dir).stack_file(plan.stack)
+    return with_default_provider(plan, yaml.safe_load(stack_file.read_text(encoding="utf-8"))["config"])
+
+
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
 def test_platform_stack_gets_the_same_findings_under_the_cli_protocol(pack, stack_plan, tmp_path, environment):
-    assert same_findings(pack, stack_plan(environment), environment, tmp_path) == set()
+    # `Analyze` carries no id, so the pack places the hub's public IPs by their provider's subscription
+    plan = as_the_engine_runs(stack_plan(environment), ROOT)
+    assert same_findings(pack, plan, environment, tmp_path) == set()
+
+
+def test_connectivity_stack_gets_the_same_findings_under_the_cli_protocol(pack, platform_plans, tmp_path):
+    plan = plan_stack(PulumiProject.load(ROOT / "stacks" / "connectivity"), "prod",
+                      plans_dir=platform_plans("prod").parent)
+    assert plan.of_type("azure-native:network:PublicIPAddress")
+    assert same_findings(pack, as_the_engine_runs(plan, ROOT / "stacks" / "connectivity"), "prod", tmp_path) == set()
 
 
 @pytest.mark.parametrize("project", ["workplace", "analytics"])
@@ -71,7 +87,8 @@ def test_platform_stack_gets_the_same_findings_under_the_cli_protocol(pack, stac
 def test_consumer_stack_gets_the_same_findings_under_the_cli_protocol(pack, platform_plans, tmp_path, project,
                                                                       environment):
     plans_dir = platform_plans(environment).parent
-    plan = plan_stack(PulumiProject.load(ROOT / "stacks" / project), environment, plans_dir=plans_dir)
+    plan = as_the_engine_runs(plan_stack(PulumiProject.load(ROOT / "stacks" / project), environment,
+                                         plans_dir=plans_dir), ROOT / "stacks" / project)
     # the workplace's one waiver (policies/waivers.yaml): its rollout script's account keeps shared keys
     waived = {("waivers-in-force", account.urn, "advisory") for account in plan.of_type(
         "azure-native:storage:StorageAccount") if account.name == "avd-rollout-storage"}
@@ -81,6 +98,7 @@ def test_consumer_stack_gets_the_same_findings_under_the_cli_protocol(pack, plat
 
 def test_state_backend_gets_the_same_findings_under_the_cli_protocol(pack, tmp_path):
     plan = plan_stack(PulumiProject.load(ROOT / "stacks" / "state_backend"), "prod", plans_dir=tmp_path)
+    plan = as_the_engine_runs(plan, ROOT / "stacks" / "state_backend")
     assert same_findings(pack, plan, "prod", tmp_path) == set()
 
 
@@ -90,6 +108,7 @@ def test_rendered_app_template_gets_the_same_findings_under_the_cli_protocol(pac
     render = _module(ROOT / "tests" / "templates" / "test_app_template.py").render  # as `pulumi new` does
     rendered = render(tmp_path / "parkeer", project="parkeer", description="Parkeervergunningen", stack=environment)
     plan = plan_stack(PulumiProject.load(rendered), environment, plans_dir=platform_plans(environment).parent)
+    plan = as_the_engine_runs(plan, rendered)
     assert plan.of_type("azure-native:app:ContainerApp")
     assert same_findings(pack, plan, environment, tmp_path) == set()
 
@@ -237,12 +256,30 @@ def _unknown_outputs(plan: Plan) -> int:
     return sum(value == UNKNOWN for r in plan.resources for value in r.outputs.values())
 
 
+PUBLIC_IP_RULES = {"network-public-ip-only-in-connectivity", "network-nic-no-public-ip", "network-no-ip-forwarding"}
+
+
 def test_a_first_preview_of_the_prod_platform_is_reported_alike(pack, stack_plan, tmp_path):
-    plan = first_preview(stack_plan("prod"))
+    plan = first_preview(as_the_engine_runs(stack_plan("prod"), ROOT))
     vault = next(r for r in plan.of_type("azure-native:keyvault:Vault") if r.name == "platform-kv-vault")
     assert vault.outputs["id"] == UNKNOWN and vault.outputs["properties"]["vaultUri"] == UNKNOWN
     assert _unknown_outputs(plan) > 50
-    same_findings(pack, plan, "prod", tmp_path)
+    found = same_findings(pack, plan, "prod", tmp_path)
+    # the hub's new public IPs have no id yet: the default provider's subscription (the stack config's) places them
+    assert plan.of_type("azure-native:network:PublicIPAddress")
+    assert not {policy for policy, _, _ in found} & PUBLIC_IP_RULES
+
+
+def test_a_first_prod_preview_whose_provider_names_no_subscription_cannot_place_the_hubs_public_ips(
+        pack, stack_plan, tmp_path):
+    stack_file = ROOT / "stacks" / "Pulumi.prod.yaml"
+    config = {key: value for key, value in yaml.safe_load(stack_file.read_text(encoding="utf-8"))["config"].items()
+              if key != "azure-native:subscriptionId"}
+    plan = first_preview(with_default_provider(stack_plan("prod"), config))
+    found = same_findings(pack, plan, "prod", tmp_path)
+    public_ips = {r.urn for r in plan.of_type("azure-native:network:PublicIPAddress")}
+    assert {(urn, level) for policy, urn, level in found if policy == "network-public-ip-only-in-connectivity"} == \
+        {(urn, "mandatory") for urn in public_ips}
 
 
 def test_a_first_preview_of_a_stack_missing_diagnostics_and_lock_is_reported_alike(pack, plan_inline, tmp_path):

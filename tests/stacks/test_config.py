@@ -55,6 +55,22 @@ def test_region_display_name_is_normalised():
     assert parse(raw).location == "westeurope"
 
 
+def test_provider_subscription_other_than_the_stacks_own_is_rejected():
+    raw = dev_raw()
+    raw["azure-native:subscriptionId"] = "00000004-0000-4000-8000-000000000004"  # prod's, in the dev stack file
+    with pytest.raises(ConfigError) as error:
+        parse(raw)
+    assert error.value.key == "azure-native:subscriptionId"
+    assert f"differs from {P}:subscriptionId" in error.value.problem
+
+
+def test_every_platform_stack_file_pins_its_provider_to_its_own_subscription():
+    # the pack places a new public IP in the hub by its provider's subscription (policies/rules/network/connectivity.py)
+    for environment in config.ENVIRONMENTS:
+        raw = config.read_stack_file(config.stack_file(environment))
+        assert raw["azure-native:subscriptionId"] == raw[f"{P}:subscriptionId"], environment
+
+
 def test_malformed_cidr_is_rejected():
     raw = dev_raw()
     raw[f"{P}:network"]["hub"] = "10.10.0.0/33"

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from amsterdam_cloud.policies.rule_model import Report, Resource, Rule, Severity
+from amsterdam_cloud.policies.rule_model import UNKNOWN, Report, Resource, Rule, Severity
 from amsterdam_cloud.policies.rules.common import check_bool
-from amsterdam_cloud.policies.rules.network.connectivity import SETTINGS, in_connectivity
+from amsterdam_cloud.policies.rules.network.connectivity import SETTINGS, in_connectivity, report_unknown_subscription
 
 
 def check(resource: Resource, report: Report, settings: Any) -> None:
-    if in_connectivity(resource, settings):
+    exempt = in_connectivity(resource, settings)
+    if exempt is UNKNOWN and resource.get("enableIPForwarding") is True:
+        report_unknown_subscription(report)
+    elif exempt is True:
         report.skip("in the landing zone's connectivity part")
     else:
         check_bool(resource, report, settings, path="enableIPForwarding", want=False, default=False,

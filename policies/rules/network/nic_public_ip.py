@@ -6,11 +6,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from amsterdam_cloud.policies.rule_model import UNKNOWN, Report, Resource, Rule, Severity, as_list, get
-from amsterdam_cloud.policies.rules.network.connectivity import SETTINGS, in_connectivity
+from amsterdam_cloud.policies.rules.network.connectivity import SETTINGS, in_connectivity, report_unknown_subscription
 
 
 def check(resource: Resource, report: Report, settings: Any) -> None:
-    if in_connectivity(resource, settings):
+    exempt = in_connectivity(resource, settings)
+    if exempt is True:
         report.skip("in the landing zone's connectivity part")
         return
     configs = as_list(resource.get("ipConfigurations"))
@@ -21,6 +22,8 @@ def check(resource: Resource, report: Report, settings: Any) -> None:
         public_ip = get(config, "publicIPAddress") if isinstance(config, Mapping) else None
         if public_ip is UNKNOWN:
             report.unknown(f"ipConfigurations[{index}].publicIPAddress", "leave publicIPAddress unset")
+        elif public_ip is not None and exempt is UNKNOWN:
+            report_unknown_subscription(report)
         elif public_ip is not None:
             report(f"ipConfigurations[{index}] has a public IP; remove publicIPAddress and reach the machine "
                    "through Azure Bastion")

@@ -60,7 +60,9 @@ def test_a_resource_a_rule_exempts_is_skipped_not_passed():
 
     hub_ip = resource("azure-native:network:PublicIPAddress", "fw-pip", {"location": "westeurope",
                       "tags": city_tags(), "resourceGroupName": "rg-amsterdam-connectivity-prod"},
-                      parents=("amsterdam:landingzone:Hub",))
+                      parents=("amsterdam:landingzone:Hub",),
+                      id="/subscriptions/00000004-0000-4000-8000-000000000004/resourceGroups/"
+                         "rg-amsterdam-connectivity-prod/providers/Microsoft.Network/publicIPAddresses/fw-pip")
     result = _evidence_of(export_of(hub_ip), "prod")
     result.rules = tuple(r for r in result.rules if r.id == "network-public-ip-only-in-connectivity")
     # the prod config names amsterdam-platform/prod and its hub group as connectivity: the hub's public IP is exempt

@@ -93,11 +93,24 @@ PLATFORM_PROD = {"connectivityStacks": ["amsterdam-platform/prod"], "connectivit
 IN_HUB_GROUP = {"resourceGroupName": "rg-amsterdam-connectivity-prod"}
 
 
-def test_public_ip_in_the_hub_of_the_platform_stack_passes():
+HUB_SUBSCRIPTION = "00000004-0000-4000-8000-000000000004"
+APP_SUBSCRIPTION = "00000007-0000-4000-8000-000000000007"
+
+
+def test_public_ip_in_the_hub_of_the_platform_stack_passes_by_its_id_or_before_it_exists_by_its_provider():
     props = {"sku": {"name": "Standard"}, **IN_HUB_GROUP}
-    assert violations(public_ip.RULE, props, token=PIP, parents=HUB, **PLATFORM_PROD) == []
+    assert violations(public_ip.RULE, props, token=PIP, parents=HUB, provider_subscription=HUB_SUBSCRIPTION,
+                      **PLATFORM_PROD) == []
     assert violations(public_ip.RULE, props, token=PIP, parents=HUB, arm_id=f"{HUB_GROUP}/providers/"
                       "Microsoft.Network/publicIPAddresses/hub-fw-pip", **PLATFORM_PROD) == []
+
+
+def test_new_public_ip_in_the_hub_group_on_a_provider_naming_no_subscription_is_unknown_so_fails_in_prod_only():
+    props = {"sku": {"name": "Standard"}, **IN_HUB_GROUP}
+    found = violations(public_ip.RULE, props, token=PIP, parents=HUB, **PLATFORM_PROD)
+    assert len(found) == 1 and "azure-native:subscriptionId" in found[0]
+    dev = {"connectivityStacks": ["amsterdam-platform/dev"], "connectivityResourceGroups": [HUB_GROUP]}
+    assert violations(public_ip.RULE, props, token=PIP, parents=HUB, environment="dev", **dev) == []
 
 
 SPOOFABLE = ((public_ip.RULE, PIP, {}), (ip_forwarding.RULE, NIC, {"enableIPForwarding": True}),
@@ -110,6 +123,22 @@ def test_app_project_named_amsterdam_platform_with_its_own_hub_is_a_violation_by
         found = violations(rule, {**props, **IN_HUB_GROUP}, token=token, parents=HUB, arm_id=f"{APP_GROUP}/providers/"
                            "Microsoft.Network/publicIPAddresses/pip", **PLATFORM_PROD)
         assert len(found) == 1, rule.id
+
+
+def test_spoofing_app_in_a_preview_without_ids_in_a_hub_named_group_is_a_violation_by_its_providers_subscription():
+    # the review's spoof-new: project and stack the platform's, a self-declared Hub, the hub group's *name*, no id yet
+    for rule, token, props in SPOOFABLE:
+        found = violations(rule, {**props, **IN_HUB_GROUP}, token=token, parents=HUB,
+                           provider_subscription=APP_SUBSCRIPTION, **PLATFORM_PROD)
+        assert len(found) == 1 and "subscriptionId" not in found[0], rule.id  # the rule's own violation
+        found = violations(rule, {**props, **IN_HUB_GROUP}, token=token, parents=HUB, **PLATFORM_PROD)
+        assert len(found) == 1 and "subscriptionId" in found[0], rule.id
+
+
+def test_nic_without_forwarding_or_public_ip_passes_whatever_its_subscription():
+    for rule, props in ((ip_forwarding.RULE, {"enableIPForwarding": False}),
+                        (nic_public_ip.RULE, {"ipConfigurations": [{"name": "ip"}]})):
+        assert violations(rule, {**props, **IN_HUB_GROUP}, token=NIC, parents=HUB, **PLATFORM_PROD) == []
 
 
 def test_spoofing_app_in_a_preview_without_ids_is_a_violation_by_its_resource_group():
@@ -146,7 +175,8 @@ def test_public_ip_in_a_spoke_is_a_violation():
 def test_connectivity_component_types_come_from_pack_config():
     parents = ("amsterdam:edge:Ingress",)
     assert violations(public_ip.RULE, IN_HUB_GROUP, token=PIP, parents=parents,
-                      publicIpAllowedUnder=["amsterdam:edge:*"], **PLATFORM_PROD) == []
+                      provider_subscription=HUB_SUBSCRIPTION, publicIpAllowedUnder=["amsterdam:edge:*"],
+                      **PLATFORM_PROD) == []
 
 
 def test_nic_without_public_ip_passes():
@@ -165,7 +195,7 @@ def test_ip_forwarding_outside_connectivity_is_a_violation():
 
 def test_ip_forwarding_on_a_hub_appliance_passes():
     assert violations(ip_forwarding.RULE, {"enableIPForwarding": True, **IN_HUB_GROUP}, token=NIC, parents=HUB,
-                      **PLATFORM_PROD) == []
+                      provider_subscription=HUB_SUBSCRIPTION, **PLATFORM_PROD) == []
 
 
 def test_the_connectivity_projects_gateway_ip_passes_with_the_committed_prod_config():
