@@ -69,7 +69,7 @@ FACTS = {
     "the sign-in principal types": (r"\(\"User\",\s*\"Group\",\s*\"ServicePrincipal\"\)", "core/ids.py"),
     "the flexible server SKU shape": (r"Standard_\(\[BDE\]\)", "core/app_config.py"),
     "the flexible server versions": (r"^\s*[A-Z_]*VERSIONS\s*=\s*\(\s*\"(8\.0\.21|13)\"", "core/app_config.py"),
-    "the app config contract's model": (r"^(APP_FIELDS|APP_SCHEMA|CONFIG_SCHEMA)\b", "core/app_config.py"),
+    "the app config contract's model": (r"^(APP_FIELDS|CONFIG_FIELDS)\b", "core/app_config.py"),
 }
 
 
