@@ -341,16 +341,21 @@ def _schedule(state: Run, args: argparse.Namespace, plans_dir: Path, cache, envi
     if args.workers < 1:
         raise UserError("plan: --workers must be 1 or more")
     program_dirs = tuple(project.program_dir for project in state.estate.projects)
-    pool = WorkerPool(args.workers, plan_in_worker, name="cityctl-estate", warm=lambda: _warm(program_dirs))
+    alone = args.workers == 1  # one worker: it imports for itself, early; more: the parent once, before forking
+    pool = WorkerPool(args.workers, plan_in_worker, name="cityctl-estate",
+                      warm=(lambda: _warm(program_dirs)) if alone else None)
     todo = list(state.scope)
     running: set[StackId] = set()
     every = set(state.estate.stacks)
     estate_stacks = {project.name: tuple(project.stacks()) for project in state.estate.projects}
     try:
         while True:
-            for stack in _ready(state, todo, running, cache, plans_dir, on_miss=pool.prestart):
+            for stack in _ready(state, todo, running, cache, plans_dir,
+                                on_miss=pool.prestart if alone else lambda: None):
                 if not pool.has_room:
                     break
+                if not alone and not pool.started:  # fork every worker warm: one import for all of them
+                    _warm(program_dirs)
                 running.add(stack)
                 pool.submit(StackTask(stack=stack, project_dir=state.estate.project(stack.project).root,
                                       plans_dir=plans_dir, environment=environments[stack], naive=args.naive,
@@ -375,9 +380,10 @@ def _schedule(state: Run, args: argparse.Namespace, plans_dir: Path, cache, envi
 
 
 def _warm(program_dirs: tuple[Path, ...]) -> None:
-    """In each worker, before its first stack: the engine, the SDK and the azure-native modules the programs use.
-    Imported there, not in the parent, so the first worker warms up while the parent is still reusing plans (one
-    app changed: the import and the reuse of the other 799 plans overlap) and the parent never loads the SDK."""
+    """The engine, the SDK and the azure-native modules the programs use. With one worker, imported in it, so it
+    warms up while the parent is still reusing plans (a shard's one worker, one app changed: the import and the
+    reuse of the other plans overlap); with more, in the parent before the first fork, so all share one import
+    (each importing for itself cost ~0.6 s CPU a run: issue 19 review)."""
     from amsterdam_cloud.scripts.offline.speedups import warm_imports
 
     warm_imports(*program_dirs)

@@ -191,11 +191,12 @@ def register_transformations() -> None:
 
 
 def warm_imports(*program_dirs: Path) -> None:
-    """Load the engine and every azure-native module the programs use once, before forking.
+    """Load the engine and every azure-native module the programs use once: in the parent before forking several
+    workers, or in a lone estate worker itself (`estate_plan._warm`).
 
     Following the program's imports through this toolkit's own modules finds the azure-native packages it uses;
-    their shared type modules (`_inputs`, `outputs`, `_enums`, most of a package's import time) are loaded in the
-    parent, each class module on demand in the worker that uses it (`ClassOnDemandPackage`).
+    their shared type modules (`_inputs`, `outputs`, `_enums`, most of a package's import time) are loaded here,
+    each class module on demand in the worker that uses it (`ClassOnDemandPackage`).
     """
     import ast
     import importlib.util

@@ -345,3 +345,18 @@ def test_a_failed_run_ends_in_its_one_line_error_without_never_awaited_warnings(
     header, *rest = result.stderr.splitlines()
     assert result.returncode == 2 and header.startswith("Offline plan of project afval-ophalen")
     assert len(rest) == 1 and rest[0].startswith("cityctl: error: stack reference"), result.stderr
+
+
+def test_an_output_read_before_a_failed_registration_fails_the_same_way_as_on_the_naive_path(plan_inline):
+    """`outputs_made_on_read`'s failure branch: the refused registration fails every output, as the SDK's does."""
+    def program() -> None:
+        account = storage.StorageAccount("bad", account_name="Not_A_Valid-Name", resource_group_name="rg-platform-dev",
+                                         kind="StorageV2", sku={"name": "Standard_ZRS"})
+        pulumi.export("endpoints", account.primary_endpoints)
+
+    errors = []
+    for speedups in (True, False):
+        with pytest.raises(ProgramError) as raised:
+            plan_inline(program, offline_speedups=speedups)
+        errors.append(str(raised.value))
+    assert errors[0] == errors[1] and "Not_A_Valid-Name" in errors[0]
