@@ -376,7 +376,7 @@ class JudgedUrns(Mapping[str, list[str]]):
         return urns
 
     def _judged(self, applies_to: tuple[str, ...] | None, stack_rule: bool) -> list[str]:
-        if applies_to is None:
+        if applies_to is None or (stack_rule and not applies_to):  # a stack rule of no types judges the stack
             return list(map(_URN, self._resources))
         if stack_rule:  # a stack rule judges the stack in its order
             wanted = set(applies_to)

@@ -10,12 +10,13 @@ from typing import Any
 
 from amsterdam_cloud.core.errors import UserError
 
-_RESOURCE_FIELDS: dict[str, tuple[type, ...]] = {
-    "urn": (str,), "type": (str,), "id": (str,), "parent": (str,), "provider": (str,), "custom": (bool,),
-    "protect": (bool,), "external": (bool,), "delete": (bool,), "retainOnDelete": (bool,),
-    "inputs": (dict,), "outputs": (dict,), "dependencies": (list,), "propertyDependencies": (dict,),
-    "ignoreChanges": (list,), "replaceOnChanges": (list,), "aliases": (list,), "sourcePosition": (str,)}
-"""The export fields the tools here read, and the JSON type each must have when present."""
+_RESOURCE_FIELDS: dict[str, type] = {
+    "urn": str, "type": str, "id": str, "parent": str, "provider": str, "custom": bool,
+    "protect": bool, "external": bool, "delete": bool, "retainOnDelete": bool,
+    "inputs": dict, "outputs": dict, "dependencies": list, "propertyDependencies": dict,
+    "ignoreChanges": list, "replaceOnChanges": list, "aliases": list, "sourcePosition": str}
+"""The export fields the tools here read, and the one JSON type each must have when present (tested exact type
+first, the test every field of every resource pays; a subclass passes too)."""
 
 
 def check_export(document: Any, source: str) -> dict[str, Any]:
@@ -27,7 +28,7 @@ def check_export(document: Any, source: str) -> dict[str, Any]:
     if document.get("version") != 3:
         raise UserError(f"{source}: version: {document.get('version')!r}; expected 3 (pulumi stack export)")
     resources = deployment.get("resources") or []
-    kinds = _KINDS
+    kinds = _RESOURCE_FIELDS
     first_index: dict[str, int] = {}
     for index, resource in enumerate(resources):
         urn: Any = resource.get("urn") if isinstance(resource, dict) else None
@@ -52,8 +53,6 @@ def check_export(document: Any, source: str) -> dict[str, Any]:
 
 
 _KIND_NAMES = {str: "text", bool: "true or false", dict: "an object", list: "a list"}
-_KINDS: dict[str, type] = {key: kinds[0] for key, kinds in _RESOURCE_FIELDS.items()}
-"""Each field's one JSON type (exact first: the test a resource's every field pays; a subclass passes too)."""
 
 
 def _all_text(items: Any) -> bool:

@@ -85,6 +85,20 @@ def test_each_rule_judged_every_resource_of_its_types_in_the_plans_order():
     assert result.checked["stateful-locked-in-prod"] == [urns[0], urns[2], urns[3]]
 
 
+def test_a_stack_rule_of_no_declared_types_judged_the_whole_stack():
+    import dataclasses
+
+    from amsterdam_cloud.policies.rules import ALL_RULES
+
+    rule = next(r for r in ALL_RULES if r.kind == "stack")
+    whole_stack = dataclasses.replace(rule, id="whole-stack", applies_to=())
+    resources, stack = parse_resources(export_of(weak_storage(), resource("azure-native:keyvault:Vault", "kv", {})))
+
+    result = check_resources(resources, environment="dev", stack=stack, today=TODAY, rules=[whole_stack])
+
+    assert result.checked["whole-stack"] == [r.urn for r in resources]  # as every rule of every type
+
+
 @pytest.mark.parametrize("types", [{STORAGE}, {STORAGE, "azure-native:keyvault:Vault"},
                                    ("azure-native:keyvault:Vault", STORAGE, "azure-native:web:WebApp"),
                                    {"azure-native:web:WebApp"}, ()], ids=repr)
