@@ -75,7 +75,7 @@ RULE = StackRule(
     title="Every Defender for Cloud plan the city requires is on (Standard) on the stack that owns them",
     severity=Severity.HIGH,
     controls=("BIO 12.2.1", "BIO 12.6.1", "CIS 2.1.1", "CIS 2.1.2", "CIS 2.1.3", "CIS 2.1.4", "CIS 2.1.5",
-              "CIS 2.1.6", "CIS 2.1.7", "CIS 2.1.8", "CIS 2.1.9", "CIS 2.1.11"),
+              "CIS 2.1.6", "CIS 2.1.7", "CIS 2.1.8", "CIS 2.1.9", "CIS 2.1.11", "CIS 4.2.1"),
     remediation="Declare a security.Pricing with pricingTier='Standard' for each plan of the pack config's "
                 "requiredDefenderPlans (the platform's Guardrails component does, with features.defenderPlans on).",
     check=check,
