@@ -67,7 +67,7 @@ FACTS = {
     "the cost center shape": (r"\^CC-\\d\{4,6\}\$", "core/ids.py"),
     "the Log Analytics workspace id shape": (r"OperationalInsights/workspaces/\[\^/\]\+\$", "core/ids.py"),
     "the sign-in principal types": (r"\(\"User\",\s*\"Group\",\s*\"ServicePrincipal\"\)", "core/ids.py"),
-    "the flexible server SKU shape": (r"Standard_\(\[BDE\]\)", "core/app_config.py"),
+    "the flexible server SKU tables": (r"^(POSTGRES|MYSQL)_SKUS\b", "core/app_config.py"),
     "the flexible server versions": (r"^\s*[A-Z_]*VERSIONS\s*=\s*\(\s*\"(8\.0\.21|13)\"", "core/app_config.py"),
     "the app config contract's model": (r"^(APP_FIELDS|CONFIG_FIELDS)\b", "core/app_config.py"),
 }
