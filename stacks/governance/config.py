@@ -60,6 +60,9 @@ class GovernanceConfig:
     sandbox_budget_monthly_eur: int
 
 
+_SUBSCRIPTION = matching(GUID, "a subscription id (GUID)")
+
+
 def _subscriptions(source: str, key: str, value: Any) -> dict[str, tuple[str, ...]]:
     value = structured(value)
     if not isinstance(value, Mapping):
@@ -74,9 +77,7 @@ def _subscriptions(source: str, key: str, value: Any) -> dict[str, tuple[str, ..
         if not isinstance(ids, list):
             raise ConfigError(source, f"{key}.{group}", f"expected a list of subscription ids, got {show(ids)}")
         for index, subscription in enumerate(ids):
-            if not isinstance(subscription, str) or not GUID.match(subscription):
-                raise ConfigError(source, f"{key}.{group}[{index}]", f"expected a subscription id (GUID), got "
-                                                                     f"{show(subscription)}")
+            _SUBSCRIPTION(source, f"{key}.{group}[{index}]", subscription)
             if subscription in seen:
                 raise ConfigError(source, f"{key}.{group}[{index}]", f"{subscription} is also placed in "
                                   f"{seen[subscription]}; a subscription belongs to one management group")

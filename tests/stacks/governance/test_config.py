@@ -33,6 +33,8 @@ def test_the_committed_stack_is_valid_and_places_every_environment():
      "amsterdam-governance:subscriptions.online[0]", "also placed in corp"),
     ({"subscriptions": {"apps": []}}, "amsterdam-governance:subscriptions.apps", "not a management group"),
     ({"subscriptions": {"corp": ["dev"]}}, "amsterdam-governance:subscriptions.corp[0]", "subscription id"),
+    ({"subscriptions": {"corp": ["00000001-0000-4000-8000-000000000001\n"]}},
+     "amsterdam-governance:subscriptions.corp[0]", "expected a subscription id (GUID)"),
     ({"location": "uksouth"}, "amsterdam-governance:location", "outside the EU"),
     ({"privateDnsZoneIds": {"blob": "/subscriptions/x/zone"}}, "amsterdam-governance:privateDnsZoneIds",
      "unknown key"),
