@@ -35,7 +35,7 @@ def test_the_committed_stack_is_valid_and_places_every_environment():
     ({"subscriptions": {"corp": ["dev"]}}, "amsterdam-governance:subscriptions.corp[0]", "subscription id"),
     ({"subscriptions": {"corp": ["00000001-0000-4000-8000-000000000001\n"]}},
      "amsterdam-governance:subscriptions.corp[0]", "expected a subscription id (GUID)"),
-    ({"location": "uksouth"}, "amsterdam-governance:location", "outside the EU"),
+    ({"location": "uksouth"}, "amsterdam-governance:location", "'uksouth' is outside the EU; expected one of"),
     ({"privateDnsZoneIds": {"blob": "/subscriptions/x/zone"}}, "amsterdam-governance:privateDnsZoneIds",
      "unknown key"),
     ({"workspaceId": "log-amsterdam-prod"}, "amsterdam-governance:workspaceId", "workspace's resource id"),
