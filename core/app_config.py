@@ -58,14 +58,50 @@ SECRET_NAME = re.compile(r"^[0-9A-Za-z-]{1,127}$")
 STORAGE_SUB_RESOURCES = ("blob", "dfs", "file", "queue", "table")
 """The storage account's services an app may reach through a private endpoint each."""
 
-FLEXIBLE_SERVER_SKU = re.compile(r"^Standard_([BDE])[0-9]+[a-z]*(_v[0-9]+)?$")
-"""A PostgreSQL or MySQL flexible server SKU; its family letter names the tier (`FLEXIBLE_SERVER_TIERS`)."""
-FLEXIBLE_SERVER_TIERS: Mapping[str, str] = {"B": "Burstable", "D": "GeneralPurpose", "E": "MemoryOptimized"}
+FlexibleServerSkus = Mapping[str, tuple[tuple[str, int, float], ...]]
+"""Flexible server SKUs per tier: (SKU name, vCPU, GiB), smallest first."""
+POSTGRES_SKUS: FlexibleServerSkus = {
+    "Burstable": (("Standard_B1ms", 1, 2), ("Standard_B2s", 2, 4), ("Standard_B2ms", 2, 8), ("Standard_B4ms", 4, 16),
+                  ("Standard_B8ms", 8, 32), ("Standard_B12ms", 12, 48), ("Standard_B16ms", 16, 64),
+                  ("Standard_B20ms", 20, 80)),
+    "GeneralPurpose": (("Standard_D2ds_v5", 2, 8), ("Standard_D4ds_v5", 4, 16), ("Standard_D8ds_v5", 8, 32),
+                       ("Standard_D16ds_v5", 16, 64), ("Standard_D32ds_v5", 32, 128), ("Standard_D48ds_v5", 48, 192),
+                       ("Standard_D64ds_v5", 64, 256), ("Standard_D96ds_v5", 96, 384),
+                       ("Standard_D2ds_v4", 2, 8), ("Standard_D4ds_v4", 4, 16), ("Standard_D8ds_v4", 8, 32),
+                       ("Standard_D16ds_v4", 16, 64), ("Standard_D32ds_v4", 32, 128), ("Standard_D48ds_v4", 48, 192),
+                       ("Standard_D64ds_v4", 64, 256)),
+    "MemoryOptimized": (("Standard_E2ds_v5", 2, 16), ("Standard_E4ds_v5", 4, 32), ("Standard_E8ds_v5", 8, 64),
+                        ("Standard_E16ds_v5", 16, 128), ("Standard_E20ds_v5", 20, 160), ("Standard_E32ds_v5", 32, 256),
+                        ("Standard_E48ds_v5", 48, 384), ("Standard_E64ds_v5", 64, 512), ("Standard_E96ds_v5", 96, 672),
+                        ("Standard_E2ds_v4", 2, 16), ("Standard_E4ds_v4", 4, 32), ("Standard_E8ds_v4", 8, 64),
+                        ("Standard_E16ds_v4", 16, 128), ("Standard_E20ds_v4", 20, 160), ("Standard_E32ds_v4", 32, 256),
+                        ("Standard_E48ds_v4", 48, 384), ("Standard_E64ds_v4", 64, 504)),
+}
+"""What PostgreSQL flexible server offers (its Burstable tier starts at B1ms); the v4 rows come after v5 so the
+migration, which takes the first row that fits, still picks v5."""
+MYSQL_SKUS: FlexibleServerSkus = {
+    "Burstable": (("Standard_B1s", 1, 1), ("Standard_B1ms", 1, 2), ("Standard_B2s", 2, 4), ("Standard_B2ms", 2, 8),
+                  ("Standard_B4ms", 4, 16), ("Standard_B8ms", 8, 32), ("Standard_B12ms", 12, 48),
+                  ("Standard_B16ms", 16, 64), ("Standard_B20ms", 20, 80)),
+    "GeneralPurpose": (("Standard_D2ds_v4", 2, 8), ("Standard_D4ds_v4", 4, 16), ("Standard_D8ds_v4", 8, 32),
+                       ("Standard_D16ds_v4", 16, 64), ("Standard_D32ds_v4", 32, 128), ("Standard_D48ds_v4", 48, 192),
+                       ("Standard_D64ds_v4", 64, 256)),
+    "MemoryOptimized": (("Standard_E2ds_v4", 2, 16), ("Standard_E4ds_v4", 4, 32), ("Standard_E8ds_v4", 8, 64),
+                        ("Standard_E16ds_v4", 16, 128), ("Standard_E32ds_v4", 32, 256), ("Standard_E48ds_v4", 48, 384),
+                        ("Standard_E64ds_v4", 64, 504)),
+}
+"""What MySQL flexible server offers (Burstable from B1s)."""
+
+
+def sku_names(table: FlexibleServerSkus) -> tuple[str, ...]:
+    """Every SKU name of an engine's table, Burstable first: what its `sku` key accepts."""
+    return tuple(name for sizes in table.values() for name, _, _ in sizes)
 
 
 def flexible_server_tier(sku: str) -> str:
-    """Burstable, GeneralPurpose or MemoryOptimized: the tier a `FLEXIBLE_SERVER_SKU` names by its family letter."""
-    return FLEXIBLE_SERVER_TIERS[sku[len("Standard_")]]
+    """Burstable, GeneralPurpose or MemoryOptimized: the tier whose row (in either engine's table) names `sku`."""
+    return next(tier for table in (POSTGRES_SKUS, MYSQL_SKUS) for tier, sizes in table.items()
+                if any(name == sku for name, _, _ in sizes))
 
 
 POSTGRES_STORAGE_GIB = (32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32767)
@@ -110,10 +146,11 @@ def _version(engine: str, versions: tuple[str, ...], note: str) -> Reader[str]:
     return read
 
 
-def _database(storage: Reader[int], version: Reader[str]) -> Reader[dict[str, Any] | None]:
-    """A flexible server (or null: none): its SKU, storage and version."""
+def _database(skus: FlexibleServerSkus, storage: Reader[int],
+              version: Reader[str]) -> Reader[dict[str, Any] | None]:
+    """A flexible server (or null: none): its SKU (one the engine offers), storage and version."""
     return optional(record({
-        "sku": matching(FLEXIBLE_SERVER_SKU, "a flexible server SKU: Standard_B*, Standard_D* or Standard_E*"),
+        "sku": one_of(sku_names(skus)),
         "storageGb": storage, "version": version,
     }, frozenset({"sku", "storageGb", "version"})))
 
@@ -197,11 +234,12 @@ APP_FIELDS: Mapping[str, Reader[Any]] = {
                          "an ACR login server such as cramsterdamdev.azurecr.io"),
     "databaseAdminGroup": DATABASE_ADMIN_GROUP_READER,
     "data": record({
-        "postgres": _database(_storage("PostgreSQL", POSTGRES_STORAGE_GIB[0], POSTGRES_STORAGE_GIB[-1],
-                                                     POSTGRES_STORAGE_GIB),
+        "postgres": _database(POSTGRES_SKUS,
+                              _storage("PostgreSQL", POSTGRES_STORAGE_GIB[0], POSTGRES_STORAGE_GIB[-1],
+                                       POSTGRES_STORAGE_GIB),
                               _version("PostgreSQL", POSTGRES_VERSIONS, " (the migration raises older ones to "
                                                                         f"{POSTGRES_VERSIONS[0]})")),
-        "mysql": _database(_storage("MySQL", *MYSQL_STORAGE_GIB),
+        "mysql": _database(MYSQL_SKUS, _storage("MySQL", *MYSQL_STORAGE_GIB),
                            _version("MySQL", MYSQL_VERSIONS, " (the migration raises 5.7 and MariaDB to it)")),
         "storage": boolean, "keyVault": boolean,
         "cosmos": _named_list("containers", {"name": matching(re.compile(r"^[A-Za-z0-9_.-]{1,255}$"),

@@ -18,7 +18,7 @@ RESOURCE_GROUP_ID = re.compile(r"^/subscriptions/[0-9a-fA-F-]{36}/resource[Gg]ro
 """The ARM id of a resource group (the hub's connectivity groups the pack config names); case spelt out in the
 pattern, not as a flag, since the pack's JSON schema reuses it."""
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
+EMAIL = re.compile(r"^[^@\s;]+@[^@\s;]+\.[a-z]{2,}$")
 """A mailbox address as config gives it (owners, alert recipients): one @, a domain with a top-level part."""
 
 COST_CENTER = re.compile(r"^CC-\d{4,6}$")

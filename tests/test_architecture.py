@@ -63,11 +63,11 @@ FACTS = {
     "the export format's unknown value": (r"04da6b54-80e4-46f7-96ec-b56ff0331ba9", "core/export_format.py"),
     "the root stack type": (r"^\s*[A-Z_]+\s*=\s*\"pulumi:pulumi:Stack\"", "core/export_format.py"),
     "the stateful-type tables": (r"^(STATEFUL_TYPES|DATA_STORE_TYPES)\b[^=]*=\s*[({]", "core/stateful.py"),
-    "the mailbox shape": (r"\^\[\^@\\s\]\+@\[\^@\\s\]\+", "core/ids.py"),
+    "the mailbox shape": (r"\^\[\^@\\{1,2}s;?\]\+@", "core/ids.py"),
     "the cost center shape": (r"\^CC-\\d\{4,6\}\$", "core/ids.py"),
     "the Log Analytics workspace id shape": (r"OperationalInsights/workspaces/\[\^/\]\+\$", "core/ids.py"),
     "the sign-in principal types": (r"\(\"User\",\s*\"Group\",\s*\"ServicePrincipal\"\)", "core/ids.py"),
-    "the flexible server SKU shape": (r"Standard_\(\[BDE\]\)", "core/app_config.py"),
+    "the flexible server SKU tables": (r"^(POSTGRES|MYSQL)_SKUS\b", "core/app_config.py"),
     "the flexible server versions": (r"^\s*[A-Z_]*VERSIONS\s*=\s*\(\s*\"(8\.0\.21|13)\"", "core/app_config.py"),
     "the app config contract's model": (r"^(APP_FIELDS|CONFIG_FIELDS)\b", "core/app_config.py"),
 }
@@ -104,6 +104,13 @@ def test_the_environment_list_is_spelled_only_in_core_environments():
              if path != ROOT / "core" / "environments.py"
              for line in _environment_list_copies(ast.parse(path.read_text(encoding="utf-8")), ENVIRONMENTS)]
     assert found == [], f"the environment list spelled in {found}; build it from core/environments.py"
+
+
+@pytest.mark.parametrize("spelling", ['EMAIL = re.compile(r"^[^@\\s]+@[^@\\s]+\\.[a-z]{2,}$")',
+                                      '_MAILBOX = "^[^@\\\\s]+@[^@\\\\s]+\\\\.[a-zA-Z]{2,}$"',
+                                      '_EMAIL = re.compile(r"^[^@\\s;]+@[^@\\s;]+\\.[a-z]{2,}$")'])
+def test_the_mailbox_guard_finds_raw_escaped_and_separator_refusing_spellings(spelling):
+    assert re.search(FACTS["the mailbox shape"][0], spelling, re.MULTILINE)
 
 
 def test_the_environment_list_guard_finds_each_spelling():

@@ -14,7 +14,8 @@ from pulumi_azure_native import storage
 from amsterdam_cloud.components.interfaces import (CommonArgs, DiagnosticSupport, InterfaceError, WithInterfaces,
                                                    create_storage_service_diagnostics, require_name, supports)
 
-_FILESYSTEM = re.compile(r"^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$")
+FILESYSTEM = re.compile(r"^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$")
+"""An ADLS Gen2 filesystem (container) name: 3 to 63 lower-case letters, digits and single hyphens."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -40,7 +41,7 @@ class DataLakeArgs(CommonArgs):
         super().__post_init__()
         require_name("azure-native:storage:StorageAccount", self.account_name, "DataLakeArgs.account_name")
         for filesystem in self.filesystems:
-            if not _FILESYSTEM.match(filesystem):
+            if not FILESYSTEM.fullmatch(filesystem):
                 raise InterfaceError(f"DataLakeArgs.filesystems: {filesystem!r}; expected 3 to 63 lower-case letters, "
                                      "digits and single hyphens")
         if len(set(self.filesystems)) != len(self.filesystems):

@@ -52,7 +52,7 @@ from amsterdam_cloud.components.security.container_registry import city_registry
 from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.core.app_config import APP_OPERATIONS_FILE, OPERATIONS, flexible_server_tier
 from amsterdam_cloud.core.backend import Backend, BackendError, declared_backend, parse_reference
-from amsterdam_cloud.core.config_readers import section, snake
+from amsterdam_cloud.core.config_readers import matching, section, snake
 from amsterdam_cloud.core.documents import read_yaml
 from amsterdam_cloud.core.errors import display
 from amsterdam_cloud.core.program_config import LANDING_ZONES_PROJECT, PLATFORM_PROJECT, ConfigError, SecretValue, \
@@ -152,16 +152,16 @@ LANDING_ZONE_KEY = "app:landingZone"
 """The template's key for an app in its team's vended subscription (written by `cityctl vend <team> --app-dir`)."""
 
 
+_LANDING_ZONE = matching(TEAM_NAME, "the team's name as vended (`cityctl vend <team>`), e.g. parkeren")
+
+
 def _landing_zone(config: Mapping[str, Any], source: str, platform_stack: str,
                   app: Mapping[str, Any]) -> VendedSubscription | None:
     """The team's landing zone when `app:landingZone` names one: the landing zones stack of the platform's
     environment, in the same backend; what a vended subscription cannot host yet is refused here."""
     if LANDING_ZONE_KEY not in config:
         return None
-    team = structured(config[LANDING_ZONE_KEY])
-    if not isinstance(team, str) or not TEAM_NAME.match(team):
-        raise ConfigError(source, LANDING_ZONE_KEY, f"{team!r}; expected the team's name as vended "
-                                                    "(`cityctl vend <team>`), e.g. parkeren")
+    team = _LANDING_ZONE(source, LANDING_ZONE_KEY, structured(config[LANDING_ZONE_KEY]))
     for key in ("spoke", "runtimeSubnet", "registry"):
         if key in app:
             raise ConfigError(source, f"app:app.{key}", f"set with {LANDING_ZONE_KEY}; an app in a vended "

@@ -8,8 +8,8 @@ from typing import ClassVar
 import pulumi
 
 from amsterdam_cloud.components.interfaces import CommonArgs, InterfaceError, require_name, supports
-from amsterdam_cloud.core.app_config import BACKUP_RETENTION_DAYS, FLEXIBLE_SERVER_SKU as SKU, MYSQL_STORAGE_GIB, \
-    flexible_server_tier
+from amsterdam_cloud.core.app_config import BACKUP_RETENTION_DAYS, MYSQL_STORAGE_GIB, POSTGRES_SKUS, \
+    FlexibleServerSkus, flexible_server_tier, sku_names
 from amsterdam_cloud.core.ids import SIGN_IN_PRINCIPAL_TYPES
 
 PRINCIPAL_TYPES = SIGN_IN_PRINCIPAL_TYPES
@@ -61,6 +61,8 @@ class FlexibleServerArgs(CommonArgs):
     MAX_STORAGE_GB: ClassVar[int] = MYSQL_STORAGE_GIB[1]
     SERVER: ClassVar[str] = "azure-native:dbforpostgresql:Server"
     """The server's azure-native type, for its naming rule."""
+    SKUS: ClassVar[FlexibleServerSkus] = POSTGRES_SKUS
+    """The SKUs the engine's flexible server offers (core/app_config.py), which `sku` must be one of."""
 
     resource_group_name: pulumi.Input[str]
     """The server's resource group; the component never creates it."""
@@ -69,7 +71,7 @@ class FlexibleServerArgs(CommonArgs):
     tenant_id: pulumi.Input[str]
     """The Entra ID tenant that authenticates logins."""
     sku: str = "Standard_D2ds_v5"
-    """Compute size; the family letter picks the tier (B Burstable, D GeneralPurpose, E MemoryOptimized)."""
+    """Compute size, one of `SKUS`; its row there gives the tier (Burstable, GeneralPurpose, MemoryOptimized)."""
     storage_gb: int = 32
     """Storage in GiB; it grows automatically when nearly full."""
     server_name: pulumi.Input[str] | None = None
@@ -89,11 +91,10 @@ class FlexibleServerArgs(CommonArgs):
         kind = type(self).__name__
         if isinstance(self.server_name, str):
             require_name(self.SERVER, self.server_name, f"{kind}.server_name")
-        match = SKU.match(self.sku)
-        if not match:
-            raise InterfaceError(f"{kind}.sku: {self.sku!r}; expected Standard_B*, Standard_D* or Standard_E*, "
-                                 f"e.g. {type(self).sku}")
-        if self.high_availability and match.group(1) == "B":
+        if self.sku not in sku_names(self.SKUS):
+            raise InterfaceError(f"{kind}.sku: {self.sku!r}; expected one of {', '.join(sku_names(self.SKUS))}, "
+                                 "the SKUs its flexible server offers")
+        if self.high_availability and self.tier == "Burstable":
             raise InterfaceError(f"{kind}.high_availability: {self.sku} is Burstable, which has no high "
                                  "availability; use a Standard_D* or Standard_E* SKU")
         low, high = BACKUP_RETENTION_DAYS

@@ -24,7 +24,7 @@ from pulumi_azure_native import dbformysql
 from amsterdam_cloud.components.app_hosting.flexible_server import EntraAdministrator, FlexibleServerArgs
 from amsterdam_cloud.components.credentials import generate_password
 from amsterdam_cloud.components.interfaces import DiagnosticSupport, InterfaceError, WithInterfaces, require_auto_name
-from amsterdam_cloud.core.app_config import MYSQL_VERSIONS
+from amsterdam_cloud.core.app_config import MYSQL_SKUS, MYSQL_VERSIONS, FlexibleServerSkus
 
 VERSIONS = MYSQL_VERSIONS
 """MySQL versions the component builds (core/app_config.py, the contract's)."""
@@ -45,6 +45,7 @@ query (Microsoft: log only the events an audit needs; DML would slow the server)
 @dataclass(frozen=True, kw_only=True)
 class MySqlServerArgs(FlexibleServerArgs):
     SERVER: ClassVar[str] = "azure-native:dbformysql:Server"
+    SKUS: ClassVar[FlexibleServerSkus] = MYSQL_SKUS
 
     administrator: EntraAdministrator
     """The Entra ID administrator (MySQL flexible server has exactly one; a group lets several people in)."""
@@ -52,7 +53,7 @@ class MySqlServerArgs(FlexibleServerArgs):
     """Resource id of the user-assigned identity the server looks Entra principals up with (it needs Graph read
     permissions); the component never creates it."""
     sku: str = "Standard_D2ds_v4"
-    """Compute size; the family letter picks the tier (B Burstable, D GeneralPurpose, E MemoryOptimized)."""
+    """Compute size, one of `SKUS` (MySQL's)."""
     version: str = "8.0.21"
     """MySQL version."""
     administrator_login: str = "breakglass"

@@ -4,20 +4,19 @@ alerted on and kept with every other log, not only in the portal for 90 days).""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import pulumi
 from pulumi_azure_native import security
 
 from amsterdam_cloud.components.interfaces import CommonArgs, InterfaceError, WithInterfaces, supports
+from amsterdam_cloud.core.ids import EMAIL
 
 SEVERITIES = ("Low", "Medium", "High")
 EXPORTED = ("Alerts", "Assessments", "SubAssessments", "SecureScores", "SecureScoreControls",
             "RegulatoryComplianceAssessment")
 """What continuous export sends (Defender's event sources): alerts, recommendations and their findings, the secure
 score and its controls, and regulatory compliance (the BIO initiative's state)."""
-_EMAIL = re.compile(r"^[^@\s;]+@[^@\s;]+\.[a-z]{2,}$")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -38,7 +37,7 @@ class DefenderReportingArgs(CommonArgs):
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        if not self.emails or not all(_EMAIL.match(email) for email in self.emails):
+        if not self.emails or not all(EMAIL.fullmatch(email) for email in self.emails):
             raise InterfaceError(f"DefenderReportingArgs.emails: {list(self.emails)}; expected one or more e-mail "
                                  "addresses")
         if self.minimal_severity not in SEVERITIES:

@@ -99,3 +99,26 @@ def has_managed_identity(resource: Resource, report: Report, settings: Any, *, f
         report(f"identity.type is {describe(value)}, not an identity type; {fix}")
     elif "assigned" not in value.lower():
         report(f"identity.type is {value!r}, not a managed identity; {fix}")
+
+
+OFF = ("off", "0", "false", "no")
+"""The words a database server parameter is switched off with (compared lowercased)."""
+
+
+def server_parameter(resource: Resource, report: Report, *, names: Iterable[str], kind: str,
+                     fix: str) -> tuple[str, str, Any] | None:
+    """A database Configuration's (lowercased name, lowercased value text, value) when its name is one of `names`;
+    otherwise None, having reported the name or value unknown (with `fix`) or the resource as not a `kind` parameter."""
+    name = resource.get("configurationName")
+    name = resource.get("name") if name is None else name
+    value = resource.get("value")
+    if name is UNKNOWN:
+        report.unknown("the parameter name (configurationName)", "name the server parameter in the program")
+        return None
+    if not isinstance(name, str) or name.lower() not in tuple(names):
+        report.skip(f"not a {kind} parameter")
+        return None
+    if value is UNKNOWN:
+        report.unknown(f"{name} (value)", fix)
+        return None
+    return name.lower(), str(value).strip().lower() if value is not None else "", value

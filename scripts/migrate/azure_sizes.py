@@ -20,7 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from amsterdam_cloud.core.app_config import MYSQL_STORAGE_GIB, MYSQL_VERSIONS, POSTGRES_STORAGE_GIB, POSTGRES_VERSIONS
+from amsterdam_cloud.core.app_config import MYSQL_SKUS, MYSQL_STORAGE_GIB, MYSQL_VERSIONS, POSTGRES_SKUS, \
+    POSTGRES_STORAGE_GIB, POSTGRES_VERSIONS
 
 # (name, vCPU, GiB) per Azure VM family, smallest first.
 VM_FAMILIES: dict[str, tuple[tuple[str, int, float], ...]] = {
@@ -47,33 +48,10 @@ EC2_FAMILY_TO_AZURE: dict[str, str] = {"t": "B", "m": "Dsv5", "c": "Fsv2", "r": 
                                        "x": "M", "u": "M", "i": "Lsv3", "d": "Lsv3"}
 """First letter of the EC2 instance family to the Azure VM family."""
 
-# Flexible server SKUs per tier: (SKU name, vCPU, GiB), smallest first.
-POSTGRES_SKUS: dict[str, tuple[tuple[str, int, float], ...]] = {
-    "Burstable": (("Standard_B1ms", 1, 2), ("Standard_B2s", 2, 4), ("Standard_B2ms", 2, 8), ("Standard_B4ms", 4, 16),
-                  ("Standard_B8ms", 8, 32), ("Standard_B12ms", 12, 48), ("Standard_B16ms", 16, 64),
-                  ("Standard_B20ms", 20, 80)),
-    "GeneralPurpose": (("Standard_D2ds_v5", 2, 8), ("Standard_D4ds_v5", 4, 16), ("Standard_D8ds_v5", 8, 32),
-                       ("Standard_D16ds_v5", 16, 64), ("Standard_D32ds_v5", 32, 128), ("Standard_D48ds_v5", 48, 192),
-                       ("Standard_D64ds_v5", 64, 256), ("Standard_D96ds_v5", 96, 384)),
-    "MemoryOptimized": (("Standard_E2ds_v5", 2, 16), ("Standard_E4ds_v5", 4, 32), ("Standard_E8ds_v5", 8, 64),
-                        ("Standard_E16ds_v5", 16, 128), ("Standard_E20ds_v5", 20, 160), ("Standard_E32ds_v5", 32, 256),
-                        ("Standard_E48ds_v5", 48, 384), ("Standard_E64ds_v5", 64, 512), ("Standard_E96ds_v5", 96, 672)),
-}
-MYSQL_SKUS: dict[str, tuple[tuple[str, int, float], ...]] = {
-    "Burstable": (("Standard_B1s", 1, 1), ("Standard_B1ms", 1, 2), ("Standard_B2s", 2, 4), ("Standard_B2ms", 2, 8),
-                  ("Standard_B4ms", 4, 16), ("Standard_B8ms", 8, 32), ("Standard_B12ms", 12, 48),
-                  ("Standard_B16ms", 16, 64), ("Standard_B20ms", 20, 80)),
-    "GeneralPurpose": (("Standard_D2ds_v4", 2, 8), ("Standard_D4ds_v4", 4, 16), ("Standard_D8ds_v4", 8, 32),
-                       ("Standard_D16ds_v4", 16, 64), ("Standard_D32ds_v4", 32, 128), ("Standard_D48ds_v4", 48, 192),
-                       ("Standard_D64ds_v4", 64, 256)),
-    "MemoryOptimized": (("Standard_E2ds_v4", 2, 16), ("Standard_E4ds_v4", 4, 32), ("Standard_E8ds_v4", 8, 64),
-                        ("Standard_E16ds_v4", 16, 128), ("Standard_E32ds_v4", 32, 256), ("Standard_E48ds_v4", 48, 384),
-                        ("Standard_E64ds_v4", 64, 504)),
-}
 DB_FAMILY_TO_TIER = {"t": "Burstable", "m": "GeneralPurpose", "r": "MemoryOptimized", "x": "MemoryOptimized",
                      "z": "MemoryOptimized"}
 
-# The storage sizes and versions flexible server offers are the app contract's (core/app_config.py).
+# The SKUs, storage sizes and versions flexible server offers are the app contract's (core/app_config.py).
 
 # RDS instance sizes: size suffix to vCPU, and GiB per vCPU by family; burstable t classes have their own table.
 _SIZE_VCPU = {"large": 2, "xlarge": 4, "2xlarge": 8, "4xlarge": 16, "8xlarge": 32, "12xlarge": 48, "16xlarge": 64,

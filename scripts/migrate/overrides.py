@@ -30,6 +30,8 @@ from typing import Any, Collection, Mapping, TypeVar
 
 from amsterdam_cloud.core.app_config import DATABASE_ADMIN_GROUP
 from amsterdam_cloud.core.classification import DATA_CLASSIFICATIONS
+from amsterdam_cloud.core.config_readers import json_schema, matching
+from amsterdam_cloud.core.ids import EMAIL_ANY_CASE
 from amsterdam_cloud.core.environments import ENVIRONMENTS, ENVIRONMENTS_IN_WORDS
 from amsterdam_cloud.core.errors import UserError
 from amsterdam_cloud.core.documents import check_schema
@@ -60,7 +62,7 @@ ENVIRONMENT_ALIASES: dict[str, str] = {
 """Built-in environment names to the platform's four environments (DTAP)."""
 
 _STRATEGIES = ["retire", "retain", "rehost", "relocate", "replatform", "refactor", "repurchase"]
-_MAILBOX = "^[^@\\s]+@[^@\\s]+\\.[a-zA-Z]{2,}$"
+_MAILBOX = json_schema(matching(EMAIL_ANY_CASE, "a mailbox such as parkeren@amsterdam.nl"))
 
 
 JSON_SCHEMA: dict[str, Any] = {
@@ -69,7 +71,7 @@ JSON_SCHEMA: dict[str, Any] = {
     "additionalProperties": False,
     "properties": {
         "schema": {"const": SCHEMA},
-        "owners": {"type": "object", "additionalProperties": {"type": "string", "pattern": _MAILBOX}},
+        "owners": {"type": "object", "additionalProperties": _MAILBOX},
         "classifications": {"type": "object", "additionalProperties": {"enum": [*DATA_CLASSIFICATIONS, NOT_BIO]}},
         "environments": {"type": "object", "additionalProperties": {"enum": list(ENVIRONMENTS)}},
         "databaseAdminGroups": {"type": "object", "additionalProperties": DATABASE_ADMIN_GROUP},
@@ -77,7 +79,7 @@ JSON_SCHEMA: dict[str, Any] = {
             "type": "object",
             "additionalProperties": False,
             "properties": {
-                "owner": {"type": "string", "pattern": _MAILBOX},
+                "owner": _MAILBOX,
                 "costCenter": {"type": "string", "pattern": "^(CC-?)?[0-9]{4,6}$"},
                 "dataClassification": {"type": "string", "minLength": 1},
                 "personalData": {"type": "boolean"},
@@ -121,7 +123,7 @@ class Overrides:
         """The mailbox for an owner tag: itself when it is one, the `owners:` entry for a team name, else None."""
         if value is None:
             return None
-        if re.match(_MAILBOX, value.strip()):
+        if EMAIL_ANY_CASE.fullmatch(value.strip()):
             return value.strip()
         return _table(self.owners).get(_word(value))
 

@@ -16,6 +16,7 @@ from amsterdam_cloud.core.ids import COST_CENTER, EMAIL, GUID
 from amsterdam_cloud.core.environments import ENVIRONMENTS
 from amsterdam_cloud.core.program_config import PLATFORM_PROJECT
 from amsterdam_cloud.components.analytics.ai_services import AiDeployment
+from amsterdam_cloud.components.analytics.data_lake import FILESYSTEM
 from amsterdam_cloud.components.analytics.algorithm import Algorithm
 from amsterdam_cloud.components.analytics.ml_workspace import ComputeCluster
 from amsterdam_cloud.components.analytics.register import STATUSES, RegisterError, RegisterPolicy, \
@@ -34,6 +35,7 @@ STACKS_DIR = Path(__file__).resolve().parent
 
 _TEAM = re.compile(r"^[a-z][a-z0-9]{1,9}$")
 _NAME = re.compile(r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$")
+_FILESYSTEM = matching(FILESYSTEM, "a filesystem name: 3 to 63 lower-case letters, digits and single hyphens")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -125,7 +127,7 @@ def _algorithms(source: str, key: str, value: Any) -> tuple[Algorithm, ...]:
     for name, spec in _mapping(source, key, value, "algorithm name to its settings").items():
         where = f"{key}.{name}"
         fields = {"registerId": _register_id, "kind": one_of(("model", "pipeline")), "compute": _compute,
-                  "filesystems": list_of(string, empty=True, distinct=True), "readOnly": boolean,
+                  "filesystems": list_of(_FILESYSTEM, empty=True, distinct=True), "readOnly": boolean,
                   "aiDeployments": _deployments}
         read = section(source, where, spec or {}, fields, frozenset())
         values: dict[str, Any] = {"name": name, "register_id": read.get("registerId"),
@@ -146,7 +148,7 @@ def _team(source: str, key: str, name: str, value: Any) -> Team:
               "dataClassification": one_of(DATA_CLASSIFICATIONS),
               "dataScientistGroupIds": list_of(matching(GUID, "an Entra group object id (a GUID)"), empty=True,
                                                 distinct=True),
-              "filesystems": list_of(string, distinct=True), "algorithms": _algorithms}
+              "filesystems": list_of(_FILESYSTEM, distinct=True), "algorithms": _algorithms}
     read = section(source, key, value, fields, frozenset({"owner", "costCenter", "dataClassification"}))
     filesystems = read.get("filesystems", ("raw", "curated"))
     for algorithm in read.get("algorithms", ()):

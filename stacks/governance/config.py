@@ -18,12 +18,11 @@ from amsterdam_cloud.components.governance.hierarchy import ROLES, descendants, 
 from amsterdam_cloud.components.governance.policy import Assignment, Exemption, city_assignments
 from amsterdam_cloud.core.environments import PLATFORM_INGRESS_ROLES, platform_resource_group
 from amsterdam_cloud.core.program_config import GOVERNANCE_PROJECT
-from amsterdam_cloud.core.regions import EU_REGIONS
 from amsterdam_cloud.core.waivers import parse_waivers
 from amsterdam_cloud.stacks.connectivity.config import load as load_connectivity
 from amsterdam_cloud.core.environments import ENVIRONMENTS
 from amsterdam_cloud.core.program_config import ConfigError, given_config, read_stack_file, structured
-from amsterdam_cloud.core.config_readers import (boolean, emails, integer, matching, read_project_keys, region, section,
+from amsterdam_cloud.core.config_readers import (boolean, emails, eu_region, integer, matching, read_project_keys, section,
                                                  show)
 from amsterdam_cloud.stacks.config import load as load_platform
 
@@ -60,6 +59,9 @@ class GovernanceConfig:
     sandbox_budget_monthly_eur: int
 
 
+_SUBSCRIPTION = matching(GUID, "a subscription id (GUID)")
+
+
 def _subscriptions(source: str, key: str, value: Any) -> dict[str, tuple[str, ...]]:
     value = structured(value)
     if not isinstance(value, Mapping):
@@ -74,9 +76,7 @@ def _subscriptions(source: str, key: str, value: Any) -> dict[str, tuple[str, ..
         if not isinstance(ids, list):
             raise ConfigError(source, f"{key}.{group}", f"expected a list of subscription ids, got {show(ids)}")
         for index, subscription in enumerate(ids):
-            if not isinstance(subscription, str) or not GUID.match(subscription):
-                raise ConfigError(source, f"{key}.{group}[{index}]", f"expected a subscription id (GUID), got "
-                                                                     f"{show(subscription)}")
+            _SUBSCRIPTION(source, f"{key}.{group}[{index}]", subscription)
             if subscription in seen:
                 raise ConfigError(source, f"{key}.{group}[{index}]", f"{subscription} is also placed in "
                                   f"{seen[subscription]}; a subscription belongs to one management group")
@@ -85,19 +85,12 @@ def _subscriptions(source: str, key: str, value: Any) -> dict[str, tuple[str, ..
     return placed
 
 
-def _eu_region(source: str, key: str, value: Any) -> str:
-    name = region(source, key, value)
-    if name not in EU_REGIONS:
-        raise ConfigError(source, key, f"{name} is outside the EU; use an EU region such as westeurope")
-    return name
-
-
 RBAC_GROUPS = ("platformOperators", "auditors", "breakGlass")
 """The Entra groups of the RBAC model (components/governance/roles.py), each by object id."""
 
 _FIELDS = {
     "tenantId": matching(GUID, "the Entra tenant id (a GUID)"),
-    "location": _eu_region,
+    "location": eu_region,
     "prefix": matching(_PREFIX, "2-31 lower-case letters, digits and hyphens, e.g. amsterdam"),
     "workspaceId": matching(_WORKSPACE, "the central Log Analytics workspace's resource id"),
     "subscriptions": _subscriptions,

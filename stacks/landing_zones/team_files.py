@@ -23,7 +23,7 @@ from amsterdam_cloud.components.landing_zone.address_plan import plan as plan_ad
 from amsterdam_cloud.core.environments import ENVIRONMENTS
 from amsterdam_cloud.core.classification import DATA_CLASSIFICATIONS
 from amsterdam_cloud.core.program_config import ConfigError
-from amsterdam_cloud.core.config_readers import show
+from amsterdam_cloud.core.config_readers import matching, show
 from amsterdam_cloud.stacks.config import load as load_platform, Network
 
 TEAMS_DIR = Path(__file__).resolve().parent / "teams"
@@ -77,24 +77,16 @@ class Team:
                                  for env, cidr in self.ranges.items()}}
 
 
-def _text(source: str, key: str, value: Any, pattern: re.Pattern[str], form: str) -> str:
-    if not isinstance(value, str) or not pattern.match(value):
-        raise ConfigError(source, key, f"expected {form}, got {show(value)}")
-    return value
-
-
 def check_field(source: str, key: str, value: Any, where: str = "") -> Any:
     """One team field (`key` of the file), as the file or `cityctl vend`'s option `where` gives it."""
     where = where or key
-    if key == "team":
-        return _text(source, where, value, TEAM_NAME, "2-20 lower-case letters, digits and hyphens, e.g. parkeren")
-    if key == "owner":
-        return _text(source, where, value, _MAILBOX, f"the team's {CITY_MAIL_DOMAIN} mailbox, e.g. "
-                                                     f"parkeren{CITY_MAIL_DOMAIN}")
-    if key == "costCenter":
-        return _text(source, where, value, COST_CENTER, "a cost centre such as CC-4120")
-    if key in ("entraGroupId", "ciPrincipalId"):
-        return _text(source, where, value, GUID, "an Entra object id (a lower-case GUID)")
+    readers = {"team": matching(TEAM_NAME, "2-20 lower-case letters, digits and hyphens, e.g. parkeren"),
+               "owner": matching(_MAILBOX, f"the team's {CITY_MAIL_DOMAIN} mailbox, e.g. parkeren{CITY_MAIL_DOMAIN}"),
+               "costCenter": matching(COST_CENTER, "a cost centre such as CC-4120"),
+               "entraGroupId": matching(GUID, "an Entra object id (a lower-case GUID)"),
+               "ciPrincipalId": matching(GUID, "an Entra object id (a lower-case GUID)")}
+    if key in readers:
+        return readers[key](source, where, value)
     choices = {"archetype": ARCHETYPES, "dataClassification": DATA_CLASSIFICATIONS}
     if key in choices:
         if value not in choices[key]:
@@ -143,8 +135,8 @@ def parse_team(document: Any, source: str) -> Team:
             raise ConfigError(source, key, f"expected {{addressSpace: CIDR}} (and, once created, subscriptionId: "
                                            f"GUID), got {show(spec)}")
         if "subscriptionId" in spec:
-            subscriptions[env] = _text(source, f"{key}.subscriptionId", spec["subscriptionId"], GUID,
-                                       "the vended subscription's id (a lower-case GUID)")
+            subscriptions[env] = matching(GUID, "the vended subscription's id (a lower-case GUID)")(
+                source, f"{key}.subscriptionId", spec["subscriptionId"])
         try:
             cidr = ipaddress.IPv4Network(str(spec["addressSpace"]))
         except ValueError:

@@ -46,11 +46,17 @@ def test_every_template_stack_file_reads_with_the_contract(environment):
     ({"postgres": {"sku": "Standard_D2ds_v5", "storageGb": 32, "version": "12"}},
      "app:app.data.postgres.version", "'12'; expected one of 13, 14, 15, 16, 17, the versions PostgreSQL"),
     ({"postgres": {"sku": "Standard_F2s_v2", "storageGb": 32, "version": "16"}},
-     "app:app.data.postgres.sku", "expected a flexible server SKU: Standard_B*, Standard_D* or Standard_E*"),
+     "app:app.data.postgres.sku", "expected one of Standard_B1ms, Standard_B2s"),
     ({"postgres": {"sku": "Standard_Bogus", "storageGb": 32, "version": "16"}},
-     "app:app.data.postgres.sku", "expected a flexible server SKU"),
+     "app:app.data.postgres.sku", "expected one of Standard_B1ms"),
     ({"postgres": {"sku": "Standard_D", "storageGb": 32, "version": "16"}},
-     "app:app.data.postgres.sku", "expected a flexible server SKU"),
+     "app:app.data.postgres.sku", "expected one of Standard_B1ms"),
+    ({"postgres": {"sku": "Standard_B1s", "storageGb": 32, "version": "16"}},
+     "app:app.data.postgres.sku", "expected one of Standard_B1ms"),
+    ({"postgres": {"sku": "Standard_B99ms", "storageGb": 32, "version": "16"}},
+     "app:app.data.postgres.sku", "expected one of Standard_B1ms"),
+    ({"mysql": {"sku": "Standard_B99ms", "storageGb": 32, "version": "8.0.21"}, "postgres": None},
+     "app:app.data.mysql.sku", "expected one of Standard_B1s, Standard_B1ms"),
 ])
 def test_a_database_azure_cannot_build_is_refused_by_the_one_check_generate_and_the_template_share(database, key,
                                                                                                   problem):
@@ -136,3 +142,11 @@ def test_a_region_reads_in_every_spelling_azure_accepts_and_must_be_in_the_eu():
     config["azure-native:location"] = config["app:app"]["location"] = "eastus"
     with pytest.raises(ConfigError, match=r"^P.yaml: azure-native:location: 'eastus' is outside the EU; expected "):
         app_config.read(config, "P.yaml")
+
+
+def test_each_engine_accepts_the_skus_of_its_own_table_so_mysql_takes_b1s_and_postgres_does_not():
+    read = app_config.read(changed(postgres=None, mysql={"sku": "Standard_B1s", "storageGb": 32,
+                                                         "version": "8.0.21"}), "Pulumi.dev.yaml")
+
+    assert read["app:app"]["data"]["mysql"]["sku"] == "Standard_B1s"
+    assert "Standard_B1s" not in app_config.sku_names(app_config.POSTGRES_SKUS)

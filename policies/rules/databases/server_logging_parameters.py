@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from amsterdam_cloud.policies.rule_model import UNKNOWN, Report, Resource, Rule, Severity
+from amsterdam_cloud.policies.rule_model import Report, Resource, Rule, Severity
+from amsterdam_cloud.policies.rules.common import OFF, server_parameter
 
-OFF = ("off", "0", "false", "no")
 MUST_STAY_ON = ("log_checkpoints", "log_connections", "log_disconnections", "connection_throttle.enable",
                 "audit_log_enabled")
 RETENTION = ("logfiles.retention_days", "log_retention_days")
@@ -23,20 +23,11 @@ REQUIRED_AUDIT_EVENT = "CONNECTION"
 
 
 def check(resource: Resource, report: Report, settings: Any) -> None:
-    name = resource.get("configurationName")
-    name = resource.get("name") if name is None else name
-    value = resource.get("value")
-    if name is UNKNOWN:
-        report.unknown("the parameter name (configurationName)", "name the server parameter in the program")
+    found = server_parameter(resource, report, names=(*MUST_STAY_ON, *RETENTION, AUDIT_EVENTS), kind="logging",
+                             fix="set the logging parameters from the program")
+    if found is None:
         return
-    if not isinstance(name, str) or name.lower() not in (*MUST_STAY_ON, *RETENTION, AUDIT_EVENTS):
-        report.skip("not a logging parameter")
-        return
-    if value is UNKNOWN:
-        report.unknown(f"{name} (value)", "set the logging parameters from the program")
-        return
-    name = name.lower()
-    text = str(value).strip().lower() if value is not None else ""
+    name, text, value = found
     if name in MUST_STAY_ON and (text in OFF or not text):
         report(f"{name} is {value!r}; set it to ON so connections and changes are logged")
     elif name == AUDIT_EVENTS:

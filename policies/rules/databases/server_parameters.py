@@ -4,28 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from amsterdam_cloud.policies.rule_model import UNKNOWN, Report, Resource, Rule, Severity
-from amsterdam_cloud.policies.rules.common import tls_rank
+from amsterdam_cloud.policies.rule_model import Report, Resource, Rule, Severity
+from amsterdam_cloud.policies.rules.common import OFF, server_parameter, tls_rank
 
 TLS_PARAMETERS = ("require_secure_transport", "ssl_min_protocol_version", "tls_version")
 
 
 def check(resource: Resource, report: Report, settings: Any) -> None:
-    name = resource.get("configurationName")
-    name = resource.get("name") if name is None else name
-    value = resource.get("value")
-    if name is UNKNOWN:
-        report.unknown("the parameter name (configurationName)", "name the server parameter in the program")
+    found = server_parameter(resource, report, names=TLS_PARAMETERS, kind="TLS",
+                             fix="set the TLS parameters from the program, never below TLS 1.2")
+    if found is None:
         return
-    if not isinstance(name, str) or name.lower() not in TLS_PARAMETERS:
-        report.skip("not a TLS parameter")
-        return
-    if value is UNKNOWN:
-        report.unknown(f"{name} (value)", "set the TLS parameters from the program, never below TLS 1.2")
-        return
-    name = name.lower()
-    text = str(value).strip().lower() if value is not None else ""
-    if name == "require_secure_transport" and text in ("off", "0", "false", "no"):
+    name, text, value = found
+    if name == "require_secure_transport" and text in OFF:
         report(f"require_secure_transport is {value!r}; leave it ON so every connection uses TLS")
     elif name == "ssl_min_protocol_version" and (tls_rank(text) or 0) < 1.2:
         report(f"ssl_min_protocol_version is {value!r}; set it to 'TLSv1.2' or 'TLSv1.3'")

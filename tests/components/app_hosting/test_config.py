@@ -294,6 +294,7 @@ def test_a_landing_zone_reads_its_teams_zone_from_the_landing_zones_stack_of_the
 
 @pytest.mark.parametrize(("changes", "landing_zone", "key", "problem"), [
     ({}, "Parkeren!", "app:landingZone", "the team's name as vended"),
+    ({}, "parkeren\n", "app:landingZone", "expected the team's name as vended"),
     ({"exposure": "public"}, "parkeren", "app:landingZone", "public app in a vended subscription"),
     ({"spoke": "apps"}, "parkeren", "app:app.spoke", "uses its landing zone's subnets"),
     ({"registry": "crother12345.azurecr.io", "image": "crother12345.azurecr.io/parkeer-app:1"}, "parkeren",

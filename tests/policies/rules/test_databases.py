@@ -87,3 +87,15 @@ def test_secure_server_parameters_pass(name, value):
 def test_weakening_a_server_parameter_is_a_violation(name, value):
     found = violations(server_parameters.RULE, {"configurationName": name, "value": value}, token=PARAM)
     assert len(found) == 1 and name in found[0]
+
+
+def test_both_parameter_rules_read_the_parameter_with_one_helper_that_skips_others_and_lowercases():
+    from amsterdam_cloud.policies.rule_model import Reporter
+    from amsterdam_cloud.policies.rules.common import server_parameter
+    report = Reporter(strict=True)
+    found = server_parameter({"name": "Log_Connections", "value": " OFF "}, report, names=("log_connections",),
+                             kind="logging", fix="set it")
+    assert found == ("log_connections", "off", " OFF ")
+    assert server_parameter({"configurationName": "max_connections", "value": "9"}, report,
+                            names=("log_connections",), kind="logging", fix="set it") is None
+    assert report.skipped and "not a logging parameter" in report.skipped[0][0] and not report.violations

@@ -86,3 +86,10 @@ def test_algorithm_filesystem_missing_from_the_team_lake_is_a_config_error_at_it
     raw = _with_algorithm(_raw("dev"), "scan", {"registerId": "90127488", "filesystems": ["kentekens"]})
     with pytest.raises(ConfigError, match=r"teams\.wonen\.algorithms\.scan\.filesystems: \['kentekens'\] are not"):
         parse(raw, "stacks/analytics/Pulumi.dev.yaml", "dev")
+
+
+def test_a_filesystem_name_with_a_trailing_newline_is_refused_at_its_key():
+    raw = _raw("dev")
+    raw["amsterdam-analytics:teams"]["wonen"]["filesystems"] = ["raw\n", "curated"]
+    with pytest.raises(ConfigError, match=r"teams\.wonen\.filesystems\[0\]: expected a filesystem name"):
+        parse(raw, "stacks/analytics/Pulumi.dev.yaml", "dev")

@@ -52,6 +52,8 @@ def test_a_bad_stack_value_names_the_file_and_the_key(changes, key, problem):
 @pytest.mark.parametrize(("changes", "key", "problem"), [
     ({"team": "afval"}, "team", "differs from the file name"),
     ({"owner": "parkeren@gmail.com"}, "owner", "@amsterdam.nl mailbox"),
+    ({"owner": "parkeren@amsterdam.nl\n"}, "owner", "expected the team's @amsterdam.nl mailbox"),
+    ({"costCenter": "CC-4120\n"}, "costCenter", "expected a cost centre such as CC-4120"),
     ({"archetype": "hybrid"}, "archetype", "corp, online"),
     ({"environments": {"staging": {"addressSpace": "10.10.5.0/24"}}}, "environments.staging", "not an environment"),
     ({"environments": {"dev": {"addressSpace": "10.10.5.0/26"}}}, "environments.dev.addressSpace", "/24"),
