@@ -70,13 +70,13 @@ class SessionHostImage:
             if isinstance(definition, str) and not _GALLERY_IMAGE.match(definition):
                 raise InterfaceError(f"SessionHostImage.gallery_image_definition_id: {definition!r} is not an Azure "
                                      "Compute Gallery image definition id (.../galleries/<gallery>/images/<image>)")
-            if not IMAGE_VERSION.match(self.version):
+            if not IMAGE_VERSION.fullmatch(self.version):
                 raise InterfaceError(f"SessionHostImage.version: {self.version!r}; a gallery image version is "
                                      "Major.Minor.Patch such as 2026.11.0")
         elif not all(marketplace):
             raise InterfaceError("SessionHostImage: publisher, offer and sku are all needed for a marketplace image "
                                  "(or set gallery_image_definition_id)")
-        elif self.version != "latest" and not IMAGE_VERSION.match(self.version):
+        elif self.version != "latest" and not IMAGE_VERSION.fullmatch(self.version):
             raise InterfaceError(f"SessionHostImage.version: {self.version!r}; expected latest or a marketplace "
                                  "version such as 26100.2894.241201")
 

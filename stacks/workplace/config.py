@@ -248,7 +248,7 @@ def _image(source: str, key: str, value: Any) -> Image:
                   marketplace=read.get("marketplace"))
     allowed = "latest or Major.Minor.Patch" if image.marketplace else "Major.Minor.Patch"
     for name, version in (("version", image.version), ("previousVersion", image.previous_version)):
-        if version is None or IMAGE_VERSION.match(version) or (image.marketplace and version == "latest"):
+        if version is None or IMAGE_VERSION.fullmatch(version) or (image.marketplace and version == "latest"):
             continue
         raise ConfigError(source, f"{key}.{name}", f"{version!r}; expected {allowed} in quotes such as "
                                                    "\"2026.11.0\" (the image pipeline's version)")

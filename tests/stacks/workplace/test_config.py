@@ -125,6 +125,7 @@ def test_dev_runs_the_marketplace_image_and_the_other_environments_their_gallery
     ({"version": "2026.11"}, "image.version", "expected Major.Minor.Patch"),
     ({"version": "2026.11.0", "previousVersion": "2026.11.0"}, "image.previousVersion", "is the current version"),
     ({"version": "2026.11.0", "previousVersion": "v1"}, "image.previousVersion", "expected Major.Minor.Patch"),
+    ({"version": "2026.11.0\n"}, "image.version", "expected Major.Minor.Patch"),  # `$` alone lets a newline by
 ])
 def test_a_gallery_version_that_azure_or_a_rolling_replacement_cannot_use_is_refused(image, key, problem):
     raw = dev_raw()
